@@ -1,0 +1,193 @@
+// Package der is the strict DER profile shared by every signed structure of
+// dualoffline. It wraps golang.org/x/crypto/cryptobyte, which already
+// refuses non-minimal lengths and integers, and adds what the formats need:
+// every read has a size cap, and every failure is a *spec.Error with code
+// malformed (or unknown-version) naming the field.
+//
+// Structures are tagged [APPLICATION n] so that the bytes of one kind can
+// never be taken for another (domain separation for signatures). The tag
+// numbers are allocated in spec/formats.md.
+package der
+
+import (
+	"unicode/utf8"
+
+	"golang.org/x/crypto/cryptobyte"
+	"golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// Application returns the constructed [APPLICATION n] tag, n < 31.
+func Application(n uint8) asn1.Tag {
+	return asn1.Tag(n).Constructed() | asn1.Tag(0x40)
+}
+
+// Reader reads one structure's fields in order; the first failure sticks,
+// so a parser reads every field and checks Err once at the end.
+type Reader struct {
+	what string // the structure, for error messages
+	s    cryptobyte.String
+	err  error
+}
+
+// Open checks that b is exactly one element with tag and at most max bytes
+// long, and returns a Reader over its contents.
+func Open(b []byte, tag asn1.Tag, max int, what string) *Reader {
+	r := &Reader{what: what}
+	if len(b) > max {
+		r.err = spec.Errorf(spec.CodeMalformed, "%s is %d bytes, cap %d", what, len(b), max)
+		return r
+	}
+	in := cryptobyte.String(b)
+	if !in.ReadASN1(&r.s, tag) {
+		r.err = spec.Errorf(spec.CodeMalformed, "%s: not a DER element with tag %#x", what, uint8(tag))
+		return r
+	}
+	if !in.Empty() {
+		r.err = spec.Errorf(spec.CodeMalformed, "%s: %d bytes of trailing data", what, len(in))
+	}
+	return r
+}
+
+func (r *Reader) fail(field, format string, args ...any) {
+	if r.err == nil {
+		r.err = spec.Errorf(spec.CodeMalformed, "%s.%s: "+format, append([]any{r.what, field}, args...)...)
+	}
+}
+
+// Err returns the first failure, or a malformed error if fields remain
+// unread.
+func (r *Reader) Err() error {
+	if r.err == nil && !r.s.Empty() {
+		r.fail("end", "%d bytes of unexpected fields", len(r.s))
+	}
+	return r.err
+}
+
+// Version reads the leading version INTEGER and fails with unknown-version
+// unless it is one of known.
+func (r *Reader) Version(known ...uint64) uint64 {
+	v := r.Uint("version", 0, 1<<16)
+	if r.err != nil {
+		return 0
+	}
+	for _, k := range known {
+		if v == k {
+			return v
+		}
+	}
+	r.err = spec.Errorf(spec.CodeUnknownVersion, "%s version %d, known %v", r.what, v, known)
+	return 0
+}
+
+// Uint reads a non-negative INTEGER in [min, max].
+func (r *Reader) Uint(field string, min, max uint64) uint64 {
+	if r.err != nil {
+		return 0
+	}
+	var v uint64
+	if !r.s.ReadASN1Integer(&v) {
+		r.fail(field, "not a minimal non-negative INTEGER below 2^64")
+		return 0
+	}
+	if v < min || v > max {
+		r.fail(field, "%d outside [%d, %d]", v, min, max)
+		return 0
+	}
+	return v
+}
+
+// Enum reads an ENUMERATED in [0, max].
+func (r *Reader) Enum(field string, max int) int {
+	if r.err != nil {
+		return 0
+	}
+	var v int
+	if !r.s.ReadASN1Enum(&v) {
+		r.fail(field, "not a minimal ENUMERATED")
+		return 0
+	}
+	if v < 0 || v > max {
+		r.fail(field, "%d outside [0, %d]", v, max)
+		return 0
+	}
+	return v
+}
+
+// Bytes reads an OCTET STRING of length in [min, max]. The result aliases
+// the input.
+func (r *Reader) Bytes(field string, min, max int) []byte {
+	return r.string(field, asn1.OCTET_STRING, min, max)
+}
+
+// Element reads one whole element with tag (header included) of at most
+// max bytes, for nested structures parsed by their own Open.
+func (r *Reader) Element(field string, tag asn1.Tag, max int) []byte {
+	if r.err != nil {
+		return nil
+	}
+	var el cryptobyte.String
+	if !r.s.ReadASN1Element(&el, tag) {
+		r.fail(field, "missing or not tag %#x", uint8(tag))
+		return nil
+	}
+	if len(el) > max {
+		r.fail(field, "%d bytes, cap %d", len(el), max)
+		return nil
+	}
+	return el
+}
+
+// Printable reads a UTF8String of printable ASCII (0x21..0x7e) of length in
+// [min, max]: identifiers, never free text.
+func (r *Reader) Printable(field string, min, max int) string {
+	b := r.string(field, asn1.UTF8String, min, max)
+	if r.err != nil {
+		return ""
+	}
+	if !utf8.Valid(b) {
+		r.fail(field, "not UTF-8")
+		return ""
+	}
+	for _, c := range b {
+		if c < 0x21 || c > 0x7e {
+			r.fail(field, "byte %#x is not printable ASCII", c)
+			return ""
+		}
+	}
+	return string(b)
+}
+
+func (r *Reader) string(field string, tag asn1.Tag, min, max int) []byte {
+	if r.err != nil {
+		return nil
+	}
+	var b cryptobyte.String
+	if !r.s.ReadASN1(&b, tag) {
+		r.fail(field, "missing or not tag %#x", uint8(tag))
+		return nil
+	}
+	if len(b) < min || len(b) > max {
+		r.fail(field, "%d bytes, want %d..%d", len(b), min, max)
+		return nil
+	}
+	return b
+}
+
+// Builder is cryptobyte.Builder; structures are written with its
+// AddASN1* methods and these helpers.
+type Builder = cryptobyte.Builder
+
+// Marshal builds one [APPLICATION tag] structure. It panics only on a
+// programming error in f (a structure this module itself produced).
+func Marshal(tag asn1.Tag, f func(b *Builder)) []byte {
+	var b cryptobyte.Builder
+	b.AddASN1(tag, f)
+	return b.BytesOrPanic()
+}
+
+// AddUTF8 appends a UTF8String.
+func AddUTF8(b *Builder, s string) {
+	b.AddASN1(asn1.UTF8String, func(b *Builder) { b.AddBytes([]byte(s)) })
+}

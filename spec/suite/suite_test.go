@@ -1,0 +1,267 @@
+package suite
+
+import (
+	"bytes"
+	"crypto/hpke"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/gen"
+	"github.com/leanovate/gopter/prop"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+)
+
+// forEach runs f once per suite as a subtest.
+func forEach(t *testing.T, f func(t *testing.T, s Suite)) {
+	for _, s := range All() {
+		t.Run(string(s.ID()), func(t *testing.T) { f(t, s) })
+	}
+}
+
+func key(t testing.TB, s Suite, label string) PrivateKey {
+	t.Helper()
+	k, err := s.GenerateKey(detrand.New(1, "suite-test/"+label))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func wantCode(t *testing.T, err error, code spec.Code) {
+	t.Helper()
+	if got := spec.CodeOf(err); got != code {
+		t.Fatalf("error code = %q (%v), want %q", got, err, code)
+	}
+}
+
+func TestSignVerify(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		k := key(t, s, "a")
+		msg := []byte("coin bytes")
+		sig, err := k.Sign(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := k.Public().Verify(msg, sig); err != nil {
+			t.Fatalf("own signature rejected: %v", err)
+		}
+		wantCode(t, k.Public().Verify([]byte("coin bytez"), sig), spec.CodeBadSignature)
+		wantCode(t, key(t, s, "b").Public().Verify(msg, sig), spec.CodeBadSignature)
+		wantCode(t, k.Public().Verify(msg, nil), spec.CodeBadSignature)
+		wantCode(t, k.Public().Verify(msg, append(sig, 0)), spec.CodeBadSignature)
+		wantCode(t, k.Public().Verify(msg, bytes.Repeat([]byte{0x30}, 200)), spec.CodeBadSignature)
+	})
+}
+
+// Signatures take no randomness: the same key and message always give the
+// same bytes. For SM2 this also checks that gmsm's random one-byte probe
+// read does not leak into the signature (it fires in about half the calls).
+func TestSignDeterministic(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		k := key(t, s, "a")
+		first, err := k.Sign([]byte("m"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 64 {
+			sig, _ := k.Sign([]byte("m"))
+			if !bytes.Equal(sig, first) {
+				t.Fatalf("signature %d differs from the first", i)
+			}
+		}
+		other, _ := k.Sign([]byte("n"))
+		if bytes.Equal(other, first) {
+			t.Fatal("different messages gave the same signature")
+		}
+	})
+}
+
+func TestKeysFromSeed(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		a, b := key(t, s, "x"), key(t, s, "x")
+		if !a.Public().Equal(b.Public()) {
+			t.Fatal("same seed gave different keys")
+		}
+		if key(t, s, "y").Public().Equal(a.Public()) {
+			t.Fatal("different labels gave the same key")
+		}
+		c, err := PrivateKeyFromBytes(s, a.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Public().Equal(a.Public()) {
+			t.Fatal("PrivateKeyFromBytes(Bytes()) is another key")
+		}
+		_, err = PrivateKeyFromBytes(s, make([]byte, 32))
+		wantCode(t, err, spec.CodeMalformed)
+		_, err = PrivateKeyFromBytes(s, []byte{1})
+		wantCode(t, err, spec.CodeMalformed)
+	})
+}
+
+func TestSealOpen(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		k := key(t, s, "payee")
+		info := []byte("dualoffline coin v1")
+		for _, pt := range [][]byte{{0}, []byte("a sealed coin"), bytes.Repeat([]byte{7}, 1000)} {
+			ct, err := k.Public().Seal(detrand.New(1, "seal"), pt, info)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, _ := k.Public().Seal(detrand.New(1, "seal"), pt, info)
+			if !bytes.Equal(ct, again) {
+				t.Fatal("sealing with the same random stream is not reproducible")
+			}
+			got, err := k.Open(ct, info)
+			if err != nil {
+				t.Fatalf("Open: %v", err)
+			}
+			if !bytes.Equal(got, pt) {
+				t.Fatalf("Open = %x, want %x", got, pt)
+			}
+			_, err = k.Open(ct, []byte("another context"))
+			wantCode(t, err, spec.CodeBadSeal)
+			_, err = key(t, s, "thief").Open(ct, info)
+			wantCode(t, err, spec.CodeBadSeal)
+			for i := range ct {
+				bad := bytes.Clone(ct)
+				bad[i] ^= 0x01
+				if _, err := k.Open(bad, info); spec.CodeOf(err) != spec.CodeBadSeal {
+					t.Fatalf("flipping byte %d of %d: Open error %v, want bad-seal", i, len(ct), err)
+				}
+			}
+			for _, n := range []int{0, 1, len(ct) / 2, len(ct) - 1} {
+				_, err = k.Open(ct[:n], info)
+				wantCode(t, err, spec.CodeBadSeal)
+			}
+		}
+		_, err := k.Open(make([]byte, MaxSealed+1), info)
+		wantCode(t, err, spec.CodeBadSeal)
+	})
+}
+
+// The deterministic HPKE sender is checked byte for byte by the standard
+// library: crypto/hpke.Open must accept what it seals, and it must refuse a
+// different info, as RFC 9180 binds info into the key schedule.
+func TestHPKESealInteropWithStdlib(t *testing.T) {
+	k := key(t, intlSuite{}, "payee").(*intlPrivateKey)
+	ct, err := k.pub.Seal(detrand.New(3, "hpke"), []byte("hello"), []byte("info"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pt, err := hpke.Open(k.hk, hpke.HKDFSHA256(), hpke.AES128GCM(), []byte("info"), ct)
+	if err != nil || string(pt) != "hello" {
+		t.Fatalf("crypto/hpke.Open = %q, %v", pt, err)
+	}
+	// And the reverse: what the standard library seals, Open accepts.
+	ct2, err := hpke.Seal(k.hk.PublicKey(), hpke.HKDFSHA256(), hpke.AES128GCM(), []byte("info"), []byte("world"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pt, err := k.Open(ct2, []byte("info")); err != nil || string(pt) != "world" {
+		t.Fatalf("Open(stdlib seal) = %q, %v", pt, err)
+	}
+}
+
+func TestParsePublicKey(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		pub := key(t, s, "a").Public()
+		got, err := s.ParsePublicKey(pub.SPKI())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !got.Equal(pub) {
+			t.Fatal("parsed key differs")
+		}
+		for _, o := range All() {
+			if o.ID() == s.ID() {
+				continue
+			}
+			_, err := o.ParsePublicKey(pub.SPKI())
+			wantCode(t, err, spec.CodeWrongSuite)
+		}
+		_, err = s.ParsePublicKey(append(pub.SPKI(), 0))
+		wantCode(t, err, spec.CodeMalformed)
+		_, err = s.ParsePublicKey(nil)
+		wantCode(t, err, spec.CodeMalformed)
+		_, err = s.ParsePublicKey(make([]byte, MaxPublicKeyDER+1))
+		wantCode(t, err, spec.CodeMalformed)
+		// Off-curve point: flip the last coordinate byte.
+		bad := bytes.Clone(pub.SPKI())
+		bad[len(bad)-1] ^= 1
+		_, err = s.ParsePublicKey(bad)
+		wantCode(t, err, spec.CodeMalformed)
+	})
+}
+
+func TestByID(t *testing.T) {
+	for _, s := range All() {
+		got, err := ByID(s.ID())
+		if err != nil || got.ID() != s.ID() {
+			t.Fatalf("ByID(%q) = %v, %v", s.ID(), got, err)
+		}
+	}
+	if _, err := ByID("RSA"); !errors.Is(err, spec.ErrWrongSuite) {
+		t.Fatalf("ByID(RSA) error %v, want wrong-suite", err)
+	}
+	if Default().ID() != GM {
+		t.Fatal("the default suite is not GM")
+	}
+}
+
+func TestAEAD(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		a, err := s.NewAEAD(make([]byte, AEADKeySize))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.NonceSize() != 12 || a.Overhead() != 16 {
+			t.Fatalf("nonce %d overhead %d, want GCM's 12 and 16", a.NonceSize(), a.Overhead())
+		}
+		_, err = s.NewAEAD(make([]byte, 32))
+		wantCode(t, err, spec.CodeMalformed)
+	})
+}
+
+// Property (gopter): for generated messages, a signature verifies on its
+// message and on no single-bit variation of it, and no single-bit variation
+// of the signature verifies.
+func TestSignatureProperty(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		k := key(t, s, "prop")
+		params := gopter.DefaultTestParametersWithSeed(int64(len(s.ID())))
+		params.MinSuccessfulTests = 60
+		props := gopter.NewProperties(params)
+		props.Property("sign/verify is sound and tamper-evident", prop.ForAll(
+			func(msg []byte, bit int) string {
+				sig, err := k.Sign(msg)
+				if err != nil {
+					return err.Error()
+				}
+				if err := k.Public().Verify(msg, sig); err != nil {
+					return "own signature rejected"
+				}
+				if len(msg) > 0 {
+					m := bytes.Clone(msg)
+					m[bit%len(m)] ^= 1 << (bit % 8)
+					if k.Public().Verify(m, sig) == nil {
+						return fmt.Sprintf("signature verifies on message with bit %d flipped", bit)
+					}
+				}
+				bad := bytes.Clone(sig)
+				bad[bit%len(bad)] ^= 1 << (bit % 8)
+				if k.Public().Verify(msg, bad) == nil {
+					return fmt.Sprintf("signature with bit %d flipped verifies", bit)
+				}
+				return ""
+			},
+			gen.SliceOf(gen.UInt8()).Map(func(b []uint8) []byte { return b }),
+			gen.IntRange(0, 1<<20),
+		))
+		props.TestingRun(t)
+	})
+}
