@@ -3,9 +3,8 @@ module github.com/dualoffline/dualoffline
 go 1.26.0
 
 require (
-	github.com/emmansun/gmsm v0.34.1 // indirect
-	github.com/google/go-cmp v0.7.0 // indirect
-	github.com/leanovate/gopter v0.2.11 // indirect
-	golang.org/x/crypto v0.59.0 // indirect
-	pgregory.net/rapid v1.3.0 // indirect
+	github.com/emmansun/gmsm v0.34.1
+	github.com/google/go-cmp v0.7.0
+	github.com/leanovate/gopter v0.2.11
+	golang.org/x/crypto v0.59.0
 )

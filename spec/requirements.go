@@ -92,6 +92,9 @@ func Catalogue() []Requirement {
 	out := make([]Requirement, len(catalogue))
 	for i, r := range catalogue {
 		r.Subs = append([]SubProperty(nil), r.Subs...)
+		for j := range r.Subs {
+			r.Subs[j].Sources = append([]Source(nil), r.Subs[j].Sources...)
+		}
 		out[i] = r
 	}
 	return out
@@ -107,11 +110,12 @@ func LookupRequirement(id ReqID) (Requirement, bool) {
 	return Requirement{}, false
 }
 
-// LookupSub returns the sub-property with the given id.
+// LookupSub returns a copy of the sub-property with the given id.
 func LookupSub(id SubID) (SubProperty, bool) {
 	for _, r := range catalogue {
 		for _, s := range r.Subs {
 			if s.ID == id {
+				s.Sources = append([]Source(nil), s.Sources...)
 				return s, true
 			}
 		}
