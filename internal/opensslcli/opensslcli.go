@@ -16,7 +16,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Alg selects the signature algorithm.
@@ -28,6 +30,9 @@ const (
 	P256   Alg = "ECDSA-P256-SHA256"
 	DistID     = "1234567812345678"
 )
+
+// oidSM2 is the DER of the SM2 curve OID 1.2.156.10197.1.301.
+var oidSM2 = []byte{0x06, 0x08, 0x2a, 0x81, 0x1c, 0xcf, 0x55, 0x01, 0x82, 0x2d}
 
 // ErrUnavailable is returned when openssl is missing or lacks an algorithm.
 var ErrUnavailable = errors.New("openssl unavailable")
@@ -146,4 +151,24 @@ func (t *Tool) Verify(alg Alg, spki, msg, sig []byte) (bool, error) {
 		return false, err
 	}
 	return strings.Contains(string(out), "Signature Verified Successfully"), nil
+}
+
+// VerifyChain runs "openssl verify" on leaf (DER) against root (DER) as
+// the only trust anchor, at the given time. It returns openssl's output, or
+// an error carrying it when verification fails.
+func (t *Tool) VerifyChain(rootDER, leafDER []byte, at time.Time) (string, error) {
+	root, err := t.file("chain.root.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: rootDER}))
+	if err != nil {
+		return "", err
+	}
+	leaf, err := t.file("chain.leaf.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: leafDER}))
+	if err != nil {
+		return "", err
+	}
+	args := []string{"verify", "-x509_strict", "-attime", strconv.FormatInt(at.Unix(), 10), "-CAfile", root}
+	if bytes.Contains(rootDER, oidSM2) {
+		args = append(args, "-vfyopt", "distid:"+DistID)
+	}
+	out, err := t.run(append(args, leaf)...)
+	return strings.TrimSpace(string(out)), err
 }

@@ -1,0 +1,113 @@
+package devcert
+
+import (
+	"crypto/x509"
+	"math/big"
+	"time"
+
+	"github.com/emmansun/gmsm/smx509"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// RevocationList is a verified X.509 CRL of the root authority: the
+// offline blacklist a wallet consults before paying or accepting payment.
+type RevocationList struct {
+	Raw        []byte
+	Number     uint64
+	ThisUpdate time.Time
+	NextUpdate time.Time
+	serials    map[uint64]bool
+}
+
+// Revoked reports whether serial is on the list.
+func (l *RevocationList) Revoked(serial uint64) bool { return l.serials[serial] }
+
+// Len returns the number of revoked serials.
+func (l *RevocationList) Len() int { return len(l.serials) }
+
+// Revoke issues revocation list number n listing serials, valid from
+// thisUpdate until nextUpdate.
+func (a *Authority) Revoke(n uint64, thisUpdate, nextUpdate time.Time, serials ...uint64) (*RevocationList, error) {
+	if n == 0 || n >= 1<<63 {
+		return nil, spec.Errorf(spec.CodeMalformed, "list number %d outside [1, 2^63)", n)
+	}
+	tmpl := &x509.RevocationList{
+		Number:     new(big.Int).SetUint64(n),
+		ThisUpdate: thisUpdate.UTC().Truncate(time.Second),
+		NextUpdate: nextUpdate.UTC().Truncate(time.Second),
+	}
+	for _, s := range serials {
+		tmpl.RevokedCertificateEntries = append(tmpl.RevokedCertificateEntries, x509.RevocationListEntry{
+			SerialNumber: new(big.Int).SetUint64(s), RevocationTime: tmpl.ThisUpdate,
+		})
+	}
+	var raw []byte
+	var err error
+	if a.Suite.ID() == suite.GM {
+		var issuer *smx509.Certificate
+		if issuer, err = smx509.ParseCertificate(a.Cert.Raw); err == nil {
+			raw, err = smx509.CreateRevocationList(noRand{}, tmpl, issuer, a.key.Signer())
+		}
+	} else {
+		var issuer *x509.Certificate
+		if issuer, err = x509.ParseCertificate(a.Cert.Raw); err == nil {
+			tmpl.SignatureAlgorithm = x509.ECDSAWithSHA256
+			raw, err = x509.CreateRevocationList(noRand{}, tmpl, issuer, a.key.Signer())
+		}
+	}
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeInternal, "create revocation list: %w", err)
+	}
+	return ParseRevocationList(raw, a.Cert)
+}
+
+// ParseRevocationList decodes a CRL and verifies it was signed by root.
+func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error) {
+	if len(der) > MaxCRLDER {
+		return nil, spec.Errorf(spec.CodeMalformed, "revocation list is %d bytes, cap %d", len(der), MaxCRLDER)
+	}
+	if root == nil || !root.IsCA {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no trusted root")
+	}
+	var rl *x509.RevocationList
+	if root.Suite == suite.GM {
+		srl, err := smx509.ParseRevocationList(der)
+		if err != nil {
+			return nil, spec.Errorf(spec.CodeMalformed, "revocation list: %v", err)
+		}
+		issuer, err := smx509.ParseCertificate(root.Raw)
+		if err != nil {
+			return nil, spec.Errorf(spec.CodeMalformed, "root: %v", err)
+		}
+		if err := srl.CheckSignatureFrom(issuer); err != nil {
+			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "revocation list not signed by root %q: %v", root.ID, err)
+		}
+		rl = srl.ToX509()
+	} else {
+		var err error
+		rl, err = x509.ParseRevocationList(der)
+		if err != nil {
+			return nil, spec.Errorf(spec.CodeMalformed, "revocation list: %v", err)
+		}
+		issuer, err := x509.ParseCertificate(root.Raw)
+		if err != nil {
+			return nil, spec.Errorf(spec.CodeMalformed, "root: %v", err)
+		}
+		if err := rl.CheckSignatureFrom(issuer); err != nil {
+			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "revocation list not signed by root %q: %v", root.ID, err)
+		}
+	}
+	if rl.Number == nil || rl.Number.Sign() <= 0 || !rl.Number.IsUint64() || rl.Number.Uint64() >= 1<<63 {
+		return nil, spec.Errorf(spec.CodeMalformed, "revocation list number outside [1, 2^63)")
+	}
+	out := &RevocationList{Raw: der, Number: rl.Number.Uint64(), ThisUpdate: rl.ThisUpdate, NextUpdate: rl.NextUpdate, serials: map[uint64]bool{}}
+	for _, e := range rl.RevokedCertificateEntries {
+		if e.SerialNumber == nil || e.SerialNumber.Sign() <= 0 || !e.SerialNumber.IsUint64() {
+			return nil, spec.Errorf(spec.CodeMalformed, "revoked serial outside the profile")
+		}
+		out.serials[e.SerialNumber.Uint64()] = true
+	}
+	return out, nil
+}
