@@ -63,15 +63,15 @@ func (c Code) Known() bool {
 type Error struct {
 	Code   Code   // the stable class
 	Detail string // what exactly was wrong, for people; not stable
-	Err    error  // an underlying cause, if any
+	Err    error  // an underlying cause, if any; printed only when Detail is empty
 }
 
 func (e *Error) Error() string {
 	s := string(e.Code)
-	if e.Detail != "" {
-		s += ": " + e.Detail
-	}
-	if e.Err != nil {
+	switch {
+	case e.Detail != "":
+		s += ": " + e.Detail // Errorf's detail already includes any cause
+	case e.Err != nil:
 		s += ": " + e.Err.Error()
 	}
 	return s

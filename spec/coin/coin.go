@@ -219,10 +219,22 @@ func (c *Coin) Validate() error {
 		return spec.Errorf(spec.CodeMalformed, "zero serial")
 	case c.Parent == c.Serial:
 		return spec.Errorf(spec.CodeValueMismatch, "coin %s names itself as its parent", c.Serial)
-	case len(c.Agent) == 0 || len(c.Agent) > MaxAgentID:
-		return spec.Errorf(spec.CodeMalformed, "agent id of %d bytes", len(c.Agent))
+	case !validAgent(c.Agent):
+		return spec.Errorf(spec.CodeMalformed, "agent id %q is not 1..%d bytes of printable ASCII", c.Agent, MaxAgentID)
 	}
 	return nil
+}
+
+func validAgent(a string) bool {
+	if len(a) == 0 || len(a) > MaxAgentID {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] < 0x21 || a[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // Sign validates c and signs it with the issuer's key.
@@ -268,6 +280,9 @@ func CheckSplit(parent *Coin, children []*Coin) error {
 			return spec.Errorf(spec.CodeValueMismatch, "child %d reuses serial %s", i, c.Serial)
 		}
 		seen[c.Serial] = true
+		if !ValidDenomination(c.Denomination) {
+			return spec.Errorf(spec.CodeBadDenomination, "child %d denomination %d fen is not in the table", i, c.Denomination)
+		}
 		if c.Currency != parent.Currency {
 			return spec.Errorf(spec.CodeBadCurrency, "child %d currency %d, parent %d", i, c.Currency, parent.Currency)
 		}
@@ -279,11 +294,15 @@ func CheckSplit(parent *Coin, children []*Coin) error {
 	return nil
 }
 
+// MaxChangeAmount bounds MakeChange: a million yuan, far above any
+// offline limit, so the result stays small.
+const MaxChangeAmount = 100_000_000
+
 // MakeChange returns denominations from the table, largest first, that sum
 // to amount (greedy; the table is canonical, so this is the fewest coins).
 func MakeChange(amount int64) ([]int64, error) {
-	if amount <= 0 {
-		return nil, spec.Errorf(spec.CodeValueMismatch, "amount %d fen", amount)
+	if amount <= 0 || amount > MaxChangeAmount {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "amount %d fen outside [1, %d]", amount, MaxChangeAmount)
 	}
 	var out []int64
 	for i := len(Denominations) - 1; i >= 0 && amount > 0; i-- {

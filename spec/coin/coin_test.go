@@ -115,6 +115,7 @@ func TestValidate(t *testing.T) {
 		{"self parent", func(c *Coin) { c.Parent = c.Serial }, spec.CodeValueMismatch},
 		{"zero serial", func(c *Coin) { c.Serial = Serial{} }, spec.CodeMalformed},
 		{"no agent", func(c *Coin) { c.Agent = "" }, spec.CodeMalformed},
+		{"space in agent", func(c *Coin) { c.Agent = "ICBC 0001" }, spec.CodeMalformed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := base
@@ -187,6 +188,11 @@ func TestSplit(t *testing.T) {
 	wantCode(t, CheckSplit(&p, []*Coin{&a, &b}), spec.CodeValueMismatch)
 	wantCode(t, CheckSplit(&p, []*Coin{&a, &b, &c, &c}), spec.CodeValueMismatch)
 	wantCode(t, CheckSplit(&p, nil), spec.CodeValueMismatch)
+	zero, neg := New(serial(70), 100, p.Serial, "A"), New(serial(80), -100, p.Serial, "A")
+	zero.Denomination = 0
+	big := New(serial(90), 200, p.Serial, "A")
+	wantCode(t, CheckSplit(&p, []*Coin{&a, &b, &c, &zero}), spec.CodeBadDenomination)
+	wantCode(t, CheckSplit(&p, []*Coin{&a, &b, &big, &neg}), spec.CodeBadDenomination)
 	orphan := c
 	orphan.Parent = serial(99)
 	wantCode(t, CheckSplit(&p, []*Coin{&a, &b, &orphan}), spec.CodeValueMismatch)

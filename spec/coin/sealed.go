@@ -69,11 +69,23 @@ func ParseSealedString(str string) (*Sealed, error) {
 	if len(str) > base64.RawURLEncoding.EncodedLen(MaxSealedDER) {
 		return nil, spec.Errorf(spec.CodeMalformed, "sealed coin string of %d characters", len(str))
 	}
+	for i := 0; i < len(str); i++ {
+		if !isBase64URL(str[i]) {
+			return nil, spec.Errorf(spec.CodeMalformed, "sealed coin string: byte %#x at %d is not base64url", str[i], i)
+		}
+	}
 	b, err := base64.RawURLEncoding.Strict().DecodeString(str)
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "sealed coin string: %v", err)
 	}
 	return ParseSealed(b)
+}
+
+// isBase64URL reports whether c is in the base64url alphabet. The decoder
+// alone would skip CR and LF, which would make the string form
+// non-canonical.
+func isBase64URL(c byte) bool {
+	return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 }
 
 // HSM is the issuing agent's hardware security module (加密机): it holds

@@ -82,6 +82,8 @@ func TestSealedStringStrict(t *testing.T) {
 		"padding":       str + "==",
 		"std alphabet":  strings.NewReplacer("-", "+", "_", "/").Replace(str) + "+/",
 		"whitespace":    str[:10] + " " + str[10:],
+		"line break":    str[:10] + "\n" + str[10:],
+		"CRLF":          str[:10] + "\r\n" + str[10:],
 		"trailing junk": str + "AA",
 		"empty":         "",
 		"huge":          strings.Repeat("A", 4096),

@@ -18,8 +18,12 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-// Application returns the constructed [APPLICATION n] tag, n < 31.
+// Application returns the constructed [APPLICATION n] tag. n must be
+// below 31 (a one-byte tag); a larger n is a programming error and panics.
 func Application(n uint8) asn1.Tag {
+	if n >= 31 {
+		panic("der: APPLICATION tag numbers above 30 need the long tag form")
+	}
 	return asn1.Tag(n).Constructed() | asn1.Tag(0x40)
 }
 
@@ -64,6 +68,9 @@ func (r *Reader) Err() error {
 	}
 	return r.err
 }
+
+// More reports whether unread fields remain (and no failure occurred).
+func (r *Reader) More() bool { return r.err == nil && !r.s.Empty() }
 
 // Version reads the leading version INTEGER and fails with unknown-version
 // unless it is one of known.

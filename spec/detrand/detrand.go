@@ -12,7 +12,13 @@
 // Where the guarantee holds is written down in spec/formats.md
 // ("Deterministic randomness"). In short: key generation and sealing read
 // only from a Source; signatures take no randomness at all (RFC 6979 for
-// ECDSA, the same construction with SM3 for SM2, see spec/suite).
+// ECDSA; for SM2 a nonce from HMAC-SM3 keyed by the private scalar over the
+// digest, see spec/suite).
+//
+// Every value a Source yields, bytes or integers, is cut from its one
+// ChaCha8 byte stream (integers are 8-byte big-endian reads), so the
+// sequence depends only on the chacha8rand stream, never on how
+// math/rand/v2 interleaves Read with Uint64.
 package detrand
 
 import (
@@ -43,7 +49,16 @@ func New(seed uint64, label string) *Source {
 	var key [32]byte
 	copy(key[:], h.Sum(nil))
 	cc := rand.NewChaCha8(key)
-	return &Source{seed: seed, label: label, cc: cc, r: rand.New(cc)}
+	return &Source{seed: seed, label: label, cc: cc, r: rand.New(byteSource{cc})}
+}
+
+// byteSource draws integers from the byte stream.
+type byteSource struct{ cc *rand.ChaCha8 }
+
+func (b byteSource) Uint64() uint64 {
+	var x [8]byte
+	b.cc.Read(x[:])
+	return binary.BigEndian.Uint64(x[:])
 }
 
 // Derive returns an independent child stream of s for label. The child

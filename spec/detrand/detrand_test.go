@@ -42,3 +42,27 @@ func TestKnownAnswer(t *testing.T) {
 		t.Fatalf("New(1, \"kat\") stream = %s, want %s: the derivation changed, which changes every published vector", got, want)
 	}
 }
+
+// Integers and bytes come from one stream in order: mixing them is as
+// reproducible as either alone.
+func TestMixedDraws(t *testing.T) {
+	draw := func() []uint64 {
+		s := New(5, "mix")
+		var out []uint64
+		for i := 0; i < 50; i++ {
+			out = append(out, s.Uint64(), uint64(s.IntN(1000)), uint64(s.Bytes(3)[0]))
+		}
+		return out
+	}
+	a, b := draw(), draw()
+	for i := range a {
+		if a[i] != b[i] {
+			t.Fatalf("draw %d differs", i)
+		}
+	}
+	x := New(5, "u")
+	y := New(5, "u").Bytes(8)
+	if got := x.Uint64(); got != uint64(y[0])<<56|uint64(y[1])<<48|uint64(y[2])<<40|uint64(y[3])<<32|uint64(y[4])<<24|uint64(y[5])<<16|uint64(y[6])<<8|uint64(y[7]) {
+		t.Fatal("Uint64 is not the next 8 stream bytes, big-endian")
+	}
+}

@@ -15,6 +15,7 @@ import (
 // offline blacklist a wallet consults before paying or accepting payment.
 type RevocationList struct {
 	Raw        []byte
+	IssuerID   string // the root that signed it
 	Number     uint64
 	ThisUpdate time.Time
 	NextUpdate time.Time
@@ -32,6 +33,14 @@ func (l *RevocationList) Len() int { return len(l.serials) }
 func (a *Authority) Revoke(n uint64, thisUpdate, nextUpdate time.Time, serials ...uint64) (*RevocationList, error) {
 	if n == 0 || n >= 1<<63 {
 		return nil, spec.Errorf(spec.CodeMalformed, "list number %d outside [1, 2^63)", n)
+	}
+	if !nextUpdate.After(thisUpdate) {
+		return nil, spec.Errorf(spec.CodeMalformed, "list valid %v..%v is empty", thisUpdate, nextUpdate)
+	}
+	for _, s := range serials {
+		if s == 0 || s >= 1<<63 {
+			return nil, spec.Errorf(spec.CodeMalformed, "revoked serial %d outside [1, 2^63)", s)
+		}
 	}
 	tmpl := &x509.RevocationList{
 		Number:     new(big.Int).SetUint64(n),
@@ -102,9 +111,9 @@ func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error)
 	if rl.Number == nil || rl.Number.Sign() <= 0 || !rl.Number.IsUint64() || rl.Number.Uint64() >= 1<<63 {
 		return nil, spec.Errorf(spec.CodeMalformed, "revocation list number outside [1, 2^63)")
 	}
-	out := &RevocationList{Raw: der, Number: rl.Number.Uint64(), ThisUpdate: rl.ThisUpdate, NextUpdate: rl.NextUpdate, serials: map[uint64]bool{}}
+	out := &RevocationList{Raw: der, IssuerID: root.ID, Number: rl.Number.Uint64(), ThisUpdate: rl.ThisUpdate, NextUpdate: rl.NextUpdate, serials: map[uint64]bool{}}
 	for _, e := range rl.RevokedCertificateEntries {
-		if e.SerialNumber == nil || e.SerialNumber.Sign() <= 0 || !e.SerialNumber.IsUint64() {
+		if e.SerialNumber == nil || e.SerialNumber.Sign() <= 0 || !e.SerialNumber.IsUint64() || e.SerialNumber.Uint64() >= 1<<63 {
 			return nil, spec.Errorf(spec.CodeMalformed, "revoked serial outside the profile")
 		}
 		out.serials[e.SerialNumber.Uint64()] = true

@@ -269,6 +269,9 @@ func fromX509(s suite.Suite, x *x509.Certificate, wantAlg x509.SignatureAlgorith
 	if issuerRole != RoleRoot {
 		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "issuer role %q is not %q", issuerRole, RoleRoot)
 	}
+	if len(x.UnhandledCriticalExtensions) > 0 {
+		return nil, spec.Errorf(spec.CodeMalformed, "%d unhandled critical extensions", len(x.UnhandledCriticalExtensions))
+	}
 	if !x.BasicConstraintsValid {
 		return nil, spec.Errorf(spec.CodeMalformed, "no basic constraints")
 	}
@@ -325,6 +328,9 @@ func (c *Certificate) Verify(root *Certificate, at time.Time, crl *RevocationLis
 		if at.After(x.NotAfter) {
 			return spec.Errorf(spec.CodeCertExpired, "%s %q expired %v, now %v", x.Role, x.ID, x.NotAfter, at)
 		}
+	}
+	if crl != nil && crl.IssuerID != root.ID {
+		return spec.Errorf(spec.CodeUntrustedIssuer, "revocation list of %q checked under root %q", crl.IssuerID, root.ID)
 	}
 	if crl != nil && crl.Revoked(c.Serial) {
 		return spec.Errorf(spec.CodeCertRevoked, "%s %q serial %d is revoked (list %d)", c.Role, c.ID, c.Serial, crl.Number)

@@ -133,6 +133,16 @@ func TestRevocation(t *testing.T) {
 		if _, err := ParseRevocationList(tampered, a.Cert); err == nil {
 			t.Fatal("a tampered list was accepted")
 		}
+		rogue := root(t, s, "rogue")
+		rogueList, err := rogue.Revoke(1, t0, t0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, good.Verify(a.Cert, mid, rogueList), spec.CodeUntrustedIssuer)
+		_, err = a.Revoke(2, t0, t0.Add(time.Hour), 0)
+		wantCode(t, err, spec.CodeMalformed)
+		_, err = a.Revoke(2, t0, t0)
+		wantCode(t, err, spec.CodeMalformed)
 		_, err = ParseRevocationList([]byte("garbage"), a.Cert)
 		wantCode(t, err, spec.CodeMalformed)
 		_, err = ParseRevocationList(make([]byte, MaxCRLDER+1), a.Cert)

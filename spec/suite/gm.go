@@ -10,6 +10,8 @@ import (
 	"io"
 
 	"github.com/emmansun/gmsm/sm2"
+	"golang.org/x/crypto/cryptobyte"
+	cryptobyte_asn1 "golang.org/x/crypto/cryptobyte/asn1"
 	"github.com/emmansun/gmsm/sm3"
 	"github.com/emmansun/gmsm/sm4"
 	"github.com/emmansun/gmsm/smx509"
@@ -97,7 +99,7 @@ func (p *gmPublicKey) Seal(r io.Reader, plaintext, info []byte) ([]byte, error) 
 	// SM2 encryption has no associated data; info is bound by prefixing
 	// it, length-delimited, to the plaintext and checking it on Open.
 	if len(info) > MaxSealInfo {
-		return nil, spec.Errorf(spec.CodeInternal, "seal info is %d bytes, cap %d", len(info), MaxSealInfo)
+		return nil, spec.Errorf(spec.CodeMalformed, "seal info is %d bytes, cap %d", len(info), MaxSealInfo)
 	}
 	ct, err := sm2.EncryptASN1(r, p.k, bindInfo(plaintext, info))
 	if err != nil {
@@ -155,6 +157,13 @@ func (k *gmPrivateKey) Open(sealed, info []byte) ([]byte, error) {
 	if len(sealed) > MaxSealed {
 		return nil, spec.Errorf(spec.CodeBadSeal, "sealed envelope is %d bytes, cap %d", len(sealed), MaxSealed)
 	}
+	// gmsm also opens the plain C1C3C2 forms; only the ASN.1 envelope
+	// Seal produces is accepted, so every envelope has one encoding.
+	in := cryptobyte.String(sealed)
+	var env cryptobyte.String
+	if !in.ReadASN1Element(&env, cryptobyte_asn1.SEQUENCE) || !in.Empty() {
+		return nil, spec.Errorf(spec.CodeBadSeal, "SM2 envelope is not one DER SEQUENCE")
+	}
 	pt, err := sm2.Decrypt(k.k, sealed)
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeBadSeal, "SM2 decrypt failed")
@@ -169,11 +178,21 @@ type gmSigner struct{ k *gmPrivateKey }
 func (s gmSigner) Public() crypto.PublicKey { return s.k.pub.k }
 
 func (s gmSigner) Sign(_ io.Reader, msg []byte, opts crypto.SignerOpts) ([]byte, error) {
-	if _, ok := opts.(*sm2.SM2SignerOption); ok {
+	switch o := opts.(type) {
+	case *sm2.SM2SignerOption:
+		// Only the default options (SM2 hashing with the default id) are
+		// what this signer does; anything else is refused, not guessed.
+		if o != sm2.DefaultSM2SignerOpts {
+			return nil, spec.Errorf(spec.CodeInternal, "SM2 signer supports only sm2.DefaultSM2SignerOpts")
+		}
 		return s.k.Sign(msg)
+	case nil:
+		return s.k.signDigest(msg) // msg is already e = SM3(Z || M)
 	}
-	// Otherwise msg is already the digest e.
-	return s.k.signDigest(msg)
+	if opts.HashFunc() == 0 {
+		return s.k.signDigest(msg)
+	}
+	return nil, spec.Errorf(spec.CodeInternal, "SM2 signer: unsupported options %T", opts)
 }
 
 // nonceReader yields HMAC-SM3(d, label || e || counter) blocks.

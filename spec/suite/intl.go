@@ -127,7 +127,7 @@ func (p *intlPublicKey) Verify(msg, sig []byte) error {
 
 func (p *intlPublicKey) Seal(r io.Reader, plaintext, info []byte) ([]byte, error) {
 	if len(info) > MaxSealInfo {
-		return nil, spec.Errorf(spec.CodeInternal, "seal info is %d bytes, cap %d", len(info), MaxSealInfo)
+		return nil, spec.Errorf(spec.CodeMalformed, "seal info is %d bytes, cap %d", len(info), MaxSealInfo)
 	}
 	return hpkeSealBase(r, p.ek, info, plaintext)
 }
@@ -171,7 +171,7 @@ func (k *intlPrivateKey) Sign(msg []byte) ([]byte, error) {
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeInternal, "ECDSA sign: %w", err)
 	}
-	return sig, nil
+	return normalizeS(sig)
 }
 
 func (k *intlPrivateKey) Open(sealed, info []byte) ([]byte, error) {
@@ -190,5 +190,9 @@ type intlSigner struct{ k *ecdsa.PrivateKey }
 
 func (s intlSigner) Public() crypto.PublicKey { return &s.k.PublicKey }
 func (s intlSigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
-	return s.k.Sign(nil, digest, opts)
+	sig, err := s.k.Sign(nil, digest, opts)
+	if err != nil {
+		return nil, err
+	}
+	return normalizeS(sig)
 }

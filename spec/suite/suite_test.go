@@ -5,7 +5,12 @@ import (
 	"crypto/hpke"
 	"errors"
 	"fmt"
+	"math/big"
 	"testing"
+
+	"github.com/emmansun/gmsm/sm2"
+	"golang.org/x/crypto/cryptobyte"
+	"golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/leanovate/gopter"
 	"github.com/leanovate/gopter/gen"
@@ -264,4 +269,72 @@ func TestSignatureProperty(t *testing.T) {
 		))
 		props.TestingRun(t)
 	})
+}
+
+// INTL emits only low-s signatures (one encoding per signature) but
+// accepts the high-s twin, as OpenSSL and every standard signer produce it.
+func TestINTLLowS(t *testing.T) {
+	k := key(t, intlSuite{}, "lows")
+	for i := range 64 {
+		msg := []byte{byte(i)}
+		sig, err := k.Sign(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !LowS(sig) {
+			t.Fatalf("signature %d is high-s", i)
+		}
+		r, s, _ := parseRS(sig)
+		var b cryptobyte.Builder
+		b.AddASN1(asn1.SEQUENCE, func(b *cryptobyte.Builder) {
+			b.AddASN1BigInt(r)
+			b.AddASN1BigInt(new(big.Int).Sub(p256N, s))
+		})
+		high := b.BytesOrPanic()
+		if LowS(high) {
+			t.Fatal("n-s reported low")
+		}
+		if err := k.Public().Verify(msg, high); err != nil {
+			t.Fatalf("the high-s twin is refused: %v", err)
+		}
+	}
+}
+
+// The GM envelope has one encoding: gmsm would also open the plain
+// C1C3C2 form of the same ciphertext, Open must not.
+func TestGMOpenOnlyASN1(t *testing.T) {
+	k := key(t, gmSuite{}, "env")
+	ct, err := k.Public().Seal(detrand.New(1, "env"), []byte("coin"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := sm2.ASN1Ciphertext2Plain(ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Open(plain, nil); spec.CodeOf(err) != spec.CodeBadSeal {
+		t.Fatalf("plain-form envelope: %v, want bad-seal", err)
+	}
+	if _, err := k.Open(append(bytes.Clone(ct), 0), nil); spec.CodeOf(err) != spec.CodeBadSeal {
+		t.Fatalf("envelope with a trailing byte: %v, want bad-seal", err)
+	}
+}
+
+// Known answers pin the signature bytes: a change of construction or of a
+// library's nonce use would silently change every published vector.
+func TestSignatureKnownAnswers(t *testing.T) {
+	want := map[ID]string{
+		GM:   "3045022100cdc20ba2cb026ff61520ea079a8ae78d81870943856f9dbb3c1cecbadb11cd83022026a3f4e69ba25242e0b0f40778c3dccc434a42ff44c56bb14e93267716aca839",
+		INTL: "3045022100e79ef4e061e1d52e169247d0c39592eeb65d27cb321bbc54eff3a9d964c7f69502207e022cbb0f65c5841a917bf9141be0be08eafdc1ce16a6f8ed8e0e85808ede5d",
+	}
+	for _, s := range All() {
+		k := key(t, s, "kat")
+		sig, err := k.Sign([]byte("dualoffline known answer"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%x", sig); got != want[s.ID()] {
+			t.Errorf("%s signature = %s\nwant %s\n(a library upgrade or construction change alters published vectors: regenerate them and update this pin together)", s.ID(), got, want[s.ID()])
+		}
+	}
 }

@@ -1,0 +1,159 @@
+package transfer
+
+import (
+	"bytes"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/der"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Holding is a coin as its holder keeps it: the issuer-signed root and the
+// records that moved it, hop by hop, to the holder. Serial names the coin
+// the holding stands for: the root itself (no records) or an output of the
+// last record.
+//
+//	Holding ::= [APPLICATION 6] SEQUENCE {
+//	    root   Coin,
+//	    chain  SEQUENCE (SIZE (0..8)) OF Record,
+//	    serial OCTET STRING (SIZE (16)) }
+type Holding struct {
+	Root   *coin.Signed
+	Chain  []*Signed
+	Serial coin.Serial
+}
+
+// Marshal returns the canonical DER.
+func (h *Holding) Marshal() []byte {
+	return der.Marshal(der.Application(TagHolding), func(b *der.Builder) {
+		b.AddBytes(h.Root.Marshal())
+		b.AddASN1(0x30, func(b *der.Builder) {
+			for _, r := range h.Chain {
+				b.AddBytes(r.Marshal())
+			}
+		})
+		b.AddASN1OctetString(h.Serial[:])
+	})
+}
+
+// ParseHolding decodes a holding under the strict profile (structure
+// only; call Verify).
+func ParseHolding(b []byte) (*Holding, error) {
+	r := der.Open(b, der.Application(TagHolding), MaxHoldingDER, "holding")
+	root := r.Element("root", der.Application(coin.TagCoin), coin.MaxCoinDER)
+	chain := r.Element("chain", 0x30, MaxHoldingDER)
+	serial := r.Bytes("serial", coin.SerialSize, coin.SerialSize)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	h := &Holding{}
+	copy(h.Serial[:], serial)
+	var err error
+	if h.Root, err = coin.Parse(root); err != nil {
+		return nil, err
+	}
+	c := der.Open(chain, 0x30, MaxHoldingDER, "holding.chain")
+	var recs [][]byte
+	for i := 0; i <= MaxHops && c.More(); i++ {
+		recs = append(recs, c.Element("record", der.Application(TagRecord), MaxRecordDER))
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	if len(recs) > MaxHops {
+		return nil, spec.Errorf(spec.CodeMalformed, "holding.chain: more than %d records", MaxHops)
+	}
+	for _, rb := range recs {
+		rec, err := Parse(rb)
+		if err != nil {
+			return nil, err
+		}
+		h.Chain = append(h.Chain, rec)
+	}
+	return h, nil
+}
+
+// Certs resolves a device id to its certificate, already checked against
+// the root, the validity period and the revocation list the verifier
+// trusts. It returns a typed error for an unknown, expired or revoked id.
+type Certs func(id string) (*devcert.Certificate, error)
+
+// Owner is who holds a coin and its value, as a verified holding proves.
+type Owner struct {
+	Holder string
+	Value  int64
+}
+
+// Verify checks the whole lineage: the root coin is valid and signed by
+// the issuer; the first record is signed by the agent bank the root names,
+// each later record by the holder the previous one named; every record is
+// valid; and Serial is the last record's output. It returns the holder and
+// value of Serial.
+func (h *Holding) Verify(issuer suite.PublicKey, certs Certs) (Owner, error) {
+	if err := h.Root.Check(issuer); err != nil {
+		return Owner{}, err
+	}
+	if len(h.Chain) > MaxHops {
+		return Owner{}, spec.Errorf(spec.CodeMalformed, "chain of %d records, cap %d", len(h.Chain), MaxHops)
+	}
+	cur := Owner{Holder: h.Root.Agent, Value: h.Root.Denomination}
+	serial := h.Root.Serial
+	for i, rec := range h.Chain {
+		if rec.Parent != serial {
+			return Owner{}, spec.Errorf(spec.CodeValueMismatch, "record %d spends %s, the chain holds %s", i, rec.Parent, serial)
+		}
+		if rec.ParentValue != cur.Value {
+			return Owner{}, spec.Errorf(spec.CodeValueMismatch, "record %d says the parent is worth %d fen, it is %d", i, rec.ParentValue, cur.Value)
+		}
+		if rec.Payer != cur.Holder {
+			return Owner{}, spec.Errorf(spec.CodeWrongRecipient, "record %d is signed for %q, the holder is %q", i, rec.Payer, cur.Holder)
+		}
+		if err := rec.Validate(); err != nil {
+			return Owner{}, err
+		}
+		cert, err := certs(rec.Payer)
+		if err != nil {
+			return Owner{}, err
+		}
+		wantRole := devcert.RoleWallet
+		if i == 0 {
+			wantRole = devcert.RoleAgent
+		}
+		if cert.Role != wantRole || cert.ID != rec.Payer {
+			return Owner{}, spec.Errorf(spec.CodeUntrustedIssuer, "record %d signer %q has role %q, want %q", i, rec.Payer, cert.Role, wantRole)
+		}
+		if err := rec.Verify(cert.PublicKey); err != nil {
+			return Owner{}, err
+		}
+		next := h.Serial
+		if i+1 < len(h.Chain) {
+			next = h.Chain[i+1].Parent
+		}
+		found := false
+		for _, o := range rec.Outputs {
+			if o.Serial == next {
+				cur, serial, found = Owner{Holder: o.Holder, Value: o.Value}, o.Serial, true
+				break
+			}
+		}
+		if !found {
+			return Owner{}, spec.Errorf(spec.CodeValueMismatch, "record %d creates no coin %s", i, next)
+		}
+	}
+	if serial != h.Serial {
+		return Owner{}, spec.Errorf(spec.CodeValueMismatch, "holding names %s, the chain ends at %s", h.Serial, serial)
+	}
+	return cur, nil
+}
+
+// Extend returns the holding of output serial of rec, which must spend
+// h's coin. It does not verify.
+func (h *Holding) Extend(rec *Signed, serial coin.Serial) *Holding {
+	chain := append(append([]*Signed(nil), h.Chain...), rec)
+	return &Holding{Root: h.Root, Chain: chain, Serial: serial}
+}
+
+// Equal reports whether two holdings encode identically.
+func (h *Holding) Equal(o *Holding) bool { return bytes.Equal(h.Marshal(), o.Marshal()) }

@@ -1,0 +1,276 @@
+// Package transfer defines the signed transfer record that moves a coin
+// from one holder to the next offline, and the holding: a coin as a wallet
+// keeps it, the issuer-signed root plus the chain of records that brought
+// it to its current holder (its lineage).
+//
+// A record spends exactly one parent serial, signed by that parent's
+// holder, and creates children whose serials derive from the parent
+// (ChildSerial) and whose values, each from the denomination table, sum to
+// the parent's: the payee's share and the payer's change. The holder of an
+// issued (root) coin is the agent bank its Agent field names; the agent's
+// record hands it to the withdrawing wallet. So every hop is signed by the
+// device the previous hop named, and a double spend is two valid records
+// with one parent and one signer: evidence anyone can check.
+package transfer
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/der"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Format constants.
+const (
+	Version1      = 1
+	TagRecord     = 4 // [APPLICATION 4] signed record
+	TagRecordTBS  = 5 // [APPLICATION 5] to-be-signed record
+	TagHolding    = 6 // [APPLICATION 6] holding
+	ChallengeSize = 16
+	MaxOutputs    = 16
+	MaxIDLen      = 64
+	MaxRecordDER  = 2048
+	// MaxHops bounds a coin's chain: after MaxHops offline transfers the
+	// holder must go online and exchange it for a fresh coin.
+	MaxHops       = 8
+	MaxHoldingDER = coin.MaxCoinDER + MaxHops*MaxRecordDER + 64
+)
+
+// Output is one child coin a record creates.
+type Output struct {
+	Serial coin.Serial
+	Value  int64  // fen, from the denomination table
+	Holder string // device certificate id of the new holder
+}
+
+// Record is a transfer's signed content.
+type Record struct {
+	Version     int
+	Parent      coin.Serial // the coin spent
+	ParentValue int64
+	Outputs     []Output
+	Payer       string // device id of the parent's holder, the signer
+	Payee       string // device id of the counterparty
+	Challenge   [ChallengeSize]byte
+	Counter     uint64 // the payer device's monotonic transaction counter
+}
+
+// Signed is a record with the payer's signature over TBS().
+type Signed struct {
+	Record
+	Signature []byte
+}
+
+// ChildSerial derives the serial of output i of a record spending parent.
+// It depends on the parent only, so two records spending one parent create
+// colliding children: a double spend cannot hide behind fresh serials.
+func ChildSerial(parent coin.Serial, i int) coin.Serial {
+	h := sha256.New()
+	h.Write([]byte("dualoffline child serial v1\x00"))
+	h.Write(parent[:])
+	h.Write(binary.BigEndian.AppendUint16(nil, uint16(i)))
+	var s coin.Serial
+	copy(s[:], h.Sum(nil))
+	return s
+}
+
+// TBS returns the canonical DER the payer signs.
+//
+//	TBSRecord ::= [APPLICATION 5] SEQUENCE {
+//	    version     INTEGER (1),
+//	    parent      OCTET STRING (SIZE (16)),
+//	    parentValue INTEGER,
+//	    outputs     SEQUENCE (SIZE (1..16)) OF SEQUENCE {
+//	        serial OCTET STRING (SIZE (16)), value INTEGER, holder UTF8String },
+//	    payer       UTF8String (SIZE (1..64)),
+//	    payee       UTF8String (SIZE (1..64)),
+//	    challenge   OCTET STRING (SIZE (16)),
+//	    counter     INTEGER }
+func (r *Record) TBS() []byte {
+	return der.Marshal(der.Application(TagRecordTBS), func(b *der.Builder) {
+		b.AddASN1Int64(int64(r.Version))
+		b.AddASN1OctetString(r.Parent[:])
+		b.AddASN1Int64(r.ParentValue)
+		b.AddASN1(0x30, func(b *der.Builder) {
+			for _, o := range r.Outputs {
+				b.AddASN1(0x30, func(b *der.Builder) {
+					b.AddASN1OctetString(o.Serial[:])
+					b.AddASN1Int64(o.Value)
+					der.AddUTF8(b, o.Holder)
+				})
+			}
+		})
+		der.AddUTF8(b, r.Payer)
+		der.AddUTF8(b, r.Payee)
+		b.AddASN1OctetString(r.Challenge[:])
+		b.AddASN1Uint64(r.Counter)
+	})
+}
+
+// Marshal returns the canonical DER of the signed record.
+func (s *Signed) Marshal() []byte {
+	return der.Marshal(der.Application(TagRecord), func(b *der.Builder) {
+		b.AddBytes(s.TBS())
+		b.AddASN1OctetString(s.Signature)
+	})
+}
+
+// ID returns SHA-256 of the record's TBS bytes: its identity. The
+// signature is left out because an ECDSA signature has two valid
+// encodings; two records with one ID are the same statement.
+func (r *Record) ID() [32]byte { return sha256.Sum256(r.TBS()) }
+
+// Parse decodes a signed record under the strict profile (structure only;
+// call Validate and Verify).
+func Parse(b []byte) (*Signed, error) {
+	r := der.Open(b, der.Application(TagRecord), MaxRecordDER, "record")
+	tbs := r.Element("tbs", der.Application(TagRecordTBS), MaxRecordDER)
+	sig := r.Bytes("signature", 8, suite.MaxSignatureDER)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	rec, err := parseTBS(tbs)
+	if err != nil {
+		return nil, err
+	}
+	return &Signed{Record: *rec, Signature: bytes.Clone(sig)}, nil
+}
+
+func parseTBS(b []byte) (*Record, error) {
+	r := der.Open(b, der.Application(TagRecordTBS), MaxRecordDER, "record.tbs")
+	rec := &Record{Version: int(r.Version(Version1))}
+	copy(rec.Parent[:], r.Bytes("parent", coin.SerialSize, coin.SerialSize))
+	rec.ParentValue = int64(r.Uint("parentValue", 1, coin.MaxDenominationField))
+	outs := r.Element("outputs", 0x30, MaxRecordDER)
+	rec.Payer = r.Printable("payer", 1, MaxIDLen)
+	rec.Payee = r.Printable("payee", 1, MaxIDLen)
+	copy(rec.Challenge[:], r.Bytes("challenge", ChallengeSize, ChallengeSize))
+	rec.Counter = r.Uint("counter", 0, 1<<63-1)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	var err error
+	if rec.Outputs, err = parseOutputs(outs); err != nil {
+		return nil, err
+	}
+	return rec, nil
+}
+
+func parseOutputs(b []byte) ([]Output, error) {
+	r := der.Open(b, 0x30, MaxRecordDER, "record.outputs")
+	var items [][]byte
+	for i := 0; i <= MaxOutputs && r.More(); i++ {
+		items = append(items, r.Element("output", 0x30, 128))
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	if len(items) == 0 || len(items) > MaxOutputs {
+		return nil, spec.Errorf(spec.CodeMalformed, "record.outputs: %d outputs, want 1..%d", len(items), MaxOutputs)
+	}
+	outs := make([]Output, len(items))
+	for i, it := range items {
+		o := der.Open(it, 0x30, 128, "record.output")
+		copy(outs[i].Serial[:], o.Bytes("serial", coin.SerialSize, coin.SerialSize))
+		outs[i].Value = int64(o.Uint("value", 1, coin.MaxDenominationField))
+		outs[i].Holder = o.Printable("holder", 1, MaxIDLen)
+		if err := o.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return outs, nil
+}
+
+// Validate checks a record's arithmetic and lineage rules: every child
+// serial derives from the parent, every value is a table denomination, the
+// values sum to the parent's, and payer and payee differ.
+func (r *Record) Validate() error {
+	if r.Version != Version1 {
+		return spec.Errorf(spec.CodeUnknownVersion, "record version %d", r.Version)
+	}
+	if len(r.Outputs) == 0 || len(r.Outputs) > MaxOutputs {
+		return spec.Errorf(spec.CodeMalformed, "%d outputs", len(r.Outputs))
+	}
+	if r.Payer == r.Payee {
+		return spec.Errorf(spec.CodeWrongRecipient, "payer and payee are both %q", r.Payer)
+	}
+	var sum int64
+	for i, o := range r.Outputs {
+		if o.Serial != ChildSerial(r.Parent, i) {
+			return spec.Errorf(spec.CodeValueMismatch, "output %d serial %s does not derive from parent %s", i, o.Serial, r.Parent)
+		}
+		if !coin.ValidDenomination(o.Value) {
+			return spec.Errorf(spec.CodeBadDenomination, "output %d value %d fen is not in the table", i, o.Value)
+		}
+		if o.Holder != r.Payer && o.Holder != r.Payee {
+			return spec.Errorf(spec.CodeWrongRecipient, "output %d goes to %q, neither payer nor payee", i, o.Holder)
+		}
+		sum += o.Value
+	}
+	if sum != r.ParentValue {
+		return spec.Errorf(spec.CodeValueMismatch, "outputs sum to %d fen, parent is %d fen", sum, r.ParentValue)
+	}
+	return nil
+}
+
+// PaidTo returns the total value of outputs held by id.
+func (r *Record) PaidTo(id string) int64 {
+	var v int64
+	for _, o := range r.Outputs {
+		if o.Holder == id {
+			v += o.Value
+		}
+	}
+	return v
+}
+
+// Sign validates r and signs it.
+func Sign(k suite.PrivateKey, r Record) (*Signed, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	sig, err := k.Sign(r.TBS())
+	if err != nil {
+		return nil, err
+	}
+	return &Signed{Record: r, Signature: sig}, nil
+}
+
+// Verify checks the signature under the payer's public key.
+func (s *Signed) Verify(payer suite.PublicKey) error {
+	return payer.Verify(s.TBS(), s.Signature)
+}
+
+// Split builds the outputs of a payment of amount from a parent of value
+// parentValue: table denominations to payee first (largest first), then the
+// change to payer.
+func Split(parent coin.Serial, parentValue, amount int64, payer, payee string) ([]Output, error) {
+	if amount <= 0 || amount > parentValue {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "cannot pay %d fen from a %d fen coin", amount, parentValue)
+	}
+	pay, err := coin.MakeChange(amount)
+	if err != nil {
+		return nil, err
+	}
+	var change []int64
+	if parentValue > amount {
+		if change, err = coin.MakeChange(parentValue - amount); err != nil {
+			return nil, err
+		}
+	}
+	if len(pay)+len(change) > MaxOutputs {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "split needs %d outputs, cap %d", len(pay)+len(change), MaxOutputs)
+	}
+	var outs []Output
+	for _, v := range pay {
+		outs = append(outs, Output{Serial: ChildSerial(parent, len(outs)), Value: v, Holder: payee})
+	}
+	for _, v := range change {
+		outs = append(outs, Output{Serial: ChildSerial(parent, len(outs)), Value: v, Holder: payer})
+	}
+	return outs, nil
+}
