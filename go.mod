@@ -8,3 +8,10 @@ require (
 	github.com/leanovate/gopter v0.2.11
 	golang.org/x/crypto v0.59.0
 )
+
+require (
+	github.com/inconshreveable/mousetrap v1.1.0 // indirect
+	github.com/spf13/cobra v1.10.2 // indirect
+	github.com/spf13/pflag v1.0.9 // indirect
+	pgregory.net/rapid v1.3.0 // indirect
+)

@@ -1,0 +1,124 @@
+package world
+
+import (
+	"fmt"
+	"sort"
+)
+
+// FaultKind names a fault the injector can apply.
+type FaultKind string
+
+// Channel faults apply to the message delivered at a step; device faults
+// to its recipient. DESIGN.md §3 lists them.
+const (
+	FaultDrop      FaultKind = "drop"      // the message is lost
+	FaultDuplicate FaultKind = "duplicate" // delivered twice
+	FaultReorder   FaultKind = "reorder"   // swapped with the next message in flight
+	FaultDelay     FaultKind = "delay"     // sent to the back of the queue; the clock moves Arg ms
+	FaultBitFlip   FaultKind = "bit-flip"  // bit Arg (mod length) of the payload flips
+	FaultTruncate  FaultKind = "truncate"  // the payload is cut to Arg (mod length) bytes
+	FaultExtend    FaultKind = "extend"    // byte Arg is appended to the payload
+	FaultField     FaultKind = "field"     // field Arg (mod field count) is replaced by random bytes
+	FaultReplay    FaultKind = "replay"    // a message from an earlier session (Arg selects) is injected first
+	FaultRedirect  FaultKind = "redirect"  // the message goes to Party instead
+	FaultRelay     FaultKind = "relay"     // relayed over a distance: unchanged, Arg ms later
+	// Device faults.
+	FaultCrashBefore FaultKind = "crash-before" // the recipient loses power before handling
+	FaultCrashAt     FaultKind = "crash-at"     // ... at its Arg-th write while handling
+	FaultCrashAfter  FaultKind = "crash-after"  // ... after handling, before its replies leave
+	FaultSkew        FaultKind = "clock-skew"   // a device clock is offset (Device.SetSkew)
+	FaultRollback    FaultKind = "rollback"     // a device store is restored from a snapshot
+	FaultClone       FaultKind = "clone"        // a device store is copied to a new device
+)
+
+// ChannelFaults are the faults a Plan may schedule on a step, in a stable
+// order (generators draw from it).
+var ChannelFaults = []FaultKind{
+	FaultDrop, FaultDuplicate, FaultReorder, FaultDelay, FaultBitFlip, FaultTruncate,
+	FaultExtend, FaultField, FaultReplay, FaultRedirect, FaultRelay,
+	FaultCrashBefore, FaultCrashAt, FaultCrashAfter,
+}
+
+// Benign reports whether k only loses, repeats, reorders or delays
+// messages (the honest-channel profile) or crashes a device, as opposed to
+// forging content or destination.
+func (k FaultKind) Benign() bool {
+	switch k {
+	case FaultDrop, FaultDuplicate, FaultReorder, FaultDelay, FaultRelay,
+		FaultCrashBefore, FaultCrashAt, FaultCrashAfter:
+		return true
+	}
+	return false
+}
+
+// Fault is one scheduled fault.
+type Fault struct {
+	Step  int       `json:"step"` // 1-based delivery step of the session
+	Kind  FaultKind `json:"kind"`
+	Arg   int       `json:"arg,omitempty"`
+	Party PartyID   `json:"party,omitempty"` // for redirect
+}
+
+func (f Fault) detail() string {
+	switch f.Kind {
+	case FaultRedirect:
+		return "to " + string(f.Party)
+	case FaultDrop, FaultDuplicate, FaultReorder, FaultCrashBefore, FaultCrashAfter:
+		return ""
+	}
+	return fmt.Sprintf("arg %d", f.Arg)
+}
+
+func (f Fault) String() string {
+	s := fmt.Sprintf("%s@%d", f.Kind, f.Step)
+	if d := f.detail(); d != "" {
+		s += "(" + d + ")"
+	}
+	return s
+}
+
+// Plan is the faults of one session. Faults on the same step apply in
+// plan order.
+type Plan []Fault
+
+func (p Plan) byStep() map[int][]Fault {
+	m := map[int][]Fault{}
+	idx := make([]int, len(p))
+	for i := range p {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return p[idx[a]].Step < p[idx[b]].Step })
+	for _, i := range idx {
+		m[p[i].Step] = append(m[p[i].Step], p[i])
+	}
+	return m
+}
+
+// CrashPoints enumerates every crash a session can suffer, given the
+// Outcome of its fault-free run: before, at each write of, and after the
+// handling of every step. The list is exhaustive, not sampled.
+func CrashPoints(clean Outcome) []Fault {
+	var out []Fault
+	for i := 0; i < clean.Steps; i++ {
+		step := i + 1
+		out = append(out, Fault{Step: step, Kind: FaultCrashBefore})
+		writes := 0
+		if i < len(clean.Writes) {
+			writes = clean.Writes[i]
+		}
+		for k := 0; k < writes; k++ {
+			out = append(out, Fault{Step: step, Kind: FaultCrashAt, Arg: k})
+		}
+		out = append(out, Fault{Step: step, Kind: FaultCrashAfter})
+	}
+	return out
+}
+
+// LossPoints enumerates dropping each step's message of a clean run.
+func LossPoints(clean Outcome) []Fault {
+	out := make([]Fault, 0, clean.Steps)
+	for step := 1; step <= clean.Steps; step++ {
+		out = append(out, Fault{Step: step, Kind: FaultDrop})
+	}
+	return out
+}

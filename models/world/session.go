@@ -1,0 +1,284 @@
+package world
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+)
+
+// Channel is the physical link a session runs over. Proximity is never a
+// security assumption: every channel can be relayed.
+type Channel string
+
+// Channels.
+const (
+	NearField Channel = "near-field" // NFC, BLE, IR: both directions
+	QR        Channel = "qr"         // a displayed code scanned by the peer: one direction
+)
+
+// Message is one protocol message in flight.
+type Message struct {
+	From    PartyID
+	To      PartyID
+	Type    string
+	Payload []byte
+}
+
+// Endpoint is a party's handler for one session: it consumes a message and
+// returns the messages it sends in reply. A returned error is a refusal:
+// it is traced with its spec code and the session goes on.
+type Endpoint func(m Message) ([]Message, error)
+
+// Span locates a field inside a payload, for field-level tampering.
+type Span struct {
+	Name       string
+	Start, End int
+}
+
+// Session is one protocol run between parties.
+type Session struct {
+	Channel   Channel
+	Endpoints map[PartyID]Endpoint
+	// Restart rebuilds a party's volatile state from its device after a
+	// crash; called at once, the device then takes part again.
+	Restart map[PartyID]func()
+	Start   []Message
+	Plan    Plan
+	// Fields splits a payload into named fields for FaultField; optional.
+	Fields func(Message) []Span
+	// MaxSteps bounds the run (default 256): a protocol that loops is a
+	// model bug, reported as Outcome.Exhausted.
+	MaxSteps int
+}
+
+// Rejection is a message a party refused.
+type Rejection struct {
+	Step  int
+	Party PartyID
+	Type  string
+	Err   error
+}
+
+// Outcome summarises a session.
+type Outcome struct {
+	Session    uint64
+	Steps      int
+	Delivered  int
+	Rejections []Rejection
+	Crashes    []PartyID
+	// Writes[i] is the number of persistence operations the recipient of
+	// step i+1 made while handling it: the crash points FaultCrashAt can
+	// name at that step.
+	Writes    []int
+	Exhausted bool
+}
+
+// RunSession runs s to quiescence and returns what happened. It never
+// panics on a model's crash; it does re-panic on anything else (a model
+// bug must not be mistaken for a crash).
+func (w *World) RunSession(s *Session) Outcome {
+	w.session++
+	id := w.session
+	w.trace.sess = id
+	defer func() { w.trace.sess, w.trace.step = 0, 0 }()
+	max := s.MaxSteps
+	if max == 0 {
+		max = 256
+	}
+	out := Outcome{Session: id}
+	queue := append([]Message(nil), s.Start...)
+	for _, m := range queue {
+		w.trace.add(Event{Kind: KindSend, From: m.From, To: m.To, Type: m.Type, Hash: hash8(m.Payload), Len: len(m.Payload)})
+	}
+	plan := s.Plan.byStep()
+	for len(queue) > 0 {
+		if out.Steps == max {
+			out.Exhausted = true
+			w.trace.add(Event{Kind: KindNote, Detail: fmt.Sprintf("session stopped after %d steps", max)})
+			break
+		}
+		out.Steps++
+		step := out.Steps
+		w.trace.step = step
+		m := queue[0]
+		queue = queue[1:]
+		deliver := []Message{m}
+		crashBefore, crashAfter, crashAt := false, false, -1
+		for _, f := range plan[step] {
+			switch f.Kind {
+			case FaultDrop:
+				deliver = nil
+			case FaultDuplicate:
+				deliver = append(deliver, cloneMsg(m))
+			case FaultReorder:
+				if len(queue) > 0 {
+					queue[0], m = m, queue[0]
+					deliver = []Message{m}
+				}
+			case FaultDelay:
+				w.Advance(time.Duration(f.Arg) * time.Millisecond)
+				queue = append(queue, m)
+				deliver = nil
+			case FaultRelay:
+				w.Advance(time.Duration(f.Arg) * time.Millisecond)
+			case FaultBitFlip:
+				for i := range deliver {
+					deliver[i] = flip(deliver[i], f.Arg)
+				}
+			case FaultTruncate:
+				for i := range deliver {
+					deliver[i] = truncate(deliver[i], f.Arg)
+				}
+			case FaultExtend:
+				for i := range deliver {
+					deliver[i].Payload = append(bytes.Clone(deliver[i].Payload), byte(f.Arg))
+				}
+			case FaultField:
+				for i := range deliver {
+					deliver[i] = w.substitute(s, deliver[i], f.Arg)
+				}
+			case FaultRedirect:
+				for i := range deliver {
+					if f.Party != "" {
+						deliver[i].To = f.Party
+					}
+				}
+			case FaultReplay:
+				if old, ok := w.replayable(id, f.Arg); ok {
+					old.To = m.To
+					deliver = append([]Message{old}, deliver...)
+				}
+			case FaultCrashBefore:
+				crashBefore = true
+			case FaultCrashAfter:
+				crashAfter = true
+			case FaultCrashAt:
+				crashAt = f.Arg
+			}
+			w.trace.add(Event{Kind: KindFault, From: m.From, To: m.To, Type: m.Type, Fault: string(f.Kind), Detail: f.detail()})
+		}
+		writes := 0
+		for _, d := range deliver {
+			n, replies := w.deliver(s, &out, step, d, crashBefore, crashAfter, crashAt)
+			writes += n
+			crashBefore, crashAt = false, -1 // a crash fault applies once
+			queue = append(queue, replies...)
+		}
+		out.Writes = append(out.Writes, writes)
+	}
+	return out
+}
+
+func (w *World) deliver(s *Session, out *Outcome, step int, m Message, crashBefore, crashAfter bool, crashAt int) (writes int, replies []Message) {
+	ep, ok := s.Endpoints[m.To]
+	if !ok {
+		w.trace.add(Event{Kind: KindNote, From: m.From, To: m.To, Type: m.Type, Detail: "no such party in this session; message lost"})
+		return 0, nil
+	}
+	dev := w.devices[m.To]
+	before := 0
+	if dev != nil {
+		before = dev.writes
+	}
+	crashed, err := w.Guard(m.To, func() error {
+		if crashBefore && dev != nil {
+			dev.CrashNow("power lost before handling " + m.Type)
+		}
+		if crashAt >= 0 && dev != nil {
+			dev.ArmCrash(crashAt)
+		}
+		w.trace.add(Event{Kind: KindDeliver, From: m.From, To: m.To, Type: m.Type, Hash: hash8(m.Payload), Len: len(m.Payload)})
+		out.Delivered++
+		w.pool = append(w.pool, cloneMsg(m))
+		w.poolSess = append(w.poolSess, w.session)
+		var err error
+		replies, err = ep(m)
+		if crashAfter && dev != nil {
+			dev.CrashNow("power lost before sending the reply to " + m.Type)
+		}
+		return err
+	})
+	if dev != nil {
+		dev.ArmCrash(-1)
+		writes = dev.writes - before
+	}
+	if crashed {
+		out.Crashes = append(out.Crashes, m.To)
+		if r := s.Restart[m.To]; r != nil {
+			r()
+		}
+		return writes, nil
+	}
+	if err != nil {
+		out.Rejections = append(out.Rejections, Rejection{Step: step, Party: m.To, Type: m.Type, Err: err})
+		w.trace.add(Event{Kind: KindReject, From: m.From, To: m.To, Type: m.Type, Code: codeOf(err), Detail: err.Error()})
+	}
+	for _, r := range replies {
+		if s.Channel == QR && len(s.Start) > 0 && r.From == s.Start[0].To && r.To == s.Start[0].From {
+			panic(fmt.Sprintf("world: %s replied to %s over a one-way QR channel", r.From, r.To))
+		}
+		w.trace.add(Event{Kind: KindSend, From: r.From, To: r.To, Type: r.Type, Hash: hash8(r.Payload), Len: len(r.Payload)})
+	}
+	return writes, replies
+}
+
+func cloneMsg(m Message) Message {
+	m.Payload = bytes.Clone(m.Payload)
+	return m
+}
+
+func flip(m Message, bit int) Message {
+	m = cloneMsg(m)
+	if len(m.Payload) > 0 {
+		bit %= 8 * len(m.Payload)
+		m.Payload[bit/8] ^= 0x80 >> (bit % 8)
+	}
+	return m
+}
+
+func truncate(m Message, n int) Message {
+	m = cloneMsg(m)
+	if len(m.Payload) > 0 {
+		m.Payload = m.Payload[:n%len(m.Payload)]
+	}
+	return m
+}
+
+// substitute replaces field arg (modulo the field count) with bytes from
+// the world's random stream, keeping its length.
+func (w *World) substitute(s *Session, m Message, arg int) Message {
+	m = cloneMsg(m)
+	if s.Fields == nil {
+		return flip(m, arg)
+	}
+	fields := s.Fields(m)
+	if len(fields) == 0 {
+		return flip(m, arg)
+	}
+	f := fields[arg%len(fields)]
+	if f.Start < 0 || f.End > len(m.Payload) || f.Start >= f.End {
+		return m
+	}
+	r := w.Rand("tamper")
+	for {
+		repl := r.Bytes(f.End - f.Start)
+		if !bytes.Equal(repl, m.Payload[f.Start:f.End]) {
+			copy(m.Payload[f.Start:f.End], repl)
+			return m
+		}
+	}
+}
+
+// replayable picks a message delivered in an earlier session.
+func (w *World) replayable(current uint64, arg int) (Message, bool) {
+	var old []Message
+	for i, m := range w.pool {
+		if w.poolSess[i] != current {
+			old = append(old, m)
+		}
+	}
+	if len(old) == 0 {
+		return Message{}, false
+	}
+	return cloneMsg(old[arg%len(old)]), true
+}
