@@ -221,12 +221,14 @@ func TestForgedLineageRefused(t *testing.T) {
 	}{
 		// Consistent within the record; only the lineage shows the lie.
 		"inflated parent value": {func(r *Record) { r.ParentValue = 2000; r.Outputs[0].Value = 2000 }, ""},
-		"outputs exceed parent": {func(r *Record) { r.Outputs = append(r.Outputs, Output{Serial: ChildSerial(r.Parent, 1), Value: 1, Holder: "A"}) }, spec.CodeValueMismatch},
-		"fresh child serial":    {func(r *Record) { r.Outputs[0].Serial[0] ^= 1 }, spec.CodeValueMismatch},
-		"off-table value":       {func(r *Record) { r.Outputs[0].Value = 999 }, spec.CodeBadDenomination},
-		"third-party output":    {func(r *Record) { r.Outputs[0].Holder = "C" }, spec.CodeWrongRecipient},
-		"self payment":          {func(r *Record) { r.Payee = r.Payer }, spec.CodeWrongRecipient},
-		"version":               {func(r *Record) { r.Version = 2 }, spec.CodeUnknownVersion},
+		"outputs exceed parent": {func(r *Record) {
+			r.Outputs = append(r.Outputs, Output{Serial: ChildSerial(r.Parent, 1), Value: 1, Holder: "A"})
+		}, spec.CodeValueMismatch},
+		"fresh child serial": {func(r *Record) { r.Outputs[0].Serial[0] ^= 1 }, spec.CodeValueMismatch},
+		"off-table value":    {func(r *Record) { r.Outputs[0].Value = 999 }, spec.CodeBadDenomination},
+		"third-party output": {func(r *Record) { r.Outputs[0].Holder = "C" }, spec.CodeWrongRecipient},
+		"self payment":       {func(r *Record) { r.Payee = r.Payer }, spec.CodeWrongRecipient},
+		"version":            {func(r *Record) { r.Version = 2 }, spec.CodeUnknownVersion},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := rec.Record
