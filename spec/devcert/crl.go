@@ -16,6 +16,7 @@ import (
 type RevocationList struct {
 	Raw        []byte
 	IssuerID   string // the root that signed it
+	issuerRaw  []byte
 	Number     uint64
 	ThisUpdate time.Time
 	NextUpdate time.Time
@@ -34,6 +35,7 @@ func (a *Authority) Revoke(n uint64, thisUpdate, nextUpdate time.Time, serials .
 	if n == 0 || n >= 1<<63 {
 		return nil, spec.Errorf(spec.CodeMalformed, "list number %d outside [1, 2^63)", n)
 	}
+	thisUpdate, nextUpdate = thisUpdate.UTC().Truncate(time.Second), nextUpdate.UTC().Truncate(time.Second)
 	if !nextUpdate.After(thisUpdate) {
 		return nil, spec.Errorf(spec.CodeMalformed, "list valid %v..%v is empty", thisUpdate, nextUpdate)
 	}
@@ -111,7 +113,7 @@ func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error)
 	if rl.Number == nil || rl.Number.Sign() <= 0 || !rl.Number.IsUint64() || rl.Number.Uint64() >= 1<<63 {
 		return nil, spec.Errorf(spec.CodeMalformed, "revocation list number outside [1, 2^63)")
 	}
-	out := &RevocationList{Raw: der, IssuerID: root.ID, Number: rl.Number.Uint64(), ThisUpdate: rl.ThisUpdate, NextUpdate: rl.NextUpdate, serials: map[uint64]bool{}}
+	out := &RevocationList{Raw: der, IssuerID: root.ID, issuerRaw: root.Raw, Number: rl.Number.Uint64(), ThisUpdate: rl.ThisUpdate, NextUpdate: rl.NextUpdate, serials: map[uint64]bool{}}
 	for _, e := range rl.RevokedCertificateEntries {
 		if e.SerialNumber == nil || e.SerialNumber.Sign() <= 0 || !e.SerialNumber.IsUint64() || e.SerialNumber.Uint64() >= 1<<63 {
 			return nil, spec.Errorf(spec.CodeMalformed, "revoked serial outside the profile")

@@ -16,6 +16,7 @@
 package devcert
 
 import (
+	"bytes"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
@@ -329,7 +330,7 @@ func (c *Certificate) Verify(root *Certificate, at time.Time, crl *RevocationLis
 			return spec.Errorf(spec.CodeCertExpired, "%s %q expired %v, now %v", x.Role, x.ID, x.NotAfter, at)
 		}
 	}
-	if crl != nil && crl.IssuerID != root.ID {
+	if crl != nil && !bytes.Equal(crl.issuerRaw, root.Raw) {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "revocation list of %q checked under root %q", crl.IssuerID, root.ID)
 	}
 	if crl != nil && crl.Revoked(c.Serial) {

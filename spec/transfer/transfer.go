@@ -195,6 +195,12 @@ func (r *Record) Validate() error {
 	if len(r.Outputs) == 0 || len(r.Outputs) > MaxOutputs {
 		return spec.Errorf(spec.CodeMalformed, "%d outputs", len(r.Outputs))
 	}
+	if !validID(r.Payer) || !validID(r.Payee) {
+		return spec.Errorf(spec.CodeMalformed, "payer %q or payee %q is not 1..%d bytes of printable ASCII", r.Payer, r.Payee, MaxIDLen)
+	}
+	if r.Counter >= 1<<63 {
+		return spec.Errorf(spec.CodeMalformed, "counter %d at or above 2^63", r.Counter)
+	}
 	if r.Payer == r.Payee {
 		return spec.Errorf(spec.CodeWrongRecipient, "payer and payee are both %q", r.Payer)
 	}
@@ -214,7 +220,22 @@ func (r *Record) Validate() error {
 	if sum != r.ParentValue {
 		return spec.Errorf(spec.CodeValueMismatch, "outputs sum to %d fen, parent is %d fen", sum, r.ParentValue)
 	}
+	if r.PaidTo(r.Payee) == 0 {
+		return spec.Errorf(spec.CodeValueMismatch, "a record that pays the payee nothing")
+	}
 	return nil
+}
+
+func validID(id string) bool {
+	if len(id) == 0 || len(id) > MaxIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // PaidTo returns the total value of outputs held by id.

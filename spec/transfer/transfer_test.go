@@ -284,3 +284,25 @@ func TestSplitProperty(t *testing.T) {
 	}, gen.IntRange(0, len(coin.Denominations)-1), gen.Float64Range(0, 1)))
 	props.TestingRun(t)
 }
+
+func TestValidateIDsAndCounter(t *testing.T) {
+	var p coin.Serial
+	p[0] = 1
+	outs, _ := Split(p, 100, 100, "A", "B")
+	base := Record{Version: 1, Parent: p, ParentValue: 100, Outputs: outs, Payer: "A", Payee: "B"}
+	for name, mut := range map[string]func(r *Record){
+		"space in payer": func(r *Record) { r.Payer = "A B" },
+		"empty payee":    func(r *Record) { r.Payee = "" },
+		"counter 2^63":   func(r *Record) { r.Counter = 1 << 63 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := base
+			r.Outputs = append([]Output(nil), base.Outputs...)
+			mut(&r)
+			wantCode(t, r.Validate(), spec.CodeMalformed)
+		})
+	}
+	nothing := base
+	nothing.Outputs = []Output{{Serial: ChildSerial(p, 0), Value: 100, Holder: "A"}}
+	wantCode(t, nothing.Validate(), spec.CodeValueMismatch)
+}
