@@ -1,0 +1,336 @@
+package bank
+
+import (
+	"bytes"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Instance names one coin in one lineage: its serial and the id of the
+// record that created it (zero for an issued coin). Child serials derive
+// from the parent alone, so both branches of a double spend create the same
+// serials; the instance tells them apart.
+type Instance struct {
+	Creator [32]byte
+	Serial  coin.Serial
+}
+
+// InstanceOf returns the instance a holding stands for.
+func InstanceOf(h *transfer.Holding) Instance {
+	if n := len(h.Chain); n > 0 {
+		return Instance{Creator: h.Chain[n-1].ID(), Serial: h.Serial}
+	}
+	return Instance{Serial: h.Serial}
+}
+
+// entry is one registered record with the holding it spent.
+type entry struct {
+	parent *transfer.Holding
+	rec    *transfer.Signed
+	id     [32]byte
+}
+
+// DoubleSpend is the evidence that a holder signed two different records
+// spending one coin instance. Anyone holding the root certificate and the
+// issuer key can check it with VerifyEvidence.
+type DoubleSpend struct {
+	Culprit     string // device id of the signer
+	CulpritCert []byte // its certificate, DER
+	Coin        Instance
+	Value       int64 // the value spent twice (the excess charged to the culprit)
+	// Two holdings of the same instance and the two records spending it.
+	HoldingA, HoldingB []byte
+	RecordA, RecordB   []byte
+	// Certs holds the certificate of every device that signed a record in
+	// either holding's lineage, so the evidence is self-contained.
+	Certs [][]byte
+}
+
+// Registry is the central bank's view of offline activity: every record
+// uploaded (with the holding it spends), every redemption, and the
+// verdicts derived from them. Verdicts depend only on the set of records,
+// not on the order they arrived in.
+type Registry struct {
+	cb       *CentralBank
+	entries  map[[32]byte]*entry            // by record id
+	byParent map[Instance][][32]byte        // instance → ids of records spending it
+	redeemed map[Instance]bool              //
+	children map[Instance]*transfer.Holding // instance → holding of a registered output
+}
+
+func newRegistry(cb *CentralBank) *Registry {
+	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}}
+}
+
+// certs resolves signers for lineage checks. Revocation and expiry do not
+// undo history: a record a payee accepted stays part of the lineage, so
+// certificates are checked for their issuer only. Refusing revoked or
+// expired devices is the offline counterparty's job (R1.4).
+func (r *Registry) certs(id string) (*devcert.Certificate, error) {
+	c, ok := r.cb.certs[id]
+	if !ok {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
+	}
+	return issuedBy(c, r.cb.Root())
+}
+
+func issuedBy(c, root *devcert.Certificate) (*devcert.Certificate, error) {
+	if err := c.Verify(root, c.NotBefore, nil); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// VerifyHolding checks a holding's whole lineage against the issuer key
+// and the device registry, and that its root was really issued.
+func (r *Registry) VerifyHolding(h *transfer.Holding) (transfer.Owner, error) {
+	if _, ok := r.cb.issued[h.Root.Serial]; !ok {
+		return transfer.Owner{}, spec.Errorf(spec.CodeUntrustedIssuer, "coin %s was never issued", h.Root.Serial)
+	}
+	return h.Verify(r.cb.CoinKey(), r.certs)
+}
+
+// Add registers a record together with the holding it spends. It refuses
+// (changing nothing) a holding whose lineage does not verify, a record not
+// signed by the holder or not spending that holding, and an invalid
+// record. Adding a record already known is a no-op. Conflicts are not
+// refused: they are what reconciliation flags.
+func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
+	id := rec.ID()
+	if _, dup := r.entries[id]; dup {
+		return nil
+	}
+	o, err := r.VerifyHolding(parent)
+	if err != nil {
+		return err
+	}
+	if rec.Parent != parent.Serial || rec.ParentValue != o.Value {
+		return spec.Errorf(spec.CodeValueMismatch, "record spends %s (%d fen), the holding is %s (%d fen)", rec.Parent, rec.ParentValue, parent.Serial, o.Value)
+	}
+	if rec.Payer != o.Holder {
+		return spec.Errorf(spec.CodeWrongRecipient, "record signed for %q, the coin is held by %q", rec.Payer, o.Holder)
+	}
+	if err := rec.Validate(); err != nil {
+		return err
+	}
+	cert, err := r.certs(rec.Payer)
+	if err != nil {
+		return err
+	}
+	if err := rec.Verify(cert.PublicKey); err != nil {
+		return err
+	}
+	inst := InstanceOf(parent)
+	r.entries[id] = &entry{parent: parent, rec: rec, id: id}
+	r.byParent[inst] = append(r.byParent[inst], id)
+	slices.SortFunc(r.byParent[inst], func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	for _, out := range rec.Outputs {
+		r.children[Instance{Creator: id, Serial: out.Serial}] = parent.Extend(rec, out.Serial)
+	}
+	r.cb.w.Trace().Online(world.PartyID(rec.Payer), CentralBankID, "record", rec.Marshal(), nil)
+	return nil
+}
+
+// Entry is a registered record and the holding it spent.
+type Entry struct {
+	Parent *transfer.Holding
+	Record *transfer.Signed
+}
+
+// Entries returns every registered record, in id order.
+func (r *Registry) Entries() []Entry {
+	ids := r.sortedIDs()
+	out := make([]Entry, len(ids))
+	for i, id := range ids {
+		out[i] = Entry{Parent: r.entries[id].parent, Record: r.entries[id].rec}
+	}
+	return out
+}
+
+// Created reports whether a registered record created the instance.
+func (r *Registry) Created(i Instance) bool {
+	_, ok := r.children[i]
+	return ok
+}
+
+// Redeemed reports whether an instance was deposited.
+func (r *Registry) Redeemed(i Instance) bool { return r.redeemed[i] }
+
+// Spent reports whether a registered record spends the instance.
+func (r *Registry) Spent(i Instance) bool { return len(r.byParent[i]) > 0 }
+
+func (r *Registry) redeem(h *transfer.Holding) error {
+	inst := InstanceOf(h)
+	if r.redeemed[inst] {
+		return spec.Errorf(spec.CodeDoubleSpend, "coin %s already redeemed", h.Serial)
+	}
+	r.redeemed[inst] = true
+	return nil
+}
+
+// Records returns every registered record spending an instance, in id
+// order (a stable order independent of upload order).
+func (r *Registry) Records() []*transfer.Signed {
+	ids := make([][32]byte, 0, len(r.entries))
+	for id := range r.entries {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	out := make([]*transfer.Signed, len(ids))
+	for i, id := range ids {
+		out[i] = r.entries[id].rec
+	}
+	return out
+}
+
+// Mail returns the holdings addressed to holder by registered records that
+// the holder has not spent, redeemed or listed in have: what reconciliation
+// forwards to a payee whose payment message was lost.
+func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holding {
+	var out []*transfer.Holding
+	for _, id := range r.sortedIDs() {
+		e := r.entries[id]
+		for _, o := range e.rec.Outputs {
+			inst := Instance{Creator: id, Serial: o.Serial}
+			if o.Holder != holder || have[inst] || r.redeemed[inst] || r.Spent(inst) {
+				continue
+			}
+			out = append(out, r.children[inst])
+		}
+	}
+	return out
+}
+
+func (r *Registry) sortedIDs() [][32]byte {
+	ids := make([][32]byte, 0, len(r.entries))
+	for id := range r.entries {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	return ids
+}
+
+// DoubleSpends returns one piece of evidence per doubly spent instance:
+// the two lowest-id records spending it. The result depends only on the
+// set of registered records.
+func (r *Registry) DoubleSpends() []DoubleSpend {
+	var insts []Instance
+	for inst, ids := range r.byParent {
+		if len(ids) > 1 {
+			insts = append(insts, inst)
+		}
+	}
+	slices.SortFunc(insts, func(a, b Instance) int {
+		if c := bytes.Compare(a.Creator[:], b.Creator[:]); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.Serial[:], b.Serial[:])
+	})
+	var out []DoubleSpend
+	for _, inst := range insts {
+		ids := r.byParent[inst]
+		a, b := r.entries[ids[0]], r.entries[ids[1]]
+		var excess int64
+		for range ids[1:] {
+			excess += a.rec.ParentValue
+		}
+		signers := map[string]bool{}
+		for _, e := range []*entry{a, b} {
+			for _, rec := range e.parent.Chain {
+				signers[rec.Payer] = true
+			}
+		}
+		var certs [][]byte
+		for _, id := range slices.Sorted(maps.Keys(signers)) {
+			certs = append(certs, r.cb.certs[id].Raw)
+		}
+		out = append(out, DoubleSpend{
+			Culprit:     a.rec.Payer,
+			CulpritCert: r.cb.certs[a.rec.Payer].Raw,
+			Coin:        inst,
+			Value:       excess,
+			HoldingA:    a.parent.Marshal(), RecordA: a.rec.Marshal(),
+			HoldingB: b.parent.Marshal(), RecordB: b.rec.Marshal(),
+			Certs: certs,
+		})
+	}
+	return out
+}
+
+// VerifyEvidence checks a double-spend claim with public information
+// only: the root certificate and the issuer's coin key (the evidence
+// carries every other certificate it needs). It returns the
+// culprit's device id if the evidence holds: both holdings verify and
+// stand for the same coin instance, both records verify under the
+// culprit's certificate, spend that instance and differ.
+func VerifyEvidence(s suite.Suite, root *devcert.Certificate, coinKey suite.PublicKey, ev DoubleSpend) (string, error) {
+	cert, err := devcert.Parse(s, ev.CulpritCert)
+	if err != nil {
+		return "", err
+	}
+	if _, err := issuedBy(cert, root); err != nil {
+		return "", err
+	}
+	byID := map[string]*devcert.Certificate{}
+	for _, raw := range ev.Certs {
+		c, err := devcert.Parse(s, raw)
+		if err != nil {
+			return "", err
+		}
+		if byID[c.ID], err = issuedBy(c, root); err != nil {
+			return "", err
+		}
+	}
+	certs := func(id string) (*devcert.Certificate, error) {
+		if c, ok := byID[id]; ok {
+			return c, nil
+		}
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "evidence lacks the certificate of %q", id)
+	}
+	var insts [2]Instance
+	var recs [2]*transfer.Signed
+	for i, pair := range [2][2][]byte{{ev.HoldingA, ev.RecordA}, {ev.HoldingB, ev.RecordB}} {
+		h, err := transfer.ParseHolding(pair[0])
+		if err != nil {
+			return "", err
+		}
+		o, err := h.Verify(coinKey, certs)
+		if err != nil {
+			return "", err
+		}
+		rec, err := transfer.Parse(pair[1])
+		if err != nil {
+			return "", err
+		}
+		if rec.Payer != cert.ID || o.Holder != cert.ID {
+			return "", spec.Errorf(spec.CodeWrongRecipient, "evidence %d: signer %q, holder %q, accused %q", i, rec.Payer, o.Holder, cert.ID)
+		}
+		if rec.Parent != h.Serial {
+			return "", spec.Errorf(spec.CodeValueMismatch, "evidence %d: record does not spend the holding", i)
+		}
+		if err := rec.Verify(cert.PublicKey); err != nil {
+			return "", err
+		}
+		insts[i], recs[i] = InstanceOf(h), rec
+	}
+	if insts[0] != insts[1] {
+		return "", spec.Errorf(spec.CodeValueMismatch, "the two records spend different coins")
+	}
+	if recs[0].ID() == recs[1].ID() {
+		return "", spec.Errorf(spec.CodeValueMismatch, "the two records are the same statement")
+	}
+	return cert.ID, nil
+}
+
+// String renders the evidence for traces and reports.
+func (d DoubleSpend) String() string {
+	return fmt.Sprintf("double spend of %s (%d fen) by %s", d.Coin.Serial, d.Value, d.Culprit)
+}

@@ -1,0 +1,373 @@
+package chip
+
+import (
+	"bytes"
+	"encoding/hex"
+	"slices"
+	"sort"
+
+	"github.com/dualoffline/dualoffline/models/chip/apdu"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Mutation switches deliberate faults into the model, for the mutant
+// catalogue of the conformance suites. The zero value is the reference
+// model; no field is set anywhere in the reference.
+type Mutation struct {
+	SkipCertChecks bool // accept any certificate without checking root, validity or revocation
+}
+
+// The payment, SE to SE. The payee's device acts as the terminal and
+// sends commands; the payer's card answers:
+//
+//  1. INITIATE (payee → payer): amount, a fresh challenge, the payee's
+//     certificate and its signature over them.
+//  2. TRANSFER (payer → payee, the response): the payer's certificate, for
+//     each coin spent its holding and a record binding payee and
+//     challenge, and the certificates of earlier holders. Before it leaves
+//     the card has committed, in one write, the removal of the spent coins,
+//     the change it keeps and a write-ahead log entry.
+//  3. CONFIRM (payee → payer): the payee's signature acknowledging the
+//     records; sent after the payee committed the coins it received.
+//  4. DONE (payer → payee): status 9000 once the card logged the
+//     acknowledgement.
+
+// startPayee opens a session on the payee side and returns INITIATE.
+func (se *SE) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
+	se.challenge = se.w.Rand("chip/challenge/" + se.id).Bytes(transfer.ChallengeSize)
+	se.amount, se.received = amount, false
+	sig, err := se.key.Sign(initTBS(amount, se.challenge, se.id))
+	if err != nil {
+		return world.Message{}, err
+	}
+	return world.Message{From: se.dev.ID(), To: payer, Type: MsgInitiate, Payload: encodeInitiate(amount, se.challenge, se.cert, sig)}, nil
+}
+
+// payerEndpoint handles the commands a payer card receives.
+func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
+	reply := func(typ string, resp []byte) []world.Message {
+		return []world.Message{{From: se.dev.ID(), To: m.From, Type: typ, Payload: resp}}
+	}
+	fail := func(typ string, err error) ([]world.Message, error) {
+		return reply(typ, mustResponse(apdu.ErrorResponse(err))), err
+	}
+	cmd, err := apdu.ParseCommand(m.Payload)
+	if err != nil {
+		return fail(MsgTransfer, err)
+	}
+	if cmd.CLA != CLA {
+		return fail(MsgTransfer, spec.Errorf(spec.CodeMalformed, "class %#02x", cmd.CLA))
+	}
+	switch cmd.INS {
+	case INSInitiate:
+		resp, err := se.pay(cmd.Data)
+		if err != nil {
+			return fail(MsgTransfer, err)
+		}
+		return reply(MsgTransfer, resp), nil
+	case INSConfirm:
+		if err := se.confirm(cmd.Data); err != nil {
+			return fail(MsgDone, err)
+		}
+		return reply(MsgDone, mustResponse(apdu.Response{SW: apdu.SWOK})), nil
+	}
+	return fail(MsgTransfer, spec.Errorf(spec.CodeUnimplemented, "instruction %#02x", cmd.INS))
+}
+
+// pay answers INITIATE: checks the payee, the limits and the funds, builds
+// the records, commits, and returns the TRANSFER response.
+func (se *SE) pay(data []byte) ([]byte, error) {
+	in, err := parseInitiate(se.s, data)
+	if err != nil {
+		return nil, err
+	}
+	if in.cert.Role != devcert.RoleWallet {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payee certificate has role %q", in.cert.Role)
+	}
+	if err := se.checkCert(in.cert); err != nil {
+		return nil, err
+	}
+	if in.cert.ID == se.id {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "payee is this card")
+	}
+	if err := in.cert.PublicKey.Verify(initTBS(in.amount, in.challenge, in.cert.ID), in.sig); err != nil {
+		return nil, err
+	}
+	if err := se.limits.Check(se.st.Spent, se.st.Payments, in.amount); err != nil {
+		return nil, err
+	}
+	picked, err := se.pick(in.amount)
+	if err != nil {
+		return nil, err
+	}
+
+	// Build one record per coin: whole coins first, the last one split.
+	var challenge [transfer.ChallengeSize]byte
+	copy(challenge[:], in.challenge)
+	st := se.st
+	remaining := in.amount
+	var spends []spend
+	puts := map[string][]byte{}
+	var deletes []string
+	entry := outEntry{Payee: in.cert.ID, PayeeCert: in.cert.Raw, Challenge: in.challenge}
+	for _, k := range picked {
+		h := se.coins[k]
+		v := valueOf(h)
+		pay := min(v, remaining)
+		remaining -= pay
+		outs, err := transfer.Split(h.Serial, v, pay, se.id, in.cert.ID)
+		if err != nil {
+			return nil, err
+		}
+		st.Counter++
+		rec, err := transfer.Sign(se.key, transfer.Record{
+			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
+			Payer: se.id, Payee: in.cert.ID, Challenge: challenge, Counter: st.Counter,
+		})
+		if err != nil {
+			return nil, err
+		}
+		spends = append(spends, spend{holding: h, record: rec})
+		entry.Holdings = append(entry.Holdings, h.Marshal())
+		entry.Records = append(entry.Records, rec.Marshal())
+		deletes = append(deletes, prefCoin+k)
+		for _, o := range outs {
+			if o.Holder == se.id {
+				change := h.Extend(rec, o.Serial)
+				puts[prefCoin+instKey(change)] = change.Marshal()
+			}
+		}
+	}
+	resp, err := encodeTransfer(se.cert, spends, se.lineageCerts(spends))
+	if err != nil {
+		return nil, err // nothing committed: the card is as before
+	}
+	st.Spent += in.amount
+	st.Payments++
+	puts[keyState] = mustJSON(st)
+	puts[outKey(st.Counter)] = mustJSON(entry)
+	// The write-ahead commit: coins out, change in, log entry, counters.
+	se.dev.Commit(puts, deletes)
+	se.recoverCoins(puts, deletes)
+	se.st = st
+	se.out[outKey(st.Counter)] = &entry
+	se.w.Trace().State(se.dev.ID(), "paid %d fen to %s (offline balance %d)", in.amount, in.cert.ID, se.balance())
+	return resp, nil
+}
+
+// recoverCoins applies a commit to the volatile coin map.
+func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
+	for _, k := range deletes {
+		if len(k) > len(prefCoin) && k[:len(prefCoin)] == prefCoin {
+			delete(se.coins, k[len(prefCoin):])
+		}
+	}
+	for k, v := range puts {
+		if len(k) > len(prefCoin) && k[:len(prefCoin)] == prefCoin {
+			h, err := transfer.ParseHolding(v)
+			if err != nil {
+				panic("chip: " + err.Error())
+			}
+			se.coins[k[len(prefCoin):]] = h
+		}
+	}
+}
+
+// pick chooses coins covering amount: largest first, skipping coins whose
+// lineage is full (they must be exchanged online).
+func (se *SE) pick(amount int64) ([]string, error) {
+	keys := slices.Sorted(mapsKeys(se.coins))
+	sort.SliceStable(keys, func(i, j int) bool { return valueOf(se.coins[keys[i]]) > valueOf(se.coins[keys[j]]) })
+	var picked []string
+	var sum int64
+	for _, k := range keys {
+		if sum >= amount || len(picked) == MaxSpends {
+			break
+		}
+		if len(se.coins[k].Chain) >= transfer.MaxHops {
+			continue
+		}
+		picked = append(picked, k)
+		sum += valueOf(se.coins[k])
+	}
+	if sum < amount {
+		return nil, spec.Errorf(spec.CodeInsufficient, "card holds %d fen spendable offline, payment of %d", sum, amount)
+	}
+	return picked, nil
+}
+
+// lineageCerts lists the certificates of every wallet that signed in the
+// spent coins' lineages, except this card (its certificate travels
+// separately) and the agents (every card is personalised with them).
+func (se *SE) lineageCerts(spends []spend) [][]byte {
+	ids := map[string]bool{}
+	for _, sp := range spends {
+		for _, r := range sp.holding.Chain {
+			if r.Payer != se.id && se.agents[r.Payer] == nil {
+				ids[r.Payer] = true
+			}
+		}
+	}
+	var out [][]byte
+	for _, id := range slices.Sorted(mapsKeys(ids)) {
+		if c := se.certs[id]; c != nil {
+			out = append(out, c.Raw)
+		}
+	}
+	return out
+}
+
+// confirm answers CONFIRM: verifies the payee's acknowledgement of a
+// logged payment and records it.
+func (se *SE) confirm(data []byte) error {
+	challenge, sig, err := parseConfirm(data)
+	if err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(mapsKeys(se.out)) {
+		e := se.out[k]
+		if !bytes.Equal(e.Challenge, challenge) {
+			continue
+		}
+		if e.Acked {
+			return spec.Errorf(spec.CodeReplay, "payment already acknowledged")
+		}
+		cert, err := devcert.Parse(se.s, e.PayeeCert)
+		if err != nil {
+			return err
+		}
+		var recs []*transfer.Signed
+		for _, rb := range e.Records {
+			r, err := transfer.Parse(rb)
+			if err != nil {
+				return err
+			}
+			recs = append(recs, r)
+		}
+		if err := cert.PublicKey.Verify(ackTBS(challenge, se.id, recs), sig); err != nil {
+			return err
+		}
+		acked := *e
+		acked.Acked = true
+		se.dev.Put(k, mustJSON(acked))
+		se.out[k] = &acked
+		se.w.Trace().State(se.dev.ID(), "payment to %s acknowledged", e.Payee)
+		return nil
+	}
+	return spec.Errorf(spec.CodeReplay, "no payment awaits this acknowledgement")
+}
+
+// payeeEndpoint handles the responses the payee terminal receives.
+func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
+	resp, err := apdu.ParseResponse(m.Payload)
+	if err != nil {
+		return nil, err
+	}
+	if se.challenge == nil {
+		// DONE, or anything after the session's one TRANSFER.
+		if resp.SW == apdu.SWOK && len(resp.Data) == 0 && se.received {
+			return nil, nil
+		}
+		return nil, spec.Errorf(spec.CodeReplay, "no payment session is open")
+	}
+	if err := resp.Err(); err != nil {
+		se.challenge = nil
+		return nil, err
+	}
+	challenge := se.challenge
+	se.challenge = nil // one TRANSFER per challenge, accepted or not
+	recs, err := se.receive(resp.Data, challenge)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := se.key.Sign(ackTBS(challenge, recs[0].Payer, recs))
+	if err != nil {
+		return nil, err
+	}
+	return []world.Message{{From: se.dev.ID(), To: m.From, Type: MsgConfirm, Payload: encodeConfirm(challenge, sig)}}, nil
+}
+
+// receive verifies a TRANSFER and commits the coins it pays this card.
+func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
+	msg, err := parseTransfer(se.s, data)
+	if err != nil {
+		return nil, err
+	}
+	payer := msg.cert
+	if payer.Role != devcert.RoleWallet {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", payer.Role)
+	}
+	if err := se.checkCert(payer); err != nil {
+		return nil, err
+	}
+	extra := map[string]*devcert.Certificate{payer.ID: payer}
+	for _, c := range msg.chainCerts {
+		if c.Role != devcert.RoleWallet {
+			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "lineage certificate %q has role %q", c.ID, c.Role)
+		}
+		extra[c.ID] = c
+	}
+	lookup := se.lookup(extra)
+	var total int64
+	puts := map[string][]byte{}
+	seen := map[string]bool{}
+	var recs []*transfer.Signed
+	for i, sp := range msg.spends {
+		owner, err := sp.holding.Verify(se.coinKey, lookup)
+		if err != nil {
+			return nil, err
+		}
+		rec := sp.record
+		switch {
+		case owner.Holder != payer.ID:
+			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q, payer is %q", i, owner.Holder, payer.ID)
+		case rec.Parent != sp.holding.Serial || rec.ParentValue != owner.Value:
+			return nil, spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i)
+		case rec.Payer != payer.ID:
+			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer)
+		case rec.Payee != se.id:
+			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q, not this card", i, rec.Payee)
+		case !bytes.Equal(rec.Challenge[:], challenge):
+			return nil, spec.Errorf(spec.CodeReplay, "spend %d: record answers another challenge", i)
+		}
+		if err := rec.Validate(); err != nil {
+			return nil, err
+		}
+		if err := rec.Verify(payer.PublicKey); err != nil {
+			return nil, err
+		}
+		seenKey := prefSeen + hex.EncodeToString(rec.Parent[:])
+		if _, dup := se.dev.Get(seenKey); dup || seen[seenKey] {
+			return nil, spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this card", i, rec.Parent)
+		}
+		seen[seenKey] = true
+		puts[seenKey] = []byte{1}
+		for _, o := range rec.Outputs {
+			if o.Holder == se.id {
+				h := sp.holding.Extend(rec, o.Serial)
+				puts[prefCoin+instKey(h)] = h.Marshal()
+				total += o.Value
+			}
+		}
+		recs = append(recs, rec)
+	}
+	if total != se.amount {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "received %d fen, asked for %d", total, se.amount)
+	}
+	for id, c := range extra {
+		if id != se.id {
+			puts[prefCert+id] = c.Raw
+		}
+	}
+	se.dev.Commit(puts, nil)
+	se.recoverCoins(puts, nil)
+	for id, c := range extra {
+		se.certs[id] = c
+	}
+	se.received = true
+	se.w.Trace().State(se.dev.ID(), "received %d fen from %s (offline balance %d)", total, payer.ID, se.balance())
+	return recs, nil
+}

@@ -1,0 +1,156 @@
+package models
+
+import (
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Config sets up one instance of a scheme.
+type Config struct {
+	Suite   suite.Suite // nil means suite.Default()
+	Wallets int         // how many wallets, named wallet-A, wallet-B, …
+	Opening int64       // each wallet's opening account balance, fen
+	Limits  bank.Limits // zero means bank.DefaultLimits
+}
+
+// WithDefaults fills zero fields.
+func (c Config) WithDefaults() Config {
+	if c.Suite == nil {
+		c.Suite = suite.Default()
+	}
+	if c.Wallets == 0 {
+		c.Wallets = 3
+	}
+	if c.Opening == 0 {
+		c.Opening = 100000
+	}
+	if c.Limits == (bank.Limits{}) {
+		c.Limits = bank.DefaultLimits
+	}
+	return c
+}
+
+// Info describes a scheme (or a variant of one).
+type Info struct {
+	Name    string        // stable id: "chip", "cert", "cert-literal", "chain"
+	Title   string        // one line for people
+	Source  string        // the publication it models
+	Channel world.Channel // the offline link payments use
+	// Expected lists the sub-properties this scheme, as published, does
+	// not meet, each with the reason. The suites report them as
+	// expected-fail and show the counterexample.
+	Expected map[spec.SubID]string
+}
+
+// Scheme is one executable scheme model. New builds an independent
+// instance in w; everything random comes from w.
+type Scheme interface {
+	Info() Info
+	New(w *world.World, cfg Config) (Instance, error)
+}
+
+// Instance is a running scheme: the banks, the wallets and the operations
+// the requirement suites drive. Wallet operations take the wallet's world
+// party id. Online operations bring the wallet online for their duration.
+//
+// Contract: an operation that fails returns a *spec.Error (or an error
+// wrapping one) and leaves every party's persistent state as it was,
+// except where a crash fault interrupted it, which the trace records.
+type Instance interface {
+	World() *world.World
+	Bank() *bank.CentralBank
+	Wallets() []world.PartyID
+
+	// Fund withdraws amount from the wallet's account into the wallet.
+	Fund(wallet world.PartyID, amount int64) error
+	// Pay runs one offline payment under the fault plan.
+	Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (Payment, error)
+	// Reconcile takes the wallet online: it uploads its offline records,
+	// receives what is owed to it, resolves interrupted payments and
+	// resets its offline limits.
+	Reconcile(wallet world.PartyID) error
+	// Deposit returns every coin the wallet holds to its account.
+	Deposit(wallet world.PartyID) (int64, error)
+
+	// Restart power-cycles the wallet outside any session.
+	Restart(wallet world.PartyID)
+	// Snapshot copies the wallet's persistent state; Restore rolls the
+	// wallet back to it (a compromised or backed-up device).
+	Snapshot(wallet world.PartyID) world.Snapshot
+	Restore(wallet world.PartyID, s world.Snapshot)
+	// Clone makes a second device with a copy of the wallet's state and
+	// identity, and returns its party id.
+	Clone(wallet world.PartyID) (world.PartyID, error)
+
+	// View is the wallet's state as the suites observe it.
+	View(wallet world.PartyID) View
+	// Ledger is the banks' state.
+	Ledger() Ledger
+	// Audit accounts for every fen issued, from the god's-eye view of all
+	// devices and banks together.
+	Audit() Audit
+}
+
+// Audit classifies the value the central bank issued. Every coin instance
+// that some record (or issuance) created and no record spent is live; a
+// live coin is held by a device, pending in a payer's write-ahead log, or
+// waiting at the bank to be forwarded (mail). Conservation is
+// Held + Pending + Mail + Redeemed = Issued; Lost is live value that is in
+// none of those places, and Excess is value created by double spends.
+type Audit struct {
+	Issued   int64
+	Held     int64
+	Pending  int64
+	Mail     int64
+	Redeemed int64
+	Lost     int64
+}
+
+// Balanced reports whether value is conserved.
+func (a Audit) Balanced() bool {
+	return a.Lost == 0 && a.Held+a.Pending+a.Mail+a.Redeemed == a.Issued
+}
+
+// Payment is what one Pay call did.
+type Payment struct {
+	Outcome  world.Outcome
+	Paid     bool // the payer saw the payee's acknowledgement
+	Received bool // the payee stored the value
+}
+
+// Coin is one coin instance a wallet holds or has in flight.
+type Coin struct {
+	ID    string // instance id: creating record id and serial, hex
+	Value int64
+}
+
+// View is a wallet's observable state.
+type View struct {
+	Party    world.PartyID
+	Identity string // certificate id the device presents
+	Coins    []Coin // spendable, persisted
+	Pending  []Coin // debited, not acknowledged, not yet settled online
+	Account  int64  // balance at its agent bank
+	Spent    int64  // offline spending since the last reconciliation
+	Payments int    // offline payments since the last reconciliation
+}
+
+// Offline returns the value of the coins the wallet holds.
+func (v View) Offline() int64 {
+	var s int64
+	for _, c := range v.Coins {
+		s += c.Value
+	}
+	return s
+}
+
+// Ledger is the banks' state.
+type Ledger struct {
+	Issued       int64 // Σ issued by the central bank
+	Redeemed     int64 // Σ redeemed
+	Accounts     int64 // Σ customer accounts
+	Mail         []Coin
+	DoubleSpends []bank.DoubleSpend
+}
