@@ -96,6 +96,10 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	if err := in.cert.PublicKey.Verify(initTBS(in.amount, in.challenge, in.cert.ID), in.sig); err != nil {
 		return nil, err
 	}
+	answered := prefAnswer + hex.EncodeToString(in.challenge)
+	if _, dup := se.dev.Get(answered); dup {
+		return nil, spec.Errorf(spec.CodeReplay, "this card already paid challenge %x", in.challenge)
+	}
 	if err := se.limits.Check(se.st.Spent, se.st.Payments, in.amount); err != nil {
 		return nil, err
 	}
@@ -149,6 +153,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	st.Payments++
 	puts[keyState] = mustJSON(st)
 	puts[outKey(st.Counter)] = mustJSON(entry)
+	puts[answered] = []byte{1}
 	// The write-ahead commit: coins out, change in, log entry, counters.
 	se.dev.Commit(puts, deletes)
 	se.recoverCoins(puts, deletes)

@@ -19,19 +19,20 @@ import (
 // after a power cut is here; the SE struct's other fields are rebuilt from
 // it by recover.
 const (
-	keyID      = "id"       // certificate id, ASCII
-	keyPriv    = "key"      // private scalar
-	keyCert    = "cert"     // own certificate, DER
-	keyRoot    = "root"     // central bank root certificate, DER
-	keyCoinKey = "coin-key" // issuer public key, SPKI DER
-	keyCRL     = "crl"      // revocation list, DER
-	keyLimits  = "limits"   // JSON bank.Limits
-	keyState   = "state"    // JSON seState: counter, usage, last sync
-	prefAgent  = "agent/"   // agent/<id>: agent certificate, DER
-	prefCert   = "cert/"    // cert/<id>: certificate of an earlier holder, DER
-	prefCoin   = "coin/"    // coin/<instance>: holding, DER
-	prefSeen   = "seen/"    // seen/<parent serial>: a spend this card accepted
-	prefOut    = "out/"     // out/<counter>: JSON outEntry, a payment sent and not yet settled
+	keyID      = "id"        // certificate id, ASCII
+	keyPriv    = "key"       // private scalar
+	keyCert    = "cert"      // own certificate, DER
+	keyRoot    = "root"      // central bank root certificate, DER
+	keyCoinKey = "coin-key"  // issuer public key, SPKI DER
+	keyCRL     = "crl"       // revocation list, DER
+	keyLimits  = "limits"    // JSON bank.Limits
+	keyState   = "state"     // JSON seState: counter, usage, last sync
+	prefAgent  = "agent/"    // agent/<id>: agent certificate, DER
+	prefCert   = "cert/"     // cert/<id>: certificate of an earlier holder, DER
+	prefCoin   = "coin/"     // coin/<instance>: holding, DER
+	prefSeen   = "seen/"     // seen/<parent serial>: a spend this card accepted
+	prefOut    = "out/"      // out/<counter>: JSON outEntry, a payment sent and not yet settled
+	prefAnswer = "answered/" // answered/<challenge>: a payee challenge this card already paid
 )
 
 // seState is the card's counters, persisted as one value so they change

@@ -2,6 +2,8 @@ package devcert
 
 import (
 	"crypto/x509"
+	"golang.org/x/crypto/cryptobyte"
+	cryptobyte_asn1 "golang.org/x/crypto/cryptobyte/asn1"
 	"math/big"
 	"time"
 
@@ -82,6 +84,12 @@ func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error)
 	if root == nil || !root.IsCA {
 		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no trusted root")
 	}
+	// Both X.509 parsers read the outer SEQUENCE and ignore what follows.
+	in := cryptobyte.String(der)
+	var el cryptobyte.String
+	if !in.ReadASN1Element(&el, cryptobyte_asn1.SEQUENCE) || !in.Empty() {
+		return nil, spec.Errorf(spec.CodeMalformed, "revocation list is not exactly one DER SEQUENCE")
+	}
 	var rl *x509.RevocationList
 	if root.Suite == suite.GM {
 		srl, err := smx509.ParseRevocationList(der)
@@ -112,6 +120,9 @@ func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error)
 	}
 	if rl.Number == nil || rl.Number.Sign() <= 0 || !rl.Number.IsUint64() || rl.Number.Uint64() >= 1<<63 {
 		return nil, spec.Errorf(spec.CodeMalformed, "revocation list number outside [1, 2^63)")
+	}
+	if !rl.NextUpdate.After(rl.ThisUpdate) {
+		return nil, spec.Errorf(spec.CodeMalformed, "revocation list valid %v..%v is empty", rl.ThisUpdate, rl.NextUpdate)
 	}
 	out := &RevocationList{Raw: der, IssuerID: root.ID, issuerRaw: root.Raw, Number: rl.Number.Uint64(), ThisUpdate: rl.ThisUpdate, NextUpdate: rl.NextUpdate, serials: map[uint64]bool{}}
 	for _, e := range rl.RevokedCertificateEntries {

@@ -6,11 +6,13 @@ import (
 
 // Size caps of the strict profile.
 const (
-	// MaxCommand caps an encoded C-APDU: header, length fields and data.
-	MaxCommand = 4096
+	// MaxCommand caps an encoded C-APDU at 16 KiB: header, length fields
+	// and data. A payment carries its coins' lineages, so the chip model
+	// uses extended lengths; 16 KiB is what current secure elements buffer.
+	MaxCommand = 16384
 	// MaxResponse caps an encoded R-APDU: MaxCommand bytes of data and
 	// the two status bytes.
-	MaxResponse = 4096 + 2
+	MaxResponse = 16384 + 2
 )
 
 // LeAbsent is the Command.Le of a command with no Le field (cases 1 and 3).

@@ -68,8 +68,8 @@ func TestCommandCases(t *testing.T) {
 		{"data 255 Le 256 short", Command{CLA: 0x80, INS: 0xD6, Data: seq(255), Le: 256}, cat(h("80D60000 FF"), seq(255), h("00"))},
 		{"data 255 Le 257 extended", Command{CLA: 0x80, INS: 0xD6, Data: seq(255), Le: 257}, cat(h("80D60000 00 00FF"), seq(255), h("0101"))},
 		{"data 256 Le 1 extended", Command{CLA: 0x80, INS: 0xD6, Data: seq(256), Le: 1}, cat(h("80D60000 00 0100"), seq(256), h("0001"))},
-		{"at cap", Command{CLA: 0x80, INS: 0xD6, Data: seq(MaxCommand - 7), Le: LeAbsent}, cat(h("80D60000 00 0FF9"), seq(MaxCommand-7))},
-		{"at cap 4E", Command{CLA: 0x80, INS: 0xD6, Data: seq(MaxCommand - 9), Le: 65536}, cat(h("80D60000 00 0FF7"), seq(MaxCommand-9), h("0000"))},
+		{"at cap", Command{CLA: 0x80, INS: 0xD6, Data: seq(MaxCommand - 7), Le: LeAbsent}, cat(h("80D60000 00"), be16(MaxCommand-7), seq(MaxCommand-7))},
+		{"at cap 4E", Command{CLA: 0x80, INS: 0xD6, Data: seq(MaxCommand - 9), Le: 65536}, cat(h("80D60000 00"), be16(MaxCommand-9), seq(MaxCommand-9), h("0000"))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -115,8 +115,8 @@ func TestCommandRefused(t *testing.T) {
 		{"extended Lc over body", cat(h("80D60000 00 0100"), seq(255))},
 		{"3E trailing byte", cat(h("80D60000 00 0100"), seq(256), h("00"))},
 		{"4E trailing byte", cat(h("80D60000 00 0100"), seq(256), h("001000"))},
-		{"over cap", cat(h("80D60000 00 0FFA"), seq(MaxCommand-6))},
-		{"over cap 4E", cat(h("80D60000 00 0FF8"), seq(MaxCommand-8), h("0000"))},
+		{"over cap", cat(h("80D60000 00"), be16(MaxCommand-6), seq(MaxCommand-6))},
+		{"over cap 4E", cat(h("80D60000 00"), be16(MaxCommand-8), seq(MaxCommand-8), h("0000"))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,3 +166,6 @@ func TestCommandCopies(t *testing.T) {
 		t.Fatalf("Data changed with the input (-want +got):\n%s", diff)
 	}
 }
+
+// be16 is n as two big-endian bytes, for length fields at the caps.
+func be16(n int) []byte { return []byte{byte(n >> 8), byte(n)} }

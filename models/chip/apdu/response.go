@@ -205,7 +205,8 @@ func ErrorResponse(err error) Response {
 // carried code that contradicts the status word is ignored (and said so in
 // the detail): the code refines the status word, it never overrides it.
 // Status words outside the CodeFor table, warnings (62xx, 63xx) and 61xx
-// included, are internal.
+// included, are malformed: the receiver cannot interpret the answer, which
+// is a fault of the answer, not of the receiver. Only 6F00 is internal.
 func (r Response) Err() error {
 	if r.SW == SWOK {
 		return nil
@@ -214,7 +215,7 @@ func (r Response) Err() error {
 	if name, ok := swNames[r.SW]; ok {
 		what += " (" + name + ")"
 	}
-	code := CodeFor(r.SW, spec.CodeInternal)
+	code := CodeFor(r.SW, spec.CodeMalformed)
 	if items, err := Parse(r.Data); err == nil {
 		if t, ok := Find(items, TagErrorCode); ok {
 			switch carried := spec.Code(t.Value); {

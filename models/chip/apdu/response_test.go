@@ -128,8 +128,9 @@ func TestResponseErr(t *testing.T) {
 		{"malformed data ignored", Response{Data: h("DF7F 05 7265706C"), SW: 0x6984}, spec.CodeReplay},
 		{"other objects kept apart", Response{Data: cat(h("5A 01 00"), df7f("double-spend")), SW: 0x6984}, spec.CodeDoubleSpend},
 		{"nested code not looked at", Response{Data: Marshal([]TLV{{Tag: 0x70, Children: []TLV{{Tag: TagErrorCode, Value: []byte("double-spend")}}}}), SW: 0x6984}, spec.CodeReplay},
-		{"unmapped 6A83", Response{SW: SWRecordNotFound}, spec.CodeInternal},
-		{"warning 6283", Response{SW: 0x6283}, spec.CodeInternal},
+		{"unmapped 6A83", Response{SW: SWRecordNotFound}, spec.CodeMalformed},
+		{"warning 6283", Response{SW: 0x6283}, spec.CodeMalformed},
+		{"card internal error 6F00", Response{SW: 0x6F00}, spec.CodeInternal},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

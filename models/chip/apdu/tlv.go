@@ -7,7 +7,7 @@ import (
 // Caps of the BER-TLV profile.
 const (
 	// MaxTLV caps an encoded TLV sequence, every level included.
-	MaxTLV = 4096
+	MaxTLV = 16384
 	// MaxDepth caps nesting: top-level objects are at depth 1, and a
 	// constructed object at depth MaxDepth must be empty.
 	MaxDepth = 8

@@ -51,7 +51,7 @@ func TestTLVRoundTrip(t *testing.T) {
 		{"depth 8", Marshal(nest(7, []TLV{{Tag: 0x5A, Value: h("01")}})), nest(7, []TLV{{Tag: 0x5A, Value: h("01")}})},
 		{"depth 8 empty constructed", Marshal(nest(8, nil)), nest(8, nil)},
 		{"64 items", Marshal(many(64)), many(64)},
-		{"at cap", cat(h("5A 82 0FFC"), seq(MaxTLV-4)), []TLV{{Tag: 0x5A, Value: seq(MaxTLV - 4)}}},
+		{"at cap", cat(h("5A 82"), be16(MaxTLV-4), seq(MaxTLV-4)), []TLV{{Tag: 0x5A, Value: seq(MaxTLV - 4)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,7 +101,7 @@ func TestTLVRefused(t *testing.T) {
 		{"depth 9", appendSeq(nil, nest(8, []TLV{{Tag: 0x5A}}))},
 		{"65 items", appendSeq(nil, many(65))},
 		{"65 children", cat(h("70 81 82"), appendSeq(nil, many(65)))},
-		{"over cap", cat(h("5A 82 0FFD"), seq(MaxTLV-3))},
+		{"over cap", cat(h("5A 82"), be16(MaxTLV-3), seq(MaxTLV-3))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

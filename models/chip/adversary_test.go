@@ -1,0 +1,159 @@
+package chip
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Tampering with any field of any message of a payment (and bit flips,
+// truncation, extension, replay from an earlier session, redirection)
+// never creates or destroys value: after both cards reconcile, both are
+// in the pre-state or both in the post-state, and every refusal is typed.
+func TestTamperEveryField(t *testing.T) {
+	setup := func() *Instance {
+		in := newInstanceSuite(t, 3, suite.Default())
+		for _, w := range []world.PartyID{"wallet-A", "wallet-C"} {
+			if err := in.Fund(w, 1000); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// An earlier session for the replay pool.
+		if _, err := in.Pay("wallet-C", "wallet-A", 50, nil); err != nil {
+			t.Fatal(err)
+		}
+		return in
+	}
+	clean, _ := setup().Pay("wallet-A", "wallet-B", 230, nil)
+	var faults []world.Fault
+	for step := 1; step <= clean.Outcome.Steps; step++ {
+		for field := 0; field < 12; field++ {
+			faults = append(faults, world.Fault{Step: step, Kind: world.FaultField, Arg: field})
+		}
+		for _, k := range []world.FaultKind{world.FaultBitFlip, world.FaultTruncate, world.FaultExtend, world.FaultReplay, world.FaultDuplicate} {
+			faults = append(faults, world.Fault{Step: step, Kind: k, Arg: 7 * step})
+		}
+		faults = append(faults, world.Fault{Step: step, Kind: world.FaultRedirect, Party: "wallet-C"})
+	}
+	for _, f := range faults {
+		t.Run(f.String(), func(t *testing.T) {
+			in := setup()
+			a0, b0 := total(in, "wallet-A"), total(in, "wallet-B")
+			p, err := in.Pay("wallet-A", "wallet-B", 230, world.Plan{f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range p.Outcome.Rejections {
+				if c := spec.CodeOf(r.Err); c == spec.CodeInternal || !c.Known() {
+					t.Fatalf("step %d: %s refused %s with an untyped error: %v", r.Step, r.Party, r.Type, r.Err)
+				}
+			}
+			checkBalanced(t, in, "the tampered payment")
+			for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C", "wallet-B"} {
+				if err := in.Reconcile(w); err != nil {
+					t.Fatal(err)
+				}
+			}
+			checkBalanced(t, in, "reconciliation")
+			da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
+			if !(da == 0 && db == 0) && !(da == -230 && db == 230) {
+				t.Fatalf("payer moved %d, payee %d", da, db)
+			}
+			if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
+				t.Fatalf("honest cards flagged: %v", ds)
+			}
+		})
+	}
+}
+
+// Garbage on the wire is refused with a typed error by both roles, and
+// changes neither card.
+func TestGarbageRefused(t *testing.T) {
+	in := newInstanceSuite(t, 3, suite.Default())
+	in.Fund("wallet-A", 1000)
+	a := in.wallets["wallet-A"]
+	b := in.wallets["wallet-B"]
+	before := in.Audit()
+	for i, junk := range [][]byte{nil, {0x80}, {0x80, 0x50, 0, 0}, {0x80, 0x50, 0, 0, 3, 0xDF, 0x01, 0x09}, {0x00, 0xA4, 0x04, 0x00}, make([]byte, 5000)} {
+		_, err := a.payerEndpoint(world.Message{From: "wallet-B", To: "wallet-A", Payload: junk})
+		if c := spec.CodeOf(err); c == "" || c == spec.CodeInternal {
+			t.Errorf("payer, junk %d: error %v", i, err)
+		}
+		b.challenge = []byte("0123456789abcdef")
+		b.amount = 10
+		_, err = b.payeeEndpoint(world.Message{From: "wallet-A", To: "wallet-B", Payload: junk})
+		if c := spec.CodeOf(err); c == "" || c == spec.CodeInternal {
+			t.Errorf("payee, junk %d: error %v", i, err)
+		}
+	}
+	if after := in.Audit(); after != before {
+		t.Fatalf("garbage changed the books: %+v → %+v", before, after)
+	}
+}
+
+// R6.6: the offline limits (count and amount) are enforced by the card
+// and reset when it goes online.
+func TestLimits(t *testing.T) {
+	in := newInstanceSuite(t, 3, suite.Default())
+	if err := in.Fund("wallet-A", 60000); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := in.Pay("wallet-A", "wallet-B", 50001, nil)
+	if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
+		t.Fatalf("a payment over ¥500: %+v", p.Outcome.Rejections)
+	}
+	for i := 0; i < 10; i++ {
+		if p, _ := in.Pay("wallet-A", "wallet-B", 100, nil); !p.Received {
+			t.Fatalf("payment %d refused: %v", i+1, p.Outcome.Rejections)
+		}
+	}
+	p, _ = in.Pay("wallet-A", "wallet-B", 100, nil)
+	if p.Received || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
+		t.Fatalf("the 11th offline payment: %+v", p.Outcome.Rejections)
+	}
+	if err := in.Reconcile("wallet-A"); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := in.Pay("wallet-A", "wallet-B", 100, nil); !p.Received {
+		t.Fatalf("limits not reset online: %v", p.Outcome.Rejections)
+	}
+}
+
+// R1.4: a revoked card is refused by a card that has the new list, in
+// either role.
+func TestRevokedCardRefused(t *testing.T) {
+	in := newInstanceSuite(t, 3, suite.Default())
+	in.Fund("wallet-A", 1000)
+	in.Fund("wallet-B", 1000)
+	if err := in.Bank().Revoke("wallet-B"); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Reconcile("wallet-A"); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range [][2]world.PartyID{{"wallet-A", "wallet-B"}, {"wallet-B", "wallet-A"}} {
+		p, _ := in.Pay(dir[0], dir[1], 100, nil)
+		if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeCertRevoked {
+			t.Fatalf("%s → %s with B revoked: %+v", dir[0], dir[1], p.Outcome.Rejections)
+		}
+	}
+	// C has not synced: its stale list still accepts B (the offline
+	// window a revocation cannot close).
+	if p, _ := in.Pay("wallet-B", "wallet-C", 100, nil); !p.Received {
+		t.Fatalf("C refused B without knowing of the revocation: %v", p.Outcome.Rejections)
+	}
+}
+
+func TestNoSelfPayment(t *testing.T) {
+	in := newInstanceSuite(t, 3, suite.Default())
+	if _, err := in.Pay("wallet-A", "wallet-A", 1, nil); spec.CodeOf(err) != spec.CodeWrongRecipient {
+		t.Fatalf("self payment: %v", err)
+	}
+	if _, err := in.Pay("wallet-A", "nobody", 1, nil); err == nil {
+		t.Fatal("payment to an unknown wallet")
+	}
+	_ = fmt.Sprint()
+}
