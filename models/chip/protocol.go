@@ -184,19 +184,31 @@ func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 // pick chooses coins covering amount: largest first, skipping coins whose
 // lineage is full (they must be exchanged online).
 func (se *SE) pick(amount int64) ([]string, error) {
-	keys := slices.Sorted(mapsKeys(se.coins))
-	sort.SliceStable(keys, func(i, j int) bool { return valueOf(se.coins[keys[i]]) > valueOf(se.coins[keys[j]]) })
+	type cand struct {
+		key   string
+		value int64
+	}
+	cands := make([]cand, 0, len(se.coins))
+	for k, h := range se.coins {
+		if len(h.Chain) < transfer.MaxHops {
+			cands = append(cands, cand{k, valueOf(h)})
+		}
+	}
+	// Largest first; ties by key, so the choice does not depend on map order.
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].value != cands[j].value {
+			return cands[i].value > cands[j].value
+		}
+		return cands[i].key < cands[j].key
+	})
 	var picked []string
 	var sum int64
-	for _, k := range keys {
+	for _, c := range cands {
 		if sum >= amount || len(picked) == MaxSpends {
 			break
 		}
-		if len(se.coins[k].Chain) >= transfer.MaxHops {
-			continue
-		}
-		picked = append(picked, k)
-		sum += valueOf(se.coins[k])
+		picked = append(picked, c.key)
+		sum += c.value
 	}
 	if sum < amount {
 		return nil, spec.Errorf(spec.CodeInsufficient, "card holds %d fen spendable offline, payment of %d", sum, amount)

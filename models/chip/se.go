@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"slices"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -196,8 +195,8 @@ func (se *SE) checkCert(c *devcert.Certificate) error {
 // balance returns the value of the coins the card holds.
 func (se *SE) balance() int64 {
 	var v int64
-	for _, k := range slices.Sorted(mapsKeys(se.coins)) {
-		v += valueOf(se.coins[k])
+	for _, h := range se.coins {
+		v += valueOf(h)
 	}
 	return v
 }

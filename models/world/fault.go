@@ -3,6 +3,7 @@ package world
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // FaultKind names a fault the injector can apply.
@@ -69,12 +70,25 @@ func (f Fault) detail() string {
 	return fmt.Sprintf("arg %d", f.Arg)
 }
 
+// String prints the fault in the form ParsePlan reads.
 func (f Fault) String() string {
 	s := fmt.Sprintf("%s@%d", f.Kind, f.Step)
-	if d := f.detail(); d != "" {
-		s += "(" + d + ")"
+	if f.Arg != 0 {
+		s += fmt.Sprintf(":%d", f.Arg)
+	}
+	if f.Party != "" {
+		s += "=" + string(f.Party)
 	}
 	return s
+}
+
+// String prints the plan in the form ParsePlan reads.
+func (p Plan) String() string {
+	parts := make([]string, len(p))
+	for i, f := range p {
+		parts[i] = f.String()
+	}
+	return strings.Join(parts, ",")
 }
 
 // Plan is the faults of one session. Faults on the same step apply in

@@ -230,3 +230,31 @@ func TestTraceDeterministic(t *testing.T) {
 		}
 	})
 }
+
+func TestParsePlanRoundTrip(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p := Plan(rapid.SliceOfN(rapid.Custom(func(t *rapid.T) Fault {
+			f := Fault{
+				Step: rapid.IntRange(1, 50).Draw(t, "step"),
+				Kind: rapid.SampledFrom(ChannelFaults).Draw(t, "kind"),
+				Arg:  rapid.IntRange(0, 1000).Draw(t, "arg"),
+			}
+			if f.Kind == FaultRedirect {
+				f.Party = PartyID(rapid.StringMatching(`wallet-[A-Z]`).Draw(t, "party"))
+			}
+			return f
+		}), 1, 5).Draw(t, "plan"))
+		got, err := ParsePlan(p.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(p, got); diff != "" {
+			t.Fatalf("ParsePlan(%q) (-want +got):\n%s", p.String(), diff)
+		}
+	})
+	for _, bad := range []string{"drop", "drop@0", "melt@1", "drop@x", "crash-at@1:-1", "drop@1:", "drop@99999999999"} {
+		if _, err := ParsePlan(bad); err == nil {
+			t.Errorf("ParsePlan(%q) accepted", bad)
+		}
+	}
+}

@@ -91,6 +91,7 @@ func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error)
 		return nil, spec.Errorf(spec.CodeMalformed, "revocation list is not exactly one DER SEQUENCE")
 	}
 	var rl *x509.RevocationList
+	suite.CountVerify()
 	if root.Suite == suite.GM {
 		srl, err := smx509.ParseRevocationList(der)
 		if err != nil {

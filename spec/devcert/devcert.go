@@ -17,11 +17,13 @@ package devcert
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
 	"math/big"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/emmansun/gmsm/smx509"
@@ -339,10 +341,34 @@ func (c *Certificate) Verify(root *Certificate, at time.Time, crl *RevocationLis
 	return nil
 }
 
+// verified remembers (certificate, root) pairs whose signature checked
+// out, so a device that sees the same certificate again does not redo the
+// public-key operation. It is a pure cache of a pure function; failures
+// are not cached, and it is emptied when full so hostile input cannot
+// grow it without bound.
+var verified struct {
+	sync.Mutex
+	m map[[32]byte]bool
+}
+
+const maxVerifiedCache = 1 << 14
+
 func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	if c.IssuerID != root.ID {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "issued by %q, trusted root is %q", c.IssuerID, root.ID)
 	}
+	h := sha256.New()
+	h.Write(c.Raw)
+	h.Write(root.Raw)
+	var key [32]byte
+	h.Sum(key[:0])
+	verified.Lock()
+	hit := verified.m[key]
+	verified.Unlock()
+	if hit {
+		return nil
+	}
+	suite.CountVerify()
 	var err error
 	if c.Suite == suite.GM {
 		var child, parent *smx509.Certificate
@@ -362,5 +388,11 @@ func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	if err != nil {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "not signed by root %q: %v", root.ID, err)
 	}
+	verified.Lock()
+	if verified.m == nil || len(verified.m) >= maxVerifiedCache {
+		verified.m = map[[32]byte]bool{}
+	}
+	verified.m[key] = true
+	verified.Unlock()
 	return nil
 }

@@ -89,6 +89,7 @@ func (*gmPublicKey) Suite() ID                           { return GM }
 func (p *gmPublicKey) CryptoPublicKey() crypto.PublicKey { return p.k }
 
 func (p *gmPublicKey) Verify(msg, sig []byte) error {
+	ops.verify.Add(1)
 	if len(sig) > MaxSignatureDER || !sm2.VerifyASN1WithSM2(p.k, []byte(DefaultSM2ID), msg, sig) {
 		return spec.Errorf(spec.CodeBadSignature, "SM2 signature does not verify")
 	}
@@ -96,6 +97,7 @@ func (p *gmPublicKey) Verify(msg, sig []byte) error {
 }
 
 func (p *gmPublicKey) Seal(r io.Reader, plaintext, info []byte) ([]byte, error) {
+	ops.seal.Add(1)
 	// SM2 encryption has no associated data; info is bound by prefixing
 	// it, length-delimited, to the plaintext and checking it on Open.
 	if len(info) > MaxSealInfo {
@@ -146,6 +148,7 @@ func (k *gmPrivateKey) Sign(msg []byte) ([]byte, error) {
 // stream); nonceReader answers that probe without advancing, so the
 // signature depends only on (key, message, gmsm version). A test pins this.
 func (k *gmPrivateKey) signDigest(e []byte) ([]byte, error) {
+	ops.sign.Add(1)
 	sig, err := sm2.SignASN1(newNonceReader(k.Bytes(), e), k.k, e, nil)
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeInternal, "SM2 sign: %w", err)
@@ -154,6 +157,7 @@ func (k *gmPrivateKey) signDigest(e []byte) ([]byte, error) {
 }
 
 func (k *gmPrivateKey) Open(sealed, info []byte) ([]byte, error) {
+	ops.open.Add(1)
 	if len(sealed) > MaxSealed {
 		return nil, spec.Errorf(spec.CodeBadSeal, "sealed envelope is %d bytes, cap %d", len(sealed), MaxSealed)
 	}

@@ -1,0 +1,33 @@
+// Package all lists every scheme model the harness ships, so that the
+// command line and the conformance suites can iterate over them. Adding a
+// scheme means adding it here; no other scheme changes.
+package all
+
+import (
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/chip"
+)
+
+// Schemes returns the reference schemes in a stable order.
+func Schemes() []models.Scheme {
+	return []models.Scheme{chip.Scheme{}}
+}
+
+// Lookup returns the scheme named name.
+func Lookup(name string) (models.Scheme, bool) {
+	for _, s := range Schemes() {
+		if s.Info().Name == name {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// Names returns the scheme names.
+func Names() []string {
+	var out []string
+	for _, s := range Schemes() {
+		out = append(out, s.Info().Name)
+	}
+	return out
+}

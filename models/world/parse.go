@@ -1,0 +1,48 @@
+package world
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// ParsePlan reads a fault plan from its text form, a comma-separated list
+// of KIND@STEP[:ARG][=PARTY], for example "drop@2,crash-at@3:1,
+// redirect@1=wallet-C". It is what Fault.String prints, so a plan from a
+// failure report pastes back into a replay command.
+func ParsePlan(s string) (Plan, error) {
+	var p Plan
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil, nil
+	}
+	for _, item := range strings.Split(s, ",") {
+		item = strings.TrimSpace(item)
+		var f Fault
+		kind, rest, ok := strings.Cut(item, "@")
+		if !ok {
+			return nil, fmt.Errorf("fault %q: want KIND@STEP[:ARG][=PARTY]", item)
+		}
+		f.Kind = FaultKind(kind)
+		if !slices.Contains(ChannelFaults, f.Kind) {
+			return nil, fmt.Errorf("fault %q: unknown kind %q (known: %v)", item, kind, ChannelFaults)
+		}
+		if r, party, ok := strings.Cut(rest, "="); ok {
+			rest, f.Party = r, PartyID(party)
+		}
+		stepS, argS, hasArg := strings.Cut(rest, ":")
+		step, err := strconv.Atoi(stepS)
+		if err != nil || step < 1 || step > 1<<20 {
+			return nil, fmt.Errorf("fault %q: step %q is not a positive integer", item, stepS)
+		}
+		f.Step = step
+		if hasArg {
+			if f.Arg, err = strconv.Atoi(argS); err != nil || f.Arg < 0 || f.Arg > 1<<30 {
+				return nil, fmt.Errorf("fault %q: argument %q is not a non-negative integer", item, argS)
+			}
+		}
+		p = append(p, f)
+	}
+	return p, nil
+}
