@@ -218,11 +218,51 @@ func (c *Certificate) parsed() (*x509.Certificate, error) {
 	return x, nil
 }
 
-// Parse decodes a certificate of suite s under the profile.
+// parsed caches successful parses by (suite, bytes): X.509 parsing of an
+// SM2 certificate costs as much as a signature verification, and devices
+// see the same few certificates again and again. Like verified, it holds
+// successes only and is emptied when full.
+var parsedCache struct {
+	sync.Mutex
+	m map[[32]byte]*Certificate
+}
+
+// Parse decodes a certificate of suite s under the profile. It returns a
+// fresh *Certificate on every call; callers may modify it.
 func Parse(s suite.Suite, der []byte) (*Certificate, error) {
 	if len(der) > MaxCertDER {
 		return nil, spec.Errorf(spec.CodeMalformed, "certificate is %d bytes, cap %d", len(der), MaxCertDER)
 	}
+	h := sha256.New()
+	h.Write([]byte(s.ID()))
+	h.Write([]byte{0})
+	h.Write(der)
+	var key [32]byte
+	h.Sum(key[:0])
+	parsedCache.Lock()
+	hit := parsedCache.m[key]
+	parsedCache.Unlock()
+	if hit != nil {
+		c := *hit
+		c.Raw = bytes.Clone(hit.Raw)
+		return &c, nil
+	}
+	c, err := parse(s, der)
+	if err != nil {
+		return nil, err
+	}
+	cached := *c
+	cached.Raw = bytes.Clone(c.Raw)
+	parsedCache.Lock()
+	if parsedCache.m == nil || len(parsedCache.m) >= maxVerifiedCache {
+		parsedCache.m = map[[32]byte]*Certificate{}
+	}
+	parsedCache.m[key] = &cached
+	parsedCache.Unlock()
+	return c, nil
+}
+
+func parse(s suite.Suite, der []byte) (*Certificate, error) {
 	var x *x509.Certificate
 	var wantAlg x509.SignatureAlgorithm
 	switch s.ID() {

@@ -231,3 +231,20 @@ func TestCertificatesWithOpenSSL(t *testing.T) {
 		}
 	})
 }
+
+// Parse results are cached; a caller that scribbles on what it got must
+// not change what the next caller gets.
+func TestParseCacheIsolation(t *testing.T) {
+	s := suite.Default()
+	c := wallet(t, root(t, s, "root"), 7, "SE-7")
+	a, err := Parse(s, c.Raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.ID = "mallory"
+	a.Raw[len(a.Raw)-1] ^= 0xFF
+	b, err := Parse(s, c.Raw)
+	if err != nil || b.ID != "SE-7" || !bytes.Equal(b.Raw, c.Raw) {
+		t.Fatalf("cached certificate changed by an earlier caller: %q %v", b.ID, err)
+	}
+}
