@@ -19,7 +19,6 @@
 package bank
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -237,6 +236,16 @@ func (cb *CentralBank) issue(a *Agent, denoms []int64) ([]*coin.Signed, error) {
 	return out, nil
 }
 
+// unissue reverses issue for coins that never left the bank.
+func (cb *CentralBank) unissue(a *Agent, coins []*coin.Signed) {
+	for _, c := range coins {
+		delete(cb.issued, c.Serial)
+		a.Reserve += c.Denomination
+		cb.IssuedTotal -= c.Denomination
+	}
+	cb.w.Trace().Note(CentralBankID, "issuance of %d coins to %s undone", len(coins), a.ID)
+}
+
 // Issued returns the issued coin with serial s.
 func (cb *CentralBank) Issued(s coin.Serial) (*coin.Signed, bool) {
 	c, ok := cb.issued[s]
@@ -279,10 +288,15 @@ func (a *Agent) Accounts() []string {
 }
 
 // Withdraw debits holder's account by amount and returns coins worth
-// exactly amount, each handed to holder by a record the agent signs.
+// exactly amount, each handed to holder by a record the agent signs. A
+// refusal changes nothing: the holder id is checked before any coin is
+// issued, and an issuance that cannot be completed is undone.
 func (a *Agent) Withdraw(holder string, amount int64) ([]*transfer.Holding, error) {
 	if amount <= 0 {
 		return nil, spec.Errorf(spec.CodeValueMismatch, "withdrawal of %d fen", amount)
+	}
+	if !validHolder(holder) || holder == a.ID {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "%q cannot hold coins of agent %q", holder, a.ID)
 	}
 	if a.accounts[holder] < amount {
 		return nil, spec.Errorf(spec.CodeInsufficient, "account %s holds %d fen, withdrawal of %d", holder, a.accounts[holder], amount)
@@ -295,24 +309,33 @@ func (a *Agent) Withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	if err != nil {
 		return nil, err
 	}
-	var out []*transfer.Holding
+	type handover struct {
+		root *transfer.Holding
+		rec  *transfer.Signed
+	}
+	var hands []handover
+	counter := a.counter
 	for _, c := range coins {
-		a.counter++
+		counter++
 		outs := []transfer.Output{{Serial: transfer.ChildSerial(c.Serial, 0), Value: c.Denomination, Holder: holder}}
 		rec, err := transfer.Sign(a.key, transfer.Record{
 			Version: transfer.Version1, Parent: c.Serial, ParentValue: c.Denomination,
-			Outputs: outs, Payer: a.ID, Payee: holder, Counter: a.counter,
+			Outputs: outs, Payer: a.ID, Payee: holder, Counter: counter,
 		})
 		if err != nil {
+			a.cb.unissue(a, coins)
 			return nil, err
 		}
-		root := &transfer.Holding{Root: c, Serial: c.Serial}
-		h := root.Extend(rec, outs[0].Serial)
-		if err := a.cb.registry.Add(root, rec); err != nil {
-			return nil, fmt.Errorf("bank: registering a withdrawal: %w", err)
-		}
-		out = append(out, h)
+		hands = append(hands, handover{&transfer.Holding{Root: c, Serial: c.Serial}, rec})
 	}
+	var out []*transfer.Holding
+	for _, h := range hands {
+		if err := a.cb.registry.Add(h.root, h.rec); err != nil {
+			panic("bank: the agent's own hand-over record does not register: " + err.Error())
+		}
+		out = append(out, h.root.Extend(h.rec, h.rec.Outputs[0].Serial))
+	}
+	a.counter = counter
 	// The agent bought the coins with its reserve; the customer paid for
 	// them from her account.
 	a.accounts[holder] -= amount
@@ -320,14 +343,59 @@ func (a *Agent) Withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	return out, nil
 }
 
-// Deposit verifies holdings presented by holder, redeems them at the
-// central bank and credits holder's account at par. It refuses the whole
-// deposit, changing nothing, if any holding does not verify, is not held
-// by holder, or was already redeemed.
-func (a *Agent) Deposit(holder string, hs []*transfer.Holding) (int64, error) {
+func validHolder(id string) bool {
+	if len(id) == 0 || len(id) > transfer.MaxIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// DepositItem is one coin a wallet returns to its bank: the holding, and
+// the record in which the holder pays all of it to the agent. Signed
+// deposits make a deposit one more spend in the lineage, so a coin both
+// deposited and spent offline is an ordinary double spend, flagged with
+// evidence anyone can check whichever of the two the bank saw first.
+type DepositItem struct {
+	Holding *transfer.Holding
+	Record  *transfer.Signed
+}
+
+// DepositRecord signs the record returning h, worth value, from holder to
+// the agent agentID. counter is the holder device's transaction counter.
+func DepositRecord(key suite.PrivateKey, holder, agentID string, h *transfer.Holding, value int64, counter uint64) (*transfer.Signed, error) {
+	outs, err := transfer.Split(h.Serial, value, value, holder, agentID)
+	if err != nil {
+		return nil, err
+	}
+	return transfer.Sign(key, transfer.Record{
+		Version: transfer.Version1, Parent: h.Serial, ParentValue: value, Outputs: outs,
+		Payer: holder, Payee: agentID, Counter: counter,
+	})
+}
+
+// Deposit verifies coins presented by holder, redeems them at the central
+// bank and credits holder's account at par. It refuses the whole deposit,
+// changing no balance, if any coin does not verify, is not held by holder,
+// is not paid wholly to this agent, was already redeemed, or was already
+// spent offline. Presenting a deposit that was already credited (the same
+// record) again credits nothing and is not an error, so a wallet that lost
+// power mid-deposit can simply present it again. In the last case the deposit record is still registered,
+// so the double spend it proves is flagged.
+func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 	var total int64
 	seen := map[Instance]bool{}
-	for _, h := range hs {
+	var conflicts []DepositItem
+	var done []Instance
+	for _, it := range items {
+		h, rec := it.Holding, it.Record
+		if h == nil || rec == nil {
+			return 0, spec.Errorf(spec.CodeMalformed, "a deposit item without holding or record")
+		}
 		o, err := a.cb.registry.VerifyHolding(h)
 		if err != nil {
 			return 0, err
@@ -335,17 +403,55 @@ func (a *Agent) Deposit(holder string, hs []*transfer.Holding) (int64, error) {
 		if o.Holder != holder {
 			return 0, spec.Errorf(spec.CodeWrongRecipient, "coin %s is held by %q, not the depositor %q", h.Serial, o.Holder, holder)
 		}
-		inst := InstanceOf(h)
-		if seen[inst] || a.cb.registry.Redeemed(inst) {
-			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s already redeemed", h.Serial)
+		if rec.Payer != holder || rec.Payee != a.ID || rec.Parent != h.Serial || rec.ParentValue != o.Value || rec.PaidTo(a.ID) != o.Value {
+			return 0, spec.Errorf(spec.CodeValueMismatch, "deposit record for %s does not pay its whole value to %s", h.Serial, a.ID)
 		}
-		seen[inst] = true
-		total += o.Value
-	}
-	for _, h := range hs {
-		if err := a.cb.registry.redeem(h); err != nil {
+		if err := rec.Validate(); err != nil {
 			return 0, err
 		}
+		cert, err := a.cb.registry.certs(holder)
+		if err != nil {
+			return 0, err
+		}
+		if err := rec.Verify(cert.PublicKey); err != nil {
+			return 0, err
+		}
+		inst := InstanceOf(h)
+		if !seen[inst] && a.cb.registry.Redeemed(inst) && a.cb.registry.Known(rec) {
+			// This very deposit was credited already (the wallet lost
+			// power before it could clear its pending entry): presenting
+			// it again is a no-op, not a double spend.
+			seen[inst] = true
+			done = append(done, inst)
+			continue
+		}
+		if seen[inst] {
+			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s twice in one deposit", h.Serial)
+		}
+		seen[inst] = true
+		if (a.cb.registry.Spent(inst) || a.cb.registry.Redeemed(inst)) && !a.cb.registry.Known(rec) {
+			// A second signed spend of one coin: refused, and registered
+			// so the double spend is flagged with its evidence.
+			conflicts = append(conflicts, it)
+		}
+		total += o.Value
+	}
+	if len(conflicts) > 0 {
+		for _, it := range conflicts {
+			if err := a.cb.registry.Add(it.Holding, it.Record); err != nil {
+				return 0, err
+			}
+		}
+		return 0, spec.Errorf(spec.CodeDoubleSpend, "%d coin(s) of the deposit were already spent or redeemed by %s", len(conflicts), holder)
+	}
+	for _, it := range items {
+		if slices.Contains(done, InstanceOf(it.Holding)) {
+			continue
+		}
+		if err := a.cb.registry.Add(it.Holding, it.Record); err != nil {
+			return 0, err
+		}
+		a.cb.registry.redeem(it.Holding, it.Record)
 	}
 	a.cb.RedeemedTotal += total
 	a.Reserve += total // the central bank pays the agent for redeemed coins

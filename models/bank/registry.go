@@ -167,13 +167,20 @@ func (r *Registry) Redeemed(i Instance) bool { return r.redeemed[i] }
 // Spent reports whether a registered record spends the instance.
 func (r *Registry) Spent(i Instance) bool { return len(r.byParent[i]) > 0 }
 
-func (r *Registry) redeem(h *transfer.Holding) error {
-	inst := InstanceOf(h)
-	if r.redeemed[inst] {
-		return spec.Errorf(spec.CodeDoubleSpend, "coin %s already redeemed", h.Serial)
+// redeem marks a deposited coin and the outputs of its deposit record
+// (now the agent's, and out of circulation) as redeemed.
+func (r *Registry) redeem(h *transfer.Holding, rec *transfer.Signed) {
+	r.redeemed[InstanceOf(h)] = true
+	id := rec.ID()
+	for _, o := range rec.Outputs {
+		r.redeemed[Instance{Creator: id, Serial: o.Serial}] = true
 	}
-	r.redeemed[inst] = true
-	return nil
+}
+
+// Known reports whether a record with rec's id is registered.
+func (r *Registry) Known(rec *transfer.Signed) bool {
+	_, ok := r.entries[rec.ID()]
+	return ok
 }
 
 // Records returns every registered record spending an instance, in id

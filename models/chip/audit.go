@@ -1,6 +1,7 @@
 package chip
 
 import (
+	"encoding/json"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -34,6 +35,24 @@ func (in *Instance) Audit() models.Audit {
 		se := in.wallets[id]
 		for _, k := range slices.Sorted(mapsKeys(se.out)) {
 			e := se.out[k]
+			for i := range e.Records {
+				h, err1 := transfer.ParseHolding(e.Holdings[i])
+				r, err2 := transfer.Parse(e.Records[i])
+				if err1 != nil || err2 != nil {
+					continue
+				}
+				note(h, r)
+				for _, o := range r.Outputs {
+					logged[bank.Instance{Creator: r.ID(), Serial: o.Serial}] = true
+				}
+			}
+		}
+		for _, k := range se.dev.Keys(prefDep) {
+			raw, _ := se.dev.Get(k)
+			var e depEntry
+			if json.Unmarshal(raw, &e) != nil {
+				continue
+			}
 			for i := range e.Records {
 				h, err1 := transfer.ParseHolding(e.Holdings[i])
 				r, err2 := transfer.Parse(e.Records[i])

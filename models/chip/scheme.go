@@ -15,6 +15,7 @@
 package chip
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -283,21 +284,29 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			puts[prefSeen+serialHex(h.Chain[len(h.Chain)-1].Parent)] = []byte{1}
 			in.w.Trace().State(id, "received %d fen by mail", valueOf(h))
 		}
+		// Commit the mail and settle the log before going further, so a
+		// later step that fails cannot take them back.
+		deletes = append(deletes, slices.Sorted(mapsKeys(se.out))...)
+		se.dev.Commit(puts, deletes)
+		se.recover()
+		puts, deletes = map[string][]byte{}, nil
+		// Finish deposits a power cut interrupted.
+		if _, err := in.settleDeposits(se); err != nil {
+			return err
+		}
 		// Exchange coins whose lineage is getting long for fresh ones.
-		var stale []*transfer.Holding
-		var staleValue int64
+		var stale []string
 		for _, k := range slices.Sorted(mapsKeys(se.coins)) {
-			if h := se.coins[k]; len(h.Chain) >= transfer.MaxHops/2 {
-				stale = append(stale, h)
-				staleValue += valueOf(h)
-				deletes = append(deletes, prefCoin+k)
+			if len(se.coins[k].Chain) >= transfer.MaxHops/2 {
+				stale = append(stale, k)
 			}
 		}
 		if len(stale) > 0 {
-			if _, err := in.agent.Deposit(se.id, stale); err != nil {
+			v, err := in.deposit(se, stale)
+			if err != nil {
 				return err
 			}
-			fresh, err := in.agent.Withdraw(se.id, staleValue)
+			fresh, err := in.agent.Withdraw(se.id, v)
 			if err != nil {
 				return err
 			}
@@ -305,8 +314,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 				puts[prefCoin+instKey(h)] = h.Marshal()
 			}
 		}
-		// Settle the log, reset the limits, take the new list.
-		deletes = append(deletes, slices.Sorted(mapsKeys(se.out))...)
+		// Reset the limits, take the new list.
 		st := se.st
 		st.Spent, st.Payments, st.SyncUnix = 0, 0, in.w.Now().Unix()
 		puts[keyState] = mustJSON(st)
@@ -324,25 +332,79 @@ func serialHex(s [16]byte) string { return fmt.Sprintf("%x", s[:]) }
 func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 	var total int64
 	err := in.online(id, func(se *SE) error {
-		var hs []*transfer.Holding
-		var deletes []string
-		for _, k := range slices.Sorted(mapsKeys(se.coins)) {
-			hs = append(hs, se.coins[k])
-			deletes = append(deletes, prefCoin+k)
-		}
-		if len(hs) == 0 {
-			return nil
-		}
-		v, err := in.agent.Deposit(se.id, hs)
+		v, err := in.settleDeposits(se)
 		if err != nil {
 			return err
 		}
-		se.dev.Commit(nil, deletes)
-		se.recoverCoins(nil, deletes)
-		total = v
-		return nil
+		w, err := in.deposit(se, slices.Sorted(mapsKeys(se.coins)))
+		total = v + w
+		return err
 	})
 	return total, err
+}
+
+// deposit returns the coins under keys to the agent. The card signs a
+// deposit record for each and commits, in one write, their removal with
+// a pending-deposit entry (write-ahead) before presenting them, so a power
+// cut can neither lose them nor leave them spendable after the bank
+// redeemed them. settleDeposits then presents the entry.
+func (in *Instance) deposit(se *SE, keys []string) (int64, error) {
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	st := se.st
+	var e depEntry
+	var deletes []string
+	for _, k := range keys {
+		h := se.coins[k]
+		st.Counter++
+		rec, err := bank.DepositRecord(se.key, se.id, in.agent.ID, h, valueOf(h), st.Counter)
+		if err != nil {
+			return 0, err
+		}
+		e.Holdings = append(e.Holdings, h.Marshal())
+		e.Records = append(e.Records, rec.Marshal())
+		deletes = append(deletes, prefCoin+k)
+	}
+	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes)
+	se.recover()
+	return in.settleDeposits(se)
+}
+
+// settleDeposits presents every pending deposit. An accepted one is
+// credited; a refused one (never the case for an honest card) puts its
+// coins back; either way the entry goes.
+func (in *Instance) settleDeposits(se *SE) (int64, error) {
+	var total int64
+	for _, k := range se.dev.Keys(prefDep) {
+		raw, _ := se.dev.Get(k)
+		var e depEntry
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return total, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
+		}
+		var items []bank.DepositItem
+		puts := map[string][]byte{}
+		for i := range e.Records {
+			h, err1 := transfer.ParseHolding(e.Holdings[i])
+			r, err2 := transfer.Parse(e.Records[i])
+			if err1 != nil || err2 != nil {
+				return total, spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", k)
+			}
+			items = append(items, bank.DepositItem{Holding: h, Record: r})
+			puts[prefCoin+instKey(h)] = e.Holdings[i]
+		}
+		v, err := in.agent.Deposit(se.id, items)
+		if err != nil {
+			in.w.Trace().Note(se.dev.ID(), "deposit refused, coins restored: %v", err)
+			se.dev.Commit(puts, []string{k})
+			se.recover()
+			return total, err
+		}
+		se.dev.Delete(k)
+		total += v
+		in.w.Trace().State(se.dev.ID(), "deposited %d fen (account %d)", v, in.agent.Balance(se.id))
+	}
+	return total, nil
 }
 
 // Restart power-cycles the card.
