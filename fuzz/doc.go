@@ -21,6 +21,14 @@
 //     signatures under fixed keys.
 //   - FuzzSealOpen: PrivateKey.Open of arbitrary envelopes and context
 //     strings under fixed keys.
+//   - FuzzRecord, FuzzHolding (in transfer_chip_fuzz_test.go):
+//     transfer.Parse, then Record.Validate and Signed.Verify under the
+//     fixture keys, and transfer.ParseHolding, then Holding.Verify against
+//     a fixed lineage (root coin, agent, wallet A, wallet B).
+//   - FuzzChipPayer, FuzzChipPayee (in transfer_chip_fuzz_test.go): raw
+//     C-APDUs to a funded payer card and raw R-APDUs to a payee terminal,
+//     through models/chip Instance.Inject; a refusal must also leave the
+//     card's persistent state unchanged, and no input may be accepted.
 //
 // Targets for the byte formats of the models (for example the chip card's
 // APDU framing) live beside these in their own files and keep the same

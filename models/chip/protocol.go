@@ -292,6 +292,11 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	}
 	if err := resp.Err(); err != nil {
 		se.challenge = nil
+		if spec.CodeOf(err) == spec.CodeInternal {
+			// The payer card failed; for this card that is an answer it
+			// cannot use, not a fault of its own.
+			return nil, spec.Errorf(spec.CodeMalformed, "the payer card reported an internal failure: %v", err)
+		}
 		return nil, err
 	}
 	challenge := se.challenge
