@@ -98,7 +98,8 @@ type Instance interface {
 // live coin is held by a device, pending in a payer's write-ahead log, or
 // waiting at the bank to be forwarded (mail). Conservation is
 // Held + Pending + Mail + Redeemed = Issued; Lost is live value that is in
-// none of those places, and Excess is value created by double spends.
+// none of those places. A double spend creates value the sum then exceeds
+// Issued by; Ledger.DoubleSpends names it and its culprit.
 type Audit struct {
 	Issued   int64
 	Held     int64

@@ -5,12 +5,14 @@ package all
 
 import (
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/models/chip"
 )
 
 // Schemes returns the reference schemes in a stable order.
 func Schemes() []models.Scheme {
-	return []models.Scheme{chip.Scheme{}}
+	out := []models.Scheme{chip.Scheme{}}
+	return append(out, cert.Schemes()...)
 }
 
 // Lookup returns the scheme named name.

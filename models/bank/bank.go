@@ -150,6 +150,15 @@ func (cb *CentralBank) Cert(id string) (*devcert.Certificate, error) {
 	return c, nil
 }
 
+// Certificate returns the certificate issued to id, whatever its current
+// standing (expired or revoked ones included): what a device needs to
+// check an old lineage. Use Cert to ask whether the device is in good
+// standing now.
+func (cb *CentralBank) Certificate(id string) (*devcert.Certificate, bool) {
+	c, ok := cb.certs[id]
+	return c, ok
+}
+
 // Revoke adds a device to the revocation list and publishes a new list.
 func (cb *CentralBank) Revoke(id string) error {
 	c, ok := cb.certs[id]

@@ -45,7 +45,7 @@ type DoubleSpend struct {
 	Culprit     string // device id of the signer
 	CulpritCert []byte // its certificate, DER
 	Coin        Instance
-	Value       int64 // the value spent twice (the excess charged to the culprit)
+	Value       int64 // the value spent twice: the excess the central bank claims from the culprit
 	// Two holdings of the same instance and the two records spending it.
 	HoldingA, HoldingB []byte
 	RecordA, RecordB   []byte
@@ -198,16 +198,20 @@ func (r *Registry) Records() []*transfer.Signed {
 	return out
 }
 
-// Mail returns the holdings addressed to holder by registered records that
-// the holder has not spent, redeemed or listed in have: what reconciliation
-// forwards to a payee whose payment message was lost.
+// Mail returns the holdings paid to holder, as payee, by registered records
+// that the holder has not spent, redeemed or listed in have: what
+// reconciliation forwards to a payee whose payment message was lost.
 func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holding {
 	var out []*transfer.Holding
 	for _, id := range r.sortedIDs() {
 		e := r.entries[id]
 		for _, o := range e.rec.Outputs {
 			inst := Instance{Creator: id, Serial: o.Serial}
-			if o.Holder != holder || have[inst] || r.redeemed[inst] || r.Spent(inst) {
+			// Only the payee's outputs are forwarded: an honest payer keeps
+			// its change in the same write that spends the coin, so change
+			// that is missing from the payer's device was erased by a
+			// rollback or a clone, and must not be handed back to it.
+			if o.Holder != holder || o.Holder != e.rec.Payee || have[inst] || r.redeemed[inst] || r.Spent(inst) {
 				continue
 			}
 			out = append(out, r.children[inst])

@@ -7,6 +7,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // Tampering with any field of any message of a payment (and bit flips,
@@ -200,5 +201,54 @@ func TestDepositCrashSafe(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// A payer (a modified card) that hands on a coin whose lineage is full is
+// refused before the payee commits anything; the reference card never
+// offers such a coin.
+func TestFullLineageRefused(t *testing.T) {
+	in := newInstanceSuite(t, 8, suite.Default())
+	in.Fund("wallet-A", 100)
+	for i := 0; i < 4; i++ { // the 100-fen coin hops A→B→A… seven times
+		in.Pay("wallet-A", "wallet-B", 100, nil)
+		if i < 3 {
+			in.Pay("wallet-B", "wallet-A", 100, nil)
+		}
+	}
+	b := in.wallets["wallet-B"]
+	var full *transfer.Holding
+	for _, h := range b.coins {
+		if len(h.Chain) == transfer.MaxHops {
+			full = h
+		}
+	}
+	if full == nil {
+		t.Fatal("no coin with a full lineage was built")
+	}
+	c := in.wallets["wallet-C"]
+	start, err := c.startPayee("wallet-B", valueOf(full))
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs, _ := transfer.Split(full.Serial, valueOf(full), valueOf(full), b.id, c.id)
+	var ch [transfer.ChallengeSize]byte
+	copy(ch[:], c.challenge)
+	rec, err := transfer.Sign(b.key, transfer.Record{Version: 1, Parent: full.Serial, ParentValue: valueOf(full), Outputs: outs, Payer: b.id, Payee: c.id, Challenge: ch, Counter: 999})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := encodeTransfer(b.cert, []spend{{holding: full, record: rec}}, b.lineageCerts([]spend{{holding: full}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = start // INITIATE is not delivered: B's response is forged directly
+	before := in.View("wallet-C")
+	_, err = c.payeeEndpoint(world.Message{From: "wallet-B", To: "wallet-C", Payload: resp})
+	if spec.CodeOf(err) != spec.CodeLimitExceeded {
+		t.Fatalf("full lineage: %v, want limit-exceeded", err)
+	}
+	if after := in.View("wallet-C"); after.Offline() != before.Offline() {
+		t.Fatal("the payee committed a refused coin")
 	}
 }

@@ -338,6 +338,11 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 	seen := map[string]bool{}
 	var recs []*transfer.Signed
 	for i, sp := range msg.spends {
+		if len(sp.holding.Chain) >= transfer.MaxHops {
+			// The new record would make a lineage longer than any card
+			// may hold: refused before anything is committed.
+			return nil, spec.Errorf(spec.CodeLimitExceeded, "spend %d: a coin with %d hops cannot move offline again", i, len(sp.holding.Chain))
+		}
 		owner, err := sp.holding.Verify(se.coinKey, lookup)
 		if err != nil {
 			return nil, err

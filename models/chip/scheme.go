@@ -282,6 +282,13 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		for _, h := range reg.Mail(se.id, have) {
 			puts[prefCoin+instKey(h)] = h.Marshal()
 			puts[prefSeen+serialHex(h.Chain[len(h.Chain)-1].Parent)] = []byte{1}
+			// The certificates of the lineage's wallets, so the coin can
+			// move on offline (a payee gets them in the TRANSFER).
+			for _, r := range h.Chain {
+				if c, ok := in.cb.Certificate(r.Payer); ok && c.Role == devcert.RoleWallet && r.Payer != se.id {
+					puts[prefCert+r.Payer] = c.Raw
+				}
+			}
 			in.w.Trace().State(id, "received %d fen by mail", valueOf(h))
 		}
 		// Commit the mail and settle the log before going further, so a

@@ -1,0 +1,96 @@
+package cert
+
+import (
+	"testing"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// BenchmarkPayment measures one phone-to-phone payment of each variant (a
+// fresh coin, split into payment and change) next to the cost of the
+// public-key operations it performs (signatures, verifications, seals and
+// opens), counted during the run and priced by unit costs measured in the
+// same process. The ratio x-floor is the model's overhead over pure
+// cryptography.
+//
+//	go test -run XXX -bench Payment ./models/cert/
+func BenchmarkPayment(b *testing.B) {
+	for _, v := range variants {
+		for _, s := range suite.All() {
+			b.Run(v.String()+"/"+string(s.ID()), func(b *testing.B) {
+				limits := bank.Limits{PerPayment: 1 << 40, Cumulative: 1 << 40, Count: 1 << 30}
+				inst, err := Scheme{Variant: v}.New(world.New(1), models.Config{Suite: s, Limits: limits, Opening: 1 << 40})
+				if err != nil {
+					b.Fatal(err)
+				}
+				in := inst.(*Instance)
+				var elapsed time.Duration
+				var counted suite.Ops
+				for b.Loop() {
+					b.StopTimer()
+					if err := in.Fund("wallet-A", 1000); err != nil {
+						b.Fatal(err)
+					}
+					before := suite.CountedOps()
+					start := time.Now()
+					b.StartTimer()
+					p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
+					b.StopTimer()
+					elapsed += time.Since(start)
+					counted = counted.Add(suite.CountedOps().Sub(before))
+					if err != nil || !p.Received {
+						b.Fatalf("payment failed: %v %v", err, p.Outcome.Rejections)
+					}
+					// Keep the phones at steady state: a payment from a
+					// wallet holding a few coins, not an ever-growing purse.
+					for _, w := range []world.PartyID{"wallet-A", "wallet-B"} {
+						if _, err := in.Deposit(w); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.StartTimer()
+				}
+				n := float64(b.N)
+				floor := floorOf(b, s, counted)
+				b.ReportMetric(float64(counted.Sign)/n, "signs/op")
+				b.ReportMetric(float64(counted.Verify)/n, "verifies/op")
+				b.ReportMetric(float64(counted.Seal+counted.Open)/n, "seals+opens/op")
+				b.ReportMetric(float64(elapsed)/float64(floor), "x-floor")
+			})
+		}
+	}
+}
+
+// floorOf prices counted operations at unit costs measured now.
+func floorOf(b *testing.B, s suite.Suite, ops suite.Ops) time.Duration {
+	r := detrand.New(1, "floor")
+	k, err := s.GenerateKey(r)
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := make([]byte, 300)
+	sig, _ := k.Sign(msg)
+	info := sealInfo(make([]byte, NonceSize), "wallet-B")
+	sealed, err := k.Public().Seal(r, msg[:16], info)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const reps = 200
+	unit := func(f func()) time.Duration {
+		t0 := time.Now()
+		for range reps {
+			f()
+		}
+		return time.Since(t0) / reps
+	}
+	sign := unit(func() { k.Sign(msg) })
+	verify := unit(func() { k.Public().Verify(msg, sig) })
+	seal := unit(func() { k.Public().Seal(r, msg[:16], info) })
+	open := unit(func() { k.Open(sealed, info) })
+	return time.Duration(ops.Sign)*sign + time.Duration(ops.Verify)*verify + time.Duration(ops.Seal)*seal + time.Duration(ops.Open)*open
+}

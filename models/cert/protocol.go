@@ -1,0 +1,642 @@
+package cert
+
+import (
+	"bytes"
+	"encoding/hex"
+	"slices"
+	"sort"
+
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Mutation switches deliberate faults into the model, for the mutant
+// catalogue of the conformance suites. The zero value is the reference
+// model; no field is set anywhere in the reference.
+type Mutation struct {
+	SkipCertChecks bool // accept any certificate without checking root, validity or revocation
+}
+
+// Payee session stages.
+const (
+	awaitPayerHello = iota + 1
+	awaitTx
+	awaitDeducted
+	payeeDone
+)
+
+// payeeSession is the payee's volatile state of one payment request.
+type payeeSession struct {
+	nonce  []byte
+	amount int64
+	stage  int
+	payer  *devcert.Certificate
+	// set once the TX verified
+	digest  []byte
+	records [][]byte
+	puts    map[string][]byte
+	coins   map[string]*transfer.Holding
+	extra   map[string]*devcert.Certificate
+}
+
+// payerSession is the payer's volatile state of one request it answers.
+type payerSession struct {
+	nonce  []byte
+	amount int64
+	payee  *devcert.Certificate
+	sent   bool   // the TX left
+	offer  *offer // literal variant: what the deduction will commit
+}
+
+// offer is a literal-variant payment built and sent but not yet deducted.
+type offer struct {
+	key     string
+	entry   outEntry
+	puts    map[string][]byte
+	deletes []string
+	coins   map[string]*transfer.Holding
+	st      simState
+}
+
+// sealInfo is the context bound into the seal of a TX's coins: the
+// scheme, the payee's nonce and the payee's id.
+func sealInfo(nonce []byte, payee string) []byte {
+	b := append([]byte("dualoffline/cert/v1/coins\x00"), nonce...)
+	return append(b, payee...)
+}
+
+// digestOf names the records of a payment in DEDUCT and DEDUCTED.
+func (se *SIM) digestOf(recs []*transfer.Signed) []byte {
+	parts := [][]byte{[]byte("dualoffline/cert/v1/records\x00")}
+	for _, r := range recs {
+		id := r.ID()
+		parts = append(parts, id[:])
+	}
+	return se.s.Hash(parts...)
+}
+
+// zeroNonce is the AEAD nonce of the content key, which is fresh for each
+// TX and used once.
+var zeroNonce = make([]byte, 12)
+
+// The payment, phone to phone (each phone's SIM runs its role):
+//
+//  1. HELLO-PAYEE (payee → payer): the payee's id, public key and
+//     certificate, the amount and a fresh nonce, signed.
+//  2. HELLO-PAYER (payer → payee): having checked the payee's certificate
+//     (root, validity at its clock, revocation list), the payer's id,
+//     public key and certificate, signed over the nonce.
+//  3. PROCEED (payee → payer): the payee checked the payer's certificate
+//     the same way; signed.
+//  4. TX (payer → payee): the transaction information signed with the
+//     payer's private key, carrying the offline coins (holdings and the
+//     records moving them to the payee, bound to the nonce) sealed to the
+//     payee's public key. The recovering variant commits the deduction
+//     ahead, in one write with a log entry, before the TX leaves.
+//  5. DEDUCT (payee → payer): the payee verified the signature, opened
+//     the coins with its private key and validated them; it tells the
+//     payer to deduct, signing the records' digest.
+//  6. DEDUCTED (payer → payee): the deduct-success notice, signed. The
+//     literal variant deducts only now. The payee, on receiving it,
+//     registers the offline record and increments its offline coin count.
+
+// startPayee opens a payment request and returns HELLO-PAYEE.
+func (se *SIM) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
+	nonce := se.w.Rand("cert/nonce/" + se.id).Bytes(NonceSize)
+	m := &message{Tag: TagPayeeHello, Nonce: nonce, Amount: amount, Payee: se.id, Key: se.spki, Cert: se.cert.Raw}
+	b, err := m.sign(se.key)
+	if err != nil {
+		return world.Message{}, err
+	}
+	se.payee = &payeeSession{nonce: nonce, amount: amount, stage: awaitPayerHello}
+	return world.Message{From: se.dev.ID(), To: payer, Type: MsgPayeeHello, Payload: b}, nil
+}
+
+// checkPeer checks the identity a counterpart presents: a wallet
+// certificate valid under the root at this phone's clock and not revoked,
+// naming the presented id and key, and not this wallet.
+func (se *SIM) checkPeer(raw, spki []byte, id string) (*devcert.Certificate, error) {
+	c, err := devcert.Parse(se.s, raw)
+	if err != nil {
+		return nil, err
+	}
+	if c.Role != devcert.RoleWallet {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart certificate has role %q", c.Role)
+	}
+	if err := se.checkCert(c); err != nil {
+		return nil, err
+	}
+	if c.ID != id {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart presents id %q with the certificate of %q", id, c.ID)
+	}
+	k, err := se.s.ParsePublicKey(spki)
+	if err != nil {
+		return nil, err
+	}
+	if !k.Equal(c.PublicKey) {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart %q presents a key its certificate does not certify", id)
+	}
+	if c.ID == se.id {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "the counterpart is this wallet")
+	}
+	return c, nil
+}
+
+func reply(se *SIM, to world.PartyID, typ string, b []byte) []world.Message {
+	return []world.Message{{From: se.dev.ID(), To: to, Type: typ, Payload: b}}
+}
+
+// payerEndpoint handles the messages a payer receives.
+func (se *SIM) payerEndpoint(m world.Message) ([]world.Message, error) {
+	msg, err := parseMessage(m.Payload, TagPayeeHello, TagProceed, TagDeduct)
+	if err != nil {
+		return nil, err
+	}
+	var typ string
+	var out []byte
+	switch msg.Tag {
+	case TagPayeeHello:
+		typ = MsgPayerHello
+		if err = se.hello(msg); err == nil {
+			out, err = se.payerHello(msg)
+		}
+	case TagProceed:
+		typ = MsgTx
+		out, err = se.proceed(msg)
+	case TagDeduct:
+		typ = MsgDeducted
+		out, err = se.deduct(msg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return reply(se, m.From, typ, out), nil
+}
+
+// hello checks a payee's request and opens a payer session for it.
+func (se *SIM) hello(msg *message) error {
+	payee, err := se.checkPeer(msg.Cert, msg.Key, msg.Payee)
+	if err != nil {
+		return err
+	}
+	if err := msg.verify(payee.PublicKey); err != nil {
+		return err
+	}
+	nk := hex.EncodeToString(msg.Nonce)
+	if _, dup := se.dev.Get(prefAnswer + nk); dup {
+		return spec.Errorf(spec.CodeReplay, "this wallet already paid request %s", nk)
+	}
+	if se.payers[nk] != nil {
+		return spec.Errorf(spec.CodeReplay, "request %s is already being answered", nk)
+	}
+	if err := se.limits.Check(se.st.Spent, se.st.Payments, msg.Amount); err != nil {
+		return err
+	}
+	if _, err := se.pick(msg.Amount); err != nil {
+		return err
+	}
+	se.payers[nk] = &payerSession{nonce: msg.Nonce, amount: msg.Amount, payee: payee}
+	return nil
+}
+
+func (se *SIM) payerHello(req *message) ([]byte, error) {
+	m := &message{Tag: TagPayerHello, Nonce: req.Nonce, Payer: se.id, Payee: req.Payee, Key: se.spki, Cert: se.cert.Raw}
+	return m.sign(se.key)
+}
+
+// proceed answers PROCEED: it builds the records and the TX; the
+// recovering variant commits the deduction ahead of sending it.
+func (se *SIM) proceed(msg *message) ([]byte, error) {
+	nk := hex.EncodeToString(msg.Nonce)
+	sess := se.payers[nk]
+	if sess == nil || sess.sent {
+		return nil, spec.Errorf(spec.CodeReplay, "no request %s awaits a transaction", nk)
+	}
+	if err := msg.verify(sess.payee.PublicKey); err != nil {
+		return nil, err
+	}
+	if msg.Payer != se.id || msg.Payee != sess.payee.ID {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "PROCEED names payer %q and payee %q", msg.Payer, msg.Payee)
+	}
+	if msg.Amount != sess.amount {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "PROCEED for %d fen, the request was %d", msg.Amount, sess.amount)
+	}
+	answered := prefAnswer + nk
+	if _, dup := se.dev.Get(answered); dup {
+		return nil, spec.Errorf(spec.CodeReplay, "this wallet already paid request %s", nk)
+	}
+	if err := se.limits.Check(se.st.Spent, se.st.Payments, sess.amount); err != nil {
+		return nil, err
+	}
+	picked, err := se.pick(sess.amount)
+	if err != nil {
+		return nil, err
+	}
+
+	// One record per coin: whole coins first, the last one split.
+	var challenge [transfer.ChallengeSize]byte
+	copy(challenge[:], sess.nonce)
+	st := se.st
+	remaining := sess.amount
+	var spends []spend
+	var recs []*transfer.Signed
+	puts := map[string][]byte{}
+	coins := map[string]*transfer.Holding{}
+	var deletes []string
+	entry := outEntry{Payee: sess.payee.ID, PayeeCert: sess.payee.Raw, Nonce: sess.nonce, Amount: sess.amount}
+	for _, k := range picked {
+		h := se.coins[k]
+		v := valueOf(h)
+		pay := min(v, remaining)
+		remaining -= pay
+		outs, err := transfer.Split(h.Serial, v, pay, se.id, sess.payee.ID)
+		if err != nil {
+			return nil, err
+		}
+		st.Counter++
+		rec, err := transfer.Sign(se.key, transfer.Record{
+			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
+			Payer: se.id, Payee: sess.payee.ID, Challenge: challenge, Counter: st.Counter,
+		})
+		if err != nil {
+			return nil, err
+		}
+		sp := spend{holding: h, record: rec, holdingDER: h.Marshal(), recordDER: rec.Marshal()}
+		spends, recs = append(spends, sp), append(recs, rec)
+		entry.Holdings = append(entry.Holdings, sp.holdingDER)
+		entry.Records = append(entry.Records, sp.recordDER)
+		deletes = append(deletes, prefCoin+k)
+		for _, o := range outs {
+			if o.Holder == se.id {
+				change := h.Extend(rec, o.Serial)
+				ck := instKey(change)
+				puts[prefCoin+ck] = change.Marshal()
+				coins[ck] = change
+			}
+		}
+	}
+	entry.Digest = se.digestOf(recs)
+	plain, err := encodeCoins(spends, se.lineageCerts(spends))
+	if err != nil {
+		return nil, err // nothing committed: the wallet is as before
+	}
+	info := sealInfo(sess.nonce, sess.payee.ID)
+	r := se.w.Rand("cert/seal/" + se.id)
+	contentKey := r.Bytes(16)
+	sealedKey, err := sess.payee.PublicKey.Seal(r, contentKey, info)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := se.s.NewAEAD(contentKey)
+	if err != nil {
+		return nil, err
+	}
+	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: sess.amount, Payer: se.id, Payee: sess.payee.ID,
+		SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
+	b, err := tx.sign(se.key)
+	if err != nil {
+		return nil, err
+	}
+	st.Spent += sess.amount
+	st.Payments++
+	puts[keyState] = mustJSON(st)
+	puts[answered] = []byte{1}
+	key := outKey(st.Counter)
+	sess.sent = true
+	if se.variant == Literal {
+		// As published: nothing is deducted until the payee says so.
+		sess.offer = &offer{key: key, entry: entry, puts: puts, deletes: deletes, coins: coins, st: st}
+		return b, nil
+	}
+	// The write-ahead commit: coins out, change in, log entry, counters.
+	puts[key] = mustJSON(entry)
+	se.commit(puts, deletes, coins, &st, nil)
+	se.out[key] = &entry
+	delete(se.payers, nk)
+	se.w.Trace().State(se.dev.ID(), "deducted %d fen for %s ahead of the TX (offline balance %d)", sess.amount, sess.payee.ID, se.balance())
+	return b, nil
+}
+
+// deduct answers DEDUCT: the payee validated the coins. The recovering
+// variant marks its log entry acknowledged; the literal variant deducts
+// now. Either way it returns the deduct-success notice.
+func (se *SIM) deduct(msg *message) ([]byte, error) {
+	if msg.Payer != se.id {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "DEDUCT addressed to payer %q", msg.Payer)
+	}
+	var entry outEntry
+	var key string
+	var of *offer
+	nk := hex.EncodeToString(msg.Nonce)
+	if se.variant == Literal {
+		sess := se.payers[nk]
+		if sess == nil || sess.offer == nil {
+			return nil, spec.Errorf(spec.CodeReplay, "no payment awaits a deduction for request %s", nk)
+		}
+		of = sess.offer
+		entry, key = of.entry, of.key
+	} else {
+		for _, k := range slices.Sorted(mapsKeys(se.out)) {
+			if bytes.Equal(se.out[k].Nonce, msg.Nonce) {
+				entry, key = *se.out[k], k
+				break
+			}
+		}
+		if key == "" {
+			return nil, spec.Errorf(spec.CodeReplay, "no payment awaits a deduction for request %s", nk)
+		}
+		if entry.Acked {
+			return nil, spec.Errorf(spec.CodeReplay, "the payment for request %s was already deducted", nk)
+		}
+	}
+	payee, err := devcert.Parse(se.s, entry.PayeeCert)
+	if err != nil {
+		return nil, err
+	}
+	if err := msg.verify(payee.PublicKey); err != nil {
+		return nil, err
+	}
+	if msg.Payee != entry.Payee {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "DEDUCT from %q, the payment is to %q", msg.Payee, entry.Payee)
+	}
+	if !bytes.Equal(msg.Digest, entry.Digest) {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "DEDUCT names other records than this payment's")
+	}
+	notice := &message{Tag: TagDeducted, Nonce: msg.Nonce, Payer: se.id, Payee: entry.Payee, Digest: entry.Digest}
+	b, err := notice.sign(se.key)
+	if err != nil {
+		return nil, err
+	}
+	entry.Acked, entry.Receipt = true, msg.marshal()
+	if se.variant == Literal {
+		for _, k := range of.deletes {
+			if se.coins[k[len(prefCoin):]] == nil {
+				return nil, spec.Errorf(spec.CodeDoubleSpend, "coin %s left the wallet since the TX", k)
+			}
+		}
+		of.puts[key] = mustJSON(entry)
+		se.commit(of.puts, of.deletes, of.coins, &of.st, nil)
+		se.out[key] = &entry
+		delete(se.payers, nk)
+		se.w.Trace().State(se.dev.ID(), "deducted %d fen for %s (offline balance %d)", entry.Amount, entry.Payee, se.balance())
+		return b, nil
+	}
+	se.commit(map[string][]byte{key: mustJSON(entry)}, nil, nil, nil, nil)
+	se.out[key] = &entry
+	se.w.Trace().State(se.dev.ID(), "payment to %s acknowledged", entry.Payee)
+	return b, nil
+}
+
+// pick chooses coins covering amount: largest first, skipping coins this
+// wallet cannot hand on offline (a full lineage, or an earlier holder
+// whose certificate it lacks or no longer accepts: a payee would refuse
+// them; reconciliation exchanges them).
+func (se *SIM) pick(amount int64) ([]string, error) {
+	type cand struct {
+		key   string
+		value int64
+	}
+	cands := make([]cand, 0, len(se.coins))
+	for k, h := range se.coins {
+		if se.spendable(h) {
+			cands = append(cands, cand{k, valueOf(h)})
+		}
+	}
+	// Largest first; ties by key, so the choice does not depend on map order.
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].value != cands[j].value {
+			return cands[i].value > cands[j].value
+		}
+		return cands[i].key < cands[j].key
+	})
+	var picked []string
+	var sum int64
+	for _, c := range cands {
+		if sum >= amount || len(picked) == MaxSpends {
+			break
+		}
+		picked = append(picked, c.key)
+		sum += c.value
+	}
+	if sum < amount {
+		return nil, spec.Errorf(spec.CodeInsufficient, "wallet holds %d fen spendable offline, payment of %d", sum, amount)
+	}
+	return picked, nil
+}
+
+func (se *SIM) spendable(h *transfer.Holding) bool {
+	if len(h.Chain) >= transfer.MaxHops {
+		return false
+	}
+	for _, r := range h.Chain {
+		if r.Payer == se.id || se.agents[r.Payer] != nil {
+			continue
+		}
+		if c := se.certs[r.Payer]; c == nil || se.checkCert(c) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// lineageCerts lists the certificates of every wallet that signed in the
+// spent coins' lineages, except this one (its certificate went in
+// HELLO-PAYER) and the agents (every SIM is provisioned with them).
+func (se *SIM) lineageCerts(spends []spend) [][]byte {
+	ids := map[string]bool{}
+	for _, sp := range spends {
+		for _, r := range sp.holding.Chain {
+			if r.Payer != se.id && se.agents[r.Payer] == nil {
+				ids[r.Payer] = true
+			}
+		}
+	}
+	var out [][]byte
+	for _, id := range slices.Sorted(mapsKeys(ids)) {
+		if c := se.certs[id]; c != nil {
+			out = append(out, c.Raw)
+		}
+	}
+	return out
+}
+
+// payeeEndpoint handles the messages a payee receives.
+func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
+	msg, err := parseMessage(m.Payload, TagPayerHello, TagTx, TagDeducted)
+	if err != nil {
+		return nil, err
+	}
+	sess := se.payee
+	if sess == nil || sess.stage == payeeDone {
+		return nil, spec.Errorf(spec.CodeReplay, "no payment request is open")
+	}
+	if !bytes.Equal(msg.Nonce, sess.nonce) {
+		return nil, spec.Errorf(spec.CodeReplay, "%s answers another request", typeNames[msg.Tag])
+	}
+	if msg.Payee != se.id {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "%s addressed to payee %q", typeNames[msg.Tag], msg.Payee)
+	}
+	want := map[uint8]int{TagPayerHello: awaitPayerHello, TagTx: awaitTx, TagDeducted: awaitDeducted}[msg.Tag]
+	if sess.stage != want {
+		return nil, spec.Errorf(spec.CodeReplay, "%s out of turn", typeNames[msg.Tag])
+	}
+	switch msg.Tag {
+	case TagPayerHello:
+		payer, err := se.checkPeer(msg.Cert, msg.Key, msg.Payer)
+		if err != nil {
+			return nil, err
+		}
+		if err := msg.verify(payer.PublicKey); err != nil {
+			return nil, err
+		}
+		p := &message{Tag: TagProceed, Nonce: sess.nonce, Amount: sess.amount, Payer: payer.ID, Payee: se.id}
+		b, err := p.sign(se.key)
+		if err != nil {
+			return nil, err
+		}
+		sess.payer, sess.stage = payer, awaitTx
+		return reply(se, m.From, MsgProceed, b), nil
+	case TagTx:
+		if err := se.receive(sess, msg); err != nil {
+			return nil, err
+		}
+		d := &message{Tag: TagDeduct, Nonce: sess.nonce, Payer: sess.payer.ID, Payee: se.id, Digest: sess.digest}
+		b, err := d.sign(se.key)
+		if err != nil {
+			return nil, err
+		}
+		sess.stage = awaitDeducted
+		return reply(se, m.From, MsgDeduct, b), nil
+	default: // TagDeducted
+		if msg.Payer != sess.payer.ID {
+			return nil, spec.Errorf(spec.CodeWrongRecipient, "DEDUCTED signed for %q, the payer is %q", msg.Payer, sess.payer.ID)
+		}
+		if !bytes.Equal(msg.Digest, sess.digest) {
+			return nil, spec.Errorf(spec.CodeValueMismatch, "DEDUCTED names other records than this payment's")
+		}
+		if err := msg.verify(sess.payer.PublicKey); err != nil {
+			return nil, err
+		}
+		se.credit(sess, msg.marshal())
+		return nil, nil
+	}
+}
+
+// receive verifies a TX: the payer's signature, then the coins it opens
+// with this wallet's private key, and keeps them in the session.
+func (se *SIM) receive(sess *payeeSession, msg *message) error {
+	payer := sess.payer
+	if msg.Payer != payer.ID {
+		return spec.Errorf(spec.CodeWrongRecipient, "TX signed for %q, the payer is %q", msg.Payer, payer.ID)
+	}
+	if msg.Amount != sess.amount {
+		return spec.Errorf(spec.CodeValueMismatch, "TX for %d fen, the request was %d", msg.Amount, sess.amount)
+	}
+	if err := msg.verify(payer.PublicKey); err != nil {
+		return err
+	}
+	info := sealInfo(sess.nonce, se.id)
+	contentKey, err := se.key.Open(msg.SealedKey, info)
+	if err != nil {
+		return err
+	}
+	if len(contentKey) != 16 {
+		return spec.Errorf(spec.CodeBadSeal, "sealed content key of %d bytes", len(contentKey))
+	}
+	aead, err := se.s.NewAEAD(contentKey)
+	if err != nil {
+		return spec.Errorf(spec.CodeBadSeal, "content key: %v", err)
+	}
+	plain, err := aead.Open(nil, zeroNonce, msg.Ciphertext, info)
+	if err != nil {
+		return spec.Errorf(spec.CodeBadSeal, "the coins do not open under the sealed key")
+	}
+	spends, chainCerts, err := parseCoins(se.s, plain)
+	if err != nil {
+		return err
+	}
+	extra := map[string]*devcert.Certificate{payer.ID: payer}
+	for _, c := range chainCerts {
+		if c.Role != devcert.RoleWallet {
+			return spec.Errorf(spec.CodeUntrustedIssuer, "lineage certificate %q has role %q", c.ID, c.Role)
+		}
+		extra[c.ID] = c
+	}
+	lookup := se.lookup(extra)
+	var total int64
+	puts := map[string][]byte{}
+	coins := map[string]*transfer.Holding{}
+	var records [][]byte
+	var recs []*transfer.Signed
+	for i, sp := range spends {
+		if len(sp.holding.Chain) >= transfer.MaxHops {
+			return spec.Errorf(spec.CodeLimitExceeded, "spend %d: the coin has made %d hops and must be exchanged online", i, len(sp.holding.Chain))
+		}
+		owner, err := sp.holding.Verify(se.coinKey, lookup)
+		if err != nil {
+			return err
+		}
+		rec := sp.record
+		switch {
+		case owner.Holder != payer.ID:
+			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q, payer is %q", i, owner.Holder, payer.ID)
+		case rec.Parent != sp.holding.Serial || rec.ParentValue != owner.Value:
+			return spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i)
+		case rec.Payer != payer.ID:
+			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer)
+		case rec.Payee != se.id:
+			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q, not this wallet", i, rec.Payee)
+		case !bytes.Equal(rec.Challenge[:], sess.nonce):
+			return spec.Errorf(spec.CodeReplay, "spend %d: record answers another request", i)
+		}
+		if err := rec.Validate(); err != nil {
+			return err
+		}
+		if err := rec.Verify(payer.PublicKey); err != nil {
+			return err
+		}
+		seenKey := prefSeen + hex.EncodeToString(rec.Parent[:])
+		if _, dup := se.dev.Get(seenKey); dup || puts[seenKey] != nil {
+			return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this wallet", i, rec.Parent)
+		}
+		puts[seenKey] = []byte{1}
+		for _, o := range rec.Outputs {
+			if o.Holder == se.id {
+				h := sp.holding.Extend(rec, o.Serial)
+				k := instKey(h)
+				puts[prefCoin+k] = h.Marshal()
+				coins[k] = h
+				total += o.Value
+			}
+		}
+		records, recs = append(records, rec.Marshal()), append(recs, rec)
+	}
+	if total != sess.amount {
+		return spec.Errorf(spec.CodeValueMismatch, "received %d fen, asked for %d", total, sess.amount)
+	}
+	sess.digest = se.digestOf(recs)
+	sess.records, sess.puts, sess.coins, sess.extra = records, puts, coins, extra
+	return nil
+}
+
+// credit registers the offline record and stores the coins: what the
+// payee does on the deduct-success notice.
+func (se *SIM) credit(sess *payeeSession, notice []byte) {
+	puts := sess.puts
+	certs := map[string]*devcert.Certificate{}
+	for id, c := range sess.extra {
+		if id != se.id {
+			puts[prefCert+id] = c.Raw
+			certs[id] = c
+		}
+	}
+	puts[prefRecv+hex.EncodeToString(sess.nonce)] = mustJSON(recvEntry{Payer: sess.payer.ID, Amount: sess.amount, Records: sess.records, Notice: notice})
+	st := se.st
+	st.Received += len(sess.coins)
+	puts[keyState] = mustJSON(st)
+	se.commit(puts, nil, sess.coins, &st, certs)
+	sess.stage = payeeDone
+	se.w.Trace().State(se.dev.ID(), "received %d fen from %s (offline balance %d, %d coins received offline)", sess.amount, sess.payer.ID, se.balance(), st.Received)
+}

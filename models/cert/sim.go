@@ -1,0 +1,287 @@
+package cert
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Persistent store of a wallet's trusted hardware (the SIM). Everything
+// the wallet knows after a power cut is here; the SIM struct's other
+// fields are rebuilt from it by recover.
+const (
+	keyID      = "id"        // certificate id, ASCII
+	keyPriv    = "key"       // private scalar
+	keyCert    = "cert"      // own certificate, DER
+	keyRoot    = "root"      // central bank root certificate, DER
+	keyCoinKey = "coin-key"  // issuer public key, SPKI DER
+	keyCRL     = "crl"       // revocation list, DER
+	keyHSM     = "hsm"       // the agent HSM's coin-string key: key id ‖ key
+	keyLimits  = "limits"    // JSON bank.Limits
+	keyState   = "state"     // JSON simState
+	prefAgent  = "agent/"    // agent/<id>: agent certificate, DER
+	prefCert   = "cert/"     // cert/<id>: certificate of an earlier holder, DER
+	prefCoin   = "coin/"     // coin/<instance>: holding, DER
+	prefSeen   = "seen/"     // seen/<parent serial>: a spend this wallet accepted
+	prefOut    = "out/"      // out/<counter>: JSON outEntry, a payment sent, until reconciliation
+	prefAnswer = "answered/" // answered/<nonce>: a payee request this wallet paid
+	prefRecv   = "received/" // received/<nonce>: JSON recvEntry, the offline record the payee registers
+)
+
+// simState is the wallet's counters, persisted as one value so they
+// change atomically with the coins.
+type simState struct {
+	Counter  uint64 `json:"counter"`  // monotonic, one per record signed
+	Spent    int64  `json:"spent"`    // fen spent offline since the last sync
+	Payments int    `json:"payments"` // payments since the last sync
+	// Received counts the offline coins credited since the last sync: the
+	// patent's "offline digital currency count" the payee increments.
+	Received int   `json:"received"`
+	SyncUnix int64 `json:"sync"` // world time of the last sync, seconds
+}
+
+// outEntry is a payer's record of a payment it sent. In the recovering
+// variant it is the write-ahead log entry, committed with the removal of
+// the coins before the TX leaves; Acked is set when the payee's DEDUCT
+// arrives. In the literal variant it is written at the deduction, acked.
+type outEntry struct {
+	Payee     string   `json:"payee"`
+	PayeeCert []byte   `json:"payee_cert"`
+	Nonce     []byte   `json:"nonce"`
+	Amount    int64    `json:"amount"`
+	Holdings  [][]byte `json:"holdings"`
+	Records   [][]byte `json:"records"`
+	Digest    []byte   `json:"digest"`
+	Acked     bool     `json:"acked"`
+	Receipt   []byte   `json:"receipt,omitempty"` // the payee's DEDUCT, as received
+}
+
+// recvEntry is the offline transaction record a payee registers when the
+// deduct-success notice arrives.
+type recvEntry struct {
+	Payer   string   `json:"payer"`
+	Amount  int64    `json:"amount"`
+	Records [][]byte `json:"records"`
+	Notice  []byte   `json:"notice"` // the payer's DEDUCTED, as received
+}
+
+// SIM is the model of one wallet's trusted hardware (a SIM or eSE in a
+// phone, as the ICBC patent suggests): it holds the keys, certificates,
+// coins and logs, and runs both roles of the payment. Its volatile fields
+// mirror the store and are rebuilt by recover, except the open sessions,
+// which a power cut loses.
+type SIM struct {
+	s       suite.Suite
+	w       *world.World
+	dev     *world.Device
+	variant Variant
+	mut     Mutation
+
+	id      string
+	key     suite.PrivateKey
+	spki    []byte // the public key's SubjectPublicKeyInfo, as presented
+	cert    *devcert.Certificate
+	root    *devcert.Certificate
+	coinKey suite.PublicKey
+	crl     *devcert.RevocationList
+	hsm     *coin.HSM
+	limits  bank.Limits
+	st      simState
+	coins   map[string]*transfer.Holding // by instance key
+	agents  map[string]*devcert.Certificate
+	certs   map[string]*devcert.Certificate
+	out     map[string]*outEntry
+
+	// volatile: the sessions of the current payment
+	payee  *payeeSession            // as payee: at most one open request
+	payers map[string]*payerSession // as payer: by nonce (hex)
+}
+
+func instKey(h *transfer.Holding) string {
+	inst := bank.InstanceOf(h)
+	return hex.EncodeToString(inst.Creator[:8]) + hex.EncodeToString(inst.Serial[:])
+}
+
+func outKey(ctr uint64) string {
+	return prefOut + hex.EncodeToString(binary.BigEndian.AppendUint64(nil, ctr))
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("cert: " + err.Error())
+	}
+	return b
+}
+
+// recover rebuilds the volatile state from the persistent store and drops
+// every open session. A SIM whose store does not parse is bricked: that is
+// a model bug, so it panics.
+func (se *SIM) recover() {
+	must := func(err error) {
+		if err != nil {
+			panic("cert: SIM " + string(se.dev.ID()) + " store is corrupt: " + err.Error())
+		}
+	}
+	get := func(k string) []byte {
+		v, ok := se.dev.Get(k)
+		if !ok {
+			panic("cert: SIM " + string(se.dev.ID()) + " store lacks " + k)
+		}
+		return v
+	}
+	var err error
+	se.id = string(get(keyID))
+	se.key, err = suite.PrivateKeyFromBytes(se.s, get(keyPriv))
+	must(err)
+	se.spki = se.key.Public().SPKI()
+	se.cert, err = devcert.Parse(se.s, get(keyCert))
+	must(err)
+	se.root, err = devcert.Parse(se.s, get(keyRoot))
+	must(err)
+	se.coinKey, err = se.s.ParsePublicKey(get(keyCoinKey))
+	must(err)
+	// The list's signature was checked when it was stored; parse it again
+	// only if it changed (a cache of a pure function of the bytes).
+	if crl := get(keyCRL); se.crl == nil || !bytes.Equal(se.crl.Raw, crl) {
+		se.crl, err = devcert.ParseRevocationList(crl, se.root)
+		must(err)
+	}
+	se.hsm, err = coin.NewHSM(se.s, bytes.NewReader(get(keyHSM)))
+	must(err)
+	must(json.Unmarshal(get(keyLimits), &se.limits))
+	must(json.Unmarshal(get(keyState), &se.st))
+	se.agents = map[string]*devcert.Certificate{}
+	for _, k := range se.dev.Keys(prefAgent) {
+		c, err := devcert.Parse(se.s, get(k))
+		must(err)
+		se.agents[c.ID] = c
+	}
+	se.certs = map[string]*devcert.Certificate{}
+	for _, k := range se.dev.Keys(prefCert) {
+		c, err := devcert.Parse(se.s, get(k))
+		must(err)
+		se.certs[c.ID] = c
+	}
+	se.coins = map[string]*transfer.Holding{}
+	for _, k := range se.dev.Keys(prefCoin) {
+		h, err := transfer.ParseHolding(get(k))
+		must(err)
+		se.coins[k[len(prefCoin):]] = h
+	}
+	se.out = map[string]*outEntry{}
+	for _, k := range se.dev.Keys(prefOut) {
+		var e outEntry
+		must(json.Unmarshal(get(k), &e))
+		se.out[k] = &e
+	}
+	se.payee, se.payers = nil, map[string]*payerSession{}
+}
+
+// commit applies puts and deletes atomically to the store and then to the
+// volatile mirrors. coins maps the instance key of every coin put to its
+// holding, so nothing is parsed twice; state, if not nil, replaces the
+// counters; certs are lineage certificates learnt. A caller that puts an
+// out/ entry sets se.out itself.
+func (se *SIM) commit(puts map[string][]byte, deletes []string, coins map[string]*transfer.Holding, state *simState, certs map[string]*devcert.Certificate) {
+	se.dev.Commit(puts, deletes)
+	for _, k := range deletes {
+		switch {
+		case len(k) > len(prefCoin) && k[:len(prefCoin)] == prefCoin:
+			delete(se.coins, k[len(prefCoin):])
+		case len(k) > len(prefOut) && k[:len(prefOut)] == prefOut:
+			delete(se.out, k)
+		}
+	}
+	for k, h := range coins {
+		se.coins[k] = h
+	}
+	if state != nil {
+		se.st = *state
+	}
+	for id, c := range certs {
+		se.certs[id] = c
+	}
+}
+
+// now is the phone's clock. Every wallet of this scheme has one; a
+// clockless device would fall back to the last online sync.
+func (se *SIM) now() time.Time {
+	if t, ok := se.dev.Now(); ok {
+		return t
+	}
+	return time.Unix(se.st.SyncUnix, 0).UTC()
+}
+
+// checkCert checks a certificate against the root, the SIM's clock and its
+// revocation list.
+func (se *SIM) checkCert(c *devcert.Certificate) error {
+	if se.mut.SkipCertChecks {
+		return nil
+	}
+	return c.Verify(se.root, se.now(), se.crl)
+}
+
+// lookup resolves a device id to a certificate checked against the root,
+// the SIM's clock and its revocation list.
+func (se *SIM) lookup(extra map[string]*devcert.Certificate) transfer.Certs {
+	return func(id string) (*devcert.Certificate, error) {
+		c := se.agents[id]
+		if c == nil {
+			c = extra[id]
+		}
+		if c == nil {
+			c = se.certs[id]
+		}
+		if c == nil {
+			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
+		}
+		if err := se.checkCert(c); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+}
+
+// balance returns the value of the coins the wallet holds.
+func (se *SIM) balance() int64 {
+	var v int64
+	for _, h := range se.coins {
+		v += valueOf(h)
+	}
+	return v
+}
+
+// valueOf returns the value of a holding's coin as its chain states it
+// (the holding was verified when it was stored).
+func valueOf(h *transfer.Holding) int64 {
+	if n := len(h.Chain); n > 0 {
+		for _, o := range h.Chain[n-1].Outputs {
+			if o.Serial == h.Serial {
+				return o.Value
+			}
+		}
+		return 0
+	}
+	return h.Root.Denomination
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
