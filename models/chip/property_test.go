@@ -21,13 +21,21 @@ var benignFaults = []world.FaultKind{
 	world.FaultCrashBefore, world.FaultCrashAt, world.FaultCrashAfter,
 }
 
-func genPlan(t *rapid.T) world.Plan {
+func genPlan(t *rapid.T) world.Plan { return genPlanOf(t, benignFaults) }
+
+// genPlanOf draws up to two faults of the given kinds; a redirect goes to
+// one of the wallets.
+func genPlanOf(t *rapid.T, kinds []world.FaultKind) world.Plan {
 	return rapid.SliceOfN(rapid.Custom(func(t *rapid.T) world.Fault {
-		return world.Fault{
+		f := world.Fault{
 			Step: rapid.IntRange(1, 5).Draw(t, "step"),
-			Kind: rapid.SampledFrom(benignFaults).Draw(t, "kind"),
-			Arg:  rapid.IntRange(0, 4).Draw(t, "arg"),
+			Kind: rapid.SampledFrom(kinds).Draw(t, "kind"),
+			Arg:  rapid.IntRange(0, 40).Draw(t, "arg"),
 		}
+		if f.Kind == world.FaultRedirect {
+			f.Party = rapid.SampledFrom([]world.PartyID{"wallet-A", "wallet-B", "wallet-C"}).Draw(t, "to")
+		}
+		return f
 	}), 0, 2).Draw(t, "plan")
 }
 
@@ -45,7 +53,19 @@ func checkBalanced(t interface{ Fatalf(string, ...any) }, in *Instance, after st
 // conserved after every operation, no offline limit is exceeded and no
 // double spend is ever flagged.
 func TestConservationProperty(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
+	rapid.Check(t, conservation(genPlan))
+}
+
+// Property (R1.1, R1.2, R5.2 under the network profile): with an active
+// channel adversary as well (bit flips, field substitution, truncation,
+// extension, replay from earlier sessions, redirection), no value is
+// created or lost and no honest card is flagged.
+func TestConservationUnderAttack(t *testing.T) {
+	rapid.Check(t, conservation(func(t *rapid.T) world.Plan { return genPlanOf(t, world.ChannelFaults) }))
+}
+
+func conservation(plan func(*rapid.T) world.Plan) func(*rapid.T) {
+	return func(t *rapid.T) {
 		s := rapid.SampledFrom(suite.All()).Draw(t, "suite")
 		in := newInstanceSuite(t, rapid.Uint64().Draw(t, "seed"), s)
 		wallets := in.Wallets()
@@ -62,7 +82,7 @@ func TestConservationProperty(t *testing.T) {
 				if p == q {
 					t.Skip("a wallet does not pay itself")
 				}
-				_, _ = in.Pay(p, q, amount.Draw(t, "amount"), genPlan(t))
+				_, _ = in.Pay(p, q, amount.Draw(t, "amount"), plan(t))
 				checkBalanced(t, in, "pay")
 			},
 			"reconcile": func(t *rapid.T) {
@@ -89,7 +109,7 @@ func TestConservationProperty(t *testing.T) {
 				}
 			},
 		})
-	})
+	}
 }
 
 func newInstanceSuite(t interface{ Fatal(...any) }, seed uint64, s suite.Suite) *Instance {
