@@ -6,13 +6,15 @@ package all
 import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/cert"
+	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/chip"
 )
 
 // Schemes returns the reference schemes in a stable order.
 func Schemes() []models.Scheme {
 	out := []models.Scheme{chip.Scheme{}}
-	return append(out, cert.Schemes()...)
+	out = append(out, cert.Schemes()...)
+	return append(out, chain.Scheme{})
 }
 
 // Lookup returns the scheme named name.

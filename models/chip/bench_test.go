@@ -35,11 +35,11 @@ func BenchmarkPayment(b *testing.B) {
 					b.Fatal(err)
 				}
 				before := suite.CountedOps()
-				start := time.Now()
 				b.StartTimer()
+				start := time.Now()
 				p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
-				b.StopTimer()
 				elapsed += time.Since(start)
+				b.StopTimer()
 				counted = counted.Add(suite.CountedOps().Sub(before))
 				if err != nil || !p.Received {
 					b.Fatalf("payment failed: %v %v", err, p.Outcome.Rejections)

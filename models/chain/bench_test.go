@@ -1,0 +1,97 @@
+package chain
+
+import (
+	"testing"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// BenchmarkPayment measures one offline payment (the payer seals, signs
+// and commits; the payee checks the certificate and signature and
+// counter-signs) next to the cost of the public-key operations it
+// performs, counted during the run and priced by unit costs measured in
+// the same process. The ratio x-floor is the model's overhead over pure
+// cryptography; the goal is at most 1.3. Funding, uploads, blocks and
+// deposits between payments are outside the timer, and the instance is
+// rebuilt every 64 payments so that they do not grow with b.N.
+//
+//	go test -run XXX -bench Payment ./models/chain/
+func BenchmarkPayment(b *testing.B) {
+	for _, s := range suite.All() {
+		b.Run(string(s.ID()), func(b *testing.B) {
+			limits := bank.Limits{PerPayment: 1 << 40, Cumulative: 1 << 40, Count: 1 << 30}
+			var in *Instance
+			var elapsed time.Duration
+			var counted suite.Ops
+			for i := 0; b.Loop(); i++ {
+				b.StopTimer()
+				if i%64 == 0 {
+					inst, err := Scheme{}.New(world.New(uint64(i)), models.Config{Suite: s, Limits: limits, Opening: 1 << 40})
+					if err != nil {
+						b.Fatal(err)
+					}
+					in = inst.(*Instance)
+				}
+				if err := in.Fund("wallet-A", 1000); err != nil {
+					b.Fatal(err)
+				}
+				before := suite.CountedOps()
+				// Time inside Start/StopTimer: both read the memory
+				// statistics, which stops the world.
+				b.StartTimer()
+				start := time.Now()
+				p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
+				elapsed += time.Since(start)
+				b.StopTimer()
+				counted = counted.Add(suite.CountedOps().Sub(before))
+				if err != nil || !p.Received {
+					b.Fatalf("payment failed: %v %v", err, p.Outcome.Rejections)
+				}
+				// Keep the wallets at steady state: settle and deposit.
+				for _, w := range []world.PartyID{"wallet-A", "wallet-B"} {
+					if _, err := in.Deposit(w); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+			}
+			n := float64(b.N)
+			floor := floorOf(b, s, counted)
+			b.ReportMetric(float64(counted.Sign)/n, "signs/op")
+			b.ReportMetric(float64(counted.Verify)/n, "verifies/op")
+			b.ReportMetric(float64(counted.Seal)/n, "seals/op")
+			b.ReportMetric(float64(elapsed)/float64(floor), "x-floor")
+		})
+	}
+}
+
+// floorOf prices counted operations at unit costs measured now.
+func floorOf(b *testing.B, s suite.Suite, ops suite.Ops) time.Duration {
+	k, err := s.GenerateKey(detrand.New(1, "floor"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	msg := make([]byte, 900)
+	sig, _ := k.Sign(msg)
+	r := detrand.New(2, "floor")
+	sealed, _ := k.Public().Seal(r, msg[:200], sealInfo)
+	const reps = 200
+	unit := func(f func()) time.Duration {
+		t0 := time.Now()
+		for range reps {
+			f()
+		}
+		return time.Since(t0) / reps
+	}
+	sign := unit(func() { k.Sign(msg) })
+	verify := unit(func() { k.Public().Verify(msg, sig) })
+	seal := unit(func() { k.Public().Seal(r, msg[:200], sealInfo) })
+	open := unit(func() { k.Open(sealed, sealInfo) })
+	return time.Duration(ops.Sign)*sign + time.Duration(ops.Verify)*verify +
+		time.Duration(ops.Seal)*seal + time.Duration(ops.Open)*open
+}

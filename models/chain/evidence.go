@@ -1,0 +1,164 @@
+package chain
+
+import (
+	"bytes"
+	"encoding/binary"
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Double-spend evidence in bank.DoubleSpend's shape. The chain has no
+// holdings or transfer records, so the fields carry the chain's own
+// proof:
+//
+//   - Coin.Creator is the id of the transaction that created the coin and
+//     Coin.Serial holds its output index, big-endian, in its last two bytes
+//     (the rest zero);
+//   - RecordA and RecordB are the two signed payments (DER) that spend it,
+//     lower transaction id first;
+//   - HoldingA and HoldingB are their sealed transfers, opened by the chain
+//     key: anyone checks that each hashes to the commitment its payment
+//     signs and that both list the coin, without the chain key;
+//   - Value is the coin's value; Certs is empty (both payments carry the
+//     culprit's certificate).
+//
+// Check it with VerifyEvidence.
+
+func serialOf(op OutPoint) coin.Serial {
+	var s coin.Serial
+	binary.BigEndian.PutUint16(s[coin.SerialSize-2:], op.Index)
+	return s
+}
+
+func pointOf(i bank.Instance) (OutPoint, bool) {
+	if !bytes.Equal(i.Serial[:coin.SerialSize-2], make([]byte, coin.SerialSize-2)) {
+		return OutPoint{}, false
+	}
+	return OutPoint{Tx: TxID(i.Creator), Index: binary.BigEndian.Uint16(i.Serial[coin.SerialSize-2:])}, true
+}
+
+// DoubleSpends returns one piece of evidence per coin two payments spend,
+// in coin order. Each names the two lowest-id payments any node saw, so
+// the verdicts do not depend on the order the uploads arrived in.
+func (in *Instance) DoubleSpends() []bank.DoubleSpend {
+	ops := make([]OutPoint, 0, len(in.bb.flags))
+	for op := range in.bb.flags {
+		ops = append(ops, op)
+	}
+	slices.SortFunc(ops, comparePoints)
+	var out []bank.DoubleSpend
+	for _, op := range ops {
+		f := in.bb.flags[op]
+		ids := sortedIDs(f.txs)
+		a, b := f.txs[ids[0]], f.txs[ids[1]]
+		out = append(out, bank.DoubleSpend{
+			Culprit:     a.cert.ID,
+			CulpritCert: a.cert.Raw,
+			Coin:        bank.Instance{Creator: op.Tx, Serial: serialOf(op)},
+			Value:       in.outputValue(op),
+			HoldingA:    a.plain, RecordA: a.tx.Payment.Marshal(),
+			HoldingB: b.plain, RecordB: b.tx.Payment.Marshal(),
+		})
+	}
+	return out
+}
+
+// outputValue finds the value of a coin in any ledger state a node holds.
+func (in *Instance) outputValue(op OutPoint) int64 {
+	if o, ok := in.bb.stateOf(in.bb.globalBest()).out(op); ok {
+		return o.Value
+	}
+	for _, nd := range in.bb.nodes {
+		if o, ok := nd.resolver()(op); ok {
+			return o.Value
+		}
+	}
+	return 0
+}
+
+// VerifyEvidence checks double-spend evidence with public information
+// only: the root certificate. It returns the culprit's device id if both
+// payments verify under the culprit's certificate (which the root issued),
+// each opened transfer matches the commitment its payment signs and names
+// the culprit's certificate as escrow, both spend the flagged coin, and the
+// two payments are different statements.
+func VerifyEvidence(s suite.Suite, root *devcert.Certificate, ev bank.DoubleSpend) (string, error) {
+	cert, err := devcert.Parse(s, ev.CulpritCert)
+	if err != nil {
+		return "", err
+	}
+	if cert.Role != devcert.RoleWallet {
+		return "", spec.Errorf(spec.CodeUntrustedIssuer, "accused certificate has role %q", cert.Role)
+	}
+	if err := cert.Verify(root, cert.NotBefore, nil); err != nil {
+		return "", err
+	}
+	op, ok := pointOf(ev.Coin)
+	if !ok {
+		return "", spec.Errorf(spec.CodeMalformed, "evidence names no chain coin")
+	}
+	var ids [2]TxID
+	for i, pair := range [2][2][]byte{{ev.RecordA, ev.HoldingA}, {ev.RecordB, ev.HoldingB}} {
+		p, err := ParsePayment(pair[0])
+		if err != nil {
+			return "", err
+		}
+		if !bytes.Equal(p.Cert, cert.Raw) || p.Payer != AddressOf(s, cert.PublicKey) {
+			return "", spec.Errorf(spec.CodeWrongRecipient, "evidence %d: payment is not the accused's", i)
+		}
+		if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
+			return "", err
+		}
+		var h [IDSize]byte
+		copy(h[:], s.Hash(pair[1]))
+		if h != p.Commitment {
+			return "", spec.Errorf(spec.CodeBadSeal, "evidence %d: the opened transfer is not the one the payment commits to", i)
+		}
+		tr, err := ParseTransfer(pair[1])
+		if err != nil {
+			return "", err
+		}
+		if tr.Escrow != cert.Serial || !slices.Contains(tr.Inputs, op) {
+			return "", spec.Errorf(spec.CodeValueMismatch, "evidence %d: the transfer does not spend coin %s", i, op)
+		}
+		ids[i] = p.ID(s)
+	}
+	if ids[0] == ids[1] {
+		return "", spec.Errorf(spec.CodeValueMismatch, "the two payments are the same statement")
+	}
+	return cert.ID, nil
+}
+
+// VerifyEvidence checks evidence against this instance's root.
+func (in *Instance) VerifyEvidence(ev bank.DoubleSpend) (string, error) {
+	return VerifyEvidence(in.bb.s, in.cb.Root(), ev)
+}
+
+// TracePayer is the central bank's trace (identity escrow): it opens a
+// payment's sealed transfer with the chain key, which it provisioned to
+// the master nodes and kept, and names the payer whose certificate serial
+// the escrow holds.
+func (in *Instance) TracePayer(qr []byte) (string, error) {
+	p, err := ParsePayment(qr)
+	if err != nil {
+		return "", err
+	}
+	plain, err := in.bb.chainKey.Open(p.Sealed, sealInfo)
+	if err != nil {
+		return "", err
+	}
+	tr, err := ParseTransfer(plain)
+	if err != nil {
+		return "", err
+	}
+	c := in.bb.dir.bySerial[tr.Escrow]
+	if c == nil {
+		return "", spec.Errorf(spec.CodeUntrustedIssuer, "escrow names no certificate the central bank issued")
+	}
+	return c.ID, nil
+}

@@ -1,0 +1,673 @@
+package chain
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Persistent store of a wallet (a light node). Everything it knows after a
+// power cut is here; the wallet struct's other fields are rebuilt by
+// recover.
+const (
+	keyID        = "id"        // certificate id, ASCII
+	keyPriv      = "key"       // private scalar
+	keyCert      = "cert"      // own certificate, DER
+	keyRoot      = "root"      // central bank root certificate, DER
+	keyChainKey  = "chain-key" // the chain's public key, SPKI DER
+	keyCRL       = "crl"       // revocation list, DER
+	keyBlacklist = "blacklist" // JSON: addresses of revoked wallets
+	keyLimits    = "limits"    // JSON bank.Limits
+	keyState     = "state"     // JSON walletState
+	prefCoin     = "coin/"     // coin/<outpoint hex>: JSON walletCoin, a spendable coin
+	prefOut      = "out/"      // out/<counter>: JSON outEntry, a payment sent and not final
+	prefIn       = "in/"       // in/<txid hex>: JSON inEntry, a payment received and not final
+	prefAnswered = "answered/" // answered/<nonce hex>: an agreement this wallet already paid
+)
+
+// Window is how far a payment's timestamp may be from the payee's clock.
+const Window = 5 * time.Minute
+
+// Message types in traces.
+const (
+	MsgAgree = "AGREE" // the agreed amount, payee address and nonce, keyed in at the till
+	MsgQR    = "QR"    // the payment QR code, displayed by the payer and scanned by the payee
+)
+
+// AgreeSize is the length of an agreement: amount (8), payee address (20),
+// nonce (8) and a 4-byte check code over them.
+const AgreeSize = 8 + AddrSize + NonceSize + 4
+
+type walletState struct {
+	Counter  uint64 `json:"counter"`  // payments signed, ever
+	Spent    int64  `json:"spent"`    // fen spent offline since the last reconciliation
+	Payments int    `json:"payments"` // offline payments since the last reconciliation
+	SyncUnix int64  `json:"sync"`     // world time of the last reconciliation
+}
+
+// walletCoin is a spendable coin: final on the chain, or the wallet's own
+// change from a payment not yet final.
+type walletCoin struct {
+	Point []byte `json:"point"` // txid || index
+	Value int64  `json:"value"`
+	Final bool   `json:"final"`
+}
+
+func (c *walletCoin) op() OutPoint { return outPointFrom(c.Point) }
+
+// outEntry is the write-ahead record of a payment sent: written in the
+// commit that removes the spent coins, before the QR code is displayed.
+type outEntry struct {
+	Payment []byte       `json:"payment"`
+	Inputs  []walletCoin `json:"inputs"`
+}
+
+// inEntry is a payment received, with the receipt the payee signed.
+type inEntry struct {
+	Payment []byte `json:"payment"`
+	Receipt []byte `json:"receipt"`
+}
+
+// wallet is one light node: a phone wallet with a clock.
+type wallet struct {
+	in  *Instance
+	s   suite.Suite
+	w   *world.World
+	dev *world.Device
+
+	id        string
+	key       suite.PrivateKey
+	cert      *devcert.Certificate
+	root      *devcert.Certificate
+	chainKey  suite.PublicKey
+	crl       *devcert.RevocationList
+	blacklist map[Address]bool
+	limits    bank.Limits
+	st        walletState
+	addr      Address
+	coins     map[string]*walletCoin
+	out       map[string]*outEntry
+	inbox     map[string]*inEntry
+
+	// payee side, volatile: the open request of the current session
+	req      *request
+	received bool
+}
+
+type request struct {
+	amount int64
+	nonce  [NonceSize]byte
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("chain: " + err.Error())
+	}
+	return b
+}
+
+func pointKey(op OutPoint) string { return prefCoin + hex.EncodeToString(op.bytes()) }
+
+func outKey(ctr uint64) string {
+	return prefOut + hex.EncodeToString(binary.BigEndian.AppendUint64(nil, ctr))
+}
+
+// recover rebuilds the volatile state from the store. A wallet whose store
+// does not parse is bricked: a model bug, so it panics.
+func (wl *wallet) recover() {
+	must := func(err error) {
+		if err != nil {
+			panic("chain: wallet " + string(wl.dev.ID()) + " store is corrupt: " + err.Error())
+		}
+	}
+	get := func(k string) []byte {
+		v, ok := wl.dev.Get(k)
+		if !ok {
+			panic("chain: wallet " + string(wl.dev.ID()) + " store lacks " + k)
+		}
+		return v
+	}
+	var err error
+	wl.id = string(get(keyID))
+	wl.key, err = suite.PrivateKeyFromBytes(wl.s, get(keyPriv))
+	must(err)
+	wl.cert, err = devcert.Parse(wl.s, get(keyCert))
+	must(err)
+	wl.root, err = devcert.Parse(wl.s, get(keyRoot))
+	must(err)
+	wl.chainKey, err = wl.s.ParsePublicKey(get(keyChainKey))
+	must(err)
+	wl.crl, err = devcert.ParseRevocationList(get(keyCRL), wl.root)
+	must(err)
+	var bl []Address
+	must(json.Unmarshal(get(keyBlacklist), &bl))
+	wl.blacklist = map[Address]bool{}
+	for _, a := range bl {
+		wl.blacklist[a] = true
+	}
+	must(json.Unmarshal(get(keyLimits), &wl.limits))
+	must(json.Unmarshal(get(keyState), &wl.st))
+	wl.addr = AddressOf(wl.s, wl.cert.PublicKey)
+	wl.coins = map[string]*walletCoin{}
+	for _, k := range wl.dev.Keys(prefCoin) {
+		var c walletCoin
+		must(json.Unmarshal(get(k), &c))
+		wl.coins[k] = &c
+	}
+	wl.out = map[string]*outEntry{}
+	for _, k := range wl.dev.Keys(prefOut) {
+		var e outEntry
+		must(json.Unmarshal(get(k), &e))
+		wl.out[k] = &e
+	}
+	wl.inbox = map[string]*inEntry{}
+	for _, k := range wl.dev.Keys(prefIn) {
+		var e inEntry
+		must(json.Unmarshal(get(k), &e))
+		wl.inbox[k] = &e
+	}
+	wl.req, wl.received = nil, false
+}
+
+func (wl *wallet) now() time.Time {
+	t, _ := wl.dev.Now()
+	return t
+}
+
+// balance is the value of the spendable coins.
+func (wl *wallet) balance() int64 {
+	var v int64
+	for _, c := range wl.coins {
+		v += c.Value
+	}
+	return v
+}
+
+// received is the value of payments received and not yet final.
+func (wl *wallet) awaiting() int64 {
+	var v int64
+	for _, k := range slices.Sorted(mapsKeys(wl.inbox)) {
+		if p, err := ParsePayment(wl.inbox[k].Payment); err == nil {
+			v += p.Amount
+		}
+	}
+	return v
+}
+
+func agreeCheck(s suite.Suite, b []byte) []byte {
+	return s.Hash([]byte("dualoffline/chain/agree/v1\x00"), b)[:4]
+}
+
+// startRequest opens a payment request on the payee side and returns the
+// agreement the payer keys in: the amount, the payee's address and a
+// fresh nonce, with a check code.
+func (wl *wallet) startRequest(amount int64) []byte {
+	r := &request{amount: amount}
+	copy(r.nonce[:], wl.w.Rand("chain/nonce/"+wl.id).Bytes(NonceSize))
+	wl.req, wl.received = r, false
+	b := binary.BigEndian.AppendUint64(nil, uint64(amount))
+	b = append(b, wl.addr[:]...)
+	b = append(b, r.nonce[:]...)
+	return append(b, agreeCheck(wl.s, b)...)
+}
+
+func parseAgree(s suite.Suite, b []byte) (amount int64, payee Address, nonce [NonceSize]byte, err error) {
+	if len(b) != AgreeSize {
+		return 0, payee, nonce, spec.Errorf(spec.CodeMalformed, "agreement of %d bytes, want %d", len(b), AgreeSize)
+	}
+	if !bytes.Equal(agreeCheck(s, b[:AgreeSize-4]), b[AgreeSize-4:]) {
+		return 0, payee, nonce, spec.Errorf(spec.CodeMalformed, "agreement check code does not match")
+	}
+	a := binary.BigEndian.Uint64(b)
+	if a == 0 || a > coin.MaxChangeAmount {
+		return 0, payee, nonce, spec.Errorf(spec.CodeMalformed, "amount %d fen", a)
+	}
+	copy(payee[:], b[8:8+AddrSize])
+	copy(nonce[:], b[8+AddrSize:])
+	return int64(a), payee, nonce, nil
+}
+
+// payerEndpoint returns the payer's handler for a session whose QR code
+// the device scanner scans.
+func (wl *wallet) payerEndpoint(scanner world.PartyID) world.Endpoint {
+	return func(m world.Message) ([]world.Message, error) {
+		qr, err := wl.pay(m.Payload)
+		if err != nil {
+			return nil, err
+		}
+		return []world.Message{{From: wl.dev.ID(), To: scanner, Type: MsgQR, Payload: qr}}, nil
+	}
+}
+
+// pay answers an agreement: it checks the payee, the limits and the funds,
+// builds the payment and commits the spend before the code is shown.
+func (wl *wallet) pay(agree []byte) ([]byte, error) {
+	amount, payee, nonce, err := parseAgree(wl.s, agree)
+	if err != nil {
+		return nil, err
+	}
+	answered := prefAnswered + hex.EncodeToString(nonce[:])
+	if _, dup := wl.dev.Get(answered); dup {
+		return nil, spec.Errorf(spec.CodeReplay, "this wallet already paid agreement %x", nonce)
+	}
+	if payee == wl.addr {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "the payee is this wallet")
+	}
+	if wl.blacklist[payee] {
+		return nil, spec.Errorf(spec.CodeCertRevoked, "payee %s is on the blacklist", payee)
+	}
+	if err := wl.cert.Verify(wl.root, wl.now(), wl.crl); err != nil {
+		return nil, err
+	}
+	if err := wl.limits.Check(wl.st.Spent, wl.st.Payments, amount); err != nil {
+		return nil, err
+	}
+	picked, err := wl.pick(amount)
+	if err != nil {
+		return nil, err
+	}
+	qr, change, err := wl.build(payee, amount, nonce, picked)
+	if err != nil {
+		return nil, err
+	}
+	st := wl.st
+	st.Counter++
+	st.Spent += amount
+	st.Payments++
+	entry := &outEntry{Payment: qr, Inputs: picked}
+	puts := map[string][]byte{keyState: mustJSON(st), answered: {1}, outKey(st.Counter): mustJSON(entry)}
+	var deletes []string
+	for _, c := range picked {
+		deletes = append(deletes, pointKey(c.op()))
+	}
+	for _, c := range change {
+		puts[pointKey(c.op())] = mustJSON(c)
+	}
+	// The write-ahead commit: coins out, change in, the log entry, counters.
+	wl.dev.Commit(puts, deletes)
+	for _, k := range deletes {
+		delete(wl.coins, k)
+	}
+	for i := range change {
+		wl.coins[pointKey(change[i].op())] = &change[i]
+	}
+	wl.out[outKey(st.Counter)] = entry
+	wl.st = st
+	wl.w.Trace().State(wl.dev.ID(), "paid %d fen to address %x (spendable %d)", amount, payee[:8], wl.balance())
+	return qr, nil
+}
+
+// pick chooses coins covering amount: largest first (ties by key), at
+// most MaxInputs. One pass keeps the MaxInputs largest, so a large purse
+// costs no sort.
+func (wl *wallet) pick(amount int64) ([]walletCoin, error) {
+	type cand struct {
+		key string
+		c   *walletCoin
+	}
+	before := func(a, b cand) bool {
+		return a.c.Value > b.c.Value || a.c.Value == b.c.Value && a.key < b.key
+	}
+	top := make([]cand, 0, MaxInputs+1)
+	for k, c := range wl.coins {
+		x := cand{k, c}
+		if len(top) == MaxInputs && !before(x, top[MaxInputs-1]) {
+			continue
+		}
+		i := len(top)
+		for i > 0 && before(x, top[i-1]) {
+			i--
+		}
+		top = slices.Insert(top, i, x)
+		if len(top) > MaxInputs {
+			top = top[:MaxInputs]
+		}
+	}
+	var picked []walletCoin
+	var sum int64
+	for _, c := range top {
+		if sum >= amount {
+			break
+		}
+		picked = append(picked, *c.c)
+		sum += c.c.Value
+	}
+	if sum < amount {
+		return nil, spec.Errorf(spec.CodeInsufficient,
+			"wallet can spend %d fen in at most %d coins (holds %d spendable; %d fen received offline waits for upload and %d confirmations), payment of %d",
+			sum, MaxInputs, wl.balance(), wl.awaiting(), wl.in.bb.k, amount)
+	}
+	return picked, nil
+}
+
+// build signs a payment of amount to payee spending picked, and returns
+// it with the change coins it creates for the payer.
+func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, picked []walletCoin) ([]byte, []walletCoin, error) {
+	r := wl.w.Rand("chain/seal/" + wl.id)
+	tr := &Transfer{Version: Version1, Escrow: wl.cert.Serial, Payee: payee}
+	copy(tr.Salt[:], r.Bytes(SaltSize))
+	var sum int64
+	for _, c := range picked {
+		tr.Inputs = append(tr.Inputs, c.op())
+		sum += c.Value
+	}
+	plain := tr.Marshal()
+	sealed, err := wl.chainKey.Seal(r, plain, sealInfo)
+	if err != nil {
+		return nil, nil, err
+	}
+	p := &Payment{PaymentTBS: PaymentTBS{
+		Version: Version1, Payer: wl.addr, Payee: payee, Amount: amount, Nonce: nonce,
+		Time: wl.now().Unix(), Cert: wl.cert.Raw, Sealed: sealed,
+	}}
+	copy(p.Commitment[:], wl.s.Hash(plain))
+	tbs := p.TBS()
+	if p.Signature, err = wl.key.Sign(tbs); err != nil {
+		return nil, nil, err
+	}
+	qr := p.marshalWith(tbs)
+	if len(qr) > MaxPaymentDER {
+		return nil, nil, spec.Errorf(spec.CodeLimitExceeded, "a payment of %d bytes does not fit a version-%d QR code", len(qr), QRVersion)
+	}
+	outs, err := splitOutputs(sum, amount, wl.addr, payee)
+	if err != nil {
+		return nil, nil, err
+	}
+	var id TxID
+	copy(id[:], wl.s.Hash(tbs))
+	var change []walletCoin
+	for i, o := range outs {
+		if o.Owner == wl.addr {
+			op := OutPoint{Tx: id, Index: uint16(i)}
+			change = append(change, walletCoin{Point: op.bytes(), Value: o.Value})
+		}
+	}
+	return qr, change, nil
+}
+
+// payeeEndpoint handles the QR code the payee scans. It never replies: the
+// link is one way.
+func (wl *wallet) payeeEndpoint(m world.Message) ([]world.Message, error) {
+	if wl.req == nil {
+		return nil, spec.Errorf(spec.CodeReplay, "no payment request is open")
+	}
+	return nil, wl.receive(m.Payload)
+}
+
+// receive checks a payment offline as far as a payee can (certificate,
+// addresses, amount, nonce, time window, signature), stores it with the
+// payee's counter-signed receipt, and closes the request. What it cannot
+// check (which coins, whether they are unspent) is sealed to the chain.
+func (wl *wallet) receive(qr []byte) error {
+	p, err := ParsePayment(qr)
+	if err != nil {
+		return err
+	}
+	cert, err := devcert.Parse(wl.s, p.Cert)
+	if err != nil {
+		return err
+	}
+	if cert.Role != devcert.RoleWallet {
+		return spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role)
+	}
+	now := wl.now()
+	if err := cert.Verify(wl.root, now, wl.crl); err != nil {
+		return err
+	}
+	if addressOfCert(wl.s, cert) != p.Payer {
+		return spec.Errorf(spec.CodeWrongRecipient, "payer address %s is not the certificate's", p.Payer)
+	}
+	switch {
+	case p.Payee != wl.addr:
+		return spec.Errorf(spec.CodeWrongRecipient, "payment to %s, this wallet is %s", p.Payee, wl.addr)
+	case p.Payer == wl.addr:
+		return spec.Errorf(spec.CodeWrongRecipient, "payment from this wallet")
+	case p.Amount != wl.req.amount:
+		return spec.Errorf(spec.CodeValueMismatch, "payment of %d fen, the till asked for %d", p.Amount, wl.req.amount)
+	case p.Nonce != wl.req.nonce:
+		return spec.Errorf(spec.CodeReplay, "payment answers nonce %x, the open request is %x", p.Nonce, wl.req.nonce)
+	}
+	if d := time.Unix(p.Time, 0).Sub(now); d > Window || d < -Window {
+		return spec.Errorf(spec.CodeReplay, "payment time %v is %v from this wallet's clock, window %v", time.Unix(p.Time, 0).UTC(), d, Window)
+	}
+	tbs := p.TBS()
+	if err := cert.PublicKey.Verify(tbs, p.Signature); err != nil {
+		return err
+	}
+	var id TxID
+	copy(id[:], wl.s.Hash(tbs))
+	key := prefIn + hex.EncodeToString(id[:])
+	if _, dup := wl.dev.Get(key); dup {
+		return spec.Errorf(spec.CodeReplay, "payment %s already received", id)
+	}
+	rc := &SignedReceipt{Receipt: Receipt{Tx: id, Payee: wl.addr, Time: now.Unix()}}
+	if rc.Signature, err = wl.key.Sign(rc.TBS()); err != nil {
+		return err
+	}
+	wl.dev.Put(key, mustJSON(inEntry{Payment: qr, Receipt: rc.Marshal()}))
+	wl.inbox[key] = &inEntry{Payment: qr, Receipt: rc.Marshal()}
+	wl.req, wl.received = nil, true
+	wl.w.Trace().State(wl.dev.ID(), "received %d fen from %s, counter-signed; spendable after upload and %d confirmations", p.Amount, cert.ID, wl.in.bb.k)
+	return nil
+}
+
+// applyCommit mirrors a commit of coins, log entries and counters in the
+// volatile state (cheaper than recover, which re-parses the trust anchors).
+func (wl *wallet) applyCommit(puts map[string][]byte, deletes []string) {
+	for _, k := range deletes {
+		delete(wl.coins, k)
+		delete(wl.out, k)
+		delete(wl.inbox, k)
+	}
+	for _, k := range slices.Sorted(mapsKeys(puts)) {
+		v := puts[k]
+		var err error
+		switch {
+		case k == keyState:
+			err = json.Unmarshal(v, &wl.st)
+		case strings.HasPrefix(k, prefCoin):
+			var c walletCoin
+			err = json.Unmarshal(v, &c)
+			wl.coins[k] = &c
+		case strings.HasPrefix(k, prefOut):
+			var e outEntry
+			err = json.Unmarshal(v, &e)
+			wl.out[k] = &e
+		case strings.HasPrefix(k, prefIn):
+			var e inEntry
+			err = json.Unmarshal(v, &e)
+			wl.inbox[k] = &e
+		}
+		if err != nil {
+			panic("chain: " + err.Error())
+		}
+	}
+}
+
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// outEntries returns the log in counter order, parsed.
+func (wl *wallet) outEntries() []loggedPayment {
+	var out []loggedPayment
+	for _, k := range slices.Sorted(mapsKeys(wl.out)) {
+		e := wl.out[k]
+		p, err := ParsePayment(e.Payment)
+		if err != nil {
+			panic("chain: wallet log is corrupt: " + err.Error())
+		}
+		out = append(out, loggedPayment{key: k, p: p, id: p.ID(wl.s), inputs: e.Inputs})
+	}
+	return out
+}
+
+type loggedPayment struct {
+	key    string
+	p      *Payment
+	id     TxID
+	inputs []walletCoin
+}
+
+// outputs returns what a logged payment creates.
+func (lp *loggedPayment) outputs() []Output {
+	var sum int64
+	for _, c := range lp.inputs {
+		sum += c.Value
+	}
+	outs, err := splitOutputs(sum, lp.p.Amount, lp.p.Payer, lp.p.Payee)
+	if err != nil {
+		panic("chain: wallet logged an unbalanced payment: " + err.Error())
+	}
+	return outs
+}
+
+func (wl *wallet) inEntries() []receivedPayment {
+	var out []receivedPayment
+	for _, k := range slices.Sorted(mapsKeys(wl.inbox)) {
+		e := wl.inbox[k]
+		p, err := ParsePayment(e.Payment)
+		if err != nil {
+			panic("chain: wallet inbox is corrupt: " + err.Error())
+		}
+		r, err := ParseReceipt(e.Receipt)
+		if err != nil {
+			panic("chain: wallet inbox is corrupt: " + err.Error())
+		}
+		out = append(out, receivedPayment{key: k, p: p, r: r, id: p.ID(wl.s)})
+	}
+	return out
+}
+
+type receivedPayment struct {
+	key string
+	p   *Payment
+	r   *SignedReceipt
+	id  TxID
+}
+
+// sync brings the wallet up to date with its gateway node's best chain:
+// settled and dead payments leave the log and the inbox, the spendable
+// coins become the final coins the chain holds for the wallet plus its own
+// change from payments still pending, minus what those spend; optionally
+// the offline limits reset.
+func (wl *wallet) sync(gw *node, refused map[TxID]bool, reset bool) {
+	st := gw.state()
+	puts := map[string][]byte{}
+	var deletes []string
+	dropped := map[TxID]bool{}
+	var kept []loggedPayment
+	for _, lp := range wl.outEntries() {
+		s := gw.status(lp.id)
+		dead := refused[lp.id] || s == statusDead
+		for _, c := range lp.inputs {
+			dead = dead || dropped[c.op().Tx] && !st.unspent(c.op())
+		}
+		if s == statusFinal || dead {
+			deletes = append(deletes, lp.key)
+			if dead {
+				dropped[lp.id] = true
+				wl.w.Trace().State(wl.dev.ID(), "payment %s of %d fen to %s is void: %v", shortID(lp.id[:]), lp.p.Amount, lp.p.Payee, s)
+			}
+			continue
+		}
+		kept = append(kept, lp)
+	}
+	mine := map[TxID]bool{}
+	for _, lp := range wl.outEntries() {
+		mine[lp.id] = true
+	}
+	for _, rp := range wl.inEntries() {
+		mine[rp.id] = true
+		s := gw.status(rp.id)
+		switch {
+		case s == statusFinal:
+			deletes = append(deletes, rp.key)
+			wl.w.Trace().State(wl.dev.ID(), "payment %s of %d fen is final", shortID(rp.id[:]), rp.p.Amount)
+		case s == statusDead || refused[rp.id]:
+			deletes = append(deletes, rp.key)
+			wl.w.Trace().State(wl.dev.ID(), "payment %s of %d fen will never settle: its coins were spent elsewhere", shortID(rp.id[:]), rp.p.Amount)
+		}
+	}
+	coins := map[OutPoint]walletCoin{}
+	for _, op := range gw.bb.owned(st, wl.addr) {
+		if gw.final(st, op.Tx) {
+			o, _ := st.out(op)
+			coins[op] = walletCoin{Point: op.bytes(), Value: o.Value, Final: true}
+		}
+	}
+	for _, lp := range kept {
+		for i, o := range lp.outputs() {
+			if o.Owner == wl.addr {
+				op := OutPoint{Tx: lp.id, Index: uint16(i)}
+				coins[op] = walletCoin{Point: op.bytes(), Value: o.Value}
+			}
+		}
+	}
+	for _, lp := range kept {
+		for _, c := range lp.inputs {
+			delete(coins, c.op())
+		}
+	}
+	var mail int64
+	for op, c := range coins {
+		if t := gw.pool[op.Tx]; wl.coins[pointKey(op)] == nil && !mine[op.Tx] && t != nil && t.Payment != nil {
+			mail += c.Value // a payment's output, not a withdrawal's
+		}
+	}
+	if mail > 0 {
+		wl.w.Trace().State(wl.dev.ID(), "received %d fen by mail: on the chain, never shown to this wallet", mail)
+	}
+	want := map[string]bool{}
+	for op, c := range coins {
+		k := pointKey(op)
+		want[k] = true
+		if old := wl.coins[k]; old == nil || old.Final != c.Final || old.Value != c.Value {
+			puts[k] = mustJSON(c)
+		}
+	}
+	for _, k := range slices.Sorted(mapsKeys(wl.coins)) {
+		if !want[k] {
+			deletes = append(deletes, k)
+		}
+	}
+	state := wl.st
+	if reset {
+		state.Spent, state.Payments = 0, 0
+		state.SyncUnix = wl.w.Now().Unix()
+	}
+	puts[keyState] = mustJSON(state)
+	crl := wl.in.cb.CRL()
+	if !bytes.Equal(crl.Raw, wl.crl.Raw) {
+		puts[keyCRL] = crl.Raw
+	}
+	bl := wl.in.blacklist()
+	puts[keyBlacklist] = mustJSON(bl)
+	wl.dev.Commit(puts, deletes)
+	wl.applyCommit(puts, deletes)
+	if puts[keyCRL] != nil {
+		wl.crl = crl
+	}
+	wl.blacklist = map[Address]bool{}
+	for _, a := range bl {
+		wl.blacklist[a] = true
+	}
+}
