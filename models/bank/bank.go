@@ -304,7 +304,7 @@ func (a *Agent) Withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	if amount <= 0 {
 		return nil, spec.Errorf(spec.CodeValueMismatch, "withdrawal of %d fen", amount)
 	}
-	if !validHolder(holder) || holder == a.ID {
+	if !spec.ValidID(holder, transfer.MaxIDLen) || holder == a.ID {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "%q cannot hold coins of agent %q", holder, a.ID)
 	}
 	if a.accounts[holder] < amount {
@@ -350,18 +350,6 @@ func (a *Agent) Withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	a.accounts[holder] -= amount
 	a.cb.w.Trace().State(world.PartyID(a.ID), "withdrawal %d fen by %s (account %d)", amount, holder, a.accounts[holder])
 	return out, nil
-}
-
-func validHolder(id string) bool {
-	if len(id) == 0 || len(id) > transfer.MaxIDLen {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < 0x21 || id[i] > 0x7e {
-			return false
-		}
-	}
-	return true
 }
 
 // DepositItem is one coin a wallet returns to its bank: the holding, and

@@ -4,21 +4,14 @@ import (
 	"flag"
 	"os"
 	"testing"
+
+	"github.com/dualoffline/dualoffline/internal/rapidflag"
 )
 
 // TestMain runs the rapid properties over 200 operation sequences (50
-// under -short, where rapid runs a fifth of -rapid.checks) unless
-// -rapid.checks is given explicitly.
+// under -short) unless -rapid.checks is given explicitly.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	set := false
-	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
-	if !set {
-		n := "200"
-		if testing.Short() {
-			n = "250" // rapid itself divides -rapid.checks by 5 under -short
-		}
-		flag.Set("rapid.checks", n)
-	}
+	rapidflag.Default(200)
 	os.Exit(m.Run())
 }

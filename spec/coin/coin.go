@@ -219,22 +219,10 @@ func (c *Coin) Validate() error {
 		return spec.Errorf(spec.CodeMalformed, "zero serial")
 	case c.Parent == c.Serial:
 		return spec.Errorf(spec.CodeValueMismatch, "coin %s names itself as its parent", c.Serial)
-	case !validAgent(c.Agent):
+	case !spec.ValidID(c.Agent, MaxAgentID):
 		return spec.Errorf(spec.CodeMalformed, "agent id %q is not 1..%d bytes of printable ASCII", c.Agent, MaxAgentID)
 	}
 	return nil
-}
-
-func validAgent(a string) bool {
-	if len(a) == 0 || len(a) > MaxAgentID {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if a[i] < 0x21 || a[i] > 0x7e {
-			return false
-		}
-	}
-	return true
 }
 
 // Sign validates c and signs it with the issuer's key.

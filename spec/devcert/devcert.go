@@ -94,7 +94,7 @@ func checkTemplate(t Template) error {
 	switch {
 	case t.Serial == 0 || t.Serial >= 1<<63:
 		return spec.Errorf(spec.CodeMalformed, "serial %d outside [1, 2^63)", t.Serial)
-	case !validID(t.ID):
+	case !spec.ValidID(t.ID, MaxIDLen):
 		return spec.Errorf(spec.CodeMalformed, "id %q is not 1..%d printable ASCII", t.ID, MaxIDLen)
 	case !slices.Contains(Roles, t.Role):
 		return spec.Errorf(spec.CodeMalformed, "unknown role %q", t.Role)
@@ -104,18 +104,6 @@ func checkTemplate(t Template) error {
 		return spec.Errorf(spec.CodeMalformed, "no public key")
 	}
 	return nil
-}
-
-func validID(id string) bool {
-	if len(id) == 0 || len(id) > MaxIDLen {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < 0x21 || id[i] > 0x7e {
-			return false
-		}
-	}
-	return true
 }
 
 func (t Template) x509(s suite.Suite, ca bool) *x509.Certificate {
@@ -341,7 +329,7 @@ func profileName(n pkix.Name, which string) (string, Role, error) {
 	if len(n.Names) != 3 || len(n.OrganizationalUnit) != 1 || len(n.Organization) != 1 || n.Organization[0] != Org {
 		return "", "", spec.Errorf(spec.CodeMalformed, "%s is not CN, OU, O=%s", which, Org)
 	}
-	if !validID(n.CommonName) {
+	if !spec.ValidID(n.CommonName, MaxIDLen) {
 		return "", "", spec.Errorf(spec.CodeMalformed, "%s CN %q is not 1..%d printable ASCII", which, n.CommonName, MaxIDLen)
 	}
 	role := Role(n.OrganizationalUnit[0])

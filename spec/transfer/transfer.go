@@ -195,7 +195,7 @@ func (r *Record) Validate() error {
 	if len(r.Outputs) == 0 || len(r.Outputs) > MaxOutputs {
 		return spec.Errorf(spec.CodeMalformed, "%d outputs", len(r.Outputs))
 	}
-	if !validID(r.Payer) || !validID(r.Payee) {
+	if !spec.ValidID(r.Payer, MaxIDLen) || !spec.ValidID(r.Payee, MaxIDLen) {
 		return spec.Errorf(spec.CodeMalformed, "payer %q or payee %q is not 1..%d bytes of printable ASCII", r.Payer, r.Payee, MaxIDLen)
 	}
 	if r.Counter >= 1<<63 {
@@ -224,18 +224,6 @@ func (r *Record) Validate() error {
 		return spec.Errorf(spec.CodeValueMismatch, "a record that pays the payee nothing")
 	}
 	return nil
-}
-
-func validID(id string) bool {
-	if len(id) == 0 || len(id) > MaxIDLen {
-		return false
-	}
-	for i := 0; i < len(id); i++ {
-		if id[i] < 0x21 || id[i] > 0x7e {
-			return false
-		}
-	}
-	return true
 }
 
 // PaidTo returns the total value of outputs held by id.
