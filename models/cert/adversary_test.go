@@ -131,7 +131,7 @@ func TestTamperEveryFieldLiteral(t *testing.T) {
 
 // capture runs a clean payment with endpoints that record every message
 // and returns the payloads by type.
-func capture(t *testing.T, in *Instance, payer, payee world.PartyID, amount int64) map[string][]byte {
+func capture(t testing.TB, in *Instance, payer, payee world.PartyID, amount int64) map[string][]byte {
 	t.Helper()
 	p, q := in.wallets[payer], in.wallets[payee]
 	start, err := q.startPayee(payer, amount)
