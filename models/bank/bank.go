@@ -261,6 +261,17 @@ func (cb *CentralBank) Issued(s coin.Serial) (*coin.Signed, bool) {
 	return c, ok
 }
 
+// AccountsTotal is the sum of every customer account at every agent.
+func (cb *CentralBank) AccountsTotal() int64 {
+	var t int64
+	for _, a := range cb.Agents() {
+		for _, h := range a.Accounts() {
+			t += a.Balance(h)
+		}
+	}
+	return t
+}
+
 // Liability is the value of coins in circulation: issued minus redeemed.
 func (cb *CentralBank) Liability() int64 { return cb.IssuedTotal - cb.RedeemedTotal }
 

@@ -23,6 +23,10 @@ type Instance struct {
 	Serial  coin.Serial
 }
 
+// String names the instance in views and reports: the first 8 bytes of
+// its creator record id and its serial, hex.
+func (i Instance) String() string { return fmt.Sprintf("%x/%x", i.Creator[:8], i.Serial[:]) }
+
 // InstanceOf returns the instance a holding stands for.
 func InstanceOf(h *transfer.Holding) Instance {
 	if n := len(h.Chain); n > 0 {

@@ -39,7 +39,7 @@ func (in *Instance) deposit(se *SIM, keys []string) (int64, error) {
 	for _, k := range keys {
 		h := se.coins[k]
 		st.Counter++
-		rec, err := bank.DepositRecord(se.key, se.id, in.agent.ID, h, valueOf(h), st.Counter)
+		rec, err := bank.DepositRecord(se.key, se.id, in.agent.ID, h, h.Value(), st.Counter)
 		if err != nil {
 			return 0, err
 		}

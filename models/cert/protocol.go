@@ -3,6 +3,7 @@ package cert
 import (
 	"bytes"
 	"encoding/hex"
+	"maps"
 	"slices"
 	"sort"
 
@@ -248,7 +249,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	entry := outEntry{Payee: sess.payee.ID, PayeeCert: sess.payee.Raw, Nonce: sess.nonce, Amount: sess.amount}
 	for _, k := range picked {
 		h := se.coins[k]
-		v := valueOf(h)
+		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
 		outs, err := transfer.Split(h.Serial, v, pay, se.id, sess.payee.ID)
@@ -338,7 +339,7 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 		of = sess.offer
 		entry, key = of.entry, of.key
 	} else {
-		for _, k := range slices.Sorted(mapsKeys(se.out)) {
+		for _, k := range slices.Sorted(maps.Keys(se.out)) {
 			if bytes.Equal(se.out[k].Nonce, msg.Nonce) {
 				entry, key = *se.out[k], k
 				break
@@ -401,7 +402,7 @@ func (se *SIM) pick(amount int64) ([]string, error) {
 	cands := make([]cand, 0, len(se.coins))
 	for k, h := range se.coins {
 		if se.spendable(h) {
-			cands = append(cands, cand{k, valueOf(h)})
+			cands = append(cands, cand{k, h.Value()})
 		}
 	}
 	// Largest first; ties by key, so the choice does not depend on map order.
@@ -454,7 +455,7 @@ func (se *SIM) lineageCerts(spends []spend) [][]byte {
 		}
 	}
 	var out [][]byte
-	for _, id := range slices.Sorted(mapsKeys(ids)) {
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		if c := se.certs[id]; c != nil {
 			out = append(out, c.Raw)
 		}

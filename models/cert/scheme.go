@@ -3,6 +3,7 @@ package cert
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -276,7 +277,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 	return in.online(id, func(se *SIM) error {
 		reg := in.cb.Registry()
 		// Upload what the wallet sent and what it holds.
-		for _, k := range slices.Sorted(mapsKeys(se.out)) {
+		for _, k := range slices.Sorted(maps.Keys(se.out)) {
 			e := se.out[k]
 			for i := range e.Records {
 				h, err := transfer.ParseHolding(e.Holdings[i])
@@ -293,7 +294,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			}
 		}
 		have := map[bank.Instance]bool{}
-		for _, k := range slices.Sorted(mapsKeys(se.coins)) {
+		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
 			h := se.coins[k]
 			have[in.instanceOf(h)] = true
 			if n := len(h.Chain); n > 0 {
@@ -322,11 +323,11 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					puts[prefCert+r.Payer] = c.Raw
 				}
 			}
-			in.w.Trace().State(id, "received %d fen by mail", valueOf(h))
+			in.w.Trace().State(id, "received %d fen by mail", h.Value())
 		}
 		// Commit the mail and settle the logs before going further, so a
 		// later step that fails cannot take them back.
-		deletes := slices.Sorted(mapsKeys(se.out))
+		deletes := slices.Sorted(maps.Keys(se.out))
 		deletes = append(deletes, se.dev.Keys(prefRecv)...)
 		se.dev.Commit(puts, deletes)
 		se.recover()
@@ -338,7 +339,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// Exchange coins whose lineage is getting long, or that a payee
 		// would refuse, for fresh ones.
 		var stale []string
-		for _, k := range slices.Sorted(mapsKeys(se.coins)) {
+		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
 			if h := se.coins[k]; len(h.Chain) >= transfer.MaxHops/2 || !se.spendable(h) {
 				stale = append(stale, k)
 			}
@@ -415,7 +416,7 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 		if err != nil {
 			return err
 		}
-		w, err := in.deposit(se, slices.Sorted(mapsKeys(se.coins)))
+		w, err := in.deposit(se, slices.Sorted(maps.Keys(se.coins)))
 		total = v + w
 		return err
 	})
@@ -473,10 +474,10 @@ func (in *Instance) View(id world.PartyID) models.View {
 		return models.View{Party: id}
 	}
 	v := models.View{Party: id, Identity: se.id, Account: in.agent.Balance(se.id), Spent: se.st.Spent, Payments: se.st.Payments}
-	for _, k := range slices.Sorted(mapsKeys(se.coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: coinID(in.instanceOf(se.coins[k])), Value: valueOf(se.coins[k])})
+	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
+		v.Coins = append(v.Coins, models.Coin{ID: in.instanceOf(se.coins[k]).String(), Value: se.coins[k].Value()})
 	}
-	for _, k := range slices.Sorted(mapsKeys(se.out)) {
+	for _, k := range slices.Sorted(maps.Keys(se.out)) {
 		e := se.out[k]
 		if e.Acked {
 			continue
@@ -488,7 +489,7 @@ func (in *Instance) View(id world.PartyID) models.View {
 			}
 			for _, o := range r.Outputs {
 				if o.Holder == e.Payee {
-					v.Pending = append(v.Pending, models.Coin{ID: coinID(bank.Instance{Creator: r.ID(), Serial: o.Serial}), Value: o.Value})
+					v.Pending = append(v.Pending, models.Coin{ID: bank.Instance{Creator: r.ID(), Serial: o.Serial}.String(), Value: o.Value})
 				}
 			}
 		}
@@ -496,17 +497,11 @@ func (in *Instance) View(id world.PartyID) models.View {
 	return v
 }
 
-func coinID(i bank.Instance) string { return fmt.Sprintf("%x/%x", i.Creator[:8], i.Serial[:]) }
-
 // Ledger returns the banks' state. Mail is what reconciliation would
 // forward: in the literal variant only interrupted withdrawals.
 func (in *Instance) Ledger() models.Ledger {
 	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, DoubleSpends: in.cb.Registry().DoubleSpends()}
-	for _, a := range in.cb.Agents() {
-		for _, h := range a.Accounts() {
-			l.Accounts += a.Balance(h)
-		}
-	}
+	l.Accounts = in.cb.AccountsTotal()
 	have := map[bank.Instance]bool{}
 	ids := map[string]bool{}
 	for _, id := range in.order {
@@ -516,12 +511,12 @@ func (in *Instance) Ledger() models.Ledger {
 			have[in.instanceOf(h)] = true
 		}
 	}
-	for _, holder := range slices.Sorted(mapsKeys(ids)) {
+	for _, holder := range slices.Sorted(maps.Keys(ids)) {
 		for _, h := range in.cb.Registry().Mail(holder, have) {
 			if !in.forwardable(h.Chain[len(h.Chain)-1], h.Serial) {
 				continue
 			}
-			l.Mail = append(l.Mail, models.Coin{ID: coinID(in.instanceOf(h)), Value: valueOf(h)})
+			l.Mail = append(l.Mail, models.Coin{ID: in.instanceOf(h).String(), Value: h.Value()})
 		}
 	}
 	return l

@@ -197,11 +197,7 @@ func (in *Instance) Audit() models.Audit {
 // flagged.
 func (in *Instance) Ledger() models.Ledger {
 	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, DoubleSpends: in.DoubleSpends()}
-	for _, a := range in.agents {
-		for _, h := range a.Accounts() {
-			l.Accounts += a.Balance(h)
-		}
-	}
+	l.Accounts = in.cb.AccountsTotal()
 	live := in.liveOutputs()
 	locs := in.classify(live)
 	var mail []OutPoint

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -390,7 +391,7 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 		in.creditRedemptions()
 		wl.sync(gw, refused, false)
 		var final []walletCoin
-		for _, k := range slices.Sorted(mapsKeys(wl.coins)) {
+		for _, k := range slices.Sorted(maps.Keys(wl.coins)) {
 			if c := wl.coins[k]; c.Final {
 				final = append(final, *c)
 			}
@@ -458,7 +459,7 @@ func (in *Instance) creditRedemptions() {
 // wallet at sync.
 func (in *Instance) blacklist() []Address {
 	var out []Address
-	for _, id := range slices.Sorted(mapsKeys(in.bb.dir.byID)) {
+	for _, id := range slices.Sorted(maps.Keys(in.bb.dir.byID)) {
 		c := in.bb.dir.byID[id]
 		if in.cb.CRL().Revoked(c.Serial) {
 			out = append(out, AddressOf(in.bb.s, c.PublicKey))
@@ -522,7 +523,7 @@ func (in *Instance) View(id world.PartyID) models.View {
 	}
 	a, _ := in.agentOf(wl)
 	v := models.View{Party: id, Identity: wl.id, Account: a.Balance(wl.id), Spent: wl.st.Spent, Payments: wl.st.Payments}
-	for _, k := range slices.Sorted(mapsKeys(wl.coins)) {
+	for _, k := range slices.Sorted(maps.Keys(wl.coins)) {
 		c := wl.coins[k]
 		v.Coins = append(v.Coins, models.Coin{ID: c.op().String(), Value: c.Value})
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -198,7 +199,7 @@ func (wl *wallet) balance() int64 {
 // received is the value of payments received and not yet final.
 func (wl *wallet) awaiting() int64 {
 	var v int64
-	for _, k := range slices.Sorted(mapsKeys(wl.inbox)) {
+	for _, k := range slices.Sorted(maps.Keys(wl.inbox)) {
 		if p, err := ParsePayment(wl.inbox[k].Payment); err == nil {
 			v += p.Amount
 		}
@@ -471,7 +472,7 @@ func (wl *wallet) applyCommit(puts map[string][]byte, deletes []string) {
 		delete(wl.out, k)
 		delete(wl.inbox, k)
 	}
-	for _, k := range slices.Sorted(mapsKeys(puts)) {
+	for _, k := range slices.Sorted(maps.Keys(puts)) {
 		v := puts[k]
 		var err error
 		switch {
@@ -496,20 +497,10 @@ func (wl *wallet) applyCommit(puts map[string][]byte, deletes []string) {
 	}
 }
 
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
 // outEntries returns the log in counter order, parsed.
 func (wl *wallet) outEntries() []loggedPayment {
 	var out []loggedPayment
-	for _, k := range slices.Sorted(mapsKeys(wl.out)) {
+	for _, k := range slices.Sorted(maps.Keys(wl.out)) {
 		e := wl.out[k]
 		p, err := ParsePayment(e.Payment)
 		if err != nil {
@@ -542,7 +533,7 @@ func (lp *loggedPayment) outputs() []Output {
 
 func (wl *wallet) inEntries() []receivedPayment {
 	var out []receivedPayment
-	for _, k := range slices.Sorted(mapsKeys(wl.inbox)) {
+	for _, k := range slices.Sorted(maps.Keys(wl.inbox)) {
 		e := wl.inbox[k]
 		p, err := ParsePayment(e.Payment)
 		if err != nil {
@@ -644,7 +635,7 @@ func (wl *wallet) sync(gw *node, refused map[TxID]bool, reset bool) {
 			puts[k] = mustJSON(c)
 		}
 	}
-	for _, k := range slices.Sorted(mapsKeys(wl.coins)) {
+	for _, k := range slices.Sorted(maps.Keys(wl.coins)) {
 		if !want[k] {
 			deletes = append(deletes, k)
 		}

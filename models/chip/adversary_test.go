@@ -227,14 +227,14 @@ func TestFullLineageRefused(t *testing.T) {
 		t.Fatal("no coin with a full lineage was built")
 	}
 	c := in.wallets["wallet-C"]
-	start, err := c.startPayee("wallet-B", valueOf(full))
+	start, err := c.startPayee("wallet-B", full.Value())
 	if err != nil {
 		t.Fatal(err)
 	}
-	outs, _ := transfer.Split(full.Serial, valueOf(full), valueOf(full), b.id, c.id)
+	outs, _ := transfer.Split(full.Serial, full.Value(), full.Value(), b.id, c.id)
 	var ch [transfer.ChallengeSize]byte
 	copy(ch[:], c.challenge)
-	rec, err := transfer.Sign(b.key, transfer.Record{Version: 1, Parent: full.Serial, ParentValue: valueOf(full), Outputs: outs, Payer: b.id, Payee: c.id, Challenge: ch, Counter: 999})
+	rec, err := transfer.Sign(b.key, transfer.Record{Version: 1, Parent: full.Serial, ParentValue: full.Value(), Outputs: outs, Payer: b.id, Payee: c.id, Challenge: ch, Counter: 999})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package chip
 
 import (
 	"encoding/json"
+	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -33,7 +34,7 @@ func (in *Instance) Audit() models.Audit {
 	held := map[bank.Instance]bool{}
 	for _, id := range in.order {
 		se := in.wallets[id]
-		for _, k := range slices.Sorted(mapsKeys(se.out)) {
+		for _, k := range slices.Sorted(maps.Keys(se.out)) {
 			e := se.out[k]
 			for i := range e.Records {
 				h, err1 := transfer.ParseHolding(e.Holdings[i])
@@ -65,7 +66,7 @@ func (in *Instance) Audit() models.Audit {
 				}
 			}
 		}
-		for _, k := range slices.Sorted(mapsKeys(se.coins)) {
+		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
 			h := se.coins[k]
 			for i, r := range h.Chain {
 				parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:i], Serial: r.Parent}

@@ -3,6 +3,7 @@ package chip
 import (
 	"bytes"
 	"encoding/hex"
+	"maps"
 	"slices"
 	"sort"
 
@@ -119,7 +120,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	entry := outEntry{Payee: in.cert.ID, PayeeCert: in.cert.Raw, Challenge: in.challenge}
 	for _, k := range picked {
 		h := se.coins[k]
-		v := valueOf(h)
+		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
 		outs, err := transfer.Split(h.Serial, v, pay, se.id, in.cert.ID)
@@ -191,7 +192,7 @@ func (se *SE) pick(amount int64) ([]string, error) {
 	cands := make([]cand, 0, len(se.coins))
 	for k, h := range se.coins {
 		if len(h.Chain) < transfer.MaxHops {
-			cands = append(cands, cand{k, valueOf(h)})
+			cands = append(cands, cand{k, h.Value()})
 		}
 	}
 	// Largest first; ties by key, so the choice does not depend on map order.
@@ -229,7 +230,7 @@ func (se *SE) lineageCerts(spends []spend) [][]byte {
 		}
 	}
 	var out [][]byte
-	for _, id := range slices.Sorted(mapsKeys(ids)) {
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
 		if c := se.certs[id]; c != nil {
 			out = append(out, c.Raw)
 		}
@@ -244,7 +245,7 @@ func (se *SE) confirm(data []byte) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range slices.Sorted(mapsKeys(se.out)) {
+	for _, k := range slices.Sorted(maps.Keys(se.out)) {
 		e := se.out[k]
 		if !bytes.Equal(e.Challenge, challenge) {
 			continue

@@ -17,6 +17,7 @@ package chip
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -249,7 +250,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 	return in.online(id, func(se *SE) error {
 		reg := in.cb.Registry()
 		// Upload what the card sent and what it holds.
-		for _, k := range slices.Sorted(mapsKeys(se.out)) {
+		for _, k := range slices.Sorted(maps.Keys(se.out)) {
 			e := se.out[k]
 			for i := range e.Records {
 				h, err := transfer.ParseHolding(e.Holdings[i])
@@ -266,7 +267,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			}
 		}
 		have := map[bank.Instance]bool{}
-		for _, k := range slices.Sorted(mapsKeys(se.coins)) {
+		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
 			h := se.coins[k]
 			have[bank.InstanceOf(h)] = true
 			if n := len(h.Chain); n > 0 {
@@ -289,11 +290,11 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					puts[prefCert+r.Payer] = c.Raw
 				}
 			}
-			in.w.Trace().State(id, "received %d fen by mail", valueOf(h))
+			in.w.Trace().State(id, "received %d fen by mail", h.Value())
 		}
 		// Commit the mail and settle the log before going further, so a
 		// later step that fails cannot take them back.
-		deletes = append(deletes, slices.Sorted(mapsKeys(se.out))...)
+		deletes = append(deletes, slices.Sorted(maps.Keys(se.out))...)
 		se.dev.Commit(puts, deletes)
 		se.recover()
 		puts, deletes = map[string][]byte{}, nil
@@ -303,7 +304,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		}
 		// Exchange coins whose lineage is getting long for fresh ones.
 		var stale []string
-		for _, k := range slices.Sorted(mapsKeys(se.coins)) {
+		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
 			if len(se.coins[k].Chain) >= transfer.MaxHops/2 {
 				stale = append(stale, k)
 			}
@@ -343,7 +344,7 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 		if err != nil {
 			return err
 		}
-		w, err := in.deposit(se, slices.Sorted(mapsKeys(se.coins)))
+		w, err := in.deposit(se, slices.Sorted(maps.Keys(se.coins)))
 		total = v + w
 		return err
 	})
@@ -365,7 +366,7 @@ func (in *Instance) deposit(se *SE, keys []string) (int64, error) {
 	for _, k := range keys {
 		h := se.coins[k]
 		st.Counter++
-		rec, err := bank.DepositRecord(se.key, se.id, in.agent.ID, h, valueOf(h), st.Counter)
+		rec, err := bank.DepositRecord(se.key, se.id, in.agent.ID, h, h.Value(), st.Counter)
 		if err != nil {
 			return 0, err
 		}
@@ -462,10 +463,10 @@ func (in *Instance) View(id world.PartyID) models.View {
 		return models.View{Party: id}
 	}
 	v := models.View{Party: id, Identity: se.id, Account: in.agent.Balance(se.id), Spent: se.st.Spent, Payments: se.st.Payments}
-	for _, k := range slices.Sorted(mapsKeys(se.coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: coinID(bank.InstanceOf(se.coins[k])), Value: valueOf(se.coins[k])})
+	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
+		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(se.coins[k]).String(), Value: se.coins[k].Value()})
 	}
-	for _, k := range slices.Sorted(mapsKeys(se.out)) {
+	for _, k := range slices.Sorted(maps.Keys(se.out)) {
 		e := se.out[k]
 		if e.Acked {
 			continue
@@ -477,7 +478,7 @@ func (in *Instance) View(id world.PartyID) models.View {
 			}
 			for _, o := range r.Outputs {
 				if o.Holder == e.Payee {
-					v.Pending = append(v.Pending, models.Coin{ID: coinID(bank.Instance{Creator: r.ID(), Serial: o.Serial}), Value: o.Value})
+					v.Pending = append(v.Pending, models.Coin{ID: bank.Instance{Creator: r.ID(), Serial: o.Serial}.String(), Value: o.Value})
 				}
 			}
 		}
@@ -485,16 +486,10 @@ func (in *Instance) View(id world.PartyID) models.View {
 	return v
 }
 
-func coinID(i bank.Instance) string { return fmt.Sprintf("%x/%x", i.Creator[:8], i.Serial[:]) }
-
 // Ledger returns the banks' state.
 func (in *Instance) Ledger() models.Ledger {
 	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, DoubleSpends: in.cb.Registry().DoubleSpends()}
-	for _, a := range in.cb.Agents() {
-		for _, h := range a.Accounts() {
-			l.Accounts += a.Balance(h)
-		}
-	}
+	l.Accounts = in.cb.AccountsTotal()
 	have := map[bank.Instance]bool{}
 	ids := map[string]bool{}
 	for _, id := range in.order {
@@ -504,9 +499,9 @@ func (in *Instance) Ledger() models.Ledger {
 			have[bank.InstanceOf(h)] = true
 		}
 	}
-	for _, holder := range slices.Sorted(mapsKeys(ids)) {
+	for _, holder := range slices.Sorted(maps.Keys(ids)) {
 		for _, h := range in.cb.Registry().Mail(holder, have) {
-			l.Mail = append(l.Mail, models.Coin{ID: coinID(bank.InstanceOf(h)), Value: valueOf(h)})
+			l.Mail = append(l.Mail, models.Coin{ID: bank.InstanceOf(h).String(), Value: h.Value()})
 		}
 	}
 	return l

@@ -208,31 +208,7 @@ func (se *SE) checkCert(c *devcert.Certificate) error {
 func (se *SE) balance() int64 {
 	var v int64
 	for _, h := range se.coins {
-		v += valueOf(h)
+		v += h.Value()
 	}
 	return v
-}
-
-func mapsKeys[V any](m map[string]V) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
-// valueOf returns the value of a holding's coin as its chain states it
-// (the holding was verified when it was stored).
-func valueOf(h *transfer.Holding) int64 {
-	if n := len(h.Chain); n > 0 {
-		for _, o := range h.Chain[n-1].Outputs {
-			if o.Serial == h.Serial {
-				return o.Value
-			}
-		}
-		return 0
-	}
-	return h.Root.Denomination
 }

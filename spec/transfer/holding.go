@@ -155,5 +155,20 @@ func (h *Holding) Extend(rec *Signed, serial coin.Serial) *Holding {
 	return &Holding{Root: h.Root, Chain: chain, Serial: serial}
 }
 
+// Value returns the holding's value as its own lineage states it: the last
+// record's output for Serial, or the root's denomination. It does not
+// verify; Verify returns the value it proved.
+func (h *Holding) Value() int64 {
+	if n := len(h.Chain); n > 0 {
+		for _, o := range h.Chain[n-1].Outputs {
+			if o.Serial == h.Serial {
+				return o.Value
+			}
+		}
+		return 0
+	}
+	return h.Root.Denomination
+}
+
 // Equal reports whether two holdings encode identically.
 func (h *Holding) Equal(o *Holding) bool { return bytes.Equal(h.Marshal(), o.Marshal()) }
