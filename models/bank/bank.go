@@ -404,25 +404,16 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 		if h == nil || rec == nil {
 			return 0, spec.Errorf(spec.CodeMalformed, "a deposit item without holding or record")
 		}
-		o, err := a.cb.registry.VerifyHolding(h)
+		if rec.Payer != holder {
+			return 0, spec.Errorf(spec.CodeWrongRecipient, "deposit record for %s is signed for %q, not the depositor %q", h.Serial, rec.Payer, holder)
+		}
+		// The registry's own check: lineage, holder, value, signature.
+		o, err := a.cb.registry.check(h, rec)
 		if err != nil {
 			return 0, err
 		}
-		if o.Holder != holder {
-			return 0, spec.Errorf(spec.CodeWrongRecipient, "coin %s is held by %q, not the depositor %q", h.Serial, o.Holder, holder)
-		}
-		if rec.Payer != holder || rec.Payee != a.ID || rec.Parent != h.Serial || rec.ParentValue != o.Value || rec.PaidTo(a.ID) != o.Value {
+		if rec.Payee != a.ID || rec.PaidTo(a.ID) != o.Value {
 			return 0, spec.Errorf(spec.CodeValueMismatch, "deposit record for %s does not pay its whole value to %s", h.Serial, a.ID)
-		}
-		if err := rec.Validate(); err != nil {
-			return 0, err
-		}
-		cert, err := a.cb.registry.certs(holder)
-		if err != nil {
-			return 0, err
-		}
-		if err := rec.Verify(cert.PublicKey); err != nil {
-			return 0, err
 		}
 		inst := InstanceOf(h)
 		if !seen[inst] && a.cb.registry.Redeemed(inst) && a.cb.registry.Known(rec) {
@@ -446,9 +437,7 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 	}
 	if len(conflicts) > 0 {
 		for _, it := range conflicts {
-			if err := a.cb.registry.Add(it.Holding, it.Record); err != nil {
-				return 0, err
-			}
+			a.cb.registry.insert(it.Holding, it.Record)
 		}
 		return 0, spec.Errorf(spec.CodeDoubleSpend, "%d coin(s) of the deposit were already spent or redeemed by %s", len(conflicts), holder)
 	}
@@ -456,9 +445,7 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 		if slices.Contains(done, InstanceOf(it.Holding)) {
 			continue
 		}
-		if err := a.cb.registry.Add(it.Holding, it.Record); err != nil {
-			return 0, err
-		}
+		a.cb.registry.insert(it.Holding, it.Record)
 		a.cb.registry.redeem(it.Holding, it.Record)
 	}
 	a.cb.RedeemedTotal += total

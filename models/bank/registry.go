@@ -108,29 +108,44 @@ func (r *Registry) VerifyHolding(h *transfer.Holding) (transfer.Owner, error) {
 // record. Adding a record already known is a no-op. Conflicts are not
 // refused: they are what reconciliation flags.
 func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
-	id := rec.ID()
-	if _, dup := r.entries[id]; dup {
+	if r.Known(rec) {
 		return nil
 	}
+	if _, err := r.check(parent, rec); err != nil {
+		return err
+	}
+	r.insert(parent, rec)
+	return nil
+}
+
+// check verifies that rec is a valid record spending parent, signed by
+// parent's holder, and returns what parent proves. It changes nothing.
+func (r *Registry) check(parent *transfer.Holding, rec *transfer.Signed) (transfer.Owner, error) {
 	o, err := r.VerifyHolding(parent)
 	if err != nil {
-		return err
+		return o, err
 	}
 	if rec.Parent != parent.Serial || rec.ParentValue != o.Value {
-		return spec.Errorf(spec.CodeValueMismatch, "record spends %s (%d fen), the holding is %s (%d fen)", rec.Parent, rec.ParentValue, parent.Serial, o.Value)
+		return o, spec.Errorf(spec.CodeValueMismatch, "record spends %s (%d fen), the holding is %s (%d fen)", rec.Parent, rec.ParentValue, parent.Serial, o.Value)
 	}
 	if rec.Payer != o.Holder {
-		return spec.Errorf(spec.CodeWrongRecipient, "record signed for %q, the coin is held by %q", rec.Payer, o.Holder)
+		return o, spec.Errorf(spec.CodeWrongRecipient, "record signed for %q, the coin is held by %q", rec.Payer, o.Holder)
 	}
 	if err := rec.Validate(); err != nil {
-		return err
+		return o, err
 	}
 	cert, err := r.certs(rec.Payer)
 	if err != nil {
-		return err
+		return o, err
 	}
-	if err := rec.Verify(cert.PublicKey); err != nil {
-		return err
+	return o, rec.Verify(cert.PublicKey)
+}
+
+// insert registers a record check accepted; a known record is a no-op.
+func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
+	id := rec.ID()
+	if _, dup := r.entries[id]; dup {
+		return
 	}
 	inst := InstanceOf(parent)
 	r.entries[id] = &entry{parent: parent, rec: rec, id: id}
@@ -140,7 +155,6 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 		r.children[Instance{Creator: id, Serial: out.Serial}] = parent.Extend(rec, out.Serial)
 	}
 	r.cb.w.Trace().Online(world.PartyID(rec.Payer), CentralBankID, "record", rec.Marshal(), nil)
-	return nil
 }
 
 // Entry is a registered record and the holding it spent.

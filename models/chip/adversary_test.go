@@ -156,7 +156,6 @@ func TestNoSelfPayment(t *testing.T) {
 	if _, err := in.Pay("wallet-A", "nobody", 1, nil); err == nil {
 		t.Fatal("payment to an unknown wallet")
 	}
-	_ = fmt.Sprint()
 }
 
 // A power cut at any write of a deposit (or of a reconciliation that
