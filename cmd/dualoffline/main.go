@@ -44,6 +44,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintln(stderr, "dualoffline:", err)
 	var ue usageError
+	var unexpected unexpectedError
+	if errors.As(err, &unexpected) {
+		return exitUnexpected
+	}
 	if errors.As(err, &ue) || isCobraUsage(err) {
 		return exitUsage
 	}
@@ -59,7 +63,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(catalogueCmd(), simulateCmd(), versionCmd())
+	root.AddCommand(catalogueCmd(), checkCmd(), simulateCmd(), versionCmd())
 	return root
 }
 

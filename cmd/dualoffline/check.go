@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/all"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+type checkFlags struct {
+	schemes []string
+	suite   string
+	checks  int
+	steps   int
+	seed    uint64
+	only    []string
+	json    string
+	timeout time.Duration
+	mutants bool
+	verbose bool
+}
+
+func checkCmd() *cobra.Command {
+	var f checkFlags
+	cmd := &cobra.Command{
+		Use:   "check",
+		Short: "Run the requirement suites (R1–R6) over the reference models and print the verdict matrix",
+		Long: `check runs every property of the requirement suites against the reference
+models (or the ones named with --scheme) under the GM and INTL suites, and
+prints the verdict matrix scheme × requirement. A cell is pass when every
+property held on the generated cases, expected-fail when the scheme
+documents that it does not meet a sub-property and the check confirmed
+it, skip when the scheme lacks what a property needs, and FAIL or
+UNEXPECTED-PASS otherwise; each unexpected result is printed with its
+counterexample and the command that replays it.
+
+Runs are deterministic: the same --seed, --checks and --steps give the same
+verdicts and counterexamples. --mutants also runs the mutant catalogue
+(deliberately faulty models) and prints how many each requirement's suite
+killed.
+
+Exit status: 0 every verdict as expected, 1 an unexpected verdict or a
+surviving mutant, 2 usage error, 3 a scheme could not be run.`,
+		Example: `  dualoffline check
+  dualoffline check --scheme chip --suite GM --checks 200
+  dualoffline check --only R5.1 --seed 7 --json results.json
+  dualoffline check --mutants`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runCheck(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringSliceVar(&f.schemes, "scheme", nil, "schemes to check (repeat or comma-separate): "+strings.Join(all.Names(), ", ")+"; default all")
+	fl.StringVar(&f.suite, "suite", "all", "crypto suite: GM, INTL or all")
+	fl.IntVar(&f.checks, "checks", conformance.DefaultChecks, "generated cases per property")
+	fl.IntVar(&f.steps, "steps", conformance.DefaultSteps, "average actions per generated sequence")
+	fl.Uint64Var(&f.seed, "seed", conformance.DefaultSeed, "base seed")
+	fl.StringSliceVar(&f.only, "only", nil, "run only these requirements, sub-properties or properties (R2, R2.3, R2.3-name)")
+	fl.StringVar(&f.json, "json", "", "write the results as JSON to this file")
+	fl.DurationVar(&f.timeout, "timeout", conformance.DefaultTimeout, "time limit per property")
+	fl.BoolVar(&f.mutants, "mutants", false, "also run the mutant catalogue and print the score per requirement")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every property's verdict, not only the matrix")
+	return cmd
+}
+
+// checkOptions validates the flags into conformance options and targets.
+func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
+	var targets []models.Scheme
+	if len(f.schemes) == 0 {
+		targets = all.Schemes()
+	}
+	for _, name := range f.schemes {
+		s, ok := all.Lookup(name)
+		if !ok {
+			return nil, conformance.Options{}, usageErrorf("unknown scheme %q (have %s)", name, strings.Join(all.Names(), ", "))
+		}
+		targets = append(targets, s)
+	}
+	opts := conformance.Options{Checks: f.checks, Steps: f.steps, Seed: f.seed, Only: f.only, Timeout: f.timeout}
+	switch strings.ToUpper(f.suite) {
+	case "ALL", "":
+	default:
+		s, err := suite.ByID(suite.ID(strings.ToUpper(f.suite)))
+		if err != nil {
+			return nil, opts, usageErrorf("unknown suite %q (GM, INTL or all)", f.suite)
+		}
+		opts.Suites = []suite.Suite{s}
+	}
+	if f.checks <= 0 || f.steps <= 0 {
+		return nil, opts, usageErrorf("--checks and --steps must be positive")
+	}
+	return targets, opts, nil
+}
+
+func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error {
+	targets, opts, err := checkOptions(f)
+	if err != nil {
+		return err
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	start := time.Now()
+	rs := &conformance.Results{Schema: conformance.SchemaVersion, Env: conformance.NewEnv(opts)}
+	for _, target := range targets {
+		r, err := conformance.Check(ctx, target, opts)
+		if err != nil {
+			return usageErrorf("%v", err)
+		}
+		rs.Results = append(rs.Results, r.Results...)
+	}
+	writeMatrix(stdout, rs, f.verbose)
+	unexpected := rs.Unexpected()
+	if err := checkMutants(ctx, stdout, rs, opts, f); err != nil {
+		return err
+	}
+	if f.json != "" {
+		if err := writeJSONFile(f.json, rs); err != nil {
+			return err
+		}
+	}
+	counts := rs.Count()
+	fmt.Fprintf(stdout, "\n%d properties: %d pass, %d expected-fail, %d skip, %d fail, %d unexpected-pass (%.1fs, seed %d, %d checks)\n",
+		len(rs.Results), counts[conformance.Pass], counts[conformance.ExpectedFail], counts[conformance.Skip],
+		counts[conformance.Fail], counts[conformance.UnexpectedPass], time.Since(start).Seconds(), opts.Seed, f.checks)
+	survivors := 0
+	if rs.Mutants != nil {
+		survivors = rs.Mutants.Total - rs.Mutants.Killed
+	}
+	if len(unexpected) > 0 || survivors > 0 {
+		return unexpectedError{n: len(unexpected), survivors: survivors}
+	}
+	return nil
+}
+
+// writeMatrix prints the verdict matrix and the detail of every
+// unexpected result.
+func writeMatrix(w io.Writer, rs *conformance.Results, verbose bool) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprint(tw, "scheme\tsuite")
+	for _, r := range spec.Catalogue() {
+		fmt.Fprintf(tw, "\t%s %s", r.ID, r.Name)
+	}
+	fmt.Fprintln(tw)
+	type row struct{ target, suite string }
+	var rows []row
+	byRow := map[row]map[spec.ReqID]conformance.Cell{}
+	for _, c := range rs.Matrix() {
+		k := row{c.Target, c.Suite}
+		if byRow[k] == nil {
+			byRow[k] = map[spec.ReqID]conformance.Cell{}
+			rows = append(rows, k)
+		}
+		byRow[k][c.Requirement] = c
+	}
+	for _, k := range rows {
+		fmt.Fprintf(tw, "%s\t%s", k.target, k.suite)
+		for _, r := range spec.Catalogue() {
+			if c, ok := byRow[k][r.ID]; ok {
+				fmt.Fprintf(tw, "\t%s", cellText(c))
+			} else {
+				fmt.Fprint(tw, "\t-")
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	for _, r := range rs.Results {
+		if verbose || r.Verdict.Unexpected() {
+			writeResult(w, r)
+		}
+	}
+}
+
+func cellText(c conformance.Cell) string {
+	n := len(c.Results)
+	switch c.Verdict {
+	case conformance.Pass:
+		if s := c.Counts[conformance.Skip]; s > 0 {
+			return fmt.Sprintf("pass %d/%d (%d skip)", c.Counts[conformance.Pass], n, s)
+		}
+		return fmt.Sprintf("pass %d/%d", c.Counts[conformance.Pass], n)
+	case conformance.ExpectedFail:
+		return fmt.Sprintf("expected-fail %d/%d", c.Counts[conformance.ExpectedFail], n)
+	case conformance.Skip:
+		return fmt.Sprintf("skip %d/%d", n, n)
+	case conformance.Fail:
+		return fmt.Sprintf("FAIL %d/%d", c.Counts[conformance.Fail], n)
+	default:
+		return fmt.Sprintf("UNEXPECTED-PASS %d/%d", c.Counts[conformance.UnexpectedPass], n)
+	}
+}
+
+func writeResult(w io.Writer, r conformance.Result) {
+	fmt.Fprintf(w, "\n%s %s/%s %s: %s (%d runs, %.0f ms)\n", strings.ToUpper(string(r.Verdict)), r.Target, r.Suite, r.Sub+"-"+spec.SubID(r.Property), r.Doc, r.Runs, r.DurationMS)
+	if r.Reason != "" {
+		fmt.Fprintf(w, "  reason: %s\n", r.Reason)
+	}
+	if cx := r.Counterexample; cx != nil && r.Verdict.Unexpected() {
+		if cx.Plan != "" {
+			fmt.Fprintf(w, "  fault plan: %s\n", cx.Plan)
+		}
+		for _, l := range cx.Log {
+			fmt.Fprintf(w, "  | %s\n", l)
+		}
+		n := len(cx.Trace)
+		from := max(0, n-30)
+		for _, e := range cx.Trace[from:] {
+			fmt.Fprintf(w, "  %4d %-8s %s→%s %s %s %s %s\n", e.Seq, e.Kind, e.From, e.To, e.Type, e.Fault, e.Code, e.Detail)
+		}
+	}
+	if r.Verdict != conformance.Pass && r.Verdict != conformance.Skip {
+		fmt.Fprintf(w, "  replay: %s\n", r.Replay)
+	}
+}
+
+func writeJSONFile(path string, rs *conformance.Results) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("--json: %w", err)
+	}
+	if err := rs.WriteJSON(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--json: %w", err)
+	}
+	return f.Close()
+}
+
+// unexpectedError reports unexpected verdicts (exit status 1).
+type unexpectedError struct{ n, survivors int }
+
+func (e unexpectedError) Error() string {
+	return fmt.Sprintf("%d unexpected verdicts, %d surviving mutants", e.n, e.survivors)
+}
+
+func usageErrorf(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// checkMutants runs the mutant catalogue when --mutants is set.
+func checkMutants(ctx context.Context, w io.Writer, rs *conformance.Results, opts conformance.Options, f checkFlags) error {
+	if !f.mutants {
+		return nil
+	}
+	return usageErrorf("--mutants: the mutant catalogue is not built yet")
+}

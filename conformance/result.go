@@ -1,0 +1,214 @@
+package conformance
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// SchemaVersion identifies the JSON form of Results; it changes when a
+// field changes meaning or disappears (adding a field does not change it).
+// The schema is conformance/results.schema.json.
+const SchemaVersion = "dualoffline-results/1"
+
+// Verdict is the outcome of one property on one target.
+type Verdict string
+
+// Verdicts. Pass, ExpectedFail and Skip are expected results; Fail and
+// UnexpectedPass are not, and make a run exit non-zero.
+const (
+	// Pass: the property ran Runs generated cases and held on all.
+	Pass Verdict = "pass"
+	// Fail: a case violated the property; Counterexample shows it.
+	Fail Verdict = "fail"
+	// ExpectedFail: the target documents that it does not meet the
+	// sub-property (models.Info.Expected) and the check confirmed it.
+	ExpectedFail Verdict = "expected-fail"
+	// UnexpectedPass: the target documents a violation the check could not
+	// find, so its documentation is wrong.
+	UnexpectedPass Verdict = "unexpected-pass"
+	// Skip: the target does not implement what the check needs; Reason
+	// says what. Never counted as a pass.
+	Skip Verdict = "skip"
+)
+
+// Unexpected reports whether v is a result nobody documented.
+func (v Verdict) Unexpected() bool { return v == Fail || v == UnexpectedPass }
+
+// Result is the verdict of one property on one target and suite.
+type Result struct {
+	Target      string     `json:"target"` // scheme or implementation name
+	Suite       string     `json:"suite"`  // GM or INTL
+	Requirement spec.ReqID `json:"requirement"`
+	Sub         spec.SubID `json:"sub"`
+	Property    string     `json:"property"` // name, unique within Sub
+	Doc         string     `json:"doc"`      // what the property checks
+	Verdict     Verdict    `json:"verdict"`
+	// Runs is how many generated cases (or enumerated fault points) ran.
+	Runs int `json:"runs"`
+	// Seed is the base seed; Replay is a command that reruns this
+	// property alone from it.
+	Seed   uint64 `json:"seed"`
+	Replay string `json:"replay"`
+	// Reason explains a fail (the first violation), an expected-fail or
+	// unexpected-pass (the documented reason) or a skip.
+	Reason string `json:"reason,omitempty"`
+	// Counterexample is the shrunk failing case of a fail or
+	// expected-fail.
+	Counterexample *Counterexample `json:"counterexample,omitempty"`
+	// Game is the statistics of an anonymity game (R3).
+	Game       *Game   `json:"game,omitempty"`
+	DurationMS float64 `json:"duration_ms"`
+}
+
+// Key identifies a result's cell: target, suite and property.
+func (r Result) Key() string {
+	return fmt.Sprintf("%s/%s/%s/%s", r.Target, r.Suite, r.Sub, r.Property)
+}
+
+// Counterexample is a failing case: what was violated, the log of the
+// minimal case (rapid's draws, the harness's notes) and the world trace of
+// that case, which reports draw as a message sequence diagram.
+type Counterexample struct {
+	Message string        `json:"message"`
+	Log     []string      `json:"log,omitempty"`
+	Plan    string        `json:"plan,omitempty"` // fault plan of the failing payment
+	Trace   []world.Event `json:"trace,omitempty"`
+}
+
+// Game is the outcome of an anonymity game: for each distinguisher of the
+// library, its success rate over Trials and the 99% confidence interval.
+type Game struct {
+	Trials         int             `json:"trials"`
+	Epsilon        float64         `json:"epsilon"`
+	Distinguishers []Distinguished `json:"distinguishers"`
+	// Traced counts trials in which the central bank's trace recovered
+	// the actual payer (R3.4).
+	Traced int `json:"traced,omitempty"`
+}
+
+// Distinguished is one distinguisher's score.
+type Distinguished struct {
+	Name    string  `json:"name"`
+	Success float64 `json:"success"` // fraction of trials guessed right
+	Low     float64 `json:"low"`     // 99% confidence interval
+	High    float64 `json:"high"`
+	// Leak names what the distinguisher keyed on when it won (a field,
+	// a key, a length), empty when it did no better than chance.
+	Leak string `json:"leak,omitempty"`
+}
+
+// Env records what a run ran with, for the report.
+type Env struct {
+	Module    string    `json:"module"`
+	Version   string    `json:"version"`
+	GoVersion string    `json:"go"`
+	Seed      uint64    `json:"seed"`
+	Checks    int       `json:"checks"`
+	Steps     int       `json:"steps"`
+	Suites    []string  `json:"suites"`
+	Started   time.Time `json:"started"`
+	// Limits and game parameters the run stated.
+	Params map[string]string `json:"params,omitempty"`
+}
+
+// Results is the outcome of one Check.
+type Results struct {
+	Schema  string       `json:"schema"`
+	Env     Env          `json:"env"`
+	Results []Result     `json:"results"`
+	Mutants *MutantScore `json:"mutants,omitempty"`
+}
+
+// MutantScore is how the suites fared against the mutant catalogue.
+type MutantScore struct {
+	Total     int            `json:"total"`
+	Killed    int            `json:"killed"`
+	Score     float64        `json:"score"`          // Killed / Total
+	ByReq     map[string]int `json:"killed_by_req"`  // killed, per requirement named
+	OfReq     map[string]int `json:"mutants_by_req"` // mutants, per requirement named
+	Runs      []MutantRun    `json:"runs"`           // one per mutant
+	Alarms    int            `json:"false_alarms"`   // unexpected verdicts on the reference models
+	Suite     string         `json:"suite"`          // crypto suite the mutants ran under
+	Checks    int            `json:"checks"`         // cases per property
+	DurationS float64        `json:"duration_s"`
+}
+
+// MutantRun is one mutant's outcome.
+type MutantRun struct {
+	Mutant   string     `json:"mutant"`
+	Scheme   string     `json:"scheme"`
+	Breaks   spec.ReqID `json:"breaks"` // the requirement it is meant to break
+	Doc      string     `json:"doc"`
+	Killed   bool       `json:"killed"`              // a property of Breaks failed
+	KilledBy []string   `json:"killed_by,omitempty"` // those properties
+	Also     []string   `json:"also,omitempty"`      // failing properties of other requirements
+}
+
+// Unexpected returns the results that are neither passes nor documented.
+func (rs *Results) Unexpected() []Result {
+	var out []Result
+	for _, r := range rs.Results {
+		if r.Verdict.Unexpected() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Count returns how many results have each verdict.
+func (rs *Results) Count() map[Verdict]int {
+	m := map[Verdict]int{}
+	for _, r := range rs.Results {
+		m[r.Verdict]++
+	}
+	return m
+}
+
+// Sort orders results by target, suite, sub-property and name.
+func (rs *Results) Sort() {
+	order := map[spec.SubID]int{}
+	for i, id := range spec.SubIDs() {
+		order[id] = i
+	}
+	sort.SliceStable(rs.Results, func(i, j int) bool {
+		a, b := rs.Results[i], rs.Results[j]
+		if a.Target != b.Target {
+			return a.Target < b.Target
+		}
+		if a.Suite != b.Suite {
+			return a.Suite < b.Suite
+		}
+		if a.Sub != b.Sub {
+			return order[a.Sub] < order[b.Sub]
+		}
+		return a.Property < b.Property
+	})
+}
+
+// WriteJSON writes rs as indented JSON.
+func (rs *Results) WriteJSON(w io.Writer) error {
+	e := json.NewEncoder(w)
+	e.SetIndent("", "  ")
+	return e.Encode(rs)
+}
+
+// ReadResults decodes Results written by WriteJSON. It refuses another
+// schema version and unknown fields with a *spec.Error of code malformed.
+func ReadResults(r io.Reader) (*Results, error) {
+	d := json.NewDecoder(io.LimitReader(r, 256<<20))
+	d.DisallowUnknownFields()
+	var rs Results
+	if err := d.Decode(&rs); err != nil {
+		return nil, spec.Errorf(spec.CodeMalformed, "results: %v", err)
+	}
+	if rs.Schema != SchemaVersion {
+		return nil, spec.Errorf(spec.CodeUnknownVersion, "results: schema %q, want %q", rs.Schema, SchemaVersion)
+	}
+	return &rs, nil
+}

@@ -1,0 +1,385 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// DefaultSeed is the base seed when none is given: a fixed seed keeps CI
+// runs identical; raise --seed (or -rapid.seed) to explore.
+const DefaultSeed = 1
+
+// Defaults of Options.
+const (
+	DefaultChecks     = 40
+	DefaultSteps      = 12
+	DefaultTimeout    = 10 * time.Minute
+	DefaultShrinkTime = 5 * time.Second
+)
+
+// maxTraceEvents bounds the trace a counterexample carries (the last
+// events are kept: the violation is at the end).
+const maxTraceEvents = 3000
+
+// Options configure Check. The zero value runs every property of every
+// requirement under both suites at the default depth.
+type Options struct {
+	Checks     int           // generated cases per property (DefaultChecks)
+	Steps      int           // average actions per generated sequence (DefaultSteps)
+	Seed       uint64        // base seed (DefaultSeed)
+	Suites     []suite.Suite // nil means suite.All()
+	Only       []string      // requirement ("R2"), sub-property ("R2.3") or property ("R2.3-…") ids; nil means all
+	Timeout    time.Duration // per property (DefaultTimeout)
+	ShrinkTime time.Duration // rapid's budget to minimise a failure (DefaultShrinkTime)
+	// Command is how the replay line names the CLI ("dualoffline").
+	Command string
+	// Progress, if set, is called after each property finishes.
+	Progress func(r Result)
+}
+
+func (o Options) withDefaults() Options {
+	if o.Checks <= 0 {
+		o.Checks = DefaultChecks
+	}
+	if o.Steps <= 0 {
+		o.Steps = DefaultSteps
+	}
+	if o.Seed == 0 {
+		o.Seed = DefaultSeed
+	}
+	if o.Suites == nil {
+		o.Suites = suite.All()
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.ShrinkTime <= 0 {
+		o.ShrinkTime = DefaultShrinkTime
+	}
+	if o.Command == "" {
+		o.Command = "dualoffline"
+	}
+	return o
+}
+
+// selects reports whether the Only filter keeps property p.
+func (o Options) selects(p Property) bool {
+	if len(o.Only) == 0 {
+		return true
+	}
+	for _, f := range o.Only {
+		if f == string(p.Sub.Req()) || f == string(p.Sub) || f == p.ID() {
+			return true
+		}
+	}
+	return false
+}
+
+// ErrBadOption is returned (wrapped) for an unusable Options value.
+var ErrBadOption = errors.New("conformance: bad option")
+
+func (o Options) check() error {
+	for _, f := range o.Only {
+		ok := false
+		for _, p := range Properties() {
+			if f == string(p.Sub.Req()) || f == string(p.Sub) || f == p.ID() {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return fmt.Errorf("%w: %q names no requirement, sub-property or property", ErrBadOption, f)
+		}
+	}
+	return nil
+}
+
+// Check runs the selected properties against target outside go test and
+// returns every result. It sets rapid's process-wide settings (checks,
+// steps, seed, shrink time, no fail files), so concurrent Checks must use
+// the same Options. It returns an error only for bad options; verdicts,
+// including failures, are in the Results.
+func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, error) {
+	opts = opts.withDefaults()
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	testing.Init()
+	if !flag.Parsed() {
+		// rapid and testing.Short read the flag set; outside go test
+		// nothing parsed it.
+		_ = flag.CommandLine.Parse(nil)
+	}
+	setRapid(opts, true)
+	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
+	for _, s := range opts.Suites {
+		for _, p := range Properties() {
+			if !opts.selects(p) {
+				continue
+			}
+			name := fmt.Sprintf("dualoffline/%s/%s/%s", target.Info().Name, s.ID(), p.ID())
+			r := runProperty(ctx, target, s, p, opts, name)
+			rs.Results = append(rs.Results, r)
+		}
+	}
+	settle(rs.Results, target.Info())
+	if opts.Progress != nil {
+		for _, r := range rs.Results {
+			opts.Progress(r)
+		}
+	}
+	rs.Sort()
+	return rs, nil
+}
+
+// Run runs every property against target as subtests of t, one subtest
+// per requirement with one per property inside it, for each suite (the
+// shape of nettest.TestConn). Depth and seed come from rapid's flags
+// (-rapid.checks, -rapid.steps, -rapid.seed); a zero -rapid.seed means
+// DefaultSeed, so runs are reproducible. Skips skip, expected failures
+// are logged with their counterexample, unexpected verdicts fail.
+func Run(t *testing.T, target models.Scheme) {
+	t.Helper()
+	RunSuites(t, target, suite.All()...)
+}
+
+// RunSuites is Run restricted to the given suites.
+func RunSuites(t *testing.T, target models.Scheme, suites ...suite.Suite) {
+	t.Helper()
+	opts := optionsFromFlags()
+	info := target.Info()
+	for _, s := range suites {
+		t.Run(string(s.ID()), func(t *testing.T) {
+			for _, req := range spec.Catalogue() {
+				t.Run(string(req.ID), func(t *testing.T) {
+					var results []Result
+					var props []Property
+					for _, p := range Properties() {
+						if p.Sub.Req() != req.ID {
+							continue
+						}
+						props = append(props, p)
+						results = append(results, runProperty(context.Background(), target, s, p, opts, t.Name()+"/"+p.ID()))
+					}
+					settle(results, info)
+					for i, r := range results {
+						t.Run(props[i].ID(), func(t *testing.T) { report(t, r) })
+					}
+				})
+			}
+		})
+	}
+}
+
+// report turns a result into the verdict of a go test subtest.
+func report(t *testing.T, r Result) {
+	t.Helper()
+	switch r.Verdict {
+	case Skip:
+		t.Skipf("skip: %s", r.Reason)
+	case Pass:
+		t.Logf("pass: %d runs, seed %d", r.Runs, r.Seed)
+	case ExpectedFail:
+		t.Logf("expected-fail (%s): %s", r.Reason, r.Counterexample.Message)
+	case UnexpectedPass:
+		t.Errorf("unexpected pass after %d runs: the target documents %s, but the property held\nreplay: %s", r.Runs, r.Reason, r.Replay)
+	case Fail:
+		var b strings.Builder
+		fmt.Fprintf(&b, "fail after %d runs: %s\nreplay: %s", r.Runs, r.Reason, r.Replay)
+		if cx := r.Counterexample; cx != nil {
+			if cx.Plan != "" {
+				fmt.Fprintf(&b, "\nfault plan: %s", cx.Plan)
+			}
+			for _, l := range cx.Log {
+				fmt.Fprintf(&b, "\n  %s", l)
+			}
+			n := len(cx.Trace)
+			from := max(0, n-40)
+			fmt.Fprintf(&b, "\nlast %d of %d trace events:", n-from, n)
+			for _, e := range cx.Trace[from:] {
+				fmt.Fprintf(&b, "\n  %d %s %s→%s %s %s %s %s", e.Seq, e.Kind, e.From, e.To, e.Type, e.Fault, e.Code, e.Detail)
+			}
+		}
+		t.Error(b.String())
+	}
+}
+
+// runProperty runs one property in its own goroutine and turns what it
+// recorded into a Result (verdicts are settled later, per sub-property).
+func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Property, opts Options, name string) Result {
+	info := target.Info()
+	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
+	defer cancel()
+	t := &T{
+		Target: target, Info: info, Suite: s, Seed: opts.Seed,
+		name: name, ctx: ctx, checks: opts.Checks, steps: opts.Steps,
+	}
+	if short() {
+		t.checks = max(1, t.checks/5)
+	}
+	start := time.Now()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				t.fail(fmt.Sprintf("panic: %v\n%s", r, debug.Stack()))
+			}
+		}()
+		p.Check(t)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		t.mu.Lock()
+		t.timedOut = true
+		t.mu.Unlock()
+	}
+	r := Result{
+		Target:      info.Name,
+		Suite:       string(s.ID()),
+		Requirement: p.Sub.Req(),
+		Sub:         p.Sub,
+		Property:    p.Name,
+		Doc:         p.Doc,
+		Seed:        opts.Seed,
+		Replay:      replay(opts, info.Name, s, p),
+		DurationMS:  float64(time.Since(start).Microseconds()) / 1000,
+	}
+	t.mu.Lock()
+	r.Runs, r.Game = t.runs, t.game
+	skipped, timedOut := t.skipped, t.timedOut
+	var first string
+	if len(t.errs) > 0 {
+		first = t.errs[0]
+	}
+	t.mu.Unlock()
+	switch {
+	case timedOut:
+		r.Verdict, r.Reason = Fail, fmt.Sprintf("timed out after %v (%d runs)", opts.Timeout, r.Runs)
+	case skipped:
+		r.Verdict, r.Reason = Skip, first
+	case t.Failed():
+		r.Verdict, r.Reason = Fail, first
+		r.Counterexample = t.finish()
+		if n := len(r.Counterexample.Trace); n > maxTraceEvents {
+			r.Counterexample.Trace = r.Counterexample.Trace[n-maxTraceEvents:]
+		}
+	case r.Runs == 0:
+		r.Verdict, r.Reason = Fail, "the property ran no case, so it could not have failed"
+	default:
+		r.Verdict = Pass
+	}
+	return r
+}
+
+// settle applies the target's documented violations: within one target
+// and suite, a sub-property listed in Info.Expected is expected-fail if at
+// least one of its properties failed (those become expected-fail, the
+// others keep pass), and unexpected-pass if none did.
+func settle(results []Result, info models.Info) {
+	type key struct{ suite, sub string }
+	failed := map[key]bool{}
+	for _, r := range results {
+		if r.Verdict == Fail {
+			failed[key{r.Suite, string(r.Sub)}] = true
+		}
+	}
+	for i := range results {
+		r := &results[i]
+		why, documented := info.Expected[r.Sub]
+		if !documented || r.Verdict == Skip {
+			continue
+		}
+		switch {
+		case r.Verdict == Fail:
+			r.Verdict, r.Reason = ExpectedFail, why
+		case !failed[key{r.Suite, string(r.Sub)}]:
+			r.Verdict, r.Reason = UnexpectedPass, why
+		}
+	}
+}
+
+// replay is the command that reruns one property alone.
+func replay(o Options, target string, s suite.Suite, p Property) string {
+	return fmt.Sprintf("go run ./cmd/%s check --scheme %s --suite %s --only %s --seed %d --checks %d --steps %d",
+		o.Command, target, s.ID(), p.ID(), o.Seed, o.Checks, o.Steps)
+}
+
+// setRapid pushes opts into rapid's process-wide flags.
+func setRapid(o Options, cli bool) {
+	set := func(name, v string) {
+		if flag.Lookup(name) != nil {
+			_ = flag.Set(name, v)
+		}
+	}
+	set("rapid.checks", strconv.Itoa(o.Checks))
+	set("rapid.steps", strconv.Itoa(o.Steps))
+	set("rapid.seed", strconv.FormatUint(o.Seed, 10))
+	set("rapid.shrinktime", o.ShrinkTime.String())
+	if cli {
+		set("rapid.nofailfile", "true")
+	}
+}
+
+// optionsFromFlags reads the depth and seed of a go test run from rapid's
+// flags, giving rapid DefaultSeed when no seed was set.
+func optionsFromFlags() Options {
+	o := Options{
+		Checks: rapidInt("rapid.checks", DefaultChecks),
+		Steps:  rapidInt("rapid.steps", DefaultSteps),
+	}
+	if f := flag.Lookup("rapid.seed"); f != nil {
+		o.Seed, _ = strconv.ParseUint(f.Value.String(), 10, 64)
+	}
+	o = o.withDefaults()
+	if f := flag.Lookup("rapid.seed"); f != nil && f.Value.String() == "0" {
+		_ = flag.Set("rapid.seed", strconv.FormatUint(o.Seed, 10))
+	}
+	return o
+}
+
+// NewEnv describes the running harness.
+func NewEnv(o Options) Env {
+	o = o.withDefaults()
+	e := Env{
+		Module:    "github.com/dualoffline/dualoffline",
+		Version:   moduleVersion(),
+		GoVersion: runtime.Version(),
+		Seed:      o.Seed,
+		Checks:    o.Checks,
+		Steps:     o.Steps,
+		Started:   time.Now().UTC().Truncate(time.Second),
+	}
+	for _, s := range o.Suites {
+		e.Suites = append(e.Suites, string(s.ID()))
+	}
+	return e
+}
+
+// moduleVersion reads the main module's version from the build info.
+func moduleVersion() string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown)"
+	}
+	v := bi.Main.Version
+	for _, s := range bi.Settings {
+		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+			v += " " + s.Value[:12]
+		}
+	}
+	return v
+}

@@ -1,0 +1,264 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/leanovate/gopter"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// maxLogLines bounds what a property may log; the rest is counted.
+const maxLogLines = 400
+
+// T is what a property runs against: the target under test, the crypto
+// suite, the run's depth and seed, and a test context that records
+// failures instead of aborting the harness. T implements rapid.TB, so a
+// property calls rapid.Check(t, …) directly.
+//
+// Fatal, FailNow and Skip stop the property's goroutine (like
+// testing.T); Errorf records a failure and returns.
+type T struct {
+	Target models.Scheme
+	Info   models.Info
+	Suite  suite.Suite
+	Seed   uint64
+
+	name   string
+	ctx    context.Context
+	checks int
+	steps  int
+
+	mu       sync.Mutex
+	failed   bool
+	skipped  bool
+	errs     []string
+	logs     []string
+	dropped  int
+	runs     int
+	witness  *world.World
+	plan     world.Plan
+	cx       *Counterexample
+	game     *Game
+	timedOut bool
+}
+
+// Name is the property's full name (rapid files fail files under it).
+func (t *T) Name() string { return t.name }
+
+// Helper is a no-op, for rapid.TB.
+func (t *T) Helper() {}
+
+// Logf records a line of the property's log.
+func (t *T) Logf(format string, args ...any) { t.log(fmt.Sprintf(format, args...)) }
+
+// Log records a line of the property's log.
+func (t *T) Log(args ...any) { t.log(fmt.Sprint(args...)) }
+
+func (t *T) log(s string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.logs) >= maxLogLines {
+		t.dropped++
+		return
+	}
+	t.logs = append(t.logs, s)
+}
+
+// Errorf records a violation; the property goes on.
+func (t *T) Errorf(format string, args ...any) { t.fail(fmt.Sprintf(format, args...)) }
+
+// Error records a violation; the property goes on.
+func (t *T) Error(args ...any) { t.fail(fmt.Sprint(args...)) }
+
+// Fatalf records a violation and stops the property.
+func (t *T) Fatalf(format string, args ...any) {
+	t.fail(fmt.Sprintf(format, args...))
+	t.FailNow()
+}
+
+// Fatal records a violation and stops the property.
+func (t *T) Fatal(args ...any) {
+	t.fail(fmt.Sprint(args...))
+	t.FailNow()
+}
+
+func (t *T) fail(msg string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.failed = true
+	t.errs = append(t.errs, msg)
+	if t.cx == nil {
+		t.cx = t.counterexampleLocked(msg)
+	}
+}
+
+// Fail marks the property failed.
+func (t *T) Fail() {
+	t.mu.Lock()
+	t.failed = true
+	t.mu.Unlock()
+}
+
+// FailNow marks the property failed and stops it.
+func (t *T) FailNow() {
+	t.Fail()
+	runtime.Goexit()
+}
+
+// Failed reports whether a violation was recorded.
+func (t *T) Failed() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.failed
+}
+
+// Skipf stops the property with verdict skip; the reason must name what
+// the target lacks.
+func (t *T) Skipf(format string, args ...any) {
+	t.mu.Lock()
+	t.skipped = true
+	t.errs = append(t.errs, fmt.Sprintf(format, args...))
+	t.mu.Unlock()
+	runtime.Goexit()
+}
+
+// Skip stops the property with verdict skip.
+func (t *T) Skip(args ...any) { t.Skipf("%s", fmt.Sprint(args...)) }
+
+// SkipNow stops the property with verdict skip.
+func (t *T) SkipNow() { t.Skipf("skipped") }
+
+// Checks is how many generated cases a property should run (rapid's
+// -rapid.checks, divided by 5 under -short as rapid does).
+func (t *T) Checks() int { return t.checks }
+
+// Steps is the average number of actions in a generated sequence.
+func (t *T) Steps() int { return t.steps }
+
+// Context is cancelled when the run is abandoned.
+func (t *T) Context() context.Context { return t.ctx }
+
+// New builds a fresh instance of the target in a world seeded with seed,
+// using the run's suite. It counts one run, makes the world the witness a
+// failure shows, and stops the property if the run was abandoned.
+func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.Config) models.Instance {
+	if err := t.ctx.Err(); err != nil {
+		t.mu.Lock()
+		t.timedOut = true
+		t.mu.Unlock()
+		runtime.Goexit()
+	}
+	cfg.Suite = t.Suite
+	w := world.New(seed)
+	in, err := t.Target.New(w, cfg)
+	if err != nil {
+		f.Fatalf("%s: new instance (seed %d): %v", t.Info.Name, seed, err)
+		return nil
+	}
+	t.mu.Lock()
+	t.runs++
+	t.witness, t.plan = w, nil
+	t.mu.Unlock()
+	return in
+}
+
+// Witness names the world (and the fault plan of the payment under test)
+// whose trace a failure recorded from now on shows.
+func (t *T) Witness(w *world.World, plan world.Plan) {
+	t.mu.Lock()
+	t.witness, t.plan = w, plan
+	t.mu.Unlock()
+}
+
+// Count adds n to the number of runs (for properties that enumerate cases
+// inside one instance).
+func (t *T) Count(n int) {
+	t.mu.Lock()
+	t.runs += n
+	t.mu.Unlock()
+}
+
+// SetGame attaches anonymity-game statistics to the result.
+func (t *T) SetGame(g *Game) {
+	t.mu.Lock()
+	t.game = g
+	t.mu.Unlock()
+}
+
+// Gopter runs gopter properties with the run's seed and depth; a falsified
+// or erroring property fails t with gopter's report.
+func (t *T) Gopter(props *gopter.Properties) {
+	var buf bytes.Buffer
+	if !props.Run(gopter.NewFormatedReporter(true, 100, &buf)) {
+		t.Fatalf("gopter: %s", strings.TrimSpace(buf.String()))
+	}
+	t.Count(t.checks)
+}
+
+// GopterParams returns gopter parameters seeded from the run's seed.
+func (t *T) GopterParams() *gopter.TestParameters {
+	p := gopter.DefaultTestParametersWithSeed(int64(t.Seed))
+	p.MinSuccessfulTests = t.checks
+	p.MaxShrinkCount = 200
+	return p
+}
+
+func (t *T) counterexampleLocked(msg string) *Counterexample {
+	cx := &Counterexample{Message: msg}
+	if t.plan != nil {
+		cx.Plan = t.plan.String()
+	}
+	if t.witness != nil {
+		cx.Trace = t.witness.Trace().Events()
+	}
+	return cx
+}
+
+// finish returns the counterexample of the last failure: rapid reports a
+// failure first and then replays the shrunk case, so the witness at the
+// end is the minimal one.
+func (t *T) finish() *Counterexample {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.failed {
+		return nil
+	}
+	cx := t.counterexampleLocked(strings.Join(t.errs, "\n"))
+	cx.Log = append([]string(nil), t.logs...)
+	if t.dropped > 0 {
+		cx.Log = append(cx.Log, fmt.Sprintf("(%d more lines)", t.dropped))
+	}
+	return cx
+}
+
+// rapidInt reads one of rapid's command-line settings.
+func rapidInt(name string, def int) int {
+	f := flag.Lookup(name)
+	if f == nil {
+		return def
+	}
+	n, err := strconv.Atoi(f.Value.String())
+	if err != nil || n <= 0 {
+		return def
+	}
+	return n
+}
+
+// short reports testing.Short() where the testing flags exist.
+func short() bool {
+	if flag.Lookup("test.short") == nil {
+		return false
+	}
+	return testing.Short()
+}

@@ -1,0 +1,71 @@
+package models
+
+import (
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// This file holds the optional capabilities an Instance may offer so the
+// requirement suites can stage attacks that need a scheme's own encodings.
+// A suite that needs a capability the instance lacks reports skip, naming
+// it; the reference models implement all of them.
+
+// CorruptionKind names an attack on a device by its own holder or a forger.
+type CorruptionKind string
+
+// Corruptions. Each puts the holder's device in a state a compromised
+// device (or a forger with it) could reach without anybody else's keys.
+const (
+	// R1.3: the device presents a certificate that does not chain to the
+	// central bank's root (self-signed, issued by another CA of the same
+	// suite, or a genuine-looking one of the other suite).
+	CorruptSelfSignedCert  CorruptionKind = "self-signed-cert"
+	CorruptForeignRootCert CorruptionKind = "foreign-root-cert"
+	CorruptWrongSuiteCert  CorruptionKind = "wrong-suite-cert"
+	// R4.1: the device holds a coin of Value fen signed by a key that is
+	// not the issuer's.
+	CorruptForgedCoin CorruptionKind = "forged-coin"
+	// R4.2: one genuine coin the device holds has its denomination raised
+	// to Value fen (currency, unit and version are other fields a scheme
+	// may also alter).
+	CorruptRedenominated CorruptionKind = "redenominated"
+	// R4.3: the device holds children of a genuine coin whose values sum
+	// to more than the parent (Value fen more), or name the wrong parent.
+	CorruptForgedLineage CorruptionKind = "forged-lineage"
+	// R4.4: the device holds a coin of Value fen naming an issuing agent
+	// the central bank never authorised.
+	CorruptUnauthorisedAgent CorruptionKind = "unauthorised-agent"
+	// R4.6: the device's store is edited to hold Value fen more than it
+	// received (a copied coin record or a raised balance).
+	CorruptStorage CorruptionKind = "storage"
+	// R4.6: the device's spend counter and offline-limit counters are
+	// rewound to zero.
+	CorruptCounter CorruptionKind = "counter"
+	// R3.5: the device names Other's identity (instead of its own) in the
+	// identity fields of the payments it makes, signing with its own key.
+	CorruptIdentity CorruptionKind = "identity"
+)
+
+// Corruption is one attack; Value and Other apply to the kinds that say so.
+type Corruption struct {
+	Kind  CorruptionKind
+	Value int64
+	Other world.PartyID
+}
+
+// Corrupter is implemented by instances that can stage corruptions.
+type Corrupter interface {
+	// Corrupt applies c to wallet's device as its holder would: the
+	// device's own checks are bypassed, everyone else's are not. A kind
+	// the scheme cannot express returns a *spec.Error of code
+	// unimplemented and changes nothing.
+	Corrupt(wallet world.PartyID, c Corruption) error
+}
+
+// EvidenceVerifier is implemented by schemes whose double-spend evidence
+// is not bank.DoubleSpend records checkable with bank.VerifyEvidence (the
+// chain's transactions, for example). It returns the culprit's device id
+// when the evidence verifies with public data only.
+type EvidenceVerifier interface {
+	VerifyEvidence(ev bank.DoubleSpend) (culprit string, err error)
+}
