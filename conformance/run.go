@@ -107,22 +107,23 @@ func (o Options) check() error {
 }
 
 // Check runs the selected properties against target outside go test and
-// returns every result. It sets rapid's process-wide settings (checks,
-// steps, seed, shrink time, no fail files), so concurrent Checks must use
-// the same Options. It returns an error only for bad options; verdicts,
+// returns every result. For the duration of the call it sets rapid's
+// process-wide settings (checks, steps, seed, shrink time, no fail
+// files) and restores them afterwards, so concurrent Checks must use the
+// same Options. It returns an error only for bad options; verdicts,
 // including failures, are in the Results.
 func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, error) {
 	opts = opts.withDefaults()
 	if err := opts.check(); err != nil {
 		return nil, err
 	}
-	testing.Init()
-	if !flag.Parsed() {
-		// rapid and testing.Short read the flag set; outside go test
-		// nothing parsed it.
-		_ = flag.CommandLine.Parse(nil)
-	}
-	setRapid(opts, true)
+	defer setRapid(opts, true)()
+	return checkTarget(ctx, target, opts), nil
+}
+
+// checkTarget is Check without touching rapid's settings: the caller has
+// set them from opts.
+func checkTarget(ctx context.Context, target models.Scheme, opts Options) *Results {
 	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
 	for _, s := range opts.Suites {
 		for _, p := range Properties() {
@@ -130,8 +131,7 @@ func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, e
 				continue
 			}
 			name := fmt.Sprintf("dualoffline/%s/%s/%s", target.Info().Name, s.ID(), p.ID())
-			r := runProperty(ctx, target, s, p, opts, name)
-			rs.Results = append(rs.Results, r)
+			rs.Results = append(rs.Results, runProperty(ctx, target, s, p, opts, name))
 		}
 	}
 	settle(rs.Results, target.Info())
@@ -141,7 +141,7 @@ func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, e
 		}
 	}
 	rs.Sort()
-	return rs, nil
+	return rs
 }
 
 // Run runs every property against target as subtests of t, one subtest
@@ -318,12 +318,23 @@ func replay(o Options, target string, s suite.Suite, p Property) string {
 		o.Command, target, s.ID(), p.ID(), o.Seed, o.Checks, o.Steps)
 }
 
-// setRapid pushes opts into rapid's process-wide flags.
-func setRapid(o Options, cli bool) {
+// setRapid pushes opts into rapid's process-wide flags (parsing the flag
+// set first where nothing has: rapid and testing.Short read it) and
+// returns a function that restores the previous values.
+func setRapid(o Options, cli bool) (restore func()) {
+	testing.Init()
+	if !flag.Parsed() {
+		_ = flag.CommandLine.Parse(nil)
+	}
+	var undo []func()
 	set := func(name, v string) {
-		if flag.Lookup(name) != nil {
-			_ = flag.Set(name, v)
+		f := flag.Lookup(name)
+		if f == nil {
+			return
 		}
+		old := f.Value.String()
+		_ = flag.Set(name, v)
+		undo = append(undo, func() { _ = flag.Set(name, old) })
 	}
 	set("rapid.checks", strconv.Itoa(o.Checks))
 	set("rapid.steps", strconv.Itoa(o.Steps))
@@ -331,6 +342,11 @@ func setRapid(o Options, cli bool) {
 	set("rapid.shrinktime", o.ShrinkTime.String())
 	if cli {
 		set("rapid.nofailfile", "true")
+	}
+	return func() {
+		for i := len(undo) - 1; i >= 0; i-- {
+			undo[i]()
+		}
 	}
 }
 
