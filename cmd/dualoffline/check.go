@@ -249,10 +249,36 @@ func usageErrorf(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
-// checkMutants runs the mutant catalogue when --mutants is set.
+// checkMutants runs the mutant catalogue when --mutants is set, prints
+// the score per requirement and every survivor, and stores the score in
+// rs. False alarms are the unexpected verdicts on the reference models of
+// the same run.
 func checkMutants(ctx context.Context, w io.Writer, rs *conformance.Results, opts conformance.Options, f checkFlags) error {
 	if !f.mutants {
 		return nil
 	}
-	return usageErrorf("--mutants: the mutant catalogue is not built yet")
+	score, _, err := conformance.CheckMutants(ctx, all.Mutants(), opts)
+	if err != nil {
+		return err
+	}
+	score.Alarms = len(rs.Unexpected())
+	rs.Mutants = score
+	fmt.Fprintf(w, "\nmutants (suite %s, %d checks per property): %d of %d killed by the requirement they break (%.0f%%), %d false alarms on the reference models, %.1fs\n",
+		score.Suite, score.Checks, score.Killed, score.Total, 100*score.Score, score.Alarms, score.DurationS)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, r := range spec.Catalogue() {
+		id := string(r.ID)
+		fmt.Fprintf(tw, "  %s %s\t%d/%d\n", id, r.Name, score.ByReq[id], score.OfReq[id])
+	}
+	tw.Flush()
+	for _, m := range score.Runs {
+		mark := "killed by " + strings.Join(m.KilledBy, ", ")
+		if !m.Killed {
+			mark = "SURVIVED"
+		}
+		if f.verbose || !m.Killed {
+			fmt.Fprintf(w, "  %-40s %s  %s: %s\n", m.Scheme, m.Breaks, mark, m.Doc)
+		}
+	}
+	return nil
 }

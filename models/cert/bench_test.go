@@ -7,7 +7,6 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -56,7 +55,11 @@ func BenchmarkPayment(b *testing.B) {
 					b.StartTimer()
 				}
 				n := float64(b.N)
-				floor := floorOf(b, s, counted)
+				costs, err := suite.MeasureCosts(s, 300, 200)
+				if err != nil {
+					b.Fatal(err)
+				}
+				floor := costs.Floor(counted)
 				b.ReportMetric(float64(counted.Sign)/n, "signs/op")
 				b.ReportMetric(float64(counted.Verify)/n, "verifies/op")
 				b.ReportMetric(float64(counted.Seal+counted.Open)/n, "seals+opens/op")
@@ -64,33 +67,4 @@ func BenchmarkPayment(b *testing.B) {
 			})
 		}
 	}
-}
-
-// floorOf prices counted operations at unit costs measured now.
-func floorOf(b *testing.B, s suite.Suite, ops suite.Ops) time.Duration {
-	r := detrand.New(1, "floor")
-	k, err := s.GenerateKey(r)
-	if err != nil {
-		b.Fatal(err)
-	}
-	msg := make([]byte, 300)
-	sig, _ := k.Sign(msg)
-	info := sealInfo(make([]byte, NonceSize), "wallet-B")
-	sealed, err := k.Public().Seal(r, msg[:16], info)
-	if err != nil {
-		b.Fatal(err)
-	}
-	const reps = 200
-	unit := func(f func()) time.Duration {
-		t0 := time.Now()
-		for range reps {
-			f()
-		}
-		return time.Since(t0) / reps
-	}
-	sign := unit(func() { k.Sign(msg) })
-	verify := unit(func() { k.Public().Verify(msg, sig) })
-	seal := unit(func() { k.Public().Seal(r, msg[:16], info) })
-	open := unit(func() { k.Open(sealed, info) })
-	return time.Duration(ops.Sign)*sign + time.Duration(ops.Verify)*verify + time.Duration(ops.Seal)*seal + time.Duration(ops.Open)*open
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -54,32 +53,14 @@ func BenchmarkPayment(b *testing.B) {
 				b.StartTimer()
 			}
 			n := float64(b.N)
-			floor := floorOf(b, s, counted)
+			costs, err := suite.MeasureCosts(s, 300, 200)
+			if err != nil {
+				b.Fatal(err)
+			}
+			floor := costs.Floor(counted)
 			b.ReportMetric(float64(counted.Sign)/n, "signs/op")
 			b.ReportMetric(float64(counted.Verify)/n, "verifies/op")
 			b.ReportMetric(float64(elapsed)/float64(floor), "x-floor")
 		})
 	}
-}
-
-// floorOf prices counted operations at unit costs measured now.
-func floorOf(b *testing.B, s suite.Suite, ops suite.Ops) time.Duration {
-	k, err := s.GenerateKey(detrand.New(1, "floor"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	msg := make([]byte, 300)
-	sig, _ := k.Sign(msg)
-	const reps = 200
-	t0 := time.Now()
-	for range reps {
-		k.Sign(msg)
-	}
-	sign := time.Since(t0) / reps
-	t0 = time.Now()
-	for range reps {
-		k.Public().Verify(msg, sig)
-	}
-	verify := time.Since(t0) / reps
-	return time.Duration(ops.Sign)*sign + time.Duration(ops.Verify)*verify
 }

@@ -1,0 +1,49 @@
+package conformance_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/models/all"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// BenchmarkCheck runs every property once per scheme at a shallow depth
+// and sets its wall time against the cryptography it performed: the
+// public-key operations counted during the run, priced at unit costs
+// measured in the same process. x-floor is the harness's overhead over
+// pure cryptography (goal ≤ 1.3).
+//
+//	go test -run XXX -bench Check -benchtime 1x ./conformance/
+func BenchmarkCheck(b *testing.B) {
+	gm, _ := suite.ByID(suite.GM)
+	for _, s := range all.Schemes() {
+		b.Run(s.Info().Name, func(b *testing.B) {
+			var elapsed time.Duration
+			var counted suite.Ops
+			for b.Loop() {
+				before := suite.CountedOps()
+				start := time.Now()
+				rs, err := conformance.Check(context.Background(), s, conformance.Options{Checks: 5, Suites: []suite.Suite{gm}})
+				elapsed += time.Since(start)
+				counted = counted.Add(suite.CountedOps().Sub(before))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if u := rs.Unexpected(); len(u) > 0 {
+					b.Fatalf("%d unexpected verdicts, first %s: %s", len(u), u[0].Key(), u[0].Reason)
+				}
+			}
+			costs, err := suite.MeasureCosts(gm, 300, 200)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := float64(b.N)
+			b.ReportMetric(float64(counted.Sign+counted.Verify+counted.Seal+counted.Open)/n, "pk-ops/op")
+			b.ReportMetric(float64(costs.Floor(counted))/n/1e6, "floor-ms/op")
+			b.ReportMetric(float64(elapsed)/float64(costs.Floor(counted)), "x-floor")
+		})
+	}
+}
