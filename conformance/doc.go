@@ -1,12 +1,40 @@
 // Package conformance turns the requirement catalogue of spec into
-// executable properties and runs them against the reference models and
-// against vendor implementations.
+// executable properties and runs them against the reference models, their
+// mutants and vendor implementations.
 //
-// Planned API: Run(t, target) runs every property as subtests (the shape of
-// golang.org/x/net/nettest.TestConn) and Check(ctx, target, opts) returns
-// Results for use outside go test; an external-process adapter lets
-// implementations in any language take part.
+// # Properties
 //
-// Not built yet: this package holds only its documentation until the
-// conformance suites land.
+// Every sub-property of the catalogue (R1.1 … R6.7) has at least one
+// Property, written once against models.Instance and run for every scheme
+// and both crypto suites. Protocol runs are rapid state machines or
+// enumerations of every crash and loss point of a payment; data properties
+// use gopter; anonymity (R3) is a distinguishing game with a documented
+// library of distinguishers and a confidence bound. Properties that need
+// a scheme's own encodings (forged coins, uncertified keys, identity
+// substitution) use the optional capabilities of models/adversary.go and
+// report skip, naming the capability, where a target lacks it.
+//
+// # Verdicts
+//
+// Each property ends pass (it ran Runs cases from Seed and held), fail
+// (with the shrunk counterexample, its world trace and a replay command),
+// expected-fail (the target's models.Info.Expected documents the
+// violation and the check confirmed it), unexpected-pass (documented but
+// not found: the documentation is wrong) or skip (with what is missing).
+// Fail and unexpected-pass are unexpected and make a run exit non-zero.
+// Results serialise to JSON per schema/results.schema.json.
+//
+// # Running
+//
+// In go test, Run(t, target) runs every property as subtests named
+// Suite/Requirement/Property (the shape of nettest.TestConn); depth and
+// seed come from -rapid.checks, -rapid.steps and -rapid.seed, with
+// DefaultSeed when no seed is given so CI runs are reproducible. Outside
+// go test, Check(ctx, target, opts) returns Results; `dualoffline check`
+// is built on it. CheckMutants scores the suites against the mutant
+// catalogue: each mutant must be killed by the requirement it names.
+//
+// Determinism: every random choice comes from rapid's bit stream, gopter's
+// seed or a world seeded from them, so the same seed, checks and steps
+// give the same verdicts and counterexamples.
 package conformance
