@@ -44,6 +44,11 @@ const (
 	// R3.5: the device names Other's identity (instead of its own) in the
 	// identity fields of the payments it makes, signing with its own key.
 	CorruptIdentity CorruptionKind = "identity"
+	// R2.5, R5.4: the device, as payee, keeps what it is paid as soon as
+	// it has verified it, and never sends the message that completes the
+	// payer's side (acknowledgement, deduct instruction, receipt). A
+	// scheme whose payer waits for nothing accepts it and changes nothing.
+	CorruptWithholdAck CorruptionKind = "withhold-ack"
 )
 
 // Corruption is one attack; Value and Other apply to the kinds that say so.

@@ -1,6 +1,8 @@
 package models
 
 import (
+	"time"
+
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -42,6 +44,19 @@ type Info struct {
 	// not meet, each with the reason. The suites report them as
 	// expected-fail and show the counterexample.
 	Expected map[spec.SubID]string
+	// Exposure bounds how long a party to one payment stays exposed: from
+	// its first state change to the point its outcome can no longer be
+	// reversed (R5.3). Zero declares no bound.
+	Exposure Exposure
+}
+
+// Exposure is a bound on an exposure window. Steps counts the payment's
+// message deliveries and, after it, the online operations (each
+// reconciliation of either party) until the outcome is final; Time is the
+// simulated time the window may span.
+type Exposure struct {
+	Steps int
+	Time  time.Duration
 }
 
 // Scheme is one executable scheme model. New builds an independent

@@ -17,6 +17,14 @@ func Schemes() []models.Scheme {
 	return append(out, chain.Scheme{})
 }
 
+// Mutants returns the mutant catalogue of every scheme, chip first: the
+// deliberately faulty variants the requirement suites must kill.
+func Mutants() []models.Mutant {
+	out := chip.Mutants()
+	out = append(out, cert.Mutants()...)
+	return append(out, chain.Mutants()...)
+}
+
 // Lookup returns the scheme named name.
 func Lookup(name string) (models.Scheme, bool) {
 	for _, s := range Schemes() {

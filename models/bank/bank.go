@@ -80,6 +80,8 @@ type CentralBank struct {
 
 	IssuedTotal   int64 // Σ value of coins issued to agents
 	RedeemedTotal int64 // Σ value of coins redeemed
+
+	mutation string // a mutant's bank fault (mutant.go); "" is the reference
 }
 
 // NewCentralBank sets up the central bank: root authority, coin key and
@@ -358,7 +360,11 @@ func (a *Agent) Withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	a.counter = counter
 	// The agent bought the coins with its reserve; the customer paid for
 	// them from her account.
-	a.accounts[holder] -= amount
+	debit := amount
+	if a.cb.mutated("withdraw-debits-less") {
+		debit -= amount % 100
+	}
+	a.accounts[holder] -= debit
 	a.cb.w.Trace().State(world.PartyID(a.ID), "withdrawal %d fen by %s (account %d)", amount, holder, a.accounts[holder])
 	return out, nil
 }
@@ -409,6 +415,9 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 		}
 		// The registry's own check: lineage, holder, value, signature.
 		o, err := a.cb.registry.check(h, rec)
+		if a.cb.mutated("deposit-skips-lineage") {
+			o, err = a.cb.registry.checkSignatureOnly(h, rec)
+		}
 		if err != nil {
 			return 0, err
 		}
@@ -428,6 +437,14 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s twice in one deposit", h.Serial)
 		}
 		seen[inst] = true
+		if a.cb.registry.otherBranchSettled(h) {
+			// Spent twice upstream, and the other branch was redeemed
+			// first: one settlement per coin (R2.6). The depositor keeps
+			// the coin; the double spend is flagged with its evidence
+			// and names the culprit.
+			a.cb.registry.registerLineage(h)
+			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s descends from a coin spent twice whose other branch was redeemed first", h.Serial)
+		}
 		if (a.cb.registry.Spent(inst) || a.cb.registry.Redeemed(inst)) && !a.cb.registry.Known(rec) {
 			// A second signed spend of one coin: refused, and registered
 			// so the double spend is flagged with its evidence.
@@ -447,10 +464,15 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 		}
 		a.cb.registry.insert(it.Holding, it.Record)
 		a.cb.registry.redeem(it.Holding, it.Record)
+		a.cb.registry.settle(it.Holding)
 	}
 	a.cb.RedeemedTotal += total
 	a.Reserve += total // the central bank pays the agent for redeemed coins
-	a.accounts[holder] += total
+	credit := total
+	if a.cb.mutated("deposit-rounds-down") {
+		credit -= total % 100
+	}
+	a.accounts[holder] += credit
 	a.cb.w.Trace().State(world.PartyID(a.ID), "deposit %d fen by %s (account %d, liability %d)", total, holder, a.accounts[holder], a.cb.Liability())
 	return total, nil
 }

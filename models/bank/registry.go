@@ -68,10 +68,15 @@ type Registry struct {
 	byParent map[Instance][][32]byte        // instance → ids of records spending it
 	redeemed map[Instance]bool              //
 	children map[Instance]*transfer.Holding // instance → holding of a registered output
+	// settled maps every instance on the lineage of a redeemed coin to
+	// the record that spent it there: the branch that settled. A coin
+	// whose lineage takes another branch of the same instance was spent
+	// twice upstream and is not redeemed a second time (R2.6).
+	settled map[Instance][32]byte
 }
 
 func newRegistry(cb *CentralBank) *Registry {
-	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}}
+	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance][32]byte{}}
 }
 
 // certs resolves signers for lineage checks. Revocation and expiry do not
@@ -113,6 +118,9 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	}
 	if _, err := r.check(parent, rec); err != nil {
 		return err
+	}
+	if r.cb.mutated("registry-drops-lower-conflict") && r.dropsLowerConflict(parent, rec) {
+		return nil
 	}
 	r.insert(parent, rec)
 	return nil
@@ -281,9 +289,13 @@ func (r *Registry) DoubleSpends() []DoubleSpend {
 		for _, id := range slices.Sorted(maps.Keys(signers)) {
 			certs = append(certs, r.cb.certs[id].Raw)
 		}
+		culprit := a.rec.Payer
+		if r.cb.mutated("evidence-names-payee") {
+			culprit = a.rec.Payee
+		}
 		out = append(out, DoubleSpend{
-			Culprit:     a.rec.Payer,
-			CulpritCert: r.cb.certs[a.rec.Payer].Raw,
+			Culprit:     culprit,
+			CulpritCert: r.cb.certs[culprit].Raw,
 			Coin:        inst,
 			Value:       excess,
 			HoldingA:    a.parent.Marshal(), RecordA: a.rec.Marshal(),
@@ -362,4 +374,43 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, coinKey suite.Publ
 // String renders the evidence for traces and reports.
 func (d DoubleSpend) String() string {
 	return fmt.Sprintf("double spend of %s (%d fen) by %s", d.Coin.Serial, d.Value, d.Culprit)
+}
+
+// lineage calls f for every instance a holding's chain spends, with the
+// holding of that instance and the record spending it, oldest first.
+func lineage(h *transfer.Holding, f func(inst Instance, parent *transfer.Holding, rec *transfer.Signed)) {
+	for k, rec := range h.Chain {
+		parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:k], Serial: rec.Parent}
+		f(InstanceOf(parent), parent, rec)
+	}
+}
+
+// otherBranchSettled reports whether some instance on h's lineage settled
+// through a record other than the one h descends from.
+func (r *Registry) otherBranchSettled(h *transfer.Holding) bool {
+	other := false
+	lineage(h, func(inst Instance, _ *transfer.Holding, rec *transfer.Signed) {
+		if id, ok := r.settled[inst]; ok && id != rec.ID() {
+			other = true
+		}
+	})
+	return other
+}
+
+// settle records the branch a redeemed holding took at every instance of
+// its lineage, where none settled yet.
+func (r *Registry) settle(h *transfer.Holding) {
+	lineage(h, func(inst Instance, _ *transfer.Holding, rec *transfer.Signed) {
+		if _, ok := r.settled[inst]; !ok {
+			r.settled[inst] = rec.ID()
+		}
+	})
+}
+
+// registerLineage registers every record of h's lineage, so a conflict
+// with a branch that settled is flagged with its evidence.
+func (r *Registry) registerLineage(h *transfer.Holding) {
+	lineage(h, func(_ Instance, parent *transfer.Holding, rec *transfer.Signed) {
+		r.insert(parent, rec)
+	})
 }

@@ -13,13 +13,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// Mutation switches deliberate faults into the model, for the mutant
-// catalogue of the conformance suites. The zero value is the reference
-// model; no field is set anywhere in the reference.
-type Mutation struct {
-	SkipCertChecks bool // accept any certificate without checking root, validity or revocation
-}
-
 // Payee session stages.
 const (
 	awaitPayerHello = iota + 1
@@ -106,7 +99,7 @@ var zeroNonce = make([]byte, 12)
 // startPayee opens a payment request and returns HELLO-PAYEE.
 func (se *SIM) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
 	nonce := se.w.Rand("cert/nonce/" + se.id).Bytes(NonceSize)
-	m := &message{Tag: TagPayeeHello, Nonce: nonce, Amount: amount, Payee: se.id, Key: se.spki, Cert: se.cert.Raw}
+	m := &message{Tag: TagPayeeHello, Nonce: nonce, Amount: amount, Payee: se.id, Key: se.presentedKey(false), Cert: se.presented(false).Raw}
 	b, err := m.sign(se.key)
 	if err != nil {
 		return world.Message{}, err
@@ -203,7 +196,7 @@ func (se *SIM) hello(msg *message) error {
 }
 
 func (se *SIM) payerHello(req *message) ([]byte, error) {
-	m := &message{Tag: TagPayerHello, Nonce: req.Nonce, Payer: se.id, Payee: req.Payee, Key: se.spki, Cert: se.cert.Raw}
+	m := &message{Tag: TagPayerHello, Nonce: req.Nonce, Payer: se.payerID(), Payee: req.Payee, Key: se.presentedKey(true), Cert: se.presented(true).Raw}
 	return m.sign(se.key)
 }
 
@@ -259,7 +252,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 		st.Counter++
 		rec, err := transfer.Sign(se.key, transfer.Record{
 			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
-			Payer: se.id, Payee: sess.payee.ID, Challenge: challenge, Counter: st.Counter,
+			Payer: se.payerID(), Payee: sess.payee.ID, Challenge: challenge, Counter: st.Counter,
 		})
 		if err != nil {
 			return nil, err
@@ -294,7 +287,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: sess.amount, Payer: se.id, Payee: sess.payee.ID,
+	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: sess.amount, Payer: se.payerID(), Payee: sess.payee.ID,
 		SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
 	b, err := tx.sign(se.key)
 	if err != nil {
@@ -312,7 +305,9 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 		return b, nil
 	}
 	// The write-ahead commit: coins out, change in, log entry, counters.
-	puts[key] = mustJSON(entry)
+	if !se.mutated("no-write-ahead-log") {
+		puts[key] = mustJSON(entry)
+	}
 	se.commit(puts, deletes, coins, &st, nil)
 	se.out[key] = &entry
 	delete(se.payers, nk)
@@ -503,6 +498,12 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err := se.receive(sess, msg); err != nil {
 			return nil, err
 		}
+		if se.withhold {
+			// A malicious payee: registers the coins at once and never
+			// tells the payer to deduct.
+			se.credit(sess, nil)
+			return nil, nil
+		}
 		d := &message{Tag: TagDeduct, Nonce: sess.nonce, Payer: sess.payer.ID, Payee: se.id, Digest: sess.digest}
 		b, err := d.sign(se.key)
 		if err != nil {
@@ -535,7 +536,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 	if msg.Amount != sess.amount {
 		return spec.Errorf(spec.CodeValueMismatch, "TX for %d fen, the request was %d", msg.Amount, sess.amount)
 	}
-	if err := msg.verify(payer.PublicKey); err != nil {
+	if err := msg.verify(payer.PublicKey); err != nil && !se.mutated("payee-skips-tx-signature") {
 		return err
 	}
 	info := sealInfo(sess.nonce, se.id)
@@ -575,7 +576,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 		if len(sp.holding.Chain) >= transfer.MaxHops {
 			return spec.Errorf(spec.CodeLimitExceeded, "spend %d: the coin has made %d hops and must be exchanged online", i, len(sp.holding.Chain))
 		}
-		owner, err := sp.holding.Verify(se.coinKey, lookup)
+		owner, err := se.verifyHolding(sp.holding, lookup)
 		if err != nil {
 			return err
 		}
@@ -585,7 +586,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q, payer is %q", i, owner.Holder, payer.ID)
 		case rec.Parent != sp.holding.Serial || rec.ParentValue != owner.Value:
 			return spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i)
-		case rec.Payer != payer.ID:
+		case rec.Payer != payer.ID && !se.mutated("payee-ignores-record-payer"):
 			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer)
 		case rec.Payee != se.id:
 			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q, not this wallet", i, rec.Payee)
@@ -602,7 +603,9 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 		if _, dup := se.dev.Get(seenKey); dup || puts[seenKey] != nil {
 			return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this wallet", i, rec.Parent)
 		}
-		puts[seenKey] = []byte{1}
+		if !se.mutated("payee-forgets-seen-serials") {
+			puts[seenKey] = []byte{1}
+		}
 		for _, o := range rec.Outputs {
 			if o.Holder == se.id {
 				h := sp.holding.Extend(rec, o.Serial)

@@ -33,11 +33,11 @@ const (
 // String returns the variant's scheme name.
 func (v Variant) String() string { return Scheme{Variant: v}.Info().Name }
 
-// Scheme is the cert scheme in one of its variants. Mutation selects a
-// deliberately faulty model; the zero Mutation is the reference.
+// Scheme is the cert scheme in one of its variants. Mutants (mutant.go)
+// returns the deliberately faulty models; a Scheme literal is a reference.
 type Scheme struct {
 	Variant  Variant
-	Mutation Mutation
+	mutation string // the mutant's name; "" is the reference
 }
 
 // Schemes returns the two variants, recovering first.
@@ -52,10 +52,11 @@ func (sc Scheme) Info() models.Info {
 	if sc.Variant == Literal {
 		const why = "as published, the payer deducts on the payee's DEDUCT and the payee credits only on the deduct-success notice; "
 		return models.Info{
-			Name:    "cert-literal",
-			Title:   "ICBC certificate scheme (2018) exactly as published: no recovery of an interrupted payment",
-			Source:  source,
-			Channel: world.NearField,
+			Name:     "cert-literal",
+			Title:    "ICBC certificate scheme (2018) exactly as published: no recovery of an interrupted payment",
+			Source:   source,
+			Channel:  world.NearField,
+			Exposure: models.Exposure{Steps: 10, Time: 1e9}, // its 6-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
 			Expected: map[spec.SubID]string{
 				"R5.1": why + "if that notice is lost, or the payee loses power before registering it, after the payer deducted, " +
 					"nothing recovers the payment: the payer ends debited and the payee never credited (drop DEDUCTED, step 6)",
@@ -67,28 +68,50 @@ func (sc Scheme) Info() models.Info {
 					"holds valid coins while the payer, never debited, still holds them too",
 				"R2.5": "after a payee kept a TX without sending DEDUCT, the honest payer still holds the coins; its next, honest " +
 					"spend of them is flagged at reconciliation as a double spend by the payer",
+				"R1.1": why + "an altered deduct-success notice is refused like any altered message, which leaves the payee " +
+					"uncredited after the payer deducted, as its loss does (bit-flip DEDUCTED, step 6): the payment is neither " +
+					"undone nor completed",
+				"R3.1": "as published, the payer's HELLO-PAYER carries its user identifier (registered wallet id, also its account id at the agent bank), " +
+					"public key and certificate in the clear, and the coins' transfer records name it as Payer: the merchant reads who paid",
+				"R3.2": "every payment carries the payer's user identifier, certificate and public key, and coins whose lineage goes back to " +
+					"the payer's withdrawal, so the merchant and the agent bank link all payments of one SIM",
+				"R3.3": "the payer's user identifier (wallet id = account id) and certificate are in the clear in HELLO-PAYER and in the transfer " +
+					"records' Payer field, which the payee stores and uploads at reconciliation",
+				"R3.6": "small payments are not anonymous (R3.3: the payer's identifier and certificate are in every HELLO-PAYER), so there is no " +
+					"split between anonymous small value and traceable large value",
 			},
 		}
 	}
 	return models.Info{
-		Name:    "cert",
-		Title:   "ICBC certificate scheme (2018): SIM wallets exchange certificates, coins sealed to the payee, deduction written ahead",
-		Source:  source,
-		Channel: world.NearField,
+		Name:     "cert",
+		Title:    "ICBC certificate scheme (2018): SIM wallets exchange certificates, coins sealed to the payee, deduction written ahead",
+		Source:   source,
+		Channel:  world.NearField,
+		Exposure: models.Exposure{Steps: 10, Time: 1e9}, // its 6-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
+		Expected: map[spec.SubID]string{
+			"R3.1": "as published, the payer's HELLO-PAYER carries its user identifier (registered wallet id, also its account id at the agent bank), " +
+				"public key and certificate in the clear, and the coins' transfer records name it as Payer: the merchant reads who paid",
+			"R3.2": "every payment carries the payer's user identifier, certificate and public key, and coins whose lineage goes back to " +
+				"the payer's withdrawal, so the merchant and the agent bank link all payments of one SIM",
+			"R3.3": "the payer's user identifier (wallet id = account id) and certificate are in the clear in HELLO-PAYER and in the transfer " +
+				"records' Payer field, which the payee stores and uploads at reconciliation",
+			"R3.6": "small payments are not anonymous (R3.3: the payer's identifier and certificate are in every HELLO-PAYER), so there is no " +
+				"split between anonymous small value and traceable large value",
+		},
 	}
 }
 
 // Instance is a running cert scheme.
 type Instance struct {
-	w       *world.World
-	cb      *bank.CentralBank
-	agent   *bank.Agent
-	hsm     *coin.HSM
-	variant Variant
-	mut     Mutation
-	order   []world.PartyID
-	wallets map[world.PartyID]*SIM
-	ids     map[*transfer.Signed][32]byte // recordID's cache
+	w        *world.World
+	cb       *bank.CentralBank
+	agent    *bank.Agent
+	hsm      *coin.HSM
+	variant  Variant
+	mutation string
+	order    []world.PartyID
+	wallets  map[world.PartyID]*SIM
+	ids      map[*transfer.Signed][32]byte // recordID's cache
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -102,7 +125,10 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, variant: sc.Variant, mut: sc.Mutation, wallets: map[world.PartyID]*SIM{}}
+	in := &Instance{w: w, cb: cb, variant: sc.Variant, mutation: sc.mutation, wallets: map[world.PartyID]*SIM{}}
+	if bankMutations[sc.mutation] {
+		cb.SetMutation(sc.mutation)
+	}
 	if in.agent, err = cb.AddAgent(AgentID, int64(cfg.Wallets)*cfg.Opening*4); err != nil {
 		return nil, err
 	}
@@ -153,7 +179,7 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config, hsmKey []byte
 	}
 	dev.Commit(puts, nil)
 	in.w.Trace().Note(id, "SIM provisioned by %s; key generated on the SIM", AgentID)
-	se := &SIM{s: cfg.Suite, w: in.w, dev: dev, variant: in.variant, mut: in.mut}
+	se := &SIM{s: cfg.Suite, w: in.w, dev: dev, variant: in.variant, mutation: in.mutation}
 	se.recover()
 	in.order = append(in.order, id)
 	in.wallets[id] = se
@@ -374,6 +400,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// Reset the limits, take the new list.
 		st := se.st
 		st.Spent, st.Payments, st.Received, st.SyncUnix = 0, 0, 0, in.w.Now().Unix()
+		if in.mutated("limits-not-reset") {
+			st.Spent, st.Payments = se.st.Spent, se.st.Payments
+		}
 		puts[keyState] = mustJSON(st)
 		puts[keyCRL] = in.cb.CRL().Raw
 		se.dev.Commit(puts, nil)
@@ -398,7 +427,7 @@ func (in *Instance) forwardable(rec *transfer.Signed, serial coin.Serial) bool {
 			return false
 		}
 	}
-	if in.variant == Recovering {
+	if in.variant == Recovering && !in.mutated("no-mail-forwarding") {
 		return true
 	}
 	_, agent := in.cb.Agent(rec.Payer)
@@ -458,7 +487,7 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 		cid = world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
 	}
 	dev := se.dev.Clone(cid)
-	c := &SIM{s: se.s, w: in.w, dev: dev, variant: se.variant, mut: se.mut}
+	c := &SIM{s: se.s, w: in.w, dev: dev, variant: se.variant, mutation: se.mutation}
 	c.recover()
 	in.order = append(in.order, cid)
 	in.wallets[cid] = c

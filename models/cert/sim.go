@@ -81,11 +81,11 @@ type recvEntry struct {
 // mirror the store and are rebuilt by recover, except the open sessions,
 // which a power cut loses.
 type SIM struct {
-	s       suite.Suite
-	w       *world.World
-	dev     *world.Device
-	variant Variant
-	mut     Mutation
+	s        suite.Suite
+	w        *world.World
+	dev      *world.Device
+	variant  Variant
+	mutation string // the mutant's name; "" is the reference
 
 	id      string
 	key     suite.PrivateKey
@@ -105,6 +105,13 @@ type SIM struct {
 	// volatile: the sessions of the current payment
 	payee  *payeeSession            // as payee: at most one open request
 	payers map[string]*payerSession // as payer: by nonce (hex)
+
+	// Corruptions (corrupt.go): firmware a compromised holder installed.
+	// They survive power cycles, like the store.
+	present     *devcert.Certificate // certificate shown instead of cert
+	presentSPKI []byte               // the key shown with it
+	claim       *devcert.Certificate // identity named as payer instead of its own
+	withhold    bool                 // as payee, keep a verified TX and never send DEDUCT
 }
 
 func instKey(h *transfer.Holding) string {
@@ -226,8 +233,8 @@ func (se *SIM) now() time.Time {
 // checkCert checks a certificate against the root, the SIM's clock and its
 // revocation list.
 func (se *SIM) checkCert(c *devcert.Certificate) error {
-	if se.mut.SkipCertChecks {
-		return nil
+	if se.mutated("accept-expired-cert") {
+		return c.Verify(se.root, c.NotBefore, se.crl) // validity judged at the certificate's own start
 	}
 	return c.Verify(se.root, se.now(), se.crl)
 }

@@ -69,6 +69,8 @@ type backbone struct {
 	maxH    uint64
 	static  map[[32]byte]staticResult
 	flags   map[OutPoint]*conflict
+
+	mutation string // a mutant's fault (mutant.go); "" is the reference
 }
 
 type staticResult struct {

@@ -56,6 +56,9 @@ func (in *Instance) DoubleSpends() []bank.DoubleSpend {
 		f := in.bb.flags[op]
 		ids := sortedIDs(f.txs)
 		a, b := f.txs[ids[0]], f.txs[ids[1]]
+		if in.mutated("evidence-repeats-first") {
+			b = a
+		}
 		out = append(out, bank.DoubleSpend{
 			Culprit:     a.cert.ID,
 			CulpritCert: a.cert.Raw,
@@ -157,6 +160,9 @@ func (in *Instance) TracePayer(qr []byte) (string, error) {
 		return "", err
 	}
 	c := in.bb.dir.bySerial[tr.Escrow]
+	if in.mutated("trace-reads-payee") {
+		c = in.bb.dir.byAddr[p.Payee] // the trace reads the clear payee address
+	}
 	if c == nil {
 		return "", spec.Errorf(spec.CodeUntrustedIssuer, "escrow names no certificate the central bank issued")
 	}

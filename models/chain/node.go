@@ -194,17 +194,24 @@ func (nd *node) submit(t *Tx) error {
 	if _, err := c.outputs(nd.resolver()); err != nil {
 		return err
 	}
+	// Flag every coin the transaction spends twice before refusing it: a
+	// refusal at the first final conflict would leave its other coins
+	// unflagged (R2.3).
+	var spent error
 	for _, in := range c.inputs() {
 		if other, ok := st.spender(in); ok && other != c.id {
-			if ot := nd.pool[other]; ot != nil {
+			if ot := nd.pool[other]; ot != nil && nd.bb.flagsConflict(other, c.id) {
 				if oc, err := nd.bb.check(ot); err == nil {
 					nd.bb.flag(in, oc, c)
 				}
 			}
-			if nd.final(st, other) {
-				return spec.Errorf(spec.CodeDoubleSpend, "coin %s was spent by %s, final at %s", in, other, nd.id)
+			if spent == nil && nd.final(st, other) {
+				spent = spec.Errorf(spec.CodeDoubleSpend, "coin %s was spent by %s, final at %s", in, other, nd.id)
 			}
 		}
+	}
+	if spent != nil {
+		return spent
 	}
 	for _, r := range c.roots {
 		if other, ok := st.mintedBy(r); ok && other != c.id && nd.final(st, other) {

@@ -40,15 +40,18 @@ type Scheme struct {
 	// least Nodes/2 (rounded down): below that a minority of nodes could
 	// finalise on a fork of its own (see the package doc).
 	Confirmations int
+
+	mutation string // the mutant's name (mutant.go); "" is the reference
 }
 
 // Info describes the scheme and what it does not meet as published.
 func (Scheme) Info() models.Info {
 	return models.Info{
-		Name:    "chain",
-		Title:   "ICBC blockchain scheme (2019): payer-displayed QR code, bank master nodes, final after k blocks",
-		Source:  "ICBC 2019 patent application 基于区块链的离线支付系统及方法",
-		Channel: world.QR,
+		Name:     "chain",
+		Title:    "ICBC blockchain scheme (2019): payer-displayed QR code, bank master nodes, final after k blocks",
+		Source:   "ICBC 2019 patent application 基于区块链的离线支付系统及方法",
+		Channel:  world.QR,
+		Exposure: models.Exposure{Steps: 8, Time: 300e9}, // its 2-step QR flow, then reconciliations until k = 3 blocks of 2 s follow; 5 min of simulated time
 		Expected: map[spec.SubID]string{
 			"R2.2": "the coins are sealed to the chain key, so the payee cannot see which coins it is paid with, let alone that it was paid them before; a repeat spend is found only on the chain",
 			"R2.7": "which of two conflicting transfers becomes final is decided by which reaches a block first (and, across a fork, by the fork rule), so the accept or reject decision of each upload depends on the upload order; the flagged coin and culprit do not",
@@ -56,6 +59,8 @@ func (Scheme) Info() models.Info {
 			"R3.2": "the payer's certificate and wallet address appear in every payment, so the merchant and the bank nodes link a payer's payments",
 			"R3.3": "the payer's certificate subject (its registered wallet id) and address are in the QR payload and in every block",
 			"R3.6": "small payments are not anonymous (R3.1), so the split between anonymous small value and traceable large value does not exist",
+			"R1.3": "the payee of a chain payment shows no certificate offline, only the address in the agreement keyed in at the till: the payer cannot check it, so a wallet presenting a certificate that does not chain to the root is paid like any other (the payer's own certificate, in the QR code, is checked)",
+			"R1.4": "the chain settles a payment on the payer's upload alone: a payee that refused it offline because the payer's certificate is revoked is credited anyway once the payment is final, so value moves although the payee refused it",
 			"R4.6": "a wallet whose storage was edited to hold coins the chain never created pays with them offline (the payee cannot see the coins); the chain never confirms such a payment, so no value is created, but nothing names the device: a payment spending a coin the chain does not know waits, as one spending change not uploaded yet does",
 			"R5.5": "a payer can seal garbage or coins it does not own; the payee cannot open the seal offline, the chain refuses the payment at upload, and only the chain key holders can show why: the payee keeps a signed payment that never settles",
 			"R6.3": "a coin on the chain is an output (transaction id, index, value, owner); currency, unit, version and issuing agent belong to the minted coin it descends from and are recovered from the chain, not carried by the coin",
@@ -77,6 +82,7 @@ type Instance struct {
 	gateway    map[world.PartyID]int
 	bankOf     map[string]int // wallet identity → agent (and node) index
 	credited   map[TxID]bool
+	mutation   string
 	scanned    []map[BlockID]bool // per agent: final blocks of its node already settled
 }
 
@@ -113,9 +119,10 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		byID: map[string]*node{}, agentCerts: map[string]*devcert.Certificate{}, redeem: map[Address]bool{},
 		dir:    &directory{byID: map[string]*devcert.Certificate{}, byAddr: map[Address]*devcert.Certificate{}, bySerial: map[uint64]*devcert.Certificate{}},
 		blocks: map[BlockID]*blockInfo{}, states: map[BlockID]*state{}, byOwner: map[Address][]OutPoint{}, static: map[[32]byte]staticResult{}, flags: map[OutPoint]*conflict{},
+		mutation: sc.mutation,
 	}
 	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, wallets: map[world.PartyID]*wallet{},
-		gateway: map[world.PartyID]int{}, bankOf: map[string]int{}, credited: map[TxID]bool{}}
+		gateway: map[world.PartyID]int{}, bankOf: map[string]int{}, credited: map[TxID]bool{}, mutation: sc.mutation}
 	for i := 0; i < n; i++ {
 		a, err := cb.AddAgent(bankName(i), int64(cfg.Wallets)*cfg.Opening*4)
 		if err != nil {

@@ -104,6 +104,11 @@ type wallet struct {
 	// payee side, volatile: the open request of the current session
 	req      *request
 	received bool
+
+	// Corruptions (corrupt.go): software a compromised holder installed.
+	// They survive power cycles, like the store.
+	present *devcert.Certificate // certificate shown instead of cert
+	claim   *devcert.Certificate // identity named as payer instead of its own
 }
 
 type request struct {
@@ -289,6 +294,9 @@ func (wl *wallet) pay(agree []byte) ([]byte, error) {
 	st.Payments++
 	entry := &outEntry{Payment: qr, Inputs: picked}
 	puts := map[string][]byte{keyState: mustJSON(st), answered: {1}, outKey(st.Counter): mustJSON(entry)}
+	if wl.in.mutated("no-write-ahead-log") {
+		delete(puts, outKey(st.Counter)) // the log entry stays in RAM
+	}
 	var deletes []string
 	for _, c := range picked {
 		deletes = append(deletes, pointKey(c.op()))
@@ -357,7 +365,7 @@ func (wl *wallet) pick(amount int64) ([]walletCoin, error) {
 // it with the change coins it creates for the payer.
 func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, picked []walletCoin) ([]byte, []walletCoin, error) {
 	r := wl.w.Rand("chain/seal/" + wl.id)
-	tr := &Transfer{Version: Version1, Escrow: wl.cert.Serial, Payee: payee}
+	tr := &Transfer{Version: Version1, Escrow: wl.presented().Serial, Payee: payee}
 	copy(tr.Salt[:], r.Bytes(SaltSize))
 	var sum int64
 	for _, c := range picked {
@@ -370,8 +378,8 @@ func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, pick
 		return nil, nil, err
 	}
 	p := &Payment{PaymentTBS: PaymentTBS{
-		Version: Version1, Payer: wl.addr, Payee: payee, Amount: amount, Nonce: nonce,
-		Time: wl.now().Unix(), Cert: wl.cert.Raw, Sealed: sealed,
+		Version: Version1, Payer: wl.payerAddr(), Payee: payee, Amount: amount, Nonce: nonce,
+		Time: wl.now().Unix(), Cert: wl.presented().Raw, Sealed: sealed,
 	}}
 	copy(p.Commitment[:], wl.s.Hash(plain))
 	tbs := p.TBS()
@@ -424,7 +432,7 @@ func (wl *wallet) receive(qr []byte) error {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role)
 	}
 	now := wl.now()
-	if err := cert.Verify(wl.root, now, wl.crl); err != nil {
+	if err := cert.Verify(wl.root, now, wl.crl); err != nil && !wl.in.mutated("payee-skips-cert-verify") {
 		return err
 	}
 	if addressOfCert(wl.s, cert) != p.Payer {
@@ -444,7 +452,7 @@ func (wl *wallet) receive(qr []byte) error {
 		return spec.Errorf(spec.CodeReplay, "payment time %v is %v from this wallet's clock, window %v", time.Unix(p.Time, 0).UTC(), d, Window)
 	}
 	tbs := p.TBS()
-	if err := cert.PublicKey.Verify(tbs, p.Signature); err != nil {
+	if err := cert.PublicKey.Verify(tbs, p.Signature); err != nil && !wl.in.mutated("payee-skips-signature") {
 		return err
 	}
 	var id TxID
@@ -641,7 +649,7 @@ func (wl *wallet) sync(gw *node, refused map[TxID]bool, reset bool) {
 		}
 	}
 	state := wl.st
-	if reset {
+	if reset && !wl.in.mutated("limits-not-reset") {
 		state.Spent, state.Payments = 0, 0
 		state.SyncUnix = wl.w.Now().Unix()
 	}

@@ -14,13 +14,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// Mutation switches deliberate faults into the model, for the mutant
-// catalogue of the conformance suites. The zero value is the reference
-// model; no field is set anywhere in the reference.
-type Mutation struct {
-	SkipCertChecks bool // accept any certificate without checking root, validity or revocation
-}
-
 // The payment, SE to SE. The payee's device acts as the terminal and
 // sends commands; the payer's card answers:
 //
@@ -44,8 +37,11 @@ func (se *SE) startPayee(payer world.PartyID, amount int64) (world.Message, erro
 	if err != nil {
 		return world.Message{}, err
 	}
-	return world.Message{From: se.dev.ID(), To: payer, Type: MsgInitiate, Payload: encodeInitiate(amount, se.challenge, se.cert, sig)}, nil
+	return world.Message{From: se.dev.ID(), To: payer, Type: MsgInitiate, Payload: encodeInitiate(amount, se.challenge, se.presented(false), sig)}, nil
 }
+
+// commandLe is the Le each instruction this profile defines carries.
+var commandLe = map[byte]int{INSInitiate: 65536, INSConfirm: apdu.LeAbsent, INSRefuse: apdu.LeAbsent}
 
 // payerEndpoint handles the commands a payer card receives.
 func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
@@ -62,6 +58,11 @@ func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
 	if cmd.CLA != CLA {
 		return fail(MsgTransfer, spec.Errorf(spec.CodeMalformed, "class %#02x", cmd.CLA))
 	}
+	// P1, P2 and Le are fixed for each instruction: an altered header is
+	// refused like any other altered field.
+	if want, ok := commandLe[cmd.INS]; ok && (cmd.P1 != 0 || cmd.P2 != 0 || cmd.Le != want) {
+		return fail(MsgTransfer, spec.Errorf(spec.CodeMalformed, "instruction %#02x with P1 %#02x, P2 %#02x, Le %d", cmd.INS, cmd.P1, cmd.P2, cmd.Le))
+	}
 	switch cmd.INS {
 	case INSInitiate:
 		resp, err := se.pay(cmd.Data)
@@ -74,6 +75,9 @@ func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
 			return fail(MsgDone, err)
 		}
 		return reply(MsgDone, mustResponse(apdu.Response{SW: apdu.SWOK})), nil
+	case INSRefuse:
+		// No answer: the payee has closed its session.
+		return nil, se.rollback(cmd.Data)
 	}
 	return fail(MsgTransfer, spec.Errorf(spec.CodeUnimplemented, "instruction %#02x", cmd.INS))
 }
@@ -94,14 +98,14 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	if in.cert.ID == se.id {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "payee is this card")
 	}
-	if err := in.cert.PublicKey.Verify(initTBS(in.amount, in.challenge, in.cert.ID), in.sig); err != nil {
+	if err := in.cert.PublicKey.Verify(initTBS(in.amount, in.challenge, in.cert.ID), in.sig); err != nil && !se.mutated("payer-skips-initiate-signature") {
 		return nil, err
 	}
 	answered := prefAnswer + hex.EncodeToString(in.challenge)
 	if _, dup := se.dev.Get(answered); dup {
 		return nil, spec.Errorf(spec.CodeReplay, "this card already paid challenge %x", in.challenge)
 	}
-	if err := se.limits.Check(se.st.Spent, se.st.Payments, in.amount); err != nil {
+	if err := se.limits.Check(se.st.Spent, se.st.Payments-se.offByOne(), in.amount); err != nil {
 		return nil, err
 	}
 	picked, err := se.pick(in.amount)
@@ -130,7 +134,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 		st.Counter++
 		rec, err := transfer.Sign(se.key, transfer.Record{
 			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
-			Payer: se.id, Payee: in.cert.ID, Challenge: challenge, Counter: st.Counter,
+			Payer: se.payerID(), Payee: in.cert.ID, Challenge: challenge, Counter: st.Counter,
 		})
 		if err != nil {
 			return nil, err
@@ -146,7 +150,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 			}
 		}
 	}
-	resp, err := encodeTransfer(se.cert, spends, se.lineageCerts(spends))
+	resp, err := encodeTransfer(se.presented(true), spends, se.lineageCerts(spends))
 	if err != nil {
 		return nil, err // nothing committed: the card is as before
 	}
@@ -156,7 +160,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	puts[outKey(st.Counter)] = mustJSON(entry)
 	puts[answered] = []byte{1}
 	// The write-ahead commit: coins out, change in, log entry, counters.
-	se.dev.Commit(puts, deletes)
+	se.dev.Commit(se.mutateCommit(puts, deletes, outKey(st.Counter)))
 	se.recoverCoins(puts, deletes)
 	se.st = st
 	se.out[outKey(st.Counter)] = &entry
@@ -231,7 +235,7 @@ func (se *SE) lineageCerts(spends []spend) [][]byte {
 	}
 	var out [][]byte
 	for _, id := range slices.Sorted(maps.Keys(ids)) {
-		if c := se.certs[id]; c != nil {
+		if c := se.certs[id]; c != nil && !se.mutated("omit-lineage-certs") {
 			out = append(out, c.Raw)
 		}
 	}
@@ -270,6 +274,9 @@ func (se *SE) confirm(data []byte) error {
 		}
 		acked := *e
 		acked.Acked = true
+		if se.mutated("forget-spend-on-crash") {
+			se.dev.Commit(nil, spentKeys(e)) // the deferred removal of the spent coins
+		}
 		se.dev.Put(k, mustJSON(acked))
 		se.out[k] = &acked
 		se.w.Trace().State(se.dev.ID(), "payment to %s acknowledged", e.Payee)
@@ -304,7 +311,12 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	se.challenge = nil // one TRANSFER per challenge, accepted or not
 	recs, err := se.receive(resp.Data, challenge)
 	if err != nil {
-		return nil, err
+		// The payer card committed before sending: tell it, signed,
+		// that nothing was stored, so it can roll back.
+		return se.refusal(m.From, challenge), err
+	}
+	if se.withhold {
+		return nil, nil // a malicious payee: keeps the coins, never confirms
 	}
 	sig, err := se.key.Sign(ackTBS(challenge, recs[0].Payer, recs))
 	if err != nil {
@@ -344,7 +356,7 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 			// may hold: refused before anything is committed.
 			return nil, spec.Errorf(spec.CodeLimitExceeded, "spend %d: a coin with %d hops cannot move offline again", i, len(sp.holding.Chain))
 		}
-		owner, err := sp.holding.Verify(se.coinKey, lookup)
+		owner, err := se.verifyHolding(sp.holding, lookup)
 		if err != nil {
 			return nil, err
 		}
@@ -354,7 +366,7 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q, payer is %q", i, owner.Holder, payer.ID)
 		case rec.Parent != sp.holding.Serial || rec.ParentValue != owner.Value:
 			return nil, spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i)
-		case rec.Payer != payer.ID:
+		case rec.Payer != payer.ID && !se.mutated("payee-ignores-record-payer"):
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer)
 		case rec.Payee != se.id:
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q, not this card", i, rec.Payee)

@@ -35,31 +35,42 @@ const AgentID = "ICBC-AGENT"
 // MakerID is the qualified card maker.
 const MakerID = "SE-MAKER"
 
-// Scheme is the chip scheme. Mutation selects a deliberately faulty
-// variant; the zero Scheme is the reference.
+// Scheme is the chip scheme. The zero Scheme is the reference; Mutants
+// (mutant.go) returns the deliberately faulty variants.
 type Scheme struct {
-	Mutation Mutation
+	mutation string // the mutant's name; "" is the reference
 }
 
 // Info describes the scheme.
 func (Scheme) Info() models.Info {
 	return models.Info{
-		Name:    "chip",
-		Title:   "PBOC digital-currency chip card (2016): SE-to-SE over near field",
-		Source:  "CN107230079B, CN107230052, CN107240010, CN107230050",
-		Channel: world.NearField,
+		Name:     "chip",
+		Title:    "PBOC digital-currency chip card (2016): SE-to-SE over near field",
+		Source:   "CN107230079B, CN107230052, CN107240010, CN107230050",
+		Channel:  world.NearField,
+		Exposure: models.Exposure{Steps: 8, Time: 1e9}, // its 4-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
+		Expected: map[spec.SubID]string{
+			"R3.1": "the payer's card authenticates to the payee card by sending its device certificate (subject CN = its registered wallet id, " +
+				"which is also its account id at the agent bank) and transfer records whose Payer field is that id, in the clear in the TRANSFER response: the merchant reads who paid",
+			"R3.2": "every payment carries the payer's certificate, public key and device id (transfer record Payer), and coins whose lineage " +
+				"goes back to the payer's withdrawal, so the merchant and the agent bank link all payments of one card",
+			"R3.3": "the TRANSFER response carries the payer's certificate (subject = registered wallet id = account id) and the transfer " +
+				"records' Payer field in the clear; the payee card stores them (cert/<id>, coin lineages) and uploads them at reconciliation",
+			"R3.6": "small payments are not anonymous (R3.3: the payer's certificate and device id are in every TRANSFER), so there is no " +
+				"split between anonymous small value and traceable large value",
+		},
 	}
 }
 
 // Instance is a running chip scheme.
 type Instance struct {
-	w       *world.World
-	cb      *bank.CentralBank
-	agent   *bank.Agent
-	maker   *devcert.Certificate
-	mut     Mutation
-	order   []world.PartyID
-	wallets map[world.PartyID]*SE
+	w        *world.World
+	cb       *bank.CentralBank
+	agent    *bank.Agent
+	maker    *devcert.Certificate
+	mutation string
+	order    []world.PartyID
+	wallets  map[world.PartyID]*SE
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -72,7 +83,10 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, mut: sc.Mutation, wallets: map[world.PartyID]*SE{}}
+	in := &Instance{w: w, cb: cb, mutation: sc.mutation, wallets: map[world.PartyID]*SE{}}
+	if bankMutations[sc.mutation] {
+		cb.SetMutation(sc.mutation)
+	}
 	if in.agent, err = cb.AddAgent(AgentID, int64(cfg.Wallets)*cfg.Opening*4); err != nil {
 		return nil, err
 	}
@@ -125,7 +139,7 @@ func (in *Instance) personalize(id world.PartyID, cfg models.Config) (*SE, error
 	}
 	dev.Commit(puts, nil)
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
-	se := &SE{s: cfg.Suite, w: in.w, dev: dev, mut: in.mut}
+	se := &SE{s: cfg.Suite, w: in.w, dev: dev, mutation: in.mutation}
 	se.recover()
 	in.order = append(in.order, id)
 	in.wallets[id] = se
@@ -401,7 +415,11 @@ func (in *Instance) settleDeposits(se *SE) (int64, error) {
 			items = append(items, bank.DepositItem{Holding: h, Record: r})
 			puts[prefCoin+instKey(h)] = e.Holdings[i]
 		}
-		v, err := in.agent.Deposit(se.id, items)
+		err := culpritDeposit(in.cb.Registry(), se.id, items)
+		var v int64
+		if err == nil {
+			v, err = in.agent.Deposit(se.id, items)
+		}
 		if err != nil {
 			in.w.Trace().Note(se.dev.ID(), "deposit refused, coins restored: %v", err)
 			se.dev.Commit(puts, []string{k})
@@ -449,7 +467,7 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 		cid = world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
 	}
 	dev := se.dev.Clone(cid)
-	c := &SE{s: se.s, w: in.w, dev: dev, mut: se.mut}
+	c := &SE{s: se.s, w: in.w, dev: dev, mutation: se.mutation}
 	c.recover()
 	in.order = append(in.order, cid)
 	in.wallets[cid] = c

@@ -1,0 +1,52 @@
+package cert
+
+import (
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Mutants returns the cert scheme's mutant catalogue, all of the
+// recovering variant ("cert"): each switches one realistic implementation
+// bug into one place of the model (look for mutated("name")). A Scheme
+// literal never sets one.
+func Mutants() []models.Mutant {
+	m := func(name, breaks, doc string) models.Mutant {
+		return models.Mutate(Scheme{Variant: Recovering}, Scheme{Variant: Recovering, mutation: name}, name, spec.ReqID(breaks), doc)
+	}
+	return []models.Mutant{
+		m("accept-expired-cert", "R1", "the SIM judges a certificate's validity period at the certificate's own start date instead of its clock, so expired certificates pass"),
+		m("payee-skips-tx-signature", "R1", "the payee opens and checks the sealed coins but does not verify the payer's signature over the TX message"),
+		m("payee-forgets-seen-serials", "R2", "the payee does not record the coin serials it accepted, so a cloned payer can pay it the same coin twice offline"),
+		m("registry-drops-lower-conflict", "R2", "the registry keeps a second record spending a coin only if its id sorts after the first, so whether a double spend is flagged depends on upload order"),
+		m("payee-ignores-record-payer", "R3", "the payee does not check that the payer a record names is the wallet whose certificate signed the TX"),
+		m("skip-record-rules", "R4", "the payee verifies every signature of a coin's lineage but not each record's arithmetic (outputs summing to the parent, table denominations)"),
+		m("skip-issuer-signature", "R4", "the payee checks the lineage of a coin but not the issuer's signature on the coin itself"),
+		m("no-write-ahead-log", "R5", "the payer commits the deduction ahead of the TX but leaves out the log entry, so an interrupted payment leaves no record of where the value went"),
+		m("no-mail-forwarding", "R5", "reconciliation does not forward to a payee the payment a lost deduct-success notice kept from it"),
+		m("limits-not-reset", "R6", "reconciliation takes the new revocation list but does not reset the offline amount and count"),
+		m("deposit-rounds-down", "R6", "the agent bank credits a deposit rounded down to whole yuan"),
+	}
+}
+
+// bankMutations are the mutants that live in the banks (models/bank).
+var bankMutations = map[string]bool{
+	"registry-drops-lower-conflict": true,
+	"deposit-rounds-down":           true,
+}
+
+func (se *SIM) mutated(name string) bool { return se.mutation != "" && se.mutation == name }
+
+func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }
+
+// verifyHolding is Holding.Verify, or under a lineage mutant the check
+// with one part left out.
+func (se *SIM) verifyHolding(h *transfer.Holding, lookup transfer.Certs) (transfer.Owner, error) {
+	switch {
+	case se.mutated("skip-issuer-signature"):
+		return models.VerifyHoldingWithout(h, se.coinKey, lookup, models.OmitIssuerSignature)
+	case se.mutated("skip-record-rules"):
+		return models.VerifyHoldingWithout(h, se.coinKey, lookup, models.OmitRecordRules)
+	}
+	return h.Verify(se.coinKey, lookup)
+}

@@ -1,0 +1,241 @@
+package chain
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// RogueAgentID is the issuing agent a forger's coin names in
+// CorruptUnauthorisedAgent: the central bank never authorised it.
+const RogueAgentID = "ROGUE-AGENT"
+
+var _ models.Corrupter = (*Instance)(nil)
+
+// Corrupt stages c on the wallet as its compromised holder would: the
+// wallet's own checks are bypassed (its store is written directly, or its
+// software presents other identity data in the QR payments it signs),
+// nobody else's are. A chain wallet's coin is an output (transaction id,
+// index, value); forged coins are outputs of mint transactions the forger
+// built (with coins it signed itself, naming AgentID or RogueAgentID) or
+// of splits the chain never saw.
+func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
+	wl, err := in.wallet(id)
+	if err != nil {
+		return err
+	}
+	r := in.w.Rand("chain/corrupt/" + string(id) + "/" + string(c.Kind))
+	switch c.Kind {
+	case models.CorruptSelfSignedCert, models.CorruptForeignRootCert, models.CorruptWrongSuiteCert:
+		cert, err := badCert(wl.s, c.Kind, wl.key, wl.cert, in.w.Now(), r)
+		if err != nil {
+			return err
+		}
+		wl.present = cert
+	case models.CorruptWithholdAck:
+		// The payer shows a one-way QR code and waits for nothing from
+		// the payee, so there is nothing to withhold.
+	case models.CorruptIdentity:
+		o, err := in.wallet(c.Other)
+		if err != nil {
+			return err
+		}
+		if o.id == wl.id {
+			return spec.Errorf(spec.CodeWrongRecipient, "%s cannot impersonate itself", id)
+		}
+		wl.claim = o.cert
+	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent:
+		agent := in.agents[0].ID
+		if c.Kind == models.CorruptUnauthorisedAgent {
+			agent = RogueAgentID
+		}
+		hs, err := forgeCoins(wl.s, r, agent, wl.id, c.Value)
+		if err != nil {
+			return err
+		}
+		m := &Mint{Version: Version1, Owner: wl.addr, Holdings: hs}
+		mid := m.ID(wl.s)
+		puts := map[string][]byte{}
+		for i, h := range hs {
+			op := OutPoint{Tx: mid, Index: uint16(i)}
+			puts[pointKey(op)] = mustJSON(walletCoin{Point: op.bytes(), Value: h.Value(), Final: true})
+		}
+		wl.dev.Commit(puts, nil)
+		wl.recover()
+	case models.CorruptRedenominated:
+		k := wl.smallest()
+		if k == "" {
+			return spec.Errorf(spec.CodeInsufficient, "%s holds no final coin to re-denominate", id)
+		}
+		cn := *wl.coins[k]
+		cn.Value = c.Value
+		wl.dev.Put(k, mustJSON(cn))
+		wl.recover()
+	case models.CorruptForgedLineage:
+		k := wl.smallest()
+		if k == "" {
+			return spec.Errorf(spec.CodeInsufficient, "%s holds no final coin to split", id)
+		}
+		parent := *wl.coins[k]
+		vals := []int64{parent.Value}
+		if c.Value > 0 {
+			more, err := coin.MakeChange(c.Value)
+			if err != nil {
+				return err
+			}
+			vals = append(vals, more...)
+		}
+		// A split the chain never saw: its id commits to the parent.
+		var tid TxID
+		copy(tid[:], wl.s.Hash([]byte("dualoffline/chain/forged-split\x00"), parent.Point))
+		puts := map[string][]byte{}
+		for i, v := range vals {
+			op := OutPoint{Tx: tid, Index: uint16(i)}
+			puts[pointKey(op)] = mustJSON(walletCoin{Point: op.bytes(), Value: v, Final: true})
+		}
+		wl.dev.Commit(puts, []string{k})
+		wl.recover()
+	case models.CorruptStorage:
+		// A raised balance: a coin record naming an output the chain
+		// never created (copying a record is pointless here: the store is
+		// keyed by outpoint, so a copy is the same coin).
+		if c.Value <= 0 {
+			return spec.Errorf(spec.CodeValueMismatch, "storage edit of %d fen", c.Value)
+		}
+		var tid TxID
+		copy(tid[:], r.Bytes(len(tid)))
+		op := OutPoint{Tx: tid}
+		wl.dev.Put(pointKey(op), mustJSON(walletCoin{Point: op.bytes(), Value: c.Value, Final: true}))
+		wl.recover()
+	case models.CorruptCounter:
+		st := wl.st
+		st.Counter, st.Spent, st.Payments = 0, 0, 0
+		wl.dev.Put(keyState, mustJSON(st))
+		wl.recover()
+	default:
+		return spec.Errorf(spec.CodeUnimplemented, "corruption %q", c.Kind)
+	}
+	in.w.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
+	return nil
+}
+
+// smallest returns the store key of the wallet's smallest final coin.
+func (wl *wallet) smallest() string {
+	best := ""
+	for _, k := range slices.Sorted(maps.Keys(wl.coins)) {
+		if c := wl.coins[k]; c.Final && (best == "" || c.Value < wl.coins[best].Value) {
+			best = k
+		}
+	}
+	return best
+}
+
+// presented is the certificate the wallet puts in its payments.
+func (wl *wallet) presented() *devcert.Certificate {
+	if wl.claim != nil {
+		return wl.claim
+	}
+	if wl.present != nil {
+		return wl.present
+	}
+	return wl.cert
+}
+
+// payerAddr is the address the wallet names as payer.
+func (wl *wallet) payerAddr() Address {
+	if wl.claim != nil {
+		return addressOfCert(wl.s, wl.claim)
+	}
+	return wl.addr
+}
+
+// badCert makes a certificate for own's id that does not chain to the
+// central bank's root: self-signed with the device key, issued by a
+// forger's CA calling itself the central bank, or of the other suite.
+func badCert(s suite.Suite, kind models.CorruptionKind, key suite.PrivateKey, own *devcert.Certificate, now time.Time, r *detrand.Source) (*devcert.Certificate, error) {
+	tmpl := devcert.Template{Serial: own.Serial, ID: own.ID, Role: devcert.RoleWallet, PublicKey: key.Public(), NotBefore: now, NotAfter: now.Add(bank.CertValidity)}
+	var ca *devcert.Authority
+	var err error
+	switch kind {
+	case models.CorruptSelfSignedCert:
+		ca, err = devcert.NewRoot(s, key, own.ID, own.Serial, now, now.Add(bank.CertValidity))
+	case models.CorruptForeignRootCert:
+		k, kerr := s.GenerateKey(r)
+		if kerr != nil {
+			return nil, kerr
+		}
+		ca, err = devcert.NewRoot(s, k, bank.CentralBankID, 1, now, now.Add(10*bank.CertValidity))
+	case models.CorruptWrongSuiteCert:
+		var other suite.Suite
+		for _, o := range suite.All() {
+			if o.ID() != s.ID() {
+				other = o
+			}
+		}
+		if other == nil {
+			return nil, spec.Errorf(spec.CodeUnimplemented, "no other crypto suite")
+		}
+		k, kerr := other.GenerateKey(r)
+		if kerr != nil {
+			return nil, kerr
+		}
+		if ca, err = devcert.NewRoot(other, k, bank.CentralBankID, 1, now, now.Add(10*bank.CertValidity)); err != nil {
+			return nil, err
+		}
+		dk, kerr := other.GenerateKey(r)
+		if kerr != nil {
+			return nil, kerr
+		}
+		tmpl.PublicKey = dk.Public()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return ca.Issue(tmpl)
+}
+
+// forgeCoins makes coins worth value that a forger signs with its own
+// key, naming agent as issuer and handing them to holder.
+func forgeCoins(s suite.Suite, r *detrand.Source, agent, holder string, value int64) ([]*transfer.Holding, error) {
+	if value <= 0 {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "forged value %d", value)
+	}
+	denoms, err := coin.MakeChange(value)
+	if err != nil {
+		return nil, err
+	}
+	k, err := s.GenerateKey(r)
+	if err != nil {
+		return nil, err
+	}
+	var out []*transfer.Holding
+	for i, d := range denoms {
+		var serial coin.Serial
+		copy(serial[:], r.Bytes(coin.SerialSize))
+		root, err := coin.Sign(k, coin.New(serial, d, coin.Serial{}, agent))
+		if err != nil {
+			return nil, err
+		}
+		child := transfer.ChildSerial(serial, 0)
+		rec, err := transfer.Sign(k, transfer.Record{
+			Version: transfer.Version1, Parent: serial, ParentValue: d,
+			Outputs: []transfer.Output{{Serial: child, Value: d, Holder: holder}},
+			Payer:   agent, Payee: holder, Counter: uint64(i + 1),
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, (&transfer.Holding{Root: root, Serial: serial}).Extend(rec, child))
+	}
+	return out, nil
+}

@@ -1,0 +1,42 @@
+package chain
+
+import (
+	"bytes"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// Mutants returns the chain scheme's mutant catalogue (four nodes, three
+// confirmations): each switches one realistic implementation bug into one
+// place of the model (look for mutated("name")). A Scheme literal never
+// sets one.
+func Mutants() []models.Mutant {
+	m := func(name, breaks, doc string) models.Mutant {
+		return models.Mutate(Scheme{}, Scheme{mutation: name}, name, spec.ReqID(breaks), doc)
+	}
+	return []models.Mutant{
+		m("payee-skips-signature", "R1", "the payee checks the payer's certificate, addresses, amount, nonce and time of a scanned QR code but not the signature over them"),
+		m("payee-skips-cert-verify", "R1", "the payee takes the payer's certificate from the QR code without checking its issuer, validity period or revocation"),
+		m("flag-only-later-id", "R2", "a master node flags a conflicting payment only when it sorts after the one already pooled, so detection depends on upload order"),
+		m("evidence-repeats-first", "R2", "the double-spend evidence carries the first conflicting payment twice instead of both"),
+		m("trace-reads-payee", "R3", "the central bank's trace reads the clear payee address instead of the sealed identity escrow"),
+		m("node-skips-escrow-check", "R3", "master nodes do not check that the identity escrow sealed in a transfer names the certificate that signed the payment"),
+		m("no-write-ahead-log", "R5", "the payer's wallet commits the spend and its change before showing the QR code but keeps the payment's log entry in RAM only"),
+		m("limits-not-reset", "R6", "synchronisation with the node updates the coins and the blacklist but does not reset the offline amount and count"),
+	}
+}
+
+func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }
+
+func (bb *backbone) mutated(name string) bool { return bb.mutation != "" && bb.mutation == name }
+
+// flagsConflict reports whether a node flags the payment incoming that
+// spends a coin pooled already spends: always, except under
+// flag-only-later-id when incoming sorts first.
+func (bb *backbone) flagsConflict(pooled, incoming TxID) bool {
+	if bb.mutated("flag-only-later-id") {
+		return bytes.Compare(incoming[:], pooled[:]) > 0
+	}
+	return true
+}

@@ -1,0 +1,144 @@
+package chain
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// mutantScenarios stage, for each mutant, a short run in which the bug
+// shows: the same run on the reference and on the mutant must observe
+// differently. Each returns what it observed.
+var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
+	"payee-skips-signature": func(t *testing.T, in *Instance) []string {
+		mustFund(t, in, "wallet-A", 1000)
+		var obs []string
+		for arg := range 10 {
+			obs = append(obs, payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultField, Arg: arg}})...)
+		}
+		return obs
+	},
+	"payee-skips-cert-verify": func(t *testing.T, in *Instance) []string {
+		mustFund(t, in, "wallet-A", 1000)
+		// The payer is revoked; the payee has the new list.
+		if err := in.cb.Revoke("wallet-A"); err != nil {
+			t.Fatal(err)
+		}
+		mustReconcile(t, in, "wallet-B")
+		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+	},
+	"flag-only-later-id": func(t *testing.T, in *Instance) []string {
+		// The same double spend uploaded in both orders.
+		var obs []string
+		for _, first := range []int{0, 1} {
+			in := newScheme(t, Scheme{mutation: in.mutation})
+			mustFund(t, in, "wallet-A", 1000)
+			clone, err := in.Clone("wallet-A")
+			if err != nil {
+				t.Fatal(err)
+			}
+			payObs(in, "wallet-A", "wallet-B", 100, nil)
+			payObs(in, clone, "wallet-C", 100, nil)
+			payees := []world.PartyID{"wallet-B", "wallet-C"}
+			mustReconcile(t, in, payees[first], payees[1-first])
+			obs = append(obs, fmt.Sprintf("%s first: %d double spends", payees[first], len(in.DoubleSpends())))
+		}
+		return obs
+	},
+	"evidence-repeats-first": func(t *testing.T, in *Instance) []string {
+		mustFund(t, in, "wallet-A", 1000)
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		payObs(in, "wallet-A", "wallet-B", 100, nil)
+		payObs(in, clone, "wallet-C", 100, nil)
+		mustReconcile(t, in, "wallet-B", "wallet-C")
+		var obs []string
+		for _, ds := range in.DoubleSpends() {
+			culprit, err := in.VerifyEvidence(ds)
+			obs = append(obs, fmt.Sprintf("evidence names %s, verifies as %q (%v)", ds.Culprit, culprit, err != nil))
+		}
+		return obs
+	},
+	"trace-reads-payee": func(t *testing.T, in *Instance) []string {
+		mustFund(t, in, "wallet-A", 1000)
+		payObs(in, "wallet-A", "wallet-B", 100, nil)
+		mustReconcile(t, in, "wallet-B")
+		var obs []string
+		for _, tr := range in.TraceReceived("wallet-B") {
+			obs = append(obs, fmt.Sprintf("traced %q (%v)", tr.Payer, tr.Err))
+		}
+		return obs
+	},
+	"no-write-ahead-log": func(t *testing.T, in *Instance) []string {
+		mustFund(t, in, "wallet-A", 1000)
+		obs := payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultDrop}})
+		in.Restart("wallet-A")
+		return append(obs, fmt.Sprintf("audit %+v", in.Audit()))
+	},
+	"limits-not-reset": func(t *testing.T, in *Instance) []string {
+		mustFund(t, in, "wallet-A", 2000)
+		for range 10 {
+			payObs(in, "wallet-A", "wallet-B", 100, nil)
+		}
+		mustReconcile(t, in, "wallet-A")
+		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+	},
+}
+
+// TestMutantsObservable runs each mutant's scenario on the reference and on
+// the mutant and requires a difference (-reference +mutant).
+func TestMutantsObservable(t *testing.T) {
+	for _, m := range Mutants() {
+		t.Run(m.Name, func(t *testing.T) {
+			scenario, ok := mutantScenarios[m.Name]
+			if !ok {
+				t.Skipf("no focused scenario: %s needs a corrupted device (conformance suites stage it)", m.Name)
+			}
+			ref := scenario(t, newScheme(t, Scheme{}))
+			got := scenario(t, newScheme(t, Scheme{mutation: m.Name}))
+			diff := cmp.Diff(ref, got)
+			if diff == "" {
+				t.Fatalf("the mutant behaves like the reference: %v", got)
+			}
+			t.Logf("(-reference +mutant):\n%s", diff)
+		})
+	}
+}
+
+func newScheme(t *testing.T, sc Scheme) *Instance {
+	t.Helper()
+	in, err := sc.New(world.New(7), models.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in.(*Instance)
+}
+
+func mustFund(t *testing.T, in *Instance, w world.PartyID, v int64) {
+	t.Helper()
+	if err := in.Fund(w, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustReconcile(t *testing.T, in *Instance, ws ...world.PartyID) {
+	t.Helper()
+	for _, w := range ws {
+		if err := in.Reconcile(w); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// payObs pays and reports what each side saw and the balances after.
+func payObs(in *Instance, from, to world.PartyID, v int64, plan world.Plan) []string {
+	p, err := in.Pay(from, to, v, plan)
+	return []string{fmt.Sprintf("pay %s→%s %d: paid=%v received=%v err=%v, balances %d/%d awaiting %d",
+		from, to, v, p.Paid, p.Received, err, in.View(from).Offline(), in.View(to).Offline(), in.Awaiting(to))}
+}

@@ -1,0 +1,86 @@
+package chip
+
+import (
+	"maps"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Mutants returns the chip scheme's mutant catalogue: each switches one
+// realistic implementation bug into one place of the model (look for
+// mutated("name")). The reference (the zero Scheme) never sets one.
+func Mutants() []models.Mutant {
+	m := func(name, breaks, doc string) models.Mutant {
+		return models.Mutate(Scheme{}, Scheme{mutation: name}, name, spec.ReqID(breaks), doc)
+	}
+	return []models.Mutant{
+		m("skip-revocation-check", "R1", "the card checks a counterpart's certificate against the root and its validity but never against the revocation list it holds"),
+		m("payer-skips-initiate-signature", "R1", "the payer card checks the payee's certificate in INITIATE but not the payee's signature over the amount and challenge"),
+		m("forget-spend-on-crash", "R2", "the payer card removes the spent coins from its store only when the payee acknowledges, so a power cut or a lost CONFIRM brings them back"),
+		m("evidence-names-payee", "R2", "the registry's double-spend evidence names the payee of the first conflicting record instead of its signer"),
+		m("payee-ignores-record-payer", "R3", "the payee does not check that the payer a record names is the card whose certificate signed it, so the trace can be pointed at someone else"),
+		m("skip-issuer-signature", "R4", "the payee checks every record of a coin's lineage but not the issuer's signature on the coin itself"),
+		m("deposit-skips-lineage", "R4", "the agent bank checks the depositor's signature on a deposit but not the lineage of the coin deposited"),
+		m("no-write-ahead-log", "R5", "the payer card persists the removal of the spent coins but keeps the payment's log entry in RAM only, so a power cut loses the record of where the value went"),
+		m("limit-off-by-one", "R6", "the card's offline payment count check is off by one: it allows an eleventh payment before going online"),
+		m("withdraw-debits-less", "R6", "the agent bank debits a withdrawal rounded down to whole yuan while issuing coins for the full amount"),
+		m("omit-lineage-certs", "R6", "the payer card does not send the certificates of earlier holders, so a coin received offline cannot be verified by the next payee"),
+	}
+}
+
+// bankMutations are the mutants that live in the banks (models/bank).
+var bankMutations = map[string]bool{
+	"evidence-names-payee":  true,
+	"deposit-skips-lineage": true,
+	"withdraw-debits-less":  true,
+}
+
+func (se *SE) mutated(name string) bool { return se.mutation != "" && se.mutation == name }
+
+func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }
+
+// offByOne is what limit-off-by-one subtracts from the payment count.
+func (se *SE) offByOne() int {
+	if se.mutated("limit-off-by-one") {
+		return 1
+	}
+	return 0
+}
+
+// verifyHolding is Holding.Verify, or under skip-issuer-signature the
+// lineage check without the coin's own signature.
+func (se *SE) verifyHolding(h *transfer.Holding, lookup transfer.Certs) (transfer.Owner, error) {
+	if se.mutated("skip-issuer-signature") {
+		return models.VerifyHoldingWithout(h, se.coinKey, lookup, models.OmitIssuerSignature)
+	}
+	return h.Verify(se.coinKey, lookup)
+}
+
+// mutateCommit is the payer's write-ahead commit as a mutant makes it:
+// no-write-ahead-log leaves the log entry out of the store (the caller
+// still keeps it in RAM); forget-spend-on-crash leaves the spent coins in
+// the store until the acknowledgement (confirm removes them).
+func (se *SE) mutateCommit(puts map[string][]byte, deletes []string, logKey string) (map[string][]byte, []string) {
+	switch {
+	case se.mutated("no-write-ahead-log"):
+		p := maps.Clone(puts)
+		delete(p, logKey)
+		return p, deletes
+	case se.mutated("forget-spend-on-crash"):
+		return puts, nil
+	}
+	return puts, deletes
+}
+
+// spentKeys returns the store keys of the coins a logged payment spent.
+func spentKeys(e *outEntry) []string {
+	var out []string
+	for _, raw := range e.Holdings {
+		if h, err := transfer.ParseHolding(raw); err == nil {
+			out = append(out, prefCoin+instKey(h))
+		}
+	}
+	return out
+}

@@ -1,0 +1,44 @@
+package chip
+
+import (
+	"encoding/hex"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+var _ models.Tracer = (*Instance)(nil)
+
+// TraceReceived is the central bank's trace (R3.4): the scheme has no
+// identity escrow, so the bank names the payer from the identity in the
+// clear in each registered record paying payee, after checking the
+// record's signature against that identity's certificate. Hand-overs from
+// the agent bank (withdrawals) are not offline payments and are skipped.
+func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
+	id := in.View(payee).Identity
+	if id == "" {
+		return nil
+	}
+	var out []models.Traced
+	for _, e := range in.cb.Registry().Entries() {
+		rec := e.Record
+		if rec.Payee != id {
+			continue
+		}
+		if _, agent := in.cb.Agent(rec.Payer); agent {
+			continue
+		}
+		ref := rec.ID()
+		t := models.Traced{Ref: hex.EncodeToString(ref[:]), Value: rec.PaidTo(id)}
+		if c, ok := in.cb.Certificate(rec.Payer); !ok {
+			t.Err = spec.Errorf(spec.CodeUntrustedIssuer, "record names %q, which the central bank never certified", rec.Payer)
+		} else if err := rec.Verify(c.PublicKey); err != nil {
+			t.Err = err
+		} else {
+			t.Payer = c.ID
+		}
+		out = append(out, t)
+	}
+	return out
+}

@@ -1,0 +1,108 @@
+package chip
+
+import (
+	"bytes"
+	"maps"
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models/chip/apdu"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// The refusal. The payer card commits its payment (coins out, change in,
+// log entry) before the TRANSFER leaves, and only then does the payee see
+// the payer's certificate and coins. A payee that refuses the TRANSFER
+// (a revoked or expired payer, a forged or altered coin) stores nothing
+// and answers with REFUSE: the challenge and its signature over it. A
+// payer card that receives a REFUSE verifying under the certificate of the
+// payee it logged, for a payment not yet acknowledged, rolls the payment
+// back: the spent coins return, the change goes, the log entry and the
+// usage go. Without the REFUSE (lost), the payment stays logged and
+// reconciliation settles it as before.
+const (
+	INSRefuse = 0x54 // payee terminal → payer card: signed refusal of a TRANSFER
+	MsgRefuse = "REFUSE"
+)
+
+func refuseTBS(challenge []byte, payee string) []byte {
+	b := []byte("dualoffline/chip/refuse/v1\x00")
+	b = append(b, challenge...)
+	b = append(b, byte(len(payee)))
+	return append(b, payee...)
+}
+
+func encodeRefuse(challenge, sig []byte) []byte {
+	data := apdu.Marshal([]apdu.TLV{
+		{Tag: TagChallenge, Value: challenge},
+		{Tag: TagSig, Value: sig},
+	})
+	return mustCommand(apdu.Command{CLA: CLA, INS: INSRefuse, Data: data, Le: apdu.LeAbsent})
+}
+
+// refusal builds the REFUSE the payee sends after refusing the TRANSFER
+// that answered challenge; nil if it cannot sign.
+func (se *SE) refusal(to world.PartyID, challenge []byte) []world.Message {
+	sig, err := se.key.Sign(refuseTBS(challenge, se.id))
+	if err != nil {
+		return nil
+	}
+	return []world.Message{{From: se.dev.ID(), To: to, Type: MsgRefuse, Payload: encodeRefuse(challenge, sig)}}
+}
+
+// rollback answers REFUSE: it undoes the logged, unacknowledged payment
+// the payee refused.
+func (se *SE) rollback(data []byte) error {
+	challenge, sig, err := parseConfirm(data)
+	if err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(se.out)) {
+		e := se.out[k]
+		if !bytes.Equal(e.Challenge, challenge) {
+			continue
+		}
+		if e.Acked {
+			return spec.Errorf(spec.CodeReplay, "the payee acknowledged this payment")
+		}
+		cert, err := devcert.Parse(se.s, e.PayeeCert)
+		if err != nil {
+			return err
+		}
+		if err := cert.PublicKey.Verify(refuseTBS(challenge, cert.ID), sig); err != nil {
+			return err
+		}
+		puts := map[string][]byte{}
+		deletes := []string{k}
+		var amount int64
+		for i := range e.Records {
+			h, err1 := transfer.ParseHolding(e.Holdings[i])
+			r, err2 := transfer.Parse(e.Records[i])
+			if err1 != nil || err2 != nil {
+				return spec.Errorf(spec.CodeMalformed, "log entry %s does not parse", k)
+			}
+			puts[prefCoin+instKey(h)] = e.Holdings[i]
+			amount += r.PaidTo(e.Payee)
+			for _, o := range r.Outputs {
+				if o.Holder != e.Payee {
+					ck := prefCoin + instKey(h.Extend(r, o.Serial))
+					if _, ok := se.dev.Get(ck); !ok {
+						return spec.Errorf(spec.CodeDoubleSpend, "the change of the refused payment was spent since")
+					}
+					deletes = append(deletes, ck)
+				}
+			}
+		}
+		st := se.st
+		st.Spent = max(0, st.Spent-amount)
+		st.Payments = max(0, st.Payments-1)
+		puts[keyState] = mustJSON(st)
+		se.dev.Commit(puts, deletes)
+		se.recover()
+		se.w.Trace().State(se.dev.ID(), "payment of %d fen refused by %s: rolled back (offline balance %d)", amount, e.Payee, se.balance())
+		return nil
+	}
+	return spec.Errorf(spec.CodeReplay, "no payment awaits this refusal")
+}
