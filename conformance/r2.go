@@ -1,6 +1,676 @@
 package conformance
 
-// r2Properties returns the properties of requirement R2.
+import (
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// r2Properties returns the properties of requirement R2, no double spend.
 func r2Properties() []Property {
-	return nil
+	return []Property{
+		{
+			Sub:   "R2.1",
+			Name:  "crash-every-point",
+			Doc:   "a power cut before, at every write of and after every step of a clean payment, on whichever device handles it, then a restart and a second payment of the rest; no double-spend flag, value conserved and no coin accepted twice",
+			Check: crashEveryPointNoDoubleSpend,
+		},
+		{
+			Sub:   "R2.1",
+			Name:  "honest-crash-sequence",
+			Doc:   "random sequences of withdrawals, payments under loss, duplication, reordering, delay and power cuts, restarts, reconciliations and deposits by honest devices; no double-spend flag is ever raised and the payees together never gain more than the payers lose",
+			Check: honestCrashSequence,
+		},
+		{
+			Sub:   "R2.2",
+			Name:  "clone-repays-same-payee",
+			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount; the second payment is refused offline with double-spend and the payee's worth rises once",
+			Check: func(t *T) { repaySamePayee(t, false) },
+		},
+		{
+			Sub:   "R2.2",
+			Name:  "rollback-repays-same-payee",
+			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again; the second payment is refused offline with double-spend and the payee's worth rises once",
+			Check: func(t *T) { repaySamePayee(t, true) },
+		},
+		{
+			Sub:   "R2.3",
+			Name:  "clone-flagged-first-reconciliation",
+			Doc:   "a cloned or rolled-back payer pays the same coins to two payees, who reconcile with the payers in a generated order; every coin spent twice is flagged by the time both conflicting spends were uploaded, and stays flagged",
+			Check: flaggedAtFirstReconciliation,
+		},
+		{
+			Sub:   "R2.4",
+			Name:  "culprit-verifiable-evidence",
+			Doc:   "a cloned or rolled-back payer spends the same coins to two payees and everyone reconciles; every flag names the payer's identity and its evidence verifies with public data only, while evidence with one transfer twice does not",
+			Check: culpritEvidence,
+		},
+		{
+			Sub:   "R2.5",
+			Name:  "honest-never-accused",
+			Doc:   "honest devices pay payees whose messages are dropped, duplicated, reordered, replayed or tampered with and who crash, deposit, reconcile and restart at generated points; no double-spend flag ever names any device",
+			Check: honestNeverAccused,
+		},
+		{
+			Sub:   "R2.5",
+			Name:  "payee-withholds-ack",
+			Doc:   "a payee whose device keeps verified coins and never sends the message completing the payer's side, and then reconciles or deposits; the honest payer goes on spending what its wallet still offers to a third wallet and everyone reconciles; no flag names the payer",
+			Check: payeeWithholdsAck,
+		},
+		{
+			Sub:   "R2.6",
+			Name:  "one-conflicting-spend-credited",
+			Doc:   "a cloned or rolled-back payer pays the same coins to two payees, then every party reconciles twice and deposits; the two payees together gain at most the amount once",
+			Check: oneConflictingSpendCredited,
+		},
+		{
+			Sub:   "R2.7",
+			Name:  "upload-order-independent",
+			Doc:   "identical instances built from one seed replay a clone double spend and an honest payment, then reconcile the parties in every permutation; the flagged coins, culprits, reconciliation results and resulting balances are the same in every order",
+			Check: uploadOrderIndependent,
+		},
+	}
+}
+
+// cleanPayment runs a fault-free payment payer → payee of amount in a
+// fresh instance built by setup and returns it; it stops the property
+// unless the payment completed on both sides.
+func cleanPayment(t *T, setup func() models.Instance, payer, payee world.PartyID, amount int64) models.Payment {
+	in := setup()
+	p, err := in.Pay(payer, payee, amount, nil)
+	if err != nil || !p.Received {
+		t.Fatalf("the fault-free payment %s → %s of %d fen did not complete: %s", payer, payee, amount, describe(p, err))
+	}
+	return p
+}
+
+// crashEveryPointNoDoubleSpend is R2.1 exhaustively over the crash points
+// of one payment.
+func crashEveryPointNoDoubleSpend(t *T) {
+	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 3)
+	a, b, c := ws[0], ws[1], ws[2]
+	const fund, amount = 1000, 230
+	setup := func() models.Instance {
+		in := t.New(t, t.Seed, models.Config{})
+		mustFund(t, in, a, fund)
+		return in
+	}
+	clean := cleanPayment(t, setup, a, b, amount)
+	points := world.CrashPoints(clean.Outcome)
+	for _, f := range points {
+		in := setup()
+		plan := world.Plan{f}
+		t.Witness(in.World(), plan)
+		before := worths(in)
+		p, err := in.Pay(a, b, amount, plan)
+		if err != nil {
+			t.Fatalf("%v: pay: %v", f, err)
+		}
+		in.Restart(a)
+		in.Restart(b)
+		// The restarted payer spends what it believes it still holds.
+		rest := in.View(a).Offline()
+		var q models.Payment
+		if rest > 0 {
+			q, err = in.Pay(a, c, rest, nil)
+			if err != nil {
+				t.Fatalf("%v: second payment: %v", f, err)
+			}
+		}
+		mustReconcile(t, in, a, b, c, a, b, c)
+		if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
+			t.Fatalf("%v: an honest device was flagged: culprit %q (first payment %s; second %s)", f, ds[0].Culprit, describe(p, nil), describe(q, nil))
+		}
+		if a := in.Audit(); a.Held+a.Pending+a.Mail+a.Redeemed > a.Issued {
+			t.Fatalf("%v: held + pending + mail + redeemed exceeds issued after reconciliation: %+v", f, a)
+		}
+		after := worths(in)
+		loss := before[a] - after[a]
+		gain := after[b] - before[b] + after[c] - before[c]
+		if gain > loss {
+			t.Fatalf("%v: the payees gained %d fen, the payer lost %d: a coin was accepted twice", f, gain, loss)
+		}
+	}
+	t.Count(len(points))
+}
+
+// honestCrashSequence is R2.1 as a random state machine.
+func honestCrashSequence(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		wallets := in.Wallets()
+		pick := rapid.SampledFrom(wallets)
+		amount := rapid.Int64Range(1, 30000)
+		rt.Repeat(map[string]func(*rapid.T){
+			"fund": func(rt *rapid.T) {
+				_ = in.Fund(pick.Draw(rt, "wallet"), amount.Draw(rt, "amount"))
+			},
+			"pay": func(rt *rapid.T) {
+				p, q := pick.Draw(rt, "payer"), pick.Draw(rt, "payee")
+				if p == q {
+					rt.Skip("a wallet does not pay itself")
+				}
+				plan := drawPlan(rt, crashFaults, wallets, 2)
+				t.Witness(in.World(), plan)
+				_, _ = in.Pay(p, q, amount.Draw(rt, "amount"), plan)
+			},
+			"restart": func(rt *rapid.T) { in.Restart(pick.Draw(rt, "wallet")) },
+			"reconcile": func(rt *rapid.T) {
+				_ = in.Reconcile(pick.Draw(rt, "wallet"))
+			},
+			"deposit": func(rt *rapid.T) { _, _ = in.Deposit(pick.Draw(rt, "wallet")) },
+			"": func(rt *rapid.T) {
+				if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
+					rt.Fatalf("honest devices only, yet %q is flagged for coin %v", ds[0].Culprit, ds[0].Coin)
+				}
+				a := in.Audit()
+				if got := a.Held + a.Pending + a.Mail + a.Redeemed; got > a.Issued {
+					rt.Fatalf("held + pending + mail + redeemed = %d fen, %d issued: value accepted twice (%+v)", got, a.Issued, a)
+				}
+			},
+		})
+	})
+}
+
+// mustWallets returns the instance's first n wallets or skips.
+func mustWallets(t *T, in models.Instance, n int) []world.PartyID {
+	ws := in.Wallets()
+	if len(ws) < n {
+		t.Skipf("%s has %d wallets, the property needs %d", t.Info.Name, len(ws), n)
+	}
+	return ws[:n]
+}
+
+// repaySamePayee is R2.2: a clone (or the rolled-back payer) pays the
+// payee the same amount again.
+func repaySamePayee(t *T, rollback bool) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		ws := mustWallets(t, in, 2)
+		a, b := ws[0], ws[1]
+		fund := rapid.Int64Range(1, 50000).Draw(rt, "fund")
+		mustFund(rt, in, a, fund)
+		amount := drawAmount(rt, in, a)
+		t.Witness(in.World(), nil)
+		second, restore := twin(t, rt, in, a, rollback)
+		b0 := worth(in, b)
+		p, amount, err := payOrLargestCoin(in, a, b, amount)
+		if err != nil || !p.Received {
+			rt.Fatalf("first payment %s → %s of %d fen: %s", a, b, amount, describe(p, err))
+		}
+		restore()
+		q, err := in.Pay(second, b, amount, nil)
+		if err != nil {
+			rt.Fatalf("repeat payment: %v", err)
+		}
+		if q.Received {
+			rt.Fatalf("%s accepted the same coins from %s twice offline: %s", b, second, describe(q, nil))
+		}
+		if !slices.Contains(rejectionCodes(q), spec.CodeDoubleSpend) {
+			rt.Fatalf("the repeat payment was not refused with %s: %s", spec.CodeDoubleSpend, describe(q, nil))
+		}
+		if got := worth(in, b) - b0; got != amount {
+			rt.Fatalf("%s's worth rose by %d fen, want %d (once)", b, got, amount)
+		}
+	})
+}
+
+// drawAmount draws a payment amount payer can afford within the default
+// per-payment limit: any part of its offline value, or of its largest coin.
+func drawAmount(rt *rapid.T, in models.Instance, payer world.PartyID) int64 {
+	v := in.View(payer)
+	hi := v.Offline()
+	if rapid.Bool().Draw(rt, "within-one-coin") {
+		hi = largestCoin(v)
+	}
+	hi = min(hi, models.Config{}.WithDefaults().Limits.PerPayment)
+	if hi < 1 {
+		rt.Fatalf("%s holds nothing to pay with: %+v", payer, v)
+	}
+	return rapid.Int64Range(1, hi).Draw(rt, "amount")
+}
+
+// largestCoin is the value of the wallet's largest coin.
+func largestCoin(v models.View) int64 {
+	var top int64
+	for _, c := range v.Coins {
+		top = max(top, c.Value)
+	}
+	return top
+}
+
+// payOrLargestCoin pays amount fault-free; if the payer's wallet refuses
+// it for want of coins it can spend in one payment (a scheme bounds the
+// coins per payment), it pays the value of its largest coin instead. It
+// returns the payment and the amount paid.
+func payOrLargestCoin(in models.Instance, payer, payee world.PartyID, amount int64) (models.Payment, int64, error) {
+	p, err := in.Pay(payer, payee, amount, nil)
+	if err == nil && !p.Received && slices.Contains(rejectionCodes(p), spec.CodeInsufficient) {
+		amount = min(amount, largestCoin(in.View(payer)))
+		p, err = in.Pay(payer, payee, amount, nil)
+	}
+	return p, amount, err
+}
+
+// twin stages the second spender of a double spend: a clone of a, or a
+// itself with restore rolling it back to its state before the first spend.
+func twin(t *T, f fataler, in models.Instance, a world.PartyID, rollback bool) (world.PartyID, func()) {
+	if rollback {
+		snap := in.Snapshot(a)
+		return a, func() { in.Restore(a, snap) }
+	}
+	c, err := in.Clone(a)
+	if err != nil {
+		if codeOf(err) == spec.CodeUnimplemented {
+			t.Skipf("%s cannot clone a wallet: %v", t.Info.Name, err)
+		}
+		f.Fatalf("clone %s: %v", a, err)
+	}
+	return c, func() {}
+}
+
+// doubleSpend is a staged double spend: payer (or its clone) paid the same
+// coins to two payees.
+type doubleSpend struct {
+	in            models.Instance
+	payer, second world.PartyID // second is a clone, or payer itself rolled back
+	payees        [2]world.PartyID
+	amount        int64
+	spent         []models.Coin // coins both spends consumed
+	before        map[world.PartyID]int64
+	account       map[world.PartyID]int64 // payees' accounts before
+	identity      string
+	rollback      bool
+	first, again  models.Payment
+}
+
+// stageDoubleSpend funds the first wallet, makes it (cloned or rolled
+// back) pay the same amount to the second and third wallets.
+func stageDoubleSpend(t *T, rt *rapid.T, rollback bool) *doubleSpend {
+	in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+	ws := mustWallets(t, in, 3)
+	d := &doubleSpend{in: in, payer: ws[0], payees: [2]world.PartyID{ws[1], ws[2]}}
+	mustFund(rt, in, d.payer, rapid.Int64Range(1, 50000).Draw(rt, "fund"))
+	d.amount = drawAmount(rt, in, d.payer)
+	d.rollback = rollback
+	d.identity = in.View(d.payer).Identity
+	t.Witness(in.World(), nil)
+	held := in.View(d.payer).Coins
+	var restore func()
+	d.second, restore = twin(t, rt, in, d.payer, rollback)
+	d.before = worths(in)
+	d.account = map[world.PartyID]int64{}
+	for _, w := range d.payees {
+		d.account[w] = in.View(w).Account
+	}
+	var err error
+	if d.first, d.amount, err = payOrLargestCoin(in, d.payer, d.payees[0], d.amount); err != nil || !d.first.Received {
+		rt.Fatalf("first spend %s → %s of %d fen: %s", d.payer, d.payees[0], d.amount, describe(d.first, err))
+	}
+	spentA := missing(held, in.View(d.payer).Coins)
+	restore()
+	if d.again, err = in.Pay(d.second, d.payees[1], d.amount, nil); err != nil || !d.again.Received {
+		rt.Fatalf("second spend %s → %s of %d fen: %s", d.second, d.payees[1], d.amount, describe(d.again, err))
+	}
+	spentB := missing(held, in.View(d.second).Coins)
+	for _, c := range spentA {
+		if slices.Contains(spentB, c) {
+			d.spent = append(d.spent, c)
+		}
+	}
+	if len(d.spent) == 0 {
+		rt.Fatalf("the two spends consumed no common coin (first %v, second %v): nothing was double spent", spentA, spentB)
+	}
+	return d
+}
+
+// missing returns the coins of before that are not in after.
+func missing(before, after []models.Coin) []models.Coin {
+	var out []models.Coin
+	for _, c := range before {
+		if !slices.Contains(after, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// parties lists the distinct parties of the double spend.
+func (d *doubleSpend) parties() []world.PartyID {
+	ps := []world.PartyID{d.payer}
+	if d.second != d.payer {
+		ps = append(ps, d.second)
+	}
+	return append(ps, d.payees[0], d.payees[1])
+}
+
+// spentValue is the value of the coins spent twice.
+func (d *doubleSpend) spentValue() int64 {
+	var s int64
+	for _, c := range d.spent {
+		s += c.Value
+	}
+	return s
+}
+
+// flaggedCover reports whether the ledger's flags cover the coins spent
+// twice: at least one flag per coin and flagged value at least theirs.
+func flaggedCover(d *doubleSpend) (bool, string) {
+	ds := d.in.Ledger().DoubleSpends
+	coins := map[bank.Instance]int64{}
+	for _, f := range ds {
+		coins[f.Coin] = f.Value
+	}
+	var v int64
+	for _, x := range coins {
+		v += x
+	}
+	if len(coins) < len(d.spent) || v < d.spentValue() {
+		return false, fmt.Sprintf("%d coin(s) worth %d fen spent twice (%v), %d flagged worth %d", len(d.spent), d.spentValue(), d.spent, len(coins), v)
+	}
+	return true, ""
+}
+
+// flaggedAtFirstReconciliation is R2.3.
+func flaggedAtFirstReconciliation(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		d := stageDoubleSpend(t, rt, rapid.Bool().Draw(rt, "rollback"))
+		order := rapid.Permutation(d.parties()).Draw(rt, "order")
+		// A spend reaches the bank with its payer's or its payee's upload;
+		// a payer rolled back before its first spend no longer holds that
+		// spend's record.
+		up := map[world.PartyID]bool{}
+		firstUp := func() bool { return up[d.payees[0]] || (!d.rollback && up[d.payer]) }
+		wasFlagged := false
+		for i, w := range order {
+			if err := d.in.Reconcile(w); err != nil {
+				rt.Fatalf("reconcile %s: %v", w, err)
+			}
+			up[w] = true
+			ok, why := flaggedCover(d)
+			if wasFlagged && !ok {
+				rt.Fatalf("after reconciling %v a flag was withdrawn: %s", order[:i+1], why)
+			}
+			wasFlagged = wasFlagged || ok
+			if firstUp() && (up[d.second] || up[d.payees[1]]) && !ok {
+				rt.Fatalf("reconciliations %v have uploaded both spends, yet not every coin spent twice is flagged: %s", order[:i+1], why)
+			}
+		}
+		if !wasFlagged {
+			rt.Fatalf("after every party reconciled (%v) the double spend is not flagged", order)
+		}
+	})
+}
+
+// culpritEvidence is R2.4.
+func culpritEvidence(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		d := stageDoubleSpend(t, rt, rapid.Bool().Draw(rt, "rollback"))
+		mustReconcile(rt, d.in, d.parties()...)
+		ds := d.in.Ledger().DoubleSpends
+		if len(ds) == 0 {
+			rt.Fatalf("no flag after every party reconciled")
+		}
+		for _, ev := range ds {
+			if ev.Culprit != d.identity {
+				rt.Fatalf("the flag on %v names %q; the double spender is %s with identity %q", ev.Coin, ev.Culprit, d.payer, d.identity)
+			}
+			if slices.Equal(ev.RecordA, ev.RecordB) {
+				rt.Fatalf("the flag on %v carries one transfer twice, not two", ev.Coin)
+			}
+			got, err := verifyEvidence(t, d.in, ev)
+			if err != nil {
+				rt.Fatalf("the evidence on %v does not verify with public data: %v", ev.Coin, err)
+			}
+			if got != d.identity {
+				rt.Fatalf("the evidence on %v verifies as a double spend by %q, want %q", ev.Coin, got, d.identity)
+			}
+			framed := ev
+			framed.RecordB, framed.HoldingB = ev.RecordA, ev.HoldingA
+			if who, err := verifyEvidence(t, d.in, framed); err == nil {
+				rt.Fatalf("evidence carrying one transfer twice verifies, naming %q", who)
+			}
+		}
+	})
+}
+
+// honestNeverAccused is R2.5: every device is honest; payees' messages are
+// dropped, duplicated, replayed or tampered with, and payees crash,
+// deposit, reconcile and restart whenever the generator says.
+func honestNeverAccused(t *T) {
+	kinds := append(append([]world.FaultKind(nil), networkFaults...), world.FaultCrashBefore, world.FaultCrashAt, world.FaultCrashAfter)
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		wallets := in.Wallets()
+		pick := rapid.SampledFrom(wallets)
+		amount := rapid.Int64Range(1, 30000)
+		for _, w := range wallets {
+			mustFund(rt, in, w, rapid.Int64Range(1, 30000).Draw(rt, "fund"))
+		}
+		rt.Repeat(map[string]func(*rapid.T){
+			"pay": func(rt *rapid.T) {
+				p, q := pick.Draw(rt, "payer"), pick.Draw(rt, "payee")
+				if p == q {
+					rt.Skip("a wallet does not pay itself")
+				}
+				plan := drawPlan(rt, kinds, wallets, 3)
+				t.Witness(in.World(), plan)
+				_, _ = in.Pay(p, q, amount.Draw(rt, "amount"), plan)
+			},
+			"fund":      func(rt *rapid.T) { _ = in.Fund(pick.Draw(rt, "wallet"), amount.Draw(rt, "amount")) },
+			"restart":   func(rt *rapid.T) { in.Restart(pick.Draw(rt, "wallet")) },
+			"reconcile": func(rt *rapid.T) { _ = in.Reconcile(pick.Draw(rt, "wallet")) },
+			"deposit":   func(rt *rapid.T) { _, _ = in.Deposit(pick.Draw(rt, "wallet")) },
+			"": func(rt *rapid.T) {
+				if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
+					rt.Fatalf("an honest device is accused: %q flagged for coin %v", ds[0].Culprit, ds[0].Coin)
+				}
+			},
+		})
+		// Everything uploaded, twice.
+		for range 2 {
+			for _, w := range wallets {
+				_ = in.Reconcile(w)
+			}
+		}
+		if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
+			rt.Fatalf("an honest device is accused after the final reconciliations: %q flagged for coin %v", ds[0].Culprit, ds[0].Coin)
+		}
+	})
+}
+
+// payeeWithholdsAck is R2.5 against a payee that deviates inside its own
+// device (models.CorruptWithholdAck): whatever the payer's wallet still
+// offers afterwards is its to spend, and spending it must not make it a
+// culprit.
+func payeeWithholdsAck(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		ws := mustWallets(t, in, 3)
+		a, b, c := ws[0], ws[1], ws[2]
+		mustFund(rt, in, a, rapid.Int64Range(1, 50000).Draw(rt, "fund"))
+		corrupt(t, rt, in, b, models.Corruption{Kind: models.CorruptWithholdAck})
+		amount := drawAmount(rt, in, a)
+		t.Witness(in.World(), nil)
+		if _, err := in.Pay(a, b, amount, nil); err != nil {
+			rt.Fatalf("pay: %v", err)
+		}
+		for _, op := range rapid.SliceOfN(rapid.SampledFrom([]string{"deposit", "reconcile"}), 0, 2).Draw(rt, "payee-ops") {
+			if op == "deposit" {
+				_, _ = in.Deposit(b)
+			} else {
+				_ = in.Reconcile(b)
+			}
+		}
+		// The payer spends on, honestly: whatever its wallet shows.
+		for range 3 {
+			v := in.View(a)
+			if v.Offline() == 0 {
+				break
+			}
+			if _, _, err := payOrLargestCoin(in, a, c, min(v.Offline(), largestCoin(v))); err != nil {
+				rt.Fatalf("onward payment: %v", err)
+			}
+		}
+		order := rapid.Permutation([]world.PartyID{a, b, c}).Draw(rt, "order")
+		mustReconcile(rt, in, order...)
+		mustReconcile(rt, in, order...)
+		id := in.View(a).Identity
+		for _, ds := range in.Ledger().DoubleSpends {
+			if ds.Culprit == id {
+				rt.Fatalf("the honest payer %s is accused of double spending coin %v after its payee withheld the acknowledgement", a, ds.Coin)
+			}
+		}
+	})
+}
+
+// oneConflictingSpendCredited is R2.6.
+func oneConflictingSpendCredited(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		d := stageDoubleSpend(t, rt, rapid.Bool().Draw(rt, "rollback"))
+		order := rapid.Permutation(d.parties()).Draw(rt, "order")
+		mustReconcile(rt, d.in, order...)
+		mustReconcile(rt, d.in, order...)
+		for _, w := range d.payees {
+			if _, err := d.in.Deposit(w); err != nil && codeOf(err) == "" {
+				rt.Fatalf("deposit %s: %v", w, err)
+			}
+		}
+		mustReconcile(rt, d.in, order...)
+		// Settlement credits accounts; a coin refused at deposit may stay
+		// in the payee's wallet, but it is not credited.
+		var gain int64
+		for _, w := range d.payees {
+			gain += d.in.View(w).Account - d.account[w]
+		}
+		if gain > d.amount {
+			rt.Fatalf("both conflicting spends of %d fen were credited at settlement: the payees' accounts together gained %d fen (flags %d)", d.amount, gain, len(d.in.Ledger().DoubleSpends))
+		}
+	})
+}
+
+// settlement is what an order of reconciliations decided, for R2.7.
+type settlement struct {
+	Flags     []dsFlag
+	Reconcile map[world.PartyID]spec.Code
+	Worth     map[world.PartyID]int64
+	Pending   map[world.PartyID]int64
+	Audit     models.Audit
+}
+
+type dsFlag struct {
+	Coin    string
+	Culprit string
+	Value   int64
+}
+
+// uploadOrderIndependent is R2.7: every permutation of the uploads of a
+// clone double spend and an honest payment (three or four parties). A case
+// costs a fresh instance per permutation, so it runs a tenth of the
+// property's cases, drawn from rapid generators with the run's seed.
+func uploadOrderIndependent(t *T) {
+	type params struct {
+		Seed     uint64
+		Fund     int64
+		Frac     float64
+		Honest   int64
+		Rollback bool
+	}
+	gen := rapid.Custom(func(rt *rapid.T) params {
+		return params{
+			Seed:     rapid.Uint64().Draw(rt, "seed"),
+			Fund:     rapid.Int64Range(2, 50000).Draw(rt, "fund"),
+			Frac:     rapid.Float64Range(0, 1).Draw(rt, "amount"),
+			Honest:   rapid.Int64Range(1, 30000).Draw(rt, "honest"),
+			Rollback: rapid.Bool().Draw(rt, "rollback"),
+		}
+	})
+	for i := range max(1, t.Checks()/20) {
+		c := gen.Example(int(t.Seed) + i)
+		build := func() (models.Instance, []world.PartyID) {
+			in := t.New(t, c.Seed, models.Config{})
+			ws := mustWallets(t, in, 3)
+			a, b, w := ws[0], ws[1], ws[2]
+			mustFund(t, in, a, c.Fund)
+			mustFund(t, in, b, c.Honest)
+			amount := max(1, int64(c.Frac*float64(in.View(a).Offline())))
+			second, restore := twin(t, t, in, a, c.Rollback)
+			p, amount, err := payOrLargestCoin(in, a, b, amount)
+			if err != nil || !p.Received {
+				t.Fatalf("case %+v: first spend %s → %s: %s", c, a, b, describe(p, err))
+			}
+			restore()
+			if p, err = in.Pay(second, w, amount, nil); err != nil || !p.Received {
+				t.Fatalf("case %+v: second spend %s → %s: %s", c, second, w, describe(p, err))
+			}
+			if _, _, err := payOrLargestCoin(in, b, w, c.Honest); err != nil {
+				t.Fatalf("case %+v: honest payment %s → %s: %v", c, b, w, err)
+			}
+			ps := []world.PartyID{a, b, w}
+			if second != a {
+				ps = append(ps, second)
+			}
+			return in, ps
+		}
+		_, parties := build()
+		var want *settlement
+		var wantOrder []world.PartyID
+		for _, order := range permute(parties) {
+			in, _ := build()
+			got := &settlement{Reconcile: map[world.PartyID]spec.Code{}, Worth: map[world.PartyID]int64{}, Pending: map[world.PartyID]int64{}}
+			for _, w := range order {
+				got.Reconcile[w] = codeOf(in.Reconcile(w))
+			}
+			for _, w := range order {
+				if err := in.Reconcile(w); err != nil {
+					t.Fatalf("case %+v, order %v: second reconciliation of %s: %v", c, order, w, err)
+				}
+			}
+			for _, f := range in.Ledger().DoubleSpends {
+				got.Flags = append(got.Flags, dsFlag{Coin: f.Coin.String(), Culprit: f.Culprit, Value: f.Value})
+			}
+			sort.Slice(got.Flags, func(i, j int) bool { return got.Flags[i].Coin < got.Flags[j].Coin })
+			for _, w := range parties {
+				v := in.View(w)
+				got.Worth[w] = v.Offline() + v.Account
+				for _, p := range v.Pending {
+					got.Pending[w] += p.Value
+				}
+			}
+			got.Audit = in.Audit()
+			if want == nil {
+				want, wantOrder = got, order
+				if len(got.Flags) == 0 {
+					t.Fatalf("case %+v, order %v: the double spend was not flagged", c, order)
+				}
+				continue
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("case %+v: reconciling in order %v decides otherwise than in order %v (-want +got):\n%s", c, order, wantOrder, diff)
+			}
+		}
+	}
+}
+
+// permute returns every permutation of xs.
+func permute(xs []world.PartyID) [][]world.PartyID {
+	if len(xs) <= 1 {
+		return [][]world.PartyID{slices.Clone(xs)}
+	}
+	var out [][]world.PartyID
+	for i := range xs {
+		rest := append(slices.Clone(xs[:i]), xs[i+1:]...)
+		for _, p := range permute(rest) {
+			out = append(out, append([]world.PartyID{xs[i]}, p...))
+		}
+	}
+	return out
 }

@@ -1,6 +1,339 @@
 package conformance
 
-// r3Properties returns the properties of requirement R3.
+import (
+	"bytes"
+	"fmt"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// r3Properties returns the properties of requirement R3, controllable
+// anonymity. The game, its view and its distinguisher library are in
+// game.go.
 func r3Properties() []Property {
-	return nil
+	return []Property{
+		{
+			Sub:   "R3.1",
+			Name:  "which-payer-game",
+			Doc:   "a fair coin picks one of two honest payers to pay the colluding merchant and agent bank up to T fen, N times; every distinguisher of the library must guess the payer with a 99% interval within 1/2±0.05",
+			Check: whichPayerGame,
+		},
+		{
+			Sub:   "R3.2",
+			Name:  "linking-game",
+			Doc:   "a fair coin decides whether two payments of up to T fen to two colluding merchants come from the same honest payer or from two, N times; every distinguisher must guess same-or-not with a 99% interval within 1/2±0.05",
+			Check: linkingGame,
+		},
+		{
+			Sub:   "R3.3",
+			Name:  "no-identity-in-view",
+			Doc:   "payments of up to T fen by two honest payers; no message, stored value or upload the merchant and agent bank hold contains the payer's device id, certificate subject, account id or certificate",
+			Check: noIdentityInView,
+		},
+		{
+			Sub:   "R3.4",
+			Name:  "trace-recovers-payer",
+			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer and accounts for exactly the value the merchant gained",
+			Check: traceRecoversPayer,
+		},
+		{
+			Sub:   "R3.5",
+			Name:  "identity-corruption-caught",
+			Doc:   "a payer whose device names another payer's identity in its payments pays a merchant; the payment is refused or flagged at reconciliation, and no settled value traces to the wrong or to no payer",
+			Check: identityCorruptionCaught,
+		},
+		{
+			Sub:   "R3.6",
+			Name:  "threshold-split",
+			Doc:   "with threshold T a payment of T+1 fen must carry the payer's registered identity in what its agent bank receives at reconciliation, and payments of T fen must reveal no identity and win no distinguisher's game",
+			Check: thresholdSplit,
+		},
+	}
+}
+
+// playWhich runs the which-payer game with amounts drawn by amount and
+// returns its scoreboard.
+func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scoreboard {
+	sb := newScoreboard()
+	n := gameTrials(t)
+	for trial := 1; trial <= n; trial++ {
+		b := g.flip()
+		v := g.pay(g.cands[b].party, merchant, amount())
+		for i, d := range library {
+			c, leak := g.guess(d, v)
+			sb.tallies[i].add(c == b, leak)
+		}
+		t.Count(1)
+		if s := sb.leaked(gameEpsilon); s != nil {
+			t.Logf("stopped after %d of %d trials: %s's interval left 1/2±%.2f (sequential stopping)", trial, n, s.name, gameEpsilon)
+			break
+		}
+	}
+	return sb
+}
+
+func logGame(t *T, sb *scoreboard) {
+	for _, s := range sb.tallies {
+		d := s.result()
+		t.Logf("%-15s %d/%d = %.3f, 99%% interval [%.3f, %.3f]%s", d.Name, s.wins, s.trials, d.Success, d.Low, d.High, leakNote(d.Leak))
+	}
+}
+
+func leakNote(l string) string {
+	if l == "" {
+		return ""
+	}
+	return "; leak: " + l
+}
+
+func whichPayerGame(t *T) {
+	t.Logf("anonymity threshold T = %d fen, epsilon = %.2f, N = %d trials", AnonymityThreshold, gameEpsilon, gameTrials(t))
+	g := newGame(t, "R3.1", 1)
+	sb := playWhich(t, g, g.merchants[0], func() int64 { return 1 + g.rng.Int64N(AnonymityThreshold) })
+	t.SetGame(sb.game(gameEpsilon))
+	logGame(t, sb)
+	if err := sb.judge("which-payer game", gameEpsilon); err != nil {
+		t.Errorf("%v", err)
+	}
+}
+
+func linkingGame(t *T) {
+	t.Logf("anonymity threshold T = %d fen, epsilon = %.2f, N = %d trials", AnonymityThreshold, gameEpsilon, gameTrials(t))
+	g := newGame(t, "R3.2", 2)
+	m1, m2 := g.merchants[0], g.merchants[1]
+	sb := newScoreboard()
+	n := gameTrials(t)
+	amount := func() int64 { return 1 + g.rng.Int64N(AnonymityThreshold) }
+	for trial := 1; trial <= n; trial++ {
+		same := g.flip() == 1
+		x := g.flip()
+		y := x
+		if !same {
+			y = 1 - x
+		}
+		v1 := g.pay(g.cands[x].party, m1, amount())
+		v2 := g.pay(g.cands[y].party, m2, amount())
+		for i, d := range library {
+			c1, l1 := d.attribute(g, v1)
+			c2, l2 := d.attribute(g, v2)
+			guess, leak := g.flip() == 1, ""
+			if c1 >= 0 && c2 >= 0 {
+				guess, leak = c1 == c2, fmt.Sprintf("payment 1: %s; payment 2: %s", l1, l2)
+			}
+			sb.tallies[i].add(guess == same, leak)
+		}
+		t.Count(1)
+		if s := sb.leaked(gameEpsilon); s != nil {
+			t.Logf("stopped after %d of %d trials: %s's interval left 1/2±%.2f (sequential stopping)", trial, n, s.name, gameEpsilon)
+			break
+		}
+	}
+	t.SetGame(sb.game(gameEpsilon))
+	logGame(t, sb)
+	if err := sb.judge("linking game", gameEpsilon); err != nil {
+		t.Errorf("%v", err)
+	}
+}
+
+// identityIn returns where the payer's identity fields occur in items.
+func identityIn(c *candidate, items []viewItem) string {
+	for _, f := range c.ids {
+		for _, it := range items {
+			if k := bytes.Index(it.b, f.b); k >= 0 && len(f.b) > 0 {
+				return f.name + " in " + where(it, k)
+			}
+		}
+	}
+	return ""
+}
+
+// noIdentityInView checks R3.3's byte-level clause: the payer's identity
+// fields must not occur in the adversary's view. Its second clause (no
+// byte string decrypts to an identity under a key the merchant or agent
+// bank holds) needs each scheme's ciphertext formats and is not checked
+// here.
+func noIdentityInView(t *T) {
+	t.Logf("anonymity threshold T = %d fen", AnonymityThreshold)
+	g := newGame(t, "R3.3", 1)
+	m := g.merchants[0]
+	n := max(2, t.Checks()/4)
+	for j := 0; j < n; j++ {
+		c := g.cands[j%2]
+		amount := 1 + g.rng.Int64N(AnonymityThreshold)
+		v := g.pay(c.party, m, amount)
+		t.Count(1)
+		if hit := identityIn(c, v.items); hit != "" {
+			t.Fatalf("payment %d of %d fen by %s: the adversary's view holds the payer's %s", j+1, amount, c.party, hit)
+		}
+	}
+}
+
+// traceKey is a trace as compared: the error as its text.
+type traceKey struct {
+	Ref   string
+	Value int64
+	Payer string
+	Err   string
+}
+
+// newTraces returns the traces of records paying payee not in seen, and
+// marks them seen.
+func newTraces(tr models.Tracer, payee world.PartyID, seen map[string]bool) []traceKey {
+	var out []traceKey
+	for _, x := range tr.TraceReceived(payee) {
+		if seen[x.Ref] {
+			continue
+		}
+		seen[x.Ref] = true
+		k := traceKey{Ref: x.Ref, Value: x.Value, Payer: x.Payer}
+		if x.Err != nil {
+			k.Err = x.Err.Error()
+		}
+		out = append(out, k)
+	}
+	return out
+}
+
+func tracer(t *T) models.Tracer {
+	in := t.New(t, t.Seed, models.Config{})
+	tr, ok := in.(models.Tracer)
+	if !ok {
+		t.Skipf("%s does not implement models.Tracer: the central bank's trace of a payment is not reachable", t.Info.Name)
+	}
+	return tr
+}
+
+func traceRecoversPayer(t *T) {
+	tracer(t)
+	var settled, traced int
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		tr := in.(models.Tracer)
+		ws := in.Wallets()
+		payers, merchant := ws[:2], ws[2]
+		for _, p := range payers {
+			mustFund(rt, in, p, 3*AnonymityThreshold)
+		}
+		seen := map[string]bool{}
+		newTraces(tr, merchant, seen)
+		n := rapid.IntRange(1, 3).Draw(rt, "payments")
+		for j := 0; j < n; j++ {
+			payer := rapid.SampledFrom(payers).Draw(rt, "payer")
+			amount := rapid.Int64Range(1, AnonymityThreshold).Draw(rt, "amount")
+			plan := drawPlan(rt, benignFaults, ws, 2)
+			t.Witness(in.World(), plan)
+			before := worth(in, merchant)
+			p, err := in.Pay(payer, merchant, amount, plan)
+			mustReconcile(rt, in, payer, merchant)
+			gained := worth(in, merchant) - before
+			got := newTraces(tr, merchant, seen)
+			var want []traceKey
+			var sum int64
+			for _, k := range got {
+				want = append(want, traceKey{Ref: k.Ref, Value: k.Value, Payer: in.View(payer).Identity})
+				sum += k.Value
+			}
+			if d := cmp.Diff(want, got); d != "" {
+				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the central bank's trace does not name the payer (-want +got):\n%s", j+1, amount, payer, plan, describe(p, err), d)
+			}
+			if sum < gained {
+				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the merchant gained %d fen, the records the central bank traced pay it only %d", j+1, amount, payer, plan, describe(p, err), gained, sum)
+			}
+			if gained > 0 {
+				settled++
+				traced++
+			}
+		}
+	})
+	t.SetGame(&Game{Trials: settled, Traced: traced})
+	t.Logf("%d settled payments, the trace named the payer of all %d", settled, traced)
+}
+
+func identityCorruptionCaught(t *T) {
+	tracer(t)
+	var refusedN, flaggedN, cases int
+	defer func() {
+		t.Logf("%d cases: refused by the payee %d, flagged at reconciliation %d", cases, refusedN, flaggedN)
+	}()
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		tr := in.(models.Tracer)
+		ws := in.Wallets()
+		payer, other, merchant := ws[0], ws[1], ws[2]
+		mustFund(rt, in, payer, 3*AnonymityThreshold)
+		mustFund(rt, in, other, AnonymityThreshold)
+		seen := map[string]bool{}
+		newTraces(tr, merchant, seen)
+		corrupt(t, rt, in, payer, models.Corruption{Kind: models.CorruptIdentity, Other: other})
+		amount := rapid.Int64Range(1, AnonymityThreshold).Draw(rt, "amount")
+		t.Witness(in.World(), nil)
+		before := worth(in, merchant)
+		p, err := in.Pay(payer, merchant, amount, nil)
+		refused := !p.Received
+		errP := in.Reconcile(payer)
+		errM := in.Reconcile(merchant)
+		gained := worth(in, merchant) - before
+		got := newTraces(tr, merchant, seen)
+		flagged := errP != nil || errM != nil
+		id := in.View(payer).Identity
+		var sum int64
+		for _, k := range got {
+			if k.Err != "" {
+				flagged = true
+				continue
+			}
+			if k.Payer != id {
+				rt.Fatalf("a payment by %s naming %s's identity (%s) settled and traces to %q, not the payer %q", payer, other, describe(p, err), k.Payer, id)
+			}
+			sum += k.Value
+		}
+		if sum < gained {
+			rt.Fatalf("a payment by %s naming %s's identity (%s): the merchant gained %d fen, records tracing to the payer account for only %d", payer, other, describe(p, err), gained, sum)
+		}
+		cases++
+		if refused {
+			refusedN++
+		} else if flagged {
+			flaggedN++
+		}
+		if !refused && !flagged {
+			rt.Fatalf("a payment by %s naming %s's identity was accepted by the payee (%s) and nothing flagged it at reconciliation", payer, other, describe(p, err))
+		}
+	})
+}
+
+func thresholdSplit(t *T) {
+	big := AnonymityThreshold + 1
+	t.Logf("anonymity threshold T = %d fen: large payment %d fen, small payments %d fen", AnonymityThreshold, big, AnonymityThreshold)
+	g := newGame(t, "R3.6", 1)
+	m := g.merchants[0]
+	c := g.cands[0]
+	// Large: the payer reconciles first, so what its agent bank receives
+	// is its own upload.
+	v := g.payOnly(c.party, m, big)
+	ups := g.payerUpload(c.party)
+	g.settle(v, c.party, m)
+	t.Count(1)
+	if identityIn(c, ups) == "" {
+		t.Errorf("a payment of T+1 = %d fen by %s: what its agent bank received at reconciliation (%d items) carries none of its identity fields", big, c.party, len(ups))
+	}
+	// Small: R3.3, then the which-payer game on T-fen payments.
+	for j := 0; j < 2; j++ {
+		c := g.cands[j]
+		v := g.pay(c.party, m, AnonymityThreshold)
+		t.Count(1)
+		if hit := identityIn(c, v.items); hit != "" {
+			t.Fatalf("a payment of T = %d fen by %s is not anonymous: the adversary's view holds the payer's %s", AnonymityThreshold, c.party, hit)
+		}
+	}
+	sb := playWhich(t, g, m, func() int64 { return AnonymityThreshold })
+	t.SetGame(sb.game(gameEpsilon))
+	logGame(t, sb)
+	if err := sb.judge("which-payer game on T-fen payments", gameEpsilon); err != nil {
+		t.Errorf("%v", err)
+	}
 }

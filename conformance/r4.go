@@ -1,6 +1,312 @@
 package conformance
 
-// r4Properties returns the properties of requirement R4.
+import (
+	"fmt"
+	"slices"
+
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/gen"
+	"github.com/leanovate/gopter/prop"
+	"pgregory.net/rapid"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// r4Properties returns the properties of requirement R4, unforgeability.
 func r4Properties() []Property {
-	return nil
+	forgery := func(sub spec.SubID, name string, kind models.CorruptionKind, what string, codes ...spec.Code) Property {
+		return Property{
+			Sub:  sub,
+			Name: name,
+			Doc: "gopter generates the value of " + what + " that a compromised wallet holds and pays to an honest one; " +
+				"the payee refuses it (" + codeList(codes) + ") and its worth never changes, the forger's deposit credits nothing beyond its genuine value, and the accounts never exceed their opening balances",
+			Check: func(t *T) { forgeryRefused(t, kind, codes) },
+		}
+	}
+	return []Property{
+		forgery("R4.1", "forged-coin-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's",
+			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
+		forgery("R4.2", "redenominated-coin-refused", models.CorruptRedenominated, "a genuine coin's new denomination",
+			spec.CodeBadSignature, spec.CodeBadDenomination, spec.CodeBadCurrency, spec.CodeUnknownVersion, spec.CodeValueMismatch),
+		forgery("R4.3", "forged-lineage-refused", models.CorruptForgedLineage, "the excess of children over their genuine parent",
+			spec.CodeValueMismatch, spec.CodeBadSignature),
+		// The issuer's signature over the coin is checked before the
+		// agent it names, so a forger's coin from a rogue agent may be
+		// caught as a bad signature first.
+		forgery("R4.4", "unauthorised-agent-refused", models.CorruptUnauthorisedAgent, "a coin naming an agent the central bank never authorised",
+			spec.CodeUntrustedIssuer, spec.CodeBadSignature),
+		{
+			Sub:   "R4.5",
+			Name:  "deposits-never-exceed-issuance",
+			Doc:   "rapid interleaves withdrawals, payments, forgeries of every kind, clones paying twice, reconciliations and deposits; after every step the value credited by deposit, Σ accounts − Σ opening balances + issued, and the value the central bank redeemed are at most issued plus the double-spend excess Ledger.DoubleSpends charges to named culprits (value beyond that is forged)",
+			Check: depositsNeverExceedIssuance,
+		},
+		{
+			Sub:   "R4.6",
+			Name:  "tampered-storage-no-value",
+			Doc:   "a wallet's store is edited to hold more value, or its counters are rewound, and it pays, reconciles and deposits as much as it can; the device's account is never credited beyond its genuine value, deposits never exceed issuance plus the excess flagged against named culprits, and when the edit made excess value the first online step that could see it names the device, by a double-spend flag or a refusal",
+			Check: tamperedStorageNoValue,
+		},
+	}
+}
+
+func codeList(codes []spec.Code) string {
+	s := ""
+	for i, c := range codes {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(c)
+	}
+	return s
+}
+
+// opening is the opening balance of every wallet the R4 properties use.
+const opening = 100000
+
+// checkIssuance fails unless deposits never exceeded issuance. Every fen
+// an account holds beyond its opening balance came from a withdrawal
+// (debited, and issued) deposited back, so the value credited by deposit
+// is credited = Σ accounts − Σ opening + issued. A double spend by a
+// cloned or tampered device is honoured for the honest holders of both
+// branches (models/bank), and its excess is what the central bank claims
+// from the culprit that Ledger.DoubleSpends names; so the invariant is
+// credited ≤ issued + Σ flagged excess, and likewise for redeemed. Value
+// beyond issuance that no flag accounts for is forged value.
+func checkIssuance(f fataler, in models.Instance, openingTotal int64, after string) {
+	l := in.Ledger()
+	var flagged int64
+	for _, d := range l.DoubleSpends {
+		flagged += d.Value
+	}
+	credited := l.Accounts - openingTotal + l.Issued
+	if credited > l.Issued+flagged || l.Redeemed > l.Issued+flagged {
+		f.Fatalf("after %s deposits exceed issuance: accounts %d (opening %d), credited %d, redeemed %d, issued %d, flagged double-spend excess %d",
+			after, l.Accounts, openingTotal, credited, l.Redeemed, l.Issued, flagged)
+	}
+}
+
+func forgeryRefused(t *T, kind models.CorruptionKind, codes []spec.Code) {
+	// Forged values: table denominations and other amounts, all above
+	// what the forger holds genuinely, so paying them must use the forgery.
+	values := gen.OneGenOf(
+		gen.OneConstOf(int64(500), int64(1000), int64(2000), int64(5000), int64(10000)),
+		gen.Int64Range(301, 30000),
+	)
+	props := gopter.NewProperties(t.GopterParams())
+	props.Property(string(kind), prop.ForAll(func(value int64, seed uint64) string {
+		return forgeryCase(t, kind, codes, value, seed)
+	}, values.WithLabel("value"), gen.UInt64().WithLabel("seed")))
+	t.Gopter(props)
+}
+
+// forgeryCase runs one forgery and returns what went wrong, "" if nothing.
+func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value int64, seed uint64) (msg string) {
+	var fail string
+	f := fatalerFunc(func(format string, args ...any) { fail = fmt.Sprintf(format, args...); panic(errCase) })
+	defer func() {
+		if r := recover(); r != nil {
+			if r != errCase {
+				panic(r)
+			}
+			msg = fail
+		}
+	}()
+	in := t.New(f, seed, models.Config{Wallets: 3, Opening: opening})
+	ws := in.Wallets()
+	forger, victim := ws[0], ws[1]
+	openingTotal := in.Ledger().Accounts
+	// The forger pays with forged value only: a coin it makes from
+	// nothing holds no genuine coin beside it, and a re-denominated coin
+	// or a forged split consumes its one genuine coin. (A payment mixing
+	// genuine and forged coins tests the refusal of a committed payment,
+	// which R1.1 and R5 cover.)
+	if kind == models.CorruptRedenominated || kind == models.CorruptForgedLineage {
+		mustFund(f, in, forger, 100)
+	}
+	genuine := worth(in, forger)
+	corrupt(t, f, in, forger, models.Corruption{Kind: kind, Value: value})
+	t.Witness(in.World(), nil)
+	checkIssuance(f, in, openingTotal, "the forgery")
+	// Pay the largest coin it holds: forged, and one coin, so no limit
+	// on coins per payment refuses it first.
+	var amount int64
+	for _, c := range in.View(forger).Coins {
+		amount = max(amount, c.Value)
+	}
+	amount = min(amount, 50000)
+	v0 := worth(in, victim)
+	p, err := in.Pay(forger, victim, amount, nil)
+	if err != nil && !acceptable(codeOf(err)) {
+		f.Fatalf("pay %d fen with a %s: untyped or internal error %v", amount, kind, err)
+	}
+	checkTyped(f, p, "the forged payment")
+	if len(p.Outcome.Rejections) > 0 {
+		// The victim's refusal, if it could tell offline, names the forgery.
+		var vc []spec.Code
+		for _, r := range p.Outcome.Rejections {
+			if r.Party == victim {
+				vc = append(vc, codeOf(r.Err))
+			}
+		}
+		if len(vc) > 0 && !slices.ContainsFunc(vc, func(c spec.Code) bool { return slices.Contains(codes, c) }) {
+			f.Fatalf("the payee refused a %s of %d fen with %v, want one of %v", kind, value, vc, codes)
+		}
+	}
+	if p.Received && len(p.Outcome.Rejections) == 0 && worth(in, victim) != v0 {
+		f.Fatalf("the payee accepted a %s of %d fen as value: %s", kind, value, describe(p, err))
+	}
+	if got := worth(in, victim); got != v0 {
+		f.Fatalf("the payee's worth moved from %d to %d on a %s", v0, got, kind)
+	}
+	reconcileQuietly(f, in, victim, forger, victim)
+	if _, err := in.Deposit(victim); err != nil && !acceptable(codeOf(err)) {
+		f.Fatalf("deposit %s: %v", victim, err)
+	}
+	if got := worth(in, victim); got > v0 {
+		f.Fatalf("after reconciliation and deposit the payee gained %d fen from a %s", got-v0, kind)
+	}
+	checkIssuance(f, in, openingTotal, "the payee's deposit")
+	if _, err := in.Deposit(forger); err != nil && !acceptable(codeOf(err)) {
+		f.Fatalf("deposit %s: %v", forger, err)
+	}
+	checkIssuance(f, in, openingTotal, "the forger's deposit")
+	if got := in.View(forger).Account; got > genuine {
+		f.Fatalf("the forger's account holds %d fen after its deposit, more than its genuine %d: forged value was credited", got, genuine)
+	}
+	return ""
+}
+
+// errCase unwinds one generated case.
+var errCase = &struct{ s string }{"case failed"}
+
+// fatalerFunc adapts a function to fataler.
+type fatalerFunc func(format string, args ...any)
+
+func (f fatalerFunc) Fatalf(format string, args ...any) { f(format, args...) }
+
+// forgeries are the corruption kinds R4.5 mixes in.
+var forgeries = []models.CorruptionKind{
+	models.CorruptForgedCoin, models.CorruptRedenominated, models.CorruptForgedLineage,
+	models.CorruptUnauthorisedAgent, models.CorruptStorage, models.CorruptCounter,
+}
+
+func depositsNeverExceedIssuance(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{Wallets: 3, Opening: opening})
+		openingTotal := in.Ledger().Accounts
+		amount := rapid.Int64Range(1, 3000)
+		pick := func(rt *rapid.T, label string) world.PartyID {
+			return rapid.SampledFrom(in.Wallets()).Draw(rt, label)
+		}
+		rt.Repeat(map[string]func(*rapid.T){
+			"": func(rt *rapid.T) { checkIssuance(rt, in, openingTotal, "the step") },
+			"fund": func(rt *rapid.T) {
+				_ = in.Fund(pick(rt, "wallet"), amount.Draw(rt, "amount"))
+			},
+			"pay": func(rt *rapid.T) {
+				p, q := pick(rt, "payer"), pick(rt, "payee")
+				if p == q {
+					rt.Skip("a wallet does not pay itself")
+				}
+				_, _ = in.Pay(p, q, amount.Draw(rt, "amount"), nil)
+			},
+			"forge": func(rt *rapid.T) {
+				w := pick(rt, "forger")
+				c := models.Corruption{Kind: rapid.SampledFrom(forgeries).Draw(rt, "kind"), Value: amount.Draw(rt, "value")}
+				cr, ok := in.(models.Corrupter)
+				if !ok {
+					rt.Skip("no models.Corrupter")
+				}
+				if err := cr.Corrupt(w, c); err != nil && !acceptable(codeOf(err)) && codeOf(err) != spec.CodeUnimplemented {
+					rt.Fatalf("corrupt %s with %s: %v", w, c.Kind, err)
+				}
+			},
+			"clone-pays-twice": func(rt *rapid.T) {
+				w := pick(rt, "culprit")
+				c, err := in.Clone(w)
+				if err != nil {
+					rt.Skip("clone refused")
+				}
+				a := amount.Draw(rt, "amount")
+				for _, payer := range []world.PartyID{w, c} {
+					q := pick(rt, "payee")
+					if q == w || q == c {
+						continue
+					}
+					_, _ = in.Pay(payer, q, a, nil)
+				}
+			},
+			"reconcile": func(rt *rapid.T) { _ = in.Reconcile(pick(rt, "wallet")) },
+			"deposit":   func(rt *rapid.T) { _, _ = in.Deposit(pick(rt, "wallet")) },
+		})
+	})
+}
+
+func tamperedStorageNoValue(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{Wallets: 3, Opening: opening})
+		ws := in.Wallets()
+		dev, other := ws[0], ws[1]
+		openingTotal := in.Ledger().Accounts
+		mustFund(rt, in, dev, rapid.Int64Range(100, 3000).Draw(rt, "fund"))
+		mustFund(rt, in, other, 500)
+		genuine := worth(in, dev)
+		kind := rapid.SampledFrom([]models.CorruptionKind{models.CorruptStorage, models.CorruptCounter}).Draw(rt, "kind")
+		corrupt(t, rt, in, dev, models.Corruption{Kind: kind, Value: rapid.Int64Range(1, 5000).Draw(rt, "value")})
+		t.Witness(in.World(), nil)
+		excess := worth(in, dev) - genuine
+		identity := in.View(dev).Identity
+		named := func() bool {
+			return slices.ContainsFunc(in.Ledger().DoubleSpends, func(d bank.DoubleSpend) bool { return d.Culprit == identity })
+		}
+		refusedDev := false
+		// The device spends what it now holds, to the limits.
+		for i := rapid.IntRange(1, 4).Draw(rt, "payments"); i > 0; i-- {
+			held := in.View(dev).Offline()
+			if held <= 0 {
+				break
+			}
+			_, _ = in.Pay(dev, rapid.SampledFrom(ws[1:]).Draw(rt, "payee"), rapid.Int64Range(1, min(held, 5000)).Draw(rt, "amount"), nil)
+		}
+		for _, w := range ws[1:] {
+			reconcileQuietly(rt, in, w)
+			if _, err := in.Deposit(w); err != nil && !acceptable(codeOf(err)) {
+				rt.Fatalf("deposit %s: %v", w, err)
+			}
+		}
+		if err := in.Reconcile(dev); err != nil {
+			if !acceptable(codeOf(err)) {
+				rt.Fatalf("reconcile %s: %v", dev, err)
+			}
+			refusedDev = true
+		}
+		if _, err := in.Deposit(dev); err != nil {
+			if !acceptable(codeOf(err)) {
+				rt.Fatalf("deposit %s: %v", dev, err)
+			}
+			refusedDev = true
+		}
+		// A copy spent to two payees is visible only once both branches
+		// are uploaded (R2.3): after everyone reconciled, every excess an
+		// honest payee was credited must be flagged against the device.
+		reconcileQuietly(rt, in, ws...)
+		checkIssuance(rt, in, openingTotal, "every wallet reconciled")
+		if got := in.View(dev).Account; got > genuine {
+			rt.Fatalf("after %s (+%d fen on the device) its account holds %d fen, more than its genuine %d", kind, excess, got, genuine)
+		}
+		// Value beyond what the wallets legitimately have, wherever it
+		// sits now (accounts or coins): the excess the banks have seen or
+		// still can. When it survived, the device must have been named.
+		var total int64
+		for _, w := range ws {
+			total += worth(in, w)
+		}
+		if over := total - openingTotal; over > 0 && !named() && !refusedDev {
+			rt.Fatalf("the %s edit gave %s %d fen more and %d fen of it survived its payments, reconciliation and deposit, yet no double spend names %s and nothing it did online was refused", kind, dev, excess, over, identity)
+		}
+	})
 }

@@ -1,10 +1,16 @@
 package conformance
 
 import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
 )
 
 // r5Properties returns the properties of requirement R5, fairness.
@@ -15,6 +21,48 @@ func r5Properties() []Property {
 			Name:  "conserved-every-step",
 			Doc:   "random sequences of withdrawals, payments under loss, duplication, reordering, delay and power cuts, reconciliations, deposits and restarts; after every step held + pending + mail + redeemed = issued and nothing is lost",
 			Check: conservedEveryStep,
+		},
+		{
+			Sub:   "R5.1",
+			Name:  "atomic-every-fault-point",
+			Doc:   "a power cut before, at every write of and after every step of a clean payment, and the loss of each of its messages, then both parties reconcile in either order; both end in the pre-state or both in the post-state",
+			Check: atomicEveryFaultPoint,
+		},
+		{
+			Sub:   "R5.2",
+			Name:  "balanced-every-fault-point",
+			Doc:   "a power cut at every crash point and the loss of every message of a clean payment, then both reconciliations in either order; after the payment and after each reconciliation held + pending + mail + redeemed = issued and nothing is lost",
+			Check: balancedEveryFaultPoint,
+		},
+		{
+			Sub:   "R5.3",
+			Name:  "exposure-window-bounded",
+			Doc:   "payments under generated loss, duplication, reordering, delay and power cuts, then reconciliations; each party's window from its first state change to its final outcome, measured from the trace in steps and simulated time, is finite and within the scheme's declared bound",
+			Check: exposureWindowBounded,
+		},
+		{
+			Sub:   "R5.4",
+			Name:  "malicious-payee-every-point",
+			Doc:   "a payee that withholds or ignores the message of any step, or loses power at any crash point, then deposits before anyone reconciles; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
+			Check: maliciousPayeeEveryPoint,
+		},
+		{
+			Sub:   "R5.4",
+			Name:  "malicious-payee-random",
+			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
+			Check: maliciousPayeeRandom,
+		},
+		{
+			Sub:   "R5.5",
+			Name:  "malicious-payer-accepted-paid",
+			Doc:   "a payer that tampers with, drops or replays its messages, cuts its power, restores an earlier snapshot or spends the coins again through a clone; every payee that accepted is credited at settlement or the payer is named with evidence that verifies",
+			Check: maliciousPayerAcceptedPaid,
+		},
+		{
+			Sub:   "R5.6",
+			Name:  "nothing-pending-every-fault-point",
+			Doc:   "a power cut at every crash point and the loss of every message of a clean payment, then both reconciliations in either order; no value is pending, in the mail or lost, the payer holds no pending coin, and the amount is in exactly one party's wallet or account",
+			Check: nothingPendingEveryFaultPoint,
 		},
 	}
 }
@@ -56,4 +104,418 @@ func conservedEveryStep(t *T) {
 	})
 }
 
-var _ = world.FaultDrop
+// paymentAmount is the amount of the enumerated payments; fundAmount is
+// what the payer withdraws first.
+const paymentAmount, fundAmount = 230, 1000
+
+// faultPoint is one enumerated case: a payment under one fault, then the
+// reconciliations of order.
+type faultPoint struct {
+	in           models.Instance
+	payer, payee world.PartyID
+	fault        world.Fault
+	order        []world.PartyID
+	pay          models.Payment
+	before       map[world.PartyID]int64
+}
+
+// delta is what a party's worth moved by since before the payment.
+func (c *faultPoint) delta(w world.PartyID) int64 { return worth(c.in, w) - c.before[w] }
+
+// String names the case.
+func (c *faultPoint) String() string {
+	return fmt.Sprintf("%v then reconcile %v", c.fault, c.order)
+}
+
+// everyFaultPoint enumerates a power cut at every crash point and the
+// loss of every message of a clean payment from the first wallet to the
+// second, each followed by reconciliations in both orders (the second
+// order reconciles the payee again, so value forwarded by the payer's
+// upload reaches it). check runs after the payment (reconciled false) and
+// after each reconciliation (reconciled true once all of order ran).
+func everyFaultPoint(t *T, check func(c *faultPoint, after string, reconciled bool)) {
+	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 2)
+	a, b := ws[0], ws[1]
+	setup := func() models.Instance {
+		in := t.New(t, t.Seed, models.Config{})
+		mustFund(t, in, a, fundAmount)
+		return in
+	}
+	clean := cleanPayment(t, setup, a, b, paymentAmount)
+	points := append(world.CrashPoints(clean.Outcome), world.LossPoints(clean.Outcome)...)
+	n := 0
+	for _, order := range [][]world.PartyID{{a, b}, {b, a, b}} {
+		for _, f := range points {
+			in := setup()
+			c := &faultPoint{in: in, payer: a, payee: b, fault: f, order: order, before: worths(in)}
+			t.Witness(in.World(), world.Plan{f})
+			var err error
+			if c.pay, err = in.Pay(a, b, paymentAmount, world.Plan{f}); err != nil {
+				t.Fatalf("%v: pay: %v", f, err)
+			}
+			check(c, fmt.Sprintf("the payment under %v", f), false)
+			for i, w := range order {
+				mustReconcile(t, in, w)
+				check(c, fmt.Sprintf("%v, then reconciling %v", f, order[:i+1]), i == len(order)-1)
+			}
+			n++
+		}
+	}
+	t.Count(n)
+}
+
+// atomicEveryFaultPoint is R5.1.
+func atomicEveryFaultPoint(t *T) {
+	everyFaultPoint(t, func(c *faultPoint, after string, reconciled bool) {
+		if !reconciled {
+			return
+		}
+		da, db := c.delta(c.payer), c.delta(c.payee)
+		pre, post := da == 0 && db == 0, da == -paymentAmount && db == paymentAmount
+		if !pre && !post {
+			t.Fatalf("after %s: the payer's worth moved %+d fen and the payee's %+d: neither both in the pre-state nor both in the post-state (payment %s)",
+				after, da, db, describe(c.pay, nil))
+		}
+	})
+}
+
+// balancedEveryFaultPoint is R5.2 exhaustively.
+func balancedEveryFaultPoint(t *T) {
+	everyFaultPoint(t, func(c *faultPoint, after string, _ bool) {
+		checkBalanced(t, c.in, after)
+	})
+}
+
+// nothingPendingEveryFaultPoint is R5.6.
+func nothingPendingEveryFaultPoint(t *T) {
+	everyFaultPoint(t, func(c *faultPoint, after string, reconciled bool) {
+		if !reconciled {
+			return
+		}
+		a := c.in.Audit()
+		if a.Pending != 0 || a.Mail != 0 || a.Lost != 0 {
+			t.Fatalf("after %s value is unresolved: pending %d, mail %d, lost %d fen (%+v)", after, a.Pending, a.Mail, a.Lost, a)
+		}
+		if p := c.in.View(c.payer).Pending; len(p) > 0 {
+			t.Fatalf("after %s the payer still holds pending coins %v", after, p)
+		}
+		da, db := c.delta(c.payer), c.delta(c.payee)
+		if da+db != 0 || (db != 0 && db != paymentAmount) {
+			t.Fatalf("after %s the payment's %d fen are not in exactly one party's wallet or account: the payer's worth moved %+d, the payee's %+d",
+				after, paymentAmount, da, db)
+		}
+	})
+}
+
+// state is what R5.3 compares to decide that a party's outcome is final.
+type state struct {
+	Worth   int64
+	Pending int64
+}
+
+func stateOf(in models.Instance, w world.PartyID) state {
+	v := in.View(w)
+	s := state{Worth: v.Offline() + v.Account}
+	for _, c := range v.Pending {
+		s.Pending += c.Value
+	}
+	return s
+}
+
+// window is one measured exposure window.
+type window struct {
+	Steps int
+	Time  time.Duration
+}
+
+// exposureWindowBounded is R5.3: it measures each party's window from the
+// trace and the parties' states after the payment and after each
+// reconciliation.
+func exposureWindowBounded(t *T) {
+	bound := t.Info.Exposure
+	if bound.Steps <= 0 || bound.Time <= 0 {
+		t.Skipf("%s declares no exposure bound (models.Info.Exposure)", t.Info.Name)
+	}
+	var worst [2]window
+	logged := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		ws := mustWallets(t, in, 2)
+		a, b := ws[0], ws[1]
+		mustFund(rt, in, a, fundAmount)
+		plan := drawPlan(rt, crashFaults, ws, 2)
+		t.Witness(in.World(), plan)
+		from := in.World().Trace().Len()
+		p, err := in.Pay(a, b, paymentAmount, plan)
+		if err != nil {
+			rt.Fatalf("pay: %v", err)
+		}
+		events := in.World().Trace().Events()[from:]
+		parties := []world.PartyID{a, b}
+		// States after the payment (index 0) and after each reconciliation.
+		var states [][2]state
+		var times []time.Time
+		snap := func() {
+			states = append(states, [2]state{stateOf(in, a), stateOf(in, b)})
+			times = append(times, in.World().Now())
+		}
+		snap()
+		ops := []world.PartyID{a, b, a, b, a, b}
+		for _, w := range ops {
+			mustReconcile(rt, in, w)
+			snap()
+		}
+		last := states[len(states)-1]
+		if au := in.Audit(); au.Pending != 0 || au.Mail != 0 {
+			rt.Fatalf("after %d reconciliations the payment is still unresolved (%+v): an exposure window that never closes", len(ops), au)
+		}
+		if !cmp.Equal(states[len(states)-2], last) {
+			rt.Fatalf("the parties' states still change at the last of %d reconciliations (-before +after):\n%s", len(ops), cmp.Diff(states[len(states)-2], last))
+		}
+		for i, w := range parties {
+			// The first state change: the party's first write in the payment.
+			first := slices.IndexFunc(events, func(e world.Event) bool {
+				return e.From == w && (e.Kind == world.KindPersist || e.Kind == world.KindState)
+			})
+			if first < 0 {
+				continue // the party never changed state: no window
+			}
+			startStep, startTime := events[first].Step, world.Epoch.Add(time.Duration(events[first].TimeMS)*time.Millisecond)
+			// The outcome is final from the first state after which it
+			// no longer changes.
+			j := len(states) - 1
+			for j > 0 && states[j-1][i] == last[i] {
+				j--
+			}
+			var win window
+			if j == 0 {
+				// Final within the payment: at the party's last write.
+				end := events[first]
+				for _, e := range events[first:] {
+					if e.From == w && e.Session == events[first].Session && (e.Kind == world.KindPersist || e.Kind == world.KindState) {
+						end = e
+					}
+				}
+				win = window{Steps: end.Step - startStep, Time: time.Duration(end.TimeMS-events[first].TimeMS) * time.Millisecond}
+			} else {
+				win = window{Steps: p.Outcome.Steps - startStep + j, Time: times[j].Sub(startTime)}
+			}
+			if win.Steps < 0 || win.Time < 0 {
+				rt.Fatalf("%s: a negative window %+v", w, win)
+			}
+			if win.Steps > bound.Steps || win.Time > bound.Time {
+				rt.Fatalf("%s (%s) is exposed for %d steps and %v under %v, over the declared bound of %d steps and %v",
+					w, []string{"payer", "payee"}[i], win.Steps, win.Time, plan, bound.Steps, bound.Time)
+			}
+			if win.Steps > worst[i].Steps {
+				worst[i].Steps = win.Steps
+			}
+			if win.Time > worst[i].Time {
+				worst[i].Time = win.Time
+			}
+			if logged < 12 {
+				logged++
+				t.Logf("exposure of the %s under %q: %d steps, %v", []string{"payer", "payee"}[i], plan.String(), win.Steps, win.Time)
+			}
+		}
+	})
+	t.Logf("exposure: payer at most %d steps and %v, payee at most %d steps and %v (bound %d steps, %v)",
+		worst[0].Steps, worst[0].Time, worst[1].Steps, worst[1].Time, bound.Steps, bound.Time)
+}
+
+// payeeSettles checks R5.4 once everything settled: the payee gained no
+// more than the payer lost, and a debited payer's payment reached the
+// payee.
+func payeeSettles(f fataler, in models.Instance, payer, payee world.PartyID, before map[world.PartyID]int64, what string) {
+	loss, gain := before[payer]-worth(in, payer), worth(in, payee)-before[payee]
+	if gain > loss {
+		f.Fatalf("%s: the payee gained %d fen, the payer lost only %d", what, gain, loss)
+	}
+	if loss > 0 && gain != loss {
+		f.Fatalf("%s: the honest payer was debited %d fen, yet the payee ends credited with %d after reconciliation", what, loss, gain)
+	}
+}
+
+// settleAll reconciles every listed party twice and then has the payee
+// deposit and reconcile once more.
+func settleAll(f fataler, in models.Instance, payee world.PartyID, ws ...world.PartyID) {
+	mustReconcile(f, in, ws...)
+	mustReconcile(f, in, ws...)
+	if _, err := in.Deposit(payee); err != nil && codeOf(err) == "" {
+		f.Fatalf("deposit %s: %v", payee, err)
+	}
+	mustReconcile(f, in, ws...)
+}
+
+// maliciousPayeeEveryPoint is R5.4 over every step of a clean payment: the
+// payee withholds or ignores that step's message (a loss) or aborts there
+// (a power cut), then deposits whatever it kept before anyone reconciles.
+func maliciousPayeeEveryPoint(t *T) {
+	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 2)
+	a, b := ws[0], ws[1]
+	setup := func() models.Instance {
+		in := t.New(t, t.Seed, models.Config{})
+		mustFund(t, in, a, fundAmount)
+		return in
+	}
+	clean := cleanPayment(t, setup, a, b, paymentAmount)
+	points := append(world.LossPoints(clean.Outcome), world.CrashPoints(clean.Outcome)...)
+	for _, f := range points {
+		in := setup()
+		plan := world.Plan{f}
+		t.Witness(in.World(), plan)
+		before := worths(in)
+		if _, err := in.Pay(a, b, paymentAmount, plan); err != nil {
+			t.Fatalf("%v: pay: %v", f, err)
+		}
+		if _, err := in.Deposit(b); err != nil && codeOf(err) == "" {
+			t.Fatalf("%v: deposit: %v", f, err)
+		}
+		settleAll(t, in, b, b, a)
+		payeeSettles(t, in, a, b, before, fmt.Sprintf("payee deviating with %v, depositing at once", f))
+	}
+	t.Count(len(points))
+}
+
+// payeeFaults are what a malicious payee does to the channel it shares
+// with the payer: withhold, repeat, reorder, delay, replay, abort.
+var payeeFaults = []world.FaultKind{world.FaultDrop, world.FaultDuplicate, world.FaultReorder, world.FaultDelay,
+	world.FaultReplay, world.FaultCrashBefore, world.FaultCrashAt, world.FaultCrashAfter}
+
+// maliciousPayeeRandom is R5.4 with generated deviations.
+func maliciousPayeeRandom(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		ws := mustWallets(t, in, 2)
+		a, b := ws[0], ws[1]
+		mustFund(rt, in, a, rapid.Int64Range(1, 50000).Draw(rt, "fund"))
+		if rapid.Bool().Draw(rt, "withhold-ack") {
+			// The payee's device keeps what it verified and never
+			// completes the payer's side.
+			corrupt(t, rt, in, b, models.Corruption{Kind: models.CorruptWithholdAck})
+		}
+		amount := drawAmount(rt, in, a)
+		before := worths(in)
+		plan := drawPlan(rt, payeeFaults, ws, 3)
+		t.Witness(in.World(), plan)
+		if _, err := in.Pay(a, b, amount, plan); err != nil {
+			rt.Fatalf("pay: %v", err)
+		}
+		// The payee's own moves, before the payer reconciles.
+		for _, op := range rapid.SliceOfN(rapid.SampledFrom([]string{"deposit", "reconcile", "restart"}), 0, 4).Draw(rt, "payee-ops") {
+			switch op {
+			case "deposit":
+				_, _ = in.Deposit(b)
+			case "reconcile":
+				_ = in.Reconcile(b)
+			case "restart":
+				in.Restart(b)
+			}
+		}
+		order := rapid.Permutation([]world.PartyID{a, b}).Draw(rt, "order")
+		settleAll(rt, in, b, order...)
+		payeeSettles(rt, in, a, b, before, fmt.Sprintf("payee deviating with %v", plan))
+	})
+}
+
+// payerFaults are what a malicious payer does to its messages and device.
+var payerFaults = append(append([]world.FaultKind(nil), tamperFaults...),
+	world.FaultDrop, world.FaultDuplicate, world.FaultReplay, world.FaultCrashBefore, world.FaultCrashAt, world.FaultCrashAfter)
+
+// maliciousPayerAcceptedPaid is R5.5.
+func maliciousPayerAcceptedPaid(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		ws := mustWallets(t, in, 3)
+		a, b, c := ws[0], ws[1], ws[2]
+		mustFund(rt, in, a, rapid.Int64Range(1, 50000).Draw(rt, "fund"))
+		identity := in.View(a).Identity
+		strategy := rapid.SampledFrom([]string{"none", "restore", "clone", "restart", "storage"}).Draw(rt, "strategy")
+		if strategy == "storage" {
+			// The payer's store is edited to hold coins it never received,
+			// and it pays with them.
+			// Larger than any coin it holds, so a largest-first wallet pays
+			// with it.
+			extra := largestCoin(in.View(a)) + rapid.Int64Range(1, 10000).Draw(rt, "extra")
+			cr, ok := in.(models.Corrupter)
+			if !ok {
+				rt.Skip("no models.Corrupter to edit the payer's storage")
+			}
+			if err := cr.Corrupt(a, models.Corruption{Kind: models.CorruptStorage, Value: extra}); err != nil {
+				if codeOf(err) == spec.CodeUnimplemented {
+					rt.Skip("the scheme cannot edit a payer's storage")
+				}
+				rt.Fatalf("corrupt %s's storage: %v", a, err)
+			}
+		}
+		amount := drawAmount(rt, in, a)
+		if strategy == "storage" {
+			// Pay with the forged coin.
+			amount = rapid.Int64Range(1, min(largestCoin(in.View(a)), models.Config{}.WithDefaults().Limits.PerPayment)).Draw(rt, "forged-amount")
+		}
+		snap := in.Snapshot(a)
+		var clone world.PartyID
+		if strategy == "clone" {
+			var err error
+			if clone, err = in.Clone(a); err != nil {
+				rt.Fatalf("clone: %v", err)
+			}
+		}
+		accounts := map[world.PartyID]int64{b: in.View(b).Account, c: in.View(c).Account}
+		plan := drawPlan(rt, payerFaults, ws, 2)
+		t.Witness(in.World(), plan)
+		accepted := map[world.PartyID]bool{}
+		p, err := in.Pay(a, b, amount, plan)
+		if err != nil {
+			rt.Fatalf("pay: %v", err)
+		}
+		accepted[b] = p.Received
+		parties := []world.PartyID{a, b, c}
+		switch strategy {
+		case "restore":
+			in.Restore(a, snap)
+			q, _ := in.Pay(a, c, amount, nil)
+			accepted[c] = q.Received
+		case "clone":
+			q, _ := in.Pay(clone, c, amount, nil)
+			accepted[c] = q.Received
+			parties = append(parties, clone)
+		case "restart":
+			in.Restart(a)
+		}
+		order := rapid.Permutation(parties).Draw(rt, "order")
+		mustReconcile(rt, in, order...)
+		mustReconcile(rt, in, order...)
+		for _, w := range []world.PartyID{b, c} {
+			_, _ = in.Deposit(w)
+		}
+		mustReconcile(rt, in, order...)
+		for _, w := range []world.PartyID{b, c} {
+			if !accepted[w] {
+				continue
+			}
+			if got := in.View(w).Account - accounts[w]; got >= amount {
+				continue
+			}
+			if named(t, in, identity) {
+				continue
+			}
+			rt.Fatalf("%s accepted %d fen from %s (strategy %s, plan %v), is credited %d at settlement, and no verifiable evidence names %q",
+				w, amount, a, strategy, plan, in.View(w).Account-accounts[w], identity)
+		}
+	})
+}
+
+// named reports whether a double-spend flag names identity with evidence
+// that verifies with public data.
+func named(t *T, in models.Instance, identity string) bool {
+	for _, ev := range in.Ledger().DoubleSpends {
+		if ev.Culprit != identity {
+			continue
+		}
+		if who, err := verifyEvidence(t, in, ev); err == nil && who == identity {
+			return true
+		}
+	}
+	return false
+}

@@ -1,6 +1,400 @@
 package conformance
 
-// r6Properties returns the properties of requirement R6.
+import (
+	"strconv"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/leanovate/gopter"
+	"github.com/leanovate/gopter/gen"
+	"github.com/leanovate/gopter/prop"
+	"pgregory.net/rapid"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// r6Properties returns the properties of requirement R6, compatibility
+// with cash.
 func r6Properties() []Property {
-	return nil
+	return []Property{
+		{
+			Sub:   "R6.1",
+			Name:  "two-tier-issuance",
+			Doc:   "random withdrawals, payments under benign faults, reconciliations and deposits; after every step no agent's reserve is negative, reserves plus the central bank's liability equal the agents' opening reserves, and every registered lineage starts at a coin the central bank issued to an authorised agent that handed it over itself",
+			Check: twoTierIssuance,
+		},
+		{
+			Sub:   "R6.2",
+			Name:  "denominations-from-table",
+			Doc:   "random withdrawals, payments and reconciliations; after every step every coin a wallet holds or has pending and every registered coin and output has a denomination from the published table",
+			Check: denominationsFromTable,
+		},
+		{
+			Sub:   "R6.3",
+			Name:  "serial-version-lineage",
+			Doc:   "random withdrawals and payments, then every wallet reconciles; every coin a wallet holds is a registered coin whose lineage verifies back to an issued root carrying version 1, CNY, its unit and an authorised agent, and no two coins share a serial",
+			Check: serialVersionLineage,
+		},
+		{
+			Sub:   "R6.4",
+			Name:  "spend-onward-offline",
+			Doc:   "an amount of up to four banknotes is withdrawn by A and paid offline A→B→C→D with nobody going online; every payment is accepted and D deposits exactly the amount",
+			Check: spendOnwardOffline,
+		},
+		{
+			Sub:   "R6.5",
+			Name:  "par-exchange",
+			Doc:   "gopter draws a withdrawal amount; the account is debited and the wallet credited by exactly that amount, and depositing credits the account with exactly the wallet's value",
+			Check: parExchange,
+		},
+		{
+			Sub:   "R6.6",
+			Name:  "offline-limits",
+			Doc:   "payments up to the default limits then one more that exceeds the cumulative amount or the count; it is refused with limit-exceeded before any value moves, and the same payment succeeds after the payer reconciles",
+			Check: offlineLimits,
+		},
+		{
+			Sub:   "R6.7",
+			Name:  "liability-equals-circulation",
+			Doc:   "random withdrawals, payments under benign faults, reconciliations and deposits; after every step the central bank's liability equals issued minus redeemed and the value held, pending and in the mail",
+			Check: liabilityEqualsCirculation,
+		},
+	}
 }
+
+// honestRun drives random honest steps and calls check after each.
+func honestRun(t *T, rt *rapid.T, in models.Instance, faults bool, check func(rt *rapid.T, after string)) {
+	wallets := in.Wallets()
+	pick := rapid.SampledFrom(wallets)
+	amount := rapid.Int64Range(1, 30000)
+	steps := map[string]func(*rapid.T){
+		"fund": func(rt *rapid.T) {
+			_ = in.Fund(pick.Draw(rt, "wallet"), amount.Draw(rt, "amount"))
+			check(rt, "fund")
+		},
+		"pay": func(rt *rapid.T) {
+			p, q := pick.Draw(rt, "payer"), pick.Draw(rt, "payee")
+			if p == q {
+				rt.Skip("a wallet does not pay itself")
+			}
+			var plan world.Plan
+			if faults {
+				plan = drawPlan(rt, benignFaults, wallets, 2)
+			}
+			t.Witness(in.World(), plan)
+			_, _ = in.Pay(p, q, amount.Draw(rt, "amount"), plan)
+			check(rt, "pay "+string(p)+"→"+string(q))
+		},
+		"reconcile": func(rt *rapid.T) {
+			_ = in.Reconcile(pick.Draw(rt, "wallet"))
+			check(rt, "reconcile")
+		},
+	}
+	if faults {
+		steps["deposit"] = func(rt *rapid.T) {
+			_, _ = in.Deposit(pick.Draw(rt, "wallet"))
+			check(rt, "deposit")
+		}
+	}
+	rt.Repeat(steps)
+}
+
+func twoTierIssuance(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		cb := in.Bank()
+		var opening int64
+		for _, a := range cb.Agents() {
+			opening += a.Reserve
+		}
+		opening += cb.Liability()
+		honestRun(t, rt, in, true, func(rt *rapid.T, after string) {
+			var reserves int64
+			for _, a := range cb.Agents() {
+				if a.Reserve < 0 {
+					rt.Fatalf("after %s agent %s has issued beyond its reserve: reserve %d fen", after, a.ID, a.Reserve)
+				}
+				reserves += a.Reserve
+			}
+			if got := reserves + cb.Liability(); got != opening {
+				rt.Fatalf("after %s the agents' reserves (%d) plus the central bank's liability (%d) are %d fen, the opening reserves %d", after, reserves, cb.Liability(), got, opening)
+			}
+			for _, e := range cb.Registry().Entries() {
+				h := e.Parent
+				root, ok := cb.Issued(h.Root.Serial)
+				if !ok {
+					rt.Fatalf("after %s a registered lineage starts at coin %s, which the central bank never issued", after, h.Root.Serial)
+				}
+				if _, ok := cb.Agent(root.Agent); !ok {
+					rt.Fatalf("after %s coin %s was issued to %q, not an authorised agent", after, root.Serial, root.Agent)
+				}
+				first := e.Record
+				if len(h.Chain) > 0 {
+					first = h.Chain[0]
+				}
+				if first.Payer != root.Agent {
+					rt.Fatalf("after %s coin %s issued to agent %s was first handed over by %q: the central bank or someone else bypassed the agent", after, root.Serial, root.Agent, first.Payer)
+				}
+			}
+		})
+	})
+}
+
+func denominationsFromTable(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		honestRun(t, rt, in, false, func(rt *rapid.T, after string) {
+			for _, w := range in.Wallets() {
+				v := in.View(w)
+				for _, c := range append(v.Coins, v.Pending...) {
+					if !coin.ValidDenomination(c.Value) {
+						rt.Fatalf("after %s wallet %s has coin %s of %d fen, not in the table %v", after, w, c.ID, c.Value, coin.Denominations)
+					}
+				}
+			}
+			for _, e := range in.Bank().Registry().Entries() {
+				if err := e.Parent.Root.Validate(); err != nil {
+					rt.Fatalf("after %s registered coin %s: %v", after, e.Parent.Root.Serial, err)
+				}
+				for _, o := range e.Record.Outputs {
+					if !coin.ValidDenomination(o.Value) {
+						rt.Fatalf("after %s a registered record creates coin %s of %d fen, not in the table", after, o.Serial, o.Value)
+					}
+				}
+			}
+		})
+	})
+}
+
+func serialVersionLineage(t *T) {
+	// The smallest case first: one withdrawal, no payment. A scheme whose
+	// coins do not carry a registered lineage fails here, minimal, without
+	// rapid's shrinking.
+	in := t.New(t, t.Seed, models.Config{})
+	mustFund(t, in, in.Wallets()[0], 1)
+	checkLineage(t, in)
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		honestRun(t, rt, in, false, func(*rapid.T, string) {})
+		checkLineage(rt, in)
+	})
+}
+
+// checkLineage reconciles every wallet (twice, so that every upload has
+// reached every payee) and checks each held coin against the registry.
+func checkLineage(rt fataler, in models.Instance) {
+	{
+		mustReconcile(rt, in, in.Wallets()...)
+		mustReconcile(rt, in, in.Wallets()...)
+		cb := in.Bank()
+		reg := cb.Registry()
+		known := map[string]*transfer.Holding{}
+		for _, e := range reg.Entries() {
+			known[bank.InstanceOf(e.Parent).String()] = e.Parent
+			for _, o := range e.Record.Outputs {
+				known[bank.Instance{Creator: e.Record.ID(), Serial: o.Serial}.String()] = e.Parent.Extend(e.Record, o.Serial)
+			}
+		}
+		serials := map[coin.Serial]string{}
+		for _, w := range in.Wallets() {
+			for _, c := range in.View(w).Coins {
+				h, ok := known[c.ID]
+				if !ok {
+					rt.Fatalf("wallet %s holds coin %s (%d fen) after reconciling, but the registry cannot reconstruct its lineage: no registered record created it", w, c.ID, c.Value)
+				}
+				if _, err := reg.VerifyHolding(h); err != nil {
+					rt.Fatalf("wallet %s's coin %s: its lineage does not verify back to issuance: %v", w, c.ID, err)
+				}
+				if err := h.Root.Validate(); err != nil {
+					rt.Fatalf("wallet %s's coin %s descends from root %s: %v", w, c.ID, h.Root.Serial, err)
+				}
+				if _, ok := cb.Agent(h.Root.Agent); !ok {
+					rt.Fatalf("wallet %s's coin %s names issuing agent %q, not an authorised agent", w, c.ID, h.Root.Agent)
+				}
+				if prev, dup := serials[h.Serial]; dup {
+					rt.Fatalf("serial %s is carried by two coins: %s and %s of %s", h.Serial, prev, c.ID, w)
+				}
+				serials[h.Serial] = c.ID + " of " + string(w)
+			}
+		}
+	}
+}
+
+func spendOnwardOffline(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{Wallets: 4})
+		ws := in.Wallets()
+		// At most four banknotes' worth, so that one payment can carry it
+		// whatever cap a wallet puts on the coins a payment spends.
+		var amount int64
+		for _, d := range rapid.SliceOfN(rapid.SampledFrom(coin.Denominations), 1, 4).Draw(rt, "notes") {
+			amount += d
+		}
+		mustFund(rt, in, ws[0], amount)
+		before := worths(in)
+		for i := 0; i+1 < 4; i++ {
+			p, err := in.Pay(ws[i], ws[i+1], amount, nil)
+			if err != nil || !p.Paid || !p.Received || len(p.Outcome.Rejections) > 0 {
+				rt.Fatalf("offline hop %d: %s pays the %d fen it received offline onward to %s: %s", i+1, ws[i], amount, ws[i+1], describe(p, err))
+			}
+		}
+		accBefore := in.View(ws[3]).Account
+		got, err := in.Deposit(ws[3])
+		if err != nil || got != amount {
+			rt.Fatalf("%s deposits the %d fen received after three offline hops: credited %d, %v", ws[3], amount, got, err)
+		}
+		if acc := in.View(ws[3]).Account; acc-accBefore != amount {
+			rt.Fatalf("%s's account grew by %d fen for a deposit of %d", ws[3], acc-accBefore, amount)
+		}
+		want := map[string]int64{}
+		gotW := map[string]int64{}
+		after := worths(in)
+		for i, w := range ws {
+			want[string(w)] = before[w]
+			if i == 0 {
+				want[string(w)] -= amount
+			}
+			if i == 3 {
+				want[string(w)] += amount
+			}
+			gotW[string(w)] = after[w]
+		}
+		if d := cmp.Diff(want, gotW); d != "" {
+			rt.Fatalf("worths after A→B→C→D of %d fen and D's deposit (-want +got):\n%s", amount, d)
+		}
+	})
+}
+
+// par is what a withdrawal and a deposit did.
+type par struct {
+	AccountAfterFund, OfflineAfterFund int64
+	Deposited                          int64
+	AccountAfterDeposit, OfflineAfter  int64
+}
+
+func parExchange(t *T) {
+	props := gopter.NewProperties(t.GopterParams())
+	props.Property("withdraw and deposit at par", prop.ForAll(
+		func(v int64, seed uint64) string {
+			in := t.New(t, seed, models.Config{})
+			w := in.Wallets()[0]
+			v0 := in.View(w)
+			if err := in.Fund(w, v); err != nil {
+				return "fund: " + err.Error()
+			}
+			v1 := in.View(w)
+			dep, err := in.Deposit(w)
+			if err != nil {
+				return "deposit: " + err.Error()
+			}
+			v2 := in.View(w)
+			want := par{v0.Account - v, v0.Offline() + v, v0.Offline() + v, v0.Account + v0.Offline(), 0}
+			got := par{v1.Account, v1.Offline(), dep, v2.Account, v2.Offline()}
+			if d := cmp.Diff(want, got); d != "" {
+				return "withdrawal of " + itoa(v) + " fen then deposit (-want +got):\n" + d
+			}
+			return ""
+		},
+		gen.Int64Range(1, 100000),
+		gen.UInt64(),
+	))
+	t.Gopter(props)
+}
+
+func offlineLimits(t *T) {
+	lim := bank.DefaultLimits
+	t.Logf("offline limits: %d fen cumulative, %d payments", lim.Cumulative, lim.Count)
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		ws := in.Wallets()
+		payer, payee := ws[0], ws[1]
+		mustFund(rt, in, payer, 2*lim.Cumulative)
+		// Amounts stay small enough that every payment fits in a few
+		// coins (a wallet may cap the coins one payment spends).
+		byCount := rapid.IntRange(0, 3).Draw(rt, "mode") == 0 // the count mode costs 11 payments
+		var amounts []int64
+		if byCount {
+			for range lim.Count {
+				amounts = append(amounts, rapid.Int64Range(1, lim.Cumulative*8/10/int64(lim.Count)).Draw(rt, "amount"))
+			}
+		} else {
+			n := rapid.IntRange(2, 4).Draw(rt, "payments")
+			total := rapid.Int64Range(lim.Cumulative*6/10, lim.Cumulative-1).Draw(rt, "spent")
+			for i := 0; i < n; i++ {
+				amounts = append(amounts, total/int64(n))
+			}
+			amounts[n-1] += total % int64(n)
+		}
+		var spent int64
+		for i, a := range amounts {
+			p, err := in.Pay(payer, payee, a, nil)
+			if err != nil || !p.Paid || !p.Received {
+				rt.Fatalf("payment %d of %d fen within the limits (%d spent): %s", i+1, a, spent, describe(p, err))
+			}
+			spent += a
+		}
+		n := len(amounts)
+		var over int64
+		if byCount {
+			over = rapid.Int64Range(1, min(lim.Cumulative-spent, lim.Cumulative/5)).Draw(rt, "over")
+		} else {
+			over = lim.Cumulative - spent + rapid.Int64Range(1, lim.Cumulative/5).Draw(rt, "excess")
+		}
+		before := worths(in)
+		vb := in.View(payer)
+		t.Witness(in.World(), nil)
+		p, err := in.Pay(payer, payee, over, nil)
+		codes := append(rejectionCodes(p), codeOf(err))
+		limited := false
+		for _, c := range codes {
+			limited = limited || c == spec.CodeLimitExceeded
+		}
+		if !limited || p.Paid || p.Received {
+			rt.Fatalf("payment %d of %d fen after %d fen in %d payments (limits %d fen, %d payments) was not refused with limit-exceeded: %s", n+1, over, spent, n, lim.Cumulative, lim.Count, describe(p, err))
+		}
+		va := in.View(payer)
+		if d := cmp.Diff(before, worths(in)); d != "" {
+			rt.Fatalf("the refused payment moved value (-want +got):\n%s", d)
+		}
+		if va.Spent != vb.Spent || va.Payments != vb.Payments {
+			rt.Fatalf("the refused payment changed the counters: spent %d→%d, payments %d→%d", vb.Spent, va.Spent, vb.Payments, va.Payments)
+		}
+		mustReconcile(rt, in, payer)
+		if v := in.View(payer); v.Spent != 0 || v.Payments != 0 {
+			rt.Fatalf("after reconciling the payer's counters are spent %d, payments %d, want 0 and 0", v.Spent, v.Payments)
+		}
+		p, err = in.Pay(payer, payee, over, nil)
+		if err != nil || !p.Paid || !p.Received {
+			rt.Fatalf("after the payer reconciled, the same payment of %d fen failed: %s", over, describe(p, err))
+		}
+	})
+}
+
+// circulation is what the central bank owes and what circulates.
+type circulation struct {
+	Liability       int64 // the central bank's outstanding liability
+	IssuedRedeemed  int64 // Ledger.Issued - Ledger.Redeemed
+	HeldPendingMail int64 // Audit: held + pending + mail
+	Lost            int64
+}
+
+func liabilityEqualsCirculation(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		honestRun(t, rt, in, true, func(rt *rapid.T, after string) {
+			l, a := in.Ledger(), in.Audit()
+			lia := in.Bank().Liability()
+			want := circulation{lia, lia, lia, 0}
+			got := circulation{lia, l.Issued - l.Redeemed, a.Held + a.Pending + a.Mail, a.Lost}
+			if d := cmp.Diff(want, got); d != "" {
+				rt.Fatalf("after %s the liability is not the value in circulation (-want +got):\n%s", after, d)
+			}
+		})
+	})
+}
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
