@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,7 +27,7 @@ const (
 	DefaultChecks     = 40
 	DefaultSteps      = 12
 	DefaultTimeout    = 10 * time.Minute
-	DefaultShrinkTime = 5 * time.Second
+	DefaultShrinkTime = 2 * time.Second
 )
 
 // maxTraceEvents bounds the trace a counterexample carries (the last
@@ -119,6 +120,53 @@ func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, e
 	}
 	defer setRapid(opts, true)()
 	return checkTarget(ctx, target, opts), nil
+}
+
+// CheckAll runs Check over several targets on a pool of workers, one per
+// CPU, each job one target under one suite. Verdicts and counterexamples
+// do not depend on the schedule: every property draws only from the
+// seed. The results come back sorted.
+func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Results, error) {
+	opts = opts.withDefaults()
+	if err := opts.check(); err != nil {
+		return nil, err
+	}
+	defer setRapid(opts, true)()
+	type job struct {
+		target models.Scheme
+		suite  suite.Suite
+	}
+	var jobs []job
+	for _, t := range targets {
+		for _, s := range opts.Suites {
+			jobs = append(jobs, job{t, s})
+		}
+	}
+	out := make([][]Result, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				o := opts
+				o.Suites = []suite.Suite{jobs[i].suite}
+				out[i] = checkTarget(ctx, jobs[i].target, o).Results
+			}
+		}()
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
+	for _, r := range out {
+		rs.Results = append(rs.Results, r...)
+	}
+	rs.Sort()
+	return rs, nil
 }
 
 // checkTarget is Check without touching rapid's settings: the caller has

@@ -82,7 +82,7 @@ func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 		targets = all.Schemes()
 	}
 	for _, name := range f.schemes {
-		s, ok := all.Lookup(name)
+		s, ok := lookupTarget(name)
 		if !ok {
 			return nil, conformance.Options{}, usageErrorf("unknown scheme %q (have %s)", name, strings.Join(all.Names(), ", "))
 		}
@@ -113,13 +113,9 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		ctx = context.Background()
 	}
 	start := time.Now()
-	rs := &conformance.Results{Schema: conformance.SchemaVersion, Env: conformance.NewEnv(opts)}
-	for _, target := range targets {
-		r, err := conformance.Check(ctx, target, opts)
-		if err != nil {
-			return usageErrorf("%v", err)
-		}
-		rs.Results = append(rs.Results, r.Results...)
+	rs, err := conformance.CheckAll(ctx, targets, opts)
+	if err != nil {
+		return usageErrorf("%v", err)
 	}
 	writeMatrix(stdout, rs, f.verbose)
 	unexpected := rs.Unexpected()
@@ -281,4 +277,18 @@ func checkMutants(ctx context.Context, w io.Writer, rs *conformance.Results, opt
 		}
 	}
 	return nil
+}
+
+// lookupTarget finds a reference scheme, or a mutant by its full name
+// ("chip~name"), so a surviving or killed mutant can be rerun alone.
+func lookupTarget(name string) (models.Scheme, bool) {
+	if s, ok := all.Lookup(name); ok {
+		return s, true
+	}
+	for _, m := range all.Mutants() {
+		if m.Scheme.Info().Name == name {
+			return m.Scheme, true
+		}
+	}
+	return nil, false
 }
