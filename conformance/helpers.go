@@ -19,7 +19,7 @@ var (
 	crashFaults = append(append([]world.FaultKind(nil), benignFaults...),
 		world.FaultCrashBefore, world.FaultCrashAt, world.FaultCrashAfter)
 	// tamperFaults: single-message alterations (network profile).
-	tamperFaults = []world.FaultKind{world.FaultBitFlip, world.FaultTruncate, world.FaultExtend, world.FaultField}
+	tamperFaults = []world.FaultKind{world.FaultBitFlip, world.FaultTruncate, world.FaultExtend, world.FaultField, world.FaultFieldFlip}
 	// networkFaults: everything an active channel adversary does.
 	networkFaults = append(append(append([]world.FaultKind(nil), benignFaults...), tamperFaults...),
 		world.FaultReplay, world.FaultRedirect, world.FaultRelay)

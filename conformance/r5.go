@@ -131,8 +131,11 @@ func (c *faultPoint) String() string {
 // loss of every message of a clean payment from the first wallet to the
 // second, each followed by reconciliations in both orders (the second
 // order reconciles the payee again, so value forwarded by the payer's
-// upload reaches it). check runs after the payment (reconciled false) and
-// after each reconciliation (reconciled true once all of order ran).
+// upload reaches it), and once more with both devices power-cycled after
+// the session and before reconciling (what survives is only what they
+// persisted). check runs after the payment and the restarts (reconciled
+// false) and after each reconciliation (reconciled true once all of order
+// ran).
 func everyFaultPoint(t *T, check func(c *faultPoint, after string, reconciled bool)) {
 	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 2)
 	a, b := ws[0], ws[1]
@@ -144,7 +147,11 @@ func everyFaultPoint(t *T, check func(c *faultPoint, after string, reconciled bo
 	clean := cleanPayment(t, setup, a, b, paymentAmount)
 	points := append(world.CrashPoints(clean.Outcome), world.LossPoints(clean.Outcome)...)
 	n := 0
-	for _, order := range [][]world.PartyID{{a, b}, {b, a, b}} {
+	for _, v := range []struct {
+		order   []world.PartyID
+		restart bool
+	}{{[]world.PartyID{a, b}, false}, {[]world.PartyID{b, a, b}, false}, {[]world.PartyID{a, b}, true}} {
+		order := v.order
 		for _, f := range points {
 			in := setup()
 			c := &faultPoint{in: in, payer: a, payee: b, fault: f, order: order, before: worths(in)}
@@ -154,6 +161,11 @@ func everyFaultPoint(t *T, check func(c *faultPoint, after string, reconciled bo
 				t.Fatalf("%v: pay: %v", f, err)
 			}
 			check(c, fmt.Sprintf("the payment under %v", f), false)
+			if v.restart {
+				in.Restart(a)
+				in.Restart(b)
+				check(c, fmt.Sprintf("the payment under %v and a power cycle of both devices", f), false)
+			}
 			for i, w := range order {
 				mustReconcile(t, in, w)
 				check(c, fmt.Sprintf("%v, then reconciling %v", f, order[:i+1]), i == len(order)-1)

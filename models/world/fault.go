@@ -20,6 +20,7 @@ const (
 	FaultTruncate  FaultKind = "truncate"  // the payload is cut to Arg (mod length) bytes
 	FaultExtend    FaultKind = "extend"    // byte Arg is appended to the payload
 	FaultField     FaultKind = "field"     // field Arg (mod field count) is replaced by random bytes
+	FaultFieldFlip FaultKind = "field-bit" // bit Arg/16 (mod its length) of field Arg%16 (mod field count) flips
 	FaultReplay    FaultKind = "replay"    // a message from an earlier session (Arg selects) is injected first
 	FaultRedirect  FaultKind = "redirect"  // the message goes to Party instead
 	FaultRelay     FaultKind = "relay"     // relayed over a distance: unchanged, Arg ms later
@@ -37,7 +38,7 @@ const (
 var ChannelFaults = []FaultKind{
 	FaultDrop, FaultDuplicate, FaultReorder, FaultDelay, FaultBitFlip, FaultTruncate,
 	FaultExtend, FaultField, FaultReplay, FaultRedirect, FaultRelay,
-	FaultCrashBefore, FaultCrashAt, FaultCrashAfter,
+	FaultCrashBefore, FaultCrashAt, FaultCrashAfter, FaultFieldFlip,
 }
 
 // Benign reports whether k only loses, repeats, reorders or delays

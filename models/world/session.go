@@ -137,6 +137,10 @@ func (w *World) RunSession(s *Session) Outcome {
 				for i := range deliver {
 					deliver[i] = w.substitute(s, deliver[i], f.Arg)
 				}
+			case FaultFieldFlip:
+				for i := range deliver {
+					deliver[i] = flipInField(s, deliver[i], f.Arg)
+				}
 			case FaultRedirect:
 				for i := range deliver {
 					if f.Party != "" {
@@ -242,6 +246,27 @@ func truncate(m Message, n int) Message {
 		m.Payload = m.Payload[:n%len(m.Payload)]
 	}
 	return m
+}
+
+// flipInField flips one bit inside one field: field arg%16 (modulo the
+// field count), bit arg/16 (modulo the field's length in bits). A flip
+// inside a field's content keeps most encodings well-formed (an integer
+// of a signature stays an integer), so only the check that covers that
+// field can catch it. Without field spans it is a plain bit flip.
+func flipInField(s *Session, m Message, arg int) Message {
+	var fields []Span
+	if s.Fields != nil {
+		fields = s.Fields(m)
+	}
+	if len(fields) == 0 {
+		return flip(m, arg)
+	}
+	f := fields[(arg%16)%len(fields)]
+	if f.Start < 0 || f.End > len(m.Payload) || f.Start >= f.End {
+		return cloneMsg(m)
+	}
+	bit := (arg / 16) % (8 * (f.End - f.Start))
+	return flip(m, 8*f.Start+bit)
 }
 
 // substitute replaces field arg (modulo the field count) with bytes from
