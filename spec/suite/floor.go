@@ -9,7 +9,7 @@ import (
 // Costs are unit costs of a suite's public-key operations, measured in the
 // running process, for pricing counted Ops.
 type Costs struct {
-	Sign, Verify, Seal, Open time.Duration
+	Sign, Verify, Seal, Open, KeyGen time.Duration
 }
 
 // MeasureCosts times reps of each operation on a msgLen-byte message
@@ -46,6 +46,7 @@ func MeasureCosts(s Suite, msgLen, reps int) (Costs, error) {
 		Verify: unit(func() { _ = k.Public().Verify(msg, sig) }),
 		Seal:   unit(func() { _, _ = k.Public().Seal(r, pt, info) }),
 		Open:   unit(func() { _, _ = k.Open(sealed, info) }),
+		KeyGen: unit(func() { _, _ = s.GenerateKey(r) }),
 	}
 	// The measurement itself is not part of anyone's run.
 	uncount(CountedOps().Sub(before))
@@ -55,7 +56,8 @@ func MeasureCosts(s Suite, msgLen, reps int) (Costs, error) {
 // Floor prices ops at c: the time the cryptography alone takes.
 func (c Costs) Floor(ops Ops) time.Duration {
 	return time.Duration(ops.Sign)*c.Sign + time.Duration(ops.Verify)*c.Verify +
-		time.Duration(ops.Seal)*c.Seal + time.Duration(ops.Open)*c.Open
+		time.Duration(ops.Seal)*c.Seal + time.Duration(ops.Open)*c.Open +
+		time.Duration(ops.KeyGen)*c.KeyGen
 }
 
 func uncount(o Ops) {
@@ -63,4 +65,5 @@ func uncount(o Ops) {
 	ops.verify.Add(-o.Verify)
 	ops.seal.Add(-o.Seal)
 	ops.open.Add(-o.Open)
+	ops.keygen.Add(-o.KeyGen)
 }
