@@ -9,6 +9,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
 )
 
 // r3Properties returns the properties of requirement R3, controllable
@@ -43,7 +44,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.5",
 			Name:  "identity-corruption-caught",
-			Doc:   "a payer whose device names another payer's identity in its payments pays a merchant; the payment is refused or flagged at reconciliation, and no settled value traces to the wrong or to no payer",
+			Doc:   "a payer corrupts the identity its payment carries (rapid picks how, among those the scheme can stage: another payer's certificate and identity; its own certificate with another payer named in the records it signs; an identity escrow that is garbage, another payer's, or sealed to a key not the central bank's) and pays a merchant up to T fen; payer and merchant reconcile. The payee must refuse it, or the reconciliation must flag it: Reconcile returns a refusal, a double spend in Ledger.DoubleSpends names the payer, or the banks refuse its records, so that none is traced and the merchant keeps none of its value. Every record the banks accepted must trace (models.Tracer) to the payer, none to another or to no payer, and those records must account for all the merchant gained",
 			Check: identityCorruptionCaught,
 		},
 		{
@@ -253,11 +254,54 @@ func traceRecoversPayer(t *T) {
 	t.Logf("%d settled payments, the trace named the payer of all %d", settled, traced)
 }
 
+// identityCorruptions are the ways R3.5's payer corrupts the identity a
+// payment carries for the central bank: another payer's certificate and
+// identity, its own certificate with another payer named in what it signs,
+// and an identity escrow that is garbage, another payer's or sealed to
+// another key.
+var identityCorruptions = []models.CorruptionKind{
+	models.CorruptIdentity, models.CorruptClaimIdentity,
+	models.CorruptEscrowGarbage, models.CorruptEscrowOther, models.CorruptEscrowWrongKey,
+}
+
+// stageable returns the kinds of identityCorruptions the instance can
+// stage (tried on a throwaway instance), logging the others with the
+// scheme's reason, and skips the property when it can stage none.
+func stageable(t *T) []models.CorruptionKind {
+	var kinds []models.CorruptionKind
+	for _, k := range identityCorruptions {
+		in := t.New(t, t.Seed, models.Config{})
+		cr, ok := in.(models.Corrupter)
+		if !ok {
+			t.Skipf("%s does not implement models.Corrupter, needed to stage %s", t.Info.Name, k)
+		}
+		ws := in.Wallets()
+		err := cr.Corrupt(ws[0], models.Corruption{Kind: k, Other: ws[1]})
+		switch {
+		case err == nil:
+			kinds = append(kinds, k)
+		case codeOf(err) == spec.CodeUnimplemented:
+			t.Logf("%s not staged: %v", k, err)
+		default:
+			t.Fatalf("corrupt %s with %s: %v", ws[0], k, err)
+		}
+	}
+	if len(kinds) == 0 {
+		t.Skipf("%s can stage none of %v", t.Info.Name, identityCorruptions)
+	}
+	return kinds
+}
+
 func identityCorruptionCaught(t *T) {
 	tracer(t)
-	var refusedN, flaggedN, cases int
+	kinds := stageable(t)
+	refusedN, flaggedN := map[models.CorruptionKind]int{}, map[models.CorruptionKind]int{}
+	cases := 0
 	defer func() {
-		t.Logf("%d cases: refused by the payee %d, flagged at reconciliation %d", cases, refusedN, flaggedN)
+		t.Logf("%d cases", cases)
+		for _, k := range kinds {
+			t.Logf("%-16s refused by the payee %d, flagged at reconciliation %d", k, refusedN[k], flaggedN[k])
+		}
 	}()
 	rapid.Check(t, func(rt *rapid.T) {
 		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
@@ -268,40 +312,59 @@ func identityCorruptionCaught(t *T) {
 		mustFund(rt, in, other, AnonymityThreshold)
 		seen := map[string]bool{}
 		newTraces(tr, merchant, seen)
-		corrupt(t, rt, in, payer, models.Corruption{Kind: models.CorruptIdentity, Other: other})
+		kind := rapid.SampledFrom(kinds).Draw(rt, "kind")
+		corrupt(t, rt, in, payer, models.Corruption{Kind: kind, Other: other})
 		amount := rapid.Int64Range(1, AnonymityThreshold).Draw(rt, "amount")
 		t.Witness(in.World(), nil)
+		id := in.View(payer).Identity
+		culprit := func() int {
+			n := 0
+			for _, d := range in.Ledger().DoubleSpends {
+				if d.Culprit == id {
+					n++
+				}
+			}
+			return n
+		}
+		flags0 := culprit()
 		before := worth(in, merchant)
 		p, err := in.Pay(payer, merchant, amount, nil)
 		refused := !p.Received
+		// The first reconciliation that sees the payment: the payer's
+		// upload, then the merchant's.
 		errP := in.Reconcile(payer)
 		errM := in.Reconcile(merchant)
 		gained := worth(in, merchant) - before
 		got := newTraces(tr, merchant, seen)
-		flagged := errP != nil || errM != nil
-		id := in.View(payer).Identity
+		what := fmt.Sprintf("a payment of %d fen by %s under %s (other payer %s; %s)", amount, payer, kind, other, describe(p, err))
 		var sum int64
 		for _, k := range got {
-			if k.Err != "" {
-				flagged = true
-				continue
-			}
-			if k.Payer != id {
-				rt.Fatalf("a payment by %s naming %s's identity (%s) settled and traces to %q, not the payer %q", payer, other, describe(p, err), k.Payer, id)
+			// The banks accepted this record: its trace must name the
+			// payer.
+			switch {
+			case k.Err != "":
+				rt.Fatalf("%s: the banks accepted record %s (%d fen) and the central bank's trace of it yields no payer: %s", what, k.Ref, k.Value, k.Err)
+			case k.Payer != id:
+				rt.Fatalf("%s: the banks accepted record %s (%d fen) and the central bank's trace names %q, not the payer %q", what, k.Ref, k.Value, k.Payer, id)
 			}
 			sum += k.Value
 		}
 		if sum < gained {
-			rt.Fatalf("a payment by %s naming %s's identity (%s): the merchant gained %d fen, records tracing to the payer account for only %d", payer, other, describe(p, err), gained, sum)
+			rt.Fatalf("%s: the merchant gained %d fen after reconciliation, records the banks accepted and traced to the payer account for only %d", what, gained, sum)
 		}
+		// Flagged: the reconciliation refused it observably (an error,
+		// or a double-spend flag naming the payer), or the banks refused
+		// the record, so that no record of it is traced and the merchant
+		// kept none of its value.
+		flagged := errP != nil || errM != nil || culprit() > flags0 || (len(got) == 0 && gained <= 0)
 		cases++
 		if refused {
-			refusedN++
+			refusedN[kind]++
 		} else if flagged {
-			flaggedN++
+			flaggedN[kind]++
 		}
 		if !refused && !flagged {
-			rt.Fatalf("a payment by %s naming %s's identity was accepted by the payee (%s) and nothing flagged it at reconciliation", payer, other, describe(p, err))
+			rt.Fatalf("%s: the payee accepted it and the reconciliation of payer and merchant flagged nothing: the banks accepted %d record(s) worth %d fen, the merchant gained %d", what, len(got), sum, gained)
 		}
 	})
 }

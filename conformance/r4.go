@@ -13,6 +13,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
 )
 
 // r4Properties returns the properties of requirement R4, unforgeability.
@@ -29,6 +30,13 @@ func r4Properties() []Property {
 	return []Property{
 		forgery("R4.1", "forged-coin-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's",
 			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
+		{
+			Sub:  "R4.1",
+			Name: "resigned-coin-refused",
+			Doc: "gopter draws a table denomination, a seed and how the signature is replaced: a compromised wallet's one genuine coin of that denomination keeps every field and its whole lineage (the agent's hand-over record still verifies) but carries a valid signature under a key that is not the issuer's, or the issuer's genuine signature of another coin of the same denomination another wallet holds; the forger first presents the coin at deposit, which its agent bank refuses, crediting nothing; it then pays the coin to an honest wallet, which refuses it (" + codeList(resignedCodes) + ") and whose worth never changes through reconciliation and deposit; " +
+				"the forger's account never exceeds its genuine value (a bank may restore the genuine coin it issued to the forger, not credit it twice), and deposits never exceed issuance",
+			Check: resignedCoinRefused,
+		},
 		forgery("R4.2", "redenominated-coin-refused", models.CorruptRedenominated, "a genuine coin's new denomination",
 			spec.CodeBadSignature, spec.CodeBadDenomination, spec.CodeBadCurrency, spec.CodeUnknownVersion, spec.CodeValueMismatch),
 		forgery("R4.3", "forged-lineage-refused", models.CorruptForgedLineage, "the excess of children over their genuine parent",
@@ -103,7 +111,28 @@ func forgeryRefused(t *T, kind models.CorruptionKind, codes []spec.Code) {
 	t.Gopter(props)
 }
 
+// resignedCodes are the refusals R4.1 allows a receiving wallet.
+var resignedCodes = []spec.Code{spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer}
+
+// resignedCoinRefused stages R4.1's signature substitutions on a genuine
+// coin: the coin and its lineage are genuine, so only the issuer's
+// signature on the coin itself can tell it from the real one.
+func resignedCoinRefused(t *T) {
+	denoms := make([]any, 0, len(coin.Denominations))
+	for _, d := range coin.Denominations {
+		denoms = append(denoms, d)
+	}
+	kinds := gen.OneConstOf(models.CorruptResignedCoin, models.CorruptBorrowedSignature)
+	props := gopter.NewProperties(t.GopterParams())
+	props.Property("resigned", prop.ForAll(func(kind models.CorruptionKind, value int64, seed uint64) string {
+		return forgeryCase(t, kind, resignedCodes, value, seed)
+	}, kinds.WithLabel("kind"), gen.OneConstOf(denoms...).WithLabel("denomination"), gen.UInt64().WithLabel("seed")))
+	t.Gopter(props)
+}
+
 // forgeryCase runs one forgery and returns what went wrong, "" if nothing.
+// For the signature substitutions of R4.1 value is the denomination of
+// the one genuine coin the forger holds and spoils.
 func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value int64, seed uint64) (msg string) {
 	var fail string
 	f := fatalerFunc(func(format string, args ...any) { fail = fmt.Sprintf(format, args...); panic(errCase) })
@@ -124,13 +153,41 @@ func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value int6
 	// or a forged split consumes its one genuine coin. (A payment mixing
 	// genuine and forged coins tests the refusal of a committed payment,
 	// which R1.1 and R5 cover.)
-	if kind == models.CorruptRedenominated || kind == models.CorruptForgedLineage {
+	var other world.PartyID
+	resigned := kind == models.CorruptResignedCoin || kind == models.CorruptBorrowedSignature
+	switch {
+	case kind == models.CorruptRedenominated || kind == models.CorruptForgedLineage:
 		mustFund(f, in, forger, 100)
+	case resigned:
+		// One genuine coin of value fen, whose signature the forger
+		// replaces.
+		mustFund(f, in, forger, value)
+		if kind == models.CorruptBorrowedSignature {
+			// The signature of another genuine coin of the same
+			// denomination, which a third wallet holds.
+			other = ws[2]
+			mustFund(f, in, other, value)
+		}
 	}
 	genuine := worth(in, forger)
-	corrupt(t, f, in, forger, models.Corruption{Kind: kind, Value: value})
+	corrupt(t, f, in, forger, models.Corruption{Kind: kind, Value: value, Other: other})
 	t.Witness(in.World(), nil)
 	checkIssuance(f, in, openingTotal, "the forgery")
+	if resigned {
+		// The forger first presents the coin at deposit: its agent bank
+		// must refuse it. (The issuer did issue a coin of that serial to
+		// the forger, so a bank may later restore the genuine coin; what
+		// it must not do is take this one.)
+		a0 := in.View(forger).Account
+		n, err := in.Deposit(forger)
+		if err != nil && !acceptable(codeOf(err)) {
+			f.Fatalf("deposit %s holding a %s: untyped or internal error %v", forger, kind, err)
+		}
+		if a := in.View(forger).Account; err == nil || n > 0 || a != a0 {
+			f.Fatalf("the forger's agent bank took a coin of %d fen with a %s at deposit: credited %d fen, account %d → %d, err %v", value, kind, n, a0, a, err)
+		}
+		checkIssuance(f, in, openingTotal, "the forger's deposit of the coin")
+	}
 	// Pay the largest coin it holds: forged, and one coin, so no limit
 	// on coins per payment refuses it first.
 	var amount int64
@@ -192,6 +249,7 @@ func (f fatalerFunc) Fatalf(format string, args ...any) { f(format, args...) }
 var forgeries = []models.CorruptionKind{
 	models.CorruptForgedCoin, models.CorruptRedenominated, models.CorruptForgedLineage,
 	models.CorruptUnauthorisedAgent, models.CorruptStorage, models.CorruptCounter,
+	models.CorruptResignedCoin, models.CorruptBorrowedSignature,
 }
 
 func depositsNeverExceedIssuance(t *T) {

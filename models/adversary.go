@@ -25,6 +25,16 @@ const (
 	// R4.1: the device holds a coin of Value fen signed by a key that is
 	// not the issuer's.
 	CorruptForgedCoin CorruptionKind = "forged-coin"
+	// R4.1: one genuine coin the device holds (the smallest it got
+	// straight from its agent) keeps every field and its whole lineage,
+	// but the issuer's signature on it is replaced by a valid signature
+	// over the same coin under a key that is not the issuer's.
+	CorruptResignedCoin CorruptionKind = "resigned-coin"
+	// R4.1: as CorruptResignedCoin, but the signature put on the coin is
+	// the issuer's genuine signature of another coin: one Other holds
+	// (public data: a coin's signature travels with it in every payment),
+	// or, when Other is empty, another coin the device holds.
+	CorruptBorrowedSignature CorruptionKind = "borrowed-signature"
 	// R4.2: one genuine coin the device holds has its denomination raised
 	// to Value fen (currency, unit and version are other fields a scheme
 	// may also alter).
@@ -44,6 +54,21 @@ const (
 	// R3.5: the device names Other's identity (instead of its own) in the
 	// identity fields of the payments it makes, signing with its own key.
 	CorruptIdentity CorruptionKind = "identity"
+	// R3.5: the device presents its own certificate and signs with its
+	// own key, but the payment records it signs name Other as payer (and
+	// so as the holder of their change): the identity the central bank's
+	// trace reads where a scheme names the payer in the clear. Where the payer's identity in the clear is an
+	// address the payee checks against the certificate, that address is
+	// Other's.
+	CorruptClaimIdentity CorruptionKind = "claim-identity"
+	// R3.5: the identity escrow of the device's payments (what the central
+	// bank opens to name the payer) is garbage (names no device), is
+	// another payer's (Other's), or is sealed to a key that is not the
+	// central bank's. A scheme without an identity escrow returns
+	// unimplemented.
+	CorruptEscrowGarbage  CorruptionKind = "escrow-garbage"
+	CorruptEscrowOther    CorruptionKind = "escrow-other"
+	CorruptEscrowWrongKey CorruptionKind = "escrow-wrong-key"
 	// R2.5, R5.4: the device, as payee, keeps what it is paid as soon as
 	// it has verified it, and never sends the message that completes the
 	// payer's side (acknowledgement, deduct instruction, receipt). A

@@ -245,14 +245,14 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
-		outs, err := transfer.Split(h.Serial, v, pay, se.id, sess.payee.ID)
+		outs, err := transfer.Split(h.Serial, v, pay, se.recordPayer(), sess.payee.ID)
 		if err != nil {
 			return nil, err
 		}
 		st.Counter++
 		rec, err := transfer.Sign(se.key, transfer.Record{
 			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
-			Payer: se.payerID(), Payee: sess.payee.ID, Challenge: challenge, Counter: st.Counter,
+			Payer: se.recordPayer(), Payee: sess.payee.ID, Challenge: challenge, Counter: st.Counter,
 		})
 		if err != nil {
 			return nil, err
@@ -263,7 +263,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 		entry.Records = append(entry.Records, sp.recordDER)
 		deletes = append(deletes, prefCoin+k)
 		for _, o := range outs {
-			if o.Holder == se.id {
+			if o.Holder == se.recordPayer() {
 				change := h.Extend(rec, o.Serial)
 				ck := instKey(change)
 				puts[prefCoin+ck] = change.Marshal()

@@ -111,6 +111,7 @@ type SIM struct {
 	present     *devcert.Certificate // certificate shown instead of cert
 	presentSPKI []byte               // the key shown with it
 	claim       *devcert.Certificate // identity named as payer instead of its own
+	named       string               // id named as payer in records, own certificate kept
 	withhold    bool                 // as payee, keep a verified TX and never send DEDUCT
 }
 

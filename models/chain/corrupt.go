@@ -54,6 +54,39 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 			return spec.Errorf(spec.CodeWrongRecipient, "%s cannot impersonate itself", id)
 		}
 		wl.claim = o.cert
+	case models.CorruptClaimIdentity:
+		// The payer's identity in the clear is its address, which the
+		// payee checks against the certificate the payment carries.
+		o, err := in.wallet(c.Other)
+		if err != nil {
+			return err
+		}
+		if o.id == wl.id {
+			return spec.Errorf(spec.CodeWrongRecipient, "%s cannot name itself as another payer", id)
+		}
+		wl.named = o.cert
+	case models.CorruptEscrowGarbage:
+		// A serial no certificate carries: the escrow names nobody.
+		wl.escrow = 1<<62 | r.Uint64()>>2
+	case models.CorruptEscrowOther:
+		o, err := in.wallet(c.Other)
+		if err != nil {
+			return err
+		}
+		if o.id == wl.id {
+			return spec.Errorf(spec.CodeWrongRecipient, "%s's escrow is its own", id)
+		}
+		wl.escrow = o.cert.Serial
+	case models.CorruptEscrowWrongKey:
+		// The escrow travels inside the sealed transfer: sealing it to
+		// the forger's own key seals the whole transfer to that key.
+		k, err := wl.s.GenerateKey(r)
+		if err != nil {
+			return err
+		}
+		wl.sealTo = k.Public()
+	case models.CorruptResignedCoin, models.CorruptBorrowedSignature:
+		return spec.Errorf(spec.CodeUnimplemented, "a chain wallet's coin is an output (transaction id, index, value) and carries no issuer signature; the issuer's signature is in the mint transaction the agent's master node submits, which no wallet builds")
 	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent:
 		agent := in.agents[0].ID
 		if c.Kind == models.CorruptUnauthorisedAgent {
@@ -156,7 +189,27 @@ func (wl *wallet) payerAddr() Address {
 	if wl.claim != nil {
 		return addressOfCert(wl.s, wl.claim)
 	}
+	if wl.named != nil {
+		return addressOfCert(wl.s, wl.named)
+	}
 	return wl.addr
+}
+
+// escrowSerial is the certificate serial the wallet seals into its
+// transfers as identity escrow.
+func (wl *wallet) escrowSerial() uint64 {
+	if wl.escrow != 0 {
+		return wl.escrow
+	}
+	return wl.presented().Serial
+}
+
+// sealKey is the key the wallet seals its transfers to.
+func (wl *wallet) sealKey() suite.PublicKey {
+	if wl.sealTo != nil {
+		return wl.sealTo
+	}
+	return wl.chainKey
 }
 
 // badCert makes a certificate for own's id that does not chain to the

@@ -109,6 +109,9 @@ type wallet struct {
 	// They survive power cycles, like the store.
 	present *devcert.Certificate // certificate shown instead of cert
 	claim   *devcert.Certificate // identity named as payer instead of its own
+	named   *devcert.Certificate // its address named as payer, own certificate kept
+	escrow  uint64               // escrow sealed instead of its certificate serial (0: its own)
+	sealTo  suite.PublicKey      // key transfers are sealed to instead of the chain key
 }
 
 type request struct {
@@ -365,7 +368,7 @@ func (wl *wallet) pick(amount int64) ([]walletCoin, error) {
 // it with the change coins it creates for the payer.
 func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, picked []walletCoin) ([]byte, []walletCoin, error) {
 	r := wl.w.Rand("chain/seal/" + wl.id)
-	tr := &Transfer{Version: Version1, Escrow: wl.presented().Serial, Payee: payee}
+	tr := &Transfer{Version: Version1, Escrow: wl.escrowSerial(), Payee: payee}
 	copy(tr.Salt[:], r.Bytes(SaltSize))
 	var sum int64
 	for _, c := range picked {
@@ -373,7 +376,7 @@ func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, pick
 		sum += c.Value
 	}
 	plain := tr.Marshal()
-	sealed, err := wl.chainKey.Seal(r, plain, sealInfo)
+	sealed, err := wl.sealKey().Seal(r, plain, sealInfo)
 	if err != nil {
 		return nil, nil, err
 	}

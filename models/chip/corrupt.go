@@ -52,6 +52,49 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 			return spec.Errorf(spec.CodeWrongRecipient, "%s cannot impersonate itself", id)
 		}
 		se.claim = o.cert
+	case models.CorruptClaimIdentity:
+		o, err := in.se(c.Other)
+		if err != nil {
+			return err
+		}
+		if o.id == se.id {
+			return spec.Errorf(spec.CodeWrongRecipient, "%s cannot name itself as another payer", id)
+		}
+		se.named = o.id
+	case models.CorruptEscrowGarbage, models.CorruptEscrowOther, models.CorruptEscrowWrongKey:
+		return spec.Errorf(spec.CodeUnimplemented, "the chip scheme has no identity escrow: its records name the payer in the clear (%s stages the substitution of that identity)", models.CorruptClaimIdentity)
+	case models.CorruptResignedCoin, models.CorruptBorrowedSignature:
+		h := se.fresh()
+		if h == nil {
+			return spec.Errorf(spec.CodeInsufficient, "%s holds no freshly withdrawn coin to re-sign", id)
+		}
+		var sig []byte
+		if c.Kind == models.CorruptResignedCoin {
+			k, err := se.s.GenerateKey(r)
+			if err != nil {
+				return err
+			}
+			if sig, err = k.Sign(h.Root.TBS()); err != nil {
+				return err
+			}
+		} else {
+			donor := se
+			if c.Other != "" {
+				if donor, err = in.se(c.Other); err != nil {
+					return err
+				}
+			}
+			d := donor.otherCoin(h.Root.Serial)
+			if d == nil {
+				return spec.Errorf(spec.CodeInsufficient, "%s holds no other coin whose signature %s could carry", donor.id, id)
+			}
+			sig = d.Root.Signature
+		}
+		resigned, err := resign(h, sig)
+		if err != nil {
+			return err
+		}
+		se.store([]*transfer.Holding{resigned}, nil)
 	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent:
 		agent := AgentID
 		if c.Kind == models.CorruptUnauthorisedAgent {
@@ -133,6 +176,30 @@ func (se *SE) fresh() *transfer.Holding {
 	return best
 }
 
+// otherCoin returns a coin the card holds whose root is not serial (the
+// smallest first), or nil.
+func (se *SE) otherCoin(serial coin.Serial) *transfer.Holding {
+	var best *transfer.Holding
+	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
+		h := se.coins[k]
+		if h.Root.Serial != serial && (best == nil || h.Value() < best.Value()) {
+			best = h
+		}
+	}
+	return best
+}
+
+// resign returns a copy of h whose root coin carries sig instead of the
+// issuer's signature; every other field and the lineage are unchanged.
+func resign(h *transfer.Holding, sig []byte) (*transfer.Holding, error) {
+	c, err := transfer.ParseHolding(h.Marshal())
+	if err != nil {
+		return nil, err
+	}
+	c.Root.Signature = append([]byte(nil), sig...)
+	return c, nil
+}
+
 // presented is the certificate the card shows: its own unless a
 // corruption substituted another.
 func (se *SE) presented(asPayer bool) *devcert.Certificate {
@@ -145,10 +212,14 @@ func (se *SE) presented(asPayer bool) *devcert.Certificate {
 	return se.cert
 }
 
-// payerID is the identity the card names as payer in its records.
+// payerID is the identity the card names as payer in its records, and
+// so as the holder of the change they return to the payer.
 func (se *SE) payerID() string {
 	if se.claim != nil {
 		return se.claim.ID
+	}
+	if se.named != "" {
+		return se.named
 	}
 	return se.id
 }

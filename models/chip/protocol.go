@@ -127,7 +127,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
-		outs, err := transfer.Split(h.Serial, v, pay, se.id, in.cert.ID)
+		outs, err := transfer.Split(h.Serial, v, pay, se.payerID(), in.cert.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -144,7 +144,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 		entry.Records = append(entry.Records, rec.Marshal())
 		deletes = append(deletes, prefCoin+k)
 		for _, o := range outs {
-			if o.Holder == se.id {
+			if o.Holder == se.payerID() {
 				change := h.Extend(rec, o.Serial)
 				puts[prefCoin+instKey(change)] = change.Marshal()
 			}

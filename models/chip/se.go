@@ -96,6 +96,7 @@ type SE struct {
 	// They survive power cycles, like the store.
 	present *devcert.Certificate // certificate shown instead of cert
 	claim   *devcert.Certificate // identity named as payer instead of its own
+	named   string               // id named as payer in records, own certificate kept
 	// withhold: as payee, keep verified coins and never confirm.
 	withhold bool
 }
