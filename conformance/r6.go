@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/google/go-cmp/cmp"
@@ -56,6 +58,12 @@ func r6Properties() []Property {
 			Name:  "offline-limits",
 			Doc:   "payments up to the default limits then one more that exceeds the cumulative amount or the count; it is refused with limit-exceeded before any value moves, and the same payment succeeds after the payer reconciles",
 			Check: offlineLimits,
+		},
+		{
+			Sub:   "R6.6",
+			Name:  "limits-at-the-boundary",
+			Doc:   "exactly the count limit of small payments and then one more, and separately payments reaching exactly the cumulative limit and then one more fen; the payment at each limit succeeds, the one past it is refused with limit-exceeded before any value moves, and succeeds after the payer reconciles",
+			Check: limitsAtTheBoundary,
 		},
 		{
 			Sub:   "R6.7",
@@ -372,6 +380,50 @@ func offlineLimits(t *T) {
 			rt.Fatalf("after the payer reconciled, the same payment of %d fen failed: %s", over, describe(p, err))
 		}
 	})
+}
+
+// limitsAtTheBoundary is R6.6 on the exact edges: the last allowed
+// payment and the first refused one, for the count and for the amount.
+func limitsAtTheBoundary(t *T) {
+	lim := bank.DefaultLimits
+	for _, byCount := range []bool{true, false} {
+		in := t.New(t, t.Seed, models.Config{})
+		ws := in.Wallets()
+		payer, payee := ws[0], ws[1]
+		mustFund(t, in, payer, 2*lim.Cumulative)
+		var amounts []int64
+		if byCount {
+			for range lim.Count {
+				amounts = append(amounts, 100)
+			}
+		} else {
+			// Reach the cumulative limit exactly in a few payments.
+			amounts = []int64{lim.Cumulative / 2, lim.Cumulative - lim.Cumulative/2}
+		}
+		for i, a := range amounts {
+			p, err := in.Pay(payer, payee, a, nil)
+			if err != nil || !p.Paid || !p.Received {
+				t.Fatalf("payment %d of %d fen, within the limits (%d fen, %d payments): %s", i+1, a, lim.Cumulative, lim.Count, describe(p, err))
+			}
+		}
+		what := "one fen past the cumulative limit"
+		if byCount {
+			what = fmt.Sprintf("payment %d after %d", lim.Count+1, lim.Count)
+		}
+		before := worths(in)
+		t.Witness(in.World(), nil)
+		p, err := in.Pay(payer, payee, 1, nil)
+		if !slices.Contains(append(rejectionCodes(p), codeOf(err)), spec.CodeLimitExceeded) || p.Paid || p.Received {
+			t.Fatalf("%s was not refused with limit-exceeded: %s", what, describe(p, err))
+		}
+		if d := cmp.Diff(before, worths(in)); d != "" {
+			t.Fatalf("%s was refused but moved value (-want +got):\n%s", what, d)
+		}
+		mustReconcile(t, in, payer)
+		if p, err := in.Pay(payer, payee, 1, nil); err != nil || !p.Paid || !p.Received {
+			t.Fatalf("%s failed again after the payer reconciled: %s", what, describe(p, err))
+		}
+	}
 }
 
 // circulation is what the central bank owes and what circulates.

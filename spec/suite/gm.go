@@ -42,6 +42,7 @@ func gmKeyFromScalar(b []byte) (PrivateKey, error) {
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "SM2 private key: %w", err)
 	}
+	ops.keygen.Add(1)
 	return &gmPrivateKey{k: k, pub: &gmPublicKey{k: &k.PublicKey}}, nil
 }
 

@@ -36,6 +36,7 @@ func intlKeyFromScalar(b []byte) (PrivateKey, error) {
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "P-256 private key: %w", err)
 	}
+	ops.keygen.Add(1)
 	return newIntlKey(k)
 }
 

@@ -144,7 +144,6 @@ func generate[K any](r io.Reader, mk func([]byte) (K, error)) (K, error) {
 			return zero, spec.Errorf(spec.CodeInternal, "key generation: %w", err)
 		}
 		if k, err := mk(b); err == nil {
-			ops.keygen.Add(1)
 			return k, nil
 		}
 	}
