@@ -61,6 +61,9 @@ type Result struct {
 	// Counterexample is the shrunk failing case of a fail or
 	// expected-fail.
 	Counterexample *Counterexample `json:"counterexample,omitempty"`
+	// Notes are what the property measured and stated on the way (an
+	// exposure window, the parameters of a game), at most maxNotes lines.
+	Notes []string `json:"notes,omitempty"`
 	// Game is the statistics of an anonymity game (R3).
 	Game       *Game   `json:"game,omitempty"`
 	DurationMS float64 `json:"duration_ms"`

@@ -30,6 +30,9 @@ const (
 	DefaultShrinkTime = 2 * time.Second
 )
 
+// maxNotes bounds the notes a result carries.
+const maxNotes = 24
+
 // maxTraceEvents bounds the trace a counterexample carries (the last
 // events are kept: the violation is at the end).
 const maxTraceEvents = 3000
@@ -239,6 +242,9 @@ func report(t *testing.T, r Result) {
 		t.Skipf("skip: %s", r.Reason)
 	case Pass:
 		t.Logf("pass: %d runs, seed %d", r.Runs, r.Seed)
+		for _, n := range r.Notes {
+			t.Log(n)
+		}
 	case ExpectedFail:
 		t.Logf("expected-fail (%s): %s", r.Reason, r.Counterexample.Message)
 	case UnexpectedPass:
@@ -308,6 +314,15 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 	}
 	t.mu.Lock()
 	r.Runs, r.Game = t.runs, t.game
+	for _, l := range t.logs {
+		if len(r.Notes) == maxNotes {
+			r.Notes = append(r.Notes, "…")
+			break
+		}
+		if !strings.HasPrefix(l, "[rapid]") {
+			r.Notes = append(r.Notes, l)
+		}
+	}
 	skipped, timedOut := t.skipped, t.timedOut
 	var first string
 	if len(t.errs) > 0 {

@@ -27,6 +27,7 @@ type checkFlags struct {
 	only    []string
 	json    string
 	timeout time.Duration
+	shrink  time.Duration
 	mutants bool
 	verbose bool
 }
@@ -46,7 +47,8 @@ UNEXPECTED-PASS otherwise; each unexpected result is printed with its
 counterexample and the command that replays it.
 
 Runs are deterministic: the same --seed, --checks and --steps give the same
-verdicts and counterexamples. --mutants also runs the mutant catalogue
+verdicts, and the same counterexamples unless shrinking ran out of its
+--shrink-time. --mutants also runs the mutant catalogue
 (deliberately faulty models) and prints how many each requirement's suite
 killed.
 
@@ -70,6 +72,7 @@ surviving mutant, 2 usage error, 3 a scheme could not be run.`,
 	fl.StringSliceVar(&f.only, "only", nil, "run only these requirements, sub-properties or properties (R2, R2.3, R2.3-name)")
 	fl.StringVar(&f.json, "json", "", "write the results as JSON to this file")
 	fl.DurationVar(&f.timeout, "timeout", conformance.DefaultTimeout, "time limit per property")
+	fl.DurationVar(&f.shrink, "shrink-time", conformance.DefaultShrinkTime, "time rapid may spend minimising each failure")
 	fl.BoolVar(&f.mutants, "mutants", false, "also run the mutant catalogue and print the score per requirement")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every property's verdict, not only the matrix")
 	return cmd
@@ -88,7 +91,7 @@ func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 		}
 		targets = append(targets, s)
 	}
-	opts := conformance.Options{Checks: f.checks, Steps: f.steps, Seed: f.seed, Only: f.only, Timeout: f.timeout}
+	opts := conformance.Options{Checks: f.checks, Steps: f.steps, Seed: f.seed, Only: f.only, Timeout: f.timeout, ShrinkTime: f.shrink}
 	switch strings.ToUpper(f.suite) {
 	case "ALL", "":
 	default:
@@ -182,27 +185,32 @@ func writeMatrix(w io.Writer, rs *conformance.Results, verbose bool) {
 
 func cellText(c conformance.Cell) string {
 	n := len(c.Results)
+	var text string
 	switch c.Verdict {
 	case conformance.Pass:
-		if s := c.Counts[conformance.Skip]; s > 0 {
-			return fmt.Sprintf("pass %d/%d (%d skip)", c.Counts[conformance.Pass], n, s)
-		}
-		return fmt.Sprintf("pass %d/%d", c.Counts[conformance.Pass], n)
+		text = fmt.Sprintf("pass %d/%d", c.Counts[conformance.Pass], n)
 	case conformance.ExpectedFail:
-		return fmt.Sprintf("expected-fail %d/%d", c.Counts[conformance.ExpectedFail], n)
+		text = fmt.Sprintf("expected-fail %d/%d", c.Counts[conformance.ExpectedFail], n)
 	case conformance.Skip:
 		return fmt.Sprintf("skip %d/%d", n, n)
 	case conformance.Fail:
-		return fmt.Sprintf("FAIL %d/%d", c.Counts[conformance.Fail], n)
+		text = fmt.Sprintf("FAIL %d/%d", c.Counts[conformance.Fail], n)
 	default:
-		return fmt.Sprintf("UNEXPECTED-PASS %d/%d", c.Counts[conformance.UnexpectedPass], n)
+		text = fmt.Sprintf("UNEXPECTED-PASS %d/%d", c.Counts[conformance.UnexpectedPass], n)
 	}
+	if k := c.Counts[conformance.Skip]; k > 0 {
+		text += fmt.Sprintf(" (%d skip)", k)
+	}
+	return text
 }
 
 func writeResult(w io.Writer, r conformance.Result) {
 	fmt.Fprintf(w, "\n%s %s/%s %s: %s (%d runs, %.0f ms)\n", strings.ToUpper(string(r.Verdict)), r.Target, r.Suite, r.Sub+"-"+spec.SubID(r.Property), r.Doc, r.Runs, r.DurationMS)
 	if r.Reason != "" {
 		fmt.Fprintf(w, "  reason: %s\n", r.Reason)
+	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(w, "  note: %s\n", n)
 	}
 	if cx := r.Counterexample; cx != nil && r.Verdict.Unexpected() {
 		if cx.Plan != "" {

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/schema"
+	"github.com/dualoffline/dualoffline/models/all"
+)
+
+func runCLI(args ...string) (string, int) {
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return out.String() + errb.String(), code
+}
+
+// TestCheckUsageErrors: what the user asked for wrong exits 2 and runs
+// nothing.
+func TestCheckUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", "--scheme", "no-such-scheme"},
+		{"check", "--suite", "RSA"},
+		{"check", "--only", "R9.9"},
+		{"check", "--checks", "0"},
+		{"check", "extra-argument"},
+	} {
+		if out, code := runCLI(args...); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d\n%s", args, code, exitUsage, out)
+		}
+	}
+}
+
+// TestCheckJSON: a green check exits 0, prints the matrix and writes
+// results that validate against the published schema.
+func TestCheckJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "results.json")
+	out, code := runCLI("check", "--scheme", "chip", "--suite", "GM", "--only", "R6.5", "--checks", "3", "--json", path)
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "chip") || !strings.Contains(out, "R6 compatibility with cash") {
+		t.Errorf("no matrix in the output:\n%s", out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.ValidateResults(data); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := conformance.ReadResults(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.Results) == 0 || rs.Results[0].Target != "chip" {
+		t.Fatalf("results: %+v", rs.Results)
+	}
+}
+
+// TestCheckMutantExitsOne: a faulty model checked on the requirement it
+// breaks is an unexpected verdict, exit 1, with a replay line.
+func TestCheckMutantExitsOne(t *testing.T) {
+	ms := all.Mutants()
+	if len(ms) == 0 {
+		t.Fatal("no mutants")
+	}
+	m := ms[0]
+	out, code := runCLI("check", "--scheme", m.Scheme.Info().Name, "--suite", "GM", "--only", string(m.Breaks), "--checks", "20")
+	if code != exitUnexpected {
+		t.Fatalf("mutant %s on %s: exit %d, want %d\n%s", m.Scheme.Info().Name, m.Breaks, code, exitUnexpected, out)
+	}
+	if !strings.Contains(out, "replay: go run ./cmd/dualoffline check") {
+		t.Errorf("no replay command in:\n%s", out)
+	}
+}
