@@ -173,16 +173,23 @@ func (rs *Results) Count() map[Verdict]int {
 	return m
 }
 
-// Sort orders results by target, suite, sub-property and name.
+// Sort orders results by target (in the order targets first appear),
+// suite, sub-property and name.
 func (rs *Results) Sort() {
 	order := map[spec.SubID]int{}
 	for i, id := range spec.SubIDs() {
 		order[id] = i
 	}
+	rank := map[string]int{}
+	for _, r := range rs.Results {
+		if _, ok := rank[r.Target]; !ok {
+			rank[r.Target] = len(rank)
+		}
+	}
 	sort.SliceStable(rs.Results, func(i, j int) bool {
 		a, b := rs.Results[i], rs.Results[j]
 		if a.Target != b.Target {
-			return a.Target < b.Target
+			return rank[a.Target] < rank[b.Target]
 		}
 		if a.Suite != b.Suite {
 			return a.Suite < b.Suite
