@@ -1,7 +1,28 @@
-// Package vectors will publish Wycheproof-style JSON test vectors for every
-// scheme and crypto suite, with a JSON Schema, a deterministic generator
-// and an embedded fs.FS so Go consumers pin them with go.sum.
+// Package vectors publishes Wycheproof-style JSON test vectors for the
+// shared formats and the schemes, per crypto suite, with a JSON Schema
+// (vectors/schema), a deterministic generator and an embedded fs.FS so Go
+// consumers pin them with go.sum.
 //
-// Not built yet: this package holds only its documentation until the
-// vectors land.
+// Files are named <scheme>_<suite>_<kind>_test.json and hold test groups
+// of tests; every test has a stable string tcId
+// (<scheme>-<suite>-<kind>-<name>, never renumbered), a comment, flags
+// described in the file's notes, a requirement id of the catalogue
+// (spec.LookupSub), a result (valid, invalid or acceptable), the canonical
+// error code of an invalid case, an input object of hex strings and
+// integers, and, when the verdict involves a signature, the signature
+// itself ({alg, publicKey, message, sig, id, valid}) for independent tools.
+//
+// Kinds covered (both suites, GM and INTL):
+//
+//   - spec/coin: signed coins (CoinInput)
+//   - spec/certificate: device certificates with optional revocation list (CertificateInput)
+//   - spec/transfer: holdings, a root coin and its lineage of transfer records (TransferInput)
+//   - chain/qr: the chain scheme's QR payment payload as the payee wallet decides on it (QRInput)
+//   - chip/apdu: the chip scheme's INITIATE command as the payer card decides on it, stateless part (APDUInput)
+//
+// Reference() decides every kind with spec/ and models/; Run runs the
+// cases through any Verifier and reports pass, mismatch, skip and error
+// per case, per flag and per kind. Generate (go generate ./vectors, or
+// the CLI) rewrites the files from the fixed Seed; a test checks that the
+// committed files are reproduced byte for byte.
 package vectors

@@ -1,0 +1,332 @@
+package vectors
+
+import (
+	"bytes"
+	"crypto/elliptic"
+	"encoding/asn1"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+//go:generate go run ./internal/genvectors .
+
+// Seed is the fixed seed every vector is derived from.
+const Seed uint64 = 20260101
+
+// GeneratorVersion is written into every file. Bump it when the generator
+// changes what it writes; tcIds stay stable across versions.
+const GeneratorVersion = "1"
+
+// SchemaName is the schema file (under vectors/schema) every file names.
+const SchemaName = "vectors.schema.json"
+
+// allNotes describes every flag any file may use; a file's notes are the
+// subset it uses.
+var allNotes = map[string]string{
+	"Valid":              "A well-formed object that every check accepts.",
+	"Boundary":           "A value exactly at a limit the specification makes inclusive.",
+	"ModifiedSignature":  "The signature bytes were altered after signing.",
+	"WrongKey":           "Signed by a key other than the one the verifier trusts for it.",
+	"SignatureSwap":      "A valid signature over another object of the same kind.",
+	"Redenominated":      "A value-bearing field was changed after signing.",
+	"ModifiedField":      "A signed field other than the value was changed after signing.",
+	"PolicySigned":       "Signed by the trusted key but outside the published policy; the policy code wins over the valid signature.",
+	"BadDenomination":    "A value outside the published denomination table.",
+	"BadCurrency":        "A currency other than CNY (156).",
+	"UnknownVersion":     "A well-formed version number the specification does not define.",
+	"Truncated":          "Bytes were removed from the end of a well-formed encoding.",
+	"TrailingData":       "Bytes were appended after a well-formed encoding.",
+	"Empty":              "The empty byte string.",
+	"WrongSuite":         "A key or object of the other crypto suite.",
+	"HighS":              "An ECDSA signature in its high-s form (r, n-s): Verify accepts it, dualoffline never emits it.",
+	"Expired":            "Used after the certificate's NotAfter.",
+	"NotYetValid":        "Used before the certificate's NotBefore.",
+	"Revoked":            "The certificate's serial is on the accompanying revocation list.",
+	"ForeignRoot":        "Issued or signed by a rogue authority with the trusted root's name.",
+	"WrongRole":          "A certificate whose role may not perform the step.",
+	"Uncertified":        "A signer with no certificate among those supplied.",
+	"BrokenLineage":      "A lineage that does not connect: wrong parent, overstated value, or a held serial that no output creates.",
+	"ValueNotConserved":  "Outputs that do not sum to what is spent.",
+	"NonHolderSignature": "A record signed by, or naming as payer, a party that does not hold the coin it spends.",
+	"SelfPayment":        "Payer and payee are the same party.",
+	"OverSize":           "An encoding over the format's size cap.",
+	"WrongRecipient":     "Addressed to a party other than the one deciding.",
+	"Replay":             "A stale or mismatched freshness value (nonce, timestamp).",
+	"AmountMismatch":     "An amount other than the one requested.",
+	"AddressMismatch":    "A payer address that is not the address of the payer's certificate key.",
+	"MissingObject":      "A required data object is absent.",
+	"DuplicateObject":    "A data object appears twice.",
+	"FieldSize":          "A field whose length is outside its declared size.",
+	"Lineage":            "A coin held after one or more offline transfers.",
+}
+
+// genTime is the reference date of the vectors.
+var (
+	genEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	genAt    = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// builder accumulates one file.
+type builder struct {
+	f      *File
+	groups map[string]*Group
+	err    error
+}
+
+func newBuilder(scheme, suiteID, kind string, header ...string) *builder {
+	return &builder{
+		f: &File{
+			Algorithm:        "dualoffline/" + scheme,
+			Scheme:           scheme,
+			Suite:            suiteID,
+			Kind:             kind,
+			Schema:           SchemaName,
+			GeneratorVersion: GeneratorVersion,
+			Header:           header,
+			Notes:            map[string]string{},
+		},
+		groups: map[string]*Group{},
+	}
+}
+
+func (b *builder) group(typ, publicKey string) *Group {
+	g := b.groups[typ]
+	if g == nil {
+		g = &Group{Type: typ, PublicKey: publicKey, Tests: []*Test{}}
+		b.groups[typ] = g
+		b.f.TestGroups = append(b.f.TestGroups, g)
+	}
+	return g
+}
+
+// tc describes one test.
+type tc struct {
+	name    string // stable: the tcId is <scheme>-<suite>-<kind>-<name>
+	comment string
+	req     string
+	flags   []string
+	result  string
+	code    spec.Code
+	input   any
+	sig     *Signature
+}
+
+func (b *builder) add(g *Group, t tc) {
+	if b.err != nil {
+		return
+	}
+	in, err := json.Marshal(t.input)
+	if err != nil {
+		b.err = err
+		return
+	}
+	for _, fl := range t.flags {
+		d, ok := allNotes[fl]
+		if !ok {
+			b.err = fmt.Errorf("flag %q has no description", fl)
+			return
+		}
+		b.f.Notes[fl] = d
+	}
+	test := &Test{
+		TcID:        fmt.Sprintf("%s-%s-%s-%s", b.f.Scheme, b.f.Suite, b.f.Kind, t.name),
+		Comment:     t.comment,
+		Flags:       append([]string{}, t.flags...),
+		Requirement: t.req,
+		Result:      t.result,
+		Error:       string(t.code),
+		Input:       in,
+		Signature:   t.sig,
+	}
+	g.Tests = append(g.Tests, test)
+	b.f.NumberOfTests++
+}
+
+func (b *builder) valid(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
+	b.add(g, tc{name: name, comment: comment, req: req, flags: append([]string{"Valid"}, flags...), result: ResultValid, input: input, sig: sig})
+}
+
+func (b *builder) invalid(g *Group, name, comment, req string, code spec.Code, flags []string, input any, sig *Signature) {
+	b.add(g, tc{name: name, comment: comment, req: req, flags: flags, result: ResultInvalid, code: code, input: input, sig: sig})
+}
+
+// gen is the per-suite generation context.
+type gen struct {
+	s   suite.Suite
+	id  string
+	err error
+}
+
+func (g *gen) src(label string) *detrand.Source {
+	return detrand.New(Seed, "vectors/"+g.id+"/"+label)
+}
+
+func (g *gen) key(label string) suite.PrivateKey {
+	k, err := g.s.GenerateKey(g.src("key/" + label))
+	if err != nil && g.err == nil {
+		g.err = err
+	}
+	return k
+}
+
+func (g *gen) fail(err error) {
+	if err != nil && g.err == nil {
+		g.err = err
+	}
+}
+
+// sign signs msg with k, recording a failure.
+func (g *gen) sign(k suite.PrivateKey, msg []byte) []byte {
+	sig, err := k.Sign(msg)
+	g.fail(err)
+	return sig
+}
+
+// sigObj exposes a signature for independent checking; valid is what the
+// suite's verifier says.
+func sigObj(s suite.Suite, pub suite.PublicKey, msg, sig []byte) *Signature {
+	o := &Signature{
+		Alg:       s.SignatureAlgorithm(),
+		PublicKey: hex.EncodeToString(pub.SPKI()),
+		Message:   hex.EncodeToString(msg),
+		Sig:       hex.EncodeToString(sig),
+		Valid:     pub.Verify(msg, sig) == nil,
+	}
+	if s.ID() == suite.GM {
+		o.ID = hex.EncodeToString([]byte(suite.DefaultSM2ID))
+	}
+	return o
+}
+
+// flipSig changes one bit inside the first INTEGER of a DER signature, so
+// the result is still a DER signature.
+func flipSig(sig []byte) []byte {
+	out := bytes.Clone(sig)
+	out[len(out)/3] ^= 0x01
+	return out
+}
+
+// highS returns the (r, n-s) twin of a P-256 DER signature.
+func highS(sig []byte) []byte {
+	var v struct{ R, S *big.Int }
+	if _, err := asn1.Unmarshal(sig, &v); err != nil {
+		return nil
+	}
+	v.S = new(big.Int).Sub(elliptic.P256().Params().N, v.S)
+	out, err := asn1.Marshal(v)
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// x509Parts splits an X.509 certificate or CRL into its TBS bytes and its
+// signature.
+func x509Parts(der []byte) (tbs, sig []byte, ok bool) {
+	in := cryptobyte.String(der)
+	var outer, tbsRaw, alg cryptobyte.String
+	var bits asn1.BitString
+	if !in.ReadASN1(&outer, cbasn1.SEQUENCE) || !outer.ReadASN1Element(&tbsRaw, cbasn1.SEQUENCE) ||
+		!outer.ReadASN1(&alg, cbasn1.SEQUENCE) || !outer.ReadASN1BitString(&bits) {
+		return nil, nil, false
+	}
+	return []byte(tbsRaw), bits.Bytes, true
+}
+
+func h(b []byte) string { return hex.EncodeToString(b) }
+
+// Build returns every vector file, in name order.
+func Build() ([]*File, error) {
+	var files []*File
+	for _, s := range []suite.Suite{mustSuite(suite.GM), mustSuite(suite.INTL)} {
+		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, genQR, genAPDU} {
+			g := &gen{s: s, id: string(s.ID())}
+			b := fn(g)
+			if g.err != nil {
+				return nil, fmt.Errorf("vectors: %s %s: %w", b.f.Kind, g.id, g.err)
+			}
+			if b.err != nil {
+				return nil, fmt.Errorf("vectors: %s %s: %w", b.f.Kind, g.id, b.err)
+			}
+			b.f.Name = fileName(b.f.Scheme, b.f.Suite, b.f.Kind)
+			files = append(files, b.f)
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, nil
+}
+
+func mustSuite(id suite.ID) suite.Suite {
+	s, err := suite.ByID(id)
+	if err != nil {
+		panic(err) // both suites are compiled in
+	}
+	return s
+}
+
+// Encode returns the canonical bytes of a file: indented JSON with a
+// final newline.
+func Encode(f *File) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Generate writes every vector file into dir (creating it), replacing
+// files of the same name. Regenerating reproduces the committed files
+// byte for byte.
+func Generate(dir string) error {
+	files, err := Build()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range files {
+		data, err := Encode(f)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dir, f.Name), data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// other returns the other suite.
+func (g *gen) other() suite.Suite {
+	if g.s.ID() == suite.GM {
+		return mustSuite(suite.INTL)
+	}
+	return mustSuite(suite.GM)
+}
+
+// otherKey returns the key of the same label in the other suite.
+func (g *gen) otherKey(label string) suite.PrivateKey {
+	o := g.other()
+	k, err := o.GenerateKey(detrand.New(Seed, "vectors/"+string(o.ID())+"/key/"+label))
+	g.fail(err)
+	return k
+}
+
+func suiteID(s string) suite.ID { return suite.ID(s) }

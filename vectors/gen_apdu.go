@@ -1,0 +1,142 @@
+package vectors
+
+import (
+	"encoding/binary"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/chip/apdu"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// chipInitTBS is what the payee signs in INITIATE (spec/formats.md,
+// "Chip-card messages"): the context string, the amount as 8 bytes
+// big-endian, the challenge and the payee id.
+func chipInitTBS(amount int64, challenge []byte, payee string) []byte {
+	b := []byte("dualoffline/chip/initiate/v1\x00")
+	b = binary.BigEndian.AppendUint64(b, uint64(amount))
+	b = append(b, challenge...)
+	return append(b, payee...)
+}
+
+// initItems are the data objects of an INITIATE command.
+func initItems(amount uint64, challenge, cert, sig []byte) []apdu.TLV {
+	return []apdu.TLV{
+		{Tag: chip.TagAmount, Value: binary.BigEndian.AppendUint64(nil, amount)},
+		{Tag: chip.TagChallenge, Value: challenge},
+		{Tag: chip.TagCert, Value: cert},
+		{Tag: chip.TagSig, Value: sig},
+	}
+}
+
+func (g *gen) command(c apdu.Command) []byte {
+	b, err := c.Marshal()
+	g.fail(err)
+	return b
+}
+
+func genAPDU(g *gen) *builder {
+	b := newBuilder("chip", g.id, "apdu",
+		"INITIATE commands of the PBOC 2016 chip-card model (models/chip): C-APDU 80 50 00 00, extended Le, BER-TLV data DF01 amount, DF02 challenge, DF03 payee certificate, DF04 payee signature.",
+		"A command is valid when the payer card input.card (hex of its id) would go on to pay it at time input.at, trusting input.root, before any state-dependent check:",
+		"it parses under the strict APDU and TLV profile with class 80, P1 = P2 = 00 and Le = 65536, holds exactly the four objects within their sizes, an amount in 1..2^40, a wallet certificate that verifies and is not the card's own, and the payee's signature over \"dualoffline/chip/initiate/v1\\0\" || amount || challenge || payee id.",
+		"Replay of a challenge, offline limits and funds depend on the card's state and are not covered here.")
+	p := g.newPKI("pki", []devSpec{{"wallet-bob", devcert.RoleWallet}, {"wallet-alice", devcert.RoleWallet}, {"agent-icbc", devcert.RoleAgent}})
+	rogue := g.newPKI("rogue", []devSpec{{"wallet-bob", devcert.RoleWallet}})
+	og := &gen{s: g.other(), id: string(g.other().ID())}
+	op := og.newPKI("pki", []devSpec{{"wallet-bob", devcert.RoleWallet}})
+	g.fail(og.err)
+	if g.err != nil {
+		return b
+	}
+	root := p.root.Cert
+	grp := b.group("InitiateCommand", "")
+	payee := p.certs["wallet-bob"]
+	bobKey := p.keys["wallet-bob"]
+	challenge := g.src("apdu/challenge").Bytes(transfer.ChallengeSize)
+	const amount = 2500
+	card := "wallet-alice"
+	at := genAt
+
+	build := func(amt uint64, ch []byte, cert *devcert.Certificate, key suite.PrivateKey) ([]byte, []byte, []byte) {
+		msg := chipInitTBS(int64(amt), ch, cert.ID)
+		sig := g.sign(key, msg)
+		return apdu.Marshal(initItems(amt, ch, cert.Raw, sig)), msg, sig
+	}
+	cmd := func(data []byte) []byte {
+		return g.command(apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: 65536})
+	}
+	in := func(c []byte, card string, at time.Time) APDUInput {
+		return APDUInput{Command: h(c), Root: h(root.Raw), Card: h([]byte(card)), At: at.Unix()}
+	}
+	so := func(pub suite.PublicKey, msg, sig []byte) *Signature { return sigObj(g.s, pub, msg, sig) }
+
+	data, msg, sig := build(amount, challenge, payee, bobKey)
+	good := cmd(data)
+	if g.err != nil {
+		return b
+	}
+	b.valid(grp, "valid", "a payee asks for 2500 fen", "R6.4", nil, in(good, card, at), so(payee.PublicKey, msg, sig))
+	d1, m1, s1 := build(1, challenge, payee, bobKey)
+	b.valid(grp, "valid-amount-1", "the smallest amount, 1 fen", "R6.2", []string{"Boundary"}, in(cmd(d1), card, at), so(payee.PublicKey, m1, s1))
+
+	// Mutations of the data objects after signing.
+	mut := func(name, comment, req string, code spec.Code, flags []string, items []apdu.TLV, pub suite.PublicKey, msg, sig []byte) {
+		sigO := (*Signature)(nil)
+		if pub != nil {
+			sigO = so(pub, msg, sig)
+		}
+		b.invalid(grp, name, comment, req, code, flags, in(cmd(apdu.Marshal(items)), card, at), sigO)
+	}
+	mut("amount-changed", "amount raised from 2500 to 250000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"},
+		initItems(250000, challenge, payee.Raw, sig), payee.PublicKey, chipInitTBS(250000, challenge, payee.ID), sig)
+	ch2 := append([]byte{}, challenge...)
+	ch2[0] ^= 0x01
+	mut("challenge-changed", "one bit of the challenge flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"},
+		initItems(amount, ch2, payee.Raw, sig), payee.PublicKey, chipInitTBS(amount, ch2, payee.ID), sig)
+	mut("signature-bit-flipped", "one bit of the payee's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+		initItems(amount, challenge, payee.Raw, flipSig(sig)), payee.PublicKey, msg, flipSig(sig))
+	other := g.sign(p.keys["agent-icbc"], msg)
+	mut("signed-by-other-key", "bob's certificate with a signature by another key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"},
+		initItems(amount, challenge, payee.Raw, other), payee.PublicKey, msg, other)
+	mut("amount-zero", "an amount of 0 fen, signed", "R1.1", spec.CodeMalformed, []string{"ModifiedField"},
+		initItems(0, challenge, payee.Raw, g.sign(bobKey, chipInitTBS(0, challenge, payee.ID))), nil, nil, nil)
+	full := initItems(amount, challenge, payee.Raw, sig)
+	mut("challenge-missing", "the challenge object left out", "R1.1", spec.CodeMalformed, []string{"MissingObject"},
+		[]apdu.TLV{full[0], full[2], full[3]}, nil, nil, nil)
+	mut("object-twice", "the amount object sent twice", "R1.1", spec.CodeMalformed, []string{"DuplicateObject"},
+		append(append([]apdu.TLV{}, full...), full[0]), nil, nil, nil)
+	mut("challenge-short", "a 15-byte challenge", "R1.1", spec.CodeMalformed, []string{"FieldSize"},
+		initItems(amount, challenge[:15], payee.Raw, sig), nil, nil, nil)
+
+	// Certificates.
+	self := p.certs[card]
+	ds, ms, ss := build(amount, challenge, self, p.keys[card])
+	b.invalid(grp, "payee-is-card", "the card's own certificate as payee", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(cmd(ds), card, at), so(self.PublicKey, ms, ss))
+	b.invalid(grp, "payee-certificate-expired", "the payee's certificate has expired at the card's clock", "R1.4", spec.CodeCertExpired, []string{"Expired"}, in(good, card, certNotAfter.Add(time.Second)), so(payee.PublicKey, msg, sig))
+	b.invalid(grp, "payee-certificate-not-yet-valid", "the card's clock before the payee certificate's NotBefore", "R1.4", spec.CodeCertNotYetValid, []string{"NotYetValid"}, in(good, card, certNotBefore.Add(-time.Second)), so(payee.PublicKey, msg, sig))
+	rc := rogue.certs["wallet-bob"]
+	dr, _, _ := build(amount, challenge, rc, rogue.keys["wallet-bob"])
+	b.invalid(grp, "payee-certificate-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot"}, in(cmd(dr), card, at), g.certSig(root, rc.Raw))
+	ag := p.certs["agent-icbc"]
+	da, ma, sa := build(amount, challenge, ag, p.keys["agent-icbc"])
+	b.invalid(grp, "payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole"}, in(cmd(da), card, at), so(ag.PublicKey, ma, sa))
+	oc := op.certs["wallet-bob"]
+	dOther := apdu.Marshal(initItems(amount, challenge, oc.Raw, g.sign(op.keys["wallet-bob"], msg)))
+	b.invalid(grp, "payee-certificate-other-suite", "a payee certificate of the other suite", "R1.3", spec.CodeWrongSuite, []string{"WrongSuite"}, in(cmd(dOther), card, at), nil)
+
+	// Framing.
+	frame := func(name, comment string, c apdu.Command, flags []string) {
+		b.invalid(grp, name, comment, "R1.1", spec.CodeMalformed, flags, in(g.command(c), card, at), nil)
+	}
+	frame("class-00", "interindustry class 00 instead of 80", apdu.Command{CLA: 0x00, INS: chip.INSInitiate, Data: data, Le: 65536}, []string{"ModifiedField"})
+	frame("p1-01", "P1 = 01", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, P1: 1, Data: data, Le: 65536}, []string{"ModifiedField"})
+	frame("le-absent", "no Le", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: apdu.LeAbsent}, []string{"ModifiedField"})
+	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(good[:len(good)-1], card, at), nil)
+	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, good...), 0), card, at), nil)
+	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, card, at), nil)
+	return b
+}

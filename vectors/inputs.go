@@ -1,0 +1,58 @@
+package vectors
+
+// The input objects of each kind, as the vector files hold them. Byte
+// strings are lowercase hex; times are Unix seconds.
+
+// CoinInput is the input of kind "coin": accept the signed coin (strict
+// parse, policy, issuer signature) under the issuer's public key?
+type CoinInput struct {
+	Coin            string `json:"coin"`            // Coin DER ([APPLICATION 1])
+	IssuerPublicKey string `json:"issuerPublicKey"` // SubjectPublicKeyInfo DER
+}
+
+// CertificateInput is the input of kind "certificate": is the device
+// certificate valid under the root at the given time, with the revocation
+// list if one is given?
+type CertificateInput struct {
+	Certificate string `json:"certificate"` // X.509 DER
+	Root        string `json:"root"`        // the trusted root certificate, X.509 DER
+	CRL         string `json:"crl,omitempty"`
+	At          int64  `json:"at"` // Unix seconds
+}
+
+// TransferInput is the input of kind "transfer": does the holding (a root
+// coin and its lineage of transfer records) verify, given the coin
+// issuer's key and the device certificates of the signers (checked against
+// the root at the given time)? The holder and value reached are in
+// Holder and Value for valid cases.
+type TransferInput struct {
+	Holding         string   `json:"holding"` // Holding DER ([APPLICATION 6])
+	IssuerPublicKey string   `json:"issuerPublicKey"`
+	Root            string   `json:"root"`
+	Certificates    []string `json:"certificates"`
+	At              int64    `json:"at"`
+	Holder          string   `json:"holder,omitempty"` // expected owner, documentation (hex of the id)
+	Value           int64    `json:"value,omitempty"`  // expected value in fen, documentation
+}
+
+// QRInput is the input of kind "qr" (chain scheme): does the payee wallet
+// with address Payee, which asked for Amount fen under Nonce, accept the
+// scanned payment at time At, trusting Root?
+type QRInput struct {
+	Payment string `json:"payment"` // Payment DER ([APPLICATION 24]), the QR payload
+	Root    string `json:"root"`
+	Payee   string `json:"payee"` // the deciding wallet's 20-byte address
+	Amount  int64  `json:"amount"`
+	Nonce   string `json:"nonce"` // the open request's 8-byte nonce
+	At      int64  `json:"at"`
+}
+
+// APDUInput is the input of kind "apdu" (chip scheme): would the payer
+// card Card go on to pay the INITIATE command at time At, trusting Root,
+// before its state-dependent checks (replay, limits, funds)?
+type APDUInput struct {
+	Command string `json:"command"` // the whole C-APDU
+	Root    string `json:"root"`
+	Card    string `json:"card"` // hex of the deciding card's device id
+	At      int64  `json:"at"`
+}
