@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/conformance/adapter"
+	"github.com/dualoffline/dualoffline/vectors"
+)
+
+var (
+	vendorOnce sync.Once
+	vendorBin  string
+	vendorErr  error
+)
+
+// exampleVendor builds examples/vendor once per test binary.
+func exampleVendor(t testing.TB) string {
+	t.Helper()
+	vendorOnce.Do(func() {
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			vendorErr = err
+			return
+		}
+		dir, err := os.MkdirTemp("", "dualoffline-vendor-")
+		if err != nil {
+			vendorErr = err
+			return
+		}
+		vendorBin = filepath.Join(dir, "vendor")
+		out, err := exec.Command(goBin, "build", "-o", vendorBin, "../../examples/vendor").CombinedOutput()
+		if err != nil {
+			vendorErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if vendorErr != nil {
+		t.Skipf("cannot build examples/vendor: %v", vendorErr)
+	}
+	return vendorBin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if vendorBin != "" {
+		os.RemoveAll(filepath.Dir(vendorBin))
+	}
+	os.Exit(code)
+}
+
+func runVectors(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"vectors", "verify"}, args...), &out, &errb)
+	return out.String() + errb.String(), code
+}
+
+func TestVectorsVerifyExampleVendor(t *testing.T) {
+	bin := exampleVendor(t)
+	report := filepath.Join(t.TempDir(), "report.json")
+	out, code := runVectors(t, "--impl", bin, "--json", report)
+	if code != exitOK {
+		t.Fatalf("example vendor: exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, " 0 mismatch, 0 error, 0 skip") || !strings.Contains(out, "dualoffline-example-vendor") {
+		t.Errorf("summary:\n%s", out)
+	}
+	b, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r vectorsReport
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Implementation.Name != "dualoffline-example-vendor" || r.Report.Total.Pass == 0 || !strings.Contains(r.Stderr, "vendor: start 1") {
+		t.Errorf("--json report: %+v", r.Implementation)
+	}
+}
+
+// TestVectorsVerifyBrokenVendor: a copy of the vendor that accepts bad
+// signatures is caught, and the report names the cases.
+func TestVectorsVerifyBrokenVendor(t *testing.T) {
+	bin := exampleVendor(t)
+	out, code := runVectors(t, "--impl", bin+" -broken")
+	if code != exitUnexpected {
+		t.Fatalf("broken vendor: exit %d, want %d\n%s", code, exitUnexpected, out)
+	}
+	if !strings.Contains(out, "MISMATCH spec-GM-coin-") || !strings.Contains(out, "want invalid/bad-signature, got valid") {
+		t.Errorf("mismatches not named:\n%s", out)
+	}
+}
+
+func TestVectorsVerifyVendorErrors(t *testing.T) {
+	bin := exampleVendor(t)
+	out, code := runVectors(t, "--impl", bin+" -vendor-errors")
+	if code != exitUnexpected || !strings.Contains(out, "EXV_SIG_INVALID") {
+		t.Errorf("unmapped vendor names: exit %d\n%.2000s", code, out)
+	}
+	out, code = runVectors(t, "--impl", bin+" -vendor-errors", "--config", "../../examples/vendor/vendor.json")
+	if code != exitOK {
+		t.Errorf("with vendor.json: exit %d\n%s", code, out)
+	}
+}
+
+func TestVectorsVerifyUnimplemented(t *testing.T) {
+	bin := exampleVendor(t)
+	out, code := runVectors(t, "--impl", bin+" -unimplemented qr")
+	if code != exitUnexpected || !strings.Contains(out, "answered unimplemented") {
+		t.Errorf("unimplemented without --allow-unimplemented: exit %d\n%s", code, out)
+	}
+	out, code = runVectors(t, "--impl", bin+" -unimplemented qr", "--allow-unimplemented")
+	if code != exitOK {
+		t.Errorf("--allow-unimplemented: exit %d\n%s", code, out)
+	}
+}
+
+func TestVectorsVerifyDisabled(t *testing.T) {
+	bin := exampleVendor(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "vendor.json")
+	os.WriteFile(cfg, []byte(`{"disabled": [{"tcId": "chain-*", "reason": "no QR reader on this terminal"}]}`), 0o644)
+	// The broken mode only touches bad signatures; with qr unimplemented
+	// and disabled the run is green: disabled skips never fail it.
+	out, code := runVectors(t, "--impl", bin+" -unimplemented qr", "--config", cfg)
+	if code != exitOK || !strings.Contains(out, "no QR reader on this terminal") || !strings.Contains(out, "disabled") {
+		t.Errorf("disabled cases: exit %d\n%s", code, out)
+	}
+	os.WriteFile(cfg, []byte(`{"disabled": [{"tcId": "no-such-case", "reason": "stale"}]}`), 0o644)
+	if out, code := runVectors(t, "--impl", bin, "--config", cfg); code != exitUsage {
+		t.Errorf("stale disabled case: exit %d\n%s", code, out)
+	}
+	os.WriteFile(cfg, []byte(`{"disabled": [{"tcId": "chain-GM-qr-valid", "reason": ""}]}`), 0o644)
+	if out, code := runVectors(t, "--impl", bin, "--config", cfg); code != exitUsage || !strings.Contains(out, "without a reason") {
+		t.Errorf("empty reason: exit %d\n%s", code, out)
+	}
+	os.WriteFile(cfg, []byte(`{"errors": {"E": "not-a-code"}}`), 0o644)
+	if out, code := runVectors(t, "--impl", bin, "--config", cfg); code != exitUsage {
+		t.Errorf("non-canonical target: exit %d\n%s", code, out)
+	}
+}
+
+func TestVectorsVerifyUnusable(t *testing.T) {
+	bin := exampleVendor(t)
+	out, code := runVectors(t, "--impl", bin+" -crash-on coin")
+	if code != exitUnusable || !strings.Contains(out, "consecutive failures") {
+		t.Errorf("crashing vendor: exit %d\n%s", code, out)
+	}
+	out, code = runVectors(t, "--impl", filepath.Join(t.TempDir(), "missing"))
+	if code != exitUnusable {
+		t.Errorf("missing command: exit %d\n%s", code, out)
+	}
+	out, code = runVectors(t, "--impl", "sh -c 'echo licence file missing >&2; exit 4'")
+	if code != exitUnusable || !strings.Contains(out, "licence file missing") {
+		t.Errorf("exits before hello: exit %d\n%s", code, out)
+	}
+	out, code = runVectors(t, "--impl", "sleep 30", "--timeout", "200ms")
+	if code != exitUnusable || !strings.Contains(out, "timeout") {
+		t.Errorf("silent implementation: exit %d\n%s", code, out)
+	}
+}
+
+func TestVectorsVerifyUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{},
+		{"--impl", ""},
+		{"--impl", `"unterminated`},
+		{"--impl", "x", "--timeout", "0s"},
+		{"--impl", "x", "--config", "/no/such/file.json"},
+	} {
+		if out, code := runVectors(t, args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d\n%s", args, code, exitUsage, out)
+		}
+	}
+}
+
+func TestSplitCommand(t *testing.T) {
+	for in, want := range map[string][]string{
+		`a b  c`:             {"a", "b", "c"},
+		`"a b" 'c d' e\ f`:   {"a b", "c d", "e f"},
+		`x ""`:               {"x", ""},
+		`'it''s' "\"q\""`:    {"its", `"q"`},
+		`  /bin/vendor -v  `: {"/bin/vendor", "-v"},
+	} {
+		got, err := splitCommand(in)
+		if err != nil || strings.Join(got, "|") != strings.Join(want, "|") || len(got) != len(want) {
+			t.Errorf("splitCommand(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{`"a`, `'a`, `a\`} {
+		if _, err := splitCommand(bad); err == nil {
+			t.Errorf("splitCommand(%q) accepted", bad)
+		}
+	}
+}
+
+func TestVectorsGenerate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "v")
+	var out, errb bytes.Buffer
+	if code := run([]string{"vectors", "generate", "--dir", dir}, &out, &errb); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	names, _ := filepath.Glob(filepath.Join(dir, "*_test.json"))
+	if len(names) == 0 {
+		t.Fatal("no vector files written")
+	}
+	// Byte-identity with the committed files is vectors' own test
+	// (TestRegenerateByteIdentical); here: the command wrote parseable files.
+	for _, n := range names {
+		b, _ := os.ReadFile(n)
+		if _, err := vectors.ParseFile(filepath.Base(n), b); err != nil {
+			t.Errorf("%s: %v", n, err)
+		}
+	}
+}
+
+// BenchmarkVectorsExampleVendor: every published vector through the
+// adapter into the example vendor, whose reference verifier does the real
+// crypto (BenchmarkAdapterVerify in conformance/adapter measures the
+// adapter alone).
+func BenchmarkVectorsExampleVendor(b *testing.B) {
+	bin := exampleVendor(b)
+	p, err := adapter.Start(context.Background(), adapter.Config{Command: []string{bin}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	v := adapter.NewVerifier(p, nil)
+	n := 0
+	for b.Loop() {
+		r, err := vectors.Run(context.Background(), v, vectors.Filter{})
+		if err != nil || !r.OK() {
+			b.Fatalf("%v %+v", err, r.Total)
+		}
+		n += r.Total.Total()
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "cases/s")
+}

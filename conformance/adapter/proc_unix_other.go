@@ -1,0 +1,7 @@
+//go:build unix && !linux
+
+package adapter
+
+import "syscall"
+
+func setDeathSignal(*syscall.SysProcAttr) {}
