@@ -18,7 +18,14 @@
 //   - spec/certificate: device certificates with optional revocation list (CertificateInput)
 //   - spec/transfer: holdings, a root coin and its lineage of transfer records (TransferInput)
 //   - chain/qr: the chain scheme's QR payment payload as the payee wallet decides on it (QRInput)
-//   - chip/apdu: the chip scheme's INITIATE command as the payer card decides on it, stateless part (APDUInput)
+//   - chip/apdu: the chip scheme's INITIATE command as the payer card decides on it, stateless part (APDUInput);
+//     its TRANSFER response as the payee terminal decides on it (APDUTransferInput); its CONFIRM command as the
+//     payer card with one logged payment decides on it (APDUConfirmInput)
+//   - cert/sealedcoin: the HSM-sealed coin string, opened with the agent HSM's key and checked under the issuer key (SealedCoinInput)
+//   - cert/message: the six signed payment messages of a recorded cert-scheme session, each as its receiver
+//     decides on it given the session context in the input; a TX's sealed coins are not opened (MessageInput)
+//
+// Not yet covered: recorded whole-session transcripts (kind session).
 //
 // Reference() decides every kind with spec/ and models/; Run runs the
 // cases through any Verifier and reports pass, mismatch, skip and error

@@ -71,6 +71,10 @@ var allNotes = map[string]string{
 	"DuplicateObject":    "A data object appears twice.",
 	"FieldSize":          "A field whose length is outside its declared size.",
 	"Lineage":            "A coin held after one or more offline transfers.",
+	"TamperedSeal":       "Ciphertext, tag or nonce of a sealed envelope altered, or sealed under another key with the trusted key id.",
+	"NonCanonical":       "A non-canonical text encoding of a well-formed object: whitespace, line breaks, padding or another alphabet.",
+	"OutOfTurn":          "A well-formed message of the scheme other than the one the receiver awaits.",
+	"ValueMismatch":      "Amounts or digests that do not match what the session or the records commit to.",
 }
 
 // genTime is the reference date of the vectors.
@@ -252,7 +256,7 @@ func h(b []byte) string { return hex.EncodeToString(b) }
 func Build() ([]*File, error) {
 	var files []*File
 	for _, s := range []suite.Suite{mustSuite(suite.GM), mustSuite(suite.INTL)} {
-		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, genQR, genAPDU} {
+		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, genQR, genAPDU, genSealedCoin, genMessage} {
 			g := &gen{s: s, id: string(s.ID())}
 			b := fn(g)
 			if g.err != nil {

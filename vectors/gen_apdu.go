@@ -44,7 +44,9 @@ func genAPDU(g *gen) *builder {
 		"A command is valid when the payer card input.card (hex of its id) would go on to pay it at time input.at, trusting input.root, before any state-dependent check:",
 		"it parses under the strict APDU and TLV profile with class 80, P1 = P2 = 00 and Le = 65536, holds exactly the four objects within their sizes, an amount in 1..2^40, a wallet certificate that verifies and is not the card's own, and the payee's signature over \"dualoffline/chip/initiate/v1\\0\" || amount || challenge || payee id.",
 		"Replay of a challenge, offline limits and funds depend on the card's state and are not covered here.")
-	p := g.newPKI("pki", []devSpec{{"wallet-bob", devcert.RoleWallet}, {"wallet-alice", devcert.RoleWallet}, {"agent-icbc", devcert.RoleAgent}})
+	b.f.Header = append(b.f.Header, apduHeaderTransfer...)
+	p := g.newPKI("pki", []devSpec{{"wallet-bob", devcert.RoleWallet}, {"wallet-alice", devcert.RoleWallet}, {"agent-icbc", devcert.RoleAgent}, {"wallet-carol", devcert.RoleWallet}})
+	issuer := g.key("issuer")
 	rogue := g.newPKI("rogue", []devSpec{{"wallet-bob", devcert.RoleWallet}})
 	og := &gen{s: g.other(), id: string(g.other().ID())}
 	op := og.newPKI("pki", []devSpec{{"wallet-bob", devcert.RoleWallet}})
@@ -138,5 +140,6 @@ func genAPDU(g *gen) *builder {
 	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(good[:len(good)-1], card, at), nil)
 	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, good...), 0), card, at), nil)
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, card, at), nil)
+	genAPDUTransfer(g, b, p, issuer)
 	return b
 }

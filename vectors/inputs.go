@@ -56,3 +56,54 @@ type APDUInput struct {
 	Card    string `json:"card"` // hex of the deciding card's device id
 	At      int64  `json:"at"`
 }
+
+// SealedCoinInput is the input of kind "sealedcoin" (cert scheme): does
+// the agent HSM with key id HSMKeyID and key HSMKey open the coin string
+// Sealed, and is the coin inside valid under IssuerPublicKey?
+type SealedCoinInput struct {
+	Sealed          string `json:"sealed"`   // hex of the coin string's ASCII bytes
+	HSMKeyID        string `json:"hsmKeyId"` // 8 bytes
+	HSMKey          string `json:"hsmKey"`   // the AEAD key, 16 bytes
+	IssuerPublicKey string `json:"issuerPublicKey"`
+}
+
+// MessageInput is the input of kind "message" (cert scheme): would the
+// receiving wallet, awaiting the message numbered Expect in the session
+// the other fields describe, act on Message? See the file's header for
+// which fields each message type needs.
+type MessageInput struct {
+	Message  string `json:"message"`          // the message DER
+	Expect   int    `json:"expect"`           // [APPLICATION n] number of the awaited message, 16..22
+	Receiver string `json:"receiver"`         // hex of the receiving wallet's id
+	Root     string `json:"root"`             // the trusted root certificate
+	At       int64  `json:"at"`               // the receiver's clock, Unix seconds
+	Peer     string `json:"peer,omitempty"`   // the counterpart's certificate, after the hellos
+	Nonce    string `json:"nonce,omitempty"`  // the session's nonce, after HELLO-PAYEE
+	Amount   int64  `json:"amount,omitempty"` // the session's amount, for PROCEED and TX
+	Digest   string `json:"digest,omitempty"` // the payment records' digest, for DEDUCT and DEDUCTED
+}
+
+// APDUTransferInput is the input of the TransferResponse group of kind
+// "apdu" (chip scheme): would the payee terminal Card, which sent
+// INITIATE with Challenge for Amount fen, accept the TRANSFER response?
+type APDUTransferInput struct {
+	Response        string   `json:"response"` // the whole R-APDU
+	Root            string   `json:"root"`
+	IssuerPublicKey string   `json:"issuerPublicKey"`
+	Certificates    []string `json:"certificates"` // agents' certificates the card holds
+	Card            string   `json:"card"`
+	Challenge       string   `json:"challenge"`
+	Amount          int64    `json:"amount"`
+	At              int64    `json:"at"`
+}
+
+// APDUConfirmInput is the input of the ConfirmCommand group of kind
+// "apdu": would the payer card Card, whose log holds one unacknowledged
+// payment (Challenge, PayeeCertificate, Records), accept the CONFIRM?
+type APDUConfirmInput struct {
+	Command          string   `json:"command"`
+	Card             string   `json:"card"`
+	Challenge        string   `json:"challenge"`
+	PayeeCertificate string   `json:"payeeCertificate"`
+	Records          []string `json:"records"` // transfer record DER, in the order sent
+}

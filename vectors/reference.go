@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"time"
 
+	mcert "github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
@@ -59,17 +60,48 @@ func (reference) VerifyVector(ctx context.Context, c Case) (Outcome, error) {
 		}
 		verr, err = refTransfer(s, in)
 	case "chip/apdu":
-		var in APDUInput
-		if err := decodeInput(c, &in); err != nil {
-			return Outcome{}, err
+		var probe map[string]json.RawMessage
+		if err := json.Unmarshal(c.Input, &probe); err != nil {
+			return Outcome{}, fmt.Errorf("%w: %s: %v", ErrBadInput, c.TcID, err)
 		}
-		verr, err = refAPDU(s, in)
+		switch {
+		case probe["response"] != nil:
+			var in APDUTransferInput
+			if err := decodeInput(c, &in); err != nil {
+				return Outcome{}, err
+			}
+			verr, err = refAPDUTransfer(s, in)
+		case probe["payeeCertificate"] != nil:
+			var in APDUConfirmInput
+			if err := decodeInput(c, &in); err != nil {
+				return Outcome{}, err
+			}
+			verr, err = refAPDUConfirm(s, in)
+		default:
+			var in APDUInput
+			if err := decodeInput(c, &in); err != nil {
+				return Outcome{}, err
+			}
+			verr, err = refAPDU(s, in)
+		}
 	case "chain/qr":
 		var in QRInput
 		if err := decodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refQR(s, in)
+	case "cert/sealedcoin":
+		var in SealedCoinInput
+		if err := decodeInput(c, &in); err != nil {
+			return Outcome{}, err
+		}
+		verr, err = refSealedCoin(s, in)
+	case "cert/message":
+		var in MessageInput
+		if err := decodeInput(c, &in); err != nil {
+			return Outcome{}, err
+		}
+		verr, err = refMessage(s, in)
 	default:
 		return Outcome{}, fmt.Errorf("%w: %s: kind %s/%s", ErrUnimplemented, c.TcID, c.Scheme, c.Kind)
 	}
@@ -318,4 +350,341 @@ func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 	}
 	challenge := got[chip.TagChallenge].Value
 	return cert.PublicKey.Verify(chipInitTBS(int64(a), challenge, cert.ID), got[chip.TagSig].Value), nil
+}
+
+// refSealedCoin: ParseSealedString, HSM.Open with the given key, then
+// the coin's Check under the issuer key.
+func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) {
+	var u unhexer
+	str, id, key, pubRaw := u.b("sealed", in.Sealed), u.b("hsmKeyId", in.HSMKeyID), u.b("hsmKey", in.HSMKey), u.b("issuerPublicKey", in.IssuerPublicKey)
+	if u.err != nil {
+		return nil, u.err
+	}
+	if len(id) != coin.KeyIDSize || len(key) != suite.AEADKeySize {
+		return nil, fmt.Errorf("hsm key id of %d bytes, key of %d", len(id), len(key))
+	}
+	hsm, err := coin.NewHSM(s, bytes.NewReader(append(id, key...)))
+	if err != nil {
+		return nil, err
+	}
+	pub, err := s.ParsePublicKey(pubRaw)
+	if err != nil {
+		return err, nil
+	}
+	sealed, err := coin.ParseSealedString(string(str))
+	if err != nil {
+		return err, nil
+	}
+	c, err := hsm.Open(sealed)
+	if err != nil {
+		return err, nil
+	}
+	return c.Check(pub), nil
+}
+
+// refCheckPeer mirrors models/cert checkPeer: the identity a counterpart
+// presents in a HELLO.
+func refCheckPeer(s suite.Suite, root *devcert.Certificate, at time.Time, receiver string, raw, spki []byte, id string) (*devcert.Certificate, error) {
+	c, err := devcert.Parse(s, raw)
+	if err != nil {
+		return nil, err
+	}
+	if c.Role != devcert.RoleWallet {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart certificate has role %q", c.Role)
+	}
+	if err := c.Verify(root, at, nil); err != nil {
+		return nil, err
+	}
+	if c.ID != id {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart presents id %q with the certificate of %q", id, c.ID)
+	}
+	k, err := s.ParsePublicKey(spki)
+	if err != nil {
+		return nil, err
+	}
+	if !k.Equal(c.PublicKey) {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart %q presents a key its certificate does not certify", id)
+	}
+	if c.ID == receiver {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "the counterpart is this wallet")
+	}
+	return c, nil
+}
+
+// refMessage decides a cert-scheme message as the receiving endpoint of
+// models/cert (payerEndpoint, payeeEndpoint) does, in the same order,
+// with the session state given in the input. The coins inside a TX are
+// not opened.
+func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
+	var u unhexer
+	raw, rootRaw, recv := u.b("message", in.Message), u.b("root", in.Root), string(u.b("receiver", in.Receiver))
+	var nonce, peerRaw, digest []byte
+	if in.Nonce != "" {
+		nonce = u.b("nonce", in.Nonce)
+	}
+	if in.Peer != "" {
+		peerRaw = u.b("peer", in.Peer)
+	}
+	if in.Digest != "" {
+		digest = u.b("digest", in.Digest)
+	}
+	if u.err != nil {
+		return nil, u.err
+	}
+	payerTags := []uint8{mcert.TagPayeeHello, mcert.TagProceed, mcert.TagDeduct}
+	payeeTags := []uint8{mcert.TagPayerHello, mcert.TagTx, mcert.TagDeducted}
+	expect := uint8(in.Expect)
+	var role []uint8
+	switch expect {
+	case mcert.TagPayeeHello, mcert.TagProceed, mcert.TagDeduct:
+		role = payerTags
+	case mcert.TagPayerHello, mcert.TagTx, mcert.TagDeducted:
+		role = payeeTags
+	default:
+		return nil, fmt.Errorf("expect %d is not a message of the scheme", in.Expect)
+	}
+	needPeer := expect != mcert.TagPayeeHello && expect != mcert.TagPayerHello
+	if (expect != mcert.TagPayeeHello && nonce == nil) || (needPeer && peerRaw == nil) {
+		return nil, fmt.Errorf("the session context lacks the nonce or the peer's certificate")
+	}
+	root, err := parseRoot(s, rootRaw)
+	if err != nil {
+		return err, nil
+	}
+	at := time.Unix(in.At, 0)
+	var peer *devcert.Certificate
+	if needPeer {
+		if peer, err = devcert.Parse(s, peerRaw); err != nil {
+			return nil, fmt.Errorf("peer: %v", err)
+		}
+	}
+	m, err := mcert.ParseMessage(raw, role...)
+	if err != nil {
+		return err, nil
+	}
+	verify := func(pub suite.PublicKey) error { return pub.Verify(m.TBS(), m.Sig) }
+	// Payee side: nonce and addressee first, then the stage.
+	if role[0] == mcert.TagPayerHello {
+		switch {
+		case !bytes.Equal(m.Nonce, nonce):
+			return spec.Errorf(spec.CodeReplay, "answers another request"), nil
+		case m.Payee != recv:
+			return spec.Errorf(spec.CodeWrongRecipient, "addressed to payee %q", m.Payee), nil
+		case m.Tag != expect:
+			return spec.Errorf(spec.CodeReplay, "out of turn"), nil
+		}
+	} else if m.Tag != expect {
+		// A payer answers requests it has a session for: a message for a
+		// step it does not await finds none.
+		return spec.Errorf(spec.CodeReplay, "out of turn"), nil
+	}
+	switch m.Tag {
+	case mcert.TagPayeeHello:
+		c, err := refCheckPeer(s, root, at, recv, m.Cert, m.Key, m.Payee)
+		if err != nil {
+			return err, nil
+		}
+		return verify(c.PublicKey), nil
+	case mcert.TagPayerHello:
+		c, err := refCheckPeer(s, root, at, recv, m.Cert, m.Key, m.Payer)
+		if err != nil {
+			return err, nil
+		}
+		return verify(c.PublicKey), nil
+	case mcert.TagProceed:
+		if !bytes.Equal(m.Nonce, nonce) {
+			return spec.Errorf(spec.CodeReplay, "no request awaits a transaction"), nil
+		}
+		if err := verify(peer.PublicKey); err != nil {
+			return err, nil
+		}
+		if m.Payer != recv || m.Payee != peer.ID {
+			return spec.Errorf(spec.CodeWrongRecipient, "PROCEED names payer %q and payee %q", m.Payer, m.Payee), nil
+		}
+		if m.Amount != in.Amount {
+			return spec.Errorf(spec.CodeValueMismatch, "PROCEED for %d fen, the request was %d", m.Amount, in.Amount), nil
+		}
+		return nil, nil
+	case mcert.TagTx:
+		switch {
+		case m.Payer != peer.ID:
+			return spec.Errorf(spec.CodeWrongRecipient, "TX signed for %q", m.Payer), nil
+		case m.Amount != in.Amount:
+			return spec.Errorf(spec.CodeValueMismatch, "TX for %d fen, the request was %d", m.Amount, in.Amount), nil
+		}
+		return verify(peer.PublicKey), nil
+	case mcert.TagDeduct:
+		switch {
+		case m.Payer != recv:
+			return spec.Errorf(spec.CodeWrongRecipient, "DEDUCT addressed to payer %q", m.Payer), nil
+		case !bytes.Equal(m.Nonce, nonce):
+			return spec.Errorf(spec.CodeReplay, "no payment awaits a deduction"), nil
+		}
+		if err := verify(peer.PublicKey); err != nil {
+			return err, nil
+		}
+		if m.Payee != peer.ID {
+			return spec.Errorf(spec.CodeWrongRecipient, "DEDUCT from %q", m.Payee), nil
+		}
+		if !bytes.Equal(m.Digest, digest) {
+			return spec.Errorf(spec.CodeValueMismatch, "DEDUCT names other records"), nil
+		}
+		return nil, nil
+	default: // DEDUCTED
+		switch {
+		case m.Payer != peer.ID:
+			return spec.Errorf(spec.CodeWrongRecipient, "DEDUCTED signed for %q", m.Payer), nil
+		case !bytes.Equal(m.Digest, digest):
+			return spec.Errorf(spec.CodeValueMismatch, "DEDUCTED names other records"), nil
+		}
+		return verify(peer.PublicKey), nil
+	}
+}
+
+// refAPDUTransfer mirrors models/chip payeeEndpoint and receive on a
+// TRANSFER, without the card's store of coins already received.
+func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr error) {
+	var u unhexer
+	raw, rootRaw, key, card, challenge := u.b("response", in.Response), u.b("root", in.Root), u.b("issuerPublicKey", in.IssuerPublicKey), string(u.b("card", in.Card)), u.b("challenge", in.Challenge)
+	agentRaws := make([][]byte, len(in.Certificates))
+	for i, c := range in.Certificates {
+		agentRaws[i] = u.b(fmt.Sprintf("certificates[%d]", i), c)
+	}
+	if u.err != nil {
+		return nil, u.err
+	}
+	root, err := parseRoot(s, rootRaw)
+	if err != nil {
+		return err, nil
+	}
+	coinKey, err := s.ParsePublicKey(key)
+	if err != nil {
+		return err, nil
+	}
+	at := time.Unix(in.At, 0)
+	agents := map[string]*devcert.Certificate{}
+	for _, r := range agentRaws {
+		c, err := devcert.Parse(s, r)
+		if err != nil {
+			return nil, fmt.Errorf("agent certificate: %v", err)
+		}
+		agents[c.ID] = c
+	}
+	resp, err := apdu.ParseResponse(raw)
+	if err != nil {
+		return err, nil
+	}
+	if err := resp.Err(); err != nil {
+		return err, nil
+	}
+	msg, err := chip.ParseTransfer(s, resp.Data)
+	if err != nil {
+		return err, nil
+	}
+	payer := msg.Cert
+	if payer.Role != devcert.RoleWallet {
+		return spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", payer.Role), nil
+	}
+	if err := payer.Verify(root, at, nil); err != nil {
+		return err, nil
+	}
+	extra := map[string]*devcert.Certificate{payer.ID: payer}
+	for _, c := range msg.ChainCerts {
+		if c.Role != devcert.RoleWallet {
+			return spec.Errorf(spec.CodeUntrustedIssuer, "lineage certificate %q has role %q", c.ID, c.Role), nil
+		}
+		extra[c.ID] = c
+	}
+	lookup := func(id string) (*devcert.Certificate, error) {
+		c := agents[id]
+		if c == nil {
+			c = extra[id]
+		}
+		if c == nil {
+			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
+		}
+		if err := c.Verify(root, at, nil); err != nil {
+			return nil, err
+		}
+		return c, nil
+	}
+	var total int64
+	for i, sp := range msg.Spends {
+		if len(sp.Holding.Chain) >= transfer.MaxHops {
+			return spec.Errorf(spec.CodeLimitExceeded, "spend %d: a coin with %d hops", i, len(sp.Holding.Chain)), nil
+		}
+		owner, err := sp.Holding.Verify(coinKey, lookup)
+		if err != nil {
+			return err, nil
+		}
+		rec := sp.Record
+		switch {
+		case owner.Holder != payer.ID:
+			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q", i, owner.Holder), nil
+		case rec.Parent != sp.Holding.Serial || rec.ParentValue != owner.Value:
+			return spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i), nil
+		case rec.Payer != payer.ID:
+			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer), nil
+		case rec.Payee != card:
+			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q", i, rec.Payee), nil
+		case !bytes.Equal(rec.Challenge[:], challenge):
+			return spec.Errorf(spec.CodeReplay, "spend %d: record answers another challenge", i), nil
+		}
+		if err := rec.Validate(); err != nil {
+			return err, nil
+		}
+		if err := rec.Verify(payer.PublicKey); err != nil {
+			return err, nil
+		}
+		for _, o := range rec.Outputs {
+			if o.Holder == card {
+				total += o.Value
+			}
+		}
+	}
+	if total != in.Amount {
+		return spec.Errorf(spec.CodeValueMismatch, "received %d fen, asked for %d", total, in.Amount), nil
+	}
+	return nil, nil
+}
+
+// refAPDUConfirm mirrors models/chip payerEndpoint and confirm with one
+// unacknowledged payment in the card's log.
+func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error) {
+	var u unhexer
+	raw, card, logged, certRaw := u.b("command", in.Command), string(u.b("card", in.Card)), u.b("challenge", in.Challenge), u.b("payeeCertificate", in.PayeeCertificate)
+	var recs []*transfer.Signed
+	for i, r := range in.Records {
+		rb := u.b(fmt.Sprintf("records[%d]", i), r)
+		if u.err != nil {
+			break
+		}
+		rec, err := transfer.Parse(rb)
+		if err != nil {
+			return nil, fmt.Errorf("records[%d]: %v", i, err)
+		}
+		recs = append(recs, rec)
+	}
+	if u.err != nil {
+		return nil, u.err
+	}
+	payee, err := devcert.Parse(s, certRaw)
+	if err != nil {
+		return nil, fmt.Errorf("payeeCertificate: %v", err)
+	}
+	cmd, err := apdu.ParseCommand(raw)
+	if err != nil {
+		return err, nil
+	}
+	if cmd.CLA != chip.CLA || cmd.INS != chip.INSConfirm || cmd.P1 != 0 || cmd.P2 != 0 || cmd.Le != apdu.LeAbsent {
+		return spec.Errorf(spec.CodeMalformed, "header %02x %02x %02x %02x, Le %d", cmd.CLA, cmd.INS, cmd.P1, cmd.P2, cmd.Le), nil
+	}
+	challenge, sig, err := chip.ParseConfirm(cmd.Data)
+	if err != nil {
+		return err, nil
+	}
+	if !bytes.Equal(challenge, logged) {
+		return spec.Errorf(spec.CodeReplay, "no payment awaits this acknowledgement"), nil
+	}
+	return payee.PublicKey.Verify(chip.AckTBS(challenge, card, recs), sig), nil
 }

@@ -1,0 +1,116 @@
+package vectors
+
+import (
+	"bytes"
+	"encoding/base64"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/der"
+)
+
+// hsmMaterial draws an HSM key id and key (the order NewHSM reads them)
+// and returns the HSM with its published key bytes.
+func (g *gen) hsm(label string) (*coin.HSM, []byte) {
+	raw := g.src("hsm/" + label).Bytes(coin.KeyIDSize + 16)
+	hs, err := coin.NewHSM(g.s, bytes.NewReader(raw))
+	g.fail(err)
+	return hs, raw
+}
+
+// sealedDER builds a SealedCoin with any version, for the unknown-version case.
+func sealedDER(version int64, s *coin.Sealed) []byte {
+	return der.Marshal(der.Application(coin.TagSealed), func(b *der.Builder) {
+		b.AddASN1Int64(version)
+		b.AddASN1OctetString(s.KeyID[:])
+		b.AddASN1OctetString(s.Nonce[:])
+		b.AddASN1OctetString(s.Ciphertext)
+	})
+}
+
+func genSealedCoin(g *gen) *builder {
+	b := newBuilder("cert", g.id, "sealedcoin",
+		"HSM-sealed coin strings of the ICBC 2018 certificate scheme (spec/coin Sealed, SealedCoin DER [APPLICATION 3], unpadded base64url; models/cert ISSUE carries them).",
+		"input.sealed is the hex of the coin string's ASCII bytes. A case is valid when the agent's HSM with key id input.hsmKeyId and key input.hsmKey (coin.NewHSM reading keyId || key) opens it and the coin inside is accepted under input.issuerPublicKey:",
+		"ParseSealedString (no padding, no whitespace, no other alphabet, strict DER), HSM.Open (another key id is untrusted-issuer, an AEAD failure bad-seal, the plaintext must parse as a Coin), then Signed.Check (policy, issuer signature).",
+		"The signature object, when present, is the issuer's signature over the coin inside.")
+	issuer := g.key("issuer")
+	rogue := g.key("rogue-issuer")
+	hs, hsmRaw := g.hsm("agent")
+	other, _ := g.hsm("other")
+	if g.err != nil {
+		return b
+	}
+	ipub := issuer.Public()
+	grp := b.group("SealedCoinOpen", h(ipub.SPKI()))
+	in := func(str string) SealedCoinInput {
+		return SealedCoinInput{Sealed: h([]byte(str)), HSMKeyID: h(hsmRaw[:coin.KeyIDSize]), HSMKey: h(hsmRaw[coin.KeyIDSize:]), IssuerPublicKey: h(ipub.SPKI())}
+	}
+	mkCoin := func(label string, k interface{ Sign([]byte) ([]byte, error) }, value int64) *coin.Signed {
+		return g.signRaw(k, coin.New(g.serial("sealed/"+label), value, coin.Serial{}, "ICBC-0001"))
+	}
+	seal := func(hsm *coin.HSM, label string, c *coin.Signed) *coin.Sealed {
+		s, err := hsm.Seal(g.src("sealed/nonce/"+label), c)
+		g.fail(err)
+		if s == nil {
+			return &coin.Sealed{}
+		}
+		return s
+	}
+	good := mkCoin("good", issuer, 10000)
+	sealed := seal(hs, "good", good)
+	if g.err != nil {
+		return b
+	}
+	str := sealed.String()
+	coinSig := func(c *coin.Signed) *Signature { return sigObj(g.s, ipub, c.TBS(), c.Signature) }
+
+	b.valid(grp, "valid", "a 100-yuan coin sealed by the agent's HSM", "R6.1", nil, in(str), coinSig(good))
+	small := mkCoin("small", issuer, 1)
+	b.valid(grp, "valid-1-fen", "a 1-fen coin", "R6.1", []string{"Boundary"}, in(seal(hs, "small", small).String()), coinSig(small))
+
+	// The seal.
+	tamper := func(name, comment string, mod func(s *coin.Sealed)) {
+		s := *sealed
+		s.Ciphertext = bytes.Clone(sealed.Ciphertext)
+		mod(&s)
+		b.invalid(grp, name, comment, "R1.1", spec.CodeBadSeal, []string{"TamperedSeal"}, in(s.String()), nil)
+	}
+	tamper("ciphertext-bit-flipped", "one bit of the ciphertext flipped", func(s *coin.Sealed) { s.Ciphertext[0] ^= 0x01 })
+	tamper("tag-bit-flipped", "one bit of the AEAD tag (the last 16 bytes) flipped", func(s *coin.Sealed) { s.Ciphertext[len(s.Ciphertext)-1] ^= 0x80 })
+	tamper("nonce-changed", "one bit of the AEAD nonce flipped", func(s *coin.Sealed) { s.Nonce[0] ^= 0x01 })
+	tamper("key-id-swapped", "sealed under the agent's key id but another key", func(s *coin.Sealed) {
+		o := *other
+		o.KeyID = hs.KeyID
+		*s = *seal(&o, "swapped", good)
+	})
+	tamper("ciphertext-truncated", "the tag's last byte removed", func(s *coin.Sealed) { s.Ciphertext = s.Ciphertext[:len(s.Ciphertext)-1] })
+	b.invalid(grp, "other-hsm", "sealed by another agent's HSM (another key id)", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongKey"}, in(seal(other, "other", good).String()), nil)
+
+	// The coin inside.
+	forged := mkCoin("forged", rogue, 10000)
+	b.invalid(grp, "coin-wrong-issuer", "a coin signed by another issuer key, sealed by the agent's HSM", "R1.3", spec.CodeBadSignature, []string{"WrongKey"},
+		in(seal(hs, "forged", forged).String()), sigObj(g.s, ipub, forged.TBS(), forged.Signature))
+	flipped := *good
+	flipped.Signature = flipSig(good.Signature)
+	b.invalid(grp, "coin-signature-bit-flipped", "the coin's issuer signature altered before sealing", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+		in(seal(hs, "flipped", &flipped).String()), coinSig(&flipped))
+
+	// The string and DER encodings.
+	enc := func(name, comment string, code spec.Code, flags []string, s string) {
+		b.invalid(grp, name, comment, "R1.1", code, flags, in(s), nil)
+	}
+	half := len(str) / 2
+	enc("crlf-inserted", "CR LF inserted in the middle of the string (a lenient base64 decoder skips it)", spec.CodeMalformed, []string{"NonCanonical"}, str[:half]+"\r\n"+str[half:])
+	enc("lf-appended", "a final LF", spec.CodeMalformed, []string{"NonCanonical"}, str+"\n")
+	enc("padded", "base64 padding added", spec.CodeMalformed, []string{"NonCanonical"}, base64.URLEncoding.EncodeToString(sealed.Marshal())+"==")
+	enc("std-alphabet", "the standard alphabet with padding instead of unpadded base64url", spec.CodeMalformed, []string{"NonCanonical"}, base64.StdEncoding.EncodeToString(sealed.Marshal()))
+	enc("space-inserted", "a space in the middle of the string", spec.CodeMalformed, []string{"NonCanonical"}, str[:half]+" "+str[half:])
+	raw := sealed.Marshal()
+	enc("der-truncated", "the DER's last byte removed, re-encoded", spec.CodeMalformed, []string{"Truncated"}, base64.RawURLEncoding.EncodeToString(raw[:len(raw)-1]))
+	enc("string-truncated", "the last two characters removed", spec.CodeMalformed, []string{"Truncated"}, str[:len(str)-2])
+	enc("der-trailing", "a 0x00 byte appended to the DER, re-encoded", spec.CodeMalformed, []string{"TrailingData"}, base64.RawURLEncoding.EncodeToString(append(bytes.Clone(raw), 0)))
+	enc("version-2", "version 2", spec.CodeUnknownVersion, []string{"UnknownVersion"}, base64.RawURLEncoding.EncodeToString(sealedDER(2, sealed)))
+	enc("empty", "the empty string", spec.CodeMalformed, []string{"Empty"}, "")
+	return b
+}
