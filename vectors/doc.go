@@ -24,8 +24,19 @@
 //   - cert/sealedcoin: the HSM-sealed coin string, opened with the agent HSM's key and checked under the issuer key (SealedCoinInput)
 //   - cert/message: the six signed payment messages of a recorded cert-scheme session, each as its receiver
 //     decides on it given the session context in the input; a TX's sealed coins are not opened (MessageInput)
+//   - cert/session, chip/session: recorded whole-payment transcripts (SessionInput), one clean payment per
+//     scheme and suite and transcripts derived from it (a message dropped, repeated, reordered, tampered
+//     with, or taken from another recorded payment). The decision is the payee's: provision a fresh payee
+//     with the input's id, private key, certificate, root, revocation list, issuer key and agent
+//     certificates, holding no coins, its clock at input.at; open one request for input.amount fen under
+//     input.nonce, as its own first message of the transcript did; hand it the messages addressed to it, in
+//     order, stopping at the first it refuses. Valid: all accepted and the payee ends holding exactly
+//     input.amount fen; invalid: the code of the first refusal, or value-mismatch when everything was
+//     accepted but the payee holds another value (the cert payee credits only on DEDUCTED; the chip
+//     terminal commits at TRANSFER, so a lost DONE is still a valid payment). The reference runs the
+//     models' own payee endpoints (models/cert and models/chip ReplayPayee).
 //
-// Not yet covered: recorded whole-session transcripts (kind session).
+// Not yet covered: chain/session (models/chain has no fresh-payee replay wrapper yet).
 //
 // Reference() decides every kind with spec/ and models/; Run runs the
 // cases through any Verifier and reports pass, mismatch, skip and error

@@ -75,6 +75,7 @@ var allNotes = map[string]string{
 	"NonCanonical":       "A non-canonical text encoding of a well-formed object: whitespace, line breaks, padding or another alphabet.",
 	"OutOfTurn":          "A well-formed message of the scheme other than the one the receiver awaits.",
 	"ValueMismatch":      "Amounts or digests that do not match what the session or the records commit to.",
+	"Dropped":            "A message of a recorded transcript removed, as a lossy channel or an interrupted party would.",
 }
 
 // genTime is the reference date of the vectors.
@@ -256,7 +257,7 @@ func h(b []byte) string { return hex.EncodeToString(b) }
 func Build() ([]*File, error) {
 	var files []*File
 	for _, s := range []suite.Suite{mustSuite(suite.GM), mustSuite(suite.INTL)} {
-		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, genQR, genAPDU, genSealedCoin, genMessage} {
+		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, genQR, genAPDU, genSealedCoin, genMessage, genCertSession, genChipSession} {
 			g := &gen{s: s, id: string(s.ID())}
 			b := fn(g)
 			if g.err != nil {

@@ -102,6 +102,12 @@ func (reference) VerifyVector(ctx context.Context, c Case) (Outcome, error) {
 			return Outcome{}, err
 		}
 		verr, err = refMessage(s, in)
+	case "cert/session", "chip/session":
+		var in SessionInput
+		if err := decodeInput(c, &in); err != nil {
+			return Outcome{}, err
+		}
+		verr, err = refSession(s, c.Scheme, in)
 	default:
 		return Outcome{}, fmt.Errorf("%w: %s: kind %s/%s", ErrUnimplemented, c.TcID, c.Scheme, c.Kind)
 	}
@@ -687,4 +693,50 @@ func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error
 		return spec.Errorf(spec.CodeReplay, "no payment awaits this acknowledgement"), nil
 	}
 	return payee.PublicKey.Verify(chip.AckTBS(challenge, card, recs), sig), nil
+}
+
+// refSession: provision a fresh payee of the scheme's model, open the
+// request, feed it the payee-bound messages in order (ReplayPayee runs the
+// model's payee endpoint), then compare what it holds with the amount.
+func refSession(s suite.Suite, scheme string, in SessionInput) (verdict, inputErr error) {
+	var u unhexer
+	payee := u.b("payee", in.Payee)
+	key, cert, root, crl := u.b("payeeKey", in.PayeeKey), u.b("payeeCertificate", in.PayeeCertificate), u.b("root", in.Root), u.b("crl", in.CRL)
+	coinKey, nonce := u.b("issuerPublicKey", in.IssuerPublicKey), u.b("nonce", in.Nonce)
+	var agents [][]byte
+	for i, a := range in.Certificates {
+		agents = append(agents, u.b(fmt.Sprintf("certificates[%d]", i), a))
+	}
+	var msgs [][]byte
+	for i, m := range in.Messages {
+		to, payload := u.b(fmt.Sprintf("messages[%d].to", i), m.To), u.b(fmt.Sprintf("messages[%d].payload", i), m.Payload)
+		u.b(fmt.Sprintf("messages[%d].from", i), m.From)
+		u.b(fmt.Sprintf("messages[%d].type", i), m.Type)
+		if bytes.Equal(to, payee) {
+			msgs = append(msgs, payload)
+		}
+	}
+	if u.err != nil {
+		return nil, u.err
+	}
+	at := time.Unix(in.At, 0).UTC()
+	var held int64
+	var err error
+	switch scheme {
+	case "cert":
+		held, err = mcert.ReplayPayee(mcert.PayeeProvision{Suite: s, ID: string(payee), Key: key, Cert: cert, Root: root, CRL: crl, CoinKey: coinKey, Agents: agents, At: at},
+			nonce, in.Amount, msgs)
+	case "chip":
+		held, err = chip.ReplayPayee(chip.PayeeProvision{Suite: s, ID: string(payee), Key: key, Cert: cert, Root: root, CRL: crl, CoinKey: coinKey, Agents: agents, At: at},
+			nonce, in.Amount, msgs)
+	default:
+		return nil, fmt.Errorf("no session model for scheme %q", scheme)
+	}
+	if err != nil {
+		return err, nil
+	}
+	if held != in.Amount {
+		return spec.Errorf(spec.CodeValueMismatch, "the payee ends holding %d fen, the payment is %d", held, in.Amount), nil
+	}
+	return nil, nil
 }

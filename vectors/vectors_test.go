@@ -3,19 +3,16 @@ package vectors_test
 import (
 	"bytes"
 	"context"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
 
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/vectors"
 	"github.com/dualoffline/dualoffline/vectors/schema"
 )
@@ -139,111 +136,52 @@ func TestSchemaClosed(t *testing.T) {
 	walk("#", doc)
 }
 
-var hexRE = regexp.MustCompile(`^([0-9a-f]{2})*$`)
-
-func checkHex(t *testing.T, where string, v any) {
-	switch v := v.(type) {
-	case string:
-		if !hexRE.MatchString(v) {
-			t.Errorf("%s: %q is not even-length lowercase hex", where, v)
-		}
-	case []any:
-		for _, x := range v {
-			checkHex(t, where+"[]", x)
-		}
-	case map[string]any:
-		for k, x := range v {
-			checkHex(t, where+"."+k, x)
-		}
-	case float64, bool:
-	default:
-		t.Errorf("%s: unexpected %T in input", where, v)
+// TestLint runs the exported lint (the same checks as the CLI's vectors
+// lint) over the embedded files.
+func TestLint(t *testing.T) {
+	for _, e := range vectors.Lint(vectors.FS) {
+		t.Error(e)
 	}
+	t.Logf("%d tests in %d files", countAll(t), len(load(t)))
 }
 
-func TestLint(t *testing.T) {
-	seen := map[string]string{}
-	total := 0
-	for _, f := range load(t) {
-		if f.Algorithm != "dualoffline/"+f.Scheme {
-			t.Errorf("%s: algorithm %q", f.Name, f.Algorithm)
+// The lint finds each doctoring of a clean file, naming file and tcId.
+func TestLintDoctored(t *testing.T) {
+	f := load(t)[0]
+	orig := string(raw(t, f.Name))
+	first, second := f.Tests()[0].TcID, f.Tests()[1].TcID
+	for _, m := range []struct{ what, old, new, want string }{
+		{"duplicate tcId", `"tcId": "` + second + `"`, `"tcId": "` + first + `"`, first + ": duplicate tcId"},
+		{"undescribed flag", `"flags": [`, `"flags": ["Bogus", `, "flag Bogus is not described"},
+		{"uppercase hex", `"publicKey": "30`, `"publicKey": "3A`, "not even-length lowercase hex"},
+		{"count", `"numberOfTests": `, `"numberOfTests": 1`, "numberOfTests is 1"},
+		{"unknown requirement", `"requirement": "`, `"requirement": "X`, "is not in the catalogue"},
+		{"internal code", `"error": "bad-signature"`, `"error": "internal"`, `error "internal" is not a canonical refusal code`},
+		{"schema", `"algorithm":`, `"extra": 1, "algorithm":`, "does not match the schema"},
+	} {
+		bad := strings.Replace(orig, m.old, m.new, 1)
+		if bad == orig {
+			t.Fatalf("%s: mutation not applicable", m.what)
 		}
-		if f.GeneratorVersion != vectors.GeneratorVersion {
-			t.Errorf("%s: generatorVersion %q, generator is %q", f.Name, f.GeneratorVersion, vectors.GeneratorVersion)
-		}
-		used := map[string]bool{}
-		n := 0
-		prefix := f.Scheme + "-" + f.Suite + "-" + f.Kind + "-"
-		for _, g := range f.TestGroups {
-			if g.PublicKey != "" && !hexRE.MatchString(g.PublicKey) {
-				t.Errorf("%s: group %s publicKey not hex", f.Name, g.Type)
-			}
-			for _, tc := range g.Tests {
-				n++
-				if prev, dup := seen[tc.TcID]; dup {
-					t.Errorf("tcId %s in %s and %s", tc.TcID, prev, f.Name)
-				}
-				seen[tc.TcID] = f.Name
-				if !strings.HasPrefix(tc.TcID, prefix) {
-					t.Errorf("%s: tcId %s lacks prefix %s", f.Name, tc.TcID, prefix)
-				}
-				if tc.Comment == "" {
-					t.Errorf("%s: empty comment", tc.TcID)
-				}
-				if len(tc.Flags) == 0 {
-					t.Errorf("%s: no flags", tc.TcID)
-				}
-				for _, fl := range tc.Flags {
-					used[fl] = true
-					if f.Notes[fl] == "" {
-						t.Errorf("%s: flag %s not described in notes", tc.TcID, fl)
-					}
-				}
-				if _, ok := spec.LookupSub(spec.SubID(tc.Requirement)); !ok {
-					t.Errorf("%s: requirement %q is not in the catalogue", tc.TcID, tc.Requirement)
-				}
-				switch tc.Result {
-				case vectors.ResultInvalid:
-					c := spec.Code(tc.Error)
-					if !c.Known() || c == spec.CodeInternal || c == spec.CodeUnimplemented {
-						t.Errorf("%s: error %q is not a canonical refusal code", tc.TcID, tc.Error)
-					}
-				default:
-					if tc.Error != "" {
-						t.Errorf("%s: %s with error %q", tc.TcID, tc.Result, tc.Error)
-					}
-				}
-				var in any
-				if err := json.Unmarshal(tc.Input, &in); err != nil {
-					t.Errorf("%s: input: %v", tc.TcID, err)
-				}
-				checkHex(t, tc.TcID+".input", in)
-				if s := tc.Signature; s != nil {
-					for _, x := range []string{s.PublicKey, s.Message, s.Sig, s.ID} {
-						if !hexRE.MatchString(x) {
-							t.Errorf("%s: signature field %q is not hex", tc.TcID, x)
-						}
-					}
-					if tc.Result == vectors.ResultValid && !s.Valid {
-						t.Errorf("%s: a valid case whose signature is invalid", tc.TcID)
-					}
-					if s.Alg == "SM2-SM3" && s.ID != hex.EncodeToString([]byte("1234567812345678")) {
-						t.Errorf("%s: SM2 signature with id %q", tc.TcID, s.ID)
-					}
-				}
+		errs := vectors.Lint(fstest.MapFS{f.Name: {Data: []byte(bad)}})
+		found := false
+		for _, e := range errs {
+			if e.File == f.Name && strings.Contains(e.Error(), m.want) {
+				found = true
 			}
 		}
-		if n != f.NumberOfTests {
-			t.Errorf("%s: numberOfTests %d, holds %d", f.Name, f.NumberOfTests, n)
+		if !found {
+			t.Errorf("%s: lint %v, want a problem containing %q", m.what, errs, m.want)
 		}
-		for fl := range f.Notes {
-			if !used[fl] {
-				t.Errorf("%s: note %s describes a flag no test uses", f.Name, fl)
-			}
-		}
-		total += n
 	}
-	t.Logf("%d tests, all ids unique", total)
+	// Across files: the same file under two names repeats every tcId.
+	errs := vectors.Lint(fstest.MapFS{f.Name: {Data: []byte(orig)}, "x_" + f.Name: {Data: []byte(orig)}})
+	if len(errs) < f.NumberOfTests {
+		t.Errorf("copied file: %d problems, want at least %d duplicates", len(errs), f.NumberOfTests)
+	}
+	if errs := vectors.Lint(fstest.MapFS{}); len(errs) != 1 {
+		t.Errorf("empty set: %v", errs)
+	}
 }
 
 // Every case, run through the reference verifier, comes out as its file
@@ -345,4 +283,56 @@ func BenchmarkReference(b *testing.B) {
 		n++
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "cases/s")
+}
+
+// The session decision is the payee's: dropping every message addressed
+// to the payer leaves each session case's outcome unchanged; and the
+// clean transcript cut after its first payee-bound message is valid for
+// chip (the terminal holds the coins once it accepts the TRANSFER) and
+// not for cert (after HELLO-PAYER alone the payee holds nothing).
+func TestSessionPayeeView(t *testing.T) {
+	ref := vectors.Reference()
+	ctx := context.Background()
+	n := 0
+	for _, f := range load(t) {
+		if f.Kind != "session" {
+			continue
+		}
+		for _, tc := range f.Tests() {
+			var in vectors.SessionInput
+			if err := json.Unmarshal(tc.Input, &in); err != nil {
+				t.Fatal(err)
+			}
+			want, err := ref.VerifyVector(ctx, f.Case(tc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var payeeOnly []vectors.SessionMessage
+			for _, m := range in.Messages {
+				if m.To == in.Payee {
+					payeeOnly = append(payeeOnly, m)
+				}
+			}
+			cut := in
+			cut.Messages = payeeOnly
+			c := f.Case(tc)
+			c.Input, _ = json.Marshal(cut)
+			if got, err := ref.VerifyVector(ctx, c); err != nil || got != want {
+				t.Errorf("%s: payee-bound messages only: %+v %v, full transcript %+v", tc.TcID, got, err, want)
+			}
+			if strings.HasSuffix(tc.TcID, "-clean-payment") {
+				first := in
+				first.Messages = payeeOnly[:1]
+				c.Input, _ = json.Marshal(first)
+				got, err := ref.VerifyVector(ctx, c)
+				if err != nil || got.Valid != strings.HasPrefix(tc.TcID, "chip-") {
+					t.Errorf("%s: first payee-bound message only: %+v %v", tc.TcID, got, err)
+				}
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no session cases")
+	}
 }

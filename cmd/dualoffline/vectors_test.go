@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -220,6 +221,101 @@ func TestVectorsGenerate(t *testing.T) {
 			t.Errorf("%s: %v", n, err)
 		}
 	}
+}
+
+func runLint(args ...string) (string, int) {
+	var out, errb bytes.Buffer
+	code := run(append([]string{"vectors", "lint"}, args...), &out, &errb)
+	return out.String() + errb.String(), code
+}
+
+func TestVectorsLint(t *testing.T) {
+	if out, code := runLint(); code != exitOK || !strings.Contains(out, "clean") {
+		t.Fatalf("embedded vectors: exit %d\n%s", code, out)
+	}
+
+	// A vendor's copy with a doctored file: a repeated tcId, a flag the
+	// notes do not describe, uppercase hex in an input.
+	files, err := vectors.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f *vectors.File
+	for _, x := range files {
+		if x.Scheme == "spec" && x.Kind == "coin" {
+			f = x
+		}
+	}
+	if f == nil {
+		t.Fatal("no spec coin file")
+	}
+	orig, err := fs.ReadFile(vectors.FS, f.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := f.Tests()
+	first, second, third := tests[0].TcID, tests[1].TcID, tests[2].TcID
+	doc := string(orig)
+	doc = strings.Replace(doc, `"tcId": "`+second+`"`, `"tcId": "`+first+`"`, 1)
+	doc = replaceInTest(t, doc, third, `"flags": [`, `"flags": ["Bogus", `)
+	doc = replaceInTest(t, doc, third, `"input": {`, `"input": {"extra": "ABCD", `)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, f.Name), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, code := runLint("--dir", dir)
+	if code != exitUnexpected {
+		t.Fatalf("doctored file: exit %d, want %d\n%s", code, exitUnexpected, out)
+	}
+	for _, want := range []string{
+		f.Name + ": " + first + ": duplicate tcId",
+		f.Name + ": " + third + ": flag Bogus is not described in the notes",
+		f.Name + ": " + third + `: input.extra: "ABCD" is not even-length lowercase hex`,
+		f.Name + ": vector file does not match the schema",
+		"lint problems in " + dir,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	// The same file twice under its name and another: every tcId repeats.
+	dir2 := t.TempDir()
+	os.WriteFile(filepath.Join(dir2, f.Name), orig, 0o644)
+	os.WriteFile(filepath.Join(dir2, "copy_"+f.Name), orig, 0o644)
+	if out, code := runLint("--dir", dir2); code != exitUnexpected || !strings.Contains(out, "duplicate tcId, also in copy_"+f.Name) {
+		t.Errorf("copied file: exit %d\n%.2000s", code, out)
+	}
+	// A clean regenerated set lints clean; an empty directory does not.
+	if out, code := runLint("--dir", t.TempDir()); code != exitUnexpected || !strings.Contains(out, "no vector files") {
+		t.Errorf("empty directory: exit %d\n%s", code, out)
+	}
+
+	for _, args := range [][]string{
+		{"--dir", ""},
+		{"--dir", filepath.Join(dir, "missing")},
+		{"--dir", filepath.Join(dir, f.Name)},
+		{"extra-arg"},
+		{"--bogus"},
+	} {
+		if out, code := runLint(args...); code != exitUsage {
+			t.Errorf("%q: exit %d, want %d\n%s", args, code, exitUsage, out)
+		}
+	}
+}
+
+// replaceInTest replaces the first old after the test named id.
+func replaceInTest(t *testing.T, doc, id, old, new string) string {
+	t.Helper()
+	i := strings.Index(doc, `"tcId": "`+id+`"`)
+	if i < 0 {
+		t.Fatalf("no test %s", id)
+	}
+	j := strings.Index(doc[i:], old)
+	if j < 0 {
+		t.Fatalf("test %s: no %q", id, old)
+	}
+	return doc[:i+j] + new + doc[i+j+len(old):]
 }
 
 // BenchmarkVectorsExampleVendor: every published vector through the

@@ -1,0 +1,268 @@
+package vectors
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/schema"
+)
+
+// LintError is one problem Lint finds: the file it is in, the tcId of the
+// test it concerns (empty for a file-level problem) and what is wrong.
+type LintError struct {
+	File    string `json:"file"`
+	TcID    string `json:"tcId,omitempty"`
+	Problem string `json:"problem"`
+}
+
+func (e LintError) Error() string {
+	s := e.File
+	if e.TcID != "" {
+		s += ": " + e.TcID
+	}
+	return s + ": " + e.Problem
+}
+
+var lintHexRE = regexp.MustCompile(`^([0-9a-f]{2})*$`)
+
+// Lint checks every vector file (FilePattern) at the root of fsys and
+// returns every problem it finds, in file order; none means the set is
+// clean. It checks what the schema cannot: each file against the schema
+// (vectors/schema), its name against its scheme, suite and kind, its
+// algorithm, schema name and generator version, numberOfTests against the
+// tests it holds; tcIds unique across all the files and prefixed
+// <scheme>-<suite>-<kind>-; every test with a comment, at least one flag,
+// a requirement id of the catalogue (spec.LookupSub); every flag described
+// in the file's notes and every note used by some flag; an invalid test's
+// error a canonical refusal code (not internal or unimplemented), no error
+// on the others; every input string and signature field even-length
+// lowercase hex; a valid test's signature valid; an SM2 signature with the
+// default id (hex of "1234567812345678"). A file that cannot be decoded
+// at all is one problem and is not checked further.
+func Lint(fsys fs.FS) []LintError {
+	var errs []LintError
+	names, err := fs.Glob(fsys, FilePattern)
+	if err != nil {
+		return []LintError{{File: FilePattern, Problem: "glob: " + err.Error()}}
+	}
+	if len(names) == 0 {
+		return []LintError{{File: FilePattern, Problem: "no vector files"}}
+	}
+	sort.Strings(names)
+	seen := map[string]string{}
+	for _, name := range names {
+		errs = append(errs, lintFile(fsys, name, seen)...)
+	}
+	return errs
+}
+
+// LintErrors joins the problems of Lint into one error, nil when there
+// are none.
+func LintErrors(errs []LintError) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	lines := make([]string, len(errs))
+	for i, e := range errs {
+		lines[i] = e.Error()
+	}
+	return fmt.Errorf("vectors: %d lint problems:\n%s", len(errs), strings.Join(lines, "\n"))
+}
+
+func lintFile(fsys fs.FS, name string, seen map[string]string) []LintError {
+	base := path.Base(name)
+	var errs []LintError
+	file := func(format string, a ...any) {
+		errs = append(errs, LintError{File: base, Problem: fmt.Sprintf(format, a...)})
+	}
+	test := func(id, format string, a ...any) {
+		errs = append(errs, LintError{File: base, TcID: id, Problem: fmt.Sprintf(format, a...)})
+	}
+	fh, err := fsys.Open(name)
+	if err != nil {
+		file("open: %v", err)
+		return errs
+	}
+	data, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
+	fh.Close()
+	if err != nil {
+		file("read: %v", err)
+		return errs
+	}
+	if len(data) > MaxFileSize {
+		file("larger than %d bytes", MaxFileSize)
+		return errs
+	}
+	if err := schema.Validate(data); err != nil {
+		file("%s", oneLine(err.Error()))
+	}
+	var f File
+	if err := json.Unmarshal(data, &f); err != nil {
+		file("not a vector file: %v", err)
+		return errs
+	}
+	if want := fileName(f.Scheme, f.Suite, f.Kind); want != base {
+		file("named %s, its scheme, suite and kind make it %s", base, want)
+	}
+	if f.Algorithm != "dualoffline/"+f.Scheme {
+		file("algorithm %q, want %q", f.Algorithm, "dualoffline/"+f.Scheme)
+	}
+	if f.Schema != schema.Name {
+		file("schema %q, want %q", f.Schema, schema.Name)
+	}
+	if f.GeneratorVersion != GeneratorVersion {
+		file("generatorVersion %q, the generator is %q", f.GeneratorVersion, GeneratorVersion)
+	}
+	used := map[string]bool{}
+	n := 0
+	prefix := f.Scheme + "-" + f.Suite + "-" + f.Kind + "-"
+	for gi, g := range f.TestGroups {
+		if g == nil {
+			file("testGroups[%d] is null", gi)
+			continue
+		}
+		if !lintHexRE.MatchString(g.PublicKey) {
+			file("group %s: publicKey is not even-length lowercase hex", g.Type)
+		}
+		for ti, tc := range g.Tests {
+			n++
+			if tc == nil || tc.TcID == "" {
+				file("testGroups[%d].tests[%d] has no tcId", gi, ti)
+				continue
+			}
+			id := tc.TcID
+			if prev, dup := seen[id]; dup {
+				if prev == base {
+					test(id, "duplicate tcId")
+				} else {
+					test(id, "duplicate tcId, also in %s", prev)
+				}
+			} else {
+				seen[id] = base
+			}
+			if !strings.HasPrefix(id, prefix) {
+				test(id, "tcId lacks the prefix %s", prefix)
+			}
+			if tc.Comment == "" {
+				test(id, "empty comment")
+			}
+			if len(tc.Flags) == 0 {
+				test(id, "no flags")
+			}
+			for _, fl := range tc.Flags {
+				used[fl] = true
+				if f.Notes[fl] == "" {
+					test(id, "flag %s is not described in the notes", fl)
+				}
+			}
+			if _, ok := spec.LookupSub(spec.SubID(tc.Requirement)); !ok {
+				test(id, "requirement %q is not in the catalogue", tc.Requirement)
+			}
+			switch tc.Result {
+			case ResultInvalid:
+				c := spec.Code(tc.Error)
+				if !c.Known() || c == spec.CodeInternal || c == spec.CodeUnimplemented {
+					test(id, "error %q is not a canonical refusal code", tc.Error)
+				}
+			case ResultValid, ResultAcceptable:
+				if tc.Error != "" {
+					test(id, "%s with error %q", tc.Result, tc.Error)
+				}
+			default:
+				test(id, "result %q", tc.Result)
+			}
+			var in any
+			if len(tc.Input) == 0 {
+				test(id, "no input")
+			} else if err := json.Unmarshal(tc.Input, &in); err != nil {
+				test(id, "input: %v", err)
+			} else if _, ok := in.(map[string]any); !ok {
+				test(id, "input is not an object")
+			} else {
+				lintHex(in, "input", func(where, what string) { test(id, "%s: %s", where, what) })
+			}
+			if s := tc.Signature; s != nil {
+				for _, x := range []struct{ name, v string }{{"publicKey", s.PublicKey}, {"message", s.Message}, {"sig", s.Sig}, {"id", s.ID}} {
+					if !lintHexRE.MatchString(x.v) {
+						test(id, "signature.%s %s is not even-length lowercase hex", x.name, abbrev(x.v))
+					}
+				}
+				if tc.Result == ResultValid && !s.Valid {
+					test(id, "a valid case whose signature is marked invalid")
+				}
+				if s.Alg == "SM2-SM3" && s.ID != hex.EncodeToString([]byte(suite.DefaultSM2ID)) {
+					test(id, "SM2 signature with id %q, want the hex of %q", s.ID, suite.DefaultSM2ID)
+				}
+			}
+		}
+	}
+	if n != f.NumberOfTests {
+		file("numberOfTests is %d, the file holds %d", f.NumberOfTests, n)
+	}
+	notes := make([]string, 0, len(f.Notes))
+	for fl := range f.Notes {
+		notes = append(notes, fl)
+	}
+	sort.Strings(notes)
+	for _, fl := range notes {
+		if !used[fl] {
+			file("note %s describes a flag no test uses", fl)
+		}
+	}
+	return errs
+}
+
+// lintHex reports every string in an input that is not even-length
+// lowercase hex; numbers and booleans are allowed, nulls are not.
+func lintHex(v any, where string, report func(where, what string)) {
+	switch v := v.(type) {
+	case string:
+		if !lintHexRE.MatchString(v) {
+			report(where, abbrev(v)+" is not even-length lowercase hex")
+		}
+	case []any:
+		for i, x := range v {
+			lintHex(x, fmt.Sprintf("%s[%d]", where, i), report)
+		}
+	case map[string]any:
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			lintHex(v[k], where+"."+k, report)
+		}
+	case float64, bool:
+	default:
+		report(where, fmt.Sprintf("unexpected %T", v))
+	}
+}
+
+func abbrev(s string) string {
+	if len(s) > 24 {
+		return fmt.Sprintf("%q…", s[:24])
+	}
+	return fmt.Sprintf("%q", s)
+}
+
+func oneLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	s = strings.Join(lines, "; ")
+	if len(s) > 600 {
+		s = s[:600] + "…"
+	}
+	return s
+}
