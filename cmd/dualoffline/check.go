@@ -14,6 +14,7 @@ import (
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
+	"github.com/dualoffline/dualoffline/reports"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -26,6 +27,8 @@ type checkFlags struct {
 	seed    uint64
 	only    []string
 	json    string
+	report  string
+	junit   string
 	timeout time.Duration
 	shrink  time.Duration
 	mutants bool
@@ -71,6 +74,8 @@ surviving mutant, 2 usage error, 3 a scheme could not be run.`,
 	fl.Uint64Var(&f.seed, "seed", conformance.DefaultSeed, "base seed")
 	fl.StringSliceVar(&f.only, "only", nil, "run only these requirements, sub-properties or properties (R2, R2.3, R2.3-name)")
 	fl.StringVar(&f.json, "json", "", "write the results as JSON to this file")
+	fl.StringVar(&f.report, "report", "", "write a self-contained HTML report to this file")
+	fl.StringVar(&f.junit, "junit", "", "write the results as JUnit XML to this file")
 	fl.DurationVar(&f.timeout, "timeout", conformance.DefaultTimeout, "time limit per property")
 	fl.DurationVar(&f.shrink, "shrink-time", conformance.DefaultShrinkTime, "time rapid may spend minimising each failure")
 	fl.BoolVar(&f.mutants, "mutants", false, "also run the mutant catalogue and print the score per requirement")
@@ -129,6 +134,9 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		if err := writeJSONFile(f.json, rs); err != nil {
 			return err
 		}
+	}
+	if err := writeReports(rs, f.report, f.junit, "", reports.Options{}); err != nil {
+		return err
 	}
 	counts := rs.Count()
 	fmt.Fprintf(stdout, "\n%d properties: %d pass, %d expected-fail, %d skip, %d fail, %d unexpected-pass (%.1fs, seed %d, %d checks)\n",

@@ -63,7 +63,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(catalogueCmd(), checkCmd(), simulateCmd(), vectorsCmd(), versionCmd())
+	root.AddCommand(catalogueCmd(), checkCmd(), simulateCmd(), vectorsCmd(), reportCmd(), versionCmd())
 	return root
 }
 

@@ -94,7 +94,7 @@ func verify(p *Process, in stubInput) (vectors.Outcome, error) {
 }
 
 func TestGoodImplementation(t *testing.T) {
-	hostile(t, 5*time.Second, func(t *testing.T) []int {
+	hostile(t, 15*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "good"))
 		h := p.Hello()
 		if h.Name != "helper-good" || h.Protocol != ProtocolVersion || !h.Supports("chip", "GM", "coin") || h.Supports("chain", "GM", "coin") {
@@ -121,7 +121,7 @@ func TestGoodImplementation(t *testing.T) {
 }
 
 func TestHang(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "hang")
 		cfg.CallTimeout = 300 * time.Millisecond
 		p := start(t, cfg)
@@ -139,7 +139,7 @@ func TestHang(t *testing.T) {
 }
 
 func TestHangInHello(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "hang-hello")
 		cfg.HelloTimeout = 300 * time.Millisecond
 		_, err := Start(context.Background(), cfg)
@@ -150,7 +150,7 @@ func TestHangInHello(t *testing.T) {
 }
 
 func TestCrashMidLine(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "crash-mid-line"))
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -164,7 +164,7 @@ func TestCrashMidLine(t *testing.T) {
 }
 
 func TestGarbage(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "garbage"))
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -181,7 +181,7 @@ func TestHugeLine(t *testing.T) {
 	var ms0, ms1 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms0)
-	hostile(t, 5*time.Second, func(t *testing.T) []int {
+	hostile(t, 15*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "huge")) // MaxLine: the 1 MiB default
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -196,7 +196,7 @@ func TestHugeLine(t *testing.T) {
 }
 
 func TestWrongID(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "wrong-id"))
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -210,7 +210,7 @@ func TestWrongID(t *testing.T) {
 }
 
 func TestAnswersTwice(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "twice"))
 		pid := p.Pid()
 		if _, err := verify(p, stubInput{Valid: true}); err != nil {
@@ -226,7 +226,7 @@ func TestAnswersTwice(t *testing.T) {
 		return []int{pid}
 	})
 	// The duplicate of the last answer is caught by Close.
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "twice"))
 		pid := p.Pid()
 		if _, err := verify(p, stubInput{Valid: true}); err != nil {
@@ -266,7 +266,7 @@ func TestFloodStderr(t *testing.T) {
 }
 
 func TestExitBeforeHello(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		_, err := Start(context.Background(), helperConfig(t, "exit-before-hello"))
 		wantKind(t, err, KindHandshake)
 		wantKind(t, err, KindExited)
@@ -278,7 +278,7 @@ func TestExitBeforeHello(t *testing.T) {
 }
 
 func TestExitAfterHello(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "exit-after-hello"))
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -289,7 +289,7 @@ func TestExitAfterHello(t *testing.T) {
 }
 
 func TestWrongProtocolVersion(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		_, err := Start(context.Background(), helperConfig(t, "old-protocol"))
 		wantKind(t, err, KindHandshake)
 		if !strings.Contains(err.Error(), "dualoffline-adapter/0") {
@@ -309,7 +309,7 @@ func TestCommandNotFound(t *testing.T) {
 // TestGrandchildKilled: a timeout kills the whole process group, not only
 // the process the harness started.
 func TestGrandchildKilled(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "spawn-child")
 		cfg.CallTimeout = 300 * time.Millisecond
 		p := start(t, cfg)
@@ -333,7 +333,7 @@ func TestGrandchildKilled(t *testing.T) {
 // TestKillRestart is the crash fault: SIGKILL, then a fresh process on
 // the same state directory, which sees what the first one persisted.
 func TestKillRestart(t *testing.T) {
-	hostile(t, 5*time.Second, func(t *testing.T) []int {
+	hostile(t, 15*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "good"))
 		pid1 := p.Pid()
 		if v := p.Hello().Version; v != "starts=1" {
@@ -367,7 +367,7 @@ func TestKillRestart(t *testing.T) {
 }
 
 func TestContextCancel(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "hang"))
 		pid := p.Pid()
 		ctx, cancel := context.WithCancel(context.Background())
@@ -418,7 +418,7 @@ func TestRing(t *testing.T) {
 // TestHangWithoutReading: an adapter that stops reading stdin cannot block
 // the harness on a request larger than the pipe buffer.
 func TestHangWithoutReading(t *testing.T) {
-	hostile(t, 5*time.Second, func(t *testing.T) []int {
+	hostile(t, 15*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "no-read")
 		cfg.CallTimeout = 300 * time.Millisecond
 		p := start(t, cfg)
@@ -434,7 +434,7 @@ func TestHangWithoutReading(t *testing.T) {
 }
 
 func TestBannerOnStdout(t *testing.T) {
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		_, err := Start(context.Background(), helperConfig(t, "banner"))
 		wantKind(t, err, KindHandshake)
 		wantKind(t, err, KindGarbage)
@@ -454,7 +454,7 @@ func TestEscapedChild(t *testing.T) {
 			_ = syscall.Kill(child, syscall.SIGKILL)
 		}
 	})
-	hostile(t, 3*time.Second, func(t *testing.T) []int {
+	hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "escape")
 		cfg.CallTimeout = 300 * time.Millisecond
 		p := start(t, cfg)

@@ -1,0 +1,292 @@
+package reports
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// Layout of a sequence diagram, in SVG user units (CSS pixels).
+const (
+	laneGap   = 150 // between neighbouring lanes
+	gutter    = 92  // left column: sequence number and time
+	headH     = 46  // lane headings
+	rowH      = 24  // one event
+	labelRune = 26  // longest label drawn, in runes; the rest is in <title>
+	headRune  = 18  // longest lane heading
+)
+
+// diagram is a counterexample trace drawn as a message sequence diagram:
+// one vertical lane per party, one row per event.
+type diagram struct {
+	Width, Height int
+	Lanes         []lane
+	Events        []drawn
+	Total         int // events in the trace
+	Omitted       int // events before the drawn ones, not drawn
+	LaneBottom    int
+}
+
+type lane struct {
+	X, RX int    // lane and left edge of its heading
+	Name  string // cut to headRune
+	Title string // full name
+}
+
+// drawn is one event: a group of primitive shapes under one <title>.
+// Lines and polygons are laid out first and then joined into one path per
+// class, which keeps the page small and fast to write.
+type drawn struct {
+	Class   string // ev-send, ev-deliver, ev-reject, ev-fault, …
+	Title   string // the event as text
+	Lines   []line
+	Polys   []poly
+	Paths   []path
+	Circles []circle
+	Texts   []label
+}
+
+type path struct {
+	D     string // computed from numbers only
+	Class string
+}
+
+// join turns the lines and polygons of g into paths, one per class, in
+// the order the classes first appear.
+func (g *drawn) join() {
+	var order []string
+	ds := map[string]*strings.Builder{}
+	add := func(class string) *strings.Builder {
+		b, ok := ds[class]
+		if !ok {
+			b = &strings.Builder{}
+			ds[class] = b
+			order = append(order, class)
+		} else {
+			b.WriteByte(' ')
+		}
+		return b
+	}
+	for _, l := range g.Lines {
+		fmt.Fprintf(add(l.Class), "M%d %dL%d %d", l.X1, l.Y1, l.X2, l.Y2)
+	}
+	for _, p := range g.Polys {
+		b := add(p.Class)
+		for i, pt := range strings.Fields(p.Points) {
+			if i == 0 {
+				b.WriteByte('M')
+			} else {
+				b.WriteByte('L')
+			}
+			b.WriteString(strings.Replace(pt, ",", " ", 1))
+		}
+		b.WriteByte('Z')
+	}
+	for _, c := range order {
+		g.Paths = append(g.Paths, path{D: ds[c].String(), Class: c})
+	}
+	g.Lines, g.Polys = nil, nil
+}
+
+type line struct {
+	X1, Y1, X2, Y2 int
+	Class          string
+}
+
+type poly struct {
+	Points string // computed from numbers only
+	Class  string
+}
+
+type circle struct {
+	X, Y, R int
+	Class   string
+}
+
+type label struct {
+	X, Y   int
+	Anchor string // start, middle, end
+	Class  string
+	Text   string
+}
+
+// drawTrace lays out the last maxEvents events of trace.
+func drawTrace(trace []world.Event, maxEvents int) *diagram {
+	if len(trace) == 0 {
+		return nil
+	}
+	d := &diagram{Total: len(trace)}
+	if maxEvents > 0 && len(trace) > maxEvents {
+		d.Omitted = len(trace) - maxEvents
+		trace = trace[d.Omitted:]
+	}
+	// Lanes in order of first appearance among the drawn events.
+	index := map[world.PartyID]int{}
+	addLane := func(p world.PartyID) {
+		if p == "" {
+			return
+		}
+		if _, ok := index[p]; ok {
+			return
+		}
+		index[p] = len(d.Lanes)
+		d.Lanes = append(d.Lanes, lane{X: gutter + 70 + len(d.Lanes)*laneGap, RX: gutter + 4 + len(d.Lanes)*laneGap, Name: short(string(p), headRune), Title: clean(string(p))})
+	}
+	for _, e := range trace {
+		addLane(e.From)
+		addLane(e.To)
+	}
+	if len(d.Lanes) == 0 {
+		addLane("(no party)")
+	}
+	last := d.Lanes[len(d.Lanes)-1].X
+	d.Width = last + 190
+	d.Height = headH + rowH*(len(trace)+1)
+	d.LaneBottom = d.Height - rowH/2
+	x := func(p world.PartyID) (int, bool) {
+		i, ok := index[p]
+		if !ok {
+			return 0, false
+		}
+		return d.Lanes[i].X, true
+	}
+	for i, e := range trace {
+		y := headH + rowH*i + rowH*3/4
+		g := drawn{Class: "ev-" + kindClass(e.Kind), Title: clean(e.Text())}
+		g.Texts = append(g.Texts,
+			label{X: 6, Y: y + 4, Anchor: "start", Class: "seq", Text: "#" + strconv.Itoa(e.Seq)},
+			label{X: gutter - 6, Y: y + 4, Anchor: "end", Class: "seq", Text: fmt.Sprintf("%.3fs", float64(e.TimeMS)/1000)})
+		fx, fok := x(e.From)
+		tx, tok := x(e.To)
+		switch e.Kind {
+		case world.KindSend, world.KindDeliver, world.KindOnline, world.KindReject:
+			text := e.Type
+			if e.Kind == world.KindReject {
+				text = "✗ " + e.Type
+				if e.Code != "" {
+					text += ": " + e.Code
+				}
+			}
+			if e.Kind == world.KindOnline && e.Code != "" {
+				text += " ✗ " + e.Code
+			}
+			if !fok || !tok {
+				// One end is unknown: mark the lane we have.
+				px := fx
+				if !fok {
+					px = tx
+				}
+				g.Circles = append(g.Circles, circle{X: px, Y: y, R: 4, Class: "mark"})
+				g.Texts = append(g.Texts, label{X: px + 8, Y: y - 3, Anchor: "start", Class: "lbl", Text: short(oneLine(text), labelRune)})
+				break
+			}
+			g = arrow(g, fx, tx, y, e.Kind == world.KindOnline, short(oneLine(text), labelRune))
+			if e.Kind == world.KindReject {
+				g.Lines = append(g.Lines,
+					line{X1: tx - 6, Y1: y - 6, X2: tx + 6, Y2: y + 6, Class: "cross"},
+					line{X1: tx - 6, Y1: y + 6, X2: tx + 6, Y2: y - 6, Class: "cross"})
+			}
+		case world.KindFault:
+			text := "⚡ " + e.Fault
+			if e.Type != "" {
+				text += " " + e.Type
+			}
+			switch {
+			case fok && tok && fx != tx:
+				g.Lines = append(g.Lines, line{X1: fx, Y1: y, X2: tx, Y2: y, Class: "fault"})
+				g.Polys = append(g.Polys, bolt((fx+tx)/2, y))
+				g.Texts = append(g.Texts, label{X: (fx + tx) / 2, Y: y - 5, Anchor: "middle", Class: "lbl fault-lbl", Text: short(oneLine(text), labelRune)})
+			case fok || tok:
+				px := fx
+				if !fok {
+					px = tx
+				}
+				g.Polys = append(g.Polys, bolt(px, y))
+				g.Texts = append(g.Texts, label{X: px + 10, Y: y + 4, Anchor: "start", Class: "lbl fault-lbl", Text: short(oneLine(text), labelRune)})
+			default:
+				// A fault of the whole world: a band across every lane.
+				g.Lines = append(g.Lines, line{X1: gutter, Y1: y, X2: d.Width - 10, Y2: y, Class: "fault"})
+				g.Polys = append(g.Polys, bolt(gutter+12, y))
+				g.Texts = append(g.Texts, label{X: gutter + 24, Y: y - 4, Anchor: "start", Class: "lbl fault-lbl", Text: short(oneLine(text), labelRune)})
+			}
+		case world.KindCrash:
+			px := laneOr(fx, fok, tx, tok, gutter+12)
+			g.Lines = append(g.Lines,
+				line{X1: px - 7, Y1: y - 7, X2: px + 7, Y2: y + 7, Class: "crash"},
+				line{X1: px - 7, Y1: y + 7, X2: px + 7, Y2: y - 7, Class: "crash"})
+			g.Texts = append(g.Texts, label{X: px + 11, Y: y + 4, Anchor: "start", Class: "lbl crash-lbl", Text: "crash"})
+		case world.KindRestart:
+			px := laneOr(fx, fok, tx, tok, gutter+12)
+			g.Circles = append(g.Circles, circle{X: px, Y: y, R: 6, Class: "restart"})
+			g.Texts = append(g.Texts, label{X: px + 11, Y: y + 4, Anchor: "start", Class: "lbl restart-lbl", Text: "restart"})
+		default: // state, note, persist, snapshot, device, link
+			px := laneOr(fx, fok, tx, tok, gutter+12)
+			text := string(e.Kind)
+			if e.Detail != "" {
+				text += ": " + e.Detail
+			}
+			g.Circles = append(g.Circles, circle{X: px, Y: y, R: 3, Class: "dot"})
+			g.Texts = append(g.Texts, label{X: px + 8, Y: y + 4, Anchor: "start", Class: "note", Text: short(oneLine(text), labelRune+8)})
+		}
+		g.join()
+		d.Events = append(d.Events, g)
+	}
+	return d
+}
+
+func laneOr(fx int, fok bool, tx int, tok bool, def int) int {
+	switch {
+	case fok:
+		return fx
+	case tok:
+		return tx
+	}
+	return def
+}
+
+// arrow draws a message from fx to tx at height y with its label above.
+func arrow(g drawn, fx, tx, y int, both bool, text string) drawn {
+	if fx == tx {
+		// A message to oneself: a small loop.
+		g.Lines = append(g.Lines,
+			line{X1: fx, Y1: y - 6, X2: fx + 24, Y2: y - 6, Class: "msg"},
+			line{X1: fx + 24, Y1: y - 6, X2: fx + 24, Y2: y + 2, Class: "msg"},
+			line{X1: fx + 24, Y1: y + 2, X2: fx + 6, Y2: y + 2, Class: "msg"})
+		g.Polys = append(g.Polys, head(fx, y+2, -1))
+		g.Texts = append(g.Texts, label{X: fx + 30, Y: y + 1, Anchor: "start", Class: "lbl", Text: text})
+		return g
+	}
+	dir := 1
+	if tx < fx {
+		dir = -1
+	}
+	g.Lines = append(g.Lines, line{X1: fx, Y1: y, X2: tx - dir*6, Y2: y, Class: "msg"})
+	g.Polys = append(g.Polys, head(tx, y, dir))
+	if both {
+		g.Polys = append(g.Polys, head(fx, y, -dir))
+	}
+	g.Texts = append(g.Texts, label{X: (fx + tx) / 2, Y: y - 5, Anchor: "middle", Class: "lbl", Text: text})
+	return g
+}
+
+// head is an arrowhead with its tip at (x, y) pointing in direction dir.
+func head(x, y, dir int) poly {
+	return poly{Points: fmt.Sprintf("%d,%d %d,%d %d,%d", x, y, x-dir*8, y-4, x-dir*8, y+4), Class: "head"}
+}
+
+// bolt is a small lightning mark centred on (x, y).
+func bolt(x, y int) poly {
+	return poly{Points: fmt.Sprintf("%d,%d %d,%d %d,%d %d,%d %d,%d %d,%d", x+2, y-9, x-5, y+1, x, y+1, x-2, y+9, x+5, y-1, x, y-1), Class: "bolt"}
+}
+
+func kindClass(k world.Kind) string {
+	switch k {
+	case world.KindDevice, world.KindLink, world.KindSend, world.KindDeliver, world.KindReject,
+		world.KindFault, world.KindCrash, world.KindRestart, world.KindPersist, world.KindSnapshot,
+		world.KindState, world.KindNote, world.KindOnline:
+		return string(k)
+	}
+	return "other" // a kind from elsewhere never becomes a class name
+}
