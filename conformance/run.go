@@ -24,7 +24,7 @@ const DefaultSeed = 1
 
 // Defaults of Options.
 const (
-	DefaultChecks     = 40
+	DefaultChecks     = 30
 	DefaultSteps      = 12
 	DefaultTimeout    = 10 * time.Minute
 	DefaultShrinkTime = 2 * time.Second
