@@ -75,7 +75,7 @@ func (in *Instance) settleDeposits(se *SIM) (int64, error) {
 			puts[prefCoin+instKey(h)] = e.Holdings[i]
 			coins[instKey(h)] = h
 		}
-		err := culpritDeposit(in.cb.Registry(), se.id, items)
+		err := bank.CulpritDeposit(in.cb.Registry(), se.id, items)
 		var v int64
 		if err == nil {
 			v, err = in.agent.Deposit(se.id, items)

@@ -60,7 +60,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	},
 	"skip-issuer-signature": func(t *testing.T, in *Instance) []string {
 		mustFund(t, in, "wallet-A", 1000)
-		forge(t, in, "wallet-A")
+		forgeHeld(t, in, "wallet-A")
 		return payObs(in, "wallet-A", "wallet-B", 1000, nil)
 	},
 	"no-write-ahead-log": func(t *testing.T, in *Instance) []string {
@@ -143,9 +143,9 @@ func payObs(in *Instance, from, to world.PartyID, v int64, plan world.Plan) []st
 		from, to, v, p.Paid, p.Received, err, in.View(from).Offline(), in.View(to).Offline())}
 }
 
-// forge replaces every coin the wallet holds with the same coin signed by
+// forgeHeld replaces every coin the wallet holds with the same coin signed by
 // a key that is not the issuer's.
-func forge(t *testing.T, in *Instance, w world.PartyID) {
+func forgeHeld(t *testing.T, in *Instance, w world.PartyID) {
 	t.Helper()
 	se := in.wallets[w]
 	k, err := se.s.GenerateKey(in.w.Rand("forger"))

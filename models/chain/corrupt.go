@@ -3,17 +3,14 @@ package chain
 import (
 	"maps"
 	"slices"
-	"time"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
-	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
-	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // RogueAgentID is the issuing agent a forger's coin names in
@@ -37,7 +34,7 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 	r := in.w.Rand("chain/corrupt/" + string(id) + "/" + string(c.Kind))
 	switch c.Kind {
 	case models.CorruptSelfSignedCert, models.CorruptForeignRootCert, models.CorruptWrongSuiteCert:
-		cert, err := badCert(wl.s, c.Kind, wl.key, wl.cert, in.w.Now(), r)
+		cert, err := forge.BadCert(wl.s, c.Kind, wl.key, wl.cert, in.w.Now(), r)
 		if err != nil {
 			return err
 		}
@@ -92,7 +89,7 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 		if c.Kind == models.CorruptUnauthorisedAgent {
 			agent = RogueAgentID
 		}
-		hs, err := forgeCoins(wl.s, r, agent, wl.id, c.Value)
+		hs, err := forge.Coins(wl.s, r, agent, wl.id, c.Value)
 		if err != nil {
 			return err
 		}
@@ -210,85 +207,4 @@ func (wl *wallet) sealKey() suite.PublicKey {
 		return wl.sealTo
 	}
 	return wl.chainKey
-}
-
-// badCert makes a certificate for own's id that does not chain to the
-// central bank's root: self-signed with the device key, issued by a
-// forger's CA calling itself the central bank, or of the other suite.
-func badCert(s suite.Suite, kind models.CorruptionKind, key suite.PrivateKey, own *devcert.Certificate, now time.Time, r *detrand.Source) (*devcert.Certificate, error) {
-	tmpl := devcert.Template{Serial: own.Serial, ID: own.ID, Role: devcert.RoleWallet, PublicKey: key.Public(), NotBefore: now, NotAfter: now.Add(bank.CertValidity)}
-	var ca *devcert.Authority
-	var err error
-	switch kind {
-	case models.CorruptSelfSignedCert:
-		ca, err = devcert.NewRoot(s, key, own.ID, own.Serial, now, now.Add(bank.CertValidity))
-	case models.CorruptForeignRootCert:
-		k, kerr := s.GenerateKey(r)
-		if kerr != nil {
-			return nil, kerr
-		}
-		ca, err = devcert.NewRoot(s, k, bank.CentralBankID, 1, now, now.Add(10*bank.CertValidity))
-	case models.CorruptWrongSuiteCert:
-		var other suite.Suite
-		for _, o := range suite.All() {
-			if o.ID() != s.ID() {
-				other = o
-			}
-		}
-		if other == nil {
-			return nil, spec.Errorf(spec.CodeUnimplemented, "no other crypto suite")
-		}
-		k, kerr := other.GenerateKey(r)
-		if kerr != nil {
-			return nil, kerr
-		}
-		if ca, err = devcert.NewRoot(other, k, bank.CentralBankID, 1, now, now.Add(10*bank.CertValidity)); err != nil {
-			return nil, err
-		}
-		dk, kerr := other.GenerateKey(r)
-		if kerr != nil {
-			return nil, kerr
-		}
-		tmpl.PublicKey = dk.Public()
-	}
-	if err != nil {
-		return nil, err
-	}
-	return ca.Issue(tmpl)
-}
-
-// forgeCoins makes coins worth value that a forger signs with its own
-// key, naming agent as issuer and handing them to holder.
-func forgeCoins(s suite.Suite, r *detrand.Source, agent, holder string, value int64) ([]*transfer.Holding, error) {
-	if value <= 0 {
-		return nil, spec.Errorf(spec.CodeValueMismatch, "forged value %d", value)
-	}
-	denoms, err := coin.MakeChange(value)
-	if err != nil {
-		return nil, err
-	}
-	k, err := s.GenerateKey(r)
-	if err != nil {
-		return nil, err
-	}
-	var out []*transfer.Holding
-	for i, d := range denoms {
-		var serial coin.Serial
-		copy(serial[:], r.Bytes(coin.SerialSize))
-		root, err := coin.Sign(k, coin.New(serial, d, coin.Serial{}, agent))
-		if err != nil {
-			return nil, err
-		}
-		child := transfer.ChildSerial(serial, 0)
-		rec, err := transfer.Sign(k, transfer.Record{
-			Version: transfer.Version1, Parent: serial, ParentValue: d,
-			Outputs: []transfer.Output{{Serial: child, Value: d, Holder: holder}},
-			Payer:   agent, Payee: holder, Counter: uint64(i + 1),
-		})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, (&transfer.Holding{Root: root, Serial: serial}).Extend(rec, child))
-	}
-	return out, nil
 }
