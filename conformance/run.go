@@ -49,7 +49,12 @@ type Options struct {
 	ShrinkTime time.Duration // rapid's budget to minimise a failure (DefaultShrinkTime)
 	// Command is how the replay line names the CLI ("dualoffline").
 	Command string
-	// Progress, if set, is called after each property finishes.
+	// Progress, if set, is called right after each property finishes,
+	// from the worker goroutine that ran it, with the property's result
+	// before the target's documented violations are applied (a Fail may
+	// still become ExpectedFail in the returned Results). CheckAll runs
+	// targets concurrently, so Progress must be safe for concurrent use.
+	// See Total for how many calls to expect.
 	Progress func(r Result)
 }
 
@@ -172,6 +177,19 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 	return rs, nil
 }
 
+// Total is the number of properties Check or CheckAll runs (and so the
+// number of Progress calls) for targets under opts.
+func Total(opts Options, targets []models.Scheme) int {
+	opts = opts.withDefaults()
+	n := 0
+	for _, p := range Properties() {
+		if opts.selects(p) {
+			n++
+		}
+	}
+	return n * len(opts.Suites) * len(targets)
+}
+
 // checkTarget is Check without touching rapid's settings: the caller has
 // set them from opts.
 func checkTarget(ctx context.Context, target models.Scheme, opts Options) *Results {
@@ -182,15 +200,14 @@ func checkTarget(ctx context.Context, target models.Scheme, opts Options) *Resul
 				continue
 			}
 			name := fmt.Sprintf("dualoffline/%s/%s/%s", target.Info().Name, s.ID(), p.ID())
-			rs.Results = append(rs.Results, runProperty(ctx, target, s, p, opts, name))
+			r := runProperty(ctx, target, s, p, opts, name)
+			if opts.Progress != nil {
+				opts.Progress(r)
+			}
+			rs.Results = append(rs.Results, r)
 		}
 	}
 	settle(rs.Results, target.Info())
-	if opts.Progress != nil {
-		for _, r := range rs.Results {
-			opts.Progress(r)
-		}
-	}
 	rs.Sort()
 	return rs
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dualoffline/dualoffline/reports"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors"
 )
 
 type checkFlags struct {
@@ -32,6 +33,7 @@ type checkFlags struct {
 	timeout time.Duration
 	shrink  time.Duration
 	mutants bool
+	vectors bool
 	verbose bool
 }
 
@@ -60,7 +62,8 @@ surviving mutant, 2 usage error, 3 a scheme could not be run.`,
 		Example: `  dualoffline check
   dualoffline check --scheme chip --suite GM --checks 200
   dualoffline check --only R5.1 --seed 7 --json results.json
-  dualoffline check --mutants`,
+  dualoffline check --mutants
+  dualoffline check --vectors --report report.html --junit junit.xml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCheck(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
@@ -79,6 +82,7 @@ surviving mutant, 2 usage error, 3 a scheme could not be run.`,
 	fl.DurationVar(&f.timeout, "timeout", conformance.DefaultTimeout, "time limit per property")
 	fl.DurationVar(&f.shrink, "shrink-time", conformance.DefaultShrinkTime, "time rapid may spend minimising each failure")
 	fl.BoolVar(&f.mutants, "mutants", false, "also run the mutant catalogue and print the score per requirement")
+	fl.BoolVar(&f.vectors, "vectors", false, "also run the published vectors through the reference verifier and put the results by flag in the report")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every property's verdict, not only the matrix")
 	return cmd
 }
@@ -121,13 +125,18 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		ctx = context.Background()
 	}
 	start := time.Now()
+	bar := newProgress(stderr, "properties", conformance.Total(opts, targets))
+	if bar != nil {
+		opts.Progress = func(conformance.Result) { bar.Increment() }
+	}
 	rs, err := conformance.CheckAll(ctx, targets, opts)
+	bar.Done()
 	if err != nil {
 		return usageErrorf("%v", err)
 	}
 	writeMatrix(stdout, rs, f.verbose)
 	unexpected := rs.Unexpected()
-	if err := checkMutants(ctx, stdout, rs, opts, f); err != nil {
+	if err := checkMutants(ctx, stdout, stderr, rs, opts, f); err != nil {
 		return err
 	}
 	if f.json != "" {
@@ -135,7 +144,11 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 			return err
 		}
 	}
-	if err := writeReports(rs, f.report, f.junit, "", reports.Options{}); err != nil {
+	ropts, vecBad, err := checkVectors(ctx, stdout, f)
+	if err != nil {
+		return err
+	}
+	if err := writeReports(rs, f.report, f.junit, "", ropts); err != nil {
 		return err
 	}
 	counts := rs.Count()
@@ -146,8 +159,8 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 	if rs.Mutants != nil {
 		survivors = rs.Mutants.Total - rs.Mutants.Killed
 	}
-	if len(unexpected) > 0 || survivors > 0 {
-		return unexpectedError{n: len(unexpected), survivors: survivors}
+	if len(unexpected)+vecBad > 0 || survivors > 0 {
+		return unexpectedError{n: len(unexpected) + vecBad, survivors: survivors}
 	}
 	return nil
 }
@@ -265,11 +278,15 @@ func usageErrorf(format string, args ...any) error {
 // the score per requirement and every survivor, and stores the score in
 // rs. False alarms are the unexpected verdicts on the reference models of
 // the same run.
-func checkMutants(ctx context.Context, w io.Writer, rs *conformance.Results, opts conformance.Options, f checkFlags) error {
+func checkMutants(ctx context.Context, w, stderr io.Writer, rs *conformance.Results, opts conformance.Options, f checkFlags) error {
 	if !f.mutants {
 		return nil
 	}
+	// CheckMutants reports no per-property progress: a spinner with the
+	// elapsed time shows the phase is running.
+	spin := newProgress(stderr, "mutants", 0)
 	score, _, err := conformance.CheckMutants(ctx, all.Mutants(), opts)
+	spin.Done()
 	if err != nil {
 		return err
 	}
@@ -307,4 +324,30 @@ func lookupTarget(name string) (models.Scheme, bool) {
 		}
 	}
 	return nil, false
+}
+
+// checkVectors runs the published vectors through the reference verifier
+// when --vectors is set, prints the totals and returns the report options
+// showing them by flag, and the number of cases that mismatched or
+// errored (each an unexpected verdict).
+func checkVectors(ctx context.Context, w io.Writer, f checkFlags) (reports.Options, int, error) {
+	if !f.vectors {
+		return reports.Options{}, 0, nil
+	}
+	files, err := vectors.Files()
+	if err != nil {
+		return reports.Options{}, 0, fmt.Errorf("loading the vectors: %w", err)
+	}
+	rep, err := vectors.RunFiles(ctx, vectors.Reference(), files, vectors.Filter{})
+	if err != nil {
+		return reports.Options{}, 0, err
+	}
+	t := rep.Total
+	fmt.Fprintf(w, "\nvectors (reference verifier, %s): %d cases: %d pass, %d mismatch, %d error, %d skip\n",
+		vectorsVersion(files), t.Total(), t.Pass, t.Mismatch, t.Error, t.Skip)
+	for _, c := range rep.Failures() {
+		vc := vectorCase(c)
+		fmt.Fprintf(w, "  %s %s: expected %s, got %s%s\n", strings.ToUpper(string(c.Status)), c.TcID, vc.Expected, vc.Got, c.Err)
+	}
+	return reports.Options{Vectors: vectorRuns("reference", files, rep), VectorsVersion: vectorsVersion(files)}, t.Mismatch + t.Error, nil
 }

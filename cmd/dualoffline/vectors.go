@@ -125,6 +125,8 @@ type verifyFlags struct {
 	config             string
 	allowUnimplemented bool
 	json               string
+	report             string
+	junit              string
 	filter             vectors.Filter
 	timeout            time.Duration
 	maxLine            int
@@ -157,7 +159,8 @@ unexpected skip, 2 usage or config error, 3 the implementation is unusable
 		Example: `  go build -o /tmp/vendor ./examples/vendor
   dualoffline vectors verify --impl /tmp/vendor
   dualoffline vectors verify --impl "/tmp/vendor -vendor-errors" --config examples/vendor/vendor.json
-  dualoffline vectors verify --impl ./shim --kind coin --json vectors-report.json`,
+  dualoffline vectors verify --impl ./shim --kind coin --json vectors-report.json
+  dualoffline vectors verify --impl /tmp/vendor --report vectors.html --junit vectors.xml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
@@ -176,6 +179,8 @@ unexpected skip, 2 usage or config error, 3 the implementation is unusable
 	fl.StringVar(&f.config, "config", "", "vendor config file (JSON: disabled cases with reasons, error name map)")
 	fl.BoolVar(&f.allowUnimplemented, "allow-unimplemented", false, "do not fail the run on cases the implementation answers \"unimplemented\"")
 	fl.StringVar(&f.json, "json", "", "write the report as JSON to this file")
+	fl.StringVar(&f.report, "report", "", "write a self-contained HTML report (results by flag, environment) to this file")
+	fl.StringVar(&f.junit, "junit", "", "write the results as JUnit XML to this file (one testsuite per vector file)")
 	fl.StringVar(&f.filter.Scheme, "scheme", "", "only cases of this scheme")
 	fl.StringVar(&f.filter.Suite, "suite", "", "only cases of this suite")
 	fl.StringVar(&f.filter.Kind, "kind", "", "only cases of this kind")
@@ -270,6 +275,7 @@ func runVectorsVerify(ctx context.Context, w io.Writer, f verifyFlags) error {
 
 	av := adapter.NewVerifier(p, cfg)
 	rec := &recorder{v: av}
+	started := time.Now()
 	report, runErr := vectors.RunFiles(ctx, rec, files, f.filter)
 	closeErr := p.Close()
 
@@ -283,6 +289,9 @@ func runVectorsVerify(ctx context.Context, w io.Writer, f verifyFlags) error {
 		if err := writeJSON(f.json, &out); err != nil {
 			return err
 		}
+	}
+	if err := writeVectorsOutputs(f.report, f.junit, &out, files, started); err != nil {
+		return err
 	}
 	if runErr != nil {
 		return runErr

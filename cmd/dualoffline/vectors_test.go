@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io/fs"
 	"os"
@@ -339,4 +340,63 @@ func BenchmarkVectorsExampleVendor(b *testing.B) {
 		n += r.Total.Total()
 	}
 	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "cases/s")
+}
+
+func readString(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestVectorsVerifyReportJUnit: --report shows the results by flag and
+// the environment; --junit has one testsuite per vector file and one
+// testcase per tcId, a mismatch failing with expected and actual.
+func TestVectorsVerifyReportJUnit(t *testing.T) {
+	bin := exampleVendor(t)
+	dir := t.TempDir()
+	html, junit := filepath.Join(dir, "v.html"), filepath.Join(dir, "v.xml")
+	out, code := runVectors(t, "--impl", bin+" -broken", "--report", html, "--junit", junit)
+	if code != exitUnexpected {
+		t.Fatalf("broken vendor: exit %d\n%s", code, out)
+	}
+	h := readString(t, html)
+	for _, s := range []string{"dualoffline-example-vendor", "spec_GM_coin_test.json", "HighS", "generator version"} {
+		if !strings.Contains(h, s) {
+			t.Errorf("HTML report lacks %q", s)
+		}
+	}
+	var doc struct {
+		Tests  int `xml:"tests,attr"`
+		Suites []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(readString(t, junit)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := vectors.Files()
+	ids, failed := map[string]bool{}, 0
+	for _, s := range doc.Suites {
+		for _, c := range s.Cases {
+			if ids[c.Name] {
+				t.Errorf("tcId %s twice", c.Name)
+			}
+			ids[c.Name] = true
+			if c.Failure != nil && strings.Contains(c.Failure.Message, "expected invalid/bad-signature, got valid") {
+				failed++
+			}
+		}
+	}
+	if len(doc.Suites) != len(files) || len(ids) != doc.Tests || failed == 0 {
+		t.Errorf("%d testsuites for %d files, %d cases of %d, %d mismatches", len(doc.Suites), len(files), len(ids), doc.Tests, failed)
+	}
 }
