@@ -60,7 +60,7 @@ func TestBrowser(t *testing.T) {
 		t.Skip(msg)
 	}
 	if testing.Short() && os.Getenv("CI") != "true" {
-		t.Skip("browser test skipped in -short mode")
+		t.Skip("-short: starting chromium takes seconds; go test without -short (and CI) drives the report in the browser")
 	}
 	dir := os.Getenv("DUALOFFLINE_SCREENSHOT_DIR")
 	if dir == "" {

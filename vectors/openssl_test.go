@@ -2,54 +2,116 @@ package vectors_test
 
 import (
 	"encoding/hex"
+	"sync"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/internal/opensslcli"
+	"github.com/dualoffline/dualoffline/vectors"
 )
 
 // Every signature object in the vectors is checked by OpenSSL, an
 // independent implementation, and its answer must equal signature.valid.
 // Without openssl the test is skipped, except under CI=true.
 func TestSignaturesWithOpenSSL(t *testing.T) {
-	tools := map[string]*opensslcli.Tool{
-		string(opensslcli.SM2):  opensslcli.Require(t, opensslcli.SM2),
-		string(opensslcli.P256): opensslcli.Require(t, opensslcli.P256),
+	// One set of tools per worker: a tool keeps its files in its own
+	// directory, and openssl processes run in parallel.
+	const workers = 4
+	type job struct {
+		id  string
+		sig *vectors.Signature
 	}
-	checked, valid := 0, 0
+	var jobs []job
 	for _, f := range load(t) {
 		for _, tc := range f.Tests() {
-			s := tc.Signature
-			if s == nil {
-				continue
-			}
-			tool := tools[s.Alg]
-			if tool == nil {
-				t.Errorf("%s: unknown signature alg %q", tc.TcID, s.Alg)
-				continue
-			}
-			if s.Alg == string(opensslcli.SM2) && s.ID != hex.EncodeToString([]byte(opensslcli.DistID)) {
-				t.Errorf("%s: SM2 id %q, the openssl helper passes %q", tc.TcID, s.ID, opensslcli.DistID)
-				continue
-			}
-			pub, msg, sig := unhex(t, tc.TcID, s.PublicKey), unhex(t, tc.TcID, s.Message), unhex(t, tc.TcID, s.Sig)
-			ok, err := tool.Verify(opensslcli.Alg(s.Alg), pub, msg, sig)
-			if err != nil {
-				t.Errorf("%s: openssl: %v", tc.TcID, err)
-				continue
-			}
-			if ok != s.Valid {
-				t.Errorf("%s: openssl says %v, signature.valid is %v", tc.TcID, ok, s.Valid)
-			}
-			checked++
-			if ok {
-				valid++
+			if tc.Signature != nil {
+				jobs = append(jobs, job{tc.TcID, tc.Signature})
 			}
 		}
 	}
-	if checked == 0 {
-		t.Fatal("no signatures checked")
+	if len(jobs) == 0 {
+		t.Fatal("no signatures to check")
 	}
-	t.Logf("%d signatures checked by %s (%d valid, %d invalid)", checked, tools[string(opensslcli.SM2)].Version(), valid, checked-valid)
+	if all := len(jobs); testing.Short() {
+		// -short checks every fourth signature (a fixed subset, both
+		// suites and every kind); the full run checks them all.
+		var sub []job
+		for i := 0; i < all; i += 4 {
+			sub = append(sub, jobs[i])
+		}
+		jobs = sub
+		t.Logf("-short: %d of %d signatures", len(jobs), all)
+	}
+	var (
+		mu      sync.Mutex
+		checked int
+		valid   int
+		version string
+	)
+	next := make(chan job)
+	var wg sync.WaitGroup
+	for range workers {
+		tools := map[string]*opensslcli.Tool{
+			string(opensslcli.SM2):  opensslcli.Require(t, opensslcli.SM2),
+			string(opensslcli.P256): opensslcli.Require(t, opensslcli.P256),
+		}
+		version = tools[string(opensslcli.SM2)].Version()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				s := j.sig
+				tool := tools[s.Alg]
+				if tool == nil {
+					t.Errorf("%s: unknown signature alg %q", j.id, s.Alg)
+					continue
+				}
+				if s.Alg == string(opensslcli.SM2) && s.ID != hex.EncodeToString([]byte(opensslcli.DistID)) {
+					t.Errorf("%s: SM2 id %q, the openssl helper passes %q", j.id, s.ID, opensslcli.DistID)
+					continue
+				}
+				pub, msg, sig, err := unhex3(s.PublicKey, s.Message, s.Sig)
+				if err != nil {
+					t.Errorf("%s: %v", j.id, err)
+					continue
+				}
+				ok, err := tool.Verify(opensslcli.Alg(s.Alg), pub, msg, sig)
+				if err != nil {
+					t.Errorf("%s: openssl: %v", j.id, err)
+					continue
+				}
+				if ok != s.Valid {
+					t.Errorf("%s: openssl says %v, signature.valid is %v", j.id, ok, s.Valid)
+				}
+				mu.Lock()
+				checked++
+				if ok {
+					valid++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	if checked != len(jobs) && !t.Failed() {
+		t.Fatalf("%d of %d signatures checked", checked, len(jobs))
+	}
+	t.Logf("%d signatures checked by %s (%d valid, %d invalid)", checked, version, valid, checked-valid)
+}
+
+// unhex3 decodes a signature's key, message and signature.
+func unhex3(pub, msg, sig string) (p, m, s []byte, err error) {
+	if p, err = hex.DecodeString(pub); err != nil {
+		return
+	}
+	if m, err = hex.DecodeString(msg); err != nil {
+		return
+	}
+	s, err = hex.DecodeString(sig)
+	return
 }
 
 func unhex(t *testing.T, id, s string) []byte {
