@@ -9,8 +9,8 @@ import (
 	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
-	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -20,208 +20,100 @@ const RogueAgentID = "ROGUE-AGENT"
 
 var _ models.Corrupter = (*Instance)(nil)
 
-// Corrupt stages c on the SIM as its compromised holder would: the
-// SIM's own checks are bypassed (its store is written directly, or its
-// firmware presents other identity data), nobody else's are. Certificate
-// and identity corruptions change what the card presents from then on;
-// coin and storage corruptions edit its store.
+// Corrupt stages c on the SIM as its compromised holder would
+// (models/forge): the SIM's own checks are bypassed (its store is
+// written directly, or its firmware presents other identity data),
+// nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 	se, err := in.sim(id)
 	if err != nil {
 		return err
 	}
-	r := in.w.Rand("cert/corrupt/" + string(id) + "/" + string(c.Kind))
-	switch c.Kind {
-	case models.CorruptSelfSignedCert, models.CorruptForeignRootCert, models.CorruptWrongSuiteCert:
-		cert, err := forge.BadCert(se.s, c.Kind, se.key, se.cert, in.w.Now(), r)
-		if err != nil {
-			return err
-		}
-		se.present, se.presentSPKI = cert, cert.PublicKey.SPKI()
-	case models.CorruptWithholdAck:
-		se.withhold = true
-	case models.CorruptIdentity:
-		o, err := in.sim(c.Other)
-		if err != nil {
-			return err
-		}
-		if o.id == se.id {
-			return spec.Errorf(spec.CodeWrongRecipient, "%s cannot impersonate itself", id)
-		}
-		se.claim = o.cert
-	case models.CorruptClaimIdentity:
-		o, err := in.sim(c.Other)
-		if err != nil {
-			return err
-		}
-		if o.id == se.id {
-			return spec.Errorf(spec.CodeWrongRecipient, "%s cannot name itself as another payer", id)
-		}
-		se.named = o.id
-	case models.CorruptEscrowGarbage, models.CorruptEscrowOther, models.CorruptEscrowWrongKey:
-		return spec.Errorf(spec.CodeUnimplemented, "the cert scheme has no identity escrow: its records name the payer in the clear (%s stages the substitution of that identity)", models.CorruptClaimIdentity)
-	case models.CorruptResignedCoin, models.CorruptBorrowedSignature:
-		h := se.fresh()
-		if h == nil {
-			return spec.Errorf(spec.CodeInsufficient, "%s holds no freshly withdrawn coin to re-sign", id)
-		}
-		var sig []byte
-		if c.Kind == models.CorruptResignedCoin {
-			k, err := se.s.GenerateKey(r)
+	st := forge.Setting{
+		Scheme: "cert", Agent: AgentID, RogueAgent: RogueAgentID, Now: in.w.Now(),
+		Lookup: func(p world.PartyID) (forge.Holder, error) {
+			o, err := in.sim(p)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			if sig, err = k.Sign(h.Root.TBS()); err != nil {
-				return err
-			}
-		} else {
-			donor := se
-			if c.Other != "" {
-				if donor, err = in.sim(c.Other); err != nil {
-					return err
-				}
-			}
-			d := donor.otherCoin(h.Root.Serial)
-			if d == nil {
-				return spec.Errorf(spec.CodeInsufficient, "%s holds no other coin whose signature %s could carry", donor.id, id)
-			}
-			sig = d.Root.Signature
-		}
-		resigned, err := forge.Resign(h, sig)
-		if err != nil {
-			return err
-		}
-		se.store([]*transfer.Holding{resigned}, nil)
-	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent:
-		agent := AgentID
-		if c.Kind == models.CorruptUnauthorisedAgent {
-			agent = RogueAgentID
-		}
-		hs, err := forge.Coins(se.s, r, agent, se.id, c.Value)
-		if err != nil {
-			return err
-		}
-		se.store(hs, nil)
-	case models.CorruptRedenominated:
-		h := se.fresh()
-		if h == nil {
-			return spec.Errorf(spec.CodeInsufficient, "%s holds no freshly withdrawn coin to re-denominate", id)
-		}
-		forged, err := forge.Redenominate(h, c.Value)
-		if err != nil {
-			return err
-		}
-		se.store([]*transfer.Holding{forged}, []string{prefCoin + instKey(h)})
-	case models.CorruptForgedLineage:
-		h := se.fresh()
-		if h == nil {
-			return spec.Errorf(spec.CodeInsufficient, "%s holds no coin to split", id)
-		}
-		kids, err := forge.Children(se.key, h, se.id, AgentID, c.Value)
-		if err != nil {
-			return err
-		}
-		se.store(kids, []string{prefCoin + instKey(h)})
-	case models.CorruptStorage:
-		// Copy coin records under new keys until the copies are worth
-		// at least c.Value.
-		puts := map[string][]byte{}
-		var copied int64
-		keys := slices.Sorted(maps.Keys(se.coins))
-		for n := 0; copied < max(c.Value, 1) && len(keys) > 0; n++ {
-			k := keys[n%len(keys)]
-			puts[prefCoin+fmt.Sprintf("%s~copy%d", k, n)] = se.coins[k].Marshal()
-			copied += se.coins[k].Value()
-		}
-		if len(puts) == 0 {
-			return spec.Errorf(spec.CodeInsufficient, "%s holds no coin to copy", id)
-		}
-		se.dev.Commit(puts, nil)
-		se.recover()
-	case models.CorruptCounter:
-		st := se.st
-		st.Counter, st.Spent, st.Payments = 0, 0, 0
-		se.dev.Put(keyState, mustJSON(st))
-		se.recover()
-	default:
-		return spec.Errorf(spec.CodeUnimplemented, "corruption %q", c.Kind)
+			return o, nil
+		},
+	}
+	r := in.w.Rand("cert/corrupt/" + string(id) + "/" + string(c.Kind))
+	if err := forge.Corrupt(st, se, id, c, r); err != nil {
+		return err
 	}
 	in.w.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
 	return nil
 }
 
-// store writes holdings to the card's store directly, deleting keys.
-func (se *SIM) store(hs []*transfer.Holding, deletes []string) {
+// The SIM as a forge.Holder.
+
+func (se *SIM) Firmware() *forge.Firmware           { return &se.fw }
+func (se *SIM) ID() string                          { return se.id }
+func (se *SIM) Suite() suite.Suite                  { return se.s }
+func (se *SIM) Key() suite.PrivateKey               { return se.key }
+func (se *SIM) Cert() *devcert.Certificate          { return se.cert }
+func (se *SIM) Coins() map[string]*transfer.Holding { return se.coins }
+
+// Store writes holdings to the SIM's store directly, dropping replaced.
+func (se *SIM) Store(hs []*transfer.Holding, replaced *transfer.Holding) {
 	puts := map[string][]byte{}
 	for _, h := range hs {
 		puts[prefCoin+instKey(h)] = h.Marshal()
+	}
+	var deletes []string
+	if replaced != nil {
+		deletes = []string{prefCoin + instKey(replaced)}
 	}
 	se.dev.Commit(puts, deletes)
 	se.recover()
 }
 
-// fresh returns a coin the card holds straight from its agent (one hop),
-// the smallest first, or nil.
-func (se *SIM) fresh() *transfer.Holding {
-	var best *transfer.Holding
-	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-		h := se.coins[k]
-		if len(h.Chain) == 1 && (best == nil || h.Value() < best.Value()) {
-			best = h
-		}
+// CopyCoins copies coin records under new keys until the copies are
+// worth at least value.
+func (se *SIM) CopyCoins(value int64) error {
+	puts := map[string][]byte{}
+	var copied int64
+	keys := slices.Sorted(maps.Keys(se.coins))
+	for n := 0; copied < max(value, 1) && len(keys) > 0; n++ {
+		k := keys[n%len(keys)]
+		puts[prefCoin+fmt.Sprintf("%s~copy%d", k, n)] = se.coins[k].Marshal()
+		copied += se.coins[k].Value()
 	}
-	return best
+	if len(puts) == 0 {
+		return spec.Errorf(spec.CodeInsufficient, "%s holds no coin to copy", se.id)
+	}
+	se.dev.Commit(puts, nil)
+	se.recover()
+	return nil
 }
 
-// otherCoin returns a coin the card holds whose root is not serial (the
-// smallest first), or nil.
-func (se *SIM) otherCoin(serial coin.Serial) *transfer.Holding {
-	var best *transfer.Holding
-	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-		h := se.coins[k]
-		if h.Root.Serial != serial && (best == nil || h.Value() < best.Value()) {
-			best = h
-		}
-	}
-	return best
+// RewindCounters zeroes the spend counter and the offline-limit counters.
+func (se *SIM) RewindCounters() {
+	st := se.st
+	st.Counter, st.Spent, st.Payments = 0, 0, 0
+	se.dev.Put(keyState, mustJSON(st))
+	se.recover()
 }
 
-// presented is the certificate the card shows: its own unless a
+// presented is the certificate the SIM shows: its own unless a
 // corruption substituted another.
 func (se *SIM) presented(asPayer bool) *devcert.Certificate {
-	if asPayer && se.claim != nil {
-		return se.claim
-	}
-	if se.present != nil {
-		return se.present
-	}
-	return se.cert
+	return se.fw.Presented(se.cert, asPayer)
 }
 
 // presentedKey is the public key the SIM shows with its certificate.
 func (se *SIM) presentedKey(asPayer bool) []byte {
-	if asPayer && se.claim != nil {
-		return se.claim.PublicKey.SPKI()
-	}
-	if se.presentSPKI != nil {
-		return se.presentSPKI
+	if c := se.fw.Presented(nil, asPayer); c != nil {
+		return c.PublicKey.SPKI()
 	}
 	return se.spki
 }
 
 // payerID is the identity the card names as payer in its messages.
-func (se *SIM) payerID() string {
-	if se.claim != nil {
-		return se.claim.ID
-	}
-	return se.id
-}
+func (se *SIM) payerID() string { return se.fw.PayerID(se.id) }
 
 // recordPayer is the identity the card names as payer in its records,
 // and so as the holder of the change they return to the payer.
-func (se *SIM) recordPayer() string {
-	if se.named != "" {
-		return se.named
-	}
-	return se.payerID()
-}
+func (se *SIM) recordPayer() string { return se.fw.RecordPayer(se.id) }

@@ -498,7 +498,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err := se.receive(sess, msg); err != nil {
 			return nil, err
 		}
-		if se.withhold {
+		if se.fw.Withhold {
 			// A malicious payee: registers the coins at once and never
 			// tells the payer to deduct.
 			se.credit(sess, nil)

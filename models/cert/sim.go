@@ -14,6 +14,8 @@ import (
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+
+	"github.com/dualoffline/dualoffline/models/forge"
 )
 
 // Persistent store of a wallet's trusted hardware (the SIM). Everything
@@ -108,11 +110,7 @@ type SIM struct {
 
 	// Corruptions (corrupt.go): firmware a compromised holder installed.
 	// They survive power cycles, like the store.
-	present     *devcert.Certificate // certificate shown instead of cert
-	presentSPKI []byte               // the key shown with it
-	claim       *devcert.Certificate // identity named as payer instead of its own
-	named       string               // id named as payer in records, own certificate kept
-	withhold    bool                 // as payee, keep a verified TX and never send DEDUCT
+	fw forge.Firmware
 }
 
 func instKey(h *transfer.Holding) string {

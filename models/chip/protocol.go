@@ -315,7 +315,7 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		// that nothing was stored, so it can roll back.
 		return se.refusal(m.From, challenge), err
 	}
-	if se.withhold {
+	if se.fw.Withhold {
 		return nil, nil // a malicious payee: keeps the coins, never confirms
 	}
 	sig, err := se.key.Sign(ackTBS(challenge, recs[0].Payer, recs))

@@ -12,6 +12,8 @@ import (
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+
+	"github.com/dualoffline/dualoffline/models/forge"
 )
 
 // Persistent store layout of a secure element. Everything the card knows
@@ -94,11 +96,7 @@ type SE struct {
 
 	// Corruptions (corrupt.go): firmware a compromised holder installed.
 	// They survive power cycles, like the store.
-	present *devcert.Certificate // certificate shown instead of cert
-	claim   *devcert.Certificate // identity named as payer instead of its own
-	named   string               // id named as payer in records, own certificate kept
-	// withhold: as payee, keep verified coins and never confirm.
-	withhold bool
+	fw forge.Firmware
 }
 
 func instKey(h *transfer.Holding) string {
