@@ -401,6 +401,9 @@ func DepositRecord(key suite.PrivateKey, holder, agentID string, h *transfer.Hol
 // power mid-deposit can simply present it again. In the last case the deposit record is still registered,
 // so the double spend it proves is flagged.
 func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
+	if err := culpritDeposit(a.cb.registry, holder, items); err != nil {
+		return 0, err
+	}
 	var total int64
 	seen := map[Instance]bool{}
 	var conflicts []DepositItem

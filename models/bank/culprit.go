@@ -5,12 +5,12 @@ import (
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// CulpritDeposit refuses a deposit by holder of coins descending from a
+// culpritDeposit refuses a deposit by holder of coins descending from a
 // coin holder itself spent twice: the double spend flagged at the
 // registry, or two of the deposited coins whose lineages spend one coin
 // by different records. The culprit's own change from either branch
 // is the excess it created and is never credited to it.
-func CulpritDeposit(reg *Registry, holder string, items []DepositItem) error {
+func culpritDeposit(reg *Registry, holder string, items []DepositItem) error {
 	flagged := map[Instance]bool{}
 	for _, d := range reg.DoubleSpends() {
 		if d.Culprit == holder {

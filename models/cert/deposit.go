@@ -75,11 +75,7 @@ func (in *Instance) settleDeposits(se *SIM) (int64, error) {
 			puts[prefCoin+instKey(h)] = e.Holdings[i]
 			coins[instKey(h)] = h
 		}
-		err := bank.CulpritDeposit(in.cb.Registry(), se.id, items)
-		var v int64
-		if err == nil {
-			v, err = in.agent.Deposit(se.id, items)
-		}
+		v, err := in.agent.Deposit(se.id, items)
 		if err != nil {
 			in.w.Trace().Note(se.dev.ID(), "deposit refused, coins restored: %v", err)
 			se.commit(puts, []string{k}, coins, nil, nil)

@@ -415,11 +415,7 @@ func (in *Instance) settleDeposits(se *SE) (int64, error) {
 			items = append(items, bank.DepositItem{Holding: h, Record: r})
 			puts[prefCoin+instKey(h)] = e.Holdings[i]
 		}
-		err := bank.CulpritDeposit(in.cb.Registry(), se.id, items)
-		var v int64
-		if err == nil {
-			v, err = in.agent.Deposit(se.id, items)
-		}
+		v, err := in.agent.Deposit(se.id, items)
 		if err != nil {
 			in.w.Trace().Note(se.dev.ID(), "deposit refused, coins restored: %v", err)
 			se.dev.Commit(puts, []string{k})
