@@ -15,6 +15,24 @@ type Config struct {
 	Wallets int         // how many wallets, named wallet-A, wallet-B, …
 	Opening int64       // each wallet's opening account balance, fen
 	Limits  bank.Limits // zero means bank.DefaultLimits
+
+	// External names wallets (wallet-A, …) that are not the model's own
+	// devices but a vendor's implementation, reached through Dial: the
+	// interactive suites (package conformance/interactive). A scheme that
+	// cannot host external wallets refuses a non-empty list with
+	// spec.CodeUnimplemented.
+	External []world.PartyID
+	Dial     Dialer
+}
+
+// IsExternal reports whether cfg makes wallet an external device.
+func (c Config) IsExternal(wallet world.PartyID) bool {
+	for _, w := range c.External {
+		if w == wallet {
+			return true
+		}
+	}
+	return false
 }
 
 // WithDefaults fills zero fields.

@@ -1,7 +1,6 @@
 package chip
 
 import (
-	"encoding/json"
 	"maps"
 	"slices"
 
@@ -32,42 +31,35 @@ func (in *Instance) Audit() models.Audit {
 		note(r.Parent, r.Record)
 	}
 	held := map[bank.Instance]bool{}
-	for _, id := range in.order {
-		se := in.wallets[id]
-		for _, k := range slices.Sorted(maps.Keys(se.out)) {
-			e := se.out[k]
-			for i := range e.Records {
-				h, err1 := transfer.ParseHolding(e.Holdings[i])
-				r, err2 := transfer.Parse(e.Records[i])
-				if err1 != nil || err2 != nil {
-					continue
-				}
-				note(h, r)
-				for _, o := range r.Outputs {
-					logged[bank.Instance{Creator: r.ID(), Serial: o.Serial}] = true
-				}
+	logs := func(holdings, records [][]byte) {
+		for i := range records {
+			if i >= len(holdings) {
+				break
 			}
-		}
-		for _, k := range se.dev.Keys(prefDep) {
-			raw, _ := se.dev.Get(k)
-			var e depEntry
-			if json.Unmarshal(raw, &e) != nil {
+			h, err1 := transfer.ParseHolding(holdings[i])
+			r, err2 := transfer.Parse(records[i])
+			if err1 != nil || err2 != nil {
 				continue
 			}
-			for i := range e.Records {
-				h, err1 := transfer.ParseHolding(e.Holdings[i])
-				r, err2 := transfer.Parse(e.Records[i])
-				if err1 != nil || err2 != nil {
-					continue
-				}
-				note(h, r)
-				for _, o := range r.Outputs {
-					logged[bank.Instance{Creator: r.ID(), Serial: o.Serial}] = true
-				}
+			note(h, r)
+			for _, o := range r.Outputs {
+				logged[bank.Instance{Creator: r.ID(), Serial: o.Serial}] = true
 			}
 		}
-		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-			h := se.coins[k]
+	}
+	for _, id := range in.order {
+		st, err := in.state(id)
+		if err != nil {
+			continue // an unreadable external card: its value shows as lost
+		}
+		for _, e := range st.Log {
+			logs(e.Holdings, e.Records)
+		}
+		for _, e := range st.Deposits {
+			logs(e.Holdings, e.Records)
+		}
+		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+			h := st.Coins[k]
 			for i, r := range h.Chain {
 				parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:i], Serial: r.Parent}
 				note(parent, r)

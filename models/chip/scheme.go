@@ -15,7 +15,6 @@
 package chip
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -70,20 +69,25 @@ type Instance struct {
 	maker    *devcert.Certificate
 	mutation string
 	order    []world.PartyID
-	wallets  map[world.PartyID]*SE
+	cards    map[world.PartyID]Device // every wallet
+	ids      map[world.PartyID]string // the certificate id each card presents
+	wallets  map[world.PartyID]*SE    // the model's own cards
+	links    map[world.PartyID]models.Link
 }
 
 var _ models.Instance = (*Instance)(nil)
 
 // New sets up the central bank, one agent bank, a card maker and
-// cfg.Wallets personalised cards with opening account balances.
+// cfg.Wallets personalised cards with opening account balances. The
+// wallets cfg.External names are external cards reached through cfg.Dial.
 func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg = cfg.WithDefaults()
 	cb, err := bank.NewCentralBank(w, cfg.Suite)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, mutation: sc.mutation, wallets: map[world.PartyID]*SE{}}
+	in := &Instance{w: w, cb: cb, mutation: sc.mutation, cards: map[world.PartyID]Device{}, ids: map[world.PartyID]string{},
+		wallets: map[world.PartyID]*SE{}, links: map[world.PartyID]models.Link{}}
 	if bankMutations[sc.mutation] {
 		cb.SetMutation(sc.mutation)
 	}
@@ -99,11 +103,16 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	}
 	for i := 0; i < cfg.Wallets; i++ {
 		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
-		se, err := in.personalize(id, cfg)
+		if cfg.IsExternal(id) {
+			err = in.attach(id, cfg)
+		} else {
+			err = in.personalize(id, cfg)
+		}
 		if err != nil {
+			in.Close()
 			return nil, err
 		}
-		in.agent.Open(se.id, cfg.Opening)
+		in.agent.Open(in.ids[id], cfg.Opening)
 	}
 	return in, nil
 }
@@ -113,26 +122,27 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 // certifies the SE's key at the maker's request, and the agent bank loads
 // the trust anchors, the issuer key, the revocation list and the limits,
 // and hands the card to its holder.
-func (in *Instance) personalize(id world.PartyID, cfg models.Config) (*SE, error) {
+func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	dev := in.w.AddDevice(id, false) // cards have no clock
 	key, err := cfg.Suite.GenerateKey(in.w.Rand("se-key/" + string(id)))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	in.w.Trace().Note(id, "manufactured by %s; key generated on card", MakerID)
 	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, key.Public())
 	if err != nil {
-		return nil, err
+		return err
 	}
+	m := in.materials(string(id), cert, cfg)
 	puts := map[string][]byte{
 		keyID:      []byte(id),
 		keyPriv:    key.Bytes(),
-		keyCert:    cert.Raw,
-		keyRoot:    in.cb.Root().Raw,
-		keyCoinKey: in.cb.CoinKey().SPKI(),
-		keyCRL:     in.cb.CRL().Raw,
+		keyCert:    m.Certificate,
+		keyRoot:    m.Root,
+		keyCoinKey: m.IssuerKey,
+		keyCRL:     m.CRL,
 		keyLimits:  mustJSON(cfg.Limits),
-		keyState:   mustJSON(seState{SyncUnix: in.w.Now().Unix()}),
+		keyState:   mustJSON(seState{SyncUnix: m.Sync}),
 	}
 	for _, a := range in.cb.Agents() {
 		puts[prefAgent+a.ID] = a.Cert.Raw
@@ -141,9 +151,37 @@ func (in *Instance) personalize(id world.PartyID, cfg models.Config) (*SE, error
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
 	se := &SE{s: cfg.Suite, w: in.w, dev: dev, mutation: in.mutation}
 	se.recover()
-	in.order = append(in.order, id)
+	in.add(id, se, se.id)
 	in.wallets[id] = se
-	return se, nil
+	return nil
+}
+
+// materials is what personalisation loads onto a card besides its key.
+func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.Config) Personalization {
+	p := Personalization{ID: id, Certificate: cert.Raw, Root: in.cb.Root().Raw, IssuerKey: in.cb.CoinKey().SPKI(),
+		CRL: in.cb.CRL().Raw, Limits: wireLimits(cfg.Limits), Sync: in.w.Now().Unix()}
+	for _, a := range in.cb.Agents() {
+		p.Agents = append(p.Agents, a.Cert.Raw)
+	}
+	return p
+}
+
+func (in *Instance) add(id world.PartyID, d Device, cardID string) {
+	in.order = append(in.order, id)
+	in.cards[id] = d
+	in.ids[id] = cardID
+}
+
+// Close stops the external cards. The model's own cards need nothing.
+func (in *Instance) Close() error {
+	var first error
+	for _, id := range slices.Sorted(maps.Keys(in.links)) {
+		if err := in.links[id].Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	in.links = map[world.PartyID]models.Link{}
+	return first
 }
 
 // World returns the world.
@@ -155,26 +193,47 @@ func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 // Wallets returns the wallet party ids (clones included) in creation order.
 func (in *Instance) Wallets() []world.PartyID { return append([]world.PartyID(nil), in.order...) }
 
+func (in *Instance) card(id world.PartyID) (Device, error) {
+	d, ok := in.cards[id]
+	if !ok {
+		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
+	}
+	return d, nil
+}
+
+// se returns one of the model's own cards: what corruption, injection and
+// observation need to reach inside.
 func (in *Instance) se(id world.PartyID) (*SE, error) {
 	se, ok := in.wallets[id]
 	if !ok {
+		if _, ext := in.links[id]; ext {
+			return nil, spec.Errorf(spec.CodeUnimplemented, "%s is an external card: the harness cannot reach inside it", id)
+		}
 		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
 	}
 	return se, nil
 }
 
+func (in *Instance) state(id world.PartyID) (*CardState, error) {
+	d, err := in.card(id)
+	if err != nil {
+		return nil, err
+	}
+	return d.State()
+}
+
 // online runs f with the wallet online and restarts the card if it lost
 // power inside f.
-func (in *Instance) online(id world.PartyID, f func(se *SE) error) error {
-	se, err := in.se(id)
+func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
+	d, err := in.card(id)
 	if err != nil {
 		return err
 	}
 	in.w.SetOnline(id, true)
 	defer in.w.SetOnline(id, false)
-	crashed, err := in.w.Guard(id, func() error { return f(se) })
+	crashed, err := in.w.Guard(id, func() error { return f(d) })
 	if crashed {
-		se.recover()
+		d.Restart()
 		return spec.Errorf(spec.CodeInternal, "wallet %s lost power while online", id)
 	}
 	return err
@@ -182,62 +241,73 @@ func (in *Instance) online(id world.PartyID, f func(se *SE) error) error {
 
 // Fund withdraws amount from the holder's account into the card.
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
-	return in.online(id, func(se *SE) error {
-		hs, err := in.agent.Withdraw(se.id, amount)
+	return in.online(id, func(d Device) error {
+		hs, err := in.agent.Withdraw(in.ids[id], amount)
 		if err != nil {
 			return err
 		}
-		puts := map[string][]byte{}
-		for _, h := range hs {
-			puts[prefCoin+instKey(h)] = h.Marshal()
+		// A card that does not store a valid withdrawal loses it: the
+		// audit shows the value as lost.
+		if err := d.Credit(hs, nil, nil); err != nil {
+			return err
 		}
-		se.dev.Commit(puts, nil)
-		se.recoverCoins(puts, nil)
-		in.w.Trace().State(id, "withdrew %d fen (offline balance %d)", amount, se.balance())
+		in.traceBalance(id, d, "withdrew %d fen", amount)
 		return nil
 	})
 }
 
-// Pay runs one SE-to-SE payment under plan.
+func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args ...any) {
+	st, err := d.State()
+	if err != nil {
+		in.w.Trace().Note(id, format+" (card unreadable: %v)", append(args, err)...)
+		return
+	}
+	in.w.Trace().State(id, format+" (offline balance %d)", append(args, st.Balance())...)
+}
+
+// Pay runs one card-to-card payment under plan.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	p, err := in.se(payer)
+	p, err := in.card(payer)
 	if err != nil {
 		return models.Payment{}, err
 	}
-	q, err := in.se(payee)
+	q, err := in.card(payee)
 	if err != nil {
 		return models.Payment{}, err
 	}
 	if payer == payee {
 		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "a wallet cannot pay itself")
 	}
-	start, err := q.startPayee(payer, amount)
+	before, err := p.State()
 	if err != nil {
 		return models.Payment{}, err
 	}
-	acked := p.ackedCount()
+	acked := before.Acked()
+	start, err := q.StartPayee(payer, amount)
+	if err != nil {
+		return models.Payment{}, err
+	}
 	out := in.w.RunSession(&world.Session{
 		Channel:   world.NearField,
 		Start:     []world.Message{start},
 		Plan:      plan,
-		Endpoints: map[world.PartyID]world.Endpoint{payer: p.payerEndpoint, payee: q.payeeEndpoint},
-		Restart:   map[world.PartyID]func(){payer: p.recover, payee: q.recover},
+		Endpoints: map[world.PartyID]world.Endpoint{payer: p.Payer, payee: q.Payee},
+		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
 		Fields:    fields,
 	})
-	res := models.Payment{Outcome: out, Received: q.received, Paid: p.ackedCount() > acked}
-	q.challenge, q.received = nil, false
+	res := models.Payment{Outcome: out}
+	if res.Received, err = q.EndSession(); err != nil {
+		return res, err
+	}
+	after, err := p.State()
+	if err != nil {
+		return res, err
+	}
+	res.Paid = after.Acked() > acked
 	return res, nil
 }
 
-func (se *SE) ackedCount() int {
-	n := 0
-	for _, e := range se.out {
-		if e.Acked {
-			n++
-		}
-	}
-	return n
-}
+func restarter(d Device) func() { return func() { _ = d.Restart() } }
 
 // fields splits an APDU into its TLV value fields for field tampering.
 func fields(m world.Message) []world.Span {
@@ -261,19 +331,31 @@ func fields(m world.Message) []world.Span {
 // Reconcile takes the card online: upload, receive mail, settle the log,
 // refresh long lineages, reset limits, update the revocation list.
 func (in *Instance) Reconcile(id world.PartyID) error {
-	return in.online(id, func(se *SE) error {
+	return in.online(id, func(d Device) error {
+		cardID := in.ids[id]
+		st, err := d.State()
+		if err != nil {
+			return err
+		}
 		reg := in.cb.Registry()
 		// Upload what the card sent and what it holds.
-		for _, k := range slices.Sorted(maps.Keys(se.out)) {
-			e := se.out[k]
+		var settled []string
+		for _, e := range st.Log {
+			settled = append(settled, e.Key)
 			for i := range e.Records {
+				if i >= len(e.Holdings) {
+					in.w.Trace().Note(id, "upload refused: log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
+					break
+				}
 				h, err := transfer.ParseHolding(e.Holdings[i])
 				if err != nil {
-					return err
+					in.w.Trace().Note(id, "upload refused: %v", err)
+					continue
 				}
 				r, err := transfer.Parse(e.Records[i])
 				if err != nil {
-					return err
+					in.w.Trace().Note(id, "upload refused: %v", err)
+					continue
 				}
 				if err := reg.Add(h, r); err != nil {
 					in.w.Trace().Note(id, "upload refused: %v", err)
@@ -281,8 +363,8 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			}
 		}
 		have := map[bank.Instance]bool{}
-		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-			h := se.coins[k]
+		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+			h := st.Coins[k]
 			have[bank.InstanceOf(h)] = true
 			if n := len(h.Chain); n > 0 {
 				parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
@@ -291,59 +373,58 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 				}
 			}
 		}
-		puts := map[string][]byte{}
-		var deletes []string
-		// Mail: value a lost message kept from this card.
-		for _, h := range reg.Mail(se.id, have) {
-			puts[prefCoin+instKey(h)] = h.Marshal()
-			puts[prefSeen+serialHex(h.Chain[len(h.Chain)-1].Parent)] = []byte{1}
-			// The certificates of the lineage's wallets, so the coin can
-			// move on offline (a payee gets them in the TRANSFER).
+		// Mail: value a lost message kept from this card, with the
+		// certificates of the lineage's wallets, so the coin can move on
+		// offline (a payee gets them in the TRANSFER). Committed together
+		// with the settling of the log, before going further, so a later
+		// step that fails cannot take them back.
+		mail := reg.Mail(cardID, have)
+		var certs [][]byte
+		seen := map[string]bool{}
+		for _, h := range mail {
 			for _, r := range h.Chain {
-				if c, ok := in.cb.Certificate(r.Payer); ok && c.Role == devcert.RoleWallet && r.Payer != se.id {
-					puts[prefCert+r.Payer] = c.Raw
+				if c, ok := in.cb.Certificate(r.Payer); ok && c.Role == devcert.RoleWallet && r.Payer != cardID && !seen[r.Payer] {
+					seen[r.Payer] = true
+					certs = append(certs, c.Raw)
 				}
 			}
 			in.w.Trace().State(id, "received %d fen by mail", h.Value())
 		}
-		// Commit the mail and settle the log before going further, so a
-		// later step that fails cannot take them back.
-		deletes = append(deletes, slices.Sorted(maps.Keys(se.out))...)
-		se.dev.Commit(puts, deletes)
-		se.recover()
-		puts, deletes = map[string][]byte{}, nil
+		if err := d.Credit(mail, certs, settled); err != nil {
+			return err
+		}
 		// Finish deposits a power cut interrupted.
-		if _, err := in.settleDeposits(se); err != nil {
+		if _, err := in.settleDeposits(id, d); err != nil {
 			return err
 		}
 		// Exchange coins whose lineage is getting long for fresh ones.
+		if st, err = d.State(); err != nil {
+			return err
+		}
 		var stale []string
-		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-			if len(se.coins[k].Chain) >= transfer.MaxHops/2 {
+		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+			if len(st.Coins[k].Chain) >= transfer.MaxHops/2 {
 				stale = append(stale, k)
 			}
 		}
 		if len(stale) > 0 {
-			v, err := in.deposit(se, stale)
+			v, err := in.deposit(id, d, stale)
 			if err != nil {
 				return err
 			}
-			fresh, err := in.agent.Withdraw(se.id, v)
+			fresh, err := in.agent.Withdraw(cardID, v)
 			if err != nil {
 				return err
 			}
-			for _, h := range fresh {
-				puts[prefCoin+instKey(h)] = h.Marshal()
+			if err := d.Credit(fresh, nil, nil); err != nil {
+				return err
 			}
 		}
 		// Reset the limits, take the new list.
-		st := se.st
-		st.Spent, st.Payments, st.SyncUnix = 0, 0, in.w.Now().Unix()
-		puts[keyState] = mustJSON(st)
-		puts[keyCRL] = in.cb.CRL().Raw
-		se.dev.Commit(puts, deletes)
-		se.recover()
-		in.w.Trace().State(id, "reconciled (offline balance %d, account %d)", se.balance(), in.agent.Balance(se.id))
+		if err := d.Reset(in.w.Now().Unix(), in.cb.CRL().Raw); err != nil {
+			return err
+		}
+		in.traceBalance(id, d, "reconciled, account %d", in.agent.Balance(cardID))
 		return nil
 	})
 }
@@ -353,12 +434,16 @@ func serialHex(s [16]byte) string { return fmt.Sprintf("%x", s[:]) }
 // Deposit returns every coin on the card to the holder's account.
 func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 	var total int64
-	err := in.online(id, func(se *SE) error {
-		v, err := in.settleDeposits(se)
+	err := in.online(id, func(d Device) error {
+		v, err := in.settleDeposits(id, d)
 		if err != nil {
 			return err
 		}
-		w, err := in.deposit(se, slices.Sorted(maps.Keys(se.coins)))
+		st, err := d.State()
+		if err != nil {
+			return err
+		}
+		w, err := in.deposit(id, d, slices.Sorted(maps.Keys(st.Coins)))
 		total = v + w
 		return err
 	})
@@ -370,80 +455,87 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 // a pending-deposit entry (write-ahead) before presenting them, so a power
 // cut can neither lose them nor leave them spendable after the bank
 // redeemed them. settleDeposits then presents the entry.
-func (in *Instance) deposit(se *SE, keys []string) (int64, error) {
+func (in *Instance) deposit(id world.PartyID, d Device, keys []string) (int64, error) {
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	st := se.st
-	var e depEntry
-	var deletes []string
-	for _, k := range keys {
-		h := se.coins[k]
-		st.Counter++
-		rec, err := bank.DepositRecord(se.key, se.id, in.agent.ID, h, h.Value(), st.Counter)
-		if err != nil {
-			return 0, err
-		}
-		e.Holdings = append(e.Holdings, h.Marshal())
-		e.Records = append(e.Records, rec.Marshal())
-		deletes = append(deletes, prefCoin+k)
+	if err := d.SignDeposit(in.agent.ID, keys); err != nil {
+		return 0, err
 	}
-	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes)
-	se.recover()
-	return in.settleDeposits(se)
+	return in.settleDeposits(id, d)
 }
 
 // settleDeposits presents every pending deposit. An accepted one is
 // credited; a refused one (never the case for an honest card) puts its
 // coins back; either way the entry goes.
-func (in *Instance) settleDeposits(se *SE) (int64, error) {
+func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
+	st, err := d.State()
+	if err != nil {
+		return 0, err
+	}
+	cardID := in.ids[id]
 	var total int64
-	for _, k := range se.dev.Keys(prefDep) {
-		raw, _ := se.dev.Get(k)
-		var e depEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return total, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
-		}
+	for _, e := range st.Deposits {
 		var items []bank.DepositItem
-		puts := map[string][]byte{}
 		for i := range e.Records {
+			if i >= len(e.Holdings) {
+				return total, spec.Errorf(spec.CodeMalformed, "pending deposit %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
+			}
 			h, err1 := transfer.ParseHolding(e.Holdings[i])
 			r, err2 := transfer.Parse(e.Records[i])
 			if err1 != nil || err2 != nil {
-				return total, spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", k)
+				return total, spec.Errorf(spec.CodeMalformed, "pending deposit %s does not parse", e.Key)
 			}
 			items = append(items, bank.DepositItem{Holding: h, Record: r})
-			puts[prefCoin+instKey(h)] = e.Holdings[i]
 		}
-		v, err := in.agent.Deposit(se.id, items)
+		v, err := in.agent.Deposit(cardID, items)
 		if err != nil {
-			in.w.Trace().Note(se.dev.ID(), "deposit refused, coins restored: %v", err)
-			se.dev.Commit(puts, []string{k})
-			se.recover()
+			in.w.Trace().Note(id, "deposit refused, coins restored: %v", err)
+			if ferr := d.FinishDeposit(e.Key, false); ferr != nil {
+				return total, ferr
+			}
 			return total, err
 		}
-		se.dev.Delete(k)
+		if err := d.FinishDeposit(e.Key, true); err != nil {
+			return total, err
+		}
 		total += v
-		in.w.Trace().State(se.dev.ID(), "deposited %d fen (account %d)", v, in.agent.Balance(se.id))
+		in.w.Trace().State(id, "deposited %d fen (account %d)", v, in.agent.Balance(cardID))
 	}
 	return total, nil
 }
 
 // Restart power-cycles the card.
 func (in *Instance) Restart(id world.PartyID) {
-	if se, err := in.se(id); err == nil {
+	if d, err := in.card(id); err == nil {
 		in.w.Trace().Note(id, "power cycle")
-		se.recover()
+		if err := d.Restart(); err != nil {
+			in.w.Trace().Note(id, "restart failed: %v", err)
+		}
 	}
 }
 
 // Snapshot copies the card's persistent state.
 func (in *Instance) Snapshot(id world.PartyID) world.Snapshot {
+	if l, ok := in.links[id]; ok {
+		b, err := l.Save()
+		if err != nil {
+			in.w.Trace().Note(id, "snapshot failed: %v", err)
+		}
+		return world.ExternalSnapshot(id, b)
+	}
 	return in.w.Device(id).Snapshot()
 }
 
 // Restore rolls the card back to a snapshot (a compromised SE).
 func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
+	if l, ok := in.links[id]; ok {
+		in.w.Trace().Fault(id, world.FaultRollback, "restored an earlier copy of the external card's state")
+		if err := l.Load(s.External()); err != nil {
+			in.w.Trace().Note(id, "restore failed: %v", err)
+		}
+		return
+	}
 	if se, err := in.se(id); err == nil {
 		se.dev.Restore(s)
 		se.recover()
@@ -452,36 +544,46 @@ func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
 
 // Clone copies the card, identity and coins, to a new device.
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
-	se, err := in.se(id)
-	if err != nil {
+	if _, err := in.card(id); err != nil {
 		return "", err
 	}
 	n := 1
 	cid := world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	for in.wallets[cid] != nil {
+	for in.cards[cid] != nil {
 		n++
 		cid = world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
 	}
+	if l, ok := in.links[id]; ok {
+		in.w.Trace().Fault(id, world.FaultClone, "cloned the external card to "+string(cid))
+		fork, err := l.Fork(cid)
+		if err != nil {
+			return "", err
+		}
+		in.w.AddDevice(cid, false)
+		in.links[cid] = fork
+		in.add(cid, &remoteCard{link: fork, party: cid}, in.ids[id])
+		return cid, nil
+	}
+	se := in.wallets[id]
 	dev := se.dev.Clone(cid)
 	c := &SE{s: se.s, w: in.w, dev: dev, mutation: se.mutation}
 	c.recover()
-	in.order = append(in.order, cid)
+	in.add(cid, c, c.id)
 	in.wallets[cid] = c
 	return cid, nil
 }
 
 // View returns the card's observable state.
 func (in *Instance) View(id world.PartyID) models.View {
-	se, err := in.se(id)
+	st, err := in.state(id)
 	if err != nil {
 		return models.View{Party: id}
 	}
-	v := models.View{Party: id, Identity: se.id, Account: in.agent.Balance(se.id), Spent: se.st.Spent, Payments: se.st.Payments}
-	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(se.coins[k]).String(), Value: se.coins[k].Value()})
+	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(in.ids[id]), Spent: st.Spent, Payments: st.Payments}
+	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}
-	for _, k := range slices.Sorted(maps.Keys(se.out)) {
-		e := se.out[k]
+	for _, e := range st.Log {
 		if e.Acked {
 			continue
 		}
@@ -507,9 +609,12 @@ func (in *Instance) Ledger() models.Ledger {
 	have := map[bank.Instance]bool{}
 	ids := map[string]bool{}
 	for _, id := range in.order {
-		se := in.wallets[id]
-		ids[se.id] = true
-		for _, h := range se.coins {
+		ids[in.ids[id]] = true
+		st, err := in.state(id)
+		if err != nil {
+			continue
+		}
+		for _, h := range st.Coins {
 			have[bank.InstanceOf(h)] = true
 		}
 	}

@@ -37,3 +37,27 @@ func (s Snapshot) Get(key string) ([]byte, bool) {
 	v, ok := s.store[key]
 	return slices.Clone(v), ok
 }
+
+// externalKey is the one key of the snapshot of an external device.
+const externalKey = "external-state"
+
+// ExternalSnapshot wraps the opaque saved state of an external device (a
+// vendor's implementation, models.Link) as a Snapshot, so rollback and
+// clone faults treat it like a model device's store.
+func ExternalSnapshot(dev PartyID, state []byte) Snapshot {
+	return Snapshot{dev: dev, store: map[string][]byte{externalKey: slices.Clone(state)}}
+}
+
+// External returns the saved state ExternalSnapshot wrapped (nil for the
+// snapshot of a model device).
+func (s Snapshot) External() []byte { return slices.Clone(s.store[externalKey]) }
+
+// StoreSnapshot makes a snapshot of dev holding store (copied): how a
+// device whose store was kept elsewhere (a file) is restored into a world.
+func StoreSnapshot(dev PartyID, store map[string][]byte) Snapshot {
+	s := Snapshot{dev: dev, store: make(map[string][]byte, len(store))}
+	for k, v := range store {
+		s.store[k] = slices.Clone(v)
+	}
+	return s
+}

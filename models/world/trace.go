@@ -166,3 +166,9 @@ func (e Event) Text() string {
 	}
 	return b.String()
 }
+
+// Fault records a fault the harness applied to party outside a session
+// (a rollback or clone of an external device).
+func (t *Trace) Fault(p PartyID, kind FaultKind, detail string) {
+	t.add(Event{Kind: KindFault, From: p, Fault: string(kind), Detail: detail})
+}

@@ -1,0 +1,236 @@
+package chip
+
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Device is a chip card as the terminal and the agent bank's online
+// service see it: the seam between the scheme's bank side (Instance) and
+// a card. The model's own SE implements it, and so does an external card
+// reached through a models.Link (remote.go), which is how a vendor's card
+// plays a wallet in the interactive suites.
+//
+// Contract: an operation that fails returns a *spec.Error and changes
+// nothing on the card; an offline handler (Payer, Payee) may return reply
+// messages together with the error that refused the message.
+type Device interface {
+	// StartPayee opens a payee session for amount and returns INITIATE,
+	// addressed to payer.
+	StartPayee(payer world.PartyID, amount int64) (world.Message, error)
+	// Payer handles a command a payer card receives (INITIATE, CONFIRM,
+	// REFUSE); Payee handles a response the payee receives (TRANSFER,
+	// DONE).
+	Payer(m world.Message) ([]world.Message, error)
+	Payee(m world.Message) ([]world.Message, error)
+	// EndSession closes the payee session and reports whether the card
+	// stored value in it.
+	EndSession() (received bool, err error)
+	// State reads the card out: what reconciliation uploads and what the
+	// suites observe. The maps and slices are the caller's to read, not to
+	// change.
+	State() (*CardState, error)
+	// Credit stores holdings (a withdrawal, or mail: value a lost message
+	// kept from this card) and the certificates of their lineages' earlier
+	// holders, and drops the named log entries (settled online), in one
+	// write.
+	Credit(holdings []*transfer.Holding, certs [][]byte, settled []string) error
+	// SignDeposit signs a deposit record to agent for each named coin and
+	// moves the coins into one pending deposit, in one write.
+	SignDeposit(agent string, coins []string) error
+	// FinishDeposit removes a pending deposit the bank answered: credited
+	// (accepted) or refused, in which case its coins come back.
+	FinishDeposit(key string, accepted bool) error
+	// Reset starts a new offline period: usage counters to zero, the time
+	// of this online sync and the current revocation list.
+	Reset(syncUnix int64, crl []byte) error
+	// Restart power-cycles the card: volatile state is lost.
+	Restart() error
+}
+
+// CardState is a card read out.
+type CardState struct {
+	ID       string                       // certificate id the card presents
+	Spent    int64                        // fen spent offline since the last sync
+	Payments int                          // payments since the last sync
+	Coins    map[string]*transfer.Holding // spendable holdings by the card's coin key
+	Log      []LogEntry                   // payments sent and not yet settled online, by key
+	Deposits []DepositEntry               // deposits signed and not yet credited, by key
+}
+
+// LogEntry is one payment a payer card committed (write-ahead): the
+// holdings it spent and the records that spent them.
+type LogEntry struct {
+	Key      string
+	Payee    string
+	Holdings [][]byte
+	Records  [][]byte
+	Acked    bool // the payee's acknowledgement arrived
+}
+
+// DepositEntry is a deposit the card signed and committed.
+type DepositEntry struct {
+	Key      string
+	Holdings [][]byte
+	Records  [][]byte
+}
+
+// Balance is the value of the coins.
+func (s *CardState) Balance() int64 {
+	var v int64
+	for _, h := range s.Coins {
+		v += h.Value()
+	}
+	return v
+}
+
+// Acked counts the log entries whose acknowledgement arrived.
+func (s *CardState) Acked() int {
+	n := 0
+	for _, e := range s.Log {
+		if e.Acked {
+			n++
+		}
+	}
+	return n
+}
+
+// The reference SE as a Device.
+
+var _ Device = (*SE)(nil)
+
+func (se *SE) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
+	return se.startPayee(payer, amount)
+}
+
+func (se *SE) Payer(m world.Message) ([]world.Message, error) { return se.payerEndpoint(m) }
+func (se *SE) Payee(m world.Message) ([]world.Message, error) { return se.payeeEndpoint(m) }
+
+func (se *SE) EndSession() (bool, error) {
+	r := se.received
+	se.challenge, se.received = nil, false
+	return r, nil
+}
+
+func (se *SE) State() (*CardState, error) {
+	s := &CardState{ID: se.id, Spent: se.st.Spent, Payments: se.st.Payments, Coins: se.coins}
+	for _, k := range slices.Sorted(maps.Keys(se.out)) {
+		e := se.out[k]
+		s.Log = append(s.Log, LogEntry{Key: k, Payee: e.Payee, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked})
+	}
+	for _, k := range se.dev.Keys(prefDep) {
+		raw, _ := se.dev.Get(k)
+		var e depEntry
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
+		}
+		s.Deposits = append(s.Deposits, DepositEntry{Key: k, Holdings: e.Holdings, Records: e.Records})
+	}
+	return s, nil
+}
+
+func (se *SE) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) error {
+	puts := map[string][]byte{}
+	for _, h := range hs {
+		puts[prefCoin+instKey(h)] = h.Marshal()
+		if n := len(h.Chain); n > 0 {
+			// Mail: the card will refuse the message it replaces.
+			puts[prefSeen+serialHex(h.Chain[n-1].Parent)] = []byte{1}
+		}
+	}
+	for _, raw := range certs {
+		c, err := devcert.Parse(se.s, raw)
+		if err != nil {
+			return err
+		}
+		if c.ID != se.id {
+			puts[prefCert+c.ID] = raw
+		}
+	}
+	var deletes []string
+	for _, k := range settled {
+		if _, ok := se.out[k]; !ok {
+			return spec.Errorf(spec.CodeMalformed, "no log entry %q", k)
+		}
+		deletes = append(deletes, k)
+	}
+	se.dev.Commit(puts, deletes)
+	if len(certs) == 0 && len(deletes) == 0 {
+		se.recoverCoins(puts, nil) // a withdrawal: only coins changed
+		return nil
+	}
+	se.recover()
+	return nil
+}
+
+func (se *SE) SignDeposit(agent string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	st := se.st
+	var e depEntry
+	var deletes []string
+	for _, k := range keys {
+		h, ok := se.coins[k]
+		if !ok {
+			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
+		}
+		st.Counter++
+		rec, err := bank.DepositRecord(se.key, se.id, agent, h, h.Value(), st.Counter)
+		if err != nil {
+			return err
+		}
+		e.Holdings = append(e.Holdings, h.Marshal())
+		e.Records = append(e.Records, rec.Marshal())
+		deletes = append(deletes, prefCoin+k)
+	}
+	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes)
+	se.recover()
+	return nil
+}
+
+func (se *SE) FinishDeposit(key string, accepted bool) error {
+	raw, ok := se.dev.Get(key)
+	if !ok || len(key) <= len(prefDep) || key[:len(prefDep)] != prefDep {
+		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
+	}
+	if accepted {
+		se.dev.Delete(key)
+		return nil
+	}
+	var e depEntry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", key, err)
+	}
+	puts := map[string][]byte{}
+	for _, b := range e.Holdings {
+		h, err := transfer.ParseHolding(b)
+		if err != nil {
+			return spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", key)
+		}
+		puts[prefCoin+instKey(h)] = b
+	}
+	se.dev.Commit(puts, []string{key})
+	se.recover()
+	return nil
+}
+
+func (se *SE) Reset(syncUnix int64, crl []byte) error {
+	st := se.st
+	st.Spent, st.Payments, st.SyncUnix = 0, 0, syncUnix
+	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), keyCRL: crl}, nil)
+	se.recover()
+	return nil
+}
+
+func (se *SE) Restart() error {
+	se.recover()
+	return nil
+}
