@@ -269,6 +269,7 @@ var identityCorruptions = []models.CorruptionKind{
 // scheme's reason, and skips the property when it can stage none.
 func stageable(t *T) []models.CorruptionKind {
 	var kinds []models.CorruptionKind
+	var why error
 	for _, k := range identityCorruptions {
 		in := t.New(t, t.Seed, models.Config{})
 		cr, ok := in.(models.Corrupter)
@@ -276,18 +277,21 @@ func stageable(t *T) []models.CorruptionKind {
 			t.Skipf("%s does not implement models.Corrupter, needed to stage %s", t.Info.Name, k)
 		}
 		ws := in.Wallets()
-		err := cr.Corrupt(ws[0], models.Corruption{Kind: k, Other: ws[1]})
+		err := cr.Corrupt(ws[0], models.Corruption{Kind: k, Other: ws[2]})
 		switch {
 		case err == nil:
 			kinds = append(kinds, k)
 		case codeOf(err) == spec.CodeUnimplemented:
 			t.Logf("%s not staged: %v", k, err)
+			if why == nil {
+				why = err
+			}
 		default:
 			t.Fatalf("corrupt %s with %s: %v", ws[0], k, err)
 		}
 	}
 	if len(kinds) == 0 {
-		t.Skipf("%s can stage none of %v", t.Info.Name, identityCorruptions)
+		t.Skipf("%s can stage none of %v (first: %v)", t.Info.Name, identityCorruptions, why)
 	}
 	return kinds
 }
@@ -307,7 +311,9 @@ func identityCorruptionCaught(t *T) {
 		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
 		tr := in.(models.Tracer)
 		ws := in.Wallets()
-		payer, other, merchant := ws[0], ws[1], ws[2]
+		// The merchant is wallet-B, the payee of the interactive suites'
+		// payee role; the identity claimed is wallet-C's.
+		payer, merchant, other := ws[0], ws[1], ws[2]
 		mustFund(rt, in, payer, 3*AnonymityThreshold)
 		mustFund(rt, in, other, AnonymityThreshold)
 		seen := map[string]bool{}

@@ -304,6 +304,7 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
+		defer t.closeInstance()
 		defer func() {
 			if r := recover(); r != nil {
 				t.fail(fmt.Sprintf("panic: %v\n%s", r, debug.Stack()))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"runtime"
 	"strconv"
 	"strings"
@@ -51,6 +52,7 @@ type T struct {
 	cx       *Counterexample
 	game     *Game
 	timedOut bool
+	open     io.Closer // the latest instance, if it holds external devices
 }
 
 // Name is the property's full name (rapid files fail files under it).
@@ -160,6 +162,7 @@ func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.C
 		runtime.Goexit()
 	}
 	cfg.Suite = t.Suite
+	t.closeInstance() // a case's instance is done when the next one starts
 	w := world.New(seed)
 	in, err := t.Target.New(w, cfg)
 	if err != nil {
@@ -169,8 +172,23 @@ func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.C
 	t.mu.Lock()
 	t.runs++
 	t.witness, t.plan = w, nil
+	if c, ok := in.(io.Closer); ok {
+		t.open = c
+	}
 	t.mu.Unlock()
 	return in
+}
+
+// closeInstance closes the latest instance if it holds external devices
+// (their processes and state directories).
+func (t *T) closeInstance() {
+	t.mu.Lock()
+	c := t.open
+	t.open = nil
+	t.mu.Unlock()
+	if c != nil {
+		_ = c.Close()
+	}
 }
 
 // Witness names the world (and the fault plan of the payment under test)

@@ -76,6 +76,7 @@ type vendor struct {
 	vendorErrors  bool
 	unimplemented map[string]bool
 	crashOn       string
+	dev           device
 }
 
 func main() {
@@ -85,6 +86,7 @@ func main() {
 	flag.BoolVar(&v.vendorErrors, "vendor-errors", false, "answer with vendor error names (EXV_…), see vendor.json")
 	flag.StringVar(&v.crashOn, "crash-on", "", "exit mid-answer on every case of this kind")
 	flag.StringVar(&unimpl, "unimplemented", "", "comma-separated kinds to answer \"unimplemented\" for")
+	flag.StringVar(&v.dev.mutant, "device-mutant", "", "play the wallet with this mutant's bug (see dualoffline catalogue), e.g. forget-spend-on-crash")
 	flag.Parse()
 	v.verify = vectors.Reference()
 	v.unimplemented = map[string]bool{}
@@ -126,7 +128,7 @@ func (v *vendor) serve(in io.Reader, out io.Writer) error {
 			resp.Result = struct{}{}
 			stop = true
 		default:
-			resp.Error = &errorObject{Code: "unimplemented", Message: "unknown method " + req.Method}
+			resp.Result, resp.Error = v.dev.handle(req.Method, req.Params)
 		}
 		if err := enc.Encode(resp); err != nil {
 			return err
@@ -165,6 +167,7 @@ func (v *vendor) hello(params json.RawMessage) (any, error) {
 			return nil, err
 		}
 	}
+	v.dev.dir = p.StateDir
 	fmt.Fprintf(os.Stderr, "vendor: start %d, state in %s\n", starts, p.StateDir)
 	schemes, suites, kinds, err := capabilities()
 	if err != nil {
@@ -176,6 +179,7 @@ func (v *vendor) hello(params json.RawMessage) (any, error) {
 		"version":  "1.0.0",
 		"schemes":  schemes,
 		"roles":    []string{"payer", "payee"},
+		"devices":  deviceSchemes(),
 		"suites":   suites,
 		"kinds":    kinds,
 	}, nil

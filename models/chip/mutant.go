@@ -30,6 +30,18 @@ func Mutants() []models.Mutant {
 	}
 }
 
+// CardMutants names the mutants whose bug is in the card (not in the
+// banks): the ones a Host can play.
+func CardMutants() []string {
+	var out []string
+	for _, m := range Mutants() {
+		if !bankMutations[m.Name] {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
 // bankMutations are the mutants that live in the banks (models/bank).
 var bankMutations = map[string]bool{
 	"evidence-names-payee":  true,

@@ -1,0 +1,97 @@
+// Package interactive runs the requirement suites with a vendor's wallet
+// in the scheme: the wallets a Role names are external devices (an
+// adapter process each, PROTOCOL.md §7), and everything else — the
+// central bank, the agent banks or chain nodes, the other wallets, the
+// channel and its faults — is the reference model. The suites' properties
+// run unchanged; what the vendor's device cannot do (a corruption that
+// needs to reach inside it) is reported as skip, naming why.
+//
+// The target's name is "<scheme>@<role>", and it inherits the scheme's
+// documented violations (Info.Expected): a flaw of the published scheme
+// is the same flaw with any conforming wallet.
+package interactive
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// Role says which wallets of an instance are the vendor's.
+type Role string
+
+// The roles. The suites' first payment goes from wallet-A to wallet-B, so
+// payer makes the vendor's device the paying side of it, payee the
+// receiving side; the vendor's wallet takes part in later payments in
+// whichever role a property needs. wallet makes every wallet the vendor's
+// (the vendor's devices pay each other).
+const (
+	Payer  Role = "payer"
+	Payee  Role = "payee"
+	Wallet Role = "wallet"
+)
+
+// Roles lists the roles.
+var Roles = []Role{Payer, Payee, Wallet}
+
+// ParseRole checks a role name.
+func ParseRole(s string) (Role, error) {
+	for _, r := range Roles {
+		if string(r) == strings.ToLower(s) {
+			return r, nil
+		}
+	}
+	return "", fmt.Errorf("unknown role %q (payer, payee or wallet)", s)
+}
+
+// wallets are the wallet ids a role makes external among n wallets.
+func (r Role) wallets(n int) []world.PartyID {
+	switch r {
+	case Payer:
+		return []world.PartyID{"wallet-A"}
+	case Payee:
+		return []world.PartyID{"wallet-B"}
+	}
+	out := make([]world.PartyID, n)
+	for i := range out {
+		out[i] = world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
+	}
+	return out
+}
+
+// Target returns base with the wallets role names played by the devices
+// dial starts.
+func Target(base models.Scheme, role Role, dial models.Dialer) models.Scheme {
+	return target{base: base, role: role, dial: dial}
+}
+
+type target struct {
+	base models.Scheme
+	role Role
+	dial models.Dialer
+}
+
+func (t target) Info() models.Info {
+	i := t.base.Info()
+	i.Name = Name(i.Name, t.role)
+	i.Title += fmt.Sprintf(" — the vendor's wallet as %s", t.role)
+	return i
+}
+
+func (t target) New(w *world.World, cfg models.Config) (models.Instance, error) {
+	cfg = cfg.WithDefaults()
+	cfg.External = t.role.wallets(cfg.Wallets)
+	cfg.Dial = t.dial
+	return t.base.New(w, cfg)
+}
+
+// Name is the target name of scheme with the vendor's wallet in role.
+func Name(scheme string, role Role) string { return scheme + "@" + string(role) }
+
+// Split undoes Name; ok is false for a name without a role.
+func Split(name string) (scheme string, role Role, ok bool) {
+	s, r, ok := strings.Cut(name, "@")
+	return s, Role(r), ok
+}

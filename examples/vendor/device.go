@@ -1,0 +1,145 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// This file is the wallet side of the interactive suite (PROTOCOL.md §7):
+// the process is one wallet device, and the operations "<scheme>.<op>"
+// are served by the reference device of that scheme (a Host of the model
+// package). A vendor replaces the host with its own wallet; what stays is
+// the rule for state: everything the device must keep across a power cut
+// is in the state directory, written durably before the answer leaves.
+
+// host is a reference device behind the protocol.
+type host interface {
+	Handle(op string, params json.RawMessage) (any, error)
+	Store() map[string][]byte
+}
+
+// hosts opens the reference device of each scheme on its stored state.
+var hosts = map[string]func(store map[string][]byte, mutant string) (host, error){
+	"chip": func(s map[string][]byte, m string) (host, error) { return chip.NewHost(s, m) },
+}
+
+// deviceSchemes lists the schemes whose wallet this vendor can play.
+func deviceSchemes() []string {
+	var out []string
+	for _, s := range []string{"chip", "cert", "chain"} {
+		if hosts[s] != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// device is the wallet this process plays, opened on the first device
+// operation (its scheme comes from the operation's name).
+type device struct {
+	dir    string // the state directory
+	mutant string // -device-mutant: a deliberately broken wallet
+	scheme string
+	h      host
+}
+
+const deviceFile = "device.json"
+
+// handle performs one device operation and persists the device's state
+// before returning. A refusal is answered with its canonical code.
+func (d *device) handle(method string, params json.RawMessage) (any, *errorObject) {
+	scheme, _, ok := strings.Cut(method, ".")
+	open := hosts[scheme]
+	if !ok || open == nil {
+		return nil, &errorObject{Code: "unimplemented", Message: "unknown method " + method}
+	}
+	if d.h == nil {
+		store, err := d.load()
+		if err != nil {
+			return nil, &errorObject{Code: "internal", Message: err.Error()}
+		}
+		if d.h, err = open(store, d.mutant); err != nil {
+			return nil, &errorObject{Code: "internal", Message: err.Error()}
+		}
+		d.scheme = scheme
+	}
+	if scheme != d.scheme {
+		return nil, &errorObject{Code: "malformed", Message: fmt.Sprintf("this device is a %s wallet, not %s", d.scheme, scheme)}
+	}
+	res, err := d.h.Handle(method, params)
+	if perr := d.save(); perr != nil {
+		// Not durable: the answer must not leave.
+		fmt.Fprintln(os.Stderr, "vendor: cannot persist state:", perr)
+		os.Exit(4)
+	}
+	if err != nil {
+		var se *spec.Error
+		if errors.As(err, &se) {
+			return nil, &errorObject{Code: string(se.Code), Message: se.Detail}
+		}
+		return nil, &errorObject{Code: "internal", Message: err.Error()}
+	}
+	return res, nil
+}
+
+func (d *device) load() (map[string][]byte, error) {
+	if d.dir == "" {
+		return nil, nil
+	}
+	b, err := os.ReadFile(filepath.Join(d.dir, deviceFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var store map[string][]byte
+	if err := json.Unmarshal(b, &store); err != nil {
+		return nil, fmt.Errorf("%s: %v", deviceFile, err)
+	}
+	return store, nil
+}
+
+// save writes the store durably: a temporary file, synced, renamed over
+// the old one, and the directory synced.
+func (d *device) save() error {
+	if d.dir == "" || d.h == nil {
+		return nil
+	}
+	b, err := json.Marshal(d.h.Store())
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(d.dir, deviceFile+".tmp")
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, filepath.Join(d.dir, deviceFile)); err != nil {
+		return err
+	}
+	dir, err := os.Open(d.dir)
+	if err != nil {
+		return err
+	}
+	defer dir.Close()
+	return dir.Sync()
+}
