@@ -13,7 +13,7 @@ import (
 // chain, minus what those transactions spend. Two such transactions that
 // spend one coin (a double spend not yet resolved) both count: that is the
 // excess a double spend creates until the chain settles it.
-func (in *Instance) liveOutputs() map[OutPoint]Output {
+func (in *Instance) liveOutputs(views []*walletView) map[OutPoint]Output {
 	bb := in.bb
 	st := bb.stateOf(bb.globalBest())
 	cands := map[TxID]*Tx{}
@@ -22,12 +22,11 @@ func (in *Instance) liveOutputs() map[OutPoint]Output {
 			cands[id] = t
 		}
 	}
-	for _, id := range in.order {
-		wl := in.wallets[id]
-		for _, lp := range wl.outEntries() {
+	for _, v := range views {
+		for _, lp := range v.out {
 			cands[lp.id] = &Tx{Payment: lp.p}
 		}
-		for _, rp := range wl.inEntries() {
+		for _, rp := range v.inbox {
 			cands[rp.id] = &Tx{Payment: rp.p}
 		}
 	}
@@ -120,23 +119,22 @@ const (
 //   - redeemed: paid to a redemption address and credited (counted in the
 //     central bank's Redeemed);
 //   - Lost: anywhere else.
-func (in *Instance) classify(live map[OutPoint]Output) map[OutPoint]location {
+func (in *Instance) classify(views []*walletView, live map[OutPoint]Output) map[OutPoint]location {
 	held := map[OutPoint]bool{}
 	inbox := map[TxID]map[Address]bool{}
 	logged := map[TxID]Address{}
-	for _, id := range in.order {
-		wl := in.wallets[id]
-		for _, c := range wl.coins {
-			held[c.op()] = true
+	for _, v := range views {
+		for _, c := range v.st.Coins {
+			held[c.Point] = true
 		}
-		for _, rp := range wl.inEntries() {
+		for _, rp := range v.inbox {
 			if inbox[rp.id] == nil {
 				inbox[rp.id] = map[Address]bool{}
 			}
-			inbox[rp.id][wl.addr] = true
+			inbox[rp.id][v.addr] = true
 		}
-		for _, lp := range wl.outEntries() {
-			logged[lp.id] = wl.addr
+		for _, lp := range v.out {
+			logged[lp.id] = v.addr
 		}
 	}
 	known := map[TxID]bool{}
@@ -175,8 +173,9 @@ func (in *Instance) classify(live map[OutPoint]Output) map[OutPoint]location {
 // classify describes. Call it between operations.
 func (in *Instance) Audit() models.Audit {
 	a := models.Audit{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal}
-	live := in.liveOutputs()
-	for op, loc := range in.classify(live) {
+	views := in.readAll()
+	live := in.liveOutputs(views)
+	for op, loc := range in.classify(views, live) {
 		v := live[op].Value
 		switch loc {
 		case locHeld:
@@ -198,8 +197,9 @@ func (in *Instance) Audit() models.Audit {
 func (in *Instance) Ledger() models.Ledger {
 	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, DoubleSpends: in.DoubleSpends()}
 	l.Accounts = in.cb.AccountsTotal()
-	live := in.liveOutputs()
-	locs := in.classify(live)
+	views := in.readAll()
+	live := in.liveOutputs(views)
+	locs := in.classify(views, live)
 	var mail []OutPoint
 	for op, loc := range locs {
 		if loc == locMail {

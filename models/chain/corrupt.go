@@ -27,7 +27,7 @@ var _ models.Corrupter = (*Instance)(nil)
 // built (with coins it signed itself, naming AgentID or RogueAgentID) or
 // of splits the chain never saw.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	wl, err := in.wallet(id)
+	wl, err := in.own(id)
 	if err != nil {
 		return err
 	}
@@ -43,37 +43,37 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 		// The payer shows a one-way QR code and waits for nothing from
 		// the payee, so there is nothing to withhold.
 	case models.CorruptIdentity:
-		o, err := in.wallet(c.Other)
+		o, err := in.certOf(c.Other)
 		if err != nil {
 			return err
 		}
-		if o.id == wl.id {
+		if o.ID == wl.id {
 			return spec.Errorf(spec.CodeWrongRecipient, "%s cannot impersonate itself", id)
 		}
-		wl.claim = o.cert
+		wl.claim = o
 	case models.CorruptClaimIdentity:
 		// The payer's identity in the clear is its address, which the
 		// payee checks against the certificate the payment carries.
-		o, err := in.wallet(c.Other)
+		o, err := in.certOf(c.Other)
 		if err != nil {
 			return err
 		}
-		if o.id == wl.id {
+		if o.ID == wl.id {
 			return spec.Errorf(spec.CodeWrongRecipient, "%s cannot name itself as another payer", id)
 		}
-		wl.named = o.cert
+		wl.named = o
 	case models.CorruptEscrowGarbage:
 		// A serial no certificate carries: the escrow names nobody.
 		wl.escrow = 1<<62 | r.Uint64()>>2
 	case models.CorruptEscrowOther:
-		o, err := in.wallet(c.Other)
+		o, err := in.certOf(c.Other)
 		if err != nil {
 			return err
 		}
-		if o.id == wl.id {
+		if o.ID == wl.id {
 			return spec.Errorf(spec.CodeWrongRecipient, "%s's escrow is its own", id)
 		}
-		wl.escrow = o.cert.Serial
+		wl.escrow = o.Serial
 	case models.CorruptEscrowWrongKey:
 		// The escrow travels inside the sealed transfer: sealing it to
 		// the forger's own key seals the whole transfer to that key.
@@ -157,6 +157,16 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 	}
 	in.w.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
 	return nil
+}
+
+// certOf returns the certificate wallet id presents, as the central bank
+// issued it: what another wallet's compromised holder can learn of it.
+func (in *Instance) certOf(id world.PartyID) (*devcert.Certificate, error) {
+	c := in.bb.dir.byID[in.ids[id]]
+	if c == nil {
+		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
+	}
+	return c, nil
 }
 
 // smallest returns the store key of the wallet's smallest final coin.

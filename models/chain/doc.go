@@ -130,6 +130,19 @@
 // sent, the inbox of payments received, the agreements paid). Nodes: every
 // block and every transaction they took; everything else is rebuilt.
 //
+// # External wallets
+//
+// The bank side (Instance) reaches every wallet through Device
+// (device.go): the model's own wallet implements it, and so does an
+// external wallet, a vendor's implementation behind a models.Link
+// (Config.External, remote.go), which the interactive suites drive. The
+// bank side reads a wallet out (Device.State), uploads what it reports,
+// computes from its node what the wallet learns, and hands that back in
+// one write (Device.Sync, Device.Redeem); the harness owns simulated
+// time, so the operations that read the wallet's clock carry its reading.
+// Host (host.go) serves the reference wallet behind those operations.
+// Corruption and injection reach inside the model's own wallets only.
+//
 // # Audit
 //
 // Audit takes the best chain any node holds and adds every transaction

@@ -22,7 +22,7 @@ func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload
 	if nd := in.bb.byID[string(to)]; nd != nil {
 		return nd.receive(payload)
 	}
-	wl, err := in.wallet(to)
+	wl, err := in.own(to)
 	if err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload
 			wl.req, wl.received = nil, false
 			return nil
 		}
-		_, herr = wl.payerEndpoint("injector")(m)
+		_, herr = wl.Payer(m)
 		return nil
 	})
 	if crashed {

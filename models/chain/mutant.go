@@ -27,6 +27,27 @@ func Mutants() []models.Mutant {
 	}
 }
 
+// WalletMutants names the mutants whose bug is in the wallet (not in the
+// master nodes or the central bank): the ones a Host can play.
+func WalletMutants() []string {
+	var out []string
+	for _, m := range Mutants() {
+		if walletMutations[m.Name] {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
+// walletMutations are the mutants that live in the wallet (wallet.go,
+// device.go).
+var walletMutations = map[string]bool{
+	"payee-skips-signature":   true,
+	"payee-skips-cert-verify": true,
+	"no-write-ahead-log":      true,
+	"limits-not-reset":        true,
+}
+
 func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }
 
 func (bb *backbone) mutated(name string) bool { return bb.mutation != "" && bb.mutation == name }

@@ -29,11 +29,10 @@ func (nd *node) bestChain() []*blockInfo {
 // bank's registry: every block of the best chain of the master node it
 // runs, and every transaction in them as uploaded.
 func (in *Instance) AgentView(wallet world.PartyID) []models.Observed {
-	wl, err := in.wallet(wallet)
-	if err != nil {
+	if _, err := in.device(wallet); err != nil {
 		return nil
 	}
-	_, ai := in.agentOf(wl)
+	_, ai := in.agentOf(wallet)
 	var out []models.Observed
 	for _, bi := range in.bb.nodes[ai].bestChain() {
 		out = append(out, models.Observed{Label: fmt.Sprintf("%s block %d", in.bb.nodes[ai].id, bi.b.Height), Bytes: bi.raw})
@@ -48,15 +47,15 @@ func (in *Instance) AgentView(wallet world.PartyID) []models.Observed {
 // payee's address in the best chain of payee's gateway node, it opens the
 // identity escrow with TracePayer.
 func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
-	wl, err := in.wallet(payee)
-	if err != nil {
+	if _, err := in.device(payee); err != nil {
 		return nil
 	}
+	addr := in.addrs[payee]
 	var out []models.Traced
 	for _, bi := range in.bb.nodes[in.gateway[payee]].bestChain() {
 		for _, c := range bi.txs {
 			p := c.tx.Payment
-			if p == nil || p.Payee != wl.addr {
+			if p == nil || p.Payee != addr {
 				continue
 			}
 			t := models.Traced{Ref: hex.EncodeToString(c.id[:]), Value: p.Amount}

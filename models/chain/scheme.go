@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"slices"
@@ -10,6 +11,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -78,7 +80,11 @@ type Instance struct {
 	redeemAddr []Address
 	limits     bank.Limits
 	order      []world.PartyID
-	wallets    map[world.PartyID]*wallet
+	devices    map[world.PartyID]Device  // every wallet
+	wallets    map[world.PartyID]*wallet // the model's own wallets
+	links      map[world.PartyID]models.Link
+	ids        map[world.PartyID]string  // the certificate id each wallet presents
+	addrs      map[world.PartyID]Address // each wallet's address
 	gateway    map[world.PartyID]int
 	bankOf     map[string]int // wallet identity → agent (and node) index
 	credited   map[TxID]bool
@@ -90,7 +96,8 @@ var _ models.Instance = (*Instance)(nil)
 
 // New sets up the central bank, Nodes agent banks each running a master
 // node, the chain key, and cfg.Wallets wallets, wallet i a customer of
-// bank i mod Nodes and connected to its node.
+// bank i mod Nodes and connected to its node. The wallets cfg.External
+// names are external wallets reached through cfg.Dial (remote.go).
 func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg = cfg.WithDefaults()
 	n, k := sc.Nodes, sc.Confirmations
@@ -121,7 +128,8 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		blocks: map[BlockID]*blockInfo{}, states: map[BlockID]*state{}, byOwner: map[Address][]OutPoint{}, static: map[[32]byte]staticResult{}, flags: map[OutPoint]*conflict{},
 		mutation: sc.mutation,
 	}
-	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, wallets: map[world.PartyID]*wallet{},
+	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, devices: map[world.PartyID]Device{}, wallets: map[world.PartyID]*wallet{},
+		links: map[world.PartyID]models.Link{}, ids: map[world.PartyID]string{}, addrs: map[world.PartyID]Address{},
 		gateway: map[world.PartyID]int{}, bankOf: map[string]int{}, credited: map[TxID]bool{}, mutation: sc.mutation}
 	for i := 0; i < n; i++ {
 		a, err := cb.AddAgent(bankName(i), int64(cfg.Wallets)*cfg.Opening*4)
@@ -151,13 +159,25 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	w.Trace().Note(bank.CentralBankID, "chain of %d master nodes, final after %d confirmations; chain key provisioned to the nodes", n, k)
 	for i := 0; i < cfg.Wallets; i++ {
 		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
-		if err := in.addWallet(id, i%n, cfg); err != nil {
+		var err error
+		if cfg.IsExternal(id) {
+			err = in.attach(id, i%n, cfg)
+		} else {
+			err = in.addWallet(id, i%n, cfg)
+		}
+		if err != nil {
+			in.Close()
 			return nil, err
 		}
+		in.agents[i%n].Open(string(id), cfg.Opening)
 	}
 	return in, nil
 }
 
+// addWallet provisions one of the model's own wallets: its key is
+// generated on the phone, the central bank certifies it, and the wallet
+// stores the trust anchors, the chain key, the revocation list and its
+// limits.
 func (in *Instance) addWallet(id world.PartyID, bankIdx int, cfg models.Config) error {
 	dev := in.w.AddDevice(id, true) // a phone: it has a clock
 	key, err := cfg.Suite.GenerateKey(in.w.Rand("chain/wallet-key/" + string(id)))
@@ -180,14 +200,37 @@ func (in *Instance) addWallet(id world.PartyID, bankIdx int, cfg models.Config) 
 		keyLimits:    mustJSON(cfg.Limits),
 		keyState:     mustJSON(walletState{SyncUnix: in.w.Now().Unix()}),
 	}, nil)
-	wl := &wallet{in: in, s: cfg.Suite, w: in.w, dev: dev}
+	wl := in.ownWallet(cfg.Suite, dev)
 	wl.recover()
-	in.order = append(in.order, id)
+	in.add(id, wl, wl.id, wl.addr)
 	in.wallets[id] = wl
 	in.gateway[id] = bankIdx
-	in.bankOf[string(id)] = bankIdx
-	in.agents[bankIdx].Open(string(id), cfg.Opening)
+	in.bankOf[wl.id] = bankIdx
 	return nil
+}
+
+// ownWallet is the model's own wallet on dev.
+func (in *Instance) ownWallet(s suite.Suite, dev *world.Device) *wallet {
+	return &wallet{s: s, w: in.w, dev: dev, mutation: in.mutation, k: in.bb.k}
+}
+
+func (in *Instance) add(id world.PartyID, d Device, ident string, addr Address) {
+	in.order = append(in.order, id)
+	in.devices[id] = d
+	in.ids[id] = ident
+	in.addrs[id] = addr
+}
+
+// Close stops the external wallets. The model's own wallets need nothing.
+func (in *Instance) Close() error {
+	var first error
+	for _, id := range slices.Sorted(maps.Keys(in.links)) {
+		if err := in.links[id].Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	in.links = map[world.PartyID]models.Link{}
+	return first
 }
 
 // World returns the world.
@@ -229,7 +272,7 @@ func (in *Instance) Rounds(n int) {
 // SetGateway connects a wallet to master node idx for its uploads and
 // syncs.
 func (in *Instance) SetGateway(id world.PartyID, idx int) error {
-	if _, err := in.wallet(id); err != nil {
+	if _, err := in.device(id); err != nil {
 		return err
 	}
 	if idx < 0 || idx >= len(in.bb.nodes) {
@@ -239,31 +282,47 @@ func (in *Instance) SetGateway(id world.PartyID, idx int) error {
 	return nil
 }
 
-func (in *Instance) wallet(id world.PartyID) (*wallet, error) {
+// device returns a wallet, the model's own or an external one.
+func (in *Instance) device(id world.PartyID) (Device, error) {
+	d, ok := in.devices[id]
+	if !ok {
+		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
+	}
+	return d, nil
+}
+
+// own returns one of the model's own wallets: what corruption, injection
+// and observation need to reach inside.
+func (in *Instance) own(id world.PartyID) (*wallet, error) {
 	wl, ok := in.wallets[id]
 	if !ok {
+		if _, ext := in.links[id]; ext {
+			return nil, spec.Errorf(spec.CodeUnimplemented, "%s is an external wallet: the harness cannot reach inside it", id)
+		}
 		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
 	}
 	return wl, nil
 }
 
-func (in *Instance) agentOf(wl *wallet) (*bank.Agent, int) {
-	i := in.bankOf[wl.id]
+// agentOf returns the agent bank (and its index) that keeps the account
+// of wallet id.
+func (in *Instance) agentOf(id world.PartyID) (*bank.Agent, int) {
+	i := in.bankOf[in.ids[id]]
 	return in.agents[i], i
 }
 
 // online runs f with the wallet online and restarts it if it lost power
 // inside f.
-func (in *Instance) online(id world.PartyID, f func(wl *wallet) error) error {
-	wl, err := in.wallet(id)
+func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
+	d, err := in.device(id)
 	if err != nil {
 		return err
 	}
 	in.w.SetOnline(id, true)
 	defer in.w.SetOnline(id, false)
-	crashed, err := in.w.Guard(id, func() error { return f(wl) })
+	crashed, err := in.w.Guard(id, func() error { return f(d) })
 	if crashed {
-		wl.recover()
+		_ = d.Restart()
 		return spec.Errorf(spec.CodeInternal, "wallet %s lost power while online", id)
 	}
 	return err
@@ -275,15 +334,15 @@ func (in *Instance) online(id world.PartyID, f func(wl *wallet) error) error {
 // the mint is final (if a partition stalls the backbone, the value
 // arrives at a later sync).
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
-	return in.online(id, func(wl *wallet) error {
-		a, ai := in.agentOf(wl)
-		hs, err := a.Withdraw(wl.id, amount)
+	return in.online(id, func(d Device) error {
+		a, ai := in.agentOf(id)
+		hs, err := a.Withdraw(in.ids[id], amount)
 		if err != nil {
 			return err
 		}
 		nd := in.bb.nodes[ai]
 		for chunk := range slices.Chunk(hs, MaxMintHoldings) {
-			t := &Tx{Mint: &Mint{Version: Version1, Owner: wl.addr, Holdings: append([]*transfer.Holding(nil), chunk...)}}
+			t := &Tx{Mint: &Mint{Version: Version1, Owner: in.addrs[id], Holdings: append([]*transfer.Holding(nil), chunk...)}}
 			err := nd.submit(t)
 			in.w.Trace().Online(world.PartyID(a.ID), nd.party(), "mint", t.Marshal(), err)
 			if err != nil {
@@ -292,8 +351,12 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 		}
 		in.bb.settle()
 		in.creditRedemptions()
-		wl.sync(in.bb.nodes[in.gateway[id]], nil, false)
-		in.w.Trace().State(id, "withdrew %d fen (spendable %d)", amount, wl.balance())
+		if err := in.sync(id, d, in.bb.nodes[in.gateway[id]], nil, false); err != nil {
+			return err
+		}
+		if v, err := in.read(id, d); err == nil {
+			in.w.Trace().State(id, "withdrew %d fen (spendable %d)", amount, v.st.Balance())
+		}
 		return nil
 	})
 }
@@ -307,11 +370,11 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 // stored it. A payer's refusal (limits, funds, a blacklisted payee) is a
 // rejection of the AGREE step in the Outcome, with its typed error.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	p, err := in.wallet(payer)
+	p, err := in.device(payer)
 	if err != nil {
 		return models.Payment{}, err
 	}
-	q, err := in.wallet(payee)
+	q, err := in.device(payee)
 	if err != nil {
 		return models.Payment{}, err
 	}
@@ -321,20 +384,59 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	if amount <= 0 || amount > 100_000_000 {
 		return models.Payment{}, spec.Errorf(spec.CodeValueMismatch, "amount %d fen", amount)
 	}
-	agree := q.startRequest(amount)
-	before := p.st.Counter
+	agree, err := q.StartPayee(amount)
+	if err != nil {
+		return models.Payment{}, err
+	}
+	before, err := p.State()
+	if err != nil {
+		return models.Payment{}, err
+	}
 	out := in.w.RunSession(&world.Session{
 		Channel:   world.QR,
 		Start:     []world.Message{{From: world.PartyID(string(payee) + "/till"), To: payer, Type: MsgAgree, Payload: agree}},
 		Plan:      plan,
-		Endpoints: map[world.PartyID]world.Endpoint{payer: p.payerEndpoint(payee), payee: q.payeeEndpoint},
-		Restart:   map[world.PartyID]func(){payer: p.recover, payee: q.recover},
+		Endpoints: map[world.PartyID]world.Endpoint{payer: payerEndpoint(p, payer, payee), payee: payeeEndpoint(in.w, q, payee)},
+		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
 		Fields:    fields,
 	})
-	res := models.Payment{Outcome: out, Paid: p.st.Counter > before, Received: q.received}
-	q.req, q.received = nil, false
+	res := models.Payment{Outcome: out}
+	after, err := p.State()
+	if err != nil {
+		return res, err
+	}
+	res.Paid = after.Counter > before.Counter
+	if res.Received, err = q.EndSession(); err != nil {
+		return res, err
+	}
 	return res, nil
 }
+
+// payerEndpoint is the payer's handler in a session: what the wallet
+// displays, the scanner receives.
+func payerEndpoint(d Device, payer, scanner world.PartyID) world.Endpoint {
+	return func(m world.Message) ([]world.Message, error) {
+		out, err := d.Payer(m)
+		for i := range out {
+			out[i].From, out[i].To = payer, scanner
+		}
+		return out, err
+	}
+}
+
+// payeeEndpoint is the payee's handler in a session. The QR channel is one
+// way: whatever a wallet would send back goes nowhere.
+func payeeEndpoint(w *world.World, d Device, payee world.PartyID) world.Endpoint {
+	return func(m world.Message) ([]world.Message, error) {
+		out, err := d.Payee(m)
+		if len(out) > 0 {
+			w.Trace().Note(payee, "the QR channel is one way: %d replies go nowhere", len(out))
+		}
+		return nil, err
+	}
+}
+
+func restarter(d Device) func() { return func() { _ = d.Restart() } }
 
 // fields splits the session's messages into named fields for tampering.
 func fields(m world.Message) []world.Span {
@@ -348,38 +450,215 @@ func fields(m world.Message) []world.Span {
 	return out
 }
 
+// walletView is a wallet read out and parsed.
+type walletView struct {
+	party world.PartyID
+	addr  Address
+	st    *WalletState
+	out   []loggedPayment   // the log, in the wallet's order
+	inbox []receivedPayment // the inbox, in transaction id order
+}
+
+// read reads wallet id out and parses its log and inbox. What an external
+// wallet reports that does not parse breaks it.
+func (in *Instance) read(id world.PartyID, d Device) (*walletView, error) {
+	st, err := d.State()
+	if err != nil {
+		return nil, err
+	}
+	s := in.bb.s
+	v := &walletView{party: id, addr: in.addrs[id], st: st}
+	for i, e := range st.Log {
+		p, err := ParsePayment(e.Payment)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s reports log entry %d that does not parse: %v", models.ErrBroken, id, i, err)
+		}
+		var sum int64
+		for _, c := range e.Inputs {
+			sum += c.Value
+		}
+		outs, err := splitOutputs(sum, p.Amount, p.Payer, p.Payee)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s reports log entry %d that spends %d fen for a payment of %d: %v", models.ErrBroken, id, i, sum, p.Amount, err)
+		}
+		v.out = append(v.out, loggedPayment{p: p, id: p.ID(s), inputs: e.Inputs, outs: outs})
+	}
+	for i, e := range st.Inbox {
+		p, err := ParsePayment(e.Payment)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s reports inbox entry %d that does not parse: %v", models.ErrBroken, id, i, err)
+		}
+		r, err := ParseReceipt(e.Receipt)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s reports inbox entry %d whose receipt does not parse: %v", models.ErrBroken, id, i, err)
+		}
+		v.inbox = append(v.inbox, receivedPayment{p: p, r: r, id: p.ID(s)})
+	}
+	slices.SortStableFunc(v.inbox, func(a, b receivedPayment) int { return bytes.Compare(a.id[:], b.id[:]) })
+	return v, nil
+}
+
+// readAll reads every wallet out, in creation order; an unreadable
+// external wallet is left out (its value shows as lost).
+func (in *Instance) readAll() []*walletView {
+	var out []*walletView
+	for _, id := range in.order {
+		if v, err := in.read(id, in.devices[id]); err == nil {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// awaiting is the value of payments received and not yet final.
+func (v *walletView) awaiting() int64 {
+	var s int64
+	for _, rp := range v.inbox {
+		s += rp.p.Amount
+	}
+	return s
+}
+
 // upload sends the wallet's log and inbox to its gateway node and returns
 // the payments the node refused for good.
-func (in *Instance) upload(wl *wallet, gw *node) map[TxID]bool {
+func (in *Instance) upload(v *walletView, gw *node) map[TxID]bool {
 	refused := map[TxID]bool{}
 	send := func(t *Tx, id TxID) {
 		err := gw.submit(t)
-		in.w.Trace().Online(wl.dev.ID(), gw.party(), "upload", t.Marshal(), err)
+		in.w.Trace().Online(v.party, gw.party(), "upload", t.Marshal(), err)
 		if err != nil && !isWaiting(err) {
 			refused[id] = true
 		}
 	}
-	for _, lp := range wl.outEntries() {
+	for _, lp := range v.out {
 		send(&Tx{Payment: lp.p}, lp.id)
 	}
-	for _, rp := range wl.inEntries() {
+	for _, rp := range v.inbox {
 		send(&Tx{Payment: rp.p, Receipt: rp.r}, rp.id)
 	}
 	return refused
+}
+
+// sync brings the wallet up to date with its gateway node's best chain:
+// settled and dead payments leave the log and the inbox, the spendable
+// coins become the final coins the chain holds for the wallet plus its own
+// change from payments still pending, minus what those spend; optionally
+// the offline limits reset. The node computes it from what the wallet
+// reports; the wallet applies it in one write (Device.Sync).
+func (in *Instance) sync(id world.PartyID, d Device, gw *node, refused map[TxID]bool, reset bool) error {
+	v, err := in.read(id, d)
+	if err != nil {
+		return err
+	}
+	st := gw.state()
+	u := &SyncUpdate{}
+	dropped := map[TxID]bool{}
+	var kept []loggedPayment
+	for _, lp := range v.out {
+		s := gw.status(lp.id)
+		dead := refused[lp.id] || s == statusDead
+		for _, c := range lp.inputs {
+			dead = dead || dropped[c.Point.Tx] && !st.unspent(c.Point)
+		}
+		if s == statusFinal || dead {
+			u.Drop = append(u.Drop, lp.id)
+			if dead {
+				dropped[lp.id] = true
+				in.w.Trace().State(id, "payment %s of %d fen to %s is void: %v", shortID(lp.id[:]), lp.p.Amount, lp.p.Payee, s)
+			}
+			continue
+		}
+		kept = append(kept, lp)
+	}
+	mine := map[TxID]bool{}
+	for _, lp := range v.out {
+		mine[lp.id] = true
+	}
+	for _, rp := range v.inbox {
+		mine[rp.id] = true
+		s := gw.status(rp.id)
+		switch {
+		case s == statusFinal:
+			u.Drop = append(u.Drop, rp.id)
+			in.w.Trace().State(id, "payment %s of %d fen is final", shortID(rp.id[:]), rp.p.Amount)
+		case s == statusDead || refused[rp.id]:
+			u.Drop = append(u.Drop, rp.id)
+			in.w.Trace().State(id, "payment %s of %d fen will never settle: its coins were spent elsewhere", shortID(rp.id[:]), rp.p.Amount)
+		}
+	}
+	coins := map[OutPoint]Coin{}
+	for _, op := range gw.bb.owned(st, v.addr) {
+		if gw.final(st, op.Tx) {
+			o, _ := st.out(op)
+			coins[op] = Coin{Point: op, Value: o.Value, Final: true}
+		}
+	}
+	for _, lp := range kept {
+		for i, o := range lp.outs {
+			if o.Owner == v.addr {
+				op := OutPoint{Tx: lp.id, Index: uint16(i)}
+				coins[op] = Coin{Point: op, Value: o.Value}
+			}
+		}
+	}
+	for _, lp := range kept {
+		for _, c := range lp.inputs {
+			delete(coins, c.Point)
+		}
+	}
+	held := map[OutPoint]Coin{}
+	for _, c := range v.st.Coins {
+		held[c.Point] = c
+	}
+	var mail int64
+	for op, c := range coins {
+		if _, has := held[op]; !has && !mine[op.Tx] {
+			if t := gw.pool[op.Tx]; t != nil && t.Payment != nil {
+				mail += c.Value // a payment's output, not a withdrawal's
+			}
+		}
+	}
+	if mail > 0 {
+		in.w.Trace().State(id, "received %d fen by mail: on the chain, never shown to this wallet", mail)
+	}
+	for op, c := range coins {
+		if old, has := held[op]; !has || old.Final != c.Final || old.Value != c.Value {
+			u.Put = append(u.Put, c)
+		}
+	}
+	slices.SortFunc(u.Put, func(a, b Coin) int { return comparePoints(a.Point, b.Point) })
+	for _, c := range v.st.Coins {
+		if _, want := coins[c.Point]; !want {
+			u.Remove = append(u.Remove, c.Point)
+		}
+	}
+	slices.SortFunc(u.Remove, comparePoints)
+	u.Reset, u.Time = reset, in.w.Now().Unix()
+	u.CRL = in.cb.CRL().Raw
+	u.Blacklist = in.blacklist()
+	return d.Sync(u)
 }
 
 // Reconcile takes the wallet online: it uploads what it paid and what it
 // received, waits for the backbone to settle (k confirmations), syncs its
 // coins from its gateway node and resets its offline limits.
 func (in *Instance) Reconcile(id world.PartyID) error {
-	return in.online(id, func(wl *wallet) error {
+	return in.online(id, func(d Device) error {
 		gw := in.bb.nodes[in.gateway[id]]
-		refused := in.upload(wl, gw)
+		v, err := in.read(id, d)
+		if err != nil {
+			return err
+		}
+		refused := in.upload(v, gw)
 		in.bb.settle()
 		in.creditRedemptions()
-		wl.sync(gw, refused, true)
-		_, ai := in.agentOf(wl)
-		in.w.Trace().State(id, "reconciled (spendable %d, awaiting %d, account %d)", wl.balance(), wl.awaiting(), in.agents[ai].Balance(wl.id))
+		if err := in.sync(id, d, gw, refused, true); err != nil {
+			return err
+		}
+		a, _ := in.agentOf(id)
+		if v, err = in.read(id, d); err == nil {
+			in.w.Trace().State(id, "reconciled (spendable %d, awaiting %d, account %d)", v.st.Balance(), v.awaiting(), a.Balance(in.ids[id]))
+		}
 		return nil
 	})
 }
@@ -389,54 +668,50 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 // address, and the bank credits the account once those payments are final.
 func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 	var total int64
-	err := in.online(id, func(wl *wallet) error {
-		a, ai := in.agentOf(wl)
-		before := a.Balance(wl.id)
+	err := in.online(id, func(d Device) error {
+		a, ai := in.agentOf(id)
+		before := a.Balance(in.ids[id])
 		gw := in.bb.nodes[in.gateway[id]]
-		refused := in.upload(wl, gw)
-		in.bb.settle()
-		in.creditRedemptions()
-		wl.sync(gw, refused, false)
-		var final []walletCoin
-		for _, k := range slices.Sorted(maps.Keys(wl.coins)) {
-			if c := wl.coins[k]; c.Final {
-				final = append(final, *c)
+		uploadSync := func() error {
+			v, err := in.read(id, d)
+			if err != nil {
+				return err
 			}
-		}
-		if len(final) > 0 {
-			puts := map[string][]byte{}
-			var deletes []string
-			st := wl.st
-			r := in.w.Rand("chain/redeem/" + wl.id)
-			for chunk := range slices.Chunk(final, MaxInputs) {
-				var sum int64
-				for _, c := range chunk {
-					sum += c.Value
-				}
-				var nonce [NonceSize]byte
-				copy(nonce[:], r.Bytes(NonceSize))
-				qr, change, err := wl.build(in.redeemAddr[ai], sum, nonce, chunk)
-				if err != nil {
-					return err
-				}
-				if len(change) > 0 {
-					return spec.Errorf(spec.CodeInternal, "a redemption of whole coins made change")
-				}
-				for _, c := range chunk {
-					deletes = append(deletes, pointKey(c.op()))
-				}
-				st.Counter++
-				puts[outKey(st.Counter)] = mustJSON(outEntry{Payment: qr, Inputs: chunk})
-			}
-			puts[keyState] = mustJSON(st)
-			wl.dev.Commit(puts, deletes)
-			wl.applyCommit(puts, deletes)
-			refused = in.upload(wl, gw)
+			refused := in.upload(v, gw)
 			in.bb.settle()
 			in.creditRedemptions()
-			wl.sync(gw, refused, false)
+			return in.sync(id, d, gw, refused, false)
 		}
-		total = a.Balance(wl.id) - before
+		if err := uploadSync(); err != nil {
+			return err
+		}
+		st, err := d.State()
+		if err != nil {
+			return err
+		}
+		var final []OutPoint
+		for _, c := range st.Coins {
+			if c.Final {
+				final = append(final, c.Point)
+			}
+		}
+		slices.SortFunc(final, comparePoints)
+		if len(final) > 0 {
+			r := in.w.Rand("chain/redeem/" + in.ids[id])
+			var rs []Redemption
+			for chunk := range slices.Chunk(final, MaxInputs) {
+				red := Redemption{Payee: in.redeemAddr[ai], Coins: chunk}
+				copy(red.Nonce[:], r.Bytes(NonceSize))
+				rs = append(rs, red)
+			}
+			if err := d.Redeem(rs); err != nil {
+				return err
+			}
+			if err := uploadSync(); err != nil {
+				return err
+			}
+		}
+		total = a.Balance(in.ids[id]) - before
 		return nil
 	})
 	return total, err
@@ -477,21 +752,37 @@ func (in *Instance) blacklist() []Address {
 
 // Restart power-cycles the wallet.
 func (in *Instance) Restart(id world.PartyID) {
-	if wl, err := in.wallet(id); err == nil {
+	if d, err := in.device(id); err == nil {
 		in.w.Trace().Note(id, "power cycle")
-		wl.recover()
+		if err := d.Restart(); err != nil {
+			in.w.Trace().Note(id, "restart failed: %v", err)
+		}
 	}
 }
 
 // Snapshot copies the wallet's persistent state.
 func (in *Instance) Snapshot(id world.PartyID) world.Snapshot {
+	if l, ok := in.links[id]; ok {
+		b, err := l.Save()
+		if err != nil {
+			in.w.Trace().Note(id, "snapshot failed: %v", err)
+		}
+		return world.ExternalSnapshot(id, b)
+	}
 	return in.w.Device(id).Snapshot()
 }
 
 // Restore rolls the wallet back to a snapshot (a software wallet restored
 // from backup).
 func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
-	if wl, err := in.wallet(id); err == nil {
+	if l, ok := in.links[id]; ok {
+		in.w.Trace().Fault(id, world.FaultRollback, "restored an earlier copy of the external wallet's state")
+		if err := l.Load(s.External()); err != nil {
+			in.w.Trace().Note(id, "restore failed: %v", err)
+		}
+		return
+	}
+	if wl, ok := in.wallets[id]; ok {
 		wl.dev.Restore(s)
 		wl.recover()
 	}
@@ -500,21 +791,32 @@ func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
 // Clone copies the wallet, identity and coins, to a new device; the clone
 // connects to the node of its own position (creation order mod Nodes).
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
-	wl, err := in.wallet(id)
-	if err != nil {
+	if _, err := in.device(id); err != nil {
 		return "", err
 	}
 	n := 1
 	cid := world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	for in.wallets[cid] != nil {
+	for in.devices[cid] != nil {
 		n++
 		cid = world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
 	}
-	dev := wl.dev.Clone(cid)
-	c := &wallet{in: in, s: wl.s, w: in.w, dev: dev}
-	c.recover()
-	in.order = append(in.order, cid)
-	in.wallets[cid] = c
+	if l, ok := in.links[id]; ok {
+		in.w.Trace().Fault(id, world.FaultClone, "cloned the external wallet to "+string(cid))
+		fork, err := l.Fork(cid)
+		if err != nil {
+			return "", err
+		}
+		dev := in.w.AddDevice(cid, true)
+		in.links[cid] = fork
+		in.add(cid, &remoteWallet{link: fork, party: cid, dev: dev}, in.ids[id], in.addrs[id])
+	} else {
+		wl := in.wallets[id]
+		c := in.ownWallet(wl.s, wl.dev.Clone(cid))
+		c.mutation = wl.mutation
+		c.recover()
+		in.add(cid, c, c.id, c.addr)
+		in.wallets[cid] = c
+	}
 	in.gateway[cid] = (len(in.order) - 1) % len(in.bb.nodes)
 	return cid, nil
 }
@@ -524,31 +826,36 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 // not final yet. Payments it received and that are not final are in
 // neither (see Awaiting).
 func (in *Instance) View(id world.PartyID) models.View {
-	wl, err := in.wallet(id)
+	d, err := in.device(id)
 	if err != nil {
 		return models.View{Party: id}
 	}
-	a, _ := in.agentOf(wl)
-	v := models.View{Party: id, Identity: wl.id, Account: a.Balance(wl.id), Spent: wl.st.Spent, Payments: wl.st.Payments}
-	for _, k := range slices.Sorted(maps.Keys(wl.coins)) {
-		c := wl.coins[k]
-		v.Coins = append(v.Coins, models.Coin{ID: c.op().String(), Value: c.Value})
+	v, err := in.read(id, d)
+	if err != nil {
+		return models.View{Party: id}
 	}
-	for _, lp := range wl.outEntries() {
-		for i, o := range lp.outputs() {
-			if o.Owner != wl.addr {
-				v.Pending = append(v.Pending, models.Coin{ID: OutPoint{Tx: lp.id, Index: uint16(i)}.String(), Value: o.Value})
+	a, _ := in.agentOf(id)
+	out := models.View{Party: id, Identity: v.st.ID, Account: a.Balance(in.ids[id]), Spent: v.st.Spent, Payments: v.st.Payments}
+	for _, c := range v.st.Coins {
+		out.Coins = append(out.Coins, models.Coin{ID: c.Point.String(), Value: c.Value})
+	}
+	for _, lp := range v.out {
+		for i, o := range lp.outs {
+			if o.Owner != v.addr {
+				out.Pending = append(out.Pending, models.Coin{ID: OutPoint{Tx: lp.id, Index: uint16(i)}.String(), Value: o.Value})
 			}
 		}
 	}
-	return v
+	return out
 }
 
 // Awaiting returns the value of payments the wallet received offline that
 // are not final yet.
 func (in *Instance) Awaiting(id world.PartyID) int64 {
-	if wl, err := in.wallet(id); err == nil {
-		return wl.awaiting()
+	if d, err := in.device(id); err == nil {
+		if v, err := in.read(id, d); err == nil {
+			return v.awaiting()
+		}
 	}
 	return 0
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -80,12 +81,16 @@ type inEntry struct {
 	Receipt []byte `json:"receipt"`
 }
 
-// wallet is one light node: a phone wallet with a clock.
+// wallet is one light node: a phone wallet with a clock. It is the
+// model's own Device (device.go); Host (host.go) serves it behind the
+// external-device operations.
 type wallet struct {
-	in  *Instance
-	s   suite.Suite
-	w   *world.World
-	dev *world.Device
+	s        suite.Suite
+	w        *world.World // randomness and trace
+	dev      *world.Device
+	mutation string           // a wallet mutant's fault (mutant.go); "" is the reference
+	k        int              // the chain's confirmations, for messages
+	clock    func() time.Time // the clock, when not the device's (a Host's wallet)
 
 	id        string
 	key       suite.PrivateKey
@@ -136,61 +141,95 @@ func outKey(ctr uint64) string {
 // recover rebuilds the volatile state from the store. A wallet whose store
 // does not parse is bricked: a model bug, so it panics.
 func (wl *wallet) recover() {
-	must := func(err error) {
-		if err != nil {
-			panic("chain: wallet " + string(wl.dev.ID()) + " store is corrupt: " + err.Error())
-		}
+	if err := wl.load(); err != nil {
+		panic("chain: " + err.Error())
 	}
+}
+
+// load rebuilds the volatile state from the store, or says why the store
+// does not load (and then leaves the wallet unusable).
+func (wl *wallet) load() (err error) {
+	corrupt := func(err error) error {
+		return spec.Errorf(spec.CodeMalformed, "wallet %s store is corrupt: %v", wl.dev.ID(), err)
+	}
+	var missing string
 	get := func(k string) []byte {
 		v, ok := wl.dev.Get(k)
-		if !ok {
-			panic("chain: wallet " + string(wl.dev.ID()) + " store lacks " + k)
+		if !ok && missing == "" {
+			missing = k
 		}
 		return v
 	}
-	var err error
+	for _, k := range []string{keyID, keyPriv, keyCert, keyRoot, keyChainKey, keyCRL, keyBlacklist, keyLimits, keyState} {
+		if get(k); missing != "" {
+			return spec.Errorf(spec.CodeMalformed, "wallet %s store lacks %s", wl.dev.ID(), missing)
+		}
+	}
 	wl.id = string(get(keyID))
-	wl.key, err = suite.PrivateKeyFromBytes(wl.s, get(keyPriv))
-	must(err)
-	wl.cert, err = devcert.Parse(wl.s, get(keyCert))
-	must(err)
-	wl.root, err = devcert.Parse(wl.s, get(keyRoot))
-	must(err)
-	wl.chainKey, err = wl.s.ParsePublicKey(get(keyChainKey))
-	must(err)
-	wl.crl, err = devcert.ParseRevocationList(get(keyCRL), wl.root)
-	must(err)
+	if wl.key, err = suite.PrivateKeyFromBytes(wl.s, get(keyPriv)); err != nil {
+		return corrupt(err)
+	}
+	if wl.cert, err = devcert.Parse(wl.s, get(keyCert)); err != nil {
+		return corrupt(err)
+	}
+	if wl.root, err = devcert.Parse(wl.s, get(keyRoot)); err != nil {
+		return corrupt(err)
+	}
+	if wl.chainKey, err = wl.s.ParsePublicKey(get(keyChainKey)); err != nil {
+		return corrupt(err)
+	}
+	if wl.crl, err = devcert.ParseRevocationList(get(keyCRL), wl.root); err != nil {
+		return corrupt(err)
+	}
 	var bl []Address
-	must(json.Unmarshal(get(keyBlacklist), &bl))
+	if err := json.Unmarshal(get(keyBlacklist), &bl); err != nil {
+		return corrupt(err)
+	}
 	wl.blacklist = map[Address]bool{}
 	for _, a := range bl {
 		wl.blacklist[a] = true
 	}
-	must(json.Unmarshal(get(keyLimits), &wl.limits))
-	must(json.Unmarshal(get(keyState), &wl.st))
+	if err := json.Unmarshal(get(keyLimits), &wl.limits); err != nil {
+		return corrupt(err)
+	}
+	if err := json.Unmarshal(get(keyState), &wl.st); err != nil {
+		return corrupt(err)
+	}
 	wl.addr = AddressOf(wl.s, wl.cert.PublicKey)
 	wl.coins = map[string]*walletCoin{}
 	for _, k := range wl.dev.Keys(prefCoin) {
 		var c walletCoin
-		must(json.Unmarshal(get(k), &c))
+		if err := json.Unmarshal(get(k), &c); err != nil || len(c.Point) != IDSize+2 {
+			return corrupt(fmt.Errorf("coin %s", k))
+		}
 		wl.coins[k] = &c
 	}
 	wl.out = map[string]*outEntry{}
 	for _, k := range wl.dev.Keys(prefOut) {
 		var e outEntry
-		must(json.Unmarshal(get(k), &e))
+		if err := json.Unmarshal(get(k), &e); err != nil {
+			return corrupt(err)
+		}
 		wl.out[k] = &e
 	}
 	wl.inbox = map[string]*inEntry{}
 	for _, k := range wl.dev.Keys(prefIn) {
 		var e inEntry
-		must(json.Unmarshal(get(k), &e))
+		if err := json.Unmarshal(get(k), &e); err != nil {
+			return corrupt(err)
+		}
 		wl.inbox[k] = &e
 	}
 	wl.req, wl.received = nil, false
+	return nil
 }
 
+func (wl *wallet) mutated(name string) bool { return wl.mutation != "" && wl.mutation == name }
+
 func (wl *wallet) now() time.Time {
+	if wl.clock != nil {
+		return wl.clock()
+	}
 	t, _ := wl.dev.Now()
 	return t
 }
@@ -248,18 +287,6 @@ func parseAgree(s suite.Suite, b []byte) (amount int64, payee Address, nonce [No
 	return int64(a), payee, nonce, nil
 }
 
-// payerEndpoint returns the payer's handler for a session whose QR code
-// the device scanner scans.
-func (wl *wallet) payerEndpoint(scanner world.PartyID) world.Endpoint {
-	return func(m world.Message) ([]world.Message, error) {
-		qr, err := wl.pay(m.Payload)
-		if err != nil {
-			return nil, err
-		}
-		return []world.Message{{From: wl.dev.ID(), To: scanner, Type: MsgQR, Payload: qr}}, nil
-	}
-}
-
 // pay answers an agreement: it checks the payee, the limits and the funds,
 // builds the payment and commits the spend before the code is shown.
 func (wl *wallet) pay(agree []byte) ([]byte, error) {
@@ -297,7 +324,7 @@ func (wl *wallet) pay(agree []byte) ([]byte, error) {
 	st.Payments++
 	entry := &outEntry{Payment: qr, Inputs: picked}
 	puts := map[string][]byte{keyState: mustJSON(st), answered: {1}, outKey(st.Counter): mustJSON(entry)}
-	if wl.in.mutated("no-write-ahead-log") {
+	if wl.mutated("no-write-ahead-log") {
 		delete(puts, outKey(st.Counter)) // the log entry stays in RAM
 	}
 	var deletes []string
@@ -359,7 +386,7 @@ func (wl *wallet) pick(amount int64) ([]walletCoin, error) {
 	if sum < amount {
 		return nil, spec.Errorf(spec.CodeInsufficient,
 			"wallet can spend %d fen in at most %d coins (holds %d spendable; %d fen received offline waits for upload and %d confirmations), payment of %d",
-			sum, MaxInputs, wl.balance(), wl.awaiting(), wl.in.bb.k, amount)
+			sum, MaxInputs, wl.balance(), wl.awaiting(), wl.k, amount)
 	}
 	return picked, nil
 }
@@ -435,7 +462,7 @@ func (wl *wallet) receive(qr []byte) error {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role)
 	}
 	now := wl.now()
-	if err := cert.Verify(wl.root, now, wl.crl); err != nil && !wl.in.mutated("payee-skips-cert-verify") {
+	if err := cert.Verify(wl.root, now, wl.crl); err != nil && !wl.mutated("payee-skips-cert-verify") {
 		return err
 	}
 	if addressOfCert(wl.s, cert) != p.Payer {
@@ -455,7 +482,7 @@ func (wl *wallet) receive(qr []byte) error {
 		return spec.Errorf(spec.CodeReplay, "payment time %v is %v from this wallet's clock, window %v", time.Unix(p.Time, 0).UTC(), d, Window)
 	}
 	tbs := p.TBS()
-	if err := cert.PublicKey.Verify(tbs, p.Signature); err != nil && !wl.in.mutated("payee-skips-signature") {
+	if err := cert.PublicKey.Verify(tbs, p.Signature); err != nil && !wl.mutated("payee-skips-signature") {
 		return err
 	}
 	var id TxID
@@ -471,7 +498,7 @@ func (wl *wallet) receive(qr []byte) error {
 	wl.dev.Put(key, mustJSON(inEntry{Payment: qr, Receipt: rc.Marshal()}))
 	wl.inbox[key] = &inEntry{Payment: qr, Receipt: rc.Marshal()}
 	wl.req, wl.received = nil, true
-	wl.w.Trace().State(wl.dev.ID(), "received %d fen from %s, counter-signed; spendable after upload and %d confirmations", p.Amount, cert.ID, wl.in.bb.k)
+	wl.w.Trace().State(wl.dev.ID(), "received %d fen from %s, counter-signed; spendable after upload and %d confirmations", p.Amount, cert.ID, wl.k)
 	return nil
 }
 
@@ -517,7 +544,7 @@ func (wl *wallet) outEntries() []loggedPayment {
 		if err != nil {
 			panic("chain: wallet log is corrupt: " + err.Error())
 		}
-		out = append(out, loggedPayment{key: k, p: p, id: p.ID(wl.s), inputs: e.Inputs})
+		out = append(out, loggedPayment{key: k, p: p, id: p.ID(wl.s), inputs: coinsOf(e.Inputs)})
 	}
 	return out
 }
@@ -526,20 +553,8 @@ type loggedPayment struct {
 	key    string
 	p      *Payment
 	id     TxID
-	inputs []walletCoin
-}
-
-// outputs returns what a logged payment creates.
-func (lp *loggedPayment) outputs() []Output {
-	var sum int64
-	for _, c := range lp.inputs {
-		sum += c.Value
-	}
-	outs, err := splitOutputs(sum, lp.p.Amount, lp.p.Payer, lp.p.Payee)
-	if err != nil {
-		panic("chain: wallet logged an unbalanced payment: " + err.Error())
-	}
-	return outs
+	inputs []Coin
+	outs   []Output // what it creates (set by Instance.read)
 }
 
 func (wl *wallet) inEntries() []receivedPayment {
@@ -564,112 +579,4 @@ type receivedPayment struct {
 	p   *Payment
 	r   *SignedReceipt
 	id  TxID
-}
-
-// sync brings the wallet up to date with its gateway node's best chain:
-// settled and dead payments leave the log and the inbox, the spendable
-// coins become the final coins the chain holds for the wallet plus its own
-// change from payments still pending, minus what those spend; optionally
-// the offline limits reset.
-func (wl *wallet) sync(gw *node, refused map[TxID]bool, reset bool) {
-	st := gw.state()
-	puts := map[string][]byte{}
-	var deletes []string
-	dropped := map[TxID]bool{}
-	var kept []loggedPayment
-	for _, lp := range wl.outEntries() {
-		s := gw.status(lp.id)
-		dead := refused[lp.id] || s == statusDead
-		for _, c := range lp.inputs {
-			dead = dead || dropped[c.op().Tx] && !st.unspent(c.op())
-		}
-		if s == statusFinal || dead {
-			deletes = append(deletes, lp.key)
-			if dead {
-				dropped[lp.id] = true
-				wl.w.Trace().State(wl.dev.ID(), "payment %s of %d fen to %s is void: %v", shortID(lp.id[:]), lp.p.Amount, lp.p.Payee, s)
-			}
-			continue
-		}
-		kept = append(kept, lp)
-	}
-	mine := map[TxID]bool{}
-	for _, lp := range wl.outEntries() {
-		mine[lp.id] = true
-	}
-	for _, rp := range wl.inEntries() {
-		mine[rp.id] = true
-		s := gw.status(rp.id)
-		switch {
-		case s == statusFinal:
-			deletes = append(deletes, rp.key)
-			wl.w.Trace().State(wl.dev.ID(), "payment %s of %d fen is final", shortID(rp.id[:]), rp.p.Amount)
-		case s == statusDead || refused[rp.id]:
-			deletes = append(deletes, rp.key)
-			wl.w.Trace().State(wl.dev.ID(), "payment %s of %d fen will never settle: its coins were spent elsewhere", shortID(rp.id[:]), rp.p.Amount)
-		}
-	}
-	coins := map[OutPoint]walletCoin{}
-	for _, op := range gw.bb.owned(st, wl.addr) {
-		if gw.final(st, op.Tx) {
-			o, _ := st.out(op)
-			coins[op] = walletCoin{Point: op.bytes(), Value: o.Value, Final: true}
-		}
-	}
-	for _, lp := range kept {
-		for i, o := range lp.outputs() {
-			if o.Owner == wl.addr {
-				op := OutPoint{Tx: lp.id, Index: uint16(i)}
-				coins[op] = walletCoin{Point: op.bytes(), Value: o.Value}
-			}
-		}
-	}
-	for _, lp := range kept {
-		for _, c := range lp.inputs {
-			delete(coins, c.op())
-		}
-	}
-	var mail int64
-	for op, c := range coins {
-		if t := gw.pool[op.Tx]; wl.coins[pointKey(op)] == nil && !mine[op.Tx] && t != nil && t.Payment != nil {
-			mail += c.Value // a payment's output, not a withdrawal's
-		}
-	}
-	if mail > 0 {
-		wl.w.Trace().State(wl.dev.ID(), "received %d fen by mail: on the chain, never shown to this wallet", mail)
-	}
-	want := map[string]bool{}
-	for op, c := range coins {
-		k := pointKey(op)
-		want[k] = true
-		if old := wl.coins[k]; old == nil || old.Final != c.Final || old.Value != c.Value {
-			puts[k] = mustJSON(c)
-		}
-	}
-	for _, k := range slices.Sorted(maps.Keys(wl.coins)) {
-		if !want[k] {
-			deletes = append(deletes, k)
-		}
-	}
-	state := wl.st
-	if reset && !wl.in.mutated("limits-not-reset") {
-		state.Spent, state.Payments = 0, 0
-		state.SyncUnix = wl.w.Now().Unix()
-	}
-	puts[keyState] = mustJSON(state)
-	crl := wl.in.cb.CRL()
-	if !bytes.Equal(crl.Raw, wl.crl.Raw) {
-		puts[keyCRL] = crl.Raw
-	}
-	bl := wl.in.blacklist()
-	puts[keyBlacklist] = mustJSON(bl)
-	wl.dev.Commit(puts, deletes)
-	wl.applyCommit(puts, deletes)
-	if puts[keyCRL] != nil {
-		wl.crl = crl
-	}
-	wl.blacklist = map[Address]bool{}
-	for _, a := range bl {
-		wl.blacklist[a] = true
-	}
 }

@@ -1,0 +1,390 @@
+package chain
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Host answers the external-wallet operations (remote.go) with the
+// reference wallet: it is what an adapter built on the reference models
+// (examples/vendor) serves, and a template for what a vendor's wallet must
+// do. The wallet's persistent state is a key-value store the caller loads
+// at start (Store after a restart) and must persist, durably, after every
+// operation that changed it (Dirty), before answering.
+//
+// A Host with a mutation runs that mutant's wallet (chain~NAME,
+// mutant.go; WalletMutants lists the ones whose bug is in the wallet): a
+// deliberately broken wallet for showing what the suites catch.
+type Host struct {
+	w        *world.World
+	dev      *world.Device
+	wl       *wallet
+	mutation string
+	writes   int
+	now      time.Time // the clock reading of the operation being handled
+}
+
+// Host store keys besides the wallet's own (wallet.go).
+const (
+	hostSuite = "host/suite"         // suite id, ASCII
+	hostSeed  = "host/seed"          // the keygen seed: the wallet's randomness
+	hostBoots = "host/boots"         // starts so far, decimal: each draws fresh randomness
+	hostK     = "host/confirmations" // the chain's k, decimal
+)
+
+// seedOf derives a stream seed from the wallet's seed for one purpose.
+func seedOf(seed []byte, purpose string, n int) uint64 {
+	d := sha256.Sum256(fmt.Appendf(slices.Clone(seed), "|%s|%d", purpose, n))
+	return binary.BigEndian.Uint64(d[:8])
+}
+
+// NewHost starts a wallet on store (nil or empty: a wallet not yet made).
+// A store that does not load, or a mutation that is not a wallet mutant,
+// is an error.
+func NewHost(store map[string][]byte, mutation string) (*Host, error) {
+	if mutation != "" && !walletMutations[mutation] {
+		return nil, fmt.Errorf("chain: %q is not a wallet mutant (%v)", mutation, WalletMutants())
+	}
+	w := world.New(0)
+	h := &Host{w: w, dev: w.AddDevice("wallet", true), mutation: mutation}
+	if len(store) > 0 {
+		h.dev.Restore(world.StoreSnapshot("wallet", store))
+		if _, ok := store[keyCert]; ok {
+			boots, _ := strconv.Atoi(string(store[hostBoots]))
+			h.dev.Put(hostBoots, []byte(strconv.Itoa(boots+1)))
+			if err := h.load(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	h.writes = h.dev.Writes()
+	return h, nil
+}
+
+// Store returns a copy of the wallet's persistent state.
+func (h *Host) Store() map[string][]byte {
+	snap := h.dev.Snapshot()
+	out := map[string][]byte{}
+	for _, k := range snap.Keys() {
+		out[k], _ = snap.Get(k)
+	}
+	return out
+}
+
+// Dirty reports whether the store changed since the last call.
+func (h *Host) Dirty() bool {
+	d := h.dev.Writes() != h.writes
+	h.writes = h.dev.Writes()
+	return d
+}
+
+func (h *Host) clock() time.Time { return h.now }
+
+func (h *Host) load() error {
+	raw, _ := h.dev.Get(hostSuite)
+	s, err := suite.ByID(suite.ID(raw))
+	if err != nil {
+		return spec.Errorf(spec.CodeMalformed, "stored suite: %v", err)
+	}
+	seed, _ := h.dev.Get(hostSeed)
+	// The wallet's randomness (nonces, seals) comes from the seed and the
+	// number of starts, so a restarted wallet does not repeat itself.
+	raw, _ = h.dev.Get(hostBoots)
+	boots, _ := strconv.Atoi(string(raw))
+	raw, _ = h.dev.Get(hostK)
+	k, _ := strconv.Atoi(string(raw))
+	h.w = world.New(seedOf(seed, "boot", boots))
+	wl := &wallet{s: s, w: h.w, dev: h.dev, mutation: h.mutation, k: k, clock: h.clock}
+	if err := wl.load(); err != nil {
+		return err
+	}
+	h.wl = wl
+	return nil
+}
+
+// Handle performs one operation. A refusal is a *spec.Error; a refusal of
+// an offline message comes back inside the DeliverResult instead.
+func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
+	dec := func(v any) error {
+		d := json.NewDecoder(bytes.NewReader(params))
+		d.DisallowUnknownFields()
+		if err := d.Decode(v); err != nil {
+			return spec.Errorf(spec.CodeMalformed, "%s params: %v", op, err)
+		}
+		if d.More() {
+			return spec.Errorf(spec.CodeMalformed, "%s params: trailing data", op)
+		}
+		return nil
+	}
+	// none checks the params of an operation that takes none: {} (or
+	// nothing, or null).
+	none := func() error {
+		if t := bytes.TrimSpace(params); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+			return nil
+		}
+		return dec(&struct{}{})
+	}
+	switch op {
+	case OpKeygen:
+		var p KeygenParams
+		if err := dec(&p); err != nil {
+			return nil, err
+		}
+		return h.keygen(p)
+	case OpProvision:
+		var p Provisioning
+		if err := dec(&p); err != nil {
+			return nil, err
+		}
+		return struct{}{}, h.provision(p)
+	}
+	known := slices.Contains(Ops, op)
+	if known && h.wl == nil {
+		return nil, spec.Errorf(spec.CodeMalformed, "%s: the wallet is not provisioned", op)
+	}
+	wl := h.wl
+	switch op {
+	case OpStartPayee:
+		var p StartPayeeParams
+		if err := dec(&p); err != nil {
+			return nil, err
+		}
+		a, err := wl.StartPayee(p.Amount)
+		if err != nil {
+			return nil, err
+		}
+		return StartPayeeResult{Agreement: a}, nil
+	case OpPayer, OpPayee:
+		var p DeliverParams
+		if err := dec(&p); err != nil {
+			return nil, err
+		}
+		h.now = time.Unix(p.Now, 0)
+		m := world.Message{From: world.PartyID(p.Message.From), To: h.dev.ID(), Type: p.Message.Type, Payload: p.Message.Payload}
+		handle := wl.Payer
+		if op == OpPayee {
+			handle = wl.Payee
+		}
+		var out []world.Message
+		crashed, err := h.w.Guard(h.dev.ID(), func() error {
+			var err error
+			out, err = handle(m)
+			return err
+		})
+		if crashed {
+			return nil, spec.Errorf(spec.CodeInternal, "the wallet lost power")
+		}
+		r := DeliverResult{Messages: []WireMessage{}}
+		for _, o := range out {
+			w := toWire(o)
+			w.From = "" // the harness knows who is speaking
+			r.Messages = append(r.Messages, w)
+		}
+		if err != nil {
+			r.Refused = &WireError{Code: string(spec.CodeOf(err)), Message: err.Error()}
+		}
+		return r, nil
+	case OpEndSession:
+		if err := none(); err != nil {
+			return nil, err
+		}
+		received, _ := wl.EndSession()
+		return EndSessionResult{Received: received}, nil
+	case OpState:
+		if err := none(); err != nil {
+			return nil, err
+		}
+		st, err := wl.State()
+		if err != nil {
+			return nil, err
+		}
+		w := WireState{ID: st.ID, Counter: st.Counter, Spent: st.Spent, Payments: st.Payments, Coins: []WireCoin{}, Log: []WireLog{}, Inbox: []WireInbox{}}
+		for _, c := range st.Coins {
+			w.Coins = append(w.Coins, wireCoin(c))
+		}
+		for _, e := range st.Log {
+			l := WireLog{Payment: e.Payment, Inputs: []WireCoin{}}
+			for _, c := range e.Inputs {
+				l.Inputs = append(l.Inputs, wireCoin(c))
+			}
+			w.Log = append(w.Log, l)
+		}
+		for _, e := range st.Inbox {
+			w.Inbox = append(w.Inbox, WireInbox{Payment: e.Payment, Receipt: e.Receipt})
+		}
+		return w, nil
+	case OpSync:
+		var p SyncParams
+		if err := dec(&p); err != nil {
+			return nil, err
+		}
+		u, err := syncUpdate(p)
+		if err != nil {
+			return nil, err
+		}
+		return struct{}{}, wl.Sync(u)
+	case OpRedeem:
+		var p RedeemParams
+		if err := dec(&p); err != nil {
+			return nil, err
+		}
+		rs, err := redemptions(p.Redemptions)
+		if err != nil {
+			return nil, err
+		}
+		h.now = time.Unix(p.Now, 0)
+		return struct{}{}, wl.Redeem(rs)
+	}
+	return nil, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
+}
+
+func (h *Host) keygen(p KeygenParams) (any, error) {
+	if _, ok := h.dev.Get(keyPriv); ok {
+		return nil, spec.Errorf(spec.CodeMalformed, "the wallet already has a key")
+	}
+	s, err := suite.ByID(suite.ID(p.Suite))
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeMalformed, "suite %q: %v", p.Suite, err)
+	}
+	if len(p.Seed) == 0 {
+		return nil, spec.Errorf(spec.CodeMalformed, "no seed")
+	}
+	key, err := s.GenerateKey(detrand.New(seedOf(p.Seed, "key", 0), "chain/host/key"))
+	if err != nil {
+		return nil, err
+	}
+	h.dev.Commit(map[string][]byte{keyPriv: key.Bytes(), hostSuite: []byte(p.Suite), hostSeed: p.Seed}, nil)
+	return KeygenResult{PublicKey: key.Public().SPKI()}, nil
+}
+
+func (h *Host) provision(p Provisioning) error {
+	if h.wl != nil {
+		return spec.Errorf(spec.CodeMalformed, "the wallet is already provisioned")
+	}
+	priv, ok := h.dev.Get(keyPriv)
+	if !ok {
+		return spec.Errorf(spec.CodeMalformed, "provision before keygen")
+	}
+	raw, _ := h.dev.Get(hostSuite)
+	s, err := suite.ByID(suite.ID(raw))
+	if err != nil {
+		return spec.Errorf(spec.CodeMalformed, "stored suite: %v", err)
+	}
+	bl := []Address{}
+	for _, a := range p.Blacklist {
+		if len(a) != AddrSize {
+			return spec.Errorf(spec.CodeMalformed, "blacklist address of %d bytes, want %d", len(a), AddrSize)
+		}
+		bl = append(bl, Address(a))
+	}
+	if p.Confirmations < 1 {
+		return spec.Errorf(spec.CodeMalformed, "%d confirmations", p.Confirmations)
+	}
+	// The certificate must be this wallet's: its key and the id it names.
+	key, err := suite.PrivateKeyFromBytes(s, priv)
+	if err != nil {
+		return spec.Errorf(spec.CodeMalformed, "stored key: %v", err)
+	}
+	cert, err := devcert.Parse(s, p.Certificate)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(cert.PublicKey.SPKI(), key.Public().SPKI()) || cert.ID != p.ID || cert.Role != devcert.RoleWallet {
+		return spec.Errorf(spec.CodeWrongRecipient, "the certificate (id %q, role %q) is not this wallet's", cert.ID, cert.Role)
+	}
+	puts := map[string][]byte{
+		keyID:        []byte(p.ID),
+		keyCert:      p.Certificate,
+		keyRoot:      p.Root,
+		keyChainKey:  p.ChainKey,
+		keyCRL:       p.CRL,
+		keyBlacklist: mustJSON(bl),
+		keyLimits:    mustJSON(bank.Limits{PerPayment: p.Limits.PerPayment, Cumulative: p.Limits.Cumulative, Count: p.Limits.Count}),
+		keyState:     mustJSON(walletState{SyncUnix: p.Sync}),
+		hostK:        []byte(strconv.Itoa(p.Confirmations)),
+	}
+	// Check everything loads before committing: a refusal changes nothing.
+	trial := world.New(0)
+	tdev := trial.AddDevice("wallet", true)
+	tdev.Restore(world.StoreSnapshot("wallet", h.Store()))
+	tdev.Commit(puts, nil)
+	if err := (&wallet{s: s, w: trial, dev: tdev}).load(); err != nil {
+		return err
+	}
+	h.dev.Commit(puts, nil)
+	return h.load()
+}
+
+func point(b models.Hex) (OutPoint, error) {
+	if len(b) != IDSize+2 {
+		return OutPoint{}, spec.Errorf(spec.CodeMalformed, "outpoint of %d bytes, want %d", len(b), IDSize+2)
+	}
+	return outPointFrom(b), nil
+}
+
+func syncUpdate(p SyncParams) (*SyncUpdate, error) {
+	u := &SyncUpdate{Reset: p.Reset, Time: p.Time, CRL: p.CRL, Blacklist: []Address{}}
+	for _, b := range p.Drop {
+		if len(b) != IDSize {
+			return nil, spec.Errorf(spec.CodeMalformed, "transaction id of %d bytes, want %d", len(b), IDSize)
+		}
+		u.Drop = append(u.Drop, TxID(b))
+	}
+	for _, w := range p.Put {
+		op, err := point(w.Point)
+		if err != nil {
+			return nil, err
+		}
+		if w.Value <= 0 {
+			return nil, spec.Errorf(spec.CodeMalformed, "coin %s of %d fen", op, w.Value)
+		}
+		u.Put = append(u.Put, Coin{Point: op, Value: w.Value, Final: w.Final})
+	}
+	for _, b := range p.Remove {
+		op, err := point(b)
+		if err != nil {
+			return nil, err
+		}
+		u.Remove = append(u.Remove, op)
+	}
+	for _, a := range p.Blacklist {
+		if len(a) != AddrSize {
+			return nil, spec.Errorf(spec.CodeMalformed, "blacklist address of %d bytes, want %d", len(a), AddrSize)
+		}
+		u.Blacklist = append(u.Blacklist, Address(a))
+	}
+	return u, nil
+}
+
+func redemptions(ws []WireRedemption) ([]Redemption, error) {
+	var out []Redemption
+	for _, w := range ws {
+		if len(w.Payee) != AddrSize || len(w.Nonce) != NonceSize {
+			return nil, spec.Errorf(spec.CodeMalformed, "redemption to a %d-byte address with a %d-byte nonce, want %d and %d", len(w.Payee), len(w.Nonce), AddrSize, NonceSize)
+		}
+		r := Redemption{Payee: Address(w.Payee), Nonce: [NonceSize]byte(w.Nonce)}
+		for _, b := range w.Coins {
+			op, err := point(b)
+			if err != nil {
+				return nil, err
+			}
+			r.Coins = append(r.Coins, op)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}

@@ -1,0 +1,406 @@
+package chain
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+)
+
+// This file is the chain wallet's side of the adapter protocol
+// (conformance/adapter/PROTOCOL.md §7): the operations an external wallet
+// answers, their parameters and results (the Op* constants and the wire
+// types below), and remoteWallet, the Device that forwards them over a
+// models.Link. Host (host.go) answers them with the reference wallet.
+//
+// The wallet is a phone with a clock, but the harness owns simulated
+// time: every operation that reads the wallet's clock carries the
+// reading (Now, Unix seconds: world time plus the device's skew), and the
+// wallet must use it as its clock.
+
+// Operations of an external chain wallet.
+const (
+	OpKeygen     = "chain.keygen"      // KeygenParams → KeygenResult
+	OpProvision  = "chain.provision"   // Provisioning → {}
+	OpStartPayee = "chain.start-payee" // StartPayeeParams → StartPayeeResult
+	OpPayer      = "chain.payer"       // DeliverParams → DeliverResult
+	OpPayee      = "chain.payee"       // DeliverParams → DeliverResult
+	OpEndSession = "chain.end-session" // {} → EndSessionResult
+	OpState      = "chain.state"       // {} → WireState
+	OpSync       = "chain.sync"        // SyncParams → {}
+	OpRedeem     = "chain.redeem"      // RedeemParams → {}
+)
+
+// Ops lists the operations, for handshakes and documentation.
+var Ops = []string{OpKeygen, OpProvision, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpSync, OpRedeem}
+
+// KeygenParams ask a new wallet to generate its key pair. Seed is the
+// harness's randomness for this wallet (32 bytes): a wallet that derives
+// its key, its nonces and its seal randomness from it makes runs
+// reproducible; one with a hardware generator may ignore it.
+type KeygenParams struct {
+	Party string     `json:"party"`
+	Suite string     `json:"suite"`
+	Seed  models.Hex `json:"seed"`
+}
+
+// KeygenResult is the new wallet's public key, SubjectPublicKeyInfo DER.
+type KeygenResult struct {
+	PublicKey models.Hex `json:"publicKey"`
+}
+
+// Provisioning is what the wallet's bank loads onto it besides its key:
+// its certificate (subject = ID), the root, the chain's public key (SPKI
+// DER) transfers are sealed to, the revocation list, the blacklist of
+// revoked wallets' addresses (20 bytes each), the offline limits, the
+// time of this online sync (Unix seconds) and the confirmations k after
+// which a payment is final.
+type Provisioning struct {
+	ID            string       `json:"id"`
+	Certificate   models.Hex   `json:"certificate"`
+	Root          models.Hex   `json:"root"`
+	ChainKey      models.Hex   `json:"chainKey"`
+	CRL           models.Hex   `json:"crl"`
+	Blacklist     []models.Hex `json:"blacklist"`
+	Limits        WireLimits   `json:"limits"`
+	Sync          int64        `json:"sync"`
+	Confirmations int          `json:"confirmations"`
+}
+
+// WireLimits are bank.Limits on the wire.
+type WireLimits struct {
+	PerPayment int64 `json:"perPayment"`
+	Cumulative int64 `json:"cumulative"`
+	Count      int   `json:"count"`
+}
+
+// WireMessage is one message of a payment: Type names the step (AGREE:
+// the agreement keyed in at the till; QR: the payment QR code, DER),
+// Payload is its bytes.
+type WireMessage struct {
+	From    string     `json:"from"`
+	To      string     `json:"to"`
+	Type    string     `json:"type"`
+	Payload models.Hex `json:"payload"`
+}
+
+// StartPayeeParams open a payee session for an amount (fen).
+type StartPayeeParams struct {
+	Amount int64 `json:"amount"`
+}
+
+// StartPayeeResult is the agreement the till shows (AgreeSize bytes).
+type StartPayeeResult struct {
+	Agreement models.Hex `json:"agreement"`
+}
+
+// DeliverParams hand the wallet one message, with its clock reading.
+type DeliverParams struct {
+	Message WireMessage `json:"message"`
+	Now     int64       `json:"now"`
+}
+
+// DeliverResult is the wallet's answer to a message: the messages it sends
+// (the payer's QR code; a payee sends none), and Refused when it refused
+// the message (a canonical error code, or a vendor name the vendor config
+// maps to one).
+type DeliverResult struct {
+	Messages []WireMessage `json:"messages"`
+	Refused  *WireError    `json:"refused,omitempty"`
+}
+
+// WireError is a refusal on the wire.
+type WireError struct {
+	Code    string `json:"code"`
+	Message string `json:"message,omitempty"`
+}
+
+// EndSessionResult reports whether the payee stored a payment in the
+// session.
+type EndSessionResult struct {
+	Received bool `json:"received"`
+}
+
+// WireCoin is a Coin on the wire: Point is the outpoint, transaction id
+// (32 bytes) and output index (2 bytes, big-endian).
+type WireCoin struct {
+	Point models.Hex `json:"point"`
+	Value int64      `json:"value"`
+	Final bool       `json:"final"`
+}
+
+// WireLog is a LogEntry on the wire.
+type WireLog struct {
+	Payment models.Hex `json:"payment"`
+	Inputs  []WireCoin `json:"inputs"`
+}
+
+// WireInbox is an InboxEntry on the wire.
+type WireInbox struct {
+	Payment models.Hex `json:"payment"`
+	Receipt models.Hex `json:"receipt"`
+}
+
+// WireState is WalletState on the wire.
+type WireState struct {
+	ID       string      `json:"id"`
+	Counter  uint64      `json:"counter"`
+	Spent    int64       `json:"spent"`
+	Payments int         `json:"payments"`
+	Coins    []WireCoin  `json:"coins"`
+	Log      []WireLog   `json:"log"`
+	Inbox    []WireInbox `json:"inbox"`
+}
+
+// SyncParams are Device.Sync's arguments: transaction ids (32 bytes),
+// outpoints (34 bytes) and addresses (20 bytes) as hex.
+type SyncParams struct {
+	Drop      []models.Hex `json:"drop"`
+	Put       []WireCoin   `json:"put"`
+	Remove    []models.Hex `json:"remove"`
+	Reset     bool         `json:"reset"`
+	Time      int64        `json:"time"`
+	CRL       models.Hex   `json:"crl"`
+	Blacklist []models.Hex `json:"blacklist"`
+}
+
+// WireRedemption is a Redemption on the wire.
+type WireRedemption struct {
+	Payee models.Hex   `json:"payee"`
+	Nonce models.Hex   `json:"nonce"`
+	Coins []models.Hex `json:"coins"`
+}
+
+// RedeemParams are Device.Redeem's arguments, with the clock reading the
+// payments are stamped with.
+type RedeemParams struct {
+	Redemptions []WireRedemption `json:"redemptions"`
+	Now         int64            `json:"now"`
+}
+
+// attach provisions an external wallet: it generates its key, the central
+// bank certifies it, the wallet's bank loads the rest.
+func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) error {
+	if cfg.Dial == nil {
+		return spec.Errorf(spec.CodeUnimplemented, "wallet %s is external but no dialer is configured", id)
+	}
+	dev := in.w.AddDevice(id, true) // the world's handle for its clock and power cuts; the state lives outside
+	link, err := cfg.Dial(id)
+	if err != nil {
+		return err
+	}
+	in.links[id] = link
+	rw := &remoteWallet{link: link, party: id, dev: dev}
+	var kr KeygenResult
+	seed := in.w.Rand("chain/wallet-key/" + string(id)).Bytes(32)
+	if err := rw.call(OpKeygen, KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, &kr); err != nil {
+		return err
+	}
+	pub, err := cfg.Suite.ParsePublicKey(kr.PublicKey)
+	if err != nil {
+		return fmt.Errorf("%w: %s's public key: %v", models.ErrBroken, id, err)
+	}
+	in.w.Trace().Note(id, "external wallet: key generated on the phone")
+	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
+	if err != nil {
+		return err
+	}
+	in.bb.dir.add(cfg.Suite, cert)
+	if err := rw.call(OpProvision, in.provisioning(cert, cfg), nil); err != nil {
+		return err
+	}
+	in.add(id, rw, cert.ID, AddressOf(cfg.Suite, pub))
+	in.gateway[id] = bankIdx
+	in.bankOf[cert.ID] = bankIdx
+	return nil
+}
+
+// provisioning is what the bank loads onto a wallet besides its key.
+func (in *Instance) provisioning(cert *devcert.Certificate, cfg models.Config) Provisioning {
+	return Provisioning{
+		ID: cert.ID, Certificate: cert.Raw, Root: in.cb.Root().Raw, ChainKey: in.bb.chainKey.Public().SPKI(),
+		CRL: in.cb.CRL().Raw, Blacklist: []models.Hex{}, Limits: wireLimits(cfg.Limits), Sync: in.w.Now().Unix(),
+		Confirmations: in.bb.k,
+	}
+}
+
+// remoteWallet is an external wallet: every Device operation is one Link
+// call.
+type remoteWallet struct {
+	link  models.Link
+	party world.PartyID
+	dev   *world.Device // the world's handle: the wallet's clock
+}
+
+var _ Device = (*remoteWallet)(nil)
+
+// Canonicalizer is implemented by a Link that knows the vendor's error
+// names (the vendor config): it maps a name to a canonical code.
+type Canonicalizer interface {
+	Canonical(name string) (spec.Code, bool)
+}
+
+func (rw *remoteWallet) call(op string, params, result any) error {
+	return rw.link.Call(op, params, result)
+}
+
+// now is the wallet's clock reading: world time plus its skew.
+func (rw *remoteWallet) now() int64 {
+	t, _ := rw.dev.Now()
+	return t.Unix()
+}
+
+func (rw *remoteWallet) broken(format string, args ...any) error {
+	return fmt.Errorf("%w: %s %s", models.ErrBroken, rw.party, fmt.Sprintf(format, args...))
+}
+
+func (rw *remoteWallet) refusal(w *WireError) error {
+	if w == nil {
+		return nil
+	}
+	code := spec.Code(w.Code)
+	if !code.Known() {
+		if c, ok := rw.link.(Canonicalizer); ok {
+			if m, ok := c.Canonical(w.Code); ok {
+				code = m
+			}
+		}
+	}
+	if !code.Known() {
+		return rw.broken("refused with %q, which is neither a canonical code nor a mapped vendor name", w.Code)
+	}
+	return spec.Errorf(code, "%s", w.Message)
+}
+
+func toWire(m world.Message) WireMessage {
+	return WireMessage{From: string(m.From), To: string(m.To), Type: m.Type, Payload: m.Payload}
+}
+
+func (rw *remoteWallet) StartPayee(amount int64) ([]byte, error) {
+	var r StartPayeeResult
+	if err := rw.call(OpStartPayee, StartPayeeParams{Amount: amount}, &r); err != nil {
+		return nil, err
+	}
+	return r.Agreement, nil
+}
+
+func (rw *remoteWallet) deliver(op string, m world.Message) ([]world.Message, error) {
+	var r DeliverResult
+	if err := rw.call(op, DeliverParams{Message: toWire(m), Now: rw.now()}, &r); err != nil {
+		return nil, err
+	}
+	out := make([]world.Message, len(r.Messages))
+	for i, w := range r.Messages {
+		// The wallet speaks for itself only; the bank side addresses what
+		// it displays to whoever scans it.
+		out[i] = world.Message{From: rw.party, To: world.PartyID(w.To), Type: w.Type, Payload: w.Payload}
+	}
+	return out, rw.refusal(r.Refused)
+}
+
+func (rw *remoteWallet) Payer(m world.Message) ([]world.Message, error) {
+	return rw.deliver(OpPayer, m)
+}
+func (rw *remoteWallet) Payee(m world.Message) ([]world.Message, error) {
+	return rw.deliver(OpPayee, m)
+}
+
+func (rw *remoteWallet) EndSession() (bool, error) {
+	var r EndSessionResult
+	err := rw.call(OpEndSession, struct{}{}, &r)
+	return r.Received, err
+}
+
+func (rw *remoteWallet) coin(w WireCoin) (Coin, error) {
+	if len(w.Point) != IDSize+2 {
+		return Coin{}, rw.broken("reports a coin outpoint of %d bytes, want %d", len(w.Point), IDSize+2)
+	}
+	if w.Value <= 0 {
+		return Coin{}, rw.broken("reports a coin of %d fen", w.Value)
+	}
+	return Coin{Point: outPointFrom(w.Point), Value: w.Value, Final: w.Final}, nil
+}
+
+func (rw *remoteWallet) State() (*WalletState, error) {
+	var w WireState
+	if err := rw.call(OpState, struct{}{}, &w); err != nil {
+		return nil, err
+	}
+	s := &WalletState{ID: w.ID, Counter: w.Counter, Spent: w.Spent, Payments: w.Payments}
+	seen := map[OutPoint]bool{}
+	for _, wc := range w.Coins {
+		c, err := rw.coin(wc)
+		if err != nil {
+			return nil, err
+		}
+		if seen[c.Point] {
+			return nil, rw.broken("reports coin %s twice", c.Point)
+		}
+		seen[c.Point] = true
+		s.Coins = append(s.Coins, c)
+	}
+	sortCoins(s.Coins)
+	for _, e := range w.Log {
+		le := LogEntry{Payment: e.Payment}
+		for _, wc := range e.Inputs {
+			c, err := rw.coin(wc)
+			if err != nil {
+				return nil, err
+			}
+			le.Inputs = append(le.Inputs, c)
+		}
+		s.Log = append(s.Log, le)
+	}
+	for _, e := range w.Inbox {
+		s.Inbox = append(s.Inbox, InboxEntry{Payment: e.Payment, Receipt: e.Receipt})
+	}
+	return s, nil
+}
+
+func wireCoin(c Coin) WireCoin {
+	return WireCoin{Point: c.Point.bytes(), Value: c.Value, Final: c.Final}
+}
+
+func (rw *remoteWallet) Sync(u *SyncUpdate) error {
+	p := SyncParams{Drop: []models.Hex{}, Put: []WireCoin{}, Remove: []models.Hex{}, Reset: u.Reset, Time: u.Time, CRL: u.CRL, Blacklist: []models.Hex{}}
+	for _, id := range u.Drop {
+		p.Drop = append(p.Drop, id[:])
+	}
+	for _, c := range u.Put {
+		p.Put = append(p.Put, wireCoin(c))
+	}
+	for _, op := range u.Remove {
+		p.Remove = append(p.Remove, op.bytes())
+	}
+	for _, a := range u.Blacklist {
+		p.Blacklist = append(p.Blacklist, a[:])
+	}
+	return rw.call(OpSync, p, nil)
+}
+
+func (rw *remoteWallet) Redeem(rs []Redemption) error {
+	p := RedeemParams{Redemptions: []WireRedemption{}, Now: rw.now()}
+	for _, r := range rs {
+		w := WireRedemption{Payee: r.Payee[:], Nonce: r.Nonce[:], Coins: []models.Hex{}}
+		for _, op := range r.Coins {
+			w.Coins = append(w.Coins, op.bytes())
+		}
+		p.Redemptions = append(p.Redemptions, w)
+	}
+	return rw.call(OpRedeem, p, nil)
+}
+
+func (rw *remoteWallet) Restart() error { return rw.link.Restart() }
+
+// wireLimits converts limits for the wire.
+func wireLimits(l bank.Limits) WireLimits {
+	return WireLimits{PerPayment: l.PerPayment, Cumulative: l.Cumulative, Count: l.Count}
+}
+
+func sortCoins(cs []Coin) {
+	slices.SortFunc(cs, func(a, b Coin) int { return comparePoints(a.Point, b.Point) })
+}
