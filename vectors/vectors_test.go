@@ -14,6 +14,7 @@ import (
 	"testing/fstest"
 
 	"github.com/dualoffline/dualoffline/vectors"
+	"github.com/dualoffline/dualoffline/vectors/lint"
 	"github.com/dualoffline/dualoffline/vectors/schema"
 )
 
@@ -139,7 +140,7 @@ func TestSchemaClosed(t *testing.T) {
 // TestLint runs the exported lint (the same checks as the CLI's vectors
 // lint) over the embedded files.
 func TestLint(t *testing.T) {
-	for _, e := range vectors.Lint(vectors.FS) {
+	for _, e := range lint.Lint(vectors.FS) {
 		t.Error(e)
 	}
 	t.Logf("%d tests in %d files", countAll(t), len(load(t)))
@@ -163,7 +164,7 @@ func TestLintDoctored(t *testing.T) {
 		if bad == orig {
 			t.Fatalf("%s: mutation not applicable", m.what)
 		}
-		errs := vectors.Lint(fstest.MapFS{f.Name: {Data: []byte(bad)}})
+		errs := lint.Lint(fstest.MapFS{f.Name: {Data: []byte(bad)}})
 		found := false
 		for _, e := range errs {
 			if e.File == f.Name && strings.Contains(e.Error(), m.want) {
@@ -175,11 +176,11 @@ func TestLintDoctored(t *testing.T) {
 		}
 	}
 	// Across files: the same file under two names repeats every tcId.
-	errs := vectors.Lint(fstest.MapFS{f.Name: {Data: []byte(orig)}, "x_" + f.Name: {Data: []byte(orig)}})
+	errs := lint.Lint(fstest.MapFS{f.Name: {Data: []byte(orig)}, "x_" + f.Name: {Data: []byte(orig)}})
 	if len(errs) < f.NumberOfTests {
 		t.Errorf("copied file: %d problems, want at least %d duplicates", len(errs), f.NumberOfTests)
 	}
-	if errs := vectors.Lint(fstest.MapFS{}); len(errs) != 1 {
+	if errs := lint.Lint(fstest.MapFS{}); len(errs) != 1 {
 		t.Errorf("empty set: %v", errs)
 	}
 }

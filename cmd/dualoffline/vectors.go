@@ -20,6 +20,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/vectors"
+	"github.com/dualoffline/dualoffline/vectors/lint"
 )
 
 func vectorsCmd() *cobra.Command {
@@ -66,7 +67,7 @@ func vectorsLintCmd() *cobra.Command {
 		Long: `lint checks the vector files (*_test.json) — by default the ones embedded in
 this binary, with --dir the files in a directory, such as a vendor's copy
 or a regenerated set — with the checks the vectors package's own tests run
-(vectors.Lint): each file against the JSON Schema; its name, algorithm,
+(package vectors/lint): each file against the JSON Schema; its name, algorithm,
 schema and generator version; numberOfTests; tcIds unique across the files
 and prefixed <scheme>-<suite>-<kind>-; every test with a comment, flags
 described in the file's notes (and every note used), a requirement id of
@@ -103,7 +104,7 @@ problem), 2 usage error (--dir missing or not a directory).`,
 
 func runVectorsLint(w io.Writer, fsys fs.FS, where string) error {
 	names, _ := fs.Glob(fsys, vectors.FilePattern)
-	errs := vectors.Lint(fsys)
+	errs := lint.Lint(fsys)
 	for _, e := range errs {
 		fmt.Fprintln(w, e.Error())
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -23,11 +24,13 @@ import (
 type host interface {
 	Handle(op string, params json.RawMessage) (any, error)
 	Store() map[string][]byte
+	Dirty() bool // the store changed since the last call
 }
 
 // hosts opens the reference device of each scheme on its stored state.
 var hosts = map[string]func(store map[string][]byte, mutant string) (host, error){
-	"chip": func(s map[string][]byte, m string) (host, error) { return chip.NewHost(s, m) },
+	"chip":  func(s map[string][]byte, m string) (host, error) { return chip.NewHost(s, m) },
+	"chain": func(s map[string][]byte, m string) (host, error) { return chain.NewHost(s, m) },
 }
 
 // deviceSchemes lists the schemes whose wallet this vendor can play.
@@ -46,6 +49,7 @@ func deviceSchemes() []string {
 type device struct {
 	dir    string // the state directory
 	mutant string // -device-mutant: a deliberately broken wallet
+	fsync  bool   // -fsync: sync every write (survives a machine crash, not only a process kill)
 	scheme string
 	h      host
 }
@@ -74,7 +78,9 @@ func (d *device) handle(method string, params json.RawMessage) (any, *errorObjec
 		return nil, &errorObject{Code: "malformed", Message: fmt.Sprintf("this device is a %s wallet, not %s", d.scheme, scheme)}
 	}
 	res, err := d.h.Handle(method, params)
-	if perr := d.save(); perr != nil {
+	if !d.h.Dirty() {
+		// Nothing to persist.
+	} else if perr := d.save(); perr != nil {
 		// Not durable: the answer must not leave.
 		fmt.Fprintln(os.Stderr, "vendor: cannot persist state:", perr)
 		os.Exit(4)
@@ -107,8 +113,10 @@ func (d *device) load() (map[string][]byte, error) {
 	return store, nil
 }
 
-// save writes the store durably: a temporary file, synced, renamed over
-// the old one, and the directory synced.
+// save writes the store atomically: a temporary file renamed over the old
+// one. The harness's power cut is SIGKILL, which keeps what the process
+// handed to the kernel; with -fsync the file and the directory are also
+// synced, as a device that must survive losing the machine would.
 func (d *device) save() error {
 	if d.dir == "" || d.h == nil {
 		return nil
@@ -126,15 +134,20 @@ func (d *device) save() error {
 		f.Close()
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	if d.fsync {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return err
+		}
 	}
 	if err := f.Close(); err != nil {
 		return err
 	}
 	if err := os.Rename(tmp, filepath.Join(d.dir, deviceFile)); err != nil {
 		return err
+	}
+	if !d.fsync {
+		return nil
 	}
 	dir, err := os.Open(d.dir)
 	if err != nil {

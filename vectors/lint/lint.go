@@ -1,4 +1,9 @@
-package vectors
+// Package lint checks published vector files beyond their JSON Schema:
+// names, ids, flags, requirement ids, error codes, hex fields, signatures.
+// It is apart from package vectors so that what only decides cases (an
+// adapter built on the reference verifier) does not link the schema
+// validator.
+package lint
 
 import (
 	"encoding/hex"
@@ -13,18 +18,19 @@ import (
 
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors"
 	"github.com/dualoffline/dualoffline/vectors/schema"
 )
 
-// LintError is one problem Lint finds: the file it is in, the tcId of the
+// Error is one problem Lint finds: the file it is in, the tcId of the
 // test it concerns (empty for a file-level problem) and what is wrong.
-type LintError struct {
+type Error struct {
 	File    string `json:"file"`
 	TcID    string `json:"tcId,omitempty"`
 	Problem string `json:"problem"`
 }
 
-func (e LintError) Error() string {
+func (e Error) Error() string {
 	s := e.File
 	if e.TcID != "" {
 		s += ": " + e.TcID
@@ -34,7 +40,7 @@ func (e LintError) Error() string {
 
 var lintHexRE = regexp.MustCompile(`^([0-9a-f]{2})*$`)
 
-// Lint checks every vector file (FilePattern) at the root of fsys and
+// Lint checks every vector file (vectors.FilePattern) at the root of fsys and
 // returns every problem it finds, in file order; none means the set is
 // clean. It checks what the schema cannot: each file against the schema
 // (vectors/schema), its name against its scheme, suite and kind, its
@@ -48,14 +54,14 @@ var lintHexRE = regexp.MustCompile(`^([0-9a-f]{2})*$`)
 // lowercase hex; a valid test's signature valid; an SM2 signature with the
 // default id (hex of "1234567812345678"). A file that cannot be decoded
 // at all is one problem and is not checked further.
-func Lint(fsys fs.FS) []LintError {
-	var errs []LintError
-	names, err := fs.Glob(fsys, FilePattern)
+func Lint(fsys fs.FS) []Error {
+	var errs []Error
+	names, err := fs.Glob(fsys, vectors.FilePattern)
 	if err != nil {
-		return []LintError{{File: FilePattern, Problem: "glob: " + err.Error()}}
+		return []Error{{File: vectors.FilePattern, Problem: "glob: " + err.Error()}}
 	}
 	if len(names) == 0 {
-		return []LintError{{File: FilePattern, Problem: "no vector files"}}
+		return []Error{{File: vectors.FilePattern, Problem: "no vector files"}}
 	}
 	sort.Strings(names)
 	seen := map[string]string{}
@@ -65,9 +71,9 @@ func Lint(fsys fs.FS) []LintError {
 	return errs
 }
 
-// LintErrors joins the problems of Lint into one error, nil when there
+// Errors joins the problems of Lint into one error, nil when there
 // are none.
-func LintErrors(errs []LintError) error {
+func Errors(errs []Error) error {
 	if len(errs) == 0 {
 		return nil
 	}
@@ -78,39 +84,39 @@ func LintErrors(errs []LintError) error {
 	return fmt.Errorf("vectors: %d lint problems:\n%s", len(errs), strings.Join(lines, "\n"))
 }
 
-func lintFile(fsys fs.FS, name string, seen map[string]string) []LintError {
+func lintFile(fsys fs.FS, name string, seen map[string]string) []Error {
 	base := path.Base(name)
-	var errs []LintError
+	var errs []Error
 	file := func(format string, a ...any) {
-		errs = append(errs, LintError{File: base, Problem: fmt.Sprintf(format, a...)})
+		errs = append(errs, Error{File: base, Problem: fmt.Sprintf(format, a...)})
 	}
 	test := func(id, format string, a ...any) {
-		errs = append(errs, LintError{File: base, TcID: id, Problem: fmt.Sprintf(format, a...)})
+		errs = append(errs, Error{File: base, TcID: id, Problem: fmt.Sprintf(format, a...)})
 	}
 	fh, err := fsys.Open(name)
 	if err != nil {
 		file("open: %v", err)
 		return errs
 	}
-	data, err := io.ReadAll(io.LimitReader(fh, MaxFileSize+1))
+	data, err := io.ReadAll(io.LimitReader(fh, vectors.MaxFileSize+1))
 	fh.Close()
 	if err != nil {
 		file("read: %v", err)
 		return errs
 	}
-	if len(data) > MaxFileSize {
-		file("larger than %d bytes", MaxFileSize)
+	if len(data) > vectors.MaxFileSize {
+		file("larger than %d bytes", vectors.MaxFileSize)
 		return errs
 	}
 	if err := schema.Validate(data); err != nil {
 		file("%s", oneLine(err.Error()))
 	}
-	var f File
+	var f vectors.File
 	if err := json.Unmarshal(data, &f); err != nil {
 		file("not a vector file: %v", err)
 		return errs
 	}
-	if want := fileName(f.Scheme, f.Suite, f.Kind); want != base {
+	if want := strings.Join([]string{f.Scheme, f.Suite, f.Kind, "test.json"}, "_"); want != base {
 		file("named %s, its scheme, suite and kind make it %s", base, want)
 	}
 	if f.Algorithm != "dualoffline/"+f.Scheme {
@@ -119,8 +125,8 @@ func lintFile(fsys fs.FS, name string, seen map[string]string) []LintError {
 	if f.Schema != schema.Name {
 		file("schema %q, want %q", f.Schema, schema.Name)
 	}
-	if f.GeneratorVersion != GeneratorVersion {
-		file("generatorVersion %q, the generator is %q", f.GeneratorVersion, GeneratorVersion)
+	if f.GeneratorVersion != vectors.GeneratorVersion {
+		file("generatorVersion %q, the generator is %q", f.GeneratorVersion, vectors.GeneratorVersion)
 	}
 	used := map[string]bool{}
 	n := 0
@@ -168,12 +174,12 @@ func lintFile(fsys fs.FS, name string, seen map[string]string) []LintError {
 				test(id, "requirement %q is not in the catalogue", tc.Requirement)
 			}
 			switch tc.Result {
-			case ResultInvalid:
+			case vectors.ResultInvalid:
 				c := spec.Code(tc.Error)
 				if !c.Known() || c == spec.CodeInternal || c == spec.CodeUnimplemented {
 					test(id, "error %q is not a canonical refusal code", tc.Error)
 				}
-			case ResultValid, ResultAcceptable:
+			case vectors.ResultValid, vectors.ResultAcceptable:
 				if tc.Error != "" {
 					test(id, "%s with error %q", tc.Result, tc.Error)
 				}
@@ -196,7 +202,7 @@ func lintFile(fsys fs.FS, name string, seen map[string]string) []LintError {
 						test(id, "signature.%s %s is not even-length lowercase hex", x.name, abbrev(x.v))
 					}
 				}
-				if tc.Result == ResultValid && !s.Valid {
+				if tc.Result == vectors.ResultValid && !s.Valid {
 					test(id, "a valid case whose signature is marked invalid")
 				}
 				if s.Alg == "SM2-SM3" && s.ID != hex.EncodeToString([]byte(suite.DefaultSM2ID)) {
