@@ -12,11 +12,12 @@ import (
 // Audit implements models.Instance. It gathers every record any party
 // knows (the registry, every payer's log, every held coin's lineage),
 // derives which coin instances are live, and classifies each by where it
-// is: held by a SIM, pending in a payer's write-ahead log or a pending
-// deposit, or waiting at the bank as mail. In the literal variant a payer's
-// log is history, not a write-ahead log, and reconciliation forwards no
-// payment, so a payment's value that no SIM holds is Lost. It reads device stores only through the volatile
-// mirrors recover builds, so call it between operations.
+// is: held by a wallet, pending in a payer's write-ahead log or a pending
+// deposit, or waiting at the bank as mail. In the literal variant a
+// payer's log is history, not a write-ahead log, and reconciliation
+// forwards no payment, so a payment's value that no wallet holds is Lost.
+// It reads every wallet through Device.State, so call it between
+// operations.
 func (in *Instance) Audit() models.Audit {
 	a := models.Audit{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal}
 	reg := in.cb.Registry()
@@ -39,37 +40,35 @@ func (in *Instance) Audit() models.Audit {
 		note(r.Parent, r.Record)
 	}
 	held := map[bank.Instance]bool{}
+	logs := func(holdings, records [][]byte, mark map[bank.Instance]bool) {
+		for i := range records {
+			if i >= len(holdings) {
+				break
+			}
+			h, err1 := transfer.ParseHolding(holdings[i])
+			r, err2 := transfer.Parse(records[i])
+			if err1 != nil || err2 != nil {
+				continue
+			}
+			note(h, r)
+			for _, o := range r.Outputs {
+				mark[bank.Instance{Creator: idOf(r), Serial: o.Serial}] = true
+			}
+		}
+	}
 	for _, id := range in.order {
-		se := in.wallets[id]
-		for _, k := range slices.Sorted(maps.Keys(se.out)) {
-			e := se.out[k]
-			for i := range e.Records {
-				h, err1 := transfer.ParseHolding(e.Holdings[i])
-				r, err2 := transfer.Parse(e.Records[i])
-				if err1 != nil || err2 != nil {
-					continue
-				}
-				note(h, r)
-				for _, o := range r.Outputs {
-					logged[bank.Instance{Creator: idOf(r), Serial: o.Serial}] = true
-				}
-			}
+		st, err := in.state(id)
+		if err != nil {
+			continue // an unreadable external wallet: its value shows as lost
 		}
-		for _, e := range se.pendingDeposits() {
-			for i := range e.Records {
-				h, err1 := transfer.ParseHolding(e.Holdings[i])
-				r, err2 := transfer.Parse(e.Records[i])
-				if err1 != nil || err2 != nil {
-					continue
-				}
-				note(h, r)
-				for _, o := range r.Outputs {
-					deposit[bank.Instance{Creator: idOf(r), Serial: o.Serial}] = true
-				}
-			}
+		for _, e := range st.Log {
+			logs(e.Holdings, e.Records, logged)
 		}
-		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-			h := se.coins[k]
+		for _, e := range st.Deposits {
+			logs(e.Holdings, e.Records, deposit)
+		}
+		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+			h := st.Coins[k]
 			for i, r := range h.Chain {
 				parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:i], Serial: r.Parent}
 				note(parent, r)

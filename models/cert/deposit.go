@@ -3,9 +3,9 @@ package cert
 import (
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -24,80 +24,56 @@ func depKey(ctr uint64) string {
 	return prefDep + hex.EncodeToString(binary.BigEndian.AppendUint64(nil, ctr))
 }
 
-// deposit returns the coins under keys to the agent. The SIM signs a
+// deposit returns the coins under keys to the agent. The wallet signs a
 // deposit record for each and commits, in one write, their removal with a
-// pending-deposit entry before presenting them, so a power cut can neither
-// lose them nor leave them spendable after the bank redeemed them.
-// settleDeposits then presents the entry.
-func (in *Instance) deposit(se *SIM, keys []string) (int64, error) {
+// pending-deposit entry before presenting them (Device.SignDeposit), so a
+// power cut can neither lose them nor leave them spendable after the bank
+// redeemed them. settleDeposits then presents the entry.
+func (in *Instance) deposit(id world.PartyID, d Device, keys []string) (int64, error) {
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	st := se.st
-	var e depEntry
-	var deletes []string
-	for _, k := range keys {
-		h := se.coins[k]
-		st.Counter++
-		rec, err := bank.DepositRecord(se.key, se.id, in.agent.ID, h, h.Value(), st.Counter)
-		if err != nil {
-			return 0, err
-		}
-		e.Holdings = append(e.Holdings, h.Marshal())
-		e.Records = append(e.Records, rec.Marshal())
-		deletes = append(deletes, prefCoin+k)
+	if err := d.SignDeposit(in.agent.ID, keys); err != nil {
+		return 0, err
 	}
-	se.commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes, nil, &st, nil)
-	return in.settleDeposits(se)
+	return in.settleDeposits(id, d)
 }
 
 // settleDeposits presents every pending deposit. An accepted one is
 // credited; a refused one (never the case for an honest SIM) puts its
 // coins back; either way the entry goes.
-func (in *Instance) settleDeposits(se *SIM) (int64, error) {
+func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
+	st, err := d.State()
+	if err != nil {
+		return 0, err
+	}
 	var total int64
-	for _, k := range se.dev.Keys(prefDep) {
-		raw, _ := se.dev.Get(k)
-		var e depEntry
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return total, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
+	for _, e := range st.Deposits {
+		if len(e.Records) > len(e.Holdings) {
+			return total, spec.Errorf(spec.CodeMalformed, "pending deposit %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
 		}
 		var items []bank.DepositItem
-		puts := map[string][]byte{}
-		coins := map[string]*transfer.Holding{}
 		for i := range e.Records {
 			h, err1 := transfer.ParseHolding(e.Holdings[i])
 			r, err2 := transfer.Parse(e.Records[i])
 			if err1 != nil || err2 != nil {
-				return total, spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", k)
+				return total, spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", e.Key)
 			}
 			items = append(items, bank.DepositItem{Holding: h, Record: r})
-			puts[prefCoin+instKey(h)] = e.Holdings[i]
-			coins[instKey(h)] = h
 		}
-		v, err := in.agent.Deposit(se.id, items)
+		v, err := in.agent.Deposit(st.ID, items)
 		if err != nil {
-			in.w.Trace().Note(se.dev.ID(), "deposit refused, coins restored: %v", err)
-			se.commit(puts, []string{k}, coins, nil, nil)
+			in.w.Trace().Note(id, "deposit refused, coins restored: %v", err)
+			if ferr := d.FinishDeposit(e.Key, false); ferr != nil {
+				return total, ferr
+			}
 			return total, err
 		}
-		se.commit(nil, []string{k}, nil, nil, nil)
+		if err := d.FinishDeposit(e.Key, true); err != nil {
+			return total, err
+		}
 		total += v
-		in.w.Trace().State(se.dev.ID(), "deposited %d fen (account %d)", v, in.agent.Balance(se.id))
+		in.w.Trace().State(id, "deposited %d fen (account %d)", v, in.agent.Balance(st.ID))
 	}
 	return total, nil
-}
-
-// pendingDeposits returns the records of every pending deposit with the
-// holdings they spend, for the audit.
-func (se *SIM) pendingDeposits() []depEntry {
-	var out []depEntry
-	for _, k := range se.dev.Keys(prefDep) {
-		raw, _ := se.dev.Get(k)
-		var e depEntry
-		if json.Unmarshal(raw, &e) == nil {
-			out = append(out, e)
-		}
-	}
-	return out
 }

@@ -91,6 +91,14 @@
 // refreshes the revocation list and exchanges coins with long lineages
 // (or with an earlier holder the SIM no longer accepts) for fresh ones.
 //
+// External wallets. The bank side (Instance) reaches every wallet through
+// Device (device.go): the model's own SIM implements it, and so does an
+// external wallet, a vendor's implementation reached through a
+// models.Link with the cert.* operations of the adapter protocol
+// (remote.go; Host, host.go, serves the reference SIM behind them). A
+// models.Config naming wallets in External gets such wallets; what must
+// reach inside a SIM (corruptions, injection) is unimplemented for them.
+//
 // Not modelled: the wallet application outside the SIM (a compromised
 // phone OS that drives the SIM is the cloned-device threat only); renewal
 // of certificates (bank.Certify will not certify an id twice, so a wallet

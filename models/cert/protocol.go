@@ -309,7 +309,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 		puts[key] = mustJSON(entry)
 	}
 	se.commit(puts, deletes, coins, &st, nil)
-	se.out[key] = &entry
+	se.setOut(key, &entry)
 	delete(se.payers, nk)
 	se.w.Trace().State(se.dev.ID(), "deducted %d fen for %s ahead of the TX (offline balance %d)", sess.amount, sess.payee.ID, se.balance())
 	return b, nil
@@ -374,13 +374,13 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 		}
 		of.puts[key] = mustJSON(entry)
 		se.commit(of.puts, of.deletes, of.coins, &of.st, nil)
-		se.out[key] = &entry
+		se.setOut(key, &entry)
 		delete(se.payers, nk)
 		se.w.Trace().State(se.dev.ID(), "deducted %d fen for %s (offline balance %d)", entry.Amount, entry.Payee, se.balance())
 		return b, nil
 	}
 	se.commit(map[string][]byte{key: mustJSON(entry)}, nil, nil, nil, nil)
-	se.out[key] = &entry
+	se.setOut(key, &entry)
 	se.w.Trace().State(se.dev.ID(), "payment to %s acknowledged", entry.Payee)
 	return b, nil
 }

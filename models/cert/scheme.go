@@ -2,6 +2,7 @@ package cert
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -107,10 +108,14 @@ type Instance struct {
 	cb       *bank.CentralBank
 	agent    *bank.Agent
 	hsm      *coin.HSM
+	hsmKey   []byte // the HSM key the agent provisions into its customers' SIMs
 	variant  Variant
 	mutation string
 	order    []world.PartyID
-	wallets  map[world.PartyID]*SIM
+	devices  map[world.PartyID]Device // every wallet
+	names    map[world.PartyID]string // the certificate id each wallet presents
+	wallets  map[world.PartyID]*SIM   // the model's own SIMs
+	links    map[world.PartyID]models.Link
 	ids      map[*transfer.Signed][32]byte // recordID's cache
 }
 
@@ -118,14 +123,16 @@ var _ models.Instance = (*Instance)(nil)
 
 // New sets up the central bank, one agent bank with its issuance HSM and
 // cfg.Wallets phones whose SIMs the agent bank provisioned, with opening
-// account balances.
+// account balances. The wallets cfg.External names are external wallets
+// reached through cfg.Dial.
 func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg = cfg.WithDefaults()
 	cb, err := bank.NewCentralBank(w, cfg.Suite)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, variant: sc.Variant, mutation: sc.mutation, wallets: map[world.PartyID]*SIM{}}
+	in := &Instance{w: w, cb: cb, variant: sc.Variant, mutation: sc.mutation, devices: map[world.PartyID]Device{},
+		names: map[world.PartyID]string{}, wallets: map[world.PartyID]*SIM{}, links: map[world.PartyID]models.Link{}}
 	if bankMutations[sc.mutation] {
 		cb.SetMutation(sc.mutation)
 	}
@@ -135,17 +142,22 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	// The agent's HSM (加密机): its key id and key, drawn once. The agent
 	// provisions the same key into its customers' SIMs so they can open
 	// the coin strings it hands them.
-	hsmKey := w.Rand("agent-hsm/" + AgentID).Bytes(coin.KeyIDSize + 16)
-	if in.hsm, err = coin.NewHSM(cfg.Suite, bytes.NewReader(hsmKey)); err != nil {
+	in.hsmKey = w.Rand("agent-hsm/" + AgentID).Bytes(coin.KeyIDSize + 16)
+	if in.hsm, err = coin.NewHSM(cfg.Suite, bytes.NewReader(in.hsmKey)); err != nil {
 		return nil, err
 	}
 	for i := 0; i < cfg.Wallets; i++ {
 		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
-		se, err := in.provision(id, cfg, hsmKey)
+		if cfg.IsExternal(id) {
+			err = in.attach(id, sc, cfg)
+		} else {
+			err = in.provision(id, cfg)
+		}
 		if err != nil {
+			in.Close()
 			return nil, err
 		}
-		in.agent.Open(se.id, cfg.Opening)
+		in.agent.Open(in.names[id], cfg.Opening)
 	}
 	return in, nil
 }
@@ -153,26 +165,27 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 // provision makes a phone whose SIM generated its key pair on chip, has
 // the central bank certify it, and loads the trust anchors, the issuer
 // key, the revocation list, the HSM key and the limits.
-func (in *Instance) provision(id world.PartyID, cfg models.Config, hsmKey []byte) (*SIM, error) {
+func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
 	dev := in.w.AddDevice(id, true) // phones have clocks
 	key, err := cfg.Suite.GenerateKey(in.w.Rand("sim-key/" + string(id)))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, key.Public())
 	if err != nil {
-		return nil, err
+		return err
 	}
+	m := in.materials(string(id), cert, cfg)
 	puts := map[string][]byte{
 		keyID:      []byte(id),
 		keyPriv:    key.Bytes(),
-		keyCert:    cert.Raw,
-		keyRoot:    in.cb.Root().Raw,
-		keyCoinKey: in.cb.CoinKey().SPKI(),
-		keyCRL:     in.cb.CRL().Raw,
-		keyHSM:     hsmKey,
+		keyCert:    m.Certificate,
+		keyRoot:    m.Root,
+		keyCoinKey: m.IssuerKey,
+		keyCRL:     m.CRL,
+		keyHSM:     m.HSMKey,
 		keyLimits:  mustJSON(cfg.Limits),
-		keyState:   mustJSON(simState{SyncUnix: in.w.Now().Unix()}),
+		keyState:   mustJSON(simState{SyncUnix: m.Sync}),
 	}
 	for _, a := range in.cb.Agents() {
 		puts[prefAgent+a.ID] = a.Cert.Raw
@@ -181,9 +194,37 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config, hsmKey []byte
 	in.w.Trace().Note(id, "SIM provisioned by %s; key generated on the SIM", AgentID)
 	se := &SIM{s: cfg.Suite, w: in.w, dev: dev, variant: in.variant, mutation: in.mutation}
 	se.recover()
-	in.order = append(in.order, id)
+	in.add(id, se, se.id)
 	in.wallets[id] = se
-	return se, nil
+	return nil
+}
+
+// materials is what provisioning loads into a SIM besides its key.
+func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.Config) Provisioning {
+	p := Provisioning{ID: id, Certificate: cert.Raw, Root: in.cb.Root().Raw, IssuerKey: in.cb.CoinKey().SPKI(),
+		CRL: in.cb.CRL().Raw, HSMKey: in.hsmKey, Limits: wireLimits(cfg.Limits), Sync: in.w.Now().Unix()}
+	for _, a := range in.cb.Agents() {
+		p.Agents = append(p.Agents, a.Cert.Raw)
+	}
+	return p
+}
+
+func (in *Instance) add(id world.PartyID, d Device, name string) {
+	in.order = append(in.order, id)
+	in.devices[id] = d
+	in.names[id] = name
+}
+
+// Close stops the external wallets. The model's own SIMs need nothing.
+func (in *Instance) Close() error {
+	var first error
+	for _, id := range slices.Sorted(maps.Keys(in.links)) {
+		if err := in.links[id].Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	in.links = map[world.PartyID]models.Link{}
+	return first
 }
 
 // World returns the world.
@@ -195,66 +236,100 @@ func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 // Wallets returns the wallet party ids (clones included) in creation order.
 func (in *Instance) Wallets() []world.PartyID { return append([]world.PartyID(nil), in.order...) }
 
+func (in *Instance) device(id world.PartyID) (Device, error) {
+	d, ok := in.devices[id]
+	if !ok {
+		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
+	}
+	return d, nil
+}
+
+// sim returns one of the model's own SIMs: what corruption, injection and
+// observation need to reach inside.
 func (in *Instance) sim(id world.PartyID) (*SIM, error) {
 	se, ok := in.wallets[id]
 	if !ok {
+		if _, ext := in.links[id]; ext {
+			return nil, spec.Errorf(spec.CodeUnimplemented, "%s is an external wallet: the harness cannot reach inside it", id)
+		}
 		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
 	}
 	return se, nil
 }
 
-// online runs f with the wallet online and restarts the SIM if it lost
+func (in *Instance) state(id world.PartyID) (*WalletState, error) {
+	d, err := in.device(id)
+	if err != nil {
+		return nil, err
+	}
+	return d.State()
+}
+
+// online runs f with the wallet online and restarts the phone if it lost
 // power inside f.
-func (in *Instance) online(id world.PartyID, f func(se *SIM) error) error {
-	se, err := in.sim(id)
+func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
+	d, err := in.device(id)
 	if err != nil {
 		return err
 	}
 	in.w.SetOnline(id, true)
 	defer in.w.SetOnline(id, false)
-	crashed, err := in.w.Guard(id, func() error { return f(se) })
+	crashed, err := in.w.Guard(id, func() error { return f(d) })
 	if crashed {
-		se.recover()
+		if rerr := d.Restart(); rerr != nil {
+			in.w.Trace().Note(id, "restart failed: %v", rerr)
+		}
 		return spec.Errorf(spec.CodeInternal, "wallet %s lost power while online", id)
 	}
 	return err
 }
 
+func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args ...any) {
+	st, err := d.State()
+	if err != nil {
+		in.w.Trace().Note(id, format+" (wallet unreadable: %v)", append(args, err)...)
+		return
+	}
+	in.w.Trace().State(id, format, append(args, st.Balance())...)
+}
+
 // Fund withdraws amount from the holder's account: the agent bank's
 // issuance device hands the coins over as HSM-sealed coin strings.
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
-	return in.online(id, func(se *SIM) error {
+	return in.online(id, func(d Device) error {
 		// A SIM takes coins only from an agent it accepts now: refuse
 		// before the account moves.
-		if err := se.checkCert(in.agent.Cert); err != nil {
+		if err := d.CheckAgent(in.agent.Cert.Raw); err != nil {
 			return err
 		}
-		hs, err := in.agent.Withdraw(se.id, amount)
+		holder := in.names[id]
+		hs, err := in.agent.Withdraw(holder, amount)
 		if err != nil {
 			return err
 		}
-		payload, err := in.issue(se.id, hs)
+		payload, err := in.issue(holder, hs)
 		if err != nil {
 			return err
 		}
-		coins, puts, err := se.openIssue(payload)
+		// A wallet that refuses a valid withdrawal loses it until it
+		// reconciles: the bank holds it as mail.
+		err = d.Issue(payload)
 		in.w.Trace().Online(AgentID, id, MsgIssue, payload, err)
 		if err != nil {
 			return err
 		}
-		se.commit(puts, nil, coins, nil, nil)
-		in.w.Trace().State(id, "withdrew %d fen (offline balance %d)", amount, se.balance())
+		in.traceBalance(id, d, "withdrew %d fen (offline balance %d)", amount)
 		return nil
 	})
 }
 
 // Pay runs one phone-to-phone payment under plan.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	p, err := in.sim(payer)
+	p, err := in.device(payer)
 	if err != nil {
 		return models.Payment{}, err
 	}
-	q, err := in.sim(payee)
+	q, err := in.device(payee)
 	if err != nil {
 		return models.Payment{}, err
 	}
@@ -264,34 +339,48 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	if amount <= 0 || amount > coin.MaxChangeAmount {
 		return models.Payment{}, spec.Errorf(spec.CodeValueMismatch, "payment of %d fen", amount)
 	}
-	start, err := q.startPayee(payer, amount)
+	start, err := q.StartPayee(payer, amount)
 	if err != nil {
 		return models.Payment{}, err
 	}
-	acked, received := p.ackedCount(), q.st.Received
+	pb, err := p.State()
+	if err != nil {
+		return models.Payment{}, err
+	}
+	qb, err := q.State()
+	if err != nil {
+		return models.Payment{}, err
+	}
+	acked, received := pb.Acked(), qb.Received
 	out := in.w.RunSession(&world.Session{
 		Channel:   world.NearField,
 		Start:     []world.Message{start},
 		Plan:      plan,
-		Endpoints: map[world.PartyID]world.Endpoint{payer: p.payerEndpoint, payee: q.payeeEndpoint},
-		Restart:   map[world.PartyID]func(){payer: p.recover, payee: q.recover},
+		Endpoints: map[world.PartyID]world.Endpoint{payer: p.Payer, payee: q.Payee},
+		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
 		Fields:    Fields,
 	})
-	res := models.Payment{Outcome: out, Paid: p.ackedCount() > acked, Received: q.st.Received > received}
+	res := models.Payment{Outcome: out}
 	// The session is over: whatever it left open is abandoned.
-	q.payee, p.payers = nil, map[string]*payerSession{}
+	if err := q.EndSession(); err != nil {
+		return res, err
+	}
+	if err := p.EndSession(); err != nil {
+		return res, err
+	}
+	pa, err := p.State()
+	if err != nil {
+		return res, err
+	}
+	qa, err := q.State()
+	if err != nil {
+		return res, err
+	}
+	res.Paid, res.Received = pa.Acked() > acked, qa.Received > received
 	return res, nil
 }
 
-func (se *SIM) ackedCount() int {
-	n := 0
-	for _, e := range se.out {
-		if e.Acked {
-			n++
-		}
-	}
-	return n
-}
+func restarter(d Device) func() { return func() { _ = d.Restart() } }
 
 // Reconcile takes the phone online: upload the records it sent and the
 // last hop of every coin it holds, receive mail (every payment a lost
@@ -300,11 +389,19 @@ func (se *SIM) ackedCount() int {
 // exchange coins with long lineages, reset the limits and take the new
 // revocation list.
 func (in *Instance) Reconcile(id world.PartyID) error {
-	return in.online(id, func(se *SIM) error {
+	return in.online(id, func(d Device) error {
+		st, err := d.State()
+		if err != nil {
+			return err
+		}
 		reg := in.cb.Registry()
 		// Upload what the wallet sent and what it holds.
-		for _, k := range slices.Sorted(maps.Keys(se.out)) {
-			e := se.out[k]
+		var settled []string
+		for _, e := range st.Log {
+			settled = append(settled, e.Key)
+			if len(e.Records) > len(e.Holdings) {
+				return spec.Errorf(spec.CodeMalformed, "log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
+			}
 			for i := range e.Records {
 				h, err := transfer.ParseHolding(e.Holdings[i])
 				if err != nil {
@@ -320,8 +417,8 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			}
 		}
 		have := map[bank.Instance]bool{}
-		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-			h := se.coins[k]
+		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+			h := st.Coins[k]
 			have[in.instanceOf(h)] = true
 			if n := len(h.Chain); n > 0 {
 				parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
@@ -330,84 +427,92 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 				}
 			}
 		}
-		puts := map[string][]byte{}
 		// Mail: value a lost message or a power cut kept from this
-		// wallet. The literal variant forwards no payment; like the
-		// recovering one it receives a withdrawal whose delivery a power
-		// cut interrupted, which is the agent bank's online business.
-		for _, h := range reg.Mail(se.id, have) {
+		// wallet, with the certificates of its lineage's earlier holders
+		// (the wallet keeps those it lacks). The literal variant forwards
+		// no payment; like the recovering one it receives a withdrawal
+		// whose delivery a power cut interrupted, which is the agent
+		// bank's online business.
+		var mail []*transfer.Holding
+		var certs [][]byte
+		sent := map[string]bool{}
+		for _, h := range reg.Mail(st.ID, have) {
 			if !in.forwardable(h.Chain[len(h.Chain)-1], h.Serial) {
 				continue
 			}
-			puts[prefCoin+instKey(h)] = h.Marshal()
-			puts[prefSeen+serialHex(h.Chain[len(h.Chain)-1].Parent)] = []byte{1}
+			mail = append(mail, h)
 			for _, r := range h.Chain {
-				if r.Payer == se.id || se.agents[r.Payer] != nil || se.certs[r.Payer] != nil {
+				if r.Payer == st.ID || sent[r.Payer] {
 					continue
 				}
+				sent[r.Payer] = true
+				if _, agent := in.cb.Agent(r.Payer); agent {
+					continue // every SIM is provisioned with the agents' certificates
+				}
 				if c, err := in.cb.Cert(r.Payer); err == nil {
-					puts[prefCert+r.Payer] = c.Raw
+					certs = append(certs, c.Raw)
 				}
 			}
 			in.w.Trace().State(id, "received %d fen by mail", h.Value())
 		}
 		// Commit the mail and settle the logs before going further, so a
 		// later step that fails cannot take them back.
-		deletes := slices.Sorted(maps.Keys(se.out))
-		deletes = append(deletes, se.dev.Keys(prefRecv)...)
-		se.dev.Commit(puts, deletes)
-		se.recover()
-		// Finish deposits a power cut interrupted.
-		if _, err := in.settleDeposits(se); err != nil {
+		if err := d.Settle(mail, certs, settled); err != nil {
 			return err
 		}
-		puts = map[string][]byte{}
+		// Finish deposits a power cut interrupted.
+		if _, err := in.settleDeposits(id, d); err != nil {
+			return err
+		}
 		// Exchange coins whose lineage is getting long, or that a payee
 		// would refuse, for fresh ones.
+		if st, err = d.State(); err != nil {
+			return err
+		}
+		unspendable, err := d.Unspendable()
+		if err != nil {
+			return err
+		}
 		var stale []string
-		for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-			if h := se.coins[k]; len(h.Chain) >= transfer.MaxHops/2 || !se.spendable(h) {
+		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+			if len(st.Coins[k].Chain) >= transfer.MaxHops/2 || slices.Contains(unspendable, k) {
 				stale = append(stale, k)
 			}
 		}
-		if err := se.checkCert(in.agent.Cert); err != nil && len(stale) > 0 {
-			// The SIM would refuse coins the agent hands over now.
-			in.w.Trace().Note(id, "no exchange of %d coins: %v", len(stale), err)
-			stale = nil
-		}
 		if len(stale) > 0 {
-			v, err := in.deposit(se, stale)
+			if err := d.CheckAgent(in.agent.Cert.Raw); err != nil {
+				if errors.Is(err, models.ErrBroken) {
+					return err
+				}
+				// The SIM would refuse coins the agent hands over now.
+				in.w.Trace().Note(id, "no exchange of %d coins: %v", len(stale), err)
+				stale = nil
+			}
+		}
+		var payload []byte
+		if len(stale) > 0 {
+			v, err := in.deposit(id, d, stale)
 			if err != nil {
 				return err
 			}
-			hs, err := in.agent.Withdraw(se.id, v)
+			hs, err := in.agent.Withdraw(st.ID, v)
 			if err != nil {
 				return err
 			}
-			payload, err := in.issue(se.id, hs)
-			if err != nil {
+			if payload, err = in.issue(st.ID, hs); err != nil {
 				return err
 			}
-			_, fputs, err := se.openIssue(payload)
+		}
+		// Reset the limits, take the new list (and the exchanged coins),
+		// in one write.
+		err = d.Reset(in.w.Now().Unix(), in.cb.CRL().Raw, payload)
+		if payload != nil {
 			in.w.Trace().Online(AgentID, id, MsgIssue, payload, err)
-			if err != nil {
-				return err
-			}
-			for k, v := range fputs {
-				puts[k] = v
-			}
 		}
-		// Reset the limits, take the new list.
-		st := se.st
-		st.Spent, st.Payments, st.Received, st.SyncUnix = 0, 0, 0, in.w.Now().Unix()
-		if in.mutated("limits-not-reset") {
-			st.Spent, st.Payments = se.st.Spent, se.st.Payments
+		if err != nil {
+			return err
 		}
-		puts[keyState] = mustJSON(st)
-		puts[keyCRL] = in.cb.CRL().Raw
-		se.dev.Commit(puts, nil)
-		se.recover()
-		in.w.Trace().State(id, "reconciled (offline balance %d, account %d)", se.balance(), in.agent.Balance(se.id))
+		in.traceBalance(id, d, "reconciled (offline balance %[2]d, account %[1]d)", in.agent.Balance(st.ID))
 		return nil
 	})
 }
@@ -440,12 +545,16 @@ func serialHex(s [16]byte) string { return fmt.Sprintf("%x", s[:]) }
 // with a signed deposit record, written ahead like a payment.
 func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 	var total int64
-	err := in.online(id, func(se *SIM) error {
-		v, err := in.settleDeposits(se)
+	err := in.online(id, func(d Device) error {
+		v, err := in.settleDeposits(id, d)
 		if err != nil {
 			return err
 		}
-		w, err := in.deposit(se, slices.Sorted(maps.Keys(se.coins)))
+		st, err := d.State()
+		if err != nil {
+			return err
+		}
+		w, err := in.deposit(id, d, slices.Sorted(maps.Keys(st.Coins)))
 		total = v + w
 		return err
 	})
@@ -454,20 +563,36 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 
 // Restart power-cycles the phone.
 func (in *Instance) Restart(id world.PartyID) {
-	if se, err := in.sim(id); err == nil {
+	if d, err := in.device(id); err == nil {
 		in.w.Trace().Note(id, "power cycle")
-		se.recover()
+		if err := d.Restart(); err != nil {
+			in.w.Trace().Note(id, "restart failed: %v", err)
+		}
 	}
 }
 
 // Snapshot copies the SIM's persistent state.
 func (in *Instance) Snapshot(id world.PartyID) world.Snapshot {
+	if l, ok := in.links[id]; ok {
+		b, err := l.Save()
+		if err != nil {
+			in.w.Trace().Note(id, "snapshot failed: %v", err)
+		}
+		return world.ExternalSnapshot(id, b)
+	}
 	return in.w.Device(id).Snapshot()
 }
 
 // Restore rolls the SIM back to a snapshot (a compromised SIM or a
 // software wallet restored from backup).
 func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
+	if l, ok := in.links[id]; ok {
+		in.w.Trace().Fault(id, world.FaultRollback, "restored an earlier copy of the external wallet's state")
+		if err := l.Load(s.External()); err != nil {
+			in.w.Trace().Note(id, "restore failed: %v", err)
+		}
+		return
+	}
 	if se, err := in.sim(id); err == nil {
 		se.dev.Restore(s)
 		se.recover()
@@ -476,20 +601,31 @@ func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
 
 // Clone copies the SIM, identity and coins, to a new device.
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
-	se, err := in.sim(id)
-	if err != nil {
+	if _, err := in.device(id); err != nil {
 		return "", err
 	}
 	n := 1
 	cid := world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	for in.wallets[cid] != nil {
+	for in.devices[cid] != nil {
 		n++
 		cid = world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
 	}
+	if l, ok := in.links[id]; ok {
+		in.w.Trace().Fault(id, world.FaultClone, "cloned the external wallet to "+string(cid))
+		fork, err := l.Fork(cid)
+		if err != nil {
+			return "", err
+		}
+		in.w.AddDevice(cid, true)
+		in.links[cid] = fork
+		in.add(cid, in.remote(cid, fork), in.names[id])
+		return cid, nil
+	}
+	se := in.wallets[id]
 	dev := se.dev.Clone(cid)
 	c := &SIM{s: se.s, w: in.w, dev: dev, variant: se.variant, mutation: se.mutation}
 	c.recover()
-	in.order = append(in.order, cid)
+	in.add(cid, c, c.id)
 	in.wallets[cid] = c
 	return cid, nil
 }
@@ -498,16 +634,15 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 // share of payments written ahead and not yet acknowledged (recovering
 // variant; the literal variant deducts only when acknowledged).
 func (in *Instance) View(id world.PartyID) models.View {
-	se, err := in.sim(id)
+	st, err := in.state(id)
 	if err != nil {
 		return models.View{Party: id}
 	}
-	v := models.View{Party: id, Identity: se.id, Account: in.agent.Balance(se.id), Spent: se.st.Spent, Payments: se.st.Payments}
-	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: in.instanceOf(se.coins[k]).String(), Value: se.coins[k].Value()})
+	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID), Spent: st.Spent, Payments: st.Payments}
+	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+		v.Coins = append(v.Coins, models.Coin{ID: in.instanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}
-	for _, k := range slices.Sorted(maps.Keys(se.out)) {
-		e := se.out[k]
+	for _, e := range st.Log {
 		if e.Acked {
 			continue
 		}
@@ -534,9 +669,13 @@ func (in *Instance) Ledger() models.Ledger {
 	have := map[bank.Instance]bool{}
 	ids := map[string]bool{}
 	for _, id := range in.order {
-		se := in.wallets[id]
-		ids[se.id] = true
-		for _, h := range se.coins {
+		ids[in.names[id]] = true
+		st, err := in.state(id)
+		if err != nil {
+			continue // an unreadable external wallet: its coins show as mail
+		}
+		ids[st.ID] = true
+		for _, h := range st.Coins {
 			have[in.instanceOf(h)] = true
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -103,6 +105,8 @@ type SIM struct {
 	agents  map[string]*devcert.Certificate
 	certs   map[string]*devcert.Certificate
 	out     map[string]*outEntry
+	deps    map[string]bool // the keys of the pending deposits (deposit.go)
+	log     []LogEntry      // se.out for State, sorted; nil when a write may have changed it
 
 	// volatile: the sessions of the current payment
 	payee  *payeeSession            // as payee: at most one open request
@@ -185,6 +189,11 @@ func (se *SIM) recover() {
 		must(err)
 		se.coins[k[len(prefCoin):]] = h
 	}
+	se.log = nil
+	se.deps = map[string]bool{}
+	for _, k := range se.dev.Keys(prefDep) {
+		se.deps[k] = true
+	}
 	se.out = map[string]*outEntry{}
 	for _, k := range se.dev.Keys(prefOut) {
 		var e outEntry
@@ -198,15 +207,23 @@ func (se *SIM) recover() {
 // volatile mirrors. coins maps the instance key of every coin put to its
 // holding, so nothing is parsed twice; state, if not nil, replaces the
 // counters; certs are lineage certificates learnt. A caller that puts an
-// out/ entry sets se.out itself.
+// out/ entry sets it with setOut, right after.
 func (se *SIM) commit(puts map[string][]byte, deletes []string, coins map[string]*transfer.Holding, state *simState, certs map[string]*devcert.Certificate) {
 	se.dev.Commit(puts, deletes)
+	for k := range puts {
+		if len(k) > len(prefDep) && k[:len(prefDep)] == prefDep {
+			se.deps[k] = true
+		}
+	}
 	for _, k := range deletes {
 		switch {
 		case len(k) > len(prefCoin) && k[:len(prefCoin)] == prefCoin:
 			delete(se.coins, k[len(prefCoin):])
 		case len(k) > len(prefOut) && k[:len(prefOut)] == prefOut:
 			delete(se.out, k)
+			se.log = nil
+		case len(k) > len(prefDep) && k[:len(prefDep)] == prefDep:
+			delete(se.deps, k)
 		}
 	}
 	for k, h := range coins {
@@ -218,6 +235,25 @@ func (se *SIM) commit(puts map[string][]byte, deletes []string, coins map[string
 	for id, c := range certs {
 		se.certs[id] = c
 	}
+}
+
+// setOut sets the log entry under key in se.out and in the sorted copy
+// State hands out, which it copies rather than changes: a caller may still
+// hold the old one.
+func (se *SIM) setOut(key string, e *outEntry) {
+	se.out[key] = e
+	if se.log == nil {
+		return
+	}
+	le := LogEntry{Key: key, Payee: e.Payee, Amount: e.Amount, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked}
+	i, found := slices.BinarySearchFunc(se.log, key, func(l LogEntry, k string) int { return strings.Compare(l.Key, k) })
+	log := make([]LogEntry, 0, len(se.log)+1)
+	log = append(log, se.log[:i]...)
+	log = append(log, le)
+	if found {
+		i++
+	}
+	se.log = append(log, se.log[i:]...)
 }
 
 // now is the phone's clock. Every wallet of this scheme has one; a

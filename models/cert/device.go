@@ -1,0 +1,321 @@
+package cert
+
+import (
+	"bytes"
+	"encoding/json"
+	"maps"
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Device is a wallet's trusted hardware (the SIM of a phone) as the other
+// phone and the agent bank's online service see it: the seam between the
+// scheme's bank side (Instance) and a wallet. The model's own SIM
+// implements it, and so does an external wallet reached through a
+// models.Link (remote.go), which is how a vendor's wallet plays a wallet
+// in the interactive suites.
+//
+// Contract: an operation that fails returns a *spec.Error and changes
+// nothing on the wallet; an offline handler (Payer, Payee) may return
+// reply messages together with the error that refused the message. Every
+// operation that writes does so in one atomic write. Phones have clocks:
+// the operations that judge certificates do so at the device's own time
+// (an external wallet is told the time of its simulated clock).
+type Device interface {
+	// StartPayee opens a payment request for amount, as payee, and returns
+	// HELLO-PAYEE, addressed to payer. A request still open is abandoned.
+	StartPayee(payer world.PartyID, amount int64) (world.Message, error)
+	// Payer handles a message the payer role receives (HELLO-PAYEE,
+	// PROCEED, DEDUCT); Payee handles one the payee role receives
+	// (HELLO-PAYER, TX, DEDUCTED).
+	Payer(m world.Message) ([]world.Message, error)
+	Payee(m world.Message) ([]world.Message, error)
+	// EndSession abandons every session the wallet has open, as payee and
+	// as payer: the payment is over. What the sessions committed stays.
+	EndSession() error
+	// State reads the wallet out: what reconciliation uploads and what the
+	// suites observe. The maps and slices are the caller's to read, not to
+	// change.
+	State() (*WalletState, error)
+	// Unspendable lists, sorted, the coins (by the wallet's coin key) the
+	// wallet would not hand on offline: a full lineage, or an earlier
+	// holder whose certificate it lacks or no longer accepts (a payee would
+	// refuse them). Reconciliation exchanges them.
+	Unspendable() ([]string, error)
+	// CheckAgent refuses an agent bank whose certificate (DER) the wallet
+	// does not accept now (validity at its clock, its revocation list):
+	// the wallet would refuse coins the agent hands over.
+	CheckAgent(cert []byte) error
+	// Issue takes delivery of a withdrawal: it opens the ISSUE envelope
+	// (the agent HSM's coin strings and the agent's records), verifies
+	// every coin and stores them, or refuses the whole envelope.
+	Issue(payload []byte) error
+	// Settle is reconciliation's first write: it stores mail (value a lost
+	// message kept from this wallet, and marks the spends they replace as
+	// accepted), learns the certificates of their lineages' earlier
+	// holders it lacks (certs, DER), and drops the named log entries and
+	// every offline record it registered as payee.
+	Settle(mail []*transfer.Holding, certs [][]byte, settled []string) error
+	// SignDeposit signs a deposit record to agent for each named coin and
+	// moves the coins into one pending deposit.
+	SignDeposit(agent string, coins []string) error
+	// FinishDeposit removes a pending deposit the bank answered: credited
+	// (accepted) or refused, in which case its coins come back.
+	FinishDeposit(key string, accepted bool) error
+	// Reset starts a new offline period: usage counters to zero, the time
+	// of this online sync, the current revocation list (DER) and, if issue
+	// is not empty, the coins of an ISSUE envelope (an exchange), which it
+	// verifies as Issue does; refusing it refuses the whole reset.
+	Reset(syncUnix int64, crl []byte, issue []byte) error
+	// Restart power-cycles the phone: open sessions are lost.
+	Restart() error
+}
+
+// WalletState is a wallet read out.
+type WalletState struct {
+	ID       string // certificate id the wallet presents
+	Spent    int64  // fen spent offline since the last sync
+	Payments int    // payments made since the last sync
+	// Received counts the coins credited offline since the last sync (the
+	// patent's offline digital currency count).
+	Received int
+	Coins    map[string]*transfer.Holding // spendable holdings by the wallet's coin key
+	Log      []LogEntry                   // payments sent since the last sync, by key
+	Deposits []DepositEntry               // deposits signed and not yet credited, by key
+}
+
+// LogEntry is one payment a payer committed: in the recovering variant
+// written ahead of the TX, acknowledged when DEDUCT arrives; in the literal
+// variant written at the deduction, acknowledged.
+type LogEntry struct {
+	Key      string
+	Payee    string
+	Amount   int64
+	Holdings [][]byte // the holdings spent, DER
+	Records  [][]byte // the records spending them, DER, one per holding
+	Acked    bool
+}
+
+// DepositEntry is a deposit the wallet signed and committed.
+type DepositEntry struct {
+	Key      string
+	Holdings [][]byte
+	Records  [][]byte
+}
+
+// Balance is the value of the coins.
+func (s *WalletState) Balance() int64 {
+	var v int64
+	for _, h := range s.Coins {
+		v += h.Value()
+	}
+	return v
+}
+
+// Acked counts the log entries whose acknowledgement arrived.
+func (s *WalletState) Acked() int {
+	n := 0
+	for _, e := range s.Log {
+		if e.Acked {
+			n++
+		}
+	}
+	return n
+}
+
+// The reference SIM as a Device.
+
+var _ Device = (*SIM)(nil)
+
+func (se *SIM) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
+	return se.startPayee(payer, amount)
+}
+
+func (se *SIM) Payer(m world.Message) ([]world.Message, error) { return se.payerEndpoint(m) }
+func (se *SIM) Payee(m world.Message) ([]world.Message, error) { return se.payeeEndpoint(m) }
+
+func (se *SIM) EndSession() error {
+	se.payee, se.payers = nil, map[string]*payerSession{}
+	return nil
+}
+
+func (se *SIM) State() (*WalletState, error) {
+	s := &WalletState{ID: se.id, Spent: se.st.Spent, Payments: se.st.Payments, Received: se.st.Received, Coins: se.coins}
+	if se.log == nil {
+		se.log = make([]LogEntry, 0, len(se.out))
+		for _, k := range slices.Sorted(maps.Keys(se.out)) {
+			e := se.out[k]
+			se.log = append(se.log, LogEntry{Key: k, Payee: e.Payee, Amount: e.Amount, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked})
+		}
+	}
+	if len(se.log) > 0 {
+		s.Log = se.log[:len(se.log):len(se.log)]
+	}
+	for _, k := range slices.Sorted(maps.Keys(se.deps)) {
+		raw, _ := se.dev.Get(k)
+		var e depEntry
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
+		}
+		s.Deposits = append(s.Deposits, DepositEntry{Key: k, Holdings: e.Holdings, Records: e.Records})
+	}
+	return s, nil
+}
+
+func (se *SIM) Unspendable() ([]string, error) {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
+		if !se.spendable(se.coins[k]) {
+			out = append(out, k)
+		}
+	}
+	return out, nil
+}
+
+func (se *SIM) CheckAgent(raw []byte) error {
+	c, err := devcert.Parse(se.s, raw)
+	if err != nil {
+		return err
+	}
+	if c.Role != devcert.RoleAgent {
+		return spec.Errorf(spec.CodeUntrustedIssuer, "agent certificate has role %q", c.Role)
+	}
+	return se.checkCert(c)
+}
+
+func (se *SIM) Issue(payload []byte) error {
+	coins, puts, err := se.openIssue(payload)
+	if err != nil {
+		return err
+	}
+	se.commit(puts, nil, coins, nil, nil)
+	return nil
+}
+
+func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string) error {
+	puts := map[string][]byte{}
+	for _, h := range mail {
+		n := len(h.Chain)
+		if n == 0 {
+			return spec.Errorf(spec.CodeMalformed, "mail of a coin with no lineage")
+		}
+		puts[prefCoin+instKey(h)] = h.Marshal()
+		// The wallet will refuse the payment the mail replaces.
+		puts[prefSeen+serialHex(h.Chain[n-1].Parent)] = []byte{1}
+	}
+	for _, raw := range certs {
+		c, err := devcert.Parse(se.s, raw)
+		if err != nil {
+			return err
+		}
+		if c.ID == se.id || se.agents[c.ID] != nil || se.certs[c.ID] != nil {
+			continue
+		}
+		puts[prefCert+c.ID] = raw
+	}
+	deletes := make([]string, 0, len(settled))
+	for _, k := range settled {
+		if se.out[k] == nil {
+			return spec.Errorf(spec.CodeMalformed, "no log entry %q", k)
+		}
+		deletes = append(deletes, k)
+	}
+	deletes = append(deletes, se.dev.Keys(prefRecv)...)
+	se.dev.Commit(puts, deletes)
+	se.recover()
+	return nil
+}
+
+func (se *SIM) SignDeposit(agent string, keys []string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	st := se.st
+	var e depEntry
+	var deletes []string
+	for _, k := range keys {
+		h := se.coins[k]
+		if h == nil || slices.Contains(deletes, prefCoin+k) {
+			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
+		}
+		st.Counter++
+		rec, err := bank.DepositRecord(se.key, se.id, agent, h, h.Value(), st.Counter)
+		if err != nil {
+			return err
+		}
+		e.Holdings = append(e.Holdings, h.Marshal())
+		e.Records = append(e.Records, rec.Marshal())
+		deletes = append(deletes, prefCoin+k)
+	}
+	se.commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes, nil, &st, nil)
+	return nil
+}
+
+func (se *SIM) FinishDeposit(key string, accepted bool) error {
+	raw, ok := se.dev.Get(key)
+	if !ok || len(key) <= len(prefDep) || key[:len(prefDep)] != prefDep {
+		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
+	}
+	if accepted {
+		se.commit(nil, []string{key}, nil, nil, nil)
+		return nil
+	}
+	var e depEntry
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", key, err)
+	}
+	puts := map[string][]byte{}
+	coins := map[string]*transfer.Holding{}
+	for _, b := range e.Holdings {
+		h, err := transfer.ParseHolding(b)
+		if err != nil {
+			return spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", key)
+		}
+		puts[prefCoin+instKey(h)] = b
+		coins[instKey(h)] = h
+	}
+	se.commit(puts, []string{key}, coins, nil, nil)
+	return nil
+}
+
+func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
+	puts := map[string][]byte{}
+	if len(issue) > 0 {
+		_, fputs, err := se.openIssue(issue)
+		if err != nil {
+			return err
+		}
+		maps.Copy(puts, fputs)
+	}
+	var list *devcert.RevocationList
+	if se.crl == nil || !bytes.Equal(se.crl.Raw, crl) {
+		l, err := devcert.ParseRevocationList(crl, se.root)
+		if err != nil {
+			return err
+		}
+		list = l
+	}
+	st := se.st
+	st.Spent, st.Payments, st.Received, st.SyncUnix = 0, 0, 0, syncUnix
+	if se.mutated("limits-not-reset") {
+		st.Spent, st.Payments = se.st.Spent, se.st.Payments
+	}
+	puts[keyState] = mustJSON(st)
+	puts[keyCRL] = crl
+	if list != nil {
+		se.crl = list // checked: recover keeps a list whose bytes it has
+	}
+	se.dev.Commit(puts, nil)
+	se.recover()
+	return nil
+}
+
+func (se *SIM) Restart() error {
+	se.recover()
+	return nil
+}
