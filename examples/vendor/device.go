@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/spec"
@@ -30,6 +31,7 @@ type host interface {
 // hosts opens the reference device of each scheme on its stored state.
 var hosts = map[string]func(store map[string][]byte, mutant string) (host, error){
 	"chip":  func(s map[string][]byte, m string) (host, error) { return chip.NewHost(s, m) },
+	"cert":  func(s map[string][]byte, m string) (host, error) { return cert.NewHost(s, m) },
 	"chain": func(s map[string][]byte, m string) (host, error) { return chain.NewHost(s, m) },
 }
 
