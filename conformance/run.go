@@ -49,6 +49,9 @@ type Options struct {
 	ShrinkTime time.Duration // rapid's budget to minimise a failure (DefaultShrinkTime)
 	// Command is how the replay line names the CLI ("dualoffline").
 	Command string
+	// ReplayFlags are added to every replay line (the interactive suites'
+	// --impl).
+	ReplayFlags string
 	// Progress, if set, is called right after each property finishes,
 	// from the worker goroutine that ran it, with the property's result
 	// before the target's documented violations are applied (a Fail may
@@ -369,16 +372,21 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 // settle applies the target's documented violations: within one target
 // and suite, a sub-property listed in Info.Expected is expected-fail if at
 // least one of its properties failed (those become expected-fail, the
-// others keep pass), and unexpected-pass if none did. Only a failure with
-// a counterexample confirms a documented violation: a property that timed
-// out or ran nothing stays fail.
+// others keep pass), and unexpected-pass if none did and none skipped (a
+// skipped property may be the one that would have confirmed it: the
+// others then keep pass). Only a failure with a counterexample confirms a
+// documented violation: a property that timed out or ran nothing stays
+// fail.
 func settle(results []Result, info models.Info) {
 	type key struct{ suite, sub string }
 	confirms := func(r Result) bool { return r.Verdict == Fail && r.Counterexample != nil }
-	failed := map[key]bool{}
+	failed, skipped := map[key]bool{}, map[key]bool{}
 	for _, r := range results {
 		if confirms(r) {
 			failed[key{r.Suite, string(r.Sub)}] = true
+		}
+		if r.Verdict == Skip {
+			skipped[key{r.Suite, string(r.Sub)}] = true
 		}
 	}
 	for i := range results {
@@ -392,7 +400,7 @@ func settle(results []Result, info models.Info) {
 			r.Verdict, r.Reason = ExpectedFail, why
 		case r.Verdict == Fail:
 			// Not confirmed: the failure stands.
-		case !failed[key{r.Suite, string(r.Sub)}]:
+		case !failed[key{r.Suite, string(r.Sub)}] && !skipped[key{r.Suite, string(r.Sub)}]:
 			r.Verdict, r.Reason = UnexpectedPass, why
 		}
 	}
@@ -400,8 +408,8 @@ func settle(results []Result, info models.Info) {
 
 // replay is the command that reruns one property alone.
 func replay(o Options, target string, s suite.Suite, p Property) string {
-	return fmt.Sprintf("go run ./cmd/%s check --scheme %s --suite %s --only %s --seed %d --checks %d --steps %d",
-		o.Command, target, s.ID(), p.ID(), o.Seed, o.Checks, o.Steps)
+	return fmt.Sprintf("go run ./cmd/%s check --scheme %s --suite %s --only %s --seed %d --checks %d --steps %d%s",
+		o.Command, target, s.ID(), p.ID(), o.Seed, o.Checks, o.Steps, o.ReplayFlags)
 }
 
 // setRapid pushes opts into rapid's process-wide flags (parsing the flag

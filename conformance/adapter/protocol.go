@@ -82,8 +82,11 @@ type Hello struct {
 	Version  string   `json:"version"`
 	Schemes  []string `json:"schemes"`
 	Roles    []string `json:"roles,omitempty"`
-	Suites   []string `json:"suites"`
-	Kinds    []string `json:"kinds"`
+	// Devices lists the schemes whose wallet the implementation can play
+	// in the interactive suites (§7).
+	Devices []string `json:"devices,omitempty"`
+	Suites  []string `json:"suites"`
+	Kinds   []string `json:"kinds"`
 }
 
 // Supports reports whether the implementation declared scheme, suite and

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
 )
@@ -94,4 +95,52 @@ func Name(scheme string, role Role) string { return scheme + "@" + string(role) 
 func Split(name string) (scheme string, role Role, ok bool) {
 	s, r, ok := strings.Cut(name, "@")
 	return s, Role(r), ok
+}
+
+// Judge holds the implementation's results to the reference's: a
+// property that passes on the reference scheme (ref, the same options)
+// and fails with the implementation's wallet is a failure of the
+// wallet, even where the scheme documents a violation of the
+// sub-property (which would otherwise make it expected-fail): a
+// conforming wallet must do what the reference wallet does. And a
+// documented violation the run did not reproduce (unexpected-pass) is no
+// fault of the wallet — the adversary it needs may be the wallet itself,
+// which cannot be corrupted from outside —: it becomes pass, with a
+// note. Results of targets not made by Target are left as they are. It
+// returns how many verdicts it changed.
+func Judge(got, ref *conformance.Results) int {
+	type key struct{ target, suite, property string }
+	base := map[key]conformance.Result{}
+	for _, r := range ref.Results {
+		base[key{r.Target, r.Suite, r.Property}] = r
+	}
+	n := 0
+	for i := range got.Results {
+		r := &got.Results[i]
+		scheme, _, ok := Split(r.Target)
+		if !ok {
+			continue
+		}
+		if r.Verdict == conformance.UnexpectedPass {
+			r.Verdict = conformance.Pass
+			r.Notes = append(r.Notes, "the scheme documents a violation of "+string(r.Sub)+" that this run did not reproduce with the implementation's wallet: "+r.Reason)
+			r.Reason = ""
+			n++
+			continue
+		}
+		if r.Verdict != conformance.ExpectedFail {
+			continue
+		}
+		if b, ok := base[key{scheme, r.Suite, r.Property}]; ok && b.Verdict == conformance.Pass {
+			why := r.Reason
+			if r.Counterexample != nil && r.Counterexample.Message != "" {
+				why = r.Counterexample.Message
+			}
+			r.Verdict = conformance.Fail
+			r.Reason = "the reference wallet passes this property, the implementation's fails (the scheme's documented violation of " +
+				string(r.Sub) + " does not cover it): " + why
+			n++
+		}
+	}
+	return n
 }

@@ -35,6 +35,24 @@ var bankMutations = map[string]bool{
 	"deposit-rounds-down":           true,
 }
 
+// instanceMutations are the mutants that live in the bank side of
+// Instance (reconciliation).
+var instanceMutations = map[string]bool{
+	"no-mail-forwarding": true,
+}
+
+// WalletMutants names the mutants whose bug is in the wallet (the SIM),
+// not in the banks: the ones a Host can play.
+func WalletMutants() []string {
+	var out []string
+	for _, m := range Mutants() {
+		if !bankMutations[m.Name] && !instanceMutations[m.Name] {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
 func (se *SIM) mutated(name string) bool { return se.mutation != "" && se.mutation == name }
 
 func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }
