@@ -132,6 +132,7 @@ type verifyFlags struct {
 	timeout            time.Duration
 	maxLine            int
 	stateDir           string
+	crashEvery         int
 	verbose            bool
 }
 
@@ -190,6 +191,7 @@ unexpected skip, 2 usage or config error, 3 the implementation is unusable
 	fl.DurationVar(&f.timeout, "timeout", adapter.DefaultCallTimeout, "time limit per call; on expiry the implementation is killed and restarted")
 	fl.IntVar(&f.maxLine, "max-line", adapter.DefaultMaxLine, "longest answer line accepted, in bytes")
 	fl.StringVar(&f.stateDir, "state-dir", "", "the implementation's state directory (default: a fresh temporary one)")
+	fl.IntVar(&f.crashEvery, "crash-every", 0, "the crash fault: SIGKILL and restart the implementation on its state directory before every N-th case (0: never)")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every case, the skips and the implementation's stderr")
 	return cmd
 }
@@ -200,6 +202,7 @@ type vectorsReport struct {
 	Command        []string        `json:"command"`
 	Config         string          `json:"config,omitempty"`
 	Restarts       int             `json:"restarts"`
+	Crashes        int             `json:"crashes,omitempty"` // deliberate kills (--crash-every)
 	Skips          []skipRecord    `json:"skips,omitempty"`
 	Stderr         string          `json:"stderr,omitempty"`
 	Unusable       string          `json:"unusable,omitempty"`
@@ -275,12 +278,13 @@ func runVectorsVerify(ctx context.Context, w io.Writer, f verifyFlags) error {
 		strings.Join(h.Schemes, ","), strings.Join(h.Suites, ","), strings.Join(h.Kinds, ","))
 
 	av := adapter.NewVerifier(p, cfg)
+	av.CrashEvery = f.crashEvery
 	rec := &recorder{v: av}
 	started := time.Now()
 	report, runErr := vectors.RunFiles(ctx, rec, files, f.filter)
 	closeErr := p.Close()
 
-	out := vectorsReport{Implementation: h, Command: argv, Config: f.config, Restarts: av.Restarts(),
+	out := vectorsReport{Implementation: h, Command: argv, Config: f.config, Restarts: av.Restarts(), Crashes: av.Crashes(),
 		Skips: rec.skips, Stderr: p.Stderr(), Report: report}
 	if u := av.Unusable(); u != nil {
 		out.Unusable = u.Error()
@@ -400,6 +404,9 @@ func writeVectorsReport(w io.Writer, r *vectorsReport, f verifyFlags) {
 	}
 	if r.Restarts > 0 {
 		fmt.Fprintf(w, "implementation restarted %d times after failures\n", r.Restarts)
+	}
+	if r.Crashes > 0 {
+		fmt.Fprintf(w, "implementation killed and restarted %d times (--crash-every)\n", r.Crashes)
 	}
 	if r.Unusable != "" {
 		fmt.Fprintf(w, "UNUSABLE: %s\n", r.Unusable)

@@ -400,3 +400,16 @@ func TestVectorsVerifyReportJUnit(t *testing.T) {
 		t.Errorf("%d testsuites for %d files, %d cases of %d, %d mismatches", len(doc.Suites), len(files), len(ids), doc.Tests, failed)
 	}
 }
+
+// The crash fault of static runs: the example vendor keeps nothing across
+// cases in memory, so killing it every 40 cases changes no verdict.
+func TestVectorsVerifyCrashEvery(t *testing.T) {
+	bin := exampleVendor(t)
+	out, code := runVectors(t, "--impl", bin, "--crash-every", "40", "--scheme", "chip")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "killed and restarted") || !strings.Contains(out, " 0 mismatch, 0 error, 0 skip") {
+		t.Errorf("summary:\n%s", out)
+	}
+}

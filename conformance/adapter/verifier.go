@@ -51,7 +51,14 @@ type Verifier struct {
 	// MaxFailures bounds consecutive process failures; 0 means
 	// DefaultMaxFailures.
 	MaxFailures int
+	// CrashEvery, when positive, is the crash fault of static runs: the
+	// process is SIGKILLed and restarted on its state directory before
+	// every CrashEvery-th case it is sent, so a decision that depends on
+	// state kept in memory across cases shows.
+	CrashEvery int
 
+	sent     int // cases sent
+	crashes  int // deliberate kills
 	mu       sync.Mutex
 	failures int   // consecutive
 	restarts int   // total
@@ -68,6 +75,13 @@ func (v *Verifier) Unusable() error {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	return v.unusable
+}
+
+// Crashes counts the deliberate kills of CrashEvery.
+func (v *Verifier) Crashes() int {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.crashes
 }
 
 // Restarts counts the restarts after process failures.
@@ -99,6 +113,14 @@ func (v *Verifier) VerifyVector(ctx context.Context, c vectors.Case) (vectors.Ou
 	if !h.Supports(c.Scheme, c.Suite, c.Kind) {
 		return vectors.Outcome{}, &SkipError{TcID: c.TcID, Why: SkipUndeclared,
 			Reason: fmt.Sprintf("%s declares no %s/%s/%s", h.Name, c.Scheme, c.Suite, c.Kind)}
+	}
+	v.sent++
+	if v.CrashEvery > 0 && v.sent%v.CrashEvery == 0 {
+		if err := v.P.Restart(ctx); err != nil {
+			v.unusable = fmt.Errorf("%w: restart after the deliberate crash before case %s failed: %w", ErrUnusable, c.TcID, err)
+			return vectors.Outcome{}, v.unusable
+		}
+		v.crashes++
 	}
 	var out vectors.Outcome
 	err := v.P.Call(ctx, MethodVerify, c, &out)
