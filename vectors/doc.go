@@ -35,8 +35,15 @@
 //     accepted but the payee holds another value (the cert payee credits only on DEDUCTED; the chip
 //     terminal commits at TRANSFER, so a lost DONE is still a valid payment). The reference runs the
 //     models' own payee endpoints (models/cert and models/chip ReplayPayee).
-//
-// Not yet covered: chain/session (models/chain has no fresh-payee replay wrapper yet).
+//   - chain/session: recorded payments of the chain scheme (ChainSessionInput), the agreement the payee's till
+//     showed and the payment QR code, one clean payment per suite and transcripts a one-way QR channel allows
+//     (the code not scanned, scanned twice, a bit of one field flipped, cut short, or another recorded
+//     payment's code scanned instead; the payee's clock or revocation list against the clean code). The
+//     decision is the payee's, as for the other session kinds, with the chain key in place of the issuer key
+//     and agent certificates and the agreement's nonce: valid when the QR codes addressed to the payee are
+//     accepted and it ends holding the amount received offline (a second scan finds no session open: replay).
+//     The reference runs the model's own wallet behind its Host (models/chain ReplayPayee); the chain/qr kind
+//     is decided by the same payee endpoint with only the payee's address known (models/chain Scan).
 //
 // Reference() decides every kind with spec/ and models/; Run runs the
 // cases through any Verifier and reports pass, mismatch, skip and error

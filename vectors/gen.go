@@ -257,7 +257,7 @@ func h(b []byte) string { return hex.EncodeToString(b) }
 func Build() ([]*File, error) {
 	var files []*File
 	for _, s := range []suite.Suite{mustSuite(suite.GM), mustSuite(suite.INTL)} {
-		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, genQR, genAPDU, genSealedCoin, genMessage, genCertSession, genChipSession} {
+		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, genQR, genAPDU, genSealedCoin, genMessage, genCertSession, genChipSession, genChainSession} {
 			g := &gen{s: s, id: string(s.ID())}
 			b := fn(g)
 			if g.err != nil {

@@ -137,3 +137,25 @@ type SessionMessage struct {
 	Type    string `json:"type"`    // hex of the ASCII message type name (models/<scheme> Msg*)
 	Payload string `json:"payload"` // the message bytes
 }
+
+// ChainSessionInput is the input of kind "session" of the chain scheme: a
+// recorded payment transcript (the agreement the payee's till showed, the
+// payment QR code) and what a fresh payee wallet is provisioned with.
+// Acting as the payee Payee, provisioned with PayeeKey, PayeeCertificate,
+// Root, CRL and the chain's public key ChainKey, holding no coins, its
+// clock at At, with one payee session open for Amount fen under Nonce (as
+// its own agreement, the transcript's first message, opened it): is every
+// QR code of Messages addressed to Payee accepted, in order, and does the
+// payee end holding exactly Amount fen? See the file's header.
+type ChainSessionInput struct {
+	Messages         []SessionMessage `json:"messages"`
+	Payee            string           `json:"payee"`            // hex of the payee's id
+	PayeeKey         string           `json:"payeeKey"`         // the payee's private scalar, 32 bytes
+	PayeeCertificate string           `json:"payeeCertificate"` // X.509 DER
+	Root             string           `json:"root"`
+	CRL              string           `json:"crl"`      // the root's revocation list, DER
+	ChainKey         string           `json:"chainKey"` // the chain's public key transfers are sealed to, SPKI DER
+	Nonce            string           `json:"nonce"`    // the agreement's 8-byte nonce
+	Amount           int64            `json:"amount"`
+	At               int64            `json:"at"`
+}

@@ -108,6 +108,12 @@ func (reference) VerifyVector(ctx context.Context, c Case) (Outcome, error) {
 			return Outcome{}, err
 		}
 		verr, err = refSession(s, c.Scheme, in)
+	case "chain/session":
+		var in ChainSessionInput
+		if err := decodeInput(c, &in); err != nil {
+			return Outcome{}, err
+		}
+		verr, err = refChainSession(s, in)
 	default:
 		return Outcome{}, fmt.Errorf("%w: %s: kind %s/%s", ErrUnimplemented, c.TcID, c.Scheme, c.Kind)
 	}
@@ -254,9 +260,11 @@ func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, ve
 	return owner, err, nil
 }
 
-// refQR is what a chain-scheme payee wallet checks when it scans a
-// payment (models/chain wallet.receive), without its store of payments
-// already received.
+// refQR decides a scanned payment with the chain model's own payee
+// endpoint (chain.Scan: a fresh wallet with address input.payee and the
+// request open, its clock at input.at, no revocation list, nothing
+// received yet), after the trust anchor is checked as every kind checks
+// it.
 func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, rootRaw, payee, nonce := u.b("payment", in.Payment), u.b("root", in.Root), u.b("payee", in.Payee), u.b("nonce", in.Nonce)
@@ -266,42 +274,11 @@ func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 	if len(payee) != chain.AddrSize || len(nonce) != chain.NonceSize {
 		return nil, fmt.Errorf("payee is %d bytes, nonce %d", len(payee), len(nonce))
 	}
-	root, err := parseRoot(s, rootRaw)
-	if err != nil {
+	if _, err := parseRoot(s, rootRaw); err != nil {
 		return err, nil
 	}
-	p, err := chain.ParsePayment(raw)
-	if err != nil {
-		return err, nil
-	}
-	cert, err := devcert.Parse(s, p.Cert)
-	if err != nil {
-		return err, nil
-	}
-	if cert.Role != devcert.RoleWallet {
-		return spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role), nil
-	}
-	now := time.Unix(in.At, 0)
-	if err := cert.Verify(root, now, nil); err != nil {
-		return err, nil
-	}
-	if chain.AddressOf(s, cert.PublicKey) != p.Payer {
-		return spec.Errorf(spec.CodeWrongRecipient, "payer address is not the certificate's"), nil
-	}
-	switch {
-	case !bytes.Equal(p.Payee[:], payee):
-		return spec.Errorf(spec.CodeWrongRecipient, "payment to another wallet"), nil
-	case bytes.Equal(p.Payer[:], payee):
-		return spec.Errorf(spec.CodeWrongRecipient, "payment from this wallet"), nil
-	case p.Amount != in.Amount:
-		return spec.Errorf(spec.CodeValueMismatch, "payment of %d fen, the till asked for %d", p.Amount, in.Amount), nil
-	case !bytes.Equal(p.Nonce[:], nonce):
-		return spec.Errorf(spec.CodeReplay, "payment answers another nonce"), nil
-	}
-	if d := time.Unix(p.Time, 0).Sub(now); d > chain.Window || d < -chain.Window {
-		return spec.Errorf(spec.CodeReplay, "payment time %v from the wallet's clock", d), nil
-	}
-	return cert.PublicKey.Verify(p.TBS(), p.Signature), nil
+	return chain.Scan(chain.ScanRequest{Suite: s, Payee: chain.Address(payee), Root: rootRaw, Amount: in.Amount,
+		Nonce: [chain.NonceSize]byte(nonce), At: time.Unix(in.At, 0).UTC()}, raw), nil
 }
 
 // refAPDU is what a payer card checks on INITIATE (models/chip
@@ -707,15 +684,7 @@ func refSession(s suite.Suite, scheme string, in SessionInput) (verdict, inputEr
 	for i, a := range in.Certificates {
 		agents = append(agents, u.b(fmt.Sprintf("certificates[%d]", i), a))
 	}
-	var msgs [][]byte
-	for i, m := range in.Messages {
-		to, payload := u.b(fmt.Sprintf("messages[%d].to", i), m.To), u.b(fmt.Sprintf("messages[%d].payload", i), m.Payload)
-		u.b(fmt.Sprintf("messages[%d].from", i), m.From)
-		u.b(fmt.Sprintf("messages[%d].type", i), m.Type)
-		if bytes.Equal(to, payee) {
-			msgs = append(msgs, payload)
-		}
-	}
+	msgs := u.payeeBound(in.Messages, payee)
 	if u.err != nil {
 		return nil, u.err
 	}
@@ -732,6 +701,45 @@ func refSession(s suite.Suite, scheme string, in SessionInput) (verdict, inputEr
 	default:
 		return nil, fmt.Errorf("no session model for scheme %q", scheme)
 	}
+	if err != nil {
+		return err, nil
+	}
+	if held != in.Amount {
+		return spec.Errorf(spec.CodeValueMismatch, "the payee ends holding %d fen, the payment is %d", held, in.Amount), nil
+	}
+	return nil, nil
+}
+
+// payeeBound decodes a transcript and returns the payloads addressed to
+// payee, in order.
+func (u *unhexer) payeeBound(ms []SessionMessage, payee []byte) [][]byte {
+	var msgs [][]byte
+	for i, m := range ms {
+		to, payload := u.b(fmt.Sprintf("messages[%d].to", i), m.To), u.b(fmt.Sprintf("messages[%d].payload", i), m.Payload)
+		u.b(fmt.Sprintf("messages[%d].from", i), m.From)
+		u.b(fmt.Sprintf("messages[%d].type", i), m.Type)
+		if u.err == nil && bytes.Equal(to, payee) {
+			msgs = append(msgs, payload)
+		}
+	}
+	return msgs
+}
+
+// refChainSession: provision a fresh chain payee wallet, open its session
+// under the agreement's nonce, hand it the payee-bound QR codes in order
+// (chain.ReplayPayee runs the model's payee endpoint behind a Host), then
+// compare what it holds (payments received offline) with the amount.
+func refChainSession(s suite.Suite, in ChainSessionInput) (verdict, inputErr error) {
+	var u unhexer
+	payee := u.b("payee", in.Payee)
+	key, cert, root, crl := u.b("payeeKey", in.PayeeKey), u.b("payeeCertificate", in.PayeeCertificate), u.b("root", in.Root), u.b("crl", in.CRL)
+	chainKey, nonce := u.b("chainKey", in.ChainKey), u.b("nonce", in.Nonce)
+	msgs := u.payeeBound(in.Messages, payee)
+	if u.err != nil {
+		return nil, u.err
+	}
+	held, err := chain.ReplayPayee(chain.PayeeProvision{Suite: s, ID: string(payee), Key: key, Cert: cert, Root: root, CRL: crl, ChainKey: chainKey, At: time.Unix(in.At, 0).UTC()},
+		nonce, in.Amount, msgs)
 	if err != nil {
 		return err, nil
 	}

@@ -113,6 +113,9 @@ func TestReferenceBadInput(t *testing.T) {
 		{Scheme: "chain", Suite: "GM", Kind: "qr", TcID: "x", Input: []byte(`{"payee":"00","nonce":"00"}`)},
 		{Scheme: "cert", Suite: "GM", Kind: "session", TcID: "x", Input: []byte(`{"payee":"00","messages":[{"to":"0"}]}`)},
 		{Scheme: "chip", Suite: "INTL", Kind: "session", TcID: "x", Input: []byte(`{"payeeKey":"xx"}`)},
+		{Scheme: "chain", Suite: "GM", Kind: "session", TcID: "x", Input: []byte(`{"payee":"00","messages":[{"to":"0"}]}`)},
+		{Scheme: "chain", Suite: "INTL", Kind: "session", TcID: "x", Input: []byte(`{"chainKey":"xx"}`)},
+		{Scheme: "chain", Suite: "GM", Kind: "session", TcID: "x", Input: []byte(`{"issuerPublicKey":"00"}`)},
 	} {
 		if _, err := ref.VerifyVector(context.Background(), c); !errors.Is(err, vectors.ErrBadInput) {
 			t.Errorf("%s: %v, want ErrBadInput", c.Input, err)
@@ -120,7 +123,7 @@ func TestReferenceBadInput(t *testing.T) {
 	}
 	for _, c := range []vectors.Case{
 		{Scheme: "spec", Suite: "XX", Kind: "coin"},
-		{Scheme: "chain", Suite: "GM", Kind: "session"},
+		{Scheme: "chain", Suite: "GM", Kind: "apdu"},
 	} {
 		if _, err := ref.VerifyVector(context.Background(), c); !errors.Is(err, vectors.ErrUnimplemented) {
 			t.Errorf("%s/%s/%s: %v, want ErrUnimplemented", c.Scheme, c.Suite, c.Kind, err)

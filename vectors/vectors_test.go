@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -105,6 +106,31 @@ func TestSchema(t *testing.T) {
 		}
 		if err := schema.Validate([]byte(bad)); err == nil {
 			t.Errorf("schema accepts a file with %s", m.what)
+		}
+	}
+}
+
+// Session inputs are typed by scheme: a chain session input is refused
+// in a cert file and the other way round, and the scheme's own fields are
+// required.
+func TestSchemaSessionInputs(t *testing.T) {
+	for _, m := range []struct{ file, old, new string }{
+		{"chain_GM_session_test.json", `"chainKey": "`, `"issuerPublicKey": "`},
+		{"chain_INTL_session_test.json", `"input": {`, `"input": {"certificates": [], `},
+		{"cert_GM_session_test.json", `"issuerPublicKey": "`, `"chainKey": "`},
+		{"chip_INTL_session_test.json", `"input": {`, `"input": {"chainKey": "00", `},
+		{"chain_GM_session_test.json", `"scheme": "chain"`, `"scheme": "spec"`},
+	} {
+		orig := string(raw(t, m.file))
+		if err := schema.Validate([]byte(orig)); err != nil {
+			t.Fatalf("%s: %v", m.file, err)
+		}
+		bad := strings.Replace(orig, m.old, m.new, 1)
+		if bad == orig {
+			t.Fatalf("%s: mutation %q not applicable", m.file, m.old)
+		}
+		if err := schema.Validate([]byte(bad)); err == nil {
+			t.Errorf("%s: schema accepts %q in place of %q", m.file, m.new, m.old)
 		}
 	}
 }
@@ -290,7 +316,9 @@ func BenchmarkReference(b *testing.B) {
 // to the payer leaves each session case's outcome unchanged; and the
 // clean transcript cut after its first payee-bound message is valid for
 // chip (the terminal holds the coins once it accepts the TRANSFER) and
-// not for cert (after HELLO-PAYER alone the payee holds nothing).
+// chain (the QR code is the only payee-bound message) and not for cert
+// (after HELLO-PAYER alone the payee holds nothing). The input is edited
+// as JSON, so that every session input type keeps its other fields.
 func TestSessionPayeeView(t *testing.T) {
 	ref := vectors.Reference()
 	ctx := context.Background()
@@ -300,33 +328,41 @@ func TestSessionPayeeView(t *testing.T) {
 			continue
 		}
 		for _, tc := range f.Tests() {
-			var in vectors.SessionInput
+			var in map[string]json.RawMessage
 			if err := json.Unmarshal(tc.Input, &in); err != nil {
 				t.Fatal(err)
+			}
+			var payee string
+			var msgs []vectors.SessionMessage
+			if err := json.Unmarshal(in["payee"], &payee); err != nil {
+				t.Fatalf("%s: payee: %v", tc.TcID, err)
+			}
+			if err := json.Unmarshal(in["messages"], &msgs); err != nil {
+				t.Fatalf("%s: messages: %v", tc.TcID, err)
 			}
 			want, err := ref.VerifyVector(ctx, f.Case(tc))
 			if err != nil {
 				t.Fatal(err)
 			}
-			var payeeOnly []vectors.SessionMessage
-			for _, m := range in.Messages {
-				if m.To == in.Payee {
+			payeeOnly := []vectors.SessionMessage{}
+			for _, m := range msgs {
+				if m.To == payee {
 					payeeOnly = append(payeeOnly, m)
 				}
 			}
-			cut := in
-			cut.Messages = payeeOnly
-			c := f.Case(tc)
-			c.Input, _ = json.Marshal(cut)
-			if got, err := ref.VerifyVector(ctx, c); err != nil || got != want {
+			with := func(ms []vectors.SessionMessage) vectors.Case {
+				cut := maps.Clone(in)
+				cut["messages"], _ = json.Marshal(ms)
+				c := f.Case(tc)
+				c.Input, _ = json.Marshal(cut)
+				return c
+			}
+			if got, err := ref.VerifyVector(ctx, with(payeeOnly)); err != nil || got != want {
 				t.Errorf("%s: payee-bound messages only: %+v %v, full transcript %+v", tc.TcID, got, err, want)
 			}
 			if strings.HasSuffix(tc.TcID, "-clean-payment") {
-				first := in
-				first.Messages = payeeOnly[:1]
-				c.Input, _ = json.Marshal(first)
-				got, err := ref.VerifyVector(ctx, c)
-				if err != nil || got.Valid != strings.HasPrefix(tc.TcID, "chip-") {
+				got, err := ref.VerifyVector(ctx, with(payeeOnly[:1]))
+				if err != nil || got.Valid != !strings.HasPrefix(tc.TcID, "cert-") {
 					t.Errorf("%s: first payee-bound message only: %+v %v", tc.TcID, got, err)
 				}
 			}
