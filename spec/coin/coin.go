@@ -127,22 +127,29 @@ func New(serial Serial, denomination int64, parent Serial, agent string) Coin {
 //	    unit         ENUMERATED { fen(0), jiao(1), yuan(2) },
 //	    parent       OCTET STRING (SIZE (0 | 16)),
 //	    agent        UTF8String (SIZE (1..32)) }
+//
+// It is encoded in one pass into a buffer of the exact size, byte for byte
+// what the cryptobyte builder gives (see TestTBSMatchesBuilder).
 func (c *Coin) TBS() []byte {
-	return der.Marshal(der.Application(TagTBS), c.add)
-}
-
-func (c *Coin) add(b *der.Builder) {
-	b.AddASN1Int64(int64(c.Version))
-	b.AddASN1OctetString(c.Serial[:])
-	b.AddASN1Int64(c.Denomination)
-	b.AddASN1Int64(int64(c.Currency))
-	b.AddASN1Enum(int64(c.Unit))
-	if c.Parent.IsZero() {
-		b.AddASN1OctetString(nil)
-	} else {
-		b.AddASN1OctetString(c.Parent[:])
+	var parent []byte
+	if !c.Parent.IsZero() {
+		parent = c.Parent[:]
 	}
-	der.AddUTF8(b, c.Agent)
+	n := der.ElementLen(der.Int64Len(int64(c.Version))) +
+		der.ElementLen(len(c.Serial)) +
+		der.ElementLen(der.Int64Len(c.Denomination)) +
+		der.ElementLen(der.Int64Len(int64(c.Currency))) +
+		der.ElementLen(der.Int64Len(int64(c.Unit))) +
+		der.ElementLen(len(parent)) +
+		der.ElementLen(len(c.Agent))
+	b := der.AppendHeader(make([]byte, 0, der.ElementLen(n)), der.Application(TagTBS), n)
+	b = der.AppendInt64(b, int64(c.Version))
+	b = der.AppendOctetString(b, c.Serial[:])
+	b = der.AppendInt64(b, c.Denomination)
+	b = der.AppendInt64(b, int64(c.Currency))
+	b = der.AppendEnum(b, int64(c.Unit))
+	b = der.AppendOctetString(b, parent)
+	return der.AppendUTF8(b, c.Agent)
 }
 
 // Marshal returns the canonical DER of the signed coin.
@@ -151,10 +158,11 @@ func (c *Coin) add(b *der.Builder) {
 //	    tbs       TBSCoin,
 //	    signature OCTET STRING (SIZE (8..72)) }
 func (s *Signed) Marshal() []byte {
-	return der.Marshal(der.Application(TagCoin), func(b *der.Builder) {
-		b.AddBytes(s.TBS())
-		b.AddASN1OctetString(s.Signature)
-	})
+	tbs := s.TBS()
+	n := len(tbs) + der.ElementLen(len(s.Signature))
+	b := der.AppendHeader(make([]byte, 0, der.ElementLen(n)), der.Application(TagCoin), n)
+	b = append(b, tbs...)
+	return der.AppendOctetString(b, s.Signature)
 }
 
 // Parse decodes a signed coin under the strict profile. It checks

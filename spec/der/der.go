@@ -38,20 +38,26 @@ type Reader struct {
 // Open checks that b is exactly one element with tag and at most max bytes
 // long, and returns a Reader over its contents.
 func Open(b []byte, tag asn1.Tag, max int, what string) *Reader {
+	// Small enough to inline, so a Reader that does not outlive its
+	// caller stays on the caller's stack.
 	r := &Reader{what: what}
+	r.open(b, tag, max)
+	return r
+}
+
+func (r *Reader) open(b []byte, tag asn1.Tag, max int) {
 	if len(b) > max {
-		r.err = spec.Errorf(spec.CodeMalformed, "%s is %d bytes, cap %d", what, len(b), max)
-		return r
+		r.err = spec.Errorf(spec.CodeMalformed, "%s is %d bytes, cap %d", r.what, len(b), max)
+		return
 	}
 	in := cryptobyte.String(b)
 	if !in.ReadASN1(&r.s, tag) {
-		r.err = spec.Errorf(spec.CodeMalformed, "%s: not a DER element with tag %#x", what, uint8(tag))
-		return r
+		r.err = spec.Errorf(spec.CodeMalformed, "%s: not a DER element with tag %#x", r.what, uint8(tag))
+		return
 	}
 	if !in.Empty() {
-		r.err = spec.Errorf(spec.CodeMalformed, "%s: %d bytes of trailing data", what, len(in))
+		r.err = spec.Errorf(spec.CodeMalformed, "%s: %d bytes of trailing data", r.what, len(in))
 	}
-	return r
 }
 
 func (r *Reader) fail(field, format string, args ...any) {
@@ -149,21 +155,28 @@ func (r *Reader) Element(field string, tag asn1.Tag, max int) []byte {
 // Printable reads a UTF8String of printable ASCII (0x21..0x7e) of length in
 // [min, max]: identifiers, never free text.
 func (r *Reader) Printable(field string, min, max int) string {
+	return string(r.PrintableBytes(field, min, max))
+}
+
+// PrintableBytes is Printable without the copy: the result aliases the
+// input (nil on failure). Parsers that often meet the same identifier
+// compare it with ones they hold instead of allocating a string each time.
+func (r *Reader) PrintableBytes(field string, min, max int) []byte {
 	b := r.string(field, asn1.UTF8String, min, max)
 	if r.err != nil {
-		return ""
+		return nil
 	}
 	if !utf8.Valid(b) {
 		r.fail(field, "not UTF-8")
-		return ""
+		return nil
 	}
 	for _, c := range b {
 		if c < 0x21 || c > 0x7e {
 			r.fail(field, "byte %#x is not printable ASCII", c)
-			return ""
+			return nil
 		}
 	}
-	return string(b)
+	return b
 }
 
 func (r *Reader) string(field string, tag asn1.Tag, min, max int) []byte {

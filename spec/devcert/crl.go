@@ -1,11 +1,16 @@
 package devcert
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"crypto/x509"
+	"encoding/binary"
+	"math/big"
+	"sync"
+	"time"
+
 	"golang.org/x/crypto/cryptobyte"
 	cryptobyte_asn1 "golang.org/x/crypto/cryptobyte/asn1"
-	"math/big"
-	"time"
 
 	"github.com/emmansun/gmsm/smx509"
 
@@ -73,11 +78,66 @@ func (a *Authority) Revoke(n uint64, thisUpdate, nextUpdate time.Time, serials .
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeInternal, "create revocation list: %w", err)
 	}
+	suite.CountVerify(a.Suite.ID()) // the library verified the signature it made
 	return ParseRevocationList(raw, a.Cert)
 }
 
+// crlCache holds revocation lists that parsed and verified, by SHA-256
+// of the suite, the root and the list: devices re-read the same list from
+// their store at every restart and reconciliation, and parsing it costs an
+// X.509 parse and a signature verification. Like the certificate caches
+// it holds successes only and is emptied when full.
+var crlCache struct {
+	sync.Mutex
+	m map[[32]byte]*RevocationList
+}
+
+const maxCRLCache = 1 << 10
+
+func crlKey(der []byte, root *Certificate) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(root.Suite))
+	h.Write([]byte{0})
+	h.Write(binary.BigEndian.AppendUint32(nil, uint32(len(root.Raw))))
+	h.Write(root.Raw)
+	h.Write(der)
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
 // ParseRevocationList decodes a CRL and verifies it was signed by root.
+// It returns a fresh *RevocationList on every call (Raw is the caller's
+// der on a first parse, a copy after); callers may modify it.
 func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error) {
+	if root != nil && root.IsCA && len(der) <= MaxCRLDER {
+		key := crlKey(der, root)
+		crlCache.Lock()
+		hit := crlCache.m[key]
+		crlCache.Unlock()
+		if hit != nil {
+			l := *hit // serials is never written after parsing: sharing it is safe
+			l.Raw = bytes.Clone(hit.Raw)
+			return &l, nil
+		}
+		l, err := parseRevocationList(der, root)
+		if err != nil {
+			return nil, err
+		}
+		cached := *l
+		cached.Raw = bytes.Clone(l.Raw)
+		crlCache.Lock()
+		if crlCache.m == nil || len(crlCache.m) >= maxCRLCache {
+			crlCache.m = map[[32]byte]*RevocationList{}
+		}
+		crlCache.m[key] = &cached
+		crlCache.Unlock()
+		return l, nil
+	}
+	return parseRevocationList(der, root)
+}
+
+func parseRevocationList(der []byte, root *Certificate) (*RevocationList, error) {
 	if len(der) > MaxCRLDER {
 		return nil, spec.Errorf(spec.CodeMalformed, "revocation list is %d bytes, cap %d", len(der), MaxCRLDER)
 	}
@@ -91,7 +151,7 @@ func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error)
 		return nil, spec.Errorf(spec.CodeMalformed, "revocation list is not exactly one DER SEQUENCE")
 	}
 	var rl *x509.RevocationList
-	suite.CountVerify()
+	suite.CountVerify(root.Suite)
 	if root.Suite == suite.GM {
 		srl, err := smx509.ParseRevocationList(der)
 		if err != nil {

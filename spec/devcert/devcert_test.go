@@ -248,3 +248,56 @@ func TestParseCacheIsolation(t *testing.T) {
 		t.Fatalf("cached certificate changed by an earlier caller: %q %v", b.ID, err)
 	}
 }
+
+// TestRevocationListCache: parsing one list twice gives equal, separate
+// values and verifies once; a list under another root is still refused
+// after the first parse succeeded; a tampered list is refused.
+func TestRevocationListCache(t *testing.T) {
+	for _, s := range suite.All() {
+		t.Run(string(s.ID()), func(t *testing.T) {
+			r := detrand.New(9, "crl cache")
+			k1, _ := s.GenerateKey(r)
+			k2, _ := s.GenerateKey(r)
+			at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			a1, err := NewRoot(s, k1, "ROOT-1", 1, at, at.AddDate(1, 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			a2, err := NewRoot(s, k2, "ROOT-2", 1, at, at.AddDate(1, 0, 0))
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := a1.Revoke(7, at, at.Add(time.Hour), 5, 6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := suite.CountedOpsOf(s.ID())
+			x, err := ParseRevocationList(l.Raw, a1.Cert)
+			if err != nil {
+				t.Fatal(err)
+			}
+			y, err := ParseRevocationList(l.Raw, a1.Cert)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v := suite.CountedOpsOf(s.ID()).Sub(before).Verify; v != 0 {
+				t.Errorf("re-parsing a list Revoke already parsed verified %d signatures", v)
+			}
+			if x == y || &x.Raw[0] == &y.Raw[0] || !x.Revoked(5) || !y.Revoked(6) || y.Revoked(7) || x.Number != 7 || y.Len() != 2 {
+				t.Errorf("cached parses: %+v %+v", x, y)
+			}
+			x.Raw[0] ^= 1 // a caller's change reaches no other copy
+			if z, _ := ParseRevocationList(l.Raw, a1.Cert); z.Raw[0] != l.Raw[0] {
+				t.Error("a caller's change to Raw reached the cache")
+			}
+			if _, err := ParseRevocationList(l.Raw, a2.Cert); err == nil {
+				t.Error("a list accepted under a root that did not sign it")
+			}
+			bad := bytes.Clone(l.Raw)
+			bad[len(bad)-5] ^= 1
+			if _, err := ParseRevocationList(bad, a1.Cert); err == nil {
+				t.Error("a tampered list accepted")
+			}
+		})
+	}
+}

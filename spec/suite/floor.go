@@ -1,8 +1,10 @@
 package suite
 
 import (
+	"runtime"
 	"time"
 
+	"github.com/dualoffline/dualoffline/internal/cputime"
 	"github.com/dualoffline/dualoffline/spec/detrand"
 )
 
@@ -17,6 +19,29 @@ type Costs struct {
 // run you price, just before or after it: the costs depend on the machine
 // and its load.
 func MeasureCosts(s Suite, msgLen, reps int) (Costs, error) {
+	return measureCosts(s, msgLen, reps, func() time.Duration { return time.Duration(time.Now().UnixNano()) })
+}
+
+// MeasureCPUCosts is MeasureCosts timed in the CPU time of the measuring
+// thread rather than wall time, so that other processes' load on a
+// shared machine does not inflate the costs, nor the garbage collector
+// finishing an earlier run's work; it falls back to wall time where the
+// platform does not report thread CPU time. Compare its floor with the
+// process CPU time of the run it prices.
+func MeasureCPUCosts(s Suite, msgLen, reps int) (Costs, error) {
+	if _, ok := cputime.Thread(); !ok {
+		return MeasureCosts(s, msgLen, reps)
+	}
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	runtime.GC()
+	return measureCosts(s, msgLen, reps, func() time.Duration {
+		d, _ := cputime.Thread()
+		return d
+	})
+}
+
+func measureCosts(s Suite, msgLen, reps int, clock func() time.Duration) (Costs, error) {
 	r := detrand.New(1, "crypto floor")
 	k, err := s.GenerateKey(r)
 	if err != nil {
@@ -34,13 +59,13 @@ func MeasureCosts(s Suite, msgLen, reps int) (Costs, error) {
 		return Costs{}, err
 	}
 	unit := func(f func()) time.Duration {
-		t0 := time.Now()
+		t0 := clock()
 		for range reps {
 			f()
 		}
-		return time.Since(t0) / time.Duration(reps)
+		return (clock() - t0) / time.Duration(reps)
 	}
-	before := CountedOps()
+	before := CountedOpsOf(s.ID())
 	c := Costs{
 		Sign:   unit(func() { _, _ = k.Sign(msg) }),
 		Verify: unit(func() { _ = k.Public().Verify(msg, sig) }),
@@ -49,7 +74,7 @@ func MeasureCosts(s Suite, msgLen, reps int) (Costs, error) {
 		KeyGen: unit(func() { _, _ = s.GenerateKey(r) }),
 	}
 	// The measurement itself is not part of anyone's run.
-	uncount(CountedOps().Sub(before))
+	uncount(countersOf(s.ID()), CountedOpsOf(s.ID()).Sub(before))
 	return c, nil
 }
 
@@ -60,10 +85,11 @@ func (c Costs) Floor(ops Ops) time.Duration {
 		time.Duration(ops.KeyGen)*c.KeyGen
 }
 
-func uncount(o Ops) {
-	ops.sign.Add(-o.Sign)
-	ops.verify.Add(-o.Verify)
-	ops.seal.Add(-o.Seal)
-	ops.open.Add(-o.Open)
-	ops.keygen.Add(-o.KeyGen)
+func uncount(c *counters, o Ops) {
+	c.sign.Add(-o.Sign)
+	c.verify.Add(-o.Verify)
+	c.seal.Add(-o.Seal)
+	c.open.Add(-o.Open)
+	c.keygen.Add(-o.KeyGen)
+	c.hashed.Add(-o.Hashed)
 }

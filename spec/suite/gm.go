@@ -42,8 +42,12 @@ func gmKeyFromScalar(b []byte) (PrivateKey, error) {
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "SM2 private key: %w", err)
 	}
-	ops.keygen.Add(1)
-	return &gmPrivateKey{k: k, pub: &gmPublicKey{k: &k.PublicKey}}, nil
+	opsGM.keygen.Add(1)
+	pub, err := newGMPublicKey(&k.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	return &gmPrivateKey{k: k, pub: pub}, nil
 }
 
 func (gmSuite) ParsePublicKey(der []byte) (PublicKey, error) {
@@ -58,7 +62,10 @@ func (gmSuite) ParsePublicKey(der []byte) (PublicKey, error) {
 	if !ok || !sm2.IsSM2PublicKey(ek) {
 		return nil, spec.Errorf(spec.CodeWrongSuite, "public key is not an SM2 key")
 	}
-	pk := &gmPublicKey{k: ek}
+	pk, err := newGMPublicKey(ek)
+	if err != nil {
+		return nil, err
+	}
 	if !bytes.Equal(pk.SPKI(), der) {
 		return nil, spec.Errorf(spec.CodeMalformed, "SM2 public key is not in canonical DER")
 	}
@@ -66,6 +73,9 @@ func (gmSuite) ParsePublicKey(der []byte) (PublicKey, error) {
 }
 
 func (gmSuite) Hash(parts ...[]byte) []byte {
+	for _, p := range parts {
+		opsGM.hashed.Add(int64(len(p)))
+	}
 	h := sm3.New()
 	for _, p := range parts {
 		h.Write(p)
@@ -84,21 +94,45 @@ func (gmSuite) NewAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(b)
 }
 
-type gmPublicKey struct{ k *ecdsa.PublicKey }
+// gmPublicKey is an SM2 public key with its ZA, the SM3 digest of the
+// distinguishing id, the curve and the key (GB/T 32918.2 §5.5): every
+// signature digest starts with it, so it is computed once per key instead
+// of once per signature. Both fields are immutable.
+type gmPublicKey struct {
+	k  *ecdsa.PublicKey
+	za []byte
+}
+
+func newGMPublicKey(k *ecdsa.PublicKey) (*gmPublicKey, error) {
+	za, err := sm2.CalculateZA(k, []byte(DefaultSM2ID))
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeMalformed, "SM2 public key: %v", err)
+	}
+	return &gmPublicKey{k: k, za: za}, nil
+}
+
+// digest returns e = SM3(ZA || msg), the value SM2 signs.
+func (p *gmPublicKey) digest(msg []byte) []byte {
+	h := sm3.New()
+	h.Write(p.za)
+	h.Write(msg)
+	return h.Sum(nil)
+}
 
 func (*gmPublicKey) Suite() ID                           { return GM }
 func (p *gmPublicKey) CryptoPublicKey() crypto.PublicKey { return p.k }
 
 func (p *gmPublicKey) Verify(msg, sig []byte) error {
-	ops.verify.Add(1)
-	if len(sig) > MaxSignatureDER || !sm2.VerifyASN1WithSM2(p.k, []byte(DefaultSM2ID), msg, sig) {
+	opsGM.verify.Add(1)
+	opsGM.hashed.Add(int64(len(msg)))
+	if len(sig) > MaxSignatureDER || !sm2.VerifyASN1(p.k, p.digest(msg), sig) {
 		return spec.Errorf(spec.CodeBadSignature, "SM2 signature does not verify")
 	}
 	return nil
 }
 
 func (p *gmPublicKey) Seal(r io.Reader, plaintext, info []byte) ([]byte, error) {
-	ops.seal.Add(1)
+	opsGM.seal.Add(1)
 	// SM2 encryption has no associated data; info is bound by prefixing
 	// it, length-delimited, to the plaintext and checking it on Open.
 	if len(info) > MaxSealInfo {
@@ -136,11 +170,8 @@ func (k *gmPrivateKey) Signer() crypto.Signer {
 }
 
 func (k *gmPrivateKey) Sign(msg []byte) ([]byte, error) {
-	e, err := sm2.CalculateSM2Hash(k.pub.k, msg, []byte(DefaultSM2ID))
-	if err != nil {
-		return nil, spec.Errorf(spec.CodeInternal, "SM2 digest: %w", err)
-	}
-	return k.signDigest(e)
+	opsGM.hashed.Add(int64(len(msg)))
+	return k.signDigest(k.pub.digest(msg))
 }
 
 // signDigest signs e = SM3(Z || M) with a nonce derived from the private
@@ -149,7 +180,7 @@ func (k *gmPrivateKey) Sign(msg []byte) ([]byte, error) {
 // stream); nonceReader answers that probe without advancing, so the
 // signature depends only on (key, message, gmsm version). A test pins this.
 func (k *gmPrivateKey) signDigest(e []byte) ([]byte, error) {
-	ops.sign.Add(1)
+	opsGM.sign.Add(1)
 	sig, err := sm2.SignASN1(newNonceReader(k.Bytes(), e), k.k, e, nil)
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeInternal, "SM2 sign: %w", err)
@@ -158,7 +189,7 @@ func (k *gmPrivateKey) signDigest(e []byte) ([]byte, error) {
 }
 
 func (k *gmPrivateKey) Open(sealed, info []byte) ([]byte, error) {
-	ops.open.Add(1)
+	opsGM.open.Add(1)
 	if len(sealed) > MaxSealed {
 		return nil, spec.Errorf(spec.CodeBadSeal, "sealed envelope is %d bytes, cap %d", len(sealed), MaxSealed)
 	}

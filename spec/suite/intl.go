@@ -36,7 +36,7 @@ func intlKeyFromScalar(b []byte) (PrivateKey, error) {
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "P-256 private key: %w", err)
 	}
-	ops.keygen.Add(1)
+	opsINTL.keygen.Add(1)
 	return newIntlKey(k)
 }
 
@@ -92,6 +92,9 @@ func (intlSuite) ParsePublicKey(der []byte) (PublicKey, error) {
 }
 
 func (intlSuite) Hash(parts ...[]byte) []byte {
+	for _, p := range parts {
+		opsINTL.hashed.Add(int64(len(p)))
+	}
 	h := sha256.New()
 	for _, p := range parts {
 		h.Write(p)
@@ -119,7 +122,8 @@ func (*intlPublicKey) Suite() ID                           { return INTL }
 func (p *intlPublicKey) CryptoPublicKey() crypto.PublicKey { return p.k }
 
 func (p *intlPublicKey) Verify(msg, sig []byte) error {
-	ops.verify.Add(1)
+	opsINTL.verify.Add(1)
+	opsINTL.hashed.Add(int64(len(msg)))
 	d := sha256.Sum256(msg)
 	if len(sig) > MaxSignatureDER || !ecdsa.VerifyASN1(p.k, d[:], sig) {
 		return spec.Errorf(spec.CodeBadSignature, "ECDSA signature does not verify")
@@ -128,7 +132,7 @@ func (p *intlPublicKey) Verify(msg, sig []byte) error {
 }
 
 func (p *intlPublicKey) Seal(r io.Reader, plaintext, info []byte) ([]byte, error) {
-	ops.seal.Add(1)
+	opsINTL.seal.Add(1)
 	if len(info) > MaxSealInfo {
 		return nil, spec.Errorf(spec.CodeMalformed, "seal info is %d bytes, cap %d", len(info), MaxSealInfo)
 	}
@@ -168,7 +172,8 @@ func (k *intlPrivateKey) Bytes() []byte {
 }
 
 func (k *intlPrivateKey) Sign(msg []byte) ([]byte, error) {
-	ops.sign.Add(1)
+	opsINTL.hashed.Add(int64(len(msg)))
+	opsINTL.sign.Add(1)
 	d := sha256.Sum256(msg)
 	// A nil reader selects RFC 6979 deterministic signatures.
 	sig, err := k.k.Sign(nil, d[:], crypto.SHA256)
@@ -179,7 +184,7 @@ func (k *intlPrivateKey) Sign(msg []byte) ([]byte, error) {
 }
 
 func (k *intlPrivateKey) Open(sealed, info []byte) ([]byte, error) {
-	ops.open.Add(1)
+	opsINTL.open.Add(1)
 	if len(sealed) > MaxSealed {
 		return nil, spec.Errorf(spec.CodeBadSeal, "sealed envelope is %d bytes, cap %d", len(sealed), MaxSealed)
 	}
@@ -195,7 +200,7 @@ type intlSigner struct{ k *ecdsa.PrivateKey }
 
 func (s intlSigner) Public() crypto.PublicKey { return &s.k.PublicKey }
 func (s intlSigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
-	ops.sign.Add(1)
+	opsINTL.sign.Add(1)
 	sig, err := s.k.Sign(nil, digest, opts)
 	if err != nil {
 		return nil, err

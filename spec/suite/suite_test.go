@@ -341,16 +341,20 @@ func TestSignatureKnownAnswers(t *testing.T) {
 
 func TestOpsCounted(t *testing.T) {
 	forEach(t, func(t *testing.T, s Suite) {
-		before := CountedOps()
+		before, beforeMine := CountedOps(), CountedOpsOf(s.ID())
 		k := key(t, s, "ops")
 		sig, _ := k.Sign([]byte("m"))
 		k.Public().Verify([]byte("m"), sig)
 		ct, _ := k.Public().Seal(detrand.New(1, "ops"), []byte("m"), nil)
 		k.Open(ct, nil)
 		k.Signer().Sign(nil, make([]byte, 32), nil)
+		s.Hash([]byte("abc"), []byte("de"))
 		got := CountedOps().Sub(before)
-		if got != (Ops{Sign: 2, Verify: 1, Seal: 1, Open: 1, KeyGen: 1}) {
+		if got != (Ops{Sign: 2, Verify: 1, Seal: 1, Open: 1, KeyGen: 1, Hashed: 1 + 1 + 5}) {
 			t.Fatalf("counted %+v", got)
+		}
+		if mine := CountedOpsOf(s.ID()).Sub(beforeMine); mine != got {
+			t.Fatalf("counted %+v under %s, %+v in all", mine, s.ID(), got)
 		}
 	})
 }

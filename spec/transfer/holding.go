@@ -3,6 +3,8 @@ package transfer
 import (
 	"bytes"
 
+	"golang.org/x/crypto/cryptobyte/asn1"
+
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/der"
@@ -27,15 +29,21 @@ type Holding struct {
 
 // Marshal returns the canonical DER.
 func (h *Holding) Marshal() []byte {
-	return der.Marshal(der.Application(TagHolding), func(b *der.Builder) {
-		b.AddBytes(h.Root.Marshal())
-		b.AddASN1(0x30, func(b *der.Builder) {
-			for _, r := range h.Chain {
-				b.AddBytes(r.Marshal())
-			}
-		})
-		b.AddASN1OctetString(h.Serial[:])
-	})
+	root := h.Root.Marshal()
+	recs := make([][]byte, len(h.Chain))
+	chain := 0
+	for i, r := range h.Chain {
+		recs[i] = r.Marshal()
+		chain += len(recs[i])
+	}
+	n := len(root) + der.ElementLen(chain) + der.ElementLen(len(h.Serial))
+	b := der.AppendHeader(make([]byte, 0, der.ElementLen(n)), der.Application(TagHolding), n)
+	b = append(b, root...)
+	b = der.AppendHeader(b, asn1.SEQUENCE, chain)
+	for _, r := range recs {
+		b = append(b, r...)
+	}
+	return der.AppendOctetString(b, h.Serial[:])
 }
 
 // ParseHolding decodes a holding under the strict profile (structure
@@ -172,3 +180,55 @@ func (h *Holding) Value() int64 {
 
 // Equal reports whether two holdings encode identically.
 func (h *Holding) Equal(o *Holding) bool { return bytes.Equal(h.Marshal(), o.Marshal()) }
+
+// Tip is a holding read down to its last hop only, for a verifier that
+// already holds every earlier record (a bank reconciling uploads, where
+// each record of a lineage is an upload of its own): the root coin and
+// the earlier records are framed and size-checked but not parsed.
+type Tip struct {
+	Root    []byte  // the root coin's DER, unparsed
+	Last    *Signed // the last record; nil for a bare issued coin
+	LastTBS []byte  // the last record's to-be-signed bytes as encoded (Last.TBS())
+	Hops    int     // records in the chain
+	Serial  coin.Serial
+}
+
+// ParseTip decodes a holding's framing, its serial and its last record
+// under the strict profile. Whatever ParseHolding accepts, ParseTip
+// accepts with the same root bytes, last record, hop count and serial; it
+// also accepts holdings whose earlier records are malformed, which the
+// caller must then prove by other means.
+func ParseTip(b []byte) (*Tip, error) {
+	r := der.Open(b, der.Application(TagHolding), MaxHoldingDER, "holding")
+	root := r.Element("root", der.Application(coin.TagCoin), coin.MaxCoinDER)
+	chain := r.Element("chain", 0x30, MaxHoldingDER)
+	serial := r.Bytes("serial", coin.SerialSize, coin.SerialSize)
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	t := &Tip{Root: root}
+	copy(t.Serial[:], serial)
+	c := der.Open(chain, 0x30, MaxHoldingDER, "holding.chain")
+	var last []byte
+	for i := 0; i <= MaxHops && c.More(); i++ {
+		last = c.Element("record", der.Application(TagRecord), MaxRecordDER)
+		t.Hops++
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	if t.Hops > MaxHops {
+		return nil, spec.Errorf(spec.CodeMalformed, "holding.chain: more than %d records", MaxHops)
+	}
+	if last != nil {
+		var err error
+		if t.Last, err = Parse(last); err != nil {
+			return nil, err
+		}
+		// Parse accepted last, so it re-encodes to itself: its TBS
+		// element is Last.TBS().
+		t.LastTBS = der.Open(last, der.Application(TagRecord), MaxRecordDER, "record").
+			Element("tbs", der.Application(TagRecordTBS), MaxRecordDER)
+	}
+	return t, nil
+}

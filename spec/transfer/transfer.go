@@ -18,6 +18,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 
+	"golang.org/x/crypto/cryptobyte/asn1"
+
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/der"
@@ -69,14 +71,19 @@ type Signed struct {
 // It depends on the parent only, so two records spending one parent create
 // colliding children: a double spend cannot hide behind fresh serials.
 func ChildSerial(parent coin.Serial, i int) coin.Serial {
-	h := sha256.New()
-	h.Write([]byte("dualoffline child serial v1\x00"))
-	h.Write(parent[:])
-	h.Write(binary.BigEndian.AppendUint16(nil, uint16(i)))
+	// SHA-256 of the label, the parent and i (2 bytes, big-endian), in
+	// one buffer on the stack: Validate derives every output's serial.
+	var buf [len(childSerialLabel) + coin.SerialSize + 2]byte
+	n := copy(buf[:], childSerialLabel)
+	n += copy(buf[n:], parent[:])
+	binary.BigEndian.PutUint16(buf[n:], uint16(i))
+	sum := sha256.Sum256(buf[:])
 	var s coin.Serial
-	copy(s[:], h.Sum(nil))
+	copy(s[:], sum[:])
 	return s
 }
+
+const childSerialLabel = "dualoffline child serial v1\x00"
 
 // TBS returns the canonical DER the payer signs.
 //
@@ -90,33 +97,54 @@ func ChildSerial(parent coin.Serial, i int) coin.Serial {
 //	    payee       UTF8String (SIZE (1..64)),
 //	    challenge   OCTET STRING (SIZE (16)),
 //	    counter     INTEGER }
+//
+// The encoding is computed in one pass into a buffer of the exact size
+// (reconciliation encodes every record several times); it is byte for
+// byte what the cryptobyte builder gives (see TestTBSMatchesBuilder).
 func (r *Record) TBS() []byte {
-	return der.Marshal(der.Application(TagRecordTBS), func(b *der.Builder) {
-		b.AddASN1Int64(int64(r.Version))
-		b.AddASN1OctetString(r.Parent[:])
-		b.AddASN1Int64(r.ParentValue)
-		b.AddASN1(0x30, func(b *der.Builder) {
-			for _, o := range r.Outputs {
-				b.AddASN1(0x30, func(b *der.Builder) {
-					b.AddASN1OctetString(o.Serial[:])
-					b.AddASN1Int64(o.Value)
-					der.AddUTF8(b, o.Holder)
-				})
-			}
-		})
-		der.AddUTF8(b, r.Payer)
-		der.AddUTF8(b, r.Payee)
-		b.AddASN1OctetString(r.Challenge[:])
-		b.AddASN1Uint64(r.Counter)
-	})
+	outs := 0
+	for i := range r.Outputs {
+		outs += der.ElementLen(outputLen(&r.Outputs[i]))
+	}
+	n := der.ElementLen(der.Int64Len(int64(r.Version))) +
+		der.ElementLen(len(r.Parent)) +
+		der.ElementLen(der.Int64Len(r.ParentValue)) +
+		der.ElementLen(outs) +
+		der.ElementLen(len(r.Payer)) +
+		der.ElementLen(len(r.Payee)) +
+		der.ElementLen(len(r.Challenge)) +
+		der.ElementLen(der.Uint64Len(r.Counter))
+	b := make([]byte, 0, der.ElementLen(n))
+	b = der.AppendHeader(b, der.Application(TagRecordTBS), n)
+	b = der.AppendInt64(b, int64(r.Version))
+	b = der.AppendOctetString(b, r.Parent[:])
+	b = der.AppendInt64(b, r.ParentValue)
+	b = der.AppendHeader(b, asn1.SEQUENCE, outs)
+	for i := range r.Outputs {
+		o := &r.Outputs[i]
+		b = der.AppendHeader(b, asn1.SEQUENCE, outputLen(o))
+		b = der.AppendOctetString(b, o.Serial[:])
+		b = der.AppendInt64(b, o.Value)
+		b = der.AppendUTF8(b, o.Holder)
+	}
+	b = der.AppendUTF8(b, r.Payer)
+	b = der.AppendUTF8(b, r.Payee)
+	b = der.AppendOctetString(b, r.Challenge[:])
+	return der.AppendUint64(b, r.Counter)
+}
+
+// outputLen is the content length of an output's SEQUENCE.
+func outputLen(o *Output) int {
+	return der.ElementLen(len(o.Serial)) + der.ElementLen(der.Int64Len(o.Value)) + der.ElementLen(len(o.Holder))
 }
 
 // Marshal returns the canonical DER of the signed record.
 func (s *Signed) Marshal() []byte {
-	return der.Marshal(der.Application(TagRecord), func(b *der.Builder) {
-		b.AddBytes(s.TBS())
-		b.AddASN1OctetString(s.Signature)
-	})
+	tbs := s.TBS()
+	n := len(tbs) + der.ElementLen(len(s.Signature))
+	b := der.AppendHeader(make([]byte, 0, der.ElementLen(n)), der.Application(TagRecord), n)
+	b = append(b, tbs...)
+	return der.AppendOctetString(b, s.Signature)
 }
 
 // ID returns SHA-256 of the record's TBS bytes: its identity. The
@@ -154,15 +182,17 @@ func parseTBS(b []byte) (*Record, error) {
 		return nil, err
 	}
 	var err error
-	if rec.Outputs, err = parseOutputs(outs); err != nil {
+	if rec.Outputs, err = parseOutputs(outs, rec.Payer, rec.Payee); err != nil {
 		return nil, err
 	}
 	return rec, nil
 }
 
-func parseOutputs(b []byte) ([]Output, error) {
+// parseOutputs parses the outputs; a holder that is the payer or the
+// payee (as every valid one is) shares their string.
+func parseOutputs(b []byte, payer, payee string) ([]Output, error) {
 	r := der.Open(b, 0x30, MaxRecordDER, "record.outputs")
-	var items [][]byte
+	items := make([][]byte, 0, MaxOutputs+1)
 	for i := 0; i <= MaxOutputs && r.More(); i++ {
 		items = append(items, r.Element("output", 0x30, 128))
 	}
@@ -177,7 +207,14 @@ func parseOutputs(b []byte) ([]Output, error) {
 		o := der.Open(it, 0x30, 128, "record.output")
 		copy(outs[i].Serial[:], o.Bytes("serial", coin.SerialSize, coin.SerialSize))
 		outs[i].Value = int64(o.Uint("value", 1, coin.MaxDenominationField))
-		outs[i].Holder = o.Printable("holder", 1, MaxIDLen)
+		switch h := o.PrintableBytes("holder", 1, MaxIDLen); string(h) {
+		case payer:
+			outs[i].Holder = payer
+		case payee:
+			outs[i].Holder = payee
+		default:
+			outs[i].Holder = string(h)
+		}
 		if err := o.Err(); err != nil {
 			return nil, err
 		}
