@@ -35,6 +35,7 @@ type checkFlags struct {
 	mutants bool
 	vectors bool
 	verbose bool
+	profile bool // --profile: wall time against the crypto floor (profile.go)
 }
 
 func checkCmd() *cobra.Command {
@@ -84,6 +85,7 @@ surviving mutant, 2 usage error, 3 a scheme could not be run.`,
 	fl.BoolVar(&f.mutants, "mutants", false, "also run the mutant catalogue and print the score per requirement")
 	fl.BoolVar(&f.vectors, "vectors", false, "also run the published vectors through the reference verifier and put the results by flag in the report")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every property's verdict, not only the matrix")
+	fl.BoolVar(&f.profile, "profile", false, "after the matrix, print wall time against the crypto floor (counted operations × unit costs measured in this process)")
 	return cmd
 }
 
@@ -135,6 +137,7 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		return usageErrorf("%v", err)
 	}
 	writeMatrix(stdout, rs, f.verbose)
+	writeProfile(stdout, f.profile, rs, start)
 	unexpected := rs.Unexpected()
 	if err := checkMutants(ctx, stdout, stderr, rs, opts, f); err != nil {
 		return err

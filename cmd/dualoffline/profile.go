@@ -1,0 +1,139 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/internal/cputime"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Unit costs for --profile are measured on a message of profileMsgLen
+// bytes (about a transfer record's TBS), profileReps times each.
+const (
+	profileMsgLen = 300
+	profileReps   = 200
+)
+
+// profileStart is the reading --profile sets the run against, taken as
+// each command starts (cobra.OnInitialize), so that in-process runs of
+// several commands (the tests) each count only their own operations.
+var profileStart struct {
+	sync.Mutex
+	ops map[suite.ID]suite.Ops
+	cpu time.Duration
+}
+
+func init() { cobra.OnInitialize(markProfileStart) }
+
+func markProfileStart() {
+	profileStart.Lock()
+	defer profileStart.Unlock()
+	profileStart.ops = map[suite.ID]suite.Ops{}
+	for _, s := range suite.All() {
+		profileStart.ops[s.ID()] = suite.CountedOpsOf(s.ID())
+	}
+	profileStart.cpu, _ = cputime.Process()
+}
+
+// floorProfile is a run set against its cryptographic floor.
+type floorProfile struct {
+	Wall, CPU time.Duration // CPU is 0 where the platform does not report it
+	Workers   int           // properties run concurrently: min(GOMAXPROCS, target×suite jobs)
+	Suites    []suiteFloor
+	Floor     time.Duration // Σ over suites of counted operations × unit costs
+}
+
+type suiteFloor struct {
+	ID    suite.ID
+	Ops   suite.Ops
+	Costs suite.Costs
+	Floor time.Duration
+}
+
+// WallRatio is wall time over the floor spread across the workers: 1.0
+// would be a run doing nothing but cryptography on every core.
+func (p floorProfile) WallRatio() float64 {
+	return float64(p.Wall) * float64(p.Workers) / float64(p.Floor)
+}
+
+// CPURatio is process CPU time over the floor: the same measure, immune
+// to other processes' load.
+func (p floorProfile) CPURatio() float64 { return float64(p.CPU) / float64(p.Floor) }
+
+// measureProfile reads the operations counted since the command started,
+// measures unit costs in this process, in CPU time so that a shared
+// machine's load does not inflate them, and prices them.
+func measureProfile(rs *conformance.Results, start time.Time) (floorProfile, error) {
+	p := floorProfile{Wall: time.Since(start)}
+	profileStart.Lock()
+	base, cpu0 := profileStart.ops, profileStart.cpu
+	profileStart.Unlock()
+	if cpu1, ok := cputime.Process(); ok {
+		p.CPU = cpu1 - cpu0
+	}
+	jobs := map[[2]string]bool{}
+	for _, r := range rs.Results {
+		jobs[[2]string{r.Target, r.Suite}] = true
+	}
+	p.Workers = max(1, min(runtime.GOMAXPROCS(0), len(jobs)))
+	for _, s := range suite.All() {
+		ops := suite.CountedOpsOf(s.ID()).Sub(base[s.ID()])
+		if ops.PublicKeyOps() == 0 {
+			continue
+		}
+		costs, err := suite.MeasureCPUCosts(s, profileMsgLen, profileReps)
+		if err != nil {
+			return p, err
+		}
+		sf := suiteFloor{ID: s.ID(), Ops: ops, Costs: costs, Floor: costs.Floor(ops)}
+		p.Suites = append(p.Suites, sf)
+		p.Floor += sf.Floor
+	}
+	return p, nil
+}
+
+// writeProfile prints, when on, the run's wall time against the
+// cryptographic floor: the public-key operations counted during the run,
+// per suite, priced at unit costs measured in this process just after it.
+func writeProfile(w io.Writer, on bool, rs *conformance.Results, start time.Time) {
+	if !on {
+		return
+	}
+	p, err := measureProfile(rs, start)
+	if err != nil {
+		fmt.Fprintf(w, "\nprofile: measuring unit costs: %v\n", err)
+		return
+	}
+	printProfile(w, p)
+}
+
+func printProfile(w io.Writer, p floorProfile) {
+	us := func(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d.Nanoseconds())/1e3) }
+	fmt.Fprintf(w, "\nprofile: wall time against the crypto floor (operations counted in this run × unit costs measured in this process)\n")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "suite\tsign\tverify\tseal\topen\tkeygen\tbytes hashed\tfloor\t")
+	for _, s := range p.Suites {
+		o := s.Ops
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.2fs\t\n", s.ID, o.Sign, o.Verify, o.Seal, o.Open, o.KeyGen, o.Hashed, s.Floor.Seconds())
+		c := s.Costs
+		fmt.Fprintf(tw, "  µs each\t%s\t%s\t%s\t%s\t%s\t\t\t\n", us(c.Sign), us(c.Verify), us(c.Seal), us(c.Open), us(c.KeyGen))
+	}
+	tw.Flush()
+	if p.Floor <= 0 {
+		fmt.Fprintln(w, "  no public-key operation was counted: no floor to compare with")
+		return
+	}
+	fmt.Fprintf(w, "  floor %.2fs of CPU, %.2fs on %d workers; wall %.2fs: ratio %.2f×\n",
+		p.Floor.Seconds(), p.Floor.Seconds()/float64(p.Workers), p.Workers, p.Wall.Seconds(), p.WallRatio())
+	if p.CPU > 0 {
+		fmt.Fprintf(w, "  process CPU %.2fs: ratio %.2f× (unmoved by other processes' load)\n", p.CPU.Seconds(), p.CPURatio())
+	}
+}

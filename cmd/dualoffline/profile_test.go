@@ -1,0 +1,77 @@
+package main
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// TestCheckProfile: --profile prints, after the matrix, the operations
+// the run counted under the suite it ran, their floor and the ratio; a
+// run without it prints no profile.
+func TestCheckProfile(t *testing.T) {
+	out, code := runCLI("check", "--scheme", "chip", "--suite", "GM", "--only", "R6.5", "--checks", "3", "--profile")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	i, j := strings.Index(out, "R6 compatibility with cash"), strings.Index(out, "profile: wall time against the crypto floor")
+	if i < 0 || j < i {
+		t.Fatalf("no profile after the matrix:\n%s", out)
+	}
+	prof := out[j:]
+	row := regexp.MustCompile(`(?m)^\s*GM\s+(\d+)\s+(\d+)\s+\d+\s+\d+\s+\d+\s+(\d+)\s+[\d.]+s`).FindStringSubmatch(prof)
+	if row == nil {
+		t.Fatalf("no GM row in:\n%s", prof)
+	}
+	if verify, _ := strconv.Atoi(row[2]); verify == 0 {
+		t.Errorf("a chip payment run counted no verification:\n%s", prof)
+	}
+	if hashed, _ := strconv.Atoi(row[3]); hashed == 0 {
+		t.Errorf("no bytes hashed counted:\n%s", prof)
+	}
+	if strings.Contains(prof, "INTL") {
+		t.Errorf("a GM-only run priced INTL operations:\n%s", prof)
+	}
+	if !regexp.MustCompile(`ratio \d+\.\d\d×`).MatchString(prof) {
+		t.Errorf("no ratio in:\n%s", prof)
+	}
+	out, _ = runCLI("check", "--scheme", "chip", "--suite", "GM", "--only", "R6.5", "--checks", "1")
+	if strings.Contains(out, "profile:") {
+		t.Errorf("profile printed without --profile:\n%s", out)
+	}
+}
+
+// TestProfileArithmetic: the floor is operations × unit costs, spread
+// over the workers for the wall-time ratio.
+func TestProfileArithmetic(t *testing.T) {
+	costs := suite.Costs{Sign: 20 * time.Microsecond, Verify: 50 * time.Microsecond}
+	ops := suite.Ops{Sign: 1000, Verify: 2000}
+	floor := costs.Floor(ops)
+	if floor != 120*time.Millisecond {
+		t.Fatalf("floor %v, want 120ms", floor)
+	}
+	p := floorProfile{Wall: 90 * time.Millisecond, CPU: 150 * time.Millisecond, Workers: 2, Floor: floor,
+		Suites: []suiteFloor{{ID: suite.GM, Ops: ops, Costs: costs, Floor: floor}}}
+	if r := p.WallRatio(); r < 1.499 || r > 1.501 {
+		t.Errorf("wall ratio %.3f, want 1.5 (90ms on 2 workers against 120ms)", r)
+	}
+	if r := p.CPURatio(); r < 1.249 || r > 1.251 {
+		t.Errorf("CPU ratio %.3f, want 1.25", r)
+	}
+	var b strings.Builder
+	printProfile(&b, p)
+	for _, want := range []string{"1000", "2000", "ratio 1.50×", "ratio 1.25×", "0.06s on 2 workers"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("profile lacks %q:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	printProfile(&b, floorProfile{Wall: time.Second, Workers: 1})
+	if !strings.Contains(b.String(), "no public-key operation") {
+		t.Errorf("an empty floor printed a ratio:\n%s", b.String())
+	}
+}
