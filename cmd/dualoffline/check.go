@@ -35,7 +35,8 @@ type checkFlags struct {
 	mutants bool
 	vectors bool
 	verbose bool
-	profile bool // --profile: wall time against the crypto floor (profile.go)
+	profile bool      // --profile: wall time against the crypto floor (profile.go)
+	impl    implFlags // --impl and its companions (interactive.go)
 }
 
 func checkCmd() *cobra.Command {
@@ -58,13 +59,25 @@ verdicts, and the same counterexamples unless shrinking ran out of its
 (deliberately faulty models) and prints how many each requirement's suite
 killed.
 
+--impl CMD runs the interactive suites instead: the implementation (a
+program speaking the adapter protocol, conformance/adapter/PROTOCOL.md
+§7) plays the wallets of --role (payer: wallet-A, payee: wallet-B,
+wallet: every wallet; default all three, one after the other) in each
+--scheme it declares, one process per device, against the reference
+banks and wallets, under the same faults; power cuts kill and restart
+its process on its state directory. What needs to reach inside a wallet
+(a forged store) cannot be staged on the vendor's device and skips,
+saying so.
+
 Exit status: 0 every verdict as expected, 1 an unexpected verdict or a
 surviving mutant, 2 usage error, 3 a scheme could not be run.`,
 		Example: `  dualoffline check
   dualoffline check --scheme chip --suite GM --checks 200
   dualoffline check --only R5.1 --seed 7 --json results.json
   dualoffline check --mutants
-  dualoffline check --vectors --report report.html --junit junit.xml`,
+  dualoffline check --vectors --report report.html --junit junit.xml
+  dualoffline check --impl ./my-wallet --scheme chip --role payer
+  dualoffline check --impl "./vendor -device-mutant forget-spend-on-crash" --scheme chip`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runCheck(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
@@ -86,16 +99,20 @@ surviving mutant, 2 usage error, 3 a scheme could not be run.`,
 	fl.BoolVar(&f.vectors, "vectors", false, "also run the published vectors through the reference verifier and put the results by flag in the report")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every property's verdict, not only the matrix")
 	fl.BoolVar(&f.profile, "profile", false, "after the matrix, print wall time against the crypto floor (counted operations × unit costs measured in this process)")
+	f.impl.register(fl)
 	return cmd
 }
 
 // checkOptions validates the flags into conformance options and targets.
 func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 	var targets []models.Scheme
-	if len(f.schemes) == 0 {
+	if len(f.schemes) == 0 && f.impl.cmd == "" {
 		targets = all.Schemes()
 	}
 	for _, name := range f.schemes {
+		if f.impl.cmd != "" {
+			break // the schemes the vendor's wallet plays: implTargets
+		}
 		s, ok := lookupTarget(name)
 		if !ok {
 			return nil, conformance.Options{}, usageErrorf("unknown scheme %q (have %s)", name, strings.Join(all.Names(), ", "))
@@ -126,6 +143,14 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var impl *implRun
+	if f.impl.cmd != "" {
+		if impl, err = implTargets(stdout, f, &opts); err != nil {
+			return err
+		}
+		defer impl.close(stdout)
+		targets = impl.targets
+	}
 	start := time.Now()
 	bar := newProgress(stderr, "properties", conformance.Total(opts, targets))
 	if bar != nil {
@@ -135,6 +160,11 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 	bar.Done()
 	if err != nil {
 		return usageErrorf("%v", err)
+	}
+	if impl != nil {
+		if err := impl.judge(ctx, rs, opts); err != nil {
+			return err
+		}
 	}
 	writeMatrix(stdout, rs, f.verbose)
 	writeProfile(stdout, f.profile, rs, start)
