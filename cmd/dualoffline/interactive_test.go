@@ -12,7 +12,9 @@ import (
 // protocol, pass the interactive suites.
 func TestCheckImplExampleVendor(t *testing.T) {
 	bin := exampleVendor(t)
-	roles := "payer,payee,wallet"
+	// Every role runs in-process in conformance/interactive; here the
+	// point is real processes, most of them with role wallet.
+	roles := "wallet"
 	if testing.Short() {
 		roles = "payee"
 	}
@@ -21,7 +23,7 @@ func TestCheckImplExampleVendor(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("example vendor: exit %d\n%s", code, out)
 	}
-	for _, want := range []string{"implementation: dualoffline-example-vendor", "chip@payee", "wallet devices started"} {
+	for _, want := range []string{"implementation: dualoffline-example-vendor", "chip@", "wallet devices started"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -54,7 +56,7 @@ func TestCheckImplExampleVendorCertChain(t *testing.T) {
 		t.Skip("-short: the chip wallet stands for the seam (TestCheckImplExampleVendor); cert and chain run in the full suite")
 	}
 	bin := exampleVendor(t)
-	out, code := runCLI("check", "--impl", bin, "--scheme", "cert,cert-literal,chain", "--role", "payer", "--suite", "INTL", "--only", "R5", "--checks", "2")
+	out, code := runCLI("check", "--impl", bin, "--scheme", "cert,cert-literal,chain", "--role", "payer", "--suite", "INTL", "--only", "R5", "--checks", "1")
 	if code != exitOK {
 		t.Fatalf("example vendor: exit %d\n%s", code, out)
 	}
