@@ -114,7 +114,7 @@ var _ models.Link = (*Link)(nil)
 // Process returns the device's process (for its stderr and restarts).
 func (l *Link) Process() *Process { return l.p }
 
-// Canonical maps a vendor error name (models/chip.Canonicalizer).
+// Canonical maps a vendor error name (models/device.Canonicalizer).
 func (l *Link) Canonical(name string) (spec.Code, bool) { return l.d.Vendor.Canonical(name) }
 
 // Call implements models.Link: an error answer becomes a *spec.Error

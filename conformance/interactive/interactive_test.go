@@ -30,9 +30,7 @@ var schemes = []hosted{
 	{chain.Scheme{}, func(s map[string][]byte, m string) (loopback.Host, error) { return chain.NewHost(s, m) }, chain.WalletMutants()},
 }
 
-func (h hosted) dial(mutation string) models.Dialer {
-	return loopback.Dialer(func(store map[string][]byte) (loopback.Host, error) { return h.open(store, mutation) })
-}
+func (h hosted) dial(mutation string) models.Dialer { return loopback.Hosts(h.open, mutation) }
 
 func opts(checks int) conformance.Options {
 	gm, _ := suite.ByID(suite.GM)

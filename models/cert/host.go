@@ -1,24 +1,15 @@
 package cert
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
-	"fmt"
-	"maps"
-	"slices"
-	"strconv"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
-	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/suite"
-	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // Host answers the external-wallet operations (remote.go) with the
@@ -32,29 +23,16 @@ import (
 // A Host with a mutation runs that mutant's SIM (cert~NAME, mutant.go): a
 // deliberately broken wallet for showing what the suites catch.
 type Host struct {
-	w        *world.World
-	dev      *world.Device
+	kit      *device.Kit
 	se       *SIM
 	mutation string
-	writes   int
 }
 
-// Host store keys besides the SIM's own (sim.go).
-const (
-	hostSuite   = "host/suite"   // suite id, ASCII
-	hostVariant = "host/variant" // the scheme the wallet plays: "cert" or "cert-literal"
-	hostSeed    = "host/seed"    // the keygen seed: the wallet's randomness
-	hostBoots   = "host/boots"   // starts so far, decimal: each draws fresh randomness
-)
+// Host store keys besides the SIM's own (sim.go) and the kit's.
+const hostVariant = "host/variant" // the scheme the wallet plays: "cert" or "cert-literal"
 
 // hostDevice is the host's device id: the SIM's world is its own.
 const hostDevice = "phone"
-
-// seedOf derives a stream seed from the wallet's seed for one purpose.
-func seedOf(seed []byte, purpose string, n int) uint64 {
-	d := sha256.Sum256(fmt.Appendf(slices.Clone(seed), "|%s|%d", purpose, n))
-	return binary.BigEndian.Uint64(d[:8])
-}
 
 // variantOf parses a variant's scheme name.
 func variantOf(name string) (Variant, error) {
@@ -69,47 +47,26 @@ func variantOf(name string) (Variant, error) {
 // NewHost starts a wallet on store (nil or empty: a wallet not yet made).
 // A store that does not load is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
-	w := world.New(0)
-	h := &Host{w: w, dev: w.AddDevice(hostDevice, true), mutation: mutation}
-	if len(store) > 0 {
-		h.dev.Restore(world.StoreSnapshot(hostDevice, store))
-		if _, ok := store[keyCert]; ok {
-			boots, _ := strconv.Atoi(string(store[hostBoots]))
-			h.dev.Put(hostBoots, []byte(strconv.Itoa(boots+1)))
-			if err := h.load(); err != nil {
-				return nil, err
-			}
-		}
+	h := &Host{kit: device.NewKit(hostDevice, "wallet", true), mutation: mutation}
+	if err := h.kit.Open(store, keyCert, h.load); err != nil {
+		return nil, err
 	}
-	h.writes = h.dev.Writes()
 	return h, nil
 }
 
 // Store returns a copy of the wallet's persistent state.
-func (h *Host) Store() map[string][]byte {
-	snap := h.dev.Snapshot()
-	out := map[string][]byte{}
-	for _, k := range snap.Keys() {
-		out[k], _ = snap.Get(k)
-	}
-	return out
-}
+func (h *Host) Store() map[string][]byte { return h.kit.Store() }
 
 // Dirty reports whether the store changed since the last call.
-func (h *Host) Dirty() bool {
-	d := h.dev.Writes() != h.writes
-	h.writes = h.dev.Writes()
-	return d
-}
+func (h *Host) Dirty() bool { return h.kit.Dirty() }
 
 // stored reads the suite and the variant keygen stored.
 func (h *Host) stored() (suite.Suite, Variant, error) {
-	raw, _ := h.dev.Get(hostSuite)
-	s, err := suite.ByID(suite.ID(raw))
+	s, err := h.kit.Suite()
 	if err != nil {
-		return nil, 0, spec.Errorf(spec.CodeMalformed, "stored suite: %v", err)
+		return nil, 0, err
 	}
-	raw, _ = h.dev.Get(hostVariant)
+	raw, _ := h.kit.Dev.Get(hostVariant)
 	v, err := variantOf(string(raw))
 	if err != nil {
 		return nil, 0, err
@@ -122,14 +79,10 @@ func (h *Host) load() error {
 	if err != nil {
 		return err
 	}
-	seed, _ := h.dev.Get(hostSeed)
 	// The wallet's randomness (its nonces and content keys) comes from
 	// the seed and the number of starts, so a restarted wallet does not
 	// repeat itself.
-	raw, _ := h.dev.Get(hostBoots)
-	boots, _ := strconv.Atoi(string(raw))
-	h.w = world.New(seedOf(seed, "boot", boots))
-	se := &SIM{s: s, w: h.w, dev: h.dev, variant: v, mutation: h.mutation}
+	se := &SIM{s: s, w: h.kit.Boot(), dev: h.kit.Dev, variant: v, mutation: h.mutation}
 	if err := loadStore(se); err != nil {
 		return err
 	}
@@ -143,7 +96,7 @@ func (h *Host) setClock(now time.Time) error {
 		return spec.Errorf(spec.CodeMalformed, "no time (now)")
 	}
 	// The host's worlds never advance: the clock is Epoch plus the skew.
-	h.dev.SetSkew(now.Sub(world.Epoch))
+	h.kit.Dev.SetSkew(now.Sub(world.Epoch))
 	return nil
 }
 
@@ -151,17 +104,7 @@ func (h *Host) setClock(now time.Time) error {
 // an offline message comes back inside the DeliverResult instead, with
 // the wallet's answer. A refused operation changes nothing.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	dec := func(v any) error {
-		d := json.NewDecoder(bytes.NewReader(params))
-		d.DisallowUnknownFields()
-		if err := d.Decode(v); err != nil {
-			return spec.Errorf(spec.CodeMalformed, "%s params: %v", op, err)
-		}
-		if d.More() {
-			return spec.Errorf(spec.CodeMalformed, "%s params: trailing data", op)
-		}
-		return nil
-	}
+	dec := func(v any) error { return device.Decode(op, params, v) }
 	if op == OpKeygen {
 		var p KeygenParams
 		if err := dec(&p); err != nil {
@@ -193,9 +136,9 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := toWire(m)
+		w := device.ToWire(m)
 		w.From = "" // the harness knows who is speaking
-		return MessageResult{Message: w}, nil
+		return device.MessageResult{Message: w}, nil
 	case OpPayer, OpPayee:
 		var p DeliverParams
 		if err := dec(&p); err != nil {
@@ -204,30 +147,11 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err := h.setClock(p.Now); err != nil {
 			return nil, err
 		}
-		m := world.Message{From: world.PartyID(p.Message.From), To: h.dev.ID(), Type: p.Message.Type, Payload: p.Message.Payload}
 		handle := se.Payer
 		if op == OpPayee {
 			handle = se.Payee
 		}
-		var out []world.Message
-		crashed, err := h.w.Guard(h.dev.ID(), func() error {
-			var err error
-			out, err = handle(m)
-			return err
-		})
-		if crashed {
-			return nil, spec.Errorf(spec.CodeInternal, "the wallet lost power")
-		}
-		r := DeliverResult{Messages: []WireMessage{}}
-		for _, o := range out {
-			w := toWire(o)
-			w.From = ""
-			r.Messages = append(r.Messages, w)
-		}
-		if err != nil {
-			r.Refused = &WireError{Code: string(spec.CodeOf(err)), Message: err.Error()}
-		}
-		return r, nil
+		return h.kit.Deliver(p.Message, handle)
 	case OpEndSession:
 		if err := dec(&struct{}{}); err != nil {
 			return nil, err
@@ -241,15 +165,12 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Received: st.Received, Coins: []WireCoin{}, Log: []WireLog{}, Deposits: []WireDeposit{}}
-		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-			w.Coins = append(w.Coins, WireCoin{Key: k, Holding: st.Coins[k].Marshal()})
-		}
+		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Received: st.Received, Coins: device.Coins(st.Coins), Log: []WireLog{}, Deposits: []device.Deposit{}}
 		for _, e := range st.Log {
 			w.Log = append(w.Log, WireLog{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked})
 		}
 		for _, e := range st.Deposits {
-			w.Deposits = append(w.Deposits, WireDeposit{Key: e.Key, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records)})
+			w.Deposits = append(w.Deposits, device.Deposit{Key: e.Key, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records)})
 		}
 		return w, nil
 	case OpUnspendable:
@@ -291,7 +212,7 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err := dec(&p); err != nil {
 			return nil, err
 		}
-		mail, err := parseHoldings(models.Bytes(p.Mail))
+		mail, err := device.ParseHoldings(p.Mail)
 		if err != nil {
 			return nil, err
 		}
@@ -322,32 +243,18 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 }
 
 func (h *Host) keygen(p KeygenParams) (any, error) {
-	if _, ok := h.dev.Get(keyPriv); ok {
-		return nil, spec.Errorf(spec.CodeMalformed, "the wallet already has a key")
+	variant := func() error {
+		_, err := variantOf(p.Variant)
+		return err
 	}
-	s, err := suite.ByID(suite.ID(p.Suite))
-	if err != nil {
-		return nil, spec.Errorf(spec.CodeMalformed, "suite %q: %v", p.Suite, err)
-	}
-	if _, err := variantOf(p.Variant); err != nil {
-		return nil, err
-	}
-	if len(p.Seed) == 0 {
-		return nil, spec.Errorf(spec.CodeMalformed, "no seed")
-	}
-	key, err := s.GenerateKey(detrand.New(seedOf(p.Seed, "key", 0), "cert/host/key"))
-	if err != nil {
-		return nil, err
-	}
-	h.dev.Commit(map[string][]byte{keyPriv: key.Bytes(), hostSuite: []byte(p.Suite), hostVariant: []byte(p.Variant), hostSeed: p.Seed}, nil)
-	return KeygenResult{PublicKey: key.Public().SPKI()}, nil
+	return h.kit.Keygen(p.KeygenParams, keyPriv, "cert/host/key", variant, map[string][]byte{hostVariant: []byte(p.Variant)})
 }
 
 func (h *Host) provision(p Provisioning) error {
 	if h.se != nil {
 		return spec.Errorf(spec.CodeMalformed, "the wallet is already provisioned")
 	}
-	if _, ok := h.dev.Get(keyPriv); !ok {
+	if _, ok := h.kit.Dev.Get(keyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "provision before keygen")
 	}
 	if len(p.HSMKey) != coin.KeyIDSize+16 {
@@ -360,7 +267,7 @@ func (h *Host) provision(p Provisioning) error {
 		keyCoinKey: p.IssuerKey,
 		keyCRL:     p.CRL,
 		keyHSM:     p.HSMKey,
-		keyLimits:  mustJSON(bank.Limits{PerPayment: p.Limits.PerPayment, Cumulative: p.Limits.Cumulative, Count: p.Limits.Count}),
+		keyLimits:  mustJSON(p.Limits.Bank()),
 		keyState:   mustJSON(simState{SyncUnix: p.Sync}),
 	}
 	for i, a := range p.Agents {
@@ -371,25 +278,10 @@ func (h *Host) provision(p Provisioning) error {
 	if err != nil {
 		return err
 	}
-	trial := world.New(0)
-	tdev := trial.AddDevice(hostDevice, true)
-	tdev.Restore(world.StoreSnapshot(hostDevice, h.Store()))
-	tdev.Commit(puts, nil)
+	trial, tdev := h.kit.Trial(puts)
 	if err := loadStore(&SIM{s: s, w: trial, dev: tdev, variant: v}); err != nil {
 		return err
 	}
-	h.dev.Commit(puts, nil)
+	h.kit.Dev.Commit(puts, nil)
 	return h.load()
-}
-
-func parseHoldings(bs [][]byte) ([]*transfer.Holding, error) {
-	out := make([]*transfer.Holding, len(bs))
-	for i, b := range bs {
-		h, err := transfer.ParseHolding(b)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = h
-	}
-	return out, nil
 }

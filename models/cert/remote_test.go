@@ -14,20 +14,15 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/loopback"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-func hostDialer(mutation string) models.Dialer {
-	return loopback.Dialer(func(store map[string][]byte) (loopback.Host, error) {
-		return NewHost(store, mutation)
-	})
-}
-
 func external(ids ...world.PartyID) models.Config {
-	return models.Config{External: ids, Dial: hostDialer("")}
+	return models.Config{External: ids, Dial: loopback.Hosts(NewHost, "")}
 }
 
 func newRemote(t *testing.T, seed uint64, v Variant, s suite.Suite, cfg models.Config) *Instance {
@@ -364,7 +359,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if dr := r.(DeliverResult); dr.Refused == nil || !spec.Code(dr.Refused.Code).Known() {
+			if dr := r.(device.DeliverResult); dr.Refused == nil || !spec.Code(dr.Refused.Code).Known() {
 				t.Errorf("a malformed HELLO-PAYEE: %+v, want a canonical refusal", dr)
 			}
 			if d := cmp.Diff(before, h.Store()); d != "" {

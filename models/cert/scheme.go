@@ -9,6 +9,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -202,7 +203,7 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
 // materials is what provisioning loads into a SIM besides its key.
 func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.Config) Provisioning {
 	p := Provisioning{ID: id, Certificate: cert.Raw, Root: in.cb.Root().Raw, IssuerKey: in.cb.CoinKey().SPKI(),
-		CRL: in.cb.CRL().Raw, HSMKey: in.hsmKey, Limits: wireLimits(cfg.Limits), Sync: in.w.Now().Unix()}
+		CRL: in.cb.CRL().Raw, HSMKey: in.hsmKey, Limits: device.LimitsOf(cfg.Limits), Sync: in.w.Now().Unix()}
 	for _, a := range in.cb.Agents() {
 		p.Agents = append(p.Agents, a.Cert.Raw)
 	}
@@ -217,14 +218,7 @@ func (in *Instance) add(id world.PartyID, d Device, name string) {
 
 // Close stops the external wallets. The model's own SIMs need nothing.
 func (in *Instance) Close() error {
-	var first error
-	for _, id := range slices.Sorted(maps.Keys(in.links)) {
-		if err := in.links[id].Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	in.links = map[world.PartyID]models.Link{}
-	return first
+	return device.CloseLinks(in.links)
 }
 
 // World returns the world.

@@ -2,8 +2,6 @@ package chain
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -11,10 +9,8 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/bank"
-	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/spec"
-	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -30,27 +26,14 @@ import (
 // mutant.go; WalletMutants lists the ones whose bug is in the wallet): a
 // deliberately broken wallet for showing what the suites catch.
 type Host struct {
-	w        *world.World
-	dev      *world.Device
+	kit      *device.Kit
 	wl       *wallet
 	mutation string
-	writes   int
 	now      time.Time // the clock reading of the operation being handled
 }
 
-// Host store keys besides the wallet's own (wallet.go).
-const (
-	hostSuite = "host/suite"         // suite id, ASCII
-	hostSeed  = "host/seed"          // the keygen seed: the wallet's randomness
-	hostBoots = "host/boots"         // starts so far, decimal: each draws fresh randomness
-	hostK     = "host/confirmations" // the chain's k, decimal
-)
-
-// seedOf derives a stream seed from the wallet's seed for one purpose.
-func seedOf(seed []byte, purpose string, n int) uint64 {
-	d := sha256.Sum256(fmt.Appendf(slices.Clone(seed), "|%s|%d", purpose, n))
-	return binary.BigEndian.Uint64(d[:8])
-}
+// Host store keys besides the wallet's own (wallet.go) and the kit's.
+const hostK = "host/confirmations" // the chain's k, decimal
 
 // NewHost starts a wallet on store (nil or empty: a wallet not yet made).
 // A store that does not load, or a mutation that is not a wallet mutant,
@@ -59,56 +42,31 @@ func NewHost(store map[string][]byte, mutation string) (*Host, error) {
 	if mutation != "" && !walletMutations[mutation] {
 		return nil, fmt.Errorf("chain: %q is not a wallet mutant (%v)", mutation, WalletMutants())
 	}
-	w := world.New(0)
-	h := &Host{w: w, dev: w.AddDevice("wallet", true), mutation: mutation}
-	if len(store) > 0 {
-		h.dev.Restore(world.StoreSnapshot("wallet", store))
-		if _, ok := store[keyCert]; ok {
-			boots, _ := strconv.Atoi(string(store[hostBoots]))
-			h.dev.Put(hostBoots, []byte(strconv.Itoa(boots+1)))
-			if err := h.load(); err != nil {
-				return nil, err
-			}
-		}
+	h := &Host{kit: device.NewKit("wallet", "wallet", true), mutation: mutation}
+	if err := h.kit.Open(store, keyCert, h.load); err != nil {
+		return nil, err
 	}
-	h.writes = h.dev.Writes()
 	return h, nil
 }
 
 // Store returns a copy of the wallet's persistent state.
-func (h *Host) Store() map[string][]byte {
-	snap := h.dev.Snapshot()
-	out := map[string][]byte{}
-	for _, k := range snap.Keys() {
-		out[k], _ = snap.Get(k)
-	}
-	return out
-}
+func (h *Host) Store() map[string][]byte { return h.kit.Store() }
 
 // Dirty reports whether the store changed since the last call.
-func (h *Host) Dirty() bool {
-	d := h.dev.Writes() != h.writes
-	h.writes = h.dev.Writes()
-	return d
-}
+func (h *Host) Dirty() bool { return h.kit.Dirty() }
 
 func (h *Host) clock() time.Time { return h.now }
 
 func (h *Host) load() error {
-	raw, _ := h.dev.Get(hostSuite)
-	s, err := suite.ByID(suite.ID(raw))
+	s, err := h.kit.Suite()
 	if err != nil {
-		return spec.Errorf(spec.CodeMalformed, "stored suite: %v", err)
+		return err
 	}
-	seed, _ := h.dev.Get(hostSeed)
+	raw, _ := h.kit.Dev.Get(hostK)
+	k, _ := strconv.Atoi(string(raw))
 	// The wallet's randomness (nonces, seals) comes from the seed and the
 	// number of starts, so a restarted wallet does not repeat itself.
-	raw, _ = h.dev.Get(hostBoots)
-	boots, _ := strconv.Atoi(string(raw))
-	raw, _ = h.dev.Get(hostK)
-	k, _ := strconv.Atoi(string(raw))
-	h.w = world.New(seedOf(seed, "boot", boots))
-	wl := &wallet{s: s, w: h.w, dev: h.dev, mutation: h.mutation, k: k, clock: h.clock}
+	wl := &wallet{s: s, w: h.kit.Boot(), dev: h.kit.Dev, mutation: h.mutation, k: k, clock: h.clock}
 	if err := wl.load(); err != nil {
 		return err
 	}
@@ -119,17 +77,7 @@ func (h *Host) load() error {
 // Handle performs one operation. A refusal is a *spec.Error; a refusal of
 // an offline message comes back inside the DeliverResult instead.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	dec := func(v any) error {
-		d := json.NewDecoder(bytes.NewReader(params))
-		d.DisallowUnknownFields()
-		if err := d.Decode(v); err != nil {
-			return spec.Errorf(spec.CodeMalformed, "%s params: %v", op, err)
-		}
-		if d.More() {
-			return spec.Errorf(spec.CodeMalformed, "%s params: trailing data", op)
-		}
-		return nil
-	}
+	dec := func(v any) error { return device.Decode(op, params, v) }
 	// none checks the params of an operation that takes none: {} (or
 	// nothing, or null).
 	none := func() error {
@@ -140,7 +88,7 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	}
 	switch op {
 	case OpKeygen:
-		var p KeygenParams
+		var p device.KeygenParams
 		if err := dec(&p); err != nil {
 			return nil, err
 		}
@@ -174,36 +122,17 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 			return nil, err
 		}
 		h.now = time.Unix(p.Now, 0)
-		m := world.Message{From: world.PartyID(p.Message.From), To: h.dev.ID(), Type: p.Message.Type, Payload: p.Message.Payload}
 		handle := wl.Payer
 		if op == OpPayee {
 			handle = wl.Payee
 		}
-		var out []world.Message
-		crashed, err := h.w.Guard(h.dev.ID(), func() error {
-			var err error
-			out, err = handle(m)
-			return err
-		})
-		if crashed {
-			return nil, spec.Errorf(spec.CodeInternal, "the wallet lost power")
-		}
-		r := DeliverResult{Messages: []WireMessage{}}
-		for _, o := range out {
-			w := toWire(o)
-			w.From = "" // the harness knows who is speaking
-			r.Messages = append(r.Messages, w)
-		}
-		if err != nil {
-			r.Refused = &WireError{Code: string(spec.CodeOf(err)), Message: err.Error()}
-		}
-		return r, nil
+		return h.kit.Deliver(p.Message, handle)
 	case OpEndSession:
 		if err := none(); err != nil {
 			return nil, err
 		}
 		received, _ := wl.EndSession()
-		return EndSessionResult{Received: received}, nil
+		return device.EndSessionResult{Received: received}, nil
 	case OpState:
 		if err := none(); err != nil {
 			return nil, err
@@ -252,37 +181,21 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	return nil, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
 }
 
-func (h *Host) keygen(p KeygenParams) (any, error) {
-	if _, ok := h.dev.Get(keyPriv); ok {
-		return nil, spec.Errorf(spec.CodeMalformed, "the wallet already has a key")
-	}
-	s, err := suite.ByID(suite.ID(p.Suite))
-	if err != nil {
-		return nil, spec.Errorf(spec.CodeMalformed, "suite %q: %v", p.Suite, err)
-	}
-	if len(p.Seed) == 0 {
-		return nil, spec.Errorf(spec.CodeMalformed, "no seed")
-	}
-	key, err := s.GenerateKey(detrand.New(seedOf(p.Seed, "key", 0), "chain/host/key"))
-	if err != nil {
-		return nil, err
-	}
-	h.dev.Commit(map[string][]byte{keyPriv: key.Bytes(), hostSuite: []byte(p.Suite), hostSeed: p.Seed}, nil)
-	return KeygenResult{PublicKey: key.Public().SPKI()}, nil
+func (h *Host) keygen(p device.KeygenParams) (any, error) {
+	return h.kit.Keygen(p, keyPriv, "chain/host/key", nil, nil)
 }
 
 func (h *Host) provision(p Provisioning) error {
 	if h.wl != nil {
 		return spec.Errorf(spec.CodeMalformed, "the wallet is already provisioned")
 	}
-	priv, ok := h.dev.Get(keyPriv)
+	priv, ok := h.kit.Dev.Get(keyPriv)
 	if !ok {
 		return spec.Errorf(spec.CodeMalformed, "provision before keygen")
 	}
-	raw, _ := h.dev.Get(hostSuite)
-	s, err := suite.ByID(suite.ID(raw))
+	s, err := h.kit.Suite()
 	if err != nil {
-		return spec.Errorf(spec.CodeMalformed, "stored suite: %v", err)
+		return err
 	}
 	bl := []Address{}
 	for _, a := range p.Blacklist {
@@ -313,19 +226,16 @@ func (h *Host) provision(p Provisioning) error {
 		keyChainKey:  p.ChainKey,
 		keyCRL:       p.CRL,
 		keyBlacklist: mustJSON(bl),
-		keyLimits:    mustJSON(bank.Limits{PerPayment: p.Limits.PerPayment, Cumulative: p.Limits.Cumulative, Count: p.Limits.Count}),
+		keyLimits:    mustJSON(p.Limits.Bank()),
 		keyState:     mustJSON(walletState{SyncUnix: p.Sync}),
 		hostK:        []byte(strconv.Itoa(p.Confirmations)),
 	}
 	// Check everything loads before committing: a refusal changes nothing.
-	trial := world.New(0)
-	tdev := trial.AddDevice("wallet", true)
-	tdev.Restore(world.StoreSnapshot("wallet", h.Store()))
-	tdev.Commit(puts, nil)
+	trial, tdev := h.kit.Trial(puts)
 	if err := (&wallet{s: s, w: trial, dev: tdev}).load(); err != nil {
 		return err
 	}
-	h.dev.Commit(puts, nil)
+	h.kit.Dev.Commit(puts, nil)
 	return h.load()
 }
 

@@ -1,11 +1,10 @@
 package chain
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -14,8 +13,9 @@ import (
 // This file is the chain wallet's side of the adapter protocol
 // (conformance/adapter/PROTOCOL.md §7): the operations an external wallet
 // answers, their parameters and results (the Op* constants and the wire
-// types below), and remoteWallet, the Device that forwards them over a
-// models.Link. Host (host.go) answers them with the reference wallet.
+// types below, with those every scheme shares from models/device), and
+// remoteWallet, the Device that forwards them over a models.Link. Host
+// (host.go) answers them with the reference wallet.
 //
 // The wallet is a phone with a clock, but the harness owns simulated
 // time: every operation that reads the wallet's clock carries the
@@ -24,12 +24,12 @@ import (
 
 // Operations of an external chain wallet.
 const (
-	OpKeygen     = "chain.keygen"      // KeygenParams → KeygenResult
+	OpKeygen     = "chain.keygen"      // device.KeygenParams → device.KeygenResult
 	OpProvision  = "chain.provision"   // Provisioning → {}
 	OpStartPayee = "chain.start-payee" // StartPayeeParams → StartPayeeResult
-	OpPayer      = "chain.payer"       // DeliverParams → DeliverResult
-	OpPayee      = "chain.payee"       // DeliverParams → DeliverResult
-	OpEndSession = "chain.end-session" // {} → EndSessionResult
+	OpPayer      = "chain.payer"       // DeliverParams → device.DeliverResult
+	OpPayee      = "chain.payee"       // DeliverParams → device.DeliverResult
+	OpEndSession = "chain.end-session" // {} → device.EndSessionResult
 	OpState      = "chain.state"       // {} → WireState
 	OpSync       = "chain.sync"        // SyncParams → {}
 	OpRedeem     = "chain.redeem"      // RedeemParams → {}
@@ -38,21 +38,6 @@ const (
 // Ops lists the operations, for handshakes and documentation.
 var Ops = []string{OpKeygen, OpProvision, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpSync, OpRedeem}
 
-// KeygenParams ask a new wallet to generate its key pair. Seed is the
-// harness's randomness for this wallet (32 bytes): a wallet that derives
-// its key, its nonces and its seal randomness from it makes runs
-// reproducible; one with a hardware generator may ignore it.
-type KeygenParams struct {
-	Party string     `json:"party"`
-	Suite string     `json:"suite"`
-	Seed  models.Hex `json:"seed"`
-}
-
-// KeygenResult is the new wallet's public key, SubjectPublicKeyInfo DER.
-type KeygenResult struct {
-	PublicKey models.Hex `json:"publicKey"`
-}
-
 // Provisioning is what the wallet's bank loads onto it besides its key:
 // its certificate (subject = ID), the root, the chain's public key (SPKI
 // DER) transfers are sealed to, the revocation list, the blacklist of
@@ -60,32 +45,15 @@ type KeygenResult struct {
 // time of this online sync (Unix seconds) and the confirmations k after
 // which a payment is final.
 type Provisioning struct {
-	ID            string       `json:"id"`
-	Certificate   models.Hex   `json:"certificate"`
-	Root          models.Hex   `json:"root"`
-	ChainKey      models.Hex   `json:"chainKey"`
-	CRL           models.Hex   `json:"crl"`
-	Blacklist     []models.Hex `json:"blacklist"`
-	Limits        WireLimits   `json:"limits"`
-	Sync          int64        `json:"sync"`
-	Confirmations int          `json:"confirmations"`
-}
-
-// WireLimits are bank.Limits on the wire.
-type WireLimits struct {
-	PerPayment int64 `json:"perPayment"`
-	Cumulative int64 `json:"cumulative"`
-	Count      int   `json:"count"`
-}
-
-// WireMessage is one message of a payment: Type names the step (AGREE:
-// the agreement keyed in at the till; QR: the payment QR code, DER),
-// Payload is its bytes.
-type WireMessage struct {
-	From    string     `json:"from"`
-	To      string     `json:"to"`
-	Type    string     `json:"type"`
-	Payload models.Hex `json:"payload"`
+	ID            string        `json:"id"`
+	Certificate   models.Hex    `json:"certificate"`
+	Root          models.Hex    `json:"root"`
+	ChainKey      models.Hex    `json:"chainKey"`
+	CRL           models.Hex    `json:"crl"`
+	Blacklist     []models.Hex  `json:"blacklist"`
+	Limits        device.Limits `json:"limits"`
+	Sync          int64         `json:"sync"`
+	Confirmations int           `json:"confirmations"`
 }
 
 // StartPayeeParams open a payee session for an amount (fen).
@@ -98,31 +66,12 @@ type StartPayeeResult struct {
 	Agreement models.Hex `json:"agreement"`
 }
 
-// DeliverParams hand the wallet one message, with its clock reading.
+// DeliverParams hand the wallet one message, with its clock reading: its
+// Type names the step (AGREE: the agreement keyed in at the till; QR: the
+// payment QR code, DER), its Payload is its bytes.
 type DeliverParams struct {
-	Message WireMessage `json:"message"`
-	Now     int64       `json:"now"`
-}
-
-// DeliverResult is the wallet's answer to a message: the messages it sends
-// (the payer's QR code; a payee sends none), and Refused when it refused
-// the message (a canonical error code, or a vendor name the vendor config
-// maps to one).
-type DeliverResult struct {
-	Messages []WireMessage `json:"messages"`
-	Refused  *WireError    `json:"refused,omitempty"`
-}
-
-// WireError is a refusal on the wire.
-type WireError struct {
-	Code    string `json:"code"`
-	Message string `json:"message,omitempty"`
-}
-
-// EndSessionResult reports whether the payee stored a payment in the
-// session.
-type EndSessionResult struct {
-	Received bool `json:"received"`
+	Message device.Message `json:"message"`
+	Now     int64          `json:"now"`
 }
 
 // WireCoin is a Coin on the wire: Point is the outpoint, transaction id
@@ -194,15 +143,11 @@ func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) err
 		return err
 	}
 	in.links[id] = link
-	rw := &remoteWallet{link: link, party: id, dev: dev}
-	var kr KeygenResult
+	rw := &remoteWallet{Remote: device.Remote{Link: link, Party: id}, dev: dev}
 	seed := in.w.Rand("chain/wallet-key/" + string(id)).Bytes(32)
-	if err := rw.call(OpKeygen, KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, &kr); err != nil {
-		return err
-	}
-	pub, err := cfg.Suite.ParsePublicKey(kr.PublicKey)
+	pub, err := rw.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, cfg.Suite)
 	if err != nil {
-		return fmt.Errorf("%w: %s's public key: %v", models.ErrBroken, id, err)
+		return err
 	}
 	in.w.Trace().Note(id, "external wallet: key generated on the phone")
 	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
@@ -210,7 +155,7 @@ func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) err
 		return err
 	}
 	in.bb.dir.add(cfg.Suite, cert)
-	if err := rw.call(OpProvision, in.provisioning(cert, cfg), nil); err != nil {
+	if err := rw.Call(OpProvision, in.provisioning(cert, cfg), nil); err != nil {
 		return err
 	}
 	in.add(id, rw, cert.ID, AddressOf(cfg.Suite, pub))
@@ -223,7 +168,7 @@ func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) err
 func (in *Instance) provisioning(cert *devcert.Certificate, cfg models.Config) Provisioning {
 	return Provisioning{
 		ID: cert.ID, Certificate: cert.Raw, Root: in.cb.Root().Raw, ChainKey: in.bb.chainKey.Public().SPKI(),
-		CRL: in.cb.CRL().Raw, Blacklist: []models.Hex{}, Limits: wireLimits(cfg.Limits), Sync: in.w.Now().Unix(),
+		CRL: in.cb.CRL().Raw, Blacklist: []models.Hex{}, Limits: device.LimitsOf(cfg.Limits), Sync: in.w.Now().Unix(),
 		Confirmations: in.bb.k,
 	}
 }
@@ -231,22 +176,11 @@ func (in *Instance) provisioning(cert *devcert.Certificate, cfg models.Config) P
 // remoteWallet is an external wallet: every Device operation is one Link
 // call.
 type remoteWallet struct {
-	link  models.Link
-	party world.PartyID
-	dev   *world.Device // the world's handle: the wallet's clock
+	device.Remote
+	dev *world.Device // the world's handle: the wallet's clock
 }
 
 var _ Device = (*remoteWallet)(nil)
-
-// Canonicalizer is implemented by a Link that knows the vendor's error
-// names (the vendor config): it maps a name to a canonical code.
-type Canonicalizer interface {
-	Canonical(name string) (spec.Code, bool)
-}
-
-func (rw *remoteWallet) call(op string, params, result any) error {
-	return rw.link.Call(op, params, result)
-}
 
 // now is the wallet's clock reading: world time plus its skew.
 func (rw *remoteWallet) now() int64 {
@@ -254,52 +188,18 @@ func (rw *remoteWallet) now() int64 {
 	return t.Unix()
 }
 
-func (rw *remoteWallet) broken(format string, args ...any) error {
-	return fmt.Errorf("%w: %s %s", models.ErrBroken, rw.party, fmt.Sprintf(format, args...))
-}
-
-func (rw *remoteWallet) refusal(w *WireError) error {
-	if w == nil {
-		return nil
-	}
-	code := spec.Code(w.Code)
-	if !code.Known() {
-		if c, ok := rw.link.(Canonicalizer); ok {
-			if m, ok := c.Canonical(w.Code); ok {
-				code = m
-			}
-		}
-	}
-	if !code.Known() {
-		return rw.broken("refused with %q, which is neither a canonical code nor a mapped vendor name", w.Code)
-	}
-	return spec.Errorf(code, "%s", w.Message)
-}
-
-func toWire(m world.Message) WireMessage {
-	return WireMessage{From: string(m.From), To: string(m.To), Type: m.Type, Payload: m.Payload}
-}
-
 func (rw *remoteWallet) StartPayee(amount int64) ([]byte, error) {
 	var r StartPayeeResult
-	if err := rw.call(OpStartPayee, StartPayeeParams{Amount: amount}, &r); err != nil {
+	if err := rw.Call(OpStartPayee, StartPayeeParams{Amount: amount}, &r); err != nil {
 		return nil, err
 	}
 	return r.Agreement, nil
 }
 
 func (rw *remoteWallet) deliver(op string, m world.Message) ([]world.Message, error) {
-	var r DeliverResult
-	if err := rw.call(op, DeliverParams{Message: toWire(m), Now: rw.now()}, &r); err != nil {
-		return nil, err
-	}
-	out := make([]world.Message, len(r.Messages))
-	for i, w := range r.Messages {
-		// The wallet speaks for itself only; the bank side addresses what
-		// it displays to whoever scans it.
-		out[i] = world.Message{From: rw.party, To: world.PartyID(w.To), Type: w.Type, Payload: w.Payload}
-	}
-	return out, rw.refusal(r.Refused)
+	// The wallet speaks for itself only; the bank side addresses what it
+	// displays to whoever scans it.
+	return rw.Deliver(op, DeliverParams{Message: device.ToWire(m), Now: rw.now()}, "")
 }
 
 func (rw *remoteWallet) Payer(m world.Message) ([]world.Message, error) {
@@ -310,24 +210,24 @@ func (rw *remoteWallet) Payee(m world.Message) ([]world.Message, error) {
 }
 
 func (rw *remoteWallet) EndSession() (bool, error) {
-	var r EndSessionResult
-	err := rw.call(OpEndSession, struct{}{}, &r)
+	var r device.EndSessionResult
+	err := rw.Call(OpEndSession, struct{}{}, &r)
 	return r.Received, err
 }
 
 func (rw *remoteWallet) coin(w WireCoin) (Coin, error) {
 	if len(w.Point) != IDSize+2 {
-		return Coin{}, rw.broken("reports a coin outpoint of %d bytes, want %d", len(w.Point), IDSize+2)
+		return Coin{}, rw.Broken("reports a coin outpoint of %d bytes, want %d", len(w.Point), IDSize+2)
 	}
 	if w.Value <= 0 {
-		return Coin{}, rw.broken("reports a coin of %d fen", w.Value)
+		return Coin{}, rw.Broken("reports a coin of %d fen", w.Value)
 	}
 	return Coin{Point: outPointFrom(w.Point), Value: w.Value, Final: w.Final}, nil
 }
 
 func (rw *remoteWallet) State() (*WalletState, error) {
 	var w WireState
-	if err := rw.call(OpState, struct{}{}, &w); err != nil {
+	if err := rw.Call(OpState, struct{}{}, &w); err != nil {
 		return nil, err
 	}
 	s := &WalletState{ID: w.ID, Counter: w.Counter, Spent: w.Spent, Payments: w.Payments}
@@ -338,7 +238,7 @@ func (rw *remoteWallet) State() (*WalletState, error) {
 			return nil, err
 		}
 		if seen[c.Point] {
-			return nil, rw.broken("reports coin %s twice", c.Point)
+			return nil, rw.Broken("reports coin %s twice", c.Point)
 		}
 		seen[c.Point] = true
 		s.Coins = append(s.Coins, c)
@@ -379,7 +279,7 @@ func (rw *remoteWallet) Sync(u *SyncUpdate) error {
 	for _, a := range u.Blacklist {
 		p.Blacklist = append(p.Blacklist, a[:])
 	}
-	return rw.call(OpSync, p, nil)
+	return rw.Call(OpSync, p, nil)
 }
 
 func (rw *remoteWallet) Redeem(rs []Redemption) error {
@@ -391,14 +291,7 @@ func (rw *remoteWallet) Redeem(rs []Redemption) error {
 		}
 		p.Redemptions = append(p.Redemptions, w)
 	}
-	return rw.call(OpRedeem, p, nil)
-}
-
-func (rw *remoteWallet) Restart() error { return rw.link.Restart() }
-
-// wireLimits converts limits for the wire.
-func wireLimits(l bank.Limits) WireLimits {
-	return WireLimits{PerPayment: l.PerPayment, Cumulative: l.Cumulative, Count: l.Count}
+	return rw.Call(OpRedeem, p, nil)
 }
 
 func sortCoins(cs []Coin) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/detrand"
@@ -55,17 +56,16 @@ func ReplayPayee(p PayeeProvision, nonce []byte, amount int64, qrs [][]byte) (he
 		return 0, err
 	}
 	h, err := NewHost(map[string][]byte{
-		keyPriv:   p.Key,
-		hostSuite: []byte(p.Suite.ID()),
-		hostSeed:  []byte("chain/replay-payee/" + p.ID),
+		keyPriv:           p.Key,
+		device.StoreSuite: []byte(p.Suite.ID()),
+		device.StoreSeed:  []byte("chain/replay-payee/" + p.ID),
 	}, "")
 	if err != nil {
 		return 0, err
 	}
-	lim := bank.DefaultLimits
 	if _, err := h.Handle(OpProvision, mustJSON(Provisioning{
 		ID: p.ID, Certificate: p.Cert, Root: p.Root, ChainKey: p.ChainKey, CRL: p.CRL,
-		Limits: WireLimits{PerPayment: lim.PerPayment, Cumulative: lim.Cumulative, Count: lim.Count},
+		Limits: device.LimitsOf(bank.DefaultLimits),
 		Sync:   p.At.Unix(), Confirmations: DefaultConfirmations,
 	})); err != nil {
 		return 0, err
@@ -77,13 +77,13 @@ func ReplayPayee(p PayeeProvision, nonce []byte, amount int64, qrs [][]byte) (he
 	copy(h.wl.req.nonce[:], nonce)
 	for _, qr := range qrs {
 		res, err := h.Handle(OpPayee, mustJSON(DeliverParams{
-			Message: WireMessage{From: "payer", Type: MsgQR, Payload: qr},
+			Message: device.Message{From: "payer", Type: MsgQR, Payload: qr},
 			Now:     p.At.Unix(),
 		}))
 		if err != nil {
 			return heldBy(h.wl), err
 		}
-		if r := res.(DeliverResult).Refused; r != nil {
+		if r := res.(device.DeliverResult).Refused; r != nil {
 			return heldBy(h.wl), spec.Errorf(spec.Code(r.Code), "%s", r.Message)
 		}
 	}

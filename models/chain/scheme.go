@@ -8,6 +8,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -223,14 +224,7 @@ func (in *Instance) add(id world.PartyID, d Device, ident string, addr Address) 
 
 // Close stops the external wallets. The model's own wallets need nothing.
 func (in *Instance) Close() error {
-	var first error
-	for _, id := range slices.Sorted(maps.Keys(in.links)) {
-		if err := in.links[id].Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	in.links = map[world.PartyID]models.Link{}
-	return first
+	return device.CloseLinks(in.links)
 }
 
 // World returns the world.
@@ -808,7 +802,7 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 		}
 		dev := in.w.AddDevice(cid, true)
 		in.links[cid] = fork
-		in.add(cid, &remoteWallet{link: fork, party: cid, dev: dev}, in.ids[id], in.addrs[id])
+		in.add(cid, &remoteWallet{Remote: device.Remote{Link: fork, Party: cid}, dev: dev}, in.ids[id], in.addrs[id])
 	} else {
 		wl := in.wallets[id]
 		c := in.ownWallet(wl.s, wl.dev.Clone(cid))

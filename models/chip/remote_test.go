@@ -1,7 +1,6 @@
 package chip
 
 import (
-	"encoding/json"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -11,12 +10,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
-
-func hostDialer(mutation string) models.Dialer {
-	return loopback.Dialer(func(store map[string][]byte) (loopback.Host, error) {
-		return NewHost(store, mutation)
-	})
-}
 
 // scenario runs fund, payments both ways (one losing its last message),
 // reconciliations and a deposit through the Instance.
@@ -62,7 +55,7 @@ func TestExternalCardBehavesLikeTheModelsOwn(t *testing.T) {
 	for _, s := range suite.All() {
 		t.Run(string(s.ID()), func(t *testing.T) {
 			l1, v1, a1 := scenario(t, models.Config{Suite: s})
-			l2, v2, a2 := scenario(t, models.Config{Suite: s, External: []world.PartyID{"wallet-A"}, Dial: hostDialer("")})
+			l2, v2, a2 := scenario(t, models.Config{Suite: s, External: []world.PartyID{"wallet-A"}, Dial: loopback.Hosts(NewHost, "")})
 			if d := cmp.Diff(v1, v2); d != "" {
 				t.Errorf("views (-own +external):\n%s", d)
 			}
@@ -76,22 +69,5 @@ func TestExternalCardBehavesLikeTheModelsOwn(t *testing.T) {
 				t.Errorf("audit with an external card does not balance: %+v", a2)
 			}
 		})
-	}
-}
-
-// The host refuses params with unknown members and changes nothing.
-func TestHostRefusesUnknownParams(t *testing.T) {
-	h, err := NewHost(nil, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err = h.Handle(OpKeygen, json.RawMessage(`{"party":"x","suite":"GM","seed":"00","extra":1}`)); err == nil {
-		t.Fatal("keygen with an unknown member was accepted")
-	}
-	if len(h.Store()) != 0 {
-		t.Errorf("a refused keygen changed the store: %v", h.Store())
-	}
-	if _, err := h.Handle(OpState, json.RawMessage(`{}`)); err == nil {
-		t.Error("state of a card not personalised was answered")
 	}
 }

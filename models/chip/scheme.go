@@ -22,6 +22,7 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -159,7 +160,7 @@ func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 // materials is what personalisation loads onto a card besides its key.
 func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.Config) Personalization {
 	p := Personalization{ID: id, Certificate: cert.Raw, Root: in.cb.Root().Raw, IssuerKey: in.cb.CoinKey().SPKI(),
-		CRL: in.cb.CRL().Raw, Limits: wireLimits(cfg.Limits), Sync: in.w.Now().Unix()}
+		CRL: in.cb.CRL().Raw, Limits: device.LimitsOf(cfg.Limits), Sync: in.w.Now().Unix()}
 	for _, a := range in.cb.Agents() {
 		p.Agents = append(p.Agents, a.Cert.Raw)
 	}
@@ -174,14 +175,7 @@ func (in *Instance) add(id world.PartyID, d Device, cardID string) {
 
 // Close stops the external cards. The model's own cards need nothing.
 func (in *Instance) Close() error {
-	var first error
-	for _, id := range slices.Sorted(maps.Keys(in.links)) {
-		if err := in.links[id].Close(); err != nil && first == nil {
-			first = err
-		}
-	}
-	in.links = map[world.PartyID]models.Link{}
-	return first
+	return device.CloseLinks(in.links)
 }
 
 // World returns the world.
@@ -561,7 +555,7 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 		}
 		in.w.AddDevice(cid, false)
 		in.links[cid] = fork
-		in.add(cid, &remoteCard{link: fork, party: cid}, in.ids[id])
+		in.add(cid, &remoteCard{device.Remote{Link: fork, Party: cid}}, in.ids[id])
 		return cid, nil
 	}
 	se := in.wallets[id]

@@ -45,6 +45,12 @@ func Dialer(open Open) models.Dialer {
 	}
 }
 
+// Hosts returns a models.Dialer whose devices are hosts newHost opens
+// with mutation: a model's NewHost (chip.NewHost, for instance).
+func Hosts[H Host](newHost func(store map[string][]byte, mutation string) (H, error), mutation string) models.Dialer {
+	return Dialer(func(store map[string][]byte) (Host, error) { return newHost(store, mutation) })
+}
+
 // Link is one in-process device. What survives a power cut is the store
 // as it was after the last operation that returned: an operation's writes
 // are durable when it answers, as the adapter protocol requires.

@@ -1,0 +1,35 @@
+// Package device is the plumbing every model's external-device seam
+// shares: what chip, cert and chain each need so that a vendor's wallet
+// can play inside the model through the adapter protocol
+// (conformance/adapter/PROTOCOL.md §7), written once.
+//
+// It has three parts:
+//
+//   - the wire types every scheme's operations use alike (wire.go):
+//     Message, Error, KeygenParams, KeygenResult, Limits, MessageResult,
+//     DeliverResult, EndSessionResult, and the Coin and Deposit entries of
+//     the schemes whose coins are transfer holdings (chip, cert). Their
+//     JSON member names are the protocol's; a model's own operations
+//     (the Op constants, their params and results) stay in the model and
+//     use these, so the types here are as normative as the model's;
+//   - the harness side (remote.go): Remote, the Link call every model's
+//     remote device embeds, the mapping of a device's refusal to a
+//     canonical code (Canonicalizer), and closing a model's links;
+//   - the device side (host.go): Kit, the scaffolding of a model's Host
+//     (the store it loads and must persist, the start counter, the
+//     randomness drawn from the keygen seed, keygen itself, the trial load
+//     before personalisation commits, a message handled inside the power
+//     guard), and Decode, the strict decoding of params.
+//
+// Contract: nothing here knows a scheme. The wire types never change
+// shape (a member added, renamed or dropped is a protocol change, §6);
+// a model adds what its scheme needs by embedding or wrapping them, never
+// by editing them. The harness side turns everything an external device
+// gets wrong (an unknown refusal code, a key or coin that does not parse)
+// into an error wrapping models.ErrBroken, and a refusal into a
+// *spec.Error. The device side refuses with *spec.Error (malformed params
+// are spec.CodeMalformed) and a refused operation changes nothing in the
+// store; the store keys it writes (StoreSuite, StoreSeed, StoreBoots) are
+// part of the persisted state of every reference device and keep their
+// names.
+package device

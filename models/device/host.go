@@ -1,0 +1,191 @@
+package device
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Store keys a Kit writes besides the device's own.
+const (
+	StoreSuite = "host/suite" // suite id, ASCII
+	StoreSeed  = "host/seed"  // the keygen seed: the device's randomness
+	StoreBoots = "host/boots" // starts so far, decimal: each draws fresh randomness
+)
+
+// SeedOf derives a stream seed from a device's seed for one purpose.
+func SeedOf(seed []byte, purpose string, n int) uint64 {
+	d := sha256.Sum256(fmt.Appendf(slices.Clone(seed), "|%s|%d", purpose, n))
+	return binary.BigEndian.Uint64(d[:8])
+}
+
+// Decode decodes an operation's params into v strictly: members v does
+// not know, and anything after the object, are malformed.
+func Decode(op string, params json.RawMessage, v any) error {
+	d := json.NewDecoder(bytes.NewReader(params))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return spec.Errorf(spec.CodeMalformed, "%s params: %v", op, err)
+	}
+	if d.More() {
+		return spec.Errorf(spec.CodeMalformed, "%s params: trailing data", op)
+	}
+	return nil
+}
+
+// Kit is the scaffolding of a model's Host, the reference device behind
+// the operations: the device and its key-value store, which the caller
+// loads at start and must persist after every operation that changed it
+// (Store, Dirty), and the device's world, whose randomness comes from the
+// keygen seed and the number of starts (Boot).
+type Kit struct {
+	W   *world.World  // the device's world: Boot replaces it
+	Dev *world.Device // the device, its store
+
+	noun   string // "card", "wallet": for messages
+	clock  bool
+	writes int
+}
+
+// NewKit makes the kit of a device not yet made: name is its id in its
+// own world, noun what messages call it, clock whether it has one.
+func NewKit(name world.PartyID, noun string, clock bool) *Kit {
+	w := world.New(0)
+	return &Kit{W: w, Dev: w.AddDevice(name, clock), noun: noun, clock: clock}
+}
+
+// Open loads store (nil or empty: a device not yet made). When the store
+// holds a made device (the key made is present) it counts a start and
+// calls load, whose error it returns.
+func (k *Kit) Open(store map[string][]byte, made string, load func() error) error {
+	if len(store) > 0 {
+		k.Dev.Restore(world.StoreSnapshot(k.Dev.ID(), store))
+		if _, ok := store[made]; ok {
+			boots, _ := strconv.Atoi(string(store[StoreBoots]))
+			k.Dev.Put(StoreBoots, []byte(strconv.Itoa(boots+1)))
+			if err := load(); err != nil {
+				return err
+			}
+		}
+	}
+	k.writes = k.Dev.Writes()
+	return nil
+}
+
+// Store returns a copy of the device's persistent state.
+func (k *Kit) Store() map[string][]byte {
+	snap := k.Dev.Snapshot()
+	out := map[string][]byte{}
+	for _, key := range snap.Keys() {
+		out[key], _ = snap.Get(key)
+	}
+	return out
+}
+
+// Dirty reports whether the store changed since the last call.
+func (k *Kit) Dirty() bool {
+	d := k.Dev.Writes() != k.writes
+	k.writes = k.Dev.Writes()
+	return d
+}
+
+// Suite reads the suite keygen stored.
+func (k *Kit) Suite() (suite.Suite, error) {
+	raw, _ := k.Dev.Get(StoreSuite)
+	s, err := suite.ByID(suite.ID(raw))
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeMalformed, "stored suite: %v", err)
+	}
+	return s, nil
+}
+
+// Boot gives the device the world of this start: its randomness comes
+// from the seed and the number of starts, so a restarted device does not
+// repeat itself.
+func (k *Kit) Boot() *world.World {
+	seed, _ := k.Dev.Get(StoreSeed)
+	raw, _ := k.Dev.Get(StoreBoots)
+	boots, _ := strconv.Atoi(string(raw))
+	k.W = world.New(SeedOf(seed, "boot", boots))
+	return k.W
+}
+
+// Keygen answers a keygen: it refuses a device that has a key (keyPriv
+// holds it), a suite it does not know, what check refuses (the scheme's
+// own params; nil for none) and a missing seed, and otherwise derives the
+// key from the seed (label names the stream) and stores it under keyPriv
+// with the suite, the seed and extra, in one write.
+func (k *Kit) Keygen(p KeygenParams, keyPriv, label string, check func() error, extra map[string][]byte) (any, error) {
+	if _, ok := k.Dev.Get(keyPriv); ok {
+		return nil, spec.Errorf(spec.CodeMalformed, "the %s already has a key", k.noun)
+	}
+	s, err := suite.ByID(suite.ID(p.Suite))
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeMalformed, "suite %q: %v", p.Suite, err)
+	}
+	if check != nil {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	if len(p.Seed) == 0 {
+		return nil, spec.Errorf(spec.CodeMalformed, "no seed")
+	}
+	key, err := s.GenerateKey(detrand.New(SeedOf(p.Seed, "key", 0), label))
+	if err != nil {
+		return nil, err
+	}
+	puts := map[string][]byte{keyPriv: key.Bytes(), StoreSuite: []byte(p.Suite), StoreSeed: p.Seed}
+	for n, v := range extra {
+		puts[n] = v
+	}
+	k.Dev.Commit(puts, nil)
+	return KeygenResult{PublicKey: key.Public().SPKI()}, nil
+}
+
+// Trial is a scratch copy of the device with puts committed, in a world
+// of its own: personalisation loads it to check that everything loads
+// before it commits anything, so that a refusal changes nothing.
+func (k *Kit) Trial(puts map[string][]byte) (*world.World, *world.Device) {
+	w := world.New(0)
+	d := w.AddDevice(k.Dev.ID(), k.clock)
+	d.Restore(world.StoreSnapshot(k.Dev.ID(), k.Store()))
+	d.Commit(puts, nil)
+	return w, d
+}
+
+// Deliver hands the device the message w inside its power guard and
+// answers as the protocol says: the messages handle sends back, without
+// From (the harness knows who is speaking), and its refusal, if any. A
+// power cut inside handle is an internal error.
+func (k *Kit) Deliver(w Message, handle func(world.Message) ([]world.Message, error)) (any, error) {
+	m := world.Message{From: world.PartyID(w.From), To: k.Dev.ID(), Type: w.Type, Payload: w.Payload}
+	var out []world.Message
+	crashed, err := k.W.Guard(k.Dev.ID(), func() error {
+		var err error
+		out, err = handle(m)
+		return err
+	})
+	if crashed {
+		return nil, spec.Errorf(spec.CodeInternal, "the %s lost power", k.noun)
+	}
+	r := DeliverResult{Messages: []Message{}}
+	for _, o := range out {
+		w := ToWire(o)
+		w.From = "" // the harness knows who is speaking
+		r.Messages = append(r.Messages, w)
+	}
+	if err != nil {
+		r.Refused = Refusal(err)
+	}
+	return r, nil
+}

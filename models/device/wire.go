@@ -1,0 +1,126 @@
+package device
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// KeygenParams ask a new device to generate its key pair. Seed is the
+// harness's randomness for this device (32 bytes): a device that derives
+// its key and its later randomness from it makes runs reproducible; one
+// with a hardware generator may ignore it. A scheme that needs more at
+// keygen embeds this (cert.KeygenParams).
+type KeygenParams struct {
+	Party string     `json:"party"`
+	Suite string     `json:"suite"`
+	Seed  models.Hex `json:"seed"`
+}
+
+// KeygenResult is the new device's public key, SubjectPublicKeyInfo DER.
+type KeygenResult struct {
+	PublicKey models.Hex `json:"publicKey"`
+}
+
+// Limits are bank.Limits on the wire.
+type Limits struct {
+	PerPayment int64 `json:"perPayment"`
+	Cumulative int64 `json:"cumulative"`
+	Count      int   `json:"count"`
+}
+
+// LimitsOf converts limits for the wire.
+func LimitsOf(l bank.Limits) Limits {
+	return Limits{PerPayment: l.PerPayment, Cumulative: l.Cumulative, Count: l.Count}
+}
+
+// Bank converts limits back from the wire.
+func (l Limits) Bank() bank.Limits {
+	return bank.Limits{PerPayment: l.PerPayment, Cumulative: l.Cumulative, Count: l.Count}
+}
+
+// Message is one message exchanged offline: Type names the scheme's step,
+// Payload is its bytes (an APDU, a DER message, a QR code).
+type Message struct {
+	From    string     `json:"from"`
+	To      string     `json:"to"`
+	Type    string     `json:"type"`
+	Payload models.Hex `json:"payload"`
+}
+
+// ToWire converts a message for the wire.
+func ToWire(m world.Message) Message {
+	return Message{From: string(m.From), To: string(m.To), Type: m.Type, Payload: m.Payload}
+}
+
+// MessageResult carries one message.
+type MessageResult struct {
+	Message Message `json:"message"`
+}
+
+// DeliverResult is a device's answer to a message: the messages it sends
+// back, and Refused when it refused the message (a canonical error code,
+// or a vendor name the vendor config maps to one). A device may refuse
+// and still answer (an error status word, a signed refusal).
+type DeliverResult struct {
+	Messages []Message `json:"messages"`
+	Refused  *Error    `json:"refused,omitempty"`
+}
+
+// Error is a refusal on the wire.
+type Error struct {
+	Code    string `json:"code"`
+	Message string `json:"message,omitempty"`
+}
+
+// Refusal is err on the wire: its canonical code and its text.
+func Refusal(err error) *Error {
+	return &Error{Code: string(spec.CodeOf(err)), Message: err.Error()}
+}
+
+// EndSessionResult reports whether the payee stored value in the session.
+type EndSessionResult struct {
+	Received bool `json:"received"`
+}
+
+// Coin is one held coin of a scheme whose coins are transfer holdings
+// (chip, cert): the device's own key for it and the holding, DER.
+type Coin struct {
+	Key     string     `json:"key"`
+	Holding models.Hex `json:"holding"`
+}
+
+// Coins converts held coins for the wire, in key order.
+func Coins(coins map[string]*transfer.Holding) []Coin {
+	out := []Coin{}
+	for _, k := range slices.Sorted(maps.Keys(coins)) {
+		out = append(out, Coin{Key: k, Holding: coins[k].Marshal()})
+	}
+	return out
+}
+
+// Deposit is a pending deposit on the wire (chip, cert): the holdings
+// deposited and the deposit records, DER.
+type Deposit struct {
+	Key      string       `json:"key"`
+	Holdings []models.Hex `json:"holdings"`
+	Records  []models.Hex `json:"records"`
+}
+
+// ParseHoldings parses holdings from the wire.
+func ParseHoldings(hs []models.Hex) ([]*transfer.Holding, error) {
+	out := make([]*transfer.Holding, len(hs))
+	for i, b := range hs {
+		h, err := transfer.ParseHolding(b)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = h
+	}
+	return out, nil
+}
