@@ -448,6 +448,14 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 			a.cb.registry.registerLineage(h)
 			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s descends from a coin spent twice whose other branch was redeemed first", h.Serial)
 		}
+		if a.cb.registry.settledOtherwise(h, rec) {
+			// The coin itself was spent offline (by a clone or a
+			// rolled-back copy) and that branch was redeemed first: the
+			// deposit is its second spend. Refused and flagged.
+			a.cb.registry.registerLineage(h)
+			a.cb.registry.insert(h, rec)
+			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s was also spent offline, and that branch was redeemed first", h.Serial)
+		}
 		if (a.cb.registry.Spent(inst) || a.cb.registry.Redeemed(inst)) && !a.cb.registry.Known(rec) {
 			// A second signed spend of one coin: refused, and registered
 			// so the double spend is flagged with its evidence.
@@ -467,7 +475,7 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 		}
 		a.cb.registry.insert(it.Holding, it.Record)
 		a.cb.registry.redeem(it.Holding, it.Record)
-		a.cb.registry.settle(it.Holding)
+		a.cb.registry.settle(it.Holding, it.Record)
 	}
 	a.cb.RedeemedTotal += total
 	a.Reserve += total // the central bank pays the agent for redeemed coins

@@ -1127,3 +1127,46 @@ func TestVerifyEvidence(t *testing.T) {
 		}
 	})
 }
+
+// A coin spent offline and deposited whole by its spender, with nothing
+// uploaded in between: the payee's deposit carries the spend in its
+// lineage. Whichever deposit comes first is credited, the other is
+// refused as a double spend, and the spender is named (one settlement per
+// coin, R2.6/R4.5).
+func TestCoinSpentOfflineAndDepositedWhole(t *testing.T) {
+	forEachSuite(t, func(t *testing.T, s suite.Suite) {
+		for _, order := range []string{"payee first", "spender first"} {
+			t.Run(order, func(t *testing.T) {
+				f := newFixture(t, s)
+				h := f.withdraw(t, walletA, 200)[0]
+				rec := f.record(t, h, walletA, walletB, 200, 1)
+				hB := outputs(h, rec, walletB)[0]
+				depB := func() (int64, error) {
+					return f.agent.Deposit(walletB, f.items(t, walletB, f.agent.ID, []*transfer.Holding{hB}))
+				}
+				depA := func() (int64, error) {
+					return f.agent.Deposit(walletA, f.items(t, walletA, f.agent.ID, []*transfer.Holding{h}))
+				}
+				first, second := depB, depA
+				if order == "spender first" {
+					first, second = depA, depB
+				}
+				if v, err := first(); err != nil || v != 200 {
+					t.Fatalf("first deposit: %d, %v", v, err)
+				}
+				v, err := second()
+				wantCode(t, "second deposit", err, spec.CodeDoubleSpend)
+				if v != 0 || f.cb.RedeemedTotal != 200 {
+					t.Errorf("second deposit credited %d; redeemed %d of 200 issued", v, f.cb.RedeemedTotal)
+				}
+				named := false
+				for _, d := range f.cb.Registry().DoubleSpends() {
+					named = named || d.Culprit == walletA
+				}
+				if !named {
+					t.Errorf("the double spend is not flagged with A as culprit: %+v", f.cb.Registry().DoubleSpends())
+				}
+			})
+		}
+	})
+}

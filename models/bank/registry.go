@@ -68,15 +68,16 @@ type Registry struct {
 	byParent map[Instance][][32]byte        // instance → ids of records spending it
 	redeemed map[Instance]bool              //
 	children map[Instance]*transfer.Holding // instance → holding of a registered output
-	// settled maps every instance on the lineage of a redeemed coin to
-	// the record that spent it there: the branch that settled. A coin
+	// settled maps every instance on the lineage of a redeemed coin, and
+	// the coin itself, to the record that spent it there (the deposit
+	// record for the coin itself): the branch that settled. A coin
 	// whose lineage takes another branch of the same instance was spent
 	// twice upstream and is not redeemed a second time (R2.6).
-	settled map[Instance][32]byte
+	settled map[Instance]hop
 }
 
 func newRegistry(cb *CentralBank) *Registry {
-	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance][32]byte{}}
+	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}}
 }
 
 // certs resolves signers for lineage checks. Revocation and expiry do not
@@ -390,21 +391,46 @@ func lineage(h *transfer.Holding, f func(inst Instance, parent *transfer.Holding
 func (r *Registry) otherBranchSettled(h *transfer.Holding) bool {
 	other := false
 	lineage(h, func(inst Instance, _ *transfer.Holding, rec *transfer.Signed) {
-		if id, ok := r.settled[inst]; ok && id != rec.ID() {
+		if s, ok := r.settled[inst]; ok && s.rec.ID() != rec.ID() {
 			other = true
 		}
 	})
 	return other
 }
 
+// hop is one spend on a settled branch: the holding spent and the record
+// that spent it.
+type hop struct {
+	parent *transfer.Holding
+	rec    *transfer.Signed
+}
+
+// settledOtherwise reports whether h's own instance settled along a record
+// other than dep (h deposited whole while a copy of it was spent offline
+// and that branch was redeemed first, or the other way round); if so it
+// registers that record, so the conflict with dep is flagged with its
+// evidence.
+func (r *Registry) settledOtherwise(h *transfer.Holding, dep *transfer.Signed) bool {
+	s, ok := r.settled[InstanceOf(h)]
+	if !ok || s.rec.ID() == dep.ID() {
+		return false
+	}
+	r.insert(s.parent, s.rec)
+	return true
+}
+
 // settle records the branch a redeemed holding took at every instance of
-// its lineage, where none settled yet.
-func (r *Registry) settle(h *transfer.Holding) {
-	lineage(h, func(inst Instance, _ *transfer.Holding, rec *transfer.Signed) {
+// its lineage and, through its deposit record dep, at its own instance,
+// where none settled yet.
+func (r *Registry) settle(h *transfer.Holding, dep *transfer.Signed) {
+	lineage(h, func(inst Instance, parent *transfer.Holding, rec *transfer.Signed) {
 		if _, ok := r.settled[inst]; !ok {
-			r.settled[inst] = rec.ID()
+			r.settled[inst] = hop{parent, rec}
 		}
 	})
+	if inst := InstanceOf(h); r.settled[inst].rec == nil {
+		r.settled[inst] = hop{h, dep}
+	}
 }
 
 // registerLineage registers every record of h's lineage, so a conflict
