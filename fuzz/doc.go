@@ -1,9 +1,27 @@
-// Package fuzz holds the native Go fuzz targets of dualoffline: one per
-// decoder of the published byte formats, so that every byte string a
-// wallet, a bank or a vendor implementation might be handed has been thrown
-// at the reference parsers.
+// Package fuzz holds the native Go fuzz targets of dualoffline's published
+// byte formats, so that every byte string a wallet, a bank or a vendor
+// implementation might be handed has been thrown at the reference parsers.
 //
-// The targets (in spec_fuzz_test.go) are:
+// The targets are split into packages by what they link. Go's fuzzing
+// instruments every package linked into the test binary and scans the
+// whole coverage map after every execution, so a decoder target fuzzed
+// beside the chip model runs slower than the same target in a package that
+// links only what it needs (up to four times slower for the APDU targets;
+// BENCHMARKS.md has the figures). The packages are:
+//
+//   - fuzz (this package, spec_fuzz_test.go): the spec decoders, linking
+//     spec/... only.
+//   - fuzz/transfer: the transfer records and holdings (spec/transfer).
+//   - fuzz/apdu: the ISO/IEC 7816-4 framing of the chip-card model
+//     (models/chip/apdu, which imports only spec).
+//   - fuzz/chip: whole-card targets through models/chip, which links the
+//     world, the bank and the card.
+//
+// The fixed world they share (the detrand seed, the per-suite keys, coins,
+// HSMs, certificates and signatures, the seed mutations and the rejection
+// checks) is fuzz/internal/fixture, which imports spec packages only.
+//
+// The targets of this package are:
 //
 //   - FuzzCoin: coin.Parse, the signed coin.
 //   - FuzzSealedCoin, FuzzSealedCoinString: coin.ParseSealed and
@@ -21,18 +39,13 @@
 //     signatures under fixed keys.
 //   - FuzzSealOpen: PrivateKey.Open of arbitrary envelopes and context
 //     strings under fixed keys.
-//   - FuzzRecord, FuzzHolding (in transfer_chip_fuzz_test.go):
-//     transfer.Parse, then Record.Validate and Signed.Verify under the
-//     fixture keys, and transfer.ParseHolding, then Holding.Verify against
-//     a fixed lineage (root coin, agent, wallet A, wallet B).
-//   - FuzzChipPayer, FuzzChipPayee (in transfer_chip_fuzz_test.go): raw
-//     C-APDUs to a funded payer card and raw R-APDUs to a payee terminal,
-//     through models/chip Instance.Inject; a refusal must also leave the
-//     card's persistent state unchanged, and no input may be accepted.
 //
-// Targets for the byte formats of the models (for example the chip card's
-// APDU framing) live beside these in their own files and keep the same
-// contract.
+// Those of the other packages are listed in their package documentation:
+// FuzzRecord and FuzzHolding (fuzz/transfer), FuzzAPDUCommand,
+// FuzzAPDUResponse and FuzzTLV (fuzz/apdu), FuzzChipPayer and
+// FuzzChipPayee (fuzz/chip). A new target goes to the package whose links
+// it needs, and no further: a target that needs a model goes beside the
+// model's other targets, never into this package.
 //
 // Every target checks the same three properties:
 //
@@ -52,11 +65,20 @@
 // Run one target with, for example,
 //
 //	go test -run XXX -fuzz '^FuzzCoin$' -fuzztime 60s ./fuzz/
+//	go test -run XXX -fuzz '^FuzzTLV$' -fuzztime 60s ./fuzz/apdu/
 //
-// (one target per invocation; -fuzz must match exactly one). A plain
-// go test ./fuzz/ runs every target over its seeds only, in seconds: the
-// f.Add seeds built by the real encoders and the checked-in corpus under
-// testdata/fuzz/<Target>/. When fuzzing finds a crasher, the go command
-// writes it to testdata/fuzz/<Target>/; it is committed there as a
-// regression input, so the bug stays fixed.
+// (one target and one package per invocation; -fuzz must match exactly
+// one target). A plain go test ./fuzz/... runs every target over its seeds
+// only, in seconds: the f.Add seeds built by the real encoders and the
+// checked-in corpus under <package>/testdata/fuzz/<Target>/. When fuzzing
+// finds a crasher, the go command writes it to the target's
+// testdata/fuzz/<Target>/; it is committed there as a regression input,
+// so the bug stays fixed.
+//
+// The go command minimizes every input that widens coverage before it
+// counts it, for up to -fuzzminimizetime (60 s by default), and reports
+// 0 execs/s meanwhile: with -parallel 1 the only worker is minimizing, not
+// fuzzing. On large inputs the minimizer, quadratic in the input length,
+// uses the whole budget. For throughput figures, or short runs, pass
+// -fuzzminimizetime 1s (or a count such as 1000x).
 package fuzz

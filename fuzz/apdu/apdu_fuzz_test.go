@@ -1,4 +1,4 @@
-package fuzz
+package apdu
 
 // Fuzz targets of the ISO/IEC 7816-4 framing of the chip-card model
 // (models/chip/apdu): FuzzAPDUCommand (ParseCommand), FuzzAPDUResponse
