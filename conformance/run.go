@@ -119,11 +119,11 @@ func (o Options) check() error {
 }
 
 // Check runs the selected properties against target outside go test and
-// returns every result. For the duration of the call it sets rapid's
+// returns every result. For the duration of the call it holds rapid's
 // process-wide settings (checks, steps, seed, shrink time, no fail
-// files) and restores them afterwards, so concurrent Checks must use the
-// same Options. It returns an error only for bad options; verdicts,
-// including failures, are in the Results.
+// files): concurrent Checks with the same depth and seed share them, one
+// with other settings waits for the others to finish. It returns an error
+// only for bad options; verdicts, including failures, are in the Results.
 func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, error) {
 	opts = opts.withDefaults()
 	if err := opts.check(); err != nil {
@@ -412,10 +412,62 @@ func replay(o Options, target string, s suite.Suite, p Property) string {
 		o.Command, target, s.ID(), p.ID(), o.Seed, o.Checks, o.Steps, o.ReplayFlags)
 }
 
+// rapidSettings are the process-wide rapid flags one run needs.
+type rapidSettings struct {
+	checks, steps int
+	seed          uint64
+	shrink        time.Duration
+	cli           bool
+}
+
+// rapidState shares the flags between concurrent runs: runs that need the
+// same settings share them, a run that needs others waits until no run
+// holds them, and the last run out restores what was there before.
+var rapidState struct {
+	mu      sync.Mutex
+	cond    *sync.Cond
+	holders int
+	current rapidSettings
+	undo    func()
+}
+
 // setRapid pushes opts into rapid's process-wide flags (parsing the flag
 // set first where nothing has: rapid and testing.Short read it) and
-// returns a function that restores the previous values.
-func setRapid(o Options, cli bool) (restore func()) {
+// returns a function that releases them; the previous values come back
+// when the last concurrent holder releases. Concurrent runs with other
+// settings wait for the flags (rapid reads them while it runs, so two
+// runs cannot hold different values at once).
+func setRapid(o Options, cli bool) (release func()) {
+	want := rapidSettings{o.Checks, o.Steps, o.Seed, o.ShrinkTime, cli}
+	st := &rapidState
+	st.mu.Lock()
+	if st.cond == nil {
+		st.cond = sync.NewCond(&st.mu)
+	}
+	for st.holders > 0 && st.current != want {
+		st.cond.Wait()
+	}
+	if st.holders == 0 {
+		st.current, st.undo = want, applyRapid(want)
+	}
+	st.holders++
+	st.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			st.mu.Lock()
+			defer st.mu.Unlock()
+			if st.holders--; st.holders == 0 {
+				st.undo()
+				st.undo = nil
+				st.cond.Broadcast()
+			}
+		})
+	}
+}
+
+// applyRapid sets the flags and returns what restores them.
+func applyRapid(r rapidSettings) (restore func()) {
 	testing.Init()
 	if !flag.Parsed() {
 		_ = flag.CommandLine.Parse(nil)
@@ -430,11 +482,11 @@ func setRapid(o Options, cli bool) (restore func()) {
 		_ = flag.Set(name, v)
 		undo = append(undo, func() { _ = flag.Set(name, old) })
 	}
-	set("rapid.checks", strconv.Itoa(o.Checks))
-	set("rapid.steps", strconv.Itoa(o.Steps))
-	set("rapid.seed", strconv.FormatUint(o.Seed, 10))
-	set("rapid.shrinktime", o.ShrinkTime.String())
-	if cli {
+	set("rapid.checks", strconv.Itoa(r.checks))
+	set("rapid.steps", strconv.Itoa(r.steps))
+	set("rapid.seed", strconv.FormatUint(r.seed, 10))
+	set("rapid.shrinktime", r.shrink.String())
+	if r.cli {
 		set("rapid.nofailfile", "true")
 	}
 	return func() {
