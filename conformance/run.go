@@ -482,7 +482,12 @@ func applyRapid(r rapidSettings) (restore func()) {
 		_ = flag.Set(name, v)
 		undo = append(undo, func() { _ = flag.Set(name, old) })
 	}
-	set("rapid.checks", strconv.Itoa(r.checks))
+	checks := r.checks
+	if testing.Short() && checks < 5 {
+		// rapid runs a fifth of its checks under -short: at least one.
+		checks = 5
+	}
+	set("rapid.checks", strconv.Itoa(checks))
 	set("rapid.steps", strconv.Itoa(r.steps))
 	set("rapid.seed", strconv.FormatUint(r.seed, 10))
 	set("rapid.shrinktime", r.shrink.String())
