@@ -372,21 +372,16 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 // settle applies the target's documented violations: within one target
 // and suite, a sub-property listed in Info.Expected is expected-fail if at
 // least one of its properties failed (those become expected-fail, the
-// others keep pass), and unexpected-pass if none did and none skipped (a
-// skipped property may be the one that would have confirmed it: the
-// others then keep pass). Only a failure with a counterexample confirms a
-// documented violation: a property that timed out or ran nothing stays
-// fail.
+// others keep pass), and unexpected-pass if none did. Only a failure with
+// a counterexample confirms a documented violation: a property that timed
+// out or ran nothing stays fail.
 func settle(results []Result, info models.Info) {
 	type key struct{ suite, sub string }
 	confirms := func(r Result) bool { return r.Verdict == Fail && r.Counterexample != nil }
-	failed, skipped := map[key]bool{}, map[key]bool{}
+	failed := map[key]bool{}
 	for _, r := range results {
 		if confirms(r) {
 			failed[key{r.Suite, string(r.Sub)}] = true
-		}
-		if r.Verdict == Skip {
-			skipped[key{r.Suite, string(r.Sub)}] = true
 		}
 	}
 	for i := range results {
@@ -400,7 +395,7 @@ func settle(results []Result, info models.Info) {
 			r.Verdict, r.Reason = ExpectedFail, why
 		case r.Verdict == Fail:
 			// Not confirmed: the failure stands.
-		case !failed[key{r.Suite, string(r.Sub)}] && !skipped[key{r.Suite, string(r.Sub)}]:
+		case !failed[key{r.Suite, string(r.Sub)}]:
 			r.Verdict, r.Reason = UnexpectedPass, why
 		}
 	}
