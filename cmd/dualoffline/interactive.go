@@ -99,22 +99,20 @@ func implTargets(w io.Writer, f checkFlags, opts *conformance.Options) (*implRun
 		listOr(hello.Devices), listOr(hello.Roles), listOr(hello.Suites))
 
 	// The schemes: those named, else every scheme whose wallet it plays.
-	// cert-literal's wallet is cert's (the variant is a parameter).
-	device := func(scheme string) string { return strings.TrimSuffix(scheme, "-literal") }
 	var names []string
 	if len(f.schemes) > 0 {
 		for _, s := range f.schemes {
 			if _, ok := all.Lookup(s); !ok {
 				return nil, usageErrorf("unknown scheme %q (have %s)", s, strings.Join(all.Names(), ", "))
 			}
-			if !has(hello.Devices, device(s)) {
-				return nil, usageErrorf("the implementation does not declare the %s wallet (its hello lists devices %s)", device(s), listOr(hello.Devices))
+			if !hello.PlaysWallet(s) {
+				return nil, usageErrorf("the implementation does not declare the %s wallet (its hello lists devices %s)", s, listOr(hello.Devices))
 			}
 			names = append(names, s)
 		}
 	} else {
 		for _, s := range all.Names() {
-			if has(hello.Devices, device(s)) {
+			if hello.PlaysWallet(s) {
 				names = append(names, s)
 			}
 		}
@@ -123,14 +121,14 @@ func implTargets(w io.Writer, f checkFlags, opts *conformance.Options) (*implRun
 		}
 	}
 	for _, r := range roles {
-		if !has(hello.Roles, string(r)) && !(r == interactive.Wallet && has(hello.Roles, "payer") && has(hello.Roles, "payee")) {
+		if !hello.PlaysRole(string(r)) {
 			return nil, usageErrorf("the implementation does not declare role %s (its hello lists %s)", r, listOr(hello.Roles))
 		}
 	}
 	// The suites: those named, else every suite it declares.
 	if opts.Suites == nil {
 		for _, s := range suite.All() {
-			if has(hello.Suites, string(s.ID())) {
+			if hello.HasSuite(string(s.ID())) {
 				opts.Suites = append(opts.Suites, s)
 			}
 		}
@@ -139,7 +137,7 @@ func implTargets(w io.Writer, f checkFlags, opts *conformance.Options) (*implRun
 		}
 	}
 	for _, s := range opts.Suites {
-		if !has(hello.Suites, string(s.ID())) {
+		if !hello.HasSuite(string(s.ID())) {
 			return nil, usageErrorf("the implementation does not declare suite %s (its hello lists %s)", s.ID(), listOr(hello.Suites))
 		}
 	}
@@ -156,10 +154,6 @@ func implTargets(w io.Writer, f checkFlags, opts *conformance.Options) (*implRun
 		opts.ReplayFlags += " --config " + shellQuote(f.impl.config)
 	}
 	return run, nil
-}
-
-func has(list []string, s string) bool {
-	return slices.Contains(list, s) || slices.Contains(list, "*")
 }
 
 func listOr(list []string) string {

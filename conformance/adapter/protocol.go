@@ -3,6 +3,7 @@ package adapter
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // ProtocolVersion is the protocol this package speaks. An implementation
@@ -94,6 +95,24 @@ type Hello struct {
 func (h *Hello) Supports(scheme, suite, kind string) bool {
 	return has(h.Schemes, scheme) && has(h.Suites, suite) && has(h.Kinds, kind)
 }
+
+// PlaysWallet reports whether the implementation declared the wallet of
+// scheme (its devices list, §7); the cert variants share the cert wallet.
+func (h *Hello) PlaysWallet(scheme string) bool {
+	return has(h.Devices, strings.TrimSuffix(scheme, "-literal"))
+}
+
+// PlaysRole reports whether the implementation declared role; "wallet"
+// (both sides) needs payer and payee, or itself.
+func (h *Hello) PlaysRole(role string) bool {
+	if role == "wallet" && has(h.Roles, "payer") && has(h.Roles, "payee") {
+		return true
+	}
+	return has(h.Roles, role)
+}
+
+// HasSuite reports whether the implementation declared a crypto suite.
+func (h *Hello) HasSuite(id string) bool { return has(h.Suites, id) }
 
 func has(list []string, s string) bool {
 	for _, x := range list {
