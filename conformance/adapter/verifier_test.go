@@ -167,3 +167,23 @@ func BenchmarkAdapterVerify(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
 }
+
+func TestHelloPlays(t *testing.T) {
+	h := Hello{Devices: []string{"cert"}, Roles: []string{"payer", "payee"}, Suites: []string{"GM"}}
+	for _, c := range []struct {
+		got, want bool
+		what      string
+	}{
+		{h.PlaysWallet("cert"), true, "cert"},
+		{h.PlaysWallet("cert-literal"), true, "cert-literal (the cert wallet)"},
+		{h.PlaysWallet("chip"), false, "chip"},
+		{h.PlaysRole("wallet"), true, "wallet (payer and payee)"},
+		{(&Hello{Roles: []string{"payer"}}).PlaysRole("wallet"), false, "wallet with payer only"},
+		{(&Hello{Devices: []string{"*"}}).PlaysWallet("chain"), true, "chain under *"},
+		{h.HasSuite("INTL"), false, "INTL"},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %v, want %v", c.what, c.got, c.want)
+		}
+	}
+}
