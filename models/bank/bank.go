@@ -440,21 +440,23 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s twice in one deposit", h.Serial)
 		}
 		seen[inst] = true
-		if a.cb.registry.otherBranchSettled(h) {
-			// Spent twice upstream, and the other branch was redeemed
-			// first: one settlement per coin (R2.6). The depositor keeps
-			// the coin; the double spend is flagged with its evidence
-			// and names the culprit.
+		if conflicts, itself := a.cb.registry.settledElsewhere(h, rec); len(conflicts) > 0 {
+			// One settlement per coin (R2.6, R4.5): on the path this
+			// deposit would settle, a coin was spent twice and the other
+			// branch was redeemed first. Refused; the double spend is
+			// flagged with both branches' records and names the culprit.
+			// A payee whose coin descends from the losing branch keeps it;
+			// a depositor of the coin itself made the second spend, and
+			// its deposit record is registered as that.
+			for _, c := range conflicts {
+				a.cb.registry.insert(c.parent, c.rec)
+			}
 			a.cb.registry.registerLineage(h)
+			if itself {
+				a.cb.registry.insert(h, rec)
+				return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s was also spent offline, and that branch was redeemed first", h.Serial)
+			}
 			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s descends from a coin spent twice whose other branch was redeemed first", h.Serial)
-		}
-		if a.cb.registry.settledOtherwise(h, rec) {
-			// The coin itself was spent offline (by a clone or a
-			// rolled-back copy) and that branch was redeemed first: the
-			// deposit is its second spend. Refused and flagged.
-			a.cb.registry.registerLineage(h)
-			a.cb.registry.insert(h, rec)
-			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s was also spent offline, and that branch was redeemed first", h.Serial)
 		}
 		if (a.cb.registry.Spent(inst) || a.cb.registry.Redeemed(inst)) && !a.cb.registry.Known(rec) {
 			// A second signed spend of one coin: refused, and registered

@@ -386,18 +386,6 @@ func lineage(h *transfer.Holding, f func(inst Instance, parent *transfer.Holding
 	}
 }
 
-// otherBranchSettled reports whether some instance on h's lineage settled
-// through a record other than the one h descends from.
-func (r *Registry) otherBranchSettled(h *transfer.Holding) bool {
-	other := false
-	lineage(h, func(inst Instance, _ *transfer.Holding, rec *transfer.Signed) {
-		if s, ok := r.settled[inst]; ok && s.rec.ID() != rec.ID() {
-			other = true
-		}
-	})
-	return other
-}
-
 // hop is one spend on a settled branch: the holding spent and the record
 // that spent it.
 type hop struct {
@@ -405,18 +393,23 @@ type hop struct {
 	rec    *transfer.Signed
 }
 
-// settledOtherwise reports whether h's own instance settled along a record
-// other than dep (h deposited whole while a copy of it was spent offline
-// and that branch was redeemed first, or the other way round); if so it
-// registers that record, so the conflict with dep is flagged with its
-// evidence.
-func (r *Registry) settledOtherwise(h *transfer.Holding, dep *transfer.Signed) bool {
-	s, ok := r.settled[InstanceOf(h)]
-	if !ok || s.rec.ID() == dep.ID() {
-		return false
+// settledElsewhere walks the path a deposit would settle — h's lineage,
+// then dep spending h itself — and returns the settled hops it leaves:
+// instances that already settled along another record (h descends from a
+// coin spent twice whose other branch was redeemed first; or h itself was
+// also spent offline, by a clone or a rolled-back copy, and that branch
+// was redeemed first, or the other way round). itself says whether h's
+// own instance is among them.
+func (r *Registry) settledElsewhere(h *transfer.Holding, dep *transfer.Signed) (conflicts []hop, itself bool) {
+	lineage(h, func(inst Instance, _ *transfer.Holding, rec *transfer.Signed) {
+		if s, ok := r.settled[inst]; ok && s.rec.ID() != rec.ID() {
+			conflicts = append(conflicts, s)
+		}
+	})
+	if s, ok := r.settled[InstanceOf(h)]; ok && s.rec.ID() != dep.ID() {
+		conflicts, itself = append(conflicts, s), true
 	}
-	r.insert(s.parent, s.rec)
-	return true
+	return conflicts, itself
 }
 
 // settle records the branch a redeemed holding took at every instance of
