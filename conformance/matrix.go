@@ -14,14 +14,15 @@ type Cell struct {
 }
 
 // Summarise derives a cell verdict from property verdicts: any unexpected
-// verdict wins (fail before unexpected-pass), then expected-fail, then
+// verdict wins (fail, then seed-dependent, then unexpected-pass), then
+// expected-fail, then
 // pass; a cell whose properties were all skipped is skip.
 func Summarise(rs []Result) Verdict {
 	counts := map[Verdict]int{}
 	for _, r := range rs {
 		counts[r.Verdict]++
 	}
-	for _, v := range []Verdict{Fail, UnexpectedPass, ExpectedFail, Pass} {
+	for _, v := range []Verdict{Fail, SeedDependent, UnexpectedPass, ExpectedFail, Pass} {
 		if counts[v] > 0 {
 			return v
 		}

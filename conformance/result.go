@@ -19,8 +19,9 @@ const SchemaVersion = "dualoffline-results/1"
 // Verdict is the outcome of one property on one target.
 type Verdict string
 
-// Verdicts. Pass, ExpectedFail and Skip are expected results; Fail and
-// UnexpectedPass are not, and make a run exit non-zero.
+// Verdicts. Pass, ExpectedFail and Skip are expected results; Fail,
+// UnexpectedPass and SeedDependent (seeds.go) are not, and make a run
+// exit non-zero.
 const (
 	// Pass: the property ran Runs generated cases and held on all.
 	Pass Verdict = "pass"
@@ -38,7 +39,7 @@ const (
 )
 
 // Unexpected reports whether v is a result nobody documented.
-func (v Verdict) Unexpected() bool { return v == Fail || v == UnexpectedPass }
+func (v Verdict) Unexpected() bool { return v == Fail || v == UnexpectedPass || v == SeedDependent }
 
 // Result is the verdict of one property on one target and suite.
 type Result struct {

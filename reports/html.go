@@ -183,7 +183,7 @@ func verdictClass(v conformance.Verdict) string {
 	switch v {
 	case conformance.Pass:
 		return "v-pass"
-	case conformance.Fail:
+	case conformance.Fail, conformance.SeedDependent:
 		return "v-fail"
 	case conformance.ExpectedFail:
 		return "v-xfail"
@@ -201,6 +201,8 @@ func verdictText(v conformance.Verdict) string {
 		return "FAIL"
 	case conformance.UnexpectedPass:
 		return "UNEXPECTED-PASS"
+	case conformance.SeedDependent:
+		return "SEED-DEPENDENT"
 	}
 	return clean(string(v))
 }
@@ -288,7 +290,7 @@ func buildPage(rs *conformance.Results, opts Options) *page {
 	}
 
 	counts := rs.Count()
-	for _, v := range []conformance.Verdict{conformance.Pass, conformance.ExpectedFail, conformance.Skip, conformance.Fail, conformance.UnexpectedPass} {
+	for _, v := range []conformance.Verdict{conformance.Pass, conformance.ExpectedFail, conformance.Skip, conformance.Fail, conformance.UnexpectedPass, conformance.SeedDependent} {
 		p.Counts = append(p.Counts, countView{Verdict: verdictText(v), Class: verdictClass(v), N: counts[v]})
 	}
 	p.Total = len(rs.Results)
@@ -348,7 +350,7 @@ func matrix(rs *conformance.Results, extra []string) []conformance.Cell {
 
 func countText(m map[conformance.Verdict]int) string {
 	var parts []string
-	for _, v := range []conformance.Verdict{conformance.Pass, conformance.ExpectedFail, conformance.Skip, conformance.Fail, conformance.UnexpectedPass} {
+	for _, v := range []conformance.Verdict{conformance.Pass, conformance.ExpectedFail, conformance.Skip, conformance.Fail, conformance.UnexpectedPass, conformance.SeedDependent} {
 		if m[v] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", m[v], v))
 		}

@@ -99,7 +99,7 @@ func WriteJUnit(w io.Writer, rs *conformance.Results) error {
 		total += r.DurationMS / 1000
 		s.Tests++
 		switch r.Verdict {
-		case conformance.Fail, conformance.UnexpectedPass:
+		case conformance.Fail, conformance.UnexpectedPass, conformance.SeedDependent:
 			s.Failures++
 			c.Failure = &junitMessage{Message: firstLine(clean(r.Reason)), Type: string(r.Verdict), Body: failureBody(r)}
 		case conformance.Skip:

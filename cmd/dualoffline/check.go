@@ -26,6 +26,8 @@ type checkFlags struct {
 	checks  int
 	steps   int
 	seed    uint64
+	seeds   string // --seeds A..B: a sweep (conformance.CheckSeeds)
+	seedSet bool   // --seed was given
 	only    []string
 	json    string
 	report  string
@@ -55,7 +57,11 @@ counterexample and the command that replays it.
 
 Runs are deterministic: the same --seed, --checks and --steps give the same
 verdicts, and the same counterexamples unless shrinking ran out of its
---shrink-time. --mutants also runs the mutant catalogue
+--shrink-time. --seeds A..B runs everything once per seed and merges the
+runs: a property whose verdict differs between seeds is SEED-DEPENDENT, an
+unexpected verdict of its own kind (the matrix must not depend on the seed
+a certifier happens to run), shown with the verdict at each seed and the
+replay line of the seed that failed. --mutants also runs the mutant catalogue
 (deliberately faulty models) and prints how many each requirement's suite
 killed.
 
@@ -74,12 +80,14 @@ surviving mutant, 2 usage error, 3 a scheme could not be run.`,
 		Example: `  dualoffline check
   dualoffline check --scheme chip --suite GM --checks 200
   dualoffline check --only R5.1 --seed 7 --json results.json
+  dualoffline check --seeds 1..20
   dualoffline check --mutants
   dualoffline check --vectors --report report.html --junit junit.xml
   dualoffline check --impl ./my-wallet --scheme chip --role payer
   dualoffline check --impl "./vendor -device-mutant forget-spend-on-crash" --scheme chip`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.seedSet = cmd.Flags().Changed("seed")
 			return runCheck(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), f)
 		},
 	}
@@ -89,6 +97,7 @@ surviving mutant, 2 usage error, 3 a scheme could not be run.`,
 	fl.IntVar(&f.checks, "checks", conformance.DefaultChecks, "generated cases per property")
 	fl.IntVar(&f.steps, "steps", conformance.DefaultSteps, "average actions per generated sequence")
 	fl.Uint64Var(&f.seed, "seed", conformance.DefaultSeed, "base seed")
+	fl.StringVar(&f.seeds, "seeds", "", "run once per seed of the range A..B and report every property whose verdict differs between seeds")
 	fl.StringSliceVar(&f.only, "only", nil, "run only these requirements, sub-properties or properties (R2, R2.3, R2.3-name)")
 	fl.StringVar(&f.json, "json", "", "write the results as JSON to this file")
 	fl.StringVar(&f.report, "report", "", "write a self-contained HTML report to this file")
@@ -132,6 +141,17 @@ func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 	if f.checks <= 0 || f.steps <= 0 {
 		return nil, opts, usageErrorf("--checks and --steps must be positive")
 	}
+	if f.seeds != "" {
+		if f.seedSet {
+			return nil, opts, usageErrorf("--seed and --seeds: give one")
+		}
+		if f.impl.cmd != "" {
+			return nil, opts, usageErrorf("--seeds with --impl: sweep the seeds with one --seed run each (the interactive verdicts are judged against a reference run of the same seed)")
+		}
+		if _, err := conformance.ParseSeeds(f.seeds); err != nil {
+			return nil, opts, usageErrorf("--seeds: %v", err)
+		}
+	}
 	return targets, opts, nil
 }
 
@@ -152,11 +172,20 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		targets = impl.targets
 	}
 	start := time.Now()
-	bar := newProgress(stderr, "properties", conformance.Total(opts, targets))
+	seeds := []uint64{opts.Seed}
+	if f.seeds != "" {
+		seeds, _ = conformance.ParseSeeds(f.seeds) // checked by checkOptions
+	}
+	bar := newProgress(stderr, "properties", conformance.Total(opts, targets)*len(seeds))
 	if bar != nil {
 		opts.Progress = func(conformance.Result) { bar.Increment() }
 	}
-	rs, err := conformance.CheckAll(ctx, targets, opts)
+	var rs *conformance.Results
+	if f.seeds != "" {
+		rs, err = conformance.CheckSeeds(ctx, targets, opts, seeds)
+	} else {
+		rs, err = conformance.CheckAll(ctx, targets, opts)
+	}
 	bar.Done()
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -185,9 +214,13 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		return err
 	}
 	counts := rs.Count()
-	fmt.Fprintf(stdout, "\n%d properties: %d pass, %d expected-fail, %d skip, %d fail, %d unexpected-pass (%.1fs, seed %d, %d checks)\n",
+	seedText := fmt.Sprintf("seed %d", opts.Seed)
+	if f.seeds != "" {
+		seedText = "seeds " + f.seeds
+	}
+	fmt.Fprintf(stdout, "\n%d properties: %d pass, %d expected-fail, %d skip, %d fail, %d unexpected-pass, %d seed-dependent (%.1fs, %s, %d checks)\n",
 		len(rs.Results), counts[conformance.Pass], counts[conformance.ExpectedFail], counts[conformance.Skip],
-		counts[conformance.Fail], counts[conformance.UnexpectedPass], time.Since(start).Seconds(), opts.Seed, f.checks)
+		counts[conformance.Fail], counts[conformance.UnexpectedPass], counts[conformance.SeedDependent], time.Since(start).Seconds(), seedText, f.checks)
 	survivors := 0
 	if rs.Mutants != nil {
 		survivors = rs.Mutants.Total - rs.Mutants.Killed
@@ -249,6 +282,8 @@ func cellText(c conformance.Cell) string {
 		return fmt.Sprintf("skip %d/%d", n, n)
 	case conformance.Fail:
 		text = fmt.Sprintf("FAIL %d/%d", c.Counts[conformance.Fail], n)
+	case conformance.SeedDependent:
+		text = fmt.Sprintf("SEED-DEPENDENT %d/%d", c.Counts[conformance.SeedDependent], n)
 	default:
 		text = fmt.Sprintf("UNEXPECTED-PASS %d/%d", c.Counts[conformance.UnexpectedPass], n)
 	}

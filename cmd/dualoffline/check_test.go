@@ -27,6 +27,11 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"check", "--only", "R9.9"},
 		{"check", "--checks", "0"},
 		{"check", "extra-argument"},
+		{"check", "--seeds", "3..1"},
+		{"check", "--seeds", "0..4"},
+		{"check", "--seeds", "x"},
+		{"check", "--seed", "2", "--seeds", "1..3"},
+		{"check", "--seeds", "1..2", "--impl", "./no-such-vendor"},
 	} {
 		if out, code := runCLI(args...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d\n%s", args, code, exitUsage, out)
@@ -58,6 +63,34 @@ func TestCheckJSON(t *testing.T) {
 	}
 	if len(rs.Results) == 0 || rs.Results[0].Target != "chip" {
 		t.Fatalf("results: %+v", rs.Results)
+	}
+}
+
+// TestCheckSeedsSweep: --seeds runs each seed and merges the verdicts;
+// a stable property stays as it is (exit 0), with the seeds it held at,
+// and the JSON lists the seeds.
+func TestCheckSeedsSweep(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "results.json")
+	out, code := runCLI("check", "--scheme", "chip", "--suite", "GM", "--only", "R6.5", "--checks", "3", "--seeds", "4..6", "--json", path, "-v")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if !strings.Contains(out, "seeds 4..6") || !strings.Contains(out, "0 seed-dependent") || !strings.Contains(out, "at each of 3 seeds (4–6)") {
+		t.Errorf("the sweep is not in the output:\n%s", out)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.ValidateResults(data); err != nil {
+		t.Fatal(err)
+	}
+	rs, err := conformance.ReadResults(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rs.Env.Params["seeds"]; got != "4,5,6" {
+		t.Errorf("env seeds %q, want 4,5,6", got)
 	}
 }
 
