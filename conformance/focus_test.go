@@ -55,11 +55,11 @@ func TestBrokeAtDirect(t *testing.T) {
 	}
 	got := struct {
 		RunFrom, BrokeAt, Events int
-		Plan, Last, Message string
+		Plan, Last, Message      string
 	}{cx.RunFrom, cx.BrokeAt, len(cx.Trace), cx.Plan, cx.Trace[len(cx.Trace)-1].Detail, cx.Message}
 	want := struct {
 		RunFrom, BrokeAt, Events int
-		Plan, Last, Message string
+		Plan, Last, Message      string
 	}{4, 5, 7, world.Plan{{Step: 2, Kind: world.FaultDrop}}.String(), "after 1", "boom\nsecond"}
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("counterexample (-want +got):\n%s", d)
