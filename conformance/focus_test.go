@@ -11,7 +11,10 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/dualoffline/dualoffline/conformance/schema"
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 // runT runs prop on a fresh T in its own goroutine (FailNow stops it, as
@@ -198,5 +201,24 @@ func TestBrokeAtSchema(t *testing.T) {
 		if err := schema.ValidateResults([]byte(strings.Replace(doc, old, bad, 1))); err == nil {
 			t.Errorf("schema accepted %s", bad)
 		}
+	}
+}
+
+// TestRunFromNew: what a target records while New builds the instance
+// (certifications, personalisation) is setup; the run starts after it.
+func TestRunFromNew(t *testing.T) {
+	var built int
+	cx := runT(func(t *T) {
+		t.Target, t.Suite = chip.Scheme{}, suite.Default()
+		in := t.New(t, 3, models.Config{})
+		built = in.World().Trace().Len()
+		in.World().Trace().Note("wallet-A", "the property's first step")
+		t.Fatalf("boom")
+	})
+	if built == 0 {
+		t.Fatal("building a chip instance recorded nothing: no setup to tell apart")
+	}
+	if cx.RunFrom != built+1 || cx.BrokeAt != built+1 {
+		t.Errorf("RunFrom %d, BrokeAt %d, want both %d (the first event after New)", cx.RunFrom, cx.BrokeAt, built+1)
 	}
 }

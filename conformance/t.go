@@ -53,8 +53,8 @@ type T struct {
 	timedOut bool
 	open     io.Closer // the latest instance, if it holds external devices
 
-	// runFrom is the Seq the first event of the run under test gets: set
-	// by Witness, 0 (not named) after New.
+	// runFrom is the Seq the first event of the run under test gets: the
+	// first after New built the instance, or after Witness named the run.
 	runFrom int
 	// The first violation (once brokeSet): the witness then, its plan, the
 	// Seq of its last event, the run's start, and whether rapid reported it.
@@ -174,7 +174,8 @@ func (t *T) Context() context.Context { return t.ctx }
 
 // New builds a fresh instance of the target in a world seeded with seed,
 // using the run's suite. It counts one run, makes the world the witness a
-// failure shows, and stops the property if the run was abandoned.
+// failure shows (what the target recorded while building the instance is
+// setup), and stops the property if the run was abandoned.
 func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.Config) models.Instance {
 	if err := t.ctx.Err(); err != nil {
 		t.mu.Lock()
@@ -192,7 +193,7 @@ func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.C
 	}
 	t.mu.Lock()
 	t.runs++
-	t.witness, t.plan, t.runFrom = w, nil, 0
+	t.witness, t.plan, t.runFrom = w, nil, lastSeq(w)+1 // building the instance was setup
 	if c, ok := in.(io.Closer); ok {
 		t.open = c
 	}
