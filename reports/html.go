@@ -15,16 +15,17 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-// DefaultMaxEvents is how many trace events a sequence diagram draws (the
-// last ones) unless Options say otherwise.
+// DefaultMaxEvents is how many rows a sequence diagram draws unless
+// Options say otherwise: of the run under test, those up to and just
+// after the break; of the setup, the last ones.
 const DefaultMaxEvents = 200
 
 // Options tune a report. The zero value is a report of the results alone.
 type Options struct {
 	// Title heads the report; default "dualoffline conformance report".
 	Title string
-	// MaxEvents caps the events a counterexample diagram draws (the last
-	// ones); 0 means DefaultMaxEvents.
+	// MaxEvents caps the rows each diagram of a counterexample draws (see
+	// DefaultMaxEvents); 0 means DefaultMaxEvents.
 	MaxEvents int
 	// Vectors are vector results to show by flag, if a vector run was
 	// made; VectorsVersion names the vector set.
