@@ -621,3 +621,35 @@ func before(root, a, b *html.Node) bool {
 	})
 	return ia >= 0 && ib >= 0 && ia < ib
 }
+
+// TestCounterexampleFocusCap: when the run has more rows than MaxEvents,
+// the rows drawn are those leading to the break and a few after it, and
+// the caption says how many are left out on each side.
+func TestCounterexampleFocusCap(t *testing.T) {
+	rs := sample()
+	tr := trace(500)
+	for i := range tr {
+		if tr[i].Kind == world.KindPersist {
+			tr[i].Kind = world.KindNote // one row per event
+		}
+	}
+	rs.Results[0].Counterexample = &conformance.Counterexample{Message: "broke early", Trace: tr, BrokeAt: 100}
+	doc := parse(t, render(t, rs, Options{MaxEvents: 48}))
+	fig := find(byID(doc, "cell-1-1"), func(n *html.Node) bool { return n.Data == "figure" && hasClass(n, "run") })[0]
+	evs := find(fig, func(n *html.Node) bool { return n.Data == "g" && strings.HasPrefix(attr(n, "class"), "ev-") })
+	if len(evs) != 48 {
+		t.Fatalf("%d rows drawn, want 48", len(evs))
+	}
+	first, last := text(evs[0]), text(evs[len(evs)-1])
+	if !strings.Contains(first, "#59") || !strings.Contains(last, "#106") {
+		t.Errorf("rows from %.12q to %.12q, want #59 to #106: the 42 before the break and 6 after", first, last)
+	}
+	broke := find(fig, func(n *html.Node) bool { return n.Data == "g" && hasClass(n, "broke") })
+	if len(broke) != 1 || !strings.Contains(text(broke[0]), "#100") {
+		t.Error("the break #100 is not drawn")
+	}
+	cap := text(find(fig, func(n *html.Node) bool { return n.Data == "figcaption" })[0])
+	if !strings.Contains(cap, "the first 58 of its 500 rows are not drawn") || !strings.Contains(cap, "394 later rows are not drawn") {
+		t.Errorf("caption %q", cap)
+	}
+}
