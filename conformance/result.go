@@ -78,11 +78,19 @@ func (r Result) Key() string {
 // Counterexample is a failing case: what was violated, the log of the
 // minimal case (rapid's draws, the harness's notes) and the world trace of
 // that case, which reports draw as a message sequence diagram.
+//
+// RunFrom and BrokeAt are Seq numbers of Trace events (Seq is 1-based,
+// 0 means not known). Events before RunFrom are setup: what the world
+// recorded before the property named the run it judges (T.Witness).
+// BrokeAt is the last event recorded before the property reported the
+// violation: the property broke on the state after it.
 type Counterexample struct {
 	Message string        `json:"message"`
 	Log     []string      `json:"log,omitempty"`
 	Plan    string        `json:"plan,omitempty"` // fault plan of the failing payment
 	Trace   []world.Event `json:"trace,omitempty"`
+	RunFrom int           `json:"run_from,omitempty"`
+	BrokeAt int           `json:"broke_at,omitempty"`
 }
 
 // Game is the outcome of an anonymity game: for each distinguisher of the

@@ -279,11 +279,9 @@ func report(t *testing.T, r Result) {
 			for _, l := range cx.Log {
 				fmt.Fprintf(&b, "\n  %s", l)
 			}
-			n := len(cx.Trace)
-			from := max(0, n-40)
-			fmt.Fprintf(&b, "\nlast %d of %d trace events:", n-from, n)
-			for _, e := range cx.Trace[from:] {
-				fmt.Fprintf(&b, "\n  %d %s %s→%s %s %s %s %s", e.Seq, e.Kind, e.From, e.To, e.Type, e.Fault, e.Code, e.Detail)
+			if len(cx.Trace) > 0 {
+				fmt.Fprintf(&b, "\ntrace of the run under test:\n")
+				cx.WriteTrace(&b, 40, "  ")
 			}
 		}
 		t.Error(b.String())

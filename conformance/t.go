@@ -49,10 +49,21 @@ type T struct {
 	runs     int
 	witness  *world.World
 	plan     world.Plan
-	cx       *Counterexample
 	game     *Game
 	timedOut bool
 	open     io.Closer // the latest instance, if it holds external devices
+
+	// runFrom is the Seq the first event of the run under test gets: the
+	// first after New built the instance, or after Witness named the run.
+	runFrom int
+	// The first violation (once brokeSet): the witness then, its plan, the
+	// Seq of its last event, the run's start, and whether rapid reported it.
+	brokeSet   bool
+	broke      *world.World
+	brokePlan  world.Plan
+	brokeAt    int
+	brokeFrom  int
+	brokeRapid bool
 }
 
 // Name is the property's full name (rapid files fail files under it).
@@ -100,9 +111,19 @@ func (t *T) fail(msg string) {
 	defer t.mu.Unlock()
 	t.failed = true
 	t.errs = append(t.errs, msg)
-	if t.cx == nil {
-		t.cx = t.counterexampleLocked(msg)
+	if !t.brokeSet {
+		t.brokeSet = true
+		t.broke, t.brokePlan, t.brokeAt, t.brokeFrom = t.witness, t.plan, lastSeq(t.witness), t.runFrom
+		t.brokeRapid = strings.HasPrefix(msg, "[rapid] ")
 	}
+}
+
+// lastSeq is the Seq of the last event of w's trace, 0 if none.
+func lastSeq(w *world.World) int {
+	if w == nil {
+		return 0
+	}
+	return w.Trace().Len() // Seq is 1-based and dense
 }
 
 // Fail marks the property failed.
@@ -153,7 +174,8 @@ func (t *T) Context() context.Context { return t.ctx }
 
 // New builds a fresh instance of the target in a world seeded with seed,
 // using the run's suite. It counts one run, makes the world the witness a
-// failure shows, and stops the property if the run was abandoned.
+// failure shows (what the target recorded while building the instance is
+// setup), and stops the property if the run was abandoned.
 func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.Config) models.Instance {
 	if err := t.ctx.Err(); err != nil {
 		t.mu.Lock()
@@ -171,7 +193,7 @@ func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.C
 	}
 	t.mu.Lock()
 	t.runs++
-	t.witness, t.plan = w, nil
+	t.witness, t.plan, t.runFrom = w, nil, lastSeq(w)+1 // building the instance was setup
 	if c, ok := in.(io.Closer); ok {
 		t.open = c
 	}
@@ -192,10 +214,12 @@ func (t *T) closeInstance() {
 }
 
 // Witness names the world (and the fault plan of the payment under test)
-// whose trace a failure recorded from now on shows.
+// whose trace a failure recorded from now on shows. The run under test
+// starts with the next event of w: what w recorded before is setup, which
+// reports collapse. Call it just before the run a property judges.
 func (t *T) Witness(w *world.World, plan world.Plan) {
 	t.mu.Lock()
-	t.witness, t.plan = w, plan
+	t.witness, t.plan, t.runFrom = w, plan, lastSeq(w)+1
 	t.mu.Unlock()
 }
 
@@ -233,26 +257,45 @@ func (t *T) GopterParams() *gopter.TestParameters {
 }
 
 func (t *T) counterexampleLocked(msg string) *Counterexample {
-	cx := &Counterexample{Message: msg}
-	if t.plan != nil {
-		cx.Plan = t.plan.String()
+	return t.counterexampleOf(msg, t.witness, t.plan, t.runFrom)
+}
+
+func (t *T) counterexampleOf(msg string, w *world.World, plan world.Plan, runFrom int) *Counterexample {
+	cx := &Counterexample{Message: msg, RunFrom: runFrom}
+	if plan != nil {
+		cx.Plan = plan.String()
 	}
-	if t.witness != nil {
-		cx.Trace = t.witness.Trace().Events()
+	if w != nil {
+		cx.Trace = w.Trace().Events()
+		cx.BrokeAt = len(cx.Trace)
 	}
 	return cx
 }
 
-// finish returns the counterexample of the last failure: rapid reports a
-// failure first and then replays the shrunk case, so the witness at the
-// end is the minimal one.
+// finish returns the counterexample: its trace, and BrokeAt, the Seq of
+// the last event before the violation was reported.
+//
+// rapid reports a failure first and then replays the shrunk case, whose
+// failing assertion stops it, so for a rapid failure the witness at the
+// end is the minimal case and it broke at its last event. Any other
+// failure is shown in the world it was reported in (a property that goes
+// on after Errorf may name other worlds later) and broke where the trace
+// stood then.
 func (t *T) finish() *Counterexample {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if !t.failed {
 		return nil
 	}
-	cx := t.counterexampleLocked(strings.Join(t.errs, "\n"))
+	msg := strings.Join(t.errs, "\n")
+	var cx *Counterexample
+	switch {
+	case t.brokeRapid || !t.brokeSet || t.broke == nil:
+		cx = t.counterexampleLocked(msg)
+	default:
+		cx = t.counterexampleOf(msg, t.broke, t.brokePlan, t.brokeFrom)
+		cx.BrokeAt = t.brokeAt
+	}
 	cx.Log = append([]string(nil), t.logs...)
 	if t.dropped > 0 {
 		cx.Log = append(cx.Log, fmt.Sprintf("(%d more lines)", t.dropped))

@@ -11,19 +11,21 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-// DefaultMaxEvents is how many trace events a sequence diagram draws (the
-// last ones) unless Options say otherwise.
+// DefaultMaxEvents is how many rows a sequence diagram draws unless
+// Options say otherwise: of the run under test, those up to and just
+// after the break; of the setup, the last ones.
 const DefaultMaxEvents = 200
 
 // Options tune a report. The zero value is a report of the results alone.
 type Options struct {
 	// Title heads the report; default "dualoffline conformance report".
 	Title string
-	// MaxEvents caps the events a counterexample diagram draws (the last
-	// ones); 0 means DefaultMaxEvents.
+	// MaxEvents caps the rows each diagram of a counterexample draws (see
+	// DefaultMaxEvents); 0 means DefaultMaxEvents.
 	MaxEvents int
 	// Vectors are vector results to show by flag, if a vector run was
 	// made; VectorsVersion names the vector set.
@@ -125,9 +127,33 @@ type cxView struct {
 	Message string
 	Plan    string
 	Log     []string
-	Diagram *diagram
-	Events  []string // the drawn events as text
+	// Documented is the cause the target documents (an expected-fail's
+	// Reason), shown beside Message, the cause observed.
+	Documented string
+	// Witness is the documented violation's witness that matched the
+	// counterexample (issue 14, Build 1: Result will carry it); shown in
+	// the documented column when set.
+	Witness string
+	Diffs   []diffView
+	Diagram *diagram // the run under test, up to and around the break
+	Setup   *diagram // what the world recorded before the run, collapsed
+	// SetupKinds counts the setup events by kind.
+	SetupKinds string
+	Events     []eventLine // the whole trace as text
 }
+
+// diffView is a cmp.Diff an assertion printed: the line that introduced
+// it and its lines, each classed del, add or ctx.
+type diffView struct {
+	Title string
+	Lines []diffLine
+}
+
+type diffLine struct{ Class, Text string }
+
+// eventLine is one event of the trace as text; Class marks the first of
+// the run under test (run) and the break (broke).
+type eventLine struct{ Class, Text string }
 
 type gameView struct {
 	Trials  int
@@ -369,19 +395,107 @@ func buildResult(r conformance.Result, maxEv int) resultView {
 		rv.SubTitle = s.Title
 	}
 	if cx := r.Counterexample; cx != nil {
-		cv := &cxView{Message: clean(cx.Message), Plan: clean(cx.Plan), Log: cleanAll(cx.Log)}
-		cv.Diagram = drawTrace(cx.Trace, maxEv)
-		if cv.Diagram != nil {
-			for _, e := range cx.Trace[cv.Diagram.Omitted:] {
-				cv.Events = append(cv.Events, clean(e.Text()))
-			}
+		rv.Cx = buildCx(r, cx, maxEv)
+		if rv.Cx.Documented != "" || strings.Contains(cx.Message, r.Reason) {
+			rv.Reason = "" // the cause block shows it
 		}
-		rv.Cx = cv
 	}
 	if g := r.Game; g != nil {
 		rv.Game = buildGame(g)
 	}
 	return rv
+}
+
+// buildCx leads with what matters: the cause (documented beside
+// observed, for an expected-fail), the run under test drawn up to the
+// break with the assertion's diffs beside it, and the setup collapsed.
+func buildCx(r conformance.Result, cx *conformance.Counterexample, maxEv int) *cxView {
+	cv := &cxView{Message: clean(cx.Message), Plan: clean(cx.Plan), Log: cleanAll(cx.Log), Diffs: parseDiffs(cx.Message)}
+	if r.Verdict == conformance.ExpectedFail {
+		cv.Documented = clean(r.Reason)
+		// issue 14, Build 1: cv.Witness = the matched witness, once
+		// Result carries the documented cause and its witness.
+	}
+	cv.Diagram = drawFocus(cx, maxEv, assertion(cx.Message))
+	run, broke := cx.Focus()
+	if run > 0 {
+		cv.Setup = drawTrace(cx.Trace[:run], maxEv)
+		cv.SetupKinds = kindCounts(cx.Trace[:run])
+	}
+	for i, e := range cx.Trace {
+		l := eventLine{Text: clean(e.Text())}
+		switch {
+		case i == broke:
+			l.Class, l.Text = "broke", l.Text+"   ◀ the property broke here"
+		case i == run && run > 0:
+			l.Class = "run"
+		}
+		cv.Events = append(cv.Events, l)
+	}
+	return cv
+}
+
+// assertion is the first line of a violation, without rapid's preamble.
+func assertion(msg string) string {
+	msg = strings.TrimPrefix(msg, "[rapid] ")
+	if i := strings.Index(msg, "tests: "); i >= 0 && strings.HasPrefix(msg, "failed after ") {
+		msg = msg[i+len("tests: "):]
+	}
+	first, _, _ := strings.Cut(msg, "\n")
+	return strings.TrimSuffix(strings.TrimSpace(first), ":")
+}
+
+// kindCounts counts events by kind, in the order kinds first appear.
+func kindCounts(evs []world.Event) string {
+	count := map[world.Kind]int{}
+	var kinds []world.Kind
+	for _, e := range evs {
+		if count[e.Kind] == 0 {
+			kinds = append(kinds, e.Kind)
+		}
+		count[e.Kind]++
+	}
+	parts := make([]string, len(kinds))
+	for i, k := range kinds {
+		parts[i] = fmt.Sprintf("%s ×%d", kindClass(k), count[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// parseDiffs finds the cmp.Diff blocks in a violation message: a line
+// that mentions "(-want +got)" followed by lines that start with "-",
+// "+" or a space (cmp.Diff's format; it may use U+00A0 for the space).
+func parseDiffs(msg string) []diffView {
+	lines := strings.Split(msg, "\n")
+	var out []diffView
+	for i := 0; i < len(lines); i++ {
+		if !strings.Contains(lines[i], "(-want +got)") {
+			continue
+		}
+		dv := diffView{Title: short(oneLine(lines[i]), 240)}
+		j := i + 1
+		for ; j < len(lines); j++ {
+			l := lines[j]
+			var class string
+			switch {
+			case strings.HasPrefix(l, "-"):
+				class = "del"
+			case strings.HasPrefix(l, "+"):
+				class = "add"
+			case strings.HasPrefix(l, " "), strings.HasPrefix(l, "\t"), strings.HasPrefix(l, "\u00a0"):
+				class = "ctx"
+			}
+			if class == "" {
+				break
+			}
+			dv.Lines = append(dv.Lines, diffLine{Class: class, Text: clean(l)})
+		}
+		if len(dv.Lines) > 0 {
+			out = append(out, dv)
+		}
+		i = j - 1
+	}
+	return out
 }
 
 func formatMS(ms float64) string {
@@ -513,4 +627,4 @@ func buildVectors(v VectorRun) vectorView {
 	return vv
 }
 
-var pageTemplate = template.Must(template.New("report").Parse(pageHTML))
+var pageTemplate = template.Must(template.Must(template.New("report").Parse(pageHTML)).Parse(mscHTML))

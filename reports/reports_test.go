@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
 
 	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/models/world"
 )
 
 func render(t testing.TB, rs *conformance.Results, opts Options) []byte {
@@ -181,7 +184,7 @@ func TestCounterexampleDiagram(t *testing.T) {
 		t.Errorf("%d events drawn, want 100", len(evs))
 	}
 	cap := text(find(doc, func(n *html.Node) bool { return n.Data == "figcaption" })[0])
-	if !strings.Contains(cap, "The last 100 of 450") || !strings.Contains(cap, "first 350 are omitted") {
+	if !strings.Contains(cap, "#351–#450") || !strings.Contains(cap, "the first 350 of its 450 rows are not drawn") {
 		t.Errorf("caption does not state the cap: %q", cap)
 	}
 	if !strings.Contains(text(svg), "#450") || strings.Contains(text(svg), "#350\u00a0") {
@@ -364,4 +367,289 @@ func ExampleWriteHTML() {
 	_ = WriteHTML(&b, sample(), Options{Title: "example"})
 	fmt.Println(strings.Contains(b.String(), "<title>example</title>"))
 	// Output: true
+}
+
+// focusCx is a counterexample whose world recorded 60 events of setup
+// (devices, certifications, persists, funding) before the failing
+// payment: session 1 with a fault, a crash and three store writes in a
+// row, then reconciliation. The property broke after the first
+// reconciliation (#77); two events follow it.
+func focusCx() *conformance.Counterexample {
+	var tr []world.Event
+	add := func(e world.Event) {
+		e.Seq, e.TimeMS = len(tr)+1, int64(len(tr)*10)
+		tr = append(tr, e)
+	}
+	setup := []world.Kind{world.KindDevice, world.KindNote, world.KindPersist, world.KindState, world.KindOnline, world.KindLink}
+	for i := 0; i < 60; i++ {
+		e := world.Event{Kind: setup[i%len(setup)], From: world.PartyID([]string{"wallet-A", "wallet-B", "PBOC"}[i%3]), Detail: fmt.Sprintf("setup step %d", i+1)}
+		if e.Kind == world.KindOnline {
+			e.To, e.Type, e.Detail = "PBOC", "CERTIFY", ""
+		}
+		add(e)
+	}
+	pay := []world.Event{
+		{Kind: world.KindSend, From: "wallet-B", To: "wallet-A", Type: "HELLO"},
+		{Kind: world.KindDeliver, From: "wallet-B", To: "wallet-A", Type: "HELLO"},
+		{Kind: world.KindSend, From: "wallet-A", To: "wallet-B", Type: "TX"},
+		{Kind: world.KindDeliver, From: "wallet-A", To: "wallet-B", Type: "TX"},
+		{Kind: world.KindPersist, From: "wallet-B", Detail: "coin/1"},
+		{Kind: world.KindPersist, From: "wallet-B", Detail: "log/1"},
+		{Kind: world.KindPersist, From: "wallet-B", Detail: "state"},
+		{Kind: world.KindSend, From: "wallet-B", To: "wallet-A", Type: "DEDUCT"},
+		{Kind: world.KindFault, From: "wallet-B", To: "wallet-A", Type: "DEDUCT", Fault: "crash-after"},
+		{Kind: world.KindDeliver, From: "wallet-B", To: "wallet-A", Type: "DEDUCT"},
+		{Kind: world.KindCrash, From: "wallet-A"},
+		{Kind: world.KindRestart, From: "wallet-A"},
+	}
+	for _, e := range pay {
+		e.Session = 1
+		add(e)
+	}
+	for _, e := range []world.Event{
+		{Kind: world.KindLink, From: "wallet-A", Detail: "online"},
+		{Kind: world.KindOnline, From: "wallet-A", To: "PBOC", Type: "RECONCILE"},
+		{Kind: world.KindState, From: "wallet-A", Detail: "reconciled (offline balance 770)"}, // #75
+		{Kind: world.KindLink, From: "wallet-A", Detail: "offline"},
+		{Kind: world.KindLink, From: "wallet-B", Detail: "online"}, // #77: the break
+		{Kind: world.KindOnline, From: "wallet-B", To: "PBOC", Type: "RECONCILE"},
+		{Kind: world.KindState, From: "wallet-B", Detail: "reconciled (offline balance 0)"},
+	} {
+		add(e)
+	}
+	msg := "[rapid] failed after 3 tests: after crash-after@5: worths moved (-want +got):\n" +
+		"  map[world.PartyID]int64{\n" +
+		"- \t\"wallet-A\": -230,\n" +
+		"+ \t\"wallet-A\": 0,\n" +
+		"  }\n" +
+		"To reproduce, specify -run=\"x\" -rapid.seed=1"
+	return &conformance.Counterexample{Message: msg, Plan: "crash-after@5", Trace: tr, RunFrom: 61, BrokeAt: 77}
+}
+
+// TestCounterexampleFocus: the report leads with the failing run. The 60
+// setup events are collapsed in a <details> of their own, after the run;
+// the run's messages are all drawn, bookkeeping in a row folded, the row
+// after which the property broke is marked and followed by a row saying
+// so, what came after is dimmed, and the assertion's (-want +got) diff
+// sits beside the diagram.
+func TestCounterexampleFocus(t *testing.T) {
+	rs := sample()
+	cx := focusCx()
+	r := &rs.Results[0]
+	r.Verdict, r.Reason, r.Counterexample = conformance.Fail, "after crash-after@5: worths moved", cx
+	doc := parse(t, render(t, rs, Options{}))
+	block := byID(doc, "cell-1-1")
+	if block == nil {
+		t.Fatal("no block for the first result")
+	}
+	isEvent := func(n *html.Node) bool { return n.Data == "g" && strings.HasPrefix(attr(n, "class"), "ev-") }
+	seqs := func(svg *html.Node) map[string]bool { // the gutter labels
+		m := map[string]bool{}
+		for _, n := range find(svg, func(n *html.Node) bool { return n.Data == "text" && hasClass(n, "seq") }) {
+			m[text(n)] = true
+		}
+		return m
+	}
+
+	// The run under test, first, not collapsed.
+	figs := find(block, func(n *html.Node) bool { return n.Data == "figure" && hasClass(n, "run") })
+	if len(figs) != 1 {
+		t.Fatalf("%d diagrams of the run, want 1", len(figs))
+	}
+	for p := figs[0].Parent; p != nil; p = p.Parent {
+		if p.Data == "details" {
+			t.Fatal("the run under test is collapsed")
+		}
+	}
+	run := find(figs[0], func(n *html.Node) bool { return n.Data == "svg" })[0]
+	got := seqs(run)
+	for i := 1; i <= 60; i++ {
+		if got["#"+strconv.Itoa(i)] {
+			t.Errorf("setup event #%d drawn in the run", i)
+		}
+	}
+	for _, e := range cx.Trace[60:] {
+		if e.Kind == world.KindPersist {
+			continue
+		}
+		if !got["#"+strconv.Itoa(e.Seq)] {
+			t.Errorf("event #%d (%s %s) of the run not drawn", e.Seq, e.Kind, e.Type)
+		}
+	}
+	var msgs int
+	for _, g := range find(run, isEvent) {
+		if hasClass(g, "ev-send") || hasClass(g, "ev-deliver") || hasClass(g, "ev-online") {
+			msgs++
+		}
+	}
+	if msgs != 8 {
+		t.Errorf("%d messages drawn in the run, want the 8 of the payment and reconciliation", msgs)
+	}
+	folds := find(run, func(n *html.Node) bool { return n.Data == "g" && hasClass(n, "ev-fold") })
+	if len(folds) != 1 || !strings.Contains(text(folds[0]), "3 bookkeeping events") || !got["#65–67"] {
+		t.Errorf("the three store writes #65–67 are not folded into one row: %d folds", len(folds))
+	}
+
+	// The break.
+	broke := find(run, func(n *html.Node) bool { return n.Data == "g" && hasClass(n, "broke") })
+	if len(broke) != 1 || !strings.Contains(text(broke[0]), "#77") {
+		t.Fatalf("%d rows marked broken, want #77", len(broke))
+	}
+	if n := len(find(run, func(n *html.Node) bool { return n.Data == "rect" && hasClass(n, "broke-row") })); n != 1 {
+		t.Errorf("%d break bands", n)
+	}
+	mark := find(run, func(n *html.Node) bool { return n.Data == "g" && hasClass(n, "broke-mark") })
+	if len(mark) != 1 || !strings.Contains(text(mark[0]), "the property broke here: after crash-after@5: worths moved") {
+		t.Errorf("no row saying where the property broke and what it asserted")
+	}
+	var after []string
+	for _, g := range find(run, isEvent) {
+		if hasClass(g, "after") {
+			after = append(after, text(g))
+		}
+	}
+	if len(after) != 2 || !strings.Contains(after[0], "#78") || !strings.Contains(after[1], "#79") {
+		t.Errorf("dimmed rows %q, want #78 and #79, the events after the break", after)
+	}
+	cap := text(find(figs[0], func(n *html.Node) bool { return n.Data == "figcaption" })[0])
+	if !strings.Contains(cap, "#61–#79") || !strings.Contains(cap, "broke after #77") {
+		t.Errorf("caption does not state the run and the break: %q", cap)
+	}
+
+	// The diff beside the diagram, in the same row.
+	diffs := find(block, func(n *html.Node) bool { return n.Data == "div" && hasClass(n, "cx-diff") })
+	if len(diffs) != 1 || diffs[0].Parent.Parent != figs[0].Parent {
+		t.Fatalf("%d diff blocks beside the diagram", len(diffs))
+	}
+	var classes []string
+	for _, s := range find(diffs[0], func(n *html.Node) bool { return n.Data == "span" }) {
+		classes = append(classes, attr(s, "class")+" "+strings.TrimSpace(text(s)))
+	}
+	want := []string{"ctx map[world.PartyID]int64{", "del - \t\"wallet-A\": -230,", "add + \t\"wallet-A\": 0,", "ctx }"}
+	if d := cmp.Diff(want, classes); d != "" {
+		t.Errorf("diff lines (-want +got):\n%s", d)
+	}
+	if !strings.Contains(text(diffs[0]), "worths moved (-want +got)") {
+		t.Errorf("the diff does not say which assertion printed it: %q", text(diffs[0]))
+	}
+
+	// The setup, collapsed, after the run.
+	sets := find(block, func(n *html.Node) bool { return n.Data == "details" && hasClass(n, "cx-setup") })
+	if len(sets) != 1 {
+		t.Fatalf("%d collapsed setups, want 1", len(sets))
+	}
+	if attr(sets[0], "open") != "" || hasAttr(sets[0], "open") {
+		t.Error("the setup is open")
+	}
+	sum := text(find(sets[0], func(n *html.Node) bool { return n.Data == "summary" })[0])
+	if !strings.Contains(sum, "60 events") || !strings.Contains(sum, "persist ×10") {
+		t.Errorf("setup summary %q does not count the setup", sum)
+	}
+	svg := find(sets[0], func(n *html.Node) bool { return n.Data == "svg" })
+	if len(svg) != 1 || len(find(svg[0], isEvent)) != 60 {
+		t.Errorf("the collapsed setup does not draw its 60 events")
+	}
+	if !before(doc, figs[0], sets[0]) {
+		t.Error("the setup comes before the run under test")
+	}
+
+	// The text trace marks the break.
+	marks := find(block, func(n *html.Node) bool { return n.Data == "span" && hasClass(n, "broke") })
+	if len(marks) != 1 || !strings.Contains(text(marks[0]), "◀ the property broke here") || !strings.Contains(text(marks[0]), "wallet-B") {
+		t.Errorf("the text trace does not mark #77")
+	}
+}
+
+// TestCounterexampleCauses: an expected-fail shows the documented cause
+// beside the observed one; a fail shows the observed one alone.
+func TestCounterexampleCauses(t *testing.T) {
+	rs := sample()
+	doc := parse(t, render(t, rs, Options{}))
+	var xfail, fail *html.Node
+	for _, n := range find(doc, func(n *html.Node) bool { return n.Data == "div" && hasClass(n, "result") }) {
+		h := text(find(n, func(n *html.Node) bool { return n.Data == "h4" })[0])
+		switch {
+		case xfail == nil && strings.Contains(h, "R2.1-serial-once"):
+			xfail = n
+		case fail == nil && strings.Contains(h, "R5.1-atomic-transfer") && strings.Contains(h, "FAIL"):
+			fail = n
+		}
+	}
+	if xfail == nil || fail == nil {
+		t.Fatal("sample lacks an expected-fail or a fail with a counterexample")
+	}
+	cause := find(xfail, func(n *html.Node) bool { return n.Data == "div" && hasClass(n, "cx-cause") })
+	if len(cause) != 1 {
+		t.Fatal("no cause block")
+	}
+	doc1 := find(cause[0], func(n *html.Node) bool { return hasClass(n, "cause-doc") })
+	obs := find(cause[0], func(n *html.Node) bool { return hasClass(n, "cause-obs") })
+	if len(doc1) != 1 || len(obs) != 1 || doc1[0].Parent != obs[0].Parent {
+		t.Fatal("documented and observed causes are not side by side")
+	}
+	if !strings.Contains(text(doc1[0]), "documented: offline double spend is detected only online") || !strings.Contains(text(obs[0]), "coin spent twice") {
+		t.Errorf("documented %q, observed %q", text(doc1[0]), text(obs[0]))
+	}
+	if len(find(fail, func(n *html.Node) bool { return hasClass(n, "cause-doc") })) != 0 {
+		t.Error("a fail shows a documented cause")
+	}
+	if !strings.Contains(text(fail), "money lost: 200") {
+		t.Error("a fail does not show what was observed")
+	}
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// before reports whether a comes before b in document order.
+func before(root, a, b *html.Node) bool {
+	i, ia, ib := 0, -1, -1
+	walk(root, func(n *html.Node) {
+		switch n {
+		case a:
+			ia = i
+		case b:
+			ib = i
+		}
+		i++
+	})
+	return ia >= 0 && ib >= 0 && ia < ib
+}
+
+// TestCounterexampleFocusCap: when the run has more rows than MaxEvents,
+// the rows drawn are those leading to the break and a few after it, and
+// the caption says how many are left out on each side.
+func TestCounterexampleFocusCap(t *testing.T) {
+	rs := sample()
+	tr := trace(500)
+	for i := range tr {
+		if tr[i].Kind == world.KindPersist {
+			tr[i].Kind = world.KindNote // one row per event
+		}
+	}
+	rs.Results[0].Counterexample = &conformance.Counterexample{Message: "broke early", Trace: tr, BrokeAt: 100}
+	doc := parse(t, render(t, rs, Options{MaxEvents: 48}))
+	fig := find(byID(doc, "cell-1-1"), func(n *html.Node) bool { return n.Data == "figure" && hasClass(n, "run") })[0]
+	evs := find(fig, func(n *html.Node) bool { return n.Data == "g" && strings.HasPrefix(attr(n, "class"), "ev-") })
+	if len(evs) != 48 {
+		t.Fatalf("%d rows drawn, want 48", len(evs))
+	}
+	first, last := text(evs[0]), text(evs[len(evs)-1])
+	if !strings.Contains(first, "#59") || !strings.Contains(last, "#106") {
+		t.Errorf("rows from %.12q to %.12q, want #59 to #106: the 42 before the break and 6 after", first, last)
+	}
+	broke := find(fig, func(n *html.Node) bool { return n.Data == "g" && hasClass(n, "broke") })
+	if len(broke) != 1 || !strings.Contains(text(broke[0]), "#100") {
+		t.Error("the break #100 is not drawn")
+	}
+	cap := text(find(fig, func(n *html.Node) bool { return n.Data == "figcaption" })[0])
+	if !strings.Contains(cap, "the first 58 of its 500 rows are not drawn") || !strings.Contains(cap, "394 later rows are not drawn") {
+		t.Errorf("caption %q", cap)
+	}
 }

@@ -46,6 +46,19 @@ svg.msc .crash{stroke:var(--fail);stroke-width:3}svg.msc text.crash-lbl{fill:var
 svg.msc .restart{fill:#fff;stroke:var(--pass);stroke-width:2.5}svg.msc text.restart-lbl{fill:var(--pass);font-weight:700}
 svg.msc .dot{fill:#8c959f}svg.msc .mark{fill:#fff;stroke:#57606a}svg.msc text.note{fill:#57606a;font-style:italic}
 svg.msc g:hover text{font-weight:700}
+svg.msc rect.session{fill:#f1f8ff}svg.msc rect.broke-row{fill:#ffd8d3}
+svg.msc g.after{opacity:.4}svg.msc g.broke text.lbl,svg.msc g.broke text.seq{font-weight:700;fill:#a40e26}
+svg.msc .broke-rule{stroke:var(--fail);stroke-width:2;stroke-dasharray:6 3}svg.msc text.broke-lbl{fill:var(--fail);font-weight:700}
+svg.msc .fold-rule{stroke:#d0d7de;stroke-dasharray:2 3}svg.msc text.fold{fill:#8c959f}
+.cx-cause{display:flex;flex-wrap:wrap;gap:10px}.cx-cause .cause{flex:1 1 420px;min-width:0}
+.cause-head{font-size:12px;font-weight:600;color:var(--skip);text-transform:uppercase;letter-spacing:.04em}
+.cause-doc pre{border-left:4px solid var(--xfail)}.cause-obs pre{border-left:4px solid var(--fail)}
+.cx-focus{display:flex;flex-wrap:wrap;align-items:flex-start;gap:12px}.cx-focus figure{flex:0 1 auto;width:min-content;max-width:100%}
+.cx-diffs{flex:1 1 340px;min-width:300px;margin-top:8px}.diff-title{font-size:12px;font-weight:600}
+pre.diff .del{display:block;background:#ffebe9;color:#a40e26}pre.diff .add{display:block;background:#dafbe1;color:#0f5323}pre.diff .ctx{display:block}
+pre.diff{white-space:pre;overflow-x:auto}
+pre.cx-trace .run{color:#0969da;font-weight:600}pre.cx-trace .broke{background:#ffd8d3;color:#a40e26;font-weight:700}
+details.cx-setup{margin:6px 0}details.cx-setup summary{cursor:pointer;color:var(--skip)}
 .legend span{margin-right:12px}
 @media print{
  body{max-width:none;padding:0;font-size:10pt}
@@ -69,6 +82,23 @@ var cspHash = func() string {
 // csp forbids every load and every script; only the inline stylesheet,
 // by its hash, applies.
 var csp = "default-src 'none'; style-src " + cspHash + "; img-src data:; base-uri 'none'; form-action 'none'; object-src 'none'"
+
+// mscHTML draws a diagram as inline SVG.
+const mscHTML = `{{define "msc"}}<svg class="msc" xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="message sequence diagram">
+{{- range .Bands}}
+<rect class="{{.Class}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}"><title>{{.Title}}</title></rect>
+{{- end}}
+{{- $bottom := .LaneBottom}}
+{{- range .Lanes}}
+<g class="lanegroup"><title>{{.Title}}</title><line class="lane" x1="{{.X}}" y1="30" x2="{{.X}}" y2="{{$bottom}}"/><rect class="lanehead" x="{{.RX}}" y="6" width="132" height="22" rx="4" ry="4"/><text class="head" x="{{.X}}" y="22" text-anchor="middle">{{.Name}}</text></g>
+{{- end}}
+{{- range .Events}}
+<g class="{{.Class}}"><title>{{.Title}}</title>
+{{- range .Paths}}<path class="{{.Class}}" d="{{.D}}"/>{{end}}
+{{- range .Circles}}<circle class="{{.Class}}" cx="{{.X}}" cy="{{.Y}}" r="{{.R}}"/>{{end}}
+{{- range .Texts}}<text class="{{.Class}}" x="{{.X}}" y="{{.Y}}" text-anchor="{{.Anchor}}">{{.Text}}</text>{{end}}</g>
+{{- end}}
+</svg>{{end}}`
 
 var pageHTML = `<!DOCTYPE html>
 <html lang="en">
@@ -147,28 +177,41 @@ var pageHTML = `<!DOCTYPE html>
 {{- end}}
 {{- with .Cx}}
 <h4>Counterexample</h4>
-<pre class="cx-message">{{.Message}}</pre>
+<div class="cx-cause">
+{{- if .Documented}}
+<div class="cause cause-doc"><div class="cause-head">documented cause</div><pre class="cx-documented">{{.Documented}}</pre>
+{{- /* issue 14, Build 1: the witness of the documented violation that matched this counterexample. */}}
+{{- if .Witness}}<div class="cause-head">witness that matched</div><pre class="cx-witness">{{.Witness}}</pre>{{end}}
+</div>
+{{- end}}
+<div class="cause cause-obs">{{if .Documented}}<div class="cause-head">observed</div>{{end}}<pre class="cx-message">{{.Message}}</pre></div>
+</div>
 {{- if .Plan}}<p>fault plan: <code>{{.Plan}}</code></p>{{end}}
-{{- if .Log}}<h4>Log of the minimal case</h4><pre class="cx-log">{{range .Log}}{{.}}
-{{end}}</pre>{{end}}
+{{- if or .Diagram .Diffs}}
+<div class="cx-focus">
 {{- with .Diagram}}
-<figure class="msc">
-<svg class="msc" xmlns="http://www.w3.org/2000/svg" width="{{.Width}}" height="{{.Height}}" viewBox="0 0 {{.Width}} {{.Height}}" role="img" aria-label="message sequence diagram">
-{{- $bottom := .LaneBottom}}
-{{- range .Lanes}}
-<g class="lanegroup"><title>{{.Title}}</title><line class="lane" x1="{{.X}}" y1="30" x2="{{.X}}" y2="{{$bottom}}"/><rect class="lanehead" x="{{.RX}}" y="6" width="132" height="22" rx="4" ry="4"/><text class="head" x="{{.X}}" y="22" text-anchor="middle">{{.Name}}</text></g>
-{{- end}}
-{{- range .Events}}
-<g class="{{.Class}}"><title>{{.Title}}</title>
-{{- range .Paths}}<path class="{{.Class}}" d="{{.D}}"/>{{end}}
-{{- range .Circles}}<circle class="{{.Class}}" cx="{{.X}}" cy="{{.Y}}" r="{{.R}}"/>{{end}}
-{{- range .Texts}}<text class="{{.Class}}" x="{{.X}}" y="{{.Y}}" text-anchor="{{.Anchor}}">{{.Text}}</text>{{end}}</g>
-{{- end}}
-</svg>
-<figcaption>{{if .Omitted}}The last {{len .Events}} of {{.Total}} trace events are drawn; the first {{.Omitted}} are omitted. {{else}}All {{.Total}} trace events. {{end}}Dashed grey: sent; blue: delivered; red with ✗: rejected; orange ⚡: fault; red ✕ on a lane: crash; green ○: restart; italic: state and notes. Hover an event for its full text.</figcaption>
+<figure class="msc run">
+{{template "msc" .}}
+<figcaption>The run under test: events #{{.First}}–#{{.Last}}{{if .Omitted}}; the first {{.Omitted}} of its {{.Total}} rows are not drawn{{end}}{{if .After}}; {{.After}} later rows are not drawn{{end}}{{if .Folded}}; {{.Folded}} bookkeeping events are folded into rows of their own{{end}}. {{if .Broke}}The property broke after #{{.Broke}} (red band); what follows is dimmed. {{end}}Shaded: a session of the protocol. Dashed grey: sent; blue: delivered; red with ✗: rejected; orange ⚡: fault; red ✕ on a lane: crash; green ○: restart; italic: state and notes. Hover an event for its full text.</figcaption>
 </figure>
 {{- end}}
-{{- if .Events}}<details class="noprint"><summary>trace as text ({{len .Events}} events)</summary><pre class="cx-trace">{{range .Events}}{{.}}
+{{- if .Diffs}}
+<div class="cx-diffs">{{range .Diffs}}<div class="cx-diff"><div class="diff-title">{{.Title}}</div><pre class="diff">{{range .Lines}}<span class="{{.Class}}">{{.Text}}</span>{{end}}</pre></div>{{end}}</div>
+{{- end}}
+</div>
+{{- end}}
+{{- $kinds := .SetupKinds}}
+{{- with .Setup}}
+<details class="cx-setup"><summary>Setup before the run: {{.Total}} events ({{$kinds}}), collapsed</summary>
+<figure class="msc">
+{{template "msc" .}}
+<figcaption>{{if .Omitted}}The last {{len .Events}} of {{.Total}} setup events are drawn; the first {{.Omitted}} are omitted.{{else}}All {{.Total}} setup events.{{end}}</figcaption>
+</figure>
+</details>
+{{- end}}
+{{- if .Log}}<h4>Log of the minimal case</h4><pre class="cx-log">{{range .Log}}{{.}}
+{{end}}</pre>{{end}}
+{{- if .Events}}<details class="noprint"><summary>trace as text ({{len .Events}} events)</summary><pre class="cx-trace">{{range .Events}}{{if .Class}}<span class="{{.Class}}">{{.Text}}</span>{{else}}{{.Text}}{{end}}
 {{end}}</pre></details>{{end}}
 {{- end}}
 </div>

@@ -308,11 +308,7 @@ func writeResult(w io.Writer, r conformance.Result) {
 		for _, l := range cx.Log {
 			fmt.Fprintf(w, "  | %s\n", l)
 		}
-		n := len(cx.Trace)
-		from := max(0, n-30)
-		for _, e := range cx.Trace[from:] {
-			fmt.Fprintf(w, "  %4d %-8s %s→%s %s %s %s %s\n", e.Seq, e.Kind, e.From, e.To, e.Type, e.Fault, e.Code, e.Detail)
-		}
+		cx.WriteTrace(w, 30, "  ")
 	}
 	if r.Verdict != conformance.Pass && r.Verdict != conformance.Skip {
 		fmt.Fprintf(w, "  replay: %s\n", r.Replay)

@@ -109,4 +109,7 @@ func TestCheckMutantExitsOne(t *testing.T) {
 	if !strings.Contains(out, "replay: go run ./cmd/dualoffline check") {
 		t.Errorf("no replay command in:\n%s", out)
 	}
+	if !strings.Contains(out, "◀ the property broke here") {
+		t.Errorf("the counterexample's trace does not mark where the property broke:\n%s", out)
+	}
 }
