@@ -257,3 +257,37 @@ func TestSettleNewBugInDocumentedSub(t *testing.T) {
 		t.Errorf("an undocumented property carries a documented cause: %+v", d)
 	}
 }
+
+// judge kills a mutant by a fail of its requirement's property that was
+// expected on the base: pass, or expected-fail with the documented cause
+// (the mutant fails it for another). An expected-fail on the mutant, a
+// property unexpected or skipped on the base, and another requirement's
+// fail (listed in Also) kill nothing.
+func TestJudgeMutant(t *testing.T) {
+	m := models.Mutant{Name: "m", Breaks: "R5", Scheme: inflated{cert.Scheme{}}}
+	results := []Result{
+		{Requirement: "R5", Sub: "R5.1", Property: "held-on-base", Verdict: Fail},
+		{Requirement: "R5", Sub: "R5.2", Property: "other-cause", Verdict: Fail},
+		{Requirement: "R5", Sub: "R5.2", Property: "same-cause", Verdict: ExpectedFail},
+		{Requirement: "R5", Sub: "R5.4", Property: "alarm-on-base", Verdict: Fail},
+		{Requirement: "R5", Sub: "R5.4", Property: "skipped-on-base", Verdict: Fail},
+		{Requirement: "R5", Sub: "R5.6", Property: "passes", Verdict: Pass},
+		{Requirement: "R2", Sub: "R2.5", Property: "elsewhere", Verdict: Fail},
+	}
+	base := map[string]Verdict{
+		"R5.1-held-on-base": Pass, "R5.2-other-cause": ExpectedFail, "R5.2-same-cause": Pass,
+		"R5.4-alarm-on-base": Fail, "R5.4-skipped-on-base": Skip, "R5.6-passes": Pass, "R2.5-elsewhere": Pass,
+	}
+	got := judge(m, results, base)
+	want := MutantRun{Mutant: "m", Scheme: "cert~inflated-audit", Breaks: "R5", Killed: true,
+		KilledBy: []string{"R5.1-held-on-base", "R5.2-other-cause"}, Also: []string{"R2.5-elsewhere"}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("judge (-want +got):\n%s", d)
+	}
+	if got := judge(m, results[2:3], base); got.Killed {
+		t.Errorf("an expected-fail on the mutant kills it: %+v", got)
+	}
+	if got := judge(m, results[:1], nil); !got.Killed {
+		t.Errorf("a fail without a base does not kill: %+v", got)
+	}
+}
