@@ -117,8 +117,15 @@ type resultView struct {
 	Runs                                                 int
 	Seed, Replay, Reason, Duration                       string
 	Notes                                                []string
+	Documented                                           *documentedView
 	Cx                                                   *cxView
 	Game                                                 *gameView
+}
+
+// documentedView sets a target's documented violation of a property
+// beside what the run observed.
+type documentedView struct {
+	Reason, Witness, Observed, Status, Class string
 }
 
 type cxView struct {
@@ -366,6 +373,10 @@ func buildResult(r conformance.Result, maxEv int) resultView {
 	if s, ok := spec.LookupSub(r.Sub); ok {
 		rv.SubTitle = s.Title
 	}
+	if d := r.Documented; d != nil {
+		rv.Documented = &documentedView{Reason: clean(d.Reason), Witness: clean(d.Witness.Match), Observed: clean(d.Observed),
+			Status: documentedStatus(r), Class: verdictClass(r.Verdict)}
+	}
 	if cx := r.Counterexample; cx != nil {
 		cv := &cxView{Message: clean(cx.Message), Plan: clean(cx.Plan), Log: cleanAll(cx.Log)}
 		cv.Diagram = drawTrace(cx.Trace, maxEv)
@@ -380,6 +391,22 @@ func buildResult(r conformance.Result, maxEv int) resultView {
 		rv.Game = buildGame(g)
 	}
 	return rv
+}
+
+// documentedStatus says how the observed cause compares with the
+// documented one.
+func documentedStatus(r conformance.Result) string {
+	switch {
+	case r.Verdict == conformance.ExpectedFail:
+		return "the witness matches the observed failure: this is the documented violation"
+	case r.Verdict == conformance.UnexpectedPass:
+		return "the property held: the documented violation was not found"
+	case r.Verdict == conformance.Fail && r.Counterexample == nil:
+		return "the failure has no counterexample, so it confirms nothing documented"
+	case r.Verdict == conformance.Fail:
+		return "the witness does not match the observed failure: another cause, not the documented violation"
+	}
+	return ""
 }
 
 func formatMS(ms float64) string {
