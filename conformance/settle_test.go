@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dualoffline/dualoffline/conformance/schema"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/cert"
@@ -225,6 +227,17 @@ func TestSettleNewBugInDocumentedSub(t *testing.T) {
 		rs, err := Check(context.Background(), target, opts)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The documented causes serialise as the schema describes.
+		var buf bytes.Buffer
+		if err := rs.WriteJSON(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if err := schema.ValidateResults(buf.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), `"documented"`) {
+			t.Errorf("the JSON of %s carries no documented cause", target.Info().Name)
 		}
 		out := map[string]Result{}
 		for _, r := range rs.Results {
