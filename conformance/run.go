@@ -272,6 +272,9 @@ func report(t *testing.T, r Result) {
 	case Fail:
 		var b strings.Builder
 		fmt.Fprintf(&b, "fail after %d runs: %s\nreplay: %s", r.Runs, r.Reason, r.Replay)
+		if d := r.Documented; d != nil {
+			fmt.Fprintf(&b, "\nthe target documents a violation of this property, but not this one: documented cause: %s\nwitness (does not match the failure): %s", d.Reason, d.Witness.Match)
+		}
 		if cx := r.Counterexample; cx != nil {
 			if cx.Plan != "" {
 				fmt.Fprintf(&b, "\nfault plan: %s", cx.Plan)
