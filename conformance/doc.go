@@ -19,8 +19,11 @@
 // Each property ends pass (it ran Runs cases from Seed and held), fail
 // (with the shrunk counterexample, its world trace and a replay command),
 // expected-fail (the target's models.Info.Expected documents the
-// violation and the check confirmed it), unexpected-pass (documented but
-// not found: the documentation is wrong) or skip (with what is missing).
+// property's violation and the failure shows the documented cause: its
+// witness matches), unexpected-pass (documented but not found: the
+// documentation is wrong) or skip (with what is missing). A documented
+// property that fails for another cause, and any undocumented property,
+// fails: documentation never hides a different bug.
 // Fail and unexpected-pass are unexpected and make a run exit non-zero.
 // Results serialise to JSON per schema/results.schema.json.
 //

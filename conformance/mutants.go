@@ -17,10 +17,12 @@ const mutantWorkers = 2
 // CheckMutants runs each mutant against the properties of the requirement
 // it names, under the GM suite only (opts.Suites and opts.Only are
 // replaced), and scores the suites: a mutant is killed when some property
-// of its requirement fails on it and passes on the mutant's base. Each
-// base is checked once per requirement its mutants name; its unexpected
-// verdicts are counted as false alarms (MutantScore.Alarms), and a
-// property that does not pass on the base kills nothing. Checks run on a
+// of its requirement fails on it (a fail: not the base's documented
+// violation) and was expected on the mutant's base (pass, or
+// expected-fail with the documented cause); see judge. Each base is
+// checked once per requirement its mutants name; its unexpected verdicts
+// are counted as false alarms (MutantScore.Alarms), and a property
+// unexpected or skipped on the base kills nothing. Checks run on a
 // small pool, all with the same depth, seed and shrink time, as Check
 // requires. It returns the score and every result (bases' included), each
 // Target naming its scheme ("chip", "chip~name").
@@ -123,23 +125,26 @@ func CheckMutants(ctx context.Context, mutants []models.Mutant, opts Options) (*
 	return score, all, nil
 }
 
-// judge decides whether a mutant's results kill it: a property of its
-// requirement failed, and (when the base was checked) passed on the base.
+// judge decides whether a mutant's results kill it. A property kills the
+// mutant when its verdict on the mutant is unexpected — fail: it failed
+// and the base documents no violation of it, or documents one whose
+// witness the failure does not match — and its verdict on the base was
+// expected: pass, or expected-fail with the documented cause (the
+// mutant's bug made it fail for another cause). Without a base, a fail
+// kills. An expected-fail on the mutant kills nothing: the failure is the
+// base's documented one. A fail of another requirement's property is
+// listed in Also.
 func judge(m models.Mutant, results []Result, base map[string]Verdict) MutantRun {
 	run := MutantRun{Mutant: m.Name, Scheme: m.Scheme.Info().Name, Breaks: m.Breaks, Doc: m.Doc}
 	for _, r := range results {
-		id := string(r.Sub) + "-" + r.Property
-		// A property of an expected-fail sub-property that fails is
-		// settled as expected-fail; it still kills if it held on the base.
-		if r.Verdict != Fail && r.Verdict != ExpectedFail {
+		if r.Verdict != Fail {
 			continue
 		}
+		id := string(r.Sub) + "-" + r.Property
 		switch {
 		case r.Requirement != m.Breaks:
-			if r.Verdict == Fail {
-				run.Also = append(run.Also, id)
-			}
-		case base == nil && r.Verdict == Fail, base[id] == Pass:
+			run.Also = append(run.Also, id)
+		case base == nil, base[id] == Pass, base[id] == ExpectedFail:
 			run.KilledBy = append(run.KilledBy, id)
 		}
 	}

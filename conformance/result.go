@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -28,7 +29,9 @@ const (
 	// Fail: a case violated the property; Counterexample shows it.
 	Fail Verdict = "fail"
 	// ExpectedFail: the target documents that it does not meet the
-	// sub-property (models.Info.Expected) and the check confirmed it.
+	// property (models.Info.Expected) and the check confirmed it: the
+	// property failed with a counterexample whose first violation
+	// matches the documented witness.
 	ExpectedFail Verdict = "expected-fail"
 	// UnexpectedPass: the target documents a violation the check could not
 	// find, so its documentation is wrong.
@@ -59,6 +62,10 @@ type Result struct {
 	// Reason explains a fail (the first violation), an expected-fail or
 	// unexpected-pass (the documented reason) or a skip.
 	Reason string `json:"reason,omitempty"`
+	// Documented is the violation the target documents for this
+	// property, with the cause this run observed; nil when the property
+	// is not documented (or was skipped).
+	Documented *Documented `json:"documented,omitempty"`
 	// Counterexample is the shrunk failing case of a fail or
 	// expected-fail.
 	Counterexample *Counterexample `json:"counterexample,omitempty"`
@@ -73,6 +80,17 @@ type Result struct {
 // Key identifies a result's cell: target, suite and property.
 func (r Result) Key() string {
 	return fmt.Sprintf("%s/%s/%s/%s", r.Target, r.Suite, r.Sub, r.Property)
+}
+
+// Documented sets a documented violation beside what the run found: the
+// documented reason and witness, and the observed cause (the first
+// violation of a failure, empty when the property held). An
+// expected-fail's Observed matched the witness; a fail's did not, or the
+// failure had no counterexample.
+type Documented struct {
+	Reason   string         `json:"reason"`
+	Witness  models.Witness `json:"witness"`
+	Observed string         `json:"observed,omitempty"`
 }
 
 // Counterexample is a failing case: what was violated, the log of the

@@ -272,6 +272,9 @@ func report(t *testing.T, r Result) {
 	case Fail:
 		var b strings.Builder
 		fmt.Fprintf(&b, "fail after %d runs: %s\nreplay: %s", r.Runs, r.Reason, r.Replay)
+		if d := r.Documented; d != nil {
+			fmt.Fprintf(&b, "\nthe target documents a violation of this property, but not this one: documented cause: %s\nwitness (does not match the failure): %s", d.Reason, d.Witness.Match)
+		}
 		if cx := r.Counterexample; cx != nil {
 			if cx.Plan != "" {
 				fmt.Fprintf(&b, "\nfault plan: %s", cx.Plan)
@@ -367,36 +370,54 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 	return r
 }
 
-// settle applies the target's documented violations: within one target
-// and suite, a sub-property listed in Info.Expected is expected-fail if at
-// least one of its properties failed (those become expected-fail, the
-// others keep pass), and unexpected-pass if none did. Only a failure with
-// a counterexample confirms a documented violation: a property that timed
-// out or ran nothing stays fail.
+// settle applies the target's documented violations, property by
+// property (models.Info.Expected). A documented property that failed with
+// a counterexample whose first violation matches the documented witness
+// is expected-fail; one that failed for another cause, or without a
+// counterexample (timed out, ran nothing), stays fail; one that held is
+// unexpected-pass. Every documented result carries the documented reason
+// and witness beside the observed cause (Result.Documented). A property
+// the target does not document keeps its own verdict, whatever its
+// sub-property: a failure there is a fail.
 func settle(results []Result, info models.Info) {
-	type key struct{ suite, sub string }
-	confirms := func(r Result) bool { return r.Verdict == Fail && r.Counterexample != nil }
-	failed := map[key]bool{}
-	for _, r := range results {
-		if confirms(r) {
-			failed[key{r.Suite, string(r.Sub)}] = true
-		}
-	}
 	for i := range results {
 		r := &results[i]
-		why, documented := info.Expected[r.Sub]
+		v, documented := info.Violation(string(r.Sub) + "-" + r.Property)
 		if !documented || r.Verdict == Skip {
 			continue
 		}
-		switch {
-		case confirms(*r):
-			r.Verdict, r.Reason = ExpectedFail, why
-		case r.Verdict == Fail:
-			// Not confirmed: the failure stands.
-		case !failed[key{r.Suite, string(r.Sub)}]:
-			r.Verdict, r.Reason = UnexpectedPass, why
+		d := &Documented{Reason: v.Reason, Witness: v.Witness}
+		switch r.Verdict {
+		case Fail:
+			d.Observed = r.Reason
+			if r.Counterexample != nil && v.Witness.Matches(r.Reason) {
+				r.Verdict, r.Reason = ExpectedFail, v.Reason
+			}
+		case Pass:
+			r.Verdict, r.Reason = UnexpectedPass, v.Reason
+		}
+		r.Documented = d
+	}
+}
+
+// ValidateInfo checks a target's documented violations: each is valid
+// for package models (Info.Validate: a catalogued sub-property, a reason,
+// a witness that compiles and names something, no property twice) and
+// names a property the suites have.
+func ValidateInfo(info models.Info) error {
+	if err := info.Validate(); err != nil {
+		return err
+	}
+	ids := map[string]bool{}
+	for _, p := range Properties() {
+		ids[p.ID()] = true
+	}
+	for _, v := range info.Expected {
+		if !ids[v.Property] {
+			return fmt.Errorf("%s: violation of %q: the suites have no such property", info.Name, v.Property)
 		}
 	}
+	return nil
 }
 
 // replay is the command that reruns one property alone.

@@ -1,6 +1,9 @@
 package models
 
 import (
+	"fmt"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -58,14 +61,142 @@ type Info struct {
 	Title   string        // one line for people
 	Source  string        // the publication it models
 	Channel world.Channel // the offline link payments use
-	// Expected lists the sub-properties this scheme, as published, does
-	// not meet, each with the reason. The suites report them as
-	// expected-fail and show the counterexample.
-	Expected map[spec.SubID]string
+	// Expected lists the properties this scheme, as published, does not
+	// meet, each with the reason and a witness that recognises the
+	// documented cause in a failure. A listed property that fails with a
+	// matching witness is expected-fail; one that fails otherwise is a
+	// fail; every property not listed keeps its own verdict.
+	Expected []Violation
 	// Exposure bounds how long a party to one payment stays exposed: from
 	// its first state change to the point its outcome can no longer be
 	// reversed (R5.3). Zero declares no bound.
 	Exposure Exposure
+}
+
+// Violation documents that one property fails on a scheme as published,
+// and for which cause. Property is the property's id, sub-property and
+// name ("R3.1-which-payer-game"); Reason says why in words; Witness is the
+// cause a failure must show to be this violation and not another bug.
+type Violation struct {
+	Property string  `json:"property"`
+	Reason   string  `json:"reason"`
+	Witness  Witness `json:"witness"`
+}
+
+// Witness recognises a documented cause in a failure. It is declarative,
+// so that results and reports can show it: Match is a regular expression
+// (RE2 syntax, Go's regexp) the failure's message must match; it names
+// the cause — the leaking field or distinguisher, the error code, the
+// lost-value pattern — never just that something failed.
+type Witness struct {
+	Match string `json:"match"`
+}
+
+// Matches reports whether message shows the witnessed cause. A witness
+// whose expression does not compile matches nothing (Validate finds it).
+func (w Witness) Matches(message string) bool {
+	re, err := regexp.Compile(w.Match)
+	return err == nil && re.MatchString(message)
+}
+
+// Validate checks the witness: a non-empty expression that compiles and
+// does not match the empty message (a witness must name something).
+func (w Witness) Validate() error {
+	if w.Match == "" {
+		return fmt.Errorf("witness has no expression")
+	}
+	re, err := regexp.Compile(w.Match)
+	if err != nil {
+		return fmt.Errorf("witness %q: %v", w.Match, err)
+	}
+	if re.MatchString("") {
+		return fmt.Errorf("witness %q matches an empty message, so it recognises no cause", w.Match)
+	}
+	return nil
+}
+
+// Identifying material, as the R3 properties name it in their messages:
+// the identity fields (device id, party id, certificate) and keys of a
+// payer, and the coin serials and lineage records it withdrew.
+const (
+	identityField = `(?:device id|party id|certificate of|public key \(SPKI\) of|public key point of) \S+`
+	leakDists     = `(?:identity|key-reuse|serial-linkage|equal-bytes)`
+)
+
+// LeakWitness witnesses an anonymity game (game is "which-payer game" or
+// "linking game") lost to a distinguisher that keyed on the payer's
+// identifying material — an identity field, a key, a coin serial, or
+// bytes first seen in its certificate or its withdrawal (the coins'
+// lineage) — in one of the places in: view items named "message TYPE",
+// "merchant store" (what the payee keeps) or "agent bank" (what it
+// receives). A game lost to length or timing, or one that failed for
+// lack of evidence, does not match.
+func LeakWitness(game string, in ...string) Witness {
+	where := `(?:` + strings.Join(quoteAll(in), "|") + `)`
+	return Witness{Match: regexp.QuoteMeta(game) + `: distinguisher ` + leakDists + ` was right in \d+ of \d+ trials [^\n]*?: it keyed on [^\n]*?(?:` +
+		identityField + ` in ` + where + `|serial [^\n]*?, in ` + where +
+		`|of ` + where + `[^\n]*? at byte \d+, first seen in \S+ (?:certificate|withdrawal))`}
+}
+
+// IdentityWitness witnesses R3.3's and R3.6's finding: after prefix (a
+// regular expression for the start of the message), the adversary's view
+// holds one of the payer's identity fields in one of the places in (as
+// for LeakWitness).
+func IdentityWitness(prefix string, in ...string) Witness {
+	return Witness{Match: prefix + `the adversary's view holds the payer's ` + identityField + ` in (?:` + strings.Join(quoteAll(in), "|") + `)`}
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = regexp.QuoteMeta(s)
+	}
+	return out
+}
+
+// Sub is the sub-property of the violation's property ("R3.1"), or ""
+// when Property has no sub-property prefix.
+func (v Violation) Sub() spec.SubID {
+	for i := 0; i < len(v.Property); i++ {
+		if v.Property[i] == '-' {
+			return spec.SubID(v.Property[:i])
+		}
+	}
+	return ""
+}
+
+// Violation returns the documented violation of property id, if any.
+func (i Info) Violation(property string) (Violation, bool) {
+	for _, v := range i.Expected {
+		if v.Property == property {
+			return v, true
+		}
+	}
+	return Violation{}, false
+}
+
+// Validate checks the documented violations as far as package models
+// can: each names a catalogued sub-property, has a reason and a valid
+// witness, and no property is listed twice. That each names an existing
+// property is checked by conformance.ValidateInfo.
+func (i Info) Validate() error {
+	seen := map[string]bool{}
+	for _, v := range i.Expected {
+		if _, ok := spec.LookupSub(v.Sub()); !ok {
+			return fmt.Errorf("%s: violation of %q: no catalogued sub-property", i.Name, v.Property)
+		}
+		if v.Reason == "" {
+			return fmt.Errorf("%s: violation of %s has no reason", i.Name, v.Property)
+		}
+		if err := v.Witness.Validate(); err != nil {
+			return fmt.Errorf("%s: violation of %s: %v", i.Name, v.Property, err)
+		}
+		if seen[v.Property] {
+			return fmt.Errorf("%s: violation of %s listed twice", i.Name, v.Property)
+		}
+		seen[v.Property] = true
+	}
+	return nil
 }
 
 // Exposure is a bound on an exposure window. Steps counts the payment's

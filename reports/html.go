@@ -119,8 +119,15 @@ type resultView struct {
 	Runs                                                 int
 	Seed, Replay, Reason, Duration                       string
 	Notes                                                []string
+	Documented                                           *documentedView
 	Cx                                                   *cxView
 	Game                                                 *gameView
+}
+
+// documentedView sets a target's documented violation of a property
+// beside what the run observed.
+type documentedView struct {
+	Reason, Witness, Observed, Status, Class string
 }
 
 type cxView struct {
@@ -130,13 +137,13 @@ type cxView struct {
 	// Documented is the cause the target documents (an expected-fail's
 	// Reason), shown beside Message, the cause observed.
 	Documented string
-	// Witness is the documented violation's witness that matched the
-	// counterexample (issue 14, Build 1: Result will carry it); shown in
-	// the documented column when set.
-	Witness string
-	Diffs   []diffView
-	Diagram *diagram // the run under test, up to and around the break
-	Setup   *diagram // what the world recorded before the run, collapsed
+	// Witness is the documented violation's witness (a regular
+	// expression over the first violation), and Status says whether it
+	// matched this counterexample (Result.Documented).
+	Witness, Status, StatusClass string
+	Diffs                        []diffView
+	Diagram                      *diagram // the run under test, up to and around the break
+	Setup                        *diagram // what the world recorded before the run, collapsed
 	// SetupKinds counts the setup events by kind.
 	SetupKinds string
 	Events     []eventLine // the whole trace as text
@@ -394,10 +401,17 @@ func buildResult(r conformance.Result, maxEv int) resultView {
 	if s, ok := spec.LookupSub(r.Sub); ok {
 		rv.SubTitle = s.Title
 	}
+	if d := r.Documented; d != nil {
+		rv.Documented = &documentedView{Reason: clean(d.Reason), Witness: clean(d.Witness.Match), Observed: clean(d.Observed),
+			Status: documentedStatus(r), Class: verdictClass(r.Verdict)}
+	}
 	if cx := r.Counterexample; cx != nil {
 		rv.Cx = buildCx(r, cx, maxEv)
 		if rv.Cx.Documented != "" || strings.Contains(cx.Message, r.Reason) {
 			rv.Reason = "" // the cause block shows it
+		}
+		if rv.Cx.Status != "" {
+			rv.Documented = nil // the counterexample's cause block shows it beside the diagram
 		}
 	}
 	if g := r.Game; g != nil {
@@ -411,10 +425,11 @@ func buildResult(r conformance.Result, maxEv int) resultView {
 // break with the assertion's diffs beside it, and the setup collapsed.
 func buildCx(r conformance.Result, cx *conformance.Counterexample, maxEv int) *cxView {
 	cv := &cxView{Message: clean(cx.Message), Plan: clean(cx.Plan), Log: cleanAll(cx.Log), Diffs: parseDiffs(cx.Message)}
-	if r.Verdict == conformance.ExpectedFail {
+	if d := r.Documented; d != nil {
+		cv.Documented, cv.Witness = clean(d.Reason), clean(d.Witness.Match)
+		cv.Status, cv.StatusClass = documentedStatus(r), verdictClass(r.Verdict)
+	} else if r.Verdict == conformance.ExpectedFail {
 		cv.Documented = clean(r.Reason)
-		// issue 14, Build 1: cv.Witness = the matched witness, once
-		// Result carries the documented cause and its witness.
 	}
 	cv.Diagram = drawFocus(cx, maxEv, assertion(cx.Message))
 	run, broke := cx.Focus()
@@ -496,6 +511,22 @@ func parseDiffs(msg string) []diffView {
 		i = j - 1
 	}
 	return out
+}
+
+// documentedStatus says how the observed cause compares with the
+// documented one.
+func documentedStatus(r conformance.Result) string {
+	switch {
+	case r.Verdict == conformance.ExpectedFail:
+		return "the witness matches the observed failure: this is the documented violation"
+	case r.Verdict == conformance.UnexpectedPass:
+		return "the property held: the documented violation was not found"
+	case r.Verdict == conformance.Fail && r.Counterexample == nil:
+		return "the failure has no counterexample, so it confirms nothing documented"
+	case r.Verdict == conformance.Fail:
+		return "the witness does not match the observed failure: another cause, not the documented violation"
+	}
+	return ""
 }
 
 func formatMS(ms float64) string {

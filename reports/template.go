@@ -27,7 +27,7 @@ td,th,p,li,pre,code{unicode-bidi:plaintext}
 .status{font-size:16px;padding:6px 10px;border-radius:6px;display:inline-block;margin:6px 0}
 .cell-detail{border:1px solid var(--line);border-radius:6px;padding:4px 14px 12px;margin:14px 0}
 .result{border-top:1px dashed var(--line);padding-top:6px;margin-top:10px}
-.kv th{width:11em}.muted{color:var(--skip)}.small{font-size:12px}
+.kv th{width:11em}table.documented td{vertical-align:top;width:50%}.muted{color:var(--skip)}.small{font-size:12px}
 nav ul{columns:3;margin:4px 0;padding-left:18px}
 figure{margin:8px 0;overflow-x:auto}figcaption{font-size:12px;color:var(--skip)}
 svg.msc{background:#fff;border:1px solid var(--line)}
@@ -168,6 +168,12 @@ var pageHTML = `<!DOCTYPE html>
 <tr><th>replay</th><td><code>{{.Replay}}</code></td></tr>
 </table>
 {{- if .Reason}}<h4>Reason</h4><pre class="reason">{{.Reason}}</pre>{{end}}
+{{- with .Documented}}
+<h4>Documented violation</h4>
+<table class="documented"><thead><tr><th>documented cause</th><th>observed cause</th></tr></thead>
+<tbody><tr><td>{{.Reason}}<br><span class="small">witness: <code>{{.Witness}}</code></span></td><td>{{if .Observed}}<pre class="reason">{{.Observed}}</pre>{{else}}<span class="muted">none: the property held</span>{{end}}</td></tr>
+<tr><td colspan="2" class="{{.Class}}">{{.Status}}</td></tr></tbody></table>
+{{- end}}
 {{- if .Notes}}<h4>Notes</h4><ul class="notes">{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{- with .Game}}
 <h4>Anonymity game</h4>
@@ -180,12 +186,12 @@ var pageHTML = `<!DOCTYPE html>
 <div class="cx-cause">
 {{- if .Documented}}
 <div class="cause cause-doc"><div class="cause-head">documented cause</div><pre class="cx-documented">{{.Documented}}</pre>
-{{- /* issue 14, Build 1: the witness of the documented violation that matched this counterexample. */}}
-{{- if .Witness}}<div class="cause-head">witness that matched</div><pre class="cx-witness">{{.Witness}}</pre>{{end}}
+{{- if .Witness}}<div class="cause-head">witness</div><pre class="cx-witness">{{.Witness}}</pre>{{end}}
 </div>
 {{- end}}
 <div class="cause cause-obs">{{if .Documented}}<div class="cause-head">observed</div>{{end}}<pre class="cx-message">{{.Message}}</pre></div>
 </div>
+{{- if .Status}}<p class="cx-status {{.StatusClass}}">{{.Status}}</p>{{end}}
 {{- if .Plan}}<p>fault plan: <code>{{.Plan}}</code></p>{{end}}
 {{- if or .Diagram .Diffs}}
 <div class="cx-focus">

@@ -298,6 +298,7 @@ func writeResult(w io.Writer, r conformance.Result) {
 	if r.Reason != "" {
 		fmt.Fprintf(w, "  reason: %s\n", r.Reason)
 	}
+	writeDocumented(w, r)
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "  note: %s\n", n)
 	}
@@ -313,6 +314,31 @@ func writeResult(w io.Writer, r conformance.Result) {
 	if r.Verdict != conformance.Pass && r.Verdict != conformance.Skip {
 		fmt.Fprintf(w, "  replay: %s\n", r.Replay)
 	}
+}
+
+// writeDocumented prints a documented property's documented cause and
+// witness beside the cause the run observed.
+func writeDocumented(w io.Writer, r conformance.Result) {
+	d := r.Documented
+	if d == nil {
+		return
+	}
+	fmt.Fprintf(w, "  documented cause: %s\n  witness: %s\n", d.Reason, d.Witness.Match)
+	switch {
+	case d.Observed == "":
+		fmt.Fprintln(w, "  observed cause: none (the property held)")
+	case r.Verdict == conformance.ExpectedFail:
+		fmt.Fprintf(w, "  observed cause (matches the witness): %s\n", indentLines(d.Observed))
+	case r.Counterexample == nil:
+		fmt.Fprintf(w, "  observed cause (no counterexample, confirms nothing): %s\n", indentLines(d.Observed))
+	default:
+		fmt.Fprintf(w, "  observed cause (does NOT match the witness: another cause): %s\n", indentLines(d.Observed))
+	}
+}
+
+// indentLines indents the continuation lines of a multi-line message.
+func indentLines(s string) string {
+	return strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n    ")
 }
 
 func writeJSONFile(path string, rs *conformance.Results) error {

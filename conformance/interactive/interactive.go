@@ -7,8 +7,9 @@
 // needs to reach inside it) is reported as skip, naming why.
 //
 // The target's name is "<scheme>@<role>", and it inherits the scheme's
-// documented violations (Info.Expected): a flaw of the published scheme
-// is the same flaw with any conforming wallet.
+// documented violations (Info.Expected, per property with the witness of
+// its cause): a flaw of the published scheme is the same flaw with any
+// conforming wallet. Judge holds the verdicts to the reference's.
 package interactive
 
 import (
@@ -97,22 +98,24 @@ func Split(name string) (scheme string, role Role, ok bool) {
 	return s, Role(r), ok
 }
 
-// Judge holds the implementation's results to the reference's: a
-// property that passes on the reference scheme (ref, the same options)
-// and fails with the implementation's wallet is a failure of the
-// wallet, even where the scheme documents a violation of the
-// sub-property (which would otherwise make it expected-fail): a
-// conforming wallet must do what the reference wallet does. And a
-// documented violation the run did not reproduce (unexpected-pass) is no
-// fault of the wallet — the adversary it needs may be the wallet itself,
-// which cannot be corrupted from outside —: it becomes pass, with a
-// note. Results of targets not made by Target are left as they are. It
-// returns how many verdicts it changed.
+// Judge holds the implementation's results to the reference's (ref: the
+// reference schemes with the same options). A property that holds on the
+// reference (pass, or unexpected-pass: documented but not found) and
+// fails with the implementation's wallet is a failure of the wallet, even
+// where it fails with the scheme's documented cause (which settles it as
+// expected-fail): a conforming wallet must do what the reference wallet
+// does. A documented violation the run did not reproduce stays
+// unexpected-pass — the scheme's documentation does not describe this
+// wallet —, except where the adversary the violation needs is the
+// external wallet itself, which the harness cannot reach inside (a note
+// of the property says so): then the property could not run as written,
+// and it is a skip naming why. Results of targets not made by Target are
+// left as they are. It returns how many verdicts it changed.
 func Judge(got, ref *conformance.Results) int {
 	type key struct{ target, suite, property string }
 	base := map[key]conformance.Result{}
 	for _, r := range ref.Results {
-		base[key{r.Target, r.Suite, r.Property}] = r
+		base[key{r.Target, r.Suite, string(r.Sub) + "-" + r.Property}] = r
 	}
 	n := 0
 	for i := range got.Results {
@@ -121,26 +124,41 @@ func Judge(got, ref *conformance.Results) int {
 		if !ok {
 			continue
 		}
-		if r.Verdict == conformance.UnexpectedPass {
-			r.Verdict = conformance.Pass
-			r.Notes = append(r.Notes, "the scheme documents a violation of "+string(r.Sub)+" that this run did not reproduce with the implementation's wallet: "+r.Reason)
-			r.Reason = ""
-			n++
-			continue
-		}
-		if r.Verdict != conformance.ExpectedFail {
-			continue
-		}
-		if b, ok := base[key{scheme, r.Suite, r.Property}]; ok && b.Verdict == conformance.Pass {
+		switch r.Verdict {
+		case conformance.UnexpectedPass:
+			if note := unreachable(r.Notes); note != "" {
+				r.Verdict = conformance.Skip
+				r.Reason = "the scheme documents a violation of this property (" + r.Reason + "), but the adversary it needs is the external wallet, " +
+					"which the harness cannot reach inside, so the property could not stage it: " + note
+				n++
+			}
+		case conformance.ExpectedFail:
+			b, ok := base[key{scheme, r.Suite, string(r.Sub) + "-" + r.Property}]
+			if !ok || (b.Verdict != conformance.Pass && b.Verdict != conformance.UnexpectedPass) {
+				continue
+			}
 			why := r.Reason
-			if r.Counterexample != nil && r.Counterexample.Message != "" {
+			if r.Documented != nil && r.Documented.Observed != "" {
+				why = r.Documented.Observed
+			} else if r.Counterexample != nil && r.Counterexample.Message != "" {
 				why = r.Counterexample.Message
 			}
 			r.Verdict = conformance.Fail
 			r.Reason = "the reference wallet passes this property, the implementation's fails (the scheme's documented violation of " +
-				string(r.Sub) + " does not cover it): " + why
+				string(r.Sub) + "-" + r.Property + " does not cover it): " + why
 			n++
 		}
 	}
 	return n
+}
+
+// unreachable returns the first note saying the harness could not reach
+// inside an external wallet, or "".
+func unreachable(notes []string) string {
+	for _, n := range notes {
+		if strings.Contains(n, "cannot reach inside") {
+			return n
+		}
+	}
+	return ""
 }

@@ -151,32 +151,44 @@ func TestBrokenWalletIsCaught(t *testing.T) {
 	}
 }
 
-// Judge turns an expected-fail into a fail where the reference passes,
-// and leaves everything else.
+// Judge turns an expected-fail into a fail where the reference holds the
+// property, keeps an unexpected-pass (the documentation does not describe
+// the wallet) unless the property's adversary was the external wallet
+// itself (a skip naming why), and leaves everything else.
 func TestJudge(t *testing.T) {
 	cx := &conformance.Counterexample{Message: "lost the coins"}
+	inside := "identity-substitution not staged: wallet-A is an external wallet: the harness cannot reach inside it"
 	ref := &conformance.Results{Results: []conformance.Result{
-		{Target: "chain", Suite: "GM", Property: "a", Verdict: conformance.Pass},
-		{Target: "chain", Suite: "GM", Property: "b", Verdict: conformance.ExpectedFail},
+		{Target: "chain", Suite: "GM", Sub: "R5.5", Property: "a", Verdict: conformance.Pass},
+		{Target: "chain", Suite: "GM", Sub: "R5.5", Property: "b", Verdict: conformance.ExpectedFail},
+		{Target: "chain", Suite: "GM", Sub: "R5.5", Property: "d", Verdict: conformance.UnexpectedPass},
 	}}
 	got := &conformance.Results{Results: []conformance.Result{
-		{Target: "chain@payer", Suite: "GM", Property: "a", Verdict: conformance.ExpectedFail, Counterexample: cx},
-		{Target: "chain@payer", Suite: "GM", Property: "b", Verdict: conformance.ExpectedFail, Counterexample: cx},
-		{Target: "chain@payer", Suite: "INTL", Property: "a", Verdict: conformance.ExpectedFail, Counterexample: cx},
-		{Target: "chain", Suite: "GM", Property: "a", Verdict: conformance.ExpectedFail, Counterexample: cx},
-		{Target: "chain@payer", Suite: "GM", Property: "c", Verdict: conformance.UnexpectedPass, Reason: "documented"},
-		{Target: "chain", Suite: "GM", Property: "c", Verdict: conformance.UnexpectedPass, Reason: "documented"},
+		{Target: "chain@payer", Suite: "GM", Sub: "R5.5", Property: "a", Verdict: conformance.ExpectedFail, Counterexample: cx,
+			Documented: &conformance.Documented{Reason: "documented", Observed: "lost the coins"}},
+		{Target: "chain@payer", Suite: "GM", Sub: "R5.5", Property: "b", Verdict: conformance.ExpectedFail, Counterexample: cx},
+		{Target: "chain@payer", Suite: "INTL", Sub: "R5.5", Property: "a", Verdict: conformance.ExpectedFail, Counterexample: cx},
+		{Target: "chain", Suite: "GM", Sub: "R5.5", Property: "a", Verdict: conformance.ExpectedFail, Counterexample: cx},
+		{Target: "chain@payer", Suite: "GM", Sub: "R5.5", Property: "c", Verdict: conformance.UnexpectedPass, Reason: "documented"},
+		{Target: "chain", Suite: "GM", Sub: "R5.5", Property: "c", Verdict: conformance.UnexpectedPass, Reason: "documented"},
+		{Target: "chain@payer", Suite: "GM", Sub: "R5.5", Property: "e", Verdict: conformance.UnexpectedPass, Reason: "documented", Notes: []string{"T = 20000", inside}},
+		{Target: "chain@payer", Suite: "GM", Sub: "R5.5", Property: "d", Verdict: conformance.ExpectedFail, Counterexample: cx},
+		{Target: "chain@payer", Suite: "GM", Sub: "R5.4", Property: "a", Verdict: conformance.ExpectedFail, Counterexample: cx},
 	}}
-	if n := interactive.Judge(got, ref); n != 2 {
-		t.Errorf("Judge changed %d verdicts, want 2", n)
+	if n := interactive.Judge(got, ref); n != 3 {
+		t.Errorf("Judge changed %d verdicts, want 3", n)
 	}
-	want := []conformance.Verdict{conformance.Fail, conformance.ExpectedFail, conformance.ExpectedFail, conformance.ExpectedFail, conformance.Pass, conformance.UnexpectedPass}
+	want := []conformance.Verdict{conformance.Fail, conformance.ExpectedFail, conformance.ExpectedFail, conformance.ExpectedFail,
+		conformance.UnexpectedPass, conformance.UnexpectedPass, conformance.Skip, conformance.Fail, conformance.ExpectedFail}
 	for i, r := range got.Results {
 		if r.Verdict != want[i] {
-			t.Errorf("result %d (%s %s %s): %s, want %s", i, r.Target, r.Suite, r.Property, r.Verdict, want[i])
+			t.Errorf("result %d (%s %s %s-%s): %s, want %s", i, r.Target, r.Suite, r.Sub, r.Property, r.Verdict, want[i])
 		}
 	}
 	if !strings.Contains(got.Results[0].Reason, "lost the coins") {
 		t.Errorf("reason %q does not carry the failure", got.Results[0].Reason)
+	}
+	if r := got.Results[6]; !strings.Contains(r.Reason, "external wallet") || !strings.Contains(r.Reason, inside) {
+		t.Errorf("the skip does not say the adversary is the external wallet: %q", r.Reason)
 	}
 }

@@ -68,9 +68,10 @@
 //     notice is lost after the payer deducted, nothing recovers it:
 //     reconciliation uploads records (so double spends are still found)
 //     but forwards no payment, and the payer is debited while the payee
-//     is never credited. Info().Expected names the sub-properties this
-//     breaks (R5.1, R5.2, R5.6, and R5.4 and R2.5: the payer hands over
-//     signed coins before it deducts them).
+//     is never credited. Info().Expected names the properties this
+//     breaks, each with a witness of the cause (R5.1, R5.2, R5.6, R1.1,
+//     and R5.4 and R2.5: the payer hands over signed coins before it
+//     deducts them).
 //
 // Formats (messages.go): strict DER (spec/der) with [APPLICATION n] tags
 // from the range 16..23 that spec/formats.md reserves to this package:

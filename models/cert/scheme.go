@@ -59,29 +59,28 @@ func (sc Scheme) Info() models.Info {
 			Source:   source,
 			Channel:  world.NearField,
 			Exposure: models.Exposure{Steps: 10, Time: 1e9}, // its 6-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
-			Expected: map[spec.SubID]string{
-				"R5.1": why + "if that notice is lost, or the payee loses power before registering it, after the payer deducted, " +
-					"nothing recovers the payment: the payer ends debited and the payee never credited (drop DEDUCTED, step 6)",
-				"R5.2": why + "the value of a payment whose deduct-success notice is lost is in no wallet, log or account: " +
-					"held + pending + mail + redeemed falls short of issued by the amount",
-				"R5.6": "reconciliation as published does not forward a deducted payment the payee never registered, " +
-					"so the value stays unresolved after both parties reconciled",
-				"R5.4": "the payer signs and sends the coins before it deducts them; a payee that keeps the TX and never sends DEDUCT " +
-					"holds valid coins while the payer, never debited, still holds them too",
-				"R2.5": "after a payee kept a TX without sending DEDUCT, the honest payer still holds the coins; its next, honest " +
-					"spend of them is flagged at reconciliation as a double spend by the payer",
-				"R1.1": why + "an altered deduct-success notice is refused like any altered message, which leaves the payee " +
-					"uncredited after the payer deducted, as its loss does (bit-flip DEDUCTED, step 6): the payment is neither " +
-					"undone nor completed",
-				"R3.1": "as published, the payer's HELLO-PAYER carries its user identifier (registered wallet id, also its account id at the agent bank), " +
-					"public key and certificate in the clear, and the coins' transfer records name it as Payer: the merchant reads who paid",
-				"R3.2": "every payment carries the payer's user identifier, certificate and public key, and coins whose lineage goes back to " +
-					"the payer's withdrawal, so the merchant and the agent bank link all payments of one SIM",
-				"R3.3": "the payer's user identifier (wallet id = account id) and certificate are in the clear in HELLO-PAYER and in the transfer " +
-					"records' Payer field, which the payee stores and uploads at reconciliation",
-				"R3.6": "small payments are not anonymous (R3.3: the payer's identifier and certificate are in every HELLO-PAYER), so there is no " +
-					"split between anonymous small value and traceable large value",
-			},
+			Expected: append([]models.Violation{
+				{Property: "R5.1-atomic-every-fault-point", Witness: models.Witness{Match: `the payer's worth moved -[1-9]\d* fen and the payee's \+0: neither both in the pre-state nor both in the post-state`},
+					Reason: why + "if that notice is lost, or the payee loses power before registering it, after the payer deducted, " +
+						"nothing recovers the payment: the payer ends debited and the payee never credited (drop DEDUCTED, step 6)"},
+				{Property: "R5.2-balanced-every-fault-point", Witness: models.Witness{Match: `value not conserved after the payment under \S+: \{Issued:\d+ Held:\d+ Pending:0 Mail:0 Redeemed:\d+ Lost:[1-9]\d*\}`},
+					Reason: why + "the value of a payment whose deduct-success notice is lost is in no wallet, log or account: " +
+						"held + pending + mail + redeemed falls short of issued by the amount"},
+				{Property: "R5.6-nothing-pending-every-fault-point", Witness: models.Witness{Match: `value is unresolved: pending 0, mail 0, lost [1-9]\d* fen`},
+					Reason: "reconciliation as published does not forward a deducted payment the payee never registered, " +
+						"so the value stays unresolved after both parties reconciled"},
+				{Property: "R5.4-malicious-payee-random", Witness: models.Witness{Match: `payee deviating with [^:]*: the payee gained [1-9]\d* fen, the payer lost only 0(?:\D|$)`},
+					Reason: "the payer signs and sends the coins before it deducts them; a payee that keeps the TX and never sends DEDUCT " +
+						"holds valid coins while the payer, never debited, still holds them too"},
+				{Property: "R5.4-malicious-payee-every-point", Witness: models.Witness{Match: `payee deviating with \S*@6\b[^:]*: the honest payer was debited [1-9]\d* fen, yet the payee ends credited with 0 `},
+					Reason: why + "a payee that ignores the deduct-success notice (step 6) after the payer deducted leaves the payer debited " +
+						"and itself never credited, and nothing recovers the payment: the payer loses the value (the loss of R5.1, staged by the payee)"},
+				{Property: "R2.5-payee-withholds-ack", Witness: models.Witness{Match: `the honest payer \S+ is accused of double spending coin \S+ after its payee withheld the acknowledgement`},
+					Reason: "after a payee kept a TX without sending DEDUCT, the honest payer still holds the coins; its next, honest " +
+						"spend of them is flagged at reconciliation as a double spend by the payer"},
+				{Property: "R1.1-tamper-every-message", Witness: tamperDeducted, Reason: tamperWhy},
+				{Property: "R1.1-tamper-random-plans", Witness: tamperDeducted, Reason: tamperWhy},
+			}, anonymity...),
 		}
 	}
 	return models.Info{
@@ -90,18 +89,39 @@ func (sc Scheme) Info() models.Info {
 		Source:   source,
 		Channel:  world.NearField,
 		Exposure: models.Exposure{Steps: 10, Time: 1e9}, // its 6-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
-		Expected: map[spec.SubID]string{
-			"R3.1": "as published, the payer's HELLO-PAYER carries its user identifier (registered wallet id, also its account id at the agent bank), " +
-				"public key and certificate in the clear, and the coins' transfer records name it as Payer: the merchant reads who paid",
-			"R3.2": "every payment carries the payer's user identifier, certificate and public key, and coins whose lineage goes back to " +
-				"the payer's withdrawal, so the merchant and the agent bank link all payments of one SIM",
-			"R3.3": "the payer's user identifier (wallet id = account id) and certificate are in the clear in HELLO-PAYER and in the transfer " +
-				"records' Payer field, which the payee stores and uploads at reconciliation",
-			"R3.6": "small payments are not anonymous (R3.3: the payer's identifier and certificate are in every HELLO-PAYER), so there is no " +
-				"split between anonymous small value and traceable large value",
-		},
+		Expected: slices.Clone(anonymity),
 	}
 }
+
+// leakIn are where the cert scheme's documented leak shows: HELLO-PAYER
+// (identifier, certificate, key), TX (transfer records naming the
+// payer), what the payee stores and what it uploads.
+var leakIn = []string{"message HELLO-PAYER", "message TX", "merchant store", "agent bank"}
+
+// anonymity is what both variants document of R3.
+var anonymity = []models.Violation{
+	{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", leakIn...),
+		Reason: "as published, the payer's HELLO-PAYER carries its user identifier (registered wallet id, also its account id at the agent bank), " +
+			"public key and certificate in the clear, and the coins' transfer records name it as Payer: the merchant reads who paid"},
+	{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", leakIn...),
+		Reason: "every payment carries the payer's user identifier, certificate and public key, and coins whose lineage goes back to " +
+			"the payer's withdrawal, so the merchant and the agent bank link all payments of one SIM"},
+	{Property: "R3.3-no-identity-in-view", Witness: models.IdentityWitness(`payment \d+ of \d+ fen by \S+: `, leakIn...),
+		Reason: "the payer's user identifier (wallet id = account id) and certificate are in the clear in HELLO-PAYER and in the transfer " +
+			"records' Payer field, which the payee stores and uploads at reconciliation"},
+	{Property: "R3.6-threshold-split", Witness: models.IdentityWitness(`a payment of T = \d+ fen by \S+ is not anonymous: `, leakIn...),
+		Reason: "small payments are not anonymous (R3.3: the payer's identifier and certificate are in every HELLO-PAYER), so there is no " +
+			"split between anonymous small value and traceable large value"},
+}
+
+// The literal variant's R1.1 violation: a tampered deduct-success notice
+// (step 6) is refused, leaving the payer debited and the payee uncredited.
+const tamperWhy = "as published, the payer deducts on the payee's DEDUCT and the payee credits only on the deduct-success notice; " +
+	"an altered deduct-success notice is refused like any altered message, which leaves the payee " +
+	"uncredited after the payer deducted, as its loss does (bit-flip DEDUCTED, step 6): the payment is neither " +
+	"undone nor completed"
+
+var tamperDeducted = models.Witness{Match: `under \S*@6:\d+\S*: value appeared or vanished: payer \S+ moved -[1-9]\d*, payee \S+ moved 0,`}
 
 // Instance is a running cert scheme.
 type Instance struct {

@@ -55,22 +55,46 @@ func (Scheme) Info() models.Info {
 		Source:   "ICBC 2019 patent application 基于区块链的离线支付系统及方法",
 		Channel:  world.QR,
 		Exposure: models.Exposure{Steps: 8, Time: 300e9}, // its 2-step QR flow, then reconciliations until k = 3 blocks of 2 s follow; 5 min of simulated time
-		Expected: map[spec.SubID]string{
-			"R2.2": "the coins are sealed to the chain key, so the payee cannot see which coins it is paid with, let alone that it was paid them before; a repeat spend is found only on the chain",
-			"R2.7": "which of two conflicting transfers becomes final is decided by which reaches a block first (and, across a fork, by the fork rule), so the accept or reject decision of each upload depends on the upload order; the flagged coin and culprit do not",
-			"R3.1": "the QR code carries the payer's certificate in the clear, as the patent describes: the merchant reads the payer's identity",
-			"R3.2": "the payer's certificate and wallet address appear in every payment, so the merchant and the bank nodes link a payer's payments",
-			"R3.3": "the payer's certificate subject (its registered wallet id) and address are in the QR payload and in every block",
-			"R3.6": "small payments are not anonymous (R3.1), so the split between anonymous small value and traceable large value does not exist",
-			"R1.3": "the payee of a chain payment shows no certificate offline, only the address in the agreement keyed in at the till: the payer cannot check it, so a wallet presenting a certificate that does not chain to the root is paid like any other (the payer's own certificate, in the QR code, is checked)",
-			"R1.4": "the chain settles a payment on the payer's upload alone: a payee that refused it offline because the payer's certificate is revoked is credited anyway once the payment is final, so value moves although the payee refused it",
-			"R4.6": "a wallet whose storage was edited to hold coins the chain never created pays with them offline (the payee cannot see the coins); the chain never confirms such a payment, so no value is created, but nothing names the device: a payment spending a coin the chain does not know waits, as one spending change not uploaded yet does",
-			"R5.5": "a payer can seal garbage or coins it does not own; the payee cannot open the seal offline, the chain refuses the payment at upload, and only the chain key holders can show why: the payee keeps a signed payment that never settles",
-			"R6.3": "a coin on the chain is an output (transaction id, index, value, owner); currency, unit, version and issuing agent belong to the minted coin it descends from and are recovered from the chain, not carried by the coin",
-			"R6.4": "value received offline is spendable only after upload and k confirmations: the payee cannot tell offline that the coins were not spent elsewhere, so the wallet refuses to pay it onward before then",
+		Expected: []models.Violation{
+			{Property: "R2.2-clone-repays-same-payee", Witness: repaid, Reason: sealedCoins},
+			{Property: "R2.2-rollback-repays-same-payee", Witness: repaid, Reason: sealedCoins},
+			// The decisions differ, the flags do not: the Flags line of the
+			// diff is unchanged and complete on one line.
+			{Property: "R2.7-upload-order-independent", Witness: models.Witness{Match: `decides otherwise than in order \[[^\]]*\] \(-want \+got\):\n(?s:.*?)\n[ \x{a0}]{2}\tFlags: +\{\{Coin: [^\n]*Culprit: [^\n]*\}\},\n`},
+				Reason: "which of two conflicting transfers becomes final is decided by which reaches a block first (and, across a fork, by the fork rule), so the accept or reject decision of each upload depends on the upload order; the flagged coin and culprit do not"},
+			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", leakIn...),
+				Reason: "the QR code carries the payer's certificate in the clear, as the patent describes: the merchant reads the payer's identity"},
+			{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", leakIn...),
+				Reason: "the payer's certificate and wallet address appear in every payment, so the merchant and the bank nodes link a payer's payments"},
+			{Property: "R3.3-no-identity-in-view", Witness: models.IdentityWitness(`payment \d+ of \d+ fen by \S+: `, leakIn...),
+				Reason: "the payer's certificate subject (its registered wallet id) and address are in the QR payload and in every block"},
+			{Property: "R3.6-threshold-split", Witness: models.IdentityWitness(`a payment of T = \d+ fen by \S+ is not anonymous: `, leakIn...),
+				Reason: "small payments are not anonymous (R3.1), so the split between anonymous small value and traceable large value does not exist"},
+			{Property: "R1.3-uncertified-payee-refused", Witness: models.Witness{Match: `with \S+ presenting an? [a-z-]+: the payee took the payment: paid=true`},
+				Reason: "the payee of a chain payment shows no certificate offline, only the address in the agreement keyed in at the till: the payer cannot check it, so a wallet presenting a certificate that does not chain to the root is paid like any other (the payer's own certificate, in the QR code, is checked)"},
+			{Property: "R1.4-revoked-payer-refused", Witness: models.Witness{Match: `with \S+ revoked, after both reconciled: value moved`},
+				Reason: "the chain settles a payment on the payer's upload alone: a payee that refused it offline because the payer's certificate is revoked is credited anyway once the payment is final, so value moves although the payee refused it"},
+			{Property: "R4.6-tampered-storage-no-value", Witness: models.Witness{Match: `the storage edit gave \S+ [1-9]\d* fen more and \d+ fen of it survived [^\n]*, yet no double spend names \S+ and nothing it did online was refused`},
+				Reason: "a wallet whose storage was edited to hold coins the chain never created pays with them offline (the payee cannot see the coins); the chain never confirms such a payment, so no value is created, but nothing names the device: a payment spending a coin the chain does not know waits, as one spending change not uploaded yet does"},
+			{Property: "R5.5-malicious-payer-accepted-paid", Witness: models.Witness{Match: `accepted [1-9]\d* fen from \S+ \(strategy [a-z-]+, plan [^)]*\), is credited 0 at settlement, and no verifiable evidence names`},
+				Reason: "a payer can seal garbage or coins it does not own; the payee cannot open the seal offline, the chain refuses the payment at upload, and only the chain key holders can show why: the payee keeps a signed payment that never settles"},
+			{Property: "R6.3-serial-version-lineage", Witness: models.Witness{Match: `holds coin [0-9a-f]+:\d+ \(\d+ fen\) after reconciling, but the registry cannot reconstruct its lineage`},
+				Reason: "a coin on the chain is an output (transaction id, index, value, owner); currency, unit, version and issuing agent belong to the minted coin it descends from and are recovered from the chain, not carried by the coin"},
+			{Property: "R6.4-spend-onward-offline", Witness: models.Witness{Match: `pays the \d+ fen it received offline onward to \S+: paid=false received=false rejections=\[insufficient-funds\]`},
+				Reason: "value received offline is spendable only after upload and k confirmations: the payee cannot tell offline that the coins were not spent elsewhere, so the wallet refuses to pay it onward before then"},
 		},
 	}
 }
+
+// leakIn are where the chain scheme's documented leak shows: the QR code
+// and what the bank nodes receive.
+var leakIn = []string{"message QR", "agent bank"}
+
+// The R2.2 violation: the payee accepts coins it was paid before, which
+// it cannot see (sealedCoins).
+const sealedCoins = "the coins are sealed to the chain key, so the payee cannot see which coins it is paid with, let alone that it was paid them before; a repeat spend is found only on the chain"
+
+var repaid = models.Witness{Match: `accepted the same coins from \S+ twice offline: paid=true received=true`}
 
 // Instance is a running chain scheme.
 type Instance struct {

@@ -49,18 +49,27 @@ func (Scheme) Info() models.Info {
 		Source:   "CN107230079B, CN107230052, CN107240010, CN107230050",
 		Channel:  world.NearField,
 		Exposure: models.Exposure{Steps: 8, Time: 1e9}, // its 4-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
-		Expected: map[spec.SubID]string{
-			"R3.1": "the payer's card authenticates to the payee card by sending its device certificate (subject CN = its registered wallet id, " +
-				"which is also its account id at the agent bank) and transfer records whose Payer field is that id, in the clear in the TRANSFER response: the merchant reads who paid",
-			"R3.2": "every payment carries the payer's certificate, public key and device id (transfer record Payer), and coins whose lineage " +
-				"goes back to the payer's withdrawal, so the merchant and the agent bank link all payments of one card",
-			"R3.3": "the TRANSFER response carries the payer's certificate (subject = registered wallet id = account id) and the transfer " +
-				"records' Payer field in the clear; the payee card stores them (cert/<id>, coin lineages) and uploads them at reconciliation",
-			"R3.6": "small payments are not anonymous (R3.3: the payer's certificate and device id are in every TRANSFER), so there is no " +
-				"split between anonymous small value and traceable large value",
+		Expected: []models.Violation{
+			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", leakIn...),
+				Reason: "the payer's card authenticates to the payee card by sending its device certificate (subject CN = its registered wallet id, " +
+					"which is also its account id at the agent bank) and transfer records whose Payer field is that id, in the clear in the TRANSFER response, " +
+					"with coins whose lineage goes back to the payer's withdrawal: the merchant reads who paid"},
+			{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", leakIn...),
+				Reason: "every payment carries the payer's certificate, public key and device id (transfer record Payer), and coins whose lineage " +
+					"goes back to the payer's withdrawal, so the merchant and the agent bank link all payments of one card"},
+			{Property: "R3.3-no-identity-in-view", Witness: models.IdentityWitness(`payment \d+ of \d+ fen by \S+: `, leakIn...),
+				Reason: "the TRANSFER response carries the payer's certificate (subject = registered wallet id = account id) and the transfer " +
+					"records' Payer field in the clear; the payee card stores them (cert/<id>, coin lineages) and uploads them at reconciliation"},
+			{Property: "R3.6-threshold-split", Witness: models.IdentityWitness(`a payment of T = \d+ fen by \S+ is not anonymous: `, leakIn...),
+				Reason: "small payments are not anonymous (R3.3: the payer's certificate and device id are in every TRANSFER), so there is no " +
+					"split between anonymous small value and traceable large value"},
 		},
 	}
 }
+
+// leakIn are where the chip scheme's documented leak shows (Info): the
+// TRANSFER response, what the payee card stores and what it uploads.
+var leakIn = []string{"message TRANSFER", "merchant store", "agent bank"}
 
 // Instance is a running chip scheme.
 type Instance struct {
