@@ -60,7 +60,7 @@ func r3Properties() []Property {
 // returns its scoreboard.
 func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scoreboard {
 	sb := newScoreboard()
-	n := gameTrials(t)
+	n := gameN
 	for trial := 1; trial <= n; trial++ {
 		b := g.flip()
 		v := g.pay(g.cands[b].party, merchant, amount())
@@ -69,8 +69,11 @@ func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scor
 			sb.tallies[i].add(c == b, leak)
 		}
 		t.Count(1)
+		if !isLook(trial) {
+			continue
+		}
 		if s := sb.leaked(gameEpsilon); s != nil {
-			t.Logf("stopped after %d of %d trials: %s's interval left 1/2±%.2f (sequential stopping)", trial, n, s.name, gameEpsilon)
+			t.Logf("stopped at look %d of N = %d trials: %s established a leak (sequential rule)", trial, n, s.name)
 			break
 		}
 	}
@@ -79,7 +82,7 @@ func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scor
 
 func logGame(t *T, sb *scoreboard) {
 	for _, s := range sb.tallies {
-		d := s.result()
+		d := s.result(gameEpsilon)
 		t.Logf("%-15s %d/%d = %.3f, 99%% interval [%.3f, %.3f]%s", d.Name, s.wins, s.trials, d.Success, d.Low, d.High, leakNote(d.Leak))
 	}
 }
@@ -92,7 +95,7 @@ func leakNote(l string) string {
 }
 
 func whichPayerGame(t *T) {
-	t.Logf("anonymity threshold T = %d fen, epsilon = %.2f, N = %d trials", AnonymityThreshold, gameEpsilon, gameTrials(t))
+	t.Logf("anonymity threshold T = %d fen; %s", AnonymityThreshold, GameParameters())
 	g := newGame(t, "R3.1", 1)
 	sb := playWhich(t, g, g.merchants[0], func() int64 { return 1 + g.rng.Int64N(AnonymityThreshold) })
 	t.SetGame(sb.game(gameEpsilon))
@@ -103,11 +106,11 @@ func whichPayerGame(t *T) {
 }
 
 func linkingGame(t *T) {
-	t.Logf("anonymity threshold T = %d fen, epsilon = %.2f, N = %d trials", AnonymityThreshold, gameEpsilon, gameTrials(t))
+	t.Logf("anonymity threshold T = %d fen; %s", AnonymityThreshold, GameParameters())
 	g := newGame(t, "R3.2", 2)
 	m1, m2 := g.merchants[0], g.merchants[1]
 	sb := newScoreboard()
-	n := gameTrials(t)
+	n := gameN
 	amount := func() int64 { return 1 + g.rng.Int64N(AnonymityThreshold) }
 	for trial := 1; trial <= n; trial++ {
 		same := g.flip() == 1
@@ -128,8 +131,11 @@ func linkingGame(t *T) {
 			sb.tallies[i].add(guess == same, leak)
 		}
 		t.Count(1)
+		if !isLook(trial) {
+			continue
+		}
 		if s := sb.leaked(gameEpsilon); s != nil {
-			t.Logf("stopped after %d of %d trials: %s's interval left 1/2±%.2f (sequential stopping)", trial, n, s.name, gameEpsilon)
+			t.Logf("stopped at look %d of N = %d trials: %s established a leak (sequential rule)", trial, n, s.name)
 			break
 		}
 	}
