@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -350,6 +351,15 @@ type game struct {
 	// merchants are the adversary's payees: the wallets after the two
 	// candidates.
 	merchants []world.PartyID
+	noOpener  sync.Once // R3.3 logged that the instance has no models.Opener
+	agentSeen map[world.PartyID]agentCursor
+}
+
+// agentCursor is how far observeAgent read a wallet's agent view: its
+// length and last item then.
+type agentCursor struct {
+	n    int
+	last []byte
 }
 
 // newGame builds the instance (wallets A and B pay, the others are the
@@ -360,7 +370,8 @@ func newGame(t *T, label string, merchants int) *game {
 		t: t, in: in, w: in.World(),
 		rng:     detrand.New(t.Seed, "conformance/"+label),
 		windows: map[uint64]uint8{}, origin: map[uint64]string{}, seenRec: map[[32]byte]bool{}, seenAg: map[[32]byte]bool{},
-		fundTo: 20 * AnonymityThreshold,
+		agentSeen: map[world.PartyID]agentCursor{},
+		fundTo:    20 * AnonymityThreshold,
 	}
 	ws := in.Wallets()
 	if len(ws) < 2+merchants {
@@ -481,7 +492,19 @@ func (g *game) observeAgent(wallet world.PartyID) []viewItem {
 		return nil
 	}
 	var out []viewItem
-	for _, o := range ob.AgentView(wallet) {
+	all := ob.AgentView(wallet)
+	// What was there at the last call is seen: skip it when the view
+	// still ends, at that length, with the item it ended with then (an
+	// append-only log or a hash-linked chain keeps its prefix; anything
+	// else is scanned whole). This keeps a game of N trials linear.
+	start := 0
+	if c, ok := g.agentSeen[wallet]; ok && c.n <= len(all) && bytes.Equal(all[c.n-1].Bytes, c.last) {
+		start = c.n
+	}
+	if len(all) > 0 {
+		g.agentSeen[wallet] = agentCursor{len(all), all[len(all)-1].Bytes}
+	}
+	for _, o := range all[start:] {
 		h := sha256.Sum256(o.Bytes)
 		if g.seenAg[h] {
 			continue
