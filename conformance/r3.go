@@ -379,8 +379,10 @@ func identityCorruptionCaught(t *T) {
 		refused := !p.Received
 		// The first reconciliation that sees the payment: the payer's
 		// upload, then the merchant's.
+		mark := in.World().Trace().Len()
 		errP := in.Reconcile(payer)
 		errM := in.Reconcile(merchant)
+		refusedUp := refusedUploads(in.World().Trace().Events()[mark:], payer, id)
 		gained := worth(in, merchant) - before
 		got := newTraces(tr, merchant, seen)
 		what := fmt.Sprintf("a payment of %d fen by %s under %s (other payer %s; %s)", amount, payer, kind, other, describe(p, err))
@@ -401,12 +403,13 @@ func identityCorruptionCaught(t *T) {
 		}
 		// Flagged: a reconciliation flag that names the payer: the
 		// payer's own upload refused (its agent bank knows whose account
-		// uploads), a refusal that names the payer's identity, or a
+		// uploads: Reconcile's error, or an upload the trace shows
+		// refused), a refusal that names the payer's identity, or a
 		// double-spend flag with the payer as culprit. A refusal that
 		// names nobody, or banks silently dropping the record, leaves the
 		// payer unidentified and is no flag: the merchant bears the loss
 		// and the payer has opted out of the trace.
-		flagged := namesPayer(errP, id, true) || namesPayer(errM, id, false) || culprit() > flags0
+		flagged := namesPayer(errP, id, true) || namesPayer(errM, id, false) || refusedUp != "" || culprit() > flags0
 		cases++
 		if refused {
 			refusedN[kind]++
@@ -427,6 +430,21 @@ func namesPayer(err error, id string, own bool) bool {
 		return false
 	}
 	return own || strings.Contains(err.Error(), id)
+}
+
+// refusedUploads returns the first online exchange in events that the
+// banks refused and that names the payer: one the payer sent, or one
+// whose refusal names its identity id. "" if none.
+func refusedUploads(events []world.Event, payer world.PartyID, id string) string {
+	for _, e := range events {
+		if e.Kind != world.KindOnline || e.Code == "" || e.Code == string(spec.CodeInternal) {
+			continue
+		}
+		if e.From == payer || strings.Contains(e.Detail, id) {
+			return fmt.Sprintf("%s %s→%s refused: %s", e.Type, e.From, e.To, e.Detail)
+		}
+	}
+	return ""
 }
 
 func thresholdSplit(t *T) {
