@@ -1,10 +1,17 @@
 package conformance
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/cert"
+	"github.com/dualoffline/dualoffline/models/chain"
+	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 func TestWilsonInterval(t *testing.T) {
@@ -198,5 +205,42 @@ func TestJudge(t *testing.T) {
 	}
 	if g := sb.game(gameEpsilon); g.Outcome != OutcomeCertified || g.Planned != gameN || g.Trials != gameN {
 		t.Fatalf("game at chance with N trials: %+v", g)
+	}
+}
+
+// TestOpenersOpen: the reference models' models.Opener opens what a
+// payment seals to a key the adversary holds (cert: the coins sealed to
+// the merchant; chain: the transfer sealed to the master nodes' chain
+// key), so R3.3's decryption clause reads real plaintexts; chip seals
+// nothing.
+func TestOpenersOpen(t *testing.T) {
+	gm, _ := suite.ByID(suite.GM)
+	for _, c := range []struct {
+		scheme models.Scheme
+		opens  bool
+	}{{chip.Scheme{}, false}, {cert.Scheme{Variant: cert.Recovering}, true}, {chain.Scheme{}, true}} {
+		name := c.scheme.Info().Name
+		tt := &T{Target: c.scheme, Info: c.scheme.Info(), Suite: gm, Seed: 1, ctx: context.Background(), checks: 5, steps: 10, name: name}
+		done := make(chan []viewItem)
+		go func() {
+			defer close(done)
+			g := newGame(tt, "opener", 1)
+			v := g.pay(g.cands[0].party, g.merchants[0], 100)
+			plain, ok := opened(g.in, g.merchants[0], v.items)
+			if !ok {
+				tt.Errorf("%s implements no models.Opener", name)
+			}
+			done <- plain
+		}()
+		plain := <-done
+		if tt.Failed() {
+			t.Fatalf("%s: %v", name, tt.errs)
+		}
+		if got := len(plain) > 0; got != c.opens {
+			t.Errorf("%s: opened %d plaintexts of a payment's view, want some: %v", name, len(plain), c.opens)
+		}
+		for _, p := range plain {
+			t.Logf("%s: %s (%d bytes)", name, p.label, len(p.b))
+		}
 	}
 }
