@@ -14,6 +14,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -543,6 +544,15 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 	v := &payView{before: g.storeOf(merchant)}
 	mark, start := g.w.Mark(), g.w.Now()
 	p, err := g.in.Pay(payer, merchant, amount, nil)
+	if err == nil && !p.Paid && !p.Received && slices.Equal(slices.Compact(rejectionCodes(p)), []spec.Code{spec.CodeInsufficient}) {
+		// Its value is in coins it can no longer spend offline (a chip
+		// coin at its hop limit): top up and pay again, the refusal
+		// left out of the view.
+		g.fund(i)
+		v.before = g.storeOf(merchant)
+		mark, start = g.w.Mark(), g.w.Now()
+		p, err = g.in.Pay(payer, merchant, amount, nil)
+	}
 	if err != nil || !p.Paid || !p.Received {
 		g.t.Fatalf("game payment of %d fen %s→%s: %s", amount, payer, merchant, describe(p, err))
 	}
