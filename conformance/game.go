@@ -357,10 +357,11 @@ type game struct {
 }
 
 // agentCursor is how far observeAgent read a wallet's agent view: its
-// length and last item then.
+// length, array and last item then.
 type agentCursor struct {
-	n    int
-	last []byte
+	n     int
+	first *models.Observed
+	last  []byte
 }
 
 // newGame builds the instance (wallets A and B pay, the others are the
@@ -494,16 +495,16 @@ func (g *game) observeAgent(wallet world.PartyID) []viewItem {
 	}
 	var out []viewItem
 	all := ob.AgentView(wallet)
-	// What was there at the last call is seen: skip it when the view
-	// still ends, at that length, with the item it ended with then (an
-	// append-only log or a hash-linked chain keeps its prefix; anything
-	// else is scanned whole). This keeps a game of N trials linear.
+	// What was there at the last call is seen: skip it when the view is
+	// the same array grown (an append-only log handed out as is) and
+	// still holds, at the old length, the item it ended with then; any
+	// other view is scanned whole. This keeps a game of N trials linear.
 	start := 0
-	if c, ok := g.agentSeen[wallet]; ok && c.n <= len(all) && bytes.Equal(all[c.n-1].Bytes, c.last) {
+	if c, ok := g.agentSeen[wallet]; ok && c.n <= len(all) && &all[0] == c.first && bytes.Equal(all[c.n-1].Bytes, c.last) {
 		start = c.n
 	}
 	if len(all) > 0 {
-		g.agentSeen[wallet] = agentCursor{len(all), all[len(all)-1].Bytes}
+		g.agentSeen[wallet] = agentCursor{len(all), &all[0], all[len(all)-1].Bytes}
 	}
 	for _, o := range all[start:] {
 		h := sha256.Sum256(o.Bytes)
