@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/control"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -45,5 +46,33 @@ func BenchmarkCheck(b *testing.B) {
 			b.ReportMetric(float64(costs.Floor(counted))/n/1e6, "floor-ms/op")
 			b.ReportMetric(float64(elapsed)/float64(costs.Floor(counted)), "x-floor")
 		})
+	}
+}
+
+// BenchmarkGameTrial measures one trial of the anonymity game (R3.1's
+// which-payer game: a coin, a payment, the merchant's and the payer's
+// reconciliation, every distinguisher's guess) on each reference scheme
+// and on the ideal-anonymity control, setup shared as in the property.
+// A leaky scheme stops after 20 trials; the control runs all N, so its
+// cost times N is what a certifying game costs.
+//
+//	go test -run XXX -bench GameTrial -benchtime 400x ./conformance/
+func BenchmarkGameTrial(b *testing.B) {
+	targets := append(all.Schemes(), control.Ideal())
+	for _, st := range suite.All() {
+		for _, s := range targets {
+			b.Run(s.Info().Name+"/"+string(st.ID()), func(b *testing.B) {
+				trial, failed := conformance.NewGameTrials(s, st, 1)
+				// A failing trial ends the goroutine (T.Fatalf): say why.
+				defer func() {
+					if errs := failed(); len(errs) > 0 {
+						b.Errorf("game: %v", errs)
+					}
+				}()
+				for b.Loop() {
+					trial()
+				}
+			})
+		}
 	}
 }

@@ -3,6 +3,7 @@ package conformance
 import (
 	"bytes"
 	"fmt"
+	"strings"
 
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
@@ -32,7 +33,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.3",
 			Name:  "no-identity-in-view",
-			Doc:   "payments of up to T fen by two honest payers; no message, stored value or upload the merchant and agent bank hold contains the payer's device id, certificate subject, account id or certificate",
+			Doc:   "payments of up to T fen by two honest payers; no message, stored value or upload the merchant and agent bank hold contains the payer's device id, certificate subject, account id or certificate, in the clear or once opened with any key the merchant's device or the agent bank holds (models.Opener)",
 			Check: noIdentityInView,
 		},
 		{
@@ -44,7 +45,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.5",
 			Name:  "identity-corruption-caught",
-			Doc:   "a payer corrupts the identity its payment carries (rapid picks how, among those the scheme can stage: another payer's certificate and identity; its own certificate with another payer named in the records it signs; an identity escrow that is garbage, another payer's, or sealed to a key not the central bank's) and pays a merchant up to T fen; payer and merchant reconcile. The payee must refuse it, or the reconciliation must flag it: Reconcile returns a refusal, a double spend in Ledger.DoubleSpends names the payer, or the banks refuse its records, so that none is traced and the merchant keeps none of its value. Every record the banks accepted must trace (models.Tracer) to the payer, none to another or to no payer, and those records must account for all the merchant gained",
+			Doc:   "a payer corrupts the identity its payment carries (rapid picks how, among those the scheme can stage: another payer's certificate and identity; its own certificate with another payer named in the records it signs; an identity escrow that is garbage, another payer's, or sealed to a key not the central bank's) and pays a merchant up to T fen; payer and merchant reconcile. The payee must refuse it, or the reconciliation must flag it naming the payer: the payer's own Reconcile is refused, the merchant's refusal names the payer's identity, or a double spend in Ledger.DoubleSpends names the payer; banks that silently drop the records flag nobody. Every record the banks accepted must trace (models.Tracer) to the payer, none to another or to no payer, and those records must account for all the merchant gained",
 			Check: identityCorruptionCaught,
 		},
 		{
@@ -60,7 +61,7 @@ func r3Properties() []Property {
 // returns its scoreboard.
 func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scoreboard {
 	sb := newScoreboard()
-	n := gameTrials(t)
+	n := gameN
 	for trial := 1; trial <= n; trial++ {
 		b := g.flip()
 		v := g.pay(g.cands[b].party, merchant, amount())
@@ -69,8 +70,11 @@ func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scor
 			sb.tallies[i].add(c == b, leak)
 		}
 		t.Count(1)
+		if !isLook(trial) {
+			continue
+		}
 		if s := sb.leaked(gameEpsilon); s != nil {
-			t.Logf("stopped after %d of %d trials: %s's interval left 1/2±%.2f (sequential stopping)", trial, n, s.name, gameEpsilon)
+			t.Logf("stopped at look %d of N = %d trials: %s established a leak (sequential rule)", trial, n, s.name)
 			break
 		}
 	}
@@ -79,7 +83,7 @@ func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scor
 
 func logGame(t *T, sb *scoreboard) {
 	for _, s := range sb.tallies {
-		d := s.result()
+		d := s.result(gameEpsilon)
 		t.Logf("%-15s %d/%d = %.3f, 99%% interval [%.3f, %.3f]%s", d.Name, s.wins, s.trials, d.Success, d.Low, d.High, leakNote(d.Leak))
 	}
 }
@@ -92,7 +96,7 @@ func leakNote(l string) string {
 }
 
 func whichPayerGame(t *T) {
-	t.Logf("anonymity threshold T = %d fen, epsilon = %.2f, N = %d trials", AnonymityThreshold, gameEpsilon, gameTrials(t))
+	t.Logf("anonymity threshold T = %d fen; %s", AnonymityThreshold, GameParameters())
 	g := newGame(t, "R3.1", 1)
 	sb := playWhich(t, g, g.merchants[0], func() int64 { return 1 + g.rng.Int64N(AnonymityThreshold) })
 	t.SetGame(sb.game(gameEpsilon))
@@ -103,11 +107,11 @@ func whichPayerGame(t *T) {
 }
 
 func linkingGame(t *T) {
-	t.Logf("anonymity threshold T = %d fen, epsilon = %.2f, N = %d trials", AnonymityThreshold, gameEpsilon, gameTrials(t))
+	t.Logf("anonymity threshold T = %d fen; %s", AnonymityThreshold, GameParameters())
 	g := newGame(t, "R3.2", 2)
 	m1, m2 := g.merchants[0], g.merchants[1]
 	sb := newScoreboard()
-	n := gameTrials(t)
+	n := gameN
 	amount := func() int64 { return 1 + g.rng.Int64N(AnonymityThreshold) }
 	for trial := 1; trial <= n; trial++ {
 		same := g.flip() == 1
@@ -128,8 +132,11 @@ func linkingGame(t *T) {
 			sb.tallies[i].add(guess == same, leak)
 		}
 		t.Count(1)
+		if !isLook(trial) {
+			continue
+		}
 		if s := sb.leaked(gameEpsilon); s != nil {
-			t.Logf("stopped after %d of %d trials: %s's interval left 1/2±%.2f (sequential stopping)", trial, n, s.name, gameEpsilon)
+			t.Logf("stopped at look %d of N = %d trials: %s established a leak (sequential rule)", trial, n, s.name)
 			break
 		}
 	}
@@ -152,11 +159,45 @@ func identityIn(c *candidate, items []viewItem) string {
 	return ""
 }
 
-// noIdentityInView checks R3.3's byte-level clause: the payer's identity
-// fields must not occur in the adversary's view. Its second clause (no
-// byte string decrypts to an identity under a key the merchant or agent
-// bank holds) needs each scheme's ciphertext formats and is not checked
-// here.
+// opened returns what every key the adversary holds opens in items
+// (models.Opener), labelled with the key and the item, or ok = false if
+// the instance does not say what its keys open.
+func opened(in models.Instance, merchant world.PartyID, items []viewItem) (out []viewItem, ok bool) {
+	op, ok := in.(models.Opener)
+	if !ok {
+		return nil, false
+	}
+	for _, it := range items {
+		for _, o := range op.AdversaryOpen(merchant, it.b) {
+			out = append(out, viewItem{it.label + ", " + o.Label, o.Bytes})
+		}
+	}
+	return out, true
+}
+
+// identityInView checks both clauses of R3.3 on one payment's view: the
+// payer's identity fields occur in no byte string in the clear, and in
+// none that a key of the merchant's device or the agent bank opens.
+func identityInView(t *T, g *game, c *candidate, merchant world.PartyID, items []viewItem) string {
+	if hit := identityIn(c, items); hit != "" {
+		return hit
+	}
+	plain, ok := opened(g.in, merchant, items)
+	if !ok {
+		g.noOpener.Do(func() {
+			t.Logf("%s does not implement models.Opener: R3.3's decryption clause is checked only as far as the view holds identities in the clear", t.Info.Name)
+		})
+		return ""
+	}
+	if hit := identityIn(c, plain); hit != "" {
+		return "decrypted " + hit
+	}
+	return ""
+}
+
+// noIdentityInView checks R3.3: the payer's identity fields must not occur
+// in the adversary's view, in the clear or under any key the merchant or
+// agent bank holds (models.Opener says what those keys open).
 func noIdentityInView(t *T) {
 	t.Logf("anonymity threshold T = %d fen", AnonymityThreshold)
 	g := newGame(t, "R3.3", 1)
@@ -167,7 +208,7 @@ func noIdentityInView(t *T) {
 		amount := 1 + g.rng.Int64N(AnonymityThreshold)
 		v := g.pay(c.party, m, amount)
 		t.Count(1)
-		if hit := identityIn(c, v.items); hit != "" {
+		if hit := identityInView(t, g, c, m, v.items); hit != "" {
 			t.Fatalf("payment %d of %d fen by %s: the adversary's view holds the payer's %s", j+1, amount, c.party, hit)
 		}
 	}
@@ -338,8 +379,10 @@ func identityCorruptionCaught(t *T) {
 		refused := !p.Received
 		// The first reconciliation that sees the payment: the payer's
 		// upload, then the merchant's.
+		mark := in.World().Trace().Len()
 		errP := in.Reconcile(payer)
 		errM := in.Reconcile(merchant)
+		refusedUp := refusedUploads(in.World().Trace().Events()[mark:], payer, id)
 		gained := worth(in, merchant) - before
 		got := newTraces(tr, merchant, seen)
 		what := fmt.Sprintf("a payment of %d fen by %s under %s (other payer %s; %s)", amount, payer, kind, other, describe(p, err))
@@ -358,11 +401,15 @@ func identityCorruptionCaught(t *T) {
 		if sum < gained {
 			rt.Fatalf("%s: the merchant gained %d fen after reconciliation, records the banks accepted and traced to the payer account for only %d", what, gained, sum)
 		}
-		// Flagged: the reconciliation refused it observably (an error,
-		// or a double-spend flag naming the payer), or the banks refused
-		// the record, so that no record of it is traced and the merchant
-		// kept none of its value.
-		flagged := errP != nil || errM != nil || culprit() > flags0 || (len(got) == 0 && gained <= 0)
+		// Flagged: a reconciliation flag that names the payer: the
+		// payer's own upload refused (its agent bank knows whose account
+		// uploads: Reconcile's error, or an upload the trace shows
+		// refused), a refusal that names the payer's identity, or a
+		// double-spend flag with the payer as culprit. A refusal that
+		// names nobody, or banks silently dropping the record, leaves the
+		// payer unidentified and is no flag: the merchant bears the loss
+		// and the payer has opted out of the trace.
+		flagged := namesPayer(errP, id, true) || namesPayer(errM, id, false) || refusedUp != "" || culprit() > flags0
 		cases++
 		if refused {
 			refusedN[kind]++
@@ -373,6 +420,31 @@ func identityCorruptionCaught(t *T) {
 			rt.Fatalf("%s: the payee accepted it and the reconciliation of payer and merchant flagged nothing: the banks accepted %d record(s) worth %d fen, the merchant gained %d", what, len(got), sum, gained)
 		}
 	})
+}
+
+// namesPayer reports whether a reconciliation error flags the payer id:
+// any refusal of the payer's own reconciliation (own), or a refusal whose
+// text names id. An internal error flags nobody.
+func namesPayer(err error, id string, own bool) bool {
+	if err == nil || codeOf(err) == spec.CodeInternal {
+		return false
+	}
+	return own || strings.Contains(err.Error(), id)
+}
+
+// refusedUploads returns the first online exchange in events that the
+// banks refused and that names the payer: one the payer sent, or one
+// whose refusal names its identity id. "" if none.
+func refusedUploads(events []world.Event, payer world.PartyID, id string) string {
+	for _, e := range events {
+		if e.Kind != world.KindOnline || e.Code == "" || e.Code == string(spec.CodeInternal) {
+			continue
+		}
+		if e.From == payer || strings.Contains(e.Detail, id) {
+			return fmt.Sprintf("%s %s→%s refused: %s", e.Type, e.From, e.To, e.Detail)
+		}
+	}
+	return ""
 }
 
 func thresholdSplit(t *T) {
@@ -395,7 +467,7 @@ func thresholdSplit(t *T) {
 		c := g.cands[j]
 		v := g.pay(c.party, m, AnonymityThreshold)
 		t.Count(1)
-		if hit := identityIn(c, v.items); hit != "" {
+		if hit := identityInView(t, g, c, m, v.items); hit != "" {
 			t.Fatalf("a payment of T = %d fen by %s is not anonymous: the adversary's view holds the payer's %s", AnonymityThreshold, c.party, hit)
 		}
 	}

@@ -113,10 +113,18 @@ type Counterexample struct {
 
 // Game is the outcome of an anonymity game: for each distinguisher of the
 // library, its success rate over Trials and the 99% confidence interval.
+// Planned is N; a game that established a leak stopped early (Trials <
+// Planned) under Rule, the sequential rule; Outcome is "certified",
+// "leak" or "lack of evidence".
 type Game struct {
 	Trials         int             `json:"trials"`
 	Epsilon        float64         `json:"epsilon"`
 	Distinguishers []Distinguished `json:"distinguishers"`
+	Planned        int             `json:"planned,omitempty"`
+	Confidence     float64         `json:"confidence,omitempty"`
+	Beta           float64         `json:"beta,omitempty"`
+	Rule           string          `json:"rule,omitempty"`
+	Outcome        string          `json:"outcome,omitempty"`
 	// Traced counts trials in which the central bank's trace recovered
 	// the actual payer (R3.4).
 	Traced int `json:"traced,omitempty"`

@@ -39,3 +39,13 @@ type Traced struct {
 type Tracer interface {
 	TraceReceived(payee world.PartyID) []Traced
 }
+
+// Opener is implemented by instances whose payments carry ciphertexts
+// (R3.3: none decrypts to the payer's identity under a key the merchant
+// or agent bank holds). AdversaryOpen applies every key merchant's device
+// and the agent banks hold to every ciphertext the scheme's formats
+// locate in b, one byte string of the adversary's view, and returns each
+// plaintext that opened, labelled with the key.
+type Opener interface {
+	AdversaryOpen(merchant world.PartyID, b []byte) []Observed
+}

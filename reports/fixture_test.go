@@ -88,9 +88,10 @@ func sample() *conformance.Results {
 				r.Reason = "documented as failing but held"
 				r = add(target, suite, "R3.2", "receiver-unlinkable", conformance.Fail)
 				r.Reason = "distinguisher length won"
-				r.Game = &conformance.Game{Trials: 500, Epsilon: 0.1, Traced: 3, Distinguishers: []conformance.Distinguished{
-					{Name: "length", Success: 0.9, Low: 0.85, High: 0.94, Leak: "message length"},
-				}}
+				r.Game = &conformance.Game{Trials: 500, Epsilon: 0.1, Traced: 3, Planned: 3963, Confidence: 0.99, Beta: 0.001,
+					Rule: "stop on a leak at trials [20 40]", Outcome: conformance.OutcomeLeak, Distinguishers: []conformance.Distinguished{
+						{Name: "length", Success: 0.9, Low: 0.85, High: 0.94, Leak: "message length"},
+					}}
 			} else {
 				add(target, suite, "R5.1", "atomic-transfer", conformance.Pass)
 				add(target, suite, "R6.1", "offline-pay", conformance.Pass)

@@ -166,10 +166,14 @@ type gameView struct {
 	Trials  int
 	Epsilon string
 	Traced  int
-	Bound   string // the interval every distinguisher must lie within
-	Rows    []distView
-	Verdict string
-	Class   string
+	// The test the game ran (conformance.Game): N, confidence, beta, the
+	// sequential rule and the outcome; empty for a result without them.
+	Planned                         int
+	Confidence, Beta, Rule, Outcome string
+	Bound                           string // the interval every distinguisher must lie within
+	Rows                            []distView
+	Verdict                         string
+	Class                           string
 }
 
 type distView struct {
@@ -547,7 +551,12 @@ func f3(x float64) string {
 // the bound ε: the game holds when every 99% interval lies within ½ ± ε.
 func buildGame(g *conformance.Game) *gameView {
 	gv := &gameView{Trials: g.Trials, Epsilon: f3(g.Epsilon), Traced: g.Traced,
-		Bound: fmt.Sprintf("[%s, %s]", f3(0.5-g.Epsilon), f3(0.5+g.Epsilon))}
+		Bound:   fmt.Sprintf("[%s, %s]", f3(0.5-g.Epsilon), f3(0.5+g.Epsilon)),
+		Planned: g.Planned, Rule: clean(g.Rule), Outcome: clean(g.Outcome)}
+	if g.Confidence > 0 {
+		gv.Confidence = strconv.FormatFloat(100*g.Confidence, 'f', -1, 64) + "%"
+		gv.Beta = strconv.FormatFloat(g.Beta, 'f', -1, 64)
+	}
 	ok := true
 	for _, d := range g.Distinguishers {
 		worst := math.Max(math.Abs(d.Low-0.5), math.Abs(d.High-0.5))

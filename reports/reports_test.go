@@ -197,7 +197,8 @@ func TestGameAndEnv(t *testing.T) {
 	page := string(render(t, sample(), Options{VectorsVersion: "vectors-2026.1"}))
 	for _, want := range []string{"bound ε = 0.100", "[0.400, 0.600]", "outside bound", "within bound", "message length",
 		"github.com/dualoffline/dualoffline", "v0.0.0-test", "go1.26", "2026-11-25T13:00:00Z", "vectors-2026.1", "game.epsilon",
-		"2 of 3 mutants killed", "66.7%"} {
+		"2 of 3 mutants killed", "66.7%",
+		"500 trials of N = 3963", "confidence 99%, β = 0.001", "stop on a leak at trials [20 40]", "<th>outcome</th><td>leak</td>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report lacks %q", want)
 		}

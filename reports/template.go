@@ -177,7 +177,10 @@ var pageHTML = `<!DOCTYPE html>
 {{- if .Notes}}<h4>Notes</h4><ul class="notes">{{range .Notes}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{- with .Game}}
 <h4>Anonymity game</h4>
-<p>{{.Trials}} trials; bound ε = {{.Epsilon}}: each distinguisher's 99% interval must lie within ½ ± ε = {{.Bound}}. <span class="badge {{.Class}}">{{.Verdict}}</span>{{if .Traced}} · the central bank's trace recovered the payer in {{.Traced}} trials{{end}}</p>
+<p>{{.Trials}} trials{{if .Planned}} of N = {{.Planned}}{{end}}; bound ε = {{.Epsilon}}: each distinguisher's 99% interval must lie within ½ ± ε = {{.Bound}}. <span class="badge {{.Class}}">{{.Verdict}}</span>{{if .Traced}} · the central bank's trace recovered the payer in {{.Traced}} trials{{end}}</p>
+{{- if .Planned}}
+<table class="kv"><tr><th>outcome</th><td>{{.Outcome}}</td></tr><tr><th>N</th><td>{{.Planned}} (confidence {{.Confidence}}, β = {{.Beta}})</td></tr><tr><th>trials run</th><td>{{.Trials}}</td></tr><tr><th>sequential rule</th><td>{{.Rule}}</td></tr></table>
+{{- end}}
 <table class="game"><thead><tr><th>distinguisher</th><th>success</th><th>advantage |p − ½|</th><th>99% interval</th><th>worst-case advantage</th><th>bound ε</th><th></th><th>keyed on</th></tr></thead>
 <tbody>{{$eps := .Epsilon}}{{range .Rows}}<tr><td>{{.Name}}</td><td>{{.Success}}</td><td>{{.Advantage}}</td><td>{{.Interval}}</td><td>{{.Worst}}</td><td>{{$eps}}</td><td class="{{.Class}}">{{.Within}}</td><td>{{.Leak}}</td></tr>{{end}}</tbody></table>
 {{- end}}

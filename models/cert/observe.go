@@ -42,3 +42,34 @@ func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
 	}
 	return out
 }
+
+var _ models.Opener = (*Instance)(nil)
+
+// AdversaryOpen is what the merchant's key opens (R3.3): the coins of a TX
+// message sealed to the merchant's SIM, opened as the payee does. The
+// agent bank holds no key that opens a payment. An external merchant's key
+// is out of reach: nothing is opened.
+func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Observed {
+	se, err := in.sim(merchant)
+	if err != nil {
+		return nil
+	}
+	msg, err := parseMessage(b, TagTx)
+	if err != nil {
+		return nil
+	}
+	info := sealInfo(msg.Nonce, se.id)
+	key, err := se.key.Open(msg.SealedKey, info)
+	if err != nil {
+		return nil
+	}
+	aead, err := se.s.NewAEAD(key)
+	if err != nil {
+		return nil
+	}
+	plain, err := aead.Open(nil, zeroNonce, msg.Ciphertext, info)
+	if err != nil {
+		return nil
+	}
+	return []models.Observed{{Label: "TX coins opened with the device key of " + string(merchant), Bytes: plain}}
+}

@@ -65,3 +65,25 @@ func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
 	}
 	return out
 }
+
+var _ models.Opener = (*Instance)(nil)
+
+// AdversaryOpen is what the agent bank's master node opens (R3.3): the
+// sealed transfer of a payment (as a QR payload or a transaction) under
+// the chain key every master node holds. The merchant's wallet key opens
+// nothing of a payment.
+func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Observed {
+	p, err := ParsePayment(b)
+	if err != nil {
+		t, terr := ParseTx(b)
+		if terr != nil || t.Payment == nil {
+			return nil
+		}
+		p = t.Payment
+	}
+	plain, err := in.bb.chainKey.Open(p.Sealed, sealInfo)
+	if err != nil {
+		return nil
+	}
+	return []models.Observed{{Label: "sealed transfer opened with the master nodes' chain key", Bytes: plain}}
+}

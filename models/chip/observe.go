@@ -42,3 +42,10 @@ func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
 	}
 	return out
 }
+
+var _ models.Opener = (*Instance)(nil)
+
+// AdversaryOpen is what the merchant's and agent bank's keys open (R3.3):
+// nothing, since the chip scheme seals nothing in a payment; its records
+// name the payer in the clear.
+func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Observed { return nil }

@@ -1,0 +1,117 @@
+package conformance_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/control"
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// TestIdealControlPassesR3: every R3 property passes on the
+// ideal-anonymity control at the default depth (conformance.Check with
+// default Options) under both suites (GM only under -short), the games
+// certified after N trials.
+func TestIdealControlPassesR3(t *testing.T) {
+	opts := conformance.Options{Only: []string{"R3"}}
+	if testing.Short() {
+		gm, _ := suite.ByID(suite.GM)
+		opts.Suites = []suite.Suite{gm}
+	}
+	rs, err := conformance.Check(context.Background(), control.Ideal(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 6 * len(rs.Env.Suites); len(rs.Results) != want || want == 0 {
+		t.Fatalf("%d results, want %d (six R3 properties under %v)", len(rs.Results), want, rs.Env.Suites)
+	}
+	for _, r := range rs.Results {
+		if r.Verdict != conformance.Pass {
+			t.Errorf("%s: %s, want pass: %s", r.Key(), r.Verdict, r.Reason)
+			continue
+		}
+		if g := r.Game; g != nil && len(g.Distinguishers) > 0 {
+			if g.Outcome != conformance.OutcomeCertified || g.Trials != g.Planned {
+				t.Errorf("%s: game %s after %d of %d trials, want certified after all", r.Key(), g.Outcome, g.Trials, g.Planned)
+			}
+			t.Logf("%s: certified after %d trials in %.1f s", r.Key(), g.Trials, r.DurationMS/1000)
+		}
+	}
+}
+
+// TestIdealControlMutants: each leaky mutant of the control fails its R3
+// property (under GM), and the failure names the distinguisher and what
+// it keyed on, or the field that carries the identity.
+func TestIdealControlMutants(t *testing.T) {
+	want := map[string]struct {
+		only string
+		// what the reason must contain; dist, if set, must have leaked
+		// with a Leak containing leak.
+		reason     []string
+		dist, leak string
+	}{
+		"payer-id-in-message":      {"R3.3", []string{"device id wallet-", "message PAY"}, "", ""},
+		"stable-payer-tag":         {"R3.2", []string{"linking game: distinguisher equal-bytes", "keyed on payment 1:", "found only in"}, "equal-bytes", "found only in"},
+		"payer-key-in-message":     {"R3.1", []string{"which-payer game: distinguisher", "keyed on"}, "key-reuse", "public key (SPKI) of wallet-"},
+		"payer-dependent-length":   {"R3.1", []string{"distinguisher length-timing", "keyed on", "bytes in 1 messages"}, "length-timing", "nearest to wallet-"},
+		"large-payment-anonymous":  {"R3.6", []string{"a payment of T+1 = 20001 fen", "carries none of its identity fields"}, "", ""},
+		"escrow-to-payee-key":      {"R3.3", []string{"decrypted device id wallet-", "escrow opened with the device key of wallet-C"}, "", ""},
+		"payee-skips-escrow-proof": {"R3.5", []string{"flagged nothing"}, "", ""},
+	}
+	gm, _ := suite.ByID(suite.GM)
+	ms := control.Mutants()
+	if len(ms) != len(want) {
+		t.Errorf("%d mutants, the test knows %d", len(ms), len(want))
+	}
+	for _, m := range ms {
+		w, ok := want[m.Name]
+		if !ok {
+			t.Errorf("mutant %s: no expectation", m.Name)
+			continue
+		}
+		if m.Breaks != "R3" || m.Base.Info().Name != control.Name {
+			t.Errorf("mutant %s breaks %s of %s, want R3 of %s", m.Name, m.Breaks, m.Base.Info().Name, control.Name)
+		}
+		t.Run(m.Name, func(t *testing.T) {
+			rs, err := conformance.Check(context.Background(), m.Scheme, conformance.Options{Only: []string{w.only}, Suites: []suite.Suite{gm}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(rs.Results) == 0 {
+				t.Fatalf("no result for %s", w.only)
+			}
+			r := rs.Results[0]
+			if r.Verdict != conformance.Fail {
+				t.Fatalf("%s: %s, want fail: %s", r.Key(), r.Verdict, r.Reason)
+			}
+			for _, s := range w.reason {
+				if !strings.Contains(r.Reason, s) {
+					t.Errorf("%s: reason does not name %q:\n%s", r.Key(), s, r.Reason)
+				}
+			}
+			if w.dist != "" {
+				found := false
+				for _, d := range r.Game.Distinguishers {
+					if d.Name == w.dist {
+						found = strings.Contains(d.Leak, w.leak)
+						if !found {
+							t.Errorf("%s: distinguisher %s leak %q, want it to name %q", r.Key(), d.Name, d.Leak, w.leak)
+						}
+					}
+				}
+				if !found && !t.Failed() {
+					t.Errorf("%s: no distinguisher %s in the game", r.Key(), w.dist)
+				}
+				if r.Game.Outcome != conformance.OutcomeLeak || r.Game.Trials >= r.Game.Planned {
+					t.Errorf("%s: game %s after %d of %d trials, want a leak that stopped early", r.Key(), r.Game.Outcome, r.Game.Trials, r.Game.Planned)
+				}
+			}
+			t.Logf("%s: %s", r.Key(), firstLine(r.Reason))
+		})
+	}
+}
+
+var _ models.Scheme = control.Ideal()

@@ -1,0 +1,40 @@
+package conformance
+
+import (
+	"context"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// NewGameTrials builds the which-payer game of R3.1 on target (setup
+// shared, as the property shares it) and returns one trial: a coin, a
+// payment, both reconciliations and every distinguisher's guess. failed
+// reports what stopped the game, if anything did.
+func NewGameTrials(target models.Scheme, s suite.Suite, seed uint64) (trial func(), failed func() []string) {
+	tt := &T{Target: target, Info: target.Info(), Suite: s, Seed: seed, ctx: context.Background(), checks: DefaultChecks, steps: DefaultSteps, name: target.Info().Name + "/bench"}
+	failed = func() []string {
+		tt.mu.Lock()
+		defer tt.mu.Unlock()
+		return tt.errs
+	}
+	var g *game
+	done := make(chan struct{})
+	go func() { // T.Fatalf ends the goroutine it runs in
+		defer close(done)
+		g = newGame(tt, "R3.1", 1)
+	}()
+	<-done
+	if g == nil {
+		return func() {}, failed
+	}
+	sb := newScoreboard()
+	return func() {
+		b := g.flip()
+		v := g.pay(g.cands[b].party, g.merchants[0], 1+g.rng.Int64N(AnonymityThreshold))
+		for i, d := range library {
+			c, leak := g.guess(d, v)
+			sb.tallies[i].add(c == b, leak)
+		}
+	}, failed
+}
