@@ -55,7 +55,7 @@ func r1Properties() []Property {
 		{
 			Sub:   "R1.1",
 			Name:  "tamper-random-plans",
-			Doc:   "random payments under random plans of up to three bit flips, truncations, extensions and field substitutions; every refusal is typed and not internal, and after reconciliation no wallet gained or lost value except by the payment itself, whole",
+			Doc:   "a clean payment under every single bit flip, truncation, extension and field substitution at every step, then random payments under random plans of up to three of them; every refusal is typed and not internal, and after reconciliation no wallet gained or lost value except by the payment itself, whole",
 			Check: tamperRandomPlans,
 		},
 		{
@@ -85,7 +85,7 @@ func r1Properties() []Property {
 		{
 			Sub:   "R1.6",
 			Name:  "relay-gives-no-value",
-			Doc:   "random payments whose messages are relayed, reordered, delayed, dropped and redirected to bystander wallets; after every wallet reconciles, every wallet other than payer and payee is unchanged and the payee is credited the amount or nothing, never more than the payer was debited",
+			Doc:   "a clean payment under every single relay, reorder, delay, drop and redirect to a bystander wallet at every step, then random payments under random plans of up to three of them; after every wallet reconciles, every wallet other than payer and payee is unchanged and the payee is credited the amount or nothing, never more than the payer was debited",
 			Check: relayGivesNoValue,
 		},
 	}...)
@@ -98,6 +98,7 @@ const payAmount = 230
 // scene is a fresh instance with three wallets, the first and the third
 // funded, and optionally a clean payment already made.
 type scene struct {
+	t       *T
 	in      models.Instance
 	a, b, c world.PartyID
 }
@@ -108,7 +109,7 @@ func newScene(t *T, f fataler, seed uint64) scene {
 	if len(ws) < 3 {
 		f.Fatalf("the instance has %d wallets, the property needs 3", len(ws))
 	}
-	s := scene{in: in, a: ws[0], b: ws[1], c: ws[2]}
+	s := scene{t: t, in: in, a: ws[0], b: ws[1], c: ws[2]}
 	mustFund(f, in, s.a, 1000)
 	mustFund(f, in, s.c, 1000)
 	return s
@@ -250,8 +251,16 @@ func tamperRandomPlans(t *T) {
 // randomPlanPayment pays a generated amount (up to maxAmount) between generated
 // wallets under a generated plan of up to three faults of kinds, checks
 // the outcome is typed, reconciles everyone and hands the worths before
-// and after to check.
+// and after to check. Its boundary cases run first (boundary.go): the
+// clean payment a → b of payAmount under every single fault of kinds at
+// every step, on a scene of the run's seed.
 func randomPlanPayment(t *T, kinds []world.FaultKind, maxAmount int64, check func(f fataler, in models.Instance, before map[world.PartyID]int64, payer, payee world.PartyID, amount int64, what string)) {
+	steps := cleanSteps(t, t.Seed, func(s scene) (world.PartyID, world.PartyID) { return s.a, s.b })
+	for _, plan := range boundaryPlans(kinds, steps, "wallet-C") {
+		s := newScene(t, t, t.Seed)
+		planPayment(t, s, s.a, s.b, payAmount, plan, check)
+		t.Count(1)
+	}
 	rapid.Check(t, func(rt *rapid.T) {
 		s := newScene(t, rt, rapid.Uint64().Draw(rt, "seed"))
 		ws := s.in.Wallets()
@@ -259,16 +268,21 @@ func randomPlanPayment(t *T, kinds []world.FaultKind, maxAmount int64, check fun
 		payee := rapid.SampledFrom(ws).Filter(func(w world.PartyID) bool { return w != payer }).Draw(rt, "payee")
 		amount := rapid.Int64Range(1, maxAmount).Draw(rt, "amount")
 		plan := drawPlan(rt, kinds, ws, 3)
-		t.Witness(s.in.World(), plan)
-		before := worths(s.in)
-		p, err := s.in.Pay(payer, payee, amount, plan)
-		if err != nil {
-			rt.Fatalf("pay under %s: %v", plan, err)
-		}
-		checkTyped(rt, p, "under "+plan.String())
-		reconcileAll(rt, s.in)
-		check(rt, s.in, before, payer, payee, amount, "under "+plan.String())
+		planPayment(rt, s, payer, payee, amount, plan, check)
 	})
+}
+
+// planPayment is one case of randomPlanPayment.
+func planPayment(f fataler, s scene, payer, payee world.PartyID, amount int64, plan world.Plan, check func(f fataler, in models.Instance, before map[world.PartyID]int64, payer, payee world.PartyID, amount int64, what string)) {
+	s.t.Witness(s.in.World(), plan)
+	before := worths(s.in)
+	p, err := s.in.Pay(payer, payee, amount, plan)
+	if err != nil {
+		f.Fatalf("pay under %s: %v", plan, err)
+	}
+	checkTyped(f, p, "under "+plan.String())
+	reconcileAll(f, s.in)
+	check(f, s.in, before, payer, payee, amount, "under "+plan.String())
 }
 
 // replayCodes are the refusals R1.2 names for a message used again.

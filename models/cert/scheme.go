@@ -66,6 +66,9 @@ func (sc Scheme) Info() models.Info {
 				{Property: "R5.2-balanced-every-fault-point", Witness: models.Witness{Match: `value not conserved after the payment under \S+: \{Issued:\d+ Held:\d+ Pending:0 Mail:0 Redeemed:\d+ Lost:[1-9]\d*\}`},
 					Reason: why + "the value of a payment whose deduct-success notice is lost is in no wallet, log or account: " +
 						"held + pending + mail + redeemed falls short of issued by the amount"},
+				{Property: "R5.2-conserved-every-step", Witness: models.Witness{Match: `value not conserved after (pay|reconcile) [^:]* under \S+: \{Issued:\d+ Held:\d+ Pending:0 Mail:0 Redeemed:\d+ Lost:[1-9]\d*\}`},
+					Reason: why + "the value of a payment whose deduct-success notice is lost is in no wallet, log or account: " +
+						"held + pending + mail + redeemed falls short of issued by the amount (found by the property's boundary cases, at every seed)"},
 				{Property: "R5.6-nothing-pending-every-fault-point", Witness: models.Witness{Match: `value is unresolved: pending 0, mail 0, lost [1-9]\d* fen`},
 					Reason: "reconciliation as published does not forward a deducted payment the payee never registered, " +
 						"so the value stays unresolved after both parties reconciled"},
@@ -121,7 +124,7 @@ const tamperWhy = "as published, the payer deducts on the payee's DEDUCT and the
 	"uncredited after the payer deducted, as its loss does (bit-flip DEDUCTED, step 6): the payment is neither " +
 	"undone nor completed"
 
-var tamperDeducted = models.Witness{Match: `under \S*@6:\d+\S*: value appeared or vanished: payer \S+ moved -[1-9]\d*, payee \S+ moved 0,`}
+var tamperDeducted = models.Witness{Match: `under \S*@6(:\d+)?(,\S*)?: value appeared or vanished: payer \S+ moved -[1-9]\d*, payee \S+ moved 0,`}
 
 // Instance is a running cert scheme.
 type Instance struct {
