@@ -15,9 +15,15 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-// mutantChecks is the depth mutants run at: a mutant is one bug, so the
-// property that catches it should do so well within this many cases.
-const mutantChecks = 10
+// mutantChecks is the depth the full catalogue runs at: the depth of
+// `check --mutants`, so that the coverage per sub-property checked here
+// is the one the command prints. shortMutantChecks is the -short depth: a
+// mutant is one bug, so the property that catches it first should do so
+// well within this many cases.
+const (
+	mutantChecks      = conformance.DefaultChecks
+	shortMutantChecks = 10
+)
 
 // TestMutantCatalogue checks the catalogue's shape: at least 30 mutants,
 // at least 4 per requirement, every scheme represented, unique names, and
@@ -94,10 +100,10 @@ func TestMutants(t *testing.T) {
 	ms := all.Mutants()
 	checks := mutantChecks
 	if testing.Short() {
-		// Fewer mutants, not shallower ones: -short divides the checks
-		// by 5, so ask for 5× to keep mutantChecks cases each.
+		// Fewer mutants, and shallower: -short divides the checks by 5,
+		// so ask for 5× to keep shortMutantChecks cases each.
 		ms = shortMutants(ms)
-		checks *= 5
+		checks = 5 * shortMutantChecks
 	}
 	score, results, err := conformance.CheckMutants(context.Background(), ms, conformance.Options{Checks: checks})
 	if err != nil {
@@ -138,6 +144,53 @@ func TestMutants(t *testing.T) {
 	}
 	t.Logf("killed %d of %d mutants (%.0f%%) in %.1fs: by requirement %v of %v; %d unexpected verdicts on the bases",
 		score.Killed, score.Total, 100*score.Score, score.DurationS, score.ByReq, score.OfReq, score.Alarms)
+	if score.Alarms > 0 {
+		t.Errorf("%d unexpected verdicts on the mutants' bases (false alarms)", score.Alarms)
+	}
+	checkCatalogueCoverage(t, score, results)
+}
+
+// coverageElsewhere are the sub-properties whose control target or mutant
+// other parts of issue 14 build (R3.1–R3.3, R3.6: the ideal-anonymity
+// control; R5.3, R6.1, R6.7: their properties made real). Their gaps are
+// logged, not failed. Remove this exception once those parts are merged.
+var coverageElsewhere = map[spec.SubID]bool{
+	"R3.1": true, "R3.2": true, "R3.3": true, "R3.6": true,
+	"R5.3": true, "R6.1": true, "R6.7": true,
+}
+
+// checkCatalogueCoverage lists the coverage gaps of the real catalogue
+// (the passing targets being the mutants' bases) and fails for each
+// outside coverageElsewhere. Under -short only one mutant per requirement
+// ran, too few to cover every sub-property: the gaps are logged only.
+func checkCatalogueCoverage(t *testing.T, score *conformance.MutantScore, results []conformance.Result) {
+	mutant := map[string]bool{}
+	for _, r := range score.Runs {
+		mutant[r.Scheme] = true
+	}
+	var refs []conformance.Result
+	for _, r := range results {
+		if !mutant[r.Target] {
+			refs = append(refs, r)
+		}
+	}
+	gaps := conformance.CoverageGaps(conformance.Coverage(refs, score))
+	if testing.Short() {
+		var ids []string
+		for _, g := range gaps {
+			ids = append(ids, string(g.Sub))
+		}
+		t.Logf("-short runs one mutant per requirement: %d sub-properties without a kill or a passing target (%s)", len(gaps), strings.Join(ids, " "))
+		return
+	}
+	for _, g := range gaps {
+		switch {
+		case coverageElsewhere[g.Sub]:
+			t.Logf("coverage gap left to another part of issue 14: %s: %s", g.Sub, g.Gap)
+		default:
+			t.Errorf("coverage gap: %s: %s (killed %v, passes on %v)", g.Sub, g.Gap, g.Killed, g.PassesOn)
+		}
+	}
 }
 
 func firstLine(s string) string {

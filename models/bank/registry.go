@@ -123,6 +123,9 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	if r.cb.mutated("registry-drops-lower-conflict") && r.dropsLowerConflict(parent, rec) {
 		return nil
 	}
+	if r.cb.mutated("registry-drops-second-spend") && len(r.byParent[InstanceOf(parent)]) > 0 {
+		return nil
+	}
 	r.insert(parent, rec)
 	return nil
 }
@@ -288,6 +291,9 @@ func (r *Registry) DoubleSpends() []DoubleSpend {
 		}
 		var certs [][]byte
 		for _, id := range slices.Sorted(maps.Keys(signers)) {
+			if r.cb.mutated("evidence-omits-lineage-certs") {
+				break
+			}
 			certs = append(certs, r.cb.certs[id].Raw)
 		}
 		culprit := a.rec.Payer
