@@ -25,6 +25,8 @@ import (
 //     redeemed first.
 //   - evidence-omits-lineage-certs: DoubleSpends carries no certificate of
 //     the holdings' earlier holders, only the culprit's.
+//   - mail-ignores-collector: Registry.Mail forwards every unclaimed
+//     payee output to whichever wallet collects, not only to its payee.
 //   - registry-drops-second-spend: Registry.Add drops every record spending
 //     an instance already spent.
 func (cb *CentralBank) SetMutation(name string) { cb.mutation = name }

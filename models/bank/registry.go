@@ -241,7 +241,7 @@ func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holdi
 			// its change in the same write that spends the coin, so change
 			// that is missing from the payer's device was erased by a
 			// rollback or a clone, and must not be handed back to it.
-			if o.Holder != holder || o.Holder != e.rec.Payee || have[inst] || r.redeemed[inst] || r.Spent(inst) {
+			if (o.Holder != holder && !r.cb.mutated("mail-ignores-collector")) || o.Holder != e.rec.Payee || have[inst] || r.redeemed[inst] || r.Spent(inst) {
 				continue
 			}
 			out = append(out, r.children[inst])
