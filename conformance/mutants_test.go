@@ -1,19 +1,29 @@
 package conformance_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/schema"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-// mutantChecks is the depth mutants run at: a mutant is one bug, so the
-// property that catches it should do so well within this many cases.
-const mutantChecks = 10
+// mutantChecks is the depth the full catalogue runs at: the depth of
+// `check --mutants`, so that the coverage per sub-property checked here
+// is the one the command prints. shortMutantChecks is the -short depth: a
+// mutant is one bug, so the property that catches it first should do so
+// well within this many cases.
+const (
+	mutantChecks      = conformance.DefaultChecks
+	shortMutantChecks = 10
+)
 
 // TestMutantCatalogue checks the catalogue's shape: at least 30 mutants,
 // at least 4 per requirement, every scheme represented, unique names, and
@@ -90,10 +100,10 @@ func TestMutants(t *testing.T) {
 	ms := all.Mutants()
 	checks := mutantChecks
 	if testing.Short() {
-		// Fewer mutants, not shallower ones: -short divides the checks
-		// by 5, so ask for 5× to keep mutantChecks cases each.
+		// Fewer mutants, and shallower: -short divides the checks by 5,
+		// so ask for 5× to keep shortMutantChecks cases each.
 		ms = shortMutants(ms)
-		checks *= 5
+		checks = 5 * shortMutantChecks
 	}
 	score, results, err := conformance.CheckMutants(context.Background(), ms, conformance.Options{Checks: checks})
 	if err != nil {
@@ -134,6 +144,53 @@ func TestMutants(t *testing.T) {
 	}
 	t.Logf("killed %d of %d mutants (%.0f%%) in %.1fs: by requirement %v of %v; %d unexpected verdicts on the bases",
 		score.Killed, score.Total, 100*score.Score, score.DurationS, score.ByReq, score.OfReq, score.Alarms)
+	if score.Alarms > 0 {
+		t.Errorf("%d unexpected verdicts on the mutants' bases (false alarms)", score.Alarms)
+	}
+	checkCatalogueCoverage(t, score, results)
+}
+
+// coverageElsewhere are the sub-properties whose control target or mutant
+// other parts of issue 14 build (R3.1–R3.3, R3.6: the ideal-anonymity
+// control; R5.3, R6.1, R6.7: their properties made real). Their gaps are
+// logged, not failed. Remove this exception once those parts are merged.
+var coverageElsewhere = map[spec.SubID]bool{
+	"R3.1": true, "R3.2": true, "R3.3": true, "R3.6": true,
+	"R5.3": true, "R6.1": true, "R6.7": true,
+}
+
+// checkCatalogueCoverage lists the coverage gaps of the real catalogue
+// (the passing targets being the mutants' bases) and fails for each
+// outside coverageElsewhere. Under -short only one mutant per requirement
+// ran, too few to cover every sub-property: the gaps are logged only.
+func checkCatalogueCoverage(t *testing.T, score *conformance.MutantScore, results []conformance.Result) {
+	mutant := map[string]bool{}
+	for _, r := range score.Runs {
+		mutant[r.Scheme] = true
+	}
+	var refs []conformance.Result
+	for _, r := range results {
+		if !mutant[r.Target] {
+			refs = append(refs, r)
+		}
+	}
+	gaps := conformance.CoverageGaps(conformance.Coverage(refs, score))
+	if testing.Short() {
+		var ids []string
+		for _, g := range gaps {
+			ids = append(ids, string(g.Sub))
+		}
+		t.Logf("-short runs one mutant per requirement: %d sub-properties without a kill or a passing target (%s)", len(gaps), strings.Join(ids, " "))
+		return
+	}
+	for _, g := range gaps {
+		switch {
+		case coverageElsewhere[g.Sub]:
+			t.Logf("coverage gap left to another part of issue 14: %s: %s", g.Sub, g.Gap)
+		default:
+			t.Errorf("coverage gap: %s: %s (killed %v, passes on %v)", g.Sub, g.Gap, g.Killed, g.PassesOn)
+		}
+	}
 }
 
 func firstLine(s string) string {
@@ -142,4 +199,106 @@ func firstLine(s string) string {
 		s = s[:200] + "…"
 	}
 	return s
+}
+
+// TestCoverage: on synthetic results, a sub-property is covered only by a
+// mutant of its requirement that a property of it killed and by a target
+// on which every one of its properties passed under every suite; a
+// control target counts like a reference model; anything less is a gap.
+func TestCoverage(t *testing.T) {
+	res := func(target, suite string, sub spec.SubID, prop string, v conformance.Verdict) conformance.Result {
+		return conformance.Result{Target: target, Suite: suite, Requirement: sub.Req(), Sub: sub, Property: prop, Verdict: v}
+	}
+	refs := []conformance.Result{
+		// R1.1: passes on chip (both suites, both properties).
+		res("chip", "GM", "R1.1", "a", conformance.Pass),
+		res("chip", "GM", "R1.1", "b", conformance.Pass),
+		res("chip", "INTL", "R1.1", "a", conformance.Pass),
+		res("chip", "INTL", "R1.1", "b", conformance.Pass),
+		// R1.2: one property skips on chip, one fails under INTL on cert,
+		// one is expected-fail on chain: no passing target.
+		res("chip", "GM", "R1.2", "a", conformance.Pass),
+		res("chip", "GM", "R1.2", "b", conformance.Skip),
+		res("cert", "GM", "R1.2", "a", conformance.Pass),
+		res("cert", "INTL", "R1.2", "a", conformance.Fail),
+		res("chain", "GM", "R1.2", "a", conformance.ExpectedFail),
+		// R3.1: passes only on a control target.
+		res("chip", "GM", "R3.1", "a", conformance.ExpectedFail),
+		res("ideal", "GM", "R3.1", "a", conformance.Pass),
+	}
+	score := &conformance.MutantScore{Runs: []conformance.MutantRun{
+		{Scheme: "chip~x", Breaks: "R1", Killed: true, KilledBy: []string{"R1.1-a", "R1.1-b"}},
+		// Killed through R1.2 but it claims to break R2: counts for nothing.
+		{Scheme: "chip~y", Breaks: "R2", Killed: true, KilledBy: []string{"R1.2-a"}},
+		{Scheme: "ideal~z", Breaks: "R3", Killed: true, KilledBy: []string{"R3.1-a"}},
+		{Scheme: "chip~w", Breaks: "R1", Killed: false},
+	}}
+	cov := conformance.Coverage(refs, score)
+	if len(cov) != len(spec.SubIDs()) {
+		t.Fatalf("%d entries, want one per sub-property (%d)", len(cov), len(spec.SubIDs()))
+	}
+	bySub := map[spec.SubID]conformance.SubCoverage{}
+	for _, c := range cov {
+		bySub[c.Sub] = c
+	}
+	want := map[spec.SubID]conformance.SubCoverage{
+		"R1.1": {Sub: "R1.1", Requirement: "R1", Killed: []string{"chip~x"}, PassesOn: []string{"chip"}},
+		"R1.2": {Sub: "R1.2", Requirement: "R1", Gap: conformance.GapNoKill + ", " + conformance.GapNoPass},
+		"R3.1": {Sub: "R3.1", Requirement: "R3", Killed: []string{"ideal~z"}, PassesOn: []string{"ideal"}},
+		"R6.7": {Sub: "R6.7", Requirement: "R6", Gap: conformance.GapNoKill + ", " + conformance.GapNoPass},
+	}
+	got := map[spec.SubID]conformance.SubCoverage{}
+	for id := range want {
+		got[id] = bySub[id]
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("coverage (-want +got):\n%s", d)
+	}
+	gaps := conformance.CoverageGaps(cov)
+	if len(gaps) != len(cov)-2 {
+		t.Errorf("%d gaps, want every sub-property but R1.1 and R3.1 (%d)", len(gaps), len(cov)-2)
+	}
+	// Without a control target, R3.1 has no passing target.
+	if c := conformance.Coverage(refs[:len(refs)-1], score)[subIndex(t, "R3.1")]; c.Gap != conformance.GapNoPass {
+		t.Errorf("R3.1 without its control: gap %q, want %q", c.Gap, conformance.GapNoPass)
+	}
+	// No score: nothing killed.
+	if c := conformance.Coverage(refs, nil)[subIndex(t, "R1.1")]; c.Gap != conformance.GapNoKill {
+		t.Errorf("R1.1 without a score: gap %q, want %q", c.Gap, conformance.GapNoKill)
+	}
+}
+
+func subIndex(t *testing.T, id spec.SubID) int {
+	for i, s := range spec.SubIDs() {
+		if s == id {
+			return i
+		}
+	}
+	t.Fatalf("no sub-property %s", id)
+	return -1
+}
+
+// TestCoverageSchema: a score carrying coverage validates against the
+// published schema and survives a round trip.
+func TestCoverageSchema(t *testing.T) {
+	score := &conformance.MutantScore{Total: 1, Killed: 1, Score: 1, Suite: "GM", Checks: 10,
+		Runs: []conformance.MutantRun{{Mutant: "x", Scheme: "chip~x", Breaks: "R1", Doc: "d", Killed: true, KilledBy: []string{"R1.1-a"}}}}
+	refs := []conformance.Result{{Target: "chip", Suite: "GM", Requirement: "R1", Sub: "R1.1", Property: "a", Doc: "d", Verdict: conformance.Pass, Runs: 1, Seed: 1, Replay: "r"}}
+	score.Coverage = conformance.Coverage(refs, score)
+	rs := &conformance.Results{Schema: conformance.SchemaVersion, Env: conformance.Env{Module: "m", Version: "v", GoVersion: "g", Seed: 1, Checks: 1, Steps: 1, Suites: []string{"GM"}},
+		Results: refs, Mutants: score}
+	var buf bytes.Buffer
+	if err := rs.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if err := schema.ValidateResults(buf.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	back, err := conformance.ReadResults(bytes.NewReader(buf.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(rs.Mutants.Coverage, back.Mutants.Coverage); d != "" {
+		t.Errorf("round trip (-want +got):\n%s", d)
+	}
 }

@@ -175,6 +175,9 @@ type MutantScore struct {
 	Suite     string         `json:"suite"`          // crypto suite the mutants ran under
 	Checks    int            `json:"checks"`         // cases per property
 	DurationS float64        `json:"duration_s"`
+	// Coverage is, per sub-property, the mutants it killed and a target it
+	// passes on (Coverage); set by whoever has the reference results.
+	Coverage []SubCoverage `json:"coverage,omitempty"`
 }
 
 // MutantRun is one mutant's outcome.

@@ -185,6 +185,7 @@ type mutantView struct {
 	Score, Suite, Duration        string
 	ByReq                         []mutReq
 	Runs                          []mutRun
+	Coverage                      []covRow // per sub-property (coverage.go)
 }
 
 type mutReq struct {
@@ -628,6 +629,7 @@ func buildMutants(m *conformance.MutantScore) *mutantView {
 		}
 		mv.Runs = append(mv.Runs, mr)
 	}
+	mv.Coverage = buildCoverage(m.Coverage)
 	return mv
 }
 

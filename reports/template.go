@@ -236,6 +236,12 @@ var pageHTML = `<!DOCTYPE html>
 <tbody>{{range .ByReq}}<tr><td>{{.ID}} {{.Name}}</td><td class="{{.Class}}">{{.Ratio}}</td></tr>{{end}}</tbody></table>
 <table class="mutants"><thead><tr><th>mutant</th><th>scheme</th><th>breaks</th><th>status</th><th>killed by</th><th>also failed</th><th>what it does</th></tr></thead>
 <tbody>{{range .Runs}}<tr><td class="mono">{{.Mutant}}</td><td class="mono">{{.Scheme}}</td><td>{{.Breaks}}</td><td class="{{.Class}}">{{.Status}}</td><td class="small">{{.KilledBy}}</td><td class="small">{{.Also}}</td><td>{{.Doc}}</td></tr>{{end}}</tbody></table>
+{{- if .Coverage}}
+<h3 id="coverage">Coverage per sub-property</h3>
+<p class="small muted">Each sub-property needs a mutant that a property of it kills and a target on which all its properties pass; a sub-property missing either is a gap.</p>
+<table class="coverage"><thead><tr><th>sub-property</th><th>status</th><th>mutants killed</th><th>passes on</th></tr></thead>
+<tbody>{{range .Coverage}}<tr><td>{{.Sub}} {{.Title}}</td><td class="{{.Class}}">{{.Status}}</td><td class="small mono">{{.Killed}}</td><td class="small mono">{{.PassesOn}}</td></tr>{{end}}</tbody></table>
+{{- end}}
 </section>
 {{- end}}
 {{- if .Vectors}}

@@ -63,7 +63,9 @@ unexpected verdict of its own kind (the matrix must not depend on the seed
 a certifier happens to run), shown with the verdict at each seed and the
 replay line of the seed that failed. --mutants also runs the mutant catalogue
 (deliberately faulty models) and prints how many each requirement's suite
-killed.
+killed, then the coverage per sub-property: the mutants a property of it
+killed and a target on which all its properties passed; a sub-property
+missing either is a coverage gap.
 
 --impl CMD runs the interactive suites instead: the implementation (a
 program speaking the adapter protocol, conformance/adapter/PROTOCOL.md
@@ -75,8 +77,8 @@ its process on its state directory. What needs to reach inside a wallet
 (a forged store) cannot be staged on the vendor's device and skips,
 saying so.
 
-Exit status: 0 every verdict as expected, 1 an unexpected verdict or a
-surviving mutant, 2 usage error, 3 a scheme could not be run.`,
+Exit status: 0 every verdict as expected, 1 an unexpected verdict, a
+surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`,
 		Example: `  dualoffline check
   dualoffline check --scheme chip --suite GM --checks 200
   dualoffline check --only R5.1 --seed 7 --json results.json
@@ -198,7 +200,8 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 	writeMatrix(stdout, rs, f.verbose)
 	writeProfile(stdout, f.profile, rs, start)
 	unexpected := rs.Unexpected()
-	if err := checkMutants(ctx, stdout, stderr, rs, opts, f); err != nil {
+	gaps, err := checkMutants(ctx, stdout, stderr, rs, opts, f)
+	if err != nil {
 		return err
 	}
 	if f.json != "" {
@@ -225,8 +228,8 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 	if rs.Mutants != nil {
 		survivors = rs.Mutants.Total - rs.Mutants.Killed
 	}
-	if len(unexpected)+vecBad > 0 || survivors > 0 {
-		return unexpectedError{n: len(unexpected) + vecBad, survivors: survivors}
+	if len(unexpected)+vecBad > 0 || survivors > 0 || gaps > 0 {
+		return unexpectedError{n: len(unexpected) + vecBad, survivors: survivors, gaps: gaps}
 	}
 	return nil
 }
@@ -353,34 +356,52 @@ func writeJSONFile(path string, rs *conformance.Results) error {
 	return f.Close()
 }
 
-// unexpectedError reports unexpected verdicts (exit status 1).
-type unexpectedError struct{ n, survivors int }
+// unexpectedError reports unexpected verdicts, surviving mutants and
+// sub-properties without a control (exit status 1).
+type unexpectedError struct{ n, survivors, gaps int }
 
 func (e unexpectedError) Error() string {
-	return fmt.Sprintf("%d unexpected verdicts, %d surviving mutants", e.n, e.survivors)
+	msg := fmt.Sprintf("%d unexpected verdicts, %d surviving mutants", e.n, e.survivors)
+	if e.gaps > 0 {
+		msg += fmt.Sprintf(", %d sub-properties without a killed mutant or a passing target", e.gaps)
+	}
+	return msg
 }
 
 func usageErrorf(format string, args ...any) error {
 	return usageError{fmt.Errorf(format, args...)}
 }
 
+// controls returns the control targets and mutants the coverage table
+// counts beside the reference models: targets built for the purpose of
+// passing a sub-property no reference model meets (an ideal-anonymity
+// target for R3.1–R3.3 and R3.6) and mutants of them. None yet.
+func controls() ([]models.Scheme, []models.Mutant) { return nil, nil }
+
 // checkMutants runs the mutant catalogue when --mutants is set, prints
-// the score per requirement and every survivor, and stores the score in
-// rs. False alarms are the unexpected verdicts on the reference models of
-// the same run.
-func checkMutants(ctx context.Context, w, stderr io.Writer, rs *conformance.Results, opts conformance.Options, f checkFlags) error {
+// the score per requirement, every survivor and the coverage per
+// sub-property, and stores the score in rs. False alarms are the
+// unexpected verdicts on the reference models of the same run. It
+// returns the number of sub-properties with a coverage gap.
+func checkMutants(ctx context.Context, w, stderr io.Writer, rs *conformance.Results, opts conformance.Options, f checkFlags) (int, error) {
 	if !f.mutants {
-		return nil
+		return 0, nil
 	}
+	ctlTargets, ctlMutants := controls()
 	// CheckMutants reports no per-property progress: a spinner with the
 	// elapsed time shows the phase is running.
 	spin := newProgress(stderr, "mutants", 0)
-	score, _, err := conformance.CheckMutants(ctx, all.Mutants(), opts)
+	score, mutantResults, err := conformance.CheckMutants(ctx, append(all.Mutants(), ctlMutants...), opts)
+	var ctl *conformance.Results
+	if err == nil && len(ctlTargets) > 0 {
+		ctl, err = conformance.CheckAll(ctx, ctlTargets, opts)
+	}
 	spin.Done()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	score.Alarms = len(rs.Unexpected())
+	score.Coverage = conformance.Coverage(coverageReferences(rs, mutantResults, ctl, score), score)
 	rs.Mutants = score
 	fmt.Fprintf(w, "\nmutants (suite %s, %d checks per property): %d of %d killed by the requirement they break (%.0f%%), %d false alarms on the reference models, %.1fs\n",
 		score.Suite, score.Checks, score.Killed, score.Total, 100*score.Score, score.Alarms, score.DurationS)
@@ -399,7 +420,58 @@ func checkMutants(ctx context.Context, w, stderr io.Writer, rs *conformance.Resu
 			fmt.Fprintf(w, "  %-40s %s  %s: %s\n", m.Scheme, m.Breaks, mark, m.Doc)
 		}
 	}
-	return nil
+	return writeCoverage(w, score.Coverage), nil
+}
+
+// coverageReferences is what counts as "a target it passes on": the
+// results of the run's reference models, of the mutants' bases and of
+// the control targets, never a mutant's.
+func coverageReferences(rs *conformance.Results, mutantResults []conformance.Result, ctl *conformance.Results, score *conformance.MutantScore) []conformance.Result {
+	mutant := map[string]bool{}
+	for _, m := range score.Runs {
+		mutant[m.Scheme] = true
+	}
+	refs := append([]conformance.Result(nil), rs.Results...)
+	for _, r := range mutantResults {
+		if !mutant[r.Target] {
+			refs = append(refs, r)
+		}
+	}
+	if ctl != nil {
+		refs = append(refs, ctl.Results...)
+	}
+	return refs
+}
+
+// writeCoverage prints the coverage per sub-property, then every gap, and
+// returns the number of gaps.
+func writeCoverage(w io.Writer, cov []conformance.SubCoverage) int {
+	fmt.Fprintf(w, "\ncoverage per sub-property (mutants killed by a property of it; targets it passes on):\n")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for _, c := range cov {
+		killed, passes := strings.Join(c.Killed, ", "), strings.Join(c.PassesOn, ", ")
+		if killed == "" {
+			killed = "-"
+		}
+		if passes == "" {
+			passes = "-"
+		}
+		mark := "ok"
+		if c.Gap != "" {
+			mark = "GAP: " + c.Gap
+		}
+		fmt.Fprintf(tw, "  %s\t%s\tkills %s\tpasses on %s\n", c.Sub, mark, killed, passes)
+	}
+	tw.Flush()
+	gaps := conformance.CoverageGaps(cov)
+	if len(gaps) > 0 {
+		var ids []string
+		for _, g := range gaps {
+			ids = append(ids, string(g.Sub)+" ("+g.Gap+")")
+		}
+		fmt.Fprintf(w, "COVERAGE GAP: %d of %d sub-properties lack a killed mutant or a passing target: %s\n", len(gaps), len(cov), strings.Join(ids, "; "))
+	}
+	return len(gaps)
 }
 
 // lookupTarget finds a reference scheme, or a mutant by its full name

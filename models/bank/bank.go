@@ -440,7 +440,7 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s twice in one deposit", h.Serial)
 		}
 		seen[inst] = true
-		if conflicts, itself := a.cb.registry.settledElsewhere(h, rec); len(conflicts) > 0 {
+		if conflicts, itself := a.cb.registry.settledElsewhere(h, rec); len(conflicts) > 0 && !a.cb.mutated("deposit-ignores-settled-branch") {
 			// One settlement per coin (R2.6, R4.5): on the path this
 			// deposit would settle, a coin was spent twice and the other
 			// branch was redeemed first. Refused; the double spend is

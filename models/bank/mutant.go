@@ -20,6 +20,15 @@ import (
 //     whole yuan.
 //   - deposit-rounds-down: Agent.Deposit credits the value rounded down to
 //     whole yuan.
+//   - deposit-ignores-settled-branch: Agent.Deposit checks the deposited
+//     coin itself but not whether a conflicting branch of its lineage was
+//     redeemed first.
+//   - evidence-omits-lineage-certs: DoubleSpends carries no certificate of
+//     the holdings' earlier holders, only the culprit's.
+//   - mail-ignores-collector: Registry.Mail forwards every unclaimed
+//     payee output to whichever wallet collects, not only to its payee.
+//   - registry-drops-second-spend: Registry.Add drops every record spending
+//     an instance already spent.
 func (cb *CentralBank) SetMutation(name string) { cb.mutation = name }
 
 func (cb *CentralBank) mutated(name string) bool { return cb.mutation != "" && cb.mutation == name }

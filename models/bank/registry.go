@@ -123,6 +123,9 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	if r.cb.mutated("registry-drops-lower-conflict") && r.dropsLowerConflict(parent, rec) {
 		return nil
 	}
+	if r.cb.mutated("registry-drops-second-spend") && len(r.byParent[InstanceOf(parent)]) > 0 {
+		return nil
+	}
 	r.insert(parent, rec)
 	return nil
 }
@@ -238,7 +241,7 @@ func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holdi
 			// its change in the same write that spends the coin, so change
 			// that is missing from the payer's device was erased by a
 			// rollback or a clone, and must not be handed back to it.
-			if o.Holder != holder || o.Holder != e.rec.Payee || have[inst] || r.redeemed[inst] || r.Spent(inst) {
+			if (o.Holder != holder && !r.cb.mutated("mail-ignores-collector")) || o.Holder != e.rec.Payee || have[inst] || r.redeemed[inst] || r.Spent(inst) {
 				continue
 			}
 			out = append(out, r.children[inst])
@@ -288,6 +291,9 @@ func (r *Registry) DoubleSpends() []DoubleSpend {
 		}
 		var certs [][]byte
 		for _, id := range slices.Sorted(maps.Keys(signers)) {
+			if r.cb.mutated("evidence-omits-lineage-certs") {
+				break
+			}
 			certs = append(certs, r.cb.certs[id].Raw)
 		}
 		culprit := a.rec.Payer

@@ -26,13 +26,20 @@ func Mutants() []models.Mutant {
 		m("no-mail-forwarding", "R5", "reconciliation does not forward to a payee the payment a lost deduct-success notice kept from it"),
 		m("limits-not-reset", "R6", "reconciliation takes the new revocation list but does not reset the offline amount and count"),
 		m("deposit-rounds-down", "R6", "the agent bank credits a deposit rounded down to whole yuan"),
+
+		// Issue 14: a mutant for each sub-property no mutant reached
+		// (R2.6, R4.6 here; see also chip and chain).
+		m("deposit-ignores-settled-branch", "R2", "the agent bank refuses a deposited coin already spent or redeemed, but not one whose lineage forks at a coin spent twice whose other branch was redeemed first"),
+		m("registry-drops-second-spend", "R4", "the registry takes a second record spending a coin it already registered for a repeated upload and drops it, so a coin copied in a device's store and spent twice is never flagged against the device"),
 	}
 }
 
 // bankMutations are the mutants that live in the banks (models/bank).
 var bankMutations = map[string]bool{
-	"registry-drops-lower-conflict": true,
-	"deposit-rounds-down":           true,
+	"registry-drops-lower-conflict":  true,
+	"deposit-rounds-down":            true,
+	"deposit-ignores-settled-branch": true,
+	"registry-drops-second-spend":    true,
 }
 
 // instanceMutations are the mutants that live in the bank side of

@@ -24,6 +24,10 @@ func Mutants() []models.Mutant {
 		m("node-skips-escrow-check", "R3", "master nodes do not check that the identity escrow sealed in a transfer names the certificate that signed the payment"),
 		m("no-write-ahead-log", "R5", "the payer's wallet commits the spend and its change before showing the QR code but keeps the payment's log entry in RAM only"),
 		m("limits-not-reset", "R6", "synchronisation with the node updates the coins and the blacklist but does not reset the offline amount and count"),
+
+		// Issue 14: a mutant for each sub-property no mutant reached
+		// (R6.2 here; see also chip and cert).
+		m("wallet-lumps-change", "R6", "the payer's wallet books the change of a payment as one coin of whatever value is left, as on an ordinary UTXO chain, instead of the table denominations the chain creates"),
 	}
 }
 
@@ -46,6 +50,31 @@ var walletMutations = map[string]bool{
 	"payee-skips-cert-verify": true,
 	"no-write-ahead-log":      true,
 	"limits-not-reset":        true,
+	// wallet-lumps-change lives in the wallet too, but is not offered to
+	// a Host: R6.2 first sees it at the 8th case (seed 1), deeper than the
+	// hosted hunt of conformance/interactive goes.
+}
+
+// lumpChange is what wallet-lumps-change does to a payment's outputs as
+// the payer books them: its change outputs become one of their sum.
+func (wl *wallet) lumpChange(outs []Output) []Output {
+	if !wl.mutated("wallet-lumps-change") {
+		return outs
+	}
+	var kept []Output
+	change := -1
+	for _, o := range outs {
+		switch {
+		case o.Owner != wl.addr:
+			kept = append(kept, o)
+		case change < 0:
+			change = len(kept)
+			kept = append(kept, o)
+		default:
+			kept[change].Value += o.Value
+		}
+	}
+	return kept
 }
 
 func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }

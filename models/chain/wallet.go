@@ -424,6 +424,7 @@ func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, pick
 	if err != nil {
 		return nil, nil, err
 	}
+	outs = wl.lumpChange(outs)
 	var id TxID
 	copy(id[:], wl.s.Hash(tbs))
 	var change []walletCoin

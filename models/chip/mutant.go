@@ -27,6 +27,13 @@ func Mutants() []models.Mutant {
 		m("limit-off-by-one", "R6", "the card's offline payment count check is off by one: it allows an eleventh payment before going online"),
 		m("withdraw-debits-less", "R6", "the agent bank debits a withdrawal rounded down to whole yuan while issuing coins for the full amount"),
 		m("omit-lineage-certs", "R6", "the payer card does not send the certificates of earlier holders, so a coin received offline cannot be verified by the next payee"),
+
+		// Issue 14: a mutant for each sub-property no mutant reached
+		// (R1.2, R1.5, R5.5, R6.3 here; see also cert and chain).
+		m("payer-forgets-answered-challenges", "R1", "the payer card does not look up the challenges it already paid, so a replayed INITIATE makes it pay again"),
+		m("payer-keeps-split-coin", "R6", "when a payment splits a coin, the payer card stores the change but does not remove the coin it split, so it spends that coin again and the outputs of the two spends share serials"),
+		m("mail-ignores-collector", "R1", "the registry's mail forwards a payment output a lost message kept from its payee to whichever wallet reconciles, checking that the output is a payee's but not that it is the collector's"),
+		m("evidence-omits-lineage-certs", "R5", "the double-spend evidence carries the culprit's certificate but not those of the coin's earlier holders, so a payee left unpaid by a cloned or rolled-back payer holds no claim anyone can verify from public data"),
 	}
 }
 
@@ -44,9 +51,11 @@ func CardMutants() []string {
 
 // bankMutations are the mutants that live in the banks (models/bank).
 var bankMutations = map[string]bool{
-	"evidence-names-payee":  true,
-	"deposit-skips-lineage": true,
-	"withdraw-debits-less":  true,
+	"evidence-names-payee":         true,
+	"deposit-skips-lineage":        true,
+	"withdraw-debits-less":         true,
+	"evidence-omits-lineage-certs": true,
+	"mail-ignores-collector":       true,
 }
 
 func (se *SE) mutated(name string) bool { return se.mutation != "" && se.mutation == name }

@@ -102,7 +102,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 		return nil, err
 	}
 	answered := prefAnswer + hex.EncodeToString(in.challenge)
-	if _, dup := se.dev.Get(answered); dup {
+	if _, dup := se.dev.Get(answered); dup && !se.mutated("payer-forgets-answered-challenges") {
 		return nil, spec.Errorf(spec.CodeReplay, "this card already paid challenge %x", in.challenge)
 	}
 	if err := se.limits.Check(se.st.Spent, se.st.Payments-se.offByOne(), in.amount); err != nil {
@@ -142,7 +142,9 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 		spends = append(spends, spend{holding: h, record: rec})
 		entry.Holdings = append(entry.Holdings, h.Marshal())
 		entry.Records = append(entry.Records, rec.Marshal())
-		deletes = append(deletes, prefCoin+k)
+		if pay == v || !se.mutated("payer-keeps-split-coin") {
+			deletes = append(deletes, prefCoin+k)
+		}
 		for _, o := range outs {
 			if o.Holder == se.payerID() {
 				change := h.Extend(rec, o.Serial)
