@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/control"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/reports"
@@ -375,8 +376,11 @@ func usageErrorf(format string, args ...any) error {
 // controls returns the control targets and mutants the coverage table
 // counts beside the reference models: targets built for the purpose of
 // passing a sub-property no reference model meets (an ideal-anonymity
-// target for R3.1–R3.3 and R3.6) and mutants of them. None yet.
-func controls() ([]models.Scheme, []models.Mutant) { return nil, nil }
+// target for R3.1–R3.3 and R3.6, package conformance/control) and its
+// leaky mutants.
+func controls() ([]models.Scheme, []models.Mutant) {
+	return []models.Scheme{control.Ideal()}, control.Mutants()
+}
 
 // checkMutants runs the mutant catalogue when --mutants is set, prints
 // the score per requirement, every survivor and the coverage per
