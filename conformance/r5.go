@@ -465,86 +465,155 @@ var payerFaults = append(append([]world.FaultKind(nil), tamperFaults...),
 
 // maliciousPayerAcceptedPaid is R5.5.
 func maliciousPayerAcceptedPaid(t *T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
-		ws := mustWallets(t, in, 3)
-		a, b, c := ws[0], ws[1], ws[2]
-		mustFund(rt, in, a, rapid.Int64Range(1, 50000).Draw(rt, "fund"))
-		identity := in.View(a).Identity
-		strategy := rapid.SampledFrom([]string{"none", "restore", "clone", "restart", "storage"}).Draw(rt, "strategy")
-		if strategy == "storage" {
-			// The payer's store is edited to hold coins it never received,
-			// and it pays with them.
-			// Larger than any coin it holds, so a largest-first wallet pays
-			// with it.
-			extra := largestCoin(in.View(a)) + rapid.Int64Range(1, 10000).Draw(rt, "extra")
-			cr, ok := in.(models.Corrupter)
-			if !ok {
-				rt.Skip("no models.Corrupter to edit the payer's storage")
+	// Boundary cases first (boundary.go): every strategy once, on an
+	// instance of the run's seed, without faults, with the smallest
+	// choices; then the random cases.
+	for _, strategy := range payerStrategies {
+		maliciousPayerCase(t, t, fixedChoice{seed_: t.Seed, strategy_: strategy})
+		t.Count(1)
+	}
+	rapid.Check(t, func(rt *rapid.T) { maliciousPayerCase(t, rt, rapidChoice{rt}) })
+}
+
+// payerStrategies are how R5.5's malicious payer deviates.
+var payerStrategies = []string{"none", "restore", "clone", "restart", "storage"}
+
+// choice is where a case's choices come from: rapid's draws, or the fixed
+// values of a boundary case.
+type choice interface {
+	seed() uint64
+	int64(name string, lo, hi int64) int64
+	strategy() string
+	plan(ws []world.PartyID) world.Plan
+	order(ps []world.PartyID) []world.PartyID
+	skip(why string)
+}
+
+type rapidChoice struct{ rt *rapid.T }
+
+func (c rapidChoice) seed() uint64 { return rapid.Uint64().Draw(c.rt, "seed") }
+func (c rapidChoice) int64(name string, lo, hi int64) int64 {
+	return rapid.Int64Range(lo, hi).Draw(c.rt, name)
+}
+func (c rapidChoice) strategy() string {
+	return rapid.SampledFrom(payerStrategies).Draw(c.rt, "strategy")
+}
+func (c rapidChoice) plan(ws []world.PartyID) world.Plan {
+	return drawPlan(c.rt, payerFaults, ws, 2)
+}
+func (c rapidChoice) order(ps []world.PartyID) []world.PartyID {
+	return rapid.Permutation(ps).Draw(c.rt, "order")
+}
+func (c rapidChoice) skip(why string) { c.rt.Skip(why) }
+
+// fixedChoice is a boundary case: its seed and strategy, no faults, the
+// parties in their order, and the upper end of every amount's range (the
+// largest payment the payer can make, the forged coin whole).
+type fixedChoice struct {
+	seed_     uint64
+	strategy_ string
+}
+
+func (c fixedChoice) seed() uint64                             { return c.seed_ }
+func (c fixedChoice) int64(_ string, lo, hi int64) int64       { return max(lo, hi) }
+func (c fixedChoice) strategy() string                         { return c.strategy_ }
+func (c fixedChoice) plan([]world.PartyID) world.Plan          { return nil }
+func (c fixedChoice) order(ps []world.PartyID) []world.PartyID { return ps }
+func (c fixedChoice) skip(string)                              {}
+
+// maliciousPayerCase is one case of R5.5: a payer deviating by the chosen
+// strategy pays b (and, when it restores or clones, c); whoever accepted
+// must be paid in full at settlement or the payer named with evidence.
+func maliciousPayerCase(t *T, f fataler, ch choice) {
+	in := t.New(f, ch.seed(), models.Config{})
+	ws := mustWallets(t, in, 3)
+	a, b, c := ws[0], ws[1], ws[2]
+	mustFund(f, in, a, ch.int64("fund", 1, 50000))
+	identity := in.View(a).Identity
+	strategy := ch.strategy()
+	limit := models.Config{}.WithDefaults().Limits.PerPayment
+	var amount int64
+	if strategy == "storage" {
+		// The payer's store is edited to hold coins it never received,
+		// and it pays with them. Larger than any coin it holds, so a
+		// largest-first wallet pays with it.
+		extra := largestCoin(in.View(a)) + ch.int64("extra", 1, 10000)
+		cr, ok := in.(models.Corrupter)
+		if !ok {
+			ch.skip("no models.Corrupter to edit the payer's storage")
+			return
+		}
+		if err := cr.Corrupt(a, models.Corruption{Kind: models.CorruptStorage, Value: extra}); err != nil {
+			if codeOf(err) == spec.CodeUnimplemented {
+				ch.skip("the scheme cannot edit a payer's storage")
+				return
 			}
-			if err := cr.Corrupt(a, models.Corruption{Kind: models.CorruptStorage, Value: extra}); err != nil {
-				if codeOf(err) == spec.CodeUnimplemented {
-					rt.Skip("the scheme cannot edit a payer's storage")
-				}
-				rt.Fatalf("corrupt %s's storage: %v", a, err)
-			}
+			f.Fatalf("corrupt %s's storage: %v", a, err)
 		}
-		amount := drawAmount(rt, in, a)
-		if strategy == "storage" {
-			// Pay with the forged coin.
-			amount = rapid.Int64Range(1, min(largestCoin(in.View(a)), models.Config{}.WithDefaults().Limits.PerPayment)).Draw(rt, "forged-amount")
+		// Pay with the forged coin.
+		amount = ch.int64("forged-amount", 1, min(largestCoin(in.View(a)), limit))
+	} else {
+		v := in.View(a)
+		hi := v.Offline()
+		if ch.int64("within-one-coin", 0, 1) == 1 {
+			hi = largestCoin(v)
 		}
-		snap := in.Snapshot(a)
-		var clone world.PartyID
-		if strategy == "clone" {
-			var err error
-			if clone, err = in.Clone(a); err != nil {
-				rt.Fatalf("clone: %v", err)
-			}
+		hi = min(hi, limit)
+		if hi < 1 {
+			f.Fatalf("%s holds nothing to pay with: %+v", a, v)
 		}
-		accounts := map[world.PartyID]int64{b: in.View(b).Account, c: in.View(c).Account}
-		plan := drawPlan(rt, payerFaults, ws, 2)
-		t.Witness(in.World(), plan)
-		accepted := map[world.PartyID]bool{}
-		p, err := in.Pay(a, b, amount, plan)
-		if err != nil {
-			rt.Fatalf("pay: %v", err)
+		amount = ch.int64("amount", 1, hi)
+	}
+	snap := in.Snapshot(a)
+	var clone world.PartyID
+	if strategy == "clone" {
+		var err error
+		if clone, err = in.Clone(a); err != nil {
+			f.Fatalf("clone: %v", err)
 		}
-		accepted[b] = p.Received
-		parties := []world.PartyID{a, b, c}
-		switch strategy {
-		case "restore":
-			in.Restore(a, snap)
-			q, _ := in.Pay(a, c, amount, nil)
-			accepted[c] = q.Received
-		case "clone":
-			q, _ := in.Pay(clone, c, amount, nil)
-			accepted[c] = q.Received
-			parties = append(parties, clone)
-		case "restart":
-			in.Restart(a)
+	}
+	accounts := map[world.PartyID]int64{b: in.View(b).Account, c: in.View(c).Account}
+	plan := ch.plan(ws)
+	t.Witness(in.World(), plan)
+	accepted := map[world.PartyID]bool{}
+	p, err := in.Pay(a, b, amount, plan)
+	if err != nil {
+		f.Fatalf("pay: %v", err)
+	}
+	accepted[b] = p.Received
+	parties := []world.PartyID{a, b, c}
+	switch strategy {
+	case "restore":
+		in.Restore(a, snap)
+		q, _ := in.Pay(a, c, amount, nil)
+		accepted[c] = q.Received
+	case "clone":
+		q, _ := in.Pay(clone, c, amount, nil)
+		accepted[c] = q.Received
+		parties = append(parties, clone)
+	case "restart":
+		in.Restart(a)
+	}
+	order := ch.order(parties)
+	mustReconcile(f, in, order...)
+	mustReconcile(f, in, order...)
+	for _, w := range []world.PartyID{b, c} {
+		_, _ = in.Deposit(w)
+	}
+	mustReconcile(f, in, order...)
+	for _, w := range []world.PartyID{b, c} {
+		if !accepted[w] {
+			continue
 		}
-		order := rapid.Permutation(parties).Draw(rt, "order")
-		mustReconcile(rt, in, order...)
-		mustReconcile(rt, in, order...)
-		for _, w := range []world.PartyID{b, c} {
-			_, _ = in.Deposit(w)
+		if got := in.View(w).Account - accounts[w]; got >= amount {
+			continue
 		}
-		mustReconcile(rt, in, order...)
-		for _, w := range []world.PartyID{b, c} {
-			if !accepted[w] {
-				continue
-			}
-			if got := in.View(w).Account - accounts[w]; got >= amount {
-				continue
-			}
-			if named(t, in, identity) {
-				continue
-			}
-			rt.Fatalf("%s accepted %d fen from %s (strategy %s, plan %v), is credited %d at settlement, and no verifiable evidence names %q",
-				w, amount, a, strategy, plan, in.View(w).Account-accounts[w], identity)
+		if named(t, in, identity) {
+			continue
 		}
-	})
+		f.Fatalf("%s accepted %d fen from %s (strategy %s, plan %v), is credited %d at settlement, and no verifiable evidence names %q",
+			w, amount, a, strategy, plan, in.View(w).Account-accounts[w], identity)
+	}
 }
 
 // named reports whether a double-spend flag names identity with evidence
