@@ -1,6 +1,10 @@
 package conformance
 
-import "github.com/dualoffline/dualoffline/models/world"
+import (
+	"pgregory.net/rapid"
+
+	"github.com/dualoffline/dualoffline/models/world"
+)
 
 // Boundary cases of the random-plan properties.
 //
@@ -29,3 +33,45 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 	}
 	return out
 }
+
+// choice is where a case's choices come from: rapid's draws (rapidChoice)
+// or the fixed values of a boundary case (fixedChoice), so that one body
+// serves both.
+type choice interface {
+	world() uint64 // the instance's world seed
+	int64(name string, lo, hi int64) int64
+	index(name string, n int) int // one of n alternatives
+	plan(kinds []world.FaultKind, ws []world.PartyID, maxFaults int) world.Plan
+	order(ps []world.PartyID) []world.PartyID
+	skip(why string) // the case cannot be staged
+}
+
+type rapidChoice struct{ rt *rapid.T }
+
+func (c rapidChoice) world() uint64 { return rapid.Uint64().Draw(c.rt, "seed") }
+func (c rapidChoice) int64(name string, lo, hi int64) int64 {
+	return rapid.Int64Range(lo, hi).Draw(c.rt, name)
+}
+func (c rapidChoice) index(name string, n int) int { return rapid.IntRange(0, n-1).Draw(c.rt, name) }
+func (c rapidChoice) plan(kinds []world.FaultKind, ws []world.PartyID, maxFaults int) world.Plan {
+	return drawPlan(c.rt, kinds, ws, maxFaults)
+}
+func (c rapidChoice) order(ps []world.PartyID) []world.PartyID {
+	return rapid.Permutation(ps).Draw(c.rt, "order")
+}
+func (c rapidChoice) skip(why string) { c.rt.Skip(why) }
+
+// fixedChoice is a boundary case: the run's seed, the alternatives named
+// in picks (0 for the others), no faults, parties in their order, and the
+// upper end of every range (the largest payment, the largest edit).
+type fixedChoice struct {
+	seed  uint64
+	picks map[string]int
+}
+
+func (c fixedChoice) world() uint64                                           { return c.seed }
+func (c fixedChoice) int64(_ string, lo, hi int64) int64                      { return max(lo, hi) }
+func (c fixedChoice) index(name string, n int) int                            { return min(c.picks[name], n-1) }
+func (c fixedChoice) plan([]world.FaultKind, []world.PartyID, int) world.Plan { return nil }
+func (c fixedChoice) order(ps []world.PartyID) []world.PartyID                { return ps }
+func (c fixedChoice) skip(string)                                             {}

@@ -305,66 +305,78 @@ func depositsNeverExceedIssuance(t *T) {
 }
 
 func tamperedStorageNoValue(t *T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{Wallets: 3, Opening: opening})
-		ws := in.Wallets()
-		dev, other := ws[0], ws[1]
-		openingTotal := in.Ledger().Accounts
-		mustFund(rt, in, dev, rapid.Int64Range(100, 3000).Draw(rt, "fund"))
-		mustFund(rt, in, other, 500)
-		genuine := worth(in, dev)
-		kind := rapid.SampledFrom([]models.CorruptionKind{models.CorruptStorage, models.CorruptCounter}).Draw(rt, "kind")
-		corrupt(t, rt, in, dev, models.Corruption{Kind: kind, Value: rapid.Int64Range(1, 5000).Draw(rt, "value")})
-		t.Witness(in.World(), nil)
-		excess := worth(in, dev) - genuine
-		identity := in.View(dev).Identity
-		named := func() bool {
-			return slices.ContainsFunc(in.Ledger().DoubleSpends, func(d bank.DoubleSpend) bool { return d.Culprit == identity })
+	// Boundary cases first (boundary.go): each edit once, at its largest,
+	// on an instance of the run's seed; then the random cases.
+	for i := range storageEdits {
+		tamperedStorageCase(t, t, fixedChoice{seed: t.Seed, picks: map[string]int{"kind": i}})
+		t.Count(1)
+	}
+	rapid.Check(t, func(rt *rapid.T) { tamperedStorageCase(t, rt, rapidChoice{rt}) })
+}
+
+// storageEdits are the edits R4.6 stages on a device's store.
+var storageEdits = []models.CorruptionKind{models.CorruptStorage, models.CorruptCounter}
+
+// tamperedStorageCase is one case of R4.6.
+func tamperedStorageCase(t *T, f fataler, ch choice) {
+	in := t.New(f, ch.world(), models.Config{Wallets: 3, Opening: opening})
+	ws := in.Wallets()
+	dev, other := ws[0], ws[1]
+	openingTotal := in.Ledger().Accounts
+	mustFund(f, in, dev, ch.int64("fund", 100, 3000))
+	mustFund(f, in, other, 500)
+	genuine := worth(in, dev)
+	kind := storageEdits[ch.index("kind", len(storageEdits))]
+	corrupt(t, f, in, dev, models.Corruption{Kind: kind, Value: ch.int64("value", 1, 5000)})
+	t.Witness(in.World(), nil)
+	excess := worth(in, dev) - genuine
+	identity := in.View(dev).Identity
+	named := func() bool {
+		return slices.ContainsFunc(in.Ledger().DoubleSpends, func(d bank.DoubleSpend) bool { return d.Culprit == identity })
+	}
+	refusedDev := false
+	// The device spends what it now holds, to the limits.
+	for i := ch.int64("payments", 1, 4); i > 0; i-- {
+		held := in.View(dev).Offline()
+		if held <= 0 {
+			break
 		}
-		refusedDev := false
-		// The device spends what it now holds, to the limits.
-		for i := rapid.IntRange(1, 4).Draw(rt, "payments"); i > 0; i-- {
-			held := in.View(dev).Offline()
-			if held <= 0 {
-				break
-			}
-			_, _ = in.Pay(dev, rapid.SampledFrom(ws[1:]).Draw(rt, "payee"), rapid.Int64Range(1, min(held, 5000)).Draw(rt, "amount"), nil)
+		_, _ = in.Pay(dev, ws[1+ch.index("payee", len(ws)-1)], ch.int64("amount", 1, min(held, 5000)), nil)
+	}
+	for _, w := range ws[1:] {
+		reconcileQuietly(f, in, w)
+		if _, err := in.Deposit(w); err != nil && !acceptable(codeOf(err)) {
+			f.Fatalf("deposit %s: %v", w, err)
 		}
-		for _, w := range ws[1:] {
-			reconcileQuietly(rt, in, w)
-			if _, err := in.Deposit(w); err != nil && !acceptable(codeOf(err)) {
-				rt.Fatalf("deposit %s: %v", w, err)
-			}
+	}
+	if err := in.Reconcile(dev); err != nil {
+		if !acceptable(codeOf(err)) {
+			f.Fatalf("reconcile %s: %v", dev, err)
 		}
-		if err := in.Reconcile(dev); err != nil {
-			if !acceptable(codeOf(err)) {
-				rt.Fatalf("reconcile %s: %v", dev, err)
-			}
-			refusedDev = true
+		refusedDev = true
+	}
+	if _, err := in.Deposit(dev); err != nil {
+		if !acceptable(codeOf(err)) {
+			f.Fatalf("deposit %s: %v", dev, err)
 		}
-		if _, err := in.Deposit(dev); err != nil {
-			if !acceptable(codeOf(err)) {
-				rt.Fatalf("deposit %s: %v", dev, err)
-			}
-			refusedDev = true
-		}
-		// A copy spent to two payees is visible only once both branches
-		// are uploaded (R2.3): after everyone reconciled, every excess an
-		// honest payee was credited must be flagged against the device.
-		reconcileQuietly(rt, in, ws...)
-		checkIssuance(rt, in, openingTotal, "every wallet reconciled")
-		if got := in.View(dev).Account; got > genuine {
-			rt.Fatalf("after %s (+%d fen on the device) its account holds %d fen, more than its genuine %d", kind, excess, got, genuine)
-		}
-		// Value beyond what the wallets legitimately have, wherever it
-		// sits now (accounts or coins): the excess the banks have seen or
-		// still can. When it survived, the device must have been named.
-		var total int64
-		for _, w := range ws {
-			total += worth(in, w)
-		}
-		if over := total - openingTotal; over > 0 && !named() && !refusedDev {
-			rt.Fatalf("the %s edit gave %s %d fen more and %d fen of it survived its payments, reconciliation and deposit, yet no double spend names %s and nothing it did online was refused", kind, dev, excess, over, identity)
-		}
-	})
+		refusedDev = true
+	}
+	// A copy spent to two payees is visible only once both branches
+	// are uploaded (R2.3): after everyone reconciled, every excess an
+	// honest payee was credited must be flagged against the device.
+	reconcileQuietly(f, in, ws...)
+	checkIssuance(f, in, openingTotal, "every wallet reconciled")
+	if got := in.View(dev).Account; got > genuine {
+		f.Fatalf("after %s (+%d fen on the device) its account holds %d fen, more than its genuine %d", kind, excess, got, genuine)
+	}
+	// Value beyond what the wallets legitimately have, wherever it
+	// sits now (accounts or coins): the excess the banks have seen or
+	// still can. When it survived, the device must have been named.
+	var total int64
+	for _, w := range ws {
+		total += worth(in, w)
+	}
+	if over := total - openingTotal; over > 0 && !named() && !refusedDev {
+		f.Fatalf("the %s edit gave %s %d fen more and %d fen of it survived its payments, reconciliation and deposit, yet no double spend names %s and nothing it did online was refused", kind, dev, excess, over, identity)
+	}
 }

@@ -468,8 +468,8 @@ func maliciousPayerAcceptedPaid(t *T) {
 	// Boundary cases first (boundary.go): every strategy once, on an
 	// instance of the run's seed, without faults, with the smallest
 	// choices; then the random cases.
-	for _, strategy := range payerStrategies {
-		maliciousPayerCase(t, t, fixedChoice{seed_: t.Seed, strategy_: strategy})
+	for i := range payerStrategies {
+		maliciousPayerCase(t, t, fixedChoice{seed: t.Seed, picks: map[string]int{"strategy": i}})
 		t.Count(1)
 	}
 	rapid.Check(t, func(rt *rapid.T) { maliciousPayerCase(t, rt, rapidChoice{rt}) })
@@ -478,59 +478,16 @@ func maliciousPayerAcceptedPaid(t *T) {
 // payerStrategies are how R5.5's malicious payer deviates.
 var payerStrategies = []string{"none", "restore", "clone", "restart", "storage"}
 
-// choice is where a case's choices come from: rapid's draws, or the fixed
-// values of a boundary case.
-type choice interface {
-	seed() uint64
-	int64(name string, lo, hi int64) int64
-	strategy() string
-	plan(ws []world.PartyID) world.Plan
-	order(ps []world.PartyID) []world.PartyID
-	skip(why string)
-}
-
-type rapidChoice struct{ rt *rapid.T }
-
-func (c rapidChoice) seed() uint64 { return rapid.Uint64().Draw(c.rt, "seed") }
-func (c rapidChoice) int64(name string, lo, hi int64) int64 {
-	return rapid.Int64Range(lo, hi).Draw(c.rt, name)
-}
-func (c rapidChoice) strategy() string {
-	return rapid.SampledFrom(payerStrategies).Draw(c.rt, "strategy")
-}
-func (c rapidChoice) plan(ws []world.PartyID) world.Plan {
-	return drawPlan(c.rt, payerFaults, ws, 2)
-}
-func (c rapidChoice) order(ps []world.PartyID) []world.PartyID {
-	return rapid.Permutation(ps).Draw(c.rt, "order")
-}
-func (c rapidChoice) skip(why string) { c.rt.Skip(why) }
-
-// fixedChoice is a boundary case: its seed and strategy, no faults, the
-// parties in their order, and the upper end of every amount's range (the
-// largest payment the payer can make, the forged coin whole).
-type fixedChoice struct {
-	seed_     uint64
-	strategy_ string
-}
-
-func (c fixedChoice) seed() uint64                             { return c.seed_ }
-func (c fixedChoice) int64(_ string, lo, hi int64) int64       { return max(lo, hi) }
-func (c fixedChoice) strategy() string                         { return c.strategy_ }
-func (c fixedChoice) plan([]world.PartyID) world.Plan          { return nil }
-func (c fixedChoice) order(ps []world.PartyID) []world.PartyID { return ps }
-func (c fixedChoice) skip(string)                              {}
-
 // maliciousPayerCase is one case of R5.5: a payer deviating by the chosen
 // strategy pays b (and, when it restores or clones, c); whoever accepted
 // must be paid in full at settlement or the payer named with evidence.
 func maliciousPayerCase(t *T, f fataler, ch choice) {
-	in := t.New(f, ch.seed(), models.Config{})
+	in := t.New(f, ch.world(), models.Config{})
 	ws := mustWallets(t, in, 3)
 	a, b, c := ws[0], ws[1], ws[2]
 	mustFund(f, in, a, ch.int64("fund", 1, 50000))
 	identity := in.View(a).Identity
-	strategy := ch.strategy()
+	strategy := payerStrategies[ch.index("strategy", len(payerStrategies))]
 	limit := models.Config{}.WithDefaults().Limits.PerPayment
 	var amount int64
 	if strategy == "storage" {
@@ -573,7 +530,7 @@ func maliciousPayerCase(t *T, f fataler, ch choice) {
 		}
 	}
 	accounts := map[world.PartyID]int64{b: in.View(b).Account, c: in.View(c).Account}
-	plan := ch.plan(ws)
+	plan := ch.plan(payerFaults, ws, 2)
 	t.Witness(in.World(), plan)
 	accepted := map[world.PartyID]bool{}
 	p, err := in.Pay(a, b, amount, plan)
