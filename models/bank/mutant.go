@@ -20,6 +20,11 @@ import (
 //     whole yuan.
 //   - deposit-rounds-down: Agent.Deposit credits the value rounded down to
 //     whole yuan.
+//
+// Mutations of the vacuous-checks work (issue 14):
+//
+//   - flag-names-parent: DoubleSpends names, as the coin spent twice, the
+//     coin it was made from (its parent instance) instead of the coin.
 func (cb *CentralBank) SetMutation(name string) { cb.mutation = name }
 
 func (cb *CentralBank) mutated(name string) bool { return cb.mutation != "" && cb.mutation == name }
@@ -46,4 +51,14 @@ func (r *Registry) dropsLowerConflict(parent *transfer.Holding, rec *transfer.Si
 	}
 	id := rec.ID()
 	return bytes.Compare(id[:], ids[0][:]) < 0
+}
+
+// parentInstance is the instance of the coin h's coin was created from:
+// the coin the last record of its lineage spent (flag-names-parent).
+func parentInstance(h *transfer.Holding) Instance {
+	n := len(h.Chain)
+	if n == 0 {
+		return InstanceOf(h)
+	}
+	return InstanceOf(&transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent})
 }

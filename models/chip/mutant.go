@@ -15,7 +15,7 @@ func Mutants() []models.Mutant {
 	m := func(name, breaks, doc string) models.Mutant {
 		return models.Mutate(Scheme{}, Scheme{mutation: name}, name, spec.ReqID(breaks), doc)
 	}
-	return []models.Mutant{
+	return append([]models.Mutant{
 		m("skip-revocation-check", "R1", "the card checks a counterpart's certificate against the root and its validity but never against the revocation list it holds"),
 		m("payer-skips-initiate-signature", "R1", "the payer card checks the payee's certificate in INITIATE but not the payee's signature over the amount and challenge"),
 		m("forget-spend-on-crash", "R2", "the payer card removes the spent coins from its store only when the payee acknowledges, so a power cut or a lost CONFIRM brings them back"),
@@ -27,7 +27,7 @@ func Mutants() []models.Mutant {
 		m("limit-off-by-one", "R6", "the card's offline payment count check is off by one: it allows an eleventh payment before going online"),
 		m("withdraw-debits-less", "R6", "the agent bank debits a withdrawal rounded down to whole yuan while issuing coins for the full amount"),
 		m("omit-lineage-certs", "R6", "the payer card does not send the certificates of earlier holders, so a coin received offline cannot be verified by the next payee"),
-	}
+	}, vacuousMutants(m)...)
 }
 
 // CardMutants names the mutants whose bug is in the card (not in the
@@ -47,6 +47,15 @@ var bankMutations = map[string]bool{
 	"evidence-names-payee":  true,
 	"deposit-skips-lineage": true,
 	"withdraw-debits-less":  true,
+	"flag-names-parent":     true,
+}
+
+// vacuousMutants are the mutants that the exact checks of issue 14 kill
+// and the properties before them did not (R2.3, R4.5, R5.3, R6.1, R6.7).
+func vacuousMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+	return []models.Mutant{
+		m("flag-names-parent", "R2", "the registry's double-spend flag names the coin the doubly spent coin was made from (its parent instance) instead of the coin itself"),
+	}
 }
 
 func (se *SE) mutated(name string) bool { return se.mutation != "" && se.mutation == name }
