@@ -25,6 +25,9 @@ import (
 //
 //   - flag-names-parent: DoubleSpends names, as the coin spent twice, the
 //     coin it was made from (its parent instance) instead of the coin.
+//   - deposit-honours-double-spend: Agent.Deposit flags a coin descending
+//     from a coin spent twice whose other branch was redeemed first, and
+//     credits it anyway.
 func (cb *CentralBank) SetMutation(name string) { cb.mutation = name }
 
 func (cb *CentralBank) mutated(name string) bool { return cb.mutation != "" && cb.mutation == name }

@@ -44,10 +44,11 @@ func CardMutants() []string {
 
 // bankMutations are the mutants that live in the banks (models/bank).
 var bankMutations = map[string]bool{
-	"evidence-names-payee":  true,
-	"deposit-skips-lineage": true,
-	"withdraw-debits-less":  true,
-	"flag-names-parent":     true,
+	"evidence-names-payee":         true,
+	"deposit-skips-lineage":        true,
+	"withdraw-debits-less":         true,
+	"flag-names-parent":            true,
+	"deposit-honours-double-spend": true,
 }
 
 // vacuousMutants are the mutants that the exact checks of issue 14 kill
@@ -55,6 +56,7 @@ var bankMutations = map[string]bool{
 func vacuousMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
 		m("flag-names-parent", "R2", "the registry's double-spend flag names the coin the doubly spent coin was made from (its parent instance) instead of the coin itself"),
+		m("deposit-honours-double-spend", "R4", "the agent bank flags a deposited coin that descends from a coin spent twice whose other branch was already redeemed, and credits it anyway, counting on recovering the excess from the culprit"),
 	}
 }
 
