@@ -28,6 +28,12 @@ import (
 //   - deposit-honours-double-spend: Agent.Deposit flags a coin descending
 //     from a coin spent twice whose other branch was redeemed first, and
 //     credits it anyway.
+//   - redeem-at-root-value: the central bank redeems a deposited coin, in
+//     its redemption total and the agent's reserve, at the value of the
+//     issued coin it descends from; the account is credited at par.
+//   - deposit-credits-root-value: Agent.Deposit credits the account with
+//     the value of the issued coin a deposited coin descends from; the
+//     central bank redeems it at par.
 func (cb *CentralBank) SetMutation(name string) { cb.mutation = name }
 
 func (cb *CentralBank) mutated(name string) bool { return cb.mutation != "" && cb.mutation == name }

@@ -49,6 +49,8 @@ var bankMutations = map[string]bool{
 	"withdraw-debits-less":         true,
 	"flag-names-parent":            true,
 	"deposit-honours-double-spend": true,
+	"redeem-at-root-value":         true,
+	"deposit-credits-root-value":   true,
 }
 
 // vacuousMutants are the mutants that the exact checks of issue 14 kill
@@ -57,6 +59,8 @@ func vacuousMutants(m func(name, breaks, doc string) models.Mutant) []models.Mut
 	return []models.Mutant{
 		m("flag-names-parent", "R2", "the registry's double-spend flag names the coin the doubly spent coin was made from (its parent instance) instead of the coin itself"),
 		m("deposit-honours-double-spend", "R4", "the agent bank flags a deposited coin that descends from a coin spent twice whose other branch was already redeemed, and credits it anyway, counting on recovering the excess from the culprit"),
+		m("redeem-at-root-value", "R6", "the central bank redeems a deposited coin, in its redemption total and the agent's reserve, at the face value of the issued coin it was split from, while the customer is credited the coin's own value"),
+		m("deposit-credits-root-value", "R6", "the agent bank credits a deposited coin at the face value of the issued coin it was split from, while the central bank redeems the coin's own value"),
 	}
 }
 
