@@ -442,10 +442,10 @@ func limitsAtTheBoundary(t *T) {
 // the harness derives from independent sources, got the figures under
 // test.
 type circulation struct {
-	Issued        int64 // the central bank's issuance total; want: Σ the coins the registry records as issued
-	Liability     int64 // the central bank's outstanding liability; want: Σ opening − Σ accounts
-	Circulating   int64 // Audit held + pending + mail, classified from every device's records; want: the same
-	Lost          int64 // Audit.Lost; want 0
+	Issued      int64 // the central bank's issuance total; want: Σ the coins the registry records as issued
+	Liability   int64 // the central bank's outstanding liability; want: Σ opening − Σ accounts
+	Circulating int64 // Audit held + pending + mail, classified from every device's records; want: the same
+	Lost        int64 // Audit.Lost; want 0
 }
 
 // liabilityEqualsCirculation is R6.7. The liability the central bank
