@@ -118,6 +118,7 @@ type Instance struct {
 	wallets  map[world.PartyID]*SIM   // the model's own SIMs
 	links    map[world.PartyID]models.Link
 	ids      map[*transfer.Signed][32]byte // recordID's cache
+	stamped  stamps                        // mail-expires: when each registered record was first seen (mutant.go)
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -383,6 +384,7 @@ func restarter(d Device) func() { return func() { _ = d.Restart() } }
 // exchange coins with long lineages, reset the limits and take the new
 // revocation list.
 func (in *Instance) Reconcile(id world.PartyID) error {
+	defer in.stampRecords()
 	return in.online(id, func(d Device) error {
 		st, err := d.State()
 		if err != nil {
@@ -525,6 +527,9 @@ func (in *Instance) forwardable(rec *transfer.Signed, serial coin.Serial) bool {
 		if o.Serial == serial && o.Holder == rec.Payer {
 			return false
 		}
+	}
+	if in.mailExpired(rec) {
+		return false
 	}
 	if in.variant == Recovering && !in.mutated("no-mail-forwarding") {
 		return true
