@@ -55,7 +55,7 @@ func r5Properties() []Property {
 		{
 			Sub:   "R5.5",
 			Name:  "malicious-payer-accepted-paid",
-			Doc:   "a payer that tampers with, drops or replays its messages, cuts its power, restores an earlier snapshot or spends the coins again through a clone; every payee that accepted is credited at settlement or the payer is named with evidence that verifies",
+			Doc:   "a payer that tampers with, drops or replays its messages, cuts its power, restores an earlier snapshot or spends the coins again through a clone; every payee that accepted is credited exactly the amount at settlement or the payer is named with evidence that verifies",
 			Check: maliciousPayerAcceptedPaid,
 		},
 		{
@@ -593,7 +593,7 @@ func maliciousPayerAcceptedPaid(t *T) {
 			if !accepted[w] {
 				continue
 			}
-			if got := in.View(w).Account - accounts[w]; got >= amount {
+			if got := in.View(w).Account - accounts[w]; got == amount {
 				continue
 			}
 			if named(t, in, identity) {
