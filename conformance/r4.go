@@ -120,17 +120,22 @@ type issuance struct {
 // withdrawn is the harness's sum of the withdrawals that succeeded.
 func checkIssuanceExact(f fataler, in models.Instance, openingTotal, withdrawn int64, after string) {
 	l := in.Ledger()
-	got := issuance{Issued: l.Issued, IssuedRecords: issuedRecords(in.Bank()), Credited: l.Accounts - openingTotal + l.Issued, Redeemed: l.Redeemed}
+	cb := in.Bank()
+	reg := cb.Registry()
+	entries := reg.Entries()
+	got := issuance{Issued: l.Issued, IssuedRecords: issuedIn(cb, entries), Credited: l.Accounts - openingTotal + l.Issued, Redeemed: l.Redeemed}
 	want := got
 	want.IssuedRecords, want.Redeemed = got.Issued, got.Credited
 	if got.Credited > got.Issued || got.Redeemed > got.Issued || got.Issued < withdrawn || got != want {
 		f.Fatalf("after %s deposits are not backed by issuance exactly (credited and redeemed at most issued, issued at least the %d fen withdrawn and on record, redeemed = credited) (-want +got):\n%s",
 			after, withdrawn, cmp.Diff(want, got))
 	}
-	reg := in.Bank().Registry()
 	seen := map[bank.Instance]bool{}
 	redeemed := map[coin.Serial]int64{}
-	for _, e := range reg.Entries() {
+	for _, e := range entries {
+		if _, toAgent := cb.Agent(e.Record.Payee); !toAgent {
+			continue // only a deposit record pays an agent bank
+		}
 		inst := bank.InstanceOf(e.Parent)
 		if seen[inst] || !reg.Redeemed(inst) {
 			continue

@@ -473,12 +473,15 @@ func liabilityEqualsCirculation(t *T) {
 	})
 }
 
-// issuedRecords sums the issued coins the registry's hand-over records
-// start from, each once.
-func issuedRecords(cb *bank.CentralBank) int64 {
+// issuedRecords sums the issued coins the registry's records start
+// from, each once.
+func issuedRecords(cb *bank.CentralBank) int64 { return issuedIn(cb, cb.Registry().Entries()) }
+
+// issuedIn sums the issued coins entries start from, each once.
+func issuedIn(cb *bank.CentralBank, entries []bank.Entry) int64 {
 	seen := map[coin.Serial]bool{}
 	var sum int64
-	for _, e := range cb.Registry().Entries() {
+	for _, e := range entries {
 		r := e.Parent.Root
 		if seen[r.Serial] {
 			continue
