@@ -132,3 +132,18 @@ func corrupt(t *T, f fataler, in models.Instance, w world.PartyID, c models.Corr
 func describe(p models.Payment, err error) string {
 	return fmt.Sprintf("paid=%v received=%v rejections=%v err=%v", p.Paid, p.Received, rejectionCodes(p), err)
 }
+
+// coinNamer is implemented by instances whose coin ids (models.Coin.ID)
+// are not bank.Instance.String(): CoinID names the coin instance a
+// double-spend flag (bank.DoubleSpend.Coin) is about the way View does.
+type coinNamer interface {
+	CoinID(i bank.Instance) string
+}
+
+// coinID names the flagged instance i as the instance's View names coins.
+func coinID(in models.Instance, i bank.Instance) string {
+	if n, ok := in.(coinNamer); ok {
+		return n.CoinID(i)
+	}
+	return i.String()
+}

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -9,7 +10,6 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -352,31 +352,34 @@ func (d *doubleSpend) parties() []world.PartyID {
 	return append(ps, d.payees[0], d.payees[1])
 }
 
-// spentValue is the value of the coins spent twice.
-func (d *doubleSpend) spentValue() int64 {
-	var s int64
+// flaggedCover compares the coin instances the ledger flags with the
+// coins spent twice: ok when every flagged instance is one of them (none
+// is a sibling, parent or other coin of the same value), and complete
+// when the two sets are equal. why says which instances differ.
+func flaggedCover(d *doubleSpend) (ok, complete bool, why string) {
+	want := map[string]int64{}
 	for _, c := range d.spent {
-		s += c.Value
+		want[c.ID] = c.Value
 	}
-	return s
-}
-
-// flaggedCover reports whether the ledger's flags cover the coins spent
-// twice: at least one flag per coin and flagged value at least theirs.
-func flaggedCover(d *doubleSpend) (bool, string) {
-	ds := d.in.Ledger().DoubleSpends
-	coins := map[bank.Instance]int64{}
-	for _, f := range ds {
-		coins[f.Coin] = f.Value
+	got := map[string]int64{}
+	for _, f := range d.in.Ledger().DoubleSpends {
+		got[coinID(d.in, f.Coin)] = f.Value
 	}
-	var v int64
-	for _, x := range coins {
-		v += x
+	var extra []string
+	for id := range got {
+		if _, spent := want[id]; !spent {
+			extra = append(extra, id)
+		}
 	}
-	if len(coins) < len(d.spent) || v < d.spentValue() {
-		return false, fmt.Sprintf("%d coin(s) worth %d fen spent twice (%v), %d flagged worth %d", len(d.spent), d.spentValue(), d.spent, len(coins), v)
+	slices.Sort(extra)
+	complete = len(extra) == 0
+	for id := range want {
+		if _, flagged := got[id]; !flagged {
+			complete = false
+		}
 	}
-	return true, ""
+	diff := cmp.Diff(slices.Sorted(maps.Keys(want)), slices.Sorted(maps.Keys(got)))
+	return len(extra) == 0, complete, fmt.Sprintf("coins spent twice vs coin instances flagged (-want +got):\n%s", diff)
 }
 
 // flaggedAtFirstReconciliation is R2.3.
@@ -395,17 +398,21 @@ func flaggedAtFirstReconciliation(t *T) {
 				rt.Fatalf("reconcile %s: %v", w, err)
 			}
 			up[w] = true
-			ok, why := flaggedCover(d)
-			if wasFlagged && !ok {
+			ok, complete, why := flaggedCover(d)
+			if !ok {
+				rt.Fatalf("after reconciling %v a coin that was not spent twice is flagged: %s", order[:i+1], why)
+			}
+			if wasFlagged && !complete {
 				rt.Fatalf("after reconciling %v a flag was withdrawn: %s", order[:i+1], why)
 			}
-			wasFlagged = wasFlagged || ok
-			if firstUp() && (up[d.second] || up[d.payees[1]]) && !ok {
-				rt.Fatalf("reconciliations %v have uploaded both spends, yet not every coin spent twice is flagged: %s", order[:i+1], why)
+			wasFlagged = wasFlagged || complete
+			if firstUp() && (up[d.second] || up[d.payees[1]]) && !complete {
+				rt.Fatalf("reconciliations %v have uploaded both spends, yet the coins spent twice are not exactly the coins flagged: %s", order[:i+1], why)
 			}
 		}
 		if !wasFlagged {
-			rt.Fatalf("after every party reconciled (%v) the double spend is not flagged", order)
+			_, _, why := flaggedCover(d)
+			rt.Fatalf("after every party reconciled (%v) the double spend is not flagged: %s", order, why)
 		}
 	})
 }

@@ -202,7 +202,10 @@ func (i Info) Validate() error {
 // Exposure is a bound on an exposure window. Steps counts the payment's
 // message deliveries and, after it, the online operations (each
 // reconciliation of either party) until the outcome is final; Time is the
-// simulated time the window may span.
+// simulated time the window may span, not counting the time the parties
+// spend offline before the reconciliation that makes the outcome final
+// (R5.3 lets time pass offline, reports it, and does not hold it against
+// the bound).
 type Exposure struct {
 	Steps int
 	Time  time.Duration

@@ -404,7 +404,7 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 	if err := culpritDeposit(a.cb.registry, holder, items); err != nil {
 		return 0, err
 	}
-	var total int64
+	var total, roots int64 // roots: Σ the issued coins the items descend from (mutants)
 	seen := map[Instance]bool{}
 	var conflicts []DepositItem
 	var done []Instance
@@ -456,7 +456,9 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 				a.cb.registry.insert(h, rec)
 				return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s was also spent offline, and that branch was redeemed first", h.Serial)
 			}
-			return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s descends from a coin spent twice whose other branch was redeemed first", h.Serial)
+			if !a.cb.mutated("deposit-honours-double-spend") {
+				return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s descends from a coin spent twice whose other branch was redeemed first", h.Serial)
+			}
 		}
 		if (a.cb.registry.Spent(inst) || a.cb.registry.Redeemed(inst)) && !a.cb.registry.Known(rec) {
 			// A second signed spend of one coin: refused, and registered
@@ -464,6 +466,7 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 			conflicts = append(conflicts, it)
 		}
 		total += o.Value
+		roots += h.Root.Denomination
 	}
 	if len(conflicts) > 0 {
 		for _, it := range conflicts {
@@ -479,11 +482,18 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 		a.cb.registry.redeem(it.Holding, it.Record)
 		a.cb.registry.settle(it.Holding, it.Record)
 	}
-	a.cb.RedeemedTotal += total
-	a.Reserve += total // the central bank pays the agent for redeemed coins
+	redeemed := total
+	if a.cb.mutated("redeem-at-root-value") {
+		redeemed = roots
+	}
+	a.cb.RedeemedTotal += redeemed
+	a.Reserve += redeemed // the central bank pays the agent for redeemed coins
 	credit := total
 	if a.cb.mutated("deposit-rounds-down") {
 		credit -= total % 100
+	}
+	if a.cb.mutated("deposit-credits-root-value") {
+		credit = roots
 	}
 	a.accounts[holder] += credit
 	a.cb.w.Trace().State(world.PartyID(a.ID), "deposit %d fen by %s (account %d, liability %d)", total, holder, a.accounts[holder], a.cb.Liability())

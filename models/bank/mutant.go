@@ -29,6 +29,20 @@ import (
 //     payee output to whichever wallet collects, not only to its payee.
 //   - registry-drops-second-spend: Registry.Add drops every record spending
 //     an instance already spent.
+//
+// Mutations of the vacuous-checks work (issue 14):
+//
+//   - flag-names-parent: DoubleSpends names, as the coin spent twice, the
+//     coin it was made from (its parent instance) instead of the coin.
+//   - deposit-honours-double-spend: Agent.Deposit flags a coin descending
+//     from a coin spent twice whose other branch was redeemed first, and
+//     credits it anyway.
+//   - redeem-at-root-value: the central bank redeems a deposited coin, in
+//     its redemption total and the agent's reserve, at the value of the
+//     issued coin it descends from; the account is credited at par.
+//   - deposit-credits-root-value: Agent.Deposit credits the account with
+//     the value of the issued coin a deposited coin descends from; the
+//     central bank redeems it at par.
 func (cb *CentralBank) SetMutation(name string) { cb.mutation = name }
 
 func (cb *CentralBank) mutated(name string) bool { return cb.mutation != "" && cb.mutation == name }
@@ -55,4 +69,14 @@ func (r *Registry) dropsLowerConflict(parent *transfer.Holding, rec *transfer.Si
 	}
 	id := rec.ID()
 	return bytes.Compare(id[:], ids[0][:]) < 0
+}
+
+// parentInstance is the instance of the coin h's coin was created from:
+// the coin the last record of its lineage spent (flag-names-parent).
+func parentInstance(h *transfer.Holding) Instance {
+	n := len(h.Chain)
+	if n == 0 {
+		return InstanceOf(h)
+	}
+	return InstanceOf(&transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent})
 }

@@ -300,10 +300,14 @@ func (r *Registry) DoubleSpends() []DoubleSpend {
 		if r.cb.mutated("evidence-names-payee") {
 			culprit = a.rec.Payee
 		}
+		flagged := inst
+		if r.cb.mutated("flag-names-parent") {
+			flagged = parentInstance(a.parent)
+		}
 		out = append(out, DoubleSpend{
 			Culprit:     culprit,
 			CulpritCert: r.cb.certs[culprit].Raw,
-			Coin:        inst,
+			Coin:        flagged,
 			Value:       excess,
 			HoldingA:    a.parent.Marshal(), RecordA: a.rec.Marshal(),
 			HoldingB: b.parent.Marshal(), RecordB: b.rec.Marshal(),

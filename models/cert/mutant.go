@@ -1,6 +1,8 @@
 package cert
 
 import (
+	"time"
+
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -14,7 +16,7 @@ func Mutants() []models.Mutant {
 	m := func(name, breaks, doc string) models.Mutant {
 		return models.Mutate(Scheme{Variant: Recovering}, Scheme{Variant: Recovering, mutation: name}, name, spec.ReqID(breaks), doc)
 	}
-	return []models.Mutant{
+	return append([]models.Mutant{
 		m("accept-expired-cert", "R1", "the SIM judges a certificate's validity period at the certificate's own start date instead of its clock, so expired certificates pass"),
 		m("payee-skips-tx-signature", "R1", "the payee opens and checks the sealed coins but does not verify the payer's signature over the TX message"),
 		m("payee-forgets-seen-serials", "R2", "the payee does not record the coin serials it accepted, so a cloned payer can pay it the same coin twice offline"),
@@ -31,7 +33,7 @@ func Mutants() []models.Mutant {
 		// (R2.6, R4.6 here; see also chip and chain).
 		m("deposit-ignores-settled-branch", "R2", "the agent bank refuses a deposited coin already spent or redeemed, but not one whose lineage forks at a coin spent twice whose other branch was redeemed first"),
 		m("registry-drops-second-spend", "R4", "the registry takes a second record spending a coin it already registered for a repeated upload and drops it, so a coin copied in a device's store and spent twice is never flagged against the device"),
-	}
+	}, vacuousMutants(m)...)
 }
 
 // bankMutations are the mutants that live in the banks (models/bank).
@@ -46,6 +48,46 @@ var bankMutations = map[string]bool{
 // Instance (reconciliation).
 var instanceMutations = map[string]bool{
 	"no-mail-forwarding": true,
+	"mail-expires":       true,
+}
+
+// vacuousMutants are the mutants that the checks made exact in issue 14
+// kill and the properties before them did not.
+func vacuousMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+	return []models.Mutant{
+		m("mail-expires", "R5", "the bank discards the mail an interrupted payment left for a payee an hour after the upload that brought it in, so a payee offline longer never receives the payment"),
+	}
+}
+
+// stamps maps a record id to when mail-expires first saw it registered.
+type stamps map[[32]byte]time.Time
+
+// mailTTL is how long mail-expires keeps mail.
+const mailTTL = time.Hour
+
+// stampRecords notes, under mail-expires, when each registered record was
+// first seen (at the end of the reconciliation that uploaded it).
+func (in *Instance) stampRecords() {
+	if !in.mutated("mail-expires") {
+		return
+	}
+	if in.stamped == nil {
+		in.stamped = stamps{}
+	}
+	for _, r := range in.cb.Registry().Records() {
+		if _, ok := in.stamped[r.ID()]; !ok {
+			in.stamped[r.ID()] = in.w.Now()
+		}
+	}
+}
+
+// mailExpired reports whether mail-expires drops the mail rec created.
+func (in *Instance) mailExpired(rec *transfer.Signed) bool {
+	if !in.mutated("mail-expires") {
+		return false
+	}
+	at, ok := in.stamped[rec.ID()]
+	return ok && in.w.Now().Sub(at) > mailTTL
 }
 
 // WalletMutants names the mutants whose bug is in the wallet (the SIM),

@@ -69,6 +69,12 @@ func (sc Scheme) Info() models.Info {
 				{Property: "R5.2-conserved-every-step", Witness: models.Witness{Match: `value not conserved after (pay|reconcile) [^:]* under \S+: \{Issued:\d+ Held:\d+ Pending:0 Mail:0 Redeemed:\d+ Lost:[1-9]\d*\}`},
 					Reason: why + "the value of a payment whose deduct-success notice is lost is in no wallet, log or account: " +
 						"held + pending + mail + redeemed falls short of issued by the amount (found by the property's boundary cases, at every seed)"},
+				{Property: "R5.3-exposure-window-bounded", Witness: models.Witness{Match: `the payer lost [1-9]\d* fen and the payee gained 0 \(audit \{[^}]*Pending:0 Mail:0 [^}]*Lost:[1-9]\d*\}\): value lost for good`},
+					Reason: why + "a payment whose deduct-success notice is lost leaves the payer debited and the payee never credited, whatever " +
+						"the parties do online: the value is lost for good, an exposure window that never closes"},
+				{Property: "R6.7-liability-equals-circulation", Witness: models.Witness{Match: `(?s)under (drop|crash-\w+)@[56]\b.*the liability is not the value in circulation.*\+\s+Lost:\s+[1-9]\d*,`},
+					Reason: why + "the value of a payment whose deduct-success notice is lost is in no wallet, log or account, " +
+						"yet the central bank still owes it: its liability exceeds the value in circulation by the amount"},
 				{Property: "R5.6-nothing-pending-every-fault-point", Witness: models.Witness{Match: `value is unresolved: pending 0, mail 0, lost [1-9]\d* fen`},
 					Reason: "reconciliation as published does not forward a deducted payment the payee never registered, " +
 						"so the value stays unresolved after both parties reconciled"},
@@ -141,6 +147,7 @@ type Instance struct {
 	wallets  map[world.PartyID]*SIM   // the model's own SIMs
 	links    map[world.PartyID]models.Link
 	ids      map[*transfer.Signed][32]byte // recordID's cache
+	stamped  stamps                        // mail-expires: when each registered record was first seen (mutant.go)
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -406,6 +413,7 @@ func restarter(d Device) func() { return func() { _ = d.Restart() } }
 // exchange coins with long lineages, reset the limits and take the new
 // revocation list.
 func (in *Instance) Reconcile(id world.PartyID) error {
+	defer in.stampRecords()
 	return in.online(id, func(d Device) error {
 		st, err := d.State()
 		if err != nil {
@@ -548,6 +556,9 @@ func (in *Instance) forwardable(rec *transfer.Signed, serial coin.Serial) bool {
 		if o.Serial == serial && o.Holder == rec.Payer {
 			return false
 		}
+	}
+	if in.mailExpired(rec) {
+		return false
 	}
 	if in.variant == Recovering && !in.mutated("no-mail-forwarding") {
 		return true

@@ -42,6 +42,16 @@ func pointOf(i bank.Instance) (OutPoint, bool) {
 	return OutPoint{Tx: TxID(i.Creator), Index: binary.BigEndian.Uint16(i.Serial[coin.SerialSize-2:])}, true
 }
 
+// CoinID names the coin a double-spend flag's instance stands for as
+// View names coins (OutPoint.String); an instance that is no outpoint is
+// named as bank.Instance.String.
+func (in *Instance) CoinID(i bank.Instance) string {
+	if op, ok := pointOf(i); ok {
+		return op.String()
+	}
+	return i.String()
+}
+
 // DoubleSpends returns one piece of evidence per coin two payments spend,
 // in coin order. Each names the two lowest-id payments any node saw, so
 // the verdicts do not depend on the order the uploads arrived in.

@@ -15,7 +15,7 @@ func Mutants() []models.Mutant {
 	m := func(name, breaks, doc string) models.Mutant {
 		return models.Mutate(Scheme{}, Scheme{mutation: name}, name, spec.ReqID(breaks), doc)
 	}
-	return []models.Mutant{
+	return append([]models.Mutant{
 		m("skip-revocation-check", "R1", "the card checks a counterpart's certificate against the root and its validity but never against the revocation list it holds"),
 		m("payer-skips-initiate-signature", "R1", "the payer card checks the payee's certificate in INITIATE but not the payee's signature over the amount and challenge"),
 		m("forget-spend-on-crash", "R2", "the payer card removes the spent coins from its store only when the payee acknowledges, so a power cut or a lost CONFIRM brings them back"),
@@ -34,7 +34,7 @@ func Mutants() []models.Mutant {
 		m("payer-keeps-split-coin", "R6", "when a payment splits a coin, the payer card stores the change but does not remove the coin it split, so it spends that coin again and the outputs of the two spends share serials"),
 		m("mail-ignores-collector", "R1", "the registry's mail forwards a payment output a lost message kept from its payee to whichever wallet reconciles, checking that the output is a payee's but not that it is the collector's"),
 		m("evidence-omits-lineage-certs", "R5", "the double-spend evidence carries the culprit's certificate but not those of the coin's earlier holders, so a payee left unpaid by a cloned or rolled-back payer holds no claim anyone can verify from public data"),
-	}
+	}, vacuousMutants(m)...)
 }
 
 // CardMutants names the mutants whose bug is in the card (not in the
@@ -56,6 +56,21 @@ var bankMutations = map[string]bool{
 	"withdraw-debits-less":         true,
 	"evidence-omits-lineage-certs": true,
 	"mail-ignores-collector":       true,
+	"flag-names-parent":            true,
+	"deposit-honours-double-spend": true,
+	"redeem-at-root-value":         true,
+	"deposit-credits-root-value":   true,
+}
+
+// vacuousMutants are the mutants that the exact checks of issue 14 kill
+// and the properties before them did not (R2.3, R4.5, R5.3, R6.1, R6.7).
+func vacuousMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+	return []models.Mutant{
+		m("flag-names-parent", "R2", "the registry's double-spend flag names the coin the doubly spent coin was made from (its parent instance) instead of the coin itself"),
+		m("deposit-honours-double-spend", "R4", "the agent bank flags a deposited coin that descends from a coin spent twice whose other branch was already redeemed, and credits it anyway, counting on recovering the excess from the culprit"),
+		m("redeem-at-root-value", "R6", "the central bank redeems a deposited coin, in its redemption total and the agent's reserve, at the face value of the issued coin it was split from, while the customer is credited the coin's own value"),
+		m("deposit-credits-root-value", "R6", "the agent bank credits a deposited coin at the face value of the issued coin it was split from, while the central bank redeems the coin's own value"),
+	}
 }
 
 func (se *SE) mutated(name string) bool { return se.mutation != "" && se.mutation == name }
