@@ -153,16 +153,9 @@ func TestMutants(t *testing.T) {
 	checkCatalogueCoverage(t, score, results)
 }
 
-// coverageElsewhere are the sub-properties whose mutants another part of
-// issue 14 builds (R5.3, R6.1, R6.7: their properties made real). Their
-// gaps are logged, not failed. Remove this exception once merged.
-var coverageElsewhere = map[spec.SubID]bool{
-	"R5.3": true, "R6.1": true, "R6.7": true,
-}
-
 // checkCatalogueCoverage lists the coverage gaps of the real catalogue
 // (the passing targets being the mutants' bases) and fails for each
-// outside coverageElsewhere. Under -short only one mutant per requirement
+// (there must be none). Under -short only one mutant per requirement
 // ran, too few to cover every sub-property: the gaps are logged only.
 func checkCatalogueCoverage(t *testing.T, score *conformance.MutantScore, results []conformance.Result) {
 	mutant := map[string]bool{}
@@ -185,12 +178,7 @@ func checkCatalogueCoverage(t *testing.T, score *conformance.MutantScore, result
 		return
 	}
 	for _, g := range gaps {
-		switch {
-		case coverageElsewhere[g.Sub]:
-			t.Logf("coverage gap left to another part of issue 14: %s: %s", g.Sub, g.Gap)
-		default:
-			t.Errorf("coverage gap: %s: %s (killed %v, passes on %v)", g.Sub, g.Gap, g.Killed, g.PassesOn)
-		}
+		t.Errorf("coverage gap: %s: %s (killed %v, passes on %v)", g.Sub, g.Gap, g.Killed, g.PassesOn)
 	}
 }
 
