@@ -26,29 +26,31 @@ var seedSensitive = []string{
 // TestSeedIndependence: the verdict matrix must not depend on the seed
 // (spec/requirements.md, Verdicts). It sweeps every reference model over
 // several seeds (conformance.CheckSeeds) on the properties most at risk —
-// every documented violation, which a search must find at every seed, and
-// the random-search properties above — and fails on any seed-dependent
-// verdict. -short: GM, seeds 1–3 at the -short depth; otherwise GM and
-// INTL, seeds 1–4 at the default depth. `dualoffline check --seeds A..B`
+// the random-search properties above and, in the full run, every property
+// some reference model documents as failing, which a search must find at
+// every seed — and fails on any seed-dependent verdict. -short: GM, seeds
+// 1–2 at the -short depth, the random-search properties; otherwise GM and
+// INTL, seeds 1–3 at the default depth. `dualoffline check --seeds A..B`
 // sweeps the whole matrix at any depth.
 func TestSeedIndependence(t *testing.T) {
 	only := slices.Clone(seedSensitive)
-	for _, s := range all.Schemes() {
-		for _, v := range s.Info().Expected {
-			if !slices.Contains(only, v.Property) {
-				only = append(only, v.Property)
-			}
-		}
-	}
-	seeds := []uint64{1, 2, 3, 4}
+	seeds := []uint64{1, 2, 3}
 	suites := suite.All()
 	if testing.Short() {
-		seeds = seeds[:3]
+		seeds = seeds[:2]
 		gm, err := suite.ByID(suite.GM)
 		if err != nil {
 			t.Fatal(err)
 		}
 		suites = []suite.Suite{gm}
+	} else {
+		for _, s := range all.Schemes() {
+			for _, v := range s.Info().Expected {
+				if !slices.Contains(only, v.Property) {
+					only = append(only, v.Property)
+				}
+			}
+		}
 	}
 	rs, err := conformance.CheckSeeds(context.Background(), all.Schemes(), conformance.Options{Only: only, Suites: suites}, seeds)
 	if err != nil {
@@ -67,5 +69,5 @@ func TestSeedIndependence(t *testing.T) {
 	if n == 0 {
 		t.Fatal("the sweep ran no property")
 	}
-	t.Logf("%d property runs × %d seeds, the same verdict at every seed", n, len(seeds))
+	t.Logf("%d property runs, each with the same verdict at seeds %v", n, seeds)
 }
