@@ -141,6 +141,9 @@ func TestWitnessesRecogniseTheirCause(t *testing.T) {
 	others := []string{
 		"which-payer game: no leak found, but for lack of evidence: after 150 trials distinguisher identity has 99% interval [0.400, 0.610], not within 1/2±0.05; about 664 trials are needed",
 		"linking game: no leak found, but for lack of evidence: after 150 trials distinguisher equal-bytes has 99% interval [0.400, 0.610], not within 1/2±0.05",
+		// The wording of today's game (game.go, judge).
+		"which-payer game: lack of evidence, neither leak nor anonymity established: after 3963 of N = 3963 trials distinguisher identity has 99% interval [0.531, 0.572], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",
+		"linking game: lack of evidence, neither leak nor anonymity established: after 3963 of N = 3963 trials distinguisher key-reuse has 99% interval [0.530, 0.571], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",
 		"which-payer game: distinguisher length-timing was right in 150 of 150 trials (1.000, 99% interval [0.970, 1.000], outside 1/2±0.05): it keyed on 412 bytes in 4 messages vs 380 bytes, in message TRANSFER",
 		"which-payer game: distinguisher equal-bytes was right in 20 of 20 trials (1.000, 99% interval [0.751, 1.000], outside 1/2±0.05): it keyed on 31 windows of 8 bytes found only in wallet-B's public material vs 2 in the other's; longest: 9 bytes (00000000000201) of message TRANSFER at byte 12, first seen in wallet-B's message TRANSFER",
 		"a payment of T+1 = 20001 fen by wallet-A: what its agent bank received at reconciliation (3 items) carries none of its identity fields",
