@@ -72,7 +72,7 @@ func (sc Scheme) Info() models.Info {
 				{Property: "R5.3-exposure-window-bounded", Witness: models.Witness{Match: `the payer lost [1-9]\d* fen and the payee gained 0 \(audit \{[^}]*Pending:0 Mail:0 [^}]*Lost:[1-9]\d*\}\): value lost for good`},
 					Reason: why + "a payment whose deduct-success notice is lost leaves the payer debited and the payee never credited, whatever " +
 						"the parties do online: the value is lost for good, an exposure window that never closes"},
-				{Property: "R6.7-liability-equals-circulation", Witness: models.Witness{Match: `(?s)under (drop|crash-\w+)@[56]\b.*the liability is not the value in circulation.*\+\s+Lost:\s+[1-9]\d*,`},
+				{Property: "R6.7-liability-equals-circulation", Witness: models.Witness{Match: `(?s)under (drop|crash-\w+)@[56]\b.*the liability is not the value in circulation.*\+[\s\x{00a0}]+Lost:[\s\x{00a0}]+[1-9]\d*,`},
 					Reason: why + "the value of a payment whose deduct-success notice is lost is in no wallet, log or account, " +
 						"yet the central bank still owes it: its liability exceeds the value in circulation by the amount"},
 				{Property: "R5.6-nothing-pending-every-fault-point", Witness: models.Witness{Match: `value is unresolved: pending 0, mail 0, lost [1-9]\d* fen`},
