@@ -41,7 +41,12 @@ func byRole() []Property {
 			})
 		}
 	}
-	return out
+	return append(out, Property{
+		Sub:   "R1.4",
+		Name:  "skewed-clock-refuses",
+		Doc:   "the clock of payer and payee is offset (a skew fault at every step of a clean payment, to the recipient) past the end of the certificates' validity, then before its start; a verifier with a clock refuses the payment with cert-expired or cert-not-yet-valid before any value moves, and after both reconcile neither wallet's worth changed",
+		Check: skewedClockRefuses,
+	})
 }
 
 func r1Properties() []Property {
@@ -512,7 +517,49 @@ func expiredDeviceRefused(t *T, badPays bool) {
 	})
 }
 
+// validityCodes are the refusals R1.4 names for a certificate outside its
+// validity period.
+var validityCodes = []spec.Code{spec.CodeCertExpired, spec.CodeCertNotYetValid}
+
+// skewedClockRefuses stages R1.4's "outside its validity period at the
+// verifier's notion of the current time" with the world's time inside the
+// period: only the verifiers' clocks are off. Cards without a clock judge
+// validity against the last trusted time they saw, which a skew does not
+// move; for them the case cannot be staged.
+func skewedClockRefuses(t *T) {
+	if switchedOff[world.FaultSkew] {
+		t.Skipf("%s: the skew fault is switched off", t.Info.Name)
+	}
+	steps := cleanSteps(t, t.Seed, func(s scene) (world.PartyID, world.PartyID) { return s.a, s.c })
+	for _, d := range []time.Duration{skewOffsets[len(skewOffsets)-1], skewOffsets[0]} {
+		s := newScene(t, t, t.Seed)
+		if _, ok := s.in.World().Device(s.a).Now(); !ok {
+			t.Skipf("%s: wallet %s has no clock, so a skew does not move its notion of time", t.Info.Name, s.a)
+		}
+		var plan world.Plan
+		for step := 1; step <= steps; step++ {
+			plan = append(plan, world.Fault{Step: step, Kind: world.FaultSkew, Arg: int(d / time.Millisecond)})
+		}
+		what := fmt.Sprintf("%s → %s with both clocks %v off", s.a, s.c, d)
+		t.Witness(s.in.World(), plan)
+		before := worths(s.in)
+		p, err := s.in.Pay(s.a, s.c, payAmount, plan)
+		if err == nil {
+			checkTyped(t, p, what)
+			checkRefusedBefore(t, p, validityCodes, what)
+		} else if c := codeOf(err); !slices.Contains(validityCodes, c) {
+			t.Fatalf("%s: Pay refused with %q, want one of %v: %v", what, c, validityCodes, err)
+		}
+		checkUnchanged(t, s.in, before, what, s.a, s.c)
+		reconcileQuietly(t, s.in, s.a, s.c)
+		checkUnchanged(t, s.in, before, what+", after both reconciled", s.a, s.c)
+	}
+}
+
 func redirectedPaymentNoValue(t *T) {
+	if switchedOff[world.FaultRedirect] {
+		t.Skipf("%s: the redirect fault is switched off", t.Info.Name)
+	}
 	seed := t.Seed
 	steps := cleanSteps(t, seed, func(s scene) (world.PartyID, world.PartyID) { return s.a, s.b })
 	for step := 1; step <= steps; step++ {
