@@ -85,7 +85,7 @@ func TestRelayActs(t *testing.T) {
 	}
 	_, clean, cleanSeen, cleanAt := run(nil)
 
-	w, c, seen, at := run(Plan{{Step: 1, Kind: FaultRelay, Arg: 1500}}) // 1500 % 3 = 0: late
+	w, c, _, at := run(Plan{{Step: 1, Kind: FaultRelay, Arg: 1500}}) // 1500 % 3 = 0: late
 	if len(eventsOf(w, KindDeliver, Relayer)) != 1 || len(eventsOf(w, KindSend, Relayer)) != 1 {
 		t.Fatalf("late relay: the trace does not show the attacker hop: %+v", eventsOf(w, KindDeliver, Relayer))
 	}
@@ -93,7 +93,7 @@ func TestRelayActs(t *testing.T) {
 		t.Fatalf("late relay: the server saw the message %v later (want 1.5s), total %d (want %d)", got, c.total, clean.total)
 	}
 
-	_, c, seen, _ = run(Plan{{Step: 1, Kind: FaultRelay, Arg: 1}}) // overtaken
+	_, _, seen, _ := run(Plan{{Step: 1, Kind: FaultRelay, Arg: 1}}) // overtaken
 	if diff := cmp.Diff([]string{"inc2", "inc"}, seen); diff != "" || !slices.Equal(cleanSeen, []string{"inc", "inc2"}) {
 		t.Fatalf("overtaken relay: order at the server (-want +got):\n%s (clean order %v)", diff, cleanSeen)
 	}
@@ -102,7 +102,6 @@ func TestRelayActs(t *testing.T) {
 	if c.total == clean.total {
 		t.Fatalf("altered relay: the server's total %d is the clean one; the hop did not alter the bytes", c.total)
 	}
-	_ = seen
 }
 
 // A skew fault offsets the recipient's clock from its step to the
