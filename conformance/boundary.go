@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"time"
+
 	"pgregory.net/rapid"
 
 	"github.com/dualoffline/dualoffline/models/world"
@@ -19,14 +21,30 @@ import (
 // then found at every seed; the random part stays what it was.
 
 // boundaryPlans returns every single-fault plan of kinds at steps 1…steps
-// (Arg 0; a redirect goes to bystander).
+// (Arg 0; a redirect goes to bystander; a relay is three plans, one per
+// mode of its attacker hop: 3 s late, overtaken, altered; a skew is two
+// plans, the recipient's clock past the end of a certificate's validity
+// and before its start). Kinds switched off for a test are left out.
 func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) []world.Plan {
 	var out []world.Plan
 	for step := 1; step <= steps; step++ {
-		for _, k := range kinds {
+		for _, k := range scheduled(kinds) {
 			f := world.Fault{Step: step, Kind: k}
-			if k == world.FaultRedirect {
+			switch k {
+			case world.FaultRedirect:
 				f.Party = bystander
+			case world.FaultRelay:
+				for _, arg := range []int{3000 + world.RelayLate, world.RelayOvertaken, world.RelayAltered} {
+					f.Arg = arg
+					out = append(out, world.Plan{f})
+				}
+				continue
+			case world.FaultSkew:
+				for _, d := range []time.Duration{skewOffsets[0], skewOffsets[len(skewOffsets)-1]} {
+					f.Arg = int(d / time.Millisecond)
+					out = append(out, world.Plan{f})
+				}
+				continue
 			}
 			out = append(out, world.Plan{f})
 		}

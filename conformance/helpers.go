@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -30,17 +31,50 @@ type fataler interface {
 	Fatalf(format string, args ...any)
 }
 
+// switchedOff is a test hook: fault kinds taken out of every profile
+// (drawPlan, boundaryPlans and the properties that stage one kind), to
+// show that a mutant is killed only because a kind is scheduled. Nil in
+// every real run.
+var switchedOff map[world.FaultKind]bool
+
+// scheduled filters kinds by switchedOff.
+func scheduled(kinds []world.FaultKind) []world.FaultKind {
+	var out []world.FaultKind
+	for _, k := range kinds {
+		if !switchedOff[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// skewOffsets are the clock offsets a skew fault draws: small drifts
+// either way, and offsets that put a device's clock past the end of a
+// certificate's validity or before its start.
+var skewOffsets = []time.Duration{
+	-bank.CertValidity - 24*time.Hour, -time.Hour, -time.Minute,
+	time.Minute, time.Hour, bank.CertValidity + 24*time.Hour,
+}
+
 // drawPlan draws up to maxFaults faults of the given kinds at steps 1..8;
-// a redirect goes to one of wallets.
+// a redirect goes to one of wallets, a skew offsets the recipient's clock
+// by one of skewOffsets.
 func drawPlan(rt *rapid.T, kinds []world.FaultKind, wallets []world.PartyID, maxFaults int) world.Plan {
+	kinds = scheduled(kinds)
+	if len(kinds) == 0 {
+		return nil
+	}
 	return rapid.SliceOfN(rapid.Custom(func(rt *rapid.T) world.Fault {
 		f := world.Fault{
 			Step: rapid.IntRange(1, 8).Draw(rt, "step"),
 			Kind: rapid.SampledFrom(kinds).Draw(rt, "kind"),
 			Arg:  rapid.IntRange(0, 64).Draw(rt, "arg"),
 		}
-		if f.Kind == world.FaultRedirect {
+		switch f.Kind {
+		case world.FaultRedirect:
 			f.Party = rapid.SampledFrom(wallets).Draw(rt, "to")
+		case world.FaultSkew:
+			f.Arg = int(rapid.SampledFrom(skewOffsets).Draw(rt, "offset") / time.Millisecond)
 		}
 		return f
 	}), 0, maxFaults).Draw(rt, "plan")

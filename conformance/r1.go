@@ -41,6 +41,14 @@ func byRole() []Property {
 			})
 		}
 	}
+	for _, role := range []string{"payer", "payee"} {
+		out = append(out, Property{
+			Sub:   "R1.4",
+			Name:  "skewed-" + role + "-clock-refuses",
+			Doc:   "the " + role + "'s clock is offset (a skew fault at every step that delivers to it) past the end of the certificates' validity, then before its start, while world time stays inside it; the " + role + " refuses the payment with cert-expired or cert-not-yet-valid before any value moves; after both reconcile (the banks judge by the true time, at which the certificates are valid) the worths are unchanged or the payment settled whole",
+			Check: func(t *T) { skewedClockRefuses(t, role == "payer") },
+		})
+	}
 	return out
 }
 
@@ -512,7 +520,78 @@ func expiredDeviceRefused(t *T, badPays bool) {
 	})
 }
 
+// validityCodes are the refusals R1.4 names for a certificate outside its
+// validity period.
+var validityCodes = []spec.Code{spec.CodeCertExpired, spec.CodeCertNotYetValid}
+
+// skewedClockRefuses stages R1.4's "outside its validity period at the
+// verifier's notion of the current time" with the world's time inside the
+// period: only the verifier's clock (the payer's when payerJudges) is off,
+// from the first message it receives. Cards without a clock judge
+// validity against the last trusted time they saw, which a skew does not
+// move; for them the case cannot be staged.
+func skewedClockRefuses(t *T, payerJudges bool) {
+	if switchedOff[world.FaultSkew] {
+		t.Skipf("%s: the skew fault is switched off", t.Info.Name)
+	}
+	s0 := newScene(t, t, t.Seed)
+	verifier := s0.c
+	if payerJudges {
+		verifier = s0.a
+	}
+	if _, ok := s0.in.World().Device(verifier).Now(); !ok {
+		t.Skipf("%s: wallet %s has no clock, so a skew does not move its notion of time", t.Info.Name, verifier)
+	}
+	clean, err := s0.in.Pay(s0.a, s0.c, payAmount, nil)
+	if err != nil || !clean.Received {
+		t.Fatalf("the clean payment %s → %s failed: %s", s0.a, s0.c, describe(clean, err))
+	}
+	var steps []int
+	for _, e := range delivered(s0.in.World(), clean.Outcome.Session) {
+		if e.To == verifier {
+			steps = append(steps, e.Step)
+		}
+	}
+	if len(steps) == 0 {
+		t.Fatalf("%s receives no message in a clean payment %s → %s, so nothing stages its clock", verifier, s0.a, s0.c)
+	}
+	for _, d := range []time.Duration{skewOffsets[len(skewOffsets)-1], skewOffsets[0]} {
+		s := newScene(t, t, t.Seed)
+		var plan world.Plan
+		for _, step := range steps {
+			plan = append(plan, world.Fault{Step: step, Kind: world.FaultSkew, Arg: int(d / time.Millisecond)})
+		}
+		what := fmt.Sprintf("%s → %s with %s's clock %v off", s.a, s.c, verifier, d)
+		t.Witness(s.in.World(), plan)
+		before := worths(s.in)
+		p, err := s.in.Pay(s.a, s.c, payAmount, plan)
+		if err == nil {
+			checkTyped(t, p, what)
+			checkRefusedBefore(t, p, validityCodes, what)
+			if by := p.Outcome.Rejections[0].Party; by != verifier {
+				t.Fatalf("%s: the first refusal is %s's, want %s's, whose clock is off: %s", what, by, verifier, describe(p, nil))
+			}
+		} else if c := codeOf(err); !slices.Contains(validityCodes, c) {
+			t.Fatalf("%s: Pay refused with %q, want one of %v: %v", what, c, validityCodes, err)
+		}
+		checkUnchanged(t, s.in, before, what, s.a, s.c)
+		// Online, the banks judge the certificates by the true time, at
+		// which they are valid: they may settle the payment a payer that
+		// could not hear the refusal (a one-way channel) committed, but
+		// only whole.
+		reconcileQuietly(t, s.in, s.a, s.c)
+		got := map[world.PartyID]int64{s.a: worth(s.in, s.a), s.c: worth(s.in, s.c)}
+		settled := map[world.PartyID]int64{s.a: before[s.a] - payAmount, s.c: before[s.c] + payAmount}
+		if !cmp.Equal(got, settled) {
+			checkUnchanged(t, s.in, before, what+", after both reconciled (neither unchanged nor the payment settled whole)", s.a, s.c)
+		}
+	}
+}
+
 func redirectedPaymentNoValue(t *T) {
+	if switchedOff[world.FaultRedirect] {
+		t.Skipf("%s: the redirect fault is switched off", t.Info.Name)
+	}
 	seed := t.Seed
 	steps := cleanSteps(t, seed, func(s scene) (world.PartyID, world.PartyID) { return s.a, s.b })
 	for step := 1; step <= steps; step++ {

@@ -34,11 +34,14 @@ wallet-C, and all three go online to reconcile. It prints every message,
 fault, refusal and state change, then the balances and the bank's books.
 The same seed and faults print the same bytes.
 
-Faults apply to the A→B payment, written KIND@STEP[:ARG][=PARTY]; the kinds
+Faults apply to the A→B payment, written KIND@STEP[:ARG][=PARTY] (a skew:
+skew@STEP=±DURATION, the recipient's clock offset); the kinds
 are ` + strings.Join(faultKinds(), ", ") + `.`,
 		Example: `  dualoffline simulate --scheme chip --seed 1
   dualoffline simulate --scheme chip --seed 7 --faults crash-at@2:1
   dualoffline simulate --scheme chip --faults drop@3,duplicate@1 --suite INTL
+  dualoffline simulate --scheme chip --faults redirect@2=wallet-C
+  dualoffline simulate --scheme cert --faults skew@2=-18000h
   dualoffline simulate --scheme chip --json > trace.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

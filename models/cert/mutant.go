@@ -18,6 +18,7 @@ func Mutants() []models.Mutant {
 	}
 	return append([]models.Mutant{
 		m("accept-expired-cert", "R1", "the SIM judges a certificate's validity period at the certificate's own start date instead of its clock, so expired certificates pass"),
+		m("accept-not-yet-valid-cert", "R1", "the SIM checks that a certificate has not expired by its clock but not that its validity has begun, so a wallet whose clock is behind accepts certificates before their start"),
 		m("payee-skips-tx-signature", "R1", "the payee opens and checks the sealed coins but does not verify the payer's signature over the TX message"),
 		m("payee-forgets-seen-serials", "R2", "the payee does not record the coin serials it accepted, so a cloned payer can pay it the same coin twice offline"),
 		m("registry-drops-lower-conflict", "R2", "the registry keeps a second record spending a coin only if its id sorts after the first, so whether a double spend is flagged depends on upload order"),

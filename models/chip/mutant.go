@@ -34,7 +34,21 @@ func Mutants() []models.Mutant {
 		m("payer-keeps-split-coin", "R6", "when a payment splits a coin, the payer card stores the change but does not remove the coin it split, so it spends that coin again and the outputs of the two spends share serials"),
 		m("mail-ignores-collector", "R1", "the registry's mail forwards a payment output a lost message kept from its payee to whichever wallet reconciles, checking that the output is a payee's but not that it is the collector's"),
 		m("evidence-omits-lineage-certs", "R5", "the double-spend evidence carries the culprit's certificate but not those of the coin's earlier holders, so a payee left unpaid by a cloned or rolled-back payer holds no claim anyone can verify from public data"),
-	}, vacuousMutants(m)...)
+	}, append(vacuousMutants(m), faultMutants(m)...)...)
+}
+
+// faultMutants are the mutants of issue 13 that only an acting fault
+// reaches: the bug sits where a redirected or relayed message arrives.
+func faultMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+	return []models.Mutant{
+		m("card-answers-stray-initiate", "R1", "a card hands a payment message that reaches it outside any payment its holder started or joined to its payment application, so an INITIATE redirected to a bystander's card makes that card pay"),
+	}
+}
+
+// hostMutations are the mutants that live in the wallet host around the
+// card (which messages it hands the card), not in the card itself.
+var hostMutations = map[string]bool{
+	"card-answers-stray-initiate": true,
 }
 
 // CardMutants names the mutants whose bug is in the card (not in the
@@ -42,7 +56,7 @@ func Mutants() []models.Mutant {
 func CardMutants() []string {
 	var out []string
 	for _, m := range Mutants() {
-		if !bankMutations[m.Name] {
+		if !bankMutations[m.Name] && !hostMutations[m.Name] {
 			out = append(out, m.Name)
 		}
 	}

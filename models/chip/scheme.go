@@ -297,6 +297,7 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Endpoints: map[world.PartyID]world.Endpoint{payer: p.Payer, payee: q.Payee},
 		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
 		Fields:    fields,
+		Bystander: in.bystander,
 	})
 	res := models.Payment{Outcome: out}
 	if res.Received, err = q.EndSession(); err != nil {
@@ -308,6 +309,25 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	}
 	res.Paid = after.Acked() > acked
 	return res, nil
+}
+
+// bystander is how a wallet not in a payment handles a message redirected
+// to it: the reference refuses it (nil: the world's refusal), as every
+// device must refuse a message outside a session it started or joined.
+func (in *Instance) bystander(id world.PartyID) world.Endpoint {
+	if !in.mutated("card-answers-stray-initiate") {
+		return nil
+	}
+	c, err := in.card(id)
+	if err != nil {
+		return nil
+	}
+	return func(m world.Message) ([]world.Message, error) {
+		if m.Type == MsgInitiate {
+			return c.Payer(m)
+		}
+		return c.Payee(m)
+	}
 }
 
 func restarter(d Device) func() { return func() { _ = d.Restart() } }

@@ -58,9 +58,21 @@ func (d *Device) Now() (t time.Time, ok bool) {
 }
 
 // SetSkew sets the device clock's offset from world time.
-func (d *Device) SetSkew(s time.Duration) {
+func (d *Device) SetSkew(s time.Duration) { d.setSkew(s, "") }
+
+// Skew returns the device clock's offset from world time.
+func (d *Device) Skew() time.Duration { return d.skew }
+
+func (d *Device) setSkew(s time.Duration, why string) {
 	d.skew = s
-	d.w.trace.add(Event{Kind: KindFault, From: d.id, Fault: string(FaultSkew), Detail: s.String()})
+	detail := "clock offset " + skewString(int(s/time.Millisecond))
+	if !d.hasClock {
+		detail += " (no clock: nothing reads it)"
+	}
+	if why != "" {
+		detail += ", " + why
+	}
+	d.w.trace.add(Event{Kind: KindFault, From: d.id, Fault: string(FaultSkew), Detail: detail})
 }
 
 // Get returns a copy of the value stored under key.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // FaultKind names a fault the injector can apply.
@@ -22,13 +23,13 @@ const (
 	FaultField     FaultKind = "field"     // field Arg (mod field count) is replaced by random bytes
 	FaultFieldFlip FaultKind = "field-bit" // bit Arg/16 (mod its length) of field Arg%16 (mod field count) flips
 	FaultReplay    FaultKind = "replay"    // a message from an earlier session (Arg selects) is injected first
-	FaultRedirect  FaultKind = "redirect"  // the message goes to Party instead
-	FaultRelay     FaultKind = "relay"     // relayed over a distance: unchanged, Arg ms later
+	FaultRedirect  FaultKind = "redirect"  // the message goes to Party instead (a bystander's device refuses or handles it)
+	FaultRelay     FaultKind = "relay"     // through an attacker hop, Arg ms later; Arg%3: 0 unchanged, 1 overtaken, 2 altered
 	// Device faults.
 	FaultCrashBefore FaultKind = "crash-before" // the recipient loses power before handling
 	FaultCrashAt     FaultKind = "crash-at"     // ... at its Arg-th write while handling
 	FaultCrashAfter  FaultKind = "crash-after"  // ... after handling, before its replies leave
-	FaultSkew        FaultKind = "clock-skew"   // a device clock is offset (Device.SetSkew)
+	FaultSkew        FaultKind = "skew"         // the recipient's clock is offset by Arg ms (signed) from this step to the session's end
 	FaultRollback    FaultKind = "rollback"     // a device store is restored from a snapshot
 	FaultClone       FaultKind = "clone"        // a device store is copied to a new device
 )
@@ -38,15 +39,16 @@ const (
 var ChannelFaults = []FaultKind{
 	FaultDrop, FaultDuplicate, FaultReorder, FaultDelay, FaultBitFlip, FaultTruncate,
 	FaultExtend, FaultField, FaultReplay, FaultRedirect, FaultRelay,
-	FaultCrashBefore, FaultCrashAt, FaultCrashAfter, FaultFieldFlip,
+	FaultCrashBefore, FaultCrashAt, FaultCrashAfter, FaultFieldFlip, FaultSkew,
 }
 
 // Benign reports whether k only loses, repeats, reorders or delays
 // messages (the honest-channel profile) or crashes a device, as opposed to
-// forging content or destination.
+// forging content or destination. A relay is not benign: its attacker hop
+// may alter what it forwards.
 func (k FaultKind) Benign() bool {
 	switch k {
-	case FaultDrop, FaultDuplicate, FaultReorder, FaultDelay, FaultRelay,
+	case FaultDrop, FaultDuplicate, FaultReorder, FaultDelay,
 		FaultCrashBefore, FaultCrashAt, FaultCrashAfter:
 		return true
 	}
@@ -57,14 +59,25 @@ func (k FaultKind) Benign() bool {
 type Fault struct {
 	Step  int       `json:"step"` // 1-based delivery step of the session
 	Kind  FaultKind `json:"kind"`
-	Arg   int       `json:"arg,omitempty"`
+	Arg   int       `json:"arg,omitempty"`   // for skew: the offset in ms, negative for a clock behind
 	Party PartyID   `json:"party,omitempty"` // for redirect
 }
+
+// Relay modes, chosen by a relay fault's Arg modulo 3.
+const (
+	RelayLate      = 0 // forwarded unchanged, Arg ms later
+	RelayOvertaken = 1 // held until the next message in flight has been delivered
+	RelayAltered   = 2 // bit Arg/3 of one field (Arg/3 % 16) flipped on the way
+)
 
 func (f Fault) detail() string {
 	switch f.Kind {
 	case FaultRedirect:
 		return "to " + string(f.Party)
+	case FaultSkew:
+		return "clock offset " + skewString(f.Arg)
+	case FaultRelay:
+		return fmt.Sprintf("arg %d: %s", f.Arg, [...]string{"forwarded late", "held behind the next message", "altered"}[f.Arg%3])
 	case FaultDrop, FaultDuplicate, FaultReorder, FaultCrashBefore, FaultCrashAfter:
 		return ""
 	}
@@ -74,6 +87,9 @@ func (f Fault) detail() string {
 // String prints the fault in the form ParsePlan reads.
 func (f Fault) String() string {
 	s := fmt.Sprintf("%s@%d", f.Kind, f.Step)
+	if f.Kind == FaultSkew {
+		return s + "=" + skewString(f.Arg)
+	}
 	if f.Arg != 0 {
 		s += fmt.Sprintf(":%d", f.Arg)
 	}
@@ -136,4 +152,14 @@ func LossPoints(clean Outcome) []Fault {
 		out = append(out, Fault{Step: step, Kind: FaultDrop})
 	}
 	return out
+}
+
+// skewString prints a skew of ms milliseconds with its sign, as ParsePlan
+// reads it: "+48h0m0s", "-1m30s", "+0s".
+func skewString(ms int) string {
+	d := time.Duration(ms) * time.Millisecond
+	if d < 0 {
+		return d.String()
+	}
+	return "+" + d.String()
 }

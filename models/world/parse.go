@@ -5,12 +5,14 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // ParsePlan reads a fault plan from its text form, a comma-separated list
 // of KIND@STEP[:ARG][=PARTY], for example "drop@2,crash-at@3:1,
-// redirect@1=wallet-C". It is what Fault.String prints, so a plan from a
-// failure report pastes back into a replay command.
+// redirect@1=wallet-C", except skew, which is skew@STEP=±DURATION (a Go
+// duration: "skew@2=+49h", "skew@1=-90m"). It is what Fault.String prints,
+// so a plan from a failure report pastes back into a replay command.
 func ParsePlan(s string) (Plan, error) {
 	var p Plan
 	s = strings.TrimSpace(s)
@@ -30,6 +32,13 @@ func ParsePlan(s string) (Plan, error) {
 		}
 		if r, party, ok := strings.Cut(rest, "="); ok {
 			rest, f.Party = r, PartyID(party)
+		}
+		if f.Kind == FaultSkew {
+			d, err := time.ParseDuration(string(f.Party))
+			if f.Party == "" || strings.Contains(rest, ":") || err != nil || d%time.Millisecond != 0 || d > 1<<40*time.Millisecond || d < -(1<<40)*time.Millisecond {
+				return nil, fmt.Errorf("fault %q: want skew@STEP=±DURATION, a whole number of milliseconds within ±%v", item, (1<<40)*time.Millisecond)
+			}
+			f.Party, f.Arg = "", int(d/time.Millisecond)
 		}
 		stepS, argS, hasArg := strings.Cut(rest, ":")
 		step, err := strconv.Atoi(stepS)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"time"
+
+	"github.com/dualoffline/dualoffline/spec"
 )
 
 // Channel is the physical link a session runs over. Proximity is never a
@@ -46,6 +48,12 @@ type Session struct {
 	Plan    Plan
 	// Fields splits a payload into named fields for FaultField; optional.
 	Fields func(Message) []Span
+	// Bystander returns how a device that is not a party to this session
+	// handles a message redirected to it (FaultRedirect). Nil, or a nil
+	// Endpoint, is the contract every device must meet: it refuses any
+	// message outside a session it started or joined, with
+	// wrong-recipient, and changes nothing.
+	Bystander func(id PartyID) Endpoint
 	// MaxSteps bounds the run (default 256): a protocol that loops is a
 	// model bug, reported as Outcome.Exhausted.
 	MaxSteps int
@@ -91,6 +99,12 @@ func (w *World) RunSession(s *Session) Outcome {
 		w.trace.add(Event{Kind: KindSend, From: m.From, To: m.To, Type: m.Type, Hash: hash8(m.Payload), Len: len(m.Payload)})
 	}
 	plan := s.Plan.byStep()
+	skewed := map[PartyID]time.Duration{} // devices a skew fault offset, with their offset before
+	defer func() {
+		for id, was := range skewed {
+			w.devices[id].setSkew(was, "restored at the session's end")
+		}
+	}()
 	for len(queue) > 0 {
 		if out.Steps == max {
 			out.Exhausted = true
@@ -120,7 +134,15 @@ func (w *World) RunSession(s *Session) Outcome {
 				queue = append(queue, m)
 				deliver = nil
 			case FaultRelay:
-				w.Advance(time.Duration(f.Arg) * time.Millisecond)
+				var held bool
+				deliver, queue, held = w.relay(s, f, deliver, queue)
+				if held {
+					continue // relay traced the hop and the hold
+				}
+				if f.Arg%3 == RelayOvertaken {
+					w.trace.add(Event{Kind: KindFault, From: m.From, To: m.To, Type: m.Type, Fault: string(f.Kind), Detail: fmt.Sprintf("arg %d: nothing else in flight to overtake it, forwarded", f.Arg)})
+					continue
+				}
 			case FaultBitFlip:
 				for i := range deliver {
 					deliver[i] = flip(deliver[i], f.Arg)
@@ -146,6 +168,13 @@ func (w *World) RunSession(s *Session) Outcome {
 					if f.Party != "" {
 						deliver[i].To = f.Party
 					}
+				}
+			case FaultSkew:
+				if d := w.devices[m.To]; d != nil {
+					if _, seen := skewed[m.To]; !seen {
+						skewed[m.To] = d.skew
+					}
+					d.setSkew(time.Duration(f.Arg)*time.Millisecond, "")
 				}
 			case FaultReplay:
 				if old, ok := w.replayable(id, f.Arg); ok {
@@ -176,8 +205,16 @@ func (w *World) RunSession(s *Session) Outcome {
 func (w *World) deliver(s *Session, out *Outcome, step int, m Message, crashBefore, crashAfter bool, crashAt int) (writes int, replies []Message) {
 	ep, ok := s.Endpoints[m.To]
 	if !ok {
-		w.trace.add(Event{Kind: KindNote, From: m.From, To: m.To, Type: m.Type, Detail: "no such party in this session; message lost"})
-		return 0, nil
+		if w.devices[m.To] == nil {
+			w.trace.add(Event{Kind: KindNote, From: m.From, To: m.To, Type: m.Type, Detail: "no such device; message lost"})
+			return 0, nil
+		}
+		if s.Bystander != nil {
+			ep = s.Bystander(m.To)
+		}
+		if ep == nil {
+			ep = refuseStray(m.To)
+		}
 	}
 	dev := w.devices[m.To]
 	before := 0
@@ -224,6 +261,50 @@ func (w *World) deliver(s *Session, out *Outcome, step int, m Message, crashBefo
 		w.trace.add(Event{Kind: KindSend, From: r.From, To: r.To, Type: r.Type, Hash: hash8(r.Payload), Len: len(r.Payload)})
 	}
 	return writes, replies
+}
+
+// refuseStray is a bystander device that meets the contract: it refuses
+// a message of a session it neither started nor joined.
+func refuseStray(id PartyID) Endpoint {
+	return func(m Message) ([]Message, error) {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "%s has no session with %s: %s refused", id, m.From, m.Type)
+	}
+}
+
+// Relayer is the attacker hop a relay fault routes a message through, as
+// it appears in the trace.
+const Relayer PartyID = "relay-attacker"
+
+// relay passes the messages of a step through the attacker hop: the hop
+// receives them, waits f.Arg ms (the distance) and forwards them, unchanged
+// (RelayLate), after the next message in flight has overtaken them
+// (RelayOvertaken; with nothing else in flight they go on at once), or
+// with one bit of one field flipped (RelayAltered). held reports that the
+// messages went back into the queue instead of being delivered now.
+func (w *World) relay(s *Session, f Fault, deliver, queue []Message) (out, q []Message, held bool) {
+	for _, d := range deliver {
+		w.trace.add(Event{Kind: KindDeliver, From: d.From, To: Relayer, Type: d.Type, Hash: hash8(d.Payload), Len: len(d.Payload), Detail: "intercepted for " + string(d.To)})
+	}
+	w.Advance(time.Duration(f.Arg) * time.Millisecond)
+	switch f.Arg % 3 {
+	case RelayOvertaken:
+		if len(queue) > 0 {
+			q = append([]Message{queue[0]}, deliver...)
+			q = append(q, queue[1:]...)
+			for _, d := range deliver {
+				w.trace.add(Event{Kind: KindFault, From: Relayer, To: d.To, Type: d.Type, Fault: string(FaultRelay), Detail: fmt.Sprintf("held behind %s from %s", queue[0].Type, queue[0].From)})
+			}
+			return nil, q, true
+		}
+	case RelayAltered:
+		for i := range deliver {
+			deliver[i] = flipInField(s, deliver[i], f.Arg/3)
+		}
+	}
+	for _, d := range deliver {
+		w.trace.add(Event{Kind: KindSend, From: Relayer, To: d.To, Type: d.Type, Hash: hash8(d.Payload), Len: len(d.Payload), Detail: "forwarded for " + string(d.From)})
+	}
+	return deliver, queue, false
 }
 
 func cloneMsg(m Message) Message {

@@ -1,0 +1,156 @@
+package world
+
+import (
+	"encoding/binary"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// eventsOf returns the events of kind k that involve party p.
+func eventsOf(w *World, k Kind, p PartyID) []Event {
+	var out []Event
+	for _, e := range w.Trace().Events() {
+		if e.Kind == k && (e.From == p || e.To == p) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// A redirected message reaches the bystander's device, which refuses it
+// by default and handles it through Session.Bystander when the model
+// supplies one.
+func TestRedirectReachesBystander(t *testing.T) {
+	w := New(1)
+	c := newCounter(w)
+	w.AddDevice("bystander", true)
+	out := w.RunSession(c.session(5, Plan{{Step: 1, Kind: FaultRedirect, Party: "bystander"}}))
+	if got := eventsOf(w, KindDeliver, "bystander"); len(got) != 1 {
+		t.Fatalf("deliveries to the bystander: %+v, want one", got)
+	}
+	if len(out.Rejections) != 1 || out.Rejections[0].Party != "bystander" || spec.CodeOf(out.Rejections[0].Err) != spec.CodeWrongRecipient {
+		t.Fatalf("rejections %+v, want one wrong-recipient by the bystander", out.Rejections)
+	}
+	if c.total != 0 {
+		t.Fatalf("the server's total is %d; the redirected message must not reach it", c.total)
+	}
+
+	w = New(1)
+	c = newCounter(w)
+	w.AddDevice("bystander", true)
+	s := c.session(5, Plan{{Step: 1, Kind: FaultRedirect, Party: "bystander"}})
+	var handled []string
+	s.Bystander = func(id PartyID) Endpoint {
+		return func(m Message) ([]Message, error) {
+			handled = append(handled, string(id)+":"+m.Type)
+			return nil, nil
+		}
+	}
+	out = w.RunSession(s)
+	if diff := cmp.Diff([]string{"bystander:inc"}, handled); diff != "" || len(out.Rejections) != 0 {
+		t.Fatalf("the bystander's own endpoint (-want +got):\n%s\nrejections %v", diff, out.Rejections)
+	}
+}
+
+// twoIncs is a session that starts with two increments in flight, so a
+// held message can be overtaken; seen records what the server handled
+// and when.
+func twoIncs(c *counter, plan Plan, seen *[]string, at *[]time.Time) *Session {
+	s := c.session(1, plan)
+	s.Start = append(s.Start, Message{From: "client", To: "server", Type: "inc2", Payload: binary.BigEndian.AppendUint64(nil, 2)})
+	srv := s.Endpoints["server"]
+	s.Endpoints["server"] = func(m Message) ([]Message, error) {
+		*seen = append(*seen, m.Type)
+		*at = append(*at, c.w.Now())
+		return srv(m)
+	}
+	return s
+}
+
+// A relayed message goes through the attacker hop, and the receiver sees
+// the difference: later, after a message that overtook it, or altered.
+func TestRelayActs(t *testing.T) {
+	run := func(plan Plan) (*World, *counter, []string, []time.Time) {
+		w := New(1)
+		c := newCounter(w)
+		var seen []string
+		var at []time.Time
+		w.RunSession(twoIncs(c, plan, &seen, &at))
+		return w, c, seen, at
+	}
+	_, clean, cleanSeen, cleanAt := run(nil)
+
+	w, c, _, at := run(Plan{{Step: 1, Kind: FaultRelay, Arg: 1500}}) // 1500 % 3 = 0: late
+	if len(eventsOf(w, KindDeliver, Relayer)) != 1 || len(eventsOf(w, KindSend, Relayer)) != 1 {
+		t.Fatalf("late relay: the trace does not show the attacker hop: %+v", eventsOf(w, KindDeliver, Relayer))
+	}
+	if got := at[0].Sub(cleanAt[0]); got != 1500*time.Millisecond || c.total != clean.total {
+		t.Fatalf("late relay: the server saw the message %v later (want 1.5s), total %d (want %d)", got, c.total, clean.total)
+	}
+
+	_, _, seen, _ := run(Plan{{Step: 1, Kind: FaultRelay, Arg: 1}}) // overtaken
+	if diff := cmp.Diff([]string{"inc2", "inc"}, seen); diff != "" || !slices.Equal(cleanSeen, []string{"inc", "inc2"}) {
+		t.Fatalf("overtaken relay: order at the server (-want +got):\n%s (clean order %v)", diff, cleanSeen)
+	}
+
+	_, c, _, _ = run(Plan{{Step: 1, Kind: FaultRelay, Arg: 2 + 3*63}}) // altered: bit 63, the last
+	if c.total == clean.total {
+		t.Fatalf("altered relay: the server's total %d is the clean one; the hop did not alter the bytes", c.total)
+	}
+}
+
+// A skew fault offsets the recipient's clock from its step to the
+// session's end, and the device reads the offset clock.
+func TestSkewActs(t *testing.T) {
+	w := New(1)
+	c := newCounter(w)
+	s := c.session(5, Plan{{Step: 2, Kind: FaultSkew, Arg: -int(49 * time.Hour / time.Millisecond)}})
+	cl := s.Endpoints["client"]
+	var offset time.Duration
+	s.Endpoints["client"] = func(m Message) ([]Message, error) {
+		now, _ := c.client.Now()
+		offset = now.Sub(w.Now())
+		return cl(m)
+	}
+	w.RunSession(s)
+	if offset != -49*time.Hour {
+		t.Fatalf("the client read its clock %v off world time, want -49h", offset)
+	}
+	if c.client.Skew() != 0 {
+		t.Fatalf("after the session the client's skew is %v, want it restored to 0", c.client.Skew())
+	}
+	if got := eventsOf(w, KindFault, "client"); len(got) != 3 { // the fault, the offset, the restore
+		t.Fatalf("skew events for the client: %+v", got)
+	}
+}
+
+func TestParseSkew(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want Fault
+	}{
+		{"skew@2=+49h", Fault{Step: 2, Kind: FaultSkew, Arg: int(49 * time.Hour / time.Millisecond)}},
+		{"skew@1=-90m", Fault{Step: 1, Kind: FaultSkew, Arg: -int(90 * time.Minute / time.Millisecond)}},
+	} {
+		p, err := ParsePlan(tc.in)
+		if err != nil {
+			t.Fatalf("ParsePlan(%q): %v", tc.in, err)
+		}
+		if diff := cmp.Diff(Plan{tc.want}, p); diff != "" {
+			t.Fatalf("ParsePlan(%q) (-want +got):\n%s", tc.in, diff)
+		}
+		if back, _ := ParsePlan(p.String()); !cmp.Equal(back, p) {
+			t.Fatalf("%q prints as %q, which parses to %v", tc.in, p.String(), back)
+		}
+	}
+	for _, bad := range []string{"skew@1", "skew@1:5=+1h", "skew@1=soon", "skew@1=+1ns"} {
+		if _, err := ParsePlan(bad); err == nil {
+			t.Errorf("ParsePlan(%q) accepted", bad)
+		}
+	}
+}
