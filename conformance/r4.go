@@ -399,7 +399,7 @@ func tamperedStorageNoValue(t *T) {
 	// Boundary cases first (boundary.go): each edit once, at its largest,
 	// on an instance of the run's seed; then the random cases.
 	for i := range storageEdits {
-		tamperedStorageCase(t, t, fixedChoice{seed: t.Seed, picks: map[string]int{"kind": i}})
+		tamperedStorageCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"kind": i}})
 		t.Count(1)
 	}
 	rapid.Check(t, func(rt *rapid.T) { tamperedStorageCase(t, rt, rapidChoice{rt}) })

@@ -489,38 +489,57 @@ var payeeFaults = []world.FaultKind{world.FaultDrop, world.FaultDuplicate, world
 
 // maliciousPayeeRandom is R5.4 with generated deviations.
 func maliciousPayeeRandom(t *T) {
-	rapid.Check(t, func(rt *rapid.T) {
-		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
-		ws := mustWallets(t, in, 2)
-		a, b := ws[0], ws[1]
-		mustFund(rt, in, a, rapid.Int64Range(1, 50000).Draw(rt, "fund"))
-		if rapid.Bool().Draw(rt, "withhold-ack") {
-			// The payee's device keeps what it verified and never
-			// completes the payer's side.
-			corrupt(t, rt, in, b, models.Corruption{Kind: models.CorruptWithholdAck})
+	// Boundary cases first (boundary.go): the payee withholding its
+	// acknowledgement or not, once each, on an instance of the run's seed,
+	// without faults; then the random cases.
+	for i := range 2 {
+		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"withhold-ack": i}})
+		t.Count(1)
+	}
+	rapid.Check(t, func(rt *rapid.T) { maliciousPayeeCase(t, rt, rapidChoice{rt}) })
+}
+
+// maliciousPayeeCase is one case of R5.4's random property.
+func maliciousPayeeCase(t *T, f fataler, ch choice) {
+	in := t.New(f, ch.world(), models.Config{})
+	ws := mustWallets(t, in, 2)
+	a, b := ws[0], ws[1]
+	mustFund(f, in, a, ch.int64("fund", 1, 50000))
+	if ch.index("withhold-ack", 2) == 1 {
+		// The payee's device keeps what it verified and never
+		// completes the payer's side.
+		corrupt(t, f, in, b, models.Corruption{Kind: models.CorruptWithholdAck})
+	}
+	v := in.View(a)
+	hi := v.Offline()
+	if ch.index("within-one-coin", 2) == 1 {
+		hi = largestCoin(v)
+	}
+	hi = min(hi, models.Config{}.WithDefaults().Limits.PerPayment)
+	if hi < 1 {
+		f.Fatalf("%s holds nothing to pay with: %+v", a, v)
+	}
+	amount := ch.int64("amount", 1, hi)
+	before := worths(in)
+	plan := ch.plan(payeeFaults, ws, 3)
+	t.Witness(in.World(), plan)
+	if _, err := in.Pay(a, b, amount, plan); err != nil {
+		f.Fatalf("pay: %v", err)
+	}
+	// The payee's own moves, before the payer reconciles.
+	for _, op := range ch.ops("payee-ops", []string{"deposit", "reconcile", "restart"}, 4) {
+		switch op {
+		case "deposit":
+			_, _ = in.Deposit(b)
+		case "reconcile":
+			_ = in.Reconcile(b)
+		case "restart":
+			in.Restart(b)
 		}
-		amount := drawAmount(rt, in, a)
-		before := worths(in)
-		plan := drawPlan(rt, payeeFaults, ws, 3)
-		t.Witness(in.World(), plan)
-		if _, err := in.Pay(a, b, amount, plan); err != nil {
-			rt.Fatalf("pay: %v", err)
-		}
-		// The payee's own moves, before the payer reconciles.
-		for _, op := range rapid.SliceOfN(rapid.SampledFrom([]string{"deposit", "reconcile", "restart"}), 0, 4).Draw(rt, "payee-ops") {
-			switch op {
-			case "deposit":
-				_, _ = in.Deposit(b)
-			case "reconcile":
-				_ = in.Reconcile(b)
-			case "restart":
-				in.Restart(b)
-			}
-		}
-		order := rapid.Permutation([]world.PartyID{a, b}).Draw(rt, "order")
-		settleAll(rt, in, b, order...)
-		payeeSettles(rt, in, a, b, before, fmt.Sprintf("payee deviating with %v", plan))
-	})
+	}
+	order := ch.order([]world.PartyID{a, b})
+	settleAll(f, in, b, order...)
+	payeeSettles(f, in, a, b, before, fmt.Sprintf("payee deviating with %v", plan))
 }
 
 // payerFaults are what a malicious payer does to its messages and device.
@@ -533,7 +552,7 @@ func maliciousPayerAcceptedPaid(t *T) {
 	// instance of the run's seed, without faults, with the smallest
 	// choices; then the random cases.
 	for i := range payerStrategies {
-		maliciousPayerCase(t, t, fixedChoice{seed: t.Seed, picks: map[string]int{"strategy": i}})
+		maliciousPayerCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"strategy": i}})
 		t.Count(1)
 	}
 	rapid.Check(t, func(rt *rapid.T) { maliciousPayerCase(t, rt, rapidChoice{rt}) })
@@ -561,12 +580,12 @@ func maliciousPayerCase(t *T, f fataler, ch choice) {
 		extra := largestCoin(in.View(a)) + ch.int64("extra", 1, 10000)
 		cr, ok := in.(models.Corrupter)
 		if !ok {
-			ch.skip("no models.Corrupter to edit the payer's storage")
+			ch.skip(t.Info.Name + " has no models.Corrupter to edit the payer's storage")
 			return
 		}
 		if err := cr.Corrupt(a, models.Corruption{Kind: models.CorruptStorage, Value: extra}); err != nil {
 			if codeOf(err) == spec.CodeUnimplemented {
-				ch.skip("the scheme cannot edit a payer's storage")
+				ch.skip("the scheme cannot edit the payer's storage: " + err.Error())
 				return
 			}
 			f.Fatalf("corrupt %s's storage: %v", a, err)
