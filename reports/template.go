@@ -132,7 +132,7 @@ var pageHTML = `<!DOCTYPE html>
 <main>
 <section id="matrix">
 <h2>Matrix</h2>
-<p class="small muted legend"><span class="badge v-pass">pass</span><span class="badge v-xfail">expected-fail</span><span class="badge v-skip">skip</span><span class="badge v-fail">FAIL</span><span class="badge v-upass">UNEXPECTED-PASS</span> cell: summary verdict, properties with it / properties in the cell</p>
+<p class="small muted legend"><span class="badge v-pass">pass</span><span class="badge v-xfail">expected-fail</span><span class="badge v-skip">skip</span><span class="badge v-fail">FAIL</span><span class="badge v-upass">UNEXPECTED-PASS</span><span class="badge v-fail">SEED-DEPENDENT</span> cell: summary verdict, properties with it / properties in the cell</p>
 <table class="matrix">
 <thead><tr><th>target</th><th>suite</th>{{range .Reqs}}<th title="{{.Stated}}">{{.ID}} {{.Name}}</th>{{end}}</tr></thead>
 <tbody>
