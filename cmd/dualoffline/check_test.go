@@ -50,6 +50,16 @@ func TestCheckJSON(t *testing.T) {
 	if !strings.Contains(out, "chip") || !strings.Contains(out, "R6 compatibility with cash") {
 		t.Errorf("no matrix in the output:\n%s", out)
 	}
+	rs := readResultsFile(t, path)
+	if len(rs.Results) == 0 || rs.Results[0].Target != "chip" {
+		t.Fatalf("results: %+v", rs.Results)
+	}
+}
+
+// readResultsFile reads results check wrote with --json, validated
+// against the published schema.
+func readResultsFile(t *testing.T, path string) *conformance.Results {
+	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -61,9 +71,7 @@ func TestCheckJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs.Results) == 0 || rs.Results[0].Target != "chip" {
-		t.Fatalf("results: %+v", rs.Results)
-	}
+	return rs
 }
 
 // TestCheckSeedsSweep: --seeds runs each seed and merges the verdicts;
@@ -78,17 +86,7 @@ func TestCheckSeedsSweep(t *testing.T) {
 	if !strings.Contains(out, "seeds 4..6") || !strings.Contains(out, "0 seed-dependent") || !strings.Contains(out, "at each of 3 seeds (4–6)") {
 		t.Errorf("the sweep is not in the output:\n%s", out)
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schema.ValidateResults(data); err != nil {
-		t.Fatal(err)
-	}
-	rs, err := conformance.ReadResults(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	rs := readResultsFile(t, path)
 	if got := rs.Env.Params["seeds"]; got != "4,5,6" {
 		t.Errorf("env seeds %q, want 4,5,6", got)
 	}
