@@ -1,7 +1,6 @@
 package conformance_test
 
 import (
-	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/conformance/control"
-	"github.com/dualoffline/dualoffline/conformance/schema"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec"
@@ -276,17 +274,7 @@ func TestCoverageSchema(t *testing.T) {
 	score.Coverage = conformance.Coverage(refs, score)
 	rs := &conformance.Results{Schema: conformance.SchemaVersion, Env: conformance.Env{Module: "m", Version: "v", GoVersion: "g", Seed: 1, Checks: 1, Steps: 1, Suites: []string{"GM"}},
 		Results: refs, Mutants: score}
-	var buf bytes.Buffer
-	if err := rs.WriteJSON(&buf); err != nil {
-		t.Fatal(err)
-	}
-	if err := schema.ValidateResults(buf.Bytes()); err != nil {
-		t.Fatal(err)
-	}
-	back, err := conformance.ReadResults(bytes.NewReader(buf.Bytes()))
-	if err != nil {
-		t.Fatal(err)
-	}
+	back := roundTrip(t, rs)
 	if d := cmp.Diff(rs.Mutants.Coverage, back.Mutants.Coverage); d != "" {
 		t.Errorf("round trip (-want +got):\n%s", d)
 	}
