@@ -263,8 +263,12 @@ func tamperRandomPlans(t *T) {
 // clean payment a → b of payAmount under every single fault of kinds at
 // every step, on a scene of the run's seed.
 func randomPlanPayment(t *T, kinds []world.FaultKind, maxAmount int64, check func(f fataler, in models.Instance, before map[world.PartyID]int64, payer, payee world.PartyID, amount int64, what string)) {
-	steps := cleanSteps(t, t.Seed, func(s scene) (world.PartyID, world.PartyID) { return s.a, s.b })
-	for _, plan := range boundaryPlans(kinds, steps, "wallet-C") {
+	var bystander world.PartyID
+	steps := cleanSteps(t, t.Seed, func(s scene) (world.PartyID, world.PartyID) {
+		bystander = s.c
+		return s.a, s.b
+	})
+	for _, plan := range boundaryPlans(kinds, steps, bystander) {
 		s := newScene(t, t, t.Seed)
 		planPayment(t, s, s.a, s.b, payAmount, plan, check)
 		t.Count(1)
