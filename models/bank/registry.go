@@ -126,30 +126,9 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	if r.cb.mutated("registry-drops-second-spend") && len(r.byParent[InstanceOf(parent)]) > 0 {
 		return nil
 	}
-	r.insertLineage(parent)
+	r.registerLineage(parent)
 	r.insert(parent, rec)
 	return nil
-}
-
-// insertLineage registers every record of the verified holding h's
-// lineage that the registry does not know yet, each with the holding it
-// spent. A coin received offline and spent onward before its receiver
-// reconciled reaches the registry only inside the lineage of the onward
-// spend; if the record that created it is one branch of a double spend
-// whose other branch is registered, only registering it shows the
-// conflict (and a later upload of the same record is then a no-op).
-func (r *Registry) insertLineage(h *transfer.Holding) {
-	prefix := &transfer.Holding{Root: h.Root, Serial: h.Root.Serial}
-	for i, rec := range h.Chain {
-		next := h.Serial
-		if i+1 < len(h.Chain) {
-			next = h.Chain[i+1].Parent
-		}
-		if !r.Known(rec) {
-			r.insert(prefix, rec)
-		}
-		prefix = prefix.Extend(rec, next)
-	}
 }
 
 // check verifies that rec is a valid record spending parent, signed by
@@ -459,7 +438,11 @@ func (r *Registry) settle(h *transfer.Holding, dep *transfer.Signed) {
 }
 
 // registerLineage registers every record of h's lineage, so a conflict
-// with a branch that settled is flagged with its evidence.
+// with a branch that settled is flagged with its evidence. Add calls it
+// too: a coin received offline and spent onward before its receiver
+// reconciled reaches the registry only inside the lineage of the onward
+// spend, and if the record that created it is one branch of a double
+// spend, only registering it shows the conflict.
 func (r *Registry) registerLineage(h *transfer.Holding) {
 	lineage(h, func(_ Instance, parent *transfer.Holding, rec *transfer.Signed) {
 		r.insert(parent, rec)
