@@ -505,7 +505,8 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	ws := mustWallets(t, in, 2)
 	a, b := ws[0], ws[1]
 	mustFund(f, in, a, ch.int64("fund", 1, 50000))
-	if ch.index("withhold-ack", 2) == 1 {
+	withheld := ch.index("withhold-ack", 2) == 1
+	if withheld {
 		// The payee's device keeps what it verified and never
 		// completes the payer's side.
 		corrupt(t, f, in, b, models.Corruption{Kind: models.CorruptWithholdAck})
@@ -539,7 +540,11 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	}
 	order := ch.order([]world.PartyID{a, b})
 	settleAll(f, in, b, order...)
-	payeeSettles(f, in, a, b, before, fmt.Sprintf("payee deviating with %v", plan))
+	how := fmt.Sprintf("payee deviating with %v", plan)
+	if withheld {
+		how += ", withholding its acknowledgement"
+	}
+	payeeSettles(f, in, a, b, before, how)
 }
 
 // payerFaults are what a malicious payer does to its messages and device.

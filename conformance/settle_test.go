@@ -139,14 +139,16 @@ func TestWitnessesRecogniseTheirCause(t *testing.T) {
 		t.Fatal(err)
 	}
 	others := []string{
-		"which-payer game: no leak found, but for lack of evidence: after 150 trials distinguisher identity has 99% interval [0.400, 0.610], not within 1/2±0.05; about 664 trials are needed",
-		"linking game: no leak found, but for lack of evidence: after 150 trials distinguisher equal-bytes has 99% interval [0.400, 0.610], not within 1/2±0.05",
-		// The wording of today's game (game.go, judge).
 		"which-payer game: lack of evidence, neither leak nor anonymity established: after 3963 of N = 3963 trials distinguisher identity has 99% interval [0.531, 0.572], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",
 		"linking game: lack of evidence, neither leak nor anonymity established: after 3963 of N = 3963 trials distinguisher key-reuse has 99% interval [0.530, 0.571], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",
 		"which-payer game: distinguisher length-timing was right in 150 of 150 trials (1.000, 99% interval [0.970, 1.000], outside 1/2±0.05): it keyed on 412 bytes in 4 messages vs 380 bytes, in message TRANSFER",
 		"which-payer game: distinguisher equal-bytes was right in 20 of 20 trials (1.000, 99% interval [0.751, 1.000], outside 1/2±0.05): it keyed on 31 windows of 8 bytes found only in wallet-B's public material vs 2 in the other's; longest: 9 bytes (00000000000201) of message TRANSFER at byte 12, first seen in wallet-B's message TRANSFER",
 		"a payment of T+1 = 20001 fen by wallet-A: what its agent bank received at reconciliation (3 items) carries none of its identity fields",
+		"after drop@2, then reconciling [wallet-A wallet-B]: the payer's worth moved -230 fen and the payee's +0: neither both in the pre-state nor both in the post-state (payment paid=true received=false rejections=[] err=<nil>)",
+		"value not conserved after the payment under crash-before@1: {Issued:1000 Held:770 Pending:0 Mail:0 Redeemed:0 Lost:230} (held+pending+mail+redeemed = 770, issued 1000)",
+		"under drop@2, after 6 reconciliations [8h0m0s 8h0m0s 8h0m0s 8h0m0s 8h0m0s 8h0m0s] apart, the payer lost 230 fen and the payee gained 0 (audit {Issued:1000 Held:770 Pending:0 Mail:0 Redeemed:0 Lost:230}): value lost for good, an exposure window that never closes",
+		"payee deviating with replay@3: the payee gained 230 fen, the payer lost only 0",
+		"under field@6:5,drop@3: value appeared or vanished: payer wallet-A moved -230, payee wallet-B moved 0, want both 0 or -230/+230 (-want +got):",
 		"value not conserved after the payment under crash-after@5: {Issued:1001 Held:1000 Pending:0 Mail:0 Redeemed:0 Lost:0} (held+pending+mail+redeemed = 1000, issued 1001)",
 		"payee deviating with drop@4, depositing at once: the honest payer was debited 230 fen, yet the payee ends credited with 0 after reconciliation",
 	}
