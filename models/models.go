@@ -121,21 +121,32 @@ func (w Witness) Validate() error {
 const (
 	identityField = `(?:device id|party id|certificate of|public key \(SPKI\) of|public key point of) \S+`
 	leakDists     = `(?:identity|key-reuse|serial-linkage|equal-bytes)`
+	// placeEnd ends a place: the item's own key, if any ("merchant store
+	// coin/…", "registry record 1a2b3c4d"), then the offset, so that
+	// "message TX" does not also name "message TX-REFUND".
+	placeEnd = `(?: [^\n,;]*?)? at byte \d+`
 )
 
 // LeakWitness witnesses an anonymity game (game is "which-payer game" or
 // "linking game") lost to a distinguisher that keyed on the payer's
-// identifying material — an identity field, a key, a coin serial, or
-// bytes first seen in its certificate or its withdrawal (the coins'
-// lineage) — in one of the places in: view items named "message TYPE",
-// "merchant store" (what the payee keeps) or "agent bank" (what it
-// receives). A game lost to length or timing, or one that failed for
-// lack of evidence, does not match.
-func LeakWitness(game string, in ...string) Witness {
-	where := `(?:` + strings.Join(quoteAll(in), "|") + `)`
-	return Witness{Match: regexp.QuoteMeta(game) + `: distinguisher ` + leakDists + ` was right in \d+ of \d+ trials [^\n]*?: it keyed on [^\n]*?(?:` +
-		identityField + ` in ` + where + `|serial [^\n]*?, in ` + where +
-		`|of ` + where + `[^\n]*? at byte \d+, first seen in \S+ (?:certificate|withdrawal))`}
+// identifying material in one of the places in — view items named
+// "message TYPE", "merchant store" (what the payee keeps) or "registry
+// record" (what it uploads): an identity field or key, or bytes first
+// seen in its certificate; and, where lineage is set (the scheme
+// documents that coins carry their lineage in the clear), a coin serial
+// or bytes first seen in its withdrawal. A game lost to length or timing,
+// to a leak of another kind, or one that failed for lack of evidence,
+// does not match.
+func LeakWitness(game string, lineage bool, in ...string) Witness {
+	where := `(?:` + strings.Join(quoteAll(in), "|") + `)` + placeEnd
+	origins := `certificate`
+	alts := identityField + ` in ` + where
+	if lineage {
+		origins = `(?:certificate|withdrawal)`
+		alts += `|serial [^\n]*?, in ` + where
+	}
+	alts += `|of ` + where + `, first seen in \S+ ` + origins
+	return Witness{Match: regexp.QuoteMeta(game) + `: distinguisher ` + leakDists + ` was right in \d+ of \d+ trials [^\n]*?: it keyed on [^\n]*?(?:` + alts + `)`}
 }
 
 // IdentityWitness witnesses R3.3's and R3.6's finding: after prefix (a
@@ -143,7 +154,7 @@ func LeakWitness(game string, in ...string) Witness {
 // holds one of the payer's identity fields in one of the places in (as
 // for LeakWitness).
 func IdentityWitness(prefix string, in ...string) Witness {
-	return Witness{Match: prefix + `the adversary's view holds the payer's ` + identityField + ` in (?:` + strings.Join(quoteAll(in), "|") + `)`}
+	return Witness{Match: prefix + `the adversary's view holds the payer's ` + identityField + ` in (?:` + strings.Join(quoteAll(in), "|") + `)` + placeEnd}
 }
 
 func quoteAll(ss []string) []string {

@@ -6,7 +6,7 @@ import "testing"
 // payer's identifying material in the named places, whichever of the
 // identifying distinguishers won, and nothing else.
 func TestLeakWitness(t *testing.T) {
-	w := LeakWitness("which-payer game", "message TRANSFER", "merchant store")
+	w := LeakWitness("which-payer game", true, "message TRANSFER", "merchant store")
 	if err := w.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -25,6 +25,21 @@ func TestLeakWitness(t *testing.T) {
 		// Another game, or no leak at all.
 		"linking game: distinguisher identity was right in 20 of 20 trials (1.000, 99% interval [0.751, 1.000], outside 1/2±0.05): it keyed on device id wallet-A in message TRANSFER at byte 179 (…)",
 		"which-payer game: no leak found, but for lack of evidence: after 150 trials distinguisher identity has 99% interval [0.4, 0.6], not within 1/2±0.05",
+		// A place whose name only starts like a documented one.
+		"which-payer game: distinguisher identity was right in 20 of 20 trials (1.000, 99% interval [0.751, 1.000], outside 1/2±0.05): it keyed on device id wallet-A in message TRANSFER-LOG at byte 179 (…)",
+	}
+	// Without documented lineage, coin serials and withdrawal bytes are
+	// another cause.
+	noLineage := LeakWitness("which-payer game", false, "message TRANSFER", "merchant store")
+	for _, m := range match[2:] {
+		if noLineage.Matches(m) {
+			t.Errorf("a witness without lineage matches a lineage leak: %s", m)
+		}
+	}
+	for _, m := range match[:2] {
+		if !noLineage.Matches(m) {
+			t.Errorf("a witness without lineage misses an identity leak: %s", m)
+		}
 	}
 	for _, m := range match {
 		if !w.Matches(m) {

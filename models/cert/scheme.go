@@ -105,14 +105,14 @@ func (sc Scheme) Info() models.Info {
 // leakIn are where the cert scheme's documented leak shows: HELLO-PAYER
 // (identifier, certificate, key), TX (transfer records naming the
 // payer), what the payee stores and what it uploads.
-var leakIn = []string{"message HELLO-PAYER", "message TX", "merchant store", "agent bank"}
+var leakIn = []string{"message HELLO-PAYER", "message TX", "merchant store", "registry record"}
 
 // anonymity is what both variants document of R3.
 var anonymity = []models.Violation{
-	{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", leakIn...),
+	{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", true, leakIn...),
 		Reason: "as published, the payer's HELLO-PAYER carries its user identifier (registered wallet id, also its account id at the agent bank), " +
 			"public key and certificate in the clear, and the coins' transfer records name it as Payer: the merchant reads who paid"},
-	{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", leakIn...),
+	{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", true, leakIn...),
 		Reason: "every payment carries the payer's user identifier, certificate and public key, and coins whose lineage goes back to " +
 			"the payer's withdrawal, so the merchant and the agent bank link all payments of one SIM"},
 	{Property: "R3.3-no-identity-in-view", Witness: models.IdentityWitness(`payment \d+ of \d+ fen by \S+: `, leakIn...),

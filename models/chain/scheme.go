@@ -62,9 +62,9 @@ func (Scheme) Info() models.Info {
 			// diff is unchanged and complete on one line.
 			{Property: "R2.7-upload-order-independent", Witness: models.Witness{Match: `decides otherwise than in order \[[^\]]*\] \(-want \+got\):\n(?s:.*?)\n[ \x{a0}]{2}\tFlags: +\{\{Coin: [^\n]*Culprit: [^\n]*\}\},\n`},
 				Reason: "which of two conflicting transfers becomes final is decided by which reaches a block first (and, across a fork, by the fork rule), so the accept or reject decision of each upload depends on the upload order; the flagged coin and culprit do not"},
-			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", leakIn...),
+			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", false, leakIn...),
 				Reason: "the QR code carries the payer's certificate in the clear, as the patent describes: the merchant reads the payer's identity"},
-			{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", leakIn...),
+			{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", false, leakIn...),
 				Reason: "the payer's certificate and wallet address appear in every payment, so the merchant and the bank nodes link a payer's payments"},
 			{Property: "R3.3-no-identity-in-view", Witness: models.IdentityWitness(`payment \d+ of \d+ fen by \S+: `, leakIn...),
 				Reason: "the payer's certificate subject (its registered wallet id) and address are in the QR payload and in every block"},

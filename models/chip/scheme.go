@@ -50,11 +50,11 @@ func (Scheme) Info() models.Info {
 		Channel:  world.NearField,
 		Exposure: models.Exposure{Steps: 8, Time: 1e9}, // its 4-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
 		Expected: []models.Violation{
-			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", leakIn...),
+			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", true, leakIn...),
 				Reason: "the payer's card authenticates to the payee card by sending its device certificate (subject CN = its registered wallet id, " +
 					"which is also its account id at the agent bank) and transfer records whose Payer field is that id, in the clear in the TRANSFER response, " +
 					"with coins whose lineage goes back to the payer's withdrawal: the merchant reads who paid"},
-			{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", leakIn...),
+			{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", true, leakIn...),
 				Reason: "every payment carries the payer's certificate, public key and device id (transfer record Payer), and coins whose lineage " +
 					"goes back to the payer's withdrawal, so the merchant and the agent bank link all payments of one card"},
 			{Property: "R3.3-no-identity-in-view", Witness: models.IdentityWitness(`payment \d+ of \d+ fen by \S+: `, leakIn...),
@@ -69,7 +69,7 @@ func (Scheme) Info() models.Info {
 
 // leakIn are where the chip scheme's documented leak shows (Info): the
 // TRANSFER response, what the payee card stores and what it uploads.
-var leakIn = []string{"message TRANSFER", "merchant store", "agent bank"}
+var leakIn = []string{"message TRANSFER", "merchant store", "registry record"}
 
 // Instance is a running chip scheme.
 type Instance struct {
