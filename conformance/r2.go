@@ -661,7 +661,11 @@ func uploadOrderIndependent(t *T) {
 				continue
 			}
 			if diff := cmp.Diff(want, got); diff != "" {
-				t.Fatalf("case %+v: reconciling in order %v decides otherwise than in order %v (-want +got):\n%s", c, order, wantOrder, diff)
+				flags := "other flagged coins or culprits"
+				if cmp.Equal(want.Flags, got.Flags) {
+					flags = "the same flagged coins and culprits"
+				}
+				t.Fatalf("case %+v: reconciling in order %v decides otherwise than in order %v, with %s (-want +got):\n%s", c, order, wantOrder, flags, diff)
 			}
 		}
 	}

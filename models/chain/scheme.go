@@ -60,7 +60,7 @@ func (Scheme) Info() models.Info {
 			{Property: "R2.2-rollback-repays-same-payee", Witness: repaid, Reason: sealedCoins},
 			// The decisions differ, the flags do not: the Flags line of the
 			// diff is unchanged and complete on one line.
-			{Property: "R2.7-upload-order-independent", Witness: models.Witness{Match: `decides otherwise than in order \[[^\]]*\] \(-want \+got\):\n(?s:.*?)\n[ \x{a0}]{2}\tFlags: +\{\{Coin: [^\n]*Culprit: [^\n]*\}\},\n`},
+			{Property: "R2.7-upload-order-independent", Witness: models.Witness{Match: `decides otherwise than in order \[[^\]]*\], with the same flagged coins and culprits \(-want \+got\)`},
 				Reason: "which of two conflicting transfers becomes final is decided by which reaches a block first (and, across a fork, by the fork rule), so the accept or reject decision of each upload depends on the upload order; the flagged coin and culprit do not"},
 			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", false, leakIn...),
 				Reason: "the QR code carries the payer's certificate in the clear, as the patent describes: the merchant reads the payer's identity"},
