@@ -245,6 +245,24 @@ func newScoreboard() *scoreboard {
 	return sb
 }
 
+// play runs the game's trials, at most gameN: trial scores one trial
+// (adding a result to every tally); after each look (isLook) the game
+// stops if a leak is established. It returns the trial it stopped at and
+// the distinguisher that established the leak, nil if none did. The
+// properties and TestGameErrorRates run this one loop.
+func (sb *scoreboard) play(trial func()) (int, *tally) {
+	for n := 1; n <= gameN; n++ {
+		trial()
+		if !isLook(n) {
+			continue
+		}
+		if s := sb.leaked(gameEpsilon); s != nil {
+			return n, s
+		}
+	}
+	return gameN, nil
+}
+
 // leaked returns the first tally that establishes a leak, or nil. Call it
 // only at a look (isLook): the false-leak bound counts the looks.
 func (sb *scoreboard) leaked(eps float64) *tally {

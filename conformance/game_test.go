@@ -84,15 +84,15 @@ func playCoins(r *rand.Rand, p float64, d int) (string, int) {
 	for i := 0; i < d; i++ {
 		sb.tallies = append(sb.tallies, &tally{name: "coin"})
 	}
-	for trial := 1; trial <= gameN; trial++ {
+	n, s := sb.play(func() {
 		for _, s := range sb.tallies {
 			s.add(r.Float64() < p, "")
 		}
-		if isLook(trial) && sb.leaked(gameEpsilon) != nil {
-			return OutcomeLeak, trial
-		}
+	})
+	if s != nil {
+		return OutcomeLeak, n
 	}
-	return sb.outcome(gameEpsilon), gameN
+	return sb.outcome(gameEpsilon), n
 }
 
 // TestGameErrorRates measures the game's sequential rule on simulated

@@ -61,8 +61,7 @@ func r3Properties() []Property {
 // returns its scoreboard.
 func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scoreboard {
 	sb := newScoreboard()
-	n := gameN
-	for trial := 1; trial <= n; trial++ {
+	n, s := sb.play(func() {
 		b := g.flip()
 		v := g.pay(g.cands[b].party, merchant, amount())
 		for i, d := range library {
@@ -70,15 +69,16 @@ func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scor
 			sb.tallies[i].add(c == b, leak)
 		}
 		t.Count(1)
-		if !isLook(trial) {
-			continue
-		}
-		if s := sb.leaked(gameEpsilon); s != nil {
-			t.Logf("stopped at look %d of N = %d trials: %s established a leak (sequential rule)", trial, n, s.name)
-			break
-		}
-	}
+	})
+	logStop(t, n, s)
 	return sb
+}
+
+// logStop notes an early stop of the game.
+func logStop(t *T, n int, s *tally) {
+	if s != nil {
+		t.Logf("stopped at look %d of N = %d trials: %s established a leak (sequential rule)", n, gameN, s.name)
+	}
 }
 
 func logGame(t *T, sb *scoreboard) {
@@ -111,9 +111,8 @@ func linkingGame(t *T) {
 	g := newGame(t, "R3.2", 2)
 	m1, m2 := g.merchants[0], g.merchants[1]
 	sb := newScoreboard()
-	n := gameN
 	amount := func() int64 { return 1 + g.rng.Int64N(AnonymityThreshold) }
-	for trial := 1; trial <= n; trial++ {
+	n, s := sb.play(func() {
 		same := g.flip() == 1
 		x := g.flip()
 		y := x
@@ -132,14 +131,8 @@ func linkingGame(t *T) {
 			sb.tallies[i].add(guess == same, leak)
 		}
 		t.Count(1)
-		if !isLook(trial) {
-			continue
-		}
-		if s := sb.leaked(gameEpsilon); s != nil {
-			t.Logf("stopped at look %d of N = %d trials: %s established a leak (sequential rule)", trial, n, s.name)
-			break
-		}
-	}
+	})
+	logStop(t, n, s)
 	t.SetGame(sb.game(gameEpsilon))
 	logGame(t, sb)
 	if err := sb.judge("linking game", gameEpsilon); err != nil {
