@@ -3,6 +3,7 @@ package world
 import (
 	"encoding/binary"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,6 +152,36 @@ func TestParseSkew(t *testing.T) {
 	for _, bad := range []string{"skew@1", "skew@1:5=+1h", "skew@1=soon", "skew@1=+1ns"} {
 		if _, err := ParsePlan(bad); err == nil {
 			t.Errorf("ParsePlan(%q) accepted", bad)
+		}
+	}
+}
+
+// Skews of two devices are restored in the order they were applied, so
+// the same plan traces the same bytes every time.
+func TestSkewRestoreOrderReplays(t *testing.T) {
+	trace := func() []string {
+		w := New(1)
+		c := newCounter(w)
+		w.RunSession(c.session(5, Plan{{Step: 1, Kind: FaultSkew, Arg: 1000}, {Step: 2, Kind: FaultSkew, Arg: 2000}}))
+		var out []string
+		for _, e := range w.Trace().Events() {
+			out = append(out, e.Text())
+		}
+		return out
+	}
+	first := trace()
+	restores := 0
+	for _, l := range first {
+		if strings.Contains(l, "restored") {
+			restores++
+		}
+	}
+	if restores != 2 {
+		t.Fatalf("%d restores in the trace, want 2 (both devices skewed):\n%s", restores, strings.Join(first, "\n"))
+	}
+	for range 30 {
+		if d := cmp.Diff(first, trace()); d != "" {
+			t.Fatalf("the same plan traced differently (-first +again):\n%s", d)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package world
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dualoffline/dualoffline/spec"
@@ -99,10 +100,16 @@ func (w *World) RunSession(s *Session) Outcome {
 		w.trace.add(Event{Kind: KindSend, From: m.From, To: m.To, Type: m.Type, Hash: hash8(m.Payload), Len: len(m.Payload)})
 	}
 	plan := s.Plan.byStep()
-	skewed := map[PartyID]time.Duration{} // devices a skew fault offset, with their offset before
+	// The devices a skew fault offset, in the order it did, with their
+	// offsets before: restored in that order, so the trace replays.
+	type skewedDevice struct {
+		id  PartyID
+		was time.Duration
+	}
+	var skewed []skewedDevice
 	defer func() {
-		for id, was := range skewed {
-			w.devices[id].setSkew(was, "restored at the session's end")
+		for _, sd := range skewed {
+			w.devices[sd.id].setSkew(sd.was, "restored at the session's end")
 		}
 	}()
 	for len(queue) > 0 {
@@ -171,8 +178,8 @@ func (w *World) RunSession(s *Session) Outcome {
 				}
 			case FaultSkew:
 				if d := w.devices[m.To]; d != nil {
-					if _, seen := skewed[m.To]; !seen {
-						skewed[m.To] = d.skew
+					if !slices.ContainsFunc(skewed, func(sd skewedDevice) bool { return sd.id == m.To }) {
+						skewed = append(skewed, skewedDevice{m.To, d.skew})
 					}
 					d.setSkew(time.Duration(f.Arg)*time.Millisecond, "")
 				}
