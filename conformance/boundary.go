@@ -21,8 +21,10 @@ import (
 // then found at every seed; the random part stays what it was.
 
 // boundaryPlans returns every single-fault plan of kinds at steps 1…steps
-// (Arg 0; a redirect goes to bystander; a relay is three plans, one per
-// mode of its attacker hop: 3 s late, overtaken, altered; a skew is two
+// (Arg 0; a redirect goes to bystander; a reorder and a relay that lets
+// the message be overtaken follow a duplicate of the step before, since a
+// lock-step exchange has one message in flight and a single such fault
+// changes nothing; a relay is also 3 s late, and altered; a skew is two
 // plans, the recipient's clock past the end of a certificate's validity
 // and before its start). Kinds switched off for a test are left out.
 func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) []world.Plan {
@@ -33,10 +35,21 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 			switch k {
 			case world.FaultRedirect:
 				f.Party = bystander
+			case world.FaultReorder:
+				// One message in flight has nothing to swap with: a
+				// duplicate of the step before gives it one.
+				if step > 1 {
+					out = append(out, world.Plan{{Step: step - 1, Kind: world.FaultDuplicate}, f})
+				}
+				continue
 			case world.FaultRelay:
-				for _, arg := range []int{3000 + world.RelayLate, world.RelayOvertaken, world.RelayAltered} {
+				for _, arg := range []int{3000 + world.RelayLate, world.RelayAltered} {
 					f.Arg = arg
 					out = append(out, world.Plan{f})
+				}
+				if step > 1 { // overtaken, by a duplicate of the step before
+					f.Arg = world.RelayOvertaken
+					out = append(out, world.Plan{{Step: step - 1, Kind: world.FaultDuplicate}, f})
 				}
 				continue
 			case world.FaultSkew:
