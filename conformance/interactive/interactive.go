@@ -137,11 +137,9 @@ func Judge(got, ref *conformance.Results) int {
 			if !ok || (b.Verdict != conformance.Pass && b.Verdict != conformance.UnexpectedPass) {
 				continue
 			}
-			why := r.Reason
+			why := r.Reason // settle keeps the observed cause beside the documented one
 			if r.Documented != nil && r.Documented.Observed != "" {
 				why = r.Documented.Observed
-			} else if r.Counterexample != nil && r.Counterexample.Message != "" {
-				why = r.Counterexample.Message
 			}
 			r.Verdict = conformance.Fail
 			r.Reason = "the reference wallet passes this property, the implementation's fails (the scheme's documented violation of " +
