@@ -107,7 +107,7 @@ func CheckMutants(ctx context.Context, mutants []models.Mutant, opts Options) (*
 		if m.Base != nil {
 			base = map[string]Verdict{}
 			for _, r := range results[baseJob[baseKey{m.Base.Info().Name, m.Breaks}]] {
-				base[string(r.Sub)+"-"+r.Property] = r.Verdict
+				base[r.ID()] = r.Verdict
 			}
 		}
 		run := judge(m, results[first+i], base)
@@ -141,7 +141,7 @@ func judge(m models.Mutant, results []Result, base map[string]Verdict) MutantRun
 		if r.Verdict != Fail {
 			continue
 		}
-		id := string(r.Sub) + "-" + r.Property
+		id := r.ID()
 		switch {
 		case r.Requirement != m.Breaks:
 			run.Also = append(run.Also, id)

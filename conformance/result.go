@@ -77,6 +77,10 @@ type Result struct {
 	DurationMS float64 `json:"duration_ms"`
 }
 
+// ID is the property's stable name, "R5.1-crash-every-point", as
+// Property.ID gives it.
+func (r Result) ID() string { return string(r.Sub) + "-" + r.Property }
+
 // Key identifies a result's cell: target, suite and property.
 func (r Result) Key() string {
 	return fmt.Sprintf("%s/%s/%s/%s", r.Target, r.Suite, r.Sub, r.Property)

@@ -382,7 +382,7 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 func settle(results []Result, info models.Info) {
 	for i := range results {
 		r := &results[i]
-		v, documented := info.Violation(string(r.Sub) + "-" + r.Property)
+		v, documented := info.Violation(r.ID())
 		if !documented || r.Verdict == Skip {
 			continue
 		}

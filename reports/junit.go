@@ -91,7 +91,7 @@ func WriteJUnit(w io.Writer, rs *conformance.Results) error {
 		}
 		s := &doc.Suites[i]
 		c := junitCase{
-			Name:      clean(string(r.Sub) + "-" + r.Property),
+			Name:      clean(r.ID()),
 			Classname: clean("dualoffline." + r.Target + "." + r.Suite + "." + string(r.Requirement)),
 			Time:      seconds(r.DurationMS / 1000),
 		}

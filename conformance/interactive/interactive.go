@@ -115,7 +115,7 @@ func Judge(got, ref *conformance.Results) int {
 	type key struct{ target, suite, property string }
 	base := map[key]conformance.Result{}
 	for _, r := range ref.Results {
-		base[key{r.Target, r.Suite, string(r.Sub) + "-" + r.Property}] = r
+		base[key{r.Target, r.Suite, r.ID()}] = r
 	}
 	n := 0
 	for i := range got.Results {
@@ -133,7 +133,7 @@ func Judge(got, ref *conformance.Results) int {
 				n++
 			}
 		case conformance.ExpectedFail:
-			b, ok := base[key{scheme, r.Suite, string(r.Sub) + "-" + r.Property}]
+			b, ok := base[key{scheme, r.Suite, r.ID()}]
 			if !ok || (b.Verdict != conformance.Pass && b.Verdict != conformance.UnexpectedPass) {
 				continue
 			}
@@ -143,7 +143,7 @@ func Judge(got, ref *conformance.Results) int {
 			}
 			r.Verdict = conformance.Fail
 			r.Reason = "the reference wallet passes this property, the implementation's fails (the scheme's documented violation of " +
-				string(r.Sub) + "-" + r.Property + " does not cover it): " + why
+				r.ID() + " does not cover it): " + why
 			n++
 		}
 	}
