@@ -588,6 +588,13 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 // settle has the merchant reconcile (its store and upload join the view),
 // then the payer (its upload joins its public material).
 func (g *game) settle(v *payView, payer, merchant world.PartyID) {
+	g.settleMerchant(v, merchant)
+	g.payerUpload(payer)
+}
+
+// settleMerchant has the merchant reconcile: its store and upload join
+// the view.
+func (g *game) settleMerchant(v *payView, merchant world.PartyID) {
 	mustReconcile(g.t, g.in, merchant)
 	after := g.storeOf(merchant)
 	for _, k := range sortedKeys(after) {
@@ -597,7 +604,6 @@ func (g *game) settle(v *payView, payer, merchant world.PartyID) {
 	}
 	v.items = append(v.items, g.newRecords()...)
 	v.items = append(v.items, g.observeAgent(merchant)...)
-	g.payerUpload(payer)
 }
 
 // payerUpload has the payer reconcile and returns what its agent bank

@@ -450,7 +450,7 @@ func thresholdSplit(t *T) {
 	// is its own upload.
 	v := g.payOnly(c.party, m, big)
 	ups := g.payerUpload(c.party)
-	g.settle(v, c.party, m)
+	g.settleMerchant(v, m)
 	t.Count(1)
 	if identityIn(c, ups) == "" {
 		t.Errorf("a payment of T+1 = %d fen by %s: what its agent bank received at reconciliation (%d items) carries none of its identity fields", big, c.party, len(ups))
