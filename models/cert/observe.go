@@ -58,16 +58,7 @@ func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Obs
 	if err != nil {
 		return nil
 	}
-	info := sealInfo(msg.Nonce, se.id)
-	key, err := se.key.Open(msg.SealedKey, info)
-	if err != nil {
-		return nil
-	}
-	aead, err := se.s.NewAEAD(key)
-	if err != nil {
-		return nil
-	}
-	plain, err := aead.Open(nil, zeroNonce, msg.Ciphertext, info)
+	plain, err := se.openCoins(msg, msg.Nonce)
 	if err != nil {
 		return nil
 	}

@@ -539,21 +539,9 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 	if err := msg.verify(payer.PublicKey); err != nil && !se.mutated("payee-skips-tx-signature") {
 		return err
 	}
-	info := sealInfo(sess.nonce, se.id)
-	contentKey, err := se.key.Open(msg.SealedKey, info)
+	plain, err := se.openCoins(msg, sess.nonce)
 	if err != nil {
 		return err
-	}
-	if len(contentKey) != 16 {
-		return spec.Errorf(spec.CodeBadSeal, "sealed content key of %d bytes", len(contentKey))
-	}
-	aead, err := se.s.NewAEAD(contentKey)
-	if err != nil {
-		return spec.Errorf(spec.CodeBadSeal, "content key: %v", err)
-	}
-	plain, err := aead.Open(nil, zeroNonce, msg.Ciphertext, info)
-	if err != nil {
-		return spec.Errorf(spec.CodeBadSeal, "the coins do not open under the sealed key")
 	}
 	spends, chainCerts, err := parseCoins(se.s, plain)
 	if err != nil {
@@ -643,4 +631,26 @@ func (se *SIM) credit(sess *payeeSession, notice []byte) {
 	se.commit(puts, nil, sess.coins, &st, certs)
 	sess.stage = payeeDone
 	se.w.Trace().State(se.dev.ID(), "received %d fen from %s (offline balance %d, %d coins received offline)", sess.amount, sess.payer.ID, se.balance(), st.Received)
+}
+
+// openCoins opens the coins of a TX sealed to this SIM for the session of
+// nonce: the content key sealed to the SIM's key, then the AEAD.
+func (se *SIM) openCoins(msg *message, nonce []byte) ([]byte, error) {
+	info := sealInfo(nonce, se.id)
+	contentKey, err := se.key.Open(msg.SealedKey, info)
+	if err != nil {
+		return nil, err
+	}
+	if len(contentKey) != 16 {
+		return nil, spec.Errorf(spec.CodeBadSeal, "sealed content key of %d bytes", len(contentKey))
+	}
+	aead, err := se.s.NewAEAD(contentKey)
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeBadSeal, "content key: %v", err)
+	}
+	plain, err := aead.Open(nil, zeroNonce, msg.Ciphertext, info)
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeBadSeal, "the coins do not open under the sealed key")
+	}
+	return plain, nil
 }
