@@ -717,22 +717,27 @@ func hexHead(b []byte) string {
 	return fmt.Sprintf("%x", b)
 }
 
+// fieldIn returns the first of fields that occurs in items, named with
+// where it sits, or "".
+func fieldIn(fields []field, items []viewItem) string {
+	for _, f := range fields {
+		if len(f.b) == 0 {
+			continue
+		}
+		for _, it := range items {
+			if k := bytes.Index(it.b, f.b); k >= 0 {
+				return f.name + " in " + where(it, k)
+			}
+		}
+	}
+	return ""
+}
+
 // findFields returns the candidate (if exactly one) with a field in v.
 func findFields(g *game, v *payView, fields func(c *candidate) []field) (int, string) {
 	hit := [2]string{}
 	for i, c := range g.cands {
-	search:
-		for _, f := range fields(c) {
-			if len(f.b) == 0 {
-				continue
-			}
-			for _, it := range v.items {
-				if k := bytes.Index(it.b, f.b); k >= 0 {
-					hit[i] = f.name + " in " + where(it, k)
-					break search
-				}
-			}
-		}
+		hit[i] = fieldIn(fields(c), v.items)
 	}
 	switch {
 	case hit[0] != "" && hit[1] == "":

@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -141,16 +140,7 @@ func linkingGame(t *T) {
 }
 
 // identityIn returns where the payer's identity fields occur in items.
-func identityIn(c *candidate, items []viewItem) string {
-	for _, f := range c.ids {
-		for _, it := range items {
-			if k := bytes.Index(it.b, f.b); k >= 0 && len(f.b) > 0 {
-				return f.name + " in " + where(it, k)
-			}
-		}
-	}
-	return ""
-}
+func identityIn(c *candidate, items []viewItem) string { return fieldIn(c.ids, items) }
 
 // opened returns what every key the adversary holds opens in items
 // (models.Opener), labelled with the key and the item, or ok = false if
