@@ -5,6 +5,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -63,6 +64,31 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 		}
 	}
 	return out
+}
+
+// boundaryPayments runs the boundary plans of kinds on the clean payment
+// of paymentAmount from the first wallet, funded with fundAmount, to the
+// second, each on a fresh instance of the run's seed (the third wallet is
+// the bystander), and hands each instance after its payment to check.
+func boundaryPayments(t *T, kinds []world.FaultKind, check func(in models.Instance, ws []world.PartyID, plan world.Plan)) {
+	setup := func() (models.Instance, []world.PartyID) {
+		in := t.New(t, t.Seed, models.Config{})
+		ws := mustWallets(t, in, 3)
+		mustFund(t, in, ws[0], fundAmount)
+		return in, ws
+	}
+	in, ws := setup()
+	clean, err := in.Pay(ws[0], ws[1], paymentAmount, nil)
+	if err != nil || !clean.Received {
+		t.Fatalf("the fault-free payment %s → %s of %d fen did not complete: %s", ws[0], ws[1], paymentAmount, describe(clean, err))
+	}
+	for _, plan := range boundaryPlans(kinds, clean.Outcome.Steps, ws[2]) {
+		in, ws := setup()
+		t.Witness(in.World(), plan)
+		_, _ = in.Pay(ws[0], ws[1], paymentAmount, plan)
+		check(in, ws, plan)
+		t.Count(1)
+	}
 }
 
 // choice is where a case's choices come from: rapid's draws (rapidChoice)

@@ -70,24 +70,13 @@ func r5Properties() []Property {
 func conservedEveryStep(t *T) {
 	// Boundary cases first (boundary.go): a clean payment under every
 	// single fault of the profile at every step, then both reconcile.
-	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 3)
-	steps := cleanPayment(t, func() models.Instance {
-		in := t.New(t, t.Seed, models.Config{})
-		mustFund(t, in, ws[0], fundAmount)
-		return in
-	}, ws[0], ws[1], paymentAmount).Outcome.Steps
-	for _, plan := range boundaryPlans(crashFaults, steps, ws[2]) {
-		in := t.New(t, t.Seed, models.Config{})
-		mustFund(t, in, ws[0], fundAmount)
-		t.Witness(in.World(), plan)
-		_, _ = in.Pay(ws[0], ws[1], paymentAmount, plan)
+	boundaryPayments(t, crashFaults, func(in models.Instance, ws []world.PartyID, plan world.Plan) {
 		checkBalanced(t, in, "pay "+string(ws[0])+"→"+string(ws[1])+" under "+plan.String())
-		for _, w := range []world.PartyID{ws[0], ws[1]} {
+		for _, w := range ws[:2] {
 			_ = in.Reconcile(w)
 			checkBalanced(t, in, "reconcile "+string(w)+" after a payment under "+plan.String())
 		}
-		t.Count(1)
-	}
+	})
 	rapid.Check(t, func(rt *rapid.T) {
 		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
 		wallets := in.Wallets()
