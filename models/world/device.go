@@ -67,7 +67,7 @@ func (d *Device) setSkew(s time.Duration, why string) {
 	d.skew = s
 	detail := "clock offset " + skewString(int(s/time.Millisecond))
 	if !d.hasClock {
-		detail += " (no clock: nothing reads it)"
+		detail += "; no clock: nothing reads it"
 	}
 	if why != "" {
 		detail += ", " + why

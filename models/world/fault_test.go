@@ -125,7 +125,7 @@ func TestSkewActs(t *testing.T) {
 	if c.client.Skew() != 0 {
 		t.Fatalf("after the session the client's skew is %v, want it restored to 0", c.client.Skew())
 	}
-	if got := eventsOf(w, KindFault, "client"); len(got) != 3 { // the fault, the offset, the restore
+	if got := eventsOf(w, KindFault, "client"); len(got) != 2 { // the fault with its offset, the restore
 		t.Fatalf("skew events for the client: %+v", got)
 	}
 }

@@ -126,6 +126,7 @@ func (w *World) RunSession(s *Session) Outcome {
 		deliver := []Message{m}
 		crashBefore, crashAfter, crashAt := false, false, -1
 		for _, f := range plan[step] {
+			note := "" // what the fault line adds about this fault's effect
 			switch f.Kind {
 			case FaultDrop:
 				deliver = nil
@@ -181,7 +182,10 @@ func (w *World) RunSession(s *Session) Outcome {
 					if !slices.ContainsFunc(skewed, func(sd skewedDevice) bool { return sd.id == m.To }) {
 						skewed = append(skewed, skewedDevice{m.To, d.skew})
 					}
-					d.setSkew(time.Duration(f.Arg)*time.Millisecond, "")
+					d.skew = time.Duration(f.Arg) * time.Millisecond // the fault line below traces it
+					if !d.hasClock {
+						note = "; no clock: nothing reads it"
+					}
 				}
 			case FaultReplay:
 				if old, ok := w.replayable(id, f.Arg); ok {
@@ -195,7 +199,7 @@ func (w *World) RunSession(s *Session) Outcome {
 			case FaultCrashAt:
 				crashAt = f.Arg
 			}
-			w.trace.add(Event{Kind: KindFault, From: m.From, To: m.To, Type: m.Type, Fault: string(f.Kind), Detail: f.detail()})
+			w.trace.add(Event{Kind: KindFault, From: m.From, To: m.To, Type: m.Type, Fault: string(f.Kind), Detail: f.detail() + note})
 		}
 		writes := 0
 		for _, d := range deliver {
