@@ -299,24 +299,14 @@ func layout(all []row, from, to, brokeRow int, brokeText string) *diagram {
 
 // drawFold is one row standing for several bookkeeping events.
 func drawFold(evs []world.Event, y, width int) drawn {
-	count := map[world.Kind]int{}
-	var kinds []world.Kind
 	titles := make([]string, 0, len(evs))
 	for _, e := range evs {
-		if count[e.Kind] == 0 {
-			kinds = append(kinds, e.Kind)
-		}
-		count[e.Kind]++
 		titles = append(titles, e.Text())
-	}
-	parts := make([]string, len(kinds))
-	for i, k := range kinds {
-		parts[i] = fmt.Sprintf("%s ×%d", kindClass(k), count[k])
 	}
 	g := drawn{Class: "ev-fold", Title: clean(strings.Join(titles, "\n"))}
 	g.Texts = append(g.Texts,
 		label{X: 6, Y: y + 4, Anchor: "start", Class: "seq", Text: fmt.Sprintf("#%d–%d", evs[0].Seq, evs[len(evs)-1].Seq)},
-		label{X: gutter + 8, Y: y + 4, Anchor: "start", Class: "note fold", Text: fmt.Sprintf("⋯ %d bookkeeping events folded (%s)", len(evs), strings.Join(parts, ", "))})
+		label{X: gutter + 8, Y: y + 4, Anchor: "start", Class: "note fold", Text: fmt.Sprintf("⋯ %d bookkeeping events folded (%s)", len(evs), kindCounts(evs))})
 	g.Lines = append(g.Lines, line{X1: gutter, Y1: y - 8, X2: width - 10, Y2: y - 8, Class: "fold-rule"})
 	g.join()
 	return g
