@@ -81,6 +81,24 @@ type Result struct {
 // Property.ID gives it.
 func (r Result) ID() string { return string(r.Sub) + "-" + r.Property }
 
+// DocumentedStatus says how the observed cause of a documented
+// property's result compares with the documented one, "" for a property
+// its target does not document.
+func (r Result) DocumentedStatus() string {
+	d := r.Documented
+	switch {
+	case d == nil:
+		return ""
+	case d.Observed == "":
+		return "the property held: the documented violation was not found"
+	case r.Verdict == ExpectedFail:
+		return "the witness matches the observed failure: this is the documented violation"
+	case r.Counterexample == nil:
+		return "the failure has no counterexample, so it confirms nothing documented"
+	}
+	return "the witness does not match the observed failure: another cause, not the documented violation"
+}
+
 // Key identifies a result's cell: target, suite and property.
 func (r Result) Key() string {
 	return fmt.Sprintf("%s/%s/%s/%s", r.Target, r.Suite, r.Sub, r.Property)

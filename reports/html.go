@@ -408,7 +408,7 @@ func buildResult(r conformance.Result, maxEv int) resultView {
 	}
 	if d := r.Documented; d != nil {
 		rv.Documented = &documentedView{Reason: clean(d.Reason), Witness: clean(d.Witness.Match), Observed: clean(d.Observed),
-			Status: documentedStatus(r), Class: verdictClass(r.Verdict)}
+			Status: r.DocumentedStatus(), Class: verdictClass(r.Verdict)}
 	}
 	if cx := r.Counterexample; cx != nil {
 		rv.Cx = buildCx(r, cx, maxEv)
@@ -432,7 +432,7 @@ func buildCx(r conformance.Result, cx *conformance.Counterexample, maxEv int) *c
 	cv := &cxView{Message: clean(cx.Message), Plan: clean(cx.Plan), Log: cleanAll(cx.Log), Diffs: parseDiffs(cx.Message)}
 	if d := r.Documented; d != nil {
 		cv.Documented, cv.Witness = clean(d.Reason), clean(d.Witness.Match)
-		cv.Status, cv.StatusClass = documentedStatus(r), verdictClass(r.Verdict)
+		cv.Status, cv.StatusClass = r.DocumentedStatus(), verdictClass(r.Verdict)
 	} else if r.Verdict == conformance.ExpectedFail {
 		cv.Documented = clean(r.Reason)
 	}
@@ -516,22 +516,6 @@ func parseDiffs(msg string) []diffView {
 		i = j - 1
 	}
 	return out
-}
-
-// documentedStatus says how the observed cause compares with the
-// documented one.
-func documentedStatus(r conformance.Result) string {
-	switch {
-	case r.Verdict == conformance.ExpectedFail:
-		return "the witness matches the observed failure: this is the documented violation"
-	case r.Verdict == conformance.UnexpectedPass:
-		return "the property held: the documented violation was not found"
-	case r.Verdict == conformance.Fail && r.Counterexample == nil:
-		return "the failure has no counterexample, so it confirms nothing documented"
-	case r.Verdict == conformance.Fail:
-		return "the witness does not match the observed failure: another cause, not the documented violation"
-	}
-	return ""
 }
 
 func formatMS(ms float64) string {

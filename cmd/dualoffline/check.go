@@ -328,16 +328,10 @@ func writeDocumented(w io.Writer, r conformance.Result) {
 		return
 	}
 	fmt.Fprintf(w, "  documented cause: %s\n  witness: %s\n", d.Reason, d.Witness.Match)
-	switch {
-	case d.Observed == "":
-		fmt.Fprintln(w, "  observed cause: none (the property held)")
-	case r.Verdict == conformance.ExpectedFail:
-		fmt.Fprintf(w, "  observed cause (matches the witness): %s\n", indentLines(d.Observed))
-	case r.Counterexample == nil:
-		fmt.Fprintf(w, "  observed cause (no counterexample, confirms nothing): %s\n", indentLines(d.Observed))
-	default:
-		fmt.Fprintf(w, "  observed cause (does NOT match the witness: another cause): %s\n", indentLines(d.Observed))
+	if d.Observed != "" {
+		fmt.Fprintf(w, "  observed cause: %s\n", indentLines(d.Observed))
 	}
+	fmt.Fprintf(w, "  so: %s\n", r.DocumentedStatus())
 }
 
 // indentLines indents the continuation lines of a multi-line message.

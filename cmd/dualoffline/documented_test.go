@@ -18,9 +18,9 @@ func TestWriteResultDocumented(t *testing.T) {
 		observed string
 		want     string
 	}{
-		{conformance.Fail, "value not conserved: Lost:0\n  diff", "observed cause (does NOT match the witness: another cause): value not conserved: Lost:0\n      diff"},
-		{conformance.ExpectedFail, "value not conserved: Lost:230", "observed cause (matches the witness): value not conserved: Lost:230"},
-		{conformance.UnexpectedPass, "", "observed cause: none (the property held)"},
+		{conformance.Fail, "value not conserved: Lost:0\n  diff", "observed cause: value not conserved: Lost:0\n      diff\n  so: the witness does not match the observed failure: another cause"},
+		{conformance.ExpectedFail, "value not conserved: Lost:230", "observed cause: value not conserved: Lost:230\n  so: the witness matches the observed failure"},
+		{conformance.UnexpectedPass, "", "so: the property held: the documented violation was not found"},
 	} {
 		dd := *d
 		dd.Observed = c.observed
