@@ -56,14 +56,18 @@ type T struct {
 	// runFrom is the Seq the first event of the run under test gets: the
 	// first after New built the instance, or after Witness named the run.
 	runFrom int
-	// The first violation (once brokeSet): the witness then, its plan, the
-	// Seq of its last event, the run's start, and whether rapid reported it.
-	brokeSet   bool
-	broke      *world.World
-	brokePlan  world.Plan
-	brokeAt    int
-	brokeFrom  int
-	brokeRapid bool
+	// first is where the first violation was reported; nil until then.
+	first *firstViolation
+}
+
+// firstViolation is the state of a property at its first violation: the
+// witness then, its plan, the Seq of its last event, the run's start, and
+// whether rapid reported it.
+type firstViolation struct {
+	w         *world.World
+	plan      world.Plan
+	at, from  int
+	fromRapid bool
 }
 
 // Name is the property's full name (rapid files fail files under it).
@@ -111,10 +115,8 @@ func (t *T) fail(msg string) {
 	defer t.mu.Unlock()
 	t.failed = true
 	t.errs = append(t.errs, msg)
-	if !t.brokeSet {
-		t.brokeSet = true
-		t.broke, t.brokePlan, t.brokeAt, t.brokeFrom = t.witness, t.plan, lastSeq(t.witness), t.runFrom
-		t.brokeRapid = strings.HasPrefix(msg, "[rapid] ")
+	if t.first == nil {
+		t.first = &firstViolation{w: t.witness, plan: t.plan, at: lastSeq(t.witness), from: t.runFrom, fromRapid: strings.HasPrefix(msg, "[rapid] ")}
 	}
 }
 
@@ -290,11 +292,11 @@ func (t *T) finish() *Counterexample {
 	msg := strings.Join(t.errs, "\n")
 	var cx *Counterexample
 	switch {
-	case t.brokeRapid || !t.brokeSet || t.broke == nil:
+	case t.first == nil || t.first.fromRapid || t.first.w == nil:
 		cx = t.counterexampleLocked(msg)
 	default:
-		cx = t.counterexampleOf(msg, t.broke, t.brokePlan, t.brokeFrom)
-		cx.BrokeAt = t.brokeAt
+		cx = t.counterexampleOf(msg, t.first.w, t.first.plan, t.first.from)
+		cx.BrokeAt = t.first.at
 	}
 	cx.Log = append([]string(nil), t.logs...)
 	if t.dropped > 0 {
