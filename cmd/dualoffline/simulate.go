@@ -38,7 +38,7 @@ Faults apply to the A→B payment, written KIND@STEP[:ARG][=PARTY] (a skew:
 skew@STEP=±DURATION, the recipient's clock offset); the kinds
 are ` + strings.Join(faultKinds(), ", ") + `.`,
 		Example: `  dualoffline simulate --scheme chip --seed 1
-  dualoffline simulate --scheme chip --seed 7 --faults crash-at@2:1
+  dualoffline simulate --scheme chip --seed 7 --faults crash-at@3
   dualoffline simulate --scheme chip --faults drop@3,duplicate@1 --suite INTL
   dualoffline simulate --scheme chip --faults redirect@2=wallet-C
   dualoffline simulate --scheme cert --faults skew@2=-18000h

@@ -27,7 +27,7 @@ const (
 	FaultRelay     FaultKind = "relay"     // through an attacker hop, Arg ms later; Arg%3: 0 unchanged, 1 overtaken, 2 altered
 	// Device faults.
 	FaultCrashBefore FaultKind = "crash-before" // the recipient loses power before handling
-	FaultCrashAt     FaultKind = "crash-at"     // ... at its Arg-th write while handling
+	FaultCrashAt     FaultKind = "crash-at"     // ... at its Arg-th write while handling (counted from 0)
 	FaultCrashAfter  FaultKind = "crash-after"  // ... after handling, before its replies leave
 	FaultSkew        FaultKind = "skew"         // the recipient's clock is offset by Arg ms (signed) from this step to the session's end
 	FaultRollback    FaultKind = "rollback"     // a device store is restored from a snapshot
