@@ -1,17 +1,3 @@
-// Package chip is the executable model of the PBOC dual-offline scheme of
-// 2016 (patent CN107230079B, "使用数字货币芯片卡进行离线支付的方法及系统",
-// and siblings): value lives in secure elements that qualified makers
-// produce and commercial banks personalise; cards pay each other over a
-// near-field link, and each card checks the authenticity of the coins and
-// the legality of the transaction itself.
-//
-// The model: each wallet is an SE (se.go) holding its key, its central-bank
-// certificate, the root, the issuer key, the agent certificates, the
-// revocation list, its limits, a monotonic counter, its coins (holdings
-// with lineage, spec/transfer) and a write-ahead log of payments sent.
-// Payments are ISO 7816-4 APDUs with BER-TLV data (protocol.go,
-// messages.go). Going online uploads the records, forwards to a payee what
-// a lost message kept from it, clears the log and resets the limits.
 package chip
 
 import (
