@@ -1,6 +1,8 @@
 package models
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -15,6 +17,16 @@ import (
 // sourceSchemes are the schemes whose package has a step table,
 // models/<scheme>/SOURCES.md.
 var sourceSchemes = []string{"chip", "cert", "chain"}
+
+// passageDigests pin each SOURCES.md passage (SHA-256 of its lines joined,
+// white space dropped), so the passage cannot shrink where the seed article
+// is not at hand to check it against. Change one only after the "seed"
+// subtest passed with the article at hand.
+var passageDigests = map[string]string{
+	"chip":  "36c8254aa8340d77d8c7856fe830a941c0c7a96794102511635c2a3816cb5896",
+	"cert":  "8cf1ebdb9895480308a6b38513b627225becc684e319bc5648f6121c34e63a56",
+	"chain": "68a22ea57daf50a0a0b57c118667734b36adcddb22dcc257bf11f4d545fc3398",
+}
 
 // sourcePackages maps the package names a step table may name (as
 // `pkg.Name` or `pkg.Type.Member`) to their directory under the module
@@ -37,7 +49,8 @@ var sourcePackages = map[string]string{
 
 // A step table (SOURCES.md) follows the seed article and the code:
 //   - every line of its "## The source passage" blockquote occurs in the seed
-//     article verbatim (whitespace aside), when the article is at hand;
+//     article verbatim (whitespace aside), when the article is at hand, and
+//     the passage is the one pinned in passageDigests;
 //   - every quote 「…」 in a table row occurs in that passage verbatim;
 //   - every clause of the passage (text between punctuation marks) lies
 //     inside some quote of a table row, so no sentence goes untraced;
@@ -62,6 +75,9 @@ func TestSourcesStepTables(t *testing.T) {
 				t.Fatal("no rows in \"## Published steps\"")
 			}
 			passage := squeeze(strings.Join(doc.passage, ""))
+			if sum := sha256.Sum256([]byte(passage)); hex.EncodeToString(sum[:]) != passageDigests[scheme] {
+				t.Errorf("the source passage changed (SHA-256 %x, pinned %s): it must be the seed article's text; check it with the article at hand (subtest seed), then pin the new digest", sum, passageDigests[scheme])
+			}
 			var quotes []string
 			for _, row := range doc.rows {
 				for _, q := range quoteRE.FindAllStringSubmatch(row, -1) {
