@@ -20,7 +20,8 @@ const departureMark = "model departure, issue 15"
 // in a bullet that names the scheme and the property (each in backquotes)
 // and either quotes the source text it follows from (「…」, a quote found
 // verbatim in a models/<scheme>/SOURCES.md, whose own test holds it to
-// the seed article) or says it is a model departure (departureMark).
+// the seed article) or says it is a model departure (departureMark), as
+// the violation's Reason then says too.
 func TestDocumentedViolationsSourced(t *testing.T) {
 	b, err := os.ReadFile("../spec/requirements.md")
 	if err != nil {
@@ -41,6 +42,9 @@ func TestDocumentedViolationsSourced(t *testing.T) {
 				found = true
 				if strings.Contains(bl, departureMark) {
 					sourced = true
+					if !strings.Contains(v.Reason, departureMark) {
+						t.Errorf("%s %s: requirements.md marks it %q, its Reason does not say so: %s", name, v.Property, departureMark, v.Reason)
+					}
 				}
 				for _, q := range quoteRE.FindAllStringSubmatch(bl, -1) {
 					if !strings.Contains(sources, squeezeSpace(q[1])) {

@@ -39,16 +39,16 @@ func (Scheme) Info() models.Info {
 			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", true, leakIn...),
 				Reason: "the payer's card authenticates to the payee card by sending its device certificate (subject CN = its registered wallet id, " +
 					"which is also its account id at the agent bank) and transfer records whose Payer field is that id, in the clear in the TRANSFER response, " +
-					"with coins whose lineage goes back to the payer's withdrawal: the merchant reads who paid"},
+					"with coins whose lineage goes back to the payer's withdrawal: the merchant reads who paid (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", true, leakIn...),
 				Reason: "every payment carries the payer's certificate, public key and device id (transfer record Payer), and coins whose lineage " +
-					"goes back to the payer's withdrawal, so the merchant and the agent bank link all payments of one card"},
+					"goes back to the payer's withdrawal, so the merchant and the agent bank link all payments of one card (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R3.3-no-identity-in-view", Witness: models.IdentityWitness(`payment \d+ of \d+ fen by \S+: `, leakIn...),
 				Reason: "the TRANSFER response carries the payer's certificate (subject = registered wallet id = account id) and the transfer " +
-					"records' Payer field in the clear; the payee card stores them (cert/<id>, coin lineages) and uploads them at reconciliation"},
+					"records' Payer field in the clear; the payee card stores them (cert/<id>, coin lineages) and uploads them at reconciliation (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R3.6-threshold-split", Witness: models.IdentityWitness(`a payment of T = \d+ fen by \S+ is not anonymous: `, leakIn...),
 				Reason: "small payments are not anonymous (R3.3: the payer's certificate and device id are in every TRANSFER), so there is no " +
-					"split between anonymous small value and traceable large value"},
+					"split between anonymous small value and traceable large value (model departure, issue 15: see SOURCES.md)"},
 		},
 	}
 }
