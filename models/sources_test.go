@@ -23,9 +23,9 @@ var sourceSchemes = []string{"chip", "cert", "chain"}
 // is not at hand to check it against. Change one only after the "seed"
 // subtest passed with the article at hand.
 var passageDigests = map[string]string{
-	"chip":  "36c8254aa8340d77d8c7856fe830a941c0c7a96794102511635c2a3816cb5896",
-	"cert":  "8cf1ebdb9895480308a6b38513b627225becc684e319bc5648f6121c34e63a56",
-	"chain": "68a22ea57daf50a0a0b57c118667734b36adcddb22dcc257bf11f4d545fc3398",
+	"chip":  "1712d7174cff712acb6d9cefa8b8954a827a4234a39dd29c51dd8e18f7c0812a",
+	"cert":  "eca2eec46b3a4a5f4c36ddf8d980a6057695f73eeb12d089d67635577370a8de",
+	"chain": "66d779f00c1f75906b95a11c4cebbc74e73e61214f04ca67c05232b74180cd40",
 }
 
 // sourcePackages maps the package names a step table may name (as
