@@ -113,11 +113,13 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	return in, nil
 }
 
-// personalize runs the card issuance flow of the patent: the qualified
-// maker produces the SE and generates its key inside it, the central bank
-// certifies the SE's key at the maker's request, and the agent bank loads
-// the trust anchors, the issuer key, the revocation list and the limits,
-// and hands the card to its holder.
+// personalize issues a card as the source describes it (made by a
+// qualified maker, distributed through a commercial bank): the maker
+// produces the SE and generates its key inside it, the central bank
+// certifies the SE's key (directly: the maker's certificate plays no part,
+// SOURCES.md D1), and the agent bank loads the trust anchors, the issuer
+// key, the revocation list and the limits, and hands the card to its
+// holder.
 func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	dev := in.w.AddDevice(id, false) // cards have no clock
 	key, err := cfg.Suite.GenerateKey(in.w.Rand("se-key/" + string(id)))
