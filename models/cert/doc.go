@@ -3,6 +3,18 @@
 // method based on digital currency, terminal and agent distribution
 // device), in two variants.
 //
+// SOURCES.md quotes every step, field and check of the published flow and
+// coin from the seed article, with where the model implements it, then
+// every step the model adds, with the reason, and the known departures.
+// Two of them are our choices where the source is silent: the coin's
+// previous coin serial (前手币编号) is always zero, because a coin moves by
+// signed transfer records that each name their parent serial, so the coin
+// never changes after issue; and the HSM (加密机) key that opens coin
+// strings is provisioned into every SIM, so it protects coin strings in
+// transit, not the coins, whose authenticity rests on the issuer's
+// signature. The coin is signed by the central bank's issuer key, where
+// the source has the agent assemble it.
+//
 // Coins. The agent bank's issuance device (代理投放设备) buys coins from
 // the central bank and hands them to a withdrawing wallet (two-tier
 // issuance, models/bank). A coin carries the patent's elements — serial,

@@ -9,6 +9,15 @@
 // once online; the payment is final once k further blocks follow the
 // block that packs it.
 //
+// SOURCES.md quotes every step and field of the published payment from
+// the seed article, with where the model implements it, lists what the
+// model adds and why, and the known departures: the model seals the
+// inputs, the payee and an escrow but sends payer address, amount, nonce,
+// time and certificate in the clear, where the source encrypts address,
+// amount, nonce and timestamp to the chain key; it has no lock step; it
+// settles a payment without the payee's signature; its nodes ignore
+// revocation. Issue 15 takes these.
+//
 // # Parties
 //
 // The central bank (models/bank) is the root authority and issuer. It

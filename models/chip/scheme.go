@@ -1,17 +1,3 @@
-// Package chip is the executable model of the PBOC dual-offline scheme of
-// 2016 (patent CN107230079B, "使用数字货币芯片卡进行离线支付的方法及系统",
-// and siblings): value lives in secure elements that qualified makers
-// produce and commercial banks personalise; cards pay each other over a
-// near-field link, and each card checks the authenticity of the coins and
-// the legality of the transaction itself.
-//
-// The model: each wallet is an SE (se.go) holding its key, its central-bank
-// certificate, the root, the issuer key, the agent certificates, the
-// revocation list, its limits, a monotonic counter, its coins (holdings
-// with lineage, spec/transfer) and a write-ahead log of payments sent.
-// Payments are ISO 7816-4 APDUs with BER-TLV data (protocol.go,
-// messages.go). Going online uploads the records, forwards to a payee what
-// a lost message kept from it, clears the log and resets the limits.
 package chip
 
 import (
@@ -53,16 +39,16 @@ func (Scheme) Info() models.Info {
 			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", true, leakIn...),
 				Reason: "the payer's card authenticates to the payee card by sending its device certificate (subject CN = its registered wallet id, " +
 					"which is also its account id at the agent bank) and transfer records whose Payer field is that id, in the clear in the TRANSFER response, " +
-					"with coins whose lineage goes back to the payer's withdrawal: the merchant reads who paid"},
+					"with coins whose lineage goes back to the payer's withdrawal: the merchant reads who paid (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", true, leakIn...),
 				Reason: "every payment carries the payer's certificate, public key and device id (transfer record Payer), and coins whose lineage " +
-					"goes back to the payer's withdrawal, so the merchant and the agent bank link all payments of one card"},
+					"goes back to the payer's withdrawal, so the merchant and the agent bank link all payments of one card (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R3.3-no-identity-in-view", Witness: models.IdentityWitness(`payment \d+ of \d+ fen by \S+: `, leakIn...),
 				Reason: "the TRANSFER response carries the payer's certificate (subject = registered wallet id = account id) and the transfer " +
-					"records' Payer field in the clear; the payee card stores them (cert/<id>, coin lineages) and uploads them at reconciliation"},
+					"records' Payer field in the clear; the payee card stores them (cert/<id>, coin lineages) and uploads them at reconciliation (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R3.6-threshold-split", Witness: models.IdentityWitness(`a payment of T = \d+ fen by \S+ is not anonymous: `, leakIn...),
 				Reason: "small payments are not anonymous (R3.3: the payer's certificate and device id are in every TRANSFER), so there is no " +
-					"split between anonymous small value and traceable large value"},
+					"split between anonymous small value and traceable large value (model departure, issue 15: see SOURCES.md)"},
 		},
 	}
 }
@@ -127,11 +113,13 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	return in, nil
 }
 
-// personalize runs the card issuance flow of the patent: the qualified
-// maker produces the SE and generates its key inside it, the central bank
-// certifies the SE's key at the maker's request, and the agent bank loads
-// the trust anchors, the issuer key, the revocation list and the limits,
-// and hands the card to its holder.
+// personalize issues a card as the source describes it (made by a
+// qualified maker, distributed through a commercial bank): the maker
+// produces the SE and generates its key inside it, the central bank
+// certifies the SE's key (directly: the maker's certificate plays no part,
+// SOURCES.md D1), and the agent bank loads the trust anchors, the issuer
+// key, the revocation list and the limits, and hands the card to its
+// holder.
 func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	dev := in.w.AddDevice(id, false) // cards have no clock
 	key, err := cfg.Suite.GenerateKey(in.w.Rand("se-key/" + string(id)))
