@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -117,6 +118,7 @@ type wallet struct {
 	named   *devcert.Certificate // its address named as payer, own certificate kept
 	escrow  uint64               // escrow sealed instead of its certificate serial (0: its own)
 	sealTo  suite.PublicKey      // key transfers are sealed to instead of the chain key
+	insider *models.InsiderPlan  // the insider's payments (insider.go); nil is honest
 }
 
 type request struct {
@@ -314,6 +316,9 @@ func (wl *wallet) pay(agree []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	if wl.insider != nil {
+		return wl.insiderQR(payee, amount, nonce, picked)
+	}
 	qr, change, err := wl.build(payee, amount, nonce, picked)
 	if err != nil {
 		return nil, err
@@ -409,7 +414,7 @@ func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, pick
 	}
 	p := &Payment{PaymentTBS: PaymentTBS{
 		Version: Version1, Payer: wl.payerAddr(), Payee: payee, Amount: amount, Nonce: nonce,
-		Time: wl.now().Unix(), Cert: wl.presented().Raw, Sealed: sealed,
+		Time: wl.payTime().Unix(), Cert: wl.presented().Raw, Sealed: sealed,
 	}}
 	copy(p.Commitment[:], wl.s.Hash(plain))
 	tbs := p.TBS()
@@ -479,7 +484,7 @@ func (wl *wallet) receive(qr []byte) error {
 	case p.Nonce != wl.req.nonce:
 		return spec.Errorf(spec.CodeReplay, "payment answers nonce %x, the open request is %x", p.Nonce, wl.req.nonce)
 	}
-	if d := time.Unix(p.Time, 0).Sub(now); d > Window || d < -Window {
+	if d := time.Unix(p.Time, 0).Sub(now); (d > Window || d < -Window) && wl.payeeChecksTime() {
 		return spec.Errorf(spec.CodeReplay, "payment time %v is %v from this wallet's clock, window %v", time.Unix(p.Time, 0).UTC(), d, Window)
 	}
 	tbs := p.TBS()

@@ -1,0 +1,249 @@
+package conformance
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// The insider properties (issue 13): a party holding a certified
+// wallet's key, certificate and state signs payments no honest device
+// makes (models.Insider), so every signature verifies and only the check
+// behind it can refuse the payment. Each property enumerates a few cases
+// per kind it covers; -short keeps the first.
+
+// insiderOff is a test hook: insider kinds taken out of every property,
+// to show that a mutant is killed only because the insider builds that
+// kind. Nil in every real run.
+var insiderOff map[models.InsiderKind]bool
+
+// insiderCase is one insider payment: the insider withdraws fund (one
+// coin when fund is a table value), the third wallet withdraws other,
+// the insider first pays the payee first fen honestly when first > 0,
+// then pays amount as plan says.
+type insiderCase struct {
+	plan   models.InsiderPlan
+	fund   int64
+	other  int64
+	first  int64
+	amount int64
+}
+
+func (c insiderCase) String() string {
+	s := fmt.Sprintf("%s paying %d fen (insider funded %d", c.plan.Kind, c.amount, c.fund)
+	if c.other > 0 {
+		s += fmt.Sprintf(", third wallet %d", c.other)
+	}
+	if c.first > 0 {
+		s += fmt.Sprintf(", after an honest payment of %d", c.first)
+	}
+	if c.plan.Value != 0 {
+		s += fmt.Sprintf(", value %d", c.plan.Value)
+	}
+	return s + ")"
+}
+
+// insiderCases are the cases of each kind, the cheapest first.
+var insiderCases = map[models.InsiderKind][]insiderCase{
+	models.InsiderWrongSum: {
+		{fund: 100, amount: 200}, {fund: 100, amount: 500},
+	},
+	models.InsiderInflatedChange: {
+		{fund: 500, amount: 200, plan: models.InsiderPlan{Value: 100}}, {fund: 500, amount: 500, plan: models.InsiderPlan{Value: 1}},
+	},
+	models.InsiderOffTable: {
+		{fund: 500, amount: 37}, {fund: 500, amount: 250},
+	},
+	models.InsiderDuplicateInput: {
+		{fund: 100, amount: 200}, {fund: 100, amount: 150},
+	},
+	models.InsiderNotOwned: {
+		{fund: 100, other: 200, amount: 200},
+	},
+	models.InsiderReusedChallenge: {
+		{fund: 1000, first: 100, amount: 200},
+	},
+	models.InsiderStaleTime: {
+		{fund: 500, amount: 100}, {fund: 500, amount: 100, plan: models.InsiderPlan{Value: 6 * 60}},
+	},
+	models.InsiderFutureTime: {
+		{fund: 500, amount: 100}, {fund: 500, amount: 100, plan: models.InsiderPlan{Value: 6 * 60}},
+	},
+}
+
+// insiderProperties are the insider properties of R1, R2, R4, R5 and
+// R6; each r*Properties list appends its own.
+func insiderProperties(req spec.ReqID) []Property {
+	refused := func(sub spec.SubID, name, what string, kinds []models.InsiderKind, codes ...spec.Code) Property {
+		return Property{
+			Sub:  sub,
+			Name: name,
+			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, " + what + " (" + kindList(kinds) +
+				", a few amounts each) and pays it to an honest wallet; the payee refuses it offline (" + codeList(codes) +
+				") without storing anything, and once every wallet reconciles each wallet's worth is what it was before the payment, value is conserved and no honest wallet is flagged",
+			Check: func(t *T) { insiderRefused(t, kinds, codes) },
+		}
+	}
+	var ps []Property
+	switch req {
+	case "R1":
+		ps = append(ps,
+			refused("R1.2", "insider-stale-session-refused", "a payment bound to another session: records answering its previous payment's challenge, or a timestamp a day or six minutes from its clock",
+				[]models.InsiderKind{models.InsiderReusedChallenge, models.InsiderStaleTime, models.InsiderFutureTime}, spec.CodeReplay),
+			refused("R1.5", "insider-unowned-coin-refused", "a payment of a coin another wallet holds, with a record naming itself as payer",
+				[]models.InsiderKind{models.InsiderNotOwned}, spec.CodeWrongRecipient))
+	case "R2":
+		ps = append(ps, refused("R2.2", "insider-duplicate-input-refused", "a payment spending one of its coins twice, by two records of the same parent",
+			[]models.InsiderKind{models.InsiderDuplicateInput}, spec.CodeDoubleSpend))
+	case "R4":
+		ps = append(ps, refused("R4.3", "insider-unbalanced-record-refused", "a record whose outputs sum to more than the coin it spends, the excess paid to the payee or kept as change",
+			[]models.InsiderKind{models.InsiderWrongSum, models.InsiderInflatedChange}, spec.CodeValueMismatch, spec.CodeBadSignature))
+	case "R5":
+		ps = append(ps, Property{
+			Sub:  "R5.2",
+			Name: "insider-payment-value-conserved",
+			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, each insider payment the scheme can carry (" + kindList(models.InsiderKinds) +
+				") and pays it to an honest wallet; whatever the payee does, once every wallet reconciles value is conserved, deposits never exceed issuance, no honest wallet is flagged and the payee and the third wallet end with exactly the worth they had before",
+			Check: func(t *T) { insiderConserved(t) },
+		})
+	case "R6":
+		ps = append(ps, refused("R6.2", "insider-off-table-split-refused", "a record whose outputs sum to the coin it spends but pay the amount and the change as one output each, outside the denomination table",
+			[]models.InsiderKind{models.InsiderOffTable}, spec.CodeBadDenomination))
+	}
+	return ps
+}
+
+func kindList(kinds []models.InsiderKind) string {
+	s := ""
+	for i, k := range kinds {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(k)
+	}
+	return s
+}
+
+// insiderRefused runs every case of kinds and requires the payee's
+// refusal with one of codes, then the post-state of insiderConserved.
+func insiderRefused(t *T, kinds []models.InsiderKind, codes []spec.Code) {
+	ran := insiderRun(t, kinds, func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64) {
+		got := rejectionsBy(p, payee)
+		if p.Received || gained != 0 || !slices.ContainsFunc(got, func(c spec.Code) bool { return slices.Contains(codes, c) }) {
+			f.Fatalf("insider %s: the payee received=%v, gained %d fen at once, refused with %v, want a refusal with one of %v and nothing stored (%s)",
+				c, p.Received, gained, got, codes, describe(p, nil))
+		}
+	})
+	if ran == 0 {
+		t.Skipf("%s stages none of the insider payments %s", t.Info.Name, kindList(kinds))
+	}
+}
+
+// insiderConserved runs every case of every kind and judges only the
+// post-state.
+func insiderConserved(t *T) {
+	if insiderRun(t, models.InsiderKinds, nil) == 0 {
+		t.Skipf("%s stages no insider payment", t.Info.Name)
+	}
+}
+
+// insiderRun runs the cases of kinds the target can stage; judge, when not
+// nil, judges the payment at once. After it every wallet reconciles and
+// the honest wallets must be whole. It returns how many cases ran.
+func insiderRun(t *T, kinds []models.InsiderKind, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) int {
+	ran := 0
+	for _, k := range kinds {
+		if insiderOff[k] {
+			continue
+		}
+		for i, c := range insiderCases[k] {
+			if i > 0 && short() {
+				break
+			}
+			c.plan.Kind = k
+			if !insiderCaseRun(t, c, judge) {
+				break // the target cannot stage this kind
+			}
+			ran++
+		}
+	}
+	return ran
+}
+
+// insiderCaseRun runs one case; false when the target cannot stage it.
+func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) bool {
+	in := t.New(t, t.Seed, models.Config{Wallets: 3, Opening: opening})
+	ins, ok := in.(models.Insider)
+	if !ok {
+		t.Skipf("%s does not implement models.Insider, needed to stage insider payments", t.Info.Name)
+	}
+	ws := in.Wallets()
+	insider, payee, third := ws[0], ws[1], ws[2]
+	openingTotal := in.Ledger().Accounts
+	mustFund(t, in, insider, c.fund)
+	if c.other > 0 {
+		mustFund(t, in, third, c.other)
+		c.plan.Other = third
+	}
+	if c.first > 0 {
+		p, err := in.Pay(insider, payee, c.first, nil)
+		if err != nil || !p.Paid || !p.Received {
+			t.Fatalf("insider %s: the honest payment first: %s", c, describe(p, err))
+		}
+	}
+	if err := ins.Insider(insider, c.plan); err != nil {
+		if codeOf(err) == spec.CodeUnimplemented {
+			return false
+		}
+		t.Fatalf("insider %s: stage: %v", c, err)
+	}
+	before := worths(in)
+	t.Witness(in.World(), nil)
+	p, err := in.Pay(insider, payee, c.amount, nil)
+	if err != nil {
+		t.Fatalf("insider %s: pay: %v", c, err)
+	}
+	if codes := rejectionsBy(p, insider); len(p.Outcome.Rejections) > 0 && len(codes) == len(p.Outcome.Rejections) && !p.Received {
+		// Only the insider refused: it could not build the payment.
+		t.Fatalf("insider %s: the insider could not build the payment: %s", c, describe(p, nil))
+	}
+	checkTyped(t, p, "insider "+c.String())
+	if judge != nil {
+		judge(t, c, p, payee, worth(in, payee)-before[payee])
+	}
+	if err := ins.Insider(insider, models.InsiderPlan{}); err != nil {
+		t.Fatalf("insider %s: unstage: %v", c, err)
+	}
+	reconcileAll(t, in)
+	after := worths(in)
+	want := map[world.PartyID]int64{payee: before[payee], third: before[third]}
+	got := map[world.PartyID]int64{payee: after[payee], third: after[third]}
+	if !cmp.Equal(want, got) {
+		t.Fatalf("insider %s: after every wallet reconciled the honest wallets' worth changed (-want +got):\n%s", c, cmp.Diff(want, got))
+	}
+	checkBalanced(t, in, "insider "+c.String())
+	checkIssuance(t, in, openingTotal, "insider "+c.String())
+	honest := map[string]bool{in.View(payee).Identity: true, in.View(third).Identity: true}
+	for _, d := range in.Ledger().DoubleSpends {
+		if honest[d.Culprit] {
+			t.Fatalf("insider %s: the honest wallet %s is flagged for a double spend of %s", c, d.Culprit, d.Coin)
+		}
+	}
+	return true
+}
+
+// rejectionsBy lists the codes of the refusals party made in p.
+func rejectionsBy(p models.Payment, party world.PartyID) []spec.Code {
+	var out []spec.Code
+	for _, r := range p.Outcome.Rejections {
+		if r.Party == party {
+			out = append(out, codeOf(r.Err))
+		}
+	}
+	return out
+}
