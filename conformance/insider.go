@@ -105,11 +105,11 @@ func insiderProperties(req spec.ReqID) []Property {
 			[]models.InsiderKind{models.InsiderWrongSum, models.InsiderInflatedChange}, spec.CodeValueMismatch, spec.CodeBadSignature))
 	case "R5":
 		ps = append(ps, Property{
-			Sub:  "R5.2",
-			Name: "insider-payment-value-conserved",
+			Sub:  "R5.5",
+			Name: "insider-payment-settles-or-names-payer",
 			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, each insider payment the scheme can carry (" + kindList(models.InsiderKinds) +
-				") and pays it to an honest wallet; whatever the payee does, once every wallet reconciles value is conserved, deposits never exceed issuance, no honest wallet is flagged and the payee and the third wallet end with exactly the worth they had before",
-			Check: func(t *T) { insiderConserved(t) },
+				", a few amounts each) and pays it to an honest wallet; once every wallet reconciles the payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider, the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
+			Check: insiderSettles,
 		})
 	case "R6":
 		ps = append(ps, refused("R6.2", "insider-off-table-split-refused", "a record whose outputs sum to the coin it spends but pay the amount and the change as one output each, outside the denomination table",
@@ -130,7 +130,7 @@ func kindList(kinds []models.InsiderKind) string {
 }
 
 // insiderRefused runs every case of kinds and requires the payee's
-// refusal with one of codes, then the post-state of insiderConserved.
+// refusal with one of codes, then the post-state of insiderRun.
 func insiderRefused(t *T, kinds []models.InsiderKind, codes []spec.Code) {
 	ran := insiderRun(t, kinds, func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64) {
 		got := rejectionsBy(p, payee)
@@ -144,9 +144,9 @@ func insiderRefused(t *T, kinds []models.InsiderKind, codes []spec.Code) {
 	}
 }
 
-// insiderConserved runs every case of every kind and judges only the
+// insiderSettles runs every case of every kind and judges only the
 // post-state.
-func insiderConserved(t *T) {
+func insiderSettles(t *T) {
 	if insiderRun(t, models.InsiderKinds, nil) == 0 {
 		t.Skipf("%s stages no insider payment", t.Info.Name)
 	}
@@ -154,7 +154,10 @@ func insiderConserved(t *T) {
 
 // insiderRun runs the cases of kinds the target can stage; judge, when not
 // nil, judges the payment at once. After it every wallet reconciles and
-// the honest wallets must be whole. It returns how many cases ran.
+// the honest wallets must be whole: the third wallet as it was, the payee
+// as it was (plus the amount when no judge required a refusal, or when a
+// double-spend flag names the insider, anything). It returns how many
+// cases ran.
 func insiderRun(t *T, kinds []models.InsiderKind, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) int {
 	ran := 0
 	for _, k := range kinds {
@@ -190,7 +193,9 @@ func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p 
 		mustFund(t, in, third, c.other)
 		c.plan.Other = third
 	}
+	base := worths(in)
 	if c.first > 0 {
+		base[payee] += c.first // what the honest payment owes the payee
 		p, err := in.Pay(insider, payee, c.first, nil)
 		if err != nil || !p.Paid || !p.Received {
 			t.Fatalf("insider %s: the honest payment first: %s", c, describe(p, err))
@@ -221,19 +226,24 @@ func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p 
 	}
 	reconcileAll(t, in)
 	after := worths(in)
-	want := map[world.PartyID]int64{payee: before[payee], third: before[third]}
-	got := map[world.PartyID]int64{payee: after[payee], third: after[third]}
-	if !cmp.Equal(want, got) {
-		t.Fatalf("insider %s: after every wallet reconciled the honest wallets' worth changed (-want +got):\n%s", c, cmp.Diff(want, got))
-	}
-	checkBalanced(t, in, "insider "+c.String())
-	checkIssuance(t, in, openingTotal, "insider "+c.String())
 	honest := map[string]bool{in.View(payee).Identity: true, in.View(third).Identity: true}
+	named := false
 	for _, d := range in.Ledger().DoubleSpends {
 		if honest[d.Culprit] {
 			t.Fatalf("insider %s: the honest wallet %s is flagged for a double spend of %s", c, d.Culprit, d.Coin)
 		}
+		named = named || d.Culprit == in.View(insider).Identity
 	}
+	want := map[world.PartyID]int64{payee: base[payee], third: base[third]}
+	got := map[world.PartyID]int64{payee: after[payee], third: after[third]}
+	if judge == nil && (named || after[payee] == base[payee]+c.amount) {
+		want[payee] = after[payee] // settled, or the insider named
+	}
+	if !cmp.Equal(want, got) {
+		t.Fatalf("insider %s: after every wallet reconciled the honest wallets' worth is not what they had before the insider paid (plus any honest payment) (-want +got):\n%s", c, cmp.Diff(want, got))
+	}
+	checkBalanced(t, in, "insider "+c.String())
+	checkIssuance(t, in, openingTotal, "insider "+c.String())
 	return true
 }
 
