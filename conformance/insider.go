@@ -132,23 +132,23 @@ func kindList(kinds []models.InsiderKind) string {
 // insiderRefused runs every case of kinds and requires the payee's
 // refusal with one of codes, then the post-state of insiderRun.
 func insiderRefused(t *T, kinds []models.InsiderKind, codes []spec.Code) {
-	ran := insiderRun(t, kinds, func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64) {
+	ran, why := insiderRun(t, kinds, func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64) {
 		got := rejectionsBy(p, payee)
 		if p.Received || gained != 0 || !slices.ContainsFunc(got, func(c spec.Code) bool { return slices.Contains(codes, c) }) {
-			f.Fatalf("insider %s: the payee received=%v, gained %d fen at once, refused with %v, want a refusal with one of %v and nothing stored (%s)",
-				c, p.Received, gained, got, codes, describe(p, nil))
+			f.Fatalf("insider %s: the payee must refuse the payment with one of %v and store nothing; it stored it: %v, gained %d fen at once, and its refusals in the session were %v (%s)",
+				c, codes, p.Received, gained, got, describe(p, nil))
 		}
 	})
 	if ran == 0 {
-		t.Skipf("%s stages none of the insider payments %s", t.Info.Name, kindList(kinds))
+		t.Skipf("%s stages none of the insider payments %s: %v", t.Info.Name, kindList(kinds), why)
 	}
 }
 
 // insiderSettles runs every case of every kind and judges only the
 // post-state.
 func insiderSettles(t *T) {
-	if insiderRun(t, models.InsiderKinds, nil) == 0 {
-		t.Skipf("%s stages no insider payment", t.Info.Name)
+	if ran, why := insiderRun(t, models.InsiderKinds, nil); ran == 0 {
+		t.Skipf("%s stages no insider payment: %v", t.Info.Name, why)
 	}
 }
 
@@ -157,9 +157,8 @@ func insiderSettles(t *T) {
 // the honest wallets must be whole: the third wallet as it was, the payee
 // as it was (plus the amount when no judge required a refusal, or when a
 // double-spend flag names the insider, anything). It returns how many
-// cases ran.
-func insiderRun(t *T, kinds []models.InsiderKind, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) int {
-	ran := 0
+// cases ran and why the target could not stage the first kind it refused.
+func insiderRun(t *T, kinds []models.InsiderKind, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) (ran int, why error) {
 	for _, k := range kinds {
 		if insiderOff[k] {
 			continue
@@ -169,17 +168,21 @@ func insiderRun(t *T, kinds []models.InsiderKind, judge func(f fataler, c inside
 				break
 			}
 			c.plan.Kind = k
-			if !insiderCaseRun(t, c, judge) {
+			if err := insiderCaseRun(t, c, judge); err != nil {
+				if why == nil {
+					why = err
+				}
 				break // the target cannot stage this kind
 			}
 			ran++
 		}
 	}
-	return ran
+	return ran, why
 }
 
-// insiderCaseRun runs one case; false when the target cannot stage it.
-func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) bool {
+// insiderCaseRun runs one case; it returns the unimplemented error of a
+// target that cannot stage it.
+func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) error {
 	in := t.New(t, t.Seed, models.Config{Wallets: 3, Opening: opening})
 	ins, ok := in.(models.Insider)
 	if !ok {
@@ -203,7 +206,7 @@ func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p 
 	}
 	if err := ins.Insider(insider, c.plan); err != nil {
 		if codeOf(err) == spec.CodeUnimplemented {
-			return false
+			return err
 		}
 		t.Fatalf("insider %s: stage: %v", c, err)
 	}
@@ -244,7 +247,7 @@ func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p 
 	}
 	checkBalanced(t, in, "insider "+c.String())
 	checkIssuance(t, in, openingTotal, "insider "+c.String())
-	return true
+	return nil
 }
 
 // rejectionsBy lists the codes of the refusals party made in p.
