@@ -108,7 +108,7 @@ func insiderProperties(req spec.ReqID) []Property {
 			Sub:  "R5.5",
 			Name: "insider-payment-settles-or-names-payer",
 			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, each insider payment the scheme can carry (" + kindList(models.InsiderKinds) +
-				", a few amounts each) and pays it to an honest wallet; once every wallet reconciles the payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider, the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
+				", a few amounts each, the first also under a single loss, duplication, reordering or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles the payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider, the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
 			Check: insiderSettles,
 		})
 	case "R6":
@@ -168,21 +168,41 @@ func insiderRun(t *T, kinds []models.InsiderKind, judge func(f fataler, c inside
 				break
 			}
 			c.plan.Kind = k
-			if err := insiderCaseRun(t, c, judge); err != nil {
+			steps, err := insiderCaseRun(t, c, nil, judge)
+			if err != nil {
 				if why == nil {
 					why = err
 				}
 				break // the target cannot stage this kind
 			}
 			ran++
+			if judge != nil || i > 0 {
+				continue
+			}
+			// Alongside the faults of the channel and of power: each
+			// single one at every step of the first case's payment.
+			faults := scheduled(insiderFaults)
+			if short() {
+				faults = faults[:min(1, len(faults))]
+			}
+			for _, fk := range faults {
+				for step := 1; step <= steps; step++ {
+					insiderCaseRun(t, c, world.Plan{{Step: step, Kind: fk}}, nil)
+				}
+			}
 		}
 	}
 	return ran, why
 }
 
-// insiderCaseRun runs one case; it returns the unimplemented error of a
+// insiderFaults are the faults R5.5's insider payments also run under,
+// one at a time at every step.
+var insiderFaults = []world.FaultKind{world.FaultDrop, world.FaultDuplicate, world.FaultReorder, world.FaultCrashAfter}
+
+// insiderCaseRun runs one case with the insider's payment under plan; it
+// returns the steps the payment took, or the unimplemented error of a
 // target that cannot stage it.
-func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) error {
+func insiderCaseRun(t *T, c insiderCase, plan world.Plan, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) (int, error) {
 	in := t.New(t, t.Seed, models.Config{Wallets: 3, Opening: opening})
 	ins, ok := in.(models.Insider)
 	if !ok {
@@ -206,26 +226,30 @@ func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p 
 	}
 	if err := ins.Insider(insider, c.plan); err != nil {
 		if codeOf(err) == spec.CodeUnimplemented {
-			return err
+			return 0, err
 		}
 		t.Fatalf("insider %s: stage: %v", c, err)
 	}
 	before := worths(in)
-	t.Witness(in.World(), nil)
-	p, err := in.Pay(insider, payee, c.amount, nil)
-	if err != nil {
-		t.Fatalf("insider %s: pay: %v", c, err)
+	t.Witness(in.World(), plan)
+	what := "insider " + c.String()
+	if len(plan) > 0 {
+		what += " under " + plan.String()
 	}
-	if codes := rejectionsBy(p, insider); len(p.Outcome.Rejections) > 0 && len(codes) == len(p.Outcome.Rejections) && !p.Received {
+	p, err := in.Pay(insider, payee, c.amount, plan)
+	if err != nil {
+		t.Fatalf("%s: pay: %v", what, err)
+	}
+	if codes := rejectionsBy(p, insider); len(plan) == 0 && len(p.Outcome.Rejections) > 0 && len(codes) == len(p.Outcome.Rejections) && !p.Received {
 		// Only the insider refused: it could not build the payment.
 		t.Fatalf("insider %s: the insider could not build the payment: %s", c, describe(p, nil))
 	}
-	checkTyped(t, p, "insider "+c.String())
+	checkTyped(t, p, what)
 	if judge != nil {
 		judge(t, c, p, payee, worth(in, payee)-before[payee])
 	}
 	if err := ins.Insider(insider, models.InsiderPlan{}); err != nil {
-		t.Fatalf("insider %s: unstage: %v", c, err)
+		t.Fatalf("%s: unstage: %v", what, err)
 	}
 	reconcileAll(t, in)
 	after := worths(in)
@@ -233,7 +257,7 @@ func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p 
 	named := false
 	for _, d := range in.Ledger().DoubleSpends {
 		if honest[d.Culprit] {
-			t.Fatalf("insider %s: the honest wallet %s is flagged for a double spend of %s", c, d.Culprit, d.Coin)
+			t.Fatalf("%s: the honest wallet %s is flagged for a double spend of %s", what, d.Culprit, d.Coin)
 		}
 		named = named || d.Culprit == in.View(insider).Identity
 	}
@@ -243,11 +267,11 @@ func insiderCaseRun(t *T, c insiderCase, judge func(f fataler, c insiderCase, p 
 		want[payee] = after[payee] // settled, or the insider named
 	}
 	if !cmp.Equal(want, got) {
-		t.Fatalf("insider %s: after every wallet reconciled the honest wallets' worth is not what they had before the insider paid (plus any honest payment) (-want +got):\n%s", c, cmp.Diff(want, got))
+		t.Fatalf("%s: after every wallet reconciled the honest wallets' worth is not what they had before the insider paid (plus any honest payment) (-want +got):\n%s", what, cmp.Diff(want, got))
 	}
-	checkBalanced(t, in, "insider "+c.String())
-	checkIssuance(t, in, openingTotal, "insider "+c.String())
-	return nil
+	checkBalanced(t, in, what)
+	checkIssuance(t, in, openingTotal, what)
+	return p.Outcome.Steps, nil
 }
 
 // rejectionsBy lists the codes of the refusals party made in p.
