@@ -6,6 +6,7 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -98,8 +99,14 @@ func (se *SIM) insiderDeduct(msg *message) (b []byte, ok bool, err error) {
 // validateRecord is Record.Validate, or under the insider's mutants the
 // check without the part they forget.
 func (se *SIM) validateRecord(r *transfer.Signed) error {
-	if se.mutated("payee-accepts-off-table") {
+	switch {
+	case se.mutated("payee-accepts-off-table"):
 		return models.ValidateRecordWithout(&r.Record, models.OmitDenominations)
+	case se.mutated("payee-bounds-own-share-only"):
+		if paid := r.PaidTo(se.id); paid > r.ParentValue {
+			return spec.Errorf(spec.CodeValueMismatch, "the record pays this wallet %d fen out of a %d fen coin", paid, r.ParentValue)
+		}
+		return models.ValidateRecordWithout(&r.Record, models.OmitOutputSum)
 	}
 	return r.Validate()
 }

@@ -11,6 +11,7 @@ import (
 
 func init() {
 	mutantScenarios["payee-accepts-off-table"] = insiderScenario(models.InsiderOffTable, 500, 0, 37, "")
+	mutantScenarios["payee-bounds-own-share-only"] = insiderScenario(models.InsiderInflatedChange, 500, 0, 200, "")
 	mutantScenarios["payee-skips-coin-holder"] = insiderScenario(models.InsiderNotOwned, 100, 200, 200, "wallet-C")
 }
 
