@@ -108,7 +108,7 @@ func insiderProperties(req spec.ReqID) []Property {
 			Sub:  "R5.5",
 			Name: "insider-payment-settles-or-names-payer",
 			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, each insider payment the scheme can carry (" + kindList(models.InsiderKinds) +
-				", a few amounts each, the first also under a single loss, duplication, reordering or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles the payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider, the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
+				", a few amounts each, the first also under a single loss, duplication, reordering or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles a payee that accepted it is credited exactly the amount, and any payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider; the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
 			Check: insiderSettles,
 		})
 	case "R6":
@@ -156,7 +156,9 @@ func insiderSettles(t *T) {
 // nil, judges the payment at once. After it every wallet reconciles and
 // the honest wallets must be whole: the third wallet as it was, the payee
 // as it was (plus the amount when no judge required a refusal, or when a
-// double-spend flag names the insider, anything). It returns how many
+// double-spend flag names the insider, anything); and without a judge a
+// payee that accepted the payment must be credited the amount unless a
+// flag names the insider (R5.5). It returns how many
 // cases ran and why the target could not stage the first kind it refused.
 func insiderRun(t *T, kinds []models.InsiderKind, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) (ran int, why error) {
 	for _, k := range kinds {
@@ -260,6 +262,9 @@ func insiderCaseRun(t *T, c insiderCase, plan world.Plan, judge func(f fataler, 
 			t.Fatalf("%s: the honest wallet %s is flagged for a double spend of %s", what, d.Culprit, d.Coin)
 		}
 		named = named || d.Culprit == in.View(insider).Identity
+	}
+	if judge == nil && p.Received && !named && after[payee] != base[payee]+c.amount {
+		t.Fatalf("%s: the payee accepted %d fen, is credited %d at settlement, and no double-spend flag names the insider", what, c.amount, after[payee]-base[payee])
 	}
 	want := map[world.PartyID]int64{payee: base[payee], third: base[third]}
 	got := map[world.PartyID]int64{payee: after[payee], third: after[third]}

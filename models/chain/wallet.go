@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -118,7 +117,7 @@ type wallet struct {
 	named   *devcert.Certificate // its address named as payer, own certificate kept
 	escrow  uint64               // escrow sealed instead of its certificate serial (0: its own)
 	sealTo  suite.PublicKey      // key transfers are sealed to instead of the chain key
-	insider *models.InsiderPlan  // the insider's payments (insider.go); nil is honest
+	insider *insiderPlan         // the insider's payments (insider.go); nil is honest
 }
 
 type request struct {
@@ -312,12 +311,12 @@ func (wl *wallet) pay(agree []byte) ([]byte, error) {
 	if err := wl.limits.Check(wl.st.Spent, wl.st.Payments, amount); err != nil {
 		return nil, err
 	}
+	if wl.insider != nil {
+		return wl.insiderQR(payee, amount, nonce)
+	}
 	picked, err := wl.pick(amount)
 	if err != nil {
 		return nil, err
-	}
-	if wl.insider != nil {
-		return wl.insiderQR(payee, amount, nonce, picked)
 	}
 	qr, change, err := wl.build(payee, amount, nonce, picked)
 	if err != nil {
@@ -414,7 +413,7 @@ func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, pick
 	}
 	p := &Payment{PaymentTBS: PaymentTBS{
 		Version: Version1, Payer: wl.payerAddr(), Payee: payee, Amount: amount, Nonce: nonce,
-		Time: wl.payTime().Unix(), Cert: wl.presented().Raw, Sealed: sealed,
+		Time: wl.now().Unix(), Cert: wl.presented().Raw, Sealed: sealed,
 	}}
 	copy(p.Commitment[:], wl.s.Hash(plain))
 	tbs := p.TBS()
