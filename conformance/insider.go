@@ -108,7 +108,7 @@ func insiderProperties(req spec.ReqID) []Property {
 			Sub:  "R5.5",
 			Name: "insider-payment-settles-or-names-payer",
 			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, each insider payment the scheme can carry (" + kindList(models.InsiderKinds) +
-				", a few amounts each, the first also under a single loss, duplication, reordering or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles a payee that accepted it is credited exactly the amount, and any payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider; the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
+				", a few amounts each, the first also under a single loss or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles a payee that accepted it is credited exactly the amount, and any payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider; the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
 			Check: insiderSettles,
 		})
 	case "R6":
@@ -199,7 +199,9 @@ func insiderRun(t *T, kinds []models.InsiderKind, judge func(f fataler, c inside
 
 // insiderFaults are the faults R5.5's insider payments also run under,
 // one at a time at every step.
-var insiderFaults = []world.FaultKind{world.FaultDrop, world.FaultDuplicate, world.FaultReorder, world.FaultCrashAfter}
+// (Duplication and reordering change little in a lock-step exchange and
+// are left to the other R5 properties, to keep this one cheap.)
+var insiderFaults = []world.FaultKind{world.FaultDrop, world.FaultCrashAfter}
 
 // insiderCaseRun runs one case with the insider's payment under plan; it
 // returns the steps the payment took, or the unimplemented error of a
