@@ -15,10 +15,13 @@ import (
 type InsiderKind string
 
 // Insider payments. Each is the next payment the insider's device makes
-// as payer; amounts and coins are the ones that payment asks for.
+// as payer; amounts and coins are the ones that payment asks for. The
+// sub-property named first is the one whose insider property stages it;
+// R5.5 stages them all.
 const (
 	// R4.3: a record pays the payee the whole amount out of a coin of the
-	// insider's worth less: its outputs sum to more than its parent.
+	// insider's worth less: its outputs sum to more than its parent (on
+	// the chain: the sealed inputs are worth less than the amount).
 	InsiderWrongSum InsiderKind = "wrong-sum"
 	// R4.3: a record pays the payee its share exactly, and the insider's
 	// change is the honest change plus Value fen (at least 1) created from
@@ -30,11 +33,13 @@ const (
 	InsiderOffTable InsiderKind = "off-table"
 	// R2.2: one coin of the insider's is spent twice in the same payment:
 	// two records of the same parent (distinct counters), together paying
-	// the amount, which is more than the coin is worth.
+	// the amount, which is more than the coin is worth (on the chain: the
+	// coin is listed twice among the sealed inputs).
 	InsiderDuplicateInput InsiderKind = "duplicate-input"
 	// R1.5: the payment spends a coin that Other holds (its holding is
 	// public: it travelled in a payment), with a record the insider signs
-	// naming itself as payer; the amount is the coin's whole value.
+	// naming itself as payer (on the chain: Other's output among the
+	// sealed inputs); the amount is the coin's whole value.
 	InsiderNotOwned InsiderKind = "not-owned"
 	// R1.2: the records answer the challenge (nonce) of the insider's
 	// previous payment, not the one the payee asked this payment to answer.
