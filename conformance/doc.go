@@ -11,8 +11,10 @@
 // use gopter; anonymity (R3) is a distinguishing game with a documented
 // library of distinguishers and a confidence bound. Properties that need
 // a scheme's own encodings (forged coins, uncertified keys, identity
-// substitution) use the optional capabilities of models/adversary.go and
-// report skip, naming the capability, where a target lacks it.
+// substitution, an insider signing with a certified wallet's own key:
+// models/adversary.go, models/insider.go) use the optional capabilities
+// of models and report skip, naming the capability, where a target lacks
+// it.
 //
 // # Verdicts
 //

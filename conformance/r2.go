@@ -15,7 +15,7 @@ import (
 
 // r2Properties returns the properties of requirement R2, no double spend.
 func r2Properties() []Property {
-	return []Property{
+	return append([]Property{
 		{
 			Sub:   "R2.1",
 			Name:  "crash-every-point",
@@ -76,7 +76,7 @@ func r2Properties() []Property {
 			Doc:   "identical instances built from one seed replay a clone double spend and an honest payment, then reconcile the parties in every permutation; the flagged coins, culprits, reconciliation results and resulting balances are the same in every order",
 			Check: uploadOrderIndependent,
 		},
-	}
+	}, insiderProperties("R2")...)
 }
 
 // cleanPayment runs a fault-free payment payer → payee of amount in a

@@ -28,7 +28,7 @@ func r4Properties() []Property {
 			Check: func(t *T) { forgeryRefused(t, kind, codes) },
 		}
 	}
-	return []Property{
+	return append([]Property{
 		forgery("R4.1", "forged-coin-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's",
 			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
 		{
@@ -59,7 +59,7 @@ func r4Properties() []Property {
 			Doc:   "a wallet's store is edited to hold more value, or its counters are rewound, and it pays, reconciles and deposits as much as it can; the device's account is never credited beyond its genuine value, deposits never exceed issuance plus the excess flagged against named culprits, and when the edit made excess value the first online step that could see it names the device, by a double-spend flag or a refusal",
 			Check: tamperedStorageNoValue,
 		},
-	}
+	}, insiderProperties("R4")...)
 }
 
 func codeList(codes []spec.Code) string {

@@ -15,7 +15,7 @@ import (
 
 // r5Properties returns the properties of requirement R5, fairness.
 func r5Properties() []Property {
-	return []Property{
+	return append([]Property{
 		{
 			Sub:   "R5.2",
 			Name:  "conserved-every-step",
@@ -64,7 +64,7 @@ func r5Properties() []Property {
 			Doc:   "a power cut at every crash point and the loss of every message of a clean payment, then both reconciliations in either order; no value is pending, in the mail or lost, the payer holds no pending coin, and the amount is in exactly one party's wallet or account",
 			Check: nothingPendingEveryFaultPoint,
 		},
-	}
+	}, insiderProperties("R5")...)
 }
 
 func conservedEveryStep(t *T) {

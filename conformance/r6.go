@@ -22,7 +22,7 @@ import (
 // r6Properties returns the properties of requirement R6, compatibility
 // with cash.
 func r6Properties() []Property {
-	return []Property{
+	return append([]Property{
 		{
 			Sub:   "R6.1",
 			Name:  "two-tier-issuance",
@@ -71,7 +71,7 @@ func r6Properties() []Property {
 			Doc:   "a clean payment under every single loss, duplication, reordering and delay at every step, then reconciliations and a deposit; then random withdrawals, payments under benign faults, reconciliations and deposits; after every step the central bank's liability equals Σ opening − Σ accounts and the live coins held, pending and in the mail; nothing is lost",
 			Check: liabilityEqualsCirculation,
 		},
-	}
+	}, insiderProperties("R6")...)
 }
 
 // honestRun drives random honest steps and calls check after each.

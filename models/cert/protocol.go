@@ -188,7 +188,7 @@ func (se *SIM) hello(msg *message) error {
 	if err := se.limits.Check(se.st.Spent, se.st.Payments, msg.Amount); err != nil {
 		return err
 	}
-	if _, err := se.pick(msg.Amount); err != nil {
+	if _, err := se.pick(msg.Amount); err != nil && se.fw.Insider == nil {
 		return err
 	}
 	se.payers[nk] = &payerSession{nonce: msg.Nonce, amount: msg.Amount, payee: payee}
@@ -223,6 +223,9 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	}
 	if err := se.limits.Check(se.st.Spent, se.st.Payments, sess.amount); err != nil {
 		return nil, err
+	}
+	if se.fw.Insider != nil {
+		return se.insiderTx(sess, nk)
 	}
 	picked, err := se.pick(sess.amount)
 	if err != nil {
@@ -299,6 +302,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	puts[answered] = []byte{1}
 	key := outKey(st.Counter)
 	sess.sent = true
+	se.fw.Answered = sess.nonce
 	if se.variant == Literal {
 		// As published: nothing is deducted until the payee says so.
 		sess.offer = &offer{key: key, entry: entry, puts: puts, deletes: deletes, coins: coins, st: st}
@@ -319,6 +323,9 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 // variant marks its log entry acknowledged; the literal variant deducts
 // now. Either way it returns the deduct-success notice.
 func (se *SIM) deduct(msg *message) ([]byte, error) {
+	if b, ok, err := se.insiderDeduct(msg); ok {
+		return b, err
+	}
 	if msg.Payer != se.id {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "DEDUCT addressed to payer %q", msg.Payer)
 	}
@@ -570,7 +577,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 		}
 		rec := sp.record
 		switch {
-		case owner.Holder != payer.ID:
+		case owner.Holder != payer.ID && !se.mutated("payee-skips-coin-holder"):
 			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q, payer is %q", i, owner.Holder, payer.ID)
 		case rec.Parent != sp.holding.Serial || rec.ParentValue != owner.Value:
 			return spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i)
@@ -581,7 +588,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 		case !bytes.Equal(rec.Challenge[:], sess.nonce):
 			return spec.Errorf(spec.CodeReplay, "spend %d: record answers another request", i)
 		}
-		if err := rec.Validate(); err != nil {
+		if err := se.validateRecord(rec); err != nil {
 			return err
 		}
 		if err := rec.Verify(payer.PublicKey); err != nil {

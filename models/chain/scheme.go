@@ -78,6 +78,13 @@ func (Scheme) Info() models.Info {
 				Reason: "a wallet whose storage was edited to hold coins the chain never created pays with them offline (the payee cannot see the coins); the chain never confirms such a payment, so no value is created, but nothing names the device: a payment spending a coin the chain does not know waits, as one spending change not uploaded yet does (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R5.5-malicious-payer-accepted-paid", Witness: models.Witness{Match: `accepted [1-9]\d* fen from \S+ \(strategy [a-z-]+, plan [^)]*\), is credited 0 at settlement, and no verifiable evidence names`},
 				Reason: "a payer can seal garbage or coins it does not own; the payee cannot open the seal offline, the chain refuses the payment at upload, and only the chain key holders can show why: the payee keeps a signed payment that never settles (model departure, issue 15: see SOURCES.md)"},
+			// Issue 13: an insider's validly signed payment whose sealed
+			// inputs are wrong is accepted offline and never settles.
+			{Property: "R1.5-insider-unowned-coin-refused", Witness: insiderAccepted, Reason: sealedInputs},
+			{Property: "R2.2-insider-duplicate-input-refused", Witness: insiderAccepted, Reason: sealedInputs},
+			{Property: "R4.3-insider-unbalanced-record-refused", Witness: insiderAccepted, Reason: sealedInputs},
+			{Property: "R5.5-insider-payment-settles-or-names-payer", Witness: models.Witness{Match: `insider (?:wrong-sum|duplicate-input|not-owned) paying \d+ fen \([^)]*\)(?: under [^:]*)?: the payee accepted [1-9]\d* fen, is credited 0 at settlement, and no double-spend flag names the insider`},
+				Reason: sealedInputs + "; the chain refuses the payment at upload without naming the payer (see R5.5-malicious-payer-accepted-paid), so the payee keeps a signed payment that never settles (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R6.3-serial-version-lineage", Witness: models.Witness{Match: `holds coin [0-9a-f]+:\d+ \(\d+ fen\) after reconciling, but the registry cannot reconstruct its lineage`},
 				Reason: "a coin on the chain is an output (transaction id, index, value, owner); currency, unit, version and issuing agent belong to the minted coin it descends from and are recovered from the chain, not carried by the coin (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R6.4-spend-onward-offline", Witness: models.Witness{Match: `pays the \d+ fen it received offline onward to \S+: paid=false received=false rejections=\[insufficient-funds\]`},
@@ -93,6 +100,12 @@ var leakIn = []string{"message QR", "agent bank"}
 // The R2.2 violation: the payee accepts coins it was paid before, which
 // it cannot see (sealedCoins).
 const sealedCoins = "the coins are sealed to the chain key, so the payee cannot see which coins it is paid with, let alone that it was paid them before; a repeat spend is found only on the chain"
+
+// The insider violations of issue 13: the payee accepts a payment whose
+// sealed inputs it cannot see (sealedInputs).
+const sealedInputs = "the inputs of a payment are sealed to the chain key, so the payee cannot see that they are worth less than the amount, spend one coin twice or belong to another wallet: an insider signing such a payment with its own key is accepted offline, and only the master nodes refuse it"
+
+var insiderAccepted = models.Witness{Match: `insider (?:wrong-sum|duplicate-input|not-owned) paying \d+ fen \([^)]*\): the payee must refuse the payment with one of \[[^\]]*\] and store nothing; it stored it: true, gained 0 fen at once, and its refusals in the session were \[\]`}
 
 var repaid = models.Witness{Match: `accepted the same coins from \S+ twice offline: paid=true received=true`}
 

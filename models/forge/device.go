@@ -23,6 +23,8 @@ type Firmware struct {
 	Claim    *devcert.Certificate // identity (and certificate) named as payer instead of its own
 	Named    string               // id named as payer in records, own certificate kept
 	Withhold bool                 // as payee, keep verified coins and never complete the payer's side
+	Insider  *InsiderState        // as payer, build payments as an insider (forge/insider.go)
+	Answered []byte               // the challenge of the device's last payment as payer
 }
 
 // Presented is the certificate the device shows: own, unless a

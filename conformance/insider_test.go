@@ -1,0 +1,84 @@
+package conformance
+
+import (
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/all"
+)
+
+// insiderKindMutants pairs each insider capability with the public
+// mutant only it reaches, and the insider property that kills it.
+var insiderKindMutants = []struct {
+	kinds    []models.InsiderKind
+	mutant   string // scheme~mutation
+	property string // the insider property of its requirement that kills it
+}{
+	{[]models.InsiderKind{models.InsiderWrongSum, models.InsiderInflatedChange}, "chip~payee-skips-output-sum", "R4.3-insider-unbalanced-record-refused"},
+	{[]models.InsiderKind{models.InsiderInflatedChange}, "cert~payee-bounds-own-share-only", "R4.3-insider-unbalanced-record-refused"},
+	{[]models.InsiderKind{models.InsiderOffTable}, "cert~payee-accepts-off-table", "R6.2-insider-off-table-split-refused"},
+	{[]models.InsiderKind{models.InsiderDuplicateInput}, "chip~payee-checks-stored-serials-only", "R2.2-insider-duplicate-input-refused"},
+	{[]models.InsiderKind{models.InsiderNotOwned}, "cert~payee-skips-coin-holder", "R1.5-insider-unowned-coin-refused"},
+	{[]models.InsiderKind{models.InsiderReusedChallenge}, "chip~payee-skips-record-challenge", "R1.2-insider-stale-session-refused"},
+	{[]models.InsiderKind{models.InsiderStaleTime, models.InsiderFutureTime}, "chain~payee-skips-time-window", "R1.2-insider-stale-session-refused"},
+}
+
+// TestInsiderKindsKill checks that each mutant is killed by the insider
+// property of its own requirement (CheckMutants runs the whole
+// requirement), and survives every property of it when its kinds are
+// taken out of every property: it is the insider's validly
+// signed payment that finds the bug, which no tampering reaches.
+func TestInsiderKindsKill(t *testing.T) {
+	byName := map[string]models.Mutant{}
+	for _, m := range all.Mutants() {
+		byName[m.Scheme.Info().Name] = m
+	}
+	covered := map[models.InsiderKind]bool{}
+	for _, ik := range insiderKindMutants {
+		for _, k := range ik.kinds {
+			covered[k] = true
+		}
+	}
+	for _, k := range models.InsiderKinds {
+		if !covered[k] {
+			t.Errorf("insider kind %s has no mutant in insiderKindMutants", k)
+		}
+	}
+	if testing.Short() {
+		t.Skip("-short: each run scores a mutant on its whole requirement; TestMutantsObservable in each scheme shows the bugs at model level")
+	}
+	for _, ik := range insiderKindMutants {
+		t.Run(ik.mutant, func(t *testing.T) {
+			m, ok := byName[ik.mutant]
+			if !ok {
+				t.Fatalf("no mutant %s in all.Mutants()", ik.mutant)
+			}
+			run := func() MutantRun {
+				score, _, err := CheckMutants(context.Background(), []models.Mutant{m}, Options{Checks: 10})
+				if err != nil {
+					t.Fatal(err)
+				}
+				i := slices.IndexFunc(score.Runs, func(r MutantRun) bool { return r.Scheme == ik.mutant })
+				if i < 0 {
+					t.Fatalf("no run of %s in %+v", ik.mutant, score.Runs)
+				}
+				return score.Runs[i]
+			}
+			if r := run(); !slices.Contains(r.KilledBy, ik.property) {
+				t.Fatalf("%s not killed by %s with the insider staging %v: killed=%v by %v", ik.mutant, ik.property, ik.kinds, r.Killed, r.KilledBy)
+			} else {
+				t.Logf("%s killed by %v", ik.mutant, r.KilledBy)
+			}
+			insiderOff = map[models.InsiderKind]bool{}
+			for _, k := range ik.kinds {
+				insiderOff[k] = true
+			}
+			defer func() { insiderOff = nil }()
+			if r := run(); r.Killed {
+				t.Fatalf("%s killed by %v with %v switched off: the insider is not what finds it", ik.mutant, r.KilledBy, ik.kinds)
+			}
+		})
+	}
+}

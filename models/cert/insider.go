@@ -1,0 +1,112 @@
+package cert
+
+import (
+	"encoding/hex"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/forge"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+var _ models.Insider = (*Instance)(nil)
+
+// Insider hands the SIM to an insider (models.Insider): its next payments
+// as payer are built by forge.InsiderSpends, sealed and signed as the SIM
+// seals and signs every TX, and the insider signs the deduct-success
+// notice its payee asks for without deducting anything. The TX has no
+// timestamp or identity escrow, so the kinds that alter them are
+// unimplemented.
+func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
+	se, err := in.sim(id)
+	if err != nil {
+		return err
+	}
+	var other forge.Holder
+	if p.Other != "" {
+		o, err := in.sim(p.Other)
+		if err != nil {
+			return err
+		}
+		other = o
+	}
+	if err := forge.Stage("cert", se, p, other); err != nil {
+		return err
+	}
+	in.w.Trace().Note(id, "insider: %q (value %d, other %q)", p.Kind, p.Value, p.Other)
+	return nil
+}
+
+// insiderTx answers PROCEED as the staged insider. Nothing is committed.
+func (se *SIM) insiderTx(sess *payerSession, nk string) ([]byte, error) {
+	rq := forge.Request{Key: se.key, Payer: se.recordPayer(), Payee: sess.payee.ID, Amount: sess.amount, Counter: se.st.Counter, Coins: se.coins}
+	copy(rq.Challenge[:], sess.nonce)
+	built, err := forge.InsiderSpends(se.fw.Insider, rq, se.fw.Answered)
+	if err != nil {
+		return nil, err
+	}
+	spends := make([]spend, len(built))
+	recs := make([]*transfer.Signed, len(built))
+	for i, b := range built {
+		spends[i] = spend{holding: b.Holding, record: b.Record, holdingDER: b.Holding.Marshal(), recordDER: b.Record.Marshal()}
+		recs[i] = b.Record
+	}
+	plain, err := encodeCoins(spends, se.lineageCerts(spends))
+	if err != nil {
+		return nil, err
+	}
+	info := sealInfo(sess.nonce, sess.payee.ID)
+	r := se.w.Rand("cert/seal/" + se.id)
+	contentKey := r.Bytes(16)
+	sealedKey, err := sess.payee.PublicKey.Seal(r, contentKey, info)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := se.s.NewAEAD(contentKey)
+	if err != nil {
+		return nil, err
+	}
+	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: sess.amount, Payer: se.payerID(), Payee: sess.payee.ID,
+		SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
+	b, err := tx.sign(se.key)
+	if err != nil {
+		return nil, err
+	}
+	se.fw.Insider.Promised[nk] = se.digestOf(recs)
+	se.fw.Answered = append([]byte(nil), sess.nonce...)
+	delete(se.payers, nk)
+	se.w.Trace().State(se.dev.ID(), "insider: %s payment of %d fen to %s, %d records signed, nothing deducted", se.fw.Insider.Plan.Kind, sess.amount, sess.payee.ID, len(spends))
+	return b, nil
+}
+
+// insiderDeduct answers a DEDUCT for an insider payment with a signed
+// deduct-success notice and deducts nothing; ok is false for any other
+// DEDUCT.
+func (se *SIM) insiderDeduct(msg *message) (b []byte, ok bool, err error) {
+	if se.fw.Insider == nil {
+		return nil, false, nil
+	}
+	digest, ok := se.fw.Insider.Promised[hex.EncodeToString(msg.Nonce)]
+	if !ok {
+		return nil, false, nil
+	}
+	notice := &message{Tag: TagDeducted, Nonce: msg.Nonce, Payer: se.id, Payee: msg.Payee, Digest: digest}
+	b, err = notice.sign(se.key)
+	return b, true, err
+}
+
+// validateRecord is Record.Validate, or under the insider's mutants the
+// check without the part they forget.
+func (se *SIM) validateRecord(r *transfer.Signed) error {
+	switch {
+	case se.mutated("payee-accepts-off-table"):
+		return models.ValidateRecordWithout(&r.Record, models.OmitDenominations)
+	case se.mutated("payee-bounds-own-share-only"):
+		if paid := r.PaidTo(se.id); paid > r.ParentValue {
+			return spec.Errorf(spec.CodeValueMismatch, "the record pays this wallet %d fen out of a %d fen coin", paid, r.ParentValue)
+		}
+		return models.ValidateRecordWithout(&r.Record, models.OmitOutputSum)
+	}
+	return r.Validate()
+}

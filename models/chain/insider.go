@@ -1,0 +1,175 @@
+package chain
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+var _ models.Insider = (*Instance)(nil)
+
+// insiderSkew is how far a stale or future insider timestamp is from the
+// insider's clock when the plan names no Value: a day.
+const insiderSkew = 24 * time.Hour
+
+// insiderPlan is a staged insider: the plan and, for InsiderNotOwned, the
+// coins of Other's it saw when it was staged.
+type insiderPlan struct {
+	models.InsiderPlan
+	other []walletCoin
+}
+
+// Insider hands the wallet to an insider (models.Insider). A chain
+// payment carries in the clear what the payee checks offline (amount,
+// nonce, time, addresses, certificate, signature) and seals its inputs to
+// the chain key. The kinds in the clear are a stale or future timestamp
+// and a reused nonce; the kinds in the inputs are inputs worth less than
+// the amount (wrong-sum), one input twice (duplicate-input) and another
+// wallet's coin (not-owned), which only the master nodes can see. The
+// chain derives every output from the inputs and the amount, so a
+// payment has no change or denomination to inflate: inflated-change and
+// off-table are unimplemented.
+func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
+	wl, err := in.own(id)
+	if err != nil {
+		return err
+	}
+	st := &insiderPlan{InsiderPlan: p}
+	switch p.Kind {
+	case "":
+		wl.insider = nil
+		return nil
+	case models.InsiderStaleTime, models.InsiderFutureTime, models.InsiderReusedChallenge, models.InsiderWrongSum, models.InsiderDuplicateInput:
+	case models.InsiderNotOwned:
+		o, err := in.own(p.Other)
+		if err != nil {
+			return err
+		}
+		if o == wl {
+			return spec.Errorf(spec.CodeWrongRecipient, "%s needs another wallet's coins", p.Kind)
+		}
+		st.other = sortedCoins(o.coins)
+		if len(st.other) == 0 {
+			return spec.Errorf(spec.CodeInsufficient, "%s holds no coin", p.Other)
+		}
+	default:
+		return spec.Errorf(spec.CodeUnimplemented, "the chain derives a payment's outputs from its inputs and amount: %s has no field to alter", p.Kind)
+	}
+	wl.insider = st
+	in.w.Trace().Note(id, "insider: %q (value %d, other %q)", p.Kind, p.Value, p.Other)
+	return nil
+}
+
+// sortedCoins lists coins smallest first, ties by key.
+func sortedCoins(coins map[string]*walletCoin) []walletCoin {
+	keys := slices.Sorted(maps.Keys(coins))
+	slices.SortStableFunc(keys, func(a, b string) int { return cmp.Compare(coins[a].Value, coins[b].Value) })
+	out := make([]walletCoin, len(keys))
+	for i, k := range keys {
+		out[i] = *coins[k]
+	}
+	return out
+}
+
+// payTime is the time a payment states: the wallet's clock, or the
+// insider's stale or future time.
+func (wl *wallet) payTime() time.Time {
+	now := wl.now()
+	if wl.insider == nil {
+		return now
+	}
+	d := insiderSkew
+	if wl.insider.Value > 0 {
+		d = time.Duration(wl.insider.Value) * time.Second
+	}
+	switch wl.insider.Kind {
+	case models.InsiderStaleTime:
+		return now.Add(-d)
+	case models.InsiderFutureTime:
+		return now.Add(d)
+	}
+	return now
+}
+
+// insiderQR builds the insider's payment and commits nothing: the coins
+// stay in the wallet whatever the payee and the chain do.
+func (wl *wallet) insiderQR(payee Address, amount int64, nonce [NonceSize]byte) ([]byte, error) {
+	first := func(coins []walletCoin, ok func(v int64) bool) ([]walletCoin, error) {
+		for _, c := range coins {
+			if ok(c.Value) {
+				return []walletCoin{c}, nil
+			}
+		}
+		return nil, spec.Errorf(spec.CodeInsufficient, "%s: no coin fits a payment of %d fen", wl.insider.Kind, amount)
+	}
+	own := sortedCoins(wl.coins)
+	var picked []walletCoin
+	var err error
+	switch wl.insider.Kind {
+	case models.InsiderWrongSum:
+		picked, err = first(own, func(v int64) bool { return v < amount })
+	case models.InsiderDuplicateInput:
+		if picked, err = first(own, func(v int64) bool { return v < amount && amount <= 2*v }); err == nil {
+			picked = append(picked, picked[0])
+		}
+	case models.InsiderNotOwned:
+		picked, err = first(wl.insider.other, func(v int64) bool { return v == amount })
+	case models.InsiderReusedChallenge:
+		var last []byte
+		for _, k := range slices.Sorted(maps.Keys(wl.out)) {
+			last = wl.out[k].Payment
+		}
+		p, perr := ParsePayment(last)
+		if last == nil || perr != nil {
+			return nil, spec.Errorf(spec.CodeReplay, "%s: the wallet logged no earlier payment", wl.insider.Kind)
+		}
+		nonce = p.Nonce
+		picked, err = wl.pick(amount)
+	default:
+		picked, err = wl.pick(amount)
+	}
+	if err != nil {
+		return nil, err
+	}
+	qr, err := wl.signPayment(payee, amount, nonce, picked)
+	if err != nil {
+		return nil, err
+	}
+	wl.w.Trace().State(wl.dev.ID(), "insider: %s payment of %d fen to address %x, signed, nothing committed", wl.insider.Kind, amount, payee[:8])
+	return qr, nil
+}
+
+// payeeChecksTime reports whether the payee checks a payment's time
+// against its clock (payee-skips-time-window forgets to).
+func (wl *wallet) payeeChecksTime() bool { return !wl.mutated("payee-skips-time-window") }
+
+// signPayment is the QR code of a payment of amount to payee spending
+// inputs, sealed and signed as build does it, whatever the inputs hold.
+func (wl *wallet) signPayment(payee Address, amount int64, nonce [NonceSize]byte, inputs []walletCoin) ([]byte, error) {
+	r := wl.w.Rand("chain/seal/" + wl.id)
+	tr := &Transfer{Version: Version1, Escrow: wl.escrowSerial(), Payee: payee}
+	copy(tr.Salt[:], r.Bytes(SaltSize))
+	for _, c := range inputs {
+		tr.Inputs = append(tr.Inputs, c.op())
+	}
+	plain := tr.Marshal()
+	sealed, err := wl.sealKey().Seal(r, plain, sealInfo)
+	if err != nil {
+		return nil, err
+	}
+	p := &Payment{PaymentTBS: PaymentTBS{
+		Version: Version1, Payer: wl.payerAddr(), Payee: payee, Amount: amount, Nonce: nonce,
+		Time: wl.payTime().Unix(), Cert: wl.presented().Raw, Sealed: sealed,
+	}}
+	copy(p.Commitment[:], wl.s.Hash(plain))
+	tbs := p.TBS()
+	if p.Signature, err = wl.key.Sign(tbs); err != nil {
+		return nil, err
+	}
+	return p.marshalWith(tbs), nil
+}

@@ -1,0 +1,62 @@
+package chip
+
+import (
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/forge"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+var _ models.Insider = (*Instance)(nil)
+
+// Insider hands the card to an insider (models.Insider): its next
+// payments as payer are built by forge.InsiderSpends and signed with the
+// card's own key. The card has no timestamp or identity escrow, so the
+// kinds that alter them are unimplemented.
+func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
+	se, err := in.se(id)
+	if err != nil {
+		return err
+	}
+	var other forge.Holder
+	if p.Other != "" {
+		o, err := in.se(p.Other)
+		if err != nil {
+			return err
+		}
+		other = o
+	}
+	if err := forge.Stage("chip", se, p, other); err != nil {
+		return err
+	}
+	in.w.Trace().Note(id, "insider: %q (value %d, other %q)", p.Kind, p.Value, p.Other)
+	return nil
+}
+
+// insiderPay answers INITIATE as the staged insider: a TRANSFER of the
+// insider's records, encoded as the card encodes every TRANSFER. Nothing
+// is committed.
+func (se *SE) insiderPay(in *initiate) ([]byte, error) {
+	rq := forge.Request{Key: se.key, Payer: se.payerID(), Payee: in.cert.ID, Amount: in.amount, Counter: se.st.Counter, Coins: se.coins}
+	copy(rq.Challenge[:], in.challenge)
+	built, err := forge.InsiderSpends(se.fw.Insider, rq, se.fw.Answered)
+	if err != nil {
+		return nil, err
+	}
+	spends := make([]spend, len(built))
+	for i, b := range built {
+		spends[i] = spend{holding: b.Holding, record: b.Record}
+	}
+	se.fw.Answered = append([]byte(nil), in.challenge...)
+	se.w.Trace().State(se.dev.ID(), "insider: %s payment of %d fen to %s, %d records signed, nothing committed", se.fw.Insider.Plan.Kind, in.amount, in.cert.ID, len(spends))
+	return encodeTransfer(se.presented(true), spends, se.lineageCerts(spends))
+}
+
+// validateRecord is Record.Validate, or under the mutants of the insider
+// the check without the part they forget.
+func (se *SE) validateRecord(r *transfer.Signed) error {
+	if se.mutated("payee-skips-output-sum") {
+		return models.ValidateRecordWithout(&r.Record, models.OmitOutputSum)
+	}
+	return r.Validate()
+}

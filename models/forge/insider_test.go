@@ -1,0 +1,62 @@
+package forge
+
+import (
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// TestInsiderSpendsSigned checks that every insider record verifies under
+// the insider's key: only the check behind the signature can refuse it.
+func TestInsiderSpendsSigned(t *testing.T) {
+	s := suite.Default()
+	r := detrand.New(1, "insider")
+	key, err := s.GenerateKey(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine, err := Coins(s, r, "AGENT", "A", 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	big, err := Coins(s, r, "AGENT", "A", 500)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := Coins(s, r, "AGENT", "C", 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	coins := map[string]*transfer.Holding{"small": mine[0], "big": big[0]}
+	prev := make([]byte, transfer.ChallengeSize)
+	prev[0] = 7
+	for kind, amount := range map[models.InsiderKind]int64{
+		models.InsiderWrongSum: 200, models.InsiderInflatedChange: 200, models.InsiderOffTable: 37,
+		models.InsiderDuplicateInput: 150, models.InsiderNotOwned: 200, models.InsiderReusedChallenge: 200,
+	} {
+		st := &InsiderState{Plan: models.InsiderPlan{Kind: kind}, Other: theirs}
+		spends, err := InsiderSpends(st, Request{Key: key, Payer: "A", Payee: "B", Amount: amount, Coins: coins}, prev)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		var paid int64
+		for _, sp := range spends {
+			if err := sp.Record.Verify(key.Public()); err != nil {
+				t.Errorf("%s: the record does not verify under the insider's key: %v", kind, err)
+			}
+			paid += sp.Record.PaidTo("B")
+		}
+		if paid != amount {
+			t.Errorf("%s: the records pay %d fen, the payment is %d", kind, paid, amount)
+		}
+		if kind == models.InsiderReusedChallenge && spends[0].Record.Challenge[0] != 7 {
+			t.Errorf("%s: the record answers %x, not the earlier challenge", kind, spends[0].Record.Challenge)
+		}
+		if kind == models.InsiderDuplicateInput && (len(spends) != 2 || spends[0].Record.Parent != spends[1].Record.Parent) {
+			t.Errorf("%s: %d spends, not two of one coin", kind, len(spends))
+		}
+	}
+}
