@@ -13,7 +13,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
-	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // Defaults of the backbone.
@@ -162,6 +161,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 			return nil, err
 		}
 		in.agents = append(in.agents, a)
+		a.Handover = in.mintAt(i)
 		in.scanned = append(in.scanned, map[BlockID]bool{})
 		in.redeemAddr = append(in.redeemAddr, AddressOf(cfg.Suite, a.Cert.PublicKey))
 		bb.redeem[in.redeemAddr[i]] = true
@@ -353,23 +353,9 @@ func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
 // arrives at a later sync).
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
 	return in.online(id, func(d Device) error {
-		a, ai := in.agentOf(id)
-		hs, err := a.Withdraw(in.ids[id], amount)
-		if err != nil {
-			return err
-		}
-		nd := in.bb.nodes[ai]
-		for chunk := range slices.Chunk(hs, MaxMintHoldings) {
-			t := &Tx{Mint: &Mint{Version: Version1, Owner: in.addrs[id], Holdings: append([]*transfer.Holding(nil), chunk...)}}
-			err := nd.submit(t)
-			in.w.Trace().Online(world.PartyID(a.ID), nd.party(), "mint", t.Marshal(), err)
-			if err != nil {
-				return spec.Errorf(spec.CodeInternal, "mint refused: %w", err)
-			}
-		}
-		in.bb.settle()
-		in.creditRedemptions()
-		if err := in.sync(id, d, in.bb.nodes[in.gateway[id]], nil, false); err != nil {
+		// The request id is journalled first (online.go), so a retry
+		// after a power cut is the same request.
+		if err := in.client(id, d).Withdraw(amount); err != nil {
 			return err
 		}
 		if v, err := in.read(id, d); err == nil {
@@ -662,6 +648,10 @@ func (in *Instance) sync(id world.PartyID, d Device, gw *node, refused map[TxID]
 // coins from its gateway node and resets its offline limits.
 func (in *Instance) Reconcile(id world.PartyID) error {
 	return in.online(id, func(d Device) error {
+		// Finish a withdrawal a power cut interrupted.
+		if _, _, err := in.client(id, d).Finish(); err != nil {
+			return err
+		}
 		gw := in.bb.nodes[in.gateway[id]]
 		v, err := in.read(id, d)
 		if err != nil {

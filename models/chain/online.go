@@ -1,0 +1,62 @@
+package chain
+
+import (
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// client is the wallet's withdrawal client (bank.Client): the request id
+// is journalled on the wallet, so a retry after a power cut of the wallet
+// or of the bank is the same request. Crediting mints the coins at the
+// agent's node (the same holdings mint the same transaction, which a node
+// pools once) and syncs the wallet once the mint is final. An external
+// wallet keeps no journal the model can write.
+func (in *Instance) client(id world.PartyID, d Device) bank.Client {
+	a, ai := in.agentOf(id)
+	c := bank.Client{Agent: a, Holder: in.ids[id], LateJournal: in.mutated("withdraw-journals-after-credit"),
+		Credit: func(hs []*transfer.Holding) error {
+			if err := in.mint(ai, in.addrs[id], hs); err != nil {
+				return err
+			}
+			in.bb.settle()
+			in.creditRedemptions()
+			return in.sync(id, d, in.bb.nodes[in.gateway[id]], nil, false)
+		}}
+	if _, own := in.wallets[id]; own {
+		c.Dev = in.w.Device(id)
+	}
+	return c
+}
+
+// mintAt is agent i's handover (bank.Agent.Handover): it mints the coins
+// of a withdrawal to the holder's address at its node, inside the
+// withdrawal's transaction.
+func (in *Instance) mintAt(i int) func(holder string, hs []*transfer.Holding) error {
+	return func(holder string, hs []*transfer.Holding) error {
+		for p, cid := range in.ids {
+			if cid == holder {
+				return in.mint(i, in.addrs[p], hs)
+			}
+		}
+		return spec.Errorf(spec.CodeWrongRecipient, "no wallet %q to mint to", holder)
+	}
+}
+
+// mint submits the mints of hs to owner at agent i's node; minting the
+// same holdings again is the same transaction, which the node pools once.
+func (in *Instance) mint(i int, owner Address, hs []*transfer.Holding) error {
+	a, nd := in.agents[i], in.bb.nodes[i]
+	for chunk := range slices.Chunk(hs, MaxMintHoldings) {
+		t := &Tx{Mint: &Mint{Version: Version1, Owner: owner, Holdings: append([]*transfer.Holding(nil), chunk...)}}
+		err := nd.submit(t)
+		in.w.Trace().Online(world.PartyID(a.ID), nd.party(), "mint", t.Marshal(), err)
+		if err != nil {
+			return spec.Errorf(spec.CodeInternal, "mint refused: %w", err)
+		}
+	}
+	return nil
+}
