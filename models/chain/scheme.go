@@ -155,6 +155,9 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, devices: map[world.PartyID]Device{}, wallets: map[world.PartyID]*wallet{},
 		links: map[world.PartyID]models.Link{}, ids: map[world.PartyID]string{}, addrs: map[world.PartyID]Address{},
 		gateway: map[world.PartyID]int{}, bankOf: map[string]int{}, credited: map[TxID]bool{}, mutation: sc.mutation}
+	if onlineBankMutations[sc.mutation] {
+		cb.SetMutation(sc.mutation)
+	}
 	for i := 0; i < n; i++ {
 		a, err := cb.AddAgent(bankName(i), int64(cfg.Wallets)*cfg.Opening*4)
 		if err != nil {
