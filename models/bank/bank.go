@@ -16,6 +16,17 @@
 // holding that a valid lineage proves is honoured. The honest holders of
 // both branches of a double spend keep their value; the excess is charged
 // to the culprit.
+//
+// Power cuts (online.go, client.go): the banks are transactional stores.
+// Each operation a wallet calls (a withdrawal, a deposit, the uploads of a
+// reconciliation) commits whole or not at all, so a bank's power cut
+// falls before the commit (nothing happened) or after it (the reply is
+// lost), and the banks recover from what they committed; the model keeps
+// that state in memory and changes it only in complete operations, which
+// is the same thing. The requests a client retries are idempotent: a
+// withdrawal is named by a request id the wallet journals before asking
+// (Client, Agent.WithdrawRequest), and a deposit already credited
+// credits nothing when presented again.
 package bank
 
 import (

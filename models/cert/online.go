@@ -10,11 +10,11 @@ import (
 // client is the wallet's withdrawal client (bank.Client): the request id
 // is journalled on the phone, so a retry after a power cut of the phone
 // or of the bank is the same request; the coins arrive as an ISSUE
-// envelope the SIM opens. An external wallet keeps no journal the model
-// can write.
+// envelope the SIM opens. An external wallet's journal is
+// kept on the world's handle for it: the client is the harness's.
 func (in *Instance) client(id world.PartyID, d Device) bank.Client {
 	holder := in.names[id]
-	c := bank.Client{Agent: in.agent, Holder: holder, LateJournal: in.mutated("withdraw-journals-after-credit"),
+	return bank.Client{Agent: in.agent, Holder: holder, Dev: in.w.Device(id), LateJournal: in.mutated("withdraw-journals-after-credit"),
 		Credit: func(hs []*transfer.Holding) error {
 			payload, err := in.issue(holder, hs)
 			if err != nil {
@@ -31,8 +31,4 @@ func (in *Instance) client(id world.PartyID, d Device) bank.Client {
 			}
 			return err
 		}}
-	if _, own := in.wallets[id]; own {
-		c.Dev = in.w.Device(id)
-	}
-	return c
 }

@@ -14,10 +14,11 @@ import (
 // or of the bank is the same request. Crediting mints the coins at the
 // agent's node (the same holdings mint the same transaction, which a node
 // pools once) and syncs the wallet once the mint is final. An external
-// wallet keeps no journal the model can write.
+// wallet's journal is kept on the world's handle for it: the client is
+// the harness's.
 func (in *Instance) client(id world.PartyID, d Device) bank.Client {
 	a, ai := in.agentOf(id)
-	c := bank.Client{Agent: a, Holder: in.ids[id], LateJournal: in.mutated("withdraw-journals-after-credit"),
+	return bank.Client{Agent: a, Holder: in.ids[id], Dev: in.w.Device(id), LateJournal: in.mutated("withdraw-journals-after-credit"),
 		Credit: func(hs []*transfer.Holding) error {
 			if err := in.mint(ai, in.addrs[id], hs); err != nil {
 				return err
@@ -26,10 +27,6 @@ func (in *Instance) client(id world.PartyID, d Device) bank.Client {
 			in.creditRedemptions()
 			return in.sync(id, d, in.bb.nodes[in.gateway[id]], nil, false)
 		}}
-	if _, own := in.wallets[id]; own {
-		c.Dev = in.w.Device(id)
-	}
-	return c
 }
 
 // mintAt is agent i's handover (bank.Agent.Handover): it mints the coins
