@@ -104,7 +104,7 @@ func crashEveryPointNoDoubleSpend(t *T) {
 		return in
 	}
 	clean := cleanPayment(t, setup, a, b, amount)
-	points := world.CrashPoints(clean.Outcome)
+	points := append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...)
 	for _, f := range points {
 		in := setup()
 		plan := world.Plan{f}

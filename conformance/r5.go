@@ -162,6 +162,7 @@ func everyFaultPointOf(t *T, cycle bool, check func(c *faultPoint, after string,
 	}
 	clean := cleanPayment(t, setup, a, b, paymentAmount)
 	points := append(world.CrashPoints(clean.Outcome), world.LossPoints(clean.Outcome)...)
+	points = append(points, endPoints(setup, a, b, paymentAmount)...)
 	n := 0
 	for _, v := range []struct {
 		order   []world.PartyID

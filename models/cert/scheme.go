@@ -374,12 +374,20 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Fields:    Fields,
 	})
 	res := models.Payment{Outcome: out}
-	// The session is over: whatever it left open is abandoned.
-	if err := q.EndSession(); err != nil {
-		return res, err
-	}
-	if err := p.EndSession(); err != nil {
-		return res, err
+	// The session is over: whatever it left open is abandoned. A
+	// crash-end fault cuts the writes a wallet defers to here (none in
+	// the reference).
+	for _, w := range []struct {
+		id world.PartyID
+		d  Device
+	}{{payee, q}, {payer, p}} {
+		crashed, err := in.w.Finish(plan, w.id, w.d.EndSession)
+		if crashed {
+			err = w.d.Restart()
+		}
+		if err != nil {
+			return res, err
+		}
 	}
 	pa, err := p.State()
 	if err != nil {

@@ -413,7 +413,17 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		return res, err
 	}
 	res.Paid = after.Counter > before.Counter
-	if res.Received, err = q.EndSession(); err != nil {
+	// A crash-end fault cuts the writes the payee defers to the end of
+	// the session.
+	crashed, err := in.w.Finish(plan, payee, func() (err error) {
+		res.Received, err = q.EndSession()
+		return err
+	})
+	if crashed {
+		res.Received = false
+		err = q.Restart()
+	}
+	if err != nil {
 		return res, err
 	}
 	return res, nil

@@ -298,7 +298,18 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Bystander: in.bystander,
 	})
 	res := models.Payment{Outcome: out}
-	if res.Received, err = q.EndSession(); err != nil {
+	// The payee card finishes the session; a crash-end fault cuts the
+	// writes it defers to here (none in the reference).
+	crashed, err := in.w.Finish(plan, payee, func() (err error) {
+		res.Received, err = q.EndSession()
+		return err
+	})
+	if crashed {
+		res.Received = false
+		if err := q.Restart(); err != nil {
+			return res, err
+		}
+	} else if err != nil {
 		return res, err
 	}
 	after, err := p.State()
