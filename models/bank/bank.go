@@ -344,7 +344,10 @@ func (a *Agent) Withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 		if out, err = a.withdraw(holder, amount); err != nil {
 			return err
 		}
-		return a.handover(holder, out)
+		if err := a.handover(holder, out); err != nil {
+			return spec.Errorf(ErrCut, "%s committed the withdrawal but its delivery failed (%v): %w", a.ID, err, errNoReply)
+		}
+		return nil
 	})
 	return out, err
 }

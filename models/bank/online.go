@@ -3,6 +3,7 @@ package bank
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -103,7 +104,12 @@ func (a *Agent) WithdrawRequest(holder, request string, amount int64) ([]*transf
 		}
 		a.requests[key] = served{amount, hs}
 		out = hs
-		return a.handover(holder, hs)
+		if err := a.handover(holder, hs); err != nil {
+			// Committed, not delivered: the client presents the request
+			// again, and the replay delivers.
+			return spec.Errorf(ErrCut, "%s committed the withdrawal %s but its delivery failed (%v): %w", a.ID, request, err, errNoReply)
+		}
+		return nil
 	})
 	return out, err
 }
@@ -124,4 +130,19 @@ func (a *Agent) handover(holder string, hs []*transfer.Holding) error {
 // a cut repeats it harmlessly.
 func (cb *CentralBank) Transact(op string, f func() error) error {
 	return cb.transact(CentralBankID, op, f)
+}
+
+// Served returns the coins of every withdrawal request the agent
+// committed, in the order of holder and request id.
+func (a *Agent) Served() []*transfer.Holding {
+	keys := make([]string, 0, len(a.requests))
+	for k := range a.requests {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var out []*transfer.Holding
+	for _, k := range keys {
+		out = append(out, a.requests[k].coins...)
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -538,12 +539,22 @@ func (v *walletView) awaiting() int64 {
 
 // upload sends the wallet's log and inbox to its gateway node and returns
 // the payments the node refused for good.
-func (in *Instance) upload(v *walletView, gw *node) map[TxID]bool {
+//
+// A power cut of the node stops the upload with an error (no reply): the
+// wallet must not take the payment the node did not answer for refused.
+func (in *Instance) upload(v *walletView, gw *node) (map[TxID]bool, error) {
 	refused := map[TxID]bool{}
+	var cut error
 	send := func(t *Tx, id TxID) {
-		err := gw.submit(t)
+		if cut != nil {
+			return
+		}
+		err := gw.powered("an upload", func() error { return gw.submit(t) })
 		in.w.Trace().Online(v.party, gw.party(), "upload", t.Marshal(), err)
-		if err != nil && !isWaiting(err) {
+		switch {
+		case errors.Is(err, errNodeCut):
+			cut = err
+		case err != nil && !isWaiting(err):
 			refused[id] = true
 		}
 	}
@@ -553,7 +564,7 @@ func (in *Instance) upload(v *walletView, gw *node) map[TxID]bool {
 	for _, rp := range v.inbox {
 		send(&Tx{Payment: rp.p, Receipt: rp.r}, rp.id)
 	}
-	return refused
+	return refused, cut
 }
 
 // sync brings the wallet up to date with its gateway node's best chain:
@@ -670,7 +681,10 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if err != nil {
 			return err
 		}
-		refused := in.upload(v, gw)
+		refused, err := in.upload(v, gw)
+		if err != nil {
+			return err
+		}
 		in.bb.settle()
 		in.creditRedemptions()
 		if err := in.sync(id, d, gw, refused, true); err != nil {
@@ -698,7 +712,10 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 			if err != nil {
 				return err
 			}
-			refused := in.upload(v, gw)
+			refused, err := in.upload(v, gw)
+			if err != nil {
+				return err
+			}
 			in.bb.settle()
 			in.creditRedemptions()
 			return in.sync(id, d, gw, refused, false)
