@@ -8,10 +8,11 @@ import (
 )
 
 // Power cuts in online operations (issue 13): a withdrawal, a deposit and
-// a reconciliation are each cut at every write the wallet makes in them
-// and before and after the commit of every operation of the banks they
-// call, and the wallet's client then does what a real one does: power-
-// cycles the wallet, retries the same operation, and reconciles.
+// a reconciliation are each cut at every write the wallet makes in them,
+// at every write of a bank's device store (chain's master nodes), and
+// before and after the commit of every operation of the banks they call,
+// and the wallet's client then does what a real one does: power-cycles
+// the wallet, retries the operation if it failed, and reconciles.
 
 // faultOnlineCut is the kind switchedOff names to take every power cut of
 // an online operation (the wallet's and the banks') out of the suite.
@@ -23,13 +24,13 @@ var (
 	onlineCutConserved = Property{
 		Sub:   "R5.2",
 		Name:  "online-cut-every-write",
-		Doc:   "a withdrawal, a deposit and a reconciliation, each cut at every write of the wallet and before and after the commit of every bank operation it calls, then a power cycle, the same operation retried, and every wallet reconciled; after every step held + pending + mail + redeemed = issued and nothing is lost",
+		Doc:   "a withdrawal, a deposit and a reconciliation, each cut at every write of the wallet, at every write of a bank's device store (chain's master nodes) and before and after the commit of every bank operation it calls, then a power cycle, the operation retried if it failed, and every wallet reconciled; after every step held + pending + mail + redeemed = issued and nothing is lost",
 		Check: onlineCutBalanced,
 	}
 	onlineCutAtomic = Property{
 		Sub:   "R5.1",
 		Name:  "online-cut-retried-once",
-		Doc:   "the cuts of online-cut-every-write, each followed by the client's retry and reconciliations; the retry succeeds, and every wallet's account and offline value are exactly those after the same operation without a cut: debited once, credited once, nothing lost or doubled",
+		Doc:   "the cuts of online-cut-every-write, each followed by the client's retry of what failed and reconciliations; the retry succeeds, and every wallet's account and offline value are exactly those after the same operation without a cut: debited once, credited once, nothing lost or doubled",
 		Check: onlineCutExact,
 	}
 	onlineCutNoDoubleSpend = Property{
