@@ -429,7 +429,7 @@ func (bb *backbone) gossip() bool {
 	}
 	// A member that lost power restarted from its store and gossips
 	// again next round.
-	bb.dirty = recut
+	bb.dirty = recut && !bb.mutated("gossip-skips-restarted-node")
 	return delivered
 }
 

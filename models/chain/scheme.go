@@ -552,7 +552,7 @@ func (in *Instance) upload(v *walletView, gw *node) (map[TxID]bool, error) {
 		err := gw.powered("an upload", func() error { return gw.submit(t) })
 		in.w.Trace().Online(v.party, gw.party(), "upload", t.Marshal(), err)
 		switch {
-		case errors.Is(err, errNodeCut):
+		case errors.Is(err, errNodeCut) && !in.mutated("upload-no-reply-is-refusal"):
 			cut = err
 		case err != nil && !isWaiting(err):
 			refused[id] = true
