@@ -7,7 +7,11 @@
 // Every sub-property of the catalogue (R1.1 … R6.7) has at least one
 // Property, written once against models.Instance and run for every scheme
 // and both crypto suites. Protocol runs are rapid state machines or
-// enumerations of every crash and loss point of a payment; data properties
+// enumerations of every crash and loss point of a payment (including the
+// writes a device makes finishing a session, world.FaultCrashEnd) and of
+// every power cut of an online operation (online.go: each write of the
+// wallet and of a bank's device store, each bank commit before and after,
+// then the client's retry); data properties
 // use gopter; anonymity (R3) is a distinguishing game with a documented
 // library of distinguishers and a confidence bound. Properties that need
 // a scheme's own encodings (forged coins, uncertified keys, identity

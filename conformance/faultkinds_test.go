@@ -20,6 +20,8 @@ var faultKindMutants = []struct {
 }{
 	{world.FaultRedirect, "chip~card-answers-stray-initiate", "R1.5"},
 	{world.FaultSkew, "cert~accept-not-yet-valid-cert", "R1.4"},
+	{faultOnlineCut, "chip~withdraw-retry-debits-again", "R5.1"},
+	{faultOnlineCut, "chip~reconcile-clears-log-before-upload", "R5.2"},
 }
 
 // TestFaultKindsKill checks that each mutant is killed by its own

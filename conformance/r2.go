@@ -76,6 +76,7 @@ func r2Properties() []Property {
 			Doc:   "identical instances built from one seed replay a clone double spend and an honest payment, then reconcile the parties in every permutation; the flagged coins, culprits, reconciliation results and resulting balances are the same in every order",
 			Check: uploadOrderIndependent,
 		},
+		onlineCutNoDoubleSpend,
 	}, insiderProperties("R2")...)
 }
 
@@ -103,7 +104,7 @@ func crashEveryPointNoDoubleSpend(t *T) {
 		return in
 	}
 	clean := cleanPayment(t, setup, a, b, amount)
-	points := world.CrashPoints(clean.Outcome)
+	points := append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...)
 	for _, f := range points {
 		in := setup()
 		plan := world.Plan{f}

@@ -64,6 +64,7 @@ func r5Properties() []Property {
 			Doc:   "a power cut at every crash point and the loss of every message of a clean payment, then both reconciliations in either order; no value is pending, in the mail or lost, the payer holds no pending coin, and the amount is in exactly one party's wallet or account",
 			Check: nothingPendingEveryFaultPoint,
 		},
+		onlineCutConserved, onlineCutAtomic,
 	}, insiderProperties("R5")...)
 }
 
@@ -161,6 +162,7 @@ func everyFaultPointOf(t *T, cycle bool, check func(c *faultPoint, after string,
 	}
 	clean := cleanPayment(t, setup, a, b, paymentAmount)
 	points := append(world.CrashPoints(clean.Outcome), world.LossPoints(clean.Outcome)...)
+	points = append(points, endPoints(setup, a, b, paymentAmount)...)
 	n := 0
 	for _, v := range []struct {
 		order   []world.PartyID

@@ -16,6 +16,17 @@
 // holding that a valid lineage proves is honoured. The honest holders of
 // both branches of a double spend keep their value; the excess is charged
 // to the culprit.
+//
+// Power cuts (online.go, client.go): the banks are transactional stores.
+// Each operation a wallet calls (a withdrawal, a deposit, the uploads of a
+// reconciliation) commits whole or not at all, so a bank's power cut
+// falls before the commit (nothing happened) or after it (the reply is
+// lost), and the banks recover from what they committed; the model keeps
+// that state in memory and changes it only in complete operations, which
+// is the same thing. The requests a client retries are idempotent: a
+// withdrawal is named by a request id the wallet journals before asking
+// (Client, Agent.WithdrawRequest), and a deposit already credited
+// credits nothing when presented again.
 package bank
 
 import (
@@ -82,6 +93,10 @@ type CentralBank struct {
 	RedeemedTotal int64 // Σ value of coins redeemed
 
 	mutation string // a mutant's bank fault (mutant.go); "" is the reference
+
+	// Power cuts (online.go): operations so far, and the armed cut.
+	ops, cutAt         int
+	cutArmed, cutAfter bool
 }
 
 // NewCentralBank sets up the central bank: root authority, coin key and
@@ -287,6 +302,14 @@ type Agent struct {
 	Reserve  int64 // fen held at the central bank
 	accounts map[string]int64
 	counter  uint64
+	requests map[string]served // withdrawal requests committed, by holder and request id
+
+	// Handover, if set, is the agent's own delivery of the coins of a
+	// withdrawal (chain: the mint at the agent's node), run in the
+	// withdrawal's transaction after it commits: a power cut after the
+	// commit finds it done. An error is reported to the client; the
+	// withdrawal stays committed, and the client's retry delivers again.
+	Handover func(holder string, hs []*transfer.Holding) error
 }
 
 // Open creates (or tops up) a customer account keyed by the wallet's
@@ -312,8 +335,24 @@ func (a *Agent) Accounts() []string {
 // Withdraw debits holder's account by amount and returns coins worth
 // exactly amount, each handed to holder by a record the agent signs. A
 // refusal changes nothing: the holder id is checked before any coin is
-// issued, and an issuance that cannot be completed is undone.
+// issued, and an issuance that cannot be completed is undone. A retry
+// cannot be told from a second withdrawal: clients that retry use
+// WithdrawRequest.
 func (a *Agent) Withdraw(holder string, amount int64) ([]*transfer.Holding, error) {
+	var out []*transfer.Holding
+	err := a.cb.transact(a.ID, "withdrawal", func() (err error) {
+		if out, err = a.withdraw(holder, amount); err != nil {
+			return err
+		}
+		if err := a.handover(holder, out); err != nil {
+			return spec.Errorf(ErrCut, "%s committed the withdrawal but its delivery failed (%v): %w", a.ID, err, errNoReply)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, error) {
 	if amount <= 0 {
 		return nil, spec.Errorf(spec.CodeValueMismatch, "withdrawal of %d fen", amount)
 	}
@@ -401,10 +440,20 @@ func DepositRecord(key suite.PrivateKey, holder, agentID string, h *transfer.Hol
 // power mid-deposit can simply present it again. In the last case the deposit record is still registered,
 // so the double spend it proves is flagged.
 func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
+	var total int64
+	err := a.cb.transact(a.ID, "deposit", func() (err error) {
+		total, err = a.deposit(holder, items)
+		return err
+	})
+	return total, err
+}
+
+func (a *Agent) deposit(holder string, items []DepositItem) (int64, error) {
 	if err := culpritDeposit(a.cb.registry, holder, items); err != nil {
 		return 0, err
 	}
 	var total, roots int64 // roots: Σ the issued coins the items descend from (mutants)
+	var again int64        // deposit-retry-credits-again: Σ the items credited before
 	seen := map[Instance]bool{}
 	var conflicts []DepositItem
 	var done []Instance
@@ -434,6 +483,9 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 			// it again is a no-op, not a double spend.
 			seen[inst] = true
 			done = append(done, inst)
+			if a.cb.mutated("deposit-retry-credits-again") {
+				again += o.Value
+			}
 			continue
 		}
 		if seen[inst] {
@@ -495,7 +547,7 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 	if a.cb.mutated("deposit-credits-root-value") {
 		credit = roots
 	}
-	a.accounts[holder] += credit
+	a.accounts[holder] += credit + again
 	a.cb.w.Trace().State(world.PartyID(a.ID), "deposit %d fen by %s (account %d, liability %d)", total, holder, a.accounts[holder], a.cb.Liability())
 	return total, nil
 }

@@ -43,6 +43,14 @@ import (
 //   - deposit-credits-root-value: Agent.Deposit credits the account with
 //     the value of the issued coin a deposited coin descends from; the
 //     central bank redeems it at par.
+//
+// Mutations of power cuts in online operations (issue 13):
+//
+//   - withdraw-retry-debits-again: Agent.WithdrawRequest serves a request
+//     id it served before as a new withdrawal.
+//   - deposit-retry-credits-again: Agent.Deposit credits a deposit it
+//     credited before again when it is presented again (the central bank
+//     redeems it once).
 func (cb *CentralBank) SetMutation(name string) { cb.mutation = name }
 
 func (cb *CentralBank) mutated(name string) bool { return cb.mutation != "" && cb.mutation == name }

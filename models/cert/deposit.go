@@ -62,6 +62,11 @@ func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
 			items = append(items, bank.DepositItem{Holding: h, Record: r})
 		}
 		v, err := in.agent.Deposit(st.ID, items)
+		if bank.NoReply(err) {
+			// The bank may have credited it: present it again later,
+			// never take the coins back.
+			return total, err
+		}
 		if err != nil {
 			in.w.Trace().Note(id, "deposit refused, coins restored: %v", err)
 			if ferr := d.FinishDeposit(e.Key, false); ferr != nil {

@@ -326,20 +326,9 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 		if err := d.CheckAgent(in.agent.Cert.Raw); err != nil {
 			return err
 		}
-		holder := in.names[id]
-		hs, err := in.agent.Withdraw(holder, amount)
-		if err != nil {
-			return err
-		}
-		payload, err := in.issue(holder, hs)
-		if err != nil {
-			return err
-		}
-		// A wallet that refuses a valid withdrawal loses it until it
-		// reconciles: the bank holds it as mail.
-		err = d.Issue(payload)
-		in.w.Trace().Online(AgentID, id, MsgIssue, payload, err)
-		if err != nil {
+		// The request id is journalled first (online.go), so a retry
+		// after a power cut is the same request.
+		if err := in.client(id, d).Withdraw(amount); err != nil {
 			return err
 		}
 		in.traceBalance(id, d, "withdrew %d fen (offline balance %d)", amount)
@@ -385,12 +374,20 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Fields:    Fields,
 	})
 	res := models.Payment{Outcome: out}
-	// The session is over: whatever it left open is abandoned.
-	if err := q.EndSession(); err != nil {
-		return res, err
-	}
-	if err := p.EndSession(); err != nil {
-		return res, err
+	// The session is over: whatever it left open is abandoned. A
+	// crash-end fault cuts the writes a wallet defers to here (none in
+	// the reference).
+	for _, w := range []struct {
+		id world.PartyID
+		d  Device
+	}{{payee, q}, {payer, p}} {
+		crashed, err := in.w.Finish(plan, w.id, w.d.EndSession)
+		if crashed {
+			err = w.d.Restart()
+		}
+		if err != nil {
+			return res, err
+		}
 	}
 	pa, err := p.State()
 	if err != nil {
@@ -415,6 +412,10 @@ func restarter(d Device) func() { return func() { _ = d.Restart() } }
 func (in *Instance) Reconcile(id world.PartyID) error {
 	defer in.stampRecords()
 	return in.online(id, func(d Device) error {
+		// Finish a withdrawal a power cut interrupted.
+		if _, _, err := in.client(id, d).Finish(); err != nil {
+			return err
+		}
 		st, err := d.State()
 		if err != nil {
 			return err
@@ -422,35 +423,43 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		reg := in.cb.Registry()
 		// Upload what the wallet sent and what it holds.
 		var settled []string
-		for _, e := range st.Log {
-			settled = append(settled, e.Key)
-			if len(e.Records) > len(e.Holdings) {
-				return spec.Errorf(spec.CodeMalformed, "log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
-			}
-			for i := range e.Records {
-				h, err := transfer.ParseHolding(e.Holdings[i])
-				if err != nil {
-					return err
-				}
-				r, err := transfer.Parse(e.Records[i])
-				if err != nil {
-					return err
-				}
-				if err := reg.Add(h, r); err != nil {
-					in.w.Trace().Note(id, "upload refused: %v", err)
-				}
-			}
-		}
 		have := map[bank.Instance]bool{}
-		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-			h := st.Coins[k]
-			have[in.instanceOf(h)] = true
-			if n := len(h.Chain); n > 0 {
-				parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
-				if err := reg.Add(parent, h.Chain[n-1]); err != nil {
-					in.w.Trace().Note(id, "upload refused: %v", err)
+		// The uploads are one transaction of the registry: a power cut
+		// there stops the reconciliation before the log is cleared, and
+		// the retry uploads again (a known record changes nothing).
+		if err := in.cb.Transact("upload of "+st.ID, func() error {
+			for _, e := range st.Log {
+				settled = append(settled, e.Key)
+				if len(e.Records) > len(e.Holdings) {
+					return spec.Errorf(spec.CodeMalformed, "log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
+				}
+				for i := range e.Records {
+					h, err := transfer.ParseHolding(e.Holdings[i])
+					if err != nil {
+						return err
+					}
+					r, err := transfer.Parse(e.Records[i])
+					if err != nil {
+						return err
+					}
+					if err := reg.Add(h, r); err != nil {
+						in.w.Trace().Note(id, "upload refused: %v", err)
+					}
 				}
 			}
+			for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+				h := st.Coins[k]
+				have[in.instanceOf(h)] = true
+				if n := len(h.Chain); n > 0 {
+					parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
+					if err := reg.Add(parent, h.Chain[n-1]); err != nil {
+						in.w.Trace().Note(id, "upload refused: %v", err)
+					}
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
 		}
 		// Mail: value a lost message or a power cut kept from this
 		// wallet, with the certificates of its lineage's earlier holders

@@ -115,7 +115,8 @@ const (
 //     not hold yet, or paid to a bank's redemption address and not yet
 //     credited;
 //   - Mail: on the chain or in a node's pool, not yet synced by the wallet
-//     it belongs to;
+//     it belongs to (and, counted by Audit, coins of a withdrawal the
+//     agent committed but no node holds the mint of: unminted);
 //   - redeemed: paid to a redemption address and credited (counted in the
 //     central bank's Redeemed);
 //   - Lost: anywhere else.
@@ -172,7 +173,7 @@ func (in *Instance) classify(views []*walletView, live map[OutPoint]Output) map[
 // bank's totals; Held, Pending, Mail and Lost classify every live coin as
 // classify describes. Call it between operations.
 func (in *Instance) Audit() models.Audit {
-	a := models.Audit{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal}
+	a := models.Audit{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, Mail: in.unminted()}
 	views := in.readAll()
 	live := in.liveOutputs(views)
 	for op, loc := range in.classify(views, live) {

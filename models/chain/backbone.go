@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -339,7 +340,9 @@ func (bb *backbone) round() bool {
 	p := bb.nodes[s%uint64(len(bb.nodes))]
 	progress := false
 	if bb.recentProposer(p.best, p.idx) == 0 && p.hasWork() {
-		p.propose(s)
+		// A power cut while producing loses the block; the node
+		// proposes again at a later turn.
+		_ = p.powered("producing a block", func() error { p.propose(s); return nil })
 		progress = true
 	}
 	delivered := bb.gossip()
@@ -355,7 +358,7 @@ func (bb *backbone) gossip() bool {
 		return false
 	}
 	bb.dirty = false
-	delivered := false
+	delivered, recut := false, false
 	groups := map[int][]*node{}
 	var keys []int
 	for _, nd := range bb.nodes {
@@ -398,10 +401,18 @@ func (bb *backbone) gossip() bool {
 				return bytes.Compare(a.id[:], b.id[:])
 			})
 			delivered = delivered || len(missing) > 0
+			cut := false
 			for _, bi := range missing {
-				if err := r.receive(bi.raw); err != nil {
+				if err := r.powered("receiving a block", func() error { return r.receive(bi.raw) }); errors.Is(err, errNodeCut) {
+					cut = true // the next round gossips again
+					break
+				} else if err != nil {
 					panic(fmt.Sprintf("chain: %s refused gossiped block %x: %v", r.id, bi.id[:8], err))
 				}
+			}
+			if cut {
+				recut = true
+				continue
 			}
 			var send []TxID
 			for id, t := range pool {
@@ -412,11 +423,13 @@ func (bb *backbone) gossip() bool {
 			slices.SortFunc(send, func(a, b TxID) int { return bytes.Compare(a[:], b[:]) })
 			delivered = delivered || len(send) > 0
 			for _, id := range send {
-				_ = r.submit(pool[id])
+				_ = r.powered("receiving a transaction", func() error { return r.submit(pool[id]) })
 			}
 		}
 	}
-	bb.dirty = false
+	// A member that lost power restarted from its store and gossips
+	// again next round.
+	bb.dirty = recut && !bb.mutated("gossip-skips-restarted-node")
 	return delivered
 }
 

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -13,7 +14,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
-	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // Defaults of the backbone.
@@ -169,12 +169,16 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, devices: map[world.PartyID]Device{}, wallets: map[world.PartyID]*wallet{},
 		links: map[world.PartyID]models.Link{}, ids: map[world.PartyID]string{}, addrs: map[world.PartyID]Address{},
 		gateway: map[world.PartyID]int{}, bankOf: map[string]int{}, credited: map[TxID]bool{}, mutation: sc.mutation}
+	if onlineBankMutations[sc.mutation] {
+		cb.SetMutation(sc.mutation)
+	}
 	for i := 0; i < n; i++ {
 		a, err := cb.AddAgent(bankName(i), int64(cfg.Wallets)*cfg.Opening*4)
 		if err != nil {
 			return nil, err
 		}
 		in.agents = append(in.agents, a)
+		a.Handover = in.mintAt(i)
 		in.scanned = append(in.scanned, map[BlockID]bool{})
 		in.redeemAddr = append(in.redeemAddr, AddressOf(cfg.Suite, a.Cert.PublicKey))
 		bb.redeem[in.redeemAddr[i]] = true
@@ -366,23 +370,9 @@ func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
 // arrives at a later sync).
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
 	return in.online(id, func(d Device) error {
-		a, ai := in.agentOf(id)
-		hs, err := a.Withdraw(in.ids[id], amount)
-		if err != nil {
-			return err
-		}
-		nd := in.bb.nodes[ai]
-		for chunk := range slices.Chunk(hs, MaxMintHoldings) {
-			t := &Tx{Mint: &Mint{Version: Version1, Owner: in.addrs[id], Holdings: append([]*transfer.Holding(nil), chunk...)}}
-			err := nd.submit(t)
-			in.w.Trace().Online(world.PartyID(a.ID), nd.party(), "mint", t.Marshal(), err)
-			if err != nil {
-				return spec.Errorf(spec.CodeInternal, "mint refused: %w", err)
-			}
-		}
-		in.bb.settle()
-		in.creditRedemptions()
-		if err := in.sync(id, d, in.bb.nodes[in.gateway[id]], nil, false); err != nil {
+		// The request id is journalled first (online.go), so a retry
+		// after a power cut is the same request.
+		if err := in.client(id, d).Withdraw(amount); err != nil {
 			return err
 		}
 		if v, err := in.read(id, d); err == nil {
@@ -437,7 +427,17 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		return res, err
 	}
 	res.Paid = after.Counter > before.Counter
-	if res.Received, err = q.EndSession(); err != nil {
+	// A crash-end fault cuts the writes the payee defers to the end of
+	// the session.
+	crashed, err := in.w.Finish(plan, payee, func() (err error) {
+		res.Received, err = q.EndSession()
+		return err
+	})
+	if crashed {
+		res.Received = false
+		err = q.Restart()
+	}
+	if err != nil {
 		return res, err
 	}
 	return res, nil
@@ -552,12 +552,22 @@ func (v *walletView) awaiting() int64 {
 
 // upload sends the wallet's log and inbox to its gateway node and returns
 // the payments the node refused for good.
-func (in *Instance) upload(v *walletView, gw *node) map[TxID]bool {
+//
+// A power cut of the node stops the upload with an error (no reply): the
+// wallet must not take the payment the node did not answer for refused.
+func (in *Instance) upload(v *walletView, gw *node) (map[TxID]bool, error) {
 	refused := map[TxID]bool{}
+	var cut error
 	send := func(t *Tx, id TxID) {
-		err := gw.submit(t)
+		if cut != nil {
+			return
+		}
+		err := gw.powered("an upload", func() error { return gw.submit(t) })
 		in.w.Trace().Online(v.party, gw.party(), "upload", t.Marshal(), err)
-		if err != nil && !isWaiting(err) {
+		switch {
+		case errors.Is(err, errNodeCut) && !in.mutated("upload-no-reply-is-refusal"):
+			cut = err
+		case err != nil && !isWaiting(err):
 			refused[id] = true
 		}
 	}
@@ -567,7 +577,7 @@ func (in *Instance) upload(v *walletView, gw *node) map[TxID]bool {
 	for _, rp := range v.inbox {
 		send(&Tx{Payment: rp.p, Receipt: rp.r}, rp.id)
 	}
-	return refused
+	return refused, cut
 }
 
 // sync brings the wallet up to date with its gateway node's best chain:
@@ -675,12 +685,19 @@ func (in *Instance) sync(id world.PartyID, d Device, gw *node, refused map[TxID]
 // coins from its gateway node and resets its offline limits.
 func (in *Instance) Reconcile(id world.PartyID) error {
 	return in.online(id, func(d Device) error {
+		// Finish a withdrawal a power cut interrupted.
+		if _, _, err := in.client(id, d).Finish(); err != nil {
+			return err
+		}
 		gw := in.bb.nodes[in.gateway[id]]
 		v, err := in.read(id, d)
 		if err != nil {
 			return err
 		}
-		refused := in.upload(v, gw)
+		refused, err := in.upload(v, gw)
+		if err != nil {
+			return err
+		}
 		in.bb.settle()
 		in.creditRedemptions()
 		if err := in.sync(id, d, gw, refused, true); err != nil {
@@ -708,7 +725,10 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 			if err != nil {
 				return err
 			}
-			refused := in.upload(v, gw)
+			refused, err := in.upload(v, gw)
+			if err != nil {
+				return err
+			}
 			in.bb.settle()
 			in.creditRedemptions()
 			return in.sync(id, d, gw, refused, false)

@@ -233,13 +233,11 @@ func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
 // Fund withdraws amount from the holder's account into the card.
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
 	return in.online(id, func(d Device) error {
-		hs, err := in.agent.Withdraw(in.ids[id], amount)
-		if err != nil {
-			return err
-		}
-		// A card that does not store a valid withdrawal loses it: the
-		// audit shows the value as lost.
-		if err := d.Credit(hs, nil, nil); err != nil {
+		// The request id is journalled on the card first (online.go), so
+		// a retry after a power cut is the same request. A card that
+		// does not store a valid withdrawal leaves it with the registry,
+		// which forwards it at the next reconciliation.
+		if err := in.client(id, d).Withdraw(amount); err != nil {
 			return err
 		}
 		in.traceBalance(id, d, "withdrew %d fen", amount)
@@ -288,7 +286,18 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Bystander: in.bystander,
 	})
 	res := models.Payment{Outcome: out}
-	if res.Received, err = q.EndSession(); err != nil {
+	// The payee card finishes the session; a crash-end fault cuts the
+	// writes it defers to here (none in the reference).
+	crashed, err := in.w.Finish(plan, payee, func() (err error) {
+		res.Received, err = q.EndSession()
+		return err
+	})
+	if crashed {
+		res.Received = false
+		if err := q.Restart(); err != nil {
+			return res, err
+		}
+	} else if err != nil {
 		return res, err
 	}
 	after, err := p.State()
@@ -344,45 +353,60 @@ func fields(m world.Message) []world.Span {
 func (in *Instance) Reconcile(id world.PartyID) error {
 	return in.online(id, func(d Device) error {
 		cardID := in.ids[id]
+		// Finish a withdrawal a power cut interrupted.
+		if _, _, err := in.client(id, d).Finish(); err != nil {
+			return err
+		}
 		st, err := d.State()
 		if err != nil {
 			return err
 		}
 		reg := in.cb.Registry()
+		if err := in.clearLogEarly(d, st); err != nil {
+			return err
+		}
 		// Upload what the card sent and what it holds.
 		var settled []string
-		for _, e := range st.Log {
-			settled = append(settled, e.Key)
-			for i := range e.Records {
-				if i >= len(e.Holdings) {
-					in.w.Trace().Note(id, "upload refused: log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
-					break
-				}
-				h, err := transfer.ParseHolding(e.Holdings[i])
-				if err != nil {
-					in.w.Trace().Note(id, "upload refused: %v", err)
-					continue
-				}
-				r, err := transfer.Parse(e.Records[i])
-				if err != nil {
-					in.w.Trace().Note(id, "upload refused: %v", err)
-					continue
-				}
-				if err := reg.Add(h, r); err != nil {
-					in.w.Trace().Note(id, "upload refused: %v", err)
-				}
-			}
-		}
 		have := map[bank.Instance]bool{}
-		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-			h := st.Coins[k]
-			have[bank.InstanceOf(h)] = true
-			if n := len(h.Chain); n > 0 {
-				parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
-				if err := reg.Add(parent, h.Chain[n-1]); err != nil {
-					in.w.Trace().Note(id, "upload refused: %v", err)
+		// The uploads are one transaction of the registry: a power cut
+		// there stops the reconciliation before the log is cleared, and
+		// the retry uploads again (a known record changes nothing).
+		if err := in.cb.Transact("upload of "+cardID, func() error {
+			for _, e := range st.Log {
+				settled = append(settled, e.Key)
+				for i := range e.Records {
+					if i >= len(e.Holdings) {
+						in.w.Trace().Note(id, "upload refused: log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
+						break
+					}
+					h, err := transfer.ParseHolding(e.Holdings[i])
+					if err != nil {
+						in.w.Trace().Note(id, "upload refused: %v", err)
+						continue
+					}
+					r, err := transfer.Parse(e.Records[i])
+					if err != nil {
+						in.w.Trace().Note(id, "upload refused: %v", err)
+						continue
+					}
+					if err := reg.Add(h, r); err != nil {
+						in.w.Trace().Note(id, "upload refused: %v", err)
+					}
 				}
 			}
+			for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
+				h := st.Coins[k]
+				have[bank.InstanceOf(h)] = true
+				if n := len(h.Chain); n > 0 {
+					parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
+					if err := reg.Add(parent, h.Chain[n-1]); err != nil {
+						in.w.Trace().Note(id, "upload refused: %v", err)
+					}
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
 		}
 		// Mail: value a lost message kept from this card, with the
 		// certificates of the lineage's wallets, so the coin can move on
@@ -400,6 +424,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 				}
 			}
 			in.w.Trace().State(id, "received %d fen by mail", h.Value())
+		}
+		if in.mutated("reconcile-clears-log-before-upload") {
+			settled = nil
 		}
 		if err := d.Credit(mail, certs, settled); err != nil {
 			return err
@@ -500,6 +527,11 @@ func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
 			items = append(items, bank.DepositItem{Holding: h, Record: r})
 		}
 		v, err := in.agent.Deposit(cardID, items)
+		if bank.NoReply(err) && !in.mutated("deposit-restores-without-reply") {
+			// The bank may have credited it: present it again later,
+			// never take the coins back.
+			return total, err
+		}
 		if err != nil {
 			in.w.Trace().Note(id, "deposit refused, coins restored: %v", err)
 			if ferr := d.FinishDeposit(e.Key, false); ferr != nil {

@@ -1,0 +1,124 @@
+package bank
+
+import (
+	"encoding/hex"
+	"encoding/json"
+
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// JournalKey is the key of a wallet device's store under which its
+// client keeps the withdrawal it asked for and has not finished: the
+// request id the agent knows it by, and the amount.
+const JournalKey = "client/withdrawal"
+
+// Withdrawal is a journalled withdrawal request.
+type Withdrawal struct {
+	Request string `json:"request"`
+	Amount  int64  `json:"amount"`
+}
+
+// Client is a wallet's client for withdrawals that survive power cuts of
+// the wallet and of the bank: it persists a request id on the wallet's
+// device before asking the agent (WithdrawRequest), and clears it once
+// the coins are credited. A retry after any cut presents the same id, so
+// the agent debits once and the coins are credited again (a no-op if the
+// cut came after the credit). The client retries before the wallet pays
+// again: a payment between a cut after the credit and the retry would
+// spend coins the retry credits again.
+type Client struct {
+	Agent  *Agent
+	Dev    *world.Device // nil: a device the model cannot write (external), no journal
+	Holder string
+	// Credit stores coins on the wallet; storing coins it holds already
+	// changes nothing.
+	Credit func([]*transfer.Holding) error
+	// LateJournal is the mutant withdraw-journals-after-credit: the
+	// request id is persisted only once the coins are credited.
+	LateJournal bool
+}
+
+// Pending returns the journalled withdrawal, if any.
+func (c Client) Pending() (Withdrawal, bool) {
+	if c.Dev == nil {
+		return Withdrawal{}, false
+	}
+	raw, ok := c.Dev.Get(JournalKey)
+	if !ok {
+		return Withdrawal{}, false
+	}
+	var w Withdrawal
+	if json.Unmarshal(raw, &w) != nil || w.Request == "" || w.Amount <= 0 {
+		return Withdrawal{}, false
+	}
+	return w, true
+}
+
+// Finish completes a journalled withdrawal: presents its request again,
+// clears the journal and credits the coins. A refusal other than a cut is
+// final and clears the journal too. It reports the withdrawal it
+// finished, if there was one.
+func (c Client) Finish() (Withdrawal, bool, error) {
+	p, ok := c.Pending()
+	if !ok {
+		return Withdrawal{}, false, nil
+	}
+	hs, err := c.Agent.WithdrawRequest(c.Holder, p.Request, p.Amount)
+	if err != nil {
+		if !NoReply(err) {
+			c.Dev.Delete(JournalKey)
+		}
+		return p, true, err
+	}
+	if err := c.Credit(hs); err != nil {
+		return p, true, err
+	}
+	c.Dev.Delete(JournalKey)
+	return p, true, nil
+}
+
+// Withdraw withdraws amount. A journalled withdrawal is finished first;
+// if it was of the same amount, this call was its retry and withdraws
+// nothing more.
+func (c Client) Withdraw(amount int64) error {
+	p, ok, err := c.Finish()
+	if err != nil || ok && p.Amount == amount {
+		return err
+	}
+	w := Withdrawal{Request: hex.EncodeToString(c.Agent.cb.w.Rand("client/withdrawal/" + c.Holder).Bytes(8)), Amount: amount}
+	if c.Dev != nil && !c.LateJournal {
+		c.Dev.Put(JournalKey, mustJSON(w))
+	}
+	hs, err := c.Agent.WithdrawRequest(c.Holder, w.Request, w.Amount)
+	if err != nil {
+		if c.Dev != nil && !c.LateJournal && !NoReply(err) {
+			c.Dev.Delete(JournalKey)
+		}
+		return err
+	}
+	if c.Dev == nil {
+		return c.Credit(hs)
+	}
+	if c.LateJournal {
+		if err := c.Credit(hs); err != nil {
+			return err
+		}
+		c.Dev.Put(JournalKey, mustJSON(w))
+		c.Dev.Delete(JournalKey)
+		return nil
+	}
+	if err := c.Credit(hs); err != nil {
+		return err
+	}
+	c.Dev.Delete(JournalKey)
+	return nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}

@@ -1,0 +1,49 @@
+package bank
+
+import (
+	"testing"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// A withdrawal request is served once: cut before its commit nothing
+// happens, cut after it the coins are issued and debited once, and
+// presenting the id again returns the same coins without a second debit.
+func TestWithdrawRequestUnderCuts(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		after bool
+	}{{"cut before the commit", false}, {"cut after the commit", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, suite.Default())
+			issued := f.cb.IssuedTotal
+			f.cb.ArmCut(0, tc.after)
+			_, err := f.agent.WithdrawRequest(walletA, "r1", 700)
+			if !NoReply(err) || spec.CodeOf(err) != ErrCut {
+				t.Fatalf("cut withdrawal returned %v, want a no-reply %s", err, ErrCut)
+			}
+			wantBal, wantIssued := int64(opening), issued
+			if tc.after {
+				wantBal, wantIssued = opening-700, issued+700
+			}
+			if got := f.agent.Balance(walletA); got != wantBal || f.cb.IssuedTotal != wantIssued {
+				t.Fatalf("after the cut: balance %d, issued %d; want %d, %d", got, f.cb.IssuedTotal, wantBal, wantIssued)
+			}
+			hs, err := f.agent.WithdrawRequest(walletA, "r1", 700)
+			if err != nil {
+				t.Fatalf("retry: %v", err)
+			}
+			again, err := f.agent.WithdrawRequest(walletA, "r1", 700)
+			if err != nil || len(again) != len(hs) || again[0].Serial != hs[0].Serial {
+				t.Fatalf("a served request returned other coins: %v", err)
+			}
+			if got := f.agent.Balance(walletA); got != opening-700 || f.cb.IssuedTotal != issued+700 {
+				t.Fatalf("after the retries: balance %d, issued %d; want %d, %d", got, f.cb.IssuedTotal, opening-700, issued+700)
+			}
+			if _, err := f.agent.WithdrawRequest(walletA, "r1", 800); spec.CodeOf(err) != spec.CodeMalformed || NoReply(err) {
+				t.Fatalf("the same id for another amount: %v, want malformed", err)
+			}
+		})
+	}
+}
