@@ -61,7 +61,8 @@ type backbone struct {
 	redeem     map[Address]bool // the agent banks' redemption addresses
 	dir        *directory
 
-	dirty bool // a node learnt something since the last gossip
+	dirty     bool // a node learnt something since the last gossip
+	gossiping bool // inside gossip: what nodes learn now comes from other nodes
 
 	blocks  map[BlockID]*blockInfo
 	states  map[BlockID]*state
@@ -286,6 +287,9 @@ func (bb *backbone) verifyProposer(b *Block) error {
 // recentProposer returns d in 1..window-1 if node idx proposed the block
 // d blocks back from (and including) tip, or 0.
 func (bb *backbone) recentProposer(tip BlockID, idx int) int {
+	if bb.ignoresSignerLimit() {
+		return 0
+	}
 	id := tip
 	for d := 1; d < bb.window() && id != (BlockID{}); d++ {
 		bi := bb.blocks[id]
@@ -355,6 +359,8 @@ func (bb *backbone) gossip() bool {
 		return false
 	}
 	bb.dirty = false
+	bb.gossiping = true
+	defer func() { bb.gossiping = false }()
 	delivered := false
 	groups := map[int][]*node{}
 	var keys []int
@@ -455,7 +461,7 @@ func (bb *backbone) settle() int {
 }
 
 func (bb *backbone) flag(op OutPoint, a, b *checked) {
-	if a.id == b.id {
+	if a.id == b.id || bb.skipsGossipFlags() {
 		return
 	}
 	f := bb.flags[op]

@@ -15,7 +15,7 @@ func Mutants() []models.Mutant {
 	m := func(name, breaks, doc string) models.Mutant {
 		return models.Mutate(Scheme{}, Scheme{mutation: name}, name, spec.ReqID(breaks), doc)
 	}
-	return []models.Mutant{
+	return append([]models.Mutant{
 		m("payee-skips-signature", "R1", "the payee checks the payer's certificate, addresses, amount, nonce and time of a scanned QR code but not the signature over them"),
 		m("payee-skips-cert-verify", "R1", "the payee takes the payer's certificate from the QR code without checking its issuer, validity period or revocation"),
 		m("flag-only-later-id", "R2", "a master node flags a conflicting payment only when it sorts after the one already pooled, so detection depends on upload order"),
@@ -28,7 +28,7 @@ func Mutants() []models.Mutant {
 		// Issue 14: a mutant for each sub-property no mutant reached
 		// (R6.2 here; see also chip and cert).
 		m("wallet-lumps-change", "R6", "the payer's wallet books the change of a payment as one coin of whatever value is left, as on an ordinary UTXO chain, instead of the table denominations the chain creates"),
-	}
+	}, partitionMutants(m)...)
 }
 
 // WalletMutants names the mutants whose bug is in the wallet (not in the

@@ -98,7 +98,7 @@ func (nd *node) adopt(bi *blockInfo) {
 	for i, t := range bi.b.Txs {
 		nd.pooled(bi.txs[i], t)
 	}
-	if nd.bb.better(bi.id, nd.best) {
+	if nd.bb.better(bi.id, nd.best) && !nd.keepsFork(bi) {
 		if nd.best != (BlockID{}) && bi.b.Parent != nd.best {
 			nd.bb.w.Trace().Note(nd.party(), "switches to block %d %s (was %d %s)", bi.b.Height, shortID(bi.id[:]), nd.bb.heightOf(nd.best), shortID(nd.best[:]))
 		}
