@@ -20,6 +20,7 @@ var faultKindMutants = []struct {
 }{
 	{world.FaultRedirect, "chip~card-answers-stray-initiate", "R1.5"},
 	{world.FaultSkew, "cert~accept-not-yet-valid-cert", "R1.4"},
+	{world.FaultPartition, "chain~node-ignores-signer-limit", "R2.6"},
 }
 
 // TestFaultKindsKill checks that each mutant is killed by its own

@@ -64,6 +64,7 @@ func r5Properties() []Property {
 			Doc:   "a power cut at every crash point and the loss of every message of a clean payment, then both reconciliations in either order; no value is pending, in the mail or lost, the payer holds no pending coin, and the amount is in exactly one party's wallet or account",
 			Check: nothingPendingEveryFaultPoint,
 		},
+		splitPendingResolved,
 	}
 }
 
