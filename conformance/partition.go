@@ -49,23 +49,30 @@ func mustNetwork(t *T, in models.Instance) models.Network {
 	return net
 }
 
-// drawSplit connects each wallet to a generated node and splits the nodes
-// into up to three generated groups (a node alone is isolated). It returns
-// the groups, nil when world.FaultPartition is switched off.
-func drawSplit(rt *rapid.T, net models.Network, wallets []world.PartyID) [][]int {
-	n := len(net.Nodes())
-	for _, w := range wallets {
-		if err := net.SetGateway(w, rapid.IntRange(0, n-1).Draw(rt, "gateway")); err != nil {
-			rt.Fatalf("connect %s: %v", w, err)
+// drawSplit splits the nodes into two generated sides, at times with one
+// node of the second cut off from both, and connects each wallet of
+// sides[i] to a generated node of side i. It returns the groups, nil when
+// world.FaultPartition is switched off (the wallets keep their nodes).
+func drawSplit(rt *rapid.T, net models.Network, sides [2][]world.PartyID) [][]int {
+	nodes := make([]int, len(net.Nodes()))
+	for i := range nodes {
+		nodes[i] = i
+	}
+	perm := rapid.Permutation(nodes).Draw(rt, "nodes")
+	cut := rapid.IntRange(1, len(perm)-1).Draw(rt, "cut")
+	groups := [][]int{perm[:cut], perm[cut:]}
+	if g := groups[1]; len(g) > 1 && rapid.Bool().Draw(rt, "isolate") {
+		groups = [][]int{groups[0], g[:len(g)-1], g[len(g)-1:]}
+	}
+	for i, side := range sides {
+		for _, w := range side {
+			if err := net.SetGateway(w, rapid.SampledFrom(groups[i]).Draw(rt, "gateway")); err != nil {
+				rt.Fatalf("connect %s: %v", w, err)
+			}
 		}
 	}
 	if switchedOff[world.FaultPartition] {
 		return nil
-	}
-	groups := make([][]int, 3)
-	for i := range n {
-		g := rapid.IntRange(0, 2).Draw(rt, "group")
-		groups[g] = append(groups[g], i)
 	}
 	if err := net.Partition(groups...); err != nil {
 		rt.Fatalf("split %v: %v", groups, err)
@@ -73,14 +80,19 @@ func drawSplit(rt *rapid.T, net models.Network, wallets []world.PartyID) [][]int
 	return groups
 }
 
-// splitRun reconciles parties in a generated order with the heal at a
-// generated point among them, calling observe after each step.
+// splitRun has every party reconcile during the split, in a generated
+// order, then again in another, with the heal at a generated point among
+// them; observe runs after each step.
 func splitRun(rt *rapid.T, in models.Instance, net models.Network, parties []world.PartyID, observe func(after string)) {
+	for _, w := range rapid.Permutation(parties).Draw(rt, "split-order") {
+		_ = in.Reconcile(w)
+		observe("reconciling " + string(w) + " during the split")
+	}
 	steps := make([]int, len(parties)+1) // len(parties) is the heal
 	for i := range steps {
 		steps[i] = i
 	}
-	for _, s := range rapid.Permutation(steps).Draw(rt, "order") {
+	for _, s := range rapid.Permutation(steps).Draw(rt, "heal-order") {
 		if s == len(parties) {
 			net.Heal()
 			observe("the heal")
@@ -92,11 +104,16 @@ func splitRun(rt *rapid.T, in models.Instance, net models.Network, parties []wor
 }
 
 // stageSplitDoubleSpend stages R2's double spend and a split of the nodes
-// with a gateway for every party.
+// with each spend's payee, and the wallet whose log holds it, on its own
+// side.
 func stageSplitDoubleSpend(t *T, rt *rapid.T) (*doubleSpend, models.Network, string) {
 	d := stageDoubleSpend(t, rt, rapid.Bool().Draw(rt, "rollback"))
 	net := mustNetwork(t, d.in)
-	groups := drawSplit(rt, net, d.parties())
+	sides := [2][]world.PartyID{{d.payees[0]}, {d.payees[1], d.second}}
+	if d.second != d.payer {
+		sides[0] = append(sides[0], d.payer)
+	}
+	groups := drawSplit(rt, net, sides)
 	return d, net, fmt.Sprintf("split %v", groups)
 }
 
@@ -165,7 +182,13 @@ func splitPendingResolvedCheck(t *T) {
 			mustFund(rt, in, p[0], rapid.Int64Range(1, 50000).Draw(rt, "fund"))
 		}
 		t.Witness(in.World(), nil)
-		split := fmt.Sprintf("split %v", drawSplit(rt, net, ws))
+		// Each payer on its own side, each payee on either.
+		sides := [2][]world.PartyID{{ws[0]}, {ws[2]}}
+		for _, w := range []world.PartyID{ws[1], ws[3]} {
+			side := rapid.IntRange(0, 1).Draw(rt, "side")
+			sides[side] = append(sides[side], w)
+		}
+		split := fmt.Sprintf("split %v", drawSplit(rt, net, sides))
 		before := worths(in)
 		paid := map[world.PartyID]int64{}
 		for _, p := range pairs {
