@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -21,7 +22,7 @@ var (
 	splitOneSpendFinal = Property{
 		Sub:   "R2.6",
 		Name:  "split-at-most-one-final",
-		Doc:   "a cloned or rolled-back payer pays the same coins to two payees; the bank nodes split into generated groups, each party reconciles through a generated node in a generated order with the heal at a generated point, then all reconcile twice and the payees deposit; at no moment do the payees together hold, as final value or credit, more than the amount once",
+		Doc:   "a cloned or rolled-back payer pays the same coins to two payees; the bank nodes split into two generated sides, each spend going online on its own, every party reconciles during the split and again with the heal at a generated point, then all reconcile twice and the payees deposit; at no moment do the payees together hold, as final value or credit, more than the amount once",
 		Check: splitAtMostOneFinal,
 	}
 	// splitDoubleSpendFlagged is R2.3 across a split.
@@ -31,11 +32,19 @@ var (
 		Doc:   "the same double spend, each spend uploaded on a generated side of a generated split of the bank nodes; once the split heals and every party has reconciled, the double spend is flagged, naming the payer's device",
 		Check: splitDoubleSpendFlaggedCheck,
 	}
+	// splitOneDepositCredited is R2.6 across a split, the spends being
+	// deposits.
+	splitOneDepositCredited = Property{
+		Sub:   "R2.6",
+		Name:  "split-one-deposit-credited",
+		Doc:   "a wallet and its clone each deposit the same coins on either side of a generated split of the bank nodes; every party reconciles during the split and again with the heal at a generated point, then both deposit again; at no moment has their account been credited more than the coins' value once",
+		Check: splitOneDepositCreditedCheck,
+	}
 	// splitPendingResolved is R5.6 across a split.
 	splitPendingResolved = Property{
 		Sub:   "R5.6",
 		Name:  "split-pending-resolved-after-heal",
-		Doc:   "two honest payments between four wallets; the bank nodes split into generated groups and the wallets reconcile through generated nodes on either side in a generated order; after the heal each wallet reconciles once: nothing is pending, in the mail or lost, no payer holds a pending coin, and each payer lost and each payee gained exactly its amount",
+		Doc:   "two honest payments between four wallets; the bank nodes split into two generated sides, each payer on its own, and the wallets reconcile through nodes of their sides during the split and again with the heal at a generated point; after the heal each wallet reconciles once: nothing is pending, in the mail or lost, no payer holds a pending coin, and each payer lost and each payee gained exactly its amount",
 		Check: splitPendingResolvedCheck,
 	}
 )
@@ -215,6 +224,40 @@ func splitPendingResolvedCheck(t *T) {
 			if got := worth(in, w) - before[w]; got != paid[w] {
 				rt.Fatalf("after a %s, its heal and a reconciliation of every wallet, %s's worth moved %+d fen, want %+d", split, w, got, paid[w])
 			}
+		}
+	})
+}
+
+// splitOneDepositCreditedCheck is R2.6 with deposits for spends: the
+// agent bank settles at most one of two deposits of the same coins.
+func splitOneDepositCreditedCheck(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		net := mustNetwork(t, in)
+		a := mustWallets(t, in, 1)[0]
+		// The withdrawal at a generated time: which nodes produced the
+		// last blocks before the split varies with it.
+		in.World().Advance(time.Duration(rapid.IntRange(0, 7).Draw(rt, "start-seconds")) * time.Second)
+		mustFund(rt, in, a, rapid.Int64Range(1, 50000).Draw(rt, "fund"))
+		t.Witness(in.World(), nil)
+		clone, _ := twin(t, rt, in, a, false)
+		value, account := in.View(a).Offline(), in.View(a).Account
+		split := fmt.Sprintf("split %v", drawSplit(rt, net, [2][]world.PartyID{{a}, {clone}}))
+		observe := func(after string) {
+			if got := in.View(a).Account - account; got > value {
+				rt.Fatalf("after %s (%s) the account of %s and its clone was credited %d fen for two deposits of the same %d fen: both were settled",
+					after, split, a, got, value)
+			}
+		}
+		parties := rapid.Permutation([]world.PartyID{a, clone}).Draw(rt, "deposit-order")
+		for _, w := range parties {
+			_, _ = in.Deposit(w)
+			observe("the deposit of " + string(w) + " during the split")
+		}
+		splitRun(rt, in, net, parties, observe)
+		for _, w := range parties {
+			_, _ = in.Deposit(w)
+			observe("the deposit of " + string(w) + " after the heal")
 		}
 	})
 }

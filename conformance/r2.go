@@ -76,7 +76,7 @@ func r2Properties() []Property {
 			Doc:   "identical instances built from one seed replay a clone double spend and an honest payment, then reconcile the parties in every permutation; the flagged coins, culprits, reconciliation results and resulting balances are the same in every order",
 			Check: uploadOrderIndependent,
 		},
-		splitOneSpendFinal, splitDoubleSpendFlagged,
+		splitOneSpendFinal, splitDoubleSpendFlagged, splitOneDepositCredited,
 	}
 }
 

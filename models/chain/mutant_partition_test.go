@@ -3,6 +3,9 @@ package chain
 import (
 	"fmt"
 	"testing"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models/world"
 )
 
 func init() {
@@ -35,6 +38,41 @@ func splitDoubleSpend(t *testing.T, in *Instance) {
 }
 
 var partitionScenarios = map[string]func(t *testing.T, in *Instance) []string{
+	"bank-credits-unconfirmed-deposit": func(t *testing.T, in *Instance) []string {
+		// wallet-A's bank node (0) is cut off alone; A deposits through it
+		// while A's clone deposits the same coins through the majority.
+		// The withdrawal is timed so that node 0 did not propose either of
+		// the last two blocks and may propose on its own.
+		for start := 0; ; start++ {
+			if start == 4 {
+				t.Fatal("node 0 proposed one of the last two blocks at every start")
+			}
+			in = newScheme(t, Scheme{mutation: in.mutation})
+			in.w.Advance(time.Duration(start) * SlotDuration)
+			mustFund(t, in, "wallet-A", 1000)
+			if in.bb.recentProposer(in.bb.nodes[0].best, 0) == 0 {
+				break
+			}
+		}
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := in.SetGateway(clone, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := in.Partition([]int{0}, []int{1, 2, 3}); err != nil {
+			t.Fatal(err)
+		}
+		var obs []string
+		for _, w := range []world.PartyID{"wallet-A", clone} {
+			got, err := in.Deposit(w)
+			obs = append(obs, fmt.Sprintf("deposit %s: %d (%v)", w, got, err))
+		}
+		in.Heal()
+		mustReconcile(t, in, "wallet-A", clone)
+		return append(obs, fmt.Sprintf("account %d, audit %+v", in.View("wallet-A").Account, in.Audit()))
+	},
 	"node-ignores-signer-limit": func(t *testing.T, in *Instance) []string {
 		splitDoubleSpend(t, in)
 		return []string{fmt.Sprintf("during the split B holds %d, C holds %d", in.View("wallet-B").Offline(), in.View("wallet-C").Offline())}

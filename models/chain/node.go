@@ -367,7 +367,7 @@ func (nd *node) statusIn(st *state, id TxID, busy map[TxID]bool) txStatus {
 func (nd *node) newlyFinal(done map[BlockID]bool) []*blockInfo {
 	st := nd.state()
 	id := nd.best
-	for id != (BlockID{}) && st.height-nd.bb.blocks[id].b.Height < uint64(nd.bb.k) {
+	for id != (BlockID{}) && st.height-nd.bb.blocks[id].b.Height < uint64(nd.bb.k) && !nd.bb.settlesUnconfirmed() {
 		id = nd.bb.blocks[id].b.Parent
 	}
 	var out []*blockInfo
