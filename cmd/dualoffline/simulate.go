@@ -126,7 +126,7 @@ func simulate(out io.Writer, f simulateFlags) error {
 		w.Advance(3_600_000_000_000)
 		step("reconcile "+string(p), in.Reconcile(p))
 	}
-	if splitAtEnd(plan) {
+	if _, split := in.(models.Network); split && splitAtEnd(plan) {
 		// The split outlived the payment and the reconciliations above;
 		// heal it and reconcile again, so the trace shows the fork resolve.
 		w.Trace().Note("simulate", "the network partition heals")
