@@ -55,13 +55,16 @@ func mustNetwork(t *T, in models.Instance) models.Network {
 	if !ok {
 		t.Skipf("%s does not implement models.Network: it has no network of bank nodes to split", t.Info.Name)
 	}
+	if n := len(net.Nodes()); n < 2 {
+		t.Skipf("%s has %d bank node: nothing to split", t.Info.Name, n)
+	}
 	return net
 }
 
 // drawSplit splits the nodes into two generated sides, at times with one
 // node of the second cut off from both, and connects each wallet of
-// sides[i] to a generated node of side i. It returns the groups, nil when
-// world.FaultPartition is switched off (the wallets keep their nodes).
+// sides[i] to a generated node of side i. It returns the groups; nil when
+// world.FaultPartition is switched off, and the nodes stay joined.
 func drawSplit(rt *rapid.T, net models.Network, sides [2][]world.PartyID) [][]int {
 	nodes := make([]int, len(net.Nodes()))
 	for i := range nodes {
