@@ -22,6 +22,7 @@ var faultKindMutants = []struct {
 	{world.FaultSkew, "cert~accept-not-yet-valid-cert", "R1.4"},
 	{faultOnlineCut, "chip~withdraw-retry-debits-again", "R5.1"},
 	{faultOnlineCut, "chip~reconcile-clears-log-before-upload", "R5.2"},
+	{world.FaultPartition, "chain~node-ignores-signer-limit", "R2.6"},
 }
 
 // TestFaultKindsKill checks that each mutant is killed by its own

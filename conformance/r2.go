@@ -77,6 +77,7 @@ func r2Properties() []Property {
 			Check: uploadOrderIndependent,
 		},
 		onlineCutNoDoubleSpend,
+		splitOneSpendFinal, splitDoubleSpendFlagged, splitOneDepositCredited,
 	}, insiderProperties("R2")...)
 }
 

@@ -65,6 +65,7 @@ func r5Properties() []Property {
 			Check: nothingPendingEveryFaultPoint,
 		},
 		onlineCutConserved, onlineCutAtomic,
+		splitPendingResolved,
 	}, insiderProperties("R5")...)
 }
 

@@ -35,13 +35,17 @@ fault, refusal and state change, then the balances and the bank's books.
 The same seed and faults print the same bytes.
 
 Faults apply to the A→B payment, written KIND@STEP[:ARG][=PARTY] (a skew:
-skew@STEP=±DURATION, the recipient's clock offset); the kinds
+skew@STEP=±DURATION, the recipient's clock offset; a partition of the
+master nodes: partition@STEP=0,1|2,3, groups of node indexes, which lasts
+past the payment until heal@STEP or, failing that, until simulate heals it
+after the three reconciliations and reconciles all three again); the kinds
 are ` + strings.Join(faultKinds(), ", ") + `.`,
 		Example: `  dualoffline simulate --scheme chip --seed 1
   dualoffline simulate --scheme chip --seed 7 --faults crash-at@3
   dualoffline simulate --scheme chip --faults drop@3,duplicate@1 --suite INTL
   dualoffline simulate --scheme chip --faults redirect@2=wallet-C
   dualoffline simulate --scheme cert --faults skew@2=-18000h
+  dualoffline simulate --scheme chain --faults partition@1=0,1|2,3
   dualoffline simulate --scheme chip --json > trace.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -60,10 +64,25 @@ are ` + strings.Join(faultKinds(), ", ") + `.`,
 
 func faultKinds() []string {
 	var out []string
-	for _, k := range world.ChannelFaults {
+	for _, k := range append(append([]world.FaultKind(nil), world.ChannelFaults...), world.NetworkFaults...) {
 		out = append(out, string(k))
 	}
 	return out
+}
+
+// splitAtEnd reports whether plan leaves the node network split: its last
+// network fault is a partition.
+func splitAtEnd(plan world.Plan) bool {
+	split := false
+	for _, f := range plan {
+		switch f.Kind {
+		case world.FaultPartition:
+			split = true
+		case world.FaultHeal:
+			split = false
+		}
+	}
+	return split
 }
 
 // usageError marks errors in what the user asked for (exit status 2).
@@ -106,6 +125,16 @@ func simulate(out io.Writer, f simulateFlags) error {
 	for _, p := range []world.PartyID{a, b, c} {
 		w.Advance(3_600_000_000_000)
 		step("reconcile "+string(p), in.Reconcile(p))
+	}
+	if _, split := in.(models.Network); split && splitAtEnd(plan) {
+		// The split outlived the payment and the reconciliations above;
+		// heal it and reconcile again, so the trace shows the fork resolve.
+		w.Trace().Note("simulate", "the network partition heals")
+		w.Heal()
+		for _, p := range []world.PartyID{a, b, c} {
+			w.Advance(3_600_000_000_000)
+			step("reconcile "+string(p), in.Reconcile(p))
+		}
 	}
 	if f.json {
 		_, err := out.Write(append(w.Trace().JSON(), '\n'))

@@ -75,6 +75,15 @@
 // partition schedules), and a minority partition stalls instead of
 // finalising. A stalled backbone leaves what is pending pending.
 //
+// Instance implements models.Network (Nodes, Partition, SetGateway, Heal)
+// and registers with the world, so a fault plan's partition@N=0,1|2,3 and
+// heal@N split and join the master nodes, and the suites' partition
+// properties (conformance/partition.go) generate splits and heals with
+// payments and deposits on either side. Four mutants
+// (mutant_partition.go) are bugs only a split reaches: the signer limit
+// not enforced, a node that never reorganises, double spends checked only
+// in uploads, a bank that settles a deposit before it is final.
+//
 // # Payment flow
 //
 //  1. AGREE (the till → the payer's wallet, keyed in): the amount, the

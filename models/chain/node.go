@@ -98,7 +98,7 @@ func (nd *node) adopt(bi *blockInfo) {
 	for i, t := range bi.b.Txs {
 		nd.pooled(bi.txs[i], t)
 	}
-	if nd.bb.better(bi.id, nd.best) {
+	if nd.bb.better(bi.id, nd.best) && !nd.keepsFork(bi) {
 		if nd.best != (BlockID{}) && bi.b.Parent != nd.best {
 			nd.bb.w.Trace().Note(nd.party(), "switches to block %d %s (was %d %s)", bi.b.Height, shortID(bi.id[:]), nd.bb.heightOf(nd.best), shortID(nd.best[:]))
 		}
@@ -367,7 +367,7 @@ func (nd *node) statusIn(st *state, id TxID, busy map[TxID]bool) txStatus {
 func (nd *node) newlyFinal(done map[BlockID]bool) []*blockInfo {
 	st := nd.state()
 	id := nd.best
-	for id != (BlockID{}) && st.height-nd.bb.blocks[id].b.Height < uint64(nd.bb.k) {
+	for id != (BlockID{}) && st.height-nd.bb.blocks[id].b.Height < uint64(nd.bb.k) && !nd.bb.settlesUnconfirmed() {
 		id = nd.bb.blocks[id].b.Parent
 	}
 	var out []*blockInfo

@@ -130,7 +130,10 @@ type Instance struct {
 	scanned    []map[BlockID]bool // per agent: final blocks of its node already settled
 }
 
-var _ models.Instance = (*Instance)(nil)
+var (
+	_ models.Instance = (*Instance)(nil)
+	_ models.Network  = (*Instance)(nil)
+)
 
 // New sets up the central bank, Nodes agent banks each running a master
 // node, the chain key, and cfg.Wallets wallets, wallet i a customer of
@@ -198,6 +201,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		bb.byID[id] = nd
 	}
 	bb.group = make([]int, n)
+	w.SetNetwork(in)
 	w.Trace().Note(bank.CentralBankID, "chain of %d master nodes, final after %d confirmations; chain key provisioned to the nodes", n, k)
 	for i := 0; i < cfg.Wallets; i++ {
 		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
@@ -291,7 +295,21 @@ func (in *Instance) Confirmations() int { return in.bb.k }
 
 // Partition splits the master nodes (by index) into groups that gossip
 // only among themselves; nodes in no group are isolated. Heal joins them.
-func (in *Instance) Partition(groups ...[]int) { in.bb.partition(groups) }
+// An index out of range or named twice is refused with malformed and
+// changes nothing.
+func (in *Instance) Partition(groups ...[]int) error {
+	seen := map[int]bool{}
+	for _, g := range groups {
+		for _, i := range g {
+			if i < 0 || i >= len(in.bb.nodes) || seen[i] {
+				return spec.Errorf(spec.CodeMalformed, "partition %v: node %d is not one of nodes 0..%d once", groups, i, len(in.bb.nodes)-1)
+			}
+			seen[i] = true
+		}
+	}
+	in.bb.partition(groups)
+	return nil
+}
 
 // Heal reconnects every master node.
 func (in *Instance) Heal() { in.bb.heal() }

@@ -61,6 +61,8 @@ type Fault struct {
 	Kind  FaultKind `json:"kind"`
 	Arg   int       `json:"arg,omitempty"`   // for skew: the offset in ms, negative for a clock behind
 	Party PartyID   `json:"party,omitempty"` // for redirect
+	// Groups are a partition's groups of node indexes (partition.go).
+	Groups [][]int `json:"groups,omitempty"`
 }
 
 // Relay modes, chosen by a relay fault's Arg modulo 3.
@@ -78,7 +80,9 @@ func (f Fault) detail() string {
 		return "clock offset " + skewString(f.Arg)
 	case FaultRelay:
 		return fmt.Sprintf("arg %d: %s", f.Arg, [...]string{"forwarded late", "held behind the next message", "altered"}[f.Arg%3])
-	case FaultDrop, FaultDuplicate, FaultReorder, FaultCrashBefore, FaultCrashAfter:
+	case FaultPartition:
+		return "nodes " + groupsString(f.Groups)
+	case FaultDrop, FaultDuplicate, FaultReorder, FaultCrashBefore, FaultCrashAfter, FaultHeal:
 		return ""
 	}
 	return fmt.Sprintf("arg %d", f.Arg)
@@ -89,6 +93,9 @@ func (f Fault) String() string {
 	s := fmt.Sprintf("%s@%d", f.Kind, f.Step)
 	if f.Kind == FaultSkew {
 		return s + "=" + skewString(f.Arg)
+	}
+	if f.Kind == FaultPartition {
+		return s + "=" + groupsString(f.Groups)
 	}
 	if f.Arg != 0 {
 		s += fmt.Sprintf(":%d", f.Arg)

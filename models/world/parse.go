@@ -11,7 +11,9 @@ import (
 // ParsePlan reads a fault plan from its text form, a comma-separated list
 // of KIND@STEP[:ARG][=PARTY], for example "drop@2,crash-at@3:1,
 // redirect@1=wallet-C", except skew, which is skew@STEP=±DURATION (a Go
-// duration: "skew@2=+49h", "skew@1=-90m"). It is what Fault.String prints,
+// duration: "skew@2=+49h", "skew@1=-90m"), and partition, which is
+// partition@STEP=GROUPS, groups of node indexes ("partition@1=0,1|2,3";
+// heal@STEP joins them again). It is what Fault.String prints,
 // so a plan from a failure report pastes back into a replay command.
 func ParsePlan(s string) (Plan, error) {
 	var p Plan
@@ -19,16 +21,15 @@ func ParsePlan(s string) (Plan, error) {
 	if s == "" {
 		return nil, nil
 	}
-	for _, item := range strings.Split(s, ",") {
-		item = strings.TrimSpace(item)
+	for _, item := range planItems(s) {
 		var f Fault
 		kind, rest, ok := strings.Cut(item, "@")
 		if !ok {
 			return nil, fmt.Errorf("fault %q: want KIND@STEP[:ARG][=PARTY]", item)
 		}
 		f.Kind = FaultKind(kind)
-		if !slices.Contains(ChannelFaults, f.Kind) {
-			return nil, fmt.Errorf("fault %q: unknown kind %q (known: %v)", item, kind, ChannelFaults)
+		if !slices.Contains(ChannelFaults, f.Kind) && !slices.Contains(NetworkFaults, f.Kind) {
+			return nil, fmt.Errorf("fault %q: unknown kind %q (known: %v %v)", item, kind, ChannelFaults, NetworkFaults)
 		}
 		if r, party, ok := strings.Cut(rest, "="); ok {
 			rest, f.Party = r, PartyID(party)
@@ -39,6 +40,13 @@ func ParsePlan(s string) (Plan, error) {
 				return nil, fmt.Errorf("fault %q: want skew@STEP=±DURATION, a whole number of milliseconds within ±%v", item, (1<<40)*time.Millisecond)
 			}
 			f.Party, f.Arg = "", int(d/time.Millisecond)
+		}
+		if f.Kind == FaultPartition {
+			g, err := parseGroups(string(f.Party))
+			if f.Party == "" || strings.Contains(rest, ":") || err != nil {
+				return nil, fmt.Errorf("fault %q: want partition@STEP=NODES|NODES..., node indexes like 0,1|2,3", item)
+			}
+			f.Party, f.Groups = "", g
 		}
 		stepS, argS, hasArg := strings.Cut(rest, ":")
 		step, err := strconv.Atoi(stepS)
@@ -54,4 +62,20 @@ func ParsePlan(s string) (Plan, error) {
 		p = append(p, f)
 	}
 	return p, nil
+}
+
+// planItems splits a plan at its commas, except the commas inside a
+// partition's groups ("partition@1=0,1|2,3"): a piece without "@" after a
+// partition continues it.
+func planItems(s string) []string {
+	var out []string
+	for _, piece := range strings.Split(s, ",") {
+		piece = strings.TrimSpace(piece)
+		if n := len(out); n > 0 && !strings.Contains(piece, "@") && strings.HasPrefix(out[n-1], string(FaultPartition)+"@") {
+			out[n-1] += "," + piece
+			continue
+		}
+		out = append(out, piece)
+	}
+	return out
 }

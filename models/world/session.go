@@ -192,6 +192,8 @@ func (w *World) RunSession(s *Session) Outcome {
 					old.To = m.To
 					deliver = append([]Message{old}, deliver...)
 				}
+			case FaultPartition, FaultHeal:
+				note = w.networkFault(f)
 			case FaultCrashBefore:
 				crashBefore = true
 			case FaultCrashAfter:

@@ -58,6 +58,7 @@ type World struct {
 	session  uint64
 	pool     []Message // every delivered message, for replay faults
 	poolSess []uint64  // the session each pooled message was delivered in
+	network  Network   // what partition faults split (partition.go); nil without one
 }
 
 // New returns a world for seed.
