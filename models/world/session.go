@@ -112,7 +112,17 @@ func (w *World) RunSession(s *Session) Outcome {
 			w.devices[sd.id].setSkew(sd.was, "restored at the session's end")
 		}
 	}()
-	for len(queue) > 0 {
+	// Messages a reorder holds behind the next message delivered, and
+	// messages a delay holds until the queue has run dry.
+	var overtake, late []Message
+	for len(queue) > 0 || len(late) > 0 {
+		if len(queue) == 0 {
+			// The exchange is over: the delayed originals arrive now.
+			for _, m := range late {
+				w.trace.add(Event{Kind: KindFault, From: m.From, To: m.To, Type: m.Type, Fault: string(FaultDelay), Detail: "released: arrives after the exchange"})
+			}
+			queue, late = late, nil
+		}
 		if out.Steps == max {
 			out.Exhausted = true
 			w.trace.add(Event{Kind: KindNote, Detail: fmt.Sprintf("session stopped after %d steps", max)})
@@ -136,11 +146,26 @@ func (w *World) RunSession(s *Session) Outcome {
 				if len(queue) > 0 {
 					queue[0], m = m, queue[0]
 					deliver = []Message{m}
+					break
 				}
+				// Nothing in flight to swap with: the sender times out and
+				// retransmits; the original is held until one more
+				// message has been delivered.
+				deliver = []Message{cloneMsg(m)}
+				overtake = append(overtake, m)
+				note = "nothing else in flight: " + string(m.From) + " retransmits; the original is held behind the next message"
 			case FaultDelay:
 				w.Advance(time.Duration(f.Arg) * time.Millisecond)
-				queue = append(queue, m)
+				late = append(late, m)
 				deliver = nil
+				if len(queue) == 0 {
+					// The sender times out and retransmits; the original
+					// arrives after the exchange that follows.
+					deliver = []Message{cloneMsg(m)}
+					note = "; nothing else in flight: " + string(m.From) + " retransmits; the original is held until the exchange is over"
+				} else {
+					note = "; held until the messages in flight and what they cause have been delivered"
+				}
 			case FaultRelay:
 				var held bool
 				deliver, queue, held = w.relay(s, f, deliver, queue)
@@ -207,6 +232,16 @@ func (w *World) RunSession(s *Session) Outcome {
 			writes += n
 			crashBefore, crashAt = false, -1 // a crash fault applies once
 			queue = append(queue, replies...)
+		}
+		if len(overtake) > 0 {
+			// The next message in flight goes first and the held ones
+			// follow it; with nothing in flight they go on now.
+			if len(queue) > 0 {
+				queue = slices.Concat(queue[:1], overtake, queue[1:])
+			} else {
+				queue = overtake
+			}
+			overtake = nil
 		}
 		out.Writes = append(out.Writes, writes)
 	}
