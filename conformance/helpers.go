@@ -48,6 +48,18 @@ func scheduled(kinds []world.FaultKind) []world.FaultKind {
 	return out
 }
 
+// pointsOn filters an enumeration of single faults (crash and loss
+// points, tamperings) by switchedOff.
+func pointsOn(faults []world.Fault) []world.Fault {
+	var out []world.Fault
+	for _, f := range faults {
+		if !switchedOff[f.Kind] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // skewOffsets are the clock offsets a skew fault draws: small drifts
 // either way, and offsets that put a device's clock past the end of a
 // certificate's validity or before its start.

@@ -103,7 +103,7 @@ func crashEveryPointNoDoubleSpend(t *T) {
 		return in
 	}
 	clean := cleanPayment(t, setup, a, b, amount)
-	points := world.CrashPoints(clean.Outcome)
+	points := pointsOn(world.CrashPoints(clean.Outcome))
 	for _, f := range points {
 		in := setup()
 		plan := world.Plan{f}
@@ -262,6 +262,9 @@ func payOrLargestCoin(in models.Instance, payer, payee world.PartyID, amount int
 // twin stages the second spender of a double spend: a clone of a, or a
 // itself with restore rolling it back to its state before the first spend.
 func twin(t *T, f fataler, in models.Instance, a world.PartyID, rollback bool) (world.PartyID, func()) {
+	if k := map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]; switchedOff[k] {
+		t.Skipf("%s: the %s fault is switched off", t.Info.Name, k)
+	}
 	if rollback {
 		snap := in.Snapshot(a)
 		return a, func() { in.Restore(a, snap) }

@@ -160,7 +160,7 @@ func everyFaultPointOf(t *T, cycle bool, check func(c *faultPoint, after string,
 		return in
 	}
 	clean := cleanPayment(t, setup, a, b, paymentAmount)
-	points := append(world.CrashPoints(clean.Outcome), world.LossPoints(clean.Outcome)...)
+	points := pointsOn(append(world.CrashPoints(clean.Outcome), world.LossPoints(clean.Outcome)...))
 	n := 0
 	for _, v := range []struct {
 		order   []world.PartyID
@@ -303,7 +303,7 @@ func exposureWindowBounded(t *T) {
 		return in
 	}
 	clean := cleanPayment(t, setup, ws[0], ws[1], paymentAmount)
-	points := append(world.LossPoints(clean.Outcome), world.CrashPoints(clean.Outcome)...)
+	points := pointsOn(append(world.LossPoints(clean.Outcome), world.CrashPoints(clean.Outcome)...))
 	for _, f := range points {
 		x.measure(t, t, setup(), world.Plan{f}, func(int) time.Duration { return maxOfflineGap })
 	}
@@ -453,7 +453,7 @@ func maliciousPayeeEveryPoint(t *T) {
 		return in
 	}
 	clean := cleanPayment(t, setup, a, b, paymentAmount)
-	points := append(world.LossPoints(clean.Outcome), world.CrashPoints(clean.Outcome)...)
+	points := pointsOn(append(world.LossPoints(clean.Outcome), world.CrashPoints(clean.Outcome)...))
 	for _, f := range points {
 		in := setup()
 		plan := world.Plan{f}
@@ -565,6 +565,10 @@ func maliciousPayerCase(t *T, f fataler, ch choice) {
 	mustFund(f, in, a, ch.int64("fund", 1, 50000))
 	identity := in.View(a).Identity
 	strategy := payerStrategies[ch.index("strategy", len(payerStrategies))]
+	if k := map[string]world.FaultKind{"restore": world.FaultRollback, "clone": world.FaultClone}[strategy]; k != "" && switchedOff[k] {
+		ch.skip("the " + string(k) + " fault is switched off")
+		return
+	}
 	limit := models.Config{}.WithDefaults().Limits.PerPayment
 	var amount int64
 	if strategy == "storage" {

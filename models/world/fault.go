@@ -16,16 +16,18 @@ type FaultKind string
 // Reorder and delay act on a lock-step exchange too, where one message is
 // in flight at a time: a sender that hears nothing times out and
 // retransmits, so the receiver gets the retransmission at once and the
-// held original later. A reorder releases it right after the next message
-// delivered (one message overtakes it); a delay releases it when nothing
-// else is in flight, after every message then in flight and every message
-// they caused (the whole rest of the exchange overtakes it). With another
+// held original later. A reorder releases it right after the sender's
+// next message to the same recipient (that message overtakes it; with no
+// such message it goes on when nothing else is in flight); a delay
+// releases it when nothing else is in flight, after every message then in
+// flight and every message they caused (the whole rest of the exchange
+// overtakes it). With another
 // message already in flight there is no retransmission: a reorder swaps
 // the two, a delay holds the message behind that traffic.
 const (
 	FaultDrop      FaultKind = "drop"      // the message is lost
 	FaultDuplicate FaultKind = "duplicate" // delivered twice
-	FaultReorder   FaultKind = "reorder"   // swapped with the next message in flight; with none, retransmitted and the original held behind the next message
+	FaultReorder   FaultKind = "reorder"   // swapped with the next message in flight; with none, retransmitted and the original overtaken by the sender's next message
 	FaultDelay     FaultKind = "delay"     // the clock moves Arg ms; held until the exchange is over (retransmitted first if nothing else is in flight)
 	FaultBitFlip   FaultKind = "bit-flip"  // bit Arg (mod length) of the payload flips
 	FaultTruncate  FaultKind = "truncate"  // the payload is cut to Arg (mod length) bytes

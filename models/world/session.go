@@ -149,11 +149,11 @@ func (w *World) RunSession(s *Session) Outcome {
 					break
 				}
 				// Nothing in flight to swap with: the sender times out and
-				// retransmits; the original is held until one more
-				// message has been delivered.
+				// retransmits; the original is held until the sender's
+				// next message to the same recipient has overtaken it.
 				deliver = []Message{cloneMsg(m)}
 				overtake = append(overtake, m)
-				note = "nothing else in flight: " + string(m.From) + " retransmits; the original is held behind the next message"
+				note = "nothing else in flight: " + string(m.From) + " retransmits; the original is held behind its next message to " + string(m.To)
 			case FaultDelay:
 				w.Advance(time.Duration(f.Arg) * time.Millisecond)
 				late = append(late, m)
@@ -233,15 +233,20 @@ func (w *World) RunSession(s *Session) Outcome {
 			crashBefore, crashAt = false, -1 // a crash fault applies once
 			queue = append(queue, replies...)
 		}
-		if len(overtake) > 0 {
-			// The next message in flight goes first and the held ones
-			// follow it; with nothing in flight they go on now.
-			if len(queue) > 0 {
-				queue = slices.Concat(queue[:1], overtake, queue[1:])
+		// A held reordered message follows the first message in flight
+		// from its sender to its recipient; with nothing in flight it
+		// goes on now.
+		for i := 0; i < len(overtake); {
+			h := overtake[i]
+			if j := slices.IndexFunc(queue, func(q Message) bool { return q.From == h.From && q.To == h.To }); j >= 0 {
+				queue = slices.Insert(queue, j+1, h)
+			} else if len(queue) > 0 {
+				i++
+				continue
 			} else {
-				queue = overtake
+				queue = append(queue, h)
 			}
-			overtake = nil
+			overtake = slices.Delete(overtake, i, i+1)
 		}
 		out.Writes = append(out.Writes, writes)
 	}
