@@ -8,37 +8,48 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-// faultKindMutants pairs each fault kind issue 13 made act with the
-// public mutant that only that kind reaches, and the sub-property whose
-// properties kill it.
+// faultKindMutants pairs each fault kind with a public mutant that only
+// that kind reaches, and the sub-property whose properties kill it. A
+// kind without one yet has an empty mutant and says why in pending.
 var faultKindMutants = []struct {
-	kind   world.FaultKind
-	mutant string // scheme~mutation
-	sub    string
+	kind    world.FaultKind
+	mutant  string // scheme~mutation
+	sub     string
+	pending string
 }{
-	{world.FaultRedirect, "chip~card-answers-stray-initiate", "R1.5"},
-	{world.FaultSkew, "cert~accept-not-yet-valid-cert", "R1.4"},
+	{kind: world.FaultRedirect, mutant: "chip~card-answers-stray-initiate", sub: "R1.5"},
+	{kind: world.FaultSkew, mutant: "cert~accept-not-yet-valid-cert", sub: "R1.4"},
+	{kind: "partition", pending: "network partitions of the master nodes are helper B's (models/world/partition.go)"},
 }
 
 // TestFaultKindsKill checks that each mutant is killed by its own
 // requirement with every fault kind scheduled, and survives when its
 // kind is switched off in every profile: it is the acting fault that
-// finds the bug.
+// finds the bug. Each run is one sub-property under one crypto suite.
 func TestFaultKindsKill(t *testing.T) {
 	byName := map[string]models.Mutant{}
 	for _, m := range all.Mutants() {
 		byName[m.Scheme.Info().Name] = m
 	}
+	checks := 20
+	if testing.Short() {
+		checks = 8
+	}
 	for _, fk := range faultKindMutants {
 		t.Run(string(fk.kind), func(t *testing.T) {
+			if fk.mutant == "" {
+				t.Skip(fk.pending)
+			}
 			m, ok := byName[fk.mutant]
 			if !ok {
 				t.Fatalf("no mutant %s in all.Mutants()", fk.mutant)
 			}
 			run := func() MutantRun {
-				score, _, err := CheckMutants(context.Background(), []models.Mutant{m}, Options{Checks: 20, Only: []string{fk.sub}})
+				opts := Options{Checks: checks, Only: []string{fk.sub}, Suites: []suite.Suite{suite.Default()}}
+				score, _, err := CheckMutants(context.Background(), []models.Mutant{m}, opts)
 				if err != nil {
 					t.Fatal(err)
 				}
