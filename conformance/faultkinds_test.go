@@ -20,8 +20,12 @@ var faultKindMutants = []struct {
 	sub     string
 	pending string
 }{
+	{kind: world.FaultDuplicate, mutant: "chip~payer-marks-challenge-on-ack", sub: "R1.2"},
+	{kind: world.FaultReplay, mutant: "chip~payer-forgets-answered-challenges", sub: "R1.2"},
 	{kind: world.FaultRedirect, mutant: "chip~card-answers-stray-initiate", sub: "R1.5"},
+	{kind: world.FaultCrashAt, mutant: "chip~payer-logs-before-spending", sub: "R2.1"},
 	{kind: world.FaultSkew, mutant: "cert~accept-not-yet-valid-cert", sub: "R1.4"},
+	{kind: world.FaultClone, mutant: "chip~evidence-names-payee", sub: "R2.4"},
 	{kind: "partition", pending: "network partitions of the master nodes are helper B's (models/world/partition.go)"},
 }
 

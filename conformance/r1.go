@@ -96,6 +96,7 @@ func r1Properties() []Property {
 			Doc:   "a clean payment under every single relay, reorder, delay, drop and redirect to a bystander wallet at every step, then random payments under random plans of up to three of them; after every wallet reconciles, every wallet other than payer and payee is unchanged and the payee is credited the amount or nothing, never more than the payer was debited",
 			Check: relayGivesNoValue,
 		},
+		channelRepeatsProperty(),
 	}...)
 }
 

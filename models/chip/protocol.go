@@ -160,9 +160,13 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	st.Payments++
 	puts[keyState] = mustJSON(st)
 	puts[outKey(st.Counter)] = mustJSON(entry)
-	puts[answered] = []byte{1}
+	if !se.mutated("payer-marks-challenge-on-ack") {
+		puts[answered] = []byte{1}
+	}
 	// The write-ahead commit: coins out, change in, log entry, counters.
-	se.dev.Commit(se.mutateCommit(puts, deletes, outKey(st.Counter)))
+	if !se.commitApart(puts, deletes) {
+		se.dev.Commit(se.mutateCommit(puts, deletes, outKey(st.Counter)))
+	}
 	se.recoverCoins(puts, deletes)
 	se.st = st
 	se.out[outKey(st.Counter)] = &entry
@@ -278,6 +282,9 @@ func (se *SE) confirm(data []byte) error {
 		acked.Acked = true
 		if se.mutated("forget-spend-on-crash") {
 			se.dev.Commit(nil, spentKeys(e)) // the deferred removal of the spent coins
+		}
+		if se.mutated("payer-marks-challenge-on-ack") {
+			se.dev.Put(prefAnswer+hex.EncodeToString(challenge), []byte{1}) // the deferred mark
 		}
 		se.dev.Put(k, mustJSON(acked))
 		se.out[k] = &acked

@@ -1,0 +1,41 @@
+package chip
+
+import (
+	"maps"
+	"strings"
+
+	"github.com/dualoffline/dualoffline/models"
+)
+
+// faultKindMutants are issue 13's mutants for the fault kinds that act:
+// each bug sits where one kind's message, or power cut, arrives, and only
+// that kind reaches it (conformance's TestFaultKindsKill checks this).
+func faultKindMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+	return []models.Mutant{
+		// duplicate: a repeated INITIATE before the acknowledgement.
+		m("payer-marks-challenge-on-ack", "R1", "the payer card records a challenge as answered when the payee acknowledges the payment instead of when it pays, so an INITIATE the channel repeats before the acknowledgement is paid again"),
+		// crash-at: a power cut between two writes of one handling.
+		m("payer-logs-before-spending", "R2", "the payer card writes a payment's log entry and counters in one write and removes the coins it spends (storing the change) in a second, so a power cut between the two leaves it holding coins its log says it spent, and it spends them again"),
+	}
+}
+
+// commitApart is the payer's write-ahead commit as payer-logs-before-spending
+// makes it: the log entry, counters and answered challenge in one write,
+// the coins out and the change in in a second. It reports whether it
+// committed (false: the caller commits as the reference does).
+func (se *SE) commitApart(puts map[string][]byte, deletes []string) bool {
+	if !se.mutated("payer-logs-before-spending") {
+		return false
+	}
+	coins := map[string][]byte{}
+	for k, v := range puts {
+		if strings.HasPrefix(k, prefCoin) {
+			coins[k] = v
+		}
+	}
+	rest := maps.Clone(puts)
+	maps.DeleteFunc(rest, func(k string, _ []byte) bool { return strings.HasPrefix(k, prefCoin) })
+	se.dev.Commit(rest, nil)
+	se.dev.Commit(coins, deletes)
+	return true
+}
