@@ -19,6 +19,13 @@ func faultKindMutants(m func(name, breaks, doc string) models.Mutant) []models.M
 	}
 }
 
+// writeCutMutations are card bugs only a power cut between two writes of
+// one operation reaches: the adapter protocol cannot cut an external
+// device there (PROTOCOL.md §7.3), so a Host does not play them.
+var writeCutMutations = map[string]bool{
+	"payer-logs-before-spending": true,
+}
+
 // commitApart is the payer's write-ahead commit as payer-logs-before-spending
 // makes it: the log entry, counters and answered challenge in one write,
 // the coins out and the change in in a second. It reports whether it
