@@ -144,7 +144,7 @@ func reply(se *SIM, to world.PartyID, typ string, b []byte) []world.Message {
 
 // payerEndpoint handles the messages a payer receives.
 func (se *SIM) payerEndpoint(m world.Message) ([]world.Message, error) {
-	msg, err := parseMessage(m.Payload, TagPayeeHello, TagProceed, TagDeduct)
+	msg, err := parseMessage(se.framed(m.Payload), TagPayeeHello, TagProceed, TagDeduct)
 	if err != nil {
 		return nil, err
 	}
@@ -460,7 +460,7 @@ func (se *SIM) lineageCerts(spends []spend) [][]byte {
 
 // payeeEndpoint handles the messages a payee receives.
 func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
-	msg, err := parseMessage(m.Payload, TagPayerHello, TagTx, TagDeducted)
+	msg, err := parseMessage(se.framed(m.Payload), TagPayerHello, TagTx, TagDeducted)
 	if err != nil {
 		return nil, err
 	}

@@ -14,9 +14,18 @@ func faultKindMutants(m func(name, breaks, doc string) models.Mutant) []models.M
 	return []models.Mutant{
 		// duplicate: a repeated INITIATE before the acknowledgement.
 		m("payer-marks-challenge-on-ack", "R1", "the payer card records a challenge as answered when the payee acknowledges the payment instead of when it pays, so an INITIATE the channel repeats before the acknowledgement is paid again"),
+		// truncate: a message cut short on the way.
+		m("payee-closes-on-short-frame", "R1", "the payee terminal, once it has the coins, takes a response shorter than a status word as the card leaving the field and closes the session quietly instead of refusing the mangled frame"),
 		// crash-at: a power cut between two writes of one handling.
 		m("payer-logs-before-spending", "R2", "the payer card writes a payment's log entry and counters in one write and removes the coins it spends (storing the change) in a second, so a power cut between the two leaves it holding coins its log says it spent, and it spends them again"),
 	}
+}
+
+// closesOnShortFrame reports whether the payee terminal takes payload, a
+// response it could not parse, quietly as the end of a payment it has
+// received (payee-closes-on-short-frame).
+func (se *SE) closesOnShortFrame(payload []byte) bool {
+	return se.mutated("payee-closes-on-short-frame") && len(payload) < 2 && se.challenge == nil && se.received
 }
 
 // writeCutMutations are card bugs only a power cut between two writes of

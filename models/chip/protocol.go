@@ -298,6 +298,9 @@ func (se *SE) confirm(data []byte) error {
 func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	resp, err := apdu.ParseResponse(m.Payload)
 	if err != nil {
+		if se.closesOnShortFrame(m.Payload) {
+			return nil, nil
+		}
 		return nil, err
 	}
 	if se.challenge == nil {
