@@ -3,6 +3,8 @@ package conformance
 import (
 	"time"
 
+	"pgregory.net/rapid"
+
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -43,4 +45,31 @@ func channelRepeatsEveryStep(t *T) {
 		planPayment(t, s, s.a, s.b, payAmount, plan, checkWhole)
 		t.Count(1)
 	}
+}
+
+// timedFaults adds clock skew to kinds, for the properties whose
+// statement involves time (offline periods, windows): a device's clock
+// may be off while it pays.
+func timedFaults(kinds []world.FaultKind) []world.FaultKind {
+	return append(append([]world.FaultKind(nil), kinds...), world.FaultSkew)
+}
+
+// payerSkews are the payer clock offsets of payerClockPlan: none, an hour
+// and two days ahead (past any daily reset); all inside a certificate's
+// validity (a run starts at its first instant, so no clock goes back).
+var payerSkews = []time.Duration{0, time.Hour, 48 * time.Hour}
+
+// payerClockPlan draws an offset for the payer's clock from the first
+// message of a payment, which the payer receives in every scheme (a
+// payment request): limits that reset online must not reset when a
+// clock moves. Nil when skew is switched off or the draw is no offset.
+func payerClockPlan(rt *rapid.T) world.Plan {
+	if switchedOff[world.FaultSkew] {
+		return nil
+	}
+	d := rapid.SampledFrom(payerSkews).Draw(rt, "payer-skew")
+	if d == 0 {
+		return nil
+	}
+	return world.Plan{{Step: 1, Kind: world.FaultSkew, Arg: int(d / time.Millisecond)}}
 }

@@ -37,7 +37,7 @@ func r5Properties() []Property {
 		{
 			Sub:   "R5.3",
 			Name:  "exposure-window-bounded",
-			Doc:   "a loss or power cut at every point of a clean payment, each reconciliation after 8 h offline, then generated faults and offline periods from none to 8 h; each party's window from its first state change to its final outcome, measured from the trace in steps and simulated time, is finite and, less the time spent offline before the reconciliation that made it final, within the scheme's declared bound; afterwards nothing is pending or in the mail, nothing is lost for good and the payee gained exactly what the payer lost",
+			Doc:   "a loss or power cut at every point of a clean payment, each reconciliation after 8 h offline, then generated faults (device clocks skewed too) and offline periods from none to 8 h; each party's window from its first state change to its final outcome, measured from the trace in steps and simulated time, is finite and, less the time spent offline before the reconciliation that made it final, within the scheme's declared bound; afterwards nothing is pending or in the mail, nothing is lost for good and the payee gained exactly what the payer lost",
 			Check: exposureWindowBounded,
 		},
 		{
@@ -311,7 +311,7 @@ func exposureWindowBounded(t *T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
 		mustFund(rt, in, mustWallets(t, in, 2)[0], fundAmount)
-		plan := drawPlan(rt, crashFaults, in.Wallets(), 2)
+		plan := drawPlan(rt, timedFaults(crashFaults), in.Wallets(), 2)
 		gap := rapid.SampledFrom(offlineGaps)
 		x.measure(t, rt, in, plan, func(i int) time.Duration { return gap.Draw(rt, fmt.Sprintf("offline-%d", i)) })
 	})
