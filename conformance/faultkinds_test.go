@@ -21,6 +21,7 @@ var faultKindMutants = []struct {
 	pending string
 }{
 	{kind: world.FaultDuplicate, mutant: "chip~payer-marks-challenge-on-ack", sub: "R1.2"},
+	{kind: world.FaultBitFlip, mutant: "chip~card-ignores-class-byte", sub: "R1.1"},
 	{kind: world.FaultTruncate, mutant: "chip~payee-closes-on-short-frame", sub: "R1.1"},
 	{kind: world.FaultExtend, mutant: "cert~sim-ignores-trailing-bytes", sub: "R1.1"},
 	{kind: world.FaultReplay, mutant: "cert~payer-checks-open-requests-only", sub: "R1.2"},

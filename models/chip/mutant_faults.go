@@ -14,6 +14,8 @@ func faultKindMutants(m func(name, breaks, doc string) models.Mutant) []models.M
 	return []models.Mutant{
 		// duplicate: a repeated INITIATE before the acknowledgement.
 		m("payer-marks-challenge-on-ack", "R1", "the payer card records a challenge as answered when the payee acknowledges the payment instead of when it pays, so an INITIATE the channel repeats before the acknowledgement is paid again"),
+		// bit-flip: a bit of a command's framing, outside every field.
+		m("card-ignores-class-byte", "R1", "the payer card dispatches a command on its instruction byte alone and does not check the class byte, so a command whose class was altered on the way is executed"),
 		// truncate: a message cut short on the way.
 		m("payee-closes-on-short-frame", "R1", "the payee terminal, once it has the coins, takes a response shorter than a status word as the card leaving the field and closes the session quietly instead of refusing the mangled frame"),
 		// crash-at: a power cut between two writes of one handling.

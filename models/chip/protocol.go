@@ -55,7 +55,7 @@ func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
 	if err != nil {
 		return fail(MsgTransfer, err)
 	}
-	if cmd.CLA != CLA {
+	if cmd.CLA != CLA && !se.mutated("card-ignores-class-byte") {
 		return fail(MsgTransfer, spec.Errorf(spec.CodeMalformed, "class %#02x", cmd.CLA))
 	}
 	// P1, P2 and Le are fixed for each instruction: an altered header is
