@@ -1,10 +1,12 @@
 package conformance
 
 import (
+	"slices"
 	"time"
 
 	"pgregory.net/rapid"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -72,4 +74,71 @@ func payerClockPlan(rt *rapid.T) world.Plan {
 		return nil
 	}
 	return world.Plan{{Step: 1, Kind: world.FaultSkew, Arg: int(d / time.Millisecond)}}
+}
+
+// drawRollback draws how a double spender gets its second copy: rolled
+// back (true) or cloned (false), of the kinds not switched off.
+func drawRollback(rt *rapid.T) bool {
+	switch {
+	case switchedOff[world.FaultRollback]:
+		return false
+	case switchedOff[world.FaultClone]:
+		return true
+	}
+	return rapid.Bool().Draw(rt, "rollback")
+}
+
+// spendersFirstProperty is R2.3's boundary case: the culprit's copies
+// upload before anyone they paid.
+func spendersFirstProperty() Property {
+	return Property{
+		Sub:   "R2.3",
+		Name:  "spenders-upload-first",
+		Doc:   "a cloned payer and its clone, or a payer rolled back to before its first spend, pay the same whole coin to two payees; the spenders reconcile first (a rolled-back payer after its first payee, whose upload alone holds the first spend), then the payees; the coins spent twice are flagged exactly from the reconciliation that brought in the second conflicting spend on",
+		Check: spendersUploadFirst,
+	}
+}
+
+func spendersUploadFirst(t *T) {
+	for _, rollback := range []bool{false, true} {
+		if switchedOff[map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]] {
+			continue
+		}
+		in := t.New(t, t.Seed, models.Config{})
+		ws := mustWallets(t, in, 3)
+		a, b, c := ws[0], ws[1], ws[2]
+		mustFund(t, in, a, 1000)
+		held := in.View(a).Coins
+		t.Witness(in.World(), nil)
+		second, restore := twin(t, t, in, a, rollback)
+		// A whole coin: no change carries the spend's record back.
+		p, amount, err := payOrLargestCoin(in, a, b, largestCoin(in.View(a)))
+		if err != nil || !p.Received {
+			t.Fatalf("first spend %s → %s: %s", a, b, describe(p, err))
+		}
+		spentA := missing(held, in.View(a).Coins)
+		restore()
+		if q, err := in.Pay(second, c, amount, nil); err != nil || !q.Received {
+			t.Fatalf("second spend %s → %s of %d fen: %s", second, c, amount, describe(q, err))
+		}
+		d := &doubleSpend{in: in, payer: a, second: second, payees: [2]world.PartyID{b, c}, amount: amount, rollback: rollback}
+		for _, x := range missing(held, in.View(second).Coins) {
+			if slices.Contains(spentA, x) {
+				d.spent = append(d.spent, x)
+			}
+		}
+		// The reconciliation that brings in the second spend: the clone's,
+		// or the rolled-back payer's after its first payee's.
+		order := []world.PartyID{a, second, b, c}
+		if rollback {
+			order = []world.PartyID{b, a, c}
+		}
+		for i, w := range order {
+			mustReconcile(t, in, w)
+			ok, complete, why := flaggedCover(d)
+			if !ok || (i >= 1 && !complete) {
+				t.Fatalf("a %s double spend, reconciled in the order %v: after %s the coins spent twice are not exactly the coins flagged: %s", map[bool]string{true: "rolled-back", false: "cloned"}[rollback], order, w, why)
+			}
+		}
+	}
 }

@@ -56,7 +56,7 @@ var hostMutations = map[string]bool{
 func CardMutants() []string {
 	var out []string
 	for _, m := range Mutants() {
-		if !bankMutations[m.Name] && !hostMutations[m.Name] && !writeCutMutations[m.Name] {
+		if !bankMutations[m.Name] && !hostMutations[m.Name] && !offCardMutations[m.Name] {
 			out = append(out, m.Name)
 		}
 	}
