@@ -10,9 +10,14 @@ import (
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
-// Properties of issue 13's acting channel faults: a message the channel
+// Issue 13's faults that act, in the properties: a message the channel
 // repeats, holds back or delivers out of order reaches its receiver in a
-// state the lock-step exchange never shows it.
+// state the lock-step exchange never shows it (channelRepeatsProperty);
+// clocks are skewed where a statement involves time (timedFaults,
+// payerClockPlan); a double spender's copies upload before anyone they
+// paid (spendersFirstProperty); and every way a kind is staged honours
+// the switchedOff test hook (drawRollback here, pointsOn and scheduled in
+// helpers.go).
 
 // lateDelay is the long delay of channelRepeatsEveryStep: past the time
 // window of any payment timestamp a receiver checks (minutes), short of
