@@ -27,7 +27,7 @@ import (
 // duplicate of the step before, which gives it a message in flight to
 // swap with; a relay that lets the message be overtaken follows such a
 // duplicate only, since alone it changes nothing; a relay is also 3 s
-// late, and altered; a skew is two
+// late, altered, and forwarded to bystander instead; a skew is two
 // plans, the recipient's clock past the end of a certificate's validity
 // and before its start). Kinds switched off for a test are left out.
 func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) []world.Plan {
@@ -52,6 +52,8 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 					f.Arg = arg
 					out = append(out, world.Plan{f})
 				}
+				// The hop's own session with the bystander, far away.
+				out = append(out, world.Plan{{Step: step, Kind: k, Arg: 3000 + world.RelayLate, Party: bystander}})
 				if step > 1 { // overtaken, by a duplicate of the step before
 					f.Arg = world.RelayOvertaken
 					out = append(out, world.Plan{{Step: step - 1, Kind: world.FaultDuplicate}, f})

@@ -97,6 +97,7 @@ func TestSimulateFaultsAct(t *testing.T) {
 	for _, tc := range [][]string{
 		{"--scheme", "chip", "--faults", "relay@2:3000"},
 		{"--scheme", "chip", "--faults", "relay@2:2"},
+		{"--scheme", "chip", "--faults", "relay@1:3000=wallet-C"},
 		{"--scheme", "cert", "--faults", "reorder@2"},
 		{"--scheme", "chip", "--faults", "delay@1:3000"},
 		{"--scheme", "chip", "--faults", "redirect@2=wallet-C"},

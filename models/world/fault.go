@@ -36,7 +36,7 @@ const (
 	FaultFieldFlip FaultKind = "field-bit" // bit Arg/16 (mod its length) of field Arg%16 (mod field count) flips
 	FaultReplay    FaultKind = "replay"    // a message from an earlier session (Arg selects) is injected first
 	FaultRedirect  FaultKind = "redirect"  // the message goes to Party instead (a bystander's device refuses or handles it)
-	FaultRelay     FaultKind = "relay"     // through an attacker hop, Arg ms later; Arg%3: 0 unchanged, 1 overtaken, 2 altered
+	FaultRelay     FaultKind = "relay"     // through an attacker hop, Arg ms later; Arg%3: 0 unchanged, 1 overtaken, 2 altered; to Party instead, if set
 	// Device faults.
 	FaultCrashBefore FaultKind = "crash-before" // the recipient loses power before handling
 	FaultCrashAt     FaultKind = "crash-at"     // ... at its Arg-th write while handling (counted from 0)
@@ -72,7 +72,7 @@ type Fault struct {
 	Step  int       `json:"step"` // 1-based delivery step of the session
 	Kind  FaultKind `json:"kind"`
 	Arg   int       `json:"arg,omitempty"`   // for skew: the offset in ms, negative for a clock behind
-	Party PartyID   `json:"party,omitempty"` // for redirect
+	Party PartyID   `json:"party,omitempty"` // for redirect, and a relay to a device far from the sender
 }
 
 // Relay modes, chosen by a relay fault's Arg modulo 3.
@@ -89,7 +89,11 @@ func (f Fault) detail() string {
 	case FaultSkew:
 		return "clock offset " + skewString(f.Arg)
 	case FaultRelay:
-		return fmt.Sprintf("arg %d: %s", f.Arg, [...]string{"forwarded late", "held behind the next message", "altered"}[f.Arg%3])
+		d := fmt.Sprintf("arg %d: %s", f.Arg, [...]string{"forwarded late", "held behind the next message", "altered"}[f.Arg%3])
+		if f.Party != "" {
+			d += "; to " + string(f.Party) + ", far from the sender"
+		}
+		return d
 	case FaultDrop, FaultDuplicate, FaultReorder, FaultCrashBefore, FaultCrashAfter:
 		return ""
 	}

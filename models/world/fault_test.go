@@ -260,3 +260,26 @@ func TestReorderAndDelayAct(t *testing.T) {
 		t.Fatalf("delay with two messages in flight: delivery order (-want +got):\n%s", diff)
 	}
 }
+
+// A relay with a party is the hop's own session with a device far from
+// the sender: the message reaches that device, the trace says so, and
+// its answer reaches the sender.
+func TestRelayToFarDevice(t *testing.T) {
+	w := New(1)
+	seen := map[PartyID][]byte{}
+	s := pingPong(w, 2, Plan{{Step: 1, Kind: FaultRelay, Arg: 3000, Party: "far"}}, seen)
+	w.AddDevice("far", true)
+	s.Bystander = func(id PartyID) Endpoint {
+		return func(m Message) ([]Message, error) {
+			seen[id] = append(seen[id], m.Payload[0])
+			return []Message{{From: id, To: m.From, Type: "hop", Payload: []byte{m.Payload[0] + 1}}}, nil
+		}
+	}
+	w.RunSession(s)
+	if diff := cmp.Diff(map[PartyID][]byte{"far": {1}, "a": {2}}, seen); diff != "" {
+		t.Fatalf("who received what (-want +got):\n%s", diff)
+	}
+	if got := eventsOf(w, KindSend, Relayer); len(got) != 1 || got[0].To != "far" || !strings.Contains(got[0].Detail, "not in contact") {
+		t.Fatalf("the trace does not show the hop forwarding to the far device: %+v", got)
+	}
+}

@@ -330,8 +330,11 @@ const Relayer PartyID = "relay-attacker"
 // receives them, waits f.Arg ms (the distance) and forwards them, unchanged
 // (RelayLate), after the next message in flight has overtaken them
 // (RelayOvertaken; with nothing else in flight they go on at once), or
-// with one bit of one field flipped (RelayAltered). held reports that the
-// messages went back into the queue instead of being delivered now.
+// with one bit of one field flipped (RelayAltered). With f.Party set the
+// hop forwards them to that device instead, one not in contact with the
+// sender: a session of the hop's own, whose answers reach the sender.
+// held reports that the messages went back into the queue instead of
+// being delivered now.
 func (w *World) relay(s *Session, f Fault, deliver, queue []Message) (out, q []Message, held bool) {
 	for _, d := range deliver {
 		w.trace.add(Event{Kind: KindDeliver, From: d.From, To: Relayer, Type: d.Type, Hash: hash8(d.Payload), Len: len(d.Payload), Detail: "intercepted for " + string(d.To)})
@@ -352,8 +355,14 @@ func (w *World) relay(s *Session, f Fault, deliver, queue []Message) (out, q []M
 			deliver[i] = flipInField(s, deliver[i], f.Arg/3)
 		}
 	}
-	for _, d := range deliver {
-		w.trace.add(Event{Kind: KindSend, From: Relayer, To: d.To, Type: d.Type, Hash: hash8(d.Payload), Len: len(d.Payload), Detail: "forwarded for " + string(d.From)})
+	for i, d := range deliver {
+		detail := "forwarded for " + string(d.From)
+		if f.Party != "" && f.Party != d.To {
+			// The hop's own session with a device far from the sender.
+			deliver[i].To = f.Party
+			detail += ", to " + string(f.Party) + " instead of " + string(d.To) + ", which is not in contact"
+		}
+		w.trace.add(Event{Kind: KindSend, From: Relayer, To: deliver[i].To, Type: d.Type, Hash: hash8(d.Payload), Len: len(d.Payload), Detail: detail})
 	}
 	return deliver, queue, false
 }
