@@ -42,7 +42,7 @@ var faultKindMutants = []faultKind{
 	{kind: world.FaultDelay, pending: "no mutant yet: the twin of reorder (see there); its clock move reaches chain's payment window, whose refusal the payer's upload settles whole"},
 	{kind: world.FaultField, pending: "no mutant yet: a check that a field substituted whole defeats and a single flipped bit does not is not a realistic bug"},
 	{kind: world.FaultFieldFlip, pending: "no mutant yet: a verifier that parses a signature but does not verify it is the candidate; the bits the tamper properties flip inside signature fields land on DER headers, which the parse already refuses"},
-	{kind: world.FaultRelay, pending: "no mutant yet: R1.6 stages relays next to reorders, delays and redirects; what only the hop does (alter a field, 3 s late) moved no value in any reference flow we tried"},
+	{kind: world.FaultRelay, pending: "no mutant yet: R1.6 stages relays next to reorders, delays and redirects; a bridge to a far card reaches what a redirect reaches (chip~card-answers-stray-initiate), and what only the hop does (alter a field, 3 s late) moved no value in any reference flow we tried"},
 	{kind: "partition", pending: "network partitions of the master nodes are helper B's (models/world/partition.go)"},
 }
 

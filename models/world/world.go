@@ -29,7 +29,8 @@
 //     (Session.Bystander says how it handles it; by default it refuses).
 //   - A relayed message passes through the attacker hop Relayer, which
 //     forwards it late, holds it behind the next message in flight, or
-//     alters one field.
+//     alters one field; with a party named, it bridges the message to
+//     that device, far from the sender.
 //   - A skew offsets the recipient's clock until the session's end.
 //   - A reorder or delay in a lock-step exchange, where one message is in
 //     flight, makes its sender time out and retransmit; the held original
