@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"slices"
 	"time"
 
 	"pgregory.net/rapid"
@@ -22,10 +23,11 @@ import (
 // then found at every seed; the random part stays what it was.
 
 // boundaryPlans returns every single-fault plan of kinds at steps 1…steps
-// (Arg 0; a redirect goes to bystander; a reorder and a relay that lets
-// the message be overtaken follow a duplicate of the step before, since a
-// lock-step exchange has one message in flight and a single such fault
-// changes nothing; a relay is also 3 s late, and altered; a skew is two
+// (Arg 0; a redirect goes to bystander; a reorder also follows a
+// duplicate of the step before, which gives it a message in flight to
+// swap with; a relay that lets the message be overtaken follows such a
+// duplicate only, since alone it changes nothing; a relay is also 3 s
+// late, altered, and forwarded to bystander instead; a skew is two
 // plans, the recipient's clock past the end of a certificate's validity
 // and before its start). Kinds switched off for a test are left out.
 func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) []world.Plan {
@@ -37,8 +39,10 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 			case world.FaultRedirect:
 				f.Party = bystander
 			case world.FaultReorder:
-				// One message in flight has nothing to swap with: a
-				// duplicate of the step before gives it one.
+				// Alone it is overtaken by its sender's retransmission
+				// and next message; after a duplicate of the step before
+				// it swaps with that duplicate's answer.
+				out = append(out, world.Plan{f})
 				if step > 1 {
 					out = append(out, world.Plan{{Step: step - 1, Kind: world.FaultDuplicate}, f})
 				}
@@ -48,6 +52,8 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 					f.Arg = arg
 					out = append(out, world.Plan{f})
 				}
+				// The hop's own session with the bystander, far away.
+				out = append(out, world.Plan{{Step: step, Kind: k, Arg: 3000 + world.RelayLate, Party: bystander}})
 				if step > 1 { // overtaken, by a duplicate of the step before
 					f.Arg = world.RelayOvertaken
 					out = append(out, world.Plan{{Step: step - 1, Kind: world.FaultDuplicate}, f})
@@ -63,7 +69,11 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 			out = append(out, world.Plan{f})
 		}
 	}
-	return out
+	// A plan that stages a kind with another (a duplicate before a
+	// reorder) goes when either is switched off.
+	return slices.DeleteFunc(out, func(p world.Plan) bool {
+		return slices.ContainsFunc(p, func(f world.Fault) bool { return switchedOff[f.Kind] })
+	})
 }
 
 // boundaryPayments runs the boundary plans of kinds on the clean payment

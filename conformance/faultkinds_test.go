@@ -8,40 +8,81 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-// faultKindMutants pairs each fault kind issue 13 made act with the
-// public mutant that only that kind reaches, and the sub-property whose
-// properties kill it.
-var faultKindMutants = []struct {
-	kind   world.FaultKind
-	mutant string // scheme~mutation
-	sub    string
-}{
-	{world.FaultRedirect, "chip~card-answers-stray-initiate", "R1.5"},
-	{world.FaultSkew, "cert~accept-not-yet-valid-cert", "R1.4"},
-	{faultOnlineCut, "chip~withdraw-retry-debits-again", "R5.1"},
-	{faultOnlineCut, "chip~reconcile-clears-log-before-upload", "R5.2"},
-	{world.FaultPartition, "chain~node-ignores-signer-limit", "R2.6"},
+// faultKind pairs a fault kind with a public mutant that only that kind
+// reaches, and the sub-property whose properties kill it. A kind without
+// one yet has an empty mutant and says why in pending.
+type faultKind struct {
+	kind    world.FaultKind
+	mutant  string // scheme~mutation
+	sub     string
+	checks  int // cases per property, when the kind needs more than the test's default
+	pending string
+}
+
+// faultKindMutants has an entry for every kind world.ChannelFaults lists,
+// rollback, clone, the partition of the master nodes and the power cut of
+// an online operation.
+var faultKindMutants = []faultKind{
+	{kind: world.FaultDuplicate, mutant: "chip~payer-marks-challenge-on-ack", sub: "R1.2"},
+	{kind: world.FaultBitFlip, mutant: "chip~card-ignores-class-byte", sub: "R1.1"},
+	{kind: world.FaultTruncate, mutant: "chip~payee-closes-on-short-frame", sub: "R1.1"},
+	{kind: world.FaultExtend, mutant: "cert~sim-ignores-trailing-bytes", sub: "R1.1"},
+	{kind: world.FaultReplay, mutant: "cert~payer-checks-open-requests-only", sub: "R1.2"},
+	{kind: world.FaultRedirect, mutant: "chip~card-answers-stray-initiate", sub: "R1.5"},
+	{kind: world.FaultCrashAt, mutant: "chip~payer-logs-before-spending", sub: "R2.1"},
+	{kind: world.FaultSkew, mutant: "cert~accept-not-yet-valid-cert", sub: "R1.4"},
+	{kind: world.FaultClone, mutant: "chip~bank-skips-repeated-counter", sub: "R2.3"},
+	{kind: world.FaultRollback, pending: "no mutant yet: at the registry a rolled-back card's double spend looks like a clone's (one identity, counters in step); they differ only in which uploads carry the spends, and R2.3 counts a payee's upload as carrying one"},
+	{kind: world.FaultDrop, pending: "no mutant yet: a lost message leaves both devices as a power cut of the one that would have received it (or of the sender, after it handled) does, short of the restart, and every fault-point property also power-cycles both devices"},
+	{kind: world.FaultCrashBefore, pending: "no mutant yet: after the properties power-cycle both devices, a cut before handling step k is the state of a cut after handling step k-1 (the same message lost, the same device restarted)"},
+	{kind: world.FaultCrashAfter, pending: "no mutant yet: the twin of crash-before (see there)"},
+	{kind: world.FaultReorder, pending: "no mutant yet: in the reference flows the original a reorder holds reaches its receiver in the state a delay's does (after the payment was acknowledged), except cert's HELLOs, whose repeats move no value and are refused as out of turn"},
+	{kind: world.FaultDelay, pending: "no mutant yet: the twin of reorder (see there); its clock move reaches chain's payment window, whose refusal the payer's upload settles whole"},
+	{kind: world.FaultField, pending: "no mutant yet: a check that a field substituted whole defeats and a single flipped bit does not is not a realistic bug"},
+	{kind: world.FaultFieldFlip, pending: "no mutant yet: a verifier that parses a signature but does not verify it is the candidate; the bits the tamper properties flip inside signature fields land on DER headers, which the parse already refuses"},
+	{kind: world.FaultRelay, pending: "no mutant yet: R1.6 stages relays next to reorders, delays and redirects; a bridge to a far card reaches what a redirect reaches (chip~card-answers-stray-initiate), and what only the hop does (alter a field, 3 s late) moved no value in any reference flow we tried"},
+	{kind: world.FaultPartition, mutant: "chain~node-ignores-signer-limit", sub: "R2.6"},
+	{kind: faultOnlineCut, mutant: "chip~withdraw-retry-debits-again", sub: "R5.1"},
+	{kind: faultOnlineCut, mutant: "chip~reconcile-clears-log-before-upload", sub: "R5.2"},
 }
 
 // TestFaultKindsKill checks that each mutant is killed by its own
 // requirement with every fault kind scheduled, and survives when its
 // kind is switched off in every profile: it is the acting fault that
-// finds the bug.
+// finds the bug. Each run is one sub-property under one crypto suite.
 func TestFaultKindsKill(t *testing.T) {
+	for _, k := range append(slices.Clone(world.ChannelFaults), world.FaultRollback, world.FaultClone) {
+		if !slices.ContainsFunc(faultKindMutants, func(fk faultKind) bool { return fk.kind == k }) {
+			t.Errorf("fault kind %s has no entry in faultKindMutants (a mutant, or why not yet)", k)
+		}
+	}
 	byName := map[string]models.Mutant{}
 	for _, m := range all.Mutants() {
 		byName[m.Scheme.Info().Name] = m
 	}
+	checks := 20
+	if testing.Short() {
+		checks = 8
+	}
 	for _, fk := range faultKindMutants {
 		t.Run(string(fk.kind), func(t *testing.T) {
+			if fk.mutant == "" {
+				t.Skip(fk.pending)
+			}
 			m, ok := byName[fk.mutant]
 			if !ok {
 				t.Fatalf("no mutant %s in all.Mutants()", fk.mutant)
 			}
+			n := checks
+			if fk.checks > 0 {
+				n = fk.checks
+			}
 			run := func() MutantRun {
-				score, _, err := CheckMutants(context.Background(), []models.Mutant{m}, Options{Checks: 20, Only: []string{fk.sub}})
+				opts := Options{Checks: n, Only: []string{fk.sub}, Suites: []suite.Suite{suite.Default()}}
+				score, _, err := CheckMutants(context.Background(), []models.Mutant{m}, opts)
 				if err != nil {
 					t.Fatal(err)
 				}

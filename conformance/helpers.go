@@ -48,6 +48,18 @@ func scheduled(kinds []world.FaultKind) []world.FaultKind {
 	return out
 }
 
+// pointsOn filters an enumeration of single faults (crash and loss
+// points, tamperings) by switchedOff.
+func pointsOn(faults []world.Fault) []world.Fault {
+	var out []world.Fault
+	for _, f := range faults {
+		if !switchedOff[f.Kind] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // skewOffsets are the clock offsets a skew fault draws: small drifts
 // either way, and offsets that put a device's clock past the end of a
 // certificate's validity or before its start.
@@ -57,8 +69,9 @@ var skewOffsets = []time.Duration{
 }
 
 // drawPlan draws up to maxFaults faults of the given kinds at steps 1..8;
-// a redirect goes to one of wallets, a skew offsets the recipient's clock
-// by one of skewOffsets.
+// a redirect goes to one of wallets, and so does a relay when it bridges
+// to a far device; a skew offsets the recipient's clock by one of
+// skewOffsets.
 func drawPlan(rt *rapid.T, kinds []world.FaultKind, wallets []world.PartyID, maxFaults int) world.Plan {
 	kinds = scheduled(kinds)
 	if len(kinds) == 0 {
@@ -73,6 +86,10 @@ func drawPlan(rt *rapid.T, kinds []world.FaultKind, wallets []world.PartyID, max
 		switch f.Kind {
 		case world.FaultRedirect:
 			f.Party = rapid.SampledFrom(wallets).Draw(rt, "to")
+		case world.FaultRelay:
+			if rapid.Bool().Draw(rt, "far") {
+				f.Party = rapid.SampledFrom(wallets).Draw(rt, "to")
+			}
 		case world.FaultSkew:
 			f.Arg = int(rapid.SampledFrom(skewOffsets).Draw(rt, "offset") / time.Millisecond)
 		}

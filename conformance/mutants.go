@@ -78,7 +78,7 @@ func CheckMutants(ctx context.Context, mutants []models.Mutant, opts Options) (*
 			defer wg.Done()
 			for i := range next {
 				o := opts
-				o.Only = []string{string(jobs[i].req)}
+				o.Only = onlyWithin(opts.Only, jobs[i].req)
 				results[i] = checkTarget(ctx, jobs[i].target, o).Results
 			}
 		}()
@@ -124,6 +124,22 @@ func CheckMutants(ctx context.Context, mutants []models.Mutant, opts Options) (*
 	}
 	score.DurationS = time.Since(start).Seconds()
 	return score, all, nil
+}
+
+// onlyWithin narrows a mutant job's run to the ids of only that lie in
+// requirement req (sub-properties, properties); with none, the whole
+// requirement runs.
+func onlyWithin(only []string, req spec.ReqID) []string {
+	var out []string
+	for _, f := range only {
+		if f != string(req) && strings.HasPrefix(f, string(req)+".") {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return []string{string(req)}
+	}
+	return out
 }
 
 // judge decides whether a mutant's results kill it. A property kills the

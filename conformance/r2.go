@@ -46,6 +46,7 @@ func r2Properties() []Property {
 			Doc:   "a cloned or rolled-back payer pays the same coins to two payees, who reconcile with the payers in a generated order; every coin spent twice is flagged by the time both conflicting spends were uploaded, and stays flagged",
 			Check: flaggedAtFirstReconciliation,
 		},
+		spendersFirstProperty(),
 		{
 			Sub:   "R2.4",
 			Name:  "culprit-verifiable-evidence",
@@ -105,7 +106,7 @@ func crashEveryPointNoDoubleSpend(t *T) {
 		return in
 	}
 	clean := cleanPayment(t, setup, a, b, amount)
-	points := append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...)
+	points := pointsOn(append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...))
 	for _, f := range points {
 		in := setup()
 		plan := world.Plan{f}
@@ -264,6 +265,9 @@ func payOrLargestCoin(in models.Instance, payer, payee world.PartyID, amount int
 // twin stages the second spender of a double spend: a clone of a, or a
 // itself with restore rolling it back to its state before the first spend.
 func twin(t *T, f fataler, in models.Instance, a world.PartyID, rollback bool) (world.PartyID, func()) {
+	if k := map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]; switchedOff[k] {
+		t.Skipf("%s: the %s fault is switched off", t.Info.Name, k)
+	}
 	if rollback {
 		snap := in.Snapshot(a)
 		return a, func() { in.Restore(a, snap) }
@@ -378,7 +382,7 @@ func flaggedCover(d *doubleSpend) (ok, complete bool, why string) {
 // flaggedAtFirstReconciliation is R2.3.
 func flaggedAtFirstReconciliation(t *T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		d := stageDoubleSpend(t, rt, rapid.Bool().Draw(rt, "rollback"))
+		d := stageDoubleSpend(t, rt, drawRollback(rt))
 		order := rapid.Permutation(d.parties()).Draw(rt, "order")
 		// A spend reaches the bank with its payer's or its payee's upload;
 		// a payer rolled back before its first spend no longer holds that
@@ -413,7 +417,7 @@ func flaggedAtFirstReconciliation(t *T) {
 // culpritEvidence is R2.4.
 func culpritEvidence(t *T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		d := stageDoubleSpend(t, rt, rapid.Bool().Draw(rt, "rollback"))
+		d := stageDoubleSpend(t, rt, drawRollback(rt))
 		mustReconcile(rt, d.in, d.parties()...)
 		ds := d.in.Ledger().DoubleSpends
 		if len(ds) == 0 {
@@ -535,7 +539,7 @@ func payeeWithholdsAck(t *T) {
 // oneConflictingSpendCredited is R2.6.
 func oneConflictingSpendCredited(t *T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		d := stageDoubleSpend(t, rt, rapid.Bool().Draw(rt, "rollback"))
+		d := stageDoubleSpend(t, rt, drawRollback(rt))
 		order := rapid.Permutation(d.parties()).Draw(rt, "order")
 		mustReconcile(rt, d.in, order...)
 		mustReconcile(rt, d.in, order...)
@@ -590,7 +594,7 @@ func uploadOrderIndependent(t *T) {
 			Fund:     rapid.Int64Range(2, 50000).Draw(rt, "fund"),
 			Frac:     rapid.Float64Range(0, 1).Draw(rt, "amount"),
 			Honest:   rapid.Int64Range(1, 30000).Draw(rt, "honest"),
-			Rollback: rapid.Bool().Draw(rt, "rollback"),
+			Rollback: drawRollback(rt),
 		}
 	})
 	for i := range max(1, t.Checks()/20) {

@@ -341,6 +341,9 @@ func depositsNeverExceedIssuance(t *T) {
 				}
 			},
 			"clone-pays-twice": func(rt *rapid.T) {
+				if switchedOff[world.FaultClone] {
+					rt.Skip("the clone fault is switched off")
+				}
 				w := pick(rt, "culprit")
 				c, err := in.Clone(w)
 				if err != nil {
@@ -372,6 +375,10 @@ func doubleSpendDeposited(t *T) {
 	openingTotal := in.Ledger().Accounts
 	const fund = 1000
 	mustFund(t, in, a, fund)
+	if switchedOff[world.FaultClone] {
+		t.Logf("the clone fault is switched off: the directed double spend is not staged")
+		return
+	}
 	clone, err := in.Clone(a)
 	if err != nil {
 		if codeOf(err) == spec.CodeUnimplemented {

@@ -56,7 +56,7 @@ func r6Properties() []Property {
 		{
 			Sub:   "R6.6",
 			Name:  "offline-limits",
-			Doc:   "payments up to the default limits then one more that exceeds the cumulative amount or the count; it is refused with limit-exceeded before any value moves, and the same payment succeeds after the payer reconciles",
+			Doc:   "payments up to the default limits then one more that exceeds the cumulative amount or the count, with the payer's clock on time, an hour or two days ahead (limits reset online, not by time); it is refused with limit-exceeded before any value moves, and the same payment succeeds after the payer reconciles",
 			Check: offlineLimits,
 		},
 		{
@@ -366,8 +366,9 @@ func offlineLimits(t *T) {
 		}
 		before := worths(in)
 		vb := in.View(payer)
-		t.Witness(in.World(), nil)
-		p, err := in.Pay(payer, payee, over, nil)
+		plan := payerClockPlan(rt)
+		t.Witness(in.World(), plan)
+		p, err := in.Pay(payer, payee, over, plan)
 		codes := append(rejectionCodes(p), codeOf(err))
 		limited := false
 		for _, c := range codes {

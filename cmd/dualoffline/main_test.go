@@ -2,9 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -62,6 +67,45 @@ func TestSimulate(t *testing.T) {
 	} {
 		if _, code := runOut(bad...); code != exitUsage {
 			t.Errorf("%v: exit %d, want %d", bad, code, exitUsage)
+		}
+	}
+}
+
+// TestSimulateFaultsAct runs the README's fault examples and checks that
+// what the receiving side sees in session 1 (the messages delivered to
+// it, their bytes and times, its refusals) differs from the clean run's.
+func TestSimulateFaultsAct(t *testing.T) {
+	view := func(args ...string) []string {
+		var out, errb bytes.Buffer
+		if code := run(append([]string{"simulate", "--json", "--seed", "1"}, args...), &out, &errb); code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errb.String())
+		}
+		var tr struct {
+			Events []world.Event `json:"events"`
+		}
+		if err := json.Unmarshal(out.Bytes(), &tr); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		var got []string
+		for _, e := range tr.Events {
+			if e.Session == 1 && (e.Kind == world.KindDeliver || e.Kind == world.KindReject) {
+				got = append(got, fmt.Sprintf("%d %s %s→%s %s %s %s", e.TimeMS, e.Kind, e.From, e.To, e.Type, e.Hash, e.Code))
+			}
+		}
+		return got
+	}
+	for _, tc := range [][]string{
+		{"--scheme", "chip", "--faults", "relay@2:3000"},
+		{"--scheme", "chip", "--faults", "relay@2:2"},
+		{"--scheme", "chip", "--faults", "relay@1:3000=wallet-C"},
+		{"--scheme", "cert", "--faults", "reorder@2"},
+		{"--scheme", "chip", "--faults", "delay@1:3000"},
+		{"--scheme", "chip", "--faults", "redirect@2=wallet-C"},
+		{"--scheme", "cert", "--faults", "skew@2=-18000h"},
+	} {
+		clean := view(tc[:2]...)
+		if got := view(tc...); cmp.Equal(clean, got) {
+			t.Errorf("simulate %v: the receiving side saw what it sees in the clean run:\n%s", tc, strings.Join(got, "\n"))
 		}
 	}
 }

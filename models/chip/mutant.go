@@ -42,9 +42,9 @@ func Mutants() []models.Mutant {
 // faultMutants are the mutants of issue 13 that only an acting fault
 // reaches: the bug sits where a redirected or relayed message arrives.
 func faultMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
-	return []models.Mutant{
+	return append([]models.Mutant{
 		m("card-answers-stray-initiate", "R1", "a card hands a payment message that reaches it outside any payment its holder started or joined to its payment application, so an INITIATE redirected to a bystander's card makes that card pay"),
-	}
+	}, faultKindMutants(m)...)
 }
 
 // hostMutations are the mutants that live in the wallet host around the
@@ -58,7 +58,7 @@ var hostMutations = map[string]bool{
 func CardMutants() []string {
 	var out []string
 	for _, m := range Mutants() {
-		if !bankMutations[m.Name] && !hostMutations[m.Name] {
+		if !bankMutations[m.Name] && !hostMutations[m.Name] && !offCardMutations[m.Name] {
 			out = append(out, m.Name)
 		}
 	}

@@ -55,7 +55,7 @@ func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
 	if err != nil {
 		return fail(MsgTransfer, err)
 	}
-	if cmd.CLA != CLA {
+	if cmd.CLA != CLA && !se.mutated("card-ignores-class-byte") {
 		return fail(MsgTransfer, spec.Errorf(spec.CodeMalformed, "class %#02x", cmd.CLA))
 	}
 	// P1, P2 and Le are fixed for each instruction: an altered header is
@@ -163,9 +163,13 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	st.Payments++
 	puts[keyState] = mustJSON(st)
 	puts[outKey(st.Counter)] = mustJSON(entry)
-	puts[answered] = []byte{1}
+	if !se.mutated("payer-marks-challenge-on-ack") {
+		puts[answered] = []byte{1}
+	}
 	// The write-ahead commit: coins out, change in, log entry, counters.
-	se.dev.Commit(se.mutateCommit(puts, deletes, outKey(st.Counter)))
+	if !se.commitApart(puts, deletes) {
+		se.dev.Commit(se.mutateCommit(puts, deletes, outKey(st.Counter)))
+	}
 	se.recoverCoins(puts, deletes)
 	se.st = st
 	se.out[outKey(st.Counter)] = &entry
@@ -283,6 +287,9 @@ func (se *SE) confirm(data []byte) error {
 		if se.mutated("forget-spend-on-crash") {
 			se.dev.Commit(nil, spentKeys(e)) // the deferred removal of the spent coins
 		}
+		if se.mutated("payer-marks-challenge-on-ack") {
+			se.dev.Put(prefAnswer+hex.EncodeToString(challenge), []byte{1}) // the deferred mark
+		}
 		se.dev.Put(k, mustJSON(acked))
 		se.out[k] = &acked
 		se.w.Trace().State(se.dev.ID(), "payment to %s acknowledged", e.Payee)
@@ -295,6 +302,9 @@ func (se *SE) confirm(data []byte) error {
 func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	resp, err := apdu.ParseResponse(m.Payload)
 	if err != nil {
+		if se.closesOnShortFrame(m.Payload) {
+			return nil, nil
+		}
 		return nil, err
 	}
 	if se.challenge == nil {

@@ -69,6 +69,7 @@ type Instance struct {
 	ids      map[world.PartyID]string // the certificate id each card presents
 	wallets  map[world.PartyID]*SE    // the model's own cards
 	links    map[world.PartyID]models.Link
+	counters map[string]bool // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -387,6 +388,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					r, err := transfer.Parse(e.Records[i])
 					if err != nil {
 						in.w.Trace().Note(id, "upload refused: %v", err)
+						continue
+					}
+					if in.reuploaded(r) {
 						continue
 					}
 					if err := reg.Add(h, r); err != nil {

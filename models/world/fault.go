@@ -12,11 +12,23 @@ type FaultKind string
 
 // Channel faults apply to the message delivered at a step; device faults
 // to its recipient. DESIGN.md §3 lists them.
+//
+// Reorder and delay act on a lock-step exchange too, where one message is
+// in flight at a time: a sender that hears nothing times out and
+// retransmits, so the receiver gets the retransmission at once and the
+// held original later. A reorder releases it right after the sender's
+// next message to the same recipient (that message overtakes it; with no
+// such message it goes on when nothing else is in flight); a delay
+// releases it when nothing else is in flight, after every message then in
+// flight and every message they caused (the whole rest of the exchange
+// overtakes it). With another
+// message already in flight there is no retransmission: a reorder swaps
+// the two, a delay holds the message behind that traffic.
 const (
 	FaultDrop      FaultKind = "drop"      // the message is lost
 	FaultDuplicate FaultKind = "duplicate" // delivered twice
-	FaultReorder   FaultKind = "reorder"   // swapped with the next message in flight
-	FaultDelay     FaultKind = "delay"     // sent to the back of the queue; the clock moves Arg ms
+	FaultReorder   FaultKind = "reorder"   // swapped with the next message in flight; with none, retransmitted and the original overtaken by the sender's next message
+	FaultDelay     FaultKind = "delay"     // the clock moves Arg ms; held until the exchange is over (retransmitted first if nothing else is in flight)
 	FaultBitFlip   FaultKind = "bit-flip"  // bit Arg (mod length) of the payload flips
 	FaultTruncate  FaultKind = "truncate"  // the payload is cut to Arg (mod length) bytes
 	FaultExtend    FaultKind = "extend"    // byte Arg is appended to the payload
@@ -24,7 +36,7 @@ const (
 	FaultFieldFlip FaultKind = "field-bit" // bit Arg/16 (mod its length) of field Arg%16 (mod field count) flips
 	FaultReplay    FaultKind = "replay"    // a message from an earlier session (Arg selects) is injected first
 	FaultRedirect  FaultKind = "redirect"  // the message goes to Party instead (a bystander's device refuses or handles it)
-	FaultRelay     FaultKind = "relay"     // through an attacker hop, Arg ms later; Arg%3: 0 unchanged, 1 overtaken, 2 altered
+	FaultRelay     FaultKind = "relay"     // through an attacker hop, Arg ms later; Arg%3: 0 unchanged, 1 overtaken, 2 altered; to Party instead, if set
 	// Device faults.
 	FaultCrashBefore FaultKind = "crash-before" // the recipient loses power before handling
 	FaultCrashAt     FaultKind = "crash-at"     // ... at its Arg-th write while handling (counted from 0)
@@ -60,7 +72,7 @@ type Fault struct {
 	Step  int       `json:"step"` // 1-based delivery step of the session
 	Kind  FaultKind `json:"kind"`
 	Arg   int       `json:"arg,omitempty"`   // for skew: the offset in ms, negative for a clock behind
-	Party PartyID   `json:"party,omitempty"` // for redirect
+	Party PartyID   `json:"party,omitempty"` // for redirect, and a relay to a device far from the sender
 	// Groups are a partition's groups of node indexes (partition.go).
 	Groups [][]int `json:"groups,omitempty"`
 }
@@ -79,7 +91,11 @@ func (f Fault) detail() string {
 	case FaultSkew:
 		return "clock offset " + skewString(f.Arg)
 	case FaultRelay:
-		return fmt.Sprintf("arg %d: %s", f.Arg, [...]string{"forwarded late", "held behind the next message", "altered"}[f.Arg%3])
+		d := fmt.Sprintf("arg %d: %s", f.Arg, [...]string{"forwarded late", "held behind the next message", "altered"}[f.Arg%3])
+		if f.Party != "" {
+			d += "; to " + string(f.Party) + ", far from the sender"
+		}
+		return d
 	case FaultPartition:
 		return "nodes " + groupsString(f.Groups)
 	case FaultDrop, FaultDuplicate, FaultReorder, FaultCrashBefore, FaultCrashAfter, FaultHeal:

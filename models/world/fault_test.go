@@ -185,3 +185,101 @@ func TestSkewRestoreOrderReplays(t *testing.T) {
 		}
 	}
 }
+
+// pingPong is a lock-step exchange of n messages between a and b, each
+// carrying its hop number and answered with the next one; seen records
+// the hops each party received, in order.
+func pingPong(w *World, n byte, plan Plan, seen map[PartyID][]byte) *Session {
+	w.AddDevice("a", true)
+	w.AddDevice("b", true)
+	ep := func(self PartyID) Endpoint {
+		return func(m Message) ([]Message, error) {
+			seen[self] = append(seen[self], m.Payload[0])
+			if m.Payload[0] >= n {
+				return nil, nil
+			}
+			return []Message{{From: self, To: m.From, Type: "hop", Payload: []byte{m.Payload[0] + 1}}}, nil
+		}
+	}
+	return &Session{
+		Channel:   NearField,
+		Start:     []Message{{From: "a", To: "b", Type: "hop", Payload: []byte{1}}},
+		Plan:      plan,
+		Endpoints: map[PartyID]Endpoint{"a": ep("a"), "b": ep("b")},
+	}
+}
+
+// In a lock-step exchange a reordered or delayed message has nothing to
+// swap with: its sender retransmits it, and the held original reaches
+// the receiver after the sender's next message to it (reorder) or after
+// the whole exchange that followed (delay). The receiver sees the
+// difference.
+func TestReorderAndDelayAct(t *testing.T) {
+	run := func(plan Plan) (*World, map[PartyID][]byte) {
+		w := New(1)
+		seen := map[PartyID][]byte{}
+		w.RunSession(pingPong(w, 6, plan, seen))
+		return w, seen
+	}
+	_, clean := run(nil)
+	if diff := cmp.Diff(map[PartyID][]byte{"a": {2, 4, 6}, "b": {1, 3, 5}}, clean); diff != "" {
+		t.Fatalf("clean exchange (-want +got):\n%s", diff)
+	}
+	// Reorder of hop 1: b gets the retransmission, and the original
+	// reaches it after a's next message, hop 3, and before hop 5.
+	w, got := run(Plan{{Step: 1, Kind: FaultReorder}})
+	if diff := cmp.Diff([]byte{1, 3, 1, 5}, got["b"][:4]); diff != "" {
+		t.Fatalf("reorder: what b received first (-want +got):\n%s", diff)
+	}
+	if f := eventsOf(w, KindFault, "b"); len(f) != 1 || !strings.Contains(f[0].Detail, "retransmits") {
+		t.Fatalf("reorder: the trace does not say the sender retransmitted: %+v", f)
+	}
+	// Delay of hop 1: the original reaches b after the exchange is over.
+	w, got = run(Plan{{Step: 1, Kind: FaultDelay, Arg: 2000}})
+	if diff := cmp.Diff([]byte{1, 3, 5, 1}, got["b"][:4]); diff != "" {
+		t.Fatalf("delay: what b received first (-want +got):\n%s", diff)
+	}
+	if f := eventsOf(w, KindFault, "b"); len(f) != 2 || !strings.Contains(f[1].Detail, "released") {
+		t.Fatalf("delay: the trace does not show the hold and the release: %+v", f)
+	}
+	// Delay with another message in flight: it overtakes the held one,
+	// and so does the reply it causes.
+	var order []string
+	w = New(1)
+	c := newCounter(w)
+	var srv []string
+	var at []time.Time
+	s := twoIncs(c, Plan{{Step: 1, Kind: FaultDelay, Arg: 10}}, &srv, &at)
+	w.RunSession(s)
+	for _, e := range w.Trace().Events() {
+		if e.Kind == KindDeliver {
+			order = append(order, string(e.To)+":"+e.Type)
+		}
+	}
+	if diff := cmp.Diff([]string{"server:inc2", "client:ack", "server:inc", "client:ack"}, order); diff != "" {
+		t.Fatalf("delay with two messages in flight: delivery order (-want +got):\n%s", diff)
+	}
+}
+
+// A relay with a party is the hop's own session with a device far from
+// the sender: the message reaches that device, the trace says so, and
+// its answer reaches the sender.
+func TestRelayToFarDevice(t *testing.T) {
+	w := New(1)
+	seen := map[PartyID][]byte{}
+	s := pingPong(w, 2, Plan{{Step: 1, Kind: FaultRelay, Arg: 3000, Party: "far"}}, seen)
+	w.AddDevice("far", true)
+	s.Bystander = func(id PartyID) Endpoint {
+		return func(m Message) ([]Message, error) {
+			seen[id] = append(seen[id], m.Payload[0])
+			return []Message{{From: id, To: m.From, Type: "hop", Payload: []byte{m.Payload[0] + 1}}}, nil
+		}
+	}
+	w.RunSession(s)
+	if diff := cmp.Diff(map[PartyID][]byte{"far": {1}, "a": {2}}, seen); diff != "" {
+		t.Fatalf("who received what (-want +got):\n%s", diff)
+	}
+	if got := eventsOf(w, KindSend, Relayer); len(got) != 1 || got[0].To != "far" || !strings.Contains(got[0].Detail, "not in contact") {
+		t.Fatalf("the trace does not show the hop forwarding to the far device: %+v", got)
+	}
+}

@@ -112,7 +112,17 @@ func (w *World) RunSession(s *Session) Outcome {
 			w.devices[sd.id].setSkew(sd.was, "restored at the session's end")
 		}
 	}()
-	for len(queue) > 0 {
+	// Messages a reorder holds behind the next message delivered, and
+	// messages a delay holds until the queue has run dry.
+	var overtake, late []Message
+	for len(queue) > 0 || len(late) > 0 {
+		if len(queue) == 0 {
+			// The exchange is over: the delayed originals arrive now.
+			for _, m := range late {
+				w.trace.add(Event{Kind: KindFault, From: m.From, To: m.To, Type: m.Type, Fault: string(FaultDelay), Detail: "released: arrives after the exchange"})
+			}
+			queue, late = late, nil
+		}
 		if out.Steps == max {
 			out.Exhausted = true
 			w.trace.add(Event{Kind: KindNote, Detail: fmt.Sprintf("session stopped after %d steps", max)})
@@ -136,11 +146,26 @@ func (w *World) RunSession(s *Session) Outcome {
 				if len(queue) > 0 {
 					queue[0], m = m, queue[0]
 					deliver = []Message{m}
+					break
 				}
+				// Nothing in flight to swap with: the sender times out and
+				// retransmits; the original is held until the sender's
+				// next message to the same recipient has overtaken it.
+				deliver = []Message{cloneMsg(m)}
+				overtake = append(overtake, m)
+				note = "nothing else in flight: " + string(m.From) + " retransmits; the original is held behind its next message to " + string(m.To)
 			case FaultDelay:
 				w.Advance(time.Duration(f.Arg) * time.Millisecond)
-				queue = append(queue, m)
+				late = append(late, m)
 				deliver = nil
+				if len(queue) == 0 {
+					// The sender times out and retransmits; the original
+					// arrives after the exchange that follows.
+					deliver = []Message{cloneMsg(m)}
+					note = "; nothing else in flight: " + string(m.From) + " retransmits; the original is held until the exchange is over"
+				} else {
+					note = "; held until the messages in flight and what they cause have been delivered"
+				}
 			case FaultRelay:
 				var held bool
 				deliver, queue, held = w.relay(s, f, deliver, queue)
@@ -209,6 +234,21 @@ func (w *World) RunSession(s *Session) Outcome {
 			writes += n
 			crashBefore, crashAt = false, -1 // a crash fault applies once
 			queue = append(queue, replies...)
+		}
+		// A held reordered message follows the first message in flight
+		// from its sender to its recipient; with nothing in flight it
+		// goes on now.
+		for i := 0; i < len(overtake); {
+			h := overtake[i]
+			if j := slices.IndexFunc(queue, func(q Message) bool { return q.From == h.From && q.To == h.To }); j >= 0 {
+				queue = slices.Insert(queue, j+1, h)
+			} else if len(queue) > 0 {
+				i++
+				continue
+			} else {
+				queue = append(queue, h)
+			}
+			overtake = slices.Delete(overtake, i, i+1)
 		}
 		out.Writes = append(out.Writes, writes)
 	}
@@ -292,8 +332,11 @@ const Relayer PartyID = "relay-attacker"
 // receives them, waits f.Arg ms (the distance) and forwards them, unchanged
 // (RelayLate), after the next message in flight has overtaken them
 // (RelayOvertaken; with nothing else in flight they go on at once), or
-// with one bit of one field flipped (RelayAltered). held reports that the
-// messages went back into the queue instead of being delivered now.
+// with one bit of one field flipped (RelayAltered). With f.Party set the
+// hop forwards them to that device instead, one not in contact with the
+// sender: a session of the hop's own, whose answers reach the sender.
+// held reports that the messages went back into the queue instead of
+// being delivered now.
 func (w *World) relay(s *Session, f Fault, deliver, queue []Message) (out, q []Message, held bool) {
 	for _, d := range deliver {
 		w.trace.add(Event{Kind: KindDeliver, From: d.From, To: Relayer, Type: d.Type, Hash: hash8(d.Payload), Len: len(d.Payload), Detail: "intercepted for " + string(d.To)})
@@ -314,8 +357,14 @@ func (w *World) relay(s *Session, f Fault, deliver, queue []Message) (out, q []M
 			deliver[i] = flipInField(s, deliver[i], f.Arg/3)
 		}
 	}
-	for _, d := range deliver {
-		w.trace.add(Event{Kind: KindSend, From: Relayer, To: d.To, Type: d.Type, Hash: hash8(d.Payload), Len: len(d.Payload), Detail: "forwarded for " + string(d.From)})
+	for i, d := range deliver {
+		detail := "forwarded for " + string(d.From)
+		if f.Party != "" && f.Party != d.To {
+			// The hop's own session with a device far from the sender.
+			deliver[i].To = f.Party
+			detail += ", to " + string(f.Party) + " instead of " + string(d.To) + ", which is not in contact"
+		}
+		w.trace.add(Event{Kind: KindSend, From: Relayer, To: deliver[i].To, Type: d.Type, Hash: hash8(d.Payload), Len: len(d.Payload), Detail: detail})
 	}
 	return deliver, queue, false
 }

@@ -21,6 +21,23 @@
 //   - A crash is a panic with a private value raised inside Put/Commit (or
 //     at a step boundary); RunSession and Guard recover it. It never
 //     escapes this package's entry points.
+//
+// Every fault acts: the receiving device sees something a fault-free run
+// never shows it, and the trace says what the injector did.
+//
+//   - A redirected message is delivered to the named bystander's device
+//     (Session.Bystander says how it handles it; by default it refuses).
+//   - A relayed message passes through the attacker hop Relayer, which
+//     forwards it late, holds it behind the next message in flight, or
+//     alters one field; with a party named, it bridges the message to
+//     that device, far from the sender.
+//   - A skew offsets the recipient's clock until the session's end.
+//   - A reorder or delay in a lock-step exchange, where one message is in
+//     flight, makes its sender time out and retransmit; the held original
+//     reaches the receiver later, after the sender's next message to it
+//     (reorder) or after the rest of the exchange (delay, which also moves
+//     the clock). With another message in flight, a reorder swaps the two
+//     and a delay holds the message behind all that traffic.
 package world
 
 import (

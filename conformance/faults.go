@@ -1,0 +1,149 @@
+package conformance
+
+import (
+	"slices"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// Issue 13's faults that act, in the properties: a message the channel
+// repeats, holds back or delivers out of order reaches its receiver in a
+// state the lock-step exchange never shows it (channelRepeatsProperty);
+// clocks are skewed where a statement involves time (timedFaults,
+// payerClockPlan); a double spender's copies upload before anyone they
+// paid (spendersFirstProperty); and every way a kind is staged honours
+// the switchedOff test hook (drawRollback here, pointsOn and scheduled in
+// helpers.go).
+
+// lateDelay is the long delay of channelRepeatsEveryStep: past the time
+// window of any payment timestamp a receiver checks (minutes), short of
+// a certificate's validity.
+const lateDelay = 10 * time.Minute
+
+// channelRepeatsProperty is R1.2's exhaustive case for the repeats a
+// benign channel makes.
+func channelRepeatsProperty() Property {
+	return Property{
+		Sub:   "R1.2",
+		Name:  "channel-repeats-every-step",
+		Doc:   "a clean payment under every single duplication, reordering (the sender retransmits and the original arrives after its next message) and delay (retransmitted, the original arriving after the exchange; and 10 minutes late) at every step, then every wallet reconciles; every refusal is typed and not internal, the payer moved nothing or exactly the amount, the payee exactly what the payer moved, and no other wallet changed",
+		Check: channelRepeatsEveryStep,
+	}
+}
+
+func channelRepeatsEveryStep(t *T) {
+	var bystander world.PartyID
+	steps := cleanSteps(t, t.Seed, func(s scene) (world.PartyID, world.PartyID) {
+		bystander = s.c
+		return s.a, s.b
+	})
+	plans := boundaryPlans([]world.FaultKind{world.FaultDuplicate, world.FaultReorder, world.FaultDelay}, steps, bystander)
+	if !switchedOff[world.FaultDelay] {
+		for step := 1; step <= steps; step++ {
+			plans = append(plans, world.Plan{{Step: step, Kind: world.FaultDelay, Arg: int(lateDelay / time.Millisecond)}})
+		}
+	}
+	for _, plan := range plans {
+		s := newScene(t, t, t.Seed)
+		planPayment(t, s, s.a, s.b, payAmount, plan, checkWhole)
+		t.Count(1)
+	}
+}
+
+// timedFaults adds clock skew to kinds, for the properties whose
+// statement involves time (offline periods, windows): a device's clock
+// may be off while it pays.
+func timedFaults(kinds []world.FaultKind) []world.FaultKind {
+	return append(append([]world.FaultKind(nil), kinds...), world.FaultSkew)
+}
+
+// payerSkews are the payer clock offsets of payerClockPlan: none, an hour
+// and two days ahead (past any daily reset); all inside a certificate's
+// validity (a run starts at its first instant, so no clock goes back).
+var payerSkews = []time.Duration{0, time.Hour, 48 * time.Hour}
+
+// payerClockPlan draws an offset for the payer's clock from the first
+// message of a payment, which the payer receives in every scheme (a
+// payment request): limits that reset online must not reset when a
+// clock moves. Nil when skew is switched off or the draw is no offset.
+func payerClockPlan(rt *rapid.T) world.Plan {
+	if switchedOff[world.FaultSkew] {
+		return nil
+	}
+	d := rapid.SampledFrom(payerSkews).Draw(rt, "payer-skew")
+	if d == 0 {
+		return nil
+	}
+	return world.Plan{{Step: 1, Kind: world.FaultSkew, Arg: int(d / time.Millisecond)}}
+}
+
+// drawRollback draws how a double spender gets its second copy: rolled
+// back (true) or cloned (false), of the kinds not switched off.
+func drawRollback(rt *rapid.T) bool {
+	switch {
+	case switchedOff[world.FaultRollback]:
+		return false
+	case switchedOff[world.FaultClone]:
+		return true
+	}
+	return rapid.Bool().Draw(rt, "rollback")
+}
+
+// spendersFirstProperty is R2.3's boundary case: the culprit's copies
+// upload before anyone they paid.
+func spendersFirstProperty() Property {
+	return Property{
+		Sub:   "R2.3",
+		Name:  "spenders-upload-first",
+		Doc:   "a cloned payer and its clone, or a payer rolled back to before its first spend, pay the same whole coin to two payees; the spenders reconcile first (a rolled-back payer after its first payee, whose upload alone holds the first spend), then the payees; the coins spent twice are flagged exactly from the reconciliation that brought in the second conflicting spend on",
+		Check: spendersUploadFirst,
+	}
+}
+
+func spendersUploadFirst(t *T) {
+	for _, rollback := range []bool{false, true} {
+		if switchedOff[map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]] {
+			continue
+		}
+		in := t.New(t, t.Seed, models.Config{})
+		ws := mustWallets(t, in, 3)
+		a, b, c := ws[0], ws[1], ws[2]
+		mustFund(t, in, a, 1000)
+		held := in.View(a).Coins
+		t.Witness(in.World(), nil)
+		second, restore := twin(t, t, in, a, rollback)
+		// A whole coin: no change carries the spend's record back.
+		p, amount, err := payOrLargestCoin(in, a, b, largestCoin(in.View(a)))
+		if err != nil || !p.Received {
+			t.Fatalf("first spend %s → %s: %s", a, b, describe(p, err))
+		}
+		spentA := missing(held, in.View(a).Coins)
+		restore()
+		if q, err := in.Pay(second, c, amount, nil); err != nil || !q.Received {
+			t.Fatalf("second spend %s → %s of %d fen: %s", second, c, amount, describe(q, err))
+		}
+		d := &doubleSpend{in: in, payer: a, second: second, payees: [2]world.PartyID{b, c}, amount: amount, rollback: rollback}
+		for _, x := range missing(held, in.View(second).Coins) {
+			if slices.Contains(spentA, x) {
+				d.spent = append(d.spent, x)
+			}
+		}
+		// The reconciliation that brings in the second spend: the clone's,
+		// or the rolled-back payer's after its first payee's.
+		order := []world.PartyID{a, second, b, c}
+		if rollback {
+			order = []world.PartyID{b, a, c}
+		}
+		for i, w := range order {
+			mustReconcile(t, in, w)
+			ok, complete, why := flaggedCover(d)
+			if !ok || (i >= 1 && !complete) {
+				t.Fatalf("a %s double spend, reconciled in the order %v: after %s the coins spent twice are not exactly the coins flagged: %s", map[bool]string{true: "rolled-back", false: "cloned"}[rollback], order, w, why)
+			}
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package chip
+
+import (
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// faultKindMutants are issue 13's mutants for the fault kinds that act:
+// each bug sits where one kind's message, or power cut, arrives, and only
+// that kind reaches it (conformance's TestFaultKindsKill checks this).
+func faultKindMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+	return []models.Mutant{
+		// duplicate: a repeated INITIATE before the acknowledgement.
+		m("payer-marks-challenge-on-ack", "R1", "the payer card records a challenge as answered when the payee acknowledges the payment instead of when it pays, so an INITIATE the channel repeats before the acknowledgement is paid again"),
+		// bit-flip: a bit of a command's framing, outside every field.
+		m("card-ignores-class-byte", "R1", "the payer card dispatches a command on its instruction byte alone and does not check the class byte, so a command whose class was altered on the way is executed"),
+		// truncate: a message cut short on the way.
+		m("payee-closes-on-short-frame", "R1", "the payee terminal, once it has the coins, takes a response shorter than a status word as the card leaving the field and closes the session quietly instead of refusing the mangled frame"),
+		// clone: two cards with one identity upload their logs.
+		m("bank-skips-repeated-counter", "R2", "reconciliation takes a log record whose card and counter it already took from an earlier upload as that card uploading the same payment again and skips it, so the second copy of a cloned card, whose counters run in step with the first's, uploads its spends unchecked"),
+		// crash-at: a power cut between two writes of one handling.
+		m("payer-logs-before-spending", "R2", "the payer card writes a payment's log entry and counters in one write and removes the coins it spends (storing the change) in a second, so a power cut between the two leaves it holding coins its log says it spent, and it spends them again"),
+	}
+}
+
+// closesOnShortFrame reports whether the payee terminal takes payload, a
+// response it could not parse, quietly as the end of a payment it has
+// received (payee-closes-on-short-frame).
+func (se *SE) closesOnShortFrame(payload []byte) bool {
+	return se.mutated("payee-closes-on-short-frame") && len(payload) < 2 && se.challenge == nil && se.received
+}
+
+// offCardMutations are the mutants above a Host does not play: a bug of
+// the banks' reconciliation, and a card bug only a power cut between two
+// writes of one operation reaches, where the adapter protocol cannot cut
+// an external device (PROTOCOL.md §7.3).
+var offCardMutations = map[string]bool{
+	"bank-skips-repeated-counter": true,
+	"payer-logs-before-spending":  true,
+}
+
+// commitApart is the payer's write-ahead commit as payer-logs-before-spending
+// makes it: the log entry, counters and answered challenge in one write,
+// the coins out and the change in in a second. It reports whether it
+// committed (false: the caller commits as the reference does).
+func (se *SE) commitApart(puts map[string][]byte, deletes []string) bool {
+	if !se.mutated("payer-logs-before-spending") {
+		return false
+	}
+	coins := map[string][]byte{}
+	for k, v := range puts {
+		if strings.HasPrefix(k, prefCoin) {
+			coins[k] = v
+		}
+	}
+	rest := maps.Clone(puts)
+	maps.DeleteFunc(rest, func(k string, _ []byte) bool { return strings.HasPrefix(k, prefCoin) })
+	se.dev.Commit(rest, nil)
+	se.dev.Commit(coins, deletes)
+	return true
+}
+
+// reuploaded reports whether reconciliation skips log record r under
+// bank-skips-repeated-counter: its card and counter came in an earlier
+// upload (which an honest card only does for the same record again).
+func (in *Instance) reuploaded(r *transfer.Signed) bool {
+	if !in.mutated("bank-skips-repeated-counter") {
+		return false
+	}
+	k := fmt.Sprintf("%s/%d", r.Payer, r.Counter)
+	if in.counters[k] {
+		return true
+	}
+	if in.counters == nil {
+		in.counters = map[string]bool{}
+	}
+	in.counters[k] = true
+	return false
+}
