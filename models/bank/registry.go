@@ -126,6 +126,9 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	if r.cb.mutated("registry-drops-second-spend") && len(r.byParent[InstanceOf(parent)]) > 0 {
 		return nil
 	}
+	if r.staleSettled(parent, rec) {
+		return nil
+	}
 	r.registerLineage(parent)
 	r.insert(parent, rec)
 	return nil
@@ -309,7 +312,7 @@ func (r *Registry) DoubleSpends() []DoubleSpend {
 			Culprit:     culprit,
 			CulpritCert: r.cb.certs[culprit].Raw,
 			Coin:        flagged,
-			Value:       excess,
+			Value:       r.flagValue(a.rec, excess, len(ids)),
 			HoldingA:    a.parent.Marshal(), RecordA: a.rec.Marshal(),
 			HoldingB: b.parent.Marshal(), RecordB: b.rec.Marshal(),
 			Certs: certs,

@@ -231,6 +231,7 @@ func (se *SE) Reset(syncUnix int64, crl []byte) error {
 }
 
 func (se *SE) Restart() error {
+	se.forgetSeen()
 	se.recover()
 	return nil
 }
