@@ -225,6 +225,7 @@ func (se *SE) FinishDeposit(key string, accepted bool) error {
 func (se *SE) Reset(syncUnix int64, crl []byte) error {
 	st := se.st
 	st.Spent, st.Payments, st.SyncUnix = 0, 0, syncUnix
+	se.thawReceived()
 	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), keyCRL: crl}, nil)
 	se.recover()
 	return nil
@@ -232,6 +233,7 @@ func (se *SE) Reset(syncUnix int64, crl []byte) error {
 
 func (se *SE) Restart() error {
 	se.forgetSeen()
+	se.freezeReceived()
 	se.recover()
 	return nil
 }

@@ -1,6 +1,9 @@
 package chip
 
-import "github.com/dualoffline/dualoffline/models"
+import (
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
 
 // orderMutants are the mutants of issue 13 that a fixed order of events
 // or a one-sided value check let pass: only a generated order (a power
@@ -10,6 +13,7 @@ func orderMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutan
 	return []models.Mutant{
 		m("payee-seen-cache-volatile", "R2", "the card keeps the serials of the coins it was paid in a cache that a power cycle clears, so after a restart it accepts a coin it was already paid"),
 		m("registry-ignores-settled-upload", "R2", "the registry takes an uploaded record that spends a coin on a branch already deposited for a stale copy and drops it, so a double spend whose other branch was deposited first is not flagged when it is uploaded"),
+		m("received-coins-need-sync", "R6", "after a power cycle the card offers the coins it received offline for payment only once it has synchronised online again, so value received offline cannot be paid onward after a restart"),
 		m("flag-values-payment", "R2", "the registry values a double spend at what the first conflicting record paid its payee instead of the value of the coin spent twice, leaving the change out of the excess claimed from the culprit"),
 	}
 }
@@ -28,4 +32,39 @@ func (se *SE) forgetSeen() {
 	if keys := se.dev.Keys(prefSeen); len(keys) > 0 {
 		se.dev.Commit(nil, keys)
 	}
+}
+
+// keyFrozen marks, under received-coins-need-sync, that the card lost
+// power since its last online synchronisation.
+const keyFrozen = "frozen"
+
+// freezeReceived is received-coins-need-sync at power-on: from now until
+// the next synchronisation the card does not offer coins it received
+// offline.
+func (se *SE) freezeReceived() {
+	if se.mutated("received-coins-need-sync") {
+		se.dev.Put(keyFrozen, []byte{1})
+	}
+}
+
+// thawReceived is received-coins-need-sync at synchronisation.
+func (se *SE) thawReceived() {
+	if _, ok := se.dev.Get(keyFrozen); ok && se.mutated("received-coins-need-sync") {
+		se.dev.Delete(keyFrozen)
+	}
+}
+
+// frozen reports whether received-coins-need-sync keeps h out of a
+// payment: the card lost power since it last synchronised and h came
+// from another wallet offline (not from an agent bank, not change).
+func (se *SE) frozen(h *transfer.Holding) bool {
+	if !se.mutated("received-coins-need-sync") {
+		return false
+	}
+	if _, ok := se.dev.Get(keyFrozen); !ok || len(h.Chain) == 0 {
+		return false
+	}
+	last := h.Chain[len(h.Chain)-1]
+	_, agent := se.agents[last.Payer]
+	return !agent && last.Payer != se.id
 }
