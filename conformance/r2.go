@@ -208,7 +208,7 @@ func repaySamePayee(t *T, rollback bool) {
 		}
 		// Between the payments the payee or the payer may lose power, or
 		// the payer go online (drawn): the repeat need not follow at once.
-		between := rapid.SampledFrom(repeatBetween).Draw(rt, "between")
+		between := drawBetween(rt, repeatBetween)
 		doBetween(rt, in, between, a, b)
 		restore()
 		q, err := in.Pay(second, b, amount, nil)
@@ -324,7 +324,7 @@ func stageDoubleSpend(t *T, rt *rapid.T, rollback bool) *doubleSpend {
 	// What happens between the spends is drawn: the first payee going
 	// online or depositing, either side power-cycled, the payer going
 	// online before its clone or its rolled-back self spends again.
-	d.between = rapid.SampledFrom(betweenSpends).Draw(rt, "between")
+	d.between = drawBetween(rt, betweenSpends)
 	doBetween(rt, in, d.between, d.payer, d.payees[0])
 	restore()
 	if d.again, err = in.Pay(d.second, d.payees[1], d.amount, nil); err != nil || !d.again.Received {

@@ -634,7 +634,9 @@ func maliciousPayerCase(t *T, f fataler, ch choice) {
 	order := ch.order(parties)
 	depositAt := ch.index("deposit-at", len(order)+1)
 	depositors := []world.PartyID{b, c}
-	if ch.index("first-depositor", 2) == 1 {
+	if fixedOrders {
+		depositAt = len(order)
+	} else if ch.index("first-depositor", 2) == 1 {
 		depositors = []world.PartyID{c, b}
 	}
 	for i := 0; i <= len(order); i++ {
