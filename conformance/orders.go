@@ -105,7 +105,7 @@ func doBetween(f fataler, in models.Instance, ev string, payer, payee world.Part
 		in.Restart(payer)
 	case betweenNothing:
 	default:
-		panic(fmt.Sprintf("conformance: unknown event %q between payments", ev))
+		err = fmt.Errorf("no such event")
 	}
 	if err != nil {
 		f.Fatalf("%s between the payments: %v", ev, err)

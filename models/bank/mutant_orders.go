@@ -29,3 +29,30 @@ func (r *Registry) flagValue(first *transfer.Signed, excess int64, records int) 
 	}
 	return excess
 }
+
+// dropped reports whether a mutant registry drops rec, spending parent,
+// instead of registering it: the filters of registry-drops-lower-conflict,
+// registry-drops-second-spend and registry-ignores-settled-upload, which
+// apply to a record however it arrives (an upload, or the lineage of a
+// deposited coin). The reference drops nothing.
+func (r *Registry) dropped(parent *transfer.Holding, rec *transfer.Signed) bool {
+	switch {
+	case r.cb.mutated("registry-drops-lower-conflict"):
+		return r.dropsLowerConflict(parent, rec)
+	case r.cb.mutated("registry-drops-second-spend"):
+		return len(r.byParent[InstanceOf(parent)]) > 0
+	}
+	return r.staleSettled(parent, rec)
+}
+
+// admitLineage registers every record of a deposited coin's lineage not
+// yet known, as Add would register it: a record that reaches the bank
+// only inside a deposit is received all the same (its signatures were
+// verified with the holding).
+func (r *Registry) admitLineage(h *transfer.Holding) {
+	lineage(h, func(_ Instance, parent *transfer.Holding, rec *transfer.Signed) {
+		if !r.Known(rec) && !r.dropped(parent, rec) {
+			r.insert(parent, rec)
+		}
+	})
+}

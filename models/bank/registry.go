@@ -120,13 +120,7 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	if _, err := r.check(parent, rec); err != nil {
 		return err
 	}
-	if r.cb.mutated("registry-drops-lower-conflict") && r.dropsLowerConflict(parent, rec) {
-		return nil
-	}
-	if r.cb.mutated("registry-drops-second-spend") && len(r.byParent[InstanceOf(parent)]) > 0 {
-		return nil
-	}
-	if r.staleSettled(parent, rec) {
+	if r.dropped(parent, rec) {
 		return nil
 	}
 	r.registerLineage(parent)
