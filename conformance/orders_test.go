@@ -22,6 +22,7 @@ var orderMutants = []struct {
 	{"chip~registry-ignores-settled-upload", "R2.3", true},
 	{"chip~received-coins-need-sync", "R6.4", true},
 	{"chip~flag-values-payment", "R2.3", false},
+	{"chip~trace-values-spent-coin", "R3.4", false},
 }
 
 // TestOrdersKill checks that each mutant is killed by its own

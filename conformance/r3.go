@@ -265,8 +265,8 @@ func traceRecoversPayer(t *T) {
 			if d := cmp.Diff(want, got); d != "" {
 				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the central bank's trace does not name the payer (-want +got):\n%s", j+1, amount, payer, plan, describe(p, err), d)
 			}
-			if sum < gained {
-				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the merchant gained %d fen, the records the central bank traced pay it only %d", j+1, amount, payer, plan, describe(p, err), gained, sum)
+			if sum != gained {
+				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the merchant gained %d fen, the records the central bank traced pay it %d", j+1, amount, payer, plan, describe(p, err), gained, sum)
 			}
 			if gained > 0 {
 				settled++

@@ -13,6 +13,7 @@ func orderMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutan
 	return []models.Mutant{
 		m("payee-seen-cache-volatile", "R2", "the card keeps the serials of the coins it was paid in a cache that a power cycle clears, so after a restart it accepts a coin it was already paid"),
 		m("registry-ignores-settled-upload", "R2", "the registry takes an uploaded record that spends a coin on a branch already deposited for a stale copy and drops it, so a double spend whose other branch was deposited first is not flagged when it is uploaded"),
+		m("trace-values-spent-coin", "R3", "the central bank's trace of a payment reports the value of the coin the record spent instead of what the record paid the payee, so a payment that made change is traced at more than was paid"),
 		m("received-coins-need-sync", "R6", "after a power cycle the card offers the coins it received offline for payment only once it has synchronised online again, so value received offline cannot be paid onward after a restart"),
 		m("flag-values-payment", "R2", "the registry values a double spend at what the first conflicting record paid its payee instead of the value of the coin spent twice, leaving the change out of the excess claimed from the culprit"),
 	}
@@ -67,4 +68,14 @@ func (se *SE) frozen(h *transfer.Holding) bool {
 	last := h.Chain[len(h.Chain)-1]
 	_, agent := se.agents[last.Payer]
 	return !agent && last.Payer != se.id
+}
+
+// tracedValue is the value the central bank's trace gives a record paying
+// payee: what it paid payee, or under trace-values-spent-coin the value
+// of the coin it spent.
+func (in *Instance) tracedValue(rec *transfer.Signed, payee string) int64 {
+	if in.mutated("trace-values-spent-coin") {
+		return rec.ParentValue
+	}
+	return rec.PaidTo(payee)
 }
