@@ -23,7 +23,8 @@
 // first and at which point of that order the payees deposit, and whether
 // a holder power-cycles before paying onward. Value checks are exact
 // where the catalogue says exact: a payee credited exactly its spend or
-// nothing (R2.6), a flag valued at the coin spent twice (R2.3).
+// nothing (R2.6), a flag valued at the coin spent twice (R2.3), a trace
+// of exactly what the payer paid (R3.4).
 //
 // # Verdicts
 //
