@@ -19,6 +19,7 @@ var orderMutants = []struct {
 	byOrder bool
 }{
 	{"chip~payee-seen-cache-volatile", "R2.2-rollback-repays-same-payee", true},
+	{"chip~payee-forgets-deposited-serials", "R2.2-clone-repays-same-payee", true},
 	{"chip~registry-ignores-settled-upload", "R2.3", true},
 	{"chip~received-coins-need-sync", "R6.4", true},
 	{"chip~flag-values-payment", "R2.3", false},

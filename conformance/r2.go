@@ -32,13 +32,13 @@ func r2Properties() []Property {
 		{
 			Sub:   "R2.2",
 			Name:  "clone-repays-same-payee",
-			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, or either going online); the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, false) },
 		},
 		{
 			Sub:   "R2.2",
 			Name:  "rollback-repays-same-payee",
-			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, or either going online); the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, true) },
 		},
 		{
@@ -206,8 +206,9 @@ func repaySamePayee(t *T, rollback bool) {
 		if err != nil || !p.Received {
 			rt.Fatalf("first payment %s → %s of %d fen: %s", a, b, amount, describe(p, err))
 		}
-		// Between the payments the payee or the payer may lose power, or
-		// the payer go online (drawn): the repeat need not follow at once.
+		// Between the payments the payee or the payer may lose power or go
+		// online, or the payee deposit (drawn): the repeat need not follow
+		// at once.
 		between := drawBetween(rt, repeatBetween)
 		doBetween(rt, in, between, a, b)
 		restore()
@@ -434,7 +435,7 @@ func flaggedAtFirstReconciliation(t *T) {
 
 // repeatBetween are the events drawn between a payment and its repeat
 // to the same payee.
-var repeatBetween = []string{betweenNothing, betweenPayeeRestarts, betweenPayerRestarts, betweenPayerReconciles, betweenPayeeReconciles}
+var repeatBetween = []string{betweenNothing, betweenPayeeRestarts, betweenPayerRestarts, betweenPayerReconciles, betweenPayeeReconciles, betweenPayeeDeposits}
 
 // culpritEvidence is R2.4: the parties go online and the payees deposit
 // in a generated order.

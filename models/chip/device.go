@@ -190,6 +190,7 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		e.Holdings = append(e.Holdings, h.Marshal())
 		e.Records = append(e.Records, rec.Marshal())
 		deletes = append(deletes, prefCoin+k)
+		deletes = append(deletes, se.depositForgets(h)...)
 	}
 	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes)
 	se.recover()

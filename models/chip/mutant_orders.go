@@ -12,6 +12,7 @@ import (
 func orderMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
 		m("payee-seen-cache-volatile", "R2", "the card keeps the serials of the coins it was paid in a cache that a power cycle clears, so after a restart it accepts a coin it was already paid"),
+		m("payee-forgets-deposited-serials", "R2", "the card deletes the record that it was paid a coin together with the coin when it deposits it, so after a deposit it accepts the same coin again offline"),
 		m("registry-ignores-settled-upload", "R2", "the registry takes an uploaded record that spends a coin on a branch already deposited for a stale copy and drops it, so a double spend whose other branch was deposited first is not flagged when it is uploaded"),
 		m("trace-values-spent-coin", "R3", "the central bank's trace of a payment reports the value of the coin the record spent instead of what the record paid the payee, so a payment that made change is traced at more than was paid"),
 		m("received-coins-need-sync", "R6", "after a power cycle the card offers the coins it received offline for payment only once it has synchronised online again, so value received offline cannot be paid onward after a restart"),
@@ -78,4 +79,15 @@ func (in *Instance) tracedValue(rec *transfer.Signed, payee string) int64 {
 		return rec.ParentValue
 	}
 	return rec.PaidTo(payee)
+}
+
+// depositForgets is payee-forgets-deposited-serials: the store keys the
+// card deletes with a deposited coin besides the coin itself, the mark
+// that it was paid the coin (seen/<serial of the coin the paying record
+// spent>).
+func (se *SE) depositForgets(h *transfer.Holding) []string {
+	if !se.mutated("payee-forgets-deposited-serials") || len(h.Chain) == 0 {
+		return nil
+	}
+	return []string{prefSeen + serialHex(h.Chain[len(h.Chain)-1].Parent)}
 }
