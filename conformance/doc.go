@@ -20,6 +20,18 @@
 // of models and report skip, naming the capability, where a target lacks
 // it.
 //
+// # Orders of events
+//
+// Where the order of concurrent events matters to a statement, a property
+// draws it instead of fixing it (orders.go): what happens between two
+// related payments (a power cycle of either side, the first payee going
+// online or depositing, the payer going online), which party reconciles
+// first and at which point of that order the payees deposit, and whether
+// a holder power-cycles before paying onward. Value checks are exact
+// where the catalogue says exact: a payee credited exactly its spend or
+// nothing (R2.6), a flag valued at the coin spent twice (R2.3), a trace
+// of exactly what the payer paid (R3.4).
+//
 // # Verdicts
 //
 // Each property ends pass (it ran Runs cases from Seed and held), fail

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 
@@ -31,26 +32,26 @@ func r2Properties() []Property {
 		{
 			Sub:   "R2.2",
 			Name:  "clone-repays-same-payee",
-			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount; the second payment is refused offline with double-spend and the payee's worth rises once",
+			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, false) },
 		},
 		{
 			Sub:   "R2.2",
 			Name:  "rollback-repays-same-payee",
-			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again; the second payment is refused offline with double-spend and the payee's worth rises once",
+			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, true) },
 		},
 		{
 			Sub:   "R2.3",
 			Name:  "clone-flagged-first-reconciliation",
-			Doc:   "a cloned or rolled-back payer pays the same coins to two payees, who reconcile with the payers in a generated order; every coin spent twice is flagged by the time both conflicting spends were uploaded, and stays flagged",
+			Doc:   "a cloned or rolled-back payer pays the same coins to two payees, with a generated event between the spends (the first payee reconciling, depositing or power-cycled, the payer going online or power-cycled), then everyone reconciles and the payees deposit in a generated interleaving; every coin spent twice is flagged, with its value, by the time both conflicting spends reached the bank by upload or deposit, and stays flagged",
 			Check: flaggedAtFirstReconciliation,
 		},
 		spendersFirstProperty(),
 		{
 			Sub:   "R2.4",
 			Name:  "culprit-verifiable-evidence",
-			Doc:   "a cloned or rolled-back payer spends the same coins to two payees and everyone reconciles; every flag names the payer's identity and its evidence verifies with public data only, while evidence with one transfer twice does not",
+			Doc:   "a cloned or rolled-back payer spends the same coins to two payees, with a generated event between the spends, and everyone reconciles and the payees deposit in a generated interleaving; every flag names the payer's identity and its evidence verifies with public data only, while evidence with one transfer twice does not",
 			Check: culpritEvidence,
 		},
 		{
@@ -68,7 +69,7 @@ func r2Properties() []Property {
 		{
 			Sub:   "R2.6",
 			Name:  "one-conflicting-spend-credited",
-			Doc:   "a cloned or rolled-back payer pays the same coins to two payees, then every party reconciles twice and deposits; the two payees together gain at most the amount once",
+			Doc:   "a cloned or rolled-back payer pays the same coins to two payees, with a generated event between the spends, then the parties reconcile and the payees deposit in a generated interleaving, and everyone reconciles and deposits again; each payee's account is credited exactly the amount or nothing, and the two together at most the amount once",
 			Check: oneConflictingSpendCredited,
 		},
 		{
@@ -208,16 +209,21 @@ func repaySamePayee(t *T, rollback bool) {
 		if err != nil || !p.Received {
 			rt.Fatalf("first payment %s → %s of %d fen: %s", a, b, amount, describe(p, err))
 		}
+		// Between the payments the payee or the payer may lose power or go
+		// online, or the payee deposit (drawn): the repeat need not follow
+		// at once.
+		between := drawBetween(rt, repeatBetween)
+		doBetween(rt, in, between, a, b)
 		restore()
 		q, err := in.Pay(second, b, amount, nil)
 		if err != nil {
 			rt.Fatalf("repeat payment: %v", err)
 		}
 		if q.Received {
-			rt.Fatalf("%s accepted the same coins from %s twice offline: %s", b, second, describe(q, nil))
+			rt.Fatalf("%s accepted the same coins from %s twice offline: %s (%s between the payments)", b, second, describe(q, nil), between)
 		}
 		if !slices.Contains(rejectionCodes(q), spec.CodeDoubleSpend) {
-			rt.Fatalf("the repeat payment was not refused with %s: %s", spec.CodeDoubleSpend, describe(q, nil))
+			rt.Fatalf("the repeat payment (%s between the payments) was not refused with %s: %s", between, spec.CodeDoubleSpend, describe(q, nil))
 		}
 		if got := worth(in, b) - b0; got != amount {
 			rt.Fatalf("%s's worth rose by %d fen, want %d (once)", b, got, amount)
@@ -294,6 +300,7 @@ type doubleSpend struct {
 	account       map[world.PartyID]int64 // payees' accounts before
 	identity      string
 	rollback      bool
+	between       string // what happened between the spends (betweenSpends)
 	first, again  models.Payment
 }
 
@@ -321,6 +328,11 @@ func stageDoubleSpend(t *T, rt *rapid.T, rollback bool) *doubleSpend {
 		rt.Fatalf("first spend %s → %s of %d fen: %s", d.payer, d.payees[0], d.amount, describe(d.first, err))
 	}
 	spentA := missing(held, in.View(d.payer).Coins)
+	// What happens between the spends is drawn: the first payee going
+	// online or depositing, either side power-cycled, the payer going
+	// online before its clone or its rolled-back self spends again.
+	d.between = drawBetween(rt, betweenSpends)
+	doBetween(rt, in, d.between, d.payer, d.payees[0])
 	restore()
 	if d.again, err = in.Pay(d.second, d.payees[1], d.amount, nil); err != nil || !d.again.Received {
 		rt.Fatalf("second spend %s → %s of %d fen: %s", d.second, d.payees[1], d.amount, describe(d.again, err))
@@ -360,68 +372,91 @@ func (d *doubleSpend) parties() []world.PartyID {
 // flaggedCover compares the coin instances the ledger flags with the
 // coins spent twice: ok when every flagged instance is one of them (none
 // is a sibling, parent or other coin of the same value), and complete
-// when the two sets are equal. why says which instances differ.
+// when the two sets are equal and each flag's value is the value of the
+// coin it flags (two spends of a coin: the excess is the coin's value
+// once). why says which instances or values differ.
 func flaggedCover(d *doubleSpend) (ok, complete bool, why string) {
-	var want, got []string
+	want, got := map[string]int64{}, map[string]int64{}
 	for _, c := range d.spent {
-		want = append(want, c.ID)
+		want[c.ID] = c.Value
 	}
 	for _, f := range d.in.Ledger().DoubleSpends {
-		got = append(got, coinID(d.in, f.Coin))
+		got[coinID(d.in, f.Coin)] = f.Value
 	}
-	slices.Sort(want)
-	slices.Sort(got)
-	want, got = slices.Compact(want), slices.Compact(got)
-	ok = !slices.ContainsFunc(got, func(id string) bool { return !slices.Contains(want, id) })
-	if complete = ok && slices.Equal(want, got); !complete {
-		why = fmt.Sprintf("coins spent twice vs coin instances flagged (-want +got):\n%s", cmp.Diff(want, got))
+	ok = true
+	for id := range got {
+		if _, spent := want[id]; !spent {
+			ok = false
+		}
+	}
+	if complete = ok && maps.Equal(want, got); !complete {
+		why = fmt.Sprintf("coins spent twice and their value vs coin instances flagged and the value flagged (-want +got):\n%s", cmp.Diff(want, got))
 	}
 	return ok, complete, why
 }
 
-// flaggedAtFirstReconciliation is R2.3.
+// flaggedAtFirstReconciliation is R2.3: the parties go online in a
+// generated order, and the payees deposit at generated points of it (a
+// deposit presents the coins' lineage, so it is one of the ways a spend
+// reaches the bank), after whatever happened between the spends.
 func flaggedAtFirstReconciliation(t *T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		d := stageDoubleSpend(t, rt, drawRollback(rt))
-		order := rapid.Permutation(d.parties()).Draw(rt, "order")
-		// A spend reaches the bank with its payer's or its payee's upload;
-		// a payer rolled back before its first spend no longer holds that
-		// spend's record.
+		order := drawOnline(rt, d.parties(), d.payees[:])
+		// A spend reaches the bank with its payer's or its payee's upload
+		// or deposit; a payer rolled back before its first spend no
+		// longer holds that spend's record, unless it went online before
+		// the rollback.
 		up := map[world.PartyID]bool{}
-		firstUp := func() bool { return up[d.payees[0]] || (!d.rollback && up[d.payer]) }
+		switch d.between {
+		case betweenPayeeReconciles, betweenPayeeDeposits:
+			up[d.payees[0]] = true
+		}
+		firstAtBank := d.between == betweenPayerReconciles
+		firstUp := func() bool { return firstAtBank || up[d.payees[0]] || (!d.rollback && up[d.payer]) }
 		wasFlagged := false
-		for i, w := range order {
-			if err := d.in.Reconcile(w); err != nil {
-				rt.Fatalf("reconcile %s: %v", w, err)
+		for i, ev := range order {
+			if err := ev.run(d.in); err != nil {
+				rt.Fatalf("%v: %v", ev, err)
 			}
-			up[w] = true
+			up[ev.Party] = true
 			ok, complete, why := flaggedCover(d)
 			if !ok {
-				rt.Fatalf("after reconciling %v a coin that was not spent twice is flagged: %s", order[:i+1], why)
+				rt.Fatalf("after %s and %v a coin that was not spent twice is flagged: %s", d.between, order[:i+1], why)
 			}
 			if wasFlagged && !complete {
-				rt.Fatalf("after reconciling %v a flag was withdrawn: %s", order[:i+1], why)
+				rt.Fatalf("after %s and %v a flag was withdrawn: %s", d.between, order[:i+1], why)
 			}
 			wasFlagged = wasFlagged || complete
 			if firstUp() && (up[d.second] || up[d.payees[1]]) && !complete {
-				rt.Fatalf("reconciliations %v have uploaded both spends, yet the coins spent twice are not exactly the coins flagged: %s", order[:i+1], why)
+				rt.Fatalf("%s between the spends, then %v have brought both spends to the bank, yet the coins spent twice are not exactly the coins flagged: %s", d.between, order[:i+1], why)
 			}
 		}
 		if !wasFlagged {
 			_, _, why := flaggedCover(d)
-			rt.Fatalf("after every party reconciled (%v) the double spend is not flagged: %s", order, why)
+			rt.Fatalf("after %s between the spends and %v the double spend is not flagged: %s", d.between, order, why)
 		}
 	})
 }
 
-// culpritEvidence is R2.4.
+// repeatBetween are the events drawn between a payment and its repeat
+// to the same payee.
+var repeatBetween = []string{betweenNothing, betweenPayeeRestarts, betweenPayerRestarts, betweenPayerReconciles, betweenPayeeReconciles, betweenPayeeDeposits}
+
+// culpritEvidence is R2.4: the parties go online and the payees deposit
+// in a generated order.
 func culpritEvidence(t *T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		d := stageDoubleSpend(t, rt, drawRollback(rt))
-		mustReconcile(rt, d.in, d.parties()...)
+		order := drawOnline(rt, d.parties(), d.payees[:])
+		for _, ev := range order {
+			if err := ev.run(d.in); err != nil {
+				rt.Fatalf("%v: %v", ev, err)
+			}
+		}
 		ds := d.in.Ledger().DoubleSpends
 		if len(ds) == 0 {
-			rt.Fatalf("no flag after every party reconciled")
+			rt.Fatalf("no flag after %s between the spends and %v", d.between, order)
 		}
 		for _, ev := range ds {
 			if ev.Culprit != d.identity {
@@ -540,23 +575,38 @@ func payeeWithholdsAck(t *T) {
 func oneConflictingSpendCredited(t *T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		d := stageDoubleSpend(t, rt, drawRollback(rt))
-		order := rapid.Permutation(d.parties()).Draw(rt, "order")
-		mustReconcile(rt, d.in, order...)
-		mustReconcile(rt, d.in, order...)
+		// Who goes online and who deposits first is drawn; then everyone
+		// reconciles again and deposits what is left.
+		order := drawOnline(rt, d.parties(), d.payees[:])
+		var tail []online
+		for _, w := range d.parties() {
+			tail = append(tail, online{Party: w})
+		}
 		for _, w := range d.payees {
-			if _, err := d.in.Deposit(w); err != nil && codeOf(err) == "" {
-				rt.Fatalf("deposit %s: %v", w, err)
+			tail = append(tail, online{Party: w, Deposit: true})
+		}
+		for _, ev := range append(order, tail...) {
+			if err := ev.run(d.in); err != nil {
+				rt.Fatalf("%v: %v", ev, err)
 			}
 		}
-		mustReconcile(rt, d.in, order...)
+		mustReconcile(rt, d.in, d.parties()...)
 		// Settlement credits accounts; a coin refused at deposit may stay
-		// in the payee's wallet, but it is not credited.
+		// in the payee's wallet, but it is not credited. Each payee is
+		// credited its spend exactly or nothing, and not both are.
 		var gain int64
+		credits := map[world.PartyID]int64{}
 		for _, w := range d.payees {
-			gain += d.in.View(w).Account - d.account[w]
+			credits[w] = d.in.View(w).Account - d.account[w]
+			gain += credits[w]
+		}
+		for _, w := range d.payees {
+			if c := credits[w]; c != 0 && c != d.amount {
+				rt.Fatalf("after %s between the spends and %v, %s's account moved by %d fen at settlement: a spend of %d fen is credited in full or not at all", d.between, order, w, credits[w], d.amount)
+			}
 		}
 		if gain > d.amount {
-			rt.Fatalf("both conflicting spends of %d fen were credited at settlement: the payees' accounts together gained %d fen (flags %d)", d.amount, gain, len(d.in.Ledger().DoubleSpends))
+			rt.Fatalf("both conflicting spends of %d fen were credited at settlement after %s between them and %v: the payees' accounts together gained %d fen (flags %d)", d.amount, d.between, order, gain, len(d.in.Ledger().DoubleSpends))
 		}
 	})
 }

@@ -38,7 +38,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.4",
 			Name:  "trace-recovers-payer",
-			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer and accounts for exactly the value the merchant gained",
+			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer, accounts for exactly the value the payer paid and for at least the value the merchant gained",
 			Check: traceRecoversPayer,
 		},
 		{
@@ -251,10 +251,10 @@ func traceRecoversPayer(t *T) {
 			amount := rapid.Int64Range(1, AnonymityThreshold).Draw(rt, "amount")
 			plan := drawPlan(rt, benignFaults, ws, 2)
 			t.Witness(in.World(), plan)
-			before := worth(in, merchant)
+			before, paidFrom := worth(in, merchant), worth(in, payer)
 			p, err := in.Pay(payer, merchant, amount, plan)
 			mustReconcile(rt, in, payer, merchant)
-			gained := worth(in, merchant) - before
+			gained, paid := worth(in, merchant)-before, paidFrom-worth(in, payer)
 			got := newTraces(tr, merchant, seen)
 			var want []traceKey
 			var sum int64
@@ -265,8 +265,8 @@ func traceRecoversPayer(t *T) {
 			if d := cmp.Diff(want, got); d != "" {
 				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the central bank's trace does not name the payer (-want +got):\n%s", j+1, amount, payer, plan, describe(p, err), d)
 			}
-			if sum < gained {
-				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the merchant gained %d fen, the records the central bank traced pay it only %d", j+1, amount, payer, plan, describe(p, err), gained, sum)
+			if sum < gained || sum != paid {
+				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the payer paid %d fen and the merchant gained %d, the records the central bank traced pay it %d", j+1, amount, payer, plan, describe(p, err), paid, gained, sum)
 			}
 			if gained > 0 {
 				settled++

@@ -55,7 +55,7 @@ func r5Properties() []Property {
 		{
 			Sub:   "R5.5",
 			Name:  "malicious-payer-accepted-paid",
-			Doc:   "a payer that tampers with, drops or replays its messages, cuts its power, restores an earlier snapshot or spends the coins again through a clone; every payee that accepted is credited exactly the amount at settlement or the payer is named with evidence that verifies",
+			Doc:   "a payer that tampers with, drops or replays its messages, cuts its power, restores an earlier snapshot or spends the coins again through a clone, then the parties reconcile in a generated order with the payees depositing at a generated point of it; every payee that accepted is credited exactly the amount at settlement or the payer is named with evidence that verifies",
 			Check: maliciousPayerAcceptedPaid,
 		},
 		{
@@ -635,10 +635,29 @@ func maliciousPayerCase(t *T, f fataler, ch choice) {
 	case "restart":
 		in.Restart(a)
 	}
+	// The parties go online in a generated order, and the payees deposit
+	// at a generated point of it (before anyone reconciled, between, or
+	// after everyone), in a generated order of the two.
 	order := ch.order(parties)
+	depositAt := ch.index("deposit-at", len(order)+1)
+	depositors := []world.PartyID{b, c}
+	if fixedOrders {
+		depositAt = len(order)
+	} else if ch.index("first-depositor", 2) == 1 {
+		depositors = []world.PartyID{c, b}
+	}
+	for i := 0; i <= len(order); i++ {
+		if i == depositAt {
+			for _, w := range depositors {
+				_, _ = in.Deposit(w)
+			}
+		}
+		if i < len(order) {
+			mustReconcile(f, in, order[i])
+		}
+	}
 	mustReconcile(f, in, order...)
-	mustReconcile(f, in, order...)
-	for _, w := range []world.PartyID{b, c} {
+	for _, w := range depositors {
 		_, _ = in.Deposit(w)
 	}
 	mustReconcile(f, in, order...)

@@ -44,7 +44,7 @@ func r6Properties() []Property {
 		{
 			Sub:   "R6.4",
 			Name:  "spend-onward-offline",
-			Doc:   "an amount of up to four banknotes is withdrawn by A and paid offline A→B→C→D with nobody going online; every payment is accepted and D deposits exactly the amount",
+			Doc:   "an amount of up to four banknotes is withdrawn by A and paid offline A→B→C→D with nobody going online, each holder power-cycling its wallet before paying onward or not (drawn); every payment is accepted and D deposits exactly the amount",
 			Check: spendOnwardOffline,
 		},
 		{
@@ -256,10 +256,19 @@ func spendOnwardOffline(t *T) {
 		}
 		mustFund(rt, in, ws[0], amount)
 		before := worths(in)
+		// Each holder may power-cycle its wallet between receiving and
+		// paying onward (drawn): received value must survive that offline.
+		restarts := rapid.SliceOfN(rapid.Bool(), 3, 3).Draw(rt, "restart-before-hop")
+		if fixedOrders {
+			restarts = make([]bool, 3)
+		}
 		for i := 0; i+1 < 4; i++ {
+			if restarts[i] {
+				in.Restart(ws[i])
+			}
 			p, err := in.Pay(ws[i], ws[i+1], amount, nil)
 			if err != nil || !p.Paid || !p.Received || len(p.Outcome.Rejections) > 0 {
-				rt.Fatalf("offline hop %d: %s pays the %d fen it received offline onward to %s: %s", i+1, ws[i], amount, ws[i+1], describe(p, err))
+				rt.Fatalf("offline hop %d: %s pays the %d fen it received offline onward to %s: %s (restarted first: %v)", i+1, ws[i], amount, ws[i+1], describe(p, err), restarts[i])
 			}
 		}
 		accBefore := in.View(ws[3]).Account

@@ -530,6 +530,10 @@ func (a *Agent) deposit(holder string, items []DepositItem) (int64, error) {
 		if slices.Contains(done, InstanceOf(it.Holding)) {
 			continue
 		}
+		// The coin's lineage is registered with it: a record that reaches
+		// the bank only inside a deposit is received all the same, and a
+		// conflict with it is flagged at once (R2.3).
+		a.cb.registry.admitLineage(it.Holding)
 		a.cb.registry.insert(it.Holding, it.Record)
 		a.cb.registry.redeem(it.Holding, it.Record)
 		a.cb.registry.settle(it.Holding, it.Record)

@@ -120,10 +120,7 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	if _, err := r.check(parent, rec); err != nil {
 		return err
 	}
-	if r.cb.mutated("registry-drops-lower-conflict") && r.dropsLowerConflict(parent, rec) {
-		return nil
-	}
-	if r.cb.mutated("registry-drops-second-spend") && len(r.byParent[InstanceOf(parent)]) > 0 {
+	if r.dropped(parent, rec) {
 		return nil
 	}
 	r.registerLineage(parent)
@@ -309,7 +306,7 @@ func (r *Registry) DoubleSpends() []DoubleSpend {
 			Culprit:     culprit,
 			CulpritCert: r.cb.certs[culprit].Raw,
 			Coin:        flagged,
-			Value:       excess,
+			Value:       r.flagValue(a.rec, excess, len(ids)),
 			HoldingA:    a.parent.Marshal(), RecordA: a.rec.Marshal(),
 			HoldingB: b.parent.Marshal(), RecordB: b.rec.Marshal(),
 			Certs: certs,

@@ -190,6 +190,7 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		e.Holdings = append(e.Holdings, h.Marshal())
 		e.Records = append(e.Records, rec.Marshal())
 		deletes = append(deletes, prefCoin+k)
+		deletes = append(deletes, se.depositForgets(h)...)
 	}
 	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes)
 	se.recover()
@@ -225,12 +226,15 @@ func (se *SE) FinishDeposit(key string, accepted bool) error {
 func (se *SE) Reset(syncUnix int64, crl []byte) error {
 	st := se.st
 	st.Spent, st.Payments, st.SyncUnix = 0, 0, syncUnix
+	se.thawReceived()
 	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), keyCRL: crl}, nil)
 	se.recover()
 	return nil
 }
 
 func (se *SE) Restart() error {
+	se.forgetSeen()
+	se.freezeReceived()
 	se.recover()
 	return nil
 }

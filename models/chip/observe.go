@@ -30,7 +30,7 @@ func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
 			continue
 		}
 		ref := rec.ID()
-		t := models.Traced{Ref: hex.EncodeToString(ref[:]), Value: rec.PaidTo(id)}
+		t := models.Traced{Ref: hex.EncodeToString(ref[:]), Value: in.tracedValue(rec, id)}
 		if c, ok := in.cb.Certificate(rec.Payer); !ok {
 			t.Err = spec.Errorf(spec.CodeUntrustedIssuer, "record names %q, which the central bank never certified", rec.Payer)
 		} else if err := rec.Verify(c.PublicKey); err != nil {

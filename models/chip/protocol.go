@@ -205,7 +205,7 @@ func (se *SE) pick(amount int64) ([]string, error) {
 	}
 	cands := make([]cand, 0, len(se.coins))
 	for k, h := range se.coins {
-		if len(h.Chain) < transfer.MaxHops {
+		if len(h.Chain) < transfer.MaxHops && !se.frozen(h) {
 			cands = append(cands, cand{k, h.Value()})
 		}
 	}
