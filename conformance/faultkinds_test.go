@@ -15,10 +15,13 @@ import (
 // reaches, and the sub-property whose properties kill it. A kind without
 // one yet has an empty mutant and says why in pending.
 type faultKind struct {
-	kind    world.FaultKind
-	mutant  string // scheme~mutation
-	sub     string
-	checks  int // cases per property, when the kind needs more than the test's default
+	kind   world.FaultKind
+	mutant string // scheme~mutation
+	sub    string
+	checks int // cases per property, when the kind needs more than the test's default
+	// full runs the properties at their full depth (DefaultChecks, which
+	// -short would divide by five): their enumerations shrink below it.
+	full    bool
 	pending string
 }
 
@@ -36,14 +39,14 @@ var faultKindMutants = []faultKind{
 	{kind: world.FaultSkew, mutant: "cert~accept-not-yet-valid-cert", sub: "R1.4"},
 	{kind: world.FaultClone, mutant: "chip~bank-skips-repeated-counter", sub: "R2.3"},
 	{kind: world.FaultRollback, pending: "no mutant yet: at the registry a rolled-back card's double spend looks like a clone's (one identity, counters in step); they differ only in which uploads carry the spends, and R2.3 counts a payee's upload as carrying one"},
-	{kind: world.FaultDrop, pending: "no mutant yet: a lost message leaves both devices as a power cut of the one that would have received it (or of the sender, after it handled) does, short of the restart, and every fault-point property also power-cycles both devices"},
-	{kind: world.FaultCrashBefore, pending: "no mutant yet: after the properties power-cycle both devices, a cut before handling step k is the state of a cut after handling step k-1 (the same message lost, the same device restarted)"},
+	{kind: world.FaultDrop, pending: "no mutant yet: in a lock-step exchange a lost message k leaves its receiver as a power cut of its sender after handling step k-1 does (at step 1 the receiver has handled nothing yet) and its sender as a power cut of the receiver before step k does; a bug only the loss reaches would need both devices' volatile state at once, and the next session each takes part in starts its session state afresh"},
+	{kind: world.FaultCrashBefore, pending: "no mutant yet: after the properties power-cycle both devices, a cut before handling step k is the state of a cut after handling step k-1 (the same message lost, the same device restarted), and before the power cycle the state of a cut at the first write of step k (crash-at:0); where a handling writes nothing (chip's DONE) the payee it restarts holds what a cut after its TRANSFER leaves with the payer's acknowledgement the only difference"},
 	{kind: world.FaultCrashAfter, pending: "no mutant yet: the twin of crash-before (see there)"},
 	{kind: world.FaultReorder, pending: "no mutant yet: in the reference flows the original a reorder holds reaches its receiver in the state a delay's does (after the payment was acknowledged), except cert's HELLOs, whose repeats move no value and are refused as out of turn"},
 	{kind: world.FaultDelay, pending: "no mutant yet: the twin of reorder (see there); its clock move reaches chain's payment window, whose refusal the payer's upload settles whole"},
 	{kind: world.FaultField, pending: "no mutant yet: a check that a field substituted whole defeats and a single flipped bit does not is not a realistic bug"},
-	{kind: world.FaultFieldFlip, pending: "no mutant yet: a verifier that parses a signature but does not verify it is the candidate; the bits the tamper properties flip inside signature fields land on DER headers, which the parse already refuses"},
-	{kind: world.FaultRelay, pending: "no mutant yet: R1.6 stages relays next to reorders, delays and redirects; a bridge to a far card reaches what a redirect reaches (chip~card-answers-stray-initiate), and what only the hop does (alter a field, 3 s late) moved no value in any reference flow we tried"},
+	{kind: world.FaultFieldFlip, mutant: "chip~confirm-matches-challenge-short", sub: "R1.1"},
+	{kind: world.FaultRelay, pending: "no mutant yet: each mode of the hop is another kind's effect: a bridge to a far card is a redirect (chip~card-answers-stray-initiate), held behind the next message is a reorder's swap, altered flips bit 0 or 1 of a field (field-bit reaches those), and 3 s late moves a clock that no reference checks finer than minutes; in R1.6, the one property with relays and no tamper kind, every reference refusal of an altered message is settled by the refusal itself or the mail, so a bug there moves value only with a second one"},
 	{kind: world.FaultPartition, mutant: "chain~node-ignores-signer-limit", sub: "R2.6"},
 	{kind: faultOnlineCut, mutant: "chip~withdraw-retry-debits-again", sub: "R5.1"},
 	{kind: faultOnlineCut, mutant: "chip~reconcile-clears-log-before-upload", sub: "R5.2"},

@@ -261,7 +261,7 @@ func (se *SE) confirm(data []byte) error {
 	}
 	for _, k := range slices.Sorted(maps.Keys(se.out)) {
 		e := se.out[k]
-		if !bytes.Equal(e.Challenge, challenge) {
+		if !se.sameChallenge(e.Challenge, challenge) {
 			continue
 		}
 		if e.Acked {
@@ -279,7 +279,8 @@ func (se *SE) confirm(data []byte) error {
 			}
 			recs = append(recs, r)
 		}
-		if err := cert.PublicKey.Verify(ackTBS(challenge, se.id, recs), sig); err != nil {
+		// The acknowledgement must cover the logged payment.
+		if err := cert.PublicKey.Verify(ackTBS(e.Challenge, se.id, recs), sig); err != nil {
 			return err
 		}
 		acked := *e
@@ -288,7 +289,7 @@ func (se *SE) confirm(data []byte) error {
 			se.dev.Commit(nil, spentKeys(e)) // the deferred removal of the spent coins
 		}
 		if se.mutated("payer-marks-challenge-on-ack") {
-			se.dev.Put(prefAnswer+hex.EncodeToString(challenge), []byte{1}) // the deferred mark
+			se.dev.Put(prefAnswer+hex.EncodeToString(e.Challenge), []byte{1}) // the deferred mark
 		}
 		se.dev.Put(k, mustJSON(acked))
 		se.out[k] = &acked
