@@ -11,7 +11,10 @@ import (
 
 // TestMain runs the properties at conformance.DefaultChecks cases each
 // (a fifth under -short) unless -rapid.checks says otherwise, and caps
-// rapid's shrinking so an expected failure does not eat the budget.
+// rapid's shrinking so an expected failure does not eat the budget. It
+// also stops rapid writing fail files under testdata/rapid: a documented
+// violation fails inside rapid on every run, and every failure prints the
+// harness's own replay command (by seed), so the files were only litter.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	rapidflag.Default(conformance.DefaultChecks)
@@ -20,6 +23,9 @@ func TestMain(m *testing.M) {
 	}
 	if !isSet("rapid.shrinktime") {
 		flag.Set("rapid.shrinktime", conformance.DefaultShrinkTime.String())
+	}
+	if !isSet("rapid.nofailfile") {
+		flag.Set("rapid.nofailfile", "true")
 	}
 	os.Exit(m.Run())
 }

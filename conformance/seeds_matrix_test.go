@@ -30,14 +30,14 @@ var seedSensitive = []string{
 // some reference model documents as failing, which a search must find at
 // every seed — and fails on any seed-dependent verdict. -short: GM, seeds
 // 1–2 at the -short depth, the random-search properties; otherwise GM and
-// INTL, seeds 1–3 at the default depth. `dualoffline check --seeds A..B`
+// INTL, seeds 1–2 at the default depth (seed 1 is the one every other test
+// runs, so each further seed is a second opinion). `dualoffline check --seeds A..B`
 // sweeps the whole matrix at any depth.
 func TestSeedIndependence(t *testing.T) {
 	only := slices.Clone(seedSensitive)
-	seeds := []uint64{1, 2, 3}
+	seeds := []uint64{1, 2}
 	suites := suite.All()
 	if testing.Short() {
-		seeds = seeds[:2]
 		gm, err := suite.ByID(suite.GM)
 		if err != nil {
 			t.Fatal(err)

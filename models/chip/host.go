@@ -51,6 +51,12 @@ func (h *Host) load() error {
 	if err := loadStore(se); err != nil {
 		return err
 	}
+	// A start on a stored card is a power-on after a power cut: what
+	// Restart does in process, the power-on hooks of a mutant included.
+	if _, ok := h.kit.Dev.Get(keyState); ok {
+		se.forgetSeen()
+		se.freezeReceived()
+	}
 	h.se = se
 	return nil
 }

@@ -23,6 +23,8 @@ func orderMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutan
 func init() {
 	bankMutations["registry-ignores-settled-upload"] = true
 	bankMutations["flag-values-payment"] = true
+	// The trace is the central bank's, not the card's.
+	bankMutations["trace-values-spent-coin"] = true
 }
 
 // forgetSeen is payee-seen-cache-volatile at power-on: the serials the
