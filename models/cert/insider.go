@@ -52,24 +52,7 @@ func (se *SIM) insiderTx(sess *payerSession, nk string) ([]byte, error) {
 		spends[i] = spend{holding: b.Holding, record: b.Record, holdingDER: b.Holding.Marshal(), recordDER: b.Record.Marshal()}
 		recs[i] = b.Record
 	}
-	plain, err := encodeCoins(spends, se.lineageCerts(spends))
-	if err != nil {
-		return nil, err
-	}
-	info := sealInfo(sess.nonce, sess.payee.ID)
-	r := se.w.Rand("cert/seal/" + se.id)
-	contentKey := r.Bytes(16)
-	sealedKey, err := sess.payee.PublicKey.Seal(r, contentKey, info)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := se.s.NewAEAD(contentKey)
-	if err != nil {
-		return nil, err
-	}
-	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: sess.amount, Payer: se.payerID(), Payee: sess.payee.ID,
-		SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
-	b, err := tx.sign(se.key)
+	b, err := se.sealTx(sess, spends)
 	if err != nil {
 		return nil, err
 	}

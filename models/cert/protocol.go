@@ -275,26 +275,9 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 		}
 	}
 	entry.Digest = se.digestOf(recs)
-	plain, err := encodeCoins(spends, se.lineageCerts(spends))
+	b, err := se.sealTx(sess, spends)
 	if err != nil {
 		return nil, err // nothing committed: the wallet is as before
-	}
-	info := sealInfo(sess.nonce, sess.payee.ID)
-	r := se.w.Rand("cert/seal/" + se.id)
-	contentKey := r.Bytes(16)
-	sealedKey, err := sess.payee.PublicKey.Seal(r, contentKey, info)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := se.s.NewAEAD(contentKey)
-	if err != nil {
-		return nil, err
-	}
-	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: sess.amount, Payer: se.payerID(), Payee: sess.payee.ID,
-		SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
-	b, err := tx.sign(se.key)
-	if err != nil {
-		return nil, err
 	}
 	st.Spent += sess.amount
 	st.Payments++
@@ -660,4 +643,28 @@ func (se *SIM) openCoins(msg *message, nonce []byte) ([]byte, error) {
 		return nil, spec.Errorf(spec.CodeBadSeal, "the coins do not open under the sealed key")
 	}
 	return plain, nil
+}
+
+// sealTx builds the signed TX of a payment: the spends and the
+// certificates of their lineage, sealed to the payee under a fresh
+// content key (formats.md, the cert TX).
+func (se *SIM) sealTx(sess *payerSession, spends []spend) ([]byte, error) {
+	plain, err := encodeCoins(spends, se.lineageCerts(spends))
+	if err != nil {
+		return nil, err
+	}
+	info := sealInfo(sess.nonce, sess.payee.ID)
+	r := se.w.Rand("cert/seal/" + se.id)
+	contentKey := r.Bytes(16)
+	sealedKey, err := sess.payee.PublicKey.Seal(r, contentKey, info)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := se.s.NewAEAD(contentKey)
+	if err != nil {
+		return nil, err
+	}
+	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: sess.amount, Payer: se.payerID(), Payee: sess.payee.ID,
+		SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
+	return tx.sign(se.key)
 }
