@@ -30,6 +30,7 @@
 package bank
 
 import (
+	"cmp"
 	"slices"
 	"time"
 
@@ -457,6 +458,7 @@ func (a *Agent) deposit(holder string, items []DepositItem) (int64, error) {
 	seen := map[Instance]bool{}
 	var conflicts []DepositItem
 	var done []Instance
+	var refusal error // the first item refused for a branch redeemed first
 	for _, it := range items {
 		h, rec := it.Holding, it.Record
 		if h == nil || rec == nil {
@@ -503,13 +505,17 @@ func (a *Agent) deposit(holder string, items []DepositItem) (int64, error) {
 			for _, c := range conflicts {
 				a.cb.registry.insert(c.parent, c.rec)
 			}
+			// The deposit is refused, but every item is still examined,
+			// so that each coin of it spent twice is flagged now (R2.3).
 			a.cb.registry.registerLineage(h)
 			if itself {
 				a.cb.registry.insert(h, rec)
-				return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s was also spent offline, and that branch was redeemed first", h.Serial)
+				refusal = cmp.Or(refusal, spec.Errorf(spec.CodeDoubleSpend, "coin %s was also spent offline, and that branch was redeemed first", h.Serial))
+				continue
 			}
 			if !a.cb.mutated("deposit-honours-double-spend") {
-				return 0, spec.Errorf(spec.CodeDoubleSpend, "coin %s descends from a coin spent twice whose other branch was redeemed first", h.Serial)
+				refusal = cmp.Or(refusal, spec.Errorf(spec.CodeDoubleSpend, "coin %s descends from a coin spent twice whose other branch was redeemed first", h.Serial))
+				continue
 			}
 		}
 		if (a.cb.registry.Spent(inst) || a.cb.registry.Redeemed(inst)) && !a.cb.registry.Known(rec) {
@@ -520,9 +526,12 @@ func (a *Agent) deposit(holder string, items []DepositItem) (int64, error) {
 		total += o.Value
 		roots += h.Root.Denomination
 	}
-	if len(conflicts) > 0 {
+	if len(conflicts) > 0 || refusal != nil {
 		for _, it := range conflicts {
 			a.cb.registry.insert(it.Holding, it.Record)
+		}
+		if refusal != nil {
+			return 0, refusal
 		}
 		return 0, spec.Errorf(spec.CodeDoubleSpend, "%d coin(s) of the deposit were already spent or redeemed by %s", len(conflicts), holder)
 	}
