@@ -17,23 +17,32 @@ func endPoints(setup func() models.Instance, a, b world.PartyID, amount int64) [
 	}
 	in := setup()
 	w := in.World()
-	writes := func() int {
-		n := 0
-		for _, p := range []world.PartyID{a, b} {
-			if d := w.Device(p); d != nil {
-				n += d.Writes()
-			}
+	parties := []world.PartyID{a, b}
+	before := map[world.PartyID]int{}
+	for _, p := range parties {
+		if d := w.Device(p); d != nil {
+			before[p] = d.Writes()
 		}
-		return n
 	}
-	before := writes()
 	p, err := in.Pay(a, b, amount, nil)
 	if err != nil {
 		return nil
 	}
-	outside := writes() - before
-	for _, n := range p.Outcome.Writes {
-		outside -= n
+	// What each party wrote outside the steps it received: the step
+	// counts are per recipient, so each party's own are subtracted.
+	var out []world.Fault
+	for _, q := range parties {
+		d := w.Device(q)
+		if d == nil {
+			continue
+		}
+		outside := d.Writes() - before[q]
+		for i, n := range p.Outcome.Writes {
+			if i < len(p.Outcome.Recipients) && p.Outcome.Recipients[i] == q {
+				outside -= n
+			}
+		}
+		out = append(out, world.EndPoints([]world.PartyID{q}, outside)...)
 	}
-	return world.EndPoints([]world.PartyID{a, b}, outside)
+	return out
 }

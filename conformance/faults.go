@@ -132,6 +132,9 @@ func spendersUploadFirst(t *T) {
 				d.spent = append(d.spent, x)
 			}
 		}
+		if len(d.spent) == 0 {
+			t.Fatalf("the two spends consumed no common coin (first %v): nothing was double spent", spentA)
+		}
 		// The reconciliation that brings in the second spend: the clone's,
 		// or the rolled-back payer's after its first payee's.
 		order := []world.PartyID{a, second, b, c}

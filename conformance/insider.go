@@ -102,7 +102,7 @@ func insiderProperties(req spec.ReqID) []Property {
 			[]models.InsiderKind{models.InsiderDuplicateInput}, spec.CodeDoubleSpend))
 	case "R4":
 		ps = append(ps, refused("R4.3", "insider-unbalanced-record-refused", "a record whose outputs sum to more than the coin it spends, the excess paid to the payee or kept as change",
-			[]models.InsiderKind{models.InsiderWrongSum, models.InsiderInflatedChange}, spec.CodeValueMismatch, spec.CodeBadSignature))
+			[]models.InsiderKind{models.InsiderWrongSum, models.InsiderInflatedChange}, spec.CodeValueMismatch))
 	case "R5":
 		ps = append(ps, Property{
 			Sub:  "R5.5",

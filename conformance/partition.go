@@ -119,7 +119,7 @@ func splitRun(rt *rapid.T, in models.Instance, net models.Network, parties []wor
 // with each spend's payee, and the wallet whose log holds it, on its own
 // side.
 func stageSplitDoubleSpend(t *T, rt *rapid.T) (*doubleSpend, models.Network, string) {
-	d := stageDoubleSpend(t, rt, rapid.Bool().Draw(rt, "rollback"))
+	d := stageDoubleSpend(t, rt, drawRollback(rt))
 	net := mustNetwork(t, d.in)
 	sides := [2][]world.PartyID{{d.payees[0]}, {d.payees[1], d.second}}
 	if d.second != d.payer {

@@ -123,7 +123,7 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	if r.dropped(parent, rec) {
 		return nil
 	}
-	r.registerLineage(parent)
+	r.admitLineage(parent)
 	r.insert(parent, rec)
 	return nil
 }

@@ -1,6 +1,8 @@
 package chain
 
 import (
+	"strings"
+
 	"bytes"
 	"errors"
 	"fmt"
@@ -80,9 +82,9 @@ func (Scheme) Info() models.Info {
 				Reason: "a payer can seal garbage or coins it does not own; the payee cannot open the seal offline, the chain refuses the payment at upload, and only the chain key holders can show why: the payee keeps a signed payment that never settles (model departure, issue 15: see SOURCES.md)"},
 			// Issue 13: an insider's validly signed payment whose sealed
 			// inputs are wrong is accepted offline and never settles.
-			{Property: "R1.5-insider-unowned-coin-refused", Witness: insiderAccepted, Reason: sealedInputs},
-			{Property: "R2.2-insider-duplicate-input-refused", Witness: insiderAccepted, Reason: sealedInputs},
-			{Property: "R4.3-insider-unbalanced-record-refused", Witness: insiderAccepted, Reason: sealedInputs},
+			{Property: "R1.5-insider-unowned-coin-refused", Witness: insiderAccepted("wrong-recipient", "not-owned"), Reason: sealedInputs},
+			{Property: "R2.2-insider-duplicate-input-refused", Witness: insiderAccepted("double-spend", "duplicate-input"), Reason: sealedInputs},
+			{Property: "R4.3-insider-unbalanced-record-refused", Witness: insiderAccepted("value-mismatch", "wrong-sum", "inflated-change"), Reason: sealedInputs},
 			{Property: "R5.5-insider-payment-settles-or-names-payer", Witness: models.Witness{Match: `insider (?:wrong-sum|duplicate-input|not-owned) paying \d+ fen \([^)]*\)(?: under [^:]*)?: the payee accepted [1-9]\d* fen, is credited 0 at settlement, and no double-spend flag names the insider`},
 				Reason: sealedInputs + "; the chain refuses the payment at upload without naming the payer (see R5.5-malicious-payer-accepted-paid), so the payee keeps a signed payment that never settles (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R6.3-serial-version-lineage", Witness: models.Witness{Match: `holds coin [0-9a-f]+:\d+ \(\d+ fen\) after reconciling, but the registry cannot reconstruct its lineage`},
@@ -105,7 +107,13 @@ const sealedCoins = "the coins are sealed to the chain key, so the payee cannot 
 // sealed inputs it cannot see (sealedInputs).
 const sealedInputs = "the inputs of a payment are sealed to the chain key, so the payee cannot see that they are worth less than the amount, spend one coin twice or belong to another wallet: an insider signing such a payment with its own key is accepted offline, and only the master nodes refuse it"
 
-var insiderAccepted = models.Witness{Match: `insider (?:wrong-sum|duplicate-input|not-owned) paying \d+ fen \([^)]*\): the payee must refuse the payment with one of \[[^\]]*\] and store nothing; it stored it: true, gained 0 fen at once, and its refusals in the session were \[\]`}
+// insiderAccepted witnesses a payee that stored an insider's payment of
+// one of kinds (sealed inputs it cannot see) that it had to refuse with
+// code, refusing nothing: each property's own kinds and code, so that one
+// property's witness does not recognise another's failure.
+func insiderAccepted(code string, kinds ...string) models.Witness {
+	return models.Witness{Match: `insider (?:` + strings.Join(kinds, "|") + `) paying \d+ fen \([^)]*\): the payee must refuse the payment with one of \[` + code + `\] and store nothing; it stored it: true, gained 0 fen at once, and its refusals in the session were \[\]`}
+}
 
 var repaid = models.Witness{Match: `accepted the same coins from \S+ twice offline: paid=true received=true`}
 

@@ -33,22 +33,12 @@ type Network interface {
 // one, those faults are traced as having nothing to act on.
 func (w *World) SetNetwork(n Network) { w.network = n }
 
-// Partition splits the world's network into groups; see Network.
-func (w *World) Partition(groups ...[]int) error {
-	if w.network == nil {
-		return errNoNetwork
-	}
-	return w.network.Partition(groups...)
-}
-
 // Heal joins the world's network again; a no-op without one.
 func (w *World) Heal() {
 	if w.network != nil {
 		w.network.Heal()
 	}
 }
-
-var errNoNetwork = fmt.Errorf("world: no node network to split (the scheme has one bank)")
 
 // networkFault applies a partition or heal fault and returns what the
 // fault line adds about its effect.

@@ -78,8 +78,10 @@ type Outcome struct {
 	// Writes[i] is the number of persistence operations the recipient of
 	// step i+1 made while handling it: the crash points FaultCrashAt can
 	// name at that step.
-	Writes    []int
-	Exhausted bool
+	Writes []int
+	// Recipients[i] is the party step i+1 was addressed to.
+	Recipients []PartyID
+	Exhausted  bool
 }
 
 // RunSession runs s to quiescence and returns what happened. It never
@@ -251,6 +253,7 @@ func (w *World) RunSession(s *Session) Outcome {
 			overtake = slices.Delete(overtake, i, i+1)
 		}
 		out.Writes = append(out.Writes, writes)
+		out.Recipients = append(out.Recipients, m.To)
 	}
 	return out
 }

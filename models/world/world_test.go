@@ -61,7 +61,7 @@ func TestCleanRun(t *testing.T) {
 	w := New(1)
 	c := newCounter(w)
 	out := w.RunSession(c.session(5, nil))
-	want := Outcome{Session: 1, Steps: 2, Delivered: 2, Writes: []int{2, 1}}
+	want := Outcome{Session: 1, Steps: 2, Delivered: 2, Writes: []int{2, 1}, Recipients: []PartyID{"server", "client"}}
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Fatalf("outcome (-want +got):\n%s", diff)
 	}
