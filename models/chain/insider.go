@@ -136,7 +136,7 @@ func (wl *wallet) insiderQR(payee Address, amount int64, nonce [NonceSize]byte) 
 	if err != nil {
 		return nil, err
 	}
-	qr, err := wl.signPayment(payee, amount, nonce, picked)
+	qr, _, err := wl.signPayment(payee, amount, nonce, picked, wl.payTime())
 	if err != nil {
 		return nil, err
 	}
@@ -148,28 +148,3 @@ func (wl *wallet) insiderQR(payee Address, amount int64, nonce [NonceSize]byte) 
 // against its clock (payee-skips-time-window forgets to).
 func (wl *wallet) payeeChecksTime() bool { return !wl.mutated("payee-skips-time-window") }
 
-// signPayment is the QR code of a payment of amount to payee spending
-// inputs, sealed and signed as build does it, whatever the inputs hold.
-func (wl *wallet) signPayment(payee Address, amount int64, nonce [NonceSize]byte, inputs []walletCoin) ([]byte, error) {
-	r := wl.w.Rand("chain/seal/" + wl.id)
-	tr := &Transfer{Version: Version1, Escrow: wl.escrowSerial(), Payee: payee}
-	copy(tr.Salt[:], r.Bytes(SaltSize))
-	for _, c := range inputs {
-		tr.Inputs = append(tr.Inputs, c.op())
-	}
-	plain := tr.Marshal()
-	sealed, err := wl.sealKey().Seal(r, plain, sealInfo)
-	if err != nil {
-		return nil, err
-	}
-	p := &Payment{PaymentTBS: PaymentTBS{
-		Version: Version1, Payer: wl.payerAddr(), Payee: payee, Amount: amount, Nonce: nonce,
-		Time: wl.payTime().Unix(), Cert: wl.presented().Raw, Sealed: sealed,
-	}}
-	copy(p.Commitment[:], wl.s.Hash(plain))
-	tbs := p.TBS()
-	if p.Signature, err = wl.key.Sign(tbs); err != nil {
-		return nil, err
-	}
-	return p.marshalWith(tbs), nil
-}

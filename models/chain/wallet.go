@@ -395,16 +395,16 @@ func (wl *wallet) pick(amount int64) ([]walletCoin, error) {
 	return picked, nil
 }
 
-// build signs a payment of amount to payee spending picked, and returns
-// it with the change coins it creates for the payer.
-func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, picked []walletCoin) ([]byte, []walletCoin, error) {
+// signPayment seals inputs to the chain and signs a payment of amount to
+// payee at time at; it returns the QR code's bytes and what the signature
+// covers (the payment's transaction id is its hash). An insider's
+// payments are built by it too, whatever the inputs hold.
+func (wl *wallet) signPayment(payee Address, amount int64, nonce [NonceSize]byte, inputs []walletCoin, at time.Time) (qr, tbs []byte, err error) {
 	r := wl.w.Rand("chain/seal/" + wl.id)
 	tr := &Transfer{Version: Version1, Escrow: wl.escrowSerial(), Payee: payee}
 	copy(tr.Salt[:], r.Bytes(SaltSize))
-	var sum int64
-	for _, c := range picked {
+	for _, c := range inputs {
 		tr.Inputs = append(tr.Inputs, c.op())
-		sum += c.Value
 	}
 	plain := tr.Marshal()
 	sealed, err := wl.sealKey().Seal(r, plain, sealInfo)
@@ -413,14 +413,27 @@ func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, pick
 	}
 	p := &Payment{PaymentTBS: PaymentTBS{
 		Version: Version1, Payer: wl.payerAddr(), Payee: payee, Amount: amount, Nonce: nonce,
-		Time: wl.now().Unix(), Cert: wl.presented().Raw, Sealed: sealed,
+		Time: at.Unix(), Cert: wl.presented().Raw, Sealed: sealed,
 	}}
 	copy(p.Commitment[:], wl.s.Hash(plain))
-	tbs := p.TBS()
+	tbs = p.TBS()
 	if p.Signature, err = wl.key.Sign(tbs); err != nil {
 		return nil, nil, err
 	}
-	qr := p.marshalWith(tbs)
+	return p.marshalWith(tbs), tbs, nil
+}
+
+// build signs a payment of amount to payee spending picked, and returns
+// it with the change coins it creates for the payer.
+func (wl *wallet) build(payee Address, amount int64, nonce [NonceSize]byte, picked []walletCoin) ([]byte, []walletCoin, error) {
+	qr, tbs, err := wl.signPayment(payee, amount, nonce, picked, wl.now())
+	if err != nil {
+		return nil, nil, err
+	}
+	var sum int64
+	for _, c := range picked {
+		sum += c.Value
+	}
 	if len(qr) > MaxPaymentDER {
 		return nil, nil, spec.Errorf(spec.CodeLimitExceeded, "a payment of %d bytes does not fit a version-%d QR code", len(qr), QRVersion)
 	}
