@@ -48,6 +48,9 @@ var faultKindMutants = []faultKind{
 	{kind: world.FaultFieldFlip, mutant: "chip~confirm-matches-challenge-short", sub: "R1.1"},
 	{kind: world.FaultRelay, pending: "no mutant yet: each mode of the hop is another kind's effect: a bridge to a far card is a redirect (chip~card-answers-stray-initiate), held behind the next message is a reorder's swap, altered flips bit 0 or 1 of a field (field-bit reaches those), and 3 s late moves a clock that no reference checks finer than minutes; in R1.6, the one property with relays and no tamper kind, every reference refusal of an altered message is settled by the refusal itself or the mail, so a bug there moves value only with a second one"},
 	{kind: world.FaultPartition, mutant: "chain~node-ignores-signer-limit", sub: "R2.6"},
+	{kind: world.FaultPartition, mutant: "chain~node-flags-uploads-only", sub: "R2.3"},
+	{kind: world.FaultPartition, mutant: "chain~bank-credits-unconfirmed-deposit", sub: "R2.6", checks: 20},
+	{kind: world.FaultPartition, mutant: "chain~node-never-reorgs", sub: "R5.6", checks: 20},
 	{kind: faultOnlineCut, mutant: "chip~withdraw-retry-debits-again", sub: "R5.1"},
 	{kind: faultOnlineCut, mutant: "chip~reconcile-clears-log-before-upload", sub: "R5.2"},
 }
