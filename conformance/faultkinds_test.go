@@ -85,6 +85,9 @@ func TestFaultKindsKill(t *testing.T) {
 			n := checks
 			if fk.checks > 0 {
 				n = fk.checks
+				if testing.Short() {
+					n *= 5 // rapid runs a fifth of the checks under -short
+				}
 			}
 			run := func() MutantRun {
 				opts := Options{Checks: n, Only: []string{fk.sub}, Suites: []suite.Suite{suite.Default()}}
