@@ -147,4 +147,3 @@ func (wl *wallet) insiderQR(payee Address, amount int64, nonce [NonceSize]byte) 
 // payeeChecksTime reports whether the payee checks a payment's time
 // against its clock (payee-skips-time-window forgets to).
 func (wl *wallet) payeeChecksTime() bool { return !wl.mutated("payee-skips-time-window") }
-
