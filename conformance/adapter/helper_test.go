@@ -189,6 +189,14 @@ func helperMain(mode string) int {
 			if mode == "twice" || c.Input.Twice {
 				result(req.ID, map[string]any{"valid": c.Input.Valid, "error": c.Input.Error})
 			}
+		case "chip.end-session":
+			result(req.ID, map[string]any{"received": true})
+		case "chip.state": // a wrong type and missing members
+			result(req.ID, map[string]any{"id": 5})
+		case "chip.finish-deposit": // the params it was sent, as a result
+			var m map[string]any
+			json.Unmarshal(req.Params, &m)
+			result(req.ID, m)
 		default:
 			errorAnswer(req.ID, CodeUnimplemented, "unknown method "+req.Method)
 		}
