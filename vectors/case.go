@@ -6,13 +6,16 @@ import (
 )
 
 // Case is one test case as an implementation sees it: which scheme, suite
-// and kind of object it is about, its stable id, and its input fields
+// and kind of object it is about, the shape of its input (its group's
+// type, such as "InitiateCommand"), its stable id, and its input fields
 // exactly as the vector file holds them (hex strings and numbers; see the
-// file's schema). The expected result is not part of it.
+// file's schema). Neither the expected result nor a test's expected
+// member is part of it.
 type Case struct {
 	Scheme string          `json:"scheme"`
 	Suite  string          `json:"suite"`
 	Kind   string          `json:"kind"`
+	Shape  string          `json:"shape"`
 	TcID   string          `json:"tcId"`
 	Input  json.RawMessage `json:"input"`
 }

@@ -9,8 +9,13 @@
 // described in the file's notes, a requirement id of the catalogue
 // (spec.LookupSub), a result (valid, invalid or acceptable), the canonical
 // error code of an invalid case, an input object of hex strings and
-// integers, and, when the verdict involves a signature, the signature
-// itself ({alg, publicKey, message, sig, id, valid}) for independent tools.
+// integers, for some valid cases an expected member (what the case must
+// reach, such as a transfer's holder and value), and, when the verdict
+// involves a signature, the signature itself ({alg, publicKey, message,
+// sig, id, valid}) for independent tools. An implementation sees only
+// Case: the scheme, suite, kind, shape (the test group's type, naming the
+// input object), tcId and input; an input member present only on valid
+// cases would give the verdict away, so none is (a test checks).
 //
 // Kinds covered (both suites, GM and INTL):
 //

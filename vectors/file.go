@@ -66,7 +66,12 @@ type Test struct {
 	Result      string          `json:"result"`
 	Error       string          `json:"error,omitempty"`
 	Input       json.RawMessage `json:"input"`
-	Signature   *Signature      `json:"signature,omitempty"`
+	// Expected is what a valid case must reach beyond "valid" (for kind
+	// transfer the holder and value, TransferExpected). The harness keeps
+	// it to itself: a field present only on valid cases would give the
+	// verdict away if it were part of the input.
+	Expected  json.RawMessage `json:"expected,omitempty"`
+	Signature *Signature      `json:"signature,omitempty"`
 }
 
 // Signature exposes a signature a test's verdict involves, so any tool can
@@ -87,9 +92,18 @@ const (
 	ResultAcceptable = "acceptable"
 )
 
-// Case returns the Case an implementation sees for t.
+// Case returns the Case an implementation sees for t: its shape is the
+// type of the group holding t.
 func (f *File) Case(t *Test) Case {
-	return Case{Scheme: f.Scheme, Suite: f.Suite, Kind: f.Kind, TcID: t.TcID, Input: t.Input}
+	c := Case{Scheme: f.Scheme, Suite: f.Suite, Kind: f.Kind, TcID: t.TcID, Input: t.Input}
+	for _, g := range f.TestGroups {
+		for _, x := range g.Tests {
+			if x == t {
+				c.Shape = g.Type
+			}
+		}
+	}
+	return c
 }
 
 // Tests returns every test of f in order.
@@ -150,6 +164,9 @@ func ParseFile(name string, data []byte) (*File, error) {
 		if g == nil {
 			return nil, bad(fmt.Sprintf("testGroups[%d] is null", gi), nil)
 		}
+		if g.Type == "" {
+			return nil, bad(fmt.Sprintf("testGroups[%d] has no type (the shape of its inputs)", gi), nil)
+		}
 		for ti, t := range g.Tests {
 			if t == nil || t.TcID == "" {
 				return nil, bad(fmt.Sprintf("testGroups[%d].tests[%d] has no tcId", gi, ti), nil)
@@ -161,6 +178,9 @@ func ParseFile(name string, data []byte) (*File, error) {
 			}
 			if len(t.Input) == 0 || t.Input[0] != '{' {
 				return nil, bad(fmt.Sprintf("%s: input is not an object", t.TcID), nil)
+			}
+			if len(t.Expected) > 0 && t.Result != ResultValid {
+				return nil, bad(fmt.Sprintf("%s: expected member on a %s case", t.TcID, t.Result), nil)
 			}
 			n++
 		}

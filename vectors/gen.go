@@ -129,9 +129,24 @@ type tc struct {
 	sig     *Signature
 }
 
+// withExpected is an input with the expected member of its test: what a
+// valid case must reach, kept out of the input.
+type withExpected struct {
+	input, expected any
+}
+
 func (b *builder) add(g *Group, t tc) {
 	if b.err != nil {
 		return
+	}
+	var exp json.RawMessage
+	if we, ok := t.input.(withExpected); ok {
+		t.input = we.input
+		var err error
+		if exp, err = json.Marshal(we.expected); err != nil {
+			b.err = err
+			return
+		}
 	}
 	in, err := json.Marshal(t.input)
 	if err != nil {
@@ -154,6 +169,7 @@ func (b *builder) add(g *Group, t tc) {
 		Result:      t.result,
 		Error:       string(t.code),
 		Input:       in,
+		Expected:    exp,
 		Signature:   t.sig,
 	}
 	g.Tests = append(g.Tests, test)

@@ -33,7 +33,7 @@ func genTransfer(g *gen) *builder {
 		"Holdings (spec/transfer, Holding DER [APPLICATION 6]): an issuer-signed root coin and the transfer records that moved it offline.",
 		"A holding is valid when it parses (transfer.ParseHolding) and Holding.Verify accepts its lineage under input.issuerPublicKey.",
 		"Signer certificates are looked up by id among input.certificates, each verified against input.root at input.at (no revocation list); an id with no certificate is untrusted-issuer.",
-		"For valid cases input.holder (hex of the id) and input.value name the owner Holding.Verify returns.",
+		"For valid cases expected.holder (hex of the id) and expected.value name the owner Holding.Verify returns; the harness does not send them.",
 		"The signature object, when present, is the last record's (or, with no record, the root coin's) under the key the verifier expects.")
 	p := g.newPKI("pki", []devSpec{{agentID, devcert.RoleAgent}, {"wallet-alice", devcert.RoleWallet}, {"wallet-bob", devcert.RoleWallet}, {"wallet-carol", devcert.RoleWallet}})
 	issuer := g.key("issuer")
@@ -52,9 +52,12 @@ func genTransfer(g *gen) *builder {
 		return out
 	}
 	all := certList(agentID, "wallet-alice", "wallet-bob", "wallet-carol")
-	in := func(hold []byte, certs []string, holder string, value int64) TransferInput {
-		return TransferInput{Holding: h(hold), IssuerPublicKey: h(ipub.SPKI()), Root: h(root.Raw), Certificates: certs, At: genAt.Unix(),
-			Holder: hex.EncodeToString([]byte(holder)), Value: value}
+	in := func(hold []byte, certs []string, holder string, value int64) any {
+		input := TransferInput{Holding: h(hold), IssuerPublicKey: h(ipub.SPKI()), Root: h(root.Raw), Certificates: certs, At: genAt.Unix()}
+		if holder == "" {
+			return input
+		}
+		return withExpected{input, TransferExpected{Holder: hex.EncodeToString([]byte(holder)), Value: value}}
 	}
 	recSig := func(payer string, r *transfer.Signed) *Signature {
 		return sigObj(g.s, p.certs[payer].PublicKey, r.TBS(), r.Signature)

@@ -23,16 +23,21 @@ type CertificateInput struct {
 // TransferInput is the input of kind "transfer": does the holding (a root
 // coin and its lineage of transfer records) verify, given the coin
 // issuer's key and the device certificates of the signers (checked against
-// the root at the given time)? The holder and value reached are in
-// Holder and Value for valid cases.
+// the root at the given time)? The holder and value a valid case reaches
+// are in the test's expected member (TransferExpected), not in the input.
 type TransferInput struct {
 	Holding         string   `json:"holding"` // Holding DER ([APPLICATION 6])
 	IssuerPublicKey string   `json:"issuerPublicKey"`
 	Root            string   `json:"root"`
 	Certificates    []string `json:"certificates"`
 	At              int64    `json:"at"`
-	Holder          string   `json:"holder,omitempty"` // expected owner, documentation (hex of the id)
-	Value           int64    `json:"value,omitempty"`  // expected value in fen, documentation
+}
+
+// TransferExpected is the expected member of a valid transfer case: the
+// owner Holding.Verify reaches. The harness keeps it to itself.
+type TransferExpected struct {
+	Holder string `json:"holder"` // hex of the holder's id
+	Value  int64  `json:"value"`  // fen
 }
 
 // QRInput is the input of kind "qr" (chain scheme): does the payee wallet

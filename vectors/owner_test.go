@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // A valid transfer case names the owner Holding.Verify proves; the
@@ -27,12 +29,17 @@ func TestTransferOwners(t *testing.T) {
 			if err := json.Unmarshal(tc.Input, &in); err != nil {
 				t.Fatal(err)
 			}
+			var want TransferExpected
+			if err := json.Unmarshal(tc.Expected, &want); err != nil {
+				t.Fatalf("%s: expected member: %v", tc.TcID, err)
+			}
 			owner, verdict, inErr := refTransferOwner(s, in)
 			if verdict != nil || inErr != nil {
 				t.Fatalf("%s: %v %v", tc.TcID, verdict, inErr)
 			}
-			if hex.EncodeToString([]byte(owner.Holder)) != in.Holder || owner.Value != in.Value {
-				t.Errorf("%s: owner %+v, the file says %s / %d", tc.TcID, owner, in.Holder, in.Value)
+			got := TransferExpected{Holder: hex.EncodeToString([]byte(owner.Holder)), Value: owner.Value}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: owner (-want +got):\n%s", tc.TcID, diff)
 			}
 			n++
 		}

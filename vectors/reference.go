@@ -60,29 +60,27 @@ func (reference) VerifyVector(ctx context.Context, c Case) (Outcome, error) {
 		}
 		verr, err = refTransfer(s, in)
 	case "chip/apdu":
-		var probe map[string]json.RawMessage
-		if err := json.Unmarshal(c.Input, &probe); err != nil {
-			return Outcome{}, fmt.Errorf("%w: %s: %v", ErrBadInput, c.TcID, err)
-		}
-		switch {
-		case probe["response"] != nil:
+		switch c.Shape {
+		case "TransferResponse":
 			var in APDUTransferInput
 			if err := decodeInput(c, &in); err != nil {
 				return Outcome{}, err
 			}
 			verr, err = refAPDUTransfer(s, in)
-		case probe["payeeCertificate"] != nil:
+		case "ConfirmCommand":
 			var in APDUConfirmInput
 			if err := decodeInput(c, &in); err != nil {
 				return Outcome{}, err
 			}
 			verr, err = refAPDUConfirm(s, in)
-		default:
+		case "InitiateCommand":
 			var in APDUInput
 			if err := decodeInput(c, &in); err != nil {
 				return Outcome{}, err
 			}
 			verr, err = refAPDU(s, in)
+		default:
+			return Outcome{}, fmt.Errorf("%w: %s: unknown apdu shape %q", ErrBadInput, c.TcID, c.Shape)
 		}
 	case "chain/qr":
 		var in QRInput

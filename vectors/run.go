@@ -59,12 +59,40 @@ type CaseResult struct {
 	TcID        string   `json:"tcId"`
 	File        string   `json:"file"`
 	Requirement string   `json:"requirement"`
+	Comment     string   `json:"comment,omitempty"` // the vector's comment
 	Flags       []string `json:"flags"`
 	Status      Status   `json:"status"`
 	Expected    Outcome  `json:"expected"`
 	Acceptable  bool     `json:"acceptable,omitempty"`
 	Got         *Outcome `json:"got,omitempty"`
 	Err         string   `json:"err,omitempty"`
+
+	kind string // scheme/kind, for PerKind
+	// Log is what the implementation logged while it decided this case
+	// (an external implementation's stderr), kept for mismatches and
+	// errors when the Verifier is a CaseLogger.
+	Log string `json:"log,omitempty"`
+}
+
+// CaseLogger is implemented by a Verifier that can tell what the
+// implementation logged while it decided the case with id tcID (the last
+// one sent with that id).
+type CaseLogger interface {
+	CaseLog(tcID string) string
+}
+
+// LateFailure is a case whose answer turned out to break the protocol
+// after the Verifier returned it: a duplicate answer, seen only when the
+// next request was sent or at shutdown.
+type LateFailure struct {
+	TcID string
+	Err  string
+}
+
+// LateFailer is implemented by a Verifier that learns of LateFailures;
+// TakeLateFailures returns those not taken before.
+type LateFailer interface {
+	TakeLateFailures() []LateFailure
 }
 
 // Counts tallies statuses.
@@ -114,6 +142,38 @@ func (r *Report) Failures() []CaseResult {
 	return out
 }
 
+// Charge makes the cases of fs errors (the last result of each tcId) and
+// recounts the totals.
+func (r *Report) Charge(fs []LateFailure) {
+	for _, lf := range fs {
+		for i := len(r.Cases) - 1; i >= 0; i-- {
+			if c := &r.Cases[i]; c.TcID == lf.TcID {
+				c.Status, c.Err = StatusError, lf.Err
+				break
+			}
+		}
+	}
+	if len(fs) > 0 {
+		r.tally()
+	}
+}
+
+// tally recounts Total, PerFlag and PerKind from Cases.
+func (r *Report) tally() {
+	r.Total, r.PerFlag, r.PerKind = Counts{}, map[string]Counts{}, map[string]Counts{}
+	for _, cr := range r.Cases {
+		r.Total.add(cr.Status)
+		for _, fl := range cr.Flags {
+			c := r.PerFlag[fl]
+			c.add(cr.Status)
+			r.PerFlag[fl] = c
+		}
+		c := r.PerKind[cr.kind]
+		c.add(cr.Status)
+		r.PerKind[cr.kind] = c
+	}
+}
+
 // Judge compares an outcome with a test's expectation: valid needs
 // Valid, invalid needs !Valid with the expected code, acceptable takes
 // valid or any refusal with a known code.
@@ -149,20 +209,30 @@ func Run(ctx context.Context, v Verifier, filter Filter) (*Report, error) {
 // ctx's error.
 func RunFiles(ctx context.Context, v Verifier, files []*File, filter Filter) (*Report, error) {
 	start := time.Now()
-	r := &Report{PerFlag: map[string]Counts{}, PerKind: map[string]Counts{}}
+	r := &Report{}
+	late, _ := v.(LateFailer)
+	logs, _ := v.(CaseLogger)
+	finish := func() {
+		if late != nil {
+			r.Charge(late.TakeLateFailures())
+		}
+		r.tally()
+		r.Duration = time.Since(start)
+	}
 	for _, f := range files {
 		for _, t := range f.Tests() {
 			if !filter.Match(f, t) {
 				continue
 			}
 			if err := ctx.Err(); err != nil {
-				r.Duration = time.Since(start)
+				finish()
 				return r, err
 			}
 			cr := CaseResult{
-				TcID: t.TcID, File: f.Name, Requirement: t.Requirement, Flags: t.Flags,
+				TcID: t.TcID, File: f.Name, Requirement: t.Requirement, Comment: t.Comment, Flags: t.Flags,
 				Expected:   Outcome{Valid: t.Result == ResultValid, Error: t.Error},
 				Acceptable: t.Result == ResultAcceptable,
+				kind:       f.Scheme + "/" + f.Kind,
 			}
 			o, err := callVerifier(ctx, v, f.Case(t))
 			switch {
@@ -174,20 +244,16 @@ func RunFiles(ctx context.Context, v Verifier, files []*File, filter Filter) (*R
 				cr.Got = &o
 				cr.Status = Judge(t, o)
 			}
-			r.Cases = append(r.Cases, cr)
-			r.Total.add(cr.Status)
-			for _, fl := range t.Flags {
-				c := r.PerFlag[fl]
-				c.add(cr.Status)
-				r.PerFlag[fl] = c
+			if logs != nil && (cr.Status == StatusMismatch || cr.Status == StatusError) {
+				cr.Log = logs.CaseLog(t.TcID)
 			}
-			k := f.Scheme + "/" + f.Kind
-			c := r.PerKind[k]
-			c.add(cr.Status)
-			r.PerKind[k] = c
+			r.Cases = append(r.Cases, cr)
+			if late != nil {
+				r.Charge(late.TakeLateFailures())
+			}
 		}
 	}
-	r.Duration = time.Since(start)
+	finish()
 	return r, nil
 }
 

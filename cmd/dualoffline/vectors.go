@@ -230,6 +230,21 @@ func (r *recorder) VerifyVector(ctx context.Context, c vectors.Case) (vectors.Ou
 	return o, err
 }
 
+// CaseLog and TakeLateFailures pass on those of the adapter verifier.
+func (r *recorder) CaseLog(tcID string) string {
+	if l, ok := r.v.(vectors.CaseLogger); ok {
+		return l.CaseLog(tcID)
+	}
+	return ""
+}
+
+func (r *recorder) TakeLateFailures() []vectors.LateFailure {
+	if l, ok := r.v.(vectors.LateFailer); ok {
+		return l.TakeLateFailures()
+	}
+	return nil
+}
+
 // vectorsFailed is an unexpected vectors result (exit status 1).
 type vectorsFailed struct{ msg string }
 
@@ -282,7 +297,8 @@ func runVectorsVerify(ctx context.Context, w io.Writer, f verifyFlags) error {
 	rec := &recorder{v: av}
 	started := time.Now()
 	report, runErr := vectors.RunFiles(ctx, rec, files, f.filter)
-	closeErr := p.Close()
+	closeErr := av.Close() // a duplicate of the last answer is charged to its case
+	report.Charge(av.TakeLateFailures())
 
 	out := vectorsReport{Implementation: h, Command: argv, Config: f.config, Restarts: av.Restarts(), Crashes: av.Crashes(),
 		Skips: rec.skips, Stderr: p.Stderr(), Report: report}
@@ -376,8 +392,10 @@ func writeVectorsReport(w io.Writer, r *vectorsReport, f verifyFlags) {
 		case c.Status == vectors.StatusMismatch:
 			fmt.Fprintf(w, "MISMATCH %s (%s, %s, flags %s): want %s, got %s\n", c.TcID, c.File, c.Requirement,
 				strings.Join(c.Flags, ","), outcomeText(c.Expected, c.Acceptable), outcomeText(*c.Got, false))
+			caseDetail(w, c)
 		case c.Status == vectors.StatusError:
 			fmt.Fprintf(w, "ERROR %s (%s): %s\n", c.TcID, c.File, c.Err)
+			caseDetail(w, c)
 		case f.verbose:
 			fmt.Fprintf(w, "%s %s\n", c.Status, c.TcID)
 		}
@@ -417,6 +435,17 @@ func writeVectorsReport(w io.Writer, r *vectorsReport, f verifyFlags) {
 	t := rep.Total
 	fmt.Fprintf(w, "\n%d cases: %d pass, %d mismatch, %d error, %d skip (%.2fs)\n",
 		t.Total(), t.Pass, t.Mismatch, t.Error, t.Skip, rep.Duration.Seconds())
+}
+
+// caseDetail prints the vector's comment and what the implementation
+// logged while it decided the case.
+func caseDetail(w io.Writer, c vectors.CaseResult) {
+	if c.Comment != "" {
+		fmt.Fprintf(w, "  vector: %s\n", c.Comment)
+	}
+	if c.Log != "" {
+		fmt.Fprintf(w, "  stderr of the implementation for this case:\n%s\n", indent(strings.TrimRight(c.Log, "\n"), "  | "))
+	}
 }
 
 func outcomeText(o vectors.Outcome, acceptable bool) string {

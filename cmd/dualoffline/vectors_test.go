@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -98,6 +99,11 @@ func TestVectorsVerifyBrokenVendor(t *testing.T) {
 	}
 	if !strings.Contains(out, "MISMATCH spec-GM-coin-") || !strings.Contains(out, "want invalid/bad-signature, got valid") {
 		t.Errorf("mismatches not named:\n%s", out)
+	}
+	// Each mismatch shows the vector's comment and what the
+	// implementation logged for that case.
+	if !regexp.MustCompile(`MISMATCH (spec-GM-coin-\S+) .*\n  vector: .+\n  stderr of the implementation for this case:\n  \| vendor: (spec-GM-coin-\S+): signature check skipped`).MatchString(out) {
+		t.Errorf("mismatch lines lack the vector's comment or the case's stderr:\n%s", out)
 	}
 }
 

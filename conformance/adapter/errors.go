@@ -31,6 +31,10 @@ type ProtocolError struct {
 	Detail string // what exactly happened, for people
 	Err    error  // an underlying cause, if any
 	Stderr string // for a failed start: the latest stderr of the process
+	// AnswerTo is, for a duplicate, the id of the request the line
+	// answered a second time: the failure is that request's, although it
+	// was seen while ID was being sent.
+	AnswerTo uint64
 }
 
 func (e *ProtocolError) Error() string {

@@ -49,6 +49,12 @@ type stubInput struct {
 	Error         string `json:"error,omitempty"`
 	Unimplemented bool   `json:"unimplemented,omitempty"`
 	Fail          string `json:"fail,omitempty"` // an error answer with this code
+	// Raw, when set, is the result member sent verbatim.
+	Raw string `json:"raw,omitempty"`
+	// Stderr is written to stderr before the answer.
+	Stderr string `json:"stderr,omitempty"`
+	// Twice sends the answer a second time.
+	Twice bool `json:"twice,omitempty"`
 }
 
 func helperMain(mode string) int {
@@ -166,7 +172,13 @@ func helperMain(mode string) int {
 			case "flood-stderr":
 				fmt.Fprintf(os.Stderr, "verifying %d\n", req.ID)
 			}
+			if c.Input.Stderr != "" {
+				fmt.Fprintln(os.Stderr, c.Input.Stderr)
+			}
 			switch {
+			case c.Input.Raw != "":
+				out.WriteString(fmt.Sprintf(`{"id":%d,"result":%s}`+"\n", req.ID, c.Input.Raw))
+				out.Flush()
 			case c.Input.Unimplemented:
 				errorAnswer(req.ID, CodeUnimplemented, "no such feature")
 			case c.Input.Fail != "":
@@ -174,9 +186,17 @@ func helperMain(mode string) int {
 			default:
 				result(req.ID, map[string]any{"valid": c.Input.Valid, "error": c.Input.Error})
 			}
-			if mode == "twice" {
+			if mode == "twice" || c.Input.Twice {
 				result(req.ID, map[string]any{"valid": c.Input.Valid, "error": c.Input.Error})
 			}
+		case "chip.end-session":
+			result(req.ID, map[string]any{"received": true})
+		case "chip.state": // a wrong type and missing members
+			result(req.ID, map[string]any{"id": 5})
+		case "chip.finish-deposit": // the params it was sent, as a result
+			var m map[string]any
+			json.Unmarshal(req.Params, &m)
+			result(req.ID, m)
 		default:
 			errorAnswer(req.ID, CodeUnimplemented, "unknown method "+req.Method)
 		}

@@ -120,10 +120,30 @@ func (l *Link) Canonical(name string) (spec.Code, bool) { return l.d.Vendor.Cano
 // Call implements models.Link: an error answer becomes a *spec.Error
 // (its code through the vendor config; "unimplemented" is
 // spec.CodeUnimplemented), a protocol failure becomes models.ErrBroken
-// after the process was restarted on its state directory.
+// after the process was restarted on its state directory. Params and
+// result are checked against the devices schema (DeviceSchemaJSON): params
+// that do not match are the harness's own error; a result that does not
+// match breaks the protocol (models.ErrBroken; the process stays).
 func (l *Link) Call(op string, params, result any) error {
-	err := l.p.Call(context.Background(), op, params, result)
+	in, err := json.Marshal(params)
+	if err != nil {
+		return fmt.Errorf("adapter: %s params: %w", op, err)
+	}
+	if err := ValidateDevice(op, "params", in); err != nil {
+		return fmt.Errorf("adapter: the harness sent %s: %w", l.party, err)
+	}
+	var out json.RawMessage
+	err = l.p.Call(context.Background(), op, json.RawMessage(in), &out)
 	if err == nil {
+		if err := ValidateDevice(op, "result", out); err != nil {
+			return fmt.Errorf("%w: %s answered %w", models.ErrBroken, l.party, err)
+		}
+		if result == nil {
+			return nil
+		}
+		if err := json.Unmarshal(out, result); err != nil {
+			return fmt.Errorf("%w: %s: %s result does not decode: %v", models.ErrBroken, l.party, op, err)
+		}
 		return nil
 	}
 	var re *RemoteError

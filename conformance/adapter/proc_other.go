@@ -2,7 +2,10 @@
 
 package adapter
 
-import "os/exec"
+import (
+	"os"
+	"os/exec"
+)
 
 func setGroup(*exec.Cmd) {}
 
@@ -11,3 +14,6 @@ func killGroup(cmd *exec.Cmd) {
 		_ = cmd.Process.Kill()
 	}
 }
+
+// pipePending is unknown here.
+func pipePending(*os.File) int { return -1 }

@@ -2,6 +2,12 @@
 
 package adapter
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
 func setDeathSignal(*syscall.SysProcAttr) {}
+
+// pipePending is unknown here.
+func pipePending(*os.File) int { return -1 }

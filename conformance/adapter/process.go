@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -96,6 +97,7 @@ type instance struct {
 	readers sync.WaitGroup
 	firstID uint64 // first id sent to this instance
 	dead    bool
+	copying atomic.Bool // the stderr pump holds bytes it has not yet put in the ring
 }
 
 type lineMsg struct {
@@ -150,6 +152,45 @@ func (p *Process) StateDir() string { return p.stateDir }
 // restarts), at most Config.StderrCap bytes, with a note of how much was
 // dropped before it.
 func (p *Process) Stderr() string { return p.stderr.String() }
+
+// NextID returns the id the next request will carry.
+func (p *Process) NextID() uint64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.nextID + 1
+}
+
+// StderrMark returns how many bytes the process has written to stderr so
+// far (across restarts); StderrSince(mark) returns what came after it.
+func (p *Process) StderrMark() int64 { return p.stderr.mark() }
+
+// SettleStderr waits (at most 50 ms) until what the process wrote to
+// stderr so far is in the ring: the pipe is empty and the pump idle. It
+// lets a caller attribute stderr to the request just answered.
+func (p *Process) SettleStderr() {
+	p.mu.Lock()
+	in := p.inst
+	p.mu.Unlock()
+	if in == nil {
+		return
+	}
+	deadline := time.Now().Add(50 * time.Millisecond)
+	for time.Now().Before(deadline) {
+		n := pipePending(in.stderrR)
+		if n == 0 && !in.copying.Load() {
+			return
+		}
+		if n < 0 { // unknown on this system: a short pause instead
+			time.Sleep(2 * time.Millisecond)
+			return
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
+// StderrSince returns the stderr output written after mark, as far as the
+// ring still holds it (with a note of what it lost).
+func (p *Process) StderrSince(mark int64) string { return p.stderr.since(mark) }
 
 // Starts counts how many times the command was started (1 + restarts).
 func (p *Process) Starts() int {
@@ -263,7 +304,18 @@ func (p *Process) spawn() (*instance, error) {
 	go in.readLines(p.cfg.MaxLine)
 	go func() {
 		defer in.readers.Done()
-		_, _ = io.Copy(p.stderr, errR)
+		buf := make([]byte, 32<<10)
+		for {
+			n, err := errR.Read(buf)
+			if n > 0 {
+				in.copying.Store(true)
+				_, _ = p.stderr.Write(buf[:n])
+				in.copying.Store(false)
+			}
+			if err != nil {
+				return
+			}
+		}
 	}()
 	return in, nil
 }
@@ -424,7 +476,7 @@ func (p *Process) answerError(in *instance, l lineMsg, ok bool, want uint64) *Pr
 	case id == want && want != 0:
 		return nil
 	case id >= in.firstID && id < p.nextID:
-		return &ProtocolError{Kind: KindDuplicate, Detail: fmt.Sprintf("second answer to id %d", id)}
+		return &ProtocolError{Kind: KindDuplicate, AnswerTo: id, Detail: fmt.Sprintf("second answer to id %d", id)}
 	default:
 		return &ProtocolError{Kind: KindWrongID, Detail: fmt.Sprintf("answer carries id %d, harness waits for %d", id, want)}
 	}

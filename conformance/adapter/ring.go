@@ -61,3 +61,24 @@ func (r *ring) String() string {
 	}
 	return string(b)
 }
+
+// mark returns the number of bytes written so far.
+func (r *ring) mark() int64 {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.total
+}
+
+// since returns the bytes written after mark that the ring still keeps,
+// with a note of how many it dropped.
+func (r *ring) since(mark int64) string {
+	b, dropped := r.bytes()
+	// b holds the bytes [dropped, dropped+len(b)) of everything written.
+	if mark >= dropped+int64(len(b)) {
+		return ""
+	}
+	if mark >= dropped {
+		return string(b[mark-dropped:])
+	}
+	return fmt.Sprintf("[… %d bytes dropped …]\n", dropped-mark) + string(b)
+}

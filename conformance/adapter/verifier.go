@@ -1,7 +1,9 @@
 package adapter
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -60,9 +62,46 @@ type Verifier struct {
 	sent     int // cases sent
 	crashes  int // deliberate kills
 	mu       sync.Mutex
-	failures int   // consecutive
-	restarts int   // total
-	unusable error // set once the implementation is given up
+	failures int               // consecutive
+	restarts int               // total
+	unusable error             // set once the implementation is given up
+	byID     map[uint64]string // request id -> tcId, for duplicate answers
+	late     []vectors.LateFailure
+	marks    map[string]int64 // tcId -> stderr mark when it was sent
+}
+
+// AnswerError is an answer that is well framed but breaks the protocol
+// for its case: a refusal without an error name, an empty or null result,
+// valid with an error name, an error name neither canonical nor mapped.
+// The case is an error, not a mismatch; the process stays in use.
+type AnswerError struct {
+	TcID   string
+	Kind   AnswerKind
+	Detail string
+}
+
+// AnswerKind classifies an AnswerError.
+type AnswerKind string
+
+// The kinds of AnswerError.
+const (
+	AnswerNoReason       AnswerKind = "refusal-without-error" // valid false and no error name
+	AnswerNull           AnswerKind = "null-result"           // "result": null
+	AnswerEmpty          AnswerKind = "no-verdict"            // a result without a boolean valid, such as {}
+	AnswerValidWithError AnswerKind = "valid-with-error"      // valid true and an error name
+	AnswerUnknownName    AnswerKind = "unknown-error-name"    // neither a canonical code nor mapped by the config
+)
+
+func (e *AnswerError) Error() string {
+	return fmt.Sprintf("case %s: protocol error %s: %s", e.TcID, e.Kind, e.Detail)
+}
+
+// verifyResult is the result of verify as it is checked: valid must be
+// present; message is free text shown with an "unimplemented" refusal.
+type verifyResult struct {
+	Valid   *bool  `json:"valid"`
+	Error   string `json:"error"`
+	Message string `json:"message"`
 }
 
 // NewVerifier returns a Verifier over p with the vendor config cfg.
@@ -122,8 +161,8 @@ func (v *Verifier) VerifyVector(ctx context.Context, c vectors.Case) (vectors.Ou
 		}
 		v.crashes++
 	}
-	var out vectors.Outcome
-	err := v.P.Call(ctx, MethodVerify, c, &out)
+	var raw json.RawMessage
+	err := v.call(ctx, c, &raw)
 	var re *RemoteError
 	switch {
 	case err == nil:
@@ -152,15 +191,114 @@ func (v *Verifier) VerifyVector(ctx context.Context, c vectors.Case) (vectors.Ou
 		return vectors.Outcome{}, fmt.Errorf("case %s: %w", c.TcID, err)
 	}
 	v.failures = 0
-	switch {
-	case out.Valid && out.Error != "":
-		return vectors.Outcome{}, fmt.Errorf("case %s: implementation answered valid with error %q", c.TcID, out.Error)
-	case !out.Valid && out.Error != "":
-		code, ok := v.Config.Canonical(out.Error)
-		if !ok {
-			return vectors.Outcome{}, fmt.Errorf("case %s: error name %q is neither a canonical code nor mapped in the vendor config", c.TcID, out.Error)
-		}
-		out.Error = string(code)
+	return v.judgeAnswer(c, raw)
+}
+
+// judgeAnswer turns a verify result into an Outcome, a skip or an
+// AnswerError.
+func (v *Verifier) judgeAnswer(c vectors.Case, raw json.RawMessage) (vectors.Outcome, error) {
+	bad := func(k AnswerKind, detail string) (vectors.Outcome, error) {
+		return vectors.Outcome{}, &AnswerError{TcID: c.TcID, Kind: k, Detail: detail}
 	}
-	return out, nil
+	if bytes.Equal(bytes.TrimSpace(raw), []byte("null")) {
+		return bad(AnswerNull, "result is null")
+	}
+	var r verifyResult
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return bad(AnswerEmpty, fmt.Sprintf("result does not decode (%v): %s", err, quote(raw)))
+	}
+	switch {
+	case r.Valid == nil:
+		return bad(AnswerEmpty, "result has no valid member: "+quote(raw))
+	case *r.Valid && r.Error != "":
+		return bad(AnswerValidWithError, fmt.Sprintf("answered valid with error %q", r.Error))
+	case *r.Valid:
+		return vectors.Outcome{Valid: true}, nil
+	case r.Error == "":
+		return bad(AnswerNoReason, "refused without an error name")
+	case r.Error == CodeUnimplemented:
+		reason := r.Message
+		if reason == "" {
+			reason = `answered {"valid": false, "error": "unimplemented"}`
+		}
+		return vectors.Outcome{}, &SkipError{TcID: c.TcID, Why: SkipUnimplemented, Reason: reason}
+	}
+	code, ok := v.Config.Canonical(r.Error)
+	if !ok {
+		return bad(AnswerUnknownName, fmt.Sprintf("error name %q is neither a canonical code nor mapped in the vendor config", r.Error))
+	}
+	return vectors.Outcome{Error: string(code)}, nil
+}
+
+// call sends the verify request for c. A duplicate answer seen on the way
+// is charged to the case it answered twice (a LateFailure), and c is sent
+// again to a restarted process, once.
+func (v *Verifier) call(ctx context.Context, c vectors.Case, raw *json.RawMessage) error {
+	for attempt := 0; ; attempt++ {
+		if v.byID == nil {
+			v.byID, v.marks = map[uint64]string{}, map[string]int64{}
+		}
+		v.byID[v.P.NextID()] = c.TcID
+		v.P.SettleStderr() // what the previous case logged is not this one's
+		v.marks[c.TcID] = v.P.StderrMark()
+		err := v.P.Call(ctx, MethodVerify, c, raw)
+		var pe *ProtocolError
+		if !errors.As(err, &pe) || pe.Kind != KindDuplicate || attempt > 0 {
+			return err
+		}
+		v.chargeDuplicate(pe)
+		if err := v.P.Restart(ctx); err != nil {
+			return err
+		}
+		v.restarts++
+	}
+}
+
+// chargeDuplicate records a duplicate answer against the case it
+// duplicates.
+func (v *Verifier) chargeDuplicate(pe *ProtocolError) {
+	tc, ok := v.byID[pe.AnswerTo]
+	if !ok {
+		tc = fmt.Sprintf("(request %d)", pe.AnswerTo)
+	}
+	v.late = append(v.late, vectors.LateFailure{TcID: tc,
+		Err: fmt.Sprintf("case %s: adapter: duplicate: a second answer to its request (id %d), seen while sending request %d", tc, pe.AnswerTo, pe.ID)})
+}
+
+// TakeLateFailures returns the cases charged with a duplicate answer
+// since the last call (vectors.LateFailer).
+func (v *Verifier) TakeLateFailures() []vectors.LateFailure {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	out := v.late
+	v.late = nil
+	return out
+}
+
+// CaseLog returns what the implementation wrote to stderr from the moment
+// the case tcID was last sent (vectors.CaseLogger), up to now.
+func (v *Verifier) CaseLog(tcID string) string {
+	v.mu.Lock()
+	mark, ok := v.marks[tcID]
+	v.mu.Unlock()
+	if !ok {
+		return ""
+	}
+	v.P.SettleStderr()
+	return tailString(v.P.StderrSince(mark), 4096)
+}
+
+// Close shuts the implementation down (Process.Close); a duplicate of the
+// last answer seen then is charged to its case (TakeLateFailures) and is
+// not returned.
+func (v *Verifier) Close() error {
+	err := v.P.Close()
+	var pe *ProtocolError
+	if errors.As(err, &pe) && pe.Kind == KindDuplicate {
+		v.mu.Lock()
+		v.chargeDuplicate(pe)
+		v.mu.Unlock()
+		return nil
+	}
+	return err
 }
