@@ -28,7 +28,7 @@ const Seed uint64 = 20260101
 
 // GeneratorVersion is written into every file. Bump it when the generator
 // changes what it writes; tcIds stay stable across versions.
-const GeneratorVersion = "1"
+const GeneratorVersion = "2"
 
 // SchemaName is the schema file (under vectors/schema) every file names.
 const SchemaName = "vectors.schema.json"
@@ -138,8 +138,12 @@ func (b *builder) add(g *Group, t tc) {
 		b.err = err
 		return
 	}
-	for _, fl := range t.flags {
+	flags := b.tagChecks(t.name, t.flags)
+	for _, fl := range flags {
 		d, ok := allNotes[fl]
+		if !ok {
+			d, ok = checkNote(fl)
+		}
 		if !ok {
 			b.err = fmt.Errorf("flag %q has no description", fl)
 			return
@@ -149,7 +153,7 @@ func (b *builder) add(g *Group, t tc) {
 	test := &Test{
 		TcID:        fmt.Sprintf("%s-%s-%s-%s", b.f.Scheme, b.f.Suite, b.f.Kind, t.name),
 		Comment:     t.comment,
-		Flags:       append([]string{}, t.flags...),
+		Flags:       flags,
 		Requirement: t.req,
 		Result:      t.result,
 		Error:       string(t.code),
@@ -271,6 +275,9 @@ func Build() ([]*File, error) {
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	if err := unusedCheckTags(files); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 
