@@ -57,6 +57,10 @@ var checkTags = map[string][]string{
 	"spec/certificate/trailing-zero":         {"cert-parse"},
 	"spec/certificate/crl-truncated":         {"crl-parse"},
 
+	"spec/certificate/root-not-a-ca":      {"cert-anchor"},
+	"spec/certificate/root-expired":       {"cert-root-validity"},
+	"spec/certificate/root-not-yet-valid": {"cert-root-validity"},
+
 	// spec/transfer
 	"spec/transfer/children-not-summing":       {"record-sum"},
 	"spec/transfer/wrong-parent":               {"holding-parent"},
