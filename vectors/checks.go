@@ -27,7 +27,7 @@ var checkTags = map[string][]string{
 	"spec/coin/currency-changed-to-840":        {"coin-currency", "coin-policy-first"},
 	"spec/coin/issuer-signed-unit-mismatch":    {"coin-unit"},
 	"spec/coin/issuer-signed-parent-is-self":   {"coin-parent-self"},
-	"spec/coin/issuer-signed-version-2":        {"coin-version", "version-unknown"},
+	"spec/coin/issuer-signed-version-2":        {"version-unknown"},
 	"spec/coin/parent-changed":                 {"coin-signature"},
 	"spec/coin/agent-changed":                  {"coin-signature"},
 	"spec/coin/trailing-zero":                  {"der-trailing"},
@@ -57,7 +57,7 @@ var checkTags = map[string][]string{
 	"spec/certificate/trailing-zero":         {"cert-parse"},
 	"spec/certificate/crl-truncated":         {"crl-parse"},
 
-	"spec/certificate/root-not-a-ca":      {"cert-anchor"},
+	"spec/certificate/root-not-a-ca":      {"cert-issuer"},
 	"spec/certificate/root-expired":       {"cert-root-validity"},
 	"spec/certificate/root-not-yet-valid": {"cert-root-validity"},
 

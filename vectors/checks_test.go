@@ -1,7 +1,9 @@
 package vectors_test
 
 import (
+	"context"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -74,6 +76,41 @@ func TestLintChecks(t *testing.T) {
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("lint lacks %q:\n%s", want, all)
+		}
+	}
+}
+
+// For each check the reference can remove (vectors.Droppable), the
+// reference without it fails at least one case tagged with the check: an
+// implementation that forgets the check does not pass every vector. (Other
+// cases may fail too; the full reference passes all, TestReference.)
+func TestDroppedCheckFailsItsVectors(t *testing.T) {
+	files := load(t)
+	for _, id := range vectors.Droppable {
+		if _, ok := spec.LookupCheck(id); !ok {
+			t.Errorf("Droppable names %q, not a check of spec/checks.json", id)
+			continue
+		}
+		v := vectors.ReferenceWithout(id)
+		tagged, failed := 0, 0
+		for _, f := range files {
+			for _, tc := range f.Tests() {
+				if !slices.Contains(tc.Flags, id) {
+					continue
+				}
+				tagged++
+				out, err := v.VerifyVector(context.Background(), f.Case(tc))
+				if err != nil {
+					t.Fatalf("%s without %s: %v", tc.TcID, id, err)
+				}
+				want := tc.Result == vectors.ResultValid
+				if out.Valid != want || (!out.Valid && out.Error != tc.Error) {
+					failed++
+				}
+			}
+		}
+		if failed == 0 {
+			t.Errorf("without check %s the reference still passes all %d cases tagged with it", id, tagged)
 		}
 	}
 }
