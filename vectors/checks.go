@@ -169,6 +169,12 @@ var checkTags = map[string][]string{
 	"cert/session/deducted-digest-resigned":          {"cert-digest"},
 	"cert/session/payer-certificate-expired":         {"cert-peer"},
 
+	"cert/session/tx-coins-do-not-open":          {"cert-tx-seal"},
+	"cert/session/tx-key-sealed-for-other-payee": {"cert-tx-seal", "seal-open"},
+	"cert/session/tx-coin-held-by-other":         {"spend-coin-holder"},
+	"cert/session/tx-lineage-uncertified":        {"spend-lineage"},
+	"cert/session/tx-coin-at-hop-limit":          {"spend-hop-limit"},
+
 	// chain/qr
 	"chain/qr/valid-time-window-edge":        {"chain-time-window"},
 	"chain/qr/stale-time":                    {"chain-time-window"},
