@@ -61,6 +61,14 @@ var checkTags = map[string][]string{
 	"spec/certificate/root-expired":       {"cert-root-validity"},
 	"spec/certificate/root-not-yet-valid": {"cert-root-validity"},
 
+	"spec/certificate/unknown-critical-extension": {"cert-critical-ext"},
+	"spec/certificate/wallet-marked-ca":           {"cert-constraints"},
+	"spec/certificate/wallet-key-usage-cert-sign": {"cert-constraints"},
+	"spec/certificate/validity-reversed":          {"cert-validity-order"},
+	"spec/certificate/issuer-not-central-bank":    {"cert-issuer-role"},
+	"spec/certificate/serial-2-pow-63":            {"cert-serial"},
+	"spec/certificate/subject-extra-attribute":    {"cert-names"},
+
 	// spec/transfer
 	"spec/transfer/children-not-summing":       {"record-sum"},
 	"spec/transfer/wrong-parent":               {"holding-parent"},
