@@ -114,3 +114,22 @@ func TestDroppedCheckFailsItsVectors(t *testing.T) {
 		}
 	}
 }
+
+// The step-by-step reference (ReferenceWithout with nothing removed), which
+// checks coins and holdings as spec/formats.md states them, decides every
+// case as the files say: the documents' order of checks is the code's.
+func TestStepwiseReferencePasses(t *testing.T) {
+	v := vectors.ReferenceWithout()
+	for _, f := range load(t) {
+		for _, tc := range f.Tests() {
+			out, err := v.VerifyVector(context.Background(), f.Case(tc))
+			if err != nil {
+				t.Fatalf("%s: %v", tc.TcID, err)
+			}
+			want := tc.Result == vectors.ResultValid
+			if tc.Result != vectors.ResultAcceptable && (out.Valid != want || (!out.Valid && out.Error != tc.Error)) {
+				t.Errorf("%s: stepwise reference %+v, file says %s %s", tc.TcID, out, tc.Result, tc.Error)
+			}
+		}
+	}
+}

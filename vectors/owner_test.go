@@ -27,7 +27,7 @@ func TestTransferOwners(t *testing.T) {
 			if err := json.Unmarshal(tc.Input, &in); err != nil {
 				t.Fatal(err)
 			}
-			owner, verdict, inErr := refTransferOwner(s, in)
+			owner, verdict, inErr := refTransferOwner(s, in, nil)
 			if verdict != nil || inErr != nil {
 				t.Fatalf("%s: %v %v", tc.TcID, verdict, inErr)
 			}
