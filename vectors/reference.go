@@ -50,7 +50,7 @@ var Droppable = []string{
 	"record-self-payment", "record-child-serial", "record-output-denomination", "record-output-holder", "record-sum", "record-pays-payee", "record-signature",
 	"holding-root", "holding-parent", "holding-payer", "holding-signer-cert", "holding-role", "holding-signature", "holding-next-serial", "holding-end",
 	"cert-validity", "cert-root-validity", "cert-revoked", "crl-parse", "crl-issuer",
-	"sealed-coin",
+	"sealed-key-id", "sealed-coin",
 	"cert-nonce", "cert-payee", "cert-turn", "cert-peer", "cert-signature", "cert-payer-side", "cert-amount", "cert-payer-match", "cert-digest",
 	"chip-header", "chip-amount", "chip-signature", "chip-ack", "spend-record-binding", "spend-record", "spend-total",
 }
@@ -461,6 +461,12 @@ func refSealedCoin(s suite.Suite, in SealedCoinInput, d dropSet) (verdict, input
 	sealed, err := coin.ParseSealedString(string(str))
 	if err != nil {
 		return err, nil
+	}
+	if !d.keeps("sealed-key-id") {
+		// Open with the given key whatever key id the coin names.
+		if hsm, err = coin.NewHSM(s, bytes.NewReader(append(sealed.KeyID[:], key...))); err != nil {
+			return nil, err
+		}
 	}
 	c, err := hsm.Open(sealed)
 	if err != nil {
