@@ -182,6 +182,7 @@ var checkTags = map[string][]string{
 	"cert/session/tx-coin-held-by-other":         {"spend-coin-holder"},
 	"cert/session/tx-lineage-uncertified":        {"spend-lineage"},
 	"cert/session/tx-coin-at-hop-limit":          {"spend-hop-limit"},
+	"cert/session/tx-same-coin-twice":            {"spend-seen"},
 
 	// chain/qr
 	"chain/qr/valid-time-window-edge":        {"chain-time-window"},

@@ -100,6 +100,12 @@ func genCertSessionChecks(g *gen, b *builder, grp *Group, cs *certSession, ctx *
 	b.invalid(grp, "tx-key-sealed-for-other-payee", "a TX whose content key was sealed to bob's key under carol's context string, signed by alice", "R1.1", spec.CodeBadSeal,
 		[]string{"TamperedSeal"}, tx(g.certTx(cs, "keyinfo", otherInfo)), nil)
 
+	twice := clean
+	twice.holdings = append(twice.holdings, hAlice)
+	twice.records = append(twice.records, clean.records[0])
+	b.invalid(grp, "tx-same-coin-twice", "a TX carrying the same spend twice: the second pays a coin already paid to bob", "R2.1", spec.CodeDoubleSpend,
+		[]string{"Replay"}, tx(g.certTx(cs, "twice", twice)), nil)
+
 	// A coin carol holds, spent by alice.
 	hCarol := g.passCoin(cs, issued("carol-coin"), 5000, agentID, certThird, 41)
 	if g.err != nil {
