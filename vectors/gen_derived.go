@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dualoffline/dualoffline/models/chain"
+	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -68,4 +69,50 @@ func qrTimeAhead(_ *gen, b *builder) {
 
 func chainSessionTimeAhead(_ *gen, b *builder) {
 	timeAhead(b, "clean-payment", func(in *ChainSessionInput) *int64 { return &in.At })
+}
+
+// apduStatusWords adds, from the clean TRANSFER case, responses that
+// refuse with a status word, so the terminal's reading of status words
+// and of the code in DF7F is pinned: the code carried, a carried code
+// that contradicts the status word (ignored), a status word with no code
+// (its representative code) and a warning (malformed).
+func apduStatusWords(_ *gen, b *builder) {
+	grp, t := b.findTest("transfer-valid")
+	if t == nil {
+		b.err = fmt.Errorf("vectors: no case transfer-valid to derive the status-word cases from")
+		return
+	}
+	resp := func(sw uint16, code string) *APDUTransferInput {
+		var in APDUTransferInput
+		if err := json.Unmarshal(t.Input, &in); err != nil {
+			b.err = err
+			return nil
+		}
+		r := apdu.Response{SW: sw}
+		if code != "" {
+			r.Data = apdu.Marshal([]apdu.TLV{{Tag: apdu.TagErrorCode, Value: []byte(code)}})
+		}
+		raw, err := r.Marshal()
+		if err != nil {
+			b.err = err
+			return nil
+		}
+		in.Response = h(raw)
+		return &in
+	}
+	for _, c := range []struct {
+		name, comment string
+		sw            uint16
+		carried       string
+		want          spec.Code
+	}{
+		{"transfer-refused-with-code", "the card refuses: status 6982 carrying bad-signature in DF7F", 0x6982, "bad-signature", spec.CodeBadSignature},
+		{"transfer-refused-code-contradicts-status", "status 6A80 carrying replay in DF7F, a code 6A80 does not stand for: the status word's code", 0x6A80, "replay", spec.CodeMalformed},
+		{"transfer-refused-without-code", "status 6984 with no data: its representative code", 0x6984, "", spec.CodeReplay},
+		{"transfer-warning-status", "status 6300, a warning: not an answer the terminal can use", 0x6300, "", spec.CodeMalformed},
+	} {
+		if in := resp(c.sw, c.carried); in != nil {
+			b.invalid(grp, c.name, c.comment, "R1.1", c.want, []string{"ModifiedField"}, in, nil)
+		}
+	}
 }
