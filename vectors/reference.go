@@ -52,7 +52,7 @@ var Droppable = []string{
 	"cert-validity", "cert-root-validity", "cert-revoked", "crl-parse", "crl-issuer",
 	"sealed-key-id", "sealed-coin",
 	"cert-nonce", "cert-payee", "cert-turn", "cert-peer", "cert-signature", "cert-payer-side", "cert-amount", "cert-payer-match", "cert-digest",
-	"chip-header", "chip-amount", "chip-signature", "chip-ack", "spend-record-binding", "spend-record", "spend-total",
+	"apdu-sw", "chip-header", "chip-amount", "chip-signature", "chip-ack", "spend-record-binding", "spend-record", "spend-total",
 }
 
 // dropSet holds the checks a reference without them skips.
@@ -682,6 +682,9 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput, d dropSet) (verdict, i
 	resp, err := apdu.ParseResponse(raw)
 	if err != nil {
 		return err, nil
+	}
+	if !d.keeps("apdu-sw") && resp.SW != apdu.SWOK {
+		return spec.Errorf(spec.CodeMalformed, "status %04X", resp.SW), nil // every refusal read as malformed
 	}
 	if err := resp.Err(); err != nil {
 		return err, nil
