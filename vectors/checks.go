@@ -254,6 +254,7 @@ var checkTags = map[string][]string{
 	"chip/apdu/trailing-zero":                            {"apdu-length"},
 	"chip/apdu/empty":                                    {"apdu-length"},
 	"chip/apdu/confirm-empty":                            {"apdu-length"},
+	"chip/apdu/confirm-extended-length":                  {"apdu-length"},
 	"chip/apdu/transfer-record-tampered":                 {"spend-record"},
 	"chip/apdu/transfer-record-signature-bit-flipped":    {"spend-record"},
 	"chip/apdu/transfer-record-signed-by-other-key":      {"spend-record"},

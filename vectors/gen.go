@@ -261,7 +261,7 @@ func h(b []byte) string { return hex.EncodeToString(b) }
 func Build() ([]*File, error) {
 	var files []*File
 	for _, s := range []suite.Suite{mustSuite(suite.GM), mustSuite(suite.INTL)} {
-		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, then(genQR, qrTimeAhead), then(genAPDU, apduStatusWords), genSealedCoin, genMessage, genCertSession, genChipSession, then(genChainSession, chainSessionTimeAhead)} {
+		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, then(genQR, qrTimeAhead), then(genAPDU, apduDerived), genSealedCoin, genMessage, genCertSession, genChipSession, then(genChainSession, chainSessionTimeAhead)} {
 			g := &gen{s: s, id: string(s.ID())}
 			b := fn(g)
 			if g.err != nil {

@@ -1,6 +1,7 @@
 package vectors
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 
@@ -115,4 +116,35 @@ func apduStatusWords(_ *gen, b *builder) {
 			b.invalid(grp, c.name, c.comment, "R1.1", c.want, []string{"ModifiedField"}, in, nil)
 		}
 	}
+}
+
+// apduExtendedConfirm adds, from the clean CONFIRM case, the same command
+// in the extended length form, which the short form can carry: a second
+// encoding the length rules refuse.
+func apduExtendedConfirm(_ *gen, b *builder) {
+	grp, t := b.findTest("confirm-valid")
+	if t == nil {
+		b.err = fmt.Errorf("vectors: no case confirm-valid to derive the extended-length case from")
+		return
+	}
+	var in APDUConfirmInput
+	if err := json.Unmarshal(t.Input, &in); err != nil {
+		b.err = err
+		return
+	}
+	raw, err := hex.DecodeString(in.Command)
+	if err != nil || len(raw) < 6 || int(raw[4]) != len(raw)-5 {
+		b.err = fmt.Errorf("vectors: confirm-valid is not a short case 3 command")
+		return
+	}
+	ext := append(append([]byte{}, raw[:4]...), 0x00, 0x00, raw[4])
+	in.Command = h(append(ext, raw[5:]...))
+	b.invalid(grp, "confirm-extended-length", "the clean CONFIRM with its Lc in the extended form (00 00 Lc), which the short form can carry", "R1.1", spec.CodeMalformed,
+		[]string{"NonCanonical"}, in, nil)
+}
+
+// apduDerived adds the cases derived from the clean chip APDU cases.
+func apduDerived(g *gen, b *builder) {
+	apduStatusWords(g, b)
+	apduExtendedConfirm(g, b)
 }
