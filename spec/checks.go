@@ -3,6 +3,7 @@ package spec
 import (
 	_ "embed"
 	"encoding/json"
+	"sync"
 )
 
 // Check is one check the byte-format documents (spec/formats.md and
@@ -41,21 +42,33 @@ var checksJSON []byte
 func ChecksJSON() []byte { return append([]byte(nil), checksJSON...) }
 
 // Checks returns the list of checks in document order. The list is
-// embedded; a malformed list is a build defect, reported by the tests.
+// embedded; a malformed list is a build defect, reported by the tests
+// (Checks then returns an empty list).
 func Checks() CheckList {
+	l := checkList()
+	l.Checks = append([]Check(nil), l.Checks...)
+	l.Informative = append([]Informative(nil), l.Informative...)
+	return l
+}
+
+var checkList = sync.OnceValue(func() CheckList {
 	var l CheckList
 	if err := json.Unmarshal(checksJSON, &l); err != nil {
 		return CheckList{}
 	}
 	return l
-}
+})
+
+var checkByID = sync.OnceValue(func() map[string]Check {
+	m := map[string]Check{}
+	for _, c := range checkList().Checks {
+		m[c.ID] = c
+	}
+	return m
+})
 
 // LookupCheck returns the check with id.
 func LookupCheck(id string) (Check, bool) {
-	for _, c := range Checks().Checks {
-		if c.ID == id {
-			return c, true
-		}
-	}
-	return Check{}, false
+	c, ok := checkByID()[id]
+	return c, ok
 }

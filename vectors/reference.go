@@ -206,7 +206,8 @@ func refCoin(s suite.Suite, in CoinInput, d dropSet) (verdict, inputErr error) {
 }
 
 // refCoinCheck is Signed.Check step by step as spec/formats.md states it,
-// skipping the checks d drops.
+// skipping the checks d drops. Validate's steps 5 and 7 (serial, agent)
+// are left out: Parse already refused a coin that fails them.
 func refCoinCheck(c *coin.Signed, pub suite.PublicKey, d dropSet) error {
 	sig := func() error {
 		if d.keeps("coin-signature") {
