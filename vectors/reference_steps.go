@@ -1,6 +1,9 @@
 package vectors
 
 import (
+	"time"
+
+	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -112,4 +115,44 @@ func refHoldingVerify(h *transfer.Holding, issuer suite.PublicKey, raw func(stri
 		return transfer.Owner{}, spec.Errorf(spec.CodeValueMismatch, "holding names %s, the chain ends at %s", h.Serial, serial)
 	}
 	return cur, nil
+}
+
+// refQRSteps is the chain payee's decision on a scanned payment step by
+// step as spec/formats-schemes.md states it ("What the payee checks (the
+// QR code scanned)"), with the request open and nothing received yet,
+// skipping the checks d drops.
+func refQRSteps(s suite.Suite, root *devcert.Certificate, raw []byte, payee chain.Address, amount int64, nonce [chain.NonceSize]byte, at time.Time, d dropSet) error {
+	p, err := chain.ParsePayment(raw)
+	if err != nil {
+		return err
+	}
+	cert, err := devcert.Parse(s, p.Cert)
+	if err != nil {
+		return err
+	}
+	if d.keeps("chain-cert") {
+		if cert.Role != devcert.RoleWallet {
+			return spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role)
+		}
+		if err := cert.Verify(root, at, nil); err != nil {
+			return err
+		}
+	}
+	w := int64(chain.Window / time.Second)
+	switch dt := p.Time - at.Unix(); {
+	case d.keeps("chain-address") && chain.AddressOf(s, cert.PublicKey) != p.Payer:
+		return spec.Errorf(spec.CodeWrongRecipient, "payer address is not the certificate's")
+	case d.keeps("chain-payee") && (p.Payee != payee || p.Payer == payee):
+		return spec.Errorf(spec.CodeWrongRecipient, "payment to another wallet, or from this one")
+	case d.keeps("chain-amount") && p.Amount != amount:
+		return spec.Errorf(spec.CodeValueMismatch, "payment of %d fen, the till asked for %d", p.Amount, amount)
+	case d.keeps("chain-nonce") && p.Nonce != nonce:
+		return spec.Errorf(spec.CodeReplay, "payment answers another nonce")
+	case d.keeps("chain-time-window") && (dt > w || dt < -w):
+		return spec.Errorf(spec.CodeReplay, "payment time %d s from the payee's clock", dt)
+	}
+	if d.keeps("chain-signature") {
+		return cert.PublicKey.Verify(p.TBS(), p.Signature)
+	}
+	return nil
 }
