@@ -6,7 +6,10 @@
 // Files are named <scheme>_<suite>_<kind>_test.json and hold test groups
 // of tests; every test has a stable string tcId
 // (<scheme>-<suite>-<kind>-<name>, never renumbered), a comment, flags
-// described in the file's notes, a requirement id of the catalogue
+// described in the file's notes (upper camel case: what was done to the
+// object; lower case: the ids of the checks of spec/checks.json the case
+// exercises, so that every check the byte-format documents state is pinned
+// by some case, which vectors lint enforces), a requirement id of the catalogue
 // (spec.LookupSub), a result (valid, invalid or acceptable), the canonical
 // error code of an invalid case, an input object of hex strings and
 // integers, for some valid cases an expected member (what the case must

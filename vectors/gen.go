@@ -28,7 +28,7 @@ const Seed uint64 = 20260101
 
 // GeneratorVersion is written into every file. Bump it when the generator
 // changes what it writes; tcIds stay stable across versions.
-const GeneratorVersion = "1"
+const GeneratorVersion = "2"
 
 // SchemaName is the schema file (under vectors/schema) every file names.
 const SchemaName = "vectors.schema.json"
@@ -153,8 +153,12 @@ func (b *builder) add(g *Group, t tc) {
 		b.err = err
 		return
 	}
-	for _, fl := range t.flags {
+	flags := b.tagChecks(t.name, t.flags)
+	for _, fl := range flags {
 		d, ok := allNotes[fl]
+		if !ok {
+			d, ok = checkNote(fl)
+		}
 		if !ok {
 			b.err = fmt.Errorf("flag %q has no description", fl)
 			return
@@ -164,7 +168,7 @@ func (b *builder) add(g *Group, t tc) {
 	test := &Test{
 		TcID:        fmt.Sprintf("%s-%s-%s-%s", b.f.Scheme, b.f.Suite, b.f.Kind, t.name),
 		Comment:     t.comment,
-		Flags:       append([]string{}, t.flags...),
+		Flags:       flags,
 		Requirement: t.req,
 		Result:      t.result,
 		Error:       string(t.code),
@@ -273,7 +277,7 @@ func h(b []byte) string { return hex.EncodeToString(b) }
 func Build() ([]*File, error) {
 	var files []*File
 	for _, s := range []suite.Suite{mustSuite(suite.GM), mustSuite(suite.INTL)} {
-		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, genQR, genAPDU, genSealedCoin, genMessage, genCertSession, genChipSession, genChainSession} {
+		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, then(genQR, qrTimeAhead), then(genAPDU, apduDerived), genSealedCoin, genMessage, genCertSession, genChipSession, then(genChainSession, chainSessionTimeAhead)} {
 			g := &gen{s: s, id: string(s.ID())}
 			b := fn(g)
 			if g.err != nil {
@@ -287,6 +291,9 @@ func Build() ([]*File, error) {
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	if err := unusedCheckTags(files); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 

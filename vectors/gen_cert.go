@@ -140,5 +140,10 @@ func genCertificate(g *gen) *builder {
 	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)-1], at), nil)
 	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, raw...), 0), at), nil)
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, at), nil)
+	genCertificateChecks(g, b, grp, p, in)
+	genCertificateProfile(g, b, grp, p, in)
+	cut := withCRL(alice.Raw, other)
+	cut.CRL = h(other.Raw[:len(other.Raw)-1])
+	b.invalid(grp, "crl-truncated", "a valid certificate with a revocation list whose last byte is removed", "R1.4", spec.CodeMalformed, []string{"Truncated"}, cut, nil)
 	return b
 }

@@ -22,6 +22,8 @@ type certSession struct {
 	raws         [][]byte
 	holdingAfter *transfer.Holding // bob's coin after the payment
 	aliceValue   int64             // alice's offline worth before
+	issuer       suite.PrivateKey  // the coin issuer, for cases that build other coins
+	label        string
 }
 
 const (
@@ -48,7 +50,7 @@ func (g *gen) signMsg(k suite.PrivateKey, m mcert.Message) ([]byte, *mcert.Messa
 // newCertSession records the six messages of one payment; label keeps the
 // nonce and seal randomness of different sessions apart.
 func (g *gen) newCertSession(p *pki, issuer suite.PrivateKey, label string) *certSession {
-	cs := &certSession{p: p, nonce: g.src("cert/" + label + "/nonce").Bytes(mcert.NonceSize), amount: 3000, aliceValue: 5000}
+	cs := &certSession{p: p, nonce: g.src("cert/" + label + "/nonce").Bytes(mcert.NonceSize), amount: 3000, aliceValue: 5000, issuer: issuer, label: label}
 	alice, bob := p.certs[certPayer], p.certs[certPayee]
 	ak, bk := p.keys[certPayer], p.keys[certPayee]
 	rc, err := coin.Sign(issuer, coin.New(g.serial("cert/"+label+"/coin"), 5000, coin.Serial{}, agentID))

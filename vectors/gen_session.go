@@ -175,6 +175,8 @@ func genCertSession(g *gen) *builder {
 	b.invalid(grp, "deducted-digest-resigned", "DEDUCTED naming another payment's records, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch"},
 		ctx.in(replaceAt(msgs, iDeducted, resign(iDeducted, func(c *mcert.Message) { c.Digest = other.digest })), at), nil)
 
+	genCertSessionChecks(g, b, grp, cs, ctx, msgs, iTx)
+
 	// The payee's clock.
 	b.invalid(grp, "payer-certificate-expired", "the clean transcript, the payee's clock after alice's certificate expired", "R1.4", spec.CodeCertExpired, []string{"Expired"},
 		ctx.in(msgs, certNotAfter.Unix()+1), nil)

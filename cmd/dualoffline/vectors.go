@@ -74,6 +74,10 @@ described in the file's notes (and every note used), a requirement id of
 the catalogue, a canonical error code on an invalid case (not internal or
 unimplemented) and none on the others; inputs and signature fields in
 even-length lowercase hex; an SM2 signature with the default id.
+Across the files: every check of spec/checks.json (the checks
+spec/formats.md and spec/formats-schemes.md state) named by the flags of
+some test, unless the list marks it pending; a lower-case flag must be a
+check of that list. Pending checks are listed after a clean run.
 
 Exit status: 0 clean, 1 problems found (each printed as file: tcId:
 problem), 2 usage error (--dir missing or not a directory).`,
@@ -118,6 +122,9 @@ func runVectorsLint(w io.Writer, fsys fs.FS, where string) error {
 		}
 	}
 	fmt.Fprintf(w, "%s: %d files, %d tests, clean\n", where, len(names), tests)
+	for _, c := range lint.PendingChecks() {
+		fmt.Fprintf(w, "pending check %s (%s, %q): %s\n", c.ID, c.Doc, c.Section, c.Pending)
+	}
 	return nil
 }
 

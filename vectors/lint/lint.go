@@ -52,8 +52,12 @@ var lintHexRE = regexp.MustCompile(`^([0-9a-f]{2})*$`)
 // error a canonical refusal code (not internal or unimplemented), no error
 // on the others; every input string and signature field even-length
 // lowercase hex; a valid test's signature valid; an SM2 signature with the
-// default id (hex of "1234567812345678"). A file that cannot be decoded
-// at all is one problem and is not checked further.
+// default id (hex of "1234567812345678"); every lower-case flag the id of a
+// check of spec/checks.json. Across the files, every check of that list
+// must be named by some test's flags unless the list marks it pending,
+// and a pending check must be named by none (then it is pinned: drop the
+// mark). A file that cannot be decoded at all is one problem and is not
+// checked further.
 func Lint(fsys fs.FS) []Error {
 	var errs []Error
 	names, err := fs.Glob(fsys, vectors.FilePattern)
@@ -65,10 +69,42 @@ func Lint(fsys fs.FS) []Error {
 	}
 	sort.Strings(names)
 	seen := map[string]string{}
+	pinned := map[string][]string{}
 	for _, name := range names {
-		errs = append(errs, lintFile(fsys, name, seen)...)
+		errs = append(errs, lintFile(fsys, name, seen, pinned)...)
+	}
+	return append(errs, lintChecks(pinned)...)
+}
+
+// ChecksFile names the list of checks in problems about it.
+const ChecksFile = "spec/checks.json"
+
+// lintChecks reports every check of the list no test names (unless
+// pending) and every pending check some test names.
+func lintChecks(pinned map[string][]string) []Error {
+	var errs []Error
+	for _, c := range spec.Checks().Checks {
+		n := len(pinned[c.ID])
+		switch {
+		case n == 0 && c.Pending == "":
+			errs = append(errs, Error{File: ChecksFile, Problem: fmt.Sprintf("check %s (%s, %q) has no vector whose flags name it", c.ID, c.Doc, c.Section)})
+		case n > 0 && c.Pending != "":
+			errs = append(errs, Error{File: ChecksFile, Problem: fmt.Sprintf("check %s is marked pending but %s pins it: drop the mark", c.ID, pinned[c.ID][0])})
+		}
 	}
 	return errs
+}
+
+// PendingChecks returns the checks of the list that no vector pins yet,
+// with the reason, for reports.
+func PendingChecks() []spec.Check {
+	var out []spec.Check
+	for _, c := range spec.Checks().Checks {
+		if c.Pending != "" {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Errors joins the problems of Lint into one error, nil when there
@@ -84,7 +120,7 @@ func Errors(errs []Error) error {
 	return fmt.Errorf("vectors: %d lint problems:\n%s", len(errs), strings.Join(lines, "\n"))
 }
 
-func lintFile(fsys fs.FS, name string, seen map[string]string) []Error {
+func lintFile(fsys fs.FS, name string, seen map[string]string, pinned map[string][]string) []Error {
 	base := path.Base(name)
 	var errs []Error
 	file := func(format string, a ...any) {
@@ -168,6 +204,12 @@ func lintFile(fsys fs.FS, name string, seen map[string]string) []Error {
 				used[fl] = true
 				if f.Notes[fl] == "" {
 					test(id, "flag %s is not described in the notes", fl)
+				}
+				if isCheckFlag(fl) {
+					if _, ok := spec.LookupCheck(fl); !ok {
+						test(id, "flag %s names no check of %s", fl, ChecksFile)
+					}
+					pinned[fl] = append(pinned[fl], id)
 				}
 			}
 			if _, ok := spec.LookupSub(spec.SubID(tc.Requirement)); !ok {
@@ -253,6 +295,10 @@ func lintHex(v any, where string, report func(where, what string)) {
 		report(where, fmt.Sprintf("unexpected %T", v))
 	}
 }
+
+// isCheckFlag reports whether a flag is a check id (lower case) rather
+// than a Wycheproof-style description (upper camel case).
+func isCheckFlag(fl string) bool { return fl != "" && fl[0] >= 'a' && fl[0] <= 'z' }
 
 func abbrev(s string) string {
 	if len(s) > 24 {

@@ -1,0 +1,74 @@
+package spec
+
+import (
+	_ "embed"
+	"encoding/json"
+	"sync"
+)
+
+// Check is one check the byte-format documents (spec/formats.md and
+// spec/formats-schemes.md) state, under the id they mark it with
+// ("[check: id]"): the document and section that state it, the error code
+// it gives, a one-line statement, and, while no vector pins it, why not.
+type Check struct {
+	ID        string `json:"id"`
+	Doc       string `json:"doc"`
+	Section   string `json:"section"`
+	Code      Code   `json:"code"`
+	Statement string `json:"statement"`
+	Pending   string `json:"pending,omitempty"`
+}
+
+// Informative names a section of the documents that states no check a
+// receiver makes (definitions, producers' rules), and why.
+type Informative struct {
+	Doc     string `json:"doc"`
+	Section string `json:"section"`
+	Reason  string `json:"reason"`
+}
+
+// CheckList is spec/checks.json, the machine-readable list of checks.
+type CheckList struct {
+	Version     int           `json:"version"`
+	About       string        `json:"about"`
+	Checks      []Check       `json:"checks"`
+	Informative []Informative `json:"informative"`
+}
+
+//go:embed checks.json
+var checksJSON []byte
+
+// ChecksJSON returns the bytes of spec/checks.json.
+func ChecksJSON() []byte { return append([]byte(nil), checksJSON...) }
+
+// Checks returns the list of checks in document order. The list is
+// embedded; a malformed list is a build defect, reported by the tests
+// (Checks then returns an empty list).
+func Checks() CheckList {
+	l := checkList()
+	l.Checks = append([]Check(nil), l.Checks...)
+	l.Informative = append([]Informative(nil), l.Informative...)
+	return l
+}
+
+var checkList = sync.OnceValue(func() CheckList {
+	var l CheckList
+	if err := json.Unmarshal(checksJSON, &l); err != nil {
+		return CheckList{}
+	}
+	return l
+})
+
+var checkByID = sync.OnceValue(func() map[string]Check {
+	m := map[string]Check{}
+	for _, c := range checkList().Checks {
+		m[c.ID] = c
+	}
+	return m
+})
+
+// LookupCheck returns the check with id.
+func LookupCheck(id string) (Check, bool) {
+	c, ok := checkByID()[id]
+	return c, ok
+}

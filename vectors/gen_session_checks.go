@@ -1,0 +1,139 @@
+package vectors
+
+import (
+	"bytes"
+
+	mcert "github.com/dualoffline/dualoffline/models/cert"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// sealedTx is what alice's TX carries, before sealing: the spends and the
+// lineage certificates, and how to spoil the seal.
+type sealedTx struct {
+	holdings  []*transfer.Holding
+	records   []*transfer.Signed
+	certs     [][]byte
+	keyInfo   []byte // the info the content key is sealed under; nil: the TX's
+	flipCText bool   // one bit of the AEAD ciphertext flipped before signing
+}
+
+// certTx builds a TX of session cs carrying tx, sealed to bob and signed
+// by alice: a TX alice could send, whose content only the payee's checks
+// refuse.
+func (g *gen) certTx(cs *certSession, label string, tx sealedTx) []byte {
+	plain, err := mcert.EncodeCoins(tx.holdings, tx.records, tx.certs)
+	g.fail(err)
+	info := mcert.SealInfo(cs.nonce, certPayee)
+	keyInfo := tx.keyInfo
+	if keyInfo == nil {
+		keyInfo = info
+	}
+	r := g.src("cert/" + cs.label + "/tx/" + label)
+	ck := r.Bytes(16)
+	sealedKey, err := cs.p.certs[certPayee].PublicKey.Seal(r, ck, keyInfo)
+	g.fail(err)
+	aead, err := g.s.NewAEAD(ck)
+	g.fail(err)
+	if g.err != nil {
+		return nil
+	}
+	ct := aead.Seal(nil, mcert.ZeroNonce(), plain, info)
+	if tx.flipCText {
+		ct = bytes.Clone(ct)
+		ct[0] ^= 0x01
+	}
+	raw, _ := g.signMsg(cs.p.keys[certPayer], mcert.Message{Tag: mcert.TagTx, Nonce: cs.nonce, Amount: cs.amount, Payer: certPayer, Payee: certPayee,
+		SealedKey: sealedKey, Ciphertext: ct})
+	return raw
+}
+
+// passCoin moves the whole coin of h from payer to payee in one signed
+// record.
+func (g *gen) passCoin(cs *certSession, h *transfer.Holding, value int64, payer, payee string, counter uint64) *transfer.Holding {
+	r := g.record(cs.p.keys[payer], transfer.Record{Parent: h.Serial, ParentValue: value, Outputs: g.split(h.Serial, value, value, payer, payee),
+		Payer: payer, Payee: payee, Counter: counter})
+	return h.Extend(r, r.Outputs[0].Serial)
+}
+
+// alicePays is alice's record paying bob cs.amount of the coin of h.
+func (g *gen) alicePays(cs *certSession, h *transfer.Holding, value int64) *transfer.Signed {
+	var ch [transfer.ChallengeSize]byte
+	copy(ch[:], cs.nonce)
+	r, err := transfer.Sign(cs.p.keys[certPayer], transfer.Record{Version: transfer.Version1, Parent: h.Serial, ParentValue: value,
+		Outputs: g.split(h.Serial, value, cs.amount, certPayer, certPayee), Payer: certPayer, Payee: certPayee, Challenge: ch, Counter: 50})
+	g.fail(err)
+	return r
+}
+
+// genCertSessionChecks adds the cert session cases that pin the payee's
+// checks of what a TX carries: the seal, and each spend's hop limit,
+// lineage and holder. msgs is the clean transcript, iTx the TX's index.
+func genCertSessionChecks(g *gen, b *builder, grp *Group, cs *certSession, ctx *sessionCtx, msgs []sessionMsg, iTx int) {
+	at := genAt.Unix()
+	tx := func(raw []byte) SessionInput { return ctx.in(replaceAt(msgs, iTx, withPayload(msgs[iTx], raw)), at) }
+	issued := func(label string) *transfer.Holding {
+		rc, err := coin.Sign(cs.issuer, coin.New(g.serial("cert/"+cs.label+"/"+label), 5000, coin.Serial{}, agentID))
+		g.fail(err)
+		if rc == nil {
+			return nil
+		}
+		return &transfer.Holding{Root: rc, Serial: rc.Serial}
+	}
+	h0 := issued("checks-coin")
+	if g.err != nil {
+		return
+	}
+	hAlice := g.passCoin(cs, h0, 5000, agentID, certPayer, 40)
+	clean := sealedTx{holdings: []*transfer.Holding{hAlice}, records: []*transfer.Signed{g.alicePays(cs, hAlice, 5000)}}
+	if g.err != nil {
+		return
+	}
+
+	spoilt := clean
+	spoilt.flipCText = true
+	b.invalid(grp, "tx-coins-do-not-open", "a TX whose sealed coins were altered before alice signed it: the signature verifies, the AEAD does not open", "R1.1", spec.CodeBadSeal,
+		[]string{"TamperedSeal"}, tx(g.certTx(cs, "ctext", spoilt)), nil)
+	otherInfo := clean
+	otherInfo.keyInfo = mcert.SealInfo(cs.nonce, certThird)
+	b.invalid(grp, "tx-key-sealed-for-other-payee", "a TX whose content key was sealed to bob's key under carol's context string, signed by alice", "R1.1", spec.CodeBadSeal,
+		[]string{"TamperedSeal"}, tx(g.certTx(cs, "keyinfo", otherInfo)), nil)
+
+	twice := clean
+	twice.holdings = append(twice.holdings, hAlice)
+	twice.records = append(twice.records, clean.records[0])
+	b.invalid(grp, "tx-same-coin-twice", "a TX carrying the same spend twice: the second pays a coin already paid to bob", "R2.1", spec.CodeDoubleSpend,
+		[]string{"Replay"}, tx(g.certTx(cs, "twice", twice)), nil)
+
+	// A coin carol holds, spent by alice.
+	hCarol := g.passCoin(cs, issued("carol-coin"), 5000, agentID, certThird, 41)
+	if g.err != nil {
+		return
+	}
+	b.invalid(grp, "tx-coin-held-by-other", "a TX spending a coin carol holds (her certificate supplied), in a record alice signed", "R4.3", spec.CodeWrongRecipient,
+		[]string{"NonHolderSignature"}, tx(g.certTx(cs, "carol", sealedTx{holdings: []*transfer.Holding{hCarol}, records: []*transfer.Signed{g.alicePays(cs, hCarol, 5000)},
+			certs: [][]byte{cs.p.certs[certThird].Raw}})), nil)
+
+	// A coin carol passed to alice, without carol's certificate.
+	hVia := g.passCoin(cs, hCarol, 5000, certThird, certPayer, 42)
+	if g.err != nil {
+		return
+	}
+	b.invalid(grp, "tx-lineage-uncertified", "a TX spending a coin carol passed to alice, without carol's certificate among the lineage certificates", "R1.3", spec.CodeUntrustedIssuer,
+		[]string{"Uncertified"}, tx(g.certTx(cs, "via", sealedTx{holdings: []*transfer.Holding{hVia}, records: []*transfer.Signed{g.alicePays(cs, hVia, 5000)}})), nil)
+
+	// A coin passed between alice and carol until its holding has 8
+	// records, alice holding it.
+	hh, payer, payee := hAlice, certPayer, certThird
+	for n := uint64(60); len(hh.Chain) < transfer.MaxHops; n++ {
+		hh = g.passCoin(cs, hh, 5000, payer, payee, n)
+		payer, payee = payee, payer
+	}
+	if g.err != nil {
+		return
+	}
+	b.invalid(grp, "tx-coin-at-hop-limit", "a TX spending a coin whose holding already has 8 records: it must be exchanged online", "R6.4", spec.CodeLimitExceeded,
+		[]string{"Lineage", "OverSize"}, tx(g.certTx(cs, "hops", sealedTx{holdings: []*transfer.Holding{hh}, records: []*transfer.Signed{g.alicePays(cs, hh, 5000)},
+			certs: [][]byte{cs.p.certs[certThird].Raw}})), nil)
+}

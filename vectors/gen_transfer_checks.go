@@ -1,0 +1,71 @@
+package vectors
+
+import (
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// genTransferChecks adds the holding cases at the boundaries of
+// Record.Validate and Holding.Verify that the lineage cases above leave
+// open: each record is signed by its payer, so only the one check refuses
+// it. h0 is the agent's fresh coin, h1 the coin after the agent's record
+// to wallet-alice, r2 alice's record paying wallet-bob 3000 fen of it.
+func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string, string, int64) any,
+	recSig func(string, *transfer.Signed) *Signature, p *pki, h0, h1 *transfer.Holding, r2 *transfer.Signed, all []string) {
+	alice := p.keys["wallet-alice"]
+	bad := func(name, comment, req string, code spec.Code, flags []string, hh *transfer.Holding, payer string, r *transfer.Signed) {
+		b.invalid(grp, name, comment, req, code, flags, in(hh.Marshal(), all, "", 0), recSig(payer, r))
+	}
+
+	stray := &transfer.Holding{Root: h0.Root, Serial: g.serial("end-serial")}
+	b.invalid(grp, "end-serial-not-root", "no record, and the holding names a serial other than the root's", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage"},
+		in(stray.Marshal(), all, "", 0), nil)
+
+	parent := h1.Serial
+	outs := append([]transfer.Output{}, r2.Outputs...)
+	outs[0].Serial = g.serial("not-derived")
+	rND := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: outs, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
+	bad("output-serial-not-derived", "signed by the holder, the payee's output under a serial other than ChildSerial(parent, 0)", "R2.1", spec.CodeValueMismatch,
+		[]string{"BrokenLineage"}, h1.Extend(rND, outs[0].Serial), "wallet-alice", rND)
+
+	rNothing := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: g.split(parent, 10000, 10000, "wallet-alice", "wallet-alice"),
+		Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
+	bad("pays-payee-nothing", "signed by the holder, a record to wallet-bob whose every output goes back to the payer", "R5.2", spec.CodeValueMismatch,
+		[]string{"ValueNotConserved"}, h1.Extend(rNothing, rNothing.Outputs[0].Serial), "wallet-alice", rNothing)
+
+	third := append([]transfer.Output{}, r2.Outputs...)
+	for i := range third {
+		if third[i].Holder == "wallet-bob" {
+			third[i].Holder = "wallet-carol"
+		}
+	}
+	rThird := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: third, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
+	bad("output-to-third-party", "signed by the holder, a record to wallet-bob whose payee outputs are held by wallet-carol", "R1.5", spec.CodeWrongRecipient,
+		[]string{"WrongRecipient"}, h1.Extend(rThird, third[0].Serial), "wallet-alice", rThird)
+
+	rNone := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
+	bad("record-no-outputs", "signed by the holder, a record with no output", "R1.1", spec.CodeMalformed,
+		[]string{"FieldSize"}, h1.Extend(rNone, r2.Outputs[0].Serial), "wallet-alice", rNone)
+
+	// The hop limit: the whole coin passed back and forth until the
+	// holding has 8 records (the most), then once more.
+	hh, payer, payee := h1, "wallet-alice", "wallet-bob"
+	counters := map[string]uint64{"wallet-alice": 100, "wallet-bob": 100}
+	var last *transfer.Signed
+	for len(hh.Chain) < transfer.MaxHops+1 {
+		counters[payer]++
+		r := g.record(p.keys[payer], transfer.Record{Parent: hh.Serial, ParentValue: 10000, Outputs: g.split(hh.Serial, 10000, 10000, payer, payee),
+			Payer: payer, Payee: payee, Counter: counters[payer]})
+		if g.err != nil {
+			return
+		}
+		hh, last = hh.Extend(r, r.Outputs[0].Serial), r
+		if len(hh.Chain) == transfer.MaxHops {
+			b.valid(grp, "valid-8-hops", "the whole coin passed between two wallets until its holding has 8 records, the most it may have", "R6.4",
+				[]string{"Lineage", "Boundary"}, in(hh.Marshal(), all, payee, 10000), recSig(payer, r))
+		}
+		payer, payee = payee, payer
+	}
+	b.invalid(grp, "nine-records", "the coin of valid-8-hops passed on once more: 9 records, each signed by its holder", "R1.1", spec.CodeMalformed,
+		[]string{"Lineage", "OverSize"}, in(hh.Marshal(), all, "", 0), recSig(payee, last))
+}
