@@ -25,17 +25,23 @@ var seedSensitive = []string{
 
 // TestSeedIndependence: the verdict matrix must not depend on the seed
 // (spec/requirements.md, Verdicts). It sweeps every reference model over
-// several seeds (conformance.CheckSeeds) on the properties most at risk —
+// another seed (conformance.CheckSeeds) on the properties most at risk —
 // the random-search properties above and, in the full run, every property
 // some reference model documents as failing, which a search must find at
-// every seed — and fails on any seed-dependent verdict. GM, seeds 1–2:
+// every seed — and fails on any seed-dependent verdict. GM, seed 2:
 // at the -short depth the random-search properties, otherwise at the
 // default depth those and the documented ones. `dualoffline check --seeds
 // A..B` sweeps the whole matrix, both suites, at any depth; .ci/run runs
 // it over seeds 1–3.
+//
+// TestReference holds every property to its documented verdict at
+// conformance.DefaultSeed (1); this test holds the same properties to the
+// same verdicts at seed 2, so a Fail or UnexpectedPass here is a verdict
+// that differs between the two seeds. Running seed 1 again would repeat
+// TestReference's work.
 func TestSeedIndependence(t *testing.T) {
 	only := slices.Clone(seedSensitive)
-	seeds := []uint64{1, 2}
+	seeds := []uint64{conformance.DefaultSeed + 1}
 	gm, err := suite.ByID(suite.GM)
 	if err != nil {
 		t.Fatal(err)
@@ -60,12 +66,12 @@ func TestSeedIndependence(t *testing.T) {
 		case conformance.SeedDependent:
 			t.Errorf("%s/%s %s-%s: %s\nreplay: %s", r.Target, r.Suite, r.Sub, r.Property, r.Reason, r.Replay)
 		case conformance.Fail, conformance.UnexpectedPass:
-			t.Errorf("%s/%s %s-%s: %s at every seed: %s", r.Target, r.Suite, r.Sub, r.Property, r.Verdict, r.Reason)
+			t.Errorf("%s/%s %s-%s: %s at seed %v, unlike at seed %d (TestReference): %s\nreplay: %s", r.Target, r.Suite, r.Sub, r.Property, r.Verdict, seeds, conformance.DefaultSeed, r.Reason, r.Replay)
 		}
 		n++
 	}
 	if n == 0 {
 		t.Fatal("the sweep ran no property")
 	}
-	t.Logf("%d property runs, each with the same verdict at seeds %v", n, seeds)
+	t.Logf("%d property runs, each with its documented verdict at seed %v as at seed %d", n, seeds, conformance.DefaultSeed)
 }
