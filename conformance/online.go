@@ -41,11 +41,16 @@ var (
 	}
 )
 
-// onlineOp is one online operation, after its setup.
+// onlineOp is one online operation, after its setup. arrived tells,
+// from what the wallet's holder sees (its account and offline value
+// before the operation and now, after a reconciliation that finished
+// what the client journalled), whether the operation took effect; the
+// client retries one that did not.
 type onlineOp struct {
-	name  string
-	setup func(t *T, in models.Instance, a, b world.PartyID, lost world.Plan)
-	run   func(in models.Instance, a world.PartyID) error
+	name    string
+	setup   func(t *T, in models.Instance, a, b world.PartyID, lost world.Plan)
+	run     func(in models.Instance, a world.PartyID) error
+	arrived func(before, now models.View) bool
 }
 
 // onlineOps are the operations cut: a withdrawal, a deposit, and the
@@ -53,16 +58,19 @@ type onlineOp struct {
 // lost (lostPayment), so that the payee's value depends on the upload.
 var onlineOps = []onlineOp{
 	{"withdrawal of 1000 fen", func(*T, models.Instance, world.PartyID, world.PartyID, world.Plan) {},
-		func(in models.Instance, a world.PartyID) error { return in.Fund(a, fundAmount) }},
+		func(in models.Instance, a world.PartyID) error { return in.Fund(a, fundAmount) },
+		func(before, now models.View) bool { return now.Account != before.Account }},
 	{"deposit", func(t *T, in models.Instance, a, _ world.PartyID, _ world.Plan) {
 		mustFund(t, in, a, fundAmount)
-	}, func(in models.Instance, a world.PartyID) error { _, err := in.Deposit(a); return err }},
+	}, func(in models.Instance, a world.PartyID) error { _, err := in.Deposit(a); return err },
+		func(before, now models.View) bool { return now.Account != before.Account }},
 	{"reconciliation after a payment", func(t *T, in models.Instance, a, b world.PartyID, lost world.Plan) {
 		mustFund(t, in, a, fundAmount)
 		if _, err := in.Pay(a, b, paymentAmount, lost); err != nil {
 			t.Fatalf("the payment %s → %s of %d fen: %v", a, b, paymentAmount, err)
 		}
-	}, func(in models.Instance, a world.PartyID) error { return in.Reconcile(a) }},
+	}, func(in models.Instance, a world.PartyID) error { return in.Reconcile(a) },
+		func(models.View, models.View) bool { return true }},
 }
 
 // lostPayment is the plan that drops the first message of a clean payment
@@ -183,6 +191,7 @@ func everyOnlineCut(t *T, check func(c *onlineCut, after string, retried bool)) 
 			c := &onlineCut{op: op, where: cu.where, in: in, a: a, b: b, clean: clean}
 			t.Witness(in.World(), nil)
 			cu.arm(in)
+			before := in.View(a)
 			err := op.run(in, a)
 			for _, id := range append(bankDevices(in), a) {
 				if d := in.World().Device(id); d != nil {
@@ -195,14 +204,20 @@ func everyOnlineCut(t *T, check func(c *onlineCut, after string, retried bool)) 
 			check(c, fmt.Sprintf("%v (the operation returned %v)", c, err), false)
 			in.Restart(a)
 			check(c, fmt.Sprintf("%v and a power cycle", c), false)
-			// A client retries what failed, not what succeeded (a cut
-			// inside a bank's own work, which it recovers from, may
-			// leave the operation answered).
+			// A client whose operation failed reconciles first (which
+			// finishes what it journalled) and retries only what did not
+			// arrive; one that succeeded (a cut inside a bank's own
+			// work, which it recovers from, may leave the operation
+			// answered) retries nothing.
 			if err != nil {
-				if err := op.run(in, a); err != nil {
-					t.Fatalf("after %v and a power cycle, the retried %s failed: %v", c, op.name, err)
+				mustReconcile(t, in, a)
+				check(c, fmt.Sprintf("%v, a power cycle and a reconciliation", c), false)
+				if !op.arrived(before, in.View(a)) {
+					if err := op.run(in, a); err != nil {
+						t.Fatalf("after %v, a power cycle and a reconciliation, the retried %s failed: %v", c, op.name, err)
+					}
+					check(c, fmt.Sprintf("%v, a power cycle, a reconciliation and the retry", c), false)
 				}
-				check(c, fmt.Sprintf("%v, a power cycle and the retry", c), false)
 			}
 			for i, w := range []world.PartyID{a, b} {
 				mustReconcile(t, in, w)

@@ -37,6 +37,11 @@ type Client struct {
 	// LateJournal is the mutant withdraw-journals-after-credit: the
 	// request id is persisted only once the coins are credited.
 	LateJournal bool
+	// FreshRetry is the mutant withdraw-retry-new-request: the client
+	// journals the withdrawal but presents a journalled one again under a
+	// request id it draws anew, so the agent takes the retry for a new
+	// withdrawal.
+	FreshRetry bool
 }
 
 // Pending returns the journalled withdrawal, if any.
@@ -64,32 +69,30 @@ func (c Client) Finish() (Withdrawal, bool, error) {
 	if !ok {
 		return Withdrawal{}, false, nil
 	}
-	hs, err := c.Agent.WithdrawRequest(c.Holder, p.Request, p.Amount)
-	if err != nil {
-		if !NoReply(err) {
-			c.Dev.Delete(JournalKey)
-		}
-		return p, true, err
+	if c.FreshRetry {
+		p.Request = c.newRequest()
 	}
-	if err := c.Credit(hs); err != nil {
-		return p, true, err
-	}
-	c.Dev.Delete(JournalKey)
-	return p, true, nil
+	return p, true, c.present(p)
 }
 
-// Withdraw withdraws amount. A journalled withdrawal is finished first;
-// if it was of the same amount, this call was its retry and withdraws
-// nothing more.
+// Withdraw withdraws amount as a new request: a journalled withdrawal is
+// finished first (a cut one is never taken for this call), then the new
+// request is journalled and presented.
 func (c Client) Withdraw(amount int64) error {
-	p, ok, err := c.Finish()
-	if err != nil || ok && p.Amount == amount {
+	if _, _, err := c.Finish(); err != nil {
 		return err
 	}
-	w := Withdrawal{Request: hex.EncodeToString(c.Agent.cb.w.Rand("client/withdrawal/" + c.Holder).Bytes(8)), Amount: amount}
+	w := Withdrawal{Request: c.newRequest(), Amount: amount}
 	if c.Dev != nil && !c.LateJournal {
 		c.Dev.Put(JournalKey, mustJSON(w))
 	}
+	return c.present(w)
+}
+
+// present asks the agent for w and credits the coins; the journal (if the
+// client keeps one) is cleared once they are credited or on a final
+// refusal, and kept when the bank did not reply.
+func (c Client) present(w Withdrawal) error {
 	hs, err := c.Agent.WithdrawRequest(c.Holder, w.Request, w.Amount)
 	if err != nil {
 		if c.Dev != nil && !c.LateJournal && !NoReply(err) {
@@ -97,22 +100,22 @@ func (c Client) Withdraw(amount int64) error {
 		}
 		return err
 	}
-	if c.Dev == nil {
-		return c.Credit(hs)
-	}
-	if c.LateJournal {
-		if err := c.Credit(hs); err != nil {
-			return err
-		}
-		c.Dev.Put(JournalKey, mustJSON(w))
-		c.Dev.Delete(JournalKey)
-		return nil
-	}
 	if err := c.Credit(hs); err != nil {
 		return err
 	}
+	if c.Dev == nil {
+		return nil
+	}
+	if c.LateJournal {
+		c.Dev.Put(JournalKey, mustJSON(w))
+	}
 	c.Dev.Delete(JournalKey)
 	return nil
+}
+
+// newRequest draws a request id from the world's randomness.
+func (c Client) newRequest() string {
+	return hex.EncodeToString(c.Agent.cb.w.Rand("client/withdrawal/" + c.Holder).Bytes(8))
 }
 
 func mustJSON(v any) []byte {

@@ -1,6 +1,9 @@
 package bank
 
 import (
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/google/go-cmp/cmp"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/spec"
@@ -43,6 +46,46 @@ func TestWithdrawRequestUnderCuts(t *testing.T) {
 			}
 			if _, err := f.agent.WithdrawRequest(walletA, "r1", 800); spec.CodeOf(err) != spec.CodeMalformed || NoReply(err) {
 				t.Fatalf("the same id for another amount: %v, want malformed", err)
+			}
+		})
+	}
+}
+
+// A withdrawal cut at the bank and then a new withdrawal of the same
+// amount: the client finishes the cut one first and then withdraws
+// again, so the wallet gets both and its account is debited for both.
+func TestClientWithdrawAfterCutIsNew(t *testing.T) {
+	for _, after := range []bool{false, true} {
+		t.Run(map[bool]string{false: "cut before the commit", true: "cut after the commit"}[after], func(t *testing.T) {
+			f := newFixture(t, suite.Default())
+			held := map[[16]byte]int64{}
+			c := Client{Agent: f.agent, Dev: f.w.AddDevice(world.PartyID(walletA), false), Holder: walletA,
+				Credit: func(hs []*transfer.Holding) error {
+					for _, h := range hs {
+						held[h.Serial] = h.Value()
+					}
+					return nil
+				}}
+			f.cb.ArmCut(0, after)
+			if err := c.Withdraw(100); !NoReply(err) {
+				t.Fatalf("cut withdrawal returned %v, want no reply", err)
+			}
+			if _, ok := c.Pending(); !ok {
+				t.Fatal("the cut withdrawal is not journalled")
+			}
+			if err := c.Withdraw(100); err != nil {
+				t.Fatalf("the second withdrawal of 100 fen: %v", err)
+			}
+			var total int64
+			for _, v := range held {
+				total += v
+			}
+			got := [2]int64{f.agent.Balance(walletA), total}
+			if diff := cmp.Diff([2]int64{opening - 200, 200}, got); diff != "" {
+				t.Errorf("account and credited value after two withdrawals of 100 fen (-want +got):\n%s", diff)
+			}
+			if _, ok := c.Pending(); ok {
+				t.Error("a withdrawal is still journalled")
 			}
 		})
 	}

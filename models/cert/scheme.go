@@ -457,6 +457,15 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					}
 				}
 			}
+			// A deposit a power cut interrupted still holds its coins
+			// (settled below): they are not mail to send back.
+			for _, e := range st.Deposits {
+				for _, raw := range e.Holdings {
+					if h, err := transfer.ParseHolding(raw); err == nil {
+						have[in.instanceOf(h)] = true
+					}
+				}
+			}
 			return nil
 		}); err != nil {
 			return err

@@ -11,6 +11,6 @@ import (
 // of the bank is the same request. An external wallet's journal is
 // kept on the world's handle for it: the client is the harness's.
 func (in *Instance) client(id world.PartyID, d Device) bank.Client {
-	return bank.Client{Agent: in.agent, Holder: in.ids[id], Dev: in.w.Device(id), LateJournal: in.mutated("withdraw-journals-after-credit"),
+	return bank.Client{Agent: in.agent, Holder: in.ids[id], Dev: in.w.Device(id), FreshRetry: in.mutated("withdraw-retry-new-request"),
 		Credit: func(hs []*transfer.Holding) error { return d.Credit(hs, nil, nil) }}
 }
