@@ -90,3 +90,43 @@ func TestClientWithdrawAfterCutIsNew(t *testing.T) {
 		})
 	}
 }
+
+// An exchange cut after its hand-in, before the withdrawal: the journal
+// survives, and FinishExchange withdraws the value once; with every coin
+// still held, it drops the journal and withdraws nothing.
+func TestClientExchangeAfterCut(t *testing.T) {
+	f := newFixture(t, suite.Default())
+	var credited int64
+	c := Client{Agent: f.agent, Dev: f.w.AddDevice(world.PartyID(walletA), false), Holder: walletA,
+		Credit: func(hs []*transfer.Holding) error {
+			for _, h := range hs {
+				credited += h.Value()
+			}
+			return nil
+		}}
+	handedIn := false
+	f.cb.ArmCut(0, false) // the withdrawal, the first bank operation here
+	if err := c.Exchange([]string{"coin/1"}, 300, func() error { handedIn = true; return nil }); !NoReply(err) || !handedIn {
+		t.Fatalf("cut exchange returned %v (handed in %v), want no reply after the hand-in", err, handedIn)
+	}
+	if _, ok := c.PendingExchange(); !ok {
+		t.Fatal("the cut exchange is not journalled")
+	}
+	for range 2 {
+		if err := c.FinishExchange(func(string) bool { return false }); err != nil {
+			t.Fatalf("FinishExchange: %v", err)
+		}
+	}
+	if diff := cmp.Diff([2]int64{opening - 300, 300}, [2]int64{f.agent.Balance(walletA), credited}); diff != "" {
+		t.Errorf("account and credited value after the finished exchange (-want +got):\n%s", diff)
+	}
+	if err := c.Exchange([]string{"coin/2"}, 200, func() error { return spec.Errorf(ErrCut, "cut: %w", errNoReply) }); !NoReply(err) {
+		t.Fatalf("exchange cut in its hand-in returned %v", err)
+	}
+	if err := c.FinishExchange(func(string) bool { return true }); err != nil {
+		t.Fatalf("FinishExchange of coins still held: %v", err)
+	}
+	if _, ok := c.PendingExchange(); ok || f.agent.Balance(walletA) != opening-300 {
+		t.Errorf("an exchange whose coins are all held: journal kept %v, account %d; want dropped, %d", ok, f.agent.Balance(walletA), opening-300)
+	}
+}

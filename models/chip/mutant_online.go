@@ -12,6 +12,7 @@ import "github.com/dualoffline/dualoffline/models"
 func onlineMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
 		m("withdraw-retry-debits-again", "R5", "the agent bank serves every withdrawal request as new, so a client that retries after a lost reply or a power cut is debited twice"),
+		m("refresh-without-journal", "R5", "the card's host exchanges long-lineage coins at reconciliation by handing them in and then withdrawing their value, without journalling the exchange first, so a power cut between the two leaves the value in the account instead of on the card"),
 		m("deposit-retry-credits-again", "R5", "the agent bank credits a deposit presented again after a lost reply or a power cut a second time (the central bank redeems it once)"),
 		m("withdraw-retry-new-request", "R5", "the card's client journals a withdrawal but presents it again after a lost reply or a power cut under a new request id, so the agent bank serves the retry as a second withdrawal"),
 		m("deposit-restores-without-reply", "R5", "the card's client takes a deposit the bank did not answer for a refusal and puts the coins back on the card, although the bank may have credited them"),
@@ -27,7 +28,7 @@ func init() {
 	for _, n := range onlineBankMutations {
 		bankMutations[n] = true
 	}
-	for _, n := range []string{"withdraw-retry-new-request", "deposit-restores-without-reply", "reconcile-clears-log-before-upload"} {
+	for _, n := range []string{"withdraw-retry-new-request", "refresh-without-journal", "deposit-restores-without-reply", "reconcile-clears-log-before-upload"} {
 		hostMutations[n] = true
 	}
 }

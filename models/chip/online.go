@@ -12,5 +12,6 @@ import (
 // kept on the world's handle for it: the client is the harness's.
 func (in *Instance) client(id world.PartyID, d Device) bank.Client {
 	return bank.Client{Agent: in.agent, Holder: in.ids[id], Dev: in.w.Device(id), FreshRetry: in.mutated("withdraw-retry-new-request"),
-		Credit: func(hs []*transfer.Holding) error { return d.Credit(hs, nil, nil) }}
+		Unjournalled: in.mutated("refresh-without-journal"),
+		Credit:       func(hs []*transfer.Holding) error { return d.Credit(hs, nil, nil) }}
 }
