@@ -13,6 +13,10 @@ import (
 // request id the agent knows it by, and the amount.
 const JournalKey = "client/withdrawal"
 
+// ExchangeKey is the key of a wallet device's store under which its
+// client keeps an exchange (a refresh) it started and has not finished.
+const ExchangeKey = "client/exchange"
+
 // Withdrawal is a journalled withdrawal request.
 type Withdrawal struct {
 	Request string `json:"request"`
@@ -37,6 +41,22 @@ type Client struct {
 	// LateJournal is the mutant withdraw-journals-after-credit: the
 	// request id is persisted only once the coins are credited.
 	LateJournal bool
+	// FreshRetry is the mutant withdraw-retry-new-request: the client
+	// journals the withdrawal but presents a journalled one again under a
+	// request id it draws anew, so the agent takes the retry for a new
+	// withdrawal.
+	FreshRetry bool
+	// Unjournalled is the mutant refresh-without-journal: Exchange hands
+	// the coins in and withdraws their value without journalling the
+	// exchange first.
+	Unjournalled bool
+}
+
+// Exchange is a journalled exchange: the coins handed in (their keys on
+// the wallet) and the withdrawal of their value that replaces them.
+type Exchange struct {
+	Withdrawal
+	Coins []string `json:"coins"`
 }
 
 // Pending returns the journalled withdrawal, if any.
@@ -64,55 +84,118 @@ func (c Client) Finish() (Withdrawal, bool, error) {
 	if !ok {
 		return Withdrawal{}, false, nil
 	}
-	hs, err := c.Agent.WithdrawRequest(c.Holder, p.Request, p.Amount)
-	if err != nil {
-		if !NoReply(err) {
-			c.Dev.Delete(JournalKey)
-		}
-		return p, true, err
+	if c.FreshRetry {
+		p.Request = c.newRequest()
 	}
-	if err := c.Credit(hs); err != nil {
-		return p, true, err
-	}
-	c.Dev.Delete(JournalKey)
-	return p, true, nil
+	return p, true, c.present(p)
 }
 
-// Withdraw withdraws amount. A journalled withdrawal is finished first;
-// if it was of the same amount, this call was its retry and withdraws
-// nothing more.
+// Withdraw withdraws amount as a new request: a journalled withdrawal is
+// finished first (a cut one is never taken for this call), then the new
+// request is journalled and presented.
 func (c Client) Withdraw(amount int64) error {
-	p, ok, err := c.Finish()
-	if err != nil || ok && p.Amount == amount {
+	if _, _, err := c.Finish(); err != nil {
 		return err
 	}
-	w := Withdrawal{Request: hex.EncodeToString(c.Agent.cb.w.Rand("client/withdrawal/" + c.Holder).Bytes(8)), Amount: amount}
+	w := Withdrawal{Request: c.newRequest(), Amount: amount}
 	if c.Dev != nil && !c.LateJournal {
 		c.Dev.Put(JournalKey, mustJSON(w))
 	}
+	return c.present(w)
+}
+
+// present asks the agent for w and credits the coins; the journal (if the
+// client keeps one) is cleared once they are credited or on a final
+// refusal, and kept when the bank did not reply.
+func (c Client) present(w Withdrawal) error {
+	return c.presentAs(JournalKey, w, c.LateJournal)
+}
+
+// presentAs is present for the journal kept under key, written only now
+// (late) if it was not before.
+func (c Client) presentAs(key string, w Withdrawal, late bool) error {
 	hs, err := c.Agent.WithdrawRequest(c.Holder, w.Request, w.Amount)
 	if err != nil {
-		if c.Dev != nil && !c.LateJournal && !NoReply(err) {
-			c.Dev.Delete(JournalKey)
+		if c.Dev != nil && !late && !NoReply(err) {
+			c.Dev.Delete(key)
 		}
 		return err
-	}
-	if c.Dev == nil {
-		return c.Credit(hs)
-	}
-	if c.LateJournal {
-		if err := c.Credit(hs); err != nil {
-			return err
-		}
-		c.Dev.Put(JournalKey, mustJSON(w))
-		c.Dev.Delete(JournalKey)
-		return nil
 	}
 	if err := c.Credit(hs); err != nil {
 		return err
 	}
-	c.Dev.Delete(JournalKey)
+	if c.Dev == nil {
+		return nil
+	}
+	if late {
+		c.Dev.Put(key, mustJSON(w))
+	}
+	c.Dev.Delete(key)
 	return nil
+}
+
+// Exchange swaps coins (their keys on the wallet, worth value together)
+// for fresh ones of the same value: it journals the exchange, hands the
+// coins in with deposit, and withdraws value under the journalled
+// request. After a cut anywhere, FinishExchange completes it.
+func (c Client) Exchange(coins []string, value int64, deposit func() error) error {
+	e := Exchange{Withdrawal{Request: c.newRequest(), Amount: value}, coins}
+	journal := c.Dev != nil && !c.Unjournalled
+	if journal {
+		c.Dev.Put(ExchangeKey, mustJSON(e))
+	}
+	if err := deposit(); err != nil {
+		return err
+	}
+	if !journal {
+		hs, err := c.Agent.WithdrawRequest(c.Holder, e.Request, e.Amount)
+		if err != nil {
+			return err
+		}
+		return c.Credit(hs)
+	}
+	return c.presentAs(ExchangeKey, e.Withdrawal, false)
+}
+
+// PendingExchange returns the journalled exchange, if any.
+func (c Client) PendingExchange() (Exchange, bool) {
+	if c.Dev == nil {
+		return Exchange{}, false
+	}
+	raw, ok := c.Dev.Get(ExchangeKey)
+	if !ok {
+		return Exchange{}, false
+	}
+	var e Exchange
+	if json.Unmarshal(raw, &e) != nil || e.Request == "" || e.Amount <= 0 {
+		return Exchange{}, false
+	}
+	return e, true
+}
+
+// FinishExchange completes a journalled exchange once the wallet's
+// pending deposits are settled: if held reports every coin of it still
+// on the wallet, the hand-in never happened (or was refused) and the
+// journal goes; otherwise the withdrawal is presented again.
+func (c Client) FinishExchange(held func(coin string) bool) error {
+	e, ok := c.PendingExchange()
+	if !ok {
+		return nil
+	}
+	all := true
+	for _, k := range e.Coins {
+		all = all && held(k)
+	}
+	if all {
+		c.Dev.Delete(ExchangeKey)
+		return nil
+	}
+	return c.presentAs(ExchangeKey, e.Withdrawal, false)
+}
+
+// newRequest draws a request id from the world's randomness.
+func (c Client) newRequest() string {
+	return hex.EncodeToString(c.Agent.cb.w.Rand("client/withdrawal/" + c.Holder).Bytes(8))
 }
 
 func mustJSON(v any) []byte {

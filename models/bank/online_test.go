@@ -1,6 +1,9 @@
 package bank
 
 import (
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/google/go-cmp/cmp"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/spec"
@@ -45,5 +48,85 @@ func TestWithdrawRequestUnderCuts(t *testing.T) {
 				t.Fatalf("the same id for another amount: %v, want malformed", err)
 			}
 		})
+	}
+}
+
+// A withdrawal cut at the bank and then a new withdrawal of the same
+// amount: the client finishes the cut one first and then withdraws
+// again, so the wallet gets both and its account is debited for both.
+func TestClientWithdrawAfterCutIsNew(t *testing.T) {
+	for _, after := range []bool{false, true} {
+		t.Run(map[bool]string{false: "cut before the commit", true: "cut after the commit"}[after], func(t *testing.T) {
+			f := newFixture(t, suite.Default())
+			held := map[[16]byte]int64{}
+			c := Client{Agent: f.agent, Dev: f.w.AddDevice(world.PartyID(walletA), false), Holder: walletA,
+				Credit: func(hs []*transfer.Holding) error {
+					for _, h := range hs {
+						held[h.Serial] = h.Value()
+					}
+					return nil
+				}}
+			f.cb.ArmCut(0, after)
+			if err := c.Withdraw(100); !NoReply(err) {
+				t.Fatalf("cut withdrawal returned %v, want no reply", err)
+			}
+			if _, ok := c.Pending(); !ok {
+				t.Fatal("the cut withdrawal is not journalled")
+			}
+			if err := c.Withdraw(100); err != nil {
+				t.Fatalf("the second withdrawal of 100 fen: %v", err)
+			}
+			var total int64
+			for _, v := range held {
+				total += v
+			}
+			got := [2]int64{f.agent.Balance(walletA), total}
+			if diff := cmp.Diff([2]int64{opening - 200, 200}, got); diff != "" {
+				t.Errorf("account and credited value after two withdrawals of 100 fen (-want +got):\n%s", diff)
+			}
+			if _, ok := c.Pending(); ok {
+				t.Error("a withdrawal is still journalled")
+			}
+		})
+	}
+}
+
+// An exchange cut after its hand-in, before the withdrawal: the journal
+// survives, and FinishExchange withdraws the value once; with every coin
+// still held, it drops the journal and withdraws nothing.
+func TestClientExchangeAfterCut(t *testing.T) {
+	f := newFixture(t, suite.Default())
+	var credited int64
+	c := Client{Agent: f.agent, Dev: f.w.AddDevice(world.PartyID(walletA), false), Holder: walletA,
+		Credit: func(hs []*transfer.Holding) error {
+			for _, h := range hs {
+				credited += h.Value()
+			}
+			return nil
+		}}
+	handedIn := false
+	f.cb.ArmCut(0, false) // the withdrawal, the first bank operation here
+	if err := c.Exchange([]string{"coin/1"}, 300, func() error { handedIn = true; return nil }); !NoReply(err) || !handedIn {
+		t.Fatalf("cut exchange returned %v (handed in %v), want no reply after the hand-in", err, handedIn)
+	}
+	if _, ok := c.PendingExchange(); !ok {
+		t.Fatal("the cut exchange is not journalled")
+	}
+	for range 2 {
+		if err := c.FinishExchange(func(string) bool { return false }); err != nil {
+			t.Fatalf("FinishExchange: %v", err)
+		}
+	}
+	if diff := cmp.Diff([2]int64{opening - 300, 300}, [2]int64{f.agent.Balance(walletA), credited}); diff != "" {
+		t.Errorf("account and credited value after the finished exchange (-want +got):\n%s", diff)
+	}
+	if err := c.Exchange([]string{"coin/2"}, 200, func() error { return spec.Errorf(ErrCut, "cut: %w", errNoReply) }); !NoReply(err) {
+		t.Fatalf("exchange cut in its hand-in returned %v", err)
+	}
+	if err := c.FinishExchange(func(string) bool { return true }); err != nil {
+		t.Fatalf("FinishExchange of coins still held: %v", err)
+	}
+	if _, ok := c.PendingExchange(); ok || f.agent.Balance(walletA) != opening-300 {
+		t.Errorf("an exchange whose coins are all held: journal kept %v, account %d; want dropped, %d", ok, f.agent.Balance(walletA), opening-300)
 	}
 }

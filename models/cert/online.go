@@ -14,7 +14,8 @@ import (
 // kept on the world's handle for it: the client is the harness's.
 func (in *Instance) client(id world.PartyID, d Device) bank.Client {
 	holder := in.names[id]
-	return bank.Client{Agent: in.agent, Holder: holder, Dev: in.w.Device(id), LateJournal: in.mutated("withdraw-journals-after-credit"),
+	return bank.Client{Agent: in.agent, Holder: holder, Dev: in.w.Device(id), FreshRetry: in.mutated("withdraw-retry-new-request"),
+		Unjournalled: in.mutated("refresh-without-journal"),
 		Credit: func(hs []*transfer.Holding) error {
 			payload, err := in.issue(holder, hs)
 			if err != nil {

@@ -457,6 +457,15 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					}
 				}
 			}
+			// A deposit a power cut interrupted still holds its coins
+			// (settled below): they are not mail to send back.
+			for _, e := range st.Deposits {
+				for _, raw := range e.Holdings {
+					if h, err := transfer.ParseHolding(raw); err == nil {
+						have[in.instanceOf(h)] = true
+					}
+				}
+			}
 			return nil
 		}); err != nil {
 			return err
@@ -494,12 +503,20 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if err := d.Settle(mail, certs, settled); err != nil {
 			return err
 		}
-		// Finish deposits a power cut interrupted.
+		// Finish deposits a power cut interrupted, then an exchange.
 		if _, err := in.settleDeposits(id, d); err != nil {
 			return err
 		}
+		if st, err = d.State(); err != nil {
+			return err
+		}
+		if err := in.client(id, d).FinishExchange(func(k string) bool { _, ok := st.Coins[k]; return ok }); err != nil {
+			return err
+		}
 		// Exchange coins whose lineage is getting long, or that a payee
-		// would refuse, for fresh ones.
+		// would refuse, for fresh ones, journalled (bank.Client.Exchange)
+		// so that a power cut between the hand-in and the withdrawal does
+		// not leave their value in the account.
 		if st, err = d.State(); err != nil {
 			return err
 		}
@@ -523,27 +540,20 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 				stale = nil
 			}
 		}
-		var payload []byte
 		if len(stale) > 0 {
-			v, err := in.deposit(id, d, stale)
-			if err != nil {
-				return err
+			var value int64
+			for _, k := range stale {
+				value += st.Coins[k].Value()
 			}
-			hs, err := in.agent.Withdraw(st.ID, v)
-			if err != nil {
+			if err := in.client(id, d).Exchange(stale, value, func() error {
+				_, err := in.deposit(id, d, stale)
 				return err
-			}
-			if payload, err = in.issue(st.ID, hs); err != nil {
+			}); err != nil {
 				return err
 			}
 		}
-		// Reset the limits, take the new list (and the exchanged coins),
-		// in one write.
-		err = d.Reset(in.w.Now().Unix(), in.cb.CRL().Raw, payload)
-		if payload != nil {
-			in.w.Trace().Online(AgentID, id, MsgIssue, payload, err)
-		}
-		if err != nil {
+		// Reset the limits, take the new list.
+		if err := d.Reset(in.w.Now().Unix(), in.cb.CRL().Raw, nil); err != nil {
 			return err
 		}
 		in.traceBalance(id, d, "reconciled (offline balance %[2]d, account %[1]d)", in.agent.Balance(st.ID))

@@ -5,12 +5,16 @@ import "github.com/dualoffline/dualoffline/models"
 // onlineMutants are the mutants of issue 13 that only a power cut in an
 // online operation reaches (a wallet's write, or a bank's commit, in a
 // withdrawal, a deposit or a reconciliation), each followed by the
-// client's retry.
+// client's retry. (withdraw-journals-after-credit, a mutant of chain, is
+// none here: a withdrawal that never reached the card returns to it as
+// mail at the next reconciliation, so a journal written late loses
+// nothing for a client that reconciles before it retries.)
 func onlineMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
 		m("withdraw-retry-debits-again", "R5", "the agent bank serves every withdrawal request as new, so a client that retries after a lost reply or a power cut is debited twice"),
+		m("refresh-without-journal", "R5", "the card's host exchanges long-lineage coins at reconciliation by handing them in and then withdrawing their value, without journalling the exchange first, so a power cut between the two leaves the value in the account instead of on the card"),
 		m("deposit-retry-credits-again", "R5", "the agent bank credits a deposit presented again after a lost reply or a power cut a second time (the central bank redeems it once)"),
-		m("withdraw-journals-after-credit", "R5", "the card's client persists the withdrawal's request id only once the coins are on the card, so after a power cut its retry is a new withdrawal"),
+		m("withdraw-retry-new-request", "R5", "the card's client journals a withdrawal but presents it again after a lost reply or a power cut under a new request id, so the agent bank serves the retry as a second withdrawal"),
 		m("deposit-restores-without-reply", "R5", "the card's client takes a deposit the bank did not answer for a refusal and puts the coins back on the card, although the bank may have credited them"),
 		m("reconcile-clears-log-before-upload", "R5", "the card clears its payment log before the upload of its records has committed, so a power cut of the registry loses the record of where a payee's value went"),
 	}
@@ -24,7 +28,7 @@ func init() {
 	for _, n := range onlineBankMutations {
 		bankMutations[n] = true
 	}
-	for _, n := range []string{"withdraw-journals-after-credit", "deposit-restores-without-reply", "reconcile-clears-log-before-upload"} {
+	for _, n := range []string{"withdraw-retry-new-request", "refresh-without-journal", "deposit-restores-without-reply", "reconcile-clears-log-before-upload"} {
 		hostMutations[n] = true
 	}
 }
