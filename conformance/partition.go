@@ -264,27 +264,3 @@ func splitOneDepositCreditedCheck(t *T) {
 		}
 	})
 }
-
-// splitActions adds, where in has a network of at least two bank nodes
-// (models.Network) and world.FaultPartition is scheduled, two actions to
-// a random state machine's actions: "split" splits the nodes into two
-// generated sides and connects every wallet to a generated node (drawSplit
-// with the wallets spread over the sides), "heal" joins them again. A
-// target without such a network gets the actions unchanged, so its draws
-// do not change either.
-func splitActions(in models.Instance, actions map[string]func(*rapid.T)) map[string]func(*rapid.T) {
-	net, ok := in.(models.Network)
-	if !ok || len(net.Nodes()) < 2 || switchedOff[world.FaultPartition] {
-		return actions
-	}
-	actions["split"] = func(rt *rapid.T) {
-		var sides [2][]world.PartyID
-		for _, w := range in.Wallets() {
-			i := rapid.IntRange(0, 1).Draw(rt, "side")
-			sides[i] = append(sides[i], w)
-		}
-		drawSplit(rt, net, sides)
-	}
-	actions["heal"] = func(*rapid.T) { net.Heal() }
-	return actions
-}
