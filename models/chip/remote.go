@@ -5,7 +5,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
-	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -126,15 +125,15 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 		return err
 	}
 	in.w.Trace().Note(id, "external card: key generated on card")
-	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
+	cert, err := in.certify(id, pub)
 	if err != nil {
 		return err
 	}
-	if err := rc.Call(OpPersonalize, in.materials(string(id), cert, cfg), nil); err != nil {
+	if err := rc.Call(OpPersonalize, in.materials(cert.ID, cert, cfg), nil); err != nil {
 		return err
 	}
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
-	in.add(id, rc, string(id))
+	in.add(id, rc, cert.ID)
 	return nil
 }
 
