@@ -125,7 +125,11 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 		return err
 	}
 	in.w.Trace().Note(id, "external card: key generated on card")
-	cert, err := in.certify(id, pub)
+	made, err := in.manufacture(id, pub)
+	if err != nil {
+		return err
+	}
+	cert, err := in.certify(id, pub, made)
 	if err != nil {
 		return err
 	}

@@ -83,6 +83,7 @@ type Instance struct {
 	cb       *bank.CentralBank
 	agent    *bank.Agent
 	maker    *devcert.Certificate
+	makerKey suite.PrivateKey // the qualified maker's key: it attests every card key (maker.go)
 	mutation string
 	order    []world.PartyID
 	cards    map[world.PartyID]Device // every wallet
@@ -112,11 +113,10 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if in.agent, err = cb.AddAgent(AgentID, int64(cfg.Wallets)*cfg.Opening*4); err != nil {
 		return nil, err
 	}
-	makerKey, err := cfg.Suite.GenerateKey(w.Rand("maker"))
-	if err != nil {
+	if in.makerKey, err = cfg.Suite.GenerateKey(w.Rand("maker")); err != nil {
 		return nil, err
 	}
-	if in.maker, err = cb.Certify(MakerID, devcert.RoleMaker, makerKey.Public()); err != nil {
+	if in.maker, err = cb.Certify(MakerID, devcert.RoleMaker, in.makerKey.Public()); err != nil {
 		return nil, err
 	}
 	for i := 0; i < cfg.Wallets; i++ {
@@ -137,19 +137,21 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 
 // personalize issues a card as the source describes it (made by a
 // qualified maker, distributed through a commercial bank): the maker
-// produces the SE and generates its key inside it, the central bank
-// certifies the SE's key (directly: the maker's certificate plays no part,
-// SOURCES.md D1), and the agent bank loads the trust anchors, the issuer
-// key, the revocation list and the limits, and hands the card to its
-// holder.
+// produces the SE, generates its key inside it and attests the key; the
+// central bank checks the attestation and certifies the key under a
+// pseudonym; the agent bank loads the trust anchors, the issuer key, the
+// revocation list and the limits, and hands the card to its holder.
 func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	dev := in.w.AddDevice(id, false) // cards have no clock
 	key, err := cfg.Suite.GenerateKey(in.w.Rand("se-key/" + string(id)))
 	if err != nil {
 		return err
 	}
-	in.w.Trace().Note(id, "manufactured by %s; key generated on card", MakerID)
-	cert, err := in.certify(id, key.Public())
+	made, err := in.manufacture(id, key.Public())
+	if err != nil {
+		return err
+	}
+	cert, err := in.certify(id, key.Public(), made)
 	if err != nil {
 		return err
 	}
@@ -182,7 +184,13 @@ func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 // links to it (bank.CentralBank.CertifyPseudonym), so merchants and agent
 // banks never read the holder's identity while the issuer traces every
 // payment (R3.3, R3.4).
-func (in *Instance) certify(id world.PartyID, pub suite.PublicKey) (*devcert.Certificate, error) {
+//
+// The central bank first checks that a qualified maker attested the key
+// (made, maker.go).
+func (in *Instance) certify(id world.PartyID, pub suite.PublicKey, made []byte) (*devcert.Certificate, error) {
+	if err := checkMade(in.cb.Root(), in.cb.CRL(), in.w.Now(), in.maker, pub, made); err != nil {
+		return nil, err
+	}
 	pseudonym := fmt.Sprintf("card-%x", in.w.Rand("chip/pseudonym/"+string(id)).Bytes(8))
 	if in.mutated("card-cert-names-holder") {
 		pseudonym = string(id)
