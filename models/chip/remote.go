@@ -34,7 +34,9 @@ const (
 var Ops = []string{OpKeygen, OpPersonalize, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpCredit, OpSignDeposit, OpFinishDeposit, OpReset}
 
 // Personalization is what the agent bank loads onto a card besides its
-// key: its certificate (subject = ID), the trust anchors, the issuer's
+// key: its certificate (subject = ID, the card's pseudonym, which the
+// card names itself by in its records; never the holder's identity),
+// the trust anchors, the issuer's
 // coin key, the revocation list, the agents' certificates, the offline
 // limits and the time of this online sync (Unix seconds).
 type Personalization struct {
