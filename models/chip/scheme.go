@@ -59,13 +59,16 @@ const lineageLeak = "a coin is verified offline by its signed lineage (our compl
 // TRANSFER response, what the payee card stores and what it uploads.
 var leakIn = []string{"message TRANSFER", "merchant store", "registry record", "registry holding"}
 
-// lineageWitness witnesses lineageLeak in game: the serial-linkage or
-// equal-bytes distinguisher keyed on a serial or bytes of the payer's
-// earlier material (its withdrawal, its earlier payments, its uploads)
-// found in one of leakIn; never an identity field, never length and timing.
+// lineageWitness witnesses lineageLeak in game: the serial-linkage
+// distinguisher keyed on a serial of the payer's earlier material, or the
+// equal-bytes one on a run of at least 30 bytes of it (a record, a
+// signature, a certificate: never a coincidental header) first seen in
+// the payer's withdrawal, earlier payments or uploads, found in one of
+// leakIn; never an identity field, never length and timing.
 func lineageWitness(game string) models.Witness {
 	where := `(?:` + strings.Join(quoteAll(leakIn), "|") + `)(?: [^\n,;]*?)? at byte \d+`
-	alts := `serial [^\n]*?, in ` + where + `|of ` + where + `, first seen in \S+ (?:withdrawal|upload|` + strings.Join(quoteAll(leakIn), "|") + `)`
+	origin := `(?:withdrawal|upload|` + strings.Join(quoteAll(leakIn), "|") + `)`
+	alts := `serial [^\n]*?, in ` + where + `|longest: (?:[3-9]\d|\d{3,}) bytes \([^)]*\) of ` + where + `, first seen in \S+ ` + origin
 	return models.Witness{Match: regexp.QuoteMeta(game) + `: distinguisher (?:serial-linkage|equal-bytes) was right in \d+ of \d+ trials [^\n]*?: it keyed on [^\n]*?(?:` + alts + `)`}
 }
 
