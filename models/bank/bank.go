@@ -85,6 +85,7 @@ type CentralBank struct {
 	revoked   []uint64
 	nextCert  uint64
 	certs     map[string]*devcert.Certificate
+	holders   map[string]string // pseudonym → registered holder (holders.go)
 	agents    map[string]*Agent
 	agentIDs  []string
 	issued    map[coin.Serial]*coin.Signed
@@ -178,7 +179,9 @@ func (cb *CentralBank) Certificate(id string) (*devcert.Certificate, bool) {
 }
 
 // Revoke adds a device to the revocation list and publishes a new list.
+// id is a certificate id or a holder registered by CertifyPseudonym.
 func (cb *CentralBank) Revoke(id string) error {
+	id = cb.certOf(id)
 	c, ok := cb.certs[id]
 	if !ok {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)

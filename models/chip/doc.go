@@ -32,12 +32,17 @@
 // certificate, the root, the issuer key, the agent certificates, the
 // revocation list, its limits, a monotonic counter and its coins
 // (holdings with lineage, spec/transfer). Cards have no clock: they judge
-// certificates at their last trusted time.
+// certificates at their last trusted time. The maker attests each card
+// key and the central bank certifies only attested keys (maker.go). The
+// certificate names a pseudonym, not the holder; the central bank's
+// register links the two, so its trace and its double-spend verdicts
+// name the holder while merchants and agent banks read no identity.
 //
-// Our choices that the source does not make, listed in SOURCES.md under
-// "Known departures": the maker certificate is created and never used
-// (the central bank certifies card keys directly); the card certificate's
-// subject is the holder's account id and every record names it, which is
-// why this model documents the R3 violations, although the patent states
-// controllable anonymity as a requirement.
+// What still departs from the requirements, listed in SOURCES.md under
+// "Known departures": the coin lineage, our completion of the card's
+// genuineness check, starts at a withdrawal the agent bank saw and
+// carries the payer's earlier records, so merchant and agent bank link a
+// card's payments, which is why this model documents R3.1, R3.2 and R3.6
+// as violations, although the patent states controllable anonymity as a
+// requirement.
 package chip

@@ -2,21 +2,24 @@ package chip
 
 import (
 	"encoding/hex"
+	"fmt"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
 var _ models.Tracer = (*Instance)(nil)
 
-// TraceReceived is the central bank's trace (R3.4): the scheme has no
-// identity escrow, so the bank names the payer from the identity in the
-// clear in each registered record paying payee, after checking the
-// record's signature against that identity's certificate. Hand-overs from
-// the agent bank (withdrawals) are not offline payments and are skipped.
+// TraceReceived is the central bank's trace (R3.4): each registered
+// record paying payee names the payer card's pseudonym, the bank checks
+// the record's signature against that pseudonym's certificate and names
+// the holder its register keeps for it (bank.CentralBank.HolderOf).
+// Hand-overs from the agent bank (withdrawals) are not offline payments
+// and are skipped.
 func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
-	id := in.View(payee).Identity
+	id := in.ids[payee]
 	if id == "" {
 		return nil
 	}
@@ -36,7 +39,7 @@ func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
 		} else if err := rec.Verify(c.PublicKey); err != nil {
 			t.Err = err
 		} else {
-			t.Payer = c.ID
+			t.Payer = in.cb.HolderOf(c.ID)
 		}
 		out = append(out, t)
 	}
@@ -47,5 +50,43 @@ var _ models.Opener = (*Instance)(nil)
 
 // AdversaryOpen is what the merchant's and agent bank's keys open (R3.3):
 // nothing, since the chip scheme seals nothing in a payment; its records
-// name the payer in the clear.
+// name the payer card's pseudonym in the clear.
 func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Observed { return nil }
+
+var _ models.EvidenceVerifier = (*Instance)(nil)
+
+// VerifyEvidence checks a double-spend claim with public data
+// (bank.VerifyEvidence), which establishes the pseudonym that signed both
+// records, and names the holder the central bank's register keeps for it.
+func (in *Instance) VerifyEvidence(ev bank.DoubleSpend) (string, error) {
+	who, err := bank.VerifyEvidence(in.cb.Suite, in.cb.Root(), in.cb.CoinKey(), ev)
+	if err != nil {
+		return "", err
+	}
+	return in.cb.HolderOf(who), nil
+}
+
+var _ models.Observer = (*Instance)(nil)
+
+// AgentView is what the agent bank keeps of wallet's reconciliations
+// beside the registry: the card goes online through its holder's account,
+// so the agent bank knows whose account uploaded which of the records the
+// card sent (the binding R3.6 asks of a large payment, checkable without
+// the trace key). One entry per reconciliation: the holder's registered
+// identity, the card's pseudonym and the ids of the records the card sent
+// since the last one.
+func (in *Instance) AgentView(wallet world.PartyID) []models.Observed { return in.sessions[wallet] }
+
+// logSession appends a reconciliation of wallet, whose card uploaded the
+// records ids it sent, to the agent bank's log.
+func (in *Instance) logSession(wallet world.PartyID, card string, ids [][32]byte) {
+	if in.sessions == nil {
+		in.sessions = map[world.PartyID][]models.Observed{}
+	}
+	b := fmt.Appendf(nil, "account %s card %s sent:", in.cb.HolderOf(card), card)
+	for _, id := range ids {
+		b = fmt.Appendf(b, " %x", id)
+	}
+	label := fmt.Sprintf("reconciliation %d of %s", len(in.sessions[wallet])+1, wallet)
+	in.sessions[wallet] = append(in.sessions[wallet], models.Observed{Label: label, Bytes: b})
+}

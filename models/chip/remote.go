@@ -5,7 +5,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
-	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -35,7 +34,9 @@ const (
 var Ops = []string{OpKeygen, OpPersonalize, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpCredit, OpSignDeposit, OpFinishDeposit, OpReset}
 
 // Personalization is what the agent bank loads onto a card besides its
-// key: its certificate (subject = ID), the trust anchors, the issuer's
+// key: its certificate (subject = ID, the card's pseudonym, which the
+// card names itself by in its records; never the holder's identity),
+// the trust anchors, the issuer's
 // coin key, the revocation list, the agents' certificates, the offline
 // limits and the time of this online sync (Unix seconds).
 type Personalization struct {
@@ -126,15 +127,19 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 		return err
 	}
 	in.w.Trace().Note(id, "external card: key generated on card")
-	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
+	made, err := in.manufacture(id, pub)
 	if err != nil {
 		return err
 	}
-	if err := rc.Call(OpPersonalize, in.materials(string(id), cert, cfg), nil); err != nil {
+	cert, err := in.certify(id, pub, made)
+	if err != nil {
+		return err
+	}
+	if err := rc.Call(OpPersonalize, in.materials(cert.ID, cert, cfg), nil); err != nil {
 		return err
 	}
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
-	in.add(id, rc, string(id))
+	in.add(id, rc, cert.ID)
 	return nil
 }
 

@@ -3,7 +3,9 @@ package chip
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -12,6 +14,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -36,26 +39,46 @@ func (Scheme) Info() models.Info {
 		Channel:  world.NearField,
 		Exposure: models.Exposure{Steps: 8, Time: 1e9}, // its 4-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
 		Expected: []models.Violation{
-			{Property: "R3.1-which-payer-game", Witness: models.LeakWitness("which-payer game", true, leakIn...),
-				Reason: "the payer's card authenticates to the payee card by sending its device certificate (subject CN = its registered wallet id, " +
-					"which is also its account id at the agent bank) and transfer records whose Payer field is that id, in the clear in the TRANSFER response, " +
-					"with coins whose lineage goes back to the payer's withdrawal: the merchant reads who paid (model departure, issue 15: see SOURCES.md)"},
-			{Property: "R3.2-linking-game", Witness: models.LeakWitness("linking game", true, leakIn...),
-				Reason: "every payment carries the payer's certificate, public key and device id (transfer record Payer), and coins whose lineage " +
-					"goes back to the payer's withdrawal, so the merchant and the agent bank link all payments of one card (model departure, issue 15: see SOURCES.md)"},
-			{Property: "R3.3-no-identity-in-view", Witness: models.IdentityWitness(`payment \d+ of \d+ fen by \S+: `, leakIn...),
-				Reason: "the TRANSFER response carries the payer's certificate (subject = registered wallet id = account id) and the transfer " +
-					"records' Payer field in the clear; the payee card stores them (cert/<id>, coin lineages) and uploads them at reconciliation (model departure, issue 15: see SOURCES.md)"},
-			{Property: "R3.6-threshold-split", Witness: models.IdentityWitness(`a payment of T = \d+ fen by \S+ is not anonymous: `, leakIn...),
-				Reason: "small payments are not anonymous (R3.3: the payer's certificate and device id are in every TRANSFER), so there is no " +
-					"split between anonymous small value and traceable large value (model departure, issue 15: see SOURCES.md)"},
+			{Property: "R3.1-which-payer-game", Witness: lineageWitness("which-payer game"), Reason: lineageLeak},
+			{Property: "R3.2-linking-game", Witness: lineageWitness("linking game"), Reason: lineageLeak},
+			{Property: "R3.6-threshold-split", Witness: lineageWitness("which-payer game on T-fen payments"),
+				Reason: "a payment of T+1 fen is bound to its holder (the agent bank logs whose account uploads it), but payments of T fen are linkable as in R3.1: " + lineageLeak},
 		},
 	}
 }
 
+// lineageLeak is why the chip scheme fails the anonymity games (SOURCES.md
+// D2): not an identity, which the pseudonymous certificate removed, but
+// the coin itself.
+const lineageLeak = "a coin is verified offline by its signed lineage (our completion C2 of the card's genuineness check), which starts at a withdrawal " +
+	"the agent bank handed over and saw: the coin serials and hand-over record of the payer's withdrawal, and its card's pseudonymous certificate, " +
+	"reappear in the TRANSFER the merchant receives, so merchant and agent bank link every payment to the withdrawing account. Removing it needs " +
+	"issuance the agent bank cannot see (blind) and transfers that do not carry the payer's history (model departure, issue 15: see SOURCES.md D2)"
+
 // leakIn are where the chip scheme's documented leak shows (Info): the
 // TRANSFER response, what the payee card stores and what it uploads.
-var leakIn = []string{"message TRANSFER", "merchant store", "registry record"}
+var leakIn = []string{"message TRANSFER", "merchant store", "registry record", "registry holding"}
+
+// lineageWitness witnesses lineageLeak in game: the serial-linkage
+// distinguisher keyed on a serial of the payer's earlier material, or the
+// equal-bytes one on a run of at least 30 bytes of it (a record, a
+// signature, a certificate: never a coincidental header) first seen in
+// the payer's withdrawal, earlier payments or uploads, found in one of
+// leakIn; never an identity field, never length and timing.
+func lineageWitness(game string) models.Witness {
+	where := `(?:` + strings.Join(quoteAll(leakIn), "|") + `)(?: [^\n,;]*?)? at byte \d+`
+	origin := `(?:withdrawal|upload|` + strings.Join(quoteAll(leakIn), "|") + `)`
+	alts := `serial [^\n]*?, in ` + where + `|longest: (?:[3-9]\d|\d{3,}) bytes \([^)]*\) of ` + where + `, first seen in \S+ ` + origin
+	return models.Witness{Match: regexp.QuoteMeta(game) + `: distinguisher (?:serial-linkage|equal-bytes) was right in \d+ of \d+ trials [^\n]*?: it keyed on [^\n]*?(?:` + alts + `)`}
+}
+
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = regexp.QuoteMeta(s)
+	}
+	return out
+}
 
 // Instance is a running chip scheme.
 type Instance struct {
@@ -63,13 +86,15 @@ type Instance struct {
 	cb       *bank.CentralBank
 	agent    *bank.Agent
 	maker    *devcert.Certificate
+	makerKey suite.PrivateKey // the qualified maker's key: it attests every card key (maker.go)
 	mutation string
 	order    []world.PartyID
 	cards    map[world.PartyID]Device // every wallet
 	ids      map[world.PartyID]string // the certificate id each card presents
 	wallets  map[world.PartyID]*SE    // the model's own cards
 	links    map[world.PartyID]models.Link
-	counters map[string]bool // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
+	counters map[string]bool                     // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
+	sessions map[world.PartyID][]models.Observed // the agent bank's log of each account's reconciliations (observe.go)
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -91,11 +116,10 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if in.agent, err = cb.AddAgent(AgentID, int64(cfg.Wallets)*cfg.Opening*4); err != nil {
 		return nil, err
 	}
-	makerKey, err := cfg.Suite.GenerateKey(w.Rand("maker"))
-	if err != nil {
+	if in.makerKey, err = cfg.Suite.GenerateKey(w.Rand("maker")); err != nil {
 		return nil, err
 	}
-	if in.maker, err = cb.Certify(MakerID, devcert.RoleMaker, makerKey.Public()); err != nil {
+	if in.maker, err = cb.Certify(MakerID, devcert.RoleMaker, in.makerKey.Public()); err != nil {
 		return nil, err
 	}
 	for i := 0; i < cfg.Wallets; i++ {
@@ -116,25 +140,27 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 
 // personalize issues a card as the source describes it (made by a
 // qualified maker, distributed through a commercial bank): the maker
-// produces the SE and generates its key inside it, the central bank
-// certifies the SE's key (directly: the maker's certificate plays no part,
-// SOURCES.md D1), and the agent bank loads the trust anchors, the issuer
-// key, the revocation list and the limits, and hands the card to its
-// holder.
+// produces the SE, generates its key inside it and attests the key; the
+// central bank checks the attestation and certifies the key under a
+// pseudonym; the agent bank loads the trust anchors, the issuer key, the
+// revocation list and the limits, and hands the card to its holder.
 func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	dev := in.w.AddDevice(id, false) // cards have no clock
 	key, err := cfg.Suite.GenerateKey(in.w.Rand("se-key/" + string(id)))
 	if err != nil {
 		return err
 	}
-	in.w.Trace().Note(id, "manufactured by %s; key generated on card", MakerID)
-	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, key.Public())
+	made, err := in.manufacture(id, key.Public())
 	if err != nil {
 		return err
 	}
-	m := in.materials(string(id), cert, cfg)
+	cert, err := in.certify(id, key.Public(), made)
+	if err != nil {
+		return err
+	}
+	m := in.materials(cert.ID, cert, cfg)
 	puts := map[string][]byte{
-		keyID:      []byte(id),
+		keyID:      []byte(cert.ID),
 		keyPriv:    key.Bytes(),
 		keyCert:    m.Certificate,
 		keyRoot:    m.Root,
@@ -153,6 +179,26 @@ func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	in.add(id, se, se.id)
 	in.wallets[id] = se
 	return nil
+}
+
+// certify has the central bank certify a card key for the holder of
+// wallet id under a pseudonym (SOURCES.md C7): a name drawn at random
+// that says nothing of the holder, whom only the central bank's register
+// links to it (bank.CentralBank.CertifyPseudonym), so merchants and agent
+// banks never read the holder's identity while the issuer traces every
+// payment (R3.3, R3.4).
+//
+// The central bank first checks that a qualified maker attested the key
+// (made, maker.go).
+func (in *Instance) certify(id world.PartyID, pub suite.PublicKey, made []byte) (*devcert.Certificate, error) {
+	if err := checkMade(in.cb.Root(), in.cb.CRL(), in.w.Now(), in.maker, pub, made); err != nil {
+		return nil, err
+	}
+	pseudonym := fmt.Sprintf("card-%x", in.w.Rand("chip/pseudonym/"+string(id)).Bytes(8))
+	if in.mutated("card-cert-names-holder") {
+		pseudonym = string(id)
+	}
+	return in.cb.CertifyPseudonym(string(id), pseudonym, devcert.RoleWallet, pub)
 }
 
 // materials is what personalisation loads onto a card besides its key.
@@ -368,6 +414,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		}
 		// Upload what the card sent and what it holds.
 		var settled []string
+		var sent [][32]byte
 		have := map[bank.Instance]bool{}
 		// The uploads are one transaction of the registry: a power cut
 		// there stops the reconciliation before the log is cleared, and
@@ -393,6 +440,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					if in.reuploaded(r) {
 						continue
 					}
+					sent = append(sent, r.ID())
 					if err := reg.Add(h, r); err != nil {
 						in.w.Trace().Note(id, "upload refused: %v", err)
 					}
@@ -421,6 +469,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		}); err != nil {
 			return err
 		}
+		in.logSession(id, cardID, sent)
 		// Mail: value a lost message kept from this card, with the
 		// certificates of the lineage's wallets, so the coin can move on
 		// offline (a payee gets them in the TRANSFER). Committed together
@@ -641,7 +690,7 @@ func (in *Instance) View(id world.PartyID) models.View {
 	if err != nil {
 		return models.View{Party: id}
 	}
-	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(in.ids[id]), Spent: st.Spent, Payments: st.Payments}
+	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Account: in.agent.Balance(in.ids[id]), Spent: st.Spent, Payments: st.Payments}
 	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
 		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}
@@ -667,6 +716,11 @@ func (in *Instance) View(id world.PartyID) models.View {
 // Ledger returns the banks' state.
 func (in *Instance) Ledger() models.Ledger {
 	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, DoubleSpends: in.cb.Registry().DoubleSpends()}
+	for i := range l.DoubleSpends {
+		// The evidence names the card's pseudonym; the central bank's
+		// register names its holder.
+		l.DoubleSpends[i].Culprit = in.cb.HolderOf(l.DoubleSpends[i].Culprit)
+	}
 	l.Accounts = in.cb.AccountsTotal()
 	have := map[bank.Instance]bool{}
 	ids := map[string]bool{}
