@@ -30,7 +30,7 @@ func channelRepeatsProperty() Property {
 	return Property{
 		Sub:   "R1.2",
 		Name:  "channel-repeats-every-step",
-		Doc:   "a clean payment under every single duplication, reordering (the sender retransmits and the original arrives after its next message) and delay (retransmitted, the original arriving after the exchange; and 10 minutes late) at every step, then every wallet reconciles; every refusal is typed and not internal, the payer moved nothing or exactly the amount, the payee exactly what the payer moved, and no other wallet changed",
+		Doc:   "a clean payment under every single duplication, reordering (the sender retransmits and the original arrives after its next message) and delay (retransmitted, the original arriving after the exchange; and 10 minutes late) at every step, then every wallet reconciles; every refusal is typed and not internal, no message delivered a second time is answered instead of refused, the payer moved nothing or exactly the amount, the payee exactly what the payer moved, and no other wallet changed",
 		Check: channelRepeatsEveryStep,
 	}
 }
@@ -49,7 +49,10 @@ func channelRepeatsEveryStep(t *T) {
 	}
 	for _, plan := range plans {
 		s := newScene(t, t, t.Seed)
-		planPayment(t, s, s.a, s.b, payAmount, plan, checkWhole)
+		p := planPayment(t, s, s.a, s.b, payAmount, plan, checkWhole)
+		if e, ok := answeredRepeat(s.in.World(), p.Outcome.Session); ok {
+			t.Fatalf("under %s: %s answered the %s it had already been delivered (step %d) instead of refusing it", plan, e.To, e.Type, e.Step)
+		}
 		t.Count(1)
 	}
 }

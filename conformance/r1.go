@@ -288,8 +288,8 @@ func randomPlanPayment(t *T, kinds []world.FaultKind, maxAmount int64, check fun
 	})
 }
 
-// planPayment is one case of randomPlanPayment.
-func planPayment(f fataler, s scene, payer, payee world.PartyID, amount int64, plan world.Plan, check func(f fataler, in models.Instance, before map[world.PartyID]int64, payer, payee world.PartyID, amount int64, what string)) {
+// planPayment is one case of randomPlanPayment; it returns the payment.
+func planPayment(f fataler, s scene, payer, payee world.PartyID, amount int64, plan world.Plan, check func(f fataler, in models.Instance, before map[world.PartyID]int64, payer, payee world.PartyID, amount int64, what string)) models.Payment {
 	s.t.Witness(s.in.World(), plan)
 	before := worths(s.in)
 	p, err := s.in.Pay(payer, payee, amount, plan)
@@ -299,6 +299,7 @@ func planPayment(f fataler, s scene, payer, payee world.PartyID, amount int64, p
 	checkTyped(f, p, "under "+plan.String())
 	reconcileAll(f, s.in)
 	check(f, s.in, before, payer, payee, amount, "under "+plan.String())
+	return p
 }
 
 // replayCodes are the refusals R1.2 names for a message used again.

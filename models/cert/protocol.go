@@ -455,7 +455,8 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		return nil, err
 	}
 	sess := se.payee
-	if sess == nil || sess.stage == payeeDone {
+	again := sess != nil && msg.Tag == TagPayerHello && se.helloAgain(sess.stage)
+	if sess == nil || (sess.stage == payeeDone && !again) {
 		return nil, spec.Errorf(spec.CodeReplay, "no payment request is open")
 	}
 	if !bytes.Equal(msg.Nonce, sess.nonce) {
@@ -465,7 +466,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "%s addressed to payee %q", typeNames[msg.Tag], msg.Payee)
 	}
 	want := map[uint8]int{TagPayerHello: awaitPayerHello, TagTx: awaitTx, TagDeducted: awaitDeducted}[msg.Tag]
-	if sess.stage != want {
+	if sess.stage != want && !again {
 		return nil, spec.Errorf(spec.CodeReplay, "%s out of turn", typeNames[msg.Tag])
 	}
 	switch msg.Tag {
@@ -482,7 +483,9 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		sess.payer, sess.stage = payer, awaitTx
+		if !again {
+			sess.payer, sess.stage = payer, awaitTx
+		}
 		return reply(se, m.From, MsgProceed, b), nil
 	case TagTx:
 		if err := se.receive(sess, msg); err != nil {

@@ -1,0 +1,33 @@
+package cert
+
+import "github.com/dualoffline/dualoffline/models"
+
+// kinds2Mutants are issue 13's mutants for reorder and delay: a lock-step
+// exchange shows a receiver a late copy of a message only when a sender
+// retransmitted, and where the late original lands in the receiver's
+// session tells the two kinds apart. A reorder's original arrives behind
+// the sender's next message (a HELLO-PAYER behind the TX, while the payee
+// awaits DEDUCTED); a delay's after the exchange (once the payee
+// credited). Each bug answers the late copy in one of those states only;
+// conformance's TestFaultKindsKill checks that only its kind finds it.
+func kinds2Mutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+	return []models.Mutant{
+		m("payee-rearms-hello-after-tx", "R1", "once the payee verified a TX its handshake goes back to waiting for HELLO-PAYER (the wait for DEDUCTED is a flag of its own), so a HELLO-PAYER of the same request arriving while it awaits DEDUCTED is answered with a second PROCEED"),
+		m("payee-keeps-request-open", "R1", "the payee leaves a request open for another HELLO-PAYER once it credited the payment (a till serving a queue on one request), so a HELLO-PAYER of the same request arriving after the payment is answered with a second PROCEED"),
+	}
+}
+
+// helloAgain reports whether the payee answers a HELLO-PAYER of its open
+// request at stage, out of turn: never in the reference; under
+// payee-rearms-hello-after-tx while it awaits DEDUCTED, under
+// payee-keeps-request-open once it credited. The answer changes nothing
+// in the session.
+func (se *SIM) helloAgain(stage int) bool {
+	switch {
+	case se.mutated("payee-rearms-hello-after-tx"):
+		return stage == awaitDeducted
+	case se.mutated("payee-keeps-request-open"):
+		return stage == payeeDone
+	}
+	return false
+}
