@@ -44,7 +44,7 @@ var faultKindMutants = []faultKind{
 	{kind: world.FaultCrashAfter, pending: "no mutant yet: the twin of crash-before (see there)"},
 	{kind: world.FaultReorder, mutant: "cert~payee-rearms-hello-after-tx", sub: "R1.2"},
 	{kind: world.FaultDelay, mutant: "cert~payee-keeps-request-open", sub: "R1.2"},
-	{kind: world.FaultField, pending: "no mutant yet: a check that a field substituted whole defeats and a single flipped bit does not is not a realistic bug"},
+	{kind: world.FaultField, mutant: "cert~sim-caches-signatures", sub: "R1.1"},
 	{kind: world.FaultFieldFlip, mutant: "chip~confirm-matches-challenge-short", sub: "R1.1"},
 	{kind: world.FaultRelay, pending: "no mutant yet: each mode of the hop is another kind's effect: a bridge to a far card is a redirect (chip~card-answers-stray-initiate), held behind the next message is a reorder's swap, altered flips bit 0 or 1 of a field (field-bit reaches those), and 3 s late moves a clock that no reference checks finer than minutes; in R1.6, the one property with relays and no tamper kind, every reference refusal of an altered message is settled by the refusal itself or the mail, so a bug there moves value only with a second one"},
 	{kind: world.FaultPartition, mutant: "chain~node-ignores-signer-limit", sub: "R2.6"},

@@ -1,6 +1,9 @@
 package cert
 
-import "github.com/dualoffline/dualoffline/models"
+import (
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
 
 // kinds2Mutants are issue 13's mutants for reorder and delay: a lock-step
 // exchange shows a receiver a late copy of a message only when a sender
@@ -13,6 +16,11 @@ import "github.com/dualoffline/dualoffline/models"
 func kinds2Mutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
 		m("payee-rearms-hello-after-tx", "R1", "once the payee verified a TX its handshake goes back to waiting for HELLO-PAYER (the wait for DEDUCTED is a flag of its own), so a HELLO-PAYER of the same request arriving while it awaits DEDUCTED is answered with a second PROCEED"),
+		// field: a whole field from another valid message. A cut-and-paste
+		// of a signature the same wallet made over another message is
+		// what a cache keyed by the signature alone lets through; a
+		// flipped bit or random bytes miss the cache and fail.
+		m("sim-caches-signatures", "R1", "the SIM keeps the signatures it verified in a cache keyed by the signer's key and the signature bytes, not the message, so a message carrying a signature its sender made over an earlier message is accepted"),
 		m("payee-keeps-request-open", "R1", "the payee leaves a request open for another HELLO-PAYER once it credited the payment (a till serving a queue on one request), so a HELLO-PAYER of the same request arriving after the payment is answered with a second PROCEED"),
 	}
 }
@@ -30,4 +38,25 @@ func (se *SIM) helloAgain(stage int) bool {
 		return stage == payeeDone
 	}
 	return false
+}
+
+// verifyMsg checks msg's signature with pub; under sim-caches-signatures
+// a signature already verified under pub passes without looking at the
+// message.
+func (se *SIM) verifyMsg(msg *message, pub suite.PublicKey) error {
+	if !se.mutated("sim-caches-signatures") {
+		return msg.verify(pub)
+	}
+	k := string(pub.SPKI()) + "\x00" + string(msg.Sig)
+	if se.sigCache[k] {
+		return nil
+	}
+	if err := msg.verify(pub); err != nil {
+		return err
+	}
+	if se.sigCache == nil {
+		se.sigCache = map[string]bool{}
+	}
+	se.sigCache[k] = true
+	return nil
 }

@@ -175,7 +175,7 @@ func (se *SIM) hello(msg *message) error {
 	if err != nil {
 		return err
 	}
-	if err := msg.verify(payee.PublicKey); err != nil {
+	if err := se.verifyMsg(msg, payee.PublicKey); err != nil {
 		return err
 	}
 	nk := hex.EncodeToString(msg.Nonce)
@@ -208,7 +208,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if sess == nil || sess.sent {
 		return nil, spec.Errorf(spec.CodeReplay, "no request %s awaits a transaction", nk)
 	}
-	if err := msg.verify(sess.payee.PublicKey); err != nil {
+	if err := se.verifyMsg(msg, sess.payee.PublicKey); err != nil {
 		return nil, err
 	}
 	if msg.Payer != se.id || msg.Payee != sess.payee.ID {
@@ -341,7 +341,7 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := msg.verify(payee.PublicKey); err != nil {
+	if err := se.verifyMsg(msg, payee.PublicKey); err != nil {
 		return nil, err
 	}
 	if msg.Payee != entry.Payee {
@@ -475,7 +475,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := msg.verify(payer.PublicKey); err != nil {
+		if err := se.verifyMsg(msg, payer.PublicKey); err != nil {
 			return nil, err
 		}
 		p := &message{Tag: TagProceed, Nonce: sess.nonce, Amount: sess.amount, Payer: payer.ID, Payee: se.id}
@@ -511,7 +511,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if !bytes.Equal(msg.Digest, sess.digest) {
 			return nil, spec.Errorf(spec.CodeValueMismatch, "DEDUCTED names other records than this payment's")
 		}
-		if err := msg.verify(sess.payer.PublicKey); err != nil {
+		if err := se.verifyMsg(msg, sess.payer.PublicKey); err != nil {
 			return nil, err
 		}
 		se.credit(sess, msg.marshal())
@@ -529,7 +529,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 	if msg.Amount != sess.amount {
 		return spec.Errorf(spec.CodeValueMismatch, "TX for %d fen, the request was %d", msg.Amount, sess.amount)
 	}
-	if err := msg.verify(payer.PublicKey); err != nil && !se.mutated("payee-skips-tx-signature") {
+	if err := se.verifyMsg(msg, payer.PublicKey); err != nil && !se.mutated("payee-skips-tx-signature") {
 		return err
 	}
 	plain, err := se.openCoins(msg, sess.nonce)

@@ -49,6 +49,11 @@ type Session struct {
 	Plan    Plan
 	// Fields splits a payload into named fields for FaultField; optional.
 	Fields func(Message) []Span
+	// Refield returns m with the content of its field f (one of
+	// Fields(m)) replaced by value, re-encoding the framing around it
+	// (lengths), or false if it cannot. Optional: without it FaultField
+	// substitutes only a field of the same length.
+	Refield func(m Message, f Span, value []byte) (Message, bool)
 	// Bystander returns how a device that is not a party to this session
 	// handles a message redirected to it (FaultRedirect). Nil, or a nil
 	// Endpoint, is the contract every device must meet: it refuses any
@@ -415,8 +420,13 @@ func flipInField(s *Session, m Message, arg int) Message {
 	return flip(m, 8*f.Start+bit)
 }
 
-// substitute replaces field arg (modulo the field count) with bytes from
-// the world's random stream, keeping its length.
+// substitute replaces field arg (modulo the field count) with the field of
+// the same name from another valid message (R1.1: "substitution of a
+// field from another valid message"): the most recent message delivered
+// in this world from the same sender that has such a field with other
+// content, else from any sender; a field of another length only through
+// s.Refield. With no such field, it takes bytes of the field's length
+// from the world's random stream.
 func (w *World) substitute(s *Session, m Message, arg int) Message {
 	m = cloneMsg(m)
 	if s.Fields == nil {
@@ -430,6 +440,9 @@ func (w *World) substitute(s *Session, m Message, arg int) Message {
 	if f.Start < 0 || f.End > len(m.Payload) || f.Start >= f.End {
 		return m
 	}
+	if out, ok := w.fromAnother(s, m, f); ok {
+		return out
+	}
 	r := w.Rand("tamper")
 	for {
 		repl := r.Bytes(f.End - f.Start)
@@ -438,6 +451,39 @@ func (w *World) substitute(s *Session, m Message, arg int) Message {
 			return m
 		}
 	}
+}
+
+// fromAnother is substitute's field from another valid message, if
+// there is one.
+func (w *World) fromAnother(s *Session, m Message, f Span) (Message, bool) {
+	cur := m.Payload[f.Start:f.End]
+	for _, sameSender := range []bool{true, false} {
+		for i := len(w.pool) - 1; i >= 0; i-- {
+			o := w.pool[i]
+			if (o.From == m.From) != sameSender {
+				continue
+			}
+			for _, g := range s.Fields(o) {
+				if g.Name != f.Name || g.Start < 0 || g.End > len(o.Payload) || g.Start >= g.End {
+					continue
+				}
+				v := o.Payload[g.Start:g.End]
+				if bytes.Equal(v, cur) {
+					continue
+				}
+				if len(v) == len(cur) {
+					copy(m.Payload[f.Start:f.End], v)
+					return m, true
+				}
+				if s.Refield != nil {
+					if out, ok := s.Refield(m, f, bytes.Clone(v)); ok {
+						return out, true
+					}
+				}
+			}
+		}
+	}
+	return m, false
 }
 
 // replayable picks a message delivered in an earlier session.
