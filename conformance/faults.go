@@ -102,13 +102,14 @@ func spendersFirstProperty() Property {
 	return Property{
 		Sub:   "R2.3",
 		Name:  "spenders-upload-first",
-		Doc:   "a cloned payer and its clone, or a payer rolled back to before its first spend, pay the same whole coin to two payees; the spenders reconcile first (a rolled-back payer after its first payee, whose upload alone holds the first spend), then the payees; the coins spent twice are flagged exactly from the reconciliation that brought in the second conflicting spend on",
+		Doc:   "a cloned payer and its clone, or a payer rolled back to before its first spend, pay the same whole coin to two payees; the spenders reconcile first (a rolled-back payer after its first payee, whose upload alone holds the first spend; or, when it uploaded its first spend before the rollback, first of all), then the payees; the coins spent twice are flagged exactly from the reconciliation that brought in the second conflicting spend on",
 		Check: spendersUploadFirst,
 	}
 }
 
 func spendersUploadFirst(t *T) {
-	for _, rollback := range []bool{false, true} {
+	for _, v := range []struct{ rollback, between bool }{{false, false}, {true, false}, {true, true}} {
+		rollback := v.rollback
 		if switchedOff[map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]] {
 			continue
 		}
@@ -125,6 +126,10 @@ func spendersUploadFirst(t *T) {
 			t.Fatalf("first spend %s → %s: %s", a, b, describe(p, err))
 		}
 		spentA := missing(held, in.View(a).Coins)
+		if v.between {
+			// The payer uploads its first spend before it is rolled back.
+			mustReconcile(t, in, a)
+		}
 		restore()
 		if q, err := in.Pay(second, c, amount, nil); err != nil || !q.Received {
 			t.Fatalf("second spend %s → %s of %d fen: %s", second, c, amount, describe(q, err))
@@ -140,15 +145,23 @@ func spendersUploadFirst(t *T) {
 		}
 		// The reconciliation that brings in the second spend: the clone's,
 		// or the rolled-back payer's after its first payee's.
-		order := []world.PartyID{a, second, b, c}
-		if rollback {
+		// both is the index in order of that reconciliation.
+		order, both := []world.PartyID{a, second, b, c}, 1
+		switch {
+		case v.between:
+			order, both = []world.PartyID{a, b, c}, 0
+		case rollback:
 			order = []world.PartyID{b, a, c}
+		}
+		what := map[bool]string{true: "rolled-back", false: "cloned"}[rollback]
+		if v.between {
+			what = "rolled-back (after uploading its first spend)"
 		}
 		for i, w := range order {
 			mustReconcile(t, in, w)
 			ok, complete, why := flaggedCover(d)
-			if !ok || (i >= 1 && !complete) {
-				t.Fatalf("a %s double spend, reconciled in the order %v: after %s the coins spent twice are not exactly the coins flagged: %s", map[bool]string{true: "rolled-back", false: "cloned"}[rollback], order, w, why)
+			if !ok || (i >= both && !complete) {
+				t.Fatalf("a %s double spend, reconciled in the order %v: after %s the coins spent twice are not exactly the coins flagged: %s", what, order, w, why)
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package cert
 
 import (
+	"encoding/hex"
+
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -21,6 +23,8 @@ func kinds2Mutants(m func(name, breaks, doc string) models.Mutant) []models.Muta
 		// what a cache keyed by the signature alone lets through; a
 		// flipped bit or random bytes miss the cache and fail.
 		m("sim-caches-signatures", "R1", "the SIM keeps the signatures it verified in a cache keyed by the signer's key and the signature bytes, not the message, so a message carrying a signature its sender made over an earlier message is accepted"),
+		// clone: another device with the same identity pays a coin again.
+		m("payee-seen-per-peer-device", "R2", "the payee keeps the serials it was paid per device it was paid over (the link address of the peer phone), not per serial, so a cloned wallet on another phone pays it the same coin again; the same phone rolled back is refused"),
 		m("payee-keeps-request-open", "R1", "the payee leaves a request open for another HELLO-PAYER once it credited the payment (a till serving a queue on one request), so a HELLO-PAYER of the same request arriving after the payment is answered with a second PROCEED"),
 	}
 }
@@ -59,4 +63,13 @@ func (se *SIM) verifyMsg(msg *message, pub suite.PublicKey) error {
 	}
 	se.sigCache[k] = true
 	return nil
+}
+
+// seenKey is where the payee records that it accepted a spend of parent:
+// under payee-seen-per-peer-device, per the device the payment came from.
+func (se *SIM) seenKey(parent []byte) string {
+	if se.mutated("payee-seen-per-peer-device") {
+		return prefSeen + string(se.peer) + "/" + hex.EncodeToString(parent)
+	}
+	return prefSeen + hex.EncodeToString(parent)
 }

@@ -454,6 +454,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
+	se.peer = m.From
 	sess := se.payee
 	again := sess != nil && msg.Tag == TagPayerHello && se.helloAgain(sess.stage)
 	if sess == nil || (sess.stage == payeeDone && !again) {
@@ -580,7 +581,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 		if err := rec.Verify(payer.PublicKey); err != nil {
 			return err
 		}
-		seenKey := prefSeen + hex.EncodeToString(rec.Parent[:])
+		seenKey := se.seenKey(rec.Parent[:])
 		if _, dup := se.dev.Get(seenKey); dup || puts[seenKey] != nil {
 			return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this wallet", i, rec.Parent)
 		}

@@ -112,6 +112,7 @@ type SIM struct {
 	payee    *payeeSession            // as payee: at most one open request
 	payers   map[string]*payerSession // as payer: by nonce (hex)
 	sigCache map[string]bool          // under sim-caches-signatures: signatures it verified
+	peer     world.PartyID            // the device the last message to the payee role came from
 
 	// Corruptions (corrupt.go): firmware a compromised holder installed.
 	// They survive power cycles, like the store.

@@ -59,17 +59,18 @@ var leakIn = []string{"message TRANSFER", "merchant store", "registry record"}
 
 // Instance is a running chip scheme.
 type Instance struct {
-	w        *world.World
-	cb       *bank.CentralBank
-	agent    *bank.Agent
-	maker    *devcert.Certificate
-	mutation string
-	order    []world.PartyID
-	cards    map[world.PartyID]Device // every wallet
-	ids      map[world.PartyID]string // the certificate id each card presents
-	wallets  map[world.PartyID]*SE    // the model's own cards
-	links    map[world.PartyID]models.Link
-	counters map[string]bool // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
+	w            *world.World
+	cb           *bank.CentralBank
+	agent        *bank.Agent
+	maker        *devcert.Certificate
+	mutation     string
+	order        []world.PartyID
+	cards        map[world.PartyID]Device // every wallet
+	ids          map[world.PartyID]string // the certificate id each card presents
+	wallets      map[world.PartyID]*SE    // the model's own cards
+	links        map[world.PartyID]models.Link
+	counters     map[string]bool // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
+	chipCounters map[string]bool // bank-skips-chip-repeated-counter: the (uploading device, card, counter) triples
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -390,7 +391,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 						in.w.Trace().Note(id, "upload refused: %v", err)
 						continue
 					}
-					if in.reuploaded(r) {
+					if in.reuploaded(r) || in.reuploadedBy(id, r) {
 						continue
 					}
 					if err := reg.Add(h, r); err != nil {
