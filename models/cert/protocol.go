@@ -297,7 +297,9 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	}
 	se.commit(puts, deletes, coins, &st, nil)
 	se.setOut(key, &entry)
-	delete(se.payers, nk)
+	if !se.mutated("payer-checks-open-requests-only") { // its sessions stay open to the payment's end
+		delete(se.payers, nk)
+	}
 	se.w.Trace().State(se.dev.ID(), "deducted %d fen for %s ahead of the TX (offline balance %d)", sess.amount, sess.payee.ID, se.balance())
 	return b, nil
 }
