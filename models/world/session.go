@@ -197,7 +197,9 @@ func (w *World) RunSession(s *Session) Outcome {
 				}
 			case FaultField:
 				for i := range deliver {
-					deliver[i] = w.substitute(s, deliver[i], f.Arg)
+					var from string
+					deliver[i], from = w.substitute(s, deliver[i], f.Arg)
+					note = ": " + from
 				}
 			case FaultFieldFlip:
 				for i := range deliver {
@@ -427,35 +429,36 @@ func flipInField(s *Session, m Message, arg int) Message {
 // content, else from any sender; a field of another length only through
 // s.Refield. With no such field, it takes bytes of the field's length
 // from the world's random stream.
-func (w *World) substitute(s *Session, m Message, arg int) Message {
+// It also says, for the trace, what it did.
+func (w *World) substitute(s *Session, m Message, arg int) (Message, string) {
 	m = cloneMsg(m)
 	if s.Fields == nil {
-		return flip(m, arg)
+		return flip(m, arg), "no fields: a bit flipped"
 	}
 	fields := s.Fields(m)
 	if len(fields) == 0 {
-		return flip(m, arg)
+		return flip(m, arg), "no fields: a bit flipped"
 	}
 	f := fields[arg%len(fields)]
 	if f.Start < 0 || f.End > len(m.Payload) || f.Start >= f.End {
-		return m
+		return m, "field " + f.Name + " out of range: unchanged"
 	}
-	if out, ok := w.fromAnother(s, m, f); ok {
-		return out
+	if out, from, ok := w.fromAnother(s, m, f); ok {
+		return out, f.Name + " taken from " + from
 	}
 	r := w.Rand("tamper")
 	for {
 		repl := r.Bytes(f.End - f.Start)
 		if !bytes.Equal(repl, m.Payload[f.Start:f.End]) {
 			copy(m.Payload[f.Start:f.End], repl)
-			return m
+			return m, f.Name + " replaced by random bytes"
 		}
 	}
 }
 
 // fromAnother is substitute's field from another valid message, if
-// there is one.
-func (w *World) fromAnother(s *Session, m Message, f Span) (Message, bool) {
+// there is one, and which message that was.
+func (w *World) fromAnother(s *Session, m Message, f Span) (Message, string, bool) {
 	cur := m.Payload[f.Start:f.End]
 	for _, sameSender := range []bool{true, false} {
 		for i := len(w.pool) - 1; i >= 0; i-- {
@@ -471,19 +474,20 @@ func (w *World) fromAnother(s *Session, m Message, f Span) (Message, bool) {
 				if bytes.Equal(v, cur) {
 					continue
 				}
+				from := o.Type + " from " + string(o.From)
 				if len(v) == len(cur) {
 					copy(m.Payload[f.Start:f.End], v)
-					return m, true
+					return m, from, true
 				}
 				if s.Refield != nil {
 					if out, ok := s.Refield(m, f, bytes.Clone(v)); ok {
-						return out, true
+						return out, from, true
 					}
 				}
 			}
 		}
 	}
-	return m, false
+	return m, "", false
 }
 
 // replayable picks a message delivered in an earlier session.
