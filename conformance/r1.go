@@ -57,7 +57,7 @@ func r1Properties() []Property {
 		{
 			Sub:   "R1.1",
 			Name:  "tamper-every-message",
-			Doc:   "every message of a clean payment is bit-flipped, truncated, extended, has a field substituted and has one bit of a field flipped (in its first byte, further in, and its last bit where its length is a power of two) in turn; the altered message is refused with a canonical code other than internal and, once both parties reconcile, payer and payee are both in the pre-state or both in the post-state",
+			Doc:   "every message of a clean payment is bit-flipped, truncated, extended, has a field substituted (by that field of the sender's latest other message, random bytes where there is none) and has one bit of a field flipped (in its first byte, further in, and its last bit where its length is a power of two) in turn; the altered message is refused with a canonical code other than internal and, once both parties reconcile, payer and payee are both in the pre-state or both in the post-state",
 			Check: tamperEveryMessage,
 		},
 		{
