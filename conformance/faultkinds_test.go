@@ -46,7 +46,7 @@ var faultKindMutants = []faultKind{
 	{kind: world.FaultDelay, mutant: "cert~payee-keeps-request-open", sub: "R1.2"},
 	{kind: world.FaultField, mutant: "cert~sim-caches-signatures", sub: "R1.1"},
 	{kind: world.FaultFieldFlip, mutant: "chip~confirm-matches-challenge-short", sub: "R1.1"},
-	{kind: world.FaultRelay, pending: "no mutant yet: each mode of the hop is another kind's effect: a bridge to a far device is a redirect (chip~card-answers-stray-initiate) 3 s later, held behind the next message is a reorder's swap, altered flips bit 0 or 1 of a field (field-bit reaches those), and 3 s late moves a clock that no reference checks finer than minutes. In R1.6, the one property with relays and no tamper kind, an altered bit is the top of an amount, length or counter, which the references and the skipped checks of the catalogue's R1 mutants refuse by range (an amount past every limit), so a bug there moves value only with a second one"},
+	{kind: world.FaultRelay, mutant: "chip~payee-bounds-latency-after-commit", sub: "R1.6"},
 	{kind: world.FaultPartition, mutant: "chain~node-ignores-signer-limit", sub: "R2.6"},
 	{kind: world.FaultPartition, mutant: "chain~node-flags-uploads-only", sub: "R2.3"},
 	{kind: world.FaultPartition, mutant: "chain~bank-credits-unconfirmed-deposit", sub: "R2.6", checks: 20},
