@@ -30,7 +30,7 @@ func channelRepeatsProperty() Property {
 	return Property{
 		Sub:   "R1.2",
 		Name:  "channel-repeats-every-step",
-		Doc:   "a clean payment under every single duplication, reordering (the sender retransmits and the original arrives after its next message) and delay (retransmitted, the original arriving after the exchange; and 10 minutes late) at every step, then every wallet reconciles; every refusal is typed and not internal, the payer moved nothing or exactly the amount, the payee exactly what the payer moved, and no other wallet changed",
+		Doc:   "a clean payment under every single duplication, reordering (the sender retransmits and the original arrives after its next message) and delay (retransmitted, the original arriving after the exchange; and 10 minutes late) at every step, then every wallet reconciles; every refusal is typed and not internal, no message delivered a second time is answered instead of refused, the payer moved nothing or exactly the amount, the payee exactly what the payer moved, and no other wallet changed",
 		Check: channelRepeatsEveryStep,
 	}
 }
@@ -49,7 +49,10 @@ func channelRepeatsEveryStep(t *T) {
 	}
 	for _, plan := range plans {
 		s := newScene(t, t, t.Seed)
-		planPayment(t, s, s.a, s.b, payAmount, plan, checkWhole)
+		p := planPayment(t, s, s.a, s.b, payAmount, plan, checkWhole)
+		if e, ok := answeredRepeat(s.in.World(), p.Outcome.Session); ok {
+			t.Fatalf("under %s: %s answered the %s it had already been delivered (step %d) instead of refusing it", plan, e.To, e.Type, e.Step)
+		}
 		t.Count(1)
 	}
 }
@@ -99,13 +102,14 @@ func spendersFirstProperty() Property {
 	return Property{
 		Sub:   "R2.3",
 		Name:  "spenders-upload-first",
-		Doc:   "a cloned payer and its clone, or a payer rolled back to before its first spend, pay the same whole coin to two payees; the spenders reconcile first (a rolled-back payer after its first payee, whose upload alone holds the first spend), then the payees; the coins spent twice are flagged exactly from the reconciliation that brought in the second conflicting spend on",
+		Doc:   "a cloned payer and its clone, or a payer rolled back to before its first spend, pay the same whole coin to two payees; the spenders reconcile first (a rolled-back payer after its first payee, whose upload alone holds the first spend; or, when it uploaded its first spend before the rollback, first of all), then the payees; the coins spent twice are flagged exactly from the reconciliation that brought in the second conflicting spend on",
 		Check: spendersUploadFirst,
 	}
 }
 
 func spendersUploadFirst(t *T) {
-	for _, rollback := range []bool{false, true} {
+	for _, v := range []struct{ rollback, between bool }{{false, false}, {true, false}, {true, true}} {
+		rollback := v.rollback
 		if switchedOff[map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]] {
 			continue
 		}
@@ -122,6 +126,10 @@ func spendersUploadFirst(t *T) {
 			t.Fatalf("first spend %s → %s: %s", a, b, describe(p, err))
 		}
 		spentA := missing(held, in.View(a).Coins)
+		if v.between {
+			// The payer uploads its first spend before it is rolled back.
+			mustReconcile(t, in, a)
+		}
 		restore()
 		if q, err := in.Pay(second, c, amount, nil); err != nil || !q.Received {
 			t.Fatalf("second spend %s → %s of %d fen: %s", second, c, amount, describe(q, err))
@@ -137,15 +145,23 @@ func spendersUploadFirst(t *T) {
 		}
 		// The reconciliation that brings in the second spend: the clone's,
 		// or the rolled-back payer's after its first payee's.
-		order := []world.PartyID{a, second, b, c}
-		if rollback {
+		// both is the index in order of that reconciliation.
+		order, both := []world.PartyID{a, second, b, c}, 1
+		switch {
+		case v.between:
+			order, both = []world.PartyID{a, b, c}, 0
+		case rollback:
 			order = []world.PartyID{b, a, c}
+		}
+		what := map[bool]string{true: "rolled-back", false: "cloned"}[rollback]
+		if v.between {
+			what = "rolled-back (after uploading its first spend)"
 		}
 		for i, w := range order {
 			mustReconcile(t, in, w)
 			ok, complete, why := flaggedCover(d)
-			if !ok || (i >= 1 && !complete) {
-				t.Fatalf("a %s double spend, reconciled in the order %v: after %s the coins spent twice are not exactly the coins flagged: %s", map[bool]string{true: "rolled-back", false: "cloned"}[rollback], order, w, why)
+			if !ok || (i >= both && !complete) {
+				t.Fatalf("a %s double spend, reconciled in the order %v: after %s the coins spent twice are not exactly the coins flagged: %s", what, order, w, why)
 			}
 		}
 	}

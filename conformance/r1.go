@@ -57,7 +57,7 @@ func r1Properties() []Property {
 		{
 			Sub:   "R1.1",
 			Name:  "tamper-every-message",
-			Doc:   "every message of a clean payment is bit-flipped, truncated, extended, has a field substituted and has one bit of a field flipped (in its first byte, further in, and its last bit where its length is a power of two) in turn; the altered message is refused with a canonical code other than internal and, once both parties reconcile, payer and payee are both in the pre-state or both in the post-state",
+			Doc:   "every message of a clean payment is bit-flipped, truncated, extended, has a field substituted (by that field of the sender's latest other message, random bytes where there is none) and has one bit of a field flipped (in its first byte, further in, and its last bit where its length is a power of two) in turn; the altered message is refused with a canonical code other than internal and, once both parties reconcile, payer and payee are both in the pre-state or both in the post-state",
 			Check: tamperEveryMessage,
 		},
 		{
@@ -288,8 +288,8 @@ func randomPlanPayment(t *T, kinds []world.FaultKind, maxAmount int64, check fun
 	})
 }
 
-// planPayment is one case of randomPlanPayment.
-func planPayment(f fataler, s scene, payer, payee world.PartyID, amount int64, plan world.Plan, check func(f fataler, in models.Instance, before map[world.PartyID]int64, payer, payee world.PartyID, amount int64, what string)) {
+// planPayment is one case of randomPlanPayment; it returns the payment.
+func planPayment(f fataler, s scene, payer, payee world.PartyID, amount int64, plan world.Plan, check func(f fataler, in models.Instance, before map[world.PartyID]int64, payer, payee world.PartyID, amount int64, what string)) models.Payment {
 	s.t.Witness(s.in.World(), plan)
 	before := worths(s.in)
 	p, err := s.in.Pay(payer, payee, amount, plan)
@@ -299,6 +299,7 @@ func planPayment(f fataler, s scene, payer, payee world.PartyID, amount int64, p
 	checkTyped(f, p, "under "+plan.String())
 	reconcileAll(f, s.in)
 	check(f, s.in, before, payer, payee, amount, "under "+plan.String())
+	return p
 }
 
 // replayCodes are the refusals R1.2 names for a message used again.

@@ -175,7 +175,7 @@ func (se *SIM) hello(msg *message) error {
 	if err != nil {
 		return err
 	}
-	if err := msg.verify(payee.PublicKey); err != nil {
+	if err := se.verifyMsg(msg, payee.PublicKey); err != nil {
 		return err
 	}
 	nk := hex.EncodeToString(msg.Nonce)
@@ -208,7 +208,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if sess == nil || sess.sent {
 		return nil, spec.Errorf(spec.CodeReplay, "no request %s awaits a transaction", nk)
 	}
-	if err := msg.verify(sess.payee.PublicKey); err != nil {
+	if err := se.verifyMsg(msg, sess.payee.PublicKey); err != nil {
 		return nil, err
 	}
 	if msg.Payer != se.id || msg.Payee != sess.payee.ID {
@@ -297,7 +297,9 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	}
 	se.commit(puts, deletes, coins, &st, nil)
 	se.setOut(key, &entry)
-	delete(se.payers, nk)
+	if !se.mutated("payer-checks-open-requests-only") { // its sessions stay open to the payment's end
+		delete(se.payers, nk)
+	}
 	se.w.Trace().State(se.dev.ID(), "deducted %d fen for %s ahead of the TX (offline balance %d)", sess.amount, sess.payee.ID, se.balance())
 	return b, nil
 }
@@ -341,7 +343,7 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := msg.verify(payee.PublicKey); err != nil {
+	if err := se.verifyMsg(msg, payee.PublicKey); err != nil {
 		return nil, err
 	}
 	if msg.Payee != entry.Payee {
@@ -454,8 +456,10 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
+	se.peer = m.From
 	sess := se.payee
-	if sess == nil || sess.stage == payeeDone {
+	again := sess != nil && msg.Tag == TagPayerHello && se.helloAgain(sess.stage)
+	if sess == nil || (sess.stage == payeeDone && !again) {
 		return nil, spec.Errorf(spec.CodeReplay, "no payment request is open")
 	}
 	if !bytes.Equal(msg.Nonce, sess.nonce) {
@@ -465,7 +469,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "%s addressed to payee %q", typeNames[msg.Tag], msg.Payee)
 	}
 	want := map[uint8]int{TagPayerHello: awaitPayerHello, TagTx: awaitTx, TagDeducted: awaitDeducted}[msg.Tag]
-	if sess.stage != want {
+	if sess.stage != want && !again {
 		return nil, spec.Errorf(spec.CodeReplay, "%s out of turn", typeNames[msg.Tag])
 	}
 	switch msg.Tag {
@@ -474,7 +478,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := msg.verify(payer.PublicKey); err != nil {
+		if err := se.verifyMsg(msg, payer.PublicKey); err != nil {
 			return nil, err
 		}
 		p := &message{Tag: TagProceed, Nonce: sess.nonce, Amount: sess.amount, Payer: payer.ID, Payee: se.id}
@@ -482,7 +486,9 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		sess.payer, sess.stage = payer, awaitTx
+		if !again {
+			sess.payer, sess.stage = payer, awaitTx
+		}
 		return reply(se, m.From, MsgProceed, b), nil
 	case TagTx:
 		if err := se.receive(sess, msg); err != nil {
@@ -508,7 +514,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if !bytes.Equal(msg.Digest, sess.digest) {
 			return nil, spec.Errorf(spec.CodeValueMismatch, "DEDUCTED names other records than this payment's")
 		}
-		if err := msg.verify(sess.payer.PublicKey); err != nil {
+		if err := se.verifyMsg(msg, sess.payer.PublicKey); err != nil {
 			return nil, err
 		}
 		se.credit(sess, msg.marshal())
@@ -526,7 +532,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 	if msg.Amount != sess.amount {
 		return spec.Errorf(spec.CodeValueMismatch, "TX for %d fen, the request was %d", msg.Amount, sess.amount)
 	}
-	if err := msg.verify(payer.PublicKey); err != nil && !se.mutated("payee-skips-tx-signature") {
+	if err := se.verifyMsg(msg, payer.PublicKey); err != nil && !se.mutated("payee-skips-tx-signature") {
 		return err
 	}
 	plain, err := se.openCoins(msg, sess.nonce)
@@ -577,7 +583,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 		if err := rec.Verify(payer.PublicKey); err != nil {
 			return err
 		}
-		seenKey := prefSeen + hex.EncodeToString(rec.Parent[:])
+		seenKey := se.seenKey(rec.Parent[:])
 		if _, dup := se.dev.Get(seenKey); dup || puts[seenKey] != nil {
 			return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this wallet", i, rec.Parent)
 		}

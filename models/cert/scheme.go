@@ -372,6 +372,7 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Endpoints: map[world.PartyID]world.Endpoint{payer: p.Payer, payee: q.Payee},
 		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
 		Fields:    Fields,
+		Refield:   Refield,
 	})
 	res := models.Payment{Outcome: out}
 	// The session is over: whatever it left open is abandoned. A

@@ -109,8 +109,10 @@ type SIM struct {
 	log     []LogEntry      // se.out for State, sorted; nil when a write may have changed it
 
 	// volatile: the sessions of the current payment
-	payee  *payeeSession            // as payee: at most one open request
-	payers map[string]*payerSession // as payer: by nonce (hex)
+	payee    *payeeSession            // as payee: at most one open request
+	payers   map[string]*payerSession // as payer: by nonce (hex)
+	sigCache map[string]bool          // under sim-caches-signatures: signatures it verified
+	peer     world.PartyID            // the device the last message to the payee role came from
 
 	// Corruptions (corrupt.go): firmware a compromised holder installed.
 	// They survive power cycles, like the store.

@@ -32,7 +32,7 @@ import (
 // startPayee opens a session on the payee side and returns INITIATE.
 func (se *SE) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
 	se.challenge = se.w.Rand("chip/challenge/" + se.id).Bytes(transfer.ChallengeSize)
-	se.amount, se.received = amount, false
+	se.amount, se.received, se.opened = amount, false, se.w.Now()
 	sig, err := se.key.Sign(initTBS(amount, se.challenge, se.id))
 	if err != nil {
 		return world.Message{}, err
@@ -327,6 +327,9 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	challenge := se.challenge
 	se.challenge = nil // one TRANSFER per challenge, accepted or not
 	recs, err := se.receive(resp.Data, challenge)
+	if err == nil {
+		err = se.latencyBound()
+	}
 	if err != nil {
 		// The payer card committed before sending: tell it, signed,
 		// that nothing was stored, so it can roll back.

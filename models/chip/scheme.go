@@ -82,19 +82,20 @@ func quoteAll(ss []string) []string {
 
 // Instance is a running chip scheme.
 type Instance struct {
-	w        *world.World
-	cb       *bank.CentralBank
-	agent    *bank.Agent
-	maker    *devcert.Certificate
-	makerKey suite.PrivateKey // the qualified maker's key: it attests every card key (maker.go)
-	mutation string
-	order    []world.PartyID
-	cards    map[world.PartyID]Device // every wallet
-	ids      map[world.PartyID]string // the certificate id each card presents
-	wallets  map[world.PartyID]*SE    // the model's own cards
-	links    map[world.PartyID]models.Link
-	counters map[string]bool                     // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
-	sessions map[world.PartyID][]models.Observed // the agent bank's log of each account's reconciliations (observe.go)
+	w            *world.World
+	cb           *bank.CentralBank
+	agent        *bank.Agent
+	maker        *devcert.Certificate
+	makerKey     suite.PrivateKey // the qualified maker's key: it attests every card key (maker.go)
+	mutation     string
+	order        []world.PartyID
+	cards        map[world.PartyID]Device // every wallet
+	ids          map[world.PartyID]string // the certificate id each card presents
+	wallets      map[world.PartyID]*SE    // the model's own cards
+	links        map[world.PartyID]models.Link
+	counters     map[string]bool                     // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
+	chipCounters map[string]bool                     // bank-skips-chip-repeated-counter: the (uploading device, card, counter) triples
+	sessions     map[world.PartyID][]models.Observed // the agent bank's log of each account's reconciliations (observe.go)
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -437,7 +438,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 						in.w.Trace().Note(id, "upload refused: %v", err)
 						continue
 					}
-					if in.reuploaded(r) {
+					if in.reuploaded(r) || in.reuploadedBy(id, r) {
 						continue
 					}
 					sent = append(sent, r.ID())

@@ -92,7 +92,8 @@ type SE struct {
 	challenge []byte
 	amount    int64
 	received  bool
-	mutation  string // the mutant's name; "" is the reference
+	opened    time.Time // when the terminal sent INITIATE (its timer; payee-bounds-latency-after-commit)
+	mutation  string    // the mutant's name; "" is the reference
 
 	// Corruptions (corrupt.go): firmware a compromised holder installed.
 	// They survive power cycles, like the store.

@@ -32,7 +32,7 @@ const (
 	FaultBitFlip   FaultKind = "bit-flip"  // bit Arg (mod length) of the payload flips
 	FaultTruncate  FaultKind = "truncate"  // the payload is cut to Arg (mod length) bytes
 	FaultExtend    FaultKind = "extend"    // byte Arg is appended to the payload
-	FaultField     FaultKind = "field"     // field Arg (mod field count) is replaced by random bytes
+	FaultField     FaultKind = "field"     // field Arg (mod field count) is replaced by that field of another valid message (random bytes if none)
 	FaultFieldFlip FaultKind = "field-bit" // bit Arg/16 (mod its length) of field Arg%16 (mod field count) flips
 	FaultReplay    FaultKind = "replay"    // a message from an earlier session (Arg selects) is injected first
 	FaultRedirect  FaultKind = "redirect"  // the message goes to Party instead (a bystander's device refuses or handles it)

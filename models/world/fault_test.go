@@ -283,3 +283,27 @@ func TestRelayToFarDevice(t *testing.T) {
 		t.Fatalf("the trace does not show the hop forwarding to the far device: %+v", got)
 	}
 }
+
+// A substituted field comes from another valid message: the same field
+// of the sender's last message that has it with other content (R1.1);
+// with none, random bytes of the field's length.
+func TestFieldFromAnotherMessage(t *testing.T) {
+	whole := func(m Message) []Span { return []Span{{Name: "n", Start: 0, End: len(m.Payload)}} }
+	w := New(1)
+	c := newCounter(w)
+	s := c.session(5, Plan{{Step: 1, Kind: FaultField}})
+	s.Fields = whole
+	w.RunSession(s) // nothing earlier: random bytes
+	if c.total == 5 {
+		t.Fatalf("the server counted the original 5 under a field fault with nothing to take a field from")
+	}
+	w = New(1)
+	c = newCounter(w)
+	w.RunSession(c.session(5, nil))
+	s = c.session(7, Plan{{Step: 1, Kind: FaultField}})
+	s.Fields = whole
+	w.RunSession(s)
+	if c.total != 10 {
+		t.Fatalf("total %d after 5 and a 7 whose field was substituted, want 10: the field of the client's earlier message", c.total)
+	}
+}

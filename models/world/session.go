@@ -49,6 +49,11 @@ type Session struct {
 	Plan    Plan
 	// Fields splits a payload into named fields for FaultField; optional.
 	Fields func(Message) []Span
+	// Refield returns m with the content of its field f (one of
+	// Fields(m)) replaced by value, re-encoding the framing around it
+	// (lengths), or false if it cannot. Optional: without it FaultField
+	// substitutes only a field of the same length.
+	Refield func(m Message, f Span, value []byte) (Message, bool)
 	// Bystander returns how a device that is not a party to this session
 	// handles a message redirected to it (FaultRedirect). Nil, or a nil
 	// Endpoint, is the contract every device must meet: it refuses any
@@ -192,7 +197,9 @@ func (w *World) RunSession(s *Session) Outcome {
 				}
 			case FaultField:
 				for i := range deliver {
-					deliver[i] = w.substitute(s, deliver[i], f.Arg)
+					var from string
+					deliver[i], from = w.substitute(s, deliver[i], f.Arg)
+					note = ": " + from
 				}
 			case FaultFieldFlip:
 				for i := range deliver {
@@ -415,29 +422,72 @@ func flipInField(s *Session, m Message, arg int) Message {
 	return flip(m, 8*f.Start+bit)
 }
 
-// substitute replaces field arg (modulo the field count) with bytes from
-// the world's random stream, keeping its length.
-func (w *World) substitute(s *Session, m Message, arg int) Message {
+// substitute replaces field arg (modulo the field count) with the field of
+// the same name from another valid message (R1.1: "substitution of a
+// field from another valid message"): the most recent message delivered
+// in this world from the same sender that has such a field with other
+// content, else from any sender; a field of another length only through
+// s.Refield. With no such field, it takes bytes of the field's length
+// from the world's random stream.
+// It also says, for the trace, what it did.
+func (w *World) substitute(s *Session, m Message, arg int) (Message, string) {
 	m = cloneMsg(m)
 	if s.Fields == nil {
-		return flip(m, arg)
+		return flip(m, arg), "no fields: a bit flipped"
 	}
 	fields := s.Fields(m)
 	if len(fields) == 0 {
-		return flip(m, arg)
+		return flip(m, arg), "no fields: a bit flipped"
 	}
 	f := fields[arg%len(fields)]
 	if f.Start < 0 || f.End > len(m.Payload) || f.Start >= f.End {
-		return m
+		return m, "field " + f.Name + " out of range: unchanged"
+	}
+	if out, from, ok := w.fromAnother(s, m, f); ok {
+		return out, f.Name + " taken from " + from
 	}
 	r := w.Rand("tamper")
 	for {
 		repl := r.Bytes(f.End - f.Start)
 		if !bytes.Equal(repl, m.Payload[f.Start:f.End]) {
 			copy(m.Payload[f.Start:f.End], repl)
-			return m
+			return m, f.Name + " replaced by random bytes"
 		}
 	}
+}
+
+// fromAnother is substitute's field from another valid message, if
+// there is one, and which message that was.
+func (w *World) fromAnother(s *Session, m Message, f Span) (Message, string, bool) {
+	cur := m.Payload[f.Start:f.End]
+	for _, sameSender := range []bool{true, false} {
+		for i := len(w.pool) - 1; i >= 0; i-- {
+			o := w.pool[i]
+			if (o.From == m.From) != sameSender {
+				continue
+			}
+			for _, g := range s.Fields(o) {
+				if g.Name != f.Name || g.Start < 0 || g.End > len(o.Payload) || g.Start >= g.End {
+					continue
+				}
+				v := o.Payload[g.Start:g.End]
+				if bytes.Equal(v, cur) {
+					continue
+				}
+				from := o.Type + " from " + string(o.From)
+				if len(v) == len(cur) {
+					copy(m.Payload[f.Start:f.End], v)
+					return m, from, true
+				}
+				if s.Refield != nil {
+					if out, ok := s.Refield(m, f, bytes.Clone(v)); ok {
+						return out, from, true
+					}
+				}
+			}
+		}
+	}
+	return m, "", false
 }
 
 // replayable picks a message delivered in an earlier session.
