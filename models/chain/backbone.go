@@ -72,6 +72,10 @@ type backbone struct {
 	static  map[[32]byte]staticResult
 	flags   map[OutPoint]*conflict
 
+	crl       func() *devcert.RevocationList // the central bank's current list
+	crlNumber uint64                         // the number of the last list read
+	revokedAt map[uint64]int64               // wallet certificate serial: Unix time of the first list naming it
+
 	mutation string // a mutant's fault (mutant.go); "" is the reference
 }
 

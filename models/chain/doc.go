@@ -15,8 +15,9 @@
 // inputs, the payee and an escrow but sends payer address, amount, nonce,
 // time and certificate in the clear, where the source encrypts address,
 // amount, nonce and timestamp to the chain key; it has no lock step; it
-// settles a payment without the payee's signature; its nodes ignore
-// revocation. Issue 15 takes these.
+// settles a payment without the payee's signature. Issue 15 takes these.
+// Where the source is silent the model completes it: its nodes refuse a
+// payment made after its payer's revocation (revocation.go).
 //
 // # Parties
 //

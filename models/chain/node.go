@@ -191,6 +191,9 @@ func (nd *node) submit(t *Tx) error {
 		}
 		return nil
 	}
+	if err := nd.bb.checkRevocation(c); err != nil {
+		return err
+	}
 	if _, err := c.outputs(nd.resolver()); err != nil {
 		return err
 	}

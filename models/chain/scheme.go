@@ -74,8 +74,6 @@ func (Scheme) Info() models.Info {
 				Reason: "small payments are not anonymous (R3.1), so the split between anonymous small value and traceable large value does not exist"},
 			{Property: "R1.3-uncertified-payee-refused", Witness: models.Witness{Match: `with \S+ presenting an? [a-z-]+: the payee took the payment: paid=true`},
 				Reason: "the payee of a chain payment shows no certificate offline, only the address in the agreement keyed in at the till: the payer cannot check it, so a wallet presenting a certificate that does not chain to the root is paid like any other (the payer's own certificate, in the QR code, is checked)"},
-			{Property: "R1.4-revoked-payer-refused", Witness: models.Witness{Match: `with \S+ revoked, after both reconciled: value moved`},
-				Reason: "the chain settles a payment on the payer's upload alone: a payee that refused it offline because the payer's certificate is revoked is credited anyway once the payment is final, so value moves although the payee refused it (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R4.6-tampered-storage-no-value", Witness: models.Witness{Match: `the storage edit gave \S+ [1-9]\d* fen more and \d+ fen of it survived [^\n]*, yet no double spend names \S+ and nothing it did online was refused`},
 				Reason: "a wallet whose storage was edited to hold coins the chain never created pays with them offline (the payee cannot see the coins); the chain never confirms such a payment, so no value is created, but nothing names the device: a payment spending a coin the chain does not know waits, as one spending change not uploaded yet does (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R5.5-malicious-payer-accepted-paid", Witness: models.Witness{Match: `accepted [1-9]\d* fen from \S+ \(strategy [a-z-]+, plan [^)]*\), is credited 0 at settlement, and no verifiable evidence names`},
@@ -175,7 +173,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		byID: map[string]*node{}, agentCerts: map[string]*devcert.Certificate{}, redeem: map[Address]bool{},
 		dir:    &directory{byID: map[string]*devcert.Certificate{}, byAddr: map[Address]*devcert.Certificate{}, bySerial: map[uint64]*devcert.Certificate{}},
 		blocks: map[BlockID]*blockInfo{}, states: map[BlockID]*state{}, byOwner: map[Address][]OutPoint{}, static: map[[32]byte]staticResult{}, flags: map[OutPoint]*conflict{},
-		mutation: sc.mutation,
+		mutation: sc.mutation, crl: cb.CRL, revokedAt: map[uint64]int64{},
 	}
 	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, devices: map[world.PartyID]Device{}, wallets: map[world.PartyID]*wallet{},
 		links: map[world.PartyID]models.Link{}, ids: map[world.PartyID]string{}, addrs: map[world.PartyID]Address{},

@@ -275,8 +275,9 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 	if cert.Role != devcert.RoleWallet {
 		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role)
 	}
-	// History is not undone by revocation or expiry: the chain checks the
-	// issuer only. Refusing revoked devices is the offline payee's job.
+	// History is not undone by revocation or expiry: the static check is
+	// the issuer only; node.submit refuses a payment made after its
+	// payer's revocation (checkRevocation).
 	if err := cert.Verify(bb.root, cert.NotBefore, nil); err != nil {
 		return nil, err
 	}

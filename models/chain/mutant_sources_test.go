@@ -1,0 +1,21 @@
+package chain
+
+import (
+	"fmt"
+	"testing"
+)
+
+func init() {
+	mutantScenarios["node-ignores-revocation"] = func(t *testing.T, in *Instance) []string {
+		mustFund(t, in, "wallet-A", 1000)
+		// The payer is revoked; the payee has the new list and refuses.
+		if err := in.cb.Revoke("wallet-A"); err != nil {
+			t.Fatal(err)
+		}
+		mustReconcile(t, in, "wallet-B")
+		obs := payObs(in, "wallet-A", "wallet-B", 100, nil)
+		in.Reconcile("wallet-A") // a revoked wallet may be refused a sync
+		mustReconcile(t, in, "wallet-B")
+		return append(obs, fmt.Sprintf("after both reconciled: %d/%d", in.View("wallet-A").Offline(), in.View("wallet-B").Offline()))
+	}
+}
