@@ -71,6 +71,7 @@ type backbone struct {
 	maxH    uint64
 	static  map[[32]byte]staticResult
 	flags   map[OutPoint]*conflict
+	invalid map[TxID]*invalidSpend // payments refused for their sealed transfer (refusal.go)
 
 	crl       func() *devcert.RevocationList // the central bank's current list
 	crlNumber uint64                         // the number of the last list read

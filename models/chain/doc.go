@@ -17,7 +17,9 @@
 // amount, nonce and timestamp to the chain key; it has no lock step; it
 // settles a payment without the payee's signature. Issue 15 takes these.
 // Where the source is silent the model completes it: its nodes refuse a
-// payment made after its payer's revocation (revocation.go).
+// payment made after its payer's revocation (revocation.go), and a
+// payment whose sealed inputs are invalid, with evidence a majority of
+// them sign that names the payer (refusal.go).
 //
 // # Parties
 //

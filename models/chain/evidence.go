@@ -53,8 +53,10 @@ func (in *Instance) CoinID(i bank.Instance) string {
 }
 
 // DoubleSpends returns one piece of evidence per coin two payments spend,
-// in coin order. Each names the two lowest-id payments any node saw, so
-// the verdicts do not depend on the order the uploads arrived in.
+// in coin order, then one per payment the nodes refused for its sealed
+// transfer, in payment id order. Each double spend names the two
+// lowest-id payments any node saw, so the verdicts do not depend on the
+// order the uploads arrived in.
 func (in *Instance) DoubleSpends() []bank.DoubleSpend {
 	ops := make([]OutPoint, 0, len(in.bb.flags))
 	for op := range in.bb.flags {
@@ -77,6 +79,11 @@ func (in *Instance) DoubleSpends() []bank.DoubleSpend {
 			HoldingA:    a.plain, RecordA: a.tx.Payment.Marshal(),
 			HoldingB: b.plain, RecordB: b.tx.Payment.Marshal(),
 		})
+	}
+	// Then one piece of refusal evidence per payment the nodes refused
+	// for its sealed transfer (refusal.go), in payment id order.
+	for _, id := range sortedIDs(in.bb.invalid) {
+		out = append(out, in.refusalEvidence(in.bb.invalid[id]))
 	}
 	return out
 }
@@ -114,6 +121,9 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, ev bank.DoubleSpen
 	op, ok := pointOf(ev.Coin)
 	if !ok {
 		return "", spec.Errorf(spec.CodeMalformed, "evidence names no chain coin")
+	}
+	if _, err := ParsePayment(ev.RecordB); err != nil {
+		return verifyRefusal(s, root, cert, op, ev)
 	}
 	var ids [2]TxID
 	for i, pair := range [2][2][]byte{{ev.RecordA, ev.HoldingA}, {ev.RecordB, ev.HoldingB}} {

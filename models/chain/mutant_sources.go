@@ -7,6 +7,8 @@ import "github.com/dualoffline/dualoffline/models"
 // departure pass.
 func sourceMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
+		m("unknown-coin-waits", "R4", "master nodes keep a payment spending a coin no transaction created waiting for that coin, even after its payer uploaded its whole log, so the wallet whose storage was edited is never named"),
+		m("refusal-names-payee", "R5", "when the master nodes refuse a payment for its sealed transfer, their evidence names its payee (the wallet that uploaded it and stands to gain) instead of the payer who signed it"),
 		m("node-ignores-revocation", "R1", "master nodes check the payer's certificate against the root only, not the revocation list, so a payment a revoked payer made after its revocation settles on its own upload although its payee refused it"),
 	}
 }
