@@ -22,7 +22,7 @@ var (
 		"R1.4-revoked-payer-refused",     // chain: refused at the master nodes too
 		"R1.4-expired-payee-refused",
 		"R5.3-exposure-window-bounded", // notes with measurements
-		"R6.3-serial-version-lineage",  // expected-fail on chain
+		"R6.3-serial-version-lineage",  // chain: the lineage it keeps
 	}
 	determinismFull = []string{
 		"R2.2-rollback-repays-same-payee", // expected-fail, rapid-shrunk

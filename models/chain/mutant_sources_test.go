@@ -6,6 +6,19 @@ import (
 )
 
 func init() {
+	mutantScenarios["mint-lumps-holdings"] = func(t *testing.T, in *Instance) []string {
+		mustFund(t, in, "wallet-A", 265)
+		var obs []string
+		for _, c := range in.View("wallet-A").Coins {
+			hs, err := in.Lineage(c.ID)
+			var sum int64
+			for _, h := range hs {
+				sum += h.Value()
+			}
+			obs = append(obs, fmt.Sprintf("coin of %d fen, lineage of %d fen (%v)", c.Value, sum, err))
+		}
+		return obs
+	}
 	mutantScenarios["node-ignores-revocation"] = func(t *testing.T, in *Instance) []string {
 		mustFund(t, in, "wallet-A", 1000)
 		// The payer is revoked; the payee has the new list and refuses.

@@ -79,8 +79,6 @@ func (Scheme) Info() models.Info {
 			{Property: "R1.5-insider-unowned-coin-refused", Witness: insiderAccepted("wrong-recipient", "not-owned"), Reason: sealedInputs},
 			{Property: "R2.2-insider-duplicate-input-refused", Witness: insiderAccepted("double-spend", "duplicate-input"), Reason: sealedInputs},
 			{Property: "R4.3-insider-unbalanced-record-refused", Witness: insiderAccepted("value-mismatch", "wrong-sum", "inflated-change"), Reason: sealedInputs},
-			{Property: "R6.3-serial-version-lineage", Witness: models.Witness{Match: `holds coin [0-9a-f]+:\d+ \(\d+ fen\) after reconciling, but the registry cannot reconstruct its lineage`},
-				Reason: "a coin on the chain is an output (transaction id, index, value, owner); currency, unit, version and issuing agent belong to the minted coin it descends from and are recovered from the chain, not carried by the coin (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R6.4-spend-onward-offline", Witness: models.Witness{Match: `pays the \d+ fen it received offline onward to \S+: paid=false received=false rejections=\[insufficient-funds\]`},
 				Reason: "value received offline is spendable only after upload and k confirmations: the payee cannot tell offline that the coins were not spent elsewhere, so the wallet refuses to pay it onward before then"},
 		},
