@@ -11,11 +11,15 @@
 //
 // SOURCES.md quotes every step and field of the published payment from
 // the seed article, with where the model implements it, lists what the
-// model adds and why, and the known departures: the model seals the
-// inputs, the payee and an escrow but sends payer address, amount, nonce,
-// time and certificate in the clear, where the source encrypts address,
-// amount, nonce and timestamp to the chain key; it has no lock step; it
-// settles a payment without the payee's signature. Issue 15 takes these.
+// model adds and why, and the departures, which repair the published
+// flow: the model seals the inputs, the payee and an escrow but sends
+// payer address, amount, nonce, time and certificate in the clear, where
+// the source encrypts address, amount, nonce and timestamp to the chain
+// key (a payee could check none of them offline); it binds signature and
+// ciphertext by a signed commitment, not a lock step; it settles a
+// payment without the payee's signature (so a payee that never uploads
+// cannot lock the payer's coins). A chain-literal variant is not modelled
+// yet; SOURCES.md says what it needs.
 // Where the source is silent the model completes it: its nodes refuse a
 // payment made after its payer's revocation (revocation.go), and a
 // payment whose sealed inputs are invalid, with evidence a majority of
