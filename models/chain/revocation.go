@@ -7,21 +7,31 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-// revokedAt returns the Unix time from which the master nodes hold the
-// wallet certificate serial revoked: the thisUpdate of the first
+// revocationTime returns the Unix time from which the master nodes hold
+// the wallet certificate serial revoked: the thisUpdate of the first
 // revocation list of the central bank that named it, as the nodes read
-// the lists (at every upload). ok is false while no list names it.
+// the lists. ok is false while no list names it.
 func (bb *backbone) revocationTime(serial uint64) (at int64, ok bool) {
-	if crl := bb.crl(); crl != nil && crl.Number != bb.crlNumber {
-		bb.crlNumber = crl.Number
-		for _, s := range slices.Sorted(maps.Keys(bb.dir.bySerial)) {
-			if _, seen := bb.revokedAt[s]; !seen && crl.Revoked(s) {
-				bb.revokedAt[s] = crl.ThisUpdate.Unix()
-			}
-		}
-	}
+	bb.readRevocations()
 	at, ok = bb.revokedAt[serial]
 	return at, ok
+}
+
+// readRevocations reads the central bank's current list if it is new. The
+// nodes read it at every upload and before every payment (Instance.Pay),
+// so a serial is dated by the first list naming it that was current when
+// a payment could have been made.
+func (bb *backbone) readRevocations() {
+	crl := bb.crl()
+	if crl == nil || crl.Number == bb.crlNumber {
+		return
+	}
+	bb.crlNumber = crl.Number
+	for _, s := range slices.Sorted(maps.Keys(bb.dir.bySerial)) {
+		if _, seen := bb.revokedAt[s]; !seen && crl.Revoked(s) {
+			bb.revokedAt[s] = crl.ThisUpdate.Unix()
+		}
+	}
 }
 
 // checkRevocation refuses with cert-revoked a payment whose payer's

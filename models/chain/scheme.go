@@ -407,6 +407,7 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 // stored it. A payer's refusal (limits, funds, a blacklisted payee) is a
 // rejection of the AGREE step in the Outcome, with its typed error.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
+	in.bb.readRevocations() // the nodes learn of a revocation before any later payment
 	p, err := in.device(payer)
 	if err != nil {
 		return models.Payment{}, err
