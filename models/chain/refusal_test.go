@@ -116,3 +116,36 @@ func errString(err error) string {
 	}
 	return err.Error()
 }
+
+// TestRefusalEvidenceBitFlips: every single bit flip of the refusal or the
+// attestations is refused with a typed error (or, for a flip that leaves
+// the Refusal a valid statement, by a signature that no longer verifies),
+// never a panic.
+func TestRefusalEvidenceBitFlips(t *testing.T) {
+	in, d := refusalOf(t, models.InsiderWrongSum, 200)
+	for _, field := range []string{"refusal", "attestations"} {
+		src := d.HoldingB
+		if field == "attestations" {
+			src = d.RecordB
+		}
+		step := 1
+		if testing.Short() {
+			step = 7
+		}
+		for i := 0; i < len(src)*8; i += step {
+			b := bytes.Clone(src)
+			b[i/8] ^= 1 << (i % 8)
+			e := d
+			if field == "attestations" {
+				e.RecordB = b
+			} else {
+				e.HoldingB = b
+			}
+			if got, err := in.VerifyEvidence(e); err == nil {
+				t.Fatalf("%s bit %d flipped: evidence verifies, naming %q", field, i, got)
+			} else if c := spec.CodeOf(err); !c.Known() || c == spec.CodeInternal {
+				t.Fatalf("%s bit %d flipped: untyped refusal: %v", field, i, err)
+			}
+		}
+	}
+}
