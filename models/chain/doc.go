@@ -123,9 +123,13 @@
 // only once final; a payer may spend its own unconfirmed change.
 //
 // Reconcile uploads the wallet's log and inbox (payments whose coins the
-// node does not know yet are kept and tried again), waits for the backbone
-// to settle, syncs the wallet's final coins from its node, drops settled
-// and void payments, and resets the offline limits.
+// node does not know yet are kept and tried again, except that a payment
+// of the payer's own log still spending a coin no node knows once the
+// whole log is uploaded is refused and its payer named: refusal.go),
+// waits for the backbone to settle, syncs the wallet's final coins from
+// its node, drops settled and void payments, and resets the offline
+// limits. Nodes refuse a payment made after its payer's revocation
+// (revocation.go).
 //
 // # Formats
 //
