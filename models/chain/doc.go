@@ -18,8 +18,10 @@
 // key (a payee could check none of them offline); it binds signature and
 // ciphertext by a signed commitment, not a lock step; it settles a
 // payment without the payee's signature (so a payee that never uploads
-// cannot lock the payer's coins). A chain-literal variant is not modelled
-// yet; SOURCES.md says what it needs.
+// cannot lock the payer's coins). Scheme.Literal (chain-literal,
+// literal.go) is the payment as published beside it: address, amount,
+// nonce and timestamp sealed with the inputs, a lock, and a payee that
+// can check only the certificate, the lock and the signature.
 // Where the source is silent the model completes it: its nodes refuse a
 // payment made after its payer's revocation (revocation.go), and a
 // payment whose sealed inputs are invalid, with evidence a majority of

@@ -131,9 +131,6 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, ev bank.DoubleSpen
 		if err != nil {
 			return "", err
 		}
-		if !bytes.Equal(p.Cert, cert.Raw) || p.Payer != AddressOf(s, cert.PublicKey) {
-			return "", spec.Errorf(spec.CodeWrongRecipient, "evidence %d: payment is not the accused's", i)
-		}
 		if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
 			return "", err
 		}
@@ -145,6 +142,9 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, ev bank.DoubleSpen
 		tr, err := ParseTransfer(pair[1])
 		if err != nil {
 			return "", err
+		}
+		if !bytes.Equal(p.Cert, cert.Raw) || payerOf(p, tr) != AddressOf(s, cert.PublicKey) || tr.Version != p.Version {
+			return "", spec.Errorf(spec.CodeWrongRecipient, "evidence %d: payment is not the accused's", i)
 		}
 		if tr.Escrow != cert.Serial || !slices.Contains(tr.Inputs, op) {
 			return "", spec.Errorf(spec.CodeValueMismatch, "evidence %d: the transfer does not spend coin %s", i, op)

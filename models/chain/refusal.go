@@ -265,9 +265,6 @@ func verifyRefusal(s suite.Suite, root, cert *devcert.Certificate, op OutPoint, 
 	if err != nil {
 		return "", err
 	}
-	if !bytes.Equal(p.Cert, cert.Raw) || p.Payer != AddressOf(s, cert.PublicKey) {
-		return "", spec.Errorf(spec.CodeWrongRecipient, "refusal evidence: the payment is not the accused's")
-	}
 	if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
 		return "", err
 	}
@@ -279,6 +276,9 @@ func verifyRefusal(s suite.Suite, root, cert *devcert.Certificate, op OutPoint, 
 	tr, err := parseTransferLoose(ev.HoldingA)
 	if err != nil {
 		return "", err
+	}
+	if !bytes.Equal(p.Cert, cert.Raw) || payerOf(p, tr) != AddressOf(s, cert.PublicKey) || tr.Version != p.Version {
+		return "", spec.Errorf(spec.CodeWrongRecipient, "refusal evidence: the payment is not the accused's")
 	}
 	r, err := ParseRefusal(ev.HoldingB)
 	if err != nil {

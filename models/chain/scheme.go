@@ -45,12 +45,21 @@ type Scheme struct {
 	// least Nodes/2 (rounded down): below that a minority of nodes could
 	// finalise on a fork of its own (see the package doc).
 	Confirmations int
+	// Literal is chain-literal: the payment exactly as published
+	// (literal.go), beside the repaired chain.
+	Literal bool
 
 	mutation string // the mutant's name (mutant.go); "" is the reference
 }
 
+// Schemes returns the repaired chain and chain-literal.
+func Schemes() []models.Scheme { return []models.Scheme{Scheme{}, Scheme{Literal: true}} }
+
 // Info describes the scheme and what it does not meet as published.
-func (Scheme) Info() models.Info {
+func (sc Scheme) Info() models.Info {
+	if sc.Literal {
+		return literalInfo()
+	}
 	return models.Info{
 		Name:     "chain",
 		Title:    "ICBC blockchain scheme (2019): payer-displayed QR code, bank master nodes, final after k blocks",
@@ -165,7 +174,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		byID: map[string]*node{}, agentCerts: map[string]*devcert.Certificate{}, redeem: map[Address]bool{},
 		dir:    &directory{byID: map[string]*devcert.Certificate{}, byAddr: map[Address]*devcert.Certificate{}, bySerial: map[uint64]*devcert.Certificate{}},
 		blocks: map[BlockID]*blockInfo{}, states: map[BlockID]*state{}, byOwner: map[Address][]OutPoint{}, static: map[[32]byte]staticResult{}, flags: map[OutPoint]*conflict{}, invalid: map[TxID]*invalidSpend{},
-		mutation: sc.mutation, crl: cb.CRL, revokedAt: map[uint64]int64{},
+		mutation: sc.mutation, crl: cb.CRL, revokedAt: map[uint64]int64{}, literal: sc.Literal, opened: map[[32]byte]*Transfer{},
 	}
 	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, devices: map[world.PartyID]Device{}, wallets: map[world.PartyID]*wallet{},
 		links: map[world.PartyID]models.Link{}, ids: map[world.PartyID]string{}, addrs: map[world.PartyID]Address{},
@@ -204,6 +213,9 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	for i := 0; i < cfg.Wallets; i++ {
 		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
 		var err error
+		if cfg.IsExternal(id) && sc.Literal {
+			return nil, spec.Errorf(spec.CodeUnimplemented, "chain-literal has no external-wallet protocol: its payment format is the model's only")
+		}
 		if cfg.IsExternal(id) {
 			err = in.attach(id, i%n, cfg)
 		} else {
@@ -255,7 +267,7 @@ func (in *Instance) addWallet(id world.PartyID, bankIdx int, cfg models.Config) 
 
 // ownWallet is the model's own wallet on dev.
 func (in *Instance) ownWallet(s suite.Suite, dev *world.Device) *wallet {
-	return &wallet{s: s, w: in.w, dev: dev, mutation: in.mutation, k: in.bb.k}
+	return &wallet{s: s, w: in.w, dev: dev, mutation: in.mutation, k: in.bb.k, literal: in.bb.literal}
 }
 
 func (in *Instance) add(id world.PartyID, d Device, ident string, addr Address) {
@@ -525,6 +537,12 @@ func (in *Instance) read(id world.PartyID, d Device) (*walletView, error) {
 		for _, c := range e.Inputs {
 			sum += c.Value
 		}
+		if in.bb.fillLiteral(p) != nil {
+			// A literal payment the chain key does not open creates
+			// nothing the bank side can name.
+			v.out = append(v.out, loggedPayment{p: p, id: p.ID(s), inputs: e.Inputs})
+			continue
+		}
 		outs, err := splitOutputs(sum, p.Amount, p.Payer, p.Payee)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s reports log entry %d that spends %d fen for a payment of %d: %v", models.ErrBroken, id, i, sum, p.Amount, err)
@@ -540,6 +558,7 @@ func (in *Instance) read(id world.PartyID, d Device) (*walletView, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s reports inbox entry %d whose receipt does not parse: %v", models.ErrBroken, id, i, err)
 		}
+		in.bb.fillLiteral(p) // the bank side opens what the payee could not
 		v.inbox = append(v.inbox, receivedPayment{p: p, r: r, id: p.ID(s)})
 	}
 	slices.SortStableFunc(v.inbox, func(a, b receivedPayment) int { return bytes.Compare(a.id[:], b.id[:]) })

@@ -279,6 +279,11 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 	if cert.Role != devcert.RoleWallet {
 		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role)
 	}
+	if p.Version == Version2 {
+		if err := bb.fillLiteral(p); err != nil {
+			return nil, err
+		}
+	}
 	// History is not undone by revocation or expiry: the static check is
 	// the issuer only; node.submit refuses a payment made after its
 	// payer's revocation (checkRevocation).
@@ -302,6 +307,8 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 	var commit [IDSize]byte
 	copy(commit[:], bb.s.Hash(plain))
 	switch {
+	case tr.Version != p.Version:
+		return nil, spec.Errorf(spec.CodeMalformed, "a version-%d payment seals a version-%d transfer", p.Version, tr.Version)
 	case commit != p.Commitment:
 		return nil, spec.Errorf(spec.CodeBadSeal, "the sealed transfer does not match its commitment")
 	case tr.Payee != p.Payee:
