@@ -151,7 +151,7 @@ func literalInfo() models.Info {
 // payment is for it: they are sealed to the chain key.
 func (wl *wallet) receiveLiteral(qr []byte, p *Payment, cert *devcert.Certificate, now time.Time) error {
 	if p.Version != Version2 {
-		return spec.Errorf(spec.CodeMalformed, "chain-literal takes version-2 payments, this is version %d", p.Version)
+		return spec.Errorf(spec.CodeUnknownVersion, "chain-literal takes version-2 payments, this is version %d (chain's)", p.Version)
 	}
 	tbs := p.TBS()
 	if lockOf(wl.s, tbs, p.Signature) != p.Lock {

@@ -105,3 +105,44 @@ func TestLiteralPayeeTakesStale(t *testing.T) {
 		}
 	}
 }
+
+// TestVariantsRefuseEachOthersPayments: chain's payee and nodes refuse a
+// literal payment (which would skip the payee's checks), and
+// chain-literal's refuse a version-1 payment, with unknown-version.
+func TestVariantsRefuseEachOthersPayments(t *testing.T) {
+	lit, rep := newLiteral(t, suite.Default()), newScheme(t, Scheme{})
+	for _, in := range []*Instance{lit, rep} {
+		mustFund(t, in, "wallet-A", 1000)
+	}
+	qrOf := func(in *Instance) []byte {
+		wl := in.wallets["wallet-A"]
+		var picked []walletCoin
+		for _, c := range wl.coins {
+			picked = append(picked, *c)
+			break
+		}
+		qr, _, err := wl.build(in.addrs["wallet-B"], 1, [NonceSize]byte{}, picked)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return qr
+	}
+	for _, c := range []struct {
+		name string
+		in   *Instance
+		qr   []byte
+	}{{"chain payee, literal payment", rep, qrOf(lit)}, {"literal payee, chain payment", lit, qrOf(rep)}} {
+		wl := c.in.wallets["wallet-B"]
+		wl.req = &request{amount: 1}
+		if err := wl.receive(c.qr); spec.CodeOf(err) != spec.CodeUnknownVersion {
+			t.Errorf("%s: payee %v, want unknown-version", c.name, err)
+		}
+		p, err := ParsePayment(c.qr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.in.bb.checkPayment(&Tx{Payment: p}); spec.CodeOf(err) != spec.CodeUnknownVersion {
+			t.Errorf("%s: nodes %v, want unknown-version", c.name, err)
+		}
+	}
+}

@@ -279,10 +279,11 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 	if cert.Role != devcert.RoleWallet {
 		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role)
 	}
-	if p.Version == Version2 {
-		if err := bb.fillLiteral(p); err != nil {
-			return nil, err
-		}
+	if (p.Version == Version2) != bb.literal {
+		return nil, spec.Errorf(spec.CodeUnknownVersion, "a version-%d payment on the chain of %s", p.Version, map[bool]string{false: "chain", true: "chain-literal"}[bb.literal])
+	}
+	if err := bb.fillLiteral(p); err != nil {
+		return nil, err
 	}
 	// History is not undone by revocation or expiry: the static check is
 	// the issuer only; node.submit refuses a payment made after its

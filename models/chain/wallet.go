@@ -493,8 +493,11 @@ func (wl *wallet) receive(qr []byte) error {
 	if err := cert.Verify(wl.root, now, wl.crl); err != nil && !wl.mutated("payee-skips-cert-verify") {
 		return err
 	}
-	if p.Version == Version2 || wl.literal {
+	if wl.literal {
 		return wl.receiveLiteral(qr, p, cert, now)
+	}
+	if p.Version != Version1 {
+		return spec.Errorf(spec.CodeUnknownVersion, "chain takes version-1 payments, this is version %d (chain-literal's)", p.Version)
 	}
 	if addressOfCert(wl.s, cert) != p.Payer {
 		return spec.Errorf(spec.CodeWrongRecipient, "payer address %s is not the certificate's", p.Payer)
