@@ -51,9 +51,9 @@ func (p *PaymentTBS) literalTBS() []byte {
 	})
 }
 
-// lockOf is the lock of a literal payment: it binds the signed statement
+// LockOf is the lock of a literal payment: it binds the signed statement
 // (and so the ciphertext) to its signature.
-func lockOf(s suite.Suite, tbs, sig []byte) [IDSize]byte {
+func LockOf(s suite.Suite, tbs, sig []byte) [IDSize]byte {
 	var l [IDSize]byte
 	copy(l[:], s.Hash([]byte(lockLabel), tbs, sig))
 	return l
@@ -100,7 +100,7 @@ func (bb *backbone) fillLiteral(p *Payment) error {
 
 // openLiteral checks a literal payment's lock and opens its transfer.
 func (bb *backbone) openLiteral(p *Payment, tbs []byte) (*Transfer, error) {
-	if lockOf(bb.s, tbs, p.Signature) != p.Lock {
+	if LockOf(bb.s, tbs, p.Signature) != p.Lock {
 		return nil, spec.Errorf(spec.CodeBadSeal, "the lock does not bind the payment's signature and ciphertext")
 	}
 	plain, err := bb.chainKey.Open(p.Sealed, sealInfo)
@@ -154,7 +154,7 @@ func (wl *wallet) receiveLiteral(qr []byte, p *Payment, cert *devcert.Certificat
 		return spec.Errorf(spec.CodeUnknownVersion, "chain-literal takes version-2 payments, this is version %d (chain's)", p.Version)
 	}
 	tbs := p.TBS()
-	if lockOf(wl.s, tbs, p.Signature) != p.Lock {
+	if LockOf(wl.s, tbs, p.Signature) != p.Lock {
 		return spec.Errorf(spec.CodeBadSeal, "the lock does not bind the payment's signature and ciphertext")
 	}
 	if err := cert.PublicKey.Verify(tbs, p.Signature); err != nil && !wl.mutated("payee-skips-signature") {

@@ -428,7 +428,7 @@ func (wl *wallet) signPayment(payee Address, amount int64, nonce [NonceSize]byte
 		return nil, nil, err
 	}
 	if wl.literal {
-		p.Lock = lockOf(wl.s, tbs, p.Signature)
+		p.Lock = LockOf(wl.s, tbs, p.Signature)
 	}
 	return p.marshalWith(tbs), tbs, nil
 }
