@@ -139,7 +139,10 @@
 // allocated to this package (31 would need the high-tag-number form,
 // which der.Application does not build): 24 Payment (the QR payload), 25
 // PaymentTBS, 26 Transfer (the sealed plaintext), 27 Mint, 28 Block, 29
-// Header, 30 Receipt. The ASN.1 of each is beside its type in formats.go.
+// Header, 30 Receipt. The ASN.1 of each is beside its type in formats.go;
+// chain-literal's payment is version 2 of Payment, PaymentTBS and
+// Transfer (literal.go), and each variant refuses the other's version
+// with unknown-version. Refusal evidence (refusal.go) is universal DER.
 // Ids are suite hashes: a payment's id hashes its TBS, a block's its
 // header, never a signature (ECDSA signatures have two encodings). Every
 // parser caps what it reads and returns *spec.Error.
