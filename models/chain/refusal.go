@@ -226,7 +226,8 @@ func (bb *backbone) knownTx(id TxID) bool {
 // refusalEvidence is the evidence for an invalid spend, in
 // bank.DoubleSpend's shape: RecordA the signed payment, HoldingA its
 // opened transfer, HoldingB the Refusal, RecordB the Attestations of the
-// first ⌊n/2⌋+1 master nodes, Value the amount, Coin the offending input.
+// first ⌊n/2⌋+1 master nodes, Coin the offending input, Value 0 (the
+// refused payment created nothing, so there is no excess to claim).
 func (in *Instance) refusalEvidence(v *invalidSpend) bank.DoubleSpend {
 	bb := in.bb
 	r := &Refusal{Version: Version1, Payment: v.c.id, Coin: v.coin, Reason: v.reason, Nodes: len(bb.nodes)}
@@ -248,7 +249,6 @@ func (in *Instance) refusalEvidence(v *invalidSpend) bank.DoubleSpend {
 	return bank.DoubleSpend{
 		Culprit: culprit.ID, CulpritCert: culprit.Raw,
 		Coin:    bank.Instance{Creator: v.coin.Tx, Serial: serialOf(v.coin)},
-		Value:   v.c.tx.Payment.Amount,
 		RecordA: v.c.tx.Payment.Marshal(), HoldingA: v.c.plain,
 		RecordB: marshalAttestations(as), HoldingB: raw,
 	}
