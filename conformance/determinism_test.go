@@ -19,10 +19,10 @@ import (
 var (
 	determinismShort = []string{
 		"R1.3-uncertified-payee-refused", // expected-fail on chain
-		"R1.4-revoked-payer-refused",     // expected-fail on chain
+		"R1.4-revoked-payer-refused",     // chain: refused at the master nodes too
 		"R1.4-expired-payee-refused",
 		"R5.3-exposure-window-bounded", // notes with measurements
-		"R6.3-serial-version-lineage",  // expected-fail on chain
+		"R6.3-serial-version-lineage",  // chain: the lineage it keeps
 	}
 	determinismFull = []string{
 		"R2.2-rollback-repays-same-payee", // expected-fail, rapid-shrunk

@@ -38,7 +38,7 @@ func r6Properties() []Property {
 		{
 			Sub:   "R6.3",
 			Name:  "serial-version-lineage",
-			Doc:   "random withdrawals and payments, then every wallet reconciles; every coin a wallet holds is a registered coin whose lineage verifies back to an issued root carrying version 1, CNY, its unit and an authorised agent, and no two coins share a serial",
+			Doc:   "random withdrawals and payments, then every wallet reconciles; every coin a wallet holds is a registered coin whose lineage verifies back to an issued root carrying version 1, CNY, its unit and an authorised agent, and no two coins share a serial; for a scheme that keeps lineage itself (models.LineageKeeper: the chain, in its transactions) every held coin's kept lineage reaches issued coins that verify so, each once, worth together at least the coin, and no two held coins share an id",
 			Check: serialVersionLineage,
 		},
 		{
@@ -210,6 +210,10 @@ func checkLineage(rt fataler, in models.Instance) {
 	{
 		mustReconcile(rt, in, in.Wallets()...)
 		mustReconcile(rt, in, in.Wallets()...)
+		if lk, ok := in.(models.LineageKeeper); ok {
+			checkKeptLineage(rt, in, lk)
+			return
+		}
 		cb := in.Bank()
 		reg := cb.Registry()
 		known := map[string]*transfer.Holding{}

@@ -186,6 +186,7 @@ var checkTags = map[string][]string{
 
 	// chain/qr
 	"chain/qr/valid-time-window-edge":                {"chain-time-window"},
+	"chain/qr/literal-payment":                       {"chain-version"},
 	"chain/qr/stale-time":                            {"chain-time-window"},
 	"chain/qr/payer-clock-ahead-at-window-edge":      {"chain-time-window"},
 	"chain/qr/payer-clock-ahead":                     {"chain-time-window"},

@@ -108,5 +108,22 @@ func genQR(g *gen) *builder {
 	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)-1], amount, nonce, at), nil)
 	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, raw...), 0), amount, nonce, at), nil)
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, amount, nonce, at), nil)
+
+	// The payment as published (chain-literal, version 2): address,
+	// amount, nonce and time sealed with the inputs, which this payee
+	// could not check; chain's payee refuses it.
+	ltr := &chain.Transfer{Version: chain.Version2, Escrow: payer.Serial, Payee: bob, Payer: chain.AddressOf(g.s, payer.PublicKey), Amount: amount, Nonce: nonce, Time: at.Unix()}
+	copy(ltr.Salt[:], g.src("qr/salt/literal").Bytes(chain.SaltSize))
+	var lop chain.OutPoint
+	copy(lop.Tx[:], g.src("qr/input/literal").Bytes(chain.IDSize))
+	ltr.Inputs = []chain.OutPoint{lop}
+	lplain := ltr.Marshal()
+	lsealed, err := chainKey.Public().Seal(g.src("qr/seal/literal"), lplain, []byte(chainSealInfo))
+	g.fail(err)
+	lit := &chain.Payment{PaymentTBS: chain.PaymentTBS{Version: chain.Version2, Cert: payer.Raw, Sealed: lsealed}}
+	copy(lit.Commitment[:], g.s.Hash(lplain))
+	lit.Signature = g.sign(alice, lit.TBS())
+	lit.Lock = chain.LockOf(g.s, lit.TBS(), lit.Signature)
+	b.invalid(grp, "literal-payment", "a chain-literal payment (version 2): address, amount, nonce and time sealed to the chain key, which this payee cannot check", "R1.2", spec.CodeUnknownVersion, []string{"UnknownVersion"}, in(lit.Marshal(), amount, nonce, at), so(payer.PublicKey, lit))
 	return b
 }

@@ -138,6 +138,9 @@ func refQRSteps(s suite.Suite, root *devcert.Certificate, raw []byte, payee chai
 			return err
 		}
 	}
+	if d.keeps("chain-version") && p.Version != chain.Version1 {
+		return spec.Errorf(spec.CodeUnknownVersion, "a version-%d payment", p.Version)
+	}
 	w := int64(chain.Window / time.Second)
 	switch dt := p.Time - at.Unix(); {
 	case d.keeps("chain-address") && chain.AddressOf(s, cert.PublicKey) != p.Payer:

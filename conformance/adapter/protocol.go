@@ -98,8 +98,14 @@ func (h *Hello) Supports(scheme, suite, kind string) bool {
 
 // PlaysWallet reports whether the implementation declared the wallet of
 // scheme (its devices list, §7); the cert variants share the cert wallet.
+// No external wallet plays chain-literal: its payment format is not the
+// chain wallet's, and the protocol has none for it.
 func (h *Hello) PlaysWallet(scheme string) bool {
-	return has(h.Devices, strings.TrimSuffix(scheme, "-literal"))
+	base, literal := strings.CutSuffix(scheme, "-literal")
+	if literal && base != "cert" {
+		return false
+	}
+	return has(h.Devices, base)
 }
 
 // PlaysRole reports whether the implementation declared role; "wallet"

@@ -180,6 +180,7 @@ func TestHelloPlays(t *testing.T) {
 		{h.PlaysRole("wallet"), true, "wallet (payer and payee)"},
 		{(&Hello{Roles: []string{"payer"}}).PlaysRole("wallet"), false, "wallet with payer only"},
 		{(&Hello{Devices: []string{"*"}}).PlaysWallet("chain"), true, "chain under *"},
+		{(&Hello{Devices: []string{"*"}}).PlaysWallet("chain-literal"), false, "chain-literal (no external wallet)"},
 		{h.HasSuite("INTL"), false, "INTL"},
 	} {
 		if c.got != c.want {

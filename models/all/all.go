@@ -14,7 +14,7 @@ import (
 func Schemes() []models.Scheme {
 	out := []models.Scheme{chip.Scheme{}}
 	out = append(out, cert.Schemes()...)
-	return append(out, chain.Scheme{})
+	return append(out, chain.Schemes()...)
 }
 
 // Mutants returns the mutant catalogue of every scheme, chip first: the

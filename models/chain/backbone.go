@@ -71,8 +71,15 @@ type backbone struct {
 	maxH    uint64
 	static  map[[32]byte]staticResult
 	flags   map[OutPoint]*conflict
+	invalid map[TxID]*invalidSpend // payments refused for their sealed transfer (refusal.go)
 
-	mutation string // a mutant's fault (mutant.go); "" is the reference
+	crl       func() *devcert.RevocationList // the central bank's current list
+	crlNumber uint64                         // the number of the last list read
+	revokedAt map[uint64]int64               // wallet certificate serial: Unix time of the first list naming it
+
+	mutation string                 // a mutant's fault (mutant.go); "" is the reference
+	literal  bool                   // chain-literal: wallets build and check literal payments
+	opened   map[[32]byte]*Transfer // literal payments opened, by SHA-256 of their DER (cache)
 }
 
 type staticResult struct {
@@ -102,6 +109,9 @@ func (bb *backbone) check(t *Tx) (*checked, error) {
 	}
 	key := sha256.Sum256(t.Marshal())
 	if r, ok := bb.static[key]; ok {
+		if r.c != nil {
+			copyLiteral(t, r.c)
+		}
 		return r.c, r.err
 	}
 	c, err := bb.staticCheck(t)

@@ -11,12 +11,21 @@
 //
 // SOURCES.md quotes every step and field of the published payment from
 // the seed article, with where the model implements it, lists what the
-// model adds and why, and the known departures: the model seals the
-// inputs, the payee and an escrow but sends payer address, amount, nonce,
-// time and certificate in the clear, where the source encrypts address,
-// amount, nonce and timestamp to the chain key; it has no lock step; it
-// settles a payment without the payee's signature; its nodes ignore
-// revocation. Issue 15 takes these.
+// model adds and why, and the departures, which repair the published
+// flow: the model seals the inputs, the payee and an escrow but sends
+// payer address, amount, nonce, time and certificate in the clear, where
+// the source encrypts address, amount, nonce and timestamp to the chain
+// key (a payee could check none of them offline); it binds signature and
+// ciphertext by a signed commitment, not a lock step; it settles a
+// payment without the payee's signature (so a payee that never uploads
+// cannot lock the payer's coins). Scheme.Literal (chain-literal,
+// literal.go) is the payment as published beside it: address, amount,
+// nonce and timestamp sealed with the inputs, a lock, and a payee that
+// can check only the certificate, the lock and the signature.
+// Where the source is silent the model completes it: its nodes refuse a
+// payment made after its payer's revocation (revocation.go), and a
+// payment whose sealed inputs are invalid, with evidence a majority of
+// them sign that names the payer (refusal.go).
 //
 // # Parties
 //
@@ -116,9 +125,13 @@
 // only once final; a payer may spend its own unconfirmed change.
 //
 // Reconcile uploads the wallet's log and inbox (payments whose coins the
-// node does not know yet are kept and tried again), waits for the backbone
-// to settle, syncs the wallet's final coins from its node, drops settled
-// and void payments, and resets the offline limits.
+// node does not know yet are kept and tried again, except that a payment
+// of the payer's own log still spending a coin no node knows once the
+// whole log is uploaded is refused and its payer named: refusal.go),
+// waits for the backbone to settle, syncs the wallet's final coins from
+// its node, drops settled and void payments, and resets the offline
+// limits. Nodes refuse a payment made after its payer's revocation
+// (revocation.go).
 //
 // # Formats
 //
@@ -126,7 +139,10 @@
 // allocated to this package (31 would need the high-tag-number form,
 // which der.Application does not build): 24 Payment (the QR payload), 25
 // PaymentTBS, 26 Transfer (the sealed plaintext), 27 Mint, 28 Block, 29
-// Header, 30 Receipt. The ASN.1 of each is beside its type in formats.go.
+// Header, 30 Receipt. The ASN.1 of each is beside its type in formats.go;
+// chain-literal's payment is version 2 of Payment, PaymentTBS and
+// Transfer (literal.go), and each variant refuses the other's version
+// with unknown-version. Refusal evidence (refusal.go) is universal DER.
 // Ids are suite hashes: a payment's id hashes its TBS, a block's its
 // header, never a signature (ECDSA signatures have two encodings). Every
 // parser caps what it reads and returns *spec.Error.

@@ -53,8 +53,10 @@ func (in *Instance) CoinID(i bank.Instance) string {
 }
 
 // DoubleSpends returns one piece of evidence per coin two payments spend,
-// in coin order. Each names the two lowest-id payments any node saw, so
-// the verdicts do not depend on the order the uploads arrived in.
+// in coin order, then one per payment the nodes refused for its sealed
+// transfer, in payment id order. Each double spend names the two
+// lowest-id payments any node saw, so the verdicts do not depend on the
+// order the uploads arrived in.
 func (in *Instance) DoubleSpends() []bank.DoubleSpend {
 	ops := make([]OutPoint, 0, len(in.bb.flags))
 	for op := range in.bb.flags {
@@ -77,6 +79,11 @@ func (in *Instance) DoubleSpends() []bank.DoubleSpend {
 			HoldingA:    a.plain, RecordA: a.tx.Payment.Marshal(),
 			HoldingB: b.plain, RecordB: b.tx.Payment.Marshal(),
 		})
+	}
+	// Then one piece of refusal evidence per payment the nodes refused
+	// for its sealed transfer (refusal.go), in payment id order.
+	for _, id := range sortedIDs(in.bb.invalid) {
+		out = append(out, in.refusalEvidence(in.bb.invalid[id]))
 	}
 	return out
 }
@@ -115,14 +122,14 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, ev bank.DoubleSpen
 	if !ok {
 		return "", spec.Errorf(spec.CodeMalformed, "evidence names no chain coin")
 	}
+	if _, err := ParsePayment(ev.RecordB); err != nil {
+		return verifyRefusal(s, root, cert, op, ev)
+	}
 	var ids [2]TxID
 	for i, pair := range [2][2][]byte{{ev.RecordA, ev.HoldingA}, {ev.RecordB, ev.HoldingB}} {
 		p, err := ParsePayment(pair[0])
 		if err != nil {
 			return "", err
-		}
-		if !bytes.Equal(p.Cert, cert.Raw) || p.Payer != AddressOf(s, cert.PublicKey) {
-			return "", spec.Errorf(spec.CodeWrongRecipient, "evidence %d: payment is not the accused's", i)
 		}
 		if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
 			return "", err
@@ -135,6 +142,9 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, ev bank.DoubleSpen
 		tr, err := ParseTransfer(pair[1])
 		if err != nil {
 			return "", err
+		}
+		if !bytes.Equal(p.Cert, cert.Raw) || payerOf(p, tr) != AddressOf(s, cert.PublicKey) || tr.Version != p.Version {
+			return "", spec.Errorf(spec.CodeWrongRecipient, "evidence %d: payment is not the accused's", i)
 		}
 		if tr.Escrow != cert.Serial || !slices.Contains(tr.Inputs, op) {
 			return "", spec.Errorf(spec.CodeValueMismatch, "evidence %d: the transfer does not spend coin %s", i, op)

@@ -180,11 +180,12 @@ func TestFormatsRoundTrip(t *testing.T) {
 			}
 		}
 	}
-	// Version numbers other than 1 are unknown-version.
+	// Version numbers other than 1 and 2 (chain-literal) are
+	// unknown-version.
 	tr, _ := ParseTransfer(plain)
-	tr.Version = 2
+	tr.Version = 3
 	if _, err := ParseTransfer(tr.Marshal()); spec.CodeOf(err) != spec.CodeUnknownVersion {
-		t.Fatalf("transfer version 2: %v", err)
+		t.Fatalf("transfer version 3: %v", err)
 	}
 }
 

@@ -34,6 +34,7 @@ const (
 // Format constants.
 const (
 	Version1     = 1
+	Version2     = 2  // chain-literal: the payment as published (literal.go)
 	AddrSize     = 20 // wallet address
 	IDSize       = 32 // transaction and block ids, commitments (suite hash)
 	NonceSize    = 8  // the agreed nonce
@@ -163,12 +164,25 @@ func comparePoints(a, b OutPoint) int {
 //	    payee   OCTET STRING (SIZE (20)),  -- to whom
 //	    salt    OCTET STRING (SIZE (16)),
 //	    inputs  SEQUENCE (SIZE (1..4)) OF OCTET STRING (SIZE (34)) } -- txid || index
+//
+// Version 2 (chain-literal, literal.go) seals what the source encrypts to
+// the chain key as well, after the inputs:
+//
+//	payer   OCTET STRING (SIZE (20)),  -- wallet address of the payer
+//	amount  INTEGER (1..100000000),    -- fen
+//	nonce   OCTET STRING (SIZE (8)),   -- the agreed nonce
+//	time    INTEGER (0..2^40)          -- unix seconds, payer's clock
 type Transfer struct {
 	Version int
 	Escrow  uint64
 	Payee   Address
 	Salt    [SaltSize]byte
 	Inputs  []OutPoint
+	// Version 2 only.
+	Payer  Address
+	Amount int64
+	Nonce  [NonceSize]byte
+	Time   int64
 }
 
 // Marshal returns the canonical DER.
@@ -183,17 +197,46 @@ func (t *Transfer) Marshal() []byte {
 				b.AddASN1OctetString(in.bytes())
 			}
 		})
+		if t.Version == Version2 {
+			b.AddASN1OctetString(t.Payer[:])
+			b.AddASN1Int64(t.Amount)
+			b.AddASN1OctetString(t.Nonce[:])
+			b.AddASN1Int64(t.Time)
+		}
 	})
 }
 
 // ParseTransfer decodes a sealed transfer's plaintext.
 func ParseTransfer(b []byte) (*Transfer, error) {
+	t, err := parseTransferLoose(b)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[OutPoint]bool{}
+	for _, in := range t.Inputs {
+		if seen[in] {
+			return nil, spec.Errorf(spec.CodeMalformed, "transfer.inputs: %s twice", in)
+		}
+		seen[in] = true
+	}
+	return t, nil
+}
+
+// parseTransferLoose is ParseTransfer without the rule that no input is
+// listed twice: what refusal evidence needs to show a repeated input.
+func parseTransferLoose(b []byte) (*Transfer, error) {
 	r := der.Open(b, der.Application(TagTransfer), MaxTransferDER, "transfer")
-	t := &Transfer{Version: int(r.Version(Version1))}
+	t := &Transfer{Version: int(r.Version(Version1, Version2))}
 	t.Escrow = r.Uint("escrow", 1, 1<<63-1)
 	copy(t.Payee[:], r.Bytes("payee", AddrSize, AddrSize))
 	copy(t.Salt[:], r.Bytes("salt", SaltSize, SaltSize))
 	ins := r.Element("inputs", asn1.SEQUENCE, MaxTransferDER)
+	if t.Version == Version2 {
+		copy(t.Payer[:], r.Bytes("payer", AddrSize, AddrSize))
+		t.Amount = int64(r.Uint("amount", 1, coin.MaxChangeAmount))
+		copy(t.Nonce[:], r.Bytes("nonce", NonceSize, NonceSize))
+		t.Time = int64(r.Uint("time", 0, MaxTime))
+	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
@@ -208,13 +251,6 @@ func ParseTransfer(b []byte) (*Transfer, error) {
 	}
 	if len(t.Inputs) == 0 || len(t.Inputs) > MaxInputs {
 		return nil, spec.Errorf(spec.CodeMalformed, "transfer.inputs: %d inputs, want 1..%d", len(t.Inputs), MaxInputs)
-	}
-	seen := map[OutPoint]bool{}
-	for _, in := range t.Inputs {
-		if seen[in] {
-			return nil, spec.Errorf(spec.CodeMalformed, "transfer.inputs: %s twice", in)
-		}
-		seen[in] = true
 	}
 	return t, nil
 }
@@ -254,10 +290,14 @@ type PaymentTBS struct {
 type Payment struct {
 	PaymentTBS
 	Signature []byte
+	Lock      [IDSize]byte // version 2 only (literal.go)
 }
 
 // TBS returns the canonical DER the payer signs.
 func (p *PaymentTBS) TBS() []byte {
+	if p.Version == Version2 {
+		return p.literalTBS()
+	}
 	return der.Marshal(der.Application(TagPaymentTBS), func(b *der.Builder) {
 		b.AddASN1Int64(int64(p.Version))
 		b.AddASN1OctetString(p.Payer[:])
@@ -279,6 +319,9 @@ func (p *Payment) marshalWith(tbs []byte) []byte {
 	return der.Marshal(der.Application(TagPayment), func(b *der.Builder) {
 		b.AddBytes(tbs)
 		b.AddASN1OctetString(p.Signature)
+		if p.Version == Version2 {
+			b.AddASN1OctetString(p.Lock[:])
+		}
 	})
 }
 
@@ -296,11 +339,21 @@ func ParsePayment(b []byte) (*Payment, error) {
 	r := der.Open(b, der.Application(TagPayment), MaxPaymentDER, "payment")
 	tbs := r.Element("tbs", der.Application(TagPaymentTBS), MaxPaymentDER)
 	sig := r.Bytes("signature", 8, suite.MaxSignatureDER)
+	var lock []byte
+	if r.More() {
+		lock = r.Bytes("lock", IDSize, IDSize)
+	}
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
 	t := der.Open(tbs, der.Application(TagPaymentTBS), MaxPaymentDER, "payment.tbs")
-	p := &Payment{PaymentTBS: PaymentTBS{Version: int(t.Version(Version1))}}
+	p := &Payment{PaymentTBS: PaymentTBS{Version: int(t.Version(Version1, Version2))}}
+	if p.Version == Version2 {
+		return parseLiteral(p, t, sig, lock)
+	}
+	if lock != nil {
+		return nil, spec.Errorf(spec.CodeMalformed, "payment: a lock in a version-1 payment")
+	}
 	copy(p.Payer[:], t.Bytes("payer", AddrSize, AddrSize))
 	copy(p.Payee[:], t.Bytes("payee", AddrSize, AddrSize))
 	p.Amount = int64(t.Uint("amount", 1, coin.MaxChangeAmount))

@@ -181,6 +181,7 @@ func (nd *node) final(st *state, id TxID) bool {
 func (nd *node) submit(t *Tx) error {
 	c, err := nd.bb.check(t)
 	if err != nil {
+		nd.bb.judgeStatic(t)
 		return err
 	}
 	st := nd.state()
@@ -191,7 +192,16 @@ func (nd *node) submit(t *Tx) error {
 		}
 		return nil
 	}
+	if v := nd.bb.invalid[c.id]; v != nil {
+		return spec.Errorf(v.code(), "payment %s refused for its sealed transfer: %s coin %s", c.id, reasonNames[v.reason], v.coin)
+	}
+	if err := nd.bb.checkRevocation(c); err != nil {
+		return err
+	}
 	if _, err := c.outputs(nd.resolver()); err != nil {
+		if !isWaiting(err) {
+			nd.bb.judgeOutputs(c, nd.resolver())
+		}
 		return err
 	}
 	// Flag every coin the transaction spends twice before refusing it: a

@@ -45,12 +45,21 @@ type Scheme struct {
 	// least Nodes/2 (rounded down): below that a minority of nodes could
 	// finalise on a fork of its own (see the package doc).
 	Confirmations int
+	// Literal is chain-literal: the payment exactly as published
+	// (literal.go), beside the repaired chain.
+	Literal bool
 
 	mutation string // the mutant's name (mutant.go); "" is the reference
 }
 
+// Schemes returns the repaired chain and chain-literal.
+func Schemes() []models.Scheme { return []models.Scheme{Scheme{}, Scheme{Literal: true}} }
+
 // Info describes the scheme and what it does not meet as published.
-func (Scheme) Info() models.Info {
+func (sc Scheme) Info() models.Info {
+	if sc.Literal {
+		return literalInfo()
+	}
 	return models.Info{
 		Name:     "chain",
 		Title:    "ICBC blockchain scheme (2019): payer-displayed QR code, bank master nodes, final after k blocks",
@@ -74,21 +83,11 @@ func (Scheme) Info() models.Info {
 				Reason: "small payments are not anonymous (R3.1), so the split between anonymous small value and traceable large value does not exist"},
 			{Property: "R1.3-uncertified-payee-refused", Witness: models.Witness{Match: `with \S+ presenting an? [a-z-]+: the payee took the payment: paid=true`},
 				Reason: "the payee of a chain payment shows no certificate offline, only the address in the agreement keyed in at the till: the payer cannot check it, so a wallet presenting a certificate that does not chain to the root is paid like any other (the payer's own certificate, in the QR code, is checked)"},
-			{Property: "R1.4-revoked-payer-refused", Witness: models.Witness{Match: `with \S+ revoked, after both reconciled: value moved`},
-				Reason: "the chain settles a payment on the payer's upload alone: a payee that refused it offline because the payer's certificate is revoked is credited anyway once the payment is final, so value moves although the payee refused it (model departure, issue 15: see SOURCES.md)"},
-			{Property: "R4.6-tampered-storage-no-value", Witness: models.Witness{Match: `the storage edit gave \S+ [1-9]\d* fen more and \d+ fen of it survived [^\n]*, yet no double spend names \S+ and nothing it did online was refused`},
-				Reason: "a wallet whose storage was edited to hold coins the chain never created pays with them offline (the payee cannot see the coins); the chain never confirms such a payment, so no value is created, but nothing names the device: a payment spending a coin the chain does not know waits, as one spending change not uploaded yet does (model departure, issue 15: see SOURCES.md)"},
-			{Property: "R5.5-malicious-payer-accepted-paid", Witness: models.Witness{Match: `accepted [1-9]\d* fen from \S+ \(strategy [a-z-]+, plan [^)]*\), is credited 0 at settlement, and no verifiable evidence names`},
-				Reason: "a payer can seal garbage or coins it does not own; the payee cannot open the seal offline, the chain refuses the payment at upload, and only the chain key holders can show why: the payee keeps a signed payment that never settles (model departure, issue 15: see SOURCES.md)"},
 			// Issue 13: an insider's validly signed payment whose sealed
 			// inputs are wrong is accepted offline and never settles.
 			{Property: "R1.5-insider-unowned-coin-refused", Witness: insiderAccepted("wrong-recipient", "not-owned"), Reason: sealedInputs},
 			{Property: "R2.2-insider-duplicate-input-refused", Witness: insiderAccepted("double-spend", "duplicate-input"), Reason: sealedInputs},
 			{Property: "R4.3-insider-unbalanced-record-refused", Witness: insiderAccepted("value-mismatch", "wrong-sum", "inflated-change"), Reason: sealedInputs},
-			{Property: "R5.5-insider-payment-settles-or-names-payer", Witness: models.Witness{Match: `insider (?:wrong-sum|duplicate-input|not-owned) paying \d+ fen \([^)]*\)(?: under [^:]*)?: the payee accepted [1-9]\d* fen, is credited 0 at settlement, and no double-spend flag names the insider`},
-				Reason: sealedInputs + "; the chain refuses the payment at upload without naming the payer (see R5.5-malicious-payer-accepted-paid), so the payee keeps a signed payment that never settles (model departure, issue 15: see SOURCES.md)"},
-			{Property: "R6.3-serial-version-lineage", Witness: models.Witness{Match: `holds coin [0-9a-f]+:\d+ \(\d+ fen\) after reconciling, but the registry cannot reconstruct its lineage`},
-				Reason: "a coin on the chain is an output (transaction id, index, value, owner); currency, unit, version and issuing agent belong to the minted coin it descends from and are recovered from the chain, not carried by the coin (model departure, issue 15: see SOURCES.md)"},
 			{Property: "R6.4-spend-onward-offline", Witness: models.Witness{Match: `pays the \d+ fen it received offline onward to \S+: paid=false received=false rejections=\[insufficient-funds\]`},
 				Reason: "value received offline is spendable only after upload and k confirmations: the payee cannot tell offline that the coins were not spent elsewhere, so the wallet refuses to pay it onward before then"},
 		},
@@ -105,7 +104,7 @@ const sealedCoins = "the coins are sealed to the chain key, so the payee cannot 
 
 // The insider violations of issue 13: the payee accepts a payment whose
 // sealed inputs it cannot see (sealedInputs).
-const sealedInputs = "the inputs of a payment are sealed to the chain key, so the payee cannot see that they are worth less than the amount, spend one coin twice or belong to another wallet: an insider signing such a payment with its own key is accepted offline, and only the master nodes refuse it"
+const sealedInputs = "the inputs of a payment are sealed to the chain key, so the payee cannot see that they are worth less than the amount, spend one coin twice or belong to another wallet: an insider signing such a payment with its own key is accepted offline, and only the master nodes refuse it (naming the insider with refusal evidence)"
 
 // insiderAccepted witnesses a payee that stored an insider's payment of
 // one of kinds (sealed inputs it cannot see) that it had to refuse with
@@ -174,8 +173,8 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		w: w, s: cfg.Suite, root: cb.Root(), coinKey: cb.CoinKey(), chainKey: chainKey, k: k,
 		byID: map[string]*node{}, agentCerts: map[string]*devcert.Certificate{}, redeem: map[Address]bool{},
 		dir:    &directory{byID: map[string]*devcert.Certificate{}, byAddr: map[Address]*devcert.Certificate{}, bySerial: map[uint64]*devcert.Certificate{}},
-		blocks: map[BlockID]*blockInfo{}, states: map[BlockID]*state{}, byOwner: map[Address][]OutPoint{}, static: map[[32]byte]staticResult{}, flags: map[OutPoint]*conflict{},
-		mutation: sc.mutation,
+		blocks: map[BlockID]*blockInfo{}, states: map[BlockID]*state{}, byOwner: map[Address][]OutPoint{}, static: map[[32]byte]staticResult{}, flags: map[OutPoint]*conflict{}, invalid: map[TxID]*invalidSpend{},
+		mutation: sc.mutation, crl: cb.CRL, revokedAt: map[uint64]int64{}, literal: sc.Literal, opened: map[[32]byte]*Transfer{},
 	}
 	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, devices: map[world.PartyID]Device{}, wallets: map[world.PartyID]*wallet{},
 		links: map[world.PartyID]models.Link{}, ids: map[world.PartyID]string{}, addrs: map[world.PartyID]Address{},
@@ -214,6 +213,9 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	for i := 0; i < cfg.Wallets; i++ {
 		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
 		var err error
+		if cfg.IsExternal(id) && sc.Literal {
+			return nil, spec.Errorf(spec.CodeUnimplemented, "chain-literal has no external-wallet protocol: its payment format is the model's only")
+		}
 		if cfg.IsExternal(id) {
 			err = in.attach(id, i%n, cfg)
 		} else {
@@ -265,7 +267,7 @@ func (in *Instance) addWallet(id world.PartyID, bankIdx int, cfg models.Config) 
 
 // ownWallet is the model's own wallet on dev.
 func (in *Instance) ownWallet(s suite.Suite, dev *world.Device) *wallet {
-	return &wallet{s: s, w: in.w, dev: dev, mutation: in.mutation, k: in.bb.k}
+	return &wallet{s: s, w: in.w, dev: dev, mutation: in.mutation, k: in.bb.k, literal: in.bb.literal}
 }
 
 func (in *Instance) add(id world.PartyID, d Device, ident string, addr Address) {
@@ -417,6 +419,7 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 // stored it. A payer's refusal (limits, funds, a blacklisted payee) is a
 // rejection of the AGREE step in the Outcome, with its typed error.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
+	in.bb.readRevocations() // the nodes learn of a revocation before any later payment
 	p, err := in.device(payer)
 	if err != nil {
 		return models.Payment{}, err
@@ -534,6 +537,12 @@ func (in *Instance) read(id world.PartyID, d Device) (*walletView, error) {
 		for _, c := range e.Inputs {
 			sum += c.Value
 		}
+		if in.bb.fillLiteral(p) != nil {
+			// A literal payment the chain key does not open creates
+			// nothing the bank side can name.
+			v.out = append(v.out, loggedPayment{p: p, id: p.ID(s), inputs: e.Inputs})
+			continue
+		}
 		outs, err := splitOutputs(sum, p.Amount, p.Payer, p.Payee)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s reports log entry %d that spends %d fen for a payment of %d: %v", models.ErrBroken, id, i, sum, p.Amount, err)
@@ -549,6 +558,7 @@ func (in *Instance) read(id world.PartyID, d Device) (*walletView, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s reports inbox entry %d whose receipt does not parse: %v", models.ErrBroken, id, i, err)
 		}
+		in.bb.fillLiteral(p) // the bank side opens what the payee could not
 		v.inbox = append(v.inbox, receivedPayment{p: p, r: r, id: p.ID(s)})
 	}
 	slices.SortStableFunc(v.inbox, func(a, b receivedPayment) int { return bytes.Compare(a.id[:], b.id[:]) })
@@ -584,6 +594,7 @@ func (v *walletView) awaiting() int64 {
 func (in *Instance) upload(v *walletView, gw *node) (map[TxID]bool, error) {
 	refused := map[TxID]bool{}
 	var cut error
+	var waiting []*Tx
 	send := func(t *Tx, id TxID) {
 		if cut != nil {
 			return
@@ -593,12 +604,28 @@ func (in *Instance) upload(v *walletView, gw *node) (map[TxID]bool, error) {
 		switch {
 		case errors.Is(err, errNodeCut) && !in.mutated("upload-no-reply-is-refusal"):
 			cut = err
-		case err != nil && !isWaiting(err):
+		case isWaiting(err):
+			waiting = append(waiting, t)
+		case err != nil:
 			refused[id] = true
 		}
 	}
 	for _, lp := range v.out {
 		send(&Tx{Payment: lp.p}, lp.id)
+	}
+	if cut == nil {
+		// The payer's whole log is uploaded, every payment after the ones
+		// whose change it spends: an input that still no node knows was
+		// never created (refusal.go).
+		logged := map[TxID]bool{}
+		for _, lp := range v.out {
+			logged[lp.id] = true
+		}
+		for _, t := range waiting {
+			if id, ok := in.bb.judgeUnknown(t, logged); ok {
+				refused[id] = true
+			}
+		}
 	}
 	for _, rp := range v.inbox {
 		send(&Tx{Payment: rp.p, Receipt: rp.r}, rp.id)

@@ -129,6 +129,7 @@ type checked struct {
 	plain    []byte               // the opened transfer's DER (evidence)
 	mintVals []int64
 	roots    []coin.Serial
+	lump     bool // mint-lumps-holdings (mutant_sources.go)
 }
 
 func (c *checked) inputs() []OutPoint {
@@ -157,6 +158,9 @@ func isWaiting(err error) bool {
 // into table denominations (largest first, payee first); for a mint one
 // output per holding.
 func (c *checked) outputs(res resolver) ([]Output, error) {
+	if c.tx.Mint != nil && c.lump {
+		return lumpMint(c), nil
+	}
 	if c.tx.Mint != nil {
 		outs := make([]Output, len(c.mintVals))
 		for i, v := range c.mintVals {
@@ -275,8 +279,15 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 	if cert.Role != devcert.RoleWallet {
 		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role)
 	}
-	// History is not undone by revocation or expiry: the chain checks the
-	// issuer only. Refusing revoked devices is the offline payee's job.
+	if (p.Version == Version2) != bb.literal {
+		return nil, spec.Errorf(spec.CodeUnknownVersion, "a version-%d payment on the chain of %s", p.Version, map[bool]string{false: "chain", true: "chain-literal"}[bb.literal])
+	}
+	if err := bb.fillLiteral(p); err != nil {
+		return nil, err
+	}
+	// History is not undone by revocation or expiry: the static check is
+	// the issuer only; node.submit refuses a payment made after its
+	// payer's revocation (checkRevocation).
 	if err := cert.Verify(bb.root, cert.NotBefore, nil); err != nil {
 		return nil, err
 	}
@@ -297,6 +308,8 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 	var commit [IDSize]byte
 	copy(commit[:], bb.s.Hash(plain))
 	switch {
+	case tr.Version != p.Version:
+		return nil, spec.Errorf(spec.CodeMalformed, "a version-%d payment seals a version-%d transfer", p.Version, tr.Version)
 	case commit != p.Commitment:
 		return nil, spec.Errorf(spec.CodeBadSeal, "the sealed transfer does not match its commitment")
 	case tr.Payee != p.Payee:
@@ -333,7 +346,7 @@ func (bb *backbone) checkReceipt(id TxID, payee Address, r *SignedReceipt) error
 
 func (bb *backbone) checkMint(t *Tx) (*checked, error) {
 	m := t.Mint
-	c := &checked{id: m.ID(bb.s), tx: t}
+	c := &checked{id: m.ID(bb.s), tx: t, lump: bb.mutated("mint-lumps-holdings")}
 	seen := map[coin.Serial]bool{}
 	for i, h := range m.Holdings {
 		if len(h.Chain) != 1 {

@@ -89,6 +89,7 @@ type wallet struct {
 	w        *world.World // randomness and trace
 	dev      *world.Device
 	mutation string           // a wallet mutant's fault (mutant.go); "" is the reference
+	literal  bool             // chain-literal: builds and checks literal payments (literal.go)
 	k        int              // the chain's confirmations, for messages
 	clock    func() time.Time // the clock, when not the device's (a Host's wallet)
 
@@ -406,6 +407,9 @@ func (wl *wallet) signPayment(payee Address, amount int64, nonce [NonceSize]byte
 	for _, c := range inputs {
 		tr.Inputs = append(tr.Inputs, c.op())
 	}
+	if wl.literal {
+		tr.Version, tr.Payer, tr.Amount, tr.Nonce, tr.Time = Version2, wl.payerAddr(), amount, nonce, at.Unix()
+	}
 	plain := tr.Marshal()
 	sealed, err := wl.sealKey().Seal(r, plain, sealInfo)
 	if err != nil {
@@ -416,9 +420,15 @@ func (wl *wallet) signPayment(payee Address, amount int64, nonce [NonceSize]byte
 		Time: at.Unix(), Cert: wl.presented().Raw, Sealed: sealed,
 	}}
 	copy(p.Commitment[:], wl.s.Hash(plain))
+	if wl.literal {
+		p.Version = Version2
+	}
 	tbs = p.TBS()
 	if p.Signature, err = wl.key.Sign(tbs); err != nil {
 		return nil, nil, err
+	}
+	if wl.literal {
+		p.Lock = LockOf(wl.s, tbs, p.Signature)
 	}
 	return p.marshalWith(tbs), tbs, nil
 }
@@ -482,6 +492,12 @@ func (wl *wallet) receive(qr []byte) error {
 	now := wl.now()
 	if err := cert.Verify(wl.root, now, wl.crl); err != nil && !wl.mutated("payee-skips-cert-verify") {
 		return err
+	}
+	if wl.literal {
+		return wl.receiveLiteral(qr, p, cert, now)
+	}
+	if p.Version != Version1 {
+		return spec.Errorf(spec.CodeUnknownVersion, "chain takes version-1 payments, this is version %d (chain-literal's)", p.Version)
 	}
 	if addressOfCert(wl.s, cert) != p.Payer {
 		return spec.Errorf(spec.CodeWrongRecipient, "payer address %s is not the certificate's", p.Payer)
