@@ -205,6 +205,20 @@ func genTransferPins(g *gen, b *builder, grp *Group, in func([]byte, []string, s
 	b.invalid(grp, "length-leading-zero", "valid-0-hops's holding with its outer length written 83 00 nn nn: a leading zero length octet", "R1.1", spec.CodeMalformed,
 		[]string{"NonCanonical"}, in(lz, all, "", 0), nil)
 
+	// The first record, signed by the agent holding the fresh coin, spends
+	// another serial (its outputs derived from that serial): only the
+	// comparison with the root coin's serial refuses it; a later record's
+	// parent is also compared with the outputs of the record before it.
+	agent := p.keys[agentID]
+	stray := transfer.ChildSerial(h0.Serial, 3)
+	rStray := g.record(agent, transfer.Record{Parent: stray, ParentValue: 10000, Outputs: g.split(stray, 10000, 10000, agentID, "wallet-alice"),
+		Payer: agentID, Payee: "wallet-alice", Counter: 1})
+	if g.err != nil {
+		return
+	}
+	b.invalid(grp, "first-record-wrong-parent", "signed by the agent bank holding the fresh coin, a first record spending a serial other than the root coin's", "R4.3", spec.CodeValueMismatch,
+		[]string{"BrokenLineage"}, in(h0.Extend(rStray, rStray.Outputs[0].Serial).Marshal(), all, "", 0), recSig(agentID, rStray))
+
 	// 16 outputs (the most) and 17, each signed by the holder: the payee's
 	// 500 fen notes, the payer's change in 1000 and 2000 fen.
 	outputs := func(n int) []transfer.Output {
@@ -309,6 +323,8 @@ func apduPins(_ *gen, b *builder) {
 	}
 	b.invalid(grp, "transfer-refused-cert-expired", "status 6982 carrying cert-expired, a code 6982 stands for but not its representative (bad-signature)", "R1.1", spec.CodeCertExpired,
 		[]string{"ModifiedField"}, withResp(refusal(0x6982, "cert-expired")), nil)
+	b.invalid(grp, "transfer-refused-6f00", "status 6F00 with no data: its code internal, which the terminal takes as malformed", "R1.1", spec.CodeMalformed,
+		[]string{"ModifiedField"}, withResp(refusal(0x6F00, "")), nil)
 	b.invalid(grp, "transfer-status-6000", "status 6000 carrying malformed in DF7F: SW1 60 is not an ISO status byte", "R1.1", spec.CodeMalformed,
 		[]string{"ModifiedField"}, withResp(refusal(0x6000, "malformed")), nil)
 
@@ -355,6 +371,8 @@ func apduPins(_ *gen, b *builder) {
 	}
 	b.invalid(igrp, "amount-length-81", "the clean INITIATE with the amount's length written 81 08: a non-minimal BER-TLV length", "R1.1", spec.CodeMalformed,
 		[]string{"NonCanonical"}, withCmd(append([]byte{0xDF, 0x01, 0x81, 0x08}, c.Data[3:]...)), nil)
+	b.invalid(igrp, "amount-length-82", "the clean INITIATE with the amount's length written 82 00 08: a non-minimal BER-TLV length", "R1.1", spec.CodeMalformed,
+		[]string{"NonCanonical"}, withCmd(append([]byte{0xDF, 0x01, 0x82, 0x00, 0x08}, c.Data[3:]...)), nil)
 	b.invalid(igrp, "unknown-object", "the clean INITIATE with an object DF10 the message does not define", "R1.1", spec.CodeMalformed,
 		[]string{"ModifiedField"}, withCmd(append(bytes.Clone(c.Data), 0xDF, 0x10, 0x01, 0x00)), nil)
 }
