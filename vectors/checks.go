@@ -289,6 +289,7 @@ var checkTags = map[string][]string{
 	"spec/certificate/size-1024-bytes":              {"cert-parse"},
 	"spec/certificate/size-1025-bytes":              {"cert-parse"},
 	"spec/certificate/signature-algorithm-sha384":   {"cert-parse"},
+	"spec/certificate/signature-algorithm-ecdsa":    {"cert-parse"},
 	"spec/certificate/subject-organization-other":   {"cert-names"},
 	"spec/certificate/subject-role-unknown":         {"cert-names"},
 	"spec/certificate/crl-number-0":                 {"crl-parse"},

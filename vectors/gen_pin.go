@@ -112,8 +112,10 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 			[]string{"OverSize"}, in(raw, at), g.certSig(p.root.Cert, raw))
 	}
 
-	// A P-256 key certified under ECDSA with SHA-384: the key is the
-	// suite's, the signature algorithm is not.
+	// The suite's key certified under another signature algorithm: INTL's
+	// P-256 under ECDSA with SHA-384; GM's SM2 key with its certificate's
+	// algorithm identifiers rewritten to ECDSA with SHA-256 and re-signed
+	// by the root (SM2 with SM3 over the rewritten TBS).
 	if g.s.ID() == suite.INTL {
 		t := base(413)
 		t.SignatureAlgorithm = x509.ECDSAWithSHA384
@@ -121,6 +123,21 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 		g.fail(err)
 		if g.err == nil {
 			b.invalid(grp, "signature-algorithm-sha384", "signed by the root's key with ECDSA-SHA384 instead of the suite's ECDSA-SHA256", "R1.3", spec.CodeWrongSuite,
+				[]string{"WrongSuite"}, in(raw, at), nil)
+		}
+	} else {
+		sm2sm3 := []byte{0x06, 0x08, 0x2A, 0x81, 0x1C, 0xCF, 0x55, 0x01, 0x83, 0x75}
+		ecdsa256 := []byte{0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02}
+		tbs, _, ok := x509Parts(alice.Raw)
+		if !ok || bytes.Count(tbs, sm2sm3) != 1 {
+			g.fail(fmt.Errorf("vectors: GM certificate without one SM2-with-SM3 identifier in its TBS"))
+			return
+		}
+		tbs = bytes.Replace(tbs, sm2sm3, ecdsa256, 1)
+		alg := tlv(0x30, ecdsa256)
+		raw := tlv(0x30, bytes.Join([][]byte{tbs, alg, tlv(0x03, append([]byte{0x00}, g.sign(rk, tbs)...))}, nil))
+		if g.err == nil {
+			b.invalid(grp, "signature-algorithm-ecdsa", "wallet-alice's certificate with its signature algorithm rewritten to ECDSA-SHA256 and re-signed with the root's SM2 key", "R1.3", spec.CodeWrongSuite,
 				[]string{"WrongSuite"}, in(raw, at), nil)
 		}
 	}
