@@ -142,6 +142,7 @@ func genCertificate(g *gen) *builder {
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, at), nil)
 	genCertificateChecks(g, b, grp, p, in)
 	genCertificateProfile(g, b, grp, p, in)
+	genCertificatePins(g, b, grp, p, in)
 	cut := withCRL(alice.Raw, other)
 	cut.CRL = h(other.Raw[:len(other.Raw)-1])
 	b.invalid(grp, "crl-truncated", "a valid certificate with a revocation list whose last byte is removed", "R1.4", spec.CodeMalformed, []string{"Truncated"}, cut, nil)

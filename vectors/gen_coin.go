@@ -124,6 +124,7 @@ func genCoin(g *gen) *builder {
 	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, raw...), 0)), nil)
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil), nil)
 	genCoinDER(g, b, grp, issuer)
+	genCoinPins(g, b, grp, issuer)
 	return b
 }
 

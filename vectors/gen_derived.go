@@ -147,4 +147,5 @@ func apduExtendedConfirm(_ *gen, b *builder) {
 func apduDerived(g *gen, b *builder) {
 	apduStatusWords(g, b)
 	apduExtendedConfirm(g, b)
+	apduPins(g, b)
 }

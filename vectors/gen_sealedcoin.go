@@ -30,7 +30,7 @@ func sealedDER(version int64, s *coin.Sealed) []byte {
 
 func genSealedCoin(g *gen) *builder {
 	b := newBuilder("cert", g.id, "sealedcoin",
-		"HSM-sealed coin strings of the ICBC 2018 certificate scheme (spec/coin Sealed, SealedCoin DER [APPLICATION 3], unpadded base64url; models/cert ISSUE carries them).",
+		"HSM-sealed coin strings of the ICBC 2018 certificate scheme (spec/formats.md, \"The sealed coin\": SealedCoin DER [APPLICATION 3], unpadded base64url; spec/formats-schemes.md, \"The ISSUE envelope\", carries them).",
 		"input.sealed is the hex of the coin string's ASCII bytes. A case is valid when the agent's HSM with key id input.hsmKeyId and key input.hsmKey (coin.NewHSM reading keyId || key) opens it and the coin inside is accepted under input.issuerPublicKey:",
 		"ParseSealedString (no padding, no whitespace, no other alphabet, strict DER), HSM.Open (another key id is untrusted-issuer, an AEAD failure bad-seal, the plaintext must parse as a Coin), then Signed.Check (policy, issuer signature).",
 		"The signature object, when present, is the issuer's signature over the coin inside.")
@@ -112,5 +112,6 @@ func genSealedCoin(g *gen) *builder {
 	enc("der-trailing", "a 0x00 byte appended to the DER, re-encoded", spec.CodeMalformed, []string{"TrailingData"}, base64.RawURLEncoding.EncodeToString(append(bytes.Clone(raw), 0)))
 	enc("version-2", "version 2", spec.CodeUnknownVersion, []string{"UnknownVersion"}, base64.RawURLEncoding.EncodeToString(sealedDER(2, sealed)))
 	enc("empty", "the empty string", spec.CodeMalformed, []string{"Empty"}, "")
+	genSealedPins(g, b, grp, in, hsmRaw, sealed, good, seal(hs, "small", small))
 	return b
 }

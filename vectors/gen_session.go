@@ -21,7 +21,7 @@ var sessionDecision = []string{
 	"The decision, acting as the payee: provision a fresh payee (id input.payee) with its private key input.payeeKey (the suite's private scalar, 32 bytes big-endian), its certificate input.payeeCertificate, the trusted root input.root, the root's revocation list input.crl, the coin issuer's key input.issuerPublicKey and the agent banks' certificates input.certificates, holding no coins, its clock at input.at; open one payment request for input.amount fen under the freshness value input.nonce, as if its own first message of the transcript had just left;",
 	"then hand it, in transcript order, every message whose to is input.payee, stopping at the first it refuses. The messages to the payer are the payer's view and are not part of the decision (the payee's own answers are not compared byte for byte: signatures need not be reproducible).",
 	"valid: every payee-bound message is accepted and the payee ends holding exactly input.amount fen offline. invalid: the code is that of the first payee-bound message refused; a transcript accepted to its end after which the payee holds any other value is value-mismatch (the payment did not complete).",
-	"The reference is the model's own payee endpoint (models/cert ReplayPayee, models/chip ReplayPayee), fed the payee-bound payloads.",
+	"The reference is the model's own payee, fed the payee-bound payloads; what it checks is spec/formats-schemes.md, \"What the payee checks\" (certificate scheme) and \"What the card and the terminal check\" (chip scheme).",
 }
 
 // sessionMsg is one message of a recorded transcript.
@@ -93,7 +93,7 @@ func (g *gen) sessionPKI() (*pki, []byte, suite.PrivateKey) {
 
 func genCertSession(g *gen) *builder {
 	b := newBuilder("cert", g.id, "session",
-		append([]string{"Recorded payments of the ICBC 2018 certificate scheme (models/cert): wallet-alice pays wallet-bob 3000 fen of a 5000-fen coin in six signed messages, HELLO-PAYEE, HELLO-PAYER, PROCEED, TX, DEDUCT, DEDUCTED; the payee-bound ones are HELLO-PAYER, TX and DEDUCTED, and input.nonce is the nonce of bob's HELLO-PAYEE.",
+		append([]string{"Recorded payments of the ICBC 2018 certificate scheme (spec/formats-schemes.md, \"The certificate scheme (ICBC 2018)\"): wallet-alice pays wallet-bob 3000 fen of a 5000-fen coin in six signed messages, HELLO-PAYEE, HELLO-PAYER, PROCEED, TX, DEDUCT, DEDUCTED; the payee-bound ones are HELLO-PAYER, TX and DEDUCTED, and input.nonce is the nonce of bob's HELLO-PAYEE.",
 			"The cert payee credits the coins only on DEDUCTED (the deduct-success notice): a transcript without it leaves the payee holding nothing."},
 			sessionDecision...)...)
 	p, crl, issuer := g.sessionPKI()
@@ -234,7 +234,7 @@ func (g *gen) newChipSession(p *pki, issuer suite.PrivateKey, label string, amou
 
 func genChipSession(g *gen) *builder {
 	b := newBuilder("chip", g.id, "session",
-		append([]string{"Recorded payments of the PBOC 2016 chip-card model (models/chip): bob's device acts as the terminal and asks alice's card for 2500 fen; alice's card pays them from a 10000-fen coin. Four messages: INITIATE (C-APDU 80 50), its TRANSFER response, CONFIRM (C-APDU 80 52), its DONE response (9000); the payee-bound ones are TRANSFER and DONE, and input.nonce is the challenge of bob's INITIATE.",
+		append([]string{"Recorded payments of the PBOC 2016 chip-card model (spec/formats-schemes.md, \"The chip scheme (PBOC 2016): APDUs and BER-TLV\"): bob's device acts as the terminal and asks alice's card for 2500 fen; alice's card pays them from a 10000-fen coin. Four messages: INITIATE (C-APDU 80 50), its TRANSFER response, CONFIRM (C-APDU 80 52), its DONE response (9000); the payee-bound ones are TRANSFER and DONE, and input.nonce is the challenge of bob's INITIATE.",
 			"The chip payee terminal commits the coins when it accepts the TRANSFER, before it sends CONFIRM: a transcript whose DONE is lost still leaves it holding the amount (a valid case); a DONE with no open session after a payment is accepted."},
 			sessionDecision...)...)
 	p, crl, issuer := g.sessionPKI()

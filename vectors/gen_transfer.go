@@ -178,6 +178,7 @@ func genTransfer(g *gen) *builder {
 	b.invalid(grp, "root-coin-redenominated", "the root coin's denomination changed after signing", "R4.2", spec.CodeBadSignature, []string{"Redenominated"}, in(hR.Marshal(), all, "", 0), sigObj(g.s, ipub, redenom.TBS(), redenom.Signature))
 
 	genTransferChecks(g, b, grp, in, recSig, p, h0, h1, r2, all)
+	genTransferPins(g, b, grp, in, recSig, p, h0, h1, all)
 
 	raw := h2.Marshal()
 	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)-1], all, "", 0), nil)

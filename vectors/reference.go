@@ -692,6 +692,11 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput, d dropSet) (verdict, i
 		return spec.Errorf(spec.CodeMalformed, "status %04X", resp.SW), nil // every refusal read as malformed
 	}
 	if err := resp.Err(); err != nil {
+		if spec.CodeOf(err) == spec.CodeInternal {
+			// formats-schemes.md: the card's 6F00 is an answer the
+			// terminal cannot use, malformed.
+			return spec.Errorf(spec.CodeMalformed, "the payer card reported an internal failure: %v", err), nil
+		}
 		return err, nil
 	}
 	msg, err := chip.ParseTransfer(s, resp.Data)
