@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -97,7 +96,7 @@ type instance struct {
 	readers sync.WaitGroup
 	firstID uint64 // first id sent to this instance
 	dead    bool
-	copying atomic.Bool // the stderr pump holds bytes it has not yet put in the ring
+	pump    stderrPump
 }
 
 type lineMsg struct {
@@ -164,9 +163,18 @@ func (p *Process) NextID() uint64 {
 // far (across restarts); StderrSince(mark) returns what came after it.
 func (p *Process) StderrMark() int64 { return p.stderr.mark() }
 
-// SettleStderr waits (at most 50 ms) until what the process wrote to
-// stderr so far is in the ring: the pipe is empty and the pump idle. It
-// lets a caller attribute stderr to the request just answered.
+// SettleStderrMax bounds how long SettleStderr waits for the stderr bytes
+// in flight when it is called.
+const SettleStderrMax = 50 * time.Millisecond
+
+// SettleStderr waits until the stderr bytes the process wrote before the
+// call (those still in the pipe or held by the pump that copies them) are
+// in the ring, at most SettleStderrMax. It returns at once when none are
+// in flight, and bytes written after the call do not prolong it, so a
+// process that writes stderr all the time costs no fixed wait per call.
+// It lets a caller attribute stderr to the request just answered. Where
+// the pipe's fill level is unknown (pipePending < 0) it waits only for
+// the bytes the pump holds.
 func (p *Process) SettleStderr() {
 	p.mu.Lock()
 	in := p.inst
@@ -174,17 +182,105 @@ func (p *Process) SettleStderr() {
 	if in == nil {
 		return
 	}
-	deadline := time.Now().Add(50 * time.Millisecond)
-	for time.Now().Before(deadline) {
-		n := pipePending(in.stderrR)
-		if n == 0 && !in.copying.Load() {
+	target := in.pump.inFlight(func() int64 { return int64(max(pipePending(in.stderrR), 0)) })
+	in.pump.waitPut(target, SettleStderrMax)
+}
+
+// stderrPump counts the bytes the goroutine copying a process's stderr
+// into the ring has read from the pipe and put in the ring.
+type stderrPump struct {
+	mu    sync.Mutex
+	read  int64         // bytes read from the pipe
+	put   int64         // bytes of those in the ring
+	moved chan struct{} // closed, and replaced, when put grows or the pump ends
+	ended bool          // the pump stopped (the pipe closed)
+}
+
+// run copies r (the pipe) to ring until r fails, counting the bytes.
+func (s *stderrPump) run(r io.Reader, ring io.Writer) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		s.didRead(n)
+		if n > 0 {
+			_, _ = ring.Write(buf[:n])
+		}
+		s.didPut(n, err != nil)
+		if err != nil {
 			return
 		}
-		if n < 0 { // unknown on this system: a short pause instead
-			time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// didRead counts n bytes read from the pipe.
+func (s *stderrPump) didRead(n int) {
+	s.mu.Lock()
+	s.read += int64(n)
+	s.mu.Unlock()
+}
+
+// didPut counts n bytes put in the ring; end marks the pump's end.
+func (s *stderrPump) didPut(n int, end bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.put += int64(n)
+	s.ended = s.ended || end
+	if s.moved != nil {
+		close(s.moved)
+		s.moved = nil
+	}
+}
+
+// inFlight returns the count of bytes read (s.read) once every byte now
+// in the pipe (as pending reports it) is read. The pipe is sampled
+// between two looks at s.read, again if the pump read in between; if it
+// keeps reading, the target may include bytes written after the call (a
+// longer wait, still bounded). Bytes the pump has taken from the pipe and
+// not yet counted (a window of a few instructions) are missed.
+func (s *stderrPump) inFlight(pending func() int64) int64 {
+	for range 3 {
+		s.mu.Lock()
+		before := s.read
+		s.mu.Unlock()
+		n := pending()
+		s.mu.Lock()
+		after := s.read
+		s.mu.Unlock()
+		if before == after {
+			return after + n
+		}
+	}
+	n := pending()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.read + n
+}
+
+// waitPut waits until target bytes are in the ring or the pump ended, at
+// most limit.
+func (s *stderrPump) waitPut(target int64, limit time.Duration) {
+	var timeout <-chan time.Time
+	for {
+		s.mu.Lock()
+		if s.put >= target || s.ended {
+			s.mu.Unlock()
 			return
 		}
-		time.Sleep(200 * time.Microsecond)
+		if s.moved == nil {
+			s.moved = make(chan struct{})
+		}
+		moved := s.moved
+		s.mu.Unlock()
+		if timeout == nil {
+			t := time.NewTimer(limit)
+			defer t.Stop()
+			timeout = t.C
+		}
+		select {
+		case <-moved:
+		case <-timeout:
+			return
+		}
 	}
 }
 
@@ -304,18 +400,7 @@ func (p *Process) spawn() (*instance, error) {
 	go in.readLines(p.cfg.MaxLine)
 	go func() {
 		defer in.readers.Done()
-		buf := make([]byte, 32<<10)
-		for {
-			n, err := errR.Read(buf)
-			if n > 0 {
-				in.copying.Store(true)
-				_, _ = p.stderr.Write(buf[:n])
-				in.copying.Store(false)
-			}
-			if err != nil {
-				return
-			}
-		}
+		in.pump.run(errR, p.stderr)
 	}()
 	return in, nil
 }

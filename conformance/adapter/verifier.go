@@ -59,9 +59,12 @@ type Verifier struct {
 	// state kept in memory across cases shows.
 	CrashEvery int
 
-	sent     int // cases sent
-	crashes  int // deliberate kills
+	// mu guards the fields below. VerifyVector holds it for the whole
+	// case (call and chargeDuplicate run under it); CaseLog and the
+	// counters take it briefly.
 	mu       sync.Mutex
+	sent     int               // cases sent
+	crashes  int               // deliberate kills
 	failures int               // consecutive
 	restarts int               // total
 	unusable error             // set once the implementation is given up
@@ -232,7 +235,8 @@ func (v *Verifier) judgeAnswer(c vectors.Case, raw json.RawMessage) (vectors.Out
 
 // call sends the verify request for c. A duplicate answer seen on the way
 // is charged to the case it answered twice (a LateFailure), and c is sent
-// again to a restarted process, once.
+// again to a restarted process, once. The caller holds v.mu (byID and
+// marks are written here, and read by CaseLog).
 func (v *Verifier) call(ctx context.Context, c vectors.Case, raw *json.RawMessage) error {
 	for attempt := 0; ; attempt++ {
 		if v.byID == nil {
@@ -255,7 +259,7 @@ func (v *Verifier) call(ctx context.Context, c vectors.Case, raw *json.RawMessag
 }
 
 // chargeDuplicate records a duplicate answer against the case it
-// duplicates.
+// duplicates. The caller holds v.mu.
 func (v *Verifier) chargeDuplicate(pe *ProtocolError) {
 	tc, ok := v.byID[pe.AnswerTo]
 	if !ok {

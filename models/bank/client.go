@@ -3,6 +3,8 @@ package bank
 import (
 	"encoding/hex"
 	"encoding/json"
+	"maps"
+	"slices"
 
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -191,6 +193,81 @@ func (c Client) FinishExchange(held func(coin string) bool) error {
 		return nil
 	}
 	return c.presentAs(ExchangeKey, e.Withdrawal, false)
+}
+
+// Refresh is what Client.Refresh asks of the wallet it refreshes.
+type Refresh struct {
+	// Settle presents the deposits a power cut interrupted.
+	Settle func() error
+	// Coins reads the coins the wallet holds now, by key.
+	Coins func() (map[string]*transfer.Holding, error)
+	// Stale returns the keys of coins to exchange, in order; nil means
+	// LongLineage(coins, nil).
+	Stale func(coins map[string]*transfer.Holding) ([]string, error)
+	// Deposit hands the coins under keys in; their value goes to the
+	// account.
+	Deposit func(keys []string) error
+}
+
+// Refresh is the refresh step of a reconciliation: it settles the
+// deposits a power cut interrupted, finishes a journalled exchange (a
+// coin of it still held means the hand-in never happened), then
+// exchanges the coins w.Stale picks for fresh ones of the same value
+// (Exchange, journalled, so that a cut between the hand-in and the
+// withdrawal does not leave their value in the account).
+func (c Client) Refresh(w Refresh) error {
+	if err := w.Settle(); err != nil {
+		return err
+	}
+	coins, err := w.Coins()
+	if err != nil {
+		return err
+	}
+	if err := c.FinishExchange(func(k string) bool { _, ok := coins[k]; return ok }); err != nil {
+		return err
+	}
+	if coins, err = w.Coins(); err != nil {
+		return err
+	}
+	stale := LongLineage(coins, nil)
+	if w.Stale != nil {
+		if stale, err = w.Stale(coins); err != nil {
+			return err
+		}
+	}
+	if len(stale) == 0 {
+		return nil
+	}
+	var value int64
+	for _, k := range stale {
+		value += coins[k].Value()
+	}
+	return c.Exchange(stale, value, func() error { return w.Deposit(stale) })
+}
+
+// LongLineage returns, in key order, the keys of coins whose lineage is
+// long enough to exchange them (transfer.MaxHops/2 hops or more) or for
+// which also (may be nil) reports true.
+func LongLineage(coins map[string]*transfer.Holding, also func(key string) bool) []string {
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(coins)) {
+		if len(coins[k].Chain) >= transfer.MaxHops/2 || also != nil && also(k) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// MarkHeld adds to have the coin instances (of, such as InstanceOf) of
+// holdings, encoded: the coins of a deposit a power cut interrupted,
+// which the wallet still holds, are not mail to send back to it. A
+// holding that does not parse is left out.
+func MarkHeld(have map[Instance]bool, holdings [][]byte, of func(*transfer.Holding) Instance) {
+	for _, raw := range holdings {
+		if h, err := transfer.ParseHolding(raw); err == nil {
+			have[of(h)] = true
+		}
+	}
 }
 
 // newRequest draws a request id from the world's randomness.

@@ -68,16 +68,23 @@ func (se *SE) commitApart(puts map[string][]byte, deletes []string) bool {
 // bank-skips-repeated-counter: its card and counter came in an earlier
 // upload (which an honest card only does for the same record again).
 func (in *Instance) reuploaded(r *transfer.Signed) bool {
-	if !in.mutated("bank-skips-repeated-counter") {
+	return in.skipsRepeated("bank-skips-repeated-counter", &in.counters, "", r)
+}
+
+// skipsRepeated is the check of the repeated-counter mutants: under
+// mutant name, it reports whether seen holds scope with r's card and
+// counter from an earlier upload, and records them in seen otherwise.
+func (in *Instance) skipsRepeated(name string, seen *map[string]bool, scope string, r *transfer.Signed) bool {
+	if !in.mutated(name) {
 		return false
 	}
-	k := fmt.Sprintf("%s/%d", r.Payer, r.Counter)
-	if in.counters[k] {
+	k := fmt.Sprintf("%s/%s/%d", scope, r.Payer, r.Counter)
+	if (*seen)[k] {
 		return true
 	}
-	if in.counters == nil {
-		in.counters = map[string]bool{}
+	if *seen == nil {
+		*seen = map[string]bool{}
 	}
-	in.counters[k] = true
+	(*seen)[k] = true
 	return false
 }

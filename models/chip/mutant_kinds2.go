@@ -1,8 +1,6 @@
 package chip
 
 import (
-	"fmt"
-
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -26,16 +24,5 @@ func init() { offCardMutations["bank-skips-chip-repeated-counter"] = true }
 // device uploaded a record of its card and counter before (which an
 // honest card only does for the same record again).
 func (in *Instance) reuploadedBy(id world.PartyID, r *transfer.Signed) bool {
-	if !in.mutated("bank-skips-chip-repeated-counter") {
-		return false
-	}
-	k := fmt.Sprintf("%s/%s/%d", id, r.Payer, r.Counter)
-	if in.chipCounters[k] {
-		return true
-	}
-	if in.chipCounters == nil {
-		in.chipCounters = map[string]bool{}
-	}
-	in.chipCounters[k] = true
-	return false
+	return in.skipsRepeated("bank-skips-chip-repeated-counter", &in.chipCounters, string(id), r)
 }

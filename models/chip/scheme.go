@@ -460,11 +460,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			// A deposit a power cut interrupted still holds its coins
 			// (settled below): they are not mail to send back.
 			for _, e := range st.Deposits {
-				for _, raw := range e.Holdings {
-					if h, err := transfer.ParseHolding(raw); err == nil {
-						have[bank.InstanceOf(h)] = true
-					}
-				}
+				bank.MarkHeld(have, e.Holdings, bank.InstanceOf)
 			}
 			return nil
 		}); err != nil {
@@ -494,38 +490,20 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if err := d.Credit(mail, certs, settled); err != nil {
 			return err
 		}
-		// Finish deposits a power cut interrupted, then an exchange.
-		if _, err := in.settleDeposits(id, d); err != nil {
+		// Finish deposits a power cut interrupted, then an exchange;
+		// exchange coins whose lineage is getting long for fresh ones.
+		if err := in.client(id, d).Refresh(bank.Refresh{
+			Settle: func() error { _, err := in.settleDeposits(id, d); return err },
+			Coins: func() (map[string]*transfer.Holding, error) {
+				st, err := d.State()
+				if err != nil {
+					return nil, err
+				}
+				return st.Coins, nil
+			},
+			Deposit: func(keys []string) error { _, err := in.deposit(id, d, keys); return err },
+		}); err != nil {
 			return err
-		}
-		if st, err = d.State(); err != nil {
-			return err
-		}
-		if err := in.client(id, d).FinishExchange(func(k string) bool { _, ok := st.Coins[k]; return ok }); err != nil {
-			return err
-		}
-		// Exchange coins whose lineage is getting long for fresh ones,
-		// journalled (bank.Client.Exchange) so that a power cut between
-		// the hand-in and the withdrawal does not leave their value in
-		// the account.
-		if st, err = d.State(); err != nil {
-			return err
-		}
-		var stale []string
-		var value int64
-		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-			if len(st.Coins[k].Chain) >= transfer.MaxHops/2 {
-				stale = append(stale, k)
-				value += st.Coins[k].Value()
-			}
-		}
-		if len(stale) > 0 {
-			if err := in.client(id, d).Exchange(stale, value, func() error {
-				_, err := in.deposit(id, d, stale)
-				return err
-			}); err != nil {
-				return err
-			}
 		}
 		// Reset the limits, take the new list.
 		if err := d.Reset(in.w.Now().Unix(), in.cb.CRL().Raw); err != nil {
