@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -81,9 +82,10 @@ import (
 // AnonymityThreshold is T, fen: payments of at most T are the small,
 // anonymous ones of R3.6, and the game's payments are drawn from [1, T].
 // The catalogue does not fix it; it is a run parameter (set it before
-// Check or Run; the R3 properties state it in their log). It must stay
+// Check or Run; the R3 properties state it in their log), and every
+// instance the suites build is told it (models.Config.Threshold). It must stay
 // below the per-payment offline limit so that a payment of T+1 is allowed.
-var AnonymityThreshold int64 = 20000
+var AnonymityThreshold int64 = models.DefaultThreshold
 
 // Game parameters. gameN, gameLooks, z99 and zLeak derive from them.
 const (
@@ -349,7 +351,8 @@ type field struct {
 type candidate struct {
 	party    world.PartyID
 	identity string
-	ids      []field // identity fields: device id, certificate subject, account id, certificate
+	ids      []field // identity fields (R3.3): device id, account number, real-name certificate
+	certs    []field // a pseudonymous certificate the payer presents: its subject and DER
 	keys     []field // public key encodings
 	serials  map[coin.Serial]string
 	feats    [][4]float64 // of its labelled payments
@@ -408,8 +411,21 @@ func newGame(t *T, label string, merchants int) *game {
 		if string(ws[i]) != v.Identity {
 			c.ids = append(c.ids, field{"party id " + string(ws[i]), []byte(ws[i])})
 		}
-		if cert, ok := in.Bank().Certificate(v.Identity); ok {
-			c.ids = append(c.ids, field{"certificate of " + cert.ID, cert.Raw})
+		if v.AccountID != "" && v.AccountID != v.Identity {
+			c.ids = append(c.ids, field{"account number " + v.AccountID, []byte(v.AccountID)})
+		}
+		// The certificate the payer presents: a real-name one (its subject
+		// is the identity) is an identity field; a pseudonymous one is
+		// public material the games' identity distinguisher keys on, not
+		// an identity R3.3 looks for.
+		presents := cmp.Or(v.Presents, v.Identity)
+		if cert, ok := in.Bank().Certificate(presents); ok {
+			f := field{"certificate of " + cert.ID, cert.Raw}
+			if presents == v.Identity || presents == v.AccountID {
+				c.ids = append(c.ids, f)
+			} else {
+				c.certs = append(c.certs, field{"pseudonymous certificate subject " + cert.ID, []byte(cert.ID)}, f)
+			}
 			g.learn(i, "certificate", cert.Raw)
 			spki := cert.PublicKey.SPKI()
 			c.keys = append(c.keys, field{"public key (SPKI) of " + cert.ID, spki})
@@ -553,6 +569,15 @@ func (g *game) pay(payer, merchant world.PartyID, amount int64) *payView {
 	return v
 }
 
+// payAll runs one payment and returns all the merchant and agent bank
+// receive or store of it (R3.3): the merchant's view (pay) and what the
+// agent bank newly received or logged at the payer's reconciliation.
+func (g *game) payAll(payer, merchant world.PartyID, amount int64) []viewItem {
+	v := g.payOnly(payer, merchant, amount)
+	g.settleMerchant(v, merchant)
+	return append(v.items, g.payerUpload(payer)...)
+}
+
 // payOnly runs the payment and returns the messages the merchant got;
 // settle completes the view with the merchant's reconciliation.
 func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
@@ -645,9 +670,10 @@ var library = []distinguisher{
 	// windows the other does not own is the guess. Leak: the first such
 	// window and where it sits in the view.
 	{"equal-bytes", equalBytes},
-	// identity: the candidate's device id, certificate subject, account
-	// id (the agent bank keys accounts by device id) or certificate DER
-	// occurs in the view. Leak: which field, where.
+	// identity: the candidate's registered id, account number (as the
+	// agent bank keys it, models.View.AccountID), or the certificate it
+	// presents (models.View.Presents; its subject or DER) occurs in the
+	// view. Leak: which field, where.
 	{"identity", identityFields},
 	// key-reuse: the candidate's public key (SPKI DER or its raw point)
 	// occurs in the view. Leak: which key, where.
@@ -749,7 +775,7 @@ func findFields(g *game, v *payView, fields func(c *candidate) []field) (int, st
 }
 
 func identityFields(g *game, v *payView) (int, string) {
-	return findFields(g, v, func(c *candidate) []field { return c.ids })
+	return findFields(g, v, func(c *candidate) []field { return append(slices.Clip(c.ids), c.certs...) })
 }
 
 func keyReuse(g *game, v *payView) (int, string) {
