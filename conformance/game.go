@@ -36,13 +36,16 @@ import (
 //     the scheme's agent bank holds (models.Observer: a master node's
 //     blocks).
 //
+// R3.3 and R3.6 scan more (payAll): what the agent bank newly received
+// or logged at the payer's reconciliation after the payment.
+//
 // The registry is read as the set of records it holds, so a record
 // uploaded twice (by the merchant, then by the payer) is seen once, at the
 // first upload: the view underestimates, never overstates, what the agent
 // bank learns from who uploads what.
 //
 // Besides, the adversary knows each candidate payer's public material:
-// its certificate, its withdrawal exchanges (the records and agent-bank
+// the certificate it presents (models.View.Presents), its withdrawal exchanges (the records and agent-bank
 // items created while the candidate withdrew), its own reconciliation
 // uploads (the agent bank knows whose account uploads), and the views of
 // learnPayments labelled payments each candidate made to the merchant
