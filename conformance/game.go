@@ -496,16 +496,37 @@ func (g *game) addSerial(i int, s coin.Serial, label string) {
 	}
 }
 
-// fund tops candidate i up; the withdrawal exchange is its public material.
+// fund tops candidate i up; the withdrawal exchange is its public
+// material, and the agent bank account it drew on (read from the agent
+// banks' account table: the one whose balance fell) is one of its
+// identity fields, whatever the model's View says.
 func (g *game) fund(i int) {
 	c := g.cands[i]
+	before := g.accounts()
 	mustFund(g.t, g.in, c.party, g.fundTo)
+	for _, a := range slices.Sorted(maps.Keys(before)) {
+		if g.accounts()[a] < before[a] && !slices.ContainsFunc(c.ids, func(f field) bool { return string(f.b) == a }) {
+			c.ids = append(c.ids, field{"account number " + a, []byte(a)})
+		}
+	}
 	for _, it := range g.newRecords() {
 		g.learn(i, "withdrawal "+it.label, it.b)
 	}
 	for _, it := range g.observeAgent(c.party) {
 		g.learn(i, "withdrawal "+it.label, it.b)
 	}
+}
+
+// accounts returns every agent bank's account table: account number to
+// balance.
+func (g *game) accounts() map[string]int64 {
+	out := map[string]int64{}
+	for _, a := range g.in.Bank().Agents() {
+		for _, h := range a.Accounts() {
+			out[h] = a.Balance(h)
+		}
+	}
+	return out
 }
 
 // newRecords returns the registry entries registered since the last call.
