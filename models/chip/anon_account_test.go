@@ -66,3 +66,21 @@ func TestAnonWitnessNamesItsCauses(t *testing.T) {
 		}
 	}
 }
+
+func init() {
+	// What the agent bank keeps of a small and a large payment's upload,
+	// and the account the card draws on.
+	anon := func(t *testing.T, in *Instance) []string {
+		mustFund(t, in, "wallet-A", 3*models.DefaultThreshold)
+		var out []string
+		for _, amount := range []int64{models.DefaultThreshold, models.DefaultThreshold + 1} {
+			payObs(in, "wallet-A", "wallet-B", amount, nil)
+			mustReconcile(t, in, "wallet-A")
+			out = append(out, fmt.Sprintf("after %d fen: %d agent log entries", amount, len(in.AgentView("wallet-A"))))
+		}
+		return append(out, "account "+in.agent.AccountOf(in.ids["wallet-A"]), "presents "+in.ids["wallet-A"])
+	}
+	for _, m := range []string{"account-keyed-by-card", "agent-logs-small-payments", "agent-logs-no-payment", "card-cert-names-holder"} {
+		mutantScenarios[m] = anon
+	}
+}
