@@ -75,22 +75,22 @@ func (l Limits) Check(spent int64, count int, amount int64) error {
 
 // CentralBank is the issuer.
 type CentralBank struct {
-	w          *world.World
-	Suite      suite.Suite
-	authority  *devcert.Authority
-	coinKey    suite.PrivateKey
-	traceKey   suite.PrivateKey
-	crl        *devcert.RevocationList
-	crlNumber  uint64
-	revoked    []uint64
-	nextCert   uint64
-	certs      map[string]*devcert.Certificate
-	holders    map[string]string // pseudonym → registered holder (holders.go)
-	pseudonyms map[string]string // registered holder → its first pseudonym (holders.go)
-	agents     map[string]*Agent
-	agentIDs   []string
-	issued     map[coin.Serial]*coin.Signed
-	registry   *Registry
+	w         *world.World
+	Suite     suite.Suite
+	authority *devcert.Authority
+	coinKey   suite.PrivateKey
+	traceKey  suite.PrivateKey
+	crl       *devcert.RevocationList
+	crlNumber uint64
+	revoked   []uint64
+	nextCert  uint64
+	certs     map[string]*devcert.Certificate
+	holders   map[string]string // pseudonym → registered holder (holders.go)
+	aliases   map[string]string // registered holder → its first pseudonym (holders.go)
+	agents    map[string]*Agent
+	agentIDs  []string
+	issued    map[coin.Serial]*coin.Signed
+	registry  *Registry
 
 	IssuedTotal   int64 // Σ value of coins issued to agents
 	RedeemedTotal int64 // Σ value of coins redeemed
@@ -366,7 +366,7 @@ func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "%q cannot hold coins of agent %q", holder, a.ID)
 	}
 	if a.Balance(holder) < amount {
-		return nil, spec.Errorf(spec.CodeInsufficient, "account of %s holds %d fen, withdrawal of %d", holder, a.Balance(holder), amount)
+		return nil, spec.Errorf(spec.CodeInsufficient, "account %s holds %d fen, withdrawal of %d", holder, a.Balance(holder), amount)
 	}
 	denoms, err := coin.MakeChange(amount)
 	if err != nil {

@@ -17,11 +17,11 @@ func (cb *CentralBank) CertifyPseudonym(holder, pseudonym string, role devcert.R
 	}
 	if cb.holders == nil {
 		cb.holders = map[string]string{}
-		cb.pseudonyms = map[string]string{}
+		cb.aliases = map[string]string{}
 	}
 	cb.holders[pseudonym] = holder
-	if _, ok := cb.pseudonyms[holder]; !ok {
-		cb.pseudonyms[holder] = pseudonym // the first one certified: Revoke's
+	if _, ok := cb.aliases[holder]; !ok {
+		cb.aliases[holder] = pseudonym // the first one certified: Revoke's
 	}
 	return c, nil
 }
@@ -43,7 +43,7 @@ func (cb *CentralBank) certOf(id string) string {
 	if _, ok := cb.certs[id]; ok {
 		return id
 	}
-	if p, ok := cb.pseudonyms[id]; ok {
+	if p, ok := cb.aliases[id]; ok {
 		return p
 	}
 	return id
