@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -35,13 +36,16 @@ import (
 //     the scheme's agent bank holds (models.Observer: a master node's
 //     blocks).
 //
+// R3.3 and R3.6 scan more (payAll): what the agent bank newly received
+// or logged at the payer's reconciliation after the payment.
+//
 // The registry is read as the set of records it holds, so a record
 // uploaded twice (by the merchant, then by the payer) is seen once, at the
 // first upload: the view underestimates, never overstates, what the agent
 // bank learns from who uploads what.
 //
 // Besides, the adversary knows each candidate payer's public material:
-// its certificate, its withdrawal exchanges (the records and agent-bank
+// the certificate it presents (models.View.Presents), its withdrawal exchanges (the records and agent-bank
 // items created while the candidate withdrew), its own reconciliation
 // uploads (the agent bank knows whose account uploads), and the views of
 // learnPayments labelled payments each candidate made to the merchant
@@ -81,9 +85,10 @@ import (
 // AnonymityThreshold is T, fen: payments of at most T are the small,
 // anonymous ones of R3.6, and the game's payments are drawn from [1, T].
 // The catalogue does not fix it; it is a run parameter (set it before
-// Check or Run; the R3 properties state it in their log). It must stay
+// Check or Run; the R3 properties state it in their log), and every
+// instance the suites build is told it (models.Config.Threshold). It must stay
 // below the per-payment offline limit so that a payment of T+1 is allowed.
-var AnonymityThreshold int64 = 20000
+var AnonymityThreshold int64 = models.DefaultThreshold
 
 // Game parameters. gameN, gameLooks, z99 and zLeak derive from them.
 const (
@@ -349,7 +354,8 @@ type field struct {
 type candidate struct {
 	party    world.PartyID
 	identity string
-	ids      []field // identity fields: device id, certificate subject, account id, certificate
+	ids      []field // identity fields (R3.3): device id, account number, real-name certificate
+	certs    []field // a pseudonymous certificate the payer presents: its subject and DER
 	keys     []field // public key encodings
 	serials  map[coin.Serial]string
 	feats    [][4]float64 // of its labelled payments
@@ -408,8 +414,21 @@ func newGame(t *T, label string, merchants int) *game {
 		if string(ws[i]) != v.Identity {
 			c.ids = append(c.ids, field{"party id " + string(ws[i]), []byte(ws[i])})
 		}
-		if cert, ok := in.Bank().Certificate(v.Identity); ok {
-			c.ids = append(c.ids, field{"certificate of " + cert.ID, cert.Raw})
+		if v.AccountID != "" && v.AccountID != v.Identity {
+			c.ids = append(c.ids, field{"account number " + v.AccountID, []byte(v.AccountID)})
+		}
+		// The certificate the payer presents: a real-name one (its subject
+		// is the identity) is an identity field; a pseudonymous one is
+		// public material the games' identity distinguisher keys on, not
+		// an identity R3.3 looks for.
+		presents := cmp.Or(v.Presents, v.Identity)
+		if cert, ok := in.Bank().Certificate(presents); ok {
+			f := field{"certificate of " + cert.ID, cert.Raw}
+			if presents == v.Identity || presents == v.AccountID {
+				c.ids = append(c.ids, f)
+			} else {
+				c.certs = append(c.certs, field{"pseudonymous certificate subject " + cert.ID, []byte(cert.ID)}, f)
+			}
 			g.learn(i, "certificate", cert.Raw)
 			spki := cert.PublicKey.SPKI()
 			c.keys = append(c.keys, field{"public key (SPKI) of " + cert.ID, spki})
@@ -477,16 +496,37 @@ func (g *game) addSerial(i int, s coin.Serial, label string) {
 	}
 }
 
-// fund tops candidate i up; the withdrawal exchange is its public material.
+// fund tops candidate i up; the withdrawal exchange is its public
+// material, and the agent bank account it drew on (read from the agent
+// banks' account table: the one whose balance fell) is one of its
+// identity fields, whatever the model's View says.
 func (g *game) fund(i int) {
 	c := g.cands[i]
+	before := g.accounts()
 	mustFund(g.t, g.in, c.party, g.fundTo)
+	for _, a := range slices.Sorted(maps.Keys(before)) {
+		if g.accounts()[a] < before[a] && !slices.ContainsFunc(c.ids, func(f field) bool { return string(f.b) == a }) {
+			c.ids = append(c.ids, field{"account number " + a, []byte(a)})
+		}
+	}
 	for _, it := range g.newRecords() {
 		g.learn(i, "withdrawal "+it.label, it.b)
 	}
 	for _, it := range g.observeAgent(c.party) {
 		g.learn(i, "withdrawal "+it.label, it.b)
 	}
+}
+
+// accounts returns every agent bank's account table: account number to
+// balance.
+func (g *game) accounts() map[string]int64 {
+	out := map[string]int64{}
+	for _, a := range g.in.Bank().Agents() {
+		for _, h := range a.Accounts() {
+			out[h] = a.Balance(h)
+		}
+	}
+	return out
 }
 
 // newRecords returns the registry entries registered since the last call.
@@ -551,6 +591,15 @@ func (g *game) pay(payer, merchant world.PartyID, amount int64) *payView {
 	v := g.payOnly(payer, merchant, amount)
 	g.settle(v, payer, merchant)
 	return v
+}
+
+// payAll runs one payment and returns all the merchant and agent bank
+// receive or store of it (R3.3): the merchant's view (pay) and what the
+// agent bank newly received or logged at the payer's reconciliation.
+func (g *game) payAll(payer, merchant world.PartyID, amount int64) []viewItem {
+	v := g.payOnly(payer, merchant, amount)
+	g.settleMerchant(v, merchant)
+	return append(v.items, g.payerUpload(payer)...)
 }
 
 // payOnly runs the payment and returns the messages the merchant got;
@@ -645,9 +694,10 @@ var library = []distinguisher{
 	// windows the other does not own is the guess. Leak: the first such
 	// window and where it sits in the view.
 	{"equal-bytes", equalBytes},
-	// identity: the candidate's device id, certificate subject, account
-	// id (the agent bank keys accounts by device id) or certificate DER
-	// occurs in the view. Leak: which field, where.
+	// identity: the candidate's registered id, account number (as the
+	// agent bank keys it, models.View.AccountID), or the certificate it
+	// presents (models.View.Presents; its subject or DER) occurs in the
+	// view. Leak: which field, where.
 	{"identity", identityFields},
 	// key-reuse: the candidate's public key (SPKI DER or its raw point)
 	// occurs in the view. Leak: which key, where.
@@ -749,7 +799,7 @@ func findFields(g *game, v *payView, fields func(c *candidate) []field) (int, st
 }
 
 func identityFields(g *game, v *payView) (int, string) {
-	return findFields(g, v, func(c *candidate) []field { return c.ids })
+	return findFields(g, v, func(c *candidate) []field { return append(slices.Clip(c.ids), c.certs...) })
 }
 
 func keyReuse(g *game, v *payView) (int, string) {

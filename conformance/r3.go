@@ -32,7 +32,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.3",
 			Name:  "no-identity-in-view",
-			Doc:   "payments of up to T fen by two honest payers; no message, stored value or upload the merchant and agent bank hold contains the payer's device id, certificate subject, account id or certificate, in the clear or once opened with any key the merchant's device or the agent bank holds (models.Opener)",
+			Doc:   "payments of up to T fen by two honest payers; no message, stored value or upload the merchant and agent bank receive or store (the merchant's and the payer's reconciliation included: registry records and the agent bank's logs) contains the payer's registered id, account number or real-name certificate, in the clear or once opened with any key the merchant's device or the agent bank holds (models.Opener)",
 			Check: noIdentityInView,
 		},
 		{
@@ -178,8 +178,12 @@ func identityInView(t *T, g *game, c *candidate, merchant world.PartyID, items [
 	return ""
 }
 
-// noIdentityInView checks R3.3: the payer's identity fields must not occur
-// in the adversary's view, in the clear or under any key the merchant or
+// noIdentityInView checks R3.3: the payer's identity fields (its
+// registered id, the agent bank's account number for it, a real-name
+// certificate) must not occur in what the merchant and agent bank receive
+// or store for a payment (game.payAll: the messages, the merchant's store,
+// the registry's records, the agent bank's logs of both reconciliations,
+// the payer's included), in the clear or under any key the merchant or
 // agent bank holds (models.Opener says what those keys open).
 func noIdentityInView(t *T) {
 	t.Logf("anonymity threshold T = %d fen", AnonymityThreshold)
@@ -189,9 +193,9 @@ func noIdentityInView(t *T) {
 	for j := 0; j < n; j++ {
 		c := g.cands[j%2]
 		amount := 1 + g.rng.Int64N(AnonymityThreshold)
-		v := g.pay(c.party, m, amount)
+		items := g.payAll(c.party, m, amount)
 		t.Count(1)
-		if hit := identityInView(t, g, c, m, v.items); hit != "" {
+		if hit := identityInView(t, g, c, m, items); hit != "" {
 			t.Fatalf("payment %d of %d fen by %s: the adversary's view holds the payer's %s", j+1, amount, c.party, hit)
 		}
 	}
@@ -448,9 +452,9 @@ func thresholdSplit(t *T) {
 	// Small: R3.3, then the which-payer game on T-fen payments.
 	for j := 0; j < 2; j++ {
 		c := g.cands[j]
-		v := g.pay(c.party, m, AnonymityThreshold)
+		items := g.payAll(c.party, m, AnonymityThreshold)
 		t.Count(1)
-		if hit := identityInView(t, g, c, m, v.items); hit != "" {
+		if hit := identityInView(t, g, c, m, items); hit != "" {
 			t.Fatalf("a payment of T = %d fen by %s is not anonymous: the adversary's view holds the payer's %s", AnonymityThreshold, c.party, hit)
 		}
 	}

@@ -186,6 +186,7 @@ func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.C
 		runtime.Goexit()
 	}
 	cfg.Suite = t.Suite
+	cfg.Threshold = AnonymityThreshold
 	t.closeInstance() // a case's instance is done when the next one starts
 	w := world.New(seed)
 	in, err := t.Target.New(w, cfg)

@@ -18,6 +18,11 @@ type Config struct {
 	Wallets int         // how many wallets, named wallet-A, wallet-B, …
 	Opening int64       // each wallet's opening account balance, fen
 	Limits  bank.Limits // zero means bank.DefaultLimits
+	// Threshold is the anonymity threshold T, fen (R3.6): a scheme binds
+	// a payment above it to the payer's registered identity at
+	// reconciliation and keeps payments of at most T anonymous. Zero
+	// means DefaultThreshold.
+	Threshold int64
 
 	// External names wallets (wallet-A, …) that are not the model's own
 	// devices but a vendor's implementation, reached through Dial: the
@@ -38,6 +43,10 @@ func (c Config) IsExternal(wallet world.PartyID) bool {
 	return false
 }
 
+// DefaultThreshold is the anonymity threshold T a Config without one
+// uses, fen.
+const DefaultThreshold = 20000
+
 // WithDefaults fills zero fields.
 func (c Config) WithDefaults() Config {
 	if c.Suite == nil {
@@ -48,6 +57,9 @@ func (c Config) WithDefaults() Config {
 	}
 	if c.Opening == 0 {
 		c.Opening = 100000
+	}
+	if c.Threshold == 0 {
+		c.Threshold = DefaultThreshold
 	}
 	if c.Limits == (bank.Limits{}) {
 		c.Limits = bank.DefaultLimits
@@ -308,12 +320,18 @@ type Coin struct {
 // View is a wallet's observable state.
 type View struct {
 	Party    world.PartyID
-	Identity string // certificate id the device presents
-	Coins    []Coin // spendable, persisted
-	Pending  []Coin // debited, not acknowledged, not yet settled online
-	Account  int64  // balance at its agent bank
-	Spent    int64  // offline spending since the last reconciliation
-	Payments int    // offline payments since the last reconciliation
+	Identity string // the holder's registered identity (wallet id) the central bank's trace names
+	// Presents is the id of the certificate the device presents in a
+	// payment, if not Identity (a pseudonym); "" means Identity.
+	Presents string
+	// AccountID is the number the agent bank keeps the holder's account
+	// under, if not Identity; "" means Identity.
+	AccountID string
+	Coins     []Coin // spendable, persisted
+	Pending   []Coin // debited, not acknowledged, not yet settled online
+	Account   int64  // balance at its agent bank
+	Spent     int64  // offline spending since the last reconciliation
+	Payments  int    // offline payments since the last reconciliation
 }
 
 // Offline returns the value of the coins the wallet holds.

@@ -86,6 +86,7 @@ type CentralBank struct {
 	nextCert  uint64
 	certs     map[string]*devcert.Certificate
 	holders   map[string]string // pseudonym → registered holder (holders.go)
+	aliases   map[string]string // registered holder → its first pseudonym (holders.go)
 	agents    map[string]*Agent
 	agentIDs  []string
 	issued    map[coin.Serial]*coin.Signed
@@ -307,6 +308,7 @@ type Agent struct {
 	accounts map[string]int64
 	counter  uint64
 	requests map[string]served // withdrawal requests committed, by holder and request id
+	cards    map[string]string // card id → the account it draws on, where they differ (holders.go)
 
 	// Handover, if set, is the agent's own delivery of the coins of a
 	// withdrawal (chain: the mint at the agent's node), run in the
@@ -324,7 +326,7 @@ func (a *Agent) Open(holder string, balance int64) {
 }
 
 // Balance returns a customer's account balance.
-func (a *Agent) Balance(holder string) int64 { return a.accounts[holder] }
+func (a *Agent) Balance(holder string) int64 { return a.accounts[a.account(holder)] }
 
 // Accounts returns every account holder in sorted order.
 func (a *Agent) Accounts() []string {
@@ -363,8 +365,8 @@ func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	if !spec.ValidID(holder, transfer.MaxIDLen) || holder == a.ID {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "%q cannot hold coins of agent %q", holder, a.ID)
 	}
-	if a.accounts[holder] < amount {
-		return nil, spec.Errorf(spec.CodeInsufficient, "account %s holds %d fen, withdrawal of %d", holder, a.accounts[holder], amount)
+	if a.Balance(holder) < amount {
+		return nil, spec.Errorf(spec.CodeInsufficient, "account %s holds %d fen, withdrawal of %d", holder, a.Balance(holder), amount)
 	}
 	denoms, err := coin.MakeChange(amount)
 	if err != nil {
@@ -407,8 +409,8 @@ func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	if a.cb.mutated("withdraw-debits-less") {
 		debit -= amount % 100
 	}
-	a.accounts[holder] -= debit
-	a.cb.w.Trace().State(world.PartyID(a.ID), "withdrawal %d fen by %s (account %d)", amount, holder, a.accounts[holder])
+	a.accounts[a.account(holder)] -= debit
+	a.cb.w.Trace().State(world.PartyID(a.ID), "withdrawal %d fen by %s (account %d)", amount, holder, a.Balance(holder))
 	return out, nil
 }
 
@@ -563,7 +565,7 @@ func (a *Agent) deposit(holder string, items []DepositItem) (int64, error) {
 	if a.cb.mutated("deposit-credits-root-value") {
 		credit = roots
 	}
-	a.accounts[holder] += credit + again
-	a.cb.w.Trace().State(world.PartyID(a.ID), "deposit %d fen by %s (account %d, liability %d)", total, holder, a.accounts[holder], a.cb.Liability())
+	a.accounts[a.account(holder)] += credit + again
+	a.cb.w.Trace().State(world.PartyID(a.ID), "deposit %d fen by %s (account %d, liability %d)", total, holder, a.Balance(holder), a.cb.Liability())
 	return total, nil
 }

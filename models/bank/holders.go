@@ -17,8 +17,12 @@ func (cb *CentralBank) CertifyPseudonym(holder, pseudonym string, role devcert.R
 	}
 	if cb.holders == nil {
 		cb.holders = map[string]string{}
+		cb.aliases = map[string]string{}
 	}
 	cb.holders[pseudonym] = holder
+	if _, ok := cb.aliases[holder]; !ok {
+		cb.aliases[holder] = pseudonym // the first one certified: Revoke's
+	}
 	return c, nil
 }
 
@@ -33,15 +37,39 @@ func (cb *CentralBank) HolderOf(id string) string {
 }
 
 // certOf returns the certificate id Revoke acts on for id: id itself if
-// the bank certified it, else the pseudonym registered for holder id.
+// the bank certified it, else the first pseudonym certified for holder id
+// (one answer whatever the map order).
 func (cb *CentralBank) certOf(id string) string {
 	if _, ok := cb.certs[id]; ok {
 		return id
 	}
-	for p, h := range cb.holders {
-		if h == id {
-			return p
-		}
+	if p, ok := cb.aliases[id]; ok {
+		return p
 	}
 	return id
+}
+
+// Bind makes the card card draw on, and deposit into, the account
+// account (opened with Open): the card holds coins and signs records
+// under its own id (a pseudonym), while the account stays under the
+// holder's number, which no payment carries.
+func (a *Agent) Bind(card, account string) {
+	if card == account {
+		return
+	}
+	if a.cards == nil {
+		a.cards = map[string]string{}
+	}
+	a.cards[card] = account
+}
+
+// AccountOf returns the account holder draws on: the one Bind named, else
+// holder's own.
+func (a *Agent) AccountOf(holder string) string { return a.account(holder) }
+
+func (a *Agent) account(holder string) string {
+	if acct, ok := a.cards[holder]; ok {
+		return acct
+	}
+	return holder
 }

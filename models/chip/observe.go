@@ -8,6 +8,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 var _ models.Tracer = (*Instance)(nil)
@@ -69,21 +70,45 @@ func (in *Instance) VerifyEvidence(ev bank.DoubleSpend) (string, error) {
 var _ models.Observer = (*Instance)(nil)
 
 // AgentView is what the agent bank keeps of wallet's reconciliations
-// beside the registry: the card goes online through its holder's account,
-// so the agent bank knows whose account uploaded which of the records the
-// card sent (the binding R3.6 asks of a large payment, checkable without
-// the trace key). One entry per reconciliation: the holder's registered
-// identity, the card's pseudonym and the ids of the records the card sent
-// since the last one.
+// beside the registry. The card goes online through its holder's
+// account; the agent bank forwards the records of payments of at most T
+// to the registry without noting the account, and logs against the
+// account the records of payments above T: the binding R3.6 asks of a
+// large payment, checkable without the trace key. One entry per
+// reconciliation that uploaded a large payment: the holder's account,
+// the card's pseudonym and the ids of those records.
 func (in *Instance) AgentView(wallet world.PartyID) []models.Observed { return in.sessions[wallet] }
 
+// largePayment reports whether the log entry e is a payment above T,
+// which the agent bank binds to the account (R3.6); the mutant
+// agent-logs-small-payments binds every payment.
+func (in *Instance) largePayment(e LogEntry) bool {
+	if in.mutated("agent-logs-small-payments") {
+		return true
+	}
+	if in.mutated("agent-logs-no-payment") {
+		return false
+	}
+	var amount int64
+	for _, rb := range e.Records {
+		if r, err := transfer.Parse(rb); err == nil {
+			amount += r.PaidTo(e.Payee)
+		}
+	}
+	return amount > in.threshold
+}
+
 // logSession appends a reconciliation of wallet, whose card uploaded the
-// records ids it sent, to the agent bank's log.
+// records ids of payments above T, to the agent bank's log; nothing when
+// there are none.
 func (in *Instance) logSession(wallet world.PartyID, card string, ids [][32]byte) {
+	if len(ids) == 0 {
+		return
+	}
 	if in.sessions == nil {
 		in.sessions = map[world.PartyID][]models.Observed{}
 	}
-	b := fmt.Appendf(nil, "account %s card %s sent:", in.cb.HolderOf(card), card)
+	b := fmt.Appendf(nil, "account %s card %s sent:", in.agent.AccountOf(card), card)
 	for _, id := range ids {
 		b = fmt.Appendf(b, " %x", id)
 	}

@@ -39,37 +39,43 @@ func (Scheme) Info() models.Info {
 		Channel:  world.NearField,
 		Exposure: models.Exposure{Steps: 8, Time: 1e9}, // its 4-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
 		Expected: []models.Violation{
-			{Property: "R3.1-which-payer-game", Witness: lineageWitness("which-payer game"), Reason: lineageLeak},
-			{Property: "R3.2-linking-game", Witness: lineageWitness("linking game"), Reason: lineageLeak},
-			{Property: "R3.6-threshold-split", Witness: lineageWitness("which-payer game on T-fen payments"),
-				Reason: "a payment of T+1 fen is bound to its holder (the agent bank logs whose account uploads it), but payments of T fen are linkable as in R3.1: " + lineageLeak},
+			{Property: "R3.1-which-payer-game", Witness: anonWitness("which-payer game"), Reason: anonLeak},
+			{Property: "R3.2-linking-game", Witness: anonWitness("linking game"), Reason: anonLeak},
+			{Property: "R3.6-threshold-split", Witness: anonWitness("which-payer game on T-fen payments"),
+				Reason: "a payment of T+1 fen is bound to its holder (the agent bank logs it against the holder's account), and payments of T fen name no identity, but they are linkable as in R3.1: " + anonLeak},
 		},
 	}
 }
 
-// lineageLeak is why the chip scheme fails the anonymity games (SOURCES.md
-// D2): not an identity, which the pseudonymous certificate removed, but
-// the coin itself.
-const lineageLeak = "a coin is verified offline by its signed lineage (our completion C2 of the card's genuineness check), which starts at a withdrawal " +
-	"the agent bank handed over and saw: the coin serials and hand-over record of the payer's withdrawal, and its card's pseudonymous certificate, " +
-	"reappear in the TRANSFER the merchant receives, so merchant and agent bank link every payment to the withdrawing account. Removing it needs " +
-	"issuance the agent bank cannot see (blind) and transfers that do not carry the payer's history (model departure, issue 15: see SOURCES.md D2)"
+// anonLeak is why the chip scheme fails the anonymity games (SOURCES.md
+// D2): not an identity, which the pseudonymous certificate and the
+// holder's own account number keep out of every payment, but two causes
+// of our completion, each enough alone: the card's one fixed
+// pseudonymous certificate (C7) and the coin's lineage (C2).
+const anonLeak = "two causes, each enough to link every payment of a card, both of our completion (model departure, issue 15: see SOURCES.md D2): " +
+	"(1) the card presents one fixed pseudonymous certificate (C7): its subject, key and signature bytes are in every TRANSFER the merchant receives; " +
+	"(2) a coin is verified offline by its signed lineage (C2), which starts at a withdrawal the agent bank handed over and saw: the coin serials and " +
+	"hand-over record of the payer's withdrawal, and the records of its earlier payments, reappear in the TRANSFER. Removing them needs " +
+	"per-payment credentials, issuance the agent bank cannot see (blind) and transfers that do not carry the payer's history"
 
 // leakIn are where the chip scheme's documented leak shows (Info): the
 // TRANSFER response, what the payee card stores and what it uploads.
 var leakIn = []string{"message TRANSFER", "merchant store", "registry record", "registry holding"}
 
-// lineageWitness witnesses lineageLeak in game: the serial-linkage
-// distinguisher keyed on a serial of the payer's earlier material, or the
-// equal-bytes one on a run of at least 30 bytes of it (a record, a
-// signature, a certificate: never a coincidental header) first seen in
-// the payer's withdrawal, earlier payments or uploads, found in one of
+// anonWitness witnesses anonLeak in game, naming which of its two causes
+// the leak keyed on: the card's certificate (the identity distinguisher
+// on its pseudonymous subject or DER, key-reuse on its key, or
+// equal-bytes on a run of at least 30 bytes first seen in the payer's
+// certificate), or the lineage (serial-linkage on a serial of the payer's
+// earlier material, or equal-bytes on a run of at least 30 bytes first
+// seen in its withdrawal, uploads or earlier payments), found in one of
 // leakIn; never an identity field, never length and timing.
-func lineageWitness(game string) models.Witness {
+func anonWitness(game string) models.Witness {
 	where := `(?:` + strings.Join(quoteAll(leakIn), "|") + `)(?: [^\n,;]*?)? at byte \d+`
-	origin := `(?:withdrawal|upload|` + strings.Join(quoteAll(leakIn), "|") + `)`
-	alts := `serial [^\n]*?, in ` + where + `|longest: (?:[3-9]\d|\d{3,}) bytes \([^)]*\) of ` + where + `, first seen in \S+ ` + origin
-	return models.Witness{Match: regexp.QuoteMeta(game) + `: distinguisher (?:serial-linkage|equal-bytes) was right in \d+ of \d+ trials [^\n]*?: it keyed on [^\n]*?(?:` + alts + `)`}
+	long := `longest: (?:[3-9]\d|\d{3,}) bytes \([^)]*\) of ` + where + `, first seen in \S+ `
+	cert := `(?:pseudonymous certificate subject|certificate of|public key \(SPKI\) of|public key point of) card-[0-9a-f]{16} in ` + where + `|` + long + `certificate`
+	lineage := `serial [^\n]*?, in ` + where + `|` + long + `(?:withdrawal|upload|` + strings.Join(quoteAll(leakIn), "|") + `)`
+	return models.Witness{Match: regexp.QuoteMeta(game) + `: distinguisher (?:identity|key-reuse|serial-linkage|equal-bytes) was right in \d+ of \d+ trials [^\n]*?: it keyed on [^\n]*?(?:` + cert + `|` + lineage + `)`}
 }
 
 func quoteAll(ss []string) []string {
@@ -88,6 +94,7 @@ type Instance struct {
 	maker        *devcert.Certificate
 	makerKey     suite.PrivateKey // the qualified maker's key: it attests every card key (maker.go)
 	mutation     string
+	threshold    int64 // T (models.Config.Threshold): the agent bank binds payments above it to the holder's account
 	order        []world.PartyID
 	cards        map[world.PartyID]Device // every wallet
 	ids          map[world.PartyID]string // the certificate id each card presents
@@ -109,7 +116,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, mutation: sc.mutation, cards: map[world.PartyID]Device{}, ids: map[world.PartyID]string{},
+	in := &Instance{w: w, cb: cb, mutation: sc.mutation, threshold: cfg.Threshold, cards: map[world.PartyID]Device{}, ids: map[world.PartyID]string{},
 		wallets: map[world.PartyID]*SE{}, links: map[world.PartyID]models.Link{}}
 	if bankMutations[sc.mutation] {
 		cb.SetMutation(sc.mutation)
@@ -134,7 +141,14 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 			in.Close()
 			return nil, err
 		}
-		in.agent.Open(in.ids[id], cfg.Opening)
+		// The account is the holder's, under its registered id; the card
+		// draws on it under its pseudonym, which is all a payment names.
+		account := string(id)
+		if in.mutated("account-keyed-by-card") {
+			account = in.ids[id]
+		}
+		in.agent.Open(account, cfg.Opening)
+		in.agent.Bind(in.ids[id], account)
 	}
 	return in, nil
 }
@@ -415,7 +429,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		}
 		// Upload what the card sent and what it holds.
 		var settled []string
-		var sent [][32]byte
+		var bound [][32]byte // records of payments above T: logged against the account (R3.6)
 		have := map[bank.Instance]bool{}
 		// The uploads are one transaction of the registry: a power cut
 		// there stops the reconciliation before the log is cleared, and
@@ -423,6 +437,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if err := in.cb.Transact("upload of "+cardID, func() error {
 			for _, e := range st.Log {
 				settled = append(settled, e.Key)
+				large := in.largePayment(e)
 				for i := range e.Records {
 					if i >= len(e.Holdings) {
 						in.w.Trace().Note(id, "upload refused: log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
@@ -441,7 +456,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					if in.reuploaded(r) || in.reuploadedBy(id, r) {
 						continue
 					}
-					sent = append(sent, r.ID())
+					if large {
+						bound = append(bound, r.ID())
+					}
 					if err := reg.Add(h, r); err != nil {
 						in.w.Trace().Note(id, "upload refused: %v", err)
 					}
@@ -466,7 +483,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		}); err != nil {
 			return err
 		}
-		in.logSession(id, cardID, sent)
+		in.logSession(id, cardID, bound)
 		// Mail: value a lost message kept from this card, with the
 		// certificates of the lineage's wallets, so the coin can move on
 		// offline (a payee gets them in the TRANSFER). Committed together
@@ -669,7 +686,7 @@ func (in *Instance) View(id world.PartyID) models.View {
 	if err != nil {
 		return models.View{Party: id}
 	}
-	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Account: in.agent.Balance(in.ids[id]), Spent: st.Spent, Payments: st.Payments}
+	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.ids[id]), Account: in.agent.Balance(in.ids[id]), Spent: st.Spent, Payments: st.Payments}
 	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
 		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}

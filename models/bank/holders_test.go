@@ -1,0 +1,51 @@
+package bank
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Revoking a holder with several pseudonyms revokes the first one
+// certified, whatever the map order, and a card bound to the holder's
+// account draws on it and deposits into it.
+func TestHolderPseudonymsDeterministic(t *testing.T) {
+	for run := 0; run < 20; run++ {
+		f := newFixture(t, suite.Default())
+		var first *devcert.Certificate
+		for i := 0; i < 4; i++ {
+			k, err := f.s.GenerateKey(f.w.Rand(fmt.Sprintf("card/%d", i)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := f.cb.CertifyPseudonym("holder-H", fmt.Sprintf("card-%016x", i), devcert.RoleWallet, k.Public())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if first == nil {
+				first = c
+			}
+		}
+		if err := f.cb.Revoke("holder-H"); err != nil {
+			t.Fatal(err)
+		}
+		if !f.cb.CRL().Revoked(first.Serial) {
+			t.Fatalf("run %d: revoking holder-H did not revoke its first pseudonym %s", run, first.ID)
+		}
+	}
+}
+
+func TestAgentBindDrawsOnAccount(t *testing.T) {
+	f := newFixture(t, suite.Default())
+	f.agent.Open("holder-H", 1000)
+	f.agent.Bind(walletA, "holder-H")
+	before := f.agent.Balance("holder-H")
+	if _, err := f.agent.Withdraw(walletA, 300); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := f.agent.Balance("holder-H"), before-300; got != want || f.agent.Balance(walletA) != got || f.agent.AccountOf(walletA) != "holder-H" {
+		t.Errorf("after the bound card withdrew 300: account %d (want %d), card's balance %d, account of card %q", got, want, f.agent.Balance(walletA), f.agent.AccountOf(walletA))
+	}
+}
