@@ -43,7 +43,7 @@ var faultKindMutants = []faultKind{
 	{kind: world.FaultCrashBefore, pending: "no mutant: a cut before handling step k is a cut at the handling's first write (crash-at:0), which happens before anything the handling writes; where the handling writes nothing (cert's HELLO-PAYER, chip's DONE) it is a cut after it, the reply being lost either way. After the power cycle the crash properties make, it is also a cut of the sender after step k-1"},
 	{kind: world.FaultCrashAfter, pending: "no mutant: a cut after handling step k leaves the handler as the loss of its reply does, restarted from what it wrote, and after the power cycle of both the crash properties make, as a cut of the reply's receiver before handling it; what is its own is the peer left waiting at the session's end while the handler restarted, which the loss of the reply gives too (see drop)"},
 	{kind: world.FaultReorder, mutant: "cert~payee-rearms-hello-after-tx", sub: "R1.2"},
-	{kind: world.FaultDelay, mutant: "cert~payee-keeps-request-open", sub: "R1.2"},
+	{kind: world.FaultDelay, mutant: "chip~payee-times-out-after-commit", sub: "R1.2"},
 	{kind: world.FaultField, mutant: "cert~sim-caches-signatures", sub: "R1.1"},
 	{kind: world.FaultFieldFlip, mutant: "chip~confirm-matches-challenge-short", sub: "R1.1"},
 	{kind: world.FaultRelay, mutant: "chip~payee-bounds-latency-after-commit", sub: "R1.6"},
