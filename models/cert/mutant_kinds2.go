@@ -17,7 +17,7 @@ import (
 // conformance's TestFaultKindsKill checks that only its kind finds it.
 func kinds2Mutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
-		m("payee-rearms-hello-after-tx", "R1", "once the payee verified a TX its handshake goes back to waiting for HELLO-PAYER (the wait for DEDUCTED is a flag of its own), so a HELLO-PAYER of the same request arriving while it awaits DEDUCTED restarts the request: it answers PROCEED again and waits for a TX, the verified one dropped, so the DEDUCTED that follows is refused and the coins the payer deducted are never credited"),
+		m("payee-rearms-hello-after-tx", "R1", "once the payee verified a TX its handshake goes back to waiting for HELLO-PAYER (the wait for DEDUCTED is a flag of its own), so a HELLO-PAYER of the same request arriving while it awaits DEDUCTED restarts the request: it answers PROCEED again and waits for a TX, the verified one dropped, so the DEDUCTED that follows is refused: the payer saw its payment acknowledged and the payee stored nothing (until reconciliation settles the payer's upload)"),
 		// field: a whole field from another valid message. A cut-and-paste
 		// of a signature the same wallet made over another message is
 		// what a cache keyed by the signature alone lets through; a
