@@ -52,8 +52,11 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 					f.Arg = arg
 					out = append(out, world.Plan{f})
 				}
-				// The hop's own session with the bystander, far away.
-				out = append(out, world.Plan{{Step: step, Kind: k, Arg: 3000 + world.RelayLate, Party: bystander}})
+				// The hop's own session with the bystander, far away: a
+				// redirect through the hop, gone with redirects.
+				if !switchedOff[world.FaultRedirect] {
+					out = append(out, world.Plan{{Step: step, Kind: k, Arg: 3000 + world.RelayLate, Party: bystander}})
+				}
 				if step > 1 { // overtaken, by a duplicate of the step before
 					f.Arg = world.RelayOvertaken
 					out = append(out, world.Plan{{Step: step - 1, Kind: world.FaultDuplicate}, f})

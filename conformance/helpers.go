@@ -33,8 +33,9 @@ type fataler interface {
 
 // switchedOff is a test hook: fault kinds taken out of every profile
 // (drawPlan, boundaryPlans and the properties that stage one kind), to
-// show that a mutant is killed only because a kind is scheduled. Nil in
-// every real run.
+// show that a mutant is killed only because a kind is scheduled.
+// Switching redirect off also takes out the relay's bridge to a far
+// device, a redirect through the hop. Nil in every real run.
 var switchedOff map[world.FaultKind]bool
 
 // scheduled filters kinds by switchedOff.
@@ -87,7 +88,9 @@ func drawPlan(rt *rapid.T, kinds []world.FaultKind, wallets []world.PartyID, max
 		case world.FaultRedirect:
 			f.Party = rapid.SampledFrom(wallets).Draw(rt, "to")
 		case world.FaultRelay:
-			if rapid.Bool().Draw(rt, "far") {
+			// A bridge to a far device is a redirect through the hop:
+			// switching redirects off takes it out too.
+			if rapid.Bool().Draw(rt, "far") && !switchedOff[world.FaultRedirect] {
 				f.Party = rapid.SampledFrom(wallets).Draw(rt, "to")
 			}
 		case world.FaultSkew:

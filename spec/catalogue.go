@@ -57,8 +57,10 @@ var catalogue = []Requirement{
 			{
 				ID:    "R1.2",
 				Title: "Replay never credits twice",
-				Statement: "A message that was accepted once, delivered again in the same session, replayed into another session, " +
-					"or redirected to another payee, is rejected with replay or wrong-recipient, and the total value credited to all payees is unchanged by it.",
+				Statement: "A message that was accepted once is never accepted again. Replayed into another session or redirected to another payee, " +
+					"it is rejected with replay or wrong-recipient. Delivered again in the same session, it is rejected with replay, ignored " +
+					"(no answer, no state change), or answered with exactly the reply its first delivery got (an idempotent resend, which makes " +
+					"nothing new). Either way the total value credited to all payees is unchanged by it.",
 				Threat: ThreatNetwork,
 				Sources: []Source{
 					{Ref: refICBC2019Flow, Note: "The payment carries an agreed nonce and a timestamp, which only help if a receiver refuses a second use."},

@@ -13,7 +13,7 @@ import (
 func faultKindMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
 		// replay: a request from an earlier session.
-		m("payer-checks-open-requests-only", "R1", "the payer SIM refuses a payment request it has a session open for (a session stays open until the payment ends) but does not look up the requests it already paid, so a request replayed from an earlier session opens a new payer session"),
+		m("payer-checks-open-requests-only", "R1", "the payer SIM refuses a payment request it has a session open for but does not look up the requests it already paid, so a request it paid opens a new payer session when it comes again"),
 		// extend: bytes appended to a message.
 		m("sim-ignores-trailing-bytes", "R1", "the SIM decodes the first DER element of a message it receives and ignores whatever follows it, so bytes appended on the way are accepted"),
 	}

@@ -7,17 +7,17 @@ import (
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-// kinds2Mutants are issue 13's mutants for reorder and delay: a lock-step
-// exchange shows a receiver a late copy of a message only when a sender
-// retransmitted, and where the late original lands in the receiver's
-// session tells the two kinds apart. A reorder's original arrives behind
-// the sender's next message (a HELLO-PAYER behind the TX, while the payee
-// awaits DEDUCTED); a delay's after the exchange (once the payee
-// credited). Each bug answers the late copy in one of those states only;
+// kinds2Mutants are issue 13's mutants for reorder, field and clone. A
+// lock-step exchange shows a receiver a late copy of a message only when
+// a sender retransmitted, and where the late original lands in the
+// receiver's session tells reorder from delay: a reorder's original
+// arrives behind the sender's next message (a HELLO-PAYER behind the TX,
+// while the payee awaits DEDUCTED), a delay's after the exchange.
+// payee-rearms-hello-after-tx goes wrong in the first state only;
 // conformance's TestFaultKindsKill checks that only its kind finds it.
 func kinds2Mutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
-		m("payee-rearms-hello-after-tx", "R1", "once the payee verified a TX its handshake goes back to waiting for HELLO-PAYER (the wait for DEDUCTED is a flag of its own), so a HELLO-PAYER of the same request arriving while it awaits DEDUCTED is answered with a second PROCEED"),
+		m("payee-rearms-hello-after-tx", "R1", "once the payee verified a TX its handshake goes back to waiting for HELLO-PAYER (the wait for DEDUCTED is a flag of its own), so a HELLO-PAYER of the same request arriving while it awaits DEDUCTED restarts the request: it answers PROCEED again and waits for a TX, the verified one dropped, so the DEDUCTED that follows is refused: the payer saw its payment acknowledged and the payee stored nothing (until reconciliation settles the payer's upload)"),
 		// field: a whole field from another valid message. A cut-and-paste
 		// of a signature the same wallet made over another message is
 		// what a cache keyed by the signature alone lets through; a
@@ -25,23 +25,14 @@ func kinds2Mutants(m func(name, breaks, doc string) models.Mutant) []models.Muta
 		m("sim-caches-signatures", "R1", "the SIM keeps the signatures it verified in a cache keyed by the signer's key and the signature bytes, not the message, so a message carrying a signature its sender made over an earlier message is accepted"),
 		// clone: another device with the same identity pays a coin again.
 		m("payee-seen-per-peer-device", "R2", "the payee keeps the serials it was paid per device it was paid over (the link address of the peer phone), not per serial, so a cloned wallet on another phone pays it the same coin again; the same phone rolled back is refused"),
-		m("payee-keeps-request-open", "R1", "the payee leaves a request open for another HELLO-PAYER once it credited the payment (a till serving a queue on one request), so a HELLO-PAYER of the same request arriving after the payment is answered with a second PROCEED"),
 	}
 }
 
-// helloAgain reports whether the payee answers a HELLO-PAYER of its open
-// request at stage, out of turn: never in the reference; under
-// payee-rearms-hello-after-tx while it awaits DEDUCTED, under
-// payee-keeps-request-open once it credited. The answer changes nothing
-// in the session.
+// helloAgain reports whether the payee takes a HELLO-PAYER of its open
+// request at stage, out of turn, as the request's first: never in the
+// reference; under payee-rearms-hello-after-tx while it awaits DEDUCTED.
 func (se *SIM) helloAgain(stage int) bool {
-	switch {
-	case se.mutated("payee-rearms-hello-after-tx"):
-		return stage == awaitDeducted
-	case se.mutated("payee-keeps-request-open"):
-		return stage == payeeDone
-	}
-	return false
+	return se.mutated("payee-rearms-hello-after-tx") && stage == awaitDeducted
 }
 
 // verifyMsg checks msg's signature with pub; under sim-caches-signatures

@@ -297,9 +297,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	}
 	se.commit(puts, deletes, coins, &st, nil)
 	se.setOut(key, &entry)
-	if !se.mutated("payer-checks-open-requests-only") { // its sessions stay open to the payment's end
-		delete(se.payers, nk)
-	}
+	delete(se.payers, nk)
 	se.w.Trace().State(se.dev.ID(), "deducted %d fen for %s ahead of the TX (offline balance %d)", sess.amount, sess.payee.ID, se.balance())
 	return b, nil
 }
@@ -486,9 +484,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		if !again {
-			sess.payer, sess.stage = payer, awaitTx
-		}
+		sess.payer, sess.stage = payer, awaitTx
 		return reply(se, m.From, MsgProceed, b), nil
 	case TagTx:
 		if err := se.receive(sess, msg); err != nil {

@@ -92,7 +92,7 @@ type SE struct {
 	challenge []byte
 	amount    int64
 	received  bool
-	opened    time.Time // when the terminal sent INITIATE (its timer; payee-bounds-latency-after-commit)
+	opened    time.Time // when the terminal sent INITIATE (its timer; relayMutants)
 	mutation  string    // the mutant's name; "" is the reference
 
 	// Corruptions (corrupt.go): firmware a compromised holder installed.

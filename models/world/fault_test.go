@@ -307,3 +307,20 @@ func TestFieldFromAnotherMessage(t *testing.T) {
 		t.Fatalf("total %d after 5 and a 7 whose field was substituted, want 10: the field of the client's earlier message", c.total)
 	}
 }
+
+// A field is never taken from a message altered on the way: an earlier
+// bit-flipped delivery is no valid message, so the field comes from the
+// unaltered one before it.
+func TestFieldNotFromAlteredMessage(t *testing.T) {
+	whole := func(m Message) []Span { return []Span{{Name: "n", Start: 0, End: len(m.Payload)}} }
+	w := New(1)
+	c := newCounter(w)
+	w.RunSession(c.session(5, nil))
+	w.RunSession(c.session(6, Plan{{Step: 1, Kind: FaultBitFlip, Arg: 63}})) // 6 arrives as 7
+	s := c.session(9, Plan{{Step: 1, Kind: FaultField}})
+	s.Fields = whole
+	w.RunSession(s)
+	if want := uint64(5 + 7 + 5); c.total != want {
+		t.Fatalf("total %d after 5, a 6 flipped to 7 and a 9 whose field was substituted, want %d: the field of the unaltered 5, not the flipped 7", c.total, want)
+	}
+}

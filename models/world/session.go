@@ -104,6 +104,7 @@ func (w *World) RunSession(s *Session) Outcome {
 	out := Outcome{Session: id}
 	queue := append([]Message(nil), s.Start...)
 	for _, m := range queue {
+		w.sent[sentKey(m)] = true
 		w.trace.add(Event{Kind: KindSend, From: m.From, To: m.To, Type: m.Type, Hash: hash8(m.Payload), Len: len(m.Payload)})
 	}
 	plan := s.Plan.byStep()
@@ -295,6 +296,7 @@ func (w *World) deliver(s *Session, out *Outcome, step int, m Message, crashBefo
 		out.Delivered++
 		w.pool = append(w.pool, cloneMsg(m))
 		w.poolSess = append(w.poolSess, w.session)
+		w.poolSent = append(w.poolSent, w.sent[sentKey(m)])
 		var err error
 		replies, err = ep(m)
 		if crashAfter && dev != nil {
@@ -318,6 +320,7 @@ func (w *World) deliver(s *Session, out *Outcome, step int, m Message, crashBefo
 		w.trace.add(Event{Kind: KindReject, From: m.From, To: m.To, Type: m.Type, Code: codeOf(err), Detail: err.Error()})
 	}
 	for _, r := range replies {
+		w.sent[sentKey(r)] = true
 		if s.Channel == QR && len(s.Start) > 0 && r.From == s.Start[0].To && r.To == s.Start[0].From {
 			panic(fmt.Sprintf("world: %s replied to %s over a one-way QR channel", r.From, r.To))
 		}
@@ -379,6 +382,13 @@ func (w *World) relay(s *Session, f Fault, deliver, queue []Message) (out, q []M
 	return deliver, queue, false
 }
 
+// sentKey identifies a message by its sender, type and bytes: a delivery
+// with a sent message's key reached its recipient unaltered (a duplicate,
+// a replay or a redirect included).
+func sentKey(m Message) string {
+	return string(m.From) + "\x00" + m.Type + "\x00" + string(m.Payload)
+}
+
 func cloneMsg(m Message) Message {
 	m.Payload = bytes.Clone(m.Payload)
 	return m
@@ -425,8 +435,9 @@ func flipInField(s *Session, m Message, arg int) Message {
 // substitute replaces field arg (modulo the field count) with the field of
 // the same name from another valid message (R1.1: "substitution of a
 // field from another valid message"): the most recent message delivered
-// in this world from the same sender that has such a field with other
-// content, else from any sender; a field of another length only through
+// unaltered in this world (byte for byte as its sender sent it) from the
+// same sender that has such a field with other content, else from any
+// sender; a field of another length only through
 // s.Refield. With no such field, it takes bytes of the field's length
 // from the world's random stream.
 // It also says, for the trace, what it did.
@@ -463,7 +474,7 @@ func (w *World) fromAnother(s *Session, m Message, f Span) (Message, string, boo
 	for _, sameSender := range []bool{true, false} {
 		for i := len(w.pool) - 1; i >= 0; i-- {
 			o := w.pool[i]
-			if (o.From == m.From) != sameSender {
+			if !w.poolSent[i] || (o.From == m.From) != sameSender {
 				continue
 			}
 			for _, g := range s.Fields(o) {

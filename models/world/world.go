@@ -75,7 +75,12 @@ type World struct {
 	session  uint64
 	pool     []Message // every delivered message, for replay faults
 	poolSess []uint64  // the session each pooled message was delivered in
-	network  Network   // what partition faults split (partition.go); nil without one
+	// poolSent[i] reports that pool[i] is byte for byte a message its
+	// sender sent (not altered on the way): the messages a field fault
+	// may take a field from.
+	poolSent []bool
+	sent     map[string]bool // sentKey of every message a party sent
+	network  Network         // what partition faults split (partition.go); nil without one
 }
 
 // New returns a world for seed.
@@ -87,6 +92,7 @@ func New(seed uint64) *World {
 		now:     Epoch,
 		devices: map[PartyID]*Device{},
 		online:  map[PartyID]bool{},
+		sent:    map[string]bool{},
 	}
 	w.trace = &Trace{w: w}
 	return w
