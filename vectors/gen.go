@@ -188,6 +188,12 @@ func (b *builder) invalid(g *Group, name, comment, req string, code spec.Code, f
 	b.add(g, tc{name: name, comment: comment, req: req, flags: flags, result: ResultInvalid, code: code, input: input, sig: sig})
 }
 
+// acceptable adds a case an implementation may accept or refuse (with a
+// known code): the requirement leaves the choice to it.
+func (b *builder) acceptable(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
+	b.add(g, tc{name: name, comment: comment, req: req, flags: flags, result: ResultAcceptable, input: input, sig: sig})
+}
+
 // gen is the per-suite generation context.
 type gen struct {
 	s   suite.Suite
