@@ -158,8 +158,10 @@ func (cf *chipFixture) holdingsOf(id world.PartyID) ([]*transfer.Holding, []int6
 
 func (cf *chipFixture) buildSeeds() error {
 	cb := cf.in.Bank()
+	// A card presents the certificate of its pseudonym, not its holder.
+	card := func(id world.PartyID) string { return cf.in.View(id).Presents }
 	cert := func(id world.PartyID) ([]byte, error) {
-		c, err := cb.Cert(string(id))
+		c, err := cb.Cert(card(id))
 		if err != nil {
 			return nil, err
 		}
@@ -256,13 +258,13 @@ func (cf *chipFixture) buildSeeds() error {
 		return fmt.Errorf("payer card holds %v, nothing covers %d", vs, chipAmount)
 	}
 	hold, value := hs[i], vs[i]
-	split, err := transfer.Split(hold.Serial, value, chipAmount, string(chipPayer), string(chipPayee))
+	split, err := transfer.Split(hold.Serial, value, chipAmount, card(chipPayer), card(chipPayee))
 	if err != nil {
 		return err
 	}
 	rec := &transfer.Signed{Record: transfer.Record{
 		Version: transfer.Version1, Parent: hold.Serial, ParentValue: value, Outputs: split,
-		Payer: string(chipPayer), Payee: string(chipPayee), Counter: 2,
+		Payer: card(chipPayer), Payee: card(chipPayee), Counter: 2,
 	}, Signature: sig}
 	copy(rec.Challenge[:], challenge.Value)
 	cHs, _, err := cf.holdingsOf(chipOther)
@@ -286,7 +288,7 @@ func (cf *chipFixture) buildSeeds() error {
 		transferOK(tlvCert(certA), spend, apdu.TLV{Tag: chip.TagChainCert, Value: certC}),
 		transferOK(tlvCert(certA), spend, spend),                             // one coin twice
 		transferOK(tlvCert(certA), spendOf(cHs[0].Marshal(), rec.Marshal())), // a coin wallet-C holds
-		transferOK(tlvCert(certA), spendOf(hold.Marshal(), fixture.MutRecord(rec, func(r *transfer.Signed) { r.Payee = string(chipOther) }))),
+		transferOK(tlvCert(certA), spendOf(hold.Marshal(), fixture.MutRecord(rec, func(r *transfer.Signed) { r.Payee = card(chipOther) }))),
 		transferOK(tlvCert(certA), spendOf(hold.Marshal(), fixture.MutRecord(rec, func(r *transfer.Signed) { r.ParentValue++ }))),
 		transferOK(tlvCert(certA), spendOf(fixture.Flip(hold.Marshal(), -3), rec.Marshal())), // a broken lineage signature
 		transferOK(tlvCert(certC), spend),          // signed for another payer

@@ -14,3 +14,13 @@ func anonMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant
 		m("card-cert-names-holder", "R3", "personalisation certifies the card key under the holder's registered wallet id instead of a pseudonym, so every certificate and record the card presents names its holder"),
 	}
 }
+
+// None of them is the card's: three live in the agent bank and one in
+// the issuer's personalisation, so a card served behind the adapter
+// protocol cannot play them (CardMutants).
+func init() {
+	for _, n := range []string{"account-keyed-by-card", "agent-logs-small-payments", "agent-logs-no-payment"} {
+		bankMutations[n] = true
+	}
+	offCardMutations["card-cert-names-holder"] = true
+}
