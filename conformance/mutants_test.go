@@ -93,13 +93,37 @@ func shortMutants(ms []models.Mutant) []models.Mutant {
 	return out
 }
 
-// TestMutants runs the catalogue (under -short one mutant per
-// requirement) against the suites, each mutant against the properties of
-// the requirement it breaks, and fails for every mutant they do not kill.
+// sampleMutants is the go test subset: the first mutant of each
+// requirement in each scheme's catalogue (the control's included), so
+// every scheme's kill of every requirement it has a mutant for is held
+// by go test; `dualoffline check --mutants`, which .ci/run runs at the
+// default depth, scores the whole catalogue.
+func sampleMutants(ms []models.Mutant) []models.Mutant {
+	var out []models.Mutant
+	type key struct {
+		base string
+		req  spec.ReqID
+	}
+	done := map[key]bool{}
+	for _, m := range ms {
+		base, _, _ := strings.Cut(m.Scheme.Info().Name, "~")
+		if k := (key{base, m.Breaks}); !done[k] {
+			done[k] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// TestMutants runs a sample of the catalogue (sampleMutants; under -short
+// one mutant per requirement) against the suites, each mutant against the
+// properties of the requirement it breaks, and fails for every mutant
+// they do not kill. The whole catalogue at the default depth is `dualoffline
+// check --mutants`'s job: go test would need three minutes for it.
 func TestMutants(t *testing.T) {
 	// The control mutants too: their base, the ideal-anonymity control,
 	// is the passing target of R3.1–R3.3 and R3.6.
-	ms := append(all.Mutants(), control.Mutants()...)
+	ms := sampleMutants(append(all.Mutants(), control.Mutants()...))
 	checks := mutantChecks
 	if testing.Short() {
 		// Fewer mutants, and shallower: -short divides the checks by 5,
@@ -174,7 +198,7 @@ func checkCatalogueCoverage(t *testing.T, score *conformance.MutantScore, result
 		for _, g := range gaps {
 			ids = append(ids, string(g.Sub))
 		}
-		t.Logf("at %d checks (-short: one mutant per requirement) %d sub-properties lack a kill or a passing target (%s); `dualoffline check --mutants` checks coverage at the default depth", mutantChecks, len(gaps), strings.Join(ids, " "))
+		t.Logf("at %d checks, on a sample of the catalogue (sampleMutants; -short: one mutant per requirement), %d sub-properties lack a kill or a passing target (%s); `dualoffline check --mutants` checks coverage at the default depth", mutantChecks, len(gaps), strings.Join(ids, " "))
 		return
 	}
 	for _, g := range gaps {
