@@ -3,6 +3,7 @@ package interactive_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/conformance"
@@ -113,10 +114,31 @@ func TestReferenceWalletAsExternal(t *testing.T) {
 	}
 }
 
+// refCache holds the reference's results of one requirement, computed
+// once for every broken wallet of that requirement: they are the same
+// run (same scheme, options and seed) whichever bug is judged against
+// them.
+type refCache struct {
+	mu sync.Mutex
+	m  map[string]func() (*conformance.Results, error)
+}
+
+func (c *refCache) get(key string, run func() (*conformance.Results, error)) (*conformance.Results, error) {
+	c.mu.Lock()
+	f, ok := c.m[key]
+	if !ok {
+		f = sync.OnceValues(run)
+		c.m[key] = f
+	}
+	c.mu.Unlock()
+	return f()
+}
+
 // A wallet with a catalogue bug, served behind the protocol, is caught
 // by the suite of the requirement the bug breaks, in some role.
 func TestBrokenWalletIsCaught(t *testing.T) {
 	ctx := context.Background()
+	refs := &refCache{m: map[string]func() (*conformance.Results, error){}}
 	for _, h := range schemes {
 		for i, name := range h.mutants {
 			if testing.Short() && (i > 0 || h.scheme.Info().Name != "chip") {
@@ -133,7 +155,9 @@ func TestBrokenWalletIsCaught(t *testing.T) {
 				t.Parallel()
 				o := opts(6)
 				o.Only = []string{string(m.Breaks)}
-				ref, err := conformance.Check(ctx, h.scheme, o)
+				ref, err := refs.get(h.scheme.Info().Name+"/"+string(m.Breaks), func() (*conformance.Results, error) {
+					return conformance.Check(ctx, h.scheme, o)
+				})
 				if err != nil {
 					t.Fatal(err)
 				}
