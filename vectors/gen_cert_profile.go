@@ -58,23 +58,9 @@ func (g *gen) rawIssue(tmpl, parent *x509.Certificate, pub suite.PublicKey, rk s
 // wallet marked CA, a wallet with the root's key usage, a validity period
 // that ends before it begins, an issuer whose role is not central-bank.
 func genCertificateProfile(g *gen, b *builder, grp *Group, p *pki, in func([]byte, int64) CertificateInput) {
-	rk := g.key("pki/root")
-	alice := p.certs["wallet-alice"]
-	parent, view := g.x509View(p.root.Cert.Raw), g.x509View(alice.Raw)
-	if g.err != nil || parent == nil || view == nil {
+	rk, alice, parent, pub, base, ok := g.profileKit(p)
+	if !ok {
 		return
-	}
-	pub := p.keys["wallet-alice"].Public()
-	base := func(serial int64) *x509.Certificate {
-		return &x509.Certificate{
-			SerialNumber:          big.NewInt(serial),
-			RawSubject:            view.RawSubject,
-			NotBefore:             alice.NotBefore,
-			NotAfter:              alice.NotAfter,
-			BasicConstraintsValid: true,
-			SubjectKeyId:          g.s.Hash(pub.SPKI())[:20],
-			KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		}
 	}
 	at := genAt.Unix()
 	add := func(name, comment string, code spec.Code, tmpl, par *x509.Certificate) {
@@ -115,4 +101,31 @@ func genCertificateProfile(g *gen, b *builder, grp *Group, p *pki, in func([]byt
 	fake.RawSubject = nil
 	fake.Subject = pkix.Name{Organization: []string{"dualoffline"}, OrganizationalUnit: []string{string(devcert.RoleAgent)}, CommonName: parent.Subject.CommonName}
 	add("issuer-not-central-bank", "signed by the root's key, a wallet certificate whose issuer name has role agent-bank", spec.CodeUntrustedIssuer, base(405), &fake)
+}
+
+// profileKit is what the generators of certificates signed by the root's
+// key share: the key, the root's certificate as a parent, wallet-alice's
+// certificate and public key, and a template of her certificate under a
+// given serial that each case changes one field of. ok is false once
+// generation has failed.
+func (g *gen) profileKit(p *pki) (rk suite.PrivateKey, alice *devcert.Certificate, parent *x509.Certificate, pub suite.PublicKey, base func(serial int64) *x509.Certificate, ok bool) {
+	rk = g.key("pki/root")
+	alice = p.certs["wallet-alice"]
+	parent, view := g.x509View(p.root.Cert.Raw), g.x509View(alice.Raw)
+	if g.err != nil || parent == nil || view == nil {
+		return nil, nil, nil, nil, nil, false
+	}
+	pub = p.keys["wallet-alice"].Public()
+	base = func(serial int64) *x509.Certificate {
+		return &x509.Certificate{
+			SerialNumber:          big.NewInt(serial),
+			RawSubject:            view.RawSubject,
+			NotBefore:             alice.NotBefore,
+			NotAfter:              alice.NotAfter,
+			BasicConstraintsValid: true,
+			SubjectKeyId:          g.s.Hash(pub.SPKI())[:20],
+			KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		}
+	}
+	return rk, alice, parent, pub, base, true
 }

@@ -65,23 +65,9 @@ func genCoinPins(g *gen, b *builder, grp *Group, issuer suite.PrivateKey) {
 // the boundaries of devcert.Parse (size cap, signature algorithm, name
 // shape) and revocation lists at those of ParseRevocationList.
 func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, int64) CertificateInput) {
-	rk := g.key("pki/root")
-	alice := p.certs["wallet-alice"]
-	parent, view := g.x509View(p.root.Cert.Raw), g.x509View(alice.Raw)
-	if g.err != nil || parent == nil || view == nil {
+	rk, alice, parent, pub, base, ok := g.profileKit(p)
+	if !ok {
 		return
-	}
-	pub := p.keys["wallet-alice"].Public()
-	base := func(serial int64) *x509.Certificate {
-		return &x509.Certificate{
-			SerialNumber:          big.NewInt(serial),
-			RawSubject:            view.RawSubject,
-			NotBefore:             alice.NotBefore,
-			NotAfter:              alice.NotAfter,
-			BasicConstraintsValid: true,
-			SubjectKeyId:          g.s.Hash(pub.SPKI())[:20],
-			KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		}
 	}
 	at := genAt.Unix()
 
