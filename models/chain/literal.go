@@ -3,7 +3,6 @@ package chain
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/hex"
 	"slices"
 	"time"
 
@@ -157,23 +156,9 @@ func (wl *wallet) receiveLiteral(qr []byte, p *Payment, cert *devcert.Certificat
 	if LockOf(wl.s, tbs, p.Signature) != p.Lock {
 		return spec.Errorf(spec.CodeBadSeal, "the lock does not bind the payment's signature and ciphertext")
 	}
-	if err := cert.PublicKey.Verify(tbs, p.Signature); err != nil && !wl.mutated("payee-skips-signature") {
+	if err := wl.store(qr, tbs, p.Signature, cert, now); err != nil {
 		return err
 	}
-	var id TxID
-	copy(id[:], wl.s.Hash(tbs))
-	key := prefIn + hex.EncodeToString(id[:])
-	if _, dup := wl.dev.Get(key); dup {
-		return spec.Errorf(spec.CodeReplay, "payment %s already received", id)
-	}
-	rc := &SignedReceipt{Receipt: Receipt{Tx: id, Payee: wl.addr, Time: now.Unix()}}
-	var err error
-	if rc.Signature, err = wl.key.Sign(rc.TBS()); err != nil {
-		return err
-	}
-	wl.dev.Put(key, mustJSON(inEntry{Payment: qr, Receipt: rc.Marshal()}))
-	wl.inbox[key] = &inEntry{Payment: qr, Receipt: rc.Marshal()}
-	wl.req, wl.received = nil, true
 	wl.w.Trace().State(wl.dev.ID(), "received a sealed payment from %s, counter-signed; its amount is known once the chain settles it", cert.ID)
 	return nil
 }

@@ -515,8 +515,18 @@ func (wl *wallet) receive(qr []byte) error {
 	if d := time.Unix(p.Time, 0).Sub(now); (d > Window || d < -Window) && wl.payeeChecksTime() {
 		return spec.Errorf(spec.CodeReplay, "payment time %v is %v from this wallet's clock, window %v", time.Unix(p.Time, 0).UTC(), d, Window)
 	}
-	tbs := p.TBS()
-	if err := cert.PublicKey.Verify(tbs, p.Signature); err != nil && !wl.mutated("payee-skips-signature") {
+	if err := wl.store(qr, p.TBS(), p.Signature, cert, now); err != nil {
+		return err
+	}
+	wl.w.Trace().State(wl.dev.ID(), "received %d fen from %s, counter-signed; spendable after upload and %d confirmations", p.Amount, cert.ID, wl.k)
+	return nil
+}
+
+// store is the end of a payee's checks, both versions: the payer's
+// signature over tbs, a payment not stored before, then the payee's
+// counter-signed receipt stored with the scanned payment.
+func (wl *wallet) store(qr, tbs, sig []byte, cert *devcert.Certificate, now time.Time) error {
+	if err := cert.PublicKey.Verify(tbs, sig); err != nil && !wl.mutated("payee-skips-signature") {
 		return err
 	}
 	var id TxID
@@ -526,13 +536,13 @@ func (wl *wallet) receive(qr []byte) error {
 		return spec.Errorf(spec.CodeReplay, "payment %s already received", id)
 	}
 	rc := &SignedReceipt{Receipt: Receipt{Tx: id, Payee: wl.addr, Time: now.Unix()}}
+	var err error
 	if rc.Signature, err = wl.key.Sign(rc.TBS()); err != nil {
 		return err
 	}
 	wl.dev.Put(key, mustJSON(inEntry{Payment: qr, Receipt: rc.Marshal()}))
 	wl.inbox[key] = &inEntry{Payment: qr, Receipt: rc.Marshal()}
 	wl.req, wl.received = nil, true
-	wl.w.Trace().State(wl.dev.ID(), "received %d fen from %s, counter-signed; spendable after upload and %d confirmations", p.Amount, cert.ID, wl.k)
 	return nil
 }
 
