@@ -8,14 +8,15 @@ import (
 
 // answeredRepeat finds, in session sess of w's trace, a message delivered
 // a second time to the same recipient (byte for byte: a duplicate, a
-// retransmission's held original) that its recipient accepted again: it
-// answered it without refusing it, and not with exactly what it answered
-// the first delivery. R1.2 lets a repeat in the same session get a
-// refusal, nothing at all (a receiver that ignores it, as a card that
-// already closed its session treats a second DONE), or the first reply
-// again byte for byte (an idempotent resend, which makes nothing new);
-// any other answer is a second acceptance. It returns the repeat's
-// delivery and whether there is one.
+// retransmission's held original) that its recipient used again: it did
+// not refuse it, and it either answered with something other than what
+// it answered the first delivery or wrote to its store while handling
+// it. R1.2 lets a repeat in the same session get a refusal, nothing at
+// all (a receiver that ignores it, as a card that already closed its
+// session treats a second DONE), or the first reply again byte for byte
+// (an idempotent resend); ignoring and resending make nothing new, so
+// neither may write: a write is a second use (a counter or a store moved
+// by the copy). It returns the repeat's delivery and whether there is one.
 func answeredRepeat(w *world.World, sess uint64) (world.Event, bool) {
 	type seen struct {
 		to   world.PartyID
@@ -24,9 +25,7 @@ func answeredRepeat(w *world.World, sess uint64) (world.Event, bool) {
 	type reply struct {
 		to        world.PartyID
 		typ, hash string
-		length    int
 	}
-	var got []seen
 	first := map[seen][]reply{} // what the recipient answered the first delivery
 	evs := w.Trace().Events()
 	for i, e := range evs {
@@ -35,7 +34,7 @@ func answeredRepeat(w *world.World, sess uint64) (world.Event, bool) {
 		}
 		// What the recipient did with the delivery: the events up to the
 		// next delivery.
-		refused := false
+		refused, wrote := false, false
 		var answers []reply
 		for _, f := range evs[i+1:] {
 			if f.Session != sess || f.Kind == world.KindDeliver {
@@ -45,16 +44,18 @@ func answeredRepeat(w *world.World, sess uint64) (world.Event, bool) {
 			case f.Kind == world.KindReject && f.To == e.To:
 				refused = true
 			case f.Kind == world.KindSend && f.From == e.To:
-				answers = append(answers, reply{f.To, f.Type, f.Hash, f.Len})
+				answers = append(answers, reply{f.To, f.Type, f.Hash})
+			case f.Kind == world.KindPersist && f.From == e.To:
+				wrote = true
 			}
 		}
 		k := seen{e.To, e.Hash}
-		if !slices.Contains(got, k) {
-			got = append(got, k)
+		was, again := first[k]
+		if !again {
 			first[k] = answers
 			continue
 		}
-		if len(answers) > 0 && !refused && !slices.Equal(answers, first[k]) {
+		if !refused && (wrote || len(answers) > 0 && !slices.Equal(answers, was)) {
 			return e, true
 		}
 	}

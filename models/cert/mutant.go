@@ -98,7 +98,7 @@ func (in *Instance) mailExpired(rec *transfer.Signed) bool {
 func WalletMutants() []string {
 	var out []string
 	for _, m := range Mutants() {
-		if !bankMutations[m.Name] && !instanceMutations[m.Name] {
+		if !bankMutations[m.Name] && !instanceMutations[m.Name] && !storeOnlyMutations[m.Name] {
 			out = append(out, m.Name)
 		}
 	}

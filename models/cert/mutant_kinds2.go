@@ -1,6 +1,7 @@
 package cert
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -18,6 +19,9 @@ import (
 func kinds2Mutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
 		m("payee-rearms-hello-after-tx", "R1", "once the payee verified a TX its handshake goes back to waiting for HELLO-PAYER (the wait for DEDUCTED is a flag of its own), so a HELLO-PAYER of the same request arriving while it awaits DEDUCTED restarts the request: it answers PROCEED again and waits for a TX, the verified one dropped, so the DEDUCTED that follows is refused: the payer saw its payment acknowledged and the payee stored nothing (until reconciliation settles the payer's upload)"),
+		// A repeat answered with the first reply again is allowed (R1.2);
+		// the bug is the write the copy makes.
+		m("payee-counts-repeated-hello", "R1", "the payee answers a repeated HELLO-PAYER of its open request with the PROCEED it sent the first time, as a retransmitting link needs, but counts every HELLO-PAYER it answers in a persistent handshake counter, so a copy of the message moves the payee's state a second time"),
 		// field: a whole field from another valid message. A cut-and-paste
 		// of a signature the same wallet made over another message is
 		// what a cache keyed by the signature alone lets through; a
@@ -33,6 +37,33 @@ func kinds2Mutants(m func(name, breaks, doc string) models.Mutant) []models.Muta
 // reference; under payee-rearms-hello-after-tx while it awaits DEDUCTED.
 func (se *SIM) helloAgain(stage int) bool {
 	return se.mutated("payee-rearms-hello-after-tx") && stage == awaitDeducted
+}
+
+// storeOnlyMutations are wallet bugs whose only effect is a write to the
+// wallet's own store: the harness sees it in-process (the trace's persist
+// events), but an external wallet's store is not visible through the
+// adapter protocol, so the interactive suite cannot be asked to catch them.
+var storeOnlyMutations = map[string]bool{"payee-counts-repeated-hello": true}
+
+// helloRepeat reports whether a HELLO-PAYER arriving in stage is a
+// repeat the payee answers again: never in the reference (it refuses it
+// as out of turn); under payee-counts-repeated-hello while it awaits the
+// TX, after counting it (countHello).
+func (se *SIM) helloRepeat(stage int) bool {
+	return se.mutated("payee-counts-repeated-hello") && stage == awaitTx
+}
+
+// countHello is payee-counts-repeated-hello's handshake counter: one
+// write per HELLO-PAYER answered.
+func (se *SIM) countHello() {
+	if !se.mutated("payee-counts-repeated-hello") {
+		return
+	}
+	n := 0
+	if v, ok := se.dev.Get("payee/handshakes"); ok {
+		n = int(binary.BigEndian.Uint32(v))
+	}
+	se.dev.Put("payee/handshakes", binary.BigEndian.AppendUint32(nil, uint32(n+1)))
 }
 
 // verifyMsg checks msg's signature with pub; under sim-caches-signatures

@@ -456,7 +456,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	}
 	se.peer = m.From
 	sess := se.payee
-	again := sess != nil && msg.Tag == TagPayerHello && se.helloAgain(sess.stage)
+	again := sess != nil && msg.Tag == TagPayerHello && (se.helloAgain(sess.stage) || se.helloRepeat(sess.stage))
 	if sess == nil || (sess.stage == payeeDone && !again) {
 		return nil, spec.Errorf(spec.CodeReplay, "no payment request is open")
 	}
@@ -484,6 +484,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err != nil {
 			return nil, err
 		}
+		se.countHello()
 		sess.payer, sess.stage = payer, awaitTx
 		return reply(se, m.From, MsgProceed, b), nil
 	case TagTx:
