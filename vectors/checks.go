@@ -164,12 +164,10 @@ var checkTags = map[string][]string{
 	// cert/session
 	"cert/session/hello-payer-dropped":               {"cert-turn"},
 	"cert/session/tx-dropped":                        {"cert-turn"},
-	"cert/session/tx-repeated":                       {"cert-turn"},
 	"cert/session/tx-before-hello-payer":             {"cert-turn"},
 	"cert/session/hello-payer-from-other-session":    {"cert-nonce"},
 	"cert/session/tx-from-other-session":             {"cert-nonce"},
 	"cert/session/deducted-from-other-session":       {"cert-nonce"},
-	"cert/session/deducted-repeated":                 {"cert-nonce"},
 	"cert/session/hello-payer-signature-bit-flipped": {"cert-signature"},
 	"cert/session/tx-ciphertext-bit-flipped":         {"cert-signature"},
 	"cert/session/deducted-signature-bit-flipped":    {"cert-signature"},

@@ -53,7 +53,7 @@ var Droppable = []string{
 	"cert-validity", "cert-root-validity", "cert-revoked", "crl-parse", "crl-issuer",
 	"sealed-key-id", "sealed-coin",
 	"cert-nonce", "cert-payee", "cert-turn", "cert-peer", "cert-signature", "cert-payer-side", "cert-amount", "cert-payer-match", "cert-digest",
-	"chain-cert", "chain-address", "chain-payee", "chain-amount", "chain-nonce", "chain-time-window", "chain-signature",
+	"chain-cert", "chain-version", "chain-address", "chain-payee", "chain-amount", "chain-nonce", "chain-time-window", "chain-signature",
 	"apdu-sw", "chip-header", "chip-amount", "chip-signature", "chip-ack", "spend-record-binding", "spend-record", "spend-total",
 }
 
@@ -221,8 +221,6 @@ func refCoinCheck(c *coin.Signed, pub suite.PublicKey, d dropSet) error {
 		}
 	}
 	switch {
-	case d.keeps("coin-version") && c.Version != coin.Version1:
-		return spec.Errorf(spec.CodeUnknownVersion, "version %d", c.Version)
 	case d.keeps("coin-currency") && c.Currency != coin.CNY:
 		return spec.Errorf(spec.CodeBadCurrency, "currency %d", c.Currency)
 	case d.keeps("coin-denomination") && !coin.ValidDenomination(c.Denomination):

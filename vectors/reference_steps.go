@@ -55,9 +55,6 @@ func refHoldingVerify(h *transfer.Holding, issuer suite.PublicKey, raw func(stri
 			return transfer.Owner{}, err
 		}
 	}
-	if d.keeps("holding-hop-limit") && len(h.Chain) > transfer.MaxHops {
-		return transfer.Owner{}, spec.Errorf(spec.CodeMalformed, "chain of %d records", len(h.Chain))
-	}
 	cur := transfer.Owner{Holder: h.Root.Agent, Value: h.Root.Denomination}
 	serial := h.Root.Serial
 	for i, rec := range h.Chain {

@@ -209,6 +209,11 @@ func lintFile(fsys fs.FS, name string, seen map[string]string, pinned map[string
 					if _, ok := spec.LookupCheck(fl); !ok {
 						test(id, "flag %s names no check of %s", fl, ChecksFile)
 					}
+					if tc.Result == vectors.ResultAcceptable {
+						// An acceptable case passes with or without the
+						// check, so it pins nothing.
+						test(id, "flag %s names a check on an acceptable case, which cannot pin it", fl)
+					}
 					pinned[fl] = append(pinned[fl], id)
 				}
 			}
