@@ -28,7 +28,7 @@ func byRole() []Property {
 	var out []Property
 	for _, s := range []staging{
 		{"R1.3", "uncertified", "a wallet presents a self-signed certificate, one from a foreign root, or one of the other crypto suite", "untrusted-issuer, bad-signature or wrong-suite", uncertifiedDeviceRefused},
-		{"R1.4", "revoked", "a wallet's certificate is revoked and the honest counterpart reconciles to fetch the revocation list", "cert-revoked", revokedDeviceRefused},
+		{"R1.4", "revoked", "a wallet's certificate is revoked and the honest counterpart reconciles to fetch the revocation list (the revoked wallet paying also with its own clock an hour behind)", "cert-revoked", revokedDeviceRefused},
 		{"R1.4", "expired", "the clock is advanced past the certificates' validity and the honest counterpart reconciles to learn the time", "cert-expired", expiredDeviceRefused},
 	} {
 		for _, role := range []string{"payer", "payee"} {
@@ -488,10 +488,14 @@ func uncertifiedDeviceRefused(t *T, bogusPays bool) {
 }
 
 // checkCertRefusal pays between an honest wallet and a wallet whose
-// certificate stage made bad (the bad one paying when badPays), and
-// checks the payment is refused with want before value moves.
-func checkCertRefusal(t *T, want spec.Code, badPays bool, stage func(s scene) string) {
-	{
+// certificate stage made bad (the bad one paying when badPays), once per
+// plan (none: one clean run), and checks the payment is refused with want
+// before value moves, then and after both reconciled.
+func checkCertRefusal(t *T, want spec.Code, badPays bool, stage func(s scene) string, plans ...world.Plan) {
+	if len(plans) == 0 {
+		plans = []world.Plan{nil}
+	}
+	for _, plan := range plans {
 		s := newScene(t, t, t.Seed)
 		why := stage(s)
 		payer, payee := s.a, s.c
@@ -499,9 +503,12 @@ func checkCertRefusal(t *T, want spec.Code, badPays bool, stage func(s scene) st
 			payer, payee = s.c, s.a
 		}
 		what := fmt.Sprintf("%s → %s with %s %s", payer, payee, s.c, why)
-		t.Witness(s.in.World(), nil)
+		if plan != nil {
+			what += " under " + plan.String()
+		}
+		t.Witness(s.in.World(), plan)
 		before := worths(s.in)
-		p, err := s.in.Pay(payer, payee, payAmount, nil)
+		p, err := s.in.Pay(payer, payee, payAmount, plan)
 		if err == nil {
 			checkTyped(t, p, what)
 			checkRefusedBefore(t, p, []spec.Code{want}, what)
@@ -514,14 +521,26 @@ func checkCertRefusal(t *T, want spec.Code, badPays bool, stage func(s scene) st
 	}
 }
 
+// revokedDeviceRefused: a revoked wallet is refused. When it pays, also
+// with its own clock an hour behind from the first message it receives
+// (a skew of the payer): a payer dates its own payment, so a check that
+// reads that date instead of when the payment was seen would take a
+// payment made after the revocation for one made before it.
 func revokedDeviceRefused(t *T, badPays bool) {
+	var plans []world.Plan
+	if badPays && !switchedOff[world.FaultSkew] {
+		plans = []world.Plan{nil, {{Step: 1, Kind: world.FaultSkew, Arg: -int(time.Hour / time.Millisecond)}}}
+	}
 	checkCertRefusal(t, spec.CodeCertRevoked, badPays, func(s scene) string {
+		// Two hours on, so an hour behind is still within the root's
+		// validity (the world starts where it starts).
+		s.in.World().Advance(2 * time.Hour)
 		if err := s.in.Bank().Revoke(s.in.View(s.c).Identity); err != nil {
 			t.Fatalf("revoke %s: %v", s.c, err)
 		}
 		mustReconcile(t, s.in, s.a)
 		return "revoked"
-	})
+	}, plans...)
 }
 
 func expiredDeviceRefused(t *T, badPays bool) {
