@@ -176,19 +176,18 @@ func (c Client) PendingExchange() (Exchange, bool) {
 }
 
 // FinishExchange completes a journalled exchange once the wallet's
-// pending deposits are settled: if held reports every coin of it still
-// on the wallet, the hand-in never happened (or was refused) and the
-// journal goes; otherwise the withdrawal is presented again.
+// pending deposits are settled: the hand-in is one deposit, so if held
+// reports any coin of it still on the wallet, the hand-in never happened
+// (or was refused) and the journal goes; otherwise the withdrawal is
+// presented again. (A coin the wallet paid away offline after the cut is
+// not held either: "every coin held" would take that for a hand-in and
+// withdraw the value again from the account.)
 func (c Client) FinishExchange(held func(coin string) bool) error {
 	e, ok := c.PendingExchange()
 	if !ok {
 		return nil
 	}
-	all := true
-	for _, k := range e.Coins {
-		all = all && held(k)
-	}
-	if all {
+	if slices.ContainsFunc(e.Coins, held) {
 		c.Dev.Delete(ExchangeKey)
 		return nil
 	}

@@ -129,4 +129,16 @@ func TestClientExchangeAfterCut(t *testing.T) {
 	if _, ok := c.PendingExchange(); ok || f.agent.Balance(walletA) != opening-300 {
 		t.Errorf("an exchange whose coins are all held: journal kept %v, account %d; want dropped, %d", ok, f.agent.Balance(walletA), opening-300)
 	}
+	// Cut in the hand-in again, then one of the two coins paid away
+	// offline before the reconciliation: the other is still held, so
+	// the hand-in never happened and nothing is withdrawn.
+	if err := c.Exchange([]string{"coin/3", "coin/4"}, 400, func() error { return spec.Errorf(ErrCut, "cut: %w", errNoReply) }); !NoReply(err) {
+		t.Fatalf("exchange cut in its hand-in returned %v", err)
+	}
+	if err := c.FinishExchange(func(k string) bool { return k == "coin/4" }); err != nil {
+		t.Fatalf("FinishExchange with one coin paid away: %v", err)
+	}
+	if _, ok := c.PendingExchange(); ok || f.agent.Balance(walletA) != opening-300 {
+		t.Errorf("an exchange cut before its hand-in, one coin since paid away: journal kept %v, account %d; want dropped, %d", ok, f.agent.Balance(walletA), opening-300)
+	}
 }
