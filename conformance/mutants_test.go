@@ -79,18 +79,23 @@ func TestMutantCatalogue(t *testing.T) {
 	}
 }
 
-// shortMutants is the -short subset: the first mutant of each
-// requirement, in catalogue order.
-func shortMutants(ms []models.Mutant) []models.Mutant {
+// firstPer keeps the first mutant of each key, in catalogue order.
+func firstPer[K comparable](ms []models.Mutant, key func(models.Mutant) K) []models.Mutant {
 	var out []models.Mutant
-	done := map[spec.ReqID]bool{}
+	done := map[K]bool{}
 	for _, m := range ms {
-		if !done[m.Breaks] {
-			done[m.Breaks] = true
+		if k := key(m); !done[k] {
+			done[k] = true
 			out = append(out, m)
 		}
 	}
 	return out
+}
+
+// shortMutants is the -short subset: the first mutant of each
+// requirement.
+func shortMutants(ms []models.Mutant) []models.Mutant {
+	return firstPer(ms, func(m models.Mutant) spec.ReqID { return m.Breaks })
 }
 
 // sampleMutants is the go test subset: the first mutant of each
@@ -99,20 +104,14 @@ func shortMutants(ms []models.Mutant) []models.Mutant {
 // by go test; `dualoffline check --mutants`, which .ci/run runs at the
 // default depth, scores the whole catalogue.
 func sampleMutants(ms []models.Mutant) []models.Mutant {
-	var out []models.Mutant
 	type key struct {
 		base string
 		req  spec.ReqID
 	}
-	done := map[key]bool{}
-	for _, m := range ms {
+	return firstPer(ms, func(m models.Mutant) key {
 		base, _, _ := strings.Cut(m.Scheme.Info().Name, "~")
-		if k := (key{base, m.Breaks}); !done[k] {
-			done[k] = true
-			out = append(out, m)
-		}
-	}
-	return out
+		return key{base, m.Breaks}
+	})
 }
 
 // TestMutants runs a sample of the catalogue (sampleMutants; under -short
@@ -173,15 +172,14 @@ func TestMutants(t *testing.T) {
 	if score.Alarms > 0 {
 		t.Errorf("%d unexpected verdicts on the mutants' bases (false alarms)", score.Alarms)
 	}
-	checkCatalogueCoverage(t, score, results)
+	logCatalogueCoverage(t, score, results)
 }
 
-// checkCatalogueCoverage lists the coverage gaps of the real catalogue
-// (the passing targets being the mutants' bases) and fails for each
-// (there must be none) when the catalogue ran whole at the default
-// depth; at a shallower depth, or under -short (one mutant per
-// requirement), the gaps are logged only.
-func checkCatalogueCoverage(t *testing.T, score *conformance.MutantScore, results []conformance.Result) {
+// logCatalogueCoverage logs the coverage gaps of the sample (the passing
+// targets being the mutants' bases): a sample at a shallow depth leaves
+// gaps by construction, so they are logged, not failed; `dualoffline check
+// --mutants` fails on any gap of the whole catalogue at the default depth.
+func logCatalogueCoverage(t *testing.T, score *conformance.MutantScore, results []conformance.Result) {
 	mutant := map[string]bool{}
 	for _, r := range score.Runs {
 		mutant[r.Scheme] = true
@@ -192,18 +190,11 @@ func checkCatalogueCoverage(t *testing.T, score *conformance.MutantScore, result
 			refs = append(refs, r)
 		}
 	}
-	gaps := conformance.CoverageGaps(conformance.Coverage(refs, score))
-	if testing.Short() || mutantChecks < conformance.DefaultChecks {
-		var ids []string
-		for _, g := range gaps {
-			ids = append(ids, string(g.Sub))
-		}
-		t.Logf("at %d checks, on a sample of the catalogue (sampleMutants; -short: one mutant per requirement), %d sub-properties lack a kill or a passing target (%s); `dualoffline check --mutants` checks coverage at the default depth", mutantChecks, len(gaps), strings.Join(ids, " "))
-		return
+	var ids []string
+	for _, g := range conformance.CoverageGaps(conformance.Coverage(refs, score)) {
+		ids = append(ids, string(g.Sub))
 	}
-	for _, g := range gaps {
-		t.Errorf("coverage gap: %s: %s (killed %v, passes on %v)", g.Sub, g.Gap, g.Killed, g.PassesOn)
-	}
+	t.Logf("at %d checks, on a sample of the catalogue (sampleMutants; -short: one mutant per requirement), %d sub-properties lack a kill or a passing target (%s)", mutantChecks, len(ids), strings.Join(ids, " "))
 }
 
 func firstLine(s string) string {

@@ -12,8 +12,7 @@ import (
 
 // seedSensitive are properties that decide by random search and whose
 // verdict has depended on the seed before: each now runs boundary cases
-// first (boundary.go). TestSeedIndependence sweeps them with every
-// property some reference model documents as failing.
+// first (boundary.go). TestSeedIndependence runs them at a second seed.
 var seedSensitive = []string{
 	"R1.1-tamper-random-plans",
 	"R1.6-relay-gives-no-value",
@@ -47,9 +46,9 @@ func TestSeedIndependence(t *testing.T) {
 	}
 	n := 0
 	for _, r := range rs.Results {
+		// One seed: no run is SeedDependent; a verdict other than its
+		// seed-1 one shows as Fail or UnexpectedPass.
 		switch r.Verdict {
-		case conformance.SeedDependent:
-			t.Errorf("%s/%s %s-%s: %s\nreplay: %s", r.Target, r.Suite, r.Sub, r.Property, r.Reason, r.Replay)
 		case conformance.Fail, conformance.UnexpectedPass:
 			t.Errorf("%s/%s %s-%s: %s at seed %v, unlike at seed %d (TestReference): %s\nreplay: %s", r.Target, r.Suite, r.Sub, r.Property, r.Verdict, seeds, conformance.DefaultSeed, r.Reason, r.Replay)
 		}
