@@ -14,7 +14,7 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-// mutantChecks is the depth the full catalogue runs at in go test: a
+// mutantChecks is the depth the sample runs at in go test: a
 // mutant is one bug, so the property that catches it first should do so
 // well within this many cases. The coverage per sub-property (a kill by
 // every sub-property) needs the default depth of `check --mutants`, which
