@@ -86,7 +86,6 @@ type CentralBank struct {
 	nextCert  uint64
 	certs     map[string]*devcert.Certificate
 	holders   map[string]string // pseudonym → registered holder (holders.go)
-	aliases   map[string]string // registered holder → its first pseudonym (holders.go)
 	agents    map[string]*Agent
 	agentIDs  []string
 	issued    map[coin.Serial]*coin.Signed
@@ -182,13 +181,17 @@ func (cb *CentralBank) Certificate(id string) (*devcert.Certificate, bool) {
 // Revoke adds a device to the revocation list and publishes a new list.
 // id is a certificate id or a holder registered by CertifyPseudonym.
 func (cb *CentralBank) Revoke(id string) error {
-	id = cb.certOf(id)
-	c, ok := cb.certs[id]
-	if !ok {
-		return spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
+	ids := cb.certsOf(id)
+	for _, id := range ids {
+		if _, ok := cb.certs[id]; !ok {
+			return spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
+		}
 	}
-	cb.revoked = append(cb.revoked, c.Serial)
-	cb.w.Trace().Note(CentralBankID, "revoked %q (serial %d)", id, c.Serial)
+	for _, id := range ids {
+		c := cb.certs[id]
+		cb.revoked = append(cb.revoked, c.Serial)
+		cb.w.Trace().Note(CentralBankID, "revoked %q (serial %d)", id, c.Serial)
+	}
 	return cb.publishCRL()
 }
 
@@ -326,7 +329,7 @@ func (a *Agent) Open(holder string, balance int64) {
 }
 
 // Balance returns a customer's account balance.
-func (a *Agent) Balance(holder string) int64 { return a.accounts[a.account(holder)] }
+func (a *Agent) Balance(holder string) int64 { return a.accounts[a.AccountOf(holder)] }
 
 // Accounts returns every account holder in sorted order.
 func (a *Agent) Accounts() []string {
@@ -409,7 +412,7 @@ func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	if a.cb.mutated("withdraw-debits-less") {
 		debit -= amount % 100
 	}
-	a.accounts[a.account(holder)] -= debit
+	a.accounts[a.AccountOf(holder)] -= debit
 	a.cb.w.Trace().State(world.PartyID(a.ID), "withdrawal %d fen by %s (account %d)", amount, holder, a.Balance(holder))
 	return out, nil
 }
@@ -565,7 +568,7 @@ func (a *Agent) deposit(holder string, items []DepositItem) (int64, error) {
 	if a.cb.mutated("deposit-credits-root-value") {
 		credit = roots
 	}
-	a.accounts[a.account(holder)] += credit + again
+	a.accounts[a.AccountOf(holder)] += credit + again
 	a.cb.w.Trace().State(world.PartyID(a.ID), "deposit %d fen by %s (account %d, liability %d)", total, holder, a.Balance(holder), a.cb.Liability())
 	return total, nil
 }

@@ -1,6 +1,9 @@
 package bank
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -17,12 +20,8 @@ func (cb *CentralBank) CertifyPseudonym(holder, pseudonym string, role devcert.R
 	}
 	if cb.holders == nil {
 		cb.holders = map[string]string{}
-		cb.aliases = map[string]string{}
 	}
 	cb.holders[pseudonym] = holder
-	if _, ok := cb.aliases[holder]; !ok {
-		cb.aliases[holder] = pseudonym // the first one certified: Revoke's
-	}
 	return c, nil
 }
 
@@ -36,17 +35,23 @@ func (cb *CentralBank) HolderOf(id string) string {
 	return id
 }
 
-// certOf returns the certificate id Revoke acts on for id: id itself if
-// the bank certified it, else the first pseudonym certified for holder id
-// (one answer whatever the map order).
-func (cb *CentralBank) certOf(id string) string {
+// certsOf returns the certificate ids Revoke acts on for id: id itself if
+// the bank certified it, else every pseudonym certified for holder id, in
+// sorted order (a holder revoked is revoked on every card).
+func (cb *CentralBank) certsOf(id string) []string {
 	if _, ok := cb.certs[id]; ok {
-		return id
+		return []string{id}
 	}
-	if p, ok := cb.aliases[id]; ok {
-		return p
+	var out []string
+	for _, p := range slices.Sorted(maps.Keys(cb.holders)) {
+		if cb.holders[p] == id {
+			out = append(out, p)
+		}
 	}
-	return id
+	if len(out) == 0 {
+		return []string{id}
+	}
+	return out
 }
 
 // Bind makes the card card draw on, and deposit into, the account
@@ -65,9 +70,7 @@ func (a *Agent) Bind(card, account string) {
 
 // AccountOf returns the account holder draws on: the one Bind named, else
 // holder's own.
-func (a *Agent) AccountOf(holder string) string { return a.account(holder) }
-
-func (a *Agent) account(holder string) string {
+func (a *Agent) AccountOf(holder string) string {
 	if acct, ok := a.cards[holder]; ok {
 		return acct
 	}
