@@ -200,7 +200,7 @@ func TestEvidenceRefusesFraming(t *testing.T) {
 			if name == "root of another world" {
 				root = newInstance(t, 99).Bank().Root()
 			}
-			if got, err := VerifyEvidence(suite.Default(), root, e); err == nil {
+			if got, err := VerifyEvidence(suite.Default(), root, 4, e); err == nil {
 				t.Fatalf("framed evidence verifies, naming %q", got)
 			} else if c := spec.CodeOf(err); !c.Known() || c == spec.CodeInternal {
 				t.Fatalf("untyped refusal: %v", err)

@@ -102,12 +102,14 @@ func (in *Instance) outputValue(op OutPoint) int64 {
 }
 
 // VerifyEvidence checks double-spend evidence with public information
-// only: the root certificate. It returns the culprit's device id if both
+// only: the root certificate and the number of master nodes in the
+// consortium (a refusal needs a majority of them, counted by the
+// verifier, not by the signers). It returns the culprit's device id if both
 // payments verify under the culprit's certificate (which the root issued),
 // each opened transfer matches the commitment its payment signs and names
 // the culprit's certificate as escrow, both spend the flagged coin, and the
 // two payments are different statements.
-func VerifyEvidence(s suite.Suite, root *devcert.Certificate, ev bank.DoubleSpend) (string, error) {
+func VerifyEvidence(s suite.Suite, root *devcert.Certificate, nodes int, ev bank.DoubleSpend) (string, error) {
 	cert, err := devcert.Parse(s, ev.CulpritCert)
 	if err != nil {
 		return "", err
@@ -123,7 +125,7 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, ev bank.DoubleSpen
 		return "", spec.Errorf(spec.CodeMalformed, "evidence names no chain coin")
 	}
 	if _, err := ParsePayment(ev.RecordB); err != nil {
-		return verifyRefusal(s, root, cert, op, ev)
+		return verifyRefusal(s, root, nodes, cert, op, ev)
 	}
 	var ids [2]TxID
 	for i, pair := range [2][2][]byte{{ev.RecordA, ev.HoldingA}, {ev.RecordB, ev.HoldingB}} {
@@ -159,7 +161,7 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, ev bank.DoubleSpen
 
 // VerifyEvidence checks evidence against this instance's root.
 func (in *Instance) VerifyEvidence(ev bank.DoubleSpend) (string, error) {
-	return VerifyEvidence(in.bb.s, in.cb.Root(), ev)
+	return VerifyEvidence(in.bb.s, in.cb.Root(), len(in.bb.nodes), ev)
 }
 
 // TracePayer is the central bank's trace (identity escrow): it opens a

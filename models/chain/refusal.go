@@ -260,7 +260,7 @@ func (in *Instance) refusalEvidence(v *invalidSpend) bank.DoubleSpend {
 // for a repeated input); the Refusal names that payment and coin; and
 // distinct master nodes, at least ⌊nodes/2⌋+1 of them, each certified by
 // root, signed it.
-func verifyRefusal(s suite.Suite, root, cert *devcert.Certificate, op OutPoint, ev bank.DoubleSpend) (string, error) {
+func verifyRefusal(s suite.Suite, root *devcert.Certificate, nodes int, cert *devcert.Certificate, op OutPoint, ev bank.DoubleSpend) (string, error) {
 	p, err := ParsePayment(ev.RecordA)
 	if err != nil {
 		return "", err
@@ -319,8 +319,11 @@ func verifyRefusal(s suite.Suite, root, cert *devcert.Certificate, op OutPoint, 
 		}
 		signers[nc.ID] = true
 	}
-	if len(signers) < r.Nodes/2+1 {
-		return "", spec.Errorf(spec.CodeUntrustedIssuer, "refusal evidence: %d distinct master nodes signed, want %d of %d", len(signers), r.Nodes/2+1, r.Nodes)
+	if r.Nodes != nodes {
+		return "", spec.Errorf(spec.CodeUntrustedIssuer, "refusal evidence: it counts %d master nodes, the consortium has %d", r.Nodes, nodes)
+	}
+	if len(signers) < nodes/2+1 {
+		return "", spec.Errorf(spec.CodeUntrustedIssuer, "refusal evidence: %d distinct master nodes signed, want %d of %d", len(signers), nodes/2+1, nodes)
 	}
 	return cert.ID, nil
 }

@@ -63,6 +63,12 @@ func TestRefusalEvidence(t *testing.T) {
 					e.RecordB = marshalAttestations([]attestation{{cert: e.CulpritCert, sig: as[0].sig}})
 				},
 			}
+			// The majority is the verifier's count: evidence signed by 3
+			// nodes is no majority of a consortium of 7, whatever the
+			// refusal says.
+			if got, err := VerifyEvidence(in.bb.s, in.cb.Root(), 7, d); err == nil {
+				t.Errorf("refusal evidence of a 4-node consortium verifies for one of 7, naming %q", got)
+			}
 			for name, frame := range framings {
 				e := d
 				frame(&e)
