@@ -457,7 +457,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	se.peer = m.From
 	sess := se.payee
 	again := sess != nil && msg.Tag == TagPayerHello && (se.helloAgain(sess.stage) || se.helloRepeat(sess.stage))
-	if sess == nil || (sess.stage == payeeDone && !again) {
+	if sess == nil || sess.stage == payeeDone {
 		return nil, spec.Errorf(spec.CodeReplay, "no payment request is open")
 	}
 	if !bytes.Equal(msg.Nonce, sess.nonce) {
