@@ -127,7 +127,7 @@ func TestReadmeQRCommands(t *testing.T) {
 	for _, b := range docexamples.Lang(blocks, "sh") {
 		var lines []string
 		for _, line := range docexamples.Commands(b) {
-			lines = append(lines, strings.Split(line, "|")...) // each command of a pipeline
+			lines = append(lines, strings.Split(line, " | ")...) // each command of a pipeline
 		}
 		for _, line := range lines {
 			argv, err := splitCommand(line)
