@@ -15,7 +15,12 @@ import (
 // code"): byte mode, level QRLevel, the smallest version that holds the
 // payload, at most QRVersion. The drawing is the payload's bytes and
 // nothing else: no ECI, no text encoding, so a decoder that returns the
-// code's bytes (zbarimg -Sbinary) returns the payload exactly.
+// code's bytes (zbarimg -Sbinary) returns the payload exactly. The
+// encoder is github.com/yeqown/go-qrcode/v2 with byte mode forced (left to
+// choose, it may take bytes for Kanji and recode them as Shift JIS) and
+// the version set; skip2/go-qrcode also reads back exactly but splits a
+// payload into numeric, alphanumeric and byte segments and cannot be told
+// not to.
 
 // qrByteCapacity[v] is the number of bytes a version-v QR code holds at
 // level M in byte mode (ISO/IEC 18004:2015, table 7), v = 1..QRVersion;
