@@ -17,8 +17,8 @@ import (
 // nothing else: no ECI, no text encoding, so a decoder that returns the
 // code's bytes (zbarimg -Sbinary) returns the payload exactly. The
 // encoder is github.com/yeqown/go-qrcode/v2 with byte mode forced (left to
-// choose, it may take bytes for Kanji and recode them as Shift JIS) and
-// the version set; skip2/go-qrcode also reads back exactly but splits a
+// choose, it picks numeric, alphanumeric or Kanji mode from the payload
+// read as UTF-8 text) and the version set; skip2/go-qrcode also reads back exactly but splits a
 // payload into numeric, alphanumeric and byte segments and cannot be told
 // not to.
 
