@@ -1,14 +1,17 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
+	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -21,6 +24,9 @@ type simulateFlags struct {
 	amount  int64
 	verbose bool
 	json    bool
+	qrOut   string    // chain: write the A→B payment QR code here (PNG)
+	qrIn    string    // chain: wallet-B scans this image ("-": payload bytes on stdin)
+	stdin   io.Reader // what --qr-in - reads
 }
 
 func simulateCmd() *cobra.Command {
@@ -39,16 +45,29 @@ skew@STEP=±DURATION, the recipient's clock offset; a partition of the
 master nodes: partition@STEP=0,1|2,3, groups of node indexes, which lasts
 past the payment until heal@STEP or, failing that, until simulate heals it
 after the three reconciliations and reconciles all three again); the kinds
-are ` + strings.Join(faultKinds(), ", ") + `.`,
+are ` + strings.Join(faultKinds(), ", ") + `.
+
+In the chain schemes the A→B payment travels as a QR code: --qr-out FILE
+draws the code wallet-A shows (byte mode, error-correction level M, the
+smallest version that holds it, version 25 at most) as a PNG image, and
+--qr-in FILE has wallet-B scan FILE instead (decoded with zbarimg, Debian's
+zbar-tools; "-" reads the decoded payload bytes from standard input, as
+zbarimg --raw -Sbinary prints them). Run with the seed, suite and amount of
+the run that drew it, the scanned payment answers wallet-B's request and
+the run ends as that one did; another code is refused as the payee refuses
+any payment that does not answer its request.`,
 		Example: `  dualoffline simulate --scheme chip --seed 1
   dualoffline simulate --scheme chip --seed 7 --faults crash-at@3
   dualoffline simulate --scheme chip --faults drop@3,duplicate@1 --suite INTL
   dualoffline simulate --scheme chip --faults redirect@2=wallet-C
   dualoffline simulate --scheme cert --faults skew@2=-18000h
   dualoffline simulate --scheme chain --faults partition@1=0,1|2,3
-  dualoffline simulate --scheme chip --json > trace.json`,
+  dualoffline simulate --scheme chip --json > trace.json
+  dualoffline simulate --scheme chain --qr-out pay.png
+  dualoffline simulate --scheme chain --qr-in pay.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			f.stdin = cmd.InOrStdin()
 			return simulate(cmd.OutOrStdout(), f)
 		},
 	}
@@ -59,6 +78,8 @@ are ` + strings.Join(faultKinds(), ", ") + `.`,
 	cmd.Flags().Int64Var(&f.amount, "amount", 230, "amount of the A→B payment, fen")
 	cmd.Flags().BoolVarP(&f.verbose, "verbose", "v", false, "include persistence events")
 	cmd.Flags().BoolVar(&f.json, "json", false, "print the trace as JSON")
+	cmd.Flags().StringVar(&f.qrOut, "qr-out", "", "chain schemes: write the A→B payment QR code to this PNG file")
+	cmd.Flags().StringVar(&f.qrIn, "qr-in", "", "chain schemes: wallet-B scans this QR image (zbarimg) in place of wallet-A's code; - reads the scanned payload bytes from stdin")
 	return cmd
 }
 
@@ -104,12 +125,45 @@ func simulate(out io.Writer, f simulateFlags) error {
 	if f.amount <= 0 || f.amount > 50000 {
 		return usageError{fmt.Errorf("amount %d fen outside 1..50000", f.amount)}
 	}
+	a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
+	var scanned []byte
+	if f.qrIn != "" {
+		if scanned, err = readScan(f.qrIn, f.stdin); err != nil {
+			return usageError{err}
+		}
+	}
 	w := world.New(f.seed)
 	in, err := sch.New(w, models.Config{Suite: s})
 	if err != nil {
 		return err
 	}
-	a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
+	var cam cameraSetter
+	if f.qrOut != "" || f.qrIn != "" {
+		var ok bool
+		if cam, ok = in.(cameraSetter); !ok {
+			return usageError{fmt.Errorf("--qr-out and --qr-in need a scheme whose payment is a QR code (chain, chain-literal), not %s", f.scheme)}
+		}
+	}
+	var qrErr error
+	if cam != nil {
+		err := cam.SetCamera(a, func(shown []byte) ([]byte, error) {
+			if f.qrOut != "" {
+				var c *chain.QRCode
+				if c, qrErr = writeQR(f.qrOut, shown); qrErr != nil {
+					return nil, qrErr
+				}
+				w.Trace().Note("simulate", "the payment QR code, %d bytes, version %d-%s (%d×%d modules), is drawn to %s", len(shown), c.Version, chain.QRLevel, c.Size, c.Size, f.qrOut)
+			}
+			if scanned == nil {
+				return shown, nil
+			}
+			w.Trace().Note("simulate", "%s scans %s: %d bytes, %s what %s shows", b, f.qrIn, len(scanned), sameOrNot(scanned, shown), a)
+			return scanned, nil
+		})
+		if err != nil {
+			return err
+		}
+	}
 	step := func(what string, err error) {
 		if err != nil {
 			w.Trace().Note("simulate", "%s: %v", what, err)
@@ -119,6 +173,9 @@ func simulate(out io.Writer, f simulateFlags) error {
 	w.Advance(60_000_000_000) // a minute later, at the till
 	_, err = in.Pay(a, b, f.amount, plan)
 	step("pay A→B", err)
+	if cam != nil {
+		step("camera", cam.SetCamera(a, nil)) // B→C is scanned as always
+	}
 	w.Advance(60_000_000_000)
 	_, err = in.Pay(b, c, min(100, f.amount), nil)
 	step("pay B→C", err)
@@ -135,6 +192,9 @@ func simulate(out io.Writer, f simulateFlags) error {
 			w.Advance(3_600_000_000_000)
 			step("reconcile "+string(p), in.Reconcile(p))
 		}
+	}
+	if qrErr != nil {
+		return qrErr
 	}
 	if f.json {
 		_, err := out.Write(append(w.Trace().JSON(), '\n'))
@@ -161,4 +221,50 @@ func simulate(out io.Writer, f simulateFlags) error {
 	fmt.Fprintf(out, "books: issued %d, redeemed %d, held %d, pending %d, mail %d, lost %d, double spends %d — conserved: %v\n",
 		l.Issued, l.Redeemed, au.Held, au.Pending, au.Mail, au.Lost, len(l.DoubleSpends), au.Balanced())
 	return nil
+}
+
+// cameraSetter is a scheme instance whose payments travel as a QR code.
+type cameraSetter interface {
+	SetCamera(payer world.PartyID, cam chain.Camera) error
+}
+
+// writeQR draws payload as a QR code into the PNG file path; a payload
+// that fits no version the scheme allows is refused before drawing.
+func writeQR(path string, payload []byte) (*chain.QRCode, error) {
+	c, err := chain.DrawQR(payload)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := c.WritePNG(&buf); err != nil {
+		return nil, err
+	}
+	return c, os.WriteFile(path, buf.Bytes(), 0o644)
+}
+
+// readScan returns what a scanner reads from path: the QR code in an
+// image, decoded with zbarimg, or with path "-" the decoded payload bytes
+// on stdin.
+func readScan(path string, stdin io.Reader) ([]byte, error) {
+	if path == "-" {
+		if stdin == nil {
+			return nil, fmt.Errorf("--qr-in -: no standard input")
+		}
+		b, err := io.ReadAll(io.LimitReader(stdin, chain.MaxPaymentDER+1))
+		if err != nil {
+			return nil, err
+		}
+		if len(b) > chain.MaxPaymentDER {
+			return nil, fmt.Errorf("--qr-in -: more than %d bytes, more than a version-%d QR code holds", chain.MaxPaymentDER, chain.QRVersion)
+		}
+		return b, nil
+	}
+	return chain.ScanImage(path)
+}
+
+func sameOrNot(scanned, shown []byte) string {
+	if bytes.Equal(scanned, shown) {
+		return "exactly"
+	}
+	return "not"
 }

@@ -1,0 +1,252 @@
+package chain
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	qrcode "github.com/yeqown/go-qrcode/v2"
+	"rsc.io/qr"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// qrPattern is n bytes no decoder can take for text: every byte value,
+// repeating.
+func qrPattern(n int) []byte {
+	p := make([]byte, n)
+	for i := range p {
+		p[i] = byte(0x80 + 37*i)
+	}
+	return p
+}
+
+// The capacity table is ISO/IEC 18004's: at every version up to QRVersion
+// the go-qrcode encoder takes exactly that many bytes in byte mode at
+// level M and not one more, and rsc.io/qr, another encoder, needs that
+// version for them.
+func TestQRCapacity(t *testing.T) {
+	for v := 1; v <= QRVersion; v++ {
+		n := qrByteCapacity[v]
+		opts := func(v int) []qrcode.EncodeOption {
+			return []qrcode.EncodeOption{qrcode.WithEncodingMode(qrcode.EncModeByte),
+				qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium), qrcode.WithVersion(v)}
+		}
+		if _, err := qrcode.NewWith(qrPattern(n), opts(v)...); err != nil {
+			t.Errorf("version %d: %d bytes do not encode: %v", v, n, err)
+		}
+		if _, err := qrcode.NewWith(qrPattern(n+1), opts(v)...); err == nil {
+			t.Errorf("version %d: %d bytes encode, the table says %d at most", v, n+1, n)
+		}
+		c, err := qr.Encode(string(qrPattern(n)), qr.M)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := (c.Size - 17) / 4; got != v {
+			t.Errorf("rsc.io/qr puts %d bytes in version %d, the table in %d", n, got, v)
+		}
+		if got, err := QRVersionFor(n); got != v || err != nil {
+			t.Errorf("QRVersionFor(%d) = %d, %v; want %d", n, got, err, v)
+		}
+	}
+	if qrByteCapacity[QRVersion] != MaxPaymentDER {
+		t.Errorf("a version-%d code holds %d bytes, MaxPaymentDER is %d", QRVersion, qrByteCapacity[QRVersion], MaxPaymentDER)
+	}
+}
+
+// A payload larger than the largest version holds is refused with
+// malformed before anything is drawn; one that fits draws at the version
+// QRVersionFor names, and the same payload draws the same PNG.
+func TestDrawQR(t *testing.T) {
+	for _, n := range []int{MaxPaymentDER + 1, 4096} {
+		if c, err := DrawQR(qrPattern(n)); spec.CodeOf(err) != spec.CodeMalformed || c != nil {
+			t.Errorf("DrawQR(%d bytes) = %v, %v; want malformed", n, c, err)
+		}
+	}
+	c, err := DrawQR(qrPattern(MaxPaymentDER))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Version != QRVersion || c.Size != 17+4*QRVersion {
+		t.Errorf("%d bytes drew version %d (%d modules), want %d", MaxPaymentDER, c.Version, c.Size, QRVersion)
+	}
+	var a, b bytes.Buffer
+	if err := c.WritePNG(&a); err != nil {
+		t.Fatal(err)
+	}
+	c2, _ := DrawQR(qrPattern(MaxPaymentDER))
+	if err := c2.WritePNG(&b); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Errorf("the same payload drew different PNGs (%v)", err)
+	}
+}
+
+// zbarimg decodes the QR code in the image at path with zbarimg, or
+// skips the test naming the missing piece.
+func zbarimg(t *testing.T, path string) []byte {
+	t.Helper()
+	out, err := ScanImage(path)
+	if errors.Is(err, ErrNoZbar) {
+		t.Skip(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// qrVector is the part of a vector of kind qr this test reads.
+type qrVector struct {
+	TcID   string `json:"tcId"`
+	Result string `json:"result"`
+	Error  string `json:"error"`
+	Input  struct {
+		Payment, Root, Payee, Nonce string
+		Amount, At                  json.Number
+	} `json:"input"`
+}
+
+func readQRVectors(t *testing.T, id suite.ID) []qrVector {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "..", "vectors", "chain_"+string(id)+"_qr_test.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		TestGroups []struct{ Tests []qrVector } `json:"testGroups"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	var out []qrVector
+	for _, g := range f.TestGroups {
+		out = append(out, g.Tests...)
+	}
+	if len(out) == 0 {
+		t.Fatalf("no vectors of kind qr for %s", id)
+	}
+	return out
+}
+
+func unhex(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// Every chain vector of kind qr, drawn and decoded by zbarimg, reads back
+// as the exact payload bytes, and the payee fed the scanned bytes decides
+// as the vector says. The one over the bound is refused before drawing.
+func TestQRVectorsThroughZbar(t *testing.T) {
+	if _, err := exec.LookPath("zbarimg"); err != nil {
+		t.Skip(ErrNoZbar)
+	}
+	dir := t.TempDir()
+	for _, s := range suite.All() {
+		for _, v := range readQRVectors(t, s.ID()) {
+			t.Run(v.TcID, func(t *testing.T) {
+				payload := unhex(t, v.Input.Payment)
+				c, err := DrawQR(payload)
+				if len(payload) > MaxPaymentDER {
+					if spec.CodeOf(err) != spec.CodeMalformed || c != nil {
+						t.Fatalf("a %d-byte payload: DrawQR = %v; want malformed before drawing", len(payload), err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want, _ := QRVersionFor(len(payload)); c.Version != want {
+					t.Errorf("drawn at version %d, want %d", c.Version, want)
+				}
+				path := filepath.Join(dir, v.TcID+".png")
+				var buf bytes.Buffer
+				if err := c.WritePNG(&buf); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				scanned := zbarimg(t, path)
+				if diff := cmp.Diff(payload, scanned); diff != "" {
+					t.Fatalf("zbarimg read other bytes (-want +got):\n%s", diff)
+				}
+				amount, _ := strconv.ParseInt(v.Input.Amount.String(), 10, 64)
+				at, _ := strconv.ParseInt(v.Input.At.String(), 10, 64)
+				req := ScanRequest{Suite: s, Payee: Address(unhex(t, v.Input.Payee)), Root: unhex(t, v.Input.Root),
+					Amount: amount, Nonce: [NonceSize]byte(unhex(t, v.Input.Nonce)), At: time.Unix(at, 0).UTC()}
+				got := spec.CodeOf(Scan(req, scanned))
+				want := spec.Code(v.Error)
+				if v.Result == "valid" {
+					want = ""
+				}
+				if got != want {
+					t.Errorf("the payee fed the scan refuses with %q, the vector says %q", got, want)
+				}
+			})
+		}
+	}
+}
+
+// A camera stands between the payer's display and the payee's scanner:
+// what it reads is what the payee decides on. Read faithfully, the
+// payment goes through; one byte misread, the payee refuses it; nothing
+// read, the payee has nothing. The payer has spent either way.
+func TestCamera(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		cam      Camera
+		received bool
+		code     spec.Code
+	}{
+		{"faithful", func(b []byte) ([]byte, error) { return b, nil }, true, ""},
+		{"misread", func(b []byte) ([]byte, error) {
+			b = bytes.Clone(b)
+			b[len(b)-1] ^= 1
+			return b, nil
+		}, false, spec.CodeBadSignature},
+		{"unread", func([]byte) ([]byte, error) { return nil, errors.New("glare") }, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := newInstance(t, 1)
+			if err := in.Fund("wallet-A", 1000); err != nil {
+				t.Fatal(err)
+			}
+			var shown []byte
+			if err := in.SetCamera("wallet-A", func(b []byte) ([]byte, error) { shown = b; return tc.cam(b) }); err != nil {
+				t.Fatal(err)
+			}
+			p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := ParsePayment(shown); err != nil {
+				t.Fatalf("the camera was not shown the payment: %v", err)
+			}
+			var code spec.Code
+			if len(p.Outcome.Rejections) > 0 {
+				code = spec.CodeOf(p.Outcome.Rejections[0].Err)
+			}
+			if !p.Paid || p.Received != tc.received || code != tc.code {
+				t.Fatalf("paid %v, received %v, refused %q; want paid, received %v, refused %q", p.Paid, p.Received, code, tc.received, tc.code)
+			}
+			if err := in.SetCamera("wallet-A", nil); err != nil {
+				t.Fatal(err)
+			}
+			if p, _ := in.Pay("wallet-A", "wallet-C", 100, nil); !p.Received {
+				t.Fatalf("with the camera removed: %+v", p.Outcome.Rejections)
+			}
+		})
+	}
+}
