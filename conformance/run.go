@@ -59,6 +59,11 @@ type Options struct {
 	// targets concurrently, so Progress must be safe for concurrent use.
 	// See Total for how many calls to expect.
 	Progress func(r Result)
+	// Shard, if set, runs only this shard's part of a CheckAll (shard.go);
+	// the results' Env.Shard identifies it for MergeShards.
+	Shard Shard
+	// keep, if set, selects the units a run checks (the shard's).
+	keep func(target string, s suite.ID, p Property) bool
 }
 
 func (o Options) withDefaults() Options {
@@ -103,6 +108,9 @@ func (o Options) selects(p Property) bool {
 var ErrBadOption = errors.New("conformance: bad option")
 
 func (o Options) check() error {
+	if o.Shard.active() && (o.Shard.Count > MaxShards || o.Shard.Index < 1 || o.Shard.Index > o.Shard.Count) {
+		return fmt.Errorf("%w: shard %s: want 1 ≤ i ≤ n ≤ %d", ErrBadOption, o.Shard, MaxShards)
+	}
 	for _, f := range o.Only {
 		ok := false
 		for _, p := range Properties() {
@@ -130,7 +138,13 @@ func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, e
 		return nil, err
 	}
 	defer setRapid(opts, true)()
-	return checkTarget(ctx, target, opts), nil
+	var info *ShardInfo
+	if opts.Shard.active() {
+		info = shardFilter([]models.Scheme{target}, &opts)
+	}
+	rs := checkTarget(ctx, target, opts)
+	rs.Env.Shard = info
+	return rs, nil
 }
 
 // CheckAll runs Check over several targets on a pool of workers, one per
@@ -143,6 +157,10 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 		return nil, err
 	}
 	defer setRapid(opts, true)()
+	var info *ShardInfo
+	if opts.Shard.active() {
+		info = shardFilter(targets, &opts)
+	}
 	type job struct {
 		target models.Scheme
 		suite  suite.Suite
@@ -173,6 +191,7 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 	close(next)
 	wg.Wait()
 	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
+	rs.Env.Shard = info
 	for _, r := range out {
 		rs.Results = append(rs.Results, r...)
 	}
@@ -184,6 +203,9 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 // number of Progress calls) for targets under opts.
 func Total(opts Options, targets []models.Scheme) int {
 	opts = opts.withDefaults()
+	if opts.Shard.active() && opts.check() == nil {
+		return shardFilter(targets, &opts).Units
+	}
 	n := 0
 	for _, p := range Properties() {
 		if opts.selects(p) {
@@ -199,7 +221,7 @@ func checkTarget(ctx context.Context, target models.Scheme, opts Options) *Resul
 	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
 	for _, s := range opts.Suites {
 		for _, p := range Properties() {
-			if !opts.selects(p) {
+			if !opts.selects(p) || (opts.keep != nil && !opts.keep(target.Info().Name, s.ID(), p)) {
 				continue
 			}
 			name := fmt.Sprintf("dualoffline/%s/%s/%s", target.Info().Name, s.ID(), p.ID())
