@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -192,3 +193,7 @@ func shardFilter(targets []models.Scheme, opts *Options) *ShardInfo {
 	}
 	return info
 }
+
+// ShardCosts returns a copy of the cost table (property id to
+// milliseconds).
+func ShardCosts() map[string]int { return maps.Clone(shardCosts) }
