@@ -318,3 +318,43 @@ func TestParseShard(t *testing.T) {
 		t.Errorf("CheckAll with shard 4/3: %v, want ErrBadOption", err)
 	}
 }
+
+// TestShardsWithSeeds: a seed sweep split into 2 shards merges to the
+// unsharded sweep's verdicts, counterexamples and replays, and the merge
+// refuses shards of another seed range.
+func TestShardsWithSeeds(t *testing.T) {
+	targets, opts := shardSuite(t)
+	opts.Only = opts.Only[1:3] // the two properties that kill the mutant
+	seeds := []uint64{1, 2}
+	whole, err := conformance.CheckSeeds(context.Background(), targets, opts, seeds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []*conformance.Results
+	for i := 1; i <= 2; i++ {
+		o := opts
+		o.Shard = conformance.Shard{Index: i, Count: 2}
+		rs, err := conformance.CheckSeeds(context.Background(), targets, o, seeds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, shardRoundTrip(t, rs))
+	}
+	merged, err := conformance.MergeShards(parts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(viewOf(whole), viewOf(merged)); diff != "" {
+		t.Errorf("2 shards of seeds 1..2 differ from the unsharded sweep (-want +got):\n%s", diff)
+	}
+	if got, want := merged.Env.Params["seeds"], "1,2"; got != want {
+		t.Errorf("merged seeds %q, want %q", got, want)
+	}
+	c := *parts[1]
+	c.Env.Params = map[string]string{"seeds": "1,2,3"}
+	_, err = conformance.MergeShards([]*conformance.Results{parts[0], &c})
+	var me *conformance.MergeError
+	if !errors.As(err, &me) || me.Field != "seeds" {
+		t.Errorf("shards of other seed ranges: %v, want a MergeError naming seeds", err)
+	}
+}
