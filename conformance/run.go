@@ -389,7 +389,28 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 	default:
 		r.Verdict = Pass
 	}
+	stabilise(&r)
 	return r
+}
+
+// stabilise makes a result's text the same bytes in every process:
+// go-cmp's diffs (which many properties report) indent with a space or a
+// no-break space, chosen at random once per process so that nobody
+// compares its output; a result must not differ between the shards of a
+// run, or between a run and its replay, so every no-break space becomes a
+// space.
+func stabilise(r *Result) {
+	fix := func(s string) string { return strings.ReplaceAll(s, "\u00a0", " ") }
+	r.Reason = fix(r.Reason)
+	for i := range r.Notes {
+		r.Notes[i] = fix(r.Notes[i])
+	}
+	if cx := r.Counterexample; cx != nil {
+		cx.Message = fix(cx.Message)
+		for i := range cx.Log {
+			cx.Log[i] = fix(cx.Log[i])
+		}
+	}
 }
 
 // settle applies the target's documented violations, property by
