@@ -1,7 +1,9 @@
 package conformance
 
 import (
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -67,6 +69,11 @@ type ShardInfo struct {
 	Total     int `json:"total"`
 	Cost      int `json:"cost_ms"`
 	TotalCost int `json:"total_cost_ms"`
+	// Plan is a digest of the partition (every unit and its shard): parts
+	// built from different property tables or cost tables, which a
+	// version string built without VCS information ("(devel)") would
+	// not tell apart, have different plans.
+	Plan string `json:"plan"`
 }
 
 // shardCostsJSON is the cost table: for each property id, its measured
@@ -187,6 +194,7 @@ func shardFilter(targets []models.Scheme, opts *Options) *ShardInfo {
 			info.Cost += u.cost
 		}
 	}
+	info.Plan = planDigest(plan)
 	idx := opts.Shard.Index
 	opts.keep = func(target string, s suite.ID, p Property) bool {
 		return plan[target+"/"+string(s)+"/"+p.ID()] == idx
@@ -197,3 +205,13 @@ func shardFilter(targets []models.Scheme, opts *Options) *ShardInfo {
 // ShardCosts returns a copy of the cost table (property id to
 // milliseconds).
 func ShardCosts() map[string]int { return maps.Clone(shardCosts) }
+
+// planDigest hashes a plan: the first 16 hex digits of the SHA-256 of its
+// "key=shard" lines in key order.
+func planDigest(plan map[string]int) string {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(plan)) {
+		fmt.Fprintf(h, "%s=%d\n", k, plan[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}

@@ -60,6 +60,7 @@ func runFields(rs *Results) [][2]string {
 			{"timeout", s.Timeout},
 			{"shrink_time", s.ShrinkTime},
 			{"total", strconv.Itoa(s.Total)},
+			{"plan", s.Plan},
 		}...)
 	}
 	return f

@@ -168,6 +168,7 @@ func TestShardsMergeToTheWholeRun(t *testing.T) {
 	refused("another depth", "checks", other(func(rs *conformance.Results) { rs.Env.Checks++ }), spec.ErrMalformed)
 	refused("another version", "version", other(func(rs *conformance.Results) { rs.Env.Version += "-other" }), spec.ErrUnknownVersion)
 	refused("another filter", "only", other(func(rs *conformance.Results) { rs.Env.Shard.Only = nil }), spec.ErrMalformed)
+	refused("another partition", "plan", other(func(rs *conformance.Results) { rs.Env.Shard.Plan = "0123456789abcdef" }), spec.ErrMalformed)
 	refused("another shard count", "shards", other(func(rs *conformance.Results) { rs.Env.Shard.Count = 4 }), spec.ErrMalformed)
 	refused("a truncated shard", "units", other(func(rs *conformance.Results) { rs.Results = rs.Results[:len(rs.Results)-1] }), spec.ErrMalformed)
 	refused("a whole run among shards", "shard", []*conformance.Results{three[0], whole}, spec.ErrMalformed)

@@ -100,7 +100,7 @@ func TestMergeBadInput(t *testing.T) {
 	env := `"module":"m","version":"v","go":"go","seed":1,"checks":1,"steps":1,"suites":["GM"],"started":"2026-01-01T00:00:00Z"`
 	shard := func(index, count, units, total int) string {
 		return `{"schema":"dualoffline-results/1","env":{` + env + `,"shard":{"index":` + strconv.Itoa(index) + `,"count":` + strconv.Itoa(count) +
-			`,"targets":["chip"],"timeout":"1s","shrink_time":"1s","units":` + strconv.Itoa(units) + `,"total":` + strconv.Itoa(total) + `,"cost_ms":0,"total_cost_ms":0}},"results":[]}`
+			`,"targets":["chip"],"timeout":"1s","shrink_time":"1s","units":` + strconv.Itoa(units) + `,"total":` + strconv.Itoa(total) + `,"cost_ms":0,"total_cost_ms":0,"plan":"p"}},"results":[]}`
 	}
 	for name, files := range map[string][]string{
 		"garbage":           {write("garbage.json", "not json")},
