@@ -59,7 +59,8 @@ type Options struct {
 	// targets concurrently, so Progress must be safe for concurrent use.
 	// See Total for how many calls to expect.
 	Progress func(r Result)
-	// Shard, if set, runs only this shard's part of a CheckAll (shard.go);
+	// Shard, if set, runs only this shard's part of a Check, CheckAll or
+	// CheckSeeds (shard.go; CheckMutants ignores it);
 	// the results' Env.Shard identifies it for MergeShards.
 	Shard Shard
 	// keep, if set, selects the units a run checks (the shard's).
