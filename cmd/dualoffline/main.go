@@ -65,6 +65,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.AddCommand(catalogueCmd(), checkCmd(), simulateCmd(), vectorsCmd(), reportCmd(), versionCmd())
 	root.AddCommand(benchCmd())
+	root.AddCommand(cardCmd())
 	return root
 }
 
