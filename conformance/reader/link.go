@@ -56,12 +56,13 @@ type Link struct {
 
 var _ models.Link = (*Link)(nil)
 
-// Open readies the card on conn for party: it selects the application and
-// erases the card (a test card's re-install), so every instance starts
-// from a blank card. release, if not nil, runs at Close.
+// Open readies the card on conn for party: it power-cycles the card,
+// selects the application and erases the card (a test card's
+// re-install), so every instance starts from a blank card. release, if
+// not nil, runs at Close.
 func Open(conn Conn, party world.PartyID, release func()) (*Link, error) {
 	l := &Link{conn: conn, party: party, release: release}
-	if err := l.selectApp(); err != nil {
+	if err := l.Restart(); err != nil {
 		return nil, err
 	}
 	if _, sw, err := l.exchange(apdu.Command{CLA: vcard.CLAProp, INS: vcard.INSErase, Le: apdu.LeAbsent}); err != nil {

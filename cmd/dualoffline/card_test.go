@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/conformance/reader"
+	"github.com/dualoffline/dualoffline/models/chip/vcard"
+)
+
+// cardVerdicts runs check --reader against the card in reader name, which
+// plays wallet-A, and asserts the exit code and what the output names.
+func cardVerdicts(t *testing.T, name string, wantCode int, want ...string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	args := []string{"check", "--reader", name, "--scheme", "chip", "--role", "payer", "--suite", "GM", "--only", "R2.1-crash-every-point", "--checks", "3"}
+	code := run(args, &out, &errb)
+	if code != wantCode {
+		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, wantCode, out.String(), errb.String())
+	}
+	for _, w := range want {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("%s: the output does not contain %q:\n%s", strings.Join(args, " "), w, out.String())
+		}
+	}
+}
+
+// serveVirtual serves a virtual card (mutant, or the reference) to addr
+// until the test ends.
+func serveVirtual(t *testing.T, addr, mutant string) {
+	t.Helper()
+	c, err := vcard.Open(t.TempDir(), mutant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = vcard.Run(ctx, addr, c, nil)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
+// TestCheckReaderSocket is the reader path without PC/SC: the terminal's
+// own vpcd socket, the virtual card dialling it. The reference card
+// passes R2.1's crash property through the reader; the card of
+// forget-spend-on-crash fails it, and the failure names the card.
+func TestCheckReaderSocket(t *testing.T) {
+	for _, tc := range []struct {
+		mutant string
+		code   int
+		want   []string
+	}{
+		{"", exitOK, []string{"pass 1/1"}},
+		{"forget-spend-on-crash", exitUnexpected, []string{"FAIL chip@payer/GM R2.1-crash-every-point", "[the wallet was the card in reader \"vpcd:", fmt.Sprintf("ATR %X", vcard.ATR())}},
+	} {
+		t.Run("mutant="+tc.mutant, func(t *testing.T) {
+			s, err := reader.Listen("127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			serveVirtual(t, s.Addr(), tc.mutant)
+			cardVerdicts(t, s.Name(), tc.code, tc.want...)
+		})
+	}
+}
