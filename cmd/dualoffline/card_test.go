@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/conformance/reader"
+	"github.com/dualoffline/dualoffline/internal/docexamples"
 	"github.com/dualoffline/dualoffline/models/chip/vcard"
 )
 
@@ -70,5 +73,52 @@ func TestCheckReaderSocket(t *testing.T) {
 			serveVirtual(t, s.Addr(), tc.mutant)
 			cardVerdicts(t, s.Name(), tc.code, tc.want...)
 		})
+	}
+}
+
+// TestReadmeCardCommands: the command lines of the README's card
+// subsection name subcommands and flags the CLI has.
+func TestReadmeCardCommands(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	start := strings.Index(doc, "### The chip card in a PC/SC reader")
+	if start < 0 {
+		t.Fatal("README has no card subsection")
+	}
+	end := len(doc)
+	if i := strings.Index(doc[start+1:], "\n#"); i >= 0 {
+		end = start + 1 + i
+	}
+	blocks, err := docexamples.Parse("README.md", []byte(doc[start:end]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, b := range docexamples.Lang(blocks, "sh") {
+		for _, line := range docexamples.Commands(b) {
+			argv, err := splitCommand(strings.TrimSuffix(strings.TrimSpace(line), "&"))
+			if err != nil {
+				t.Errorf("%q: %v", line, err)
+				continue
+			}
+			if len(argv) < 2 || !strings.HasSuffix(argv[0], "/dualoffline") {
+				continue // apt-get, pcscd, go build
+			}
+			cmd, rest, err := newRoot(io.Discard, io.Discard).Find(argv[1:])
+			if err != nil || !cmd.HasParent() {
+				t.Errorf("%q: no such subcommand (%v)", line, err)
+				continue
+			}
+			if err := cmd.ParseFlags(rest); err != nil {
+				t.Errorf("%q: %v", line, err)
+			}
+			n++
+		}
+	}
+	if n < 4 {
+		t.Errorf("found %d dualoffline command lines in the card subsection, want at least 4", n)
 	}
 }
