@@ -79,6 +79,11 @@ its process on its state directory. What needs to reach inside a wallet
 (a forged store) cannot be staged on the vendor's device and skips,
 saying so.
 
+--reader NAME runs the chip suites with the card in that PC/SC reader
+(a build with -tags pcsc) or vpcd socket ("vpcd:HOST:PORT") as the
+wallet of --role (default payer and payee); see "dualoffline card" and
+the README's Hardware section.
+
 Exit status: 0 every verdict as expected, 1 an unexpected verdict, a
 surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`,
 		Example: `  dualoffline check
@@ -88,7 +93,8 @@ surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`
   dualoffline check --mutants
   dualoffline check --vectors --report report.html --junit junit.xml
   dualoffline check --impl ./my-wallet --scheme chip --role payer
-  dualoffline check --impl "./vendor -device-mutant forget-spend-on-crash" --scheme chip`,
+  dualoffline check --impl "./vendor -device-mutant forget-spend-on-crash" --scheme chip
+  dualoffline check --reader "Virtual PCD 00 00" --scheme chip --role payer --only R2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.seedSet = cmd.Flags().Changed("seed")
