@@ -122,3 +122,31 @@ func TestReadmeCardCommands(t *testing.T) {
 		t.Errorf("found %d dualoffline command lines in the card subsection, want at least 4", n)
 	}
 }
+
+// TestCheckReaderUsage: --reader refuses what it cannot run, before
+// touching a reader.
+func TestCheckReaderUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--reader", "r", "--impl", "x"}, "--reader and --impl"},
+		{[]string{"check", "--reader", "r", "--scheme", "cert"}, "only the chip scheme"},
+		{[]string{"check", "--reader", "r", "--role", "wallet"}, "a --reader for each of the 3 wallets"},
+		{[]string{"check", "--reader", "r", "--role", "buyer"}, "unknown role"},
+		{[]string{"card", "serve", "--scheme", "chain"}, "only the chip scheme's wallet is a card"},
+		{[]string{"card", "serve", "--mutant", "evidence-names-payee"}, "unknown card mutant"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(tc.args, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d naming %q", strings.Join(tc.args, " "), code, errb.String(), exitUsage, tc.want)
+		}
+	}
+	if reader.HavePCSC {
+		return
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"card", "readers"}, &out, &errb); code != exitUnusable || !strings.Contains(errb.String(), "-tags pcsc") {
+		t.Errorf("card readers without PC/SC: exit %d, stderr %q; want exit %d naming the pcsc build tag", code, errb.String(), exitUnusable)
+	}
+}

@@ -176,12 +176,12 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 	}
 	var impl interactiveRun
 	switch {
-	case f.impl.cmd != "":
-		if impl, err = implTargets(stdout, f, &opts); err != nil {
-			return err
-		}
 	case len(f.reader.names) > 0:
 		if impl, err = readerTargets(stdout, f, &opts); err != nil {
+			return err
+		}
+	case f.impl.cmd != "":
+		if impl, err = implTargets(stdout, f, &opts); err != nil {
 			return err
 		}
 	}
