@@ -36,8 +36,6 @@ type Card struct {
 	selected bool
 	cmd      []byte // chained command data so far
 	resp     []byte // answer data GET RESPONSE has still to return
-	// Ops counts the operations the card answered since it was opened.
-	Ops int
 }
 
 // Open makes a card on dir (created if missing; "" keeps the store in
@@ -190,7 +188,6 @@ func (c *Card) more(le int) ([]byte, uint16) {
 // operate performs one OPERATION and returns the Reply; an error means
 // the state could not be persisted (no answer may leave).
 func (c *Card) operate(data []byte) ([]byte, error) {
-	c.Ops++
 	var r Reply
 	op, params, err := DecodeOp(data)
 	if err != nil {
