@@ -39,8 +39,9 @@ type checkFlags struct {
 	mutants bool
 	vectors bool
 	verbose bool
-	profile bool      // --profile: wall time against the crypto floor (profile.go)
-	impl    implFlags // --impl and its companions (interactive.go)
+	profile bool        // --profile: wall time against the crypto floor (profile.go)
+	impl    implFlags   // --impl and its companions (interactive.go)
+	reader  readerFlags // --reader (card_check.go)
 }
 
 func checkCmd() *cobra.Command {
@@ -86,6 +87,11 @@ write each part with --json and merge them with "dualoffline merge" or
 runs and missing or duplicated parts. It composes with --seeds (each part
 sweeps its own properties); --mutants, --vectors and --impl run unsharded.
 
+--reader NAME runs the chip suites with the card in that PC/SC reader
+(a build with -tags pcsc) or vpcd socket ("vpcd:HOST:PORT") as the
+wallet of --role (default payer and payee); see "dualoffline card" and
+the README's Hardware section.
+
 Exit status: 0 every verdict as expected, 1 an unexpected verdict, a
 surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`,
 		Example: `  dualoffline check
@@ -96,7 +102,8 @@ surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`
   dualoffline check --shard 2/4 --json shard-2.json
   dualoffline check --vectors --report report.html --junit junit.xml
   dualoffline check --impl ./my-wallet --scheme chip --role payer
-  dualoffline check --impl "./vendor -device-mutant forget-spend-on-crash" --scheme chip`,
+  dualoffline check --impl "./vendor -device-mutant forget-spend-on-crash" --scheme chip
+  dualoffline check --reader "Virtual PCD 00 00" --scheme chip --role payer --only R2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.seedSet = cmd.Flags().Changed("seed")
@@ -122,17 +129,18 @@ surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every property's verdict, not only the matrix")
 	fl.BoolVar(&f.profile, "profile", false, "after the matrix, print wall time against the crypto floor (counted operations × unit costs measured in this process)")
 	f.impl.register(fl)
+	f.reader.register(fl)
 	return cmd
 }
 
 // checkOptions validates the flags into conformance options and targets.
 func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 	var targets []models.Scheme
-	if len(f.schemes) == 0 && f.impl.cmd == "" {
+	if len(f.schemes) == 0 && !f.interactive() {
 		targets = all.Schemes()
 	}
 	for _, name := range f.schemes {
-		if f.impl.cmd != "" {
+		if f.interactive() {
 			break // the schemes the vendor's wallet plays: implTargets
 		}
 		s, ok := lookupTarget(name)
@@ -158,7 +166,7 @@ func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 		if f.seedSet {
 			return nil, opts, usageErrorf("--seed and --seeds: give one")
 		}
-		if f.impl.cmd != "" {
+		if f.interactive() {
 			return nil, opts, usageErrorf("--seeds with --impl: sweep the seeds with one --seed run each (the interactive verdicts are judged against a reference run of the same seed)")
 		}
 		if _, err := conformance.ParseSeeds(f.seeds); err != nil {
@@ -199,13 +207,20 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var impl *implRun
-	if f.impl.cmd != "" {
+	var impl interactiveRun
+	switch {
+	case len(f.reader.names) > 0:
+		if impl, err = readerTargets(stdout, f, &opts); err != nil {
+			return err
+		}
+	case f.impl.cmd != "":
 		if impl, err = implTargets(stdout, f, &opts); err != nil {
 			return err
 		}
+	}
+	if impl != nil {
 		defer impl.close(stdout)
-		targets = impl.targets
+		targets = impl.schemes()
 	}
 	start := time.Now()
 	seeds := []uint64{opts.Seed}

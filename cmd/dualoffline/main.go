@@ -66,6 +66,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.AddCommand(catalogueCmd(), checkCmd(), simulateCmd(), vectorsCmd(), reportCmd(), versionCmd())
 	root.AddCommand(mergeCmd())
 	root.AddCommand(benchCmd())
+	root.AddCommand(cardCmd())
 	return root
 }
 
