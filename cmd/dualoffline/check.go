@@ -85,7 +85,8 @@ suite × property, weighted by measured cost so the parts finish together);
 write each part with --json and merge them with "dualoffline merge" or
 "dualoffline report --in a.json --in b.json …", which refuse parts of other
 runs and missing or duplicated parts. It composes with --seeds (each part
-sweeps its own properties); --mutants, --vectors and --impl run unsharded.
+sweeps its own properties); --mutants, --vectors, --impl and --reader run
+unsharded.
 
 --reader NAME runs the chip suites with the card in that PC/SC reader
 (a build with -tags pcsc) or vpcd socket ("vpcd:HOST:PORT") as the
@@ -193,6 +194,8 @@ func shardRefusals(f checkFlags) error {
 		return usageErrorf("--shard with --mutants: the mutant score and its coverage table judge each mutant against its base's and the control targets' results in one process; run --mutants in a job of its own (ci/README.md)")
 	case f.impl.cmd != "":
 		return usageErrorf("--shard with --impl: the interactive verdicts are judged against a reference run of the same process; run one --impl job per scheme instead")
+	case len(f.reader.names) > 0:
+		return usageErrorf("--shard with --reader: a card in a reader is one machine's hardware, and its verdicts are judged against a reference run of the same process; run the reader suite unsharded")
 	case f.vectors:
 		return usageErrorf("--shard with --vectors: the vectors are one cheap run, not a part of the property matrix; run \"dualoffline vectors\" in a job of its own")
 	}
