@@ -38,6 +38,7 @@ var checkTags = map[string][]string{
 	"spec/coin/zero-serial":                    {"coin-parse-serials"},
 	"spec/coin/parent-spelled-zero":            {"coin-parse-serials"},
 	"spec/coin/issuer-key-compressed":          {"key-parse"},
+	"spec/coin/unit-negative":                  {"der-unsigned"},
 
 	// spec/certificate
 	"spec/certificate/valid-at-not-before":   {"cert-validity"},
@@ -84,6 +85,7 @@ var checkTags = map[string][]string{
 	"spec/transfer/nine-records":               {"holding-hop-limit"},
 	"spec/transfer/valid-8-hops":               {"holding-hop-limit"},
 	"spec/transfer/record-no-outputs":          {"record-parse"},
+	"spec/transfer/output-holder-with-space":   {"der-printable"},
 
 	// cert/sealedcoin
 	"cert/sealedcoin/crlf-inserted":              {"sealed-string"},
@@ -195,7 +197,7 @@ var checkTags = map[string][]string{
 	// chain/session
 	"chain/session/clean-payment-clock-at-window-edge":   {"chain-time-window"},
 	"chain/session/stale-payment-time":                   {"chain-time-window"},
-	"chain/session/qr-scanned-twice":                     {"chain-open-request"},
+	"chain/session/second-payment-after-close":           {"chain-open-request"},
 	"chain/session/qr-from-other-payment":                {"chain-nonce"},
 	"chain/session/qr-to-other-payee":                    {"chain-payee"},
 	"chain/session/qr-from-self":                         {"chain-payee"},

@@ -115,6 +115,7 @@ func genChainSession(g *gen) *builder {
 	toCarol := g.newChainPayment(p, chainKey, "session/s3", certPayer, certThird, amount, nil)
 	dearer := g.newChainPayment(p, chainKey, "session/s4", certPayer, certPayee, 5000, nil)
 	self := g.newChainPayment(p, chainKey, "session/self", certPayee, certPayee, amount, &nonce)
+	again := g.newChainPayment(p, chainKey, "session/again", certPayer, certPayee, amount, &nonce)
 	if g.err != nil {
 		return b
 	}
@@ -157,6 +158,8 @@ func genChainSession(g *gen) *builder {
 		in(dropAt(msgs, iQR)), nil)
 	b.invalid(grp, "qr-scanned-twice", "the QR code scanned twice: the second scan finds no session open", "R1.2", spec.CodeReplay, []string{"Replay"},
 		in(append(append([]sessionMsg{}, msgs...), msgs[iQR])), so(cs.pay))
+	b.invalid(grp, "second-payment-after-close", "after the clean payment, alice's second payment for the same agreement (another transfer, validly signed) scanned: the session is closed", "R1.2", spec.CodeReplay, []string{"Replay"},
+		in(append(append([]sessionMsg{}, msgs...), withPayload(msgs[iQR], again.pay.Marshal()))), so(again.pay))
 	b.invalid(grp, "qr-from-other-payment", "the QR code of another payment from alice to bob (another agreement's nonce), validly signed", "R1.2", spec.CodeReplay, []string{"Replay"},
 		in(withQR(other.pay)), so(other.pay))
 	b.invalid(grp, "qr-to-other-payee", "the QR code of alice's payment to another wallet, validly signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"},

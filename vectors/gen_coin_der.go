@@ -114,6 +114,10 @@ func genCoinDER(g *gen, b *builder, grp *Group, issuer suite.PrivateKey) {
 	f.parent = tlv(0x04, make([]byte, 16))
 	bad("parent-spelled-zero", "a parent of 16 zero bytes instead of the empty string, signed", g.signRawFields(issuer, f))
 
+	f = g.baseCoinFields("der-unit")
+	f.unit = []byte{0x0A, 0x01, 0xFF}
+	bad("unit-negative", "the unit ENUMERATED -1 (FF), signed", g.signRawFields(issuer, f))
+
 	if c := compressSPKI(pub.SPKI()); c != nil {
 		ok := g.signRawFields(issuer, g.baseCoinFields("der-key"))
 		b.invalid(grp, "issuer-key-compressed", "a valid coin, the issuer key given with its point compressed", "R4.1", spec.CodeMalformed, []string{"ModifiedField"},

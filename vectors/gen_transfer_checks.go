@@ -43,6 +43,16 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 	bad("output-to-third-party", "signed by the holder, a record to wallet-bob whose payee outputs are held by wallet-carol", "R1.5", spec.CodeWrongRecipient,
 		[]string{"WrongRecipient"}, h1.Extend(rThird, third[0].Serial), "wallet-alice", rThird)
 
+	spaced := append([]transfer.Output{}, r2.Outputs...)
+	for i := range spaced {
+		if spaced[i].Holder == "wallet-bob" {
+			spaced[i].Holder = "wallet bob"
+		}
+	}
+	rSpaced := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: spaced, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
+	bad("output-holder-with-space", "signed by the holder, a record whose payee outputs are held by \"wallet bob\": a space is not printable in an identifier", "R1.1", spec.CodeMalformed,
+		[]string{"ModifiedField"}, h1.Extend(rSpaced, spaced[0].Serial), "wallet-alice", rSpaced)
+
 	rNone := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("record-no-outputs", "signed by the holder, a record with no output", "R1.1", spec.CodeMalformed,
 		[]string{"FieldSize"}, h1.Extend(rNone, r2.Outputs[0].Serial), "wallet-alice", rNone)
