@@ -7,7 +7,6 @@ import (
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math/big"
 
@@ -292,44 +291,18 @@ func genSealedPins(g *gen, b *builder, grp *Group, in func(string) SealedCoinInp
 }
 
 // apduPins adds, from the clean chip APDU cases, cases at the boundaries
-// of the status words, the TLV profile and the object tables.
+// of the TLV profile and the object tables.
 func apduPins(_ *gen, b *builder) {
-	grp, t := b.findTest("transfer-valid")
-	igrp, it := b.findTest("valid")
-	if t == nil || it == nil {
-		b.err = fmt.Errorf("vectors: no case transfer-valid or valid to derive the pinned cases from")
+	grp, _, tin := derive[APDUTransferInput](b, "transfer-valid")
+	igrp, _, iin := derive[APDUInput](b, "valid")
+	if tin == nil || iin == nil {
 		return
 	}
-	var tin APDUTransferInput
-	var iin APDUInput
-	if err := json.Unmarshal(t.Input, &tin); err != nil {
-		b.err = err
-		return
-	}
-	if err := json.Unmarshal(it.Input, &iin); err != nil {
-		b.err = err
-		return
-	}
-
-	// Status words.
 	withResp := func(r []byte) APDUTransferInput {
-		in := tin
+		in := *tin
 		in.Response = h(r)
 		return in
 	}
-	refusal := func(sw uint16, code string) []byte {
-		var data []byte
-		if code != "" {
-			data = apdu.Marshal([]apdu.TLV{{Tag: apdu.TagErrorCode, Value: []byte(code)}})
-		}
-		return append(data, byte(sw>>8), byte(sw))
-	}
-	b.invalid(grp, "transfer-refused-cert-expired", "status 6982 carrying cert-expired, a code 6982 stands for but not its representative (bad-signature)", "R1.1", spec.CodeCertExpired,
-		[]string{"ModifiedField"}, withResp(refusal(0x6982, "cert-expired")), nil)
-	b.invalid(grp, "transfer-refused-6f00", "status 6F00 with no data: its code internal, which the terminal takes as malformed", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField"}, withResp(refusal(0x6F00, "")), nil)
-	b.invalid(grp, "transfer-status-6000", "status 6000 carrying malformed in DF7F: SW1 60 is not an ISO status byte", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField"}, withResp(refusal(0x6000, "malformed")), nil)
 
 	// TRANSFER objects: order and the contents of a spend.
 	resp, err := hex.DecodeString(tin.Response)
@@ -362,7 +335,7 @@ func apduPins(_ *gen, b *builder) {
 		return
 	}
 	withCmd := func(data []byte) APDUInput {
-		in := iin
+		in := *iin
 		cc := c
 		cc.Data = data
 		raw, err := cc.Marshal()
