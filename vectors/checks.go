@@ -60,6 +60,7 @@ var checkTags = map[string][]string{
 	"spec/certificate/issuer-not-central-bank":    {"cert-issuer-role"},
 	"spec/certificate/serial-2-pow-63":            {"cert-serial"},
 	"spec/certificate/subject-extra-attribute":    {"cert-names"},
+	"spec/certificate/version-1":                  {"cert-version"},
 
 	// spec/transfer
 	"spec/transfer/children-not-summing":       {"record-sum"},

@@ -127,6 +127,17 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 		}
 	}
 
+	// X.509 v1: wallet-alice's certificate without its version field and
+	// its extensions, signed again by the root. The version is read before
+	// the extensions the profile requires (cert-version, then
+	// cert-constraints).
+	if raw := g.asV1(alice.Raw, rk); raw != nil {
+		b.invalid(grp, "version-1", "wallet-alice's certificate re-encoded as X.509 v1 (no version field, no extensions) and signed again by the root", "R1.3", spec.CodeUnknownVersion,
+			[]string{"ModifiedField"}, in(raw, at), g.certSig(p.root.Cert, raw))
+	} else {
+		g.fail(fmt.Errorf("vectors: wallet-alice's certificate is not a certificate"))
+	}
+
 	named := func(serial int64, org, role string) []byte {
 		t := base(serial)
 		t.RawSubject = nil
