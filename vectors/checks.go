@@ -53,14 +53,15 @@ var checkTags = map[string][]string{
 	"spec/certificate/root-expired":       {"cert-root-validity"},
 	"spec/certificate/root-not-yet-valid": {"cert-root-validity"},
 
-	"spec/certificate/unknown-critical-extension": {"cert-critical-ext"},
-	"spec/certificate/wallet-marked-ca":           {"cert-constraints"},
-	"spec/certificate/wallet-key-usage-cert-sign": {"cert-constraints"},
-	"spec/certificate/validity-reversed":          {"cert-validity-order"},
-	"spec/certificate/issuer-not-central-bank":    {"cert-issuer-role"},
-	"spec/certificate/serial-2-pow-63":            {"cert-serial"},
-	"spec/certificate/subject-extra-attribute":    {"cert-names"},
-	"spec/certificate/version-1":                  {"cert-version"},
+	"spec/certificate/unknown-critical-extension":        {"cert-critical-ext"},
+	"spec/certificate/wallet-marked-ca":                  {"cert-constraints"},
+	"spec/certificate/wallet-key-usage-cert-sign":        {"cert-constraints"},
+	"spec/certificate/validity-reversed":                 {"cert-validity-order"},
+	"spec/certificate/issuer-not-central-bank":           {"cert-issuer-role"},
+	"spec/certificate/serial-2-pow-63":                   {"cert-serial"},
+	"spec/certificate/subject-extra-attribute":           {"cert-names"},
+	"spec/certificate/version-1":                         {"cert-version"},
+	"spec/certificate/root-a-wallet-under-the-root-name": {"cert-anchor"},
 
 	// spec/transfer
 	"spec/transfer/children-not-summing":       {"record-sum"},

@@ -138,6 +138,25 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 		g.fail(fmt.Errorf("vectors: wallet-alice's certificate is not a certificate"))
 	}
 
+	// A trust anchor that is not a CA: a wallet certificate the root
+	// issued under the root's own CN, given as the root, and a certificate
+	// its key signed under the root's name. Only the anchor check refuses
+	// it (the libraries' issuer check would too, for the same reason).
+	fk := g.key("pki/wallet-anchor")
+	if g.err != nil {
+		return
+	}
+	at0 := base(421)
+	at0.RawSubject = nil
+	at0.Subject = pkix.Name{Organization: []string{devcert.Org}, OrganizationalUnit: []string{string(devcert.RoleWallet)}, CommonName: parent.Subject.CommonName}
+	at0.SubjectKeyId = g.s.Hash(fk.Public().SPKI())[:20]
+	anchor := g.rawIssue(at0, parent, fk.Public(), rk)
+	signed := g.rawIssue(base(422), &x509.Certificate{RawSubject: parent.RawSubject, SubjectKeyId: at0.SubjectKeyId}, pub, fk)
+	if g.err == nil {
+		b.invalid(grp, "root-a-wallet-under-the-root-name", "the trust anchor a wallet certificate (not a CA) named as the root, and wallet-alice's certificate signed by its key under the root's name", "R1.3", spec.CodeUntrustedIssuer,
+			[]string{"ForeignRoot"}, CertificateInput{Certificate: h(signed), Root: h(anchor), At: at}, nil)
+	}
+
 	named := func(serial int64, org, role string) []byte {
 		t := base(serial)
 		t.RawSubject = nil

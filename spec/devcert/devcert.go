@@ -20,6 +20,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	encasn1 "encoding/asn1"
 	"errors"
 	"math/big"
 	"slices"
@@ -27,6 +28,8 @@ import (
 	"time"
 
 	"github.com/emmansun/gmsm/smx509"
+	"golang.org/x/crypto/cryptobyte"
+	cryptobyte_asn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -390,6 +393,19 @@ var verified struct {
 
 const maxVerifiedCache = 1 << 14
 
+// tbsOf returns the TBSCertificate bytes and the signature of a
+// certificate's DER, both empty when it does not split.
+func tbsOf(der []byte) (tbs, sig []byte) {
+	in := cryptobyte.String(der)
+	var outer, t, alg cryptobyte.String
+	var bits encasn1.BitString
+	if !in.ReadASN1(&outer, cryptobyte_asn1.SEQUENCE) || !outer.ReadASN1Element(&t, cryptobyte_asn1.SEQUENCE) ||
+		!outer.ReadASN1(&alg, cryptobyte_asn1.SEQUENCE) || !outer.ReadASN1BitString(&bits) {
+		return nil, nil
+	}
+	return t, bits.Bytes
+}
+
 func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	if c.IssuerID != root.ID {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "issued by %q, trusted root is %q", c.IssuerID, root.ID)
@@ -402,19 +418,24 @@ func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	verified.Lock()
 	hit := verified.m[key]
 	verified.Unlock()
-	if hit {
+	if hit && !spec.Dropping() {
 		return nil
 	}
 	suite.CountVerify(c.Suite)
 	var err error
-	if c.Suite == suite.GM {
+	switch {
+	case !spec.Makes("cert-anchor"):
+		// The libraries' check below also requires the issuer to be a
+		// CA, which is the anchor check: without it, the signature alone.
+		err = root.PublicKey.Verify(tbsOf(c.Raw))
+	case c.Suite == suite.GM:
 		var child, parent *smx509.Certificate
 		if child, err = smx509.ParseCertificate(c.Raw); err == nil {
 			if parent, err = smx509.ParseCertificate(root.Raw); err == nil {
 				err = child.CheckSignatureFrom(parent)
 			}
 		}
-	} else {
+	default:
 		var child, parent *x509.Certificate
 		if child, err = x509.ParseCertificate(c.Raw); err == nil {
 			if parent, err = x509.ParseCertificate(root.Raw); err == nil {
@@ -424,6 +445,9 @@ func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	}
 	if err != nil {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "not signed by root %q: %v", root.ID, err)
+	}
+	if spec.Dropping() {
+		return nil
 	}
 	verified.Lock()
 	if verified.m == nil || len(verified.m) >= maxVerifiedCache {
