@@ -119,21 +119,3 @@ func TestDroppedCheckFailsItsVectors(t *testing.T) {
 		}
 	}
 }
-
-// The reference with no check removed (ReferenceWithout()) decides every
-// case as the files say.
-func TestReferenceWithoutNothingPasses(t *testing.T) {
-	v := vectors.ReferenceWithout()
-	for _, f := range load(t) {
-		for _, tc := range f.Tests() {
-			out, err := v.VerifyVector(context.Background(), f.Case(tc))
-			if err != nil {
-				t.Fatalf("%s: %v", tc.TcID, err)
-			}
-			want := tc.Result == vectors.ResultValid
-			if tc.Result != vectors.ResultAcceptable && (out.Valid != want || (!out.Valid && out.Error != tc.Error)) {
-				t.Errorf("%s: reference %+v, file says %s %s", tc.TcID, out, tc.Result, tc.Error)
-			}
-		}
-	}
-}
