@@ -120,7 +120,7 @@ func genCoinDER(g *gen, b *builder, grp *Group, issuer suite.PrivateKey) {
 
 	if c := compressSPKI(pub.SPKI()); c != nil {
 		ok := g.signRawFields(issuer, g.baseCoinFields("der-key"))
-		b.invalid(grp, "issuer-key-compressed", "a valid coin, the issuer key given with its point compressed", "R4.1", spec.CodeMalformed, []string{"ModifiedField"},
+		b.invalid(grp, "issuer-key-compressed", "a valid coin, the issuer key given with its point compressed", "R4.1", spec.CodeMalformed, []string{"ModifiedField", "key-parse"},
 			CoinInput{Coin: h(ok), IssuerPublicKey: h(c)}, nil)
 	}
 }

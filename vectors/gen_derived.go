@@ -128,7 +128,7 @@ func apduExtendedConfirm(_ *gen, b *builder) {
 	ext := append(append([]byte{}, raw[:4]...), 0x00, 0x00, raw[4])
 	in.Command = h(append(ext, raw[5:]...))
 	b.invalid(grp, "confirm-extended-length", "the clean CONFIRM with its Lc in the extended form (00 00 Lc), which the short form can carry", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical"}, in, nil)
+		[]string{"NonCanonical", "apdu-length"}, in, nil)
 }
 
 // apduDerived adds the cases derived from the clean chip APDU cases.

@@ -248,36 +248,36 @@ func genMessage(g *gen) *builder {
 	c := *hello
 	c.Key, c.Cert = rb.PublicKey.SPKI(), rb.Raw
 	raw, rm := g.signMsg(rogue.keys[certPayee], c)
-	b.invalid(grp, "hello-payee-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot"}, in(raw, mcert.TagPayeeHello), g.certSig(root, rb.Raw))
+	b.invalid(grp, "hello-payee-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(raw, mcert.TagPayeeHello), g.certSig(root, rb.Raw))
 	_ = rm
 	c = *hello
 	c.Key = p.certs[certThird].PublicKey.SPKI()
 	raw, rm = g.signMsg(p.keys[certThird], c)
-	b.invalid(grp, "hello-payee-key-not-certified", "bob's certificate with another wallet's key, signed by that key", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified"}, in(raw, mcert.TagPayeeHello),
+	b.invalid(grp, "hello-payee-key-not-certified", "bob's certificate with another wallet's key, signed by that key", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "cert-peer"}, in(raw, mcert.TagPayeeHello),
 		sigObj(g.s, p.certs[certThird].PublicKey, rm.TBS(), rm.Sig))
 	c = *hello
 	c.Payee = certThird
 	raw, rm = g.signMsg(p.keys[certPayee], c)
-	b.invalid(grp, "hello-payee-id-not-certified", "bob's certificate and key presenting carol's id", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedField"}, in(raw, mcert.TagPayeeHello), so(rm))
+	b.invalid(grp, "hello-payee-id-not-certified", "bob's certificate and key presenting carol's id", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedField", "cert-peer"}, in(raw, mcert.TagPayeeHello), so(rm))
 	ag := p.certs[agentID]
 	c = *hello
 	c.Payee, c.Key, c.Cert = agentID, ag.PublicKey.SPKI(), ag.Raw
 	raw, rm = g.signMsg(p.keys[agentID], c)
-	b.invalid(grp, "hello-payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole"}, in(raw, mcert.TagPayeeHello),
+	b.invalid(grp, "hello-payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "cert-peer"}, in(raw, mcert.TagPayeeHello),
 		sigObj(g.s, ag.PublicKey, rm.TBS(), rm.Sig))
 	exp := in(cs.raws[1], mcert.TagPayerHello)
 	exp.At = certNotAfter.Unix() + 1
-	b.invalid(grp, "hello-payer-certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired"}, exp, so(cs.msgs[1]))
+	b.invalid(grp, "hello-payer-certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, exp, so(cs.msgs[1]))
 
 	// Out of turn and framing.
 	tx := in(cs.raws[3], mcert.TagPayerHello)
-	b.invalid(grp, "tx-out-of-turn", "a valid TX while the payee awaits HELLO-PAYER", "R1.2", spec.CodeReplay, []string{"OutOfTurn"}, tx, so(cs.msgs[3]))
+	b.invalid(grp, "tx-out-of-turn", "a valid TX while the payee awaits HELLO-PAYER", "R1.2", spec.CodeReplay, []string{"OutOfTurn", "cert-turn"}, tx, so(cs.msgs[3]))
 	pr := in(cs.raws[2], mcert.TagPayerHello)
-	b.invalid(grp, "proceed-to-payee", "a PROCEED (a payer's message) sent to the payee", "R1.1", spec.CodeMalformed, []string{"OutOfTurn"}, pr, nil)
+	b.invalid(grp, "proceed-to-payee", "a PROCEED (a payer's message) sent to the payee", "R1.1", spec.CodeMalformed, []string{"OutOfTurn", "cert-msg-tag"}, pr, nil)
 	good := cs.raws[2]
-	b.invalid(grp, "proceed-truncated", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(good[:len(good)-1], mcert.TagProceed), nil)
-	b.invalid(grp, "proceed-trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(bytes.Clone(good), 0), mcert.TagProceed), nil)
-	b.invalid(grp, "proceed-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, mcert.TagProceed), nil)
+	b.invalid(grp, "proceed-truncated", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"}, in(good[:len(good)-1], mcert.TagProceed), nil)
+	b.invalid(grp, "proceed-trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-strict", "der-trailing"}, in(append(bytes.Clone(good), 0), mcert.TagProceed), nil)
+	b.invalid(grp, "proceed-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty", "der-strict"}, in(nil, mcert.TagProceed), nil)
 	return b
 }
 

@@ -18,7 +18,7 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 	}
 
 	stray := &transfer.Holding{Root: h0.Root, Serial: g.serial("end-serial")}
-	b.invalid(grp, "end-serial-not-root", "no record, and the holding names a serial other than the root's", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage"},
+	b.invalid(grp, "end-serial-not-root", "no record, and the holding names a serial other than the root's", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage", "holding-end"},
 		in(stray.Marshal(), all, "", 0), nil)
 
 	parent := h1.Serial
@@ -26,12 +26,12 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 	outs[0].Serial = g.serial("not-derived")
 	rND := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: outs, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("output-serial-not-derived", "signed by the holder, the payee's output under a serial other than ChildSerial(parent, 0)", "R2.1", spec.CodeValueMismatch,
-		[]string{"BrokenLineage"}, h1.Extend(rND, outs[0].Serial), "wallet-alice", rND)
+		[]string{"BrokenLineage", "record-child-serial"}, h1.Extend(rND, outs[0].Serial), "wallet-alice", rND)
 
 	rNothing := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: g.split(parent, 10000, 10000, "wallet-alice", "wallet-alice"),
 		Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("pays-payee-nothing", "signed by the holder, a record to wallet-bob whose every output goes back to the payer", "R5.2", spec.CodeValueMismatch,
-		[]string{"ValueNotConserved"}, h1.Extend(rNothing, rNothing.Outputs[0].Serial), "wallet-alice", rNothing)
+		[]string{"ValueNotConserved", "record-pays-payee"}, h1.Extend(rNothing, rNothing.Outputs[0].Serial), "wallet-alice", rNothing)
 
 	third := append([]transfer.Output{}, r2.Outputs...)
 	for i := range third {
@@ -41,7 +41,7 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 	}
 	rThird := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: third, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("output-to-third-party", "signed by the holder, a record to wallet-bob whose payee outputs are held by wallet-carol", "R1.5", spec.CodeWrongRecipient,
-		[]string{"WrongRecipient"}, h1.Extend(rThird, third[0].Serial), "wallet-alice", rThird)
+		[]string{"WrongRecipient", "record-output-holder"}, h1.Extend(rThird, third[0].Serial), "wallet-alice", rThird)
 
 	spaced := append([]transfer.Output{}, r2.Outputs...)
 	for i := range spaced {
@@ -51,11 +51,11 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 	}
 	rSpaced := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: spaced, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("output-holder-with-space", "signed by the holder, a record whose payee outputs are held by \"wallet bob\": a space is not printable in an identifier", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField"}, h1.Extend(rSpaced, spaced[0].Serial), "wallet-alice", rSpaced)
+		[]string{"ModifiedField", "der-printable"}, h1.Extend(rSpaced, spaced[0].Serial), "wallet-alice", rSpaced)
 
 	rNone := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("record-no-outputs", "signed by the holder, a record with no output", "R1.1", spec.CodeMalformed,
-		[]string{"FieldSize"}, h1.Extend(rNone, r2.Outputs[0].Serial), "wallet-alice", rNone)
+		[]string{"FieldSize", "record-parse"}, h1.Extend(rNone, r2.Outputs[0].Serial), "wallet-alice", rNone)
 
 	// The hop limit: the whole coin passed back and forth until the
 	// holding has 8 records (the most), then once more.
@@ -72,10 +72,10 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 		hh, last = hh.Extend(r, r.Outputs[0].Serial), r
 		if len(hh.Chain) == transfer.MaxHops {
 			b.valid(grp, "valid-8-hops", "the whole coin passed between two wallets until its holding has 8 records, the most it may have", "R6.4",
-				[]string{"Lineage", "Boundary"}, in(hh.Marshal(), all, payee, 10000), recSig(payer, r))
+				[]string{"Lineage", "Boundary", "holding-hop-limit"}, in(hh.Marshal(), all, payee, 10000), recSig(payer, r))
 		}
 		payer, payee = payee, payer
 	}
 	b.invalid(grp, "nine-records", "the coin of valid-8-hops passed on once more: 9 records, each signed by its holder", "R1.1", spec.CodeMalformed,
-		[]string{"Lineage", "OverSize"}, in(hh.Marshal(), all, "", 0), recSig(payee, last))
+		[]string{"Lineage", "OverSize", "holding-hop-limit"}, in(hh.Marshal(), all, "", 0), recSig(payee, last))
 }
