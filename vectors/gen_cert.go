@@ -109,7 +109,7 @@ func genCertificate(g *gen) *builder {
 		return i
 	}
 	b.invalid(grp, "revoked", "its serial is on the root's revocation list", "R1.4", spec.CodeCertRevoked, []string{"Revoked", "cert-revoked"}, withCRL(alice.Raw, crl), g.certSig(root, alice.Raw))
-	b.valid(grp, "valid-not-on-crl", "a revocation list that lists another serial", "R1.4", nil, withCRL(alice.Raw, other), g.certSig(root, alice.Raw))
+	b.valid(grp, "valid-not-on-crl", "a revocation list that lists another serial", "R1.4", []string{"cert-revoked"}, withCRL(alice.Raw, other), g.certSig(root, alice.Raw))
 
 	rogue := g.newPKI("rogue", []devSpec{{"wallet-alice", devcert.RoleWallet}})
 	if g.err != nil {

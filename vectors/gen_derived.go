@@ -90,14 +90,15 @@ func apduStatusWords(_ *gen, b *builder) {
 		sw            uint16
 		carried       string
 		want          spec.Code
+		checks        []string
 	}{
-		{"transfer-refused-with-code", "the card refuses: status 6982 carrying bad-signature in DF7F", 0x6982, "bad-signature", spec.CodeBadSignature},
-		{"transfer-refused-code-contradicts-status", "status 6A80 carrying replay in DF7F, a code 6A80 does not stand for: the status word's code", 0x6A80, "replay", spec.CodeMalformed},
-		{"transfer-refused-without-code", "status 6984 with no data: its representative code", 0x6984, "", spec.CodeReplay},
-		{"transfer-warning-status", "status 6300, a warning: not an answer the terminal can use", 0x6300, "", spec.CodeMalformed},
-		{"transfer-refused-cert-expired", "status 6982 carrying cert-expired, a code 6982 stands for but not its representative (bad-signature)", 0x6982, "cert-expired", spec.CodeCertExpired},
-		{"transfer-refused-6f00", "status 6F00 with no data: its code internal, which the terminal takes as malformed", 0x6F00, "", spec.CodeMalformed},
-		{"transfer-status-6000", "status 6000 carrying malformed in DF7F: SW1 60 is not an ISO status byte", 0x6000, "malformed", spec.CodeMalformed},
+		{"transfer-refused-with-code", "the card refuses: status 6982 carrying bad-signature in DF7F", 0x6982, "bad-signature", spec.CodeBadSignature, nil},
+		{"transfer-refused-code-contradicts-status", "status 6A80 carrying replay in DF7F, a code 6A80 does not stand for: the status word's code", 0x6A80, "replay", spec.CodeMalformed, []string{"apdu-sw"}},
+		{"transfer-refused-without-code", "status 6984 with no data: its representative code", 0x6984, "", spec.CodeReplay, nil},
+		{"transfer-warning-status", "status 6300, a warning: not an answer the terminal can use", 0x6300, "", spec.CodeMalformed, nil},
+		{"transfer-refused-cert-expired", "status 6982 carrying cert-expired, a code 6982 stands for but not its representative (bad-signature)", 0x6982, "cert-expired", spec.CodeCertExpired, nil},
+		{"transfer-refused-6f00", "status 6F00 with no data: its code internal, which the terminal takes as malformed", 0x6F00, "", spec.CodeMalformed, nil},
+		{"transfer-status-6000", "status 6000 carrying malformed in DF7F: SW1 60 is not an ISO status byte", 0x6000, "malformed", spec.CodeMalformed, nil},
 	} {
 		grp, _, in := derive[APDUTransferInput](b, "transfer-valid")
 		if in == nil {
@@ -108,7 +109,7 @@ func apduStatusWords(_ *gen, b *builder) {
 			data = apdu.Marshal([]apdu.TLV{{Tag: apdu.TagErrorCode, Value: []byte(c.carried)}})
 		}
 		in.Response = h(append(data, byte(c.sw>>8), byte(c.sw)))
-		b.invalid(grp, c.name, c.comment, "R1.1", c.want, []string{"ModifiedField"}, in, nil)
+		b.invalid(grp, c.name, c.comment, "R1.1", c.want, append([]string{"ModifiedField"}, c.checks...), in, nil)
 	}
 }
 

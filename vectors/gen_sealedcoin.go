@@ -74,7 +74,7 @@ func genSealedCoin(g *gen) *builder {
 		s := *sealed
 		s.Ciphertext = bytes.Clone(sealed.Ciphertext)
 		mod(&s)
-		b.invalid(grp, name, comment, "R1.1", spec.CodeBadSeal, []string{"TamperedSeal"}, in(s.String()), nil)
+		b.invalid(grp, name, comment, "R1.1", spec.CodeBadSeal, []string{"TamperedSeal", "sealed-aead"}, in(s.String()), nil)
 	}
 	tamper("ciphertext-bit-flipped", "one bit of the ciphertext flipped", func(s *coin.Sealed) { s.Ciphertext[0] ^= 0x01 })
 	tamper("tag-bit-flipped", "one bit of the AEAD tag (the last 16 bytes) flipped", func(s *coin.Sealed) { s.Ciphertext[len(s.Ciphertext)-1] ^= 0x80 })
