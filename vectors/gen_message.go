@@ -180,65 +180,65 @@ func genMessage(g *gen) *builder {
 
 		// Signature.
 		raw, fm := after(func(c *mcert.Message) { c.Sig = flipSig(c.Sig) })
-		b.invalid(grp, n+"-signature-bit-flipped", "one bit of the sender's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, in(raw, tag), so(fm))
+		b.invalid(grp, n+"-signature-bit-flipped", "one bit of the sender's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"}, in(raw, tag), so(fm))
 		oc := *m
 		oraw, om := g.signMsg(p.keys[certThird], oc)
-		b.invalid(grp, n+"-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"}, in(oraw, tag), so(om))
+		b.invalid(grp, n+"-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "cert-signature"}, in(oraw, tag), so(om))
 
 		// Fields changed after signing, where the signature is what catches it.
 		switch tag {
 		case mcert.TagPayeeHello, mcert.TagProceed:
 			raw, fm := after(func(c *mcert.Message) { c.Amount = 300000 })
-			b.invalid(grp, n+"-amount-changed", "amount raised from 3000 to 300000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(raw, tag), so(fm))
+			b.invalid(grp, n+"-amount-changed", "amount raised from 3000 to 300000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
 		case mcert.TagPayerHello:
 			carol := p.certs[certThird]
 			raw, fm := after(func(c *mcert.Message) { c.Payer, c.Key, c.Cert = certThird, carol.PublicKey.SPKI(), carol.Raw })
-			b.invalid(grp, n+"-identity-swapped", "another wallet's id, key and certificate put in after alice signed", "R1.3", spec.CodeBadSignature, []string{"SignatureSwap"}, in(raw, tag),
+			b.invalid(grp, n+"-identity-swapped", "another wallet's id, key and certificate put in after alice signed", "R1.3", spec.CodeBadSignature, []string{"SignatureSwap", "cert-signature"}, in(raw, tag),
 				sigObj(g.s, carol.PublicKey, fm.TBS(), fm.Sig))
 		case mcert.TagTx:
 			raw, fm := after(func(c *mcert.Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })
-			b.invalid(grp, n+"-ciphertext-changed", "one bit of the sealed coins flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(raw, tag), so(fm))
+			b.invalid(grp, n+"-ciphertext-changed", "one bit of the sealed coins flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
 		case mcert.TagDeduct:
 			raw, fm := after(func(c *mcert.Message) { c.Digest = bytes.Clone(c.Digest); c.Digest[0] ^= 0x01 })
-			b.invalid(grp, n+"-digest-changed", "one bit of the records' digest flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(raw, tag), so(fm))
+			b.invalid(grp, n+"-digest-changed", "one bit of the records' digest flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
 		}
 
 		// Replay: the same message of another session, validly signed.
 		if tag != mcert.TagPayeeHello {
 			om := other.msgs[i]
-			b.invalid(grp, n+"-other-session", "the same message from another payment between the same wallets (another nonce)", "R1.2", spec.CodeReplay, []string{"Replay"}, in(other.raws[i], tag), so(om))
+			b.invalid(grp, n+"-other-session", "the same message from another payment between the same wallets (another nonce)", "R1.2", spec.CodeReplay, []string{"Replay", "cert-nonce"}, in(other.raws[i], tag), so(om))
 		}
 
 		// Wrong recipient, re-signed so only the addressing is wrong.
 		switch tag {
 		case mcert.TagPayerHello, mcert.TagTx, mcert.TagDeducted:
 			raw, rm := resign(func(c *mcert.Message) { c.Payee = certThird })
-			b.invalid(grp, n+"-to-other-payee", "addressed to another payee, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-to-other-payee", "addressed to another payee, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payee"}, in(raw, tag), so(rm))
 		case mcert.TagProceed, mcert.TagDeduct:
 			raw, rm := resign(func(c *mcert.Message) { c.Payer = certThird })
-			b.invalid(grp, n+"-to-other-payer", "naming another payer, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-to-other-payer", "naming another payer, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-side"}, in(raw, tag), so(rm))
 		case mcert.TagPayeeHello:
 			self := p.certs[certPayer]
 			c := *m
 			c.Payee, c.Key, c.Cert = certPayer, self.PublicKey.SPKI(), self.Raw
 			raw, sm := g.signMsg(p.keys[certPayer], c)
-			b.invalid(grp, n+"-from-self", "a request presenting the receiving wallet's own certificate", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment"}, in(raw, tag),
+			b.invalid(grp, n+"-from-self", "a request presenting the receiving wallet's own certificate", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment", "cert-peer"}, in(raw, tag),
 				sigObj(g.s, self.PublicKey, sm.TBS(), sm.Sig))
 		}
 		switch tag {
 		case mcert.TagTx, mcert.TagDeducted:
 			raw, rm := resign(func(c *mcert.Message) { c.Payer = certThird })
-			b.invalid(grp, n+"-from-other-payer", "naming another payer than the session's, signed by alice", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-from-other-payer", "naming another payer than the session's, signed by alice", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-match"}, in(raw, tag), so(rm))
 		}
 
 		// Value mismatch, re-signed.
 		switch tag {
 		case mcert.TagProceed, mcert.TagTx:
 			raw, rm := resign(func(c *mcert.Message) { c.Amount = 30000 })
-			b.invalid(grp, n+"-amount-mismatch", "30000 fen in a session for 3000, signed", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-amount-mismatch", "30000 fen in a session for 3000, signed", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "cert-amount"}, in(raw, tag), so(rm))
 		case mcert.TagDeduct, mcert.TagDeducted:
 			raw, rm := resign(func(c *mcert.Message) { c.Digest = other.digest })
-			b.invalid(grp, n+"-digest-mismatch", "the digest of another payment's records, signed", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-digest-mismatch", "the digest of another payment's records, signed", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch", "cert-digest"}, in(raw, tag), so(rm))
 		}
 	}
 
