@@ -153,7 +153,7 @@ func (b *builder) add(g *Group, t tc) {
 		b.err = err
 		return
 	}
-	flags := b.tagChecks(t.name, t.flags)
+	flags := append([]string{}, t.flags...)
 	for _, fl := range flags {
 		d, ok := allNotes[fl]
 		if !ok {
@@ -321,9 +321,6 @@ func Build() ([]*File, error) {
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	if err := unusedCheckTags(files); err != nil {
-		return nil, err
-	}
 	return files, nil
 }
 

@@ -93,16 +93,16 @@ func genAPDU(g *gen) *builder {
 		}
 		b.invalid(grp, name, comment, req, code, flags, in(cmd(apdu.Marshal(items)), card, at), sigO)
 	}
-	mut("amount-changed", "amount raised from 2500 to 250000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"},
+	mut("amount-changed", "amount raised from 2500 to 250000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chip-signature"},
 		initItems(250000, challenge, payee.Raw, sig), payee.PublicKey, chipInitTBS(250000, challenge, payee.ID), sig)
 	ch2 := append([]byte{}, challenge...)
 	ch2[0] ^= 0x01
 	mut("challenge-changed", "one bit of the challenge flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chip-signature"},
 		initItems(amount, ch2, payee.Raw, sig), payee.PublicKey, chipInitTBS(amount, ch2, payee.ID), sig)
-	mut("signature-bit-flipped", "one bit of the payee's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+	mut("signature-bit-flipped", "one bit of the payee's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-signature"},
 		initItems(amount, challenge, payee.Raw, flipSig(sig)), payee.PublicKey, msg, flipSig(sig))
 	other := g.sign(p.keys["agent-icbc"], msg)
-	mut("signed-by-other-key", "bob's certificate with a signature by another key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"},
+	mut("signed-by-other-key", "bob's certificate with a signature by another key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chip-signature"},
 		initItems(amount, challenge, payee.Raw, other), payee.PublicKey, msg, other)
 	mut("amount-zero", "an amount of 0 fen, signed", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "chip-amount"},
 		initItems(0, challenge, payee.Raw, g.sign(bobKey, chipInitTBS(0, challenge, payee.ID))), nil, nil, nil)

@@ -81,7 +81,7 @@ func genAPDUTransfer(g *gen, b *builder, p *pki, issuer suite.PrivateKey) {
 	tampered.Record.Counter = 7
 	b.invalid(grp, "transfer-record-tampered", "the record's counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: tampered}})), recSig(tampered))
 	flipped := &transfer.Signed{Record: good.Record, Signature: flipSig(good.Signature)}
-	b.invalid(grp, "transfer-record-signature-bit-flipped", "one bit of the record's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, in(resp([]chip.Spend{{Holding: h1, Record: flipped}})), recSig(flipped))
+	b.invalid(grp, "transfer-record-signature-bit-flipped", "one bit of the record's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: flipped}})), recSig(flipped))
 	otherKey := withCh(good, challenge, p.keys["wallet-carol"])
 	b.invalid(grp, "transfer-record-signed-by-other-key", "the record signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: otherKey}})), recSig(otherKey))
 	ch2 := bytes.Clone(challenge)

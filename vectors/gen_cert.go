@@ -126,7 +126,7 @@ func genCertificate(g *gen) *builder {
 
 	flipped := append([]byte{}, alice.Raw...)
 	flipped[len(flipped)-5] ^= 0x01 // inside the signature's s
-	b.invalid(grp, "signature-bit-flipped", "one bit of the root's signature flipped", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedSignature"}, in(flipped, at), g.certSig(root, flipped))
+	b.invalid(grp, "signature-bit-flipped", "one bit of the root's signature flipped", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedSignature", "cert-issuer"}, in(flipped, at), g.certSig(root, flipped))
 
 	og := &gen{s: g.other(), id: string(g.other().ID())}
 	op := og.newPKI("pki", []devSpec{{"wallet-alice", devcert.RoleWallet}})

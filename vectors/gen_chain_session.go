@@ -203,7 +203,7 @@ func genChainSession(g *gen) *builder {
 	// The payee's clock and revocation list.
 	b.invalid(grp, "stale-payment-time", "the clean transcript, the payee's clock 5 minutes and 1 second ahead of the payment time", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"},
 		ctx.in(msgs, genAt.Add(chain.Window+time.Second).Unix(), crl.Raw), so(cs.pay))
-	b.invalid(grp, "payer-certificate-expired", "the clean transcript, the payee's clock after alice's certificate expired", "R1.4", spec.CodeCertExpired, []string{"Expired"},
+	b.invalid(grp, "payer-certificate-expired", "the clean transcript, the payee's clock after alice's certificate expired", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-cert"},
 		ctx.in(msgs, certNotAfter.Unix()+1, crl.Raw), so(cs.pay))
 	b.invalid(grp, "payer-certificate-revoked", "the clean transcript, the payee's revocation list listing alice's certificate", "R1.4", spec.CodeCertRevoked, []string{"Revoked", "chain-cert"},
 		ctx.in(msgs, at, revoked.Raw), g.certSig(p.root.Cert, revoked.Raw))

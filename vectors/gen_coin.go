@@ -63,7 +63,7 @@ func genCoin(g *gen) *builder {
 
 	flipped := *base
 	flipped.Signature = flipSig(base.Signature)
-	b.invalid(grp, "signature-bit-flipped", "one bit of the signature's r flipped", "R4.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, in(flipped.Marshal()), so(&flipped))
+	b.invalid(grp, "signature-bit-flipped", "one bit of the signature's r flipped", "R4.1", spec.CodeBadSignature, []string{"ModifiedSignature", "coin-signature"}, in(flipped.Marshal()), so(&flipped))
 
 	forged := g.signRaw(rogue, base.Coin)
 	b.invalid(grp, "signed-by-rogue-issuer", "the same coin signed by a key other than the issuer's", "R4.1", spec.CodeBadSignature, []string{"WrongKey", "coin-signature"}, in(forged.Marshal()), so(forged))
@@ -121,7 +121,7 @@ func genCoin(g *gen) *builder {
 	raw := base.Marshal()
 	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)-1]), nil)
 	b.invalid(grp, "truncated-half", "the first half only", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)/2]), nil)
-	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, raw...), 0)), nil)
+	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-trailing"}, in(append(append([]byte{}, raw...), 0)), nil)
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil), nil)
 	genCoinDER(g, b, grp, issuer)
 	genCoinPins(g, b, grp, issuer)

@@ -61,11 +61,11 @@ func timeAhead[T any](b *builder, clean string, at func(*T) *int64) {
 	w := int64(chain.Window.Seconds())
 	if grp, t, in := derive[T](b, clean); in != nil {
 		*at(in) -= w
-		b.valid(grp, "payer-clock-ahead-at-window-edge", "the clean payment, the payer's clock exactly 5 minutes ahead of the payee's", "R1.2", []string{"Boundary"}, in, t.Signature)
+		b.valid(grp, "payer-clock-ahead-at-window-edge", "the clean payment, the payer's clock exactly 5 minutes ahead of the payee's", "R1.2", []string{"Boundary", "chain-time-window"}, in, t.Signature)
 	}
 	if grp, t, in := derive[T](b, clean); in != nil {
 		*at(in) -= w + 1
-		b.invalid(grp, "payer-clock-ahead", "the clean payment, the payer's clock 5 minutes and 1 second ahead of the payee's", "R1.2", spec.CodeReplay, []string{"Replay"}, in, t.Signature)
+		b.invalid(grp, "payer-clock-ahead", "the clean payment, the payer's clock 5 minutes and 1 second ahead of the payee's", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"}, in, t.Signature)
 	}
 }
 

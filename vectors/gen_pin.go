@@ -225,7 +225,7 @@ func genTransferPins(g *gen, b *builder, grp *Group, in func([]byte, []string, s
 	}
 	short := append(bytes.Clone(content[:len(content)-18]), tlv(0x04, h1.Serial[:15])...)
 	b.invalid(grp, "serial-15-bytes", "valid-1-hop's holding with its held serial cut to 15 bytes", "R1.1", spec.CodeMalformed,
-		[]string{"FieldSize"}, in(tlv(raw[0], short), all, "", 0), nil)
+		[]string{"FieldSize", "holding-parse"}, in(tlv(raw[0], short), all, "", 0), nil)
 
 	r0 := h0.Marshal()
 	c0 := derContent(r0)

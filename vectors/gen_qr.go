@@ -73,20 +73,20 @@ func genQR(g *gen) *builder {
 
 	tAmt := *valid
 	tAmt.Amount = 5000
-	b.invalid(grp, "amount-changed", "the amount changed from 3000 to 5000 fen after signing, the till asking for 5000", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(tAmt.Marshal(), 5000, nonce, at), so(payer.PublicKey, &tAmt))
+	b.invalid(grp, "amount-changed", "the amount changed from 3000 to 5000 fen after signing, the till asking for 5000", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(tAmt.Marshal(), 5000, nonce, at), so(payer.PublicKey, &tAmt))
 	tSeal := *valid
 	tSeal.Sealed = append([]byte{}, valid.Sealed...)
 	tSeal.Sealed[len(tSeal.Sealed)/2] ^= 0x01
 	b.invalid(grp, "sealed-transfer-bit-flipped", "one bit of the sealed transfer flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(tSeal.Marshal(), amount, nonce, at), so(payer.PublicKey, &tSeal))
 	tSig := *valid
 	tSig.Signature = flipSig(valid.Signature)
-	b.invalid(grp, "signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, in(tSig.Marshal(), amount, nonce, at), so(payer.PublicKey, &tSig))
+	b.invalid(grp, "signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chain-signature"}, in(tSig.Marshal(), amount, nonce, at), so(payer.PublicKey, &tSig))
 	wk := mk("valid", p.keys["wallet-bob"], payer, nil)
-	b.invalid(grp, "signed-by-other-key", "carries alice's certificate and address but is signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"}, in(wk.Marshal(), amount, nonce, at), so(payer.PublicKey, wk))
+	b.invalid(grp, "signed-by-other-key", "carries alice's certificate and address but is signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chain-signature"}, in(wk.Marshal(), amount, nonce, at), so(payer.PublicKey, wk))
 
 	carolAddr := chain.AddressOf(g.s, p.certs["agent-icbc"].PublicKey)
 	wrongPayee := mk("wrong-payee", alice, payer, func(t *chain.PaymentTBS) { t.Payee = carolAddr })
-	b.invalid(grp, "wrong-payee", "a valid payment addressed to another wallet", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(wrongPayee.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayee))
+	b.invalid(grp, "wrong-payee", "a valid payment addressed to another wallet", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "chain-payee"}, in(wrongPayee.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayee))
 	wrongPayer := mk("wrong-payer", alice, payer, func(t *chain.PaymentTBS) { t.Payer = carolAddr })
 	b.invalid(grp, "payer-address-not-certificate", "signed by alice, but naming another address as payer", "R1.3", spec.CodeWrongRecipient, []string{"AddressMismatch", "chain-address"}, in(wrongPayer.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayer))
 
@@ -105,9 +105,9 @@ func genQR(g *gen) *builder {
 	b.invalid(grp, "over-997-bytes", "a payment larger than a version 25-M QR code holds", "R1.1", spec.CodeMalformed, []string{"OverSize", "chain-qr-size", "der-size-cap"}, in(big.Marshal(), amount, nonce, at), so(payer.PublicKey, big))
 
 	raw := valid.Marshal()
-	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)-1], amount, nonce, at), nil)
-	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, raw...), 0), amount, nonce, at), nil)
-	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, amount, nonce, at), nil)
+	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"}, in(raw[:len(raw)-1], amount, nonce, at), nil)
+	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-strict", "der-trailing"}, in(append(append([]byte{}, raw...), 0), amount, nonce, at), nil)
+	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty", "der-strict"}, in(nil, amount, nonce, at), nil)
 
 	// The payment as published (chain-literal, version 2): address,
 	// amount, nonce and time sealed with the inputs, which this payee

@@ -152,7 +152,7 @@ func genCertSession(g *gen) *builder {
 		i    int
 		name string
 	}{{iHelloPayer, "hello-payer"}, {iTx, "tx"}, {iDeducted, "deducted"}} {
-		b.invalid(grp, r.name+"-from-other-session", typeName(cs.msgs[r.i].Tag)+" of another payment between the same wallets (another nonce), validly signed", "R1.2", spec.CodeReplay, []string{"Replay"},
+		b.invalid(grp, r.name+"-from-other-session", typeName(cs.msgs[r.i].Tag)+" of another payment between the same wallets (another nonce), validly signed", "R1.2", spec.CodeReplay, []string{"Replay", "cert-nonce"},
 			ctx.in(replaceAt(msgs, r.i, others[r.i]), at), nil)
 	}
 
@@ -167,13 +167,13 @@ func genCertSession(g *gen) *builder {
 	b.invalid(grp, "tx-before-hello-payer", "TX and HELLO-PAYER swapped", "R1.2", spec.CodeReplay, []string{"OutOfTurn", "cert-turn"}, ctx.in(swapped, at), nil)
 
 	// Tampered.
-	b.invalid(grp, "hello-payer-signature-bit-flipped", "one bit of alice's signature on HELLO-PAYER flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+	b.invalid(grp, "hello-payer-signature-bit-flipped", "one bit of alice's signature on HELLO-PAYER flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"},
 		ctx.in(replaceAt(msgs, iHelloPayer, after(iHelloPayer, func(c *mcert.Message) { c.Sig = flipSig(c.Sig) })), at), nil)
 	b.invalid(grp, "tx-ciphertext-bit-flipped", "one bit of the sealed coins flipped after alice signed the TX", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"},
 		ctx.in(replaceAt(msgs, iTx, after(iTx, func(c *mcert.Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })), at), nil)
 	b.invalid(grp, "tx-amount-resigned", "a TX for 30000 fen in a session for 3000, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "cert-amount"},
 		ctx.in(replaceAt(msgs, iTx, resign(iTx, func(c *mcert.Message) { c.Amount = 30000 })), at), nil)
-	b.invalid(grp, "deducted-signature-bit-flipped", "one bit of alice's signature on DEDUCTED flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+	b.invalid(grp, "deducted-signature-bit-flipped", "one bit of alice's signature on DEDUCTED flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"},
 		ctx.in(replaceAt(msgs, iDeducted, after(iDeducted, func(c *mcert.Message) { c.Sig = flipSig(c.Sig) })), at), nil)
 	b.invalid(grp, "deducted-digest-resigned", "DEDUCTED naming another payment's records, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch", "cert-digest"},
 		ctx.in(replaceAt(msgs, iDeducted, resign(iDeducted, func(c *mcert.Message) { c.Digest = other.digest })), at), nil)
@@ -268,7 +268,7 @@ func genChipSession(g *gen) *builder {
 		ctx.in(replaceAt(msgs, iTransfer, other.msgs[iTransfer]), at), nil)
 	b.invalid(grp, "transfer-repeated", "the TRANSFER delivered twice: the second arrives with no session open", "R1.2", spec.CodeReplay, []string{"Replay", "chip-replay"},
 		ctx.in(insertAt(msgs, iTransfer+1, msgs[iTransfer]), at), nil)
-	b.invalid(grp, "transfer-record-signature-bit-flipped", "one bit of alice's signature on the record flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+	b.invalid(grp, "transfer-record-signature-bit-flipped", "one bit of alice's signature on the record flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "spend-record"},
 		ctx.in(replaceAt(msgs, iTransfer, withPayload(msgs[iTransfer], cs.transfer(func(r *transfer.Signed) *transfer.Signed {
 			return &transfer.Signed{Record: r.Record, Signature: flipSig(r.Signature)}
 		}))), at), nil)

@@ -130,7 +130,7 @@ func genTransfer(g *gen) *builder {
 	bad("counter-changed", "the transaction counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "record-signature", "holding-signature"}, "wallet-alice", tampered, outs2[0].Serial, all)
 
 	flipped := &transfer.Signed{Record: r2.Record, Signature: flipSig(r2.Signature)}
-	bad("signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, "wallet-alice", flipped, outs2[0].Serial, all)
+	bad("signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "record-signature", "holding-signature"}, "wallet-alice", flipped, outs2[0].Serial, all)
 
 	redirect := &transfer.Signed{Record: r2.Record, Signature: r2.Signature}
 	redirect.Outputs = append([]transfer.Output{}, outs2...)
@@ -155,7 +155,7 @@ func genTransfer(g *gen) *builder {
 	bad("payer-uncertified", "the payer's certificate is not among those supplied", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "holding-signer-cert"}, "wallet-alice", r2, outs2[0].Serial, certList(agentID, "wallet-bob", "wallet-carol"))
 
 	expired := g.issue(p.root, "wallet-alice", devcert.RoleWallet, 200, p.keys["wallet-alice"].Public(), genEpoch.AddDate(-2, 0, 0), genAt.AddDate(0, -1, 0))
-	bad("payer-certificate-expired", "the payer's certificate expired before input.at", "R1.4", spec.CodeCertExpired, []string{"Expired"}, "wallet-alice", r2,
+	bad("payer-certificate-expired", "the payer's certificate expired before input.at", "R1.4", spec.CodeCertExpired, []string{"Expired", "holding-signer-cert"}, "wallet-alice", r2,
 		outs2[0].Serial, []string{h(p.certs[agentID].Raw), h(expired.Raw), h(p.certs["wallet-bob"].Raw)})
 
 	// The agent keeps change in the first hop and tries to spend it.
@@ -182,7 +182,7 @@ func genTransfer(g *gen) *builder {
 
 	raw := h2.Marshal()
 	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)-1], all, "", 0), nil)
-	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, raw...), 0), all, "", 0), nil)
+	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "holding-parse", "der-trailing"}, in(append(append([]byte{}, raw...), 0), all, "", 0), nil)
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, all, "", 0), nil)
 	return b
 }

@@ -2,6 +2,7 @@ package vectors
 
 import (
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -33,25 +34,23 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 	bad("pays-payee-nothing", "signed by the holder, a record to wallet-bob whose every output goes back to the payer", "R5.2", spec.CodeValueMismatch,
 		[]string{"ValueNotConserved", "record-pays-payee"}, h1.Extend(rNothing, rNothing.Outputs[0].Serial), "wallet-alice", rNothing)
 
-	third := append([]transfer.Output{}, r2.Outputs...)
-	for i := range third {
-		if third[i].Holder == "wallet-bob" {
-			third[i].Holder = "wallet-carol"
+	// payTo signs alice's record to wallet-bob with the outputs r2 pays bob
+	// held by holder instead.
+	payTo := func(holder string) (*transfer.Signed, coin.Serial) {
+		outs := append([]transfer.Output{}, r2.Outputs...)
+		for i := range outs {
+			if outs[i].Holder == "wallet-bob" {
+				outs[i].Holder = holder
+			}
 		}
+		return g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: outs, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7}), outs[0].Serial
 	}
-	rThird := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: third, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
+	rThird, sThird := payTo("wallet-carol")
 	bad("output-to-third-party", "signed by the holder, a record to wallet-bob whose payee outputs are held by wallet-carol", "R1.5", spec.CodeWrongRecipient,
-		[]string{"WrongRecipient", "record-output-holder"}, h1.Extend(rThird, third[0].Serial), "wallet-alice", rThird)
-
-	spaced := append([]transfer.Output{}, r2.Outputs...)
-	for i := range spaced {
-		if spaced[i].Holder == "wallet-bob" {
-			spaced[i].Holder = "wallet bob"
-		}
-	}
-	rSpaced := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: spaced, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
+		[]string{"WrongRecipient", "record-output-holder"}, h1.Extend(rThird, sThird), "wallet-alice", rThird)
+	rSpaced, sSpaced := payTo("wallet bob")
 	bad("output-holder-with-space", "signed by the holder, a record whose payee outputs are held by \"wallet bob\": a space is not printable in an identifier", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField", "der-printable"}, h1.Extend(rSpaced, spaced[0].Serial), "wallet-alice", rSpaced)
+		[]string{"ModifiedField", "der-printable"}, h1.Extend(rSpaced, sSpaced), "wallet-alice", rSpaced)
 
 	rNone := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("record-no-outputs", "signed by the holder, a record with no output", "R1.1", spec.CodeMalformed,
