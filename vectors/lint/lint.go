@@ -6,6 +6,7 @@
 package lint
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -56,7 +57,9 @@ var lintHexRE = regexp.MustCompile(`^([0-9a-f]{2})*$`)
 // check of spec/checks.json. Across the files, every check of that list
 // must be named by some test's flags unless the list marks it unpinnable,
 // and an unpinnable check must be named by none (then it is pinned: drop
-// the mark). A file that cannot be decoded at all is one problem and is not
+// the mark); and an invalid test's check flag is a claim that an
+// implementation without that check fails it, which the reference with the
+// check removed must confirm (ReferenceWithout; unremovable checks aside). A file that cannot be decoded at all is one problem and is not
 // checked further.
 func Lint(fsys fs.FS) []Error {
 	var errs []Error
@@ -73,7 +76,39 @@ func Lint(fsys fs.FS) []Error {
 	for _, name := range names {
 		errs = append(errs, lintFile(fsys, name, seen, pinned)...)
 	}
-	return append(errs, lintChecks(pinned)...)
+	errs = append(errs, lintChecks(pinned)...)
+	if files, err := vectors.LoadFS(fsys); err == nil {
+		errs = append(errs, lintClaims(files)...)
+	}
+	return errs
+}
+
+// lintClaims reports every invalid test whose flags name a check that an
+// implementation can leave out (not unremovable) but which the reference
+// without that check (vectors.ReferenceWithout) still decides as the file
+// says: a check tag is a claim that the case pins the check. A test the
+// reference cannot decide is left to the other problems.
+func lintClaims(files []*vectors.File) []Error {
+	var errs []Error
+	for _, f := range files {
+		for _, t := range f.Tests() {
+			if t.Result != vectors.ResultInvalid {
+				continue
+			}
+			for _, fl := range t.Flags {
+				c, ok := spec.LookupCheck(fl)
+				if !ok || c.Unremovable != "" {
+					continue
+				}
+				out, err := vectors.ReferenceWithout(fl).VerifyVector(context.Background(), f.Case(t))
+				if err == nil && !out.Valid && out.Error == t.Error {
+					errs = append(errs, Error{File: f.Name, TcID: t.TcID,
+						Problem: fmt.Sprintf("flag %s claims the case pins that check, but the reference without it still refuses the case with %s", fl, out.Error)})
+				}
+			}
+		}
+	}
+	return errs
 }
 
 // ChecksFile names the list of checks in problems about it.
