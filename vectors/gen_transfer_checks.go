@@ -52,6 +52,17 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 	bad("output-holder-with-space", "signed by the holder, a record whose payee outputs are held by \"wallet bob\": a space is not printable in an identifier", "R1.1", spec.CodeMalformed,
 		[]string{"ModifiedField", "der-printable"}, h1.Extend(rSpaced, sSpaced), "wallet-alice", rSpaced)
 
+	// The root coin spent twice on one lineage: after the agent's record to
+	// alice, a second record of the agent spends the root serial again.
+	// Without the next-serial check a verifier walks on with the root
+	// still held by the agent, and then meets the role check instead.
+	rc := h0.Root
+	rTwice := g.record(p.keys[agentID], transfer.Record{Parent: rc.Serial, ParentValue: rc.Denomination, Outputs: g.split(rc.Serial, rc.Denomination, rc.Denomination, agentID, "wallet-bob"),
+		Payer: agentID, Payee: "wallet-bob", Counter: 4})
+	twice := &transfer.Holding{Root: rc, Chain: append(append([]*transfer.Signed{}, h1.Chain...), rTwice), Serial: rTwice.Outputs[0].Serial}
+	bad("root-spent-again", "after the agent's record to wallet-alice, a second record of the agent spending the root coin again, to wallet-bob: the first record creates no coin of the root's serial", "R4.3", spec.CodeValueMismatch,
+		[]string{"BrokenLineage", "holding-next-serial"}, twice, agentID, rTwice)
+
 	rNone := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("record-no-outputs", "signed by the holder, a record with no output", "R1.1", spec.CodeMalformed,
 		[]string{"FieldSize", "record-parse"}, h1.Extend(rNone, r2.Outputs[0].Serial), "wallet-alice", rNone)
