@@ -10,8 +10,9 @@
 // object; lower case: the ids of the checks of spec/checks.json the case
 // pins, so that every check the byte-format documents state is pinned by
 // some case, which vectors lint enforces; for an invalid case the tag is a
-// claim that an implementation without that one check fails it, which a
-// test confirms with ReferenceWithout), a requirement id of the catalogue
+// claim that an implementation without that one check fails it, which
+// vectors lint confirms with ReferenceWithout), a requirement id of the
+// catalogue
 // (spec.LookupSub), a result (valid, invalid or acceptable), the canonical
 // error code of an invalid case, an input object of hex strings and
 // integers, for some valid cases an expected member (what the case must
