@@ -175,6 +175,7 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
+	st.PCounters = maps.Clone(st.PCounters)
 	var e depEntry
 	var deletes []string
 	for _, k := range keys {
@@ -183,7 +184,9 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
 		}
 		st.Counter++
-		rec, err := bank.DepositRecord(se.key, se.id, agent, h, h.Value(), st.Counter)
+		// Signed by the pseudonym that holds the coin (pseudonym.go).
+		key, cert := se.signer(holderOf(h))
+		rec, err := bank.DepositRecord(key, cert.ID, agent, h, h.Value(), se.recordCounter(&st, cert.ID))
 		if err != nil {
 			return err
 		}
