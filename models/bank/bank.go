@@ -319,16 +319,6 @@ type Agent struct {
 	// commit finds it done. An error is reported to the client; the
 	// withdrawal stays committed, and the client's retry delivers again.
 	Handover func(holder string, hs []*transfer.Holding) error
-
-	// Unlisted, if set, keeps the agent's hand-over records off the
-	// registry the agent banks forward: the central bank's own issuance
-	// desk (chip), whose hand-overs reach the registry only inside the
-	// lineage of the first record that spends them.
-	Unlisted bool
-	// HolderFor, if set, names the holder the i-th coin of a withdrawal
-	// by holder is handed to (chip: one fresh pseudonym per coin); the
-	// account debited stays holder's.
-	HolderFor func(holder string, i int) string
 }
 
 // Open creates (or tops up) a customer account keyed by the wallet's
@@ -395,16 +385,12 @@ func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	}
 	var hands []handover
 	counter := a.counter
-	for i, c := range coins {
+	for _, c := range coins {
 		counter++
-		to := holder
-		if a.HolderFor != nil {
-			to = a.HolderFor(holder, i)
-		}
-		outs := []transfer.Output{{Serial: transfer.ChildSerial(c.Serial, 0), Value: c.Denomination, Holder: to}}
+		outs := []transfer.Output{{Serial: transfer.ChildSerial(c.Serial, 0), Value: c.Denomination, Holder: holder}}
 		rec, err := transfer.Sign(a.key, transfer.Record{
 			Version: transfer.Version1, Parent: c.Serial, ParentValue: c.Denomination,
-			Outputs: outs, Payer: a.ID, Payee: to, Counter: counter,
+			Outputs: outs, Payer: a.ID, Payee: holder, Counter: counter,
 		})
 		if err != nil {
 			a.cb.unissue(a, coins)
@@ -414,10 +400,6 @@ func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	}
 	var out []*transfer.Holding
 	for _, h := range hands {
-		if a.Unlisted {
-			out = append(out, h.root.Extend(h.rec, h.rec.Outputs[0].Serial))
-			continue
-		}
 		if err := a.cb.registry.Add(h.root, h.rec); err != nil {
 			panic("bank: the agent's own hand-over record does not register: " + err.Error())
 		}

@@ -30,15 +30,6 @@ func (in *Instance) Audit() models.Audit {
 	for _, r := range reg.Entries() {
 		note(r.Parent, r.Record)
 	}
-	// The desk's hand-overs stay off the registry (pseudonym.go): a coin
-	// it issued that no card holds yet is redelivered on the client's
-	// retry, like mail.
-	desk := map[bank.Instance]bool{}
-	for _, h := range in.deskOut {
-		n := len(h.Chain)
-		note(&transfer.Holding{Root: h.Root, Serial: h.Chain[n-1].Parent}, h.Chain[n-1])
-		desk[bank.InstanceOf(h)] = true
-	}
 	held := map[bank.Instance]bool{}
 	logs := func(holdings, records [][]byte) {
 		for i := range records {
@@ -83,7 +74,7 @@ func (in *Instance) Audit() models.Audit {
 			a.Held += v
 		case logged[inst]:
 			a.Pending += v
-		case reg.Created(inst) || desk[inst]:
+		case reg.Created(inst):
 			a.Mail += v
 		default:
 			a.Lost += v

@@ -40,9 +40,6 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 		},
 	}
 	r := in.w.Rand("chip/corrupt/" + string(id) + "/" + string(c.Kind))
-	if err := se.consolidate(); err != nil {
-		return err
-	}
 	if err := forge.Corrupt(st, se, id, c, r); err != nil {
 		return err
 	}
@@ -95,7 +92,7 @@ func (se *SE) CopyCoins(value int64) error {
 // RewindCounters zeroes the spend counter and the offline-limit counters.
 func (se *SE) RewindCounters() {
 	st := se.st
-	st.Counter, st.Spent, st.Payments, st.PCounters = 0, 0, 0, nil
+	st.Counter, st.Spent, st.Payments = 0, 0, 0
 	se.dev.Put(keyState, mustJSON(st))
 	se.recover()
 }

@@ -175,7 +175,6 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
-	st.PCounters = maps.Clone(st.PCounters)
 	var e depEntry
 	var deletes []string
 	for _, k := range keys {
@@ -184,9 +183,7 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
 		}
 		st.Counter++
-		// Signed by the pseudonym that holds the coin (pseudonym.go).
-		key, cert := se.signer(holderOf(h))
-		rec, err := bank.DepositRecord(key, cert.ID, agent, h, h.Value(), se.recordCounter(&st, cert.ID))
+		rec, err := bank.DepositRecord(se.key, se.id, agent, h, h.Value(), st.Counter)
 		if err != nil {
 			return err
 		}

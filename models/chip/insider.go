@@ -26,9 +26,6 @@ func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
 		}
 		other = o
 	}
-	if err := se.consolidate(); err != nil {
-		return err
-	}
 	if err := forge.Stage("chip", se, p, other); err != nil {
 		return err
 	}

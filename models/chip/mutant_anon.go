@@ -11,7 +11,7 @@ func anonMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant
 		m("account-keyed-by-card", "R3", "the agent bank keeps the holder's account under the card's pseudonym, so the account number is in every certificate and record the card presents"),
 		m("agent-logs-small-payments", "R3", "the agent bank logs against the holder's account the records of every payment the card uploads, small ones included, so a payment of at most T names its payer"),
 		m("agent-logs-no-payment", "R3", "the agent bank forwards every record without noting the account that uploaded it, so a payment above T is not bound to its payer without the trace key"),
-		m("card-cert-names-holder", "R3", "the central bank certifies the card key under the holder's registered wallet id, and each per-coin pseudonym under a name that starts with it, so every certificate and record the card presents names its holder"),
+		m("card-cert-names-holder", "R3", "personalisation certifies the card key under the holder's registered wallet id instead of a pseudonym, so every certificate and record the card presents names its holder"),
 	}
 }
 

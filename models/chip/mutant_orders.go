@@ -70,7 +70,7 @@ func (se *SE) frozen(h *transfer.Holding) bool {
 	}
 	last := h.Chain[len(h.Chain)-1]
 	_, agent := se.agents[last.Payer]
-	return !agent && !se.own(last.Payer)
+	return !agent && last.Payer != se.id
 }
 
 // tracedValue is the value the central bank's trace gives a record paying

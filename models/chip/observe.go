@@ -105,19 +105,13 @@ func (in *Instance) logSession(wallet world.PartyID, card string, ids [][32]byte
 	if len(ids) == 0 {
 		return
 	}
+	if in.sessions == nil {
+		in.sessions = map[world.PartyID][]models.Observed{}
+	}
 	b := fmt.Appendf(nil, "account %s card %s sent:", in.agent.AccountOf(card), card)
 	for _, id := range ids {
 		b = fmt.Appendf(b, " %x", id)
 	}
-	in.logAgent(wallet, "reconciliation", b)
-}
-
-// logAgent appends an entry to the agent bank's log of wallet's account,
-// labelled what and numbered.
-func (in *Instance) logAgent(wallet world.PartyID, what string, b []byte) {
-	if in.sessions == nil {
-		in.sessions = map[world.PartyID][]models.Observed{}
-	}
-	label := fmt.Sprintf("%s %d of %s", what, len(in.sessions[wallet])+1, wallet)
+	label := fmt.Sprintf("reconciliation %d of %s", len(in.sessions[wallet])+1, wallet)
 	in.sessions[wallet] = append(in.sessions[wallet], models.Observed{Label: label, Bytes: b})
 }

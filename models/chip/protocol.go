@@ -124,30 +124,20 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	var spends []spend
 	puts := map[string][]byte{}
 	var deletes []string
-	st.PCounters = maps.Clone(st.PCounters)
 	entry := outEntry{Payee: in.cert.ID, PayeeCert: in.cert.Raw, Challenge: in.challenge}
-	var presented *devcert.Certificate
 	for _, k := range picked {
 		h := se.coins[k]
 		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
-		// Each coin is signed by the pseudonym that holds it (pseudonym.go),
-		// the first one's certificate presented as the payer's.
-		holder := holderOf(h)
-		key, cert := se.signer(holder)
-		if presented == nil {
-			presented = se.fw.Presented(cert, true)
-		}
-		payer := se.fw.RecordPayer(cert.ID)
-		outs, err := transfer.Split(h.Serial, v, pay, payer, in.cert.ID)
+		outs, err := transfer.Split(h.Serial, v, pay, se.payerID(), in.cert.ID)
 		if err != nil {
 			return nil, err
 		}
 		st.Counter++
-		rec, err := transfer.Sign(key, transfer.Record{
+		rec, err := transfer.Sign(se.key, transfer.Record{
 			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
-			Payer: payer, Payee: in.cert.ID, Challenge: challenge, Counter: se.recordCounter(&st, cert.ID),
+			Payer: se.payerID(), Payee: in.cert.ID, Challenge: challenge, Counter: st.Counter,
 		})
 		if err != nil {
 			return nil, err
@@ -159,16 +149,13 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 			deletes = append(deletes, prefCoin+k)
 		}
 		for _, o := range outs {
-			if o.Holder == payer {
+			if o.Holder == se.payerID() {
 				change := h.Extend(rec, o.Serial)
 				puts[prefCoin+instKey(change)] = change.Marshal()
 			}
 		}
 	}
-	if se.mutated("transfer-presents-card-cert") {
-		presented = se.presented(true)
-	}
-	resp, err := encodeTransfer(presented, spends, se.lineageCertsFor(presented.ID, spends))
+	resp, err := encodeTransfer(se.presented(true), spends, se.lineageCerts(spends))
 	if err != nil {
 		return nil, err // nothing committed: the card is as before
 	}
@@ -245,32 +232,20 @@ func (se *SE) pick(amount int64) ([]string, error) {
 }
 
 // lineageCerts lists the certificates of every wallet that signed in the
-// spent coins' lineages or holds a spent coin, except this card's base
-// certificate (it travels separately) and the agents (every card is
-// personalised with them).
+// spent coins' lineages, except this card (its certificate travels
+// separately) and the agents (every card is personalised with them).
 func (se *SE) lineageCerts(spends []spend) [][]byte {
-	return se.lineageCertsFor(se.id, spends)
-}
-
-// lineageCertsFor is lineageCerts for a TRANSFER whose payer certificate
-// is presented's: every certificate but that one.
-func (se *SE) lineageCertsFor(presented string, spends []spend) [][]byte {
 	ids := map[string]bool{}
 	for _, sp := range spends {
-		ids[holderOf(sp.holding)] = true
 		for _, r := range sp.holding.Chain {
-			ids[r.Payer] = true
+			if r.Payer != se.id && se.agents[r.Payer] == nil {
+				ids[r.Payer] = true
+			}
 		}
 	}
 	var out [][]byte
 	for _, id := range slices.Sorted(maps.Keys(ids)) {
-		if id == presented || se.agents[id] != nil {
-			continue
-		}
-		if se.mutated("omit-lineage-certs") && !se.own(id) {
-			continue
-		}
-		if c := se.certOf(id); c != nil {
+		if c := se.certs[id]; c != nil && !se.mutated("omit-lineage-certs") {
 			out = append(out, c.Raw)
 		}
 	}
@@ -305,10 +280,7 @@ func (se *SE) confirm(data []byte) error {
 			recs = append(recs, r)
 		}
 		// The acknowledgement must cover the logged payment.
-		if len(recs) == 0 {
-			return spec.Errorf(spec.CodeMalformed, "log entry %s holds no record", k)
-		}
-		if err := cert.PublicKey.Verify(ackTBS(e.Challenge, recs[0].Payer, recs), sig); err != nil {
+		if err := cert.PublicKey.Verify(ackTBS(e.Challenge, se.id, recs), sig); err != nil {
 			return err
 		}
 		acked := *e
@@ -409,16 +381,12 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 			return nil, err
 		}
 		rec := sp.record
-		// Each coin is spent by its holder: the payer's certificate or
-		// another the TRANSFER carries (a card's per-coin pseudonyms), a
-		// wallet in good standing whose key signs the record.
-		signer := extra[owner.Holder]
 		switch {
-		case signer == nil:
+		case owner.Holder != payer.ID:
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q, payer is %q", i, owner.Holder, payer.ID)
 		case rec.Parent != sp.holding.Serial || rec.ParentValue != owner.Value:
 			return nil, spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i)
-		case rec.Payer != owner.Holder && !se.mutated("payee-ignores-record-payer"):
+		case rec.Payer != payer.ID && !se.mutated("payee-ignores-record-payer"):
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer)
 		case rec.Payee != se.id:
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q, not this card", i, rec.Payee)
@@ -428,12 +396,7 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 		if err := se.validateRecord(rec); err != nil {
 			return nil, err
 		}
-		if signer != payer {
-			if err := se.checkCert(signer); err != nil {
-				return nil, err
-			}
-		}
-		if err := rec.Verify(signer.PublicKey); err != nil {
+		if err := rec.Verify(payer.PublicKey); err != nil {
 			return nil, err
 		}
 		seenKey := prefSeen + hex.EncodeToString(rec.Parent[:])

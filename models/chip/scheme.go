@@ -1,7 +1,6 @@
 package chip
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"regexp"
@@ -108,9 +107,6 @@ type Instance struct {
 	counters     map[string]bool                     // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
 	chipCounters map[string]bool                     // bank-skips-chip-repeated-counter: the (uploading device, card, counter) triples
 	sessions     map[world.PartyID][]models.Observed // the agent bank's log of each account's reconciliations (observe.go)
-	desk         *bank.Agent                         // the central bank's issuance desk (pseudonym.go)
-	fresh        map[string][]string                 // each card's certified pseudonyms no coin was handed to yet, by card id
-	deskOut      []*transfer.Holding                 // every coin the desk handed over (audit.go)
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -130,10 +126,6 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		cb.SetMutation(sc.mutation)
 	}
 	if in.agent, err = cb.AddAgent(AgentID, int64(cfg.Wallets)*cfg.Opening*4); err != nil {
-		return nil, err
-	}
-	in.fresh = map[string][]string{}
-	if err := in.openDesk(int64(cfg.Wallets) * cfg.Opening * 4); err != nil {
 		return nil, err
 	}
 	if in.makerKey, err = cfg.Suite.GenerateKey(w.Rand("maker")); err != nil {
@@ -314,11 +306,6 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 		if err := in.client(id, d).Withdraw(amount); err != nil {
 			return err
 		}
-		// The agent bank's coins are exchanged at once at the central
-		// bank's desk for coins of fresh pseudonyms (pseudonym.go).
-		if err := in.anonymise(id, d); err != nil {
-			return err
-		}
 		in.traceBalance(id, d, "withdrew %d fen", amount)
 		return nil
 	})
@@ -484,10 +471,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
 				h := st.Coins[k]
 				have[bank.InstanceOf(h)] = true
-				// A hand-over is the banks' own record: the agent bank's is
-				// registered, the desk's stays off the registry until the
-				// coin is spent.
-				if n := len(h.Chain); n > 0 && (!in.handedOver(h.Chain[n-1]) || in.mutated("sync-uploads-handovers")) {
+				if n := len(h.Chain); n > 0 {
 					parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
 					if err := reg.Add(parent, h.Chain[n-1]); err != nil {
 						in.w.Trace().Note(id, "upload refused: %v", err)
@@ -528,10 +512,18 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			return err
 		}
 		// Finish deposits a power cut interrupted, then an exchange;
-		// exchange every coin that is not desk-fresh for coins of fresh
-		// pseudonyms (an external card: coins whose lineage is getting
-		// long).
-		if err := in.anonymise(id, d); err != nil {
+		// exchange coins whose lineage is getting long for fresh ones.
+		if err := in.client(id, d).Refresh(bank.Refresh{
+			Settle: func() error { _, err := in.settleDeposits(id, d); return err },
+			Coins: func() (map[string]*transfer.Holding, error) {
+				st, err := d.State()
+				if err != nil {
+					return nil, err
+				}
+				return st.Coins, nil
+			},
+			Deposit: func(keys []string) error { _, err := in.deposit(id, d, keys); return err },
+		}); err != nil {
 			return err
 		}
 		// Reset the limits, take the new list.
@@ -557,36 +549,11 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 		if err != nil {
 			return err
 		}
-		// Coins of the card's per-coin pseudonyms go back through the
-		// central bank's desk, which credits the account (the agent bank
-		// learns the amount, not the pseudonyms); the others to the agent
-		// bank.
-		var viaDesk, direct []string
-		for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-			if h := holderOf(st.Coins[k]); h != in.ids[id] && in.cb.HolderOf(h) != h {
-				viaDesk = append(viaDesk, k)
-			} else {
-				direct = append(direct, k)
-			}
-		}
-		w, err := in.depositTo(id, d, in.agent.ID, direct)
+		w, err := in.deposit(id, d, slices.Sorted(maps.Keys(st.Coins)))
 		total = v + w
-		if err != nil {
-			return err
-		}
-		w, err = in.depositTo(id, d, DeskID, viaDesk)
-		total += w
-		in.sweep(id)
 		return err
 	})
 	return total, err
-}
-
-// handedOver reports whether r is an agent's hand-over (the agent bank's
-// or the desk's).
-func (in *Instance) handedOver(r *transfer.Signed) bool {
-	_, ok := in.cb.Agent(r.Payer)
-	return ok
 }
 
 // deposit returns the coins under keys to the agent. The card signs a
@@ -595,25 +562,10 @@ func (in *Instance) handedOver(r *transfer.Signed) bool {
 // cut can neither lose them nor leave them spendable after the bank
 // redeemed them. settleDeposits then presents the entry.
 func (in *Instance) deposit(id world.PartyID, d Device, keys []string) (int64, error) {
-	return in.depositTo(id, d, in.agent.ID, keys)
-}
-
-// depositTo is deposit to agent (the agent bank or the desk).
-func (in *Instance) depositTo(id world.PartyID, d Device, agent string, keys []string) (int64, error) {
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	if agent == DeskID {
-		// One coin per deposit, so a coin the desk refuses (a branch of a
-		// double spend) comes back alone.
-		for _, k := range keys {
-			if err := d.SignDeposit(agent, []string{k}); err != nil {
-				return 0, err
-			}
-		}
-		return in.settleDeposits(id, d)
-	}
-	if err := d.SignDeposit(agent, keys); err != nil {
+	if err := d.SignDeposit(in.agent.ID, keys); err != nil {
 		return 0, err
 	}
 	return in.settleDeposits(id, d)
@@ -629,15 +581,8 @@ func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
 	}
 	cardID := in.ids[id]
 	var total int64
-	var refused error
 	for _, e := range st.Deposits {
-		// One deposit per signer (the base pseudonym, or each per-coin
-		// pseudonym) to the agent the records pay; re-presenting an item
-		// already credited changes nothing, so a cut between two is
-		// retried whole.
-		var signers []string
-		items := map[string][]bank.DepositItem{}
-		to := in.agent.ID
+		var items []bank.DepositItem
 		for i := range e.Records {
 			if i >= len(e.Holdings) {
 				return total, spec.Errorf(spec.CodeMalformed, "pending deposit %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
@@ -647,25 +592,9 @@ func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
 			if err1 != nil || err2 != nil {
 				return total, spec.Errorf(spec.CodeMalformed, "pending deposit %s does not parse", e.Key)
 			}
-			if _, ok := items[r.Payer]; !ok {
-				signers = append(signers, r.Payer)
-			}
-			items[r.Payer] = append(items[r.Payer], bank.DepositItem{Holding: h, Record: r})
-			to = r.Payee
+			items = append(items, bank.DepositItem{Holding: h, Record: r})
 		}
-		agent, err := in.agentFor(to)
-		if err != nil {
-			return total, err
-		}
-		var v int64
-		for _, s := range signers {
-			var w int64
-			w, err = agent.Deposit(s, items[s])
-			v += w
-			if err != nil {
-				break
-			}
-		}
+		v, err := in.agent.Deposit(cardID, items)
 		if bank.NoReply(err) && !in.mutated("deposit-restores-without-reply") {
 			// The bank may have credited it: present it again later,
 			// never take the coins back.
@@ -676,13 +605,7 @@ func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
 			if ferr := d.FinishDeposit(e.Key, false); ferr != nil {
 				return total, ferr
 			}
-			if agent != in.desk {
-				return total, err
-			}
-			// The desk takes one coin per deposit (depositTo): the
-			// others are settled all the same.
-			refused = cmp.Or(refused, err)
-			continue
+			return total, err
 		}
 		if err := d.FinishDeposit(e.Key, true); err != nil {
 			return total, err
@@ -690,7 +613,7 @@ func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
 		total += v
 		in.w.Trace().State(id, "deposited %d fen (account %d)", v, in.agent.Balance(cardID))
 	}
-	return total, refused
+	return total, nil
 }
 
 // Restart power-cycles the card.
@@ -767,14 +690,7 @@ func (in *Instance) View(id world.PartyID) models.View {
 	if err != nil {
 		return models.View{Party: id}
 	}
-	// A card presents a fresh pseudonym per coin (pseudonym.go), no fixed
-	// certificate; an external card presents its base one. The account
-	// includes what the desk holds for the card mid-exchange.
-	presents := st.ID
-	if _, ok := in.wallets[id]; ok {
-		presents = ""
-	}
-	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: presents, AccountID: in.agent.AccountOf(in.ids[id]), Account: in.agent.Balance(in.ids[id]) + in.desk.Balance(in.ids[id]), Spent: st.Spent, Payments: st.Payments}
+	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.ids[id]), Account: in.agent.Balance(in.ids[id]), Spent: st.Spent, Payments: st.Payments}
 	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
 		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}

@@ -44,9 +44,6 @@ type seState struct {
 	Spent    int64  `json:"spent"`    // fen spent offline since the last sync
 	Payments int    `json:"payments"` // payments since the last sync
 	SyncUnix int64  `json:"sync"`     // world time of the last sync, seconds
-	// PCounters is each per-coin pseudonym's own record counter
-	// (pseudonym.go).
-	PCounters map[string]uint64 `json:"pcounters,omitempty"`
 }
 
 // outEntry is the write-ahead record of a payment: written in the same
@@ -90,8 +87,6 @@ type SE struct {
 	agents  map[string]*devcert.Certificate
 	certs   map[string]*devcert.Certificate
 	out     map[string]*outEntry
-	pkeys   map[string]suite.PrivateKey     // per-coin pseudonyms' keys (pseudonym.go)
-	pcerts  map[string]*devcert.Certificate // and their certificates
 
 	// payee side, volatile: the open challenge of the current session
 	challenge []byte
@@ -162,14 +157,6 @@ func (se *SE) recover() {
 		c, err := devcert.Parse(se.s, get(k))
 		must(err)
 		se.certs[c.ID] = c
-	}
-	se.pkeys, se.pcerts = map[string]suite.PrivateKey{}, map[string]*devcert.Certificate{}
-	for _, k := range se.dev.Keys(prefPCert) {
-		c, err := devcert.Parse(se.s, get(k))
-		must(err)
-		pk, err := suite.PrivateKeyFromBytes(se.s, get(prefPKey+c.ID))
-		must(err)
-		se.pcerts[c.ID], se.pkeys[c.ID] = c, pk
 	}
 	se.coins = map[string]*transfer.Holding{}
 	for _, k := range se.dev.Keys(prefCoin) {
