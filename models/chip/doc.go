@@ -39,10 +39,13 @@
 // name the holder while merchants and agent banks read no identity.
 //
 // What still departs from the requirements, listed in SOURCES.md under
-// "Known departures": the coin lineage, our completion of the card's
-// genuineness check, starts at a withdrawal the agent bank saw and
-// carries the payer's earlier records, so merchant and agent bank link a
-// card's payments, which is why this model documents R3.1, R3.2 and R3.6
-// as violations, although the patent states controllable anonymity as a
-// requirement.
+// "Known departures" (D2): four channels of our completion link a card's
+// payments for merchant and agent bank, although the patent states
+// controllable anonymity as a requirement: the card's one certificate,
+// the withdrawal hand-over the agent bank signs (the first hop of every
+// coin's lineage), the change a payment's record creates and the uploads
+// that run through the holder's account. This model therefore documents
+// R3.1, R3.2 and R3.6 as violations. D2 also gives the completion that
+// removes them (per-coin pseudonyms, issuance by the central bank sealed
+// to the card, exchange at every sync, sealed uploads), not built yet.
 package chip

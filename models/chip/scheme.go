@@ -49,14 +49,18 @@ func (Scheme) Info() models.Info {
 
 // anonLeak is why the chip scheme fails the anonymity games (SOURCES.md
 // D2): not an identity, which the pseudonymous certificate and the
-// holder's own account number keep out of every payment, but two causes
-// of our completion, each enough alone: the card's one fixed
-// pseudonymous certificate (C7) and the coin's lineage (C2).
-const anonLeak = "two causes, each enough to link every payment of a card, both of our completion (model departure, issue 15: see SOURCES.md D2): " +
+// holder's own account number keep out of every payment, but four
+// channels of our completion, each enough alone: the card's one
+// certificate (C7), the withdrawal hand-over the agent bank signs, the
+// change a payment creates (C2) and uploads through the holder's account
+// (C6).
+const anonLeak = "four channels, each enough to link every payment of a card, all of our completion (model departure, issue 15: see SOURCES.md D2): " +
 	"(1) the card presents one fixed pseudonymous certificate (C7): its subject, key and signature bytes are in every TRANSFER the merchant receives; " +
-	"(2) a coin is verified offline by its signed lineage (C2), which starts at a withdrawal the agent bank handed over and saw: the coin serials and " +
-	"hand-over record of the payer's withdrawal, and the records of its earlier payments, reappear in the TRANSFER. Removing them needs " +
-	"per-payment credentials, issuance the agent bank cannot see (blind) and transfers that do not carry the payer's history"
+	"(2) the first hop of every coin's lineage (C2) is the hand-over record the agent bank signed at withdrawal, naming the coin serials and the card's pseudonym, and every TRANSFER carries it; " +
+	"(3) change is an output of the record the merchant received, and its lineage carries that record into the next payment; " +
+	"(4) reconciliation runs through the holder's account and uploads the last hop of every coin the card holds, so the agent bank learns the card's change records. " +
+	"Removing them needs no blind signature (the issuer may trace): per-coin pseudonyms certified by the central bank and sealed to the card, issuance by the central bank sealed to the card, " +
+	"exchange of change at every sync and sealed uploads (D2), which the model does not have yet"
 
 // leakIn are where the chip scheme's documented leak shows (Info): the
 // TRANSFER response, what the payee card stores and what it uploads.
