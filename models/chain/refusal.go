@@ -22,9 +22,10 @@ const (
 	ReasonNotOwned    = 1 // an input the chain holds for another address
 	ReasonShort       = 2 // the inputs are worth less than the amount
 	ReasonRepeated    = 3 // one input listed twice
+	ReasonOtherPayee  = 4 // the transfer names another payee than the signed clear payee (version 1)
 )
 
-var reasonNames = []string{"unknown-coin", "not-owned", "short", "repeated"}
+var reasonNames = []string{"unknown-coin", "not-owned", "short", "repeated", "other-payee"}
 
 // Refusal is what a majority of the master nodes sign when they refuse a
 // payment for its sealed transfer: refusal evidence carries it with their
@@ -34,7 +35,7 @@ var reasonNames = []string{"unknown-coin", "not-owned", "short", "repeated"}
 //	    version INTEGER (1),
 //	    payment OCTET STRING (SIZE (32)),  -- id of the refused payment
 //	    coin    OCTET STRING (SIZE (34)),  -- the offending input (outpoint)
-//	    reason  ENUMERATED { unknown-coin (0), not-owned (1), short (2), repeated (3) },
+//	    reason  ENUMERATED { unknown-coin (0), not-owned (1), short (2), repeated (3), other-payee (4) },
 //	    nodes   INTEGER (4..64) }          -- master nodes in the backbone
 //	Attestations ::= SEQUENCE SIZE (1..64) OF SEQUENCE {
 //	    certificate Certificate,           -- a master node's (role node)
@@ -66,7 +67,7 @@ func ParseRefusal(b []byte) (*Refusal, error) {
 	if op := rd.Bytes("coin", OutPointSize, OutPointSize); op != nil {
 		r.Coin = outPointFrom(op)
 	}
-	r.Reason = rd.Enum("reason", ReasonRepeated)
+	r.Reason = rd.Enum("reason", ReasonOtherPayee)
 	r.Nodes = int(rd.Uint("nodes", 4, 64))
 	if err := rd.Err(); err != nil {
 		return nil, err
@@ -119,7 +120,7 @@ type invalidSpend struct {
 
 // code is the refusal's error code.
 func (v *invalidSpend) code() spec.Code {
-	return []spec.Code{spec.CodeUntrustedIssuer, spec.CodeWrongRecipient, spec.CodeValueMismatch, spec.CodeDoubleSpend}[v.reason]
+	return []spec.Code{spec.CodeUntrustedIssuer, spec.CodeWrongRecipient, spec.CodeValueMismatch, spec.CodeDoubleSpend, spec.CodeWrongRecipient}[v.reason]
 }
 
 // refuse records that the nodes refused c for reason, naming coin; the
@@ -134,38 +135,35 @@ func (bb *backbone) refuse(c *checked, coin OutPoint, reason int) {
 	}
 }
 
-// judgeStatic is called with a payment whose static check failed: if its
-// signature, commitment and escrow hold (so it is the payer's statement)
-// and its opened transfer lists an input twice, the nodes refuse it with
-// evidence.
+// judgeStatic is called with a payment whose static check failed: if it
+// is the payer's statement (openPayment) and its opened transfer lists an
+// input twice or names another payee than the clear one, the nodes
+// refuse it with evidence.
 func (bb *backbone) judgeStatic(t *Tx) {
-	p := t.Payment
-	if p == nil {
+	if t.Payment == nil {
 		return
 	}
-	cert, err := devcert.Parse(bb.s, p.Cert)
-	if err != nil || cert.Role != devcert.RoleWallet || cert.Verify(bb.root, cert.NotBefore, nil) != nil ||
-		addressOfCert(bb.s, cert) != p.Payer || cert.PublicKey.Verify(p.TBS(), p.Signature) != nil {
-		return
-	}
-	plain, err := bb.chainKey.Open(p.Sealed, sealInfo)
+	c, err := bb.openPayment(t)
 	if err != nil {
 		return
 	}
-	var commit [IDSize]byte
-	copy(commit[:], bb.s.Hash(plain))
-	tr, err := parseTransferLoose(plain)
-	if err != nil || commit != p.Commitment || tr.Escrow != cert.Serial || tr.Payee != p.Payee {
-		return
+	if in, twice := repeatedInput(c.transfer); twice {
+		bb.refuse(c, in, ReasonRepeated)
+	} else if c.transfer.Payee != t.Payment.Payee {
+		bb.refuse(c, c.transfer.Inputs[0], ReasonOtherPayee)
 	}
+}
+
+// repeatedInput returns the first input tr lists twice.
+func repeatedInput(tr *Transfer) (OutPoint, bool) {
 	seen := map[OutPoint]bool{}
 	for _, in := range tr.Inputs {
 		if seen[in] {
-			bb.refuse(&checked{id: p.ID(bb.s), tx: t, cert: cert, transfer: tr, plain: plain}, in, ReasonRepeated)
-			return
+			return in, true
 		}
 		seen[in] = true
 	}
+	return OutPoint{}, false
 }
 
 // judgeOutputs is called with a payment whose outputs the node could not
@@ -297,6 +295,8 @@ func verifyRefusal(s suite.Suite, root *devcert.Certificate, nodes int, cert *de
 		return "", spec.Errorf(spec.CodeValueMismatch, "refusal evidence: the refusal names another payment or coin")
 	case n == 0 || r.Reason == ReasonRepeated && n < 2:
 		return "", spec.Errorf(spec.CodeValueMismatch, "refusal evidence: the transfer does not spend coin %s as the refusal says", op)
+	case r.Reason == ReasonOtherPayee && (p.Version != Version1 || tr.Payee == p.Payee):
+		return "", spec.Errorf(spec.CodeWrongRecipient, "refusal evidence: the transfer names the payment's own payee")
 	}
 	as, err := parseAttestations(ev.RecordB)
 	if err != nil {
