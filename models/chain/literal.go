@@ -102,11 +102,7 @@ func (bb *backbone) openLiteral(p *Payment, tbs []byte) (*Transfer, error) {
 	if LockOf(bb.s, tbs, p.Signature) != p.Lock {
 		return nil, spec.Errorf(spec.CodeBadSeal, "the lock does not bind the payment's signature and ciphertext")
 	}
-	plain, err := bb.chainKey.Open(p.Sealed, sealInfo)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := parseTransferLoose(plain)
+	_, tr, err := bb.openTransfer(p.Sealed)
 	if err != nil {
 		return nil, err
 	}

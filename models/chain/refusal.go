@@ -1,8 +1,6 @@
 package chain
 
 import (
-	"bytes"
-
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -255,28 +253,14 @@ func (in *Instance) refusalEvidence(v *invalidSpend) bank.DoubleSpend {
 // verifyRefusal checks refusal evidence (see refusalEvidence) against
 // root: the payment is the accused's and commits to the opened transfer,
 // whose escrow is the accused's serial and which lists the coin (twice,
-// for a repeated input); the Refusal names that payment and coin; and
+// for a repeated input; naming another payee than the payment's clear
+// one, for other-payee); the Refusal names that payment and coin; and
 // distinct master nodes, at least ⌊nodes/2⌋+1 of them, each certified by
 // root, signed it.
 func verifyRefusal(s suite.Suite, root *devcert.Certificate, nodes int, cert *devcert.Certificate, op OutPoint, ev bank.DoubleSpend) (string, error) {
-	p, err := ParsePayment(ev.RecordA)
+	p, tr, err := openedBy(s, cert, ev.RecordA, ev.HoldingA, true)
 	if err != nil {
 		return "", err
-	}
-	if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
-		return "", err
-	}
-	var h [IDSize]byte
-	copy(h[:], s.Hash(ev.HoldingA))
-	if h != p.Commitment {
-		return "", spec.Errorf(spec.CodeBadSeal, "refusal evidence: the opened transfer is not the one the payment commits to")
-	}
-	tr, err := parseTransferLoose(ev.HoldingA)
-	if err != nil {
-		return "", err
-	}
-	if !bytes.Equal(p.Cert, cert.Raw) || payerOf(p, tr) != AddressOf(s, cert.PublicKey) || tr.Version != p.Version {
-		return "", spec.Errorf(spec.CodeWrongRecipient, "refusal evidence: the payment is not the accused's")
 	}
 	r, err := ParseRefusal(ev.HoldingB)
 	if err != nil {
@@ -289,8 +273,6 @@ func verifyRefusal(s suite.Suite, root *devcert.Certificate, nodes int, cert *de
 		}
 	}
 	switch {
-	case tr.Escrow != cert.Serial:
-		return "", spec.Errorf(spec.CodeWrongRecipient, "refusal evidence: the escrow is not the accused's")
 	case r.Payment != p.ID(s) || r.Coin != op:
 		return "", spec.Errorf(spec.CodeValueMismatch, "refusal evidence: the refusal names another payment or coin")
 	case n == 0 || r.Reason == ReasonRepeated && n < 2:

@@ -337,11 +337,7 @@ func (bb *backbone) openPayment(t *Tx) (*checked, error) {
 	if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
 		return nil, err
 	}
-	plain, err := bb.chainKey.Open(p.Sealed, sealInfo)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := parseTransferLoose(plain)
+	plain, tr, err := bb.openTransfer(p.Sealed)
 	if err != nil {
 		return nil, err
 	}
@@ -356,6 +352,18 @@ func (bb *backbone) openPayment(t *Tx) (*checked, error) {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "identity escrow names certificate %d, the payer's is %d", tr.Escrow, cert.Serial)
 	}
 	return &checked{id: p.ID(bb.s), tx: t, cert: cert, transfer: tr, plain: plain, short: bb.mutated("node-settles-short-payment")}, nil
+}
+
+// openTransfer opens a sealed transfer with the chain key and reads it
+// loosely (an input may be listed twice).
+func (bb *backbone) openTransfer(sealed []byte) (plain []byte, tr *Transfer, err error) {
+	if plain, err = bb.chainKey.Open(sealed, sealInfo); err != nil {
+		return nil, nil, err
+	}
+	if tr, err = parseTransferLoose(plain); err != nil {
+		return nil, nil, err
+	}
+	return plain, tr, nil
 }
 
 func (bb *backbone) checkReceipt(id TxID, payee Address, r *SignedReceipt) error {
