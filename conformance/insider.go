@@ -85,7 +85,9 @@ var insiderCases = map[models.InsiderKind][]insiderCase{
 // insiderTermKinds are the insider payments whose terms are not the ones
 // the payee asked (amount, payee); R5.5 stages them in a property of
 // their own, so that a scheme that cannot bind them fails that one and
-// the other insider payments are still judged.
+// the other insider payments are still judged. They break R5.5 (an
+// accepted payment left unpaid, with nobody named), not R1.5 (what the
+// seal names is who is credited, or nobody) nor R4 (no value appears).
 var insiderTermKinds = []models.InsiderKind{models.InsiderWrongAmount, models.InsiderOtherPayee}
 
 // insiderSettleKinds are the other insider kinds, which
