@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/chromedp/chromedp v0.23.0
+	github.com/ebfe/scard v0.0.0-20241214075232-7af069cabc25
 	github.com/emmansun/gmsm v0.34.1
 	github.com/google/go-cmp v0.7.0
 	github.com/leanovate/gopter v0.2.11

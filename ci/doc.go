@@ -2,6 +2,12 @@
 //
 //   - github-workflow.yml is the GitHub Actions workflow every push and pull
 //     request runs; it runs the same .ci/run a clean clone runs.
+//   - sharded-workflow.yml runs the conformance matrix as N shard jobs
+//     (check --shard i/N --json) and a merge job (dualoffline merge) that
+//     publishes the HTML report and JUnit XML; nightly-workflow.yml runs
+//     it at depth (--checks 1000, seeds 1..20). README.md says how
+//     sharding works, how its cost table is kept honest and how to size N.
+//     .ci/run checks every workflow here with actionlint.
 //   - clusterfuzzlite/ is the fuzzing-at-scale setup: ClusterFuzzLite (the
 //     OSS-Fuzz toolchain, run from CI) builds every native Go fuzz target of
 //     the packages under fuzz/ into a libFuzzer binary with

@@ -54,6 +54,9 @@
 // go test, Check(ctx, target, opts) returns Results; `dualoffline check`
 // is built on it. CheckMutants scores the suites against the mutant
 // catalogue: each mutant must be killed by the requirement it names.
+// Options.Shard runs one deterministic part of a CheckAll, for a run
+// across machines; MergeShards joins the parts into the unsharded run's
+// Results (shard.go, shard_merge.go).
 //
 // Determinism: every random choice comes from rapid's bit stream, gopter's
 // seed or a world seeded from them, so the same seed, checks and steps

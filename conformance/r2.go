@@ -276,6 +276,9 @@ func twin(t *T, f fataler, in models.Instance, a world.PartyID, rollback bool) (
 	}
 	if rollback {
 		snap := in.Snapshot(a)
+		if snap.Unsaved() {
+			t.Skipf("%s: %s", t.Info.Name, noRollback(a))
+		}
 		return a, func() { in.Restore(a, snap) }
 	}
 	c, err := in.Clone(a)

@@ -175,6 +175,9 @@ type Env struct {
 	Started   time.Time `json:"started"`
 	// Limits and game parameters the run stated.
 	Params map[string]string `json:"params,omitempty"`
+	// Shard identifies one shard's part of a sharded run (shard.go); nil
+	// for a whole run, and for the merge of a sharded one.
+	Shard *ShardInfo `json:"shard,omitempty"`
 }
 
 // Results is the outcome of one Check.

@@ -59,6 +59,12 @@ type Options struct {
 	// targets concurrently, so Progress must be safe for concurrent use.
 	// See Total for how many calls to expect.
 	Progress func(r Result)
+	// Shard, if set, runs only this shard's part of a Check, CheckAll or
+	// CheckSeeds (shard.go; CheckMutants ignores it);
+	// the results' Env.Shard identifies it for MergeShards.
+	Shard Shard
+	// keep, if set, selects the units a run checks (the shard's).
+	keep func(target string, s suite.ID, p Property) bool
 }
 
 func (o Options) withDefaults() Options {
@@ -103,6 +109,9 @@ func (o Options) selects(p Property) bool {
 var ErrBadOption = errors.New("conformance: bad option")
 
 func (o Options) check() error {
+	if o.Shard.active() && (o.Shard.Count > MaxShards || o.Shard.Index < 1 || o.Shard.Index > o.Shard.Count) {
+		return fmt.Errorf("%w: shard %s: want 1 ≤ i ≤ n ≤ %d", ErrBadOption, o.Shard, MaxShards)
+	}
 	for _, f := range o.Only {
 		ok := false
 		for _, p := range Properties() {
@@ -130,7 +139,13 @@ func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, e
 		return nil, err
 	}
 	defer setRapid(opts, true)()
-	return checkTarget(ctx, target, opts), nil
+	var info *ShardInfo
+	if opts.Shard.active() {
+		info = shardFilter([]models.Scheme{target}, &opts)
+	}
+	rs := checkTarget(ctx, target, opts)
+	rs.Env.Shard = info
+	return rs, nil
 }
 
 // CheckAll runs Check over several targets on a pool of workers, one per
@@ -143,6 +158,10 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 		return nil, err
 	}
 	defer setRapid(opts, true)()
+	var info *ShardInfo
+	if opts.Shard.active() {
+		info = shardFilter(targets, &opts)
+	}
 	type job struct {
 		target models.Scheme
 		suite  suite.Suite
@@ -173,6 +192,7 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 	close(next)
 	wg.Wait()
 	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
+	rs.Env.Shard = info
 	for _, r := range out {
 		rs.Results = append(rs.Results, r...)
 	}
@@ -184,6 +204,9 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 // number of Progress calls) for targets under opts.
 func Total(opts Options, targets []models.Scheme) int {
 	opts = opts.withDefaults()
+	if opts.Shard.active() && opts.check() == nil {
+		return shardFilter(targets, &opts).Units
+	}
 	n := 0
 	for _, p := range Properties() {
 		if opts.selects(p) {
@@ -199,7 +222,7 @@ func checkTarget(ctx context.Context, target models.Scheme, opts Options) *Resul
 	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
 	for _, s := range opts.Suites {
 		for _, p := range Properties() {
-			if !opts.selects(p) {
+			if !opts.selects(p) || (opts.keep != nil && !opts.keep(target.Info().Name, s.ID(), p)) {
 				continue
 			}
 			name := fmt.Sprintf("dualoffline/%s/%s/%s", target.Info().Name, s.ID(), p.ID())
@@ -367,7 +390,28 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 	default:
 		r.Verdict = Pass
 	}
+	stabilise(&r)
 	return r
+}
+
+// stabilise makes a result's text the same bytes in every process:
+// go-cmp's diffs (which many properties report) indent with a space or a
+// no-break space, chosen at random once per process so that nobody
+// compares its output; a result must not differ between the shards of a
+// run, or between a run and its replay, so every no-break space becomes a
+// space.
+func stabilise(r *Result) {
+	fix := func(s string) string { return strings.ReplaceAll(s, "\u00a0", " ") }
+	r.Reason = fix(r.Reason)
+	for i := range r.Notes {
+		r.Notes[i] = fix(r.Notes[i])
+	}
+	if cx := r.Counterexample; cx != nil {
+		cx.Message = fix(cx.Message)
+		for i := range cx.Log {
+			cx.Log[i] = fix(cx.Log[i])
+		}
+	}
 }
 
 // settle applies the target's documented violations, property by

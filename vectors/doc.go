@@ -8,8 +8,11 @@
 // (<scheme>-<suite>-<kind>-<name>, never renumbered), a comment, flags
 // described in the file's notes (upper camel case: what was done to the
 // object; lower case: the ids of the checks of spec/checks.json the case
-// exercises, so that every check the byte-format documents state is pinned
-// by some case, which vectors lint enforces), a requirement id of the catalogue
+// pins, so that every check the byte-format documents state is pinned by
+// some case, which vectors lint enforces; for an invalid case the tag is a
+// claim that an implementation without that one check fails it, which
+// vectors lint confirms with ReferenceWithout), a requirement id of the
+// catalogue
 // (spec.LookupSub), a result (valid, invalid or acceptable), the canonical
 // error code of an invalid case, an input object of hex strings and
 // integers, for some valid cases an expected member (what the case must
@@ -53,7 +56,9 @@
 //     The reference runs the model's own wallet behind its Host (models/chain ReplayPayee); the chain/qr kind
 //     is decided by the same payee endpoint with only the payee's address known (models/chain Scan).
 //
-// Reference() decides every kind with spec/ and models/; Run runs the
+// Reference() decides every kind with spec/ and models/, and
+// ReferenceWithout the same with checks removed where that code makes them
+// (spec.Makes); Run runs the
 // cases through any Verifier and reports pass, mismatch, skip and error
 // per case, per flag and per kind. Generate (go generate ./vectors, or
 // the CLI) rewrites the files from the fixed Seed; a test checks that the

@@ -83,7 +83,7 @@ func genAPDU(g *gen) *builder {
 	}
 	b.valid(grp, "valid", "a payee asks for 2500 fen", "R6.4", nil, in(good, card, at), so(payee.PublicKey, msg, sig))
 	d1, m1, s1 := build(1, challenge, payee, bobKey)
-	b.valid(grp, "valid-amount-1", "the smallest amount, 1 fen", "R6.2", []string{"Boundary"}, in(cmd(d1), card, at), so(payee.PublicKey, m1, s1))
+	b.valid(grp, "valid-amount-1", "the smallest amount, 1 fen", "R6.2", []string{"Boundary", "chip-amount"}, in(cmd(d1), card, at), so(payee.PublicKey, m1, s1))
 
 	// Mutations of the data objects after signing.
 	mut := func(name, comment, req string, code spec.Code, flags []string, items []apdu.TLV, pub suite.PublicKey, msg, sig []byte) {
@@ -93,39 +93,39 @@ func genAPDU(g *gen) *builder {
 		}
 		b.invalid(grp, name, comment, req, code, flags, in(cmd(apdu.Marshal(items)), card, at), sigO)
 	}
-	mut("amount-changed", "amount raised from 2500 to 250000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"},
+	mut("amount-changed", "amount raised from 2500 to 250000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chip-signature"},
 		initItems(250000, challenge, payee.Raw, sig), payee.PublicKey, chipInitTBS(250000, challenge, payee.ID), sig)
 	ch2 := append([]byte{}, challenge...)
 	ch2[0] ^= 0x01
-	mut("challenge-changed", "one bit of the challenge flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"},
+	mut("challenge-changed", "one bit of the challenge flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chip-signature"},
 		initItems(amount, ch2, payee.Raw, sig), payee.PublicKey, chipInitTBS(amount, ch2, payee.ID), sig)
-	mut("signature-bit-flipped", "one bit of the payee's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+	mut("signature-bit-flipped", "one bit of the payee's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-signature"},
 		initItems(amount, challenge, payee.Raw, flipSig(sig)), payee.PublicKey, msg, flipSig(sig))
 	other := g.sign(p.keys["agent-icbc"], msg)
-	mut("signed-by-other-key", "bob's certificate with a signature by another key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"},
+	mut("signed-by-other-key", "bob's certificate with a signature by another key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chip-signature"},
 		initItems(amount, challenge, payee.Raw, other), payee.PublicKey, msg, other)
-	mut("amount-zero", "an amount of 0 fen, signed", "R1.1", spec.CodeMalformed, []string{"ModifiedField"},
+	mut("amount-zero", "an amount of 0 fen, signed", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "chip-amount"},
 		initItems(0, challenge, payee.Raw, g.sign(bobKey, chipInitTBS(0, challenge, payee.ID))), nil, nil, nil)
 	full := initItems(amount, challenge, payee.Raw, sig)
 	mut("challenge-missing", "the challenge object left out", "R1.1", spec.CodeMalformed, []string{"MissingObject"},
 		[]apdu.TLV{full[0], full[2], full[3]}, nil, nil, nil)
-	mut("object-twice", "the amount object sent twice", "R1.1", spec.CodeMalformed, []string{"DuplicateObject"},
+	mut("object-twice", "the amount object sent twice", "R1.1", spec.CodeMalformed, []string{"DuplicateObject", "tlv-objects"},
 		append(append([]apdu.TLV{}, full...), full[0]), nil, nil, nil)
-	mut("challenge-short", "a 15-byte challenge", "R1.1", spec.CodeMalformed, []string{"FieldSize"},
+	mut("challenge-short", "a 15-byte challenge", "R1.1", spec.CodeMalformed, []string{"FieldSize", "tlv-objects"},
 		initItems(amount, challenge[:15], payee.Raw, sig), nil, nil, nil)
 
 	// Certificates.
 	self := p.certs[card]
 	ds, ms, ss := build(amount, challenge, self, p.keys[card])
-	b.invalid(grp, "payee-is-card", "the card's own certificate as payee", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(cmd(ds), card, at), so(self.PublicKey, ms, ss))
-	b.invalid(grp, "payee-certificate-expired", "the payee's certificate has expired at the card's clock", "R1.4", spec.CodeCertExpired, []string{"Expired"}, in(good, card, certNotAfter.Add(time.Second)), so(payee.PublicKey, msg, sig))
-	b.invalid(grp, "payee-certificate-not-yet-valid", "the card's clock before the payee certificate's NotBefore", "R1.4", spec.CodeCertNotYetValid, []string{"NotYetValid"}, in(good, card, certNotBefore.Add(-time.Second)), so(payee.PublicKey, msg, sig))
+	b.invalid(grp, "payee-is-card", "the card's own certificate as payee", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-peer"}, in(cmd(ds), card, at), so(self.PublicKey, ms, ss))
+	b.invalid(grp, "payee-certificate-expired", "the payee's certificate has expired at the card's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, in(good, card, certNotAfter.Add(time.Second)), so(payee.PublicKey, msg, sig))
+	b.invalid(grp, "payee-certificate-not-yet-valid", "the card's clock before the payee certificate's NotBefore", "R1.4", spec.CodeCertNotYetValid, []string{"NotYetValid", "cert-peer"}, in(good, card, certNotBefore.Add(-time.Second)), so(payee.PublicKey, msg, sig))
 	rc := rogue.certs["wallet-bob"]
 	dr, _, _ := build(amount, challenge, rc, rogue.keys["wallet-bob"])
-	b.invalid(grp, "payee-certificate-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot"}, in(cmd(dr), card, at), g.certSig(root, rc.Raw))
+	b.invalid(grp, "payee-certificate-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(cmd(dr), card, at), g.certSig(root, rc.Raw))
 	ag := p.certs["agent-icbc"]
 	da, ma, sa := build(amount, challenge, ag, p.keys["agent-icbc"])
-	b.invalid(grp, "payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole"}, in(cmd(da), card, at), so(ag.PublicKey, ma, sa))
+	b.invalid(grp, "payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "cert-peer"}, in(cmd(da), card, at), so(ag.PublicKey, ma, sa))
 	oc := op.certs["wallet-bob"]
 	dOther := apdu.Marshal(initItems(amount, challenge, oc.Raw, g.sign(op.keys["wallet-bob"], msg)))
 	b.invalid(grp, "payee-certificate-other-suite", "a payee certificate of the other suite", "R1.3", spec.CodeWrongSuite, []string{"WrongSuite"}, in(cmd(dOther), card, at), nil)
@@ -134,9 +134,9 @@ func genAPDU(g *gen) *builder {
 	frame := func(name, comment string, c apdu.Command, flags []string) {
 		b.invalid(grp, name, comment, "R1.1", spec.CodeMalformed, flags, in(g.command(c), card, at), nil)
 	}
-	frame("class-00", "interindustry class 00 instead of 80", apdu.Command{CLA: 0x00, INS: chip.INSInitiate, Data: data, Le: 65536}, []string{"ModifiedField"})
-	frame("p1-01", "P1 = 01", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, P1: 1, Data: data, Le: 65536}, []string{"ModifiedField"})
-	frame("le-absent", "no Le", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: apdu.LeAbsent}, []string{"ModifiedField"})
+	frame("class-00", "interindustry class 00 instead of 80", apdu.Command{CLA: 0x00, INS: chip.INSInitiate, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})
+	frame("p1-01", "P1 = 01", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, P1: 1, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})
+	frame("le-absent", "no Le", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: apdu.LeAbsent}, []string{"ModifiedField", "chip-header"})
 	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(good[:len(good)-1], card, at), nil)
 	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, good...), 0), card, at), nil)
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, card, at), nil)

@@ -79,19 +79,19 @@ func genAPDUTransfer(g *gen, b *builder, p *pki, issuer suite.PrivateKey) {
 	// The record.
 	tampered := &transfer.Signed{Record: good.Record, Signature: good.Signature}
 	tampered.Record.Counter = 7
-	b.invalid(grp, "transfer-record-tampered", "the record's counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(resp([]chip.Spend{{Holding: h1, Record: tampered}})), recSig(tampered))
+	b.invalid(grp, "transfer-record-tampered", "the record's counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: tampered}})), recSig(tampered))
 	flipped := &transfer.Signed{Record: good.Record, Signature: flipSig(good.Signature)}
-	b.invalid(grp, "transfer-record-signature-bit-flipped", "one bit of the record's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, in(resp([]chip.Spend{{Holding: h1, Record: flipped}})), recSig(flipped))
+	b.invalid(grp, "transfer-record-signature-bit-flipped", "one bit of the record's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: flipped}})), recSig(flipped))
 	otherKey := withCh(good, challenge, p.keys["wallet-carol"])
-	b.invalid(grp, "transfer-record-signed-by-other-key", "the record signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"}, in(resp([]chip.Spend{{Holding: h1, Record: otherKey}})), recSig(otherKey))
+	b.invalid(grp, "transfer-record-signed-by-other-key", "the record signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: otherKey}})), recSig(otherKey))
 	ch2 := bytes.Clone(challenge)
 	ch2[0] ^= 0x01
 	stale := withCh(good, ch2, ak)
-	b.invalid(grp, "transfer-wrong-challenge", "a record answering another challenge, signed", "R1.2", spec.CodeReplay, []string{"Replay"}, in(resp([]chip.Spend{{Holding: h1, Record: stale}})), recSig(stale))
+	b.invalid(grp, "transfer-wrong-challenge", "a record answering another challenge, signed", "R1.2", spec.CodeReplay, []string{"Replay", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: h1, Record: stale}})), recSig(stale))
 	carol := withCh(pay(h1, amount, "wallet-carol", challenge, ak), challenge, ak)
-	b.invalid(grp, "transfer-wrong-payee", "a record paying another wallet, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(resp([]chip.Spend{{Holding: h1, Record: carol}})), recSig(carol))
+	b.invalid(grp, "transfer-wrong-payee", "a record paying another wallet, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: h1, Record: carol}})), recSig(carol))
 	short := withCh(pay(h1, 2000, payee, challenge, ak), challenge, ak)
-	b.invalid(grp, "transfer-value-mismatch", "records paying 2000 fen for a request of 2500", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch"}, in(resp([]chip.Spend{{Holding: h1, Record: short}})), recSig(short))
+	b.invalid(grp, "transfer-value-mismatch", "records paying 2000 fen for a request of 2500", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "spend-total"}, in(resp([]chip.Spend{{Holding: h1, Record: short}})), recSig(short))
 
 	genAPDUTransferPins(g, b, grp, p, h1, challenge, resp, in, recSig)
 
@@ -116,17 +116,17 @@ func genAPDUTransfer(g *gen, b *builder, p *pki, issuer suite.PrivateKey) {
 	}
 	so := func(msg, s []byte) *Signature { return sigObj(g.s, bob.PublicKey, msg, s) }
 	b.valid(cg, "confirm-valid", "bob acknowledges the records of the payment", "R6.4", nil, cin(chip.EncodeConfirm(challenge, sig)), so(ack, sig))
-	b.invalid(cg, "confirm-signature-bit-flipped", "one bit of the acknowledgement's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, cin(chip.EncodeConfirm(challenge, flipSig(sig))), so(ack, flipSig(sig)))
+	b.invalid(cg, "confirm-signature-bit-flipped", "one bit of the acknowledgement's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-ack"}, cin(chip.EncodeConfirm(challenge, flipSig(sig))), so(ack, flipSig(sig)))
 	os := g.sign(p.keys["wallet-carol"], ack)
-	b.invalid(cg, "confirm-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"}, cin(chip.EncodeConfirm(challenge, os)), so(ack, os))
+	b.invalid(cg, "confirm-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chip-ack"}, cin(chip.EncodeConfirm(challenge, os)), so(ack, os))
 	ack2 := chip.AckTBS(ch2, payer, recs)
 	s2 := g.sign(bk, ack2)
-	b.invalid(cg, "confirm-wrong-challenge", "an acknowledgement for another challenge, signed", "R1.2", spec.CodeReplay, []string{"Replay"}, cin(chip.EncodeConfirm(ch2, s2)), so(ack2, s2))
+	b.invalid(cg, "confirm-wrong-challenge", "an acknowledgement for another challenge, signed", "R1.2", spec.CodeReplay, []string{"Replay", "chip-ack"}, cin(chip.EncodeConfirm(ch2, s2)), so(ack2, s2))
 	ackO := chip.AckTBS(challenge, payer, []*transfer.Signed{short})
 	sO := g.sign(bk, ackO)
-	b.invalid(cg, "confirm-other-records", "acknowledging other records than the logged ones", "R5.2", spec.CodeBadSignature, []string{"ValueMismatch"}, cin(chip.EncodeConfirm(challenge, sO)), so(ackO, sO))
+	b.invalid(cg, "confirm-other-records", "acknowledging other records than the logged ones", "R5.2", spec.CodeBadSignature, []string{"ValueMismatch", "chip-ack"}, cin(chip.EncodeConfirm(challenge, sO)), so(ackO, sO))
 	cmd := func(c apdu.Command) []byte { return g.command(c) }
 	cdata := apdu.Marshal([]apdu.TLV{{Tag: chip.TagChallenge, Value: challenge}, {Tag: chip.TagSig, Value: sig}})
-	b.invalid(cg, "confirm-le-present", "CONFIRM with an Le", "R1.1", spec.CodeMalformed, []string{"ModifiedField"}, cin(cmd(apdu.Command{CLA: chip.CLA, INS: chip.INSConfirm, Data: cdata, Le: 256})), nil)
+	b.invalid(cg, "confirm-le-present", "CONFIRM with an Le", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "chip-header"}, cin(cmd(apdu.Command{CLA: chip.CLA, INS: chip.INSConfirm, Data: cdata, Le: 256})), nil)
 	b.invalid(cg, "confirm-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, cin(nil), nil)
 }

@@ -91,9 +91,9 @@ func genCertificate(g *gen) *builder {
 		b.valid(grp, "valid-"+string(c.Role), "a "+string(c.Role)+" certificate within its validity period", "R1.3", nil, in(c.Raw, at), g.certSig(root, c.Raw))
 	}
 	alice := p.certs["wallet-alice"]
-	b.valid(grp, "valid-at-not-before", "used at exactly NotBefore (inclusive)", "R1.4", []string{"Boundary"}, in(alice.Raw, certNotBefore.Unix()), g.certSig(root, alice.Raw))
-	b.valid(grp, "valid-at-not-after", "used at exactly NotAfter (inclusive)", "R1.4", []string{"Boundary"}, in(alice.Raw, certNotAfter.Unix()), g.certSig(root, alice.Raw))
-	b.invalid(grp, "expired", "used one second after NotAfter", "R1.4", spec.CodeCertExpired, []string{"Expired"}, in(alice.Raw, certNotAfter.Unix()+1), g.certSig(root, alice.Raw))
+	b.valid(grp, "valid-at-not-before", "used at exactly NotBefore (inclusive)", "R1.4", []string{"Boundary", "cert-validity"}, in(alice.Raw, certNotBefore.Unix()), g.certSig(root, alice.Raw))
+	b.valid(grp, "valid-at-not-after", "used at exactly NotAfter (inclusive)", "R1.4", []string{"Boundary", "cert-validity"}, in(alice.Raw, certNotAfter.Unix()), g.certSig(root, alice.Raw))
+	b.invalid(grp, "expired", "used one second after NotAfter", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-validity"}, in(alice.Raw, certNotAfter.Unix()+1), g.certSig(root, alice.Raw))
 	b.invalid(grp, "not-yet-valid", "used one second before NotBefore", "R1.4", spec.CodeCertNotYetValid, []string{"NotYetValid"}, in(alice.Raw, certNotBefore.Unix()-1), g.certSig(root, alice.Raw))
 
 	crl, err := p.root.Revoke(1, genEpoch.AddDate(0, 3, 0), genEpoch.AddDate(0, 4, 0), alice.Serial)
@@ -108,25 +108,25 @@ func genCertificate(g *gen) *builder {
 		i.CRL = h(l.Raw)
 		return i
 	}
-	b.invalid(grp, "revoked", "its serial is on the root's revocation list", "R1.4", spec.CodeCertRevoked, []string{"Revoked"}, withCRL(alice.Raw, crl), g.certSig(root, alice.Raw))
-	b.valid(grp, "valid-not-on-crl", "a revocation list that lists another serial", "R1.4", nil, withCRL(alice.Raw, other), g.certSig(root, alice.Raw))
+	b.invalid(grp, "revoked", "its serial is on the root's revocation list", "R1.4", spec.CodeCertRevoked, []string{"Revoked", "cert-revoked"}, withCRL(alice.Raw, crl), g.certSig(root, alice.Raw))
+	b.valid(grp, "valid-not-on-crl", "a revocation list that lists another serial", "R1.4", []string{"cert-revoked"}, withCRL(alice.Raw, other), g.certSig(root, alice.Raw))
 
 	rogue := g.newPKI("rogue", []devSpec{{"wallet-alice", devcert.RoleWallet}})
 	if g.err != nil {
 		return b
 	}
 	rc := rogue.certs["wallet-alice"]
-	b.invalid(grp, "foreign-root", "issued by a rogue root that has the trusted root's name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot"}, in(rc.Raw, at), g.certSig(root, rc.Raw))
+	b.invalid(grp, "foreign-root", "issued by a rogue root that has the trusted root's name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-issuer"}, in(rc.Raw, at), g.certSig(root, rc.Raw))
 	rogueCRL, err := rogue.root.Revoke(1, genEpoch.AddDate(0, 3, 0), genEpoch.AddDate(0, 4, 0), 999)
 	g.fail(err)
 	if g.err != nil {
 		return b
 	}
-	b.invalid(grp, "crl-of-foreign-root", "a valid certificate with a revocation list signed by a rogue root of the same name", "R1.4", spec.CodeUntrustedIssuer, []string{"ForeignRoot"}, withCRL(alice.Raw, rogueCRL), g.certSig(root, rogueCRL.Raw))
+	b.invalid(grp, "crl-of-foreign-root", "a valid certificate with a revocation list signed by a rogue root of the same name", "R1.4", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "crl-issuer"}, withCRL(alice.Raw, rogueCRL), g.certSig(root, rogueCRL.Raw))
 
 	flipped := append([]byte{}, alice.Raw...)
 	flipped[len(flipped)-5] ^= 0x01 // inside the signature's s
-	b.invalid(grp, "signature-bit-flipped", "one bit of the root's signature flipped", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedSignature"}, in(flipped, at), g.certSig(root, flipped))
+	b.invalid(grp, "signature-bit-flipped", "one bit of the root's signature flipped", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedSignature", "cert-issuer"}, in(flipped, at), g.certSig(root, flipped))
 
 	og := &gen{s: g.other(), id: string(g.other().ID())}
 	op := og.newPKI("pki", []devSpec{{"wallet-alice", devcert.RoleWallet}})

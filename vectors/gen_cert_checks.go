@@ -22,7 +22,7 @@ func genCertificateChecks(g *gen, b *builder, grp *Group, p *pki, in func([]byte
 		return
 	}
 	b.invalid(grp, "root-expired", "a certificate valid until a year after its root, used one second after the root's NotAfter", "R1.4", spec.CodeCertExpired,
-		[]string{"Expired"}, in(long.Raw, rootNA.Unix()+1), g.certSig(p.root.Cert, long.Raw))
+		[]string{"Expired", "cert-root-validity"}, in(long.Raw, rootNA.Unix()+1), g.certSig(p.root.Cert, long.Raw))
 	b.invalid(grp, "root-not-yet-valid", "a certificate valid from a year before its root, used one second before the root's NotBefore", "R1.4", spec.CodeCertNotYetValid,
-		[]string{"NotYetValid"}, in(long.Raw, rootNB.Unix()-1), g.certSig(p.root.Cert, long.Raw))
+		[]string{"NotYetValid", "cert-root-validity"}, in(long.Raw, rootNB.Unix()-1), g.certSig(p.root.Cert, long.Raw))
 }

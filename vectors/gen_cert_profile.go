@@ -63,44 +63,44 @@ func genCertificateProfile(g *gen, b *builder, grp *Group, p *pki, in func([]byt
 		return
 	}
 	at := genAt.Unix()
-	add := func(name, comment string, code spec.Code, tmpl, par *x509.Certificate) {
+	add := func(name, comment string, code spec.Code, tmpl, par *x509.Certificate, checks ...string) {
 		raw := g.rawIssue(tmpl, par, pub, rk)
 		if g.err != nil {
 			return
 		}
-		b.invalid(grp, name, comment, "R1.3", code, []string{"PolicySigned"}, in(raw, at), g.certSig(p.root.Cert, raw))
+		b.invalid(grp, name, comment, "R1.3", code, append([]string{"PolicySigned"}, checks...), in(raw, at), g.certSig(p.root.Cert, raw))
 	}
 
 	crit := base(401)
 	crit.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 1}, Critical: true, Value: []byte{0x05, 0x00}}}
-	add("unknown-critical-extension", "signed by the root, a wallet certificate with an unknown critical extension", spec.CodeMalformed, crit, parent)
+	add("unknown-critical-extension", "signed by the root, a wallet certificate with an unknown critical extension", spec.CodeMalformed, crit, parent, "cert-critical-ext")
 
 	ca := base(402)
 	ca.IsCA = true
-	add("wallet-marked-ca", "signed by the root, a wallet certificate whose basic constraints say CA", spec.CodeMalformed, ca, parent)
+	add("wallet-marked-ca", "signed by the root, a wallet certificate whose basic constraints say CA", spec.CodeMalformed, ca, parent, "cert-constraints")
 
 	ku := base(403)
 	ku.KeyUsage = x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment | x509.KeyUsageCertSign
-	add("wallet-key-usage-cert-sign", "signed by the root, a wallet certificate whose key usage adds keyCertSign", spec.CodeMalformed, ku, parent)
+	add("wallet-key-usage-cert-sign", "signed by the root, a wallet certificate whose key usage adds keyCertSign", spec.CodeMalformed, ku, parent, "cert-constraints")
 
 	rev := base(404)
 	rev.NotBefore, rev.NotAfter = alice.NotAfter, alice.NotBefore
-	add("validity-reversed", "signed by the root, a wallet certificate whose NotAfter is before its NotBefore", spec.CodeMalformed, rev, parent)
+	add("validity-reversed", "signed by the root, a wallet certificate whose NotAfter is before its NotBefore", spec.CodeMalformed, rev, parent, "cert-validity-order")
 
 	big63 := base(0)
 	big63.SerialNumber = new(big.Int).Lsh(big.NewInt(1), 63)
-	add("serial-2-pow-63", "signed by the root, a wallet certificate with serial 2^63, one above the range", spec.CodeMalformed, big63, parent)
+	add("serial-2-pow-63", "signed by the root, a wallet certificate with serial 2^63, one above the range", spec.CodeMalformed, big63, parent, "cert-serial")
 
 	names := base(406)
 	names.RawSubject = nil
 	names.Subject = pkix.Name{Country: []string{"CN"}, Organization: []string{"dualoffline"}, OrganizationalUnit: []string{string(devcert.RoleWallet)}, CommonName: alice.ID}
-	add("subject-extra-attribute", "signed by the root, a wallet certificate whose subject adds C=CN to O, OU and CN", spec.CodeMalformed, names, parent)
+	add("subject-extra-attribute", "signed by the root, a wallet certificate whose subject adds C=CN to O, OU and CN", spec.CodeMalformed, names, parent, "cert-names")
 
 	// The root's key and CN, but the issuer name says agent-bank.
 	fake := *parent
 	fake.RawSubject = nil
 	fake.Subject = pkix.Name{Organization: []string{"dualoffline"}, OrganizationalUnit: []string{string(devcert.RoleAgent)}, CommonName: parent.Subject.CommonName}
-	add("issuer-not-central-bank", "signed by the root's key, a wallet certificate whose issuer name has role agent-bank", spec.CodeUntrustedIssuer, base(405), &fake)
+	add("issuer-not-central-bank", "signed by the root's key, a wallet certificate whose issuer name has role agent-bank", spec.CodeUntrustedIssuer, base(405), &fake, "cert-issuer-role")
 }
 
 // profileKit is what the generators of certificates signed by the root's

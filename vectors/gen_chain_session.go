@@ -115,6 +115,7 @@ func genChainSession(g *gen) *builder {
 	toCarol := g.newChainPayment(p, chainKey, "session/s3", certPayer, certThird, amount, nil)
 	dearer := g.newChainPayment(p, chainKey, "session/s4", certPayer, certPayee, 5000, nil)
 	self := g.newChainPayment(p, chainKey, "session/self", certPayee, certPayee, amount, &nonce)
+	again := g.newChainPayment(p, chainKey, "session/again", certPayer, certPayee, amount, &nonce)
 	if g.err != nil {
 		return b
 	}
@@ -149,7 +150,7 @@ func genChainSession(g *gen) *builder {
 	}
 
 	b.valid(grp, "clean-payment", "a clean payment of 3000 fen: the agreement keyed in, the QR code scanned once", "R6.4", nil, in(msgs), so(cs.pay))
-	b.valid(grp, "clean-payment-clock-at-window-edge", "the clean transcript, the payee's clock exactly 5 minutes ahead of the payment time", "R1.2", []string{"Boundary"},
+	b.valid(grp, "clean-payment-clock-at-window-edge", "the clean transcript, the payee's clock exactly 5 minutes ahead of the payment time", "R1.2", []string{"Boundary", "chain-time-window"},
 		ctx.in(msgs, genAt.Add(chain.Window).Unix(), crl.Raw), so(cs.pay))
 
 	// The one-way channel.
@@ -157,52 +158,54 @@ func genChainSession(g *gen) *builder {
 		in(dropAt(msgs, iQR)), nil)
 	b.invalid(grp, "qr-scanned-twice", "the QR code scanned twice: the second scan finds no session open", "R1.2", spec.CodeReplay, []string{"Replay"},
 		in(append(append([]sessionMsg{}, msgs...), msgs[iQR])), so(cs.pay))
-	b.invalid(grp, "qr-from-other-payment", "the QR code of another payment from alice to bob (another agreement's nonce), validly signed", "R1.2", spec.CodeReplay, []string{"Replay"},
+	b.invalid(grp, "second-payment-after-close", "after the clean payment, alice's second payment for the same agreement (another transfer, validly signed) scanned: the session is closed", "R1.2", spec.CodeReplay, []string{"Replay", "chain-open-request"},
+		in(append(append([]sessionMsg{}, msgs...), withPayload(msgs[iQR], again.pay.Marshal()))), so(again.pay))
+	b.invalid(grp, "qr-from-other-payment", "the QR code of another payment from alice to bob (another agreement's nonce), validly signed", "R1.2", spec.CodeReplay, []string{"Replay", "chain-nonce"},
 		in(withQR(other.pay)), so(other.pay))
-	b.invalid(grp, "qr-to-other-payee", "the QR code of alice's payment to another wallet, validly signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"},
+	b.invalid(grp, "qr-to-other-payee", "the QR code of alice's payment to another wallet, validly signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "chain-payee"},
 		in(withQR(toCarol.pay)), so(toCarol.pay))
-	b.invalid(grp, "qr-for-other-amount", "the QR code of alice's payment of 5000 fen to bob, validly signed, for a session of 3000", "R5.4", spec.CodeValueMismatch, []string{"AmountMismatch"},
+	b.invalid(grp, "qr-for-other-amount", "the QR code of alice's payment of 5000 fen to bob, validly signed, for a session of 3000", "R5.4", spec.CodeValueMismatch, []string{"AmountMismatch", "chain-amount"},
 		in(withQR(dearer.pay)), so(dearer.pay))
-	b.invalid(grp, "qr-from-self", "a QR code of the payee's own wallet paying itself under the session's agreement, validly signed", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment"},
+	b.invalid(grp, "qr-from-self", "a QR code of the payee's own wallet paying itself under the session's agreement, validly signed", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment", "chain-payee"},
 		in(replaceAt(msgs, iQR, self.msgs[iQR])), so(self.pay))
 
 	// Tampered: one bit of one field flipped after signing.
 	fl := flipped(func(c *chain.Payment) { c.Amount ^= 1 })
-	b.invalid(grp, "qr-amount-bit-flipped", "one bit of the amount flipped (3001 fen) after signing", "R1.1", spec.CodeValueMismatch, []string{"Redenominated"}, in(withQR(fl)), nil)
+	b.invalid(grp, "qr-amount-bit-flipped", "one bit of the amount flipped (3001 fen) after signing", "R1.1", spec.CodeValueMismatch, []string{"Redenominated", "chain-amount"}, in(withQR(fl)), nil)
 	fl = flipped(func(c *chain.Payment) { c.Nonce[chain.NonceSize-1] ^= 1 })
-	b.invalid(grp, "qr-nonce-bit-flipped", "one bit of the nonce flipped after signing", "R1.1", spec.CodeReplay, []string{"ModifiedField"}, in(withQR(fl)), nil)
+	b.invalid(grp, "qr-nonce-bit-flipped", "one bit of the nonce flipped after signing", "R1.1", spec.CodeReplay, []string{"ModifiedField", "chain-nonce"}, in(withQR(fl)), nil)
 	fl = flipped(func(c *chain.Payment) { c.Payee[chain.AddrSize-1] ^= 1 })
-	b.invalid(grp, "qr-payee-bit-flipped", "one bit of the payee address flipped after signing", "R1.1", spec.CodeWrongRecipient, []string{"ModifiedField"}, in(withQR(fl)), nil)
+	b.invalid(grp, "qr-payee-bit-flipped", "one bit of the payee address flipped after signing", "R1.1", spec.CodeWrongRecipient, []string{"ModifiedField", "chain-payee"}, in(withQR(fl)), nil)
 	fl = flipped(func(c *chain.Payment) { c.Payer[chain.AddrSize-1] ^= 1 })
-	b.invalid(grp, "qr-payer-bit-flipped", "one bit of the payer address flipped after signing: not the address of the certificate's key", "R1.1", spec.CodeWrongRecipient, []string{"ModifiedField", "AddressMismatch"}, in(withQR(fl)), nil)
+	b.invalid(grp, "qr-payer-bit-flipped", "one bit of the payer address flipped after signing: not the address of the certificate's key", "R1.1", spec.CodeWrongRecipient, []string{"ModifiedField", "AddressMismatch", "chain-address"}, in(withQR(fl)), nil)
 	fl = flipped(func(c *chain.Payment) { c.Time ^= 1 })
-	b.invalid(grp, "qr-time-bit-flipped", "one bit of the payment time flipped after signing, still within the window", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(withQR(fl)), so(fl))
+	b.invalid(grp, "qr-time-bit-flipped", "one bit of the payment time flipped after signing, still within the window", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(withQR(fl)), so(fl))
 	fl = flipped(func(c *chain.Payment) { c.Sealed[len(c.Sealed)/2] ^= 1 })
-	b.invalid(grp, "qr-sealed-transfer-bit-flipped", "one bit of the sealed transfer flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(withQR(fl)), so(fl))
+	b.invalid(grp, "qr-sealed-transfer-bit-flipped", "one bit of the sealed transfer flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(withQR(fl)), so(fl))
 	fl = flipped(func(c *chain.Payment) { c.Commitment[0] ^= 1 })
-	b.invalid(grp, "qr-commitment-bit-flipped", "one bit of the transfer commitment flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(withQR(fl)), so(fl))
+	b.invalid(grp, "qr-commitment-bit-flipped", "one bit of the transfer commitment flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(withQR(fl)), so(fl))
 	fl = flipped(func(c *chain.Payment) { c.Signature = flipSig(c.Signature) })
-	b.invalid(grp, "qr-signature-bit-flipped", "one bit of alice's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, in(withQR(fl)), so(fl))
+	b.invalid(grp, "qr-signature-bit-flipped", "one bit of alice's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chain-signature"}, in(withQR(fl)), so(fl))
 	fl = flipped(func(c *chain.Payment) { c.Cert[len(c.Cert)-5] ^= 1 })
-	b.invalid(grp, "qr-certificate-signature-bit-flipped", "one bit of the root's signature on alice's certificate, carried in the QR code, flipped", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedSignature"},
+	b.invalid(grp, "qr-certificate-signature-bit-flipped", "one bit of the root's signature on alice's certificate, carried in the QR code, flipped", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedSignature", "chain-cert"},
 		in(withQR(fl)), g.certSig(p.root.Cert, fl.Cert))
 	wk := *cs.pay
 	wk.Signature = g.sign(p.keys[certThird], cs.pay.TBS())
-	b.invalid(grp, "qr-signed-by-other-key", "alice's payment with her certificate and address, signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"}, in(withQR(&wk)), so(&wk))
+	b.invalid(grp, "qr-signed-by-other-key", "alice's payment with her certificate and address, signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chain-signature"}, in(withQR(&wk)), so(&wk))
 
 	// Read short.
 	raw := msgs[iQR].payload
-	b.invalid(grp, "qr-truncated", "the QR code's last byte lost", "R1.1", spec.CodeMalformed, []string{"Truncated"},
+	b.invalid(grp, "qr-truncated", "the QR code's last byte lost", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"},
 		in(replaceAt(msgs, iQR, withPayload(msgs[iQR], bytes.Clone(raw[:len(raw)-1])))), nil)
-	b.invalid(grp, "qr-cut-in-half", "only the first half of the QR code's bytes", "R1.1", spec.CodeMalformed, []string{"Truncated"},
+	b.invalid(grp, "qr-cut-in-half", "only the first half of the QR code's bytes", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"},
 		in(replaceAt(msgs, iQR, withPayload(msgs[iQR], bytes.Clone(raw[:len(raw)/2])))), nil)
 
 	// The payee's clock and revocation list.
-	b.invalid(grp, "stale-payment-time", "the clean transcript, the payee's clock 5 minutes and 1 second ahead of the payment time", "R1.2", spec.CodeReplay, []string{"Replay"},
+	b.invalid(grp, "stale-payment-time", "the clean transcript, the payee's clock 5 minutes and 1 second ahead of the payment time", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"},
 		ctx.in(msgs, genAt.Add(chain.Window+time.Second).Unix(), crl.Raw), so(cs.pay))
-	b.invalid(grp, "payer-certificate-expired", "the clean transcript, the payee's clock after alice's certificate expired", "R1.4", spec.CodeCertExpired, []string{"Expired"},
+	b.invalid(grp, "payer-certificate-expired", "the clean transcript, the payee's clock after alice's certificate expired", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-cert"},
 		ctx.in(msgs, certNotAfter.Unix()+1, crl.Raw), so(cs.pay))
-	b.invalid(grp, "payer-certificate-revoked", "the clean transcript, the payee's revocation list listing alice's certificate", "R1.4", spec.CodeCertRevoked, []string{"Revoked"},
+	b.invalid(grp, "payer-certificate-revoked", "the clean transcript, the payee's revocation list listing alice's certificate", "R1.4", spec.CodeCertRevoked, []string{"Revoked", "chain-cert"},
 		ctx.in(msgs, at, revoked.Raw), g.certSig(p.root.Cert, revoked.Raw))
 	return b
 }

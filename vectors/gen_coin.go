@@ -63,47 +63,47 @@ func genCoin(g *gen) *builder {
 
 	flipped := *base
 	flipped.Signature = flipSig(base.Signature)
-	b.invalid(grp, "signature-bit-flipped", "one bit of the signature's r flipped", "R4.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, in(flipped.Marshal()), so(&flipped))
+	b.invalid(grp, "signature-bit-flipped", "one bit of the signature's r flipped", "R4.1", spec.CodeBadSignature, []string{"ModifiedSignature", "coin-signature"}, in(flipped.Marshal()), so(&flipped))
 
 	forged := g.signRaw(rogue, base.Coin)
-	b.invalid(grp, "signed-by-rogue-issuer", "the same coin signed by a key other than the issuer's", "R4.1", spec.CodeBadSignature, []string{"WrongKey"}, in(forged.Marshal()), so(forged))
+	b.invalid(grp, "signed-by-rogue-issuer", "the same coin signed by a key other than the issuer's", "R4.1", spec.CodeBadSignature, []string{"WrongKey", "coin-signature"}, in(forged.Marshal()), so(forged))
 
 	swapped := *base
 	swapped.Signature = other.Signature
-	b.invalid(grp, "signature-of-other-coin", "the issuer's valid signature over another coin", "R4.1", spec.CodeBadSignature, []string{"SignatureSwap"}, in(swapped.Marshal()), so(&swapped))
+	b.invalid(grp, "signature-of-other-coin", "the issuer's valid signature over another coin", "R4.1", spec.CodeBadSignature, []string{"SignatureSwap", "coin-signature"}, in(swapped.Marshal()), so(&swapped))
 
 	if wrongSuite := g.otherKey("issuer"); wrongSuite != nil {
-		b.invalid(grp, "issuer-key-other-suite", "a valid coin, but the issuer key given is of the other suite", "R4.1", spec.CodeWrongSuite, []string{"WrongSuite"},
+		b.invalid(grp, "issuer-key-other-suite", "a valid coin, but the issuer key given is of the other suite", "R4.1", spec.CodeWrongSuite, []string{"WrongSuite", "key-parse"},
 			CoinInput{Coin: h(base.Marshal()), IssuerPublicKey: h(wrongSuite.Public().SPKI())}, nil)
 	}
 
 	redenom := *base
 	redenom.Denomination, redenom.Unit = 10000, coin.Yuan
-	b.invalid(grp, "redenominated-500-to-10000", "denomination raised from 500 to 10000 fen after signing, unit consistent", "R4.2", spec.CodeBadSignature, []string{"Redenominated"}, in(redenom.Marshal()), so(&redenom))
+	b.invalid(grp, "redenominated-500-to-10000", "denomination raised from 500 to 10000 fen after signing, unit consistent", "R4.2", spec.CodeBadSignature, []string{"Redenominated", "coin-signature"}, in(redenom.Marshal()), so(&redenom))
 
 	unlisted := *base
 	unlisted.Denomination = 300
-	b.invalid(grp, "redenominated-to-unlisted-300", "denomination changed to 300 fen, which is not in the table: the policy code comes first", "R6.2", spec.CodeBadDenomination, []string{"Redenominated", "BadDenomination"}, in(unlisted.Marshal()), so(&unlisted))
+	b.invalid(grp, "redenominated-to-unlisted-300", "denomination changed to 300 fen, which is not in the table: the policy code comes first", "R6.2", spec.CodeBadDenomination, []string{"Redenominated", "BadDenomination", "coin-denomination", "coin-policy-first"}, in(unlisted.Marshal()), so(&unlisted))
 
 	bad300 := g.signRaw(issuer, withDenom(coin.New(g.serial("bad-300"), 500, coin.Serial{}, "ICBC-0001"), 300, coin.Yuan))
-	b.invalid(grp, "issuer-signed-denomination-300", "the issuer's valid signature over a 300 fen coin, outside the table", "R6.2", spec.CodeBadDenomination, []string{"PolicySigned", "BadDenomination"}, in(bad300.Marshal()), so(bad300))
+	b.invalid(grp, "issuer-signed-denomination-300", "the issuer's valid signature over a 300 fen coin, outside the table", "R6.2", spec.CodeBadDenomination, []string{"PolicySigned", "BadDenomination", "coin-denomination"}, in(bad300.Marshal()), so(bad300))
 
 	usd := coin.New(g.serial("usd"), 500, coin.Serial{}, "ICBC-0001")
 	usd.Currency = 840
 	usdS := g.signRaw(issuer, usd)
-	b.invalid(grp, "issuer-signed-currency-840", "the issuer's valid signature over a coin in currency 840", "R4.2", spec.CodeBadCurrency, []string{"PolicySigned", "BadCurrency"}, in(usdS.Marshal()), so(usdS))
+	b.invalid(grp, "issuer-signed-currency-840", "the issuer's valid signature over a coin in currency 840", "R4.2", spec.CodeBadCurrency, []string{"PolicySigned", "BadCurrency", "coin-currency"}, in(usdS.Marshal()), so(usdS))
 
 	recur := *base
 	recur.Currency = 840
-	b.invalid(grp, "currency-changed-to-840", "currency changed after signing", "R4.2", spec.CodeBadCurrency, []string{"ModifiedField", "BadCurrency"}, in(recur.Marshal()), so(&recur))
+	b.invalid(grp, "currency-changed-to-840", "currency changed after signing", "R4.2", spec.CodeBadCurrency, []string{"ModifiedField", "BadCurrency", "coin-currency", "coin-policy-first"}, in(recur.Marshal()), so(&recur))
 
 	unit := g.signRaw(issuer, withDenom(coin.New(g.serial("unit"), 500, coin.Serial{}, "ICBC-0001"), 500, coin.Jiao))
-	b.invalid(grp, "issuer-signed-unit-mismatch", "500 fen printed in jiao: unit disagrees with denomination", "R4.2", spec.CodeValueMismatch, []string{"PolicySigned"}, in(unit.Marshal()), so(unit))
+	b.invalid(grp, "issuer-signed-unit-mismatch", "500 fen printed in jiao: unit disagrees with denomination", "R4.2", spec.CodeValueMismatch, []string{"PolicySigned", "coin-unit"}, in(unit.Marshal()), so(unit))
 
 	self := coin.New(g.serial("self"), 500, coin.Serial{}, "ICBC-0001")
 	self.Parent = self.Serial
 	selfS := g.signRaw(issuer, self)
-	b.invalid(grp, "issuer-signed-parent-is-self", "a coin naming itself as its previous holder", "R6.3", spec.CodeValueMismatch, []string{"PolicySigned"}, in(selfS.Marshal()), so(selfS))
+	b.invalid(grp, "issuer-signed-parent-is-self", "a coin naming itself as its previous holder", "R6.3", spec.CodeValueMismatch, []string{"PolicySigned", "coin-parent-self"}, in(selfS.Marshal()), so(selfS))
 
 	v2 := coin.New(g.serial("v2"), 500, coin.Serial{}, "ICBC-0001")
 	v2.Version = 2
@@ -112,16 +112,16 @@ func genCoin(g *gen) *builder {
 
 	lineage := *child
 	lineage.Parent = other.Serial
-	b.invalid(grp, "parent-changed", "previous-holder serial replaced after signing (forged lineage)", "R4.3", spec.CodeBadSignature, []string{"ModifiedField"}, in(lineage.Marshal()), so(&lineage))
+	b.invalid(grp, "parent-changed", "previous-holder serial replaced after signing (forged lineage)", "R4.3", spec.CodeBadSignature, []string{"ModifiedField", "coin-signature"}, in(lineage.Marshal()), so(&lineage))
 
 	agent := *base
 	agent.Agent = "ROGUE-0001"
-	b.invalid(grp, "agent-changed", "issuing agent id replaced after signing", "R4.4", spec.CodeBadSignature, []string{"ModifiedField"}, in(agent.Marshal()), so(&agent))
+	b.invalid(grp, "agent-changed", "issuing agent id replaced after signing", "R4.4", spec.CodeBadSignature, []string{"ModifiedField", "coin-signature"}, in(agent.Marshal()), so(&agent))
 
 	raw := base.Marshal()
 	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)-1]), nil)
 	b.invalid(grp, "truncated-half", "the first half only", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)/2]), nil)
-	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, raw...), 0)), nil)
+	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-trailing"}, in(append(append([]byte{}, raw...), 0)), nil)
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil), nil)
 	genCoinDER(g, b, grp, issuer)
 	genCoinPins(g, b, grp, issuer)

@@ -74,21 +74,21 @@ func genCoinDER(g *gen, b *builder, grp *Group, issuer suite.PrivateKey) {
 	pub := issuer.Public()
 	pubHex := h(pub.SPKI())
 	in := func(c []byte) CoinInput { return CoinInput{Coin: h(c), IssuerPublicKey: pubHex} }
-	bad := func(name, comment string, c []byte) {
-		b.invalid(grp, name, comment, "R1.1", spec.CodeMalformed, []string{"ModifiedField"}, in(c), nil)
+	bad := func(name, comment string, c []byte, checks ...string) {
+		b.invalid(grp, name, comment, "R1.1", spec.CodeMalformed, append([]string{"ModifiedField"}, checks...), in(c), nil)
 	}
 	base := g.signRawFields(issuer, g.baseCoinFields("der-base"))
 
 	wrongTag := bytes.Clone(base)
 	wrongTag[0] = 0x30
-	bad("tag-universal-sequence", "the outer [APPLICATION 1] tag replaced by a universal SEQUENCE", wrongTag)
+	bad("tag-universal-sequence", "the outer [APPLICATION 1] tag replaced by a universal SEQUENCE", wrongTag, "der-tag")
 
 	long := append([]byte{0x61}, nonMinimalLength(base)...)
-	bad("length-non-minimal", "the outer length written with one more length octet than it needs", long)
+	bad("length-non-minimal", "the outer length written with one more length octet than it needs", long, "der-length-minimal")
 
 	f := g.baseCoinFields("der-denomination")
 	f.denomination = []byte{0x02, 0x03, 0x00, 0x01, 0xF4}
-	bad("denomination-leading-zero", "the denomination 500 as INTEGER 00 01 F4, a redundant leading zero, signed", g.signRawFields(issuer, f))
+	bad("denomination-leading-zero", "the denomination 500 as INTEGER 00 01 F4, a redundant leading zero, signed", g.signRawFields(issuer, f), "der-integer-minimal")
 
 	f = g.baseCoinFields("der-version")
 	f.version = []byte{0x02, 0x01, 0xFF}
@@ -96,11 +96,11 @@ func genCoinDER(g *gen, b *builder, grp *Group, issuer suite.PrivateKey) {
 
 	f = g.baseCoinFields("der-currency")
 	f.currency = []byte{0x02, 0x02, 0x03, 0xE8}
-	bad("currency-1000", "currency 1000, outside the field's range 0..999, signed", g.signRawFields(issuer, f))
+	bad("currency-1000", "currency 1000, outside the field's range 0..999, signed", g.signRawFields(issuer, f), "der-range")
 
 	f = g.baseCoinFields("der-serial")
 	f.serial = tlv(0x04, serialBytes(g.serial("der-serial"))[:15])
-	bad("serial-15-bytes", "a 15-byte serial, signed", g.signRawFields(issuer, f))
+	bad("serial-15-bytes", "a 15-byte serial, signed", g.signRawFields(issuer, f), "der-size-field")
 
 	f = g.baseCoinFields("der-agent")
 	f.agent = tlv(0x0C, []byte("ICBC 0001"))
@@ -108,15 +108,19 @@ func genCoinDER(g *gen, b *builder, grp *Group, issuer suite.PrivateKey) {
 
 	f = g.baseCoinFields("der-zero")
 	f.serial = tlv(0x04, make([]byte, 16))
-	bad("zero-serial", "the reserved all-zero serial, signed", g.signRawFields(issuer, f))
+	bad("zero-serial", "the reserved all-zero serial, signed", g.signRawFields(issuer, f), "coin-parse-serials")
 
 	f = g.baseCoinFields("der-parent")
 	f.parent = tlv(0x04, make([]byte, 16))
-	bad("parent-spelled-zero", "a parent of 16 zero bytes instead of the empty string, signed", g.signRawFields(issuer, f))
+	bad("parent-spelled-zero", "a parent of 16 zero bytes instead of the empty string, signed", g.signRawFields(issuer, f), "coin-parse-serials")
+
+	f = g.baseCoinFields("der-unit")
+	f.unit = []byte{0x0A, 0x01, 0xFF}
+	bad("unit-negative", "the unit ENUMERATED -1 (FF), signed", g.signRawFields(issuer, f), "der-unsigned")
 
 	if c := compressSPKI(pub.SPKI()); c != nil {
 		ok := g.signRawFields(issuer, g.baseCoinFields("der-key"))
-		b.invalid(grp, "issuer-key-compressed", "a valid coin, the issuer key given with its point compressed", "R4.1", spec.CodeMalformed, []string{"ModifiedField"},
+		b.invalid(grp, "issuer-key-compressed", "a valid coin, the issuer key given with its point compressed", "R4.1", spec.CodeMalformed, []string{"ModifiedField", "key-parse"},
 			CoinInput{Coin: h(ok), IssuerPublicKey: h(c)}, nil)
 	}
 }

@@ -180,65 +180,65 @@ func genMessage(g *gen) *builder {
 
 		// Signature.
 		raw, fm := after(func(c *mcert.Message) { c.Sig = flipSig(c.Sig) })
-		b.invalid(grp, n+"-signature-bit-flipped", "one bit of the sender's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, in(raw, tag), so(fm))
+		b.invalid(grp, n+"-signature-bit-flipped", "one bit of the sender's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"}, in(raw, tag), so(fm))
 		oc := *m
 		oraw, om := g.signMsg(p.keys[certThird], oc)
-		b.invalid(grp, n+"-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"}, in(oraw, tag), so(om))
+		b.invalid(grp, n+"-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "cert-signature"}, in(oraw, tag), so(om))
 
 		// Fields changed after signing, where the signature is what catches it.
 		switch tag {
 		case mcert.TagPayeeHello, mcert.TagProceed:
 			raw, fm := after(func(c *mcert.Message) { c.Amount = 300000 })
-			b.invalid(grp, n+"-amount-changed", "amount raised from 3000 to 300000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(raw, tag), so(fm))
+			b.invalid(grp, n+"-amount-changed", "amount raised from 3000 to 300000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
 		case mcert.TagPayerHello:
 			carol := p.certs[certThird]
 			raw, fm := after(func(c *mcert.Message) { c.Payer, c.Key, c.Cert = certThird, carol.PublicKey.SPKI(), carol.Raw })
-			b.invalid(grp, n+"-identity-swapped", "another wallet's id, key and certificate put in after alice signed", "R1.3", spec.CodeBadSignature, []string{"SignatureSwap"}, in(raw, tag),
+			b.invalid(grp, n+"-identity-swapped", "another wallet's id, key and certificate put in after alice signed", "R1.3", spec.CodeBadSignature, []string{"SignatureSwap", "cert-signature"}, in(raw, tag),
 				sigObj(g.s, carol.PublicKey, fm.TBS(), fm.Sig))
 		case mcert.TagTx:
 			raw, fm := after(func(c *mcert.Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })
-			b.invalid(grp, n+"-ciphertext-changed", "one bit of the sealed coins flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(raw, tag), so(fm))
+			b.invalid(grp, n+"-ciphertext-changed", "one bit of the sealed coins flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
 		case mcert.TagDeduct:
 			raw, fm := after(func(c *mcert.Message) { c.Digest = bytes.Clone(c.Digest); c.Digest[0] ^= 0x01 })
-			b.invalid(grp, n+"-digest-changed", "one bit of the records' digest flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(raw, tag), so(fm))
+			b.invalid(grp, n+"-digest-changed", "one bit of the records' digest flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
 		}
 
 		// Replay: the same message of another session, validly signed.
 		if tag != mcert.TagPayeeHello {
 			om := other.msgs[i]
-			b.invalid(grp, n+"-other-session", "the same message from another payment between the same wallets (another nonce)", "R1.2", spec.CodeReplay, []string{"Replay"}, in(other.raws[i], tag), so(om))
+			b.invalid(grp, n+"-other-session", "the same message from another payment between the same wallets (another nonce)", "R1.2", spec.CodeReplay, []string{"Replay", "cert-nonce"}, in(other.raws[i], tag), so(om))
 		}
 
 		// Wrong recipient, re-signed so only the addressing is wrong.
 		switch tag {
 		case mcert.TagPayerHello, mcert.TagTx, mcert.TagDeducted:
 			raw, rm := resign(func(c *mcert.Message) { c.Payee = certThird })
-			b.invalid(grp, n+"-to-other-payee", "addressed to another payee, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-to-other-payee", "addressed to another payee, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payee"}, in(raw, tag), so(rm))
 		case mcert.TagProceed, mcert.TagDeduct:
 			raw, rm := resign(func(c *mcert.Message) { c.Payer = certThird })
-			b.invalid(grp, n+"-to-other-payer", "naming another payer, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-to-other-payer", "naming another payer, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-side"}, in(raw, tag), so(rm))
 		case mcert.TagPayeeHello:
 			self := p.certs[certPayer]
 			c := *m
 			c.Payee, c.Key, c.Cert = certPayer, self.PublicKey.SPKI(), self.Raw
 			raw, sm := g.signMsg(p.keys[certPayer], c)
-			b.invalid(grp, n+"-from-self", "a request presenting the receiving wallet's own certificate", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment"}, in(raw, tag),
+			b.invalid(grp, n+"-from-self", "a request presenting the receiving wallet's own certificate", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment", "cert-peer"}, in(raw, tag),
 				sigObj(g.s, self.PublicKey, sm.TBS(), sm.Sig))
 		}
 		switch tag {
 		case mcert.TagTx, mcert.TagDeducted:
 			raw, rm := resign(func(c *mcert.Message) { c.Payer = certThird })
-			b.invalid(grp, n+"-from-other-payer", "naming another payer than the session's, signed by alice", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-from-other-payer", "naming another payer than the session's, signed by alice", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-match"}, in(raw, tag), so(rm))
 		}
 
 		// Value mismatch, re-signed.
 		switch tag {
 		case mcert.TagProceed, mcert.TagTx:
 			raw, rm := resign(func(c *mcert.Message) { c.Amount = 30000 })
-			b.invalid(grp, n+"-amount-mismatch", "30000 fen in a session for 3000, signed", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-amount-mismatch", "30000 fen in a session for 3000, signed", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "cert-amount"}, in(raw, tag), so(rm))
 		case mcert.TagDeduct, mcert.TagDeducted:
 			raw, rm := resign(func(c *mcert.Message) { c.Digest = other.digest })
-			b.invalid(grp, n+"-digest-mismatch", "the digest of another payment's records, signed", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch"}, in(raw, tag), so(rm))
+			b.invalid(grp, n+"-digest-mismatch", "the digest of another payment's records, signed", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch", "cert-digest"}, in(raw, tag), so(rm))
 		}
 	}
 
@@ -248,36 +248,36 @@ func genMessage(g *gen) *builder {
 	c := *hello
 	c.Key, c.Cert = rb.PublicKey.SPKI(), rb.Raw
 	raw, rm := g.signMsg(rogue.keys[certPayee], c)
-	b.invalid(grp, "hello-payee-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot"}, in(raw, mcert.TagPayeeHello), g.certSig(root, rb.Raw))
+	b.invalid(grp, "hello-payee-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(raw, mcert.TagPayeeHello), g.certSig(root, rb.Raw))
 	_ = rm
 	c = *hello
 	c.Key = p.certs[certThird].PublicKey.SPKI()
 	raw, rm = g.signMsg(p.keys[certThird], c)
-	b.invalid(grp, "hello-payee-key-not-certified", "bob's certificate with another wallet's key, signed by that key", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified"}, in(raw, mcert.TagPayeeHello),
+	b.invalid(grp, "hello-payee-key-not-certified", "bob's certificate with another wallet's key, signed by that key", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "cert-peer"}, in(raw, mcert.TagPayeeHello),
 		sigObj(g.s, p.certs[certThird].PublicKey, rm.TBS(), rm.Sig))
 	c = *hello
 	c.Payee = certThird
 	raw, rm = g.signMsg(p.keys[certPayee], c)
-	b.invalid(grp, "hello-payee-id-not-certified", "bob's certificate and key presenting carol's id", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedField"}, in(raw, mcert.TagPayeeHello), so(rm))
+	b.invalid(grp, "hello-payee-id-not-certified", "bob's certificate and key presenting carol's id", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedField", "cert-peer"}, in(raw, mcert.TagPayeeHello), so(rm))
 	ag := p.certs[agentID]
 	c = *hello
 	c.Payee, c.Key, c.Cert = agentID, ag.PublicKey.SPKI(), ag.Raw
 	raw, rm = g.signMsg(p.keys[agentID], c)
-	b.invalid(grp, "hello-payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole"}, in(raw, mcert.TagPayeeHello),
+	b.invalid(grp, "hello-payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "cert-peer"}, in(raw, mcert.TagPayeeHello),
 		sigObj(g.s, ag.PublicKey, rm.TBS(), rm.Sig))
 	exp := in(cs.raws[1], mcert.TagPayerHello)
 	exp.At = certNotAfter.Unix() + 1
-	b.invalid(grp, "hello-payer-certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired"}, exp, so(cs.msgs[1]))
+	b.invalid(grp, "hello-payer-certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, exp, so(cs.msgs[1]))
 
 	// Out of turn and framing.
 	tx := in(cs.raws[3], mcert.TagPayerHello)
-	b.invalid(grp, "tx-out-of-turn", "a valid TX while the payee awaits HELLO-PAYER", "R1.2", spec.CodeReplay, []string{"OutOfTurn"}, tx, so(cs.msgs[3]))
+	b.invalid(grp, "tx-out-of-turn", "a valid TX while the payee awaits HELLO-PAYER", "R1.2", spec.CodeReplay, []string{"OutOfTurn", "cert-turn"}, tx, so(cs.msgs[3]))
 	pr := in(cs.raws[2], mcert.TagPayerHello)
-	b.invalid(grp, "proceed-to-payee", "a PROCEED (a payer's message) sent to the payee", "R1.1", spec.CodeMalformed, []string{"OutOfTurn"}, pr, nil)
+	b.invalid(grp, "proceed-to-payee", "a PROCEED (a payer's message) sent to the payee", "R1.1", spec.CodeMalformed, []string{"OutOfTurn", "cert-msg-tag"}, pr, nil)
 	good := cs.raws[2]
-	b.invalid(grp, "proceed-truncated", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(good[:len(good)-1], mcert.TagProceed), nil)
-	b.invalid(grp, "proceed-trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(bytes.Clone(good), 0), mcert.TagProceed), nil)
-	b.invalid(grp, "proceed-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, mcert.TagProceed), nil)
+	b.invalid(grp, "proceed-truncated", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"}, in(good[:len(good)-1], mcert.TagProceed), nil)
+	b.invalid(grp, "proceed-trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-strict", "der-trailing"}, in(append(bytes.Clone(good), 0), mcert.TagProceed), nil)
+	b.invalid(grp, "proceed-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty", "der-strict"}, in(nil, mcert.TagProceed), nil)
 	return b
 }
 

@@ -7,7 +7,6 @@ import (
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math/big"
 
@@ -58,7 +57,7 @@ func genCoinPins(g *gen, b *builder, grp *Group, issuer suite.PrivateKey) {
 	long := append([]byte{0x30, 0x81}, sig[1:]...)
 	c := tlv(0x61, append(tbs, tlv(0x04, long)...))
 	b.invalid(grp, "signature-length-long-form", "the issuer's valid signature re-encoded with its SEQUENCE length in the long form (30 81 ..): BER, not DER", "R1.1", spec.CodeBadSignature,
-		[]string{"ModifiedSignature"}, CoinInput{Coin: h(c), IssuerPublicKey: h(pub.SPKI())}, sigObj(g.s, pub, tbs, long))
+		[]string{"ModifiedSignature", "signature-verify"}, CoinInput{Coin: h(c), IssuerPublicKey: h(pub.SPKI())}, sigObj(g.s, pub, tbs, long))
 }
 
 // genCertificatePins adds certificates signed by the trusted root's key at
@@ -91,11 +90,11 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 	}
 	if raw := sized(411, devcert.MaxCertDER); raw != nil {
 		b.valid(grp, "size-1024-bytes", "signed by the root, a wallet certificate of exactly 1024 bytes (a non-critical extension of filler), the most the profile allows", "R1.3",
-			[]string{"Boundary"}, in(raw, at), g.certSig(p.root.Cert, raw))
+			[]string{"Boundary", "cert-parse"}, in(raw, at), g.certSig(p.root.Cert, raw))
 	}
 	if raw := sized(412, devcert.MaxCertDER+1); raw != nil {
 		b.invalid(grp, "size-1025-bytes", "signed by the root, a wallet certificate of 1025 bytes, one over the cap", "R1.1", spec.CodeMalformed,
-			[]string{"OverSize"}, in(raw, at), g.certSig(p.root.Cert, raw))
+			[]string{"OverSize", "cert-parse"}, in(raw, at), g.certSig(p.root.Cert, raw))
 	}
 
 	// The suite's key certified under another signature algorithm: INTL's
@@ -109,7 +108,7 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 		g.fail(err)
 		if g.err == nil {
 			b.invalid(grp, "signature-algorithm-sha384", "signed by the root's key with ECDSA-SHA384 instead of the suite's ECDSA-SHA256", "R1.3", spec.CodeWrongSuite,
-				[]string{"WrongSuite"}, in(raw, at), nil)
+				[]string{"WrongSuite", "cert-parse"}, in(raw, at), nil)
 		}
 	} else {
 		sm2sm3 := []byte{0x06, 0x08, 0x2A, 0x81, 0x1C, 0xCF, 0x55, 0x01, 0x83, 0x75}
@@ -124,8 +123,38 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 		raw := tlv(0x30, bytes.Join([][]byte{tbs, alg, tlv(0x03, append([]byte{0x00}, g.sign(rk, tbs)...))}, nil))
 		if g.err == nil {
 			b.invalid(grp, "signature-algorithm-ecdsa", "wallet-alice's certificate with its signature algorithm rewritten to ECDSA-SHA256 and re-signed with the root's SM2 key", "R1.3", spec.CodeWrongSuite,
-				[]string{"WrongSuite"}, in(raw, at), nil)
+				[]string{"WrongSuite", "cert-parse"}, in(raw, at), nil)
 		}
+	}
+
+	// X.509 v1: wallet-alice's certificate without its version field and
+	// its extensions, signed again by the root. The version is read before
+	// the extensions the profile requires (cert-version, then
+	// cert-constraints).
+	if raw := g.asV1(alice.Raw, rk); raw != nil {
+		b.invalid(grp, "version-1", "wallet-alice's certificate re-encoded as X.509 v1 (no version field, no extensions) and signed again by the root", "R1.3", spec.CodeUnknownVersion,
+			[]string{"ModifiedField", "cert-version"}, in(raw, at), g.certSig(p.root.Cert, raw))
+	} else {
+		g.fail(fmt.Errorf("vectors: wallet-alice's certificate is not a certificate"))
+	}
+
+	// A trust anchor that is not a CA: a wallet certificate the root
+	// issued under the root's own CN, given as the root, and a certificate
+	// its key signed under the root's name. Only the anchor check refuses
+	// it (the libraries' issuer check would too, for the same reason).
+	fk := g.key("pki/wallet-anchor")
+	if g.err != nil {
+		return
+	}
+	at0 := base(421)
+	at0.RawSubject = nil
+	at0.Subject = pkix.Name{Organization: []string{devcert.Org}, OrganizationalUnit: []string{string(devcert.RoleWallet)}, CommonName: parent.Subject.CommonName}
+	at0.SubjectKeyId = g.s.Hash(fk.Public().SPKI())[:20]
+	anchor := g.rawIssue(at0, parent, fk.Public(), rk)
+	signed := g.rawIssue(base(422), &x509.Certificate{RawSubject: parent.RawSubject, SubjectKeyId: at0.SubjectKeyId}, pub, fk)
+	if g.err == nil {
+		b.invalid(grp, "root-a-wallet-under-the-root-name", "the trust anchor a wallet certificate (not a CA) named as the root, and wallet-alice's certificate signed by its key under the root's name", "R1.3", spec.CodeUntrustedIssuer,
+			[]string{"ForeignRoot", "cert-anchor"}, CertificateInput{Certificate: h(signed), Root: h(anchor), At: at}, nil)
 	}
 
 	named := func(serial int64, org, role string) []byte {
@@ -136,11 +165,11 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 	}
 	if raw := named(414, "dualoffline-test", string(devcert.RoleWallet)); g.err == nil {
 		b.invalid(grp, "subject-organization-other", "signed by the root, a wallet certificate whose subject O is dualoffline-test", "R1.3", spec.CodeMalformed,
-			[]string{"PolicySigned"}, in(raw, at), g.certSig(p.root.Cert, raw))
+			[]string{"PolicySigned", "cert-names"}, in(raw, at), g.certSig(p.root.Cert, raw))
 	}
 	if raw := named(415, "dualoffline", "teller"); g.err == nil {
 		b.invalid(grp, "subject-role-unknown", "signed by the root, a certificate whose subject OU is teller, a role the profile does not define", "R1.3", spec.CodeMalformed,
-			[]string{"PolicySigned"}, in(raw, at), g.certSig(p.root.Cert, raw))
+			[]string{"PolicySigned", "cert-names"}, in(raw, at), g.certSig(p.root.Cert, raw))
 	}
 
 	// Revocation lists signed by the root outside the list's ranges.
@@ -174,11 +203,11 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 	}
 	if l := crl(0, 999); g.err == nil {
 		b.invalid(grp, "crl-number-0", "a valid certificate with a revocation list of number 0 (numbers start at 1), signed by the root", "R1.4", spec.CodeMalformed,
-			[]string{"PolicySigned"}, withCRL(l), g.certSig(p.root.Cert, l))
+			[]string{"PolicySigned", "crl-parse"}, withCRL(l), g.certSig(p.root.Cert, l))
 	}
 	if l := crl(3, 0); g.err == nil {
 		b.invalid(grp, "crl-revokes-serial-0", "a valid certificate with a revocation list, signed by the root, that lists serial 0 (serials start at 1)", "R1.4", spec.CodeMalformed,
-			[]string{"PolicySigned"}, withCRL(l), g.certSig(p.root.Cert, l))
+			[]string{"PolicySigned", "crl-parse"}, withCRL(l), g.certSig(p.root.Cert, l))
 	}
 }
 
@@ -196,7 +225,7 @@ func genTransferPins(g *gen, b *builder, grp *Group, in func([]byte, []string, s
 	}
 	short := append(bytes.Clone(content[:len(content)-18]), tlv(0x04, h1.Serial[:15])...)
 	b.invalid(grp, "serial-15-bytes", "valid-1-hop's holding with its held serial cut to 15 bytes", "R1.1", spec.CodeMalformed,
-		[]string{"FieldSize"}, in(tlv(raw[0], short), all, "", 0), nil)
+		[]string{"FieldSize", "holding-parse"}, in(tlv(raw[0], short), all, "", 0), nil)
 
 	r0 := h0.Marshal()
 	c0 := derContent(r0)
@@ -206,7 +235,7 @@ func genTransferPins(g *gen, b *builder, grp *Group, in func([]byte, []string, s
 	}
 	lz := append([]byte{r0[0], 0x83, 0x00, byte(len(c0) >> 8), byte(len(c0))}, c0...)
 	b.invalid(grp, "length-leading-zero", "valid-0-hops's holding with its outer length written 83 00 nn nn: a leading zero length octet", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical"}, in(lz, all, "", 0), nil)
+		[]string{"NonCanonical", "der-length-minimal"}, in(lz, all, "", 0), nil)
 
 	// The first record, signed by the agent holding the fresh coin, spends
 	// another serial (its outputs derived from that serial): only the
@@ -220,7 +249,7 @@ func genTransferPins(g *gen, b *builder, grp *Group, in func([]byte, []string, s
 		return
 	}
 	b.invalid(grp, "first-record-wrong-parent", "signed by the agent bank holding the fresh coin, a first record spending a serial other than the root coin's", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage"}, in(h0.Extend(rStray, rStray.Outputs[0].Serial).Marshal(), all, "", 0), recSig(agentID, rStray))
+		[]string{"BrokenLineage", "holding-parent"}, in(h0.Extend(rStray, rStray.Outputs[0].Serial).Marshal(), all, "", 0), recSig(agentID, rStray))
 
 	// 16 outputs (the most) and 17, each signed by the holder: the payee's
 	// 500 fen notes, the payer's change in 1000 and 2000 fen.
@@ -243,9 +272,9 @@ func genTransferPins(g *gen, b *builder, grp *Group, in func([]byte, []string, s
 		return
 	}
 	b.valid(grp, "record-16-outputs", "signed by the holder, a record of 16 outputs (the most): 14 notes of 500 fen to wallet-bob, 1000 and 2000 fen change; the payee's first note", "R6.4",
-		[]string{"Lineage", "Boundary"}, in(h1.Extend(r16, r16.Outputs[0].Serial).Marshal(), all, "wallet-bob", 500), recSig("wallet-alice", r16))
+		[]string{"Lineage", "Boundary", "record-parse"}, in(h1.Extend(r16, r16.Outputs[0].Serial).Marshal(), all, "wallet-bob", 500), recSig("wallet-alice", r16))
 	b.invalid(grp, "record-17-outputs", "signed by the holder, a record of 17 outputs summing to the parent: 15 notes of 500 fen to wallet-bob, 500 and 2000 fen change", "R1.1", spec.CodeMalformed,
-		[]string{"Lineage", "OverSize"}, in(h1.Extend(r17, r17.Outputs[0].Serial).Marshal(), all, "", 0), recSig("wallet-alice", r17))
+		[]string{"Lineage", "OverSize", "record-parse"}, in(h1.Extend(r17, r17.Outputs[0].Serial).Marshal(), all, "", 0), recSig("wallet-alice", r17))
 }
 
 // genSealedPins adds sealed coins at the boundaries of the string form
@@ -269,14 +298,14 @@ func genSealedPins(g *gen, b *builder, grp *Group, in func(string) SealedCoinInp
 	last := bytes.IndexByte([]byte(alphabet), str[len(str)-1])
 	bits := str[:len(str)-1] + string(alphabet[last|1])
 	b.invalid(grp, "unused-bits-set", "the string of valid (or valid-1-fen, whichever has unused bits) with a bit set in the unused low bits of its last character: a second string for the same bytes", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical"}, in(bits), nil)
+		[]string{"NonCanonical", "sealed-string"}, in(bits), nil)
 
 	enc := func(keyID, nonce, ct []byte) string {
 		return base64.RawURLEncoding.EncodeToString(tlv(0x60|coin.TagSealed, bytes.Join([][]byte{{0x02, 0x01, 0x01}, tlv(0x04, keyID), tlv(0x04, nonce), tlv(0x04, ct)}, nil)))
 	}
-	b.invalid(grp, "key-id-7-bytes", "the valid sealed coin with its 8-byte key id cut to 7 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize"},
+	b.invalid(grp, "key-id-7-bytes", "the valid sealed coin with its 8-byte key id cut to 7 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
 		in(enc(sealed.KeyID[:7], sealed.Nonce[:], sealed.Ciphertext)), nil)
-	b.invalid(grp, "nonce-11-bytes", "the valid sealed coin with its 12-byte nonce cut to 11 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize"},
+	b.invalid(grp, "nonce-11-bytes", "the valid sealed coin with its 12-byte nonce cut to 11 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
 		in(enc(sealed.KeyID[:], sealed.Nonce[:11], sealed.Ciphertext)), nil)
 
 	a, err := g.s.NewAEAD(hsmRaw[coin.KeyIDSize:])
@@ -292,44 +321,18 @@ func genSealedPins(g *gen, b *builder, grp *Group, in func(string) SealedCoinInp
 }
 
 // apduPins adds, from the clean chip APDU cases, cases at the boundaries
-// of the status words, the TLV profile and the object tables.
+// of the TLV profile and the object tables.
 func apduPins(_ *gen, b *builder) {
-	grp, t := b.findTest("transfer-valid")
-	igrp, it := b.findTest("valid")
-	if t == nil || it == nil {
-		b.err = fmt.Errorf("vectors: no case transfer-valid or valid to derive the pinned cases from")
+	grp, _, tin := derive[APDUTransferInput](b, "transfer-valid")
+	igrp, _, iin := derive[APDUInput](b, "valid")
+	if tin == nil || iin == nil {
 		return
 	}
-	var tin APDUTransferInput
-	var iin APDUInput
-	if err := json.Unmarshal(t.Input, &tin); err != nil {
-		b.err = err
-		return
-	}
-	if err := json.Unmarshal(it.Input, &iin); err != nil {
-		b.err = err
-		return
-	}
-
-	// Status words.
 	withResp := func(r []byte) APDUTransferInput {
-		in := tin
+		in := *tin
 		in.Response = h(r)
 		return in
 	}
-	refusal := func(sw uint16, code string) []byte {
-		var data []byte
-		if code != "" {
-			data = apdu.Marshal([]apdu.TLV{{Tag: apdu.TagErrorCode, Value: []byte(code)}})
-		}
-		return append(data, byte(sw>>8), byte(sw))
-	}
-	b.invalid(grp, "transfer-refused-cert-expired", "status 6982 carrying cert-expired, a code 6982 stands for but not its representative (bad-signature)", "R1.1", spec.CodeCertExpired,
-		[]string{"ModifiedField"}, withResp(refusal(0x6982, "cert-expired")), nil)
-	b.invalid(grp, "transfer-refused-6f00", "status 6F00 with no data: its code internal, which the terminal takes as malformed", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField"}, withResp(refusal(0x6F00, "")), nil)
-	b.invalid(grp, "transfer-status-6000", "status 6000 carrying malformed in DF7F: SW1 60 is not an ISO status byte", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField"}, withResp(refusal(0x6000, "malformed")), nil)
 
 	// TRANSFER objects: order and the contents of a spend.
 	resp, err := hex.DecodeString(tin.Response)
@@ -344,11 +347,11 @@ func apduPins(_ *gen, b *builder) {
 	}
 	ok := func(items []apdu.TLV) []byte { return append(apdu.Marshal(items), 0x90, 0x00) }
 	b.invalid(grp, "transfer-spend-after-lineage", "the clean TRANSFER with a lineage certificate (the payer's) and then the spend again after it: a spend after DF07", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField"}, withResp(ok([]apdu.TLV{items[0], items[1], {Tag: chip.TagChainCert, Value: items[0].Value}, items[1]})), nil)
+		[]string{"ModifiedField", "tlv-objects"}, withResp(ok([]apdu.TLV{items[0], items[1], {Tag: chip.TagChainCert, Value: items[0].Value}, items[1]})), nil)
 	spend := items[1]
 	spend.Children = append(append([]apdu.TLV{}, spend.Children...), apdu.TLV{Tag: chip.TagChainCert, Value: items[0].Value})
 	b.invalid(grp, "transfer-spend-extra-object", "the clean TRANSFER whose spend (E1) holds a DF07 besides DF05 and DF06", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField"}, withResp(ok([]apdu.TLV{items[0], spend})), nil)
+		[]string{"ModifiedField", "tlv-objects"}, withResp(ok([]apdu.TLV{items[0], spend})), nil)
 
 	// INITIATE: an unknown object and a non-minimal TLV length.
 	cmd, err := hex.DecodeString(iin.Command)
@@ -362,7 +365,7 @@ func apduPins(_ *gen, b *builder) {
 		return
 	}
 	withCmd := func(data []byte) APDUInput {
-		in := iin
+		in := *iin
 		cc := c
 		cc.Data = data
 		raw, err := cc.Marshal()
@@ -373,11 +376,11 @@ func apduPins(_ *gen, b *builder) {
 		return in
 	}
 	b.invalid(igrp, "amount-length-81", "the clean INITIATE with the amount's length written 81 08: a non-minimal BER-TLV length", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical"}, withCmd(append([]byte{0xDF, 0x01, 0x81, 0x08}, c.Data[3:]...)), nil)
+		[]string{"NonCanonical", "tlv-strict"}, withCmd(append([]byte{0xDF, 0x01, 0x81, 0x08}, c.Data[3:]...)), nil)
 	b.invalid(igrp, "amount-length-82", "the clean INITIATE with the amount's length written 82 00 08: a non-minimal BER-TLV length", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical"}, withCmd(append([]byte{0xDF, 0x01, 0x82, 0x00, 0x08}, c.Data[3:]...)), nil)
+		[]string{"NonCanonical", "tlv-strict"}, withCmd(append([]byte{0xDF, 0x01, 0x82, 0x00, 0x08}, c.Data[3:]...)), nil)
 	b.invalid(igrp, "unknown-object", "the clean INITIATE with an object DF10 the message does not define", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField"}, withCmd(append(bytes.Clone(c.Data), 0xDF, 0x10, 0x01, 0x00)), nil)
+		[]string{"ModifiedField", "tlv-objects"}, withCmd(append(bytes.Clone(c.Data), 0xDF, 0x10, 0x01, 0x00)), nil)
 }
 
 // genAPDUTransferPins adds TRANSFER responses whose record, signed by the
@@ -399,9 +402,9 @@ func genAPDUTransferPins(g *gen, b *builder, grp *Group, p *pki, hd *transfer.Ho
 		return
 	}
 	b.invalid(grp, "transfer-record-spends-other-serial", "a record signed by the payer spending a serial other than the coin's, its outputs derived from that serial", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage"}, in(resp([]chip.Spend{{Holding: hd, Record: other}})), recSig(other))
+		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: other}})), recSig(other))
 	b.invalid(grp, "transfer-record-overstates-value", "a record signed by the payer stating the 10000 fen coin as 20000 fen, its outputs summing to that", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage"}, in(resp([]chip.Spend{{Holding: hd, Record: more}})), recSig(more))
+		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: more}})), recSig(more))
 	b.invalid(grp, "transfer-record-names-other-payer", "a record signed by the payer's key that names wallet-carol as its payer", "R1.5", spec.CodeWrongRecipient,
-		[]string{"NonHolderSignature"}, in(resp([]chip.Spend{{Holding: hd, Record: carol}})), recSig(carol))
+		[]string{"NonHolderSignature", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: carol}})), recSig(carol))
 }

@@ -64,50 +64,50 @@ func genQR(g *gen) *builder {
 		return b
 	}
 	b.valid(grp, "valid", "a clean payment of 3000 fen", "R6.4", nil, in(valid.Marshal(), amount, nonce, at), so(payer.PublicKey, valid))
-	b.valid(grp, "valid-time-window-edge", "the payer's clock exactly 5 minutes behind the payee's", "R1.2", []string{"Boundary"}, in(valid.Marshal(), amount, nonce, at.Add(chain.Window)), so(payer.PublicKey, valid))
-	b.invalid(grp, "stale-time", "the payer's clock 5 minutes and 1 second behind the payee's", "R1.2", spec.CodeReplay, []string{"Replay"}, in(valid.Marshal(), amount, nonce, at.Add(chain.Window+time.Second)), so(payer.PublicKey, valid))
+	b.valid(grp, "valid-time-window-edge", "the payer's clock exactly 5 minutes behind the payee's", "R1.2", []string{"Boundary", "chain-time-window"}, in(valid.Marshal(), amount, nonce, at.Add(chain.Window)), so(payer.PublicKey, valid))
+	b.invalid(grp, "stale-time", "the payer's clock 5 minutes and 1 second behind the payee's", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"}, in(valid.Marshal(), amount, nonce, at.Add(chain.Window+time.Second)), so(payer.PublicKey, valid))
 	other := nonce
 	other[0] ^= 0xff
-	b.invalid(grp, "nonce-mismatch", "answers a nonce other than the open request's", "R1.2", spec.CodeReplay, []string{"Replay"}, in(valid.Marshal(), amount, other, at), so(payer.PublicKey, valid))
-	b.invalid(grp, "amount-mismatch", "pays 3000 fen where the till asked for 5000", "R5.4", spec.CodeValueMismatch, []string{"AmountMismatch"}, in(valid.Marshal(), 5000, nonce, at), so(payer.PublicKey, valid))
+	b.invalid(grp, "nonce-mismatch", "answers a nonce other than the open request's", "R1.2", spec.CodeReplay, []string{"Replay", "chain-nonce"}, in(valid.Marshal(), amount, other, at), so(payer.PublicKey, valid))
+	b.invalid(grp, "amount-mismatch", "pays 3000 fen where the till asked for 5000", "R5.4", spec.CodeValueMismatch, []string{"AmountMismatch", "chain-amount"}, in(valid.Marshal(), 5000, nonce, at), so(payer.PublicKey, valid))
 
 	tAmt := *valid
 	tAmt.Amount = 5000
-	b.invalid(grp, "amount-changed", "the amount changed from 3000 to 5000 fen after signing, the till asking for 5000", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(tAmt.Marshal(), 5000, nonce, at), so(payer.PublicKey, &tAmt))
+	b.invalid(grp, "amount-changed", "the amount changed from 3000 to 5000 fen after signing, the till asking for 5000", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(tAmt.Marshal(), 5000, nonce, at), so(payer.PublicKey, &tAmt))
 	tSeal := *valid
 	tSeal.Sealed = append([]byte{}, valid.Sealed...)
 	tSeal.Sealed[len(tSeal.Sealed)/2] ^= 0x01
-	b.invalid(grp, "sealed-transfer-bit-flipped", "one bit of the sealed transfer flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, in(tSeal.Marshal(), amount, nonce, at), so(payer.PublicKey, &tSeal))
+	b.invalid(grp, "sealed-transfer-bit-flipped", "one bit of the sealed transfer flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(tSeal.Marshal(), amount, nonce, at), so(payer.PublicKey, &tSeal))
 	tSig := *valid
 	tSig.Signature = flipSig(valid.Signature)
-	b.invalid(grp, "signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, in(tSig.Marshal(), amount, nonce, at), so(payer.PublicKey, &tSig))
+	b.invalid(grp, "signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chain-signature"}, in(tSig.Marshal(), amount, nonce, at), so(payer.PublicKey, &tSig))
 	wk := mk("valid", p.keys["wallet-bob"], payer, nil)
-	b.invalid(grp, "signed-by-other-key", "carries alice's certificate and address but is signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey"}, in(wk.Marshal(), amount, nonce, at), so(payer.PublicKey, wk))
+	b.invalid(grp, "signed-by-other-key", "carries alice's certificate and address but is signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chain-signature"}, in(wk.Marshal(), amount, nonce, at), so(payer.PublicKey, wk))
 
 	carolAddr := chain.AddressOf(g.s, p.certs["agent-icbc"].PublicKey)
 	wrongPayee := mk("wrong-payee", alice, payer, func(t *chain.PaymentTBS) { t.Payee = carolAddr })
-	b.invalid(grp, "wrong-payee", "a valid payment addressed to another wallet", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient"}, in(wrongPayee.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayee))
+	b.invalid(grp, "wrong-payee", "a valid payment addressed to another wallet", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "chain-payee"}, in(wrongPayee.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayee))
 	wrongPayer := mk("wrong-payer", alice, payer, func(t *chain.PaymentTBS) { t.Payer = carolAddr })
-	b.invalid(grp, "payer-address-not-certificate", "signed by alice, but naming another address as payer", "R1.3", spec.CodeWrongRecipient, []string{"AddressMismatch"}, in(wrongPayer.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayer))
+	b.invalid(grp, "payer-address-not-certificate", "signed by alice, but naming another address as payer", "R1.3", spec.CodeWrongRecipient, []string{"AddressMismatch", "chain-address"}, in(wrongPayer.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayer))
 
-	b.invalid(grp, "certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired"}, in(valid.Marshal(), amount, nonce, certNotAfter.Add(time.Second)), nil)
+	b.invalid(grp, "certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-cert"}, in(valid.Marshal(), amount, nonce, certNotAfter.Add(time.Second)), nil)
 	rc := rogue.certs["wallet-alice"]
 	rp := mk("rogue", rogue.keys["wallet-alice"], rc, nil)
-	b.invalid(grp, "certificate-foreign-root", "signed by a wallet whose certificate a rogue root issued", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot"}, in(rp.Marshal(), amount, nonce, at), g.certSig(root, rc.Raw))
+	b.invalid(grp, "certificate-foreign-root", "signed by a wallet whose certificate a rogue root issued", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "chain-cert"}, in(rp.Marshal(), amount, nonce, at), g.certSig(root, rc.Raw))
 	agent := p.certs["agent-icbc"]
 	ap := mk("agent", p.keys["agent-icbc"], agent, nil)
-	b.invalid(grp, "certificate-not-wallet", "paid from an agent bank's certificate", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole"}, in(ap.Marshal(), amount, nonce, at), so(agent.PublicKey, ap))
+	b.invalid(grp, "certificate-not-wallet", "paid from an agent bank's certificate", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "chain-cert"}, in(ap.Marshal(), amount, nonce, at), so(agent.PublicKey, ap))
 
 	big := mk("oversize", alice, payer, func(t *chain.PaymentTBS) { t.Sealed = g.src("qr/oversize").Bytes(chain.MaxSealedDER) })
 	if n := len(big.Marshal()); n <= chain.MaxPaymentDER {
 		g.fail(spec.Errorf(spec.CodeInternal, "oversize payment is only %d bytes", n))
 	}
-	b.invalid(grp, "over-997-bytes", "a payment larger than a version 25-M QR code holds", "R1.1", spec.CodeMalformed, []string{"OverSize"}, in(big.Marshal(), amount, nonce, at), so(payer.PublicKey, big))
+	b.invalid(grp, "over-997-bytes", "a payment larger than a version 25-M QR code holds", "R1.1", spec.CodeMalformed, []string{"OverSize", "chain-qr-size", "der-size-cap"}, in(big.Marshal(), amount, nonce, at), so(payer.PublicKey, big))
 
 	raw := valid.Marshal()
-	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)-1], amount, nonce, at), nil)
-	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, raw...), 0), amount, nonce, at), nil)
-	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, amount, nonce, at), nil)
+	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"}, in(raw[:len(raw)-1], amount, nonce, at), nil)
+	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-strict", "der-trailing"}, in(append(append([]byte{}, raw...), 0), amount, nonce, at), nil)
+	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty", "der-strict"}, in(nil, amount, nonce, at), nil)
 
 	// The payment as published (chain-literal, version 2): address,
 	// amount, nonce and time sealed with the inputs, which this payee
@@ -124,6 +124,6 @@ func genQR(g *gen) *builder {
 	copy(lit.Commitment[:], g.s.Hash(lplain))
 	lit.Signature = g.sign(alice, lit.TBS())
 	lit.Lock = chain.LockOf(g.s, lit.TBS(), lit.Signature)
-	b.invalid(grp, "literal-payment", "a chain-literal payment (version 2): address, amount, nonce and time sealed to the chain key, which this payee cannot check", "R1.2", spec.CodeUnknownVersion, []string{"UnknownVersion"}, in(lit.Marshal(), amount, nonce, at), so(payer.PublicKey, lit))
+	b.invalid(grp, "literal-payment", "a chain-literal payment (version 2): address, amount, nonce and time sealed to the chain key, which this payee cannot check", "R1.2", spec.CodeUnknownVersion, []string{"UnknownVersion", "chain-version"}, in(lit.Marshal(), amount, nonce, at), so(payer.PublicKey, lit))
 	return b
 }

@@ -74,7 +74,7 @@ func genSealedCoin(g *gen) *builder {
 		s := *sealed
 		s.Ciphertext = bytes.Clone(sealed.Ciphertext)
 		mod(&s)
-		b.invalid(grp, name, comment, "R1.1", spec.CodeBadSeal, []string{"TamperedSeal"}, in(s.String()), nil)
+		b.invalid(grp, name, comment, "R1.1", spec.CodeBadSeal, []string{"TamperedSeal", "sealed-aead"}, in(s.String()), nil)
 	}
 	tamper("ciphertext-bit-flipped", "one bit of the ciphertext flipped", func(s *coin.Sealed) { s.Ciphertext[0] ^= 0x01 })
 	tamper("tag-bit-flipped", "one bit of the AEAD tag (the last 16 bytes) flipped", func(s *coin.Sealed) { s.Ciphertext[len(s.Ciphertext)-1] ^= 0x80 })
@@ -85,15 +85,15 @@ func genSealedCoin(g *gen) *builder {
 		*s = *seal(&o, "swapped", good)
 	})
 	tamper("ciphertext-truncated", "the tag's last byte removed", func(s *coin.Sealed) { s.Ciphertext = s.Ciphertext[:len(s.Ciphertext)-1] })
-	b.invalid(grp, "other-hsm", "sealed by another agent's HSM (another key id)", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongKey"}, in(seal(other, "other", good).String()), nil)
+	b.invalid(grp, "other-hsm", "sealed by another agent's HSM (another key id)", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongKey", "sealed-key-id"}, in(seal(other, "other", good).String()), nil)
 
 	// The coin inside.
 	forged := mkCoin("forged", rogue, 10000)
-	b.invalid(grp, "coin-wrong-issuer", "a coin signed by another issuer key, sealed by the agent's HSM", "R1.3", spec.CodeBadSignature, []string{"WrongKey"},
+	b.invalid(grp, "coin-wrong-issuer", "a coin signed by another issuer key, sealed by the agent's HSM", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "sealed-coin"},
 		in(seal(hs, "forged", forged).String()), sigObj(g.s, ipub, forged.TBS(), forged.Signature))
 	flipped := *good
 	flipped.Signature = flipSig(good.Signature)
-	b.invalid(grp, "coin-signature-bit-flipped", "the coin's issuer signature altered before sealing", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+	b.invalid(grp, "coin-signature-bit-flipped", "the coin's issuer signature altered before sealing", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "sealed-coin"},
 		in(seal(hs, "flipped", &flipped).String()), coinSig(&flipped))
 
 	// The string and DER encodings.
@@ -101,16 +101,16 @@ func genSealedCoin(g *gen) *builder {
 		b.invalid(grp, name, comment, "R1.1", code, flags, in(s), nil)
 	}
 	half := len(str) / 2
-	enc("crlf-inserted", "CR LF inserted in the middle of the string (a lenient base64 decoder skips it)", spec.CodeMalformed, []string{"NonCanonical"}, str[:half]+"\r\n"+str[half:])
-	enc("lf-appended", "a final LF", spec.CodeMalformed, []string{"NonCanonical"}, str+"\n")
-	enc("padded", "base64 padding added", spec.CodeMalformed, []string{"NonCanonical"}, base64.URLEncoding.EncodeToString(sealed.Marshal())+"==")
-	enc("std-alphabet", "the standard alphabet with padding instead of unpadded base64url", spec.CodeMalformed, []string{"NonCanonical"}, base64.StdEncoding.EncodeToString(sealed.Marshal()))
-	enc("space-inserted", "a space in the middle of the string", spec.CodeMalformed, []string{"NonCanonical"}, str[:half]+" "+str[half:])
+	enc("crlf-inserted", "CR LF inserted in the middle of the string (a lenient base64 decoder skips it)", spec.CodeMalformed, []string{"NonCanonical", "sealed-string"}, str[:half]+"\r\n"+str[half:])
+	enc("lf-appended", "a final LF", spec.CodeMalformed, []string{"NonCanonical", "sealed-string"}, str+"\n")
+	enc("padded", "base64 padding added", spec.CodeMalformed, []string{"NonCanonical", "sealed-string"}, base64.URLEncoding.EncodeToString(sealed.Marshal())+"==")
+	enc("std-alphabet", "the standard alphabet with padding instead of unpadded base64url", spec.CodeMalformed, []string{"NonCanonical", "sealed-string"}, base64.StdEncoding.EncodeToString(sealed.Marshal()))
+	enc("space-inserted", "a space in the middle of the string", spec.CodeMalformed, []string{"NonCanonical", "sealed-string"}, str[:half]+" "+str[half:])
 	raw := sealed.Marshal()
 	enc("der-truncated", "the DER's last byte removed, re-encoded", spec.CodeMalformed, []string{"Truncated"}, base64.RawURLEncoding.EncodeToString(raw[:len(raw)-1]))
 	enc("string-truncated", "the last two characters removed", spec.CodeMalformed, []string{"Truncated"}, str[:len(str)-2])
-	enc("der-trailing", "a 0x00 byte appended to the DER, re-encoded", spec.CodeMalformed, []string{"TrailingData"}, base64.RawURLEncoding.EncodeToString(append(bytes.Clone(raw), 0)))
-	enc("version-2", "version 2", spec.CodeUnknownVersion, []string{"UnknownVersion"}, base64.RawURLEncoding.EncodeToString(sealedDER(2, sealed)))
+	enc("der-trailing", "a 0x00 byte appended to the DER, re-encoded", spec.CodeMalformed, []string{"TrailingData", "sealed-parse", "der-trailing"}, base64.RawURLEncoding.EncodeToString(append(bytes.Clone(raw), 0)))
+	enc("version-2", "version 2", spec.CodeUnknownVersion, []string{"UnknownVersion", "sealed-parse", "version-unknown"}, base64.RawURLEncoding.EncodeToString(sealedDER(2, sealed)))
 	enc("empty", "the empty string", spec.CodeMalformed, []string{"Empty"}, "")
 	genSealedPins(g, b, grp, in, hsmRaw, sealed, good, seal(hs, "small", small))
 	return b

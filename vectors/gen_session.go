@@ -143,8 +143,8 @@ func genCertSession(g *gen) *builder {
 	b.valid(grp, "clean-payment", "a clean payment of 3000 fen, all six messages in order", "R6.4", nil, ctx.in(msgs, at), nil)
 
 	// Dropped.
-	b.invalid(grp, "hello-payer-dropped", "HELLO-PAYER lost: the TX arrives while the payee awaits HELLO-PAYER", "R5.1", spec.CodeReplay, []string{"Dropped", "OutOfTurn"}, ctx.in(dropAt(msgs, iHelloPayer), at), nil)
-	b.invalid(grp, "tx-dropped", "TX lost: DEDUCTED arrives while the payee awaits the TX", "R5.1", spec.CodeReplay, []string{"Dropped", "OutOfTurn"}, ctx.in(dropAt(msgs, iTx), at), nil)
+	b.invalid(grp, "hello-payer-dropped", "HELLO-PAYER lost: the TX arrives while the payee awaits HELLO-PAYER", "R5.1", spec.CodeReplay, []string{"Dropped", "OutOfTurn", "cert-turn"}, ctx.in(dropAt(msgs, iHelloPayer), at), nil)
+	b.invalid(grp, "tx-dropped", "TX lost: DEDUCTED arrives while the payee awaits the TX", "R5.1", spec.CodeReplay, []string{"Dropped", "OutOfTurn", "cert-turn"}, ctx.in(dropAt(msgs, iTx), at), nil)
 	b.invalid(grp, "deducted-dropped", "the deduct-success notice lost: every message accepted, nothing credited", "R5.1", spec.CodeValueMismatch, []string{"Dropped"}, ctx.in(dropAt(msgs, iDeducted), at), nil)
 
 	// Replayed from another session between the same wallets.
@@ -152,7 +152,7 @@ func genCertSession(g *gen) *builder {
 		i    int
 		name string
 	}{{iHelloPayer, "hello-payer"}, {iTx, "tx"}, {iDeducted, "deducted"}} {
-		b.invalid(grp, r.name+"-from-other-session", typeName(cs.msgs[r.i].Tag)+" of another payment between the same wallets (another nonce), validly signed", "R1.2", spec.CodeReplay, []string{"Replay"},
+		b.invalid(grp, r.name+"-from-other-session", typeName(cs.msgs[r.i].Tag)+" of another payment between the same wallets (another nonce), validly signed", "R1.2", spec.CodeReplay, []string{"Replay", "cert-nonce"},
 			ctx.in(replaceAt(msgs, r.i, others[r.i]), at), nil)
 	}
 
@@ -164,18 +164,18 @@ func genCertSession(g *gen) *builder {
 	b.acceptable(grp, "deducted-repeated", "DEDUCTED delivered again after the payee credited; refused (replay) or ignored, acceptable either way (R1.2: a repeat in the same session)", "R1.2", []string{"Replay"}, ctx.in(append(append([]sessionMsg{}, msgs...), msgs[iDeducted]), at), nil)
 	swapped := append([]sessionMsg{}, msgs...)
 	swapped[iHelloPayer], swapped[iTx] = swapped[iTx], swapped[iHelloPayer]
-	b.invalid(grp, "tx-before-hello-payer", "TX and HELLO-PAYER swapped", "R1.2", spec.CodeReplay, []string{"OutOfTurn"}, ctx.in(swapped, at), nil)
+	b.invalid(grp, "tx-before-hello-payer", "TX and HELLO-PAYER swapped", "R1.2", spec.CodeReplay, []string{"OutOfTurn", "cert-turn"}, ctx.in(swapped, at), nil)
 
 	// Tampered.
-	b.invalid(grp, "hello-payer-signature-bit-flipped", "one bit of alice's signature on HELLO-PAYER flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+	b.invalid(grp, "hello-payer-signature-bit-flipped", "one bit of alice's signature on HELLO-PAYER flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"},
 		ctx.in(replaceAt(msgs, iHelloPayer, after(iHelloPayer, func(c *mcert.Message) { c.Sig = flipSig(c.Sig) })), at), nil)
-	b.invalid(grp, "tx-ciphertext-bit-flipped", "one bit of the sealed coins flipped after alice signed the TX", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"},
+	b.invalid(grp, "tx-ciphertext-bit-flipped", "one bit of the sealed coins flipped after alice signed the TX", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"},
 		ctx.in(replaceAt(msgs, iTx, after(iTx, func(c *mcert.Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })), at), nil)
-	b.invalid(grp, "tx-amount-resigned", "a TX for 30000 fen in a session for 3000, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch"},
+	b.invalid(grp, "tx-amount-resigned", "a TX for 30000 fen in a session for 3000, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "cert-amount"},
 		ctx.in(replaceAt(msgs, iTx, resign(iTx, func(c *mcert.Message) { c.Amount = 30000 })), at), nil)
-	b.invalid(grp, "deducted-signature-bit-flipped", "one bit of alice's signature on DEDUCTED flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+	b.invalid(grp, "deducted-signature-bit-flipped", "one bit of alice's signature on DEDUCTED flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"},
 		ctx.in(replaceAt(msgs, iDeducted, after(iDeducted, func(c *mcert.Message) { c.Sig = flipSig(c.Sig) })), at), nil)
-	b.invalid(grp, "deducted-digest-resigned", "DEDUCTED naming another payment's records, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch"},
+	b.invalid(grp, "deducted-digest-resigned", "DEDUCTED naming another payment's records, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch", "cert-digest"},
 		ctx.in(replaceAt(msgs, iDeducted, resign(iDeducted, func(c *mcert.Message) { c.Digest = other.digest })), at), nil)
 
 	genCertSessionChecks(g, b, grp, cs, ctx, msgs, iTx)
@@ -264,15 +264,15 @@ func genChipSession(g *gen) *builder {
 	b.valid(grp, "done-dropped", "DONE lost: the terminal already holds the coins it accepted with the TRANSFER", "R5.1", []string{"Dropped"}, ctx.in(dropAt(msgs, iDone), at), nil)
 
 	b.invalid(grp, "transfer-dropped", "TRANSFER lost: the DONE (9000, no data) arrives as the answer to INITIATE", "R5.1", spec.CodeMalformed, []string{"Dropped", "OutOfTurn"}, ctx.in(dropAt(msgs, iTransfer), at), nil)
-	b.invalid(grp, "transfer-from-other-session", "the TRANSFER of another payment between the same wallets (another challenge), validly signed", "R1.2", spec.CodeReplay, []string{"Replay"},
+	b.invalid(grp, "transfer-from-other-session", "the TRANSFER of another payment between the same wallets (another challenge), validly signed", "R1.2", spec.CodeReplay, []string{"Replay", "spend-record-binding"},
 		ctx.in(replaceAt(msgs, iTransfer, other.msgs[iTransfer]), at), nil)
-	b.invalid(grp, "transfer-repeated", "the TRANSFER delivered twice: the second arrives with no session open", "R1.2", spec.CodeReplay, []string{"Replay"},
+	b.invalid(grp, "transfer-repeated", "the TRANSFER delivered twice: the second arrives with no session open", "R1.2", spec.CodeReplay, []string{"Replay", "chip-replay"},
 		ctx.in(insertAt(msgs, iTransfer+1, msgs[iTransfer]), at), nil)
-	b.invalid(grp, "transfer-record-signature-bit-flipped", "one bit of alice's signature on the record flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"},
+	b.invalid(grp, "transfer-record-signature-bit-flipped", "one bit of alice's signature on the record flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "spend-record"},
 		ctx.in(replaceAt(msgs, iTransfer, withPayload(msgs[iTransfer], cs.transfer(func(r *transfer.Signed) *transfer.Signed {
 			return &transfer.Signed{Record: r.Record, Signature: flipSig(r.Signature)}
 		}))), at), nil)
-	b.invalid(grp, "transfer-record-counter-changed", "the record's counter changed after alice signed it", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"},
+	b.invalid(grp, "transfer-record-counter-changed", "the record's counter changed after alice signed it", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "spend-record"},
 		ctx.in(replaceAt(msgs, iTransfer, withPayload(msgs[iTransfer], cs.transfer(func(r *transfer.Signed) *transfer.Signed {
 			c := &transfer.Signed{Record: r.Record, Signature: r.Signature}
 			c.Record.Counter = 7

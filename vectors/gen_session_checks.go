@@ -94,17 +94,17 @@ func genCertSessionChecks(g *gen, b *builder, grp *Group, cs *certSession, ctx *
 	spoilt := clean
 	spoilt.flipCText = true
 	b.invalid(grp, "tx-coins-do-not-open", "a TX whose sealed coins were altered before alice signed it: the signature verifies, the AEAD does not open", "R1.1", spec.CodeBadSeal,
-		[]string{"TamperedSeal"}, tx(g.certTx(cs, "ctext", spoilt)), nil)
+		[]string{"TamperedSeal", "cert-tx-seal"}, tx(g.certTx(cs, "ctext", spoilt)), nil)
 	otherInfo := clean
 	otherInfo.keyInfo = mcert.SealInfo(cs.nonce, certThird)
 	b.invalid(grp, "tx-key-sealed-for-other-payee", "a TX whose content key was sealed to bob's key under carol's context string, signed by alice", "R1.1", spec.CodeBadSeal,
-		[]string{"TamperedSeal"}, tx(g.certTx(cs, "keyinfo", otherInfo)), nil)
+		[]string{"TamperedSeal", "cert-tx-seal", "seal-open"}, tx(g.certTx(cs, "keyinfo", otherInfo)), nil)
 
 	twice := clean
 	twice.holdings = append(twice.holdings, hAlice)
 	twice.records = append(twice.records, clean.records[0])
 	b.invalid(grp, "tx-same-coin-twice", "a TX carrying the same spend twice: the second pays a coin already paid to bob", "R2.1", spec.CodeDoubleSpend,
-		[]string{"Replay"}, tx(g.certTx(cs, "twice", twice)), nil)
+		[]string{"Replay", "spend-seen"}, tx(g.certTx(cs, "twice", twice)), nil)
 
 	// A coin carol holds, spent by alice.
 	hCarol := g.passCoin(cs, issued("carol-coin"), 5000, agentID, certThird, 41)
@@ -112,7 +112,7 @@ func genCertSessionChecks(g *gen, b *builder, grp *Group, cs *certSession, ctx *
 		return
 	}
 	b.invalid(grp, "tx-coin-held-by-other", "a TX spending a coin carol holds (her certificate supplied), in a record alice signed", "R4.3", spec.CodeWrongRecipient,
-		[]string{"NonHolderSignature"}, tx(g.certTx(cs, "carol", sealedTx{holdings: []*transfer.Holding{hCarol}, records: []*transfer.Signed{g.alicePays(cs, hCarol, 5000)},
+		[]string{"NonHolderSignature", "spend-coin-holder"}, tx(g.certTx(cs, "carol", sealedTx{holdings: []*transfer.Holding{hCarol}, records: []*transfer.Signed{g.alicePays(cs, hCarol, 5000)},
 			certs: [][]byte{cs.p.certs[certThird].Raw}})), nil)
 
 	// A coin carol passed to alice, without carol's certificate.
@@ -121,7 +121,7 @@ func genCertSessionChecks(g *gen, b *builder, grp *Group, cs *certSession, ctx *
 		return
 	}
 	b.invalid(grp, "tx-lineage-uncertified", "a TX spending a coin carol passed to alice, without carol's certificate among the lineage certificates", "R1.3", spec.CodeUntrustedIssuer,
-		[]string{"Uncertified"}, tx(g.certTx(cs, "via", sealedTx{holdings: []*transfer.Holding{hVia}, records: []*transfer.Signed{g.alicePays(cs, hVia, 5000)}})), nil)
+		[]string{"Uncertified", "spend-lineage"}, tx(g.certTx(cs, "via", sealedTx{holdings: []*transfer.Holding{hVia}, records: []*transfer.Signed{g.alicePays(cs, hVia, 5000)}})), nil)
 
 	// A coin passed between alice and carol until its holding has 8
 	// records, alice holding it.
@@ -134,6 +134,6 @@ func genCertSessionChecks(g *gen, b *builder, grp *Group, cs *certSession, ctx *
 		return
 	}
 	b.invalid(grp, "tx-coin-at-hop-limit", "a TX spending a coin whose holding already has 8 records: it must be exchanged online", "R6.4", spec.CodeLimitExceeded,
-		[]string{"Lineage", "OverSize"}, tx(g.certTx(cs, "hops", sealedTx{holdings: []*transfer.Holding{hh}, records: []*transfer.Signed{g.alicePays(cs, hh, 5000)},
+		[]string{"Lineage", "OverSize", "spend-hop-limit"}, tx(g.certTx(cs, "hops", sealedTx{holdings: []*transfer.Holding{hh}, records: []*transfer.Signed{g.alicePays(cs, hh, 5000)},
 			certs: [][]byte{cs.p.certs[certThird].Raw}})), nil)
 }

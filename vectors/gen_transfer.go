@@ -110,27 +110,27 @@ func genTransfer(g *gen) *builder {
 	notSum := append([]transfer.Output{}, outs2...)
 	notSum[len(notSum)-1].Value = 5000 // change overstated
 	rNS := g.record(p.keys["wallet-alice"], transfer.Record{Parent: parent2, ParentValue: 10000, Outputs: notSum, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
-	bad("children-not-summing", "signed by the holder, but the outputs sum to more than the parent", "R5.2", spec.CodeValueMismatch, []string{"ValueNotConserved"}, "wallet-alice", rNS, outs2[0].Serial, all)
+	bad("children-not-summing", "signed by the holder, but the outputs sum to more than the parent", "R5.2", spec.CodeValueMismatch, []string{"ValueNotConserved", "record-sum"}, "wallet-alice", rNS, outs2[0].Serial, all)
 
 	wrongParent := transfer.ChildSerial(rc.Serial, 1)
 	rWP := g.record(p.keys["wallet-alice"], transfer.Record{Parent: wrongParent, ParentValue: 10000, Outputs: g.split(wrongParent, 10000, 3000, "wallet-alice", "wallet-bob"), Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("wrong-parent", "the record spends a serial other than the one held", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage"}, "wallet-alice", rWP, rWP.Outputs[0].Serial, all)
 
 	rOV := g.record(p.keys["wallet-alice"], transfer.Record{Parent: parent2, ParentValue: 20000, Outputs: g.split(parent2, 20000, 3000, "wallet-alice", "wallet-bob"), Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
-	bad("overstated-parent-value", "consistent in itself, but states the 10000 fen parent as 20000 fen", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage", "ValueNotConserved"}, "wallet-alice", rOV, rOV.Outputs[0].Serial, all)
+	bad("overstated-parent-value", "consistent in itself, but states the 10000 fen parent as 20000 fen", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage", "ValueNotConserved", "holding-parent"}, "wallet-alice", rOV, rOV.Outputs[0].Serial, all)
 
 	rForged := &transfer.Signed{Record: r2.Record, Signature: g.sign(p.keys["wallet-carol"], r2.TBS())}
-	bad("signed-by-non-holder", "names the holder as payer but is signed by another wallet's key", "R4.3", spec.CodeBadSignature, []string{"NonHolderSignature", "WrongKey"}, "wallet-alice", rForged, outs2[0].Serial, all)
+	bad("signed-by-non-holder", "names the holder as payer but is signed by another wallet's key", "R4.3", spec.CodeBadSignature, []string{"NonHolderSignature", "WrongKey", "holding-signature"}, "wallet-alice", rForged, outs2[0].Serial, all)
 
 	rCarol := g.record(p.keys["wallet-carol"], transfer.Record{Parent: parent2, ParentValue: 10000, Outputs: g.split(parent2, 10000, 3000, "wallet-carol", "wallet-bob"), Payer: "wallet-carol", Payee: "wallet-bob", Counter: 3})
-	bad("payer-not-holder", "a certified wallet that does not hold the coin signs a record spending it", "R4.3", spec.CodeWrongRecipient, []string{"NonHolderSignature"}, "wallet-carol", rCarol, rCarol.Outputs[0].Serial, all)
+	bad("payer-not-holder", "a certified wallet that does not hold the coin signs a record spending it", "R4.3", spec.CodeWrongRecipient, []string{"NonHolderSignature", "holding-payer"}, "wallet-carol", rCarol, rCarol.Outputs[0].Serial, all)
 
 	tampered := &transfer.Signed{Record: r2.Record, Signature: r2.Signature}
 	tampered.Counter = 8
-	bad("counter-changed", "the transaction counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, "wallet-alice", tampered, outs2[0].Serial, all)
+	bad("counter-changed", "the transaction counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "record-signature", "holding-signature"}, "wallet-alice", tampered, outs2[0].Serial, all)
 
 	flipped := &transfer.Signed{Record: r2.Record, Signature: flipSig(r2.Signature)}
-	bad("signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature"}, "wallet-alice", flipped, outs2[0].Serial, all)
+	bad("signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "record-signature", "holding-signature"}, "wallet-alice", flipped, outs2[0].Serial, all)
 
 	redirect := &transfer.Signed{Record: r2.Record, Signature: r2.Signature}
 	redirect.Outputs = append([]transfer.Output{}, outs2...)
@@ -140,22 +140,22 @@ func genTransfer(g *gen) *builder {
 		}
 	}
 	redirect.Payee = "wallet-carol"
-	bad("payee-changed", "payee and the payee's output redirected to another wallet after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField"}, "wallet-alice", redirect, outs2[0].Serial, all)
+	bad("payee-changed", "payee and the payee's output redirected to another wallet after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "record-signature"}, "wallet-alice", redirect, outs2[0].Serial, all)
 
 	badDen := append([]transfer.Output{}, outs2...)
 	badDen[0].Value = 300
 	rBD := g.record(p.keys["wallet-alice"], transfer.Record{Parent: parent2, ParentValue: 10000, Outputs: badDen, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
-	bad("output-denomination-300", "signed by the holder, an output of 300 fen (not in the table)", "R6.2", spec.CodeBadDenomination, []string{"BadDenomination"}, "wallet-alice", rBD, outs2[0].Serial, all)
+	bad("output-denomination-300", "signed by the holder, an output of 300 fen (not in the table)", "R6.2", spec.CodeBadDenomination, []string{"BadDenomination", "record-output-denomination"}, "wallet-alice", rBD, outs2[0].Serial, all)
 
 	rSelf := g.record(p.keys["wallet-alice"], transfer.Record{Parent: parent2, ParentValue: 10000, Outputs: g.split(parent2, 10000, 10000, "wallet-alice", "wallet-alice"), Payer: "wallet-alice", Payee: "wallet-alice", Counter: 7})
-	bad("payer-is-payee", "a record paying the payer itself", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment"}, "wallet-alice", rSelf, rSelf.Outputs[0].Serial, all)
+	bad("payer-is-payee", "a record paying the payer itself", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment", "record-self-payment"}, "wallet-alice", rSelf, rSelf.Outputs[0].Serial, all)
 
-	bad("held-serial-not-an-output", "the holding names a serial no output of the last record creates", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage"}, "wallet-alice", r2, g.serial("stray"), all)
+	bad("held-serial-not-an-output", "the holding names a serial no output of the last record creates", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage", "holding-next-serial"}, "wallet-alice", r2, g.serial("stray"), all)
 
-	bad("payer-uncertified", "the payer's certificate is not among those supplied", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified"}, "wallet-alice", r2, outs2[0].Serial, certList(agentID, "wallet-bob", "wallet-carol"))
+	bad("payer-uncertified", "the payer's certificate is not among those supplied", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "holding-signer-cert"}, "wallet-alice", r2, outs2[0].Serial, certList(agentID, "wallet-bob", "wallet-carol"))
 
 	expired := g.issue(p.root, "wallet-alice", devcert.RoleWallet, 200, p.keys["wallet-alice"].Public(), genEpoch.AddDate(-2, 0, 0), genAt.AddDate(0, -1, 0))
-	bad("payer-certificate-expired", "the payer's certificate expired before input.at", "R1.4", spec.CodeCertExpired, []string{"Expired"}, "wallet-alice", r2,
+	bad("payer-certificate-expired", "the payer's certificate expired before input.at", "R1.4", spec.CodeCertExpired, []string{"Expired", "holding-signer-cert"}, "wallet-alice", r2,
 		outs2[0].Serial, []string{h(p.certs[agentID].Raw), h(expired.Raw), h(p.certs["wallet-bob"].Raw)})
 
 	// The agent keeps change in the first hop and tries to spend it.
@@ -166,23 +166,23 @@ func genTransfer(g *gen) *builder {
 	b.valid(grp, "valid-agent-change", "the agent bank's change output of a first hop: owned by the agent", "R6.1", []string{"Lineage"}, in(hA.Marshal(), all, agentID, change.Value), recSig(agentID, rA))
 	rA2 := g.record(p.keys[agentID], transfer.Record{Parent: change.Serial, ParentValue: change.Value, Outputs: g.split(change.Serial, change.Value, change.Value, agentID, "wallet-bob"), Payer: agentID, Payee: "wallet-bob", Counter: 3})
 	hA2 := hA.Extend(rA2, rA2.Outputs[0].Serial)
-	b.invalid(grp, "agent-change-spent-offline", "the agent's change spent further on the same chain: a later hop must be signed by a wallet", "R4.4", spec.CodeUntrustedIssuer, []string{"WrongRole"}, in(hA2.Marshal(), all, "", 0), recSig(agentID, rA2))
+	b.invalid(grp, "agent-change-spent-offline", "the agent's change spent further on the same chain: a later hop must be signed by a wallet", "R4.4", spec.CodeUntrustedIssuer, []string{"WrongRole", "holding-role"}, in(hA2.Marshal(), all, "", 0), recSig(agentID, rA2))
 
 	// Root coin problems.
 	forgedRoot := &coin.Signed{Coin: rc.Coin, Signature: g.sign(rogueIssuer, rc.TBS())}
 	hF := (&transfer.Holding{Root: forgedRoot, Serial: rc.Serial}).Extend(r1, r1.Outputs[0].Serial)
-	b.invalid(grp, "root-coin-forged", "a lineage that starts from a coin signed by a rogue issuer", "R4.1", spec.CodeBadSignature, []string{"WrongKey"}, in(hF.Marshal(), all, "", 0), sigObj(g.s, ipub, rc.TBS(), forgedRoot.Signature))
+	b.invalid(grp, "root-coin-forged", "a lineage that starts from a coin signed by a rogue issuer", "R4.1", spec.CodeBadSignature, []string{"WrongKey", "holding-root"}, in(hF.Marshal(), all, "", 0), sigObj(g.s, ipub, rc.TBS(), forgedRoot.Signature))
 	redenom := *rc
 	redenom.Denomination = 5000
 	hR := &transfer.Holding{Root: &redenom, Serial: rc.Serial}
-	b.invalid(grp, "root-coin-redenominated", "the root coin's denomination changed after signing", "R4.2", spec.CodeBadSignature, []string{"Redenominated"}, in(hR.Marshal(), all, "", 0), sigObj(g.s, ipub, redenom.TBS(), redenom.Signature))
+	b.invalid(grp, "root-coin-redenominated", "the root coin's denomination changed after signing", "R4.2", spec.CodeBadSignature, []string{"Redenominated", "holding-root"}, in(hR.Marshal(), all, "", 0), sigObj(g.s, ipub, redenom.TBS(), redenom.Signature))
 
 	genTransferChecks(g, b, grp, in, recSig, p, h0, h1, r2, all)
 	genTransferPins(g, b, grp, in, recSig, p, h0, h1, all)
 
 	raw := h2.Marshal()
 	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(raw[:len(raw)-1], all, "", 0), nil)
-	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, raw...), 0), all, "", 0), nil)
+	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "holding-parse", "der-trailing"}, in(append(append([]byte{}, raw...), 0), all, "", 0), nil)
 	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, all, "", 0), nil)
 	return b
 }

@@ -33,7 +33,7 @@ func TestTransferOwners(t *testing.T) {
 			if err := json.Unmarshal(tc.Expected, &want); err != nil {
 				t.Fatalf("%s: expected member: %v", tc.TcID, err)
 			}
-			owner, verdict, inErr := refTransferOwner(s, in, nil)
+			owner, verdict, inErr := refTransferOwner(s, in)
 			if verdict != nil || inErr != nil {
 				t.Fatalf("%s: %v %v", tc.TcID, verdict, inErr)
 			}

@@ -29,6 +29,7 @@ type checkFlags struct {
 	seed    uint64
 	seeds   string // --seeds A..B: a sweep (conformance.CheckSeeds)
 	seedSet bool   // --seed was given
+	shard   string // --shard i/n: this machine's part of the run (conformance.Shard)
 	only    []string
 	json    string
 	report  string
@@ -38,8 +39,9 @@ type checkFlags struct {
 	mutants bool
 	vectors bool
 	verbose bool
-	profile bool      // --profile: wall time against the crypto floor (profile.go)
-	impl    implFlags // --impl and its companions (interactive.go)
+	profile bool        // --profile: wall time against the crypto floor (profile.go)
+	impl    implFlags   // --impl and its companions (interactive.go)
+	reader  readerFlags // --reader (card_check.go)
 }
 
 func checkCmd() *cobra.Command {
@@ -78,6 +80,19 @@ its process on its state directory. What needs to reach inside a wallet
 (a forged store) cannot be staged on the vendor's device and skips,
 saying so.
 
+--shard i/n runs the i-th of n deterministic parts of the run (by scheme ×
+suite × property, weighted by measured cost so the parts finish together);
+write each part with --json and merge them with "dualoffline merge" or
+"dualoffline report --in a.json --in b.json …", which refuse parts of other
+runs and missing or duplicated parts. It composes with --seeds (each part
+sweeps its own properties); --mutants, --vectors, --impl and --reader run
+unsharded.
+
+--reader NAME runs the chip suites with the card in that PC/SC reader
+(a build with -tags pcsc) or vpcd socket ("vpcd:HOST:PORT") as the
+wallet of --role (default payer and payee); see "dualoffline card" and
+the README's Hardware section.
+
 Exit status: 0 every verdict as expected, 1 an unexpected verdict, a
 surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`,
 		Example: `  dualoffline check
@@ -85,9 +100,11 @@ surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`
   dualoffline check --only R5.1 --seed 7 --json results.json
   dualoffline check --seeds 1..20
   dualoffline check --mutants
+  dualoffline check --shard 2/4 --json shard-2.json
   dualoffline check --vectors --report report.html --junit junit.xml
   dualoffline check --impl ./my-wallet --scheme chip --role payer
-  dualoffline check --impl "./vendor -device-mutant forget-spend-on-crash" --scheme chip`,
+  dualoffline check --impl "./vendor -device-mutant forget-spend-on-crash" --scheme chip
+  dualoffline check --reader "Virtual PCD 00 00" --scheme chip --role payer --only R2`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f.seedSet = cmd.Flags().Changed("seed")
@@ -101,6 +118,7 @@ surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`
 	fl.IntVar(&f.steps, "steps", conformance.DefaultSteps, "average actions per generated sequence")
 	fl.Uint64Var(&f.seed, "seed", conformance.DefaultSeed, "base seed")
 	fl.StringVar(&f.seeds, "seeds", "", "run once per seed of the range A..B and report every property whose verdict differs between seeds")
+	fl.StringVar(&f.shard, "shard", "", "run only part i of n of the run (i/n) and say so in --json, for \"dualoffline merge\"")
 	fl.StringSliceVar(&f.only, "only", nil, "run only these requirements, sub-properties or properties (R2, R2.3, R2.3-name)")
 	fl.StringVar(&f.json, "json", "", "write the results as JSON to this file")
 	fl.StringVar(&f.report, "report", "", "write a self-contained HTML report to this file")
@@ -112,17 +130,18 @@ surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every property's verdict, not only the matrix")
 	fl.BoolVar(&f.profile, "profile", false, "after the matrix, print wall time against the crypto floor (counted operations × unit costs measured in this process)")
 	f.impl.register(fl)
+	f.reader.register(fl)
 	return cmd
 }
 
 // checkOptions validates the flags into conformance options and targets.
 func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 	var targets []models.Scheme
-	if len(f.schemes) == 0 && f.impl.cmd == "" {
+	if len(f.schemes) == 0 && !f.interactive() {
 		targets = all.Schemes()
 	}
 	for _, name := range f.schemes {
-		if f.impl.cmd != "" {
+		if f.interactive() {
 			break // the schemes the vendor's wallet plays: implTargets
 		}
 		s, ok := lookupTarget(name)
@@ -148,14 +167,39 @@ func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 		if f.seedSet {
 			return nil, opts, usageErrorf("--seed and --seeds: give one")
 		}
-		if f.impl.cmd != "" {
+		if f.interactive() {
 			return nil, opts, usageErrorf("--seeds with --impl: sweep the seeds with one --seed run each (the interactive verdicts are judged against a reference run of the same seed)")
 		}
 		if _, err := conformance.ParseSeeds(f.seeds); err != nil {
 			return nil, opts, usageErrorf("--seeds: %v", err)
 		}
 	}
+	if f.shard != "" {
+		sh, err := conformance.ParseShard(f.shard)
+		if err != nil {
+			return nil, opts, usageErrorf("--shard: %v", err)
+		}
+		if err := shardRefusals(f); err != nil {
+			return nil, opts, err
+		}
+		opts.Shard = sh
+	}
 	return targets, opts, nil
+}
+
+// shardRefusals refuses the flags --shard does not compose with, saying why.
+func shardRefusals(f checkFlags) error {
+	switch {
+	case f.mutants:
+		return usageErrorf("--shard with --mutants: the mutant score and its coverage table judge each mutant against its base's and the control targets' results in one process; run --mutants in a job of its own (ci/README.md)")
+	case f.impl.cmd != "":
+		return usageErrorf("--shard with --impl: the interactive verdicts are judged against a reference run of the same process; run one --impl job per scheme instead")
+	case len(f.reader.names) > 0:
+		return usageErrorf("--shard with --reader: a card in a reader is one machine's hardware, and its verdicts are judged against a reference run of the same process; run the reader suite unsharded")
+	case f.vectors:
+		return usageErrorf("--shard with --vectors: the vectors are one cheap run, not a part of the property matrix; run \"dualoffline vectors\" in a job of its own")
+	}
+	return nil
 }
 
 func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error {
@@ -166,13 +210,20 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	var impl *implRun
-	if f.impl.cmd != "" {
+	var impl interactiveRun
+	switch {
+	case len(f.reader.names) > 0:
+		if impl, err = readerTargets(stdout, f, &opts); err != nil {
+			return err
+		}
+	case f.impl.cmd != "":
 		if impl, err = implTargets(stdout, f, &opts); err != nil {
 			return err
 		}
+	}
+	if impl != nil {
 		defer impl.close(stdout)
-		targets = impl.targets
+		targets = impl.schemes()
 	}
 	start := time.Now()
 	seeds := []uint64{opts.Seed}
@@ -221,6 +272,9 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 	seedText := fmt.Sprintf("seed %d", opts.Seed)
 	if f.seeds != "" {
 		seedText = "seeds " + f.seeds
+	}
+	if opts.Shard.Count > 0 {
+		seedText += ", shard " + opts.Shard.String()
 	}
 	fmt.Fprintf(stdout, "\n%d properties: %d pass, %d expected-fail, %d skip, %d fail, %d unexpected-pass, %d seed-dependent (%.1fs, %s, %d checks)\n",
 		len(rs.Results), counts[conformance.Pass], counts[conformance.ExpectedFail], counts[conformance.Skip],

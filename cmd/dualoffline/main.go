@@ -64,7 +64,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(catalogueCmd(), checkCmd(), simulateCmd(), vectorsCmd(), reportCmd(), versionCmd())
+	root.AddCommand(mergeCmd())
 	root.AddCommand(benchCmd())
+	root.AddCommand(cardCmd())
 	return root
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 type reportFlags struct {
-	in, out, junit, json, gotest string
+	in                       []string
+	out, junit, json, gotest string
 }
 
 func reportCmd() *cobra.Command {
@@ -27,12 +28,17 @@ self-contained HTML report that "check --report" writes for them: the
 verdict matrix, each cell's properties, seeds and replay commands, the
 counterexamples as message sequence diagrams, the anonymity games, the
 mutant score and the environment of the run. --junit also writes JUnit
-XML; --gotest adds the results of a "go test -json" stream.
+XML; --gotest adds the results of a "go test -json" stream. Several --in
+files are the shards of one run ("check --shard i/n --json"): they are
+merged first, as "dualoffline merge" does, and refused when they come
+from different versions, seeds or options or a shard is missing or given
+twice.
 
 Exit status: 0 written, 2 the input is not a results file or a flag is
 wrong.`,
 		Example: `  dualoffline check --json results.json
   dualoffline report --in results.json --out report.html --junit junit.xml
+  dualoffline report --in shard-1.json --in shard-2.json --out report.html --junit junit.xml
   go test -json ./conformance/... > test.json; dualoffline report --in results.json --gotest test.json --out report.html`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -40,7 +46,7 @@ wrong.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.in, "in", "", "results JSON written by check --json (required)")
+	fl.StringArrayVar(&f.in, "in", nil, "results JSON written by check --json (required; repeat for the shards of one run)")
 	fl.StringVar(&f.out, "out", "", "write the HTML report to this file")
 	fl.StringVar(&f.junit, "junit", "", "write JUnit XML to this file")
 	fl.StringVar(&f.json, "json", "", "write the results again as JSON to this file")
@@ -49,19 +55,19 @@ wrong.`,
 }
 
 func runReport(stdout io.Writer, f reportFlags) error {
-	if f.in == "" {
+	if len(f.in) == 0 {
 		return usageErrorf("report: --in results.json is required")
 	}
 	if f.out == "" && f.junit == "" && f.json == "" {
 		return usageErrorf("report: nothing to write; give --out, --junit or --json")
 	}
-	data, err := os.ReadFile(f.in)
+	parts, err := readResultsFiles("report", f.in)
 	if err != nil {
-		return usageErrorf("report: %v", err)
+		return err
 	}
-	rs, err := conformance.ReadResults(bytes.NewReader(data))
+	rs, err := conformance.MergeShards(parts)
 	if err != nil {
-		return usageErrorf("report: %s is not a dualoffline results file: %v", f.in, err)
+		return usageErrorf("report: %v", mergeErrorText(err, f.in))
 	}
 	opts := reports.Options{}
 	if f.gotest != "" {
@@ -80,6 +86,33 @@ func runReport(stdout io.Writer, f reportFlags) error {
 		}
 	}
 	return nil
+}
+
+// readResultsFiles reads results files written by check --json; a file
+// that is not one is a usage error naming it (cmd names the command).
+func readResultsFiles(cmd string, paths []string) ([]*conformance.Results, error) {
+	var parts []*conformance.Results
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, usageErrorf("%s: %v", cmd, err)
+		}
+		rs, err := conformance.ReadResults(bytes.NewReader(data))
+		if err != nil {
+			return nil, usageErrorf("%s: %s is not a dualoffline results file: %v", cmd, p, err)
+		}
+		parts = append(parts, rs)
+	}
+	return parts, nil
+}
+
+// mergeErrorText names the file of a MergeError's part.
+func mergeErrorText(err error, paths []string) string {
+	var me *conformance.MergeError
+	if errors.As(err, &me) && me.Part >= 0 && me.Part < len(paths) {
+		return fmt.Sprintf("%s: %v", paths[me.Part], err)
+	}
+	return err.Error()
 }
 
 func readGoTest(path string) (*reports.GoTestRun, error) {

@@ -122,8 +122,8 @@ func runVectorsLint(w io.Writer, fsys fs.FS, where string) error {
 		}
 	}
 	fmt.Fprintf(w, "%s: %d files, %d tests, clean\n", where, len(names), tests)
-	for _, c := range lint.PendingChecks() {
-		fmt.Fprintf(w, "pending check %s (%s, %q): %s\n", c.ID, c.Doc, c.Section, c.Pending)
+	for _, c := range lint.UnpinnableChecks() {
+		fmt.Fprintf(w, "unpinnable check %s (%s, %q): %s\n", c.ID, c.Doc, c.Section, c.Unpinnable)
 	}
 	return nil
 }

@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strings"
 )
 
@@ -131,12 +130,6 @@ func JSON(b Block) ([]json.RawMessage, error) {
 	}
 	return out, nil
 }
-
-var hexRun = regexp.MustCompile(`\b[0-9a-f]{16,}\b`)
-
-// Hex returns the runs of at least 16 lowercase hex digits in s (inline
-// code, tables): byte strings an example quotes, for a test to look up.
-func Hex(s string) []string { return hexRun.FindAllString(s, -1) }
 
 // Commands returns the command lines of a shell block: lines without
 // their "$ " prompt, comments after an unquoted " # " dropped, blank

@@ -181,6 +181,9 @@ func (m *message) sign(k suite.PrivateKey) ([]byte, error) {
 
 // verify checks the signature under pub.
 func (m *message) verify(pub suite.PublicKey) error {
+	if !spec.Makes("cert-signature") {
+		return nil
+	}
 	return pub.Verify(m.tbs(), m.Sig)
 }
 
@@ -205,7 +208,7 @@ func parseMessage(b []byte, want ...uint8) (*message, error) {
 	for _, w := range want {
 		found = found || w == tag
 	}
-	if !found {
+	if !found && spec.Makes("cert-msg-tag") {
 		return nil, spec.Errorf(spec.CodeMalformed, "a %s is not expected here", typeNames[tag])
 	}
 	what := typeNames[tag]

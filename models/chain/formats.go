@@ -336,8 +336,12 @@ func (p *PaymentTBS) ID(s suite.Suite) TxID {
 // sizes only; the certificate, signature and seal are checked by whoever
 // accepts it).
 func ParsePayment(b []byte) (*Payment, error) {
-	r := der.Open(b, der.Application(TagPayment), MaxPaymentDER, "payment")
-	tbs := r.Element("tbs", der.Application(TagPaymentTBS), MaxPaymentDER)
+	limit := MaxPaymentDER
+	if !spec.Makes("chain-qr-size") {
+		limit = 1 << 20
+	}
+	r := der.Open(b, der.Application(TagPayment), limit, "payment")
+	tbs := r.Element("tbs", der.Application(TagPaymentTBS), limit)
 	sig := r.Bytes("signature", 8, suite.MaxSignatureDER)
 	var lock []byte
 	if r.More() {
@@ -346,7 +350,7 @@ func ParsePayment(b []byte) (*Payment, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
-	t := der.Open(tbs, der.Application(TagPaymentTBS), MaxPaymentDER, "payment.tbs")
+	t := der.Open(tbs, der.Application(TagPaymentTBS), limit, "payment.tbs")
 	p := &Payment{PaymentTBS: PaymentTBS{Version: int(t.Version(Version1, Version2))}}
 	if p.Version == Version2 {
 		return parseLiteral(p, t, sig, lock)

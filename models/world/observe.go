@@ -52,6 +52,14 @@ func ExternalSnapshot(dev PartyID, state []byte) Snapshot {
 // snapshot of a model device).
 func (s Snapshot) External() []byte { return slices.Clone(s.store[externalKey]) }
 
+// Unsaved reports whether s is an external device's snapshot holding no
+// state (ExternalSnapshot of nil): the device could not be saved (a card
+// in a reader), so no rollback can be staged from s.
+func (s Snapshot) Unsaved() bool {
+	v, ok := s.store[externalKey]
+	return ok && v == nil
+}
+
 // StoreSnapshot makes a snapshot of dev holding store (copied): how a
 // device whose store was kept elsewhere (a file) is restored into a world.
 func StoreSnapshot(dev PartyID, store map[string][]byte) Snapshot {

@@ -20,6 +20,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	encasn1 "encoding/asn1"
 	"errors"
 	"math/big"
 	"slices"
@@ -27,6 +28,8 @@ import (
 	"time"
 
 	"github.com/emmansun/gmsm/smx509"
+	"golang.org/x/crypto/cryptobyte"
+	cryptobyte_asn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -221,7 +224,7 @@ var parsedCache struct {
 // Parse decodes a certificate of suite s under the profile. It returns a
 // fresh *Certificate on every call; callers may modify it.
 func Parse(s suite.Suite, der []byte) (*Certificate, error) {
-	if len(der) > MaxCertDER {
+	if len(der) > MaxCertDER && spec.Makes("cert-parse") {
 		return nil, spec.Errorf(spec.CodeMalformed, "certificate is %d bytes, cap %d", len(der), MaxCertDER)
 	}
 	h := sha256.New()
@@ -233,7 +236,7 @@ func Parse(s suite.Suite, der []byte) (*Certificate, error) {
 	parsedCache.Lock()
 	hit := parsedCache.m[key]
 	parsedCache.Unlock()
-	if hit != nil {
+	if hit != nil && !spec.Dropping() {
 		c := *hit
 		c.Raw = bytes.Clone(hit.Raw)
 		return &c, nil
@@ -241,6 +244,9 @@ func Parse(s suite.Suite, der []byte) (*Certificate, error) {
 	c, err := parse(s, der)
 	if err != nil {
 		return nil, err
+	}
+	if spec.Dropping() {
+		return c, nil
 	}
 	cached := *c
 	cached.Raw = bytes.Clone(c.Raw)
@@ -283,43 +289,43 @@ func fromX509(s suite.Suite, x *x509.Certificate, wantAlg x509.SignatureAlgorith
 	if err != nil {
 		return nil, err
 	}
-	if x.SignatureAlgorithm != wantAlg {
+	if x.SignatureAlgorithm != wantAlg && spec.Makes("cert-parse") {
 		return nil, spec.Errorf(spec.CodeWrongSuite, "signature algorithm %v, want %v", x.SignatureAlgorithm, wantAlg)
 	}
-	if x.Version != 3 {
+	if x.Version != 3 && spec.Makes("cert-version") {
 		return nil, spec.Errorf(spec.CodeUnknownVersion, "X.509 version %d", x.Version)
 	}
-	if x.SerialNumber == nil || x.SerialNumber.Sign() <= 0 || !x.SerialNumber.IsUint64() || x.SerialNumber.Uint64() >= 1<<63 {
+	if (x.SerialNumber == nil || x.SerialNumber.Sign() <= 0 || !x.SerialNumber.IsUint64() || x.SerialNumber.Uint64() >= 1<<63) && spec.Makes("cert-serial") {
 		return nil, spec.Errorf(spec.CodeMalformed, "serial outside [1, 2^63)")
 	}
 	id, role, err := profileName(x.Subject, "subject")
-	if err != nil {
+	if err != nil && spec.Makes("cert-names") {
 		return nil, err
 	}
 	issuerID, issuerRole, err := profileName(x.Issuer, "issuer")
-	if err != nil {
+	if err != nil && spec.Makes("cert-names") {
 		return nil, err
 	}
-	if issuerRole != RoleRoot {
+	if issuerRole != RoleRoot && spec.Makes("cert-issuer-role") {
 		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "issuer role %q is not %q", issuerRole, RoleRoot)
 	}
-	if len(x.UnhandledCriticalExtensions) > 0 {
+	if len(x.UnhandledCriticalExtensions) > 0 && spec.Makes("cert-critical-ext") {
 		return nil, spec.Errorf(spec.CodeMalformed, "%d unhandled critical extensions", len(x.UnhandledCriticalExtensions))
 	}
-	if !x.BasicConstraintsValid {
+	if !x.BasicConstraintsValid && spec.Makes("cert-constraints") {
 		return nil, spec.Errorf(spec.CodeMalformed, "no basic constraints")
 	}
-	if x.IsCA != (role == RoleRoot) {
+	if x.IsCA != (role == RoleRoot) && spec.Makes("cert-constraints") {
 		return nil, spec.Errorf(spec.CodeMalformed, "role %q with CA=%v", role, x.IsCA)
 	}
 	wantKU := x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment
 	if x.IsCA {
 		wantKU = x509.KeyUsageCertSign | x509.KeyUsageCRLSign
 	}
-	if x.KeyUsage != wantKU {
+	if x.KeyUsage != wantKU && spec.Makes("cert-constraints") {
 		return nil, spec.Errorf(spec.CodeMalformed, "key usage %#x, want %#x", x.KeyUsage, wantKU)
 	}
-	if !x.NotAfter.After(x.NotBefore) {
+	if !x.NotAfter.After(x.NotBefore) && spec.Makes("cert-validity-order") {
 		return nil, spec.Errorf(spec.CodeMalformed, "empty validity period")
 	}
 	return &Certificate{
@@ -346,16 +352,19 @@ func profileName(n pkix.Name, which string) (string, Role, error) {
 // given time, and that c's serial is not on crl (which may be nil, meaning
 // "no list known"; a list must already be verified, see ParseRevocationList).
 func (c *Certificate) Verify(root *Certificate, at time.Time, crl *RevocationList) error {
-	if root == nil || !root.IsCA || root.Role != RoleRoot {
+	if root == nil || (!root.IsCA || root.Role != RoleRoot) && spec.Makes("cert-anchor") {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "no trusted root")
 	}
-	if c.Suite != root.Suite {
+	if c.Suite != root.Suite && spec.Makes("cert-suite") {
 		return spec.Errorf(spec.CodeWrongSuite, "%s certificate under a %s root", c.Suite, root.Suite)
 	}
-	if err := c.checkSignatureFrom(root); err != nil {
+	if err := c.checkSignatureFrom(root); err != nil && spec.Makes("cert-issuer") {
 		return err
 	}
 	for _, x := range []*Certificate{root, c} {
+		if x == root && !spec.Makes("cert-root-validity") || x == c && !spec.Makes("cert-validity") {
+			continue
+		}
 		if at.Before(x.NotBefore) {
 			return spec.Errorf(spec.CodeCertNotYetValid, "%s %q valid from %v, now %v", x.Role, x.ID, x.NotBefore, at)
 		}
@@ -363,10 +372,10 @@ func (c *Certificate) Verify(root *Certificate, at time.Time, crl *RevocationLis
 			return spec.Errorf(spec.CodeCertExpired, "%s %q expired %v, now %v", x.Role, x.ID, x.NotAfter, at)
 		}
 	}
-	if crl != nil && !bytes.Equal(crl.issuerRaw, root.Raw) {
+	if crl != nil && !bytes.Equal(crl.issuerRaw, root.Raw) && spec.Makes("crl-issuer") {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "revocation list of %q checked under root %q", crl.IssuerID, root.ID)
 	}
-	if crl != nil && crl.Revoked(c.Serial) {
+	if crl != nil && crl.Revoked(c.Serial) && spec.Makes("cert-revoked") {
 		return spec.Errorf(spec.CodeCertRevoked, "%s %q serial %d is revoked (list %d)", c.Role, c.ID, c.Serial, crl.Number)
 	}
 	return nil
@@ -384,6 +393,19 @@ var verified struct {
 
 const maxVerifiedCache = 1 << 14
 
+// tbsOf returns the TBSCertificate bytes and the signature of a
+// certificate's DER, both empty when it does not split.
+func tbsOf(der []byte) (tbs, sig []byte) {
+	in := cryptobyte.String(der)
+	var outer, t, alg cryptobyte.String
+	var bits encasn1.BitString
+	if !in.ReadASN1(&outer, cryptobyte_asn1.SEQUENCE) || !outer.ReadASN1Element(&t, cryptobyte_asn1.SEQUENCE) ||
+		!outer.ReadASN1(&alg, cryptobyte_asn1.SEQUENCE) || !outer.ReadASN1BitString(&bits) {
+		return nil, nil
+	}
+	return t, bits.Bytes
+}
+
 func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	if c.IssuerID != root.ID {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "issued by %q, trusted root is %q", c.IssuerID, root.ID)
@@ -396,19 +418,24 @@ func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	verified.Lock()
 	hit := verified.m[key]
 	verified.Unlock()
-	if hit {
+	if hit && !spec.Dropping() {
 		return nil
 	}
 	suite.CountVerify(c.Suite)
 	var err error
-	if c.Suite == suite.GM {
+	switch {
+	case !spec.Makes("cert-anchor"):
+		// The libraries' check below also requires the issuer to be a
+		// CA, which is the anchor check: without it, the signature alone.
+		err = root.PublicKey.Verify(tbsOf(c.Raw))
+	case c.Suite == suite.GM:
 		var child, parent *smx509.Certificate
 		if child, err = smx509.ParseCertificate(c.Raw); err == nil {
 			if parent, err = smx509.ParseCertificate(root.Raw); err == nil {
 				err = child.CheckSignatureFrom(parent)
 			}
 		}
-	} else {
+	default:
 		var child, parent *x509.Certificate
 		if child, err = x509.ParseCertificate(c.Raw); err == nil {
 			if parent, err = x509.ParseCertificate(root.Raw); err == nil {
@@ -418,6 +445,9 @@ func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	}
 	if err != nil {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "not signed by root %q: %v", root.ID, err)
+	}
+	if spec.Dropping() {
+		return nil
 	}
 	verified.Lock()
 	if verified.m == nil || len(verified.m) >= maxVerifiedCache {

@@ -17,6 +17,7 @@ import (
 	cryptobyte_asn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/der"
 )
 
 // DefaultSM2ID is the SM2 distinguishing identifier used for every
@@ -66,7 +67,7 @@ func (gmSuite) ParsePublicKey(der []byte) (PublicKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(pk.SPKI(), der) {
+	if !bytes.Equal(pk.SPKI(), der) && spec.Makes("key-parse") {
 		return nil, spec.Errorf(spec.CodeMalformed, "SM2 public key is not in canonical DER")
 	}
 	return pk, nil
@@ -125,6 +126,9 @@ func (p *gmPublicKey) CryptoPublicKey() crypto.PublicKey { return p.k }
 func (p *gmPublicKey) Verify(msg, sig []byte) error {
 	opsGM.verify.Add(1)
 	opsGM.hashed.Add(int64(len(msg)))
+	if !spec.Makes("signature-verify") {
+		sig = der.MinimalLengths(sig) // a reader that takes any length form
+	}
 	if len(sig) > MaxSignatureDER || !sm2.VerifyASN1(p.k, p.digest(msg), sig) {
 		return spec.Errorf(spec.CodeBadSignature, "SM2 signature does not verify")
 	}

@@ -14,6 +14,7 @@ import (
 	"io"
 
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/der"
 )
 
 type intlSuite struct{}
@@ -85,7 +86,7 @@ func (intlSuite) ParsePublicKey(der []byte) (PublicKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.Equal(pk.SPKI(), der) {
+	if !bytes.Equal(pk.SPKI(), der) && spec.Makes("key-parse") {
 		return nil, spec.Errorf(spec.CodeMalformed, "P-256 public key is not in canonical DER")
 	}
 	return pk, nil
@@ -125,6 +126,9 @@ func (p *intlPublicKey) Verify(msg, sig []byte) error {
 	opsINTL.verify.Add(1)
 	opsINTL.hashed.Add(int64(len(msg)))
 	d := sha256.Sum256(msg)
+	if !spec.Makes("signature-verify") {
+		sig = der.MinimalLengths(sig) // a reader that takes any length form
+	}
 	if len(sig) > MaxSignatureDER || !ecdsa.VerifyASN1(p.k, d[:], sig) {
 		return spec.Errorf(spec.CodeBadSignature, "ECDSA signature does not verify")
 	}

@@ -6,6 +6,7 @@
 package lint
 
 import (
+	"context"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -54,9 +55,11 @@ var lintHexRE = regexp.MustCompile(`^([0-9a-f]{2})*$`)
 // lowercase hex; a valid test's signature valid; an SM2 signature with the
 // default id (hex of "1234567812345678"); every lower-case flag the id of a
 // check of spec/checks.json. Across the files, every check of that list
-// must be named by some test's flags unless the list marks it pending,
-// and a pending check must be named by none (then it is pinned: drop the
-// mark). A file that cannot be decoded at all is one problem and is not
+// must be named by some test's flags unless the list marks it unpinnable,
+// and an unpinnable check must be named by none (then it is pinned: drop
+// the mark); and an invalid test's check flag is a claim that an
+// implementation without that check fails it, which the reference with the
+// check removed must confirm (ReferenceWithout; unremovable checks aside). A file that cannot be decoded at all is one problem and is not
 // checked further.
 func Lint(fsys fs.FS) []Error {
 	var errs []Error
@@ -73,34 +76,67 @@ func Lint(fsys fs.FS) []Error {
 	for _, name := range names {
 		errs = append(errs, lintFile(fsys, name, seen, pinned)...)
 	}
-	return append(errs, lintChecks(pinned)...)
+	errs = append(errs, lintChecks(pinned)...)
+	if files, err := vectors.LoadFS(fsys); err == nil {
+		errs = append(errs, lintClaims(files)...)
+	}
+	return errs
+}
+
+// lintClaims reports every invalid test whose flags name a check that an
+// implementation can leave out (not unremovable) but which the reference
+// without that check (vectors.ReferenceWithout) still decides as the file
+// says: a check tag is a claim that the case pins the check. A test the
+// reference cannot decide is left to the other problems.
+func lintClaims(files []*vectors.File) []Error {
+	var errs []Error
+	for _, f := range files {
+		for _, t := range f.Tests() {
+			if t.Result != vectors.ResultInvalid {
+				continue
+			}
+			for _, fl := range t.Flags {
+				c, ok := spec.LookupCheck(fl)
+				if !ok || c.Unremovable != "" {
+					continue
+				}
+				out, err := vectors.ReferenceWithout(fl).VerifyVector(context.Background(), f.Case(t))
+				if err == nil && !out.Valid && out.Error == t.Error {
+					errs = append(errs, Error{File: f.Name, TcID: t.TcID,
+						Problem: fmt.Sprintf("flag %s claims the case pins that check, but the reference without it still refuses the case with %s", fl, out.Error)})
+				}
+			}
+		}
+	}
+	return errs
 }
 
 // ChecksFile names the list of checks in problems about it.
 const ChecksFile = "spec/checks.json"
 
 // lintChecks reports every check of the list no test names (unless
-// pending) and every pending check some test names.
+// unpinnable), every unpinnable check some test names, and every check
+// marked unpinnable or unremovable without a reason that says why.
 func lintChecks(pinned map[string][]string) []Error {
 	var errs []Error
 	for _, c := range spec.Checks().Checks {
 		n := len(pinned[c.ID])
 		switch {
-		case n == 0 && c.Pending == "":
+		case n == 0 && c.Unpinnable == "":
 			errs = append(errs, Error{File: ChecksFile, Problem: fmt.Sprintf("check %s (%s, %q) has no vector whose flags name it", c.ID, c.Doc, c.Section)})
-		case n > 0 && c.Pending != "":
-			errs = append(errs, Error{File: ChecksFile, Problem: fmt.Sprintf("check %s is marked pending but %s pins it: drop the mark", c.ID, pinned[c.ID][0])})
+		case n > 0 && c.Unpinnable != "":
+			errs = append(errs, Error{File: ChecksFile, Problem: fmt.Sprintf("check %s is marked unpinnable but %s pins it: drop the mark", c.ID, pinned[c.ID][0])})
 		}
 	}
 	return errs
 }
 
-// PendingChecks returns the checks of the list that no vector pins yet,
-// with the reason, for reports.
-func PendingChecks() []spec.Check {
+// UnpinnableChecks returns the checks of the list no vector can pin, with
+// the reason, for reports.
+func UnpinnableChecks() []spec.Check {
 	var out []spec.Check
 	for _, c := range spec.Checks().Checks {
-		if c.Pending != "" {
+		if c.Unpinnable != "" {
 			out = append(out, c)
 		}
 	}

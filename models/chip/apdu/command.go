@@ -143,7 +143,7 @@ func ParseCommand(b []byte) (Command, error) {
 		return Command{}, spec.Errorf(spec.CodeMalformed, "apdu: 2-byte body %02X%02X is neither short nor extended", body[0], body[1])
 	case len(body) == 3: // case 2E
 		c.Le = extendedLe(body[1], body[2])
-		if c.Le <= 256 {
+		if c.Le <= 256 && spec.Makes("apdu-length") {
 			return Command{}, spec.Errorf(spec.CodeMalformed, "apdu: extended Le %d fits the short form", c.Le)
 		}
 		return c, nil
@@ -162,7 +162,7 @@ func ParseCommand(b []byte) (Command, error) {
 			"apdu: extended Lc %d does not match the %d-byte body (want %d or %d)", nc, len(body), 3+nc, 5+nc)
 	}
 	c.Data = clone(body[3 : 3+nc])
-	if c.short() {
+	if c.short() && spec.Makes("apdu-length") {
 		return Command{}, spec.Errorf(spec.CodeMalformed, "apdu: extended encoding of Lc %d, Le %d fits the short form", nc, c.Le)
 	}
 	return c, nil

@@ -144,7 +144,7 @@ func readLen(b []byte, off int) (l, n int, err error) {
 		if len(b) < 2 {
 			return 0, 0, spec.Errorf(spec.CodeMalformed, "apdu: TLV length truncated at offset %d", off)
 		}
-		if b[1] < 0x80 {
+		if b[1] < 0x80 && spec.Makes("tlv-strict") {
 			return 0, 0, spec.Errorf(spec.CodeMalformed, "apdu: TLV non-minimal length 81%02X at offset %d", b[1], off)
 		}
 		return int(b[1]), 2, nil
@@ -153,7 +153,7 @@ func readLen(b []byte, off int) (l, n int, err error) {
 			return 0, 0, spec.Errorf(spec.CodeMalformed, "apdu: TLV length truncated at offset %d", off)
 		}
 		l := int(b[1])<<8 | int(b[2])
-		if l < 0x100 {
+		if l < 0x100 && spec.Makes("tlv-strict") {
 			return 0, 0, spec.Errorf(spec.CodeMalformed, "apdu: TLV non-minimal length 82%02X%02X at offset %d", b[1], b[2], off)
 		}
 		return l, 3, nil
@@ -392,17 +392,21 @@ func Expect(items []TLV, fields ...Field) (map[uint32]TLV, error) {
 	got := make(map[uint32]TLV, len(items))
 	for _, t := range items {
 		f, ok := schema[t.Tag]
+		_, dup := got[t.Tag]
+		if !spec.Makes("tlv-objects") && (!ok || dup) {
+			continue // a reader that takes the first of each object it knows
+		}
 		if !ok {
 			return nil, spec.Errorf(spec.CodeMalformed, "apdu: unexpected tag %s", TagName(t.Tag))
 		}
-		if _, dup := got[t.Tag]; dup {
+		if dup {
 			return nil, spec.Errorf(spec.CodeMalformed, "apdu: %s (%s) appears twice", f.Name, TagName(t.Tag))
 		}
 		l := len(t.Value)
 		if t.Constructed() {
 			l = seqSize(t.Children)
 		}
-		if l < f.Min || l > f.Max {
+		if (l < f.Min || l > f.Max) && spec.Makes("tlv-objects") {
 			return nil, spec.Errorf(spec.CodeMalformed, "apdu: %s (%s) is %d bytes, want %d..%d", f.Name, TagName(t.Tag), l, f.Min, f.Max)
 		}
 		got[t.Tag] = t

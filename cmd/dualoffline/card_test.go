@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/conformance/reader"
+	"github.com/dualoffline/dualoffline/internal/docexamples"
+	"github.com/dualoffline/dualoffline/models/chip/vcard"
+)
+
+// cardVerdicts runs check --reader against the card in reader name, which
+// plays wallet-A, and asserts the exit code and what the output names.
+func cardVerdicts(t *testing.T, name string, wantCode int, want ...string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	args := []string{"check", "--reader", name, "--scheme", "chip", "--role", "payer", "--suite", "GM", "--only", "R2.1-crash-every-point", "--checks", "3"}
+	code := run(args, &out, &errb)
+	if code != wantCode {
+		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, wantCode, out.String(), errb.String())
+	}
+	for _, w := range want {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("%s: the output does not contain %q:\n%s", strings.Join(args, " "), w, out.String())
+		}
+	}
+}
+
+// serveVirtual serves a virtual card (mutant, or the reference) to addr
+// until the test ends.
+func serveVirtual(t *testing.T, addr, mutant string) {
+	t.Helper()
+	c, err := vcard.Open(t.TempDir(), mutant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = vcard.Run(ctx, addr, c, nil)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
+// TestCheckReaderSocket is the reader path without PC/SC: the terminal's
+// own vpcd socket, the virtual card dialling it. The reference card
+// passes R2.1's crash property through the reader; the card of
+// forget-spend-on-crash fails it, and the failure names the card.
+func TestCheckReaderSocket(t *testing.T) {
+	for _, tc := range []struct {
+		mutant string
+		code   int
+		want   []string
+	}{
+		{"", exitOK, []string{"pass 1/1"}},
+		{"forget-spend-on-crash", exitUnexpected, []string{"FAIL chip@payer/GM R2.1-crash-every-point", "[the wallet was the card in reader \"vpcd:", fmt.Sprintf("ATR %X", vcard.ATR())}},
+	} {
+		t.Run("mutant="+tc.mutant, func(t *testing.T) {
+			s, err := reader.Listen("127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			serveVirtual(t, s.Addr(), tc.mutant)
+			cardVerdicts(t, s.Name(), tc.code, tc.want...)
+		})
+	}
+}
+
+// TestReadmeCardCommands: the command lines of the README's card
+// subsection name subcommands and flags the CLI has.
+func TestReadmeCardCommands(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	start := strings.Index(doc, "### The chip card in a PC/SC reader")
+	if start < 0 {
+		t.Fatal("README has no card subsection")
+	}
+	end := len(doc)
+	if i := strings.Index(doc[start+1:], "\n#"); i >= 0 {
+		end = start + 1 + i
+	}
+	blocks, err := docexamples.Parse("README.md", []byte(doc[start:end]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, b := range docexamples.Lang(blocks, "sh") {
+		for _, line := range docexamples.Commands(b) {
+			argv, err := splitCommand(strings.TrimSuffix(strings.TrimSpace(line), "&"))
+			if err != nil {
+				t.Errorf("%q: %v", line, err)
+				continue
+			}
+			if len(argv) < 2 || !strings.HasSuffix(argv[0], "/dualoffline") {
+				continue // apt-get, pcscd, go build
+			}
+			cmd, rest, err := newRoot(io.Discard, io.Discard).Find(argv[1:])
+			if err != nil || !cmd.HasParent() {
+				t.Errorf("%q: no such subcommand (%v)", line, err)
+				continue
+			}
+			if err := cmd.ParseFlags(rest); err != nil {
+				t.Errorf("%q: %v", line, err)
+			}
+			n++
+		}
+	}
+	if n < 4 {
+		t.Errorf("found %d dualoffline command lines in the card subsection, want at least 4", n)
+	}
+}
+
+// TestCheckReaderUsage: --reader refuses what it cannot run, before
+// touching a reader.
+func TestCheckReaderUsage(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", "--reader", "r", "--impl", "x"}, "--reader and --impl"},
+		{[]string{"check", "--reader", "r", "--scheme", "cert"}, "only the chip scheme"},
+		{[]string{"check", "--reader", "r", "--role", "wallet"}, "a --reader for each of the 3 wallets"},
+		{[]string{"check", "--reader", "r", "--role", "buyer"}, "unknown role"},
+		{[]string{"card", "serve", "--scheme", "chain"}, "only the chip scheme's wallet is a card"},
+		{[]string{"card", "serve", "--mutant", "evidence-names-payee"}, "unknown card mutant"},
+	} {
+		var out, errb bytes.Buffer
+		if code := run(tc.args, &out, &errb); code != exitUsage || !strings.Contains(errb.String(), tc.want) {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d naming %q", strings.Join(tc.args, " "), code, errb.String(), exitUsage, tc.want)
+		}
+	}
+	if reader.HavePCSC {
+		return
+	}
+	var out, errb bytes.Buffer
+	if code := run([]string{"card", "readers"}, &out, &errb); code != exitUnusable || !strings.Contains(errb.String(), "-tags pcsc") {
+		t.Errorf("card readers without PC/SC: exit %d, stderr %q; want exit %d naming the pcsc build tag", code, errb.String(), exitUnusable)
+	}
+}

@@ -1,0 +1,217 @@
+package conformance
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Shard selects one part of a run across machines: Index of Count,
+// 1-based ("2/3", as Playwright and Jest write it). The zero value runs
+// everything. Every shard of a run computes the same partition (Plan),
+// so the shards together run each (target, suite, property) unit once.
+type Shard struct {
+	Index int // 1..Count
+	Count int // 0: not sharded
+}
+
+// MaxShards bounds Count.
+const MaxShards = 256
+
+// String renders s as "i/n".
+func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
+
+// active reports whether s selects a part of the run.
+func (s Shard) active() bool { return s.Count > 0 }
+
+// ParseShard reads "i/n" with 1 ≤ i ≤ n ≤ MaxShards.
+func ParseShard(s string) (Shard, error) {
+	a, b, ok := strings.Cut(s, "/")
+	i, err1 := strconv.Atoi(strings.TrimSpace(a))
+	n, err2 := strconv.Atoi(strings.TrimSpace(b))
+	switch {
+	case !ok || err1 != nil || err2 != nil:
+		return Shard{}, fmt.Errorf("%w: shard %q: want i/n, e.g. 2/4", ErrBadOption, s)
+	case n < 1 || n > MaxShards:
+		return Shard{}, fmt.Errorf("%w: shard %q: n must be 1..%d", ErrBadOption, s, MaxShards)
+	case i < 1 || i > n:
+		return Shard{}, fmt.Errorf("%w: shard %q: i must be 1..%d", ErrBadOption, s, n)
+	}
+	return Shard{Index: i, Count: n}, nil
+}
+
+// ShardInfo identifies a shard's results file (Env.Shard): which part it
+// is, and the options of the whole run that are not elsewhere in Env, so
+// that MergeShards can refuse parts of different runs. A merged or
+// unsharded run has none.
+type ShardInfo struct {
+	Index int `json:"index"`
+	Count int `json:"count"`
+	// Targets are every target of the whole run, in the run's order.
+	Targets    []string `json:"targets"`
+	Only       []string `json:"only,omitempty"`
+	Timeout    string   `json:"timeout"`
+	ShrinkTime string   `json:"shrink_time"`
+	// Units is how many (target, suite, property) units this shard ran,
+	// Total how many the whole run has; Cost is the shard's estimated
+	// cost in milliseconds (ShardCost) and TotalCost the run's.
+	Units     int `json:"units"`
+	Total     int `json:"total"`
+	Cost      int `json:"cost_ms"`
+	TotalCost int `json:"total_cost_ms"`
+	// Plan is a digest of the partition (every unit and its shard): parts
+	// built from different property tables or cost tables, which a
+	// version string built without VCS information ("(devel)") would
+	// not tell apart, have different plans.
+	Plan string `json:"plan"`
+}
+
+// shardCostsJSON is the cost table: for each property id, its measured
+// mean wall time in milliseconds over the (target, suite) units of a
+// default-depth run. `dualoffline merge --costs` writes it from a merged
+// run; TestShardCosts fails when a property lacks an entry or an entry
+// names no property.
+//
+//go:embed shard_costs.json
+var shardCostsJSON []byte
+
+// shardCosts is the decoded table.
+var shardCosts = func() map[string]int {
+	m := map[string]int{}
+	if err := json.Unmarshal(shardCostsJSON, &m); err != nil {
+		panic("conformance: shard_costs.json: " + err.Error()) // embedded: a build fault
+	}
+	return m
+}()
+
+// defaultCost is the cost of a property the table does not know.
+const defaultCost = 100
+
+// ShardCost is the estimated cost in milliseconds of one property on one
+// (target, suite) at the default depth: the table's entry, at least 1.
+// Sharding weighs units by it; it scales with neither depth nor target,
+// which affect every unit of a property alike.
+func ShardCost(id string) int {
+	if c, ok := shardCosts[id]; ok {
+		return max(1, c)
+	}
+	return defaultCost
+}
+
+// MeasuredCosts derives a cost table from a run's results: each
+// property's mean DurationMS over its results, in milliseconds (at least
+// 1). Written as JSON, it is the form of shard_costs.json.
+func MeasuredCosts(rs *Results) map[string]int {
+	sum := map[string]float64{}
+	n := map[string]int{}
+	for _, r := range rs.Results {
+		sum[r.ID()] += r.DurationMS
+		n[r.ID()]++
+	}
+	out := map[string]int{}
+	for id, s := range sum {
+		out[id] = max(1, int(s/float64(n[id])+0.5))
+	}
+	return out
+}
+
+// unit is one (target, suite, property) cell of a run.
+type unit struct {
+	target string
+	suite  suite.ID
+	prop   string
+	cost   int
+}
+
+func (u unit) key() string { return u.target + "/" + string(u.suite) + "/" + u.prop }
+
+// units lists a run's units in the run's order.
+func units(targets []models.Scheme, opts Options) []unit {
+	var out []unit
+	for _, t := range targets {
+		name := t.Info().Name
+		for _, s := range opts.Suites {
+			for _, p := range Properties() {
+				if opts.selects(p) {
+					out = append(out, unit{name, s.ID(), p.ID(), ShardCost(p.ID())})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// Plan partitions the units of a run into n shards and returns, for each
+// unit key ("target/suite/property-id"), its shard (1..n). It is
+// deterministic: the longest units first, each to the shard with the
+// least estimated cost so far (the lowest index on a tie), so shards
+// finish together as far as the cost table is right.
+func Plan(targets []models.Scheme, opts Options, n int) map[string]int {
+	opts = opts.withDefaults()
+	us := units(targets, opts)
+	sort.SliceStable(us, func(i, j int) bool { return us[i].cost > us[j].cost })
+	load := make([]int, n)
+	out := make(map[string]int, len(us))
+	for _, u := range us {
+		best := 0
+		for i := range load {
+			if load[i] < load[best] {
+				best = i
+			}
+		}
+		load[best] += u.cost
+		out[u.key()] = best + 1
+	}
+	return out
+}
+
+// shardFilter sets opts.keep to the units of opts.Shard and returns the
+// shard's identity for Env.
+func shardFilter(targets []models.Scheme, opts *Options) *ShardInfo {
+	plan := Plan(targets, *opts, opts.Shard.Count)
+	info := &ShardInfo{
+		Index: opts.Shard.Index, Count: opts.Shard.Count,
+		Only: slices.Clone(opts.Only), Timeout: opts.Timeout.String(), ShrinkTime: opts.ShrinkTime.String(),
+	}
+	for _, t := range targets {
+		info.Targets = append(info.Targets, t.Info().Name)
+	}
+	for _, u := range units(targets, *opts) {
+		info.Total++
+		info.TotalCost += u.cost
+		if plan[u.key()] == opts.Shard.Index {
+			info.Units++
+			info.Cost += u.cost
+		}
+	}
+	info.Plan = planDigest(plan)
+	idx := opts.Shard.Index
+	opts.keep = func(target string, s suite.ID, p Property) bool {
+		return plan[target+"/"+string(s)+"/"+p.ID()] == idx
+	}
+	return info
+}
+
+// ShardCosts returns a copy of the cost table (property id to
+// milliseconds).
+func ShardCosts() map[string]int { return maps.Clone(shardCosts) }
+
+// planDigest hashes a plan: the first 16 hex digits of the SHA-256 of its
+// "key=shard" lines in key order.
+func planDigest(plan map[string]int) string {
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(plan)) {
+		fmt.Fprintf(h, "%s=%d\n", k, plan[k])
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
+}
