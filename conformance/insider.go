@@ -74,6 +74,32 @@ var insiderCases = map[models.InsiderKind][]insiderCase{
 	models.InsiderFutureTime: {
 		{fund: 500, amount: 100}, {fund: 500, amount: 100, plan: models.InsiderPlan{Value: 6 * 60}},
 	},
+	models.InsiderWrongAmount: {
+		{fund: 500, amount: 200, plan: models.InsiderPlan{Value: 100}}, {fund: 500, amount: 200, plan: models.InsiderPlan{Value: 1}},
+	},
+	models.InsiderOtherPayee: {
+		{fund: 500, amount: 200}, {fund: 500, amount: 100},
+	},
+}
+
+// insiderTermKinds are the insider payments whose terms are not the ones
+// the payee asked (amount, payee); R5.5 stages them in a property of
+// their own, so that a scheme that cannot bind them fails that one and
+// the other insider payments are still judged. They break R5.5 (an
+// accepted payment left unpaid, with nobody named), not R1.5 (what the
+// seal names is who is credited, or nobody) nor R4 (no value appears).
+var insiderTermKinds = []models.InsiderKind{models.InsiderWrongAmount, models.InsiderOtherPayee}
+
+// insiderSettleKinds are the other insider kinds, which
+// insider-payment-settles-or-names-payer stages.
+func insiderSettleKinds() []models.InsiderKind {
+	var out []models.InsiderKind
+	for _, k := range models.InsiderKinds {
+		if !slices.Contains(insiderTermKinds, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // insiderProperties are the insider properties of R1, R2, R4, R5 and
@@ -107,9 +133,15 @@ func insiderProperties(req spec.ReqID) []Property {
 		ps = append(ps, Property{
 			Sub:  "R5.5",
 			Name: "insider-payment-settles-or-names-payer",
-			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, each insider payment the scheme can carry (" + kindList(models.InsiderKinds) +
+			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, each insider payment the scheme can carry (" + kindList(insiderSettleKinds()) +
 				", a few amounts each, the first also under a single loss or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles a payee that accepted it is credited exactly the amount, and any payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider; the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
-			Check: insiderSettles,
+			Check: func(t *T) { insiderSettles(t, insiderSettleKinds()) },
+		}, Property{
+			Sub:  "R5.5",
+			Name: "insider-terms-settle-or-name-payer",
+			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, a payment whose terms are not the ones the payee asked, written where the scheme puts them (" + kindList(insiderTermKinds) +
+				": an amount 100 fen or 1 fen less than asked, or the third wallet as payee in what is sealed from the payee; two amounts each, the first also under a single loss or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles a payee that accepted it is credited exactly the amount it asked, and any payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider; the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
+			Check: func(t *T) { insiderSettles(t, insiderTermKinds) },
 		})
 	case "R6":
 		ps = append(ps, refused("R6.2", "insider-off-table-split-refused", "a record whose outputs sum to the coin it spends but pay the amount and the change as one output each, outside the denomination table",
@@ -144,10 +176,10 @@ func insiderRefused(t *T, kinds []models.InsiderKind, codes []spec.Code) {
 	}
 }
 
-// insiderSettles runs every case of every kind and judges only the
+// insiderSettles runs every case of kinds and judges only the
 // post-state.
-func insiderSettles(t *T) {
-	if ran, why := insiderRun(t, models.InsiderKinds, nil); ran == 0 {
+func insiderSettles(t *T, kinds []models.InsiderKind) {
+	if ran, why := insiderRun(t, kinds, nil); ran == 0 {
 		t.Skipf("%s stages no insider payment: %v", t.Info.Name, why)
 	}
 }
@@ -218,6 +250,8 @@ func insiderCaseRun(t *T, c insiderCase, plan world.Plan, judge func(f fataler, 
 	mustFund(t, in, insider, c.fund)
 	if c.other > 0 {
 		mustFund(t, in, third, c.other)
+	}
+	if c.other > 0 || c.plan.Kind == models.InsiderOtherPayee {
 		c.plan.Other = third
 	}
 	base := worths(in)

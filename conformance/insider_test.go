@@ -23,6 +23,11 @@ var insiderKindMutants = []struct {
 	{[]models.InsiderKind{models.InsiderNotOwned}, "cert~payee-skips-coin-holder", "R1.5-insider-unowned-coin-refused"},
 	{[]models.InsiderKind{models.InsiderReusedChallenge}, "chip~payee-skips-record-challenge", "R1.2-insider-stale-session-refused"},
 	{[]models.InsiderKind{models.InsiderStaleTime, models.InsiderFutureTime}, "chain~payee-skips-time-window", "R1.2-insider-stale-session-refused"},
+	{[]models.InsiderKind{models.InsiderWrongAmount}, "chain~payee-skips-amount-check", "R5.5-insider-terms-settle-or-name-payer"},
+	{[]models.InsiderKind{models.InsiderOtherPayee}, "chain~node-skips-payee-match", "R5.5-insider-terms-settle-or-name-payer"},
+	// R5.5-insider-payment-settles-or-names-payer's own mutant: the
+	// nodes settle an insider's short payment instead of naming it.
+	{[]models.InsiderKind{models.InsiderWrongSum}, "chain~node-settles-short-payment", "R5.5-insider-payment-settles-or-names-payer"},
 }
 
 // TestInsiderKindsKill checks that each mutant is killed by the insider

@@ -48,6 +48,14 @@ const (
 	// before (stale) or after (future) the insider's clock, and signed so.
 	InsiderStaleTime  InsiderKind = "stale-time"
 	InsiderFutureTime InsiderKind = "future-time"
+	// R5.5: the payment settles Value fen (1 when zero) less than the
+	// amount the payee asked, however the payee is told the amount: in
+	// the clear where the scheme has a clear amount, or (on the chain as
+	// published) in the part sealed from the payee.
+	InsiderWrongAmount InsiderKind = "wrong-amount"
+	// R5.5: the part of the payment sealed from the payee names Other as
+	// payee, while what the payee can read (if anything) names the payee.
+	InsiderOtherPayee InsiderKind = "other-payee"
 )
 
 // An escrow or a payer identity naming someone else, signed with the
@@ -58,6 +66,7 @@ const (
 var InsiderKinds = []InsiderKind{
 	InsiderWrongSum, InsiderInflatedChange, InsiderOffTable, InsiderDuplicateInput,
 	InsiderNotOwned, InsiderReusedChallenge, InsiderStaleTime, InsiderFutureTime,
+	InsiderWrongAmount, InsiderOtherPayee,
 }
 
 // InsiderPlan is what the insider does; Value and Other apply to the kinds

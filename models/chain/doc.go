@@ -24,8 +24,9 @@
 // can check only the certificate, the lock and the signature.
 // Where the source is silent the model completes it: its nodes refuse a
 // payment made after its payer's revocation (revocation.go), and a
-// payment whose sealed inputs are invalid, with evidence a majority of
-// them sign that names the payer (refusal.go).
+// payment whose sealed inputs are invalid or whose sealed payee is not
+// its clear one, with evidence a majority of them sign that names the
+// payer (refusal.go).
 //
 // # Parties
 //

@@ -129,26 +129,11 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, nodes int, ev bank
 	}
 	var ids [2]TxID
 	for i, pair := range [2][2][]byte{{ev.RecordA, ev.HoldingA}, {ev.RecordB, ev.HoldingB}} {
-		p, err := ParsePayment(pair[0])
+		p, tr, err := openedBy(s, cert, pair[0], pair[1], false)
 		if err != nil {
 			return "", err
 		}
-		if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
-			return "", err
-		}
-		var h [IDSize]byte
-		copy(h[:], s.Hash(pair[1]))
-		if h != p.Commitment {
-			return "", spec.Errorf(spec.CodeBadSeal, "evidence %d: the opened transfer is not the one the payment commits to", i)
-		}
-		tr, err := ParseTransfer(pair[1])
-		if err != nil {
-			return "", err
-		}
-		if !bytes.Equal(p.Cert, cert.Raw) || payerOf(p, tr) != AddressOf(s, cert.PublicKey) || tr.Version != p.Version {
-			return "", spec.Errorf(spec.CodeWrongRecipient, "evidence %d: payment is not the accused's", i)
-		}
-		if tr.Escrow != cert.Serial || !slices.Contains(tr.Inputs, op) {
+		if !slices.Contains(tr.Inputs, op) {
 			return "", spec.Errorf(spec.CodeValueMismatch, "evidence %d: the transfer does not spend coin %s", i, op)
 		}
 		ids[i] = p.ID(s)
@@ -157,6 +142,38 @@ func VerifyEvidence(s suite.Suite, root *devcert.Certificate, nodes int, ev bank
 		return "", spec.Errorf(spec.CodeValueMismatch, "the two payments are the same statement")
 	}
 	return cert.ID, nil
+}
+
+// openedBy checks one payment of evidence against the accused's
+// certificate: record is a payment cert signed, holding the transfer it
+// commits to (read loosely, which lets a transfer list an input twice,
+// when loose), of the payment's version, naming cert's address as payer
+// and its serial as escrow.
+func openedBy(s suite.Suite, cert *devcert.Certificate, record, holding []byte, loose bool) (*Payment, *Transfer, error) {
+	p, err := ParsePayment(record)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
+		return nil, nil, err
+	}
+	var h [IDSize]byte
+	copy(h[:], s.Hash(holding))
+	if h != p.Commitment {
+		return nil, nil, spec.Errorf(spec.CodeBadSeal, "the opened transfer is not the one the payment commits to")
+	}
+	parse := ParseTransfer
+	if loose {
+		parse = parseTransferLoose
+	}
+	tr, err := parse(holding)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !bytes.Equal(p.Cert, cert.Raw) || payerOf(p, tr) != AddressOf(s, cert.PublicKey) || tr.Version != p.Version || tr.Escrow != cert.Serial {
+		return nil, nil, spec.Errorf(spec.CodeWrongRecipient, "the payment is not the accused's")
+	}
+	return p, tr, nil
 }
 
 // VerifyEvidence checks evidence against this instance's root.

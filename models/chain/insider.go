@@ -18,10 +18,12 @@ var _ models.Insider = (*Instance)(nil)
 const insiderSkew = 24 * time.Hour
 
 // insiderPlan is a staged insider: the plan and, for InsiderNotOwned, the
-// coins of Other's it saw when it was staged.
+// coins of Other's it saw when it was staged; for InsiderOtherPayee,
+// Other's address.
 type insiderPlan struct {
 	models.InsiderPlan
-	other []walletCoin
+	other     []walletCoin
+	otherAddr Address
 }
 
 // Insider hands the wallet to an insider (models.Insider). A chain
@@ -29,8 +31,11 @@ type insiderPlan struct {
 // nonce, time, addresses, certificate, signature) and seals its inputs to
 // the chain key. The kinds in the clear are a stale or future timestamp
 // and a reused nonce; the kinds in the inputs are inputs worth less than
-// the amount (wrong-sum), one input twice (duplicate-input) and another
-// wallet's coin (not-owned), which only the master nodes can see. The
+// the amount (wrong-sum), one input twice (duplicate-input), another
+// wallet's coin (not-owned) and another payee than the clear one
+// (other-payee), which only the master nodes can see. A wrong amount
+// (wrong-amount) is the signed amount: in the clear on the chain, sealed
+// with the inputs on chain-literal, where the payee cannot read it. The
 // chain derives every output from the inputs and the amount, so a
 // payment has no change or denomination to inflate: inflated-change and
 // off-table are unimplemented.
@@ -44,7 +49,13 @@ func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
 	case "":
 		wl.insider = nil
 		return nil
-	case models.InsiderStaleTime, models.InsiderFutureTime, models.InsiderReusedChallenge, models.InsiderWrongSum, models.InsiderDuplicateInput:
+	case models.InsiderStaleTime, models.InsiderFutureTime, models.InsiderReusedChallenge, models.InsiderWrongSum, models.InsiderDuplicateInput, models.InsiderWrongAmount:
+	case models.InsiderOtherPayee:
+		addr, ok := in.addrs[p.Other]
+		if !ok || p.Other == id {
+			return spec.Errorf(spec.CodeWrongRecipient, "%s needs another wallet to name as payee, not %q", p.Kind, p.Other)
+		}
+		st.otherAddr = addr
 	case models.InsiderNotOwned:
 		o, err := in.own(p.Other)
 		if err != nil {
@@ -130,6 +141,13 @@ func (wl *wallet) insiderQR(payee Address, amount int64, nonce [NonceSize]byte) 
 		}
 		nonce = p.Nonce
 		picked, err = wl.pick(amount)
+	case models.InsiderWrongAmount:
+		less := max(wl.insider.Value, 1)
+		if less >= amount {
+			return nil, spec.Errorf(spec.CodeValueMismatch, "%s: %d fen less than a payment of %d leaves nothing to pay", wl.insider.Kind, less, amount)
+		}
+		amount -= less
+		picked, err = wl.pick(amount)
 	default:
 		picked, err = wl.pick(amount)
 	}
@@ -142,6 +160,15 @@ func (wl *wallet) insiderQR(payee Address, amount int64, nonce [NonceSize]byte) 
 	}
 	wl.w.Trace().State(wl.dev.ID(), "insider: %s payment of %d fen to address %x, signed, nothing committed", wl.insider.Kind, amount, payee[:8])
 	return qr, nil
+}
+
+// sealedPayee is the payee a payment's sealed transfer names: the clear
+// payee, or the insider's other payee.
+func (wl *wallet) sealedPayee(payee Address) Address {
+	if wl.insider != nil && wl.insider.Kind == models.InsiderOtherPayee {
+		return wl.insider.otherAddr
+	}
+	return payee
 }
 
 // payeeChecksTime reports whether the payee checks a payment's time

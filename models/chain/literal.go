@@ -102,11 +102,7 @@ func (bb *backbone) openLiteral(p *Payment, tbs []byte) (*Transfer, error) {
 	if LockOf(bb.s, tbs, p.Signature) != p.Lock {
 		return nil, spec.Errorf(spec.CodeBadSeal, "the lock does not bind the payment's signature and ciphertext")
 	}
-	plain, err := bb.chainKey.Open(p.Sealed, sealInfo)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := parseTransferLoose(plain)
+	_, tr, err := bb.openTransfer(p.Sealed)
 	if err != nil {
 		return nil, err
 	}
@@ -127,9 +123,11 @@ func copyLiteral(t *Tx, c *checked) {
 
 // literalInfo describes chain-literal: chain's documented violations,
 // which the published flow shares (what the payer's certificate reveals,
-// what the sealed inputs hide), and the one the literal encryption adds:
+// what the sealed inputs hide), and the two the literal encryption adds:
 // the payee cannot check the nonce or the timestamp, so it takes a
-// payment bound to another session.
+// payment bound to another session (R1.2); nor the amount or the payee,
+// so it takes a payment of less, or for someone else, as its sale's
+// (R5.5).
 func literalInfo() models.Info {
 	info := Scheme{}.Info()
 	info.Name = "chain-literal"
@@ -138,6 +136,10 @@ func literalInfo() models.Info {
 		Property: "R1.2-insider-stale-session-refused",
 		Witness:  insiderAccepted("replay", "reused-challenge", "stale-time", "future-time"),
 		Reason:   "the agreed nonce and the timestamp are encrypted to the chain key with the address and the amount, as the patent describes, so the payee cannot check offline that a payment answers its own request or is fresh: an insider's payment bound to another session is accepted (the payment the master nodes settle is still the one the payer signed)",
+	}, models.Violation{
+		Property: "R5.5-insider-terms-settle-or-name-payer",
+		Witness:  models.Witness{Match: `insider (?:wrong-amount|other-payee) paying \d+ fen \([^)]*\)(?: under [^:]+)?: the payee accepted \d+ fen, is credited \d+ at settlement, and no double-spend flag names the insider`},
+		Reason:   "the amount and (with the inputs) the payee are encrypted to the chain key, as the patent describes (「钱包地址、转账金额、约定随机数、时间错等信息通过区块链公钥生成加密信息」), and the payee only signs what it scanned (「收款方就可以扫码对上述信息生成数字签名。」): it cannot check offline how much it is paid or that it is the payee, so an insider's payment of less than the till asked, or sealed to another wallet, is accepted as the sale's; the master nodes settle what the payer sealed, which is a valid payment, so nothing names the payer",
 	})
 	return info
 }

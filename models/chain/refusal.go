@@ -1,8 +1,6 @@
 package chain
 
 import (
-	"bytes"
-
 	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -22,9 +20,10 @@ const (
 	ReasonNotOwned    = 1 // an input the chain holds for another address
 	ReasonShort       = 2 // the inputs are worth less than the amount
 	ReasonRepeated    = 3 // one input listed twice
+	ReasonOtherPayee  = 4 // the transfer names another payee than the signed clear payee (version 1)
 )
 
-var reasonNames = []string{"unknown-coin", "not-owned", "short", "repeated"}
+var reasonNames = []string{"unknown-coin", "not-owned", "short", "repeated", "other-payee"}
 
 // Refusal is what a majority of the master nodes sign when they refuse a
 // payment for its sealed transfer: refusal evidence carries it with their
@@ -34,7 +33,7 @@ var reasonNames = []string{"unknown-coin", "not-owned", "short", "repeated"}
 //	    version INTEGER (1),
 //	    payment OCTET STRING (SIZE (32)),  -- id of the refused payment
 //	    coin    OCTET STRING (SIZE (34)),  -- the offending input (outpoint)
-//	    reason  ENUMERATED { unknown-coin (0), not-owned (1), short (2), repeated (3) },
+//	    reason  ENUMERATED { unknown-coin (0), not-owned (1), short (2), repeated (3), other-payee (4) },
 //	    nodes   INTEGER (4..64) }          -- master nodes in the backbone
 //	Attestations ::= SEQUENCE SIZE (1..64) OF SEQUENCE {
 //	    certificate Certificate,           -- a master node's (role node)
@@ -66,7 +65,7 @@ func ParseRefusal(b []byte) (*Refusal, error) {
 	if op := rd.Bytes("coin", OutPointSize, OutPointSize); op != nil {
 		r.Coin = outPointFrom(op)
 	}
-	r.Reason = rd.Enum("reason", ReasonRepeated)
+	r.Reason = rd.Enum("reason", ReasonOtherPayee)
 	r.Nodes = int(rd.Uint("nodes", 4, 64))
 	if err := rd.Err(); err != nil {
 		return nil, err
@@ -119,7 +118,7 @@ type invalidSpend struct {
 
 // code is the refusal's error code.
 func (v *invalidSpend) code() spec.Code {
-	return []spec.Code{spec.CodeUntrustedIssuer, spec.CodeWrongRecipient, spec.CodeValueMismatch, spec.CodeDoubleSpend}[v.reason]
+	return []spec.Code{spec.CodeUntrustedIssuer, spec.CodeWrongRecipient, spec.CodeValueMismatch, spec.CodeDoubleSpend, spec.CodeWrongRecipient}[v.reason]
 }
 
 // refuse records that the nodes refused c for reason, naming coin; the
@@ -134,38 +133,35 @@ func (bb *backbone) refuse(c *checked, coin OutPoint, reason int) {
 	}
 }
 
-// judgeStatic is called with a payment whose static check failed: if its
-// signature, commitment and escrow hold (so it is the payer's statement)
-// and its opened transfer lists an input twice, the nodes refuse it with
-// evidence.
+// judgeStatic is called with a payment whose static check failed: if it
+// is the payer's statement (openPayment) and its opened transfer lists an
+// input twice or names another payee than the clear one, the nodes
+// refuse it with evidence.
 func (bb *backbone) judgeStatic(t *Tx) {
-	p := t.Payment
-	if p == nil {
+	if t.Payment == nil {
 		return
 	}
-	cert, err := devcert.Parse(bb.s, p.Cert)
-	if err != nil || cert.Role != devcert.RoleWallet || cert.Verify(bb.root, cert.NotBefore, nil) != nil ||
-		addressOfCert(bb.s, cert) != p.Payer || cert.PublicKey.Verify(p.TBS(), p.Signature) != nil {
-		return
-	}
-	plain, err := bb.chainKey.Open(p.Sealed, sealInfo)
+	c, err := bb.openPayment(t)
 	if err != nil {
 		return
 	}
-	var commit [IDSize]byte
-	copy(commit[:], bb.s.Hash(plain))
-	tr, err := parseTransferLoose(plain)
-	if err != nil || commit != p.Commitment || tr.Escrow != cert.Serial || tr.Payee != p.Payee {
-		return
+	if in, twice := repeatedInput(c.transfer); twice {
+		bb.refuse(c, in, ReasonRepeated)
+	} else if c.transfer.Payee != t.Payment.Payee {
+		bb.refuse(c, c.transfer.Inputs[0], ReasonOtherPayee)
 	}
+}
+
+// repeatedInput returns the first input tr lists twice.
+func repeatedInput(tr *Transfer) (OutPoint, bool) {
 	seen := map[OutPoint]bool{}
 	for _, in := range tr.Inputs {
 		if seen[in] {
-			bb.refuse(&checked{id: p.ID(bb.s), tx: t, cert: cert, transfer: tr, plain: plain}, in, ReasonRepeated)
-			return
+			return in, true
 		}
 		seen[in] = true
 	}
+	return OutPoint{}, false
 }
 
 // judgeOutputs is called with a payment whose outputs the node could not
@@ -257,28 +253,14 @@ func (in *Instance) refusalEvidence(v *invalidSpend) bank.DoubleSpend {
 // verifyRefusal checks refusal evidence (see refusalEvidence) against
 // root: the payment is the accused's and commits to the opened transfer,
 // whose escrow is the accused's serial and which lists the coin (twice,
-// for a repeated input); the Refusal names that payment and coin; and
+// for a repeated input; naming another payee than the payment's clear
+// one, for other-payee); the Refusal names that payment and coin; and
 // distinct master nodes, at least ⌊nodes/2⌋+1 of them, each certified by
 // root, signed it.
 func verifyRefusal(s suite.Suite, root *devcert.Certificate, nodes int, cert *devcert.Certificate, op OutPoint, ev bank.DoubleSpend) (string, error) {
-	p, err := ParsePayment(ev.RecordA)
+	p, tr, err := openedBy(s, cert, ev.RecordA, ev.HoldingA, true)
 	if err != nil {
 		return "", err
-	}
-	if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
-		return "", err
-	}
-	var h [IDSize]byte
-	copy(h[:], s.Hash(ev.HoldingA))
-	if h != p.Commitment {
-		return "", spec.Errorf(spec.CodeBadSeal, "refusal evidence: the opened transfer is not the one the payment commits to")
-	}
-	tr, err := parseTransferLoose(ev.HoldingA)
-	if err != nil {
-		return "", err
-	}
-	if !bytes.Equal(p.Cert, cert.Raw) || payerOf(p, tr) != AddressOf(s, cert.PublicKey) || tr.Version != p.Version {
-		return "", spec.Errorf(spec.CodeWrongRecipient, "refusal evidence: the payment is not the accused's")
 	}
 	r, err := ParseRefusal(ev.HoldingB)
 	if err != nil {
@@ -291,12 +273,12 @@ func verifyRefusal(s suite.Suite, root *devcert.Certificate, nodes int, cert *de
 		}
 	}
 	switch {
-	case tr.Escrow != cert.Serial:
-		return "", spec.Errorf(spec.CodeWrongRecipient, "refusal evidence: the escrow is not the accused's")
 	case r.Payment != p.ID(s) || r.Coin != op:
 		return "", spec.Errorf(spec.CodeValueMismatch, "refusal evidence: the refusal names another payment or coin")
 	case n == 0 || r.Reason == ReasonRepeated && n < 2:
 		return "", spec.Errorf(spec.CodeValueMismatch, "refusal evidence: the transfer does not spend coin %s as the refusal says", op)
+	case r.Reason == ReasonOtherPayee && (p.Version != Version1 || tr.Payee == p.Payee):
+		return "", spec.Errorf(spec.CodeWrongRecipient, "refusal evidence: the transfer names the payment's own payee")
 	}
 	as, err := parseAttestations(ev.RecordB)
 	if err != nil {

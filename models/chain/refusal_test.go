@@ -36,7 +36,7 @@ func refusalOf(t *testing.T, kind models.InsiderKind, amount int64) (*Instance, 
 // inputs are wrong and publish evidence that names the insider and
 // verifies with the root alone; framed variants of it do not verify.
 func TestRefusalEvidence(t *testing.T) {
-	for kind, amount := range map[models.InsiderKind]int64{models.InsiderWrongSum: 200, models.InsiderDuplicateInput: 200, models.InsiderNotOwned: 200} {
+	for kind, amount := range map[models.InsiderKind]int64{models.InsiderWrongSum: 200, models.InsiderDuplicateInput: 200, models.InsiderNotOwned: 200, models.InsiderOtherPayee: 100} {
 		t.Run(string(kind), func(t *testing.T) {
 			in, d := refusalOf(t, kind, amount)
 			if got, err := in.VerifyEvidence(d); err != nil || got != in.ids["wallet-A"] {
@@ -153,5 +153,34 @@ func TestRefusalEvidenceBitFlips(t *testing.T) {
 				t.Fatalf("%s bit %d flipped: untyped refusal: %v", field, i, err)
 			}
 		}
+	}
+}
+
+// TestRefusalOtherPayeeNeedsIt: master nodes' signatures on an
+// other-payee refusal of an honest payment, whose transfer names its
+// clear payee, do not make evidence against its payer.
+func TestRefusalOtherPayeeNeedsIt(t *testing.T) {
+	in := newScheme(t, Scheme{})
+	mustFund(t, in, "wallet-A", 100)
+	if p, err := in.Pay("wallet-A", "wallet-B", 100, nil); err != nil || !p.Received {
+		t.Fatalf("honest payment: %+v %v", p, err)
+	}
+	var raw []byte
+	for _, e := range in.wallets["wallet-A"].out {
+		raw = e.Payment
+	}
+	pay, err := ParsePayment(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := in.bb.check(&Tx{Payment: pay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := in.refusalEvidence(&invalidSpend{c: c, coin: c.transfer.Inputs[0], reason: ReasonOtherPayee})
+	if got, err := in.VerifyEvidence(ev); err == nil {
+		t.Fatalf("other-payee evidence against an honest payment verifies, naming %q", got)
+	} else if spec.CodeOf(err) != spec.CodeWrongRecipient {
+		t.Errorf("refused with %v, want wrong-recipient", err)
 	}
 }

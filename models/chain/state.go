@@ -130,6 +130,7 @@ type checked struct {
 	mintVals []int64
 	roots    []coin.Serial
 	lump     bool // mint-lumps-holdings (mutant_sources.go)
+	short    bool // node-settles-short-payment (mutant_insider.go)
 }
 
 func (c *checked) inputs() []OutPoint {
@@ -180,7 +181,13 @@ func (c *checked) outputs(res resolver) ([]Output, error) {
 		}
 		sum += o.Value
 	}
-	return splitOutputs(sum, p.Amount, p.Payer, p.Payee)
+	amount := p.Amount
+	if c.short && sum < amount {
+		amount = sum // node-settles-short-payment: pay what the inputs hold
+	}
+	// To whom the payer sealed it; checkPayment holds it to the clear
+	// payee (chain-literal has no other).
+	return splitOutputs(sum, amount, p.Payer, c.transfer.Payee)
 }
 
 // splitOutputs pays amount of sum to payee and the rest back to payer,
@@ -271,6 +278,39 @@ func (bb *backbone) staticCheck(t *Tx) (*checked, error) {
 }
 
 func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
+	c, err := bb.openPayment(t)
+	if err != nil {
+		return nil, err
+	}
+	p, tr := t.Payment, c.transfer
+	if in, twice := repeatedInput(tr); twice {
+		return nil, spec.Errorf(spec.CodeMalformed, "transfer.inputs: %s twice", in)
+	}
+	switch {
+	case tr.Payee != p.Payee && !bb.mutated("node-skips-payee-match"):
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "sealed payee %s, clear payee %s", tr.Payee, p.Payee)
+	case p.Payer == p.Payee:
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "payer and payee are both %s", p.Payer)
+	case bb.dir.byAddr[p.Payee] == nil && !bb.redeem[p.Payee]:
+		// The payer saw only an address at the till: a payment to one no
+		// certified wallet (or bank) holds is refused, and the payer's
+		// coins stay its own.
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payee %s is no certified wallet", p.Payee)
+	}
+	if t.Receipt != nil {
+		if err := bb.checkReceipt(c.id, p.Payee, t.Receipt); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// openPayment checks that a payment is its payer's own statement and
+// opens it: a wallet certificate the root issued, whose address is the
+// payer's and whose key signed it; the sealed transfer of its version,
+// matching the commitment signed and naming the certificate as escrow.
+// The transfer may list an input twice (checkPayment refuses that).
+func (bb *backbone) openPayment(t *Tx) (*checked, error) {
 	p := t.Payment
 	cert, err := devcert.Parse(bb.s, p.Cert)
 	if err != nil {
@@ -297,11 +337,7 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 	if err := cert.PublicKey.Verify(p.TBS(), p.Signature); err != nil {
 		return nil, err
 	}
-	plain, err := bb.chainKey.Open(p.Sealed, sealInfo)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := ParseTransfer(plain)
+	plain, tr, err := bb.openTransfer(p.Sealed)
 	if err != nil {
 		return nil, err
 	}
@@ -312,25 +348,22 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 		return nil, spec.Errorf(spec.CodeMalformed, "a version-%d payment seals a version-%d transfer", p.Version, tr.Version)
 	case commit != p.Commitment:
 		return nil, spec.Errorf(spec.CodeBadSeal, "the sealed transfer does not match its commitment")
-	case tr.Payee != p.Payee:
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "sealed payee %s, clear payee %s", tr.Payee, p.Payee)
 	case tr.Escrow != cert.Serial && !bb.mutated("node-skips-escrow-check"):
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "identity escrow names certificate %d, the payer's is %d", tr.Escrow, cert.Serial)
-	case p.Payer == p.Payee:
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "payer and payee are both %s", p.Payer)
-	case bb.dir.byAddr[p.Payee] == nil && !bb.redeem[p.Payee]:
-		// The payer saw only an address at the till: a payment to one no
-		// certified wallet (or bank) holds is refused, and the payer's
-		// coins stay its own.
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payee %s is no certified wallet", p.Payee)
 	}
-	c := &checked{id: p.ID(bb.s), tx: t, cert: cert, transfer: tr, plain: plain}
-	if t.Receipt != nil {
-		if err := bb.checkReceipt(c.id, p.Payee, t.Receipt); err != nil {
-			return nil, err
-		}
+	return &checked{id: p.ID(bb.s), tx: t, cert: cert, transfer: tr, plain: plain, short: bb.mutated("node-settles-short-payment")}, nil
+}
+
+// openTransfer opens a sealed transfer with the chain key and reads it
+// loosely (an input may be listed twice).
+func (bb *backbone) openTransfer(sealed []byte) (plain []byte, tr *Transfer, err error) {
+	if plain, err = bb.chainKey.Open(sealed, sealInfo); err != nil {
+		return nil, nil, err
 	}
-	return c, nil
+	if tr, err = parseTransferLoose(plain); err != nil {
+		return nil, nil, err
+	}
+	return plain, tr, nil
 }
 
 func (bb *backbone) checkReceipt(id TxID, payee Address, r *SignedReceipt) error {
