@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -68,7 +69,9 @@ replay line of the seed that failed. --mutants also runs the mutant catalogue
 (deliberately faulty models) and prints how many each requirement's suite
 killed, then the coverage per sub-property: the mutants a property of it
 killed and a target on which all its properties passed; a sub-property
-missing either is a coverage gap.
+missing either is a coverage gap. With --scheme or --only, --mutants runs
+only the mutants of those schemes that break a requirement the run checks,
+and does not judge coverage.
 
 --impl CMD runs the interactive suites instead: the implementation (a
 program speaking the adapter protocol, conformance/adapter/PROTOCOL.md
@@ -85,8 +88,8 @@ suite × property, weighted by measured cost so the parts finish together);
 write each part with --json and merge them with "dualoffline merge" or
 "dualoffline report --in a.json --in b.json …", which refuse parts of other
 runs and missing or duplicated parts. It composes with --seeds (each part
-sweeps its own properties); --mutants, --vectors, --impl and --reader run
-unsharded.
+sweeps its own properties); --mutants, --vectors, --impl and --reader are
+refused with it.
 
 --reader NAME runs the chip suites with the card in that PC/SC reader
 (a build with -tags pcsc) or vpcd socket ("vpcd:HOST:PORT") as the
@@ -440,10 +443,18 @@ func checkMutants(ctx context.Context, w, stderr io.Writer, rs *conformance.Resu
 		return 0, nil
 	}
 	ctlTargets, ctlMutants := controls()
+	catalogue := append(all.Mutants(), ctlMutants...)
+	narrowed := len(f.schemes) > 0 || len(f.only) > 0
+	if narrowed {
+		// --scheme and --only narrow the catalogue too: the mutants of those
+		// schemes that break a requirement the run checks. The control is
+		// not a scheme one can name, so it runs only in a whole catalogue.
+		catalogue, ctlTargets = narrowMutants(all.Mutants(), f.schemes, f.only), nil
+	}
 	// CheckMutants reports no per-property progress: a spinner with the
 	// elapsed time shows the phase is running.
 	spin := newProgress(stderr, "mutants", 0)
-	score, mutantResults, err := conformance.CheckMutants(ctx, append(all.Mutants(), ctlMutants...), opts)
+	score, mutantResults, err := conformance.CheckMutants(ctx, catalogue, opts)
 	var ctl *conformance.Results
 	if err == nil && len(ctlTargets) > 0 {
 		ctl, err = conformance.CheckAll(ctx, ctlTargets, opts)
@@ -472,7 +483,31 @@ func checkMutants(ctx context.Context, w, stderr io.Writer, rs *conformance.Resu
 			fmt.Fprintf(w, "  %-40s %s  %s: %s\n", m.Scheme, m.Breaks, mark, m.Doc)
 		}
 	}
+	if narrowed {
+		fmt.Fprintf(w, "\ncoverage per sub-property: not judged, --scheme or --only narrowed the catalogue\n")
+		return 0, nil
+	}
 	return writeCoverage(w, score.Coverage), nil
+}
+
+// narrowMutants keeps the mutants of schemes (every one when empty) whose
+// requirement is one that only selects (every one when empty).
+func narrowMutants(ms []models.Mutant, schemes, only []string) []models.Mutant {
+	var kept []models.Mutant
+	for _, m := range ms {
+		if len(schemes) > 0 && !slices.Contains(schemes, m.Base.Info().Name) {
+			continue
+		}
+		if len(only) > 0 && !slices.ContainsFunc(only, func(id string) bool {
+			req, _, _ := strings.Cut(id, ".")
+			req, _, _ = strings.Cut(req, "-")
+			return req == string(m.Breaks)
+		}) {
+			continue
+		}
+		kept = append(kept, m)
+	}
+	return kept
 }
 
 // coverageReferences is what counts as "a target it passes on": the
