@@ -499,8 +499,7 @@ func narrowMutants(ms []models.Mutant, schemes, only []string) []models.Mutant {
 			continue
 		}
 		if len(only) > 0 && !slices.ContainsFunc(only, func(id string) bool {
-			req, _, _ := strings.Cut(id, ".")
-			req, _, _ = strings.Cut(req, "-")
+			req, _, _ := strings.Cut(id, ".") // R4, R4.6, R4.6-name
 			return req == string(m.Breaks)
 		}) {
 			continue
