@@ -35,23 +35,23 @@ func needVPCD(t *testing.T) {
 	}
 	if _, err := os.Stat("/usr/lib/pcsc/drivers/serial/libifdvpcd.so"); err != nil {
 		if _, err := os.Stat("/etc/reader.conf.d/vpcd"); err != nil {
-			t.Skip("vsmartcard-vpcd is not installed (apt-get install pcscd vsmartcard-vpcd libpcsclite-dev)")
+			missing(t, "vsmartcard-vpcd is not installed (apt-get install pcscd vsmartcard-vpcd libpcsclite-dev)")
 		}
 	}
 	bin, err := exec.LookPath("pcscd")
 	if err != nil {
 		if _, serr := os.Stat("/usr/sbin/pcscd"); serr != nil {
-			t.Skip("pcscd is not installed (apt-get install pcscd)")
+			missing(t, "pcscd is not installed (apt-get install pcscd)")
 		}
 		bin = "/usr/sbin/pcscd"
 	}
 	if c, err := net.Dial("tcp", "127.0.0.1:"+pcscPort); err == nil {
 		c.Close()
-		t.Skipf("something listens on %s but pcscd does not list %q", pcscPort, pcscReader)
+		missing(t, "something listens on %s but pcscd does not list %q", pcscPort, pcscReader)
 	}
 	cmd := exec.Command(bin, "--foreground")
 	if err := cmd.Start(); err != nil {
-		t.Skipf("pcscd does not start: %v", err)
+		missing(t, "pcscd does not start: %v", err)
 	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
@@ -63,7 +63,18 @@ func needVPCD(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	t.Skipf("pcscd started but lists no %q (is vsmartcard-vpcd configured?)", pcscReader)
+	missing(t, "pcscd started but lists no %q (is vsmartcard-vpcd configured?)", pcscReader)
+}
+
+// missing skips the test, naming what is missing, or fails it where
+// DUALOFFLINE_REQUIRE_PCSC is set (.ci/run installs and starts pcscd, so
+// there a missing piece is a failure, not a reason to skip).
+func missing(t *testing.T, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("DUALOFFLINE_REQUIRE_PCSC") != "" {
+		t.Fatalf("DUALOFFLINE_REQUIRE_PCSC is set, and "+format, args...)
+	}
+	t.Skipf(format, args...)
 }
 
 // TestCheckReaderPCSC is the acceptance of issue 18 through pcscd: the
