@@ -145,8 +145,10 @@ func simulate(out io.Writer, f simulateFlags) error {
 		}
 	}
 	var qrErr error
+	shownQR := false
 	if cam != nil {
 		err := cam.SetCamera(a, func(shown []byte) ([]byte, error) {
+			shownQR = true
 			if f.qrOut != "" {
 				var c *chain.QRCode
 				if c, qrErr = writeQR(f.qrOut, shown); qrErr != nil {
@@ -173,6 +175,12 @@ func simulate(out io.Writer, f simulateFlags) error {
 	w.Advance(60_000_000_000) // a minute later, at the till
 	_, err = in.Pay(a, b, f.amount, plan)
 	step("pay A→B", err)
+	if cam != nil && !shownQR && qrErr == nil {
+		qrErr = fmt.Errorf("--qr-out/--qr-in: %s showed no payment QR code (the trace says why the payment stopped)", a)
+		if err != nil {
+			qrErr = fmt.Errorf("--qr-out/--qr-in: %s showed no payment QR code: pay A→B: %w", a, err)
+		}
+	}
 	if cam != nil {
 		step("camera", cam.SetCamera(a, nil)) // B→C is scanned as always
 	}

@@ -101,6 +101,19 @@ func TestSimulateQRUsage(t *testing.T) {
 	}
 }
 
+// A payment stopped before wallet-A shows its code draws nothing and says
+// so: --qr-out must not succeed without writing its file.
+func TestSimulateQRNotShown(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "x.png")
+	got, code := runIn(bytes.NewReader(nil), "simulate", "--scheme", "chain", "--faults", "crash-at@1", "--qr-out", out)
+	if code == 0 || !strings.Contains(got, "showed no payment QR code") {
+		t.Errorf("exit %d, want an error naming the missing code:\n%s", code, got)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Errorf("%s was written, though no code was shown", out)
+	}
+}
+
 // The command lines of the README's QR code subsection of "Hardware" name
 // subcommands and flags the CLI has.
 func TestReadmeQRCommands(t *testing.T) {
