@@ -13,8 +13,10 @@ import (
 )
 
 // SchemaVersion identifies the JSON form of Results; it changes when a
-// field changes meaning or disappears (adding a field does not change it).
-// The schema is conformance/results.schema.json.
+// field changes meaning or disappears (adding a field does not change it,
+// though a harness older than the field refuses the file as malformed:
+// ReadResults reads strictly). The schema is
+// conformance/schema/results.schema.json.
 const SchemaVersion = "dualoffline-results/1"
 
 // Verdict is the outcome of one property on one target.

@@ -106,15 +106,15 @@ func MergeShards(parts []*Results) (*Results, error) {
 				if k < len(f) {
 					got = f[k][1]
 				}
-				return nil, &MergeError{Field: first[k][0], Part: i, Detail: fmt.Sprintf("%q, but part 1 has %q: parts of different runs", got, first[k][1])}
+				return nil, &MergeError{Field: first[k][0], Part: i, Detail: fmt.Sprintf("part %d has %q, but part 1 has %q: parts of different runs (either may be the odd one)", i+1, got, first[k][1])}
 			}
 		}
 		if j, dup := have[s.Index]; dup {
-			return nil, &MergeError{Field: "shard", Part: i, Detail: fmt.Sprintf("shard %s given twice (parts %d and %d)", s.Index2(), j+1, i+1)}
+			return nil, &MergeError{Field: "shard", Part: i, Detail: fmt.Sprintf("shard %s given twice (parts %d and %d)", s.shard().String(), j+1, i+1)}
 		}
 		have[s.Index] = i
 		if len(p.Results) != s.Units {
-			return nil, &MergeError{Field: "units", Part: i, Detail: fmt.Sprintf("shard %s declares %d units but holds %d results", s.Index2(), s.Units, len(p.Results))}
+			return nil, &MergeError{Field: "units", Part: i, Detail: fmt.Sprintf("shard %s declares %d units but holds %d results", s.shard().String(), s.Units, len(p.Results))}
 		}
 	}
 	n := parts[0].Env.Shard.Count
@@ -162,8 +162,8 @@ func MergeShards(parts []*Results) (*Results, error) {
 	return out, nil
 }
 
-// Index2 renders the shard as "i/n".
-func (s *ShardInfo) Index2() string { return fmt.Sprintf("%d/%d", s.Index, s.Count) }
+// shard is the part's Shard, "i/n" as a string.
+func (s *ShardInfo) shard() Shard { return Shard{Index: s.Index, Count: s.Count} }
 
 // ShardBalance describes one part of a sharded run: its estimated and
 // measured cost, for checking that shards finish together.
@@ -184,7 +184,7 @@ func Balance(parts []*Results) []ShardBalance {
 		if s == nil {
 			continue
 		}
-		b := ShardBalance{Shard: s.Index2(), Units: len(p.Results), EstimateMS: s.Cost}
+		b := ShardBalance{Shard: s.shard().String(), Units: len(p.Results), EstimateMS: s.Cost}
 		for _, r := range p.Results {
 			b.MeasuredMS += r.DurationMS
 		}
