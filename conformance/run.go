@@ -63,6 +63,10 @@ type Options struct {
 	// CheckSeeds (shard.go; CheckMutants ignores it);
 	// the results' Env.Shard identifies it for MergeShards.
 	Shard Shard
+	// Workers bounds how many (target, suite) jobs CheckAll runs at once;
+	// 0 means one per core. Targets sharing hardware (cards in readers)
+	// run one at a time.
+	Workers int
 	// keep, if set, selects the units a run checks (the shard's).
 	keep func(target string, s suite.ID, p Property) bool
 }
@@ -175,7 +179,11 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 	out := make([][]Result, len(jobs))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	workers := runtime.GOMAXPROCS(0)
+	if opts.Workers > 0 {
+		workers = opts.Workers
+	}
+	for range min(workers, len(jobs)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -135,6 +135,9 @@ func readerTargets(w io.Writer, f checkFlags, opts *conformance.Options) (intera
 	for _, r := range roles {
 		run.targets = append(run.targets, interactive.Target(base, r, nil))
 	}
+	// The jobs share the cards: run them one at a time, or two jobs each
+	// holding some of the readers wait for the others' (--role wallet).
+	opts.Workers = 1
 	opts.ReplayFlags = ""
 	for _, n := range f.reader.names {
 		opts.ReplayFlags += " --reader " + shellQuote(n)

@@ -76,6 +76,34 @@ func TestCheckReaderSocket(t *testing.T) {
 	}
 }
 
+// TestCheckReaderWalletRole: three cards play every wallet, under both
+// suites. The suites' jobs share the cards, so they run one at a time (two
+// jobs each holding some readers used to wait for each other's until the
+// reader wait ran out); and the replay line the run prints, with its
+// "chip@wallet" target, runs.
+func TestCheckReaderWalletRole(t *testing.T) {
+	args := []string{"check", "--scheme", "chip", "--role", "wallet", "--only", "R2.1-crash-every-point", "--checks", "2"}
+	for range 3 {
+		s, err := reader.Listen("127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		serveVirtual(t, s.Addr(), "")
+		args = append(args, "--reader", s.Name())
+	}
+	var out, errb bytes.Buffer
+	if code := run(args, &out, &errb); code != exitOK {
+		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, exitOK, out.String(), errb.String())
+	}
+	replay := []string{"check", "--scheme", "chip@wallet", "--suite", "INTL", "--only", "R2.1-crash-every-point", "--checks", "2"}
+	replay = append(replay, args[len(args)-6:]...)
+	out.Reset()
+	if code := run(replay, &out, &errb); code != exitOK || !strings.Contains(out.String(), "chip@wallet  INTL   -            pass 1/1") {
+		t.Fatalf("%s: exit %d, want %d and a chip@wallet/INTL result\nstdout:\n%s\nstderr:\n%s", strings.Join(replay, " "), code, exitOK, out.String(), errb.String())
+	}
+}
+
 // TestReadmeCardCommands: the command lines of the README's card
 // subsection name subcommands and flags the CLI has.
 func TestReadmeCardCommands(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/conformance/control"
+	"github.com/dualoffline/dualoffline/conformance/interactive"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/reports"
@@ -137,6 +138,24 @@ surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`
 	return cmd
 }
 
+// splitRoleTargets reads an interactive target name given as --scheme
+// ("chip@payer", as replay lines print it) as the scheme and a --role.
+func splitRoleTargets(f checkFlags) checkFlags {
+	var schemes []string
+	roles := slices.Clone(f.impl.roles)
+	for _, name := range f.schemes {
+		scheme, role, ok := interactive.Split(name)
+		if ok && !slices.Contains(roles, string(role)) {
+			roles = append(roles, string(role))
+		}
+		if !slices.Contains(schemes, scheme) {
+			schemes = append(schemes, scheme)
+		}
+	}
+	f.schemes, f.impl.roles = schemes, roles
+	return f
+}
+
 // checkOptions validates the flags into conformance options and targets.
 func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 	var targets []models.Scheme
@@ -206,6 +225,9 @@ func shardRefusals(f checkFlags) error {
 }
 
 func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error {
+	if f.interactive() {
+		f = splitRoleTargets(f)
+	}
 	targets, opts, err := checkOptions(f)
 	if err != nil {
 		return err
