@@ -604,11 +604,7 @@ func (in *Instance) Restart(id world.PartyID) {
 // Snapshot copies the SIM's persistent state.
 func (in *Instance) Snapshot(id world.PartyID) world.Snapshot {
 	if l, ok := in.links[id]; ok {
-		b, err := l.Save()
-		if err != nil {
-			in.w.Trace().Note(id, "snapshot failed: %v", err)
-		}
-		return world.ExternalSnapshot(id, b)
+		return device.SnapshotLink(in.w, id, l)
 	}
 	return in.w.Device(id).Snapshot()
 }

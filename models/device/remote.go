@@ -129,3 +129,21 @@ func CloseLinks(links map[world.PartyID]models.Link) error {
 	clear(links)
 	return first
 }
+
+// SnapshotLink saves the external device behind l as a world snapshot. A
+// device that cannot be saved (spec.CodeUnimplemented: a card in a
+// reader) gives an unsaved snapshot, which the rollback and clone
+// properties skip, saying why; any other failure is the device's own,
+// noted in the trace, and gives an empty state, which a restore then
+// hands back to it, so the property judges what the device does with it.
+func SnapshotLink(w *world.World, id world.PartyID, l models.Link) world.Snapshot {
+	b, err := l.Save()
+	if err == nil {
+		return world.ExternalSnapshot(id, b)
+	}
+	w.Trace().Note(id, "snapshot failed: %v", err)
+	if spec.CodeOf(err) == spec.CodeUnimplemented {
+		return world.ExternalSnapshot(id, nil)
+	}
+	return world.ExternalSnapshot(id, []byte{})
+}
