@@ -182,7 +182,10 @@ func (c *Card) more(le int) ([]byte, uint16) {
 		c.resp = nil
 		return out, SWOK
 	}
-	return out, SWMoreData | uint16(min(len(c.resp), 0xFF)&0xFF)
+	if len(c.resp) > 0xFF {
+		return out, SWMoreData // 00: 256 or more remain (APDU.md)
+	}
+	return out, SWMoreData | uint16(len(c.resp))
 }
 
 // operate performs one OPERATION and returns the Reply; an error means
