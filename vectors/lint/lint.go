@@ -86,8 +86,9 @@ func Lint(fsys fs.FS) []Error {
 // lintClaims reports every invalid test whose flags name a check that an
 // implementation can leave out (not unremovable) but which the reference
 // without that check (vectors.ReferenceWithout) still decides as the file
-// says: a check tag is a claim that the case pins the check. A test the
-// reference cannot decide is left to the other problems.
+// says: a check tag is a claim that the case pins the check. A case the
+// reference without the check cannot decide confirms nothing either, and
+// is reported too.
 func lintClaims(files []*vectors.File) []Error {
 	var errs []Error
 	for _, f := range files {
@@ -101,7 +102,12 @@ func lintClaims(files []*vectors.File) []Error {
 					continue
 				}
 				out, err := vectors.ReferenceWithout(fl).VerifyVector(context.Background(), f.Case(t))
-				if err == nil && !out.Valid && out.Error == t.Error {
+				if err != nil {
+					errs = append(errs, Error{File: f.Name, TcID: t.TcID,
+						Problem: fmt.Sprintf("flag %s: the reference without that check cannot decide the case (%v), so the flag's claim is not confirmed", fl, err)})
+					continue
+				}
+				if !out.Valid && out.Error == t.Error {
 					errs = append(errs, Error{File: f.Name, TcID: t.TcID,
 						Problem: fmt.Sprintf("flag %s claims the case pins that check, but the reference without it still refuses the case with %s", fl, out.Error)})
 				}
