@@ -73,12 +73,6 @@ func Open(conn Conn, party world.PartyID, release func()) (*Link, error) {
 	return l, nil
 }
 
-// Reader returns the reader's name; ATR the card's answer to reset.
-func (l *Link) Reader() string { return l.conn.Reader() }
-
-// ATR returns the card's answer to reset.
-func (l *Link) ATR() []byte { return l.conn.ATR() }
-
 // Card names the card for reports: reader and ATR.
 func (l *Link) Card() string { return Describe(l.conn) }
 

@@ -57,12 +57,6 @@ func Open(dir, mutant string) (*Card, error) {
 	return c, nil
 }
 
-// Mutant returns the mutant the card plays ("" for the reference).
-func (c *Card) Mutant() string { return c.mutant }
-
-// Powered reports whether the card is powered.
-func (c *Card) Powered() bool { return c.host != nil }
-
 // PowerOn starts the card on its stored state. It is a no-op on a
 // powered card.
 func (c *Card) PowerOn() error {
