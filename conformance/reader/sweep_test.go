@@ -29,7 +29,8 @@ func (s readerScheme) New(w *world.World, cfg models.Config) (models.Instance, e
 // virtual card is caught by the same requirement", through the reader
 // (vpcd sockets, one card per wallet): for every chip card mutant, the
 // suite of the requirement it breaks, in the roles payee, payer, wallet
-// until one catches it. It costs minutes of CPU, so it runs only with
+// until one catches it; the reference card passes the same suites in
+// every role first. It costs minutes of CPU, so it runs only with
 // DUALOFFLINE_CARD_SWEEP=1 (DUALOFFLINE_CARD_SWEEP=NAME,… for some).
 func TestCardMutantsCaught(t *testing.T) {
 	sweep := os.Getenv("DUALOFFLINE_CARD_SWEEP")
@@ -58,6 +59,23 @@ func TestCardMutantsCaught(t *testing.T) {
 					t.Fatal(err)
 				}
 				refs[string(m.Breaks)] = ref
+				// The reference card first, in every role: a mutant counts as
+				// caught only where the reference card passes, or a transport
+				// failure would count as a catch.
+				d := &Devices{}
+				for range 3 {
+					d.Readers = append(d.Readers, serveCard(t, "", ""))
+				}
+				for _, role := range []interactive.Role{interactive.Payee, interactive.Payer, interactive.Wallet} {
+					rs, err := conformance.Check(ctx, interactive.Target(readerScheme{d: d}, role, nil), o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					interactive.Judge(rs, ref)
+					if u := rs.Unexpected(); len(u) > 0 {
+						t.Fatalf("the reference card fails %s as %s through the reader: %s: %.300s", m.Breaks, role, u[0].ID(), u[0].Reason)
+					}
+				}
 			}
 			d := &Devices{}
 			for range 3 {
