@@ -68,6 +68,16 @@ func (r *readerRun) judge(ctx context.Context, rs *conformance.Results, opts con
 			skipped = append(skipped, fmt.Sprintf("  %s/%s %s: %s", res.Target, res.Suite, res.ID(), res.Reason))
 		}
 	}
+	// The results file, the HTML report and JUnit name the readers, the
+	// cards' ATRs, the cut granularity and how many properties skipped.
+	if rs.Env.Params == nil {
+		rs.Env.Params = map[string]string{}
+	}
+	for i, name := range r.readers.Readers {
+		rs.Env.Params[fmt.Sprintf("reader %d", i+1)] = r.cards[name]
+	}
+	rs.Env.Params["reader power cuts"] = "between two APDUs only (a cut at a write inside the card's handling of one APDU cannot be staged)"
+	rs.Env.Params["reader skipped"] = fmt.Sprintf("%d properties (rollback, clone and forged stores need the card's memory); the reasons are in the results", len(skipped))
 	fmt.Fprintf(r.out, "skipped with %s: %d\n%s", cards, len(skipped), strings.Join(skipped, "\n"))
 	if len(skipped) > 0 {
 		fmt.Fprintln(r.out)

@@ -6,20 +6,24 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/conformance/reader"
 	"github.com/dualoffline/dualoffline/internal/docexamples"
 	"github.com/dualoffline/dualoffline/models/chip/vcard"
 )
 
 // cardVerdicts runs check --reader against the card in reader name, which
-// plays wallet-A, and asserts the exit code and what the output names.
-func cardVerdicts(t *testing.T, name string, wantCode int, want ...string) {
+// plays wallet-A, and asserts the exit code and what the output names; it
+// returns the results the run wrote.
+func cardVerdicts(t *testing.T, name string, wantCode int, want ...string) *conformance.Results {
 	t.Helper()
 	var out, errb bytes.Buffer
-	args := []string{"check", "--reader", name, "--scheme", "chip", "--role", "payer", "--suite", "GM", "--only", "R2.1-crash-every-point", "--checks", "3"}
+	js := filepath.Join(t.TempDir(), "results.json")
+	args := []string{"check", "--reader", name, "--scheme", "chip", "--role", "payer", "--suite", "GM", "--only", "R2.1-crash-every-point", "--checks", "3", "--json", js}
 	code := run(args, &out, &errb)
 	if code != wantCode {
 		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, wantCode, out.String(), errb.String())
@@ -29,6 +33,16 @@ func cardVerdicts(t *testing.T, name string, wantCode int, want ...string) {
 			t.Errorf("%s: the output does not contain %q:\n%s", strings.Join(args, " "), w, out.String())
 		}
 	}
+	f, err := os.Open(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rs, err := conformance.ReadResults(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rs
 }
 
 // serveVirtual serves a virtual card (mutant, or the reference) to addr
@@ -71,7 +85,10 @@ func TestCheckReaderSocket(t *testing.T) {
 			}
 			defer s.Close()
 			serveVirtual(t, s.Addr(), tc.mutant)
-			cardVerdicts(t, s.Name(), tc.code, tc.want...)
+			rs := cardVerdicts(t, s.Name(), tc.code, tc.want...)
+			if got := rs.Env.Params["reader 1"]; !strings.Contains(got, s.Name()) || !strings.Contains(got, fmt.Sprintf("ATR %X", vcard.ATR())) {
+				t.Errorf("the results' env names reader 1 as %q; want its name and the card's ATR", got)
+			}
 		})
 	}
 }
