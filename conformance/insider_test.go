@@ -25,12 +25,12 @@ var insiderKindMutants = []struct {
 }
 
 // TestInsiderKindsKill checks that each mutant is killed by the insider
-// property of its own requirement (the whole
-// requirement), and survives every property of it when its kinds are
-// taken out of every property: it is the insider's validly
-// signed payment that finds the bug, which no tampering reaches. The
-// runs are under GM; the second judges the mutant without its base
-// (survives: any fail of the requirement kills).
+// property of its own requirement (the whole requirement runs), and
+// survives every property of it when its kinds are taken out of every
+// property: it is the insider's validly signed payment that finds the
+// bug, which no tampering reaches. The runs are under GM; the second
+// judges the mutant without its base (survives: any fail of the
+// requirement kills).
 func TestInsiderKindsKill(t *testing.T) {
 	byName := map[string]models.Mutant{}
 	for _, m := range all.Mutants() {
