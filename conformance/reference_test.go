@@ -10,17 +10,19 @@ import (
 )
 
 // TestReference runs every property against every reference model under
-// the GM suite, at the depth of rapid's flags (the default depth unless
-// -rapid.checks says otherwise; a fifth under -short), and fails on any
+// the GM suite, at the depth of rapid's flags (goTestChecks, a third of
+// the default depth, unless -rapid.checks says otherwise; under -short a
+// fifth of the default), and fails on any
 // verdict other than the documented one: go test -json names one test per
 // (scheme, suite, requirement) cell and one per property inside it. GM is
 // the suite the mutant catalogue is scored under, so the verdicts here
 // are those the kills are judged against. The INTL matrix is the same
 // properties with other primitives, which the spec packages test under
 // both suites and TestParallelDeterminism runs properties under; to keep
-// go test ./... within five minutes it runs in .ci/run, at the default
-// depth over seeds 1–3 (`dualoffline check --seeds 1..3`, both suites),
-// and in any `dualoffline check`; -all-suites runs it here too.
+// go test ./... within five minutes it runs in .ci/run, with the GM
+// matrix at the default depth, over seeds 1–3 (`dualoffline check
+// --seeds 1..3`, both suites), and in any `dualoffline check`;
+// -all-suites runs it here too.
 func TestReference(t *testing.T) {
 	suites := suite.All()
 	if !*allSuites {
