@@ -7,6 +7,8 @@ import (
 
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/conformance/control"
+	"github.com/dualoffline/dualoffline/internal/cputime"
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -74,5 +76,47 @@ func BenchmarkGameTrial(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkMutantKill scores one mutant whose kill rapid finds and
+// shrinks (chip~payee-seen-cache-volatile, killed by R2.2's generated
+// rollbacks), with its base's run beside it, at the
+// shrinking budget the kill tests used (conformance.DefaultShrinkTime)
+// and the one they use (100 ms): a verdict is decided by the first
+// failing case, and the rest of the budget only minimises the
+// counterexample. cpu-s/op is the process's CPU time per scoring, which
+// other processes' load does not inflate.
+//
+//	go test -run XXX -bench MutantKill -benchtime 3x ./conformance/
+func BenchmarkMutantKill(b *testing.B) {
+	const name = "chip~payee-seen-cache-volatile"
+	var m models.Mutant
+	for _, x := range all.Mutants() {
+		if x.Scheme.Info().Name == name {
+			m = x
+		}
+	}
+	if m.Scheme == nil {
+		b.Fatalf("no mutant %s", name)
+	}
+	for _, shrink := range []time.Duration{conformance.DefaultShrinkTime, 100 * time.Millisecond} {
+		b.Run("shrink="+shrink.String(), func(b *testing.B) {
+			var cpu time.Duration
+			for b.Loop() {
+				before, _ := cputime.Process()
+				score, _, err := conformance.CheckMutants(context.Background(), []models.Mutant{m},
+					conformance.Options{Checks: mutantChecks, Only: []string{"R2.2"}, ShrinkTime: shrink})
+				after, _ := cputime.Process()
+				cpu += after - before
+				if err != nil {
+					b.Fatal(err)
+				}
+				if score.Killed != 1 {
+					b.Fatalf("%s survived R2.2", name)
+				}
+			}
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+		})
 	}
 }

@@ -1,14 +1,12 @@
 package conformance
 
 import (
-	"context"
 	"slices"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 // faultKind pairs a fault kind with a public mutant that only that kind
@@ -75,6 +73,7 @@ func TestFaultKindsKill(t *testing.T) {
 	for _, m := range all.Mutants() {
 		byName[m.Scheme.Info().Name] = m
 	}
+	kills := &killer{}
 	checks := 20
 	if testing.Short() {
 		checks = 8
@@ -95,19 +94,8 @@ func TestFaultKindsKill(t *testing.T) {
 					n *= 5 // rapid runs a fifth of the checks under -short
 				}
 			}
-			run := func(only string) MutantRun {
-				opts := Options{Checks: n, Only: []string{only}, Suites: []suite.Suite{suite.Default()}}
-				score, _, err := CheckMutants(context.Background(), []models.Mutant{m}, opts)
-				if err != nil {
-					t.Fatal(err)
-				}
-				i := slices.IndexFunc(score.Runs, func(r MutantRun) bool { return r.Scheme == fk.mutant })
-				if i < 0 {
-					t.Fatalf("no run of %s in %+v", fk.mutant, score.Runs)
-				}
-				return score.Runs[i]
-			}
-			if r := run(fk.sub); !r.Killed {
+			opts := func(only string) Options { return Options{Checks: n, Only: []string{only}} }
+			if r := kills.kill(t, m, opts(fk.sub)); !r.Killed {
 				t.Fatalf("%s survived %s with %s scheduled", fk.mutant, fk.sub, fk.kind)
 			} else {
 				t.Logf("%s killed by %v", fk.mutant, r.KilledBy)
@@ -118,7 +106,7 @@ func TestFaultKindsKill(t *testing.T) {
 			if testing.Short() {
 				off = fk.sub
 			}
-			if r := run(off); r.Killed {
+			if r := survives(t, m, opts(off)); r.Killed {
 				t.Fatalf("%s killed by %v with %s switched off: the fault kind is not what finds it", fk.mutant, r.KilledBy, fk.kind)
 			}
 		})

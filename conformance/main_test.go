@@ -9,15 +9,20 @@ import (
 	"github.com/dualoffline/dualoffline/internal/rapidflag"
 )
 
-// TestMain runs the properties at conformance.DefaultChecks cases each
-// (a fifth under -short) unless -rapid.checks says otherwise, and caps
-// rapid's shrinking so an expected failure does not eat the budget. It
+// TestMain runs the properties at goTestChecks cases each (under -short
+// a fifth of the default depth) unless -rapid.checks says otherwise, and
+// caps rapid's shrinking so an expected failure does not eat the budget. It
 // also stops rapid writing fail files under testdata/rapid: a documented
 // violation fails inside rapid on every run, and every failure prints the
 // harness's own replay command (by seed), so the files were only litter.
 func TestMain(m *testing.M) {
 	flag.Parse()
-	rapidflag.Default(conformance.DefaultChecks)
+	checks := goTestChecks
+	if testing.Short() {
+		// A fifth of the default depth, as -short always ran (7 cases).
+		checks = conformance.DefaultChecks
+	}
+	rapidflag.Default(checks)
 	if !isSet("rapid.steps") {
 		flag.Set("rapid.steps", "12")
 	}
@@ -29,6 +34,14 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// goTestChecks is the depth of TestReference: a third of the default
+// (conformance.DefaultChecks), the depth TestMutants scores at, at which
+// every documented violation of the matrix already shows. The default
+// depth, at which TestReference costs three quarters more CPU, runs in
+// .ci/run (`dualoffline check --seeds 1..3` and `check --mutants`) and
+// with -rapid.checks 30.
+const goTestChecks = 10
 
 func isSet(name string) bool {
 	set := false
