@@ -3,7 +3,6 @@ package vectors
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -298,9 +297,10 @@ func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 		Nonce: [chain.NonceSize]byte(nonce), At: time.Unix(in.At, 0).UTC()}, raw), nil
 }
 
-// refAPDU is what a payer card checks on INITIATE (models/chip
-// payerEndpoint and pay) up to the payee's signature: the stateless part.
-// The data parse mirrors the model's unexported parseInitiate.
+// refAPDU is what a payer card checks on INITIATE up to the payee's
+// signature, the stateless part, with the model's own checks
+// (chip.CheckHeader, ParseInitiate, CheckPayee, VerifySignature) in the
+// order models/chip payerEndpoint and pay make them.
 func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, rootRaw, card := u.b("command", in.Command), u.b("root", in.Root), u.b("card", in.Card)
@@ -315,46 +315,18 @@ func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 	if err != nil {
 		return err, nil
 	}
-	if spec.Makes("chip-header") && (cmd.CLA != chip.CLA || cmd.INS != chip.INSInitiate || cmd.P1 != 0 || cmd.P2 != 0 || cmd.Le != 65536) {
-		return spec.Errorf(spec.CodeMalformed, "header %02x %02x %02x %02x, Le %d", cmd.CLA, cmd.INS, cmd.P1, cmd.P2, cmd.Le), nil
+	if err := chip.CheckHeader(cmd, chip.INSInitiate); err != nil {
+		return err, nil
 	}
-	items, err := apdu.Parse(cmd.Data)
+	m, err := chip.ParseInitiate(s, cmd.Data)
 	if err != nil {
 		return err, nil
 	}
-	got, err := apdu.Expect(items,
-		apdu.Field{Tag: chip.TagAmount, Name: "amount", Min: 8, Max: 8},
-		apdu.Field{Tag: chip.TagChallenge, Name: "challenge", Min: transfer.ChallengeSize, Max: transfer.ChallengeSize},
-		apdu.Field{Tag: chip.TagCert, Name: "certificate", Min: 1, Max: devcert.MaxCertDER},
-		apdu.Field{Tag: chip.TagSig, Name: "signature", Min: 8, Max: suite.MaxSignatureDER},
-	)
-	if err != nil {
+	at := time.Unix(in.At, 0)
+	if err := m.CheckPayee(string(card), func(c *devcert.Certificate) error { return c.Verify(root, at, nil) }); err != nil {
 		return err, nil
 	}
-	a := binary.BigEndian.Uint64(got[chip.TagAmount].Value)
-	if spec.Makes("chip-amount") && (a == 0 || a > 1<<40) {
-		return spec.Errorf(spec.CodeMalformed, "amount %d fen", a), nil
-	}
-	cert, err := devcert.Parse(s, got[chip.TagCert].Value)
-	if err != nil {
-		return err, nil
-	}
-	if spec.Makes("cert-peer") {
-		if cert.Role != devcert.RoleWallet {
-			return spec.Errorf(spec.CodeUntrustedIssuer, "payee certificate has role %q", cert.Role), nil
-		}
-		if err := cert.Verify(root, time.Unix(in.At, 0), nil); err != nil {
-			return err, nil
-		}
-		if cert.ID == string(card) {
-			return spec.Errorf(spec.CodeWrongRecipient, "payee is this card"), nil
-		}
-	}
-	if !spec.Makes("chip-signature") {
-		return nil, nil
-	}
-	challenge := got[chip.TagChallenge].Value
-	return cert.PublicKey.Verify(chipInitTBS(int64(a), challenge, cert.ID), got[chip.TagSig].Value), nil
+	return m.VerifySignature(), nil
 }
 
 // refSealedCoin: ParseSealedString, HSM.Open with the given key, then
@@ -568,8 +540,9 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 	}
 }
 
-// refAPDUTransfer mirrors models/chip payeeEndpoint and receive on a
-// TRANSFER, without the card's store of coins already received.
+// refAPDUTransfer decides a TRANSFER as models/chip payeeEndpoint and
+// receive do (chip.ParseTransfer, CheckTransfer), with the terminal's
+// state given in the input and no store of coins already received.
 func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, rootRaw, key, card, challenge := u.b("response", in.Response), u.b("root", in.Root), u.b("issuerPublicKey", in.IssuerPublicKey), string(u.b("card", in.Card)), u.b("challenge", in.Challenge)
@@ -613,79 +586,19 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr err
 	if err != nil {
 		return err, nil
 	}
-	payer := msg.Cert
-	if payer.Role != devcert.RoleWallet {
-		return spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", payer.Role), nil
-	}
-	if err := payer.Verify(root, at, nil); err != nil {
-		return err, nil
-	}
-	extra := map[string]*devcert.Certificate{payer.ID: payer}
-	for _, c := range msg.ChainCerts {
-		if c.Role != devcert.RoleWallet {
-			return spec.Errorf(spec.CodeUntrustedIssuer, "lineage certificate %q has role %q", c.ID, c.Role), nil
-		}
-		extra[c.ID] = c
-	}
-	lookup := func(id string) (*devcert.Certificate, error) {
-		c := agents[id]
-		if c == nil {
-			c = extra[id]
-		}
-		if c == nil {
-			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
-		}
-		if err := c.Verify(root, at, nil); err != nil {
-			return nil, err
-		}
-		return c, nil
-	}
-	var total int64
-	for i, sp := range msg.Spends {
-		if len(sp.Holding.Chain) >= transfer.MaxHops {
-			return spec.Errorf(spec.CodeLimitExceeded, "spend %d: a coin with %d hops", i, len(sp.Holding.Chain)), nil
-		}
-		owner, err := sp.Holding.Verify(coinKey, lookup)
-		if err != nil {
-			return err, nil
-		}
-		rec := sp.Record
-		binding := spec.Makes("spend-record-binding")
-		switch {
-		case owner.Holder != payer.ID:
-			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q", i, owner.Holder), nil
-		case !binding:
-		case rec.Parent != sp.Holding.Serial || rec.ParentValue != owner.Value:
-			return spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i), nil
-		case rec.Payer != payer.ID:
-			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer), nil
-		case rec.Payee != card:
-			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q", i, rec.Payee), nil
-		case !bytes.Equal(rec.Challenge[:], challenge):
-			return spec.Errorf(spec.CodeReplay, "spend %d: record answers another challenge", i), nil
-		}
-		if spec.Makes("spend-record") {
-			if err := rec.Validate(); err != nil {
-				return err, nil
-			}
-			if err := rec.Verify(payer.PublicKey); err != nil {
-				return err, nil
-			}
-		}
-		for _, o := range rec.Outputs {
-			if o.Holder == card {
-				total += o.Value
-			}
-		}
-	}
-	if spec.Makes("spend-total") && total != in.Amount {
-		return spec.Errorf(spec.CodeValueMismatch, "received %d fen, asked for %d", total, in.Amount), nil
-	}
-	return nil, nil
+	checkCert := func(c *devcert.Certificate) error { return c.Verify(root, at, nil) }
+	_, err = chip.CheckTransfer(msg, chip.Terminal{
+		ID: card, Challenge: challenge, Amount: in.Amount, CoinKey: coinKey, CheckCert: checkCert,
+		Lookup: func(extra map[string]*devcert.Certificate) transfer.Certs {
+			return chip.Lookup(checkCert, agents, extra)
+		},
+	})
+	return err, nil
 }
 
-// refAPDUConfirm mirrors models/chip payerEndpoint and confirm with one
-// unacknowledged payment in the card's log.
+// refAPDUConfirm decides a CONFIRM as models/chip payerEndpoint and
+// confirm do (chip.CheckHeader, ParseConfirm, AckAwaited, VerifyAck) with
+// one unacknowledged payment in the card's log.
 func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, card, logged, certRaw := u.b("command", in.Command), string(u.b("card", in.Card)), u.b("challenge", in.Challenge), u.b("payeeCertificate", in.PayeeCertificate)
@@ -712,20 +625,17 @@ func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error
 	if err != nil {
 		return err, nil
 	}
-	if spec.Makes("chip-header") && (cmd.CLA != chip.CLA || cmd.INS != chip.INSConfirm || cmd.P1 != 0 || cmd.P2 != 0 || cmd.Le != apdu.LeAbsent) {
-		return spec.Errorf(spec.CodeMalformed, "header %02x %02x %02x %02x, Le %d", cmd.CLA, cmd.INS, cmd.P1, cmd.P2, cmd.Le), nil
+	if err := chip.CheckHeader(cmd, chip.INSConfirm); err != nil {
+		return err, nil
 	}
 	challenge, sig, err := chip.ParseConfirm(cmd.Data)
 	if err != nil {
 		return err, nil
 	}
-	if !spec.Makes("chip-ack") {
-		return nil, nil
-	}
-	if !bytes.Equal(challenge, logged) {
+	if !chip.AckAwaited(logged, challenge, bytes.Equal) {
 		return spec.Errorf(spec.CodeReplay, "no payment awaits this acknowledgement"), nil
 	}
-	return payee.PublicKey.Verify(chip.AckTBS(challenge, card, recs), sig), nil
+	return chip.VerifyAck(payee, logged, card, recs, sig), nil
 }
 
 // refSession: provision a fresh payee of the scheme's model, open the
