@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models"
 	mcert "github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/chip"
@@ -222,7 +223,8 @@ func refCertificate(s suite.Suite, in CertificateInput) (verdict, inputErr error
 
 // refTransfer: parse the holding and verify its lineage; a signer's
 // certificate is looked up among the given ones by id and verified against
-// the root at input.at.
+// the root at input.at, as the wallet models look signers up
+// (models.Lookup).
 func refTransfer(s suite.Suite, in TransferInput) (verdict, inputErr error) {
 	_, verdict, inputErr = refTransferOwner(s, in)
 	return verdict, inputErr
@@ -255,19 +257,7 @@ func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, ve
 		byID[c.ID] = c
 	}
 	at := time.Unix(in.At, 0)
-	certs := func(id string) (*devcert.Certificate, error) {
-		c := byID[id]
-		if !spec.Makes("holding-signer-cert") {
-			return c, nil // unchecked, nil when unknown
-		}
-		if c == nil {
-			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for %q", id)
-		}
-		if err := c.Verify(root, at, nil); err != nil {
-			return nil, err
-		}
-		return c, nil
-	}
+	certs := models.Lookup(func(c *devcert.Certificate) error { return c.Verify(root, at, nil) }, byID)
 	hold, err := transfer.ParseHolding(holdRaw)
 	if err != nil {
 		return owner, err, nil
@@ -329,8 +319,9 @@ func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 	return m.VerifySignature(), nil
 }
 
-// refSealedCoin: ParseSealedString, HSM.Open with the given key, then
-// the coin's Check under the issuer key.
+// refSealedCoin: ParseSealedString, then the holder's OpenCoin (HSM.Open
+// with the given key, the coin's Check under the issuer key) as the cert
+// SIM opens the coins of an ISSUE.
 func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) {
 	var u unhexer
 	str, id, key, pubRaw := u.b("sealed", in.Sealed), u.b("hsmKeyId", in.HSMKeyID), u.b("hsmKey", in.HSMKey), u.b("issuerPublicKey", in.IssuerPublicKey)
@@ -358,52 +349,17 @@ func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) 
 			return nil, err
 		}
 	}
-	c, err := hsm.Open(sealed)
-	if err != nil {
-		return err, nil
-	}
-	if !spec.Makes("sealed-coin") {
-		return nil, nil
-	}
-	return c.Check(pub), nil
-}
-
-// refCheckPeer mirrors models/cert checkPeer: the identity a counterpart
-// presents in a HELLO.
-func refCheckPeer(s suite.Suite, root *devcert.Certificate, at time.Time, receiver string, raw, spki []byte, id string) (*devcert.Certificate, error) {
-	c, err := devcert.Parse(s, raw)
-	if err != nil {
-		return nil, err
-	}
-	if !spec.Makes("cert-peer") {
-		return c, nil
-	}
-	if c.Role != devcert.RoleWallet {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart certificate has role %q", c.Role)
-	}
-	if err := c.Verify(root, at, nil); err != nil {
-		return nil, err
-	}
-	if c.ID != id {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart presents id %q with the certificate of %q", id, c.ID)
-	}
-	k, err := s.ParsePublicKey(spki)
-	if err != nil {
-		return nil, err
-	}
-	if !k.Equal(c.PublicKey) {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart %q presents a key its certificate does not certify", id)
-	}
-	if c.ID == receiver {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "the counterpart is this wallet")
-	}
-	return c, nil
+	_, err = mcert.OpenCoin(hsm, sealed, pub)
+	return err, nil
 }
 
 // refMessage decides a cert-scheme message as the receiving endpoint of
-// models/cert (payerEndpoint, payeeEndpoint) does, in the same order,
-// with the session state given in the input. The coins inside a TX are
-// not opened.
+// models/cert (payerEndpoint, payeeEndpoint) does, with its checks
+// (CheckPeer, CheckPayeeBound, CheckTx, CheckDeducted, CheckProceed,
+// CheckDeduct, Message.Verify) in the same order and the session state
+// given in the input. The coins inside a TX are not opened. A payer finds
+// its session by the message's nonce: a message for another request, or
+// for a step it does not await, finds none (replay).
 func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, rootRaw, recv := u.b("message", in.Message), u.b("root", in.Root), string(u.b("receiver", in.Receiver))
@@ -441,6 +397,7 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 		return err, nil
 	}
 	at := time.Unix(in.At, 0)
+	checkCert := func(c *devcert.Certificate) error { return c.Verify(root, at, nil) }
 	var peer *devcert.Certificate
 	if needPeer {
 		if peer, err = devcert.Parse(s, peerRaw); err != nil {
@@ -451,25 +408,11 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 	if err != nil {
 		return err, nil
 	}
-	verify := func(pub suite.PublicKey) error {
-		if !spec.Makes("cert-signature") {
-			return nil
-		}
-		return pub.Verify(m.TBS(), m.Sig)
-	}
-	// Payee side: nonce and addressee first, then the stage.
 	if role[0] == mcert.TagPayerHello {
-		switch {
-		case spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce):
-			return spec.Errorf(spec.CodeReplay, "answers another request"), nil
-		case spec.Makes("cert-payee") && m.Payee != recv:
-			return spec.Errorf(spec.CodeWrongRecipient, "addressed to payee %q", m.Payee), nil
-		case spec.Makes("cert-turn") && m.Tag != expect:
-			return spec.Errorf(spec.CodeReplay, "out of turn"), nil
+		if err := mcert.CheckPayeeBound(m.Tag, m.Nonce, nonce, m.Payee, recv, m.Tag == expect); err != nil {
+			return err, nil
 		}
 	} else if spec.Makes("cert-turn") && m.Tag != expect {
-		// A payer answers requests it has a session for: a message for a
-		// step it does not await finds none.
 		return spec.Errorf(spec.CodeReplay, "out of turn"), nil
 	}
 	if peer == nil && m.Tag != mcert.TagPayeeHello && m.Tag != mcert.TagPayerHello {
@@ -478,65 +421,45 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 		return spec.Errorf(spec.CodeMalformed, "a %d message with no counterpart known", m.Tag), nil
 	}
 	switch m.Tag {
-	case mcert.TagPayeeHello:
-		c, err := refCheckPeer(s, root, at, recv, m.Cert, m.Key, m.Payee)
+	case mcert.TagPayeeHello, mcert.TagPayerHello:
+		id := m.Payee
+		if m.Tag == mcert.TagPayerHello {
+			id = m.Payer
+		}
+		c, err := mcert.CheckPeer(s, m.Cert, m.Key, id, recv, checkCert)
 		if err != nil {
 			return err, nil
 		}
-		return verify(c.PublicKey), nil
-	case mcert.TagPayerHello:
-		c, err := refCheckPeer(s, root, at, recv, m.Cert, m.Key, m.Payer)
-		if err != nil {
-			return err, nil
-		}
-		return verify(c.PublicKey), nil
+		return m.Verify(c.PublicKey), nil
 	case mcert.TagProceed:
 		if spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce) {
 			return spec.Errorf(spec.CodeReplay, "no request awaits a transaction"), nil
 		}
-		if err := verify(peer.PublicKey); err != nil {
+		if err := m.Verify(peer.PublicKey); err != nil {
 			return err, nil
 		}
-		if spec.Makes("cert-payer-side") && (m.Payer != recv || m.Payee != peer.ID) {
-			return spec.Errorf(spec.CodeWrongRecipient, "PROCEED names payer %q and payee %q", m.Payer, m.Payee), nil
-		}
-		if spec.Makes("cert-amount") && m.Amount != in.Amount {
-			return spec.Errorf(spec.CodeValueMismatch, "PROCEED for %d fen, the request was %d", m.Amount, in.Amount), nil
-		}
-		return nil, nil
+		return mcert.CheckProceed(m.Payer, m.Payee, m.Amount, recv, peer.ID, in.Amount), nil
 	case mcert.TagTx:
-		switch {
-		case spec.Makes("cert-payer-match") && m.Payer != peer.ID:
-			return spec.Errorf(spec.CodeWrongRecipient, "TX signed for %q", m.Payer), nil
-		case spec.Makes("cert-amount") && m.Amount != in.Amount:
-			return spec.Errorf(spec.CodeValueMismatch, "TX for %d fen, the request was %d", m.Amount, in.Amount), nil
+		if err := mcert.CheckTx(m.Payer, m.Amount, peer.ID, in.Amount); err != nil {
+			return err, nil
 		}
-		return verify(peer.PublicKey), nil
+		return m.Verify(peer.PublicKey), nil
 	case mcert.TagDeduct:
-		switch {
-		case spec.Makes("cert-payer-side") && m.Payer != recv:
-			return spec.Errorf(spec.CodeWrongRecipient, "DEDUCT addressed to payer %q", m.Payer), nil
-		case spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce):
+		if err := mcert.CheckDeductAddressed(m.Payer, recv); err != nil {
+			return err, nil
+		}
+		if spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce) {
 			return spec.Errorf(spec.CodeReplay, "no payment awaits a deduction"), nil
 		}
-		if err := verify(peer.PublicKey); err != nil {
+		if err := m.Verify(peer.PublicKey); err != nil {
 			return err, nil
 		}
-		if spec.Makes("cert-payer-side") && m.Payee != peer.ID {
-			return spec.Errorf(spec.CodeWrongRecipient, "DEDUCT from %q", m.Payee), nil
-		}
-		if spec.Makes("cert-digest") && !bytes.Equal(m.Digest, digest) {
-			return spec.Errorf(spec.CodeValueMismatch, "DEDUCT names other records"), nil
-		}
-		return nil, nil
+		return mcert.CheckDeduct(m.Payee, m.Digest, peer.ID, digest), nil
 	default: // DEDUCTED
-		switch {
-		case spec.Makes("cert-payer-match") && m.Payer != peer.ID:
-			return spec.Errorf(spec.CodeWrongRecipient, "DEDUCTED signed for %q", m.Payer), nil
-		case spec.Makes("cert-digest") && !bytes.Equal(m.Digest, digest):
-			return spec.Errorf(spec.CodeValueMismatch, "DEDUCTED names other records"), nil
+		if err := mcert.CheckDeducted(m.Payer, m.Digest, peer.ID, digest); err != nil {
+			return err, nil
 		}
-		return verify(peer.PublicKey), nil
+		return m.Verify(peer.PublicKey), nil
 	}
 }
 
@@ -590,7 +513,7 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr err
 	_, err = chip.CheckTransfer(msg, chip.Terminal{
 		ID: card, Challenge: challenge, Amount: in.Amount, CoinKey: coinKey, CheckCert: checkCert,
 		Lookup: func(extra map[string]*devcert.Certificate) transfer.Certs {
-			return chip.Lookup(checkCert, agents, extra)
+			return models.Lookup(checkCert, agents, extra)
 		},
 	})
 	return err, nil

@@ -78,22 +78,6 @@ func VerifyAck(payee *devcert.Certificate, challenge []byte, payer string, recs 
 	return payee.PublicKey.Verify(ackTBS(challenge, payer, recs), sig)
 }
 
-// Lookup resolves a device id to the first certificate the sources hold
-// for it, accepted by checkCert; an unknown id is untrusted-issuer.
-func Lookup(checkCert func(*devcert.Certificate) error, sources ...map[string]*devcert.Certificate) transfer.Certs {
-	return func(id string) (*devcert.Certificate, error) {
-		for _, m := range sources {
-			if c := m[id]; c != nil {
-				if err := checkCert(c); err != nil {
-					return nil, err
-				}
-				return c, nil
-			}
-		}
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
-	}
-}
-
 // Terminal is what a payee terminal knows when it checks a TRANSFER: its
 // id, the open request, the issuer key and how it trusts certificates.
 // The hooks left nil are the strict defaults.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -186,7 +187,7 @@ func (se *SE) now() time.Time {
 // the card's time and its revocation list: the agents', then the given
 // ones, then those the card stored.
 func (se *SE) lookup(extra map[string]*devcert.Certificate) transfer.Certs {
-	return Lookup(se.checkCert, se.agents, extra, se.certs)
+	return models.Lookup(se.checkCert, se.agents, extra, se.certs)
 }
 
 func (se *SE) checkCert(c *devcert.Certificate) error {
