@@ -343,12 +343,6 @@ func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) 
 	if err != nil {
 		return err, nil
 	}
-	if !spec.Makes("sealed-key-id") {
-		// Open with the given key whatever key id the coin names.
-		if hsm, err = coin.NewHSM(s, bytes.NewReader(append(sealed.KeyID[:], key...))); err != nil {
-			return nil, err
-		}
-	}
 	_, err = mcert.OpenCoin(hsm, sealed, pub)
 	return err, nil
 }

@@ -82,13 +82,7 @@ func CheckTx(payer string, amount int64, sessPayer string, sessAmount int64) err
 // signature: from the session's payer ([check: cert-payer-match]) and
 // naming the records the payee was paid with ([check: cert-digest]).
 func CheckDeducted(payer string, digest []byte, sessPayer string, sessDigest []byte) error {
-	if payer != sessPayer && spec.Makes("cert-payer-match") {
-		return spec.Errorf(spec.CodeWrongRecipient, "DEDUCTED signed for %q, the payer is %q", payer, sessPayer)
-	}
-	if !bytes.Equal(digest, sessDigest) && spec.Makes("cert-digest") {
-		return spec.Errorf(spec.CodeValueMismatch, "DEDUCTED names other records than this payment's")
-	}
-	return nil
+	return checkDeduction("DEDUCTED", "cert-payer-match", payer, digest, sessPayer, sessDigest)
 }
 
 // CheckProceed makes the payer's checks of a PROCEED after its signature:
@@ -117,11 +111,17 @@ func CheckDeductAddressed(payer, self string) error {
 // from the payee it paid ([check: cert-payer-side]) and naming the records
 // it logged ([check: cert-digest]).
 func CheckDeduct(payee string, digest []byte, logPayee string, logDigest []byte) error {
-	if payee != logPayee && spec.Makes("cert-payer-side") {
-		return spec.Errorf(spec.CodeWrongRecipient, "DEDUCT from %q, the payment is to %q", payee, logPayee)
+	return checkDeduction("DEDUCT", "cert-payer-side", payee, digest, logPayee, logDigest)
+}
+
+// checkDeduction: the counterpart a deduction message names is the
+// session's (check), and so are the records it names (cert-digest).
+func checkDeduction(what, check, party string, digest []byte, want string, wantDigest []byte) error {
+	if party != want && spec.Makes(check) {
+		return spec.Errorf(spec.CodeWrongRecipient, "%s names %q, the payment's counterpart is %q", what, party, want)
 	}
-	if !bytes.Equal(digest, logDigest) && spec.Makes("cert-digest") {
-		return spec.Errorf(spec.CodeValueMismatch, "DEDUCT names other records than this payment's")
+	if !bytes.Equal(digest, wantDigest) && spec.Makes("cert-digest") {
+		return spec.Errorf(spec.CodeValueMismatch, "%s names other records than this payment's", what)
 	}
 	return nil
 }
