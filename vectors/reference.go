@@ -352,7 +352,9 @@ func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) 
 // CheckDeduct, Message.Verify) in the same order and the session state
 // given in the input. The coins inside a TX are not opened. A payer finds
 // its session by the message's nonce: a message for another request, or
-// for a step it does not await, finds none (replay).
+// for a step it does not await, finds none (replay); that lookup is the
+// SIM's state, so those two outcomes are gated here (cert-nonce,
+// cert-turn), the only checks this file still makes itself.
 func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, rootRaw, recv := u.b("message", in.Message), u.b("root", in.Root), string(u.b("receiver", in.Receiver))
