@@ -56,9 +56,10 @@
 //     The reference runs the model's own wallet behind its Host (models/chain ReplayPayee); the chain/qr kind
 //     is decided by the same payee endpoint with only the payee's address known (models/chain Scan).
 //
-// Reference() decides every kind with spec/ and models/, and
-// ReferenceWithout the same with checks removed where that code makes them
-// (spec.Makes); Run runs the
+// Reference() decides every kind with spec/ and models/ (the models'
+// exported checks: models/chip checks.go, models/cert checks.go,
+// models.Lookup), and ReferenceWithout the same with checks removed where
+// that code makes them (spec.Makes); Run runs the
 // cases through any Verifier and reports pass, mismatch, skip and error
 // per case, per flag and per kind. Generate (go generate ./vectors, or
 // the CLI) rewrites the files from the fixed Seed; a test checks that the

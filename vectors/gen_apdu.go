@@ -107,7 +107,7 @@ func genAPDU(g *gen) *builder {
 	mut("amount-zero", "an amount of 0 fen, signed", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "chip-amount"},
 		initItems(0, challenge, payee.Raw, g.sign(bobKey, chipInitTBS(0, challenge, payee.ID))), nil, nil, nil)
 	full := initItems(amount, challenge, payee.Raw, sig)
-	mut("challenge-missing", "the challenge object left out", "R1.1", spec.CodeMalformed, []string{"MissingObject"},
+	mut("challenge-missing", "the challenge object left out", "R1.1", spec.CodeMalformed, []string{"MissingObject", "tlv-objects"},
 		[]apdu.TLV{full[0], full[2], full[3]}, nil, nil, nil)
 	mut("object-twice", "the amount object sent twice", "R1.1", spec.CodeMalformed, []string{"DuplicateObject", "tlv-objects"},
 		append(append([]apdu.TLV{}, full...), full[0]), nil, nil, nil)

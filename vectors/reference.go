@@ -3,13 +3,13 @@ package vectors
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models"
 	mcert "github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/chip"
@@ -181,13 +181,13 @@ func refCoin(s suite.Suite, in CoinInput) (verdict, inputErr error) {
 	return c.Check(pub), nil
 }
 
+// parseRoot parses the input's root under the suite; whether it is a
+// trust anchor is Certificate.Verify's check (cert-anchor), made where a
+// certificate is verified under it.
 func parseRoot(s suite.Suite, raw []byte) (*devcert.Certificate, error) {
 	root, err := devcert.Parse(s, raw)
 	if err != nil {
 		return nil, err
-	}
-	if (!root.IsCA || root.Role != devcert.RoleRoot) && spec.Makes("cert-anchor") {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "the trust anchor is not a central-bank CA")
 	}
 	return root, nil
 }
@@ -223,7 +223,8 @@ func refCertificate(s suite.Suite, in CertificateInput) (verdict, inputErr error
 
 // refTransfer: parse the holding and verify its lineage; a signer's
 // certificate is looked up among the given ones by id and verified against
-// the root at input.at.
+// the root at input.at, as the wallet models look signers up
+// (models.Lookup).
 func refTransfer(s suite.Suite, in TransferInput) (verdict, inputErr error) {
 	_, verdict, inputErr = refTransferOwner(s, in)
 	return verdict, inputErr
@@ -256,19 +257,7 @@ func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, ve
 		byID[c.ID] = c
 	}
 	at := time.Unix(in.At, 0)
-	certs := func(id string) (*devcert.Certificate, error) {
-		c := byID[id]
-		if !spec.Makes("holding-signer-cert") {
-			return c, nil // unchecked, nil when unknown
-		}
-		if c == nil {
-			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for %q", id)
-		}
-		if err := c.Verify(root, at, nil); err != nil {
-			return nil, err
-		}
-		return c, nil
-	}
+	certs := models.Lookup(func(c *devcert.Certificate) error { return c.Verify(root, at, nil) }, byID)
 	hold, err := transfer.ParseHolding(holdRaw)
 	if err != nil {
 		return owner, err, nil
@@ -280,8 +269,7 @@ func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, ve
 // refQR decides a scanned payment with the chain model's own payee
 // endpoint (chain.Scan: a fresh wallet with address input.payee and the
 // request open, its clock at input.at, no revocation list, nothing
-// received yet), after the trust anchor is checked as every kind checks
-// it.
+// received yet), once the root parses.
 func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, rootRaw, payee, nonce := u.b("payment", in.Payment), u.b("root", in.Root), u.b("payee", in.Payee), u.b("nonce", in.Nonce)
@@ -298,9 +286,10 @@ func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 		Nonce: [chain.NonceSize]byte(nonce), At: time.Unix(in.At, 0).UTC()}, raw), nil
 }
 
-// refAPDU is what a payer card checks on INITIATE (models/chip
-// payerEndpoint and pay) up to the payee's signature: the stateless part.
-// The data parse mirrors the model's unexported parseInitiate.
+// refAPDU is what a payer card checks on INITIATE up to the payee's
+// signature, the stateless part, with the model's own checks
+// (chip.CheckHeader, ParseInitiate, CheckPayee, VerifySignature) in the
+// order models/chip payerEndpoint and pay make them.
 func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, rootRaw, card := u.b("command", in.Command), u.b("root", in.Root), u.b("card", in.Card)
@@ -315,50 +304,23 @@ func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 	if err != nil {
 		return err, nil
 	}
-	if spec.Makes("chip-header") && (cmd.CLA != chip.CLA || cmd.INS != chip.INSInitiate || cmd.P1 != 0 || cmd.P2 != 0 || cmd.Le != 65536) {
-		return spec.Errorf(spec.CodeMalformed, "header %02x %02x %02x %02x, Le %d", cmd.CLA, cmd.INS, cmd.P1, cmd.P2, cmd.Le), nil
+	if err := chip.CheckHeader(cmd, chip.INSInitiate); err != nil {
+		return err, nil
 	}
-	items, err := apdu.Parse(cmd.Data)
+	m, err := chip.ParseInitiate(s, cmd.Data)
 	if err != nil {
 		return err, nil
 	}
-	got, err := apdu.Expect(items,
-		apdu.Field{Tag: chip.TagAmount, Name: "amount", Min: 8, Max: 8},
-		apdu.Field{Tag: chip.TagChallenge, Name: "challenge", Min: transfer.ChallengeSize, Max: transfer.ChallengeSize},
-		apdu.Field{Tag: chip.TagCert, Name: "certificate", Min: 1, Max: devcert.MaxCertDER},
-		apdu.Field{Tag: chip.TagSig, Name: "signature", Min: 8, Max: suite.MaxSignatureDER},
-	)
-	if err != nil {
+	at := time.Unix(in.At, 0)
+	if err := m.CheckPayee(string(card), func(c *devcert.Certificate) error { return c.Verify(root, at, nil) }); err != nil {
 		return err, nil
 	}
-	a := binary.BigEndian.Uint64(got[chip.TagAmount].Value)
-	if spec.Makes("chip-amount") && (a == 0 || a > 1<<40) {
-		return spec.Errorf(spec.CodeMalformed, "amount %d fen", a), nil
-	}
-	cert, err := devcert.Parse(s, got[chip.TagCert].Value)
-	if err != nil {
-		return err, nil
-	}
-	if spec.Makes("cert-peer") {
-		if cert.Role != devcert.RoleWallet {
-			return spec.Errorf(spec.CodeUntrustedIssuer, "payee certificate has role %q", cert.Role), nil
-		}
-		if err := cert.Verify(root, time.Unix(in.At, 0), nil); err != nil {
-			return err, nil
-		}
-		if cert.ID == string(card) {
-			return spec.Errorf(spec.CodeWrongRecipient, "payee is this card"), nil
-		}
-	}
-	if !spec.Makes("chip-signature") {
-		return nil, nil
-	}
-	challenge := got[chip.TagChallenge].Value
-	return cert.PublicKey.Verify(chipInitTBS(int64(a), challenge, cert.ID), got[chip.TagSig].Value), nil
+	return m.VerifySignature(), nil
 }
 
-// refSealedCoin: ParseSealedString, HSM.Open with the given key, then
-// the coin's Check under the issuer key.
+// refSealedCoin: ParseSealedString, then the holder's OpenCoin (HSM.Open
+// with the given key, the coin's Check under the issuer key) as the cert
+// SIM opens the coins of an ISSUE.
 func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) {
 	var u unhexer
 	str, id, key, pubRaw := u.b("sealed", in.Sealed), u.b("hsmKeyId", in.HSMKeyID), u.b("hsmKey", in.HSMKey), u.b("issuerPublicKey", in.IssuerPublicKey)
@@ -380,58 +342,19 @@ func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) 
 	if err != nil {
 		return err, nil
 	}
-	if !spec.Makes("sealed-key-id") {
-		// Open with the given key whatever key id the coin names.
-		if hsm, err = coin.NewHSM(s, bytes.NewReader(append(sealed.KeyID[:], key...))); err != nil {
-			return nil, err
-		}
-	}
-	c, err := hsm.Open(sealed)
-	if err != nil {
-		return err, nil
-	}
-	if !spec.Makes("sealed-coin") {
-		return nil, nil
-	}
-	return c.Check(pub), nil
-}
-
-// refCheckPeer mirrors models/cert checkPeer: the identity a counterpart
-// presents in a HELLO.
-func refCheckPeer(s suite.Suite, root *devcert.Certificate, at time.Time, receiver string, raw, spki []byte, id string) (*devcert.Certificate, error) {
-	c, err := devcert.Parse(s, raw)
-	if err != nil {
-		return nil, err
-	}
-	if !spec.Makes("cert-peer") {
-		return c, nil
-	}
-	if c.Role != devcert.RoleWallet {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart certificate has role %q", c.Role)
-	}
-	if err := c.Verify(root, at, nil); err != nil {
-		return nil, err
-	}
-	if c.ID != id {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart presents id %q with the certificate of %q", id, c.ID)
-	}
-	k, err := s.ParsePublicKey(spki)
-	if err != nil {
-		return nil, err
-	}
-	if !k.Equal(c.PublicKey) {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart %q presents a key its certificate does not certify", id)
-	}
-	if c.ID == receiver {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "the counterpart is this wallet")
-	}
-	return c, nil
+	_, err = mcert.OpenCoin(hsm, sealed, pub)
+	return err, nil
 }
 
 // refMessage decides a cert-scheme message as the receiving endpoint of
-// models/cert (payerEndpoint, payeeEndpoint) does, in the same order,
-// with the session state given in the input. The coins inside a TX are
-// not opened.
+// models/cert (payerEndpoint, payeeEndpoint) does, with its checks
+// (CheckPeer, CheckPayeeBound, CheckTx, CheckDeducted, CheckProceed,
+// CheckDeduct, Message.Verify) in the same order and the session state
+// given in the input. The coins inside a TX are not opened. A payer finds
+// its session by the message's nonce: a message for another request, or
+// for a step it does not await, finds none (replay); that lookup is the
+// SIM's state, so those two outcomes are gated here (cert-nonce,
+// cert-turn), the only checks this file still makes itself.
 func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, rootRaw, recv := u.b("message", in.Message), u.b("root", in.Root), string(u.b("receiver", in.Receiver))
@@ -469,6 +392,7 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 		return err, nil
 	}
 	at := time.Unix(in.At, 0)
+	checkCert := func(c *devcert.Certificate) error { return c.Verify(root, at, nil) }
 	var peer *devcert.Certificate
 	if needPeer {
 		if peer, err = devcert.Parse(s, peerRaw); err != nil {
@@ -479,25 +403,11 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 	if err != nil {
 		return err, nil
 	}
-	verify := func(pub suite.PublicKey) error {
-		if !spec.Makes("cert-signature") {
-			return nil
-		}
-		return pub.Verify(m.TBS(), m.Sig)
-	}
-	// Payee side: nonce and addressee first, then the stage.
 	if role[0] == mcert.TagPayerHello {
-		switch {
-		case spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce):
-			return spec.Errorf(spec.CodeReplay, "answers another request"), nil
-		case spec.Makes("cert-payee") && m.Payee != recv:
-			return spec.Errorf(spec.CodeWrongRecipient, "addressed to payee %q", m.Payee), nil
-		case spec.Makes("cert-turn") && m.Tag != expect:
-			return spec.Errorf(spec.CodeReplay, "out of turn"), nil
+		if err := mcert.CheckPayeeBound(m.Tag, m.Nonce, nonce, m.Payee, recv, m.Tag == expect); err != nil {
+			return err, nil
 		}
 	} else if spec.Makes("cert-turn") && m.Tag != expect {
-		// A payer answers requests it has a session for: a message for a
-		// step it does not await finds none.
 		return spec.Errorf(spec.CodeReplay, "out of turn"), nil
 	}
 	if peer == nil && m.Tag != mcert.TagPayeeHello && m.Tag != mcert.TagPayerHello {
@@ -506,70 +416,51 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 		return spec.Errorf(spec.CodeMalformed, "a %d message with no counterpart known", m.Tag), nil
 	}
 	switch m.Tag {
-	case mcert.TagPayeeHello:
-		c, err := refCheckPeer(s, root, at, recv, m.Cert, m.Key, m.Payee)
+	case mcert.TagPayeeHello, mcert.TagPayerHello:
+		id := m.Payee
+		if m.Tag == mcert.TagPayerHello {
+			id = m.Payer
+		}
+		c, err := mcert.CheckPeer(s, m.Cert, m.Key, id, recv, checkCert)
 		if err != nil {
 			return err, nil
 		}
-		return verify(c.PublicKey), nil
-	case mcert.TagPayerHello:
-		c, err := refCheckPeer(s, root, at, recv, m.Cert, m.Key, m.Payer)
-		if err != nil {
-			return err, nil
-		}
-		return verify(c.PublicKey), nil
+		return m.Verify(c.PublicKey), nil
 	case mcert.TagProceed:
 		if spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce) {
 			return spec.Errorf(spec.CodeReplay, "no request awaits a transaction"), nil
 		}
-		if err := verify(peer.PublicKey); err != nil {
+		if err := m.Verify(peer.PublicKey); err != nil {
 			return err, nil
 		}
-		if spec.Makes("cert-payer-side") && (m.Payer != recv || m.Payee != peer.ID) {
-			return spec.Errorf(spec.CodeWrongRecipient, "PROCEED names payer %q and payee %q", m.Payer, m.Payee), nil
-		}
-		if spec.Makes("cert-amount") && m.Amount != in.Amount {
-			return spec.Errorf(spec.CodeValueMismatch, "PROCEED for %d fen, the request was %d", m.Amount, in.Amount), nil
-		}
-		return nil, nil
+		return mcert.CheckProceed(m.Payer, m.Payee, m.Amount, recv, peer.ID, in.Amount), nil
 	case mcert.TagTx:
-		switch {
-		case spec.Makes("cert-payer-match") && m.Payer != peer.ID:
-			return spec.Errorf(spec.CodeWrongRecipient, "TX signed for %q", m.Payer), nil
-		case spec.Makes("cert-amount") && m.Amount != in.Amount:
-			return spec.Errorf(spec.CodeValueMismatch, "TX for %d fen, the request was %d", m.Amount, in.Amount), nil
+		if err := mcert.CheckTx(m.Payer, m.Amount, peer.ID, in.Amount); err != nil {
+			return err, nil
 		}
-		return verify(peer.PublicKey), nil
+		return m.Verify(peer.PublicKey), nil
 	case mcert.TagDeduct:
-		switch {
-		case spec.Makes("cert-payer-side") && m.Payer != recv:
-			return spec.Errorf(spec.CodeWrongRecipient, "DEDUCT addressed to payer %q", m.Payer), nil
-		case spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce):
+		if err := mcert.CheckDeductAddressed(m.Payer, recv); err != nil {
+			return err, nil
+		}
+		if spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce) {
 			return spec.Errorf(spec.CodeReplay, "no payment awaits a deduction"), nil
 		}
-		if err := verify(peer.PublicKey); err != nil {
+		if err := m.Verify(peer.PublicKey); err != nil {
 			return err, nil
 		}
-		if spec.Makes("cert-payer-side") && m.Payee != peer.ID {
-			return spec.Errorf(spec.CodeWrongRecipient, "DEDUCT from %q", m.Payee), nil
-		}
-		if spec.Makes("cert-digest") && !bytes.Equal(m.Digest, digest) {
-			return spec.Errorf(spec.CodeValueMismatch, "DEDUCT names other records"), nil
-		}
-		return nil, nil
+		return mcert.CheckDeduct(m.Payee, m.Digest, peer.ID, digest), nil
 	default: // DEDUCTED
-		switch {
-		case spec.Makes("cert-payer-match") && m.Payer != peer.ID:
-			return spec.Errorf(spec.CodeWrongRecipient, "DEDUCTED signed for %q", m.Payer), nil
-		case spec.Makes("cert-digest") && !bytes.Equal(m.Digest, digest):
-			return spec.Errorf(spec.CodeValueMismatch, "DEDUCTED names other records"), nil
+		if err := mcert.CheckDeducted(m.Payer, m.Digest, peer.ID, digest); err != nil {
+			return err, nil
 		}
-		return verify(peer.PublicKey), nil
+		return m.Verify(peer.PublicKey), nil
 	}
 }
 
-// refAPDUTransfer mirrors models/chip payeeEndpoint and receive on a
-// TRANSFER, without the card's store of coins already received.
+// refAPDUTransfer decides a TRANSFER as models/chip payeeEndpoint and
+// receive do (chip.ParseTransfer, CheckTransfer), with the terminal's
+// state given in the input and no store of coins already received.
 func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, rootRaw, key, card, challenge := u.b("response", in.Response), u.b("root", in.Root), u.b("issuerPublicKey", in.IssuerPublicKey), string(u.b("card", in.Card)), u.b("challenge", in.Challenge)
@@ -613,79 +504,19 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr err
 	if err != nil {
 		return err, nil
 	}
-	payer := msg.Cert
-	if payer.Role != devcert.RoleWallet {
-		return spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", payer.Role), nil
-	}
-	if err := payer.Verify(root, at, nil); err != nil {
-		return err, nil
-	}
-	extra := map[string]*devcert.Certificate{payer.ID: payer}
-	for _, c := range msg.ChainCerts {
-		if c.Role != devcert.RoleWallet {
-			return spec.Errorf(spec.CodeUntrustedIssuer, "lineage certificate %q has role %q", c.ID, c.Role), nil
-		}
-		extra[c.ID] = c
-	}
-	lookup := func(id string) (*devcert.Certificate, error) {
-		c := agents[id]
-		if c == nil {
-			c = extra[id]
-		}
-		if c == nil {
-			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
-		}
-		if err := c.Verify(root, at, nil); err != nil {
-			return nil, err
-		}
-		return c, nil
-	}
-	var total int64
-	for i, sp := range msg.Spends {
-		if len(sp.Holding.Chain) >= transfer.MaxHops {
-			return spec.Errorf(spec.CodeLimitExceeded, "spend %d: a coin with %d hops", i, len(sp.Holding.Chain)), nil
-		}
-		owner, err := sp.Holding.Verify(coinKey, lookup)
-		if err != nil {
-			return err, nil
-		}
-		rec := sp.Record
-		binding := spec.Makes("spend-record-binding")
-		switch {
-		case owner.Holder != payer.ID:
-			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q", i, owner.Holder), nil
-		case !binding:
-		case rec.Parent != sp.Holding.Serial || rec.ParentValue != owner.Value:
-			return spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i), nil
-		case rec.Payer != payer.ID:
-			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer), nil
-		case rec.Payee != card:
-			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q", i, rec.Payee), nil
-		case !bytes.Equal(rec.Challenge[:], challenge):
-			return spec.Errorf(spec.CodeReplay, "spend %d: record answers another challenge", i), nil
-		}
-		if spec.Makes("spend-record") {
-			if err := rec.Validate(); err != nil {
-				return err, nil
-			}
-			if err := rec.Verify(payer.PublicKey); err != nil {
-				return err, nil
-			}
-		}
-		for _, o := range rec.Outputs {
-			if o.Holder == card {
-				total += o.Value
-			}
-		}
-	}
-	if spec.Makes("spend-total") && total != in.Amount {
-		return spec.Errorf(spec.CodeValueMismatch, "received %d fen, asked for %d", total, in.Amount), nil
-	}
-	return nil, nil
+	checkCert := func(c *devcert.Certificate) error { return c.Verify(root, at, nil) }
+	_, err = chip.CheckTransfer(msg, chip.Terminal{
+		ID: card, Challenge: challenge, Amount: in.Amount, CoinKey: coinKey, CheckCert: checkCert,
+		Lookup: func(extra map[string]*devcert.Certificate) transfer.Certs {
+			return models.Lookup(checkCert, agents, extra)
+		},
+	})
+	return err, nil
 }
 
-// refAPDUConfirm mirrors models/chip payerEndpoint and confirm with one
-// unacknowledged payment in the card's log.
+// refAPDUConfirm decides a CONFIRM as models/chip payerEndpoint and
+// confirm do (chip.CheckHeader, ParseConfirm, AckAwaited, VerifyAck) with
+// one unacknowledged payment in the card's log.
 func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error) {
 	var u unhexer
 	raw, card, logged, certRaw := u.b("command", in.Command), string(u.b("card", in.Card)), u.b("challenge", in.Challenge), u.b("payeeCertificate", in.PayeeCertificate)
@@ -712,20 +543,17 @@ func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error
 	if err != nil {
 		return err, nil
 	}
-	if spec.Makes("chip-header") && (cmd.CLA != chip.CLA || cmd.INS != chip.INSConfirm || cmd.P1 != 0 || cmd.P2 != 0 || cmd.Le != apdu.LeAbsent) {
-		return spec.Errorf(spec.CodeMalformed, "header %02x %02x %02x %02x, Le %d", cmd.CLA, cmd.INS, cmd.P1, cmd.P2, cmd.Le), nil
+	if err := chip.CheckHeader(cmd, chip.INSConfirm); err != nil {
+		return err, nil
 	}
 	challenge, sig, err := chip.ParseConfirm(cmd.Data)
 	if err != nil {
 		return err, nil
 	}
-	if !spec.Makes("chip-ack") {
-		return nil, nil
-	}
-	if !bytes.Equal(challenge, logged) {
+	if !chip.AckAwaited(logged, challenge, bytes.Equal) {
 		return spec.Errorf(spec.CodeReplay, "no payment awaits this acknowledgement"), nil
 	}
-	return payee.PublicKey.Verify(chip.AckTBS(challenge, card, recs), sig), nil
+	return chip.VerifyAck(payee, logged, card, recs, sig), nil
 }
 
 // refSession: provision a fresh payee of the scheme's model, open the

@@ -53,7 +53,7 @@ func (se *SIM) openIssue(b []byte) (map[string]*transfer.Holding, map[string][]b
 		if err != nil {
 			return nil, nil, err
 		}
-		c, err := se.hsm.Open(sealed)
+		c, err := OpenCoin(se.hsm, sealed, se.coinKey)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -112,33 +112,7 @@ func (se *SIM) startPayee(payer world.PartyID, amount int64) (world.Message, err
 // certificate valid under the root at this phone's clock and not revoked,
 // naming the presented id and key, and not this wallet.
 func (se *SIM) checkPeer(raw, spki []byte, id string) (*devcert.Certificate, error) {
-	c, err := devcert.Parse(se.s, raw)
-	if err != nil {
-		return nil, err
-	}
-	if !spec.Makes("cert-peer") {
-		return c, nil
-	}
-	if c.Role != devcert.RoleWallet {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart certificate has role %q", c.Role)
-	}
-	if err := se.checkCert(c); err != nil {
-		return nil, err
-	}
-	if c.ID != id {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart presents id %q with the certificate of %q", id, c.ID)
-	}
-	k, err := se.s.ParsePublicKey(spki)
-	if err != nil {
-		return nil, err
-	}
-	if !k.Equal(c.PublicKey) {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "counterpart %q presents a key its certificate does not certify", id)
-	}
-	if c.ID == se.id {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "the counterpart is this wallet")
-	}
-	return c, nil
+	return CheckPeer(se.s, raw, spki, id, se.id, se.checkCert)
 }
 
 func reply(se *SIM, to world.PartyID, typ string, b []byte) []world.Message {
@@ -214,11 +188,8 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if err := se.verifyMsg(msg, sess.payee.PublicKey); err != nil {
 		return nil, err
 	}
-	if msg.Payer != se.id || msg.Payee != sess.payee.ID {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "PROCEED names payer %q and payee %q", msg.Payer, msg.Payee)
-	}
-	if msg.Amount != sess.amount {
-		return nil, spec.Errorf(spec.CodeValueMismatch, "PROCEED for %d fen, the request was %d", msg.Amount, sess.amount)
+	if err := CheckProceed(msg.Payer, msg.Payee, msg.Amount, se.id, sess.payee.ID, sess.amount); err != nil {
+		return nil, err
 	}
 	answered := prefAnswer + nk
 	if _, dup := se.dev.Get(answered); dup {
@@ -312,8 +283,8 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 	if b, ok, err := se.insiderDeduct(msg); ok {
 		return b, err
 	}
-	if msg.Payer != se.id {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "DEDUCT addressed to payer %q", msg.Payer)
+	if err := CheckDeductAddressed(msg.Payer, se.id); err != nil {
+		return nil, err
 	}
 	var entry outEntry
 	var key string
@@ -347,11 +318,8 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 	if err := se.verifyMsg(msg, payee.PublicKey); err != nil {
 		return nil, err
 	}
-	if msg.Payee != entry.Payee {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "DEDUCT from %q, the payment is to %q", msg.Payee, entry.Payee)
-	}
-	if !bytes.Equal(msg.Digest, entry.Digest) {
-		return nil, spec.Errorf(spec.CodeValueMismatch, "DEDUCT names other records than this payment's")
+	if err := CheckDeduct(msg.Payee, msg.Digest, entry.Payee, entry.Digest); err != nil {
+		return nil, err
 	}
 	notice := &message{Tag: TagDeducted, Nonce: msg.Nonce, Payer: se.id, Payee: entry.Payee, Digest: entry.Digest}
 	b, err := notice.sign(se.key)
@@ -463,15 +431,9 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	if sess == nil || sess.stage == payeeDone {
 		return nil, spec.Errorf(spec.CodeReplay, "no payment request is open")
 	}
-	if !bytes.Equal(msg.Nonce, sess.nonce) && spec.Makes("cert-nonce") {
-		return nil, spec.Errorf(spec.CodeReplay, "%s answers another request", typeNames[msg.Tag])
-	}
-	if msg.Payee != se.id && spec.Makes("cert-payee") {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "%s addressed to payee %q", typeNames[msg.Tag], msg.Payee)
-	}
 	want := map[uint8]int{TagPayerHello: awaitPayerHello, TagTx: awaitTx, TagDeducted: awaitDeducted}[msg.Tag]
-	if sess.stage != want && !again && spec.Makes("cert-turn") {
-		return nil, spec.Errorf(spec.CodeReplay, "%s out of turn", typeNames[msg.Tag])
+	if err := CheckPayeeBound(msg.Tag, msg.Nonce, sess.nonce, msg.Payee, se.id, sess.stage == want || again); err != nil {
+		return nil, err
 	}
 	if msg.Tag != TagPayerHello && sess.payer == nil {
 		// Only without cert-turn: a later message, no counterpart known.
@@ -512,11 +474,8 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		sess.stage = awaitDeducted
 		return reply(se, m.From, MsgDeduct, b), nil
 	default: // TagDeducted
-		if msg.Payer != sess.payer.ID && spec.Makes("cert-payer-match") {
-			return nil, spec.Errorf(spec.CodeWrongRecipient, "DEDUCTED signed for %q, the payer is %q", msg.Payer, sess.payer.ID)
-		}
-		if !bytes.Equal(msg.Digest, sess.digest) && spec.Makes("cert-digest") {
-			return nil, spec.Errorf(spec.CodeValueMismatch, "DEDUCTED names other records than this payment's")
+		if err := CheckDeducted(msg.Payer, msg.Digest, sess.payer.ID, sess.digest); err != nil {
+			return nil, err
 		}
 		if err := se.verifyMsg(msg, sess.payer.PublicKey); err != nil {
 			return nil, err
@@ -530,11 +489,8 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 // with this wallet's private key, and keeps them in the session.
 func (se *SIM) receive(sess *payeeSession, msg *message) error {
 	payer := sess.payer
-	if msg.Payer != payer.ID && spec.Makes("cert-payer-match") {
-		return spec.Errorf(spec.CodeWrongRecipient, "TX signed for %q, the payer is %q", msg.Payer, payer.ID)
-	}
-	if msg.Amount != sess.amount && spec.Makes("cert-amount") {
-		return spec.Errorf(spec.CodeValueMismatch, "TX for %d fen, the request was %d", msg.Amount, sess.amount)
+	if err := CheckTx(msg.Payer, msg.Amount, payer.ID, sess.amount); err != nil {
+		return err
 	}
 	if err := se.verifyMsg(msg, payer.PublicKey); err != nil && !se.mutated("payee-skips-tx-signature") {
 		return err

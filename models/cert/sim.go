@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -282,22 +282,7 @@ func (se *SIM) checkCert(c *devcert.Certificate) error {
 // lookup resolves a device id to a certificate checked against the root,
 // the SIM's clock and its revocation list.
 func (se *SIM) lookup(extra map[string]*devcert.Certificate) transfer.Certs {
-	return func(id string) (*devcert.Certificate, error) {
-		c := se.agents[id]
-		if c == nil {
-			c = extra[id]
-		}
-		if c == nil {
-			c = se.certs[id]
-		}
-		if c == nil {
-			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
-		}
-		if err := se.checkCert(c); err != nil {
-			return nil, err
-		}
-		return c, nil
-	}
+	return models.Lookup(se.checkCert, se.agents, extra, se.certs)
 }
 
 // balance returns the value of the coins the wallet holds.

@@ -8,7 +8,7 @@ import (
 // This file exports, for the conformance vectors (package vectors) only,
 // the wire encoding of the scheme's signed messages: the vectors build and
 // decide messages with the model's own encoder and parser instead of a
-// copy. The endpoints' decisions stay in protocol.go.
+// copy. The endpoints' checks are in checks.go, for both.
 
 // Message is one of the six signed payment messages (TagPayeeHello ..
 // TagDeducted); the fields its layout does not name are zero.
@@ -33,6 +33,10 @@ func (m *Message) internal() *message {
 
 // TBS returns the bytes the sender signs.
 func (m *Message) TBS() []byte { return m.internal().tbs() }
+
+// Verify checks the message's signature under pub as the endpoints do
+// ([check: cert-signature]).
+func (m *Message) Verify(pub suite.PublicKey) error { return m.internal().verify(pub) }
 
 // Marshal returns the DER of the message with its signature.
 func (m *Message) Marshal() []byte { return m.internal().marshal() }

@@ -36,9 +36,9 @@ func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
 // insiderPay answers INITIATE as the staged insider: a TRANSFER of the
 // insider's records, encoded as the card encodes every TRANSFER. Nothing
 // is committed.
-func (se *SE) insiderPay(in *initiate) ([]byte, error) {
-	rq := forge.Request{Key: se.key, Payer: se.payerID(), Payee: in.cert.ID, Amount: in.amount, Counter: se.st.Counter, Coins: se.coins}
-	copy(rq.Challenge[:], in.challenge)
+func (se *SE) insiderPay(in *Initiate) ([]byte, error) {
+	rq := forge.Request{Key: se.key, Payer: se.payerID(), Payee: in.Cert.ID, Amount: in.Amount, Counter: se.st.Counter, Coins: se.coins}
+	copy(rq.Challenge[:], in.Challenge)
 	built, err := forge.InsiderSpends(se.fw.Insider, rq, se.fw.Answered)
 	if err != nil {
 		return nil, err
@@ -47,8 +47,8 @@ func (se *SE) insiderPay(in *initiate) ([]byte, error) {
 	for i, b := range built {
 		spends[i] = spend{holding: b.Holding, record: b.Record}
 	}
-	se.fw.Answered = append([]byte(nil), in.challenge...)
-	se.w.Trace().State(se.dev.ID(), "insider: %s payment of %d fen to %s, %d records signed, nothing committed", se.fw.Insider.Plan.Kind, in.amount, in.cert.ID, len(spends))
+	se.fw.Answered = append([]byte(nil), in.Challenge...)
+	se.w.Trace().State(se.dev.ID(), "insider: %s payment of %d fen to %s, %d records signed, nothing committed", se.fw.Insider.Plan.Kind, in.Amount, in.Cert.ID, len(spends))
 	return encodeTransfer(se.presented(true), spends, se.lineageCerts(spends))
 }
 

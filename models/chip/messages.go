@@ -66,12 +66,12 @@ func ackTBS(challenge []byte, payer string, recs []*transfer.Signed) []byte {
 	return b
 }
 
-// initiate is the parsed INITIATE command.
-type initiate struct {
-	amount    int64
-	challenge []byte
-	cert      *devcert.Certificate
-	sig       []byte
+// Initiate is the parsed data of an INITIATE command.
+type Initiate struct {
+	Amount    int64
+	Challenge []byte
+	Cert      *devcert.Certificate // the payee's
+	Sig       []byte
 }
 
 func encodeInitiate(amount int64, challenge []byte, cert *devcert.Certificate, sig []byte) []byte {
@@ -100,7 +100,10 @@ func mustResponse(r apdu.Response) []byte {
 	return b
 }
 
-func parseInitiate(s suite.Suite, data []byte) (*initiate, error) {
+// ParseInitiate decodes the data of an INITIATE command under the strict
+// profile: the four objects within their sizes, an amount of 1..2^40 fen
+// ([check: chip-amount]) and a certificate that parses under the suite.
+func ParseInitiate(s suite.Suite, data []byte) (*Initiate, error) {
 	items, err := apdu.Parse(data)
 	if err != nil {
 		return nil, err
@@ -114,13 +117,16 @@ func parseInitiate(s suite.Suite, data []byte) (*initiate, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &initiate{challenge: got[TagChallenge].Value, sig: got[TagSig].Value}
-	a := binary.BigEndian.Uint64(got[TagAmount].Value)
-	if a == 0 || a > 1<<40 {
+	m := &Initiate{Challenge: got[TagChallenge].Value, Sig: got[TagSig].Value}
+	var a uint64
+	if v := got[TagAmount].Value; len(v) == 8 {
+		a = binary.BigEndian.Uint64(v)
+	}
+	if (a == 0 || a > 1<<40) && spec.Makes("chip-amount") {
 		return nil, spec.Errorf(spec.CodeMalformed, "amount %d fen", a)
 	}
-	m.amount = int64(a)
-	if m.cert, err = devcert.Parse(s, got[TagCert].Value); err != nil {
+	m.Amount = int64(a)
+	if m.Cert, err = devcert.Parse(s, got[TagCert].Value); err != nil {
 		return nil, err
 	}
 	return m, nil

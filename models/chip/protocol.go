@@ -1,7 +1,6 @@
 package chip
 
 import (
-	"bytes"
 	"encoding/hex"
 	"maps"
 	"slices"
@@ -55,13 +54,14 @@ func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
 	if err != nil {
 		return fail(MsgTransfer, err)
 	}
-	if cmd.CLA != CLA && !se.mutated("card-ignores-class-byte") {
-		return fail(MsgTransfer, spec.Errorf(spec.CodeMalformed, "class %#02x", cmd.CLA))
+	// The class, and P1, P2 and Le fixed for each instruction: an altered
+	// header is refused like any other altered field.
+	hdr := cmd
+	if se.mutated("card-ignores-class-byte") {
+		hdr.CLA = CLA
 	}
-	// P1, P2 and Le are fixed for each instruction: an altered header is
-	// refused like any other altered field.
-	if want, ok := commandLe[cmd.INS]; ok && (cmd.P1 != 0 || cmd.P2 != 0 || cmd.Le != want) {
-		return fail(MsgTransfer, spec.Errorf(spec.CodeMalformed, "instruction %#02x with P1 %#02x, P2 %#02x, Le %d", cmd.INS, cmd.P1, cmd.P2, cmd.Le))
+	if err := CheckHeader(hdr, cmd.INS); err != nil {
+		return fail(MsgTransfer, err)
 	}
 	switch cmd.INS {
 	case INSInitiate:
@@ -85,59 +85,53 @@ func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
 // pay answers INITIATE: checks the payee, the limits and the funds, builds
 // the records, commits, and returns the TRANSFER response.
 func (se *SE) pay(data []byte) ([]byte, error) {
-	in, err := parseInitiate(se.s, data)
+	in, err := ParseInitiate(se.s, data)
 	if err != nil {
 		return nil, err
 	}
-	if in.cert.Role != devcert.RoleWallet {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payee certificate has role %q", in.cert.Role)
-	}
-	if err := se.checkCert(in.cert); err != nil {
+	if err := in.CheckPayee(se.id, se.checkCert); err != nil {
 		return nil, err
 	}
-	if in.cert.ID == se.id {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "payee is this card")
-	}
-	if err := in.cert.PublicKey.Verify(initTBS(in.amount, in.challenge, in.cert.ID), in.sig); err != nil && !se.mutated("payer-skips-initiate-signature") {
+	if err := in.VerifySignature(); err != nil && !se.mutated("payer-skips-initiate-signature") {
 		return nil, err
 	}
-	answered := prefAnswer + hex.EncodeToString(in.challenge)
+	answered := prefAnswer + hex.EncodeToString(in.Challenge)
 	if _, dup := se.dev.Get(answered); dup && !se.mutated("payer-forgets-answered-challenges") {
-		return nil, spec.Errorf(spec.CodeReplay, "this card already paid challenge %x", in.challenge)
+		return nil, spec.Errorf(spec.CodeReplay, "this card already paid challenge %x", in.Challenge)
 	}
-	if err := se.limits.Check(se.st.Spent, se.st.Payments-se.offByOne(), in.amount); err != nil {
+	if err := se.limits.Check(se.st.Spent, se.st.Payments-se.offByOne(), in.Amount); err != nil {
 		return nil, err
 	}
 	if se.fw.Insider != nil {
 		return se.insiderPay(in)
 	}
-	picked, err := se.pick(in.amount)
+	picked, err := se.pick(in.Amount)
 	if err != nil {
 		return nil, err
 	}
 
 	// Build one record per coin: whole coins first, the last one split.
 	var challenge [transfer.ChallengeSize]byte
-	copy(challenge[:], in.challenge)
+	copy(challenge[:], in.Challenge)
 	st := se.st
-	remaining := in.amount
+	remaining := in.Amount
 	var spends []spend
 	puts := map[string][]byte{}
 	var deletes []string
-	entry := outEntry{Payee: in.cert.ID, PayeeCert: in.cert.Raw, Challenge: in.challenge}
+	entry := outEntry{Payee: in.Cert.ID, PayeeCert: in.Cert.Raw, Challenge: in.Challenge}
 	for _, k := range picked {
 		h := se.coins[k]
 		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
-		outs, err := transfer.Split(h.Serial, v, pay, se.payerID(), in.cert.ID)
+		outs, err := transfer.Split(h.Serial, v, pay, se.payerID(), in.Cert.ID)
 		if err != nil {
 			return nil, err
 		}
 		st.Counter++
 		rec, err := transfer.Sign(se.key, transfer.Record{
 			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
-			Payer: se.payerID(), Payee: in.cert.ID, Challenge: challenge, Counter: st.Counter,
+			Payer: se.payerID(), Payee: in.Cert.ID, Challenge: challenge, Counter: st.Counter,
 		})
 		if err != nil {
 			return nil, err
@@ -159,7 +153,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err // nothing committed: the card is as before
 	}
-	st.Spent += in.amount
+	st.Spent += in.Amount
 	st.Payments++
 	puts[keyState] = mustJSON(st)
 	puts[outKey(st.Counter)] = mustJSON(entry)
@@ -173,8 +167,8 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	se.recoverCoins(puts, deletes)
 	se.st = st
 	se.out[outKey(st.Counter)] = &entry
-	se.fw.Answered = in.challenge
-	se.w.Trace().State(se.dev.ID(), "paid %d fen to %s (offline balance %d)", in.amount, in.cert.ID, se.balance())
+	se.fw.Answered = in.Challenge
+	se.w.Trace().State(se.dev.ID(), "paid %d fen to %s (offline balance %d)", in.Amount, in.Cert.ID, se.balance())
 	return resp, nil
 }
 
@@ -255,13 +249,13 @@ func (se *SE) lineageCerts(spends []spend) [][]byte {
 // confirm answers CONFIRM: verifies the payee's acknowledgement of a
 // logged payment and records it.
 func (se *SE) confirm(data []byte) error {
-	challenge, sig, err := parseConfirm(data)
+	challenge, sig, err := ParseConfirm(data)
 	if err != nil {
 		return err
 	}
 	for _, k := range slices.Sorted(maps.Keys(se.out)) {
 		e := se.out[k]
-		if !se.sameChallenge(e.Challenge, challenge) {
+		if !AckAwaited(e.Challenge, challenge, se.sameChallenge) {
 			continue
 		}
 		if e.Acked {
@@ -280,7 +274,7 @@ func (se *SE) confirm(data []byte) error {
 			recs = append(recs, r)
 		}
 		// The acknowledgement must cover the logged payment.
-		if err := cert.PublicKey.Verify(ackTBS(e.Challenge, se.id, recs), sig); err != nil {
+		if err := VerifyAck(cert, e.Challenge, se.id, recs, sig); err != nil {
 			return err
 		}
 		acked := *e
@@ -347,93 +341,46 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	return []world.Message{{From: se.dev.ID(), To: m.From, Type: MsgConfirm, Payload: encodeConfirm(challenge, sig)}}, nil
 }
 
-// receive verifies a TRANSFER and commits the coins it pays this card.
+// receive verifies a TRANSFER (CheckTransfer, with the card's store of
+// coins already received) and commits the coins it pays this card.
 func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
-	msg, err := parseTransfer(se.s, data)
+	msg, err := ParseTransfer(se.s, data)
 	if err != nil {
 		return nil, err
 	}
-	payer := msg.cert
-	if payer.Role != devcert.RoleWallet && spec.Makes("cert-peer") {
-		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", payer.Role)
-	}
-	if err := se.checkCert(payer); err != nil && spec.Makes("cert-peer") {
-		return nil, err
-	}
-	extra := map[string]*devcert.Certificate{payer.ID: payer}
-	for _, c := range msg.chainCerts {
-		if c.Role != devcert.RoleWallet && spec.Makes("spend-lineage") {
-			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "lineage certificate %q has role %q", c.ID, c.Role)
-		}
-		extra[c.ID] = c
-	}
-	lookup := se.lookup(extra)
-	var total int64
 	puts := map[string][]byte{}
 	seen := map[string]bool{}
-	var recs []*transfer.Signed
-	for i, sp := range msg.spends {
-		if len(sp.holding.Chain) >= transfer.MaxHops && spec.Makes("spend-hop-limit") {
-			// The new record would make a lineage longer than any card
-			// may hold: refused before anything is committed.
-			return nil, spec.Errorf(spec.CodeLimitExceeded, "spend %d: a coin with %d hops cannot move offline again", i, len(sp.holding.Chain))
-		}
-		owner, err := se.verifyHolding(sp.holding, lookup)
-		if err != nil {
-			if spec.Makes("spend-lineage") {
-				return nil, err
+	got, err := CheckTransfer(msg, Terminal{
+		ID: se.id, Challenge: challenge, Amount: se.amount, CoinKey: se.coinKey,
+		CheckCert: se.checkCert, Lookup: se.lookup, VerifyHolding: se.verifyHolding, ValidateRecord: se.validateRecord,
+		Mutated: se.mutated,
+		Seen: func(i int, rec *transfer.Signed) error {
+			seenKey := prefSeen + hex.EncodeToString(rec.Parent[:])
+			if _, dup := se.dev.Get(seenKey); (dup || seen[seenKey] && !se.mutated("payee-checks-stored-serials-only")) && spec.Makes("spend-seen") {
+				return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this card", i, rec.Parent)
 			}
-			owner = sp.holding.Claimed()
-		}
-		rec := sp.record
-		switch {
-		case owner.Holder != payer.ID && spec.Makes("spend-coin-holder"):
-			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q, payer is %q", i, owner.Holder, payer.ID)
-		case !spec.Makes("spend-record-binding"):
-		case rec.Parent != sp.holding.Serial || rec.ParentValue != owner.Value:
-			return nil, spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i)
-		case rec.Payer != payer.ID && !se.mutated("payee-ignores-record-payer"):
-			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer)
-		case rec.Payee != se.id:
-			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q, not this card", i, rec.Payee)
-		case !bytes.Equal(rec.Challenge[:], challenge) && !se.mutated("payee-skips-record-challenge"):
-			return nil, spec.Errorf(spec.CodeReplay, "spend %d: record answers another challenge", i)
-		}
-		if err := se.validateRecord(rec); err != nil && spec.Makes("spend-record") {
-			return nil, err
-		}
-		if err := rec.Verify(payer.PublicKey); err != nil && spec.Makes("spend-record") {
-			return nil, err
-		}
-		seenKey := prefSeen + hex.EncodeToString(rec.Parent[:])
-		if _, dup := se.dev.Get(seenKey); (dup || seen[seenKey] && !se.mutated("payee-checks-stored-serials-only")) && spec.Makes("spend-seen") {
-			return nil, spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this card", i, rec.Parent)
-		}
-		seen[seenKey] = true
-		puts[seenKey] = []byte{1}
-		for _, o := range rec.Outputs {
-			if o.Holder == se.id {
-				h := sp.holding.Extend(rec, o.Serial)
-				puts[prefCoin+instKey(h)] = h.Marshal()
-				total += o.Value
-			}
-		}
-		recs = append(recs, rec)
+			seen[seenKey] = true
+			puts[seenKey] = []byte{1}
+			return nil
+		},
+	})
+	if err != nil {
+		return nil, err
 	}
-	if total != se.amount && spec.Makes("spend-total") {
-		return nil, spec.Errorf(spec.CodeValueMismatch, "received %d fen, asked for %d", total, se.amount)
+	for _, h := range got.Coins {
+		puts[prefCoin+instKey(h)] = h.Marshal()
 	}
-	for id, c := range extra {
+	for id, c := range got.Certs {
 		if id != se.id {
 			puts[prefCert+id] = c.Raw
 		}
 	}
 	se.dev.Commit(puts, nil)
 	se.recoverCoins(puts, nil)
-	for id, c := range extra {
+	for id, c := range got.Certs {
 		se.certs[id] = c
 	}
 	se.received = true
-	se.w.Trace().State(se.dev.ID(), "received %d fen from %s (offline balance %d)", total, payer.ID, se.balance())
-	return recs, nil
+	se.w.Trace().State(se.dev.ID(), "received %d fen from %s (offline balance %d)", got.Total, msg.Cert.ID, se.balance())
+	return got.Records, nil
 }

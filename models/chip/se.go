@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -184,24 +184,10 @@ func (se *SE) now() time.Time {
 }
 
 // lookup resolves a device id to a certificate checked against the root,
-// the card's time and its revocation list.
+// the card's time and its revocation list: the agents', then the given
+// ones, then those the card stored.
 func (se *SE) lookup(extra map[string]*devcert.Certificate) transfer.Certs {
-	return func(id string) (*devcert.Certificate, error) {
-		c := se.agents[id]
-		if c == nil {
-			c = extra[id]
-		}
-		if c == nil {
-			c = se.certs[id]
-		}
-		if c == nil {
-			return nil, spec.Errorf(spec.CodeUntrustedIssuer, "no certificate for device %q", id)
-		}
-		if err := se.checkCert(c); err != nil {
-			return nil, err
-		}
-		return c, nil
-	}
+	return models.Lookup(se.checkCert, se.agents, extra, se.certs)
 }
 
 func (se *SE) checkCert(c *devcert.Certificate) error {

@@ -9,7 +9,7 @@ import (
 // This file exports, for the conformance vectors (package vectors) only,
 // the encoders, parsers and signed-bytes builders of the TRANSFER and
 // CONFIRM messages, so the vectors use the model's own code instead of a
-// copy. The card's decisions stay in protocol.go.
+// copy. The checks the card makes of them are in checks.go, for both.
 
 // InitiateTBS is what the payee signs in INITIATE.
 func InitiateTBS(amount int64, challenge []byte, payee string) []byte {
