@@ -90,13 +90,7 @@ func TestMergeShardsCLI(t *testing.T) {
 // is nonsense, exit 2 with a message and never crash.
 func TestMergeBadInput(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, content string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := func(name, content string) string { return writeTestFile(t, dir, name, content) }
 	env := `"module":"m","version":"v","go":"go","seed":1,"checks":1,"steps":1,"suites":["GM"],"started":"2026-01-01T00:00:00Z"`
 	shard := func(index, count, units, total int) string {
 		return `{"schema":"dualoffline-results/1","env":{` + env + `,"shard":{"index":` + strconv.Itoa(index) + `,"count":` + strconv.Itoa(count) +

@@ -51,13 +51,7 @@ func TestReportRebuild(t *testing.T) {
 // asks for nothing, exits 2 with a message and writes nothing.
 func TestReportBadInput(t *testing.T) {
 	dir := t.TempDir()
-	write := func(name, content string) string {
-		path := filepath.Join(dir, name)
-		if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
+	write := func(name, content string) string { return writeTestFile(t, dir, name, content) }
 	good := write("empty-results.json", `{"schema":"dualoffline-results/1","env":{"module":"m","version":"v","go":"go1.26","seed":1,"checks":1,"steps":1,"suites":null,"started":"2026-01-01T00:00:00Z"},"results":[]}`)
 	out := filepath.Join(dir, "out.html")
 	for _, tc := range []struct {
@@ -90,4 +84,14 @@ func TestReportBadInput(t *testing.T) {
 	if msg, code := runCLI("report", "--in", good, "--out", out); code != exitOK {
 		t.Errorf("valid empty results: exit %d\n%s", code, msg)
 	}
+}
+
+// writeTestFile writes content to dir/name and returns the path.
+func writeTestFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

@@ -62,32 +62,14 @@ func TestCardMutantsCaught(t *testing.T) {
 				// The reference card first, in every role: a mutant counts as
 				// caught only where the reference card passes, or a transport
 				// failure would count as a catch.
-				d := &Devices{}
-				for range 3 {
-					d.Readers = append(d.Readers, serveCard(t, "", ""))
-				}
-				for _, role := range []interactive.Role{interactive.Payee, interactive.Payer, interactive.Wallet} {
-					rs, err := conformance.Check(ctx, interactive.Target(readerScheme{d: d}, role, nil), o)
-					if err != nil {
-						t.Fatal(err)
-					}
-					interactive.Judge(rs, ref)
-					if u := rs.Unexpected(); len(u) > 0 {
+				for _, role := range sweepRoles {
+					if u := throughReaders(t, "", role, o, ref); len(u) > 0 {
 						t.Fatalf("the reference card fails %s as %s through the reader: %s: %.300s", m.Breaks, role, u[0].ID(), u[0].Reason)
 					}
 				}
 			}
-			d := &Devices{}
-			for range 3 {
-				d.Readers = append(d.Readers, serveCard(t, "", name))
-			}
-			for _, role := range []interactive.Role{interactive.Payee, interactive.Payer, interactive.Wallet} {
-				rs, err := conformance.Check(ctx, interactive.Target(readerScheme{d: d}, role, nil), o)
-				if err != nil {
-					t.Fatal(err)
-				}
-				interactive.Judge(rs, ref)
-				if u := rs.Unexpected(); len(u) > 0 {
+			for _, role := range sweepRoles {
+				if u := throughReaders(t, name, role, o, ref); len(u) > 0 {
 					t.Logf("%s (breaks %s) caught as %s by %s: %.200s", name, m.Breaks, role, u[0].ID(), u[0].Reason)
 					return
 				}
@@ -95,4 +77,24 @@ func TestCardMutantsCaught(t *testing.T) {
 			t.Errorf("the card of %q (%s) passes the %s suite through the reader in every role", name, m.Doc, m.Breaks)
 		})
 	}
+}
+
+// sweepRoles are the roles the sweep plays the cards in, in order.
+var sweepRoles = []interactive.Role{interactive.Payee, interactive.Payer, interactive.Wallet}
+
+// throughReaders serves three cards of mutant ("" for the reference),
+// runs o's suite with them as role's wallets and returns the unexpected
+// verdicts, judged against the reference run ref.
+func throughReaders(t *testing.T, mutant string, role interactive.Role, o conformance.Options, ref *conformance.Results) []conformance.Result {
+	t.Helper()
+	d := &Devices{}
+	for range 3 {
+		d.Readers = append(d.Readers, serveCard(t, "", mutant))
+	}
+	rs, err := conformance.Check(context.Background(), interactive.Target(readerScheme{d: d}, role, nil), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	interactive.Judge(rs, ref)
+	return rs.Unexpected()
 }
