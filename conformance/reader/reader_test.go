@@ -3,6 +3,7 @@ package reader
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,12 +56,14 @@ func TestLinkOverSocket(t *testing.T) {
 	if spec.CodeOf(err) != spec.CodeMalformed {
 		t.Fatalf("state of a blank card: got %v, want a malformed refusal", err)
 	}
-	// A long parameter (more than one short APDU) is chained.
+	// Parameters longer than one short APDU (a 600-byte party name) are
+	// chained.
 	var kr struct {
 		PublicKey models.Hex `json:"publicKey"`
 	}
 	seed := make([]byte, 32)
-	if err := l.Call(chip.OpKeygen, map[string]any{"party": "wallet-A", "suite": "GM", "seed": models.Hex(seed)}, &kr); err != nil {
+	party := "wallet-" + strings.Repeat("x", 2*vcard.MaxChunk)
+	if err := l.Call(chip.OpKeygen, map[string]any{"party": party, "suite": "GM", "seed": models.Hex(seed)}, &kr); err != nil {
 		t.Fatal(err)
 	}
 	if len(kr.PublicKey) == 0 {
@@ -70,7 +73,7 @@ func TestLinkOverSocket(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The key survived the power cut: a second keygen is refused.
-	if err := l.Call(chip.OpKeygen, map[string]any{"party": "wallet-A", "suite": "GM", "seed": models.Hex(seed)}, &kr); err == nil {
+	if err := l.Call(chip.OpKeygen, map[string]any{"party": party, "suite": "GM", "seed": models.Hex(seed)}, &kr); err == nil {
 		t.Error("a second keygen after a power cut was accepted: the key did not persist")
 	}
 	if _, err := l.Save(); spec.CodeOf(err) != spec.CodeUnimplemented {
