@@ -1,12 +1,15 @@
 package conformance
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,9 +66,9 @@ type Options struct {
 	// CheckSeeds (shard.go; CheckMutants ignores it);
 	// the results' Env.Shard identifies it for MergeShards.
 	Shard Shard
-	// Workers bounds how many (target, suite) jobs CheckAll runs at once;
-	// 0 means one per core. Targets sharing hardware (cards in readers)
-	// run one at a time.
+	// Workers bounds how many properties CheckAll runs at once; 0 means
+	// one per core. Targets sharing hardware (cards in readers) set 1 and
+	// run one property at a time.
 	Workers int
 	// keep, if set, selects the units a run checks (the shard's).
 	keep func(target string, s suite.ID, p Property) bool
@@ -134,7 +137,7 @@ func (o Options) check() error {
 // Check runs the selected properties against target outside go test and
 // returns every result. For the duration of the call it holds rapid's
 // process-wide settings (checks, steps, seed, shrink time, no fail
-// files): concurrent Checks with the same depth and seed share them, one
+// files) and raises the garbage collector's target (applyGC): concurrent Checks with the same depth and seed share them, one
 // with other settings waits for the others to finish. It returns an error
 // only for bad options; verdicts, including failures, are in the Results.
 func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, error) {
@@ -153,9 +156,12 @@ func Check(ctx context.Context, target models.Scheme, opts Options) (*Results, e
 }
 
 // CheckAll runs Check over several targets on a pool of workers, one per
-// CPU, each job one target under one suite. Verdicts and counterexamples
-// do not depend on the schedule: every property draws only from the
-// seed. The results come back sorted.
+// CPU (Options.Workers bounds it). The unit of work is one property on one
+// target under one suite, dealt out longest first by the shard cost table
+// (ShardCost), so that no core idles while one long job finishes.
+// Verdicts and counterexamples do not depend on the schedule: every
+// property draws only from the seed, and each builds its own world. The
+// results come back sorted, the same as running Check on each target.
 func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Results, error) {
 	opts = opts.withDefaults()
 	if err := opts.check(); err != nil {
@@ -166,17 +172,8 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 	if opts.Shard.active() {
 		info = shardFilter(targets, &opts)
 	}
-	type job struct {
-		target models.Scheme
-		suite  suite.Suite
-	}
-	var jobs []job
-	for _, t := range targets {
-		for _, s := range opts.Suites {
-			jobs = append(jobs, job{t, s})
-		}
-	}
-	out := make([][]Result, len(jobs))
+	jobs := schedule(targets, opts)
+	out := make([]Result, len(jobs))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
@@ -188,24 +185,73 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				o := opts
-				o.Suites = []suite.Suite{jobs[i].suite}
-				out[i] = checkTarget(ctx, jobs[i].target, o).Results
+				out[i] = runJob(ctx, jobs[i], opts)
 			}
 		}()
 	}
-	for i := range jobs {
+	for _, i := range longestFirst(jobs) {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
 	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
 	rs.Env.Shard = info
-	for _, r := range out {
-		rs.Results = append(rs.Results, r...)
+	// out is in target, suite, property order, as Check's would be: Sort
+	// ranks targets by first appearance. settle is per result.
+	rs.Results = out
+	for i, j := range jobs {
+		settle(rs.Results[i:i+1], j.target.Info())
 	}
 	rs.Sort()
 	return rs, nil
+}
+
+// job is one property on one target under one suite: what CheckAll
+// schedules.
+type job struct {
+	target models.Scheme
+	suite  suite.Suite
+	prop   Property
+	cost   int // ShardCost of prop
+}
+
+// schedule lists the jobs opts selects over targets in target, suite and
+// property order.
+func schedule(targets []models.Scheme, opts Options) []job {
+	var jobs []job
+	for _, t := range targets {
+		name := t.Info().Name
+		for _, s := range opts.Suites {
+			for _, p := range Properties() {
+				if !opts.selects(p) || (opts.keep != nil && !opts.keep(name, s.ID(), p)) {
+					continue
+				}
+				jobs = append(jobs, job{t, s, p, ShardCost(p.ID())})
+			}
+		}
+	}
+	return jobs
+}
+
+// longestFirst is the order to start jobs in: by ShardCost, longest first
+// (ties in list order), so the short ones fill the cores at the end.
+func longestFirst(jobs []job) []int {
+	order := make([]int, len(jobs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(jobs[b].cost, jobs[a].cost) })
+	return order
+}
+
+// runJob runs one job and reports it to Progress, as checkTarget does.
+func runJob(ctx context.Context, j job, opts Options) Result {
+	name := fmt.Sprintf("dualoffline/%s/%s/%s", j.target.Info().Name, j.suite.ID(), j.prop.ID())
+	r := runProperty(ctx, j.target, j.suite, j.prop, opts, name)
+	if opts.Progress != nil {
+		opts.Progress(r)
+	}
+	return r
 }
 
 // Total is the number of properties Check or CheckAll runs (and so the
@@ -514,7 +560,8 @@ func setRapid(o Options, cli bool) (release func()) {
 		st.cond.Wait()
 	}
 	if st.holders == 0 {
-		st.current, st.undo = want, applyRapid(want)
+		undoRapid, undoGC := applyRapid(want), applyGC()
+		st.current, st.undo = want, func() { undoGC(); undoRapid() }
 	}
 	st.holders++
 	st.mu.Unlock()
@@ -530,6 +577,26 @@ func setRapid(o Options, cli bool) (release func()) {
 			}
 		})
 	}
+}
+
+// runGCPercent is the garbage collector's target while a Check holds the
+// settings, unless GOGC is set: a run's live heap is small (tens of MB)
+// and short-lived per case, and at the default 100 the collector and its
+// assists took about a tenth of a run's CPU (BENCHMARKS.md).
+const runGCPercent = 400
+
+// applyGC raises the collector's target to runGCPercent where GOGC leaves
+// it to the program, and returns what restores it.
+func applyGC() (restore func()) {
+	if os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(runGCPercent)
+	if old > runGCPercent || old < 0 {
+		debug.SetGCPercent(old)
+		return func() {}
+	}
+	return func() { debug.SetGCPercent(old) }
 }
 
 // applyRapid sets the flags and returns what restores them.

@@ -46,7 +46,7 @@ func markProfileStart() {
 // floorProfile is a run set against its cryptographic floor.
 type floorProfile struct {
 	Wall, CPU time.Duration // CPU is 0 where the platform does not report it
-	Workers   int           // properties run concurrently: min(GOMAXPROCS, target×suite jobs)
+	Workers   int           // properties run concurrently: min(GOMAXPROCS, results)
 	Suites    []suiteFloor
 	Floor     time.Duration // Σ over suites of counted operations × unit costs
 }
@@ -79,11 +79,8 @@ func measureProfile(rs *conformance.Results, start time.Time) (floorProfile, err
 	if cpu1, ok := cputime.Process(); ok {
 		p.CPU = cpu1 - cpu0
 	}
-	jobs := map[[2]string]bool{}
-	for _, r := range rs.Results {
-		jobs[[2]string{r.Target, r.Suite}] = true
-	}
-	p.Workers = max(1, min(runtime.GOMAXPROCS(0), len(jobs)))
+	// CheckAll runs one property at a time on each of GOMAXPROCS workers.
+	p.Workers = max(1, min(runtime.GOMAXPROCS(0), len(rs.Results)))
 	for _, s := range suite.All() {
 		ops := suite.CountedOpsOf(s.ID()).Sub(base[s.ID()])
 		if ops.PublicKeyOps() == 0 {
