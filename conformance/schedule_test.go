@@ -3,6 +3,7 @@ package conformance_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -19,7 +20,9 @@ import (
 // by a reference scheme so that settling is covered.
 func TestScheduleSameResults(t *testing.T) {
 	ctx := context.Background()
-	opts := conformance.Options{Checks: 2, Only: []string{"R1.3", "R1.4", "R3.6"}}
+	// A shrink cut short by its time limit is the one documented source of
+	// differing counterexamples (TestParallelDeterminism): give it time.
+	opts := conformance.Options{Checks: 2, Only: []string{"R1.3", "R1.4"}, ShrinkTime: 5 * time.Minute}
 	targets := all.Schemes()
 	var want conformance.Results
 	for _, s := range targets {
