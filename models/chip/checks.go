@@ -80,7 +80,8 @@ func VerifyAck(payee *devcert.Certificate, challenge []byte, payer string, recs 
 
 // Terminal is what a payee terminal knows when it checks a TRANSFER: its
 // id, the open request, the issuer key and how it trusts certificates.
-// The hooks left nil are the strict defaults.
+// CheckCert and Lookup are required; the other hooks left nil are the
+// strict defaults.
 type Terminal struct {
 	ID        string
 	Challenge []byte

@@ -73,9 +73,11 @@ func (intlSuite) ParsePublicKey(der []byte) (PublicKey, error) {
 	if ek, ok := k.(*ecdsa.PublicKey); !spec.Makes("key-parse") && (err != nil || !ok || ek.Curve != elliptic.P256()) {
 		// A lenient reader: any point on P-256, compressed or not,
 		// whatever the algorithm and curve named.
-		if k, err = lenientKey(der, elliptic.P256()), nil; k.(*ecdsa.PublicKey) == nil {
+		lk := lenientKey(der, elliptic.P256())
+		if lk == nil {
 			return nil, spec.Errorf(spec.CodeMalformed, "P-256 public key: no point on the curve")
 		}
+		k, err = lk, nil
 	}
 	if err != nil {
 		// crypto/x509 refuses the SM2 curve OID; report that as a
