@@ -14,7 +14,10 @@ import (
 
 // chipInitTBS is what the payee signs in INITIATE (spec/formats.md,
 // "Chip-card messages"): the context string, the amount as 8 bytes
-// big-endian, the challenge and the payee id.
+// big-endian, the challenge and the payee id. It is written from the
+// document on purpose, not taken from chip.InitiateTBS: the vectors are
+// signed over the documented bytes, so a model that drifted from
+// formats.md fails its own vectors instead of moving them along.
 func chipInitTBS(amount int64, challenge []byte, payee string) []byte {
 	b := []byte("dualoffline/chip/initiate/v1\x00")
 	b = binary.BigEndian.AppendUint64(b, uint64(amount))
