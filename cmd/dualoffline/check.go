@@ -275,7 +275,7 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		}
 	}
 	writeMatrix(stdout, rs, f.verbose)
-	writeProfile(stdout, f.profile, rs, start)
+	writeProfile(stdout, f.profile, rs, start, opts.Workers)
 	unexpected := rs.Unexpected()
 	gaps, err := checkMutants(ctx, stdout, stderr, rs, opts, f)
 	if err != nil {

@@ -71,7 +71,7 @@ func (p floorProfile) CPURatio() float64 { return float64(p.CPU) / float64(p.Flo
 // measureProfile reads the operations counted since the command started,
 // measures unit costs in this process, in CPU time so that a shared
 // machine's load does not inflate them, and prices them.
-func measureProfile(rs *conformance.Results, start time.Time) (floorProfile, error) {
+func measureProfile(rs *conformance.Results, start time.Time, workers int) (floorProfile, error) {
 	p := floorProfile{Wall: time.Since(start)}
 	profileStart.Lock()
 	base, cpu0 := profileStart.ops, profileStart.cpu
@@ -79,8 +79,12 @@ func measureProfile(rs *conformance.Results, start time.Time) (floorProfile, err
 	if cpu1, ok := cputime.Process(); ok {
 		p.CPU = cpu1 - cpu0
 	}
-	// CheckAll runs one property at a time on each of GOMAXPROCS workers.
-	p.Workers = max(1, min(runtime.GOMAXPROCS(0), len(rs.Results)))
+	// CheckAll runs one property at a time on each of its workers:
+	// GOMAXPROCS unless the run set fewer (cards in readers: one).
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	p.Workers = max(1, min(workers, len(rs.Results)))
 	for _, s := range suite.All() {
 		ops := suite.CountedOpsOf(s.ID()).Sub(base[s.ID()])
 		if ops.PublicKeyOps() == 0 {
@@ -100,11 +104,11 @@ func measureProfile(rs *conformance.Results, start time.Time) (floorProfile, err
 // writeProfile prints, when on, the run's wall time against the
 // cryptographic floor: the public-key operations counted during the run,
 // per suite, priced at unit costs measured in this process just after it.
-func writeProfile(w io.Writer, on bool, rs *conformance.Results, start time.Time) {
+func writeProfile(w io.Writer, on bool, rs *conformance.Results, start time.Time, workers int) {
 	if !on {
 		return
 	}
-	p, err := measureProfile(rs, start)
+	p, err := measureProfile(rs, start, workers)
 	if err != nil {
 		fmt.Fprintf(w, "\nprofile: measuring unit costs: %v\n", err)
 		return
