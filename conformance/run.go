@@ -244,7 +244,7 @@ func longestFirst(jobs []job) []int {
 	return order
 }
 
-// runJob runs one job and reports it to Progress, as checkTarget does.
+// runJob runs one job and reports it to Progress.
 func runJob(ctx context.Context, j job, opts Options) Result {
 	name := fmt.Sprintf("dualoffline/%s/%s/%s", j.target.Info().Name, j.suite.ID(), j.prop.ID())
 	r := runProperty(ctx, j.target, j.suite, j.prop, opts, name)
@@ -274,18 +274,8 @@ func Total(opts Options, targets []models.Scheme) int {
 // set them from opts.
 func checkTarget(ctx context.Context, target models.Scheme, opts Options) *Results {
 	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
-	for _, s := range opts.Suites {
-		for _, p := range Properties() {
-			if !opts.selects(p) || (opts.keep != nil && !opts.keep(target.Info().Name, s.ID(), p)) {
-				continue
-			}
-			name := fmt.Sprintf("dualoffline/%s/%s/%s", target.Info().Name, s.ID(), p.ID())
-			r := runProperty(ctx, target, s, p, opts, name)
-			if opts.Progress != nil {
-				opts.Progress(r)
-			}
-			rs.Results = append(rs.Results, r)
-		}
+	for _, j := range schedule([]models.Scheme{target}, opts) {
+		rs.Results = append(rs.Results, runJob(ctx, j, opts))
 	}
 	settle(rs.Results, target.Info())
 	rs.Sort()
