@@ -135,18 +135,13 @@ type unit struct {
 
 func (u unit) key() string { return u.target + "/" + string(u.suite) + "/" + u.prop }
 
-// units lists a run's units in the run's order.
+// units lists a run's units in the run's order: the jobs schedule lists
+// before any shard keeps its part.
 func units(targets []models.Scheme, opts Options) []unit {
+	opts.keep = nil
 	var out []unit
-	for _, t := range targets {
-		name := t.Info().Name
-		for _, s := range opts.Suites {
-			for _, p := range Properties() {
-				if opts.selects(p) {
-					out = append(out, unit{name, s.ID(), p.ID(), ShardCost(p.ID())})
-				}
-			}
-		}
+	for _, j := range schedule(targets, opts) {
+		out = append(out, unit{j.target.Info().Name, j.suite.ID(), j.prop.ID(), j.cost})
 	}
 	return out
 }
