@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -49,20 +48,11 @@ func cardVerdicts(t *testing.T, name string, wantCode int, want ...string) *conf
 // until the test ends.
 func serveVirtual(t *testing.T, addr, mutant string) {
 	t.Helper()
-	c, err := vcard.Open(t.TempDir(), mutant)
+	stop, err := vcard.Start(addr, t.TempDir(), mutant, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = vcard.Run(ctx, addr, c, nil)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
+	t.Cleanup(stop)
 }
 
 // TestCheckReaderSocket is the reader path without PC/SC: the terminal's

@@ -1,7 +1,6 @@
 package reader
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -21,20 +20,14 @@ func serveCard(t *testing.T, dir, mutant string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := vcard.Open(dir, mutant)
+	stop, err := vcard.Start(s.Addr(), dir, mutant, t.Logf)
 	if err != nil {
+		s.Close()
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = vcard.Run(ctx, s.Addr(), c, t.Logf)
-	}()
 	t.Cleanup(func() {
 		s.Close()
-		cancel()
-		<-done
+		stop()
 	})
 	return s.Name()
 }

@@ -146,3 +146,20 @@ func (a ackReader) Read(p []byte) (int, error) {
 	quickAck(a.conn)
 	return a.conn.Read(p)
 }
+
+// Start opens a card (state in dir, "" for memory; mutant, "" for the
+// reference) and runs it against the driver at addr in the background,
+// as Run does, until stop is called; stop returns once Run has.
+func Start(addr, dir, mutant string, logf func(format string, args ...any)) (stop func(), err error) {
+	c, err := Open(dir, mutant)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = Run(ctx, addr, c, logf)
+	}()
+	return func() { cancel(); <-done }, nil
+}
