@@ -4,8 +4,8 @@ import (
 	"fmt"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // Power cuts in online operations (issue 13): a withdrawal, a deposit, a
@@ -88,11 +88,11 @@ var onlineOps = []onlineOp{
 
 // longLineage passes a's whole offline value between a and b, offline,
 // until it is back with a on coins whose lineage is as long as a
-// reconciliation exchanges for fresh ones (transfer.MaxHops/2 records,
+// reconciliation exchanges for fresh ones (bank.ExchangeHops records,
 // the refresh of chip and cert). Where a payee cannot pass what it
 // received on offline, it stops, and a holds nothing.
 func longLineage(t *T, in models.Instance, a, b world.PartyID) {
-	hops := transfer.MaxHops / 2
+	hops := bank.ExchangeHops
 	hops += hops % 2 // an even number of payments ends with a
 	from, to := a, b
 	for range hops {

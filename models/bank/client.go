@@ -244,13 +244,18 @@ func (c Client) Refresh(w Refresh) error {
 	return c.Exchange(stale, value, func() error { return w.Deposit(stale) })
 }
 
+// ExchangeHops is the lineage length at which a reconciliation exchanges a
+// coin for a fresh one: half the hop limit, so a coin is refreshed well
+// before a payee would refuse it.
+const ExchangeHops = transfer.MaxHops / 2
+
 // LongLineage returns, in key order, the keys of coins whose lineage is
-// long enough to exchange them (transfer.MaxHops/2 hops or more) or for
-// which also (may be nil) reports true.
+// long enough to exchange them (ExchangeHops hops or more) or for which
+// also (may be nil) reports true.
 func LongLineage(coins map[string]*transfer.Holding, also func(key string) bool) []string {
 	var out []string
 	for _, k := range slices.Sorted(maps.Keys(coins)) {
-		if len(coins[k].Chain) >= transfer.MaxHops/2 || also != nil && also(k) {
+		if len(coins[k].Chain) >= ExchangeHops || also != nil && also(k) {
 			out = append(out, k)
 		}
 	}

@@ -40,7 +40,7 @@ func TestClientRefresh(t *testing.T) {
 	c.Dev.Put(ExchangeKey, mustJSON(Exchange{Withdrawal{Request: "cut-before-hand-in", Amount: 100}, []string{"short"}}))
 	coins := map[string]*transfer.Holding{
 		"short": hops(1, 1, 100),
-		"long1": hops(transfer.MaxHops/2, 2, 200),
+		"long1": hops(ExchangeHops, 2, 200),
 		"long2": hops(transfer.MaxHops, 3, 50),
 	}
 	var steps []string
