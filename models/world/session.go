@@ -2,6 +2,7 @@ package world
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	"slices"
 	"time"
@@ -384,9 +385,16 @@ func (w *World) relay(s *Session, f Fault, deliver, queue []Message) (out, q []M
 
 // sentKey identifies a message by its sender, type and bytes: a delivery
 // with a sent message's key reached its recipient unaltered (a duplicate,
-// a replay or a redirect included).
-func sentKey(m Message) string {
-	return string(m.From) + "\x00" + m.Type + "\x00" + string(m.Payload)
+// a replay or a redirect included). It is a digest, so the world keeps 32
+// bytes per message sent, not the message.
+func sentKey(m Message) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(m.From))
+	h.Write([]byte{0})
+	h.Write([]byte(m.Type))
+	h.Write([]byte{0})
+	h.Write(m.Payload)
+	return [32]byte(h.Sum(nil))
 }
 
 func cloneMsg(m Message) Message {

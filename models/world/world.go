@@ -79,8 +79,8 @@ type World struct {
 	// sender sent (not altered on the way): the messages a field fault
 	// may take a field from.
 	poolSent []bool
-	sent     map[string]bool // sentKey of every message a party sent
-	network  Network         // what partition faults split (partition.go); nil without one
+	sent     map[[32]byte]bool // sentKey of every message a party sent
+	network  Network           // what partition faults split (partition.go); nil without one
 }
 
 // New returns a world for seed.
@@ -92,7 +92,7 @@ func New(seed uint64) *World {
 		now:     Epoch,
 		devices: map[PartyID]*Device{},
 		online:  map[PartyID]bool{},
-		sent:    map[string]bool{},
+		sent:    map[[32]byte]bool{},
 	}
 	w.trace = &Trace{w: w}
 	return w
