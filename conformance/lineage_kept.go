@@ -1,8 +1,12 @@
 package conformance
 
 import (
+	"fmt"
+
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // checkKeptLineage is R6.3 for a scheme that keeps lineage itself
@@ -15,7 +19,6 @@ import (
 // share an id.
 func checkKeptLineage(rt fataler, in models.Instance, lk models.LineageKeeper) {
 	cb := in.Bank()
-	reg := cb.Registry()
 	ids := map[string]string{}
 	for _, w := range in.Wallets() {
 		for _, c := range in.View(w).Coins {
@@ -30,14 +33,8 @@ func checkKeptLineage(rt fataler, in models.Instance, lk models.LineageKeeper) {
 			var sum int64
 			roots := map[coin.Serial]bool{}
 			for _, h := range hs {
-				if _, err := reg.VerifyHolding(h); err != nil {
-					rt.Fatalf("wallet %s's coin %s: issued coin %s of its lineage does not verify back to issuance: %v", w, c.ID, h.Root.Serial, err)
-				}
-				if err := h.Root.Validate(); err != nil {
-					rt.Fatalf("wallet %s's coin %s descends from root %s: %v", w, c.ID, h.Root.Serial, err)
-				}
-				if _, ok := cb.Agent(h.Root.Agent); !ok {
-					rt.Fatalf("wallet %s's coin %s names issuing agent %q, not an authorised agent", w, c.ID, h.Root.Agent)
+				if err := verifyIssued(cb, h); err != nil {
+					rt.Fatalf("wallet %s's coin %s: issued coin %s of its lineage: %v", w, c.ID, h.Root.Serial, err)
 				}
 				if roots[h.Root.Serial] {
 					rt.Fatalf("wallet %s's coin %s: issued coin %s appears twice in its lineage", w, c.ID, h.Root.Serial)
@@ -50,4 +47,20 @@ func checkKeptLineage(rt fataler, in models.Instance, lk models.LineageKeeper) {
 			}
 		}
 	}
+}
+
+// verifyIssued checks a coin's holding back to issuance: the registry
+// verifies its signatures, its root is a valid issued coin, and the agent
+// that handed it out is authorised.
+func verifyIssued(cb *bank.CentralBank, h *transfer.Holding) error {
+	if _, err := cb.Registry().VerifyHolding(h); err != nil {
+		return fmt.Errorf("does not verify back to issuance: %w", err)
+	}
+	if err := h.Root.Validate(); err != nil {
+		return fmt.Errorf("root %s: %w", h.Root.Serial, err)
+	}
+	if _, ok := cb.Agent(h.Root.Agent); !ok {
+		return fmt.Errorf("names issuing agent %q, not an authorised agent", h.Root.Agent)
+	}
+	return nil
 }
