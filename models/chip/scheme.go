@@ -349,6 +349,7 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Endpoints: map[world.PartyID]world.Endpoint{payer: p.Payer, payee: q.Payee},
 		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
 		Fields:    fields,
+		Refield:   refield,
 		Bystander: in.bystander,
 	})
 	res := models.Payment{Outcome: out}
@@ -399,7 +400,7 @@ func restarter(d Device) func() { return func() { _ = d.Restart() } }
 func fields(m world.Message) []world.Span {
 	var spans []apdu.Span
 	var err error
-	if m.Type == MsgInitiate || m.Type == MsgConfirm {
+	if isCommand(m) {
 		spans, err = apdu.CommandValueSpans(m.Payload)
 	} else {
 		spans, err = apdu.ResponseValueSpans(m.Payload)

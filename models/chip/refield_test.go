@@ -1,0 +1,63 @@
+package chip
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// refield replaces exactly the field it is given: in every message of a
+// real payment that has fields (C-APDUs and R-APDUs), each field substituted by a value
+// long enough to change its TLV length's encoding (and the APDU's Lc form)
+// reads back as that value with every other field's bytes kept, and a span
+// that is not a field (shifted by one) changes nothing and reports false.
+func TestRefield(t *testing.T) {
+	in := newInstance(t, 1)
+	a, b := in.Wallets()[0], in.Wallets()[1]
+	if err := in.Fund(a, 1000); err != nil {
+		t.Fatal(err)
+	}
+	mark := in.w.Mark()
+	if p, err := in.Pay(a, b, 230, nil); err != nil || !p.Received {
+		t.Fatalf("pay: %+v %v", p, err)
+	}
+	seen := map[string]bool{}
+	for _, party := range []world.PartyID{a, b} {
+		for _, m := range in.w.Delivered(party, mark) {
+			spans := fields(m)
+			if len(spans) > 0 {
+				seen[m.Type] = true
+			}
+			for i, f := range spans {
+				value := bytes.Repeat([]byte{0x41}, 300)
+				out, ok := refield(m, f, value)
+				if !ok {
+					t.Fatalf("%s: field %s not replaced", m.Type, f.Name)
+				}
+				got := fields(out)
+				if len(got) != len(spans) {
+					t.Fatalf("%s/%s: %d fields after, %d before", m.Type, f.Name, len(got), len(spans))
+				}
+				for j, g := range got {
+					want := m.Payload[spans[j].Start:spans[j].End]
+					if j == i {
+						want = value
+					}
+					if g.Name != spans[j].Name || !bytes.Equal(out.Payload[g.Start:g.End], want) {
+						t.Errorf("%s: replacing %s left field %s as %x, want %x", m.Type, f.Name, g.Name, out.Payload[g.Start:g.End], want)
+					}
+				}
+				shifted := world.Span{Name: f.Name, Start: f.Start + 1, End: f.End}
+				if same, ok := refield(m, shifted, value); ok || !bytes.Equal(same.Payload, m.Payload) {
+					t.Errorf("%s: a span that is not a field was replaced (%v)", m.Type, ok)
+				}
+			}
+		}
+	}
+	for _, typ := range []string{MsgInitiate, MsgTransfer, MsgConfirm} {
+		if !seen[typ] {
+			t.Errorf("no %s with fields in the payment", typ)
+		}
+	}
+}
