@@ -14,6 +14,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/der"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -449,6 +450,7 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Endpoints: map[world.PartyID]world.Endpoint{payer: payerEndpoint(p, payer, payee), payee: payeeEndpoint(in.w, q, payee)},
 		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
 		Fields:    fields,
+		Refield:   refield,
 	})
 	res := models.Payment{Outcome: out}
 	after, err := p.State()
@@ -508,6 +510,23 @@ func fields(m world.Message) []world.Span {
 		out = append(out, world.Span{Name: s.name, Start: s.start, End: s.end})
 	}
 	return out
+}
+
+// refield is the session's world.Session.Refield: a payment with the
+// value of field f (one of fields(m)) replaced by value, the DER lengths
+// of the field and of every element around it rebuilt, so a field
+// substituted from another payment keeps the payment well-formed. The
+// AGREE layout is fixed-width, so its fields keep their length.
+func refield(m world.Message, f world.Span, value []byte) (world.Message, bool) {
+	if m.Type == MsgAgree {
+		return m, false
+	}
+	out, ok := der.ReplaceContent(m.Payload, f.Start, f.End, value)
+	if !ok {
+		return m, false
+	}
+	m.Payload = out
+	return m, true
 }
 
 // walletView is a wallet read out and parsed.
