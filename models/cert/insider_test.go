@@ -32,7 +32,8 @@ func insiderScenario(kind models.InsiderKind, fund, withdrawn, amount int64, oth
 }
 
 // TestInsiderRefused stages every insider payment a TX can carry on the
-// reference (and on the literal variant): the payee refuses it with the code of the check behind it,
+// reference (and on the literal variant): the payee refuses it with the
+// code of the check behind it,
 // stores nothing, and the insider keeps its coins.
 func TestInsiderRefused(t *testing.T) {
 	for _, tc := range []struct {
@@ -47,6 +48,8 @@ func TestInsiderRefused(t *testing.T) {
 		{models.InsiderDuplicateInput, 100, 0, 0, 150, spec.CodeDoubleSpend},
 		{models.InsiderNotOwned, 100, 200, 0, 200, spec.CodeWrongRecipient},
 		{models.InsiderReusedChallenge, 1000, 0, 100, 200, spec.CodeReplay},
+		{models.InsiderWrongAmount, 500, 0, 0, 200, spec.CodeValueMismatch},
+		{models.InsiderOtherPayee, 500, 0, 0, 200, spec.CodeWrongRecipient},
 	} {
 		for _, v := range []Variant{Recovering, Literal} {
 			t.Run(string(tc.kind)+"/"+Scheme{Variant: v}.Info().Name, func(t *testing.T) {
@@ -55,6 +58,9 @@ func TestInsiderRefused(t *testing.T) {
 				plan := models.InsiderPlan{Kind: tc.kind}
 				if tc.other > 0 {
 					mustFund(t, in, "wallet-C", tc.other)
+					plan.Other = "wallet-C"
+				}
+				if tc.kind == models.InsiderOtherPayee {
 					plan.Other = "wallet-C"
 				}
 				if tc.first > 0 {
