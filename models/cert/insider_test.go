@@ -13,6 +13,7 @@ func init() {
 	mutantScenarios["payee-accepts-off-table"] = insiderScenario(models.InsiderOffTable, 500, 0, 37, "")
 	mutantScenarios["payee-bounds-own-share-only"] = insiderScenario(models.InsiderInflatedChange, 500, 0, 200, "")
 	mutantScenarios["payee-skips-coin-holder"] = insiderScenario(models.InsiderNotOwned, 100, 200, 200, "wallet-C")
+	mutantScenarios["payee-takes-tx-amount"] = insiderScenario(models.InsiderWrongAmount, 500, 0, 200, "")
 }
 
 // insiderScenario funds wallet-A with fund (and other with its own
@@ -33,8 +34,8 @@ func insiderScenario(kind models.InsiderKind, fund, withdrawn, amount int64, oth
 
 // TestInsiderRefused stages every insider payment a TX can carry on the
 // reference (and on the literal variant): the payee refuses it with the
-// code of the check behind it,
-// stores nothing, and the insider keeps its coins.
+// code of the check behind it, stores nothing, and the insider keeps its
+// coins.
 func TestInsiderRefused(t *testing.T) {
 	for _, tc := range []struct {
 		kind               models.InsiderKind

@@ -13,6 +13,7 @@ func init() {
 	mutantScenarios["payee-skips-output-sum"] = insiderScenario(models.InsiderWrongSum, 100, 0, 200)
 	mutantScenarios["payee-checks-stored-serials-only"] = insiderScenario(models.InsiderDuplicateInput, 100, 0, 200)
 	mutantScenarios["payee-skips-record-challenge"] = insiderScenario(models.InsiderReusedChallenge, 1000, 100, 200)
+	mutantScenarios["payee-skips-amount-check"] = insiderScenario(models.InsiderWrongAmount, 500, 0, 200)
 }
 
 // insiderScenario funds wallet-A with fund, has it pay wallet-B first fen
