@@ -140,7 +140,7 @@ func insiderProperties(req spec.ReqID) []Property {
 			Sub:  "R5.5",
 			Name: "insider-terms-settle-or-name-payer",
 			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, a payment whose terms are not the ones the payee asked, written where the scheme puts them (" + kindList(insiderTermKinds) +
-				": an amount 100 fen or 1 fen less than asked, or the third wallet as payee in what is sealed from the payee; two amounts each, the first also under a single loss or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles a payee that accepted it is credited exactly the amount it asked, and any payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider; the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
+				": an amount 100 fen or 1 fen less than asked, or the third wallet as payee, in what is sealed from the payee on the chain and in the records the payee checks on the cards and SIMs; two amounts each, the first also under a single loss or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles a payee that accepted it is credited exactly the amount it asked, and any payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider; the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
 			Check: func(t *T) { insiderSettles(t, insiderTermKinds) },
 		})
 	case "R6":

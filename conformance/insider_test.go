@@ -24,6 +24,10 @@ var insiderKindMutants = []struct {
 	{[]models.InsiderKind{models.InsiderStaleTime, models.InsiderFutureTime}, "chain~payee-skips-time-window", "R1.2-insider-stale-session-refused"},
 	{[]models.InsiderKind{models.InsiderWrongAmount}, "chain~payee-skips-amount-check", "R5.5-insider-terms-settle-or-name-payer"},
 	{[]models.InsiderKind{models.InsiderOtherPayee}, "chain~node-skips-payee-match", "R5.5-insider-terms-settle-or-name-payer"},
+	// The cards' and SIMs' payees read the terms in the records: their
+	// wrong-amount mutants.
+	{[]models.InsiderKind{models.InsiderWrongAmount}, "chip~payee-skips-amount-check", "R5.5-insider-terms-settle-or-name-payer"},
+	{[]models.InsiderKind{models.InsiderWrongAmount}, "cert~payee-takes-tx-amount", "R5.5-insider-terms-settle-or-name-payer"},
 	// R5.5-insider-payment-settles-or-names-payer's own mutant: the
 	// nodes settle an insider's short payment instead of naming it.
 	{[]models.InsiderKind{models.InsiderWrongSum}, "chain~node-settles-short-payment", "R5.5-insider-payment-settles-or-names-payer"},

@@ -51,10 +51,13 @@ const (
 	// R5.5: the payment settles Value fen (1 when zero) less than the
 	// amount the payee asked, however the payee is told the amount: in
 	// the clear where the scheme has a clear amount, or (on the chain as
-	// published) in the part sealed from the payee.
+	// published) in the part sealed from the payee; on the transfer-record
+	// schemes the records pay the payee that much less.
 	InsiderWrongAmount InsiderKind = "wrong-amount"
 	// R5.5: the part of the payment sealed from the payee names Other as
-	// payee, while what the payee can read (if anything) names the payee.
+	// payee, while what the payee can read (if anything) names the payee;
+	// on the transfer-record schemes, whose payee reads the records, the
+	// records name and pay Other.
 	InsiderOtherPayee InsiderKind = "other-payee"
 )
 

@@ -14,10 +14,10 @@ var _ models.Insider = (*Instance)(nil)
 
 // Insider hands the SIM to an insider (models.Insider): its next payments
 // as payer are built by forge.InsiderSpends, sealed and signed as the SIM
-// seals and signs every TX, and the insider signs the deduct-success
-// notice its payee asks for without deducting anything. The TX has no
-// timestamp or identity escrow, so the kinds that alter them are
-// unimplemented.
+// seals and signs every TX (whose clear amount, for wrong-amount, is the
+// lesser amount the records pay), and the insider signs the
+// deduct-success notice its payee asks for without deducting anything.
+// The TX has no timestamp, so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
 	se, err := in.sim(id)
 	if err != nil {
@@ -52,7 +52,9 @@ func (se *SIM) insiderTx(sess *payerSession, nk string) ([]byte, error) {
 		spends[i] = spend{holding: b.Holding, record: b.Record, holdingDER: b.Holding.Marshal(), recordDER: b.Record.Marshal()}
 		recs[i] = b.Record
 	}
-	b, err := se.sealTx(sess, spends)
+	stated := *sess // the TX states the amount the records pay
+	stated.amount = forge.Stated(se.fw.Insider, sess.amount)
+	b, err := se.sealTx(&stated, spends)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ func init() {
 	mutantScenarios["payee-accepts-off-table"] = insiderScenario(models.InsiderOffTable, 500, 0, 37, "")
 	mutantScenarios["payee-bounds-own-share-only"] = insiderScenario(models.InsiderInflatedChange, 500, 0, 200, "")
 	mutantScenarios["payee-skips-coin-holder"] = insiderScenario(models.InsiderNotOwned, 100, 200, 200, "wallet-C")
+	mutantScenarios["payee-takes-tx-amount"] = insiderScenario(models.InsiderWrongAmount, 500, 0, 200, "")
 }
 
 // insiderScenario funds wallet-A with fund (and other with its own
@@ -32,8 +33,9 @@ func insiderScenario(kind models.InsiderKind, fund, withdrawn, amount int64, oth
 }
 
 // TestInsiderRefused stages every insider payment a TX can carry on the
-// reference (and on the literal variant): the payee refuses it with the code of the check behind it,
-// stores nothing, and the insider keeps its coins.
+// reference (and on the literal variant): the payee refuses it with the
+// code of the check behind it, stores nothing, and the insider keeps its
+// coins.
 func TestInsiderRefused(t *testing.T) {
 	for _, tc := range []struct {
 		kind               models.InsiderKind
@@ -47,6 +49,8 @@ func TestInsiderRefused(t *testing.T) {
 		{models.InsiderDuplicateInput, 100, 0, 0, 150, spec.CodeDoubleSpend},
 		{models.InsiderNotOwned, 100, 200, 0, 200, spec.CodeWrongRecipient},
 		{models.InsiderReusedChallenge, 1000, 0, 100, 200, spec.CodeReplay},
+		{models.InsiderWrongAmount, 500, 0, 0, 200, spec.CodeValueMismatch},
+		{models.InsiderOtherPayee, 500, 0, 0, 200, spec.CodeWrongRecipient},
 	} {
 		for _, v := range []Variant{Recovering, Literal} {
 			t.Run(string(tc.kind)+"/"+Scheme{Variant: v}.Info().Name, func(t *testing.T) {
@@ -55,6 +59,9 @@ func TestInsiderRefused(t *testing.T) {
 				plan := models.InsiderPlan{Kind: tc.kind}
 				if tc.other > 0 {
 					mustFund(t, in, "wallet-C", tc.other)
+					plan.Other = "wallet-C"
+				}
+				if tc.kind == models.InsiderOtherPayee {
 					plan.Other = "wallet-C"
 				}
 				if tc.first > 0 {

@@ -489,6 +489,9 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 // with this wallet's private key, and keeps them in the session.
 func (se *SIM) receive(sess *payeeSession, msg *message) error {
 	payer := sess.payer
+	if se.mutated("payee-takes-tx-amount") {
+		sess.amount = msg.Amount
+	}
 	if err := CheckTx(msg.Payer, msg.Amount, payer.ID, sess.amount); err != nil {
 		return err
 	}

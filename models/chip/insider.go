@@ -11,8 +11,9 @@ var _ models.Insider = (*Instance)(nil)
 
 // Insider hands the card to an insider (models.Insider): its next
 // payments as payer are built by forge.InsiderSpends and signed with the
-// card's own key. The card has no timestamp or identity escrow, so the
-// kinds that alter them are unimplemented.
+// card's own key. A TRANSFER states no amount of its own: wrong-amount
+// is records paying less than INITIATE asked. The card has no timestamp,
+// so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
 	se, err := in.se(id)
 	if err != nil {

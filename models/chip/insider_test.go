@@ -13,6 +13,7 @@ func init() {
 	mutantScenarios["payee-skips-output-sum"] = insiderScenario(models.InsiderWrongSum, 100, 0, 200)
 	mutantScenarios["payee-checks-stored-serials-only"] = insiderScenario(models.InsiderDuplicateInput, 100, 0, 200)
 	mutantScenarios["payee-skips-record-challenge"] = insiderScenario(models.InsiderReusedChallenge, 1000, 100, 200)
+	mutantScenarios["payee-skips-amount-check"] = insiderScenario(models.InsiderWrongAmount, 500, 0, 200)
 }
 
 // insiderScenario funds wallet-A with fund, has it pay wallet-B first fen
@@ -47,6 +48,8 @@ func TestInsiderRefused(t *testing.T) {
 		{models.InsiderDuplicateInput, 100, 0, 0, 150, spec.CodeDoubleSpend},
 		{models.InsiderNotOwned, 100, 200, 0, 200, spec.CodeWrongRecipient},
 		{models.InsiderReusedChallenge, 1000, 0, 100, 200, spec.CodeReplay},
+		{models.InsiderWrongAmount, 500, 0, 0, 200, spec.CodeValueMismatch},
+		{models.InsiderOtherPayee, 500, 0, 0, 200, spec.CodeWrongRecipient},
 	} {
 		t.Run(string(tc.kind), func(t *testing.T) {
 			in := newScheme(t, Scheme{})
@@ -54,6 +57,9 @@ func TestInsiderRefused(t *testing.T) {
 			plan := models.InsiderPlan{Kind: tc.kind}
 			if tc.other > 0 {
 				mustFund(t, in, "wallet-C", tc.other)
+				plan.Other = "wallet-C"
+			}
+			if tc.kind == models.InsiderOtherPayee {
 				plan.Other = "wallet-C"
 			}
 			if tc.first > 0 {

@@ -12,11 +12,13 @@ import (
 )
 
 // InsiderState is an insider plan staged on a device of a transfer-record
-// scheme (chip, cert): the plan and, for InsiderNotOwned, the holdings
-// of Other's the insider saw when it was staged.
+// scheme (chip, cert): the plan, for InsiderNotOwned the holdings of
+// Other's the insider saw when it was staged, and for InsiderOtherPayee
+// Other's device id.
 type InsiderState struct {
-	Plan  models.InsiderPlan
-	Other []*transfer.Holding
+	Plan    models.InsiderPlan
+	Other   []*transfer.Holding
+	OtherID string
 	// Promised maps the nonce (hex) of each insider payment built to what
 	// the insider signs when the payee asks it to complete (a digest of
 	// its records), where a scheme's payee waits for that.
@@ -24,10 +26,24 @@ type InsiderState struct {
 }
 
 // RecordKinds are the insider kinds a transfer-record payment can carry;
-// the others (timestamps, escrows) have no field in it.
+// the others (timestamps) have no field in it. The terms kinds are
+// written in the records, which the payee reads: wrong-amount pays the
+// payee less (and states less where the scheme states an amount, see
+// Stated), other-payee names and pays Other.
 var RecordKinds = map[models.InsiderKind]bool{
 	models.InsiderWrongSum: true, models.InsiderInflatedChange: true, models.InsiderOffTable: true,
 	models.InsiderDuplicateInput: true, models.InsiderNotOwned: true, models.InsiderReusedChallenge: true,
+	models.InsiderWrongAmount: true, models.InsiderOtherPayee: true,
+}
+
+// Stated is the amount an insider payment of st states and pays for a
+// payment of amount: amount less the plan's Value (1 when zero) for
+// InsiderWrongAmount, amount otherwise.
+func Stated(st *InsiderState, amount int64) int64 {
+	if st == nil || st.Plan.Kind != models.InsiderWrongAmount {
+		return amount
+	}
+	return amount - max(st.Plan.Value, 1)
 }
 
 // Stage sets plan on h's firmware (the zero plan clears it). other is
@@ -40,9 +56,15 @@ func Stage(scheme string, h Holder, plan models.InsiderPlan, other Holder) error
 		return nil
 	}
 	if !RecordKinds[plan.Kind] {
-		return spec.Errorf(spec.CodeUnimplemented, "the %s scheme's payment has no timestamp or identity escrow for %s to alter", scheme, plan.Kind)
+		return spec.Errorf(spec.CodeUnimplemented, "the %s scheme's payment has no timestamp for %s to alter", scheme, plan.Kind)
 	}
 	st := &InsiderState{Plan: plan, Promised: map[string][]byte{}}
+	if plan.Kind == models.InsiderOtherPayee {
+		if other == nil || other.ID() == h.ID() {
+			return spec.Errorf(spec.CodeWrongRecipient, "%s needs another wallet to name as payee", plan.Kind)
+		}
+		st.OtherID = other.ID()
+	}
 	if plan.Kind == models.InsiderNotOwned {
 		if other == nil || other.ID() == h.ID() {
 			return spec.Errorf(spec.CodeWrongRecipient, "%s needs another wallet's coins", plan.Kind)
@@ -84,10 +106,14 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 	p := st.Plan
 	own := sortedCoins(rq.Coins)
 	ctr := rq.Counter
+	payee := rq.Payee // the payee the records name
+	if p.Kind == models.InsiderOtherPayee {
+		payee = st.OtherID
+	}
 	sign := func(h *transfer.Holding, outs []transfer.Output, challenge [transfer.ChallengeSize]byte) (Spend, error) {
 		ctr++
 		rec := transfer.Record{Version: transfer.Version1, Parent: h.Serial, ParentValue: h.Value(), Outputs: outs,
-			Payer: rq.Payer, Payee: rq.Payee, Challenge: challenge, Counter: ctr}
+			Payer: rq.Payer, Payee: payee, Challenge: challenge, Counter: ctr}
 		sig, err := rq.Key.Sign(rec.TBS())
 		if err != nil {
 			return Spend{}, err
@@ -186,6 +212,23 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		}
 		b, err := sign(h, second, rq.Challenge)
 		return []Spend{a, b}, err
+	case models.InsiderWrongAmount, models.InsiderOtherPayee:
+		// Records an honest device would sign for other terms: less
+		// than asked, or to Other, split from one coin as Split splits.
+		amount := Stated(st, rq.Amount)
+		if amount <= 0 {
+			return nil, spec.Errorf(spec.CodeValueMismatch, "%s: %d fen less than a payment of %d leaves nothing to pay", p.Kind, max(p.Value, 1), rq.Amount)
+		}
+		h, err := pick(own, func(v int64) bool { return v >= amount })
+		if err != nil {
+			return nil, err
+		}
+		outs, err := transfer.Split(h.Serial, h.Value(), amount, rq.Payer, payee)
+		if err != nil {
+			return nil, err
+		}
+		sp, err := sign(h, outs, rq.Challenge)
+		return []Spend{sp}, err
 	case models.InsiderNotOwned:
 		h, err := pick(st.Other, func(v int64) bool { return v == rq.Amount })
 		if err != nil {

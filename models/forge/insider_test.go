@@ -34,23 +34,36 @@ func TestInsiderSpendsSigned(t *testing.T) {
 	prev := make([]byte, transfer.ChallengeSize)
 	prev[0] = 7
 	for kind, amount := range map[models.InsiderKind]int64{
+		models.InsiderWrongAmount: 200, models.InsiderOtherPayee: 200,
 		models.InsiderWrongSum: 200, models.InsiderInflatedChange: 200, models.InsiderOffTable: 37,
 		models.InsiderDuplicateInput: 150, models.InsiderNotOwned: 200, models.InsiderReusedChallenge: 200,
 	} {
-		st := &InsiderState{Plan: models.InsiderPlan{Kind: kind}, Other: theirs}
+		st := &InsiderState{Plan: models.InsiderPlan{Kind: kind}, Other: theirs, OtherID: "C"}
 		spends, err := InsiderSpends(st, Request{Key: key, Payer: "A", Payee: "B", Amount: amount, Coins: coins}, prev)
 		if err != nil {
 			t.Fatalf("%s: %v", kind, err)
 		}
-		var paid int64
+		var paid, other int64
 		for _, sp := range spends {
+			other += sp.Record.PaidTo("C")
 			if err := sp.Record.Verify(key.Public()); err != nil {
 				t.Errorf("%s: the record does not verify under the insider's key: %v", kind, err)
 			}
 			paid += sp.Record.PaidTo("B")
 		}
-		if paid != amount {
-			t.Errorf("%s: the records pay %d fen, the payment is %d", kind, paid, amount)
+		switch kind {
+		case models.InsiderWrongAmount:
+			if paid != amount-1 {
+				t.Errorf("%s: the records pay %d fen, want %d (1 fen less than %d)", kind, paid, amount-1, amount)
+			}
+		case models.InsiderOtherPayee:
+			if paid != 0 || other != amount || spends[0].Record.Payee != "C" {
+				t.Errorf("%s: the records pay the payee %d fen and C %d, naming %q; want C paid %d and named", kind, paid, other, spends[0].Record.Payee, amount)
+			}
+		default:
+			if paid != amount {
+				t.Errorf("%s: the records pay %d fen, the payment is %d", kind, paid, amount)
+			}
 		}
 		if kind == models.InsiderReusedChallenge && spends[0].Record.Challenge[0] != 7 {
 			t.Errorf("%s: the record answers %x, not the earlier challenge", kind, spends[0].Record.Challenge)
