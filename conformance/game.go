@@ -271,13 +271,6 @@ func (sb *scoreboard) leaked(eps float64) *tally {
 	return nil
 }
 
-// Outcomes of a game (Game.Outcome).
-const (
-	OutcomeCertified  = "certified"
-	OutcomeLeak       = "leak"
-	OutcomeNoEvidence = "lack of evidence"
-)
-
 // outcome classifies a finished game.
 func (sb *scoreboard) outcome(eps float64) string {
 	if sb.leaked(eps) != nil {

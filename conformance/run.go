@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -478,14 +479,14 @@ func stabilise(r *Result) {
 // and witness beside the observed cause (Result.Documented). A property
 // the target does not document keeps its own verdict, whatever its
 // sub-property: a failure there is a fail.
-func settle(results []Result, info models.Info) {
-	for i := range results {
-		r := &results[i]
+func settle(rs []Result, info models.Info) {
+	for i := range rs {
+		r := &rs[i]
 		v, documented := info.Violation(r.ID())
 		if !documented || r.Verdict == Skip {
 			continue
 		}
-		d := &Documented{Reason: v.Reason, Witness: v.Witness}
+		d := &Documented{Reason: v.Reason, Witness: results.Witness(v.Witness)}
 		switch r.Verdict {
 		case Fail:
 			d.Observed = r.Reason
