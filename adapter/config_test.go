@@ -65,12 +65,11 @@ func TestHelloPlays(t *testing.T) {
 		what      string
 	}{
 		{h.PlaysWallet("cert"), true, "cert"},
-		{h.PlaysWallet("cert-literal"), true, "cert-literal (the cert wallet)"},
 		{h.PlaysWallet("chip"), false, "chip"},
 		{h.PlaysRole("wallet"), true, "wallet (payer and payee)"},
 		{(&Hello{Roles: []string{"payer"}}).PlaysRole("wallet"), false, "wallet with payer only"},
 		{(&Hello{Devices: []string{"*"}}).PlaysWallet("chain"), true, "chain under *"},
-		{(&Hello{Devices: []string{"*"}}).PlaysWallet("chain-literal"), false, "chain-literal (no external wallet)"},
+		{(&Hello{Devices: []string{"*"}}).PlaysWallet(""), false, "a scheme with no external wallet, under *"},
 		{h.HasSuite("INTL"), false, "INTL"},
 	} {
 		if c.got != c.want {
