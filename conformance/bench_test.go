@@ -8,6 +8,8 @@ import (
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/conformance/control"
 	"github.com/dualoffline/dualoffline/internal/cputime"
+	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -25,13 +27,13 @@ func BenchmarkCheck(b *testing.B) {
 	for _, s := range all.Schemes() {
 		b.Run(s.Info().Name, func(b *testing.B) {
 			var elapsed time.Duration
-			var counted suite.Ops
+			var counted opcount.Ops
 			for b.Loop() {
-				before := suite.CountedOps()
+				before := opcount.Total()
 				start := time.Now()
 				rs, err := conformance.Check(context.Background(), s, conformance.Options{Checks: 5, Suites: []suite.Suite{gm}})
 				elapsed += time.Since(start)
-				counted = counted.Add(suite.CountedOps().Sub(before))
+				counted = counted.Add(opcount.Total().Sub(before))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -39,7 +41,7 @@ func BenchmarkCheck(b *testing.B) {
 					b.Fatalf("%d unexpected verdicts, first %s: %s", len(u), u[0].Key(), u[0].Reason)
 				}
 			}
-			costs, err := suite.MeasureCosts(gm, 300, 200)
+			costs, err := cryptofloor.Measure(gm, 300, 200)
 			if err != nil {
 				b.Fatal(err)
 			}

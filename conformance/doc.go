@@ -43,7 +43,8 @@
 // property that fails for another cause, and any undocumented property,
 // fails: documentation never hides a different bug.
 // Fail and unexpected-pass are unexpected and make a run exit non-zero.
-// Results serialise to JSON per schema/results.schema.json.
+// Results serialise to JSON per schema/results.schema.json; their types
+// live in conformance/results, which readers import without the suites.
 //
 // # Running
 //

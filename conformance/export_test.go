@@ -31,7 +31,7 @@ func NewGameTrials(target models.Scheme, s suite.Suite, seed uint64) (trial func
 	sb := newScoreboard()
 	return func() {
 		b := g.flip()
-		v := g.pay(g.cands[b].party, g.merchants[0], 1+g.rng.Int64N(AnonymityThreshold))
+		v := g.pay(g.cands[b].party, g.merchants[0], 1+g.rng.Int64N(tt.Threshold()))
 		for i, d := range library {
 			c, leak := g.guess(d, v)
 			sb.tallies[i].add(c == b, leak)

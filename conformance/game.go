@@ -82,14 +82,6 @@ import (
 // ε = 0.05, D = 5. N does not depend on the run's depth (--checks):
 // a shallower N could not certify anonymity at all.
 
-// AnonymityThreshold is T, fen: payments of at most T are the small,
-// anonymous ones of R3.6, and the game's payments are drawn from [1, T].
-// The catalogue does not fix it; it is a run parameter (set it before
-// Check or Run; the R3 properties state it in their log), and every
-// instance the suites build is told it (models.Config.Threshold). It must stay
-// below the per-payment offline limit so that a payment of T+1 is allowed.
-var AnonymityThreshold int64 = models.DefaultThreshold
-
 // Game parameters. gameN, gameLooks, z99 and zLeak derive from them.
 const (
 	gameEpsilon = 0.05
@@ -279,13 +271,6 @@ func (sb *scoreboard) leaked(eps float64) *tally {
 	return nil
 }
 
-// Outcomes of a game (Game.Outcome).
-const (
-	OutcomeCertified  = "certified"
-	OutcomeLeak       = "leak"
-	OutcomeNoEvidence = "lack of evidence"
-)
-
 // outcome classifies a finished game.
 func (sb *scoreboard) outcome(eps float64) string {
 	if sb.leaked(eps) != nil {
@@ -397,7 +382,7 @@ func newGame(t *T, label string, merchants int) *game {
 		rng:     detrand.New(t.Seed, "conformance/"+label),
 		windows: map[uint64]uint8{}, origin: map[uint64]string{}, seenRec: map[[32]byte]bool{}, seenAg: map[[32]byte]bool{},
 		agentSeen: map[world.PartyID]agentCursor{},
-		fundTo:    20 * AnonymityThreshold,
+		fundTo:    20 * t.Threshold(),
 	}
 	ws := in.Wallets()
 	if len(ws) < 2+merchants {
@@ -443,7 +428,7 @@ func newGame(t *T, label string, merchants int) *game {
 	for n := 0; n < learnPayments; n++ {
 		for i, c := range g.cands {
 			for _, m := range g.merchants {
-				v := g.pay(c.party, m, 1+g.rng.Int64N(AnonymityThreshold))
+				v := g.pay(c.party, m, 1+g.rng.Int64N(g.t.Threshold()))
 				for _, it := range v.items {
 					g.learn(i, it.label, it.b)
 				}

@@ -95,9 +95,9 @@ func leakNote(l string) string {
 }
 
 func whichPayerGame(t *T) {
-	t.Logf("anonymity threshold T = %d fen; %s", AnonymityThreshold, GameParameters())
+	t.Logf("anonymity threshold T = %d fen; %s", t.Threshold(), GameParameters())
 	g := newGame(t, "R3.1", 1)
-	sb := playWhich(t, g, g.merchants[0], func() int64 { return 1 + g.rng.Int64N(AnonymityThreshold) })
+	sb := playWhich(t, g, g.merchants[0], func() int64 { return 1 + g.rng.Int64N(t.Threshold()) })
 	t.SetGame(sb.game(gameEpsilon))
 	logGame(t, sb)
 	if err := sb.judge("which-payer game", gameEpsilon); err != nil {
@@ -106,11 +106,11 @@ func whichPayerGame(t *T) {
 }
 
 func linkingGame(t *T) {
-	t.Logf("anonymity threshold T = %d fen; %s", AnonymityThreshold, GameParameters())
+	t.Logf("anonymity threshold T = %d fen; %s", t.Threshold(), GameParameters())
 	g := newGame(t, "R3.2", 2)
 	m1, m2 := g.merchants[0], g.merchants[1]
 	sb := newScoreboard()
-	amount := func() int64 { return 1 + g.rng.Int64N(AnonymityThreshold) }
+	amount := func() int64 { return 1 + g.rng.Int64N(t.Threshold()) }
 	n, s := sb.play(func() {
 		same := g.flip() == 1
 		x := g.flip()
@@ -186,13 +186,13 @@ func identityInView(t *T, g *game, c *candidate, merchant world.PartyID, items [
 // the payer's included), in the clear or under any key the merchant or
 // agent bank holds (models.Opener says what those keys open).
 func noIdentityInView(t *T) {
-	t.Logf("anonymity threshold T = %d fen", AnonymityThreshold)
+	t.Logf("anonymity threshold T = %d fen", t.Threshold())
 	g := newGame(t, "R3.3", 1)
 	m := g.merchants[0]
 	n := max(2, t.Checks()/4)
 	for j := 0; j < n; j++ {
 		c := g.cands[j%2]
-		amount := 1 + g.rng.Int64N(AnonymityThreshold)
+		amount := 1 + g.rng.Int64N(t.Threshold())
 		items := g.payAll(c.party, m, amount)
 		t.Count(1)
 		if hit := identityInView(t, g, c, m, items); hit != "" {
@@ -245,14 +245,14 @@ func traceRecoversPayer(t *T) {
 		ws := in.Wallets()
 		payers, merchant := ws[:2], ws[2]
 		for _, p := range payers {
-			mustFund(rt, in, p, 3*AnonymityThreshold)
+			mustFund(rt, in, p, 3*t.Threshold())
 		}
 		seen := map[string]bool{}
 		newTraces(tr, merchant, seen)
 		n := rapid.IntRange(1, 3).Draw(rt, "payments")
 		for j := 0; j < n; j++ {
 			payer := rapid.SampledFrom(payers).Draw(rt, "payer")
-			amount := rapid.Int64Range(1, AnonymityThreshold).Draw(rt, "amount")
+			amount := rapid.Int64Range(1, t.Threshold()).Draw(rt, "amount")
 			plan := drawPlan(rt, benignFaults, ws, 2)
 			t.Witness(in.World(), plan)
 			before, paidFrom := worth(in, merchant), worth(in, payer)
@@ -342,13 +342,13 @@ func identityCorruptionCaught(t *T) {
 		// The merchant is wallet-B, the payee of the interactive suites'
 		// payee role; the identity claimed is wallet-C's.
 		payer, merchant, other := ws[0], ws[1], ws[2]
-		mustFund(rt, in, payer, 3*AnonymityThreshold)
-		mustFund(rt, in, other, AnonymityThreshold)
+		mustFund(rt, in, payer, 3*t.Threshold())
+		mustFund(rt, in, other, t.Threshold())
 		seen := map[string]bool{}
 		newTraces(tr, merchant, seen)
 		kind := rapid.SampledFrom(kinds).Draw(rt, "kind")
 		corrupt(t, rt, in, payer, models.Corruption{Kind: kind, Other: other})
-		amount := rapid.Int64Range(1, AnonymityThreshold).Draw(rt, "amount")
+		amount := rapid.Int64Range(1, t.Threshold()).Draw(rt, "amount")
 		t.Witness(in.World(), nil)
 		id := in.View(payer).Identity
 		culprit := func() int {
@@ -435,8 +435,8 @@ func refusedUploads(events []world.Event, payer world.PartyID, id string) string
 }
 
 func thresholdSplit(t *T) {
-	big := AnonymityThreshold + 1
-	t.Logf("anonymity threshold T = %d fen: large payment %d fen, small payments %d fen", AnonymityThreshold, big, AnonymityThreshold)
+	big := t.Threshold() + 1
+	t.Logf("anonymity threshold T = %d fen: large payment %d fen, small payments %d fen", t.Threshold(), big, t.Threshold())
 	g := newGame(t, "R3.6", 1)
 	m := g.merchants[0]
 	c := g.cands[0]
@@ -452,13 +452,13 @@ func thresholdSplit(t *T) {
 	// Small: R3.3, then the which-payer game on T-fen payments.
 	for j := 0; j < 2; j++ {
 		c := g.cands[j]
-		items := g.payAll(c.party, m, AnonymityThreshold)
+		items := g.payAll(c.party, m, t.Threshold())
 		t.Count(1)
 		if hit := identityInView(t, g, c, m, items); hit != "" {
-			t.Fatalf("a payment of T = %d fen by %s is not anonymous: the adversary's view holds the payer's %s", AnonymityThreshold, c.party, hit)
+			t.Fatalf("a payment of T = %d fen by %s is not anonymous: the adversary's view holds the payer's %s", t.Threshold(), c.party, hit)
 		}
 	}
-	sb := playWhich(t, g, m, func() int64 { return AnonymityThreshold })
+	sb := playWhich(t, g, m, func() int64 { return t.Threshold() })
 	t.SetGame(sb.game(gameEpsilon))
 	logGame(t, sb)
 	if err := sb.judge("which-payer game on T-fen payments", gameEpsilon); err != nil {

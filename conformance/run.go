@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -50,6 +51,13 @@ type Options struct {
 	Only       []string      // requirement ("R2"), sub-property ("R2.3") or property ("R2.3-…") ids; nil means all
 	Timeout    time.Duration // per property (DefaultTimeout)
 	ShrinkTime time.Duration // rapid's budget to minimise a failure (DefaultShrinkTime)
+	// Threshold is the anonymity threshold T, fen (R3.6): payments of at
+	// most T are the small, anonymous ones. The catalogue does not fix it;
+	// the R3 properties state it in their log, and every instance the
+	// suites build is told it (models.Config.Threshold). It must stay below
+	// the per-payment offline limit so that a payment of T+1 is allowed.
+	// 0 means models.DefaultThreshold.
+	Threshold int64
 	// Command is how the replay line names the CLI ("dualoffline").
 	Command string
 	// ReplayFlags are added to every replay line (the interactive suites'
@@ -95,6 +103,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Command == "" {
 		o.Command = "dualoffline"
+	}
+	if o.Threshold <= 0 {
+		o.Threshold = models.DefaultThreshold
 	}
 	return o
 }
@@ -367,6 +378,7 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 	t := &T{
 		Target: target, Info: info, Suite: s, Seed: opts.Seed,
 		name: name, ctx: ctx, checks: opts.Checks, steps: opts.Steps,
+		threshold: opts.Threshold,
 	}
 	if short() {
 		t.checks = max(1, t.checks/5)
@@ -467,14 +479,14 @@ func stabilise(r *Result) {
 // and witness beside the observed cause (Result.Documented). A property
 // the target does not document keeps its own verdict, whatever its
 // sub-property: a failure there is a fail.
-func settle(results []Result, info models.Info) {
-	for i := range results {
-		r := &results[i]
+func settle(rs []Result, info models.Info) {
+	for i := range rs {
+		r := &rs[i]
 		v, documented := info.Violation(r.ID())
 		if !documented || r.Verdict == Skip {
 			continue
 		}
-		d := &Documented{Reason: v.Reason, Witness: v.Witness}
+		d := &Documented{Reason: v.Reason, Witness: results.Witness(v.Witness)}
 		switch r.Verdict {
 		case Fail:
 			d.Observed = r.Reason
@@ -510,8 +522,12 @@ func ValidateInfo(info models.Info) error {
 
 // replay is the command that reruns one property alone.
 func replay(o Options, target string, s suite.Suite, p Property) string {
-	return fmt.Sprintf("go run ./cmd/%s check --scheme %s --suite %s --only %s --seed %d --checks %d --steps %d%s",
-		o.Command, target, s.ID(), p.ID(), o.Seed, o.Checks, o.Steps, o.ReplayFlags)
+	var t string
+	if o.Threshold != models.DefaultThreshold {
+		t = fmt.Sprintf(" --threshold %d", o.Threshold)
+	}
+	return fmt.Sprintf("go run ./cmd/%s check --scheme %s --suite %s --only %s --seed %d --checks %d --steps %d%s%s",
+		o.Command, target, s.ID(), p.ID(), o.Seed, o.Checks, o.Steps, t, o.ReplayFlags)
 }
 
 // rapidSettings are the process-wide rapid flags one run needs.
@@ -655,6 +671,9 @@ func NewEnv(o Options) Env {
 	}
 	for _, s := range o.Suites {
 		e.Suites = append(e.Suites, string(s.ID()))
+	}
+	if o.Threshold != models.DefaultThreshold { // the default is stated in the R3 logs
+		e.Params = map[string]string{"threshold": fmt.Sprintf("%d fen", o.Threshold)}
 	}
 	return e
 }

@@ -10,12 +10,6 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 )
 
-// SeedDependent is the verdict of a property whose verdict differs between
-// the seeds of one sweep (CheckSeeds): the matrix would depend on which
-// seed a certifier ran, so the property itself is unfinished. It is
-// unexpected, like Fail.
-const SeedDependent Verdict = "seed-dependent"
-
 // ParseSeeds reads a seed range "A..B" (inclusive, A ≤ B, at most
 // MaxSeeds seeds) or a single seed "A".
 func ParseSeeds(s string) ([]uint64, error) {

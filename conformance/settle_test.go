@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/conformance/schema"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
@@ -57,7 +58,7 @@ func TestSettle(t *testing.T) {
 		gots[string(r.Sub)+"-"+r.Property] = got{r.Verdict, r.Reason, r.Documented}
 	}
 	doc := func(reason, observed string) *Documented {
-		return &Documented{Reason: reason, Witness: lost, Observed: observed}
+		return &Documented{Reason: reason, Witness: results.Witness(lost), Observed: observed}
 	}
 	want := map[string]got{
 		"R5.1-a":            {ExpectedFail, "documented loss", doc("documented loss", "the payee lost 230 fen")},

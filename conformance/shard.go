@@ -50,32 +50,6 @@ func ParseShard(s string) (Shard, error) {
 	return Shard{Index: i, Count: n}, nil
 }
 
-// ShardInfo identifies a shard's results file (Env.Shard): which part it
-// is, and the options of the whole run that are not elsewhere in Env, so
-// that MergeShards can refuse parts of different runs. A merged or
-// unsharded run has none.
-type ShardInfo struct {
-	Index int `json:"index"`
-	Count int `json:"count"`
-	// Targets are every target of the whole run, in the run's order.
-	Targets    []string `json:"targets"`
-	Only       []string `json:"only,omitempty"`
-	Timeout    string   `json:"timeout"`
-	ShrinkTime string   `json:"shrink_time"`
-	// Units is how many (target, suite, property) units this shard ran,
-	// Total how many the whole run has; Cost is the shard's estimated
-	// cost in milliseconds (ShardCost) and TotalCost the run's.
-	Units     int `json:"units"`
-	Total     int `json:"total"`
-	Cost      int `json:"cost_ms"`
-	TotalCost int `json:"total_cost_ms"`
-	// Plan is a digest of the partition (every unit and its shard): parts
-	// built from different property tables or cost tables, which a
-	// version string built without VCS information ("(devel)") would
-	// not tell apart, have different plans.
-	Plan string `json:"plan"`
-}
-
 // shardCostsJSON is the cost table: for each property id, its measured
 // mean wall time in milliseconds over the (target, suite) units of a
 // default-depth run. `dualoffline merge --costs` writes it from a merged

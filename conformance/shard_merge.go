@@ -110,11 +110,11 @@ func MergeShards(parts []*Results) (*Results, error) {
 			}
 		}
 		if j, dup := have[s.Index]; dup {
-			return nil, &MergeError{Field: "shard", Part: i, Detail: fmt.Sprintf("shard %s given twice (parts %d and %d)", s.shard().String(), j+1, i+1)}
+			return nil, &MergeError{Field: "shard", Part: i, Detail: fmt.Sprintf("shard %s given twice (parts %d and %d)", shardOf(s).String(), j+1, i+1)}
 		}
 		have[s.Index] = i
 		if len(p.Results) != s.Units {
-			return nil, &MergeError{Field: "units", Part: i, Detail: fmt.Sprintf("shard %s declares %d units but holds %d results", s.shard().String(), s.Units, len(p.Results))}
+			return nil, &MergeError{Field: "units", Part: i, Detail: fmt.Sprintf("shard %s declares %d units but holds %d results", shardOf(s).String(), s.Units, len(p.Results))}
 		}
 	}
 	n := parts[0].Env.Shard.Count
@@ -163,7 +163,7 @@ func MergeShards(parts []*Results) (*Results, error) {
 }
 
 // shard is the part's Shard, "i/n" as a string.
-func (s *ShardInfo) shard() Shard { return Shard{Index: s.Index, Count: s.Count} }
+func shardOf(s *ShardInfo) Shard { return Shard{Index: s.Index, Count: s.Count} }
 
 // ShardBalance describes one part of a sharded run: its estimated and
 // measured cost, for checking that shards finish together.
@@ -184,7 +184,7 @@ func Balance(parts []*Results) []ShardBalance {
 		if s == nil {
 			continue
 		}
-		b := ShardBalance{Shard: s.shard().String(), Units: len(p.Results), EstimateMS: s.Cost}
+		b := ShardBalance{Shard: shardOf(s).String(), Units: len(p.Results), EstimateMS: s.Cost}
 		for _, r := range p.Results {
 			b.MeasuredMS += r.DurationMS
 		}

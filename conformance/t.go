@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -39,6 +40,9 @@ type T struct {
 	ctx    context.Context
 	checks int
 	steps  int
+	// threshold is the run's anonymity threshold T (Options.Threshold);
+	// 0 means models.DefaultThreshold.
+	threshold int64
 
 	mu       sync.Mutex
 	failed   bool
@@ -171,6 +175,12 @@ func (t *T) Checks() int { return t.checks }
 // Steps is the average number of actions in a generated sequence.
 func (t *T) Steps() int { return t.steps }
 
+// Threshold is the run's anonymity threshold T, fen (Options.Threshold):
+// payments of at most T are the small, anonymous ones of R3.6, and the
+// anonymity games draw their payments from [1, T]. Every instance New
+// builds is told it (models.Config.Threshold).
+func (t *T) Threshold() int64 { return cmp.Or(t.threshold, models.DefaultThreshold) }
+
 // Context is cancelled when the run is abandoned.
 func (t *T) Context() context.Context { return t.ctx }
 
@@ -186,7 +196,7 @@ func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.C
 		runtime.Goexit()
 	}
 	cfg.Suite = t.Suite
-	cfg.Threshold = AnonymityThreshold
+	cfg.Threshold = t.Threshold()
 	t.closeInstance() // a case's instance is done when the next one starts
 	w := world.New(seed)
 	in, err := t.Target.New(w, cfg)

@@ -15,7 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/results"
 )
 
 // findChromium returns the path of a Chromium or Chrome binary:
@@ -35,7 +35,7 @@ func findChromium() (string, bool) {
 // browserReport is one page for the browser to open.
 type browserReport struct {
 	name string
-	rs   *conformance.Results
+	rs   *results.Results
 	opts Options
 }
 
@@ -79,7 +79,7 @@ func TestBrowser(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rs, err := conformance.ReadResults(bytes.NewReader(data))
+		rs, err := results.Read(bytes.NewReader(data))
 		if err != nil {
 			t.Fatal(err)
 		}

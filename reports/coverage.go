@@ -3,7 +3,7 @@ package reports
 import (
 	"strings"
 
-	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -16,7 +16,7 @@ type covRow struct {
 
 // buildCoverage turns the coverage per sub-property into table rows, a
 // gap marked as a failure; nil when the run computed none.
-func buildCoverage(cov []conformance.SubCoverage) []covRow {
+func buildCoverage(cov []results.SubCoverage) []covRow {
 	var out []covRow
 	for _, c := range cov {
 		row := covRow{Sub: clean(string(c.Sub)), Killed: clean(strings.Join(c.Killed, ", ")),

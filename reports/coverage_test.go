@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -20,7 +20,7 @@ func TestCoverageTable(t *testing.T) {
 	if strings.Contains(plain.String(), "Coverage per sub-property") {
 		t.Errorf("a run without coverage shows a coverage table")
 	}
-	rs.Mutants.Coverage = conformance.Coverage(rs.Results, rs.Mutants)
+	rs.Mutants.Coverage = results.Coverage(rs.Results, rs.Mutants)
 	var buf bytes.Buffer
 	if err := WriteHTML(&buf, rs, Options{}); err != nil {
 		t.Fatal(err)
@@ -35,7 +35,7 @@ func TestCoverageTable(t *testing.T) {
 		t.Errorf("R2.1's row does not name the mutant it killed: %s", row)
 	}
 	// Every gap is marked in its row, the first included.
-	gaps := conformance.CoverageGaps(rs.Mutants.Coverage)
+	gaps := results.CoverageGaps(rs.Mutants.Coverage)
 	if len(gaps) == 0 {
 		t.Fatal("the fixture has no coverage gap to show")
 	}

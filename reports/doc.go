@@ -1,6 +1,6 @@
-// Package reports writes conformance results as one self-contained HTML
-// compliance report, as JUnit XML, and (through conformance's own
-// WriteJSON) as JSON.
+// Package reports writes conformance results (package conformance/results,
+// never the suites themselves) as one self-contained HTML compliance
+// report, as JUnit XML, and (through the results' own WriteJSON) as JSON.
 //
 // The HTML report holds a summary matrix target × suite × requirement,
 // whose every cell links to its detail: the sub-properties, runs, seeds

@@ -6,8 +6,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/dualoffline/dualoffline/conformance"
-	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/conformance/results"
 )
 
 // A documented property's result shows the documented cause, its witness
@@ -15,20 +14,20 @@ import (
 // and for a fail (another cause) beside the counterexample, and for an
 // unexpected-pass (nothing observed) in a table of its own.
 func TestDocumentedBesideObserved(t *testing.T) {
-	w := models.Witness{Match: `Lost:[1-9]\d*`}
-	rs := &conformance.Results{Schema: conformance.SchemaVersion, Env: conformance.Env{Seed: 1, Checks: 30, Steps: 12, Started: started}}
-	for _, r := range []conformance.Result{
-		{Target: "cert-literal", Suite: "GM", Requirement: "R5", Sub: "R5.2", Property: "balanced-every-fault-point", Verdict: conformance.ExpectedFail,
+	w := results.Witness{Match: `Lost:[1-9]\d*`}
+	rs := &results.Results{Schema: results.SchemaVersion, Env: results.Env{Seed: 1, Checks: 30, Steps: 12, Started: started}}
+	for _, r := range []results.Result{
+		{Target: "cert-literal", Suite: "GM", Requirement: "R5", Sub: "R5.2", Property: "balanced-every-fault-point", Verdict: results.ExpectedFail,
 			Reason:         "the value of a lost notice is in no wallet",
-			Documented:     &conformance.Documented{Reason: "the value of a lost notice is in no wallet", Witness: w, Observed: "value not conserved: {Issued:1000 Lost:230}"},
-			Counterexample: &conformance.Counterexample{Message: "value not conserved: {Issued:1000 Lost:230}"}},
-		{Target: "cert-literal~bug", Suite: "GM", Requirement: "R5", Sub: "R5.2", Property: "balanced-every-fault-point", Verdict: conformance.Fail,
+			Documented:     &results.Documented{Reason: "the value of a lost notice is in no wallet", Witness: w, Observed: "value not conserved: {Issued:1000 Lost:230}"},
+			Counterexample: &results.Counterexample{Message: "value not conserved: {Issued:1000 Lost:230}"}},
+		{Target: "cert-literal~bug", Suite: "GM", Requirement: "R5", Sub: "R5.2", Property: "balanced-every-fault-point", Verdict: results.Fail,
 			Reason:         "value not conserved: {Issued:1001 Lost:0}",
-			Documented:     &conformance.Documented{Reason: "the value of a lost notice is in no wallet", Witness: w, Observed: "value not conserved: {Issued:1001 Lost:0}"},
-			Counterexample: &conformance.Counterexample{Message: "value not conserved: {Issued:1001 Lost:0}"}},
-		{Target: "cert-literal~fixed", Suite: "GM", Requirement: "R5", Sub: "R5.2", Property: "balanced-every-fault-point", Verdict: conformance.UnexpectedPass,
+			Documented:     &results.Documented{Reason: "the value of a lost notice is in no wallet", Witness: w, Observed: "value not conserved: {Issued:1001 Lost:0}"},
+			Counterexample: &results.Counterexample{Message: "value not conserved: {Issued:1001 Lost:0}"}},
+		{Target: "cert-literal~fixed", Suite: "GM", Requirement: "R5", Sub: "R5.2", Property: "balanced-every-fault-point", Verdict: results.UnexpectedPass,
 			Reason:     "the value of a lost notice is in no wallet",
-			Documented: &conformance.Documented{Reason: "the value of a lost notice is in no wallet", Witness: w}},
+			Documented: &results.Documented{Reason: "the value of a lost notice is in no wallet", Witness: w}},
 	} {
 		rs.Results = append(rs.Results, r)
 	}

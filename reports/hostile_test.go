@@ -9,7 +9,7 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -82,9 +82,9 @@ var hostile = []string{
 // implementation can influence: target names, reasons, notes, docs,
 // counterexample messages, logs, plans and trace fields, game names and
 // leaks, mutant names and docs, environment parameters.
-func hostileResults() *conformance.Results {
+func hostileResults() *results.Results {
 	rs := sample()
-	var out []conformance.Result
+	var out []results.Result
 	for i, h := range hostile {
 		r := rs.Results[i%len(rs.Results)]
 		r.Target = fmt.Sprintf("impl-%d %s", i%7, h)
@@ -93,7 +93,7 @@ func hostileResults() *conformance.Results {
 		r.Reason = "error from the implementation: " + h + "\nstderr of the implementation:\n" + h
 		r.Replay = "dualoffline check --scheme '" + h + "'"
 		r.Notes = []string{h, "note " + h}
-		r.Verdict = []conformance.Verdict{conformance.Fail, conformance.ExpectedFail, conformance.UnexpectedPass, conformance.Skip, conformance.Pass}[i%5]
+		r.Verdict = []results.Verdict{results.Fail, results.ExpectedFail, results.UnexpectedPass, results.Skip, results.Pass}[i%5]
 		p := world.PartyID(h)
 		tr := trace(12, p, "wallet-B", world.PartyID("cb"+h))
 		for j := range tr {
@@ -103,8 +103,8 @@ func hostileResults() *conformance.Results {
 			}
 		}
 		tr = append(tr, world.Event{Seq: 13, Kind: world.Kind(h), From: p, Detail: h})
-		r.Counterexample = &conformance.Counterexample{Message: h, Log: []string{h, h}, Plan: h, Trace: tr}
-		r.Game = &conformance.Game{Trials: 10, Epsilon: 0.1, Distinguishers: []conformance.Distinguished{{Name: h, Success: 0.5, Low: 0.4, High: 0.6, Leak: h}}}
+		r.Counterexample = &results.Counterexample{Message: h, Log: []string{h, h}, Plan: h, Trace: tr}
+		r.Game = &results.Game{Trials: 10, Epsilon: 0.1, Distinguishers: []results.Distinguished{{Name: h, Success: 0.5, Low: 0.4, High: 0.6, Leak: h}}}
 		out = append(out, r)
 	}
 	rs.Results = out
@@ -116,7 +116,7 @@ func hostileResults() *conformance.Results {
 		rs.Env.Params[h] = hostile[(i+1)%len(hostile)]
 	}
 	for i, h := range hostile {
-		rs.Mutants.Runs = append(rs.Mutants.Runs, conformance.MutantRun{Mutant: h, Scheme: "chip~" + h, Doc: h, Killed: i%2 == 0, KilledBy: []string{h}, Also: []string{h}})
+		rs.Mutants.Runs = append(rs.Mutants.Runs, results.MutantRun{Mutant: h, Scheme: "chip~" + h, Doc: h, Killed: i%2 == 0, KilledBy: []string{h}, Also: []string{h}})
 		rs.Mutants.ByReq[h] = 1
 	}
 	return rs

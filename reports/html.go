@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -60,7 +60,7 @@ type VectorFailure struct {
 }
 
 // WriteHTML writes rs as one self-contained HTML report.
-func WriteHTML(w io.Writer, rs *conformance.Results, opts Options) error {
+func WriteHTML(w io.Writer, rs *results.Results, opts Options) error {
 	if rs == nil {
 		return fmt.Errorf("reports: no results")
 	}
@@ -166,7 +166,7 @@ type gameView struct {
 	Trials  int
 	Epsilon string
 	Traced  int
-	// The test the game ran (conformance.Game): N, confidence, beta, the
+	// The test the game ran (results.Game): N, confidence, beta, the
 	// sequential rule and the outcome; empty for a result without them.
 	Planned                         int
 	Confidence, Beta, Rule, Outcome string
@@ -217,35 +217,35 @@ type flagView struct {
 
 type vecFailView struct{ TcID, File, Status, Detail, Flags string }
 
-func verdictClass(v conformance.Verdict) string {
+func verdictClass(v results.Verdict) string {
 	switch v {
-	case conformance.Pass:
+	case results.Pass:
 		return "v-pass"
-	case conformance.Fail, conformance.SeedDependent:
+	case results.Fail, results.SeedDependent:
 		return "v-fail"
-	case conformance.ExpectedFail:
+	case results.ExpectedFail:
 		return "v-xfail"
-	case conformance.UnexpectedPass:
+	case results.UnexpectedPass:
 		return "v-upass"
-	case conformance.Skip:
+	case results.Skip:
 		return "v-skip"
 	}
 	return "v-other"
 }
 
-func verdictText(v conformance.Verdict) string {
+func verdictText(v results.Verdict) string {
 	switch v {
-	case conformance.Fail:
+	case results.Fail:
 		return "FAIL"
-	case conformance.UnexpectedPass:
+	case results.UnexpectedPass:
 		return "UNEXPECTED-PASS"
-	case conformance.SeedDependent:
+	case results.SeedDependent:
 		return "SEED-DEPENDENT"
 	}
 	return clean(string(v))
 }
 
-func buildPage(rs *conformance.Results, opts Options) *page {
+func buildPage(rs *results.Results, opts Options) *page {
 	p := &page{Title: clean(opts.Title)}
 	if p.Title == "" {
 		p.Title = "dualoffline conformance report"
@@ -299,11 +299,11 @@ func buildPage(rs *conformance.Results, opts Options) *page {
 		n := len(c.Results)
 		ref := cellRef{Present: true, Anchor: anchor, Class: verdictClass(c.Verdict)}
 		switch c.Verdict {
-		case conformance.Skip:
+		case results.Skip:
 			ref.Text = fmt.Sprintf("skip %d/%d", n, n)
 		default:
 			ref.Text = fmt.Sprintf("%s %d/%d", verdictText(c.Verdict), c.Counts[c.Verdict], n)
-			if k := c.Counts[conformance.Skip]; k > 0 {
+			if k := c.Counts[results.Skip]; k > 0 {
 				ref.Sub = fmt.Sprintf("%d skip", k)
 			}
 		}
@@ -328,7 +328,7 @@ func buildPage(rs *conformance.Results, opts Options) *page {
 	}
 
 	counts := rs.Count()
-	for _, v := range []conformance.Verdict{conformance.Pass, conformance.ExpectedFail, conformance.Skip, conformance.Fail, conformance.UnexpectedPass, conformance.SeedDependent} {
+	for _, v := range []results.Verdict{results.Pass, results.ExpectedFail, results.Skip, results.Fail, results.UnexpectedPass, results.SeedDependent} {
 		p.Counts = append(p.Counts, countView{Verdict: verdictText(v), Class: verdictClass(v), N: counts[v]})
 	}
 	p.Total = len(rs.Results)
@@ -357,13 +357,13 @@ func buildPage(rs *conformance.Results, opts Options) *page {
 
 // matrix is Results.Matrix plus cells for requirements outside the
 // catalogue, which Matrix leaves out, so that no result goes unshown.
-func matrix(rs *conformance.Results, extra []string) []conformance.Cell {
+func matrix(rs *results.Results, extra []string) []results.Cell {
 	cells := rs.Matrix()
 	if len(extra) == 0 {
 		return cells
 	}
 	type key struct{ target, suite, req string }
-	group := map[key][]conformance.Result{}
+	group := map[key][]results.Result{}
 	var order []key
 	for _, r := range rs.Results {
 		k := key{r.Target, r.Suite, string(r.Requirement)}
@@ -376,19 +376,19 @@ func matrix(rs *conformance.Results, extra []string) []conformance.Cell {
 		group[k] = append(group[k], r)
 	}
 	for _, k := range order {
-		c := conformance.Cell{Target: k.target, Suite: k.suite, Requirement: spec.ReqID(k.req), Results: group[k], Counts: map[conformance.Verdict]int{}}
+		c := results.Cell{Target: k.target, Suite: k.suite, Requirement: spec.ReqID(k.req), Results: group[k], Counts: map[results.Verdict]int{}}
 		for _, r := range group[k] {
 			c.Counts[r.Verdict]++
 		}
-		c.Verdict = conformance.Summarise(group[k])
+		c.Verdict = results.Summarise(group[k])
 		cells = append(cells, c)
 	}
 	return cells
 }
 
-func countText(m map[conformance.Verdict]int) string {
+func countText(m map[results.Verdict]int) string {
 	var parts []string
-	for _, v := range []conformance.Verdict{conformance.Pass, conformance.ExpectedFail, conformance.Skip, conformance.Fail, conformance.UnexpectedPass, conformance.SeedDependent} {
+	for _, v := range []results.Verdict{results.Pass, results.ExpectedFail, results.Skip, results.Fail, results.UnexpectedPass, results.SeedDependent} {
 		if m[v] > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", m[v], v))
 		}
@@ -396,7 +396,7 @@ func countText(m map[conformance.Verdict]int) string {
 	return strings.Join(parts, ", ")
 }
 
-func buildResult(r conformance.Result, maxEv int) resultView {
+func buildResult(r results.Result, maxEv int) resultView {
 	rv := resultView{
 		Sub: clean(string(r.Sub)), Property: clean(r.Property), Doc: clean(r.Doc),
 		Verdict: verdictText(r.Verdict), Class: verdictClass(r.Verdict), Runs: r.Runs,
@@ -428,12 +428,12 @@ func buildResult(r conformance.Result, maxEv int) resultView {
 // buildCx leads with what matters: the cause (documented beside
 // observed, for an expected-fail), the run under test drawn up to the
 // break with the assertion's diffs beside it, and the setup collapsed.
-func buildCx(r conformance.Result, cx *conformance.Counterexample, maxEv int) *cxView {
+func buildCx(r results.Result, cx *results.Counterexample, maxEv int) *cxView {
 	cv := &cxView{Message: clean(cx.Message), Plan: clean(cx.Plan), Log: cleanAll(cx.Log), Diffs: parseDiffs(cx.Message)}
 	if d := r.Documented; d != nil {
 		cv.Documented, cv.Witness = clean(d.Reason), clean(d.Witness.Match)
 		cv.Status, cv.StatusClass = r.DocumentedStatus(), verdictClass(r.Verdict)
-	} else if r.Verdict == conformance.ExpectedFail {
+	} else if r.Verdict == results.ExpectedFail {
 		cv.Documented = clean(r.Reason)
 	}
 	cv.Diagram = drawFocus(cx, maxEv, assertion(cx.Message))
@@ -534,7 +534,7 @@ func f3(x float64) string {
 
 // buildGame states each distinguisher's advantage |success − ½| against
 // the bound ε: the game holds when every 99% interval lies within ½ ± ε.
-func buildGame(g *conformance.Game) *gameView {
+func buildGame(g *results.Game) *gameView {
 	gv := &gameView{Trials: g.Trials, Epsilon: f3(g.Epsilon), Traced: g.Traced,
 		Bound:   fmt.Sprintf("[%s, %s]", f3(0.5-g.Epsilon), f3(0.5+g.Epsilon)),
 		Planned: g.Planned, Rule: clean(g.Rule), Outcome: clean(g.Outcome)}
@@ -567,7 +567,7 @@ func buildGame(g *conformance.Game) *gameView {
 	return gv
 }
 
-func buildMutants(m *conformance.MutantScore) *mutantView {
+func buildMutants(m *results.MutantScore) *mutantView {
 	mv := &mutantView{Total: m.Total, Killed: m.Killed, Alarms: m.Alarms, Checks: m.Checks,
 		Score: strconv.FormatFloat(100*m.Score, 'f', 1, 64) + "%", Suite: clean(m.Suite),
 		Duration: strconv.FormatFloat(m.DurationS, 'f', 1, 64) + " s"}
@@ -617,7 +617,7 @@ func buildMutants(m *conformance.MutantScore) *mutantView {
 	return mv
 }
 
-func buildEnv(e conformance.Env) envView {
+func buildEnv(e results.Env) envView {
 	ev := envView{Module: clean(e.Module), Version: clean(e.Version), GoVersion: clean(e.GoVersion),
 		Seed: strconv.FormatUint(e.Seed, 10), Checks: strconv.Itoa(e.Checks), Steps: strconv.Itoa(e.Steps),
 		Suites: clean(strings.Join(e.Suites, ", "))}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/results"
 )
 
 // The JUnit XML form, as Jenkins, GitLab and GitHub reporters read it.
@@ -61,7 +61,7 @@ type junitMessage struct {
 // a skip is skipped; an expected-fail passes with a system-out note. A
 // mutant score becomes one more testsuite, "mutants", a surviving mutant
 // failing.
-func WriteJUnit(w io.Writer, rs *conformance.Results) error {
+func WriteJUnit(w io.Writer, rs *results.Results) error {
 	if rs == nil {
 		return fmt.Errorf("reports: no results")
 	}
@@ -99,15 +99,15 @@ func WriteJUnit(w io.Writer, rs *conformance.Results) error {
 		total += r.DurationMS / 1000
 		s.Tests++
 		switch r.Verdict {
-		case conformance.Fail, conformance.UnexpectedPass, conformance.SeedDependent:
+		case results.Fail, results.UnexpectedPass, results.SeedDependent:
 			s.Failures++
 			c.Failure = &junitMessage{Message: firstLine(clean(r.Reason)), Type: string(r.Verdict), Body: failureBody(r)}
-		case conformance.Skip:
+		case results.Skip:
 			s.Skipped++
 			c.Skipped = &junitMessage{Message: clean(r.Reason)}
-		case conformance.ExpectedFail:
+		case results.ExpectedFail:
 			c.SystemOut = clean(fmt.Sprintf("expected-fail (documented): %s\nreplay: %s", r.Reason, r.Replay))
-		case conformance.Pass:
+		case results.Pass:
 		default:
 			s.Failures++
 			c.Failure = &junitMessage{Message: clean("unknown verdict " + string(r.Verdict)), Type: "unknown"}
@@ -154,7 +154,7 @@ func WriteJUnit(w io.Writer, rs *conformance.Results) error {
 	return err
 }
 
-func failureBody(r conformance.Result) string {
+func failureBody(r results.Result) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s %s/%s %s-%s: %s\n", strings.ToUpper(string(r.Verdict)), r.Target, r.Suite, r.Sub, r.Property, r.Doc)
 	if r.Reason != "" {

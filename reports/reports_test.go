@@ -11,11 +11,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/net/html"
 
-	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
-func render(t testing.TB, rs *conformance.Results, opts Options) []byte {
+func render(t testing.TB, rs *results.Results, opts Options) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := WriteHTML(&b, rs, opts); err != nil {
@@ -176,7 +176,7 @@ func TestCounterexampleDiagram(t *testing.T) {
 		}
 	}
 	// Cap.
-	rs.Results[0].Counterexample = &conformance.Counterexample{Message: "long", Trace: trace(450)}
+	rs.Results[0].Counterexample = &results.Counterexample{Message: "long", Trace: trace(450)}
 	doc = parse(t, render(t, rs, Options{MaxEvents: 100}))
 	svg = find(doc, func(n *html.Node) bool { return n.Data == "svg" })[0]
 	evs := find(svg, func(n *html.Node) bool { return n.Data == "g" && strings.HasPrefix(attr(n, "class"), "ev-") })
@@ -282,7 +282,7 @@ func TestJUnit(t *testing.T) {
 		t.Errorf("suites %q … %q", doc.Suites[0].Name, doc.Suites[4].Name)
 	}
 	counts := rs.Count()
-	if doc.Tests != len(rs.Results)+3 || doc.Failures != counts[conformance.Fail]+counts[conformance.UnexpectedPass]+1 || doc.Skipped != counts[conformance.Skip] {
+	if doc.Tests != len(rs.Results)+3 || doc.Failures != counts[results.Fail]+counts[results.UnexpectedPass]+1 || doc.Skipped != counts[results.Skip] {
 		t.Errorf("tests %d failures %d skipped %d", doc.Tests, doc.Failures, doc.Skipped)
 	}
 	var sawFail, sawX, sawSkip bool
@@ -375,7 +375,7 @@ func ExampleWriteHTML() {
 // payment: session 1 with a fault, a crash and three store writes in a
 // row, then reconciliation. The property broke after the first
 // reconciliation (#77); two events follow it.
-func focusCx() *conformance.Counterexample {
+func focusCx() *results.Counterexample {
 	var tr []world.Event
 	add := func(e world.Event) {
 		e.Seq, e.TimeMS = len(tr)+1, int64(len(tr)*10)
@@ -424,7 +424,7 @@ func focusCx() *conformance.Counterexample {
 		"+ \t\"wallet-A\": 0,\n" +
 		"  }\n" +
 		"To reproduce, specify -run=\"x\" -rapid.seed=1"
-	return &conformance.Counterexample{Message: msg, Plan: "crash-after@5", Trace: tr, RunFrom: 61, BrokeAt: 77}
+	return &results.Counterexample{Message: msg, Plan: "crash-after@5", Trace: tr, RunFrom: 61, BrokeAt: 77}
 }
 
 // TestCounterexampleFocus: the report leads with the failing run. The 60
@@ -437,7 +437,7 @@ func TestCounterexampleFocus(t *testing.T) {
 	rs := sample()
 	cx := focusCx()
 	r := &rs.Results[0]
-	r.Verdict, r.Reason, r.Counterexample = conformance.Fail, "after crash-after@5: worths moved", cx
+	r.Verdict, r.Reason, r.Counterexample = results.Fail, "after crash-after@5: worths moved", cx
 	doc := parse(t, render(t, rs, Options{}))
 	block := byID(doc, "cell-1-1")
 	if block == nil {
@@ -634,7 +634,7 @@ func TestCounterexampleFocusCap(t *testing.T) {
 			tr[i].Kind = world.KindNote // one row per event
 		}
 	}
-	rs.Results[0].Counterexample = &conformance.Counterexample{Message: "broke early", Trace: tr, BrokeAt: 100}
+	rs.Results[0].Counterexample = &results.Counterexample{Message: "broke early", Trace: tr, BrokeAt: 100}
 	doc := parse(t, render(t, rs, Options{MaxEvents: 48}))
 	fig := find(byID(doc, "cell-1-1"), func(n *html.Node) bool { return n.Data == "figure" && hasClass(n, "run") })[0]
 	evs := find(fig, func(n *html.Node) bool { return n.Data == "g" && strings.HasPrefix(attr(n, "class"), "ev-") })

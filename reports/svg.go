@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -161,13 +161,13 @@ func drawTrace(trace []world.Event, maxEvents int) *diagram {
 	return layout(rows, from, len(rows), -1, "")
 }
 
-// drawFocus lays out the run under test of cx (conformance.Counterexample
+// drawFocus lays out the run under test of cx (results.Counterexample
 // Focus): runs of two or more bookkeeping events fold into one row, the
 // row of the event after which the property broke is marked and followed
 // by a row that says so (with brokeText, the assertion), and the events
 // after it are dimmed. At most maxEvents rows are drawn, chosen to keep
 // the break in view. It returns nil for an empty trace.
-func drawFocus(cx *conformance.Counterexample, maxEvents int, brokeText string) *diagram {
+func drawFocus(cx *results.Counterexample, maxEvents int, brokeText string) *diagram {
 	run, broke := cx.Focus()
 	if run < 0 {
 		return nil
@@ -177,7 +177,7 @@ func drawFocus(cx *conformance.Counterexample, maxEvents int, brokeText string) 
 	events := cx.Trace[run:]
 	for i := 0; i < len(events); {
 		j := i
-		for j < len(events) && conformance.Bookkeeping(events[j]) && run+j != broke {
+		for j < len(events) && results.Bookkeeping(events[j]) && run+j != broke {
 			j++
 		}
 		if j-i >= 2 {

@@ -17,6 +17,7 @@ import (
 	"github.com/dualoffline/dualoffline/conformance/interactive"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/reports"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -38,12 +39,14 @@ type checkFlags struct {
 	junit   string
 	timeout time.Duration
 	shrink  time.Duration
-	mutants bool
-	vectors bool
-	verbose bool
-	profile bool        // --profile: wall time against the crypto floor (profile.go)
-	impl    implFlags   // --impl and its companions (interactive.go)
-	reader  readerFlags // --reader (card_check.go)
+	// threshold is the anonymity threshold T, fen (conformance.Options.Threshold).
+	threshold int64
+	mutants   bool
+	vectors   bool
+	verbose   bool
+	profile   bool        // --profile: wall time against the crypto floor (profile.go)
+	impl      implFlags   // --impl and its companions (interactive.go)
+	reader    readerFlags // --reader (card_check.go)
 }
 
 func checkCmd() *cobra.Command {
@@ -75,7 +78,7 @@ only the mutants of those schemes that break a requirement the run checks,
 and does not judge coverage.
 
 --impl CMD runs the interactive suites instead: the implementation (a
-program speaking the adapter protocol, conformance/adapter/PROTOCOL.md
+program speaking the adapter protocol, adapter/PROTOCOL.md
 §7) plays the wallets of --role (payer: wallet-A, payee: wallet-B,
 wallet: every wallet; default all three, one after the other) in each
 --scheme it declares, one process per device, against the reference
@@ -129,6 +132,7 @@ surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`
 	fl.StringVar(&f.junit, "junit", "", "write the results as JUnit XML to this file")
 	fl.DurationVar(&f.timeout, "timeout", conformance.DefaultTimeout, "time limit per property")
 	fl.DurationVar(&f.shrink, "shrink-time", conformance.DefaultShrinkTime, "time rapid may spend minimising each failure")
+	fl.Int64Var(&f.threshold, "threshold", models.DefaultThreshold, "anonymity threshold T, fen (R3.6): payments of at most T are the anonymous ones; below the per-payment offline limit")
 	fl.BoolVar(&f.mutants, "mutants", false, "also run the mutant catalogue and print the score per requirement")
 	fl.BoolVar(&f.vectors, "vectors", false, "also run the published vectors through the reference verifier and put the results by flag in the report")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every property's verdict, not only the matrix")
@@ -172,7 +176,7 @@ func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 		}
 		targets = append(targets, s)
 	}
-	opts := conformance.Options{Checks: f.checks, Steps: f.steps, Seed: f.seed, Only: f.only, Timeout: f.timeout, ShrinkTime: f.shrink}
+	opts := conformance.Options{Checks: f.checks, Steps: f.steps, Seed: f.seed, Only: f.only, Timeout: f.timeout, ShrinkTime: f.shrink, Threshold: f.threshold}
 	switch strings.ToUpper(f.suite) {
 	case "ALL", "":
 	default:
@@ -184,6 +188,9 @@ func checkOptions(f checkFlags) ([]models.Scheme, conformance.Options, error) {
 	}
 	if f.checks <= 0 || f.steps <= 0 {
 		return nil, opts, usageErrorf("--checks and --steps must be positive")
+	}
+	if f.threshold <= 0 || f.threshold >= bank.DefaultLimits.PerPayment {
+		return nil, opts, usageErrorf("--threshold %d: T must be positive and below the per-payment offline limit of %d fen, so that a payment of T+1 is allowed", f.threshold, bank.DefaultLimits.PerPayment)
 	}
 	if f.seeds != "" {
 		if f.seedSet {

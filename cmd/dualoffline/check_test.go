@@ -26,6 +26,8 @@ func TestCheckUsageErrors(t *testing.T) {
 		{"check", "--suite", "RSA"},
 		{"check", "--only", "R9.9"},
 		{"check", "--checks", "0"},
+		{"check", "--threshold", "0"},
+		{"check", "--threshold", "50000"},
 		{"check", "extra-argument"},
 		{"check", "--seeds", "3..1"},
 		{"check", "--seeds", "0..4"},

@@ -10,8 +10,8 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/dualoffline/dualoffline/adapter"
 	"github.com/dualoffline/dualoffline/conformance"
-	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/conformance/interactive"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
@@ -102,18 +102,19 @@ func implTargets(w io.Writer, f checkFlags, opts *conformance.Options) (*implRun
 	var names []string
 	if len(f.schemes) > 0 {
 		for _, s := range f.schemes {
-			if _, ok := all.Lookup(s); !ok {
+			sc, ok := all.Lookup(s)
+			if !ok {
 				return nil, usageErrorf("unknown scheme %q (have %s)", s, strings.Join(all.Names(), ", "))
 			}
-			if !hello.PlaysWallet(s) {
+			if !hello.PlaysWallet(sc.Info().Wallet) {
 				return nil, usageErrorf("the implementation does not declare the %s wallet (its hello lists devices %s)", s, listOr(hello.Devices))
 			}
 			names = append(names, s)
 		}
 	} else {
-		for _, s := range all.Names() {
-			if hello.PlaysWallet(s) {
-				names = append(names, s)
+		for _, sc := range all.Schemes() {
+			if hello.PlaysWallet(sc.Info().Wallet) {
+				names = append(names, sc.Info().Name)
 			}
 		}
 		if len(names) == 0 {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/internal/cputime"
+	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -27,7 +29,7 @@ const (
 // several commands (the tests) each count only their own operations.
 var profileStart struct {
 	sync.Mutex
-	ops map[suite.ID]suite.Ops
+	ops map[suite.ID]opcount.Ops
 	cpu time.Duration
 }
 
@@ -36,9 +38,9 @@ func init() { cobra.OnInitialize(markProfileStart) }
 func markProfileStart() {
 	profileStart.Lock()
 	defer profileStart.Unlock()
-	profileStart.ops = map[suite.ID]suite.Ops{}
+	profileStart.ops = map[suite.ID]opcount.Ops{}
 	for _, s := range suite.All() {
-		profileStart.ops[s.ID()] = suite.CountedOpsOf(s.ID())
+		profileStart.ops[s.ID()] = opcount.Of(s.ID())
 	}
 	profileStart.cpu, _ = cputime.Process()
 }
@@ -53,8 +55,8 @@ type floorProfile struct {
 
 type suiteFloor struct {
 	ID    suite.ID
-	Ops   suite.Ops
-	Costs suite.Costs
+	Ops   opcount.Ops
+	Costs cryptofloor.Costs
 	Floor time.Duration
 }
 
@@ -86,11 +88,11 @@ func measureProfile(rs *conformance.Results, start time.Time, workers int) (floo
 	}
 	p.Workers = max(1, min(workers, len(rs.Results)))
 	for _, s := range suite.All() {
-		ops := suite.CountedOpsOf(s.ID()).Sub(base[s.ID()])
+		ops := opcount.Of(s.ID()).Sub(base[s.ID()])
 		if ops.PublicKeyOps() == 0 {
 			continue
 		}
-		costs, err := suite.MeasureCPUCosts(s, profileMsgLen, profileReps)
+		costs, err := cryptofloor.MeasureCPU(s, profileMsgLen, profileReps)
 		if err != nil {
 			return p, err
 		}

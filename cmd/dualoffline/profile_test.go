@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -48,8 +50,8 @@ func TestCheckProfile(t *testing.T) {
 // TestProfileArithmetic: the floor is operations × unit costs, spread
 // over the workers for the wall-time ratio.
 func TestProfileArithmetic(t *testing.T) {
-	costs := suite.Costs{Sign: 20 * time.Microsecond, Verify: 50 * time.Microsecond}
-	ops := suite.Ops{Sign: 1000, Verify: 2000}
+	costs := cryptofloor.Costs{Sign: 20 * time.Microsecond, Verify: 50 * time.Microsecond}
+	ops := opcount.Ops{Sign: 1000, Verify: 2000}
 	floor := costs.Floor(ops)
 	if floor != 120*time.Millisecond {
 		t.Fatalf("floor %v, want 120ms", floor)

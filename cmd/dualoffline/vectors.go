@@ -18,9 +18,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/dualoffline/dualoffline/conformance/adapter"
+	"github.com/dualoffline/dualoffline/adapter"
 	"github.com/dualoffline/dualoffline/vectors"
 	"github.com/dualoffline/dualoffline/vectors/lint"
+	"github.com/dualoffline/dualoffline/vectors/remote"
 )
 
 func vectorsCmd() *cobra.Command {
@@ -150,7 +151,7 @@ func vectorsVerifyCmd() *cobra.Command {
 		Short: "Run the static vectors through an implementation speaking the adapter protocol",
 		Long: `verify starts the implementation named by --impl (a command line, split on
 spaces with "double" or 'single' quotes; no shell), performs the
-dualoffline-adapter/1 handshake (conformance/adapter/PROTOCOL.md) and sends
+dualoffline-adapter/1 handshake (adapter/PROTOCOL.md) and sends
 it every vector case whose scheme, suite and kind it declares. Each answer
 is compared with the expected result and canonical error code.
 
@@ -217,9 +218,9 @@ type vectorsReport struct {
 }
 
 type skipRecord struct {
-	TcID   string          `json:"tcId"`
-	Why    adapter.SkipWhy `json:"why"`
-	Reason string          `json:"reason,omitempty"`
+	TcID   string         `json:"tcId"`
+	Why    remote.SkipWhy `json:"why"`
+	Reason string         `json:"reason,omitempty"`
 }
 
 // recorder keeps the reason of every skip the adapter verifier returns.
@@ -230,7 +231,7 @@ type recorder struct {
 
 func (r *recorder) VerifyVector(ctx context.Context, c vectors.Case) (vectors.Outcome, error) {
 	o, err := r.v.VerifyVector(ctx, c)
-	var se *adapter.SkipError
+	var se *remote.SkipError
 	if errors.As(err, &se) {
 		r.skips = append(r.skips, skipRecord{TcID: c.TcID, Why: se.Why, Reason: se.Reason})
 	}
@@ -299,7 +300,7 @@ func runVectorsVerify(ctx context.Context, w io.Writer, f verifyFlags) error {
 	fmt.Fprintf(w, "implementation: %s %s (%s)\n  schemes %s; suites %s; kinds %s\n", h.Name, h.Version, h.Protocol,
 		strings.Join(h.Schemes, ","), strings.Join(h.Suites, ","), strings.Join(h.Kinds, ","))
 
-	av := adapter.NewVerifier(p, cfg)
+	av := remote.NewVerifier(p, cfg)
 	av.CrashEvery = f.crashEvery
 	rec := &recorder{v: av}
 	started := time.Now()
@@ -325,14 +326,14 @@ func runVectorsVerify(ctx context.Context, w io.Writer, f verifyFlags) error {
 		return runErr
 	}
 	if u := av.Unusable(); u != nil {
-		return u // wraps adapter.ErrUnusable: exit status 3
+		return u // wraps remote.ErrUnusable: exit status 3
 	}
 	var problems []string
 	t := report.Total
 	if t.Mismatch > 0 || t.Error > 0 {
 		problems = append(problems, fmt.Sprintf("%d mismatches, %d errors", t.Mismatch, t.Error))
 	}
-	if n := countSkips(rec.skips, adapter.SkipUnimplemented); n > 0 && !f.allowUnimplemented {
+	if n := countSkips(rec.skips, remote.SkipUnimplemented); n > 0 && !f.allowUnimplemented {
 		problems = append(problems, fmt.Sprintf("%d cases answered unimplemented (--allow-unimplemented to accept)", n))
 	}
 	if closeErr != nil {
@@ -370,7 +371,7 @@ func checkDisabledExist(cfg *adapter.VendorConfig, files []*vectors.File) error 
 	return nil
 }
 
-func countSkips(s []skipRecord, why adapter.SkipWhy) int {
+func countSkips(s []skipRecord, why remote.SkipWhy) int {
 	n := 0
 	for _, r := range s {
 		if r.Why == why {
@@ -407,17 +408,17 @@ func writeVectorsReport(w io.Writer, r *vectorsReport, f verifyFlags) {
 			fmt.Fprintf(w, "%s %s\n", c.Status, c.TcID)
 		}
 	}
-	byWhy := map[adapter.SkipWhy][]skipRecord{}
+	byWhy := map[remote.SkipWhy][]skipRecord{}
 	for _, s := range r.Skips {
 		byWhy[s.Why] = append(byWhy[s.Why], s)
 	}
-	for _, why := range []adapter.SkipWhy{adapter.SkipDisabled, adapter.SkipUndeclared, adapter.SkipUnimplemented} {
+	for _, why := range []remote.SkipWhy{remote.SkipDisabled, remote.SkipUndeclared, remote.SkipUnimplemented} {
 		list := byWhy[why]
 		if len(list) == 0 {
 			continue
 		}
 		fmt.Fprintf(w, "skipped %d cases: %s\n", len(list), why)
-		if f.verbose || why == adapter.SkipUnimplemented && !f.allowUnimplemented || why == adapter.SkipDisabled {
+		if f.verbose || why == remote.SkipUnimplemented && !f.allowUnimplemented || why == remote.SkipDisabled {
 			for i, s := range list {
 				if i == 20 && !f.verbose {
 					fmt.Fprintf(w, "  … %d more (-v lists all)\n", len(list)-i)

@@ -15,8 +15,9 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/dualoffline/dualoffline/conformance/adapter"
+	"github.com/dualoffline/dualoffline/adapter"
 	"github.com/dualoffline/dualoffline/vectors"
+	"github.com/dualoffline/dualoffline/vectors/remote"
 )
 
 var (
@@ -327,7 +328,7 @@ func replaceInTest(t *testing.T, doc, id, old, new string) string {
 
 // BenchmarkVectorsExampleVendor: every published vector through the
 // adapter into the example vendor, whose reference verifier does the real
-// crypto (BenchmarkAdapterVerify in conformance/adapter measures the
+// crypto (BenchmarkAdapterVerify in vectors/remote measures the
 // adapter alone).
 func BenchmarkVectorsExampleVendor(b *testing.B) {
 	bin := exampleVendor(b)
@@ -336,7 +337,7 @@ func BenchmarkVectorsExampleVendor(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer p.Close()
-	v := adapter.NewVerifier(p, nil)
+	v := remote.NewVerifier(p, nil)
 	n := 0
 	for b.Loop() {
 		r, err := vectors.Run(context.Background(), v, vectors.Filter{})

@@ -3,7 +3,7 @@
 // mutants of it that each break one R3 sub-property in one named way.
 //
 // Contract of Ideal: the merchant's and the agent bank's views of a
-// payment of at most T (conformance.AnonymityThreshold) are independent of
+// payment of at most T (models.Config.Threshold) are independent of
 // the payer by construction: one PAY message of a fresh 32-byte nonce from
 // the world's seeded source, the amount, the payer's identity escrow (its
 // device id sealed to the central bank's trace key under fresh randomness)

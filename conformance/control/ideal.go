@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -250,7 +249,7 @@ func (in *instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	// Write-ahead: the payer debits and remembers the payment first.
 	puts := map[string][]byte{"balance": putInt(getInt(dp, "balance") - amount), "out/" + ref: putInt(amount),
 		"spent": putInt(getInt(dp, "spent") + amount), "count": putInt(getInt(dp, "count") + 1)}
-	if amount > conformance.AnonymityThreshold && in.mut != mutLargeAnonymous {
+	if amount > in.cfg.Threshold && in.mut != mutLargeAnonymous {
 		rec, err := in.largeRecord(payer, payee, p)
 		if err != nil {
 			return models.Payment{}, err

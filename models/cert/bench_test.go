@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -29,19 +31,19 @@ func BenchmarkPayment(b *testing.B) {
 				}
 				in := inst.(*Instance)
 				var elapsed time.Duration
-				var counted suite.Ops
+				var counted opcount.Ops
 				for b.Loop() {
 					b.StopTimer()
 					if err := in.Fund("wallet-A", 1000); err != nil {
 						b.Fatal(err)
 					}
-					before := suite.CountedOps()
+					before := opcount.Total()
 					start := time.Now()
 					b.StartTimer()
 					p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
 					b.StopTimer()
 					elapsed += time.Since(start)
-					counted = counted.Add(suite.CountedOps().Sub(before))
+					counted = counted.Add(opcount.Total().Sub(before))
 					if err != nil || !p.Received {
 						b.Fatalf("payment failed: %v %v", err, p.Outcome.Rejections)
 					}
@@ -55,7 +57,7 @@ func BenchmarkPayment(b *testing.B) {
 					b.StartTimer()
 				}
 				n := float64(b.N)
-				costs, err := suite.MeasureCosts(s, 300, 200)
+				costs, err := cryptofloor.Measure(s, 300, 200)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -26,7 +28,7 @@ func BenchmarkPayment(b *testing.B) {
 			limits := bank.Limits{PerPayment: 1 << 40, Cumulative: 1 << 40, Count: 1 << 30}
 			var in *Instance
 			var elapsed time.Duration
-			var counted suite.Ops
+			var counted opcount.Ops
 			for i := 0; b.Loop(); i++ {
 				b.StopTimer()
 				if i%64 == 0 {
@@ -39,7 +41,7 @@ func BenchmarkPayment(b *testing.B) {
 				if err := in.Fund("wallet-A", 1000); err != nil {
 					b.Fatal(err)
 				}
-				before := suite.CountedOps()
+				before := opcount.Total()
 				// Time inside Start/StopTimer: both read the memory
 				// statistics, which stops the world.
 				b.StartTimer()
@@ -47,7 +49,7 @@ func BenchmarkPayment(b *testing.B) {
 				p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
 				elapsed += time.Since(start)
 				b.StopTimer()
-				counted = counted.Add(suite.CountedOps().Sub(before))
+				counted = counted.Add(opcount.Total().Sub(before))
 				if err != nil || !p.Received {
 					b.Fatalf("payment failed: %v %v", err, p.Outcome.Rejections)
 				}
@@ -60,7 +62,7 @@ func BenchmarkPayment(b *testing.B) {
 				b.StartTimer()
 			}
 			n := float64(b.N)
-			costs, err := suite.MeasureCosts(s, 900, 200)
+			costs, err := cryptofloor.Measure(s, 900, 200)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/emmansun/gmsm/smx509"
 
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -78,7 +79,7 @@ func (a *Authority) Revoke(n uint64, thisUpdate, nextUpdate time.Time, serials .
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeInternal, "create revocation list: %w", err)
 	}
-	suite.CountVerify(a.Suite.ID()) // the library verified the signature it made
+	opcount.For(a.Suite.ID()).Verify() // the library verified the signature it made
 	return ParseRevocationList(raw, a.Cert)
 }
 
@@ -154,7 +155,7 @@ func parseRevocationList(der []byte, root *Certificate) (*RevocationList, error)
 		return nil, spec.Errorf(spec.CodeMalformed, "revocation list is not exactly one DER SEQUENCE")
 	}
 	var rl *x509.RevocationList
-	suite.CountVerify(root.Suite)
+	opcount.For(root.Suite).Verify()
 	if root.Suite == suite.GM {
 		srl, err := smx509.ParseRevocationList(der)
 		if err != nil {

@@ -31,6 +31,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 	cryptobyte_asn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -185,7 +186,7 @@ func create(s suite.Suite, tmpl, parent *x509.Certificate, pub suite.PublicKey, 
 	}
 	// Both libraries verify the signature they just made (against a
 	// faulty signer): real cryptography the floor must count.
-	suite.CountVerify(s.ID())
+	opcount.For(s.ID()).Verify()
 	return raw, nil
 }
 
@@ -421,7 +422,7 @@ func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	if hit && !spec.Dropping() {
 		return nil
 	}
-	suite.CountVerify(c.Suite)
+	opcount.For(c.Suite).Verify()
 	var err error
 	switch {
 	case !spec.Makes("cert-anchor"):

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/internal/opensslcli"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/detrand"
@@ -271,7 +272,7 @@ func TestRevocationListCache(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			before := suite.CountedOpsOf(s.ID())
+			before := opcount.Of(s.ID())
 			x, err := ParseRevocationList(l.Raw, a1.Cert)
 			if err != nil {
 				t.Fatal(err)
@@ -280,7 +281,7 @@ func TestRevocationListCache(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if v := suite.CountedOpsOf(s.ID()).Sub(before).Verify; v != 0 {
+			if v := opcount.Of(s.ID()).Sub(before).Verify; v != 0 {
 				t.Errorf("re-parsing a list Revoke already parsed verified %d signatures", v)
 			}
 			if x == y || &x.Raw[0] == &y.Raw[0] || !x.Revoked(5) || !y.Revoked(6) || y.Revoked(7) || x.Number != 7 || y.Len() != 2 {

@@ -43,7 +43,7 @@ func gmKeyFromScalar(b []byte) (PrivateKey, error) {
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "SM2 private key: %w", err)
 	}
-	opsGM.keygen.Add(1)
+	opsGM.KeyGen()
 	pub, err := newGMPublicKey(&k.PublicKey)
 	if err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ func (gmSuite) ParsePublicKey(der []byte) (PublicKey, error) {
 
 func (gmSuite) Hash(parts ...[]byte) []byte {
 	for _, p := range parts {
-		opsGM.hashed.Add(int64(len(p)))
+		opsGM.Hashed(len(p))
 	}
 	h := sm3.New()
 	for _, p := range parts {
@@ -131,8 +131,8 @@ func (*gmPublicKey) Suite() ID                           { return GM }
 func (p *gmPublicKey) CryptoPublicKey() crypto.PublicKey { return p.k }
 
 func (p *gmPublicKey) Verify(msg, sig []byte) error {
-	opsGM.verify.Add(1)
-	opsGM.hashed.Add(int64(len(msg)))
+	opsGM.Verify()
+	opsGM.Hashed(len(msg))
 	if !spec.Makes("signature-verify") {
 		sig = der.MinimalLengths(sig) // a reader that takes any length form
 	}
@@ -143,7 +143,7 @@ func (p *gmPublicKey) Verify(msg, sig []byte) error {
 }
 
 func (p *gmPublicKey) Seal(r io.Reader, plaintext, info []byte) ([]byte, error) {
-	opsGM.seal.Add(1)
+	opsGM.Seal()
 	// SM2 encryption has no associated data; info is bound by prefixing
 	// it, length-delimited, to the plaintext and checking it on Open.
 	if len(info) > MaxSealInfo {
@@ -181,7 +181,7 @@ func (k *gmPrivateKey) Signer() crypto.Signer {
 }
 
 func (k *gmPrivateKey) Sign(msg []byte) ([]byte, error) {
-	opsGM.hashed.Add(int64(len(msg)))
+	opsGM.Hashed(len(msg))
 	return k.signDigest(k.pub.digest(msg))
 }
 
@@ -191,7 +191,7 @@ func (k *gmPrivateKey) Sign(msg []byte) ([]byte, error) {
 // stream); nonceReader answers that probe without advancing, so the
 // signature depends only on (key, message, gmsm version). A test pins this.
 func (k *gmPrivateKey) signDigest(e []byte) ([]byte, error) {
-	opsGM.sign.Add(1)
+	opsGM.Sign()
 	sig, err := sm2.SignASN1(newNonceReader(k.Bytes(), e), k.k, e, nil)
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeInternal, "SM2 sign: %w", err)
@@ -200,7 +200,7 @@ func (k *gmPrivateKey) signDigest(e []byte) ([]byte, error) {
 }
 
 func (k *gmPrivateKey) Open(sealed, info []byte) ([]byte, error) {
-	opsGM.open.Add(1)
+	opsGM.Open()
 	if len(sealed) > MaxSealed {
 		return nil, spec.Errorf(spec.CodeBadSeal, "sealed envelope is %d bytes, cap %d", len(sealed), MaxSealed)
 	}

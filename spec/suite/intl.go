@@ -37,7 +37,7 @@ func intlKeyFromScalar(b []byte) (PrivateKey, error) {
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "P-256 private key: %w", err)
 	}
-	opsINTL.keygen.Add(1)
+	opsINTL.KeyGen()
 	return newIntlKey(k)
 }
 
@@ -103,7 +103,7 @@ func (intlSuite) ParsePublicKey(der []byte) (PublicKey, error) {
 
 func (intlSuite) Hash(parts ...[]byte) []byte {
 	for _, p := range parts {
-		opsINTL.hashed.Add(int64(len(p)))
+		opsINTL.Hashed(len(p))
 	}
 	h := sha256.New()
 	for _, p := range parts {
@@ -132,8 +132,8 @@ func (*intlPublicKey) Suite() ID                           { return INTL }
 func (p *intlPublicKey) CryptoPublicKey() crypto.PublicKey { return p.k }
 
 func (p *intlPublicKey) Verify(msg, sig []byte) error {
-	opsINTL.verify.Add(1)
-	opsINTL.hashed.Add(int64(len(msg)))
+	opsINTL.Verify()
+	opsINTL.Hashed(len(msg))
 	d := sha256.Sum256(msg)
 	if !spec.Makes("signature-verify") {
 		sig = der.MinimalLengths(sig) // a reader that takes any length form
@@ -145,7 +145,7 @@ func (p *intlPublicKey) Verify(msg, sig []byte) error {
 }
 
 func (p *intlPublicKey) Seal(r io.Reader, plaintext, info []byte) ([]byte, error) {
-	opsINTL.seal.Add(1)
+	opsINTL.Seal()
 	if len(info) > MaxSealInfo {
 		return nil, spec.Errorf(spec.CodeMalformed, "seal info is %d bytes, cap %d", len(info), MaxSealInfo)
 	}
@@ -185,8 +185,8 @@ func (k *intlPrivateKey) Bytes() []byte {
 }
 
 func (k *intlPrivateKey) Sign(msg []byte) ([]byte, error) {
-	opsINTL.hashed.Add(int64(len(msg)))
-	opsINTL.sign.Add(1)
+	opsINTL.Hashed(len(msg))
+	opsINTL.Sign()
 	d := sha256.Sum256(msg)
 	// A nil reader selects RFC 6979 deterministic signatures.
 	sig, err := k.k.Sign(nil, d[:], crypto.SHA256)
@@ -197,7 +197,7 @@ func (k *intlPrivateKey) Sign(msg []byte) ([]byte, error) {
 }
 
 func (k *intlPrivateKey) Open(sealed, info []byte) ([]byte, error) {
-	opsINTL.open.Add(1)
+	opsINTL.Open()
 	if len(sealed) > MaxSealed {
 		return nil, spec.Errorf(spec.CodeBadSeal, "sealed envelope is %d bytes, cap %d", len(sealed), MaxSealed)
 	}
@@ -213,7 +213,7 @@ type intlSigner struct{ k *ecdsa.PrivateKey }
 
 func (s intlSigner) Public() crypto.PublicKey { return &s.k.PublicKey }
 func (s intlSigner) Sign(_ io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
-	opsINTL.sign.Add(1)
+	opsINTL.Sign()
 	sig, err := s.k.Sign(nil, digest, opts)
 	if err != nil {
 		return nil, err

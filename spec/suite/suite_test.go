@@ -16,6 +16,7 @@ import (
 	"github.com/leanovate/gopter/gen"
 	"github.com/leanovate/gopter/prop"
 
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/detrand"
 )
@@ -341,7 +342,7 @@ func TestSignatureKnownAnswers(t *testing.T) {
 
 func TestOpsCounted(t *testing.T) {
 	forEach(t, func(t *testing.T, s Suite) {
-		before, beforeMine := CountedOps(), CountedOpsOf(s.ID())
+		before, beforeMine := opcount.Total(), opcount.Of(s.ID())
 		k := key(t, s, "ops")
 		sig, _ := k.Sign([]byte("m"))
 		k.Public().Verify([]byte("m"), sig)
@@ -349,11 +350,11 @@ func TestOpsCounted(t *testing.T) {
 		k.Open(ct, nil)
 		k.Signer().Sign(nil, make([]byte, 32), nil)
 		s.Hash([]byte("abc"), []byte("de"))
-		got := CountedOps().Sub(before)
-		if got != (Ops{Sign: 2, Verify: 1, Seal: 1, Open: 1, KeyGen: 1, Hashed: 1 + 1 + 5}) {
+		got := opcount.Total().Sub(before)
+		if got != (opcount.Ops{Sign: 2, Verify: 1, Seal: 1, Open: 1, KeyGen: 1, Hashed: 1 + 1 + 5}) {
 			t.Fatalf("counted %+v", got)
 		}
-		if mine := CountedOpsOf(s.ID()).Sub(beforeMine); mine != got {
+		if mine := opcount.Of(s.ID()).Sub(beforeMine); mine != got {
 			t.Fatalf("counted %+v under %s, %+v in all", mine, s.ID(), got)
 		}
 	})

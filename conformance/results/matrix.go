@@ -1,4 +1,4 @@
-package conformance
+package results
 
 import "github.com/dualoffline/dualoffline/spec"
 

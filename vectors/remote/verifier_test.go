@@ -1,25 +1,26 @@
 //go:build unix
 
-package adapter
+package remote
 
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/adapter"
+	"github.com/dualoffline/dualoffline/adapter/adaptertest"
 	"github.com/dualoffline/dualoffline/vectors"
 )
 
 func TestVerifier(t *testing.T) {
-	hostile(t, 5*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 5*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "good"))
-		cfg := &VendorConfig{
-			Disabled: []DisabledCase{{TcID: "off-*", Reason: "hardware lacks SM4"}},
+		cfg := &adapter.VendorConfig{
+			Disabled: []adapter.DisabledCase{{TcID: "off-*", Reason: "hardware lacks SM4"}},
 			Errors:   map[string]string{"VENDOR_BAD_SIG": "bad-signature"},
 		}
 		v := NewVerifier(p, cfg)
@@ -56,7 +57,7 @@ func TestVerifier(t *testing.T) {
 			t.Errorf("undeclared scheme: %v", err)
 		}
 		_, err = v.VerifyVector(ctx, stubCase("f", stubInput{Fail: "VENDOR_PANIC"}))
-		var re *RemoteError
+		var re *adapter.RemoteError
 		if !errors.As(err, &re) || errors.Is(err, vectors.ErrUnimplemented) {
 			t.Errorf("error answer: %v", err)
 		}
@@ -72,14 +73,14 @@ func TestVerifier(t *testing.T) {
 // process; after MaxFailures consecutive failures the implementation is
 // declared unusable and later cases fail fast.
 func TestVerifierRestarts(t *testing.T) {
-	hostile(t, 5*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 5*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "crash-mid-line"))
 		v := NewVerifier(p, nil)
 		v.MaxFailures = 3
 		ctx := context.Background()
 		for i := range 3 {
 			_, err := v.VerifyVector(ctx, stubCase("x", stubInput{Valid: true}))
-			wantKind(t, err, KindExited)
+			wantKind(t, err, adapter.KindExited)
 			if (i == 2) != errors.Is(v.Unusable(), ErrUnusable) {
 				t.Fatalf("after failure %d: Unusable() = %v", i+1, v.Unusable())
 			}
@@ -97,55 +98,6 @@ func TestVerifierRestarts(t *testing.T) {
 	})
 }
 
-func TestLoadConfig(t *testing.T) {
-	dir := t.TempDir()
-	write := func(s string) string {
-		f := filepath.Join(dir, "c.json")
-		os.WriteFile(f, []byte(s), 0o644)
-		return f
-	}
-	c, err := LoadConfig(write(`{"disabled": [{"tcId": "spec-GM-coin-1", "reason": "no SM2 in this build"}, {"tcId": "chain-*", "reason": "no QR reader"}],
-		"errors": {"VENDOR_BAD_SIG": "bad-signature"}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, ok := c.DisabledReason("chain-GM-qr-7"); !ok || r != "no QR reader" {
-		t.Errorf("pattern: %q %v", r, ok)
-	}
-	if _, ok := c.DisabledReason("spec-GM-coin-2"); ok {
-		t.Error("spec-GM-coin-2 disabled")
-	}
-	if code, ok := c.Canonical("VENDOR_BAD_SIG"); !ok || code != spec.CodeBadSignature {
-		t.Errorf("Canonical: %q %v", code, ok)
-	}
-	if _, err := LoadConfig(write(`{}`)); err != nil {
-		t.Errorf("empty config: %v", err)
-	}
-	for name, bad := range map[string]string{
-		"unknown field":       `{"disabled": [], "suppress": []}`,
-		"unknown case field":  `{"disabled": [{"tcId": "x", "reason": "r", "bug": 1}]}`,
-		"empty reason":        `{"disabled": [{"tcId": "x", "reason": " "}]}`,
-		"no reason":           `{"disabled": [{"tcId": "x"}]}`,
-		"empty tcId":          `{"disabled": [{"tcId": "", "reason": "r"}]}`,
-		"twice":               `{"disabled": [{"tcId": "x", "reason": "r"}, {"tcId": "x", "reason": "s"}]}`,
-		"bad pattern":         `{"disabled": [{"tcId": "[x", "reason": "r"}]}`,
-		"non-canonical":       `{"errors": {"E1": "signature-bad"}}`,
-		"maps canonical name": `{"errors": {"bad-signature": "malformed"}}`,
-		"empty name":          `{"errors": {"": "malformed"}}`,
-		"trailing":            `{} {}`,
-		"not json":            `disabled: x`,
-	} {
-		_, err := LoadConfig(write(bad))
-		var ce *ConfigError
-		if !errors.As(err, &ce) || ce.File == "" {
-			t.Errorf("%s: got %v, want a *ConfigError naming the file", name, err)
-		}
-	}
-	if _, err := LoadConfig(filepath.Join(dir, "missing.json")); err == nil {
-		t.Error("missing file accepted")
-	}
-}
-
 // BenchmarkAdapterVerify measures static cases per second through the
 // adapter: JSON encoding, the pipe round trip, decoding and the checks of
 // the harness, with a helper implementation that answers at once (no
@@ -153,7 +105,7 @@ func TestLoadConfig(t *testing.T) {
 func BenchmarkAdapterVerify(b *testing.B) {
 	p := start(b, helperConfig(b, "good"))
 	defer p.Close()
-	v := NewVerifier(p, &VendorConfig{Errors: map[string]string{"VENDOR_BAD_SIG": "bad-signature"}})
+	v := NewVerifier(p, &adapter.VendorConfig{Errors: map[string]string{"VENDOR_BAD_SIG": "bad-signature"}})
 	ctx := context.Background()
 	c := stubCase("bench", stubInput{Error: "VENDOR_BAD_SIG"})
 	// A realistic input size: a coin DER and a key in hex.
@@ -168,23 +120,32 @@ func BenchmarkAdapterVerify(b *testing.B) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "cases/s")
 }
 
-func TestHelloPlays(t *testing.T) {
-	h := Hello{Devices: []string{"cert"}, Roles: []string{"payer", "payee"}, Suites: []string{"GM"}}
-	for _, c := range []struct {
-		got, want bool
-		what      string
-	}{
-		{h.PlaysWallet("cert"), true, "cert"},
-		{h.PlaysWallet("cert-literal"), true, "cert-literal (the cert wallet)"},
-		{h.PlaysWallet("chip"), false, "chip"},
-		{h.PlaysRole("wallet"), true, "wallet (payer and payee)"},
-		{(&Hello{Roles: []string{"payer"}}).PlaysRole("wallet"), false, "wallet with payer only"},
-		{(&Hello{Devices: []string{"*"}}).PlaysWallet("chain"), true, "chain under *"},
-		{(&Hello{Devices: []string{"*"}}).PlaysWallet("chain-literal"), false, "chain-literal (no external wallet)"},
-		{h.HasSuite("INTL"), false, "INTL"},
-	} {
-		if c.got != c.want {
-			t.Errorf("%s: %v, want %v", c.what, c.got, c.want)
+// TestCaseLogWhileVerifying: CaseLog may run while VerifyVector does (the
+// race detector checks the marks are shared under the lock).
+func TestCaseLogWhileVerifying(t *testing.T) {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
+		p := start(t, helperConfig(t, "good"))
+		v := NewVerifier(p, nil)
+		pid := p.Pid()
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				id := fmt.Sprintf("c%d", i)
+				if _, err := v.VerifyVector(context.Background(), stubCase(id, stubInput{Valid: true, Stderr: "deciding " + id})); err != nil {
+					t.Errorf("%s: %v", id, err)
+				}
+			}
+		}()
+		for i := range 20 {
+			_ = v.CaseLog(fmt.Sprintf("c%d", i))
 		}
-	}
+		wg.Wait()
+		if log := v.CaseLog("c19"); !strings.Contains(log, "deciding c19") || strings.Contains(log, "deciding c18") {
+			t.Errorf("log of c19: %q", log)
+		}
+		p.Close()
+		return []int{pid}
+	})
 }

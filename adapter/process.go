@@ -337,7 +337,7 @@ func (p *Process) startLocked(ctx context.Context) error {
 	defer cancel()
 	err = p.callLocked(hctx, MethodHello, HelloParams{Protocol: ProtocolVersion, StateDir: p.stateDir}, &h, p.cfg.HelloTimeout)
 	if err == nil {
-		err = checkHello(&h)
+		err = CheckHello(&h)
 	}
 	if err != nil {
 		p.killLocked()
@@ -352,7 +352,10 @@ func (p *Process) startLocked(ctx context.Context) error {
 	return nil
 }
 
-func checkHello(h *Hello) error {
+// CheckHello reports whether h is a hello answer the harness accepts: the
+// harness's protocol version and a name; otherwise a *ProtocolError of
+// kind handshake.
+func CheckHello(h *Hello) error {
 	switch {
 	case h.Protocol != ProtocolVersion:
 		return &ProtocolError{Kind: KindHandshake, Method: MethodHello, Detail: fmt.Sprintf("implementation speaks %q, harness speaks %q", h.Protocol, ProtocolVersion)}

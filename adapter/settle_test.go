@@ -2,7 +2,6 @@ package adapter
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -120,34 +119,4 @@ func TestSettleStderrAttributes(t *testing.T) {
 			t.Fatalf("after settling, %q is not copied", line)
 		}
 	}
-}
-
-// TestCaseLogWhileVerifying: CaseLog may run while VerifyVector does (the
-// race detector checks the marks are shared under the lock).
-func TestCaseLogWhileVerifying(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
-		p := start(t, helperConfig(t, "good"))
-		v := NewVerifier(p, nil)
-		pid := p.Pid()
-		var wg sync.WaitGroup
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range 20 {
-				id := fmt.Sprintf("c%d", i)
-				if _, err := v.VerifyVector(context.Background(), stubCase(id, stubInput{Valid: true, Stderr: "deciding " + id})); err != nil {
-					t.Errorf("%s: %v", id, err)
-				}
-			}
-		}()
-		for i := range 20 {
-			_ = v.CaseLog(fmt.Sprintf("c%d", i))
-		}
-		wg.Wait()
-		if log := v.CaseLog("c19"); !strings.Contains(log, "deciding c19") || strings.Contains(log, "deciding c18") {
-			t.Errorf("log of c19: %q", log)
-		}
-		p.Close()
-		return []int{pid}
-	})
 }

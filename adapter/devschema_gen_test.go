@@ -152,7 +152,7 @@ func deviceSchema() []byte {
 }
 
 // The committed schema is the one the wire types give (go test
-// ./conformance/adapter -run TestDeviceSchemaCurrent -update rewrites it).
+// ./adapter -run TestDeviceSchemaCurrent -update rewrites it).
 func TestDeviceSchemaCurrent(t *testing.T) {
 	got := deviceSchema()
 	if *update {
@@ -161,7 +161,7 @@ func TestDeviceSchemaCurrent(t *testing.T) {
 		}
 	}
 	if !bytes.Equal(got, DeviceSchemaJSON) {
-		t.Fatal("devices.schema.json is stale: go test ./conformance/adapter -run TestDeviceSchemaCurrent -update")
+		t.Fatal("devices.schema.json is stale: go test ./adapter -run TestDeviceSchemaCurrent -update")
 	}
 }
 

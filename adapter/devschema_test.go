@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/adapter/adaptertest"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/chip"
 )
@@ -17,7 +18,7 @@ import (
 // harness would send that do not match are its own error and are never
 // sent; matching calls go through.
 func TestDeviceSchemaBothWays(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "good")
 		d := &Devices{Config: cfg}
 		l, err := d.start("wallet-a", nil)

@@ -13,8 +13,9 @@
 // never as a panic or a hang of the harness. The process's stderr is kept
 // in a bounded ring buffer for the report.
 //
-// Verifier adapts a Process to vectors.Verifier: an "unimplemented" answer
-// becomes vectors.ErrUnimplemented, vendor error names are translated to
-// canonical codes through a VendorConfig (LoadConfig), and cases the vendor
-// config disables are skipped with their reason.
+// A VendorConfig (LoadConfig) disables cases with reasons and maps vendor
+// error names to canonical codes; Devices dials a Link, a Process playing
+// a wallet device of the interactive suites (§7). The static vectors run
+// through vectors/remote, which adapts a Process to vectors.Verifier; this
+// package knows neither the vectors nor the suites, so both sit above it.
 package adapter

@@ -3,7 +3,6 @@ package adapter
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 )
 
 // ProtocolVersion is the protocol this package speaks. An implementation
@@ -96,16 +95,11 @@ func (h *Hello) Supports(scheme, suite, kind string) bool {
 	return has(h.Schemes, scheme) && has(h.Suites, suite) && has(h.Kinds, kind)
 }
 
-// PlaysWallet reports whether the implementation declared the wallet of
-// scheme (its devices list, §7); the cert variants share the cert wallet.
-// No external wallet plays chain-literal: its payment format is not the
-// chain wallet's, and the protocol has none for it.
-func (h *Hello) PlaysWallet(scheme string) bool {
-	base, literal := strings.CutSuffix(scheme, "-literal")
-	if literal && base != "cert" {
-		return false
-	}
-	return has(h.Devices, base)
+// PlaysWallet reports whether the implementation declared wallet (its
+// devices list, §7), a scheme's models.Info.Wallet; no implementation
+// plays the empty wallet of a scheme that has none.
+func (h *Hello) PlaysWallet(wallet string) bool {
+	return wallet != "" && has(h.Devices, wallet)
 }
 
 // PlaysRole reports whether the implementation declared role; "wallet"

@@ -15,50 +15,27 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dualoffline/dualoffline/vectors"
+	"github.com/dualoffline/dualoffline/adapter/adaptertest"
 )
 
-// hostile runs one hostile-adapter scenario with leak checks: the
-// goroutines of the test return to their count before it, and every
-// process it started is gone.
-func hostile(t *testing.T, bound time.Duration, f func(t *testing.T) []int) {
-	t.Helper()
-	before := runtime.NumGoroutine()
-	start := time.Now()
-	pids := f(t)
-	if d := time.Since(start); d > bound {
-		t.Errorf("took %v, bound %v", d, bound)
-	}
-	deadline := time.Now().Add(2 * time.Second)
-	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	if n := runtime.NumGoroutine(); n > before {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines left behind:\n%s", n-before, buf[:runtime.Stack(buf, true)])
-	}
-	for _, pid := range pids {
-		if pid != 0 && processAlive(pid) {
-			t.Errorf("process %d left behind", pid)
-			_ = syscall.Kill(pid, syscall.SIGKILL)
-		}
-	}
+// verifyParams are a verify request's params (PROTOCOL.md §4).
+type verifyParams struct {
+	Scheme string          `json:"scheme"`
+	Suite  string          `json:"suite"`
+	Kind   string          `json:"kind"`
+	TcID   string          `json:"tcId"`
+	Input  json.RawMessage `json:"input"`
 }
 
-// processAlive reports whether pid runs (a zombie counts as gone).
-func processAlive(pid int) bool {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
-		return syscall.Kill(pid, 0) == nil
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
+// verdict is a verify answer's result.
+type verdict struct {
+	Valid bool   `json:"valid"`
+	Error string `json:"error,omitempty"`
 }
 
-func stubCase(id string, in stubInput) vectors.Case {
+func stubCase(id string, in stubInput) verifyParams {
 	b, _ := json.Marshal(in)
-	return vectors.Case{Scheme: "chip", Suite: "GM", Kind: "coin", TcID: id, Input: b}
+	return verifyParams{Scheme: "chip", Suite: "GM", Kind: "coin", TcID: id, Input: b}
 }
 
 func wantKind(t *testing.T, err error, k Kind) {
@@ -87,14 +64,14 @@ func stderrOf(p *Process) string {
 	return p.Stderr()
 }
 
-func verify(p *Process, in stubInput) (vectors.Outcome, error) {
-	var out vectors.Outcome
+func verify(p *Process, in stubInput) (verdict, error) {
+	var out verdict
 	err := p.Call(context.Background(), MethodVerify, stubCase("t", in), &out)
 	return out, err
 }
 
 func TestGoodImplementation(t *testing.T) {
-	hostile(t, 15*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 15*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "good"))
 		h := p.Hello()
 		if h.Name != "helper-good" || h.Protocol != ProtocolVersion || !h.Supports("chip", "GM", "coin") || h.Supports("chain", "GM", "coin") {
@@ -121,14 +98,14 @@ func TestGoodImplementation(t *testing.T) {
 }
 
 func TestHang(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "hang")
 		cfg.CallTimeout = 300 * time.Millisecond
 		p := start(t, cfg)
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
 		wantKind(t, err, KindTimeout)
-		if p.Alive() || processAlive(pid) {
+		if p.Alive() || adaptertest.Alive(pid) {
 			t.Error("a timed out process was not killed")
 		}
 		_, err = verify(p, stubInput{Valid: true})
@@ -139,7 +116,7 @@ func TestHang(t *testing.T) {
 }
 
 func TestHangInHello(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "hang-hello")
 		cfg.HelloTimeout = 300 * time.Millisecond
 		_, err := Start(context.Background(), cfg)
@@ -150,7 +127,7 @@ func TestHangInHello(t *testing.T) {
 }
 
 func TestCrashMidLine(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "crash-mid-line"))
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -164,7 +141,7 @@ func TestCrashMidLine(t *testing.T) {
 }
 
 func TestGarbage(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "garbage"))
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -181,7 +158,7 @@ func TestHugeLine(t *testing.T) {
 	var ms0, ms1 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms0)
-	hostile(t, 15*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 15*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "huge")) // MaxLine: the 1 MiB default
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -196,7 +173,7 @@ func TestHugeLine(t *testing.T) {
 }
 
 func TestWrongID(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "wrong-id"))
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -210,7 +187,7 @@ func TestWrongID(t *testing.T) {
 }
 
 func TestAnswersTwice(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "twice"))
 		pid := p.Pid()
 		if _, err := verify(p, stubInput{Valid: true}); err != nil {
@@ -226,7 +203,7 @@ func TestAnswersTwice(t *testing.T) {
 		return []int{pid}
 	})
 	// The duplicate of the last answer is caught by Close.
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "twice"))
 		pid := p.Pid()
 		if _, err := verify(p, stubInput{Valid: true}); err != nil {
@@ -242,7 +219,7 @@ func TestFloodStderr(t *testing.T) {
 	var ms0, ms1 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&ms0)
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "flood-stderr")
 		cfg.StderrCap = 4096
 		p := start(t, cfg)
@@ -266,7 +243,7 @@ func TestFloodStderr(t *testing.T) {
 }
 
 func TestExitBeforeHello(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		_, err := Start(context.Background(), helperConfig(t, "exit-before-hello"))
 		wantKind(t, err, KindHandshake)
 		wantKind(t, err, KindExited)
@@ -278,7 +255,7 @@ func TestExitBeforeHello(t *testing.T) {
 }
 
 func TestExitAfterHello(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "exit-after-hello"))
 		pid := p.Pid()
 		_, err := verify(p, stubInput{Valid: true})
@@ -289,7 +266,7 @@ func TestExitAfterHello(t *testing.T) {
 }
 
 func TestWrongProtocolVersion(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		_, err := Start(context.Background(), helperConfig(t, "old-protocol"))
 		wantKind(t, err, KindHandshake)
 		if !strings.Contains(err.Error(), "dualoffline-adapter/0") {
@@ -309,7 +286,7 @@ func TestCommandNotFound(t *testing.T) {
 // TestGrandchildKilled: a timeout kills the whole process group, not only
 // the process the harness started.
 func TestGrandchildKilled(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "spawn-child")
 		cfg.CallTimeout = 300 * time.Millisecond
 		p := start(t, cfg)
@@ -323,7 +300,7 @@ func TestGrandchildKilled(t *testing.T) {
 		wantKind(t, err, KindTimeout)
 		p.Close()
 		deadline := time.Now().Add(time.Second)
-		for processAlive(child) && time.Now().Before(deadline) {
+		for adaptertest.Alive(child) && time.Now().Before(deadline) {
 			time.Sleep(10 * time.Millisecond)
 		}
 		return []int{pid, child}
@@ -333,14 +310,14 @@ func TestGrandchildKilled(t *testing.T) {
 // TestKillRestart is the crash fault: SIGKILL, then a fresh process on
 // the same state directory, which sees what the first one persisted.
 func TestKillRestart(t *testing.T) {
-	hostile(t, 15*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 15*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "good"))
 		pid1 := p.Pid()
 		if v := p.Hello().Version; v != "starts=1" {
 			t.Errorf("first hello version %q", v)
 		}
 		p.Kill()
-		if p.Alive() || processAlive(pid1) {
+		if p.Alive() || adaptertest.Alive(pid1) {
 			t.Fatal("Kill left the process running")
 		}
 		_, err := verify(p, stubInput{Valid: true})
@@ -367,12 +344,12 @@ func TestKillRestart(t *testing.T) {
 }
 
 func TestContextCancel(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "hang"))
 		pid := p.Pid()
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(100*time.Millisecond, cancel)
-		var out vectors.Outcome
+		var out verdict
 		err := p.Call(ctx, MethodVerify, stubCase("t", stubInput{}), &out)
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("got %v, want context.Canceled", err)
@@ -418,14 +395,14 @@ func TestRing(t *testing.T) {
 // TestHangWithoutReading: an adapter that stops reading stdin cannot block
 // the harness on a request larger than the pipe buffer.
 func TestHangWithoutReading(t *testing.T) {
-	hostile(t, 15*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 15*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "no-read")
 		cfg.CallTimeout = 300 * time.Millisecond
 		p := start(t, cfg)
 		pid := p.Pid()
 		c := stubCase("big", stubInput{Valid: true})
 		c.Input = []byte(`{"pad":"` + strings.Repeat("x", 1<<20) + `"}`)
-		var out vectors.Outcome
+		var out verdict
 		err := p.Call(context.Background(), MethodVerify, c, &out)
 		wantKind(t, err, KindTimeout)
 		p.Close()
@@ -434,7 +411,7 @@ func TestHangWithoutReading(t *testing.T) {
 }
 
 func TestBannerOnStdout(t *testing.T) {
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		_, err := Start(context.Background(), helperConfig(t, "banner"))
 		wantKind(t, err, KindHandshake)
 		wantKind(t, err, KindGarbage)
@@ -454,7 +431,7 @@ func TestEscapedChild(t *testing.T) {
 			_ = syscall.Kill(child, syscall.SIGKILL)
 		}
 	})
-	hostile(t, 10*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 		cfg := helperConfig(t, "escape")
 		cfg.CallTimeout = 300 * time.Millisecond
 		p := start(t, cfg)

@@ -1,6 +1,6 @@
 //go:build unix
 
-package adapter
+package remote
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/adapter/adaptertest"
 	"github.com/dualoffline/dualoffline/vectors"
 )
 
@@ -19,7 +20,7 @@ import (
 // stays in use; {"valid": false, "error": "unimplemented"} is a skip that
 // shows its reason.
 func TestVerifierStrictAnswers(t *testing.T) {
-	hostile(t, 5*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 5*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "good"))
 		v := NewVerifier(p, nil)
 		ctx := context.Background()
@@ -89,7 +90,7 @@ func statuses(r *vectors.Report) map[string]vectors.Status {
 // TestRunCaseDetail: a mismatch and an error carry the vector's comment
 // and what the implementation wrote to stderr for that case only.
 func TestRunCaseDetail(t *testing.T) {
-	hostile(t, 5*time.Second, func(t *testing.T) []int {
+	adaptertest.Hostile(t, 5*time.Second, func(t *testing.T) []int {
 		p := start(t, helperConfig(t, "good"))
 		v := NewVerifier(p, nil)
 		pid := p.Pid()
@@ -133,7 +134,7 @@ func TestDuplicateChargedToItsCase(t *testing.T) {
 		{"at the end", []string{"a", "c", "dup"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			hostile(t, 10*time.Second, func(t *testing.T) []int {
+			adaptertest.Hostile(t, 10*time.Second, func(t *testing.T) []int {
 				p := start(t, helperConfig(t, "good"))
 				v := NewVerifier(p, nil)
 				f := stubFile(t, map[string]stubInput{

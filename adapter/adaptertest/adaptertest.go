@@ -1,6 +1,14 @@
 //go:build unix
 
-package adapter
+// Package adaptertest is a fake implementation behind the adapter protocol
+// (adapter/PROTOCOL.md) for tests of the harness side: a test binary
+// doubles as the implementation (the os/exec TestHelperProcess pattern),
+// so no build step is needed. A test package calls Main first in its
+// TestMain and starts the fake with Command; the fake behaves as the mode
+// says (good, hang, garbage, crash-mid-line, …) and decides each verify
+// case as its Input asks. It speaks the protocol from the document, with
+// its own literals, so the adapter's own tests can use it.
+package adaptertest
 
 import (
 	"bufio"
@@ -9,6 +17,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,35 +25,35 @@ import (
 	"time"
 )
 
-// The test binary doubles as the implementations under test: with
-// envHelper set, TestMain runs helperMain in the given mode instead of the
-// tests (the os/exec TestHelperProcess pattern), so no build step is
-// needed.
-const envHelper = "DUALOFFLINE_ADAPTER_HELPER"
+// EnvMode, set in the environment of a test binary, makes Main run the
+// fake in that mode instead of the tests.
+const EnvMode = "DUALOFFLINE_ADAPTER_HELPER"
 
-func TestMain(m *testing.M) {
-	if mode := os.Getenv(envHelper); mode != "" {
-		os.Exit(helperMain(mode))
-	}
-	os.Exit(m.Run())
-}
+// The protocol's names the fake needs (adapter/PROTOCOL.md).
+const (
+	protocolVersion   = "dualoffline-adapter/1"
+	envStateDir       = "DUALOFFLINE_STATE_DIR"
+	codeUnimplemented = "unimplemented"
+)
 
-// helperCommand returns a Config running this test binary in mode.
-func helperConfig(t testing.TB, mode string) Config {
-	t.Helper()
-	return Config{
-		Command:      []string{os.Args[0], "-test.run=^$"},
-		Env:          []string{envHelper + "=" + mode},
-		StateDir:     t.TempDir(),
-		CallTimeout:  2 * time.Second,
-		HelloTimeout: 5 * time.Second,
-		ExitWait:     time.Second,
+// Main runs the fake and exits when the process was started as one
+// (EnvMode set); otherwise it returns and the tests run. Call it first in
+// TestMain.
+func Main() {
+	if mode := os.Getenv(EnvMode); mode != "" {
+		os.Exit(fake(mode))
 	}
 }
 
-// stubInput is the input of the cases the helper decides: it answers
-// exactly what the input asks for.
-type stubInput struct {
+// Command is how to start the fake in mode: the test binary's command line
+// and the environment to add.
+func Command(mode string) (argv, env []string) {
+	return []string{os.Args[0], "-test.run=^$"}, []string{EnvMode + "=" + mode}
+}
+
+// Input is the input of the cases the fake decides: it answers exactly
+// what the input asks for.
+type Input struct {
 	Valid         bool   `json:"valid"`
 	Error         string `json:"error,omitempty"`
 	Unimplemented bool   `json:"unimplemented,omitempty"`
@@ -57,7 +66,8 @@ type stubInput struct {
 	Twice bool `json:"twice,omitempty"`
 }
 
-func helperMain(mode string) int {
+// fake is the implementation in mode; its result is the exit status.
+func fake(mode string) int {
 	out := bufio.NewWriter(os.Stdout)
 	send := func(v any) {
 		b, _ := json.Marshal(v)
@@ -80,24 +90,24 @@ func helperMain(mode string) int {
 		}
 	case "spawn-child":
 		child := exec.Command(os.Args[0], "-test.run=^$")
-		child.Env = append(os.Environ(), envHelper+"=sleep")
+		child.Env = append(os.Environ(), EnvMode+"=sleep")
 		if err := child.Start(); err != nil {
 			return 1
 		}
-		os.WriteFile(filepath.Join(os.Getenv(EnvStateDir), "child.pid"), []byte(strconv.Itoa(child.Process.Pid)), 0o644)
+		os.WriteFile(filepath.Join(os.Getenv(envStateDir), "child.pid"), []byte(strconv.Itoa(child.Process.Pid)), 0o644)
 	case "banner":
 		os.Stdout.WriteString("ACME wallet shim v4 ready\n")
 	case "escape":
 		// A child in its own session escapes the process group and keeps
 		// stdout and stderr open after the adapter is killed.
 		child := exec.Command(os.Args[0], "-test.run=^$")
-		child.Env = append(os.Environ(), envHelper+"=sleep")
+		child.Env = append(os.Environ(), EnvMode+"=sleep")
 		child.Stdout, child.Stderr = os.Stdout, os.Stderr
 		child.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 		if err := child.Start(); err != nil {
 			return 1
 		}
-		os.WriteFile(filepath.Join(os.Getenv(EnvStateDir), "child.pid"), []byte(strconv.Itoa(child.Process.Pid)), 0o644)
+		os.WriteFile(filepath.Join(os.Getenv(envStateDir), "child.pid"), []byte(strconv.Itoa(child.Process.Pid)), 0o644)
 	case "sleep":
 		time.Sleep(time.Hour)
 		return 0
@@ -115,11 +125,13 @@ func helperMain(mode string) int {
 			return 2
 		}
 		switch req.Method {
-		case MethodHello:
+		case "hello":
 			if mode == "hang-hello" {
 				select {}
 			}
-			var hp HelloParams
+			var hp struct {
+				StateDir string `json:"stateDir"`
+			}
 			json.Unmarshal(req.Params, &hp)
 			starts := 1
 			if b, err := os.ReadFile(filepath.Join(hp.StateDir, "starts")); err == nil {
@@ -127,24 +139,24 @@ func helperMain(mode string) int {
 				starts++
 			}
 			os.WriteFile(filepath.Join(hp.StateDir, "starts"), []byte(strconv.Itoa(starts)), 0o644)
-			proto := ProtocolVersion
+			proto := protocolVersion
 			if mode == "old-protocol" {
 				proto = "dualoffline-adapter/0"
 			}
-			result(req.ID, Hello{Protocol: proto, Name: "helper-" + mode, Version: fmt.Sprintf("starts=%d", starts),
-				Schemes: []string{"chip", "cert"}, Suites: []string{"GM", "INTL"}, Kinds: []string{"*"}})
+			result(req.ID, map[string]any{"protocol": proto, "name": "helper-" + mode, "version": fmt.Sprintf("starts=%d", starts),
+				"schemes": []string{"chip", "cert"}, "suites": []string{"GM", "INTL"}, "kinds": []string{"*"}})
 			switch mode {
 			case "exit-after-hello":
 				return 0
 			case "no-read":
 				select {}
 			}
-		case MethodShutdown:
+		case "shutdown":
 			result(req.ID, struct{}{})
 			return 0
-		case MethodVerify:
+		case "verify":
 			var c struct {
-				Input stubInput `json:"input"`
+				Input Input `json:"input"`
 			}
 			json.Unmarshal(req.Params, &c)
 			switch mode {
@@ -180,7 +192,7 @@ func helperMain(mode string) int {
 				out.WriteString(fmt.Sprintf(`{"id":%d,"result":%s}`+"\n", req.ID, c.Input.Raw))
 				out.Flush()
 			case c.Input.Unimplemented:
-				errorAnswer(req.ID, CodeUnimplemented, "no such feature")
+				errorAnswer(req.ID, codeUnimplemented, "no such feature")
 			case c.Input.Fail != "":
 				errorAnswer(req.ID, c.Input.Fail, "vendor failure")
 			default:
@@ -198,8 +210,47 @@ func helperMain(mode string) int {
 			json.Unmarshal(req.Params, &m)
 			result(req.ID, m)
 		default:
-			errorAnswer(req.ID, CodeUnimplemented, "unknown method "+req.Method)
+			errorAnswer(req.ID, codeUnimplemented, "unknown method "+req.Method)
 		}
 	}
 	return 0
+}
+
+// Hostile runs one hostile-implementation scenario with leak checks: the
+// goroutines of the test return to their count before it, and every
+// process f reports it started (its result) is gone. f must take at most
+// bound.
+func Hostile(t *testing.T, bound time.Duration, f func(t *testing.T) []int) {
+	t.Helper()
+	before := runtime.NumGoroutine()
+	start := time.Now()
+	pids := f(t)
+	if d := time.Since(start); d > bound {
+		t.Errorf("took %v, bound %v", d, bound)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines left behind:\n%s", n-before, buf[:runtime.Stack(buf, true)])
+	}
+	for _, pid := range pids {
+		if pid != 0 && Alive(pid) {
+			t.Errorf("process %d left behind", pid)
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+}
+
+// Alive reports whether pid runs (a zombie counts as gone).
+func Alive(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return syscall.Kill(pid, 0) == nil
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
 }

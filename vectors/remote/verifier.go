@@ -1,4 +1,11 @@
-package adapter
+// Package remote runs the published vectors on an implementation behind
+// the adapter protocol (adapter/PROTOCOL.md): Verifier adapts an
+// adapter.Process to vectors.Verifier. An "unimplemented" answer becomes
+// vectors.ErrUnimplemented (a SkipError), vendor error names are
+// translated to canonical codes through the adapter.VendorConfig, cases
+// the vendor config disables are skipped with their reason, and an answer
+// that gives no verdict is an AnswerError of its case.
+package remote
 
 import (
 	"bytes"
@@ -8,6 +15,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/dualoffline/dualoffline/adapter"
 	"github.com/dualoffline/dualoffline/vectors"
 )
 
@@ -46,10 +54,10 @@ func (e *SkipError) Error() string {
 
 func (e *SkipError) Unwrap() error { return vectors.ErrUnimplemented }
 
-// Verifier implements vectors.Verifier over a Process.
+// Verifier implements vectors.Verifier over an adapter.Process.
 type Verifier struct {
-	P      *Process
-	Config *VendorConfig // may be nil
+	P      *adapter.Process
+	Config *adapter.VendorConfig // may be nil
 	// MaxFailures bounds consecutive process failures; 0 means
 	// DefaultMaxFailures.
 	MaxFailures int
@@ -108,7 +116,7 @@ type verifyResult struct {
 }
 
 // NewVerifier returns a Verifier over p with the vendor config cfg.
-func NewVerifier(p *Process, cfg *VendorConfig) *Verifier {
+func NewVerifier(p *adapter.Process, cfg *adapter.VendorConfig) *Verifier {
 	return &Verifier{P: p, Config: cfg}
 }
 
@@ -166,10 +174,10 @@ func (v *Verifier) VerifyVector(ctx context.Context, c vectors.Case) (vectors.Ou
 	}
 	var raw json.RawMessage
 	err := v.call(ctx, c, &raw)
-	var re *RemoteError
+	var re *adapter.RemoteError
 	switch {
 	case err == nil:
-	case errors.As(err, &re) && re.Code == CodeUnimplemented:
+	case errors.As(err, &re) && re.Code == adapter.CodeUnimplemented:
 		v.failures = 0
 		reason := re.Message
 		if reason == "" {
@@ -219,7 +227,7 @@ func (v *Verifier) judgeAnswer(c vectors.Case, raw json.RawMessage) (vectors.Out
 		return vectors.Outcome{Valid: true}, nil
 	case r.Error == "":
 		return bad(AnswerNoReason, "refused without an error name")
-	case r.Error == CodeUnimplemented:
+	case r.Error == adapter.CodeUnimplemented:
 		reason := r.Message
 		if reason == "" {
 			reason = `answered {"valid": false, "error": "unimplemented"}`
@@ -245,9 +253,9 @@ func (v *Verifier) call(ctx context.Context, c vectors.Case, raw *json.RawMessag
 		v.byID[v.P.NextID()] = c.TcID
 		v.P.SettleStderr() // what the previous case logged is not this one's
 		v.marks[c.TcID] = v.P.StderrMark()
-		err := v.P.Call(ctx, MethodVerify, c, raw)
-		var pe *ProtocolError
-		if !errors.As(err, &pe) || pe.Kind != KindDuplicate || attempt > 0 {
+		err := v.P.Call(ctx, adapter.MethodVerify, c, raw)
+		var pe *adapter.ProtocolError
+		if !errors.As(err, &pe) || pe.Kind != adapter.KindDuplicate || attempt > 0 {
 			return err
 		}
 		v.chargeDuplicate(pe)
@@ -260,7 +268,7 @@ func (v *Verifier) call(ctx context.Context, c vectors.Case, raw *json.RawMessag
 
 // chargeDuplicate records a duplicate answer against the case it
 // duplicates. The caller holds v.mu.
-func (v *Verifier) chargeDuplicate(pe *ProtocolError) {
+func (v *Verifier) chargeDuplicate(pe *adapter.ProtocolError) {
 	tc, ok := v.byID[pe.AnswerTo]
 	if !ok {
 		tc = fmt.Sprintf("(request %d)", pe.AnswerTo)
@@ -292,17 +300,32 @@ func (v *Verifier) CaseLog(tcID string) string {
 	return tailString(v.P.StderrSince(mark), 4096)
 }
 
-// Close shuts the implementation down (Process.Close); a duplicate of the
+// Close shuts the implementation down (adapter.Process.Close); a duplicate of the
 // last answer seen then is charged to its case (TakeLateFailures) and is
 // not returned.
 func (v *Verifier) Close() error {
 	err := v.P.Close()
-	var pe *ProtocolError
-	if errors.As(err, &pe) && pe.Kind == KindDuplicate {
+	var pe *adapter.ProtocolError
+	if errors.As(err, &pe) && pe.Kind == adapter.KindDuplicate {
 		v.mu.Lock()
 		v.chargeDuplicate(pe)
 		v.mu.Unlock()
 		return nil
 	}
 	return err
+}
+
+func tailString(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}
+
+func quote(b []byte) string {
+	const n = 120
+	if len(b) > n {
+		return fmt.Sprintf("%q… (%d bytes)", b[:n], len(b))
+	}
+	return fmt.Sprintf("%q", b)
 }

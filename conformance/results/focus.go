@@ -1,4 +1,4 @@
-package conformance
+package results
 
 import (
 	"fmt"
@@ -12,11 +12,12 @@ import (
 // which the property broke (both into cx.Trace; -1 when the trace is
 // empty).
 //
-// The run starts at RunFrom when the property named it (T.Witness), else
-// at the first event of the last session that began at or before the
-// break, else at the first event. The break is BrokeAt, else the last
-// event. The run never starts after the break. Seq numbers outside the
-// trace (it may have been cut to its last events) are clamped into it.
+// The run starts at RunFrom when the property named it
+// (conformance.T.Witness), else at the first event of the last session
+// that began at or before the break, else at the first event. The break
+// is BrokeAt, else the last event. The run never starts after the break.
+// Seq numbers outside the trace (it may have been cut to its last
+// events) are clamped into it.
 func (cx *Counterexample) Focus() (run, broke int) {
 	n := len(cx.Trace)
 	if n == 0 {

@@ -1,0 +1,127 @@
+package layers_test
+
+import (
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/dualoffline/dualoffline"
+
+// imports maps every package of the module (its path below the module
+// root, non-test files only) to the module packages and standard
+// packages it imports directly.
+func imports(t *testing.T) map[string][]string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	graph := map[string][]string{}
+	fset := token.NewFileSet()
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != root && (strings.HasPrefix(name, ".") || name == "testdata") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, filepath.Dir(path))
+		pkg := filepath.ToSlash(rel)
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			if q, ok := strings.CutPrefix(p, module+"/"); ok {
+				p = q
+			} else if strings.Contains(p, ".") {
+				continue // a third-party module
+			}
+			if !slices.Contains(graph[pkg], p) {
+				graph[pkg] = append(graph[pkg], p)
+			}
+		}
+		if graph[pkg] == nil {
+			graph[pkg] = []string{}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return graph
+}
+
+// deps returns pkg's transitive imports, each with the chain that reaches
+// it.
+func deps(graph map[string][]string, pkg string) map[string]string {
+	out := map[string]string{}
+	var walk func(p, via string)
+	walk = func(p, via string) {
+		for _, q := range graph[p] {
+			if _, seen := out[q]; seen {
+				continue
+			}
+			out[q] = via + " → " + q
+			walk(q, out[q])
+		}
+	}
+	walk(pkg, pkg)
+	return out
+}
+
+// under reports whether package p is dir or below it.
+func under(p, dir string) bool { return p == dir || strings.HasPrefix(p, dir+"/") }
+
+// TestLayers: the import rules the package docs promise. Each rule is a
+// package with everything below it, the packages (with everything below
+// them) none of them may reach, directly or not, the exceptions, and why.
+func TestLayers(t *testing.T) {
+	graph := imports(t)
+	rules := []struct {
+		from   string
+		banned []string
+		allow  []string
+		why    string
+	}{
+		{"spec", []string{"os", "internal/cputime", "internal/cryptofloor", "models", "conformance", "vectors", "adapter", "reports"}, nil,
+			"spec is pure (spec/doc.go): no clocks, no I/O, below everything"},
+		{"reports", []string{"conformance", "models", "vectors", "adapter"}, []string{"conformance/results", "models/world"},
+			"reports reads results (conformance/results) without the suites, the models or the adapter"},
+		{"conformance/results", []string{"conformance", "models", "vectors", "adapter"}, []string{"conformance/results", "models/world"},
+			"the results types need only spec and the world's trace"},
+		{"conformance", []string{"vectors", "reports", "cmd"}, nil,
+			"the suites do not depend on the vectors or on what renders their results"},
+		{"adapter", []string{"vectors", "conformance", "reports", "cmd"}, nil,
+			"the process adapter sits below both the vectors (vectors/remote) and the suites"},
+		{"models", []string{"conformance", "vectors", "adapter", "reports", "cmd"}, nil,
+			"the models are what everything above measures"},
+	}
+	for _, r := range rules {
+		for pkg := range graph {
+			if !under(pkg, r.from) {
+				continue
+			}
+			for q, chain := range deps(graph, pkg) {
+				allowed := slices.ContainsFunc(r.allow, func(a string) bool { return under(q, a) })
+				banned := slices.ContainsFunc(r.banned, func(b string) bool { return under(q, b) })
+				if banned && !allowed {
+					t.Errorf("%s reaches %s (%s): %s", pkg, q, chain, r.why)
+				}
+			}
+		}
+	}
+}
