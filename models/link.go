@@ -8,7 +8,7 @@ import (
 
 // Link is a wallet device that lives outside the model: a vendor's
 // implementation the harness drives through the adapter protocol
-// (adapter/PROTOCOL.md §7). A scheme built with
+// (conformance/adapter/PROTOCOL.md §7). A scheme built with
 // Config.External uses it in place of its own device for the wallets
 // External names, and keeps the reference bank and the other wallets.
 //

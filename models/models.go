@@ -75,7 +75,7 @@ type Info struct {
 	Channel world.Channel // the offline link payments use
 	// Wallet names the wallet an external implementation plays for this
 	// scheme: its entry in the adapter hello's devices list and the prefix
-	// of its device operations (adapter/PROTOCOL.md §7). Variants sharing
+	// of its device operations (conformance/adapter/PROTOCOL.md §7). Variants sharing
 	// a wallet share the name; empty when no external wallet plays it.
 	Wallet string
 	// Expected lists the properties this scheme, as published, does not

@@ -78,7 +78,7 @@ only the mutants of those schemes that break a requirement the run checks,
 and does not judge coverage.
 
 --impl CMD runs the interactive suites instead: the implementation (a
-program speaking the adapter protocol, adapter/PROTOCOL.md
+program speaking the adapter protocol, conformance/adapter/PROTOCOL.md
 §7) plays the wallets of --role (payer: wallet-A, payee: wallet-B,
 wallet: every wallet; default all three, one after the other) in each
 --scheme it declares, one process per device, against the reference

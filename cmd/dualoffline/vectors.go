@@ -18,7 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/dualoffline/dualoffline/adapter"
+	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/vectors"
 	"github.com/dualoffline/dualoffline/vectors/lint"
 	"github.com/dualoffline/dualoffline/vectors/remote"
@@ -151,7 +151,7 @@ func vectorsVerifyCmd() *cobra.Command {
 		Short: "Run the static vectors through an implementation speaking the adapter protocol",
 		Long: `verify starts the implementation named by --impl (a command line, split on
 spaces with "double" or 'single' quotes; no shell), performs the
-dualoffline-adapter/1 handshake (adapter/PROTOCOL.md) and sends
+dualoffline-adapter/1 handshake (conformance/adapter/PROTOCOL.md) and sends
 it every vector case whose scheme, suite and kind it declares. Each answer
 is compared with the expected result and canonical error code.
 

@@ -15,7 +15,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/dualoffline/dualoffline/adapter"
+	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/vectors"
 	"github.com/dualoffline/dualoffline/vectors/remote"
 )

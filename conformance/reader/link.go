@@ -23,7 +23,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/dualoffline/dualoffline/adapter"
+	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/models/chip/vcard"

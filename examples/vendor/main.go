@@ -1,5 +1,5 @@
 // Command vendor is an example implementation speaking the dualoffline
-// adapter protocol (adapter/PROTOCOL.md): a template for
+// adapter protocol (conformance/adapter/PROTOCOL.md): a template for
 // vendors, and the implementation the end-to-end tests of
 // "dualoffline vectors verify" drive.
 //

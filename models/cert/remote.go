@@ -12,7 +12,7 @@ import (
 )
 
 // This file is the cert wallet's side of the adapter protocol
-// (adapter/PROTOCOL.md §7): the operations an external wallet
+// (conformance/adapter/PROTOCOL.md §7): the operations an external wallet
 // answers, their parameters and results (the Op* constants and the wire
 // types below, with those every scheme shares from models/device), and
 // remoteWallet, the Device that forwards them over a models.Link. Host

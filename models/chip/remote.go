@@ -9,7 +9,7 @@ import (
 )
 
 // This file is the chip card's side of the adapter protocol
-// (adapter/PROTOCOL.md §7): the operations an external card
+// (conformance/adapter/PROTOCOL.md §7): the operations an external card
 // answers, their parameters and results (the Op* constants and the wire
 // types below, with those every scheme shares from models/device), and
 // remoteCard, the Device that forwards them over a models.Link. Host

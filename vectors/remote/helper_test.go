@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dualoffline/dualoffline/adapter"
-	"github.com/dualoffline/dualoffline/adapter/adaptertest"
+	"github.com/dualoffline/dualoffline/conformance/adapter"
+	"github.com/dualoffline/dualoffline/conformance/adapter/adaptertest"
 	"github.com/dualoffline/dualoffline/vectors"
 )
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/dualoffline/dualoffline/adapter"
+	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/internal/docexamples"
 	"github.com/dualoffline/dualoffline/vectors"
 )

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dualoffline/dualoffline/adapter/adaptertest"
+	"github.com/dualoffline/dualoffline/conformance/adapter/adaptertest"
 	"github.com/dualoffline/dualoffline/vectors"
 )
 

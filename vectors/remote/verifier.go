@@ -1,5 +1,5 @@
 // Package remote runs the published vectors on an implementation behind
-// the adapter protocol (adapter/PROTOCOL.md): Verifier adapts an
+// the adapter protocol (conformance/adapter/PROTOCOL.md): Verifier adapts an
 // adapter.Process to vectors.Verifier. An "unimplemented" answer becomes
 // vectors.ErrUnimplemented (a SkipError), vendor error names are
 // translated to canonical codes through the adapter.VendorConfig, cases
@@ -15,7 +15,7 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/dualoffline/dualoffline/adapter"
+	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/vectors"
 )
 

@@ -1,7 +1,7 @@
 //go:build unix
 
 // Package adaptertest is a fake implementation behind the adapter protocol
-// (adapter/PROTOCOL.md) for tests of the harness side: a test binary
+// (conformance/adapter/PROTOCOL.md) for tests of the harness side: a test binary
 // doubles as the implementation (the os/exec TestHelperProcess pattern),
 // so no build step is needed. A test package calls Main first in its
 // TestMain and starts the fake with Command; the fake behaves as the mode
@@ -29,7 +29,7 @@ import (
 // fake in that mode instead of the tests.
 const EnvMode = "DUALOFFLINE_ADAPTER_HELPER"
 
-// The protocol's names the fake needs (adapter/PROTOCOL.md).
+// The protocol's names the fake needs (conformance/adapter/PROTOCOL.md).
 const (
 	protocolVersion   = "dualoffline-adapter/1"
 	envStateDir       = "DUALOFFLINE_STATE_DIR"

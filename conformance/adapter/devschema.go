@@ -18,7 +18,7 @@ import (
 var DeviceSchemaJSON []byte
 
 // DeviceSchemaURL is the schema's $id.
-const DeviceSchemaURL = "https://github.com/dualoffline/dualoffline/adapter/devices.schema.json"
+const DeviceSchemaURL = "https://github.com/dualoffline/dualoffline/conformance/adapter/devices.schema.json"
 
 var deviceSchemas = struct {
 	sync.Mutex

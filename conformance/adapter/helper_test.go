@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dualoffline/dualoffline/adapter/adaptertest"
+	"github.com/dualoffline/dualoffline/conformance/adapter/adaptertest"
 )
 
 func TestMain(m *testing.M) {

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dualoffline/dualoffline/adapter/adaptertest"
+	"github.com/dualoffline/dualoffline/conformance/adapter/adaptertest"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/chip"
 )

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dualoffline/dualoffline/adapter/adaptertest"
+	"github.com/dualoffline/dualoffline/conformance/adapter/adaptertest"
 )
 
 // verifyParams are a verify request's params (PROTOCOL.md §4).
