@@ -20,7 +20,7 @@ import (
 
 // protocolDoc is the adapter protocol's document, whose examples the
 // verifier must accept.
-const protocolDoc = "../../adapter/PROTOCOL.md"
+const protocolDoc = "../../conformance/adapter/PROTOCOL.md"
 
 // TestProtocolDocExamples checks every example of PROTOCOL.md against the
 // harness and the vectors: requests decode as the harness's own and a
