@@ -1,0 +1,73 @@
+package all
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// nameExempt lists the string literals outside models/ that equal a
+// scheme name but do not name the scheme, by file (slash-separated, from
+// the module root), each with its reason.
+var nameExempt = map[string][]string{
+	// The holding's DER field "chain" (spec/formats.md, Holding.Chain: the
+	// records from the root to the held coin) is a word of the format, not
+	// the chain scheme; its reader labels errors with the field's name.
+	"spec/transfer/holding.go": {"chain"},
+}
+
+// TestNoSchemeNamedOutsideModels holds the extension path open: a scheme
+// is one package under models/ listed in this package, so no non-test Go
+// file outside models/ may switch on or otherwise name a scheme (a string
+// literal equal to one of Names()). Tests and documentation may.
+func TestNoSchemeNamedOutsideModels(t *testing.T) {
+	names := Names()
+	root := filepath.Join("..", "..")
+	fset := token.NewFileSet()
+	var found []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		if d.IsDir() {
+			if rel == "models" || rel == "testdata" || strings.HasSuffix(rel, "/testdata") || (rel != "." && strings.HasPrefix(d.Name(), ".")) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(rel, ".go") || strings.HasSuffix(rel, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil || !slices.Contains(names, s) || slices.Contains(nameExempt[rel], s) {
+				return true
+			}
+			found = append(found, rel+":"+strconv.Itoa(fset.Position(lit.Pos()).Line)+": "+lit.Value)
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(found) > 0 {
+		t.Errorf("%d string literals outside models/ name a scheme; give the scheme a capability its package implements instead:\n%s", len(found), strings.Join(found, "\n"))
+	}
+}
