@@ -5,17 +5,12 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"math/big"
 
 	"github.com/emmansun/gmsm/smx509"
 
-	"github.com/dualoffline/dualoffline/models/chip"
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
-	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -275,136 +270,4 @@ func genTransferPins(g *gen, b *builder, grp *Group, in func([]byte, []string, s
 		[]string{"Lineage", "Boundary", "record-parse"}, in(h1.Extend(r16, r16.Outputs[0].Serial).Marshal(), all, "wallet-bob", 500), recSig("wallet-alice", r16))
 	b.invalid(grp, "record-17-outputs", "signed by the holder, a record of 17 outputs summing to the parent: 15 notes of 500 fen to wallet-bob, 500 and 2000 fen change", "R1.1", spec.CodeMalformed,
 		[]string{"Lineage", "OverSize", "record-parse"}, in(h1.Extend(r17, r17.Outputs[0].Serial).Marshal(), all, "", 0), recSig("wallet-alice", r17))
-}
-
-// genSealedPins adds sealed coins at the boundaries of the string form
-// (bits beyond the last byte), ParseSealed (field sizes) and HSM.Open (a
-// plaintext that is not a coin), each sealed by the agent's HSM.
-func genSealedPins(g *gen, b *builder, grp *Group, in func(string) SealedCoinInput, hsmRaw []byte, sealed *coin.Sealed, good *coin.Signed, small *coin.Sealed) {
-	var keyID [coin.KeyIDSize]byte
-	copy(keyID[:], hsmRaw[:coin.KeyIDSize])
-	// The string of a DER length not a multiple of 3 has unused bits:
-	// valid's, or valid-1-fen's one byte shorter.
-	withBits := sealed
-	if len(sealed.Marshal())%3 == 0 {
-		withBits = small
-	}
-	str := withBits.String()
-	if len(withBits.Marshal())%3 == 0 {
-		g.fail(fmt.Errorf("vectors: no sealed coin string with unused bits"))
-		return
-	}
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-	last := bytes.IndexByte([]byte(alphabet), str[len(str)-1])
-	bits := str[:len(str)-1] + string(alphabet[last|1])
-	b.invalid(grp, "unused-bits-set", "the string of valid (or valid-1-fen, whichever has unused bits) with a bit set in the unused low bits of its last character: a second string for the same bytes", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical", "sealed-string"}, in(bits), nil)
-
-	enc := func(keyID, nonce, ct []byte) string {
-		return base64.RawURLEncoding.EncodeToString(tlv(0x60|coin.TagSealed, bytes.Join([][]byte{{0x02, 0x01, 0x01}, tlv(0x04, keyID), tlv(0x04, nonce), tlv(0x04, ct)}, nil)))
-	}
-	b.invalid(grp, "key-id-7-bytes", "the valid sealed coin with its 8-byte key id cut to 7 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
-		in(enc(sealed.KeyID[:7], sealed.Nonce[:], sealed.Ciphertext)), nil)
-	b.invalid(grp, "nonce-11-bytes", "the valid sealed coin with its 12-byte nonce cut to 11 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
-		in(enc(sealed.KeyID[:], sealed.Nonce[:11], sealed.Ciphertext)), nil)
-
-	a, err := g.s.NewAEAD(hsmRaw[coin.KeyIDSize:])
-	g.fail(err)
-	if g.err != nil {
-		return
-	}
-	nonce := g.src("sealed/nonce/not-a-coin").Bytes(len(sealed.Nonce))
-	pt := append(good.Marshal(), 0x00)
-	ct := a.Seal(nil, nonce, pt, append([]byte("dualoffline sealed coin v1"), keyID[:]...))
-	b.invalid(grp, "plaintext-not-a-coin", "sealed by the agent's HSM: the valid coin with a 0x00 byte appended, which does not parse as a coin", "R1.1", spec.CodeMalformed,
-		[]string{"TrailingData"}, in(enc(keyID[:], nonce, ct)), nil)
-}
-
-// apduPins adds, from the clean chip APDU cases, cases at the boundaries
-// of the TLV profile and the object tables.
-func apduPins(_ *gen, b *builder) {
-	grp, _, tin := derive[APDUTransferInput](b, "transfer-valid")
-	igrp, _, iin := derive[APDUInput](b, "valid")
-	if tin == nil || iin == nil {
-		return
-	}
-	withResp := func(r []byte) APDUTransferInput {
-		in := *tin
-		in.Response = h(r)
-		return in
-	}
-
-	// TRANSFER objects: order and the contents of a spend.
-	resp, err := hex.DecodeString(tin.Response)
-	if err != nil || len(resp) < 2 {
-		b.err = fmt.Errorf("vectors: transfer-valid's response: %v", err)
-		return
-	}
-	items, err := apdu.Parse(resp[:len(resp)-2])
-	if err != nil || len(items) != 2 || items[1].Tag != chip.TagSpend {
-		b.err = fmt.Errorf("vectors: transfer-valid is not DF03 and one spend: %v", err)
-		return
-	}
-	ok := func(items []apdu.TLV) []byte { return append(apdu.Marshal(items), 0x90, 0x00) }
-	b.invalid(grp, "transfer-spend-after-lineage", "the clean TRANSFER with a lineage certificate (the payer's) and then the spend again after it: a spend after DF07", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField", "tlv-objects"}, withResp(ok([]apdu.TLV{items[0], items[1], {Tag: chip.TagChainCert, Value: items[0].Value}, items[1]})), nil)
-	spend := items[1]
-	spend.Children = append(append([]apdu.TLV{}, spend.Children...), apdu.TLV{Tag: chip.TagChainCert, Value: items[0].Value})
-	b.invalid(grp, "transfer-spend-extra-object", "the clean TRANSFER whose spend (E1) holds a DF07 besides DF05 and DF06", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField", "tlv-objects"}, withResp(ok([]apdu.TLV{items[0], spend})), nil)
-
-	// INITIATE: an unknown object and a non-minimal TLV length.
-	cmd, err := hex.DecodeString(iin.Command)
-	if err != nil {
-		b.err = err
-		return
-	}
-	c, err := apdu.ParseCommand(cmd)
-	if err != nil || len(c.Data) < 3 || c.Data[0] != 0xDF || c.Data[1] != 0x01 || c.Data[2] != 0x08 {
-		b.err = fmt.Errorf("vectors: valid is not an INITIATE starting with DF01: %v", err)
-		return
-	}
-	withCmd := func(data []byte) APDUInput {
-		in := *iin
-		cc := c
-		cc.Data = data
-		raw, err := cc.Marshal()
-		if err != nil && b.err == nil {
-			b.err = err
-		}
-		in.Command = h(raw)
-		return in
-	}
-	b.invalid(igrp, "amount-length-81", "the clean INITIATE with the amount's length written 81 08: a non-minimal BER-TLV length", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical", "tlv-strict"}, withCmd(append([]byte{0xDF, 0x01, 0x81, 0x08}, c.Data[3:]...)), nil)
-	b.invalid(igrp, "amount-length-82", "the clean INITIATE with the amount's length written 82 00 08: a non-minimal BER-TLV length", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical", "tlv-strict"}, withCmd(append([]byte{0xDF, 0x01, 0x82, 0x00, 0x08}, c.Data[3:]...)), nil)
-	b.invalid(igrp, "unknown-object", "the clean INITIATE with an object DF10 the message does not define", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField", "tlv-objects"}, withCmd(append(bytes.Clone(c.Data), 0xDF, 0x10, 0x01, 0x00)), nil)
-}
-
-// genAPDUTransferPins adds TRANSFER responses whose record, signed by the
-// payer, spends its coin wrongly: another serial, another value, another
-// payer named. pay signs a record of payer over hd with the challenge.
-func genAPDUTransferPins(g *gen, b *builder, grp *Group, p *pki, hd *transfer.Holding, challenge []byte,
-	resp func([]chip.Spend) []byte, in func([]byte) APDUTransferInput, recSig func(*transfer.Signed) *Signature) {
-	ak := p.keys["wallet-alice"]
-	sign := func(parent coin.Serial, value int64, payer string) *transfer.Signed {
-		r := transfer.Record{Version: transfer.Version1, Parent: parent, ParentValue: value, Outputs: g.split(parent, value, 2500, payer, "wallet-bob"),
-			Payer: payer, Payee: "wallet-bob", Counter: 2}
-		copy(r.Challenge[:], challenge)
-		return &transfer.Signed{Record: r, Signature: g.sign(ak, r.TBS())}
-	}
-	other := sign(transfer.ChildSerial(hd.Serial, 5), hd.Value(), "wallet-alice")
-	more := sign(hd.Serial, 2*hd.Value(), "wallet-alice")
-	carol := sign(hd.Serial, hd.Value(), "wallet-carol")
-	if g.err != nil {
-		return
-	}
-	b.invalid(grp, "transfer-record-spends-other-serial", "a record signed by the payer spending a serial other than the coin's, its outputs derived from that serial", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: other}})), recSig(other))
-	b.invalid(grp, "transfer-record-overstates-value", "a record signed by the payer stating the 10000 fen coin as 20000 fen, its outputs summing to that", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: more}})), recSig(more))
-	b.invalid(grp, "transfer-record-names-other-payer", "a record signed by the payer's key that names wallet-carol as its payer", "R1.5", spec.CodeWrongRecipient,
-		[]string{"NonHolderSignature", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: carol}})), recSig(carol))
 }

@@ -1,0 +1,54 @@
+package vectors
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models/chain"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// refQR decides a scanned payment with the chain model's own payee
+// endpoint (chain.Scan: a fresh wallet with address input.payee and the
+// request open, its clock at input.at, no revocation list, nothing
+// received yet), once the root parses.
+func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
+	var u unhexer
+	raw, rootRaw, payee, nonce := u.b("payment", in.Payment), u.b("root", in.Root), u.b("payee", in.Payee), u.b("nonce", in.Nonce)
+	if u.err != nil {
+		return nil, u.err
+	}
+	if len(payee) != chain.AddrSize || len(nonce) != chain.NonceSize {
+		return nil, fmt.Errorf("payee is %d bytes, nonce %d", len(payee), len(nonce))
+	}
+	if _, err := parseRoot(s, rootRaw); err != nil {
+		return err, nil
+	}
+	return chain.Scan(chain.ScanRequest{Suite: s, Payee: chain.Address(payee), Root: rootRaw, Amount: in.Amount,
+		Nonce: [chain.NonceSize]byte(nonce), At: time.Unix(in.At, 0).UTC()}, raw), nil
+}
+
+// refChainSession: provision a fresh chain payee wallet, open its session
+// under the agreement's nonce, hand it the payee-bound QR codes in order
+// (chain.ReplayPayee runs the model's payee endpoint behind a Host), then
+// compare what it holds (payments received offline) with the amount.
+func refChainSession(s suite.Suite, in ChainSessionInput) (verdict, inputErr error) {
+	var u unhexer
+	payee := u.b("payee", in.Payee)
+	key, cert, root, crl := u.b("payeeKey", in.PayeeKey), u.b("payeeCertificate", in.PayeeCertificate), u.b("root", in.Root), u.b("crl", in.CRL)
+	chainKey, nonce := u.b("chainKey", in.ChainKey), u.b("nonce", in.Nonce)
+	msgs := u.payeeBound(in.Messages, payee)
+	if u.err != nil {
+		return nil, u.err
+	}
+	held, err := chain.ReplayPayee(chain.PayeeProvision{Suite: s, ID: string(payee), Key: key, Cert: cert, Root: root, CRL: crl, ChainKey: chainKey, At: time.Unix(in.At, 0).UTC()},
+		nonce, in.Amount, msgs)
+	if err != nil {
+		return err, nil
+	}
+	if held != in.Amount {
+		return spec.Errorf(spec.CodeValueMismatch, "the payee ends holding %d fen, the payment is %d", held, in.Amount), nil
+	}
+	return nil, nil
+}
