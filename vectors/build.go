@@ -15,17 +15,17 @@ import (
 func Build() ([]*File, error) {
 	var files []*File
 	for _, s := range []suite.Suite{mustSuite(suite.GM), mustSuite(suite.INTL)} {
-		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, then(genQR, qrTimeAhead), then(genAPDU, apduDerived), genSealedCoin, genMessage, genCertSession, genChipSession, then(genChainSession, chainSessionTimeAhead)} {
-			g := &gen{s: s, id: string(s.ID())}
+		for _, fn := range []func(*Gen) *Builder{genCoin, genCertificate, genTransfer, Then(genQR, qrTimeAhead), Then(genAPDU, apduDerived), genSealedCoin, genMessage, genCertSession, genChipSession, Then(genChainSession, chainSessionTimeAhead)} {
+			g := &Gen{S: s, ID: string(s.ID())}
 			b := fn(g)
-			if g.err != nil {
-				return nil, fmt.Errorf("vectors: %s %s: %w", b.f.Kind, g.id, g.err)
+			if g.Err != nil {
+				return nil, fmt.Errorf("vectors: %s %s: %w", b.F.Kind, g.ID, g.Err)
 			}
-			if b.err != nil {
-				return nil, fmt.Errorf("vectors: %s %s: %w", b.f.Kind, g.id, b.err)
+			if b.Err != nil {
+				return nil, fmt.Errorf("vectors: %s %s: %w", b.F.Kind, g.ID, b.Err)
 			}
-			b.f.Name = fileName(b.f.Scheme, b.f.Suite, b.f.Kind)
-			files = append(files, b.f)
+			b.F.Name = fileName(b.F.Scheme, b.F.Suite, b.F.Kind)
+			files = append(files, b.F)
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })

@@ -12,7 +12,7 @@ import (
 // genSealedPins adds sealed coins at the boundaries of the string form
 // (bits beyond the last byte), ParseSealed (field sizes) and HSM.Open (a
 // plaintext that is not a coin), each sealed by the agent's HSM.
-func genSealedPins(g *gen, b *builder, grp *Group, in func(string) SealedCoinInput, hsmRaw []byte, sealed *coin.Sealed, good *coin.Signed, small *coin.Sealed) {
+func genSealedPins(g *Gen, b *Builder, grp *Group, in func(string) SealedCoinInput, hsmRaw []byte, sealed *coin.Sealed, good *coin.Signed, small *coin.Sealed) {
 	var keyID [coin.KeyIDSize]byte
 	copy(keyID[:], hsmRaw[:coin.KeyIDSize])
 	// The string of a DER length not a multiple of 3 has unused bits:
@@ -23,31 +23,31 @@ func genSealedPins(g *gen, b *builder, grp *Group, in func(string) SealedCoinInp
 	}
 	str := withBits.String()
 	if len(withBits.Marshal())%3 == 0 {
-		g.fail(fmt.Errorf("vectors: no sealed coin string with unused bits"))
+		g.Fail(fmt.Errorf("vectors: no sealed coin string with unused bits"))
 		return
 	}
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 	last := bytes.IndexByte([]byte(alphabet), str[len(str)-1])
 	bits := str[:len(str)-1] + string(alphabet[last|1])
-	b.invalid(grp, "unused-bits-set", "the string of valid (or valid-1-fen, whichever has unused bits) with a bit set in the unused low bits of its last character: a second string for the same bytes", "R1.1", spec.CodeMalformed,
+	b.Invalid(grp, "unused-bits-set", "the string of valid (or valid-1-fen, whichever has unused bits) with a bit set in the unused low bits of its last character: a second string for the same bytes", "R1.1", spec.CodeMalformed,
 		[]string{"NonCanonical", "sealed-string"}, in(bits), nil)
 
 	enc := func(keyID, nonce, ct []byte) string {
-		return base64.RawURLEncoding.EncodeToString(tlv(0x60|coin.TagSealed, bytes.Join([][]byte{{0x02, 0x01, 0x01}, tlv(0x04, keyID), tlv(0x04, nonce), tlv(0x04, ct)}, nil)))
+		return base64.RawURLEncoding.EncodeToString(TLV(0x60|coin.TagSealed, bytes.Join([][]byte{{0x02, 0x01, 0x01}, TLV(0x04, keyID), TLV(0x04, nonce), TLV(0x04, ct)}, nil)))
 	}
-	b.invalid(grp, "key-id-7-bytes", "the valid sealed coin with its 8-byte key id cut to 7 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
+	b.Invalid(grp, "key-id-7-bytes", "the valid sealed coin with its 8-byte key id cut to 7 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
 		in(enc(sealed.KeyID[:7], sealed.Nonce[:], sealed.Ciphertext)), nil)
-	b.invalid(grp, "nonce-11-bytes", "the valid sealed coin with its 12-byte nonce cut to 11 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
+	b.Invalid(grp, "nonce-11-bytes", "the valid sealed coin with its 12-byte nonce cut to 11 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
 		in(enc(sealed.KeyID[:], sealed.Nonce[:11], sealed.Ciphertext)), nil)
 
-	a, err := g.s.NewAEAD(hsmRaw[coin.KeyIDSize:])
-	g.fail(err)
-	if g.err != nil {
+	a, err := g.S.NewAEAD(hsmRaw[coin.KeyIDSize:])
+	g.Fail(err)
+	if g.Err != nil {
 		return
 	}
-	nonce := g.src("sealed/nonce/not-a-coin").Bytes(len(sealed.Nonce))
+	nonce := g.Src("sealed/nonce/not-a-coin").Bytes(len(sealed.Nonce))
 	pt := append(good.Marshal(), 0x00)
 	ct := a.Seal(nil, nonce, pt, append([]byte("dualoffline sealed coin v1"), keyID[:]...))
-	b.invalid(grp, "plaintext-not-a-coin", "sealed by the agent's HSM: the valid coin with a 0x00 byte appended, which does not parse as a coin", "R1.1", spec.CodeMalformed,
+	b.Invalid(grp, "plaintext-not-a-coin", "sealed by the agent's HSM: the valid coin with a 0x00 byte appended, which does not parse as a coin", "R1.1", spec.CodeMalformed,
 		[]string{"TrailingData"}, in(enc(keyID[:], nonce, ct)), nil)
 }

@@ -17,10 +17,10 @@ import (
 // with the given key, the coin's Check under the issuer key) as the cert
 // SIM opens the coins of an ISSUE.
 func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) {
-	var u unhexer
-	str, id, key, pubRaw := u.b("sealed", in.Sealed), u.b("hsmKeyId", in.HSMKeyID), u.b("hsmKey", in.HSMKey), u.b("issuerPublicKey", in.IssuerPublicKey)
-	if u.err != nil {
-		return nil, u.err
+	var u Unhexer
+	str, id, key, pubRaw := u.B("sealed", in.Sealed), u.B("hsmKeyId", in.HSMKeyID), u.B("hsmKey", in.HSMKey), u.B("issuerPublicKey", in.IssuerPublicKey)
+	if u.Err != nil {
+		return nil, u.Err
 	}
 	if len(id) != coin.KeyIDSize || len(key) != suite.AEADKeySize {
 		return nil, fmt.Errorf("hsm key id of %d bytes, key of %d", len(id), len(key))
@@ -51,20 +51,20 @@ func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) 
 // SIM's state, so those two outcomes are gated here (cert-nonce,
 // cert-turn), the only checks this file still makes itself.
 func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
-	var u unhexer
-	raw, rootRaw, recv := u.b("message", in.Message), u.b("root", in.Root), string(u.b("receiver", in.Receiver))
+	var u Unhexer
+	raw, rootRaw, recv := u.B("message", in.Message), u.B("root", in.Root), string(u.B("receiver", in.Receiver))
 	var nonce, peerRaw, digest []byte
 	if in.Nonce != "" {
-		nonce = u.b("nonce", in.Nonce)
+		nonce = u.B("nonce", in.Nonce)
 	}
 	if in.Peer != "" {
-		peerRaw = u.b("peer", in.Peer)
+		peerRaw = u.B("peer", in.Peer)
 	}
 	if in.Digest != "" {
-		digest = u.b("digest", in.Digest)
+		digest = u.B("digest", in.Digest)
 	}
-	if u.err != nil {
-		return nil, u.err
+	if u.Err != nil {
+		return nil, u.Err
 	}
 	payerTags := []uint8{mcert.TagPayeeHello, mcert.TagProceed, mcert.TagDeduct}
 	payeeTags := []uint8{mcert.TagPayerHello, mcert.TagTx, mcert.TagDeducted}
@@ -82,7 +82,7 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 	if (expect != mcert.TagPayeeHello && nonce == nil) || (needPeer && peerRaw == nil) {
 		return nil, fmt.Errorf("the session context lacks the nonce or the peer's certificate")
 	}
-	root, err := parseRoot(s, rootRaw)
+	root, err := ParseRoot(s, rootRaw)
 	if err != nil {
 		return err, nil
 	}
@@ -156,7 +156,7 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 // refCertSession decides a session of the cert scheme with its model's
 // payee (cert.ReplayPayee).
 func refCertSession(s suite.Suite, in SessionInput) (verdict, inputErr error) {
-	return refSession(s, in, func(p sessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
+	return RefSession(s, in, func(p SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
 		return mcert.ReplayPayee(mcert.PayeeProvision(p), nonce, amount, msgs)
 	})
 }

@@ -14,7 +14,7 @@ import (
 type sealedTx struct {
 	holdings  []*transfer.Holding
 	records   []*transfer.Signed
-	certs     [][]byte
+	Certs     [][]byte
 	keyInfo   []byte // the info the content key is sealed under; nil: the TX's
 	flipCText bool   // one bit of the AEAD ciphertext flipped before signing
 }
@@ -22,21 +22,21 @@ type sealedTx struct {
 // certTx builds a TX of session cs carrying tx, sealed to bob and signed
 // by alice: a TX alice could send, whose content only the payee's checks
 // refuse.
-func (g *gen) certTx(cs *certSession, label string, tx sealedTx) []byte {
-	plain, err := mcert.EncodeCoins(tx.holdings, tx.records, tx.certs)
-	g.fail(err)
-	info := mcert.SealInfo(cs.nonce, certPayee)
+func (g *Gen) certTx(cs *certSession, label string, tx sealedTx) []byte {
+	plain, err := mcert.EncodeCoins(tx.holdings, tx.records, tx.Certs)
+	g.Fail(err)
+	info := mcert.SealInfo(cs.Nonce, CertPayee)
 	keyInfo := tx.keyInfo
 	if keyInfo == nil {
 		keyInfo = info
 	}
-	r := g.src("cert/" + cs.label + "/tx/" + label)
+	r := g.Src("cert/" + cs.label + "/tx/" + label)
 	ck := r.Bytes(16)
-	sealedKey, err := cs.p.certs[certPayee].PublicKey.Seal(r, ck, keyInfo)
-	g.fail(err)
-	aead, err := g.s.NewAEAD(ck)
-	g.fail(err)
-	if g.err != nil {
+	sealedKey, err := cs.P.Certs[CertPayee].PublicKey.Seal(r, ck, keyInfo)
+	g.Fail(err)
+	aead, err := g.S.NewAEAD(ck)
+	g.Fail(err)
+	if g.Err != nil {
 		return nil
 	}
 	ct := aead.Seal(nil, mcert.ZeroNonce(), plain, info)
@@ -44,96 +44,96 @@ func (g *gen) certTx(cs *certSession, label string, tx sealedTx) []byte {
 		ct = bytes.Clone(ct)
 		ct[0] ^= 0x01
 	}
-	raw, _ := g.signMsg(cs.p.keys[certPayer], mcert.Message{Tag: mcert.TagTx, Nonce: cs.nonce, Amount: cs.amount, Payer: certPayer, Payee: certPayee,
+	raw, _ := g.signMsg(cs.P.Keys[CertPayer], mcert.Message{Tag: mcert.TagTx, Nonce: cs.Nonce, Amount: cs.Amount, Payer: CertPayer, Payee: CertPayee,
 		SealedKey: sealedKey, Ciphertext: ct})
 	return raw
 }
 
 // passCoin moves the whole coin of h from payer to payee in one signed
 // record.
-func (g *gen) passCoin(cs *certSession, h *transfer.Holding, value int64, payer, payee string, counter uint64) *transfer.Holding {
-	r := g.record(cs.p.keys[payer], transfer.Record{Parent: h.Serial, ParentValue: value, Outputs: g.split(h.Serial, value, value, payer, payee),
+func (g *Gen) passCoin(cs *certSession, h *transfer.Holding, value int64, payer, payee string, counter uint64) *transfer.Holding {
+	r := g.Record(cs.P.Keys[payer], transfer.Record{Parent: h.Serial, ParentValue: value, Outputs: g.Split(h.Serial, value, value, payer, payee),
 		Payer: payer, Payee: payee, Counter: counter})
 	return h.Extend(r, r.Outputs[0].Serial)
 }
 
 // alicePays is alice's record paying bob cs.amount of the coin of h.
-func (g *gen) alicePays(cs *certSession, h *transfer.Holding, value int64) *transfer.Signed {
+func (g *Gen) alicePays(cs *certSession, h *transfer.Holding, value int64) *transfer.Signed {
 	var ch [transfer.ChallengeSize]byte
-	copy(ch[:], cs.nonce)
-	r, err := transfer.Sign(cs.p.keys[certPayer], transfer.Record{Version: transfer.Version1, Parent: h.Serial, ParentValue: value,
-		Outputs: g.split(h.Serial, value, cs.amount, certPayer, certPayee), Payer: certPayer, Payee: certPayee, Challenge: ch, Counter: 50})
-	g.fail(err)
+	copy(ch[:], cs.Nonce)
+	r, err := transfer.Sign(cs.P.Keys[CertPayer], transfer.Record{Version: transfer.Version1, Parent: h.Serial, ParentValue: value,
+		Outputs: g.Split(h.Serial, value, cs.Amount, CertPayer, CertPayee), Payer: CertPayer, Payee: CertPayee, Challenge: ch, Counter: 50})
+	g.Fail(err)
 	return r
 }
 
 // genCertSessionChecks adds the cert session cases that pin the payee's
 // checks of what a TX carries: the seal, and each spend's hop limit,
 // lineage and holder. msgs is the clean transcript, iTx the TX's index.
-func genCertSessionChecks(g *gen, b *builder, grp *Group, cs *certSession, ctx *sessionCtx, msgs []sessionMsg, iTx int) {
-	at := genAt.Unix()
-	tx := func(raw []byte) SessionInput { return ctx.in(replaceAt(msgs, iTx, withPayload(msgs[iTx], raw)), at) }
+func genCertSessionChecks(g *Gen, b *Builder, grp *Group, cs *certSession, ctx *SessionCtx, msgs []SessionMsg, iTx int) {
+	at := GenAt.Unix()
+	tx := func(raw []byte) SessionInput { return ctx.In(ReplaceAt(msgs, iTx, WithPayload(msgs[iTx], raw)), at) }
 	issued := func(label string) *transfer.Holding {
-		rc, err := coin.Sign(cs.issuer, coin.New(g.serial("cert/"+cs.label+"/"+label), 5000, coin.Serial{}, agentID))
-		g.fail(err)
+		rc, err := coin.Sign(cs.Issuer, coin.New(g.Serial("cert/"+cs.label+"/"+label), 5000, coin.Serial{}, AgentID))
+		g.Fail(err)
 		if rc == nil {
 			return nil
 		}
 		return &transfer.Holding{Root: rc, Serial: rc.Serial}
 	}
 	h0 := issued("checks-coin")
-	if g.err != nil {
+	if g.Err != nil {
 		return
 	}
-	hAlice := g.passCoin(cs, h0, 5000, agentID, certPayer, 40)
+	hAlice := g.passCoin(cs, h0, 5000, AgentID, CertPayer, 40)
 	clean := sealedTx{holdings: []*transfer.Holding{hAlice}, records: []*transfer.Signed{g.alicePays(cs, hAlice, 5000)}}
-	if g.err != nil {
+	if g.Err != nil {
 		return
 	}
 
 	spoilt := clean
 	spoilt.flipCText = true
-	b.invalid(grp, "tx-coins-do-not-open", "a TX whose sealed coins were altered before alice signed it: the signature verifies, the AEAD does not open", "R1.1", spec.CodeBadSeal,
+	b.Invalid(grp, "tx-coins-do-not-open", "a TX whose sealed coins were altered before alice signed it: the signature verifies, the AEAD does not open", "R1.1", spec.CodeBadSeal,
 		[]string{"TamperedSeal", "cert-tx-seal"}, tx(g.certTx(cs, "ctext", spoilt)), nil)
 	otherInfo := clean
-	otherInfo.keyInfo = mcert.SealInfo(cs.nonce, certThird)
-	b.invalid(grp, "tx-key-sealed-for-other-payee", "a TX whose content key was sealed to bob's key under carol's context string, signed by alice", "R1.1", spec.CodeBadSeal,
+	otherInfo.keyInfo = mcert.SealInfo(cs.Nonce, CertThird)
+	b.Invalid(grp, "tx-key-sealed-for-other-payee", "a TX whose content key was sealed to bob's key under carol's context string, signed by alice", "R1.1", spec.CodeBadSeal,
 		[]string{"TamperedSeal", "cert-tx-seal", "seal-open"}, tx(g.certTx(cs, "keyinfo", otherInfo)), nil)
 
 	twice := clean
 	twice.holdings = append(twice.holdings, hAlice)
 	twice.records = append(twice.records, clean.records[0])
-	b.invalid(grp, "tx-same-coin-twice", "a TX carrying the same spend twice: the second pays a coin already paid to bob", "R2.1", spec.CodeDoubleSpend,
+	b.Invalid(grp, "tx-same-coin-twice", "a TX carrying the same spend twice: the second pays a coin already paid to bob", "R2.1", spec.CodeDoubleSpend,
 		[]string{"Replay", "spend-seen"}, tx(g.certTx(cs, "twice", twice)), nil)
 
 	// A coin carol holds, spent by alice.
-	hCarol := g.passCoin(cs, issued("carol-coin"), 5000, agentID, certThird, 41)
-	if g.err != nil {
+	hCarol := g.passCoin(cs, issued("carol-coin"), 5000, AgentID, CertThird, 41)
+	if g.Err != nil {
 		return
 	}
-	b.invalid(grp, "tx-coin-held-by-other", "a TX spending a coin carol holds (her certificate supplied), in a record alice signed", "R4.3", spec.CodeWrongRecipient,
+	b.Invalid(grp, "tx-coin-held-by-other", "a TX spending a coin carol holds (her certificate supplied), in a record alice signed", "R4.3", spec.CodeWrongRecipient,
 		[]string{"NonHolderSignature", "spend-coin-holder"}, tx(g.certTx(cs, "carol", sealedTx{holdings: []*transfer.Holding{hCarol}, records: []*transfer.Signed{g.alicePays(cs, hCarol, 5000)},
-			certs: [][]byte{cs.p.certs[certThird].Raw}})), nil)
+			Certs: [][]byte{cs.P.Certs[CertThird].Raw}})), nil)
 
 	// A coin carol passed to alice, without carol's certificate.
-	hVia := g.passCoin(cs, hCarol, 5000, certThird, certPayer, 42)
-	if g.err != nil {
+	hVia := g.passCoin(cs, hCarol, 5000, CertThird, CertPayer, 42)
+	if g.Err != nil {
 		return
 	}
-	b.invalid(grp, "tx-lineage-uncertified", "a TX spending a coin carol passed to alice, without carol's certificate among the lineage certificates", "R1.3", spec.CodeUntrustedIssuer,
+	b.Invalid(grp, "tx-lineage-uncertified", "a TX spending a coin carol passed to alice, without carol's certificate among the lineage certificates", "R1.3", spec.CodeUntrustedIssuer,
 		[]string{"Uncertified", "spend-lineage"}, tx(g.certTx(cs, "via", sealedTx{holdings: []*transfer.Holding{hVia}, records: []*transfer.Signed{g.alicePays(cs, hVia, 5000)}})), nil)
 
 	// A coin passed between alice and carol until its holding has 8
 	// records, alice holding it.
-	hh, payer, payee := hAlice, certPayer, certThird
+	hh, payer, payee := hAlice, CertPayer, CertThird
 	for n := uint64(60); len(hh.Chain) < transfer.MaxHops; n++ {
 		hh = g.passCoin(cs, hh, 5000, payer, payee, n)
 		payer, payee = payee, payer
 	}
-	if g.err != nil {
+	if g.Err != nil {
 		return
 	}
-	b.invalid(grp, "tx-coin-at-hop-limit", "a TX spending a coin whose holding already has 8 records: it must be exchanged online", "R6.4", spec.CodeLimitExceeded,
+	b.Invalid(grp, "tx-coin-at-hop-limit", "a TX spending a coin whose holding already has 8 records: it must be exchanged online", "R6.4", spec.CodeLimitExceeded,
 		[]string{"Lineage", "OverSize", "spend-hop-limit"}, tx(g.certTx(cs, "hops", sealedTx{holdings: []*transfer.Holding{hh}, records: []*transfer.Signed{g.alicePays(cs, hh, 5000)},
-			certs: [][]byte{cs.p.certs[certThird].Raw}})), nil)
+			Certs: [][]byte{cs.P.Certs[CertThird].Raw}})), nil)
 }

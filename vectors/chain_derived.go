@@ -9,22 +9,22 @@ import (
 // payment-time window's other side: the payee's clock exactly Window and
 // Window plus a second behind the payment time (the payer's clock ahead).
 // at reads and sets the input's clock.
-func timeAhead[T any](b *builder, clean string, at func(*T) *int64) {
+func timeAhead[T any](b *Builder, clean string, at func(*T) *int64) {
 	w := int64(chain.Window.Seconds())
-	if grp, t, in := derive[T](b, clean); in != nil {
+	if grp, t, in := Derive[T](b, clean); in != nil {
 		*at(in) -= w
-		b.valid(grp, "payer-clock-ahead-at-window-edge", "the clean payment, the payer's clock exactly 5 minutes ahead of the payee's", "R1.2", []string{"Boundary", "chain-time-window"}, in, t.Signature)
+		b.Valid(grp, "payer-clock-ahead-at-window-edge", "the clean payment, the payer's clock exactly 5 minutes ahead of the payee's", "R1.2", []string{"Boundary", "chain-time-window"}, in, t.Signature)
 	}
-	if grp, t, in := derive[T](b, clean); in != nil {
+	if grp, t, in := Derive[T](b, clean); in != nil {
 		*at(in) -= w + 1
-		b.invalid(grp, "payer-clock-ahead", "the clean payment, the payer's clock 5 minutes and 1 second ahead of the payee's", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"}, in, t.Signature)
+		b.Invalid(grp, "payer-clock-ahead", "the clean payment, the payer's clock 5 minutes and 1 second ahead of the payee's", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"}, in, t.Signature)
 	}
 }
 
-func qrTimeAhead(_ *gen, b *builder) {
+func qrTimeAhead(_ *Gen, b *Builder) {
 	timeAhead(b, "valid", func(in *QRInput) *int64 { return &in.At })
 }
 
-func chainSessionTimeAhead(_ *gen, b *builder) {
+func chainSessionTimeAhead(_ *Gen, b *Builder) {
 	timeAhead(b, "clean-payment", func(in *ChainSessionInput) *int64 { return &in.At })
 }

@@ -14,15 +14,15 @@ import (
 // request open, its clock at input.at, no revocation list, nothing
 // received yet), once the root parses.
 func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
-	var u unhexer
-	raw, rootRaw, payee, nonce := u.b("payment", in.Payment), u.b("root", in.Root), u.b("payee", in.Payee), u.b("nonce", in.Nonce)
-	if u.err != nil {
-		return nil, u.err
+	var u Unhexer
+	raw, rootRaw, payee, nonce := u.B("payment", in.Payment), u.B("root", in.Root), u.B("payee", in.Payee), u.B("nonce", in.Nonce)
+	if u.Err != nil {
+		return nil, u.Err
 	}
 	if len(payee) != chain.AddrSize || len(nonce) != chain.NonceSize {
 		return nil, fmt.Errorf("payee is %d bytes, nonce %d", len(payee), len(nonce))
 	}
-	if _, err := parseRoot(s, rootRaw); err != nil {
+	if _, err := ParseRoot(s, rootRaw); err != nil {
 		return err, nil
 	}
 	return chain.Scan(chain.ScanRequest{Suite: s, Payee: chain.Address(payee), Root: rootRaw, Amount: in.Amount,
@@ -34,13 +34,13 @@ func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 // (chain.ReplayPayee runs the model's payee endpoint behind a Host), then
 // compare what it holds (payments received offline) with the amount.
 func refChainSession(s suite.Suite, in ChainSessionInput) (verdict, inputErr error) {
-	var u unhexer
-	payee := u.b("payee", in.Payee)
-	key, cert, root, crl := u.b("payeeKey", in.PayeeKey), u.b("payeeCertificate", in.PayeeCertificate), u.b("root", in.Root), u.b("crl", in.CRL)
-	chainKey, nonce := u.b("chainKey", in.ChainKey), u.b("nonce", in.Nonce)
-	msgs := u.payeeBound(in.Messages, payee)
-	if u.err != nil {
-		return nil, u.err
+	var u Unhexer
+	payee := u.B("payee", in.Payee)
+	key, cert, root, crl := u.B("payeeKey", in.PayeeKey), u.B("payeeCertificate", in.PayeeCertificate), u.B("root", in.Root), u.B("crl", in.CRL)
+	chainKey, nonce := u.B("chainKey", in.ChainKey), u.B("nonce", in.Nonce)
+	msgs := u.PayeeBound(in.Messages, payee)
+	if u.Err != nil {
+		return nil, u.Err
 	}
 	held, err := chain.ReplayPayee(chain.PayeeProvision{Suite: s, ID: string(payee), Key: key, Cert: cert, Root: root, CRL: crl, ChainKey: chainKey, At: time.Unix(in.At, 0).UTC()},
 		nonce, in.Amount, msgs)

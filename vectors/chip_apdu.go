@@ -35,58 +35,58 @@ func initItems(amount uint64, challenge, cert, sig []byte) []apdu.TLV {
 	}
 }
 
-func (g *gen) command(c apdu.Command) []byte {
+func (g *Gen) command(c apdu.Command) []byte {
 	b, err := c.Marshal()
-	g.fail(err)
+	g.Fail(err)
 	return b
 }
 
-func genAPDU(g *gen) *builder {
-	b := newBuilder("chip", g.id, "apdu",
+func genAPDU(g *Gen) *Builder {
+	b := NewBuilder("chip", g.ID, "apdu",
 		"INITIATE commands of the PBOC 2016 chip-card model (spec/formats-schemes.md, \"The chip scheme (PBOC 2016): APDUs and BER-TLV\"): C-APDU 80 50 00 00, extended Le, BER-TLV data DF01 amount, DF02 challenge, DF03 payee certificate, DF04 payee signature.",
 		"A command is valid when the payer card input.card (hex of its id) would go on to pay it at time input.at, trusting input.root, before any state-dependent check:",
 		"it parses under the strict APDU and TLV profile with class 80, P1 = P2 = 00 and Le = 65536, holds exactly the four objects within their sizes, an amount in 1..2^40, a wallet certificate that verifies and is not the card's own, and the payee's signature over \"dualoffline/chip/initiate/v1\\0\" || amount || challenge || payee id.",
 		"Replay of a challenge, offline limits and funds depend on the card's state and are not covered here.")
-	b.f.Header = append(b.f.Header, apduHeaderTransfer...)
-	p := g.newPKI("pki", []devSpec{{"wallet-bob", devcert.RoleWallet}, {"wallet-alice", devcert.RoleWallet}, {"agent-icbc", devcert.RoleAgent}, {"wallet-carol", devcert.RoleWallet}})
-	issuer := g.key("issuer")
-	rogue := g.newPKI("rogue", []devSpec{{"wallet-bob", devcert.RoleWallet}})
-	og := &gen{s: g.other(), id: string(g.other().ID())}
-	op := og.newPKI("pki", []devSpec{{"wallet-bob", devcert.RoleWallet}})
-	g.fail(og.err)
-	if g.err != nil {
+	b.F.Header = append(b.F.Header, apduHeaderTransfer...)
+	p := g.NewPKI("pki", []DevSpec{{"wallet-bob", devcert.RoleWallet}, {"wallet-alice", devcert.RoleWallet}, {"agent-icbc", devcert.RoleAgent}, {"wallet-carol", devcert.RoleWallet}})
+	issuer := g.Key("issuer")
+	rogue := g.NewPKI("rogue", []DevSpec{{"wallet-bob", devcert.RoleWallet}})
+	og := &Gen{S: g.Other(), ID: string(g.Other().ID())}
+	op := og.NewPKI("pki", []DevSpec{{"wallet-bob", devcert.RoleWallet}})
+	g.Fail(og.Err)
+	if g.Err != nil {
 		return b
 	}
-	root := p.root.Cert
-	grp := b.group("InitiateCommand", "")
-	payee := p.certs["wallet-bob"]
-	bobKey := p.keys["wallet-bob"]
-	challenge := g.src("apdu/challenge").Bytes(transfer.ChallengeSize)
+	root := p.Root.Cert
+	grp := b.Group("InitiateCommand", "")
+	payee := p.Certs["wallet-bob"]
+	bobKey := p.Keys["wallet-bob"]
+	challenge := g.Src("apdu/challenge").Bytes(transfer.ChallengeSize)
 	const amount = 2500
 	card := "wallet-alice"
-	at := genAt
+	at := GenAt
 
 	build := func(amt uint64, ch []byte, cert *devcert.Certificate, key suite.PrivateKey) ([]byte, []byte, []byte) {
 		msg := chipInitTBS(int64(amt), ch, cert.ID)
-		sig := g.sign(key, msg)
+		sig := g.Sign(key, msg)
 		return apdu.Marshal(initItems(amt, ch, cert.Raw, sig)), msg, sig
 	}
 	cmd := func(data []byte) []byte {
 		return g.command(apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: 65536})
 	}
 	in := func(c []byte, card string, at time.Time) APDUInput {
-		return APDUInput{Command: h(c), Root: h(root.Raw), Card: h([]byte(card)), At: at.Unix()}
+		return APDUInput{Command: H(c), Root: H(root.Raw), Card: H([]byte(card)), At: at.Unix()}
 	}
-	so := func(pub suite.PublicKey, msg, sig []byte) *Signature { return sigObj(g.s, pub, msg, sig) }
+	so := func(pub suite.PublicKey, msg, sig []byte) *Signature { return SigObj(g.S, pub, msg, sig) }
 
 	data, msg, sig := build(amount, challenge, payee, bobKey)
 	good := cmd(data)
-	if g.err != nil {
+	if g.Err != nil {
 		return b
 	}
-	b.valid(grp, "valid", "a payee asks for 2500 fen", "R6.4", nil, in(good, card, at), so(payee.PublicKey, msg, sig))
+	b.Valid(grp, "valid", "a payee asks for 2500 fen", "R6.4", nil, in(good, card, at), so(payee.PublicKey, msg, sig))
 	d1, m1, s1 := build(1, challenge, payee, bobKey)
-	b.valid(grp, "valid-amount-1", "the smallest amount, 1 fen", "R6.2", []string{"Boundary", "chip-amount"}, in(cmd(d1), card, at), so(payee.PublicKey, m1, s1))
+	b.Valid(grp, "valid-amount-1", "the smallest amount, 1 fen", "R6.2", []string{"Boundary", "chip-amount"}, in(cmd(d1), card, at), so(payee.PublicKey, m1, s1))
 
 	// Mutations of the data objects after signing.
 	mut := func(name, comment, req string, code spec.Code, flags []string, items []apdu.TLV, pub suite.PublicKey, msg, sig []byte) {
@@ -94,7 +94,7 @@ func genAPDU(g *gen) *builder {
 		if pub != nil {
 			sigO = so(pub, msg, sig)
 		}
-		b.invalid(grp, name, comment, req, code, flags, in(cmd(apdu.Marshal(items)), card, at), sigO)
+		b.Invalid(grp, name, comment, req, code, flags, in(cmd(apdu.Marshal(items)), card, at), sigO)
 	}
 	mut("amount-changed", "amount raised from 2500 to 250000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chip-signature"},
 		initItems(250000, challenge, payee.Raw, sig), payee.PublicKey, chipInitTBS(250000, challenge, payee.ID), sig)
@@ -103,12 +103,12 @@ func genAPDU(g *gen) *builder {
 	mut("challenge-changed", "one bit of the challenge flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chip-signature"},
 		initItems(amount, ch2, payee.Raw, sig), payee.PublicKey, chipInitTBS(amount, ch2, payee.ID), sig)
 	mut("signature-bit-flipped", "one bit of the payee's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-signature"},
-		initItems(amount, challenge, payee.Raw, flipSig(sig)), payee.PublicKey, msg, flipSig(sig))
-	other := g.sign(p.keys["agent-icbc"], msg)
+		initItems(amount, challenge, payee.Raw, FlipSig(sig)), payee.PublicKey, msg, FlipSig(sig))
+	other := g.Sign(p.Keys["agent-icbc"], msg)
 	mut("signed-by-other-key", "bob's certificate with a signature by another key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chip-signature"},
 		initItems(amount, challenge, payee.Raw, other), payee.PublicKey, msg, other)
 	mut("amount-zero", "an amount of 0 fen, signed", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "chip-amount"},
-		initItems(0, challenge, payee.Raw, g.sign(bobKey, chipInitTBS(0, challenge, payee.ID))), nil, nil, nil)
+		initItems(0, challenge, payee.Raw, g.Sign(bobKey, chipInitTBS(0, challenge, payee.ID))), nil, nil, nil)
 	full := initItems(amount, challenge, payee.Raw, sig)
 	mut("challenge-missing", "the challenge object left out", "R1.1", spec.CodeMalformed, []string{"MissingObject", "tlv-objects"},
 		[]apdu.TLV{full[0], full[2], full[3]}, nil, nil, nil)
@@ -118,31 +118,31 @@ func genAPDU(g *gen) *builder {
 		initItems(amount, challenge[:15], payee.Raw, sig), nil, nil, nil)
 
 	// Certificates.
-	self := p.certs[card]
-	ds, ms, ss := build(amount, challenge, self, p.keys[card])
-	b.invalid(grp, "payee-is-card", "the card's own certificate as payee", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-peer"}, in(cmd(ds), card, at), so(self.PublicKey, ms, ss))
-	b.invalid(grp, "payee-certificate-expired", "the payee's certificate has expired at the card's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, in(good, card, certNotAfter.Add(time.Second)), so(payee.PublicKey, msg, sig))
-	b.invalid(grp, "payee-certificate-not-yet-valid", "the card's clock before the payee certificate's NotBefore", "R1.4", spec.CodeCertNotYetValid, []string{"NotYetValid", "cert-peer"}, in(good, card, certNotBefore.Add(-time.Second)), so(payee.PublicKey, msg, sig))
-	rc := rogue.certs["wallet-bob"]
-	dr, _, _ := build(amount, challenge, rc, rogue.keys["wallet-bob"])
-	b.invalid(grp, "payee-certificate-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(cmd(dr), card, at), g.certSig(root, rc.Raw))
-	ag := p.certs["agent-icbc"]
-	da, ma, sa := build(amount, challenge, ag, p.keys["agent-icbc"])
-	b.invalid(grp, "payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "cert-peer"}, in(cmd(da), card, at), so(ag.PublicKey, ma, sa))
-	oc := op.certs["wallet-bob"]
-	dOther := apdu.Marshal(initItems(amount, challenge, oc.Raw, g.sign(op.keys["wallet-bob"], msg)))
-	b.invalid(grp, "payee-certificate-other-suite", "a payee certificate of the other suite", "R1.3", spec.CodeWrongSuite, []string{"WrongSuite"}, in(cmd(dOther), card, at), nil)
+	self := p.Certs[card]
+	ds, ms, ss := build(amount, challenge, self, p.Keys[card])
+	b.Invalid(grp, "payee-is-card", "the card's own certificate as payee", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-peer"}, in(cmd(ds), card, at), so(self.PublicKey, ms, ss))
+	b.Invalid(grp, "payee-certificate-expired", "the payee's certificate has expired at the card's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, in(good, card, CertNotAfter.Add(time.Second)), so(payee.PublicKey, msg, sig))
+	b.Invalid(grp, "payee-certificate-not-yet-valid", "the card's clock before the payee certificate's NotBefore", "R1.4", spec.CodeCertNotYetValid, []string{"NotYetValid", "cert-peer"}, in(good, card, CertNotBefore.Add(-time.Second)), so(payee.PublicKey, msg, sig))
+	rc := rogue.Certs["wallet-bob"]
+	dr, _, _ := build(amount, challenge, rc, rogue.Keys["wallet-bob"])
+	b.Invalid(grp, "payee-certificate-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(cmd(dr), card, at), g.CertSig(root, rc.Raw))
+	ag := p.Certs["agent-icbc"]
+	da, ma, sa := build(amount, challenge, ag, p.Keys["agent-icbc"])
+	b.Invalid(grp, "payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "cert-peer"}, in(cmd(da), card, at), so(ag.PublicKey, ma, sa))
+	oc := op.Certs["wallet-bob"]
+	dOther := apdu.Marshal(initItems(amount, challenge, oc.Raw, g.Sign(op.Keys["wallet-bob"], msg)))
+	b.Invalid(grp, "payee-certificate-other-suite", "a payee certificate of the other suite", "R1.3", spec.CodeWrongSuite, []string{"WrongSuite"}, in(cmd(dOther), card, at), nil)
 
 	// Framing.
 	frame := func(name, comment string, c apdu.Command, flags []string) {
-		b.invalid(grp, name, comment, "R1.1", spec.CodeMalformed, flags, in(g.command(c), card, at), nil)
+		b.Invalid(grp, name, comment, "R1.1", spec.CodeMalformed, flags, in(g.command(c), card, at), nil)
 	}
 	frame("class-00", "interindustry class 00 instead of 80", apdu.Command{CLA: 0x00, INS: chip.INSInitiate, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})
 	frame("p1-01", "P1 = 01", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, P1: 1, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})
 	frame("le-absent", "no Le", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: apdu.LeAbsent}, []string{"ModifiedField", "chip-header"})
-	b.invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(good[:len(good)-1], card, at), nil)
-	b.invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, good...), 0), card, at), nil)
-	b.invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, card, at), nil)
+	b.Invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(good[:len(good)-1], card, at), nil)
+	b.Invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, good...), 0), card, at), nil)
+	b.Invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, card, at), nil)
 	genAPDUTransfer(g, b, p, issuer)
 	return b
 }

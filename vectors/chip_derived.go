@@ -15,9 +15,9 @@ import (
 // contradicts the status word (ignored), a status word with no code (its
 // representative code), 6F00 (internal, which the terminal takes as
 // malformed), a warning and a status byte outside ISO's (malformed).
-func apduStatusWords(_ *gen, b *builder) {
+func apduStatusWords(_ *Gen, b *Builder) {
 	for _, c := range []struct {
-		name, comment string
+		Name, Comment string
 		sw            uint16
 		carried       string
 		want          spec.Code
@@ -31,7 +31,7 @@ func apduStatusWords(_ *gen, b *builder) {
 		{"transfer-refused-6f00", "status 6F00 with no data: its code internal, which the terminal takes as malformed", 0x6F00, "", spec.CodeMalformed, nil},
 		{"transfer-status-6000", "status 6000 carrying malformed in DF7F: SW1 60 is not an ISO status byte", 0x6000, "malformed", spec.CodeMalformed, nil},
 	} {
-		grp, _, in := derive[APDUTransferInput](b, "transfer-valid")
+		grp, _, in := Derive[APDUTransferInput](b, "transfer-valid")
 		if in == nil {
 			return
 		}
@@ -39,32 +39,32 @@ func apduStatusWords(_ *gen, b *builder) {
 		if c.carried != "" {
 			data = apdu.Marshal([]apdu.TLV{{Tag: apdu.TagErrorCode, Value: []byte(c.carried)}})
 		}
-		in.Response = h(append(data, byte(c.sw>>8), byte(c.sw)))
-		b.invalid(grp, c.name, c.comment, "R1.1", c.want, append([]string{"ModifiedField"}, c.checks...), in, nil)
+		in.Response = H(append(data, byte(c.sw>>8), byte(c.sw)))
+		b.Invalid(grp, c.Name, c.Comment, "R1.1", c.want, append([]string{"ModifiedField"}, c.checks...), in, nil)
 	}
 }
 
 // apduExtendedConfirm adds, from the clean CONFIRM case, the same command
 // in the extended length form, which the short form can carry: a second
 // encoding the length rules refuse.
-func apduExtendedConfirm(_ *gen, b *builder) {
-	grp, _, in := derive[APDUConfirmInput](b, "confirm-valid")
+func apduExtendedConfirm(_ *Gen, b *Builder) {
+	grp, _, in := Derive[APDUConfirmInput](b, "confirm-valid")
 	if in == nil {
 		return
 	}
 	raw, err := hex.DecodeString(in.Command)
 	if err != nil || len(raw) < 6 || int(raw[4]) != len(raw)-5 {
-		b.err = fmt.Errorf("vectors: confirm-valid is not a short case 3 command")
+		b.Err = fmt.Errorf("vectors: confirm-valid is not a short case 3 command")
 		return
 	}
 	ext := append(append([]byte{}, raw[:4]...), 0x00, 0x00, raw[4])
-	in.Command = h(append(ext, raw[5:]...))
-	b.invalid(grp, "confirm-extended-length", "the clean CONFIRM with its Lc in the extended form (00 00 Lc), which the short form can carry", "R1.1", spec.CodeMalformed,
+	in.Command = H(append(ext, raw[5:]...))
+	b.Invalid(grp, "confirm-extended-length", "the clean CONFIRM with its Lc in the extended form (00 00 Lc), which the short form can carry", "R1.1", spec.CodeMalformed,
 		[]string{"NonCanonical", "apdu-length"}, in, nil)
 }
 
 // apduDerived adds the cases derived from the clean chip APDU cases.
-func apduDerived(g *gen, b *builder) {
+func apduDerived(g *Gen, b *Builder) {
 	apduStatusWords(g, b)
 	apduExtendedConfirm(g, b)
 	apduPins(g, b)

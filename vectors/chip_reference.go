@@ -19,12 +19,12 @@ import (
 // (chip.CheckHeader, ParseInitiate, CheckPayee, VerifySignature) in the
 // order models/chip payerEndpoint and pay make them.
 func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
-	var u unhexer
-	raw, rootRaw, card := u.b("command", in.Command), u.b("root", in.Root), u.b("card", in.Card)
-	if u.err != nil {
-		return nil, u.err
+	var u Unhexer
+	raw, rootRaw, card := u.B("command", in.Command), u.B("root", in.Root), u.B("card", in.Card)
+	if u.Err != nil {
+		return nil, u.Err
 	}
-	root, err := parseRoot(s, rootRaw)
+	root, err := ParseRoot(s, rootRaw)
 	if err != nil {
 		return err, nil
 	}
@@ -50,16 +50,16 @@ func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 // receive do (chip.ParseTransfer, CheckTransfer), with the terminal's
 // state given in the input and no store of coins already received.
 func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr error) {
-	var u unhexer
-	raw, rootRaw, key, card, challenge := u.b("response", in.Response), u.b("root", in.Root), u.b("issuerPublicKey", in.IssuerPublicKey), string(u.b("card", in.Card)), u.b("challenge", in.Challenge)
+	var u Unhexer
+	raw, rootRaw, key, card, challenge := u.B("response", in.Response), u.B("root", in.Root), u.B("issuerPublicKey", in.IssuerPublicKey), string(u.B("card", in.Card)), u.B("challenge", in.Challenge)
 	agentRaws := make([][]byte, len(in.Certificates))
 	for i, c := range in.Certificates {
-		agentRaws[i] = u.b(fmt.Sprintf("certificates[%d]", i), c)
+		agentRaws[i] = u.B(fmt.Sprintf("certificates[%d]", i), c)
 	}
-	if u.err != nil {
-		return nil, u.err
+	if u.Err != nil {
+		return nil, u.Err
 	}
-	root, err := parseRoot(s, rootRaw)
+	root, err := ParseRoot(s, rootRaw)
 	if err != nil {
 		return err, nil
 	}
@@ -106,12 +106,12 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr err
 // confirm do (chip.CheckHeader, ParseConfirm, AckAwaited, VerifyAck) with
 // one unacknowledged payment in the card's log.
 func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error) {
-	var u unhexer
-	raw, card, logged, certRaw := u.b("command", in.Command), string(u.b("card", in.Card)), u.b("challenge", in.Challenge), u.b("payeeCertificate", in.PayeeCertificate)
+	var u Unhexer
+	raw, card, logged, certRaw := u.B("command", in.Command), string(u.B("card", in.Card)), u.B("challenge", in.Challenge), u.B("payeeCertificate", in.PayeeCertificate)
 	var recs []*transfer.Signed
 	for i, r := range in.Records {
-		rb := u.b(fmt.Sprintf("records[%d]", i), r)
-		if u.err != nil {
+		rb := u.B(fmt.Sprintf("records[%d]", i), r)
+		if u.Err != nil {
 			break
 		}
 		rec, err := transfer.Parse(rb)
@@ -120,8 +120,8 @@ func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error
 		}
 		recs = append(recs, rec)
 	}
-	if u.err != nil {
-		return nil, u.err
+	if u.Err != nil {
+		return nil, u.Err
 	}
 	payee, err := devcert.Parse(s, certRaw)
 	if err != nil {
@@ -147,7 +147,7 @@ func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error
 // refChipSession decides a session of the chip scheme with its model's
 // payee (chip.ReplayPayee).
 func refChipSession(s suite.Suite, in SessionInput) (verdict, inputErr error) {
-	return refSession(s, in, func(p sessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
+	return RefSession(s, in, func(p SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
 		return chip.ReplayPayee(chip.PayeeProvision(p), nonce, amount, msgs)
 	})
 }

@@ -16,104 +16,104 @@ import (
 // card pays bob's terminal 2500 fen of a 10000-fen coin.
 type chipSession struct {
 	challenge []byte
-	msgs      []sessionMsg
+	msgs      []SessionMsg
 	transfer  func(mod func(*transfer.Signed) *transfer.Signed) []byte // re-encodes the TRANSFER with the record changed
 }
 
-func (g *gen) newChipSession(p *pki, issuer suite.PrivateKey, label string, amount int64) *chipSession {
-	const payer, payee = certPayer, certPayee
-	cs := &chipSession{challenge: g.src("chip/" + label + "/challenge").Bytes(transfer.ChallengeSize)}
-	ak, bk := p.keys[payer], p.keys[payee]
-	alice, bob := p.certs[payer], p.certs[payee]
-	rc, err := coin.Sign(issuer, coin.New(g.serial("chip/"+label+"/coin"), 10000, coin.Serial{}, agentID))
-	g.fail(err)
-	if g.err != nil {
+func (g *Gen) newChipSession(p *PKI, issuer suite.PrivateKey, label string, amount int64) *chipSession {
+	const payer, payee = CertPayer, CertPayee
+	cs := &chipSession{challenge: g.Src("chip/" + label + "/challenge").Bytes(transfer.ChallengeSize)}
+	ak, bk := p.Keys[payer], p.Keys[payee]
+	alice, bob := p.Certs[payer], p.Certs[payee]
+	rc, err := coin.Sign(issuer, coin.New(g.Serial("chip/"+label+"/coin"), 10000, coin.Serial{}, AgentID))
+	g.Fail(err)
+	if g.Err != nil {
 		return cs
 	}
-	r1 := g.record(p.keys[agentID], transfer.Record{Parent: rc.Serial, ParentValue: 10000, Outputs: g.split(rc.Serial, 10000, 10000, agentID, payer),
-		Payer: agentID, Payee: payer, Counter: 1})
-	if g.err != nil {
+	r1 := g.Record(p.Keys[AgentID], transfer.Record{Parent: rc.Serial, ParentValue: 10000, Outputs: g.Split(rc.Serial, 10000, 10000, AgentID, payer),
+		Payer: AgentID, Payee: payer, Counter: 1})
+	if g.Err != nil {
 		return cs
 	}
 	h1 := (&transfer.Holding{Root: rc, Serial: rc.Serial}).Extend(r1, r1.Outputs[0].Serial)
 	var ch [transfer.ChallengeSize]byte
 	copy(ch[:], cs.challenge)
 	rec, err := transfer.Sign(ak, transfer.Record{Version: transfer.Version1, Parent: h1.Serial, ParentValue: 10000,
-		Outputs: g.split(h1.Serial, 10000, amount, payer, payee), Payer: payer, Payee: payee, Challenge: ch, Counter: 2})
-	g.fail(err)
-	if g.err != nil {
+		Outputs: g.Split(h1.Serial, 10000, amount, payer, payee), Payer: payer, Payee: payee, Challenge: ch, Counter: 2})
+	g.Fail(err)
+	if g.Err != nil {
 		return cs
 	}
 	cs.transfer = func(mod func(*transfer.Signed) *transfer.Signed) []byte {
 		r, err := chip.EncodeTransfer(alice, []chip.Spend{{Holding: h1, Record: mod(rec)}}, nil)
-		g.fail(err)
+		g.Fail(err)
 		return r
 	}
-	sig := g.sign(bk, chipInitTBS(amount, cs.challenge, payee))
+	sig := g.Sign(bk, chipInitTBS(amount, cs.challenge, payee))
 	initiate := g.command(apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: apdu.Marshal(initItems(uint64(amount), cs.challenge, bob.Raw, sig)), Le: 65536})
-	ack := g.sign(bk, chip.AckTBS(cs.challenge, payer, []*transfer.Signed{rec}))
-	cs.msgs = []sessionMsg{
-		{from: payee, to: payer, typ: chip.MsgInitiate, payload: initiate},
-		{from: payer, to: payee, typ: chip.MsgTransfer, payload: cs.transfer(func(r *transfer.Signed) *transfer.Signed { return r })},
-		{from: payee, to: payer, typ: chip.MsgConfirm, payload: chip.EncodeConfirm(cs.challenge, ack)},
-		{from: payer, to: payee, typ: chip.MsgDone, payload: binary.BigEndian.AppendUint16(nil, uint16(apdu.SWOK))},
+	ack := g.Sign(bk, chip.AckTBS(cs.challenge, payer, []*transfer.Signed{rec}))
+	cs.msgs = []SessionMsg{
+		{From: payee, To: payer, Typ: chip.MsgInitiate, Payload: initiate},
+		{From: payer, To: payee, Typ: chip.MsgTransfer, Payload: cs.transfer(func(r *transfer.Signed) *transfer.Signed { return r })},
+		{From: payee, To: payer, Typ: chip.MsgConfirm, Payload: chip.EncodeConfirm(cs.challenge, ack)},
+		{From: payer, To: payee, Typ: chip.MsgDone, Payload: binary.BigEndian.AppendUint16(nil, uint16(apdu.SWOK))},
 	}
 	return cs
 }
 
-func genChipSession(g *gen) *builder {
-	b := newBuilder("chip", g.id, "session",
+func genChipSession(g *Gen) *Builder {
+	b := NewBuilder("chip", g.ID, "session",
 		append([]string{"Recorded payments of the PBOC 2016 chip-card model (spec/formats-schemes.md, \"The chip scheme (PBOC 2016): APDUs and BER-TLV\"): bob's device acts as the terminal and asks alice's card for 2500 fen; alice's card pays them from a 10000-fen coin. Four messages: INITIATE (C-APDU 80 50), its TRANSFER response, CONFIRM (C-APDU 80 52), its DONE response (9000); the payee-bound ones are TRANSFER and DONE, and input.nonce is the challenge of bob's INITIATE.",
 			"The chip payee terminal commits the coins when it accepts the TRANSFER, before it sends CONFIRM: a transcript whose DONE is lost still leaves it holding the amount (a valid case); a DONE with no open session after a payment is accepted."},
-			sessionDecision...)...)
-	p, crl, issuer := g.sessionPKI()
-	if g.err != nil {
+			SessionDecision...)...)
+	p, crl, issuer := g.SessionPKI()
+	if g.Err != nil {
 		return b
 	}
 	const amount = 2500
 	cs := g.newChipSession(p, issuer, "session/s1", amount)
 	other := g.newChipSession(p, issuer, "session/s2", amount)
-	if g.err != nil {
+	if g.Err != nil {
 		return b
 	}
-	ctx := &sessionCtx{p: p, crl: crl, issuer: issuer.Public(), payee: certPayee, nonce: cs.challenge, amount: amount}
+	ctx := &SessionCtx{P: p, CRL: crl, Issuer: issuer.Public(), Payee: CertPayee, Nonce: cs.challenge, Amount: amount}
 	msgs := cs.msgs
-	at := genAt.Unix()
-	grp := b.group("PayeeTranscript", "")
+	at := GenAt.Unix()
+	grp := b.Group("PayeeTranscript", "")
 	const (
 		iTransfer = 1
 		iDone     = 3
 	)
-	ak := p.keys[certPayer]
+	ak := p.Keys[CertPayer]
 
-	b.valid(grp, "clean-payment", "a clean payment of 2500 fen, all four messages in order", "R6.4", []string{"Lineage"}, ctx.in(msgs, at), nil)
-	b.valid(grp, "done-dropped", "DONE lost: the terminal already holds the coins it accepted with the TRANSFER", "R5.1", []string{"Dropped"}, ctx.in(dropAt(msgs, iDone), at), nil)
+	b.Valid(grp, "clean-payment", "a clean payment of 2500 fen, all four messages in order", "R6.4", []string{"Lineage"}, ctx.In(msgs, at), nil)
+	b.Valid(grp, "done-dropped", "DONE lost: the terminal already holds the coins it accepted with the TRANSFER", "R5.1", []string{"Dropped"}, ctx.In(DropAt(msgs, iDone), at), nil)
 
-	b.invalid(grp, "transfer-dropped", "TRANSFER lost: the DONE (9000, no data) arrives as the answer to INITIATE", "R5.1", spec.CodeMalformed, []string{"Dropped", "OutOfTurn"}, ctx.in(dropAt(msgs, iTransfer), at), nil)
-	b.invalid(grp, "transfer-from-other-session", "the TRANSFER of another payment between the same wallets (another challenge), validly signed", "R1.2", spec.CodeReplay, []string{"Replay", "spend-record-binding"},
-		ctx.in(replaceAt(msgs, iTransfer, other.msgs[iTransfer]), at), nil)
-	b.invalid(grp, "transfer-repeated", "the TRANSFER delivered twice: the second arrives with no session open", "R1.2", spec.CodeReplay, []string{"Replay", "chip-replay"},
-		ctx.in(insertAt(msgs, iTransfer+1, msgs[iTransfer]), at), nil)
-	b.invalid(grp, "transfer-record-signature-bit-flipped", "one bit of alice's signature on the record flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "spend-record"},
-		ctx.in(replaceAt(msgs, iTransfer, withPayload(msgs[iTransfer], cs.transfer(func(r *transfer.Signed) *transfer.Signed {
-			return &transfer.Signed{Record: r.Record, Signature: flipSig(r.Signature)}
+	b.Invalid(grp, "transfer-dropped", "TRANSFER lost: the DONE (9000, no data) arrives as the answer to INITIATE", "R5.1", spec.CodeMalformed, []string{"Dropped", "OutOfTurn"}, ctx.In(DropAt(msgs, iTransfer), at), nil)
+	b.Invalid(grp, "transfer-from-other-session", "the TRANSFER of another payment between the same wallets (another challenge), validly signed", "R1.2", spec.CodeReplay, []string{"Replay", "spend-record-binding"},
+		ctx.In(ReplaceAt(msgs, iTransfer, other.msgs[iTransfer]), at), nil)
+	b.Invalid(grp, "transfer-repeated", "the TRANSFER delivered twice: the second arrives with no session open", "R1.2", spec.CodeReplay, []string{"Replay", "chip-replay"},
+		ctx.In(InsertAt(msgs, iTransfer+1, msgs[iTransfer]), at), nil)
+	b.Invalid(grp, "transfer-record-signature-bit-flipped", "one bit of alice's signature on the record flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "spend-record"},
+		ctx.In(ReplaceAt(msgs, iTransfer, WithPayload(msgs[iTransfer], cs.transfer(func(r *transfer.Signed) *transfer.Signed {
+			return &transfer.Signed{Record: r.Record, Signature: FlipSig(r.Signature)}
 		}))), at), nil)
-	b.invalid(grp, "transfer-record-counter-changed", "the record's counter changed after alice signed it", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "spend-record"},
-		ctx.in(replaceAt(msgs, iTransfer, withPayload(msgs[iTransfer], cs.transfer(func(r *transfer.Signed) *transfer.Signed {
+	b.Invalid(grp, "transfer-record-counter-changed", "the record's counter changed after alice signed it", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "spend-record"},
+		ctx.In(ReplaceAt(msgs, iTransfer, WithPayload(msgs[iTransfer], cs.transfer(func(r *transfer.Signed) *transfer.Signed {
 			c := &transfer.Signed{Record: r.Record, Signature: r.Signature}
 			c.Record.Counter = 7
 			return c
 		}))), at), nil)
-	b.invalid(grp, "transfer-short-resigned", "a record paying 2000 fen for a request of 2500, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch"},
-		ctx.in(replaceAt(msgs, iTransfer, withPayload(msgs[iTransfer], cs.transfer(func(r *transfer.Signed) *transfer.Signed {
+	b.Invalid(grp, "transfer-short-resigned", "a record paying 2000 fen for a request of 2500, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch"},
+		ctx.In(ReplaceAt(msgs, iTransfer, WithPayload(msgs[iTransfer], cs.transfer(func(r *transfer.Signed) *transfer.Signed {
 			rec := r.Record
-			rec.Outputs = g.split(rec.Parent, rec.ParentValue, 2000, certPayer, certPayee)
-			return &transfer.Signed{Record: rec, Signature: g.sign(ak, rec.TBS())}
+			rec.Outputs = g.Split(rec.Parent, rec.ParentValue, 2000, CertPayer, CertPayee)
+			return &transfer.Signed{Record: rec, Signature: g.Sign(ak, rec.TBS())}
 		}))), at), nil)
-	raw := msgs[iTransfer].payload
-	b.invalid(grp, "transfer-truncated", "the last data byte of the TRANSFER removed (SW kept)", "R1.1", spec.CodeMalformed, []string{"Truncated"},
-		ctx.in(replaceAt(msgs, iTransfer, withPayload(msgs[iTransfer], append(bytes.Clone(raw[:len(raw)-3]), 0x90, 0x00))), at), nil)
-	b.invalid(grp, "payer-certificate-expired", "the clean transcript, the terminal's clock after alice's certificate expired", "R1.4", spec.CodeCertExpired, []string{"Expired"},
-		ctx.in(msgs, certNotAfter.Unix()+1), nil)
+	raw := msgs[iTransfer].Payload
+	b.Invalid(grp, "transfer-truncated", "the last data byte of the TRANSFER removed (SW kept)", "R1.1", spec.CodeMalformed, []string{"Truncated"},
+		ctx.In(ReplaceAt(msgs, iTransfer, WithPayload(msgs[iTransfer], append(bytes.Clone(raw[:len(raw)-3]), 0x90, 0x00))), at), nil)
+	b.Invalid(grp, "payer-certificate-expired", "the clean transcript, the terminal's clock after alice's certificate expired", "R1.4", spec.CodeCertExpired, []string{"Expired"},
+		ctx.In(msgs, CertNotAfter.Unix()+1), nil)
 	return b
 }

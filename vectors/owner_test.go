@@ -20,7 +20,7 @@ func TestTransferOwners(t *testing.T) {
 		if f.Kind != "transfer" {
 			continue
 		}
-		s := mustSuite(suiteID(f.Suite))
+		s := mustSuite(SuiteID(f.Suite))
 		for _, tc := range f.Tests() {
 			if tc.Result != ResultValid {
 				continue

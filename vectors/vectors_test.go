@@ -239,7 +239,7 @@ func countAll(t *testing.T) int {
 
 func TestFilesErrors(t *testing.T) {
 	good := raw(t, load(t)[0].Name)
-	for _, tc := range []struct{ name, data string }{
+	for _, tc := range []struct{ Name, data string }{
 		{"empty", ""},
 		{"not json", "xyz"},
 		{"array", "[]"},
@@ -254,10 +254,10 @@ func TestFilesErrors(t *testing.T) {
 		{"huge number", `{"numberOfTests": 1e999}`},
 		{"oversize", `{"header":["` + strings.Repeat("a", vectors.MaxFileSize) + `"]}`},
 	} {
-		_, err := vectors.ParseFile(tc.name, []byte(tc.data))
+		_, err := vectors.ParseFile(tc.Name, []byte(tc.data))
 		var fe *vectors.FileError
 		if !errors.As(err, &fe) || !errors.Is(err, vectors.ErrMalformedFile) {
-			t.Errorf("%s: got %v, want a *FileError", tc.name, err)
+			t.Errorf("%s: got %v, want a *FileError", tc.Name, err)
 		}
 	}
 	// LoadFS checks the name against the content.

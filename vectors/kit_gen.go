@@ -77,20 +77,20 @@ var allNotes = map[string]string{
 
 // genTime is the reference date of the vectors.
 var (
-	genEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	genAt    = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	GenEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	GenAt    = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // builder accumulates one file.
-type builder struct {
-	f      *File
+type Builder struct {
+	F      *File
 	groups map[string]*Group
-	err    error
+	Err    error
 }
 
-func newBuilder(scheme, suiteID, kind string, header ...string) *builder {
-	return &builder{
-		f: &File{
+func NewBuilder(scheme, suiteID, kind string, header ...string) *Builder {
+	return &Builder{
+		F: &File{
 			Algorithm:        "dualoffline/" + scheme,
 			Scheme:           scheme,
 			Suite:            suiteID,
@@ -104,128 +104,128 @@ func newBuilder(scheme, suiteID, kind string, header ...string) *builder {
 	}
 }
 
-func (b *builder) group(typ, publicKey string) *Group {
+func (b *Builder) Group(typ, publicKey string) *Group {
 	g := b.groups[typ]
 	if g == nil {
 		g = &Group{Type: typ, PublicKey: publicKey, Tests: []*Test{}}
 		b.groups[typ] = g
-		b.f.TestGroups = append(b.f.TestGroups, g)
+		b.F.TestGroups = append(b.F.TestGroups, g)
 	}
 	return g
 }
 
 // tc describes one test.
-type tc struct {
-	name    string // stable: the tcId is <scheme>-<suite>-<kind>-<name>
-	comment string
-	req     string
-	flags   []string
-	result  string
-	code    spec.Code
-	input   any
-	sig     *Signature
+type TC struct {
+	Name    string // stable: the tcId is <scheme>-<suite>-<kind>-<name>
+	Comment string
+	Req     string
+	Flags   []string
+	Result  string
+	Code    spec.Code
+	Input   any
+	Sig     *Signature
 }
 
 // withExpected is an input with the expected member of its test: what a
 // valid case must reach, kept out of the input.
-type withExpected struct {
-	input, expected any
+type WithExpected struct {
+	Input, expected any
 }
 
-func (b *builder) add(g *Group, t tc) {
-	if b.err != nil {
+func (b *Builder) Add(g *Group, t TC) {
+	if b.Err != nil {
 		return
 	}
 	var exp json.RawMessage
-	if we, ok := t.input.(withExpected); ok {
-		t.input = we.input
+	if we, ok := t.Input.(WithExpected); ok {
+		t.Input = we.Input
 		var err error
 		if exp, err = json.Marshal(we.expected); err != nil {
-			b.err = err
+			b.Err = err
 			return
 		}
 	}
-	in, err := json.Marshal(t.input)
+	in, err := json.Marshal(t.Input)
 	if err != nil {
-		b.err = err
+		b.Err = err
 		return
 	}
-	flags := append([]string{}, t.flags...)
+	flags := append([]string{}, t.Flags...)
 	for _, fl := range flags {
 		d, ok := allNotes[fl]
 		if !ok {
 			d, ok = checkNote(fl)
 		}
 		if !ok {
-			b.err = fmt.Errorf("flag %q has no description", fl)
+			b.Err = fmt.Errorf("flag %q has no description", fl)
 			return
 		}
-		b.f.Notes[fl] = d
+		b.F.Notes[fl] = d
 	}
 	test := &Test{
-		TcID:        fmt.Sprintf("%s-%s-%s-%s", b.f.Scheme, b.f.Suite, b.f.Kind, t.name),
-		Comment:     t.comment,
+		TcID:        fmt.Sprintf("%s-%s-%s-%s", b.F.Scheme, b.F.Suite, b.F.Kind, t.Name),
+		Comment:     t.Comment,
 		Flags:       flags,
-		Requirement: t.req,
-		Result:      t.result,
-		Error:       string(t.code),
+		Requirement: t.Req,
+		Result:      t.Result,
+		Error:       string(t.Code),
 		Input:       in,
 		Expected:    exp,
-		Signature:   t.sig,
+		Signature:   t.Sig,
 	}
 	g.Tests = append(g.Tests, test)
-	b.f.NumberOfTests++
+	b.F.NumberOfTests++
 }
 
-func (b *builder) valid(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
-	b.add(g, tc{name: name, comment: comment, req: req, flags: append([]string{"Valid"}, flags...), result: ResultValid, input: input, sig: sig})
+func (b *Builder) Valid(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
+	b.Add(g, TC{Name: name, Comment: comment, Req: req, Flags: append([]string{"Valid"}, flags...), Result: ResultValid, Input: input, Sig: sig})
 }
 
-func (b *builder) invalid(g *Group, name, comment, req string, code spec.Code, flags []string, input any, sig *Signature) {
-	b.add(g, tc{name: name, comment: comment, req: req, flags: flags, result: ResultInvalid, code: code, input: input, sig: sig})
+func (b *Builder) Invalid(g *Group, name, comment, req string, code spec.Code, flags []string, input any, sig *Signature) {
+	b.Add(g, TC{Name: name, Comment: comment, Req: req, Flags: flags, Result: ResultInvalid, Code: code, Input: input, Sig: sig})
 }
 
 // acceptable adds a case an implementation may accept or refuse (with a
 // known code): the requirement leaves the choice to it.
-func (b *builder) acceptable(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
-	b.add(g, tc{name: name, comment: comment, req: req, flags: flags, result: ResultAcceptable, input: input, sig: sig})
+func (b *Builder) Acceptable(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
+	b.Add(g, TC{Name: name, Comment: comment, Req: req, Flags: flags, Result: ResultAcceptable, Input: input, Sig: sig})
 }
 
 // gen is the per-suite generation context.
-type gen struct {
-	s   suite.Suite
-	id  string
-	err error
+type Gen struct {
+	S   suite.Suite
+	ID  string
+	Err error
 }
 
-func (g *gen) src(label string) *detrand.Source {
-	return detrand.New(Seed, "vectors/"+g.id+"/"+label)
+func (g *Gen) Src(label string) *detrand.Source {
+	return detrand.New(Seed, "vectors/"+g.ID+"/"+label)
 }
 
-func (g *gen) key(label string) suite.PrivateKey {
-	k, err := g.s.GenerateKey(g.src("key/" + label))
-	if err != nil && g.err == nil {
-		g.err = err
+func (g *Gen) Key(label string) suite.PrivateKey {
+	k, err := g.S.GenerateKey(g.Src("key/" + label))
+	if err != nil && g.Err == nil {
+		g.Err = err
 	}
 	return k
 }
 
-func (g *gen) fail(err error) {
-	if err != nil && g.err == nil {
-		g.err = err
+func (g *Gen) Fail(err error) {
+	if err != nil && g.Err == nil {
+		g.Err = err
 	}
 }
 
 // sign signs msg with k, recording a failure.
-func (g *gen) sign(k suite.PrivateKey, msg []byte) []byte {
+func (g *Gen) Sign(k suite.PrivateKey, msg []byte) []byte {
 	sig, err := k.Sign(msg)
-	g.fail(err)
+	g.Fail(err)
 	return sig
 }
 
 // sigObj exposes a signature for independent checking; valid is what the
 // suite's verifier says.
-func sigObj(s suite.Suite, pub suite.PublicKey, msg, sig []byte) *Signature {
+func SigObj(s suite.Suite, pub suite.PublicKey, msg, sig []byte) *Signature {
 	o := &Signature{
 		Alg:       s.SignatureAlgorithm(),
 		PublicKey: hex.EncodeToString(pub.SPKI()),
@@ -241,14 +241,14 @@ func sigObj(s suite.Suite, pub suite.PublicKey, msg, sig []byte) *Signature {
 
 // flipSig changes one bit inside the first INTEGER of a DER signature, so
 // the result is still a DER signature.
-func flipSig(sig []byte) []byte {
+func FlipSig(sig []byte) []byte {
 	out := bytes.Clone(sig)
 	out[len(out)/3] ^= 0x01
 	return out
 }
 
 // highS returns the (r, n-s) twin of a P-256 DER signature.
-func highS(sig []byte) []byte {
+func HighS(sig []byte) []byte {
 	var v struct{ R, S *big.Int }
 	if _, err := asn1.Unmarshal(sig, &v); err != nil {
 		return nil
@@ -263,7 +263,7 @@ func highS(sig []byte) []byte {
 
 // x509Parts splits an X.509 certificate or CRL into its TBS bytes and its
 // signature.
-func x509Parts(der []byte) (tbs, sig []byte, ok bool) {
+func X509Parts(der []byte) (tbs, sig []byte, ok bool) {
 	in := cryptobyte.String(der)
 	var outer, tbsRaw, alg cryptobyte.String
 	var bits asn1.BitString
@@ -277,7 +277,7 @@ func x509Parts(der []byte) (tbs, sig []byte, ok bool) {
 // asV1 returns the certificate der re-encoded as X.509 v1, its TBS
 // without the version field and the extensions, and signed again with k
 // under the same algorithm; nil if der is not a certificate.
-func (g *gen) asV1(der []byte, k suite.PrivateKey) []byte {
+func (g *Gen) AsV1(der []byte, k suite.PrivateKey) []byte {
 	in := cryptobyte.String(der)
 	var outer, tbs, alg cryptobyte.String
 	if !in.ReadASN1(&outer, cbasn1.SEQUENCE) || !outer.ReadASN1(&tbs, cbasn1.SEQUENCE) || !outer.ReadASN1Element(&alg, cbasn1.SEQUENCE) {
@@ -294,26 +294,26 @@ func (g *gen) asV1(der []byte, k suite.PrivateKey) []byte {
 			kept = append(kept, el)
 		}
 	}
-	v1 := tlv(0x30, bytes.Join(kept, nil))
-	return tlv(0x30, bytes.Join([][]byte{v1, alg, tlv(0x03, append([]byte{0x00}, g.sign(k, v1)...))}, nil))
+	v1 := TLV(0x30, bytes.Join(kept, nil))
+	return TLV(0x30, bytes.Join([][]byte{v1, alg, TLV(0x03, append([]byte{0x00}, g.Sign(k, v1)...))}, nil))
 }
 
-func h(b []byte) string { return hex.EncodeToString(b) }
+func H(b []byte) string { return hex.EncodeToString(b) }
 
 // other returns the other suite.
-func (g *gen) other() suite.Suite {
-	if g.s.ID() == suite.GM {
+func (g *Gen) Other() suite.Suite {
+	if g.S.ID() == suite.GM {
 		return mustSuite(suite.INTL)
 	}
 	return mustSuite(suite.GM)
 }
 
 // otherKey returns the key of the same label in the other suite.
-func (g *gen) otherKey(label string) suite.PrivateKey {
-	o := g.other()
+func (g *Gen) OtherKey(label string) suite.PrivateKey {
+	o := g.Other()
 	k, err := o.GenerateKey(detrand.New(Seed, "vectors/"+string(o.ID())+"/key/"+label))
-	g.fail(err)
+	g.Fail(err)
 	return k
 }
 
-func suiteID(s string) suite.ID { return suite.ID(s) }
+func SuiteID(s string) suite.ID { return suite.ID(s) }

@@ -8,10 +8,10 @@ import (
 // then returns a generator that runs build and then extra on the file it
 // built, for cases derived from the file's own (so the kind's generator
 // stays as its owner wrote it).
-func then(build func(*gen) *builder, extra func(*gen, *builder)) func(*gen) *builder {
-	return func(g *gen) *builder {
+func Then(build func(*Gen) *Builder, extra func(*Gen, *Builder)) func(*Gen) *Builder {
+	return func(g *Gen) *Builder {
 		b := build(g)
-		if g.err == nil && b.err == nil {
+		if g.Err == nil && b.Err == nil {
 			extra(g, b)
 		}
 		return b
@@ -19,9 +19,9 @@ func then(build func(*gen) *builder, extra func(*gen, *builder)) func(*gen) *bui
 }
 
 // findTest returns the test of b named name and its group.
-func (b *builder) findTest(name string) (*Group, *Test) {
-	id := fmt.Sprintf("%s-%s-%s-%s", b.f.Scheme, b.f.Suite, b.f.Kind, name)
-	for _, grp := range b.f.TestGroups {
+func (b *Builder) FindTest(name string) (*Group, *Test) {
+	id := fmt.Sprintf("%s-%s-%s-%s", b.F.Scheme, b.F.Suite, b.F.Kind, name)
+	for _, grp := range b.F.TestGroups {
 		for _, t := range grp.Tests {
 			if t.TcID == id {
 				return grp, t
@@ -34,15 +34,15 @@ func (b *builder) findTest(name string) (*Group, *Test) {
 // derive returns the group of b's case name and a fresh copy of its
 // input, decoded as T; it sets b.err and returns nil when there is no
 // such case or its input is not a T.
-func derive[T any](b *builder, name string) (*Group, *Test, *T) {
-	grp, t := b.findTest(name)
+func Derive[T any](b *Builder, name string) (*Group, *Test, *T) {
+	grp, t := b.FindTest(name)
 	if t == nil {
-		b.err = fmt.Errorf("vectors: no case %s to derive cases from", name)
+		b.Err = fmt.Errorf("vectors: no case %s to derive cases from", name)
 		return nil, nil, nil
 	}
 	var in T
 	if err := json.Unmarshal(t.Input, &in); err != nil {
-		b.err = err
+		b.Err = err
 		return nil, nil, nil
 	}
 	return grp, t, &in

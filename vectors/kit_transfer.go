@@ -1,0 +1,25 @@
+package vectors
+
+import (
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+const AgentID = "agent-icbc"
+
+// record builds and signs a record with k over its TBS bytes, without the
+// policy check of transfer.Sign, so broken records can be signed too.
+func (g *Gen) Record(k suite.PrivateKey, r transfer.Record) *transfer.Signed {
+	if r.Version == 0 {
+		r.Version = transfer.Version1
+	}
+	copy(r.Challenge[:], g.Src("challenge/"+r.Payer+"/"+Itoa(int64(r.Counter))).Bytes(transfer.ChallengeSize))
+	return &transfer.Signed{Record: r, Signature: g.Sign(k, r.TBS())}
+}
+
+func (g *Gen) Split(parent coin.Serial, parentValue, amount int64, payer, payee string) []transfer.Output {
+	outs, err := transfer.Split(parent, parentValue, amount, payer, payee)
+	g.Fail(err)
+	return outs
+}
