@@ -8,15 +8,17 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 // Build returns every vector file, in name order.
-func Build() ([]*File, error) {
-	var files []*File
-	for _, s := range []suite.Suite{mustSuite(suite.GM), mustSuite(suite.INTL)} {
-		for _, fn := range []func(*Gen) *Builder{genCoin, genCertificate, genTransfer, Then(genQR, qrTimeAhead), Then(genAPDU, apduDerived), genSealedCoin, genMessage, genCertSession, genChipSession, Then(genChainSession, chainSessionTimeAhead)} {
-			g := &Gen{S: s, ID: string(s.ID())}
+func Build() ([]*vgen.File, error) {
+	var files []*vgen.File
+	for _, s := range []suite.Suite{vgen.MustSuite(suite.GM), vgen.MustSuite(suite.INTL)} {
+		for _, fn := range []func(*vgen.Gen) *vgen.Builder{genCoin, genCertificate, genTransfer, vgen.Then(genQR, qrTimeAhead), vgen.Then(genAPDU, apduDerived), genSealedCoin, genMessage, genCertSession, genChipSession, vgen.Then(genChainSession, chainSessionTimeAhead)} {
+			g := &vgen.Gen{S: s, ID: string(s.ID())}
 			b := fn(g)
 			if g.Err != nil {
 				return nil, fmt.Errorf("vectors: %s %s: %w", b.F.Kind, g.ID, g.Err)
@@ -32,17 +34,9 @@ func Build() ([]*File, error) {
 	return files, nil
 }
 
-func mustSuite(id suite.ID) suite.Suite {
-	s, err := suite.ByID(id)
-	if err != nil {
-		panic(err) // both suites are compiled in
-	}
-	return s
-}
-
 // Encode returns the canonical bytes of a file: indented JSON with a
 // final newline.
-func Encode(f *File) ([]byte, error) {
+func Encode(f *vgen.File) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

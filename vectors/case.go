@@ -2,6 +2,8 @@ package vectors
 
 import (
 	"context"
+
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // Outcome is an implementation's decision on a Case: whether it accepts
@@ -18,7 +20,7 @@ type Outcome struct {
 // ErrUnimplemented; any other error means the implementation failed on
 // that case (a timeout, a crash, a garbled answer).
 type Verifier interface {
-	VerifyVector(ctx context.Context, c Case) (Outcome, error)
+	VerifyVector(ctx context.Context, c vgen.Case) (Outcome, error)
 }
 
 // ErrUnimplemented marks a case the implementation declares it does not

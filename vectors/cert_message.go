@@ -3,6 +3,8 @@ package vectors
 import (
 	"bytes"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	mcert "github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -14,7 +16,7 @@ import (
 // certSession is a clean recorded payment of the cert scheme: alice pays
 // bob 3000 fen of a 5000-fen coin she withdrew from the agent bank.
 type certSession struct {
-	P            *PKI
+	P            *vgen.PKI
 	Nonce        []byte
 	Amount       int64
 	digest       []byte
@@ -30,12 +32,12 @@ type certSession struct {
 func certMsgSender(tag uint8) string {
 	switch tag {
 	case mcert.TagPayeeHello, mcert.TagProceed, mcert.TagDeduct:
-		return CertPayee
+		return vgen.CertPayee
 	}
-	return CertPayer
+	return vgen.CertPayer
 }
 
-func (g *Gen) signMsg(k suite.PrivateKey, m mcert.Message) ([]byte, *mcert.Message) {
+func signMsg(g *vgen.Gen, k suite.PrivateKey, m mcert.Message) ([]byte, *mcert.Message) {
 	m.Sig = nil
 	m.Sig = g.Sign(k, m.TBS())
 	return m.Marshal(), &m
@@ -43,18 +45,18 @@ func (g *Gen) signMsg(k suite.PrivateKey, m mcert.Message) ([]byte, *mcert.Messa
 
 // newCertSession records the six messages of one payment; label keeps the
 // nonce and seal randomness of different sessions apart.
-func (g *Gen) newCertSession(p *PKI, issuer suite.PrivateKey, label string) *certSession {
+func newCertSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string) *certSession {
 	cs := &certSession{P: p, Nonce: g.Src("cert/" + label + "/nonce").Bytes(mcert.NonceSize), Amount: 3000, aliceValue: 5000, Issuer: issuer, label: label}
-	alice, bob := p.Certs[CertPayer], p.Certs[CertPayee]
-	ak, bk := p.Keys[CertPayer], p.Keys[CertPayee]
-	rc, err := coin.Sign(issuer, coin.New(g.Serial("cert/"+label+"/coin"), 5000, coin.Serial{}, AgentID))
+	alice, bob := p.Certs[vgen.CertPayer], p.Certs[vgen.CertPayee]
+	ak, bk := p.Keys[vgen.CertPayer], p.Keys[vgen.CertPayee]
+	rc, err := coin.Sign(issuer, coin.New(g.Serial("cert/"+label+"/coin"), 5000, coin.Serial{}, vgen.AgentID))
 	g.Fail(err)
 	if g.Err != nil {
 		return cs
 	}
 	h0 := &transfer.Holding{Root: rc, Serial: rc.Serial}
-	r1 := g.Record(p.Keys[AgentID], transfer.Record{Parent: rc.Serial, ParentValue: 5000, Outputs: g.Split(rc.Serial, 5000, 5000, AgentID, CertPayer),
-		Payer: AgentID, Payee: CertPayer, Counter: 1})
+	r1 := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: 5000, Outputs: g.Split(rc.Serial, 5000, 5000, vgen.AgentID, vgen.CertPayer),
+		Payer: vgen.AgentID, Payee: vgen.CertPayer, Counter: 1})
 	if g.Err != nil {
 		return cs
 	}
@@ -62,19 +64,19 @@ func (g *Gen) newCertSession(p *PKI, issuer suite.PrivateKey, label string) *cer
 	var ch [transfer.ChallengeSize]byte
 	copy(ch[:], cs.Nonce)
 	r2, err := transfer.Sign(ak, transfer.Record{Version: transfer.Version1, Parent: h1.Serial, ParentValue: 5000,
-		Outputs: g.Split(h1.Serial, 5000, cs.Amount, CertPayer, CertPayee), Payer: CertPayer, Payee: CertPayee, Challenge: ch, Counter: 1})
+		Outputs: g.Split(h1.Serial, 5000, cs.Amount, vgen.CertPayer, vgen.CertPayee), Payer: vgen.CertPayer, Payee: vgen.CertPayee, Challenge: ch, Counter: 1})
 	g.Fail(err)
 	if g.Err != nil {
 		return cs
 	}
 	for _, o := range r2.Outputs {
-		if o.Holder == CertPayee {
+		if o.Holder == vgen.CertPayee {
 			cs.holdingAfter = h1.Extend(r2, o.Serial)
 		}
 	}
 	plain, err := mcert.EncodeCoins([]*transfer.Holding{h1}, []*transfer.Signed{r2}, nil)
 	g.Fail(err)
-	info := mcert.SealInfo(cs.Nonce, CertPayee)
+	info := mcert.SealInfo(cs.Nonce, vgen.CertPayee)
 	r := g.Src("cert/" + label + "/seal")
 	ck := r.Bytes(16)
 	sealedKey, err := bob.PublicKey.Seal(r, ck, info)
@@ -89,15 +91,15 @@ func (g *Gen) newCertSession(p *PKI, issuer suite.PrivateKey, label string) *cer
 		k suite.PrivateKey
 		m mcert.Message
 	}{
-		{bk, mcert.Message{Tag: mcert.TagPayeeHello, Nonce: cs.Nonce, Amount: cs.Amount, Payee: CertPayee, Key: bob.PublicKey.SPKI(), Cert: bob.Raw}},
-		{ak, mcert.Message{Tag: mcert.TagPayerHello, Nonce: cs.Nonce, Payer: CertPayer, Payee: CertPayee, Key: alice.PublicKey.SPKI(), Cert: alice.Raw}},
-		{bk, mcert.Message{Tag: mcert.TagProceed, Nonce: cs.Nonce, Amount: cs.Amount, Payer: CertPayer, Payee: CertPayee}},
-		{ak, mcert.Message{Tag: mcert.TagTx, Nonce: cs.Nonce, Amount: cs.Amount, Payer: CertPayer, Payee: CertPayee,
+		{bk, mcert.Message{Tag: mcert.TagPayeeHello, Nonce: cs.Nonce, Amount: cs.Amount, Payee: vgen.CertPayee, Key: bob.PublicKey.SPKI(), Cert: bob.Raw}},
+		{ak, mcert.Message{Tag: mcert.TagPayerHello, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Key: alice.PublicKey.SPKI(), Cert: alice.Raw}},
+		{bk, mcert.Message{Tag: mcert.TagProceed, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee}},
+		{ak, mcert.Message{Tag: mcert.TagTx, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee,
 			SealedKey: sealedKey, Ciphertext: aead.Seal(nil, mcert.ZeroNonce(), plain, info)}},
-		{bk, mcert.Message{Tag: mcert.TagDeduct, Nonce: cs.Nonce, Payer: CertPayer, Payee: CertPayee, Digest: cs.digest}},
-		{ak, mcert.Message{Tag: mcert.TagDeducted, Nonce: cs.Nonce, Payer: CertPayer, Payee: CertPayee, Digest: cs.digest}},
+		{bk, mcert.Message{Tag: mcert.TagDeduct, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Digest: cs.digest}},
+		{ak, mcert.Message{Tag: mcert.TagDeducted, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Digest: cs.digest}},
 	} {
-		raw, sm := g.signMsg(m.k, m.m)
+		raw, sm := signMsg(g, m.k, m.m)
 		cs.msgs, cs.raws = append(cs.msgs, sm), append(cs.raws, raw)
 	}
 	return cs
@@ -108,8 +110,8 @@ var certMsgNames = map[uint8]string{
 	mcert.TagTx: "tx", mcert.TagDeduct: "deduct", mcert.TagDeducted: "deducted",
 }
 
-func genMessage(g *Gen) *Builder {
-	b := NewBuilder("cert", g.ID, "message",
+func genMessage(g *vgen.Gen) *vgen.Builder {
+	b := vgen.NewBuilder("cert", g.ID, "message",
 		"The six signed payment messages of the ICBC 2018 certificate scheme (spec/formats-schemes.md, \"The six signed messages\", [APPLICATION 16..22] DER), taken from one clean recorded payment of 3000 fen from wallet-alice to wallet-bob, and mutations of them.",
 		"input.expect is the [APPLICATION n] number of the message the receiving wallet (hex of its id in input.receiver) awaits: 16 HELLO-PAYEE, 18 PROCEED and 21 DEDUCT are received by the payer; 17 HELLO-PAYER, 19 TX and 22 DEDUCTED by the payee.",
 		"The session context is in the input: input.root and input.at for certificate checks, input.peer the counterpart's certificate once the hellos are exchanged, input.nonce the session's nonce (absent for HELLO-PAYEE, which opens the session), input.amount for PROCEED and TX, input.digest (the records' digest) for DEDUCT and DEDUCTED.",
@@ -118,42 +120,42 @@ func genMessage(g *Gen) *Builder {
 		"PROCEED: nonce, signature, payer = receiver and payee = peer, amount (value-mismatch); TX: payer = peer, amount, signature; DEDUCT: payer = receiver, nonce, signature, payee = peer, digest (value-mismatch); DEDUCTED: payer = peer, digest, signature.",
 		"Not covered: the coins sealed inside a TX are not opened (the transfer and sealedcoin kinds cover their content), nor any state-dependent check (a nonce already answered, offline limits, funds).",
 		"The signature object is the sender's signature over the message as sent, under the key of the sender's genuine certificate.")
-	p := g.NewPKI("pki", []DevSpec{{AgentID, devcert.RoleAgent}, {CertPayer, devcert.RoleWallet}, {CertPayee, devcert.RoleWallet}, {CertThird, devcert.RoleWallet}})
-	rogue := g.NewPKI("rogue", []DevSpec{{CertPayee, devcert.RoleWallet}})
+	p := g.NewPKI("pki", []vgen.DevSpec{{ID: vgen.AgentID, Role: devcert.RoleAgent}, {ID: vgen.CertPayer, Role: devcert.RoleWallet}, {ID: vgen.CertPayee, Role: devcert.RoleWallet}, {ID: vgen.CertThird, Role: devcert.RoleWallet}})
+	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: vgen.CertPayee, Role: devcert.RoleWallet}})
 	issuer := g.Key("issuer")
 	if g.Err != nil {
 		return b
 	}
-	cs := g.newCertSession(p, issuer, "s1")
-	other := g.newCertSession(p, issuer, "s2")
+	cs := newCertSession(g, p, issuer, "s1")
+	other := newCertSession(g, p, issuer, "s2")
 	if g.Err != nil {
 		return b
 	}
 	root := p.Root.Cert
 	grp := b.Group("MessageReceive", "")
 	in := func(raw []byte, expect uint8) MessageInput {
-		mi := MessageInput{Message: H(raw), Expect: int(expect), Root: H(root.Raw), At: GenAt.Unix()}
-		recv := CertPayer
-		if certMsgSender(expect) == CertPayer {
-			recv = CertPayee
+		mi := MessageInput{Message: vgen.H(raw), Expect: int(expect), Root: vgen.H(root.Raw), At: vgen.GenAt.Unix()}
+		recv := vgen.CertPayer
+		if certMsgSender(expect) == vgen.CertPayer {
+			recv = vgen.CertPayee
 		}
-		mi.Receiver = H([]byte(recv))
+		mi.Receiver = vgen.H([]byte(recv))
 		if expect != mcert.TagPayeeHello {
-			mi.Nonce = H(cs.Nonce)
+			mi.Nonce = vgen.H(cs.Nonce)
 		}
 		if expect != mcert.TagPayeeHello && expect != mcert.TagPayerHello {
-			mi.Peer = H(p.Certs[certMsgSender(expect)].Raw)
+			mi.Peer = vgen.H(p.Certs[certMsgSender(expect)].Raw)
 		}
 		if expect == mcert.TagProceed || expect == mcert.TagTx {
 			mi.Amount = cs.Amount
 		}
 		if expect == mcert.TagDeduct || expect == mcert.TagDeducted {
-			mi.Digest = H(cs.digest)
+			mi.Digest = vgen.H(cs.digest)
 		}
 		return mi
 	}
-	so := func(m *mcert.Message) *Signature {
-		return SigObj(g.S, p.Certs[certMsgSender(m.Tag)].PublicKey, m.TBS(), m.Sig)
+	so := func(m *mcert.Message) *vgen.Signature {
+		return vgen.SigObj(g.S, p.Certs[certMsgSender(m.Tag)].PublicKey, m.TBS(), m.Sig)
 	}
 	for i, m := range cs.msgs {
 		tag := m.Tag
@@ -163,20 +165,20 @@ func genMessage(g *Gen) *Builder {
 		resign := func(mod func(*mcert.Message)) ([]byte, *mcert.Message) {
 			c := *m
 			mod(&c)
-			return g.signMsg(key, c)
+			return signMsg(g, key, c)
 		}
 		after := func(mod func(*mcert.Message)) ([]byte, *mcert.Message) { // changed after signing
 			c := *m
 			mod(&c)
 			return c.Marshal(), &c
 		}
-		b.Valid(grp, n+"-valid", "message "+Itoa(int64(i+1))+" of a clean payment, "+typeName(tag)+", as its receiver gets it", "R6.4", nil, in(cs.raws[i], tag), so(m))
+		b.Valid(grp, n+"-valid", "message "+vgen.Itoa(int64(i+1))+" of a clean payment, "+typeName(tag)+", as its receiver gets it", "R6.4", nil, in(cs.raws[i], tag), so(m))
 
 		// Signature.
-		raw, fm := after(func(c *mcert.Message) { c.Sig = FlipSig(c.Sig) })
+		raw, fm := after(func(c *mcert.Message) { c.Sig = vgen.FlipSig(c.Sig) })
 		b.Invalid(grp, n+"-signature-bit-flipped", "one bit of the sender's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"}, in(raw, tag), so(fm))
 		oc := *m
-		oraw, om := g.signMsg(p.Keys[CertThird], oc)
+		oraw, om := signMsg(g, p.Keys[vgen.CertThird], oc)
 		b.Invalid(grp, n+"-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "cert-signature"}, in(oraw, tag), so(om))
 
 		// Fields changed after signing, where the signature is what catches it.
@@ -185,10 +187,10 @@ func genMessage(g *Gen) *Builder {
 			raw, fm := after(func(c *mcert.Message) { c.Amount = 300000 })
 			b.Invalid(grp, n+"-amount-changed", "amount raised from 3000 to 300000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
 		case mcert.TagPayerHello:
-			carol := p.Certs[CertThird]
-			raw, fm := after(func(c *mcert.Message) { c.Payer, c.Key, c.Cert = CertThird, carol.PublicKey.SPKI(), carol.Raw })
+			carol := p.Certs[vgen.CertThird]
+			raw, fm := after(func(c *mcert.Message) { c.Payer, c.Key, c.Cert = vgen.CertThird, carol.PublicKey.SPKI(), carol.Raw })
 			b.Invalid(grp, n+"-identity-swapped", "another wallet's id, key and certificate put in after alice signed", "R1.3", spec.CodeBadSignature, []string{"SignatureSwap", "cert-signature"}, in(raw, tag),
-				SigObj(g.S, carol.PublicKey, fm.TBS(), fm.Sig))
+				vgen.SigObj(g.S, carol.PublicKey, fm.TBS(), fm.Sig))
 		case mcert.TagTx:
 			raw, fm := after(func(c *mcert.Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })
 			b.Invalid(grp, n+"-ciphertext-changed", "one bit of the sealed coins flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
@@ -206,22 +208,22 @@ func genMessage(g *Gen) *Builder {
 		// Wrong recipient, re-signed so only the addressing is wrong.
 		switch tag {
 		case mcert.TagPayerHello, mcert.TagTx, mcert.TagDeducted:
-			raw, rm := resign(func(c *mcert.Message) { c.Payee = CertThird })
+			raw, rm := resign(func(c *mcert.Message) { c.Payee = vgen.CertThird })
 			b.Invalid(grp, n+"-to-other-payee", "addressed to another payee, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payee"}, in(raw, tag), so(rm))
 		case mcert.TagProceed, mcert.TagDeduct:
-			raw, rm := resign(func(c *mcert.Message) { c.Payer = CertThird })
+			raw, rm := resign(func(c *mcert.Message) { c.Payer = vgen.CertThird })
 			b.Invalid(grp, n+"-to-other-payer", "naming another payer, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-side"}, in(raw, tag), so(rm))
 		case mcert.TagPayeeHello:
-			self := p.Certs[CertPayer]
+			self := p.Certs[vgen.CertPayer]
 			c := *m
-			c.Payee, c.Key, c.Cert = CertPayer, self.PublicKey.SPKI(), self.Raw
-			raw, sm := g.signMsg(p.Keys[CertPayer], c)
+			c.Payee, c.Key, c.Cert = vgen.CertPayer, self.PublicKey.SPKI(), self.Raw
+			raw, sm := signMsg(g, p.Keys[vgen.CertPayer], c)
 			b.Invalid(grp, n+"-from-self", "a request presenting the receiving wallet's own certificate", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment", "cert-peer"}, in(raw, tag),
-				SigObj(g.S, self.PublicKey, sm.TBS(), sm.Sig))
+				vgen.SigObj(g.S, self.PublicKey, sm.TBS(), sm.Sig))
 		}
 		switch tag {
 		case mcert.TagTx, mcert.TagDeducted:
-			raw, rm := resign(func(c *mcert.Message) { c.Payer = CertThird })
+			raw, rm := resign(func(c *mcert.Message) { c.Payer = vgen.CertThird })
 			b.Invalid(grp, n+"-from-other-payer", "naming another payer than the session's, signed by alice", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-match"}, in(raw, tag), so(rm))
 		}
 
@@ -238,29 +240,29 @@ func genMessage(g *Gen) *Builder {
 
 	// Certificates presented in the hellos.
 	hello := cs.msgs[0]
-	rb := rogue.Certs[CertPayee]
+	rb := rogue.Certs[vgen.CertPayee]
 	c := *hello
 	c.Key, c.Cert = rb.PublicKey.SPKI(), rb.Raw
-	raw, rm := g.signMsg(rogue.Keys[CertPayee], c)
+	raw, rm := signMsg(g, rogue.Keys[vgen.CertPayee], c)
 	b.Invalid(grp, "hello-payee-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(raw, mcert.TagPayeeHello), g.CertSig(root, rb.Raw))
 	_ = rm
 	c = *hello
-	c.Key = p.Certs[CertThird].PublicKey.SPKI()
-	raw, rm = g.signMsg(p.Keys[CertThird], c)
+	c.Key = p.Certs[vgen.CertThird].PublicKey.SPKI()
+	raw, rm = signMsg(g, p.Keys[vgen.CertThird], c)
 	b.Invalid(grp, "hello-payee-key-not-certified", "bob's certificate with another wallet's key, signed by that key", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "cert-peer"}, in(raw, mcert.TagPayeeHello),
-		SigObj(g.S, p.Certs[CertThird].PublicKey, rm.TBS(), rm.Sig))
+		vgen.SigObj(g.S, p.Certs[vgen.CertThird].PublicKey, rm.TBS(), rm.Sig))
 	c = *hello
-	c.Payee = CertThird
-	raw, rm = g.signMsg(p.Keys[CertPayee], c)
+	c.Payee = vgen.CertThird
+	raw, rm = signMsg(g, p.Keys[vgen.CertPayee], c)
 	b.Invalid(grp, "hello-payee-id-not-certified", "bob's certificate and key presenting carol's id", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedField", "cert-peer"}, in(raw, mcert.TagPayeeHello), so(rm))
-	ag := p.Certs[AgentID]
+	ag := p.Certs[vgen.AgentID]
 	c = *hello
-	c.Payee, c.Key, c.Cert = AgentID, ag.PublicKey.SPKI(), ag.Raw
-	raw, rm = g.signMsg(p.Keys[AgentID], c)
+	c.Payee, c.Key, c.Cert = vgen.AgentID, ag.PublicKey.SPKI(), ag.Raw
+	raw, rm = signMsg(g, p.Keys[vgen.AgentID], c)
 	b.Invalid(grp, "hello-payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "cert-peer"}, in(raw, mcert.TagPayeeHello),
-		SigObj(g.S, ag.PublicKey, rm.TBS(), rm.Sig))
+		vgen.SigObj(g.S, ag.PublicKey, rm.TBS(), rm.Sig))
 	exp := in(cs.raws[1], mcert.TagPayerHello)
-	exp.At = CertNotAfter.Unix() + 1
+	exp.At = vgen.CertNotAfter.Unix() + 1
 	b.Invalid(grp, "hello-payer-certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, exp, so(cs.msgs[1]))
 
 	// Out of turn and framing.

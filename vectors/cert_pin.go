@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"fmt"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 )
@@ -12,7 +14,7 @@ import (
 // genSealedPins adds sealed coins at the boundaries of the string form
 // (bits beyond the last byte), ParseSealed (field sizes) and HSM.Open (a
 // plaintext that is not a coin), each sealed by the agent's HSM.
-func genSealedPins(g *Gen, b *Builder, grp *Group, in func(string) SealedCoinInput, hsmRaw []byte, sealed *coin.Sealed, good *coin.Signed, small *coin.Sealed) {
+func genSealedPins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, in func(string) SealedCoinInput, hsmRaw []byte, sealed *coin.Sealed, good *coin.Signed, small *coin.Sealed) {
 	var keyID [coin.KeyIDSize]byte
 	copy(keyID[:], hsmRaw[:coin.KeyIDSize])
 	// The string of a DER length not a multiple of 3 has unused bits:
@@ -33,7 +35,7 @@ func genSealedPins(g *Gen, b *Builder, grp *Group, in func(string) SealedCoinInp
 		[]string{"NonCanonical", "sealed-string"}, in(bits), nil)
 
 	enc := func(keyID, nonce, ct []byte) string {
-		return base64.RawURLEncoding.EncodeToString(TLV(0x60|coin.TagSealed, bytes.Join([][]byte{{0x02, 0x01, 0x01}, TLV(0x04, keyID), TLV(0x04, nonce), TLV(0x04, ct)}, nil)))
+		return base64.RawURLEncoding.EncodeToString(vgen.TLV(0x60|coin.TagSealed, bytes.Join([][]byte{{0x02, 0x01, 0x01}, vgen.TLV(0x04, keyID), vgen.TLV(0x04, nonce), vgen.TLV(0x04, ct)}, nil)))
 	}
 	b.Invalid(grp, "key-id-7-bytes", "the valid sealed coin with its 8-byte key id cut to 7 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
 		in(enc(sealed.KeyID[:7], sealed.Nonce[:], sealed.Ciphertext)), nil)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	mcert "github.com/dualoffline/dualoffline/models/cert"
 
 	"github.com/dualoffline/dualoffline/spec"
@@ -17,7 +19,7 @@ import (
 // with the given key, the coin's Check under the issuer key) as the cert
 // SIM opens the coins of an ISSUE.
 func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	str, id, key, pubRaw := u.B("sealed", in.Sealed), u.B("hsmKeyId", in.HSMKeyID), u.B("hsmKey", in.HSMKey), u.B("issuerPublicKey", in.IssuerPublicKey)
 	if u.Err != nil {
 		return nil, u.Err
@@ -51,7 +53,7 @@ func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) 
 // SIM's state, so those two outcomes are gated here (cert-nonce,
 // cert-turn), the only checks this file still makes itself.
 func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	raw, rootRaw, recv := u.B("message", in.Message), u.B("root", in.Root), string(u.B("receiver", in.Receiver))
 	var nonce, peerRaw, digest []byte
 	if in.Nonce != "" {
@@ -82,7 +84,7 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 	if (expect != mcert.TagPayeeHello && nonce == nil) || (needPeer && peerRaw == nil) {
 		return nil, fmt.Errorf("the session context lacks the nonce or the peer's certificate")
 	}
-	root, err := ParseRoot(s, rootRaw)
+	root, err := vgen.ParseRoot(s, rootRaw)
 	if err != nil {
 		return err, nil
 	}
@@ -155,8 +157,8 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 
 // refCertSession decides a session of the cert scheme with its model's
 // payee (cert.ReplayPayee).
-func refCertSession(s suite.Suite, in SessionInput) (verdict, inputErr error) {
-	return RefSession(s, in, func(p SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
+func refCertSession(s suite.Suite, in vgen.SessionInput) (verdict, inputErr error) {
+	return vgen.RefSession(s, in, func(p vgen.SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
 		return mcert.ReplayPayee(mcert.PayeeProvision(p), nonce, amount, msgs)
 	})
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/der"
@@ -11,7 +13,7 @@ import (
 
 // hsmMaterial draws an HSM key id and key (the order NewHSM reads them)
 // and returns the HSM with its published key bytes.
-func (g *Gen) hsm(label string) (*coin.HSM, []byte) {
+func hsm(g *vgen.Gen, label string) (*coin.HSM, []byte) {
 	raw := g.Src("hsm/" + label).Bytes(coin.KeyIDSize + 16)
 	hs, err := coin.NewHSM(g.S, bytes.NewReader(raw))
 	g.Fail(err)
@@ -28,23 +30,23 @@ func sealedDER(version int64, s *coin.Sealed) []byte {
 	})
 }
 
-func genSealedCoin(g *Gen) *Builder {
-	b := NewBuilder("cert", g.ID, "sealedcoin",
+func genSealedCoin(g *vgen.Gen) *vgen.Builder {
+	b := vgen.NewBuilder("cert", g.ID, "sealedcoin",
 		"HSM-sealed coin strings of the ICBC 2018 certificate scheme (spec/formats.md, \"The sealed coin\": SealedCoin DER [APPLICATION 3], unpadded base64url; spec/formats-schemes.md, \"The ISSUE envelope\", carries them).",
 		"input.sealed is the hex of the coin string's ASCII bytes. A case is valid when the agent's HSM with key id input.hsmKeyId and key input.hsmKey (coin.NewHSM reading keyId || key) opens it and the coin inside is accepted under input.issuerPublicKey:",
 		"ParseSealedString (no padding, no whitespace, no other alphabet, strict DER), HSM.Open (another key id is untrusted-issuer, an AEAD failure bad-seal, the plaintext must parse as a Coin), then Signed.Check (policy, issuer signature).",
 		"The signature object, when present, is the issuer's signature over the coin inside.")
 	issuer := g.Key("issuer")
 	rogue := g.Key("rogue-issuer")
-	hs, hsmRaw := g.hsm("agent")
-	other, _ := g.hsm("other")
+	hs, hsmRaw := hsm(g, "agent")
+	other, _ := hsm(g, "other")
 	if g.Err != nil {
 		return b
 	}
 	ipub := issuer.Public()
-	grp := b.Group("SealedCoinOpen", H(ipub.SPKI()))
+	grp := b.Group("SealedCoinOpen", vgen.H(ipub.SPKI()))
 	in := func(str string) SealedCoinInput {
-		return SealedCoinInput{Sealed: H([]byte(str)), HSMKeyID: H(hsmRaw[:coin.KeyIDSize]), HSMKey: H(hsmRaw[coin.KeyIDSize:]), IssuerPublicKey: H(ipub.SPKI())}
+		return SealedCoinInput{Sealed: vgen.H([]byte(str)), HSMKeyID: vgen.H(hsmRaw[:coin.KeyIDSize]), HSMKey: vgen.H(hsmRaw[coin.KeyIDSize:]), IssuerPublicKey: vgen.H(ipub.SPKI())}
 	}
 	mkCoin := func(label string, k interface{ Sign([]byte) ([]byte, error) }, value int64) *coin.Signed {
 		return g.SignRaw(k, coin.New(g.Serial("sealed/"+label), value, coin.Serial{}, "ICBC-0001"))
@@ -63,7 +65,7 @@ func genSealedCoin(g *Gen) *Builder {
 		return b
 	}
 	str := sealed.String()
-	coinSig := func(c *coin.Signed) *Signature { return SigObj(g.S, ipub, c.TBS(), c.Signature) }
+	coinSig := func(c *coin.Signed) *vgen.Signature { return vgen.SigObj(g.S, ipub, c.TBS(), c.Signature) }
 
 	b.Valid(grp, "valid", "a 100-yuan coin sealed by the agent's HSM", "R6.1", nil, in(str), coinSig(good))
 	small := mkCoin("small", issuer, 1)
@@ -90,9 +92,9 @@ func genSealedCoin(g *Gen) *Builder {
 	// The coin inside.
 	forged := mkCoin("forged", rogue, 10000)
 	b.Invalid(grp, "coin-wrong-issuer", "a coin signed by another issuer key, sealed by the agent's HSM", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "sealed-coin"},
-		in(seal(hs, "forged", forged).String()), SigObj(g.S, ipub, forged.TBS(), forged.Signature))
+		in(seal(hs, "forged", forged).String()), vgen.SigObj(g.S, ipub, forged.TBS(), forged.Signature))
 	flipped := *good
-	flipped.Signature = FlipSig(good.Signature)
+	flipped.Signature = vgen.FlipSig(good.Signature)
 	b.Invalid(grp, "coin-signature-bit-flipped", "the coin's issuer signature altered before sealing", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "sealed-coin"},
 		in(seal(hs, "flipped", &flipped).String()), coinSig(&flipped))
 

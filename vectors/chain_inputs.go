@@ -1,5 +1,7 @@
 package vectors
 
+import "github.com/dualoffline/dualoffline/vectors/vgen"
+
 // QRInput is the input of kind "qr" (chain scheme): does the payee wallet
 // with address Payee, which asked for Amount fen under Nonce, accept the
 // scanned payment at time At, trusting Root?
@@ -22,14 +24,14 @@ type QRInput struct {
 // QR code of Messages addressed to Payee accepted, in order, and does the
 // payee end holding exactly Amount fen? See the file's header.
 type ChainSessionInput struct {
-	Messages         []SessionMessage `json:"messages"`
-	Payee            string           `json:"payee"`            // hex of the payee's id
-	PayeeKey         string           `json:"payeeKey"`         // the payee's private scalar, 32 bytes
-	PayeeCertificate string           `json:"payeeCertificate"` // X.509 DER
-	Root             string           `json:"root"`
-	CRL              string           `json:"crl"`      // the root's revocation list, DER
-	ChainKey         string           `json:"chainKey"` // the chain's public key transfers are sealed to, SPKI DER
-	Nonce            string           `json:"nonce"`    // the agreement's 8-byte nonce
-	Amount           int64            `json:"amount"`
-	At               int64            `json:"at"`
+	Messages         []vgen.SessionMessage `json:"messages"`
+	Payee            string                `json:"payee"`            // hex of the payee's id
+	PayeeKey         string                `json:"payeeKey"`         // the payee's private scalar, 32 bytes
+	PayeeCertificate string                `json:"payeeCertificate"` // X.509 DER
+	Root             string                `json:"root"`
+	CRL              string                `json:"crl"`      // the root's revocation list, DER
+	ChainKey         string                `json:"chainKey"` // the chain's public key transfers are sealed to, SPKI DER
+	Nonce            string                `json:"nonce"`    // the agreement's 8-byte nonce
+	Amount           int64                 `json:"amount"`
+	At               int64                 `json:"at"`
 }

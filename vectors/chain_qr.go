@@ -3,6 +3,8 @@ package vectors
 import (
 	"time"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -12,15 +14,15 @@ import (
 // chainSealInfo is the context models/chain binds into a sealed transfer.
 const chainSealInfo = "dualoffline/chain/transfer/v1"
 
-func genQR(g *Gen) *Builder {
-	b := NewBuilder("chain", g.ID, "qr",
+func genQR(g *vgen.Gen) *vgen.Builder {
+	b := vgen.NewBuilder("chain", g.ID, "qr",
 		"QR payloads of the ICBC 2019 blockchain scheme (spec/formats-schemes.md, \"Payment (the QR payload)\", Payment DER [APPLICATION 24], at most 997 bytes).",
 		"A payment is valid when the payee wallet (address input.payee) that asked for input.amount fen under nonce input.nonce accepts it at time input.at, trusting input.root:",
 		"it parses, the payer certificate is a wallet's and verifies, the payer address is that certificate key's, it is addressed to this wallet, amount and nonce match the request, its time is within 5 minutes, and the payer's signature over the PaymentTBS verifies.",
 		"The sealed transfer inside is opaque to the payee; the signature object is the payer's signature under the key of the certificate the payment carries.")
-	p := g.NewPKI("pki", []DevSpec{{"wallet-alice", devcert.RoleWallet}, {"wallet-bob", devcert.RoleWallet}, {"agent-icbc", devcert.RoleAgent}})
+	p := g.NewPKI("pki", []vgen.DevSpec{{ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "agent-icbc", Role: devcert.RoleAgent}})
 	chainKey := g.Key("chain")
-	rogue := g.NewPKI("rogue", []DevSpec{{"wallet-alice", devcert.RoleWallet}})
+	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-alice", Role: devcert.RoleWallet}})
 	if g.Err != nil {
 		return b
 	}
@@ -31,7 +33,7 @@ func genQR(g *Gen) *Builder {
 	var nonce [chain.NonceSize]byte
 	copy(nonce[:], g.Src("qr/nonce").Bytes(chain.NonceSize))
 	const amount = 3000
-	at := GenAt
+	at := vgen.GenAt
 
 	mk := func(label string, key suite.PrivateKey, cert *devcert.Certificate, mod func(*chain.PaymentTBS)) *chain.Payment {
 		tr := &chain.Transfer{Version: chain.Version1, Escrow: cert.Serial, Payee: bob}
@@ -53,10 +55,10 @@ func genQR(g *Gen) *Builder {
 		return pay
 	}
 	in := func(pay []byte, amt int64, n [chain.NonceSize]byte, at time.Time) QRInput {
-		return QRInput{Payment: H(pay), Root: H(root.Raw), Payee: H(bob[:]), Amount: amt, Nonce: H(n[:]), At: at.Unix()}
+		return QRInput{Payment: vgen.H(pay), Root: vgen.H(root.Raw), Payee: vgen.H(bob[:]), Amount: amt, Nonce: vgen.H(n[:]), At: at.Unix()}
 	}
-	so := func(pub suite.PublicKey, pay *chain.Payment) *Signature {
-		return SigObj(g.S, pub, pay.TBS(), pay.Signature)
+	so := func(pub suite.PublicKey, pay *chain.Payment) *vgen.Signature {
+		return vgen.SigObj(g.S, pub, pay.TBS(), pay.Signature)
 	}
 	alice := p.Keys["wallet-alice"]
 	valid := mk("valid", alice, payer, nil)
@@ -79,7 +81,7 @@ func genQR(g *Gen) *Builder {
 	tSeal.Sealed[len(tSeal.Sealed)/2] ^= 0x01
 	b.Invalid(grp, "sealed-transfer-bit-flipped", "one bit of the sealed transfer flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(tSeal.Marshal(), amount, nonce, at), so(payer.PublicKey, &tSeal))
 	tSig := *valid
-	tSig.Signature = FlipSig(valid.Signature)
+	tSig.Signature = vgen.FlipSig(valid.Signature)
 	b.Invalid(grp, "signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chain-signature"}, in(tSig.Marshal(), amount, nonce, at), so(payer.PublicKey, &tSig))
 	wk := mk("valid", p.Keys["wallet-bob"], payer, nil)
 	b.Invalid(grp, "signed-by-other-key", "carries alice's certificate and address but is signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chain-signature"}, in(wk.Marshal(), amount, nonce, at), so(payer.PublicKey, wk))
@@ -90,7 +92,7 @@ func genQR(g *Gen) *Builder {
 	wrongPayer := mk("wrong-payer", alice, payer, func(t *chain.PaymentTBS) { t.Payer = carolAddr })
 	b.Invalid(grp, "payer-address-not-certificate", "signed by alice, but naming another address as payer", "R1.3", spec.CodeWrongRecipient, []string{"AddressMismatch", "chain-address"}, in(wrongPayer.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayer))
 
-	b.Invalid(grp, "certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-cert"}, in(valid.Marshal(), amount, nonce, CertNotAfter.Add(time.Second)), nil)
+	b.Invalid(grp, "certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-cert"}, in(valid.Marshal(), amount, nonce, vgen.CertNotAfter.Add(time.Second)), nil)
 	rc := rogue.Certs["wallet-alice"]
 	rp := mk("rogue", rogue.Keys["wallet-alice"], rc, nil)
 	b.Invalid(grp, "certificate-foreign-root", "signed by a wallet whose certificate a rogue root issued", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "chain-cert"}, in(rp.Marshal(), amount, nonce, at), g.CertSig(root, rc.Raw))

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -14,7 +16,7 @@ import (
 // request open, its clock at input.at, no revocation list, nothing
 // received yet), once the root parses.
 func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	raw, rootRaw, payee, nonce := u.B("payment", in.Payment), u.B("root", in.Root), u.B("payee", in.Payee), u.B("nonce", in.Nonce)
 	if u.Err != nil {
 		return nil, u.Err
@@ -22,7 +24,7 @@ func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 	if len(payee) != chain.AddrSize || len(nonce) != chain.NonceSize {
 		return nil, fmt.Errorf("payee is %d bytes, nonce %d", len(payee), len(nonce))
 	}
-	if _, err := ParseRoot(s, rootRaw); err != nil {
+	if _, err := vgen.ParseRoot(s, rootRaw); err != nil {
 		return err, nil
 	}
 	return chain.Scan(chain.ScanRequest{Suite: s, Payee: chain.Address(payee), Root: rootRaw, Amount: in.Amount,
@@ -34,7 +36,7 @@ func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 // (chain.ReplayPayee runs the model's payee endpoint behind a Host), then
 // compare what it holds (payments received offline) with the amount.
 func refChainSession(s suite.Suite, in ChainSessionInput) (verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	payee := u.B("payee", in.Payee)
 	key, cert, root, crl := u.B("payeeKey", in.PayeeKey), u.B("payeeCertificate", in.PayeeCertificate), u.B("root", in.Root), u.B("crl", in.CRL)
 	chainKey, nonce := u.B("chainKey", in.ChainKey), u.B("nonce", in.Nonce)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"time"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -12,7 +14,7 @@ import (
 
 // chainSessionCtx is what every case of a chain session file shares.
 type chainSessionCtx struct {
-	P        *PKI
+	P        *vgen.PKI
 	CRL      []byte
 	chainKey suite.PublicKey
 	Payee    string
@@ -20,10 +22,10 @@ type chainSessionCtx struct {
 	Amount   int64
 }
 
-func (c *chainSessionCtx) In(msgs []SessionMsg, at int64, crl []byte) ChainSessionInput {
-	si := ChainSessionInput{Payee: H([]byte(c.Payee)), PayeeKey: H(c.P.Keys[c.Payee].Bytes()), PayeeCertificate: H(c.P.Certs[c.Payee].Raw),
-		Root: H(c.P.Root.Cert.Raw), CRL: H(crl), ChainKey: H(c.chainKey.SPKI()), Nonce: H(c.Nonce[:]), Amount: c.Amount, At: at,
-		Messages: []SessionMessage{}}
+func (c *chainSessionCtx) In(msgs []vgen.SessionMsg, at int64, crl []byte) ChainSessionInput {
+	si := ChainSessionInput{Payee: vgen.H([]byte(c.Payee)), PayeeKey: vgen.H(c.P.Keys[c.Payee].Bytes()), PayeeCertificate: vgen.H(c.P.Certs[c.Payee].Raw),
+		Root: vgen.H(c.P.Root.Cert.Raw), CRL: vgen.H(crl), ChainKey: vgen.H(c.chainKey.SPKI()), Nonce: vgen.H(c.Nonce[:]), Amount: c.Amount, At: at,
+		Messages: []vgen.SessionMessage{}}
 	for _, m := range msgs {
 		si.Messages = append(si.Messages, m.Input())
 	}
@@ -35,14 +37,14 @@ func (c *chainSessionCtx) In(msgs []SessionMsg, at int64, crl []byte) ChainSessi
 // QR code the payer's wallet displayed and the payee scanned.
 type chainPayment struct {
 	pay  *chain.Payment
-	msgs []SessionMsg // AGREE (payee → payer), QR (payer → payee)
+	msgs []vgen.SessionMsg // AGREE (payee → payer), QR (payer → payee)
 }
 
 // newChainPayment records one payment of amount fen from payer to payee,
 // signed with key under payer's certificate; label keeps the nonce, salt,
 // coins and seal randomness of different payments apart. A payment
 // replaying another's agreement passes it as reuse.
-func (g *Gen) newChainPayment(p *PKI, chainKey suite.PrivateKey, label, payer, payee string, amount int64, reuse *[chain.NonceSize]byte) *chainPayment {
+func newChainPayment(g *vgen.Gen, p *vgen.PKI, chainKey suite.PrivateKey, label, payer, payee string, amount int64, reuse *[chain.NonceSize]byte) *chainPayment {
 	cert := p.Certs[payer]
 	to := chain.AddressOf(g.S, p.Certs[payee].PublicKey)
 	var nonce [chain.NonceSize]byte
@@ -60,11 +62,11 @@ func (g *Gen) newChainPayment(p *PKI, chainKey suite.PrivateKey, label, payer, p
 	sealed, err := chainKey.Public().Seal(g.Src("chain/"+label+"/seal"), plain, []byte(chainSealInfo))
 	g.Fail(err)
 	pt := chain.PaymentTBS{Version: chain.Version1, Payer: chain.AddressOf(g.S, cert.PublicKey), Payee: to, Amount: amount,
-		Nonce: nonce, Time: GenAt.Unix(), Cert: cert.Raw, Sealed: sealed}
+		Nonce: nonce, Time: vgen.GenAt.Unix(), Cert: cert.Raw, Sealed: sealed}
 	copy(pt.Commitment[:], g.S.Hash(plain))
 	pay := &chain.Payment{PaymentTBS: pt}
 	pay.Signature = g.Sign(p.Keys[payer], pt.TBS())
-	return &chainPayment{pay: pay, msgs: []SessionMsg{
+	return &chainPayment{pay: pay, msgs: []vgen.SessionMsg{
 		{From: payee, To: payer, Typ: chain.MsgAgree, Payload: chain.Agreement(g.S, amount, to, nonce)},
 		{From: payer, To: payee, Typ: chain.MsgQR, Payload: pay.Marshal()},
 	}}
@@ -85,8 +87,8 @@ func bitsApart(a, b []byte) int {
 	return n
 }
 
-func genChainSession(g *Gen) *Builder {
-	b := NewBuilder("chain", g.ID, "session",
+func genChainSession(g *vgen.Gen) *vgen.Builder {
+	b := vgen.NewBuilder("chain", g.ID, "session",
 		"Recorded payments of the ICBC 2019 blockchain scheme (spec/formats-schemes.md, \"The chain scheme\"): wallet-alice pays wallet-bob 3000 fen. Two messages: AGREE, the agreement bob's till shows and alice keys into her wallet (amount, bob's 20-byte address, an 8-byte nonce bob's wallet drew, a 4-byte check code), and QR, the payment QR code alice's wallet displays and bob's scans (Payment DER, [APPLICATION 24]); the payee-bound one is the QR code, and input.nonce is the nonce of bob's agreement.",
 		"The channel is one way: nothing goes back from the payee to the payer, so the transcripts derived from the clean one are those a camera and a screen allow: the QR code not scanned, scanned twice, scanned with bits flipped in one field or cut short, or the code of another recorded payment (to another wallet, under another nonce, for another amount, from the payee itself) scanned instead; and the clean transcript against the payee's clock or revocation list.",
 		"Kind session (input.messages: from and to are the hex of the parties' ids, type the hex of the ASCII message type name, payload the message bytes as sent). The decision, acting as the payee: provision a fresh payee wallet (id input.payee) with its private key input.payeeKey (the suite's private scalar, 32 bytes big-endian), its certificate input.payeeCertificate, the trusted root input.root, the root's revocation list input.crl and the chain's public key input.chainKey (SPKI DER, what payers seal transfers to), holding no coins and no payment, its clock at input.at;",
@@ -95,47 +97,47 @@ func genChainSession(g *Gen) *Builder {
 		"valid: every payee-bound message is accepted and the payee ends holding exactly input.amount fen (received offline, spendable once final on the chain). invalid: the code is that of the first payee-bound message refused; a transcript accepted to its end after which the payee holds any other value (no QR code scanned) is value-mismatch.",
 		"The reference is the model's own wallet behind its Host, fed the payee-bound payloads; what it checks is spec/formats-schemes.md, \"What the payee checks (the QR code scanned)\".",
 		"The signature object, where there is one, is the payer's signature over the PaymentTBS of the code scanned last, under the key of the certificate it carries: valid where the code is as its payer signed it, invalid where it was tampered with and the signature is what refuses it; or the root's signature over the payer's certificate or over the revocation list, where that decides. There is none where no code is scanned, the code does not parse, or a field the payee checks before the signature was flipped.")
-	p := g.NewPKI("pki", []DevSpec{{CertPayer, devcert.RoleWallet}, {CertPayee, devcert.RoleWallet}, {CertThird, devcert.RoleWallet}})
+	p := g.NewPKI("pki", []vgen.DevSpec{{ID: vgen.CertPayer, Role: devcert.RoleWallet}, {ID: vgen.CertPayee, Role: devcert.RoleWallet}, {ID: vgen.CertThird, Role: devcert.RoleWallet}})
 	chainKey := g.Key("chain")
 	if g.Err != nil {
 		return b
 	}
-	alice := p.Certs[CertPayer]
-	crl, err := p.Root.Revoke(1, GenEpoch, GenEpoch.AddDate(1, 0, 0))
+	alice := p.Certs[vgen.CertPayer]
+	crl, err := p.Root.Revoke(1, vgen.GenEpoch, vgen.GenEpoch.AddDate(1, 0, 0))
 	g.Fail(err)
-	revoked, err := p.Root.Revoke(2, GenEpoch, GenEpoch.AddDate(1, 0, 0), alice.Serial)
+	revoked, err := p.Root.Revoke(2, vgen.GenEpoch, vgen.GenEpoch.AddDate(1, 0, 0), alice.Serial)
 	g.Fail(err)
 	if g.Err != nil {
 		return b
 	}
 	const amount = 3000
-	cs := g.newChainPayment(p, chainKey, "session/s1", CertPayer, CertPayee, amount, nil)
+	cs := newChainPayment(g, p, chainKey, "session/s1", vgen.CertPayer, vgen.CertPayee, amount, nil)
 	nonce := cs.pay.Nonce
-	other := g.newChainPayment(p, chainKey, "session/s2", CertPayer, CertPayee, amount, nil)
-	toCarol := g.newChainPayment(p, chainKey, "session/s3", CertPayer, CertThird, amount, nil)
-	dearer := g.newChainPayment(p, chainKey, "session/s4", CertPayer, CertPayee, 5000, nil)
-	self := g.newChainPayment(p, chainKey, "session/self", CertPayee, CertPayee, amount, &nonce)
-	again := g.newChainPayment(p, chainKey, "session/again", CertPayer, CertPayee, amount, &nonce)
+	other := newChainPayment(g, p, chainKey, "session/s2", vgen.CertPayer, vgen.CertPayee, amount, nil)
+	toCarol := newChainPayment(g, p, chainKey, "session/s3", vgen.CertPayer, vgen.CertThird, amount, nil)
+	dearer := newChainPayment(g, p, chainKey, "session/s4", vgen.CertPayer, vgen.CertPayee, 5000, nil)
+	self := newChainPayment(g, p, chainKey, "session/self", vgen.CertPayee, vgen.CertPayee, amount, &nonce)
+	again := newChainPayment(g, p, chainKey, "session/again", vgen.CertPayer, vgen.CertPayee, amount, &nonce)
 	if g.Err != nil {
 		return b
 	}
-	ctx := &chainSessionCtx{P: p, CRL: crl.Raw, chainKey: chainKey.Public(), Payee: CertPayee, Nonce: nonce, Amount: amount}
+	ctx := &chainSessionCtx{P: p, CRL: crl.Raw, chainKey: chainKey.Public(), Payee: vgen.CertPayee, Nonce: nonce, Amount: amount}
 	msgs := cs.msgs
-	at := GenAt.Unix()
-	in := func(ms []SessionMsg) ChainSessionInput { return ctx.In(ms, at, crl.Raw) }
+	at := vgen.GenAt.Unix()
+	in := func(ms []vgen.SessionMsg) ChainSessionInput { return ctx.In(ms, at, crl.Raw) }
 	grp := b.Group("PayeeTranscript", "")
 	const iQR = 1
-	so := func(pay *chain.Payment) *Signature {
+	so := func(pay *chain.Payment) *vgen.Signature {
 		c, err := devcert.Parse(g.S, pay.Cert)
 		if err != nil {
 			return nil
 		}
-		return SigObj(g.S, c.PublicKey, pay.TBS(), pay.Signature)
+		return vgen.SigObj(g.S, c.PublicKey, pay.TBS(), pay.Signature)
 	}
 	// withQR has bob scan another code than the clean one: whatever its
 	// payload, the message is the one alice's screen showed bob.
-	withQR := func(pay *chain.Payment) []SessionMsg {
-		return ReplaceAt(msgs, iQR, WithPayload(msgs[iQR], pay.Marshal()))
+	withQR := func(pay *chain.Payment) []vgen.SessionMsg {
+		return vgen.ReplaceAt(msgs, iQR, vgen.WithPayload(msgs[iQR], pay.Marshal()))
 	}
 	// flipped changes one field of the clean payment after alice signed
 	// it; the encoding must then differ from the clean one in one bit.
@@ -151,15 +153,15 @@ func genChainSession(g *Gen) *Builder {
 
 	b.Valid(grp, "clean-payment", "a clean payment of 3000 fen: the agreement keyed in, the QR code scanned once", "R6.4", nil, in(msgs), so(cs.pay))
 	b.Valid(grp, "clean-payment-clock-at-window-edge", "the clean transcript, the payee's clock exactly 5 minutes ahead of the payment time", "R1.2", []string{"Boundary", "chain-time-window"},
-		ctx.In(msgs, GenAt.Add(chain.Window).Unix(), crl.Raw), so(cs.pay))
+		ctx.In(msgs, vgen.GenAt.Add(chain.Window).Unix(), crl.Raw), so(cs.pay))
 
 	// The one-way channel.
 	b.Invalid(grp, "qr-dropped", "the QR code never scanned: the session stays open and the payee holds nothing", "R5.1", spec.CodeValueMismatch, []string{"Dropped"},
-		in(DropAt(msgs, iQR)), nil)
+		in(vgen.DropAt(msgs, iQR)), nil)
 	b.Invalid(grp, "qr-scanned-twice", "the QR code scanned twice: the second scan finds no session open", "R1.2", spec.CodeReplay, []string{"Replay"},
-		in(append(append([]SessionMsg{}, msgs...), msgs[iQR])), so(cs.pay))
+		in(append(append([]vgen.SessionMsg{}, msgs...), msgs[iQR])), so(cs.pay))
 	b.Invalid(grp, "second-payment-after-close", "after the clean payment, alice's second payment for the same agreement (another transfer, validly signed) scanned: the session is closed", "R1.2", spec.CodeReplay, []string{"Replay", "chain-open-request"},
-		in(append(append([]SessionMsg{}, msgs...), WithPayload(msgs[iQR], again.pay.Marshal()))), so(again.pay))
+		in(append(append([]vgen.SessionMsg{}, msgs...), vgen.WithPayload(msgs[iQR], again.pay.Marshal()))), so(again.pay))
 	b.Invalid(grp, "qr-from-other-payment", "the QR code of another payment from alice to bob (another agreement's nonce), validly signed", "R1.2", spec.CodeReplay, []string{"Replay", "chain-nonce"},
 		in(withQR(other.pay)), so(other.pay))
 	b.Invalid(grp, "qr-to-other-payee", "the QR code of alice's payment to another wallet, validly signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "chain-payee"},
@@ -167,7 +169,7 @@ func genChainSession(g *Gen) *Builder {
 	b.Invalid(grp, "qr-for-other-amount", "the QR code of alice's payment of 5000 fen to bob, validly signed, for a session of 3000", "R5.4", spec.CodeValueMismatch, []string{"AmountMismatch", "chain-amount"},
 		in(withQR(dearer.pay)), so(dearer.pay))
 	b.Invalid(grp, "qr-from-self", "a QR code of the payee's own wallet paying itself under the session's agreement, validly signed", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment", "chain-payee"},
-		in(ReplaceAt(msgs, iQR, self.msgs[iQR])), so(self.pay))
+		in(vgen.ReplaceAt(msgs, iQR, self.msgs[iQR])), so(self.pay))
 
 	// Tampered: one bit of one field flipped after signing.
 	fl := flipped(func(c *chain.Payment) { c.Amount ^= 1 })
@@ -184,27 +186,27 @@ func genChainSession(g *Gen) *Builder {
 	b.Invalid(grp, "qr-sealed-transfer-bit-flipped", "one bit of the sealed transfer flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(withQR(fl)), so(fl))
 	fl = flipped(func(c *chain.Payment) { c.Commitment[0] ^= 1 })
 	b.Invalid(grp, "qr-commitment-bit-flipped", "one bit of the transfer commitment flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(withQR(fl)), so(fl))
-	fl = flipped(func(c *chain.Payment) { c.Signature = FlipSig(c.Signature) })
+	fl = flipped(func(c *chain.Payment) { c.Signature = vgen.FlipSig(c.Signature) })
 	b.Invalid(grp, "qr-signature-bit-flipped", "one bit of alice's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chain-signature"}, in(withQR(fl)), so(fl))
 	fl = flipped(func(c *chain.Payment) { c.Cert[len(c.Cert)-5] ^= 1 })
 	b.Invalid(grp, "qr-certificate-signature-bit-flipped", "one bit of the root's signature on alice's certificate, carried in the QR code, flipped", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedSignature", "chain-cert"},
 		in(withQR(fl)), g.CertSig(p.Root.Cert, fl.Cert))
 	wk := *cs.pay
-	wk.Signature = g.Sign(p.Keys[CertThird], cs.pay.TBS())
+	wk.Signature = g.Sign(p.Keys[vgen.CertThird], cs.pay.TBS())
 	b.Invalid(grp, "qr-signed-by-other-key", "alice's payment with her certificate and address, signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chain-signature"}, in(withQR(&wk)), so(&wk))
 
 	// Read short.
 	raw := msgs[iQR].Payload
 	b.Invalid(grp, "qr-truncated", "the QR code's last byte lost", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"},
-		in(ReplaceAt(msgs, iQR, WithPayload(msgs[iQR], bytes.Clone(raw[:len(raw)-1])))), nil)
+		in(vgen.ReplaceAt(msgs, iQR, vgen.WithPayload(msgs[iQR], bytes.Clone(raw[:len(raw)-1])))), nil)
 	b.Invalid(grp, "qr-cut-in-half", "only the first half of the QR code's bytes", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"},
-		in(ReplaceAt(msgs, iQR, WithPayload(msgs[iQR], bytes.Clone(raw[:len(raw)/2])))), nil)
+		in(vgen.ReplaceAt(msgs, iQR, vgen.WithPayload(msgs[iQR], bytes.Clone(raw[:len(raw)/2])))), nil)
 
 	// The payee's clock and revocation list.
 	b.Invalid(grp, "stale-payment-time", "the clean transcript, the payee's clock 5 minutes and 1 second ahead of the payment time", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"},
-		ctx.In(msgs, GenAt.Add(chain.Window+time.Second).Unix(), crl.Raw), so(cs.pay))
+		ctx.In(msgs, vgen.GenAt.Add(chain.Window+time.Second).Unix(), crl.Raw), so(cs.pay))
 	b.Invalid(grp, "payer-certificate-expired", "the clean transcript, the payee's clock after alice's certificate expired", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-cert"},
-		ctx.In(msgs, CertNotAfter.Unix()+1, crl.Raw), so(cs.pay))
+		ctx.In(msgs, vgen.CertNotAfter.Unix()+1, crl.Raw), so(cs.pay))
 	b.Invalid(grp, "payer-certificate-revoked", "the clean transcript, the payee's revocation list listing alice's certificate", "R1.4", spec.CodeCertRevoked, []string{"Revoked", "chain-cert"},
 		ctx.In(msgs, at, revoked.Raw), g.CertSig(p.Root.Cert, revoked.Raw))
 	return b

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"time"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
@@ -35,24 +37,24 @@ func initItems(amount uint64, challenge, cert, sig []byte) []apdu.TLV {
 	}
 }
 
-func (g *Gen) command(c apdu.Command) []byte {
+func command(g *vgen.Gen, c apdu.Command) []byte {
 	b, err := c.Marshal()
 	g.Fail(err)
 	return b
 }
 
-func genAPDU(g *Gen) *Builder {
-	b := NewBuilder("chip", g.ID, "apdu",
+func genAPDU(g *vgen.Gen) *vgen.Builder {
+	b := vgen.NewBuilder("chip", g.ID, "apdu",
 		"INITIATE commands of the PBOC 2016 chip-card model (spec/formats-schemes.md, \"The chip scheme (PBOC 2016): APDUs and BER-TLV\"): C-APDU 80 50 00 00, extended Le, BER-TLV data DF01 amount, DF02 challenge, DF03 payee certificate, DF04 payee signature.",
 		"A command is valid when the payer card input.card (hex of its id) would go on to pay it at time input.at, trusting input.root, before any state-dependent check:",
 		"it parses under the strict APDU and TLV profile with class 80, P1 = P2 = 00 and Le = 65536, holds exactly the four objects within their sizes, an amount in 1..2^40, a wallet certificate that verifies and is not the card's own, and the payee's signature over \"dualoffline/chip/initiate/v1\\0\" || amount || challenge || payee id.",
 		"Replay of a challenge, offline limits and funds depend on the card's state and are not covered here.")
 	b.F.Header = append(b.F.Header, apduHeaderTransfer...)
-	p := g.NewPKI("pki", []DevSpec{{"wallet-bob", devcert.RoleWallet}, {"wallet-alice", devcert.RoleWallet}, {"agent-icbc", devcert.RoleAgent}, {"wallet-carol", devcert.RoleWallet}})
+	p := g.NewPKI("pki", []vgen.DevSpec{{ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "agent-icbc", Role: devcert.RoleAgent}, {ID: "wallet-carol", Role: devcert.RoleWallet}})
 	issuer := g.Key("issuer")
-	rogue := g.NewPKI("rogue", []DevSpec{{"wallet-bob", devcert.RoleWallet}})
-	og := &Gen{S: g.Other(), ID: string(g.Other().ID())}
-	op := og.NewPKI("pki", []DevSpec{{"wallet-bob", devcert.RoleWallet}})
+	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-bob", Role: devcert.RoleWallet}})
+	og := &vgen.Gen{S: g.Other(), ID: string(g.Other().ID())}
+	op := og.NewPKI("pki", []vgen.DevSpec{{ID: "wallet-bob", Role: devcert.RoleWallet}})
 	g.Fail(og.Err)
 	if g.Err != nil {
 		return b
@@ -64,7 +66,7 @@ func genAPDU(g *Gen) *Builder {
 	challenge := g.Src("apdu/challenge").Bytes(transfer.ChallengeSize)
 	const amount = 2500
 	card := "wallet-alice"
-	at := GenAt
+	at := vgen.GenAt
 
 	build := func(amt uint64, ch []byte, cert *devcert.Certificate, key suite.PrivateKey) ([]byte, []byte, []byte) {
 		msg := chipInitTBS(int64(amt), ch, cert.ID)
@@ -72,12 +74,12 @@ func genAPDU(g *Gen) *Builder {
 		return apdu.Marshal(initItems(amt, ch, cert.Raw, sig)), msg, sig
 	}
 	cmd := func(data []byte) []byte {
-		return g.command(apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: 65536})
+		return command(g, apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: 65536})
 	}
 	in := func(c []byte, card string, at time.Time) APDUInput {
-		return APDUInput{Command: H(c), Root: H(root.Raw), Card: H([]byte(card)), At: at.Unix()}
+		return APDUInput{Command: vgen.H(c), Root: vgen.H(root.Raw), Card: vgen.H([]byte(card)), At: at.Unix()}
 	}
-	so := func(pub suite.PublicKey, msg, sig []byte) *Signature { return SigObj(g.S, pub, msg, sig) }
+	so := func(pub suite.PublicKey, msg, sig []byte) *vgen.Signature { return vgen.SigObj(g.S, pub, msg, sig) }
 
 	data, msg, sig := build(amount, challenge, payee, bobKey)
 	good := cmd(data)
@@ -90,7 +92,7 @@ func genAPDU(g *Gen) *Builder {
 
 	// Mutations of the data objects after signing.
 	mut := func(name, comment, req string, code spec.Code, flags []string, items []apdu.TLV, pub suite.PublicKey, msg, sig []byte) {
-		sigO := (*Signature)(nil)
+		sigO := (*vgen.Signature)(nil)
 		if pub != nil {
 			sigO = so(pub, msg, sig)
 		}
@@ -103,7 +105,7 @@ func genAPDU(g *Gen) *Builder {
 	mut("challenge-changed", "one bit of the challenge flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chip-signature"},
 		initItems(amount, ch2, payee.Raw, sig), payee.PublicKey, chipInitTBS(amount, ch2, payee.ID), sig)
 	mut("signature-bit-flipped", "one bit of the payee's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-signature"},
-		initItems(amount, challenge, payee.Raw, FlipSig(sig)), payee.PublicKey, msg, FlipSig(sig))
+		initItems(amount, challenge, payee.Raw, vgen.FlipSig(sig)), payee.PublicKey, msg, vgen.FlipSig(sig))
 	other := g.Sign(p.Keys["agent-icbc"], msg)
 	mut("signed-by-other-key", "bob's certificate with a signature by another key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chip-signature"},
 		initItems(amount, challenge, payee.Raw, other), payee.PublicKey, msg, other)
@@ -121,8 +123,8 @@ func genAPDU(g *Gen) *Builder {
 	self := p.Certs[card]
 	ds, ms, ss := build(amount, challenge, self, p.Keys[card])
 	b.Invalid(grp, "payee-is-card", "the card's own certificate as payee", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-peer"}, in(cmd(ds), card, at), so(self.PublicKey, ms, ss))
-	b.Invalid(grp, "payee-certificate-expired", "the payee's certificate has expired at the card's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, in(good, card, CertNotAfter.Add(time.Second)), so(payee.PublicKey, msg, sig))
-	b.Invalid(grp, "payee-certificate-not-yet-valid", "the card's clock before the payee certificate's NotBefore", "R1.4", spec.CodeCertNotYetValid, []string{"NotYetValid", "cert-peer"}, in(good, card, CertNotBefore.Add(-time.Second)), so(payee.PublicKey, msg, sig))
+	b.Invalid(grp, "payee-certificate-expired", "the payee's certificate has expired at the card's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, in(good, card, vgen.CertNotAfter.Add(time.Second)), so(payee.PublicKey, msg, sig))
+	b.Invalid(grp, "payee-certificate-not-yet-valid", "the card's clock before the payee certificate's NotBefore", "R1.4", spec.CodeCertNotYetValid, []string{"NotYetValid", "cert-peer"}, in(good, card, vgen.CertNotBefore.Add(-time.Second)), so(payee.PublicKey, msg, sig))
 	rc := rogue.Certs["wallet-bob"]
 	dr, _, _ := build(amount, challenge, rc, rogue.Keys["wallet-bob"])
 	b.Invalid(grp, "payee-certificate-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(cmd(dr), card, at), g.CertSig(root, rc.Raw))
@@ -135,7 +137,7 @@ func genAPDU(g *Gen) *Builder {
 
 	// Framing.
 	frame := func(name, comment string, c apdu.Command, flags []string) {
-		b.Invalid(grp, name, comment, "R1.1", spec.CodeMalformed, flags, in(g.command(c), card, at), nil)
+		b.Invalid(grp, name, comment, "R1.1", spec.CodeMalformed, flags, in(command(g, c), card, at), nil)
 	}
 	frame("class-00", "interindustry class 00 instead of 80", apdu.Command{CLA: 0x00, INS: chip.INSInitiate, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})
 	frame("p1-01", "P1 = 01", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, P1: 1, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})

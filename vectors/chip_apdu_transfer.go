@@ -3,6 +3,8 @@ package vectors
 import (
 	"bytes"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
@@ -19,25 +21,25 @@ var apduHeaderTransfer = []string{
 	"header and strict parse (malformed), a challenge other than the logged one (replay: no payment awaits it), then the payee's signature over \"dualoffline/chip/ack/v1\\0\" || challenge || len(payer) || payer || record ids.",
 }
 
-func genAPDUTransfer(g *Gen, b *Builder, p *PKI, issuer suite.PrivateKey) {
+func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.PrivateKey) {
 	root := p.Root.Cert
 	grp := b.Group("TransferResponse", "")
 	const payer, payee, amount = "wallet-alice", "wallet-bob", 2500
 	challenge := g.Src("apdu/challenge").Bytes(transfer.ChallengeSize)
-	at := GenAt
+	at := vgen.GenAt
 	ipub := issuer.Public()
 	ak := p.Keys[payer]
 	alice := p.Certs[payer]
 
 	// alice's coin: 10000 fen from the agent.
 	holding := func(label string, value int64) *transfer.Holding {
-		rc, err := coin.Sign(issuer, coin.New(g.Serial("apdu/"+label), value, coin.Serial{}, AgentID))
+		rc, err := coin.Sign(issuer, coin.New(g.Serial("apdu/"+label), value, coin.Serial{}, vgen.AgentID))
 		g.Fail(err)
 		if rc == nil {
 			return &transfer.Holding{}
 		}
-		r1 := g.Record(p.Keys[AgentID], transfer.Record{Parent: rc.Serial, ParentValue: value, Outputs: g.Split(rc.Serial, value, value, AgentID, payer),
-			Payer: AgentID, Payee: payer, Counter: 1})
+		r1 := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: value, Outputs: g.Split(rc.Serial, value, value, vgen.AgentID, payer),
+			Payer: vgen.AgentID, Payee: payer, Counter: 1})
 		return (&transfer.Holding{Root: rc, Serial: rc.Serial}).Extend(r1, r1.Outputs[0].Serial)
 	}
 	pay := func(hd *transfer.Holding, amt int64, to string, ch []byte, key suite.PrivateKey) *transfer.Signed {
@@ -56,10 +58,12 @@ func genAPDUTransfer(g *Gen, b *Builder, p *PKI, issuer suite.PrivateKey) {
 		return r
 	}
 	in := func(r []byte) APDUTransferInput {
-		return APDUTransferInput{Response: H(r), Root: H(root.Raw), IssuerPublicKey: H(ipub.SPKI()), Certificates: []string{H(p.Certs[AgentID].Raw)},
-			Card: H([]byte(payee)), Challenge: H(challenge), Amount: amount, At: at.Unix()}
+		return APDUTransferInput{Response: vgen.H(r), Root: vgen.H(root.Raw), IssuerPublicKey: vgen.H(ipub.SPKI()), Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)},
+			Card: vgen.H([]byte(payee)), Challenge: vgen.H(challenge), Amount: amount, At: at.Unix()}
 	}
-	recSig := func(r *transfer.Signed) *Signature { return SigObj(g.S, alice.PublicKey, r.TBS(), r.Signature) }
+	recSig := func(r *transfer.Signed) *vgen.Signature {
+		return vgen.SigObj(g.S, alice.PublicKey, r.TBS(), r.Signature)
+	}
 	// g.record draws its own challenge; set ours and re-sign.
 	withCh := func(r *transfer.Signed, ch []byte, key suite.PrivateKey) *transfer.Signed {
 		rec := r.Record
@@ -80,7 +84,7 @@ func genAPDUTransfer(g *Gen, b *Builder, p *PKI, issuer suite.PrivateKey) {
 	tampered := &transfer.Signed{Record: good.Record, Signature: good.Signature}
 	tampered.Record.Counter = 7
 	b.Invalid(grp, "transfer-record-tampered", "the record's counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: tampered}})), recSig(tampered))
-	flipped := &transfer.Signed{Record: good.Record, Signature: FlipSig(good.Signature)}
+	flipped := &transfer.Signed{Record: good.Record, Signature: vgen.FlipSig(good.Signature)}
 	b.Invalid(grp, "transfer-record-signature-bit-flipped", "one bit of the record's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: flipped}})), recSig(flipped))
 	otherKey := withCh(good, challenge, p.Keys["wallet-carol"])
 	b.Invalid(grp, "transfer-record-signed-by-other-key", "the record signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: otherKey}})), recSig(otherKey))
@@ -112,11 +116,11 @@ func genAPDUTransfer(g *Gen, b *Builder, p *PKI, issuer suite.PrivateKey) {
 	ack := chip.AckTBS(challenge, payer, recs)
 	sig := g.Sign(bk, ack)
 	cin := func(cmd []byte) APDUConfirmInput {
-		return APDUConfirmInput{Command: H(cmd), Card: H([]byte(payer)), Challenge: H(challenge), PayeeCertificate: H(bob.Raw), Records: []string{H(good.Marshal())}}
+		return APDUConfirmInput{Command: vgen.H(cmd), Card: vgen.H([]byte(payer)), Challenge: vgen.H(challenge), PayeeCertificate: vgen.H(bob.Raw), Records: []string{vgen.H(good.Marshal())}}
 	}
-	so := func(msg, s []byte) *Signature { return SigObj(g.S, bob.PublicKey, msg, s) }
+	so := func(msg, s []byte) *vgen.Signature { return vgen.SigObj(g.S, bob.PublicKey, msg, s) }
 	b.Valid(cg, "confirm-valid", "bob acknowledges the records of the payment", "R6.4", nil, cin(chip.EncodeConfirm(challenge, sig)), so(ack, sig))
-	b.Invalid(cg, "confirm-signature-bit-flipped", "one bit of the acknowledgement's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-ack"}, cin(chip.EncodeConfirm(challenge, FlipSig(sig))), so(ack, FlipSig(sig)))
+	b.Invalid(cg, "confirm-signature-bit-flipped", "one bit of the acknowledgement's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-ack"}, cin(chip.EncodeConfirm(challenge, vgen.FlipSig(sig))), so(ack, vgen.FlipSig(sig)))
 	os := g.Sign(p.Keys["wallet-carol"], ack)
 	b.Invalid(cg, "confirm-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chip-ack"}, cin(chip.EncodeConfirm(challenge, os)), so(ack, os))
 	ack2 := chip.AckTBS(ch2, payer, recs)
@@ -125,7 +129,7 @@ func genAPDUTransfer(g *Gen, b *Builder, p *PKI, issuer suite.PrivateKey) {
 	ackO := chip.AckTBS(challenge, payer, []*transfer.Signed{short})
 	sO := g.Sign(bk, ackO)
 	b.Invalid(cg, "confirm-other-records", "acknowledging other records than the logged ones", "R5.2", spec.CodeBadSignature, []string{"ValueMismatch", "chip-ack"}, cin(chip.EncodeConfirm(challenge, sO)), so(ackO, sO))
-	cmd := func(c apdu.Command) []byte { return g.command(c) }
+	cmd := func(c apdu.Command) []byte { return command(g, c) }
 	cdata := apdu.Marshal([]apdu.TLV{{Tag: chip.TagChallenge, Value: challenge}, {Tag: chip.TagSig, Value: sig}})
 	b.Invalid(cg, "confirm-le-present", "CONFIRM with an Le", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "chip-header"}, cin(cmd(apdu.Command{CLA: chip.CLA, INS: chip.INSConfirm, Data: cdata, Le: 256})), nil)
 	b.Invalid(cg, "confirm-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, cin(nil), nil)

@@ -4,6 +4,8 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -15,7 +17,7 @@ import (
 // contradicts the status word (ignored), a status word with no code (its
 // representative code), 6F00 (internal, which the terminal takes as
 // malformed), a warning and a status byte outside ISO's (malformed).
-func apduStatusWords(_ *Gen, b *Builder) {
+func apduStatusWords(_ *vgen.Gen, b *vgen.Builder) {
 	for _, c := range []struct {
 		Name, Comment string
 		sw            uint16
@@ -31,7 +33,7 @@ func apduStatusWords(_ *Gen, b *Builder) {
 		{"transfer-refused-6f00", "status 6F00 with no data: its code internal, which the terminal takes as malformed", 0x6F00, "", spec.CodeMalformed, nil},
 		{"transfer-status-6000", "status 6000 carrying malformed in DF7F: SW1 60 is not an ISO status byte", 0x6000, "malformed", spec.CodeMalformed, nil},
 	} {
-		grp, _, in := Derive[APDUTransferInput](b, "transfer-valid")
+		grp, _, in := vgen.Derive[APDUTransferInput](b, "transfer-valid")
 		if in == nil {
 			return
 		}
@@ -39,7 +41,7 @@ func apduStatusWords(_ *Gen, b *Builder) {
 		if c.carried != "" {
 			data = apdu.Marshal([]apdu.TLV{{Tag: apdu.TagErrorCode, Value: []byte(c.carried)}})
 		}
-		in.Response = H(append(data, byte(c.sw>>8), byte(c.sw)))
+		in.Response = vgen.H(append(data, byte(c.sw>>8), byte(c.sw)))
 		b.Invalid(grp, c.Name, c.Comment, "R1.1", c.want, append([]string{"ModifiedField"}, c.checks...), in, nil)
 	}
 }
@@ -47,8 +49,8 @@ func apduStatusWords(_ *Gen, b *Builder) {
 // apduExtendedConfirm adds, from the clean CONFIRM case, the same command
 // in the extended length form, which the short form can carry: a second
 // encoding the length rules refuse.
-func apduExtendedConfirm(_ *Gen, b *Builder) {
-	grp, _, in := Derive[APDUConfirmInput](b, "confirm-valid")
+func apduExtendedConfirm(_ *vgen.Gen, b *vgen.Builder) {
+	grp, _, in := vgen.Derive[APDUConfirmInput](b, "confirm-valid")
 	if in == nil {
 		return
 	}
@@ -58,13 +60,13 @@ func apduExtendedConfirm(_ *Gen, b *Builder) {
 		return
 	}
 	ext := append(append([]byte{}, raw[:4]...), 0x00, 0x00, raw[4])
-	in.Command = H(append(ext, raw[5:]...))
+	in.Command = vgen.H(append(ext, raw[5:]...))
 	b.Invalid(grp, "confirm-extended-length", "the clean CONFIRM with its Lc in the extended form (00 00 Lc), which the short form can carry", "R1.1", spec.CodeMalformed,
 		[]string{"NonCanonical", "apdu-length"}, in, nil)
 }
 
 // apduDerived adds the cases derived from the clean chip APDU cases.
-func apduDerived(g *Gen, b *Builder) {
+func apduDerived(g *vgen.Gen, b *vgen.Builder) {
 	apduStatusWords(g, b)
 	apduExtendedConfirm(g, b)
 	apduPins(g, b)

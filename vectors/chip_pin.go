@@ -5,6 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
@@ -14,15 +16,15 @@ import (
 
 // apduPins adds, from the clean chip APDU cases, cases at the boundaries
 // of the TLV profile and the object tables.
-func apduPins(_ *Gen, b *Builder) {
-	grp, _, tin := Derive[APDUTransferInput](b, "transfer-valid")
-	igrp, _, iin := Derive[APDUInput](b, "valid")
+func apduPins(_ *vgen.Gen, b *vgen.Builder) {
+	grp, _, tin := vgen.Derive[APDUTransferInput](b, "transfer-valid")
+	igrp, _, iin := vgen.Derive[APDUInput](b, "valid")
 	if tin == nil || iin == nil {
 		return
 	}
 	withResp := func(r []byte) APDUTransferInput {
 		in := *tin
-		in.Response = H(r)
+		in.Response = vgen.H(r)
 		return in
 	}
 
@@ -64,7 +66,7 @@ func apduPins(_ *Gen, b *Builder) {
 		if err != nil && b.Err == nil {
 			b.Err = err
 		}
-		in.Command = H(raw)
+		in.Command = vgen.H(raw)
 		return in
 	}
 	b.Invalid(igrp, "amount-length-81", "the clean INITIATE with the amount's length written 81 08: a non-minimal BER-TLV length", "R1.1", spec.CodeMalformed,
@@ -78,8 +80,8 @@ func apduPins(_ *Gen, b *Builder) {
 // genAPDUTransferPins adds TRANSFER responses whose record, signed by the
 // payer, spends its coin wrongly: another serial, another value, another
 // payer named. pay signs a record of payer over hd with the challenge.
-func genAPDUTransferPins(g *Gen, b *Builder, grp *Group, p *PKI, hd *transfer.Holding, challenge []byte,
-	resp func([]chip.Spend) []byte, in func([]byte) APDUTransferInput, recSig func(*transfer.Signed) *Signature) {
+func genAPDUTransferPins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.PKI, hd *transfer.Holding, challenge []byte,
+	resp func([]chip.Spend) []byte, in func([]byte) APDUTransferInput, recSig func(*transfer.Signed) *vgen.Signature) {
 	ak := p.Keys["wallet-alice"]
 	sign := func(parent coin.Serial, value int64, payer string) *transfer.Signed {
 		r := transfer.Record{Version: transfer.Version1, Parent: parent, ParentValue: value, Outputs: g.Split(parent, value, 2500, payer, "wallet-bob"),

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
@@ -19,12 +21,12 @@ import (
 // (chip.CheckHeader, ParseInitiate, CheckPayee, VerifySignature) in the
 // order models/chip payerEndpoint and pay make them.
 func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	raw, rootRaw, card := u.B("command", in.Command), u.B("root", in.Root), u.B("card", in.Card)
 	if u.Err != nil {
 		return nil, u.Err
 	}
-	root, err := ParseRoot(s, rootRaw)
+	root, err := vgen.ParseRoot(s, rootRaw)
 	if err != nil {
 		return err, nil
 	}
@@ -50,7 +52,7 @@ func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 // receive do (chip.ParseTransfer, CheckTransfer), with the terminal's
 // state given in the input and no store of coins already received.
 func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	raw, rootRaw, key, card, challenge := u.B("response", in.Response), u.B("root", in.Root), u.B("issuerPublicKey", in.IssuerPublicKey), string(u.B("card", in.Card)), u.B("challenge", in.Challenge)
 	agentRaws := make([][]byte, len(in.Certificates))
 	for i, c := range in.Certificates {
@@ -59,7 +61,7 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr err
 	if u.Err != nil {
 		return nil, u.Err
 	}
-	root, err := ParseRoot(s, rootRaw)
+	root, err := vgen.ParseRoot(s, rootRaw)
 	if err != nil {
 		return err, nil
 	}
@@ -106,7 +108,7 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr err
 // confirm do (chip.CheckHeader, ParseConfirm, AckAwaited, VerifyAck) with
 // one unacknowledged payment in the card's log.
 func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	raw, card, logged, certRaw := u.B("command", in.Command), string(u.B("card", in.Card)), u.B("challenge", in.Challenge), u.B("payeeCertificate", in.PayeeCertificate)
 	var recs []*transfer.Signed
 	for i, r := range in.Records {
@@ -146,8 +148,8 @@ func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error
 
 // refChipSession decides a session of the chip scheme with its model's
 // payee (chip.ReplayPayee).
-func refChipSession(s suite.Suite, in SessionInput) (verdict, inputErr error) {
-	return RefSession(s, in, func(p SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
+func refChipSession(s suite.Suite, in vgen.SessionInput) (verdict, inputErr error) {
+	return vgen.RefSession(s, in, func(p vgen.SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
 		return chip.ReplayPayee(chip.PayeeProvision(p), nonce, amount, msgs)
 	})
 }

@@ -3,16 +3,17 @@ package vectors
 import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // genCertificateChecks adds the certificate cases for Verify's trust anchor
 // and the root's own validity: a device certificate offered as the root,
 // and a device certificate that outlives its root, used after the root
 // expired and before it began.
-func genCertificateChecks(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byte, int64) CertificateInput) {
+func genCertificateChecks(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
 	alice, agent := p.Certs["wallet-alice"], p.Certs["agent-icbc"]
-	anchor := in(alice.Raw, GenAt.Unix())
-	anchor.Root = H(agent.Raw)
+	anchor := in(alice.Raw, vgen.GenAt.Unix())
+	anchor.Root = vgen.H(agent.Raw)
 	b.Invalid(grp, "root-not-a-ca", "a valid wallet certificate checked against the agent bank's certificate as root", "R1.3", spec.CodeUntrustedIssuer,
 		[]string{"WrongRole"}, anchor, nil)
 

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"math/big"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/emmansun/gmsm/smx509"
 
 	"github.com/dualoffline/dualoffline/spec"
@@ -23,7 +25,7 @@ func (noRead) Read([]byte) (int, error) {
 }
 
 // x509View parses der with the suite's X.509 library.
-func (g *Gen) x509View(der []byte) *x509.Certificate {
+func x509View(g *vgen.Gen, der []byte) *x509.Certificate {
 	if g.S.ID() == suite.GM {
 		c, err := smx509.ParseCertificate(der)
 		g.Fail(err)
@@ -40,7 +42,7 @@ func (g *Gen) x509View(der []byte) *x509.Certificate {
 // rawIssue signs tmpl under parent with the root key rk, bypassing the
 // profile checks of devcert.Authority.Issue, for certificates the root's
 // key signed but the profile refuses.
-func (g *Gen) rawIssue(tmpl, parent *x509.Certificate, pub suite.PublicKey, rk suite.PrivateKey) []byte {
+func rawIssue(g *vgen.Gen, tmpl, parent *x509.Certificate, pub suite.PublicKey, rk suite.PrivateKey) []byte {
 	var raw []byte
 	var err error
 	if g.S.ID() == suite.GM {
@@ -57,14 +59,14 @@ func (g *Gen) rawIssue(tmpl, parent *x509.Certificate, pub suite.PublicKey, rk s
 // but outside the profile, one rule each: an unknown critical extension, a
 // wallet marked CA, a wallet with the root's key usage, a validity period
 // that ends before it begins, an issuer whose role is not central-bank.
-func genCertificateProfile(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byte, int64) CertificateInput) {
-	rk, alice, parent, pub, base, ok := g.profileKit(p)
+func genCertificateProfile(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
+	rk, alice, parent, pub, base, ok := profileKit(g, p)
 	if !ok {
 		return
 	}
-	at := GenAt.Unix()
+	at := vgen.GenAt.Unix()
 	add := func(name, comment string, code spec.Code, tmpl, par *x509.Certificate, checks ...string) {
-		raw := g.rawIssue(tmpl, par, pub, rk)
+		raw := rawIssue(g, tmpl, par, pub, rk)
 		if g.Err != nil {
 			return
 		}
@@ -108,10 +110,10 @@ func genCertificateProfile(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byt
 // certificate and public key, and a template of her certificate under a
 // given serial that each case changes one field of. ok is false once
 // generation has failed.
-func (g *Gen) profileKit(p *PKI) (rk suite.PrivateKey, alice *devcert.Certificate, parent *x509.Certificate, pub suite.PublicKey, base func(serial int64) *x509.Certificate, ok bool) {
+func profileKit(g *vgen.Gen, p *vgen.PKI) (rk suite.PrivateKey, alice *devcert.Certificate, parent *x509.Certificate, pub suite.PublicKey, base func(serial int64) *x509.Certificate, ok bool) {
 	rk = g.Key("pki/root")
 	alice = p.Certs["wallet-alice"]
-	parent, view := g.x509View(p.Root.Cert.Raw), g.x509View(alice.Raw)
+	parent, view := x509View(g, p.Root.Cert.Raw), x509View(g, alice.Raw)
 	if g.Err != nil || parent == nil || view == nil {
 		return nil, nil, nil, nil, nil, false
 	}

@@ -3,20 +3,21 @@ package vectors
 import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
-func genCoin(g *Gen) *Builder {
-	b := NewBuilder("spec", g.ID, "coin",
+func genCoin(g *vgen.Gen) *vgen.Builder {
+	b := vgen.NewBuilder("spec", g.ID, "coin",
 		"Signed coins (spec/coin, Coin DER [APPLICATION 1]).",
 		"A coin is valid when it parses under the strict DER profile, passes Coin.Validate and carries the issuer's signature over its TBSCoin bytes (coin.Signed.Check).",
 		"input.coin is the coin DER, input.issuerPublicKey the trusted issuer's SubjectPublicKeyInfo.")
 	issuer := g.Key("issuer")
 	rogue := g.Key("rogue-issuer")
 	pub := issuer.Public()
-	pubHex := H(pub.SPKI())
+	pubHex := vgen.H(pub.SPKI())
 	grp := b.Group("CoinVerify", pubHex)
-	in := func(c []byte) CoinInput { return CoinInput{Coin: H(c), IssuerPublicKey: pubHex} }
-	so := func(c *coin.Signed) *Signature { return SigObj(g.S, pub, c.TBS(), c.Signature) }
+	in := func(c []byte) CoinInput { return CoinInput{Coin: vgen.H(c), IssuerPublicKey: pubHex} }
+	so := func(c *coin.Signed) *vgen.Signature { return vgen.SigObj(g.S, pub, c.TBS(), c.Signature) }
 	mk := func(label string, d int64, parent coin.Serial) *coin.Signed {
 		c, err := coin.Sign(issuer, coin.New(g.Serial(label), d, parent, "ICBC-0001"))
 		g.Fail(err)
@@ -27,8 +28,8 @@ func genCoin(g *Gen) *Builder {
 	}
 
 	for _, d := range []int64{1, 50, 500, 10000} {
-		c := mk("valid-"+Itoa(d), d, coin.Serial{})
-		b.Valid(grp, "valid-"+Itoa(d), "fresh issue of "+Itoa(d)+" fen", "R6.2", nil, in(c.Marshal()), so(c))
+		c := mk("valid-"+vgen.Itoa(d), d, coin.Serial{})
+		b.Valid(grp, "valid-"+vgen.Itoa(d), "fresh issue of "+vgen.Itoa(d)+" fen", "R6.2", nil, in(c.Marshal()), so(c))
 	}
 	base := mk("base", 500, coin.Serial{})
 	other := mk("other", 500, coin.Serial{})
@@ -40,13 +41,13 @@ func genCoin(g *Gen) *Builder {
 
 	if g.S.ID() == "INTL" {
 		twin := *base
-		twin.Signature = HighS(base.Signature)
-		b.Add(grp, TC{Name: "high-s-twin", Comment: "the (r, n-s) twin of a valid signature: Verify accepts it, a stricter implementation may refuse it", Req: "R4.1",
-			Flags: []string{"HighS"}, Result: ResultAcceptable, Input: in(twin.Marshal()), Sig: so(&twin)})
+		twin.Signature = vgen.HighS(base.Signature)
+		b.Add(grp, vgen.TC{Name: "high-s-twin", Comment: "the (r, n-s) twin of a valid signature: Verify accepts it, a stricter implementation may refuse it", Req: "R4.1",
+			Flags: []string{"HighS"}, Result: vgen.ResultAcceptable, Input: in(twin.Marshal()), Sig: so(&twin)})
 	}
 
 	flipped := *base
-	flipped.Signature = FlipSig(base.Signature)
+	flipped.Signature = vgen.FlipSig(base.Signature)
 	b.Invalid(grp, "signature-bit-flipped", "one bit of the signature's r flipped", "R4.1", spec.CodeBadSignature, []string{"ModifiedSignature", "coin-signature"}, in(flipped.Marshal()), so(&flipped))
 
 	forged := g.SignRaw(rogue, base.Coin)
@@ -58,7 +59,7 @@ func genCoin(g *Gen) *Builder {
 
 	if wrongSuite := g.OtherKey("issuer"); wrongSuite != nil {
 		b.Invalid(grp, "issuer-key-other-suite", "a valid coin, but the issuer key given is of the other suite", "R4.1", spec.CodeWrongSuite, []string{"WrongSuite", "key-parse"},
-			CoinInput{Coin: H(base.Marshal()), IssuerPublicKey: H(wrongSuite.Public().SPKI())}, nil)
+			CoinInput{Coin: vgen.H(base.Marshal()), IssuerPublicKey: vgen.H(wrongSuite.Public().SPKI())}, nil)
 	}
 
 	redenom := *base

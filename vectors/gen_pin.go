@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"math/big"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/emmansun/gmsm/smx509"
 
 	"github.com/dualoffline/dualoffline/spec"
@@ -40,30 +42,30 @@ func derContent(der []byte) []byte {
 
 // genCoinPins adds the coin cases for signature-verify: a signature that
 // verifies once decoded leniently but is not strict DER.
-func genCoinPins(g *Gen, b *Builder, grp *Group, issuer suite.PrivateKey) {
+func genCoinPins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, issuer suite.PrivateKey) {
 	pub := issuer.Public()
-	f := g.baseCoinFields("der-signature")
-	tbs := TLV(0x62, bytes.Join([][]byte{f.version, f.Serial, f.denomination, f.currency, f.unit, f.parent, f.agent}, nil))
+	f := baseCoinFields(g, "der-signature")
+	tbs := vgen.TLV(0x62, bytes.Join([][]byte{f.version, f.Serial, f.denomination, f.currency, f.unit, f.parent, f.agent}, nil))
 	sig := g.Sign(issuer, tbs)
 	if g.Err != nil || len(sig) < 2 || sig[0] != 0x30 || sig[1] >= 0x80 {
 		g.Fail(fmt.Errorf("vectors: signature is not a short DER SEQUENCE"))
 		return
 	}
 	long := append([]byte{0x30, 0x81}, sig[1:]...)
-	c := TLV(0x61, append(tbs, TLV(0x04, long)...))
+	c := vgen.TLV(0x61, append(tbs, vgen.TLV(0x04, long)...))
 	b.Invalid(grp, "signature-length-long-form", "the issuer's valid signature re-encoded with its SEQUENCE length in the long form (30 81 ..): BER, not DER", "R1.1", spec.CodeBadSignature,
-		[]string{"ModifiedSignature", "signature-verify"}, CoinInput{Coin: H(c), IssuerPublicKey: H(pub.SPKI())}, SigObj(g.S, pub, tbs, long))
+		[]string{"ModifiedSignature", "signature-verify"}, CoinInput{Coin: vgen.H(c), IssuerPublicKey: vgen.H(pub.SPKI())}, vgen.SigObj(g.S, pub, tbs, long))
 }
 
 // genCertificatePins adds certificates signed by the trusted root's key at
 // the boundaries of devcert.Parse (size cap, signature algorithm, name
 // shape) and revocation lists at those of ParseRevocationList.
-func genCertificatePins(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byte, int64) CertificateInput) {
-	rk, alice, parent, pub, base, ok := g.profileKit(p)
+func genCertificatePins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
+	rk, alice, parent, pub, base, ok := profileKit(g, p)
 	if !ok {
 		return
 	}
-	at := GenAt.Unix()
+	at := vgen.GenAt.Unix()
 
 	// The size cap: a non-critical extension of filler, sized so the
 	// certificate is exactly 1024 bytes (the most) and 1025.
@@ -73,8 +75,8 @@ func genCertificatePins(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byte, 
 		pad := 400
 		for i := range 24 {
 			t := base(serial + int64(i/4)*100)
-			t.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Value: TLV(0x04, make([]byte, pad))}}
-			raw := g.rawIssue(t, parent, pub, rk)
+			t.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Value: vgen.TLV(0x04, make([]byte, pad))}}
+			raw := rawIssue(g, t, parent, pub, rk)
 			if g.Err != nil || len(raw) == size {
 				return raw
 			}
@@ -108,14 +110,14 @@ func genCertificatePins(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byte, 
 	} else {
 		sm2sm3 := []byte{0x06, 0x08, 0x2A, 0x81, 0x1C, 0xCF, 0x55, 0x01, 0x83, 0x75}
 		ecdsa256 := []byte{0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02}
-		tbs, _, ok := X509Parts(alice.Raw)
+		tbs, _, ok := vgen.X509Parts(alice.Raw)
 		if !ok || bytes.Count(tbs, sm2sm3) != 1 {
 			g.Fail(fmt.Errorf("vectors: GM certificate without one SM2-with-SM3 identifier in its TBS"))
 			return
 		}
 		tbs = bytes.Replace(tbs, sm2sm3, ecdsa256, 1)
-		alg := TLV(0x30, ecdsa256)
-		raw := TLV(0x30, bytes.Join([][]byte{tbs, alg, TLV(0x03, append([]byte{0x00}, g.Sign(rk, tbs)...))}, nil))
+		alg := vgen.TLV(0x30, ecdsa256)
+		raw := vgen.TLV(0x30, bytes.Join([][]byte{tbs, alg, vgen.TLV(0x03, append([]byte{0x00}, g.Sign(rk, tbs)...))}, nil))
 		if g.Err == nil {
 			b.Invalid(grp, "signature-algorithm-ecdsa", "wallet-alice's certificate with its signature algorithm rewritten to ECDSA-SHA256 and re-signed with the root's SM2 key", "R1.3", spec.CodeWrongSuite,
 				[]string{"WrongSuite", "cert-parse"}, in(raw, at), nil)
@@ -145,18 +147,18 @@ func genCertificatePins(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byte, 
 	at0.RawSubject = nil
 	at0.Subject = pkix.Name{Organization: []string{devcert.Org}, OrganizationalUnit: []string{string(devcert.RoleWallet)}, CommonName: parent.Subject.CommonName}
 	at0.SubjectKeyId = g.S.Hash(fk.Public().SPKI())[:20]
-	anchor := g.rawIssue(at0, parent, fk.Public(), rk)
-	signed := g.rawIssue(base(422), &x509.Certificate{RawSubject: parent.RawSubject, SubjectKeyId: at0.SubjectKeyId}, pub, fk)
+	anchor := rawIssue(g, at0, parent, fk.Public(), rk)
+	signed := rawIssue(g, base(422), &x509.Certificate{RawSubject: parent.RawSubject, SubjectKeyId: at0.SubjectKeyId}, pub, fk)
 	if g.Err == nil {
 		b.Invalid(grp, "root-a-wallet-under-the-root-name", "the trust anchor a wallet certificate (not a CA) named as the root, and wallet-alice's certificate signed by its key under the root's name", "R1.3", spec.CodeUntrustedIssuer,
-			[]string{"ForeignRoot", "cert-anchor"}, CertificateInput{Certificate: H(signed), Root: H(anchor), At: at}, nil)
+			[]string{"ForeignRoot", "cert-anchor"}, CertificateInput{Certificate: vgen.H(signed), Root: vgen.H(anchor), At: at}, nil)
 	}
 
 	named := func(serial int64, org, role string) []byte {
 		t := base(serial)
 		t.RawSubject = nil
 		t.Subject = pkix.Name{Organization: []string{org}, OrganizationalUnit: []string{role}, CommonName: alice.ID}
-		return g.rawIssue(t, parent, pub, rk)
+		return rawIssue(g, t, parent, pub, rk)
 	}
 	if raw := named(414, "dualoffline-test", string(devcert.RoleWallet)); g.Err == nil {
 		b.Invalid(grp, "subject-organization-other", "signed by the root, a wallet certificate whose subject O is dualoffline-test", "R1.3", spec.CodeMalformed,
@@ -171,10 +173,10 @@ func genCertificatePins(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byte, 
 	crl := func(number, serial int64) []byte {
 		tmpl := &x509.RevocationList{
 			Number:     big.NewInt(number),
-			ThisUpdate: GenEpoch.AddDate(0, 3, 0),
-			NextUpdate: GenEpoch.AddDate(0, 4, 0),
+			ThisUpdate: vgen.GenEpoch.AddDate(0, 3, 0),
+			NextUpdate: vgen.GenEpoch.AddDate(0, 4, 0),
 			RevokedCertificateEntries: []x509.RevocationListEntry{{
-				SerialNumber: big.NewInt(serial), RevocationTime: GenEpoch.AddDate(0, 3, 0),
+				SerialNumber: big.NewInt(serial), RevocationTime: vgen.GenEpoch.AddDate(0, 3, 0),
 			}},
 		}
 		var raw []byte
@@ -193,7 +195,7 @@ func genCertificatePins(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byte, 
 	}
 	withCRL := func(l []byte) CertificateInput {
 		i := in(alice.Raw, at)
-		i.CRL = H(l)
+		i.CRL = vgen.H(l)
 		return i
 	}
 	if l := crl(0, 999); g.Err == nil {
@@ -210,17 +212,17 @@ func genCertificatePins(g *Gen, b *Builder, grp *Group, p *PKI, in func([]byte, 
 // held serial's size), the strict DER lengths (a leading zero length
 // octet) and transfer.Parse (at most 16 outputs). h0 is the agent's fresh
 // coin, h1 the coin after the agent's record to wallet-alice.
-func genTransferPins(g *Gen, b *Builder, grp *Group, in func([]byte, []string, string, int64) any,
-	recSig func(string, *transfer.Signed) *Signature, p *PKI, h0, h1 *transfer.Holding, all []string) {
+func genTransferPins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, in func([]byte, []string, string, int64) any,
+	recSig func(string, *transfer.Signed) *vgen.Signature, p *vgen.PKI, h0, h1 *transfer.Holding, all []string) {
 	raw := h1.Marshal()
 	content := derContent(raw)
 	if len(content) < 18 || !bytes.Equal(content[len(content)-18:len(content)-16], []byte{0x04, 0x10}) {
 		g.Fail(fmt.Errorf("vectors: holding does not end with its 16-byte serial"))
 		return
 	}
-	short := append(bytes.Clone(content[:len(content)-18]), TLV(0x04, h1.Serial[:15])...)
+	short := append(bytes.Clone(content[:len(content)-18]), vgen.TLV(0x04, h1.Serial[:15])...)
 	b.Invalid(grp, "serial-15-bytes", "valid-1-hop's holding with its held serial cut to 15 bytes", "R1.1", spec.CodeMalformed,
-		[]string{"FieldSize", "holding-parse"}, in(TLV(raw[0], short), all, "", 0), nil)
+		[]string{"FieldSize", "holding-parse"}, in(vgen.TLV(raw[0], short), all, "", 0), nil)
 
 	r0 := h0.Marshal()
 	c0 := derContent(r0)
@@ -236,15 +238,15 @@ func genTransferPins(g *Gen, b *Builder, grp *Group, in func([]byte, []string, s
 	// another serial (its outputs derived from that serial): only the
 	// comparison with the root coin's serial refuses it; a later record's
 	// parent is also compared with the outputs of the record before it.
-	agent := p.Keys[AgentID]
+	agent := p.Keys[vgen.AgentID]
 	stray := transfer.ChildSerial(h0.Serial, 3)
-	rStray := g.Record(agent, transfer.Record{Parent: stray, ParentValue: 10000, Outputs: g.Split(stray, 10000, 10000, AgentID, "wallet-alice"),
-		Payer: AgentID, Payee: "wallet-alice", Counter: 1})
+	rStray := g.Record(agent, transfer.Record{Parent: stray, ParentValue: 10000, Outputs: g.Split(stray, 10000, 10000, vgen.AgentID, "wallet-alice"),
+		Payer: vgen.AgentID, Payee: "wallet-alice", Counter: 1})
 	if g.Err != nil {
 		return
 	}
 	b.Invalid(grp, "first-record-wrong-parent", "signed by the agent bank holding the fresh coin, a first record spending a serial other than the root coin's", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "holding-parent"}, in(h0.Extend(rStray, rStray.Outputs[0].Serial).Marshal(), all, "", 0), recSig(AgentID, rStray))
+		[]string{"BrokenLineage", "holding-parent"}, in(h0.Extend(rStray, rStray.Outputs[0].Serial).Marshal(), all, "", 0), recSig(vgen.AgentID, rStray))
 
 	// 16 outputs (the most) and 17, each signed by the holder: the payee's
 	// 500 fen notes, the payer's change in 1000 and 2000 fen.

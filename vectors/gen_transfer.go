@@ -3,20 +3,22 @@ package vectors
 import (
 	"encoding/hex"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-func genTransfer(g *Gen) *Builder {
-	b := NewBuilder("spec", g.ID, "transfer",
+func genTransfer(g *vgen.Gen) *vgen.Builder {
+	b := vgen.NewBuilder("spec", g.ID, "transfer",
 		"Holdings (spec/transfer, Holding DER [APPLICATION 6]): an issuer-signed root coin and the transfer records that moved it offline.",
 		"A holding is valid when it parses (transfer.ParseHolding) and Holding.Verify accepts its lineage under input.issuerPublicKey.",
 		"Signer certificates are looked up by id among input.certificates, each verified against input.root at input.at (no revocation list); an id with no certificate is untrusted-issuer.",
 		"For valid cases expected.holder (hex of the id) and expected.value name the owner Holding.Verify returns; the harness does not send them.",
 		"The signature object, when present, is the last record's (or, with no record, the root coin's) under the key the verifier expects.")
-	p := g.NewPKI("pki", []DevSpec{{AgentID, devcert.RoleAgent}, {"wallet-alice", devcert.RoleWallet}, {"wallet-bob", devcert.RoleWallet}, {"wallet-carol", devcert.RoleWallet}})
+	p := g.NewPKI("pki", []vgen.DevSpec{{ID: vgen.AgentID, Role: devcert.RoleAgent}, {ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "wallet-carol", Role: devcert.RoleWallet}})
 	issuer := g.Key("issuer")
 	rogueIssuer := g.Key("rogue-issuer")
 	if g.Err != nil {
@@ -24,42 +26,42 @@ func genTransfer(g *Gen) *Builder {
 	}
 	root := p.Root.Cert
 	ipub := issuer.Public()
-	grp := b.Group("HoldingVerify", H(ipub.SPKI()))
+	grp := b.Group("HoldingVerify", vgen.H(ipub.SPKI()))
 	certList := func(ids ...string) []string {
 		var out []string
 		for _, id := range ids {
-			out = append(out, H(p.Certs[id].Raw))
+			out = append(out, vgen.H(p.Certs[id].Raw))
 		}
 		return out
 	}
-	all := certList(AgentID, "wallet-alice", "wallet-bob", "wallet-carol")
+	all := certList(vgen.AgentID, "wallet-alice", "wallet-bob", "wallet-carol")
 	in := func(hold []byte, certs []string, holder string, value int64) any {
-		input := TransferInput{Holding: H(hold), IssuerPublicKey: H(ipub.SPKI()), Root: H(root.Raw), Certificates: certs, At: GenAt.Unix()}
+		input := TransferInput{Holding: vgen.H(hold), IssuerPublicKey: vgen.H(ipub.SPKI()), Root: vgen.H(root.Raw), Certificates: certs, At: vgen.GenAt.Unix()}
 		if holder == "" {
 			return input
 		}
-		return WithExpected{input, TransferExpected{Holder: hex.EncodeToString([]byte(holder)), Value: value}}
+		return vgen.WithExpected{Input: input, Expected: TransferExpected{Holder: hex.EncodeToString([]byte(holder)), Value: value}}
 	}
-	recSig := func(payer string, r *transfer.Signed) *Signature {
-		return SigObj(g.S, p.Certs[payer].PublicKey, r.TBS(), r.Signature)
+	recSig := func(payer string, r *transfer.Signed) *vgen.Signature {
+		return vgen.SigObj(g.S, p.Certs[payer].PublicKey, r.TBS(), r.Signature)
 	}
 
-	rc, err := coin.Sign(issuer, coin.New(g.Serial("transfer-root"), 10000, coin.Serial{}, AgentID))
+	rc, err := coin.Sign(issuer, coin.New(g.Serial("transfer-root"), 10000, coin.Serial{}, vgen.AgentID))
 	g.Fail(err)
 	if g.Err != nil {
 		return b
 	}
 	h0 := &transfer.Holding{Root: rc, Serial: rc.Serial}
-	b.Valid(grp, "valid-0-hops", "a freshly issued coin, held by its agent bank", "R6.1", nil, in(h0.Marshal(), all, AgentID, 10000), SigObj(g.S, ipub, rc.TBS(), rc.Signature))
+	b.Valid(grp, "valid-0-hops", "a freshly issued coin, held by its agent bank", "R6.1", nil, in(h0.Marshal(), all, vgen.AgentID, 10000), vgen.SigObj(g.S, ipub, rc.TBS(), rc.Signature))
 
 	// Hop 1: the agent hands the whole coin to alice.
-	r1 := g.Record(p.Keys[AgentID], transfer.Record{Parent: rc.Serial, ParentValue: 10000, Outputs: g.Split(rc.Serial, 10000, 10000, AgentID, "wallet-alice"),
-		Payer: AgentID, Payee: "wallet-alice", Counter: 1})
+	r1 := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: 10000, Outputs: g.Split(rc.Serial, 10000, 10000, vgen.AgentID, "wallet-alice"),
+		Payer: vgen.AgentID, Payee: "wallet-alice", Counter: 1})
 	if g.Err != nil {
 		return b
 	}
 	h1 := h0.Extend(r1, r1.Outputs[0].Serial)
-	b.Valid(grp, "valid-1-hop", "withdrawn: the agent bank's record hands the coin to a wallet", "R6.4", []string{"Lineage"}, in(h1.Marshal(), all, "wallet-alice", 10000), recSig(AgentID, r1))
+	b.Valid(grp, "valid-1-hop", "withdrawn: the agent bank's record hands the coin to a wallet", "R6.4", []string{"Lineage"}, in(h1.Marshal(), all, "wallet-alice", 10000), recSig(vgen.AgentID, r1))
 
 	// Hop 2: alice pays bob 3000 fen of it, keeping change.
 	parent2 := h1.Serial
@@ -110,7 +112,7 @@ func genTransfer(g *Gen) *Builder {
 	tampered.Counter = 8
 	bad("counter-changed", "the transaction counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "record-signature", "holding-signature"}, "wallet-alice", tampered, outs2[0].Serial, all)
 
-	flipped := &transfer.Signed{Record: r2.Record, Signature: FlipSig(r2.Signature)}
+	flipped := &transfer.Signed{Record: r2.Record, Signature: vgen.FlipSig(r2.Signature)}
 	bad("signature-bit-flipped", "one bit of the payer's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "record-signature", "holding-signature"}, "wallet-alice", flipped, outs2[0].Serial, all)
 
 	redirect := &transfer.Signed{Record: r2.Record, Signature: r2.Signature}
@@ -133,30 +135,30 @@ func genTransfer(g *Gen) *Builder {
 
 	bad("held-serial-not-an-output", "the holding names a serial no output of the last record creates", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage", "holding-next-serial"}, "wallet-alice", r2, g.Serial("stray"), all)
 
-	bad("payer-uncertified", "the payer's certificate is not among those supplied", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "holding-signer-cert"}, "wallet-alice", r2, outs2[0].Serial, certList(AgentID, "wallet-bob", "wallet-carol"))
+	bad("payer-uncertified", "the payer's certificate is not among those supplied", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "holding-signer-cert"}, "wallet-alice", r2, outs2[0].Serial, certList(vgen.AgentID, "wallet-bob", "wallet-carol"))
 
-	expired := g.Issue(p.Root, "wallet-alice", devcert.RoleWallet, 200, p.Keys["wallet-alice"].Public(), GenEpoch.AddDate(-2, 0, 0), GenAt.AddDate(0, -1, 0))
+	expired := g.Issue(p.Root, "wallet-alice", devcert.RoleWallet, 200, p.Keys["wallet-alice"].Public(), vgen.GenEpoch.AddDate(-2, 0, 0), vgen.GenAt.AddDate(0, -1, 0))
 	bad("payer-certificate-expired", "the payer's certificate expired before input.at", "R1.4", spec.CodeCertExpired, []string{"Expired", "holding-signer-cert"}, "wallet-alice", r2,
-		outs2[0].Serial, []string{H(p.Certs[AgentID].Raw), H(expired.Raw), H(p.Certs["wallet-bob"].Raw)})
+		outs2[0].Serial, []string{vgen.H(p.Certs[vgen.AgentID].Raw), vgen.H(expired.Raw), vgen.H(p.Certs["wallet-bob"].Raw)})
 
 	// The agent keeps change in the first hop and tries to spend it.
-	outsA := g.Split(rc.Serial, 10000, 3000, AgentID, "wallet-alice")
-	rA := g.Record(p.Keys[AgentID], transfer.Record{Parent: rc.Serial, ParentValue: 10000, Outputs: outsA, Payer: AgentID, Payee: "wallet-alice", Counter: 2})
+	outsA := g.Split(rc.Serial, 10000, 3000, vgen.AgentID, "wallet-alice")
+	rA := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: 10000, Outputs: outsA, Payer: vgen.AgentID, Payee: "wallet-alice", Counter: 2})
 	change := outsA[len(outsA)-1]
 	hA := h0.Extend(rA, change.Serial)
-	b.Valid(grp, "valid-agent-change", "the agent bank's change output of a first hop: owned by the agent", "R6.1", []string{"Lineage"}, in(hA.Marshal(), all, AgentID, change.Value), recSig(AgentID, rA))
-	rA2 := g.Record(p.Keys[AgentID], transfer.Record{Parent: change.Serial, ParentValue: change.Value, Outputs: g.Split(change.Serial, change.Value, change.Value, AgentID, "wallet-bob"), Payer: AgentID, Payee: "wallet-bob", Counter: 3})
+	b.Valid(grp, "valid-agent-change", "the agent bank's change output of a first hop: owned by the agent", "R6.1", []string{"Lineage"}, in(hA.Marshal(), all, vgen.AgentID, change.Value), recSig(vgen.AgentID, rA))
+	rA2 := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: change.Serial, ParentValue: change.Value, Outputs: g.Split(change.Serial, change.Value, change.Value, vgen.AgentID, "wallet-bob"), Payer: vgen.AgentID, Payee: "wallet-bob", Counter: 3})
 	hA2 := hA.Extend(rA2, rA2.Outputs[0].Serial)
-	b.Invalid(grp, "agent-change-spent-offline", "the agent's change spent further on the same chain: a later hop must be signed by a wallet", "R4.4", spec.CodeUntrustedIssuer, []string{"WrongRole", "holding-role"}, in(hA2.Marshal(), all, "", 0), recSig(AgentID, rA2))
+	b.Invalid(grp, "agent-change-spent-offline", "the agent's change spent further on the same chain: a later hop must be signed by a wallet", "R4.4", spec.CodeUntrustedIssuer, []string{"WrongRole", "holding-role"}, in(hA2.Marshal(), all, "", 0), recSig(vgen.AgentID, rA2))
 
 	// Root coin problems.
 	forgedRoot := &coin.Signed{Coin: rc.Coin, Signature: g.Sign(rogueIssuer, rc.TBS())}
 	hF := (&transfer.Holding{Root: forgedRoot, Serial: rc.Serial}).Extend(r1, r1.Outputs[0].Serial)
-	b.Invalid(grp, "root-coin-forged", "a lineage that starts from a coin signed by a rogue issuer", "R4.1", spec.CodeBadSignature, []string{"WrongKey", "holding-root"}, in(hF.Marshal(), all, "", 0), SigObj(g.S, ipub, rc.TBS(), forgedRoot.Signature))
+	b.Invalid(grp, "root-coin-forged", "a lineage that starts from a coin signed by a rogue issuer", "R4.1", spec.CodeBadSignature, []string{"WrongKey", "holding-root"}, in(hF.Marshal(), all, "", 0), vgen.SigObj(g.S, ipub, rc.TBS(), forgedRoot.Signature))
 	redenom := *rc
 	redenom.Denomination = 5000
 	hR := &transfer.Holding{Root: &redenom, Serial: rc.Serial}
-	b.Invalid(grp, "root-coin-redenominated", "the root coin's denomination changed after signing", "R4.2", spec.CodeBadSignature, []string{"Redenominated", "holding-root"}, in(hR.Marshal(), all, "", 0), SigObj(g.S, ipub, redenom.TBS(), redenom.Signature))
+	b.Invalid(grp, "root-coin-redenominated", "the root coin's denomination changed after signing", "R4.2", spec.CodeBadSignature, []string{"Redenominated", "holding-root"}, in(hR.Marshal(), all, "", 0), vgen.SigObj(g.S, ipub, redenom.TBS(), redenom.Signature))
 
 	genTransferChecks(g, b, grp, in, recSig, p, h0, h1, r2, all)
 	genTransferPins(g, b, grp, in, recSig, p, h0, h1, all)

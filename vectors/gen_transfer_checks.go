@@ -4,6 +4,7 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // genTransferChecks adds the holding cases at the boundaries of
@@ -11,8 +12,8 @@ import (
 // open: each record is signed by its payer, so only the one check refuses
 // it. h0 is the agent's fresh coin, h1 the coin after the agent's record
 // to wallet-alice, r2 alice's record paying wallet-bob 3000 fen of it.
-func genTransferChecks(g *Gen, b *Builder, grp *Group, in func([]byte, []string, string, int64) any,
-	recSig func(string, *transfer.Signed) *Signature, p *PKI, h0, h1 *transfer.Holding, r2 *transfer.Signed, all []string) {
+func genTransferChecks(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, in func([]byte, []string, string, int64) any,
+	recSig func(string, *transfer.Signed) *vgen.Signature, p *vgen.PKI, h0, h1 *transfer.Holding, r2 *transfer.Signed, all []string) {
 	alice := p.Keys["wallet-alice"]
 	bad := func(name, comment, req string, code spec.Code, flags []string, hh *transfer.Holding, payer string, r *transfer.Signed) {
 		b.Invalid(grp, name, comment, req, code, flags, in(hh.Marshal(), all, "", 0), recSig(payer, r))
@@ -57,11 +58,11 @@ func genTransferChecks(g *Gen, b *Builder, grp *Group, in func([]byte, []string,
 	// Without the next-serial check a verifier walks on with the root
 	// still held by the agent, and then meets the role check instead.
 	rc := h0.Root
-	rTwice := g.Record(p.Keys[AgentID], transfer.Record{Parent: rc.Serial, ParentValue: rc.Denomination, Outputs: g.Split(rc.Serial, rc.Denomination, rc.Denomination, AgentID, "wallet-bob"),
-		Payer: AgentID, Payee: "wallet-bob", Counter: 4})
+	rTwice := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: rc.Denomination, Outputs: g.Split(rc.Serial, rc.Denomination, rc.Denomination, vgen.AgentID, "wallet-bob"),
+		Payer: vgen.AgentID, Payee: "wallet-bob", Counter: 4})
 	twice := &transfer.Holding{Root: rc, Chain: append(append([]*transfer.Signed{}, h1.Chain...), rTwice), Serial: rTwice.Outputs[0].Serial}
 	bad("root-spent-again", "after the agent's record to wallet-alice, a second record of the agent spending the root coin again, to wallet-bob: the first record creates no coin of the root's serial", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "holding-next-serial"}, twice, AgentID, rTwice)
+		[]string{"BrokenLineage", "holding-next-serial"}, twice, vgen.AgentID, rTwice)
 
 	rNone := g.Record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("record-no-outputs", "signed by the holder, a record with no output", "R1.1", spec.CodeMalformed,

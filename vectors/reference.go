@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -27,7 +29,7 @@ type reference struct{ drop []string }
 // checks meanwhile (spec.Without).
 func ReferenceWithout(checks ...string) Verifier { return reference{drop: checks} }
 
-func (r reference) VerifyVector(ctx context.Context, c Case) (out Outcome, err error) {
+func (r reference) VerifyVector(ctx context.Context, c vgen.Case) (out Outcome, err error) {
 	if len(r.drop) == 0 {
 		return verifyVector(ctx, c)
 	}
@@ -35,7 +37,7 @@ func (r reference) VerifyVector(ctx context.Context, c Case) (out Outcome, err e
 	return out, err
 }
 
-func verifyVector(ctx context.Context, c Case) (Outcome, error) {
+func verifyVector(ctx context.Context, c vgen.Case) (Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return Outcome{}, err
 	}
@@ -47,19 +49,19 @@ func verifyVector(ctx context.Context, c Case) (Outcome, error) {
 	switch c.Scheme + "/" + c.Kind {
 	case "spec/coin":
 		var in CoinInput
-		if err := DecodeInput(c, &in); err != nil {
+		if err := vgen.DecodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refCoin(s, in)
 	case "spec/certificate":
 		var in CertificateInput
-		if err := DecodeInput(c, &in); err != nil {
+		if err := vgen.DecodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refCertificate(s, in)
 	case "spec/transfer":
 		var in TransferInput
-		if err := DecodeInput(c, &in); err != nil {
+		if err := vgen.DecodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refTransfer(s, in)
@@ -67,58 +69,58 @@ func verifyVector(ctx context.Context, c Case) (Outcome, error) {
 		switch c.Shape {
 		case "TransferResponse":
 			var in APDUTransferInput
-			if err := DecodeInput(c, &in); err != nil {
+			if err := vgen.DecodeInput(c, &in); err != nil {
 				return Outcome{}, err
 			}
 			verr, err = refAPDUTransfer(s, in)
 		case "ConfirmCommand":
 			var in APDUConfirmInput
-			if err := DecodeInput(c, &in); err != nil {
+			if err := vgen.DecodeInput(c, &in); err != nil {
 				return Outcome{}, err
 			}
 			verr, err = refAPDUConfirm(s, in)
 		case "InitiateCommand":
 			var in APDUInput
-			if err := DecodeInput(c, &in); err != nil {
+			if err := vgen.DecodeInput(c, &in); err != nil {
 				return Outcome{}, err
 			}
 			verr, err = refAPDU(s, in)
 		default:
-			return Outcome{}, fmt.Errorf("%w: %s: unknown apdu shape %q", ErrBadInput, c.TcID, c.Shape)
+			return Outcome{}, fmt.Errorf("%w: %s: unknown apdu shape %q", vgen.ErrBadInput, c.TcID, c.Shape)
 		}
 	case "chain/qr":
 		var in QRInput
-		if err := DecodeInput(c, &in); err != nil {
+		if err := vgen.DecodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refQR(s, in)
 	case "cert/sealedcoin":
 		var in SealedCoinInput
-		if err := DecodeInput(c, &in); err != nil {
+		if err := vgen.DecodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refSealedCoin(s, in)
 	case "cert/message":
 		var in MessageInput
-		if err := DecodeInput(c, &in); err != nil {
+		if err := vgen.DecodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refMessage(s, in)
 	case "cert/session":
-		var in SessionInput
-		if err := DecodeInput(c, &in); err != nil {
+		var in vgen.SessionInput
+		if err := vgen.DecodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refCertSession(s, in)
 	case "chip/session":
-		var in SessionInput
-		if err := DecodeInput(c, &in); err != nil {
+		var in vgen.SessionInput
+		if err := vgen.DecodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refChipSession(s, in)
 	case "chain/session":
 		var in ChainSessionInput
-		if err := DecodeInput(c, &in); err != nil {
+		if err := vgen.DecodeInput(c, &in); err != nil {
 			return Outcome{}, err
 		}
 		verr, err = refChainSession(s, in)
@@ -126,7 +128,7 @@ func verifyVector(ctx context.Context, c Case) (Outcome, error) {
 		return Outcome{}, fmt.Errorf("%w: %s: kind %s/%s", ErrUnimplemented, c.TcID, c.Scheme, c.Kind)
 	}
 	if err != nil {
-		return Outcome{}, fmt.Errorf("%w: %s: %v", ErrBadInput, c.TcID, err)
+		return Outcome{}, fmt.Errorf("%w: %s: %v", vgen.ErrBadInput, c.TcID, err)
 	}
 	if verr != nil {
 		return Outcome{Valid: false, Error: string(spec.CodeOf(verr))}, nil
@@ -136,7 +138,7 @@ func verifyVector(ctx context.Context, c Case) (Outcome, error) {
 
 // refCoin: strict parse, then Check (policy, then issuer signature).
 func refCoin(s suite.Suite, in CoinInput) (verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	raw, key := u.B("coin", in.Coin), u.B("issuerPublicKey", in.IssuerPublicKey)
 	if u.Err != nil {
 		return nil, u.Err
@@ -155,7 +157,7 @@ func refCoin(s suite.Suite, in CoinInput) (verdict, inputErr error) {
 // refCertificate: parse root and certificate under the suite, verify the
 // list under the root if given, then Certificate.Verify.
 func refCertificate(s suite.Suite, in CertificateInput) (verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	rootRaw, certRaw := u.B("root", in.Root), u.B("certificate", in.Certificate)
 	var crlRaw []byte
 	if in.CRL != "" {
@@ -164,7 +166,7 @@ func refCertificate(s suite.Suite, in CertificateInput) (verdict, inputErr error
 	if u.Err != nil {
 		return nil, u.Err
 	}
-	root, err := ParseRoot(s, rootRaw)
+	root, err := vgen.ParseRoot(s, rootRaw)
 	if err != nil {
 		return err, nil
 	}
@@ -191,7 +193,7 @@ func refTransfer(s suite.Suite, in TransferInput) (verdict, inputErr error) {
 }
 
 func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, verdict, inputErr error) {
-	var u Unhexer
+	var u vgen.Unhexer
 	rootRaw, holdRaw, key := u.B("root", in.Root), u.B("holding", in.Holding), u.B("issuerPublicKey", in.IssuerPublicKey)
 	certRaws := make([][]byte, len(in.Certificates))
 	for i, c := range in.Certificates {
@@ -200,7 +202,7 @@ func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, ve
 	if u.Err != nil {
 		return owner, nil, u.Err
 	}
-	root, err := ParseRoot(s, rootRaw)
+	root, err := vgen.ParseRoot(s, rootRaw)
 	if err != nil {
 		return owner, err, nil
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/dualoffline/dualoffline/vectors"
 	"github.com/dualoffline/dualoffline/vectors/lint"
 	"github.com/dualoffline/dualoffline/vectors/schema"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 func load(t testing.TB) []*vectors.File {
@@ -333,7 +334,7 @@ func TestSessionPayeeView(t *testing.T) {
 				t.Fatal(err)
 			}
 			var payee string
-			var msgs []vectors.SessionMessage
+			var msgs []vgen.SessionMessage
 			if err := json.Unmarshal(in["payee"], &payee); err != nil {
 				t.Fatalf("%s: payee: %v", tc.TcID, err)
 			}
@@ -344,13 +345,13 @@ func TestSessionPayeeView(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			payeeOnly := []vectors.SessionMessage{}
+			payeeOnly := []vgen.SessionMessage{}
 			for _, m := range msgs {
 				if m.To == payee {
 					payeeOnly = append(payeeOnly, m)
 				}
 			}
-			with := func(ms []vectors.SessionMessage) vectors.Case {
+			with := func(ms []vgen.SessionMessage) vectors.Case {
 				cut := maps.Clone(in)
 				cut["messages"], _ = json.Marshal(ms)
 				c := f.Case(tc)

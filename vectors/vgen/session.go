@@ -1,4 +1,4 @@
-package vectors
+package vgen
 
 import (
 	"fmt"
@@ -73,7 +73,7 @@ func WithPayload(m SessionMsg, payload []byte) SessionMsg {
 }
 
 func (g *Gen) SessionPKI() (*PKI, []byte, suite.PrivateKey) {
-	p := g.NewPKI("pki", []DevSpec{{AgentID, devcert.RoleAgent}, {CertPayer, devcert.RoleWallet}, {CertPayee, devcert.RoleWallet}, {CertThird, devcert.RoleWallet}})
+	p := g.NewPKI("pki", []DevSpec{{ID: AgentID, Role: devcert.RoleAgent}, {ID: CertPayer, Role: devcert.RoleWallet}, {ID: CertPayee, Role: devcert.RoleWallet}, {ID: CertThird, Role: devcert.RoleWallet}})
 	issuer := g.Key("issuer")
 	if g.Err != nil {
 		return p, nil, issuer

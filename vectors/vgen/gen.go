@@ -1,4 +1,4 @@
-package vectors
+package vgen
 
 import (
 	"bytes"
@@ -129,7 +129,7 @@ type TC struct {
 // withExpected is an input with the expected member of its test: what a
 // valid case must reach, kept out of the input.
 type WithExpected struct {
-	Input, expected any
+	Input, Expected any
 }
 
 func (b *Builder) Add(g *Group, t TC) {
@@ -140,7 +140,7 @@ func (b *Builder) Add(g *Group, t TC) {
 	if we, ok := t.Input.(WithExpected); ok {
 		t.Input = we.Input
 		var err error
-		if exp, err = json.Marshal(we.expected); err != nil {
+		if exp, err = json.Marshal(we.Expected); err != nil {
 			b.Err = err
 			return
 		}
@@ -303,9 +303,9 @@ func H(b []byte) string { return hex.EncodeToString(b) }
 // other returns the other suite.
 func (g *Gen) Other() suite.Suite {
 	if g.S.ID() == suite.GM {
-		return mustSuite(suite.INTL)
+		return MustSuite(suite.INTL)
 	}
-	return mustSuite(suite.GM)
+	return MustSuite(suite.GM)
 }
 
 // otherKey returns the key of the same label in the other suite.
@@ -317,3 +317,11 @@ func (g *Gen) OtherKey(label string) suite.PrivateKey {
 }
 
 func SuiteID(s string) suite.ID { return suite.ID(s) }
+
+func MustSuite(id suite.ID) suite.Suite {
+	s, err := suite.ByID(id)
+	if err != nil {
+		panic(err) // both suites are compiled in
+	}
+	return s
+}

@@ -1,4 +1,4 @@
-package vectors
+package vgen
 
 import (
 	"time"
@@ -39,14 +39,14 @@ func (g *Gen) NewPKI(label string, devices []DevSpec) *PKI {
 			return p
 		}
 		p.Keys[d.ID] = k
-		p.Certs[d.ID] = g.Issue(p.Root, d.ID, d.role, uint64(100+i), k.Public(), CertNotBefore, CertNotAfter)
+		p.Certs[d.ID] = g.Issue(p.Root, d.ID, d.Role, uint64(100+i), k.Public(), CertNotBefore, CertNotAfter)
 	}
 	return p
 }
 
 type DevSpec struct {
 	ID   string
-	role devcert.Role
+	Role devcert.Role
 }
 
 func (g *Gen) Issue(a *devcert.Authority, id string, role devcert.Role, serial uint64, pub suite.PublicKey, nb, na time.Time) *devcert.Certificate {
