@@ -6,18 +6,45 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
+	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
-// Build returns every vector file, in name order.
-func Build() ([]*vgen.File, error) {
-	var files []*vgen.File
+// specGenerators build the files of scheme "spec": the objects every
+// scheme shares (spec/formats.md).
+var specGenerators = []vgen.Generator{genCoin, genCertificate, genTransfer}
+
+// Sources returns the vector sources of the schemes in models/all, in
+// its order, one per scheme (a variant that shares its scheme's vectors
+// is skipped; see vgen.Provider).
+func Sources() []vgen.Source {
+	var out []vgen.Source
+	for _, sch := range all.Schemes() {
+		p, ok := sch.(vgen.Provider)
+		if !ok {
+			continue
+		}
+		if src := p.VectorSource(); src.Scheme == sch.Info().Name {
+			out = append(out, src)
+		}
+	}
+	return out
+}
+
+// Build returns every vector file, in name order: the spec files and
+// those of every scheme's Source.
+func Build() ([]*File, error) {
+	gens := slices.Clone(specGenerators)
+	for _, src := range Sources() {
+		gens = append(gens, src.Generators...)
+	}
+	var files []*File
 	for _, s := range []suite.Suite{vgen.MustSuite(suite.GM), vgen.MustSuite(suite.INTL)} {
-		for _, fn := range []func(*vgen.Gen) *vgen.Builder{genCoin, genCertificate, genTransfer, vgen.Then(genQR, qrTimeAhead), vgen.Then(genAPDU, apduDerived), genSealedCoin, genMessage, genCertSession, genChipSession, vgen.Then(genChainSession, chainSessionTimeAhead)} {
+		for _, fn := range gens {
 			g := &vgen.Gen{S: s, ID: string(s.ID())}
 			b := fn(g)
 			if g.Err != nil {
@@ -36,7 +63,7 @@ func Build() ([]*vgen.File, error) {
 
 // Encode returns the canonical bytes of a file: indented JSON with a
 // final newline.
-func Encode(f *vgen.File) ([]byte, error) {
+func Encode(f *File) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -20,13 +20,9 @@ type Outcome struct {
 // ErrUnimplemented; any other error means the implementation failed on
 // that case (a timeout, a crash, a garbled answer).
 type Verifier interface {
-	VerifyVector(ctx context.Context, c vgen.Case) (Outcome, error)
+	VerifyVector(ctx context.Context, c Case) (Outcome, error)
 }
 
 // ErrUnimplemented marks a case the implementation declares it does not
 // support; a run counts it as a skip.
-var ErrUnimplemented = errUnimplemented{}
-
-type errUnimplemented struct{}
-
-func (errUnimplemented) Error() string { return "unimplemented" }
+var ErrUnimplemented = vgen.ErrUnimplemented

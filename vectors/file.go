@@ -11,8 +11,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-
-	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // The committed vector files, one per scheme, suite and kind, named
@@ -59,14 +57,14 @@ func (e *FileError) Is(target error) bool { return target == ErrMalformedFile }
 // ParseFile decodes one vector file strictly: size cap, no unknown fields,
 // no trailing data, and the structural invariants a Run relies on (every
 // test has a tcId, a known result, an input object). It never panics.
-func ParseFile(name string, data []byte) (*vgen.File, error) {
+func ParseFile(name string, data []byte) (*File, error) {
 	bad := func(detail string, err error) error { return &FileError{Name: name, Detail: detail, Err: err} }
 	if len(data) > MaxFileSize {
 		return nil, bad(fmt.Sprintf("%d bytes, cap %d", len(data), MaxFileSize), nil)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var f vgen.File
+	var f File
 	if err := dec.Decode(&f); err != nil {
 		return nil, bad("not a vector file", err)
 	}
@@ -89,14 +87,14 @@ func ParseFile(name string, data []byte) (*vgen.File, error) {
 				return nil, bad(fmt.Sprintf("testGroups[%d].tests[%d] has no tcId", gi, ti), nil)
 			}
 			switch t.Result {
-			case vgen.ResultValid, vgen.ResultInvalid, vgen.ResultAcceptable:
+			case ResultValid, ResultInvalid, ResultAcceptable:
 			default:
 				return nil, bad(fmt.Sprintf("%s: result %q", t.TcID, t.Result), nil)
 			}
 			if len(t.Input) == 0 || t.Input[0] != '{' {
 				return nil, bad(fmt.Sprintf("%s: input is not an object", t.TcID), nil)
 			}
-			if len(t.Expected) > 0 && t.Result != vgen.ResultValid {
+			if len(t.Expected) > 0 && t.Result != ResultValid {
 				return nil, bad(fmt.Sprintf("%s: expected member on a %s case", t.TcID, t.Result), nil)
 			}
 			n++
@@ -111,13 +109,13 @@ func ParseFile(name string, data []byte) (*vgen.File, error) {
 
 // LoadFS loads every vector file (FilePattern) at the root of fsys, in
 // name order.
-func LoadFS(fsys fs.FS) ([]*vgen.File, error) {
+func LoadFS(fsys fs.FS) ([]*File, error) {
 	names, err := fs.Glob(fsys, FilePattern)
 	if err != nil {
 		return nil, &FileError{Name: FilePattern, Detail: "glob", Err: err}
 	}
 	sort.Strings(names)
-	var files []*vgen.File
+	var files []*File
 	for _, name := range names {
 		fh, err := fsys.Open(name)
 		if err != nil {
@@ -141,7 +139,7 @@ func LoadFS(fsys fs.FS) ([]*vgen.File, error) {
 }
 
 // Files loads the embedded vector files.
-func Files() ([]*vgen.File, error) { return LoadFS(FS) }
+func Files() ([]*File, error) { return LoadFS(FS) }
 
 func fileName(scheme, suite, kind string) string {
 	return strings.Join([]string{scheme, suite, kind, "test.json"}, "_")

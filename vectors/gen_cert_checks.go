@@ -10,7 +10,7 @@ import (
 // and the root's own validity: a device certificate offered as the root,
 // and a device certificate that outlives its root, used after the root
 // expired and before it began.
-func genCertificateChecks(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
+func genCertificateChecks(g *vgen.Gen, b *vgen.Builder, grp *Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
 	alice, agent := p.Certs["wallet-alice"], p.Certs["agent-icbc"]
 	anchor := in(alice.Raw, vgen.GenAt.Unix())
 	anchor.Root = vgen.H(agent.Raw)

@@ -7,13 +7,12 @@ import (
 	"errors"
 	"math/big"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
 	"github.com/emmansun/gmsm/smx509"
 
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // noRead is the reader certificate creation gets: the suites' signers are
@@ -59,7 +58,7 @@ func rawIssue(g *vgen.Gen, tmpl, parent *x509.Certificate, pub suite.PublicKey, 
 // but outside the profile, one rule each: an unknown critical extension, a
 // wallet marked CA, a wallet with the root's key usage, a validity period
 // that ends before it begins, an issuer whose role is not central-bank.
-func genCertificateProfile(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
+func genCertificateProfile(g *vgen.Gen, b *vgen.Builder, grp *Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
 	rk, alice, parent, pub, base, ok := profileKit(g, p)
 	if !ok {
 		return

@@ -17,7 +17,7 @@ func genCoin(g *vgen.Gen) *vgen.Builder {
 	pubHex := vgen.H(pub.SPKI())
 	grp := b.Group("CoinVerify", pubHex)
 	in := func(c []byte) CoinInput { return CoinInput{Coin: vgen.H(c), IssuerPublicKey: pubHex} }
-	so := func(c *coin.Signed) *vgen.Signature { return vgen.SigObj(g.S, pub, c.TBS(), c.Signature) }
+	so := func(c *coin.Signed) *Signature { return vgen.SigObj(g.S, pub, c.TBS(), c.Signature) }
 	mk := func(label string, d int64, parent coin.Serial) *coin.Signed {
 		c, err := coin.Sign(issuer, coin.New(g.Serial(label), d, parent, "ICBC-0001"))
 		g.Fail(err)
@@ -43,7 +43,7 @@ func genCoin(g *vgen.Gen) *vgen.Builder {
 		twin := *base
 		twin.Signature = vgen.HighS(base.Signature)
 		b.Add(grp, vgen.TC{Name: "high-s-twin", Comment: "the (r, n-s) twin of a valid signature: Verify accepts it, a stricter implementation may refuse it", Req: "R4.1",
-			Flags: []string{"HighS"}, Result: vgen.ResultAcceptable, Input: in(twin.Marshal()), Sig: so(&twin)})
+			Flags: []string{"HighS"}, Result: ResultAcceptable, Input: in(twin.Marshal()), Sig: so(&twin)})
 	}
 
 	flipped := *base

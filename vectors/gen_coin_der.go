@@ -3,11 +3,10 @@ package vectors
 import (
 	"bytes"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // serialBytes returns a copy of s.
@@ -57,7 +56,7 @@ func compressSPKI(spki []byte) []byte {
 // genCoinDER adds the coin cases at the boundaries of the strict DER
 // profile and of Parse's serial rules: each is signed by the issuer over
 // its exact TBS bytes, so only the one check refuses it.
-func genCoinDER(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, issuer suite.PrivateKey) {
+func genCoinDER(g *vgen.Gen, b *vgen.Builder, grp *Group, issuer suite.PrivateKey) {
 	pub := issuer.Public()
 	pubHex := vgen.H(pub.SPKI())
 	in := func(c []byte) CoinInput { return CoinInput{Coin: vgen.H(c), IssuerPublicKey: pubHex} }

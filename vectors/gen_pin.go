@@ -8,14 +8,13 @@ import (
 	"fmt"
 	"math/big"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
 	"github.com/emmansun/gmsm/smx509"
 
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // The cases of this file sit at the boundary of one documented check each
@@ -42,7 +41,7 @@ func derContent(der []byte) []byte {
 
 // genCoinPins adds the coin cases for signature-verify: a signature that
 // verifies once decoded leniently but is not strict DER.
-func genCoinPins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, issuer suite.PrivateKey) {
+func genCoinPins(g *vgen.Gen, b *vgen.Builder, grp *Group, issuer suite.PrivateKey) {
 	pub := issuer.Public()
 	f := baseCoinFields(g, "der-signature")
 	tbs := vgen.TLV(0x62, bytes.Join([][]byte{f.version, f.Serial, f.denomination, f.currency, f.unit, f.parent, f.agent}, nil))
@@ -60,7 +59,7 @@ func genCoinPins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, issuer suite.Pri
 // genCertificatePins adds certificates signed by the trusted root's key at
 // the boundaries of devcert.Parse (size cap, signature algorithm, name
 // shape) and revocation lists at those of ParseRevocationList.
-func genCertificatePins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
+func genCertificatePins(g *vgen.Gen, b *vgen.Builder, grp *Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
 	rk, alice, parent, pub, base, ok := profileKit(g, p)
 	if !ok {
 		return
@@ -212,8 +211,8 @@ func genCertificatePins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.P
 // held serial's size), the strict DER lengths (a leading zero length
 // octet) and transfer.Parse (at most 16 outputs). h0 is the agent's fresh
 // coin, h1 the coin after the agent's record to wallet-alice.
-func genTransferPins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, in func([]byte, []string, string, int64) any,
-	recSig func(string, *transfer.Signed) *vgen.Signature, p *vgen.PKI, h0, h1 *transfer.Holding, all []string) {
+func genTransferPins(g *vgen.Gen, b *vgen.Builder, grp *Group, in func([]byte, []string, string, int64) any,
+	recSig func(string, *transfer.Signed) *Signature, p *vgen.PKI, h0, h1 *transfer.Holding, all []string) {
 	raw := h1.Marshal()
 	content := derContent(raw)
 	if len(content) < 18 || !bytes.Equal(content[len(content)-18:len(content)-16], []byte{0x04, 0x10}) {

@@ -3,12 +3,11 @@ package vectors
 import (
 	"encoding/hex"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 func genTransfer(g *vgen.Gen) *vgen.Builder {
@@ -42,7 +41,7 @@ func genTransfer(g *vgen.Gen) *vgen.Builder {
 		}
 		return vgen.WithExpected{Input: input, Expected: TransferExpected{Holder: hex.EncodeToString([]byte(holder)), Value: value}}
 	}
-	recSig := func(payer string, r *transfer.Signed) *vgen.Signature {
+	recSig := func(payer string, r *transfer.Signed) *Signature {
 		return vgen.SigObj(g.S, p.Certs[payer].PublicKey, r.TBS(), r.Signature)
 	}
 

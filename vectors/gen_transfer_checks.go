@@ -12,8 +12,8 @@ import (
 // open: each record is signed by its payer, so only the one check refuses
 // it. h0 is the agent's fresh coin, h1 the coin after the agent's record
 // to wallet-alice, r2 alice's record paying wallet-bob 3000 fen of it.
-func genTransferChecks(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, in func([]byte, []string, string, int64) any,
-	recSig func(string, *transfer.Signed) *vgen.Signature, p *vgen.PKI, h0, h1 *transfer.Holding, r2 *transfer.Signed, all []string) {
+func genTransferChecks(g *vgen.Gen, b *vgen.Builder, grp *Group, in func([]byte, []string, string, int64) any,
+	recSig func(string, *transfer.Signed) *Signature, p *vgen.PKI, h0, h1 *transfer.Holding, r2 *transfer.Signed, all []string) {
 	alice := p.Keys["wallet-alice"]
 	bad := func(name, comment, req string, code spec.Code, flags []string, hh *transfer.Holding, payer string, r *transfer.Signed) {
 		b.Invalid(grp, name, comment, req, code, flags, in(hh.Marshal(), all, "", 0), recSig(payer, r))

@@ -2,10 +2,9 @@ package vectors
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
-
-	"github.com/dualoffline/dualoffline/vectors/vgen"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/spec"
@@ -13,6 +12,7 @@ import (
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // Reference returns the reference Verifier: every kind decided with the
@@ -29,7 +29,7 @@ type reference struct{ drop []string }
 // checks meanwhile (spec.Without).
 func ReferenceWithout(checks ...string) Verifier { return reference{drop: checks} }
 
-func (r reference) VerifyVector(ctx context.Context, c vgen.Case) (out Outcome, err error) {
+func (r reference) VerifyVector(ctx context.Context, c Case) (out Outcome, err error) {
 	if len(r.drop) == 0 {
 		return verifyVector(ctx, c)
 	}
@@ -37,7 +37,7 @@ func (r reference) VerifyVector(ctx context.Context, c vgen.Case) (out Outcome, 
 	return out, err
 }
 
-func verifyVector(ctx context.Context, c vgen.Case) (Outcome, error) {
+func verifyVector(ctx context.Context, c Case) (Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return Outcome{}, err
 	}
@@ -65,70 +65,17 @@ func verifyVector(ctx context.Context, c vgen.Case) (Outcome, error) {
 			return Outcome{}, err
 		}
 		verr, err = refTransfer(s, in)
-	case "chip/apdu":
-		switch c.Shape {
-		case "TransferResponse":
-			var in APDUTransferInput
-			if err := vgen.DecodeInput(c, &in); err != nil {
-				return Outcome{}, err
-			}
-			verr, err = refAPDUTransfer(s, in)
-		case "ConfirmCommand":
-			var in APDUConfirmInput
-			if err := vgen.DecodeInput(c, &in); err != nil {
-				return Outcome{}, err
-			}
-			verr, err = refAPDUConfirm(s, in)
-		case "InitiateCommand":
-			var in APDUInput
-			if err := vgen.DecodeInput(c, &in); err != nil {
-				return Outcome{}, err
-			}
-			verr, err = refAPDU(s, in)
-		default:
-			return Outcome{}, fmt.Errorf("%w: %s: unknown apdu shape %q", vgen.ErrBadInput, c.TcID, c.Shape)
-		}
-	case "chain/qr":
-		var in QRInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return Outcome{}, err
-		}
-		verr, err = refQR(s, in)
-	case "cert/sealedcoin":
-		var in SealedCoinInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return Outcome{}, err
-		}
-		verr, err = refSealedCoin(s, in)
-	case "cert/message":
-		var in MessageInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return Outcome{}, err
-		}
-		verr, err = refMessage(s, in)
-	case "cert/session":
-		var in vgen.SessionInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return Outcome{}, err
-		}
-		verr, err = refCertSession(s, in)
-	case "chip/session":
-		var in vgen.SessionInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return Outcome{}, err
-		}
-		verr, err = refChipSession(s, in)
-	case "chain/session":
-		var in ChainSessionInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return Outcome{}, err
-		}
-		verr, err = refChainSession(s, in)
 	default:
-		return Outcome{}, fmt.Errorf("%w: %s: kind %s/%s", ErrUnimplemented, c.TcID, c.Scheme, c.Kind)
+		src, ok := source(c.Scheme)
+		if !ok {
+			return Outcome{}, fmt.Errorf("%w: %s: kind %s/%s", ErrUnimplemented, c.TcID, c.Scheme, c.Kind)
+		}
+		if verr, err = src.Decide(s, c); errors.Is(err, ErrUnimplemented) {
+			return Outcome{}, fmt.Errorf("%s: %w", c.TcID, err)
+		}
 	}
 	if err != nil {
-		return Outcome{}, fmt.Errorf("%w: %s: %v", vgen.ErrBadInput, c.TcID, err)
+		return Outcome{}, fmt.Errorf("%w: %s: %v", ErrBadInput, c.TcID, err)
 	}
 	if verr != nil {
 		return Outcome{Valid: false, Error: string(spec.CodeOf(verr))}, nil
@@ -226,4 +173,14 @@ func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, ve
 	}
 	owner, err = hold.Verify(pub, certs)
 	return owner, err, nil
+}
+
+// source returns the vector source of scheme.
+func source(scheme string) (vgen.Source, bool) {
+	for _, src := range Sources() {
+		if src.Scheme == scheme {
+			return src, true
+		}
+	}
+	return vgen.Source{}, false
 }

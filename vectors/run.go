@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"sort"
 	"time"
-
-	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // Filter selects cases; an empty field matches everything. IDs, when not
@@ -21,7 +19,7 @@ type Filter struct {
 }
 
 // Match reports whether the filter selects test t of file f.
-func (fl Filter) Match(f *vgen.File, t *vgen.Test) bool {
+func (fl Filter) Match(f *File, t *Test) bool {
 	if fl.Scheme != "" && fl.Scheme != f.Scheme || fl.Suite != "" && fl.Suite != f.Suite || fl.Kind != "" && fl.Kind != f.Kind {
 		return false
 	}
@@ -179,17 +177,17 @@ func (r *Report) tally() {
 // Judge compares an outcome with a test's expectation: valid needs
 // Valid, invalid needs !Valid with the expected code, acceptable takes
 // valid or any refusal with a known code.
-func Judge(t *vgen.Test, o Outcome) Status {
+func Judge(t *Test, o Outcome) Status {
 	switch t.Result {
-	case vgen.ResultValid:
+	case ResultValid:
 		if o.Valid && o.Error == "" {
 			return StatusPass
 		}
-	case vgen.ResultInvalid:
+	case ResultInvalid:
 		if !o.Valid && o.Error == t.Error {
 			return StatusPass
 		}
-	case vgen.ResultAcceptable:
+	case ResultAcceptable:
 		if o.Valid && o.Error == "" || !o.Valid && o.Error != "" && o.Error != "internal" {
 			return StatusPass
 		}
@@ -209,7 +207,7 @@ func Run(ctx context.Context, v Verifier, filter Filter) (*Report, error) {
 // RunFiles runs the selected cases of files through v, in file order. It
 // stops early only when ctx is done, returning the partial report and
 // ctx's error.
-func RunFiles(ctx context.Context, v Verifier, files []*vgen.File, filter Filter) (*Report, error) {
+func RunFiles(ctx context.Context, v Verifier, files []*File, filter Filter) (*Report, error) {
 	start := time.Now()
 	r := &Report{}
 	late, _ := v.(LateFailer)
@@ -232,8 +230,8 @@ func RunFiles(ctx context.Context, v Verifier, files []*vgen.File, filter Filter
 			}
 			cr := CaseResult{
 				TcID: t.TcID, File: f.Name, Requirement: t.Requirement, Comment: t.Comment, Flags: t.Flags,
-				Expected:   Outcome{Valid: t.Result == vgen.ResultValid, Error: t.Error},
-				Acceptable: t.Result == vgen.ResultAcceptable,
+				Expected:   Outcome{Valid: t.Result == ResultValid, Error: t.Error},
+				Acceptable: t.Result == ResultAcceptable,
 				kind:       f.Scheme + "/" + f.Kind,
 			}
 			o, err := callVerifier(ctx, v, f.Case(t))
@@ -260,7 +258,7 @@ func RunFiles(ctx context.Context, v Verifier, files []*vgen.File, filter Filter
 }
 
 // callVerifier turns a panicking verifier into an error for that case.
-func callVerifier(ctx context.Context, v Verifier, c vgen.Case) (o Outcome, err error) {
+func callVerifier(ctx context.Context, v Verifier, c Case) (o Outcome, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("verifier panicked on %s: %v", c.TcID, p)

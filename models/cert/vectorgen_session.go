@@ -1,12 +1,10 @@
-package vectors
+package cert
 
 import (
 	"bytes"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	mcert "github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 func genCertSession(g *vgen.Gen) *vgen.Builder {
@@ -46,12 +44,12 @@ func genCertSession(g *vgen.Gen) *vgen.Builder {
 	)
 	ak := p.Keys[vgen.CertPayer]
 	// after changes a message after it was signed; resign signs the change.
-	after := func(i int, mod func(*mcert.Message)) vgen.SessionMsg {
+	after := func(i int, mod func(*Message)) vgen.SessionMsg {
 		c := *cs.msgs[i]
 		mod(&c)
 		return vgen.WithPayload(msgs[i], c.Marshal())
 	}
-	resign := func(i int, mod func(*mcert.Message)) vgen.SessionMsg {
+	resign := func(i int, mod func(*Message)) vgen.SessionMsg {
 		c := *cs.msgs[i]
 		mod(&c)
 		raw, _ := signMsg(g, ak, c)
@@ -86,15 +84,15 @@ func genCertSession(g *vgen.Gen) *vgen.Builder {
 
 	// Tampered.
 	b.Invalid(grp, "hello-payer-signature-bit-flipped", "one bit of alice's signature on HELLO-PAYER flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"},
-		ctx.In(vgen.ReplaceAt(msgs, iHelloPayer, after(iHelloPayer, func(c *mcert.Message) { c.Sig = vgen.FlipSig(c.Sig) })), at), nil)
+		ctx.In(vgen.ReplaceAt(msgs, iHelloPayer, after(iHelloPayer, func(c *Message) { c.Sig = vgen.FlipSig(c.Sig) })), at), nil)
 	b.Invalid(grp, "tx-ciphertext-bit-flipped", "one bit of the sealed coins flipped after alice signed the TX", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"},
-		ctx.In(vgen.ReplaceAt(msgs, iTx, after(iTx, func(c *mcert.Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })), at), nil)
+		ctx.In(vgen.ReplaceAt(msgs, iTx, after(iTx, func(c *Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })), at), nil)
 	b.Invalid(grp, "tx-amount-resigned", "a TX for 30000 fen in a session for 3000, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "cert-amount"},
-		ctx.In(vgen.ReplaceAt(msgs, iTx, resign(iTx, func(c *mcert.Message) { c.Amount = 30000 })), at), nil)
+		ctx.In(vgen.ReplaceAt(msgs, iTx, resign(iTx, func(c *Message) { c.Amount = 30000 })), at), nil)
 	b.Invalid(grp, "deducted-signature-bit-flipped", "one bit of alice's signature on DEDUCTED flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"},
-		ctx.In(vgen.ReplaceAt(msgs, iDeducted, after(iDeducted, func(c *mcert.Message) { c.Sig = vgen.FlipSig(c.Sig) })), at), nil)
+		ctx.In(vgen.ReplaceAt(msgs, iDeducted, after(iDeducted, func(c *Message) { c.Sig = vgen.FlipSig(c.Sig) })), at), nil)
 	b.Invalid(grp, "deducted-digest-resigned", "DEDUCTED naming another payment's records, signed by alice", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch", "cert-digest"},
-		ctx.In(vgen.ReplaceAt(msgs, iDeducted, resign(iDeducted, func(c *mcert.Message) { c.Digest = other.digest })), at), nil)
+		ctx.In(vgen.ReplaceAt(msgs, iDeducted, resign(iDeducted, func(c *Message) { c.Digest = other.digest })), at), nil)
 
 	genCertSessionChecks(g, b, grp, cs, ctx, msgs, iTx)
 

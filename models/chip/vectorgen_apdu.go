@@ -1,23 +1,21 @@
-package vectors
+package chip
 
 import (
 	"encoding/binary"
 	"time"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // chipInitTBS is what the payee signs in INITIATE (spec/formats.md,
 // "Chip-card messages"): the context string, the amount as 8 bytes
 // big-endian, the challenge and the payee id. It is written from the
-// document on purpose, not taken from chip.InitiateTBS: the vectors are
+// document on purpose, not taken from InitiateTBS: the vectors are
 // signed over the documented bytes, so a model that drifted from
 // formats.md fails its own vectors instead of moving them along.
 func chipInitTBS(amount int64, challenge []byte, payee string) []byte {
@@ -30,10 +28,10 @@ func chipInitTBS(amount int64, challenge []byte, payee string) []byte {
 // initItems are the data objects of an INITIATE command.
 func initItems(amount uint64, challenge, cert, sig []byte) []apdu.TLV {
 	return []apdu.TLV{
-		{Tag: chip.TagAmount, Value: binary.BigEndian.AppendUint64(nil, amount)},
-		{Tag: chip.TagChallenge, Value: challenge},
-		{Tag: chip.TagCert, Value: cert},
-		{Tag: chip.TagSig, Value: sig},
+		{Tag: TagAmount, Value: binary.BigEndian.AppendUint64(nil, amount)},
+		{Tag: TagChallenge, Value: challenge},
+		{Tag: TagCert, Value: cert},
+		{Tag: TagSig, Value: sig},
 	}
 }
 
@@ -74,7 +72,7 @@ func genAPDU(g *vgen.Gen) *vgen.Builder {
 		return apdu.Marshal(initItems(amt, ch, cert.Raw, sig)), msg, sig
 	}
 	cmd := func(data []byte) []byte {
-		return command(g, apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: 65536})
+		return command(g, apdu.Command{CLA: CLA, INS: INSInitiate, Data: data, Le: 65536})
 	}
 	in := func(c []byte, card string, at time.Time) APDUInput {
 		return APDUInput{Command: vgen.H(c), Root: vgen.H(root.Raw), Card: vgen.H([]byte(card)), At: at.Unix()}
@@ -139,9 +137,9 @@ func genAPDU(g *vgen.Gen) *vgen.Builder {
 	frame := func(name, comment string, c apdu.Command, flags []string) {
 		b.Invalid(grp, name, comment, "R1.1", spec.CodeMalformed, flags, in(command(g, c), card, at), nil)
 	}
-	frame("class-00", "interindustry class 00 instead of 80", apdu.Command{CLA: 0x00, INS: chip.INSInitiate, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})
-	frame("p1-01", "P1 = 01", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, P1: 1, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})
-	frame("le-absent", "no Le", apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: data, Le: apdu.LeAbsent}, []string{"ModifiedField", "chip-header"})
+	frame("class-00", "interindustry class 00 instead of 80", apdu.Command{CLA: 0x00, INS: INSInitiate, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})
+	frame("p1-01", "P1 = 01", apdu.Command{CLA: CLA, INS: INSInitiate, P1: 1, Data: data, Le: 65536}, []string{"ModifiedField", "chip-header"})
+	frame("le-absent", "no Le", apdu.Command{CLA: CLA, INS: INSInitiate, Data: data, Le: apdu.LeAbsent}, []string{"ModifiedField", "chip-header"})
 	b.Invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(good[:len(good)-1], card, at), nil)
 	b.Invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, good...), 0), card, at), nil)
 	b.Invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, card, at), nil)

@@ -1,16 +1,14 @@
-package vectors
+package chip
 
 import (
 	"bytes"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // apduHeaderTransfer documents the TRANSFER and CONFIRM groups.
@@ -52,8 +50,8 @@ func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.Pri
 	if g.Err != nil {
 		return
 	}
-	resp := func(spends []chip.Spend) []byte {
-		r, err := chip.EncodeTransfer(alice, spends, nil)
+	resp := func(spends []Spend) []byte {
+		r, err := EncodeTransfer(alice, spends, nil)
 		g.Fail(err)
 		return r
 	}
@@ -74,33 +72,33 @@ func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.Pri
 	if g.Err != nil {
 		return
 	}
-	b.Valid(grp, "transfer-valid", "alice's card pays 2500 fen of a 10000-fen coin, keeping the change", "R6.4", []string{"Lineage"}, in(resp([]chip.Spend{{Holding: h1, Record: good}})), recSig(good))
+	b.Valid(grp, "transfer-valid", "alice's card pays 2500 fen of a 10000-fen coin, keeping the change", "R6.4", []string{"Lineage"}, in(resp([]Spend{{Holding: h1, Record: good}})), recSig(good))
 	h2 := holding("coin2", 1000)
 	r2a := withCh(pay(h1, 1500, payee, challenge, ak), challenge, ak)
 	r2b := withCh(pay(h2, 1000, payee, challenge, ak), challenge, ak)
-	b.Valid(grp, "transfer-valid-two-spends", "1500 fen of one coin and a whole 1000-fen coin", "R6.4", []string{"Lineage"}, in(resp([]chip.Spend{{Holding: h1, Record: r2a}, {Holding: h2, Record: r2b}})), recSig(r2b))
+	b.Valid(grp, "transfer-valid-two-spends", "1500 fen of one coin and a whole 1000-fen coin", "R6.4", []string{"Lineage"}, in(resp([]Spend{{Holding: h1, Record: r2a}, {Holding: h2, Record: r2b}})), recSig(r2b))
 
 	// The record.
 	tampered := &transfer.Signed{Record: good.Record, Signature: good.Signature}
 	tampered.Record.Counter = 7
-	b.Invalid(grp, "transfer-record-tampered", "the record's counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: tampered}})), recSig(tampered))
+	b.Invalid(grp, "transfer-record-tampered", "the record's counter changed after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "spend-record"}, in(resp([]Spend{{Holding: h1, Record: tampered}})), recSig(tampered))
 	flipped := &transfer.Signed{Record: good.Record, Signature: vgen.FlipSig(good.Signature)}
-	b.Invalid(grp, "transfer-record-signature-bit-flipped", "one bit of the record's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: flipped}})), recSig(flipped))
+	b.Invalid(grp, "transfer-record-signature-bit-flipped", "one bit of the record's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "spend-record"}, in(resp([]Spend{{Holding: h1, Record: flipped}})), recSig(flipped))
 	otherKey := withCh(good, challenge, p.Keys["wallet-carol"])
-	b.Invalid(grp, "transfer-record-signed-by-other-key", "the record signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "spend-record"}, in(resp([]chip.Spend{{Holding: h1, Record: otherKey}})), recSig(otherKey))
+	b.Invalid(grp, "transfer-record-signed-by-other-key", "the record signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "spend-record"}, in(resp([]Spend{{Holding: h1, Record: otherKey}})), recSig(otherKey))
 	ch2 := bytes.Clone(challenge)
 	ch2[0] ^= 0x01
 	stale := withCh(good, ch2, ak)
-	b.Invalid(grp, "transfer-wrong-challenge", "a record answering another challenge, signed", "R1.2", spec.CodeReplay, []string{"Replay", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: h1, Record: stale}})), recSig(stale))
+	b.Invalid(grp, "transfer-wrong-challenge", "a record answering another challenge, signed", "R1.2", spec.CodeReplay, []string{"Replay", "spend-record-binding"}, in(resp([]Spend{{Holding: h1, Record: stale}})), recSig(stale))
 	carol := withCh(pay(h1, amount, "wallet-carol", challenge, ak), challenge, ak)
-	b.Invalid(grp, "transfer-wrong-payee", "a record paying another wallet, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: h1, Record: carol}})), recSig(carol))
+	b.Invalid(grp, "transfer-wrong-payee", "a record paying another wallet, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "spend-record-binding"}, in(resp([]Spend{{Holding: h1, Record: carol}})), recSig(carol))
 	short := withCh(pay(h1, 2000, payee, challenge, ak), challenge, ak)
-	b.Invalid(grp, "transfer-value-mismatch", "records paying 2000 fen for a request of 2500", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "spend-total"}, in(resp([]chip.Spend{{Holding: h1, Record: short}})), recSig(short))
+	b.Invalid(grp, "transfer-value-mismatch", "records paying 2000 fen for a request of 2500", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "spend-total"}, in(resp([]Spend{{Holding: h1, Record: short}})), recSig(short))
 
 	genAPDUTransferPins(g, b, grp, p, h1, challenge, resp, in, recSig)
 
 	// Framing.
-	raw := resp([]chip.Spend{{Holding: h1, Record: good}})
+	raw := resp([]Spend{{Holding: h1, Record: good}})
 	data := raw[:len(raw)-2]
 	pad := append(bytes.Clone(data), bytes.Repeat([]byte{0}, apdu.MaxResponse)...)
 	over := append(pad, 0x90, 0x00)
@@ -113,24 +111,24 @@ func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.Pri
 	bob := p.Certs[payee]
 	bk := p.Keys[payee]
 	recs := []*transfer.Signed{good}
-	ack := chip.AckTBS(challenge, payer, recs)
+	ack := AckTBS(challenge, payer, recs)
 	sig := g.Sign(bk, ack)
 	cin := func(cmd []byte) APDUConfirmInput {
 		return APDUConfirmInput{Command: vgen.H(cmd), Card: vgen.H([]byte(payer)), Challenge: vgen.H(challenge), PayeeCertificate: vgen.H(bob.Raw), Records: []string{vgen.H(good.Marshal())}}
 	}
 	so := func(msg, s []byte) *vgen.Signature { return vgen.SigObj(g.S, bob.PublicKey, msg, s) }
-	b.Valid(cg, "confirm-valid", "bob acknowledges the records of the payment", "R6.4", nil, cin(chip.EncodeConfirm(challenge, sig)), so(ack, sig))
-	b.Invalid(cg, "confirm-signature-bit-flipped", "one bit of the acknowledgement's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-ack"}, cin(chip.EncodeConfirm(challenge, vgen.FlipSig(sig))), so(ack, vgen.FlipSig(sig)))
+	b.Valid(cg, "confirm-valid", "bob acknowledges the records of the payment", "R6.4", nil, cin(EncodeConfirm(challenge, sig)), so(ack, sig))
+	b.Invalid(cg, "confirm-signature-bit-flipped", "one bit of the acknowledgement's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-ack"}, cin(EncodeConfirm(challenge, vgen.FlipSig(sig))), so(ack, vgen.FlipSig(sig)))
 	os := g.Sign(p.Keys["wallet-carol"], ack)
-	b.Invalid(cg, "confirm-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chip-ack"}, cin(chip.EncodeConfirm(challenge, os)), so(ack, os))
-	ack2 := chip.AckTBS(ch2, payer, recs)
+	b.Invalid(cg, "confirm-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chip-ack"}, cin(EncodeConfirm(challenge, os)), so(ack, os))
+	ack2 := AckTBS(ch2, payer, recs)
 	s2 := g.Sign(bk, ack2)
-	b.Invalid(cg, "confirm-wrong-challenge", "an acknowledgement for another challenge, signed", "R1.2", spec.CodeReplay, []string{"Replay", "chip-ack"}, cin(chip.EncodeConfirm(ch2, s2)), so(ack2, s2))
-	ackO := chip.AckTBS(challenge, payer, []*transfer.Signed{short})
+	b.Invalid(cg, "confirm-wrong-challenge", "an acknowledgement for another challenge, signed", "R1.2", spec.CodeReplay, []string{"Replay", "chip-ack"}, cin(EncodeConfirm(ch2, s2)), so(ack2, s2))
+	ackO := AckTBS(challenge, payer, []*transfer.Signed{short})
 	sO := g.Sign(bk, ackO)
-	b.Invalid(cg, "confirm-other-records", "acknowledging other records than the logged ones", "R5.2", spec.CodeBadSignature, []string{"ValueMismatch", "chip-ack"}, cin(chip.EncodeConfirm(challenge, sO)), so(ackO, sO))
+	b.Invalid(cg, "confirm-other-records", "acknowledging other records than the logged ones", "R5.2", spec.CodeBadSignature, []string{"ValueMismatch", "chip-ack"}, cin(EncodeConfirm(challenge, sO)), so(ackO, sO))
 	cmd := func(c apdu.Command) []byte { return command(g, c) }
-	cdata := apdu.Marshal([]apdu.TLV{{Tag: chip.TagChallenge, Value: challenge}, {Tag: chip.TagSig, Value: sig}})
-	b.Invalid(cg, "confirm-le-present", "CONFIRM with an Le", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "chip-header"}, cin(cmd(apdu.Command{CLA: chip.CLA, INS: chip.INSConfirm, Data: cdata, Le: 256})), nil)
+	cdata := apdu.Marshal([]apdu.TLV{{Tag: TagChallenge, Value: challenge}, {Tag: TagSig, Value: sig}})
+	b.Invalid(cg, "confirm-le-present", "CONFIRM with an Le", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "chip-header"}, cin(cmd(apdu.Command{CLA: CLA, INS: INSConfirm, Data: cdata, Le: 256})), nil)
 	b.Invalid(cg, "confirm-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, cin(nil), nil)
 }

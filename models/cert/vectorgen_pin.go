@@ -1,14 +1,13 @@
-package vectors
+package cert
 
 import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // genSealedPins adds sealed coins at the boundaries of the string form

@@ -1,14 +1,12 @@
-package vectors
+package cert
 
 import (
 	"bytes"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	mcert "github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // sealedTx is what alice's TX carries, before sealing: the spends and the
@@ -25,9 +23,9 @@ type sealedTx struct {
 // by alice: a TX alice could send, whose content only the payee's checks
 // refuse.
 func certTx(g *vgen.Gen, cs *certSession, label string, tx sealedTx) []byte {
-	plain, err := mcert.EncodeCoins(tx.holdings, tx.records, tx.Certs)
+	plain, err := EncodeCoins(tx.holdings, tx.records, tx.Certs)
 	g.Fail(err)
-	info := mcert.SealInfo(cs.Nonce, vgen.CertPayee)
+	info := SealInfo(cs.Nonce, vgen.CertPayee)
 	keyInfo := tx.keyInfo
 	if keyInfo == nil {
 		keyInfo = info
@@ -41,12 +39,12 @@ func certTx(g *vgen.Gen, cs *certSession, label string, tx sealedTx) []byte {
 	if g.Err != nil {
 		return nil
 	}
-	ct := aead.Seal(nil, mcert.ZeroNonce(), plain, info)
+	ct := aead.Seal(nil, ZeroNonce(), plain, info)
 	if tx.flipCText {
 		ct = bytes.Clone(ct)
 		ct[0] ^= 0x01
 	}
-	raw, _ := signMsg(g, cs.P.Keys[vgen.CertPayer], mcert.Message{Tag: mcert.TagTx, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee,
+	raw, _ := signMsg(g, cs.P.Keys[vgen.CertPayer], Message{Tag: TagTx, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee,
 		SealedKey: sealedKey, Ciphertext: ct})
 	return raw
 }
@@ -100,7 +98,7 @@ func genCertSessionChecks(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, cs *cer
 	b.Invalid(grp, "tx-coins-do-not-open", "a TX whose sealed coins were altered before alice signed it: the signature verifies, the AEAD does not open", "R1.1", spec.CodeBadSeal,
 		[]string{"TamperedSeal", "cert-tx-seal"}, tx(certTx(g, cs, "ctext", spoilt)), nil)
 	otherInfo := clean
-	otherInfo.keyInfo = mcert.SealInfo(cs.Nonce, vgen.CertThird)
+	otherInfo.keyInfo = SealInfo(cs.Nonce, vgen.CertThird)
 	b.Invalid(grp, "tx-key-sealed-for-other-payee", "a TX whose content key was sealed to bob's key under carol's context string, signed by alice", "R1.1", spec.CodeBadSeal,
 		[]string{"TamperedSeal", "cert-tx-seal", "seal-open"}, tx(certTx(g, cs, "keyinfo", otherInfo)), nil)
 

@@ -1,4 +1,4 @@
-package vectors
+package chip
 
 // APDUInput is the input of kind "apdu" (chip scheme): would the payer
 // card Card go on to pay the INITIATE command at time At, trusting Root,

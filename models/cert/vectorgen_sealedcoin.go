@@ -1,14 +1,13 @@
-package vectors
+package cert
 
 import (
 	"bytes"
 	"encoding/base64"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/der"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // hsmMaterial draws an HSM key id and key (the order NewHSM reads them)

@@ -1,13 +1,12 @@
-package vectors
+package chip
 
 import (
 	"encoding/hex"
 	"fmt"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // apduStatusWords adds, from the clean TRANSFER case, responses that

@@ -1,15 +1,13 @@
-package vectors
+package chain
 
 import (
 	"bytes"
 	"time"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // chainSessionCtx is what every case of a chain session file shares.
@@ -18,7 +16,7 @@ type chainSessionCtx struct {
 	CRL      []byte
 	chainKey suite.PublicKey
 	Payee    string
-	Nonce    [chain.NonceSize]byte
+	Nonce    [NonceSize]byte
 	Amount   int64
 }
 
@@ -36,7 +34,7 @@ func (c *chainSessionCtx) In(msgs []vgen.SessionMsg, at int64, crl []byte) Chain
 // the payee's till showed (keyed into the payer's wallet) and the payment
 // QR code the payer's wallet displayed and the payee scanned.
 type chainPayment struct {
-	pay  *chain.Payment
+	pay  *Payment
 	msgs []vgen.SessionMsg // AGREE (payee → payer), QR (payer → payee)
 }
 
@@ -44,31 +42,31 @@ type chainPayment struct {
 // signed with key under payer's certificate; label keeps the nonce, salt,
 // coins and seal randomness of different payments apart. A payment
 // replaying another's agreement passes it as reuse.
-func newChainPayment(g *vgen.Gen, p *vgen.PKI, chainKey suite.PrivateKey, label, payer, payee string, amount int64, reuse *[chain.NonceSize]byte) *chainPayment {
+func newChainPayment(g *vgen.Gen, p *vgen.PKI, chainKey suite.PrivateKey, label, payer, payee string, amount int64, reuse *[NonceSize]byte) *chainPayment {
 	cert := p.Certs[payer]
-	to := chain.AddressOf(g.S, p.Certs[payee].PublicKey)
-	var nonce [chain.NonceSize]byte
+	to := AddressOf(g.S, p.Certs[payee].PublicKey)
+	var nonce [NonceSize]byte
 	if reuse != nil {
 		nonce = *reuse
 	} else {
-		copy(nonce[:], g.Src("chain/"+label+"/nonce").Bytes(chain.NonceSize))
+		copy(nonce[:], g.Src("chain/"+label+"/nonce").Bytes(NonceSize))
 	}
-	tr := &chain.Transfer{Version: chain.Version1, Escrow: cert.Serial, Payee: to}
-	copy(tr.Salt[:], g.Src("chain/"+label+"/salt").Bytes(chain.SaltSize))
-	var op chain.OutPoint
-	copy(op.Tx[:], g.Src("chain/"+label+"/input").Bytes(chain.IDSize))
-	tr.Inputs = []chain.OutPoint{op}
+	tr := &Transfer{Version: Version1, Escrow: cert.Serial, Payee: to}
+	copy(tr.Salt[:], g.Src("chain/"+label+"/salt").Bytes(SaltSize))
+	var op OutPoint
+	copy(op.Tx[:], g.Src("chain/"+label+"/input").Bytes(IDSize))
+	tr.Inputs = []OutPoint{op}
 	plain := tr.Marshal()
 	sealed, err := chainKey.Public().Seal(g.Src("chain/"+label+"/seal"), plain, []byte(chainSealInfo))
 	g.Fail(err)
-	pt := chain.PaymentTBS{Version: chain.Version1, Payer: chain.AddressOf(g.S, cert.PublicKey), Payee: to, Amount: amount,
+	pt := PaymentTBS{Version: Version1, Payer: AddressOf(g.S, cert.PublicKey), Payee: to, Amount: amount,
 		Nonce: nonce, Time: vgen.GenAt.Unix(), Cert: cert.Raw, Sealed: sealed}
 	copy(pt.Commitment[:], g.S.Hash(plain))
-	pay := &chain.Payment{PaymentTBS: pt}
+	pay := &Payment{PaymentTBS: pt}
 	pay.Signature = g.Sign(p.Keys[payer], pt.TBS())
 	return &chainPayment{pay: pay, msgs: []vgen.SessionMsg{
-		{From: payee, To: payer, Typ: chain.MsgAgree, Payload: chain.Agreement(g.S, amount, to, nonce)},
-		{From: payer, To: payee, Typ: chain.MsgQR, Payload: pay.Marshal()},
+		{From: payee, To: payer, Typ: MsgAgree, Payload: Agreement(g.S, amount, to, nonce)},
+		{From: payer, To: payee, Typ: MsgQR, Payload: pay.Marshal()},
 	}}
 }
 
@@ -127,7 +125,7 @@ func genChainSession(g *vgen.Gen) *vgen.Builder {
 	in := func(ms []vgen.SessionMsg) ChainSessionInput { return ctx.In(ms, at, crl.Raw) }
 	grp := b.Group("PayeeTranscript", "")
 	const iQR = 1
-	so := func(pay *chain.Payment) *vgen.Signature {
+	so := func(pay *Payment) *vgen.Signature {
 		c, err := devcert.Parse(g.S, pay.Cert)
 		if err != nil {
 			return nil
@@ -136,12 +134,12 @@ func genChainSession(g *vgen.Gen) *vgen.Builder {
 	}
 	// withQR has bob scan another code than the clean one: whatever its
 	// payload, the message is the one alice's screen showed bob.
-	withQR := func(pay *chain.Payment) []vgen.SessionMsg {
+	withQR := func(pay *Payment) []vgen.SessionMsg {
 		return vgen.ReplaceAt(msgs, iQR, vgen.WithPayload(msgs[iQR], pay.Marshal()))
 	}
 	// flipped changes one field of the clean payment after alice signed
 	// it; the encoding must then differ from the clean one in one bit.
-	flipped := func(mod func(*chain.Payment)) *chain.Payment {
+	flipped := func(mod func(*Payment)) *Payment {
 		c := *cs.pay
 		c.Cert, c.Sealed, c.Signature = bytes.Clone(c.Cert), bytes.Clone(c.Sealed), bytes.Clone(c.Signature)
 		mod(&c)
@@ -153,7 +151,7 @@ func genChainSession(g *vgen.Gen) *vgen.Builder {
 
 	b.Valid(grp, "clean-payment", "a clean payment of 3000 fen: the agreement keyed in, the QR code scanned once", "R6.4", nil, in(msgs), so(cs.pay))
 	b.Valid(grp, "clean-payment-clock-at-window-edge", "the clean transcript, the payee's clock exactly 5 minutes ahead of the payment time", "R1.2", []string{"Boundary", "chain-time-window"},
-		ctx.In(msgs, vgen.GenAt.Add(chain.Window).Unix(), crl.Raw), so(cs.pay))
+		ctx.In(msgs, vgen.GenAt.Add(Window).Unix(), crl.Raw), so(cs.pay))
 
 	// The one-way channel.
 	b.Invalid(grp, "qr-dropped", "the QR code never scanned: the session stays open and the payee holds nothing", "R5.1", spec.CodeValueMismatch, []string{"Dropped"},
@@ -172,23 +170,23 @@ func genChainSession(g *vgen.Gen) *vgen.Builder {
 		in(vgen.ReplaceAt(msgs, iQR, self.msgs[iQR])), so(self.pay))
 
 	// Tampered: one bit of one field flipped after signing.
-	fl := flipped(func(c *chain.Payment) { c.Amount ^= 1 })
+	fl := flipped(func(c *Payment) { c.Amount ^= 1 })
 	b.Invalid(grp, "qr-amount-bit-flipped", "one bit of the amount flipped (3001 fen) after signing", "R1.1", spec.CodeValueMismatch, []string{"Redenominated", "chain-amount"}, in(withQR(fl)), nil)
-	fl = flipped(func(c *chain.Payment) { c.Nonce[chain.NonceSize-1] ^= 1 })
+	fl = flipped(func(c *Payment) { c.Nonce[NonceSize-1] ^= 1 })
 	b.Invalid(grp, "qr-nonce-bit-flipped", "one bit of the nonce flipped after signing", "R1.1", spec.CodeReplay, []string{"ModifiedField", "chain-nonce"}, in(withQR(fl)), nil)
-	fl = flipped(func(c *chain.Payment) { c.Payee[chain.AddrSize-1] ^= 1 })
+	fl = flipped(func(c *Payment) { c.Payee[AddrSize-1] ^= 1 })
 	b.Invalid(grp, "qr-payee-bit-flipped", "one bit of the payee address flipped after signing", "R1.1", spec.CodeWrongRecipient, []string{"ModifiedField", "chain-payee"}, in(withQR(fl)), nil)
-	fl = flipped(func(c *chain.Payment) { c.Payer[chain.AddrSize-1] ^= 1 })
+	fl = flipped(func(c *Payment) { c.Payer[AddrSize-1] ^= 1 })
 	b.Invalid(grp, "qr-payer-bit-flipped", "one bit of the payer address flipped after signing: not the address of the certificate's key", "R1.1", spec.CodeWrongRecipient, []string{"ModifiedField", "AddressMismatch", "chain-address"}, in(withQR(fl)), nil)
-	fl = flipped(func(c *chain.Payment) { c.Time ^= 1 })
+	fl = flipped(func(c *Payment) { c.Time ^= 1 })
 	b.Invalid(grp, "qr-time-bit-flipped", "one bit of the payment time flipped after signing, still within the window", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(withQR(fl)), so(fl))
-	fl = flipped(func(c *chain.Payment) { c.Sealed[len(c.Sealed)/2] ^= 1 })
+	fl = flipped(func(c *Payment) { c.Sealed[len(c.Sealed)/2] ^= 1 })
 	b.Invalid(grp, "qr-sealed-transfer-bit-flipped", "one bit of the sealed transfer flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(withQR(fl)), so(fl))
-	fl = flipped(func(c *chain.Payment) { c.Commitment[0] ^= 1 })
+	fl = flipped(func(c *Payment) { c.Commitment[0] ^= 1 })
 	b.Invalid(grp, "qr-commitment-bit-flipped", "one bit of the transfer commitment flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "chain-signature"}, in(withQR(fl)), so(fl))
-	fl = flipped(func(c *chain.Payment) { c.Signature = vgen.FlipSig(c.Signature) })
+	fl = flipped(func(c *Payment) { c.Signature = vgen.FlipSig(c.Signature) })
 	b.Invalid(grp, "qr-signature-bit-flipped", "one bit of alice's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chain-signature"}, in(withQR(fl)), so(fl))
-	fl = flipped(func(c *chain.Payment) { c.Cert[len(c.Cert)-5] ^= 1 })
+	fl = flipped(func(c *Payment) { c.Cert[len(c.Cert)-5] ^= 1 })
 	b.Invalid(grp, "qr-certificate-signature-bit-flipped", "one bit of the root's signature on alice's certificate, carried in the QR code, flipped", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedSignature", "chain-cert"},
 		in(withQR(fl)), g.CertSig(p.Root.Cert, fl.Cert))
 	wk := *cs.pay
@@ -204,7 +202,7 @@ func genChainSession(g *vgen.Gen) *vgen.Builder {
 
 	// The payee's clock and revocation list.
 	b.Invalid(grp, "stale-payment-time", "the clean transcript, the payee's clock 5 minutes and 1 second ahead of the payment time", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"},
-		ctx.In(msgs, vgen.GenAt.Add(chain.Window+time.Second).Unix(), crl.Raw), so(cs.pay))
+		ctx.In(msgs, vgen.GenAt.Add(Window+time.Second).Unix(), crl.Raw), so(cs.pay))
 	b.Invalid(grp, "payer-certificate-expired", "the clean transcript, the payee's clock after alice's certificate expired", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-cert"},
 		ctx.In(msgs, vgen.CertNotAfter.Unix()+1, crl.Raw), so(cs.pay))
 	b.Invalid(grp, "payer-certificate-revoked", "the clean transcript, the payee's revocation list listing alice's certificate", "R1.4", spec.CodeCertRevoked, []string{"Revoked", "chain-cert"},

@@ -1,18 +1,15 @@
-package vectors
+package cert
 
 import (
 	"bytes"
 	"fmt"
 	"time"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	mcert "github.com/dualoffline/dualoffline/models/cert"
-
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // refSealedCoin: ParseSealedString, then the holder's OpenCoin (HSM.Open
@@ -39,7 +36,7 @@ func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) 
 	if err != nil {
 		return err, nil
 	}
-	_, err = mcert.OpenCoin(hsm, sealed, pub)
+	_, err = OpenCoin(hsm, sealed, pub)
 	return err, nil
 }
 
@@ -68,20 +65,20 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 	if u.Err != nil {
 		return nil, u.Err
 	}
-	payerTags := []uint8{mcert.TagPayeeHello, mcert.TagProceed, mcert.TagDeduct}
-	payeeTags := []uint8{mcert.TagPayerHello, mcert.TagTx, mcert.TagDeducted}
+	payerTags := []uint8{TagPayeeHello, TagProceed, TagDeduct}
+	payeeTags := []uint8{TagPayerHello, TagTx, TagDeducted}
 	expect := uint8(in.Expect)
 	var role []uint8
 	switch expect {
-	case mcert.TagPayeeHello, mcert.TagProceed, mcert.TagDeduct:
+	case TagPayeeHello, TagProceed, TagDeduct:
 		role = payerTags
-	case mcert.TagPayerHello, mcert.TagTx, mcert.TagDeducted:
+	case TagPayerHello, TagTx, TagDeducted:
 		role = payeeTags
 	default:
 		return nil, fmt.Errorf("expect %d is not a message of the scheme", in.Expect)
 	}
-	needPeer := expect != mcert.TagPayeeHello && expect != mcert.TagPayerHello
-	if (expect != mcert.TagPayeeHello && nonce == nil) || (needPeer && peerRaw == nil) {
+	needPeer := expect != TagPayeeHello && expect != TagPayerHello
+	if (expect != TagPayeeHello && nonce == nil) || (needPeer && peerRaw == nil) {
 		return nil, fmt.Errorf("the session context lacks the nonce or the peer's certificate")
 	}
 	root, err := vgen.ParseRoot(s, rootRaw)
@@ -96,48 +93,48 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 			return nil, fmt.Errorf("peer: %v", err)
 		}
 	}
-	m, err := mcert.ParseMessage(raw, role...)
+	m, err := ParseMessage(raw, role...)
 	if err != nil {
 		return err, nil
 	}
-	if role[0] == mcert.TagPayerHello {
-		if err := mcert.CheckPayeeBound(m.Tag, m.Nonce, nonce, m.Payee, recv, m.Tag == expect); err != nil {
+	if role[0] == TagPayerHello {
+		if err := CheckPayeeBound(m.Tag, m.Nonce, nonce, m.Payee, recv, m.Tag == expect); err != nil {
 			return err, nil
 		}
 	} else if spec.Makes("cert-turn") && m.Tag != expect {
 		return spec.Errorf(spec.CodeReplay, "out of turn"), nil
 	}
-	if peer == nil && m.Tag != mcert.TagPayeeHello && m.Tag != mcert.TagPayerHello {
+	if peer == nil && m.Tag != TagPayeeHello && m.Tag != TagPayerHello {
 		// Only without the turn check: a message for a later step, and no
 		// counterpart known yet.
 		return spec.Errorf(spec.CodeMalformed, "a %d message with no counterpart known", m.Tag), nil
 	}
 	switch m.Tag {
-	case mcert.TagPayeeHello, mcert.TagPayerHello:
+	case TagPayeeHello, TagPayerHello:
 		id := m.Payee
-		if m.Tag == mcert.TagPayerHello {
+		if m.Tag == TagPayerHello {
 			id = m.Payer
 		}
-		c, err := mcert.CheckPeer(s, m.Cert, m.Key, id, recv, checkCert)
+		c, err := CheckPeer(s, m.Cert, m.Key, id, recv, checkCert)
 		if err != nil {
 			return err, nil
 		}
 		return m.Verify(c.PublicKey), nil
-	case mcert.TagProceed:
+	case TagProceed:
 		if spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce) {
 			return spec.Errorf(spec.CodeReplay, "no request awaits a transaction"), nil
 		}
 		if err := m.Verify(peer.PublicKey); err != nil {
 			return err, nil
 		}
-		return mcert.CheckProceed(m.Payer, m.Payee, m.Amount, recv, peer.ID, in.Amount), nil
-	case mcert.TagTx:
-		if err := mcert.CheckTx(m.Payer, m.Amount, peer.ID, in.Amount); err != nil {
+		return CheckProceed(m.Payer, m.Payee, m.Amount, recv, peer.ID, in.Amount), nil
+	case TagTx:
+		if err := CheckTx(m.Payer, m.Amount, peer.ID, in.Amount); err != nil {
 			return err, nil
 		}
 		return m.Verify(peer.PublicKey), nil
-	case mcert.TagDeduct:
-		if err := mcert.CheckDeductAddressed(m.Payer, recv); err != nil {
+	case TagDeduct:
+		if err := CheckDeductAddressed(m.Payer, recv); err != nil {
 			return err, nil
 		}
 		if spec.Makes("cert-nonce") && !bytes.Equal(m.Nonce, nonce) {
@@ -146,9 +143,9 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 		if err := m.Verify(peer.PublicKey); err != nil {
 			return err, nil
 		}
-		return mcert.CheckDeduct(m.Payee, m.Digest, peer.ID, digest), nil
+		return CheckDeduct(m.Payee, m.Digest, peer.ID, digest), nil
 	default: // DEDUCTED
-		if err := mcert.CheckDeducted(m.Payer, m.Digest, peer.ID, digest); err != nil {
+		if err := CheckDeducted(m.Payer, m.Digest, peer.ID, digest); err != nil {
 			return err, nil
 		}
 		return m.Verify(peer.PublicKey), nil
@@ -159,6 +156,6 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 // payee (cert.ReplayPayee).
 func refCertSession(s suite.Suite, in vgen.SessionInput) (verdict, inputErr error) {
 	return vgen.RefSession(s, in, func(p vgen.SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
-		return mcert.ReplayPayee(mcert.PayeeProvision(p), nonce, amount, msgs)
+		return ReplayPayee(PayeeProvision(p), nonce, amount, msgs)
 	})
 }

@@ -1,4 +1,4 @@
-package vectors
+package chain
 
 import "github.com/dualoffline/dualoffline/vectors/vgen"
 

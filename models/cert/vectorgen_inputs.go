@@ -1,4 +1,4 @@
-package vectors
+package cert
 
 // SealedCoinInput is the input of kind "sealedcoin" (cert scheme): does
 // the agent HSM with key id HSMKeyID and key HSMKey open the coin string

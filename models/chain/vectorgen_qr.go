@@ -1,14 +1,12 @@
-package vectors
+package chain
 
 import (
 	"time"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // chainSealInfo is the context models/chain binds into a sealed transfer.
@@ -29,35 +27,35 @@ func genQR(g *vgen.Gen) *vgen.Builder {
 	root := p.Root.Cert
 	grp := b.Group("PaymentReceive", "")
 	payer := p.Certs["wallet-alice"]
-	bob := chain.AddressOf(g.S, p.Certs["wallet-bob"].PublicKey)
-	var nonce [chain.NonceSize]byte
-	copy(nonce[:], g.Src("qr/nonce").Bytes(chain.NonceSize))
+	bob := AddressOf(g.S, p.Certs["wallet-bob"].PublicKey)
+	var nonce [NonceSize]byte
+	copy(nonce[:], g.Src("qr/nonce").Bytes(NonceSize))
 	const amount = 3000
 	at := vgen.GenAt
 
-	mk := func(label string, key suite.PrivateKey, cert *devcert.Certificate, mod func(*chain.PaymentTBS)) *chain.Payment {
-		tr := &chain.Transfer{Version: chain.Version1, Escrow: cert.Serial, Payee: bob}
-		copy(tr.Salt[:], g.Src("qr/salt/"+label).Bytes(chain.SaltSize))
-		var op chain.OutPoint
-		copy(op.Tx[:], g.Src("qr/input/"+label).Bytes(chain.IDSize))
-		tr.Inputs = []chain.OutPoint{op}
+	mk := func(label string, key suite.PrivateKey, cert *devcert.Certificate, mod func(*PaymentTBS)) *Payment {
+		tr := &Transfer{Version: Version1, Escrow: cert.Serial, Payee: bob}
+		copy(tr.Salt[:], g.Src("qr/salt/"+label).Bytes(SaltSize))
+		var op OutPoint
+		copy(op.Tx[:], g.Src("qr/input/"+label).Bytes(IDSize))
+		tr.Inputs = []OutPoint{op}
 		plain := tr.Marshal()
 		sealed, err := chainKey.Public().Seal(g.Src("qr/seal/"+label), plain, []byte(chainSealInfo))
 		g.Fail(err)
-		pt := chain.PaymentTBS{Version: chain.Version1, Payer: chain.AddressOf(g.S, cert.PublicKey), Payee: bob, Amount: amount,
+		pt := PaymentTBS{Version: Version1, Payer: AddressOf(g.S, cert.PublicKey), Payee: bob, Amount: amount,
 			Nonce: nonce, Time: at.Unix(), Cert: cert.Raw, Sealed: sealed}
 		copy(pt.Commitment[:], g.S.Hash(plain))
 		if mod != nil {
 			mod(&pt)
 		}
-		pay := &chain.Payment{PaymentTBS: pt}
+		pay := &Payment{PaymentTBS: pt}
 		pay.Signature = g.Sign(key, pt.TBS())
 		return pay
 	}
-	in := func(pay []byte, amt int64, n [chain.NonceSize]byte, at time.Time) QRInput {
+	in := func(pay []byte, amt int64, n [NonceSize]byte, at time.Time) QRInput {
 		return QRInput{Payment: vgen.H(pay), Root: vgen.H(root.Raw), Payee: vgen.H(bob[:]), Amount: amt, Nonce: vgen.H(n[:]), At: at.Unix()}
 	}
-	so := func(pub suite.PublicKey, pay *chain.Payment) *vgen.Signature {
+	so := func(pub suite.PublicKey, pay *Payment) *vgen.Signature {
 		return vgen.SigObj(g.S, pub, pay.TBS(), pay.Signature)
 	}
 	alice := p.Keys["wallet-alice"]
@@ -66,8 +64,8 @@ func genQR(g *vgen.Gen) *vgen.Builder {
 		return b
 	}
 	b.Valid(grp, "valid", "a clean payment of 3000 fen", "R6.4", nil, in(valid.Marshal(), amount, nonce, at), so(payer.PublicKey, valid))
-	b.Valid(grp, "valid-time-window-edge", "the payer's clock exactly 5 minutes behind the payee's", "R1.2", []string{"Boundary", "chain-time-window"}, in(valid.Marshal(), amount, nonce, at.Add(chain.Window)), so(payer.PublicKey, valid))
-	b.Invalid(grp, "stale-time", "the payer's clock 5 minutes and 1 second behind the payee's", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"}, in(valid.Marshal(), amount, nonce, at.Add(chain.Window+time.Second)), so(payer.PublicKey, valid))
+	b.Valid(grp, "valid-time-window-edge", "the payer's clock exactly 5 minutes behind the payee's", "R1.2", []string{"Boundary", "chain-time-window"}, in(valid.Marshal(), amount, nonce, at.Add(Window)), so(payer.PublicKey, valid))
+	b.Invalid(grp, "stale-time", "the payer's clock 5 minutes and 1 second behind the payee's", "R1.2", spec.CodeReplay, []string{"Replay", "chain-time-window"}, in(valid.Marshal(), amount, nonce, at.Add(Window+time.Second)), so(payer.PublicKey, valid))
 	other := nonce
 	other[0] ^= 0xff
 	b.Invalid(grp, "nonce-mismatch", "answers a nonce other than the open request's", "R1.2", spec.CodeReplay, []string{"Replay", "chain-nonce"}, in(valid.Marshal(), amount, other, at), so(payer.PublicKey, valid))
@@ -86,10 +84,10 @@ func genQR(g *vgen.Gen) *vgen.Builder {
 	wk := mk("valid", p.Keys["wallet-bob"], payer, nil)
 	b.Invalid(grp, "signed-by-other-key", "carries alice's certificate and address but is signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chain-signature"}, in(wk.Marshal(), amount, nonce, at), so(payer.PublicKey, wk))
 
-	carolAddr := chain.AddressOf(g.S, p.Certs["agent-icbc"].PublicKey)
-	wrongPayee := mk("wrong-payee", alice, payer, func(t *chain.PaymentTBS) { t.Payee = carolAddr })
+	carolAddr := AddressOf(g.S, p.Certs["agent-icbc"].PublicKey)
+	wrongPayee := mk("wrong-payee", alice, payer, func(t *PaymentTBS) { t.Payee = carolAddr })
 	b.Invalid(grp, "wrong-payee", "a valid payment addressed to another wallet", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "chain-payee"}, in(wrongPayee.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayee))
-	wrongPayer := mk("wrong-payer", alice, payer, func(t *chain.PaymentTBS) { t.Payer = carolAddr })
+	wrongPayer := mk("wrong-payer", alice, payer, func(t *PaymentTBS) { t.Payer = carolAddr })
 	b.Invalid(grp, "payer-address-not-certificate", "signed by alice, but naming another address as payer", "R1.3", spec.CodeWrongRecipient, []string{"AddressMismatch", "chain-address"}, in(wrongPayer.Marshal(), amount, nonce, at), so(payer.PublicKey, wrongPayer))
 
 	b.Invalid(grp, "certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-cert"}, in(valid.Marshal(), amount, nonce, vgen.CertNotAfter.Add(time.Second)), nil)
@@ -100,8 +98,8 @@ func genQR(g *vgen.Gen) *vgen.Builder {
 	ap := mk("agent", p.Keys["agent-icbc"], agent, nil)
 	b.Invalid(grp, "certificate-not-wallet", "paid from an agent bank's certificate", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "chain-cert"}, in(ap.Marshal(), amount, nonce, at), so(agent.PublicKey, ap))
 
-	big := mk("oversize", alice, payer, func(t *chain.PaymentTBS) { t.Sealed = g.Src("qr/oversize").Bytes(chain.MaxSealedDER) })
-	if n := len(big.Marshal()); n <= chain.MaxPaymentDER {
+	big := mk("oversize", alice, payer, func(t *PaymentTBS) { t.Sealed = g.Src("qr/oversize").Bytes(MaxSealedDER) })
+	if n := len(big.Marshal()); n <= MaxPaymentDER {
 		g.Fail(spec.Errorf(spec.CodeInternal, "oversize payment is only %d bytes", n))
 	}
 	b.Invalid(grp, "over-997-bytes", "a payment larger than a version 25-M QR code holds", "R1.1", spec.CodeMalformed, []string{"OverSize", "chain-qr-size", "der-size-cap"}, in(big.Marshal(), amount, nonce, at), so(payer.PublicKey, big))
@@ -114,18 +112,18 @@ func genQR(g *vgen.Gen) *vgen.Builder {
 	// The payment as published (chain-literal, version 2): address,
 	// amount, nonce and time sealed with the inputs, which this payee
 	// could not check; chain's payee refuses it.
-	ltr := &chain.Transfer{Version: chain.Version2, Escrow: payer.Serial, Payee: bob, Payer: chain.AddressOf(g.S, payer.PublicKey), Amount: amount, Nonce: nonce, Time: at.Unix()}
-	copy(ltr.Salt[:], g.Src("qr/salt/literal").Bytes(chain.SaltSize))
-	var lop chain.OutPoint
-	copy(lop.Tx[:], g.Src("qr/input/literal").Bytes(chain.IDSize))
-	ltr.Inputs = []chain.OutPoint{lop}
+	ltr := &Transfer{Version: Version2, Escrow: payer.Serial, Payee: bob, Payer: AddressOf(g.S, payer.PublicKey), Amount: amount, Nonce: nonce, Time: at.Unix()}
+	copy(ltr.Salt[:], g.Src("qr/salt/literal").Bytes(SaltSize))
+	var lop OutPoint
+	copy(lop.Tx[:], g.Src("qr/input/literal").Bytes(IDSize))
+	ltr.Inputs = []OutPoint{lop}
 	lplain := ltr.Marshal()
 	lsealed, err := chainKey.Public().Seal(g.Src("qr/seal/literal"), lplain, []byte(chainSealInfo))
 	g.Fail(err)
-	lit := &chain.Payment{PaymentTBS: chain.PaymentTBS{Version: chain.Version2, Cert: payer.Raw, Sealed: lsealed}}
+	lit := &Payment{PaymentTBS: PaymentTBS{Version: Version2, Cert: payer.Raw, Sealed: lsealed}}
 	copy(lit.Commitment[:], g.S.Hash(lplain))
 	lit.Signature = g.Sign(alice, lit.TBS())
-	lit.Lock = chain.LockOf(g.S, lit.TBS(), lit.Signature)
+	lit.Lock = LockOf(g.S, lit.TBS(), lit.Signature)
 	b.Invalid(grp, "literal-payment", "a chain-literal payment (version 2): address, amount, nonce and time sealed to the chain key, which this payee cannot check", "R1.2", spec.CodeUnknownVersion, []string{"UnknownVersion", "chain-version"}, in(lit.Marshal(), amount, nonce, at), so(payer.PublicKey, lit))
 	return b
 }

@@ -1,17 +1,15 @@
-package vectors
+package chip
 
 import (
 	"bytes"
 	"encoding/binary"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // chipSession is a clean recorded payment of the chip scheme: alice's
@@ -47,18 +45,18 @@ func newChipSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label str
 		return cs
 	}
 	cs.transfer = func(mod func(*transfer.Signed) *transfer.Signed) []byte {
-		r, err := chip.EncodeTransfer(alice, []chip.Spend{{Holding: h1, Record: mod(rec)}}, nil)
+		r, err := EncodeTransfer(alice, []Spend{{Holding: h1, Record: mod(rec)}}, nil)
 		g.Fail(err)
 		return r
 	}
 	sig := g.Sign(bk, chipInitTBS(amount, cs.challenge, payee))
-	initiate := command(g, apdu.Command{CLA: chip.CLA, INS: chip.INSInitiate, Data: apdu.Marshal(initItems(uint64(amount), cs.challenge, bob.Raw, sig)), Le: 65536})
-	ack := g.Sign(bk, chip.AckTBS(cs.challenge, payer, []*transfer.Signed{rec}))
+	initiate := command(g, apdu.Command{CLA: CLA, INS: INSInitiate, Data: apdu.Marshal(initItems(uint64(amount), cs.challenge, bob.Raw, sig)), Le: 65536})
+	ack := g.Sign(bk, AckTBS(cs.challenge, payer, []*transfer.Signed{rec}))
 	cs.msgs = []vgen.SessionMsg{
-		{From: payee, To: payer, Typ: chip.MsgInitiate, Payload: initiate},
-		{From: payer, To: payee, Typ: chip.MsgTransfer, Payload: cs.transfer(func(r *transfer.Signed) *transfer.Signed { return r })},
-		{From: payee, To: payer, Typ: chip.MsgConfirm, Payload: chip.EncodeConfirm(cs.challenge, ack)},
-		{From: payer, To: payee, Typ: chip.MsgDone, Payload: binary.BigEndian.AppendUint16(nil, uint16(apdu.SWOK))},
+		{From: payee, To: payer, Typ: MsgInitiate, Payload: initiate},
+		{From: payer, To: payee, Typ: MsgTransfer, Payload: cs.transfer(func(r *transfer.Signed) *transfer.Signed { return r })},
+		{From: payee, To: payer, Typ: MsgConfirm, Payload: EncodeConfirm(cs.challenge, ack)},
+		{From: payer, To: payee, Typ: MsgDone, Payload: binary.BigEndian.AppendUint16(nil, uint16(apdu.SWOK))},
 	}
 	return cs
 }

@@ -1,17 +1,15 @@
-package vectors
+package chip
 
 import (
 	"bytes"
 	"encoding/hex"
 	"fmt"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // apduPins adds, from the clean chip APDU cases, cases at the boundaries
@@ -35,15 +33,15 @@ func apduPins(_ *vgen.Gen, b *vgen.Builder) {
 		return
 	}
 	items, err := apdu.Parse(resp[:len(resp)-2])
-	if err != nil || len(items) != 2 || items[1].Tag != chip.TagSpend {
+	if err != nil || len(items) != 2 || items[1].Tag != TagSpend {
 		b.Err = fmt.Errorf("vectors: transfer-valid is not DF03 and one spend: %v", err)
 		return
 	}
 	ok := func(items []apdu.TLV) []byte { return append(apdu.Marshal(items), 0x90, 0x00) }
 	b.Invalid(grp, "transfer-spend-after-lineage", "the clean TRANSFER with a lineage certificate (the payer's) and then the spend again after it: a spend after DF07", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField", "tlv-objects"}, withResp(ok([]apdu.TLV{items[0], items[1], {Tag: chip.TagChainCert, Value: items[0].Value}, items[1]})), nil)
+		[]string{"ModifiedField", "tlv-objects"}, withResp(ok([]apdu.TLV{items[0], items[1], {Tag: TagChainCert, Value: items[0].Value}, items[1]})), nil)
 	spend := items[1]
-	spend.Children = append(append([]apdu.TLV{}, spend.Children...), apdu.TLV{Tag: chip.TagChainCert, Value: items[0].Value})
+	spend.Children = append(append([]apdu.TLV{}, spend.Children...), apdu.TLV{Tag: TagChainCert, Value: items[0].Value})
 	b.Invalid(grp, "transfer-spend-extra-object", "the clean TRANSFER whose spend (E1) holds a DF07 besides DF05 and DF06", "R1.1", spec.CodeMalformed,
 		[]string{"ModifiedField", "tlv-objects"}, withResp(ok([]apdu.TLV{items[0], spend})), nil)
 
@@ -81,7 +79,7 @@ func apduPins(_ *vgen.Gen, b *vgen.Builder) {
 // payer, spends its coin wrongly: another serial, another value, another
 // payer named. pay signs a record of payer over hd with the challenge.
 func genAPDUTransferPins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.PKI, hd *transfer.Holding, challenge []byte,
-	resp func([]chip.Spend) []byte, in func([]byte) APDUTransferInput, recSig func(*transfer.Signed) *vgen.Signature) {
+	resp func([]Spend) []byte, in func([]byte) APDUTransferInput, recSig func(*transfer.Signed) *vgen.Signature) {
 	ak := p.Keys["wallet-alice"]
 	sign := func(parent coin.Serial, value int64, payer string) *transfer.Signed {
 		r := transfer.Record{Version: transfer.Version1, Parent: parent, ParentValue: value, Outputs: g.Split(parent, value, 2500, payer, "wallet-bob"),
@@ -96,9 +94,9 @@ func genAPDUTransferPins(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, p *vgen.
 		return
 	}
 	b.Invalid(grp, "transfer-record-spends-other-serial", "a record signed by the payer spending a serial other than the coin's, its outputs derived from that serial", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: other}})), recSig(other))
+		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]Spend{{Holding: hd, Record: other}})), recSig(other))
 	b.Invalid(grp, "transfer-record-overstates-value", "a record signed by the payer stating the 10000 fen coin as 20000 fen, its outputs summing to that", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: more}})), recSig(more))
+		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]Spend{{Holding: hd, Record: more}})), recSig(more))
 	b.Invalid(grp, "transfer-record-names-other-payer", "a record signed by the payer's key that names wallet-carol as its payer", "R1.5", spec.CodeWrongRecipient,
-		[]string{"NonHolderSignature", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: carol}})), recSig(carol))
+		[]string{"NonHolderSignature", "spend-record-binding"}, in(resp([]Spend{{Holding: hd, Record: carol}})), recSig(carol))
 }

@@ -1,16 +1,14 @@
-package vectors
+package cert
 
 import (
 	"bytes"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	mcert "github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // certSession is a clean recorded payment of the cert scheme: alice pays
@@ -20,7 +18,7 @@ type certSession struct {
 	Nonce        []byte
 	Amount       int64
 	digest       []byte
-	msgs         []*mcert.Message // the six messages in order, signed
+	msgs         []*Message // the six messages in order, signed
 	raws         [][]byte
 	holdingAfter *transfer.Holding // bob's coin after the payment
 	aliceValue   int64             // alice's offline worth before
@@ -31,13 +29,13 @@ type certSession struct {
 // certMsgSender is who signs each message.
 func certMsgSender(tag uint8) string {
 	switch tag {
-	case mcert.TagPayeeHello, mcert.TagProceed, mcert.TagDeduct:
+	case TagPayeeHello, TagProceed, TagDeduct:
 		return vgen.CertPayee
 	}
 	return vgen.CertPayer
 }
 
-func signMsg(g *vgen.Gen, k suite.PrivateKey, m mcert.Message) ([]byte, *mcert.Message) {
+func signMsg(g *vgen.Gen, k suite.PrivateKey, m Message) ([]byte, *Message) {
 	m.Sig = nil
 	m.Sig = g.Sign(k, m.TBS())
 	return m.Marshal(), &m
@@ -46,7 +44,7 @@ func signMsg(g *vgen.Gen, k suite.PrivateKey, m mcert.Message) ([]byte, *mcert.M
 // newCertSession records the six messages of one payment; label keeps the
 // nonce and seal randomness of different sessions apart.
 func newCertSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string) *certSession {
-	cs := &certSession{P: p, Nonce: g.Src("cert/" + label + "/nonce").Bytes(mcert.NonceSize), Amount: 3000, aliceValue: 5000, Issuer: issuer, label: label}
+	cs := &certSession{P: p, Nonce: g.Src("cert/" + label + "/nonce").Bytes(NonceSize), Amount: 3000, aliceValue: 5000, Issuer: issuer, label: label}
 	alice, bob := p.Certs[vgen.CertPayer], p.Certs[vgen.CertPayee]
 	ak, bk := p.Keys[vgen.CertPayer], p.Keys[vgen.CertPayee]
 	rc, err := coin.Sign(issuer, coin.New(g.Serial("cert/"+label+"/coin"), 5000, coin.Serial{}, vgen.AgentID))
@@ -74,9 +72,9 @@ func newCertSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label str
 			cs.holdingAfter = h1.Extend(r2, o.Serial)
 		}
 	}
-	plain, err := mcert.EncodeCoins([]*transfer.Holding{h1}, []*transfer.Signed{r2}, nil)
+	plain, err := EncodeCoins([]*transfer.Holding{h1}, []*transfer.Signed{r2}, nil)
 	g.Fail(err)
-	info := mcert.SealInfo(cs.Nonce, vgen.CertPayee)
+	info := SealInfo(cs.Nonce, vgen.CertPayee)
 	r := g.Src("cert/" + label + "/seal")
 	ck := r.Bytes(16)
 	sealedKey, err := bob.PublicKey.Seal(r, ck, info)
@@ -86,18 +84,18 @@ func newCertSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label str
 	if g.Err != nil {
 		return cs
 	}
-	cs.digest = mcert.RecordsDigest(g.S, []*transfer.Signed{r2})
+	cs.digest = RecordsDigest(g.S, []*transfer.Signed{r2})
 	for _, m := range []struct {
 		k suite.PrivateKey
-		m mcert.Message
+		m Message
 	}{
-		{bk, mcert.Message{Tag: mcert.TagPayeeHello, Nonce: cs.Nonce, Amount: cs.Amount, Payee: vgen.CertPayee, Key: bob.PublicKey.SPKI(), Cert: bob.Raw}},
-		{ak, mcert.Message{Tag: mcert.TagPayerHello, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Key: alice.PublicKey.SPKI(), Cert: alice.Raw}},
-		{bk, mcert.Message{Tag: mcert.TagProceed, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee}},
-		{ak, mcert.Message{Tag: mcert.TagTx, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee,
-			SealedKey: sealedKey, Ciphertext: aead.Seal(nil, mcert.ZeroNonce(), plain, info)}},
-		{bk, mcert.Message{Tag: mcert.TagDeduct, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Digest: cs.digest}},
-		{ak, mcert.Message{Tag: mcert.TagDeducted, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Digest: cs.digest}},
+		{bk, Message{Tag: TagPayeeHello, Nonce: cs.Nonce, Amount: cs.Amount, Payee: vgen.CertPayee, Key: bob.PublicKey.SPKI(), Cert: bob.Raw}},
+		{ak, Message{Tag: TagPayerHello, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Key: alice.PublicKey.SPKI(), Cert: alice.Raw}},
+		{bk, Message{Tag: TagProceed, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee}},
+		{ak, Message{Tag: TagTx, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee,
+			SealedKey: sealedKey, Ciphertext: aead.Seal(nil, ZeroNonce(), plain, info)}},
+		{bk, Message{Tag: TagDeduct, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Digest: cs.digest}},
+		{ak, Message{Tag: TagDeducted, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Digest: cs.digest}},
 	} {
 		raw, sm := signMsg(g, m.k, m.m)
 		cs.msgs, cs.raws = append(cs.msgs, sm), append(cs.raws, raw)
@@ -106,8 +104,8 @@ func newCertSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label str
 }
 
 var certMsgNames = map[uint8]string{
-	mcert.TagPayeeHello: "hello-payee", mcert.TagPayerHello: "hello-payer", mcert.TagProceed: "proceed",
-	mcert.TagTx: "tx", mcert.TagDeduct: "deduct", mcert.TagDeducted: "deducted",
+	TagPayeeHello: "hello-payee", TagPayerHello: "hello-payer", TagProceed: "proceed",
+	TagTx: "tx", TagDeduct: "deduct", TagDeducted: "deducted",
 }
 
 func genMessage(g *vgen.Gen) *vgen.Builder {
@@ -140,21 +138,21 @@ func genMessage(g *vgen.Gen) *vgen.Builder {
 			recv = vgen.CertPayee
 		}
 		mi.Receiver = vgen.H([]byte(recv))
-		if expect != mcert.TagPayeeHello {
+		if expect != TagPayeeHello {
 			mi.Nonce = vgen.H(cs.Nonce)
 		}
-		if expect != mcert.TagPayeeHello && expect != mcert.TagPayerHello {
+		if expect != TagPayeeHello && expect != TagPayerHello {
 			mi.Peer = vgen.H(p.Certs[certMsgSender(expect)].Raw)
 		}
-		if expect == mcert.TagProceed || expect == mcert.TagTx {
+		if expect == TagProceed || expect == TagTx {
 			mi.Amount = cs.Amount
 		}
-		if expect == mcert.TagDeduct || expect == mcert.TagDeducted {
+		if expect == TagDeduct || expect == TagDeducted {
 			mi.Digest = vgen.H(cs.digest)
 		}
 		return mi
 	}
-	so := func(m *mcert.Message) *vgen.Signature {
+	so := func(m *Message) *vgen.Signature {
 		return vgen.SigObj(g.S, p.Certs[certMsgSender(m.Tag)].PublicKey, m.TBS(), m.Sig)
 	}
 	for i, m := range cs.msgs {
@@ -162,12 +160,12 @@ func genMessage(g *vgen.Gen) *vgen.Builder {
 		n := certMsgNames[tag]
 		sender := certMsgSender(tag)
 		key := p.Keys[sender]
-		resign := func(mod func(*mcert.Message)) ([]byte, *mcert.Message) {
+		resign := func(mod func(*Message)) ([]byte, *Message) {
 			c := *m
 			mod(&c)
 			return signMsg(g, key, c)
 		}
-		after := func(mod func(*mcert.Message)) ([]byte, *mcert.Message) { // changed after signing
+		after := func(mod func(*Message)) ([]byte, *Message) { // changed after signing
 			c := *m
 			mod(&c)
 			return c.Marshal(), &c
@@ -175,7 +173,7 @@ func genMessage(g *vgen.Gen) *vgen.Builder {
 		b.Valid(grp, n+"-valid", "message "+vgen.Itoa(int64(i+1))+" of a clean payment, "+typeName(tag)+", as its receiver gets it", "R6.4", nil, in(cs.raws[i], tag), so(m))
 
 		// Signature.
-		raw, fm := after(func(c *mcert.Message) { c.Sig = vgen.FlipSig(c.Sig) })
+		raw, fm := after(func(c *Message) { c.Sig = vgen.FlipSig(c.Sig) })
 		b.Invalid(grp, n+"-signature-bit-flipped", "one bit of the sender's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"}, in(raw, tag), so(fm))
 		oc := *m
 		oraw, om := signMsg(g, p.Keys[vgen.CertThird], oc)
@@ -183,37 +181,37 @@ func genMessage(g *vgen.Gen) *vgen.Builder {
 
 		// Fields changed after signing, where the signature is what catches it.
 		switch tag {
-		case mcert.TagPayeeHello, mcert.TagProceed:
-			raw, fm := after(func(c *mcert.Message) { c.Amount = 300000 })
+		case TagPayeeHello, TagProceed:
+			raw, fm := after(func(c *Message) { c.Amount = 300000 })
 			b.Invalid(grp, n+"-amount-changed", "amount raised from 3000 to 300000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
-		case mcert.TagPayerHello:
+		case TagPayerHello:
 			carol := p.Certs[vgen.CertThird]
-			raw, fm := after(func(c *mcert.Message) { c.Payer, c.Key, c.Cert = vgen.CertThird, carol.PublicKey.SPKI(), carol.Raw })
+			raw, fm := after(func(c *Message) { c.Payer, c.Key, c.Cert = vgen.CertThird, carol.PublicKey.SPKI(), carol.Raw })
 			b.Invalid(grp, n+"-identity-swapped", "another wallet's id, key and certificate put in after alice signed", "R1.3", spec.CodeBadSignature, []string{"SignatureSwap", "cert-signature"}, in(raw, tag),
 				vgen.SigObj(g.S, carol.PublicKey, fm.TBS(), fm.Sig))
-		case mcert.TagTx:
-			raw, fm := after(func(c *mcert.Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })
+		case TagTx:
+			raw, fm := after(func(c *Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })
 			b.Invalid(grp, n+"-ciphertext-changed", "one bit of the sealed coins flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
-		case mcert.TagDeduct:
-			raw, fm := after(func(c *mcert.Message) { c.Digest = bytes.Clone(c.Digest); c.Digest[0] ^= 0x01 })
+		case TagDeduct:
+			raw, fm := after(func(c *Message) { c.Digest = bytes.Clone(c.Digest); c.Digest[0] ^= 0x01 })
 			b.Invalid(grp, n+"-digest-changed", "one bit of the records' digest flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
 		}
 
 		// Replay: the same message of another session, validly signed.
-		if tag != mcert.TagPayeeHello {
+		if tag != TagPayeeHello {
 			om := other.msgs[i]
 			b.Invalid(grp, n+"-other-session", "the same message from another payment between the same wallets (another nonce)", "R1.2", spec.CodeReplay, []string{"Replay", "cert-nonce"}, in(other.raws[i], tag), so(om))
 		}
 
 		// Wrong recipient, re-signed so only the addressing is wrong.
 		switch tag {
-		case mcert.TagPayerHello, mcert.TagTx, mcert.TagDeducted:
-			raw, rm := resign(func(c *mcert.Message) { c.Payee = vgen.CertThird })
+		case TagPayerHello, TagTx, TagDeducted:
+			raw, rm := resign(func(c *Message) { c.Payee = vgen.CertThird })
 			b.Invalid(grp, n+"-to-other-payee", "addressed to another payee, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payee"}, in(raw, tag), so(rm))
-		case mcert.TagProceed, mcert.TagDeduct:
-			raw, rm := resign(func(c *mcert.Message) { c.Payer = vgen.CertThird })
+		case TagProceed, TagDeduct:
+			raw, rm := resign(func(c *Message) { c.Payer = vgen.CertThird })
 			b.Invalid(grp, n+"-to-other-payer", "naming another payer, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-side"}, in(raw, tag), so(rm))
-		case mcert.TagPayeeHello:
+		case TagPayeeHello:
 			self := p.Certs[vgen.CertPayer]
 			c := *m
 			c.Payee, c.Key, c.Cert = vgen.CertPayer, self.PublicKey.SPKI(), self.Raw
@@ -222,18 +220,18 @@ func genMessage(g *vgen.Gen) *vgen.Builder {
 				vgen.SigObj(g.S, self.PublicKey, sm.TBS(), sm.Sig))
 		}
 		switch tag {
-		case mcert.TagTx, mcert.TagDeducted:
-			raw, rm := resign(func(c *mcert.Message) { c.Payer = vgen.CertThird })
+		case TagTx, TagDeducted:
+			raw, rm := resign(func(c *Message) { c.Payer = vgen.CertThird })
 			b.Invalid(grp, n+"-from-other-payer", "naming another payer than the session's, signed by alice", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-match"}, in(raw, tag), so(rm))
 		}
 
 		// Value mismatch, re-signed.
 		switch tag {
-		case mcert.TagProceed, mcert.TagTx:
-			raw, rm := resign(func(c *mcert.Message) { c.Amount = 30000 })
+		case TagProceed, TagTx:
+			raw, rm := resign(func(c *Message) { c.Amount = 30000 })
 			b.Invalid(grp, n+"-amount-mismatch", "30000 fen in a session for 3000, signed", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "cert-amount"}, in(raw, tag), so(rm))
-		case mcert.TagDeduct, mcert.TagDeducted:
-			raw, rm := resign(func(c *mcert.Message) { c.Digest = other.digest })
+		case TagDeduct, TagDeducted:
+			raw, rm := resign(func(c *Message) { c.Digest = other.digest })
 			b.Invalid(grp, n+"-digest-mismatch", "the digest of another payment's records, signed", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch", "cert-digest"}, in(raw, tag), so(rm))
 		}
 	}
@@ -244,42 +242,42 @@ func genMessage(g *vgen.Gen) *vgen.Builder {
 	c := *hello
 	c.Key, c.Cert = rb.PublicKey.SPKI(), rb.Raw
 	raw, rm := signMsg(g, rogue.Keys[vgen.CertPayee], c)
-	b.Invalid(grp, "hello-payee-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(raw, mcert.TagPayeeHello), g.CertSig(root, rb.Raw))
+	b.Invalid(grp, "hello-payee-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(raw, TagPayeeHello), g.CertSig(root, rb.Raw))
 	_ = rm
 	c = *hello
 	c.Key = p.Certs[vgen.CertThird].PublicKey.SPKI()
 	raw, rm = signMsg(g, p.Keys[vgen.CertThird], c)
-	b.Invalid(grp, "hello-payee-key-not-certified", "bob's certificate with another wallet's key, signed by that key", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "cert-peer"}, in(raw, mcert.TagPayeeHello),
+	b.Invalid(grp, "hello-payee-key-not-certified", "bob's certificate with another wallet's key, signed by that key", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "cert-peer"}, in(raw, TagPayeeHello),
 		vgen.SigObj(g.S, p.Certs[vgen.CertThird].PublicKey, rm.TBS(), rm.Sig))
 	c = *hello
 	c.Payee = vgen.CertThird
 	raw, rm = signMsg(g, p.Keys[vgen.CertPayee], c)
-	b.Invalid(grp, "hello-payee-id-not-certified", "bob's certificate and key presenting carol's id", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedField", "cert-peer"}, in(raw, mcert.TagPayeeHello), so(rm))
+	b.Invalid(grp, "hello-payee-id-not-certified", "bob's certificate and key presenting carol's id", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedField", "cert-peer"}, in(raw, TagPayeeHello), so(rm))
 	ag := p.Certs[vgen.AgentID]
 	c = *hello
 	c.Payee, c.Key, c.Cert = vgen.AgentID, ag.PublicKey.SPKI(), ag.Raw
 	raw, rm = signMsg(g, p.Keys[vgen.AgentID], c)
-	b.Invalid(grp, "hello-payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "cert-peer"}, in(raw, mcert.TagPayeeHello),
+	b.Invalid(grp, "hello-payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "cert-peer"}, in(raw, TagPayeeHello),
 		vgen.SigObj(g.S, ag.PublicKey, rm.TBS(), rm.Sig))
-	exp := in(cs.raws[1], mcert.TagPayerHello)
+	exp := in(cs.raws[1], TagPayerHello)
 	exp.At = vgen.CertNotAfter.Unix() + 1
 	b.Invalid(grp, "hello-payer-certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, exp, so(cs.msgs[1]))
 
 	// Out of turn and framing.
-	tx := in(cs.raws[3], mcert.TagPayerHello)
+	tx := in(cs.raws[3], TagPayerHello)
 	b.Invalid(grp, "tx-out-of-turn", "a valid TX while the payee awaits HELLO-PAYER", "R1.2", spec.CodeReplay, []string{"OutOfTurn", "cert-turn"}, tx, so(cs.msgs[3]))
-	pr := in(cs.raws[2], mcert.TagPayerHello)
+	pr := in(cs.raws[2], TagPayerHello)
 	b.Invalid(grp, "proceed-to-payee", "a PROCEED (a payer's message) sent to the payee", "R1.1", spec.CodeMalformed, []string{"OutOfTurn", "cert-msg-tag"}, pr, nil)
 	good := cs.raws[2]
-	b.Invalid(grp, "proceed-truncated", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"}, in(good[:len(good)-1], mcert.TagProceed), nil)
-	b.Invalid(grp, "proceed-trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-strict", "der-trailing"}, in(append(bytes.Clone(good), 0), mcert.TagProceed), nil)
-	b.Invalid(grp, "proceed-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty", "der-strict"}, in(nil, mcert.TagProceed), nil)
+	b.Invalid(grp, "proceed-truncated", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"}, in(good[:len(good)-1], TagProceed), nil)
+	b.Invalid(grp, "proceed-trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-strict", "der-trailing"}, in(append(bytes.Clone(good), 0), TagProceed), nil)
+	b.Invalid(grp, "proceed-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty", "der-strict"}, in(nil, TagProceed), nil)
 	return b
 }
 
 func typeName(tag uint8) string {
 	return map[uint8]string{
-		mcert.TagPayeeHello: mcert.MsgPayeeHello, mcert.TagPayerHello: mcert.MsgPayerHello, mcert.TagProceed: mcert.MsgProceed,
-		mcert.TagTx: mcert.MsgTx, mcert.TagDeduct: mcert.MsgDeduct, mcert.TagDeducted: mcert.MsgDeducted,
+		TagPayeeHello: MsgPayeeHello, TagPayerHello: MsgPayerHello, TagProceed: MsgProceed,
+		TagTx: MsgTx, TagDeduct: MsgDeduct, TagDeducted: MsgDeducted,
 	}[tag]
 }

@@ -1,7 +1,6 @@
-package vectors
+package chain
 
 import (
-	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
@@ -11,7 +10,7 @@ import (
 // Window plus a second behind the payment time (the payer's clock ahead).
 // at reads and sets the input's clock.
 func timeAhead[T any](b *vgen.Builder, clean string, at func(*T) *int64) {
-	w := int64(chain.Window.Seconds())
+	w := int64(Window.Seconds())
 	if grp, t, in := vgen.Derive[T](b, clean); in != nil {
 		*at(in) -= w
 		b.Valid(grp, "payer-clock-ahead-at-window-edge", "the clean payment, the payer's clock exactly 5 minutes ahead of the payee's", "R1.2", []string{"Boundary", "chain-time-window"}, in, t.Signature)

@@ -1,24 +1,22 @@
-package vectors
+package chip
 
 import (
 	"bytes"
 	"fmt"
 	"time"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // refAPDU is what a payer card checks on INITIATE up to the payee's
 // signature, the stateless part, with the model's own checks
-// (chip.CheckHeader, ParseInitiate, CheckPayee, VerifySignature) in the
+// (CheckHeader, ParseInitiate, CheckPayee, VerifySignature) in the
 // order models/chip payerEndpoint and pay make them.
 func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
@@ -34,10 +32,10 @@ func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 	if err != nil {
 		return err, nil
 	}
-	if err := chip.CheckHeader(cmd, chip.INSInitiate); err != nil {
+	if err := CheckHeader(cmd, INSInitiate); err != nil {
 		return err, nil
 	}
-	m, err := chip.ParseInitiate(s, cmd.Data)
+	m, err := ParseInitiate(s, cmd.Data)
 	if err != nil {
 		return err, nil
 	}
@@ -49,7 +47,7 @@ func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 }
 
 // refAPDUTransfer decides a TRANSFER as models/chip payeeEndpoint and
-// receive do (chip.ParseTransfer, CheckTransfer), with the terminal's
+// receive do (ParseTransfer, CheckTransfer), with the terminal's
 // state given in the input and no store of coins already received.
 func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
@@ -90,12 +88,12 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr err
 		}
 		return err, nil
 	}
-	msg, err := chip.ParseTransfer(s, resp.Data)
+	msg, err := ParseTransfer(s, resp.Data)
 	if err != nil {
 		return err, nil
 	}
 	checkCert := func(c *devcert.Certificate) error { return c.Verify(root, at, nil) }
-	_, err = chip.CheckTransfer(msg, chip.Terminal{
+	_, err = CheckTransfer(msg, Terminal{
 		ID: card, Challenge: challenge, Amount: in.Amount, CoinKey: coinKey, CheckCert: checkCert,
 		Lookup: func(extra map[string]*devcert.Certificate) transfer.Certs {
 			return models.Lookup(checkCert, agents, extra)
@@ -105,7 +103,7 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr err
 }
 
 // refAPDUConfirm decides a CONFIRM as models/chip payerEndpoint and
-// confirm do (chip.CheckHeader, ParseConfirm, AckAwaited, VerifyAck) with
+// confirm do (CheckHeader, ParseConfirm, AckAwaited, VerifyAck) with
 // one unacknowledged payment in the card's log.
 func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
@@ -133,23 +131,23 @@ func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error
 	if err != nil {
 		return err, nil
 	}
-	if err := chip.CheckHeader(cmd, chip.INSConfirm); err != nil {
+	if err := CheckHeader(cmd, INSConfirm); err != nil {
 		return err, nil
 	}
-	challenge, sig, err := chip.ParseConfirm(cmd.Data)
+	challenge, sig, err := ParseConfirm(cmd.Data)
 	if err != nil {
 		return err, nil
 	}
-	if !chip.AckAwaited(logged, challenge, bytes.Equal) {
+	if !AckAwaited(logged, challenge, bytes.Equal) {
 		return spec.Errorf(spec.CodeReplay, "no payment awaits this acknowledgement"), nil
 	}
-	return chip.VerifyAck(payee, logged, card, recs, sig), nil
+	return VerifyAck(payee, logged, card, recs, sig), nil
 }
 
 // refChipSession decides a session of the chip scheme with its model's
-// payee (chip.ReplayPayee).
+// payee (ReplayPayee).
 func refChipSession(s suite.Suite, in vgen.SessionInput) (verdict, inputErr error) {
 	return vgen.RefSession(s, in, func(p vgen.SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
-		return chip.ReplayPayee(chip.PayeeProvision(p), nonce, amount, msgs)
+		return ReplayPayee(PayeeProvision(p), nonce, amount, msgs)
 	})
 }

@@ -1,18 +1,16 @@
-package vectors
+package chain
 
 import (
 	"fmt"
 	"time"
 
-	"github.com/dualoffline/dualoffline/vectors/vgen"
-
-	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // refQR decides a scanned payment with the chain model's own payee
-// endpoint (chain.Scan: a fresh wallet with address input.payee and the
+// endpoint (Scan: a fresh wallet with address input.payee and the
 // request open, its clock at input.at, no revocation list, nothing
 // received yet), once the root parses.
 func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
@@ -21,19 +19,19 @@ func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 	if u.Err != nil {
 		return nil, u.Err
 	}
-	if len(payee) != chain.AddrSize || len(nonce) != chain.NonceSize {
+	if len(payee) != AddrSize || len(nonce) != NonceSize {
 		return nil, fmt.Errorf("payee is %d bytes, nonce %d", len(payee), len(nonce))
 	}
 	if _, err := vgen.ParseRoot(s, rootRaw); err != nil {
 		return err, nil
 	}
-	return chain.Scan(chain.ScanRequest{Suite: s, Payee: chain.Address(payee), Root: rootRaw, Amount: in.Amount,
-		Nonce: [chain.NonceSize]byte(nonce), At: time.Unix(in.At, 0).UTC()}, raw), nil
+	return Scan(ScanRequest{Suite: s, Payee: Address(payee), Root: rootRaw, Amount: in.Amount,
+		Nonce: [NonceSize]byte(nonce), At: time.Unix(in.At, 0).UTC()}, raw), nil
 }
 
 // refChainSession: provision a fresh chain payee wallet, open its session
 // under the agreement's nonce, hand it the payee-bound QR codes in order
-// (chain.ReplayPayee runs the model's payee endpoint behind a Host), then
+// (ReplayPayee runs the model's payee endpoint behind a Host), then
 // compare what it holds (payments received offline) with the amount.
 func refChainSession(s suite.Suite, in ChainSessionInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
@@ -44,7 +42,7 @@ func refChainSession(s suite.Suite, in ChainSessionInput) (verdict, inputErr err
 	if u.Err != nil {
 		return nil, u.Err
 	}
-	held, err := chain.ReplayPayee(chain.PayeeProvision{Suite: s, ID: string(payee), Key: key, Cert: cert, Root: root, CRL: crl, ChainKey: chainKey, At: time.Unix(in.At, 0).UTC()},
+	held, err := ReplayPayee(PayeeProvision{Suite: s, ID: string(payee), Key: key, Cert: cert, Root: root, CRL: crl, ChainKey: chainKey, At: time.Unix(in.At, 0).UTC()},
 		nonce, in.Amount, msgs)
 	if err != nil {
 		return err, nil
