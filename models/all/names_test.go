@@ -20,6 +20,10 @@ var nameExempt = map[string][]string{
 	// records from the root to the held coin) is a word of the format, not
 	// the chain scheme; its reader labels errors with the field's name.
 	"spec/transfer/holding.go": {"chain"},
+	// Pending: Hello.PlaysWallet switches on the cert variants; it should
+	// ask the scheme's device.Server (ServedDevice().Device, Open != nil).
+	// The file belongs to the adapter's move out of conformance/.
+	"conformance/adapter/protocol.go": {"cert"},
 }
 
 // TestNoSchemeNamedOutsideModels holds the extension path open: a scheme
@@ -28,6 +32,7 @@ var nameExempt = map[string][]string{
 // literal equal to one of Names()). Tests and documentation may.
 func TestNoSchemeNamedOutsideModels(t *testing.T) {
 	names := Names()
+	used := map[string]bool{}
 	root := filepath.Join("..", "..")
 	fset := token.NewFileSet()
 	var found []string
@@ -56,7 +61,11 @@ func TestNoSchemeNamedOutsideModels(t *testing.T) {
 				return true
 			}
 			s, err := strconv.Unquote(lit.Value)
-			if err != nil || !slices.Contains(names, s) || slices.Contains(nameExempt[rel], s) {
+			if err != nil || !slices.Contains(names, s) {
+				return true
+			}
+			if slices.Contains(nameExempt[rel], s) {
+				used[rel+" "+s] = true
 				return true
 			}
 			found = append(found, rel+":"+strconv.Itoa(fset.Position(lit.Pos()).Line)+": "+lit.Value)
@@ -66,6 +75,13 @@ func TestNoSchemeNamedOutsideModels(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for file, lits := range nameExempt {
+		for _, s := range lits {
+			if !used[file+" "+s] {
+				t.Errorf("exemption of %q in %s matches nothing; remove it", s, file)
+			}
+		}
 	}
 	if len(found) > 0 {
 		t.Errorf("%d string literals outside models/ name a scheme; give the scheme a capability its package implements instead:\n%s", len(found), strings.Join(found, "\n"))
