@@ -18,9 +18,9 @@
 // Provider, in the package's vectorgen*.go) for the vector files of its
 // own kinds and their reference decisions; ServedDevice (device.Server)
 // for the wallet examples/vendor serves. A scheme without a capability
-// simply has none of those files or suites. Still outside the package: a
-// new vector kind also needs its input shape in vectors/schema, and the
-// scheme's fuzz targets live under fuzz/.
+// simply has none of those files or suites. The vectors' published JSON
+// Schema takes a scheme's kinds from its vectorgen.schema.json (go generate
+// ./vectors assembles it). The scheme's fuzz targets live under fuzz/.
 //
 // Every Instance keeps the contract on Instance: refusals are typed
 // spec errors that leave persistent state unchanged, all randomness comes

@@ -14,6 +14,8 @@ import (
 	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
+//go:generate go run ./internal/genvectors .
+
 // specGenerators build the files of scheme "spec": the objects every
 // scheme shares (spec/formats.md).
 var specGenerators = []vgen.Generator{genCoin, genCertificate, genTransfer}

@@ -61,7 +61,11 @@
 // vectorgen*.go files: the generators, the input types named above, the
 // reference decisions), and Build and Reference find every Source
 // through models/all (Sources), so a new scheme's vectors come with its
-// package. Package vgen holds the file format (File, Case, aliased here)
+// package. So does its part of the published schema: go generate writes
+// vectors/schema/vectors.schema.json from schema/template.json (the spec
+// kinds and what every file shares) and each Source's Schema
+// (models/<scheme>/vectorgen.schema.json), and a test keeps the committed
+// file equal to Schema(). Package vgen holds the file format (File, Case, aliased here)
 // and the generator kit (Builder, Gen, the PKI, session transcripts,
 // input decoding) the sources build with; it imports no scheme and not
 // this package.

@@ -1,6 +1,15 @@
 package cert
 
-import "github.com/dualoffline/dualoffline/vectors/vgen"
+import (
+	_ "embed"
+
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+)
+
+// vectorSchema is the scheme's part of the vectors' JSON Schema.
+//
+//go:embed vectorgen.schema.json
+var vectorSchema []byte
 
 // VectorSource is the cert scheme's share of the vectors (vgen.Provider):
 // the sealedcoin, message and session files, decided with this package's
@@ -15,5 +24,6 @@ func (Scheme) VectorSource() vgen.Source {
 			"message":    vgen.Decode(refMessage),
 			"session":    vgen.Decode(refCertSession),
 		}),
+		Schema: vectorSchema,
 	}
 }

@@ -1,6 +1,15 @@
 package chain
 
-import "github.com/dualoffline/dualoffline/vectors/vgen"
+import (
+	_ "embed"
+
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+)
+
+// vectorSchema is the scheme's part of the vectors' JSON Schema.
+//
+//go:embed vectorgen.schema.json
+var vectorSchema []byte
 
 // VectorSource is the chain scheme's share of the vectors
 // (vgen.Provider): the qr file (one scanned payment) and the session
@@ -14,5 +23,6 @@ func (Scheme) VectorSource() vgen.Source {
 			"qr":      vgen.Decode(refQR),
 			"session": vgen.Decode(refChainSession),
 		}),
+		Schema: vectorSchema,
 	}
 }

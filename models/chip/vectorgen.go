@@ -1,6 +1,15 @@
 package chip
 
-import "github.com/dualoffline/dualoffline/vectors/vgen"
+import (
+	_ "embed"
+
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+)
+
+// vectorSchema is the scheme's part of the vectors' JSON Schema.
+//
+//go:embed vectorgen.schema.json
+var vectorSchema []byte
 
 // VectorSource is the chip scheme's share of the vectors (vgen.Provider):
 // the apdu file (INITIATE, TRANSFER and CONFIRM as the card and the
@@ -16,5 +25,6 @@ func (Scheme) VectorSource() vgen.Source {
 			"apdu/InitiateCommand":  vgen.Decode(refAPDU),
 			"session":               vgen.Decode(refChipSession),
 		}),
+		Schema: vectorSchema,
 	}
 }

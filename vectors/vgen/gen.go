@@ -18,8 +18,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-//go:generate go run ./internal/genvectors .
-
 // Seed is the fixed seed every vector is derived from.
 const Seed uint64 = 20260101
 

@@ -25,6 +25,13 @@ type Source struct {
 	// decode (a harness error). A kind it does not know is an inputErr
 	// wrapping ErrUnimplemented.
 	Decide func(s suite.Suite, c Case) (verdict, inputErr error)
+	// Schema is the scheme's part of the published JSON Schema
+	// (vectors/schema/vectors.schema.json, which go generate assembles):
+	// an object whose "kinds" maps each kind to the schema its files
+	// must also match, and whose "$defs" holds the definitions those
+	// refer to (#/$defs/name) beyond the template's. The scheme's package
+	// keeps it in vectorgen.schema.json.
+	Schema []byte
 }
 
 // Generator builds one vector file for g's suite.
