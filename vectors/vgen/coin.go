@@ -6,13 +6,14 @@ import (
 	"github.com/dualoffline/dualoffline/spec/coin"
 )
 
+// Serial is the coin serial derived from label.
 func (g *Gen) Serial(label string) coin.Serial {
 	var s coin.Serial
 	copy(s[:], g.Src("serial/"+label).Bytes(coin.SerialSize))
 	return s
 }
 
-// signRaw signs c's TBS bytes directly, bypassing the policy check of
+// SignRaw signs c's TBS bytes directly, bypassing the policy check of
 // coin.Sign, to build coins the issuer would refuse to sign.
 func (g *Gen) SignRaw(k interface{ Sign([]byte) ([]byte, error) }, c coin.Coin) *coin.Signed {
 	sig, err := k.Sign(c.TBS())
@@ -20,9 +21,10 @@ func (g *Gen) SignRaw(k interface{ Sign([]byte) ([]byte, error) }, c coin.Coin) 
 	return &coin.Signed{Coin: c, Signature: sig}
 }
 
+// Itoa formats n in decimal.
 func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-// tlv encodes one DER element with a minimal definite length.
+// TLV encodes one DER element with a minimal definite length.
 func TLV(tag byte, content []byte) []byte {
 	n := len(content)
 	var hdr []byte

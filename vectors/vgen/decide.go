@@ -15,6 +15,8 @@ import (
 // input object does not decode (a harness error, not an outcome).
 var ErrBadInput = errors.New("vectors: bad case input")
 
+// DecodeInput decodes c's input strictly (no unknown members) into v;
+// a failure wraps ErrBadInput.
 func DecodeInput(c Case, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(c.Input))
 	dec.DisallowUnknownFields()
@@ -24,9 +26,11 @@ func DecodeInput(c Case, v any) error {
 	return nil
 }
 
-// unhex decodes the hex fields of an input; a bad field is an input error.
+// Unhexer decodes the hex fields of an input; the first bad field is
+// kept in Err and every later call returns nil.
 type Unhexer struct{ Err error }
 
+// B decodes the hex of the input member field.
 func (u *Unhexer) B(field, s string) []byte {
 	if u.Err != nil {
 		return nil
@@ -38,7 +42,7 @@ func (u *Unhexer) B(field, s string) []byte {
 	return v
 }
 
-// parseRoot parses the input's root under the suite; whether it is a
+// ParseRoot parses the input's root under the suite; whether it is a
 // trust anchor is Certificate.Verify's check (cert-anchor), made where a
 // certificate is verified under it.
 func ParseRoot(s suite.Suite, raw []byte) (*devcert.Certificate, error) {
@@ -49,7 +53,7 @@ func ParseRoot(s suite.Suite, raw []byte) (*devcert.Certificate, error) {
 	return root, nil
 }
 
-// payeeBound decodes a transcript and returns the payloads addressed to
+// PayeeBound decodes a transcript and returns the payloads addressed to
 // payee, in order.
 func (u *Unhexer) PayeeBound(ms []SessionMessage, payee []byte) [][]byte {
 	var msgs [][]byte

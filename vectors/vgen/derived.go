@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// then returns a generator that runs build and then extra on the file it
+// Then returns a generator that runs build and then extra on the file it
 // built, for cases derived from the file's own (so the kind's generator
 // stays as its owner wrote it).
 func Then(build func(*Gen) *Builder, extra func(*Gen, *Builder)) func(*Gen) *Builder {
@@ -18,7 +18,7 @@ func Then(build func(*Gen) *Builder, extra func(*Gen, *Builder)) func(*Gen) *Bui
 	}
 }
 
-// findTest returns the test of b named name and its group.
+// FindTest returns the test of b named name and its group.
 func (b *Builder) FindTest(name string) (*Group, *Test) {
 	id := fmt.Sprintf("%s-%s-%s-%s", b.F.Scheme, b.F.Suite, b.F.Kind, name)
 	for _, grp := range b.F.TestGroups {
@@ -31,7 +31,7 @@ func (b *Builder) FindTest(name string) (*Group, *Test) {
 	return nil, nil
 }
 
-// derive returns the group of b's case name and a fresh copy of its
+// Derive returns the group of b's case name and a fresh copy of its
 // input, decoded as T; it sets b.err and returns nil when there is no
 // such case or its input is not a T.
 func Derive[T any](b *Builder, name string) (*Group, *Test, *T) {

@@ -73,19 +73,22 @@ var allNotes = map[string]string{
 	"Dropped":            "A message of a recorded transcript removed, as a lossy channel or an interrupted party would.",
 }
 
-// genTime is the reference date of the vectors.
+// GenEpoch is the start of the vectors' validity periods, GenAt the
+// reference date cases are decided at.
 var (
 	GenEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	GenAt    = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 )
 
-// builder accumulates one file.
+// Builder accumulates one file.
 type Builder struct {
-	F      *File
+	F      *File // the file built so far
 	groups map[string]*Group
-	Err    error
+	Err    error // the first failure; later additions are dropped
 }
 
+// NewBuilder starts the file of scheme, suite and kind with its header
+// (what an implementation decides, in words).
 func NewBuilder(scheme, suiteID, kind string, header ...string) *Builder {
 	return &Builder{
 		F: &File{
@@ -102,6 +105,7 @@ func NewBuilder(scheme, suiteID, kind string, header ...string) *Builder {
 	}
 }
 
+// Group returns the file's group of inputs of shape typ, made on first use.
 func (b *Builder) Group(typ, publicKey string) *Group {
 	g := b.groups[typ]
 	if g == nil {
@@ -112,7 +116,7 @@ func (b *Builder) Group(typ, publicKey string) *Group {
 	return g
 }
 
-// tc describes one test.
+// TC describes one test.
 type TC struct {
 	Name    string // stable: the tcId is <scheme>-<suite>-<kind>-<name>
 	Comment string
@@ -124,12 +128,14 @@ type TC struct {
 	Sig     *Signature
 }
 
-// withExpected is an input with the expected member of its test: what a
+// WithExpected is an input with the expected member of its test: what a
 // valid case must reach, kept out of the input.
 type WithExpected struct {
 	Input, Expected any
 }
 
+// Add appends test t to group g, recording its flags' notes; a flag with
+// no description, or an input that does not encode, sets b.Err.
 func (b *Builder) Add(g *Group, t TC) {
 	if b.Err != nil {
 		return
@@ -175,31 +181,35 @@ func (b *Builder) Add(g *Group, t TC) {
 	b.F.NumberOfTests++
 }
 
+// Valid adds a case every implementation must accept.
 func (b *Builder) Valid(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
 	b.Add(g, TC{Name: name, Comment: comment, Req: req, Flags: append([]string{"Valid"}, flags...), Result: ResultValid, Input: input, Sig: sig})
 }
 
+// Invalid adds a case every implementation must refuse with code.
 func (b *Builder) Invalid(g *Group, name, comment, req string, code spec.Code, flags []string, input any, sig *Signature) {
 	b.Add(g, TC{Name: name, Comment: comment, Req: req, Flags: flags, Result: ResultInvalid, Code: code, Input: input, Sig: sig})
 }
 
-// acceptable adds a case an implementation may accept or refuse (with a
+// Acceptable adds a case an implementation may accept or refuse (with a
 // known code): the requirement leaves the choice to it.
 func (b *Builder) Acceptable(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
 	b.Add(g, TC{Name: name, Comment: comment, Req: req, Flags: flags, Result: ResultAcceptable, Input: input, Sig: sig})
 }
 
-// gen is the per-suite generation context.
+// Gen is the per-suite generation context.
 type Gen struct {
 	S   suite.Suite
-	ID  string
-	Err error
+	ID  string // the suite's id, which every derivation label starts with
+	Err error  // the first failure
 }
 
+// Src is the deterministic randomness of label in g's suite.
 func (g *Gen) Src(label string) *detrand.Source {
 	return detrand.New(Seed, "vectors/"+g.ID+"/"+label)
 }
 
+// Key is the key of label in g's suite, derived from Seed.
 func (g *Gen) Key(label string) suite.PrivateKey {
 	k, err := g.S.GenerateKey(g.Src("key/" + label))
 	if err != nil && g.Err == nil {
@@ -208,20 +218,21 @@ func (g *Gen) Key(label string) suite.PrivateKey {
 	return k
 }
 
+// Fail records err as g's failure unless one is recorded.
 func (g *Gen) Fail(err error) {
 	if err != nil && g.Err == nil {
 		g.Err = err
 	}
 }
 
-// sign signs msg with k, recording a failure.
+// Sign signs msg with k, recording a failure.
 func (g *Gen) Sign(k suite.PrivateKey, msg []byte) []byte {
 	sig, err := k.Sign(msg)
 	g.Fail(err)
 	return sig
 }
 
-// sigObj exposes a signature for independent checking; valid is what the
+// SigObj exposes a signature for independent checking; valid is what the
 // suite's verifier says.
 func SigObj(s suite.Suite, pub suite.PublicKey, msg, sig []byte) *Signature {
 	o := &Signature{
@@ -237,7 +248,7 @@ func SigObj(s suite.Suite, pub suite.PublicKey, msg, sig []byte) *Signature {
 	return o
 }
 
-// flipSig changes one bit inside the first INTEGER of a DER signature, so
+// FlipSig changes one bit inside the first INTEGER of a DER signature, so
 // the result is still a DER signature.
 func FlipSig(sig []byte) []byte {
 	out := bytes.Clone(sig)
@@ -245,7 +256,7 @@ func FlipSig(sig []byte) []byte {
 	return out
 }
 
-// highS returns the (r, n-s) twin of a P-256 DER signature.
+// HighS returns the (r, n-s) twin of a P-256 DER signature.
 func HighS(sig []byte) []byte {
 	var v struct{ R, S *big.Int }
 	if _, err := asn1.Unmarshal(sig, &v); err != nil {
@@ -259,7 +270,7 @@ func HighS(sig []byte) []byte {
 	return out
 }
 
-// x509Parts splits an X.509 certificate or CRL into its TBS bytes and its
+// X509Parts splits an X.509 certificate or CRL into its TBS bytes and its
 // signature.
 func X509Parts(der []byte) (tbs, sig []byte, ok bool) {
 	in := cryptobyte.String(der)
@@ -272,7 +283,7 @@ func X509Parts(der []byte) (tbs, sig []byte, ok bool) {
 	return []byte(tbsRaw), bits.Bytes, true
 }
 
-// asV1 returns the certificate der re-encoded as X.509 v1, its TBS
+// AsV1 returns the certificate der re-encoded as X.509 v1, its TBS
 // without the version field and the extensions, and signed again with k
 // under the same algorithm; nil if der is not a certificate.
 func (g *Gen) AsV1(der []byte, k suite.PrivateKey) []byte {
@@ -296,9 +307,10 @@ func (g *Gen) AsV1(der []byte, k suite.PrivateKey) []byte {
 	return TLV(0x30, bytes.Join([][]byte{v1, alg, TLV(0x03, append([]byte{0x00}, g.Sign(k, v1)...))}, nil))
 }
 
+// H is the lower-case hex of b.
 func H(b []byte) string { return hex.EncodeToString(b) }
 
-// other returns the other suite.
+// Other returns the other suite.
 func (g *Gen) Other() suite.Suite {
 	if g.S.ID() == suite.GM {
 		return MustSuite(suite.INTL)
@@ -306,7 +318,7 @@ func (g *Gen) Other() suite.Suite {
 	return MustSuite(suite.GM)
 }
 
-// otherKey returns the key of the same label in the other suite.
+// OtherKey returns the key of the same label in the other suite.
 func (g *Gen) OtherKey(label string) suite.PrivateKey {
 	o := g.Other()
 	k, err := o.GenerateKey(detrand.New(Seed, "vectors/"+string(o.ID())+"/key/"+label))
@@ -314,8 +326,10 @@ func (g *Gen) OtherKey(label string) suite.PrivateKey {
 	return k
 }
 
+// SuiteID converts a suite name.
 func SuiteID(s string) suite.ID { return suite.ID(s) }
 
+// MustSuite returns the compiled-in suite id.
 func MustSuite(id suite.ID) suite.Suite {
 	s, err := suite.ByID(id)
 	if err != nil {

@@ -10,19 +10,21 @@ import (
 // RootID is the CN of the vectors' trusted root.
 const RootID = "central-bank"
 
-// pki is the certificate material of one suite.
+// PKI is the certificate material of one suite.
 type PKI struct {
 	Root  *devcert.Authority
 	Keys  map[string]suite.PrivateKey
 	Certs map[string]*devcert.Certificate
 }
 
+// CertNotBefore and CertNotAfter bound the validity of the devices'
+// certificates.
 var (
 	CertNotBefore = GenEpoch
 	CertNotAfter  = GenEpoch.AddDate(2, 0, 0)
 )
 
-// newPKI makes the root and, for each id, a key and a certificate of the
+// NewPKI makes the root and, for each id, a key and a certificate of the
 // given role, all valid from genEpoch for two years.
 func (g *Gen) NewPKI(label string, devices []DevSpec) *PKI {
 	p := &PKI{Keys: map[string]suite.PrivateKey{}, Certs: map[string]*devcert.Certificate{}}
@@ -44,11 +46,13 @@ func (g *Gen) NewPKI(label string, devices []DevSpec) *PKI {
 	return p
 }
 
+// DevSpec names a device of a PKI and the role its certificate grants.
 type DevSpec struct {
 	ID   string
 	Role devcert.Role
 }
 
+// Issue certifies pub as id in role under a, valid from nb to na.
 func (g *Gen) Issue(a *devcert.Authority, id string, role devcert.Role, serial uint64, pub suite.PublicKey, nb, na time.Time) *devcert.Certificate {
 	if g.Err != nil || a == nil {
 		return &devcert.Certificate{}
@@ -61,7 +65,7 @@ func (g *Gen) Issue(a *devcert.Authority, id string, role devcert.Role, serial u
 	return c
 }
 
-// certSig exposes the root's signature over a certificate or CRL.
+// CertSig exposes the root's signature over a certificate or CRL.
 func (g *Gen) CertSig(root *devcert.Certificate, der []byte) *Signature {
 	tbs, sig, ok := X509Parts(der)
 	if !ok {

@@ -9,7 +9,7 @@ import (
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-// sessionDecision is the header shared by the session files: what an
+// SessionDecision is the header shared by the session files: what an
 // implementation decides for a transcript.
 var SessionDecision = []string{
 	"Kind session: one recorded clean payment of the scheme, message by message (input.messages: from and to are the hex of the parties' ids, type the hex of the ASCII message type name, payload the message bytes as sent), and transcripts derived from it by dropping, repeating, reordering, tampering with a message or taking one from another recorded payment between the same parties.",
@@ -19,17 +19,18 @@ var SessionDecision = []string{
 	"The reference is the model's own payee, fed the payee-bound payloads; what it checks is spec/formats-schemes.md, \"What the payee checks\" (certificate scheme) and \"What the card and the terminal check\" (chip scheme).",
 }
 
-// sessionMsg is one message of a recorded transcript.
+// SessionMsg is one message of a recorded transcript.
 type SessionMsg struct {
 	From, To, Typ string
 	Payload       []byte
 }
 
+// Input is the message as an input member.
 func (m SessionMsg) Input() SessionMessage {
 	return SessionMessage{From: H([]byte(m.From)), To: H([]byte(m.To)), Type: H([]byte(m.Typ)), Payload: H(m.Payload)}
 }
 
-// sessionCtx is what every case of a session file shares.
+// SessionCtx is what every case of a session file shares.
 type SessionCtx struct {
 	P      *PKI
 	CRL    []byte
@@ -39,6 +40,7 @@ type SessionCtx struct {
 	Amount int64
 }
 
+// In is the case input of the transcript msgs with the payee's clock at at.
 func (c *SessionCtx) In(msgs []SessionMsg, at int64) SessionInput {
 	si := SessionInput{Payee: H([]byte(c.Payee)), PayeeKey: H(c.P.Keys[c.Payee].Bytes()), PayeeCertificate: H(c.P.Certs[c.Payee].Raw),
 		Root: H(c.P.Root.Cert.Raw), CRL: H(c.CRL), IssuerPublicKey: H(c.Issuer.SPKI()), Certificates: []string{H(c.P.Certs[AgentID].Raw)},
@@ -49,29 +51,34 @@ func (c *SessionCtx) In(msgs []SessionMsg, at int64) SessionInput {
 	return si
 }
 
-// edit returns a copy of msgs with the message at i replaced by m.
+// ReplaceAt returns a copy of msgs with the message at i replaced by m.
 func ReplaceAt(msgs []SessionMsg, i int, m SessionMsg) []SessionMsg {
 	out := append([]SessionMsg{}, msgs...)
 	out[i] = m
 	return out
 }
 
+// DropAt returns a copy of msgs without the message at i.
 func DropAt(msgs []SessionMsg, i int) []SessionMsg {
 	out := append([]SessionMsg{}, msgs[:i]...)
 	return append(out, msgs[i+1:]...)
 }
 
+// InsertAt returns a copy of msgs with m inserted at i.
 func InsertAt(msgs []SessionMsg, i int, m SessionMsg) []SessionMsg {
 	out := append([]SessionMsg{}, msgs[:i]...)
 	out = append(out, m)
 	return append(out, msgs[i:]...)
 }
 
+// WithPayload returns m carrying payload instead.
 func WithPayload(m SessionMsg, payload []byte) SessionMsg {
 	m.Payload = payload
 	return m
 }
 
+// SessionPKI is the PKI of the session files (the agent and three
+// wallets), the root's revocation list and the coin issuer's key.
 func (g *Gen) SessionPKI() (*PKI, []byte, suite.PrivateKey) {
 	p := g.NewPKI("pki", []DevSpec{{ID: AgentID, Role: devcert.RoleAgent}, {ID: CertPayer, Role: devcert.RoleWallet}, {ID: CertPayee, Role: devcert.RoleWallet}, {ID: CertThird, Role: devcert.RoleWallet}})
 	issuer := g.Key("issuer")
@@ -116,13 +123,15 @@ type SessionMessage struct {
 	Payload string `json:"payload"` // the message bytes
 }
 
+// CertPayer, CertPayee and CertThird are the wallets of the recorded
+// sessions.
 const (
 	CertPayer = "wallet-alice"
 	CertPayee = "wallet-bob"
 	CertThird = "wallet-carol"
 )
 
-// sessionProvision is what the decider of a session file provisions a
+// SessionProvision is what the decider of a session file provisions a
 // fresh payee with (the fields of the cert and chip models'
 // PayeeProvision).
 type SessionProvision struct {
@@ -137,12 +146,12 @@ type SessionProvision struct {
 	At      time.Time
 }
 
-// sessionReplay runs a scheme model's payee: provisioned with p, its
+// SessionReplay runs a scheme model's payee: provisioned with p, its
 // request for amount open under nonce, fed msgs in order; it returns what
 // the payee ends holding offline, or the first refusal.
 type SessionReplay func(p SessionProvision, nonce []byte, amount int64, msgs [][]byte) (held int64, err error)
 
-// refSession: provision a fresh payee of the scheme's model, open the
+// RefSession: provision a fresh payee of the scheme's model, open the
 // request, feed it the payee-bound messages in order (replay runs the
 // model's payee endpoint), then compare what it holds with the amount.
 func RefSession(s suite.Suite, in SessionInput, replay SessionReplay) (verdict, inputErr error) {
