@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"sync"
 
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -23,7 +24,9 @@ var specGenerators = []vgen.Generator{genCoin, genCertificate, genTransfer}
 // Sources returns the vector sources of the schemes in models/all, in
 // its order, one per scheme (a variant that shares its scheme's vectors
 // is skipped; see vgen.Provider).
-func Sources() []vgen.Source {
+func Sources() []vgen.Source { return slices.Clone(sources()) }
+
+var sources = sync.OnceValue(func() []vgen.Source {
 	var out []vgen.Source
 	for _, sch := range all.Schemes() {
 		p, ok := sch.(vgen.Provider)
@@ -35,7 +38,7 @@ func Sources() []vgen.Source {
 		}
 	}
 	return out
-}
+})
 
 // Build returns every vector file, in name order: the spec files and
 // those of every scheme's Source.

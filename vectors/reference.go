@@ -177,7 +177,7 @@ func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, ve
 
 // source returns the vector source of scheme.
 func source(scheme string) (vgen.Source, bool) {
-	for _, src := range Sources() {
+	for _, src := range sources() {
 		if src.Scheme == scheme {
 			return src, true
 		}
