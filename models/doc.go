@@ -8,8 +8,19 @@
 // reconciliation, double-spend evidence, identity escrow), chip (PBOC 2016
 // chip-card scheme), cert (ICBC 2018 certificate scheme and its
 // as-published variant cert-literal), chain (ICBC 2019 blockchain scheme)
-// and all (the list of schemes). A fourth scheme is a new package added to
-// all; no other scheme changes.
+// and all (the list of schemes).
+//
+// A new scheme is one package models/<name> and one line in all; no other
+// file changes. Everything the rest of the harness needs from a scheme is
+// a method of its Scheme value that the rest finds through all, never a
+// switch on its name (a test in all fails on a scheme name outside
+// models/): Info and New for the suites; VectorSource (vectors/vgen
+// Provider, in the package's vectorgen*.go) for the vector files of its
+// own kinds and their reference decisions; ServedDevice (device.Server)
+// for the wallet examples/vendor serves. A scheme without a capability
+// simply has none of those files or suites. The vectors' published JSON
+// Schema takes a scheme's kinds from its vectorgen.schema.json (go generate
+// ./vectors assembles it). The scheme's fuzz targets live under fuzz/.
 //
 // Every Instance keeps the contract on Instance: refusals are typed
 // spec errors that leave persistent state unchanged, all randomness comes

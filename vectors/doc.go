@@ -28,14 +28,14 @@
 //   - spec/coin: signed coins (CoinInput)
 //   - spec/certificate: device certificates with optional revocation list (CertificateInput)
 //   - spec/transfer: holdings, a root coin and its lineage of transfer records (TransferInput)
-//   - chain/qr: the chain scheme's QR payment payload as the payee wallet decides on it (QRInput)
-//   - chip/apdu: the chip scheme's INITIATE command as the payer card decides on it, stateless part (APDUInput);
-//     its TRANSFER response as the payee terminal decides on it (APDUTransferInput); its CONFIRM command as the
-//     payer card with one logged payment decides on it (APDUConfirmInput)
-//   - cert/sealedcoin: the HSM-sealed coin string, opened with the agent HSM's key and checked under the issuer key (SealedCoinInput)
+//   - chain/qr: the chain scheme's QR payment payload as the payee wallet decides on it (chain.QRInput)
+//   - chip/apdu: the chip scheme's INITIATE command as the payer card decides on it, stateless part (chip.APDUInput);
+//     its TRANSFER response as the payee terminal decides on it (chip.APDUTransferInput); its CONFIRM command as the
+//     payer card with one logged payment decides on it (chip.APDUConfirmInput)
+//   - cert/sealedcoin: the HSM-sealed coin string, opened with the agent HSM's key and checked under the issuer key (cert.SealedCoinInput)
 //   - cert/message: the six signed payment messages of a recorded cert-scheme session, each as its receiver
-//     decides on it given the session context in the input; a TX's sealed coins are not opened (MessageInput)
-//   - cert/session, chip/session: recorded whole-payment transcripts (SessionInput), one clean payment per
+//     decides on it given the session context in the input; a TX's sealed coins are not opened (cert.MessageInput)
+//   - cert/session, chip/session: recorded whole-payment transcripts (vgen.SessionInput), one clean payment per
 //     scheme and suite and transcripts derived from it (a message dropped, repeated, reordered, tampered
 //     with, or taken from another recorded payment). The decision is the payee's: provision a fresh payee
 //     with the input's id, private key, certificate, root, revocation list, issuer key and agent
@@ -46,7 +46,7 @@
 //     accepted but the payee holds another value (the cert payee credits only on DEDUCTED; the chip
 //     terminal commits at TRANSFER, so a lost DONE is still a valid payment). The reference runs the
 //     models' own payee endpoints (models/cert and models/chip ReplayPayee).
-//   - chain/session: recorded payments of the chain scheme (ChainSessionInput), the agreement the payee's till
+//   - chain/session: recorded payments of the chain scheme (chain.ChainSessionInput), the agreement the payee's till
 //     showed and the payment QR code, one clean payment per suite and transcripts a one-way QR channel allows
 //     (the code not scanned, scanned twice, a bit of one field flipped, cut short, or another recorded
 //     payment's code scanned instead; the payee's clock or revocation list against the clean code). The
@@ -55,6 +55,20 @@
 //     accepted and it ends holding the amount received offline (a second scan finds no session open: replay).
 //     The reference runs the model's own wallet behind its Host (models/chain ReplayPayee); the chain/qr kind
 //     is decided by the same payee endpoint with only the payee's address known (models/chain Scan).
+//
+// The spec kinds are generated and decided here. A scheme's kinds are its
+// own: the scheme's package offers them as a vgen.Source (its
+// vectorgen*.go files: the generators, the input types named above, the
+// reference decisions), and Build and Reference find every Source
+// through models/all (Sources), so a new scheme's vectors come with its
+// package. So does its part of the published schema: go generate writes
+// vectors/schema/vectors.schema.json from schema/template.json (the spec
+// kinds and what every file shares) and each Source's Schema
+// (models/<scheme>/vectorgen.schema.json), and a test keeps the committed
+// file equal to Schema(). Package vgen holds the file format (File, Case, aliased here)
+// and the generator kit (Builder, Gen, the PKI, session transcripts,
+// input decoding) the sources build with; it imports no scheme and not
+// this package.
 //
 // Reference() decides every kind with spec/ and models/ (the models'
 // exported checks: models/chip checks.go, models/cert checks.go,

@@ -12,6 +12,7 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // noRead is the reader certificate creation gets: the suites' signers are
@@ -23,33 +24,33 @@ func (noRead) Read([]byte) (int, error) {
 }
 
 // x509View parses der with the suite's X.509 library.
-func (g *gen) x509View(der []byte) *x509.Certificate {
-	if g.s.ID() == suite.GM {
+func x509View(g *vgen.Gen, der []byte) *x509.Certificate {
+	if g.S.ID() == suite.GM {
 		c, err := smx509.ParseCertificate(der)
-		g.fail(err)
+		g.Fail(err)
 		if c == nil {
 			return nil
 		}
 		return c.ToX509()
 	}
 	c, err := x509.ParseCertificate(der)
-	g.fail(err)
+	g.Fail(err)
 	return c
 }
 
 // rawIssue signs tmpl under parent with the root key rk, bypassing the
 // profile checks of devcert.Authority.Issue, for certificates the root's
 // key signed but the profile refuses.
-func (g *gen) rawIssue(tmpl, parent *x509.Certificate, pub suite.PublicKey, rk suite.PrivateKey) []byte {
+func rawIssue(g *vgen.Gen, tmpl, parent *x509.Certificate, pub suite.PublicKey, rk suite.PrivateKey) []byte {
 	var raw []byte
 	var err error
-	if g.s.ID() == suite.GM {
+	if g.S.ID() == suite.GM {
 		raw, err = smx509.CreateCertificate(noRead{}, tmpl, parent, pub.CryptoPublicKey(), rk.Signer())
 	} else {
 		tmpl.SignatureAlgorithm = x509.ECDSAWithSHA256
 		raw, err = x509.CreateCertificate(noRead{}, tmpl, parent, pub.CryptoPublicKey(), rk.Signer())
 	}
-	g.fail(err)
+	g.Fail(err)
 	return raw
 }
 
@@ -57,18 +58,18 @@ func (g *gen) rawIssue(tmpl, parent *x509.Certificate, pub suite.PublicKey, rk s
 // but outside the profile, one rule each: an unknown critical extension, a
 // wallet marked CA, a wallet with the root's key usage, a validity period
 // that ends before it begins, an issuer whose role is not central-bank.
-func genCertificateProfile(g *gen, b *builder, grp *Group, p *pki, in func([]byte, int64) CertificateInput) {
-	rk, alice, parent, pub, base, ok := g.profileKit(p)
+func genCertificateProfile(g *vgen.Gen, b *vgen.Builder, grp *Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
+	rk, alice, parent, pub, base, ok := profileKit(g, p)
 	if !ok {
 		return
 	}
-	at := genAt.Unix()
+	at := vgen.GenAt.Unix()
 	add := func(name, comment string, code spec.Code, tmpl, par *x509.Certificate, checks ...string) {
-		raw := g.rawIssue(tmpl, par, pub, rk)
-		if g.err != nil {
+		raw := rawIssue(g, tmpl, par, pub, rk)
+		if g.Err != nil {
 			return
 		}
-		b.invalid(grp, name, comment, "R1.3", code, append([]string{"PolicySigned"}, checks...), in(raw, at), g.certSig(p.root.Cert, raw))
+		b.Invalid(grp, name, comment, "R1.3", code, append([]string{"PolicySigned"}, checks...), in(raw, at), g.CertSig(p.Root.Cert, raw))
 	}
 
 	crit := base(401)
@@ -108,14 +109,14 @@ func genCertificateProfile(g *gen, b *builder, grp *Group, p *pki, in func([]byt
 // certificate and public key, and a template of her certificate under a
 // given serial that each case changes one field of. ok is false once
 // generation has failed.
-func (g *gen) profileKit(p *pki) (rk suite.PrivateKey, alice *devcert.Certificate, parent *x509.Certificate, pub suite.PublicKey, base func(serial int64) *x509.Certificate, ok bool) {
-	rk = g.key("pki/root")
-	alice = p.certs["wallet-alice"]
-	parent, view := g.x509View(p.root.Cert.Raw), g.x509View(alice.Raw)
-	if g.err != nil || parent == nil || view == nil {
+func profileKit(g *vgen.Gen, p *vgen.PKI) (rk suite.PrivateKey, alice *devcert.Certificate, parent *x509.Certificate, pub suite.PublicKey, base func(serial int64) *x509.Certificate, ok bool) {
+	rk = g.Key("pki/root")
+	alice = p.Certs["wallet-alice"]
+	parent, view := x509View(g, p.Root.Cert.Raw), x509View(g, alice.Raw)
+	if g.Err != nil || parent == nil || view == nil {
 		return nil, nil, nil, nil, nil, false
 	}
-	pub = p.keys["wallet-alice"].Public()
+	pub = p.Keys["wallet-alice"].Public()
 	base = func(serial int64) *x509.Certificate {
 		return &x509.Certificate{
 			SerialNumber:          big.NewInt(serial),
@@ -123,7 +124,7 @@ func (g *gen) profileKit(p *pki) (rk suite.PrivateKey, alice *devcert.Certificat
 			NotBefore:             alice.NotBefore,
 			NotAfter:              alice.NotAfter,
 			BasicConstraintsValid: true,
-			SubjectKeyId:          g.s.Hash(pub.SPKI())[:20],
+			SubjectKeyId:          g.S.Hash(pub.SPKI())[:20],
 			KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		}
 	}

@@ -5,20 +5,16 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/asn1"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"math/big"
 
 	"github.com/emmansun/gmsm/smx509"
 
-	"github.com/dualoffline/dualoffline/models/chip"
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
-	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // The cases of this file sit at the boundary of one documented check each
@@ -45,30 +41,30 @@ func derContent(der []byte) []byte {
 
 // genCoinPins adds the coin cases for signature-verify: a signature that
 // verifies once decoded leniently but is not strict DER.
-func genCoinPins(g *gen, b *builder, grp *Group, issuer suite.PrivateKey) {
+func genCoinPins(g *vgen.Gen, b *vgen.Builder, grp *Group, issuer suite.PrivateKey) {
 	pub := issuer.Public()
-	f := g.baseCoinFields("der-signature")
-	tbs := tlv(0x62, bytes.Join([][]byte{f.version, f.serial, f.denomination, f.currency, f.unit, f.parent, f.agent}, nil))
-	sig := g.sign(issuer, tbs)
-	if g.err != nil || len(sig) < 2 || sig[0] != 0x30 || sig[1] >= 0x80 {
-		g.fail(fmt.Errorf("vectors: signature is not a short DER SEQUENCE"))
+	f := baseCoinFields(g, "der-signature")
+	tbs := vgen.TLV(0x62, bytes.Join([][]byte{f.version, f.Serial, f.denomination, f.currency, f.unit, f.parent, f.agent}, nil))
+	sig := g.Sign(issuer, tbs)
+	if g.Err != nil || len(sig) < 2 || sig[0] != 0x30 || sig[1] >= 0x80 {
+		g.Fail(fmt.Errorf("vectors: signature is not a short DER SEQUENCE"))
 		return
 	}
 	long := append([]byte{0x30, 0x81}, sig[1:]...)
-	c := tlv(0x61, append(tbs, tlv(0x04, long)...))
-	b.invalid(grp, "signature-length-long-form", "the issuer's valid signature re-encoded with its SEQUENCE length in the long form (30 81 ..): BER, not DER", "R1.1", spec.CodeBadSignature,
-		[]string{"ModifiedSignature", "signature-verify"}, CoinInput{Coin: h(c), IssuerPublicKey: h(pub.SPKI())}, sigObj(g.s, pub, tbs, long))
+	c := vgen.TLV(0x61, append(tbs, vgen.TLV(0x04, long)...))
+	b.Invalid(grp, "signature-length-long-form", "the issuer's valid signature re-encoded with its SEQUENCE length in the long form (30 81 ..): BER, not DER", "R1.1", spec.CodeBadSignature,
+		[]string{"ModifiedSignature", "signature-verify"}, CoinInput{Coin: vgen.H(c), IssuerPublicKey: vgen.H(pub.SPKI())}, vgen.SigObj(g.S, pub, tbs, long))
 }
 
 // genCertificatePins adds certificates signed by the trusted root's key at
 // the boundaries of devcert.Parse (size cap, signature algorithm, name
 // shape) and revocation lists at those of ParseRevocationList.
-func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, int64) CertificateInput) {
-	rk, alice, parent, pub, base, ok := g.profileKit(p)
+func genCertificatePins(g *vgen.Gen, b *vgen.Builder, grp *Group, p *vgen.PKI, in func([]byte, int64) CertificateInput) {
+	rk, alice, parent, pub, base, ok := profileKit(g, p)
 	if !ok {
 		return
 	}
-	at := genAt.Unix()
+	at := vgen.GenAt.Unix()
 
 	// The size cap: a non-critical extension of filler, sized so the
 	// certificate is exactly 1024 bytes (the most) and 1025.
@@ -78,51 +74,51 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 		pad := 400
 		for i := range 24 {
 			t := base(serial + int64(i/4)*100)
-			t.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Value: tlv(0x04, make([]byte, pad))}}
-			raw := g.rawIssue(t, parent, pub, rk)
-			if g.err != nil || len(raw) == size {
+			t.ExtraExtensions = []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 99999, 2}, Value: vgen.TLV(0x04, make([]byte, pad))}}
+			raw := rawIssue(g, t, parent, pub, rk)
+			if g.Err != nil || len(raw) == size {
 				return raw
 			}
 			pad += size - len(raw)
 		}
-		g.fail(fmt.Errorf("vectors: no certificate of exactly %d bytes", size))
+		g.Fail(fmt.Errorf("vectors: no certificate of exactly %d bytes", size))
 		return nil
 	}
 	if raw := sized(411, devcert.MaxCertDER); raw != nil {
-		b.valid(grp, "size-1024-bytes", "signed by the root, a wallet certificate of exactly 1024 bytes (a non-critical extension of filler), the most the profile allows", "R1.3",
-			[]string{"Boundary", "cert-parse"}, in(raw, at), g.certSig(p.root.Cert, raw))
+		b.Valid(grp, "size-1024-bytes", "signed by the root, a wallet certificate of exactly 1024 bytes (a non-critical extension of filler), the most the profile allows", "R1.3",
+			[]string{"Boundary", "cert-parse"}, in(raw, at), g.CertSig(p.Root.Cert, raw))
 	}
 	if raw := sized(412, devcert.MaxCertDER+1); raw != nil {
-		b.invalid(grp, "size-1025-bytes", "signed by the root, a wallet certificate of 1025 bytes, one over the cap", "R1.1", spec.CodeMalformed,
-			[]string{"OverSize", "cert-parse"}, in(raw, at), g.certSig(p.root.Cert, raw))
+		b.Invalid(grp, "size-1025-bytes", "signed by the root, a wallet certificate of 1025 bytes, one over the cap", "R1.1", spec.CodeMalformed,
+			[]string{"OverSize", "cert-parse"}, in(raw, at), g.CertSig(p.Root.Cert, raw))
 	}
 
 	// The suite's key certified under another signature algorithm: INTL's
 	// P-256 under ECDSA with SHA-384; GM's SM2 key with its certificate's
 	// algorithm identifiers rewritten to ECDSA with SHA-256 and re-signed
 	// by the root (SM2 with SM3 over the rewritten TBS).
-	if g.s.ID() == suite.INTL {
+	if g.S.ID() == suite.INTL {
 		t := base(413)
 		t.SignatureAlgorithm = x509.ECDSAWithSHA384
 		raw, err := x509.CreateCertificate(noRead{}, t, parent, pub.CryptoPublicKey(), rk.Signer())
-		g.fail(err)
-		if g.err == nil {
-			b.invalid(grp, "signature-algorithm-sha384", "signed by the root's key with ECDSA-SHA384 instead of the suite's ECDSA-SHA256", "R1.3", spec.CodeWrongSuite,
+		g.Fail(err)
+		if g.Err == nil {
+			b.Invalid(grp, "signature-algorithm-sha384", "signed by the root's key with ECDSA-SHA384 instead of the suite's ECDSA-SHA256", "R1.3", spec.CodeWrongSuite,
 				[]string{"WrongSuite", "cert-parse"}, in(raw, at), nil)
 		}
 	} else {
 		sm2sm3 := []byte{0x06, 0x08, 0x2A, 0x81, 0x1C, 0xCF, 0x55, 0x01, 0x83, 0x75}
 		ecdsa256 := []byte{0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02}
-		tbs, _, ok := x509Parts(alice.Raw)
+		tbs, _, ok := vgen.X509Parts(alice.Raw)
 		if !ok || bytes.Count(tbs, sm2sm3) != 1 {
-			g.fail(fmt.Errorf("vectors: GM certificate without one SM2-with-SM3 identifier in its TBS"))
+			g.Fail(fmt.Errorf("vectors: GM certificate without one SM2-with-SM3 identifier in its TBS"))
 			return
 		}
 		tbs = bytes.Replace(tbs, sm2sm3, ecdsa256, 1)
-		alg := tlv(0x30, ecdsa256)
-		raw := tlv(0x30, bytes.Join([][]byte{tbs, alg, tlv(0x03, append([]byte{0x00}, g.sign(rk, tbs)...))}, nil))
-		if g.err == nil {
-			b.invalid(grp, "signature-algorithm-ecdsa", "wallet-alice's certificate with its signature algorithm rewritten to ECDSA-SHA256 and re-signed with the root's SM2 key", "R1.3", spec.CodeWrongSuite,
+		alg := vgen.TLV(0x30, ecdsa256)
+		raw := vgen.TLV(0x30, bytes.Join([][]byte{tbs, alg, vgen.TLV(0x03, append([]byte{0x00}, g.Sign(rk, tbs)...))}, nil))
+		if g.Err == nil {
+			b.Invalid(grp, "signature-algorithm-ecdsa", "wallet-alice's certificate with its signature algorithm rewritten to ECDSA-SHA256 and re-signed with the root's SM2 key", "R1.3", spec.CodeWrongSuite,
 				[]string{"WrongSuite", "cert-parse"}, in(raw, at), nil)
 		}
 	}
@@ -131,83 +127,83 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 	// its extensions, signed again by the root. The version is read before
 	// the extensions the profile requires (cert-version, then
 	// cert-constraints).
-	if raw := g.asV1(alice.Raw, rk); raw != nil {
-		b.invalid(grp, "version-1", "wallet-alice's certificate re-encoded as X.509 v1 (no version field, no extensions) and signed again by the root", "R1.3", spec.CodeUnknownVersion,
-			[]string{"ModifiedField", "cert-version"}, in(raw, at), g.certSig(p.root.Cert, raw))
+	if raw := g.AsV1(alice.Raw, rk); raw != nil {
+		b.Invalid(grp, "version-1", "wallet-alice's certificate re-encoded as X.509 v1 (no version field, no extensions) and signed again by the root", "R1.3", spec.CodeUnknownVersion,
+			[]string{"ModifiedField", "cert-version"}, in(raw, at), g.CertSig(p.Root.Cert, raw))
 	} else {
-		g.fail(fmt.Errorf("vectors: wallet-alice's certificate is not a certificate"))
+		g.Fail(fmt.Errorf("vectors: wallet-alice's certificate is not a certificate"))
 	}
 
 	// A trust anchor that is not a CA: a wallet certificate the root
 	// issued under the root's own CN, given as the root, and a certificate
 	// its key signed under the root's name. Only the anchor check refuses
 	// it (the libraries' issuer check would too, for the same reason).
-	fk := g.key("pki/wallet-anchor")
-	if g.err != nil {
+	fk := g.Key("pki/wallet-anchor")
+	if g.Err != nil {
 		return
 	}
 	at0 := base(421)
 	at0.RawSubject = nil
 	at0.Subject = pkix.Name{Organization: []string{devcert.Org}, OrganizationalUnit: []string{string(devcert.RoleWallet)}, CommonName: parent.Subject.CommonName}
-	at0.SubjectKeyId = g.s.Hash(fk.Public().SPKI())[:20]
-	anchor := g.rawIssue(at0, parent, fk.Public(), rk)
-	signed := g.rawIssue(base(422), &x509.Certificate{RawSubject: parent.RawSubject, SubjectKeyId: at0.SubjectKeyId}, pub, fk)
-	if g.err == nil {
-		b.invalid(grp, "root-a-wallet-under-the-root-name", "the trust anchor a wallet certificate (not a CA) named as the root, and wallet-alice's certificate signed by its key under the root's name", "R1.3", spec.CodeUntrustedIssuer,
-			[]string{"ForeignRoot", "cert-anchor"}, CertificateInput{Certificate: h(signed), Root: h(anchor), At: at}, nil)
+	at0.SubjectKeyId = g.S.Hash(fk.Public().SPKI())[:20]
+	anchor := rawIssue(g, at0, parent, fk.Public(), rk)
+	signed := rawIssue(g, base(422), &x509.Certificate{RawSubject: parent.RawSubject, SubjectKeyId: at0.SubjectKeyId}, pub, fk)
+	if g.Err == nil {
+		b.Invalid(grp, "root-a-wallet-under-the-root-name", "the trust anchor a wallet certificate (not a CA) named as the root, and wallet-alice's certificate signed by its key under the root's name", "R1.3", spec.CodeUntrustedIssuer,
+			[]string{"ForeignRoot", "cert-anchor"}, CertificateInput{Certificate: vgen.H(signed), Root: vgen.H(anchor), At: at}, nil)
 	}
 
 	named := func(serial int64, org, role string) []byte {
 		t := base(serial)
 		t.RawSubject = nil
 		t.Subject = pkix.Name{Organization: []string{org}, OrganizationalUnit: []string{role}, CommonName: alice.ID}
-		return g.rawIssue(t, parent, pub, rk)
+		return rawIssue(g, t, parent, pub, rk)
 	}
-	if raw := named(414, "dualoffline-test", string(devcert.RoleWallet)); g.err == nil {
-		b.invalid(grp, "subject-organization-other", "signed by the root, a wallet certificate whose subject O is dualoffline-test", "R1.3", spec.CodeMalformed,
-			[]string{"PolicySigned", "cert-names"}, in(raw, at), g.certSig(p.root.Cert, raw))
+	if raw := named(414, "dualoffline-test", string(devcert.RoleWallet)); g.Err == nil {
+		b.Invalid(grp, "subject-organization-other", "signed by the root, a wallet certificate whose subject O is dualoffline-test", "R1.3", spec.CodeMalformed,
+			[]string{"PolicySigned", "cert-names"}, in(raw, at), g.CertSig(p.Root.Cert, raw))
 	}
-	if raw := named(415, "dualoffline", "teller"); g.err == nil {
-		b.invalid(grp, "subject-role-unknown", "signed by the root, a certificate whose subject OU is teller, a role the profile does not define", "R1.3", spec.CodeMalformed,
-			[]string{"PolicySigned", "cert-names"}, in(raw, at), g.certSig(p.root.Cert, raw))
+	if raw := named(415, "dualoffline", "teller"); g.Err == nil {
+		b.Invalid(grp, "subject-role-unknown", "signed by the root, a certificate whose subject OU is teller, a role the profile does not define", "R1.3", spec.CodeMalformed,
+			[]string{"PolicySigned", "cert-names"}, in(raw, at), g.CertSig(p.Root.Cert, raw))
 	}
 
 	// Revocation lists signed by the root outside the list's ranges.
 	crl := func(number, serial int64) []byte {
 		tmpl := &x509.RevocationList{
 			Number:     big.NewInt(number),
-			ThisUpdate: genEpoch.AddDate(0, 3, 0),
-			NextUpdate: genEpoch.AddDate(0, 4, 0),
+			ThisUpdate: vgen.GenEpoch.AddDate(0, 3, 0),
+			NextUpdate: vgen.GenEpoch.AddDate(0, 4, 0),
 			RevokedCertificateEntries: []x509.RevocationListEntry{{
-				SerialNumber: big.NewInt(serial), RevocationTime: genEpoch.AddDate(0, 3, 0),
+				SerialNumber: big.NewInt(serial), RevocationTime: vgen.GenEpoch.AddDate(0, 3, 0),
 			}},
 		}
 		var raw []byte
 		var err error
-		if g.s.ID() == suite.GM {
+		if g.S.ID() == suite.GM {
 			var issuer *smx509.Certificate
-			if issuer, err = smx509.ParseCertificate(p.root.Cert.Raw); err == nil {
+			if issuer, err = smx509.ParseCertificate(p.Root.Cert.Raw); err == nil {
 				raw, err = smx509.CreateRevocationList(noRead{}, tmpl, issuer, rk.Signer())
 			}
 		} else {
 			tmpl.SignatureAlgorithm = x509.ECDSAWithSHA256
 			raw, err = x509.CreateRevocationList(noRead{}, tmpl, parent, rk.Signer())
 		}
-		g.fail(err)
+		g.Fail(err)
 		return raw
 	}
 	withCRL := func(l []byte) CertificateInput {
 		i := in(alice.Raw, at)
-		i.CRL = h(l)
+		i.CRL = vgen.H(l)
 		return i
 	}
-	if l := crl(0, 999); g.err == nil {
-		b.invalid(grp, "crl-number-0", "a valid certificate with a revocation list of number 0 (numbers start at 1), signed by the root", "R1.4", spec.CodeMalformed,
-			[]string{"PolicySigned", "crl-parse"}, withCRL(l), g.certSig(p.root.Cert, l))
+	if l := crl(0, 999); g.Err == nil {
+		b.Invalid(grp, "crl-number-0", "a valid certificate with a revocation list of number 0 (numbers start at 1), signed by the root", "R1.4", spec.CodeMalformed,
+			[]string{"PolicySigned", "crl-parse"}, withCRL(l), g.CertSig(p.Root.Cert, l))
 	}
-	if l := crl(3, 0); g.err == nil {
-		b.invalid(grp, "crl-revokes-serial-0", "a valid certificate with a revocation list, signed by the root, that lists serial 0 (serials start at 1)", "R1.4", spec.CodeMalformed,
-			[]string{"PolicySigned", "crl-parse"}, withCRL(l), g.certSig(p.root.Cert, l))
+	if l := crl(3, 0); g.Err == nil {
+		b.Invalid(grp, "crl-revokes-serial-0", "a valid certificate with a revocation list, signed by the root, that lists serial 0 (serials start at 1)", "R1.4", spec.CodeMalformed,
+			[]string{"PolicySigned", "crl-parse"}, withCRL(l), g.CertSig(p.Root.Cert, l))
 	}
 }
 
@@ -215,41 +211,41 @@ func genCertificatePins(g *gen, b *builder, grp *Group, p *pki, in func([]byte, 
 // held serial's size), the strict DER lengths (a leading zero length
 // octet) and transfer.Parse (at most 16 outputs). h0 is the agent's fresh
 // coin, h1 the coin after the agent's record to wallet-alice.
-func genTransferPins(g *gen, b *builder, grp *Group, in func([]byte, []string, string, int64) any,
-	recSig func(string, *transfer.Signed) *Signature, p *pki, h0, h1 *transfer.Holding, all []string) {
+func genTransferPins(g *vgen.Gen, b *vgen.Builder, grp *Group, in func([]byte, []string, string, int64) any,
+	recSig func(string, *transfer.Signed) *Signature, p *vgen.PKI, h0, h1 *transfer.Holding, all []string) {
 	raw := h1.Marshal()
 	content := derContent(raw)
 	if len(content) < 18 || !bytes.Equal(content[len(content)-18:len(content)-16], []byte{0x04, 0x10}) {
-		g.fail(fmt.Errorf("vectors: holding does not end with its 16-byte serial"))
+		g.Fail(fmt.Errorf("vectors: holding does not end with its 16-byte serial"))
 		return
 	}
-	short := append(bytes.Clone(content[:len(content)-18]), tlv(0x04, h1.Serial[:15])...)
-	b.invalid(grp, "serial-15-bytes", "valid-1-hop's holding with its held serial cut to 15 bytes", "R1.1", spec.CodeMalformed,
-		[]string{"FieldSize", "holding-parse"}, in(tlv(raw[0], short), all, "", 0), nil)
+	short := append(bytes.Clone(content[:len(content)-18]), vgen.TLV(0x04, h1.Serial[:15])...)
+	b.Invalid(grp, "serial-15-bytes", "valid-1-hop's holding with its held serial cut to 15 bytes", "R1.1", spec.CodeMalformed,
+		[]string{"FieldSize", "holding-parse"}, in(vgen.TLV(raw[0], short), all, "", 0), nil)
 
 	r0 := h0.Marshal()
 	c0 := derContent(r0)
 	if len(c0) < 128 || len(c0) > 0xFFFF {
-		g.fail(fmt.Errorf("vectors: fresh holding of %d content bytes", len(c0)))
+		g.Fail(fmt.Errorf("vectors: fresh holding of %d content bytes", len(c0)))
 		return
 	}
 	lz := append([]byte{r0[0], 0x83, 0x00, byte(len(c0) >> 8), byte(len(c0))}, c0...)
-	b.invalid(grp, "length-leading-zero", "valid-0-hops's holding with its outer length written 83 00 nn nn: a leading zero length octet", "R1.1", spec.CodeMalformed,
+	b.Invalid(grp, "length-leading-zero", "valid-0-hops's holding with its outer length written 83 00 nn nn: a leading zero length octet", "R1.1", spec.CodeMalformed,
 		[]string{"NonCanonical", "der-length-minimal"}, in(lz, all, "", 0), nil)
 
 	// The first record, signed by the agent holding the fresh coin, spends
 	// another serial (its outputs derived from that serial): only the
 	// comparison with the root coin's serial refuses it; a later record's
 	// parent is also compared with the outputs of the record before it.
-	agent := p.keys[agentID]
+	agent := p.Keys[vgen.AgentID]
 	stray := transfer.ChildSerial(h0.Serial, 3)
-	rStray := g.record(agent, transfer.Record{Parent: stray, ParentValue: 10000, Outputs: g.split(stray, 10000, 10000, agentID, "wallet-alice"),
-		Payer: agentID, Payee: "wallet-alice", Counter: 1})
-	if g.err != nil {
+	rStray := g.Record(agent, transfer.Record{Parent: stray, ParentValue: 10000, Outputs: g.Split(stray, 10000, 10000, vgen.AgentID, "wallet-alice"),
+		Payer: vgen.AgentID, Payee: "wallet-alice", Counter: 1})
+	if g.Err != nil {
 		return
 	}
-	b.invalid(grp, "first-record-wrong-parent", "signed by the agent bank holding the fresh coin, a first record spending a serial other than the root coin's", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "holding-parent"}, in(h0.Extend(rStray, rStray.Outputs[0].Serial).Marshal(), all, "", 0), recSig(agentID, rStray))
+	b.Invalid(grp, "first-record-wrong-parent", "signed by the agent bank holding the fresh coin, a first record spending a serial other than the root coin's", "R4.3", spec.CodeValueMismatch,
+		[]string{"BrokenLineage", "holding-parent"}, in(h0.Extend(rStray, rStray.Outputs[0].Serial).Marshal(), all, "", 0), recSig(vgen.AgentID, rStray))
 
 	// 16 outputs (the most) and 17, each signed by the holder: the payee's
 	// 500 fen notes, the payer's change in 1000 and 2000 fen.
@@ -265,146 +261,14 @@ func genTransferPins(g *gen, b *builder, grp *Group, in func([]byte, []string, s
 			transfer.Output{Serial: transfer.ChildSerial(h1.Serial, n-1), Value: change - half, Holder: "wallet-alice"})
 		return outs
 	}
-	alice := p.keys["wallet-alice"]
-	r16 := g.record(alice, transfer.Record{Parent: h1.Serial, ParentValue: 10000, Outputs: outputs(16), Payer: "wallet-alice", Payee: "wallet-bob", Counter: 9})
-	r17 := g.record(alice, transfer.Record{Parent: h1.Serial, ParentValue: 10000, Outputs: outputs(17), Payer: "wallet-alice", Payee: "wallet-bob", Counter: 9})
-	if g.err != nil {
+	alice := p.Keys["wallet-alice"]
+	r16 := g.Record(alice, transfer.Record{Parent: h1.Serial, ParentValue: 10000, Outputs: outputs(16), Payer: "wallet-alice", Payee: "wallet-bob", Counter: 9})
+	r17 := g.Record(alice, transfer.Record{Parent: h1.Serial, ParentValue: 10000, Outputs: outputs(17), Payer: "wallet-alice", Payee: "wallet-bob", Counter: 9})
+	if g.Err != nil {
 		return
 	}
-	b.valid(grp, "record-16-outputs", "signed by the holder, a record of 16 outputs (the most): 14 notes of 500 fen to wallet-bob, 1000 and 2000 fen change; the payee's first note", "R6.4",
+	b.Valid(grp, "record-16-outputs", "signed by the holder, a record of 16 outputs (the most): 14 notes of 500 fen to wallet-bob, 1000 and 2000 fen change; the payee's first note", "R6.4",
 		[]string{"Lineage", "Boundary", "record-parse"}, in(h1.Extend(r16, r16.Outputs[0].Serial).Marshal(), all, "wallet-bob", 500), recSig("wallet-alice", r16))
-	b.invalid(grp, "record-17-outputs", "signed by the holder, a record of 17 outputs summing to the parent: 15 notes of 500 fen to wallet-bob, 500 and 2000 fen change", "R1.1", spec.CodeMalformed,
+	b.Invalid(grp, "record-17-outputs", "signed by the holder, a record of 17 outputs summing to the parent: 15 notes of 500 fen to wallet-bob, 500 and 2000 fen change", "R1.1", spec.CodeMalformed,
 		[]string{"Lineage", "OverSize", "record-parse"}, in(h1.Extend(r17, r17.Outputs[0].Serial).Marshal(), all, "", 0), recSig("wallet-alice", r17))
-}
-
-// genSealedPins adds sealed coins at the boundaries of the string form
-// (bits beyond the last byte), ParseSealed (field sizes) and HSM.Open (a
-// plaintext that is not a coin), each sealed by the agent's HSM.
-func genSealedPins(g *gen, b *builder, grp *Group, in func(string) SealedCoinInput, hsmRaw []byte, sealed *coin.Sealed, good *coin.Signed, small *coin.Sealed) {
-	var keyID [coin.KeyIDSize]byte
-	copy(keyID[:], hsmRaw[:coin.KeyIDSize])
-	// The string of a DER length not a multiple of 3 has unused bits:
-	// valid's, or valid-1-fen's one byte shorter.
-	withBits := sealed
-	if len(sealed.Marshal())%3 == 0 {
-		withBits = small
-	}
-	str := withBits.String()
-	if len(withBits.Marshal())%3 == 0 {
-		g.fail(fmt.Errorf("vectors: no sealed coin string with unused bits"))
-		return
-	}
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-	last := bytes.IndexByte([]byte(alphabet), str[len(str)-1])
-	bits := str[:len(str)-1] + string(alphabet[last|1])
-	b.invalid(grp, "unused-bits-set", "the string of valid (or valid-1-fen, whichever has unused bits) with a bit set in the unused low bits of its last character: a second string for the same bytes", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical", "sealed-string"}, in(bits), nil)
-
-	enc := func(keyID, nonce, ct []byte) string {
-		return base64.RawURLEncoding.EncodeToString(tlv(0x60|coin.TagSealed, bytes.Join([][]byte{{0x02, 0x01, 0x01}, tlv(0x04, keyID), tlv(0x04, nonce), tlv(0x04, ct)}, nil)))
-	}
-	b.invalid(grp, "key-id-7-bytes", "the valid sealed coin with its 8-byte key id cut to 7 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
-		in(enc(sealed.KeyID[:7], sealed.Nonce[:], sealed.Ciphertext)), nil)
-	b.invalid(grp, "nonce-11-bytes", "the valid sealed coin with its 12-byte nonce cut to 11 bytes", "R1.1", spec.CodeMalformed, []string{"FieldSize", "sealed-parse"},
-		in(enc(sealed.KeyID[:], sealed.Nonce[:11], sealed.Ciphertext)), nil)
-
-	a, err := g.s.NewAEAD(hsmRaw[coin.KeyIDSize:])
-	g.fail(err)
-	if g.err != nil {
-		return
-	}
-	nonce := g.src("sealed/nonce/not-a-coin").Bytes(len(sealed.Nonce))
-	pt := append(good.Marshal(), 0x00)
-	ct := a.Seal(nil, nonce, pt, append([]byte("dualoffline sealed coin v1"), keyID[:]...))
-	b.invalid(grp, "plaintext-not-a-coin", "sealed by the agent's HSM: the valid coin with a 0x00 byte appended, which does not parse as a coin", "R1.1", spec.CodeMalformed,
-		[]string{"TrailingData"}, in(enc(keyID[:], nonce, ct)), nil)
-}
-
-// apduPins adds, from the clean chip APDU cases, cases at the boundaries
-// of the TLV profile and the object tables.
-func apduPins(_ *gen, b *builder) {
-	grp, _, tin := derive[APDUTransferInput](b, "transfer-valid")
-	igrp, _, iin := derive[APDUInput](b, "valid")
-	if tin == nil || iin == nil {
-		return
-	}
-	withResp := func(r []byte) APDUTransferInput {
-		in := *tin
-		in.Response = h(r)
-		return in
-	}
-
-	// TRANSFER objects: order and the contents of a spend.
-	resp, err := hex.DecodeString(tin.Response)
-	if err != nil || len(resp) < 2 {
-		b.err = fmt.Errorf("vectors: transfer-valid's response: %v", err)
-		return
-	}
-	items, err := apdu.Parse(resp[:len(resp)-2])
-	if err != nil || len(items) != 2 || items[1].Tag != chip.TagSpend {
-		b.err = fmt.Errorf("vectors: transfer-valid is not DF03 and one spend: %v", err)
-		return
-	}
-	ok := func(items []apdu.TLV) []byte { return append(apdu.Marshal(items), 0x90, 0x00) }
-	b.invalid(grp, "transfer-spend-after-lineage", "the clean TRANSFER with a lineage certificate (the payer's) and then the spend again after it: a spend after DF07", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField", "tlv-objects"}, withResp(ok([]apdu.TLV{items[0], items[1], {Tag: chip.TagChainCert, Value: items[0].Value}, items[1]})), nil)
-	spend := items[1]
-	spend.Children = append(append([]apdu.TLV{}, spend.Children...), apdu.TLV{Tag: chip.TagChainCert, Value: items[0].Value})
-	b.invalid(grp, "transfer-spend-extra-object", "the clean TRANSFER whose spend (E1) holds a DF07 besides DF05 and DF06", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField", "tlv-objects"}, withResp(ok([]apdu.TLV{items[0], spend})), nil)
-
-	// INITIATE: an unknown object and a non-minimal TLV length.
-	cmd, err := hex.DecodeString(iin.Command)
-	if err != nil {
-		b.err = err
-		return
-	}
-	c, err := apdu.ParseCommand(cmd)
-	if err != nil || len(c.Data) < 3 || c.Data[0] != 0xDF || c.Data[1] != 0x01 || c.Data[2] != 0x08 {
-		b.err = fmt.Errorf("vectors: valid is not an INITIATE starting with DF01: %v", err)
-		return
-	}
-	withCmd := func(data []byte) APDUInput {
-		in := *iin
-		cc := c
-		cc.Data = data
-		raw, err := cc.Marshal()
-		if err != nil && b.err == nil {
-			b.err = err
-		}
-		in.Command = h(raw)
-		return in
-	}
-	b.invalid(igrp, "amount-length-81", "the clean INITIATE with the amount's length written 81 08: a non-minimal BER-TLV length", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical", "tlv-strict"}, withCmd(append([]byte{0xDF, 0x01, 0x81, 0x08}, c.Data[3:]...)), nil)
-	b.invalid(igrp, "amount-length-82", "the clean INITIATE with the amount's length written 82 00 08: a non-minimal BER-TLV length", "R1.1", spec.CodeMalformed,
-		[]string{"NonCanonical", "tlv-strict"}, withCmd(append([]byte{0xDF, 0x01, 0x82, 0x00, 0x08}, c.Data[3:]...)), nil)
-	b.invalid(igrp, "unknown-object", "the clean INITIATE with an object DF10 the message does not define", "R1.1", spec.CodeMalformed,
-		[]string{"ModifiedField", "tlv-objects"}, withCmd(append(bytes.Clone(c.Data), 0xDF, 0x10, 0x01, 0x00)), nil)
-}
-
-// genAPDUTransferPins adds TRANSFER responses whose record, signed by the
-// payer, spends its coin wrongly: another serial, another value, another
-// payer named. pay signs a record of payer over hd with the challenge.
-func genAPDUTransferPins(g *gen, b *builder, grp *Group, p *pki, hd *transfer.Holding, challenge []byte,
-	resp func([]chip.Spend) []byte, in func([]byte) APDUTransferInput, recSig func(*transfer.Signed) *Signature) {
-	ak := p.keys["wallet-alice"]
-	sign := func(parent coin.Serial, value int64, payer string) *transfer.Signed {
-		r := transfer.Record{Version: transfer.Version1, Parent: parent, ParentValue: value, Outputs: g.split(parent, value, 2500, payer, "wallet-bob"),
-			Payer: payer, Payee: "wallet-bob", Counter: 2}
-		copy(r.Challenge[:], challenge)
-		return &transfer.Signed{Record: r, Signature: g.sign(ak, r.TBS())}
-	}
-	other := sign(transfer.ChildSerial(hd.Serial, 5), hd.Value(), "wallet-alice")
-	more := sign(hd.Serial, 2*hd.Value(), "wallet-alice")
-	carol := sign(hd.Serial, hd.Value(), "wallet-carol")
-	if g.err != nil {
-		return
-	}
-	b.invalid(grp, "transfer-record-spends-other-serial", "a record signed by the payer spending a serial other than the coin's, its outputs derived from that serial", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: other}})), recSig(other))
-	b.invalid(grp, "transfer-record-overstates-value", "a record signed by the payer stating the 10000 fen coin as 20000 fen, its outputs summing to that", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: more}})), recSig(more))
-	b.invalid(grp, "transfer-record-names-other-payer", "a record signed by the payer's key that names wallet-carol as its payer", "R1.5", spec.CodeWrongRecipient,
-		[]string{"NonHolderSignature", "spend-record-binding"}, in(resp([]chip.Spend{{Holding: hd, Record: carol}})), recSig(carol))
 }

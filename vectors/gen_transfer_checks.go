@@ -4,6 +4,7 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // genTransferChecks adds the holding cases at the boundaries of
@@ -11,25 +12,25 @@ import (
 // open: each record is signed by its payer, so only the one check refuses
 // it. h0 is the agent's fresh coin, h1 the coin after the agent's record
 // to wallet-alice, r2 alice's record paying wallet-bob 3000 fen of it.
-func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string, string, int64) any,
-	recSig func(string, *transfer.Signed) *Signature, p *pki, h0, h1 *transfer.Holding, r2 *transfer.Signed, all []string) {
-	alice := p.keys["wallet-alice"]
+func genTransferChecks(g *vgen.Gen, b *vgen.Builder, grp *Group, in func([]byte, []string, string, int64) any,
+	recSig func(string, *transfer.Signed) *Signature, p *vgen.PKI, h0, h1 *transfer.Holding, r2 *transfer.Signed, all []string) {
+	alice := p.Keys["wallet-alice"]
 	bad := func(name, comment, req string, code spec.Code, flags []string, hh *transfer.Holding, payer string, r *transfer.Signed) {
-		b.invalid(grp, name, comment, req, code, flags, in(hh.Marshal(), all, "", 0), recSig(payer, r))
+		b.Invalid(grp, name, comment, req, code, flags, in(hh.Marshal(), all, "", 0), recSig(payer, r))
 	}
 
-	stray := &transfer.Holding{Root: h0.Root, Serial: g.serial("end-serial")}
-	b.invalid(grp, "end-serial-not-root", "no record, and the holding names a serial other than the root's", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage", "holding-end"},
+	stray := &transfer.Holding{Root: h0.Root, Serial: g.Serial("end-serial")}
+	b.Invalid(grp, "end-serial-not-root", "no record, and the holding names a serial other than the root's", "R4.3", spec.CodeValueMismatch, []string{"BrokenLineage", "holding-end"},
 		in(stray.Marshal(), all, "", 0), nil)
 
 	parent := h1.Serial
 	outs := append([]transfer.Output{}, r2.Outputs...)
-	outs[0].Serial = g.serial("not-derived")
-	rND := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: outs, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
+	outs[0].Serial = g.Serial("not-derived")
+	rND := g.Record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: outs, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("output-serial-not-derived", "signed by the holder, the payee's output under a serial other than ChildSerial(parent, 0)", "R2.1", spec.CodeValueMismatch,
 		[]string{"BrokenLineage", "record-child-serial"}, h1.Extend(rND, outs[0].Serial), "wallet-alice", rND)
 
-	rNothing := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: g.split(parent, 10000, 10000, "wallet-alice", "wallet-alice"),
+	rNothing := g.Record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: g.Split(parent, 10000, 10000, "wallet-alice", "wallet-alice"),
 		Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("pays-payee-nothing", "signed by the holder, a record to wallet-bob whose every output goes back to the payer", "R5.2", spec.CodeValueMismatch,
 		[]string{"ValueNotConserved", "record-pays-payee"}, h1.Extend(rNothing, rNothing.Outputs[0].Serial), "wallet-alice", rNothing)
@@ -43,7 +44,7 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 				outs[i].Holder = holder
 			}
 		}
-		return g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: outs, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7}), outs[0].Serial
+		return g.Record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Outputs: outs, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7}), outs[0].Serial
 	}
 	rThird, sThird := payTo("wallet-carol")
 	bad("output-to-third-party", "signed by the holder, a record to wallet-bob whose payee outputs are held by wallet-carol", "R1.5", spec.CodeWrongRecipient,
@@ -57,13 +58,13 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 	// Without the next-serial check a verifier walks on with the root
 	// still held by the agent, and then meets the role check instead.
 	rc := h0.Root
-	rTwice := g.record(p.keys[agentID], transfer.Record{Parent: rc.Serial, ParentValue: rc.Denomination, Outputs: g.split(rc.Serial, rc.Denomination, rc.Denomination, agentID, "wallet-bob"),
-		Payer: agentID, Payee: "wallet-bob", Counter: 4})
+	rTwice := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: rc.Denomination, Outputs: g.Split(rc.Serial, rc.Denomination, rc.Denomination, vgen.AgentID, "wallet-bob"),
+		Payer: vgen.AgentID, Payee: "wallet-bob", Counter: 4})
 	twice := &transfer.Holding{Root: rc, Chain: append(append([]*transfer.Signed{}, h1.Chain...), rTwice), Serial: rTwice.Outputs[0].Serial}
 	bad("root-spent-again", "after the agent's record to wallet-alice, a second record of the agent spending the root coin again, to wallet-bob: the first record creates no coin of the root's serial", "R4.3", spec.CodeValueMismatch,
-		[]string{"BrokenLineage", "holding-next-serial"}, twice, agentID, rTwice)
+		[]string{"BrokenLineage", "holding-next-serial"}, twice, vgen.AgentID, rTwice)
 
-	rNone := g.record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
+	rNone := g.Record(alice, transfer.Record{Parent: parent, ParentValue: 10000, Payer: "wallet-alice", Payee: "wallet-bob", Counter: 7})
 	bad("record-no-outputs", "signed by the holder, a record with no output", "R1.1", spec.CodeMalformed,
 		[]string{"FieldSize", "record-parse"}, h1.Extend(rNone, r2.Outputs[0].Serial), "wallet-alice", rNone)
 
@@ -74,18 +75,18 @@ func genTransferChecks(g *gen, b *builder, grp *Group, in func([]byte, []string,
 	var last *transfer.Signed
 	for len(hh.Chain) < transfer.MaxHops+1 {
 		counters[payer]++
-		r := g.record(p.keys[payer], transfer.Record{Parent: hh.Serial, ParentValue: 10000, Outputs: g.split(hh.Serial, 10000, 10000, payer, payee),
+		r := g.Record(p.Keys[payer], transfer.Record{Parent: hh.Serial, ParentValue: 10000, Outputs: g.Split(hh.Serial, 10000, 10000, payer, payee),
 			Payer: payer, Payee: payee, Counter: counters[payer]})
-		if g.err != nil {
+		if g.Err != nil {
 			return
 		}
 		hh, last = hh.Extend(r, r.Outputs[0].Serial), r
 		if len(hh.Chain) == transfer.MaxHops {
-			b.valid(grp, "valid-8-hops", "the whole coin passed between two wallets until its holding has 8 records, the most it may have", "R6.4",
+			b.Valid(grp, "valid-8-hops", "the whole coin passed between two wallets until its holding has 8 records, the most it may have", "R6.4",
 				[]string{"Lineage", "Boundary", "holding-hop-limit"}, in(hh.Marshal(), all, payee, 10000), recSig(payer, r))
 		}
 		payer, payee = payee, payer
 	}
-	b.invalid(grp, "nine-records", "the coin of valid-8-hops passed on once more: 9 records, each signed by its holder", "R1.1", spec.CodeMalformed,
+	b.Invalid(grp, "nine-records", "the coin of valid-8-hops passed on once more: 9 records, each signed by its holder", "R1.1", spec.CodeMalformed,
 		[]string{"Lineage", "OverSize", "holding-hop-limit"}, in(hh.Marshal(), all, "", 0), recSig(payee, last))
 }

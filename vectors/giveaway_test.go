@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/dualoffline/dualoffline/vectors/schema"
 )
 
@@ -31,7 +33,7 @@ func TestNoInputGivesVerdictAway(t *testing.T) {
 
 // presenceLeak returns an input member whose presence in g's tests
 // coincides with result valid, or "".
-func presenceLeak(t *testing.T, g *Group) string {
+func presenceLeak(t *testing.T, g *vgen.Group) string {
 	present := map[string]map[string]bool{} // member -> tcId -> present
 	var valid, other []string
 	for _, tc := range g.Tests {
@@ -45,7 +47,7 @@ func presenceLeak(t *testing.T, g *Group) string {
 			}
 			present[k][tc.TcID] = true
 		}
-		if tc.Result == ResultValid {
+		if tc.Result == vgen.ResultValid {
 			valid = append(valid, tc.TcID)
 		} else {
 			other = append(other, tc.TcID)
@@ -76,9 +78,9 @@ func presenceLeak(t *testing.T, g *Group) string {
 
 // The detector sees the leak this repository once had.
 func TestPresenceLeakDetector(t *testing.T) {
-	g := &Group{Type: "HoldingVerify", Tests: []*Test{
-		{TcID: "v", Result: ResultValid, Input: json.RawMessage(`{"holding":"00","holder":"61","value":1}`)},
-		{TcID: "i", Result: ResultInvalid, Input: json.RawMessage(`{"holding":"01"}`)},
+	g := &vgen.Group{Type: "HoldingVerify", Tests: []*vgen.Test{
+		{TcID: "v", Result: vgen.ResultValid, Input: json.RawMessage(`{"holding":"00","holder":"61","value":1}`)},
+		{TcID: "i", Result: vgen.ResultInvalid, Input: json.RawMessage(`{"holding":"01"}`)},
 	}}
 	if got := presenceLeak(t, g); got != "holder" {
 		t.Errorf("presenceLeak = %q, want holder", got)

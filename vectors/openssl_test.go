@@ -17,8 +17,8 @@ func TestSignaturesWithOpenSSL(t *testing.T) {
 	// directory, and openssl processes run in parallel.
 	const workers = 4
 	type job struct {
-		id  string
-		sig *vectors.Signature
+		ID  string
+		Sig *vectors.Signature
 	}
 	var jobs []job
 	for _, f := range load(t) {
@@ -59,28 +59,28 @@ func TestSignaturesWithOpenSSL(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				s := j.sig
+				s := j.Sig
 				tool := tools[s.Alg]
 				if tool == nil {
-					t.Errorf("%s: unknown signature alg %q", j.id, s.Alg)
+					t.Errorf("%s: unknown signature alg %q", j.ID, s.Alg)
 					continue
 				}
 				if s.Alg == string(opensslcli.SM2) && s.ID != hex.EncodeToString([]byte(opensslcli.DistID)) {
-					t.Errorf("%s: SM2 id %q, the openssl helper passes %q", j.id, s.ID, opensslcli.DistID)
+					t.Errorf("%s: SM2 id %q, the openssl helper passes %q", j.ID, s.ID, opensslcli.DistID)
 					continue
 				}
 				pub, msg, sig, err := unhex3(s.PublicKey, s.Message, s.Sig)
 				if err != nil {
-					t.Errorf("%s: %v", j.id, err)
+					t.Errorf("%s: %v", j.ID, err)
 					continue
 				}
 				ok, err := tool.Verify(opensslcli.Alg(s.Alg), pub, msg, sig)
 				if err != nil {
-					t.Errorf("%s: openssl: %v", j.id, err)
+					t.Errorf("%s: openssl: %v", j.ID, err)
 					continue
 				}
 				if ok != s.Valid {
-					t.Errorf("%s: openssl says %v, signature.valid is %v", j.id, ok, s.Valid)
+					t.Errorf("%s: openssl says %v, signature.valid is %v", j.ID, ok, s.Valid)
 				}
 				mu.Lock()
 				checked++

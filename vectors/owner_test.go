@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -20,9 +22,9 @@ func TestTransferOwners(t *testing.T) {
 		if f.Kind != "transfer" {
 			continue
 		}
-		s := mustSuite(suiteID(f.Suite))
+		s := vgen.MustSuite(vgen.SuiteID(f.Suite))
 		for _, tc := range f.Tests() {
-			if tc.Result != ResultValid {
+			if tc.Result != vgen.ResultValid {
 				continue
 			}
 			var in TransferInput

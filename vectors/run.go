@@ -103,7 +103,7 @@ type Counts struct {
 	Error    int `json:"error"`
 }
 
-func (c *Counts) add(s Status) {
+func (c *Counts) Add(s Status) {
 	switch s {
 	case StatusPass:
 		c.Pass++
@@ -162,14 +162,14 @@ func (r *Report) Charge(fs []LateFailure) {
 func (r *Report) tally() {
 	r.Total, r.PerFlag, r.PerKind = Counts{}, map[string]Counts{}, map[string]Counts{}
 	for _, cr := range r.Cases {
-		r.Total.add(cr.Status)
+		r.Total.Add(cr.Status)
 		for _, fl := range cr.Flags {
 			c := r.PerFlag[fl]
-			c.add(cr.Status)
+			c.Add(cr.Status)
 			r.PerFlag[fl] = c
 		}
 		c := r.PerKind[cr.kind]
-		c.add(cr.Status)
+		c.Add(cr.Status)
 		r.PerKind[cr.kind] = c
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/dualoffline/dualoffline/vectors"
 	"github.com/dualoffline/dualoffline/vectors/lint"
 	"github.com/dualoffline/dualoffline/vectors/schema"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 func load(t testing.TB) []*vectors.File {
@@ -239,7 +240,7 @@ func countAll(t *testing.T) int {
 
 func TestFilesErrors(t *testing.T) {
 	good := raw(t, load(t)[0].Name)
-	for _, tc := range []struct{ name, data string }{
+	for _, tc := range []struct{ Name, data string }{
 		{"empty", ""},
 		{"not json", "xyz"},
 		{"array", "[]"},
@@ -254,10 +255,10 @@ func TestFilesErrors(t *testing.T) {
 		{"huge number", `{"numberOfTests": 1e999}`},
 		{"oversize", `{"header":["` + strings.Repeat("a", vectors.MaxFileSize) + `"]}`},
 	} {
-		_, err := vectors.ParseFile(tc.name, []byte(tc.data))
+		_, err := vectors.ParseFile(tc.Name, []byte(tc.data))
 		var fe *vectors.FileError
 		if !errors.As(err, &fe) || !errors.Is(err, vectors.ErrMalformedFile) {
-			t.Errorf("%s: got %v, want a *FileError", tc.name, err)
+			t.Errorf("%s: got %v, want a *FileError", tc.Name, err)
 		}
 	}
 	// LoadFS checks the name against the content.
@@ -333,7 +334,7 @@ func TestSessionPayeeView(t *testing.T) {
 				t.Fatal(err)
 			}
 			var payee string
-			var msgs []vectors.SessionMessage
+			var msgs []vgen.SessionMessage
 			if err := json.Unmarshal(in["payee"], &payee); err != nil {
 				t.Fatalf("%s: payee: %v", tc.TcID, err)
 			}
@@ -344,13 +345,13 @@ func TestSessionPayeeView(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			payeeOnly := []vectors.SessionMessage{}
+			payeeOnly := []vgen.SessionMessage{}
 			for _, m := range msgs {
 				if m.To == payee {
 					payeeOnly = append(payeeOnly, m)
 				}
 			}
-			with := func(ms []vectors.SessionMessage) vectors.Case {
+			with := func(ms []vgen.SessionMessage) vectors.Case {
 				cut := maps.Clone(in)
 				cut["messages"], _ = json.Marshal(ms)
 				c := f.Case(tc)

@@ -56,7 +56,7 @@ the reader. Without pcscd, point it at a socket reader of check instead
   dualoffline card serve --scheme chip --port 35964   # check --reader vpcd:localhost:35964`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if f.scheme != "chip" {
+			if f.scheme != chip.Name {
 				return usageErrorf("--scheme %q: only the chip scheme's wallet is a card", f.scheme)
 			}
 			if f.port <= 0 || f.port > 65535 {
@@ -81,7 +81,7 @@ the reader. Without pcscd, point it at a socket reader of check instead
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.scheme, "scheme", "chip", "the scheme whose wallet card to serve (chip)")
+	fl.StringVar(&f.scheme, "scheme", chip.Name, "the scheme whose wallet card to serve ("+chip.Name+")")
 	fl.StringVar(&f.state, "state", "", "directory of the card's persistent store (default: memory only, lost when serve exits)")
 	fl.StringVar(&f.mutant, "mutant", "", "serve this card mutant of the chip catalogue instead of the reference: "+strings.Join(chip.CardMutants(), ", "))
 	fl.StringVar(&f.host, "host", "localhost", "host of the vpcd driver (or of a check --reader vpcd: socket)")

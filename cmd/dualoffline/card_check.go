@@ -105,7 +105,7 @@ func readerTargets(w io.Writer, f checkFlags, opts *conformance.Options) (intera
 		return nil, usageErrorf("--reader and --impl: give one")
 	}
 	for _, s := range f.schemes {
-		if s != "chip" {
+		if s != chip.Name {
 			return nil, usageErrorf("--reader: only the chip scheme's wallet is a card (got --scheme %s)", s)
 		}
 	}

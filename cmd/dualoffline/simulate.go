@@ -71,7 +71,7 @@ any payment that does not answer its request.`,
 			return simulate(cmd.OutOrStdout(), f)
 		},
 	}
-	cmd.Flags().StringVar(&f.scheme, "scheme", "chip", "scheme to run: "+strings.Join(all.Names(), ", "))
+	cmd.Flags().StringVar(&f.scheme, "scheme", all.Names()[0], "scheme to run: "+strings.Join(all.Names(), ", "))
 	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "world seed")
 	cmd.Flags().StringVar(&f.faults, "faults", "", "fault plan for the A→B payment")
 	cmd.Flags().StringVar(&f.suite, "suite", "GM", "crypto suite: GM or INTL")

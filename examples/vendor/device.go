@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
-	"github.com/dualoffline/dualoffline/models/cert"
-	"github.com/dualoffline/dualoffline/models/chain"
-	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/all"
+	mdevice "github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -22,25 +22,32 @@ import (
 // is in the state directory, written durably before the answer leaves.
 
 // host is a reference device behind the protocol.
-type host interface {
-	Handle(op string, params json.RawMessage) (any, error)
-	Store() map[string][]byte
-	Dirty() bool // the store changed since the last call
-}
+type host = mdevice.Host
 
-// hosts opens the reference device of each scheme on its stored state.
-var hosts = map[string]func(store map[string][]byte, mutant string) (host, error){
-	"chip":  func(s map[string][]byte, m string) (host, error) { return chip.NewHost(s, m) },
-	"cert":  func(s map[string][]byte, m string) (host, error) { return cert.NewHost(s, m) },
-	"chain": func(s map[string][]byte, m string) (host, error) { return chain.NewHost(s, m) },
-}
+// hosts opens the reference device of each scheme of models/all that has
+// one (mdevice.Server), by device name; variants sharing a device appear
+// once.
+var hosts = func() map[string]func(store map[string][]byte, mutant string) (host, error) {
+	out := map[string]func(map[string][]byte, string) (host, error){}
+	for _, sch := range all.Schemes() {
+		if srv, ok := sch.(mdevice.Server); ok {
+			if d := srv.ServedDevice(); d.Open != nil && out[d.Device] == nil {
+				out[d.Device] = d.Open
+			}
+		}
+	}
+	return out
+}()
 
-// deviceSchemes lists the schemes whose wallet this vendor can play.
+// deviceSchemes lists the devices (schemes' wallets) this vendor can
+// play, in the order of models/all.
 func deviceSchemes() []string {
 	var out []string
-	for _, s := range []string{"chip", "cert", "chain"} {
-		if hosts[s] != nil {
-			out = append(out, s)
+	for _, sch := range all.Schemes() {
+		if srv, ok := sch.(mdevice.Server); ok {
+			if d := srv.ServedDevice(); d.Open != nil && !slices.Contains(out, d.Device) {
+				out = append(out, d.Device)
+			}
 		}
 	}
 	return out

@@ -1,5 +1,7 @@
 // Package schema holds the JSON Schema (draft 2020-12) of the vector files
-// in vectors/ and validates documents against it.
+// in vectors/ and validates documents against it. The schema is generated
+// (go generate ./vectors, vectors.Schema) from template.json here and
+// each scheme's part, models/<scheme>/vectorgen.schema.json.
 package schema
 
 import (

@@ -1,4 +1,4 @@
-package vectors
+package cert
 
 import (
 	"bytes"
@@ -7,14 +7,15 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/der"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // hsmMaterial draws an HSM key id and key (the order NewHSM reads them)
 // and returns the HSM with its published key bytes.
-func (g *gen) hsm(label string) (*coin.HSM, []byte) {
-	raw := g.src("hsm/" + label).Bytes(coin.KeyIDSize + 16)
-	hs, err := coin.NewHSM(g.s, bytes.NewReader(raw))
-	g.fail(err)
+func hsm(g *vgen.Gen, label string) (*coin.HSM, []byte) {
+	raw := g.Src("hsm/" + label).Bytes(coin.KeyIDSize + 16)
+	hs, err := coin.NewHSM(g.S, bytes.NewReader(raw))
+	g.Fail(err)
 	return hs, raw
 }
 
@@ -28,30 +29,30 @@ func sealedDER(version int64, s *coin.Sealed) []byte {
 	})
 }
 
-func genSealedCoin(g *gen) *builder {
-	b := newBuilder("cert", g.id, "sealedcoin",
+func genSealedCoin(g *vgen.Gen) *vgen.Builder {
+	b := vgen.NewBuilder("cert", g.ID, "sealedcoin",
 		"HSM-sealed coin strings of the ICBC 2018 certificate scheme (spec/formats.md, \"The sealed coin\": SealedCoin DER [APPLICATION 3], unpadded base64url; spec/formats-schemes.md, \"The ISSUE envelope\", carries them).",
 		"input.sealed is the hex of the coin string's ASCII bytes. A case is valid when the agent's HSM with key id input.hsmKeyId and key input.hsmKey (coin.NewHSM reading keyId || key) opens it and the coin inside is accepted under input.issuerPublicKey:",
 		"ParseSealedString (no padding, no whitespace, no other alphabet, strict DER), HSM.Open (another key id is untrusted-issuer, an AEAD failure bad-seal, the plaintext must parse as a Coin), then Signed.Check (policy, issuer signature).",
 		"The signature object, when present, is the issuer's signature over the coin inside.")
-	issuer := g.key("issuer")
-	rogue := g.key("rogue-issuer")
-	hs, hsmRaw := g.hsm("agent")
-	other, _ := g.hsm("other")
-	if g.err != nil {
+	issuer := g.Key("issuer")
+	rogue := g.Key("rogue-issuer")
+	hs, hsmRaw := hsm(g, "agent")
+	other, _ := hsm(g, "other")
+	if g.Err != nil {
 		return b
 	}
 	ipub := issuer.Public()
-	grp := b.group("SealedCoinOpen", h(ipub.SPKI()))
+	grp := b.Group("SealedCoinOpen", vgen.H(ipub.SPKI()))
 	in := func(str string) SealedCoinInput {
-		return SealedCoinInput{Sealed: h([]byte(str)), HSMKeyID: h(hsmRaw[:coin.KeyIDSize]), HSMKey: h(hsmRaw[coin.KeyIDSize:]), IssuerPublicKey: h(ipub.SPKI())}
+		return SealedCoinInput{Sealed: vgen.H([]byte(str)), HSMKeyID: vgen.H(hsmRaw[:coin.KeyIDSize]), HSMKey: vgen.H(hsmRaw[coin.KeyIDSize:]), IssuerPublicKey: vgen.H(ipub.SPKI())}
 	}
 	mkCoin := func(label string, k interface{ Sign([]byte) ([]byte, error) }, value int64) *coin.Signed {
-		return g.signRaw(k, coin.New(g.serial("sealed/"+label), value, coin.Serial{}, "ICBC-0001"))
+		return g.SignRaw(k, coin.New(g.Serial("sealed/"+label), value, coin.Serial{}, "ICBC-0001"))
 	}
 	seal := func(hsm *coin.HSM, label string, c *coin.Signed) *coin.Sealed {
-		s, err := hsm.Seal(g.src("sealed/nonce/"+label), c)
-		g.fail(err)
+		s, err := hsm.Seal(g.Src("sealed/nonce/"+label), c)
+		g.Fail(err)
 		if s == nil {
 			return &coin.Sealed{}
 		}
@@ -59,22 +60,22 @@ func genSealedCoin(g *gen) *builder {
 	}
 	good := mkCoin("good", issuer, 10000)
 	sealed := seal(hs, "good", good)
-	if g.err != nil {
+	if g.Err != nil {
 		return b
 	}
 	str := sealed.String()
-	coinSig := func(c *coin.Signed) *Signature { return sigObj(g.s, ipub, c.TBS(), c.Signature) }
+	coinSig := func(c *coin.Signed) *vgen.Signature { return vgen.SigObj(g.S, ipub, c.TBS(), c.Signature) }
 
-	b.valid(grp, "valid", "a 100-yuan coin sealed by the agent's HSM", "R6.1", nil, in(str), coinSig(good))
+	b.Valid(grp, "valid", "a 100-yuan coin sealed by the agent's HSM", "R6.1", nil, in(str), coinSig(good))
 	small := mkCoin("small", issuer, 1)
-	b.valid(grp, "valid-1-fen", "a 1-fen coin", "R6.1", []string{"Boundary"}, in(seal(hs, "small", small).String()), coinSig(small))
+	b.Valid(grp, "valid-1-fen", "a 1-fen coin", "R6.1", []string{"Boundary"}, in(seal(hs, "small", small).String()), coinSig(small))
 
 	// The seal.
 	tamper := func(name, comment string, mod func(s *coin.Sealed)) {
 		s := *sealed
 		s.Ciphertext = bytes.Clone(sealed.Ciphertext)
 		mod(&s)
-		b.invalid(grp, name, comment, "R1.1", spec.CodeBadSeal, []string{"TamperedSeal", "sealed-aead"}, in(s.String()), nil)
+		b.Invalid(grp, name, comment, "R1.1", spec.CodeBadSeal, []string{"TamperedSeal", "sealed-aead"}, in(s.String()), nil)
 	}
 	tamper("ciphertext-bit-flipped", "one bit of the ciphertext flipped", func(s *coin.Sealed) { s.Ciphertext[0] ^= 0x01 })
 	tamper("tag-bit-flipped", "one bit of the AEAD tag (the last 16 bytes) flipped", func(s *coin.Sealed) { s.Ciphertext[len(s.Ciphertext)-1] ^= 0x80 })
@@ -85,20 +86,20 @@ func genSealedCoin(g *gen) *builder {
 		*s = *seal(&o, "swapped", good)
 	})
 	tamper("ciphertext-truncated", "the tag's last byte removed", func(s *coin.Sealed) { s.Ciphertext = s.Ciphertext[:len(s.Ciphertext)-1] })
-	b.invalid(grp, "other-hsm", "sealed by another agent's HSM (another key id)", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongKey", "sealed-key-id"}, in(seal(other, "other", good).String()), nil)
+	b.Invalid(grp, "other-hsm", "sealed by another agent's HSM (another key id)", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongKey", "sealed-key-id"}, in(seal(other, "other", good).String()), nil)
 
 	// The coin inside.
 	forged := mkCoin("forged", rogue, 10000)
-	b.invalid(grp, "coin-wrong-issuer", "a coin signed by another issuer key, sealed by the agent's HSM", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "sealed-coin"},
-		in(seal(hs, "forged", forged).String()), sigObj(g.s, ipub, forged.TBS(), forged.Signature))
+	b.Invalid(grp, "coin-wrong-issuer", "a coin signed by another issuer key, sealed by the agent's HSM", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "sealed-coin"},
+		in(seal(hs, "forged", forged).String()), vgen.SigObj(g.S, ipub, forged.TBS(), forged.Signature))
 	flipped := *good
-	flipped.Signature = flipSig(good.Signature)
-	b.invalid(grp, "coin-signature-bit-flipped", "the coin's issuer signature altered before sealing", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "sealed-coin"},
+	flipped.Signature = vgen.FlipSig(good.Signature)
+	b.Invalid(grp, "coin-signature-bit-flipped", "the coin's issuer signature altered before sealing", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "sealed-coin"},
 		in(seal(hs, "flipped", &flipped).String()), coinSig(&flipped))
 
 	// The string and DER encodings.
 	enc := func(name, comment string, code spec.Code, flags []string, s string) {
-		b.invalid(grp, name, comment, "R1.1", code, flags, in(s), nil)
+		b.Invalid(grp, name, comment, "R1.1", code, flags, in(s), nil)
 	}
 	half := len(str) / 2
 	enc("crlf-inserted", "CR LF inserted in the middle of the string (a lenient base64 decoder skips it)", spec.CodeMalformed, []string{"NonCanonical", "sealed-string"}, str[:half]+"\r\n"+str[half:])

@@ -1,4 +1,4 @@
-package vectors
+package vgen
 
 import (
 	"bytes"
@@ -8,9 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"os"
-	"path/filepath"
-	"sort"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -20,8 +17,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
-
-//go:generate go run ./internal/genvectors .
 
 // Seed is the fixed seed every vector is derived from.
 const Seed uint64 = 20260101
@@ -78,22 +73,25 @@ var allNotes = map[string]string{
 	"Dropped":            "A message of a recorded transcript removed, as a lossy channel or an interrupted party would.",
 }
 
-// genTime is the reference date of the vectors.
+// GenEpoch is the start of the vectors' validity periods, GenAt the
+// reference date cases are decided at.
 var (
-	genEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	genAt    = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	GenEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	GenAt    = time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 )
 
-// builder accumulates one file.
-type builder struct {
-	f      *File
+// Builder accumulates one file.
+type Builder struct {
+	F      *File // the file built so far
 	groups map[string]*Group
-	err    error
+	Err    error // the first failure; later additions are dropped
 }
 
-func newBuilder(scheme, suiteID, kind string, header ...string) *builder {
-	return &builder{
-		f: &File{
+// NewBuilder starts the file of scheme, suite and kind with its header
+// (what an implementation decides, in words).
+func NewBuilder(scheme, suiteID, kind string, header ...string) *Builder {
+	return &Builder{
+		F: &File{
 			Algorithm:        "dualoffline/" + scheme,
 			Scheme:           scheme,
 			Suite:            suiteID,
@@ -107,128 +105,136 @@ func newBuilder(scheme, suiteID, kind string, header ...string) *builder {
 	}
 }
 
-func (b *builder) group(typ, publicKey string) *Group {
+// Group returns the file's group of inputs of shape typ, made on first use.
+func (b *Builder) Group(typ, publicKey string) *Group {
 	g := b.groups[typ]
 	if g == nil {
 		g = &Group{Type: typ, PublicKey: publicKey, Tests: []*Test{}}
 		b.groups[typ] = g
-		b.f.TestGroups = append(b.f.TestGroups, g)
+		b.F.TestGroups = append(b.F.TestGroups, g)
 	}
 	return g
 }
 
-// tc describes one test.
-type tc struct {
-	name    string // stable: the tcId is <scheme>-<suite>-<kind>-<name>
-	comment string
-	req     string
-	flags   []string
-	result  string
-	code    spec.Code
-	input   any
-	sig     *Signature
+// TC describes one test.
+type TC struct {
+	Name    string // stable: the tcId is <scheme>-<suite>-<kind>-<name>
+	Comment string
+	Req     string
+	Flags   []string
+	Result  string
+	Code    spec.Code
+	Input   any
+	Sig     *Signature
 }
 
-// withExpected is an input with the expected member of its test: what a
+// WithExpected is an input with the expected member of its test: what a
 // valid case must reach, kept out of the input.
-type withExpected struct {
-	input, expected any
+type WithExpected struct {
+	Input, Expected any
 }
 
-func (b *builder) add(g *Group, t tc) {
-	if b.err != nil {
+// Add appends test t to group g, recording its flags' notes; a flag with
+// no description, or an input that does not encode, sets b.Err.
+func (b *Builder) Add(g *Group, t TC) {
+	if b.Err != nil {
 		return
 	}
 	var exp json.RawMessage
-	if we, ok := t.input.(withExpected); ok {
-		t.input = we.input
+	if we, ok := t.Input.(WithExpected); ok {
+		t.Input = we.Input
 		var err error
-		if exp, err = json.Marshal(we.expected); err != nil {
-			b.err = err
+		if exp, err = json.Marshal(we.Expected); err != nil {
+			b.Err = err
 			return
 		}
 	}
-	in, err := json.Marshal(t.input)
+	in, err := json.Marshal(t.Input)
 	if err != nil {
-		b.err = err
+		b.Err = err
 		return
 	}
-	flags := append([]string{}, t.flags...)
+	flags := append([]string{}, t.Flags...)
 	for _, fl := range flags {
 		d, ok := allNotes[fl]
 		if !ok {
 			d, ok = checkNote(fl)
 		}
 		if !ok {
-			b.err = fmt.Errorf("flag %q has no description", fl)
+			b.Err = fmt.Errorf("flag %q has no description", fl)
 			return
 		}
-		b.f.Notes[fl] = d
+		b.F.Notes[fl] = d
 	}
 	test := &Test{
-		TcID:        fmt.Sprintf("%s-%s-%s-%s", b.f.Scheme, b.f.Suite, b.f.Kind, t.name),
-		Comment:     t.comment,
+		TcID:        fmt.Sprintf("%s-%s-%s-%s", b.F.Scheme, b.F.Suite, b.F.Kind, t.Name),
+		Comment:     t.Comment,
 		Flags:       flags,
-		Requirement: t.req,
-		Result:      t.result,
-		Error:       string(t.code),
+		Requirement: t.Req,
+		Result:      t.Result,
+		Error:       string(t.Code),
 		Input:       in,
 		Expected:    exp,
-		Signature:   t.sig,
+		Signature:   t.Sig,
 	}
 	g.Tests = append(g.Tests, test)
-	b.f.NumberOfTests++
+	b.F.NumberOfTests++
 }
 
-func (b *builder) valid(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
-	b.add(g, tc{name: name, comment: comment, req: req, flags: append([]string{"Valid"}, flags...), result: ResultValid, input: input, sig: sig})
+// Valid adds a case every implementation must accept.
+func (b *Builder) Valid(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
+	b.Add(g, TC{Name: name, Comment: comment, Req: req, Flags: append([]string{"Valid"}, flags...), Result: ResultValid, Input: input, Sig: sig})
 }
 
-func (b *builder) invalid(g *Group, name, comment, req string, code spec.Code, flags []string, input any, sig *Signature) {
-	b.add(g, tc{name: name, comment: comment, req: req, flags: flags, result: ResultInvalid, code: code, input: input, sig: sig})
+// Invalid adds a case every implementation must refuse with code.
+func (b *Builder) Invalid(g *Group, name, comment, req string, code spec.Code, flags []string, input any, sig *Signature) {
+	b.Add(g, TC{Name: name, Comment: comment, Req: req, Flags: flags, Result: ResultInvalid, Code: code, Input: input, Sig: sig})
 }
 
-// acceptable adds a case an implementation may accept or refuse (with a
+// Acceptable adds a case an implementation may accept or refuse (with a
 // known code): the requirement leaves the choice to it.
-func (b *builder) acceptable(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
-	b.add(g, tc{name: name, comment: comment, req: req, flags: flags, result: ResultAcceptable, input: input, sig: sig})
+func (b *Builder) Acceptable(g *Group, name, comment, req string, flags []string, input any, sig *Signature) {
+	b.Add(g, TC{Name: name, Comment: comment, Req: req, Flags: flags, Result: ResultAcceptable, Input: input, Sig: sig})
 }
 
-// gen is the per-suite generation context.
-type gen struct {
-	s   suite.Suite
-	id  string
-	err error
+// Gen is the per-suite generation context.
+type Gen struct {
+	S   suite.Suite
+	ID  string // the suite's id, which every derivation label starts with
+	Err error  // the first failure
 }
 
-func (g *gen) src(label string) *detrand.Source {
-	return detrand.New(Seed, "vectors/"+g.id+"/"+label)
+// Src is the deterministic randomness of label in g's suite.
+func (g *Gen) Src(label string) *detrand.Source {
+	return detrand.New(Seed, "vectors/"+g.ID+"/"+label)
 }
 
-func (g *gen) key(label string) suite.PrivateKey {
-	k, err := g.s.GenerateKey(g.src("key/" + label))
-	if err != nil && g.err == nil {
-		g.err = err
+// Key is the key of label in g's suite, derived from Seed.
+func (g *Gen) Key(label string) suite.PrivateKey {
+	k, err := g.S.GenerateKey(g.Src("key/" + label))
+	if err != nil && g.Err == nil {
+		g.Err = err
 	}
 	return k
 }
 
-func (g *gen) fail(err error) {
-	if err != nil && g.err == nil {
-		g.err = err
+// Fail records err as g's failure unless one is recorded.
+func (g *Gen) Fail(err error) {
+	if err != nil && g.Err == nil {
+		g.Err = err
 	}
 }
 
-// sign signs msg with k, recording a failure.
-func (g *gen) sign(k suite.PrivateKey, msg []byte) []byte {
+// Sign signs msg with k, recording a failure.
+func (g *Gen) Sign(k suite.PrivateKey, msg []byte) []byte {
 	sig, err := k.Sign(msg)
-	g.fail(err)
+	g.Fail(err)
 	return sig
 }
 
-// sigObj exposes a signature for independent checking; valid is what the
+// SigObj exposes a signature for independent checking; valid is what the
 // suite's verifier says.
-func sigObj(s suite.Suite, pub suite.PublicKey, msg, sig []byte) *Signature {
+func SigObj(s suite.Suite, pub suite.PublicKey, msg, sig []byte) *Signature {
 	o := &Signature{
 		Alg:       s.SignatureAlgorithm(),
 		PublicKey: hex.EncodeToString(pub.SPKI()),
@@ -242,16 +248,16 @@ func sigObj(s suite.Suite, pub suite.PublicKey, msg, sig []byte) *Signature {
 	return o
 }
 
-// flipSig changes one bit inside the first INTEGER of a DER signature, so
+// FlipSig changes one bit inside the first INTEGER of a DER signature, so
 // the result is still a DER signature.
-func flipSig(sig []byte) []byte {
+func FlipSig(sig []byte) []byte {
 	out := bytes.Clone(sig)
 	out[len(out)/3] ^= 0x01
 	return out
 }
 
-// highS returns the (r, n-s) twin of a P-256 DER signature.
-func highS(sig []byte) []byte {
+// HighS returns the (r, n-s) twin of a P-256 DER signature.
+func HighS(sig []byte) []byte {
 	var v struct{ R, S *big.Int }
 	if _, err := asn1.Unmarshal(sig, &v); err != nil {
 		return nil
@@ -264,9 +270,9 @@ func highS(sig []byte) []byte {
 	return out
 }
 
-// x509Parts splits an X.509 certificate or CRL into its TBS bytes and its
+// X509Parts splits an X.509 certificate or CRL into its TBS bytes and its
 // signature.
-func x509Parts(der []byte) (tbs, sig []byte, ok bool) {
+func X509Parts(der []byte) (tbs, sig []byte, ok bool) {
 	in := cryptobyte.String(der)
 	var outer, tbsRaw, alg cryptobyte.String
 	var bits asn1.BitString
@@ -277,10 +283,10 @@ func x509Parts(der []byte) (tbs, sig []byte, ok bool) {
 	return []byte(tbsRaw), bits.Bytes, true
 }
 
-// asV1 returns the certificate der re-encoded as X.509 v1, its TBS
+// AsV1 returns the certificate der re-encoded as X.509 v1, its TBS
 // without the version field and the extensions, and signed again with k
 // under the same algorithm; nil if der is not a certificate.
-func (g *gen) asV1(der []byte, k suite.PrivateKey) []byte {
+func (g *Gen) AsV1(der []byte, k suite.PrivateKey) []byte {
 	in := cryptobyte.String(der)
 	var outer, tbs, alg cryptobyte.String
 	if !in.ReadASN1(&outer, cbasn1.SEQUENCE) || !outer.ReadASN1(&tbs, cbasn1.SEQUENCE) || !outer.ReadASN1Element(&alg, cbasn1.SEQUENCE) {
@@ -297,91 +303,37 @@ func (g *gen) asV1(der []byte, k suite.PrivateKey) []byte {
 			kept = append(kept, el)
 		}
 	}
-	v1 := tlv(0x30, bytes.Join(kept, nil))
-	return tlv(0x30, bytes.Join([][]byte{v1, alg, tlv(0x03, append([]byte{0x00}, g.sign(k, v1)...))}, nil))
+	v1 := TLV(0x30, bytes.Join(kept, nil))
+	return TLV(0x30, bytes.Join([][]byte{v1, alg, TLV(0x03, append([]byte{0x00}, g.Sign(k, v1)...))}, nil))
 }
 
-func h(b []byte) string { return hex.EncodeToString(b) }
+// H is the lower-case hex of b.
+func H(b []byte) string { return hex.EncodeToString(b) }
 
-// Build returns every vector file, in name order.
-func Build() ([]*File, error) {
-	var files []*File
-	for _, s := range []suite.Suite{mustSuite(suite.GM), mustSuite(suite.INTL)} {
-		for _, fn := range []func(*gen) *builder{genCoin, genCertificate, genTransfer, then(genQR, qrTimeAhead), then(genAPDU, apduDerived), genSealedCoin, genMessage, genCertSession, genChipSession, then(genChainSession, chainSessionTimeAhead)} {
-			g := &gen{s: s, id: string(s.ID())}
-			b := fn(g)
-			if g.err != nil {
-				return nil, fmt.Errorf("vectors: %s %s: %w", b.f.Kind, g.id, g.err)
-			}
-			if b.err != nil {
-				return nil, fmt.Errorf("vectors: %s %s: %w", b.f.Kind, g.id, b.err)
-			}
-			b.f.Name = fileName(b.f.Scheme, b.f.Suite, b.f.Kind)
-			files = append(files, b.f)
-		}
+// Other returns the other suite.
+func (g *Gen) Other() suite.Suite {
+	if g.S.ID() == suite.GM {
+		return MustSuite(suite.INTL)
 	}
-	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
-	return files, nil
+	return MustSuite(suite.GM)
 }
 
-func mustSuite(id suite.ID) suite.Suite {
+// OtherKey returns the key of the same label in the other suite.
+func (g *Gen) OtherKey(label string) suite.PrivateKey {
+	o := g.Other()
+	k, err := o.GenerateKey(detrand.New(Seed, "vectors/"+string(o.ID())+"/key/"+label))
+	g.Fail(err)
+	return k
+}
+
+// SuiteID converts a suite name.
+func SuiteID(s string) suite.ID { return suite.ID(s) }
+
+// MustSuite returns the compiled-in suite id.
+func MustSuite(id suite.ID) suite.Suite {
 	s, err := suite.ByID(id)
 	if err != nil {
 		panic(err) // both suites are compiled in
 	}
 	return s
 }
-
-// Encode returns the canonical bytes of a file: indented JSON with a
-// final newline.
-func Encode(f *File) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(f); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// Generate writes every vector file into dir (creating it), replacing
-// files of the same name. Regenerating reproduces the committed files
-// byte for byte.
-func Generate(dir string) error {
-	files, err := Build()
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	for _, f := range files {
-		data, err := Encode(f)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(dir, f.Name), data, 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// other returns the other suite.
-func (g *gen) other() suite.Suite {
-	if g.s.ID() == suite.GM {
-		return mustSuite(suite.INTL)
-	}
-	return mustSuite(suite.GM)
-}
-
-// otherKey returns the key of the same label in the other suite.
-func (g *gen) otherKey(label string) suite.PrivateKey {
-	o := g.other()
-	k, err := o.GenerateKey(detrand.New(Seed, "vectors/"+string(o.ID())+"/key/"+label))
-	g.fail(err)
-	return k
-}
-
-func suiteID(s string) suite.ID { return suite.ID(s) }

@@ -1,0 +1,283 @@
+package cert
+
+import (
+	"bytes"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+)
+
+// certSession is a clean recorded payment of the cert scheme: alice pays
+// bob 3000 fen of a 5000-fen coin she withdrew from the agent bank.
+type certSession struct {
+	P            *vgen.PKI
+	Nonce        []byte
+	Amount       int64
+	digest       []byte
+	msgs         []*Message // the six messages in order, signed
+	raws         [][]byte
+	holdingAfter *transfer.Holding // bob's coin after the payment
+	aliceValue   int64             // alice's offline worth before
+	Issuer       suite.PrivateKey  // the coin issuer, for cases that build other coins
+	label        string
+}
+
+// certMsgSender is who signs each message.
+func certMsgSender(tag uint8) string {
+	switch tag {
+	case TagPayeeHello, TagProceed, TagDeduct:
+		return vgen.CertPayee
+	}
+	return vgen.CertPayer
+}
+
+func signMsg(g *vgen.Gen, k suite.PrivateKey, m Message) ([]byte, *Message) {
+	m.Sig = nil
+	m.Sig = g.Sign(k, m.TBS())
+	return m.Marshal(), &m
+}
+
+// newCertSession records the six messages of one payment; label keeps the
+// nonce and seal randomness of different sessions apart.
+func newCertSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string) *certSession {
+	cs := &certSession{P: p, Nonce: g.Src("cert/" + label + "/nonce").Bytes(NonceSize), Amount: 3000, aliceValue: 5000, Issuer: issuer, label: label}
+	alice, bob := p.Certs[vgen.CertPayer], p.Certs[vgen.CertPayee]
+	ak, bk := p.Keys[vgen.CertPayer], p.Keys[vgen.CertPayee]
+	rc, err := coin.Sign(issuer, coin.New(g.Serial("cert/"+label+"/coin"), 5000, coin.Serial{}, vgen.AgentID))
+	g.Fail(err)
+	if g.Err != nil {
+		return cs
+	}
+	h0 := &transfer.Holding{Root: rc, Serial: rc.Serial}
+	r1 := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: 5000, Outputs: g.Split(rc.Serial, 5000, 5000, vgen.AgentID, vgen.CertPayer),
+		Payer: vgen.AgentID, Payee: vgen.CertPayer, Counter: 1})
+	if g.Err != nil {
+		return cs
+	}
+	h1 := h0.Extend(r1, r1.Outputs[0].Serial)
+	var ch [transfer.ChallengeSize]byte
+	copy(ch[:], cs.Nonce)
+	r2, err := transfer.Sign(ak, transfer.Record{Version: transfer.Version1, Parent: h1.Serial, ParentValue: 5000,
+		Outputs: g.Split(h1.Serial, 5000, cs.Amount, vgen.CertPayer, vgen.CertPayee), Payer: vgen.CertPayer, Payee: vgen.CertPayee, Challenge: ch, Counter: 1})
+	g.Fail(err)
+	if g.Err != nil {
+		return cs
+	}
+	for _, o := range r2.Outputs {
+		if o.Holder == vgen.CertPayee {
+			cs.holdingAfter = h1.Extend(r2, o.Serial)
+		}
+	}
+	plain, err := EncodeCoins([]*transfer.Holding{h1}, []*transfer.Signed{r2}, nil)
+	g.Fail(err)
+	info := SealInfo(cs.Nonce, vgen.CertPayee)
+	r := g.Src("cert/" + label + "/seal")
+	ck := r.Bytes(16)
+	sealedKey, err := bob.PublicKey.Seal(r, ck, info)
+	g.Fail(err)
+	aead, err := g.S.NewAEAD(ck)
+	g.Fail(err)
+	if g.Err != nil {
+		return cs
+	}
+	cs.digest = RecordsDigest(g.S, []*transfer.Signed{r2})
+	for _, m := range []struct {
+		k suite.PrivateKey
+		m Message
+	}{
+		{bk, Message{Tag: TagPayeeHello, Nonce: cs.Nonce, Amount: cs.Amount, Payee: vgen.CertPayee, Key: bob.PublicKey.SPKI(), Cert: bob.Raw}},
+		{ak, Message{Tag: TagPayerHello, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Key: alice.PublicKey.SPKI(), Cert: alice.Raw}},
+		{bk, Message{Tag: TagProceed, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee}},
+		{ak, Message{Tag: TagTx, Nonce: cs.Nonce, Amount: cs.Amount, Payer: vgen.CertPayer, Payee: vgen.CertPayee,
+			SealedKey: sealedKey, Ciphertext: aead.Seal(nil, ZeroNonce(), plain, info)}},
+		{bk, Message{Tag: TagDeduct, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Digest: cs.digest}},
+		{ak, Message{Tag: TagDeducted, Nonce: cs.Nonce, Payer: vgen.CertPayer, Payee: vgen.CertPayee, Digest: cs.digest}},
+	} {
+		raw, sm := signMsg(g, m.k, m.m)
+		cs.msgs, cs.raws = append(cs.msgs, sm), append(cs.raws, raw)
+	}
+	return cs
+}
+
+var certMsgNames = map[uint8]string{
+	TagPayeeHello: "hello-payee", TagPayerHello: "hello-payer", TagProceed: "proceed",
+	TagTx: "tx", TagDeduct: "deduct", TagDeducted: "deducted",
+}
+
+func genMessage(g *vgen.Gen) *vgen.Builder {
+	b := vgen.NewBuilder("cert", g.ID, "message",
+		"The six signed payment messages of the ICBC 2018 certificate scheme (spec/formats-schemes.md, \"The six signed messages\", [APPLICATION 16..22] DER), taken from one clean recorded payment of 3000 fen from wallet-alice to wallet-bob, and mutations of them.",
+		"input.expect is the [APPLICATION n] number of the message the receiving wallet (hex of its id in input.receiver) awaits: 16 HELLO-PAYEE, 18 PROCEED and 21 DEDUCT are received by the payer; 17 HELLO-PAYER, 19 TX and 22 DEDUCTED by the payee.",
+		"The session context is in the input: input.root and input.at for certificate checks, input.peer the counterpart's certificate once the hellos are exchanged, input.nonce the session's nonce (absent for HELLO-PAYEE, which opens the session), input.amount for PROCEED and TX, input.digest (the records' digest) for DEDUCT and DEDUCTED.",
+		"A message is valid when the receiver (spec/formats-schemes.md, \"What the payee checks\" and \"What the payer checks\") would act on it, in the model's order: strict parse accepting only the tags of the receiver's role (another tag is malformed); another tag of the role than expected is replay (out of turn);",
+		"on the payee side the nonce (replay), then payee = receiver (wrong-recipient); a HELLO checks the presented certificate (a wallet's, verifying under the root at input.at, naming the presented id and key, not the receiver: untrusted-issuer or wrong-recipient);",
+		"PROCEED: nonce, signature, payer = receiver and payee = peer, amount (value-mismatch); TX: payer = peer, amount, signature; DEDUCT: payer = receiver, nonce, signature, payee = peer, digest (value-mismatch); DEDUCTED: payer = peer, digest, signature.",
+		"Not covered: the coins sealed inside a TX are not opened (the transfer and sealedcoin kinds cover their content), nor any state-dependent check (a nonce already answered, offline limits, funds).",
+		"The signature object is the sender's signature over the message as sent, under the key of the sender's genuine certificate.")
+	p := g.NewPKI("pki", []vgen.DevSpec{{ID: vgen.AgentID, Role: devcert.RoleAgent}, {ID: vgen.CertPayer, Role: devcert.RoleWallet}, {ID: vgen.CertPayee, Role: devcert.RoleWallet}, {ID: vgen.CertThird, Role: devcert.RoleWallet}})
+	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: vgen.CertPayee, Role: devcert.RoleWallet}})
+	issuer := g.Key("issuer")
+	if g.Err != nil {
+		return b
+	}
+	cs := newCertSession(g, p, issuer, "s1")
+	other := newCertSession(g, p, issuer, "s2")
+	if g.Err != nil {
+		return b
+	}
+	root := p.Root.Cert
+	grp := b.Group("MessageReceive", "")
+	in := func(raw []byte, expect uint8) MessageInput {
+		mi := MessageInput{Message: vgen.H(raw), Expect: int(expect), Root: vgen.H(root.Raw), At: vgen.GenAt.Unix()}
+		recv := vgen.CertPayer
+		if certMsgSender(expect) == vgen.CertPayer {
+			recv = vgen.CertPayee
+		}
+		mi.Receiver = vgen.H([]byte(recv))
+		if expect != TagPayeeHello {
+			mi.Nonce = vgen.H(cs.Nonce)
+		}
+		if expect != TagPayeeHello && expect != TagPayerHello {
+			mi.Peer = vgen.H(p.Certs[certMsgSender(expect)].Raw)
+		}
+		if expect == TagProceed || expect == TagTx {
+			mi.Amount = cs.Amount
+		}
+		if expect == TagDeduct || expect == TagDeducted {
+			mi.Digest = vgen.H(cs.digest)
+		}
+		return mi
+	}
+	so := func(m *Message) *vgen.Signature {
+		return vgen.SigObj(g.S, p.Certs[certMsgSender(m.Tag)].PublicKey, m.TBS(), m.Sig)
+	}
+	for i, m := range cs.msgs {
+		tag := m.Tag
+		n := certMsgNames[tag]
+		sender := certMsgSender(tag)
+		key := p.Keys[sender]
+		resign := func(mod func(*Message)) ([]byte, *Message) {
+			c := *m
+			mod(&c)
+			return signMsg(g, key, c)
+		}
+		after := func(mod func(*Message)) ([]byte, *Message) { // changed after signing
+			c := *m
+			mod(&c)
+			return c.Marshal(), &c
+		}
+		b.Valid(grp, n+"-valid", "message "+vgen.Itoa(int64(i+1))+" of a clean payment, "+typeName(tag)+", as its receiver gets it", "R6.4", nil, in(cs.raws[i], tag), so(m))
+
+		// Signature.
+		raw, fm := after(func(c *Message) { c.Sig = vgen.FlipSig(c.Sig) })
+		b.Invalid(grp, n+"-signature-bit-flipped", "one bit of the sender's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "cert-signature"}, in(raw, tag), so(fm))
+		oc := *m
+		oraw, om := signMsg(g, p.Keys[vgen.CertThird], oc)
+		b.Invalid(grp, n+"-signed-by-other-key", "signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "cert-signature"}, in(oraw, tag), so(om))
+
+		// Fields changed after signing, where the signature is what catches it.
+		switch tag {
+		case TagPayeeHello, TagProceed:
+			raw, fm := after(func(c *Message) { c.Amount = 300000 })
+			b.Invalid(grp, n+"-amount-changed", "amount raised from 3000 to 300000 fen after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
+		case TagPayerHello:
+			carol := p.Certs[vgen.CertThird]
+			raw, fm := after(func(c *Message) { c.Payer, c.Key, c.Cert = vgen.CertThird, carol.PublicKey.SPKI(), carol.Raw })
+			b.Invalid(grp, n+"-identity-swapped", "another wallet's id, key and certificate put in after alice signed", "R1.3", spec.CodeBadSignature, []string{"SignatureSwap", "cert-signature"}, in(raw, tag),
+				vgen.SigObj(g.S, carol.PublicKey, fm.TBS(), fm.Sig))
+		case TagTx:
+			raw, fm := after(func(c *Message) { c.Ciphertext = bytes.Clone(c.Ciphertext); c.Ciphertext[0] ^= 0x01 })
+			b.Invalid(grp, n+"-ciphertext-changed", "one bit of the sealed coins flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
+		case TagDeduct:
+			raw, fm := after(func(c *Message) { c.Digest = bytes.Clone(c.Digest); c.Digest[0] ^= 0x01 })
+			b.Invalid(grp, n+"-digest-changed", "one bit of the records' digest flipped after signing", "R1.1", spec.CodeBadSignature, []string{"ModifiedField", "cert-signature"}, in(raw, tag), so(fm))
+		}
+
+		// Replay: the same message of another session, validly signed.
+		if tag != TagPayeeHello {
+			om := other.msgs[i]
+			b.Invalid(grp, n+"-other-session", "the same message from another payment between the same wallets (another nonce)", "R1.2", spec.CodeReplay, []string{"Replay", "cert-nonce"}, in(other.raws[i], tag), so(om))
+		}
+
+		// Wrong recipient, re-signed so only the addressing is wrong.
+		switch tag {
+		case TagPayerHello, TagTx, TagDeducted:
+			raw, rm := resign(func(c *Message) { c.Payee = vgen.CertThird })
+			b.Invalid(grp, n+"-to-other-payee", "addressed to another payee, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payee"}, in(raw, tag), so(rm))
+		case TagProceed, TagDeduct:
+			raw, rm := resign(func(c *Message) { c.Payer = vgen.CertThird })
+			b.Invalid(grp, n+"-to-other-payer", "naming another payer, signed", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-side"}, in(raw, tag), so(rm))
+		case TagPayeeHello:
+			self := p.Certs[vgen.CertPayer]
+			c := *m
+			c.Payee, c.Key, c.Cert = vgen.CertPayer, self.PublicKey.SPKI(), self.Raw
+			raw, sm := signMsg(g, p.Keys[vgen.CertPayer], c)
+			b.Invalid(grp, n+"-from-self", "a request presenting the receiving wallet's own certificate", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment", "cert-peer"}, in(raw, tag),
+				vgen.SigObj(g.S, self.PublicKey, sm.TBS(), sm.Sig))
+		}
+		switch tag {
+		case TagTx, TagDeducted:
+			raw, rm := resign(func(c *Message) { c.Payer = vgen.CertThird })
+			b.Invalid(grp, n+"-from-other-payer", "naming another payer than the session's, signed by alice", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "cert-payer-match"}, in(raw, tag), so(rm))
+		}
+
+		// Value mismatch, re-signed.
+		switch tag {
+		case TagProceed, TagTx:
+			raw, rm := resign(func(c *Message) { c.Amount = 30000 })
+			b.Invalid(grp, n+"-amount-mismatch", "30000 fen in a session for 3000, signed", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "cert-amount"}, in(raw, tag), so(rm))
+		case TagDeduct, TagDeducted:
+			raw, rm := resign(func(c *Message) { c.Digest = other.digest })
+			b.Invalid(grp, n+"-digest-mismatch", "the digest of another payment's records, signed", "R5.2", spec.CodeValueMismatch, []string{"ValueMismatch", "cert-digest"}, in(raw, tag), so(rm))
+		}
+	}
+
+	// Certificates presented in the hellos.
+	hello := cs.msgs[0]
+	rb := rogue.Certs[vgen.CertPayee]
+	c := *hello
+	c.Key, c.Cert = rb.PublicKey.SPKI(), rb.Raw
+	raw, rm := signMsg(g, rogue.Keys[vgen.CertPayee], c)
+	b.Invalid(grp, "hello-payee-foreign-root", "a payee certificate issued by a rogue root of the same name", "R1.3", spec.CodeUntrustedIssuer, []string{"ForeignRoot", "cert-peer"}, in(raw, TagPayeeHello), g.CertSig(root, rb.Raw))
+	_ = rm
+	c = *hello
+	c.Key = p.Certs[vgen.CertThird].PublicKey.SPKI()
+	raw, rm = signMsg(g, p.Keys[vgen.CertThird], c)
+	b.Invalid(grp, "hello-payee-key-not-certified", "bob's certificate with another wallet's key, signed by that key", "R1.3", spec.CodeUntrustedIssuer, []string{"Uncertified", "cert-peer"}, in(raw, TagPayeeHello),
+		vgen.SigObj(g.S, p.Certs[vgen.CertThird].PublicKey, rm.TBS(), rm.Sig))
+	c = *hello
+	c.Payee = vgen.CertThird
+	raw, rm = signMsg(g, p.Keys[vgen.CertPayee], c)
+	b.Invalid(grp, "hello-payee-id-not-certified", "bob's certificate and key presenting carol's id", "R1.3", spec.CodeUntrustedIssuer, []string{"ModifiedField", "cert-peer"}, in(raw, TagPayeeHello), so(rm))
+	ag := p.Certs[vgen.AgentID]
+	c = *hello
+	c.Payee, c.Key, c.Cert = vgen.AgentID, ag.PublicKey.SPKI(), ag.Raw
+	raw, rm = signMsg(g, p.Keys[vgen.AgentID], c)
+	b.Invalid(grp, "hello-payee-not-wallet", "an agent bank's certificate as payee", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "cert-peer"}, in(raw, TagPayeeHello),
+		vgen.SigObj(g.S, ag.PublicKey, rm.TBS(), rm.Sig))
+	exp := in(cs.raws[1], TagPayerHello)
+	exp.At = vgen.CertNotAfter.Unix() + 1
+	b.Invalid(grp, "hello-payer-certificate-expired", "the payer's certificate has expired at the payee's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "cert-peer"}, exp, so(cs.msgs[1]))
+
+	// Out of turn and framing.
+	tx := in(cs.raws[3], TagPayerHello)
+	b.Invalid(grp, "tx-out-of-turn", "a valid TX while the payee awaits HELLO-PAYER", "R1.2", spec.CodeReplay, []string{"OutOfTurn", "cert-turn"}, tx, so(cs.msgs[3]))
+	pr := in(cs.raws[2], TagPayerHello)
+	b.Invalid(grp, "proceed-to-payee", "a PROCEED (a payer's message) sent to the payee", "R1.1", spec.CodeMalformed, []string{"OutOfTurn", "cert-msg-tag"}, pr, nil)
+	good := cs.raws[2]
+	b.Invalid(grp, "proceed-truncated", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"}, in(good[:len(good)-1], TagProceed), nil)
+	b.Invalid(grp, "proceed-trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-strict", "der-trailing"}, in(append(bytes.Clone(good), 0), TagProceed), nil)
+	b.Invalid(grp, "proceed-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty", "der-strict"}, in(nil, TagProceed), nil)
+	return b
+}
+
+func typeName(tag uint8) string {
+	return map[uint8]string{
+		TagPayeeHello: MsgPayeeHello, TagPayerHello: MsgPayerHello, TagProceed: MsgProceed,
+		TagTx: MsgTx, TagDeduct: MsgDeduct, TagDeducted: MsgDeducted,
+	}[tag]
+}

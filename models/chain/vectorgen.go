@@ -1,0 +1,28 @@
+package chain
+
+import (
+	_ "embed"
+
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+)
+
+// vectorSchema is the scheme's part of the vectors' JSON Schema.
+//
+//go:embed vectorgen.schema.json
+var vectorSchema []byte
+
+// VectorSource is the chain scheme's share of the vectors
+// (vgen.Provider): the qr file (one scanned payment) and the session
+// file, decided with this package's payee. The literal variant
+// contributes nothing of its own.
+func (Scheme) VectorSource() vgen.Source {
+	return vgen.Source{
+		Scheme:     "chain",
+		Generators: []vgen.Generator{vgen.Then(genQR, qrTimeAhead), vgen.Then(genChainSession, chainSessionTimeAhead)},
+		Decide: vgen.ByKind(map[string]vgen.Decider{
+			"qr":      vgen.Decode(refQR),
+			"session": vgen.Decode(refChainSession),
+		}),
+		Schema: vectorSchema,
+	}
+}

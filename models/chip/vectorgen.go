@@ -1,0 +1,30 @@
+package chip
+
+import (
+	_ "embed"
+
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+)
+
+// vectorSchema is the scheme's part of the vectors' JSON Schema.
+//
+//go:embed vectorgen.schema.json
+var vectorSchema []byte
+
+// VectorSource is the chip scheme's share of the vectors (vgen.Provider):
+// the apdu file (INITIATE, TRANSFER and CONFIRM as the card and the
+// terminal see them) and the session file, decided with this package's
+// own checks and payee.
+func (Scheme) VectorSource() vgen.Source {
+	return vgen.Source{
+		Scheme:     "chip",
+		Generators: []vgen.Generator{vgen.Then(genAPDU, apduDerived), genChipSession},
+		Decide: vgen.ByKind(map[string]vgen.Decider{
+			"apdu/TransferResponse": vgen.Decode(refAPDUTransfer),
+			"apdu/ConfirmCommand":   vgen.Decode(refAPDUConfirm),
+			"apdu/InitiateCommand":  vgen.Decode(refAPDU),
+			"session":               vgen.Decode(refChipSession),
+		}),
+		Schema: vectorSchema,
+	}
+}

@@ -1,0 +1,46 @@
+package device
+
+import "encoding/json"
+
+// Host is a model's reference device as a process serves it (the wallet
+// side of the adapter protocol, PROTOCOL.md §7): it performs one
+// operation, refusing with a *spec.Error; Store is a copy of what it
+// must keep across a power cut; Dirty reports whether the store changed
+// since the last call.
+type Host interface {
+	Handle(op string, params json.RawMessage) (any, error)
+	Store() map[string][]byte
+	Dirty() bool
+}
+
+// Served says which reference device, if any, plays a scheme's wallet
+// outside the harness.
+type Served struct {
+	// Device is the device's name: the prefix of its operations
+	// ("<device>.<op>") and its entry in a hello's devices list. Variants
+	// of one scheme may share a device.
+	Device string
+	// Open opens the device on its stored state (nil: a new device), with
+	// the named mutation of the scheme's catalogue switched on ("": none).
+	// Nil when no external device plays the scheme's wallet.
+	Open func(store map[string][]byte, mutation string) (Host, error)
+}
+
+// Server is implemented by a scheme (a models.Scheme) whose wallet a
+// process can serve: examples/vendor opens its device, and the harness
+// asks an implementation for it under Served.Device.
+type Server interface {
+	ServedDevice() Served
+}
+
+// OpenWith adapts a model's NewHost to Served.Open; a failed open is a
+// nil Host, not a Host holding a nil pointer.
+func OpenWith[H Host](open func(store map[string][]byte, mutation string) (H, error)) func(store map[string][]byte, mutation string) (Host, error) {
+	return func(store map[string][]byte, mutation string) (Host, error) {
+		h, err := open(store, mutation)
+		if err != nil {
+			return nil, err
+		}
+		return h, nil
+	}
+}

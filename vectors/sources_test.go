@@ -1,0 +1,36 @@
+package vectors_test
+
+import (
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models/all"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+)
+
+// Every scheme's vector source is one scheme's: its name is a scheme of
+// models/all, it appears once, and its generators build files of that
+// scheme only (a case is decided by the Source its file names).
+func TestSourcesOwnTheirFiles(t *testing.T) {
+	names := map[string]bool{}
+	for _, n := range all.Names() {
+		names[n] = true
+	}
+	seen := map[string]bool{}
+	for _, src := range vectors.Sources() {
+		if !names[src.Scheme] || seen[src.Scheme] {
+			t.Errorf("source %q: not a scheme of models/all, or listed twice", src.Scheme)
+		}
+		seen[src.Scheme] = true
+		if src.Decide == nil || len(src.Generators) == 0 {
+			t.Errorf("source %q: no generators or no decider", src.Scheme)
+		}
+		for _, gen := range src.Generators {
+			g := &vgen.Gen{S: vgen.MustSuite(suite.GM), ID: string(suite.GM)}
+			if b := gen(g); b.F.Scheme != src.Scheme {
+				t.Errorf("source %q builds a %s file of scheme %q", src.Scheme, b.F.Kind, b.F.Scheme)
+			}
+		}
+	}
+}

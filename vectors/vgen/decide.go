@@ -1,0 +1,69 @@
+package vgen
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// ErrBadInput is wrapped by the errors of a Verifier for a Case whose
+// input object does not decode (a harness error, not an outcome).
+var ErrBadInput = errors.New("vectors: bad case input")
+
+// DecodeInput decodes c's input strictly (no unknown members) into v;
+// a failure wraps ErrBadInput.
+func DecodeInput(c Case, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(c.Input))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrBadInput, c.TcID, err)
+	}
+	return nil
+}
+
+// Unhexer decodes the hex fields of an input; the first bad field is
+// kept in Err and every later call returns nil.
+type Unhexer struct{ Err error }
+
+// B decodes the hex of the input member field.
+func (u *Unhexer) B(field, s string) []byte {
+	if u.Err != nil {
+		return nil
+	}
+	v, err := hex.DecodeString(s)
+	if err != nil {
+		u.Err = fmt.Errorf("%s: %v", field, err)
+	}
+	return v
+}
+
+// ParseRoot parses the input's root under the suite; whether it is a
+// trust anchor is Certificate.Verify's check (cert-anchor), made where a
+// certificate is verified under it.
+func ParseRoot(s suite.Suite, raw []byte) (*devcert.Certificate, error) {
+	root, err := devcert.Parse(s, raw)
+	if err != nil {
+		return nil, err
+	}
+	return root, nil
+}
+
+// PayeeBound decodes a transcript and returns the payloads addressed to
+// payee, in order.
+func (u *Unhexer) PayeeBound(ms []SessionMessage, payee []byte) [][]byte {
+	var msgs [][]byte
+	for i, m := range ms {
+		to, payload := u.B(fmt.Sprintf("messages[%d].to", i), m.To), u.B(fmt.Sprintf("messages[%d].payload", i), m.Payload)
+		u.B(fmt.Sprintf("messages[%d].from", i), m.From)
+		u.B(fmt.Sprintf("messages[%d].type", i), m.Type)
+		if u.Err == nil && bytes.Equal(to, payee) {
+			msgs = append(msgs, payload)
+		}
+	}
+	return msgs
+}

@@ -1,0 +1,12 @@
+// Package vgen is the vector file format and the kit a generator builds
+// files with: File, Group, Test and Case (package vectors aliases them),
+// Builder (one file), Gen (one suite's deterministic keys and
+// randomness, all from Seed), the vectors' PKI, recorded session
+// transcripts and the strict decoding of case inputs.
+//
+// A scheme's own kinds are a Source its package provides (Provider, in
+// models/<scheme>/vectorgen*.go); package vectors finds every Source
+// through models/all. vgen imports no scheme and not vectors, so a scheme
+// package may import it. Everything here is deterministic: the same Seed
+// gives the same bytes.
+package vgen
