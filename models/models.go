@@ -73,11 +73,6 @@ type Info struct {
 	Title   string        // one line for people
 	Source  string        // the publication it models
 	Channel world.Channel // the offline link payments use
-	// Wallet names the wallet an external implementation plays for this
-	// scheme: its entry in the adapter hello's devices list and the prefix
-	// of its device operations (conformance/adapter/PROTOCOL.md §7). Variants sharing
-	// a wallet share the name; empty when no external wallet plays it.
-	Wallet string
 	// Expected lists the properties this scheme, as published, does not
 	// meet, each with the reason and a witness that recognises the
 	// documented cause in a failure. A listed property that fails with a

@@ -10,11 +10,12 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/conformance/interactive"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -106,14 +107,14 @@ func implTargets(w io.Writer, f checkFlags, opts *conformance.Options) (*implRun
 			if !ok {
 				return nil, usageErrorf("unknown scheme %q (have %s)", s, strings.Join(all.Names(), ", "))
 			}
-			if !hello.PlaysWallet(sc.Info().Wallet) {
+			if !hello.PlaysWallet(device.WalletOf(sc)) {
 				return nil, usageErrorf("the implementation does not declare the %s wallet (its hello lists devices %s)", s, listOr(hello.Devices))
 			}
 			names = append(names, s)
 		}
 	} else {
 		for _, sc := range all.Schemes() {
-			if hello.PlaysWallet(sc.Info().Wallet) {
+			if hello.PlaysWallet(device.WalletOf(sc)) {
 				names = append(names, sc.Info().Name)
 			}
 		}

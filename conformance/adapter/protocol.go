@@ -96,8 +96,8 @@ func (h *Hello) Supports(scheme, suite, kind string) bool {
 }
 
 // PlaysWallet reports whether the implementation declared wallet (its
-// devices list, §7), a scheme's models.Info.Wallet; no implementation
-// plays the empty wallet of a scheme that has none.
+// devices list, §7), as device.WalletOf names a scheme's; no
+// implementation plays the empty wallet of a scheme that has none.
 func (h *Hello) PlaysWallet(wallet string) bool {
 	return wallet != "" && has(h.Devices, wallet)
 }

@@ -55,7 +55,6 @@ func (sc Scheme) Info() models.Info {
 		const why = "as published, the payer deducts on the payee's DEDUCT and the payee credits only on the deduct-success notice; "
 		return models.Info{
 			Name:     "cert-literal",
-			Wallet:   "cert", // the operations are the recovering variant's; keygen says which one it plays
 			Title:    "ICBC certificate scheme (2018) exactly as published: no recovery of an interrupted payment",
 			Source:   source,
 			Channel:  world.NearField,
@@ -95,7 +94,6 @@ func (sc Scheme) Info() models.Info {
 	}
 	return models.Info{
 		Name:     "cert",
-		Wallet:   "cert",
 		Title:    "ICBC certificate scheme (2018): SIM wallets exchange certificates, coins sealed to the payee, deduction written ahead",
 		Source:   source,
 		Channel:  world.NearField,

@@ -131,7 +131,6 @@ func copyLiteral(t *Tx, c *checked) {
 func literalInfo() models.Info {
 	info := Scheme{}.Info()
 	info.Name = "chain-literal"
-	info.Wallet = "" // its payment format is the model's only: no external wallet plays it
 	info.Title = "ICBC blockchain scheme (2019) exactly as published: address, amount, nonce and timestamp encrypted to the chain key, signature and ciphertext locked"
 	info.Expected = append(slices.Clone(info.Expected), models.Violation{
 		Property: "R1.2-insider-stale-session-refused",

@@ -63,7 +63,6 @@ func (sc Scheme) Info() models.Info {
 	}
 	return models.Info{
 		Name:     "chain",
-		Wallet:   "chain",
 		Title:    "ICBC blockchain scheme (2019): payer-displayed QR code, bank master nodes, final after k blocks",
 		Source:   "ICBC 2019 patent application 基于区块链的离线支付系统及方法",
 		Channel:  world.QR,

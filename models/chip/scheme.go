@@ -34,7 +34,6 @@ type Scheme struct {
 func (Scheme) Info() models.Info {
 	return models.Info{
 		Name:     "chip",
-		Wallet:   "chip",
 		Title:    "PBOC digital-currency chip card (2016): SE-to-SE over near field",
 		Source:   "CN107230079B, CN107230052, CN107240010, CN107230050",
 		Channel:  world.NearField,

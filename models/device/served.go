@@ -44,3 +44,17 @@ func OpenWith[H Host](open func(store map[string][]byte, mutation string) (H, er
 		return h, nil
 	}
 }
+
+// WalletOf returns the device an external implementation declares (its
+// hello's devices list) to play scheme's wallet: Served.Device of a
+// Server whose device opens; "" when no external wallet plays it.
+func WalletOf(scheme any) string {
+	s, ok := scheme.(Server)
+	if !ok {
+		return ""
+	}
+	if d := s.ServedDevice(); d.Open != nil {
+		return d.Device
+	}
+	return ""
+}
