@@ -503,7 +503,11 @@ func restarter(d Device) func() { return func() { _ = d.Restart() } }
 // fields splits the session's messages into named fields for tampering.
 func fields(m world.Message) []world.Span {
 	if m.Type == MsgAgree {
-		return []world.Span{{Name: "amount", Start: 0, End: 8}, {Name: "payee", Start: 8, End: 28}, {Name: "nonce", Start: 28, End: 36}, {Name: "check", Start: 36, End: 40}}
+		// The till's amount is 8 bytes big-endian, the payment's a DER
+		// INTEGER: under one name, one would stand in for the other in an
+		// encoding the receiver refuses before it reads the number. Payee
+		// and nonce are the same bytes in both.
+		return []world.Span{{Name: "agreed amount", Start: 0, End: 8}, {Name: "payee", Start: 8, End: 28}, {Name: "nonce", Start: 28, End: 36}, {Name: "check", Start: 36, End: 40}}
 	}
 	var out []world.Span
 	for _, s := range paymentSpans(m.Payload) {
