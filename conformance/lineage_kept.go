@@ -57,7 +57,7 @@ func verifyIssued(cb *bank.CentralBank, h *transfer.Holding) error {
 		return fmt.Errorf("does not verify back to issuance: %w", err)
 	}
 	if err := h.Root.Validate(); err != nil {
-		return fmt.Errorf("root %s: %w", h.Root.Serial, err)
+		return fmt.Errorf("its root: %w", err)
 	}
 	if _, ok := cb.Agent(h.Root.Agent); !ok {
 		return fmt.Errorf("names issuing agent %q, not an authorised agent", h.Root.Agent)

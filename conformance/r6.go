@@ -231,7 +231,7 @@ func checkLineage(rt fataler, in models.Instance) {
 					rt.Fatalf("wallet %s holds coin %s (%d fen) after reconciling, but the registry cannot reconstruct its lineage: no registered record created it", w, c.ID, c.Value)
 				}
 				if err := verifyIssued(cb, h); err != nil {
-					rt.Fatalf("wallet %s's coin %s: its lineage %v", w, c.ID, err)
+					rt.Fatalf("wallet %s's coin %s, issued as %s: %v", w, c.ID, h.Root.Serial, err)
 				}
 				if prev, dup := serials[h.Serial]; dup {
 					rt.Fatalf("serial %s is carried by two coins: %s and %s of %s", h.Serial, prev, c.ID, w)

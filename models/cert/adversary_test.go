@@ -588,7 +588,7 @@ func TestDepositCrashSafe(t *testing.T) {
 					}
 					if op == "refresh" {
 						for _, h := range in.wallets["wallet-A"].coins {
-							if len(h.Chain) >= transfer.MaxHops/2 {
+							if len(h.Chain) >= bank.ExchangeHops {
 								t.Fatalf("a coin of %d hops survived the exchange", len(h.Chain))
 							}
 						}

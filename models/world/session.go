@@ -385,8 +385,9 @@ func (w *World) relay(s *Session, f Fault, deliver, queue []Message) (out, q []M
 
 // sentKey identifies a message by its sender, type and bytes: a delivery
 // with a sent message's key reached its recipient unaltered (a duplicate,
-// a replay or a redirect included). It is a digest, so the world keeps 32
-// bytes per message sent, not the message.
+// a replay or a redirect included). The set of sent messages keeps this
+// digest, not the message (the pool of delivered messages, which the
+// replay and substitution faults draw from, still holds them).
 func sentKey(m Message) [32]byte {
 	h := sha256.New()
 	h.Write([]byte(m.From))
