@@ -75,3 +75,39 @@ func readPath(t *testing.T, s cryptobyte.String, path []asn1.Tag) []byte {
 	}
 	return s
 }
+
+// ReplaceContent's edges: a span that is a constructed element's whole
+// contents replaces those contents; a replacement that shortens a length
+// to its one-byte form; encodings cryptobyte refuses (indefinite length,
+// a non-minimal long-form length, a high tag number) and an element cut
+// short after the field are refused with b returned.
+func TestReplaceContentEdges(t *testing.T) {
+	inner := Marshal(asn1.SEQUENCE, func(b *Builder) { b.AddASN1OctetString([]byte("x")) })
+	b := Marshal(Application(24), func(b *Builder) { b.AddBytes(inner) })
+	// The SEQUENCE's contents: after its 2-byte header at offset 2.
+	out, ok := ReplaceContent(b, 4, len(b), []byte{0x05, 0x00})
+	want := []byte{0x78, 0x04, 0x30, 0x02, 0x05, 0x00}
+	if !ok || !bytes.Equal(out, want) {
+		t.Errorf("constructed contents: got %x %v, want %x", out, ok, want)
+	}
+	long := Marshal(asn1.SEQUENCE, func(b *Builder) { b.AddASN1OctetString(bytes.Repeat([]byte{1}, 200)) })
+	out, ok = ReplaceContent(long, 6, len(long), []byte{2})
+	want = []byte{0x30, 0x03, 0x04, 0x01, 0x02}
+	if !ok || !bytes.Equal(out, want) {
+		t.Errorf("shortened: got %x %v, want %x", out, ok, want)
+	}
+	for _, c := range []struct {
+		name       string
+		b          []byte
+		start, end int
+	}{
+		{"indefinite length", []byte{0x30, 0x80, 0x04, 0x01, 0x07, 0x00, 0x00}, 4, 5},
+		{"non-minimal long form", []byte{0x30, 0x81, 0x03, 0x04, 0x01, 0x07}, 5, 6},
+		{"high tag number", []byte{0x3F, 0x1F, 0x03, 0x04, 0x01, 0x07}, 5, 6},
+		{"cut short after the field", []byte{0x30, 0x05, 0x04, 0x01, 0x07, 0x04, 0x05}, 4, 5},
+	} {
+		if out, ok := ReplaceContent(c.b, c.start, c.end, []byte{9, 9}); ok || !bytes.Equal(out, c.b) {
+			t.Errorf("%s: replaced (%x)", c.name, out)
+		}
+	}
+}
