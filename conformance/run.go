@@ -18,6 +18,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/conformance/results"
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -104,7 +105,7 @@ func (o Options) withDefaults() Options {
 	if o.Command == "" {
 		o.Command = "dualoffline"
 	}
-	if o.Threshold <= 0 {
+	if o.Threshold == 0 {
 		o.Threshold = models.DefaultThreshold
 	}
 	return o
@@ -127,6 +128,9 @@ func (o Options) selects(p Property) bool {
 var ErrBadOption = errors.New("conformance: bad option")
 
 func (o Options) check() error {
+	if o.Threshold < 0 || o.Threshold >= bank.DefaultLimits.PerPayment {
+		return fmt.Errorf("%w: threshold %d fen: T must be positive (0: the default) and below the per-payment offline limit of %d fen", ErrBadOption, o.Threshold, bank.DefaultLimits.PerPayment)
+	}
 	if o.Shard.active() && (o.Shard.Count > MaxShards || o.Shard.Index < 1 || o.Shard.Index > o.Shard.Count) {
 		return fmt.Errorf("%w: shard %s: want 1 ≤ i ≤ n ≤ %d", ErrBadOption, o.Shard, MaxShards)
 	}

@@ -48,6 +48,7 @@ func runFields(rs *Results) [][2]string {
 		{"go", e.GoVersion},
 		{"seed", strconv.FormatUint(e.Seed, 10)},
 		{"seeds", e.Params["seeds"]},
+		{"threshold", e.Params["threshold"]},
 		{"checks", strconv.Itoa(e.Checks)},
 		{"steps", strconv.Itoa(e.Steps)},
 		{"suites", strings.Join(e.Suites, ",")},

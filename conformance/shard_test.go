@@ -165,6 +165,7 @@ func TestShardsMergeToTheWholeRun(t *testing.T) {
 		return []*conformance.Results{three[0], &c, three[2]}
 	}
 	refused("another seed", "seed", other(func(rs *conformance.Results) { rs.Env.Seed++ }), spec.ErrMalformed)
+	refused("another threshold", "threshold", other(func(rs *conformance.Results) { rs.Env.Params = map[string]string{"threshold": "12345 fen"} }), spec.ErrMalformed)
 	refused("another depth", "checks", other(func(rs *conformance.Results) { rs.Env.Checks++ }), spec.ErrMalformed)
 	refused("another version", "version", other(func(rs *conformance.Results) { rs.Env.Version += "-other" }), spec.ErrUnknownVersion)
 	refused("another filter", "only", other(func(rs *conformance.Results) { rs.Env.Shard.Only = nil }), spec.ErrMalformed)

@@ -2,12 +2,14 @@ package conformance_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -57,6 +59,17 @@ func TestThresholdOption(t *testing.T) {
 			if strings.Contains(r.Replay, "--threshold") != c.stated || inParams != c.stated {
 				t.Errorf("Threshold %d: replay %q, params %v: want T stated %v", c.threshold, r.Replay, rs.Env.Params, c.stated)
 			}
+		}
+	}
+}
+
+// A threshold the per-payment limit would refuse to pay at T+1, or a
+// negative one, is a bad option for Go callers as for the CLI.
+func TestThresholdRefused(t *testing.T) {
+	for _, th := range []int64{-1, bank.DefaultLimits.PerPayment, 60000} {
+		_, err := conformance.Check(context.Background(), &thresholdSeen{seen: map[int64]bool{}}, conformance.Options{Checks: 1, Only: []string{"R6.5"}, Threshold: th})
+		if !errors.Is(err, conformance.ErrBadOption) {
+			t.Errorf("Threshold %d: %v, want ErrBadOption", th, err)
 		}
 	}
 }

@@ -161,7 +161,7 @@ func TestDeviceSchemaCurrent(t *testing.T) {
 		}
 	}
 	if !bytes.Equal(got, DeviceSchemaJSON) {
-		t.Fatal("devices.schema.json is stale: go test ./adapter -run TestDeviceSchemaCurrent -update")
+		t.Fatal("devices.schema.json is stale: go test ./conformance/adapter -run TestDeviceSchemaCurrent -update")
 	}
 }
 
