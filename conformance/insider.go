@@ -45,6 +45,9 @@ func (c insiderCase) String() string {
 	if c.plan.Value != 0 {
 		s += fmt.Sprintf(", value %d", c.plan.Value)
 	}
+	if c.plan.StatesAsked {
+		s += ", stating the amount asked"
+	}
 	return s + ")"
 }
 
@@ -75,7 +78,10 @@ var insiderCases = map[models.InsiderKind][]insiderCase{
 		{fund: 500, amount: 100}, {fund: 500, amount: 100, plan: models.InsiderPlan{Value: 6 * 60}},
 	},
 	models.InsiderWrongAmount: {
-		{fund: 500, amount: 200, plan: models.InsiderPlan{Value: 100}}, {fund: 500, amount: 200, plan: models.InsiderPlan{Value: 1}},
+		// The second states the amount asked where the scheme states an
+		// amount apart from what pays it (cert's TX), so only the payee's
+		// sum of the coins can refuse it; elsewhere it is the first's shape.
+		{fund: 500, amount: 200, plan: models.InsiderPlan{Value: 100}}, {fund: 500, amount: 200, plan: models.InsiderPlan{Value: 1, StatesAsked: true}},
 	},
 	models.InsiderOtherPayee: {
 		{fund: 500, amount: 200}, {fund: 500, amount: 100},
@@ -140,7 +146,7 @@ func insiderProperties(req spec.ReqID) []Property {
 			Sub:  "R5.5",
 			Name: "insider-terms-settle-or-name-payer",
 			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, a payment whose terms are not the ones the payee asked, written where the scheme puts them (" + kindList(insiderTermKinds) +
-				": an amount 100 fen or 1 fen less than asked, or the third wallet as payee, in what is sealed from the payee on the chain and in the records the payee checks on the cards and SIMs; two amounts each, the first also under a single loss or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles a payee that accepted it is credited exactly the amount it asked, and any payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider; the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
+				": an amount 100 fen or 1 fen less than asked (the second stated as the amount asked where the scheme states an amount apart from the records, as cert's TX does), or the third wallet as payee, in what is sealed from the payee on the chain and in the records the payee checks on the cards and SIMs; two amounts each, the first also under a single loss or power cut after handling at every step) and pays it to an honest wallet; once every wallet reconciles a payee that accepted it is credited exactly the amount it asked, and any payee holds exactly what it had before or that plus the amount, unless a double-spend flag names the insider; the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
 			Check: func(t *T) { insiderSettles(t, insiderTermKinds) },
 		})
 	case "R6":

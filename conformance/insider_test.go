@@ -28,6 +28,10 @@ var insiderKindMutants = []struct {
 	// wrong-amount mutants.
 	{[]models.InsiderKind{models.InsiderWrongAmount}, "chip~payee-skips-amount-check", "R5.5-insider-terms-settle-or-name-payer"},
 	{[]models.InsiderKind{models.InsiderWrongAmount}, "cert~payee-takes-tx-amount", "R5.5-insider-terms-settle-or-name-payer"},
+	// cert's TX states an amount apart from the records: the second
+	// wrong-amount case states the amount asked, so only the coins' total
+	// refuses it.
+	{[]models.InsiderKind{models.InsiderWrongAmount}, "cert~payee-skips-coin-total", "R5.5-insider-terms-settle-or-name-payer"},
 	// R5.5-insider-payment-settles-or-names-payer's own mutant: the
 	// nodes settle an insider's short payment instead of naming it.
 	{[]models.InsiderKind{models.InsiderWrongSum}, "chain~node-settles-short-payment", "R5.5-insider-payment-settles-or-names-payer"},

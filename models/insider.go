@@ -52,7 +52,9 @@ const (
 	// amount the payee asked, however the payee is told the amount: in
 	// the clear where the scheme has a clear amount, or (on the chain as
 	// published) in the part sealed from the payee; on the transfer-record
-	// schemes the records pay the payee that much less.
+	// schemes the records pay the payee that much less. Where a scheme
+	// states the amount apart from what pays it (cert's TX) the statement
+	// says the lesser amount too, or with StatesAsked the amount asked.
 	InsiderWrongAmount InsiderKind = "wrong-amount"
 	// R5.5: the part of the payment sealed from the payee names Other as
 	// payee, while what the payee can read (if anything) names the payee;
@@ -78,6 +80,12 @@ type InsiderPlan struct {
 	Kind  InsiderKind
 	Value int64
 	Other world.PartyID
+	// StatesAsked, for InsiderWrongAmount on a scheme whose payment
+	// states its amount apart from what pays it, states the amount the
+	// payee asked while the payment still pays less: only the payee's sum
+	// of what it receives can refuse it. Schemes without such a statement
+	// ignore it.
+	StatesAsked bool
 }
 
 // Insider is implemented by instances whose wallets a suite can hand to

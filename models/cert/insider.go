@@ -15,7 +15,8 @@ var _ models.Insider = (*Instance)(nil)
 // Insider hands the SIM to an insider (models.Insider): its next payments
 // as payer are built by forge.InsiderSpends, sealed and signed as the SIM
 // seals and signs every TX (whose clear amount, for wrong-amount, is the
-// lesser amount the records pay), and the insider signs the
+// lesser amount the records pay, or with StatesAsked the amount asked),
+// and the insider signs the
 // deduct-success notice its payee asks for without deducting anything.
 // The TX has no timestamp, so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
@@ -52,8 +53,10 @@ func (se *SIM) insiderTx(sess *payerSession, nk string) ([]byte, error) {
 		spends[i] = spend{holding: b.Holding, record: b.Record, holdingDER: b.Holding.Marshal(), recordDER: b.Record.Marshal()}
 		recs[i] = b.Record
 	}
-	stated := *sess // the TX states the amount the records pay
-	stated.amount = forge.Stated(se.fw.Insider, sess.amount)
+	stated := *sess // the TX states the amount the records pay, or with StatesAsked the amount asked
+	if !se.fw.Insider.Plan.StatesAsked {
+		stated.amount = forge.Stated(se.fw.Insider, sess.amount)
+	}
 	b, err := se.sealTx(&stated, spends)
 	if err != nil {
 		return nil, err

@@ -8,5 +8,6 @@ import "github.com/dualoffline/dualoffline/models"
 func kinds3Mutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
 	return []models.Mutant{
 		m("payee-takes-tx-amount", "R5", "the payee takes a TX's amount from the TX itself: it checks the sealed coins against the amount the payer states, not against the amount its request asked for, so a TX for less closes the sale"),
+		m("payee-skips-coin-total", "R5", "the payee trusts the signed TX's amount and never adds up the coins it opens: a TX stating the amount asked, whose records pay this wallet less, closes the sale"),
 	}
 }

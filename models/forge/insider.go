@@ -29,16 +29,17 @@ type InsiderState struct {
 // the others (timestamps) have no field in it. The terms kinds are
 // written in the records, which the payee reads: wrong-amount pays the
 // payee less (and states less where the scheme states an amount, see
-// Stated), other-payee names and pays Other.
+// Stated, unless the plan's StatesAsked), other-payee names and pays
+// Other.
 var RecordKinds = map[models.InsiderKind]bool{
 	models.InsiderWrongSum: true, models.InsiderInflatedChange: true, models.InsiderOffTable: true,
 	models.InsiderDuplicateInput: true, models.InsiderNotOwned: true, models.InsiderReusedChallenge: true,
 	models.InsiderWrongAmount: true, models.InsiderOtherPayee: true,
 }
 
-// Stated is the amount an insider payment of st states and pays for a
-// payment of amount: amount less the plan's Value (1 when zero) for
-// InsiderWrongAmount, amount otherwise.
+// Stated is the amount an insider payment of st pays (and, without the
+// plan's StatesAsked, states) for a payment of amount: amount less the
+// plan's Value (1 when zero) for InsiderWrongAmount, amount otherwise.
 func Stated(st *InsiderState, amount int64) int64 {
 	if st == nil || st.Plan.Kind != models.InsiderWrongAmount {
 		return amount
