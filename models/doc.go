@@ -10,9 +10,9 @@
 // as-published variant cert-literal), chain (ICBC 2019 blockchain scheme)
 // and all (the list of schemes).
 //
-// A new scheme is one package models/<name> and one line in all; no other
-// file changes. Everything the rest of the harness needs from a scheme is
-// a method of its Scheme value that the rest finds through all, never a
+// A new scheme is one package models/<name> (with a Package variable) and
+// one line in all. Everything the rest of the harness needs from a scheme
+// is a method of its Scheme value that the rest finds through all, never a
 // switch on its name (a test in all fails on a scheme name outside
 // models/): Info and New for the suites; VectorSource (vectors/vgen
 // Provider, in the package's vectorgen*.go) for the vector files of its
@@ -20,7 +20,19 @@
 // for the wallet examples/vendor serves. A scheme without a capability
 // simply has none of those files or suites. The vectors' published JSON
 // Schema takes a scheme's kinds from its vectorgen.schema.json (go generate
-// ./vectors assembles it). The scheme's fuzz targets live under fuzz/.
+// ./vectors assembles it).
+//
+// What still changes outside the package, and why:
+//   - a wallet a process serves: its operations' wire types are listed in
+//     conformance/adapter (devschema_gen_test.go, then devices.schema.json
+//     and PROTOCOL.md §7.2, regenerated and written for vendors);
+//   - a documented violation: its text in spec/requirements.md and its
+//     expected cause in conformance/testdata/documented-failures.json;
+//   - fuzz targets for the batch fuzzing workflow: a package under fuzz/
+//     and its line in ci/clusterfuzzlite/build.sh (targets in the scheme's
+//     own fuzz_test.go run under go test but not in that workflow);
+//   - cards in readers and QR codes on paper are chip's and chain's alone
+//     (cmd/dualoffline card*.go, conformance/reader, simulate --qr-*).
 //
 // Every Instance keeps the contract on Instance: refusals are typed
 // spec errors that leave persistent state unchanged, all randomness comes

@@ -234,6 +234,14 @@ type Exposure struct {
 	Time  time.Duration
 }
 
+// Package is what a scheme package contributes to the harness (package
+// all lists one per scheme package): its schemes, variants included, in
+// a stable order, and the mutant catalogue of all of them.
+type Package struct {
+	Schemes func() []Scheme
+	Mutants func() []Mutant
+}
+
 // Scheme is one executable scheme model. New builds an independent
 // instance in w; everything random comes from w.
 type Scheme interface {

@@ -1,9 +1,9 @@
 // Package all lists every scheme model the harness ships, so that the
 // command line, the conformance suites, the vectors and the example
 // vendor can iterate over them. Adding a scheme means adding its package
-// here (one line); nothing outside models/ names a scheme (names_test.go),
-// each finds what it needs through a capability of models.Scheme (see
-// package models).
+// here (one line, its Package); nothing outside models/ names a scheme
+// (names_test.go), each finds what it needs through a capability of
+// models.Scheme (package models says what still changes elsewhere).
 package all
 
 import (
@@ -13,19 +13,32 @@ import (
 	"github.com/dualoffline/dualoffline/models/chip"
 )
 
-// Schemes returns the reference schemes in a stable order.
-func Schemes() []models.Scheme {
-	out := []models.Scheme{chip.Scheme{}}
-	out = append(out, cert.Schemes()...)
-	return append(out, chain.Schemes()...)
+// packages are the scheme packages, in the order the harness lists them.
+// A new scheme is one line here.
+var packages = []models.Package{
+	chip.Package,
+	cert.Package,
+	chain.Package,
 }
 
-// Mutants returns the mutant catalogue of every scheme, chip first: the
-// deliberately faulty variants the requirement suites must kill.
+// Schemes returns the reference schemes in a stable order.
+func Schemes() []models.Scheme {
+	var out []models.Scheme
+	for _, p := range packages {
+		out = append(out, p.Schemes()...)
+	}
+	return out
+}
+
+// Mutants returns the mutant catalogue of every scheme, in the order of
+// Schemes: the deliberately faulty variants the requirement suites must
+// kill.
 func Mutants() []models.Mutant {
-	out := chip.Mutants()
-	out = append(out, cert.Mutants()...)
-	return append(out, chain.Mutants()...)
+	var out []models.Mutant
+	for _, p := range packages {
+		out = append(out, p.Mutants()...)
+	}
+	return out
 }
 
 // Lookup returns the scheme named name.
