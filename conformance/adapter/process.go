@@ -285,8 +285,15 @@ func (s *stderrPump) waitPut(target int64, limit time.Duration) {
 }
 
 // StderrSince returns the stderr output written after mark, as far as the
-// ring still holds it (with a note of what it lost).
-func (p *Process) StderrSince(mark int64) string { return p.stderr.since(mark) }
+// ring still holds it (with a note of what it lost), cut to its last n
+// bytes (n <= 0: all of it).
+func (p *Process) StderrSince(mark int64, n int) string {
+	s := p.stderr.since(mark)
+	if n > 0 {
+		s = tailString(s, n)
+	}
+	return s
+}
 
 // Starts counts how many times the command was started (1 + restarts).
 func (p *Process) Starts() int {
@@ -549,7 +556,7 @@ func (p *Process) answerError(in *instance, l lineMsg, ok bool, want uint64) *Pr
 		case errors.Is(l.err, errLineTooLong):
 			return &ProtocolError{Kind: KindLineTooLong, Detail: fmt.Sprintf("answer line longer than %d bytes; process killed", p.cfg.MaxLine)}
 		case errors.Is(l.err, io.EOF) && len(l.data) > 0:
-			return p.exited(in, fmt.Sprintf("stdout ended mid-line after %d bytes: %s", len(l.data), quote(l.data)))
+			return p.exited(in, fmt.Sprintf("stdout ended mid-line after %d bytes: %s", len(l.data), Quote(l.data)))
 		case errors.Is(l.err, io.EOF):
 			return p.exited(in, "stdout closed")
 		default:
@@ -558,7 +565,7 @@ func (p *Process) answerError(in *instance, l lineMsg, ok bool, want uint64) *Pr
 	}
 	id, err := peekID(l.data)
 	if err != nil {
-		return &ProtocolError{Kind: KindGarbage, Detail: fmt.Sprintf("%v: %s", err, quote(l.data))}
+		return &ProtocolError{Kind: KindGarbage, Detail: fmt.Sprintf("%v: %s", err, Quote(l.data))}
 	}
 	switch {
 	case id == want && want != 0:
@@ -586,7 +593,7 @@ func (p *Process) decode(in *instance, line []byte, method string, id uint64, re
 	var r Response
 	_ = strictUnmarshal(line, &r) // peekID succeeded
 	garbage := func(detail string) error {
-		pe := &ProtocolError{Kind: KindGarbage, Method: method, ID: id, Detail: detail + ": " + quote(line)}
+		pe := &ProtocolError{Kind: KindGarbage, Method: method, ID: id, Detail: detail + ": " + Quote(line)}
 		p.lastFail = pe
 		p.killLocked()
 		return pe
@@ -647,7 +654,9 @@ func tailString(s string, n int) string {
 	return "…" + s[len(s)-n:]
 }
 
-func quote(b []byte) string {
+// Quote shows b, an implementation's bytes, in a message: Go-quoted and
+// cut after 120 bytes, with the length it had.
+func Quote(b []byte) string {
 	const n = 120
 	if len(b) > n {
 		return fmt.Sprintf("%q… (%d bytes)", b[:n], len(b))

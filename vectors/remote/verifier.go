@@ -216,11 +216,11 @@ func (v *Verifier) judgeAnswer(c vectors.Case, raw json.RawMessage) (vectors.Out
 	}
 	var r verifyResult
 	if err := json.Unmarshal(raw, &r); err != nil {
-		return bad(AnswerEmpty, fmt.Sprintf("result does not decode (%v): %s", err, quote(raw)))
+		return bad(AnswerEmpty, fmt.Sprintf("result does not decode (%v): %s", err, adapter.Quote(raw)))
 	}
 	switch {
 	case r.Valid == nil:
-		return bad(AnswerEmpty, "result has no valid member: "+quote(raw))
+		return bad(AnswerEmpty, "result has no valid member: "+adapter.Quote(raw))
 	case *r.Valid && r.Error != "":
 		return bad(AnswerValidWithError, fmt.Sprintf("answered valid with error %q", r.Error))
 	case *r.Valid:
@@ -297,7 +297,7 @@ func (v *Verifier) CaseLog(tcID string) string {
 		return ""
 	}
 	v.P.SettleStderr()
-	return tailString(v.P.StderrSince(mark), 4096)
+	return v.P.StderrSince(mark, 4096)
 }
 
 // Close shuts the implementation down (adapter.Process.Close); a duplicate of the
@@ -313,19 +313,4 @@ func (v *Verifier) Close() error {
 		return nil
 	}
 	return err
-}
-
-func tailString(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return "…" + s[len(s)-n:]
-}
-
-func quote(b []byte) string {
-	const n = 120
-	if len(b) > n {
-		return fmt.Sprintf("%q… (%d bytes)", b[:n], len(b))
-	}
-	return fmt.Sprintf("%q", b)
 }
