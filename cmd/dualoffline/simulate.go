@@ -141,7 +141,13 @@ func simulate(out io.Writer, f simulateFlags) error {
 	if f.qrOut != "" || f.qrIn != "" {
 		var ok bool
 		if cam, ok = in.(cameraSetter); !ok {
-			return usageError{fmt.Errorf("--qr-out and --qr-in need a scheme whose payment is a QR code (chain, chain-literal), not %s", f.scheme)}
+			var qr []string
+			for _, sc := range all.Schemes() {
+				if sc.Info().Channel == world.QR {
+					qr = append(qr, sc.Info().Name)
+				}
+			}
+			return usageError{fmt.Errorf("--qr-out and --qr-in need a scheme whose payment is a QR code (%s), not %s", strings.Join(qr, ", "), f.scheme)}
 		}
 	}
 	var qrErr error
