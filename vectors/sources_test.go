@@ -17,6 +17,14 @@ func TestSourcesOwnTheirFiles(t *testing.T) {
 	for _, n := range all.Names() {
 		names[n] = true
 	}
+	// Sources skips a variant whose source is its base scheme's: a source
+	// that names no scheme at all (a misspelt name) would be skipped too,
+	// and its vectors silently never built.
+	for _, sch := range all.Schemes() {
+		if p, ok := sch.(vgen.Provider); ok && !names[p.VectorSource().Scheme] {
+			t.Errorf("scheme %s: its vector source names scheme %q, which models/all does not have", sch.Info().Name, p.VectorSource().Scheme)
+		}
+	}
 	seen := map[string]bool{}
 	for _, src := range vectors.Sources() {
 		if !names[src.Scheme] || seen[src.Scheme] {
