@@ -15,7 +15,8 @@
 //   - fuzz/apdu: the ISO/IEC 7816-4 framing of the chip-card model
 //     (models/chip/apdu, which imports only spec).
 //   - fuzz/chip: whole-card targets through models/chip, which links the
-//     world, the bank and the card.
+//     world, the bank, the card and the vector kit chip builds its own
+//     vectors with (vectors/vgen, spec packages only).
 //
 // The fixed world they share (the detrand seed, the per-suite keys, coins,
 // HSMs, certificates and signatures, the seed mutations and the rejection

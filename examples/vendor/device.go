@@ -24,17 +24,27 @@ import (
 // host is a reference device behind the protocol.
 type host = mdevice.Host
 
-// hosts opens the reference device of each scheme of models/all that has
-// one (mdevice.Server), by device name; variants sharing a device appear
-// once.
-var hosts = func() map[string]func(store map[string][]byte, mutant string) (host, error) {
-	out := map[string]func(map[string][]byte, string) (host, error){}
+// served are the reference devices of the schemes of models/all that
+// have one (mdevice.Server), in the order of models/all; variants sharing
+// a device appear once.
+var served = func() []mdevice.Served {
+	var out []mdevice.Served
 	for _, sch := range all.Schemes() {
 		if srv, ok := sch.(mdevice.Server); ok {
-			if d := srv.ServedDevice(); d.Open != nil && out[d.Device] == nil {
-				out[d.Device] = d.Open
+			d := srv.ServedDevice()
+			if d.Open != nil && !slices.ContainsFunc(out, func(o mdevice.Served) bool { return o.Device == d.Device }) {
+				out = append(out, d)
 			}
 		}
+	}
+	return out
+}()
+
+// hosts opens each served device, by device name.
+var hosts = func() map[string]func(store map[string][]byte, mutant string) (host, error) {
+	out := map[string]func(map[string][]byte, string) (host, error){}
+	for _, d := range served {
+		out[d.Device] = d.Open
 	}
 	return out
 }()
@@ -43,12 +53,8 @@ var hosts = func() map[string]func(store map[string][]byte, mutant string) (host
 // play, in the order of models/all.
 func deviceSchemes() []string {
 	var out []string
-	for _, sch := range all.Schemes() {
-		if srv, ok := sch.(mdevice.Server); ok {
-			if d := srv.ServedDevice(); d.Open != nil && !slices.Contains(out, d.Device) {
-				out = append(out, d.Device)
-			}
-		}
+	for _, d := range served {
+		out = append(out, d.Device)
 	}
 	return out
 }
