@@ -135,7 +135,7 @@ func TestTamperEveryFieldLiteral(t *testing.T) {
 // and returns the payloads by type.
 func capture(t testing.TB, in *Instance, payer, payee world.PartyID, amount int64) map[string][]byte {
 	t.Helper()
-	p, q := in.wallets[payer], in.wallets[payee]
+	p, q := in.Own[payer], in.Own[payee]
 	start, err := q.startPayee(payer, amount)
 	if err != nil {
 		t.Fatal(err)
@@ -301,7 +301,7 @@ func TestSealedToPayeeOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := in.wallets["wallet-C"]
+	c := in.Own["wallet-C"]
 	for _, info := range [][]byte{sealInfo(tx.Nonce, "wallet-C"), sealInfo(tx.Nonce, "wallet-B")} {
 		if _, err := c.key.Open(tx.SealedKey, info); spec.CodeOf(err) != spec.CodeBadSeal {
 			t.Fatalf("C opens B's coins: %v", err)
@@ -587,7 +587,7 @@ func TestDepositCrashSafe(t *testing.T) {
 						t.Fatalf("an honest wallet flagged after a power cut: %v", ds)
 					}
 					if op == "refresh" {
-						for _, h := range in.wallets["wallet-A"].coins {
+						for _, h := range in.Own["wallet-A"].coins {
 							if len(h.Chain) >= bank.ExchangeHops {
 								t.Fatalf("a coin of %d hops survived the exchange", len(h.Chain))
 							}
@@ -692,7 +692,7 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 		}
 		from, to = to, from
 	}
-	x := in.wallets[from]
+	x := in.Own[from]
 	var full *transfer.Holding
 	for _, h := range x.coins {
 		full = h
@@ -704,7 +704,7 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 		t.Fatalf("an honest SIM spent a full coin: %+v", p)
 	}
 	// Forge the TX an honest SIM would not send.
-	y := in.wallets[to]
+	y := in.Own[to]
 	if _, err := y.startPayee(from, 100); err != nil {
 		t.Fatal(err)
 	}
@@ -752,9 +752,9 @@ func TestUncertifiedRefused(t *testing.T) {
 	intl, _ := suite.ByID(suite.INTL)
 	in := newInstance(t, 3, Recovering)
 	in.Fund("wallet-A", 1000)
-	a := in.wallets["wallet-A"]
+	a := in.Own["wallet-A"]
 	for _, foreign := range []*Instance{newInstance(t, 4, Recovering), newInstanceSuite(t, 5, Recovering, intl)} {
-		impostor := foreign.wallets["wallet-B"]
+		impostor := foreign.Own["wallet-B"]
 		before := storeDigest(in)
 		// As payee: the impostor asks A to pay.
 		hello, err := impostor.startPayee("wallet-A", 100)
@@ -784,7 +784,7 @@ func TestUncertifiedRefused(t *testing.T) {
 	}
 	// The real wallet-B's certificate with the impostor's key: the key is
 	// not the certified one.
-	other := newInstance(t, 4, Recovering).wallets["wallet-B"]
+	other := newInstance(t, 4, Recovering).Own["wallet-B"]
 	bcert, _ := in.Bank().Cert("wallet-B")
 	req := &message{Tag: TagPayeeHello, Nonce: make([]byte, NonceSize), Amount: 100, Payee: "wallet-B", Key: other.spki, Cert: bcert.Raw}
 	b, _ := req.sign(other.key)

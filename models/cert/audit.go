@@ -56,7 +56,7 @@ func (in *Instance) Audit() models.Audit {
 			}
 		}
 	}
-	for _, id := range in.order {
+	for _, id := range in.Order {
 		st, err := in.state(id)
 		if err != nil {
 			continue // an unreadable external wallet: its value shows as lost

@@ -88,7 +88,7 @@ func TestPaymentHappyPath(t *testing.T) {
 				t.Fatalf("A's offline usage %d fen in %d payments", a.Spent, a.Payments)
 			}
 			// The payee registered the record and counted the coins.
-			q := in.wallets["wallet-B"]
+			q := in.Own["wallet-B"]
 			if len(q.dev.Keys(prefRecv)) != 1 || q.st.Received != len(b.Coins) {
 				t.Fatalf("B registered %d records, counts %d coins, holds %d", len(q.dev.Keys(prefRecv)), q.st.Received, len(b.Coins))
 			}
@@ -109,7 +109,7 @@ func TestPaymentHappyPath(t *testing.T) {
 			if ds := in.Ledger().DoubleSpends; len(ds) != 0 {
 				t.Fatalf("honest run flagged: %v", ds)
 			}
-			if v := in.View("wallet-B"); v.Spent != 0 || v.Payments != 0 || in.wallets["wallet-B"].st.Received != 0 {
+			if v := in.View("wallet-B"); v.Spent != 0 || v.Payments != 0 || in.Own["wallet-B"].st.Received != 0 {
 				t.Fatalf("B's offline counters not reset: %+v", v)
 			}
 			// Deposit everything: the central bank's liability is what the

@@ -227,7 +227,7 @@ func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string
 	}
 	deletes = append(deletes, se.dev.Keys(prefRecv)...)
 	se.dev.Commit(puts, deletes)
-	se.recover()
+	se.Recover()
 	return nil
 }
 
@@ -311,12 +311,12 @@ func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
 		se.crl = list // checked: recover keeps a list whose bytes it has
 	}
 	se.dev.Commit(puts, nil)
-	se.recover()
+	se.Recover()
 	return nil
 }
 
 func (se *SIM) Restart() error {
 	se.forgetSeen()
-	se.recover()
+	se.Recover()
 	return nil
 }

@@ -14,7 +14,7 @@ import (
 // leave the SIM's persistent state unchanged; whatever session the bytes
 // opened is dropped afterwards.
 func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload []byte) error {
-	se, err := in.sim(to)
+	se, err := in.Inside(to)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload
 		return nil
 	})
 	if crashed {
-		se.recover()
+		se.Recover()
 	}
 	se.payee, se.payers = nil, map[string]*payerSession{}
 	return herr
@@ -48,7 +48,7 @@ func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload
 // SIM's refusal, if any; an envelope it accepts is committed like a
 // withdrawal (the caller vouches for the value: the bank is not debited).
 func (in *Instance) InjectIssue(to world.PartyID, payload []byte) error {
-	se, err := in.sim(to)
+	se, err := in.Inside(to)
 	if err != nil {
 		return err
 	}

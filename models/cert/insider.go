@@ -20,13 +20,13 @@ var _ models.Insider = (*Instance)(nil)
 // deduct-success notice its payee asks for without deducting anything.
 // The TX has no timestamp, so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
-	se, err := in.sim(id)
+	se, err := in.Inside(id)
 	if err != nil {
 		return err
 	}
 	var other forge.Holder
 	if p.Other != "" {
-		o, err := in.sim(p.Other)
+		o, err := in.Inside(p.Other)
 		if err != nil {
 			return err
 		}

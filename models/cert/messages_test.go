@@ -68,7 +68,7 @@ func TestMessagesStrict(t *testing.T) {
 			}
 			// The sealed coins inside the TX are themselves strict.
 			tx, _ := parseMessage(msgs[MsgTx], TagTx)
-			q := in.wallets["wallet-B"]
+			q := in.Own["wallet-B"]
 			key, err := q.key.Open(tx.SealedKey, sealInfo(tx.Nonce, "wallet-B"))
 			if err != nil {
 				t.Fatal(err)

@@ -147,7 +147,7 @@ func payObs(in *Instance, from, to world.PartyID, v int64, plan world.Plan) []st
 // a key that is not the issuer's.
 func forgeHeld(t *testing.T, in *Instance, w world.PartyID) {
 	t.Helper()
-	se := in.wallets[w]
+	se := in.Own[w]
 	k, err := se.s.GenerateKey(in.w.Rand("forger"))
 	if err != nil {
 		t.Fatal(err)
@@ -161,5 +161,5 @@ func forgeHeld(t *testing.T, in *Instance, w world.PartyID) {
 		puts[prefCoin+key] = (&transfer.Holding{Root: root, Chain: h.Chain, Serial: h.Serial}).Marshal()
 	}
 	se.dev.Commit(puts, nil)
-	se.recover()
+	se.Recover()
 }

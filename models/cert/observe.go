@@ -50,7 +50,7 @@ var _ models.Opener = (*Instance)(nil)
 // agent bank holds no key that opens a payment. An external merchant's key
 // is out of reach: nothing is opened.
 func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Observed {
-	se, err := in.sim(merchant)
+	se, err := in.Inside(merchant)
 	if err != nil {
 		return nil
 	}

@@ -170,7 +170,7 @@ func (in *Instance) attach(id world.PartyID, sc Scheme, cfg models.Config) error
 	if err != nil {
 		return err
 	}
-	in.links[id] = link
+	in.Links[id] = link
 	rw := in.remote(id, link)
 	seed := in.w.Rand("sim-key/" + string(id)).Bytes(32)
 	kp := KeygenParams{KeygenParams: device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, Variant: sc.Info().Name}
@@ -186,7 +186,7 @@ func (in *Instance) attach(id world.PartyID, sc Scheme, cfg models.Config) error
 		return err
 	}
 	in.w.Trace().Note(id, "external SIM provisioned by %s; key generated on the SIM", AgentID)
-	in.add(id, rw, string(id))
+	in.Add(id, rw, string(id))
 	return nil
 }
 

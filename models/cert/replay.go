@@ -83,6 +83,6 @@ func loadStore(se *SIM) (err error) {
 			err = spec.Errorf(spec.CodeMalformed, "provisioning: %v", r)
 		}
 	}()
-	se.recover()
+	se.Recover()
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -141,13 +142,9 @@ type Instance struct {
 	hsmKey   []byte // the HSM key the agent provisions into its customers' SIMs
 	variant  Variant
 	mutation string
-	order    []world.PartyID
-	devices  map[world.PartyID]Device // every wallet
-	names    map[world.PartyID]string // the certificate id each wallet presents
-	wallets  map[world.PartyID]*SIM   // the model's own SIMs
-	links    map[world.PartyID]models.Link
-	ids      map[*transfer.Signed][32]byte // recordID's cache
-	stamped  stamps                        // mail-expires: when each registered record was first seen (mutant.go)
+	kit.Table[Device, *SIM]
+	ids     map[*transfer.Signed][32]byte // recordID's cache
+	stamped stamps                        // mail-expires: when each registered record was first seen (mutant.go)
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -162,8 +159,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, variant: sc.Variant, mutation: sc.mutation, devices: map[world.PartyID]Device{},
-		names: map[world.PartyID]string{}, wallets: map[world.PartyID]*SIM{}, links: map[world.PartyID]models.Link{}}
+	in := &Instance{w: w, cb: cb, variant: sc.Variant, mutation: sc.mutation, Table: kit.NewTable[Device, *SIM](w, "wallet")}
 	if bankMutations[sc.mutation] {
 		cb.SetMutation(sc.mutation)
 	}
@@ -188,7 +184,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 			in.Close()
 			return nil, err
 		}
-		in.agent.Open(in.names[id], cfg.Opening)
+		in.agent.Open(in.Names[id], cfg.Opening)
 	}
 	return in, nil
 }
@@ -224,9 +220,8 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
 	dev.Commit(puts, nil)
 	in.w.Trace().Note(id, "SIM provisioned by %s; key generated on the SIM", AgentID)
 	se := &SIM{s: cfg.Suite, w: in.w, dev: dev, variant: in.variant, mutation: in.mutation}
-	se.recover()
-	in.add(id, se, se.id)
-	in.wallets[id] = se
+	se.Recover()
+	in.AddOwn(id, se)
 	return nil
 }
 
@@ -240,72 +235,18 @@ func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.C
 	return p
 }
 
-func (in *Instance) add(id world.PartyID, d Device, name string) {
-	in.order = append(in.order, id)
-	in.devices[id] = d
-	in.names[id] = name
-}
-
-// Close stops the external wallets. The model's own SIMs need nothing.
-func (in *Instance) Close() error {
-	return device.CloseLinks(in.links)
-}
-
 // World returns the world.
 func (in *Instance) World() *world.World { return in.w }
 
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 
-// Wallets returns the wallet party ids (clones included) in creation order.
-func (in *Instance) Wallets() []world.PartyID { return append([]world.PartyID(nil), in.order...) }
-
-func (in *Instance) device(id world.PartyID) (Device, error) {
-	d, ok := in.devices[id]
-	if !ok {
-		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
-	}
-	return d, nil
-}
-
-// sim returns one of the model's own SIMs: what corruption, injection and
-// observation need to reach inside.
-func (in *Instance) sim(id world.PartyID) (*SIM, error) {
-	se, ok := in.wallets[id]
-	if !ok {
-		if _, ext := in.links[id]; ext {
-			return nil, spec.Errorf(spec.CodeUnimplemented, "%s is an external wallet: the harness cannot reach inside it", id)
-		}
-		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
-	}
-	return se, nil
-}
-
 func (in *Instance) state(id world.PartyID) (*WalletState, error) {
-	d, err := in.device(id)
+	d, err := in.Device(id)
 	if err != nil {
 		return nil, err
 	}
 	return d.State()
-}
-
-// online runs f with the wallet online and restarts the phone if it lost
-// power inside f.
-func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
-	d, err := in.device(id)
-	if err != nil {
-		return err
-	}
-	in.w.SetOnline(id, true)
-	defer in.w.SetOnline(id, false)
-	crashed, err := in.w.Guard(id, func() error { return f(d) })
-	if crashed {
-		if rerr := d.Restart(); rerr != nil {
-			in.w.Trace().Note(id, "restart failed: %v", rerr)
-		}
-		return spec.Errorf(spec.CodeInternal, "wallet %s lost power while online", id)
-	}
-	return err
 }
 
 func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args ...any) {
@@ -320,7 +261,7 @@ func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args
 // Fund withdraws amount from the holder's account: the agent bank's
 // issuance device hands the coins over as HSM-sealed coin strings.
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
-	return in.online(id, func(d Device) error {
+	return in.Online(id, func(d Device) error {
 		// A SIM takes coins only from an agent it accepts now: refuse
 		// before the account moves.
 		if err := d.CheckAgent(in.agent.Cert.Raw); err != nil {
@@ -338,11 +279,11 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 
 // Pay runs one phone-to-phone payment under plan.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	p, err := in.device(payer)
+	p, err := in.Device(payer)
 	if err != nil {
 		return models.Payment{}, err
 	}
-	q, err := in.device(payee)
+	q, err := in.Device(payee)
 	if err != nil {
 		return models.Payment{}, err
 	}
@@ -412,7 +353,7 @@ func restarter(d Device) func() { return func() { _ = d.Restart() } }
 // revocation list.
 func (in *Instance) Reconcile(id world.PartyID) error {
 	defer in.stampRecords()
-	return in.online(id, func(d Device) error {
+	return in.Online(id, func(d Device) error {
 		// Finish a withdrawal a power cut interrupted.
 		if _, _, err := in.client(id, d).Finish(); err != nil {
 			return err
@@ -575,7 +516,7 @@ func serialHex(s [16]byte) string { return fmt.Sprintf("%x", s[:]) }
 // with a signed deposit record, written ahead like a payment.
 func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 	var total int64
-	err := in.online(id, func(d Device) error {
+	err := in.Online(id, func(d Device) error {
 		v, err := in.settleDeposits(id, d)
 		if err != nil {
 			return err
@@ -591,69 +532,12 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 	return total, err
 }
 
-// Restart power-cycles the phone.
-func (in *Instance) Restart(id world.PartyID) {
-	if d, err := in.device(id); err == nil {
-		in.w.Trace().Note(id, "power cycle")
-		if err := d.Restart(); err != nil {
-			in.w.Trace().Note(id, "restart failed: %v", err)
-		}
-	}
-}
-
-// Snapshot copies the SIM's persistent state.
-func (in *Instance) Snapshot(id world.PartyID) world.Snapshot {
-	if l, ok := in.links[id]; ok {
-		return device.SnapshotLink(in.w, id, l)
-	}
-	return in.w.Device(id).Snapshot()
-}
-
-// Restore rolls the SIM back to a snapshot (a compromised SIM or a
-// software wallet restored from backup).
-func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
-	if l, ok := in.links[id]; ok {
-		in.w.Trace().Fault(id, world.FaultRollback, "restored an earlier copy of the external wallet's state")
-		if err := l.Load(s.External()); err != nil {
-			in.w.Trace().Note(id, "restore failed: %v", err)
-		}
-		return
-	}
-	if se, err := in.sim(id); err == nil {
-		se.dev.Restore(s)
-		se.recover()
-	}
-}
-
 // Clone copies the SIM, identity and coins, to a new device.
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
-	if _, err := in.device(id); err != nil {
-		return "", err
-	}
-	n := 1
-	cid := world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	for in.devices[cid] != nil {
-		n++
-		cid = world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	}
-	if l, ok := in.links[id]; ok {
-		in.w.Trace().Fault(id, world.FaultClone, "cloned the external wallet to "+string(cid))
-		fork, err := l.Fork(cid)
-		if err != nil {
-			return "", err
-		}
-		in.w.AddDevice(cid, true)
-		in.links[cid] = fork
-		in.add(cid, in.remote(cid, fork), in.names[id])
-		return cid, nil
-	}
-	se := in.wallets[id]
-	dev := se.dev.Clone(cid)
-	c := &SIM{s: se.s, w: in.w, dev: dev, variant: se.variant, mutation: se.mutation}
-	c.recover()
-	in.add(cid, c, c.id)
-	in.wallets[cid] = c
-	return cid, nil
+	remote := func(cid world.PartyID, fork models.Link) Device { return in.remote(cid, fork) }
+	return in.CloneWith(id, true, remote, func(se *SIM, dev *world.Device) *SIM {
+		return &SIM{s: se.s, w: in.w, dev: dev, variant: se.variant, mutation: se.mutation}
+	})
 }
 
 // View returns the wallet's observable state. Pending lists the payee's
@@ -694,8 +578,8 @@ func (in *Instance) Ledger() models.Ledger {
 	l.Accounts = in.cb.AccountsTotal()
 	have := map[bank.Instance]bool{}
 	ids := map[string]bool{}
-	for _, id := range in.order {
-		ids[in.names[id]] = true
+	for _, id := range in.Order {
+		ids[in.Names[id]] = true
 		st, err := in.state(id)
 		if err != nil {
 			continue // an unreadable external wallet: its coins show as mail

@@ -139,7 +139,7 @@ func mustJSON(v any) []byte {
 // recover rebuilds the volatile state from the persistent store and drops
 // every open session. A SIM whose store does not parse is bricked: that is
 // a model bug, so it panics.
-func (se *SIM) recover() {
+func (se *SIM) Recover() {
 	must := func(err error) {
 		if err != nil {
 			panic("cert: SIM " + string(se.dev.ID()) + " store is corrupt: " + err.Error())
@@ -293,3 +293,6 @@ func (se *SIM) balance() int64 {
 	}
 	return v
 }
+
+// Backing is the SIM's persistent store (kit.Element).
+func (se *SIM) Backing() *world.Device { return se.dev }

@@ -77,8 +77,8 @@ func TestTamperEveryField(t *testing.T) {
 func TestGarbageRefused(t *testing.T) {
 	in := newInstanceSuite(t, 3, suite.Default())
 	in.Fund("wallet-A", 1000)
-	a := in.wallets["wallet-A"]
-	b := in.wallets["wallet-B"]
+	a := in.Own["wallet-A"]
+	b := in.Own["wallet-B"]
 	before := in.Audit()
 	for i, junk := range [][]byte{nil, {0x80}, {0x80, 0x50, 0, 0}, {0x80, 0x50, 0, 0, 3, 0xDF, 0x01, 0x09}, {0x00, 0xA4, 0x04, 0x00}, make([]byte, 5000)} {
 		_, err := a.payerEndpoint(world.Message{From: "wallet-B", To: "wallet-A", Payload: junk})
@@ -259,7 +259,7 @@ func TestFullLineageRefused(t *testing.T) {
 			in.Pay("wallet-B", "wallet-A", 100, nil)
 		}
 	}
-	b := in.wallets["wallet-B"]
+	b := in.Own["wallet-B"]
 	var full *transfer.Holding
 	for _, h := range b.coins {
 		if len(h.Chain) == transfer.MaxHops {
@@ -269,7 +269,7 @@ func TestFullLineageRefused(t *testing.T) {
 	if full == nil {
 		t.Fatal("no coin with a full lineage was built")
 	}
-	c := in.wallets["wallet-C"]
+	c := in.Own["wallet-C"]
 	start, err := c.startPayee("wallet-B", full.Value())
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,7 @@ func TestCardCertificateIsPseudonymous(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	se := in.wallets["wallet-A"]
+	se := in.Own["wallet-A"]
 	if cn := se.cert.ID; cn == "wallet-A" || !strings.HasPrefix(cn, "card-") {
 		t.Errorf("card certificate CN %q: want a pseudonym card-…", cn)
 	}

@@ -47,7 +47,7 @@ func (in *Instance) Audit() models.Audit {
 			}
 		}
 	}
-	for _, id := range in.order {
+	for _, id := range in.Order {
 		st, err := in.state(id)
 		if err != nil {
 			continue // an unreadable external card: its value shows as lost

@@ -25,14 +25,14 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	se, err := in.se(id)
+	se, err := in.Inside(id)
 	if err != nil {
 		return err
 	}
 	st := forge.Setting{
 		Scheme: "chip", Agent: AgentID, RogueAgent: RogueAgentID, Now: in.w.Now(),
 		Lookup: func(p world.PartyID) (forge.Holder, error) {
-			o, err := in.se(p)
+			o, err := in.Inside(p)
 			if err != nil {
 				return nil, err
 			}
@@ -67,7 +67,7 @@ func (se *SE) Store(hs []*transfer.Holding, replaced *transfer.Holding) {
 		deletes = []string{prefCoin + instKey(replaced)}
 	}
 	se.dev.Commit(puts, deletes)
-	se.recover()
+	se.Recover()
 }
 
 // CopyCoins copies coin records under new keys until the copies are
@@ -85,7 +85,7 @@ func (se *SE) CopyCoins(value int64) error {
 		return spec.Errorf(spec.CodeInsufficient, "%s holds no coin to copy", se.id)
 	}
 	se.dev.Commit(puts, nil)
-	se.recover()
+	se.Recover()
 	return nil
 }
 
@@ -94,7 +94,7 @@ func (se *SE) RewindCounters() {
 	st := se.st
 	st.Counter, st.Spent, st.Payments = 0, 0, 0
 	se.dev.Put(keyState, mustJSON(st))
-	se.recover()
+	se.Recover()
 }
 
 // presented is the certificate the card shows: its own unless a

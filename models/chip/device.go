@@ -166,7 +166,7 @@ func (se *SE) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) e
 		se.recoverCoins(puts, nil) // a withdrawal: only coins changed
 		return nil
 	}
-	se.recover()
+	se.Recover()
 	return nil
 }
 
@@ -193,7 +193,7 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		deletes = append(deletes, se.depositForgets(h)...)
 	}
 	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes)
-	se.recover()
+	se.Recover()
 	return nil
 }
 
@@ -219,7 +219,7 @@ func (se *SE) FinishDeposit(key string, accepted bool) error {
 		puts[prefCoin+instKey(h)] = b
 	}
 	se.dev.Commit(puts, []string{key})
-	se.recover()
+	se.Recover()
 	return nil
 }
 
@@ -228,13 +228,13 @@ func (se *SE) Reset(syncUnix int64, crl []byte) error {
 	st.Spent, st.Payments, st.SyncUnix = 0, 0, syncUnix
 	se.thawReceived()
 	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), keyCRL: crl}, nil)
-	se.recover()
+	se.Recover()
 	return nil
 }
 
 func (se *SE) Restart() error {
 	se.forgetSeen()
 	se.freezeReceived()
-	se.recover()
+	se.Recover()
 	return nil
 }

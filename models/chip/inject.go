@@ -13,7 +13,7 @@ import (
 // response to it. It returns the card's refusal, if any. A refusal must be
 // a typed error and leave the card's persistent state unchanged.
 func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload []byte) error {
-	se, err := in.se(to)
+	se, err := in.Inside(to)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload
 		return nil
 	})
 	if crashed {
-		se.recover()
+		se.Recover()
 	}
 	return herr
 }

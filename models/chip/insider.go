@@ -15,13 +15,13 @@ var _ models.Insider = (*Instance)(nil)
 // is records paying less than INITIATE asked. The card has no timestamp,
 // so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
-	se, err := in.se(id)
+	se, err := in.Inside(id)
 	if err != nil {
 		return err
 	}
 	var other forge.Holder
 	if p.Other != "" {
-		o, err := in.se(p.Other)
+		o, err := in.Inside(p.Other)
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ var _ models.Tracer = (*Instance)(nil)
 // Hand-overs from the agent bank (withdrawals) are not offline payments
 // and are skipped.
 func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
-	id := in.ids[payee]
+	id := in.Names[payee]
 	if id == "" {
 		return nil
 	}

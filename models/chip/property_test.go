@@ -257,7 +257,7 @@ func TestEvidenceRefusesHonestFraming(t *testing.T) {
 	if _, err := bank.VerifyEvidence(suite.Default(), in.Bank().Root(), in.Bank().CoinKey(), framed); err == nil {
 		t.Fatal("evidence with one record twice verifies")
 	}
-	bcert, _ := in.Bank().Cert(in.ids["wallet-B"])
+	bcert, _ := in.Bank().Cert(in.Names["wallet-B"])
 	framed = d
 	framed.CulpritCert = bcert.Raw
 	if _, err := bank.VerifyEvidence(suite.Default(), in.Bank().Root(), in.Bank().CoinKey(), framed); err == nil {

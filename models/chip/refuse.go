@@ -100,7 +100,7 @@ func (se *SE) rollback(data []byte) error {
 		st.Payments = max(0, st.Payments-1)
 		puts[keyState] = mustJSON(st)
 		se.dev.Commit(puts, deletes)
-		se.recover()
+		se.Recover()
 		se.w.Trace().State(se.dev.ID(), "payment of %d fen refused by %s: rolled back (offline balance %d)", amount, e.Payee, se.balance())
 		return nil
 	}

@@ -80,6 +80,6 @@ func loadStore(se *SE) (err error) {
 			err = spec.Errorf(spec.CodeMalformed, "personalisation: %v", r)
 		}
 	}()
-	se.recover()
+	se.Recover()
 	return nil
 }

@@ -119,7 +119,7 @@ func mustJSON(v any) []byte {
 
 // recover rebuilds the volatile state from the persistent store. A card
 // whose store does not parse is bricked: that is a model bug, so it panics.
-func (se *SE) recover() {
+func (se *SE) Recover() {
 	must := func(err error) {
 		if err != nil {
 			panic("chip: SE " + string(se.dev.ID()) + " store is corrupt: " + err.Error())
@@ -205,3 +205,6 @@ func (se *SE) balance() int64 {
 	}
 	return v
 }
+
+// Backing is the card's persistent store (kit.Element).
+func (se *SE) Backing() *world.Device { return se.dev }
