@@ -303,7 +303,7 @@ func TestSealedToPayeeOnly(t *testing.T) {
 	}
 	c := in.Own["wallet-C"]
 	for _, info := range [][]byte{sealInfo(tx.Nonce, "wallet-C"), sealInfo(tx.Nonce, "wallet-B")} {
-		if _, err := c.key.Open(tx.SealedKey, info); spec.CodeOf(err) != spec.CodeBadSeal {
+		if _, err := c.Priv.Open(tx.SealedKey, info); spec.CodeOf(err) != spec.CodeBadSeal {
 			t.Fatalf("C opens B's coins: %v", err)
 		}
 	}
@@ -587,7 +587,7 @@ func TestDepositCrashSafe(t *testing.T) {
 						t.Fatalf("an honest wallet flagged after a power cut: %v", ds)
 					}
 					if op == "refresh" {
-						for _, h := range in.Own["wallet-A"].coins {
+						for _, h := range in.Own["wallet-A"].Held {
 							if len(h.Chain) >= bank.ExchangeHops {
 								t.Fatalf("a coin of %d hops survived the exchange", len(h.Chain))
 							}
@@ -694,7 +694,7 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 	}
 	x := in.Own[from]
 	var full *transfer.Holding
-	for _, h := range x.coins {
+	for _, h := range x.Held {
 		full = h
 	}
 	if full == nil || len(full.Chain) != transfer.MaxHops {
@@ -709,12 +709,12 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 		t.Fatal(err)
 	}
 	sess := y.payee
-	sess.payer, sess.stage = x.cert, awaitTx
+	sess.payer, sess.stage = x.OwnCert, awaitTx
 	var challenge [transfer.ChallengeSize]byte
 	copy(challenge[:], sess.nonce)
-	outs, _ := transfer.Split(full.Serial, 100, 100, x.id, y.id)
-	rec, err := transfer.Sign(x.key, transfer.Record{Version: transfer.Version1, Parent: full.Serial, ParentValue: 100,
-		Outputs: outs, Payer: x.id, Payee: y.id, Challenge: challenge, Counter: 99})
+	outs, _ := transfer.Split(full.Serial, 100, 100, x.Name, y.Name)
+	rec, err := transfer.Sign(x.Priv, transfer.Record{Version: transfer.Version1, Parent: full.Serial, ParentValue: 100,
+		Outputs: outs, Payer: x.Name, Payee: y.Name, Challenge: challenge, Counter: 99})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -722,15 +722,15 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info := sealInfo(sess.nonce, y.id)
+	info := sealInfo(sess.nonce, y.Name)
 	key := bytes.Repeat([]byte{1}, 16)
-	sealedKey, err := y.cert.PublicKey.Seal(in.World().Rand("test/forge"), key, info)
+	sealedKey, err := y.OwnCert.PublicKey.Seal(in.World().Rand("test/forge"), key, info)
 	if err != nil {
 		t.Fatal(err)
 	}
-	aead, _ := y.s.NewAEAD(key)
-	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: 100, Payer: x.id, Payee: y.id, SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
-	b, err := tx.sign(x.key)
+	aead, _ := y.S.NewAEAD(key)
+	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: 100, Payer: x.Name, Payee: y.Name, SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
+	b, err := tx.sign(x.Priv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -763,19 +763,19 @@ func TestUncertifiedRefused(t *testing.T) {
 		}
 		err = in.Inject("wallet-A", false, 0, hello.Payload)
 		if c := spec.CodeOf(err); c != spec.CodeUntrustedIssuer && c != spec.CodeWrongSuite {
-			t.Errorf("%s impostor as payee: %v", impostor.s.ID(), err)
+			t.Errorf("%s impostor as payee: %v", impostor.S.ID(), err)
 		}
 		// As payer: the impostor answers A's request.
 		req, _ := a.startPayee("wallet-B", 100)
 		m, _ := parseMessage(req.Payload, TagPayeeHello)
-		reply := &message{Tag: TagPayerHello, Nonce: m.Nonce, Payer: "wallet-B", Payee: "wallet-A", Key: impostor.spki, Cert: impostor.cert.Raw}
-		b, err := reply.sign(impostor.key)
+		reply := &message{Tag: TagPayerHello, Nonce: m.Nonce, Payer: "wallet-B", Payee: "wallet-A", Key: impostor.spki, Cert: impostor.OwnCert.Raw}
+		b, err := reply.sign(impostor.Priv)
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = a.payeeEndpoint(world.Message{From: "wallet-B", To: "wallet-A", Payload: b})
 		if c := spec.CodeOf(err); c != spec.CodeUntrustedIssuer && c != spec.CodeWrongSuite {
-			t.Errorf("%s impostor as payer: %v", impostor.s.ID(), err)
+			t.Errorf("%s impostor as payer: %v", impostor.S.ID(), err)
 		}
 		a.payee = nil
 		if storeDigest(in) != before {
@@ -787,7 +787,7 @@ func TestUncertifiedRefused(t *testing.T) {
 	other := newInstance(t, 4, Recovering).Own["wallet-B"]
 	bcert, _ := in.Bank().Cert("wallet-B")
 	req := &message{Tag: TagPayeeHello, Nonce: make([]byte, NonceSize), Amount: 100, Payee: "wallet-B", Key: other.spki, Cert: bcert.Raw}
-	b, _ := req.sign(other.key)
+	b, _ := req.sign(other.Priv)
 	if err := in.Inject("wallet-A", false, 0, b); spec.CodeOf(err) != spec.CodeUntrustedIssuer {
 		t.Errorf("a stolen certificate with another key: %v", err)
 	}

@@ -89,8 +89,8 @@ func TestPaymentHappyPath(t *testing.T) {
 			}
 			// The payee registered the record and counted the coins.
 			q := in.Own["wallet-B"]
-			if len(q.dev.Keys(prefRecv)) != 1 || q.st.Received != len(b.Coins) {
-				t.Fatalf("B registered %d records, counts %d coins, holds %d", len(q.dev.Keys(prefRecv)), q.st.Received, len(b.Coins))
+			if len(q.Dev.Keys(prefRecv)) != 1 || q.st.Received != len(b.Coins) {
+				t.Fatalf("B registered %d records, counts %d coins, holds %d", len(q.Dev.Keys(prefRecv)), q.st.Received, len(b.Coins))
 			}
 			// B pays onward: value received offline is spendable like cash.
 			if p, err := in.Pay("wallet-B", "wallet-C", 100, nil); err != nil || !p.Received {

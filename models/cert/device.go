@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -145,7 +146,7 @@ func (se *SIM) EndSession() error {
 }
 
 func (se *SIM) State() (*WalletState, error) {
-	s := &WalletState{ID: se.id, Spent: se.st.Spent, Payments: se.st.Payments, Received: se.st.Received, Coins: se.coins}
+	s := &WalletState{ID: se.Name, Spent: se.st.Spent, Payments: se.st.Payments, Received: se.st.Received, Coins: se.Held}
 	if se.log == nil {
 		se.log = make([]LogEntry, 0, len(se.out))
 		for _, k := range slices.Sorted(maps.Keys(se.out)) {
@@ -157,7 +158,7 @@ func (se *SIM) State() (*WalletState, error) {
 		s.Log = se.log[:len(se.log):len(se.log)]
 	}
 	for _, k := range slices.Sorted(maps.Keys(se.deps)) {
-		raw, _ := se.dev.Get(k)
+		raw, _ := se.Dev.Get(k)
 		var e depEntry
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
@@ -169,8 +170,8 @@ func (se *SIM) State() (*WalletState, error) {
 
 func (se *SIM) Unspendable() ([]string, error) {
 	var out []string
-	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-		if !se.spendable(se.coins[k]) {
+	for _, k := range slices.Sorted(maps.Keys(se.Held)) {
+		if !se.spendable(se.Held[k]) {
 			out = append(out, k)
 		}
 	}
@@ -178,7 +179,7 @@ func (se *SIM) Unspendable() ([]string, error) {
 }
 
 func (se *SIM) CheckAgent(raw []byte) error {
-	c, err := devcert.Parse(se.s, raw)
+	c, err := devcert.Parse(se.S, raw)
 	if err != nil {
 		return err
 	}
@@ -204,19 +205,19 @@ func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string
 		if n == 0 {
 			return spec.Errorf(spec.CodeMalformed, "mail of a coin with no lineage")
 		}
-		puts[prefCoin+instKey(h)] = h.Marshal()
+		puts[kit.PrefCoin+kit.CoinKey(h)] = h.Marshal()
 		// The wallet will refuse the payment the mail replaces.
 		puts[prefSeen+serialHex(h.Chain[n-1].Parent)] = []byte{1}
 	}
 	for _, raw := range certs {
-		c, err := devcert.Parse(se.s, raw)
+		c, err := devcert.Parse(se.S, raw)
 		if err != nil {
 			return err
 		}
-		if c.ID == se.id || se.agents[c.ID] != nil || se.certs[c.ID] != nil {
+		if c.ID == se.Name || se.Agents[c.ID] != nil || se.Certs[c.ID] != nil {
 			continue
 		}
-		puts[prefCert+c.ID] = raw
+		puts[kit.PrefCert+c.ID] = raw
 	}
 	deletes := make([]string, 0, len(settled))
 	for _, k := range settled {
@@ -225,8 +226,8 @@ func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string
 		}
 		deletes = append(deletes, k)
 	}
-	deletes = append(deletes, se.dev.Keys(prefRecv)...)
-	se.dev.Commit(puts, deletes)
+	deletes = append(deletes, se.Dev.Keys(prefRecv)...)
+	se.Dev.Commit(puts, deletes)
 	se.Recover()
 	return nil
 }
@@ -239,25 +240,25 @@ func (se *SIM) SignDeposit(agent string, keys []string) error {
 	var e depEntry
 	var deletes []string
 	for _, k := range keys {
-		h := se.coins[k]
-		if h == nil || slices.Contains(deletes, prefCoin+k) {
+		h := se.Held[k]
+		if h == nil || slices.Contains(deletes, kit.PrefCoin+k) {
 			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
 		}
 		st.Counter++
-		rec, err := bank.DepositRecord(se.key, se.id, agent, h, h.Value(), st.Counter)
+		rec, err := bank.DepositRecord(se.Priv, se.Name, agent, h, h.Value(), st.Counter)
 		if err != nil {
 			return err
 		}
 		e.Holdings = append(e.Holdings, h.Marshal())
 		e.Records = append(e.Records, rec.Marshal())
-		deletes = append(deletes, prefCoin+k)
+		deletes = append(deletes, kit.PrefCoin+k)
 	}
-	se.commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes, nil, &st, nil)
+	se.commit(map[string][]byte{keyState: kit.MustJSON(st), depKey(st.Counter): kit.MustJSON(e)}, deletes, nil, &st, nil)
 	return nil
 }
 
 func (se *SIM) FinishDeposit(key string, accepted bool) error {
-	raw, ok := se.dev.Get(key)
+	raw, ok := se.Dev.Get(key)
 	if !ok || len(key) <= len(prefDep) || key[:len(prefDep)] != prefDep {
 		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
 	}
@@ -276,8 +277,8 @@ func (se *SIM) FinishDeposit(key string, accepted bool) error {
 		if err != nil {
 			return spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", key)
 		}
-		puts[prefCoin+instKey(h)] = b
-		coins[instKey(h)] = h
+		puts[kit.PrefCoin+kit.CoinKey(h)] = b
+		coins[kit.CoinKey(h)] = h
 	}
 	se.commit(puts, []string{key}, coins, nil, nil)
 	return nil
@@ -293,8 +294,8 @@ func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
 		maps.Copy(puts, fputs)
 	}
 	var list *devcert.RevocationList
-	if se.crl == nil || !bytes.Equal(se.crl.Raw, crl) {
-		l, err := devcert.ParseRevocationList(crl, se.root)
+	if se.CRL == nil || !bytes.Equal(se.CRL.Raw, crl) {
+		l, err := devcert.ParseRevocationList(crl, se.Root)
 		if err != nil {
 			return err
 		}
@@ -305,12 +306,12 @@ func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
 	if se.mutated("limits-not-reset") {
 		st.Spent, st.Payments = se.st.Spent, se.st.Payments
 	}
-	puts[keyState] = mustJSON(st)
-	puts[keyCRL] = crl
+	puts[keyState] = kit.MustJSON(st)
+	puts[kit.KeyCRL] = crl
 	if list != nil {
-		se.crl = list // checked: recover keeps a list whose bytes it has
+		se.CRL = list // checked: recover keeps a list whose bytes it has
 	}
-	se.dev.Commit(puts, nil)
+	se.Dev.Commit(puts, nil)
 	se.Recover()
 	return nil
 }

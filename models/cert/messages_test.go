@@ -69,7 +69,7 @@ func TestMessagesStrict(t *testing.T) {
 			// The sealed coins inside the TX are themselves strict.
 			tx, _ := parseMessage(msgs[MsgTx], TagTx)
 			q := in.Own["wallet-B"]
-			key, err := q.key.Open(tx.SealedKey, sealInfo(tx.Nonce, "wallet-B"))
+			key, err := q.Priv.Open(tx.SealedKey, sealInfo(tx.Nonce, "wallet-B"))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -148,18 +149,18 @@ func payObs(in *Instance, from, to world.PartyID, v int64, plan world.Plan) []st
 func forgeHeld(t *testing.T, in *Instance, w world.PartyID) {
 	t.Helper()
 	se := in.Own[w]
-	k, err := se.s.GenerateKey(in.w.Rand("forger"))
+	k, err := se.S.GenerateKey(in.w.Rand("forger"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	puts := map[string][]byte{}
-	for key, h := range se.coins {
+	for key, h := range se.Held {
 		root, err := coin.Sign(k, h.Root.Coin)
 		if err != nil {
 			t.Fatal(err)
 		}
-		puts[prefCoin+key] = (&transfer.Holding{Root: root, Chain: h.Chain, Serial: h.Serial}).Marshal()
+		puts[kit.PrefCoin+key] = (&transfer.Holding{Root: root, Chain: h.Chain, Serial: h.Serial}).Marshal()
 	}
-	se.dev.Commit(puts, nil)
+	se.Dev.Commit(puts, nil)
 	se.Recover()
 }

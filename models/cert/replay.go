@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -47,31 +48,31 @@ func ReplayPayee(p PayeeProvision, nonce []byte, amount int64, msgs [][]byte) (h
 	// be well formed for the store to load.
 	hsmKey := make([]byte, coin.KeyIDSize+16)
 	puts := map[string][]byte{
-		keyID:      []byte(p.ID),
-		keyPriv:    p.Key,
-		keyCert:    p.Cert,
-		keyRoot:    p.Root,
-		keyCoinKey: p.CoinKey,
-		keyCRL:     p.CRL,
-		keyHSM:     hsmKey,
-		keyLimits:  mustJSON(models.Config{}.WithDefaults().Limits),
-		keyState:   mustJSON(simState{SyncUnix: p.At.Unix()}),
+		kit.KeyID:      []byte(p.ID),
+		kit.KeyPriv:    p.Key,
+		kit.KeyCert:    p.Cert,
+		kit.KeyRoot:    p.Root,
+		kit.KeyCoinKey: p.CoinKey,
+		kit.KeyCRL:     p.CRL,
+		keyHSM:         hsmKey,
+		kit.KeyLimits:  kit.MustJSON(models.Config{}.WithDefaults().Limits),
+		keyState:       kit.MustJSON(simState{SyncUnix: p.At.Unix()}),
 	}
 	for i, a := range p.Agents {
-		puts[prefAgent+string(rune('a'+i))] = a
+		puts[kit.PrefAgent+string(rune('a'+i))] = a
 	}
 	dev.Commit(puts, nil)
-	se := &SIM{s: p.Suite, w: w, dev: dev, variant: Recovering}
+	se := &SIM{Core: kit.Core{S: p.Suite, Dev: dev}, w: w, variant: Recovering}
 	if err := loadStore(se); err != nil {
 		return 0, err
 	}
 	se.payee = &payeeSession{nonce: bytes.Clone(nonce), amount: amount, stage: awaitPayerHello}
 	for _, m := range msgs {
 		if _, err := se.payeeEndpoint(world.Message{From: "payer", To: dev.ID(), Payload: m}); err != nil {
-			return se.balance(), err
+			return se.Balance(), err
 		}
 	}
-	return se.balance(), nil
+	return se.Balance(), nil
 }
 
 // loadStore runs recover, turning its panic on material that does not

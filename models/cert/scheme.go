@@ -204,22 +204,22 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
 	}
 	m := in.materials(string(id), cert, cfg)
 	puts := map[string][]byte{
-		keyID:      []byte(id),
-		keyPriv:    key.Bytes(),
-		keyCert:    m.Certificate,
-		keyRoot:    m.Root,
-		keyCoinKey: m.IssuerKey,
-		keyCRL:     m.CRL,
-		keyHSM:     m.HSMKey,
-		keyLimits:  mustJSON(cfg.Limits),
-		keyState:   mustJSON(simState{SyncUnix: m.Sync}),
+		kit.KeyID:      []byte(id),
+		kit.KeyPriv:    key.Bytes(),
+		kit.KeyCert:    m.Certificate,
+		kit.KeyRoot:    m.Root,
+		kit.KeyCoinKey: m.IssuerKey,
+		kit.KeyCRL:     m.CRL,
+		keyHSM:         m.HSMKey,
+		kit.KeyLimits:  kit.MustJSON(cfg.Limits),
+		keyState:       kit.MustJSON(simState{SyncUnix: m.Sync}),
 	}
 	for _, a := range in.cb.Agents() {
-		puts[prefAgent+a.ID] = a.Cert.Raw
+		puts[kit.PrefAgent+a.ID] = a.Cert.Raw
 	}
 	dev.Commit(puts, nil)
 	in.w.Trace().Note(id, "SIM provisioned by %s; key generated on the SIM", AgentID)
-	se := &SIM{s: cfg.Suite, w: in.w, dev: dev, variant: in.variant, mutation: in.mutation}
+	se := &SIM{Core: kit.Core{S: cfg.Suite, Dev: dev}, w: in.w, variant: in.variant, mutation: in.mutation}
 	se.Recover()
 	in.AddOwn(id, se)
 	return nil
@@ -536,7 +536,7 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 	remote := func(cid world.PartyID, fork models.Link) Device { return in.remote(cid, fork) }
 	return in.CloneWith(id, true, remote, func(se *SIM, dev *world.Device) *SIM {
-		return &SIM{s: se.s, w: in.w, dev: dev, variant: se.variant, mutation: se.mutation}
+		return &SIM{Core: kit.Core{S: se.S, Dev: dev}, w: in.w, variant: se.variant, mutation: se.mutation}
 	})
 }
 

@@ -261,7 +261,7 @@ func TestFullLineageRefused(t *testing.T) {
 	}
 	b := in.Own["wallet-B"]
 	var full *transfer.Holding
-	for _, h := range b.coins {
+	for _, h := range b.Held {
 		if len(h.Chain) == transfer.MaxHops {
 			full = h
 		}
@@ -274,14 +274,14 @@ func TestFullLineageRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	outs, _ := transfer.Split(full.Serial, full.Value(), full.Value(), b.id, c.id)
+	outs, _ := transfer.Split(full.Serial, full.Value(), full.Value(), b.Name, c.Name)
 	var ch [transfer.ChallengeSize]byte
 	copy(ch[:], c.challenge)
-	rec, err := transfer.Sign(b.key, transfer.Record{Version: 1, Parent: full.Serial, ParentValue: full.Value(), Outputs: outs, Payer: b.id, Payee: c.id, Challenge: ch, Counter: 999})
+	rec, err := transfer.Sign(b.Priv, transfer.Record{Version: 1, Parent: full.Serial, ParentValue: full.Value(), Outputs: outs, Payer: b.Name, Payee: c.Name, Challenge: ch, Counter: 999})
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := encodeTransfer(b.cert, []spend{{holding: full, record: rec}}, b.lineageCerts([]spend{{holding: full}}))
+	resp, err := encodeTransfer(b.OwnCert, []spend{{holding: full, record: rec}}, b.lineageCerts([]spend{{holding: full}}))
 	if err != nil {
 		t.Fatal(err)
 	}

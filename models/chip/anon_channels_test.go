@@ -20,7 +20,7 @@ import (
 func TestLinkingChannels(t *testing.T) {
 	in := newInstance(t, 7)
 	a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
-	card := in.Own[a].cert
+	card := in.Own[a].OwnCert
 	reg := in.Bank().Registry()
 	known := map[[32]byte]bool{}
 	fresh := func() []bank.Entry {

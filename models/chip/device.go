@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -120,13 +121,13 @@ func (se *SE) EndSession() (bool, error) {
 }
 
 func (se *SE) State() (*CardState, error) {
-	s := &CardState{ID: se.id, Spent: se.st.Spent, Payments: se.st.Payments, Coins: se.coins}
+	s := &CardState{ID: se.Name, Spent: se.st.Spent, Payments: se.st.Payments, Coins: se.Held}
 	for _, k := range slices.Sorted(maps.Keys(se.out)) {
 		e := se.out[k]
 		s.Log = append(s.Log, LogEntry{Key: k, Payee: e.Payee, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked})
 	}
-	for _, k := range se.dev.Keys(prefDep) {
-		raw, _ := se.dev.Get(k)
+	for _, k := range se.Dev.Keys(prefDep) {
+		raw, _ := se.Dev.Get(k)
 		var e depEntry
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
@@ -139,19 +140,19 @@ func (se *SE) State() (*CardState, error) {
 func (se *SE) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) error {
 	puts := map[string][]byte{}
 	for _, h := range hs {
-		puts[prefCoin+instKey(h)] = h.Marshal()
+		puts[kit.PrefCoin+kit.CoinKey(h)] = h.Marshal()
 		if n := len(h.Chain); n > 0 {
 			// Mail: the card will refuse the message it replaces.
 			puts[prefSeen+serialHex(h.Chain[n-1].Parent)] = []byte{1}
 		}
 	}
 	for _, raw := range certs {
-		c, err := devcert.Parse(se.s, raw)
+		c, err := devcert.Parse(se.S, raw)
 		if err != nil {
 			return err
 		}
-		if c.ID != se.id {
-			puts[prefCert+c.ID] = raw
+		if c.ID != se.Name {
+			puts[kit.PrefCert+c.ID] = raw
 		}
 	}
 	var deletes []string
@@ -161,7 +162,7 @@ func (se *SE) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) e
 		}
 		deletes = append(deletes, k)
 	}
-	se.dev.Commit(puts, deletes)
+	se.Dev.Commit(puts, deletes)
 	if len(certs) == 0 && len(deletes) == 0 {
 		se.recoverCoins(puts, nil) // a withdrawal: only coins changed
 		return nil
@@ -178,32 +179,32 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 	var e depEntry
 	var deletes []string
 	for _, k := range keys {
-		h, ok := se.coins[k]
+		h, ok := se.Held[k]
 		if !ok {
 			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
 		}
 		st.Counter++
-		rec, err := bank.DepositRecord(se.key, se.id, agent, h, h.Value(), st.Counter)
+		rec, err := bank.DepositRecord(se.Priv, se.Name, agent, h, h.Value(), st.Counter)
 		if err != nil {
 			return err
 		}
 		e.Holdings = append(e.Holdings, h.Marshal())
 		e.Records = append(e.Records, rec.Marshal())
-		deletes = append(deletes, prefCoin+k)
+		deletes = append(deletes, kit.PrefCoin+k)
 		deletes = append(deletes, se.depositForgets(h)...)
 	}
-	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes)
+	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), depKey(st.Counter): kit.MustJSON(e)}, deletes)
 	se.Recover()
 	return nil
 }
 
 func (se *SE) FinishDeposit(key string, accepted bool) error {
-	raw, ok := se.dev.Get(key)
+	raw, ok := se.Dev.Get(key)
 	if !ok || len(key) <= len(prefDep) || key[:len(prefDep)] != prefDep {
 		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
 	}
 	if accepted {
-		se.dev.Delete(key)
+		se.Dev.Delete(key)
 		return nil
 	}
 	var e depEntry
@@ -216,9 +217,9 @@ func (se *SE) FinishDeposit(key string, accepted bool) error {
 		if err != nil {
 			return spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", key)
 		}
-		puts[prefCoin+instKey(h)] = b
+		puts[kit.PrefCoin+kit.CoinKey(h)] = b
 	}
-	se.dev.Commit(puts, []string{key})
+	se.Dev.Commit(puts, []string{key})
 	se.Recover()
 	return nil
 }
@@ -227,7 +228,7 @@ func (se *SE) Reset(syncUnix int64, crl []byte) error {
 	st := se.st
 	st.Spent, st.Payments, st.SyncUnix = 0, 0, syncUnix
 	se.thawReceived()
-	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), keyCRL: crl}, nil)
+	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), kit.KeyCRL: crl}, nil)
 	se.Recover()
 	return nil
 }

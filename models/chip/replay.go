@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -45,30 +46,30 @@ func ReplayPayee(p PayeeProvision, challenge []byte, amount int64, msgs [][]byte
 	dev := w.AddDevice(world.PartyID(p.ID), true)
 	dev.SetSkew(p.At.Sub(w.Now()))
 	puts := map[string][]byte{
-		keyID:      []byte(p.ID),
-		keyPriv:    p.Key,
-		keyCert:    p.Cert,
-		keyRoot:    p.Root,
-		keyCoinKey: p.CoinKey,
-		keyCRL:     p.CRL,
-		keyLimits:  mustJSON(models.Config{}.WithDefaults().Limits),
-		keyState:   mustJSON(seState{SyncUnix: p.At.Unix()}),
+		kit.KeyID:      []byte(p.ID),
+		kit.KeyPriv:    p.Key,
+		kit.KeyCert:    p.Cert,
+		kit.KeyRoot:    p.Root,
+		kit.KeyCoinKey: p.CoinKey,
+		kit.KeyCRL:     p.CRL,
+		kit.KeyLimits:  kit.MustJSON(models.Config{}.WithDefaults().Limits),
+		keyState:       kit.MustJSON(seState{SyncUnix: p.At.Unix()}),
 	}
 	for i, a := range p.Agents {
-		puts[prefAgent+string(rune('a'+i))] = a
+		puts[kit.PrefAgent+string(rune('a'+i))] = a
 	}
 	dev.Commit(puts, nil)
-	se := &SE{s: p.Suite, w: w, dev: dev}
+	se := &SE{Core: kit.Core{S: p.Suite, Dev: dev}, w: w}
 	if err := loadStore(se); err != nil {
 		return 0, err
 	}
 	se.challenge, se.amount, se.received = bytes.Clone(challenge), amount, false
 	for _, m := range msgs {
 		if _, err := se.payeeEndpoint(world.Message{From: "payer", To: dev.ID(), Payload: m}); err != nil {
-			return se.balance(), err
+			return se.Balance(), err
 		}
 	}
-	return se.balance(), nil
+	return se.Balance(), nil
 }
 
 // loadStore runs recover, turning its panic on material that does not

@@ -175,21 +175,21 @@ func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	}
 	m := in.materials(cert.ID, cert, cfg)
 	puts := map[string][]byte{
-		keyID:      []byte(cert.ID),
-		keyPriv:    key.Bytes(),
-		keyCert:    m.Certificate,
-		keyRoot:    m.Root,
-		keyCoinKey: m.IssuerKey,
-		keyCRL:     m.CRL,
-		keyLimits:  mustJSON(cfg.Limits),
-		keyState:   mustJSON(seState{SyncUnix: m.Sync}),
+		kit.KeyID:      []byte(cert.ID),
+		kit.KeyPriv:    key.Bytes(),
+		kit.KeyCert:    m.Certificate,
+		kit.KeyRoot:    m.Root,
+		kit.KeyCoinKey: m.IssuerKey,
+		kit.KeyCRL:     m.CRL,
+		kit.KeyLimits:  kit.MustJSON(cfg.Limits),
+		keyState:       kit.MustJSON(seState{SyncUnix: m.Sync}),
 	}
 	for _, a := range in.cb.Agents() {
-		puts[prefAgent+a.ID] = a.Cert.Raw
+		puts[kit.PrefAgent+a.ID] = a.Cert.Raw
 	}
 	dev.Commit(puts, nil)
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
-	se := &SE{s: cfg.Suite, w: in.w, dev: dev, mutation: in.mutation}
+	se := &SE{Core: kit.Core{S: cfg.Suite, Dev: dev}, w: in.w, mutation: in.mutation}
 	se.Recover()
 	in.AddOwn(id, se)
 	return nil
@@ -566,7 +566,7 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 		return &remoteCard{device.Remote{Link: fork, Party: cid}}
 	}
 	return in.CloneWith(id, false, remote, func(se *SE, dev *world.Device) *SE {
-		return &SE{s: se.s, w: in.w, dev: dev, mutation: se.mutation}
+		return &SE{Core: kit.Core{S: se.S, Dev: dev}, w: in.w, mutation: se.mutation}
 	})
 }
 
