@@ -109,6 +109,12 @@ type DepositEntry struct {
 	Records  [][]byte
 }
 
+// Spent is the entry's holdings and records (kit.Spends).
+func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
+
+// Spent is the entry's holdings and records (kit.Spends).
+func (e DepositEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
+
 // Balance is the value of the coins.
 func (s *WalletState) Balance() int64 {
 	var v int64

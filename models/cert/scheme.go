@@ -143,8 +143,8 @@ type Instance struct {
 	variant  Variant
 	mutation string
 	kit.Table[Device, *SIM]
-	ids     map[*transfer.Signed][32]byte // recordID's cache
-	stamped stamps                        // mail-expires: when each registered record was first seen (mutant.go)
+	ids     kit.IDs // record ids, cached (kit.IDs)
+	stamped stamps  // mail-expires: when each registered record was first seen (mutant.go)
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -391,7 +391,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			}
 			for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
 				h := st.Coins[k]
-				have[in.instanceOf(h)] = true
+				have[in.ids.InstanceOf(h)] = true
 				if n := len(h.Chain); n > 0 {
 					parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
 					if err := reg.Add(parent, h.Chain[n-1]); err != nil {
@@ -402,7 +402,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			// A deposit a power cut interrupted still holds its coins
 			// (settled below): they are not mail to send back.
 			for _, e := range st.Deposits {
-				bank.MarkHeld(have, e.Holdings, in.instanceOf)
+				bank.MarkHeld(have, e.Holdings, in.ids.InstanceOf)
 			}
 			return nil
 		}); err != nil {
@@ -550,7 +550,7 @@ func (in *Instance) View(id world.PartyID) models.View {
 	}
 	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID), Spent: st.Spent, Payments: st.Payments}
 	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: in.instanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
+		v.Coins = append(v.Coins, models.Coin{ID: in.ids.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}
 	for _, e := range st.Log {
 		if e.Acked {
@@ -586,7 +586,7 @@ func (in *Instance) Ledger() models.Ledger {
 		}
 		ids[st.ID] = true
 		for _, h := range st.Coins {
-			have[in.instanceOf(h)] = true
+			have[in.ids.InstanceOf(h)] = true
 		}
 	}
 	for _, holder := range slices.Sorted(maps.Keys(ids)) {
@@ -594,7 +594,7 @@ func (in *Instance) Ledger() models.Ledger {
 			if !in.forwardable(h.Chain[len(h.Chain)-1], h.Serial) {
 				continue
 			}
-			l.Mail = append(l.Mail, models.Coin{ID: in.instanceOf(h).String(), Value: h.Value()})
+			l.Mail = append(l.Mail, models.Coin{ID: in.ids.InstanceOf(h).String(), Value: h.Value()})
 		}
 	}
 	return l
