@@ -47,8 +47,8 @@ func BooksOf[L, P Spends](coins map[string]*transfer.Holding, log []L, deposits 
 // Forwardable), or lost.
 type Auditor struct {
 	CB          *bank.CentralBank
-	IDs         *IDs // record ids; nil: computed each time
-	LogPending  bool // a payer's log is a write-ahead log: its value is pending
+	IDs         *IDs                                                // record ids; nil: computed each time
+	LogPending  bool                                                // a payer's log is a write-ahead log: its value is pending
 	Forwardable func(rec *transfer.Signed, serial coin.Serial) bool // nil: every registered coin is mail
 }
 
