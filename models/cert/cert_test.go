@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -18,11 +19,7 @@ func newInstance(t testing.TB, seed uint64, v Variant) *Instance {
 }
 
 func newInstanceSuite(t interface{ Fatal(...any) }, seed uint64, v Variant, s suite.Suite) *Instance {
-	in, err := Scheme{Variant: v}.New(world.New(seed), models.Config{Suite: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return in.(*Instance)
+	return modeltest.New(t, Scheme{Variant: v}, seed, s).(*Instance)
 }
 
 // total is a wallet's whole value: its SIM and its account.
@@ -32,11 +29,7 @@ func total(in *Instance, w world.PartyID) int64 {
 }
 
 func checkBalanced(t interface{ Fatalf(string, ...any) }, in *Instance, after string) {
-	a := in.Audit()
-	if !a.Balanced() {
-		t.Fatalf("value not conserved after %s: %+v (held+pending+mail+redeemed = %d, issued %d)",
-			after, a, a.Held+a.Pending+a.Mail+a.Redeemed, a.Issued)
-	}
+	modeltest.CheckBalanced(t, in, after)
 }
 
 // checkAccounted is the weaker audit that holds in both variants: every
