@@ -13,6 +13,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"testing"
 
@@ -22,8 +23,11 @@ import (
 	"github.com/dualoffline/dualoffline/internal/rapidflag"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // Main is a scheme package's TestMain: the rapid properties run over 100
@@ -351,13 +355,14 @@ func TraceDeterministic(t *testing.T, newAt func(seed uint64) models.Instance, r
 	}
 }
 
-// MutantsObservable runs each named mutant's scenario on the reference
+// MutantsObservable runs each mutant's scenario on the reference
 // and on the mutant (newWith makes an instance; mutation "" is the
 // reference) and requires a difference (-reference +mutant). A mutant
 // without a scenario is skipped: it needs a corrupted device, which the
 // conformance suites stage.
-func MutantsObservable[I any](t *testing.T, names []string, scenarios map[string]func(*testing.T, I) []string, newWith func(t *testing.T, mutation string) I) {
-	for _, name := range names {
+func MutantsObservable[I any](t *testing.T, mutants []models.Mutant, scenarios map[string]func(*testing.T, I) []string, newWith func(t *testing.T, mutation string) I) {
+	for _, m := range mutants {
+		name := m.Name
 		t.Run(name, func(t *testing.T) {
 			scenario, ok := scenarios[name]
 			if !ok {
@@ -397,4 +402,27 @@ func PayObs(in models.Instance, from, to world.PartyID, v int64, plan world.Plan
 	p, err := in.Pay(from, to, v, plan)
 	return []string{fmt.Sprintf("pay %s→%s %d: paid=%v received=%v err=%v, balances %d/%d",
 		from, to, v, p.Paid, p.Received, err, in.View(from).Offline(), in.View(to).Offline())}
+}
+
+// ForgeHeld replaces every coin element c holds with the same coin signed
+// by a key drawn from r that is not the issuer's (what a forger without
+// the issuer key can make), writing the store directly; recover is the
+// element's Recover.
+func ForgeHeld(t testing.TB, c *kit.Core, r io.Reader, recover func()) {
+	t.Helper()
+	k, err := c.S.GenerateKey(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	puts := map[string][]byte{}
+	for key, h := range c.Held {
+		root, err := coin.Sign(k, h.Root.Coin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := &transfer.Holding{Root: root, Chain: h.Chain, Serial: h.Serial}
+		puts[kit.PrefCoin+key] = f.Marshal()
+	}
+	c.Dev.Commit(puts, nil)
+	recover()
 }
