@@ -103,17 +103,10 @@ type LogEntry struct {
 }
 
 // DepositEntry is a deposit the wallet signed and committed.
-type DepositEntry struct {
-	Key      string
-	Holdings [][]byte
-	Records  [][]byte
-}
+type DepositEntry = kit.DepositEntry
 
 // Spent is the entry's holdings and records (kit.Spends).
 func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
-
-// Spent is the entry's holdings and records (kit.Spends).
-func (e DepositEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
 
 // Balance is the value of the coins.
 func (s *WalletState) Balance() int64 {
@@ -123,6 +116,10 @@ func (s *WalletState) Balance() int64 {
 	}
 	return v
 }
+
+// Holdings and PendingDeposits read the state out for kit.Depositor.
+func (s *WalletState) Holdings() map[string]*transfer.Holding { return s.Coins }
+func (s *WalletState) PendingDeposits() []DepositEntry        { return s.Deposits }
 
 // Acked counts the log entries whose acknowledgement arrived.
 func (s *WalletState) Acked() int {
@@ -165,7 +162,7 @@ func (se *SIM) State() (*WalletState, error) {
 	}
 	for _, k := range slices.Sorted(maps.Keys(se.deps)) {
 		raw, _ := se.Dev.Get(k)
-		var e depEntry
+		var e kit.PendingStore
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
 		}
@@ -243,7 +240,7 @@ func (se *SIM) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
-	var e depEntry
+	var e kit.PendingStore
 	var deletes []string
 	for _, k := range keys {
 		h := se.Held[k]
@@ -259,20 +256,20 @@ func (se *SIM) SignDeposit(agent string, keys []string) error {
 		e.Records = append(e.Records, rec.Marshal())
 		deletes = append(deletes, kit.PrefCoin+k)
 	}
-	se.commit(map[string][]byte{keyState: kit.MustJSON(st), depKey(st.Counter): kit.MustJSON(e)}, deletes, nil, &st, nil)
+	se.commit(map[string][]byte{keyState: kit.MustJSON(st), kit.DepKey(st.Counter): kit.MustJSON(e)}, deletes, nil, &st, nil)
 	return nil
 }
 
 func (se *SIM) FinishDeposit(key string, accepted bool) error {
 	raw, ok := se.Dev.Get(key)
-	if !ok || len(key) <= len(prefDep) || key[:len(prefDep)] != prefDep {
+	if !ok || len(key) <= len(kit.PrefDep) || key[:len(kit.PrefDep)] != kit.PrefDep {
 		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
 	}
 	if accepted {
 		se.commit(nil, []string{key}, nil, nil, nil)
 		return nil
 	}
-	var e depEntry
+	var e kit.PendingStore
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", key, err)
 	}

@@ -445,7 +445,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// exchange coins whose lineage is getting long, or that a payee
 		// would refuse, for fresh ones.
 		if err := in.client(id, d).Refresh(bank.Refresh{
-			Settle: func() error { _, err := in.settleDeposits(id, d); return err },
+			Settle: func() error { _, err := in.depositor().Settle(id, d); return err },
 			Coins: func() (map[string]*transfer.Holding, error) {
 				st, err := d.State()
 				if err != nil {
@@ -472,7 +472,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 				}
 				return stale, nil
 			},
-			Deposit: func(keys []string) error { _, err := in.deposit(id, d, keys); return err },
+			Deposit: func(keys []string) error { _, err := in.depositor().Deposit(id, d, keys); return err },
 		}); err != nil {
 			return err
 		}
@@ -514,21 +514,8 @@ func serialHex(s [16]byte) string { return fmt.Sprintf("%x", s[:]) }
 
 // Deposit returns every coin in the wallet to the holder's account, each
 // with a signed deposit record, written ahead like a payment.
-func (in *Instance) Deposit(id world.PartyID) (int64, error) {
-	var total int64
-	err := in.Online(id, func(d Device) error {
-		v, err := in.settleDeposits(id, d)
-		if err != nil {
-			return err
-		}
-		st, err := d.State()
-		if err != nil {
-			return err
-		}
-		w, err := in.deposit(id, d, slices.Sorted(maps.Keys(st.Coins)))
-		total = v + w
-		return err
-	})
+func (in *Instance) Deposit(id world.PartyID) (total int64, err error) {
+	err = in.Online(id, func(d Device) (err error) { total, err = in.depositor().All(id, d); return err })
 	return total, err
 }
 

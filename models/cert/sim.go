@@ -100,7 +100,7 @@ func (se *SIM) Recover() {
 	se.Must(json.Unmarshal(se.Get(keyState), &se.st))
 	se.log = nil
 	se.deps = map[string]bool{}
-	for _, k := range se.Dev.Keys(prefDep) {
+	for _, k := range se.Dev.Keys(kit.PrefDep) {
 		se.deps[k] = true
 	}
 	se.out = kit.LoadJSON[outEntry](&se.Core, kit.PrefOut)
@@ -123,7 +123,7 @@ func (se *SIM) rewind() {
 func (se *SIM) commit(puts map[string][]byte, deletes []string, coins map[string]*transfer.Holding, state *simState, certs map[string]*devcert.Certificate) {
 	se.Dev.Commit(puts, deletes)
 	for k := range puts {
-		if len(k) > len(prefDep) && k[:len(prefDep)] == prefDep {
+		if len(k) > len(kit.PrefDep) && k[:len(kit.PrefDep)] == kit.PrefDep {
 			se.deps[k] = true
 		}
 	}
@@ -134,7 +134,7 @@ func (se *SIM) commit(puts map[string][]byte, deletes []string, coins map[string
 		case len(k) > len(kit.PrefOut) && k[:len(kit.PrefOut)] == kit.PrefOut:
 			delete(se.out, k)
 			se.log = nil
-		case len(k) > len(prefDep) && k[:len(prefDep)] == prefDep:
+		case len(k) > len(kit.PrefDep) && k[:len(kit.PrefDep)] == kit.PrefDep:
 			delete(se.deps, k)
 		}
 	}

@@ -76,18 +76,11 @@ type LogEntry struct {
 	Acked    bool // the payee's acknowledgement arrived
 }
 
-// DepositEntry is a deposit the card signed and committed.
-type DepositEntry struct {
-	Key      string
-	Holdings [][]byte
-	Records  [][]byte
-}
+// DepositEntry is a deposit the wallet signed and committed.
+type DepositEntry = kit.DepositEntry
 
 // Spent is the entry's holdings and records (kit.Spends).
 func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
-
-// Spent is the entry's holdings and records (kit.Spends).
-func (e DepositEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
 
 // Balance is the value of the coins.
 func (s *CardState) Balance() int64 {
@@ -97,6 +90,10 @@ func (s *CardState) Balance() int64 {
 	}
 	return v
 }
+
+// Holdings and PendingDeposits read the state out for kit.Depositor.
+func (s *CardState) Holdings() map[string]*transfer.Holding { return s.Coins }
+func (s *CardState) PendingDeposits() []DepositEntry        { return s.Deposits }
 
 // Acked counts the log entries whose acknowledgement arrived.
 func (s *CardState) Acked() int {
@@ -132,9 +129,9 @@ func (se *SE) State() (*CardState, error) {
 		e := se.out[k]
 		s.Log = append(s.Log, LogEntry{Key: k, Payee: e.Payee, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked})
 	}
-	for _, k := range se.Dev.Keys(prefDep) {
+	for _, k := range se.Dev.Keys(kit.PrefDep) {
 		raw, _ := se.Dev.Get(k)
-		var e depEntry
+		var e kit.PendingStore
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
 		}
@@ -182,7 +179,7 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
-	var e depEntry
+	var e kit.PendingStore
 	var deletes []string
 	for _, k := range keys {
 		h, ok := se.Held[k]
@@ -199,21 +196,21 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		deletes = append(deletes, kit.PrefCoin+k)
 		deletes = append(deletes, se.depositForgets(h)...)
 	}
-	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), depKey(st.Counter): kit.MustJSON(e)}, deletes)
+	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), kit.DepKey(st.Counter): kit.MustJSON(e)}, deletes)
 	se.Recover()
 	return nil
 }
 
 func (se *SE) FinishDeposit(key string, accepted bool) error {
 	raw, ok := se.Dev.Get(key)
-	if !ok || len(key) <= len(prefDep) || key[:len(prefDep)] != prefDep {
+	if !ok || len(key) <= len(kit.PrefDep) || key[:len(kit.PrefDep)] != kit.PrefDep {
 		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
 	}
 	if accepted {
 		se.Dev.Delete(key)
 		return nil
 	}
-	var e depEntry
+	var e kit.PendingStore
 	if err := json.Unmarshal(raw, &e); err != nil {
 		return spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", key, err)
 	}

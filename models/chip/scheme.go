@@ -458,7 +458,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// Finish deposits a power cut interrupted, then an exchange;
 		// exchange coins whose lineage is getting long for fresh ones.
 		if err := in.client(id, d).Refresh(bank.Refresh{
-			Settle: func() error { _, err := in.settleDeposits(id, d); return err },
+			Settle: func() error { _, err := in.depositor().Settle(id, d); return err },
 			Coins: func() (map[string]*transfer.Holding, error) {
 				st, err := d.State()
 				if err != nil {
@@ -466,7 +466,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 				}
 				return st.Coins, nil
 			},
-			Deposit: func(keys []string) error { _, err := in.deposit(id, d, keys); return err },
+			Deposit: func(keys []string) error { _, err := in.depositor().Deposit(id, d, keys); return err },
 		}); err != nil {
 			return err
 		}
@@ -482,82 +482,16 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 func serialHex(s [16]byte) string { return fmt.Sprintf("%x", s[:]) }
 
 // Deposit returns every coin on the card to the holder's account.
-func (in *Instance) Deposit(id world.PartyID) (int64, error) {
-	var total int64
-	err := in.Online(id, func(d Device) error {
-		v, err := in.settleDeposits(id, d)
-		if err != nil {
-			return err
-		}
-		st, err := d.State()
-		if err != nil {
-			return err
-		}
-		w, err := in.deposit(id, d, slices.Sorted(maps.Keys(st.Coins)))
-		total = v + w
-		return err
-	})
+func (in *Instance) Deposit(id world.PartyID) (total int64, err error) {
+	err = in.Online(id, func(d Device) (err error) { total, err = in.depositor().All(id, d); return err })
 	return total, err
 }
 
-// deposit returns the coins under keys to the agent. The card signs a
-// deposit record for each and commits, in one write, their removal with
-// a pending-deposit entry (write-ahead) before presenting them, so a power
-// cut can neither lose them nor leave them spendable after the bank
-// redeemed them. settleDeposits then presents the entry.
-func (in *Instance) deposit(id world.PartyID, d Device, keys []string) (int64, error) {
-	if len(keys) == 0 {
-		return 0, nil
-	}
-	if err := d.SignDeposit(in.agent.ID, keys); err != nil {
-		return 0, err
-	}
-	return in.settleDeposits(id, d)
-}
-
-// settleDeposits presents every pending deposit. An accepted one is
-// credited; a refused one (never the case for an honest card) puts its
-// coins back; either way the entry goes.
-func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
-	st, err := d.State()
-	if err != nil {
-		return 0, err
-	}
-	cardID := in.Names[id]
-	var total int64
-	for _, e := range st.Deposits {
-		var items []bank.DepositItem
-		for i := range e.Records {
-			if i >= len(e.Holdings) {
-				return total, spec.Errorf(spec.CodeMalformed, "pending deposit %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
-			}
-			h, err1 := transfer.ParseHolding(e.Holdings[i])
-			r, err2 := transfer.Parse(e.Records[i])
-			if err1 != nil || err2 != nil {
-				return total, spec.Errorf(spec.CodeMalformed, "pending deposit %s does not parse", e.Key)
-			}
-			items = append(items, bank.DepositItem{Holding: h, Record: r})
-		}
-		v, err := in.agent.Deposit(cardID, items)
-		if bank.NoReply(err) && !in.mutated("deposit-restores-without-reply") {
-			// The bank may have credited it: present it again later,
-			// never take the coins back.
-			return total, err
-		}
-		if err != nil {
-			in.w.Trace().Note(id, "deposit refused, coins restored: %v", err)
-			if ferr := d.FinishDeposit(e.Key, false); ferr != nil {
-				return total, ferr
-			}
-			return total, err
-		}
-		if err := d.FinishDeposit(e.Key, true); err != nil {
-			return total, err
-		}
-		total += v
-		in.w.Trace().State(id, "deposited %d fen (account %d)", v, in.agent.Balance(cardID))
-	}
-	return total, nil
+// depositor is the bank side of the wallet's deposits (kit.Depositor).
+func (in *Instance) depositor() kit.Depositor[Device, *CardState] {
+	return kit.Depositor[Device, *CardState]{W: in.w, Agent: in.agent, State: Device.State, ParseCode: spec.CodeMalformed,
+		Account:         func(id world.PartyID, _ *CardState) string { return in.Names[id] },
+		NoReplyRestores: in.mutated("deposit-restores-without-reply")}
 }
 
 // Clone copies the card, identity and coins, to a new device.

@@ -1,8 +1,6 @@
 package chip
 
 import (
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"time"
 
@@ -20,7 +18,6 @@ const (
 	keyState   = "state"     // JSON seState: counter, usage, last sync
 	prefSeen   = "seen/"     // seen/<parent serial>: a spend this card accepted
 	prefAnswer = "answered/" // answered/<challenge>: a payee challenge this card already paid
-	prefDep    = "dep/"      // dep/<counter>: JSON depEntry, a deposit signed and not yet credited
 )
 
 // seState is the card's counters, persisted as one value so they change
@@ -41,17 +38,6 @@ type outEntry struct {
 	Holdings  [][]byte `json:"holdings"`
 	Records   [][]byte `json:"records"`
 	Acked     bool     `json:"acked"`
-}
-
-// depEntry is a deposit the card signed and committed (its coins
-// removed) but the bank has not yet credited.
-type depEntry struct {
-	Holdings [][]byte `json:"holdings"`
-	Records  [][]byte `json:"records"`
-}
-
-func depKey(ctr uint64) string {
-	return prefDep + hex.EncodeToString(binary.BigEndian.AppendUint64(nil, ctr))
 }
 
 // SE is the model of one secure element (card, eSE, SIM, SD, Bluetooth
