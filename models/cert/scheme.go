@@ -279,16 +279,9 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 
 // Pay runs one phone-to-phone payment under plan.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	p, err := in.Device(payer)
+	p, q, err := in.Parties(payer, payee)
 	if err != nil {
 		return models.Payment{}, err
-	}
-	q, err := in.Device(payee)
-	if err != nil {
-		return models.Payment{}, err
-	}
-	if payer == payee {
-		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "a wallet cannot pay itself")
 	}
 	if amount <= 0 || amount > coin.MaxChangeAmount {
 		return models.Payment{}, spec.Errorf(spec.CodeValueMismatch, "payment of %d fen", amount)
@@ -540,19 +533,8 @@ func (in *Instance) View(id world.PartyID) models.View {
 		v.Coins = append(v.Coins, models.Coin{ID: in.ids.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}
 	for _, e := range st.Log {
-		if e.Acked {
-			continue
-		}
-		for _, rb := range e.Records {
-			r, err := transfer.Parse(rb)
-			if err != nil {
-				continue
-			}
-			for _, o := range r.Outputs {
-				if o.Holder == e.Payee {
-					v.Pending = append(v.Pending, models.Coin{ID: bank.Instance{Creator: r.ID(), Serial: o.Serial}.String(), Value: o.Value})
-				}
-			}
+		if !e.Acked {
+			v.Pending = append(v.Pending, kit.PendingCoins(e.Payee, e.Records)...)
 		}
 	}
 	return v
@@ -561,28 +543,12 @@ func (in *Instance) View(id world.PartyID) models.View {
 // Ledger returns the banks' state. Mail is what reconciliation would
 // forward: in the literal variant only interrupted withdrawals.
 func (in *Instance) Ledger() models.Ledger {
-	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, DoubleSpends: in.cb.Registry().DoubleSpends()}
-	l.Accounts = in.cb.AccountsTotal()
-	have := map[bank.Instance]bool{}
-	ids := map[string]bool{}
-	for _, id := range in.Order {
-		ids[in.Names[id]] = true
+	lg := kit.Ledger{CB: in.cb, IDs: &in.ids, Forwardable: in.forwardable}
+	return lg.Of(in.Order, in.Names, func(id world.PartyID) (string, map[string]*transfer.Holding, error) {
 		st, err := in.state(id)
 		if err != nil {
-			continue // an unreadable external wallet: its coins show as mail
+			return "", nil, err
 		}
-		ids[st.ID] = true
-		for _, h := range st.Coins {
-			have[in.ids.InstanceOf(h)] = true
-		}
-	}
-	for _, holder := range slices.Sorted(maps.Keys(ids)) {
-		for _, h := range in.cb.Registry().Mail(holder, have) {
-			if !in.forwardable(h.Chain[len(h.Chain)-1], h.Serial) {
-				continue
-			}
-			l.Mail = append(l.Mail, models.Coin{ID: in.ids.InstanceOf(h).String(), Value: h.Value()})
-		}
-	}
-	return l
+		return st.ID, st.Coins, nil
+	})
 }

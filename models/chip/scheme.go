@@ -265,16 +265,9 @@ func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args
 
 // Pay runs one card-to-card payment under plan.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	p, err := in.Device(payer)
+	p, q, err := in.Parties(payer, payee)
 	if err != nil {
 		return models.Payment{}, err
-	}
-	q, err := in.Device(payee)
-	if err != nil {
-		return models.Payment{}, err
-	}
-	if payer == payee {
-		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "a wallet cannot pay itself")
 	}
 	before, err := p.State()
 	if err != nil {
@@ -515,19 +508,8 @@ func (in *Instance) View(id world.PartyID) models.View {
 		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}
 	for _, e := range st.Log {
-		if e.Acked {
-			continue
-		}
-		for _, rb := range e.Records {
-			r, err := transfer.Parse(rb)
-			if err != nil {
-				continue
-			}
-			for _, o := range r.Outputs {
-				if o.Holder == e.Payee {
-					v.Pending = append(v.Pending, models.Coin{ID: bank.Instance{Creator: r.ID(), Serial: o.Serial}.String(), Value: o.Value})
-				}
-			}
+		if !e.Acked {
+			v.Pending = append(v.Pending, kit.PendingCoins(e.Payee, e.Records)...)
 		}
 	}
 	return v
@@ -535,29 +517,14 @@ func (in *Instance) View(id world.PartyID) models.View {
 
 // Ledger returns the banks' state.
 func (in *Instance) Ledger() models.Ledger {
-	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, DoubleSpends: in.cb.Registry().DoubleSpends()}
-	for i := range l.DoubleSpends {
-		// The evidence names the card's pseudonym; the central bank's
-		// register names its holder.
-		l.DoubleSpends[i].Culprit = in.cb.HolderOf(l.DoubleSpends[i].Culprit)
-	}
-	l.Accounts = in.cb.AccountsTotal()
-	have := map[bank.Instance]bool{}
-	ids := map[string]bool{}
-	for _, id := range in.Order {
-		ids[in.Names[id]] = true
+	// The evidence names the card's pseudonym; the central bank's
+	// register names its holder.
+	lg := kit.Ledger{CB: in.cb, Holder: in.cb.HolderOf}
+	return lg.Of(in.Order, in.Names, func(id world.PartyID) (string, map[string]*transfer.Holding, error) {
 		st, err := in.state(id)
 		if err != nil {
-			continue
+			return "", nil, err
 		}
-		for _, h := range st.Coins {
-			have[bank.InstanceOf(h)] = true
-		}
-	}
-	for _, holder := range slices.Sorted(maps.Keys(ids)) {
-		for _, h := range in.cb.Registry().Mail(holder, have) {
-			l.Mail = append(l.Mail, models.Coin{ID: bank.InstanceOf(h).String(), Value: h.Value()})
-		}
-	}
-	return l
+		return "", st.Coins, nil
+	})
 }
