@@ -3,7 +3,6 @@ package cert
 import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/kit"
-	"github.com/dualoffline/dualoffline/models/world"
 )
 
 // Audit implements models.Instance (kit.Auditor): a wallet's value is held,
@@ -14,14 +13,5 @@ import (
 // through Device.State, so call it between operations.
 func (in *Instance) Audit() models.Audit {
 	au := kit.Auditor{CB: in.cb, IDs: &in.ids, LogPending: in.variant == Recovering, Forwardable: in.forwardable}
-	return au.Audit(in.Order, in.books)
-}
-
-// books reads wallet id out for the audit.
-func (in *Instance) books(id world.PartyID) (*kit.Books, error) {
-	st, err := in.state(id)
-	if err != nil {
-		return nil, err
-	}
-	return kit.BooksOf(st.Coins, st.Log, st.Deposits), nil
+	return au.Audit(in.Order, kit.ReadBooks[*WalletState, LogEntry](in.state))
 }

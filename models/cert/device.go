@@ -117,8 +117,11 @@ func (s *WalletState) Balance() int64 {
 	return v
 }
 
-// Holdings and PendingDeposits read the state out for kit.Depositor.
+// Presents, Holdings, PayerLog and PendingDeposits read the state out for
+// the kit (kit.Wallet, kit.Logged).
+func (s *WalletState) Presents() string                       { return s.ID }
 func (s *WalletState) Holdings() map[string]*transfer.Holding { return s.Coins }
+func (s *WalletState) PayerLog() []LogEntry                   { return s.Log }
 func (s *WalletState) PendingDeposits() []DepositEntry        { return s.Deposits }
 
 // Acked counts the log entries whose acknowledgement arrived.

@@ -235,6 +235,20 @@ func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.C
 	return p
 }
 
+// RogueAgentID is the issuing agent a forger's coin names in
+// CorruptUnauthorisedAgent: the central bank never authorised it.
+const RogueAgentID = "ROGUE-AGENT"
+
+var _ models.Corrupter = (*Instance)(nil)
+
+// Corrupt stages c on the SIM as its compromised holder would
+// (models/forge): the SIM's own checks are bypassed (its store is
+// written directly, or its firmware presents other identity data),
+// nobody else's are.
+func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
+	return kit.Corrupt(&in.Table, "cert", AgentID, RogueAgentID, id, c)
+}
+
 // World returns the world.
 func (in *Instance) World() *world.World { return in.w }
 
@@ -544,11 +558,5 @@ func (in *Instance) View(id world.PartyID) models.View {
 // forward: in the literal variant only interrupted withdrawals.
 func (in *Instance) Ledger() models.Ledger {
 	lg := kit.Ledger{CB: in.cb, IDs: &in.ids, Forwardable: in.forwardable}
-	return lg.Of(in.Order, in.Names, func(id world.PartyID) (string, map[string]*transfer.Holding, error) {
-		st, err := in.state(id)
-		if err != nil {
-			return "", nil, err
-		}
-		return st.ID, st.Coins, nil
-	})
+	return kit.LedgerOf(lg, in.Order, in.Names, true, in.state)
 }

@@ -194,3 +194,18 @@ func (se *SIM) checkCert(c *devcert.Certificate) error {
 func (se *SIM) lookup(extra map[string]*devcert.Certificate) transfer.Certs {
 	return models.Lookup(se.checkCert, se.Agents, extra, se.Certs)
 }
+
+// presentedKey is the public key the SIM shows with its certificate.
+func (se *SIM) presentedKey(asPayer bool) []byte {
+	if c := se.FW.Presented(nil, asPayer); c != nil {
+		return c.PublicKey.SPKI()
+	}
+	return se.spki
+}
+
+// payerID is the identity the card names as payer in its messages.
+func (se *SIM) payerID() string { return se.FW.PayerID(se.Name) }
+
+// recordPayer is the identity the card names as payer in its records,
+// and so as the holder of the change they return to the payer.
+func (se *SIM) recordPayer() string { return se.FW.RecordPayer(se.Name) }

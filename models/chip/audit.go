@@ -3,7 +3,6 @@ package chip
 import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/kit"
-	"github.com/dualoffline/dualoffline/models/world"
 )
 
 // Audit implements models.Instance (kit.Auditor): a card's value is held,
@@ -12,14 +11,5 @@ import (
 // operations.
 func (in *Instance) Audit() models.Audit {
 	au := kit.Auditor{CB: in.cb, LogPending: true}
-	return au.Audit(in.Order, in.books)
-}
-
-// books reads wallet id out for the audit.
-func (in *Instance) books(id world.PartyID) (*kit.Books, error) {
-	st, err := in.state(id)
-	if err != nil {
-		return nil, err
-	}
-	return kit.BooksOf(st.Coins, st.Log, st.Deposits), nil
+	return au.Audit(in.Order, kit.ReadBooks[*CardState, LogEntry](in.state))
 }

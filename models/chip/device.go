@@ -91,8 +91,11 @@ func (s *CardState) Balance() int64 {
 	return v
 }
 
-// Holdings and PendingDeposits read the state out for kit.Depositor.
+// Presents, Holdings, PayerLog and PendingDeposits read the state out for
+// the kit (kit.Wallet, kit.Logged).
+func (s *CardState) Presents() string                       { return s.ID }
 func (s *CardState) Holdings() map[string]*transfer.Holding { return s.Coins }
+func (s *CardState) PayerLog() []LogEntry                   { return s.Log }
 func (s *CardState) PendingDeposits() []DepositEntry        { return s.Deposits }
 
 // Acked counts the log entries whose acknowledgement arrived.

@@ -225,6 +225,20 @@ func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.C
 	return p
 }
 
+// RogueAgentID is the issuing agent a forger's coin names in
+// CorruptUnauthorisedAgent: the central bank never authorised it.
+const RogueAgentID = "ROGUE-AGENT"
+
+var _ models.Corrupter = (*Instance)(nil)
+
+// Corrupt stages c on the card as its compromised holder would
+// (models/forge): the card's own checks are bypassed (its store is
+// written directly, or its firmware presents other identity data),
+// nobody else's are.
+func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
+	return kit.Corrupt(&in.Table, "chip", AgentID, RogueAgentID, id, c)
+}
+
 // World returns the world.
 func (in *Instance) World() *world.World { return in.w }
 
@@ -520,11 +534,5 @@ func (in *Instance) Ledger() models.Ledger {
 	// The evidence names the card's pseudonym; the central bank's
 	// register names its holder.
 	lg := kit.Ledger{CB: in.cb, Holder: in.cb.HolderOf}
-	return lg.Of(in.Order, in.Names, func(id world.PartyID) (string, map[string]*transfer.Holding, error) {
-		st, err := in.state(id)
-		if err != nil {
-			return "", nil, err
-		}
-		return "", st.Coins, nil
-	})
+	return kit.LedgerOf(lg, in.Order, in.Names, false, in.state)
 }

@@ -96,3 +96,7 @@ func (se *SE) checkCert(c *devcert.Certificate) error {
 	}
 	return c.Verify(se.Root, se.now(), se.CRL)
 }
+
+// payerID is the identity the card names as payer in its records, and
+// so as the holder of the change they return to the payer.
+func (se *SE) payerID() string { return se.FW.RecordPayer(se.Name) }

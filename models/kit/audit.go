@@ -24,18 +24,30 @@ type Books struct {
 	Deposits [][2][][]byte                // deposits signed and not yet credited
 }
 
-// BooksOf reads a wallet's coins, payer's log and pending deposits.
-func BooksOf[L, P Spends](coins map[string]*transfer.Holding, log []L, deposits []P) *Books {
-	b := &Books{Coins: coins}
-	for _, e := range log {
-		h, r := e.Spent()
-		b.Log = append(b.Log, [2][][]byte{h, r})
+// Logged is a wallet read out with its payer's log.
+type Logged[L Spends] interface {
+	Wallet
+	PayerLog() []L
+}
+
+// ReadBooks turns a reader of wallet states into the audit's reader.
+func ReadBooks[S Logged[L], L Spends](state func(world.PartyID) (S, error)) func(world.PartyID) (*Books, error) {
+	return func(id world.PartyID) (*Books, error) {
+		st, err := state(id)
+		if err != nil {
+			return nil, err
+		}
+		b := &Books{Coins: st.Holdings()}
+		for _, e := range st.PayerLog() {
+			h, r := e.Spent()
+			b.Log = append(b.Log, [2][][]byte{h, r})
+		}
+		for _, e := range st.PendingDeposits() {
+			h, r := e.Spent()
+			b.Deposits = append(b.Deposits, [2][][]byte{h, r})
+		}
+		return b, nil
 	}
-	for _, e := range deposits {
-		h, r := e.Spent()
-		b.Deposits = append(b.Deposits, [2][][]byte{h, r})
-	}
-	return b
 }
 
 // Auditor classifies every live coin instance of a certificate-and-coin

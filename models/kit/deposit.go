@@ -34,8 +34,9 @@ type DepositDevice interface {
 	FinishDeposit(key string, accepted bool) error
 }
 
-// Wallet is a wallet read out, as a deposit needs it.
+// Wallet is a wallet read out, as a deposit and the ledger need it.
 type Wallet interface {
+	Presents() string                       // the certificate id it presents
 	Holdings() map[string]*transfer.Holding // spendable coins by coin key
 	PendingDeposits() []DepositEntry
 }

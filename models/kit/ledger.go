@@ -24,11 +24,11 @@ type Ledger struct {
 	Forwardable func(rec *transfer.Signed, serial coin.Serial) bool
 }
 
-// Of reads the wallets of order through read (presents: the certificate
-// id it presents, "" to go by names alone; an error: an unreadable
-// wallet, whose coins show as mail); names is the certificate id each
-// wallet was given.
-func (lg Ledger) Of(order []world.PartyID, names map[world.PartyID]string, read func(world.PartyID) (presents string, coins map[string]*transfer.Holding, err error)) models.Ledger {
+// LedgerOf reads the wallets of order through state (an error: an
+// unreadable wallet, whose coins show as mail); names is the certificate
+// id each wallet was given, and with presented the id each presents
+// counts too.
+func LedgerOf[S Wallet](lg Ledger, order []world.PartyID, names map[world.PartyID]string, presented bool, state func(world.PartyID) (S, error)) models.Ledger {
 	l := models.Ledger{Issued: lg.CB.IssuedTotal, Redeemed: lg.CB.RedeemedTotal, DoubleSpends: lg.CB.Registry().DoubleSpends()}
 	if lg.Holder != nil {
 		for i := range l.DoubleSpends {
@@ -40,14 +40,14 @@ func (lg Ledger) Of(order []world.PartyID, names map[world.PartyID]string, read 
 	ids := map[string]bool{}
 	for _, id := range order {
 		ids[names[id]] = true
-		presents, coins, err := read(id)
+		st, err := state(id)
 		if err != nil {
 			continue // an unreadable external wallet: its coins show as mail
 		}
-		if presents != "" {
-			ids[presents] = true
+		if presented {
+			ids[st.Presents()] = true
 		}
-		for _, h := range coins {
+		for _, h := range st.Holdings() {
 			have[lg.IDs.InstanceOf(h)] = true
 		}
 	}
