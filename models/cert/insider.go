@@ -54,8 +54,8 @@ func (se *SIM) insiderTx(sess *payerSession, nk string) ([]byte, error) {
 		recs[i] = b.Record
 	}
 	stated := *sess // the TX states the amount the records pay, or with StatesAsked the amount asked
-	if !se.fw.Insider.Plan.StatesAsked {
-		stated.amount = forge.Stated(se.fw.Insider, sess.amount)
+	if !se.FW.Insider.Plan.StatesAsked {
+		stated.amount = forge.Stated(se.FW.Insider, sess.amount)
 	}
 	b, err := se.sealTx(&stated, spends)
 	if err != nil {
