@@ -77,17 +77,12 @@ type Device interface {
 	Restart() error
 }
 
-// WalletState is a wallet read out.
+// WalletState is a wallet read out (kit.State), with Received: the
+// coins credited offline since the last sync (the patent's offline digital
+// currency count).
 type WalletState struct {
-	ID       string // certificate id the wallet presents
-	Spent    int64  // fen spent offline since the last sync
-	Payments int    // payments made since the last sync
-	// Received counts the coins credited offline since the last sync (the
-	// patent's offline digital currency count).
+	kit.State[LogEntry]
 	Received int
-	Coins    map[string]*transfer.Holding // spendable holdings by the wallet's coin key
-	Log      []LogEntry                   // payments sent since the last sync, by key
-	Deposits []DepositEntry               // deposits signed and not yet credited, by key
 }
 
 // LogEntry is one payment a payer committed: in the recovering variant
@@ -105,35 +100,9 @@ type LogEntry struct {
 // DepositEntry is a deposit the wallet signed and committed.
 type DepositEntry = kit.DepositEntry
 
-// Spent is the entry's holdings and records (kit.Spends).
+// Spent and Acknowledged read the entry out (kit.Entry).
 func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
-
-// Balance is the value of the coins.
-func (s *WalletState) Balance() int64 {
-	var v int64
-	for _, h := range s.Coins {
-		v += h.Value()
-	}
-	return v
-}
-
-// Presents, Holdings, PayerLog and PendingDeposits read the state out for
-// the kit (kit.Wallet, kit.Logged).
-func (s *WalletState) Presents() string                       { return s.ID }
-func (s *WalletState) Holdings() map[string]*transfer.Holding { return s.Coins }
-func (s *WalletState) PayerLog() []LogEntry                   { return s.Log }
-func (s *WalletState) PendingDeposits() []DepositEntry        { return s.Deposits }
-
-// Acked counts the log entries whose acknowledgement arrived.
-func (s *WalletState) Acked() int {
-	n := 0
-	for _, e := range s.Log {
-		if e.Acked {
-			n++
-		}
-	}
-	return n
-}
+func (e LogEntry) Acknowledged() bool                  { return e.Acked }
 
 // The reference SIM as a Device.
 
@@ -152,7 +121,7 @@ func (se *SIM) EndSession() error {
 }
 
 func (se *SIM) State() (*WalletState, error) {
-	s := &WalletState{ID: se.Name, Spent: se.st.Spent, Payments: se.st.Payments, Received: se.st.Received, Coins: se.Held}
+	s := &WalletState{State: kit.State[LogEntry]{ID: se.Name, Spent: se.st.Spent, Payments: se.st.Payments, Coins: se.Held}, Received: se.st.Received}
 	if se.log == nil {
 		se.log = make([]LogEntry, 0, len(se.out))
 		for _, k := range slices.Sorted(maps.Keys(se.out)) {

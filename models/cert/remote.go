@@ -5,6 +5,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -242,7 +243,7 @@ func (rw *remoteWallet) State() (*WalletState, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &WalletState{ID: w.ID, Spent: w.Spent, Payments: w.Payments, Received: w.Received, Coins: coins}
+	s := &WalletState{State: kit.State[LogEntry]{ID: w.ID, Spent: w.Spent, Payments: w.Payments, Coins: coins}, Received: w.Received}
 	for _, e := range w.Log {
 		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
 	}

@@ -57,14 +57,7 @@ type Device interface {
 }
 
 // CardState is a card read out.
-type CardState struct {
-	ID       string                       // certificate id the card presents
-	Spent    int64                        // fen spent offline since the last sync
-	Payments int                          // payments since the last sync
-	Coins    map[string]*transfer.Holding // spendable holdings by the card's coin key
-	Log      []LogEntry                   // payments sent and not yet settled online, by key
-	Deposits []DepositEntry               // deposits signed and not yet credited, by key
-}
+type CardState = kit.State[LogEntry]
 
 // LogEntry is one payment a payer card committed (write-ahead): the
 // holdings it spent and the records that spent them.
@@ -79,35 +72,9 @@ type LogEntry struct {
 // DepositEntry is a deposit the wallet signed and committed.
 type DepositEntry = kit.DepositEntry
 
-// Spent is the entry's holdings and records (kit.Spends).
+// Spent and Acknowledged read the entry out (kit.Entry).
 func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
-
-// Balance is the value of the coins.
-func (s *CardState) Balance() int64 {
-	var v int64
-	for _, h := range s.Coins {
-		v += h.Value()
-	}
-	return v
-}
-
-// Presents, Holdings, PayerLog and PendingDeposits read the state out for
-// the kit (kit.Wallet, kit.Logged).
-func (s *CardState) Presents() string                       { return s.ID }
-func (s *CardState) Holdings() map[string]*transfer.Holding { return s.Coins }
-func (s *CardState) PayerLog() []LogEntry                   { return s.Log }
-func (s *CardState) PendingDeposits() []DepositEntry        { return s.Deposits }
-
-// Acked counts the log entries whose acknowledgement arrived.
-func (s *CardState) Acked() int {
-	n := 0
-	for _, e := range s.Log {
-		if e.Acked {
-			n++
-		}
-	}
-	return n
-}
+func (e LogEntry) Acknowledged() bool                  { return e.Acked }
 
 // The reference SE as a Device.
 

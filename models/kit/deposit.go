@@ -146,3 +146,49 @@ type PendingStore struct {
 func DepKey(ctr uint64) string {
 	return PrefDep + hex.EncodeToString(binary.BigEndian.AppendUint64(nil, ctr))
 }
+
+// Entry is a payer's log entry: what it spent and whether the payee's
+// acknowledgement arrived.
+type Entry interface {
+	Spends
+	Acknowledged() bool
+}
+
+// State is an element read out: what reconciliation uploads and what the
+// suites observe. The maps and slices are the caller's to read, not to
+// change. A scheme's state type is it, or embeds it.
+type State[L Entry] struct {
+	ID       string                       // certificate id the element presents
+	Spent    int64                        // fen spent offline since the last sync
+	Payments int                          // payments made since the last sync
+	Coins    map[string]*transfer.Holding // spendable holdings by coin key
+	Log      []L                          // payments sent and not yet settled, by key
+	Deposits []DepositEntry               // deposits signed and not yet credited, by key
+}
+
+// Presents, Holdings, PayerLog and PendingDeposits read the state out
+// (Wallet, Logged).
+func (s *State[L]) Presents() string                       { return s.ID }
+func (s *State[L]) Holdings() map[string]*transfer.Holding { return s.Coins }
+func (s *State[L]) PayerLog() []L                          { return s.Log }
+func (s *State[L]) PendingDeposits() []DepositEntry        { return s.Deposits }
+
+// Balance is the value of the coins.
+func (s *State[L]) Balance() int64 {
+	var v int64
+	for _, h := range s.Coins {
+		v += h.Value()
+	}
+	return v
+}
+
+// Acked counts the log entries whose acknowledgement arrived.
+func (s *State[L]) Acked() int {
+	n := 0
+	for _, e := range s.Log {
+		if e.Acknowledged() {
+			n++
+		}
+	}
+	return n
+}
