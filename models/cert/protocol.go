@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"maps"
 	"slices"
-	"sort"
 
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -352,36 +351,7 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 // whose certificate it lacks or no longer accepts: a payee would refuse
 // them; reconciliation exchanges them).
 func (se *SIM) pick(amount int64) ([]string, error) {
-	type cand struct {
-		key   string
-		value int64
-	}
-	cands := make([]cand, 0, len(se.Held))
-	for k, h := range se.Held {
-		if se.spendable(h) {
-			cands = append(cands, cand{k, h.Value()})
-		}
-	}
-	// Largest first; ties by key, so the choice does not depend on map order.
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].value != cands[j].value {
-			return cands[i].value > cands[j].value
-		}
-		return cands[i].key < cands[j].key
-	})
-	var picked []string
-	var sum int64
-	for _, c := range cands {
-		if sum >= amount || len(picked) == MaxSpends {
-			break
-		}
-		picked = append(picked, c.key)
-		sum += c.value
-	}
-	if sum < amount {
-		return nil, spec.Errorf(spec.CodeInsufficient, "wallet holds %d fen spendable offline, payment of %d", sum, amount)
-	}
-	return picked, nil
+	return se.Pick(amount, MaxSpends, se.spendable, "wallet")
 }
 
 func (se *SIM) spendable(h *transfer.Holding) bool {
@@ -403,21 +373,7 @@ func (se *SIM) spendable(h *transfer.Holding) bool {
 // spent coins' lineages, except this one (its certificate went in
 // HELLO-PAYER) and the agents (every SIM is provisioned with them).
 func (se *SIM) lineageCerts(spends []spend) [][]byte {
-	ids := map[string]bool{}
-	for _, sp := range spends {
-		for _, r := range sp.holding.Chain {
-			if r.Payer != se.Name && se.Agents[r.Payer] == nil {
-				ids[r.Payer] = true
-			}
-		}
-	}
-	var out [][]byte
-	for _, id := range slices.Sorted(maps.Keys(ids)) {
-		if c := se.Certs[id]; c != nil {
-			out = append(out, c.Raw)
-		}
-	}
-	return out
+	return kit.LineageCerts(&se.Core, spends, func(sp spend) *transfer.Holding { return sp.holding }, false)
 }
 
 // payeeEndpoint handles the messages a payee receives.

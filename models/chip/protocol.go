@@ -4,7 +4,6 @@ import (
 	"encoding/hex"
 	"maps"
 	"slices"
-	"sort"
 
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/models/kit"
@@ -194,57 +193,14 @@ func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 // pick chooses coins covering amount: largest first, skipping coins whose
 // lineage is full (they must be exchanged online).
 func (se *SE) pick(amount int64) ([]string, error) {
-	type cand struct {
-		key   string
-		value int64
-	}
-	cands := make([]cand, 0, len(se.Held))
-	for k, h := range se.Held {
-		if len(h.Chain) < transfer.MaxHops && !se.frozen(h) {
-			cands = append(cands, cand{k, h.Value()})
-		}
-	}
-	// Largest first; ties by key, so the choice does not depend on map order.
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].value != cands[j].value {
-			return cands[i].value > cands[j].value
-		}
-		return cands[i].key < cands[j].key
-	})
-	var picked []string
-	var sum int64
-	for _, c := range cands {
-		if sum >= amount || len(picked) == MaxSpends {
-			break
-		}
-		picked = append(picked, c.key)
-		sum += c.value
-	}
-	if sum < amount {
-		return nil, spec.Errorf(spec.CodeInsufficient, "card holds %d fen spendable offline, payment of %d", sum, amount)
-	}
-	return picked, nil
+	return se.Pick(amount, MaxSpends, func(h *transfer.Holding) bool { return len(h.Chain) < transfer.MaxHops && !se.frozen(h) }, "card")
 }
 
 // lineageCerts lists the certificates of every wallet that signed in the
 // spent coins' lineages, except this card (its certificate travels
 // separately) and the agents (every card is personalised with them).
 func (se *SE) lineageCerts(spends []spend) [][]byte {
-	ids := map[string]bool{}
-	for _, sp := range spends {
-		for _, r := range sp.holding.Chain {
-			if r.Payer != se.Name && se.Agents[r.Payer] == nil {
-				ids[r.Payer] = true
-			}
-		}
-	}
-	var out [][]byte
-	for _, id := range slices.Sorted(maps.Keys(ids)) {
-		if c := se.Certs[id]; c != nil && !se.mutated("omit-lineage-certs") {
-			out = append(out, c.Raw)
-		}
-	}
-	return out
+	return kit.LineageCerts(&se.Core, spends, func(sp spend) *transfer.Holding { return sp.holding }, se.mutated("omit-lineage-certs"))
 }
 
 // confirm answers CONFIRM: verifies the payee's acknowledgement of a
