@@ -5,6 +5,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/forge"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -20,23 +21,7 @@ var _ models.Insider = (*Instance)(nil)
 // deduct-success notice its payee asks for without deducting anything.
 // The TX has no timestamp, so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
-	se, err := in.Inside(id)
-	if err != nil {
-		return err
-	}
-	var other forge.Holder
-	if p.Other != "" {
-		o, err := in.Inside(p.Other)
-		if err != nil {
-			return err
-		}
-		other = o
-	}
-	if err := forge.Stage("cert", se, p, other); err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "insider: %q (value %d, other %q)", p.Kind, p.Value, p.Other)
-	return nil
+	return kit.Insider(&in.Table, "cert", id, p)
 }
 
 // insiderTx answers PROCEED as the staged insider. Nothing is committed.

@@ -3,6 +3,7 @@ package chip
 import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/forge"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -15,23 +16,7 @@ var _ models.Insider = (*Instance)(nil)
 // is records paying less than INITIATE asked. The card has no timestamp,
 // so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
-	se, err := in.Inside(id)
-	if err != nil {
-		return err
-	}
-	var other forge.Holder
-	if p.Other != "" {
-		o, err := in.Inside(p.Other)
-		if err != nil {
-			return err
-		}
-		other = o
-	}
-	if err := forge.Stage("chip", se, p, other); err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "insider: %q (value %d, other %q)", p.Kind, p.Value, p.Other)
-	return nil
+	return kit.Insider(&in.Table, "chip", id, p)
 }
 
 // insiderPay answers INITIATE as the staged insider: a TRANSFER of the

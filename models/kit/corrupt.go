@@ -42,3 +42,27 @@ func Corrupt[D Device, E Holder](t *Table[D, E], scheme, agent, rogue string, id
 	t.W.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
 	return nil
 }
+
+// Insider hands wallet id's own element to an insider (models.Insider,
+// forge.Stage under the scheme's name): its next payments as payer are
+// built by forge.InsiderSpends; p.Other, when set, names the wallet whose
+// element the insider draws on.
+func Insider[D Device, E Holder](t *Table[D, E], scheme string, id world.PartyID, p models.InsiderPlan) error {
+	e, err := t.Inside(id)
+	if err != nil {
+		return err
+	}
+	var other forge.Holder
+	if p.Other != "" {
+		o, err := t.Inside(p.Other)
+		if err != nil {
+			return err
+		}
+		other = o
+	}
+	if err := forge.Stage(scheme, e, p, other); err != nil {
+		return err
+	}
+	t.W.Trace().Note(id, "insider: %q (value %d, other %q)", p.Kind, p.Value, p.Other)
+	return nil
+}
