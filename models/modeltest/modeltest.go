@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -25,6 +26,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -425,4 +427,61 @@ func ForgeHeld(t testing.TB, c *kit.Core, r io.Reader, recover func()) {
 	}
 	c.Dev.Commit(puts, nil)
 	recover()
+}
+
+// InsiderCase is an insider payment the payee must refuse: wallet-A,
+// funded with Fund (and wallet-C with Other, named as the plan's other
+// when not 0), pays wallet-B First fen honestly when First > 0, then the
+// insider of Kind pays wallet-B Amount and the payee refuses with Code.
+type InsiderCase struct {
+	Kind               models.InsiderKind
+	Fund, Other, First int64
+	Amount             int64
+	Code               spec.Code
+}
+
+// InsiderRefused stages c on in (which must implement models.Insider):
+// the payee refuses the payment with the code of the check behind it,
+// stores nothing, and the insider keeps its coins.
+func InsiderRefused(t *testing.T, in models.Instance, c InsiderCase) {
+	MustFund(t, in, "wallet-A", c.Fund)
+	plan := models.InsiderPlan{Kind: c.Kind}
+	if c.Other > 0 {
+		MustFund(t, in, "wallet-C", c.Other)
+		plan.Other = "wallet-C"
+	}
+	if c.Kind == models.InsiderOtherPayee {
+		plan.Other = "wallet-C"
+	}
+	if c.First > 0 {
+		if p, err := in.Pay("wallet-A", "wallet-B", c.First, nil); err != nil || !p.Received {
+			t.Fatalf("honest payment first: %+v %v", p, err)
+		}
+	}
+	if err := in.(models.Insider).Insider("wallet-A", plan); err != nil {
+		t.Fatal(err)
+	}
+	a, b := in.View("wallet-A").Offline(), in.View("wallet-B").Offline()
+	p, err := in.Pay("wallet-A", "wallet-B", c.Amount, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := Refusals(p, "wallet-B")
+	if p.Received || !slices.Contains(codes, c.Code) {
+		t.Fatalf("received=%v, payee refusals %v, want %s", p.Received, codes, c.Code)
+	}
+	if a2, b2 := in.View("wallet-A").Offline(), in.View("wallet-B").Offline(); a2 != a || b2 != b {
+		t.Errorf("offline balances moved: insider %d→%d, payee %d→%d", a, a2, b, b2)
+	}
+}
+
+// Refusals lists the codes of party's refusals in payment p.
+func Refusals(p models.Payment, party world.PartyID) []spec.Code {
+	var codes []spec.Code
+	for _, r := range p.Outcome.Rejections {
+		if r.Party == party {
+			codes = append(codes, spec.CodeOf(r.Err))
+		}
+	}
+	return codes
 }
