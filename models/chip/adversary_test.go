@@ -1,11 +1,10 @@
 package chip
 
 import (
-	"fmt"
-	"slices"
-	"strings"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -170,81 +169,24 @@ func TestNoSelfPayment(t *testing.T) {
 // that the power cut it staged happened.
 func TestDepositCrashSafe(t *testing.T) {
 	for _, op := range []string{"deposit", "refresh"} {
-		setup := func(t *testing.T) *Instance {
-			in := newInstanceSuite(t, 5, suite.Default())
-			in.Fund("wallet-A", 1000)
-			if op == "refresh" {
-				// Give A coins with long lineages: A→B→A→B… offline.
-				in.Fund("wallet-B", 1000)
-				for i := 0; i < 4; i++ {
-					in.Pay("wallet-A", "wallet-B", 100, nil)
-					in.Pay("wallet-B", "wallet-A", 100, nil)
+		modeltest.OnlineCrashSafe(t, modeltest.OnlineCrash{
+			Name: op, Run: modeltest.Operation(op), Refresh: op == "refresh", Deposit: op == "deposit",
+			Total: func(in models.Instance, w world.PartyID) int64 { return total(in.(*Instance), w) },
+			Setup: func(t *testing.T) models.Instance {
+				in := newInstanceSuite(t, 5, suite.Default())
+				in.Fund("wallet-A", 1000)
+				if op == "refresh" {
+					// Give A coins with long lineages: A→B→A→B… offline.
+					in.Fund("wallet-B", 1000)
+					for i := 0; i < 4; i++ {
+						in.Pay("wallet-A", "wallet-B", 100, nil)
+						in.Pay("wallet-B", "wallet-A", 100, nil)
+					}
 				}
-			}
-			return in
-		}
-		run := func(in *Instance) {
-			if op == "deposit" {
-				in.Deposit("wallet-A")
-			} else {
-				in.Reconcile("wallet-A")
-			}
-		}
-		// The clean run: how many writes, hence cut points, the
-		// operation has on the card.
-		clean := setup(t)
-		dev := clean.World().Device("wallet-A")
-		w0, from := dev.Writes(), clean.World().Trace().Len()
-		run(clean)
-		writes := dev.Writes() - w0
-		if writes == 0 {
-			t.Fatalf("%s makes no write on the card: no power cut to stage", op)
-		}
-		if op == "refresh" && !refreshed(clean.World().Trace().Events()[from:]) {
-			t.Fatal("the reconciliation exchanged no coin: the refresh this test cuts did not happen")
-		}
-		for k := 0; k < writes; k++ {
-			t.Run(fmt.Sprintf("%s/crash-at-write-%d", op, k), func(t *testing.T) {
-				in := setup(t)
-				before := total(in, "wallet-A")
-				dev := in.World().Device("wallet-A")
-				from, boots := in.World().Trace().Len(), dev.Boots()
-				dev.ArmCrash(k)
-				run(in)
-				dev.ArmCrash(-1)
-				if !crashed(in.World().Trace().Events()[from:], "wallet-A") || dev.Boots() != boots+1 {
-					t.Fatalf("the power cut at write %d of %d did not happen (boots %d → %d)", k, writes, boots, dev.Boots())
-				}
-				checkBalanced(t, in, op+" with a power cut")
-				if err := in.Reconcile("wallet-A"); err != nil {
-					t.Fatal(err)
-				}
-				if op == "deposit" {
-					in.Deposit("wallet-A")
-				}
-				checkBalanced(t, in, "going online again")
-				if got := total(in, "wallet-A"); got != before {
-					t.Fatalf("card+account %d, was %d", got, before)
-				}
-				if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
-					t.Fatalf("an honest card flagged after a power cut: %v", ds)
-				}
-			})
-		}
+				return in
+			},
+		})
 	}
-}
-
-// crashed reports whether events record a power cut of dev.
-func crashed(events []world.Event, dev world.PartyID) bool {
-	return slices.ContainsFunc(events, func(e world.Event) bool { return e.Kind == world.KindCrash && e.From == dev })
-}
-
-// refreshed reports whether events record an agent bank issuing coins
-// during a reconciliation (an exchange of long-lineage coins).
-func refreshed(events []world.Event) bool {
-	return slices.ContainsFunc(events, func(e world.Event) bool {
-		return e.Kind == world.KindState && strings.HasPrefix(e.Detail, "withdrawal ")
-	})
 }
 
 // A payer (a modified card) that hands on a coin whose lineage is full is

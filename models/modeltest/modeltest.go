@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -484,4 +485,90 @@ func Refusals(p models.Payment, party world.PartyID) []spec.Code {
 		}
 	}
 	return codes
+}
+
+// OnlineCrash is an online operation of wallet-A (a deposit, or a
+// reconciliation that exchanges long-lineage coins) to cut by a power cut
+// at each of the writes it makes on the wallet's device.
+type OnlineCrash struct {
+	Name    string                             // the operation, as subtests and messages name it
+	Setup   func(t *testing.T) models.Instance // a fresh instance ready for the operation
+	Run     func(in models.Instance)           // the operation
+	Refresh bool                               // the operation must exchange coins (checked on the clean run)
+	Deposit bool                               // going online again deposits as well
+	Total   func(in models.Instance, w world.PartyID) int64
+	After   func(t *testing.T, in models.Instance) // the scheme's own checks, last
+}
+
+// OnlineCrashSafe is R2.1 and R5.2 online: a power cut at every write of
+// c's operation (counted on a run without a cut; each case checks that the
+// cut happened) leaves value conserved; once the wallet goes online again
+// its device-plus-account total is unchanged and nobody is flagged.
+func OnlineCrashSafe(t *testing.T, c OnlineCrash) {
+	clean := c.Setup(t)
+	dev := clean.World().Device("wallet-A")
+	w0, from := dev.Writes(), clean.World().Trace().Len()
+	c.Run(clean)
+	writes := dev.Writes() - w0
+	if writes == 0 {
+		t.Fatalf("%s makes no write on the device: no power cut to stage", c.Name)
+	}
+	if c.Refresh && !Refreshed(clean.World().Trace().Events()[from:]) {
+		t.Fatalf("%s: the reconciliation exchanged no coin: the refresh this test cuts did not happen", c.Name)
+	}
+	for k := 0; k < writes; k++ {
+		t.Run(fmt.Sprintf("%s/crash-at-write-%d", c.Name, k), func(t *testing.T) {
+			in := c.Setup(t)
+			before := c.Total(in, "wallet-A")
+			dev := in.World().Device("wallet-A")
+			from, boots := in.World().Trace().Len(), dev.Boots()
+			dev.ArmCrash(k)
+			c.Run(in)
+			dev.ArmCrash(-1)
+			if !Crashed(in.World().Trace().Events()[from:], "wallet-A") || dev.Boots() != boots+1 {
+				t.Fatalf("the power cut at write %d of %d did not happen (boots %d → %d)", k, writes, boots, dev.Boots())
+			}
+			CheckBalanced(t, in, c.Name+" with a power cut")
+			if err := in.Reconcile("wallet-A"); err != nil {
+				t.Fatal(err)
+			}
+			if c.Deposit {
+				in.Deposit("wallet-A")
+			}
+			CheckBalanced(t, in, "going online again")
+			if got := c.Total(in, "wallet-A"); got != before {
+				t.Fatalf("device+account %d, was %d", got, before)
+			}
+			if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
+				t.Fatalf("an honest wallet flagged after a power cut: %v", ds)
+			}
+			if c.After != nil {
+				c.After(t, in)
+			}
+		})
+	}
+}
+
+// Crashed reports whether events record a power cut of dev.
+func Crashed(events []world.Event, dev world.PartyID) bool {
+	return slices.ContainsFunc(events, func(e world.Event) bool { return e.Kind == world.KindCrash && e.From == dev })
+}
+
+// Refreshed reports whether events record an agent bank issuing coins
+// during a reconciliation (an exchange of long-lineage coins).
+func Refreshed(events []world.Event) bool {
+	return slices.ContainsFunc(events, func(e world.Event) bool {
+		return e.Kind == world.KindState && strings.HasPrefix(e.Detail, "withdrawal ")
+	})
+}
+
+// Operation runs op ("deposit" or "refresh", a reconciliation) for wallet-A.
+func Operation(op string) func(in models.Instance) {
+	return func(in models.Instance) {
+		if op == "deposit" {
+			in.Deposit("wallet-A")
+		} else {
+			in.Reconcile("wallet-A")
+		}
+	}
 }
