@@ -18,10 +18,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
+	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/internal/rapidflag"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -571,4 +574,77 @@ func Operation(op string) func(in models.Instance) {
 			in.Reconcile("wallet-A")
 		}
 	}
+}
+
+// Bench is how BenchPayment drives a scheme.
+type Bench struct {
+	// Renew makes a fresh instance every Renew payments (seeded by the
+	// payment's index); 0: one instance for the whole run.
+	Renew int
+	// Samples is how many times each unit cost is measured.
+	Samples int
+	// Metrics reports the scheme's own per-payment counts of counted over n
+	// payments, beside signs/op and verifies/op.
+	Metrics func(b *testing.B, counted opcount.Ops, n float64)
+}
+
+// BenchPayment measures one payment of 230 fen from a fresh 1000 fen coin
+// (split into payment and change) on sc under suite s, next to the cost
+// of the public-key operations it performs, counted during the run and
+// priced by unit costs measured in the same process. The ratio x-floor is
+// the model's overhead over pure cryptography. Between payments both
+// wallets deposit everything, so each pays from a few coins.
+func BenchPayment(b *testing.B, sc models.Scheme, s suite.Suite, c Bench) {
+	limits := bank.Limits{PerPayment: 1 << 40, Cumulative: 1 << 40, Count: 1 << 30}
+	fresh := func(seed uint64) models.Instance {
+		in, err := sc.New(world.New(seed), models.Config{Suite: s, Limits: limits, Opening: 1 << 40})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return in
+	}
+	var in models.Instance
+	var elapsed time.Duration
+	var counted opcount.Ops
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		if c.Renew > 0 && i%c.Renew == 0 {
+			in = fresh(uint64(i))
+		} else if in == nil {
+			in = fresh(1)
+		}
+		if err := in.Fund("wallet-A", 1000); err != nil {
+			b.Fatal(err)
+		}
+		before := opcount.Total()
+		// Time inside Start/StopTimer: both read the memory statistics,
+		// which stops the world.
+		b.StartTimer()
+		start := time.Now()
+		p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
+		elapsed += time.Since(start)
+		b.StopTimer()
+		counted = counted.Add(opcount.Total().Sub(before))
+		if err != nil || !p.Received {
+			b.Fatalf("payment failed: %v %v", err, p.Outcome.Rejections)
+		}
+		for _, w := range []world.PartyID{"wallet-A", "wallet-B"} {
+			if _, err := in.Deposit(w); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+	}
+	n := float64(b.N)
+	costs, err := cryptofloor.Measure(s, c.Samples, 200)
+	if err != nil {
+		b.Fatal(err)
+	}
+	floor := costs.Floor(counted)
+	b.ReportMetric(float64(counted.Sign)/n, "signs/op")
+	b.ReportMetric(float64(counted.Verify)/n, "verifies/op")
+	if c.Metrics != nil {
+		c.Metrics(b, counted, n)
+	}
+	b.ReportMetric(float64(elapsed)/float64(floor), "x-floor")
 }
