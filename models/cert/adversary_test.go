@@ -19,19 +19,7 @@ import (
 // substitution of every field of every message, and at every step a bit
 // flip, a truncation, an extension, a replay from an earlier session, a
 // duplicate and a redirection to a third wallet.
-func tamperFaults(steps int) []world.Fault {
-	var faults []world.Fault
-	for step := 1; step <= steps; step++ {
-		for field := 0; field < 8; field++ {
-			faults = append(faults, world.Fault{Step: step, Kind: world.FaultField, Arg: field})
-		}
-		for i, k := range []world.FaultKind{world.FaultBitFlip, world.FaultTruncate, world.FaultExtend, world.FaultReplay, world.FaultDuplicate} {
-			faults = append(faults, world.Fault{Step: step, Kind: k, Arg: 7*step + 131*i})
-		}
-		faults = append(faults, world.Fault{Step: step, Kind: world.FaultRedirect, Party: "wallet-C"})
-	}
-	return faults
-}
+func tamperFaults(steps int) []world.Fault { return modeltest.TamperFaults(steps, 8, 131) }
 
 func tamperSetup(t *testing.T, v Variant) *Instance {
 	in := newInstance(t, 3, v)
@@ -57,38 +45,8 @@ func tamperSetup(t *testing.T, v Variant) *Instance {
 func TestTamperEveryField(t *testing.T) {
 	t.Parallel()
 	clean, _ := tamperSetup(t, Recovering).Pay("wallet-A", "wallet-B", 230, nil)
-	refusals := map[spec.Code]int{}
-	for _, f := range tamperFaults(clean.Outcome.Steps) {
-		t.Run(f.String(), func(t *testing.T) {
-			in := tamperSetup(t, Recovering)
-			a0, b0 := total(in, "wallet-A"), total(in, "wallet-B")
-			p, err := in.Pay("wallet-A", "wallet-B", 230, world.Plan{f})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range p.Outcome.Rejections {
-				c := spec.CodeOf(r.Err)
-				if c == spec.CodeInternal || !c.Known() {
-					t.Fatalf("step %d: %s refused %s with an untyped error: %v", r.Step, r.Party, r.Type, r.Err)
-				}
-				refusals[c]++
-			}
-			checkBalanced(t, in, "the tampered payment")
-			for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C", "wallet-B"} {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
-			}
-			checkBalanced(t, in, "reconciliation")
-			da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
-			if !(da == 0 && db == 0) && !(da == -230 && db == 230) {
-				t.Fatalf("payer moved %d, payee %d", da, db)
-			}
-			if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
-				t.Fatalf("honest wallets flagged: %v", ds)
-			}
-		})
-	}
+	refusals := modeltest.TamperEveryField(t, func(t *testing.T) models.Instance { return tamperSetup(t, Recovering) },
+		func(in models.Instance, w world.PartyID) int64 { return total(in.(*Instance), w) }, tamperFaults(clean.Outcome.Steps))
 	// The refusals exercise the checks, not one catch-all. (The payer's
 	// signature covers the sealed coins and is checked first, as the
 	// patent orders it, so tampering never reaches the seal.)

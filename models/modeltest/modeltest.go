@@ -648,3 +648,60 @@ func BenchPayment(b *testing.B, sc models.Scheme, s suite.Suite, c Bench) {
 	}
 	b.ReportMetric(float64(elapsed)/float64(floor), "x-floor")
 }
+
+// TamperFaults are the channel faults TamperEveryField stages at each of
+// steps steps: a substitution of each of fields fields, a bit flip, a
+// truncation, an extension, a replay from an earlier session and a
+// duplication (argument 7·step + stride·i for the i-th of these), and a
+// redirection to wallet-C.
+func TamperFaults(steps, fields, stride int) []world.Fault {
+	var faults []world.Fault
+	for step := 1; step <= steps; step++ {
+		for field := 0; field < fields; field++ {
+			faults = append(faults, world.Fault{Step: step, Kind: world.FaultField, Arg: field})
+		}
+		for i, k := range []world.FaultKind{world.FaultBitFlip, world.FaultTruncate, world.FaultExtend, world.FaultReplay, world.FaultDuplicate} {
+			faults = append(faults, world.Fault{Step: step, Kind: k, Arg: 7*step + stride*i})
+		}
+		faults = append(faults, world.Fault{Step: step, Kind: world.FaultRedirect, Party: "wallet-C"})
+	}
+	return faults
+}
+
+// TamperEveryField is R1.1, R1.2 and R1.5: each of faults staged on a
+// 230 fen payment from A to B (on an instance from setup) never creates
+// or destroys value: every refusal is typed, and after A, B, C and B
+// again reconcile the audit balances, both are in the pre-state or both
+// in the post-state (total: a wallet's whole value), and nobody is
+// flagged. It returns how many refusals carried each code.
+func TamperEveryField(t *testing.T, setup func(t *testing.T) models.Instance, total func(models.Instance, world.PartyID) int64, faults []world.Fault) map[spec.Code]int {
+	refusals := map[spec.Code]int{}
+	for _, f := range faults {
+		t.Run(f.String(), func(t *testing.T) {
+			in := setup(t)
+			a0, b0 := total(in, "wallet-A"), total(in, "wallet-B")
+			p, err := in.Pay("wallet-A", "wallet-B", 230, world.Plan{f})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range p.Outcome.Rejections {
+				c := spec.CodeOf(r.Err)
+				if c == spec.CodeInternal || !c.Known() {
+					t.Fatalf("step %d: %s refused %s with an untyped error: %v", r.Step, r.Party, r.Type, r.Err)
+				}
+				refusals[c]++
+			}
+			CheckBalanced(t, in, "the tampered payment")
+			MustReconcile(t, in, "wallet-A", "wallet-B", "wallet-C", "wallet-B")
+			CheckBalanced(t, in, "reconciliation")
+			da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
+			if !(da == 0 && db == 0) && !(da == -230 && db == 230) {
+				t.Fatalf("payer moved %d, payee %d", da, db)
+			}
+			if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
+				t.Fatalf("honest wallets flagged: %v", ds)
+			}
+		})
+	}
+	return refusals
+}
