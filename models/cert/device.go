@@ -6,7 +6,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -212,51 +211,19 @@ func (se *SIM) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
-	var e kit.PendingStore
-	var deletes []string
-	for _, k := range keys {
-		h := se.Held[k]
-		if h == nil || slices.Contains(deletes, kit.PrefCoin+k) {
-			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
-		}
-		st.Counter++
-		rec, err := bank.DepositRecord(se.Priv, se.Name, agent, h, h.Value(), st.Counter)
-		if err != nil {
-			return err
-		}
-		e.Holdings = append(e.Holdings, h.Marshal())
-		e.Records = append(e.Records, rec.Marshal())
-		deletes = append(deletes, kit.PrefCoin+k)
+	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, true, nil)
+	if err != nil {
+		return err
 	}
+	st.Counter = ctr
 	se.commit(map[string][]byte{keyState: kit.MustJSON(st), kit.DepKey(st.Counter): kit.MustJSON(e)}, deletes, nil, &st, nil)
 	return nil
 }
 
 func (se *SIM) FinishDeposit(key string, accepted bool) error {
-	raw, ok := se.Dev.Get(key)
-	if !ok || len(key) <= len(kit.PrefDep) || key[:len(kit.PrefDep)] != kit.PrefDep {
-		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
-	}
-	if accepted {
-		se.commit(nil, []string{key}, nil, nil, nil)
-		return nil
-	}
-	var e kit.PendingStore
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", key, err)
-	}
-	puts := map[string][]byte{}
-	coins := map[string]*transfer.Holding{}
-	for _, b := range e.Holdings {
-		h, err := transfer.ParseHolding(b)
-		if err != nil {
-			return spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", key)
-		}
-		puts[kit.PrefCoin+kit.CoinKey(h)] = b
-		coins[kit.CoinKey(h)] = h
-	}
-	se.commit(puts, []string{key}, coins, nil, nil)
-	return nil
+	return se.FinishPending(key, accepted, func(puts map[string][]byte, coins map[string]*transfer.Holding) {
+		se.commit(puts, []string{key}, coins, nil, nil)
+	})
 }
 
 func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {

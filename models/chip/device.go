@@ -5,7 +5,6 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -149,52 +148,25 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
-	var e kit.PendingStore
-	var deletes []string
-	for _, k := range keys {
-		h, ok := se.Held[k]
-		if !ok {
-			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
-		}
-		st.Counter++
-		rec, err := bank.DepositRecord(se.Priv, se.Name, agent, h, h.Value(), st.Counter)
-		if err != nil {
-			return err
-		}
-		e.Holdings = append(e.Holdings, h.Marshal())
-		e.Records = append(e.Records, rec.Marshal())
-		deletes = append(deletes, kit.PrefCoin+k)
-		deletes = append(deletes, se.depositForgets(h)...)
+	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, false, se.depositForgets)
+	if err != nil {
+		return err
 	}
+	st.Counter = ctr
 	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), kit.DepKey(st.Counter): kit.MustJSON(e)}, deletes)
 	se.Recover()
 	return nil
 }
 
 func (se *SE) FinishDeposit(key string, accepted bool) error {
-	raw, ok := se.Dev.Get(key)
-	if !ok || len(key) <= len(kit.PrefDep) || key[:len(kit.PrefDep)] != kit.PrefDep {
-		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
-	}
-	if accepted {
-		se.Dev.Delete(key)
-		return nil
-	}
-	var e kit.PendingStore
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", key, err)
-	}
-	puts := map[string][]byte{}
-	for _, b := range e.Holdings {
-		h, err := transfer.ParseHolding(b)
-		if err != nil {
-			return spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", key)
+	return se.FinishPending(key, accepted, func(puts map[string][]byte, _ map[string]*transfer.Holding) {
+		if accepted {
+			se.Dev.Delete(key)
+			return
 		}
-		puts[kit.PrefCoin+kit.CoinKey(h)] = b
-	}
-	se.Dev.Commit(puts, []string{key})
-	se.Recover()
-	return nil
+		se.Dev.Commit(puts, []string{key})
+		se.Recover()
+	})
 }
 
 func (se *SE) Reset(syncUnix int64, crl []byte) error {

@@ -3,6 +3,7 @@ package kit
 import (
 	"encoding/binary"
 	"encoding/hex"
+	"encoding/json"
 	"maps"
 	"slices"
 
@@ -191,4 +192,65 @@ func (s *State[L]) Acked() int {
 		}
 	}
 	return n
+}
+
+// SignDeposits signs a deposit record to agent for each coin of keys,
+// numbering them from counter+1: it returns the pending deposit, the store
+// keys to delete (each coin's, and what forget, when not nil, adds for
+// it) and the last counter used. A key the element does not hold, or,
+// when once, one named twice, is a CodeMalformed error.
+func (c *Core) SignDeposits(agent string, keys []string, counter uint64, once bool, forget func(*transfer.Holding) []string) (PendingStore, []string, uint64, error) {
+	var e PendingStore
+	var deletes []string
+	for _, k := range keys {
+		h := c.Held[k]
+		if h == nil || once && slices.Contains(deletes, PrefCoin+k) {
+			return e, nil, counter, spec.Errorf(spec.CodeMalformed, "no coin %q", k)
+		}
+		counter++
+		rec, err := bank.DepositRecord(c.Priv, c.Name, agent, h, h.Value(), counter)
+		if err != nil {
+			return e, nil, counter, err
+		}
+		e.Holdings = append(e.Holdings, h.Marshal())
+		e.Records = append(e.Records, rec.Marshal())
+		deletes = append(deletes, PrefCoin+k)
+		if forget != nil {
+			deletes = append(deletes, forget(h)...)
+		}
+	}
+	return e, deletes, counter, nil
+}
+
+// FinishPending removes the pending deposit under key that the bank
+// answered (Device.FinishDeposit): accepted, or refused, in which case its
+// coins come back. apply writes the change: the entry's key to delete
+// and, when refused, the coins' store entries and holdings by coin key. A
+// key naming no pending deposit is a CodeMalformed error; one that does
+// not parse (looked at only when refused) CodeInternal.
+func (c *Core) FinishPending(key string, accepted bool, apply func(puts map[string][]byte, coins map[string]*transfer.Holding)) error {
+	raw, ok := c.Dev.Get(key)
+	if !ok || len(key) <= len(PrefDep) || key[:len(PrefDep)] != PrefDep {
+		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
+	}
+	if accepted {
+		apply(nil, nil)
+		return nil
+	}
+	var e PendingStore
+	if err := json.Unmarshal(raw, &e); err != nil {
+		return spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", key, err)
+	}
+	puts := map[string][]byte{}
+	coins := map[string]*transfer.Holding{}
+	for _, b := range e.Holdings {
+		h, err := transfer.ParseHolding(b)
+		if err != nil {
+			return spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", key)
+		}
+		puts[PrefCoin+CoinKey(h)] = b
+		coins[CoinKey(h)] = h
+	}
+	apply(puts, coins)
+	return nil
 }
