@@ -7,8 +7,11 @@
 // injector, traces), bank (two-tier issuance, accounts, registry,
 // reconciliation, double-spend evidence, identity escrow), chip (PBOC 2016
 // chip-card scheme), cert (ICBC 2018 certificate scheme and its
-// as-published variant cert-literal), chain (ICBC 2019 blockchain scheme)
-// and all (the list of schemes).
+// as-published variant cert-literal), chain (ICBC 2019 blockchain scheme),
+// all (the list of schemes), kit (the wallet bookkeeping a scheme with a
+// certificate-carrying secure element shares: device table, lifecycle,
+// store, corruption, injection, audit, ledger, deposits, trace, replay)
+// and modeltest (the tests every scheme runs, given the scheme).
 //
 // A new scheme is one package models/<name> (with a Package variable) and
 // one line in all. Everything the rest of the harness needs from a scheme
@@ -33,6 +36,10 @@
 //     own fuzz_test.go run under go test but not in that workflow);
 //   - cards in readers and QR codes on paper are chip's and chain's alone
 //     (cmd/dualoffline card*.go, conformance/reader, simulate --qr-*).
+//
+// A scheme whose wallet is a secure element holding certified coins embeds
+// kit.Table in its Instance and kit.Core in its element instead of
+// writing that bookkeeping again, and its tests call modeltest.
 //
 // Every Instance keeps the contract on Instance: refusals are typed
 // spec errors that leave persistent state unchanged, all randomness comes

@@ -38,6 +38,7 @@ var sourcePackages = map[string]string{
 	"apdu":     "models/chip/apdu",
 	"cert":     "models/cert",
 	"chain":    "models/chain",
+	"kit":      "models/kit",
 	"device":   "models/device",
 	"world":    "models/world",
 	"spec":     "spec",

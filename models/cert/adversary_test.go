@@ -2,13 +2,12 @@ package cert
 
 import (
 	"bytes"
-	"fmt"
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -20,19 +19,7 @@ import (
 // substitution of every field of every message, and at every step a bit
 // flip, a truncation, an extension, a replay from an earlier session, a
 // duplicate and a redirection to a third wallet.
-func tamperFaults(steps int) []world.Fault {
-	var faults []world.Fault
-	for step := 1; step <= steps; step++ {
-		for field := 0; field < 8; field++ {
-			faults = append(faults, world.Fault{Step: step, Kind: world.FaultField, Arg: field})
-		}
-		for i, k := range []world.FaultKind{world.FaultBitFlip, world.FaultTruncate, world.FaultExtend, world.FaultReplay, world.FaultDuplicate} {
-			faults = append(faults, world.Fault{Step: step, Kind: k, Arg: 7*step + 131*i})
-		}
-		faults = append(faults, world.Fault{Step: step, Kind: world.FaultRedirect, Party: "wallet-C"})
-	}
-	return faults
-}
+func tamperFaults(steps int) []world.Fault { return modeltest.TamperFaults(steps, 8, 131) }
 
 func tamperSetup(t *testing.T, v Variant) *Instance {
 	in := newInstance(t, 3, v)
@@ -58,38 +45,8 @@ func tamperSetup(t *testing.T, v Variant) *Instance {
 func TestTamperEveryField(t *testing.T) {
 	t.Parallel()
 	clean, _ := tamperSetup(t, Recovering).Pay("wallet-A", "wallet-B", 230, nil)
-	refusals := map[spec.Code]int{}
-	for _, f := range tamperFaults(clean.Outcome.Steps) {
-		t.Run(f.String(), func(t *testing.T) {
-			in := tamperSetup(t, Recovering)
-			a0, b0 := total(in, "wallet-A"), total(in, "wallet-B")
-			p, err := in.Pay("wallet-A", "wallet-B", 230, world.Plan{f})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range p.Outcome.Rejections {
-				c := spec.CodeOf(r.Err)
-				if c == spec.CodeInternal || !c.Known() {
-					t.Fatalf("step %d: %s refused %s with an untyped error: %v", r.Step, r.Party, r.Type, r.Err)
-				}
-				refusals[c]++
-			}
-			checkBalanced(t, in, "the tampered payment")
-			for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C", "wallet-B"} {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
-			}
-			checkBalanced(t, in, "reconciliation")
-			da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
-			if !(da == 0 && db == 0) && !(da == -230 && db == 230) {
-				t.Fatalf("payer moved %d, payee %d", da, db)
-			}
-			if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
-				t.Fatalf("honest wallets flagged: %v", ds)
-			}
-		})
-	}
+	refusals := modeltest.TamperEveryField(t, func(t *testing.T) models.Instance { return tamperSetup(t, Recovering) },
+		func(in models.Instance, w world.PartyID) int64 { return total(in.(*Instance), w) }, tamperFaults(clean.Outcome.Steps))
 	// The refusals exercise the checks, not one catch-all. (The payer's
 	// signature covers the sealed coins and is checked first, as the
 	// patent orders it, so tampering never reaches the seal.)
@@ -135,7 +92,7 @@ func TestTamperEveryFieldLiteral(t *testing.T) {
 // and returns the payloads by type.
 func capture(t testing.TB, in *Instance, payer, payee world.PartyID, amount int64) map[string][]byte {
 	t.Helper()
-	p, q := in.wallets[payer], in.wallets[payee]
+	p, q := in.Own[payer], in.Own[payee]
 	start, err := q.startPayee(payer, amount)
 	if err != nil {
 		t.Fatal(err)
@@ -301,9 +258,9 @@ func TestSealedToPayeeOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := in.wallets["wallet-C"]
+	c := in.Own["wallet-C"]
 	for _, info := range [][]byte{sealInfo(tx.Nonce, "wallet-C"), sealInfo(tx.Nonce, "wallet-B")} {
-		if _, err := c.key.Open(tx.SealedKey, info); spec.CodeOf(err) != spec.CodeBadSeal {
+		if _, err := c.Priv.Open(tx.SealedKey, info); spec.CodeOf(err) != spec.CodeBadSeal {
 			t.Fatalf("C opens B's coins: %v", err)
 		}
 	}
@@ -526,90 +483,36 @@ func TestNoSelfPayment(t *testing.T) {
 func TestDepositCrashSafe(t *testing.T) {
 	for _, v := range variants {
 		for _, op := range []string{"deposit", "refresh"} {
-			setup := func(t *testing.T) *Instance {
-				in := newInstance(t, 5, v)
-				in.Fund("wallet-A", 1000)
-				if op == "refresh" {
-					// Give A coins with long lineages: A→B→A… offline.
-					// B holds only what A paid it, so it pays back the
-					// same coins and their lineages grow.
-					for i := 0; i < 3; i++ {
-						in.Pay("wallet-A", "wallet-B", 100, nil)
-						in.Pay("wallet-B", "wallet-A", 100, nil)
-					}
-				}
-				return in
-			}
-			run := func(in *Instance) {
-				if op == "deposit" {
-					in.Deposit("wallet-A")
-				} else {
-					in.Reconcile("wallet-A")
-				}
-			}
-			// The clean run: how many writes, hence cut points, the
-			// operation has in the SIM.
-			clean := setup(t)
-			dev := clean.World().Device("wallet-A")
-			w0, from := dev.Writes(), clean.World().Trace().Len()
-			run(clean)
-			writes := dev.Writes() - w0
-			if writes == 0 {
-				t.Fatalf("%s/%s makes no write in the SIM: no power cut to stage", v, op)
-			}
-			if op == "refresh" && !refreshed(clean.World().Trace().Events()[from:]) {
-				t.Fatalf("%s: the reconciliation exchanged no coin: the refresh this test cuts did not happen", v)
-			}
-			for k := 0; k < writes; k++ {
-				t.Run(fmt.Sprintf("%s/%s/crash-at-write-%d", v, op, k), func(t *testing.T) {
-					in := setup(t)
-					before := total(in, "wallet-A")
-					dev := in.World().Device("wallet-A")
-					from, boots := in.World().Trace().Len(), dev.Boots()
-					dev.ArmCrash(k)
-					run(in)
-					dev.ArmCrash(-1)
-					if !crashed(in.World().Trace().Events()[from:], "wallet-A") || dev.Boots() != boots+1 {
-						t.Fatalf("the power cut at write %d of %d did not happen (boots %d → %d)", k, writes, boots, dev.Boots())
-					}
-					checkBalanced(t, in, op+" with a power cut")
-					if err := in.Reconcile("wallet-A"); err != nil {
-						t.Fatal(err)
-					}
-					if op == "deposit" {
-						in.Deposit("wallet-A")
-					}
-					checkBalanced(t, in, "going online again")
-					if got := total(in, "wallet-A"); got != before {
-						t.Fatalf("SIM+account %d, was %d", got, before)
-					}
-					if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
-						t.Fatalf("an honest wallet flagged after a power cut: %v", ds)
-					}
+			modeltest.OnlineCrashSafe(t, modeltest.OnlineCrash{
+				Name: v.String() + "/" + op, Run: modeltest.Operation(op), Refresh: op == "refresh", Deposit: op == "deposit",
+				Total: func(in models.Instance, w world.PartyID) int64 { return total(in.(*Instance), w) },
+				Setup: func(t *testing.T) models.Instance {
+					in := newInstance(t, 5, v)
+					in.Fund("wallet-A", 1000)
 					if op == "refresh" {
-						for _, h := range in.wallets["wallet-A"].coins {
-							if len(h.Chain) >= bank.ExchangeHops {
-								t.Fatalf("a coin of %d hops survived the exchange", len(h.Chain))
-							}
+						// Give A coins with long lineages: A→B→A… offline.
+						// B holds only what A paid it, so it pays back the
+						// same coins and their lineages grow.
+						for i := 0; i < 3; i++ {
+							in.Pay("wallet-A", "wallet-B", 100, nil)
+							in.Pay("wallet-B", "wallet-A", 100, nil)
 						}
 					}
-				})
-			}
+					return in
+				},
+				After: func(t *testing.T, in models.Instance) {
+					if op != "refresh" {
+						return
+					}
+					for _, h := range in.(*Instance).Own["wallet-A"].Held {
+						if len(h.Chain) >= bank.ExchangeHops {
+							t.Fatalf("a coin of %d hops survived the exchange", len(h.Chain))
+						}
+					}
+				},
+			})
 		}
 	}
-}
-
-// crashed reports whether events record a power cut of dev.
-func crashed(events []world.Event, dev world.PartyID) bool {
-	return slices.ContainsFunc(events, func(e world.Event) bool { return e.Kind == world.KindCrash && e.From == dev })
-}
-
-// refreshed reports whether events record an agent bank issuing coins
-// during a reconciliation (an exchange of long-lineage coins).
-func refreshed(events []world.Event) bool {
-	return slices.ContainsFunc(events, func(e world.Event) bool {
-		return e.Kind == world.KindState && strings.HasPrefix(e.Detail, "withdrawal ")
-	})
 }
 
 // R2.2, R2.3, R2.4: a SIM rolled back to a snapshot pays the same coin to
@@ -692,9 +595,9 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 		}
 		from, to = to, from
 	}
-	x := in.wallets[from]
+	x := in.Own[from]
 	var full *transfer.Holding
-	for _, h := range x.coins {
+	for _, h := range x.Held {
 		full = h
 	}
 	if full == nil || len(full.Chain) != transfer.MaxHops {
@@ -704,17 +607,17 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 		t.Fatalf("an honest SIM spent a full coin: %+v", p)
 	}
 	// Forge the TX an honest SIM would not send.
-	y := in.wallets[to]
+	y := in.Own[to]
 	if _, err := y.startPayee(from, 100); err != nil {
 		t.Fatal(err)
 	}
 	sess := y.payee
-	sess.payer, sess.stage = x.cert, awaitTx
+	sess.payer, sess.stage = x.OwnCert, awaitTx
 	var challenge [transfer.ChallengeSize]byte
 	copy(challenge[:], sess.nonce)
-	outs, _ := transfer.Split(full.Serial, 100, 100, x.id, y.id)
-	rec, err := transfer.Sign(x.key, transfer.Record{Version: transfer.Version1, Parent: full.Serial, ParentValue: 100,
-		Outputs: outs, Payer: x.id, Payee: y.id, Challenge: challenge, Counter: 99})
+	outs, _ := transfer.Split(full.Serial, 100, 100, x.Name, y.Name)
+	rec, err := transfer.Sign(x.Priv, transfer.Record{Version: transfer.Version1, Parent: full.Serial, ParentValue: 100,
+		Outputs: outs, Payer: x.Name, Payee: y.Name, Challenge: challenge, Counter: 99})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -722,15 +625,15 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	info := sealInfo(sess.nonce, y.id)
+	info := sealInfo(sess.nonce, y.Name)
 	key := bytes.Repeat([]byte{1}, 16)
-	sealedKey, err := y.cert.PublicKey.Seal(in.World().Rand("test/forge"), key, info)
+	sealedKey, err := y.OwnCert.PublicKey.Seal(in.World().Rand("test/forge"), key, info)
 	if err != nil {
 		t.Fatal(err)
 	}
-	aead, _ := y.s.NewAEAD(key)
-	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: 100, Payer: x.id, Payee: y.id, SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
-	b, err := tx.sign(x.key)
+	aead, _ := y.S.NewAEAD(key)
+	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: 100, Payer: x.Name, Payee: y.Name, SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
+	b, err := tx.sign(x.Priv)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -752,9 +655,9 @@ func TestUncertifiedRefused(t *testing.T) {
 	intl, _ := suite.ByID(suite.INTL)
 	in := newInstance(t, 3, Recovering)
 	in.Fund("wallet-A", 1000)
-	a := in.wallets["wallet-A"]
+	a := in.Own["wallet-A"]
 	for _, foreign := range []*Instance{newInstance(t, 4, Recovering), newInstanceSuite(t, 5, Recovering, intl)} {
-		impostor := foreign.wallets["wallet-B"]
+		impostor := foreign.Own["wallet-B"]
 		before := storeDigest(in)
 		// As payee: the impostor asks A to pay.
 		hello, err := impostor.startPayee("wallet-A", 100)
@@ -763,19 +666,19 @@ func TestUncertifiedRefused(t *testing.T) {
 		}
 		err = in.Inject("wallet-A", false, 0, hello.Payload)
 		if c := spec.CodeOf(err); c != spec.CodeUntrustedIssuer && c != spec.CodeWrongSuite {
-			t.Errorf("%s impostor as payee: %v", impostor.s.ID(), err)
+			t.Errorf("%s impostor as payee: %v", impostor.S.ID(), err)
 		}
 		// As payer: the impostor answers A's request.
 		req, _ := a.startPayee("wallet-B", 100)
 		m, _ := parseMessage(req.Payload, TagPayeeHello)
-		reply := &message{Tag: TagPayerHello, Nonce: m.Nonce, Payer: "wallet-B", Payee: "wallet-A", Key: impostor.spki, Cert: impostor.cert.Raw}
-		b, err := reply.sign(impostor.key)
+		reply := &message{Tag: TagPayerHello, Nonce: m.Nonce, Payer: "wallet-B", Payee: "wallet-A", Key: impostor.spki, Cert: impostor.OwnCert.Raw}
+		b, err := reply.sign(impostor.Priv)
 		if err != nil {
 			t.Fatal(err)
 		}
 		_, err = a.payeeEndpoint(world.Message{From: "wallet-B", To: "wallet-A", Payload: b})
 		if c := spec.CodeOf(err); c != spec.CodeUntrustedIssuer && c != spec.CodeWrongSuite {
-			t.Errorf("%s impostor as payer: %v", impostor.s.ID(), err)
+			t.Errorf("%s impostor as payer: %v", impostor.S.ID(), err)
 		}
 		a.payee = nil
 		if storeDigest(in) != before {
@@ -784,10 +687,10 @@ func TestUncertifiedRefused(t *testing.T) {
 	}
 	// The real wallet-B's certificate with the impostor's key: the key is
 	// not the certified one.
-	other := newInstance(t, 4, Recovering).wallets["wallet-B"]
+	other := newInstance(t, 4, Recovering).Own["wallet-B"]
 	bcert, _ := in.Bank().Cert("wallet-B")
 	req := &message{Tag: TagPayeeHello, Nonce: make([]byte, NonceSize), Amount: 100, Payee: "wallet-B", Key: other.spki, Cert: bcert.Raw}
-	b, _ := req.sign(other.key)
+	b, _ := req.sign(other.Priv)
 	if err := in.Inject("wallet-A", false, 0, b); spec.CodeOf(err) != spec.CodeUntrustedIssuer {
 		t.Errorf("a stolen certificate with another key: %v", err)
 	}

@@ -2,13 +2,9 @@ package cert
 
 import (
 	"testing"
-	"time"
 
-	"github.com/dualoffline/dualoffline/internal/cryptofloor"
 	"github.com/dualoffline/dualoffline/internal/opcount"
-	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/bank"
-	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -24,48 +20,9 @@ func BenchmarkPayment(b *testing.B) {
 	for _, v := range variants {
 		for _, s := range suite.All() {
 			b.Run(v.String()+"/"+string(s.ID()), func(b *testing.B) {
-				limits := bank.Limits{PerPayment: 1 << 40, Cumulative: 1 << 40, Count: 1 << 30}
-				inst, err := Scheme{Variant: v}.New(world.New(1), models.Config{Suite: s, Limits: limits, Opening: 1 << 40})
-				if err != nil {
-					b.Fatal(err)
-				}
-				in := inst.(*Instance)
-				var elapsed time.Duration
-				var counted opcount.Ops
-				for b.Loop() {
-					b.StopTimer()
-					if err := in.Fund("wallet-A", 1000); err != nil {
-						b.Fatal(err)
-					}
-					before := opcount.Total()
-					start := time.Now()
-					b.StartTimer()
-					p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
-					b.StopTimer()
-					elapsed += time.Since(start)
-					counted = counted.Add(opcount.Total().Sub(before))
-					if err != nil || !p.Received {
-						b.Fatalf("payment failed: %v %v", err, p.Outcome.Rejections)
-					}
-					// Keep the phones at steady state: a payment from a
-					// wallet holding a few coins, not an ever-growing purse.
-					for _, w := range []world.PartyID{"wallet-A", "wallet-B"} {
-						if _, err := in.Deposit(w); err != nil {
-							b.Fatal(err)
-						}
-					}
-					b.StartTimer()
-				}
-				n := float64(b.N)
-				costs, err := cryptofloor.Measure(s, 300, 200)
-				if err != nil {
-					b.Fatal(err)
-				}
-				floor := costs.Floor(counted)
-				b.ReportMetric(float64(counted.Sign)/n, "signs/op")
-				b.ReportMetric(float64(counted.Verify)/n, "verifies/op")
-				b.ReportMetric(float64(counted.Seal+counted.Open)/n, "seals+opens/op")
-				b.ReportMetric(float64(elapsed)/float64(floor), "x-floor")
+				modeltest.BenchPayment(b, Scheme{Variant: v}, s, modeltest.Bench{Samples: 300, Metrics: func(b *testing.B, counted opcount.Ops, n float64) {
+					b.ReportMetric(float64(counted.Seal+counted.Open)/n, "seals+opens/op")
+				}})
 			})
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -18,11 +19,7 @@ func newInstance(t testing.TB, seed uint64, v Variant) *Instance {
 }
 
 func newInstanceSuite(t interface{ Fatal(...any) }, seed uint64, v Variant, s suite.Suite) *Instance {
-	in, err := Scheme{Variant: v}.New(world.New(seed), models.Config{Suite: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return in.(*Instance)
+	return modeltest.New(t, Scheme{Variant: v}, seed, s).(*Instance)
 }
 
 // total is a wallet's whole value: its SIM and its account.
@@ -32,11 +29,7 @@ func total(in *Instance, w world.PartyID) int64 {
 }
 
 func checkBalanced(t interface{ Fatalf(string, ...any) }, in *Instance, after string) {
-	a := in.Audit()
-	if !a.Balanced() {
-		t.Fatalf("value not conserved after %s: %+v (held+pending+mail+redeemed = %d, issued %d)",
-			after, a, a.Held+a.Pending+a.Mail+a.Redeemed, a.Issued)
-	}
+	modeltest.CheckBalanced(t, in, after)
 }
 
 // checkAccounted is the weaker audit that holds in both variants: every
@@ -88,9 +81,9 @@ func TestPaymentHappyPath(t *testing.T) {
 				t.Fatalf("A's offline usage %d fen in %d payments", a.Spent, a.Payments)
 			}
 			// The payee registered the record and counted the coins.
-			q := in.wallets["wallet-B"]
-			if len(q.dev.Keys(prefRecv)) != 1 || q.st.Received != len(b.Coins) {
-				t.Fatalf("B registered %d records, counts %d coins, holds %d", len(q.dev.Keys(prefRecv)), q.st.Received, len(b.Coins))
+			q := in.Own["wallet-B"]
+			if len(q.Dev.Keys(prefRecv)) != 1 || q.st.Received != len(b.Coins) {
+				t.Fatalf("B registered %d records, counts %d coins, holds %d", len(q.Dev.Keys(prefRecv)), q.st.Received, len(b.Coins))
 			}
 			// B pays onward: value received offline is spendable like cash.
 			if p, err := in.Pay("wallet-B", "wallet-C", 100, nil); err != nil || !p.Received {
@@ -109,7 +102,7 @@ func TestPaymentHappyPath(t *testing.T) {
 			if ds := in.Ledger().DoubleSpends; len(ds) != 0 {
 				t.Fatalf("honest run flagged: %v", ds)
 			}
-			if v := in.View("wallet-B"); v.Spent != 0 || v.Payments != 0 || in.wallets["wallet-B"].st.Received != 0 {
+			if v := in.View("wallet-B"); v.Spent != 0 || v.Payments != 0 || in.Own["wallet-B"].st.Received != 0 {
 				t.Fatalf("B's offline counters not reset: %+v", v)
 			}
 			// Deposit everything: the central bank's liability is what the

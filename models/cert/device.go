@@ -6,7 +6,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -76,17 +76,12 @@ type Device interface {
 	Restart() error
 }
 
-// WalletState is a wallet read out.
+// WalletState is a wallet read out (kit.State), with Received: the
+// coins credited offline since the last sync (the patent's offline digital
+// currency count).
 type WalletState struct {
-	ID       string // certificate id the wallet presents
-	Spent    int64  // fen spent offline since the last sync
-	Payments int    // payments made since the last sync
-	// Received counts the coins credited offline since the last sync (the
-	// patent's offline digital currency count).
+	kit.State[LogEntry]
 	Received int
-	Coins    map[string]*transfer.Holding // spendable holdings by the wallet's coin key
-	Log      []LogEntry                   // payments sent since the last sync, by key
-	Deposits []DepositEntry               // deposits signed and not yet credited, by key
 }
 
 // LogEntry is one payment a payer committed: in the recovering variant
@@ -102,31 +97,11 @@ type LogEntry struct {
 }
 
 // DepositEntry is a deposit the wallet signed and committed.
-type DepositEntry struct {
-	Key      string
-	Holdings [][]byte
-	Records  [][]byte
-}
+type DepositEntry = kit.DepositEntry
 
-// Balance is the value of the coins.
-func (s *WalletState) Balance() int64 {
-	var v int64
-	for _, h := range s.Coins {
-		v += h.Value()
-	}
-	return v
-}
-
-// Acked counts the log entries whose acknowledgement arrived.
-func (s *WalletState) Acked() int {
-	n := 0
-	for _, e := range s.Log {
-		if e.Acked {
-			n++
-		}
-	}
-	return n
-}
+// Spent and Acknowledged read the entry out (kit.Entry).
+func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
+func (e LogEntry) Acknowledged() bool                  { return e.Acked }
 
 // The reference SIM as a Device.
 
@@ -145,7 +120,7 @@ func (se *SIM) EndSession() error {
 }
 
 func (se *SIM) State() (*WalletState, error) {
-	s := &WalletState{ID: se.id, Spent: se.st.Spent, Payments: se.st.Payments, Received: se.st.Received, Coins: se.coins}
+	s := &WalletState{State: kit.State[LogEntry]{ID: se.Name, Spent: se.st.Spent, Payments: se.st.Payments, Coins: se.Held}, Received: se.st.Received}
 	if se.log == nil {
 		se.log = make([]LogEntry, 0, len(se.out))
 		for _, k := range slices.Sorted(maps.Keys(se.out)) {
@@ -157,8 +132,8 @@ func (se *SIM) State() (*WalletState, error) {
 		s.Log = se.log[:len(se.log):len(se.log)]
 	}
 	for _, k := range slices.Sorted(maps.Keys(se.deps)) {
-		raw, _ := se.dev.Get(k)
-		var e depEntry
+		raw, _ := se.Dev.Get(k)
+		var e kit.PendingStore
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
 		}
@@ -169,8 +144,8 @@ func (se *SIM) State() (*WalletState, error) {
 
 func (se *SIM) Unspendable() ([]string, error) {
 	var out []string
-	for _, k := range slices.Sorted(maps.Keys(se.coins)) {
-		if !se.spendable(se.coins[k]) {
+	for _, k := range slices.Sorted(maps.Keys(se.Held)) {
+		if !se.spendable(se.Held[k]) {
 			out = append(out, k)
 		}
 	}
@@ -178,7 +153,7 @@ func (se *SIM) Unspendable() ([]string, error) {
 }
 
 func (se *SIM) CheckAgent(raw []byte) error {
-	c, err := devcert.Parse(se.s, raw)
+	c, err := devcert.Parse(se.S, raw)
 	if err != nil {
 		return err
 	}
@@ -204,19 +179,19 @@ func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string
 		if n == 0 {
 			return spec.Errorf(spec.CodeMalformed, "mail of a coin with no lineage")
 		}
-		puts[prefCoin+instKey(h)] = h.Marshal()
+		puts[kit.PrefCoin+kit.CoinKey(h)] = h.Marshal()
 		// The wallet will refuse the payment the mail replaces.
 		puts[prefSeen+serialHex(h.Chain[n-1].Parent)] = []byte{1}
 	}
 	for _, raw := range certs {
-		c, err := devcert.Parse(se.s, raw)
+		c, err := devcert.Parse(se.S, raw)
 		if err != nil {
 			return err
 		}
-		if c.ID == se.id || se.agents[c.ID] != nil || se.certs[c.ID] != nil {
+		if c.ID == se.Name || se.Agents[c.ID] != nil || se.Certs[c.ID] != nil {
 			continue
 		}
-		puts[prefCert+c.ID] = raw
+		puts[kit.PrefCert+c.ID] = raw
 	}
 	deletes := make([]string, 0, len(settled))
 	for _, k := range settled {
@@ -225,9 +200,9 @@ func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string
 		}
 		deletes = append(deletes, k)
 	}
-	deletes = append(deletes, se.dev.Keys(prefRecv)...)
-	se.dev.Commit(puts, deletes)
-	se.recover()
+	deletes = append(deletes, se.Dev.Keys(prefRecv)...)
+	se.Dev.Commit(puts, deletes)
+	se.Recover()
 	return nil
 }
 
@@ -236,51 +211,19 @@ func (se *SIM) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
-	var e depEntry
-	var deletes []string
-	for _, k := range keys {
-		h := se.coins[k]
-		if h == nil || slices.Contains(deletes, prefCoin+k) {
-			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
-		}
-		st.Counter++
-		rec, err := bank.DepositRecord(se.key, se.id, agent, h, h.Value(), st.Counter)
-		if err != nil {
-			return err
-		}
-		e.Holdings = append(e.Holdings, h.Marshal())
-		e.Records = append(e.Records, rec.Marshal())
-		deletes = append(deletes, prefCoin+k)
+	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, true, nil)
+	if err != nil {
+		return err
 	}
-	se.commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes, nil, &st, nil)
+	st.Counter = ctr
+	se.commit(map[string][]byte{keyState: kit.MustJSON(st), kit.DepKey(st.Counter): kit.MustJSON(e)}, deletes, nil, &st, nil)
 	return nil
 }
 
 func (se *SIM) FinishDeposit(key string, accepted bool) error {
-	raw, ok := se.dev.Get(key)
-	if !ok || len(key) <= len(prefDep) || key[:len(prefDep)] != prefDep {
-		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
-	}
-	if accepted {
-		se.commit(nil, []string{key}, nil, nil, nil)
-		return nil
-	}
-	var e depEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", key, err)
-	}
-	puts := map[string][]byte{}
-	coins := map[string]*transfer.Holding{}
-	for _, b := range e.Holdings {
-		h, err := transfer.ParseHolding(b)
-		if err != nil {
-			return spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", key)
-		}
-		puts[prefCoin+instKey(h)] = b
-		coins[instKey(h)] = h
-	}
-	se.commit(puts, []string{key}, coins, nil, nil)
-	return nil
+	return se.FinishPending(key, accepted, func(puts map[string][]byte, coins map[string]*transfer.Holding) {
+		se.commit(puts, []string{key}, coins, nil, nil)
+	})
 }
 
 func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
@@ -293,8 +236,8 @@ func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
 		maps.Copy(puts, fputs)
 	}
 	var list *devcert.RevocationList
-	if se.crl == nil || !bytes.Equal(se.crl.Raw, crl) {
-		l, err := devcert.ParseRevocationList(crl, se.root)
+	if se.CRL == nil || !bytes.Equal(se.CRL.Raw, crl) {
+		l, err := devcert.ParseRevocationList(crl, se.Root)
 		if err != nil {
 			return err
 		}
@@ -305,18 +248,18 @@ func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
 	if se.mutated("limits-not-reset") {
 		st.Spent, st.Payments = se.st.Spent, se.st.Payments
 	}
-	puts[keyState] = mustJSON(st)
-	puts[keyCRL] = crl
+	puts[keyState] = kit.MustJSON(st)
+	puts[kit.KeyCRL] = crl
 	if list != nil {
-		se.crl = list // checked: recover keeps a list whose bytes it has
+		se.CRL = list // checked: recover keeps a list whose bytes it has
 	}
-	se.dev.Commit(puts, nil)
-	se.recover()
+	se.Dev.Commit(puts, nil)
+	se.Recover()
 	return nil
 }
 
 func (se *SIM) Restart() error {
 	se.forgetSeen()
-	se.recover()
+	se.Recover()
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -48,7 +49,7 @@ func variantOf(name string) (Variant, error) {
 // A store that does not load is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
 	h := &Host{kit: device.NewKit(hostDevice, "wallet", true), mutation: mutation}
-	if err := h.kit.Open(store, keyCert, h.load); err != nil {
+	if err := h.kit.Open(store, kit.KeyCert, h.load); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -82,7 +83,7 @@ func (h *Host) load() error {
 	// The wallet's randomness (its nonces and content keys) comes from
 	// the seed and the number of starts, so a restarted wallet does not
 	// repeat itself.
-	se := &SIM{s: s, w: h.kit.Boot(), dev: h.kit.Dev, variant: v, mutation: h.mutation}
+	se := &SIM{Core: kit.Core{S: s, Dev: h.kit.Dev}, w: h.kit.Boot(), variant: v, mutation: h.mutation}
 	if err := loadStore(se); err != nil {
 		return err
 	}
@@ -252,31 +253,31 @@ func (h *Host) keygen(p KeygenParams) (any, error) {
 		_, err := variantOf(p.Variant)
 		return err
 	}
-	return h.kit.Keygen(p.KeygenParams, keyPriv, "cert/host/key", variant, map[string][]byte{hostVariant: []byte(p.Variant)})
+	return h.kit.Keygen(p.KeygenParams, kit.KeyPriv, "cert/host/key", variant, map[string][]byte{hostVariant: []byte(p.Variant)})
 }
 
 func (h *Host) provision(p Provisioning) error {
 	if h.se != nil {
 		return spec.Errorf(spec.CodeMalformed, "the wallet is already provisioned")
 	}
-	if _, ok := h.kit.Dev.Get(keyPriv); !ok {
+	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "provision before keygen")
 	}
 	if len(p.HSMKey) != coin.KeyIDSize+16 {
 		return spec.Errorf(spec.CodeMalformed, "HSM key of %d bytes, want %d", len(p.HSMKey), coin.KeyIDSize+16)
 	}
 	puts := map[string][]byte{
-		keyID:      []byte(p.ID),
-		keyCert:    p.Certificate,
-		keyRoot:    p.Root,
-		keyCoinKey: p.IssuerKey,
-		keyCRL:     p.CRL,
-		keyHSM:     p.HSMKey,
-		keyLimits:  mustJSON(p.Limits.Bank()),
-		keyState:   mustJSON(simState{SyncUnix: p.Sync}),
+		kit.KeyID:      []byte(p.ID),
+		kit.KeyCert:    p.Certificate,
+		kit.KeyRoot:    p.Root,
+		kit.KeyCoinKey: p.IssuerKey,
+		kit.KeyCRL:     p.CRL,
+		keyHSM:         p.HSMKey,
+		kit.KeyLimits:  kit.MustJSON(p.Limits.Bank()),
+		keyState:       kit.MustJSON(simState{SyncUnix: p.Sync}),
 	}
 	for i, a := range p.Agents {
-		puts[prefAgent+string(rune('a'+i))] = a
+		puts[kit.PrefAgent+string(rune('a'+i))] = a
 	}
 	// Check everything loads before committing: a refusal changes nothing.
 	s, v, err := h.stored()
@@ -284,7 +285,7 @@ func (h *Host) provision(p Provisioning) error {
 		return err
 	}
 	trial, tdev := h.kit.Trial(puts)
-	if err := loadStore(&SIM{s: s, w: trial, dev: tdev, variant: v}); err != nil {
+	if err := loadStore(&SIM{Core: kit.Core{S: s, Dev: tdev}, w: trial, variant: v}); err != nil {
 		return err
 	}
 	h.kit.Dev.Commit(puts, nil)

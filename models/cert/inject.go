@@ -1,8 +1,8 @@
 package cert
 
 import (
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 )
 
 // Inject hands raw bytes to a wallet's SIM as if a peer had sent them,
@@ -14,33 +14,7 @@ import (
 // leave the SIM's persistent state unchanged; whatever session the bytes
 // opened is dropped afterwards.
 func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload []byte) error {
-	se, err := in.sim(to)
-	if err != nil {
-		return err
-	}
-	m := world.Message{From: "injector", To: to, Payload: payload}
-	var herr error
-	crashed, _ := in.w.Guard(to, func() error {
-		if asPayee {
-			if amount <= 0 {
-				herr = spec.Errorf(spec.CodeMalformed, "amount %d", amount)
-				return nil
-			}
-			if _, err := se.startPayee("injector", amount); err != nil {
-				herr = err
-				return nil
-			}
-			_, herr = se.payeeEndpoint(m)
-			return nil
-		}
-		_, herr = se.payerEndpoint(m)
-		return nil
-	})
-	if crashed {
-		se.recover()
-	}
-	se.payee, se.payers = nil, map[string]*payerSession{}
-	return herr
+	return kit.Inject(&in.Table, to, asPayee, amount, payload, func(se *SIM, _ bool) { se.payee, se.payers = nil, map[string]*payerSession{} })
 }
 
 // InjectIssue hands raw bytes to a wallet's SIM as if the agent bank had
@@ -48,7 +22,7 @@ func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload
 // SIM's refusal, if any; an envelope it accepts is committed like a
 // withdrawal (the caller vouches for the value: the bank is not debited).
 func (in *Instance) InjectIssue(to world.PartyID, payload []byte) error {
-	se, err := in.sim(to)
+	se, err := in.Inside(to)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/forge"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -20,30 +21,14 @@ var _ models.Insider = (*Instance)(nil)
 // deduct-success notice its payee asks for without deducting anything.
 // The TX has no timestamp, so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
-	se, err := in.sim(id)
-	if err != nil {
-		return err
-	}
-	var other forge.Holder
-	if p.Other != "" {
-		o, err := in.sim(p.Other)
-		if err != nil {
-			return err
-		}
-		other = o
-	}
-	if err := forge.Stage("cert", se, p, other); err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "insider: %q (value %d, other %q)", p.Kind, p.Value, p.Other)
-	return nil
+	return kit.Insider(&in.Table, "cert", id, p)
 }
 
 // insiderTx answers PROCEED as the staged insider. Nothing is committed.
 func (se *SIM) insiderTx(sess *payerSession, nk string) ([]byte, error) {
-	rq := forge.Request{Key: se.key, Payer: se.recordPayer(), Payee: sess.payee.ID, Amount: sess.amount, Counter: se.st.Counter, Coins: se.coins}
+	rq := forge.Request{Key: se.Priv, Payer: se.recordPayer(), Payee: sess.payee.ID, Amount: sess.amount, Counter: se.st.Counter, Coins: se.Held}
 	copy(rq.Challenge[:], sess.nonce)
-	built, err := forge.InsiderSpends(se.fw.Insider, rq, se.fw.Answered)
+	built, err := forge.InsiderSpends(se.FW.Insider, rq, se.FW.Answered)
 	if err != nil {
 		return nil, err
 	}
@@ -54,17 +39,17 @@ func (se *SIM) insiderTx(sess *payerSession, nk string) ([]byte, error) {
 		recs[i] = b.Record
 	}
 	stated := *sess // the TX states the amount the records pay, or with StatesAsked the amount asked
-	if !se.fw.Insider.Plan.StatesAsked {
-		stated.amount = forge.Stated(se.fw.Insider, sess.amount)
+	if !se.FW.Insider.Plan.StatesAsked {
+		stated.amount = forge.Stated(se.FW.Insider, sess.amount)
 	}
 	b, err := se.sealTx(&stated, spends)
 	if err != nil {
 		return nil, err
 	}
-	se.fw.Insider.Promised[nk] = se.digestOf(recs)
-	se.fw.Answered = append([]byte(nil), sess.nonce...)
+	se.FW.Insider.Promised[nk] = se.digestOf(recs)
+	se.FW.Answered = append([]byte(nil), sess.nonce...)
 	delete(se.payers, nk)
-	se.w.Trace().State(se.dev.ID(), "insider: %s payment of %d fen to %s, %d records signed, nothing deducted", se.fw.Insider.Plan.Kind, sess.amount, sess.payee.ID, len(spends))
+	se.w.Trace().State(se.Dev.ID(), "insider: %s payment of %d fen to %s, %d records signed, nothing deducted", se.FW.Insider.Plan.Kind, sess.amount, sess.payee.ID, len(spends))
 	return b, nil
 }
 
@@ -72,15 +57,15 @@ func (se *SIM) insiderTx(sess *payerSession, nk string) ([]byte, error) {
 // deduct-success notice and deducts nothing; ok is false for any other
 // DEDUCT.
 func (se *SIM) insiderDeduct(msg *message) (b []byte, ok bool, err error) {
-	if se.fw.Insider == nil {
+	if se.FW.Insider == nil {
 		return nil, false, nil
 	}
-	digest, ok := se.fw.Insider.Promised[hex.EncodeToString(msg.Nonce)]
+	digest, ok := se.FW.Insider.Promised[hex.EncodeToString(msg.Nonce)]
 	if !ok {
 		return nil, false, nil
 	}
-	notice := &message{Tag: TagDeducted, Nonce: msg.Nonce, Payer: se.id, Payee: msg.Payee, Digest: digest}
-	b, err = notice.sign(se.key)
+	notice := &message{Tag: TagDeducted, Nonce: msg.Nonce, Payer: se.Name, Payee: msg.Payee, Digest: digest}
+	b, err = notice.sign(se.Priv)
 	return b, true, err
 }
 
@@ -91,7 +76,7 @@ func (se *SIM) validateRecord(r *transfer.Signed) error {
 	case se.mutated("payee-accepts-off-table"):
 		return models.ValidateRecordWithout(&r.Record, models.OmitDenominations)
 	case se.mutated("payee-bounds-own-share-only"):
-		if paid := r.PaidTo(se.id); paid > r.ParentValue {
+		if paid := r.PaidTo(se.Name); paid > r.ParentValue {
 			return spec.Errorf(spec.CodeValueMismatch, "the record pays this wallet %d fen out of a %d fen coin", paid, r.ParentValue)
 		}
 		return models.ValidateRecordWithout(&r.Record, models.OmitOutputSum)

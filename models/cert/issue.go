@@ -1,6 +1,7 @@
 package cert
 
 import (
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -39,11 +40,11 @@ func (se *SIM) openIssue(b []byte) (map[string]*transfer.Holding, map[string][]b
 	if err != nil {
 		return nil, nil, err
 	}
-	if se.agents[agent] == nil {
+	if se.Agents[agent] == nil {
 		return nil, nil, spec.Errorf(spec.CodeUntrustedIssuer, "ISSUE from %q, not an agent this SIM knows", agent)
 	}
-	if holder != se.id {
-		return nil, nil, spec.Errorf(spec.CodeWrongRecipient, "ISSUE for %q, this SIM is %q", holder, se.id)
+	if holder != se.Name {
+		return nil, nil, spec.Errorf(spec.CodeWrongRecipient, "ISSUE for %q, this SIM is %q", holder, se.Name)
 	}
 	coins := map[string]*transfer.Holding{}
 	puts := map[string][]byte{}
@@ -64,25 +65,25 @@ func (se *SIM) openIssue(b []byte) (map[string]*transfer.Holding, map[string][]b
 			return nil, nil, spec.Errorf(spec.CodeUntrustedIssuer, "item %d: coin issued through %q inside an ISSUE from %q", i, c.Agent, agent)
 		}
 		rec := it.record
-		if rec.Payee != se.id || len(rec.Outputs) != 1 || rec.Outputs[0].Holder != se.id {
-			return nil, nil, spec.Errorf(spec.CodeWrongRecipient, "item %d: the record does not hand the whole coin to %q", i, se.id)
+		if rec.Payee != se.Name || len(rec.Outputs) != 1 || rec.Outputs[0].Holder != se.Name {
+			return nil, nil, spec.Errorf(spec.CodeWrongRecipient, "item %d: the record does not hand the whole coin to %q", i, se.Name)
 		}
 		// Verify checks the coin (policy and issuer signature), that the
 		// record is the issuing agent's and hands the coin to this SIM.
 		h := (&transfer.Holding{Root: c, Serial: c.Serial}).Extend(rec, rec.Outputs[0].Serial)
-		owner, err := h.Verify(se.coinKey, lookup)
+		owner, err := h.Verify(se.CoinKey, lookup)
 		if err != nil {
 			return nil, nil, err
 		}
-		if owner.Holder != se.id {
+		if owner.Holder != se.Name {
 			return nil, nil, spec.Errorf(spec.CodeWrongRecipient, "item %d: coin held by %q", i, owner.Holder)
 		}
-		k := instKey(h)
-		if coins[k] != nil || se.coins[k] != nil {
+		k := kit.CoinKey(h)
+		if coins[k] != nil || se.Held[k] != nil {
 			return nil, nil, spec.Errorf(spec.CodeReplay, "item %d: coin %s already delivered", i, h.Serial)
 		}
 		coins[k] = h
-		puts[prefCoin+k] = h.Marshal()
+		puts[kit.PrefCoin+k] = h.Marshal()
 	}
 	return coins, puts, nil
 }

@@ -131,7 +131,7 @@ func TestMaliciousPayeeKeepsTx(t *testing.T) {
 				t.Fatal(err)
 			}
 			a0, b0, c0 := total(in, "wallet-A"), total(in, "wallet-B"), total(in, "wallet-C")
-			p, q := in.wallets["wallet-A"], in.wallets["wallet-B"]
+			p, q := in.Own["wallet-A"], in.Own["wallet-B"]
 			start, err := q.startPayee("wallet-A", 300)
 			if err != nil {
 				t.Fatal(err)

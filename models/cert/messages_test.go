@@ -68,8 +68,8 @@ func TestMessagesStrict(t *testing.T) {
 			}
 			// The sealed coins inside the TX are themselves strict.
 			tx, _ := parseMessage(msgs[MsgTx], TagTx)
-			q := in.wallets["wallet-B"]
-			key, err := q.key.Open(tx.SealedKey, sealInfo(tx.Nonce, "wallet-B"))
+			q := in.Own["wallet-B"]
+			key, err := q.Priv.Open(tx.SealedKey, sealInfo(tx.Nonce, "wallet-B"))
 			if err != nil {
 				t.Fatal(err)
 			}

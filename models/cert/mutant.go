@@ -114,9 +114,9 @@ func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.m
 func (se *SIM) verifyHolding(h *transfer.Holding, lookup transfer.Certs) (transfer.Owner, error) {
 	switch {
 	case se.mutated("skip-issuer-signature"):
-		return models.VerifyHoldingWithout(h, se.coinKey, lookup, models.OmitIssuerSignature)
+		return models.VerifyHoldingWithout(h, se.CoinKey, lookup, models.OmitIssuerSignature)
 	case se.mutated("skip-record-rules"):
-		return models.VerifyHoldingWithout(h, se.coinKey, lookup, models.OmitRecordRules)
+		return models.VerifyHoldingWithout(h, se.CoinKey, lookup, models.OmitRecordRules)
 	}
-	return h.Verify(se.coinKey, lookup)
+	return h.Verify(se.CoinKey, lookup)
 }

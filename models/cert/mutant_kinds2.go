@@ -60,10 +60,10 @@ func (se *SIM) countHello() {
 		return
 	}
 	n := 0
-	if v, ok := se.dev.Get("payee/handshakes"); ok {
+	if v, ok := se.Dev.Get("payee/handshakes"); ok {
 		n = int(binary.BigEndian.Uint32(v))
 	}
-	se.dev.Put("payee/handshakes", binary.BigEndian.AppendUint32(nil, uint32(n+1)))
+	se.Dev.Put("payee/handshakes", binary.BigEndian.AppendUint32(nil, uint32(n+1)))
 }
 
 // verifyMsg checks msg's signature with pub; under sim-caches-signatures

@@ -18,7 +18,7 @@ func (se *SIM) forgetSeen() {
 	if !se.mutated("payee-seen-cache-volatile") {
 		return
 	}
-	if keys := se.dev.Keys(prefSeen); len(keys) > 0 {
-		se.dev.Commit(nil, keys)
+	if keys := se.Dev.Keys(prefSeen); len(keys) > 0 {
+		se.Dev.Commit(nil, keys)
 	}
 }

@@ -1,11 +1,10 @@
 package cert
 
 import (
-	"encoding/hex"
-
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 var _ models.Tracer = (*Instance)(nil)
@@ -17,30 +16,7 @@ var _ models.Tracer = (*Instance)(nil)
 // the agent bank (withdrawals) are not offline payments and are skipped.
 func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
 	id := in.View(payee).Identity
-	if id == "" {
-		return nil
-	}
-	var out []models.Traced
-	for _, e := range in.cb.Registry().Entries() {
-		rec := e.Record
-		if rec.Payee != id {
-			continue
-		}
-		if _, agent := in.cb.Agent(rec.Payer); agent {
-			continue
-		}
-		ref := rec.ID()
-		t := models.Traced{Ref: hex.EncodeToString(ref[:]), Value: rec.PaidTo(id)}
-		if c, ok := in.cb.Certificate(rec.Payer); !ok {
-			t.Err = spec.Errorf(spec.CodeUntrustedIssuer, "record names %q, which the central bank never certified", rec.Payer)
-		} else if err := rec.Verify(c.PublicKey); err != nil {
-			t.Err = err
-		} else {
-			t.Payer = c.ID
-		}
-		out = append(out, t)
-	}
-	return out
+	return kit.Trace(in.cb, id, func(rec *transfer.Signed) int64 { return rec.PaidTo(id) }, func(c string) string { return c })
 }
 
 var _ models.Opener = (*Instance)(nil)
@@ -50,7 +26,7 @@ var _ models.Opener = (*Instance)(nil)
 // agent bank holds no key that opens a payment. An external merchant's key
 // is out of reach: nothing is opened.
 func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Observed {
-	se, err := in.sim(merchant)
+	se, err := in.Inside(merchant)
 	if err != nil {
 		return nil
 	}

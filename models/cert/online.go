@@ -13,7 +13,7 @@ import (
 // envelope the SIM opens. An external wallet's journal is
 // kept on the world's handle for it: the client is the harness's.
 func (in *Instance) client(id world.PartyID, d Device) bank.Client {
-	holder := in.names[id]
+	holder := in.Names[id]
 	return bank.Client{Agent: in.agent, Holder: holder, Dev: in.w.Device(id), FreshRetry: in.mutated("withdraw-retry-new-request"),
 		Unjournalled: in.mutated("refresh-without-journal"),
 		Credit: func(hs []*transfer.Holding) error {

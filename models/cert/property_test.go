@@ -1,90 +1,19 @@
 package cert
 
 import (
-	"bytes"
 	"fmt"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
-	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-// benignFaults are the faults of the honest and crash profiles: loss,
-// duplication, reordering, delay and power cuts, never forgery.
-var benignFaults = []world.FaultKind{
-	world.FaultDrop, world.FaultDuplicate, world.FaultReorder, world.FaultDelay,
-	world.FaultCrashBefore, world.FaultCrashAt, world.FaultCrashAfter,
-}
-
-func genPlan(t *rapid.T) world.Plan {
-	return rapid.SliceOfN(rapid.Custom(func(t *rapid.T) world.Fault {
-		return world.Fault{
-			Step: rapid.IntRange(1, 7).Draw(t, "step"),
-			Kind: rapid.SampledFrom(benignFaults).Draw(t, "kind"),
-			Arg:  rapid.IntRange(0, 4).Draw(t, "arg"),
-		}
-	}), 0, 2).Draw(t, "plan")
-}
-
-// conservation runs the property over random operation sequences: after
-// every operation value is conserved, no offline limit is exceeded and no
-// honest wallet is flagged. faults selects whether payments run under
-// benign fault plans.
-func conservation(t *rapid.T, v Variant, faults bool) {
-	s := rapid.SampledFrom(suite.All()).Draw(t, "suite")
-	in := newInstanceSuite(t, rapid.Uint64().Draw(t, "seed"), v, s)
-	wallets := in.Wallets()
-	pick := rapid.SampledFrom(wallets)
-	amount := rapid.Int64Range(1, 30000)
-	t.Repeat(map[string]func(*rapid.T){
-		"fund": func(t *rapid.T) {
-			_ = in.Fund(pick.Draw(t, "wallet"), amount.Draw(t, "amount"))
-			checkBalanced(t, in, "fund")
-		},
-		"pay": func(t *rapid.T) {
-			p, q := pick.Draw(t, "payer"), pick.Draw(t, "payee")
-			if p == q {
-				t.Skip("a wallet does not pay itself")
-			}
-			var plan world.Plan
-			if faults {
-				plan = genPlan(t)
-			}
-			pay, _ := in.Pay(p, q, amount.Draw(t, "amount"), plan)
-			if !faults && pay.Paid != pay.Received {
-				t.Fatalf("a fault-free payment paid %v, received %v: %v", pay.Paid, pay.Received, pay.Outcome.Rejections)
-			}
-			checkBalanced(t, in, "pay")
-		},
-		"reconcile": func(t *rapid.T) {
-			_ = in.Reconcile(pick.Draw(t, "wallet"))
-			checkBalanced(t, in, "reconcile")
-		},
-		"deposit": func(t *rapid.T) {
-			_, _ = in.Deposit(pick.Draw(t, "wallet"))
-			checkBalanced(t, in, "deposit")
-		},
-		"restart": func(t *rapid.T) {
-			in.Restart(pick.Draw(t, "wallet"))
-			checkBalanced(t, in, "restart")
-		},
-		"": func(t *rapid.T) {
-			for _, w := range wallets {
-				v := in.View(w)
-				if v.Spent > bank.DefaultLimits.Cumulative || v.Payments > bank.DefaultLimits.Count {
-					t.Fatalf("%s spent %d fen in %d payments offline, over the limits", w, v.Spent, v.Payments)
-				}
-			}
-			if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
-				t.Fatalf("honest wallets flagged: %v", ds)
-			}
-		},
-	})
-}
+// genPlan draws up to two benign faults at steps 1..7.
+var genPlan = modeltest.Plans{Kinds: modeltest.BenignFaults, Steps: 7, Args: 4}.Draw
 
 // Property (R5.2, R2.1) for cert: under any sequence of withdrawals,
 // payments with benign faults (loss, duplication, reordering, delay, power
@@ -93,7 +22,9 @@ func conservation(t *rapid.T, v Variant, faults bool) {
 // exceeded and no double spend is ever flagged.
 func TestConservationProperty(t *testing.T) {
 	t.Parallel()
-	rapid.Check(t, func(t *rapid.T) { conservation(t, Recovering, true) })
+	rapid.Check(t, func(t *rapid.T) {
+		modeltest.Conservation(t, Scheme{Variant: Recovering}, modeltest.Conserve{Plan: genPlan})
+	})
 }
 
 // The same property for cert-literal over fault-free channels: its
@@ -102,71 +33,23 @@ func TestConservationProperty(t *testing.T) {
 // conserves value and never flags an honest wallet.
 func TestConservationPropertyLiteral(t *testing.T) {
 	t.Parallel()
-	rapid.Check(t, func(t *rapid.T) { conservation(t, Literal, false) })
+	rapid.Check(t, func(t *rapid.T) { modeltest.Conservation(t, Scheme{Variant: Literal}, modeltest.Conserve{}) })
 }
 
 // R5.1, exhaustively, for cert: a power cut at every step and at every
 // write of a payment, on either phone, and the loss of every message;
 // once both reconcile, either both have the post-state or both the
 // pre-state, the audit balances, nothing is in flight and nothing is
-// flagged.
+// flagged. Both outcomes occur: faults before the write-ahead leave both
+// in the pre-state, faults after it the post-state.
 func TestCrashAtEveryPoint(t *testing.T) {
 	t.Parallel()
-	for _, s := range suite.All() {
-		t.Run(string(s.ID()), func(t *testing.T) {
-			setup := func() *Instance {
-				in := newInstanceSuite(t, 7, Recovering, s)
-				if err := in.Fund("wallet-A", 1000); err != nil {
-					t.Fatal(err)
-				}
-				return in
-			}
-			clean, err := setup().Pay("wallet-A", "wallet-B", 230, nil)
-			if err != nil || !clean.Paid || !clean.Received {
-				t.Fatalf("clean run: %+v %v", clean, err)
-			}
-			points := append(world.CrashPoints(clean.Outcome), world.LossPoints(clean.Outcome)...)
-			if len(points) != 6*2+3+6 {
-				t.Fatalf("%d fault points in a %d-step payment with writes %v", len(points), clean.Outcome.Steps, clean.Outcome.Writes)
-			}
-			outcomes := map[string]int{}
-			for _, order := range [][]world.PartyID{{"wallet-A", "wallet-B"}, {"wallet-B", "wallet-A", "wallet-B"}} {
-				for _, f := range points {
-					t.Run(fmt.Sprintf("%v/%v", f, order), func(t *testing.T) {
-						in := setup()
-						a0, b0 := total(in, "wallet-A"), total(in, "wallet-B")
-						if _, err := in.Pay("wallet-A", "wallet-B", 230, world.Plan{f}); err != nil {
-							t.Fatal(err)
-						}
-						checkBalanced(t, in, "the faulty payment")
-						for _, w := range order {
-							if err := in.Reconcile(w); err != nil {
-								t.Fatal(err)
-							}
-						}
-						checkBalanced(t, in, "reconciliation")
-						da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
-						pre, post := da == 0 && db == 0, da == -230 && db == 230
-						if !pre && !post {
-							t.Fatalf("payer moved %d, payee %d: neither both pre- nor both post-state", da, db)
-						}
-						outcomes[map[bool]string{true: "pre", false: "post"}[pre]]++
-						if len(in.Ledger().DoubleSpends) > 0 {
-							t.Fatal("an honest wallet was flagged")
-						}
-						if a := in.Audit(); a.Pending != 0 || a.Mail != 0 {
-							t.Fatalf("value still in flight after both reconciled: %+v", a)
-						}
-					})
-				}
-			}
-			// Both outcomes occur: faults before the write-ahead leave
-			// both in the pre-state, faults after it the post-state.
-			if outcomes["pre"] == 0 || outcomes["post"] == 0 {
-				t.Fatalf("outcomes %v", outcomes)
-			}
-		})
-	}
+	modeltest.CrashAtEveryPoint(t, Scheme{Variant: Recovering}, modeltest.Crash{BothOutcomes: true, Points: func(points []world.Fault, clean models.Payment) string {
+		if len(points) != 6*2+3+6 {
+			return fmt.Sprintf("%d fault points in a %d-step payment with writes %v", len(points), clean.Outcome.Steps, clean.Outcome.Writes)
+		}
+		return ""
+	}})
 }
 
 // R2.3, R2.4, R2.5, R2.7: a cloned SIM spends the same coins twice; in
@@ -178,47 +61,7 @@ func TestCloneDoubleSpendEveryOrder(t *testing.T) {
 	for _, v := range variants {
 		for _, s := range suite.All() {
 			t.Run(v.String()+"/"+string(s.ID()), func(t *testing.T) {
-				var first []bank.DoubleSpend
-				parties := []world.PartyID{"wallet-A", "wallet-A~clone1", "wallet-B", "wallet-C"}
-				for _, order := range permutations(parties) {
-					in := newInstanceSuite(t, 11, v, s)
-					if err := in.Fund("wallet-A", 500); err != nil {
-						t.Fatal(err)
-					}
-					clone, err := in.Clone("wallet-A")
-					if err != nil || clone != parties[1] {
-						t.Fatalf("clone %q %v", clone, err)
-					}
-					for _, pay := range []struct{ from, to world.PartyID }{{"wallet-A", "wallet-B"}, {clone, "wallet-C"}} {
-						p, err := in.Pay(pay.from, pay.to, 300, nil)
-						if err != nil || !p.Received {
-							t.Fatalf("%s → %s: %+v %v", pay.from, pay.to, p, err)
-						}
-					}
-					for _, w := range order {
-						if err := in.Reconcile(w); err != nil {
-							t.Fatal(err)
-						}
-					}
-					ds := in.Ledger().DoubleSpends
-					if len(ds) == 0 {
-						t.Fatalf("order %v: double spend not flagged", order)
-					}
-					for _, d := range ds {
-						if d.Culprit != "wallet-A" {
-							t.Fatalf("order %v: %q accused, want wallet-A", order, d.Culprit)
-						}
-						got, err := bank.VerifyEvidence(s, in.Bank().Root(), in.Bank().CoinKey(), d)
-						if err != nil || got != "wallet-A" {
-							t.Fatalf("order %v: evidence does not verify: %q %v", order, got, err)
-						}
-					}
-					if first == nil {
-						first = ds
-					} else if diff := cmp.Diff(first, ds); diff != "" {
-						t.Fatalf("order %v changed the verdicts (-want +got):\n%s", order, diff)
-					}
-				}
+				modeltest.CloneDoubleSpendEveryOrder(t, Scheme{Variant: v}, s, nil)
 			})
 		}
 	}
@@ -226,46 +69,7 @@ func TestCloneDoubleSpendEveryOrder(t *testing.T) {
 
 // Evidence is not forgeable by swapping in an honest party's records.
 func TestEvidenceRefusesHonestFraming(t *testing.T) {
-	in := newInstance(t, 11, Recovering)
-	if err := in.Fund("wallet-A", 500); err != nil {
-		t.Fatal(err)
-	}
-	clone, _ := in.Clone("wallet-A")
-	in.Pay("wallet-A", "wallet-B", 300, nil)
-	in.Pay(clone, "wallet-C", 300, nil)
-	for _, w := range in.Wallets() {
-		in.Reconcile(w)
-	}
-	ds := in.Ledger().DoubleSpends
-	if len(ds) == 0 {
-		t.Fatal("no double spend flagged")
-	}
-	d := ds[0]
-	framed := d
-	framed.RecordB = d.RecordA // one record twice is not two spends
-	if _, err := bank.VerifyEvidence(suite.Default(), in.Bank().Root(), in.Bank().CoinKey(), framed); err == nil {
-		t.Fatal("evidence with one record twice verifies")
-	}
-	bcert, _ := in.Bank().Cert("wallet-B")
-	framed = d
-	framed.CulpritCert = bcert.Raw
-	if _, err := bank.VerifyEvidence(suite.Default(), in.Bank().Root(), in.Bank().CoinKey(), framed); err == nil {
-		t.Fatal("evidence naming wallet-B verifies")
-	}
-}
-
-func permutations(xs []world.PartyID) [][]world.PartyID {
-	if len(xs) <= 1 {
-		return [][]world.PartyID{append([]world.PartyID(nil), xs...)}
-	}
-	var out [][]world.PartyID
-	for i := range xs {
-		rest := append(append([]world.PartyID(nil), xs[:i]...), xs[i+1:]...)
-		for _, p := range permutations(rest) {
-			out = append(out, append([]world.PartyID{xs[i]}, p...))
-		}
-	}
-	return out
+	modeltest.EvidenceRefusesHonestFraming(t, newInstance(t, 11, Recovering), "wallet-B")
 }
 
 // The same seed gives a byte-identical trace, faults included, in both
@@ -274,8 +78,7 @@ func TestTraceDeterministic(t *testing.T) {
 	for _, v := range variants {
 		for _, s := range suite.All() {
 			t.Run(v.String()+"/"+string(s.ID()), func(t *testing.T) {
-				run := func(seed uint64) []byte {
-					in := newInstanceSuite(t, seed, v, s)
+				modeltest.TraceDeterministic(t, func(seed uint64) models.Instance { return newInstanceSuite(t, seed, v, s) }, func(in models.Instance) {
 					in.Fund("wallet-A", 2000)
 					in.Pay("wallet-A", "wallet-B", 730, world.Plan{{Step: 4, Kind: world.FaultCrashAfter}})
 					in.Pay("wallet-A", "wallet-C", 120, world.Plan{{Step: 4, Kind: world.FaultField, Arg: 5}})
@@ -284,15 +87,7 @@ func TestTraceDeterministic(t *testing.T) {
 					in.Reconcile("wallet-B")
 					in.Reconcile("wallet-C")
 					in.Deposit("wallet-C")
-					return in.World().Trace().JSON()
-				}
-				a, b := run(5), run(5)
-				if !bytes.Equal(a, b) {
-					t.Fatal("same seed, different traces")
-				}
-				if bytes.Equal(a, run(6)) {
-					t.Fatal("different seeds, same trace")
-				}
+				})
 			})
 		}
 	}

@@ -5,8 +5,8 @@ import (
 	"encoding/hex"
 	"maps"
 	"slices"
-	"sort"
 
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -68,7 +68,7 @@ func (se *SIM) digestOf(recs []*transfer.Signed) []byte {
 		id := r.ID()
 		parts = append(parts, id[:])
 	}
-	return se.s.Hash(parts...)
+	return se.S.Hash(parts...)
 }
 
 // zeroNonce is the AEAD nonce of the content key, which is fresh for each
@@ -98,25 +98,25 @@ var zeroNonce = make([]byte, 12)
 
 // startPayee opens a payment request and returns HELLO-PAYEE.
 func (se *SIM) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
-	nonce := se.w.Rand("cert/nonce/" + se.id).Bytes(NonceSize)
-	m := &message{Tag: TagPayeeHello, Nonce: nonce, Amount: amount, Payee: se.id, Key: se.presentedKey(false), Cert: se.presented(false).Raw}
-	b, err := m.sign(se.key)
+	nonce := se.w.Rand("cert/nonce/" + se.Name).Bytes(NonceSize)
+	m := &message{Tag: TagPayeeHello, Nonce: nonce, Amount: amount, Payee: se.Name, Key: se.presentedKey(false), Cert: se.Presented(false).Raw}
+	b, err := m.sign(se.Priv)
 	if err != nil {
 		return world.Message{}, err
 	}
 	se.payee = &payeeSession{nonce: nonce, amount: amount, stage: awaitPayerHello}
-	return world.Message{From: se.dev.ID(), To: payer, Type: MsgPayeeHello, Payload: b}, nil
+	return world.Message{From: se.Dev.ID(), To: payer, Type: MsgPayeeHello, Payload: b}, nil
 }
 
 // checkPeer checks the identity a counterpart presents: a wallet
 // certificate valid under the root at this phone's clock and not revoked,
 // naming the presented id and key, and not this wallet.
 func (se *SIM) checkPeer(raw, spki []byte, id string) (*devcert.Certificate, error) {
-	return CheckPeer(se.s, raw, spki, id, se.id, se.checkCert)
+	return CheckPeer(se.S, raw, spki, id, se.Name, se.checkCert)
 }
 
 func reply(se *SIM, to world.PartyID, typ string, b []byte) []world.Message {
-	return []world.Message{{From: se.dev.ID(), To: to, Type: typ, Payload: b}}
+	return []world.Message{{From: se.Dev.ID(), To: to, Type: typ, Payload: b}}
 }
 
 // payerEndpoint handles the messages a payer receives.
@@ -156,16 +156,16 @@ func (se *SIM) hello(msg *message) error {
 		return err
 	}
 	nk := hex.EncodeToString(msg.Nonce)
-	if _, dup := se.dev.Get(prefAnswer + nk); dup && !se.mutated("payer-checks-open-requests-only") {
+	if _, dup := se.Dev.Get(prefAnswer + nk); dup && !se.mutated("payer-checks-open-requests-only") {
 		return spec.Errorf(spec.CodeReplay, "this wallet already paid request %s", nk)
 	}
 	if se.payers[nk] != nil {
 		return spec.Errorf(spec.CodeReplay, "request %s is already being answered", nk)
 	}
-	if err := se.limits.Check(se.st.Spent, se.st.Payments, msg.Amount); err != nil {
+	if err := se.Limits.Check(se.st.Spent, se.st.Payments, msg.Amount); err != nil {
 		return err
 	}
-	if _, err := se.pick(msg.Amount); err != nil && se.fw.Insider == nil {
+	if _, err := se.pick(msg.Amount); err != nil && se.FW.Insider == nil {
 		return err
 	}
 	se.payers[nk] = &payerSession{nonce: msg.Nonce, amount: msg.Amount, payee: payee}
@@ -173,8 +173,8 @@ func (se *SIM) hello(msg *message) error {
 }
 
 func (se *SIM) payerHello(req *message) ([]byte, error) {
-	m := &message{Tag: TagPayerHello, Nonce: req.Nonce, Payer: se.payerID(), Payee: req.Payee, Key: se.presentedKey(true), Cert: se.presented(true).Raw}
-	return m.sign(se.key)
+	m := &message{Tag: TagPayerHello, Nonce: req.Nonce, Payer: se.payerID(), Payee: req.Payee, Key: se.presentedKey(true), Cert: se.Presented(true).Raw}
+	return m.sign(se.Priv)
 }
 
 // proceed answers PROCEED: it builds the records and the TX; the
@@ -188,17 +188,17 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if err := se.verifyMsg(msg, sess.payee.PublicKey); err != nil {
 		return nil, err
 	}
-	if err := CheckProceed(msg.Payer, msg.Payee, msg.Amount, se.id, sess.payee.ID, sess.amount); err != nil {
+	if err := CheckProceed(msg.Payer, msg.Payee, msg.Amount, se.Name, sess.payee.ID, sess.amount); err != nil {
 		return nil, err
 	}
 	answered := prefAnswer + nk
-	if _, dup := se.dev.Get(answered); dup {
+	if _, dup := se.Dev.Get(answered); dup {
 		return nil, spec.Errorf(spec.CodeReplay, "this wallet already paid request %s", nk)
 	}
-	if err := se.limits.Check(se.st.Spent, se.st.Payments, sess.amount); err != nil {
+	if err := se.Limits.Check(se.st.Spent, se.st.Payments, sess.amount); err != nil {
 		return nil, err
 	}
-	if se.fw.Insider != nil {
+	if se.FW.Insider != nil {
 		return se.insiderTx(sess, nk)
 	}
 	picked, err := se.pick(sess.amount)
@@ -218,7 +218,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	var deletes []string
 	entry := outEntry{Payee: sess.payee.ID, PayeeCert: sess.payee.Raw, Nonce: sess.nonce, Amount: sess.amount}
 	for _, k := range picked {
-		h := se.coins[k]
+		h := se.Held[k]
 		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
@@ -227,7 +227,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 			return nil, err
 		}
 		st.Counter++
-		rec, err := transfer.Sign(se.key, transfer.Record{
+		rec, err := transfer.Sign(se.Priv, transfer.Record{
 			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
 			Payer: se.recordPayer(), Payee: sess.payee.ID, Challenge: challenge, Counter: st.Counter,
 		})
@@ -238,12 +238,12 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 		spends, recs = append(spends, sp), append(recs, rec)
 		entry.Holdings = append(entry.Holdings, sp.holdingDER)
 		entry.Records = append(entry.Records, sp.recordDER)
-		deletes = append(deletes, prefCoin+k)
+		deletes = append(deletes, kit.PrefCoin+k)
 		for _, o := range outs {
 			if o.Holder == se.recordPayer() {
 				change := h.Extend(rec, o.Serial)
-				ck := instKey(change)
-				puts[prefCoin+ck] = change.Marshal()
+				ck := kit.CoinKey(change)
+				puts[kit.PrefCoin+ck] = change.Marshal()
 				coins[ck] = change
 			}
 		}
@@ -255,11 +255,11 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	}
 	st.Spent += sess.amount
 	st.Payments++
-	puts[keyState] = mustJSON(st)
+	puts[keyState] = kit.MustJSON(st)
 	puts[answered] = []byte{1}
-	key := outKey(st.Counter)
+	key := kit.OutKey(st.Counter)
 	sess.sent = true
-	se.fw.Answered = sess.nonce
+	se.FW.Answered = sess.nonce
 	if se.variant == Literal {
 		// As published: nothing is deducted until the payee says so.
 		sess.offer = &offer{key: key, entry: entry, puts: puts, deletes: deletes, coins: coins, st: st}
@@ -267,12 +267,12 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	}
 	// The write-ahead commit: coins out, change in, log entry, counters.
 	if !se.mutated("no-write-ahead-log") {
-		puts[key] = mustJSON(entry)
+		puts[key] = kit.MustJSON(entry)
 	}
 	se.commit(puts, deletes, coins, &st, nil)
 	se.setOut(key, &entry)
 	delete(se.payers, nk)
-	se.w.Trace().State(se.dev.ID(), "deducted %d fen for %s ahead of the TX (offline balance %d)", sess.amount, sess.payee.ID, se.balance())
+	se.w.Trace().State(se.Dev.ID(), "deducted %d fen for %s ahead of the TX (offline balance %d)", sess.amount, sess.payee.ID, se.Balance())
 	return b, nil
 }
 
@@ -283,7 +283,7 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 	if b, ok, err := se.insiderDeduct(msg); ok {
 		return b, err
 	}
-	if err := CheckDeductAddressed(msg.Payer, se.id); err != nil {
+	if err := CheckDeductAddressed(msg.Payer, se.Name); err != nil {
 		return nil, err
 	}
 	var entry outEntry
@@ -311,7 +311,7 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 			return nil, spec.Errorf(spec.CodeReplay, "the payment for request %s was already deducted", nk)
 		}
 	}
-	payee, err := devcert.Parse(se.s, entry.PayeeCert)
+	payee, err := devcert.Parse(se.S, entry.PayeeCert)
 	if err != nil {
 		return nil, err
 	}
@@ -321,28 +321,28 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 	if err := CheckDeduct(msg.Payee, msg.Digest, entry.Payee, entry.Digest); err != nil {
 		return nil, err
 	}
-	notice := &message{Tag: TagDeducted, Nonce: msg.Nonce, Payer: se.id, Payee: entry.Payee, Digest: entry.Digest}
-	b, err := notice.sign(se.key)
+	notice := &message{Tag: TagDeducted, Nonce: msg.Nonce, Payer: se.Name, Payee: entry.Payee, Digest: entry.Digest}
+	b, err := notice.sign(se.Priv)
 	if err != nil {
 		return nil, err
 	}
 	entry.Acked, entry.Receipt = true, msg.marshal()
 	if se.variant == Literal {
 		for _, k := range of.deletes {
-			if se.coins[k[len(prefCoin):]] == nil {
+			if se.Held[k[len(kit.PrefCoin):]] == nil {
 				return nil, spec.Errorf(spec.CodeDoubleSpend, "coin %s left the wallet since the TX", k)
 			}
 		}
-		of.puts[key] = mustJSON(entry)
+		of.puts[key] = kit.MustJSON(entry)
 		se.commit(of.puts, of.deletes, of.coins, &of.st, nil)
 		se.setOut(key, &entry)
 		delete(se.payers, nk)
-		se.w.Trace().State(se.dev.ID(), "deducted %d fen for %s (offline balance %d)", entry.Amount, entry.Payee, se.balance())
+		se.w.Trace().State(se.Dev.ID(), "deducted %d fen for %s (offline balance %d)", entry.Amount, entry.Payee, se.Balance())
 		return b, nil
 	}
-	se.commit(map[string][]byte{key: mustJSON(entry)}, nil, nil, nil, nil)
+	se.commit(map[string][]byte{key: kit.MustJSON(entry)}, nil, nil, nil, nil)
 	se.setOut(key, &entry)
-	se.w.Trace().State(se.dev.ID(), "payment to %s acknowledged", entry.Payee)
+	se.w.Trace().State(se.Dev.ID(), "payment to %s acknowledged", entry.Payee)
 	return b, nil
 }
 
@@ -351,36 +351,7 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 // whose certificate it lacks or no longer accepts: a payee would refuse
 // them; reconciliation exchanges them).
 func (se *SIM) pick(amount int64) ([]string, error) {
-	type cand struct {
-		key   string
-		value int64
-	}
-	cands := make([]cand, 0, len(se.coins))
-	for k, h := range se.coins {
-		if se.spendable(h) {
-			cands = append(cands, cand{k, h.Value()})
-		}
-	}
-	// Largest first; ties by key, so the choice does not depend on map order.
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].value != cands[j].value {
-			return cands[i].value > cands[j].value
-		}
-		return cands[i].key < cands[j].key
-	})
-	var picked []string
-	var sum int64
-	for _, c := range cands {
-		if sum >= amount || len(picked) == MaxSpends {
-			break
-		}
-		picked = append(picked, c.key)
-		sum += c.value
-	}
-	if sum < amount {
-		return nil, spec.Errorf(spec.CodeInsufficient, "wallet holds %d fen spendable offline, payment of %d", sum, amount)
-	}
-	return picked, nil
+	return se.Pick(amount, MaxSpends, se.spendable, "wallet")
 }
 
 func (se *SIM) spendable(h *transfer.Holding) bool {
@@ -388,10 +359,10 @@ func (se *SIM) spendable(h *transfer.Holding) bool {
 		return false
 	}
 	for _, r := range h.Chain {
-		if r.Payer == se.id || se.agents[r.Payer] != nil {
+		if r.Payer == se.Name || se.Agents[r.Payer] != nil {
 			continue
 		}
-		if c := se.certs[r.Payer]; c == nil || se.checkCert(c) != nil {
+		if c := se.Certs[r.Payer]; c == nil || se.checkCert(c) != nil {
 			return false
 		}
 	}
@@ -402,21 +373,7 @@ func (se *SIM) spendable(h *transfer.Holding) bool {
 // spent coins' lineages, except this one (its certificate went in
 // HELLO-PAYER) and the agents (every SIM is provisioned with them).
 func (se *SIM) lineageCerts(spends []spend) [][]byte {
-	ids := map[string]bool{}
-	for _, sp := range spends {
-		for _, r := range sp.holding.Chain {
-			if r.Payer != se.id && se.agents[r.Payer] == nil {
-				ids[r.Payer] = true
-			}
-		}
-	}
-	var out [][]byte
-	for _, id := range slices.Sorted(maps.Keys(ids)) {
-		if c := se.certs[id]; c != nil {
-			out = append(out, c.Raw)
-		}
-	}
-	return out
+	return kit.LineageCerts(&se.Core, spends, func(sp spend) *transfer.Holding { return sp.holding }, false)
 }
 
 // payeeEndpoint handles the messages a payee receives.
@@ -432,7 +389,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		return nil, spec.Errorf(spec.CodeReplay, "no payment request is open")
 	}
 	want := map[uint8]int{TagPayerHello: awaitPayerHello, TagTx: awaitTx, TagDeducted: awaitDeducted}[msg.Tag]
-	if err := CheckPayeeBound(msg.Tag, msg.Nonce, sess.nonce, msg.Payee, se.id, sess.stage == want || again); err != nil {
+	if err := CheckPayeeBound(msg.Tag, msg.Nonce, sess.nonce, msg.Payee, se.Name, sess.stage == want || again); err != nil {
 		return nil, err
 	}
 	if msg.Tag != TagPayerHello && sess.payer == nil {
@@ -448,8 +405,8 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err := se.verifyMsg(msg, payer.PublicKey); err != nil {
 			return nil, err
 		}
-		p := &message{Tag: TagProceed, Nonce: sess.nonce, Amount: sess.amount, Payer: payer.ID, Payee: se.id}
-		b, err := p.sign(se.key)
+		p := &message{Tag: TagProceed, Nonce: sess.nonce, Amount: sess.amount, Payer: payer.ID, Payee: se.Name}
+		b, err := p.sign(se.Priv)
 		if err != nil {
 			return nil, err
 		}
@@ -460,14 +417,14 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		if err := se.receive(sess, msg); err != nil {
 			return nil, err
 		}
-		if se.fw.Withhold {
+		if se.FW.Withhold {
 			// A malicious payee: registers the coins at once and never
 			// tells the payer to deduct.
 			se.credit(sess, nil)
 			return nil, nil
 		}
-		d := &message{Tag: TagDeduct, Nonce: sess.nonce, Payer: sess.payer.ID, Payee: se.id, Digest: sess.digest}
-		b, err := d.sign(se.key)
+		d := &message{Tag: TagDeduct, Nonce: sess.nonce, Payer: sess.payer.ID, Payee: se.Name, Digest: sess.digest}
+		b, err := d.sign(se.Priv)
 		if err != nil {
 			return nil, err
 		}
@@ -502,7 +459,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 	if err != nil {
 		return err
 	}
-	spends, chainCerts, err := parseCoins(se.s, plain)
+	spends, chainCerts, err := parseCoins(se.S, plain)
 	if err != nil {
 		return err
 	}
@@ -539,7 +496,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 			return spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i)
 		case rec.Payer != payer.ID && !se.mutated("payee-ignores-record-payer"):
 			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer)
-		case rec.Payee != se.id:
+		case rec.Payee != se.Name:
 			return spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q, not this wallet", i, rec.Payee)
 		case !bytes.Equal(rec.Challenge[:], sess.nonce):
 			return spec.Errorf(spec.CodeReplay, "spend %d: record answers another request", i)
@@ -551,17 +508,17 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 			return err
 		}
 		seenKey := se.seenKey(rec.Parent[:])
-		if _, dup := se.dev.Get(seenKey); (dup || puts[seenKey] != nil) && spec.Makes("spend-seen") {
+		if _, dup := se.Dev.Get(seenKey); (dup || puts[seenKey] != nil) && spec.Makes("spend-seen") {
 			return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this wallet", i, rec.Parent)
 		}
 		if !se.mutated("payee-forgets-seen-serials") {
 			puts[seenKey] = []byte{1}
 		}
 		for _, o := range rec.Outputs {
-			if o.Holder == se.id {
+			if o.Holder == se.Name {
 				h := sp.holding.Extend(rec, o.Serial)
-				k := instKey(h)
-				puts[prefCoin+k] = h.Marshal()
+				k := kit.CoinKey(h)
+				puts[kit.PrefCoin+k] = h.Marshal()
 				coins[k] = h
 				total += o.Value
 			}
@@ -582,32 +539,32 @@ func (se *SIM) credit(sess *payeeSession, notice []byte) {
 	puts := sess.puts
 	certs := map[string]*devcert.Certificate{}
 	for id, c := range sess.extra {
-		if id != se.id {
-			puts[prefCert+id] = c.Raw
+		if id != se.Name {
+			puts[kit.PrefCert+id] = c.Raw
 			certs[id] = c
 		}
 	}
-	puts[prefRecv+hex.EncodeToString(sess.nonce)] = mustJSON(recvEntry{Payer: sess.payer.ID, Amount: sess.amount, Records: sess.records, Notice: notice})
+	puts[prefRecv+hex.EncodeToString(sess.nonce)] = kit.MustJSON(recvEntry{Payer: sess.payer.ID, Amount: sess.amount, Records: sess.records, Notice: notice})
 	st := se.st
 	st.Received += len(sess.coins)
-	puts[keyState] = mustJSON(st)
+	puts[keyState] = kit.MustJSON(st)
 	se.commit(puts, nil, sess.coins, &st, certs)
 	sess.stage = payeeDone
-	se.w.Trace().State(se.dev.ID(), "received %d fen from %s (offline balance %d, %d coins received offline)", sess.amount, sess.payer.ID, se.balance(), st.Received)
+	se.w.Trace().State(se.Dev.ID(), "received %d fen from %s (offline balance %d, %d coins received offline)", sess.amount, sess.payer.ID, se.Balance(), st.Received)
 }
 
 // openCoins opens the coins of a TX sealed to this SIM for the session of
 // nonce: the content key sealed to the SIM's key, then the AEAD.
 func (se *SIM) openCoins(msg *message, nonce []byte) ([]byte, error) {
-	info := sealInfo(nonce, se.id)
-	contentKey, err := se.key.Open(msg.SealedKey, info)
+	info := sealInfo(nonce, se.Name)
+	contentKey, err := se.Priv.Open(msg.SealedKey, info)
 	if err != nil {
 		return nil, err
 	}
 	if len(contentKey) != 16 {
 		return nil, spec.Errorf(spec.CodeBadSeal, "sealed content key of %d bytes", len(contentKey))
 	}
-	aead, err := se.s.NewAEAD(contentKey)
+	aead, err := se.S.NewAEAD(contentKey)
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeBadSeal, "content key: %v", err)
 	}
@@ -627,17 +584,17 @@ func (se *SIM) sealTx(sess *payerSession, spends []spend) ([]byte, error) {
 		return nil, err
 	}
 	info := sealInfo(sess.nonce, sess.payee.ID)
-	r := se.w.Rand("cert/seal/" + se.id)
+	r := se.w.Rand("cert/seal/" + se.Name)
 	contentKey := r.Bytes(16)
 	sealedKey, err := sess.payee.PublicKey.Seal(r, contentKey, info)
 	if err != nil {
 		return nil, err
 	}
-	aead, err := se.s.NewAEAD(contentKey)
+	aead, err := se.S.NewAEAD(contentKey)
 	if err != nil {
 		return nil, err
 	}
 	tx := &message{Tag: TagTx, Nonce: sess.nonce, Amount: sess.amount, Payer: se.payerID(), Payee: sess.payee.ID,
 		SealedKey: sealedKey, Ciphertext: aead.Seal(nil, zeroNonce, plain, info)}
-	return tx.sign(se.key)
+	return tx.sign(se.Priv)
 }

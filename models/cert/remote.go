@@ -5,6 +5,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -170,7 +171,7 @@ func (in *Instance) attach(id world.PartyID, sc Scheme, cfg models.Config) error
 	if err != nil {
 		return err
 	}
-	in.links[id] = link
+	in.Links[id] = link
 	rw := in.remote(id, link)
 	seed := in.w.Rand("sim-key/" + string(id)).Bytes(32)
 	kp := KeygenParams{KeygenParams: device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, Variant: sc.Info().Name}
@@ -186,7 +187,7 @@ func (in *Instance) attach(id world.PartyID, sc Scheme, cfg models.Config) error
 		return err
 	}
 	in.w.Trace().Note(id, "external SIM provisioned by %s; key generated on the SIM", AgentID)
-	in.add(id, rw, string(id))
+	in.Add(id, rw, string(id))
 	return nil
 }
 
@@ -242,7 +243,7 @@ func (rw *remoteWallet) State() (*WalletState, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &WalletState{ID: w.ID, Spent: w.Spent, Payments: w.Payments, Received: w.Received, Coins: coins}
+	s := &WalletState{State: kit.State[LogEntry]{ID: w.ID, Spent: w.Spent, Payments: w.Payments, Coins: coins}, Received: w.Received}
 	for _, e := range w.Log {
 		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
 	}

@@ -33,7 +33,7 @@ func newRemote(t *testing.T, seed uint64, v Variant, s suite.Suite, cfg models.C
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { in.(*Instance).Close() })
-	if n := len(in.(*Instance).links); n != len(cfg.External) {
+	if n := len(in.(*Instance).Links); n != len(cfg.External) {
 		t.Fatalf("%d external wallets, want %d", n, len(cfg.External))
 	}
 	return in.(*Instance)

@@ -2,13 +2,10 @@ package cert
 
 import (
 	"bytes"
-	"time"
 
-	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
-	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 // This file exports, for the conformance vectors (package vectors) only, a
@@ -16,17 +13,7 @@ import (
 // decision is the model's payeeEndpoint itself, not a copy of it.
 
 // PayeeProvision is what a fresh payee SIM is provisioned with.
-type PayeeProvision struct {
-	Suite   suite.Suite
-	ID      string
-	Key     []byte   // the private key, suite.PrivateKey.Bytes()
-	Cert    []byte   // the payee's certificate, DER
-	Root    []byte   // the root certificate, DER
-	CRL     []byte   // the revocation list, DER, signed by the root
-	CoinKey []byte   // the coin issuer's public key, SPKI DER
-	Agents  [][]byte // the agent banks' certificates, DER
-	At      time.Time
-}
+type PayeeProvision = kit.PayeeProvision
 
 // ReplayPayee provisions a fresh payee SIM (a world of its own, the SIM's
 // clock at p.At), opens one payment request for amount fen under nonce as
@@ -37,52 +24,23 @@ func ReplayPayee(p PayeeProvision, nonce []byte, amount int64, msgs [][]byte) (h
 	if len(nonce) != NonceSize {
 		return 0, spec.Errorf(spec.CodeMalformed, "nonce of %d bytes", len(nonce))
 	}
-	if _, err := suite.PrivateKeyFromBytes(p.Suite, p.Key); err != nil {
-		return 0, err
-	}
-	w := world.New(0)
-	dev := w.AddDevice(world.PartyID(p.ID), true)
-	dev.SetSkew(p.At.Sub(w.Now()))
 	// The payee side never opens a coin string; the HSM key only has to
 	// be well formed for the store to load.
-	hsmKey := make([]byte, coin.KeyIDSize+16)
-	puts := map[string][]byte{
-		keyID:      []byte(p.ID),
-		keyPriv:    p.Key,
-		keyCert:    p.Cert,
-		keyRoot:    p.Root,
-		keyCoinKey: p.CoinKey,
-		keyCRL:     p.CRL,
-		keyHSM:     hsmKey,
-		keyLimits:  mustJSON(models.Config{}.WithDefaults().Limits),
-		keyState:   mustJSON(simState{SyncUnix: p.At.Unix()}),
+	w, dev, err := p.Device(map[string][]byte{
+		keyHSM:   make([]byte, coin.KeyIDSize+16),
+		keyState: kit.MustJSON(simState{SyncUnix: p.At.Unix()}),
+	})
+	if err != nil {
+		return 0, err
 	}
-	for i, a := range p.Agents {
-		puts[prefAgent+string(rune('a'+i))] = a
-	}
-	dev.Commit(puts, nil)
-	se := &SIM{s: p.Suite, w: w, dev: dev, variant: Recovering}
+	se := &SIM{Core: kit.Core{S: p.Suite, Dev: dev}, w: w, variant: Recovering}
 	if err := loadStore(se); err != nil {
 		return 0, err
 	}
 	se.payee = &payeeSession{nonce: bytes.Clone(nonce), amount: amount, stage: awaitPayerHello}
-	for _, m := range msgs {
-		if _, err := se.payeeEndpoint(world.Message{From: "payer", To: dev.ID(), Payload: m}); err != nil {
-			return se.balance(), err
-		}
-	}
-	return se.balance(), nil
+	return kit.Feed(dev, msgs, se.payeeEndpoint, se.Balance)
 }
 
-// loadStore runs recover, turning its panic on material that does not
-// load (a certificate or list that does not parse or verify) into an
-// error.
-func loadStore(se *SIM) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = spec.Errorf(spec.CodeMalformed, "provisioning: %v", r)
-		}
-	}()
-	se.recover()
-	return nil
-}
+// loadStore runs Recover, turning its panic on material that does not
+// load into an error.
+func loadStore(se *SIM) error { return kit.LoadStore("provisioning", se.Recover) }

@@ -10,6 +10,7 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -141,13 +142,9 @@ type Instance struct {
 	hsmKey   []byte // the HSM key the agent provisions into its customers' SIMs
 	variant  Variant
 	mutation string
-	order    []world.PartyID
-	devices  map[world.PartyID]Device // every wallet
-	names    map[world.PartyID]string // the certificate id each wallet presents
-	wallets  map[world.PartyID]*SIM   // the model's own SIMs
-	links    map[world.PartyID]models.Link
-	ids      map[*transfer.Signed][32]byte // recordID's cache
-	stamped  stamps                        // mail-expires: when each registered record was first seen (mutant.go)
+	kit.Table[Device, *SIM]
+	ids     kit.IDs // record ids, cached (kit.IDs)
+	stamped stamps  // mail-expires: when each registered record was first seen (mutant.go)
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -162,8 +159,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, variant: sc.Variant, mutation: sc.mutation, devices: map[world.PartyID]Device{},
-		names: map[world.PartyID]string{}, wallets: map[world.PartyID]*SIM{}, links: map[world.PartyID]models.Link{}}
+	in := &Instance{w: w, cb: cb, variant: sc.Variant, mutation: sc.mutation, Table: kit.NewTable[Device, *SIM](w, "wallet")}
 	if bankMutations[sc.mutation] {
 		cb.SetMutation(sc.mutation)
 	}
@@ -188,7 +184,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 			in.Close()
 			return nil, err
 		}
-		in.agent.Open(in.names[id], cfg.Opening)
+		in.agent.Open(in.Names[id], cfg.Opening)
 	}
 	return in, nil
 }
@@ -208,25 +204,24 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
 	}
 	m := in.materials(string(id), cert, cfg)
 	puts := map[string][]byte{
-		keyID:      []byte(id),
-		keyPriv:    key.Bytes(),
-		keyCert:    m.Certificate,
-		keyRoot:    m.Root,
-		keyCoinKey: m.IssuerKey,
-		keyCRL:     m.CRL,
-		keyHSM:     m.HSMKey,
-		keyLimits:  mustJSON(cfg.Limits),
-		keyState:   mustJSON(simState{SyncUnix: m.Sync}),
+		kit.KeyID:      []byte(id),
+		kit.KeyPriv:    key.Bytes(),
+		kit.KeyCert:    m.Certificate,
+		kit.KeyRoot:    m.Root,
+		kit.KeyCoinKey: m.IssuerKey,
+		kit.KeyCRL:     m.CRL,
+		keyHSM:         m.HSMKey,
+		kit.KeyLimits:  kit.MustJSON(cfg.Limits),
+		keyState:       kit.MustJSON(simState{SyncUnix: m.Sync}),
 	}
 	for _, a := range in.cb.Agents() {
-		puts[prefAgent+a.ID] = a.Cert.Raw
+		puts[kit.PrefAgent+a.ID] = a.Cert.Raw
 	}
 	dev.Commit(puts, nil)
 	in.w.Trace().Note(id, "SIM provisioned by %s; key generated on the SIM", AgentID)
-	se := &SIM{s: cfg.Suite, w: in.w, dev: dev, variant: in.variant, mutation: in.mutation}
-	se.recover()
-	in.add(id, se, se.id)
-	in.wallets[id] = se
+	se := &SIM{Core: kit.Core{S: cfg.Suite, Dev: dev}, w: in.w, variant: in.variant, mutation: in.mutation}
+	se.Recover()
+	in.AddOwn(id, se)
 	return nil
 }
 
@@ -240,15 +235,18 @@ func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.C
 	return p
 }
 
-func (in *Instance) add(id world.PartyID, d Device, name string) {
-	in.order = append(in.order, id)
-	in.devices[id] = d
-	in.names[id] = name
-}
+// RogueAgentID is the issuing agent a forger's coin names in
+// CorruptUnauthorisedAgent: the central bank never authorised it.
+const RogueAgentID = "ROGUE-AGENT"
 
-// Close stops the external wallets. The model's own SIMs need nothing.
-func (in *Instance) Close() error {
-	return device.CloseLinks(in.links)
+var _ models.Corrupter = (*Instance)(nil)
+
+// Corrupt stages c on the SIM as its compromised holder would
+// (models/forge): the SIM's own checks are bypassed (its store is
+// written directly, or its firmware presents other identity data),
+// nobody else's are.
+func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
+	return kit.Corrupt(&in.Table, "cert", AgentID, RogueAgentID, id, c)
 }
 
 // World returns the world.
@@ -257,55 +255,12 @@ func (in *Instance) World() *world.World { return in.w }
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 
-// Wallets returns the wallet party ids (clones included) in creation order.
-func (in *Instance) Wallets() []world.PartyID { return append([]world.PartyID(nil), in.order...) }
-
-func (in *Instance) device(id world.PartyID) (Device, error) {
-	d, ok := in.devices[id]
-	if !ok {
-		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
-	}
-	return d, nil
-}
-
-// sim returns one of the model's own SIMs: what corruption, injection and
-// observation need to reach inside.
-func (in *Instance) sim(id world.PartyID) (*SIM, error) {
-	se, ok := in.wallets[id]
-	if !ok {
-		if _, ext := in.links[id]; ext {
-			return nil, spec.Errorf(spec.CodeUnimplemented, "%s is an external wallet: the harness cannot reach inside it", id)
-		}
-		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
-	}
-	return se, nil
-}
-
 func (in *Instance) state(id world.PartyID) (*WalletState, error) {
-	d, err := in.device(id)
+	d, err := in.Device(id)
 	if err != nil {
 		return nil, err
 	}
 	return d.State()
-}
-
-// online runs f with the wallet online and restarts the phone if it lost
-// power inside f.
-func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
-	d, err := in.device(id)
-	if err != nil {
-		return err
-	}
-	in.w.SetOnline(id, true)
-	defer in.w.SetOnline(id, false)
-	crashed, err := in.w.Guard(id, func() error { return f(d) })
-	if crashed {
-		if rerr := d.Restart(); rerr != nil {
-			in.w.Trace().Note(id, "restart failed: %v", rerr)
-		}
-		return spec.Errorf(spec.CodeInternal, "wallet %s lost power while online", id)
-	}
-	return err
 }
 
 func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args ...any) {
@@ -320,7 +275,7 @@ func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args
 // Fund withdraws amount from the holder's account: the agent bank's
 // issuance device hands the coins over as HSM-sealed coin strings.
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
-	return in.online(id, func(d Device) error {
+	return in.Online(id, func(d Device) error {
 		// A SIM takes coins only from an agent it accepts now: refuse
 		// before the account moves.
 		if err := d.CheckAgent(in.agent.Cert.Raw); err != nil {
@@ -338,16 +293,9 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 
 // Pay runs one phone-to-phone payment under plan.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	p, err := in.device(payer)
+	p, q, err := in.Parties(payer, payee)
 	if err != nil {
 		return models.Payment{}, err
-	}
-	q, err := in.device(payee)
-	if err != nil {
-		return models.Payment{}, err
-	}
-	if payer == payee {
-		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "a wallet cannot pay itself")
 	}
 	if amount <= 0 || amount > coin.MaxChangeAmount {
 		return models.Payment{}, spec.Errorf(spec.CodeValueMismatch, "payment of %d fen", amount)
@@ -412,7 +360,7 @@ func restarter(d Device) func() { return func() { _ = d.Restart() } }
 // revocation list.
 func (in *Instance) Reconcile(id world.PartyID) error {
 	defer in.stampRecords()
-	return in.online(id, func(d Device) error {
+	return in.Online(id, func(d Device) error {
 		// Finish a withdrawal a power cut interrupted.
 		if _, _, err := in.client(id, d).Finish(); err != nil {
 			return err
@@ -450,7 +398,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			}
 			for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
 				h := st.Coins[k]
-				have[in.instanceOf(h)] = true
+				have[in.ids.InstanceOf(h)] = true
 				if n := len(h.Chain); n > 0 {
 					parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
 					if err := reg.Add(parent, h.Chain[n-1]); err != nil {
@@ -461,7 +409,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			// A deposit a power cut interrupted still holds its coins
 			// (settled below): they are not mail to send back.
 			for _, e := range st.Deposits {
-				bank.MarkHeld(have, e.Holdings, in.instanceOf)
+				bank.MarkHeld(have, e.Holdings, in.ids.InstanceOf)
 			}
 			return nil
 		}); err != nil {
@@ -504,7 +452,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// exchange coins whose lineage is getting long, or that a payee
 		// would refuse, for fresh ones.
 		if err := in.client(id, d).Refresh(bank.Refresh{
-			Settle: func() error { _, err := in.settleDeposits(id, d); return err },
+			Settle: func() error { _, err := in.depositor().Settle(id, d); return err },
 			Coins: func() (map[string]*transfer.Holding, error) {
 				st, err := d.State()
 				if err != nil {
@@ -531,7 +479,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 				}
 				return stale, nil
 			},
-			Deposit: func(keys []string) error { _, err := in.deposit(id, d, keys); return err },
+			Deposit: func(keys []string) error { _, err := in.depositor().Deposit(id, d, keys); return err },
 		}); err != nil {
 			return err
 		}
@@ -573,87 +521,17 @@ func serialHex(s [16]byte) string { return fmt.Sprintf("%x", s[:]) }
 
 // Deposit returns every coin in the wallet to the holder's account, each
 // with a signed deposit record, written ahead like a payment.
-func (in *Instance) Deposit(id world.PartyID) (int64, error) {
-	var total int64
-	err := in.online(id, func(d Device) error {
-		v, err := in.settleDeposits(id, d)
-		if err != nil {
-			return err
-		}
-		st, err := d.State()
-		if err != nil {
-			return err
-		}
-		w, err := in.deposit(id, d, slices.Sorted(maps.Keys(st.Coins)))
-		total = v + w
-		return err
-	})
+func (in *Instance) Deposit(id world.PartyID) (total int64, err error) {
+	err = in.Online(id, func(d Device) (err error) { total, err = in.depositor().All(id, d); return err })
 	return total, err
-}
-
-// Restart power-cycles the phone.
-func (in *Instance) Restart(id world.PartyID) {
-	if d, err := in.device(id); err == nil {
-		in.w.Trace().Note(id, "power cycle")
-		if err := d.Restart(); err != nil {
-			in.w.Trace().Note(id, "restart failed: %v", err)
-		}
-	}
-}
-
-// Snapshot copies the SIM's persistent state.
-func (in *Instance) Snapshot(id world.PartyID) world.Snapshot {
-	if l, ok := in.links[id]; ok {
-		return device.SnapshotLink(in.w, id, l)
-	}
-	return in.w.Device(id).Snapshot()
-}
-
-// Restore rolls the SIM back to a snapshot (a compromised SIM or a
-// software wallet restored from backup).
-func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
-	if l, ok := in.links[id]; ok {
-		in.w.Trace().Fault(id, world.FaultRollback, "restored an earlier copy of the external wallet's state")
-		if err := l.Load(s.External()); err != nil {
-			in.w.Trace().Note(id, "restore failed: %v", err)
-		}
-		return
-	}
-	if se, err := in.sim(id); err == nil {
-		se.dev.Restore(s)
-		se.recover()
-	}
 }
 
 // Clone copies the SIM, identity and coins, to a new device.
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
-	if _, err := in.device(id); err != nil {
-		return "", err
-	}
-	n := 1
-	cid := world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	for in.devices[cid] != nil {
-		n++
-		cid = world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	}
-	if l, ok := in.links[id]; ok {
-		in.w.Trace().Fault(id, world.FaultClone, "cloned the external wallet to "+string(cid))
-		fork, err := l.Fork(cid)
-		if err != nil {
-			return "", err
-		}
-		in.w.AddDevice(cid, true)
-		in.links[cid] = fork
-		in.add(cid, in.remote(cid, fork), in.names[id])
-		return cid, nil
-	}
-	se := in.wallets[id]
-	dev := se.dev.Clone(cid)
-	c := &SIM{s: se.s, w: in.w, dev: dev, variant: se.variant, mutation: se.mutation}
-	c.recover()
-	in.add(cid, c, c.id)
-	in.wallets[cid] = c
-	return cid, nil
+	remote := func(cid world.PartyID, fork models.Link) Device { return in.remote(cid, fork) }
+	return in.CloneWith(id, true, remote, func(se *SIM, dev *world.Device) *SIM {
+		return &SIM{Core: kit.Core{S: se.S, Dev: dev}, w: in.w, variant: se.variant, mutation: se.mutation}
+	})
 }
 
 // View returns the wallet's observable state. Pending lists the payee's
@@ -666,22 +544,11 @@ func (in *Instance) View(id world.PartyID) models.View {
 	}
 	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID), Spent: st.Spent, Payments: st.Payments}
 	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: in.instanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
+		v.Coins = append(v.Coins, models.Coin{ID: in.ids.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}
 	for _, e := range st.Log {
-		if e.Acked {
-			continue
-		}
-		for _, rb := range e.Records {
-			r, err := transfer.Parse(rb)
-			if err != nil {
-				continue
-			}
-			for _, o := range r.Outputs {
-				if o.Holder == e.Payee {
-					v.Pending = append(v.Pending, models.Coin{ID: bank.Instance{Creator: r.ID(), Serial: o.Serial}.String(), Value: o.Value})
-				}
-			}
+		if !e.Acked {
+			v.Pending = append(v.Pending, kit.PendingCoins(e.Payee, e.Records)...)
 		}
 	}
 	return v
@@ -690,28 +557,6 @@ func (in *Instance) View(id world.PartyID) models.View {
 // Ledger returns the banks' state. Mail is what reconciliation would
 // forward: in the literal variant only interrupted withdrawals.
 func (in *Instance) Ledger() models.Ledger {
-	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, DoubleSpends: in.cb.Registry().DoubleSpends()}
-	l.Accounts = in.cb.AccountsTotal()
-	have := map[bank.Instance]bool{}
-	ids := map[string]bool{}
-	for _, id := range in.order {
-		ids[in.names[id]] = true
-		st, err := in.state(id)
-		if err != nil {
-			continue // an unreadable external wallet: its coins show as mail
-		}
-		ids[st.ID] = true
-		for _, h := range st.Coins {
-			have[in.instanceOf(h)] = true
-		}
-	}
-	for _, holder := range slices.Sorted(maps.Keys(ids)) {
-		for _, h := range in.cb.Registry().Mail(holder, have) {
-			if !in.forwardable(h.Chain[len(h.Chain)-1], h.Serial) {
-				continue
-			}
-			l.Mail = append(l.Mail, models.Coin{ID: in.instanceOf(h).String(), Value: h.Value()})
-		}
-	}
-	return l
+	lg := kit.Ledger{CB: in.cb, IDs: &in.ids, Forwardable: in.forwardable}
+	return kit.LedgerOf(lg, in.Order, in.Names, true, in.state)
 }

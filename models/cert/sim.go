@@ -2,42 +2,26 @@ package cert
 
 import (
 	"bytes"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
-	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
-
-	"github.com/dualoffline/dualoffline/models/forge"
 )
 
 // Persistent store of a wallet's trusted hardware (the SIM). Everything
 // the wallet knows after a power cut is here; the SIM struct's other
 // fields are rebuilt from it by recover.
 const (
-	keyID      = "id"        // certificate id, ASCII
-	keyPriv    = "key"       // private scalar
-	keyCert    = "cert"      // own certificate, DER
-	keyRoot    = "root"      // central bank root certificate, DER
-	keyCoinKey = "coin-key"  // issuer public key, SPKI DER
-	keyCRL     = "crl"       // revocation list, DER
 	keyHSM     = "hsm"       // the agent HSM's coin-string key: key id ‖ key
-	keyLimits  = "limits"    // JSON bank.Limits
 	keyState   = "state"     // JSON simState
-	prefAgent  = "agent/"    // agent/<id>: agent certificate, DER
-	prefCert   = "cert/"     // cert/<id>: certificate of an earlier holder, DER
-	prefCoin   = "coin/"     // coin/<instance>: holding, DER
 	prefSeen   = "seen/"     // seen/<parent serial>: a spend this wallet accepted
-	prefOut    = "out/"      // out/<counter>: JSON outEntry, a payment sent, until reconciliation
 	prefAnswer = "answered/" // answered/<nonce>: a payee request this wallet paid
 	prefRecv   = "received/" // received/<nonce>: JSON recvEntry, the offline record the payee registers
 )
@@ -85,124 +69,50 @@ type recvEntry struct {
 // mirror the store and are rebuilt by recover, except the open sessions,
 // which a power cut loses.
 type SIM struct {
-	s        suite.Suite
+	kit.Core // store, identity, trust anchors, limits, coins, corruptions
 	w        *world.World
-	dev      *world.Device
 	variant  Variant
 	mutation string // the mutant's name; "" is the reference
 
-	id      string
-	key     suite.PrivateKey
-	spki    []byte // the public key's SubjectPublicKeyInfo, as presented
-	cert    *devcert.Certificate
-	root    *devcert.Certificate
-	coinKey suite.PublicKey
-	crl     *devcert.RevocationList
-	hsm     *coin.HSM
-	limits  bank.Limits
-	st      simState
-	coins   map[string]*transfer.Holding // by instance key
-	agents  map[string]*devcert.Certificate
-	certs   map[string]*devcert.Certificate
-	out     map[string]*outEntry
-	deps    map[string]bool // the keys of the pending deposits (deposit.go)
-	log     []LogEntry      // se.out for State, sorted; nil when a write may have changed it
+	spki []byte // the public key's SubjectPublicKeyInfo, as presented
+	hsm  *coin.HSM
+	st   simState
+	out  map[string]*outEntry
+	deps map[string]bool // the keys of the pending deposits (deposit.go)
+	log  []LogEntry      // se.out for State, sorted; nil when a write may have changed it
 
 	// volatile: the sessions of the current payment
 	payee    *payeeSession            // as payee: at most one open request
 	payers   map[string]*payerSession // as payer: by nonce (hex)
 	sigCache map[string]bool          // under sim-caches-signatures: signatures it verified
 	peer     world.PartyID            // the device the last message to the payee role came from
-
-	// Corruptions (corrupt.go): firmware a compromised holder installed.
-	// They survive power cycles, like the store.
-	fw forge.Firmware
-}
-
-func instKey(h *transfer.Holding) string {
-	inst := bank.InstanceOf(h)
-	return hex.EncodeToString(inst.Creator[:8]) + hex.EncodeToString(inst.Serial[:])
-}
-
-func outKey(ctr uint64) string {
-	return prefOut + hex.EncodeToString(binary.BigEndian.AppendUint64(nil, ctr))
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("cert: " + err.Error())
-	}
-	return b
 }
 
 // recover rebuilds the volatile state from the persistent store and drops
 // every open session. A SIM whose store does not parse is bricked: that is
 // a model bug, so it panics.
-func (se *SIM) recover() {
-	must := func(err error) {
-		if err != nil {
-			panic("cert: SIM " + string(se.dev.ID()) + " store is corrupt: " + err.Error())
-		}
-	}
-	get := func(k string) []byte {
-		v, ok := se.dev.Get(k)
-		if !ok {
-			panic("cert: SIM " + string(se.dev.ID()) + " store lacks " + k)
-		}
-		return v
-	}
+func (se *SIM) Recover() {
+	se.Load("cert: SIM", se.Recover, se.rewind)
 	var err error
-	se.id = string(get(keyID))
-	se.key, err = suite.PrivateKeyFromBytes(se.s, get(keyPriv))
-	must(err)
-	se.spki = se.key.Public().SPKI()
-	se.cert, err = devcert.Parse(se.s, get(keyCert))
-	must(err)
-	se.root, err = devcert.Parse(se.s, get(keyRoot))
-	must(err)
-	se.coinKey, err = se.s.ParsePublicKey(get(keyCoinKey))
-	must(err)
-	// The list's signature was checked when it was stored; parse it again
-	// only if it changed (a cache of a pure function of the bytes).
-	if crl := get(keyCRL); se.crl == nil || !bytes.Equal(se.crl.Raw, crl) {
-		se.crl, err = devcert.ParseRevocationList(crl, se.root)
-		must(err)
-	}
-	se.hsm, err = coin.NewHSM(se.s, bytes.NewReader(get(keyHSM)))
-	must(err)
-	must(json.Unmarshal(get(keyLimits), &se.limits))
-	must(json.Unmarshal(get(keyState), &se.st))
-	se.agents = map[string]*devcert.Certificate{}
-	for _, k := range se.dev.Keys(prefAgent) {
-		c, err := devcert.Parse(se.s, get(k))
-		must(err)
-		se.agents[c.ID] = c
-	}
-	se.certs = map[string]*devcert.Certificate{}
-	for _, k := range se.dev.Keys(prefCert) {
-		c, err := devcert.Parse(se.s, get(k))
-		must(err)
-		se.certs[c.ID] = c
-	}
-	se.coins = map[string]*transfer.Holding{}
-	for _, k := range se.dev.Keys(prefCoin) {
-		h, err := transfer.ParseHolding(get(k))
-		must(err)
-		se.coins[k[len(prefCoin):]] = h
-	}
+	se.spki = se.Priv.Public().SPKI()
+	se.hsm, err = coin.NewHSM(se.S, bytes.NewReader(se.Get(keyHSM)))
+	se.Must(err)
+	se.Must(json.Unmarshal(se.Get(keyState), &se.st))
 	se.log = nil
 	se.deps = map[string]bool{}
-	for _, k := range se.dev.Keys(prefDep) {
+	for _, k := range se.Dev.Keys(kit.PrefDep) {
 		se.deps[k] = true
 	}
-	se.out = map[string]*outEntry{}
-	for _, k := range se.dev.Keys(prefOut) {
-		var e outEntry
-		must(json.Unmarshal(get(k), &e))
-		se.out[k] = &e
-	}
+	se.out = kit.LoadJSON[outEntry](&se.Core, kit.PrefOut)
 	se.payee, se.payers = nil, map[string]*payerSession{}
+}
+
+// rewind zeroes the spend counter and the offline-limit counters in the
+// store (RewindCounters, then Recover).
+func (se *SIM) rewind() {
+	st := se.st
+	st.Counter, st.Spent, st.Payments = 0, 0, 0
+	se.Dev.Put(keyState, kit.MustJSON(st))
 }
 
 // commit applies puts and deletes atomically to the store and then to the
@@ -211,31 +121,31 @@ func (se *SIM) recover() {
 // counters; certs are lineage certificates learnt. A caller that puts an
 // out/ entry sets it with setOut, right after.
 func (se *SIM) commit(puts map[string][]byte, deletes []string, coins map[string]*transfer.Holding, state *simState, certs map[string]*devcert.Certificate) {
-	se.dev.Commit(puts, deletes)
+	se.Dev.Commit(puts, deletes)
 	for k := range puts {
-		if len(k) > len(prefDep) && k[:len(prefDep)] == prefDep {
+		if len(k) > len(kit.PrefDep) && k[:len(kit.PrefDep)] == kit.PrefDep {
 			se.deps[k] = true
 		}
 	}
 	for _, k := range deletes {
 		switch {
-		case len(k) > len(prefCoin) && k[:len(prefCoin)] == prefCoin:
-			delete(se.coins, k[len(prefCoin):])
-		case len(k) > len(prefOut) && k[:len(prefOut)] == prefOut:
+		case len(k) > len(kit.PrefCoin) && k[:len(kit.PrefCoin)] == kit.PrefCoin:
+			delete(se.Held, k[len(kit.PrefCoin):])
+		case len(k) > len(kit.PrefOut) && k[:len(kit.PrefOut)] == kit.PrefOut:
 			delete(se.out, k)
 			se.log = nil
-		case len(k) > len(prefDep) && k[:len(prefDep)] == prefDep:
+		case len(k) > len(kit.PrefDep) && k[:len(kit.PrefDep)] == kit.PrefDep:
 			delete(se.deps, k)
 		}
 	}
 	for k, h := range coins {
-		se.coins[k] = h
+		se.Held[k] = h
 	}
 	if state != nil {
 		se.st = *state
 	}
 	for id, c := range certs {
-		se.certs[id] = c
+		se.Certs[id] = c
 	}
 }
 
@@ -261,7 +171,7 @@ func (se *SIM) setOut(key string, e *outEntry) {
 // now is the phone's clock. Every wallet of this scheme has one; a
 // clockless device would fall back to the last online sync.
 func (se *SIM) now() time.Time {
-	if t, ok := se.dev.Now(); ok {
+	if t, ok := se.Dev.Now(); ok {
 		return t
 	}
 	return time.Unix(se.st.SyncUnix, 0).UTC()
@@ -271,25 +181,31 @@ func (se *SIM) now() time.Time {
 // revocation list.
 func (se *SIM) checkCert(c *devcert.Certificate) error {
 	if se.mutated("accept-expired-cert") {
-		return c.Verify(se.root, c.NotBefore, se.crl) // validity judged at the certificate's own start
+		return c.Verify(se.Root, c.NotBefore, se.CRL) // validity judged at the certificate's own start
 	}
 	if now := se.now(); se.mutated("accept-not-yet-valid-cert") && now.Before(c.NotBefore) {
-		return c.Verify(se.root, c.NotBefore, se.crl) // the start of validity never checked
+		return c.Verify(se.Root, c.NotBefore, se.CRL) // the start of validity never checked
 	}
-	return c.Verify(se.root, se.now(), se.crl)
+	return c.Verify(se.Root, se.now(), se.CRL)
 }
 
 // lookup resolves a device id to a certificate checked against the root,
 // the SIM's clock and its revocation list.
 func (se *SIM) lookup(extra map[string]*devcert.Certificate) transfer.Certs {
-	return models.Lookup(se.checkCert, se.agents, extra, se.certs)
+	return models.Lookup(se.checkCert, se.Agents, extra, se.Certs)
 }
 
-// balance returns the value of the coins the wallet holds.
-func (se *SIM) balance() int64 {
-	var v int64
-	for _, h := range se.coins {
-		v += h.Value()
+// presentedKey is the public key the SIM shows with its certificate.
+func (se *SIM) presentedKey(asPayer bool) []byte {
+	if c := se.FW.Presented(nil, asPayer); c != nil {
+		return c.PublicKey.SPKI()
 	}
-	return v
+	return se.spki
 }
+
+// payerID is the identity the card names as payer in its messages.
+func (se *SIM) payerID() string { return se.FW.PayerID(se.Name) }
+
+// recordPayer is the identity the card names as payer in its records,
+// and so as the holder of the change they return to the payer.
+func (se *SIM) recordPayer() string { return se.FW.RecordPayer(se.Name) }

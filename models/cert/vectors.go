@@ -1,6 +1,7 @@
 package cert
 
 import (
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -58,7 +59,7 @@ func SealInfo(nonce []byte, payee string) []byte { return sealInfo(nonce, payee)
 // RecordsDigest is the digest DEDUCT and DEDUCTED carry for a payment's
 // records.
 func RecordsDigest(s suite.Suite, recs []*transfer.Signed) []byte {
-	return (&SIM{s: s}).digestOf(recs)
+	return (&SIM{Core: kit.Core{S: s}}).digestOf(recs)
 }
 
 // EncodeCoins returns the plaintext a TX seals: one spend per holding and

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -266,46 +267,12 @@ func TestTamperEveryField(t *testing.T) {
 		return in
 	}
 	clean, _ := setup().Pay("wallet-A", "wallet-B", 230, nil)
-	var faults []world.Fault
+	faults := modeltest.TamperFaults(clean.Outcome.Steps, 10, 0)
 	for step := 1; step <= clean.Outcome.Steps; step++ {
-		for field := 0; field < 10; field++ {
-			faults = append(faults, world.Fault{Step: step, Kind: world.FaultField, Arg: field})
-		}
-		for _, k := range []world.FaultKind{world.FaultBitFlip, world.FaultTruncate, world.FaultExtend, world.FaultReplay, world.FaultDuplicate} {
-			faults = append(faults, world.Fault{Step: step, Kind: k, Arg: 7 * step})
-		}
 		faults = append(faults, world.Fault{Step: step, Kind: world.FaultBitFlip, Arg: 8*600 + 3})
-		faults = append(faults, world.Fault{Step: step, Kind: world.FaultRedirect, Party: "wallet-C"})
 	}
-	for _, f := range faults {
-		t.Run(f.String(), func(t *testing.T) {
-			in := setup()
-			a0, b0 := total(in, "wallet-A"), total(in, "wallet-B")
-			p, err := in.Pay("wallet-A", "wallet-B", 230, world.Plan{f})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range p.Outcome.Rejections {
-				if c := spec.CodeOf(r.Err); c == spec.CodeInternal || !c.Known() {
-					t.Fatalf("step %d: %s refused %s with an untyped error: %v", r.Step, r.Party, r.Type, r.Err)
-				}
-			}
-			checkBalanced(t, in, "the tampered payment")
-			for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C", "wallet-B"} {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
-			}
-			checkBalanced(t, in, "reconciliation")
-			da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
-			if !(da == 0 && db == 0) && !(da == -230 && db == 230) {
-				t.Fatalf("payer moved %d, payee %d", da, db)
-			}
-			if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
-				t.Fatalf("honest wallets flagged: %v", ds)
-			}
-		})
-	}
+	modeltest.TamperEveryField(t, func(*testing.T) models.Instance { return setup() },
+		func(in models.Instance, w world.PartyID) int64 { return total(in.(*Instance), w) }, faults)
 }
 
 // snapshotAll serialises every device store, view and the books, for

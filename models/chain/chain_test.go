@@ -3,17 +3,12 @@ package chain
 import (
 	"testing"
 
-	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 func newInstanceSuite(t interface{ Fatal(...any) }, seed uint64, s suite.Suite) *Instance {
-	in, err := Scheme{}.New(world.New(seed), models.Config{Suite: s})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return in.(*Instance)
+	return modeltest.New(t, Scheme{}, seed, s).(*Instance)
 }
 
 func newInstance(t interface{ Fatal(...any) }, seed uint64) *Instance {
@@ -83,9 +78,5 @@ func TestPaymentHappyPath(t *testing.T) {
 }
 
 func checkBalanced(t interface{ Fatalf(string, ...any) }, in *Instance, after string) {
-	a := in.Audit()
-	if !a.Balanced() {
-		t.Fatalf("value not conserved after %s: %+v (held+pending+mail+redeemed = %d, issued %d)",
-			after, a, a.Held+a.Pending+a.Mail+a.Redeemed, a.Issued)
-	}
+	modeltest.CheckBalanced(t, in, after)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -49,12 +50,7 @@ func TestInsiderRefused(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var codes []spec.Code
-			for _, r := range p.Outcome.Rejections {
-				if r.Party == "wallet-B" {
-					codes = append(codes, spec.CodeOf(r.Err))
-				}
-			}
+			codes := modeltest.Refusals(p, "wallet-B")
 			if p.Received || !slices.Contains(codes, spec.CodeReplay) {
 				t.Fatalf("received=%v, payee refusals %v, want replay", p.Received, codes)
 			}

@@ -1,33 +1,18 @@
 package chain
 
 import (
-	"bytes"
 	"fmt"
 	"testing"
 
 	"pgregory.net/rapid"
 
-	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-// benignFaults are the faults of the honest and crash profiles: loss,
-// duplication, reordering, delay and power cuts, never forgery.
-var benignFaults = []world.FaultKind{
-	world.FaultDrop, world.FaultDuplicate, world.FaultReorder, world.FaultDelay,
-	world.FaultCrashBefore, world.FaultCrashAt, world.FaultCrashAfter,
-}
-
-func genPlan(t *rapid.T) world.Plan {
-	return rapid.SliceOfN(rapid.Custom(func(t *rapid.T) world.Fault {
-		return world.Fault{
-			Step: rapid.IntRange(1, 3).Draw(t, "step"),
-			Kind: rapid.SampledFrom(benignFaults).Draw(t, "kind"),
-			Arg:  rapid.IntRange(0, 2).Draw(t, "arg"),
-		}
-	}), 0, 2).Draw(t, "plan")
-}
+// genPlan draws up to two benign faults at steps 1..3.
+var genPlan = modeltest.Plans{Kinds: modeltest.BenignFaults, Steps: 3, Args: 2}.Draw
 
 // Property (R5.2, R2.1, R6.6): under any sequence of withdrawals, payments
 // with benign faults (loss, duplication, reordering, delay, power cuts at
@@ -38,69 +23,38 @@ func genPlan(t *rapid.T) world.Plan {
 // reconciled twice, nothing is pending or in the mail.
 func TestConservationProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		s := rapid.SampledFrom(suite.All()).Draw(t, "suite")
-		in := newInstanceSuite(t, rapid.Uint64().Draw(t, "seed"), s)
-		wallets := in.Wallets()
-		pick := rapid.SampledFrom(wallets)
-		amount := rapid.Int64Range(1, 30000)
-		t.Repeat(map[string]func(*rapid.T){
-			"fund": func(t *rapid.T) {
-				_ = in.Fund(pick.Draw(t, "wallet"), amount.Draw(t, "amount"))
-				checkBalanced(t, in, "fund")
-			},
-			"pay": func(t *rapid.T) {
-				p, q := pick.Draw(t, "payer"), pick.Draw(t, "payee")
-				if p == q {
-					t.Skip("a wallet does not pay itself")
+		modeltest.Conservation(t, Scheme{}, modeltest.Conserve{
+			Plan: genPlan,
+			Ops: func(mi models.Instance) map[string]func(*rapid.T) {
+				in := mi.(*Instance)
+				return map[string]func(*rapid.T){
+					"partition": func(t *rapid.T) {
+						cut := rapid.IntRange(1, 3).Draw(t, "cut")
+						in.Partition([]int{0, 1, 2, 3}[:cut], []int{0, 1, 2, 3}[cut:])
+						checkBalanced(t, in, "partition")
+					},
+					"heal": func(t *rapid.T) {
+						in.Heal()
+						checkBalanced(t, in, "heal")
+					},
 				}
-				_, _ = in.Pay(p, q, amount.Draw(t, "amount"), genPlan(t))
-				checkBalanced(t, in, "pay")
 			},
-			"reconcile": func(t *rapid.T) {
-				_ = in.Reconcile(pick.Draw(t, "wallet"))
-				checkBalanced(t, in, "reconcile")
-			},
-			"deposit": func(t *rapid.T) {
-				_, _ = in.Deposit(pick.Draw(t, "wallet"))
-				checkBalanced(t, in, "deposit")
-			},
-			"restart": func(t *rapid.T) {
-				in.Restart(pick.Draw(t, "wallet"))
-				checkBalanced(t, in, "restart")
-			},
-			"partition": func(t *rapid.T) {
-				cut := rapid.IntRange(1, 3).Draw(t, "cut")
-				in.Partition([]int{0, 1, 2, 3}[:cut], []int{0, 1, 2, 3}[cut:])
-				checkBalanced(t, in, "partition")
-			},
-			"heal": func(t *rapid.T) {
+			Finally: func(t *rapid.T, mi models.Instance) {
+				in := mi.(*Instance)
 				in.Heal()
-				checkBalanced(t, in, "heal")
-			},
-			"": func(t *rapid.T) {
-				for _, w := range wallets {
-					v := in.View(w)
-					if v.Spent > bank.DefaultLimits.Cumulative || v.Payments > bank.DefaultLimits.Count {
-						t.Fatalf("%s spent %d fen in %d payments offline, over the limits", w, v.Spent, v.Payments)
+				for range 2 {
+					for _, w := range in.Wallets() {
+						if err := in.Reconcile(w); err != nil {
+							t.Fatal(err)
+						}
 					}
 				}
-				if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
-					t.Fatalf("honest wallets flagged: %v", ds)
+				checkBalanced(t, in, "the final reconciliations")
+				if a := in.Audit(); a.Pending != 0 || a.Mail != 0 {
+					t.Fatalf("value still in flight after every wallet reconciled twice: %+v", a)
 				}
 			},
 		})
-		in.Heal()
-		for range 2 {
-			for _, w := range wallets {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-		checkBalanced(t, in, "the final reconciliations")
-		if a := in.Audit(); a.Pending != 0 || a.Mail != 0 {
-			t.Fatalf("value still in flight after every wallet reconciled twice: %+v", a)
-		}
 	})
 }
 
@@ -117,65 +71,30 @@ func total(in *Instance, w world.PartyID) int64 {
 // both are in the post-state or both in the pre-state, nothing is pending,
 // and no one is flagged.
 func TestCrashAtEveryPoint(t *testing.T) {
-	for _, s := range suite.All() {
-		t.Run(string(s.ID()), func(t *testing.T) {
-			setup := func() *Instance {
-				in := newInstanceSuite(t, 7, s)
-				if err := in.Fund("wallet-A", 1000); err != nil {
-					t.Fatal(err)
-				}
-				return in
-			}
-			clean, err := setup().Pay("wallet-A", "wallet-B", 230, nil)
-			if err != nil || !clean.Paid || !clean.Received {
-				t.Fatalf("clean run: %+v %v", clean, err)
-			}
-			points := append(world.CrashPoints(clean.Outcome), world.LossPoints(clean.Outcome)...)
-			// 2 steps: before, at its one write and after each, and 2 losses.
+	modeltest.CrashAtEveryPoint(t, Scheme{}, modeltest.Crash{
+		// 2 steps: before, at its one write and after each, and 2 losses.
+		Points: func(points []world.Fault, clean models.Payment) string {
 			if len(points) != 8 {
-				t.Fatalf("%d fault points in a %d-step payment: %v", len(points), clean.Outcome.Steps, points)
+				return fmt.Sprintf("%d fault points in a %d-step payment: %v", len(points), clean.Outcome.Steps, points)
 			}
-			for _, order := range [][]world.PartyID{{"wallet-A", "wallet-B"}, {"wallet-B", "wallet-A", "wallet-B"}} {
-				for _, f := range points {
-					t.Run(fmt.Sprintf("%v/%v", f, order), func(t *testing.T) {
-						in := setup()
-						a0, b0 := total(in, "wallet-A"), total(in, "wallet-B")
-						if _, err := in.Pay("wallet-A", "wallet-B", 230, world.Plan{f}); err != nil {
-							t.Fatal(err)
-						}
-						checkBalanced(t, in, "the faulty payment")
-						for _, w := range order {
-							if err := in.Reconcile(w); err != nil {
-								t.Fatal(err)
-							}
-						}
-						checkBalanced(t, in, "reconciliation")
-						da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
-						pre, post := da == 0 && db == 0, da == -230 && db == 230
-						if !pre && !post {
-							t.Fatalf("payer moved %d, payee %d: neither both pre- nor both post-state", da, db)
-						}
-						if len(in.Ledger().DoubleSpends) > 0 {
-							t.Fatal("an honest wallet was flagged")
-						}
-						if a := in.Audit(); a.Pending != 0 || a.Mail != 0 {
-							t.Fatalf("value still in flight after both reconciled: %+v", a)
-						}
-						if in.Awaiting("wallet-B") != 0 || len(in.View("wallet-A").Pending) != 0 {
-							t.Fatal("a payment is still unsettled after both reconciled")
-						}
-					})
-				}
+			return ""
+		},
+		Total: func(in models.Instance, w world.PartyID) int64 { return total(in.(*Instance), w) },
+		Settled: func(mi models.Instance) string {
+			in := mi.(*Instance)
+			if in.Awaiting("wallet-B") != 0 || len(in.View("wallet-A").Pending) != 0 {
+				return "a payment is still unsettled after both reconciled"
 			}
-		})
-	}
+			return ""
+		},
+	})
 }
 
 // The same seed gives a byte-identical trace, faults and forks included;
 // another seed another trace.
 func TestTraceDeterministic(t *testing.T) {
-	run := func(seed uint64) []byte {
-		in := newInstance(t, seed)
+	modeltest.TraceDeterministic(t, func(seed uint64) models.Instance { return newInstance(t, seed) }, func(mi models.Instance) {
+		in := mi.(*Instance)
 		in.Fund("wallet-A", 2000)
 		in.Pay("wallet-A", "wallet-B", 730, world.Plan{{Step: 2, Kind: world.FaultCrashAt, Arg: 0}})
 		in.Pay("wallet-A", "wallet-C", 120, world.Plan{{Step: 2, Kind: world.FaultField, Arg: 3}})
@@ -184,15 +103,7 @@ func TestTraceDeterministic(t *testing.T) {
 		in.Reconcile("wallet-C")
 		in.Heal()
 		in.Reconcile("wallet-B")
-		return in.World().Trace().JSON()
-	}
-	a, b := run(5), run(5)
-	if !bytes.Equal(a, b) {
-		t.Fatal("same seed, different traces")
-	}
-	if bytes.Equal(a, run(6)) {
-		t.Fatal("different seeds, same trace")
-	}
+	})
 }
 
 // R2.1, R5.2 online: a power cut at every write a wallet makes while it

@@ -1,11 +1,10 @@
 package chip
 
 import (
-	"fmt"
-	"slices"
-	"strings"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -31,45 +30,8 @@ func TestTamperEveryField(t *testing.T) {
 		return in
 	}
 	clean, _ := setup().Pay("wallet-A", "wallet-B", 230, nil)
-	var faults []world.Fault
-	for step := 1; step <= clean.Outcome.Steps; step++ {
-		for field := 0; field < 12; field++ {
-			faults = append(faults, world.Fault{Step: step, Kind: world.FaultField, Arg: field})
-		}
-		for _, k := range []world.FaultKind{world.FaultBitFlip, world.FaultTruncate, world.FaultExtend, world.FaultReplay, world.FaultDuplicate} {
-			faults = append(faults, world.Fault{Step: step, Kind: k, Arg: 7 * step})
-		}
-		faults = append(faults, world.Fault{Step: step, Kind: world.FaultRedirect, Party: "wallet-C"})
-	}
-	for _, f := range faults {
-		t.Run(f.String(), func(t *testing.T) {
-			in := setup()
-			a0, b0 := total(in, "wallet-A"), total(in, "wallet-B")
-			p, err := in.Pay("wallet-A", "wallet-B", 230, world.Plan{f})
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, r := range p.Outcome.Rejections {
-				if c := spec.CodeOf(r.Err); c == spec.CodeInternal || !c.Known() {
-					t.Fatalf("step %d: %s refused %s with an untyped error: %v", r.Step, r.Party, r.Type, r.Err)
-				}
-			}
-			checkBalanced(t, in, "the tampered payment")
-			for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C", "wallet-B"} {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
-			}
-			checkBalanced(t, in, "reconciliation")
-			da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
-			if !(da == 0 && db == 0) && !(da == -230 && db == 230) {
-				t.Fatalf("payer moved %d, payee %d", da, db)
-			}
-			if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
-				t.Fatalf("honest cards flagged: %v", ds)
-			}
-		})
-	}
+	modeltest.TamperEveryField(t, func(*testing.T) models.Instance { return setup() },
+		func(in models.Instance, w world.PartyID) int64 { return total(in.(*Instance), w) }, modeltest.TamperFaults(clean.Outcome.Steps, 12, 0))
 }
 
 // Garbage on the wire is refused with a typed error by both roles, and
@@ -77,8 +39,8 @@ func TestTamperEveryField(t *testing.T) {
 func TestGarbageRefused(t *testing.T) {
 	in := newInstanceSuite(t, 3, suite.Default())
 	in.Fund("wallet-A", 1000)
-	a := in.wallets["wallet-A"]
-	b := in.wallets["wallet-B"]
+	a := in.Own["wallet-A"]
+	b := in.Own["wallet-B"]
 	before := in.Audit()
 	for i, junk := range [][]byte{nil, {0x80}, {0x80, 0x50, 0, 0}, {0x80, 0x50, 0, 0, 3, 0xDF, 0x01, 0x09}, {0x00, 0xA4, 0x04, 0x00}, make([]byte, 5000)} {
 		_, err := a.payerEndpoint(world.Message{From: "wallet-B", To: "wallet-A", Payload: junk})
@@ -170,81 +132,24 @@ func TestNoSelfPayment(t *testing.T) {
 // that the power cut it staged happened.
 func TestDepositCrashSafe(t *testing.T) {
 	for _, op := range []string{"deposit", "refresh"} {
-		setup := func(t *testing.T) *Instance {
-			in := newInstanceSuite(t, 5, suite.Default())
-			in.Fund("wallet-A", 1000)
-			if op == "refresh" {
-				// Give A coins with long lineages: A→B→A→B… offline.
-				in.Fund("wallet-B", 1000)
-				for i := 0; i < 4; i++ {
-					in.Pay("wallet-A", "wallet-B", 100, nil)
-					in.Pay("wallet-B", "wallet-A", 100, nil)
+		modeltest.OnlineCrashSafe(t, modeltest.OnlineCrash{
+			Name: op, Run: modeltest.Operation(op), Refresh: op == "refresh", Deposit: op == "deposit",
+			Total: func(in models.Instance, w world.PartyID) int64 { return total(in.(*Instance), w) },
+			Setup: func(t *testing.T) models.Instance {
+				in := newInstanceSuite(t, 5, suite.Default())
+				in.Fund("wallet-A", 1000)
+				if op == "refresh" {
+					// Give A coins with long lineages: A→B→A→B… offline.
+					in.Fund("wallet-B", 1000)
+					for i := 0; i < 4; i++ {
+						in.Pay("wallet-A", "wallet-B", 100, nil)
+						in.Pay("wallet-B", "wallet-A", 100, nil)
+					}
 				}
-			}
-			return in
-		}
-		run := func(in *Instance) {
-			if op == "deposit" {
-				in.Deposit("wallet-A")
-			} else {
-				in.Reconcile("wallet-A")
-			}
-		}
-		// The clean run: how many writes, hence cut points, the
-		// operation has on the card.
-		clean := setup(t)
-		dev := clean.World().Device("wallet-A")
-		w0, from := dev.Writes(), clean.World().Trace().Len()
-		run(clean)
-		writes := dev.Writes() - w0
-		if writes == 0 {
-			t.Fatalf("%s makes no write on the card: no power cut to stage", op)
-		}
-		if op == "refresh" && !refreshed(clean.World().Trace().Events()[from:]) {
-			t.Fatal("the reconciliation exchanged no coin: the refresh this test cuts did not happen")
-		}
-		for k := 0; k < writes; k++ {
-			t.Run(fmt.Sprintf("%s/crash-at-write-%d", op, k), func(t *testing.T) {
-				in := setup(t)
-				before := total(in, "wallet-A")
-				dev := in.World().Device("wallet-A")
-				from, boots := in.World().Trace().Len(), dev.Boots()
-				dev.ArmCrash(k)
-				run(in)
-				dev.ArmCrash(-1)
-				if !crashed(in.World().Trace().Events()[from:], "wallet-A") || dev.Boots() != boots+1 {
-					t.Fatalf("the power cut at write %d of %d did not happen (boots %d → %d)", k, writes, boots, dev.Boots())
-				}
-				checkBalanced(t, in, op+" with a power cut")
-				if err := in.Reconcile("wallet-A"); err != nil {
-					t.Fatal(err)
-				}
-				if op == "deposit" {
-					in.Deposit("wallet-A")
-				}
-				checkBalanced(t, in, "going online again")
-				if got := total(in, "wallet-A"); got != before {
-					t.Fatalf("card+account %d, was %d", got, before)
-				}
-				if ds := in.Ledger().DoubleSpends; len(ds) > 0 {
-					t.Fatalf("an honest card flagged after a power cut: %v", ds)
-				}
-			})
-		}
+				return in
+			},
+		})
 	}
-}
-
-// crashed reports whether events record a power cut of dev.
-func crashed(events []world.Event, dev world.PartyID) bool {
-	return slices.ContainsFunc(events, func(e world.Event) bool { return e.Kind == world.KindCrash && e.From == dev })
-}
-
-// refreshed reports whether events record an agent bank issuing coins
-// during a reconciliation (an exchange of long-lineage coins).
-func refreshed(events []world.Event) bool {
-	return slices.ContainsFunc(events, func(e world.Event) bool {
-		return e.Kind == world.KindState && strings.HasPrefix(e.Detail, "withdrawal ")
-	})
 }
 
 // A payer (a modified card) that hands on a coin whose lineage is full is
@@ -259,9 +164,9 @@ func TestFullLineageRefused(t *testing.T) {
 			in.Pay("wallet-B", "wallet-A", 100, nil)
 		}
 	}
-	b := in.wallets["wallet-B"]
+	b := in.Own["wallet-B"]
 	var full *transfer.Holding
-	for _, h := range b.coins {
+	for _, h := range b.Held {
 		if len(h.Chain) == transfer.MaxHops {
 			full = h
 		}
@@ -269,19 +174,19 @@ func TestFullLineageRefused(t *testing.T) {
 	if full == nil {
 		t.Fatal("no coin with a full lineage was built")
 	}
-	c := in.wallets["wallet-C"]
+	c := in.Own["wallet-C"]
 	start, err := c.startPayee("wallet-B", full.Value())
 	if err != nil {
 		t.Fatal(err)
 	}
-	outs, _ := transfer.Split(full.Serial, full.Value(), full.Value(), b.id, c.id)
+	outs, _ := transfer.Split(full.Serial, full.Value(), full.Value(), b.Name, c.Name)
 	var ch [transfer.ChallengeSize]byte
 	copy(ch[:], c.challenge)
-	rec, err := transfer.Sign(b.key, transfer.Record{Version: 1, Parent: full.Serial, ParentValue: full.Value(), Outputs: outs, Payer: b.id, Payee: c.id, Challenge: ch, Counter: 999})
+	rec, err := transfer.Sign(b.Priv, transfer.Record{Version: 1, Parent: full.Serial, ParentValue: full.Value(), Outputs: outs, Payer: b.Name, Payee: c.Name, Challenge: ch, Counter: 999})
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := encodeTransfer(b.cert, []spend{{holding: full, record: rec}}, b.lineageCerts([]spend{{holding: full}}))
+	resp, err := encodeTransfer(b.OwnCert, []spend{{holding: full, record: rec}}, b.lineageCerts([]spend{{holding: full}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func init() {
 			mustReconcile(t, in, "wallet-A")
 			out = append(out, fmt.Sprintf("after %d fen: %d agent log entries", amount, len(in.AgentView("wallet-A"))))
 		}
-		return append(out, "account "+in.agent.AccountOf(in.ids["wallet-A"]), "presents "+in.ids["wallet-A"])
+		return append(out, "account "+in.agent.AccountOf(in.Names["wallet-A"]), "presents "+in.Names["wallet-A"])
 	}
 	for _, m := range []string{"account-keyed-by-card", "agent-logs-small-payments", "agent-logs-no-payment", "card-cert-names-holder"} {
 		mutantScenarios[m] = anon

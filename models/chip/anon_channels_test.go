@@ -20,7 +20,7 @@ import (
 func TestLinkingChannels(t *testing.T) {
 	in := newInstance(t, 7)
 	a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
-	card := in.wallets[a].cert
+	card := in.Own[a].OwnCert
 	reg := in.Bank().Registry()
 	known := map[[32]byte]bool{}
 	fresh := func() []bank.Entry {
@@ -69,7 +69,7 @@ func TestLinkingChannels(t *testing.T) {
 	}
 	var rec1 *transfer.Signed
 	for _, e := range fresh() {
-		if e.Record.Payer == card.ID && e.Record.Payee == in.ids[b] {
+		if e.Record.Payer == card.ID && e.Record.Payee == in.Names[b] {
 			rec1 = e.Record
 		}
 	}

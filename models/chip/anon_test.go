@@ -25,11 +25,11 @@ func TestCardCertificateIsPseudonymous(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	se := in.wallets["wallet-A"]
-	if cn := se.cert.ID; cn == "wallet-A" || !strings.HasPrefix(cn, "card-") {
+	se := in.Own["wallet-A"]
+	if cn := se.OwnCert.ID; cn == "wallet-A" || !strings.HasPrefix(cn, "card-") {
 		t.Errorf("card certificate CN %q: want a pseudonym card-…", cn)
 	}
-	if bytes.Contains(se.cert.Raw, []byte("wallet-A")) {
+	if bytes.Contains(se.OwnCert.Raw, []byte("wallet-A")) {
 		t.Error("the card certificate carries the holder's id")
 	}
 	if got := in.View("wallet-A").Identity; got != "wallet-A" {
@@ -47,7 +47,7 @@ func TestCardCertificateIsPseudonymous(t *testing.T) {
 	if err := in.Bank().Revoke("wallet-A"); err != nil {
 		t.Fatalf("revoke by holder: %v", err)
 	}
-	if !in.Bank().CRL().Revoked(se.cert.Serial) {
+	if !in.Bank().CRL().Revoked(se.OwnCert.Serial) {
 		t.Error("revoking the holder did not revoke its card's certificate")
 	}
 }

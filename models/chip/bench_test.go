@@ -2,13 +2,8 @@ package chip
 
 import (
 	"testing"
-	"time"
 
-	"github.com/dualoffline/dualoffline/internal/cryptofloor"
-	"github.com/dualoffline/dualoffline/internal/opcount"
-	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/bank"
-	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -21,48 +16,6 @@ import (
 //	go test -run XXX -bench Payment ./models/chip/
 func BenchmarkPayment(b *testing.B) {
 	for _, s := range suite.All() {
-		b.Run(string(s.ID()), func(b *testing.B) {
-			limits := bank.Limits{PerPayment: 1 << 40, Cumulative: 1 << 40, Count: 1 << 30}
-			inst, err := Scheme{}.New(world.New(1), models.Config{Suite: s, Limits: limits, Opening: 1 << 40})
-			if err != nil {
-				b.Fatal(err)
-			}
-			in := inst.(*Instance)
-			var elapsed time.Duration
-			var counted opcount.Ops
-			for b.Loop() {
-				b.StopTimer()
-				if err := in.Fund("wallet-A", 1000); err != nil {
-					b.Fatal(err)
-				}
-				before := opcount.Total()
-				b.StartTimer()
-				start := time.Now()
-				p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
-				elapsed += time.Since(start)
-				b.StopTimer()
-				counted = counted.Add(opcount.Total().Sub(before))
-				if err != nil || !p.Received {
-					b.Fatalf("payment failed: %v %v", err, p.Outcome.Rejections)
-				}
-				// Keep the cards at steady state: a payment from a card
-				// holding a few coins, not an ever-growing purse.
-				for _, w := range []world.PartyID{"wallet-A", "wallet-B"} {
-					if _, err := in.Deposit(w); err != nil {
-						b.Fatal(err)
-					}
-				}
-				b.StartTimer()
-			}
-			n := float64(b.N)
-			costs, err := cryptofloor.Measure(s, 300, 200)
-			if err != nil {
-				b.Fatal(err)
-			}
-			floor := costs.Floor(counted)
-			b.ReportMetric(float64(counted.Sign)/n, "signs/op")
-			b.ReportMetric(float64(counted.Verify)/n, "verifies/op")
-			b.ReportMetric(float64(elapsed)/float64(floor), "x-floor")
-		})
+		b.Run(string(s.ID()), func(b *testing.B) { modeltest.BenchPayment(b, Scheme{}, s, modeltest.Bench{Samples: 300}) })
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -56,14 +56,7 @@ type Device interface {
 }
 
 // CardState is a card read out.
-type CardState struct {
-	ID       string                       // certificate id the card presents
-	Spent    int64                        // fen spent offline since the last sync
-	Payments int                          // payments since the last sync
-	Coins    map[string]*transfer.Holding // spendable holdings by the card's coin key
-	Log      []LogEntry                   // payments sent and not yet settled online, by key
-	Deposits []DepositEntry               // deposits signed and not yet credited, by key
-}
+type CardState = kit.State[LogEntry]
 
 // LogEntry is one payment a payer card committed (write-ahead): the
 // holdings it spent and the records that spent them.
@@ -75,32 +68,12 @@ type LogEntry struct {
 	Acked    bool // the payee's acknowledgement arrived
 }
 
-// DepositEntry is a deposit the card signed and committed.
-type DepositEntry struct {
-	Key      string
-	Holdings [][]byte
-	Records  [][]byte
-}
+// DepositEntry is a deposit the wallet signed and committed.
+type DepositEntry = kit.DepositEntry
 
-// Balance is the value of the coins.
-func (s *CardState) Balance() int64 {
-	var v int64
-	for _, h := range s.Coins {
-		v += h.Value()
-	}
-	return v
-}
-
-// Acked counts the log entries whose acknowledgement arrived.
-func (s *CardState) Acked() int {
-	n := 0
-	for _, e := range s.Log {
-		if e.Acked {
-			n++
-		}
-	}
-	return n
-}
+// Spent and Acknowledged read the entry out (kit.Entry).
+func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
+func (e LogEntry) Acknowledged() bool                  { return e.Acked }
 
 // The reference SE as a Device.
 
@@ -120,14 +93,14 @@ func (se *SE) EndSession() (bool, error) {
 }
 
 func (se *SE) State() (*CardState, error) {
-	s := &CardState{ID: se.id, Spent: se.st.Spent, Payments: se.st.Payments, Coins: se.coins}
+	s := &CardState{ID: se.Name, Spent: se.st.Spent, Payments: se.st.Payments, Coins: se.Held}
 	for _, k := range slices.Sorted(maps.Keys(se.out)) {
 		e := se.out[k]
 		s.Log = append(s.Log, LogEntry{Key: k, Payee: e.Payee, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked})
 	}
-	for _, k := range se.dev.Keys(prefDep) {
-		raw, _ := se.dev.Get(k)
-		var e depEntry
+	for _, k := range se.Dev.Keys(kit.PrefDep) {
+		raw, _ := se.Dev.Get(k)
+		var e kit.PendingStore
 		if err := json.Unmarshal(raw, &e); err != nil {
 			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
 		}
@@ -139,19 +112,19 @@ func (se *SE) State() (*CardState, error) {
 func (se *SE) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) error {
 	puts := map[string][]byte{}
 	for _, h := range hs {
-		puts[prefCoin+instKey(h)] = h.Marshal()
+		puts[kit.PrefCoin+kit.CoinKey(h)] = h.Marshal()
 		if n := len(h.Chain); n > 0 {
 			// Mail: the card will refuse the message it replaces.
 			puts[prefSeen+serialHex(h.Chain[n-1].Parent)] = []byte{1}
 		}
 	}
 	for _, raw := range certs {
-		c, err := devcert.Parse(se.s, raw)
+		c, err := devcert.Parse(se.S, raw)
 		if err != nil {
 			return err
 		}
-		if c.ID != se.id {
-			puts[prefCert+c.ID] = raw
+		if c.ID != se.Name {
+			puts[kit.PrefCert+c.ID] = raw
 		}
 	}
 	var deletes []string
@@ -161,12 +134,12 @@ func (se *SE) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) e
 		}
 		deletes = append(deletes, k)
 	}
-	se.dev.Commit(puts, deletes)
+	se.Dev.Commit(puts, deletes)
 	if len(certs) == 0 && len(deletes) == 0 {
 		se.recoverCoins(puts, nil) // a withdrawal: only coins changed
 		return nil
 	}
-	se.recover()
+	se.Recover()
 	return nil
 }
 
@@ -175,66 +148,39 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
-	var e depEntry
-	var deletes []string
-	for _, k := range keys {
-		h, ok := se.coins[k]
-		if !ok {
-			return spec.Errorf(spec.CodeMalformed, "no coin %q", k)
-		}
-		st.Counter++
-		rec, err := bank.DepositRecord(se.key, se.id, agent, h, h.Value(), st.Counter)
-		if err != nil {
-			return err
-		}
-		e.Holdings = append(e.Holdings, h.Marshal())
-		e.Records = append(e.Records, rec.Marshal())
-		deletes = append(deletes, prefCoin+k)
-		deletes = append(deletes, se.depositForgets(h)...)
+	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, false, se.depositForgets)
+	if err != nil {
+		return err
 	}
-	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), depKey(st.Counter): mustJSON(e)}, deletes)
-	se.recover()
+	st.Counter = ctr
+	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), kit.DepKey(st.Counter): kit.MustJSON(e)}, deletes)
+	se.Recover()
 	return nil
 }
 
 func (se *SE) FinishDeposit(key string, accepted bool) error {
-	raw, ok := se.dev.Get(key)
-	if !ok || len(key) <= len(prefDep) || key[:len(prefDep)] != prefDep {
-		return spec.Errorf(spec.CodeMalformed, "no pending deposit %q", key)
-	}
-	if accepted {
-		se.dev.Delete(key)
-		return nil
-	}
-	var e depEntry
-	if err := json.Unmarshal(raw, &e); err != nil {
-		return spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", key, err)
-	}
-	puts := map[string][]byte{}
-	for _, b := range e.Holdings {
-		h, err := transfer.ParseHolding(b)
-		if err != nil {
-			return spec.Errorf(spec.CodeInternal, "pending deposit %s does not parse", key)
+	return se.FinishPending(key, accepted, func(puts map[string][]byte, _ map[string]*transfer.Holding) {
+		if accepted {
+			se.Dev.Delete(key)
+			return
 		}
-		puts[prefCoin+instKey(h)] = b
-	}
-	se.dev.Commit(puts, []string{key})
-	se.recover()
-	return nil
+		se.Dev.Commit(puts, []string{key})
+		se.Recover()
+	})
 }
 
 func (se *SE) Reset(syncUnix int64, crl []byte) error {
 	st := se.st
 	st.Spent, st.Payments, st.SyncUnix = 0, 0, syncUnix
 	se.thawReceived()
-	se.dev.Commit(map[string][]byte{keyState: mustJSON(st), keyCRL: crl}, nil)
-	se.recover()
+	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), kit.KeyCRL: crl}, nil)
+	se.Recover()
 	return nil
 }
 
 func (se *SE) Restart() error {
 	se.forgetSeen()
 	se.freezeReceived()
-	se.recover()
+	se.Recover()
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -28,7 +29,7 @@ type Host struct {
 // store that does not load is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
 	h := &Host{kit: device.NewKit("card", "card", false), mutation: mutation}
-	if err := h.kit.Open(store, keyCert, h.load); err != nil {
+	if err := h.kit.Open(store, kit.KeyCert, h.load); err != nil {
 		return nil, err
 	}
 	return h, nil
@@ -47,7 +48,7 @@ func (h *Host) load() error {
 	}
 	// The card's randomness (its challenges) comes from the seed and the
 	// number of starts, so a restarted card does not repeat itself.
-	se := &SE{s: s, w: h.kit.Boot(), dev: h.kit.Dev, mutation: h.mutation}
+	se := &SE{Core: kit.Core{S: s, Dev: h.kit.Dev}, w: h.kit.Boot(), mutation: h.mutation}
 	if err := loadStore(se); err != nil {
 		return err
 	}
@@ -154,27 +155,27 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 }
 
 func (h *Host) keygen(p device.KeygenParams) (any, error) {
-	return h.kit.Keygen(p, keyPriv, "chip/host/key", nil, nil)
+	return h.kit.Keygen(p, kit.KeyPriv, "chip/host/key", nil, nil)
 }
 
 func (h *Host) personalize(p Personalization) error {
 	if h.se != nil {
 		return spec.Errorf(spec.CodeMalformed, "the card is already personalised")
 	}
-	if _, ok := h.kit.Dev.Get(keyPriv); !ok {
+	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "personalise before keygen")
 	}
 	puts := map[string][]byte{
-		keyID:      []byte(p.ID),
-		keyCert:    p.Certificate,
-		keyRoot:    p.Root,
-		keyCoinKey: p.IssuerKey,
-		keyCRL:     p.CRL,
-		keyLimits:  mustJSON(p.Limits.Bank()),
-		keyState:   mustJSON(seState{SyncUnix: p.Sync}),
+		kit.KeyID:      []byte(p.ID),
+		kit.KeyCert:    p.Certificate,
+		kit.KeyRoot:    p.Root,
+		kit.KeyCoinKey: p.IssuerKey,
+		kit.KeyCRL:     p.CRL,
+		kit.KeyLimits:  kit.MustJSON(p.Limits.Bank()),
+		keyState:       kit.MustJSON(seState{SyncUnix: p.Sync}),
 	}
 	for i, a := range p.Agents {
-		puts[prefAgent+string(rune('a'+i))] = a
+		puts[kit.PrefAgent+string(rune('a'+i))] = a
 	}
 	// Check everything loads before committing: a refusal changes nothing.
 	trial, tdev := h.kit.Trial(puts)
@@ -182,7 +183,7 @@ func (h *Host) personalize(p Personalization) error {
 	if err != nil {
 		return err
 	}
-	if err := loadStore(&SE{s: s, w: trial, dev: tdev}); err != nil {
+	if err := loadStore(&SE{Core: kit.Core{S: s, Dev: tdev}, w: trial}); err != nil {
 		return err
 	}
 	h.kit.Dev.Commit(puts, nil)

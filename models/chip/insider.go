@@ -3,6 +3,7 @@ package chip
 import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/forge"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -15,32 +16,16 @@ var _ models.Insider = (*Instance)(nil)
 // is records paying less than INITIATE asked. The card has no timestamp,
 // so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
-	se, err := in.se(id)
-	if err != nil {
-		return err
-	}
-	var other forge.Holder
-	if p.Other != "" {
-		o, err := in.se(p.Other)
-		if err != nil {
-			return err
-		}
-		other = o
-	}
-	if err := forge.Stage("chip", se, p, other); err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "insider: %q (value %d, other %q)", p.Kind, p.Value, p.Other)
-	return nil
+	return kit.Insider(&in.Table, "chip", id, p)
 }
 
 // insiderPay answers INITIATE as the staged insider: a TRANSFER of the
 // insider's records, encoded as the card encodes every TRANSFER. Nothing
 // is committed.
 func (se *SE) insiderPay(in *Initiate) ([]byte, error) {
-	rq := forge.Request{Key: se.key, Payer: se.payerID(), Payee: in.Cert.ID, Amount: in.Amount, Counter: se.st.Counter, Coins: se.coins}
+	rq := forge.Request{Key: se.Priv, Payer: se.payerID(), Payee: in.Cert.ID, Amount: in.Amount, Counter: se.st.Counter, Coins: se.Held}
 	copy(rq.Challenge[:], in.Challenge)
-	built, err := forge.InsiderSpends(se.fw.Insider, rq, se.fw.Answered)
+	built, err := forge.InsiderSpends(se.FW.Insider, rq, se.FW.Answered)
 	if err != nil {
 		return nil, err
 	}
@@ -48,9 +33,9 @@ func (se *SE) insiderPay(in *Initiate) ([]byte, error) {
 	for i, b := range built {
 		spends[i] = spend{holding: b.Holding, record: b.Record}
 	}
-	se.fw.Answered = append([]byte(nil), in.Challenge...)
-	se.w.Trace().State(se.dev.ID(), "insider: %s payment of %d fen to %s, %d records signed, nothing committed", se.fw.Insider.Plan.Kind, in.Amount, in.Cert.ID, len(spends))
-	return encodeTransfer(se.presented(true), spends, se.lineageCerts(spends))
+	se.FW.Answered = append([]byte(nil), in.Challenge...)
+	se.w.Trace().State(se.Dev.ID(), "insider: %s payment of %d fen to %s, %d records signed, nothing committed", se.FW.Insider.Plan.Kind, in.Amount, in.Cert.ID, len(spends))
+	return encodeTransfer(se.Presented(true), spends, se.lineageCerts(spends))
 }
 
 // validateRecord is Record.Validate, or under the mutants of the insider

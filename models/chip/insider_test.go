@@ -1,10 +1,10 @@
 package chip
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -52,41 +52,7 @@ func TestInsiderRefused(t *testing.T) {
 		{models.InsiderOtherPayee, 500, 0, 0, 200, spec.CodeWrongRecipient},
 	} {
 		t.Run(string(tc.kind), func(t *testing.T) {
-			in := newScheme(t, Scheme{})
-			mustFund(t, in, "wallet-A", tc.fund)
-			plan := models.InsiderPlan{Kind: tc.kind}
-			if tc.other > 0 {
-				mustFund(t, in, "wallet-C", tc.other)
-				plan.Other = "wallet-C"
-			}
-			if tc.kind == models.InsiderOtherPayee {
-				plan.Other = "wallet-C"
-			}
-			if tc.first > 0 {
-				if p, err := in.Pay("wallet-A", "wallet-B", tc.first, nil); err != nil || !p.Received {
-					t.Fatalf("honest payment first: %+v %v", p, err)
-				}
-			}
-			if err := in.Insider("wallet-A", plan); err != nil {
-				t.Fatal(err)
-			}
-			a, b := in.View("wallet-A").Offline(), in.View("wallet-B").Offline()
-			p, err := in.Pay("wallet-A", "wallet-B", tc.amount, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var codes []spec.Code
-			for _, r := range p.Outcome.Rejections {
-				if r.Party == "wallet-B" {
-					codes = append(codes, spec.CodeOf(r.Err))
-				}
-			}
-			if p.Received || !slices.Contains(codes, tc.code) {
-				t.Fatalf("received=%v, payee refusals %v, want %s", p.Received, codes, tc.code)
-			}
-			if a2, b2 := in.View("wallet-A").Offline(), in.View("wallet-B").Offline(); a2 != a || b2 != b {
-				t.Errorf("offline balances moved: insider %d→%d, payee %d→%d", a, a2, b, b2)
-			}
+			modeltest.InsiderRefused(t, newScheme(t, Scheme{}), modeltest.InsiderCase{Kind: tc.kind, Fund: tc.fund, Other: tc.other, First: tc.first, Amount: tc.amount, Code: tc.code})
 		})
 	}
 	in := newScheme(t, Scheme{})

@@ -6,6 +6,7 @@ import (
 	"maps"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -107,9 +108,9 @@ func (se *SE) offByOne() int {
 // lineage check without the coin's own signature.
 func (se *SE) verifyHolding(h *transfer.Holding, lookup transfer.Certs) (transfer.Owner, error) {
 	if se.mutated("skip-issuer-signature") {
-		return models.VerifyHoldingWithout(h, se.coinKey, lookup, models.OmitIssuerSignature)
+		return models.VerifyHoldingWithout(h, se.CoinKey, lookup, models.OmitIssuerSignature)
 	}
-	return h.Verify(se.coinKey, lookup)
+	return h.Verify(se.CoinKey, lookup)
 }
 
 // mutateCommit is the payer's write-ahead commit as a mutant makes it:
@@ -133,7 +134,7 @@ func spentKeys(e *outEntry) []string {
 	var out []string
 	for _, raw := range e.Holdings {
 		if h, err := transfer.ParseHolding(raw); err == nil {
-			out = append(out, prefCoin+instKey(h))
+			out = append(out, kit.PrefCoin+kit.CoinKey(h))
 		}
 	}
 	return out

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -53,14 +54,14 @@ func (se *SE) commitApart(puts map[string][]byte, deletes []string) bool {
 	}
 	coins := map[string][]byte{}
 	for k, v := range puts {
-		if strings.HasPrefix(k, prefCoin) {
+		if strings.HasPrefix(k, kit.PrefCoin) {
 			coins[k] = v
 		}
 	}
 	rest := maps.Clone(puts)
-	maps.DeleteFunc(rest, func(k string, _ []byte) bool { return strings.HasPrefix(k, prefCoin) })
-	se.dev.Commit(rest, nil)
-	se.dev.Commit(coins, deletes)
+	maps.DeleteFunc(rest, func(k string, _ []byte) bool { return strings.HasPrefix(k, kit.PrefCoin) })
+	se.Dev.Commit(rest, nil)
+	se.Dev.Commit(coins, deletes)
 	return true
 }
 

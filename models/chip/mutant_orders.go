@@ -33,8 +33,8 @@ func (se *SE) forgetSeen() {
 	if !se.mutated("payee-seen-cache-volatile") {
 		return
 	}
-	if keys := se.dev.Keys(prefSeen); len(keys) > 0 {
-		se.dev.Commit(nil, keys)
+	if keys := se.Dev.Keys(prefSeen); len(keys) > 0 {
+		se.Dev.Commit(nil, keys)
 	}
 }
 
@@ -47,14 +47,14 @@ const keyFrozen = "frozen"
 // offline.
 func (se *SE) freezeReceived() {
 	if se.mutated("received-coins-need-sync") {
-		se.dev.Put(keyFrozen, []byte{1})
+		se.Dev.Put(keyFrozen, []byte{1})
 	}
 }
 
 // thawReceived is received-coins-need-sync at synchronisation.
 func (se *SE) thawReceived() {
-	if _, ok := se.dev.Get(keyFrozen); ok && se.mutated("received-coins-need-sync") {
-		se.dev.Delete(keyFrozen)
+	if _, ok := se.Dev.Get(keyFrozen); ok && se.mutated("received-coins-need-sync") {
+		se.Dev.Delete(keyFrozen)
 	}
 }
 
@@ -65,12 +65,12 @@ func (se *SE) frozen(h *transfer.Holding) bool {
 	if !se.mutated("received-coins-need-sync") {
 		return false
 	}
-	if _, ok := se.dev.Get(keyFrozen); !ok || len(h.Chain) == 0 {
+	if _, ok := se.Dev.Get(keyFrozen); !ok || len(h.Chain) == 0 {
 		return false
 	}
 	last := h.Chain[len(h.Chain)-1]
-	_, agent := se.agents[last.Payer]
-	return !agent && last.Payer != se.id
+	_, agent := se.Agents[last.Payer]
+	return !agent && last.Payer != se.Name
 }
 
 // tracedValue is the value the central bank's trace gives a record paying

@@ -4,12 +4,8 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec/coin"
-	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // mutantScenarios stage, for each mutant, a short run in which the bug
@@ -93,74 +89,20 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 // TestMutantsObservable runs each mutant's scenario on the reference and on
 // the mutant and requires a difference (-reference +mutant).
 func TestMutantsObservable(t *testing.T) {
-	for _, m := range Mutants() {
-		t.Run(m.Name, func(t *testing.T) {
-			scenario, ok := mutantScenarios[m.Name]
-			if !ok {
-				t.Skipf("no focused scenario: %s needs a corrupted device (conformance suites stage it)", m.Name)
-			}
-			ref := scenario(t, newScheme(t, Scheme{}))
-			got := scenario(t, newScheme(t, Scheme{mutation: m.Name}))
-			diff := cmp.Diff(ref, got)
-			if diff == "" {
-				t.Fatalf("the mutant behaves like the reference: %v", got)
-			}
-			t.Logf("(-reference +mutant):\n%s", diff)
-		})
-	}
+	modeltest.MutantsObservable(t, Mutants(), mutantScenarios, func(t *testing.T, m string) *Instance { return newScheme(t, Scheme{mutation: m}) })
 }
 
-func newScheme(t *testing.T, sc Scheme) *Instance {
-	t.Helper()
-	in, err := sc.New(world.New(7), models.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return in.(*Instance)
-}
+func newScheme(t *testing.T, sc Scheme) *Instance { return modeltest.New(t, sc, 7, nil).(*Instance) }
 
-func mustFund(t *testing.T, in *Instance, w world.PartyID, v int64) {
-	t.Helper()
-	if err := in.Fund(w, v); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func mustReconcile(t *testing.T, in *Instance, ws ...world.PartyID) {
-	t.Helper()
-	for _, w := range ws {
-		if err := in.Reconcile(w); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// payObs pays and reports what each side saw and the balances after.
-func payObs(in *Instance, from, to world.PartyID, v int64, plan world.Plan) []string {
-	p, err := in.Pay(from, to, v, plan)
-	return []string{fmt.Sprintf("pay %s→%s %d: paid=%v received=%v err=%v, balances %d/%d",
-		from, to, v, p.Paid, p.Received, err, in.View(from).Offline(), in.View(to).Offline())}
-}
+var (
+	mustFund      = modeltest.MustFund
+	mustReconcile = modeltest.MustReconcile
+	payObs        = modeltest.PayObs
+)
 
 // forgeHeld replaces every coin the wallet holds with the same coin signed by
-// a key that is not the issuer's (what a forger without the issuer key can
-// make).
+// a key that is not the issuer's.
 func forgeHeld(t *testing.T, in *Instance, w world.PartyID) {
-	t.Helper()
-	se := in.wallets[w]
-	k, err := se.s.GenerateKey(in.w.Rand("forger"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	puts := map[string][]byte{}
-	for key, h := range se.coins {
-		root, err := coin.Sign(k, h.Root.Coin)
-		if err != nil {
-			t.Fatal(err)
-		}
-		f := &transfer.Holding{Root: root, Chain: h.Chain, Serial: h.Serial}
-		puts[prefCoin+key] = f.Marshal()
-	}
-	se.dev.Commit(puts, nil)
-	se.recover()
+	se := in.Own[w]
+	modeltest.ForgeHeld(t, &se.Core, in.w.Rand("forger"), se.Recover)
 }

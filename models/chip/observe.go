@@ -1,13 +1,12 @@
 package chip
 
 import (
-	"encoding/hex"
 	"fmt"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -20,31 +19,8 @@ var _ models.Tracer = (*Instance)(nil)
 // Hand-overs from the agent bank (withdrawals) are not offline payments
 // and are skipped.
 func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
-	id := in.ids[payee]
-	if id == "" {
-		return nil
-	}
-	var out []models.Traced
-	for _, e := range in.cb.Registry().Entries() {
-		rec := e.Record
-		if rec.Payee != id {
-			continue
-		}
-		if _, agent := in.cb.Agent(rec.Payer); agent {
-			continue
-		}
-		ref := rec.ID()
-		t := models.Traced{Ref: hex.EncodeToString(ref[:]), Value: in.tracedValue(rec, id)}
-		if c, ok := in.cb.Certificate(rec.Payer); !ok {
-			t.Err = spec.Errorf(spec.CodeUntrustedIssuer, "record names %q, which the central bank never certified", rec.Payer)
-		} else if err := rec.Verify(c.PublicKey); err != nil {
-			t.Err = err
-		} else {
-			t.Payer = in.cb.HolderOf(c.ID)
-		}
-		out = append(out, t)
-	}
-	return out
+	id := in.Names[payee]
+	return kit.Trace(in.cb, id, func(rec *transfer.Signed) int64 { return in.tracedValue(rec, id) }, in.cb.HolderOf)
 }
 
 var _ models.Opener = (*Instance)(nil)

@@ -11,7 +11,7 @@ import (
 // of the bank is the same request. An external wallet's journal is
 // kept on the world's handle for it: the client is the harness's.
 func (in *Instance) client(id world.PartyID, d Device) bank.Client {
-	return bank.Client{Agent: in.agent, Holder: in.ids[id], Dev: in.w.Device(id), FreshRetry: in.mutated("withdraw-retry-new-request"),
+	return bank.Client{Agent: in.agent, Holder: in.Names[id], Dev: in.w.Device(id), FreshRetry: in.mutated("withdraw-retry-new-request"),
 		Unjournalled: in.mutated("refresh-without-journal"),
 		Credit:       func(hs []*transfer.Holding) error { return d.Credit(hs, nil, nil) }}
 }

@@ -4,9 +4,9 @@ import (
 	"encoding/hex"
 	"maps"
 	"slices"
-	"sort"
 
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -30,13 +30,13 @@ import (
 
 // startPayee opens a session on the payee side and returns INITIATE.
 func (se *SE) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
-	se.challenge = se.w.Rand("chip/challenge/" + se.id).Bytes(transfer.ChallengeSize)
+	se.challenge = se.w.Rand("chip/challenge/" + se.Name).Bytes(transfer.ChallengeSize)
 	se.amount, se.received, se.opened = amount, false, se.w.Now()
-	sig, err := se.key.Sign(initTBS(amount, se.challenge, se.id))
+	sig, err := se.Priv.Sign(initTBS(amount, se.challenge, se.Name))
 	if err != nil {
 		return world.Message{}, err
 	}
-	return world.Message{From: se.dev.ID(), To: payer, Type: MsgInitiate, Payload: encodeInitiate(amount, se.challenge, se.presented(false), sig)}, nil
+	return world.Message{From: se.Dev.ID(), To: payer, Type: MsgInitiate, Payload: encodeInitiate(amount, se.challenge, se.Presented(false), sig)}, nil
 }
 
 // commandLe is the Le each instruction this profile defines carries.
@@ -45,7 +45,7 @@ var commandLe = map[byte]int{INSInitiate: 65536, INSConfirm: apdu.LeAbsent, INSR
 // payerEndpoint handles the commands a payer card receives.
 func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
 	reply := func(typ string, resp []byte) []world.Message {
-		return []world.Message{{From: se.dev.ID(), To: m.From, Type: typ, Payload: resp}}
+		return []world.Message{{From: se.Dev.ID(), To: m.From, Type: typ, Payload: resp}}
 	}
 	fail := func(typ string, err error) ([]world.Message, error) {
 		return reply(typ, mustResponse(apdu.ErrorResponse(err))), err
@@ -85,24 +85,24 @@ func (se *SE) payerEndpoint(m world.Message) ([]world.Message, error) {
 // pay answers INITIATE: checks the payee, the limits and the funds, builds
 // the records, commits, and returns the TRANSFER response.
 func (se *SE) pay(data []byte) ([]byte, error) {
-	in, err := ParseInitiate(se.s, data)
+	in, err := ParseInitiate(se.S, data)
 	if err != nil {
 		return nil, err
 	}
-	if err := in.CheckPayee(se.id, se.checkCert); err != nil {
+	if err := in.CheckPayee(se.Name, se.checkCert); err != nil {
 		return nil, err
 	}
 	if err := in.VerifySignature(); err != nil && !se.mutated("payer-skips-initiate-signature") {
 		return nil, err
 	}
 	answered := prefAnswer + hex.EncodeToString(in.Challenge)
-	if _, dup := se.dev.Get(answered); dup && !se.mutated("payer-forgets-answered-challenges") {
+	if _, dup := se.Dev.Get(answered); dup && !se.mutated("payer-forgets-answered-challenges") {
 		return nil, spec.Errorf(spec.CodeReplay, "this card already paid challenge %x", in.Challenge)
 	}
-	if err := se.limits.Check(se.st.Spent, se.st.Payments-se.offByOne(), in.Amount); err != nil {
+	if err := se.Limits.Check(se.st.Spent, se.st.Payments-se.offByOne(), in.Amount); err != nil {
 		return nil, err
 	}
-	if se.fw.Insider != nil {
+	if se.FW.Insider != nil {
 		return se.insiderPay(in)
 	}
 	picked, err := se.pick(in.Amount)
@@ -120,7 +120,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	var deletes []string
 	entry := outEntry{Payee: in.Cert.ID, PayeeCert: in.Cert.Raw, Challenge: in.Challenge}
 	for _, k := range picked {
-		h := se.coins[k]
+		h := se.Held[k]
 		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
@@ -129,7 +129,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 			return nil, err
 		}
 		st.Counter++
-		rec, err := transfer.Sign(se.key, transfer.Record{
+		rec, err := transfer.Sign(se.Priv, transfer.Record{
 			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
 			Payer: se.payerID(), Payee: in.Cert.ID, Challenge: challenge, Counter: st.Counter,
 		})
@@ -140,52 +140,52 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 		entry.Holdings = append(entry.Holdings, h.Marshal())
 		entry.Records = append(entry.Records, rec.Marshal())
 		if pay == v || !se.mutated("payer-keeps-split-coin") {
-			deletes = append(deletes, prefCoin+k)
+			deletes = append(deletes, kit.PrefCoin+k)
 		}
 		for _, o := range outs {
 			if o.Holder == se.payerID() {
 				change := h.Extend(rec, o.Serial)
-				puts[prefCoin+instKey(change)] = change.Marshal()
+				puts[kit.PrefCoin+kit.CoinKey(change)] = change.Marshal()
 			}
 		}
 	}
-	resp, err := encodeTransfer(se.presented(true), spends, se.lineageCerts(spends))
+	resp, err := encodeTransfer(se.Presented(true), spends, se.lineageCerts(spends))
 	if err != nil {
 		return nil, err // nothing committed: the card is as before
 	}
 	st.Spent += in.Amount
 	st.Payments++
-	puts[keyState] = mustJSON(st)
-	puts[outKey(st.Counter)] = mustJSON(entry)
+	puts[keyState] = kit.MustJSON(st)
+	puts[kit.OutKey(st.Counter)] = kit.MustJSON(entry)
 	if !se.mutated("payer-marks-challenge-on-ack") {
 		puts[answered] = []byte{1}
 	}
 	// The write-ahead commit: coins out, change in, log entry, counters.
 	if !se.commitApart(puts, deletes) {
-		se.dev.Commit(se.mutateCommit(puts, deletes, outKey(st.Counter)))
+		se.Dev.Commit(se.mutateCommit(puts, deletes, kit.OutKey(st.Counter)))
 	}
 	se.recoverCoins(puts, deletes)
 	se.st = st
-	se.out[outKey(st.Counter)] = &entry
-	se.fw.Answered = in.Challenge
-	se.w.Trace().State(se.dev.ID(), "paid %d fen to %s (offline balance %d)", in.Amount, in.Cert.ID, se.balance())
+	se.out[kit.OutKey(st.Counter)] = &entry
+	se.FW.Answered = in.Challenge
+	se.w.Trace().State(se.Dev.ID(), "paid %d fen to %s (offline balance %d)", in.Amount, in.Cert.ID, se.Balance())
 	return resp, nil
 }
 
 // recoverCoins applies a commit to the volatile coin map.
 func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 	for _, k := range deletes {
-		if len(k) > len(prefCoin) && k[:len(prefCoin)] == prefCoin {
-			delete(se.coins, k[len(prefCoin):])
+		if len(k) > len(kit.PrefCoin) && k[:len(kit.PrefCoin)] == kit.PrefCoin {
+			delete(se.Held, k[len(kit.PrefCoin):])
 		}
 	}
 	for k, v := range puts {
-		if len(k) > len(prefCoin) && k[:len(prefCoin)] == prefCoin {
+		if len(k) > len(kit.PrefCoin) && k[:len(kit.PrefCoin)] == kit.PrefCoin {
 			h, err := transfer.ParseHolding(v)
 			if err != nil {
 				panic("chip: " + err.Error())
 			}
-			se.coins[k[len(prefCoin):]] = h
+			se.Held[k[len(kit.PrefCoin):]] = h
 		}
 	}
 }
@@ -193,57 +193,14 @@ func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 // pick chooses coins covering amount: largest first, skipping coins whose
 // lineage is full (they must be exchanged online).
 func (se *SE) pick(amount int64) ([]string, error) {
-	type cand struct {
-		key   string
-		value int64
-	}
-	cands := make([]cand, 0, len(se.coins))
-	for k, h := range se.coins {
-		if len(h.Chain) < transfer.MaxHops && !se.frozen(h) {
-			cands = append(cands, cand{k, h.Value()})
-		}
-	}
-	// Largest first; ties by key, so the choice does not depend on map order.
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].value != cands[j].value {
-			return cands[i].value > cands[j].value
-		}
-		return cands[i].key < cands[j].key
-	})
-	var picked []string
-	var sum int64
-	for _, c := range cands {
-		if sum >= amount || len(picked) == MaxSpends {
-			break
-		}
-		picked = append(picked, c.key)
-		sum += c.value
-	}
-	if sum < amount {
-		return nil, spec.Errorf(spec.CodeInsufficient, "card holds %d fen spendable offline, payment of %d", sum, amount)
-	}
-	return picked, nil
+	return se.Pick(amount, MaxSpends, func(h *transfer.Holding) bool { return len(h.Chain) < transfer.MaxHops && !se.frozen(h) }, "card")
 }
 
 // lineageCerts lists the certificates of every wallet that signed in the
 // spent coins' lineages, except this card (its certificate travels
 // separately) and the agents (every card is personalised with them).
 func (se *SE) lineageCerts(spends []spend) [][]byte {
-	ids := map[string]bool{}
-	for _, sp := range spends {
-		for _, r := range sp.holding.Chain {
-			if r.Payer != se.id && se.agents[r.Payer] == nil {
-				ids[r.Payer] = true
-			}
-		}
-	}
-	var out [][]byte
-	for _, id := range slices.Sorted(maps.Keys(ids)) {
-		if c := se.certs[id]; c != nil && !se.mutated("omit-lineage-certs") {
-			out = append(out, c.Raw)
-		}
-	}
-	return out
+	return kit.LineageCerts(&se.Core, spends, func(sp spend) *transfer.Holding { return sp.holding }, se.mutated("omit-lineage-certs"))
 }
 
 // confirm answers CONFIRM: verifies the payee's acknowledgement of a
@@ -261,7 +218,7 @@ func (se *SE) confirm(data []byte) error {
 		if e.Acked {
 			return spec.Errorf(spec.CodeReplay, "payment already acknowledged")
 		}
-		cert, err := devcert.Parse(se.s, e.PayeeCert)
+		cert, err := devcert.Parse(se.S, e.PayeeCert)
 		if err != nil {
 			return err
 		}
@@ -274,20 +231,20 @@ func (se *SE) confirm(data []byte) error {
 			recs = append(recs, r)
 		}
 		// The acknowledgement must cover the logged payment.
-		if err := VerifyAck(cert, e.Challenge, se.id, recs, sig); err != nil {
+		if err := VerifyAck(cert, e.Challenge, se.Name, recs, sig); err != nil {
 			return err
 		}
 		acked := *e
 		acked.Acked = true
 		if se.mutated("forget-spend-on-crash") {
-			se.dev.Commit(nil, spentKeys(e)) // the deferred removal of the spent coins
+			se.Dev.Commit(nil, spentKeys(e)) // the deferred removal of the spent coins
 		}
 		if se.mutated("payer-marks-challenge-on-ack") {
-			se.dev.Put(prefAnswer+hex.EncodeToString(e.Challenge), []byte{1}) // the deferred mark
+			se.Dev.Put(prefAnswer+hex.EncodeToString(e.Challenge), []byte{1}) // the deferred mark
 		}
-		se.dev.Put(k, mustJSON(acked))
+		se.Dev.Put(k, kit.MustJSON(acked))
 		se.out[k] = &acked
-		se.w.Trace().State(se.dev.ID(), "payment to %s acknowledged", e.Payee)
+		se.w.Trace().State(se.Dev.ID(), "payment to %s acknowledged", e.Payee)
 		return nil
 	}
 	return spec.Errorf(spec.CodeReplay, "no payment awaits this acknowledgement")
@@ -331,32 +288,32 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		// that nothing was stored, so it can roll back.
 		return se.refusal(m.From, challenge), err
 	}
-	if se.fw.Withhold {
+	if se.FW.Withhold {
 		return nil, nil // a malicious payee: keeps the coins, never confirms
 	}
-	sig, err := se.key.Sign(ackTBS(challenge, recs[0].Payer, recs))
+	sig, err := se.Priv.Sign(ackTBS(challenge, recs[0].Payer, recs))
 	if err != nil {
 		return nil, err
 	}
-	return []world.Message{{From: se.dev.ID(), To: m.From, Type: MsgConfirm, Payload: encodeConfirm(challenge, sig)}}, nil
+	return []world.Message{{From: se.Dev.ID(), To: m.From, Type: MsgConfirm, Payload: encodeConfirm(challenge, sig)}}, nil
 }
 
 // receive verifies a TRANSFER (CheckTransfer, with the card's store of
 // coins already received) and commits the coins it pays this card.
 func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
-	msg, err := ParseTransfer(se.s, data)
+	msg, err := ParseTransfer(se.S, data)
 	if err != nil {
 		return nil, err
 	}
 	puts := map[string][]byte{}
 	seen := map[string]bool{}
 	got, err := CheckTransfer(msg, Terminal{
-		ID: se.id, Challenge: challenge, Amount: se.amount, CoinKey: se.coinKey,
+		ID: se.Name, Challenge: challenge, Amount: se.amount, CoinKey: se.CoinKey,
 		CheckCert: se.checkCert, Lookup: se.lookup, VerifyHolding: se.verifyHolding, ValidateRecord: se.validateRecord,
 		Mutated: se.mutated,
 		Seen: func(i int, rec *transfer.Signed) error {
 			seenKey := prefSeen + hex.EncodeToString(rec.Parent[:])
-			if _, dup := se.dev.Get(seenKey); (dup || seen[seenKey] && !se.mutated("payee-checks-stored-serials-only")) && spec.Makes("spend-seen") {
+			if _, dup := se.Dev.Get(seenKey); (dup || seen[seenKey] && !se.mutated("payee-checks-stored-serials-only")) && spec.Makes("spend-seen") {
 				return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this card", i, rec.Parent)
 			}
 			seen[seenKey] = true
@@ -368,19 +325,19 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 		return nil, err
 	}
 	for _, h := range got.Coins {
-		puts[prefCoin+instKey(h)] = h.Marshal()
+		puts[kit.PrefCoin+kit.CoinKey(h)] = h.Marshal()
 	}
 	for id, c := range got.Certs {
-		if id != se.id {
-			puts[prefCert+id] = c.Raw
+		if id != se.Name {
+			puts[kit.PrefCert+id] = c.Raw
 		}
 	}
-	se.dev.Commit(puts, nil)
+	se.Dev.Commit(puts, nil)
 	se.recoverCoins(puts, nil)
 	for id, c := range got.Certs {
-		se.certs[id] = c
+		se.Certs[id] = c
 	}
 	se.received = true
-	se.w.Trace().State(se.dev.ID(), "received %d fen from %s (offline balance %d)", got.Total, msg.Cert.ID, se.balance())
+	se.w.Trace().State(se.Dev.ID(), "received %d fen from %s (offline balance %d)", got.Total, msg.Cert.ID, se.Balance())
 	return got.Records, nil
 }

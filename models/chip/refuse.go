@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -45,11 +46,11 @@ func encodeRefuse(challenge, sig []byte) []byte {
 // refusal builds the REFUSE the payee sends after refusing the TRANSFER
 // that answered challenge; nil if it cannot sign.
 func (se *SE) refusal(to world.PartyID, challenge []byte) []world.Message {
-	sig, err := se.key.Sign(refuseTBS(challenge, se.id))
+	sig, err := se.Priv.Sign(refuseTBS(challenge, se.Name))
 	if err != nil {
 		return nil
 	}
-	return []world.Message{{From: se.dev.ID(), To: to, Type: MsgRefuse, Payload: encodeRefuse(challenge, sig)}}
+	return []world.Message{{From: se.Dev.ID(), To: to, Type: MsgRefuse, Payload: encodeRefuse(challenge, sig)}}
 }
 
 // rollback answers REFUSE: it undoes the logged, unacknowledged payment
@@ -67,7 +68,7 @@ func (se *SE) rollback(data []byte) error {
 		if e.Acked {
 			return spec.Errorf(spec.CodeReplay, "the payee acknowledged this payment")
 		}
-		cert, err := devcert.Parse(se.s, e.PayeeCert)
+		cert, err := devcert.Parse(se.S, e.PayeeCert)
 		if err != nil {
 			return err
 		}
@@ -83,12 +84,12 @@ func (se *SE) rollback(data []byte) error {
 			if err1 != nil || err2 != nil {
 				return spec.Errorf(spec.CodeMalformed, "log entry %s does not parse", k)
 			}
-			puts[prefCoin+instKey(h)] = e.Holdings[i]
+			puts[kit.PrefCoin+kit.CoinKey(h)] = e.Holdings[i]
 			amount += r.PaidTo(e.Payee)
 			for _, o := range r.Outputs {
 				if o.Holder != e.Payee {
-					ck := prefCoin + instKey(h.Extend(r, o.Serial))
-					if _, ok := se.dev.Get(ck); !ok {
+					ck := kit.PrefCoin + kit.CoinKey(h.Extend(r, o.Serial))
+					if _, ok := se.Dev.Get(ck); !ok {
 						return spec.Errorf(spec.CodeDoubleSpend, "the change of the refused payment was spent since")
 					}
 					deletes = append(deletes, ck)
@@ -98,10 +99,10 @@ func (se *SE) rollback(data []byte) error {
 		st := se.st
 		st.Spent = max(0, st.Spent-amount)
 		st.Payments = max(0, st.Payments-1)
-		puts[keyState] = mustJSON(st)
-		se.dev.Commit(puts, deletes)
-		se.recover()
-		se.w.Trace().State(se.dev.ID(), "payment of %d fen refused by %s: rolled back (offline balance %d)", amount, e.Payee, se.balance())
+		puts[keyState] = kit.MustJSON(st)
+		se.Dev.Commit(puts, deletes)
+		se.Recover()
+		se.w.Trace().State(se.Dev.ID(), "payment of %d fen refused by %s: rolled back (offline balance %d)", amount, e.Payee, se.Balance())
 		return nil
 	}
 	return spec.Errorf(spec.CodeReplay, "no payment awaits this refusal")

@@ -119,7 +119,7 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 	if err != nil {
 		return err
 	}
-	in.links[id] = link
+	in.Links[id] = link
 	rc := &remoteCard{device.Remote{Link: link, Party: id}}
 	seed := in.w.Rand("se-key/" + string(id)).Bytes(32)
 	pub, err := rc.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, cfg.Suite)
@@ -139,7 +139,7 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 		return err
 	}
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
-	in.add(id, rc, cert.ID)
+	in.Add(id, rc, cert.ID)
 	return nil
 }
 

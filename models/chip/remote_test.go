@@ -21,7 +21,7 @@ func scenario(t *testing.T, cfg models.Config) (models.Ledger, []models.View, mo
 		t.Fatal(err)
 	}
 	defer in.(*Instance).Close()
-	if n := len(in.(*Instance).links); n != len(cfg.External) {
+	if n := len(in.(*Instance).Links); n != len(cfg.External) {
 		t.Fatalf("%d external cards, want %d", n, len(cfg.External))
 	}
 	a, b := in.Wallets()[0], in.Wallets()[1]

@@ -11,6 +11,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -92,18 +93,14 @@ func quoteAll(ss []string) []string {
 
 // Instance is a running chip scheme.
 type Instance struct {
-	w            *world.World
-	cb           *bank.CentralBank
-	agent        *bank.Agent
-	maker        *devcert.Certificate
-	makerKey     suite.PrivateKey // the qualified maker's key: it attests every card key (maker.go)
-	mutation     string
-	threshold    int64 // T (models.Config.Threshold): the agent bank binds payments above it to the holder's account
-	order        []world.PartyID
-	cards        map[world.PartyID]Device // every wallet
-	ids          map[world.PartyID]string // the certificate id each card presents
-	wallets      map[world.PartyID]*SE    // the model's own cards
-	links        map[world.PartyID]models.Link
+	w         *world.World
+	cb        *bank.CentralBank
+	agent     *bank.Agent
+	maker     *devcert.Certificate
+	makerKey  suite.PrivateKey // the qualified maker's key: it attests every card key (maker.go)
+	mutation  string
+	threshold int64 // T (models.Config.Threshold): the agent bank binds payments above it to the holder's account
+	kit.Table[Device, *SE]
 	counters     map[string]bool                     // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
 	chipCounters map[string]bool                     // bank-skips-chip-repeated-counter: the (uploading device, card, counter) triples
 	sessions     map[world.PartyID][]models.Observed // the agent bank's log of each account's reconciliations (observe.go)
@@ -120,8 +117,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, mutation: sc.mutation, threshold: cfg.Threshold, cards: map[world.PartyID]Device{}, ids: map[world.PartyID]string{},
-		wallets: map[world.PartyID]*SE{}, links: map[world.PartyID]models.Link{}}
+	in := &Instance{w: w, cb: cb, mutation: sc.mutation, threshold: cfg.Threshold, Table: kit.NewTable[Device, *SE](w, "card")}
 	if bankMutations[sc.mutation] {
 		cb.SetMutation(sc.mutation)
 	}
@@ -149,10 +145,10 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		// draws on it under its pseudonym, which is all a payment names.
 		account := string(id)
 		if in.mutated("account-keyed-by-card") {
-			account = in.ids[id]
+			account = in.Names[id]
 		}
 		in.agent.Open(account, cfg.Opening)
-		in.agent.Bind(in.ids[id], account)
+		in.agent.Bind(in.Names[id], account)
 	}
 	return in, nil
 }
@@ -179,24 +175,23 @@ func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	}
 	m := in.materials(cert.ID, cert, cfg)
 	puts := map[string][]byte{
-		keyID:      []byte(cert.ID),
-		keyPriv:    key.Bytes(),
-		keyCert:    m.Certificate,
-		keyRoot:    m.Root,
-		keyCoinKey: m.IssuerKey,
-		keyCRL:     m.CRL,
-		keyLimits:  mustJSON(cfg.Limits),
-		keyState:   mustJSON(seState{SyncUnix: m.Sync}),
+		kit.KeyID:      []byte(cert.ID),
+		kit.KeyPriv:    key.Bytes(),
+		kit.KeyCert:    m.Certificate,
+		kit.KeyRoot:    m.Root,
+		kit.KeyCoinKey: m.IssuerKey,
+		kit.KeyCRL:     m.CRL,
+		kit.KeyLimits:  kit.MustJSON(cfg.Limits),
+		keyState:       kit.MustJSON(seState{SyncUnix: m.Sync}),
 	}
 	for _, a := range in.cb.Agents() {
-		puts[prefAgent+a.ID] = a.Cert.Raw
+		puts[kit.PrefAgent+a.ID] = a.Cert.Raw
 	}
 	dev.Commit(puts, nil)
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
-	se := &SE{s: cfg.Suite, w: in.w, dev: dev, mutation: in.mutation}
-	se.recover()
-	in.add(id, se, se.id)
-	in.wallets[id] = se
+	se := &SE{Core: kit.Core{S: cfg.Suite, Dev: dev}, w: in.w, mutation: in.mutation}
+	se.Recover()
+	in.AddOwn(id, se)
 	return nil
 }
 
@@ -230,15 +225,18 @@ func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.C
 	return p
 }
 
-func (in *Instance) add(id world.PartyID, d Device, cardID string) {
-	in.order = append(in.order, id)
-	in.cards[id] = d
-	in.ids[id] = cardID
-}
+// RogueAgentID is the issuing agent a forger's coin names in
+// CorruptUnauthorisedAgent: the central bank never authorised it.
+const RogueAgentID = "ROGUE-AGENT"
 
-// Close stops the external cards. The model's own cards need nothing.
-func (in *Instance) Close() error {
-	return device.CloseLinks(in.links)
+var _ models.Corrupter = (*Instance)(nil)
+
+// Corrupt stages c on the card as its compromised holder would
+// (models/forge): the card's own checks are bypassed (its store is
+// written directly, or its firmware presents other identity data),
+// nobody else's are.
+func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
+	return kit.Corrupt(&in.Table, "chip", AgentID, RogueAgentID, id, c)
 }
 
 // World returns the world.
@@ -247,58 +245,17 @@ func (in *Instance) World() *world.World { return in.w }
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 
-// Wallets returns the wallet party ids (clones included) in creation order.
-func (in *Instance) Wallets() []world.PartyID { return append([]world.PartyID(nil), in.order...) }
-
-func (in *Instance) card(id world.PartyID) (Device, error) {
-	d, ok := in.cards[id]
-	if !ok {
-		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
-	}
-	return d, nil
-}
-
-// se returns one of the model's own cards: what corruption, injection and
-// observation need to reach inside.
-func (in *Instance) se(id world.PartyID) (*SE, error) {
-	se, ok := in.wallets[id]
-	if !ok {
-		if _, ext := in.links[id]; ext {
-			return nil, spec.Errorf(spec.CodeUnimplemented, "%s is an external card: the harness cannot reach inside it", id)
-		}
-		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
-	}
-	return se, nil
-}
-
 func (in *Instance) state(id world.PartyID) (*CardState, error) {
-	d, err := in.card(id)
+	d, err := in.Device(id)
 	if err != nil {
 		return nil, err
 	}
 	return d.State()
 }
 
-// online runs f with the wallet online and restarts the card if it lost
-// power inside f.
-func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
-	d, err := in.card(id)
-	if err != nil {
-		return err
-	}
-	in.w.SetOnline(id, true)
-	defer in.w.SetOnline(id, false)
-	crashed, err := in.w.Guard(id, func() error { return f(d) })
-	if crashed {
-		d.Restart()
-		return spec.Errorf(spec.CodeInternal, "wallet %s lost power while online", id)
-	}
-	return err
-}
-
 // Fund withdraws amount from the holder's account into the card.
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
-	return in.online(id, func(d Device) error {
+	return in.Online(id, func(d Device) error {
 		// The request id is journalled on the card first (online.go), so
 		// a retry after a power cut is the same request. A card that
 		// does not store a valid withdrawal leaves it with the registry,
@@ -322,16 +279,9 @@ func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args
 
 // Pay runs one card-to-card payment under plan.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	p, err := in.card(payer)
+	p, q, err := in.Parties(payer, payee)
 	if err != nil {
 		return models.Payment{}, err
-	}
-	q, err := in.card(payee)
-	if err != nil {
-		return models.Payment{}, err
-	}
-	if payer == payee {
-		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "a wallet cannot pay itself")
 	}
 	before, err := p.State()
 	if err != nil {
@@ -382,7 +332,7 @@ func (in *Instance) bystander(id world.PartyID) world.Endpoint {
 	if !in.mutated("card-answers-stray-initiate") {
 		return nil
 	}
-	c, err := in.card(id)
+	c, err := in.Device(id)
 	if err != nil {
 		return nil
 	}
@@ -418,8 +368,8 @@ func fields(m world.Message) []world.Span {
 // Reconcile takes the card online: upload, receive mail, settle the log,
 // refresh long lineages, reset limits, update the revocation list.
 func (in *Instance) Reconcile(id world.PartyID) error {
-	return in.online(id, func(d Device) error {
-		cardID := in.ids[id]
+	return in.Online(id, func(d Device) error {
+		cardID := in.Names[id]
 		// Finish a withdrawal a power cut interrupted.
 		if _, _, err := in.client(id, d).Finish(); err != nil {
 			return err
@@ -515,7 +465,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// Finish deposits a power cut interrupted, then an exchange;
 		// exchange coins whose lineage is getting long for fresh ones.
 		if err := in.client(id, d).Refresh(bank.Refresh{
-			Settle: func() error { _, err := in.settleDeposits(id, d); return err },
+			Settle: func() error { _, err := in.depositor().Settle(id, d); return err },
 			Coins: func() (map[string]*transfer.Holding, error) {
 				st, err := d.State()
 				if err != nil {
@@ -523,7 +473,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 				}
 				return st.Coins, nil
 			},
-			Deposit: func(keys []string) error { _, err := in.deposit(id, d, keys); return err },
+			Deposit: func(keys []string) error { _, err := in.depositor().Deposit(id, d, keys); return err },
 		}); err != nil {
 			return err
 		}
@@ -539,146 +489,26 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 func serialHex(s [16]byte) string { return fmt.Sprintf("%x", s[:]) }
 
 // Deposit returns every coin on the card to the holder's account.
-func (in *Instance) Deposit(id world.PartyID) (int64, error) {
-	var total int64
-	err := in.online(id, func(d Device) error {
-		v, err := in.settleDeposits(id, d)
-		if err != nil {
-			return err
-		}
-		st, err := d.State()
-		if err != nil {
-			return err
-		}
-		w, err := in.deposit(id, d, slices.Sorted(maps.Keys(st.Coins)))
-		total = v + w
-		return err
-	})
+func (in *Instance) Deposit(id world.PartyID) (total int64, err error) {
+	err = in.Online(id, func(d Device) (err error) { total, err = in.depositor().All(id, d); return err })
 	return total, err
 }
 
-// deposit returns the coins under keys to the agent. The card signs a
-// deposit record for each and commits, in one write, their removal with
-// a pending-deposit entry (write-ahead) before presenting them, so a power
-// cut can neither lose them nor leave them spendable after the bank
-// redeemed them. settleDeposits then presents the entry.
-func (in *Instance) deposit(id world.PartyID, d Device, keys []string) (int64, error) {
-	if len(keys) == 0 {
-		return 0, nil
-	}
-	if err := d.SignDeposit(in.agent.ID, keys); err != nil {
-		return 0, err
-	}
-	return in.settleDeposits(id, d)
-}
-
-// settleDeposits presents every pending deposit. An accepted one is
-// credited; a refused one (never the case for an honest card) puts its
-// coins back; either way the entry goes.
-func (in *Instance) settleDeposits(id world.PartyID, d Device) (int64, error) {
-	st, err := d.State()
-	if err != nil {
-		return 0, err
-	}
-	cardID := in.ids[id]
-	var total int64
-	for _, e := range st.Deposits {
-		var items []bank.DepositItem
-		for i := range e.Records {
-			if i >= len(e.Holdings) {
-				return total, spec.Errorf(spec.CodeMalformed, "pending deposit %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
-			}
-			h, err1 := transfer.ParseHolding(e.Holdings[i])
-			r, err2 := transfer.Parse(e.Records[i])
-			if err1 != nil || err2 != nil {
-				return total, spec.Errorf(spec.CodeMalformed, "pending deposit %s does not parse", e.Key)
-			}
-			items = append(items, bank.DepositItem{Holding: h, Record: r})
-		}
-		v, err := in.agent.Deposit(cardID, items)
-		if bank.NoReply(err) && !in.mutated("deposit-restores-without-reply") {
-			// The bank may have credited it: present it again later,
-			// never take the coins back.
-			return total, err
-		}
-		if err != nil {
-			in.w.Trace().Note(id, "deposit refused, coins restored: %v", err)
-			if ferr := d.FinishDeposit(e.Key, false); ferr != nil {
-				return total, ferr
-			}
-			return total, err
-		}
-		if err := d.FinishDeposit(e.Key, true); err != nil {
-			return total, err
-		}
-		total += v
-		in.w.Trace().State(id, "deposited %d fen (account %d)", v, in.agent.Balance(cardID))
-	}
-	return total, nil
-}
-
-// Restart power-cycles the card.
-func (in *Instance) Restart(id world.PartyID) {
-	if d, err := in.card(id); err == nil {
-		in.w.Trace().Note(id, "power cycle")
-		if err := d.Restart(); err != nil {
-			in.w.Trace().Note(id, "restart failed: %v", err)
-		}
-	}
-}
-
-// Snapshot copies the card's persistent state.
-func (in *Instance) Snapshot(id world.PartyID) world.Snapshot {
-	if l, ok := in.links[id]; ok {
-		return device.SnapshotLink(in.w, id, l)
-	}
-	return in.w.Device(id).Snapshot()
-}
-
-// Restore rolls the card back to a snapshot (a compromised SE).
-func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
-	if l, ok := in.links[id]; ok {
-		in.w.Trace().Fault(id, world.FaultRollback, "restored an earlier copy of the external card's state")
-		if err := l.Load(s.External()); err != nil {
-			in.w.Trace().Note(id, "restore failed: %v", err)
-		}
-		return
-	}
-	if se, err := in.se(id); err == nil {
-		se.dev.Restore(s)
-		se.recover()
-	}
+// depositor is the bank side of the wallet's deposits (kit.Depositor).
+func (in *Instance) depositor() kit.Depositor[Device, *CardState] {
+	return kit.Depositor[Device, *CardState]{W: in.w, Agent: in.agent, State: Device.State, ParseCode: spec.CodeMalformed,
+		Account:         func(id world.PartyID, _ *CardState) string { return in.Names[id] },
+		NoReplyRestores: in.mutated("deposit-restores-without-reply")}
 }
 
 // Clone copies the card, identity and coins, to a new device.
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
-	if _, err := in.card(id); err != nil {
-		return "", err
+	remote := func(cid world.PartyID, fork models.Link) Device {
+		return &remoteCard{device.Remote{Link: fork, Party: cid}}
 	}
-	n := 1
-	cid := world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	for in.cards[cid] != nil {
-		n++
-		cid = world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	}
-	if l, ok := in.links[id]; ok {
-		in.w.Trace().Fault(id, world.FaultClone, "cloned the external card to "+string(cid))
-		fork, err := l.Fork(cid)
-		if err != nil {
-			return "", err
-		}
-		in.w.AddDevice(cid, false)
-		in.links[cid] = fork
-		in.add(cid, &remoteCard{device.Remote{Link: fork, Party: cid}}, in.ids[id])
-		return cid, nil
-	}
-	se := in.wallets[id]
-	dev := se.dev.Clone(cid)
-	c := &SE{s: se.s, w: in.w, dev: dev, mutation: se.mutation}
-	c.recover()
-	in.add(cid, c, c.id)
-	in.wallets[cid] = c
-	return cid, nil
+	return in.CloneWith(id, false, remote, func(se *SE, dev *world.Device) *SE {
+		return &SE{Core: kit.Core{S: se.S, Dev: dev}, w: in.w, mutation: se.mutation}
+	})
 }
 
 // View returns the card's observable state.
@@ -687,24 +517,13 @@ func (in *Instance) View(id world.PartyID) models.View {
 	if err != nil {
 		return models.View{Party: id}
 	}
-	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.ids[id]), Account: in.agent.Balance(in.ids[id]), Spent: st.Spent, Payments: st.Payments}
+	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.Names[id]), Account: in.agent.Balance(in.Names[id]), Spent: st.Spent, Payments: st.Payments}
 	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
 		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
 	}
 	for _, e := range st.Log {
-		if e.Acked {
-			continue
-		}
-		for _, rb := range e.Records {
-			r, err := transfer.Parse(rb)
-			if err != nil {
-				continue
-			}
-			for _, o := range r.Outputs {
-				if o.Holder == e.Payee {
-					v.Pending = append(v.Pending, models.Coin{ID: bank.Instance{Creator: r.ID(), Serial: o.Serial}.String(), Value: o.Value})
-				}
-			}
+		if !e.Acked {
+			v.Pending = append(v.Pending, kit.PendingCoins(e.Payee, e.Records)...)
 		}
 	}
 	return v
@@ -712,29 +531,8 @@ func (in *Instance) View(id world.PartyID) models.View {
 
 // Ledger returns the banks' state.
 func (in *Instance) Ledger() models.Ledger {
-	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, DoubleSpends: in.cb.Registry().DoubleSpends()}
-	for i := range l.DoubleSpends {
-		// The evidence names the card's pseudonym; the central bank's
-		// register names its holder.
-		l.DoubleSpends[i].Culprit = in.cb.HolderOf(l.DoubleSpends[i].Culprit)
-	}
-	l.Accounts = in.cb.AccountsTotal()
-	have := map[bank.Instance]bool{}
-	ids := map[string]bool{}
-	for _, id := range in.order {
-		ids[in.ids[id]] = true
-		st, err := in.state(id)
-		if err != nil {
-			continue
-		}
-		for _, h := range st.Coins {
-			have[bank.InstanceOf(h)] = true
-		}
-	}
-	for _, holder := range slices.Sorted(maps.Keys(ids)) {
-		for _, h := range in.cb.Registry().Mail(holder, have) {
-			l.Mail = append(l.Mail, models.Coin{ID: bank.InstanceOf(h).String(), Value: h.Value()})
-		}
-	}
-	return l
+	// The evidence names the card's pseudonym; the central bank's
+	// register names its holder.
+	lg := kit.Ledger{CB: in.cb, Holder: in.cb.HolderOf}
+	return kit.LedgerOf(lg, in.Order, in.Names, false, in.state)
 }

@@ -1,0 +1,219 @@
+package kit
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/forge"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// The store layout every secure element of a certificate-and-coin scheme
+// shares; a scheme adds its own keys beside them.
+const (
+	KeyID      = "id"       // certificate id, ASCII
+	KeyPriv    = "key"      // private scalar
+	KeyCert    = "cert"     // own certificate, DER
+	KeyRoot    = "root"     // central bank root certificate, DER
+	KeyCoinKey = "coin-key" // issuer public key, SPKI DER
+	KeyCRL     = "crl"      // revocation list, DER
+	KeyLimits  = "limits"   // JSON bank.Limits
+	PrefAgent  = "agent/"   // agent/<id>: agent certificate, DER
+	PrefCert   = "cert/"    // cert/<id>: certificate of an earlier holder, DER
+	PrefCoin   = "coin/"    // coin/<instance>: holding, DER
+	PrefOut    = "out/"     // out/<counter>: JSON, a payment sent and not yet settled
+)
+
+// CoinKey is the store key (after PrefCoin) of holding h: its instance.
+func CoinKey(h *transfer.Holding) string {
+	inst := bank.InstanceOf(h)
+	return hex.EncodeToString(inst.Creator[:8]) + hex.EncodeToString(inst.Serial[:])
+}
+
+// OutKey is the store key of the out/ entry of counter ctr.
+func OutKey(ctr uint64) string {
+	return PrefOut + hex.EncodeToString(binary.BigEndian.AppendUint64(nil, ctr))
+}
+
+// MustJSON marshals v, which the caller knows marshals.
+func MustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("kit: " + err.Error())
+	}
+	return b
+}
+
+// Core is the part of a secure element every certificate-and-coin scheme
+// keeps the same way: its store, identity, trust anchors, limits, coins
+// and the firmware a compromised holder installed. A scheme's element
+// embeds it, which makes the element a forge.Holder and a kit.Element
+// but for Recover, which the scheme writes: it calls Load first, then
+// rebuilds its own fields.
+//
+// Contract: the fields other than Dev, S and FW mirror the store and are
+// rebuilt by Load; FW survives power cycles (it is not in the store).
+type Core struct {
+	S   suite.Suite
+	Dev *world.Device
+	FW  forge.Firmware // corruptions (models/forge)
+
+	Name    string // the certificate id
+	Priv    suite.PrivateKey
+	OwnCert *devcert.Certificate
+	Root    *devcert.Certificate
+	CoinKey suite.PublicKey
+	CRL     *devcert.RevocationList
+	Limits  bank.Limits
+	Held    map[string]*transfer.Holding    // by CoinKey
+	Agents  map[string]*devcert.Certificate // by id
+	Certs   map[string]*devcert.Certificate // earlier holders, by id
+
+	label  string // "scheme: element id", for the panics of a store that does not load
+	reload func() // the element's Recover
+	rewind func() // zeroes the element's usage counters in its store
+}
+
+// Load binds the element's hooks (label names it in panics, recover is
+// its Recover, rewind zeroes its usage counters in the store) and
+// rebuilds the shared fields from the store. A store that does not load
+// is a model bug: it panics.
+func (c *Core) Load(label string, recover, rewind func()) {
+	c.label, c.reload, c.rewind = label+" "+string(c.Dev.ID()), recover, rewind
+	var err error
+	c.Name = string(c.Get(KeyID))
+	c.Priv, err = suite.PrivateKeyFromBytes(c.S, c.Get(KeyPriv))
+	c.Must(err)
+	c.OwnCert, err = devcert.Parse(c.S, c.Get(KeyCert))
+	c.Must(err)
+	c.Root, err = devcert.Parse(c.S, c.Get(KeyRoot))
+	c.Must(err)
+	c.CoinKey, err = c.S.ParsePublicKey(c.Get(KeyCoinKey))
+	c.Must(err)
+	// The list's signature was checked when it was stored; parse it again
+	// only if it changed (a cache of a pure function of the bytes).
+	if crl := c.Get(KeyCRL); c.CRL == nil || !bytes.Equal(c.CRL.Raw, crl) {
+		c.CRL, err = devcert.ParseRevocationList(crl, c.Root)
+		c.Must(err)
+	}
+	c.Must(json.Unmarshal(c.Get(KeyLimits), &c.Limits))
+	c.Agents = c.certsUnder(PrefAgent)
+	c.Certs = c.certsUnder(PrefCert)
+	c.Held = map[string]*transfer.Holding{}
+	for _, k := range c.Dev.Keys(PrefCoin) {
+		h, err := transfer.ParseHolding(c.Get(k))
+		c.Must(err)
+		c.Held[k[len(PrefCoin):]] = h
+	}
+}
+
+func (c *Core) certsUnder(prefix string) map[string]*devcert.Certificate {
+	out := map[string]*devcert.Certificate{}
+	for _, k := range c.Dev.Keys(prefix) {
+		cert, err := devcert.Parse(c.S, c.Get(k))
+		c.Must(err)
+		out[cert.ID] = cert
+	}
+	return out
+}
+
+// Get reads key k from the store; a missing key panics (see Load).
+func (c *Core) Get(k string) []byte {
+	v, ok := c.Dev.Get(k)
+	if !ok {
+		panic(c.label + " store lacks " + k)
+	}
+	return v
+}
+
+// Must panics on err: the store does not load (see Load).
+func (c *Core) Must(err error) {
+	if err != nil {
+		panic(c.label + " store is corrupt: " + err.Error())
+	}
+}
+
+// LoadJSON decodes every store entry under prefix, by store key.
+func LoadJSON[T any](c *Core, prefix string) map[string]*T {
+	out := map[string]*T{}
+	for _, k := range c.Dev.Keys(prefix) {
+		var e T
+		c.Must(json.Unmarshal(c.Get(k), &e))
+		out[k] = &e
+	}
+	return out
+}
+
+// Balance returns the value of the coins the element holds.
+func (c *Core) Balance() int64 {
+	var v int64
+	for _, h := range c.Held {
+		v += h.Value()
+	}
+	return v
+}
+
+// Presented is the certificate the element shows: its own unless a
+// corruption substituted another.
+func (c *Core) Presented(asPayer bool) *devcert.Certificate {
+	return c.FW.Presented(c.OwnCert, asPayer)
+}
+
+// The element as a forge.Holder and a kit.Element.
+
+func (c *Core) Backing() *world.Device              { return c.Dev }
+func (c *Core) Firmware() *forge.Firmware           { return &c.FW }
+func (c *Core) ID() string                          { return c.Name }
+func (c *Core) Suite() suite.Suite                  { return c.S }
+func (c *Core) Key() suite.PrivateKey               { return c.Priv }
+func (c *Core) Cert() *devcert.Certificate          { return c.OwnCert }
+func (c *Core) Coins() map[string]*transfer.Holding { return c.Held }
+
+// Store writes holdings to the store directly, dropping replaced.
+func (c *Core) Store(hs []*transfer.Holding, replaced *transfer.Holding) {
+	puts := map[string][]byte{}
+	for _, h := range hs {
+		puts[PrefCoin+CoinKey(h)] = h.Marshal()
+	}
+	var deletes []string
+	if replaced != nil {
+		deletes = []string{PrefCoin + CoinKey(replaced)}
+	}
+	c.Dev.Commit(puts, deletes)
+	c.reload()
+}
+
+// CopyCoins copies coin records under new keys until the copies are
+// worth at least value.
+func (c *Core) CopyCoins(value int64) error {
+	puts := map[string][]byte{}
+	var copied int64
+	keys := slices.Sorted(maps.Keys(c.Held))
+	for n := 0; copied < max(value, 1) && len(keys) > 0; n++ {
+		k := keys[n%len(keys)]
+		puts[PrefCoin+fmt.Sprintf("%s~copy%d", k, n)] = c.Held[k].Marshal()
+		copied += c.Held[k].Value()
+	}
+	if len(puts) == 0 {
+		return spec.Errorf(spec.CodeInsufficient, "%s holds no coin to copy", c.Name)
+	}
+	c.Dev.Commit(puts, nil)
+	c.reload()
+	return nil
+}
+
+// RewindCounters zeroes the spend counter and the offline-limit counters.
+func (c *Core) RewindCounters() {
+	c.rewind()
+	c.reload()
+}

@@ -1,0 +1,68 @@
+package kit
+
+import (
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/forge"
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// Holder is a model's own secure element that a compromised holder can
+// reach into (models/forge): embedding Core makes it one.
+type Holder interface {
+	Element
+	forge.Holder
+}
+
+// Corrupt stages c on wallet id's own element as its compromised holder
+// would (forge.Corrupt): the element's own checks are bypassed (its store
+// is written directly, or its firmware presents other identity data),
+// nobody else's are. scheme names the scheme (the random stream's label
+// and forge.Setting.Scheme); agent is the agent bank coins name and rogue
+// an agent the central bank never authorised. An external wallet is a
+// CodeUnimplemented error.
+func Corrupt[D Device, E Holder](t *Table[D, E], scheme, agent, rogue string, id world.PartyID, c models.Corruption) error {
+	e, err := t.Inside(id)
+	if err != nil {
+		return err
+	}
+	st := forge.Setting{
+		Scheme: scheme, Agent: agent, RogueAgent: rogue, Now: t.W.Now(),
+		Lookup: func(p world.PartyID) (forge.Holder, error) {
+			o, err := t.Inside(p)
+			if err != nil {
+				return nil, err
+			}
+			return o, nil
+		},
+	}
+	r := t.W.Rand(scheme + "/corrupt/" + string(id) + "/" + string(c.Kind))
+	if err := forge.Corrupt(st, e, id, c, r); err != nil {
+		return err
+	}
+	t.W.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
+	return nil
+}
+
+// Insider hands wallet id's own element to an insider (models.Insider,
+// forge.Stage under the scheme's name): its next payments as payer are
+// built by forge.InsiderSpends; p.Other, when set, names the wallet whose
+// element the insider draws on.
+func Insider[D Device, E Holder](t *Table[D, E], scheme string, id world.PartyID, p models.InsiderPlan) error {
+	e, err := t.Inside(id)
+	if err != nil {
+		return err
+	}
+	var other forge.Holder
+	if p.Other != "" {
+		o, err := t.Inside(p.Other)
+		if err != nil {
+			return err
+		}
+		other = o
+	}
+	if err := forge.Stage(scheme, e, p, other); err != nil {
+		return err
+	}
+	t.W.Trace().Note(id, "insider: %q (value %d, other %q)", p.Kind, p.Value, p.Other)
+	return nil
+}

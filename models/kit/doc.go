@@ -1,0 +1,16 @@
+// Package kit is the wallet bookkeeping that schemes whose wallet is a
+// secure element holding certified coins (cert, chip) would otherwise
+// each write again: the device table and its lifecycle (Table: lookup,
+// online, restart, snapshot, restore, clone), the element's shared store
+// layout, identity and coins (Core, which makes it a forge.Holder), and
+// the bank-side helpers built on them (Corrupt, Inject, Auditor, Ledger,
+// Depositor, Trace, PayeeProvision and Feed for the vectors' replays).
+//
+// Contract: a scheme embeds Table[D, E] in its Instance and Core in its
+// element E, writes E.Recover (Core.Load first, then its own fields) and
+// supplies what differs as small interfaces (Device, Element, Roles,
+// Wallet, Spends) or plain functions; the kit holds no state of its own
+// beyond what the scheme embeds, draws randomness only from the world it
+// is given, and returns typed spec errors, never panics, except on a store
+// that does not load (a model bug, as before).
+package kit

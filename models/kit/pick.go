@@ -1,0 +1,69 @@
+package kit
+
+import (
+	"maps"
+	"slices"
+	"sort"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Pick chooses held coins covering amount for a payment of at most most
+// coins: largest first (ties by key, so the choice does not depend on map
+// order), among those spendable accepts. Too little is a CodeInsufficient
+// error that calls the element noun ("wallet", "card").
+func (c *Core) Pick(amount int64, most int, spendable func(*transfer.Holding) bool, noun string) ([]string, error) {
+	type cand struct {
+		key   string
+		value int64
+	}
+	cands := make([]cand, 0, len(c.Held))
+	for k, h := range c.Held {
+		if spendable(h) {
+			cands = append(cands, cand{k, h.Value()})
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].value != cands[j].value {
+			return cands[i].value > cands[j].value
+		}
+		return cands[i].key < cands[j].key
+	})
+	var picked []string
+	var sum int64
+	for _, c := range cands {
+		if sum >= amount || len(picked) == most {
+			break
+		}
+		picked = append(picked, c.key)
+		sum += c.value
+	}
+	if sum < amount {
+		return nil, spec.Errorf(spec.CodeInsufficient, "%s holds %d fen spendable offline, payment of %d", noun, sum, amount)
+	}
+	return picked, nil
+}
+
+// LineageCerts lists (DER, sorted by id) the certificates element c
+// stored of every wallet that signed in the lineages of the holdings of
+// spends (holding reads one), except itself (its certificate travels
+// separately) and the agents (every element is provisioned with them);
+// omit drops them all (a mutant).
+func LineageCerts[S any](c *Core, spends []S, holding func(S) *transfer.Holding, omit bool) [][]byte {
+	ids := map[string]bool{}
+	for _, sp := range spends {
+		for _, r := range holding(sp).Chain {
+			if r.Payer != c.Name && c.Agents[r.Payer] == nil {
+				ids[r.Payer] = true
+			}
+		}
+	}
+	var out [][]byte
+	for _, id := range slices.Sorted(maps.Keys(ids)) {
+		if cert := c.Certs[id]; cert != nil && !omit {
+			out = append(out, cert.Raw)
+		}
+	}
+	return out
+}

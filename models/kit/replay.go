@@ -1,0 +1,80 @@
+package kit
+
+import (
+	"time"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// PayeeProvision is what a fresh payee element is provisioned with, for
+// the conformance vectors' replays (a scheme's ReplayPayee).
+type PayeeProvision struct {
+	Suite   suite.Suite
+	ID      string
+	Key     []byte   // the private key, suite.PrivateKey.Bytes()
+	Cert    []byte   // the payee's certificate, DER
+	Root    []byte   // the root certificate, DER
+	CRL     []byte   // the revocation list, DER, signed by the root
+	CoinKey []byte   // the coin issuer's public key, SPKI DER
+	Agents  [][]byte // the agent banks' certificates, DER
+	At      time.Time
+}
+
+// Device makes the store of a fresh payee element in a world of its own
+// (returned with it),
+// the device's clock at p.At: the shared keys (Core.Load reads them) with
+// the default limits, the agents' certificates, and extra (the scheme's
+// own keys). A key that does not parse is its error.
+func (p PayeeProvision) Device(extra map[string][]byte) (*world.World, *world.Device, error) {
+	if _, err := suite.PrivateKeyFromBytes(p.Suite, p.Key); err != nil {
+		return nil, nil, err
+	}
+	w := world.New(0)
+	dev := w.AddDevice(world.PartyID(p.ID), true)
+	dev.SetSkew(p.At.Sub(w.Now()))
+	puts := map[string][]byte{
+		KeyID:      []byte(p.ID),
+		KeyPriv:    p.Key,
+		KeyCert:    p.Cert,
+		KeyRoot:    p.Root,
+		KeyCoinKey: p.CoinKey,
+		KeyCRL:     p.CRL,
+		KeyLimits:  MustJSON(models.Config{}.WithDefaults().Limits),
+	}
+	for k, v := range extra {
+		puts[k] = v
+	}
+	for i, a := range p.Agents {
+		puts[PrefAgent+string(rune('a'+i))] = a
+	}
+	dev.Commit(puts, nil)
+	return w, dev, nil
+}
+
+// Feed hands msgs, in order, to endpoint as messages from "payer" to
+// dev, stopping at the first it refuses. It returns held() at the end and
+// that refusal.
+func Feed(dev *world.Device, msgs [][]byte, endpoint func(world.Message) ([]world.Message, error), held func() int64) (int64, error) {
+	for _, m := range msgs {
+		if _, err := endpoint(world.Message{From: "payer", To: dev.ID(), Payload: m}); err != nil {
+			return held(), err
+		}
+	}
+	return held(), nil
+}
+
+// LoadStore runs load (an element's Recover), turning its panic on material that does not
+// load (a certificate or list that does not parse or verify) into a
+// CodeMalformed error that names what was loading (what).
+func LoadStore(what string, load func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = spec.Errorf(spec.CodeMalformed, "%s: %v", what, r)
+		}
+	}()
+	load()
+	return nil
+}
