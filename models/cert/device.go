@@ -1,7 +1,6 @@
 package cert
 
 import (
-	"bytes"
 	"encoding/json"
 	"maps"
 	"slices"
@@ -235,13 +234,9 @@ func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
 		}
 		maps.Copy(puts, fputs)
 	}
-	var list *devcert.RevocationList
-	if se.CRL == nil || !bytes.Equal(se.CRL.Raw, crl) {
-		l, err := devcert.ParseRevocationList(crl, se.Root)
-		if err != nil {
-			return err
-		}
-		list = l
+	list, err := se.CheckCRL(crl)
+	if err != nil {
+		return err
 	}
 	st := se.st
 	st.Spent, st.Payments, st.Received, st.SyncUnix = 0, 0, 0, syncUnix

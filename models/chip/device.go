@@ -170,9 +170,16 @@ func (se *SE) FinishDeposit(key string, accepted bool) error {
 }
 
 func (se *SE) Reset(syncUnix int64, crl []byte) error {
+	list, err := se.CheckCRL(crl)
+	if err != nil {
+		return err
+	}
 	st := se.st
 	st.Spent, st.Payments, st.SyncUnix = 0, 0, syncUnix
 	se.thawReceived()
+	if list != nil {
+		se.CRL = list // checked: recover keeps a list whose bytes it has
+	}
 	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), kit.KeyCRL: crl}, nil)
 	se.Recover()
 	return nil

@@ -100,7 +100,7 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	c.Must(err)
 	c.CoinKey, err = c.S.ParsePublicKey(c.Get(KeyCoinKey))
 	c.Must(err)
-	// The list's signature was checked when it was stored; parse it again
+	// The list was checked before it was stored (CheckCRL); parse it again
 	// only if it changed (a cache of a pure function of the bytes).
 	if crl := c.Get(KeyCRL); c.CRL == nil || !bytes.Equal(c.CRL.Raw, crl) {
 		c.CRL, err = devcert.ParseRevocationList(crl, c.Root)
@@ -216,4 +216,15 @@ func (c *Core) CopyCoins(value int64) error {
 func (c *Core) RewindCounters() {
 	c.rewind()
 	c.reload()
+}
+
+// CheckCRL parses and checks crl, a revocation list about to be stored,
+// against the root: the list to keep in CRL once the write is done (nil
+// when it is the list already held), or the typed error that must stop
+// the write, so that Load never meets a list it cannot use.
+func (c *Core) CheckCRL(crl []byte) (*devcert.RevocationList, error) {
+	if c.CRL != nil && bytes.Equal(c.CRL.Raw, crl) {
+		return nil, nil
+	}
+	return devcert.ParseRevocationList(crl, c.Root)
 }
