@@ -132,8 +132,8 @@ const (
 )
 
 // SessionProvision is what the decider of a session file provisions a
-// fresh payee with (the fields of the cert and chip models'
-// PayeeProvision).
+// fresh payee with (models/kit.PayeeProvision, which the cert and chip
+// models replay, is this type).
 type SessionProvision struct {
 	Suite   suite.Suite
 	ID      string
