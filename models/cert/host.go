@@ -129,6 +129,9 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		return nil, spec.Errorf(spec.CodeMalformed, "%s: the wallet is not provisioned", op)
 	}
 	se := h.se
+	if r, ok, err := depositOps.Handle(se, op, params); ok {
+		return r, err
+	}
 	switch op {
 	case OpStartPayee:
 		var p StartPayeeParams
@@ -223,18 +226,6 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 			return nil, err
 		}
 		return struct{}{}, se.Settle(mail, models.Bytes(p.Certificates), p.Settled)
-	case OpSignDeposit:
-		var p SignDepositParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.SignDeposit(p.Agent, p.Coins)
-	case OpFinishDeposit:
-		var p FinishDepositParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.FinishDeposit(p.Key, p.Accepted)
 	case OpReset:
 		var p ResetParams
 		if err := dec(&p); err != nil {

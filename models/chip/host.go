@@ -85,6 +85,9 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		return nil, spec.Errorf(spec.CodeMalformed, "%s: the card is not personalised", op)
 	}
 	se := h.se
+	if r, ok, err := depositOps.Handle(se, op, params); ok {
+		return r, err
+	}
 	switch op {
 	case OpStartPayee:
 		var p StartPayeeParams
@@ -132,18 +135,6 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 			return nil, err
 		}
 		return struct{}{}, se.Credit(hs, models.Bytes(p.Certificates), p.Settled)
-	case OpSignDeposit:
-		var p SignDepositParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.SignDeposit(p.Agent, p.Coins)
-	case OpFinishDeposit:
-		var p FinishDepositParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.FinishDeposit(p.Key, p.Accepted)
 	case OpReset:
 		var p ResetParams
 		if err := dec(&p); err != nil {
