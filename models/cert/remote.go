@@ -238,9 +238,7 @@ func (rw *remoteWallet) State() (*WalletState, error) {
 	for _, e := range w.Log {
 		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
 	}
-	for _, e := range w.Deposits {
-		s.Deposits = append(s.Deposits, DepositEntry{Key: e.Key, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records)})
-	}
+	s.Deposits = kit.DepositsOf(w.Deposits)
 	return s, nil
 }
 

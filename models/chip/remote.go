@@ -3,6 +3,7 @@ package chip
 import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -175,9 +176,7 @@ func (rc *remoteCard) State() (*CardState, error) {
 	for _, e := range w.Log {
 		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
 	}
-	for _, e := range w.Deposits {
-		s.Deposits = append(s.Deposits, DepositEntry{Key: e.Key, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records)})
-	}
+	s.Deposits = kit.DepositsOf(w.Deposits)
 	return s, nil
 }
 

@@ -15,11 +15,13 @@ type FinishDepositParams struct {
 	Accepted bool   `json:"accepted"`
 }
 
-// Depositor is the deposit half of such a wallet: it signs the deposit
-// records of coins for agent, then finishes the pending deposit key once
-// the agent accepted or refused it.
+// Depositor is the deposit half of such a wallet.
 type Depositor interface {
+	// SignDeposit signs a deposit record to agent for each named coin and
+	// moves the coins into one pending deposit.
 	SignDeposit(agent string, coins []string) error
+	// FinishDeposit removes a pending deposit the bank answered: credited
+	// (accepted) or refused, in which case its coins come back.
 	FinishDeposit(key string, accepted bool) error
 }
 
