@@ -20,12 +20,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return payObs(in, "wallet-A", "wallet-B", 100, nil)
 	},
 	"payee-skips-tx-signature": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		var obs []string
-		for arg := range 12 {
-			obs = append(obs, payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 4, Kind: world.FaultField, Arg: arg}})...)
-		}
-		return obs
+		return modeltest.TamperedFields(t, in, payObs, 4, 12) // the TX
 	},
 	"payee-forgets-seen-serials": func(t *testing.T, in *Instance) []string {
 		mustFund(t, in, "wallet-A", 1000)
@@ -41,13 +36,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		var obs []string
 		for _, order := range [][]int{{0, 1}, {1, 0}} {
 			in := newScheme(t, Scheme{Variant: Recovering, mutation: in.mutation})
-			mustFund(t, in, "wallet-A", 1000)
-			clone, err := in.Clone("wallet-A")
-			if err != nil {
-				t.Fatal(err)
-			}
-			payObs(in, "wallet-A", "wallet-B", 100, nil)
-			payObs(in, clone, "wallet-C", 100, nil)
+			clone := modeltest.DoubleSpent(t, in, payObs)
 			payers := []world.PartyID{"wallet-A", clone}
 			mustReconcile(t, in, payers[order[0]], payers[order[1]])
 			obs = append(obs, fmt.Sprintf("order %v: %d double spends", order, len(in.Ledger().DoubleSpends)))
@@ -60,10 +49,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return payObs(in, "wallet-A", "wallet-B", 1000, nil)
 	},
 	"no-write-ahead-log": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		obs := payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 4, Kind: world.FaultDrop}})
-		in.Restart("wallet-A")
-		return append(obs, fmt.Sprintf("audit %+v", in.Audit()))
+		return modeltest.LostAfterCommit(t, in, payObs, 4) // the TX
 	},
 	"no-mail-forwarding": func(t *testing.T, in *Instance) []string {
 		mustFund(t, in, "wallet-A", 1000)
@@ -72,12 +58,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return append(obs, fmt.Sprintf("after reconciliation A %d B %d", in.View("wallet-A").Offline(), in.View("wallet-B").Offline()))
 	},
 	"limits-not-reset": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 2000)
-		for range 10 {
-			payObs(in, "wallet-A", "wallet-B", 100, nil)
-		}
-		mustReconcile(t, in, "wallet-A")
-		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+		return modeltest.LimitsAfterSync(t, in, payObs)
 	},
 	"deposit-rounds-down": func(t *testing.T, in *Instance) []string {
 		mustFund(t, in, "wallet-A", 150)

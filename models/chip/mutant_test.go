@@ -13,20 +13,10 @@ import (
 // differently. Each returns what it observed.
 var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	"skip-revocation-check": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		if err := in.cb.Revoke("wallet-A"); err != nil {
-			t.Fatal(err)
-		}
-		mustReconcile(t, in, "wallet-B")
-		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+		return modeltest.RevokedPayer(t, in, payObs, in.cb.Revoke)
 	},
 	"payer-skips-initiate-signature": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		var obs []string
-		for arg := range 4 {
-			obs = append(obs, payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 1, Kind: world.FaultField, Arg: arg}})...)
-		}
-		return obs
+		return modeltest.TamperedFields(t, in, payObs, 1, 4) // INITIATE
 	},
 	"forget-spend-on-crash": func(t *testing.T, in *Instance) []string {
 		mustFund(t, in, "wallet-A", 1000)
@@ -35,13 +25,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return append(obs, fmt.Sprintf("A holds %d after restart", in.View("wallet-A").Offline()))
 	},
 	"evidence-names-payee": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
-		payObs(in, "wallet-A", "wallet-B", 100, nil)
-		payObs(in, clone, "wallet-C", 100, nil)
+		modeltest.DoubleSpent(t, in, payObs)
 		mustReconcile(t, in, in.Wallets()...)
 		var obs []string
 		for _, ds := range in.Ledger().DoubleSpends {
@@ -61,10 +45,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return []string{fmt.Sprintf("deposit %d %v", v, err != nil)}
 	},
 	"no-write-ahead-log": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		obs := payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultDrop}})
-		in.Restart("wallet-A")
-		return append(obs, fmt.Sprintf("audit %+v", in.Audit()))
+		return modeltest.LostAfterCommit(t, in, payObs, 2) // the TRANSFER
 	},
 	"limit-off-by-one": func(t *testing.T, in *Instance) []string {
 		mustFund(t, in, "wallet-A", 2000)

@@ -1,0 +1,77 @@
+package modeltest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// This file stages the short runs that several schemes' mutant scenarios
+// share (MutantsObservable): each funds wallet-A, plays one situation in
+// which a bug shows, and returns what obs reported of the payments
+// (PayObs, or a scheme's own report of a payment).
+
+// Obs reports one payment of in as strings (PayObs has this shape).
+type Obs func(in models.Instance, from, to world.PartyID, v int64, plan world.Plan) []string
+
+// TamperedFields: wallet-A pays wallet-B 100 fen once for each field
+// index below fields, that field of the message at step altered in
+// flight. A party that skips the signature over that message shows.
+func TamperedFields(t *testing.T, in models.Instance, obs Obs, step, fields int) []string {
+	MustFund(t, in, "wallet-A", 1000)
+	var out []string
+	for arg := range fields {
+		out = append(out, obs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: step, Kind: world.FaultField, Arg: arg}})...)
+	}
+	return out
+}
+
+// RevokedPayer: wallet-A is revoked (revoke is the central bank's), the
+// payee wallet-B learns the new list at reconciliation, then A pays B
+// 100 fen. A payee that skips the revocation check shows.
+func RevokedPayer(t *testing.T, in models.Instance, obs Obs, revoke func(string) error) []string {
+	MustFund(t, in, "wallet-A", 1000)
+	if err := revoke("wallet-A"); err != nil {
+		t.Fatal(err)
+	}
+	MustReconcile(t, in, "wallet-B")
+	return obs(in, "wallet-A", "wallet-B", 100, nil)
+}
+
+// LostAfterCommit: wallet-A pays wallet-B 100 fen, the message at step
+// lost, then A power-cycles; the audit after it. A payer that commits
+// its spend without a write-ahead log shows.
+func LostAfterCommit(t *testing.T, in models.Instance, obs Obs, step int) []string {
+	MustFund(t, in, "wallet-A", 1000)
+	out := obs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: step, Kind: world.FaultDrop}})
+	in.Restart("wallet-A")
+	return append(out, fmt.Sprintf("audit %+v", in.Audit()))
+}
+
+// LimitsAfterSync: wallet-A makes ten payments of 100 fen to wallet-B,
+// reconciles, then pays once more. A wallet that does not reset its
+// offline limits at a sync shows.
+func LimitsAfterSync(t *testing.T, in models.Instance, obs Obs) []string {
+	MustFund(t, in, "wallet-A", 2000)
+	for range 10 {
+		obs(in, "wallet-A", "wallet-B", 100, nil)
+	}
+	MustReconcile(t, in, "wallet-A")
+	return obs(in, "wallet-A", "wallet-B", 100, nil)
+}
+
+// DoubleSpent: wallet-A, funded, is cloned; A pays wallet-B 100 fen and
+// the clone pays wallet-C 100 fen, the same coin twice. It returns the
+// clone, for the scenario to reconcile as it needs.
+func DoubleSpent(t *testing.T, in models.Instance, obs Obs) world.PartyID {
+	MustFund(t, in, "wallet-A", 1000)
+	clone, err := in.Clone("wallet-A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs(in, "wallet-A", "wallet-B", 100, nil)
+	obs(in, clone, "wallet-C", 100, nil)
+	return clone
+}
