@@ -21,14 +21,14 @@ func init() {
 // wallet-B amount.
 func insiderScenario(kind models.InsiderKind, fund, withdrawn, amount int64, other world.PartyID) func(t *testing.T, in *Instance) []string {
 	return func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", fund)
+		modeltest.MustFund(t, in, "wallet-A", fund)
 		if other != "" {
-			mustFund(t, in, other, withdrawn)
+			modeltest.MustFund(t, in, other, withdrawn)
 		}
 		if err := in.Insider("wallet-A", models.InsiderPlan{Kind: kind, Other: other}); err != nil {
 			t.Fatal(err)
 		}
-		return payObs(in, "wallet-A", "wallet-B", amount, nil)
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", amount, nil)
 	}
 }
 

@@ -21,14 +21,14 @@ func init() {
 // wallet-B amount.
 func insiderScenario(kind models.InsiderKind, fund, first, amount int64) func(t *testing.T, in *Instance) []string {
 	return func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", fund)
+		modeltest.MustFund(t, in, "wallet-A", fund)
 		if first > 0 {
-			payObs(in, "wallet-A", "wallet-B", first, nil)
+			modeltest.PayObs(in, "wallet-A", "wallet-B", first, nil)
 		}
 		if err := in.Insider("wallet-A", models.InsiderPlan{Kind: kind}); err != nil {
 			t.Fatal(err)
 		}
-		return payObs(in, "wallet-A", "wallet-B", amount, nil)
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", amount, nil)
 	}
 }
 
