@@ -453,23 +453,11 @@ type InsiderCase struct {
 // the payee refuses the payment with the code of the check behind it,
 // stores nothing, and the insider keeps its coins.
 func InsiderRefused(t *testing.T, in models.Instance, c InsiderCase) {
-	MustFund(t, in, "wallet-A", c.Fund)
-	plan := models.InsiderPlan{Kind: c.Kind}
-	if c.Other > 0 {
-		MustFund(t, in, "wallet-C", c.Other)
-		plan.Other = "wallet-C"
-	}
-	if c.Kind == models.InsiderOtherPayee {
-		plan.Other = "wallet-C"
-	}
-	if c.First > 0 {
-		if p, err := in.Pay("wallet-A", "wallet-B", c.First, nil); err != nil || !p.Received {
+	stageInsider(t, in, c, func(p models.Payment, err error) {
+		if err != nil || !p.Received {
 			t.Fatalf("honest payment first: %+v %v", p, err)
 		}
-	}
-	if err := in.(models.Insider).Insider("wallet-A", plan); err != nil {
-		t.Fatal(err)
-	}
+	})
 	a, b := in.View("wallet-A").Offline(), in.View("wallet-B").Offline()
 	p, err := in.Pay("wallet-A", "wallet-B", c.Amount, nil)
 	if err != nil {
