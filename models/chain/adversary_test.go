@@ -450,24 +450,7 @@ func TestLimits(t *testing.T) {
 // synced still accepts it.
 func TestRevokedWalletRefused(t *testing.T) {
 	in := newInstance(t, 3)
-	in.Fund("wallet-A", 1000)
-	in.Fund("wallet-B", 1000)
-	in.Fund("wallet-C", 1000)
-	if err := in.Bank().Revoke("wallet-B"); err != nil {
-		t.Fatal(err)
-	}
-	if err := in.Reconcile("wallet-A"); err != nil {
-		t.Fatal(err)
-	}
-	for _, dir := range [][2]world.PartyID{{"wallet-A", "wallet-B"}, {"wallet-B", "wallet-A"}} {
-		p, _ := in.Pay(dir[0], dir[1], 100, nil)
-		if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeCertRevoked {
-			t.Fatalf("%s → %s with B revoked: %+v", dir[0], dir[1], p.Outcome.Rejections)
-		}
-	}
-	if p, _ := in.Pay("wallet-B", "wallet-C", 100, nil); !p.Received {
-		t.Fatalf("C refused B without knowing of the revocation: %v", p.Outcome.Rejections)
-	}
+	modeltest.RevokedRefused(t, in, in.Bank().Revoke)
 }
 
 // A payment outside the payee's time window is refused (clock skew).

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
 )
 
 // This file stages the short runs that several schemes' mutant scenarios
@@ -74,4 +75,27 @@ func DoubleSpent(t *testing.T, in models.Instance, obs Obs) world.PartyID {
 	obs(in, "wallet-A", "wallet-B", 100, nil)
 	obs(in, clone, "wallet-C", 100, nil)
 	return clone
+}
+
+// RevokedRefused (R1.4): wallet-B is revoked (revoke is the central
+// bank's) and only wallet-A reconciles since; A then refuses B as payee
+// and as payer with CodeCertRevoked, while wallet-C, which has not
+// synced, still accepts B (the offline window a revocation cannot close).
+func RevokedRefused(t *testing.T, in models.Instance, revoke func(string) error) {
+	for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C"} {
+		MustFund(t, in, w, 1000)
+	}
+	if err := revoke("wallet-B"); err != nil {
+		t.Fatal(err)
+	}
+	MustReconcile(t, in, "wallet-A")
+	for _, dir := range [][2]world.PartyID{{"wallet-A", "wallet-B"}, {"wallet-B", "wallet-A"}} {
+		p, _ := in.Pay(dir[0], dir[1], 100, nil)
+		if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeCertRevoked {
+			t.Fatalf("%s → %s with B revoked: %+v", dir[0], dir[1], p.Outcome.Rejections)
+		}
+	}
+	if p, _ := in.Pay("wallet-B", "wallet-C", 100, nil); !p.Received {
+		t.Fatalf("C refused B without knowing of the revocation: %v", p.Outcome.Rejections)
+	}
 }
