@@ -419,15 +419,7 @@ func TestLimits(t *testing.T) {
 	if snapshotAll(in) != before {
 		t.Fatal("a refused payment changed state")
 	}
-	for i := 0; i < 10; i++ {
-		if p, _ := in.Pay("wallet-A", "wallet-B", 100, nil); !p.Received {
-			t.Fatalf("payment %d refused: %v", i+1, p.Outcome.Rejections)
-		}
-	}
-	p, _ = in.Pay("wallet-A", "wallet-B", 100, nil)
-	if p.Received || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
-		t.Fatalf("the 11th offline payment: %+v", p.Outcome.Rejections)
-	}
+	modeltest.CountLimit(t, in)
 	if err := in.Reconcile("wallet-A"); err != nil {
 		t.Fatal(err)
 	}

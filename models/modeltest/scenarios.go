@@ -99,3 +99,19 @@ func RevokedRefused(t *testing.T, in models.Instance, revoke func(string) error)
 		t.Fatalf("C refused B without knowing of the revocation: %v", p.Outcome.Rejections)
 	}
 }
+
+// CountLimit (R6.6): wallet-A, its usage counters fresh, makes ten
+// payments of 100 fen to wallet-B, each received, and the eleventh is
+// refused with CodeLimitExceeded (the default count limit).
+func CountLimit(t testing.TB, in models.Instance) {
+	t.Helper()
+	for i := range 10 {
+		if p, _ := in.Pay("wallet-A", "wallet-B", 100, nil); !p.Received {
+			t.Fatalf("payment %d refused: %v", i+1, p.Outcome.Rejections)
+		}
+	}
+	p, _ := in.Pay("wallet-A", "wallet-B", 100, nil)
+	if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
+		t.Fatalf("the 11th offline payment: %+v", p.Outcome.Rejections)
+	}
+}
