@@ -111,19 +111,8 @@ func (h *Host) setClock(now time.Time) error {
 // the wallet's answer. A refused operation changes nothing.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	dec := func(v any) error { return device.Decode(op, params, v) }
-	if op == OpKeygen {
-		var p KeygenParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return h.keygen(p)
-	}
-	if op == OpProvision {
-		var p Provisioning
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, h.provision(p)
+	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpProvision, h.provision); ok {
+		return r, err
 	}
 	if h.se == nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "%s: the wallet is not provisioned", op)

@@ -67,19 +67,8 @@ func (h *Host) load() error {
 // the card's answer.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	dec := func(v any) error { return device.Decode(op, params, v) }
-	if op == OpKeygen {
-		var p device.KeygenParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return h.keygen(p)
-	}
-	if op == OpPersonalize {
-		var p Personalization
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, h.personalize(p)
+	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpPersonalize, h.personalize); ok {
+		return r, err
 	}
 	if h.se == nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "%s: the card is not personalised", op)

@@ -21,7 +21,8 @@
 //     (the store it loads and must persist, the start counter, the
 //     randomness drawn from the keygen seed, keygen itself, the trial load
 //     before personalisation commits, a message handled inside the power
-//     guard), and Decode, the strict decoding of params.
+//     guard), Setup, the keygen and load operations answered once, and
+//     Decode, the strict decoding of params.
 //
 // Contract: nothing here knows a scheme. The wire types never change
 // shape (a member added, renamed or dropped is a protocol change, §6);
