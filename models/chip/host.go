@@ -142,18 +142,8 @@ func (h *Host) personalize(p Personalization) error {
 	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "personalise before keygen")
 	}
-	puts := map[string][]byte{
-		kit.KeyID:      []byte(p.ID),
-		kit.KeyCert:    p.Certificate,
-		kit.KeyRoot:    p.Root,
-		kit.KeyCoinKey: p.IssuerKey,
-		kit.KeyCRL:     p.CRL,
-		kit.KeyLimits:  kit.MustJSON(p.Limits.Bank()),
-		keyState:       kit.MustJSON(seState{SyncUnix: p.Sync}),
-	}
-	for i, a := range p.Agents {
-		puts[kit.PrefAgent+string(rune('a'+i))] = a
-	}
+	puts := kit.Material{ID: p.ID, Cert: p.Certificate, Root: p.Root, CoinKey: p.IssuerKey, CRL: p.CRL, Agents: models.Bytes(p.Agents),
+		Limits: p.Limits.Bank()}.Puts(map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.Sync})})
 	// Check everything loads before committing: a refusal changes nothing.
 	trial, tdev := h.kit.Trial(puts)
 	s, err := h.kit.Suite()

@@ -25,21 +25,9 @@ func PayeeDevice(p PayeeProvision, extra map[string][]byte) (*world.World, *worl
 	w := world.New(0)
 	dev := w.AddDevice(world.PartyID(p.ID), true)
 	dev.SetSkew(p.At.Sub(w.Now()))
-	puts := map[string][]byte{
-		KeyID:      []byte(p.ID),
-		KeyPriv:    p.Key,
-		KeyCert:    p.Cert,
-		KeyRoot:    p.Root,
-		KeyCoinKey: p.CoinKey,
-		KeyCRL:     p.CRL,
-		KeyLimits:  MustJSON(models.Config{}.WithDefaults().Limits),
-	}
-	for k, v := range extra {
-		puts[k] = v
-	}
-	for i, a := range p.Agents {
-		puts[PrefAgent+string(rune('a'+i))] = a
-	}
+	puts := Material{ID: p.ID, Cert: p.Cert, Root: p.Root, CoinKey: p.CoinKey, CRL: p.CRL, Agents: p.Agents,
+		Limits: models.Config{}.WithDefaults().Limits}.Puts(extra)
+	puts[KeyPriv] = p.Key
 	dev.Commit(puts, nil)
 	return w, dev, nil
 }
