@@ -1,6 +1,9 @@
 package kit
 
-import "github.com/dualoffline/dualoffline/models/bank"
+import (
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/forge"
+)
 
 // Material is what an element is loaded with besides its key: its
 // certificate id and certificate, the trust anchors, the issuer's coin
@@ -34,4 +37,14 @@ func (m Material) Puts(extra map[string][]byte) map[string][]byte {
 		puts[k] = v
 	}
 	return puts
+}
+
+// InsiderSpends builds the records of the staged insider's payment of
+// amount from payer to payee under challenge (forge.InsiderSpends with
+// the element's key, coins and firmware, and counter). Nothing is
+// committed or recorded.
+func (c *Core) InsiderSpends(payer, payee string, amount int64, counter uint64, challenge []byte) ([]forge.Spend, error) {
+	rq := forge.Request{Key: c.Priv, Payer: payer, Payee: payee, Amount: amount, Counter: counter, Coins: c.Held}
+	copy(rq.Challenge[:], challenge)
+	return forge.InsiderSpends(c.FW.Insider, rq, c.FW.Answered)
 }
