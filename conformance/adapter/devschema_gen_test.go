@@ -34,8 +34,8 @@ var deviceOps = map[string][2]any{
 	chip.OpEndSession:    {none{}, device.EndSessionResult{}},
 	chip.OpState:         {none{}, chip.WireState{}},
 	chip.OpCredit:        {chip.CreditParams{}, none{}},
-	chip.OpSignDeposit:   {chip.SignDepositParams{}, none{}},
-	chip.OpFinishDeposit: {chip.FinishDepositParams{}, none{}},
+	chip.OpSignDeposit:   {device.SignDepositParams{}, none{}},
+	chip.OpFinishDeposit: {device.FinishDepositParams{}, none{}},
 	chip.OpReset:         {chip.ResetParams{}, none{}},
 
 	cert.OpKeygen:        {cert.KeygenParams{}, device.KeygenResult{}},
@@ -49,8 +49,8 @@ var deviceOps = map[string][2]any{
 	cert.OpCheckAgent:    {cert.CheckAgentParams{}, none{}},
 	cert.OpIssue:         {cert.IssueParams{}, none{}},
 	cert.OpSettle:        {cert.SettleParams{}, none{}},
-	cert.OpSignDeposit:   {cert.SignDepositParams{}, none{}},
-	cert.OpFinishDeposit: {cert.FinishDepositParams{}, none{}},
+	cert.OpSignDeposit:   {device.SignDepositParams{}, none{}},
+	cert.OpFinishDeposit: {device.FinishDepositParams{}, none{}},
 	cert.OpReset:         {cert.ResetParams{}, none{}},
 
 	chain.OpKeygen:     {device.KeygenParams{}, device.KeygenResult{}},

@@ -11,6 +11,7 @@ import (
 	"github.com/dualoffline/dualoffline/conformance/adapter/adaptertest"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/device"
 )
 
 // TestDeviceSchemaBothWays: a device's result that does not match the
@@ -48,7 +49,7 @@ func TestDeviceSchemaBothWays(t *testing.T) {
 				t.Errorf("params %v: %v", params, err)
 			}
 		}
-		if err := l.Call(chip.OpFinishDeposit, chip.FinishDepositParams{Key: "k", Accepted: true}, nil); err != nil {
+		if err := l.Call(chip.OpFinishDeposit, device.FinishDepositParams{Key: "k", Accepted: true}, nil); err != nil {
 			t.Errorf("matching params: %v", err)
 		}
 		if err := l.Call("chip.no-such-op", struct{}{}, nil); err == nil || !strings.Contains(err.Error(), "no operation") {

@@ -580,7 +580,7 @@ func (p *Process) answerError(in *instance, l lineMsg, ok bool, want uint64) *Pr
 // peekID decodes the envelope far enough to read its id.
 func peekID(line []byte) (uint64, error) {
 	var r Response
-	if err := strictUnmarshal(line, &r); err != nil {
+	if err := StrictUnmarshal(line, &r); err != nil {
 		return 0, fmt.Errorf("not a response object (%v)", err)
 	}
 	if r.ID == nil {
@@ -591,7 +591,7 @@ func peekID(line []byte) (uint64, error) {
 
 func (p *Process) decode(in *instance, line []byte, method string, id uint64, result any) error {
 	var r Response
-	_ = strictUnmarshal(line, &r) // peekID succeeded
+	_ = StrictUnmarshal(line, &r) // peekID succeeded
 	garbage := func(detail string) error {
 		pe := &ProtocolError{Kind: KindGarbage, Method: method, ID: id, Detail: detail + ": " + Quote(line)}
 		p.lastFail = pe
@@ -619,7 +619,9 @@ func (p *Process) decode(in *instance, line []byte, method string, id uint64, re
 	return nil
 }
 
-func strictUnmarshal(b []byte, v any) error {
+// StrictUnmarshal decodes b into v as the harness decodes every line a
+// device writes: no unknown member, nothing after the value.
+func StrictUnmarshal(b []byte, v any) error {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {

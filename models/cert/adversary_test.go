@@ -331,15 +331,7 @@ func TestLimits(t *testing.T) {
 			if err := in.Reconcile("wallet-A"); err != nil {
 				t.Fatal(err)
 			}
-			for i := 0; i < 10; i++ {
-				if p, _ := in.Pay("wallet-A", "wallet-B", 100, nil); !p.Received {
-					t.Fatalf("payment %d refused: %v", i+1, p.Outcome.Rejections)
-				}
-			}
-			p, _ = in.Pay("wallet-A", "wallet-B", 100, nil)
-			if p.Received || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
-				t.Fatalf("the 11th offline payment: %+v", p.Outcome.Rejections)
-			}
+			modeltest.CountLimit(t, in)
 			if v := in.View("wallet-A"); v.Payments != 10 || v.Spent != 1000 {
 				t.Fatalf("usage %d payments, %d fen", v.Payments, v.Spent)
 			}

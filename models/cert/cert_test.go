@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -143,12 +142,8 @@ func TestSimulateScenario(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				w := world.New(1)
-				inst, err := Scheme{Variant: v}.New(w, models.Config{Suite: suite.Default()})
-				if err != nil {
-					t.Fatal(err)
-				}
-				in := inst.(*Instance)
+				in := modeltest.New(t, Scheme{Variant: v}, 1, suite.Default()).(*Instance)
+				w := in.w
 				a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
 				if err := in.Fund(a, 1000); err != nil {
 					t.Fatal(err)

@@ -1,10 +1,10 @@
 package cert
 
 import (
-	"encoding/json"
 	"maps"
 	"slices"
 
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -60,12 +60,8 @@ type Device interface {
 	// holders it lacks (certs, DER), and drops the named log entries and
 	// every offline record it registered as payee.
 	Settle(mail []*transfer.Holding, certs [][]byte, settled []string) error
-	// SignDeposit signs a deposit record to agent for each named coin and
-	// moves the coins into one pending deposit.
-	SignDeposit(agent string, coins []string) error
-	// FinishDeposit removes a pending deposit the bank answered: credited
-	// (accepted) or refused, in which case its coins come back.
-	FinishDeposit(key string, accepted bool) error
+	// SignDeposit and FinishDeposit.
+	device.Depositor
 	// Reset starts a new offline period: usage counters to zero, the time
 	// of this online sync, the current revocation list (DER) and, if issue
 	// is not empty, the coins of an ISSUE envelope (an exchange), which it
@@ -130,15 +126,9 @@ func (se *SIM) State() (*WalletState, error) {
 	if len(se.log) > 0 {
 		s.Log = se.log[:len(se.log):len(se.log)]
 	}
-	for _, k := range slices.Sorted(maps.Keys(se.deps)) {
-		raw, _ := se.Dev.Get(k)
-		var e kit.PendingStore
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
-		}
-		s.Deposits = append(s.Deposits, DepositEntry{Key: k, Holdings: e.Holdings, Records: e.Records})
-	}
-	return s, nil
+	var err error
+	s.Deposits, err = se.PendingDeposits(slices.Sorted(maps.Keys(se.deps)))
+	return s, err
 }
 
 func (se *SIM) Unspendable() ([]string, error) {

@@ -111,24 +111,16 @@ func (h *Host) setClock(now time.Time) error {
 // the wallet's answer. A refused operation changes nothing.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	dec := func(v any) error { return device.Decode(op, params, v) }
-	if op == OpKeygen {
-		var p KeygenParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return h.keygen(p)
-	}
-	if op == OpProvision {
-		var p Provisioning
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, h.provision(p)
+	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpProvision, h.provision); ok {
+		return r, err
 	}
 	if h.se == nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "%s: the wallet is not provisioned", op)
 	}
 	se := h.se
+	if r, ok, err := depositOps.Handle(se, op, params); ok {
+		return r, err
+	}
 	switch op {
 	case OpStartPayee:
 		var p StartPayeeParams
@@ -171,12 +163,9 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Received: st.Received, Coins: device.Coins(st.Coins), Log: []WireLog{}, Deposits: []device.Deposit{}}
+		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Received: st.Received, Coins: device.Coins(st.Coins), Log: []WireLog{}, Deposits: kit.WireDeposits(st.Deposits)}
 		for _, e := range st.Log {
 			w.Log = append(w.Log, WireLog{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked})
-		}
-		for _, e := range st.Deposits {
-			w.Deposits = append(w.Deposits, device.Deposit{Key: e.Key, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records)})
 		}
 		return w, nil
 	case OpUnspendable:
@@ -223,18 +212,6 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 			return nil, err
 		}
 		return struct{}{}, se.Settle(mail, models.Bytes(p.Certificates), p.Settled)
-	case OpSignDeposit:
-		var p SignDepositParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.SignDeposit(p.Agent, p.Coins)
-	case OpFinishDeposit:
-		var p FinishDepositParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.FinishDeposit(p.Key, p.Accepted)
 	case OpReset:
 		var p ResetParams
 		if err := dec(&p); err != nil {
@@ -266,19 +243,8 @@ func (h *Host) provision(p Provisioning) error {
 	if len(p.HSMKey) != coin.KeyIDSize+16 {
 		return spec.Errorf(spec.CodeMalformed, "HSM key of %d bytes, want %d", len(p.HSMKey), coin.KeyIDSize+16)
 	}
-	puts := map[string][]byte{
-		kit.KeyID:      []byte(p.ID),
-		kit.KeyCert:    p.Certificate,
-		kit.KeyRoot:    p.Root,
-		kit.KeyCoinKey: p.IssuerKey,
-		kit.KeyCRL:     p.CRL,
-		keyHSM:         p.HSMKey,
-		kit.KeyLimits:  kit.MustJSON(p.Limits.Bank()),
-		keyState:       kit.MustJSON(simState{SyncUnix: p.Sync}),
-	}
-	for i, a := range p.Agents {
-		puts[kit.PrefAgent+string(rune('a'+i))] = a
-	}
+	puts := kit.Material{ID: p.ID, Cert: p.Certificate, Root: p.Root, CoinKey: p.IssuerKey, CRL: p.CRL, Agents: models.Bytes(p.Agents),
+		Limits: p.Limits.Bank()}.Puts(map[string][]byte{keyHSM: p.HSMKey, keyState: kit.MustJSON(simState{SyncUnix: p.Sync})})
 	// Check everything loads before committing: a refusal changes nothing.
 	s, v, err := h.stored()
 	if err != nil {

@@ -26,9 +26,7 @@ func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
 
 // insiderTx answers PROCEED as the staged insider. Nothing is committed.
 func (se *SIM) insiderTx(sess *payerSession, nk string) ([]byte, error) {
-	rq := forge.Request{Key: se.Priv, Payer: se.recordPayer(), Payee: sess.payee.ID, Amount: sess.amount, Counter: se.st.Counter, Coins: se.Held}
-	copy(rq.Challenge[:], sess.nonce)
-	built, err := forge.InsiderSpends(se.FW.Insider, rq, se.FW.Answered)
+	built, err := se.InsiderSpends(se.recordPayer(), sess.payee.ID, sess.amount, se.st.Counter, sess.nonce)
 	if err != nil {
 		return nil, err
 	}

@@ -5,66 +5,24 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/modeltest"
-	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 )
 
 func init() {
-	mutantScenarios["payee-accepts-off-table"] = insiderScenario(models.InsiderOffTable, 500, 0, 37, "")
-	mutantScenarios["payee-bounds-own-share-only"] = insiderScenario(models.InsiderInflatedChange, 500, 0, 200, "")
-	mutantScenarios["payee-skips-coin-holder"] = insiderScenario(models.InsiderNotOwned, 100, 200, 200, "wallet-C")
-	mutantScenarios["payee-takes-tx-amount"] = insiderScenario(models.InsiderWrongAmount, 500, 0, 200, "")
-}
-
-// insiderScenario funds wallet-A with fund (and other with its own
-// withdrawal of that), then hands wallet-A to an insider of kind that pays
-// wallet-B amount.
-func insiderScenario(kind models.InsiderKind, fund, withdrawn, amount int64, other world.PartyID) func(t *testing.T, in *Instance) []string {
-	return func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", fund)
-		if other != "" {
-			mustFund(t, in, other, withdrawn)
-		}
-		if err := in.Insider("wallet-A", models.InsiderPlan{Kind: kind, Other: other}); err != nil {
-			t.Fatal(err)
-		}
-		return payObs(in, "wallet-A", "wallet-B", amount, nil)
-	}
+	scenario := modeltest.InsiderScenario[*Instance]
+	mutantScenarios["payee-accepts-off-table"] = scenario(modeltest.InsiderCase{Kind: models.InsiderOffTable, Fund: 500, Amount: 37})
+	mutantScenarios["payee-bounds-own-share-only"] = scenario(modeltest.InsiderCase{Kind: models.InsiderInflatedChange, Fund: 500, Amount: 200})
+	mutantScenarios["payee-skips-coin-holder"] = scenario(modeltest.InsiderCase{Kind: models.InsiderNotOwned, Fund: 100, Other: 200, Amount: 200})
+	mutantScenarios["payee-takes-tx-amount"] = scenario(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200})
 }
 
 // TestInsiderRefused stages every insider payment a TX can carry on the
-// reference (and on the literal variant): the payee refuses it with the
-// code of the check behind it, stores nothing, and the insider keeps its
-// coins.
+// reference and on the literal variant (modeltest.HolderInsiderRefused):
+// the payee refuses it with the code of the check behind it, stores
+// nothing, and the insider keeps its coins.
 func TestInsiderRefused(t *testing.T) {
-	for _, tc := range []struct {
-		kind               models.InsiderKind
-		fund, other, first int64
-		amount             int64
-		code               spec.Code
-	}{
-		{models.InsiderWrongSum, 100, 0, 0, 200, spec.CodeValueMismatch},
-		{models.InsiderInflatedChange, 500, 0, 0, 200, spec.CodeValueMismatch},
-		{models.InsiderOffTable, 500, 0, 0, 37, spec.CodeBadDenomination},
-		{models.InsiderDuplicateInput, 100, 0, 0, 150, spec.CodeDoubleSpend},
-		{models.InsiderNotOwned, 100, 200, 0, 200, spec.CodeWrongRecipient},
-		{models.InsiderReusedChallenge, 1000, 0, 100, 200, spec.CodeReplay},
-		{models.InsiderWrongAmount, 500, 0, 0, 200, spec.CodeValueMismatch},
-		{models.InsiderOtherPayee, 500, 0, 0, 200, spec.CodeWrongRecipient},
-	} {
-		for _, v := range []Variant{Recovering, Literal} {
-			t.Run(string(tc.kind)+"/"+Scheme{Variant: v}.Info().Name, func(t *testing.T) {
-				modeltest.InsiderRefused(t, newScheme(t, Scheme{Variant: v}), modeltest.InsiderCase{Kind: tc.kind, Fund: tc.fund, Other: tc.other, First: tc.first, Amount: tc.amount, Code: tc.code})
-			})
-		}
-	}
-	in := newScheme(t, Scheme{})
-	for _, k := range []models.InsiderKind{models.InsiderStaleTime, models.InsiderFutureTime} {
-		if err := in.Insider("wallet-A", models.InsiderPlan{Kind: k}); spec.CodeOf(err) != spec.CodeUnimplemented {
-			t.Errorf("%s on a SIM: %v, want unimplemented", k, err)
-		}
-	}
-	if err := in.Insider("wallet-A", models.InsiderPlan{Kind: models.InsiderNotOwned, Other: world.PartyID("wallet-B")}); spec.CodeOf(err) != spec.CodeInsufficient {
-		t.Errorf("not-owned of a wallet holding nothing: %v, want insufficient", err)
+	for _, v := range []Variant{Recovering, Literal} {
+		t.Run(Scheme{Variant: v}.Info().Name, func(t *testing.T) {
+			modeltest.HolderInsiderRefused(t, func(t *testing.T) models.Instance { return newScheme(t, Scheme{Variant: v}) })
+		})
 	}
 }

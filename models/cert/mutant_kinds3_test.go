@@ -5,16 +5,17 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
 func init() {
 	mutantScenarios["payee-skips-coin-total"] = func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 500)
+		modeltest.MustFund(t, in, "wallet-A", 500)
 		if err := in.Insider("wallet-A", models.InsiderPlan{Kind: models.InsiderWrongAmount, StatesAsked: true}); err != nil {
 			t.Fatal(err)
 		}
-		return payObs(in, "wallet-A", "wallet-B", 200, nil)
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 200, nil)
 	}
 }
 
@@ -26,7 +27,7 @@ func TestInsiderStatesAsked(t *testing.T) {
 	for _, v := range []Variant{Recovering, Literal} {
 		t.Run(Scheme{Variant: v}.Info().Name, func(t *testing.T) {
 			in := newScheme(t, Scheme{Variant: v})
-			mustFund(t, in, "wallet-A", 500)
+			modeltest.MustFund(t, in, "wallet-A", 500)
 			if err := in.Insider("wallet-A", models.InsiderPlan{Kind: models.InsiderWrongAmount, StatesAsked: true}); err != nil {
 				t.Fatal(err)
 			}

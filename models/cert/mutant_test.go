@@ -15,72 +15,53 @@ import (
 // differently. Each returns what it observed.
 var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	"accept-expired-cert": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
+		modeltest.MustFund(t, in, "wallet-A", 1000)
 		in.w.Advance(bank.CertValidity + 24*time.Hour)
-		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
 	},
 	"payee-skips-tx-signature": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		var obs []string
-		for arg := range 12 {
-			obs = append(obs, payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 4, Kind: world.FaultField, Arg: arg}})...)
-		}
-		return obs
+		return modeltest.TamperedFields(t, in, modeltest.PayObs, 4, 12) // the TX
 	},
 	"payee-forgets-seen-serials": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
+		modeltest.MustFund(t, in, "wallet-A", 1000)
 		clone, err := in.Clone("wallet-A")
 		if err != nil {
 			t.Fatal(err)
 		}
-		obs := payObs(in, "wallet-A", "wallet-B", 100, nil)
-		return append(obs, payObs(in, clone, "wallet-B", 100, nil)...)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
+		return append(obs, modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)
 	},
 	"registry-drops-lower-conflict": func(t *testing.T, in *Instance) []string {
 		// The same double spend reconciled in both orders.
 		var obs []string
 		for _, order := range [][]int{{0, 1}, {1, 0}} {
 			in := newScheme(t, Scheme{Variant: Recovering, mutation: in.mutation})
-			mustFund(t, in, "wallet-A", 1000)
-			clone, err := in.Clone("wallet-A")
-			if err != nil {
-				t.Fatal(err)
-			}
-			payObs(in, "wallet-A", "wallet-B", 100, nil)
-			payObs(in, clone, "wallet-C", 100, nil)
+			clone := modeltest.DoubleSpent(t, in, modeltest.PayObs)
 			payers := []world.PartyID{"wallet-A", clone}
-			mustReconcile(t, in, payers[order[0]], payers[order[1]])
+			modeltest.MustReconcile(t, in, payers[order[0]], payers[order[1]])
 			obs = append(obs, fmt.Sprintf("order %v: %d double spends", order, len(in.Ledger().DoubleSpends)))
 		}
 		return obs
 	},
 	"skip-issuer-signature": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		forgeHeld(t, in, "wallet-A")
-		return payObs(in, "wallet-A", "wallet-B", 1000, nil)
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		modeltest.ForgeHeld(t, &in.Table, "wallet-A")
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 1000, nil)
 	},
 	"no-write-ahead-log": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		obs := payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 4, Kind: world.FaultDrop}})
-		in.Restart("wallet-A")
-		return append(obs, fmt.Sprintf("audit %+v", in.Audit()))
+		return modeltest.LostAfterCommit(t, in, modeltest.PayObs, 4) // the TX
 	},
 	"no-mail-forwarding": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		obs := payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 6, Kind: world.FaultDrop}})
-		mustReconcile(t, in, "wallet-A", "wallet-B")
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 6, Kind: world.FaultDrop}})
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
 		return append(obs, fmt.Sprintf("after reconciliation A %d B %d", in.View("wallet-A").Offline(), in.View("wallet-B").Offline()))
 	},
 	"limits-not-reset": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 2000)
-		for range 10 {
-			payObs(in, "wallet-A", "wallet-B", 100, nil)
-		}
-		mustReconcile(t, in, "wallet-A")
-		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+		return modeltest.LimitsAfterSync(t, in, modeltest.PayObs)
 	},
 	"deposit-rounds-down": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 150)
+		modeltest.MustFund(t, in, "wallet-A", 150)
 		before := in.View("wallet-A").Account
 		v, err := in.Deposit("wallet-A")
 		return []string{fmt.Sprintf("deposit %d (%v) credited %d", v, err, in.View("wallet-A").Account-before)}
@@ -94,16 +75,3 @@ func TestMutantsObservable(t *testing.T) {
 }
 
 func newScheme(t *testing.T, sc Scheme) *Instance { return modeltest.New(t, sc, 7, nil).(*Instance) }
-
-var (
-	mustFund      = modeltest.MustFund
-	mustReconcile = modeltest.MustReconcile
-	payObs        = modeltest.PayObs
-)
-
-// forgeHeld replaces every coin the wallet holds with the same coin signed by
-// a key that is not the issuer's.
-func forgeHeld(t *testing.T, in *Instance, w world.PartyID) {
-	se := in.Own[w]
-	modeltest.ForgeHeld(t, &se.Core, in.w.Rand("forger"), se.Recover)
-}

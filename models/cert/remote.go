@@ -39,10 +39,13 @@ const (
 	OpCheckAgent    = "cert.check-agent"    // CheckAgentParams → {}
 	OpIssue         = "cert.issue"          // IssueParams → {}
 	OpSettle        = "cert.settle"         // SettleParams → {}
-	OpSignDeposit   = "cert.sign-deposit"   // SignDepositParams → {}
-	OpFinishDeposit = "cert.finish-deposit" // FinishDepositParams → {}
+	OpSignDeposit   = "cert.sign-deposit"   // device.SignDepositParams → {}
+	OpFinishDeposit = "cert.finish-deposit" // device.FinishDepositParams → {}
 	OpReset         = "cert.reset"          // ResetParams → {}
 )
+
+// depositOps are the wallet's deposit operations (device.DepositOps).
+var depositOps = device.DepositOps{Sign: OpSignDeposit, Finish: OpFinishDeposit}
 
 // Ops lists the operations, for handshakes and documentation.
 var Ops = []string{OpKeygen, OpProvision, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpUnspendable,
@@ -140,18 +143,6 @@ type SettleParams struct {
 	Settled      []string     `json:"settled"`
 }
 
-// SignDepositParams are Device.SignDeposit's arguments.
-type SignDepositParams struct {
-	Agent string   `json:"agent"`
-	Coins []string `json:"coins"`
-}
-
-// FinishDepositParams are Device.FinishDeposit's arguments.
-type FinishDepositParams struct {
-	Key      string `json:"key"`
-	Accepted bool   `json:"accepted"`
-}
-
 // ResetParams are Device.Reset's arguments; Issue may be empty.
 type ResetParams struct {
 	Sync  int64      `json:"sync"`
@@ -247,9 +238,7 @@ func (rw *remoteWallet) State() (*WalletState, error) {
 	for _, e := range w.Log {
 		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
 	}
-	for _, e := range w.Deposits {
-		s.Deposits = append(s.Deposits, DepositEntry{Key: e.Key, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records)})
-	}
+	s.Deposits = kit.DepositsOf(w.Deposits)
 	return s, nil
 }
 
@@ -279,11 +268,11 @@ func (rw *remoteWallet) Settle(mail []*transfer.Holding, certs [][]byte, settled
 }
 
 func (rw *remoteWallet) SignDeposit(agent string, coins []string) error {
-	return rw.Call(OpSignDeposit, SignDepositParams{Agent: agent, Coins: coins}, nil)
+	return depositOps.Remote(&rw.Remote).SignDeposit(agent, coins)
 }
 
 func (rw *remoteWallet) FinishDeposit(key string, accepted bool) error {
-	return rw.Call(OpFinishDeposit, FinishDepositParams{Key: key, Accepted: accepted}, nil)
+	return depositOps.Remote(&rw.Remote).FinishDeposit(key, accepted)
 }
 
 func (rw *remoteWallet) Reset(sync int64, crl []byte, issue []byte) error {

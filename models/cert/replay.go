@@ -26,7 +26,7 @@ func ReplayPayee(p PayeeProvision, nonce []byte, amount int64, msgs [][]byte) (h
 	}
 	// The payee side never opens a coin string; the HSM key only has to
 	// be well formed for the store to load.
-	w, dev, err := p.Device(map[string][]byte{
+	w, dev, err := kit.PayeeDevice(p, map[string][]byte{
 		keyHSM:   make([]byte, coin.KeyIDSize+16),
 		keyState: kit.MustJSON(simState{SyncUnix: p.At.Unix()}),
 	})

@@ -155,7 +155,5 @@ func refMessage(s suite.Suite, in MessageInput) (verdict, inputErr error) {
 // refCertSession decides a session of the cert scheme with its model's
 // payee (cert.ReplayPayee).
 func refCertSession(s suite.Suite, in vgen.SessionInput) (verdict, inputErr error) {
-	return vgen.RefSession(s, in, func(p vgen.SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
-		return ReplayPayee(PayeeProvision(p), nonce, amount, msgs)
-	})
+	return vgen.RefSession(s, in, ReplayPayee)
 }

@@ -419,15 +419,7 @@ func TestLimits(t *testing.T) {
 	if snapshotAll(in) != before {
 		t.Fatal("a refused payment changed state")
 	}
-	for i := 0; i < 10; i++ {
-		if p, _ := in.Pay("wallet-A", "wallet-B", 100, nil); !p.Received {
-			t.Fatalf("payment %d refused: %v", i+1, p.Outcome.Rejections)
-		}
-	}
-	p, _ = in.Pay("wallet-A", "wallet-B", 100, nil)
-	if p.Received || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
-		t.Fatalf("the 11th offline payment: %+v", p.Outcome.Rejections)
-	}
+	modeltest.CountLimit(t, in)
 	if err := in.Reconcile("wallet-A"); err != nil {
 		t.Fatal(err)
 	}
@@ -450,24 +442,7 @@ func TestLimits(t *testing.T) {
 // synced still accepts it.
 func TestRevokedWalletRefused(t *testing.T) {
 	in := newInstance(t, 3)
-	in.Fund("wallet-A", 1000)
-	in.Fund("wallet-B", 1000)
-	in.Fund("wallet-C", 1000)
-	if err := in.Bank().Revoke("wallet-B"); err != nil {
-		t.Fatal(err)
-	}
-	if err := in.Reconcile("wallet-A"); err != nil {
-		t.Fatal(err)
-	}
-	for _, dir := range [][2]world.PartyID{{"wallet-A", "wallet-B"}, {"wallet-B", "wallet-A"}} {
-		p, _ := in.Pay(dir[0], dir[1], 100, nil)
-		if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeCertRevoked {
-			t.Fatalf("%s → %s with B revoked: %+v", dir[0], dir[1], p.Outcome.Rejections)
-		}
-	}
-	if p, _ := in.Pay("wallet-B", "wallet-C", 100, nil); !p.Received {
-		t.Fatalf("C refused B without knowing of the revocation: %v", p.Outcome.Rejections)
-	}
+	modeltest.RevokedRefused(t, in, in.Bank().Revoke)
 }
 
 // A payment outside the payee's time window is refused (clock skew).

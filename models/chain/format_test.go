@@ -7,7 +7,7 @@ import (
 
 	"rsc.io/qr"
 
-	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -204,12 +204,8 @@ func TestSimulateScenario(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w := world.New(1)
-			inst, err := Scheme{}.New(w, models.Config{Suite: suite.Default()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			in := inst.(*Instance)
+			in := modeltest.New(t, Scheme{}, 1, suite.Default()).(*Instance)
+			w := in.w
 			a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
 			if err := in.Fund(a, 1000); err != nil {
 				t.Fatal(err)

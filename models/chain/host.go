@@ -86,19 +86,8 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		}
 		return dec(&struct{}{})
 	}
-	switch op {
-	case OpKeygen:
-		var p device.KeygenParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return h.keygen(p)
-	case OpProvision:
-		var p Provisioning
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, h.provision(p)
+	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpProvision, h.provision); ok {
+		return r, err
 	}
 	known := slices.Contains(Ops, op)
 	if known && h.wl == nil {

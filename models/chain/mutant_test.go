@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 )
@@ -13,34 +14,17 @@ import (
 // differently. Each returns what it observed.
 var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	"payee-skips-signature": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		var obs []string
-		for arg := range 10 {
-			obs = append(obs, payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultField, Arg: arg}})...)
-		}
-		return obs
+		return modeltest.TamperedFields(t, in, payObs, 2, 10) // the payment QR
 	},
 	"payee-skips-cert-verify": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		// The payer is revoked; the payee has the new list.
-		if err := in.cb.Revoke("wallet-A"); err != nil {
-			t.Fatal(err)
-		}
-		mustReconcile(t, in, "wallet-B")
-		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+		return modeltest.RevokedPayer(t, in, payObs, in.cb.Revoke)
 	},
 	"flag-only-later-id": func(t *testing.T, in *Instance) []string {
 		// The same double spend uploaded in both orders.
 		var obs []string
 		for _, first := range []int{0, 1} {
 			in := newScheme(t, Scheme{mutation: in.mutation})
-			mustFund(t, in, "wallet-A", 1000)
-			clone, err := in.Clone("wallet-A")
-			if err != nil {
-				t.Fatal(err)
-			}
-			payObs(in, "wallet-A", "wallet-B", 100, nil)
-			payObs(in, clone, "wallet-C", 100, nil)
+			modeltest.DoubleSpent(t, in, payObs)
 			payees := []world.PartyID{"wallet-B", "wallet-C"}
 			mustReconcile(t, in, payees[first], payees[1-first])
 			obs = append(obs, fmt.Sprintf("%s first: %d double spends", payees[first], len(in.DoubleSpends())))
@@ -48,13 +32,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return obs
 	},
 	"evidence-repeats-first": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
-		payObs(in, "wallet-A", "wallet-B", 100, nil)
-		payObs(in, clone, "wallet-C", 100, nil)
+		modeltest.DoubleSpent(t, in, payObs)
 		mustReconcile(t, in, "wallet-B", "wallet-C")
 		var obs []string
 		for _, ds := range in.DoubleSpends() {
@@ -74,18 +52,10 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return obs
 	},
 	"no-write-ahead-log": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		obs := payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultDrop}})
-		in.Restart("wallet-A")
-		return append(obs, fmt.Sprintf("audit %+v", in.Audit()))
+		return modeltest.LostAfterCommit(t, in, payObs, 2) // the payment QR
 	},
 	"limits-not-reset": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 2000)
-		for range 10 {
-			payObs(in, "wallet-A", "wallet-B", 100, nil)
-		}
-		mustReconcile(t, in, "wallet-A")
-		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+		return modeltest.LimitsAfterSync(t, in, payObs)
 	},
 }
 
@@ -102,9 +72,10 @@ var (
 	mustReconcile = modeltest.MustReconcile
 )
 
-// payObs pays and reports what each side saw and the balances after.
-func payObs(in *Instance, from, to world.PartyID, v int64, plan world.Plan) []string {
+// payObs pays and reports what each side saw and the balances after
+// (modeltest.Obs), with what the payee awaits (in is a chain *Instance).
+func payObs(in models.Instance, from, to world.PartyID, v int64, plan world.Plan) []string {
 	p, err := in.Pay(from, to, v, plan)
 	return []string{fmt.Sprintf("pay %s→%s %d: paid=%v received=%v err=%v, balances %d/%d awaiting %d",
-		from, to, v, p.Paid, p.Received, err, in.View(from).Offline(), in.View(to).Offline(), in.Awaiting(to))}
+		from, to, v, p.Paid, p.Received, err, in.View(from).Offline(), in.View(to).Offline(), in.(*Instance).Awaiting(to))}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
@@ -44,11 +43,5 @@ func refChainSession(s suite.Suite, in ChainSessionInput) (verdict, inputErr err
 	}
 	held, err := ReplayPayee(PayeeProvision{Suite: s, ID: string(payee), Key: key, Cert: cert, Root: root, CRL: crl, ChainKey: chainKey, At: time.Unix(in.At, 0).UTC()},
 		nonce, in.Amount, msgs)
-	if err != nil {
-		return err, nil
-	}
-	if held != in.Amount {
-		return spec.Errorf(spec.CodeValueMismatch, "the payee ends holding %d fen, the payment is %d", held, in.Amount), nil
-	}
-	return nil, nil
+	return vgen.HeldVerdict(held, in.Amount, err), nil
 }

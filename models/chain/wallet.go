@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -21,21 +22,21 @@ import (
 
 // Persistent store of a wallet (a light node). Everything it knows after a
 // power cut is here; the wallet struct's other fields are rebuilt by
-// recover.
+// recover. The identity keys are the kit's store layout (models/kit).
 const (
-	keyID        = "id"        // certificate id, ASCII
-	keyPriv      = "key"       // private scalar
-	keyCert      = "cert"      // own certificate, DER
-	keyRoot      = "root"      // central bank root certificate, DER
-	keyChainKey  = "chain-key" // the chain's public key, SPKI DER
-	keyCRL       = "crl"       // revocation list, DER
-	keyBlacklist = "blacklist" // JSON: addresses of revoked wallets
-	keyLimits    = "limits"    // JSON bank.Limits
-	keyState     = "state"     // JSON walletState
-	prefCoin     = "coin/"     // coin/<outpoint hex>: JSON walletCoin, a spendable coin
-	prefOut      = "out/"      // out/<counter>: JSON outEntry, a payment sent and not final
-	prefIn       = "in/"       // in/<txid hex>: JSON inEntry, a payment received and not final
-	prefAnswered = "answered/" // answered/<nonce hex>: an agreement this wallet already paid
+	keyID        = kit.KeyID     // certificate id, ASCII
+	keyPriv      = kit.KeyPriv   // private scalar
+	keyCert      = kit.KeyCert   // own certificate, DER
+	keyRoot      = kit.KeyRoot   // central bank root certificate, DER
+	keyChainKey  = "chain-key"   // the chain's public key, SPKI DER
+	keyCRL       = kit.KeyCRL    // revocation list, DER
+	keyBlacklist = "blacklist"   // JSON: addresses of revoked wallets
+	keyLimits    = kit.KeyLimits // JSON bank.Limits
+	keyState     = "state"       // JSON walletState
+	prefCoin     = "coin/"       // coin/<outpoint hex>: JSON walletCoin, a spendable coin
+	prefOut      = "out/"        // out/<counter>: JSON outEntry, a payment sent and not final
+	prefIn       = "in/"         // in/<txid hex>: JSON inEntry, a payment received and not final
+	prefAnswered = "answered/"   // answered/<nonce hex>: an agreement this wallet already paid
 )
 
 // Window is how far a payment's timestamp may be from the payee's clock.

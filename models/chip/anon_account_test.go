@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 )
 
 // The holder's account stays under its registered id, which no payment
@@ -71,11 +72,11 @@ func init() {
 	// What the agent bank keeps of a small and a large payment's upload,
 	// and the account the card draws on.
 	anon := func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 3*models.DefaultThreshold)
+		modeltest.MustFund(t, in, "wallet-A", 3*models.DefaultThreshold)
 		var out []string
 		for _, amount := range []int64{models.DefaultThreshold, models.DefaultThreshold + 1} {
-			payObs(in, "wallet-A", "wallet-B", amount, nil)
-			mustReconcile(t, in, "wallet-A")
+			modeltest.PayObs(in, "wallet-A", "wallet-B", amount, nil)
+			modeltest.MustReconcile(t, in, "wallet-A")
 			out = append(out, fmt.Sprintf("after %d fen: %d agent log entries", amount, len(in.AgentView("wallet-A"))))
 		}
 		return append(out, "account "+in.agent.AccountOf(in.Names["wallet-A"]), "presents "+in.Names["wallet-A"])

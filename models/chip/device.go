@@ -1,10 +1,10 @@
 package chip
 
 import (
-	"encoding/json"
 	"maps"
 	"slices"
 
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -42,12 +42,8 @@ type Device interface {
 	// holders, and drops the named log entries (settled online), in one
 	// write.
 	Credit(holdings []*transfer.Holding, certs [][]byte, settled []string) error
-	// SignDeposit signs a deposit record to agent for each named coin and
-	// moves the coins into one pending deposit, in one write.
-	SignDeposit(agent string, coins []string) error
-	// FinishDeposit removes a pending deposit the bank answered: credited
-	// (accepted) or refused, in which case its coins come back.
-	FinishDeposit(key string, accepted bool) error
+	// SignDeposit and FinishDeposit, in one write each.
+	device.Depositor
 	// Reset starts a new offline period: usage counters to zero, the time
 	// of this online sync and the current revocation list.
 	Reset(syncUnix int64, crl []byte) error
@@ -98,15 +94,9 @@ func (se *SE) State() (*CardState, error) {
 		e := se.out[k]
 		s.Log = append(s.Log, LogEntry{Key: k, Payee: e.Payee, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked})
 	}
-	for _, k := range se.Dev.Keys(kit.PrefDep) {
-		raw, _ := se.Dev.Get(k)
-		var e kit.PendingStore
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
-		}
-		s.Deposits = append(s.Deposits, DepositEntry{Key: k, Holdings: e.Holdings, Records: e.Records})
-	}
-	return s, nil
+	var err error
+	s.Deposits, err = se.PendingDeposits(se.Dev.Keys(kit.PrefDep))
+	return s, err
 }
 
 func (se *SE) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) error {

@@ -67,24 +67,16 @@ func (h *Host) load() error {
 // the card's answer.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	dec := func(v any) error { return device.Decode(op, params, v) }
-	if op == OpKeygen {
-		var p device.KeygenParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return h.keygen(p)
-	}
-	if op == OpPersonalize {
-		var p Personalization
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, h.personalize(p)
+	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpPersonalize, h.personalize); ok {
+		return r, err
 	}
 	if h.se == nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "%s: the card is not personalised", op)
 	}
 	se := h.se
+	if r, ok, err := depositOps.Handle(se, op, params); ok {
+		return r, err
+	}
 	switch op {
 	case OpStartPayee:
 		var p StartPayeeParams
@@ -114,12 +106,9 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Coins: device.Coins(st.Coins), Log: []WireLog{}, Deposits: []device.Deposit{}}
+		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Coins: device.Coins(st.Coins), Log: []WireLog{}, Deposits: kit.WireDeposits(st.Deposits)}
 		for _, e := range st.Log {
 			w.Log = append(w.Log, WireLog{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked})
-		}
-		for _, e := range st.Deposits {
-			w.Deposits = append(w.Deposits, device.Deposit{Key: e.Key, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records)})
 		}
 		return w, nil
 	case OpCredit:
@@ -132,18 +121,6 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 			return nil, err
 		}
 		return struct{}{}, se.Credit(hs, models.Bytes(p.Certificates), p.Settled)
-	case OpSignDeposit:
-		var p SignDepositParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.SignDeposit(p.Agent, p.Coins)
-	case OpFinishDeposit:
-		var p FinishDepositParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.FinishDeposit(p.Key, p.Accepted)
 	case OpReset:
 		var p ResetParams
 		if err := dec(&p); err != nil {
@@ -165,18 +142,8 @@ func (h *Host) personalize(p Personalization) error {
 	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "personalise before keygen")
 	}
-	puts := map[string][]byte{
-		kit.KeyID:      []byte(p.ID),
-		kit.KeyCert:    p.Certificate,
-		kit.KeyRoot:    p.Root,
-		kit.KeyCoinKey: p.IssuerKey,
-		kit.KeyCRL:     p.CRL,
-		kit.KeyLimits:  kit.MustJSON(p.Limits.Bank()),
-		keyState:       kit.MustJSON(seState{SyncUnix: p.Sync}),
-	}
-	for i, a := range p.Agents {
-		puts[kit.PrefAgent+string(rune('a'+i))] = a
-	}
+	puts := kit.Material{ID: p.ID, Cert: p.Certificate, Root: p.Root, CoinKey: p.IssuerKey, CRL: p.CRL, Agents: models.Bytes(p.Agents),
+		Limits: p.Limits.Bank()}.Puts(map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.Sync})})
 	// Check everything loads before committing: a refusal changes nothing.
 	trial, tdev := h.kit.Trial(puts)
 	s, err := h.kit.Suite()

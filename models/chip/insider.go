@@ -2,7 +2,6 @@ package chip
 
 import (
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -23,9 +22,7 @@ func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
 // insider's records, encoded as the card encodes every TRANSFER. Nothing
 // is committed.
 func (se *SE) insiderPay(in *Initiate) ([]byte, error) {
-	rq := forge.Request{Key: se.Priv, Payer: se.payerID(), Payee: in.Cert.ID, Amount: in.Amount, Counter: se.st.Counter, Coins: se.Held}
-	copy(rq.Challenge[:], in.Challenge)
-	built, err := forge.InsiderSpends(se.FW.Insider, rq, se.FW.Answered)
+	built, err := se.InsiderSpends(se.payerID(), in.Cert.ID, in.Amount, se.st.Counter, in.Challenge)
 	if err != nil {
 		return nil, err
 	}

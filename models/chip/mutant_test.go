@@ -13,36 +13,20 @@ import (
 // differently. Each returns what it observed.
 var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	"skip-revocation-check": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		if err := in.cb.Revoke("wallet-A"); err != nil {
-			t.Fatal(err)
-		}
-		mustReconcile(t, in, "wallet-B")
-		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+		return modeltest.RevokedPayer(t, in, modeltest.PayObs, in.cb.Revoke)
 	},
 	"payer-skips-initiate-signature": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		var obs []string
-		for arg := range 4 {
-			obs = append(obs, payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 1, Kind: world.FaultField, Arg: arg}})...)
-		}
-		return obs
+		return modeltest.TamperedFields(t, in, modeltest.PayObs, 1, 4) // INITIATE
 	},
 	"forget-spend-on-crash": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		obs := payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultDrop}})
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultDrop}})
 		in.Restart("wallet-A")
 		return append(obs, fmt.Sprintf("A holds %d after restart", in.View("wallet-A").Offline()))
 	},
 	"evidence-names-payee": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
-		payObs(in, "wallet-A", "wallet-B", 100, nil)
-		payObs(in, clone, "wallet-C", 100, nil)
-		mustReconcile(t, in, in.Wallets()...)
+		modeltest.DoubleSpent(t, in, modeltest.PayObs)
+		modeltest.MustReconcile(t, in, in.Wallets()...)
 		var obs []string
 		for _, ds := range in.Ledger().DoubleSpends {
 			obs = append(obs, "culprit "+ds.Culprit)
@@ -50,39 +34,36 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return obs
 	},
 	"skip-issuer-signature": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		forgeHeld(t, in, "wallet-A")
-		return payObs(in, "wallet-A", "wallet-B", 1000, nil)
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		modeltest.ForgeHeld(t, &in.Table, "wallet-A")
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 1000, nil)
 	},
 	"deposit-skips-lineage": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		forgeHeld(t, in, "wallet-A")
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		modeltest.ForgeHeld(t, &in.Table, "wallet-A")
 		v, err := in.Deposit("wallet-A")
 		return []string{fmt.Sprintf("deposit %d %v", v, err != nil)}
 	},
 	"no-write-ahead-log": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		obs := payObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultDrop}})
-		in.Restart("wallet-A")
-		return append(obs, fmt.Sprintf("audit %+v", in.Audit()))
+		return modeltest.LostAfterCommit(t, in, modeltest.PayObs, 2) // the TRANSFER
 	},
 	"limit-off-by-one": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 2000)
+		modeltest.MustFund(t, in, "wallet-A", 2000)
 		var obs []string
 		for range 11 {
-			obs = append(obs, payObs(in, "wallet-A", "wallet-B", 100, nil)...)
+			obs = append(obs, modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)...)
 		}
 		return obs
 	},
 	"withdraw-debits-less": func(t *testing.T, in *Instance) []string {
 		before := in.View("wallet-A").Account
-		mustFund(t, in, "wallet-A", 150)
+		modeltest.MustFund(t, in, "wallet-A", 150)
 		return []string{fmt.Sprintf("debited %d", before-in.View("wallet-A").Account)}
 	},
 	"omit-lineage-certs": func(t *testing.T, in *Instance) []string {
-		mustFund(t, in, "wallet-A", 1000)
-		obs := payObs(in, "wallet-A", "wallet-B", 500, nil)
-		return append(obs, payObs(in, "wallet-B", "wallet-C", 500, nil)...)
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 500, nil)
+		return append(obs, modeltest.PayObs(in, "wallet-B", "wallet-C", 500, nil)...)
 	},
 }
 
@@ -93,16 +74,3 @@ func TestMutantsObservable(t *testing.T) {
 }
 
 func newScheme(t *testing.T, sc Scheme) *Instance { return modeltest.New(t, sc, 7, nil).(*Instance) }
-
-var (
-	mustFund      = modeltest.MustFund
-	mustReconcile = modeltest.MustReconcile
-	payObs        = modeltest.PayObs
-)
-
-// forgeHeld replaces every coin the wallet holds with the same coin signed by
-// a key that is not the issuer's.
-func forgeHeld(t *testing.T, in *Instance, w world.PartyID) {
-	se := in.Own[w]
-	modeltest.ForgeHeld(t, &se.Core, in.w.Rand("forger"), se.Recover)
-}

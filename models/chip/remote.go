@@ -3,6 +3,7 @@ package chip
 import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -25,10 +26,13 @@ const (
 	OpEndSession    = "chip.end-session"    // {} → device.EndSessionResult
 	OpState         = "chip.state"          // {} → WireState
 	OpCredit        = "chip.credit"         // CreditParams → {}
-	OpSignDeposit   = "chip.sign-deposit"   // SignDepositParams → {}
-	OpFinishDeposit = "chip.finish-deposit" // FinishDepositParams → {}
+	OpSignDeposit   = "chip.sign-deposit"   // device.SignDepositParams → {}
+	OpFinishDeposit = "chip.finish-deposit" // device.FinishDepositParams → {}
 	OpReset         = "chip.reset"          // ResetParams → {}
 )
+
+// depositOps are the card's deposit operations (device.DepositOps).
+var depositOps = device.DepositOps{Sign: OpSignDeposit, Finish: OpFinishDeposit}
 
 // Ops lists the operations, for handshakes and documentation.
 var Ops = []string{OpKeygen, OpPersonalize, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpCredit, OpSignDeposit, OpFinishDeposit, OpReset}
@@ -88,18 +92,6 @@ type CreditParams struct {
 	Holdings     []models.Hex `json:"holdings"`
 	Certificates []models.Hex `json:"certificates"`
 	Settled      []string     `json:"settled"`
-}
-
-// SignDepositParams are Device.SignDeposit's arguments.
-type SignDepositParams struct {
-	Agent string   `json:"agent"`
-	Coins []string `json:"coins"`
-}
-
-// FinishDepositParams are Device.FinishDeposit's arguments.
-type FinishDepositParams struct {
-	Key      string `json:"key"`
-	Accepted bool   `json:"accepted"`
 }
 
 // ResetParams are Device.Reset's arguments.
@@ -184,9 +176,7 @@ func (rc *remoteCard) State() (*CardState, error) {
 	for _, e := range w.Log {
 		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
 	}
-	for _, e := range w.Deposits {
-		s.Deposits = append(s.Deposits, DepositEntry{Key: e.Key, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records)})
-	}
+	s.Deposits = kit.DepositsOf(w.Deposits)
 	return s, nil
 }
 
@@ -199,11 +189,11 @@ func (rc *remoteCard) Credit(hs []*transfer.Holding, certs [][]byte, settled []s
 }
 
 func (rc *remoteCard) SignDeposit(agent string, coins []string) error {
-	return rc.Call(OpSignDeposit, SignDepositParams{Agent: agent, Coins: coins}, nil)
+	return depositOps.Remote(&rc.Remote).SignDeposit(agent, coins)
 }
 
 func (rc *remoteCard) FinishDeposit(key string, accepted bool) error {
-	return rc.Call(OpFinishDeposit, FinishDepositParams{Key: key, Accepted: accepted}, nil)
+	return depositOps.Remote(&rc.Remote).FinishDeposit(key, accepted)
 }
 
 func (rc *remoteCard) Reset(sync int64, crl []byte) error {

@@ -25,7 +25,7 @@ func ReplayPayee(p PayeeProvision, challenge []byte, amount int64, msgs [][]byte
 	if len(challenge) != transfer.ChallengeSize {
 		return 0, spec.Errorf(spec.CodeMalformed, "challenge of %d bytes", len(challenge))
 	}
-	w, dev, err := p.Device(map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.At.Unix()})})
+	w, dev, err := kit.PayeeDevice(p, map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.At.Unix()})})
 	if err != nil {
 		return 0, err
 	}

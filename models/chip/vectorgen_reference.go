@@ -147,7 +147,5 @@ func refAPDUConfirm(s suite.Suite, in APDUConfirmInput) (verdict, inputErr error
 // refChipSession decides a session of the chip scheme with its model's
 // payee (ReplayPayee).
 func refChipSession(s suite.Suite, in vgen.SessionInput) (verdict, inputErr error) {
-	return vgen.RefSession(s, in, func(p vgen.SessionProvision, nonce []byte, amount int64, msgs [][]byte) (int64, error) {
-		return ReplayPayee(PayeeProvision(p), nonce, amount, msgs)
-	})
+	return vgen.RefSession(s, in, ReplayPayee)
 }

@@ -8,7 +8,9 @@
 //   - the wire types every scheme's operations use alike (wire.go):
 //     Message, Error, KeygenParams, KeygenResult, Limits, MessageResult,
 //     DeliverResult, EndSessionResult, and the Coin and Deposit entries of
-//     the schemes whose coins are transfer holdings (chip, cert). Their
+//     the schemes whose coins are transfer holdings (chip, cert), and
+//     their deposit operations answered and called once (deposit.go:
+//     DepositOps, SignDepositParams, FinishDepositParams). Their
 //     JSON member names are the protocol's; a model's own operations
 //     (the Op constants, their params and results) stay in the model and
 //     use these, so the types here are as normative as the model's;
@@ -19,7 +21,8 @@
 //     (the store it loads and must persist, the start counter, the
 //     randomness drawn from the keygen seed, keygen itself, the trial load
 //     before personalisation commits, a message handled inside the power
-//     guard), and Decode, the strict decoding of params.
+//     guard), Setup, the keygen and load operations answered once, and
+//     Decode, the strict decoding of params.
 //
 // Contract: nothing here knows a scheme. The wire types never change
 // shape (a member added, renamed or dropped is a protocol change, §6);

@@ -189,3 +189,26 @@ func (k *Kit) Deliver(w Message, handle func(world.Message) ([]world.Message, er
 	}
 	return r, nil
 }
+
+// Setup answers the two operations that make a device, once for every
+// Host: keygenOp (params K, answered by keygen) and loadOp, the loading
+// of its material (params P, answered {} or load's refusal). Params are
+// decoded strictly (Decode). Any other op is not answered (ok false).
+func Setup[K, P any](op string, params json.RawMessage, keygenOp string, keygen func(K) (any, error), loadOp string, load func(P) error) (result any, ok bool, err error) {
+	switch op {
+	case keygenOp:
+		var p K
+		if err := Decode(op, params, &p); err != nil {
+			return nil, true, err
+		}
+		r, err := keygen(p)
+		return r, true, err
+	case loadOp:
+		var p P
+		if err := Decode(op, params, &p); err != nil {
+			return nil, true, err
+		}
+		return struct{}{}, true, load(p)
+	}
+	return nil, false, nil
+}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -27,12 +28,8 @@ func (e DepositEntry) Spent() (holdings, records [][]byte) { return e.Holdings, 
 // DepositDevice is what a deposit needs of a wallet's device.
 type DepositDevice interface {
 	Device
-	// SignDeposit signs a deposit record to agent for each named coin and
-	// moves the coins into one pending deposit, in one write.
-	SignDeposit(agent string, keys []string) error
-	// FinishDeposit removes a pending deposit the bank answered: credited
-	// (accepted) or refused, in which case its coins come back.
-	FinishDeposit(key string, accepted bool) error
+	// SignDeposit and FinishDeposit, in one write each.
+	device.Depositor
 }
 
 // Wallet is a wallet read out, as a deposit and the ledger need it.

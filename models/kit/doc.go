@@ -2,9 +2,12 @@
 // secure element holding certified coins (cert, chip) would otherwise
 // each write again: the device table and its lifecycle (Table: lookup,
 // online, restart, snapshot, restore, clone), the element's shared store
-// layout, identity and coins (Core, which makes it a forge.Holder), and
-// the bank-side helpers built on them (Corrupt, Inject, Auditor, Ledger,
-// Depositor, Trace, PayeeProvision and Feed for the vectors' replays).
+// layout, identity and coins (Core, which makes it a forge.Holder; the
+// Material it is loaded with; its pending deposits, on the wire too;
+// the staged insider's records), and the bank-side helpers built on them
+// (Corrupt, Inject, Auditor, Ledger, Depositor, Trace, PayeeProvision,
+// PayeeDevice and Feed for the vectors' replays). The chain scheme, whose
+// wallet is no such element, shares only the store layout's identity keys.
 //
 // Contract: a scheme embeds Table[D, E] in its Instance and Core in its
 // element E, writes E.Recover (Core.Load first, then its own fields) and

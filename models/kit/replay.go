@@ -1,55 +1,33 @@
 package kit
 
 import (
-	"time"
-
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // PayeeProvision is what a fresh payee element is provisioned with, for
-// the conformance vectors' replays (a scheme's ReplayPayee).
-type PayeeProvision struct {
-	Suite   suite.Suite
-	ID      string
-	Key     []byte   // the private key, suite.PrivateKey.Bytes()
-	Cert    []byte   // the payee's certificate, DER
-	Root    []byte   // the root certificate, DER
-	CRL     []byte   // the revocation list, DER, signed by the root
-	CoinKey []byte   // the coin issuer's public key, SPKI DER
-	Agents  [][]byte // the agent banks' certificates, DER
-	At      time.Time
-}
+// the conformance vectors' replays (a scheme's ReplayPayee): the
+// provision vgen.RefSession decodes from a session file.
+type PayeeProvision = vgen.SessionProvision
 
-// Device makes the store of a fresh payee element in a world of its own
-// (returned with it),
-// the device's clock at p.At: the shared keys (Core.Load reads them) with
-// the default limits, the agents' certificates, and extra (the scheme's
-// own keys). A key that does not parse is its error.
-func (p PayeeProvision) Device(extra map[string][]byte) (*world.World, *world.Device, error) {
+// PayeeDevice makes the store of a fresh payee element in a world of its
+// own (returned with it), the device's clock at p.At: the shared keys
+// (Core.Load reads them) with the default limits, the agents'
+// certificates, and extra (the scheme's own keys). A key that does not
+// parse is its error.
+func PayeeDevice(p PayeeProvision, extra map[string][]byte) (*world.World, *world.Device, error) {
 	if _, err := suite.PrivateKeyFromBytes(p.Suite, p.Key); err != nil {
 		return nil, nil, err
 	}
 	w := world.New(0)
 	dev := w.AddDevice(world.PartyID(p.ID), true)
 	dev.SetSkew(p.At.Sub(w.Now()))
-	puts := map[string][]byte{
-		KeyID:      []byte(p.ID),
-		KeyPriv:    p.Key,
-		KeyCert:    p.Cert,
-		KeyRoot:    p.Root,
-		KeyCoinKey: p.CoinKey,
-		KeyCRL:     p.CRL,
-		KeyLimits:  MustJSON(models.Config{}.WithDefaults().Limits),
-	}
-	for k, v := range extra {
-		puts[k] = v
-	}
-	for i, a := range p.Agents {
-		puts[PrefAgent+string(rune('a'+i))] = a
-	}
+	puts := Material{ID: p.ID, Cert: p.Cert, Root: p.Root, CoinKey: p.CoinKey, CRL: p.CRL, Agents: p.Agents,
+		Limits: models.Config{}.WithDefaults().Limits}.Puts(extra)
+	puts[KeyPriv] = p.Key
 	dev.Commit(puts, nil)
 	return w, dev, nil
 }

@@ -13,7 +13,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"slices"
 	"strings"
@@ -28,6 +27,7 @@ import (
 	"github.com/dualoffline/dualoffline/internal/rapidflag"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -413,18 +413,23 @@ func PayObs(in models.Instance, from, to world.PartyID, v int64, plan world.Plan
 		from, to, v, p.Paid, p.Received, err, in.View(from).Offline(), in.View(to).Offline())}
 }
 
-// ForgeHeld replaces every coin element c holds with the same coin signed
-// by a key drawn from r that is not the issuer's (what a forger without
-// the issuer key can make), writing the store directly; recover is the
-// element's Recover.
-func ForgeHeld(t testing.TB, c *kit.Core, r io.Reader, recover func()) {
+// ForgeHeld replaces every coin wallet w of tab (one of the model's own
+// elements) holds with the same coin signed by a key drawn from the
+// world's "forger" randomness that is not the issuer's (what a forger
+// without the issuer key can make), writing the store directly, then
+// recovers the element.
+func ForgeHeld[D kit.Device, E interface {
+	kit.Element
+	forge.Holder
+}](t testing.TB, tab *kit.Table[D, E], w world.PartyID) {
 	t.Helper()
-	k, err := c.S.GenerateKey(r)
+	e := tab.Own[w]
+	k, err := e.Suite().GenerateKey(tab.W.Rand("forger"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	puts := map[string][]byte{}
-	for key, h := range c.Held {
+	for key, h := range e.Coins() {
 		root, err := coin.Sign(k, h.Root.Coin)
 		if err != nil {
 			t.Fatal(err)
@@ -432,8 +437,8 @@ func ForgeHeld(t testing.TB, c *kit.Core, r io.Reader, recover func()) {
 		f := &transfer.Holding{Root: root, Chain: h.Chain, Serial: h.Serial}
 		puts[kit.PrefCoin+key] = f.Marshal()
 	}
-	c.Dev.Commit(puts, nil)
-	recover()
+	e.Backing().Commit(puts, nil)
+	e.Recover()
 }
 
 // InsiderCase is an insider payment the payee must refuse: wallet-A,
@@ -451,23 +456,11 @@ type InsiderCase struct {
 // the payee refuses the payment with the code of the check behind it,
 // stores nothing, and the insider keeps its coins.
 func InsiderRefused(t *testing.T, in models.Instance, c InsiderCase) {
-	MustFund(t, in, "wallet-A", c.Fund)
-	plan := models.InsiderPlan{Kind: c.Kind}
-	if c.Other > 0 {
-		MustFund(t, in, "wallet-C", c.Other)
-		plan.Other = "wallet-C"
-	}
-	if c.Kind == models.InsiderOtherPayee {
-		plan.Other = "wallet-C"
-	}
-	if c.First > 0 {
-		if p, err := in.Pay("wallet-A", "wallet-B", c.First, nil); err != nil || !p.Received {
+	stageInsider(t, in, c, func(p models.Payment, err error) {
+		if err != nil || !p.Received {
 			t.Fatalf("honest payment first: %+v %v", p, err)
 		}
-	}
-	if err := in.(models.Insider).Insider("wallet-A", plan); err != nil {
-		t.Fatal(err)
-	}
+	})
 	a, b := in.View("wallet-A").Offline(), in.View("wallet-B").Offline()
 	p, err := in.Pay("wallet-A", "wallet-B", c.Amount, nil)
 	if err != nil {

@@ -6,35 +6,23 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/conformance/adapter/adaptertest"
 	"github.com/dualoffline/dualoffline/vectors"
 )
 
-func TestMain(m *testing.M) {
-	adaptertest.Main()
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { adaptertest.Main(m) }
 
 // stubInput is the input of the cases the fake implementation decides.
 type stubInput = adaptertest.Input
 
 // helperConfig returns a Config running the fake implementation in mode.
 func helperConfig(t testing.TB, mode string) adapter.Config {
-	t.Helper()
 	argv, env := adaptertest.Command(mode)
-	return adapter.Config{
-		Command:      argv,
-		Env:          env,
-		StateDir:     t.TempDir(),
-		CallTimeout:  2 * time.Second,
-		HelloTimeout: 5 * time.Second,
-		ExitWait:     time.Second,
-	}
+	return adapter.Config{Command: argv, Env: env, StateDir: t.TempDir(),
+		CallTimeout: adaptertest.CallTimeout, HelloTimeout: adaptertest.HelloTimeout, ExitWait: adaptertest.ExitWait}
 }
 
 func start(t testing.TB, cfg adapter.Config) *adapter.Process {

@@ -5,7 +5,6 @@ package remote
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -108,7 +107,7 @@ func TestProtocolDocExamples(t *testing.T) {
 				Method string          `json:"method"`
 				Params json.RawMessage `json:"params"`
 			}
-			if err := strictUnmarshal(ex.raw, &req); err != nil || req.ID == 0 {
+			if err := adapter.StrictUnmarshal(ex.raw, &req); err != nil || req.ID == 0 {
 				t.Errorf("%s: request: %v", ex.where, err)
 				continue
 			}
@@ -116,12 +115,12 @@ func TestProtocolDocExamples(t *testing.T) {
 			switch {
 			case req.Method == adapter.MethodHello:
 				var hp adapter.HelloParams
-				if err := strictUnmarshal(req.Params, &hp); err != nil || hp.Protocol != adapter.ProtocolVersion {
+				if err := adapter.StrictUnmarshal(req.Params, &hp); err != nil || hp.Protocol != adapter.ProtocolVersion {
 					t.Errorf("%s: hello params %s: %v", ex.where, req.Params, err)
 				}
 			case req.Method == adapter.MethodVerify:
 				var c vectors.Case
-				if err := strictUnmarshal(req.Params, &c); err != nil {
+				if err := adapter.StrictUnmarshal(req.Params, &c); err != nil {
 					t.Errorf("%s: verify params: %v", ex.where, err)
 					continue
 				}
@@ -146,7 +145,7 @@ func TestProtocolDocExamples(t *testing.T) {
 			continue
 		}
 		var r adapter.Response
-		if err := strictUnmarshal(ex.raw, &r); err != nil || r.ID == nil {
+		if err := adapter.StrictUnmarshal(ex.raw, &r); err != nil || r.ID == nil {
 			t.Errorf("%s: answer: %v", ex.where, err)
 			continue
 		}
@@ -165,7 +164,7 @@ func TestProtocolDocExamples(t *testing.T) {
 		switch {
 		case method == adapter.MethodHello:
 			var h adapter.Hello
-			if err := strictUnmarshal(r.Result, &h); err != nil {
+			if err := adapter.StrictUnmarshal(r.Result, &h); err != nil {
 				t.Errorf("%s: hello result: %v", ex.where, err)
 			} else if err := adapter.CheckHello(&h); err != nil {
 				t.Errorf("%s: %v", ex.where, err)
@@ -208,21 +207,4 @@ func jsonValue(t *testing.T, b []byte) any {
 		t.Fatal(err)
 	}
 	return v
-}
-
-// tableRows returns the rows of the Markdown tables of doc whose header
-// starts with header, as trimmed cells.
-
-// strictUnmarshal decodes b into v as the harness does: no unknown
-// member, nothing after the value.
-func strictUnmarshal(b []byte, v any) error {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
-		return err
-	}
-	if d.More() {
-		return errors.New("trailing data after the JSON value")
-	}
-	return nil
 }

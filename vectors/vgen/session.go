@@ -132,8 +132,8 @@ const (
 )
 
 // SessionProvision is what the decider of a session file provisions a
-// fresh payee with (the fields of the cert and chip models'
-// PayeeProvision).
+// fresh payee with (models/kit.PayeeProvision, which the cert and chip
+// models replay, is this type).
 type SessionProvision struct {
 	Suite   suite.Suite
 	ID      string
@@ -170,11 +170,18 @@ func RefSession(s suite.Suite, in SessionInput, replay SessionReplay) (verdict, 
 	at := time.Unix(in.At, 0).UTC()
 	held, err := replay(SessionProvision{Suite: s, ID: string(payee), Key: key, Cert: cert, Root: root, CRL: crl, CoinKey: coinKey, Agents: agents, At: at},
 		nonce, in.Amount, msgs)
-	if err != nil {
-		return err, nil
+	return HeldVerdict(held, in.Amount, err), nil
+}
+
+// HeldVerdict is a session's verdict once the payee's replay returned
+// held and refusal: the refusal, else a CodeValueMismatch error when the
+// payee does not end holding exactly want, else nil.
+func HeldVerdict(held, want int64, refusal error) error {
+	if refusal != nil {
+		return refusal
 	}
-	if held != in.Amount {
-		return spec.Errorf(spec.CodeValueMismatch, "the payee ends holding %d fen, the payment is %d", held, in.Amount), nil
+	if held != want {
+		return spec.Errorf(spec.CodeValueMismatch, "the payee ends holding %d fen, the payment is %d", held, want)
 	}
-	return nil, nil
+	return nil
 }

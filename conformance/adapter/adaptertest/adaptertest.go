@@ -3,8 +3,8 @@
 // Package adaptertest is a fake implementation behind the adapter protocol
 // (conformance/adapter/PROTOCOL.md) for tests of the harness side: a test binary
 // doubles as the implementation (the os/exec TestHelperProcess pattern),
-// so no build step is needed. A test package calls Main first in its
-// TestMain and starts the fake with Command; the fake behaves as the mode
+// so no build step is needed. A test package makes Main its TestMain
+// and starts the fake with Command; the fake behaves as the mode
 // says (good, hang, garbage, crash-mid-line, …) and decides each verify
 // case as its Input asks. It speaks the protocol from the document, with
 // its own literals, so the adapter's own tests can use it.
@@ -36,14 +36,22 @@ const (
 	codeUnimplemented = "unimplemented"
 )
 
-// Main runs the fake and exits when the process was started as one
-// (EnvMode set); otherwise it returns and the tests run. Call it first in
-// TestMain.
-func Main() {
+// Main is a test package's TestMain: it runs the fake when the process
+// was started as one (EnvMode set), else the tests, and exits.
+func Main(m *testing.M) {
 	if mode := os.Getenv(EnvMode); mode != "" {
 		os.Exit(fake(mode))
 	}
+	os.Exit(m.Run())
 }
+
+// The timeouts a test gives the adapter for the fake: ample for a fake
+// that answers at once, short enough that the hang modes end quickly.
+const (
+	CallTimeout  = 2 * time.Second
+	HelloTimeout = 5 * time.Second
+	ExitWait     = time.Second
+)
 
 // Command is how to start the fake in mode: the test binary's command line
 // and the environment to add.

@@ -1,0 +1,67 @@
+package device
+
+import "encoding/json"
+
+// SignDepositParams are the arguments of a wallet's SignDeposit (the
+// schemes whose coins are transfer holdings: chip, cert).
+type SignDepositParams struct {
+	Agent string   `json:"agent"`
+	Coins []string `json:"coins"`
+}
+
+// FinishDepositParams are the arguments of a wallet's FinishDeposit.
+type FinishDepositParams struct {
+	Key      string `json:"key"`
+	Accepted bool   `json:"accepted"`
+}
+
+// Depositor is the deposit half of such a wallet.
+type Depositor interface {
+	// SignDeposit signs a deposit record to agent for each named coin and
+	// moves the coins into one pending deposit.
+	SignDeposit(agent string, coins []string) error
+	// FinishDeposit removes a pending deposit the bank answered: credited
+	// (accepted) or refused, in which case its coins come back.
+	FinishDeposit(key string, accepted bool) error
+}
+
+// DepositOps names a scheme's two deposit operations (SignDepositParams
+// → {}, FinishDepositParams → {}).
+type DepositOps struct{ Sign, Finish string }
+
+// Handle answers op with d when op is one of the two (ok true): the
+// result {} or the refusal. Any other op is not answered (ok false).
+func (o DepositOps) Handle(d Depositor, op string, params json.RawMessage) (result any, ok bool, err error) {
+	switch op {
+	case o.Sign:
+		var p SignDepositParams
+		if err := Decode(op, params, &p); err != nil {
+			return nil, true, err
+		}
+		return struct{}{}, true, d.SignDeposit(p.Agent, p.Coins)
+	case o.Finish:
+		var p FinishDepositParams
+		if err := Decode(op, params, &p); err != nil {
+			return nil, true, err
+		}
+		return struct{}{}, true, d.FinishDeposit(p.Key, p.Accepted)
+	}
+	return nil, false, nil
+}
+
+// Remote is the Depositor of the external wallet behind r: each method
+// is one call of o's operations.
+func (o DepositOps) Remote(r *Remote) Depositor { return remoteDepositor{o, r} }
+
+type remoteDepositor struct {
+	ops DepositOps
+	r   *Remote
+}
+
+func (d remoteDepositor) SignDeposit(agent string, coins []string) error {
+	return d.r.Call(d.ops.Sign, SignDepositParams{Agent: agent, Coins: coins}, nil)
+}
+
+func (d remoteDepositor) FinishDeposit(key string, accepted bool) error {
+	return d.r.Call(d.ops.Finish, FinishDepositParams{Key: key, Accepted: accepted}, nil)
+}

@@ -1,0 +1,43 @@
+package kit
+
+import (
+	"encoding/json"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// PendingDeposits reads the pending deposits the element stores under
+// keys (PrefDep entries), in that order, as a State lists them. An entry
+// that does not decode is a CodeInternal error.
+func (c *Core) PendingDeposits(keys []string) ([]DepositEntry, error) {
+	var out []DepositEntry
+	for _, k := range keys {
+		raw, _ := c.Dev.Get(k)
+		var e PendingStore
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
+		}
+		out = append(out, DepositEntry{Key: k, Holdings: e.Holdings, Records: e.Records})
+	}
+	return out, nil
+}
+
+// WireDeposits is ds on the wire (a state's deposits), never nil.
+func WireDeposits(ds []DepositEntry) []device.Deposit {
+	out := []device.Deposit{}
+	for _, e := range ds {
+		out = append(out, device.Deposit{Key: e.Key, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records)})
+	}
+	return out
+}
+
+// DepositsOf reads a state's deposits off the wire (WireDeposits undone).
+func DepositsOf(ws []device.Deposit) []DepositEntry {
+	var out []DepositEntry
+	for _, e := range ws {
+		out = append(out, DepositEntry{Key: e.Key, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records)})
+	}
+	return out
+}
