@@ -170,6 +170,11 @@ func (a *Authority) Issue(t Template) (*Certificate, error) {
 }
 
 func create(s suite.Suite, tmpl, parent *x509.Certificate, pub suite.PublicKey, key suite.PrivateKey) ([]byte, error) {
+	return memoIssue(s, certMemoKey(s, tmpl, parent, pub, key), func() ([]byte, error) { return sign(s, tmpl, parent, pub, key) })
+}
+
+// sign signs tmpl under parent with key.
+func sign(s suite.Suite, tmpl, parent *x509.Certificate, pub suite.PublicKey, key suite.PrivateKey) ([]byte, error) {
 	var raw []byte
 	var err error
 	// The signers ignore the reader and sign deterministically; pass

@@ -32,7 +32,7 @@ func (gmSuite) SignatureAlgorithm() string { return "SM2-SM3" }
 func (gmSuite) SealAlgorithm() string      { return "SM2-PKE-ASN1" }
 
 func (gmSuite) GenerateKey(r io.Reader) (PrivateKey, error) {
-	return generate(r, gmKeyFromScalar)
+	return generate(r, gmKey)
 }
 
 func gmKeyFromScalar(b []byte) (PrivateKey, error) {

@@ -26,7 +26,7 @@ func (intlSuite) SealAlgorithm() string {
 }
 
 func (intlSuite) GenerateKey(r io.Reader) (PrivateKey, error) {
-	return generate(r, intlKeyFromScalar)
+	return generate(r, intlKey)
 }
 
 func intlKeyFromScalar(b []byte) (PrivateKey, error) {

@@ -1,0 +1,65 @@
+package suite
+
+import (
+	"sync"
+
+	"github.com/dualoffline/dualoffline/internal/opcount"
+)
+
+// Keys built from a scalar are kept, by suite and scalar, so that a world
+// set up again from the same seed (every case of a property, every
+// restart of a device that reloads its key) does not redo the scalar
+// multiplication. A key is immutable and signs deterministically, so a
+// kept key is the key the scalar makes. Like the certificate caches of
+// spec/devcert it is emptied when full.
+var keyMemo struct {
+	sync.Mutex
+	m map[keyMemoKey]PrivateKey
+}
+
+type keyMemoKey struct {
+	id     ID
+	scalar [32]byte
+}
+
+const maxKeyMemo = 1 << 13
+
+// memoKey returns the key mk makes of the 32-byte scalar b under suite
+// id, made once: a kept key is not counted again, only as saved.
+func memoKey(id ID, b []byte, mk func([]byte) (PrivateKey, error)) (PrivateKey, error) {
+	if len(b) != 32 {
+		return mk(b)
+	}
+	k := keyMemoKey{id: id, scalar: [32]byte(b)}
+	keyMemo.Lock()
+	hit := keyMemo.m[k]
+	keyMemo.Unlock()
+	if hit != nil {
+		savedOf(id).KeyGen()
+		return hit, nil
+	}
+	key, err := mk(b)
+	if err != nil {
+		return nil, err
+	}
+	keyMemo.Lock()
+	if keyMemo.m == nil || len(keyMemo.m) >= maxKeyMemo {
+		keyMemo.m = map[keyMemoKey]PrivateKey{}
+	}
+	keyMemo.m[k] = key
+	keyMemo.Unlock()
+	return key, nil
+}
+
+func gmKey(b []byte) (PrivateKey, error)   { return memoKey(GM, b, gmKeyFromScalar) }
+func intlKey(b []byte) (PrivateKey, error) { return memoKey(INTL, b, intlKeyFromScalar) }
+
+// savedGM and savedINTL count the keys the memo spared (opcount.SavedFor).
+var savedGM, savedINTL = opcount.SavedFor(GM), opcount.SavedFor(INTL)
+
+func savedOf(id ID) *opcount.Counter {
+	if id == INTL {
+		return savedINTL
+	}
+	return savedGM
+}
