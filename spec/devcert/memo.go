@@ -84,12 +84,11 @@ func (m memoHash) sum() [32]byte {
 }
 
 // certMemoKey keys a certificate: the template's fields that Template.x509
-// sets, the parent (nil for a self-signed root) and the subject's key.
-func certMemoKey(s suite.Suite, tmpl, parent *x509.Certificate, pub suite.PublicKey, signer suite.PrivateKey) [32]byte {
+// sets, the issuer's certificate (nil for a self-signed root) and the
+// subject's key.
+func certMemoKey(s suite.Suite, tmpl *x509.Certificate, parentRaw []byte, pub suite.PublicKey, signer suite.PrivateKey) [32]byte {
 	m := newMemoHash("certificate", s, signer)
-	if parent != tmpl {
-		m.bytes(parent.Raw)
-	}
+	m.bytes(parentRaw)
 	m.bytes(pub.SPKI())
 	m.bytes(tmpl.SerialNumber.Bytes())
 	m.bytes([]byte(tmpl.Subject.String()))

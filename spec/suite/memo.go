@@ -1,9 +1,12 @@
 package suite
 
 import (
+	"bytes"
 	"sync"
+	"sync/atomic"
 
 	"github.com/dualoffline/dualoffline/internal/opcount"
+	"github.com/dualoffline/dualoffline/spec"
 )
 
 // Keys built from a scalar are kept, by suite and scalar, so that a world
@@ -62,4 +65,56 @@ func savedOf(id ID) *opcount.Counter {
 		return savedINTL
 	}
 	return savedGM
+}
+
+// spkiOnce keeps a public key's DER encoding, marshalled on first use
+// (an X.509 marshal through reflection, dearer than hashing the key):
+// keys are immutable and shared between goroutines. get returns a copy.
+type spkiOnce struct{ der atomic.Pointer[[]byte] }
+
+func (o *spkiOnce) get(marshal func() []byte) []byte {
+	if p := o.der.Load(); p != nil {
+		return bytes.Clone(*p)
+	}
+	der := marshal()
+	o.der.Store(&der)
+	return bytes.Clone(der)
+}
+
+// publicMemo keeps public keys that parsed, by suite and DER: devices
+// re-read the same few keys from their stores at every recovery, and a
+// parse costs a point decoding, the ZA digest and a re-encoding. Successes
+// only, never while a check is dropped (spec.Dropping), emptied when full.
+var publicMemo struct {
+	sync.Mutex
+	m [2]map[string]PublicKey // GM, INTL
+}
+
+const maxPublicMemo = 1 << 12
+
+func memoPublic(id ID, der []byte, parse func([]byte) (PublicKey, error)) (PublicKey, error) {
+	i := 0
+	if id == INTL {
+		i = 1
+	}
+	if len(der) > MaxPublicKeyDER || spec.Dropping() {
+		return parse(der)
+	}
+	publicMemo.Lock()
+	hit := publicMemo.m[i][string(der)]
+	publicMemo.Unlock()
+	if hit != nil {
+		return hit, nil
+	}
+	k, err := parse(der)
+	if err != nil {
+		return nil, err
+	}
+	publicMemo.Lock()
+	if publicMemo.m[i] == nil || len(publicMemo.m[i]) >= maxPublicMemo {
+		publicMemo.m[i] = map[string]PublicKey{}
+	}
+	publicMemo.m[i][string(der)] = k
+	publicMemo.Unlock()
+	return k, nil
 }

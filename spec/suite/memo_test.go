@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/internal/opcount"
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/detrand"
 )
 
@@ -52,5 +53,41 @@ func TestKeyMemo(t *testing.T) {
 		if _, err := PrivateKeyFromBytes(s, make([]byte, 32)); err == nil {
 			t.Error("the zero scalar made a key")
 		}
+	})
+}
+
+// TestPublicMemo: a public key parsed again from the same DER is the kept
+// key; a refused DER is refused again, and nothing is kept or answered
+// from the memo while a check is dropped.
+func TestPublicMemo(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		der := key(t, s, "public-memo").Public().SPKI()
+		a, err := s.ParsePublicKey(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.ParsePublicKey(bytes.Clone(der))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a != b || !bytes.Equal(b.SPKI(), der) {
+			t.Error("the same DER parsed to a second key")
+		}
+		b.SPKI()[0] ^= 1 // a caller's change to the encoding reaches no one
+		if !bytes.Equal(a.SPKI(), der) {
+			t.Error("a caller's change to SPKI() reached the key")
+		}
+		bad := bytes.Clone(der)
+		bad[len(bad)-1] ^= 1 // off the curve
+		for range 2 {
+			if _, err := s.ParsePublicKey(bad); err == nil {
+				t.Fatal("a point off the curve parsed")
+			}
+		}
+		spec.Without([]string{"key-parse"}, func() {
+			if c, err := s.ParsePublicKey(der); err != nil || c == a {
+				t.Errorf("with a check dropped: %v, kept key %v", err, c == a)
+			}
+		})
 	})
 }
