@@ -61,5 +61,10 @@
 //
 // Determinism: every random choice comes from rapid's bit stream, gopter's
 // seed or a world seeded from them, so the same seed, checks and steps
-// give the same verdicts and counterexamples.
+// give the same verdicts and counterexamples. An instance's setup (banks,
+// keys, certificates, personalised devices) is drawn from the run's seed
+// whatever seed a case draws, and the world is reseeded with the case's
+// seed after it (T.New): the cases of a property share one setup, whose
+// keys, certificates and revocation lists are made once per process
+// (spec/suite, spec/devcert) and counted as saved, not as done.
 package conformance

@@ -188,6 +188,14 @@ func (t *T) Context() context.Context { return t.ctx }
 // using the run's suite. It counts one run, makes the world the witness a
 // failure shows (what the target recorded while building the instance is
 // setup), and stops the property if the run was abandoned.
+//
+// The setup (banks, keys, certificates, personalised devices) is drawn
+// from the run's seed, whatever seed says, and the world is reseeded with
+// seed after it (world.Reseed): the cases of a property share one setup,
+// whose keys, certificates and revocation lists the suite and devcert
+// packages then make once and reuse, and everything the case does is
+// drawn from seed. With seed equal to the run's seed the world is exactly
+// world.New(seed)'s.
 func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.Config) models.Instance {
 	if err := t.ctx.Err(); err != nil {
 		t.mu.Lock()
@@ -198,12 +206,13 @@ func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.C
 	cfg.Suite = t.Suite
 	cfg.Threshold = t.Threshold()
 	t.closeInstance() // a case's instance is done when the next one starts
-	w := world.New(seed)
+	w := world.New(t.Seed)
 	in, err := t.Target.New(w, cfg)
 	if err != nil {
 		f.Fatalf("%s: new instance (seed %d): %v", t.Info.Name, seed, err)
 		return nil
 	}
+	w.Reseed(seed)
 	t.mu.Lock()
 	t.runs++
 	t.witness, t.plan, t.runFrom = w, nil, lastSeq(w)+1 // building the instance was setup

@@ -29,8 +29,8 @@ const (
 // several commands (the tests) each count only their own operations.
 var profileStart struct {
 	sync.Mutex
-	ops map[suite.ID]opcount.Ops
-	cpu time.Duration
+	ops, saved map[suite.ID]opcount.Ops
+	cpu        time.Duration
 }
 
 func init() { cobra.OnInitialize(markProfileStart) }
@@ -38,9 +38,10 @@ func init() { cobra.OnInitialize(markProfileStart) }
 func markProfileStart() {
 	profileStart.Lock()
 	defer profileStart.Unlock()
-	profileStart.ops = map[suite.ID]opcount.Ops{}
+	profileStart.ops, profileStart.saved = map[suite.ID]opcount.Ops{}, map[suite.ID]opcount.Ops{}
 	for _, s := range suite.All() {
 		profileStart.ops[s.ID()] = opcount.Of(s.ID())
+		profileStart.saved[s.ID()] = opcount.SavedOf(s.ID())
 	}
 	profileStart.cpu, _ = cputime.Process()
 }
@@ -58,12 +59,25 @@ type suiteFloor struct {
 	Ops   opcount.Ops
 	Costs cryptofloor.Costs
 	Floor time.Duration
+	// Saved are the operations sharing spared: keys, certificates and
+	// revocation lists made once and reused (opcount.SavedOf). They are
+	// not in Ops nor in the floor.
+	Saved opcount.Ops
 }
 
 // WallRatio is wall time over the floor spread across the workers: 1.0
 // would be a run doing nothing but cryptography on every core.
 func (p floorProfile) WallRatio() float64 {
 	return float64(p.Wall) * float64(p.Workers) / float64(p.Floor)
+}
+
+// Saved prices the operations sharing spared at the run's unit costs.
+func (p floorProfile) Saved() time.Duration {
+	var d time.Duration
+	for _, s := range p.Suites {
+		d += s.Costs.Floor(s.Saved)
+	}
+	return d
 }
 
 // CPURatio is process CPU time over the floor: the same measure, immune
@@ -76,7 +90,7 @@ func (p floorProfile) CPURatio() float64 { return float64(p.CPU) / float64(p.Flo
 func measureProfile(rs *conformance.Results, start time.Time, workers int) (floorProfile, error) {
 	p := floorProfile{Wall: time.Since(start)}
 	profileStart.Lock()
-	base, cpu0 := profileStart.ops, profileStart.cpu
+	base, saved0, cpu0 := profileStart.ops, profileStart.saved, profileStart.cpu
 	profileStart.Unlock()
 	if cpu1, ok := cputime.Process(); ok {
 		p.CPU = cpu1 - cpu0
@@ -96,7 +110,7 @@ func measureProfile(rs *conformance.Results, start time.Time, workers int) (floo
 		if err != nil {
 			return p, err
 		}
-		sf := suiteFloor{ID: s.ID(), Ops: ops, Costs: costs, Floor: costs.Floor(ops)}
+		sf := suiteFloor{ID: s.ID(), Ops: ops, Costs: costs, Floor: costs.Floor(ops), Saved: opcount.SavedOf(s.ID()).Sub(saved0[s.ID()])}
 		p.Suites = append(p.Suites, sf)
 		p.Floor += sf.Floor
 	}
@@ -128,11 +142,21 @@ func printProfile(w io.Writer, p floorProfile) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%.2fs\t\n", s.ID, o.Sign, o.Verify, o.Seal, o.Open, o.KeyGen, o.Hashed, s.Floor.Seconds())
 		c := s.Costs
 		fmt.Fprintf(tw, "  µs each\t%s\t%s\t%s\t%s\t%s\t\t\t\n", us(c.Sign), us(c.Verify), us(c.Seal), us(c.Open), us(c.KeyGen))
+		if v := s.Saved; v.PublicKeyOps() > 0 {
+			fmt.Fprintf(tw, "  saved\t%d\t%d\t%d\t%d\t%d\t\t%.2fs\t\n", v.Sign, v.Verify, v.Seal, v.Open, v.KeyGen, c.Floor(v).Seconds())
+		}
 	}
 	tw.Flush()
 	if p.Floor <= 0 {
 		fmt.Fprintln(w, "  no public-key operation was counted: no floor to compare with")
 		return
+	}
+	var n int64
+	for _, s := range p.Suites {
+		n += s.Saved.PublicKeyOps()
+	}
+	if n > 0 {
+		fmt.Fprintf(w, "  sharing saved %d operations (keys, certificates, revocation lists made once and reused): %.2fs at these costs, not in the floor\n", n, p.Saved().Seconds())
 	}
 	fmt.Fprintf(w, "  floor %.2fs of CPU, %.2fs on %d workers; wall %.2fs: ratio %.2f×\n",
 		p.Floor.Seconds(), p.Floor.Seconds()/float64(p.Workers), p.Workers, p.Wall.Seconds(), p.WallRatio())

@@ -57,12 +57,15 @@ func TestProfileArithmetic(t *testing.T) {
 		t.Fatalf("floor %v, want 120ms", floor)
 	}
 	p := floorProfile{Wall: 90 * time.Millisecond, CPU: 150 * time.Millisecond, Workers: 2, Floor: floor,
-		Suites: []suiteFloor{{ID: suite.GM, Ops: ops, Costs: costs, Floor: floor}}}
+		Suites: []suiteFloor{{ID: suite.GM, Ops: ops, Costs: costs, Floor: floor, Saved: opcount.Ops{Sign: 100, Verify: 40}}}}
 	if r := p.WallRatio(); r < 1.499 || r > 1.501 {
 		t.Errorf("wall ratio %.3f, want 1.5 (90ms on 2 workers against 120ms)", r)
 	}
 	if r := p.CPURatio(); r < 1.249 || r > 1.251 {
 		t.Errorf("CPU ratio %.3f, want 1.25", r)
+	}
+	if d := p.Saved(); d != 4*time.Millisecond {
+		t.Errorf("saved %v, want 4ms (100 signatures and 40 verifications spared)", d)
 	}
 	var b strings.Builder
 	printProfile(&b, p)
@@ -70,6 +73,9 @@ func TestProfileArithmetic(t *testing.T) {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("profile lacks %q:\n%s", want, b.String())
 		}
+	}
+	if !regexp.MustCompile(`saved\s+100\s+40\s+0\s+0\s+0\s+0\.00s`).MatchString(b.String()) || !strings.Contains(b.String(), "sharing saved 140 operations") {
+		t.Errorf("profile does not say what sharing saved:\n%s", b.String())
 	}
 	b.Reset()
 	printProfile(&b, floorProfile{Wall: time.Second, Workers: 1})

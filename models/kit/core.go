@@ -79,6 +79,7 @@ type Core struct {
 	Agents  map[string]*devcert.Certificate // by id
 	Certs   map[string]*devcert.Certificate // earlier holders, by id
 
+	parsed Parsed // what the last Load parsed, by store key (a cache of a pure function of the bytes)
 	label  string // "scheme: element id", for the panics of a store that does not load
 	reload func() // the element's Recover
 	rewind func() // zeroes the element's usage counters in its store
@@ -109,10 +110,10 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	c.Must(json.Unmarshal(c.Get(KeyLimits), &c.Limits))
 	c.Agents = c.certsUnder(PrefAgent)
 	c.Certs = c.certsUnder(PrefCert)
-	c.Held = map[string]*transfer.Holding{}
-	for _, k := range c.Dev.Keys(PrefCoin) {
-		h, err := transfer.ParseHolding(c.Get(k))
-		c.Must(err)
+	held, err := c.parsed.Holdings(c.Dev.Keys(PrefCoin), c.Get)
+	c.Must(err)
+	c.Held = make(map[string]*transfer.Holding, len(held))
+	for k, h := range held {
 		c.Held[k[len(PrefCoin):]] = h
 	}
 }

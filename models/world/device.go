@@ -127,12 +127,15 @@ func persistDetail(keys, deletes []string, puts map[string][]byte) string {
 	var b strings.Builder
 	for i, k := range keys {
 		if i > 0 {
-			b.WriteString(" ")
+			b.WriteByte(' ')
 		}
-		fmt.Fprintf(&b, "%s=%s", k, hash8(puts[k]))
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(hash8(puts[k]))
 	}
 	for _, k := range deletes {
-		fmt.Fprintf(&b, " -%s", k)
+		b.WriteString(" -")
+		b.WriteString(k)
 	}
 	return strings.TrimSpace(b.String())
 }

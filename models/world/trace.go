@@ -95,10 +95,15 @@ func (t *Trace) Len() int { return len(t.events) }
 
 // JSON returns the trace as indented JSON. Equal worlds give equal bytes.
 func (t *Trace) JSON() []byte {
+	var setup *uint64
+	if t.w.reseeded {
+		setup = &t.w.setupSeed
+	}
 	b, err := json.MarshalIndent(struct {
-		Seed   uint64  `json:"seed"`
-		Events []Event `json:"events"`
-	}{t.w.seed, t.events}, "", " ")
+		Seed      uint64  `json:"seed"`
+		SetupSeed *uint64 `json:"setup_seed,omitempty"` // set up under this seed, then Reseed
+		Events    []Event `json:"events"`
+	}{t.w.seed, setup, t.events}, "", " ")
 	if err != nil {
 		panic("world: trace does not marshal: " + err.Error())
 	}

@@ -65,16 +65,20 @@ var ErrOffline = errors.New("world: party is offline")
 // World is one deterministic simulation. It is not safe for concurrent use:
 // independent runs use independent Worlds.
 type World struct {
-	seed     uint64
-	rand     *detrand.Source
-	draws    map[string]int
-	now      time.Time
-	trace    *Trace
-	devices  map[PartyID]*Device
-	online   map[PartyID]bool
-	session  uint64
-	pool     []Message // every delivered message, for replay faults
-	poolSess []uint64  // the session each pooled message was delivered in
+	seed uint64
+	rand *detrand.Source
+	// setupSeed is the seed the world was built from, when Reseed
+	// changed it (reseeded).
+	setupSeed uint64
+	reseeded  bool
+	draws     map[string]int
+	now       time.Time
+	trace     *Trace
+	devices   map[PartyID]*Device
+	online    map[PartyID]bool
+	session   uint64
+	pool      []Message // every delivered message, for replay faults
+	poolSess  []uint64  // the session each pooled message was delivered in
 	// poolSent[i] reports that pool[i] is byte for byte a message its
 	// sender sent (not altered on the way): the messages a field fault
 	// may take a field from.
@@ -98,8 +102,27 @@ func New(seed uint64) *World {
 	return w
 }
 
-// Seed returns the seed the world was built from.
+// Seed returns the seed the world was built from, or the one Reseed
+// last gave it.
 func (w *World) Seed() uint64 { return w.seed }
+
+// Reseed starts every random stream afresh from seed: what the world drew
+// before (typically the setup: keys, certificates, devices) keeps the
+// randomness of the earlier seed, everything drawn after comes from seed,
+// as in a world built from seed. The trace records the seed the world
+// was built from (SetupSeed) next to the current one. Reseeding with the
+// current seed changes nothing.
+func (w *World) Reseed(seed uint64) {
+	if seed == w.seed {
+		return
+	}
+	if !w.reseeded {
+		w.setupSeed, w.reseeded = w.seed, true
+	}
+	w.seed = seed
+	w.rand = detrand.New(seed, "world")
+	w.draws = map[string]int{}
+}
 
 // Rand returns a fresh random stream for label. Each call for the same
 // label returns the next stream of a sequence fixed by the seed, so two

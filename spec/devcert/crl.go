@@ -62,6 +62,15 @@ func (a *Authority) Revoke(n uint64, thisUpdate, nextUpdate time.Time, serials .
 			SerialNumber: new(big.Int).SetUint64(s), RevocationTime: tmpl.ThisUpdate,
 		})
 	}
+	raw, err := memoIssue(a.Suite, crlMemoKey(a, n, thisUpdate, nextUpdate, serials), func() ([]byte, error) { return a.signCRL(tmpl) })
+	if err != nil {
+		return nil, err
+	}
+	return ParseRevocationList(raw, a.Cert)
+}
+
+// signCRL signs tmpl with the authority's key.
+func (a *Authority) signCRL(tmpl *x509.RevocationList) ([]byte, error) {
 	var raw []byte
 	var err error
 	if a.Suite.ID() == suite.GM {
@@ -80,7 +89,7 @@ func (a *Authority) Revoke(n uint64, thisUpdate, nextUpdate time.Time, serials .
 		return nil, spec.Errorf(spec.CodeInternal, "create revocation list: %w", err)
 	}
 	opcount.For(a.Suite.ID()).Verify() // the library verified the signature it made
-	return ParseRevocationList(raw, a.Cert)
+	return raw, nil
 }
 
 // crlCache holds revocation lists that parsed and verified, by SHA-256

@@ -135,7 +135,7 @@ func NewRoot(s suite.Suite, key suite.PrivateKey, id string, serial uint64, notB
 		return nil, err
 	}
 	tmpl := t.x509(s, true)
-	raw, err := create(s, tmpl, tmpl, key.Public(), key)
+	raw, err := create(s, tmpl, nil, func() (*x509.Certificate, error) { return tmpl, nil }, key.Public(), key)
 	if err != nil {
 		return nil, err
 	}
@@ -158,18 +158,28 @@ func (a *Authority) Issue(t Template) (*Certificate, error) {
 	if t.PublicKey.Suite() != a.Suite.ID() {
 		return nil, spec.Errorf(spec.CodeWrongSuite, "%s key under a %s authority", t.PublicKey.Suite(), a.Suite.ID())
 	}
-	parent, err := a.Cert.parsed()
-	if err != nil {
-		return nil, err
-	}
-	raw, err := create(a.Suite, t.x509(a.Suite, false), parent, t.PublicKey, a.key)
+	raw, err := create(a.Suite, t.x509(a.Suite, false), a.Cert.Raw, a.Cert.parsed, t.PublicKey, a.key)
 	if err != nil {
 		return nil, err
 	}
 	return Parse(a.Suite, raw)
 }
 
-func create(s suite.Suite, tmpl, parent *x509.Certificate, pub suite.PublicKey, key suite.PrivateKey) ([]byte, error) {
+// create signs tmpl under the issuer whose DER is parentRaw (nil for a
+// self-signed root), parsed by parent only when the signature is not kept
+// (memo.go).
+func create(s suite.Suite, tmpl *x509.Certificate, parentRaw []byte, parent func() (*x509.Certificate, error), pub suite.PublicKey, key suite.PrivateKey) ([]byte, error) {
+	return memoIssue(s, certMemoKey(s, tmpl, parentRaw, pub, key), func() ([]byte, error) {
+		p, err := parent()
+		if err != nil {
+			return nil, err
+		}
+		return sign(s, tmpl, p, pub, key)
+	})
+}
+
+// sign signs tmpl under parent with key.
+func sign(s suite.Suite, tmpl, parent *x509.Certificate, pub suite.PublicKey, key suite.PrivateKey) ([]byte, error) {
 	var raw []byte
 	var err error
 	// The signers ignore the reader and sign deterministically; pass

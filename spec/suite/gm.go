@@ -32,7 +32,7 @@ func (gmSuite) SignatureAlgorithm() string { return "SM2-SM3" }
 func (gmSuite) SealAlgorithm() string      { return "SM2-PKE-ASN1" }
 
 func (gmSuite) GenerateKey(r io.Reader) (PrivateKey, error) {
-	return generate(r, gmKeyFromScalar)
+	return generate(r, gmKey)
 }
 
 func gmKeyFromScalar(b []byte) (PrivateKey, error) {
@@ -52,6 +52,10 @@ func gmKeyFromScalar(b []byte) (PrivateKey, error) {
 }
 
 func (gmSuite) ParsePublicKey(der []byte) (PublicKey, error) {
+	return memoPublic(GM, der, parseGMPublicKey)
+}
+
+func parseGMPublicKey(der []byte) (PublicKey, error) {
 	if len(der) > MaxPublicKeyDER {
 		return nil, spec.Errorf(spec.CodeMalformed, "public key is %d bytes, cap %d", len(der), MaxPublicKeyDER)
 	}
@@ -107,8 +111,9 @@ func (gmSuite) NewAEAD(key []byte) (cipher.AEAD, error) {
 // signature digest starts with it, so it is computed once per key instead
 // of once per signature. Both fields are immutable.
 type gmPublicKey struct {
-	k  *ecdsa.PublicKey
-	za []byte
+	k    *ecdsa.PublicKey
+	za   []byte
+	spki spkiOnce
 }
 
 func newGMPublicKey(k *ecdsa.PublicKey) (*gmPublicKey, error) {
@@ -157,11 +162,13 @@ func (p *gmPublicKey) Seal(r io.Reader, plaintext, info []byte) ([]byte, error) 
 }
 
 func (p *gmPublicKey) SPKI() []byte {
-	der, err := smx509.MarshalPKIXPublicKey(p.k)
-	if err != nil {
-		panic("suite: cannot marshal a valid SM2 key: " + err.Error())
-	}
-	return der
+	return p.spki.get(func() []byte {
+		der, err := smx509.MarshalPKIXPublicKey(p.k)
+		if err != nil {
+			panic("suite: cannot marshal a valid SM2 key: " + err.Error())
+		}
+		return der
+	})
 }
 
 func (p *gmPublicKey) Equal(o PublicKey) bool {

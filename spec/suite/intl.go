@@ -26,7 +26,7 @@ func (intlSuite) SealAlgorithm() string {
 }
 
 func (intlSuite) GenerateKey(r io.Reader) (PrivateKey, error) {
-	return generate(r, intlKeyFromScalar)
+	return generate(r, intlKey)
 }
 
 func intlKeyFromScalar(b []byte) (PrivateKey, error) {
@@ -66,6 +66,10 @@ func newIntlPublic(k *ecdsa.PublicKey) (*intlPublicKey, error) {
 }
 
 func (intlSuite) ParsePublicKey(der []byte) (PublicKey, error) {
+	return memoPublic(INTL, der, parseINTLPublicKey)
+}
+
+func parseINTLPublicKey(der []byte) (PublicKey, error) {
 	if len(der) > MaxPublicKeyDER {
 		return nil, spec.Errorf(spec.CodeMalformed, "public key is %d bytes, cap %d", len(der), MaxPublicKeyDER)
 	}
@@ -124,8 +128,9 @@ func (intlSuite) NewAEAD(key []byte) (cipher.AEAD, error) {
 }
 
 type intlPublicKey struct {
-	k  *ecdsa.PublicKey
-	ek *ecdh.PublicKey
+	k    *ecdsa.PublicKey
+	ek   *ecdh.PublicKey
+	spki spkiOnce
 }
 
 func (*intlPublicKey) Suite() ID                           { return INTL }
@@ -153,11 +158,13 @@ func (p *intlPublicKey) Seal(r io.Reader, plaintext, info []byte) ([]byte, error
 }
 
 func (p *intlPublicKey) SPKI() []byte {
-	der, err := x509.MarshalPKIXPublicKey(p.k)
-	if err != nil {
-		panic("suite: cannot marshal a valid P-256 key: " + err.Error())
-	}
-	return der
+	return p.spki.get(func() []byte {
+		der, err := x509.MarshalPKIXPublicKey(p.k)
+		if err != nil {
+			panic("suite: cannot marshal a valid P-256 key: " + err.Error())
+		}
+		return der
+	})
 }
 
 func (p *intlPublicKey) Equal(o PublicKey) bool {

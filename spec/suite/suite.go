@@ -127,9 +127,9 @@ func ByID(id ID) (Suite, error) {
 func PrivateKeyFromBytes(s Suite, b []byte) (PrivateKey, error) {
 	switch s.ID() {
 	case GM:
-		return gmKeyFromScalar(b)
+		return gmKey(b)
 	case INTL:
-		return intlKeyFromScalar(b)
+		return intlKey(b)
 	}
 	return nil, spec.Errorf(spec.CodeWrongSuite, "unknown suite %q", s.ID())
 }

@@ -342,7 +342,7 @@ func TestSignatureKnownAnswers(t *testing.T) {
 
 func TestOpsCounted(t *testing.T) {
 	forEach(t, func(t *testing.T, s Suite) {
-		before, beforeMine := opcount.Total(), opcount.Of(s.ID())
+		before, beforeMine, saved := opcount.Total(), opcount.Of(s.ID()), opcount.SavedOf(s.ID())
 		k := key(t, s, "ops")
 		sig, _ := k.Sign([]byte("m"))
 		k.Public().Verify([]byte("m"), sig)
@@ -351,10 +351,12 @@ func TestOpsCounted(t *testing.T) {
 		k.Signer().Sign(nil, make([]byte, 32), nil)
 		s.Hash([]byte("abc"), []byte("de"))
 		got := opcount.Total().Sub(before)
+		kept := opcount.Ops{KeyGen: opcount.SavedOf(s.ID()).Sub(saved).KeyGen} // the key may be kept from an earlier test
+		got = got.Add(kept)
 		if got != (opcount.Ops{Sign: 2, Verify: 1, Seal: 1, Open: 1, KeyGen: 1, Hashed: 1 + 1 + 5}) {
 			t.Fatalf("counted %+v", got)
 		}
-		if mine := opcount.Of(s.ID()).Sub(beforeMine); mine != got {
+		if mine := opcount.Of(s.ID()).Sub(beforeMine).Add(kept); mine != got {
 			t.Fatalf("counted %+v under %s, %+v in all", mine, s.ID(), got)
 		}
 	})

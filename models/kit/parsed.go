@@ -1,0 +1,44 @@
+package kit
+
+import (
+	"bytes"
+
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// Parsed keeps the holdings a device's recovery parsed from its store, by
+// store key with the bytes they came from, so that the next recovery
+// re-parses only what changed: parsing is a pure function of the bytes,
+// and a holding is never modified once parsed. A recovery that finds
+// other bytes under a key parses them, so what it rebuilds is what a
+// recovery from the store alone would.
+type Parsed struct {
+	m map[string]parsedHolding
+}
+
+type parsedHolding struct {
+	raw []byte
+	h   *transfer.Holding
+}
+
+// Holdings parses the holding stored under each of keys (get reads the
+// store), reusing the previous recovery's result where the bytes are the
+// same, and forgets keys no longer stored.
+func (p *Parsed) Holdings(keys []string, get func(string) []byte) (map[string]*transfer.Holding, error) {
+	next := make(map[string]parsedHolding, len(keys))
+	out := make(map[string]*transfer.Holding, len(keys))
+	for _, k := range keys {
+		raw := get(k)
+		if old, ok := p.m[k]; ok && bytes.Equal(old.raw, raw) {
+			next[k], out[k] = old, old.h
+			continue
+		}
+		h, err := transfer.ParseHolding(raw)
+		if err != nil {
+			return nil, err
+		}
+		next[k], out[k] = parsedHolding{raw: raw, h: h}, h
+	}
+	p.m = next
+	return out, nil
+}

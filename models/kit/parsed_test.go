@@ -1,0 +1,61 @@
+package kit_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/kit"
+	"github.com/dualoffline/dualoffline/models/world"
+)
+
+// TestParsedHoldings: a recovery reuses what the last one parsed only for
+// bytes that did not change; changed bytes are parsed (and refused if they
+// do not parse), and keys no longer stored are forgotten.
+func TestParsedHoldings(t *testing.T) {
+	w := world.New(1)
+	in, err := chip.Scheme{}.New(w, models.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, amount := range []int64{5000, 700} {
+		if err := in.Fund("wallet-A", amount); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dev := w.Device("wallet-A")
+	keys := dev.Keys("coin/")
+	if len(keys) < 2 {
+		t.Fatalf("funding stored %d holdings, want at least 2", len(keys))
+	}
+	store := map[string][]byte{}
+	for _, k := range keys {
+		store[k], _ = dev.Get(k)
+	}
+	get := func(k string) []byte { return bytes.Clone(store[k]) }
+	var p kit.Parsed
+	first, err := p.Holdings(keys, get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store[keys[0]] = store[keys[1]] // another holding's bytes under the first key
+	second, err := p.Holdings(keys, get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second[keys[1]] != first[keys[1]] {
+		t.Error("unchanged bytes were parsed again")
+	}
+	if second[keys[0]] == first[keys[0]] || !bytes.Equal(second[keys[0]].Marshal(), store[keys[1]]) {
+		t.Error("changed bytes were not parsed again")
+	}
+	store[keys[1]] = []byte{0x30, 0}
+	if _, err := p.Holdings(keys, get); err == nil {
+		t.Error("bytes that do not parse were accepted")
+	}
+	third, err := p.Holdings(keys[:1], get)
+	if err != nil || len(third) != 1 {
+		t.Errorf("one key left: %d holdings, %v", len(third), err)
+	}
+}

@@ -1,0 +1,120 @@
+package devcert
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/binary"
+	"hash"
+	"sync"
+	"time"
+
+	"github.com/dualoffline/dualoffline/internal/opcount"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// issuedMemo keeps the DER of certificates and revocation lists this
+// process signed, by SHA-256 of everything the bytes depend on: the
+// suite, the signer's public key, the issuer and every field of the
+// template. Both signers are deterministic, so signing the same template
+// again gives the same bytes; a world set up again from the same seed
+// (every case of a property) takes them from here instead of signing and
+// verifying them anew. A reused result is counted as saved
+// (opcount.SavedFor), not as done. Emptied when full, like the caches of
+// parsed certificates.
+var issuedMemo struct {
+	sync.Mutex
+	m map[[32]byte][]byte
+}
+
+const maxIssuedMemo = 1 << 12
+
+// memoIssue returns the DER make produces for key, made once. An issuance
+// is one signature and the library's verification of it.
+func memoIssue(s suite.Suite, key [32]byte, make func() ([]byte, error)) ([]byte, error) {
+	if spec.Dropping() {
+		return make()
+	}
+	issuedMemo.Lock()
+	hit := issuedMemo.m[key]
+	issuedMemo.Unlock()
+	if hit != nil {
+		opcount.SavedFor(s.ID()).Add(opcount.Ops{Sign: 1, Verify: 1})
+		return bytes.Clone(hit), nil
+	}
+	raw, err := make()
+	if err != nil {
+		return nil, err
+	}
+	issuedMemo.Lock()
+	if issuedMemo.m == nil || len(issuedMemo.m) >= maxIssuedMemo {
+		issuedMemo.m = map[[32]byte][]byte{}
+	}
+	issuedMemo.m[key] = bytes.Clone(raw)
+	issuedMemo.Unlock()
+	return raw, nil
+}
+
+// memoHash writes length-prefixed fields, so that no two field lists
+// hash alike.
+type memoHash struct{ h hash.Hash }
+
+func newMemoHash(kind string, s suite.Suite, signer suite.PrivateKey) memoHash {
+	m := memoHash{sha256.New()}
+	m.bytes([]byte(kind))
+	m.bytes([]byte(s.ID()))
+	m.bytes(signer.Public().SPKI())
+	return m
+}
+
+func (m memoHash) bytes(b []byte) {
+	m.h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
+	m.h.Write(b)
+}
+
+func (m memoHash) uint(n uint64) { m.h.Write(binary.BigEndian.AppendUint64(nil, n)) }
+
+func (m memoHash) time(t time.Time) { m.uint(uint64(t.Unix())) }
+
+func (m memoHash) sum() [32]byte {
+	var k [32]byte
+	m.h.Sum(k[:0])
+	return k
+}
+
+// certMemoKey keys a certificate: the template's fields that Template.x509
+// sets, the issuer's certificate (nil for a self-signed root) and the
+// subject's key.
+func certMemoKey(s suite.Suite, tmpl *x509.Certificate, parentRaw []byte, pub suite.PublicKey, signer suite.PrivateKey) [32]byte {
+	m := newMemoHash("certificate", s, signer)
+	m.bytes(parentRaw)
+	m.bytes(pub.SPKI())
+	m.bytes(tmpl.SerialNumber.Bytes())
+	m.bytes([]byte(tmpl.Subject.String()))
+	m.time(tmpl.NotBefore)
+	m.time(tmpl.NotAfter)
+	ca := uint64(0)
+	if tmpl.IsCA {
+		ca = 1
+	}
+	m.uint(ca)
+	m.uint(uint64(tmpl.KeyUsage))
+	m.uint(uint64(tmpl.SignatureAlgorithm))
+	m.bytes(tmpl.SubjectKeyId)
+	return m.sum()
+}
+
+// crlMemoKey keys a revocation list of the authority a.
+func crlMemoKey(a *Authority, n uint64, thisUpdate, nextUpdate time.Time, serials []uint64) [32]byte {
+	m := newMemoHash("revocation list", a.Suite, a.key)
+	m.bytes(a.Cert.Raw)
+	m.uint(n)
+	m.time(thisUpdate)
+	m.time(nextUpdate)
+	m.uint(uint64(len(serials)))
+	for _, s := range serials {
+		m.uint(s)
+	}
+	return m.sum()
+}

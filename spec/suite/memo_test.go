@@ -1,0 +1,93 @@
+package suite
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/internal/opcount"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+)
+
+// TestKeyMemo: a key built again from the same scalar, by GenerateKey or
+// PrivateKeyFromBytes, is the kept key, counted once as computed and then
+// as saved; it signs as a fresh key of that scalar does.
+func TestKeyMemo(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		c0, s0 := opcount.Of(s.ID()), opcount.SavedOf(s.ID())
+		k1, err := s.GenerateKey(detrand.New(7, "memo-test"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k2, err := s.GenerateKey(detrand.New(7, "memo-test"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		k3, err := PrivateKeyFromBytes(s, k1.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if k2 != k1 || k3 != k1 {
+			t.Error("the same scalar built a second key")
+		}
+		if got := opcount.Of(s.ID()).Sub(c0).KeyGen; got != 1 {
+			t.Errorf("counted %d key constructions, want 1", got)
+		}
+		if got := opcount.SavedOf(s.ID()).Sub(s0).KeyGen; got != 2 {
+			t.Errorf("saved %d key constructions, want 2", got)
+		}
+		var fresh PrivateKey
+		if s.ID() == GM {
+			fresh, err = gmKeyFromScalar(k1.Bytes())
+		} else {
+			fresh, err = intlKeyFromScalar(k1.Bytes())
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, _ := k3.Sign([]byte("m"))
+		b, _ := fresh.Sign([]byte("m"))
+		if !bytes.Equal(a, b) || !bytes.Equal(k3.Public().SPKI(), fresh.Public().SPKI()) {
+			t.Error("the kept key signs otherwise than a fresh key of its scalar")
+		}
+		if _, err := PrivateKeyFromBytes(s, make([]byte, 32)); err == nil {
+			t.Error("the zero scalar made a key")
+		}
+	})
+}
+
+// TestPublicMemo: a public key parsed again from the same DER is the kept
+// key; a refused DER is refused again, and nothing is kept or answered
+// from the memo while a check is dropped.
+func TestPublicMemo(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		der := key(t, s, "public-memo").Public().SPKI()
+		a, err := s.ParsePublicKey(der)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := s.ParsePublicKey(bytes.Clone(der))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a != b || !bytes.Equal(b.SPKI(), der) {
+			t.Error("the same DER parsed to a second key")
+		}
+		b.SPKI()[0] ^= 1 // a caller's change to the encoding reaches no one
+		if !bytes.Equal(a.SPKI(), der) {
+			t.Error("a caller's change to SPKI() reached the key")
+		}
+		bad := bytes.Clone(der)
+		bad[len(bad)-1] ^= 1 // off the curve
+		for range 2 {
+			if _, err := s.ParsePublicKey(bad); err == nil {
+				t.Fatal("a point off the curve parsed")
+			}
+		}
+		spec.Without([]string{"key-parse"}, func() {
+			if c, err := s.ParsePublicKey(der); err != nil || c == a {
+				t.Errorf("with a check dropped: %v, kept key %v", err, c == a)
+			}
+		})
+	})
+}
