@@ -66,5 +66,7 @@
 // whatever seed a case draws, and the world is reseeded with the case's
 // seed after it (T.New): the cases of a property share one setup, whose
 // keys, certificates and revocation lists are made once per process
-// (spec/suite, spec/devcert) and counted as saved, not as done.
+// (spec/suite, spec/devcert) and counted as saved, not as done. A target
+// whose devices are seeded in setup (a vendor's, a card) is set up from
+// each case's seed instead (FreshSetup).
 package conformance

@@ -58,3 +58,24 @@ func TestSetupShared(t *testing.T) {
 		t.Errorf("building a third instance did %+v and saved %+v: want no key generated, and most signatures saved", done, saved)
 	}
 }
+
+// freshChip is chip declaring FreshSetup, as the targets of vendors'
+// devices and cards do.
+type freshChip struct{ chip.Scheme }
+
+func (freshChip) FreshSetup() bool { return true }
+
+// A FreshSetup target is set up from each case's own seed: two cases of
+// other seeds differ in their setup, as they did before setup was shared.
+func TestFreshSetup(t *testing.T) {
+	var setups [2][]world.Event
+	runT(func(t *T) {
+		t.Target, t.Suite, t.Seed = freshChip{}, suite.Default(), 41
+		for i, seed := range []uint64{9, 10} {
+			setups[i] = t.New(t, seed, models.Config{}).World().Trace().Events()
+		}
+	})
+	if cmp.Equal(setups[0], setups[1]) {
+		t.Error("a FreshSetup target's cases of seeds 9 and 10 share one setup")
+	}
+}

@@ -184,6 +184,12 @@ func (t *T) Threshold() int64 { return cmp.Or(t.threshold, models.DefaultThresho
 // Context is cancelled when the run is abandoned.
 func (t *T) Context() context.Context { return t.ctx }
 
+// FreshSetup is implemented by a target whose cases must each be set up
+// from their own seed (T.New): one whose devices are a vendor's or a
+// card's, seeded at personalisation with a value setup draws, so that a
+// shared setup would replay the same device randomness in every case.
+type FreshSetup interface{ FreshSetup() bool }
+
 // New builds a fresh instance of the target in a world seeded with seed,
 // using the run's suite. It counts one run, makes the world the witness a
 // failure shows (what the target recorded while building the instance is
@@ -195,7 +201,8 @@ func (t *T) Context() context.Context { return t.ctx }
 // whose keys, certificates and revocation lists the suite and devcert
 // packages then make once and reuse, and everything the case does is
 // drawn from seed. With seed equal to the run's seed the world is exactly
-// world.New(seed)'s.
+// world.New(seed)'s. A target whose devices draw their own randomness
+// from what setup gives them (FreshSetup) is set up from seed instead.
 func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.Config) models.Instance {
 	if err := t.ctx.Err(); err != nil {
 		t.mu.Lock()
@@ -206,10 +213,14 @@ func (t *T) New(f interface{ Fatalf(string, ...any) }, seed uint64, cfg models.C
 	cfg.Suite = t.Suite
 	cfg.Threshold = t.Threshold()
 	t.closeInstance() // a case's instance is done when the next one starts
-	w := world.New(t.Seed)
+	setup := t.Seed
+	if fs, ok := t.Target.(FreshSetup); ok && fs.FreshSetup() {
+		setup = seed
+	}
+	w := world.New(setup)
 	in, err := t.Target.New(w, cfg)
 	if err != nil {
-		f.Fatalf("%s: new instance (seed %d): %v", t.Info.Name, seed, err)
+		f.Fatalf("%s: new instance (setup seed %d, case seed %d): %v", t.Info.Name, setup, seed, err)
 		return nil
 	}
 	w.Reseed(seed)

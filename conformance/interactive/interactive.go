@@ -82,6 +82,10 @@ func (t target) Info() models.Info {
 	return i
 }
 
+// FreshSetup: the vendor's devices are seeded at personalisation, in
+// setup, so each case is set up from its own seed (conformance.T.New).
+func (target) FreshSetup() bool { return true }
+
 func (t target) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg = cfg.WithDefaults()
 	cfg.External = t.role.wallets(cfg.Wallets)

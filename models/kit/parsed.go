@@ -3,6 +3,7 @@ package kit
 import (
 	"bytes"
 
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -27,9 +28,12 @@ type parsedHolding struct {
 func (p *Parsed) Holdings(keys []string, get func(string) []byte) (map[string]*transfer.Holding, error) {
 	next := make(map[string]parsedHolding, len(keys))
 	out := make(map[string]*transfer.Holding, len(keys))
+	// While a check is switched off (spec.Without) nothing is reused or
+	// kept: what parses then may not parse with every check on.
+	dropping := spec.Dropping()
 	for _, k := range keys {
 		raw := get(k)
-		if old, ok := p.m[k]; ok && bytes.Equal(old.raw, raw) {
+		if old, ok := p.m[k]; ok && !dropping && bytes.Equal(old.raw, raw) {
 			next[k], out[k] = old, old.h
 			continue
 		}
@@ -38,6 +42,9 @@ func (p *Parsed) Holdings(keys []string, get func(string) []byte) (map[string]*t
 			return nil, err
 		}
 		next[k], out[k] = parsedHolding{raw: raw, h: h}, h
+	}
+	if dropping {
+		next = nil
 	}
 	p.m = next
 	return out, nil
