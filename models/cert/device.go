@@ -200,7 +200,7 @@ func (se *SIM) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
-	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, true, nil)
+	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, nil)
 	if err != nil {
 		return err
 	}

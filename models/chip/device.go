@@ -138,7 +138,7 @@ func (se *SE) SignDeposit(agent string, keys []string) error {
 		return nil
 	}
 	st := se.st
-	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, false, se.depositForgets)
+	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, se.depositForgets)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package chip
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/spec"
@@ -30,5 +31,32 @@ func TestResetRefusesBadList(t *testing.T) {
 			}
 		}
 		se.Recover()
+	}
+}
+
+// A card asked to deposit one coin twice in one request refuses the
+// request with a typed error and signs nothing: a coin deposited twice is
+// a coin spent twice (it used to sign two deposit records of it).
+func TestDepositRefusesRepeatedCoin(t *testing.T) {
+	in := newInstance(t, 1)
+	if err := in.Fund("wallet-A", 500); err != nil {
+		t.Fatal(err)
+	}
+	se := in.Own["wallet-A"]
+	var k string
+	for key := range se.Held {
+		k = key
+		break
+	}
+	if k == "" {
+		t.Fatal("the funded card holds no coin")
+	}
+	before := in.Snapshot("wallet-A")
+	if err := se.SignDeposit(AgentID, []string{k, k}); !errors.Is(err, spec.ErrMalformed) {
+		t.Fatalf("depositing coin %s twice: %v, want malformed", k, err)
+	}
+	after := in.Snapshot("wallet-A")
+	if !slices.Equal(before.Keys(), after.Keys()) {
+		t.Errorf("the refused deposit changed the store: %v, was %v", after.Keys(), before.Keys())
 	}
 }

@@ -194,14 +194,15 @@ func (s *State[L]) Acked() int {
 // SignDeposits signs a deposit record to agent for each coin of keys,
 // numbering them from counter+1: it returns the pending deposit, the store
 // keys to delete (each coin's, and what forget, when not nil, adds for
-// it) and the last counter used. A key the element does not hold, or,
-// when once, one named twice, is a CodeMalformed error.
-func (c *Core) SignDeposits(agent string, keys []string, counter uint64, once bool, forget func(*transfer.Holding) []string) (PendingStore, []string, uint64, error) {
+// it) and the last counter used. A key the element does not hold, or one
+// named twice (a coin deposited twice is a coin spent twice), is a
+// CodeMalformed error.
+func (c *Core) SignDeposits(agent string, keys []string, counter uint64, forget func(*transfer.Holding) []string) (PendingStore, []string, uint64, error) {
 	var e PendingStore
 	var deletes []string
 	for _, k := range keys {
 		h := c.Held[k]
-		if h == nil || once && slices.Contains(deletes, PrefCoin+k) {
+		if h == nil || slices.Contains(deletes, PrefCoin+k) {
 			return e, nil, counter, spec.Errorf(spec.CodeMalformed, "no coin %q", k)
 		}
 		counter++
