@@ -11,9 +11,10 @@ import (
 // refield replaces exactly the field it is given, in the published and
 // the repaired payment: each field of a real QR payment substituted by a
 // value long enough to change its DER length's encoding reads back as that
-// value with every other field's bytes kept; a span that is not a field
-// (shifted by one) changes nothing; AGREE's fixed-width fields are never
-// re-encoded.
+// value with every other field's bytes kept (an amount, a number in two
+// encodings, as the payment writes it); a span that is not a field
+// (shifted by one) changes nothing; AGREE's fixed-width fields take a
+// value of their width, or an amount re-encoded as 8 bytes.
 func TestRefield(t *testing.T) {
 	for _, in := range []*Instance{newInstance(t, 1), newLiteral(t, suite.All()[0])} {
 		a, b := in.Wallets()[0], in.Wallets()[1]
@@ -38,8 +39,12 @@ func TestRefield(t *testing.T) {
 		if qr == nil || agree == nil {
 			t.Fatalf("the payment delivered no QR (%v) or no AGREE (%v)", qr != nil, agree != nil)
 		}
-		if _, ok := refield(*agree, fields(*agree)[0], []byte{1}); ok {
-			t.Error("AGREE's amount was re-encoded")
+		af := fields(*agree)
+		if out, ok := refield(*agree, af[0], []byte{0x01, 0x2c}); !ok || !bytes.Equal(out.Payload[:8], []byte{0, 0, 0, 0, 0, 0, 0x01, 0x2c}) || !bytes.Equal(out.Payload[8:], agree.Payload[8:]) {
+			t.Errorf("AGREE with a payment's amount 300: %x %v", out.Payload, ok)
+		}
+		if _, ok := refield(*agree, af[1], bytes.Repeat([]byte{1}, 21)); ok {
+			t.Error("AGREE's fixed-width payee took 21 bytes")
 		}
 		m := *qr
 		spans := fields(m)
@@ -48,7 +53,11 @@ func TestRefield(t *testing.T) {
 		}
 		for i, f := range spans {
 			value := bytes.Repeat([]byte{0x41}, 300)
-			out, ok := refield(m, f, value)
+			in := value
+			if f.Name == "amount" { // AGREE's encoding in, the payment's out
+				in, value = []byte{0, 0, 0, 0, 0, 0, 0x01, 0x2c}, []byte{0x01, 0x2c}
+			}
+			out, ok := refield(m, f, in)
 			if !ok {
 				t.Fatalf("field %s not replaced", f.Name)
 			}

@@ -503,11 +503,7 @@ func restarter(d Device) func() { return func() { _ = d.Restart() } }
 // fields splits the session's messages into named fields for tampering.
 func fields(m world.Message) []world.Span {
 	if m.Type == MsgAgree {
-		// The till's amount is 8 bytes big-endian, the payment's a DER
-		// INTEGER: under one name, one would stand in for the other in an
-		// encoding the receiver refuses before it reads the number. Payee
-		// and nonce are the same bytes in both.
-		return []world.Span{{Name: "agreed amount", Start: 0, End: 8}, {Name: "payee", Start: 8, End: 28}, {Name: "nonce", Start: 28, End: 36}, {Name: "check", Start: 36, End: 40}}
+		return []world.Span{{Name: "amount", Start: 0, End: 8}, {Name: "payee", Start: 8, End: 28}, {Name: "nonce", Start: 28, End: 36}, {Name: "check", Start: 36, End: 40}}
 	}
 	var out []world.Span
 	for _, s := range paymentSpans(m.Payload) {
@@ -516,21 +512,53 @@ func fields(m world.Message) []world.Span {
 	return out
 }
 
-// refield is the session's world.Session.Refield: a payment with the
-// value of field f (one of fields(m)) replaced by value, the DER lengths
-// of the field and of every element around it rebuilt, so a field
-// substituted from another payment keeps the payment well-formed. The
-// AGREE layout is fixed-width, so its fields keep their length.
+// refield is the session's world.Session.Refield: m with the value of
+// field f (one of fields(m)) replaced by value, so that a field
+// substituted from another message keeps m well-formed. An amount is a
+// number in two encodings (AGREE's 8 bytes big-endian, the payment's DER
+// INTEGER), so it is re-encoded as m writes it; in a payment the DER
+// lengths around the field are rebuilt; AGREE's fields are fixed-width.
 func refield(m world.Message, f world.Span, value []byte) (world.Message, bool) {
-	if m.Type == MsgAgree {
-		return m, false
+	if f.Name == "amount" {
+		var ok bool
+		if value, ok = amountAs(m.Type, value); !ok {
+			return m, false
+		}
 	}
-	out, ok := der.ReplaceContent(m.Payload, f.Start, f.End, value)
-	if !ok {
-		return m, false
+	var out []byte
+	if m.Type == MsgAgree {
+		if f.Start < 0 || f.End > len(m.Payload) || len(value) != f.End-f.Start {
+			return m, false
+		}
+		out = bytes.Clone(m.Payload)
+		copy(out[f.Start:f.End], value)
+	} else {
+		var ok bool
+		if out, ok = der.ReplaceContent(m.Payload, f.Start, f.End, value); !ok {
+			return m, false
+		}
 	}
 	m.Payload = out
 	return m, true
+}
+
+// amountAs re-encodes v, an amount in either message's encoding, as a
+// message of type typ writes it: 8 bytes big-endian in AGREE, the minimal
+// content of a non-negative DER INTEGER in a payment.
+func amountAs(typ string, v []byte) ([]byte, bool) {
+	v = bytes.TrimLeft(v, "\x00")
+	if len(v) > 8 {
+		return nil, false
+	}
+	if typ == MsgAgree {
+		out := make([]byte, 8)
+		copy(out[8-len(v):], v)
+		return out, true
+	}
+	if len(v) == 0 || v[0]&0x80 != 0 {
+		v = append([]byte{0}, v...)
+	}
+	return v, true
 }
 
 // walletView is a wallet read out and parsed.

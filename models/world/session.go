@@ -500,7 +500,10 @@ func (w *World) fromAnother(s *Session, m Message, f Span) (Message, string, boo
 					return m, from, true
 				}
 				if s.Refield != nil {
-					if out, ok := s.Refield(m, f, bytes.Clone(v)); ok {
+					// A field of another length or encoding may still be
+					// the same value once re-encoded: that is no
+					// substitution.
+					if out, ok := s.Refield(m, f, bytes.Clone(v)); ok && !bytes.Equal(out.Payload, m.Payload) {
 						return out, from, true
 					}
 				}
