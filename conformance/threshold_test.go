@@ -54,6 +54,9 @@ func TestThresholdOption(t *testing.T) {
 		if len(s.seen) != 1 || !s.seen[c.want] {
 			t.Errorf("Threshold %d: instances built with %v, want only %d", c.threshold, s.seen, c.want)
 		}
+		if len(rs.Results) == 0 {
+			t.Fatalf("Threshold %d: the run has no results", c.threshold)
+		}
 		_, inParams := rs.Env.Params["threshold"]
 		for _, r := range rs.Results {
 			if strings.Contains(r.Replay, "--threshold") != c.stated || inParams != c.stated {

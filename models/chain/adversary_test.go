@@ -266,7 +266,10 @@ func TestTamperEveryField(t *testing.T) {
 		}
 		return in
 	}
-	clean, _ := setup().Pay("wallet-A", "wallet-B", 230, nil)
+	clean, err := setup().Pay("wallet-A", "wallet-B", 230, nil)
+	if err != nil || !clean.Received {
+		t.Fatalf("the clean payment: %+v %v", clean, err)
+	}
 	faults := modeltest.TamperFaults(clean.Outcome.Steps, 10, 0)
 	for step := 1; step <= clean.Outcome.Steps; step++ {
 		faults = append(faults, world.Fault{Step: step, Kind: world.FaultBitFlip, Arg: 8*600 + 3})

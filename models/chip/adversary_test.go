@@ -29,7 +29,10 @@ func TestTamperEveryField(t *testing.T) {
 		}
 		return in
 	}
-	clean, _ := setup().Pay("wallet-A", "wallet-B", 230, nil)
+	clean, err := setup().Pay("wallet-A", "wallet-B", 230, nil)
+	if err != nil || !clean.Received {
+		t.Fatalf("the clean payment: %+v %v", clean, err)
+	}
 	modeltest.TamperEveryField(t, func(*testing.T) models.Instance { return setup() },
 		func(in models.Instance, w world.PartyID) int64 { return total(in.(*Instance), w) }, modeltest.TamperFaults(clean.Outcome.Steps, 12, 0))
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -22,15 +23,30 @@ func TestResetRefusesBadList(t *testing.T) {
 		if !errors.Is(err, spec.ErrMalformed) && !errors.Is(err, spec.ErrBadSignature) {
 			t.Errorf("Reset with list %x: %v, want a typed refusal", crl, err)
 		}
-		after := in.Snapshot("wallet-A")
-		for _, k := range before.Keys() {
-			b, _ := before.Get(k)
-			a, _ := after.Get(k)
-			if !bytes.Equal(a, b) {
-				t.Errorf("Reset with a bad list changed %s", k)
-			}
-		}
+		sameStore(t, "Reset with a bad list", before, in.Snapshot("wallet-A"))
 		se.Recover()
+	}
+	// The card still loads and pays.
+	if err := in.Fund("wallet-A", 300); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := in.Pay("wallet-A", "wallet-B", 100, nil); err != nil || !p.Received {
+		t.Fatalf("after the refused lists the card does not pay: %+v %v", p, err)
+	}
+}
+
+// sameStore fails unless after holds exactly before's keys and values.
+func sameStore(t *testing.T, what string, before, after world.Snapshot) {
+	t.Helper()
+	if !slices.Equal(before.Keys(), after.Keys()) {
+		t.Errorf("%s changed the store's keys: %v, was %v", what, after.Keys(), before.Keys())
+	}
+	for _, k := range before.Keys() {
+		b, _ := before.Get(k)
+		a, _ := after.Get(k)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s changed %s", what, k)
+		}
 	}
 }
 
@@ -55,8 +71,5 @@ func TestDepositRefusesRepeatedCoin(t *testing.T) {
 	if err := se.SignDeposit(AgentID, []string{k, k}); !errors.Is(err, spec.ErrMalformed) {
 		t.Fatalf("depositing coin %s twice: %v, want malformed", k, err)
 	}
-	after := in.Snapshot("wallet-A")
-	if !slices.Equal(before.Keys(), after.Keys()) {
-		t.Errorf("the refused deposit changed the store: %v, was %v", after.Keys(), before.Keys())
-	}
+	sameStore(t, "the refused deposit", before, in.Snapshot("wallet-A"))
 }

@@ -367,15 +367,16 @@ func TraceDeterministic(t *testing.T, newAt func(seed uint64) models.Instance, r
 // MutantsObservable runs each mutant's scenario on the reference
 // and on the mutant (newWith makes an instance; mutation "" is the
 // reference) and requires a difference (-reference +mutant). A mutant
-// without a scenario is skipped: it needs a corrupted device, which the
-// conformance suites stage.
+// without a scenario is skipped, saying so: its kill is shown by the
+// conformance suites' mutant score (check --mutants, conformance's
+// TestMutants), not here.
 func MutantsObservable[I any](t *testing.T, mutants []models.Mutant, scenarios map[string]func(*testing.T, I) []string, newWith func(t *testing.T, mutation string) I) {
 	for _, m := range mutants {
 		name := m.Name
 		t.Run(name, func(t *testing.T) {
 			scenario, ok := scenarios[name]
 			if !ok {
-				t.Skipf("no focused scenario: %s needs a corrupted device (conformance suites stage it)", name)
+				t.Skipf("no focused scenario written for %s: its kill by %s is shown by the mutant score (check --mutants), not by this test", name, m.Breaks)
 			}
 			ref := scenario(t, newWith(t, ""))
 			got := scenario(t, newWith(t, name))
@@ -671,6 +672,9 @@ func TamperFaults(steps, fields, stride int) []world.Fault {
 // in the post-state (total: a wallet's whole value), and nobody is
 // flagged. It returns how many refusals carried each code.
 func TamperEveryField(t *testing.T, setup func(t *testing.T) models.Instance, total func(models.Instance, world.PartyID) int64, faults []world.Fault) map[spec.Code]int {
+	if len(faults) == 0 {
+		t.Fatal("no faults to apply: the clean payment had no steps")
+	}
 	refusals := map[spec.Code]int{}
 	for _, f := range faults {
 		t.Run(f.String(), func(t *testing.T) {

@@ -50,8 +50,11 @@ func TestKeyMemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, _ := k3.Sign([]byte("m"))
-		b, _ := fresh.Sign([]byte("m"))
+		a, errA := k3.Sign([]byte("m"))
+		b, errB := fresh.Sign([]byte("m"))
+		if errA != nil || errB != nil || len(a) == 0 {
+			t.Fatalf("signing: %v, %v", errA, errB)
+		}
 		if !bytes.Equal(a, b) || !bytes.Equal(k3.Public().SPKI(), fresh.Public().SPKI()) {
 			t.Error("the kept key signs otherwise than a fresh key of its scalar")
 		}
