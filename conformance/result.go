@@ -24,6 +24,7 @@ type (
 	ShardInfo      = results.ShardInfo
 	SubCoverage    = results.SubCoverage
 	Cell           = results.Cell
+	Witness        = results.Witness
 )
 
 // SchemaVersion identifies the JSON form of Results (results.SchemaVersion).

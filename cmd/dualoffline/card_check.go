@@ -109,18 +109,9 @@ func readerTargets(w io.Writer, f checkFlags, opts *conformance.Options) (intera
 			return nil, usageErrorf("--reader: only the chip scheme's wallet is a card (got --scheme %s)", s)
 		}
 	}
-	roles := []interactive.Role{interactive.Payer, interactive.Payee}
-	if len(f.impl.roles) > 0 {
-		roles = nil
-		for _, s := range f.impl.roles {
-			role, err := interactive.ParseRole(s)
-			if err != nil {
-				return nil, usageErrorf("--role: %v", err)
-			}
-			if !slices.Contains(roles, role) {
-				roles = append(roles, role)
-			}
-		}
+	roles, err := parseRoles(f.impl.roles, []interactive.Role{interactive.Payer, interactive.Payee})
+	if err != nil {
+		return nil, err
 	}
 	if n := (models.Config{}).WithDefaults().Wallets; slices.Contains(roles, interactive.Wallet) && len(f.reader.names) < n {
 		return nil, usageErrorf("--role wallet makes every wallet a card: give a --reader for each of the %d wallets (have %d)", n, len(f.reader.names))

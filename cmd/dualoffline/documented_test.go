@@ -6,13 +6,12 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/conformance"
-	"github.com/dualoffline/dualoffline/conformance/results"
 )
 
 // The failure print of a documented property shows the documented cause,
 // its witness and the observed cause, and says whether they agree.
 func TestWriteResultDocumented(t *testing.T) {
-	d := &conformance.Documented{Reason: "the notice is lost", Witness: results.Witness{Match: `Lost:[1-9]\d*`}}
+	d := &conformance.Documented{Reason: "the notice is lost", Witness: conformance.Witness{Match: `Lost:[1-9]\d*`}}
 	for _, c := range []struct {
 		verdict  conformance.Verdict
 		observed string

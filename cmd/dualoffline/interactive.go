@@ -76,18 +76,9 @@ func implTargets(w io.Writer, f checkFlags, opts *conformance.Options) (*implRun
 			return nil, usageErrorf("%v", err)
 		}
 	}
-	roles := interactive.Roles
-	if len(f.impl.roles) > 0 {
-		roles = nil
-		for _, r := range f.impl.roles {
-			role, err := interactive.ParseRole(r)
-			if err != nil {
-				return nil, usageErrorf("--role: %v", err)
-			}
-			if !slices.Contains(roles, role) {
-				roles = append(roles, role)
-			}
-		}
+	roles, err := parseRoles(f.impl.roles, interactive.Roles)
+	if err != nil {
+		return nil, err
 	}
 	cfg := adapter.Config{Command: argv, CallTimeout: f.impl.callTimeout}
 	probe, err := adapter.Start(context.Background(), cfg)
@@ -171,4 +162,23 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// parseRoles reads --role's values, each once in the order given; none
+// gives def. An unknown role is a usage error.
+func parseRoles(names []string, def []interactive.Role) ([]interactive.Role, error) {
+	if len(names) == 0 {
+		return def, nil
+	}
+	var roles []interactive.Role
+	for _, r := range names {
+		role, err := interactive.ParseRole(r)
+		if err != nil {
+			return nil, usageErrorf("--role: %v", err)
+		}
+		if !slices.Contains(roles, role) {
+			roles = append(roles, role)
+		}
+	}
+	return roles, nil
 }

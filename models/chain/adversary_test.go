@@ -19,20 +19,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-func permutations(xs []world.PartyID) [][]world.PartyID {
-	if len(xs) <= 1 {
-		return [][]world.PartyID{append([]world.PartyID(nil), xs...)}
-	}
-	var out [][]world.PartyID
-	for i := range xs {
-		rest := append(append([]world.PartyID(nil), xs[:i]...), xs[i+1:]...)
-		for _, p := range permutations(rest) {
-			out = append(out, append([]world.PartyID{xs[i]}, p...))
-		}
-	}
-	return out
-}
-
 // doubleSpend sets up wallet-A with one 500-fen coin, clones it, and has
 // A pay B and the clone pay C 300 fen each: two transfers of one coin.
 func doubleSpend(t *testing.T, s suite.Suite) (in *Instance, clone world.PartyID, pb, pc TxID) {
@@ -77,7 +63,7 @@ func TestCloneDoubleSpendEveryOrder(t *testing.T) {
 			t.Run(string(s.ID())+"/"+split.name, func(t *testing.T) {
 				var first []bank.DoubleSpend
 				winners := map[string]int{}
-				for _, order := range permutations([]world.PartyID{"wallet-A", "wallet-A~clone1", "wallet-B", "wallet-C"}) {
+				for _, order := range modeltest.Permutations([]world.PartyID{"wallet-A", "wallet-A~clone1", "wallet-B", "wallet-C"}) {
 					in, clone, pb, pc := doubleSpend(t, s)
 					// A and B sync with nodes 0 and 1, the clone with 3, C with 2.
 					if split.groups != nil {
