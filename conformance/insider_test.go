@@ -28,6 +28,12 @@ var insiderKindMutants = []struct {
 	// wrong-amount mutants.
 	{[]models.InsiderKind{models.InsiderWrongAmount}, "chip~payee-skips-amount-check", "R5.5-insider-terms-settle-or-name-payer"},
 	{[]models.InsiderKind{models.InsiderWrongAmount}, "cert~payee-takes-tx-amount", "R5.5-insider-terms-settle-or-name-payer"},
+	// Other-payee has no card or SIM mutant: a record naming the third
+	// wallet also pays it, so a payee that skips "names me" still refuses
+	// on its own total (0 of the amount), and a record paying the payee
+	// while naming another breaks the record's rule that every output
+	// goes to its payer or payee; chain's node-skips-payee-match covers
+	// the kind.
 	// cert's TX states an amount apart from the records: the second
 	// wrong-amount case states the amount asked, so only the coins' total
 	// refuses it.

@@ -67,8 +67,8 @@ const anonLeak = "four channels, each enough to link every payment of a card, al
 // TRANSFER response, what the payee card stores and what it uploads.
 var leakIn = []string{"message TRANSFER", "merchant store", "registry record", "registry holding"}
 
-// anonWitness witnesses anonLeak in game, naming which of its two causes
-// the leak keyed on: the card's certificate (the identity distinguisher
+// anonWitness witnesses anonLeak in game, naming which of the two sources
+// of its four channels the leak keyed on: the card's certificate (the identity distinguisher
 // on its pseudonymous subject or DER, key-reuse on its key, or
 // equal-bytes on a run of at least 30 bytes first seen in the payer's
 // certificate), or the lineage (serial-linkage on a serial of the payer's
