@@ -13,13 +13,10 @@ import (
 // reaches, and the sub-property whose properties kill it. A kind without
 // one yet has an empty mutant and says why in pending.
 type faultKind struct {
-	kind   world.FaultKind
-	mutant string // scheme~mutation
-	sub    string
-	checks int // cases per property, when the kind needs more than the test's default
-	// full runs the properties at their full depth (DefaultChecks, which
-	// -short would divide by five): their enumerations shrink below it.
-	full    bool
+	kind    world.FaultKind
+	mutant  string // scheme~mutation
+	sub     string
+	checks  int // cases per property, when the kind needs more than the test's default
 	pending string
 }
 

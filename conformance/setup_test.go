@@ -63,7 +63,7 @@ func TestSetupShared(t *testing.T) {
 // devices and cards do.
 type freshChip struct{ chip.Scheme }
 
-func (freshChip) FreshSetup() bool { return true }
+func (freshChip) FreshSetup() {}
 
 // A FreshSetup target is set up from each case's own seed: two cases of
 // other seeds differ in their setup, as they did before setup was shared.
