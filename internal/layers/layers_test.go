@@ -1,6 +1,8 @@
 package layers_test
 
 import (
+	"fmt"
+	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
@@ -102,7 +104,7 @@ func TestLayers(t *testing.T) {
 		allow  []string
 		why    string
 	}{
-		{"spec", []string{"os", "internal/cputime", "internal/cryptofloor", "models", "conformance", "vectors", "reports"}, nil,
+		{"spec", []string{"os", "net", "syscall", "io/fs", "runtime/pprof", "internal/cputime", "internal/cryptofloor", "models", "conformance", "vectors", "reports"}, nil,
 			"spec is pure (spec/doc.go): no clocks, no I/O, below everything"},
 		{"reports", []string{"conformance", "models", "vectors"}, []string{"conformance/results", "models/world"},
 			"reports reads results (conformance/results) without the suites, the models or the adapter"},
@@ -131,4 +133,73 @@ func TestLayers(t *testing.T) {
 			}
 		}
 	}
+}
+
+// clockCalls are the functions of package time that read or wait on a
+// clock. Types (time.Time, time.Duration) and arithmetic on them are not
+// clocks: a validity window is checked against a time its caller passes.
+var clockCalls = []string{"Now", "Since", "Until", "Sleep", "After", "AfterFunc", "Tick", "NewTimer", "NewTicker"}
+
+// TestSpecReadsNoClock: spec imports time for its types, which the import
+// rule above cannot ban, so this reads every non-test file below spec and
+// refuses a call of a clock function of package time (under whatever name
+// the file imports it), the promise spec/doc.go makes: the caller gives
+// every instant, so a verdict never depends on when it ran.
+func TestSpecReadsNoClock(t *testing.T) {
+	root, err := filepath.Abs("../../spec")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := 0
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		files++
+		for _, c := range clockUses(t, path) {
+			t.Errorf("%s: %s reads a clock: spec is pure (spec/doc.go), its caller passes the time", filepath.ToSlash(strings.TrimPrefix(path, filepath.Dir(root)+string(filepath.Separator))), c)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files == 0 {
+		t.Fatal("no Go file below spec: the rule checked nothing")
+	}
+}
+
+// clockUses returns the clock calls (clockCalls) the Go file at path
+// makes, as "line N: time.Now".
+func clockUses(t *testing.T, path string) []string {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := ""
+	for _, imp := range f.Imports {
+		if p, _ := strconv.Unquote(imp.Path.Value); p == "time" {
+			name = "time"
+			if imp.Name != nil {
+				name = imp.Name.Name
+			}
+		}
+	}
+	if name == "" || name == "_" {
+		return nil
+	}
+	var out []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if x, ok := sel.X.(*ast.Ident); ok && x.Name == name && x.Obj == nil && slices.Contains(clockCalls, sel.Sel.Name) {
+			out = append(out, fmt.Sprintf("line %d: %s.%s", fset.Position(sel.Pos()).Line, name, sel.Sel.Name))
+		}
+		return true
+	})
+	return out
 }
