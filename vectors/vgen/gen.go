@@ -71,6 +71,9 @@ var allNotes = map[string]string{
 	"OutOfTurn":          "A well-formed message of the scheme other than the one the receiver awaits.",
 	"ValueMismatch":      "Amounts or digests that do not match what the session or the records commit to.",
 	"Dropped":            "A message of a recorded transcript removed, as a lossy channel or an interrupted party would.",
+	"LimitExceeded":      "A payment past a limit of what one message carries.",
+	"InsufficientFunds":  "A payment the payer's coins do not cover.",
+	"Blacklisted":        "A payee on the payer's blacklist.",
 }
 
 // GenEpoch is the start of the vectors' validity periods, GenAt the
