@@ -27,6 +27,7 @@ func (Scheme) VectorSource() vgen.Source {
 			"apdu/RefuseCommand":    vgen.Decode(refAPDURefuse),
 			"session":               vgen.Decode(refChipSession),
 		}),
-		Schema: vectorSchema,
+		Schema:  vectorSchema,
+		Senders: map[string]vgen.Sender{"apdu/InitiatePay": paySender},
 	}
 }

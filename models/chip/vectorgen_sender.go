@@ -2,6 +2,7 @@ package chip
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"time"
 
@@ -137,6 +138,82 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 // fresh card provisioned from the input (kit.PayeeDevice, the holdings
 // stored as its coins) answers the command at its payer endpoint.
 func refAPDUPay(s suite.Suite, in APDUPayInput) (verdict, inputErr error) {
+	_, verdict, inputErr = cardPays(s, in)
+	return verdict, inputErr
+}
+
+// paySender is the InitiatePay shape's answer: the TRANSFER R-APDU the
+// card sends, which the harness checks as the payee terminal would.
+var paySender = vgen.Sender{
+	Produce: func(s suite.Suite, c vgen.Case) ([]byte, error) {
+		var in APDUPayInput
+		if err := vgen.DecodeInput(c, &in); err != nil {
+			return nil, err
+		}
+		resp, verdict, err := cardPays(s, in)
+		if err == nil {
+			err = verdict
+		}
+		return resp, err
+	},
+	Check: func(s suite.Suite, c vgen.Case, out []byte) error {
+		var in APDUPayInput
+		if err := vgen.DecodeInput(c, &in); err != nil {
+			return err
+		}
+		return checkPaid(s, in, out)
+	},
+}
+
+// checkPaid verifies a TRANSFER a card answered an InitiatePay case with:
+// the payee terminal that sent the INITIATE accepts it (the checks of a
+// TransferResponse case, with the INITIATE's payee, challenge and amount),
+// its payer certificate is the card's and every coin it spends is one of
+// the card's holdings, byte for byte, each at most once.
+func checkPaid(s suite.Suite, in APDUPayInput, out []byte) error {
+	var u vgen.Unhexer
+	raw, cardCert := u.B("command", in.Command), u.B("cardCertificate", in.CardCertificate)
+	if u.Err != nil {
+		return u.Err
+	}
+	cmd, err := apdu.ParseCommand(raw)
+	if err != nil {
+		return err
+	}
+	m, err := ParseInitiate(s, cmd.Data)
+	if err != nil {
+		return err
+	}
+	tin := APDUTransferInput{Response: vgen.H(out), Root: in.Root, IssuerPublicKey: in.IssuerPublicKey, Certificates: in.Certificates,
+		Card: vgen.H([]byte(m.Cert.ID)), Challenge: vgen.H(m.Challenge), Amount: m.Amount, At: in.At}
+	if verdict, err := refAPDUTransfer(s, tin); err != nil || verdict != nil {
+		return fmt.Errorf("the payee terminal refuses the TRANSFER: %v", errors.Join(verdict, err))
+	}
+	resp, _ := apdu.ParseResponse(out)
+	msg, err := ParseTransfer(s, resp.Data)
+	if err != nil {
+		return err
+	}
+	if !bytes.Equal(msg.Cert.Raw, cardCert) {
+		return fmt.Errorf("the TRANSFER carries a payer certificate other than the card's")
+	}
+	held := map[string]bool{}
+	for _, h := range in.Holdings {
+		held[h] = true
+	}
+	for i, sp := range msg.Spends {
+		k := vgen.H(sp.Holding.Marshal())
+		if !held[k] {
+			return fmt.Errorf("spend %d: a coin the card does not hold, or spent twice", i)
+		}
+		held[k] = false
+	}
+	return nil
+}
+
+// cardPays provisions the card of an InitiatePay case and hands it the
+// command: its answer (the TRANSFER) when it pays, else its refusal.
+func cardPays(s suite.Suite, in APDUPayInput) (resp []byte, verdict, inputErr error) {
 	var u vgen.Unhexer
 	raw, card := u.B("command", in.Command), u.B("card", in.Card)
 	key, cert, root, crl, coinKey := u.B("cardKey", in.CardKey), u.B("cardCertificate", in.CardCertificate), u.B("root", in.Root), u.B("crl", in.CRL), u.B("issuerPublicKey", in.IssuerPublicKey)
@@ -152,24 +229,30 @@ func refAPDUPay(s suite.Suite, in APDUPayInput) (verdict, inputErr error) {
 		}
 		h, err := transfer.ParseHolding(hb)
 		if err != nil {
-			return nil, fmt.Errorf("holdings[%d]: %v", i, err)
+			return nil, nil, fmt.Errorf("holdings[%d]: %v", i, err)
 		}
 		extra[kit.PrefCoin+kit.CoinKey(h)] = hb
 	}
 	if u.Err != nil {
-		return nil, u.Err
+		return nil, nil, u.Err
 	}
 	p := kit.PayeeProvision{Suite: s, ID: string(card), Key: key, Cert: cert, Root: root, CRL: crl, CoinKey: coinKey, Agents: agents, At: time.Unix(in.At, 0).UTC()}
 	w, dev, err := kit.PayeeDevice(p, extra)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	se := &SE{Core: kit.Core{S: s, Dev: dev}, w: w}
 	if err := loadStore(se); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	_, err = se.payerEndpoint(world.Message{From: "payee", To: dev.ID(), Payload: raw})
-	return err, nil
+	replies, err := se.payerEndpoint(world.Message{From: "payee", To: dev.ID(), Payload: raw})
+	if err != nil {
+		return nil, err, nil
+	}
+	if len(replies) != 1 {
+		return nil, nil, fmt.Errorf("the card answered INITIATE with %d messages", len(replies))
+	}
+	return replies[0].Payload, nil, nil
 }
 
 // refAPDURefuse decides a REFUSE as models/chip payerEndpoint and
