@@ -14,8 +14,8 @@ var vectorSchema []byte
 // VectorSource is the chain scheme's share of the vectors
 // (vgen.Provider): the qr file (one scanned payment) and the session
 // file, decided with this package's payee, and the agree file (an
-// agreement keyed in), decided with its payer wallet's checks. The literal variant
-// contributes nothing of its own.
+// agreement keyed in), decided with its payer wallet's checks. The
+// literal variant contributes nothing of its own.
 func (Scheme) VectorSource() vgen.Source {
 	return vgen.Source{
 		Scheme:     "chain",

@@ -192,9 +192,9 @@ func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 }
 
 // pick chooses coins covering amount: largest first, skipping coins whose
-// lineage is full (they must be exchanged online).
-// More than MaxSpends coins would not fit one TRANSFER: limit-exceeded
-// [check: chip-limits].
+// lineage is full (they must be exchanged online). A payment that takes
+// more than MaxSpends coins would not fit one TRANSFER: limit-exceeded
+// (chip-limits of spec/checks.json).
 func (se *SE) pick(amount int64) ([]string, error) {
 	picked, err := se.Pick(amount, math.MaxInt, func(h *transfer.Holding) bool { return len(h.Chain) < transfer.MaxHops && !se.frozen(h) }, "card")
 	if err == nil && len(picked) > MaxSpends && spec.Makes("chip-limits") {

@@ -13,8 +13,8 @@ var vectorSchema []byte
 
 // VectorSource is the chip scheme's share of the vectors (vgen.Provider):
 // the apdu file (INITIATE, TRANSFER, CONFIRM and REFUSE as the card and
-// the terminal see them, and whether a card holding given coins pays) and the session file, decided with this package's
-// own checks and payee.
+// the terminal see them, and whether a card holding given coins pays)
+// and the session file, decided with this package's own checks and payee.
 func (Scheme) VectorSource() vgen.Source {
 	return vgen.Source{
 		Scheme:     "chip",
