@@ -32,12 +32,23 @@ type Informative struct {
 	Reason  string `json:"reason"`
 }
 
+// Retired is an id an earlier version of the list gave a check that the
+// documents no longer state on its own: Into is the listed check that now
+// states its rule, empty when the rule became a producer's; the id is
+// never given to another check.
+type Retired struct {
+	ID     string `json:"id"`
+	Into   string `json:"into,omitempty"`
+	Reason string `json:"reason"`
+}
+
 // CheckList is spec/checks.json, the machine-readable list of checks.
 type CheckList struct {
 	Version     int           `json:"version"`
 	About       string        `json:"about"`
 	Checks      []Check       `json:"checks"`
 	Informative []Informative `json:"informative"`
+	Retired     []Retired     `json:"retired"`
 }
 
 //go:embed checks.json
@@ -50,6 +61,7 @@ func Checks() CheckList {
 	l := checkList()
 	l.Checks = append([]Check(nil), l.Checks...)
 	l.Informative = append([]Informative(nil), l.Informative...)
+	l.Retired = append([]Retired(nil), l.Retired...)
 	return l
 }
 

@@ -113,6 +113,16 @@ func TestChecksListed(t *testing.T) {
 			t.Errorf("[check: %s] in the documents is not in checks.json", id)
 		}
 	}
+	for _, r := range l.Retired {
+		switch {
+		case seen[r.ID] || marked[r.ID] != nil:
+			t.Errorf("retired check %q is listed or marked in the documents: an id is never reused", r.ID)
+		case r.Into != "" && !seen[r.Into]:
+			t.Errorf("retired check %q: into %q is not a listed check", r.ID, r.Into)
+		case r.Reason == "":
+			t.Errorf("retired check %q gives no reason", r.ID)
+		}
+	}
 	for _, in := range l.Informative {
 		if !sections[in.Doc+"#"+in.Section] {
 			t.Errorf("informative section %s#%q does not exist", in.Doc, in.Section)

@@ -8,10 +8,13 @@ import (
 
 // Outcome is an implementation's decision on a Case: whether it accepts
 // the input, and when it refuses it, the canonical error code
-// (spec/errors.go) it refuses with.
+// (spec/errors.go) it refuses with. For the shapes whose valid answer is
+// something the implementation sends (vgen.Sender), Output is its hex;
+// the harness verifies it (CheckOutput).
 type Outcome struct {
-	Valid bool   `json:"valid"`
-	Error string `json:"error,omitempty"`
+	Valid  bool   `json:"valid"`
+	Error  string `json:"error,omitempty"`
+	Output string `json:"output,omitempty"`
 }
 
 // Verifier decides cases. The reference verifier (built on spec and

@@ -31,7 +31,10 @@
 //   - chain/qr: the chain scheme's QR payment payload as the payee wallet decides on it (chain.QRInput)
 //   - chip/apdu: the chip scheme's INITIATE command as the payer card decides on it, stateless part (chip.APDUInput);
 //     its TRANSFER response as the payee terminal decides on it (chip.APDUTransferInput); its CONFIRM command as the
-//     payer card with one logged payment decides on it (chip.APDUConfirmInput)
+//     payer card with one logged payment decides on it (chip.APDUConfirmInput); the payer card's own decisions:
+//     whether a card given its key, certificate and coins pays an INITIATE (chip.APDUPayInput: more than 8
+//     coins, funds) and whether it rolls its logged payment back on a REFUSE (chip.APDURefuseInput)
+//   - chain/agree: the agreement keyed into the payer's wallet, as that wallet decides whether to pay it (chain.AgreeInput)
 //   - cert/sealedcoin: the HSM-sealed coin string, opened with the agent HSM's key and checked under the issuer key (cert.SealedCoinInput)
 //   - cert/message: the six signed payment messages of a recorded cert-scheme session, each as its receiver
 //     decides on it given the session context in the input; a TX's sealed coins are not opened (cert.MessageInput)

@@ -2,6 +2,7 @@ package vectors
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -80,7 +81,50 @@ func verifyVector(ctx context.Context, c Case) (Outcome, error) {
 	if verr != nil {
 		return Outcome{Valid: false, Error: string(spec.CodeOf(verr))}, nil
 	}
+	if snd, ok := sender(c); ok {
+		out, err := snd.Produce(s, c)
+		if err != nil {
+			return Outcome{}, fmt.Errorf("%s: the reference cannot produce its answer: %w", c.TcID, err)
+		}
+		return Outcome{Valid: true, Output: hex.EncodeToString(out)}, nil
+	}
 	return Outcome{Valid: true}, nil
+}
+
+// sender returns the Sender of c's kind and shape, if its valid answer is
+// something sent.
+func sender(c Case) (vgen.Sender, bool) {
+	src, ok := source(c.Scheme)
+	if !ok {
+		return vgen.Sender{}, false
+	}
+	snd, ok := src.Senders[c.Kind+"/"+c.Shape]
+	return snd, ok
+}
+
+// CheckOutput verifies the output of a valid outcome o of c when c's
+// shape is a Sender's (nil otherwise): a valid answer there must carry
+// what the implementation sends, and it must verify.
+func CheckOutput(c Case, o Outcome) error {
+	snd, ok := sender(c)
+	if !ok || !o.Valid {
+		return nil
+	}
+	if o.Output == "" {
+		return fmt.Errorf("answered valid without the output it sends")
+	}
+	out, err := hex.DecodeString(o.Output)
+	if err != nil {
+		return fmt.Errorf("output is not lowercase hex: %v", err)
+	}
+	s, err := suite.ByID(suite.ID(c.Suite))
+	if err != nil {
+		return err
+	}
+	if err := snd.Check(s, c, out); err != nil {
+		return fmt.Errorf("output does not verify: %w", err)
+	}
+	return nil
 }
 
 // refCoin: strict parse, then Check (policy, then issuer signature).

@@ -243,6 +243,9 @@ func RunFiles(ctx context.Context, v Verifier, files []*File, filter Filter) (*R
 			default:
 				cr.Got = &o
 				cr.Status = Judge(t, o)
+				if err := CheckOutput(f.Case(t), o); cr.Status == StatusPass && err != nil {
+					cr.Status, cr.Err = StatusMismatch, err.Error()
+				}
 			}
 			if logs != nil && (cr.Status == StatusMismatch || cr.Status == StatusError) {
 				cr.Log = logs.CaseLog(t.TcID)

@@ -116,6 +116,11 @@ func TestReferenceBadInput(t *testing.T) {
 		{Scheme: "chain", Suite: "GM", Kind: "session", TcID: "x", Input: []byte(`{"payee":"00","messages":[{"to":"0"}]}`)},
 		{Scheme: "chain", Suite: "INTL", Kind: "session", TcID: "x", Input: []byte(`{"chainKey":"xx"}`)},
 		{Scheme: "chain", Suite: "GM", Kind: "session", TcID: "x", Input: []byte(`{"issuerPublicKey":"00"}`)},
+		{Scheme: "chip", Suite: "GM", Kind: "apdu", Shape: "InitiatePay", TcID: "x", Input: []byte(`{"cardKey":"00","command":"00"}`)},
+		{Scheme: "chip", Suite: "GM", Kind: "apdu", Shape: "InitiatePay", TcID: "x", Input: []byte(`{"holdings":["00"]}`)},
+		{Scheme: "chip", Suite: "GM", Kind: "apdu", Shape: "RefuseCommand", TcID: "x", Input: []byte(`{"payeeCertificate":"00"}`)},
+		{Scheme: "chain", Suite: "GM", Kind: "agree", TcID: "x", Input: []byte(`{"payer":"00"}`)},
+		{Scheme: "chain", Suite: "GM", Kind: "agree", TcID: "x", Input: []byte(`{"payer":"0000000000000000000000000000000000000000","paid":["00"]}`)},
 	} {
 		if _, err := ref.VerifyVector(context.Background(), c); !errors.Is(err, vectors.ErrBadInput) {
 			t.Errorf("%s: %v, want ErrBadInput", c.Input, err)

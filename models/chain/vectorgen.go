@@ -13,14 +13,16 @@ var vectorSchema []byte
 
 // VectorSource is the chain scheme's share of the vectors
 // (vgen.Provider): the qr file (one scanned payment) and the session
-// file, decided with this package's payee. The literal variant
-// contributes nothing of its own.
+// file, decided with this package's payee, and the agree file (an
+// agreement keyed in), decided with its payer wallet's checks. The
+// literal variant contributes nothing of its own.
 func (Scheme) VectorSource() vgen.Source {
 	return vgen.Source{
 		Scheme:     "chain",
-		Generators: []vgen.Generator{vgen.Then(genQR, qrTimeAhead), vgen.Then(genChainSession, chainSessionTimeAhead)},
+		Generators: []vgen.Generator{vgen.Then(genQR, qrTimeAhead), vgen.Then(genChainSession, chainSessionTimeAhead), genAgree},
 		Decide: vgen.ByKind(map[string]vgen.Decider{
 			"qr":      vgen.Decode(refQR),
+			"agree":   vgen.Decode(refAgree),
 			"session": vgen.Decode(refChainSession),
 		}),
 		Schema: vectorSchema,

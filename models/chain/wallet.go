@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -15,7 +14,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
-	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -275,39 +273,18 @@ func (wl *wallet) startRequest(amount int64) []byte {
 	return append(b, agreeCheck(wl.s, b)...)
 }
 
-func parseAgree(s suite.Suite, b []byte) (amount int64, payee Address, nonce [NonceSize]byte, err error) {
-	if len(b) != AgreeSize {
-		return 0, payee, nonce, spec.Errorf(spec.CodeMalformed, "agreement of %d bytes, want %d", len(b), AgreeSize)
-	}
-	if !bytes.Equal(agreeCheck(s, b[:AgreeSize-4]), b[AgreeSize-4:]) {
-		return 0, payee, nonce, spec.Errorf(spec.CodeMalformed, "agreement check code does not match")
-	}
-	a := binary.BigEndian.Uint64(b)
-	if a == 0 || a > coin.MaxChangeAmount {
-		return 0, payee, nonce, spec.Errorf(spec.CodeMalformed, "amount %d fen", a)
-	}
-	copy(payee[:], b[8:8+AddrSize])
-	copy(nonce[:], b[8+AddrSize:])
-	return int64(a), payee, nonce, nil
-}
-
 // pay answers an agreement: it checks the payee, the limits and the funds,
 // builds the payment and commits the spend before the code is shown.
 func (wl *wallet) pay(agree []byte) ([]byte, error) {
-	amount, payee, nonce, err := parseAgree(wl.s, agree)
+	paid := func(n [NonceSize]byte) bool {
+		_, dup := wl.dev.Get(prefAnswered + hex.EncodeToString(n[:]))
+		return dup
+	}
+	amount, payee, nonce, err := checkAgreement(wl.s, agree, wl.addr, paid, func(a Address) bool { return wl.blacklist[a] })
 	if err != nil {
 		return nil, err
 	}
 	answered := prefAnswered + hex.EncodeToString(nonce[:])
-	if _, dup := wl.dev.Get(answered); dup {
-		return nil, spec.Errorf(spec.CodeReplay, "this wallet already paid agreement %x", nonce)
-	}
-	if payee == wl.addr {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "the payee is this wallet")
-	}
-	if wl.blacklist[payee] {
-		return nil, spec.Errorf(spec.CodeCertRevoked, "payee %s is on the blacklist", payee)
-	}
 	if err := wl.cert.Verify(wl.root, wl.now(), wl.crl); err != nil {
 		return nil, err
 	}

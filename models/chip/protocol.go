@@ -3,6 +3,7 @@ package chip
 import (
 	"encoding/hex"
 	"maps"
+	"math"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
@@ -191,9 +192,15 @@ func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 }
 
 // pick chooses coins covering amount: largest first, skipping coins whose
-// lineage is full (they must be exchanged online).
+// lineage is full (they must be exchanged online). A payment that takes
+// more than MaxSpends coins would not fit one TRANSFER: limit-exceeded
+// (chip-limits of spec/checks.json).
 func (se *SE) pick(amount int64) ([]string, error) {
-	return se.Pick(amount, MaxSpends, func(h *transfer.Holding) bool { return len(h.Chain) < transfer.MaxHops && !se.frozen(h) }, "card")
+	picked, err := se.Pick(amount, math.MaxInt, func(h *transfer.Holding) bool { return len(h.Chain) < transfer.MaxHops && !se.frozen(h) }, "card")
+	if err == nil && len(picked) > MaxSpends && spec.Makes("chip-limits") {
+		return nil, spec.Errorf(spec.CodeLimitExceeded, "the payment takes %d coins, a TRANSFER carries %d", len(picked), MaxSpends)
+	}
+	return picked, err
 }
 
 // lineageCerts lists the certificates of every wallet that signed in the

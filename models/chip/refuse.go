@@ -53,6 +53,20 @@ func (se *SE) refusal(to world.PartyID, challenge []byte) []world.Message {
 	return []world.Message{{From: se.Dev.ID(), To: to, Type: MsgRefuse, Payload: encodeRefuse(challenge, sig)}}
 }
 
+// CheckRefusal is what a payer card checks of a REFUSE for the logged
+// payment to payee under challenge (acked: the payee acknowledged it):
+// not acknowledged (replay), and the payee's signature over refuseTBS
+// (bad-signature) [check: chip-refuse].
+func CheckRefusal(payee *devcert.Certificate, acked bool, challenge, sig []byte) error {
+	if !spec.Makes("chip-refuse") {
+		return nil
+	}
+	if acked {
+		return spec.Errorf(spec.CodeReplay, "the payee acknowledged this payment")
+	}
+	return payee.PublicKey.Verify(refuseTBS(challenge, payee.ID), sig)
+}
+
 // rollback answers REFUSE: it undoes the logged, unacknowledged payment
 // the payee refused.
 func (se *SE) rollback(data []byte) error {
@@ -62,17 +76,14 @@ func (se *SE) rollback(data []byte) error {
 	}
 	for _, k := range slices.Sorted(maps.Keys(se.out)) {
 		e := se.out[k]
-		if !bytes.Equal(e.Challenge, challenge) {
+		if !bytes.Equal(e.Challenge, challenge) && spec.Makes("chip-refuse") {
 			continue
-		}
-		if e.Acked {
-			return spec.Errorf(spec.CodeReplay, "the payee acknowledged this payment")
 		}
 		cert, err := devcert.Parse(se.S, e.PayeeCert)
 		if err != nil {
 			return err
 		}
-		if err := cert.PublicKey.Verify(refuseTBS(challenge, cert.ID), sig); err != nil {
+		if err := CheckRefusal(cert, e.Acked, challenge, sig); err != nil {
 			return err
 		}
 		puts := map[string][]byte{}

@@ -12,19 +12,22 @@ import (
 var vectorSchema []byte
 
 // VectorSource is the chip scheme's share of the vectors (vgen.Provider):
-// the apdu file (INITIATE, TRANSFER and CONFIRM as the card and the
-// terminal see them) and the session file, decided with this package's
-// own checks and payee.
+// the apdu file (INITIATE, TRANSFER, CONFIRM and REFUSE as the card and
+// the terminal see them, and whether a card holding given coins pays)
+// and the session file, decided with this package's own checks and payee.
 func (Scheme) VectorSource() vgen.Source {
 	return vgen.Source{
 		Scheme:     "chip",
-		Generators: []vgen.Generator{vgen.Then(genAPDU, apduDerived), genChipSession},
+		Generators: []vgen.Generator{vgen.Then(vgen.Then(genAPDU, apduDerived), genAPDUSender), genChipSession},
 		Decide: vgen.ByKind(map[string]vgen.Decider{
 			"apdu/TransferResponse": vgen.Decode(refAPDUTransfer),
 			"apdu/ConfirmCommand":   vgen.Decode(refAPDUConfirm),
 			"apdu/InitiateCommand":  vgen.Decode(refAPDU),
+			"apdu/InitiatePay":      vgen.Decode(refAPDUPay),
+			"apdu/RefuseCommand":    vgen.Decode(refAPDURefuse),
 			"session":               vgen.Decode(refChipSession),
 		}),
-		Schema: vectorSchema,
+		Schema:  vectorSchema,
+		Senders: map[string]vgen.Sender{"apdu/InitiatePay": paySender},
 	}
 }

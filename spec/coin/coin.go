@@ -215,7 +215,7 @@ func parseTBS(b []byte) (*Coin, error) {
 // parent different from the coin itself.
 func (c *Coin) Validate() error {
 	switch {
-	case c.Version != Version1 && spec.Makes("coin-version"):
+	case c.Version != Version1 && spec.Makes("version-unknown"):
 		return spec.Errorf(spec.CodeUnknownVersion, "coin version %d", c.Version)
 	case c.Currency != CNY && spec.Makes("coin-currency"):
 		return spec.Errorf(spec.CodeBadCurrency, "currency %d, want %d (CNY)", c.Currency, CNY)
@@ -227,7 +227,7 @@ func (c *Coin) Validate() error {
 		return spec.Errorf(spec.CodeMalformed, "zero serial")
 	case c.Parent == c.Serial && spec.Makes("coin-parent-self"):
 		return spec.Errorf(spec.CodeValueMismatch, "coin %s names itself as its parent", c.Serial)
-	case !spec.ValidID(c.Agent, MaxAgentID) && spec.Makes("coin-agent"):
+	case !spec.ValidID(c.Agent, MaxAgentID):
 		return spec.Errorf(spec.CodeMalformed, "agent id %q is not 1..%d bytes of printable ASCII", c.Agent, MaxAgentID)
 	}
 	return nil

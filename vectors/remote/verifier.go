@@ -113,6 +113,7 @@ type verifyResult struct {
 	Valid   *bool  `json:"valid"`
 	Error   string `json:"error"`
 	Message string `json:"message"`
+	Output  string `json:"output"`
 }
 
 // NewVerifier returns a Verifier over p with the vendor config cfg.
@@ -224,7 +225,7 @@ func (v *Verifier) judgeAnswer(c vectors.Case, raw json.RawMessage) (vectors.Out
 	case *r.Valid && r.Error != "":
 		return bad(AnswerValidWithError, fmt.Sprintf("answered valid with error %q", r.Error))
 	case *r.Valid:
-		return vectors.Outcome{Valid: true}, nil
+		return vectors.Outcome{Valid: true, Output: r.Output}, nil
 	case r.Error == "":
 		return bad(AnswerNoReason, "refused without an error name")
 	case r.Error == adapter.CodeUnimplemented:

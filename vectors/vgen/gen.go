@@ -23,7 +23,7 @@ const Seed uint64 = 20260101
 
 // GeneratorVersion is written into every file. Bump it when the generator
 // changes what it writes; tcIds stay stable across versions.
-const GeneratorVersion = "2"
+const GeneratorVersion = "3"
 
 // SchemaName is the schema file (under vectors/schema) every file names.
 const SchemaName = "vectors.schema.json"
@@ -71,6 +71,9 @@ var allNotes = map[string]string{
 	"OutOfTurn":          "A well-formed message of the scheme other than the one the receiver awaits.",
 	"ValueMismatch":      "Amounts or digests that do not match what the session or the records commit to.",
 	"Dropped":            "A message of a recorded transcript removed, as a lossy channel or an interrupted party would.",
+	"LimitExceeded":      "A payment past a limit of what one message carries.",
+	"InsufficientFunds":  "A payment the payer's coins do not cover.",
+	"Blacklisted":        "A payee on the payer's blacklist.",
 }
 
 // GenEpoch is the start of the vectors' validity periods, GenAt the

@@ -32,6 +32,19 @@ type Source struct {
 	// refer to (#/$defs/name) beyond the template's. The scheme's package
 	// keeps it in vectorgen.schema.json.
 	Schema []byte
+	// Senders are the shapes ("kind/shape") whose valid answer is what
+	// the implementation sends, not a bare verdict.
+	Senders map[string]Sender
+}
+
+// Sender is a shape whose valid answer carries what the implementation
+// sends. Produce makes the reference's (the case is valid); Check tells
+// whether out is an answer an honest implementation may send for the
+// case, by verifying it (the implementation signs with its own
+// randomness, so bytes are not compared): nil, or why not.
+type Sender struct {
+	Produce func(s suite.Suite, c Case) ([]byte, error)
+	Check   func(s suite.Suite, c Case, out []byte) error
 }
 
 // Generator builds one vector file for g's suite.

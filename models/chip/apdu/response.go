@@ -168,12 +168,12 @@ func ParseResponse(b []byte) (Response, error) {
 	if len(b) < 2 {
 		return Response{}, spec.Errorf(spec.CodeMalformed, "apdu: response is %d bytes, at least 2", len(b))
 	}
-	if len(b) > MaxResponse && spec.Makes("apdu-response") {
+	if len(b) > MaxResponse && spec.Makes("tlv-strict") {
 		return Response{}, spec.Errorf(spec.CodeMalformed, "apdu: response is %d bytes, cap %d", len(b), MaxResponse)
 	}
 	n := len(b) - 2
 	r := Response{Data: clone(b[:n]), SW: uint16(b[n])<<8 | uint16(b[n+1])}
-	if !validSW(r.SW) && spec.Makes("apdu-response") {
+	if !validSW(r.SW) && spec.Makes("apdu-sw") {
 		return Response{}, spec.Errorf(spec.CodeMalformed, "apdu: response status word %04X is not an ISO status word", r.SW)
 	}
 	return r, nil
