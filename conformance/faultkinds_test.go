@@ -41,7 +41,7 @@ var faultKindMutants = []faultKind{
 	{kind: world.FaultDelay, mutant: "chip~payee-times-out-after-commit", sub: "R1.2"},
 	{kind: world.FaultField, mutant: "cert~sim-caches-signatures", sub: "R1.1"},
 	{kind: world.FaultFieldFlip, mutant: "chip~confirm-matches-challenge-short", sub: "R1.1"},
-	{kind: world.FaultRelay, pending: "no mutant: every relay mode is another kind's effect plus the hop's latency. Altered is a field-bit flip (R1.1 flips every field), overtaken is a reorder, to a far device is a redirect whose answers reach the sender (switching redirect off takes it out too), late is a delay without the retransmission. What only a relay reaches is an exchange slowed by seconds and delivered once, so a relay-only bug is a timer's; but R1.2's 10-minute delay slows the exchange its retransmitted copy completes past any bound a timer sets, so it reaches every timer bug the relay's latency does (chip~payee-bounds-latency-after-commit, a 2 s distance bound read after the card committed, is killed by both; its 5-minute twin chip~payee-times-out-after-commit by the delay alone). A relay-only bug needs a timer whose fault stops again past some latency, which no device of the reference flows has"},
+	{kind: world.FaultRelay, mutant: "chip~payee-relay-check-after-commit", sub: "R1.6"},
 	{kind: world.FaultPartition, mutant: "chain~node-ignores-signer-limit", sub: "R2.6"},
 	{kind: world.FaultPartition, mutant: "chain~node-flags-uploads-only", sub: "R2.3"},
 	{kind: world.FaultPartition, mutant: "chain~bank-credits-unconfirmed-deposit", sub: "R2.6", checks: 20},
