@@ -38,9 +38,10 @@ var faultKindMutants = []faultKind{
 	{kind: world.FaultSkew, mutant: "cert~accept-not-yet-valid-cert", sub: "R1.4"},
 	{kind: world.FaultClone, mutant: "cert~payee-seen-per-peer-device", sub: "R2.2"},
 	{kind: world.FaultRollback, mutant: "chip~bank-skips-chip-repeated-counter", sub: "R2.3"},
-	// drop and crash-before add nothing a model device can see (their
-	// tests say what they equal, and spec/requirements.md, crash, why
-	// they are scheduled).
+	// A loss shows each device what a cut of its peer shows it, and on a
+	// model device crash-before is crash-at:0 or crash-after: their tests
+	// check it, and spec/requirements.md (the crash profile) says why
+	// both stay scheduled.
 	{kind: world.FaultDrop, equivalent: dropEquivalents},
 	{kind: world.FaultCrashBefore, equivalent: crashBeforeEquivalents},
 	{kind: world.FaultCrashAfter, pending: "no mutant: to its peer the cut after handling step k is the loss of the reply (drop's test); to the handler it is a restart from all of step k's writes before its session ends. A cut before its next handled step restarts it from the same store (chip's terminal at DONE, cert's payer at DEDUCT); after its last step (chip's card at CONFIRM, cert's payer at DEDUCT, chain's payer) the power cycle after the payment that R2.1, R5.2 and R5.5 make does, and differs only by what the device's session end does with the session it holds in RAM, whose writes crash-end cuts. What crash-after alone reaches is a restart after a device's last step, its last reply lost, whose harm neither a value count (R5.2's power cycle), a double spend (R2.1's) nor a payee left unpaid after a completed payment (R5.5's) shows, only a property that checks one faulted payment without a power cycle of its own (R5.1, R5.3, R5.4, R5.6): no realistic bug of that shape was found. On an external device it stays the only cut after an operation's writes"},
