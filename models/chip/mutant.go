@@ -37,7 +37,7 @@ func Mutants() []models.Mutant {
 		m("payer-keeps-split-coin", "R6", "when a payment splits a coin, the payer card stores the change but does not remove the coin it split, so it spends that coin again and the outputs of the two spends share serials"),
 		m("mail-ignores-collector", "R1", "the registry's mail forwards a payment output a lost message kept from its payee to whichever wallet reconciles, checking that the output is a payee's but not that it is the collector's"),
 		m("evidence-omits-lineage-certs", "R5", "the double-spend evidence carries the culprit's certificate but not those of the coin's earlier holders, so a payee left unpaid by a cloned or rolled-back payer holds no claim anyone can verify from public data"),
-	}, slices.Concat(vacuousMutants(m), faultMutants(m), insiderMutants(m), onlineMutants(m), orderMutants(m), kindsMutants(m), kinds2Mutants(m), relayMutants(m), anonMutants(m), kinds3Mutants(m))...)
+	}, slices.Concat(vacuousMutants(m), faultMutants(m), insiderMutants(m), onlineMutants(m), orderMutants(m), kindsMutants(m), kinds2Mutants(m), relayMutants(m), anonMutants(m), kinds3Mutants(m), kinds4Mutants(m))...)
 }
 
 // faultMutants are the mutants of issue 13 that only an acting fault

@@ -39,7 +39,7 @@ const (
 func (se *SE) latencyBound() error {
 	var bound time.Duration
 	switch {
-	case se.mutated("payee-bounds-latency-after-commit"):
+	case se.mutated("payee-bounds-latency-after-commit"), se.mutated("payee-relay-check-after-commit"):
 		bound = maxLatency
 	case se.mutated("payee-times-out-after-commit"):
 		bound = sessionTimeout

@@ -286,7 +286,11 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	if spec.Makes("chip-replay") {
 		se.challenge = nil // one TRANSFER per challenge, accepted or not
 	}
-	recs, err := se.receive(resp.Data, challenge)
+	err = se.sessionExpired()
+	var recs []*transfer.Signed
+	if err == nil {
+		recs, err = se.receive(resp.Data, challenge)
+	}
 	if err == nil {
 		err = se.latencyBound()
 	}
