@@ -94,6 +94,10 @@ func main() {
 	flag.StringVar(&v.dev.mutant, "device-mutant", "", "play the wallet with this mutant's bug (see dualoffline catalogue), e.g. forget-spend-on-crash")
 	flag.StringVar(&v.dev.bug, "wallet-bug", "", "persist the wallet's state with this bug (bugs.go): log-at-session-end, undo-open-session")
 	flag.Parse()
+	if _, ok := walletBugs[v.dev.bug]; v.dev.bug != "" && !ok {
+		fmt.Fprintf(os.Stderr, "vendor: unknown -wallet-bug %q\n", v.dev.bug)
+		os.Exit(2)
+	}
 	v.verify = vectors.Reference()
 	v.unimplemented = map[string]bool{}
 	for _, k := range strings.Split(unimpl, ",") {
