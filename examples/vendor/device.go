@@ -64,6 +64,7 @@ func deviceSchemes() []string {
 type device struct {
 	dir    string // the state directory
 	mutant string // -device-mutant: a deliberately broken wallet
+	bug    string // -wallet-bug: a deliberately broken persistence (bugs.go)
 	fsync  bool   // -fsync: sync every write (survives a machine crash, not only a process kill)
 	scheme string
 	h      host
@@ -84,7 +85,7 @@ func (d *device) handle(method string, params json.RawMessage) (any, *errorObjec
 		if err != nil {
 			return nil, &errorObject{Code: "internal", Message: err.Error()}
 		}
-		if d.h, err = open(store, d.mutant); err != nil {
+		if d.h, err = openBuggy(open, store, d.mutant, d.bug); err != nil {
 			return nil, &errorObject{Code: "internal", Message: err.Error()}
 		}
 		d.scheme = scheme

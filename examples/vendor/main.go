@@ -12,6 +12,9 @@
 //	                      of canonical codes; vendor.json maps them back
 //	-unimplemented KIND   answer "unimplemented" for every case of KIND
 //	-crash-on KIND        exit mid-answer on every case of KIND
+//	-device-mutant NAME   play the wallet with a catalogue mutant's bug
+//	-wallet-bug NAME      persist the wallet's state with a bug of
+//	                      bugs.go, which only a power cut shows
 //
 // Run it through the harness:
 //
@@ -89,7 +92,12 @@ func main() {
 	flag.StringVar(&unimpl, "unimplemented", "", "comma-separated kinds to answer \"unimplemented\" for")
 	flag.BoolVar(&v.dev.fsync, "fsync", false, "sync the device state to disk on every write (slower; the harness's power cut is a process kill)")
 	flag.StringVar(&v.dev.mutant, "device-mutant", "", "play the wallet with this mutant's bug (see dualoffline catalogue), e.g. forget-spend-on-crash")
+	flag.StringVar(&v.dev.bug, "wallet-bug", "", "persist the wallet's state with this bug (bugs.go): log-at-session-end, undo-open-session")
 	flag.Parse()
+	if _, ok := walletBugs[v.dev.bug]; v.dev.bug != "" && !ok {
+		fmt.Fprintf(os.Stderr, "vendor: unknown -wallet-bug %q\n", v.dev.bug)
+		os.Exit(2)
+	}
 	v.verify = vectors.Reference()
 	v.unimplemented = map[string]bool{}
 	for _, k := range strings.Split(unimpl, ",") {

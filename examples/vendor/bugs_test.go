@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/interactive"
+	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/loopback"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// cutOnly pairs each wallet bug with the power cut that alone finds it on
+// an external device, the role it is played in, the sub-property that
+// catches it and the requirement it breaks.
+var cutOnly = []struct {
+	bug    string
+	kind   world.FaultKind
+	role   interactive.Role
+	sub    string // under -short, the catching property only
+	breaks string
+}{
+	{"log-at-session-end", world.FaultCrashAfter, interactive.Payer, "R5.2-balanced-every-fault-point", "R5"},
+	{"undo-open-session", world.FaultCrashBefore, interactive.Payer, "R5.2-balanced-every-fault-point", "R5"},
+}
+
+// unexpected runs the interactive suite on chip with the wallet role
+// plays served in process with bug, judged against the reference wallet
+// run with the same options (and the same kinds switched off), and
+// returns the properties whose verdict is a surprise.
+func unexpected(t *testing.T, bug string, role interactive.Role, only string) []conformance.Result {
+	t.Helper()
+	gm, _ := suite.ByID(suite.GM)
+	o := conformance.Options{Checks: 6, Suites: []suite.Suite{gm}, Only: []string{only}}
+	if testing.Short() {
+		o.Checks = 2 // the catching property enumerates every cut: it needs no more
+	}
+	ctx := context.Background()
+	ref, err := conformance.Check(ctx, chip.Scheme{}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dial := loopback.Dialer(func(store map[string][]byte) (loopback.Host, error) { return openBuggy(hosts["chip"], store, "", bug) })
+	got, err := conformance.Check(ctx, interactive.Target(chip.Scheme{}, role, dial), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	interactive.Judge(got, ref)
+	return got.Unexpected()
+}
+
+// Each wallet bug is caught by the interactive suite with every kind
+// scheduled, and passes with only its power cut switched off: on an
+// external device, whose writes the harness cannot count (no crash-at),
+// that cut is what finds it. Under -short the second run is the catching
+// property only, at 2 cases a property; without, the whole requirement
+// the bug breaks, at 6. The reference wallet served the same way passes
+// (TestReferenceWallet).
+func TestWalletBugsNeedTheirCut(t *testing.T) {
+	for _, c := range cutOnly {
+		t.Run(c.bug, func(t *testing.T) {
+			u := unexpected(t, c.bug, c.role, c.sub)
+			if len(u) == 0 {
+				t.Fatalf("a %s wallet with bug %s (%s) passes %s with %s scheduled", c.role, c.bug, walletBugs[c.bug], c.sub, c.kind)
+			}
+			t.Logf("caught by %s: %s", u[0].Key(), u[0].Reason)
+			off := c.breaks
+			if testing.Short() {
+				off = c.sub
+			}
+			defer conformance.SwitchOff(c.kind)()
+			for _, r := range unexpected(t, c.bug, c.role, off) {
+				t.Errorf("with %s switched off, %s still catches %s: the cut is not what finds it: %s", c.kind, r.Key(), c.bug, r.Reason)
+			}
+		})
+	}
+}
+
+// The control: the reference wallet served through the same path (no
+// bug) passes what catches the bugs, so what catches them is the bug.
+func TestReferenceWallet(t *testing.T) {
+	if u := unexpected(t, "", interactive.Payer, "R5"); len(u) > 0 {
+		t.Errorf("the reference wallet fails %s: %s", u[0].Key(), u[0].Reason)
+	}
+}
