@@ -83,3 +83,27 @@ func TestProfileArithmetic(t *testing.T) {
 		t.Errorf("an empty floor printed a ratio:\n%s", b.String())
 	}
 }
+
+// TestProfileRange: the CPU ratio's range is the run's CPU against the
+// floor at the measured rounds' upper and lower quartiles, printed with
+// the number of rounds pooled; a profile without rounds prints none.
+func TestProfileRange(t *testing.T) {
+	p := floorProfile{Wall: time.Second, CPU: 130 * time.Millisecond, Workers: 1, Floor: 100 * time.Millisecond,
+		Low: 90 * time.Millisecond, High: 104 * time.Millisecond,
+		Suites: []suiteFloor{{ID: suite.GM, Ops: opcount.Ops{Sign: 1}, Floor: 100 * time.Millisecond, Rounds: 10}}}
+	lo, hi := p.CPURange()
+	if lo < 1.2499 || lo > 1.2501 || hi < 1.4443 || hi > 1.4445 {
+		t.Errorf("range %.4f–%.4f, want 1.25–1.44 (130ms against 104ms and 90ms)", lo, hi)
+	}
+	var b strings.Builder
+	printProfile(&b, p)
+	if !strings.Contains(b.String(), "median of 10 rounds before and after the run; at their quartiles the CPU ratio is 1.25–1.44×") {
+		t.Errorf("profile lacks the ratio's range:\n%s", b.String())
+	}
+	b.Reset()
+	p.Low, p.High = 0, 0
+	printProfile(&b, p)
+	if strings.Contains(b.String(), "quartiles") {
+		t.Errorf("a range printed without measured rounds:\n%s", b.String())
+	}
+}
