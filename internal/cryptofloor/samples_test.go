@@ -15,7 +15,9 @@ import (
 // operation nor any other's; pooling adds rounds.
 func TestQuantile(t *testing.T) {
 	us := func(n int) time.Duration { return time.Duration(n) * time.Microsecond }
-	c := func(n int) Costs { return Costs{Sign: us(n), Verify: us(10 * n), Seal: us(100 * n), Open: us(n), KeyGen: us(n)} }
+	c := func(n int) Costs {
+		return Costs{Sign: us(n), Verify: us(10 * n), Seal: us(100 * n), Open: us(n), KeyGen: us(n)}
+	}
 	before := Samples{rounds: []Costs{c(3), c(1), c(2)}}
 	slow := c(2)
 	slow.Sign = us(1000) // a collection during one round of Sign
