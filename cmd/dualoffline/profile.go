@@ -13,6 +13,7 @@ import (
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/internal/cputime"
 	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -55,6 +56,10 @@ func measureBefore(on bool, suites []suite.Suite) profileSamples {
 	}
 	c1, _ := cputime.Process()
 	ps.cpu = c1 - c0
+	// Nor are the measurement's key constructions the run's lookups.
+	profileStart.Lock()
+	profileStart.caches = memo.All()
+	profileStart.Unlock()
 	return ps
 }
 
@@ -65,6 +70,7 @@ var profileStart struct {
 	sync.Mutex
 	ops, saved map[suite.ID]opcount.Ops
 	cpu        time.Duration
+	caches     []memo.Stats
 }
 
 func init() { cobra.OnInitialize(markProfileStart) }
@@ -78,6 +84,7 @@ func markProfileStart() {
 		profileStart.saved[s.ID()] = opcount.SavedOf(s.ID())
 	}
 	profileStart.cpu, _ = cputime.Process()
+	profileStart.caches = memo.All()
 }
 
 // floorProfile is a run set against its cryptographic floor.
@@ -87,6 +94,7 @@ type floorProfile struct {
 	Suites    []suiteFloor
 	Floor     time.Duration // Σ over suites of counted operations × unit costs
 	Low, High time.Duration // the same at the quartiles of the measured rounds
+	Caches    []memo.Stats  // what each cache (internal/memo) answered during the run
 }
 
 type suiteFloor struct {
@@ -140,8 +148,9 @@ func (p floorProfile) CPURange() (lo, hi float64) {
 func measureProfile(rs *conformance.Results, start time.Time, workers int, before profileSamples) (floorProfile, error) {
 	p := floorProfile{Wall: time.Since(start)}
 	profileStart.Lock()
-	base, saved0, cpu0 := profileStart.ops, profileStart.saved, profileStart.cpu
+	base, saved0, cpu0, caches0 := profileStart.ops, profileStart.saved, profileStart.cpu, profileStart.caches
 	profileStart.Unlock()
+	p.Caches = cacheUse(caches0, memo.All())
 	if cpu1, ok := cputime.Process(); ok {
 		p.CPU = cpu1 - cpu0 - before.cpu
 	}
@@ -170,6 +179,24 @@ func measureProfile(rs *conformance.Results, start time.Time, workers int, befor
 		p.High += sf.High
 	}
 	return p, nil
+}
+
+// cacheUse returns, by cache name, the lookups between two readings of
+// memo.All, leaving out the caches nothing looked up.
+func cacheUse(before, after []memo.Stats) []memo.Stats {
+	var out []memo.Stats
+	for _, a := range after {
+		for _, b := range before {
+			if b.Name == a.Name {
+				a = a.Sub(b)
+				break
+			}
+		}
+		if a.Hits+a.Misses > 0 {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // writeProfile prints, when on, the run's wall time against the
@@ -213,10 +240,13 @@ func printProfile(w io.Writer, p floorProfile) {
 	if n > 0 {
 		fmt.Fprintf(w, "  sharing saved %d operations (keys, certificates, revocation lists made once and reused): %.2fs at these costs, not in the floor\n", n, p.Saved().Seconds())
 	}
+	for _, c := range p.Caches {
+		fmt.Fprintf(w, "  cache %s: %d hits, %d misses, emptied %d times\n", c.Name, c.Hits, c.Misses, c.Resets)
+	}
 	fmt.Fprintf(w, "  floor %.2fs of CPU, %.2fs on %d workers; wall %.2fs: ratio %.2f×\n",
 		p.Floor.Seconds(), p.Floor.Seconds()/float64(p.Workers), p.Workers, p.Wall.Seconds(), p.WallRatio())
 	if p.CPU > 0 {
-		fmt.Fprintf(w, "  process CPU %.2fs: ratio %.2f× (unmoved by other processes' load)\n", p.CPU.Seconds(), p.CPURatio())
+		fmt.Fprintf(w, "  process CPU %.2fs: ratio %.2f× (moved less by other processes' load than wall time)\n", p.CPU.Seconds(), p.CPURatio())
 		if lo, hi := p.CPURange(); lo != hi {
 			n := 0
 			for _, s := range p.Suites {

@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -105,5 +108,22 @@ func TestProfileRange(t *testing.T) {
 	printProfile(&b, p)
 	if strings.Contains(b.String(), "quartiles") {
 		t.Errorf("a range printed without measured rounds:\n%s", b.String())
+	}
+}
+
+// TestProfileCaches: the profile prints, per cache, the lookups made
+// between the two readings, and leaves out caches nothing looked up.
+func TestProfileCaches(t *testing.T) {
+	before := []memo.Stats{{Name: "a", Hits: 5, Misses: 1}, {Name: "b", Hits: 2, Misses: 2}}
+	after := []memo.Stats{{Name: "a", Hits: 9, Misses: 2, Resets: 1}, {Name: "b", Hits: 2, Misses: 2}, {Name: "c", Hits: 1}}
+	got := cacheUse(before, after)
+	want := []memo.Stats{{Name: "a", Hits: 4, Misses: 1, Resets: 1}, {Name: "c", Hits: 1}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("cache use (-want +got):\n%s", d)
+	}
+	var b strings.Builder
+	printProfile(&b, floorProfile{Wall: time.Second, Workers: 1, Floor: time.Second, Caches: got})
+	if !strings.Contains(b.String(), "cache a: 4 hits, 1 misses, emptied 1 times") {
+		t.Errorf("profile lacks the cache line:\n%s", b.String())
 	}
 }
