@@ -21,8 +21,8 @@ import (
 // Unit costs for --profile are measured on a message of profileMsgLen
 // bytes (about a transfer record's TBS), in profileRounds rounds of
 // profileReps of each operation before the run and as many after it
-// (cryptofloor.MeasureRounds); the floor prices at the median of the
-// pooled rounds, and the quartiles give the ratio's range.
+// (cryptofloor.MeasureRounds); the floor prices at the mean of the pooled
+// rounds, and their quartiles give the ratio's range.
 const (
 	profileMsgLen = 300
 	profileReps   = 40
@@ -100,7 +100,7 @@ type floorProfile struct {
 type suiteFloor struct {
 	ID    suite.ID
 	Ops   opcount.Ops
-	Costs cryptofloor.Costs // the median of the rounds
+	Costs cryptofloor.Costs // the mean of the rounds
 	Floor time.Duration
 	// Low and High are the floor at the rounds' first and third
 	// quartiles, Rounds how many rounds were pooled.
@@ -144,7 +144,7 @@ func (p floorProfile) CPURange() (lo, hi float64) {
 // measureProfile reads the operations counted since the command started,
 // measures unit costs in this process, in CPU time so that a shared
 // machine's load does not inflate them, pools them with those measured
-// before the run, and prices them at the median.
+// before the run, and prices them at the mean.
 func measureProfile(rs *conformance.Results, start time.Time, workers int, before profileSamples) (floorProfile, error) {
 	p := floorProfile{Wall: time.Since(start)}
 	profileStart.Lock()
@@ -170,7 +170,7 @@ func measureProfile(rs *conformance.Results, start time.Time, workers int, befor
 			return p, err
 		}
 		ss = before.by[s.ID()].Add(ss)
-		costs := ss.Quantile(0.5)
+		costs := ss.Mean()
 		sf := suiteFloor{ID: s.ID(), Ops: ops, Costs: costs, Floor: costs.Floor(ops), Saved: opcount.SavedOf(s.ID()).Sub(saved0[s.ID()]),
 			Low: ss.Quantile(0.25).Floor(ops), High: ss.Quantile(0.75).Floor(ops), Rounds: ss.Len()}
 		p.Suites = append(p.Suites, sf)
@@ -252,7 +252,7 @@ func printProfile(w io.Writer, p floorProfile) {
 			for _, s := range p.Suites {
 				n = max(n, s.Rounds)
 			}
-			fmt.Fprintf(w, "  unit costs: median of %d rounds before and after the run; at their quartiles the CPU ratio is %.2f–%.2f×\n", n, lo, hi)
+			fmt.Fprintf(w, "  unit costs: mean of %d rounds before and after the run; at their quartiles the CPU ratio is %.2f–%.2f×\n", n, lo, hi)
 		}
 	}
 }

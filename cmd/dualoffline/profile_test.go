@@ -100,7 +100,7 @@ func TestProfileRange(t *testing.T) {
 	}
 	var b strings.Builder
 	printProfile(&b, p)
-	if !strings.Contains(b.String(), "median of 10 rounds before and after the run; at their quartiles the CPU ratio is 1.25–1.44×") {
+	if !strings.Contains(b.String(), "mean of 10 rounds before and after the run; at their quartiles the CPU ratio is 1.25–1.44×") {
 		t.Errorf("profile lacks the ratio's range:\n%s", b.String())
 	}
 	b.Reset()

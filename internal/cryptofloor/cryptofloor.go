@@ -109,14 +109,15 @@ func measureRounds(s suite.Suite, msgLen, reps, rounds int, clock func() time.Du
 }
 
 // Samples are unit costs measured in rounds (MeasureRounds), to be pooled
-// (Add: before and after a run) and summed up by a quantile: the median
-// is the unit cost, the quartiles say how much the measurement moved.
+// (Add: before and after a run) and summed up: the mean is the unit cost,
+// the quartiles say how much the measurement moved.
 type Samples struct{ rounds []Costs }
 
 // MeasureRounds is MeasureCPU in rounds: each round times reps of every
-// operation in turn. One measurement of a few milliseconds per operation
-// moves by 10–20% with what else the machine does; the median of rounds
-// taken before and after a run moves much less.
+// operation in turn. One measurement of a few milliseconds per operation,
+// taken after a run, moves by 10–20% with what else the machine does;
+// rounds taken before and after a run, pooled, move less, and their
+// spread shows how much.
 func MeasureRounds(s suite.Suite, msgLen, reps, rounds int) (Samples, error) {
 	if rounds < 1 || reps < 1 {
 		return Samples{}, fmt.Errorf("cryptofloor: %d rounds of %d repetitions measure nothing", rounds, reps)
@@ -140,6 +141,25 @@ func (s Samples) Add(t Samples) Samples {
 
 // Len is the number of rounds.
 func (s Samples) Len() int { return len(s.rounds) }
+
+// Mean returns, operation by operation, the mean of the rounds' unit
+// costs: with rounds of equal repetitions, the time of all of them over
+// their repetitions, as one long measurement would give. It is the unit
+// cost to price a run at: the run's own operations meet the disturbances
+// (collections, preemption, other processes) the rounds met, which a
+// median would leave out. No rounds give zero costs.
+func (s Samples) Mean() Costs {
+	var sum Costs
+	for _, c := range s.rounds {
+		sum.Sign += c.Sign
+		sum.Verify += c.Verify
+		sum.Seal += c.Seal
+		sum.Open += c.Open
+		sum.KeyGen += c.KeyGen
+	}
+	n := time.Duration(max(1, len(s.rounds)))
+	return Costs{Sign: sum.Sign / n, Verify: sum.Verify / n, Seal: sum.Seal / n, Open: sum.Open / n, KeyGen: sum.KeyGen / n}
+}
 
 // Quantile returns, operation by operation, the q-quantile (0 ≤ q ≤ 1)
 // of the rounds' unit costs, the nearest rank below; 0.5 is the median.

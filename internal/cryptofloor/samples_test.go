@@ -69,3 +69,16 @@ func TestMeasureRounds(t *testing.T) {
 		t.Error("zero rounds measured")
 	}
 }
+
+// TestMean: the mean prices every round, a slow one included (the run's
+// operations meet the same disturbances), operation by operation.
+func TestMean(t *testing.T) {
+	us := func(n int) time.Duration { return time.Duration(n) * time.Microsecond }
+	ss := Samples{rounds: []Costs{{Sign: us(10), Verify: us(40)}, {Sign: us(10), Verify: us(40)}, {Sign: us(40), Verify: us(40)}}}
+	if d := cmp.Diff(Costs{Sign: us(20), Verify: us(40)}, ss.Mean()); d != "" {
+		t.Errorf("mean (-want +got):\n%s", d)
+	}
+	if got := (Samples{}).Mean(); got != (Costs{}) {
+		t.Errorf("no rounds priced %+v", got)
+	}
+}
