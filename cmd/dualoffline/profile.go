@@ -201,7 +201,8 @@ func cacheUse(before, after []memo.Stats) []memo.Stats {
 
 // writeProfile prints, when on, the run's wall time against the
 // cryptographic floor: the public-key operations counted during the run,
-// per suite, priced at unit costs measured in this process just after it.
+// per suite, priced at unit costs measured in this process in rounds
+// before and after it.
 func writeProfile(w io.Writer, on bool, rs *conformance.Results, start time.Time, workers int, before profileSamples) {
 	if !on {
 		return
