@@ -257,6 +257,7 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		defer impl.close(stdout)
 		targets = impl.schemes()
 	}
+	before := measureBefore(f.profile, opts.Suites)
 	start := time.Now()
 	seeds := []uint64{opts.Seed}
 	if f.seeds != "" {
@@ -282,7 +283,7 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		}
 	}
 	writeMatrix(stdout, rs, f.verbose)
-	writeProfile(stdout, f.profile, rs, start, opts.Workers)
+	writeProfile(stdout, f.profile, rs, start, opts.Workers, before)
 	unexpected := rs.Unexpected()
 	gaps, err := checkMutants(ctx, stdout, stderr, rs, opts, f)
 	if err != nil {

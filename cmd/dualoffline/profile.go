@@ -13,16 +13,55 @@ import (
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/internal/cputime"
 	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 // Unit costs for --profile are measured on a message of profileMsgLen
-// bytes (about a transfer record's TBS), profileReps times each.
+// bytes (about a transfer record's TBS), in profileRounds rounds of
+// profileReps of each operation before the run and as many after it
+// (cryptofloor.MeasureRounds); the floor prices at the mean of the pooled
+// rounds, and their quartiles give the ratio's range.
 const (
 	profileMsgLen = 300
-	profileReps   = 200
+	profileReps   = 40
+	profileRounds = 5
 )
+
+// profileSamples are the unit costs measured before a run
+// (measureBefore), by suite, and the process CPU time measuring took,
+// which is no part of the run.
+type profileSamples struct {
+	by  map[suite.ID]cryptofloor.Samples
+	cpu time.Duration
+}
+
+// measureBefore measures, when on, the unit costs of suites (nil: all)
+// before the run, so that the floor does not rest on one measurement
+// taken after it.
+func measureBefore(on bool, suites []suite.Suite) profileSamples {
+	ps := profileSamples{by: map[suite.ID]cryptofloor.Samples{}}
+	if !on {
+		return ps
+	}
+	if suites == nil {
+		suites = suite.All()
+	}
+	c0, _ := cputime.Process()
+	for _, s := range suites {
+		if ss, err := cryptofloor.MeasureRounds(s, profileMsgLen, profileReps, profileRounds); err == nil {
+			ps.by[s.ID()] = ss
+		}
+	}
+	c1, _ := cputime.Process()
+	ps.cpu = c1 - c0
+	// Nor are the measurement's key constructions the run's lookups.
+	profileStart.Lock()
+	profileStart.caches = memo.All()
+	profileStart.Unlock()
+	return ps
+}
 
 // profileStart is the reading --profile sets the run against, taken as
 // each command starts (cobra.OnInitialize), so that in-process runs of
@@ -31,6 +70,7 @@ var profileStart struct {
 	sync.Mutex
 	ops, saved map[suite.ID]opcount.Ops
 	cpu        time.Duration
+	caches     []memo.Stats
 }
 
 func init() { cobra.OnInitialize(markProfileStart) }
@@ -44,6 +84,7 @@ func markProfileStart() {
 		profileStart.saved[s.ID()] = opcount.SavedOf(s.ID())
 	}
 	profileStart.cpu, _ = cputime.Process()
+	profileStart.caches = memo.All()
 }
 
 // floorProfile is a run set against its cryptographic floor.
@@ -52,13 +93,19 @@ type floorProfile struct {
 	Workers   int           // properties run concurrently: min(GOMAXPROCS, results)
 	Suites    []suiteFloor
 	Floor     time.Duration // Σ over suites of counted operations × unit costs
+	Low, High time.Duration // the same at the quartiles of the measured rounds
+	Caches    []memo.Stats  // what each cache (internal/memo) answered during the run
 }
 
 type suiteFloor struct {
 	ID    suite.ID
 	Ops   opcount.Ops
-	Costs cryptofloor.Costs
+	Costs cryptofloor.Costs // the mean of the rounds
 	Floor time.Duration
+	// Low and High are the floor at the rounds' first and third
+	// quartiles, Rounds how many rounds were pooled.
+	Low, High time.Duration
+	Rounds    int
 	// Saved are the operations sharing spared: keys, certificates and
 	// revocation lists made once and reused (opcount.SavedOf). They are
 	// not in Ops nor in the floor.
@@ -84,16 +131,28 @@ func (p floorProfile) Saved() time.Duration {
 // to other processes' load.
 func (p floorProfile) CPURatio() float64 { return float64(p.CPU) / float64(p.Floor) }
 
+// CPURange is the CPU ratio against the floor at the third and the first
+// quartile of the measured unit costs: how far the measurement's own
+// noise moves the ratio.
+func (p floorProfile) CPURange() (lo, hi float64) {
+	if p.High <= 0 || p.Low <= 0 {
+		return p.CPURatio(), p.CPURatio()
+	}
+	return float64(p.CPU) / float64(p.High), float64(p.CPU) / float64(p.Low)
+}
+
 // measureProfile reads the operations counted since the command started,
 // measures unit costs in this process, in CPU time so that a shared
-// machine's load does not inflate them, and prices them.
-func measureProfile(rs *conformance.Results, start time.Time, workers int) (floorProfile, error) {
+// machine's load does not inflate them, pools them with those measured
+// before the run, and prices them at the mean.
+func measureProfile(rs *conformance.Results, start time.Time, workers int, before profileSamples) (floorProfile, error) {
 	p := floorProfile{Wall: time.Since(start)}
 	profileStart.Lock()
-	base, saved0, cpu0 := profileStart.ops, profileStart.saved, profileStart.cpu
+	base, saved0, cpu0, caches0 := profileStart.ops, profileStart.saved, profileStart.cpu, profileStart.caches
 	profileStart.Unlock()
+	p.Caches = cacheUse(caches0, memo.All())
 	if cpu1, ok := cputime.Process(); ok {
-		p.CPU = cpu1 - cpu0
+		p.CPU = cpu1 - cpu0 - before.cpu
 	}
 	// CheckAll runs one property at a time on each of its workers:
 	// GOMAXPROCS unless the run set fewer (cards in readers: one).
@@ -106,25 +165,49 @@ func measureProfile(rs *conformance.Results, start time.Time, workers int) (floo
 		if ops.PublicKeyOps() == 0 {
 			continue
 		}
-		costs, err := cryptofloor.MeasureCPU(s, profileMsgLen, profileReps)
+		ss, err := cryptofloor.MeasureRounds(s, profileMsgLen, profileReps, profileRounds)
 		if err != nil {
 			return p, err
 		}
-		sf := suiteFloor{ID: s.ID(), Ops: ops, Costs: costs, Floor: costs.Floor(ops), Saved: opcount.SavedOf(s.ID()).Sub(saved0[s.ID()])}
+		ss = before.by[s.ID()].Add(ss)
+		costs := ss.Mean()
+		sf := suiteFloor{ID: s.ID(), Ops: ops, Costs: costs, Floor: costs.Floor(ops), Saved: opcount.SavedOf(s.ID()).Sub(saved0[s.ID()]),
+			Low: ss.Quantile(0.25).Floor(ops), High: ss.Quantile(0.75).Floor(ops), Rounds: ss.Len()}
 		p.Suites = append(p.Suites, sf)
 		p.Floor += sf.Floor
+		p.Low += sf.Low
+		p.High += sf.High
 	}
 	return p, nil
 }
 
+// cacheUse returns, by cache name, the lookups between two readings of
+// memo.All, leaving out the caches nothing looked up.
+func cacheUse(before, after []memo.Stats) []memo.Stats {
+	var out []memo.Stats
+	for _, a := range after {
+		for _, b := range before {
+			if b.Name == a.Name {
+				a = a.Sub(b)
+				break
+			}
+		}
+		if a.Hits+a.Misses > 0 {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 // writeProfile prints, when on, the run's wall time against the
 // cryptographic floor: the public-key operations counted during the run,
-// per suite, priced at unit costs measured in this process just after it.
-func writeProfile(w io.Writer, on bool, rs *conformance.Results, start time.Time, workers int) {
+// per suite, priced at unit costs measured in this process in rounds
+// before and after it.
+func writeProfile(w io.Writer, on bool, rs *conformance.Results, start time.Time, workers int, before profileSamples) {
 	if !on {
 		return
 	}
-	p, err := measureProfile(rs, start, workers)
+	p, err := measureProfile(rs, start, workers, before)
 	if err != nil {
 		fmt.Fprintf(w, "\nprofile: measuring unit costs: %v\n", err)
 		return
@@ -158,9 +241,19 @@ func printProfile(w io.Writer, p floorProfile) {
 	if n > 0 {
 		fmt.Fprintf(w, "  sharing saved %d operations (keys, certificates, revocation lists made once and reused): %.2fs at these costs, not in the floor\n", n, p.Saved().Seconds())
 	}
+	for _, c := range p.Caches {
+		fmt.Fprintf(w, "  cache %s: %d hits, %d misses, emptied %d times\n", c.Name, c.Hits, c.Misses, c.Resets)
+	}
 	fmt.Fprintf(w, "  floor %.2fs of CPU, %.2fs on %d workers; wall %.2fs: ratio %.2f×\n",
 		p.Floor.Seconds(), p.Floor.Seconds()/float64(p.Workers), p.Workers, p.Wall.Seconds(), p.WallRatio())
 	if p.CPU > 0 {
-		fmt.Fprintf(w, "  process CPU %.2fs: ratio %.2f× (unmoved by other processes' load)\n", p.CPU.Seconds(), p.CPURatio())
+		fmt.Fprintf(w, "  process CPU %.2fs: ratio %.2f× (moved less by other processes' load than wall time)\n", p.CPU.Seconds(), p.CPURatio())
+		if lo, hi := p.CPURange(); lo != hi {
+			n := 0
+			for _, s := range p.Suites {
+				n = max(n, s.Rounds)
+			}
+			fmt.Fprintf(w, "  unit costs: mean of %d rounds before and after the run; at their quartiles the CPU ratio is %.2f–%.2f×\n", n, lo, hi)
+		}
 	}
 }

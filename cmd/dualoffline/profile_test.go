@@ -7,7 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -81,5 +84,46 @@ func TestProfileArithmetic(t *testing.T) {
 	printProfile(&b, floorProfile{Wall: time.Second, Workers: 1})
 	if !strings.Contains(b.String(), "no public-key operation") {
 		t.Errorf("an empty floor printed a ratio:\n%s", b.String())
+	}
+}
+
+// TestProfileRange: the CPU ratio's range is the run's CPU against the
+// floor at the measured rounds' upper and lower quartiles, printed with
+// the number of rounds pooled; a profile without rounds prints none.
+func TestProfileRange(t *testing.T) {
+	p := floorProfile{Wall: time.Second, CPU: 130 * time.Millisecond, Workers: 1, Floor: 100 * time.Millisecond,
+		Low: 90 * time.Millisecond, High: 104 * time.Millisecond,
+		Suites: []suiteFloor{{ID: suite.GM, Ops: opcount.Ops{Sign: 1}, Floor: 100 * time.Millisecond, Rounds: 10}}}
+	lo, hi := p.CPURange()
+	if lo < 1.2499 || lo > 1.2501 || hi < 1.4443 || hi > 1.4445 {
+		t.Errorf("range %.4f–%.4f, want 1.25–1.44 (130ms against 104ms and 90ms)", lo, hi)
+	}
+	var b strings.Builder
+	printProfile(&b, p)
+	if !strings.Contains(b.String(), "mean of 10 rounds before and after the run; at their quartiles the CPU ratio is 1.25–1.44×") {
+		t.Errorf("profile lacks the ratio's range:\n%s", b.String())
+	}
+	b.Reset()
+	p.Low, p.High = 0, 0
+	printProfile(&b, p)
+	if strings.Contains(b.String(), "quartiles") {
+		t.Errorf("a range printed without measured rounds:\n%s", b.String())
+	}
+}
+
+// TestProfileCaches: the profile prints, per cache, the lookups made
+// between the two readings, and leaves out caches nothing looked up.
+func TestProfileCaches(t *testing.T) {
+	before := []memo.Stats{{Name: "a", Hits: 5, Misses: 1}, {Name: "b", Hits: 2, Misses: 2}}
+	after := []memo.Stats{{Name: "a", Hits: 9, Misses: 2, Resets: 1}, {Name: "b", Hits: 2, Misses: 2}, {Name: "c", Hits: 1}}
+	got := cacheUse(before, after)
+	want := []memo.Stats{{Name: "a", Hits: 4, Misses: 1, Resets: 1}, {Name: "c", Hits: 1}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("cache use (-want +got):\n%s", d)
+	}
+	var b strings.Builder
+	printProfile(&b, floorProfile{Wall: time.Second, Workers: 1, Floor: time.Second, Caches: got})
+	if !strings.Contains(b.String(), "cache a: 4 hits, 1 misses, emptied 1 times") {
+		t.Errorf("profile lacks the cache line:\n%s", b.String())
 	}
 }

@@ -5,11 +5,11 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
-	"sync"
 
 	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/der"
@@ -91,28 +91,12 @@ func addressOfSPKI(s suite.Suite, spki []byte) Address {
 // certificate's bytes (encoding a key is not free, and a wallet sees the
 // same payers again).
 func addressOfCert(s suite.Suite, c *devcert.Certificate) Address {
-	key := string(s.ID()) + string(c.Raw)
-	addrMemo.Lock()
-	a, ok := addrMemo.m[key]
-	addrMemo.Unlock()
-	if ok {
-		return a
-	}
-	a = AddressOf(s, c.PublicKey)
-	addrMemo.Lock()
-	if addrMemo.m == nil || len(addrMemo.m) > 1<<12 {
-		addrMemo.m = map[string]Address{}
-	}
-	addrMemo.m[key] = a
-	addrMemo.Unlock()
+	a, _, _ := addrMemo.Do(string(s.ID())+string(c.Raw), func() (Address, error) { return AddressOf(s, c.PublicKey), nil })
 	return a
 }
 
-// addrMemo caches a pure function; it is emptied when full.
-var addrMemo struct {
-	sync.Mutex
-	m map[string]Address
-}
+// addrMemo caches a pure function (internal/memo).
+var addrMemo = memo.New[string, Address]("models/chain addresses", 1<<12)
 
 func (a Address) String() string { return hex.EncodeToString(a[:]) }
 

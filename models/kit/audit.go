@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -141,29 +142,24 @@ func (au Auditor) Audit(order []world.PartyID, read func(world.PartyID) (*Books,
 	return a
 }
 
-// maxIDCache bounds the record-id cache; it is emptied when full.
-const maxIDCache = 1 << 16
-
 // IDs caches record ids by record object. A record id is the hash of the
 // re-encoded record, and the audit meets the same record objects
 // (registry entries, lineages of held coins) after every operation.
 // Records are never modified once built or parsed, so the cache is a pure
 // function's; it holds no state of the model. A nil *IDs computes.
-type IDs struct{ m map[*transfer.Signed][32]byte }
+type IDs struct {
+	m *memo.Map[*transfer.Signed, [32]byte]
+}
 
 // ID returns rec.ID().
 func (c *IDs) ID(rec *transfer.Signed) [32]byte {
 	if c == nil {
 		return rec.ID()
 	}
-	if id, ok := c.m[rec]; ok {
-		return id
+	if c.m == nil {
+		c.m = memo.New[*transfer.Signed, [32]byte]("models/kit record ids", 1<<16)
 	}
-	if c.m == nil || len(c.m) >= maxIDCache {
-		c.m = map[*transfer.Signed][32]byte{}
-	}
-	id := rec.ID()
-	c.m[rec] = id
+	id, _, _ := c.m.Do(rec, func() ([32]byte, error) { return rec.ID(), nil })
 	return id
 }
 

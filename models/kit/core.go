@@ -79,10 +79,11 @@ type Core struct {
 	Agents  map[string]*devcert.Certificate // by id
 	Certs   map[string]*devcert.Certificate // earlier holders, by id
 
-	parsed Parsed // what the last Load parsed, by store key (a cache of a pure function of the bytes)
-	label  string // "scheme: element id", for the panics of a store that does not load
-	reload func() // the element's Recover
-	rewind func() // zeroes the element's usage counters in its store
+	parsed  Parsed                    // what the last Load parsed, by store key (a cache of a pure function of the bytes)
+	pending map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
+	label   string                    // "scheme: element id", for the panics of a store that does not load
+	reload  func()                    // the element's Recover
+	rewind  func()                    // zeroes the element's usage counters in its store
 }
 
 // Load binds the element's hooks (label names it in panics, recover is
@@ -110,7 +111,7 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	c.Must(json.Unmarshal(c.Get(KeyLimits), &c.Limits))
 	c.Agents = c.certsUnder(PrefAgent)
 	c.Certs = c.certsUnder(PrefCert)
-	held, err := c.parsed.Holdings(c.Dev.Keys(PrefCoin), c.Get)
+	held, err := c.parsed.HoldingsOf(c.Dev, c.Dev.Keys(PrefCoin))
 	c.Must(err)
 	c.Held = make(map[string]*transfer.Holding, len(held))
 	for k, h := range held {

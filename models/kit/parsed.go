@@ -3,6 +3,7 @@ package kit
 import (
 	"bytes"
 
+	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -26,17 +27,32 @@ type parsedHolding struct {
 // store), reusing the previous recovery's result where the bytes are the
 // same, and forgets keys no longer stored.
 func (p *Parsed) Holdings(keys []string, get func(string) []byte) (map[string]*transfer.Holding, error) {
+	return p.holdings(keys, get, func(k string, raw []byte) bool { return bytes.Equal(get(k), raw) })
+}
+
+// HoldingsOf is Holdings reading dev's store: the bytes of a holding it
+// parsed before are compared in place (world.Device.Holds), copied only
+// when they changed.
+func (p *Parsed) HoldingsOf(dev *world.Device, keys []string) (map[string]*transfer.Holding, error) {
+	get := func(k string) []byte {
+		v, _ := dev.Get(k)
+		return v
+	}
+	return p.holdings(keys, get, dev.Holds)
+}
+
+func (p *Parsed) holdings(keys []string, get func(string) []byte, same func(k string, raw []byte) bool) (map[string]*transfer.Holding, error) {
 	next := make(map[string]parsedHolding, len(keys))
 	out := make(map[string]*transfer.Holding, len(keys))
 	// While a check is switched off (spec.Without) nothing is reused or
 	// kept: what parses then may not parse with every check on.
 	dropping := spec.Dropping()
 	for _, k := range keys {
-		raw := get(k)
-		if old, ok := p.m[k]; ok && !dropping && bytes.Equal(old.raw, raw) {
+		if old, ok := p.m[k]; ok && !dropping && same(k, old.raw) {
 			next[k], out[k] = old, old.h
 			continue
 		}
+		raw := get(k)
 		h, err := transfer.ParseHolding(raw)
 		if err != nil {
 			return nil, err

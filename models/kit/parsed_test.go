@@ -59,3 +59,55 @@ func TestParsedHoldings(t *testing.T) {
 		t.Errorf("one key left: %d holdings, %v", len(third), err)
 	}
 }
+
+// TestParsedHoldingsOf: reading the device in place, a recovery reuses a
+// holding only while the store holds its bytes: a write of other bytes, a
+// rollback to a snapshot and a failed parse are each seen.
+func TestParsedHoldingsOf(t *testing.T) {
+	w := world.New(1)
+	in, err := chip.Scheme{}.New(w, models.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, amount := range []int64{5000, 700} {
+		if err := in.Fund("wallet-A", amount); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dev := w.Device("wallet-A")
+	keys := dev.Keys("coin/")
+	if len(keys) < 2 {
+		t.Fatalf("funding stored %d holdings, want at least 2", len(keys))
+	}
+	snap := dev.Snapshot()
+	var p kit.Parsed
+	first, err := p.HoldingsOf(dev, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw1, _ := dev.Get(keys[1])
+	dev.Put(keys[0], raw1) // another holding's bytes under the first key
+	second, err := p.HoldingsOf(dev, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second[keys[1]] != first[keys[1]] {
+		t.Error("unchanged bytes were parsed again")
+	}
+	if second[keys[0]] == first[keys[0]] || !bytes.Equal(second[keys[0]].Marshal(), raw1) {
+		t.Error("a write of other bytes was not seen")
+	}
+	dev.Restore(snap)
+	third, err := p.HoldingsOf(dev, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw0, _ := dev.Get(keys[0])
+	if !bytes.Equal(third[keys[0]].Marshal(), raw0) || bytes.Equal(raw0, raw1) {
+		t.Error("the rollback to the snapshot was not seen")
+	}
+	dev.Put(keys[1], []byte{0x30, 0})
+	if _, err := p.HoldingsOf(dev, keys); err == nil {
+		t.Error("bytes that do not parse were accepted")
+	}
+}

@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -11,17 +12,46 @@ import (
 // PendingDeposits reads the pending deposits the element stores under
 // keys (PrefDep entries), in that order, as a State lists them. An entry
 // that does not decode is a CodeInternal error.
+//
+// An entry decoded before is decoded again only if its bytes in the store
+// changed (world.Device.Holds): a state is read after every operation and
+// the entries rarely change. The caller gets its own copy.
 func (c *Core) PendingDeposits(keys []string) ([]DepositEntry, error) {
 	var out []DepositEntry
+	next := make(map[string]pendingDecoded, len(keys))
 	for _, k := range keys {
-		raw, _ := c.Dev.Get(k)
-		var e PendingStore
-		if err := json.Unmarshal(raw, &e); err != nil {
-			return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
+		d, ok := c.pending[k]
+		if !ok || !c.Dev.Holds(k, d.raw) {
+			raw, _ := c.Dev.Get(k)
+			var e PendingStore
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return nil, spec.Errorf(spec.CodeInternal, "pending deposit %s: %v", k, err)
+			}
+			d = pendingDecoded{raw: raw, e: e}
 		}
-		out = append(out, DepositEntry{Key: k, Holdings: e.Holdings, Records: e.Records})
+		next[k] = d
+		out = append(out, DepositEntry{Key: k, Holdings: cloneAll(d.e.Holdings), Records: cloneAll(d.e.Records)})
 	}
+	c.pending = next
 	return out, nil
+}
+
+// pendingDecoded is a pending deposit entry as stored and as decoded.
+type pendingDecoded struct {
+	raw []byte
+	e   PendingStore
+}
+
+// cloneAll copies every slice of bs (nil stays nil).
+func cloneAll(bs [][]byte) [][]byte {
+	if bs == nil {
+		return nil
+	}
+	out := make([][]byte, len(bs))
+	for i, b := range bs {
+		out[i] = bytes.Clone(b)
+	}
+	return out
 }
 
 // WireDeposits is ds on the wire (a state's deposits), never nil.

@@ -81,6 +81,14 @@ func (d *Device) Get(key string) ([]byte, bool) {
 	return bytes.Clone(v), ok
 }
 
+// Holds reports whether key is stored with exactly value, without copying
+// what is stored: a reader that kept the bytes it last parsed asks this
+// before it reads and parses again.
+func (d *Device) Holds(key string, value []byte) bool {
+	v, ok := d.store[key]
+	return ok && bytes.Equal(v, value)
+}
+
 // Keys returns the stored keys with prefix, sorted.
 func (d *Device) Keys(prefix string) []string {
 	var ks []string
@@ -113,7 +121,14 @@ func (d *Device) Commit(puts map[string][]byte, deletes []string) {
 		panic(crash{d.id})
 	}
 	d.writes++
-	keys := slices.Sorted(maps.Keys(puts))
+	var keys []string
+	if len(puts) == 1 { // most writes: one key, no sort
+		for k := range puts {
+			keys = []string{k}
+		}
+	} else {
+		keys = slices.Sorted(maps.Keys(puts))
+	}
 	for _, k := range keys {
 		d.store[k] = bytes.Clone(puts[k])
 	}

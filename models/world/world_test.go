@@ -260,3 +260,27 @@ func TestParsePlanRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestHolds: Holds compares the stored bytes in place: equal bytes under
+// the key, not a prefix, not another key, not a deleted key.
+func TestHolds(t *testing.T) {
+	w := New(1)
+	d := w.AddDevice("d", false)
+	d.Put("k", []byte("value"))
+	for _, c := range []struct {
+		key   string
+		value string
+		want  bool
+	}{{"k", "value", true}, {"k", "valu", false}, {"k", "value!", false}, {"j", "value", false}} {
+		if got := d.Holds(c.key, []byte(c.value)); got != c.want {
+			t.Errorf("Holds(%q, %q) = %v, want %v", c.key, c.value, got, c.want)
+		}
+	}
+	d.Delete("k")
+	if d.Holds("k", []byte("value")) {
+		t.Error("a deleted key is held")
+	}
+	if d.Holds("k", nil) {
+		t.Error("a missing key holds the empty value")
+	}
+}

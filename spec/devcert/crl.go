@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"encoding/binary"
 	"math/big"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/emmansun/gmsm/smx509"
 
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -96,13 +96,8 @@ func (a *Authority) signCRL(tmpl *x509.RevocationList) ([]byte, error) {
 // of the suite, the root and the list: devices re-read the same list from
 // their store at every restart and reconciliation, and parsing it costs an
 // X.509 parse and a signature verification. Like the certificate caches
-// it holds successes only and is emptied when full.
-var crlCache struct {
-	sync.Mutex
-	m map[[32]byte]*RevocationList
-}
-
-const maxCRLCache = 1 << 10
+// it holds successes only.
+var crlCache = memo.New[[32]byte, *RevocationList]("spec/devcert revocation lists", 1<<10)
 
 func crlKey(der []byte, root *Certificate) [32]byte {
 	h := sha256.New()
@@ -122,10 +117,7 @@ func crlKey(der []byte, root *Certificate) [32]byte {
 func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error) {
 	if root != nil && root.IsCA && len(der) <= MaxCRLDER {
 		key := crlKey(der, root)
-		crlCache.Lock()
-		hit := crlCache.m[key]
-		crlCache.Unlock()
-		if hit != nil && !spec.Dropping() {
+		if hit, ok := crlCache.Get(key); ok && !spec.Dropping() {
 			l := *hit // serials is never written after parsing: sharing it is safe
 			l.Raw = bytes.Clone(hit.Raw)
 			return &l, nil
@@ -139,12 +131,7 @@ func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error)
 		}
 		cached := *l
 		cached.Raw = bytes.Clone(l.Raw)
-		crlCache.Lock()
-		if crlCache.m == nil || len(crlCache.m) >= maxCRLCache {
-			crlCache.m = map[[32]byte]*RevocationList{}
-		}
-		crlCache.m[key] = &cached
-		crlCache.Unlock()
+		crlCache.Put(key, &cached)
 		return l, nil
 	}
 	return parseRevocationList(der, root)

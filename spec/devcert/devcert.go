@@ -24,13 +24,13 @@ import (
 	"errors"
 	"math/big"
 	"slices"
-	"sync"
 	"time"
 
 	"github.com/emmansun/gmsm/smx509"
 	"golang.org/x/crypto/cryptobyte"
 	cryptobyte_asn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -223,14 +223,11 @@ func (c *Certificate) parsed() (*x509.Certificate, error) {
 	return x, nil
 }
 
-// parsed caches successful parses by (suite, bytes): X.509 parsing of an
-// SM2 certificate costs as much as a signature verification, and devices
-// see the same few certificates again and again. Like verified, it holds
-// successes only and is emptied when full.
-var parsedCache struct {
-	sync.Mutex
-	m map[[32]byte]*Certificate
-}
+// parsedCache keeps successful parses by SHA-256 of (suite, bytes): X.509
+// parsing of an SM2 certificate costs as much as a signature
+// verification, and devices see the same few certificates again and
+// again. Like verified, it holds successes only.
+var parsedCache = memo.New[[32]byte, *Certificate]("spec/devcert parsed certificates", 1<<14)
 
 // Parse decodes a certificate of suite s under the profile. It returns a
 // fresh *Certificate on every call; callers may modify it.
@@ -244,10 +241,7 @@ func Parse(s suite.Suite, der []byte) (*Certificate, error) {
 	h.Write(der)
 	var key [32]byte
 	h.Sum(key[:0])
-	parsedCache.Lock()
-	hit := parsedCache.m[key]
-	parsedCache.Unlock()
-	if hit != nil && !spec.Dropping() {
+	if hit, ok := parsedCache.Get(key); ok && !spec.Dropping() {
 		c := *hit
 		c.Raw = bytes.Clone(hit.Raw)
 		return &c, nil
@@ -261,12 +255,7 @@ func Parse(s suite.Suite, der []byte) (*Certificate, error) {
 	}
 	cached := *c
 	cached.Raw = bytes.Clone(c.Raw)
-	parsedCache.Lock()
-	if parsedCache.m == nil || len(parsedCache.m) >= maxVerifiedCache {
-		parsedCache.m = map[[32]byte]*Certificate{}
-	}
-	parsedCache.m[key] = &cached
-	parsedCache.Unlock()
+	parsedCache.Put(key, &cached)
 	return c, nil
 }
 
@@ -395,14 +384,8 @@ func (c *Certificate) Verify(root *Certificate, at time.Time, crl *RevocationLis
 // verified remembers (certificate, root) pairs whose signature checked
 // out, so a device that sees the same certificate again does not redo the
 // public-key operation. It is a pure cache of a pure function; failures
-// are not cached, and it is emptied when full so hostile input cannot
-// grow it without bound.
-var verified struct {
-	sync.Mutex
-	m map[[32]byte]bool
-}
-
-const maxVerifiedCache = 1 << 14
+// are not cached, and it is bounded so hostile input cannot grow it.
+var verified = memo.New[[32]byte, struct{}]("spec/devcert verified signatures", 1<<14)
 
 // tbsOf returns the TBSCertificate bytes and the signature of a
 // certificate's DER, both empty when it does not split.
@@ -426,10 +409,7 @@ func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	h.Write(root.Raw)
 	var key [32]byte
 	h.Sum(key[:0])
-	verified.Lock()
-	hit := verified.m[key]
-	verified.Unlock()
-	if hit && !spec.Dropping() {
+	if _, hit := verified.Get(key); hit && !spec.Dropping() {
 		return nil
 	}
 	opcount.For(c.Suite).Verify()
@@ -460,11 +440,6 @@ func (c *Certificate) checkSignatureFrom(root *Certificate) error {
 	if spec.Dropping() {
 		return nil
 	}
-	verified.Lock()
-	if verified.m == nil || len(verified.m) >= maxVerifiedCache {
-		verified.m = map[[32]byte]bool{}
-	}
-	verified.m[key] = true
-	verified.Unlock()
+	verified.Put(key, struct{}{})
 	return nil
 }

@@ -6,9 +6,9 @@ import (
 	"crypto/x509"
 	"encoding/binary"
 	"hash"
-	"sync"
 	"time"
 
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -21,14 +21,8 @@ import (
 // again gives the same bytes; a world set up again from the same seed
 // (every case of a property) takes them from here instead of signing and
 // verifying them anew. A reused result is counted as saved
-// (opcount.SavedFor), not as done. Emptied when full, like the caches of
-// parsed certificates.
-var issuedMemo struct {
-	sync.Mutex
-	m map[[32]byte][]byte
-}
-
-const maxIssuedMemo = 1 << 12
+// (opcount.SavedFor), not as done.
+var issuedMemo = memo.New[[32]byte, []byte]("spec/devcert issued", 1<<12)
 
 // memoIssue returns the DER make produces for key, made once. An issuance
 // is one signature and the library's verification of it.
@@ -36,10 +30,7 @@ func memoIssue(s suite.Suite, key [32]byte, make func() ([]byte, error)) ([]byte
 	if spec.Dropping() {
 		return make()
 	}
-	issuedMemo.Lock()
-	hit := issuedMemo.m[key]
-	issuedMemo.Unlock()
-	if hit != nil {
+	if hit, ok := issuedMemo.Get(key); ok {
 		opcount.SavedFor(s.ID()).Add(opcount.Ops{Sign: 1, Verify: 1})
 		return bytes.Clone(hit), nil
 	}
@@ -47,12 +38,7 @@ func memoIssue(s suite.Suite, key [32]byte, make func() ([]byte, error)) ([]byte
 	if err != nil {
 		return nil, err
 	}
-	issuedMemo.Lock()
-	if issuedMemo.m == nil || len(issuedMemo.m) >= maxIssuedMemo {
-		issuedMemo.m = map[[32]byte][]byte{}
-	}
-	issuedMemo.m[key] = bytes.Clone(raw)
-	issuedMemo.Unlock()
+	issuedMemo.Put(key, bytes.Clone(raw))
 	return raw, nil
 }
 

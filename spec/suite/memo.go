@@ -2,9 +2,9 @@ package suite
 
 import (
 	"bytes"
-	"sync"
 	"sync/atomic"
 
+	"github.com/dualoffline/dualoffline/internal/memo"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -13,19 +13,13 @@ import (
 // set up again from the same seed (every case of a property, every
 // restart of a device that reloads its key) does not redo the scalar
 // multiplication. A key is immutable and signs deterministically, so a
-// kept key is the key the scalar makes. Like the certificate caches of
-// spec/devcert it is emptied when full.
-var keyMemo struct {
-	sync.Mutex
-	m map[keyMemoKey]PrivateKey
-}
+// kept key is the key the scalar makes.
+var keyMemo = memo.New[keyMemoKey, PrivateKey]("spec/suite keys", 1<<13)
 
 type keyMemoKey struct {
 	id     ID
 	scalar [32]byte
 }
-
-const maxKeyMemo = 1 << 13
 
 // memoKey returns the key mk makes of the 32-byte scalar b under suite
 // id, made once: a kept key is not counted again, only as saved.
@@ -33,25 +27,11 @@ func memoKey(id ID, b []byte, mk func([]byte) (PrivateKey, error)) (PrivateKey, 
 	if len(b) != 32 {
 		return mk(b)
 	}
-	k := keyMemoKey{id: id, scalar: [32]byte(b)}
-	keyMemo.Lock()
-	hit := keyMemo.m[k]
-	keyMemo.Unlock()
-	if hit != nil {
+	key, hit, err := keyMemo.Do(keyMemoKey{id: id, scalar: [32]byte(b)}, func() (PrivateKey, error) { return mk(b) })
+	if hit {
 		savedOf(id).KeyGen()
-		return hit, nil
 	}
-	key, err := mk(b)
-	if err != nil {
-		return nil, err
-	}
-	keyMemo.Lock()
-	if keyMemo.m == nil || len(keyMemo.m) >= maxKeyMemo {
-		keyMemo.m = map[keyMemoKey]PrivateKey{}
-	}
-	keyMemo.m[k] = key
-	keyMemo.Unlock()
-	return key, nil
+	return key, err
 }
 
 func gmKey(b []byte) (PrivateKey, error)   { return memoKey(GM, b, gmKeyFromScalar) }
@@ -84,38 +64,27 @@ func (o *spkiOnce) get(marshal func() []byte) []byte {
 // publicMemo keeps public keys that parsed, by suite and DER: devices
 // re-read the same few keys from their stores at every recovery, and a
 // parse costs a point decoding, the ZA digest and a re-encoding. Successes
-// only, never while a check is dropped (spec.Dropping), emptied when full.
-var publicMemo struct {
-	sync.Mutex
-	m [2]map[string]PublicKey // GM, INTL
+// only, never while a check is dropped (spec.Dropping).
+var publicMemo = memo.New[publicMemoKey, PublicKey]("spec/suite public keys", 1<<13)
+
+type publicMemoKey struct {
+	id  ID
+	der string
 }
 
-const maxPublicMemo = 1 << 12
-
 func memoPublic(id ID, der []byte, parse func([]byte) (PublicKey, error)) (PublicKey, error) {
-	i := 0
-	if id == INTL {
-		i = 1
-	}
 	if len(der) > MaxPublicKeyDER || spec.Dropping() {
 		return parse(der)
 	}
-	publicMemo.Lock()
-	hit := publicMemo.m[i][string(der)]
-	publicMemo.Unlock()
-	if hit != nil {
+	k := publicMemoKey{id: id, der: string(der)}
+	if hit, ok := publicMemo.Get(k); ok {
 		return hit, nil
 	}
-	k, err := parse(der)
+	pub, err := parse(der)
 	if err != nil || spec.Dropping() {
 		// A check switched off while it parsed: keep nothing it accepted.
-		return k, err
+		return pub, err
 	}
-	publicMemo.Lock()
-	if publicMemo.m[i] == nil || len(publicMemo.m[i]) >= maxPublicMemo {
-		publicMemo.m[i] = map[string]PublicKey{}
-	}
-	publicMemo.m[i][string(der)] = k
-	publicMemo.Unlock()
-	return k, nil
+	publicMemo.Put(k, pub)
+	return pub, nil
 }

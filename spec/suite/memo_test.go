@@ -15,9 +15,7 @@ import (
 func TestKeyMemo(t *testing.T) {
 	// A memo left by an earlier run of this test (-count=2) would make the
 	// first construction a hit.
-	keyMemo.Lock()
-	keyMemo.m = nil
-	keyMemo.Unlock()
+	keyMemo.Clear()
 	forEach(t, func(t *testing.T, s Suite) {
 		c0, s0 := opcount.Of(s.ID()), opcount.SavedOf(s.ID())
 		k1, err := s.GenerateKey(detrand.New(7, "memo-test"))
