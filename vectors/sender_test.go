@@ -129,3 +129,22 @@ func TestPayerInputsChecked(t *testing.T) {
 		}
 	}
 }
+
+// A valid RefuseCommand case is passed only with the TRANSFER the card
+// answers the INITIATE with after rolling back, verified as InitiatePay's.
+func TestRefuseOutputVerified(t *testing.T) {
+	ref := vectors.Reference()
+	for _, sid := range []string{"GM", "INTL"} {
+		c := caseByID(t, "chip-"+sid+"-apdu-refuse-valid")
+		o, err := ref.VerifyVector(context.Background(), c)
+		if err != nil || !o.Valid || o.Output == "" {
+			t.Fatalf("%s: reference %+v, %v", c.TcID, o, err)
+		}
+		if err := vectors.CheckOutput(c, o); err != nil {
+			t.Errorf("%s: the reference's own TRANSFER: %v", c.TcID, err)
+		}
+		if err := vectors.CheckOutput(c, vectors.Outcome{Valid: true}); err == nil {
+			t.Errorf("%s: a bare valid passes", c.TcID)
+		}
+	}
+}

@@ -25,8 +25,10 @@ import (
 // payment back on REFUSE (group RefuseCommand: chip-refuse). The card's
 // state is given in the input in the documents' formats (its key, its
 // certificate, the holdings it keeps, the log entry); the verdict is the
-// card's answer: it pays (valid) or refuses with a code, it rolls back
-// (valid) or ignores the REFUSE for a reason (the code it would give).
+// card's answer to an INITIATE: it pays (valid, with the TRANSFER) or
+// refuses with a code. A REFUSE gets no answer, so a RefuseCommand case
+// follows it with an INITIATE only a rollback makes the card cover:
+// rolled back, it pays; not, insufficient-funds, whatever its reason.
 
 // APDUPayInput is the input of the InitiatePay group of kind "apdu": would
 // the payer card Card (the id of CardCertificate), provisioned with CardKey
