@@ -32,8 +32,9 @@
 //   - chip/apdu: the chip scheme's INITIATE command as the payer card decides on it, stateless part (chip.APDUInput);
 //     its TRANSFER response as the payee terminal decides on it (chip.APDUTransferInput); its CONFIRM command as the
 //     payer card with one logged payment decides on it (chip.APDUConfirmInput); the payer card's own decisions:
-//     whether a card given its key, certificate and coins pays an INITIATE (chip.APDUPayInput: more than 8
-//     coins, funds) and whether it rolls its logged payment back on a REFUSE (chip.APDURefuseInput)
+//     whether a card given its key, certificate and coins pays an INITIATE (chip.APDUPayInput: no 8 of its
+//     coins cover it, funds) and whether it rolls its logged payment back on a REFUSE, seen in its answer to
+//     an INITIATE only the restored coins cover (chip.APDURefuseInput)
 //   - chain/agree: the agreement keyed into the payer's wallet, as that wallet decides whether to pay it (chain.AgreeInput)
 //   - cert/sealedcoin: the HSM-sealed coin string, opened with the agent HSM's key and checked under the issuer key (cert.SealedCoinInput)
 //   - cert/message: the six signed payment messages of a recorded cert-scheme session, each as its receiver

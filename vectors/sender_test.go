@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -65,6 +66,85 @@ func TestSenderOutputVerified(t *testing.T) {
 		r, err := vectors.Run(context.Background(), v, vectors.Filter{IDs: []string{id}})
 		if err != nil || len(r.Cases) != 1 || r.Cases[0].Status != vectors.StatusMismatch {
 			t.Errorf("%s: a bare valid through Run: %+v, %v", id, r.Cases, err)
+		}
+	}
+}
+
+// caseByID is the embedded case id.
+func caseByID(t *testing.T, id string) vectors.Case {
+	t.Helper()
+	for _, f := range load(t) {
+		for _, tc := range f.Tests() {
+			if tc.TcID == id {
+				return f.Case(tc)
+			}
+		}
+	}
+	t.Fatalf("no case %s", id)
+	return vectors.Case{}
+}
+
+// withMember is c with input member k set to v.
+func withMember(t *testing.T, c vectors.Case, k string, v any) vectors.Case {
+	t.Helper()
+	var in map[string]any
+	if err := json.Unmarshal(c.Input, &in); err != nil {
+		t.Fatal(err)
+	}
+	in[k] = v
+	c.Input, _ = json.Marshal(in)
+	return c
+}
+
+// A payer-side input that contradicts itself is bad input, not a verdict:
+// a card key that is not its certificate's, a card id other than the
+// certificate's, a logged challenge of the wrong length, a log entry with
+// a record missing.
+func TestPayerInputsChecked(t *testing.T) {
+	ref := vectors.Reference()
+	for _, sid := range []string{"GM", "INTL"} {
+		pay := caseByID(t, "chip-"+sid+"-apdu-pay-eight-coins")
+		refuse := caseByID(t, "chip-"+sid+"-apdu-refuse-valid")
+		for _, c := range []vectors.Case{pay, refuse} {
+			if o, err := ref.VerifyVector(context.Background(), c); err != nil || !o.Valid {
+				t.Fatalf("%s: %+v, %v, want valid", c.TcID, o, err)
+			}
+		}
+		otherKey := strings.Repeat("01", 32)
+		otherCard := hex.EncodeToString([]byte("wallet-bob"))
+		for name, c := range map[string]vectors.Case{
+			"pay, another key":          withMember(t, pay, "cardKey", otherKey),
+			"pay, another card id":      withMember(t, pay, "card", otherCard),
+			"refuse, another key":       withMember(t, refuse, "cardKey", otherKey),
+			"refuse, another card id":   withMember(t, refuse, "card", otherCard),
+			"refuse, 15-byte challenge": withMember(t, refuse, "challenge", strings.Repeat("ab", 15)),
+			"refuse, 17-byte challenge": withMember(t, refuse, "challenge", strings.Repeat("ab", 17)),
+			"refuse, no record":         withMember(t, refuse, "records", []string{}),
+			"refuse, payee not a cert":  withMember(t, refuse, "payeeCertificate", "00"),
+			"refuse, initiate not hex":  withMember(t, refuse, "initiate", "zz"),
+		} {
+			if o, err := ref.VerifyVector(context.Background(), c); !errors.Is(err, vectors.ErrBadInput) {
+				t.Errorf("%s %s: %+v, %v, want ErrBadInput", sid, name, o, err)
+			}
+		}
+	}
+}
+
+// A valid RefuseCommand case is passed only with the TRANSFER the card
+// answers the INITIATE with after rolling back, verified as InitiatePay's.
+func TestRefuseOutputVerified(t *testing.T) {
+	ref := vectors.Reference()
+	for _, sid := range []string{"GM", "INTL"} {
+		c := caseByID(t, "chip-"+sid+"-apdu-refuse-valid")
+		o, err := ref.VerifyVector(context.Background(), c)
+		if err != nil || !o.Valid || o.Output == "" {
+			t.Fatalf("%s: reference %+v, %v", c.TcID, o, err)
+		}
+		if err := vectors.CheckOutput(c, o); err != nil {
+			t.Errorf("%s: the reference's own TRANSFER: %v", c.TcID, err)
+		}
+		if err := vectors.CheckOutput(c, vectors.Outcome{Valid: true}); err == nil {
+			t.Errorf("%s: a bare valid passes", c.TcID)
 		}
 	}
 }

@@ -77,8 +77,10 @@ unimplemented) and none on the others; inputs and signature fields in
 even-length lowercase hex; an SM2 signature with the default id.
 Across the files: every check of spec/checks.json (the checks
 spec/formats.md and spec/formats-schemes.md state) named by the flags of
-some test, unless the list marks it pending; a lower-case flag must be a
-check of that list. Pending checks are listed after a clean run.
+some test, unless the list marks it unpinnable (with the reason no vector
+can pin it; a marked check no test names); a lower-case flag must be a
+check of that list, and an invalid case it flags must fail the reference
+run without that check. Unpinnable checks are listed after a clean run.
 
 Exit status: 0 clean, 1 problems found (each printed as file: tcId:
 problem), 2 usage error (--dir missing or not a directory).`,

@@ -28,6 +28,6 @@ func (Scheme) VectorSource() vgen.Source {
 			"session":               vgen.Decode(refChipSession),
 		}),
 		Schema:  vectorSchema,
-		Senders: map[string]vgen.Sender{"apdu/InitiatePay": paySender},
+		Senders: map[string]vgen.Sender{"apdu/InitiatePay": paySender, "apdu/RefuseCommand": refuseSender},
 	}
 }

@@ -2,8 +2,10 @@ package chip
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
@@ -23,13 +25,16 @@ import (
 // payment back on REFUSE (group RefuseCommand: chip-refuse). The card's
 // state is given in the input in the documents' formats (its key, its
 // certificate, the holdings it keeps, the log entry); the verdict is the
-// card's answer: it pays (valid) or refuses with a code, it rolls back
-// (valid) or ignores the REFUSE for a reason (the code it would give).
+// card's answer to an INITIATE: it pays (valid, with the TRANSFER) or
+// refuses with a code. A REFUSE gets no answer, so a RefuseCommand case
+// follows it with an INITIATE only a rollback makes the card cover:
+// rolled back, it pays; not, insufficient-funds, whatever its reason.
 
 // APDUPayInput is the input of the InitiatePay group of kind "apdu": would
-// the payer card Card, provisioned with CardKey, CardCertificate, Root,
-// CRL, IssuerPublicKey and the agents' Certificates, holding exactly the
-// coins Holdings, its log empty, its clock at At, pay the INITIATE command?
+// the payer card Card (the id of CardCertificate), provisioned with CardKey
+// (the private key of CardCertificate), CardCertificate, Root, CRL,
+// IssuerPublicKey and the agents' Certificates, holding exactly the coins
+// Holdings, its log empty, its clock at At, pay the INITIATE command?
 type APDUPayInput struct {
 	Command         string   `json:"command"`
 	Root            string   `json:"root"`
@@ -44,23 +49,58 @@ type APDUPayInput struct {
 }
 
 // APDURefuseInput is the input of the RefuseCommand group of kind "apdu":
-// would the payer card Card, whose log holds one payment to the payee
-// certificate PayeeCertificate under Challenge (acknowledged by a CONFIRM
-// when Acknowledged), roll it back on the REFUSE command?
+// the payer card, provisioned as in InitiatePay and holding the coins
+// Holdings (the change of its logged payment among them), has one payment
+// in its log: to the payee certificate PayeeCertificate under Challenge,
+// spending the coins Spent with the Records (acknowledged by a CONFIRM
+// when Acknowledged). It receives the REFUSE Command, then the INITIATE
+// Initiate, which only the coins the rollback restores can pay: the
+// answer is the card's answer to the INITIATE.
 type APDURefuseInput struct {
-	Command          string `json:"command"`
-	Card             string `json:"card"`
-	Challenge        string `json:"challenge"`
-	PayeeCertificate string `json:"payeeCertificate"`
-	Acknowledged     bool   `json:"acknowledged"`
+	Command          string   `json:"command"`  // the REFUSE
+	Initiate         string   `json:"initiate"` // the INITIATE that follows it
+	Root             string   `json:"root"`
+	CRL              string   `json:"crl"`
+	IssuerPublicKey  string   `json:"issuerPublicKey"`
+	Certificates     []string `json:"certificates"`
+	Card             string   `json:"card"`
+	CardKey          string   `json:"cardKey"`
+	CardCertificate  string   `json:"cardCertificate"`
+	Holdings         []string `json:"holdings"` // the coins the card holds besides the log entry's
+	Challenge        string   `json:"challenge"`
+	PayeeCertificate string   `json:"payeeCertificate"`
+	Spent            []string `json:"spent"`   // the log entry: the coins the payment spent, Holding DER each
+	Records          []string `json:"records"` // the log entry: the record spending each, in order
+	Acknowledged     bool     `json:"acknowledged"`
+	At               int64    `json:"at"`
+}
+
+// pay is the card of in as an InitiatePay input answering the INITIATE
+// (its log entry aside).
+func (in APDURefuseInput) pay() APDUPayInput {
+	return APDUPayInput{Command: in.Initiate, Root: in.Root, CRL: in.CRL, IssuerPublicKey: in.IssuerPublicKey, Certificates: in.Certificates,
+		Card: in.Card, CardKey: in.CardKey, CardCertificate: in.CardCertificate, Holdings: in.Holdings, At: in.At}
 }
 
 // apduHeaderSender documents the InitiatePay and RefuseCommand groups.
 var apduHeaderSender = []string{
-	"Group InitiatePay: the INITIATE C-APDU as the payer card input.card decides whether to pay it, provisioned with input.cardKey, input.cardCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, holding exactly the coins input.holdings, its log empty, its clock at input.at (spec/formats.md, \"Chip-card messages\"):",
-	"valid when the card answers a TRANSFER (9000); after the checks of an INITIATE above, a payment its coins do not cover is insufficient-funds and one that takes more than 8 of its coins is limit-exceeded, before the card commits anything. The cases stay far inside any offline limits (one payment of at most 10000 fen).",
-	"Group RefuseCommand: the REFUSE C-APDU (80 54 00 00, no Le, DF02 challenge, DF04 signature) as the payer card input.card decides whether to roll back the payment its log holds to the payee certificate input.payeeCertificate under input.challenge, acknowledged when input.acknowledged (spec/formats-schemes.md, \"What the card and the terminal check\"):",
-	"valid when the card rolls the payment back; header and strict parse (malformed), a challenge other than the logged one or an acknowledged payment (replay), then the payee's signature over \"dualoffline/chip/refuse/v1\\0\" || challenge || len(payee) || payee (bad-signature). The card answers REFUSE with nothing on the wire; the adapter reports its decision.",
+	"Group InitiatePay: the INITIATE C-APDU as the payer card input.card decides whether to pay it, provisioned with input.cardKey (the private key of input.cardCertificate, whose id is input.card), input.cardCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, holding exactly the coins input.holdings, its log empty, its clock at input.at (spec/formats.md, \"Chip-card messages\"):",
+	"valid when the card answers a TRANSFER (9000) that pays the payee exactly the amount and returns every change output to the card; after the checks of an INITIATE above, a payment its spendable coins do not cover is insufficient-funds and one they cover but no 8 of them cover is limit-exceeded, before the card commits anything. The cases stay far inside any offline limits (one payment of at most 10000 fen).",
+	"Group RefuseCommand: the REFUSE C-APDU (80 54 00 00, no Le, DF02 challenge, DF04 signature) input.command, then the INITIATE C-APDU input.initiate, as the payer card input.card, provisioned as in InitiatePay and holding the coins input.holdings, answers them; its log holds one payment to the payee certificate input.payeeCertificate under input.challenge, spending the coins input.spent with the records input.records, acknowledged when input.acknowledged (spec/formats-schemes.md, \"What the card and the terminal check\"):",
+	"the card answers REFUSE with nothing on the wire and rolls the payment back only after header and strict parse, a challenge equal to the logged one, an unacknowledged payment, and the payee's signature over \"dualoffline/chip/refuse/v1\\0\" || challenge || len(payee) || payee; rolling back returns the spent coins and drops the change. Only the restored coins cover the INITIATE: the result is its answer, a TRANSFER (valid, spending only the restored coins) when the card rolled back and insufficient-funds when it did not, whatever the reason.",
+}
+
+// coinOf is a coin of value fen issued to the agent and paid by it to
+// card (the agent's counter ctr): the Holding the card keeps.
+func coinOf(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string, value int64, card string, ctr uint64) *transfer.Holding {
+	rc, err := coin.Sign(issuer, coin.New(g.Serial(label), value, coin.Serial{}, vgen.AgentID))
+	g.Fail(err)
+	if g.Err != nil {
+		return nil
+	}
+	r := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: value, Outputs: g.Split(rc.Serial, value, value, vgen.AgentID, card),
+		Payer: vgen.AgentID, Payee: card, Counter: ctr})
+	return (&transfer.Holding{Root: rc, Serial: rc.Serial}).Extend(r, r.Outputs[0].Serial)
 }
 
 func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
@@ -76,15 +116,20 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 	// Nine coins of 1000 fen, each issued to the agent and paid by it to alice.
 	var holdings []string
 	for i := range 9 {
-		label := fmt.Sprintf("sender/coin-%d", i)
-		rc, err := coin.Sign(issuer, coin.New(g.Serial(label), 1000, coin.Serial{}, vgen.AgentID))
-		g.Fail(err)
+		h := coinOf(g, p, issuer, fmt.Sprintf("sender/coin-%d", i), 1000, card, uint64(i+1))
 		if g.Err != nil {
 			return
 		}
-		r := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: 1000, Outputs: g.Split(rc.Serial, 1000, 1000, vgen.AgentID, card),
-			Payer: vgen.AgentID, Payee: card, Counter: uint64(i + 1)})
-		holdings = append(holdings, vgen.H((&transfer.Holding{Root: rc, Serial: rc.Serial}).Extend(r, r.Outputs[0].Serial).Marshal()))
+		holdings = append(holdings, vgen.H(h.Marshal()))
+	}
+	// Mixed holdings: one coin of 5000 fen and nine of 100.
+	mixed := []string{}
+	for i, v := range []int64{5000, 100, 100, 100, 100, 100, 100, 100, 100, 100} {
+		h := coinOf(g, p, issuer, fmt.Sprintf("sender/mixed-%d", i), v, card, uint64(20+i))
+		if g.Err != nil {
+			return
+		}
+		mixed = append(mixed, vgen.H(h.Marshal()))
 	}
 	initiate := func(label string, amount int64) ([]byte, *vgen.Signature) {
 		ch := g.Src("sender/challenge/" + label).Bytes(transfer.ChallengeSize)
@@ -93,45 +138,74 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 		data := apdu.Marshal(initItems(uint64(amount), ch, bob.Raw, sig))
 		return command(g, apdu.Command{CLA: CLA, INS: INSInitiate, Data: data, Le: 65536}), vgen.SigObj(g.S, bob.PublicKey, tbs, sig)
 	}
-	pin := func(cmd []byte) APDUPayInput {
+	pin := func(cmd []byte, hs []string) APDUPayInput {
 		return APDUPayInput{Command: vgen.H(cmd), Root: vgen.H(p.Root.Cert.Raw), CRL: vgen.H(crl), IssuerPublicKey: vgen.H(issuer.Public().SPKI()),
 			Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)}, Card: vgen.H([]byte(card)), CardKey: vgen.H(p.Keys[card].Bytes()),
-			CardCertificate: vgen.H(alice.Raw), Holdings: holdings, At: at.Unix()}
+			CardCertificate: vgen.H(alice.Raw), Holdings: hs, At: at.Unix()}
 	}
 	pg := b.Group("InitiatePay", "")
 	c8, s8 := initiate("8000", 8000)
-	b.Valid(pg, "pay-eight-coins", "alice's card holds nine coins of 1000 fen and pays 8000 fen: eight coins, as many as one TRANSFER carries", "R6.4", []string{"Boundary", "chip-limits"}, pin(c8), s8)
+	b.Valid(pg, "pay-eight-coins", "alice's card holds nine coins of 1000 fen and pays 8000 fen: eight coins, as many as one TRANSFER carries", "R6.4", []string{"Boundary", "chip-limits"}, pin(c8, holdings), s8)
 	c9, s9 := initiate("9000", 9000)
-	b.Invalid(pg, "pay-nine-coins", "9000 fen takes all nine coins, one more than a TRANSFER carries: refused before the card commits anything", "R6.4", spec.CodeLimitExceeded, []string{"LimitExceeded", "chip-limits"}, pin(c9), s9)
+	b.Invalid(pg, "pay-nine-coins", "9000 fen takes all nine coins, one more than a TRANSFER carries: refused before the card commits anything", "R6.4", spec.CodeLimitExceeded, []string{"LimitExceeded", "chip-limits"}, pin(c9, holdings), s9)
 	cx, sx := initiate("9001", 9001)
-	b.Invalid(pg, "pay-over-holdings", "9001 fen, one more than the nine coins hold", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds"}, pin(cx), sx)
+	b.Invalid(pg, "pay-over-holdings", "9001 fen, one more than the nine coins hold", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds"}, pin(cx, holdings), sx)
+	c55, s55 := initiate("5500", 5500)
+	b.Valid(pg, "pay-mixed-holdings", "alice's card holds 5000 fen and nine coins of 100 and pays 5500 fen: six coins cover it (the 5000 and five of 100); the ten coins smallest first do not fit one TRANSFER", "R6.4", []string{"chip-limits"}, pin(c55, mixed), s55)
+	c75, s75 := initiate("7500", 7500)
+	b.Valid(pg, "pay-split-change", "7500 fen from coins of 1000: eight coins, the last split, its 500 fen of change back to alice's card and exactly 7500 to bob", "R5.2", nil, pin(c75, holdings), s75)
 
-	// REFUSE.
+	// REFUSE: alice's card paid bob 600 fen from one coin of 1000 under
+	// challenge; it holds the 400 of change. The INITIATE of 1000 that
+	// follows the REFUSE is covered only by the coin the rollback restores.
 	rg := b.Group("RefuseCommand", "")
 	challenge := g.Src("sender/refuse/challenge").Bytes(transfer.ChallengeSize)
 	other := bytes.Clone(challenge)
 	other[0] ^= 0x01
+	spent := coinOf(g, p, issuer, "sender/refuse/coin", 1000, card, 40)
+	if g.Err != nil {
+		return
+	}
+	logged := transfer.Record{Version: transfer.Version1, Parent: spent.Serial, ParentValue: 1000, Outputs: g.Split(spent.Serial, 1000, 600, card, payee),
+		Payer: card, Payee: payee, Counter: 1}
+	copy(logged.Challenge[:], challenge)
+	rec := &transfer.Signed{Record: logged, Signature: g.Sign(p.Keys[card], logged.TBS())}
+	var change []string
+	for _, o := range logged.Outputs {
+		if o.Holder == card {
+			change = append(change, vgen.H(spent.Extend(rec, o.Serial).Marshal()))
+		}
+	}
+	ci, _ := initiate("refuse-then-1000", 1000)
+	co, _ := initiate("refuse-then-1001", 1001)
 	rin := func(cmd []byte, acked bool) APDURefuseInput {
-		return APDURefuseInput{Command: vgen.H(cmd), Card: vgen.H([]byte(card)), Challenge: vgen.H(challenge), PayeeCertificate: vgen.H(bob.Raw), Acknowledged: acked}
+		pi := pin(ci, change)
+		return APDURefuseInput{Command: vgen.H(cmd), Initiate: pi.Command, Root: pi.Root, CRL: pi.CRL, IssuerPublicKey: pi.IssuerPublicKey, Certificates: pi.Certificates,
+			Card: pi.Card, CardKey: pi.CardKey, CardCertificate: pi.CardCertificate, Holdings: change, Challenge: vgen.H(challenge), PayeeCertificate: vgen.H(bob.Raw),
+			Spent: []string{vgen.H(spent.Marshal())}, Records: []string{vgen.H(rec.Marshal())}, Acknowledged: acked, At: at.Unix()}
 	}
 	refuse := func(ch []byte, id string, key suite.PrivateKey) ([]byte, []byte) {
 		tbs := refuseTBS(ch, id)
 		return tbs, g.Sign(key, tbs)
 	}
 	so := func(tbs, sig []byte) *vgen.Signature { return vgen.SigObj(g.S, bob.PublicKey, tbs, sig) }
+	const kept = spec.CodeInsufficient // not rolled back: only the change covers the INITIATE
 	tbs, sig := refuse(challenge, payee, p.Keys[payee])
-	b.Valid(rg, "refuse-valid", "bob refuses the TRANSFER that answered his challenge: alice's card rolls the payment back", "R5.1", nil, rin(encodeRefuse(challenge, sig), false), so(tbs, sig))
-	b.Invalid(rg, "refuse-after-confirm", "the same REFUSE for a payment bob already acknowledged", "R5.1", spec.CodeReplay, []string{"Replay", "chip-refuse"}, rin(encodeRefuse(challenge, sig), true), so(tbs, sig))
-	b.Invalid(rg, "refuse-signature-bit-flipped", "one bit of the refusal's signature flipped", "R1.1", spec.CodeBadSignature, []string{"ModifiedSignature", "chip-refuse"}, rin(encodeRefuse(challenge, vgen.FlipSig(sig)), false), so(tbs, vgen.FlipSig(sig)))
+	b.Valid(rg, "refuse-valid", "bob refuses the TRANSFER that answered his challenge: alice's card rolls the payment back and pays the next 1000 fen with the restored coin", "R5.1", nil, rin(encodeRefuse(challenge, sig), false), so(tbs, sig))
+	b.Invalid(rg, "refuse-after-confirm", "the same REFUSE for a payment bob already acknowledged: not rolled back", "R5.1", kept, []string{"Replay", "chip-refuse"}, rin(encodeRefuse(challenge, sig), true), so(tbs, sig))
+	b.Invalid(rg, "refuse-signature-bit-flipped", "one bit of the refusal's signature flipped: not rolled back", "R1.1", kept, []string{"ModifiedSignature", "chip-refuse"}, rin(encodeRefuse(challenge, vgen.FlipSig(sig)), false), so(tbs, vgen.FlipSig(sig)))
 	ctbs, csig := refuse(challenge, payee, p.Keys[vgen.CertThird])
-	b.Invalid(rg, "refuse-signed-by-other-key", "a refusal signed by another wallet's key", "R1.3", spec.CodeBadSignature, []string{"WrongKey", "chip-refuse"}, rin(encodeRefuse(challenge, csig), false), so(ctbs, csig))
+	b.Invalid(rg, "refuse-signed-by-other-key", "a refusal signed by another wallet's key: not rolled back", "R1.3", kept, []string{"WrongKey", "chip-refuse"}, rin(encodeRefuse(challenge, csig), false), so(ctbs, csig))
 	itbs, isig := refuse(challenge, vgen.CertThird, p.Keys[payee])
-	b.Invalid(rg, "refuse-other-payee-id", "bob's key signs a refusal naming another payee id", "R1.3", spec.CodeBadSignature, []string{"ModifiedField", "chip-refuse"}, rin(encodeRefuse(challenge, isig), false), so(itbs, isig))
+	b.Invalid(rg, "refuse-other-payee-id", "bob's key signs a refusal naming another payee id: not rolled back", "R1.3", kept, []string{"ModifiedField", "chip-refuse"}, rin(encodeRefuse(challenge, isig), false), so(itbs, isig))
 	otbs, osig := refuse(other, payee, p.Keys[payee])
-	b.Invalid(rg, "refuse-wrong-challenge", "bob's signed refusal of another challenge: no logged payment awaits it", "R1.2", spec.CodeReplay, []string{"Replay", "chip-refuse"}, rin(encodeRefuse(other, osig), false), so(otbs, osig))
+	b.Invalid(rg, "refuse-wrong-challenge", "bob's signed refusal of another challenge: no logged payment awaits it, nothing rolled back", "R1.2", kept, []string{"Replay", "chip-refuse"}, rin(encodeRefuse(other, osig), false), so(otbs, osig))
 	rdata := apdu.Marshal([]apdu.TLV{{Tag: TagChallenge, Value: challenge}, {Tag: TagSig, Value: sig}})
-	b.Invalid(rg, "refuse-le-present", "REFUSE with an Le", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "chip-header"}, rin(command(g, apdu.Command{CLA: CLA, INS: INSRefuse, Data: rdata, Le: 256}), false), nil)
-	b.Invalid(rg, "refuse-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, rin(nil, false), nil)
+	b.Invalid(rg, "refuse-le-present", "REFUSE with an Le: malformed, not rolled back", "R1.1", kept, []string{"ModifiedField", "chip-header"}, rin(command(g, apdu.Command{CLA: CLA, INS: INSRefuse, Data: rdata, Le: 256}), false), nil)
+	b.Invalid(rg, "refuse-empty", "no bytes: not rolled back", "R1.1", kept, []string{"Empty"}, rin(nil, false), nil)
+	over := rin(encodeRefuse(challenge, sig), false)
+	over.Initiate = vgen.H(co)
+	b.Invalid(rg, "refuse-drops-change", "a valid refusal, then 1001 fen: the rollback returned the coin of 1000 and dropped the 400 of change, so the card no longer covers it", "R5.1", spec.CodeInsufficient, []string{"InsufficientFunds"}, over, so(tbs, sig))
 }
 
 // refAPDUPay decides an InitiatePay case with the model's own card: a
@@ -165,11 +239,58 @@ var paySender = vgen.Sender{
 	},
 }
 
+// refuseSender is the RefuseCommand shape's answer: the TRANSFER the card
+// answers the INITIATE with after rolling back, spending only coins it
+// holds once the log entry's coins are back and its change is gone.
+var refuseSender = vgen.Sender{
+	Produce: func(s suite.Suite, c vgen.Case) ([]byte, error) {
+		var in APDURefuseInput
+		if err := vgen.DecodeInput(c, &in); err != nil {
+			return nil, err
+		}
+		resp, verdict, err := cardRefuses(s, in)
+		if err == nil {
+			err = verdict
+		}
+		return resp, err
+	},
+	Check: func(s suite.Suite, c vgen.Case, out []byte) error {
+		var in APDURefuseInput
+		if err := vgen.DecodeInput(c, &in); err != nil {
+			return err
+		}
+		e, err := logEntry(s, in)
+		if err != nil {
+			return err
+		}
+		gone := map[string]bool{}
+		for i, h := range e.holdings {
+			for _, o := range e.records[i].Outputs {
+				if o.Holder != e.payee {
+					gone[vgen.H(h.Extend(e.records[i], o.Serial).Marshal())] = true
+				}
+			}
+		}
+		pi := in.pay()
+		pi.Holdings = slices.Clone(in.Spent)
+		for _, h := range in.Holdings {
+			if !gone[h] {
+				pi.Holdings = append(pi.Holdings, h)
+			}
+		}
+		return checkPaid(s, pi, out)
+	},
+}
+
 // checkPaid verifies a TRANSFER a card answered an InitiatePay case with:
 // the payee terminal that sent the INITIATE accepts it (the checks of a
 // TransferResponse case, with the INITIATE's payee, challenge and amount),
 // its payer certificate is the card's and every coin it spends is one of
-// the card's holdings, byte for byte, each at most once.
+// the card's holdings, byte for byte, each at most once. The terminal's
+// checks are what hold the change: the outputs to the payee sum to the
+// amount (spend-total, value-mismatch) and every output goes to the payer
+// or the payee (record-output-holder, wrong-recipient), so the change
+// returns to the card.
 func checkPaid(s suite.Suite, in APDUPayInput, out []byte) error {
 	var u vgen.Unhexer
 	raw, cardCert := u.B("command", in.Command), u.B("cardCertificate", in.CardCertificate)
@@ -211,17 +332,23 @@ func checkPaid(s suite.Suite, in APDUPayInput, out []byte) error {
 	return nil
 }
 
-// cardPays provisions the card of an InitiatePay case and hands it the
-// command: its answer (the TRANSFER) when it pays, else its refusal.
-func cardPays(s suite.Suite, in APDUPayInput) (resp []byte, verdict, inputErr error) {
+// provision is the card of an InitiatePay input, its store holding
+// in.Holdings and extra besides: its key must be the private key of its
+// certificate, whose id is in.Card (else an input error).
+func provision(s suite.Suite, in APDUPayInput, extra map[string][]byte) (*SE, error) {
 	var u vgen.Unhexer
-	raw, card := u.B("command", in.Command), u.B("card", in.Card)
+	card := u.B("card", in.Card)
 	key, cert, root, crl, coinKey := u.B("cardKey", in.CardKey), u.B("cardCertificate", in.CardCertificate), u.B("root", in.Root), u.B("crl", in.CRL), u.B("issuerPublicKey", in.IssuerPublicKey)
 	var agents [][]byte
 	for i, a := range in.Certificates {
 		agents = append(agents, u.B(fmt.Sprintf("certificates[%d]", i), a))
 	}
-	extra := map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: in.At})}
+	if extra == nil {
+		extra = map[string][]byte{}
+	}
+	if _, ok := extra[keyState]; !ok {
+		extra[keyState] = kit.MustJSON(seState{SyncUnix: in.At})
+	}
 	for i, hx := range in.Holdings {
 		hb := u.B(fmt.Sprintf("holdings[%d]", i), hx)
 		if u.Err != nil {
@@ -229,23 +356,43 @@ func cardPays(s suite.Suite, in APDUPayInput) (resp []byte, verdict, inputErr er
 		}
 		h, err := transfer.ParseHolding(hb)
 		if err != nil {
-			return nil, nil, fmt.Errorf("holdings[%d]: %v", i, err)
+			return nil, fmt.Errorf("holdings[%d]: %v", i, err)
 		}
 		extra[kit.PrefCoin+kit.CoinKey(h)] = hb
 	}
 	if u.Err != nil {
-		return nil, nil, u.Err
+		return nil, u.Err
+	}
+	c, err := devcert.Parse(s, cert)
+	if err != nil {
+		return nil, fmt.Errorf("cardCertificate: %v", err)
+	}
+	if c.ID != string(card) {
+		return nil, fmt.Errorf("card %q is not the id of cardCertificate (%q)", card, c.ID)
+	}
+	k, err := suite.PrivateKeyFromBytes(s, key)
+	if err != nil {
+		return nil, fmt.Errorf("cardKey: %v", err)
+	}
+	if !k.Public().Equal(c.PublicKey) {
+		return nil, fmt.Errorf("cardKey is not the private key of cardCertificate")
 	}
 	p := kit.PayeeProvision{Suite: s, ID: string(card), Key: key, Cert: cert, Root: root, CRL: crl, CoinKey: coinKey, Agents: agents, At: time.Unix(in.At, 0).UTC()}
 	w, dev, err := kit.PayeeDevice(p, extra)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	se := &SE{Core: kit.Core{S: s, Dev: dev}, w: w}
 	if err := loadStore(se); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	replies, err := se.payerEndpoint(world.Message{From: "payee", To: dev.ID(), Payload: raw})
+	return se, nil
+}
+
+// answer hands a provisioned card the INITIATE raw: its TRANSFER when it
+// pays, else its refusal.
+func answer(se *SE, raw []byte) (resp []byte, verdict, inputErr error) {
+	replies, err := se.payerEndpoint(world.Message{From: "payee", To: se.Dev.ID(), Payload: raw})
 	if err != nil {
 		return nil, err, nil
 	}
@@ -255,32 +402,106 @@ func cardPays(s suite.Suite, in APDUPayInput) (resp []byte, verdict, inputErr er
 	return replies[0].Payload, nil, nil
 }
 
-// refAPDURefuse decides a REFUSE as models/chip payerEndpoint and
-// rollback do (CheckHeader, ParseConfirm, the logged challenge,
-// CheckRefusal) with one payment in the card's log.
-func refAPDURefuse(s suite.Suite, in APDURefuseInput) (verdict, inputErr error) {
+// cardPays provisions the card of an InitiatePay case and hands it the
+// command: its answer (the TRANSFER) when it pays, else its refusal.
+func cardPays(s suite.Suite, in APDUPayInput) (resp []byte, verdict, inputErr error) {
+	raw, err := hex.DecodeString(in.Command)
+	if err != nil {
+		return nil, nil, fmt.Errorf("command: %v", err)
+	}
+	se, err := provision(s, in, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	return answer(se, raw)
+}
+
+// refuseLog is a RefuseCommand input's log entry, parsed.
+type refuseLog struct {
+	payee    string
+	holdings []*transfer.Holding
+	records  []*transfer.Signed
+	entry    outEntry
+	amount   int64
+}
+
+// logEntry parses and checks the log entry of in: a 16-byte challenge, a
+// payee certificate, one record per spent coin, each spending it, paying
+// the payee under the challenge, signed by the card.
+func logEntry(s suite.Suite, in APDURefuseInput) (*refuseLog, error) {
 	var u vgen.Unhexer
-	raw, logged, certRaw := u.B("command", in.Command), u.B("challenge", in.Challenge), u.B("payeeCertificate", in.PayeeCertificate)
+	challenge, certRaw, card := u.B("challenge", in.Challenge), u.B("payeeCertificate", in.PayeeCertificate), u.B("card", in.Card)
 	if u.Err != nil {
 		return nil, u.Err
+	}
+	if len(challenge) != transfer.ChallengeSize {
+		return nil, fmt.Errorf("challenge: %d bytes, want %d", len(challenge), transfer.ChallengeSize)
 	}
 	payee, err := devcert.Parse(s, certRaw)
 	if err != nil {
 		return nil, fmt.Errorf("payeeCertificate: %v", err)
 	}
-	cmd, err := apdu.ParseCommand(raw)
+	if len(in.Spent) == 0 || len(in.Spent) != len(in.Records) {
+		return nil, fmt.Errorf("spent: %d coins, records: %d", len(in.Spent), len(in.Records))
+	}
+	e := &refuseLog{payee: payee.ID, entry: outEntry{Payee: payee.ID, PayeeCert: certRaw, Challenge: challenge, Acked: in.Acknowledged}}
+	for i := range in.Spent {
+		hb, rb := u.B(fmt.Sprintf("spent[%d]", i), in.Spent[i]), u.B(fmt.Sprintf("records[%d]", i), in.Records[i])
+		if u.Err != nil {
+			return nil, u.Err
+		}
+		h, err := transfer.ParseHolding(hb)
+		if err != nil {
+			return nil, fmt.Errorf("spent[%d]: %v", i, err)
+		}
+		r, err := transfer.Parse(rb)
+		if err != nil {
+			return nil, fmt.Errorf("records[%d]: %v", i, err)
+		}
+		if r.Parent != h.Serial || r.Payer != string(card) || r.Payee != payee.ID || !bytes.Equal(r.Challenge[:], challenge) {
+			return nil, fmt.Errorf("records[%d] is not the card's payment of spent[%d] to the payee under the challenge", i, i)
+		}
+		e.holdings, e.records = append(e.holdings, h), append(e.records, r)
+		e.entry.Holdings, e.entry.Records = append(e.entry.Holdings, hb), append(e.entry.Records, rb)
+		e.amount += r.PaidTo(payee.ID)
+	}
+	return e, nil
+}
+
+// cardRefuses provisions the card of a RefuseCommand case with its coins
+// and its log entry, hands it the REFUSE (the card answers nothing; what
+// it decided shows in what it holds) and then the INITIATE: its answer.
+func cardRefuses(s suite.Suite, in APDURefuseInput) (resp []byte, verdict, inputErr error) {
+	var u vgen.Unhexer
+	refuse, initiate := u.B("command", in.Command), u.B("initiate", in.Initiate)
+	if u.Err != nil {
+		return nil, nil, u.Err
+	}
+	e, err := logEntry(s, in)
 	if err != nil {
-		return err, nil
+		return nil, nil, err
 	}
-	if err := CheckHeader(cmd, INSRefuse); err != nil {
-		return err, nil
+	var ctr uint64
+	for _, r := range e.records {
+		ctr = max(ctr, r.Counter)
 	}
-	challenge, sig, err := ParseConfirm(cmd.Data)
+	extra := map[string][]byte{
+		keyState:        kit.MustJSON(seState{SyncUnix: in.At, Counter: ctr, Spent: e.amount, Payments: 1}),
+		kit.OutKey(ctr): kit.MustJSON(e.entry),
+	}
+	se, err := provision(s, in.pay(), extra)
 	if err != nil {
-		return err, nil
+		return nil, nil, err
 	}
-	if !bytes.Equal(challenge, logged) && spec.Makes("chip-refuse") {
-		return spec.Errorf(spec.CodeReplay, "no payment awaits this refusal"), nil
-	}
-	return CheckRefusal(payee, in.Acknowledged, challenge, sig), nil
+	// The REFUSE's own verdict is not on the wire: a refused REFUSE
+	// leaves the card as it was.
+	_, _ = se.payerEndpoint(world.Message{From: "payee", To: se.Dev.ID(), Type: MsgRefuse, Payload: refuse})
+	return answer(se, initiate)
+}
+
+// refAPDURefuse decides a RefuseCommand case with the model's own card
+// (cardRefuses): valid when it pays the INITIATE after the REFUSE.
+func refAPDURefuse(s suite.Suite, in APDURefuseInput) (verdict, inputErr error) {
+	_, verdict, inputErr = cardRefuses(s, in)
+	return verdict, inputErr
 }

@@ -11,8 +11,10 @@ import (
 
 // Pick chooses held coins covering amount for a payment of at most most
 // coins: largest first (ties by key, so the choice does not depend on map
-// order), among those spendable accepts. Too little is a CodeInsufficient
-// error that calls the element noun ("wallet", "card").
+// order), among those spendable accepts. Spendable coins that do not cover
+// amount are a CodeInsufficient error, coins that cover it when no most of
+// them do a CodeLimitExceeded one; each calls the element noun ("wallet",
+// "card").
 func (c *Core) Pick(amount int64, most int, spendable func(*transfer.Holding) bool, noun string) ([]string, error) {
 	type cand struct {
 		key   string
@@ -33,7 +35,7 @@ func (c *Core) Pick(amount int64, most int, spendable func(*transfer.Holding) bo
 	var picked []string
 	var sum int64
 	for _, c := range cands {
-		if sum >= amount || len(picked) == most {
+		if sum >= amount {
 			break
 		}
 		picked = append(picked, c.key)
@@ -41,6 +43,9 @@ func (c *Core) Pick(amount int64, most int, spendable func(*transfer.Holding) bo
 	}
 	if sum < amount {
 		return nil, spec.Errorf(spec.CodeInsufficient, "%s holds %d fen spendable offline, payment of %d", noun, sum, amount)
+	}
+	if len(picked) > most {
+		return nil, spec.Errorf(spec.CodeLimitExceeded, "%s's spendable coins cover %d fen but no %d of them do", noun, amount, most)
 	}
 	return picked, nil
 }

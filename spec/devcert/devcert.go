@@ -355,7 +355,7 @@ func (c *Certificate) Verify(root *Certificate, at time.Time, crl *RevocationLis
 	if root == nil || (!root.IsCA || root.Role != RoleRoot) && spec.Makes("cert-anchor") {
 		return spec.Errorf(spec.CodeUntrustedIssuer, "no trusted root")
 	}
-	if c.Suite != root.Suite && spec.Makes("cert-parse") {
+	if c.Suite != root.Suite && spec.Makes("key-parse") {
 		return spec.Errorf(spec.CodeWrongSuite, "%s certificate under a %s root", c.Suite, root.Suite)
 	}
 	if err := c.checkSignatureFrom(root); err != nil && spec.Makes("cert-issuer") {
