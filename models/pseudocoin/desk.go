@@ -35,8 +35,8 @@ type desk struct {
 	vaulted map[string]bool     // withdrawal requests whose coins are in the vault
 	vault   []*transfer.Holding // the agent banks' hand-overs the minted value stands for
 	doubles []bank.DoubleSpend
-	flagged map[string]bool // one-time keys flagged
-	paid    []paid // records credited to a payee, in order
+	flagged map[string]bool                     // one-time keys flagged
+	paid    []paid                              // records credited to a payee, in order
 	logs    map[world.PartyID][]models.Observed // what each holder's agent bank received
 }
 
@@ -72,7 +72,7 @@ func newDesk(in *Instance) (*desk, error) {
 	return &desk{in: in, key: k, sealKey: sk, agent: ak,
 		records: map[[32]byte]*cleared{}, spent: map[string][32]byte{}, claimed: map[string]string{},
 		void: map[string]string{}, owed: map[string]int64{}, minted: map[string][][]byte{},
-		vaulted: map[string]bool{}, flagged: map[string]bool{}, 
+		vaulted: map[string]bool{}, flagged: map[string]bool{},
 		logs: map[world.PartyID][]models.Observed{},
 	}, nil
 }

@@ -110,7 +110,7 @@ func (in *Instance) online(p world.PartyID, op string, f func() error) error {
 // newRequest draws a request id for an idempotent online operation.
 func (e *element) newRequest(label string) string {
 	var b [16]byte
-	e.in.w.Rand("pseudocoin/request/"+string(e.dev.ID())+"/"+label).Read(b[:])
+	e.in.w.Rand("pseudocoin/request/" + string(e.dev.ID()) + "/" + label).Read(b[:])
 	return hex.EncodeToString(b[:])
 }
 
