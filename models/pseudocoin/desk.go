@@ -27,17 +27,25 @@ type desk struct {
 	agent   suite.PrivateKey // the agent bank's own key (it opens nothing of a payment)
 
 	records map[[32]byte]*cleared
+	paying  map[string][32]byte // receiving key → the cleared record paying it
 	spent   map[string][32]byte // one-time key → the record that spent it (zero: surrendered to the desk)
 	claimed map[string]string   // receiving key → holder that exchanged it
 	void    map[string]string   // receiving key → holder that renounced it
 	owed    map[string]int64    // holder → value to mint at its next reconciliation
 	minted  map[string][][]byte // mint request → the bundles it got
+	book    map[string]mintEntry // one-time key → the bundle minted to it and for whom
 	vaulted map[string]bool     // withdrawal requests whose coins are in the vault
 	vault   []*transfer.Holding // the agent banks' hand-overs the minted value stands for
 	doubles []bank.DoubleSpend
 	flagged map[string]bool                     // one-time keys flagged
 	paid    []paid                              // records credited to a payee, in order
 	logs    map[world.PartyID][]models.Observed // what each holder's agent bank received
+}
+
+// mintEntry is the desk's book of one bundle it minted.
+type mintEntry struct {
+	holder string
+	id     [32]byte // SHA-256 of the bundle's DER
 }
 
 // paid is a record whose payment a payee exchanged.
@@ -70,8 +78,8 @@ func newDesk(in *Instance) (*desk, error) {
 		return nil, err
 	}
 	return &desk{in: in, key: k, sealKey: sk, agent: ak,
-		records: map[[32]byte]*cleared{}, spent: map[string][32]byte{}, claimed: map[string]string{},
-		void: map[string]string{}, owed: map[string]int64{}, minted: map[string][][]byte{},
+		records: map[[32]byte]*cleared{}, paying: map[string][32]byte{}, spent: map[string][32]byte{}, claimed: map[string]string{},
+		void: map[string]string{}, owed: map[string]int64{}, minted: map[string][][]byte{}, book: map[string]mintEntry{},
 		vaulted: map[string]bool{}, flagged: map[string]bool{},
 		logs: map[world.PartyID][]models.Observed{},
 	}, nil
@@ -80,7 +88,7 @@ func newDesk(in *Instance) (*desk, error) {
 func (d *desk) agentKey() suite.PublicKey { return d.agent.Public() }
 
 func (d *desk) verifier() verifier {
-	return verifier{s: d.in.s, desk: d.key.Public()}
+	return verifier{s: d.in.s, desk: d.key.Public(), book: d.book}
 }
 
 // identityOf opens a record's escrow and checks it: the central bank's
@@ -143,6 +151,8 @@ func (d *desk) clear(r *Record) (*cleared, error) {
 	}
 	c := &cleared{rec: r, payer: payer}
 	d.records[id] = c
+	d.paying[string(r.Payee)] = id
+	d.settle(c)
 	return c, nil
 }
 
@@ -229,15 +239,29 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
+		if h.Bundle != nil {
+			// A bundle of the desk's own: its book says whose it is.
+			if e, ok := d.book[string(h.Bundle.Key)]; !ok || e.id != idOf(b) || e.holder != holder {
+				return 0, spec.Errorf(spec.CodeWrongRecipient, "%s surrenders a bundle the desk did not mint to it", holder)
+			}
+			received = append(received, h)
+			continue
+		}
+		// A record's outputs: the receiving key proves the holder's.
 		pub, err := d.in.s.ParsePublicKey(h.Key())
 		if err != nil {
 			return 0, err
 		}
+		if len(u.Proofs[i]) == 0 {
+			return 0, spec.Errorf(spec.CodeBadSignature, "%s exchanges a holding without proving its key", holder)
+		}
 		if err := pub.Verify(u.Request, u.Proofs[i]); err != nil {
 			return 0, spec.Errorf(spec.CodeBadSignature, "%s does not hold the key of a holding it exchanges: %v", holder, err)
 		}
-		if err := d.verifier().holding(h); err != nil {
-			return 0, err
+		if d.records[h.Record.ID()] == nil {
+			if err := d.verifier().holding(h); err != nil {
+				return 0, err
+			}
 		}
 		received = append(received, h)
 	}
@@ -290,9 +314,9 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 			continue
 		}
 		d.void[string(k)] = holder
-	}
-	for _, id := range d.sortedRecords() {
-		d.settle(d.records[id])
+		if id, ok := d.paying[string(k)]; ok {
+			d.settle(d.records[id])
+		}
 	}
 	d.logs[party] = append(d.logs[party], models.Observed{Label: fmt.Sprintf("upload %d", len(d.logs[party])), Bytes: sealed})
 	return d.owed[holder], nil
@@ -353,7 +377,9 @@ func (d *desk) mint(holder, request string, keys [][]byte) ([][]byte, error) {
 			return nil, err
 		}
 		d.owed[holder] -= v
-		out = append(out, b.Marshal())
+		der := b.Marshal()
+		d.book[string(b.Key)] = mintEntry{holder: holder, id: idOf(der)}
+		out = append(out, der)
 	}
 	d.minted[request] = out
 	return out, nil

@@ -516,7 +516,7 @@ type Upload struct {
 	Request  []byte
 	Spent    [][]byte // records (DER) the wallet signed as payer
 	Received [][]byte // holdings (DER) it received and exchanges
-	Proofs   [][]byte // for each of Received, its key's signature over Request
+	Proofs   [][]byte // for each of Received: a record's receiving key signs Request; empty for a bundle (the desk's mint book says whose it is)
 	Void     [][]byte // receiving keys (SPKI) it renounces
 	Sig      []byte   // the device key over body()
 }

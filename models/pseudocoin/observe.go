@@ -2,7 +2,6 @@ package pseudocoin
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -51,7 +50,9 @@ func (in *Instance) adversaryKeys(merchant world.PartyID) map[string]suite.Priva
 		keys[fmt.Sprintf("receiving key %d of %s", i, merchant)] = k
 	}
 	for _, h := range e.holdings() {
-		keys["one-time key "+h.name] = h.key
+		if k, err := h.key(); err == nil {
+			keys["one-time key "+h.name] = k
+		}
 	}
 	return keys
 }
@@ -73,9 +74,8 @@ func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Obs
 	if h, err := ParseHolding(b); err == nil && h.Record != nil {
 		walk(h.Record)
 	} else if err != nil {
-		var sh storedHolding
-		if jsonOK(b, &sh) {
-			if h, err := ParseHolding(sh.H); err == nil && h.Record != nil {
+		if _, der, ok := splitHolding(b); ok {
+			if h, err := ParseHolding(der); err == nil && h.Record != nil {
 				walk(h.Record)
 			}
 		}
@@ -95,8 +95,6 @@ func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Obs
 	}
 	return out
 }
-
-func jsonOK(b []byte, v any) bool { return len(b) > 0 && b[0] == '{' && json.Unmarshal(b, v) == nil }
 
 // escrowInfoBank is bank.Escrow's seal context.
 const escrowInfoBank = "dualoffline/identity-escrow/v1"

@@ -138,7 +138,11 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	}
 	tbs := r.TBS()
 	for _, h := range inputs {
-		sig, err := h.key.Sign(tbs)
+		k, err := h.key()
+		if err != nil {
+			return nil, err
+		}
+		sig, err := k.Sign(tbs)
 		if err != nil {
 			return nil, err
 		}
@@ -288,16 +292,22 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	if err := in.payeeVerifier().record(r); err != nil {
 		return nil, err
 	}
-	puts := map[string][]byte{}
+	seen := e.get(keySeen)
 	for _, h := range r.Inputs {
-		k := prefSeen + keyName(h.Key())
-		if _, seen := e.dev.Get(k); seen && !in.mutated(mutantNoSeen) {
-			return nil, spec.Errorf(spec.CodeDoubleSpend, "one-time key %s already paid this element", keyName(h.Key()))
+		n := seenName(h.Key())
+		for i := 0; i+len(n) <= len(seen); i += len(n) {
+			if bytes.Equal(seen[i:i+len(n)], n) && !in.mutated(mutantNoSeen) {
+				return nil, spec.Errorf(spec.CodeDoubleSpend, "one-time key %s already paid this element", keyName(h.Key()))
+			}
 		}
-		puts[k] = []byte{1}
+		seen = append(seen, n...)
 	}
+	if over := len(seen) - maxSeen*seenLen; over > 0 {
+		seen = seen[over:]
+	}
+	puts := map[string][]byte{keySeen: seen}
 	name := keyName(r.Payee)
-	puts[prefHold+name] = mustJSON(storedHolding{H: r.Marshal(), K: inv.K})
+	puts[prefHold+name] = storeHolding(inv.K, r.Marshal())
 	e.dev.Commit(puts, []string{s.invoice})
 	s.stored = true
 	in.w.Trace().State(e.dev.ID(), "received %d fen", r.Amount)

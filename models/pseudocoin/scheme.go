@@ -52,7 +52,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}}
+	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}}
 	if in.desk, err = newDesk(in); err != nil {
 		return nil, err
 	}
@@ -86,6 +86,7 @@ type Instance struct {
 	wallets  []world.PartyID
 	clones   int
 	mutation string
+	parsed   map[string]*Holding // parse cache (holdings are immutable)
 	gaveOut  map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
 }
 
@@ -228,19 +229,15 @@ func (in *Instance) mintOwed(p world.PartyID, e *element, deposit bool) error {
 		return err
 	}
 	puts := map[string][]byte{}
-	v := in.desk.verifier()
 	for i, b := range bundles {
-		h, err := ParseHolding(b)
+		h, err := in.parse(b)
 		if err != nil {
-			return err
-		}
-		if err := v.holding(h); err != nil {
 			return err
 		}
 		if !bytes.Equal(h.Key(), pubs[i]) {
 			return spec.Errorf(spec.CodeWrongRecipient, "the desk minted a bundle to another key")
 		}
-		puts[prefHold+keyName(pubs[i])+fmt.Sprintf("-%d", i)] = mustJSON(storedHolding{H: b, K: privs[i].Bytes()})
+		puts[prefHold+keyName(pubs[i])+fmt.Sprintf("-%d", i)] = storeHolding(privs[i].Bytes(), b)
 	}
 	e.dev.Commit(puts, []string{keyMint})
 	in.w.Trace().State(p, "minted %d bundles", len(bundles))
@@ -312,12 +309,18 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 		if !deposit && h.h.Bundle != nil && h.h.Value() == bundleSize {
 			continue
 		}
-		sig, err := h.key.Sign(u.Request)
-		if err != nil {
-			return ss, err
+		var proof []byte
+		if h.h.Record != nil {
+			k, err := h.key()
+			if err != nil {
+				return ss, err
+			}
+			if proof, err = k.Sign(u.Request); err != nil {
+				return ss, err
+			}
 		}
 		u.Received = append(u.Received, h.h.Marshal())
-		u.Proofs = append(u.Proofs, sig)
+		u.Proofs = append(u.Proofs, proof)
 		ss.Recv = append(ss.Recv, prefHold+h.name)
 	}
 	for k, v := range e.invoices() {

@@ -25,6 +25,9 @@ type verifier struct {
 	// signatures.
 	skipInputSig bool
 	skipDeskSig  bool
+	// book, at the desk, is its mint book: a bundle it finds there, byte
+	// for byte, is its own and needs no signature check.
+	book map[string]mintEntry
 }
 
 // holding checks a holding's whole lineage: every bundle signed by the
@@ -36,6 +39,9 @@ func (v verifier) holding(h *Holding) error {
 			return err
 		}
 		if v.skipDeskSig {
+			return nil
+		}
+		if e, ok := v.book[string(b.Key)]; ok && e.id == idOf(b.Marshal()) {
 			return nil
 		}
 		if err := v.desk.Verify(b.TBS(), b.Sig); err != nil {

@@ -1,6 +1,7 @@
 package pseudocoin
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -27,12 +28,32 @@ const (
 	prefHold    = "h/"      // held holdings, by key name
 	prefLog     = "log/"    // records signed as payer, not yet uploaded
 	prefInv     = "inv/"    // receiving keys given out, not yet paid on
-	prefSeen    = "seen/"   // one-time keys this element was paid with
+	keySeen     = "se/seen" // the one-time keys this element was last paid with
 )
 
-type storedHolding struct {
-	H []byte // holding DER
-	K []byte // the one-time private scalar
+// The payee remembers the last maxSeen one-time keys it was paid with, by
+// the first seenLen bytes of their SHA-256: a repeat among them is
+// refused offline; an older repeat is refused by the desk at the payee's
+// reconciliation (and flagged as the double spend it is).
+const (
+	maxSeen = 512
+	seenLen = 8
+)
+
+func seenName(spki []byte) []byte {
+	h := sha256.Sum256(spki)
+	return h[:seenLen]
+}
+
+// A held holding is stored as its 32-byte one-time private scalar
+// followed by the holding's DER.
+func storeHolding(priv, der []byte) []byte { return append(append([]byte(nil), priv...), der...) }
+
+func splitHolding(b []byte) (priv, der []byte, ok bool) {
+	if len(b) <= 32 {
+		return nil, nil, false
+	}
+	return b[:32], b[32:], true
 }
 
 type logEntry struct {
@@ -128,26 +149,46 @@ func (e *element) limits() limitsState {
 type held struct {
 	name string
 	h    *Holding
-	key  suite.PrivateKey
+	priv []byte
+	s    suite.Suite
 }
+
+// key is the holding's one-time private key.
+func (h held) key() (suite.PrivateKey, error) { return suite.PrivateKeyFromBytes(h.s, h.priv) }
 
 // holdings returns the element's holdings in store order. A holding that
 // does not parse (a corrupted store) is skipped: it is worth nothing.
 func (e *element) holdings() []held {
 	var out []held
 	for _, k := range e.dev.Keys(prefHold) {
-		sh, _ := readJSON[storedHolding](e, k)
-		h, err := ParseHolding(sh.H)
+		priv, der, ok := splitHolding(e.get(k))
+		if !ok {
+			continue
+		}
+		h, err := e.in.parse(der)
 		if err != nil {
 			continue
 		}
-		key, err := suite.PrivateKeyFromBytes(e.in.s, sh.K)
-		if err != nil {
-			continue
-		}
-		out = append(out, held{name: strings.TrimPrefix(k, prefHold), h: h, key: key})
+		out = append(out, held{name: strings.TrimPrefix(k, prefHold), h: h, priv: priv, s: e.in.s})
 	}
 	return out
+}
+
+// parse parses a holding, through a cache of what was parsed before
+// (holdings are immutable once stored).
+func (in *Instance) parse(der []byte) (*Holding, error) {
+	if h, ok := in.parsed[string(der)]; ok {
+		return h, nil
+	}
+	h, err := ParseHolding(der)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.parsed) > 4096 {
+		clear(in.parsed)
+	}
+	in.parsed[string(der)] = h
+	return h, nil
 }
 
 func (e *element) logs() map[string]logEntry {
