@@ -27,15 +27,15 @@ type desk struct {
 	agent   suite.PrivateKey // the agent bank's own key (it opens nothing of a payment)
 
 	records map[[32]byte]*cleared
-	paying  map[string][32]byte // receiving key → the cleared record paying it
-	spent   map[string][32]byte // one-time key → the record that spent it (zero: surrendered to the desk)
-	claimed map[string]string   // receiving key → holder that exchanged it
-	void    map[string]string   // receiving key → holder that renounced it
-	owed    map[string]int64    // holder → value to mint at its next reconciliation
-	minted  map[string][][]byte // mint request → the bundles it got
+	paying  map[string][32]byte  // receiving key → the cleared record paying it
+	spent   map[string][32]byte  // one-time key → the record that spent it (zero: surrendered to the desk)
+	claimed map[string]string    // receiving key → holder that exchanged it
+	void    map[string]string    // receiving key → holder that renounced it
+	owed    map[string]int64     // holder → value to mint at its next reconciliation
+	minted  map[string][][]byte  // mint request → the bundles it got
 	book    map[string]mintEntry // one-time key → the bundle minted to it and for whom
-	vaulted map[string]bool     // withdrawal requests whose coins are in the vault
-	vault   []*transfer.Holding // the agent banks' hand-overs the minted value stands for
+	vaulted map[string]bool      // withdrawal requests whose coins are in the vault
+	vault   []*transfer.Holding  // the agent banks' hand-overs the minted value stands for
 	doubles []bank.DoubleSpend
 	flagged map[string]bool                     // one-time keys flagged
 	paid    []paid                              // records credited to a payee, in order

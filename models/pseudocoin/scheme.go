@@ -86,7 +86,7 @@ type Instance struct {
 	wallets  []world.PartyID
 	clones   int
 	mutation string
-	parsed   map[string]*Holding // parse cache (holdings are immutable)
+	parsed   map[string]*Holding                  // parse cache (holdings are immutable)
 	gaveOut  map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
 }
 
