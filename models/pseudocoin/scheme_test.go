@@ -9,7 +9,9 @@ import (
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-func newInstance(t *testing.T, s suite.Suite) *Instance {
+func newInstance(t *testing.T, s suite.Suite) *Instance { return newInstanceT(t, s) }
+
+func newInstanceT(t testing.TB, s suite.Suite) *Instance {
 	t.Helper()
 	return modeltest.New(t, Scheme{}, 1, s).(*Instance)
 }
