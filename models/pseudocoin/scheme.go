@@ -372,7 +372,7 @@ func (in *Instance) Clone(p world.PartyID) (world.PartyID, error) {
 		return "", spec.Errorf(spec.CodeWrongRecipient, "no device %s", p)
 	}
 	in.clones++
-	id := world.PartyID(fmt.Sprintf("%s-clone-%d", p, in.clones))
+	id := world.PartyID(fmt.Sprintf("%s~clone%d", p, in.clones))
 	d.Clone(id)
 	return id, nil
 }
