@@ -177,6 +177,18 @@ func (in *Instance) escrow(e *element, r *Record, v *Invoice) ([]byte, error) {
 	}
 	body := escrowBody{Identity: e.identity(), DevSig: sig}.marshal()
 	key := in.cb.TraceKey()
+	switch c := in.corrupted[e.dev.ID()]; c.Kind {
+	case models.CorruptEscrowGarbage:
+		body = []byte("no identity at all")
+	case models.CorruptEscrowOther:
+		body = escrowBody{Identity: string(c.Other), DevSig: sig}.marshal()
+	case models.CorruptEscrowWrongKey:
+		k, err := in.s.GenerateKey(in.w.Rand("pseudocoin/wrong-key/" + string(e.dev.ID())))
+		if err != nil {
+			return nil, err
+		}
+		key = k.Public()
+	}
 	switch {
 	case in.mutated(mutantEscrowToPayee):
 		if key, err = in.s.ParsePublicKey(v.Key); err != nil {
@@ -311,6 +323,9 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	e.dev.Commit(puts, []string{s.invoice})
 	s.stored = true
 	in.w.Trace().State(e.dev.ID(), "received %d fen", r.Amount)
+	if in.corrupted[e.dev.ID()].Kind == models.CorruptWithholdAck {
+		return nil, nil
+	}
 	return []world.Message{{Type: msgAck, Payload: Ack{Record: r.ID()}.Marshal()}}, nil
 }
 

@@ -88,6 +88,9 @@ type Instance struct {
 	mutation string
 	parsed   map[string]*Holding                  // parse cache (holdings are immutable)
 	gaveOut  map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
+	// corrupted holds the corruptions staged on elements that act on
+	// later payments (escrow, withheld acknowledgement).
+	corrupted map[world.PartyID]models.Corruption
 }
 
 func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }
