@@ -12,14 +12,12 @@ const (
 	mutantEscrowToAgent  = "escrow-to-agent"        // R3: the escrow is sealed to the agent bank's key
 	mutantUploadClear    = "upload-in-clear"        // R3: the reconciliation upload is not sealed to the desk
 	mutantLargeNotLogged = "large-not-logged"       // R3: the desk logs no payment above T at the agent bank
-	mutantDeviceKeyCoins = "device-key-coins"       // R3: bundles are minted to the element's certified key
 	mutantNoSeen         = "payee-forgets-keys"     // R2: the payee keeps no list of one-time keys it was paid with
 	mutantNoDoubleCheck  = "desk-no-double-check"   // R2: the desk accepts a second record spending a spent key
 	mutantNoInputSig     = "payee-skips-input-sig"  // R1: the payee does not check the input keys' signatures
 	mutantNoDeskSig      = "payee-skips-desk-sig"   // R4: the payee does not check the desk's signature on bundles
 	mutantNoLimits       = "no-offline-limits"      // R6: the element does not enforce the offline limits
-	mutantTrustEscrow    = "desk-trusts-uploader"   // R3: the desk credits change without checking the escrow names the uploader
-	mutantExactTime      = "exact-mint-time"        // R3: bundles carry the mint time to the second
+	mutantTrustEscrow    = "desk-trusts-escrow"     // R3: the desk takes the identity an escrow names without checking who signed it
 )
 
 // Mutants returns the catalogue.
@@ -33,6 +31,7 @@ func Mutants() []models.Mutant {
 		m(mutantEscrowToAgent, "R3", "the identity escrow is sealed to the agent bank's key instead of the central bank's trace key"),
 		m(mutantUploadClear, "R3", "the reconciliation upload goes to the agent bank in the clear, not sealed to the desk"),
 		m(mutantLargeNotLogged, "R3", "payments above T are not logged against the payer's account at its agent bank"),
+		m(mutantTrustEscrow, "R3", "the desk takes the identity an escrow names as the payer without checking that the named device signed the record, or that it is the uploader's"),
 		m(mutantNoSeen, "R2", "the payee keeps no list of the one-time keys it was paid with, so a cloned element pays it twice with one key"),
 		m(mutantNoDoubleCheck, "R2", "the desk accepts a second record spending a one-time key another record spent, and flags nothing"),
 		m(mutantNoInputSig, "R1", "the payee does not check the input keys' signatures over the record"),

@@ -3,12 +3,14 @@ package pseudocoin
 import (
 	"bytes"
 	"fmt"
+	"io"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 )
 
@@ -197,11 +199,11 @@ func (in *Instance) escrow(e *element, r *Record, v *Invoice) ([]byte, error) {
 	case in.mutated(mutantEscrowToAgent):
 		key = in.desk.agentKey()
 	}
-	label := "pseudocoin/escrow/" + string(e.dev.ID()) + fmt.Sprint(e.counter())
+	rnd := io.Reader(in.w.Rand("pseudocoin/escrow/" + string(e.dev.ID()) + fmt.Sprint(e.counter())))
 	if in.mutated(mutantEscrowFixed) {
-		label = "pseudocoin/escrow/" + string(e.dev.ID())
+		rnd = detrand.New(in.w.Seed(), "pseudocoin/escrow/"+string(e.dev.ID()))
 	}
-	return bank.Escrow(key, in.w.Rand(label), string(body))
+	return bank.Escrow(key, rnd, string(body))
 }
 
 func (s *payerSession) ack(b []byte) error {

@@ -217,9 +217,6 @@ func (in *Instance) mintOwed(p world.PartyID, e *element, deposit bool) error {
 		if err != nil {
 			return err
 		}
-		if in.mutated(mutantDeviceKeyCoins) {
-			k, _ = e.deviceKey()
-		}
 		privs = append(privs, k)
 		pubs = append(pubs, k.Public().SPKI())
 	}
