@@ -123,17 +123,54 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	if err := in.cfg.Limits.Check(lim.Spent, lim.Count, s.amount); err != nil && !in.mutated(mutantNoLimits) {
 		return nil, err
 	}
+	plan := in.insiders[e.dev.ID()]
+	if plan.Kind != "" {
+		r, err := in.insiderRecord(e, s, v, plan)
+		if err != nil {
+			return nil, err
+		}
+		in.lastChallenge[e.dev.ID()] = v.Challenge
+		return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+	}
 	inputs, err := pick(e.holdings(), s.amount)
 	if err != nil {
 		return nil, err
 	}
-	outs, err := coin.MakeChange(s.amount)
+	r, err := in.buildRecord(e, inputs, v, s.amount, nil)
 	if err != nil {
 		return nil, err
 	}
-	r := &Record{Payee: v.Key, Amount: s.amount, Outputs: outs, Challenge: v.Challenge}
+	in.lastChallenge[e.dev.ID()] = v.Challenge
+	ctr := e.counter() + 1
+	s.committed = fmt.Sprintf("%s%016d", prefLog, ctr)
+	s.record = r.ID()
+	dels := []string{}
+	for _, h := range inputs {
+		dels = append(dels, prefHold+h.name)
+	}
+	e.dev.Commit(map[string][]byte{
+		s.committed: mustJSON(logEntry{R: r.Marshal()}),
+		keyCounter:  []byte(fmt.Sprint(ctr)),
+		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
+	}, dels)
+	in.w.Trace().State(e.dev.ID(), "paid %d fen from %d fen of holdings", s.amount, r.InputValue())
+	return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+}
+
+// buildRecord builds and signs a record spending inputs to pay amount
+// to the invoice's key; edit, if set, changes the record before the
+// escrow and signatures (an insider's payment).
+func (in *Instance) buildRecord(e *element, inputs []held, v *Invoice, amount int64, edit func(r *Record)) (*Record, error) {
+	outs, err := coin.MakeChange(amount)
+	if err != nil {
+		return nil, err
+	}
+	r := &Record{Payee: v.Key, Amount: amount, Outputs: outs, Challenge: v.Challenge}
 	for _, h := range inputs {
 		r.Inputs = append(r.Inputs, h.h)
+	}
+	if edit != nil {
+		edit(r)
 	}
 	if r.Escrow, err = in.escrow(e, r, v); err != nil {
 		return nil, err
@@ -150,20 +187,7 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 		}
 		r.Sigs = append(r.Sigs, sig)
 	}
-	ctr := e.counter() + 1
-	s.committed = fmt.Sprintf("%s%016d", prefLog, ctr)
-	s.record = r.ID()
-	dels := []string{}
-	for _, h := range inputs {
-		dels = append(dels, prefHold+h.name)
-	}
-	e.dev.Commit(map[string][]byte{
-		s.committed: mustJSON(logEntry{R: r.Marshal()}),
-		keyCounter:  []byte(fmt.Sprint(ctr)),
-		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
-	}, dels)
-	in.w.Trace().State(e.dev.ID(), "paid %d fen from %d fen of holdings", s.amount, r.InputValue())
-	return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+	return r, nil
 }
 
 // escrow seals the payer's identity and its device's signature over the

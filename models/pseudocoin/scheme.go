@@ -52,7 +52,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}}
+	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}, insiders: map[world.PartyID]models.InsiderPlan{}, lastChallenge: map[world.PartyID][]byte{}}
 	if in.desk, err = newDesk(in); err != nil {
 		return nil, err
 	}
@@ -91,6 +91,10 @@ type Instance struct {
 	// corrupted holds the corruptions staged on elements that act on
 	// later payments (escrow, withheld acknowledgement).
 	corrupted map[world.PartyID]models.Corruption
+	// insiders are the elements handed to an insider (insider.go), and
+	// lastChallenge each payer's last challenge answered.
+	insiders      map[world.PartyID]models.InsiderPlan
+	lastChallenge map[world.PartyID][]byte
 }
 
 func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }
