@@ -11,7 +11,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/suite"
-	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // desk is the central bank's issuance desk: it mints bundles to one-time
@@ -34,8 +33,7 @@ type desk struct {
 	owed    map[string]int64     // holder → value to mint at its next reconciliation
 	minted  map[string][][]byte  // mint request → the bundles it got
 	book    map[string]mintEntry // one-time key → the bundle minted to it and for whom
-	vaulted map[string]bool      // withdrawal requests whose coins are in the vault
-	vault   []*transfer.Holding  // the agent banks' hand-overs the minted value stands for
+	vaulted map[string]bool      // withdrawal requests served: their value is in the vault
 	doubles []bank.DoubleSpend
 	flagged map[string]bool                     // one-time keys flagged
 	paid    []paid                              // records credited to a payee, in order

@@ -330,23 +330,27 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	if err := in.payeeVerifier().record(r); err != nil {
 		return nil, err
 	}
-	seen := e.get(keySeen)
+	puts := map[string][]byte{}
+	var dels []string
+	seen := e.dev.Keys(prefSeen)
 	for _, h := range r.Inputs {
 		n := seenName(h.Key())
-		for i := 0; i+len(n) <= len(seen); i += len(n) {
-			if bytes.Equal(seen[i:i+len(n)], n) && !in.mutated(mutantNoSeen) {
+		for _, k := range seen {
+			if b, _ := e.dev.Get(k); bytes.Equal(b, n) && !in.mutated(mutantNoSeen) {
 				return nil, spec.Errorf(spec.CodeDoubleSpend, "one-time key %s already paid this element", keyName(h.Key()))
 			}
 		}
-		seen = append(seen, n...)
 	}
-	if over := len(seen) - maxSeen*seenLen; over > 0 {
-		seen = seen[over:]
+	ctr := e.counter()
+	for i, h := range r.Inputs {
+		puts[fmt.Sprintf("%s%016d-%d", prefSeen, ctr, i)] = seenName(h.Key())
 	}
-	puts := map[string][]byte{keySeen: seen}
+	if over := len(seen) + len(r.Inputs) - maxSeen; over > 0 {
+		dels = append(dels, seen[:over]...)
+	}
 	name := keyName(r.Payee)
 	puts[prefHold+name] = storeHolding(inv.K, r.Marshal())
-	e.dev.Commit(puts, []string{s.invoice})
+	e.dev.Commit(puts, append(dels, s.invoice))
 	s.stored = true
 	in.w.Trace().State(e.dev.ID(), "received %d fen", r.Amount)
 	if in.corrupted[e.dev.ID()].Kind == models.CorruptWithholdAck {

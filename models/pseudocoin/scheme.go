@@ -162,15 +162,21 @@ func (in *Instance) finishWithdraw(p world.PartyID, e *element) error {
 	}
 	id := e.identity()
 	err := in.online(p, "withdrawal", func() error {
-		hs, err := in.agent.WithdrawRequest(id, ws.Request, ws.Amount)
-		if err != nil {
-			return err
+		if in.desk.vaulted[ws.Request] {
+			return nil // served before: the reply was lost
 		}
-		if !in.desk.vaulted[ws.Request] {
-			in.desk.vaulted[ws.Request] = true
-			in.desk.vault = append(in.desk.vault, hs...)
-			in.desk.owed[id] += ws.Amount
+		acct := in.agent.AccountOf(id)
+		if in.agent.Balance(id) < ws.Amount {
+			return spec.Errorf(spec.CodeInsufficient, "account %s holds %d fen, withdrawal of %d", acct, in.agent.Balance(id), ws.Amount)
 		}
+		// The agent bank debits the account and buys the value from the
+		// central bank with its reserve; the central bank issues it into
+		// its vault, for the desk to mint.
+		in.agent.Open(acct, -ws.Amount)
+		in.agent.Reserve -= ws.Amount
+		in.cb.IssuedTotal += ws.Amount
+		in.desk.vaulted[ws.Request] = true
+		in.desk.owed[id] += ws.Amount
 		return nil
 	})
 	if err != nil {

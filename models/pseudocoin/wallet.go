@@ -28,7 +28,7 @@ const (
 	prefHold    = "h/"      // held holdings, by key name
 	prefLog     = "log/"    // records signed as payer, not yet uploaded
 	prefInv     = "inv/"    // receiving keys given out, not yet paid on
-	keySeen     = "se/seen" // the one-time keys this element was last paid with
+	prefSeen    = "seen/"   // the one-time keys this element was last paid with
 )
 
 // The payee remembers the last maxSeen one-time keys it was paid with, by
@@ -36,7 +36,7 @@ const (
 // refused offline; an older repeat is refused by the desk at the payee's
 // reconciliation (and flagged as the double spend it is).
 const (
-	maxSeen = 512
+	maxSeen = 256
 	seenLen = 8
 )
 
