@@ -11,7 +11,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/chip"
-	"github.com/dualoffline/dualoffline/models/pseudocoin"
 )
 
 // packages are the scheme packages, in the order the harness lists them.
@@ -20,7 +19,6 @@ var packages = []models.Package{
 	chip.Package,
 	cert.Package,
 	chain.Package,
-	pseudocoin.Package,
 }
 
 // Schemes returns the reference schemes in a stable order.
