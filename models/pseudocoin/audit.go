@@ -74,15 +74,15 @@ func (in *Instance) Audit() models.Audit {
 	}
 	for id, r := range records {
 		c := d.records[id]
-		if c == nil || !c.changed {
-			a.Pending += r.Change()
-		}
 		k := string(r.Payee)
 		switch {
 		case spent[k], c != nil && c.refunded:
 		case heldKeys[k] > 0:
 		default:
 			a.Pending += r.Amount
+		}
+		if k := string(r.ChangeKey); r.Change() > 0 && !spent[k] && heldKeys[k] == 0 {
+			a.Pending += r.Change()
 		}
 	}
 	for _, v := range d.owed {

@@ -56,7 +56,6 @@ type paid struct {
 type cleared struct {
 	rec      *Record
 	payer    string // the identity its escrow names
-	changed  bool   // the change was credited to the payer
 	refunded bool   // the amount went back to the payer (the payee renounced the key)
 	logged   bool   // a large payment logged at the payer's agent bank
 }
@@ -163,28 +162,35 @@ func (d *desk) flag(in *Holding, prev [32]byte, r *Record, payer string, body es
 	}
 	d.flagged[k] = true
 	cert, _ := d.in.cb.Cert(payer)
-	ev := bank.DoubleSpend{
-		Culprit: payer, Coin: instanceOf(in.Key()), Value: in.Value(),
-		HoldingA: in.Marshal(), HoldingB: in.Marshal(), RecordB: r.Marshal(),
-	}
-	if cert != nil {
-		ev.CulpritCert = cert.Raw
-	}
 	bodies := [][]byte{nil, body.marshal()}
+	var recA []byte
 	if c, ok := d.records[prev]; ok {
-		ev.RecordA = c.rec.Marshal()
+		recA = c.rec.Marshal()
 		if _, b, err := d.identityOf(c.rec); err == nil {
 			bodies[0] = b.marshal()
 		}
 	}
-	ev.Certs = bodies
-	d.doubles = append(d.doubles, ev)
+	// One flag per coin of the holding spent twice, as the registry
+	// flags coin instances.
+	for i, v := range in.Coins() {
+		ev := bank.DoubleSpend{
+			Culprit: payer, Coin: instanceOf(in.Key(), i), Value: v,
+			HoldingA: in.Marshal(), HoldingB: in.Marshal(), RecordA: recA, RecordB: r.Marshal(), Certs: bodies,
+		}
+		if cert != nil {
+			ev.CulpritCert = cert.Raw
+		}
+		d.doubles = append(d.doubles, ev)
+	}
 	d.in.w.Trace().Note(bank.CentralBankID, "double spend of one-time key %s by %s", keyName(in.Key()), payer)
 }
 
-// instanceOf names a one-time key as the registry names coins.
-func instanceOf(key []byte) bank.Instance {
-	return bank.Instance{Creator: sha256.Sum256(key)}
+// instanceOf names coin i of the holding of a one-time key as the
+// registry names coin instances: the key's SHA-256 and the coin's index.
+func instanceOf(key []byte, i int) bank.Instance {
+	in := bank.Instance{Creator: sha256.Sum256(key)}
+	in.Serial[len(in.Serial)-1] = byte(i)
+	return in
 }
 
 // Sync is one reconciliation upload, opened and checked. It returns what
@@ -274,10 +280,6 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 		if err != nil {
 			continue
 		}
-		if !c.changed {
-			c.changed = true
-			d.owed[holder] += r.Change()
-		}
 		if !c.logged && (r.Amount > d.in.cfg.Threshold) != d.in.mutated(mutantLargeNotLogged) {
 			c.logged = true
 			l := Large{Account: d.in.agent.AccountOf(holder), Amount: r.Amount, Record: r.ID()}
@@ -297,10 +299,10 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 		}
 		if h.Record != nil {
 			c, err := d.clear(h.Record)
-			if err != nil || d.void[k] != "" {
+			if err != nil || (!h.Change && d.void[k] != "") {
 				continue
 			}
-			if _, done := d.claimed[k]; !done {
+			if _, done := d.claimed[k]; !done && !h.Change {
 				d.claimed[k] = holder
 				d.paid = append(d.paid, paid{holder, models.Traced{Ref: fmt.Sprintf("%x", h.Record.ID()), Value: h.Record.Amount, Payer: c.payer}})
 			}

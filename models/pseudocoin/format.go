@@ -24,6 +24,7 @@ var (
 	tagAck     = der.Application(13) // payee → payer: the record id it stored
 	tagLarge   = der.Application(14) // the agent bank's log of a payment above T
 	tagUpload  = der.Application(15) // a reconciliation upload, sealed to the desk
+	tagChange  = der.Application(27) // a record's change, as its payer holds it
 )
 
 // Limits every parser enforces.
@@ -107,8 +108,13 @@ func ParseBundle(b []byte) (*Bundle, error) {
 	return out, nil
 }
 
-// readValues reads a SEQUENCE OF INTEGER of table denominations.
-func readValues(r *der.Reader, field string) []int64 {
+// readValues reads a non-empty SEQUENCE OF INTEGER.
+func readValues(r *der.Reader, field string) []int64 { return readValuesMin(r, field, 1) }
+
+// readValuesOrNone reads a SEQUENCE OF INTEGER that may be empty.
+func readValuesOrNone(r *der.Reader, field string) []int64 { return readValuesMin(r, field, 0) }
+
+func readValuesMin(r *der.Reader, field string, least int) []int64 {
 	el := r.Element(field, casn1.Tag(casn1.SEQUENCE), 16*MaxCoins)
 	if el == nil {
 		return nil
@@ -128,7 +134,7 @@ func readValues(r *der.Reader, field string) []int64 {
 		}
 		out = append(out, v)
 	}
-	if len(out) == 0 {
+	if len(out) < least {
 		r.Uint(field, 1, 0)
 		return nil
 	}
@@ -151,12 +157,16 @@ func checkTable(vs []int64, what string) error {
 type Holding struct {
 	Bundle *Bundle
 	Record *Record
+	Change bool // the record's change (held by its payer), not its payment
 }
 
 // Marshal returns the DER: the bundle's or the record's.
 func (h *Holding) Marshal() []byte {
 	if h.Bundle != nil {
 		return h.Bundle.Marshal()
+	}
+	if h.Change {
+		return der.Marshal(tagChange, func(x *der.Builder) { x.AddBytes(h.Record.Marshal()) })
 	}
 	return h.Record.Marshal()
 }
@@ -166,6 +176,9 @@ func (h *Holding) Key() []byte {
 	if h.Bundle != nil {
 		return h.Bundle.Key
 	}
+	if h.Change {
+		return h.Record.ChangeKey
+	}
 	return h.Record.Payee
 }
 
@@ -173,6 +186,9 @@ func (h *Holding) Key() []byte {
 func (h *Holding) Coins() []int64 {
 	if h.Bundle != nil {
 		return h.Bundle.Coins
+	}
+	if h.Change {
+		return h.Record.ChangeCoins
 	}
 	return h.Record.Outputs
 }
@@ -206,15 +222,28 @@ func parseHolding(b []byte, depth int) (*Holding, error) {
 			return nil, err
 		}
 		return &Holding{Bundle: bu}, nil
-	case casn1.Tag(tagRecord):
+	case casn1.Tag(tagRecord), casn1.Tag(tagChange):
 		if depth >= MaxHops {
 			return nil, spec.Errorf(spec.CodeMalformed, "lineage deeper than %d records", MaxHops)
 		}
-		r, err := parseRecord(b, depth+1)
+		change := casn1.Tag(b[0]) == casn1.Tag(tagChange)
+		inner := b
+		if change {
+			var s, el cryptobyte.String = b, nil
+			if !s.ReadASN1(&el, tagChange) || !s.Empty() {
+				return nil, spec.Errorf(spec.CodeMalformed, "change holding")
+			}
+			inner = el
+		}
+		r, err := parseRecord(inner, depth+1)
 		if err != nil {
 			return nil, err
 		}
-		return &Holding{Record: r}, nil
+		h := &Holding{Record: r, Change: change}
+		if change && len(r.ChangeCoins) == 0 {
+			return nil, spec.Errorf(spec.CodeMalformed, "a change holding of a record without change")
+		}
+		return h, nil
 	}
 	return nil, spec.Errorf(spec.CodeMalformed, "holding tag %#x", b[0])
 }
@@ -225,13 +254,18 @@ func parseHolding(b []byte, depth int) (*Holding, error) {
 // payer's next reconciliation. Every input key signs TBS once, in input
 // order.
 type Record struct {
-	Inputs    []*Holding
-	Payee     []byte // the payee's one-time receiving key (SPKI)
-	Amount    int64
-	Outputs   []int64
-	Challenge []byte
-	Escrow    []byte // the payer's identity and device signature, sealed to the trace key
-	Sigs      [][]byte
+	Inputs  []*Holding
+	Payee   []byte // the payee's one-time receiving key (SPKI)
+	Amount  int64
+	Outputs []int64
+	// ChangeKey is the payer's fresh one-time key its change is paid to,
+	// ChangeCoins the change (inputs − amount) in table values, empty
+	// when the inputs are worth the amount exactly.
+	ChangeKey   []byte
+	ChangeCoins []int64
+	Challenge   []byte
+	Escrow      []byte // the payer's identity and device signature, sealed to the trace key
+	Sigs        [][]byte
 
 	raw []byte // as parsed, so that a re-encoding never differs
 }
@@ -246,6 +280,8 @@ func (r *Record) addCore(x *der.Builder) {
 	x.AddASN1OctetString(r.Payee)
 	x.AddASN1Int64(r.Amount)
 	addValues(x, r.Outputs)
+	x.AddASN1OctetString(r.ChangeKey)
+	addValues(x, r.ChangeCoins)
 	x.AddASN1OctetString(r.Challenge)
 }
 
@@ -294,6 +330,8 @@ func parseRecord(b []byte, depth int) (*Record, error) {
 	out.Payee = bytes.Clone(rd.Bytes("payee", 1, suite.MaxPublicKeyDER))
 	out.Amount = int64(rd.Uint("amount", 1, coin.MaxChangeAmount))
 	out.Outputs = readValues(rd, "outputs")
+	out.ChangeKey = bytes.Clone(rd.Bytes("change key", 1, suite.MaxPublicKeyDER))
+	out.ChangeCoins = readValuesOrNone(rd, "change")
 	out.Challenge = bytes.Clone(rd.Bytes("challenge", ChallengeLen, ChallengeLen))
 	out.Escrow = bytes.Clone(rd.Bytes("escrow", 1, suite.MaxSealed))
 	sigs := rd.Element("signatures", casn1.Tag(casn1.SEQUENCE), MaxInputs*(suite.MaxSignatureDER+2)+4)
@@ -365,6 +403,15 @@ func (r *Record) Validate() error {
 	if in < r.Amount {
 		return spec.Errorf(spec.CodeValueMismatch, "inputs worth %d fen pay %d", in, r.Amount)
 	}
+	if err := checkTable(r.ChangeCoins, "the change"); err != nil {
+		return err
+	}
+	if sum(r.ChangeCoins) != in-r.Amount {
+		return spec.Errorf(spec.CodeValueMismatch, "inputs worth %d fen pay %d and give back %d in change", in, r.Amount, sum(r.ChangeCoins))
+	}
+	if bytes.Equal(r.ChangeKey, r.Payee) {
+		return spec.Errorf(spec.CodeWrongRecipient, "the change goes to the payee's key")
+	}
 	if len(r.Sigs) != len(r.Inputs) {
 		return spec.Errorf(spec.CodeBadSignature, "%d signatures for %d inputs", len(r.Sigs), len(r.Inputs))
 	}
@@ -380,8 +427,8 @@ func (r *Record) InputValue() int64 {
 	return v
 }
 
-// Change is what the payer gets back at its reconciliation.
-func (r *Record) Change() int64 { return r.InputValue() - r.Amount }
+// Change is what the record gives back to its payer.
+func (r *Record) Change() int64 { return sum(r.ChangeCoins) }
 
 // Escrow plaintext: who paid, and that device's signature over the
 // record's core, so that the central bank's attribution of a double spend
@@ -405,11 +452,20 @@ func parseEscrow(b []byte) (escrowBody, error) {
 	return e, r.Err()
 }
 
-// Hello opens a payment: the amount the payer will pay.
-type Hello struct{ Amount int64 }
+// Hello opens a payment: the amount the payer will pay and a fresh nonce
+// the payee's invoice must answer, so that an invoice of another session
+// is refused.
+type Hello struct {
+	Amount int64
+	Nonce  []byte
+}
 
 func (h Hello) Marshal() []byte {
-	return der.Marshal(tagHello, func(x *der.Builder) { x.AddASN1Int64(version); x.AddASN1Int64(h.Amount) })
+	return der.Marshal(tagHello, func(x *der.Builder) {
+		x.AddASN1Int64(version)
+		x.AddASN1Int64(h.Amount)
+		x.AddASN1OctetString(h.Nonce)
+	})
 }
 
 // ParseHello decodes a HELLO.
@@ -417,6 +473,7 @@ func ParseHello(b []byte) (Hello, error) {
 	r := der.Open(b, tagHello, 64, "hello")
 	r.Version(version)
 	h := Hello{Amount: int64(r.Uint("amount", 1, coin.MaxChangeAmount))}
+	h.Nonce = bytes.Clone(r.Bytes("nonce", ChallengeLen, ChallengeLen))
 	return h, r.Err()
 }
 
@@ -425,6 +482,7 @@ func ParseHello(b []byte) (Hello, error) {
 // payer knows the key is the payee's.
 type Invoice struct {
 	Amount    int64
+	Nonce     []byte // the payer's, from HELLO
 	Key       []byte
 	Challenge []byte
 	Cert      []byte
@@ -435,6 +493,7 @@ func (v *Invoice) tbs() []byte {
 	return der.Marshal(tagInvoice, func(x *der.Builder) {
 		x.AddASN1Int64(version)
 		x.AddASN1Int64(v.Amount)
+		x.AddASN1OctetString(v.Nonce)
 		x.AddASN1OctetString(v.Key)
 		x.AddASN1OctetString(v.Challenge)
 	})
@@ -444,6 +503,7 @@ func (v *Invoice) Marshal() []byte {
 	return der.Marshal(tagInvoice, func(x *der.Builder) {
 		x.AddASN1Int64(version)
 		x.AddASN1Int64(v.Amount)
+		x.AddASN1OctetString(v.Nonce)
 		x.AddASN1OctetString(v.Key)
 		x.AddASN1OctetString(v.Challenge)
 		x.AddASN1OctetString(v.Cert)
@@ -456,6 +516,7 @@ func ParseInvoice(b []byte) (*Invoice, error) {
 	r := der.Open(b, tagInvoice, 4096, "invoice")
 	r.Version(version)
 	v := &Invoice{Amount: int64(r.Uint("amount", 1, coin.MaxChangeAmount))}
+	v.Nonce = bytes.Clone(r.Bytes("nonce", ChallengeLen, ChallengeLen))
 	v.Key = bytes.Clone(r.Bytes("key", 1, suite.MaxPublicKeyDER))
 	v.Challenge = bytes.Clone(r.Bytes("challenge", ChallengeLen, ChallengeLen))
 	v.Cert = bytes.Clone(r.Bytes("certificate", 1, 2048))

@@ -94,5 +94,6 @@ func (in *Instance) insiderRecord(e *element, s *payerSession, v *Invoice, plan 
 		}
 		edit = func(r *Record) { r.Payee = k.Public().SPKI() }
 	}
-	return in.buildRecord(e, inputs, v, amount, edit)
+	r, _, err := in.buildRecord(e, inputs, v, amount, edit)
+	return r, err
 }

@@ -96,6 +96,12 @@ func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Obs
 	return out
 }
 
+// CoinID names a flagged coin instance as View names coins: the store
+// name of its holding (its key's name) and the coin's index.
+func (in *Instance) CoinID(i bank.Instance) string {
+	return fmt.Sprintf("%x/%d", i.Creator[:8], i.Serial[len(i.Serial)-1])
+}
+
 // escrowInfoBank is bank.Escrow's seal context.
 const escrowInfoBank = "dualoffline/identity-escrow/v1"
 

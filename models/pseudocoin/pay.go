@@ -12,6 +12,7 @@ import (
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 // Message types.
@@ -39,7 +40,8 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "%s pays itself", payer)
 	}
 	var p models.Payment
-	ps := &payerSession{e: pe, amount: amount, payee: qe.identity()}
+	ps := &payerSession{e: pe, amount: amount, payee: qe.identity(), nonce: make([]byte, ChallengeLen)}
+	in.w.Rand(fmt.Sprintf("pseudocoin/hello/%s/%d", payer, pe.counter())).Read(ps.nonce)
 	qs := &payeeSession{e: qe, amount: amount}
 	s := &world.Session{
 		Channel: world.NearField,
@@ -56,7 +58,7 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 				return route(payee, payer, out), err
 			},
 		},
-		Start: []world.Message{{From: payer, To: payee, Type: msgHello, Payload: Hello{Amount: amount}.Marshal()}},
+		Start: []world.Message{{From: payer, To: payee, Type: msgHello, Payload: Hello{Amount: amount, Nonce: ps.nonce}.Marshal()}},
 		Plan:  plan,
 	}
 	p.Outcome = in.w.RunSession(s)
@@ -76,6 +78,7 @@ type payerSession struct {
 	e         *element
 	amount    int64
 	payee     string
+	nonce     []byte // the HELLO's, which the invoice must answer
 	committed string // the log key of the record this session committed
 	record    [32]byte
 	acked     bool
@@ -102,6 +105,9 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	}
 	if v.Amount != s.amount {
 		return nil, spec.Errorf(spec.CodeValueMismatch, "the invoice asks %d fen, the payment is %d", v.Amount, s.amount)
+	}
+	if !bytes.Equal(v.Nonce, s.nonce) {
+		return nil, spec.Errorf(spec.CodeReplay, "the invoice answers another session's HELLO")
 	}
 	cert, err := devcert.Parse(in.s, v.Cert)
 	if err != nil {
@@ -136,7 +142,7 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := in.buildRecord(e, inputs, v, s.amount, nil)
+	r, ck, err := in.buildRecord(e, inputs, v, s.amount, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -148,11 +154,16 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	for _, h := range inputs {
 		dels = append(dels, prefHold+h.name)
 	}
-	e.dev.Commit(map[string][]byte{
+	puts := map[string][]byte{
 		s.committed: mustJSON(logEntry{R: r.Marshal()}),
 		keyCounter:  []byte(fmt.Sprint(ctr)),
 		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
-	}, dels)
+	}
+	if r.Change() > 0 {
+		ch := &Holding{Record: r, Change: true}
+		puts[prefHold+keyName(r.ChangeKey)] = storeHolding(ck.Bytes(), ch.Marshal())
+	}
+	e.dev.Commit(puts, dels)
 	in.w.Trace().State(e.dev.ID(), "paid %d fen from %d fen of holdings", s.amount, r.InputValue())
 	return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
 }
@@ -160,34 +171,46 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 // buildRecord builds and signs a record spending inputs to pay amount
 // to the invoice's key; edit, if set, changes the record before the
 // escrow and signatures (an insider's payment).
-func (in *Instance) buildRecord(e *element, inputs []held, v *Invoice, amount int64, edit func(r *Record)) (*Record, error) {
+func (in *Instance) buildRecord(e *element, inputs []held, v *Invoice, amount int64, edit func(r *Record)) (*Record, suite.PrivateKey, error) {
 	outs, err := coin.MakeChange(amount)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	r := &Record{Payee: v.Key, Amount: amount, Outputs: outs, Challenge: v.Challenge}
+	var in0 int64
 	for _, h := range inputs {
 		r.Inputs = append(r.Inputs, h.h)
+		in0 += h.h.Value()
+	}
+	ck, err := in.s.GenerateKey(in.w.Rand(fmt.Sprintf("pseudocoin/change/%s/%d", e.dev.ID(), e.counter())))
+	if err != nil {
+		return nil, nil, err
+	}
+	r.ChangeKey = ck.Public().SPKI()
+	if in0 > amount {
+		if r.ChangeCoins, err = coin.MakeChange(in0 - amount); err != nil {
+			return nil, nil, err
+		}
 	}
 	if edit != nil {
 		edit(r)
 	}
 	if r.Escrow, err = in.escrow(e, r, v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tbs := r.TBS()
 	for _, h := range inputs {
 		k, err := h.key()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		sig, err := k.Sign(tbs)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		r.Sigs = append(r.Sigs, sig)
 	}
-	return r, nil
+	return r, ck, nil
 }
 
 // escrow seals the payer's identity and its device's signature over the
@@ -287,7 +310,7 @@ func (s *payeeSession) hello(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Invoice{Amount: s.amount, Key: k.Public().SPKI(), Challenge: make([]byte, ChallengeLen), Cert: e.get(keyCert)}
+	v := &Invoice{Amount: s.amount, Nonce: h.Nonce, Key: k.Public().SPKI(), Challenge: make([]byte, ChallengeLen), Cert: e.get(keyCert)}
 	r.Read(v.Challenge)
 	dk, err := e.deviceKey()
 	if err != nil {

@@ -247,7 +247,7 @@ func (in *Instance) mintOwed(p world.PartyID, e *element, deposit bool) error {
 		if !bytes.Equal(h.Key(), pubs[i]) {
 			return spec.Errorf(spec.CodeWrongRecipient, "the desk minted a bundle to another key")
 		}
-		puts[prefHold+keyName(pubs[i])+fmt.Sprintf("-%d", i)] = storeHolding(privs[i].Bytes(), b)
+		puts[prefHold+keyName(pubs[i])] = storeHolding(privs[i].Bytes(), b)
 	}
 	e.dev.Commit(puts, []string{keyMint})
 	in.w.Trace().State(p, "minted %d bundles", len(bundles))

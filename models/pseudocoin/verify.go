@@ -71,7 +71,7 @@ func (v verifier) record(r *Record) error {
 			return err
 		}
 		if err := pub.Verify(tbs, r.Sigs[i]); err != nil {
-			return spec.Errorf(spec.CodeBadSignature, "input %d of the record: %v", i, err)
+			return spec.Errorf(spec.CodeWrongRecipient, "input %d of the record is not signed by the key it is bound to: %v", i, err)
 		}
 	}
 	return nil
