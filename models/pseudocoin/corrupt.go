@@ -39,7 +39,10 @@ func (in *Instance) Corrupt(p world.PartyID, c models.Corruption) error {
 		return nil
 	case models.CorruptSelfSignedCert, models.CorruptForeignRootCert, models.CorruptWrongSuiteCert:
 		return in.corruptCert(e, c.Kind)
-	case models.CorruptForgedCoin:
+	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent:
+		// A bundle no desk minted: signed by a forger's key, or by a
+		// minter the central bank never authorised (the only minter is
+		// its desk).
 		forger, err := in.s.GenerateKey(r)
 		if err != nil {
 			return err
@@ -127,7 +130,11 @@ func (in *Instance) addForged(e *element, value int64, signer suite.PrivateKey, 
 		}
 		h = &Holding{Bundle: b}
 	} else {
-		rec := &Record{Inputs: []*Holding{parent.h}, Payee: k.Public().SPKI(), Amount: value, Outputs: coins, Challenge: make([]byte, ChallengeLen)}
+		ck, err := in.s.GenerateKey(r)
+		if err != nil {
+			return err
+		}
+		rec := &Record{Inputs: []*Holding{parent.h}, Payee: k.Public().SPKI(), Amount: value, Outputs: coins, ChangeKey: ck.Public().SPKI(), Challenge: make([]byte, ChallengeLen)}
 		if rec.Escrow, err = in.escrow(e, rec, &Invoice{Key: rec.Payee}); err != nil {
 			return err
 		}

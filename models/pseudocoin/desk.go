@@ -25,19 +25,20 @@ type desk struct {
 	sealKey suite.PrivateKey // opens uploads
 	agent   suite.PrivateKey // the agent bank's own key (it opens nothing of a payment)
 
-	records map[[32]byte]*cleared
-	paying  map[string][32]byte  // receiving key → the cleared record paying it
-	spent   map[string][32]byte  // one-time key → the record that spent it (zero: surrendered to the desk)
-	claimed map[string]string    // receiving key → holder that exchanged it
-	void    map[string]string    // receiving key → holder that renounced it
-	owed    map[string]int64     // holder → value to mint at its next reconciliation
-	minted  map[string][][]byte  // mint request → the bundles it got
-	book    map[string]mintEntry // one-time key → the bundle minted to it and for whom
-	vaulted map[string]bool      // withdrawal requests served: their value is in the vault
-	doubles []bank.DoubleSpend
-	flagged map[string]bool                     // one-time keys flagged
-	paid    []paid                              // records credited to a payee, in order
-	logs    map[world.PartyID][]models.Observed // what each holder's agent bank received
+	records   map[[32]byte]*cleared
+	paying    map[string][][32]byte // receiving key → the cleared records paying it
+	spent     map[string][32]byte   // one-time key → the record that spent it (zero: surrendered to the desk)
+	claimed   map[string]string     // receiving key → holder that exchanged it
+	claimedBy map[string][32]byte   // receiving key → the record whose payment was exchanged
+	void      map[string]string     // receiving key → holder that renounced it
+	owed      map[string]int64      // holder → value to mint at its next reconciliation
+	minted    map[string][][]byte   // mint request → the bundles it got
+	book      map[string]mintEntry  // one-time key → the bundle minted to it and for whom
+	vaulted   map[string]bool       // withdrawal requests served: their value is in the vault
+	doubles   []bank.DoubleSpend
+	flagged   map[string]bool                     // one-time keys flagged
+	paid      []paid                              // records credited to a payee, in order
+	logs      map[world.PartyID][]models.Observed // what each holder's agent bank received
 }
 
 // mintEntry is the desk's book of one bundle it minted.
@@ -75,7 +76,7 @@ func newDesk(in *Instance) (*desk, error) {
 		return nil, err
 	}
 	return &desk{in: in, key: k, sealKey: sk, agent: ak,
-		records: map[[32]byte]*cleared{}, paying: map[string][32]byte{}, spent: map[string][32]byte{}, claimed: map[string]string{},
+		records: map[[32]byte]*cleared{}, paying: map[string][][32]byte{}, spent: map[string][32]byte{}, claimed: map[string]string{}, claimedBy: map[string][32]byte{},
 		void: map[string]string{}, owed: map[string]int64{}, minted: map[string][][]byte{}, book: map[string]mintEntry{},
 		vaulted: map[string]bool{}, flagged: map[string]bool{},
 		logs: map[world.PartyID][]models.Observed{},
@@ -144,11 +145,18 @@ func (d *desk) clear(r *Record) (*cleared, error) {
 		return nil, spec.Errorf(spec.CodeDoubleSpend, "one-time key %s was spent before by record %x: a double spend by %s", keyName(in.Key()), prev[:4], payer)
 	}
 	for _, in := range r.Inputs {
-		d.spent[string(in.Key())] = id
+		k := string(in.Key())
+		d.spent[k] = id
+		if in.Record != nil && !in.Change {
+			if _, ok := d.claimedBy[k]; !ok {
+				d.claimedBy[k] = in.Record.ID()
+				defer d.settleAll(k)
+			}
+		}
 	}
 	c := &cleared{rec: r, payer: payer}
 	d.records[id] = c
-	d.paying[string(r.Payee)] = id
+	d.paying[string(r.Payee)] = append(d.paying[string(r.Payee)], id)
 	d.settle(c)
 	return c, nil
 }
@@ -196,7 +204,7 @@ func instanceOf(key []byte, i int) bank.Instance {
 // Sync is one reconciliation upload, opened and checked. It returns what
 // the desk now owes the holder.
 func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
-	plain, err := d.sealKey.Open(sealed, uploadInfo)
+	plain, err := openUpload(d.in.s, d.sealKey, sealed)
 	if d.in.mutated(mutantUploadClear) {
 		plain, err = sealed, nil
 	}
@@ -215,27 +223,38 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 		return 0, spec.Errorf(spec.CodeBadSignature, "upload from %s: %v", u.Identity, err)
 	}
 	holder := u.Identity
-	// Check everything before changing anything: a refusal changes
-	// nothing.
+	// A record or holding that does not check is refused on its own
+	// (the trace shows the refusal, naming the uploader) and the rest of
+	// the upload goes on: a compromised element's bad record does not
+	// lock its holder out of reconciliation.
+	refuse := func(what string, b []byte, err error) {
+		d.in.w.Trace().Online(party, bank.CentralBankID, what, b, fmt.Errorf("%s uploaded by %s: %w", what, holder, err))
+	}
 	var spent []*Record
 	for _, b := range u.Spent {
 		r, err := ParseRecord(b)
 		if err != nil {
-			return 0, err
+			refuse("RECORD", b, err)
+			continue
 		}
-		if c, ok := d.records[r.ID()]; ok && c.payer != holder {
-			return 0, spec.Errorf(spec.CodeWrongRecipient, "%s uploads as its own a record whose escrow names %s", holder, c.payer)
-		}
-		if _, ok := d.records[r.ID()]; !ok {
+		if c, ok := d.records[r.ID()]; ok {
+			if c.payer != holder && !d.in.mutated(mutantTrustEscrow) {
+				refuse("RECORD", b, spec.Errorf(spec.CodeWrongRecipient, "a record whose escrow names %s", c.payer))
+				continue
+			}
+		} else {
 			if err := d.verifier().record(r); err != nil {
-				return 0, fmt.Errorf("a record %s signed as payer: %w", holder, err)
+				refuse("RECORD", b, err)
+				continue
 			}
 			who, _, err := d.identityOf(r)
 			if err != nil {
-				return 0, fmt.Errorf("a record %s signed as payer: %w", holder, err)
+				refuse("RECORD", b, err)
+				continue
 			}
 			if who != holder && !d.in.mutated(mutantTrustEscrow) {
-				return 0, spec.Errorf(spec.CodeWrongRecipient, "a record %s signed as payer names %s in its escrow", holder, who)
+				refuse("RECORD", b, spec.Errorf(spec.CodeWrongRecipient, "a record it signed as payer names %s in its escrow", who))
+				continue
 			}
 		}
 		spent = append(spent, r)
@@ -244,31 +263,32 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 	for i, b := range u.Received {
 		h, err := ParseHolding(b)
 		if err != nil {
-			return 0, err
+			refuse("HOLDING", b, err)
+			continue
 		}
 		if h.Bundle != nil {
 			// A bundle of the desk's own: its book says whose it is.
 			if e, ok := d.book[string(h.Bundle.Key)]; !ok || e.id != idOf(b) || e.holder != holder {
-				return 0, spec.Errorf(spec.CodeWrongRecipient, "%s surrenders a bundle the desk did not mint to it", holder)
+				refuse("HOLDING", b, spec.Errorf(spec.CodeBadSignature, "a bundle the desk did not mint to it"))
+				continue
 			}
 			received = append(received, h)
 			continue
 		}
-		// A record's outputs: the receiving key proves the holder's.
+		// A record's outputs or change: its key proves the holder's.
 		pub, err := d.in.s.ParsePublicKey(h.Key())
+		if err == nil && len(u.Proofs[i]) == 0 {
+			err = spec.Errorf(spec.CodeBadSignature, "no proof of the holding's key")
+		}
+		if err == nil {
+			err = pub.Verify(u.Request, u.Proofs[i])
+		}
+		if err == nil && d.records[h.Record.ID()] == nil {
+			err = d.verifier().holding(h)
+		}
 		if err != nil {
-			return 0, err
-		}
-		if len(u.Proofs[i]) == 0 {
-			return 0, spec.Errorf(spec.CodeBadSignature, "%s exchanges a holding without proving its key", holder)
-		}
-		if err := pub.Verify(u.Request, u.Proofs[i]); err != nil {
-			return 0, spec.Errorf(spec.CodeBadSignature, "%s does not hold the key of a holding it exchanges: %v", holder, err)
-		}
-		if d.records[h.Record.ID()] == nil {
-			if err := d.verifier().holding(h); err != nil {
-				return 0, err
-			}
+			refuse("HOLDING", b, err)
+			continue
 		}
 		received = append(received, h)
 	}
@@ -278,6 +298,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 	for _, r := range spent {
 		c, err := d.clear(r)
 		if err != nil {
+			refuse("RECORD", r.Marshal(), err)
 			continue
 		}
 		if !c.logged && (r.Amount > d.in.cfg.Threshold) != d.in.mutated(mutantLargeNotLogged) {
@@ -304,6 +325,8 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 			}
 			if _, done := d.claimed[k]; !done && !h.Change {
 				d.claimed[k] = holder
+				d.claimedBy[k] = h.Record.ID()
+				defer d.settleAll(k)
 				d.paid = append(d.paid, paid{holder, models.Traced{Ref: fmt.Sprintf("%x", h.Record.ID()), Value: h.Record.Amount, Payer: c.payer}})
 			}
 		}
@@ -317,7 +340,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 			continue
 		}
 		d.void[string(k)] = holder
-		if id, ok := d.paying[string(k)]; ok {
+		for _, id := range d.paying[string(k)] {
 			d.settle(d.records[id])
 		}
 	}
@@ -334,13 +357,28 @@ func (d *desk) sortedRecords() [][32]byte {
 	return ids
 }
 
-// settle refunds a record whose payee renounced the receiving key.
+func (d *desk) settleAll(k string) {
+	for _, id := range d.paying[k] {
+		d.settle(d.records[id])
+	}
+}
+
+// settle refunds a record whose payee renounced the receiving key, or
+// whose receiving key another record's payment was exchanged for (an
+// invoice the payee gave once, paid twice: the payee holds one).
 func (d *desk) settle(c *cleared) {
-	k := string(c.rec.Payee)
-	if c.refunded || d.void[k] == "" {
+	if c.refunded {
 		return
 	}
-	if _, spent := d.spent[k]; spent {
+	k := string(c.rec.Payee)
+	if by, ok := d.claimedBy[k]; ok {
+		if by != c.rec.ID() {
+			c.refunded = true
+			d.credit(c.payer, c.rec.Amount)
+		}
+		return
+	}
+	if _, spent := d.spent[k]; spent || d.void[k] == "" {
 		return
 	}
 	c.refunded = true

@@ -2,6 +2,8 @@ package pseudocoin
 
 import (
 	"bytes"
+	"encoding/binary"
+	"io"
 
 	"golang.org/x/crypto/cryptobyte"
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
@@ -33,7 +35,7 @@ const (
 	MaxHops      = 3  // records in a holding's lineage
 	MaxInputs    = 8  // holdings one record spends
 	MaxCoins     = 32 // coins in one bundle or output list
-	MaxHolding   = 1 << 15
+	MaxHolding   = 1 << 16
 	MaxMessage   = 1 << 16
 	ChallengeLen = 16
 	maxIDLen     = 64
@@ -452,20 +454,11 @@ func parseEscrow(b []byte) (escrowBody, error) {
 	return e, r.Err()
 }
 
-// Hello opens a payment: the amount the payer will pay and a fresh nonce
-// the payee's invoice must answer, so that an invoice of another session
-// is refused.
-type Hello struct {
-	Amount int64
-	Nonce  []byte
-}
+// Hello opens a payment: the amount the payer will pay.
+type Hello struct{ Amount int64 }
 
 func (h Hello) Marshal() []byte {
-	return der.Marshal(tagHello, func(x *der.Builder) {
-		x.AddASN1Int64(version)
-		x.AddASN1Int64(h.Amount)
-		x.AddASN1OctetString(h.Nonce)
-	})
+	return der.Marshal(tagHello, func(x *der.Builder) { x.AddASN1Int64(version); x.AddASN1Int64(h.Amount) })
 }
 
 // ParseHello decodes a HELLO.
@@ -473,7 +466,6 @@ func ParseHello(b []byte) (Hello, error) {
 	r := der.Open(b, tagHello, 64, "hello")
 	r.Version(version)
 	h := Hello{Amount: int64(r.Uint("amount", 1, coin.MaxChangeAmount))}
-	h.Nonce = bytes.Clone(r.Bytes("nonce", ChallengeLen, ChallengeLen))
 	return h, r.Err()
 }
 
@@ -482,7 +474,6 @@ func ParseHello(b []byte) (Hello, error) {
 // payer knows the key is the payee's.
 type Invoice struct {
 	Amount    int64
-	Nonce     []byte // the payer's, from HELLO
 	Key       []byte
 	Challenge []byte
 	Cert      []byte
@@ -493,7 +484,6 @@ func (v *Invoice) tbs() []byte {
 	return der.Marshal(tagInvoice, func(x *der.Builder) {
 		x.AddASN1Int64(version)
 		x.AddASN1Int64(v.Amount)
-		x.AddASN1OctetString(v.Nonce)
 		x.AddASN1OctetString(v.Key)
 		x.AddASN1OctetString(v.Challenge)
 	})
@@ -503,7 +493,6 @@ func (v *Invoice) Marshal() []byte {
 	return der.Marshal(tagInvoice, func(x *der.Builder) {
 		x.AddASN1Int64(version)
 		x.AddASN1Int64(v.Amount)
-		x.AddASN1OctetString(v.Nonce)
 		x.AddASN1OctetString(v.Key)
 		x.AddASN1OctetString(v.Challenge)
 		x.AddASN1OctetString(v.Cert)
@@ -516,7 +505,6 @@ func ParseInvoice(b []byte) (*Invoice, error) {
 	r := der.Open(b, tagInvoice, 4096, "invoice")
 	r.Version(version)
 	v := &Invoice{Amount: int64(r.Uint("amount", 1, coin.MaxChangeAmount))}
-	v.Nonce = bytes.Clone(r.Bytes("nonce", ChallengeLen, ChallengeLen))
 	v.Key = bytes.Clone(r.Bytes("key", 1, suite.MaxPublicKeyDER))
 	v.Challenge = bytes.Clone(r.Bytes("challenge", ChallengeLen, ChallengeLen))
 	v.Cert = bytes.Clone(r.Bytes("certificate", 1, 2048))
@@ -645,4 +633,55 @@ func ParseUpload(b []byte) (*Upload, error) {
 		return nil, spec.Errorf(spec.CodeMalformed, "upload: %d proofs for %d holdings", len(u.Proofs), len(u.Received))
 	}
 	return u, nil
+}
+
+// sealUpload seals an upload of any length to the desk's key: a fresh
+// 16-byte key sealed with the suite's public-key encryption (whose
+// envelope is capped), then the upload under the suite's AEAD with it.
+// Framing: the envelope's length (2 bytes, big-endian), the envelope, a
+// 12-byte nonce, the AEAD ciphertext; the context binds both layers.
+func sealUpload(s suite.Suite, to suite.PublicKey, r io.Reader, plain []byte) ([]byte, error) {
+	key := make([]byte, suite.AEADKeySize)
+	nonce := make([]byte, 12)
+	if _, err := io.ReadFull(r, key); err != nil {
+		return nil, err
+	}
+	if _, err := io.ReadFull(r, nonce); err != nil {
+		return nil, err
+	}
+	env, err := to.Seal(r, key, uploadInfo)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := s.NewAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	out := binary.BigEndian.AppendUint16(nil, uint16(len(env)))
+	out = append(append(out, env...), nonce...)
+	return aead.Seal(out, nonce, plain, uploadInfo), nil
+}
+
+// openUpload opens what sealUpload sealed; anything else is bad-seal.
+func openUpload(s suite.Suite, k suite.PrivateKey, b []byte) ([]byte, error) {
+	if len(b) < 2 {
+		return nil, spec.Errorf(spec.CodeBadSeal, "upload envelope of %d bytes", len(b))
+	}
+	n := int(binary.BigEndian.Uint16(b))
+	if len(b) < 2+n+12 {
+		return nil, spec.Errorf(spec.CodeBadSeal, "upload envelope of %d bytes", len(b))
+	}
+	key, err := k.Open(b[2:2+n], uploadInfo)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := s.NewAEAD(key)
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeBadSeal, "upload key: %v", err)
+	}
+	plain, err := aead.Open(nil, b[2+n:2+n+12], b[2+n+12:], uploadInfo)
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeBadSeal, "upload: %v", err)
+	}
+	return plain, nil
 }

@@ -89,7 +89,7 @@ func FuzzParseUpload(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	if plain, err := in.desk.sealKey.Open(ss.Sealed, uploadInfo); err == nil {
+	if plain, err := openUpload(in.s, in.desk.sealKey, ss.Sealed); err == nil {
 		f.Add(plain)
 	}
 	roundTrip(f, ParseUpload, func(u *Upload) []byte { return u.Marshal() })

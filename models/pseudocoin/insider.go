@@ -42,6 +42,13 @@ func (in *Instance) insiderRecord(e *element, s *payerSession, v *Invoice, plan 
 	var edit func(r *Record)
 	var inputs []held
 	switch plan.Kind {
+	case models.InsiderDuplicateInput:
+		// The largest holding, listed twice, whatever the amount.
+		for _, h := range hs {
+			if len(inputs) == 0 || h.h.Value() > inputs[0].h.Value() {
+				inputs = []held{h}
+			}
+		}
 	case models.InsiderWrongSum:
 		// The smallest holding, whatever the amount.
 		for _, h := range hs {
@@ -77,6 +84,7 @@ func (in *Instance) insiderRecord(e *element, s *payerSession, v *Invoice, plan 
 		edit = func(r *Record) { r.Outputs = []int64{r.Amount} }
 	case models.InsiderDuplicateInput:
 		inputs = append(inputs, inputs[0])
+		edit = func(r *Record) { r.ChangeCoins = nil }
 	case models.InsiderReusedChallenge:
 		if c := in.lastChallenge[e.dev.ID()]; c != nil {
 			edit = func(r *Record) { r.Challenge = c }

@@ -81,7 +81,18 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 			t.Fatal(err)
 		}
 		payRecord(t, in, "wallet-A", "wallet-B", 100)
-		return []string{fmt.Sprint("payer's reconciliation: ", in.Reconcile("wallet-A"))}
+		mark := in.w.Trace().Len()
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		var out []string
+		for _, e := range in.w.Trace().Events()[mark:] {
+			if e.Kind == world.KindOnline && e.Code != "" {
+				out = append(out, fmt.Sprintf("refused %s from %s: %s", e.Type, e.From, e.Code))
+			}
+		}
+		for _, tr := range in.TraceReceived("wallet-B") {
+			out = append(out, "traced to "+tr.Payer)
+		}
+		return out
 	},
 	mutantNoSeen: func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 900)

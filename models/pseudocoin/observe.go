@@ -89,7 +89,7 @@ func (in *Instance) AdversaryOpen(merchant world.PartyID, b []byte) []models.Obs
 				out = append(out, models.Observed{Label: "escrow opened with " + name, Bytes: p})
 			}
 		}
-		if p, err := k.Open(b, uploadInfo); err == nil {
+		if p, err := openUpload(in.s, k, b); err == nil {
 			out = append(out, models.Observed{Label: "upload opened with " + name, Bytes: p})
 		}
 	}

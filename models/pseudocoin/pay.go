@@ -40,8 +40,7 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "%s pays itself", payer)
 	}
 	var p models.Payment
-	ps := &payerSession{e: pe, amount: amount, payee: qe.identity(), nonce: make([]byte, ChallengeLen)}
-	in.w.Rand(fmt.Sprintf("pseudocoin/hello/%s/%d", payer, pe.counter())).Read(ps.nonce)
+	ps := &payerSession{e: pe, amount: amount, payee: qe.identity()}
 	qs := &payeeSession{e: qe, amount: amount}
 	s := &world.Session{
 		Channel: world.NearField,
@@ -58,7 +57,7 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 				return route(payee, payer, out), err
 			},
 		},
-		Start: []world.Message{{From: payer, To: payee, Type: msgHello, Payload: Hello{Amount: amount, Nonce: ps.nonce}.Marshal()}},
+		Start: []world.Message{{From: payer, To: payee, Type: msgHello, Payload: Hello{Amount: amount}.Marshal()}},
 		Plan:  plan,
 	}
 	p.Outcome = in.w.RunSession(s)
@@ -78,7 +77,6 @@ type payerSession struct {
 	e         *element
 	amount    int64
 	payee     string
-	nonce     []byte // the HELLO's, which the invoice must answer
 	committed string // the log key of the record this session committed
 	record    [32]byte
 	acked     bool
@@ -106,8 +104,9 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	if v.Amount != s.amount {
 		return nil, spec.Errorf(spec.CodeValueMismatch, "the invoice asks %d fen, the payment is %d", v.Amount, s.amount)
 	}
-	if !bytes.Equal(v.Nonce, s.nonce) {
-		return nil, spec.Errorf(spec.CodeReplay, "the invoice answers another session's HELLO")
+	paidKey := prefPaid + keyName(v.Key)
+	if _, paid := e.dev.Get(paidKey); paid {
+		return nil, spec.Errorf(spec.CodeReplay, "the payer already paid the invoice's receiving key")
 	}
 	cert, err := devcert.Parse(in.s, v.Cert)
 	if err != nil {
@@ -158,6 +157,10 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 		s.committed: mustJSON(logEntry{R: r.Marshal()}),
 		keyCounter:  []byte(fmt.Sprint(ctr)),
 		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
+	}
+	puts[paidKey] = []byte{1}
+	if paid := e.dev.Keys(prefPaid); len(paid) >= maxSeen {
+		dels = append(dels, paid[:len(paid)-maxSeen+1]...)
 	}
 	if r.Change() > 0 {
 		ch := &Holding{Record: r, Change: true}
@@ -310,7 +313,7 @@ func (s *payeeSession) hello(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &Invoice{Amount: s.amount, Nonce: h.Nonce, Key: k.Public().SPKI(), Challenge: make([]byte, ChallengeLen), Cert: e.get(keyCert)}
+	v := &Invoice{Amount: s.amount, Key: k.Public().SPKI(), Challenge: make([]byte, ChallengeLen), Cert: e.get(keyCert)}
 	r.Read(v.Challenge)
 	dk, err := e.deviceKey()
 	if err != nil {

@@ -349,7 +349,7 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 		ss.Sealed = plain
 		return ss, nil
 	}
-	ss.Sealed, err = in.desk.sealKey.Public().Seal(in.w.Rand("pseudocoin/seal/"+ss.Request), plain, uploadInfo)
+	ss.Sealed, err = sealUpload(in.s, in.desk.sealKey.Public(), in.w.Rand("pseudocoin/seal/"+ss.Request), plain)
 	return ss, err
 }
 

@@ -45,7 +45,7 @@ func (v verifier) holding(h *Holding) error {
 			return nil
 		}
 		if err := v.desk.Verify(b.TBS(), b.Sig); err != nil {
-			return spec.Errorf(spec.CodeUntrustedIssuer, "a bundle is not signed by the central bank's desk: %v", err)
+			return spec.Errorf(spec.CodeBadSignature, "a bundle is not signed by the central bank's desk: %v", err)
 		}
 		return nil
 	}
