@@ -32,7 +32,7 @@ var (
 // Limits every parser enforces.
 const (
 	version      = 1
-	MaxHops      = 3  // records in a holding's lineage
+	MaxHops      = 16 // records in a holding's lineage
 	MaxInputs    = 8  // holdings one record spends
 	MaxCoins     = 32 // coins in one bundle or output list
 	MaxHolding   = 1 << 16

@@ -63,3 +63,21 @@ func TestPayReconcileDeposit(t *testing.T) {
 
 var _ models.Instance = (*Instance)(nil)
 var _ = world.Epoch
+
+// A wallet makes as many payments between reconciliations as its count
+// limit allows: each payment's change is a holding at once, and the chain
+// of change it makes stays within the lineage cap.
+func TestTenPaymentsOffline(t *testing.T) {
+	in := newInstanceT(t, suite.Default())
+	modeltest.MustFund(t, in, "wallet-A", 1000)
+	for i := 0; i < 10; i++ {
+		if p, err := in.Pay("wallet-A", "wallet-B", 100, nil); err != nil || !p.Received {
+			t.Fatalf("payment %d: %+v %v", i+1, p.Outcome.Rejections, err)
+		}
+	}
+	modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+	if a, b := in.View("wallet-A").Offline(), in.View("wallet-B").Offline(); a != 0 || b != 1000 {
+		t.Fatalf("after ten payments of 100 fen from 1000: payer %d, payee %d", a, b)
+	}
+	modeltest.CheckBalanced(t, in, "ten payments and the reconciliations")
+}
