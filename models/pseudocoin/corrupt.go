@@ -145,7 +145,7 @@ func (in *Instance) addForged(e *element, value int64, signer suite.PrivateKey, 
 		rec.Sigs = [][]byte{sig}
 		h = &Holding{Record: rec}
 	}
-	puts := map[string][]byte{prefHold + keyName(h.Key()) + "-forged": storeHolding(k.Bytes(), h.Marshal())}
+	puts := map[string][]byte{prefHold + keyName(h.Key()): storeHolding(k.Bytes(), h.Marshal())}
 	var dels []string
 	if parent != nil {
 		dels = append(dels, prefHold+parent.name)

@@ -203,30 +203,31 @@ func instanceOf(key []byte, i int) bank.Instance {
 
 // Sync is one reconciliation upload, opened and checked. It returns what
 // the desk now owes the holder.
-func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
+func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error, error) {
 	plain, err := openUpload(d.in.s, d.sealKey, sealed)
 	if d.in.mutated(mutantUploadClear) {
 		plain, err = sealed, nil
 	}
 	if err != nil {
-		return 0, spec.Errorf(spec.CodeBadSeal, "upload: %v", err)
+		return 0, nil, spec.Errorf(spec.CodeBadSeal, "upload: %v", err)
 	}
 	u, err := ParseUpload(plain)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	cert, err := d.in.cb.Cert(u.Identity)
 	if err != nil {
-		return 0, spec.Errorf(spec.CodeUntrustedIssuer, "upload from %q: %v", u.Identity, err)
+		return 0, nil, spec.Errorf(spec.CodeUntrustedIssuer, "upload from %q: %v", u.Identity, err)
 	}
 	if err := cert.PublicKey.Verify(u.body(), u.Sig); err != nil {
-		return 0, spec.Errorf(spec.CodeBadSignature, "upload from %s: %v", u.Identity, err)
+		return 0, nil, spec.Errorf(spec.CodeBadSignature, "upload from %s: %v", u.Identity, err)
 	}
 	holder := u.Identity
 	// A record or holding that does not check is refused on its own
 	// (the trace shows the refusal, naming the uploader) and the rest of
 	// the upload goes on: a compromised element's bad record does not
 	// lock its holder out of reconciliation.
+	refused := map[string]error{} // holdings refused, by key name: the element keeps them
 	refuse := func(what string, b []byte, err error) {
 		d.in.w.Trace().Online(party, bank.CentralBankID, what, b, fmt.Errorf("%s uploaded by %s: %w", what, holder, err))
 	}
@@ -266,10 +267,14 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 			refuse("HOLDING", b, err)
 			continue
 		}
+		refuseH := func(err error) {
+			refuse("HOLDING", b, err)
+			refused[keyName(h.Key())] = err
+		}
 		if h.Bundle != nil {
 			// A bundle of the desk's own: its book says whose it is.
 			if e, ok := d.book[string(h.Bundle.Key)]; !ok || e.id != idOf(b) || e.holder != holder {
-				refuse("HOLDING", b, spec.Errorf(spec.CodeBadSignature, "a bundle the desk did not mint to it"))
+				refuseH(spec.Errorf(spec.CodeBadSignature, "a bundle the desk did not mint to it"))
 				continue
 			}
 			received = append(received, h)
@@ -287,7 +292,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 			err = d.verifier().holding(h)
 		}
 		if err != nil {
-			refuse("HOLDING", b, err)
+			refuseH(err)
 			continue
 		}
 		received = append(received, h)
@@ -345,7 +350,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, error) {
 		}
 	}
 	d.logs[party] = append(d.logs[party], models.Observed{Label: fmt.Sprintf("upload %d", len(d.logs[party])), Bytes: sealed})
-	return d.owed[holder], nil
+	return d.owed[holder], refused, nil
 }
 
 func (d *desk) sortedRecords() [][32]byte {

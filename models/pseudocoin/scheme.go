@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -280,8 +281,9 @@ func (in *Instance) reconcile(p world.PartyID, deposit bool) error {
 			}
 			e.dev.Commit(map[string][]byte{keySync: mustJSON(ss)}, nil)
 		}
-		err := in.online(p, "reconciliation", func() error {
-			_, err := in.desk.sync(p, ss.Sealed)
+		var refused map[string]error
+		err := in.online(p, "reconciliation", func() (err error) {
+			_, refused, err = in.desk.sync(p, ss.Sealed)
 			return err
 		})
 		in.w.Trace().Online(p, bank.CentralBankID, "UPLOAD", ss.Sealed, err)
@@ -293,10 +295,26 @@ func (in *Instance) reconcile(p world.PartyID, deposit bool) error {
 		}
 		dels := []string{keySync}
 		dels = append(dels, ss.Spent...)
-		dels = append(dels, ss.Recv...)
+		var first error
+		for _, k := range ss.Recv {
+			if err := refused[strings.TrimPrefix(k, prefHold)]; err != nil {
+				// Refused: the element keeps it (a deposit says so).
+				if first == nil {
+					first = err
+				}
+				continue
+			}
+			dels = append(dels, k)
+		}
 		dels = append(dels, ss.Void...)
 		e.dev.Commit(map[string][]byte{keyLimits: mustJSON(limitsState{})}, dels)
-		return in.mintOwed(p, e, ss.Deposit)
+		if err := in.mintOwed(p, e, ss.Deposit); err != nil {
+			return err
+		}
+		if ss.Deposit && first != nil {
+			return fmt.Errorf("the desk refused a holding at deposit: %w", first)
+		}
+		return nil
 	})
 	if crashed {
 		return spec.Errorf(spec.CodeInternal, "%s lost power during the reconciliation", p)
