@@ -36,8 +36,19 @@ func (Scheme) Info() models.Info {
 		Source:   "PayOff (ETH Zurich 2024), GNU Taler, e-CNY managed anonymity; this harness's completion of D2 (models/pseudocoin/DESIGN.md)",
 		Channel:  world.NearField,
 		Exposure: models.Exposure{Steps: 8, Time: time.Second},
+		Expected: []models.Violation{
+			{Property: "R1.3-uncertified-payer-refused", Witness: models.Witness{Match: `with \S+ presenting an? [a-z-]+: the payee took the payment: paid=true`}, Reason: tradeNoPayerCert},
+			{Property: "R1.4-revoked-payer-refused", Witness: models.Witness{Match: `with \S+ revoked: the payee took the payment: paid=true`}, Reason: tradeNoPayerCert},
+			{Property: "R2.7-upload-order-independent", Witness: models.Witness{Match: `decides otherwise than in order \[[^\]]*\], with the same flagged coins and culprits \(-want \+got\)`},
+				Reason: "DESIGN.md, conscious trade-offs: which of two conflicting records becomes final depends on which reaches the desk first; the first payee to exchange a holding is credited, the later conflicting record refused; the flag, the culprit and the evidence do not depend on the order"},
+			{Property: "R6.3-serial-version-lineage", Witness: models.Witness{Match: `holds coin \S+ \(\d+ fen\) after reconciling, but the registry cannot reconstruct its lineage: no registered record created it`},
+				Reason: "DESIGN.md, conscious trade-offs: coins carry no serial, since a serial a merchant could see twice is a linking channel; a bundle's one-time key is its only name, and its lineage back to issuance is the desk's mint book and vault, not records in the central bank's registry"},
+		},
 	}
 }
+
+// tradeNoPayerCert is why R1.3 and R1.4 fail for the payer.
+const tradeNoPayerCert = "DESIGN.md, conscious trade-offs: an anonymous payer cannot show its device certificate, so a payee cannot refuse offline a payer whose certificate is self-signed, foreign or revoked; the payee checks the coins instead (every bundle is the desk's, minted only to keys of an element the central bank certified), a revoked element gets no fresh bundles at its next reconciliation, and its escrow names it"
 
 // New builds an instance.
 func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
