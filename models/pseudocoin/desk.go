@@ -11,6 +11,7 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // desk is the central bank's issuance desk: it mints bundles to one-time
@@ -260,12 +261,29 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 		}
 		spent = append(spent, r)
 	}
+	byID := map[[32]byte]*Record{}
+	for _, r := range spent {
+		byID[r.ID()] = r
+	}
 	var received []*Holding
 	for i, b := range u.Received {
-		h, err := ParseHolding(b)
-		if err != nil {
-			refuse("HOLDING", b, err)
-			continue
+		var h *Holding
+		if len(b) > 0 && casn1.Tag(b[0]) == tagRef {
+			id, err := parseChangeRef(b)
+			if err == nil && byID[id] == nil {
+				err = spec.Errorf(spec.CodeMalformed, "the change of a record the upload does not carry")
+			}
+			if err != nil {
+				refuse("HOLDING", b, err)
+				continue
+			}
+			h = &Holding{Record: byID[id], Change: true}
+		} else {
+			var err error
+			if h, err = ParseHolding(b); err != nil {
+				refuse("HOLDING", b, err)
+				continue
+			}
 		}
 		refuseH := func(err error) {
 			refuse("HOLDING", b, err)

@@ -27,7 +27,21 @@ var (
 	tagLarge   = der.Application(14) // the agent bank's log of a payment above T
 	tagUpload  = der.Application(15) // a reconciliation upload, sealed to the desk
 	tagChange  = der.Application(27) // a record's change, as its payer holds it
+	tagRef     = der.Application(28) // in an upload: the change of a record the upload carries, by id
 )
+
+// changeRef names, in an upload, the change of a record the same upload
+// carries among its spent records.
+func changeRef(id [32]byte) []byte {
+	return der.Marshal(tagRef, func(x *der.Builder) { x.AddASN1OctetString(id[:]) })
+}
+
+func parseChangeRef(b []byte) ([32]byte, error) {
+	var id [32]byte
+	r := der.Open(b, tagRef, 64, "change reference")
+	copy(id[:], r.Bytes("record", 32, 32))
+	return id, r.Err()
+}
 
 // Limits every parser enforces.
 const (

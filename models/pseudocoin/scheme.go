@@ -337,9 +337,14 @@ func (in *Instance) reconcile(p world.PartyID, deposit bool) error {
 func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 	ss := syncState{Request: e.newRequest("sync" + fmt.Sprint(e.counter(), in.w.Trace().Len())), Deposit: deposit}
 	u := &Upload{Identity: e.identity(), Request: []byte(ss.Request)}
-	for k, l := range e.logs() {
-		u.Spent = append(u.Spent, l.R)
+	logs := e.logs()
+	spentIDs := map[[32]byte]bool{}
+	for _, k := range sortedKeys(logs) {
+		u.Spent = append(u.Spent, logs[k].R)
 		ss.Spent = append(ss.Spent, k)
+		if r, err := ParseRecord(logs[k].R); err == nil {
+			spentIDs[r.ID()] = true
+		}
 	}
 	for _, h := range e.holdings() {
 		// Received holdings are exchanged; so is a minted bundle smaller
@@ -358,12 +363,19 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 				return ss, err
 			}
 		}
-		u.Received = append(u.Received, h.h.Marshal())
+		if h.h.Change && spentIDs[h.h.Record.ID()] {
+			// The change of a record this upload carries: named by the
+			// record's id, not sent twice.
+			u.Received = append(u.Received, changeRef(h.h.Record.ID()))
+		} else {
+			u.Received = append(u.Received, h.h.Marshal())
+		}
 		u.Proofs = append(u.Proofs, proof)
 		ss.Recv = append(ss.Recv, prefHold+h.name)
 	}
-	for k, v := range e.invoices() {
-		u.Void = append(u.Void, v.Key)
+	invs := e.invoices()
+	for _, k := range sortedKeys(invs) {
+		u.Void = append(u.Void, invs[k].Key)
 		ss.Void = append(ss.Void, k)
 	}
 	dk, err := e.deviceKey()
@@ -429,7 +441,9 @@ func (in *Instance) View(p world.PartyID) models.View {
 			v.Coins = append(v.Coins, models.Coin{ID: fmt.Sprintf("%s/%d", h.name, i), Value: c})
 		}
 	}
-	for k, l := range e.logs() {
+	logs := e.logs()
+	for _, k := range sortedKeys(logs) {
+		l := logs[k]
 		if l.Acked {
 			continue
 		}
