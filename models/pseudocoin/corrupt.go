@@ -49,6 +49,11 @@ func (in *Instance) Corrupt(p world.PartyID, c models.Corruption) error {
 		}
 		return in.addForged(e, c.Value, forger, nil)
 	}
+	switch c.Kind {
+	case models.CorruptRedenominated, models.CorruptStorage, models.CorruptResignedCoin, models.CorruptBorrowedSignature, models.CorruptForgedLineage:
+	default:
+		return spec.Errorf(spec.CodeUnimplemented, "pseudocoin cannot stage %s: a payment names no payer in the clear; only the escrow carries an identity", c.Kind)
+	}
 	hs := e.holdings()
 	var target *held
 	for i := range hs {
@@ -101,8 +106,6 @@ func (in *Instance) Corrupt(p world.PartyID, c models.Corruption) error {
 			return err
 		}
 		return in.addForged(e, target.h.Value()+c.Value, k, target)
-	default:
-		return spec.Errorf(spec.CodeUnimplemented, "pseudocoin cannot stage %s: a payment names no payer and no agent in the clear; only the escrow carries an identity", c.Kind)
 	}
 	e.dev.Commit(map[string][]byte{prefHold + target.name: storeHolding(target.priv, b.Marshal())}, nil)
 	return nil
