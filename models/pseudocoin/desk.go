@@ -390,7 +390,7 @@ func (d *desk) settleAll(k string) {
 // whose receiving key another record's payment was exchanged for (an
 // invoice the payee gave once, paid twice: the payee holds one).
 func (d *desk) settle(c *cleared) {
-	if c.refunded {
+	if c.refunded || d.in.mutated(mutantNoRefund) {
 		return
 	}
 	k := string(c.rec.Payee)

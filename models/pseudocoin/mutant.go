@@ -17,7 +17,12 @@ const (
 	mutantNoInputSig     = "payee-skips-input-sig"  // R1: the payee does not check the input keys' signatures
 	mutantNoDeskSig      = "payee-skips-desk-sig"   // R4: the payee does not check the desk's signature on bundles
 	mutantNoLimits       = "no-offline-limits"      // R6: the element does not enforce the offline limits
-	mutantTrustEscrow    = "desk-trusts-escrow"     // R3: the desk takes the identity an escrow names without checking who signed it
+	mutantNoInvoiceCert  = "payer-skips-invoice-cert"
+	mutantNoRecordRules  = "payee-skips-record-rules"
+	mutantNoPayerLog     = "no-payer-log"
+	mutantNoRefund       = "desk-never-refunds"
+	mutantLimitsNotReset = "limits-not-reset"
+	mutantTrustEscrow    = "desk-trusts-escrow" // R3: the desk takes the identity an escrow names without checking who signed it
 )
 
 // Mutants returns the catalogue.
@@ -37,5 +42,10 @@ func Mutants() []models.Mutant {
 		m(mutantNoInputSig, "R1", "the payee does not check the input keys' signatures over the record"),
 		m(mutantNoDeskSig, "R4", "the payee does not check the desk's signature on the bundles a record spends"),
 		m(mutantNoLimits, "R6", "the element does not enforce the offline limits"),
+		m(mutantNoInvoiceCert, "R1", "the payer does not check the certificate the invoice carries: a payee off the root, or revoked, is paid"),
+		m(mutantNoRecordRules, "R4", "the payee does not check the records' arithmetic (outputs and change against the inputs), in the payment or its lineage"),
+		m(mutantNoPayerLog, "R5", "the payer deletes the holdings it spends without logging the record, so a payment whose PAY was lost is never refunded"),
+		m(mutantNoRefund, "R5", "the desk never refunds a record whose payee renounced the receiving key"),
+		m(mutantLimitsNotReset, "R6", "the element does not reset its offline limits at reconciliation"),
 	}
 }

@@ -126,6 +126,40 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		}
 		return modeltest.PayObs(in, "wallet-A", "wallet-B", 500, nil)
 	},
+	mutantNoInvoiceCert: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		if err := in.Corrupt("wallet-B", models.Corruption{Kind: models.CorruptSelfSignedCert}); err != nil {
+			t.Fatal(err)
+		}
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
+	},
+	mutantNoRecordRules: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 100)
+		if err := in.Corrupt("wallet-A", models.Corruption{Kind: models.CorruptForgedLineage, Value: 400}); err != nil {
+			t.Fatal(err)
+		}
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 500, nil)
+	},
+	mutantNoPayerLog: func(t *testing.T, in *Instance) []string {
+		// Exactly one holding's worth: no change holding carries the
+		// record to the desk either.
+		modeltest.MustFund(t, in, "wallet-A", 100)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultDrop}})
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B", "wallet-A")
+		return append(obs, fmt.Sprintf("after reconciliation A worth %d", in.View("wallet-A").Offline()+in.View("wallet-A").Account))
+	},
+	mutantNoRefund: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultDrop}})
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		return append(obs, fmt.Sprintf("after reconciliation A worth %d", in.View("wallet-A").Offline()+in.View("wallet-A").Account))
+	},
+	mutantLimitsNotReset: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 90000)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 50000, nil)
+		modeltest.MustReconcile(t, in, "wallet-A")
+		return append(obs, modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)...)
+	},
 	mutantNoLimits: func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 90000)
 		return modeltest.PayObs(in, "wallet-A", "wallet-B", 50001, nil)

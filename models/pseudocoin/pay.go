@@ -112,7 +112,7 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cert.Verify(in.cb.Root(), in.w.Now(), in.cb.CRL()); err != nil {
+	if err := cert.Verify(in.cb.Root(), in.w.Now(), in.cb.CRL()); err != nil && !in.mutated(mutantNoInvoiceCert) {
 		return nil, err
 	}
 	if cert.ID != s.payee {
@@ -159,6 +159,9 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
 	}
 	puts[paidKey] = []byte{1}
+	if in.mutated(mutantNoPayerLog) {
+		delete(puts, s.committed)
+	}
 	if paid := e.dev.Keys(prefPaid); len(paid) >= maxSeen {
 		dels = append(dels, paid[:len(paid)-maxSeen+1]...)
 	}
@@ -389,5 +392,6 @@ func (in *Instance) payeeVerifier() verifier {
 	v := in.desk.verifier()
 	v.skipInputSig = in.mutated(mutantNoInputSig)
 	v.skipDeskSig = in.mutated(mutantNoDeskSig)
+	v.skipRules = in.mutated(mutantNoRecordRules)
 	return v
 }

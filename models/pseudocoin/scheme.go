@@ -318,7 +318,11 @@ func (in *Instance) reconcile(p world.PartyID, deposit bool) error {
 			dels = append(dels, k)
 		}
 		dels = append(dels, ss.Void...)
-		e.dev.Commit(map[string][]byte{keyLimits: mustJSON(limitsState{})}, dels)
+		puts := map[string][]byte{keyLimits: mustJSON(limitsState{})}
+		if in.mutated(mutantLimitsNotReset) {
+			delete(puts, keyLimits)
+		}
+		e.dev.Commit(puts, dels)
 		if err := in.mintOwed(p, e, ss.Deposit); err != nil {
 			return err
 		}

@@ -25,6 +25,7 @@ type verifier struct {
 	// signatures.
 	skipInputSig bool
 	skipDeskSig  bool
+	skipRules    bool // the records' arithmetic
 	// book, at the desk, is its mint book: a bundle it finds there, byte
 	// for byte, is its own and needs no signature check.
 	book map[string]mintEntry
@@ -55,8 +56,11 @@ func (v verifier) holding(h *Holding) error {
 // record checks a record: arithmetic, inputs, one signature per input
 // key. The escrow is sealed to the central bank and not checked here.
 func (v verifier) record(r *Record) error {
-	if err := r.Validate(); err != nil {
+	if err := r.Validate(); err != nil && !v.skipRules {
 		return err
+	}
+	if len(r.Sigs) != len(r.Inputs) {
+		return spec.Errorf(spec.CodeBadSignature, "%d signatures for %d inputs", len(r.Sigs), len(r.Inputs))
 	}
 	tbs := r.TBS()
 	for i, in := range r.Inputs {
