@@ -324,6 +324,10 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 			refuse("RECORD", r.Marshal(), err)
 			continue
 		}
+		if _, claimed := d.claimedBy[string(r.Payee)]; !claimed && !c.refunded && d.in.mutated(mutantRefundEarly) {
+			c.refunded = true
+			d.credit(c.payer, r.Amount)
+		}
 		if !c.logged && (r.Amount > d.in.cfg.Threshold) != d.in.mutated(mutantLargeNotLogged) {
 			c.logged = true
 			l := Large{Account: d.in.agent.AccountOf(holder), Amount: r.Amount, Record: r.ID()}

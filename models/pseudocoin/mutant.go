@@ -19,7 +19,7 @@ const (
 	mutantNoLimits       = "no-offline-limits"      // R6: the element does not enforce the offline limits
 	mutantNoInvoiceCert  = "payer-skips-invoice-cert"
 	mutantNoRecordRules  = "payee-skips-record-rules"
-	mutantNoPayerLog     = "no-payer-log"
+	mutantRefundEarly    = "desk-refunds-unclaimed"
 	mutantNoRefund       = "desk-never-refunds"
 	mutantLimitsNotReset = "limits-not-reset"
 	mutantTrustEscrow    = "desk-trusts-escrow" // R3: the desk takes the identity an escrow names without checking who signed it
@@ -44,7 +44,7 @@ func Mutants() []models.Mutant {
 		m(mutantNoLimits, "R6", "the element does not enforce the offline limits"),
 		m(mutantNoInvoiceCert, "R1", "the payer does not check the certificate the invoice carries: a payee off the root, or revoked, is paid"),
 		m(mutantNoRecordRules, "R4", "the payee does not check the records' arithmetic (outputs and change against the inputs), in the payment or its lineage"),
-		m(mutantNoPayerLog, "R5", "the payer deletes the holdings it spends without logging the record, so a payment whose PAY was lost is never refunded"),
+		m(mutantRefundEarly, "R5", "the desk refunds a record's amount to its payer as soon as the payer uploads it if its payee has not yet exchanged it, and credits the payee too when it does"),
 		m(mutantNoRefund, "R5", "the desk never refunds a record whose payee renounced the receiving key"),
 		m(mutantLimitsNotReset, "R6", "the element does not reset its offline limits at reconciliation"),
 	}

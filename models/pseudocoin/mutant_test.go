@@ -140,13 +140,11 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		}
 		return modeltest.PayObs(in, "wallet-A", "wallet-B", 500, nil)
 	},
-	mutantNoPayerLog: func(t *testing.T, in *Instance) []string {
-		// Exactly one holding's worth: no change holding carries the
-		// record to the desk either.
-		modeltest.MustFund(t, in, "wallet-A", 100)
-		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultDrop}})
-		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B", "wallet-A")
-		return append(obs, fmt.Sprintf("after reconciliation A worth %d", in.View("wallet-A").Offline()+in.View("wallet-A").Account))
+	mutantRefundEarly: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		return append(obs, fmt.Sprintf("after reconciliation A worth %d, B worth %d", in.View("wallet-A").Offline()+in.View("wallet-A").Account, in.View("wallet-B").Offline()+in.View("wallet-B").Account))
 	},
 	mutantNoRefund: func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 900)

@@ -159,9 +159,6 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
 	}
 	puts[paidKey] = []byte{1}
-	if in.mutated(mutantNoPayerLog) {
-		delete(puts, s.committed)
-	}
 	if paid := e.dev.Keys(prefPaid); len(paid) >= maxSeen {
 		dels = append(dels, paid[:len(paid)-maxSeen+1]...)
 	}
