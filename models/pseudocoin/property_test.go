@@ -1,7 +1,7 @@
 package pseudocoin
 
 import (
-	"fmt"
+	"strconv"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -11,8 +11,9 @@ import (
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
-func genPlanOf(kinds []world.FaultKind) func(*rapid.T) world.Plan {
-	return modeltest.Plans{Kinds: kinds, Steps: 4, Args: 40}.Draw
+// plans draws up to two faults of kinds at the four steps of a payment.
+func plans(kinds []world.FaultKind) modeltest.Conserve {
+	return modeltest.Conserve{Plan: modeltest.Plans{Kinds: kinds, Steps: 4, Args: 40}.Draw}
 }
 
 // Property (R5.2, R2.1): under random withdrawals, payments with benign
@@ -21,7 +22,7 @@ func genPlanOf(kinds []world.FaultKind) func(*rapid.T) world.Plan {
 // and nobody is flagged.
 func TestConservationProperty(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		modeltest.Conservation(t, Scheme{}, modeltest.Conserve{Plan: genPlanOf(modeltest.BenignFaults)})
+		modeltest.Conservation(t, Scheme{}, plans(modeltest.BenignFaults))
 	})
 }
 
@@ -29,7 +30,7 @@ func TestConservationProperty(t *testing.T) {
 // no value is created or lost and no honest element is flagged.
 func TestConservationUnderAttack(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		modeltest.Conservation(t, Scheme{}, modeltest.Conserve{Plan: genPlanOf(world.ChannelFaults)})
+		modeltest.Conservation(t, Scheme{}, plans(world.ChannelFaults))
 	})
 }
 
@@ -38,8 +39,8 @@ func TestConservationUnderAttack(t *testing.T) {
 // post-state or both the pre-state.
 func TestCrashAtEveryPoint(t *testing.T) {
 	modeltest.CrashAtEveryPoint(t, Scheme{}, modeltest.Crash{BothOutcomes: true, Points: func(points []world.Fault, clean models.Payment) string {
-		if len(points) < 8 {
-			return fmt.Sprintf("only %d fault points in a %d-step payment", len(points), clean.Outcome.Steps)
+		if n := len(points); n < 8 {
+			return "only " + strconv.Itoa(n) + " fault points in a payment of " + strconv.Itoa(clean.Outcome.Steps) + " steps"
 		}
 		return ""
 	}})
