@@ -353,8 +353,8 @@ type game struct {
 	w       *world.World
 	cands   [2]*candidate
 	rng     *detrand.Source
-	windows map[uint64]uint8  // 8-byte windows of public material: bit i = candidate i
-	origin  map[uint64]string // where a window was first seen
+	windows map[uint64]viewWindow // 8-byte windows of public material
+	origins []string              // where windows were first seen, by window.origin
 	seenRec map[[32]byte]bool
 	seenAg  map[[32]byte]bool
 	fundTo  int64
@@ -363,6 +363,15 @@ type game struct {
 	merchants []world.PartyID
 	noOpener  sync.Once // R3.3 logged that the instance has no models.Opener
 	agentSeen map[world.PartyID]agentCursor
+}
+
+// viewWindow is what the game knows of one 8-byte window of public material:
+// bit i of owners is candidate i; origin indexes game.origins, where it
+// was first seen. (One small value per window: a game of N trials learns
+// every byte of every payer's uploads, millions of windows.)
+type viewWindow struct {
+	owners uint8
+	origin uint32
 }
 
 // agentCursor is how far observeAgent read a wallet's agent view: its
@@ -380,7 +389,7 @@ func newGame(t *T, label string, merchants int) *game {
 	g := &game{
 		t: t, in: in, w: in.World(),
 		rng:     detrand.New(t.Seed, "conformance/"+label),
-		windows: map[uint64]uint8{}, origin: map[uint64]string{}, seenRec: map[[32]byte]bool{}, seenAg: map[[32]byte]bool{},
+		windows: map[uint64]viewWindow{}, seenRec: map[[32]byte]bool{}, seenAg: map[[32]byte]bool{},
 		agentSeen: map[world.PartyID]agentCursor{},
 		fundTo:    20 * t.Threshold(),
 	}
@@ -441,13 +450,19 @@ func newGame(t *T, label string, merchants int) *game {
 
 // learn adds a byte string to candidate i's public material.
 func (g *game) learn(i int, label string, b []byte) {
+	origin := -1 // the label's index in g.origins, once a window needs it
 	for k := 0; k+windowSize <= len(b); k++ {
 		w := binary.LittleEndian.Uint64(b[k:])
-		if g.windows[w]&(1<<i) == 0 {
-			g.windows[w] |= 1 << i
-			if _, ok := g.origin[w]; !ok {
-				g.origin[w] = string(g.cands[i].party) + "'s " + label
+		if e := g.windows[w]; e.owners&(1<<i) == 0 {
+			if e.owners == 0 {
+				if origin < 0 {
+					origin = len(g.origins)
+					g.origins = append(g.origins, string(g.cands[i].party)+"'s "+label)
+				}
+				e.origin = uint32(origin)
 			}
+			e.owners |= 1 << i
+			g.windows[w] = e
 		}
 	}
 	// Serials at withdrawal and in the candidate's own uploads, and one
@@ -715,7 +730,7 @@ func equalBytes(g *game, v *payView) (int, string) {
 		for k := 0; k+windowSize <= len(it.b)+1; k++ {
 			var m uint8
 			if k+windowSize <= len(it.b) {
-				m = g.windows[binary.LittleEndian.Uint64(it.b[k:])]
+				m = g.windows[binary.LittleEndian.Uint64(it.b[k:])].owners
 			}
 			if m != cur {
 				if cur == 1 || cur == 2 {
@@ -741,7 +756,7 @@ func equalBytes(g *game, v *payView) (int, string) {
 	b := best[c]
 	w := b.it.b[b.start:b.end]
 	return c, fmt.Sprintf("%d windows of %d bytes found only in %s's public material vs %d in the other's; longest: %d bytes (%s) of %s at byte %d, first seen in %s",
-		n[c], windowSize, g.cands[c].party, n[1-c], len(w), hexHead(w), b.it.label, b.start, g.origin[binary.LittleEndian.Uint64(w)])
+		n[c], windowSize, g.cands[c].party, n[1-c], len(w), hexHead(w), b.it.label, b.start, g.origins[g.windows[binary.LittleEndian.Uint64(w)].origin])
 }
 
 // hexHead renders at most 24 bytes of b in hex.

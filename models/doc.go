@@ -8,6 +8,7 @@
 // reconciliation, double-spend evidence, identity escrow), chip (PBOC 2016
 // chip-card scheme), cert (ICBC 2018 certificate scheme and its
 // as-published variant cert-literal), chain (ICBC 2019 blockchain scheme),
+// pseudocoin (a scheme designed here for controllable anonymity),
 // all (the list of schemes), kit (the wallet bookkeeping a scheme with a
 // certificate-carrying secure element shares: device table, lifecycle,
 // store, corruption, injection, audit, ledger, deposits, trace, replay)

@@ -1,0 +1,50 @@
+package pseudocoin
+
+import (
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// BenchmarkTrial is one trial of the anonymity game (conformance R3.1) as
+// the game drives it: one of two payers pays the merchant up to T fen,
+// the merchant reconciles, then the payer; the merchant's store is read
+// before and after, as the game reads it. The target is 2 ms a trial.
+func BenchmarkTrial(b *testing.B) {
+	for _, s := range suite.All() {
+		b.Run(string(s.ID()), func(b *testing.B) {
+			w := world.New(1)
+			sc, err := Scheme{}.New(w, models.Config{Suite: s, Wallets: 4, Opening: 100_000_000})
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := sc.(*Instance)
+			ws := in.Wallets()
+			m := ws[2]
+			rng := detrand.New(1, "bench")
+			for b.Loop() {
+				p := ws[rng.IntN(2)]
+				amount := 1 + rng.Int64N(models.DefaultThreshold)
+				if in.View(p).Offline() < amount {
+					if err := in.Fund(p, 20*models.DefaultThreshold); err != nil {
+						b.Fatal(err)
+					}
+				}
+				in.Snapshot(m)
+				if pay, err := in.Pay(p, m, amount, nil); err != nil || !pay.Received {
+					b.Fatalf("%+v %v", pay, err)
+				}
+				if err := in.Reconcile(m); err != nil {
+					b.Fatal(err)
+				}
+				in.Snapshot(m)
+				if err := in.Reconcile(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

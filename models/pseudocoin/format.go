@@ -1,0 +1,701 @@
+package pseudocoin
+
+import (
+	"bytes"
+	"encoding/binary"
+	"io"
+
+	"golang.org/x/crypto/cryptobyte"
+	casn1 "golang.org/x/crypto/cryptobyte/asn1"
+
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/der"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// The pseudocoin formats (FORMATS.md): strict DER, each structure tagged
+// [APPLICATION n] with n in 7..15, a range no other spec structure uses.
+var (
+	tagBundle  = der.Application(7)  // a coin bundle the desk minted to a one-time key
+	tagRecord  = der.Application(8)  // a payment record (signed by every input key)
+	tagCore    = der.Application(9)  // what the payer's device signs inside the escrow
+	tagEscrow  = der.Application(10) // the escrow plaintext, sealed to the trace key
+	tagHello   = der.Application(11) // payer → payee: the amount
+	tagInvoice = der.Application(12) // payee → payer: receiving key, challenge, signed
+	tagAck     = der.Application(13) // payee → payer: the record id it stored
+	tagLarge   = der.Application(14) // the agent bank's log of a payment above T
+	tagUpload  = der.Application(15) // a reconciliation upload, sealed to the desk
+	tagChange  = der.Application(27) // a record's change, as its payer holds it
+	tagRef     = der.Application(28) // in an upload: the change of a record the upload carries, by id
+)
+
+// changeRef names, in an upload, the change of a record the same upload
+// carries among its spent records.
+func changeRef(id [32]byte) []byte {
+	return der.Marshal(tagRef, func(x *der.Builder) { x.AddASN1OctetString(id[:]) })
+}
+
+func parseChangeRef(b []byte) ([32]byte, error) {
+	var id [32]byte
+	r := der.Open(b, tagRef, 64, "change reference")
+	copy(id[:], r.Bytes("record", 32, 32))
+	return id, r.Err()
+}
+
+// Limits every parser enforces.
+const (
+	version      = 1
+	MaxHops      = 16 // records in a holding's lineage
+	MaxInputs    = 8  // holdings one record spends
+	MaxCoins     = 32 // coins in one bundle or output list
+	MaxHolding   = 1 << 16
+	MaxMessage   = 1 << 16
+	ChallengeLen = 16
+	maxIDLen     = 64
+)
+
+// Seal contexts.
+var (
+	escrowInfo = []byte("dualoffline/pseudocoin/escrow/v1")
+	uploadInfo = []byte("dualoffline/pseudocoin/upload/v1")
+)
+
+// Bundle is a bundle of table-denomination coins the central bank's desk
+// minted to one one-time key of a wallet's secure element. Week is the
+// week of issue (days since the epoch / 7): coarse, the same for every
+// bundle minted that week.
+type Bundle struct {
+	Key   []byte  // SubjectPublicKeyInfo of the one-time key
+	Coins []int64 // table denominations
+	Week  int64
+	Sig   []byte // the desk's signature over TBS
+}
+
+// TBS is what the desk signs.
+func (b *Bundle) TBS() []byte { return b.marshal(false) }
+
+// Marshal returns the DER.
+func (b *Bundle) Marshal() []byte { return b.marshal(true) }
+
+func (b *Bundle) marshal(sig bool) []byte {
+	return der.Marshal(tagBundle, func(x *der.Builder) {
+		x.AddASN1Int64(version)
+		x.AddASN1OctetString(b.Key)
+		addValues(x, b.Coins)
+		x.AddASN1Int64(b.Week)
+		if sig {
+			x.AddASN1OctetString(b.Sig)
+		}
+	})
+}
+
+// Value is the bundle's worth.
+func (b *Bundle) Value() int64 { return sum(b.Coins) }
+
+func addValues(x *der.Builder, vs []int64) {
+	x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
+		for _, v := range vs {
+			x.AddASN1Int64(v)
+		}
+	})
+}
+
+func sum(vs []int64) int64 {
+	var s int64
+	for _, v := range vs {
+		s += v
+	}
+	return s
+}
+
+// ParseBundle decodes a bundle (structure and table values only).
+func ParseBundle(b []byte) (*Bundle, error) {
+	r := der.Open(b, tagBundle, MaxHolding, "bundle")
+	r.Version(version)
+	out := &Bundle{}
+	out.Key = bytes.Clone(r.Bytes("key", 1, suite.MaxPublicKeyDER))
+	out.Coins = readValues(r, "coins")
+	out.Week = int64(r.Uint("week", 0, 1<<40))
+	out.Sig = bytes.Clone(r.Bytes("signature", 1, suite.MaxSignatureDER))
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// readValues reads a non-empty SEQUENCE OF INTEGER.
+func readValues(r *der.Reader, field string) []int64 { return readValuesMin(r, field, 1) }
+
+// readValuesOrNone reads a SEQUENCE OF INTEGER that may be empty.
+func readValuesOrNone(r *der.Reader, field string) []int64 { return readValuesMin(r, field, 0) }
+
+func readValuesMin(r *der.Reader, field string, least int) []int64 {
+	el := r.Element(field, casn1.Tag(casn1.SEQUENCE), 16*MaxCoins)
+	if el == nil {
+		return nil
+	}
+	s := cryptobyte.String(el)
+	var inner cryptobyte.String
+	if !s.ReadASN1(&inner, casn1.SEQUENCE) {
+		r.Uint(field, 1, 0) // fail with the reader's message
+		return nil
+	}
+	var out []int64
+	for !inner.Empty() {
+		var v int64
+		if !inner.ReadASN1Integer(&v) || len(out) == MaxCoins {
+			r.Uint(field, 1, 0)
+			return nil
+		}
+		out = append(out, v)
+	}
+	if len(out) < least {
+		r.Uint(field, 1, 0)
+		return nil
+	}
+	return out
+}
+
+// checkTable refuses values outside the denomination table.
+func checkTable(vs []int64, what string) error {
+	for _, v := range vs {
+		if !coin.ValidDenomination(v) {
+			return spec.Errorf(spec.CodeBadDenomination, "%s holds %d fen, not in the table", what, v)
+		}
+	}
+	return nil
+}
+
+// Holding is what a wallet holds and spends: a minted bundle, or the
+// outputs of a record paying one of its receiving keys (whose lineage is
+// the record's inputs).
+type Holding struct {
+	Bundle *Bundle
+	Record *Record
+	Change bool // the record's change (held by its payer), not its payment
+}
+
+// Marshal returns the DER: the bundle's or the record's.
+func (h *Holding) Marshal() []byte {
+	if h.Bundle != nil {
+		return h.Bundle.Marshal()
+	}
+	if h.Change {
+		return der.Marshal(tagChange, func(x *der.Builder) { x.AddBytes(h.Record.Marshal()) })
+	}
+	return h.Record.Marshal()
+}
+
+// Key is the one-time key (SPKI) that spends the holding.
+func (h *Holding) Key() []byte {
+	if h.Bundle != nil {
+		return h.Bundle.Key
+	}
+	if h.Change {
+		return h.Record.ChangeKey
+	}
+	return h.Record.Payee
+}
+
+// Coins are the holding's coins.
+func (h *Holding) Coins() []int64 {
+	if h.Bundle != nil {
+		return h.Bundle.Coins
+	}
+	if h.Change {
+		return h.Record.ChangeCoins
+	}
+	return h.Record.Outputs
+}
+
+// Value is the holding's worth.
+func (h *Holding) Value() int64 { return sum(h.Coins()) }
+
+// Hops is the number of records in the holding's longest lineage.
+func (h *Holding) Hops() int {
+	if h.Bundle != nil {
+		return 0
+	}
+	n := 0
+	for _, in := range h.Record.Inputs {
+		n = max(n, in.Hops())
+	}
+	return n + 1
+}
+
+// ParseHolding decodes a bundle or a record by its tag.
+func ParseHolding(b []byte) (*Holding, error) { return parseHolding(b, 0) }
+
+func parseHolding(b []byte, depth int) (*Holding, error) {
+	if len(b) == 0 {
+		return nil, spec.Errorf(spec.CodeMalformed, "empty holding")
+	}
+	switch casn1.Tag(b[0]) {
+	case casn1.Tag(tagBundle):
+		bu, err := ParseBundle(b)
+		if err != nil {
+			return nil, err
+		}
+		return &Holding{Bundle: bu}, nil
+	case casn1.Tag(tagRecord), casn1.Tag(tagChange):
+		if depth >= MaxHops {
+			return nil, spec.Errorf(spec.CodeMalformed, "lineage deeper than %d records", MaxHops)
+		}
+		change := casn1.Tag(b[0]) == casn1.Tag(tagChange)
+		inner := b
+		if change {
+			var s, el cryptobyte.String = b, nil
+			if !s.ReadASN1(&el, tagChange) || !s.Empty() {
+				return nil, spec.Errorf(spec.CodeMalformed, "change holding")
+			}
+			inner = el
+		}
+		r, err := parseRecord(inner, depth+1)
+		if err != nil {
+			return nil, err
+		}
+		h := &Holding{Record: r, Change: change}
+		if change && len(r.ChangeCoins) == 0 {
+			return nil, spec.Errorf(spec.CodeMalformed, "a change holding of a record without change")
+		}
+		return h, nil
+	}
+	return nil, spec.Errorf(spec.CodeMalformed, "holding tag %#x", b[0])
+}
+
+// Record is one payment: it spends its inputs whole, pays the payee's
+// receiving key Amount in table coins (Outputs), and the rest of the
+// inputs' worth is the payer's change, which the desk mints back at the
+// payer's next reconciliation. Every input key signs TBS once, in input
+// order.
+type Record struct {
+	Inputs  []*Holding
+	Payee   []byte // the payee's one-time receiving key (SPKI)
+	Amount  int64
+	Outputs []int64
+	// ChangeKey is the payer's fresh one-time key its change is paid to,
+	// ChangeCoins the change (inputs − amount) in table values, empty
+	// when the inputs are worth the amount exactly.
+	ChangeKey   []byte
+	ChangeCoins []int64
+	Challenge   []byte
+	Escrow      []byte // the payer's identity and device signature, sealed to the trace key
+	Sigs        [][]byte
+
+	raw []byte // as parsed, so that a re-encoding never differs
+}
+
+func (r *Record) addCore(x *der.Builder) {
+	x.AddASN1Int64(version)
+	x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
+		for _, in := range r.Inputs {
+			x.AddBytes(in.Marshal())
+		}
+	})
+	x.AddASN1OctetString(r.Payee)
+	x.AddASN1Int64(r.Amount)
+	addValues(x, r.Outputs)
+	x.AddASN1OctetString(r.ChangeKey)
+	addValues(x, r.ChangeCoins)
+	x.AddASN1OctetString(r.Challenge)
+}
+
+// Core is what the payer's device signs and the escrow binds: the record
+// without escrow and signatures.
+func (r *Record) Core() []byte { return der.Marshal(tagCore, r.addCore) }
+
+// TBS is what every input key signs: the core and the escrow.
+func (r *Record) TBS() []byte {
+	return der.Marshal(tagRecord, func(x *der.Builder) {
+		r.addCore(x)
+		x.AddASN1OctetString(r.Escrow)
+	})
+}
+
+// Marshal returns the DER.
+func (r *Record) Marshal() []byte {
+	if r.raw != nil {
+		return r.raw
+	}
+	return der.Marshal(tagRecord, func(x *der.Builder) {
+		r.addCore(x)
+		x.AddASN1OctetString(r.Escrow)
+		x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
+			for _, s := range r.Sigs {
+				x.AddASN1OctetString(s)
+			}
+		})
+	})
+}
+
+// ID is SHA-256 of the TBS bytes (suite-independent, as transfer's).
+func (r *Record) ID() [32]byte { return idOf(r.TBS()) }
+
+// ParseRecord decodes a record and its lineage (structure only).
+func ParseRecord(b []byte) (*Record, error) { return parseRecord(b, 1) }
+
+func parseRecord(b []byte, depth int) (*Record, error) {
+	if len(b) > MaxHolding {
+		return nil, spec.Errorf(spec.CodeMalformed, "record of %d bytes, cap %d", len(b), MaxHolding)
+	}
+	rd := der.Open(b, tagRecord, MaxHolding, "record")
+	rd.Version(version)
+	out := &Record{}
+	ins := rd.Element("inputs", casn1.Tag(casn1.SEQUENCE), MaxHolding)
+	out.Payee = bytes.Clone(rd.Bytes("payee", 1, suite.MaxPublicKeyDER))
+	out.Amount = int64(rd.Uint("amount", 1, coin.MaxChangeAmount))
+	out.Outputs = readValues(rd, "outputs")
+	out.ChangeKey = bytes.Clone(rd.Bytes("change key", 1, suite.MaxPublicKeyDER))
+	out.ChangeCoins = readValuesOrNone(rd, "change")
+	out.Challenge = bytes.Clone(rd.Bytes("challenge", ChallengeLen, ChallengeLen))
+	out.Escrow = bytes.Clone(rd.Bytes("escrow", 1, suite.MaxSealed))
+	sigs := rd.Element("signatures", casn1.Tag(casn1.SEQUENCE), MaxInputs*(suite.MaxSignatureDER+2)+4)
+	if err := rd.Err(); err != nil {
+		return nil, err
+	}
+	s := cryptobyte.String(ins)
+	var inner cryptobyte.String
+	if !s.ReadASN1(&inner, casn1.SEQUENCE) {
+		return nil, spec.Errorf(spec.CodeMalformed, "record inputs")
+	}
+	for !inner.Empty() {
+		var el cryptobyte.String
+		var tag casn1.Tag
+		if !inner.ReadAnyASN1Element(&el, &tag) || len(out.Inputs) == MaxInputs {
+			return nil, spec.Errorf(spec.CodeMalformed, "record inputs: bad element or more than %d", MaxInputs)
+		}
+		h, err := parseHolding(el, depth)
+		if err != nil {
+			return nil, err
+		}
+		out.Inputs = append(out.Inputs, h)
+	}
+	if len(out.Inputs) == 0 {
+		return nil, spec.Errorf(spec.CodeMalformed, "record spends nothing")
+	}
+	s = cryptobyte.String(sigs)
+	if !s.ReadASN1(&inner, casn1.SEQUENCE) {
+		return nil, spec.Errorf(spec.CodeMalformed, "record signatures")
+	}
+	for !inner.Empty() {
+		var sig cryptobyte.String
+		if !inner.ReadASN1(&sig, casn1.OCTET_STRING) || len(sig) == 0 || len(sig) > suite.MaxSignatureDER || len(out.Sigs) == MaxInputs {
+			return nil, spec.Errorf(spec.CodeMalformed, "record signature")
+		}
+		out.Sigs = append(out.Sigs, bytes.Clone(sig))
+	}
+	out.raw = nil
+	if !bytes.Equal(out.Marshal(), b) {
+		return nil, spec.Errorf(spec.CodeMalformed, "record is not in canonical DER")
+	}
+	out.raw = bytes.Clone(b)
+	return out, nil
+}
+
+// Validate checks a record's arithmetic: table outputs that sum to the
+// amount, inputs worth at least the amount, one signature per input, and
+// no input key twice.
+func (r *Record) Validate() error {
+	if err := checkTable(r.Outputs, "an output"); err != nil {
+		return err
+	}
+	if sum(r.Outputs) != r.Amount {
+		return spec.Errorf(spec.CodeValueMismatch, "outputs sum to %d fen, the amount is %d", sum(r.Outputs), r.Amount)
+	}
+	var in int64
+	keys := map[string]bool{}
+	for _, h := range r.Inputs {
+		if err := checkTable(h.Coins(), "an input"); err != nil {
+			return err
+		}
+		in += h.Value()
+		k := string(h.Key())
+		if keys[k] {
+			return spec.Errorf(spec.CodeDoubleSpend, "the record spends one key twice")
+		}
+		keys[k] = true
+	}
+	if in < r.Amount {
+		return spec.Errorf(spec.CodeValueMismatch, "inputs worth %d fen pay %d", in, r.Amount)
+	}
+	if err := checkTable(r.ChangeCoins, "the change"); err != nil {
+		return err
+	}
+	if sum(r.ChangeCoins) != in-r.Amount {
+		return spec.Errorf(spec.CodeValueMismatch, "inputs worth %d fen pay %d and give back %d in change", in, r.Amount, sum(r.ChangeCoins))
+	}
+	if bytes.Equal(r.ChangeKey, r.Payee) {
+		return spec.Errorf(spec.CodeWrongRecipient, "the change goes to the payee's key")
+	}
+	if len(r.Sigs) != len(r.Inputs) {
+		return spec.Errorf(spec.CodeBadSignature, "%d signatures for %d inputs", len(r.Sigs), len(r.Inputs))
+	}
+	return nil
+}
+
+// InputValue is the inputs' worth.
+func (r *Record) InputValue() int64 {
+	var v int64
+	for _, h := range r.Inputs {
+		v += h.Value()
+	}
+	return v
+}
+
+// Change is what the record gives back to its payer.
+func (r *Record) Change() int64 { return sum(r.ChangeCoins) }
+
+// Escrow plaintext: who paid, and that device's signature over the
+// record's core, so that the central bank's attribution of a double spend
+// can be checked by anyone it shows the opened escrow to.
+type escrowBody struct {
+	Identity string
+	DevSig   []byte
+}
+
+func (e escrowBody) marshal() []byte {
+	return der.Marshal(tagEscrow, func(x *der.Builder) {
+		der.AddUTF8(x, e.Identity)
+		x.AddASN1OctetString(e.DevSig)
+	})
+}
+
+func parseEscrow(b []byte) (escrowBody, error) {
+	r := der.Open(b, tagEscrow, 512, "escrow")
+	e := escrowBody{Identity: r.Printable("identity", 1, maxIDLen)}
+	e.DevSig = bytes.Clone(r.Bytes("device signature", 1, suite.MaxSignatureDER))
+	return e, r.Err()
+}
+
+// Hello opens a payment: the amount the payer will pay.
+type Hello struct{ Amount int64 }
+
+func (h Hello) Marshal() []byte {
+	return der.Marshal(tagHello, func(x *der.Builder) { x.AddASN1Int64(version); x.AddASN1Int64(h.Amount) })
+}
+
+// ParseHello decodes a HELLO.
+func ParseHello(b []byte) (Hello, error) {
+	r := der.Open(b, tagHello, 64, "hello")
+	r.Version(version)
+	h := Hello{Amount: int64(r.Uint("amount", 1, coin.MaxChangeAmount))}
+	return h, r.Err()
+}
+
+// Invoice is the payee's answer: a fresh receiving key, a challenge, and
+// its device certificate and signature over both and the amount, so the
+// payer knows the key is the payee's.
+type Invoice struct {
+	Amount    int64
+	Key       []byte
+	Challenge []byte
+	Cert      []byte
+	Sig       []byte
+}
+
+func (v *Invoice) tbs() []byte {
+	return der.Marshal(tagInvoice, func(x *der.Builder) {
+		x.AddASN1Int64(version)
+		x.AddASN1Int64(v.Amount)
+		x.AddASN1OctetString(v.Key)
+		x.AddASN1OctetString(v.Challenge)
+	})
+}
+
+func (v *Invoice) Marshal() []byte {
+	return der.Marshal(tagInvoice, func(x *der.Builder) {
+		x.AddASN1Int64(version)
+		x.AddASN1Int64(v.Amount)
+		x.AddASN1OctetString(v.Key)
+		x.AddASN1OctetString(v.Challenge)
+		x.AddASN1OctetString(v.Cert)
+		x.AddASN1OctetString(v.Sig)
+	})
+}
+
+// ParseInvoice decodes an INVOICE.
+func ParseInvoice(b []byte) (*Invoice, error) {
+	r := der.Open(b, tagInvoice, 4096, "invoice")
+	r.Version(version)
+	v := &Invoice{Amount: int64(r.Uint("amount", 1, coin.MaxChangeAmount))}
+	v.Key = bytes.Clone(r.Bytes("key", 1, suite.MaxPublicKeyDER))
+	v.Challenge = bytes.Clone(r.Bytes("challenge", ChallengeLen, ChallengeLen))
+	v.Cert = bytes.Clone(r.Bytes("certificate", 1, 2048))
+	v.Sig = bytes.Clone(r.Bytes("signature", 1, suite.MaxSignatureDER))
+	return v, r.Err()
+}
+
+// Ack is the payee's acknowledgement: the id of the record it stored.
+type Ack struct{ Record [32]byte }
+
+func (a Ack) Marshal() []byte {
+	return der.Marshal(tagAck, func(x *der.Builder) { x.AddASN1Int64(version); x.AddASN1OctetString(a.Record[:]) })
+}
+
+// ParseAck decodes an ACK.
+func ParseAck(b []byte) (Ack, error) {
+	r := der.Open(b, tagAck, 64, "ack")
+	r.Version(version)
+	var a Ack
+	copy(a.Record[:], r.Bytes("record", 32, 32))
+	return a, r.Err()
+}
+
+// Large is the agent bank's log entry of a payment above T: the holder's
+// account, the amount and the record's id.
+type Large struct {
+	Account string
+	Amount  int64
+	Record  [32]byte
+}
+
+func (l Large) Marshal() []byte {
+	return der.Marshal(tagLarge, func(x *der.Builder) {
+		x.AddASN1Int64(version)
+		der.AddUTF8(x, l.Account)
+		x.AddASN1Int64(l.Amount)
+		x.AddASN1OctetString(l.Record[:])
+	})
+}
+
+// ParseLarge decodes a large-payment log entry.
+func ParseLarge(b []byte) (Large, error) {
+	r := der.Open(b, tagLarge, 256, "large payment")
+	r.Version(version)
+	l := Large{Account: r.Printable("account", 1, maxIDLen), Amount: int64(r.Uint("amount", 1, coin.MaxChangeAmount))}
+	copy(l.Record[:], r.Bytes("record", 32, 32))
+	return l, r.Err()
+}
+
+// Upload is what a wallet hands the desk at reconciliation, sealed to the
+// desk so the agent bank that carries it reads nothing but its length:
+// who uploads (the device's identity and signature over the rest), the
+// records it signed as payer, the holdings it received and gives up for
+// fresh bundles, the receiving keys it gave out and was never paid on
+// (void from now), and the request id that makes a retry idempotent.
+type Upload struct {
+	Identity string
+	Request  []byte
+	Spent    [][]byte // records (DER) the wallet signed as payer
+	Received [][]byte // holdings (DER) it received and exchanges
+	Proofs   [][]byte // for each of Received: a record's receiving key signs Request; empty for a bundle (the desk's mint book says whose it is)
+	Void     [][]byte // receiving keys (SPKI) it renounces
+	Sig      []byte   // the device key over body()
+}
+
+func (u *Upload) body() []byte {
+	return der.Marshal(tagUpload, func(x *der.Builder) {
+		x.AddASN1Int64(version)
+		der.AddUTF8(x, u.Identity)
+		x.AddASN1OctetString(u.Request)
+		for _, l := range [][][]byte{u.Spent, u.Received, u.Proofs, u.Void} {
+			x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
+				for _, b := range l {
+					x.AddASN1OctetString(b)
+				}
+			})
+		}
+	})
+}
+
+func (u *Upload) Marshal() []byte {
+	return der.Marshal(tagUpload, func(x *der.Builder) {
+		x.AddBytes(u.body())
+		x.AddASN1OctetString(u.Sig)
+	})
+}
+
+// ParseUpload decodes an opened upload.
+func ParseUpload(b []byte) (*Upload, error) {
+	r := der.Open(b, tagUpload, 1<<22, "upload")
+	body := r.Element("body", casn1.Tag(tagUpload), 1<<22)
+	u := &Upload{Sig: bytes.Clone(r.Bytes("signature", 1, suite.MaxSignatureDER))}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	br := der.Open(body, tagUpload, 1<<22, "upload body")
+	br.Version(version)
+	u.Identity = br.Printable("identity", 1, maxIDLen)
+	u.Request = bytes.Clone(br.Bytes("request", 1, 64))
+	var lists [4][]byte
+	for i := range lists {
+		lists[i] = br.Element("list", casn1.Tag(casn1.SEQUENCE), 1<<22)
+	}
+	if err := br.Err(); err != nil {
+		return nil, err
+	}
+	out := [4]*[][]byte{&u.Spent, &u.Received, &u.Proofs, &u.Void}
+	for i, l := range lists {
+		s := cryptobyte.String(l)
+		var inner cryptobyte.String
+		if !s.ReadASN1(&inner, casn1.SEQUENCE) {
+			return nil, spec.Errorf(spec.CodeMalformed, "upload list")
+		}
+		for !inner.Empty() {
+			var e cryptobyte.String
+			if !inner.ReadASN1(&e, casn1.OCTET_STRING) || len(*out[i]) == 4096 {
+				return nil, spec.Errorf(spec.CodeMalformed, "upload entry")
+			}
+			*out[i] = append(*out[i], bytes.Clone(e))
+		}
+	}
+	if !bytes.Equal(u.body(), body) {
+		return nil, spec.Errorf(spec.CodeMalformed, "upload is not in canonical DER")
+	}
+	if len(u.Proofs) != len(u.Received) {
+		return nil, spec.Errorf(spec.CodeMalformed, "upload: %d proofs for %d holdings", len(u.Proofs), len(u.Received))
+	}
+	return u, nil
+}
+
+// sealUpload seals an upload of any length to the desk's key: a fresh
+// 16-byte key sealed with the suite's public-key encryption (whose
+// envelope is capped), then the upload under the suite's AEAD with it.
+// Framing: the envelope's length (2 bytes, big-endian), the envelope, a
+// 12-byte nonce, the AEAD ciphertext; the context binds both layers.
+func sealUpload(s suite.Suite, to suite.PublicKey, r io.Reader, plain []byte) ([]byte, error) {
+	key := make([]byte, suite.AEADKeySize)
+	nonce := make([]byte, 12)
+	if _, err := io.ReadFull(r, key); err != nil {
+		return nil, err
+	}
+	if _, err := io.ReadFull(r, nonce); err != nil {
+		return nil, err
+	}
+	env, err := to.Seal(r, key, uploadInfo)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := s.NewAEAD(key)
+	if err != nil {
+		return nil, err
+	}
+	out := binary.BigEndian.AppendUint16(nil, uint16(len(env)))
+	out = append(append(out, env...), nonce...)
+	return aead.Seal(out, nonce, plain, uploadInfo), nil
+}
+
+// openUpload opens what sealUpload sealed; anything else is bad-seal.
+func openUpload(s suite.Suite, k suite.PrivateKey, b []byte) ([]byte, error) {
+	if len(b) < 2 {
+		return nil, spec.Errorf(spec.CodeBadSeal, "upload envelope of %d bytes", len(b))
+	}
+	n := int(binary.BigEndian.Uint16(b))
+	if len(b) < 2+n+12 {
+		return nil, spec.Errorf(spec.CodeBadSeal, "upload envelope of %d bytes", len(b))
+	}
+	key, err := k.Open(b[2:2+n], uploadInfo)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := s.NewAEAD(key)
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeBadSeal, "upload key: %v", err)
+	}
+	plain, err := aead.Open(nil, b[2+n:2+n+12], b[2+n+12:], uploadInfo)
+	if err != nil {
+		return nil, spec.Errorf(spec.CodeBadSeal, "upload: %v", err)
+	}
+	return plain, nil
+}

@@ -1,0 +1,99 @@
+package pseudocoin_test
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/models/pseudocoin"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// gamesEnv, set to 1, runs the three anonymity games (R3.1, R3.2, R3.6)
+// in TestAnonymityGames: each plays N = 3963 trials to certify a pass,
+// about a minute of CPU and a few GB of memory per game and suite (the
+// game keeps every 8-byte window of every payer's uploads), beyond the
+// budget of go test ./... on two cores. Without it the test runs the rest
+// of R3 under both suites.
+const gamesEnv = "PSEUDOCOIN_GAMES"
+
+// TestAnonymityGames runs the R3 suite on pseudocoin under both suites:
+// every property must pass.
+func TestAnonymityGames(t *testing.T) {
+	only := []string{"R3.3", "R3.4", "R3.5"}
+	if os.Getenv(gamesEnv) == "1" {
+		only = []string{"R3"}
+	} else {
+		t.Logf("%s is not 1: the games R3.1, R3.2 and R3.6 are not played (each is N = 3963 trials; see gamesEnv)", gamesEnv)
+	}
+	rs, err := conformance.Check(context.Background(), pseudocoin.Scheme{}, conformance.Options{Only: only, Suites: suiteList()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.Results) == 0 {
+		t.Fatal("no R3 property ran")
+	}
+	for _, r := range rs.Results {
+		t.Logf("%s %s-%s %s: %s", r.Suite, r.Sub, r.Property, r.Verdict, r.Reason)
+		if r.Verdict != conformance.Pass {
+			t.Errorf("%s-%s under %s: %s: %s", r.Sub, r.Property, r.Suite, r.Verdict, r.Reason)
+		}
+	}
+}
+
+func suiteList() []suite.Suite { return suite.All() }
+
+// TestAnonymityMutantsKilled: each anonymity mutant fails the R3
+// sub-property that names its bug (the which-payer game stops at its
+// first look on a leak; R3.3 and R3.5 run no game), on the suite's
+// default seed, while the reference passes them (TestAnonymityGames).
+// large-not-logged is killed by R3.6, whose game then runs in full: only
+// with gamesEnv.
+func TestAnonymityMutantsKilled(t *testing.T) {
+	kills := map[string]string{
+		"escrow-fixed-ephemeral": "R3.1",
+		"escrow-to-payee":        "R3.3",
+		"escrow-to-agent":        "R3.3",
+		"upload-in-clear":        "R3.3",
+		"desk-trusts-escrow":     "R3.5",
+		"large-not-logged":       "R3.6",
+	}
+	games := os.Getenv(gamesEnv) == "1"
+	if !games {
+		t.Logf("%s is not 1: large-not-logged, which only R3.6 shows (its game then runs in full), is left to TestMutantsObservable", gamesEnv)
+	}
+	for _, m := range pseudocoin.Mutants() {
+		sub, ok := kills[m.Name]
+		if !ok {
+			continue
+		}
+		delete(kills, m.Name)
+		if sub == "R3.6" && !games {
+			continue
+		}
+		t.Run(m.Name, func(t *testing.T) {
+			rs, err := conformance.Check(context.Background(), m.Scheme, conformance.Options{Only: []string{sub}, Suites: suiteList()[:1]})
+			if err != nil {
+				t.Fatal(err)
+			}
+			failed := false
+			for _, r := range rs.Results {
+				if strings.Contains(r.Reason, "corrupt ") && strings.Contains(r.Reason, " with ") {
+					t.Errorf("%s-%s failed staging its attack, not on the bug: %s", r.Sub, r.Property, r.Reason)
+				}
+				if r.Verdict == conformance.Fail {
+					failed = true
+					t.Logf("killed by %s-%s: %s", r.Sub, r.Property, r.Reason)
+				}
+			}
+			if !failed {
+				t.Errorf("%s survives %s", m.Name, sub)
+			}
+		})
+	}
+	if len(kills) > 0 {
+		t.Errorf("mutants not in the catalogue: %v", kills)
+	}
+}

@@ -1,0 +1,173 @@
+package pseudocoin
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// payRecord pays and returns the record the payee stored.
+func payRecord(t *testing.T, in *Instance, from, to world.PartyID, v int64) *Record {
+	t.Helper()
+	mark := in.w.Mark()
+	if p, err := in.Pay(from, to, v, nil); err != nil || !p.Received {
+		t.Fatalf("pay %s→%s %d: %+v %v", from, to, v, p, err)
+	}
+	for _, m := range in.w.Delivered(to, mark) {
+		if m.Type == msgPay {
+			r, err := ParseRecord(m.Payload)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+	}
+	t.Fatal("no PAY delivered")
+	return nil
+}
+
+// opened reports what the merchant and the agent bank open in a record.
+func opened(in *Instance, merchant world.PartyID, r *Record) []string {
+	var out []string
+	for _, o := range in.AdversaryOpen(merchant, r.Marshal()) {
+		out = append(out, o.Label)
+	}
+	return out
+}
+
+var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
+	mutantEscrowFixed: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 90000)
+		r1 := payRecord(t, in, "wallet-A", "wallet-B", 100)
+		r2 := payRecord(t, in, "wallet-A", "wallet-C", 200)
+		return []string{fmt.Sprintf("escrows share bytes 8..40 (the ephemeral point): %v", bytes.Equal(r1.Escrow[8:40], r2.Escrow[8:40]))}
+	},
+	mutantEscrowToPayee: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		return opened(in, "wallet-B", payRecord(t, in, "wallet-A", "wallet-B", 100))
+	},
+	mutantEscrowToAgent: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		return opened(in, "wallet-B", payRecord(t, in, "wallet-A", "wallet-B", 100))
+	},
+	mutantUploadClear: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		payRecord(t, in, "wallet-A", "wallet-B", 100)
+		modeltest.MustReconcile(t, in, "wallet-A")
+		var out []string
+		for _, o := range in.AgentView("wallet-A") {
+			out = append(out, fmt.Sprintf("%s names wallet-A: %v", o.Label, bytes.Contains(o.Bytes, []byte("wallet-A"))))
+		}
+		return out
+	},
+	mutantLargeNotLogged: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 90000)
+		payRecord(t, in, "wallet-A", "wallet-B", models.DefaultThreshold+1)
+		modeltest.MustReconcile(t, in, "wallet-A")
+		var out []string
+		for _, o := range in.AgentView("wallet-A") {
+			out = append(out, o.Label)
+		}
+		return out
+	},
+	mutantTrustEscrow: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		if err := in.Corrupt("wallet-A", models.Corruption{Kind: models.CorruptEscrowOther, Other: "wallet-C"}); err != nil {
+			t.Fatal(err)
+		}
+		payRecord(t, in, "wallet-A", "wallet-B", 100)
+		mark := in.w.Trace().Len()
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		var out []string
+		for _, e := range in.w.Trace().Events()[mark:] {
+			if e.Kind == world.KindOnline && e.Code != "" {
+				out = append(out, fmt.Sprintf("refused %s from %s: %s", e.Type, e.From, e.Code))
+			}
+		}
+		for _, tr := range in.TraceReceived("wallet-B") {
+			out = append(out, "traced to "+tr.Payer)
+		}
+		return out
+	},
+	mutantNoSeen: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil), modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)
+	},
+	mutantNoDoubleCheck: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		payRecord(t, in, "wallet-A", "wallet-B", 100)
+		payRecord(t, in, clone, "wallet-C", 100)
+		modeltest.MustReconcile(t, in, "wallet-B", "wallet-C")
+		return []string{fmt.Sprintf("%d double spends flagged", len(in.Ledger().DoubleSpends))}
+	},
+	mutantNoInputSig: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 100000)
+		// A bit of the input key's signature (the PAY's last bytes)
+		// flips: two full bundles, so both PAYs have the same shape.
+		n := len(payRecord(t, in, "wallet-A", "wallet-B", 100).Marshal())
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultBitFlip, Arg: (n - 30) * 8}})
+	},
+	mutantNoDeskSig: func(t *testing.T, in *Instance) []string {
+		if err := in.Corrupt("wallet-A", models.Corruption{Kind: models.CorruptForgedCoin, Value: 500}); err != nil {
+			t.Fatal(err)
+		}
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 500, nil)
+	},
+	mutantNoInvoiceCert: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		if err := in.Corrupt("wallet-B", models.Corruption{Kind: models.CorruptSelfSignedCert}); err != nil {
+			t.Fatal(err)
+		}
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
+	},
+	mutantNoRecordRules: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 100)
+		if err := in.Corrupt("wallet-A", models.Corruption{Kind: models.CorruptForgedLineage, Value: 400}); err != nil {
+			t.Fatal(err)
+		}
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 500, nil)
+	},
+	mutantRefundEarly: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		return append(obs, fmt.Sprintf("after reconciliation A worth %d, B worth %d", in.View("wallet-A").Offline()+in.View("wallet-A").Account, in.View("wallet-B").Offline()+in.View("wallet-B").Account))
+	},
+	mutantNoRefund: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultDrop}})
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		return append(obs, fmt.Sprintf("after reconciliation A worth %d", in.View("wallet-A").Offline()+in.View("wallet-A").Account))
+	},
+	mutantLimitsNotReset: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 90000)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 50000, nil)
+		modeltest.MustReconcile(t, in, "wallet-A")
+		return append(obs, modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)...)
+	},
+	mutantNoLimits: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 90000)
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 50001, nil)
+	},
+}
+
+// Every mutant behaves observably differently from the reference in a
+// short run that shows its bug.
+func TestMutantsObservable(t *testing.T) {
+	modeltest.MutantsObservable(t, Mutants(), mutantScenarios, func(t *testing.T, mutation string) *Instance {
+		return modeltest.New(t, Scheme{mutation: mutation}, 3, suite.Default()).(*Instance)
+	})
+}

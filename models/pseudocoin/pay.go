@@ -1,0 +1,394 @@
+package pseudocoin
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// Message types.
+const (
+	msgHello   = "HELLO"
+	msgInvoice = "INVOICE"
+	msgPay     = "PAY"
+	msgAck     = "ACK"
+)
+
+// Pay runs one payment: HELLO (payer → payee: the amount), INVOICE (a
+// fresh receiving key and a challenge, signed by the payee's device),
+// PAY (the record; the payer commits before sending), ACK (the record's
+// id; the payee committed).
+func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
+	pe, err := in.element(payer)
+	if err != nil {
+		return models.Payment{}, err
+	}
+	qe, err := in.element(payee)
+	if err != nil {
+		return models.Payment{}, err
+	}
+	if payer == payee {
+		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "%s pays itself", payer)
+	}
+	var p models.Payment
+	ps := &payerSession{e: pe, amount: amount, payee: qe.identity()}
+	qs := &payeeSession{e: qe, amount: amount}
+	s := &world.Session{
+		Channel: world.NearField,
+		Endpoints: map[world.PartyID]world.Endpoint{
+			payer: func(m world.Message) ([]world.Message, error) {
+				out, err := ps.handle(m)
+				return route(payer, payee, out), err
+			},
+			payee: func(m world.Message) ([]world.Message, error) {
+				out, err := qs.handle(m)
+				if qs.stored {
+					p.Received = true
+				}
+				return route(payee, payer, out), err
+			},
+		},
+		Start: []world.Message{{From: payer, To: payee, Type: msgHello, Payload: Hello{Amount: amount}.Marshal()}},
+		Plan:  plan,
+	}
+	p.Outcome = in.w.RunSession(s)
+	p.Paid = ps.acked
+	return p, nil
+}
+
+func route(from, to world.PartyID, out []world.Message) []world.Message {
+	for i := range out {
+		out[i].From, out[i].To = from, to
+	}
+	return out
+}
+
+// payerSession is the payer element's side of one session.
+type payerSession struct {
+	e         *element
+	amount    int64
+	payee     string
+	committed string // the log key of the record this session committed
+	record    [32]byte
+	acked     bool
+}
+
+func (s *payerSession) handle(m world.Message) ([]world.Message, error) {
+	switch m.Type {
+	case msgInvoice:
+		return s.invoice(m.Payload)
+	case msgAck:
+		return nil, s.ack(m.Payload)
+	}
+	return nil, spec.Errorf(spec.CodeMalformed, "the payer expects no %s", m.Type)
+}
+
+func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
+	e, in := s.e, s.e.in
+	if s.committed != "" {
+		return nil, spec.Errorf(spec.CodeReplay, "the payer already paid in this session")
+	}
+	v, err := ParseInvoice(b)
+	if err != nil {
+		return nil, err
+	}
+	if v.Amount != s.amount {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "the invoice asks %d fen, the payment is %d", v.Amount, s.amount)
+	}
+	paidKey := prefPaid + keyName(v.Key)
+	if _, paid := e.dev.Get(paidKey); paid {
+		return nil, spec.Errorf(spec.CodeReplay, "the payer already paid the invoice's receiving key")
+	}
+	cert, err := devcert.Parse(in.s, v.Cert)
+	if err != nil {
+		return nil, err
+	}
+	if err := cert.Verify(in.cb.Root(), in.w.Now(), in.cb.CRL()); err != nil && !in.mutated(mutantNoInvoiceCert) {
+		return nil, err
+	}
+	if cert.ID != s.payee {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "the invoice is signed by %s, the payee is %s", cert.ID, s.payee)
+	}
+	if err := cert.PublicKey.Verify(v.tbs(), v.Sig); err != nil {
+		return nil, err
+	}
+	if _, err := in.s.ParsePublicKey(v.Key); err != nil {
+		return nil, err
+	}
+	lim := e.limits()
+	if err := in.cfg.Limits.Check(lim.Spent, lim.Count, s.amount); err != nil && !in.mutated(mutantNoLimits) {
+		return nil, err
+	}
+	plan := in.insiders[e.dev.ID()]
+	if plan.Kind != "" {
+		r, err := in.insiderRecord(e, s, v, plan)
+		if err != nil {
+			return nil, err
+		}
+		in.lastChallenge[e.dev.ID()] = v.Challenge
+		return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+	}
+	inputs, err := pick(e.holdings(), s.amount)
+	if err != nil {
+		return nil, err
+	}
+	r, ck, err := in.buildRecord(e, inputs, v, s.amount, nil)
+	if err != nil {
+		return nil, err
+	}
+	in.lastChallenge[e.dev.ID()] = v.Challenge
+	ctr := e.counter() + 1
+	s.committed = fmt.Sprintf("%s%016d", prefLog, ctr)
+	s.record = r.ID()
+	dels := []string{}
+	for _, h := range inputs {
+		dels = append(dels, prefHold+h.name)
+	}
+	puts := map[string][]byte{
+		s.committed: mustJSON(logEntry{R: r.Marshal()}),
+		keyCounter:  []byte(fmt.Sprint(ctr)),
+		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
+	}
+	puts[paidKey] = []byte{1}
+	if paid := e.dev.Keys(prefPaid); len(paid) >= maxSeen {
+		dels = append(dels, paid[:len(paid)-maxSeen+1]...)
+	}
+	if r.Change() > 0 {
+		ch := &Holding{Record: r, Change: true}
+		puts[prefHold+keyName(r.ChangeKey)] = storeHolding(ck.Bytes(), ch.Marshal())
+	}
+	e.dev.Commit(puts, dels)
+	in.w.Trace().State(e.dev.ID(), "paid %d fen from %d fen of holdings", s.amount, r.InputValue())
+	return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+}
+
+// buildRecord builds and signs a record spending inputs to pay amount
+// to the invoice's key; edit, if set, changes the record before the
+// escrow and signatures (an insider's payment).
+func (in *Instance) buildRecord(e *element, inputs []held, v *Invoice, amount int64, edit func(r *Record)) (*Record, suite.PrivateKey, error) {
+	outs, err := coin.MakeChange(amount)
+	if err != nil {
+		return nil, nil, err
+	}
+	r := &Record{Payee: v.Key, Amount: amount, Outputs: outs, Challenge: v.Challenge}
+	var in0 int64
+	for _, h := range inputs {
+		r.Inputs = append(r.Inputs, h.h)
+		in0 += h.h.Value()
+	}
+	ck, err := in.s.GenerateKey(in.w.Rand(fmt.Sprintf("pseudocoin/change/%s/%d", e.dev.ID(), e.counter())))
+	if err != nil {
+		return nil, nil, err
+	}
+	r.ChangeKey = ck.Public().SPKI()
+	if in0 > amount {
+		if r.ChangeCoins, err = coin.MakeChange(in0 - amount); err != nil {
+			return nil, nil, err
+		}
+	}
+	if edit != nil {
+		edit(r)
+	}
+	if r.Escrow, err = in.escrow(e, r, v); err != nil {
+		return nil, nil, err
+	}
+	tbs := r.TBS()
+	for _, h := range inputs {
+		k, err := h.key()
+		if err != nil {
+			return nil, nil, err
+		}
+		sig, err := k.Sign(tbs)
+		if err != nil {
+			return nil, nil, err
+		}
+		r.Sigs = append(r.Sigs, sig)
+	}
+	return r, ck, nil
+}
+
+// escrow seals the payer's identity and its device's signature over the
+// record's core to the central bank's trace key.
+func (in *Instance) escrow(e *element, r *Record, v *Invoice) ([]byte, error) {
+	dk, err := e.deviceKey()
+	if err != nil {
+		return nil, err
+	}
+	sig, err := dk.Sign(r.Core())
+	if err != nil {
+		return nil, err
+	}
+	body := escrowBody{Identity: e.identity(), DevSig: sig}.marshal()
+	key := in.cb.TraceKey()
+	switch c := in.corrupted[e.dev.ID()]; c.Kind {
+	case models.CorruptEscrowGarbage:
+		body = []byte("no identity at all")
+	case models.CorruptEscrowOther:
+		body = escrowBody{Identity: string(c.Other), DevSig: sig}.marshal()
+	case models.CorruptEscrowWrongKey:
+		k, err := in.s.GenerateKey(in.w.Rand("pseudocoin/wrong-key/" + string(e.dev.ID())))
+		if err != nil {
+			return nil, err
+		}
+		key = k.Public()
+	}
+	switch {
+	case in.mutated(mutantEscrowToPayee):
+		if key, err = in.s.ParsePublicKey(v.Key); err != nil {
+			return nil, err
+		}
+	case in.mutated(mutantEscrowToAgent):
+		key = in.desk.agentKey()
+	}
+	rnd := io.Reader(in.w.Rand("pseudocoin/escrow/" + string(e.dev.ID()) + fmt.Sprint(e.counter())))
+	if in.mutated(mutantEscrowFixed) {
+		rnd = detrand.New(in.w.Seed(), "pseudocoin/escrow/"+string(e.dev.ID()))
+	}
+	return bank.Escrow(key, rnd, string(body))
+}
+
+func (s *payerSession) ack(b []byte) error {
+	a, err := ParseAck(b)
+	if err != nil {
+		return err
+	}
+	if s.committed == "" || a.Record != s.record {
+		return spec.Errorf(spec.CodeReplay, "an acknowledgement of no record this session paid")
+	}
+	if s.acked {
+		return spec.Errorf(spec.CodeReplay, "the payment was already acknowledged")
+	}
+	l, ok := readJSON[logEntry](s.e, s.committed)
+	s.acked = true
+	if !ok {
+		return nil // reconciled since
+	}
+	l.Acked = true
+	s.e.dev.Commit(map[string][]byte{s.committed: mustJSON(l)}, nil)
+	return nil
+}
+
+// payeeSession is the payee element's side of one session.
+type payeeSession struct {
+	e       *element
+	amount  int64
+	invoice string // the store key of the invoice this session gave out
+	stored  bool
+}
+
+func (s *payeeSession) handle(m world.Message) ([]world.Message, error) {
+	switch m.Type {
+	case msgHello:
+		return s.hello(m.Payload)
+	case msgPay:
+		return s.pay(m.Payload)
+	}
+	return nil, spec.Errorf(spec.CodeMalformed, "the payee expects no %s", m.Type)
+}
+
+func (s *payeeSession) hello(b []byte) ([]world.Message, error) {
+	e, in := s.e, s.e.in
+	h, err := ParseHello(b)
+	if err != nil {
+		return nil, err
+	}
+	if h.Amount != s.amount {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "the payer offers %d fen, the payee asks %d", h.Amount, s.amount)
+	}
+	if s.invoice != "" {
+		return nil, spec.Errorf(spec.CodeReplay, "the payee already gave an invoice in this session")
+	}
+	ctr := e.counter() + 1
+	r := in.w.Rand(fmt.Sprintf("pseudocoin/invoice/%s/%d", e.dev.ID(), ctr))
+	k, err := in.s.GenerateKey(r)
+	if err != nil {
+		return nil, err
+	}
+	v := &Invoice{Amount: s.amount, Key: k.Public().SPKI(), Challenge: make([]byte, ChallengeLen), Cert: e.get(keyCert)}
+	r.Read(v.Challenge)
+	dk, err := e.deviceKey()
+	if err != nil {
+		return nil, err
+	}
+	if v.Sig, err = dk.Sign(v.tbs()); err != nil {
+		return nil, err
+	}
+	in.gaveOut[e.dev.ID()] = append(in.gaveOut[e.dev.ID()], k)
+	s.invoice = fmt.Sprintf("%s%016d", prefInv, ctr)
+	e.dev.Commit(map[string][]byte{
+		s.invoice:  mustJSON(invoiceEntry{K: k.Bytes(), Key: v.Key, Challenge: v.Challenge, Amount: s.amount}),
+		keyCounter: []byte(fmt.Sprint(ctr)),
+	}, nil)
+	return []world.Message{{Type: msgInvoice, Payload: v.Marshal()}}, nil
+}
+
+func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
+	e, in := s.e, s.e.in
+	r, err := ParseRecord(b)
+	if err != nil {
+		return nil, err
+	}
+	if s.invoice == "" {
+		return nil, spec.Errorf(spec.CodeReplay, "a payment without an invoice in this session")
+	}
+	inv, ok := readJSON[invoiceEntry](e, s.invoice)
+	if !ok {
+		return nil, spec.Errorf(spec.CodeReplay, "the invoice was already paid or given up")
+	}
+	if !bytes.Equal(r.Payee, inv.Key) {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "the record pays another key")
+	}
+	if r.Amount != inv.Amount {
+		return nil, spec.Errorf(spec.CodeValueMismatch, "the record pays %d fen, the invoice asks %d", r.Amount, inv.Amount)
+	}
+	if !bytes.Equal(r.Challenge, inv.Challenge) {
+		return nil, spec.Errorf(spec.CodeReplay, "the record answers another challenge")
+	}
+	if err := in.payeeVerifier().record(r); err != nil {
+		return nil, err
+	}
+	puts := map[string][]byte{}
+	var dels []string
+	seen := e.dev.Keys(prefSeen)
+	for _, h := range r.Inputs {
+		n := seenName(h.Key())
+		for _, k := range seen {
+			if b, _ := e.dev.Get(k); bytes.Equal(b, n) && !in.mutated(mutantNoSeen) {
+				return nil, spec.Errorf(spec.CodeDoubleSpend, "one-time key %s already paid this element", keyName(h.Key()))
+			}
+		}
+	}
+	ctr := e.counter()
+	for i, h := range r.Inputs {
+		puts[fmt.Sprintf("%s%016d-%d", prefSeen, ctr, i)] = seenName(h.Key())
+	}
+	if over := len(seen) + len(r.Inputs) - maxSeen; over > 0 {
+		dels = append(dels, seen[:over]...)
+	}
+	name := keyName(r.Payee)
+	puts[prefHold+name] = storeHolding(inv.K, r.Marshal())
+	e.dev.Commit(puts, append(dels, s.invoice))
+	s.stored = true
+	in.w.Trace().State(e.dev.ID(), "received %d fen", r.Amount)
+	if in.corrupted[e.dev.ID()].Kind == models.CorruptWithholdAck {
+		return nil, nil
+	}
+	return []world.Message{{Type: msgAck, Payload: Ack{Record: r.ID()}.Marshal()}}, nil
+}
+
+func (in *Instance) payeeVerifier() verifier {
+	v := in.desk.verifier()
+	v.skipInputSig = in.mutated(mutantNoInputSig)
+	v.skipDeskSig = in.mutated(mutantNoDeskSig)
+	v.skipRules = in.mutated(mutantNoRecordRules)
+	return v
+}

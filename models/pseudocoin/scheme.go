@@ -1,0 +1,477 @@
+package pseudocoin
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// AgentID is the one agent bank of an instance.
+const AgentID = "PSEUDO-AGENT"
+
+// Name is the scheme's id.
+const Name = "pseudocoin"
+
+// Scheme is the pseudocoin scheme. The zero Scheme is the reference.
+type Scheme struct {
+	mutation string
+}
+
+// Info describes the scheme.
+func (Scheme) Info() models.Info {
+	return models.Info{
+		Name:     Name,
+		Title:    "pseudonymous coins: one-time-key bundles minted by the central bank, identity escrow, managed anonymity (design, DESIGN.md)",
+		Source:   "PayOff (ETH Zurich 2024), GNU Taler, e-CNY managed anonymity; this harness's completion of D2 (models/pseudocoin/DESIGN.md)",
+		Channel:  world.NearField,
+		Exposure: models.Exposure{Steps: 8, Time: time.Second},
+		Expected: []models.Violation{
+			{Property: "R1.3-uncertified-payer-refused", Witness: models.Witness{Match: `with \S+ presenting an? [a-z-]+: the payee took the payment: paid=true`}, Reason: tradeNoPayerCert},
+			{Property: "R1.4-revoked-payer-refused", Witness: models.Witness{Match: `with \S+ revoked: the payee took the payment: paid=true`}, Reason: tradeNoPayerCert},
+			{Property: "R2.7-upload-order-independent", Witness: models.Witness{Match: `decides otherwise than in order \[[^\]]*\], with the same flagged coins and culprits \(-want \+got\)`},
+				Reason: "DESIGN.md, conscious trade-offs: which of two conflicting records becomes final depends on which reaches the desk first; the first payee to exchange a holding is credited, the later conflicting record refused; the flag, the culprit and the evidence do not depend on the order"},
+			{Property: "R6.3-serial-version-lineage", Witness: models.Witness{Match: `holds coin \S+ \(\d+ fen\) after reconciling, but the registry cannot reconstruct its lineage: no registered record created it`},
+				Reason: "DESIGN.md, conscious trade-offs: coins carry no serial, since a serial a merchant could see twice is a linking channel; a bundle's one-time key is its only name, and its lineage back to issuance is the desk's mint book and vault, not records in the central bank's registry"},
+		},
+	}
+}
+
+// tradeNoPayerCert is why R1.3 and R1.4 fail for the payer.
+const tradeNoPayerCert = "DESIGN.md, conscious trade-offs: an anonymous payer cannot show its device certificate, so a payee cannot refuse offline a payer whose certificate is self-signed, foreign or revoked; the payee checks the coins instead (every bundle is the desk's, minted only to keys of an element the central bank certified), a revoked element gets no fresh bundles at its next reconciliation, and its escrow names it"
+
+// New builds an instance.
+func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
+	cfg = cfg.WithDefaults()
+	if len(cfg.External) > 0 {
+		return nil, spec.Errorf(spec.CodeUnimplemented, "pseudocoin serves no external wallets yet")
+	}
+	cb, err := bank.NewCentralBank(w, cfg.Suite)
+	if err != nil {
+		return nil, err
+	}
+	agent, err := cb.AddAgent(AgentID, int64(cfg.Wallets)*cfg.Opening+1_000_000_000)
+	if err != nil {
+		return nil, err
+	}
+	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}, insiders: map[world.PartyID]models.InsiderPlan{}, lastChallenge: map[world.PartyID][]byte{}}
+	if in.desk, err = newDesk(in); err != nil {
+		return nil, err
+	}
+	r := w.Rand("pseudocoin/devices")
+	for i := 0; i < cfg.Wallets; i++ {
+		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
+		k, err := in.s.GenerateKey(r)
+		if err != nil {
+			return nil, err
+		}
+		cert, err := cb.Certify(string(id), devcert.RoleWallet, k.Public())
+		if err != nil {
+			return nil, err
+		}
+		d := w.AddDevice(id, false)
+		d.Commit(map[string][]byte{keyIdentity: []byte(id), keyDevice: k.Bytes(), keyCert: cert.Raw, keyCounter: []byte("0")}, nil)
+		agent.Open(string(id), cfg.Opening)
+		in.wallets = append(in.wallets, id)
+	}
+	return in, nil
+}
+
+// Instance is a running pseudocoin world.
+type Instance struct {
+	w        *world.World
+	cb       *bank.CentralBank
+	agent    *bank.Agent
+	desk     *desk
+	cfg      models.Config
+	s        suite.Suite
+	wallets  []world.PartyID
+	clones   int
+	mutation string
+	parsed   map[string]*Holding                  // parse cache (holdings are immutable)
+	gaveOut  map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
+	// corrupted holds the corruptions staged on elements that act on
+	// later payments (escrow, withheld acknowledgement).
+	corrupted map[world.PartyID]models.Corruption
+	// insiders are the elements handed to an insider (insider.go), and
+	// lastChallenge each payer's last challenge answered.
+	insiders      map[world.PartyID]models.InsiderPlan
+	lastChallenge map[world.PartyID][]byte
+}
+
+func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }
+
+// World returns the world.
+func (in *Instance) World() *world.World { return in.w }
+
+// Bank returns the central bank.
+func (in *Instance) Bank() *bank.CentralBank { return in.cb }
+
+// Wallets returns the wallets.
+func (in *Instance) Wallets() []world.PartyID { return in.wallets }
+
+// online runs f with wallet p online, as one bank transaction.
+func (in *Instance) online(p world.PartyID, op string, f func() error) error {
+	in.w.SetOnline(p, true)
+	defer in.w.SetOnline(p, false)
+	return in.cb.Transact(op, f)
+}
+
+// newRequest draws a request id for an idempotent online operation.
+func (e *element) newRequest(label string) string {
+	var b [16]byte
+	e.in.w.Rand("pseudocoin/request/" + string(e.dev.ID()) + "/" + label).Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Fund withdraws amount from the holder's account: the agent bank debits
+// the account and hands the value to the central bank's vault; the desk
+// mints bundles to fresh one-time keys of the element.
+func (in *Instance) Fund(p world.PartyID, amount int64) error {
+	e, err := in.element(p)
+	if err != nil {
+		return err
+	}
+	var crashed bool
+	crashed, err = in.w.Guard(p, func() error {
+		if err := in.finishWithdraw(p, e); err != nil {
+			return err
+		}
+		if amount <= 0 {
+			return spec.Errorf(spec.CodeValueMismatch, "withdrawal of %d fen", amount)
+		}
+		if amount > coin.MaxChangeAmount {
+			return spec.Errorf(spec.CodeValueMismatch, "withdrawal of %d fen", amount)
+		}
+		ws := withdrawState{Request: e.newRequest(fmt.Sprint(e.counter(), amount, in.w.Trace().Len())), Amount: amount}
+		e.dev.Commit(map[string][]byte{keyWithdraw: mustJSON(ws)}, nil)
+		if err := in.finishWithdraw(p, e); err != nil {
+			return err
+		}
+		return in.mintOwed(p, e, false)
+	})
+	if crashed {
+		return spec.Errorf(spec.CodeInternal, "%s lost power during the withdrawal", p)
+	}
+	return err
+}
+
+// finishWithdraw presents a pending withdrawal request (again).
+func (in *Instance) finishWithdraw(p world.PartyID, e *element) error {
+	ws, ok := readJSON[withdrawState](e, keyWithdraw)
+	if !ok {
+		return nil
+	}
+	id := e.identity()
+	err := in.online(p, "withdrawal", func() error {
+		if in.desk.vaulted[ws.Request] {
+			return nil // served before: the reply was lost
+		}
+		acct := in.agent.AccountOf(id)
+		if in.agent.Balance(id) < ws.Amount {
+			return spec.Errorf(spec.CodeInsufficient, "account %s holds %d fen, withdrawal of %d", acct, in.agent.Balance(id), ws.Amount)
+		}
+		// The agent bank debits the account and buys the value from the
+		// central bank with its reserve; the central bank issues it into
+		// its vault, for the desk to mint.
+		in.agent.Open(acct, -ws.Amount)
+		in.agent.Reserve -= ws.Amount
+		in.cb.IssuedTotal += ws.Amount
+		in.desk.vaulted[ws.Request] = true
+		in.desk.owed[id] += ws.Amount
+		return nil
+	})
+	if err != nil {
+		if bank.NoReply(err) {
+			return err
+		}
+		// Refused: nothing happened; forget the request.
+		e.dev.Commit(nil, []string{keyWithdraw})
+		return err
+	}
+	e.dev.Commit(nil, []string{keyWithdraw})
+	return nil
+}
+
+// mintOwed has the desk mint what it owes the holder to fresh one-time
+// keys (or, for a deposit, pay it into the account).
+func (in *Instance) mintOwed(p world.PartyID, e *element, deposit bool) error {
+	id := e.identity()
+	ms, pending := readJSON[mintState](e, keyMint)
+	if !pending {
+		owed := in.desk.owed[id]
+		if owed <= 0 {
+			return nil
+		}
+		if deposit {
+			return in.online(p, "deposit", func() error {
+				v := in.desk.owed[id]
+				in.desk.owed[id] = 0
+				in.desk.credit(id, v)
+				return nil
+			})
+		}
+		ms = mintState{Request: e.newRequest("mint" + strconv.FormatUint(e.counter(), 10) + fmt.Sprint(in.w.Trace().Len()))}
+		r := in.w.Rand("pseudocoin/keys/" + string(p) + "/" + ms.Request)
+		for range bundlePlan(owed) {
+			k, err := in.s.GenerateKey(r)
+			if err != nil {
+				return err
+			}
+			ms.Keys = append(ms.Keys, k.Bytes())
+		}
+		e.dev.Commit(map[string][]byte{keyMint: mustJSON(ms)}, nil)
+	}
+	var privs []suite.PrivateKey
+	var pubs [][]byte
+	for _, b := range ms.Keys {
+		k, err := suite.PrivateKeyFromBytes(in.s, b)
+		if err != nil {
+			return err
+		}
+		privs = append(privs, k)
+		pubs = append(pubs, k.Public().SPKI())
+	}
+	var bundles [][]byte
+	err := in.online(p, "mint", func() (err error) {
+		bundles, err = in.desk.mint(id, ms.Request, pubs)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	puts := map[string][]byte{}
+	for i, b := range bundles {
+		h, err := in.parse(b)
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(h.Key(), pubs[i]) {
+			return spec.Errorf(spec.CodeWrongRecipient, "the desk minted a bundle to another key")
+		}
+		puts[prefHold+keyName(pubs[i])] = storeHolding(privs[i].Bytes(), b)
+	}
+	e.dev.Commit(puts, []string{keyMint})
+	in.w.Trace().State(p, "minted %d bundles", len(bundles))
+	return nil
+}
+
+// Reconcile uploads, sealed to the desk, the records the element signed
+// as payer, the holdings it received (exchanged for fresh bundles) and
+// the receiving keys it was never paid on; then has the desk mint what it
+// owes.
+func (in *Instance) Reconcile(p world.PartyID) error { return in.reconcile(p, false) }
+
+func (in *Instance) reconcile(p world.PartyID, deposit bool) error {
+	e, err := in.element(p)
+	if err != nil {
+		return err
+	}
+	crashed, err := in.w.Guard(p, func() error {
+		if err := in.finishWithdraw(p, e); err != nil && bank.NoReply(err) {
+			return err
+		}
+		if err := in.mintOwed(p, e, false); err != nil {
+			return err
+		}
+		ss, pending := readJSON[syncState](e, keySync)
+		if !pending {
+			ss, err = in.prepareSync(e, deposit)
+			if err != nil {
+				return err
+			}
+			e.dev.Commit(map[string][]byte{keySync: mustJSON(ss)}, nil)
+		}
+		var refused map[string]error
+		err := in.online(p, "reconciliation", func() (err error) {
+			_, refused, err = in.desk.sync(p, ss.Sealed)
+			return err
+		})
+		in.w.Trace().Online(p, bank.CentralBankID, "UPLOAD", ss.Sealed, err)
+		if err != nil {
+			if !bank.NoReply(err) {
+				e.dev.Commit(nil, []string{keySync})
+			}
+			return err
+		}
+		dels := []string{keySync}
+		dels = append(dels, ss.Spent...)
+		var first error
+		for _, k := range ss.Recv {
+			if err := refused[strings.TrimPrefix(k, prefHold)]; err != nil {
+				// Refused: the element keeps it (a deposit says so).
+				if first == nil {
+					first = err
+				}
+				continue
+			}
+			dels = append(dels, k)
+		}
+		dels = append(dels, ss.Void...)
+		puts := map[string][]byte{keyLimits: mustJSON(limitsState{})}
+		if in.mutated(mutantLimitsNotReset) {
+			delete(puts, keyLimits)
+		}
+		e.dev.Commit(puts, dels)
+		if err := in.mintOwed(p, e, ss.Deposit); err != nil {
+			return err
+		}
+		if ss.Deposit && first != nil {
+			return fmt.Errorf("the desk refused a holding at deposit: %w", first)
+		}
+		return nil
+	})
+	if crashed {
+		return spec.Errorf(spec.CodeInternal, "%s lost power during the reconciliation", p)
+	}
+	return err
+}
+
+// prepareSync builds and seals the upload.
+func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
+	ss := syncState{Request: e.newRequest("sync" + fmt.Sprint(e.counter(), in.w.Trace().Len())), Deposit: deposit}
+	u := &Upload{Identity: e.identity(), Request: []byte(ss.Request)}
+	logs := e.logs()
+	spentIDs := map[[32]byte]bool{}
+	for _, k := range sortedKeys(logs) {
+		u.Spent = append(u.Spent, logs[k].R)
+		ss.Spent = append(ss.Spent, k)
+		if r, err := ParseRecord(logs[k].R); err == nil {
+			spentIDs[r.ID()] = true
+		}
+	}
+	for _, h := range e.holdings() {
+		// Received holdings are exchanged; so is a minted bundle smaller
+		// than the full size (merged with the change into fresh
+		// bundles); a deposit surrenders all.
+		if !deposit && h.h.Bundle != nil && h.h.Value() == bundleSize {
+			continue
+		}
+		var proof []byte
+		if h.h.Record != nil {
+			k, err := h.key()
+			if err != nil {
+				return ss, err
+			}
+			if proof, err = k.Sign(u.Request); err != nil {
+				return ss, err
+			}
+		}
+		if h.h.Change && spentIDs[h.h.Record.ID()] {
+			// The change of a record this upload carries: named by the
+			// record's id, not sent twice.
+			u.Received = append(u.Received, changeRef(h.h.Record.ID()))
+		} else {
+			u.Received = append(u.Received, h.h.Marshal())
+		}
+		u.Proofs = append(u.Proofs, proof)
+		ss.Recv = append(ss.Recv, prefHold+h.name)
+	}
+	invs := e.invoices()
+	for _, k := range sortedKeys(invs) {
+		u.Void = append(u.Void, invs[k].Key)
+		ss.Void = append(ss.Void, k)
+	}
+	dk, err := e.deviceKey()
+	if err != nil {
+		return ss, err
+	}
+	if u.Sig, err = dk.Sign(u.body()); err != nil {
+		return ss, err
+	}
+	plain := u.Marshal()
+	if in.mutated(mutantUploadClear) {
+		ss.Sealed = plain
+		return ss, nil
+	}
+	ss.Sealed, err = sealUpload(in.s, in.desk.sealKey.Public(), in.w.Rand("pseudocoin/seal/"+ss.Request), plain)
+	return ss, err
+}
+
+// Deposit returns everything the element holds to the account.
+func (in *Instance) Deposit(p world.PartyID) (int64, error) {
+	before := in.agent.Balance(string(p))
+	if e, err := in.element(p); err == nil {
+		before = in.agent.Balance(e.identity())
+	}
+	err := in.reconcile(p, true)
+	e, _ := in.element(p)
+	return in.agent.Balance(e.identity()) - before, err
+}
+
+// Restart power-cycles the element: it keeps nothing volatile.
+func (in *Instance) Restart(p world.PartyID) {
+	in.w.Trace().Note(p, "restart")
+}
+
+// Snapshot copies the element's store.
+func (in *Instance) Snapshot(p world.PartyID) world.Snapshot { return in.w.Device(p).Snapshot() }
+
+// Restore rolls the element back.
+func (in *Instance) Restore(p world.PartyID, s world.Snapshot) { in.w.Device(p).Restore(s) }
+
+// Clone copies the element, identity and keys included.
+func (in *Instance) Clone(p world.PartyID) (world.PartyID, error) {
+	d := in.w.Device(p)
+	if d == nil {
+		return "", spec.Errorf(spec.CodeWrongRecipient, "no device %s", p)
+	}
+	in.clones++
+	id := world.PartyID(fmt.Sprintf("%s~clone%d", p, in.clones))
+	d.Clone(id)
+	return id, nil
+}
+
+// View is the element's state.
+func (in *Instance) View(p world.PartyID) models.View {
+	e, err := in.element(p)
+	if err != nil {
+		return models.View{Party: p}
+	}
+	id := e.identity()
+	v := models.View{Party: p, Identity: id, Account: in.agent.Balance(id)}
+	for _, h := range e.holdings() {
+		for i, c := range h.h.Coins() {
+			v.Coins = append(v.Coins, models.Coin{ID: fmt.Sprintf("%s/%d", h.name, i), Value: c})
+		}
+	}
+	logs := e.logs()
+	for _, k := range sortedKeys(logs) {
+		l := logs[k]
+		if l.Acked {
+			continue
+		}
+		r, err := ParseRecord(l.R)
+		if err != nil {
+			continue
+		}
+		for i, c := range r.Outputs {
+			v.Pending = append(v.Pending, models.Coin{ID: fmt.Sprintf("%s/%d", k, i), Value: c})
+		}
+	}
+	lim := e.limits()
+	v.Spent, v.Payments = lim.Spent, lim.Count
+	return v
+}
+
+// Ledger is the banks' state.
+func (in *Instance) Ledger() models.Ledger {
+	l := models.Ledger{Issued: in.cb.IssuedTotal, Redeemed: in.cb.RedeemedTotal, Accounts: in.cb.AccountsTotal()}
+	for _, id := range sortedKeys(in.desk.owed) {
+		if v := in.desk.owed[id]; v > 0 {
+			l.Mail = append(l.Mail, models.Coin{ID: "owed/" + id, Value: v})
+		}
+	}
+	l.DoubleSpends = append(l.DoubleSpends, in.desk.doubles...)
+	return l
+}

@@ -1,0 +1,260 @@
+package pseudocoin
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// The secure element's store. Everything the element knows is here; it
+// keeps no volatile state, so a power cut loses exactly what was not
+// committed.
+const (
+	keyIdentity = "se/identity"
+	keyDevice   = "se/key"
+	keyCert     = "se/cert"
+	keyCounter  = "se/ctr"
+	keyLimits   = "se/limits"
+	keySync     = "se/sync" // a reconciliation in progress
+	keyMint     = "se/mint" // a mint request in progress
+	keyWithdraw = "se/wd"   // a withdrawal request in progress
+	prefHold    = "h/"      // held holdings, by key name
+	prefLog     = "log/"    // records signed as payer, not yet uploaded
+	prefInv     = "inv/"    // receiving keys given out, not yet paid on
+	prefSeen    = "seen/"   // the one-time keys this element was last paid with
+	prefPaid    = "paid/"   // the receiving keys this element last paid (an invoice replayed is refused)
+)
+
+// The payee remembers the last maxSeen one-time keys it was paid with, by
+// the first seenLen bytes of their SHA-256: a repeat among them is
+// refused offline; an older repeat is refused by the desk at the payee's
+// reconciliation (and flagged as the double spend it is).
+const (
+	maxSeen = 256
+	seenLen = 8
+)
+
+func seenName(spki []byte) []byte {
+	h := sha256.Sum256(spki)
+	return h[:seenLen]
+}
+
+// A held holding is stored as its 32-byte one-time private scalar
+// followed by the holding's DER.
+func storeHolding(priv, der []byte) []byte { return append(append([]byte(nil), priv...), der...) }
+
+func splitHolding(b []byte) (priv, der []byte, ok bool) {
+	if len(b) <= 32 {
+		return nil, nil, false
+	}
+	return b[:32], b[32:], true
+}
+
+type logEntry struct {
+	R     []byte // record DER
+	Acked bool
+}
+
+type invoiceEntry struct {
+	K         []byte // receiving private scalar
+	Key       []byte // its SPKI
+	Challenge []byte
+	Amount    int64
+}
+
+type limitsState struct {
+	Spent int64
+	Count int
+}
+
+type syncState struct {
+	Request string
+	Sealed  []byte // the sealed upload, presented again on a retry
+	Spent   []string
+	Recv    []string
+	Void    []string
+	Deposit bool
+}
+
+type mintState struct {
+	Request string
+	Keys    [][]byte // private scalars, one per bundle asked
+	Deposit bool
+}
+
+type withdrawState struct {
+	Request string
+	Amount  int64
+}
+
+// element is a wallet's secure element read from its device.
+type element struct {
+	in  *Instance
+	dev *world.Device
+}
+
+func (in *Instance) element(p world.PartyID) (*element, error) {
+	d := in.w.Device(p)
+	if d == nil {
+		return nil, spec.Errorf(spec.CodeWrongRecipient, "no device %s", p)
+	}
+	return &element{in: in, dev: d}, nil
+}
+
+func (e *element) get(k string) []byte { b, _ := e.dev.Get(k); return b }
+
+func (e *element) identity() string { return string(e.get(keyIdentity)) }
+
+func (e *element) deviceKey() (suite.PrivateKey, error) {
+	return suite.PrivateKeyFromBytes(e.in.s, e.get(keyDevice))
+}
+
+func (e *element) counter() uint64 {
+	n, _ := strconv.ParseUint(string(e.get(keyCounter)), 10, 64)
+	return n
+}
+
+func readJSON[T any](e *element, k string) (T, bool) {
+	var v T
+	b, ok := e.dev.Get(k)
+	if !ok {
+		return v, false
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		panic(fmt.Sprintf("pseudocoin: %s's store entry %s does not load: %v", e.dev.ID(), k, err))
+	}
+	return v, true
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func (e *element) limits() limitsState {
+	l, _ := readJSON[limitsState](e, keyLimits)
+	return l
+}
+
+// held is one holding the element can spend.
+type held struct {
+	name string
+	h    *Holding
+	priv []byte
+	s    suite.Suite
+}
+
+// key is the holding's one-time private key.
+func (h held) key() (suite.PrivateKey, error) { return suite.PrivateKeyFromBytes(h.s, h.priv) }
+
+// holdings returns the element's holdings in store order. A holding that
+// does not parse (a corrupted store) is skipped: it is worth nothing.
+func (e *element) holdings() []held {
+	var out []held
+	for _, k := range e.dev.Keys(prefHold) {
+		priv, der, ok := splitHolding(e.get(k))
+		if !ok {
+			continue
+		}
+		h, err := e.in.parse(der)
+		if err != nil {
+			continue
+		}
+		out = append(out, held{name: strings.TrimPrefix(k, prefHold), h: h, priv: priv, s: e.in.s})
+	}
+	return out
+}
+
+// parse parses a holding, through a cache of what was parsed before
+// (holdings are immutable once stored).
+func (in *Instance) parse(der []byte) (*Holding, error) {
+	if h, ok := in.parsed[string(der)]; ok {
+		return h, nil
+	}
+	h, err := ParseHolding(der)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.parsed) > 4096 {
+		clear(in.parsed)
+	}
+	in.parsed[string(der)] = h
+	return h, nil
+}
+
+func (e *element) logs() map[string]logEntry {
+	out := map[string]logEntry{}
+	for _, k := range e.dev.Keys(prefLog) {
+		out[k], _ = readJSON[logEntry](e, k)
+	}
+	return out
+}
+
+func (e *element) invoices() map[string]invoiceEntry {
+	out := map[string]invoiceEntry{}
+	for _, k := range e.dev.Keys(prefInv) {
+		out[k], _ = readJSON[invoiceEntry](e, k)
+	}
+	return out
+}
+
+// pick chooses holdings covering amount: one bundle of the full size if
+// the amount fits and the element has one, else the smallest holding that
+// covers it, else holdings largest first.
+func pick(hs []held, amount int64) ([]held, error) {
+	var total int64
+	for _, h := range hs {
+		total += h.h.Value()
+	}
+	if total < amount {
+		return nil, spec.Errorf(spec.CodeInsufficient, "the element holds %d fen, the payment is %d", total, amount)
+	}
+	sorted := slices.Clone(hs)
+	slices.SortStableFunc(sorted, func(a, b held) int {
+		// Minted bundles before received holdings (whose lineage is
+		// longer), then by value.
+		if (a.h.Bundle == nil) != (b.h.Bundle == nil) {
+			if a.h.Bundle != nil {
+				return -1
+			}
+			return 1
+		}
+		return int(a.h.Value() - b.h.Value())
+	})
+	for _, h := range sorted {
+		if h.h.Value() == bundleSize && amount <= bundleSize && h.h.Hops() < MaxHops {
+			return []held{h}, nil
+		}
+	}
+	for _, h := range sorted {
+		if h.h.Value() >= amount && h.h.Hops() < MaxHops {
+			return []held{h}, nil
+		}
+	}
+	var out []held
+	var got int64
+	for i := len(sorted) - 1; i >= 0 && got < amount; i-- {
+		if sorted[i].h.Hops() >= MaxHops {
+			continue
+		}
+		out = append(out, sorted[i])
+		got += sorted[i].h.Value()
+		if len(out) == MaxInputs {
+			break
+		}
+	}
+	if got < amount {
+		return nil, spec.Errorf(spec.CodeInsufficient, "the element's spendable holdings cover %d fen of %d (lineage or input caps)", got, amount)
+	}
+	return out, nil
+}
