@@ -27,7 +27,7 @@ var _ models.Corrupter = (*Instance)(nil)
 // built (with coins it signed itself, naming AgentID or RogueAgentID) or
 // of splits the chain never saw.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	wl, err := in.own(id)
+	wl, err := in.Inside(id)
 	if err != nil {
 		return err
 	}
@@ -162,7 +162,7 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 // certOf returns the certificate wallet id presents, as the central bank
 // issued it: what another wallet's compromised holder can learn of it.
 func (in *Instance) certOf(id world.PartyID) (*devcert.Certificate, error) {
-	c := in.bb.dir.byID[in.ids[id]]
+	c := in.bb.dir.byID[in.Names[id]]
 	if c == nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
 	}

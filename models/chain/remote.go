@@ -142,7 +142,7 @@ func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) err
 	if err != nil {
 		return err
 	}
-	in.links[id] = link
+	in.Links[id] = link
 	rw := &remoteWallet{Remote: device.Remote{Link: link, Party: id}, dev: dev}
 	seed := in.w.Rand("chain/wallet-key/" + string(id)).Bytes(32)
 	pub, err := rw.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, cfg.Suite)
@@ -158,7 +158,8 @@ func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) err
 	if err := rw.Call(OpProvision, in.provisioning(cert, cfg), nil); err != nil {
 		return err
 	}
-	in.add(id, rw, cert.ID, AddressOf(cfg.Suite, pub))
+	in.Add(id, rw, cert.ID)
+	in.addrs[id] = AddressOf(cfg.Suite, pub)
 	in.gateway[id] = bankIdx
 	in.bankOf[cert.ID] = bankIdx
 	return nil
