@@ -55,7 +55,7 @@ func (sc Scheme) Info() models.Info {
 	if sc.Variant == Literal {
 		const why = "as published, the payer deducts on the payee's DEDUCT and the payee credits only on the deduct-success notice; "
 		return models.Info{
-			Name:     "cert-literal",
+			Name:     LiteralName,
 			Title:    "ICBC certificate scheme (2018) exactly as published: no recovery of an interrupted payment",
 			Source:   source,
 			Channel:  world.NearField,
@@ -94,7 +94,7 @@ func (sc Scheme) Info() models.Info {
 		}
 	}
 	return models.Info{
-		Name:     "cert",
+		Name:     Name,
 		Title:    "ICBC certificate scheme (2018): SIM wallets exchange certificates, coins sealed to the payee, deduction written ahead",
 		Source:   source,
 		Channel:  world.NearField,
@@ -246,7 +246,7 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	return kit.Corrupt(&in.Table, "cert", AgentID, RogueAgentID, id, c)
+	return kit.Corrupt(&in.Table, Name, AgentID, RogueAgentID, id, c)
 }
 
 // World returns the world.

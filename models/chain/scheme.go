@@ -63,7 +63,7 @@ func (sc Scheme) Info() models.Info {
 		return literalInfo()
 	}
 	return models.Info{
-		Name:     "chain",
+		Name:     Name,
 		Title:    "ICBC blockchain scheme (2019): payer-displayed QR code, bank master nodes, final after k blocks",
 		Source:   "ICBC 2019 patent application 基于区块链的离线支付系统及方法",
 		Channel:  world.QR,

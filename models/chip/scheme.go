@@ -34,7 +34,7 @@ type Scheme struct {
 // Info describes the scheme.
 func (Scheme) Info() models.Info {
 	return models.Info{
-		Name:     "chip",
+		Name:     Name,
 		Title:    "PBOC digital-currency chip card (2016): SE-to-SE over near field",
 		Source:   "CN107230079B, CN107230052, CN107240010, CN107230050",
 		Channel:  world.NearField,
@@ -236,7 +236,7 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	return kit.Corrupt(&in.Table, "chip", AgentID, RogueAgentID, id, c)
+	return kit.Corrupt(&in.Table, Name, AgentID, RogueAgentID, id, c)
 }
 
 // World returns the world.

@@ -17,7 +17,7 @@ var vectorSchema []byte
 // own checks and payee.
 func (Scheme) VectorSource() vgen.Source {
 	return vgen.Source{
-		Scheme:     "chip",
+		Scheme:     Name,
 		Generators: []vgen.Generator{vgen.Then(genAPDU, apduDerived), genChipSession},
 		Decide: vgen.ByKind(map[string]vgen.Decider{
 			"apdu/TransferResponse": vgen.Decode(refAPDUTransfer),
