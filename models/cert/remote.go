@@ -47,9 +47,26 @@ const (
 // depositOps are the wallet's deposit operations (device.DepositOps).
 var depositOps = device.DepositOps{Sign: OpSignDeposit, Finish: OpFinishDeposit}
 
+// wire pairs every operation with its wire types (device.Served.Ops).
+var wire = []device.Op{
+	{Name: OpKeygen, Params: KeygenParams{}, Result: device.KeygenResult{}},
+	{Name: OpProvision, Params: Provisioning{}, Result: device.None{}},
+	{Name: OpStartPayee, Params: StartPayeeParams{}, Result: device.MessageResult{}},
+	{Name: OpPayer, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpPayee, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpEndSession, Params: device.None{}, Result: device.None{}},
+	{Name: OpState, Params: device.None{}, Result: WireState{}},
+	{Name: OpUnspendable, Params: ClockParams{}, Result: UnspendableResult{}},
+	{Name: OpCheckAgent, Params: CheckAgentParams{}, Result: device.None{}},
+	{Name: OpIssue, Params: IssueParams{}, Result: device.None{}},
+	{Name: OpSettle, Params: SettleParams{}, Result: device.None{}},
+	{Name: OpSignDeposit, Params: device.SignDepositParams{}, Result: device.None{}},
+	{Name: OpFinishDeposit, Params: device.FinishDepositParams{}, Result: device.None{}},
+	{Name: OpReset, Params: ResetParams{}, Result: device.None{}},
+}
+
 // Ops lists the operations, for handshakes and documentation.
-var Ops = []string{OpKeygen, OpProvision, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpUnspendable,
-	OpCheckAgent, OpIssue, OpSettle, OpSignDeposit, OpFinishDeposit, OpReset}
+var Ops = device.OpNames(wire)
 
 // KeygenParams ask a new wallet to generate its key pair: the params
 // every scheme's keygen has (the seed: the wallet's nonces and content

@@ -10,5 +10,5 @@ func (sc Scheme) ServedDevice() device.Served {
 	if sc.Literal {
 		return device.Served{Device: Name}
 	}
-	return device.Served{Device: Name, Open: device.OpenWith(NewHost)}
+	return device.Served{Device: Name, Open: device.OpenWith(NewHost), Ops: wire}
 }

@@ -34,8 +34,23 @@ const (
 // depositOps are the card's deposit operations (device.DepositOps).
 var depositOps = device.DepositOps{Sign: OpSignDeposit, Finish: OpFinishDeposit}
 
+// wire pairs every operation with its wire types (device.Served.Ops).
+var wire = []device.Op{
+	{Name: OpKeygen, Params: device.KeygenParams{}, Result: device.KeygenResult{}},
+	{Name: OpPersonalize, Params: Personalization{}, Result: device.None{}},
+	{Name: OpStartPayee, Params: StartPayeeParams{}, Result: device.MessageResult{}},
+	{Name: OpPayer, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpPayee, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpEndSession, Params: device.None{}, Result: device.EndSessionResult{}},
+	{Name: OpState, Params: device.None{}, Result: WireState{}},
+	{Name: OpCredit, Params: CreditParams{}, Result: device.None{}},
+	{Name: OpSignDeposit, Params: device.SignDepositParams{}, Result: device.None{}},
+	{Name: OpFinishDeposit, Params: device.FinishDepositParams{}, Result: device.None{}},
+	{Name: OpReset, Params: ResetParams{}, Result: device.None{}},
+}
+
 // Ops lists the operations, for handshakes and documentation.
-var Ops = []string{OpKeygen, OpPersonalize, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpCredit, OpSignDeposit, OpFinishDeposit, OpReset}
+var Ops = device.OpNames(wire)
 
 // Personalization is what the agent bank loads onto a card besides its
 // key: its certificate (subject = ID, the card's pseudonym, which the
