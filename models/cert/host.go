@@ -243,8 +243,7 @@ func (h *Host) provision(p Provisioning) error {
 	if len(p.HSMKey) != coin.KeyIDSize+16 {
 		return spec.Errorf(spec.CodeMalformed, "HSM key of %d bytes, want %d", len(p.HSMKey), coin.KeyIDSize+16)
 	}
-	puts := kit.Material{ID: p.ID, Cert: p.Certificate, Root: p.Root, CoinKey: p.IssuerKey, CRL: p.CRL, Agents: models.Bytes(p.Agents),
-		Limits: p.Limits.Bank()}.Puts(map[string][]byte{keyHSM: p.HSMKey, keyState: kit.MustJSON(simState{SyncUnix: p.Sync})})
+	puts := kit.MaterialOf(p.Material).Puts(map[string][]byte{keyHSM: p.HSMKey, keyState: kit.MustJSON(simState{SyncUnix: p.Sync})})
 	// Check everything loads before committing: a refusal changes nothing.
 	s, v, err := h.stored()
 	if err != nil {

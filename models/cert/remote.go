@@ -83,15 +83,8 @@ type KeygenParams struct {
 // opens the coin strings of an ISSUE), the agents' certificates, the
 // offline limits and the time of this online sync (Unix seconds).
 type Provisioning struct {
-	ID          string        `json:"id"`
-	Certificate models.Hex    `json:"certificate"`
-	Root        models.Hex    `json:"root"`
-	IssuerKey   models.Hex    `json:"issuerKey"`
-	CRL         models.Hex    `json:"crl"`
-	HSMKey      models.Hex    `json:"hsmKey"`
-	Agents      []models.Hex  `json:"agents"`
-	Limits      device.Limits `json:"limits"`
-	Sync        int64         `json:"sync"`
+	device.Material
+	HSMKey models.Hex `json:"hsmKey"`
 }
 
 // StartPayeeParams open a payment request, as payee.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
-	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -203,21 +202,7 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
 		return err
 	}
 	m := in.materials(string(id), cert, cfg)
-	puts := map[string][]byte{
-		kit.KeyID:      []byte(id),
-		kit.KeyPriv:    key.Bytes(),
-		kit.KeyCert:    m.Certificate,
-		kit.KeyRoot:    m.Root,
-		kit.KeyCoinKey: m.IssuerKey,
-		kit.KeyCRL:     m.CRL,
-		keyHSM:         m.HSMKey,
-		kit.KeyLimits:  kit.MustJSON(cfg.Limits),
-		keyState:       kit.MustJSON(simState{SyncUnix: m.Sync}),
-	}
-	for _, a := range in.cb.Agents() {
-		puts[kit.PrefAgent+a.ID] = a.Cert.Raw
-	}
-	dev.Commit(puts, nil)
+	kit.Provision(dev, in.cb, key, m.Material, map[string][]byte{keyHSM: m.HSMKey, keyState: kit.MustJSON(simState{SyncUnix: m.Sync})})
 	in.w.Trace().Note(id, "SIM provisioned by %s; key generated on the SIM", AgentID)
 	se := &SIM{Core: kit.Core{S: cfg.Suite, Dev: dev}, w: in.w, variant: in.variant, mutation: in.mutation}
 	se.Recover()
@@ -227,12 +212,7 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
 
 // materials is what provisioning loads into a SIM besides its key.
 func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.Config) Provisioning {
-	p := Provisioning{ID: id, Certificate: cert.Raw, Root: in.cb.Root().Raw, IssuerKey: in.cb.CoinKey().SPKI(),
-		CRL: in.cb.CRL().Raw, HSMKey: in.hsmKey, Limits: device.LimitsOf(cfg.Limits), Sync: in.w.Now().Unix()}
-	for _, a := range in.cb.Agents() {
-		p.Agents = append(p.Agents, a.Cert.Raw)
-	}
-	return p
+	return Provisioning{Material: kit.Materials(in.cb, id, cert, cfg.Limits, in.w.Now()), HSMKey: in.hsmKey}
 }
 
 // RogueAgentID is the issuing agent a forger's coin names in

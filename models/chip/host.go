@@ -142,8 +142,7 @@ func (h *Host) personalize(p Personalization) error {
 	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "personalise before keygen")
 	}
-	puts := kit.Material{ID: p.ID, Cert: p.Certificate, Root: p.Root, CoinKey: p.IssuerKey, CRL: p.CRL, Agents: models.Bytes(p.Agents),
-		Limits: p.Limits.Bank()}.Puts(map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.Sync})})
+	puts := kit.MaterialOf(p).Puts(map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.Sync})})
 	// Check everything loads before committing: a refusal changes nothing.
 	trial, tdev := h.kit.Trial(puts)
 	s, err := h.kit.Suite()

@@ -58,16 +58,7 @@ var Ops = device.OpNames(wire)
 // the trust anchors, the issuer's
 // coin key, the revocation list, the agents' certificates, the offline
 // limits and the time of this online sync (Unix seconds).
-type Personalization struct {
-	ID          string        `json:"id"`
-	Certificate models.Hex    `json:"certificate"`
-	Root        models.Hex    `json:"root"`
-	IssuerKey   models.Hex    `json:"issuerKey"`
-	CRL         models.Hex    `json:"crl"`
-	Agents      []models.Hex  `json:"agents"`
-	Limits      device.Limits `json:"limits"`
-	Sync        int64         `json:"sync"`
-}
+type Personalization = device.Material
 
 // StartPayeeParams open a payee session.
 type StartPayeeParams struct {
@@ -142,7 +133,7 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 	if err != nil {
 		return err
 	}
-	if err := rc.Call(OpPersonalize, in.materials(cert.ID, cert, cfg), nil); err != nil {
+	if err := rc.Call(OpPersonalize, kit.Materials(in.cb, cert.ID, cert, cfg.Limits, in.w.Now()), nil); err != nil {
 		return err
 	}
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)

@@ -173,21 +173,8 @@ func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	if err != nil {
 		return err
 	}
-	m := in.materials(cert.ID, cert, cfg)
-	puts := map[string][]byte{
-		kit.KeyID:      []byte(cert.ID),
-		kit.KeyPriv:    key.Bytes(),
-		kit.KeyCert:    m.Certificate,
-		kit.KeyRoot:    m.Root,
-		kit.KeyCoinKey: m.IssuerKey,
-		kit.KeyCRL:     m.CRL,
-		kit.KeyLimits:  kit.MustJSON(cfg.Limits),
-		keyState:       kit.MustJSON(seState{SyncUnix: m.Sync}),
-	}
-	for _, a := range in.cb.Agents() {
-		puts[kit.PrefAgent+a.ID] = a.Cert.Raw
-	}
-	dev.Commit(puts, nil)
+	m := kit.Materials(in.cb, cert.ID, cert, cfg.Limits, in.w.Now())
+	kit.Provision(dev, in.cb, key, m, map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: m.Sync})})
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
 	se := &SE{Core: kit.Core{S: cfg.Suite, Dev: dev}, w: in.w, mutation: in.mutation}
 	se.Recover()
@@ -213,16 +200,6 @@ func (in *Instance) certify(id world.PartyID, pub suite.PublicKey, made []byte) 
 		pseudonym = string(id)
 	}
 	return in.cb.CertifyPseudonym(string(id), pseudonym, devcert.RoleWallet, pub)
-}
-
-// materials is what personalisation loads onto a card besides its key.
-func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.Config) Personalization {
-	p := Personalization{ID: id, Certificate: cert.Raw, Root: in.cb.Root().Raw, IssuerKey: in.cb.CoinKey().SPKI(),
-		CRL: in.cb.CRL().Raw, Limits: device.LimitsOf(cfg.Limits), Sync: in.w.Now().Unix()}
-	for _, a := range in.cb.Agents() {
-		p.Agents = append(p.Agents, a.Cert.Raw)
-	}
-	return p
 }
 
 // RogueAgentID is the issuing agent a forger's coin names in

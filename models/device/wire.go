@@ -27,6 +27,23 @@ type KeygenResult struct {
 	PublicKey models.Hex `json:"publicKey"`
 }
 
+// Material is what the agent bank loads into a new secure element
+// besides its key, on the wire: its certificate (subject = ID, the name it
+// signs its records with), the central bank's root, the issuer's coin key
+// (SPKI), the revocation list, the agents' certificates, the offline
+// limits and the time of this online sync (Unix seconds). A scheme whose
+// element needs more embeds it (cert.Provisioning).
+type Material struct {
+	ID          string       `json:"id"`
+	Certificate models.Hex   `json:"certificate"`
+	Root        models.Hex   `json:"root"`
+	IssuerKey   models.Hex   `json:"issuerKey"`
+	CRL         models.Hex   `json:"crl"`
+	Agents      []models.Hex `json:"agents"`
+	Limits      Limits       `json:"limits"`
+	Sync        int64        `json:"sync"`
+}
+
 // Limits are bank.Limits on the wire.
 type Limits struct {
 	PerPayment int64 `json:"perPayment"`
