@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -376,21 +375,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					}
 				}
 			}
-			for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-				h := st.Coins[k]
-				have[in.ids.InstanceOf(h)] = true
-				if n := len(h.Chain); n > 0 {
-					parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
-					if err := reg.Add(parent, h.Chain[n-1]); err != nil {
-						in.w.Trace().Note(id, "upload refused: %v", err)
-					}
-				}
-			}
-			// A deposit a power cut interrupted still holds its coins
-			// (settled below): they are not mail to send back.
-			for _, e := range st.Deposits {
-				bank.MarkHeld(have, e.Holdings, in.ids.InstanceOf)
-			}
+			kit.UploadHeld(in.w, id, reg, st, &in.ids, have)
 			return nil
 		}); err != nil {
 			return err
@@ -433,13 +418,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// would refuse, for fresh ones.
 		if err := in.client(id, d).Refresh(bank.Refresh{
 			Settle: func() error { _, err := in.depositor().Settle(id, d); return err },
-			Coins: func() (map[string]*transfer.Holding, error) {
-				st, err := d.State()
-				if err != nil {
-					return nil, err
-				}
-				return st.Coins, nil
-			},
+			Coins:  kit.HoldingsOf(d.State),
 			Stale: func(coins map[string]*transfer.Holding) ([]string, error) {
 				unspendable, err := d.Unspendable()
 				if err != nil {
@@ -522,16 +501,8 @@ func (in *Instance) View(id world.PartyID) models.View {
 	if err != nil {
 		return models.View{Party: id}
 	}
-	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID), Spent: st.Spent, Payments: st.Payments}
-	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: in.ids.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
-	}
-	for _, e := range st.Log {
-		if !e.Acked {
-			v.Pending = append(v.Pending, kit.PendingCoins(e.Payee, e.Records)...)
-		}
-	}
-	return v
+	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID)}
+	return st.View(v, &in.ids, LogEntry.payee)
 }
 
 // Ledger returns the banks' state. Mail is what reconciliation would

@@ -2,9 +2,7 @@ package chip
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -396,21 +394,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					}
 				}
 			}
-			for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-				h := st.Coins[k]
-				have[bank.InstanceOf(h)] = true
-				if n := len(h.Chain); n > 0 {
-					parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
-					if err := reg.Add(parent, h.Chain[n-1]); err != nil {
-						in.w.Trace().Note(id, "upload refused: %v", err)
-					}
-				}
-			}
-			// A deposit a power cut interrupted still holds its coins
-			// (settled below): they are not mail to send back.
-			for _, e := range st.Deposits {
-				bank.MarkHeld(have, e.Holdings, bank.InstanceOf)
-			}
+			kit.UploadHeld(in.w, id, reg, st, nil, have)
 			return nil
 		}); err != nil {
 			return err
@@ -442,14 +426,8 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// Finish deposits a power cut interrupted, then an exchange;
 		// exchange coins whose lineage is getting long for fresh ones.
 		if err := in.client(id, d).Refresh(bank.Refresh{
-			Settle: func() error { _, err := in.depositor().Settle(id, d); return err },
-			Coins: func() (map[string]*transfer.Holding, error) {
-				st, err := d.State()
-				if err != nil {
-					return nil, err
-				}
-				return st.Coins, nil
-			},
+			Settle:  func() error { _, err := in.depositor().Settle(id, d); return err },
+			Coins:   kit.HoldingsOf(d.State),
 			Deposit: func(keys []string) error { _, err := in.depositor().Deposit(id, d, keys); return err },
 		}); err != nil {
 			return err
@@ -494,16 +472,8 @@ func (in *Instance) View(id world.PartyID) models.View {
 	if err != nil {
 		return models.View{Party: id}
 	}
-	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.Names[id]), Account: in.agent.Balance(in.Names[id]), Spent: st.Spent, Payments: st.Payments}
-	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
-	}
-	for _, e := range st.Log {
-		if !e.Acked {
-			v.Pending = append(v.Pending, kit.PendingCoins(e.Payee, e.Records)...)
-		}
-	}
-	return v
+	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.Names[id]), Account: in.agent.Balance(in.Names[id])}
+	return st.View(v, nil, LogEntry.payee)
 }
 
 // Ledger returns the banks' state.
