@@ -8,6 +8,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -214,10 +215,6 @@ func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.C
 	return Provisioning{Material: kit.Materials(in.cb, id, cert, cfg.Limits, in.w.Now()), HSMKey: in.hsmKey}
 }
 
-// RogueAgentID is the issuing agent a forger's coin names in
-// CorruptUnauthorisedAgent: the central bank never authorised it.
-const RogueAgentID = "ROGUE-AGENT"
-
 var _ models.Corrupter = (*Instance)(nil)
 
 // Corrupt stages c on the SIM as its compromised holder would
@@ -225,11 +222,8 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	return kit.Corrupt(&in.Table, Name, AgentID, RogueAgentID, id, c)
+	return kit.Corrupt(&in.Table, Name, AgentID, forge.RogueAgentID, id, c)
 }
-
-// World returns the world.
-func (in *Instance) World() *world.World { return in.w }
 
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }

@@ -271,9 +271,6 @@ func (in *Instance) ownWallet(s suite.Suite, dev *world.Device) *wallet {
 	return &wallet{s: s, w: in.w, dev: dev, mutation: in.mutation, k: in.bb.k, literal: in.bb.literal}
 }
 
-// World returns the world.
-func (in *Instance) World() *world.World { return in.w }
-
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 

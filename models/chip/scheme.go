@@ -9,6 +9,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -200,10 +201,6 @@ func (in *Instance) certify(id world.PartyID, pub suite.PublicKey, made []byte) 
 	return in.cb.CertifyPseudonym(string(id), pseudonym, devcert.RoleWallet, pub)
 }
 
-// RogueAgentID is the issuing agent a forger's coin names in
-// CorruptUnauthorisedAgent: the central bank never authorised it.
-const RogueAgentID = "ROGUE-AGENT"
-
 var _ models.Corrupter = (*Instance)(nil)
 
 // Corrupt stages c on the card as its compromised holder would
@@ -211,11 +208,8 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	return kit.Corrupt(&in.Table, Name, AgentID, RogueAgentID, id, c)
+	return kit.Corrupt(&in.Table, Name, AgentID, forge.RogueAgentID, id, c)
 }
-
-// World returns the world.
-func (in *Instance) World() *world.World { return in.w }
 
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
