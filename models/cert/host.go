@@ -163,11 +163,7 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Received: st.Received, Coins: device.Coins(st.Coins), Log: []WireLog{}, Deposits: kit.WireDeposits(st.Deposits)}
-		for _, e := range st.Log {
-			w.Log = append(w.Log, WireLog{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked})
-		}
-		return w, nil
+		return WireState{State: kit.WireStateOf(&st.State, LogEntry.wire), Received: st.Received}, nil
 	case OpUnspendable:
 		var p ClockParams
 		if err := dec(&p); err != nil {

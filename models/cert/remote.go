@@ -103,25 +103,27 @@ type DeliverParams struct {
 }
 
 // WireState is WalletState on the wire: holdings and records are DER,
-// coins keyed by the wallet's own coin keys.
+// coins keyed by the wallet's own coin keys, and Received counts the
+// payments the wallet received.
 type WireState struct {
-	ID       string           `json:"id"`
-	Spent    int64            `json:"spent"`
-	Payments int              `json:"payments"`
-	Received int              `json:"received"`
-	Coins    []device.Coin    `json:"coins"`
-	Log      []WireLog        `json:"log"`
-	Deposits []device.Deposit `json:"deposits"`
+	device.State[WireLog]
+	Received int `json:"received"`
 }
 
-// WireLog is a LogEntry on the wire.
+// WireLog is a LogEntry on the wire: with the amount the payment stated.
 type WireLog struct {
-	Key      string       `json:"key"`
-	Payee    string       `json:"payee"`
-	Amount   int64        `json:"amount"`
-	Holdings []models.Hex `json:"holdings"`
-	Records  []models.Hex `json:"records"`
-	Acked    bool         `json:"acked"`
+	device.Log
+	Amount int64 `json:"amount"`
+}
+
+// wire is e on the wire.
+func (e LogEntry) wire() WireLog {
+	return WireLog{Log: device.Log{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked}, Amount: e.Amount}
+}
+
+// logEntry reads w off the wire (LogEntry.wire undone).
+func (w WireLog) logEntry() LogEntry {
+	return LogEntry{Key: w.Key, Payee: w.Payee, Amount: w.Amount, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked}
 }
 
 // ClockParams carry only the device's time.
@@ -244,12 +246,7 @@ func (rw *remoteWallet) State() (*WalletState, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &WalletState{State: kit.State[LogEntry]{ID: w.ID, Spent: w.Spent, Payments: w.Payments, Coins: coins}, Received: w.Received}
-	for _, e := range w.Log {
-		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
-	}
-	s.Deposits = kit.DepositsOf(w.Deposits)
-	return s, nil
+	return &WalletState{State: kit.StateFromWire(w.State, coins, WireLog.logEntry), Received: w.Received}, nil
 }
 
 func (rw *remoteWallet) Unspendable() ([]string, error) {

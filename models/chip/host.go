@@ -106,11 +106,7 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Coins: device.Coins(st.Coins), Log: []WireLog{}, Deposits: kit.WireDeposits(st.Deposits)}
-		for _, e := range st.Log {
-			w.Log = append(w.Log, WireLog{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked})
-		}
-		return w, nil
+		return kit.WireStateOf(st, wireLog), nil
 	case OpCredit:
 		var p CreditParams
 		if err := dec(&p); err != nil {

@@ -75,22 +75,19 @@ type DeliverParams struct {
 
 // WireState is CardState on the wire: holdings are DER, keyed by the
 // card's own coin keys.
-type WireState struct {
-	ID       string           `json:"id"`
-	Spent    int64            `json:"spent"`
-	Payments int              `json:"payments"`
-	Coins    []device.Coin    `json:"coins"`
-	Log      []WireLog        `json:"log"`
-	Deposits []device.Deposit `json:"deposits"`
-}
+type WireState = device.State[WireLog]
 
 // WireLog is a LogEntry on the wire.
-type WireLog struct {
-	Key      string       `json:"key"`
-	Payee    string       `json:"payee"`
-	Holdings []models.Hex `json:"holdings"`
-	Records  []models.Hex `json:"records"`
-	Acked    bool         `json:"acked"`
+type WireLog = device.Log
+
+// wireLog is e on the wire.
+func wireLog(e LogEntry) WireLog {
+	return WireLog{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked}
+}
+
+// logEntry reads w off the wire (wireLog undone).
+func logEntry(w WireLog) LogEntry {
+	return LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked}
 }
 
 // CreditParams are Device.Credit's arguments.
@@ -178,12 +175,8 @@ func (rc *remoteCard) State() (*CardState, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &CardState{ID: w.ID, Spent: w.Spent, Payments: w.Payments, Coins: coins}
-	for _, e := range w.Log {
-		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
-	}
-	s.Deposits = kit.DepositsOf(w.Deposits)
-	return s, nil
+	s := kit.StateFromWire(w, coins, logEntry)
+	return &s, nil
 }
 
 func (rc *remoteCard) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) error {

@@ -129,6 +129,30 @@ type Deposit struct {
 	Records  []models.Hex `json:"records"`
 }
 
+// Log is a payer's log entry on the wire (chip, cert): a payment it
+// committed and has not settled, the holdings it spent and the records
+// spending them (DER), and whether the payee's acknowledgement arrived.
+type Log struct {
+	Key      string       `json:"key"`
+	Payee    string       `json:"payee"`
+	Holdings []models.Hex `json:"holdings"`
+	Records  []models.Hex `json:"records"`
+	Acked    bool         `json:"acked"`
+}
+
+// State is a secure element read out, on the wire (chip, cert: kit.State):
+// its certificate id, what it spent offline since the last sync, its
+// coins keyed by its own coin keys, its log and its pending deposits. L
+// is the scheme's log entry on the wire: Log, or a type embedding it.
+type State[L any] struct {
+	ID       string    `json:"id"`
+	Spent    int64     `json:"spent"`
+	Payments int       `json:"payments"`
+	Coins    []Coin    `json:"coins"`
+	Log      []L       `json:"log"`
+	Deposits []Deposit `json:"deposits"`
+}
+
 // ParseHoldings parses holdings from the wire.
 func ParseHoldings(hs []models.Hex) ([]*transfer.Holding, error) {
 	out := make([]*transfer.Holding, len(hs))
