@@ -240,15 +240,11 @@ func (h *Host) provision(p Provisioning) error {
 		return spec.Errorf(spec.CodeMalformed, "HSM key of %d bytes, want %d", len(p.HSMKey), coin.KeyIDSize+16)
 	}
 	puts := kit.MaterialOf(p.Material).Puts(map[string][]byte{keyHSM: p.HSMKey, keyState: kit.MustJSON(simState{SyncUnix: p.Sync})})
-	// Check everything loads before committing: a refusal changes nothing.
 	s, v, err := h.stored()
 	if err != nil {
 		return err
 	}
-	trial, tdev := h.kit.Trial(puts)
-	if err := loadStore(&SIM{Core: kit.Core{S: s, Dev: tdev}, w: trial, variant: v}); err != nil {
-		return err
-	}
-	h.kit.Dev.Commit(puts, nil)
-	return h.load()
+	return h.kit.Load(puts, func(w *world.World, dev *world.Device) error {
+		return loadStore(&SIM{Core: kit.Core{S: s, Dev: dev}, w: w, variant: v})
+	}, h.load)
 }

@@ -139,15 +139,11 @@ func (h *Host) personalize(p Personalization) error {
 		return spec.Errorf(spec.CodeMalformed, "personalise before keygen")
 	}
 	puts := kit.MaterialOf(p).Puts(map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.Sync})})
-	// Check everything loads before committing: a refusal changes nothing.
-	trial, tdev := h.kit.Trial(puts)
 	s, err := h.kit.Suite()
 	if err != nil {
 		return err
 	}
-	if err := loadStore(&SE{Core: kit.Core{S: s, Dev: tdev}, w: trial}); err != nil {
-		return err
-	}
-	h.kit.Dev.Commit(puts, nil)
-	return h.load()
+	return h.kit.Load(puts, func(w *world.World, dev *world.Device) error {
+		return loadStore(&SE{Core: kit.Core{S: s, Dev: dev}, w: w})
+	}, h.load)
 }
