@@ -21,15 +21,17 @@
 // models/): Info and New for the suites; VectorSource (vectors/vgen
 // Provider, in the package's vectorgen*.go) for the vector files of its
 // own kinds and their reference decisions; ServedDevice (device.Server)
-// for the wallet examples/vendor serves. A scheme without a capability
-// simply has none of those files or suites. The vectors' published JSON
-// Schema takes a scheme's kinds from its vectorgen.schema.json (go generate
-// ./vectors assembles it).
+// for the wallet examples/vendor serves, with its operations' wire types
+// (device.Served.Ops). A scheme without a capability simply has none of
+// those files or suites. The vectors' published JSON Schema takes a
+// scheme's kinds from its vectorgen.schema.json (go generate ./vectors
+// assembles it); the adapter's devices.schema.json takes a served
+// wallet's operations from its Ops (go test ./conformance/adapter -run
+// TestDeviceSchemaCurrent -update regenerates it).
 //
 // What still changes outside the package, and why:
-//   - a wallet a process serves: its operations' wire types are listed in
-//     conformance/adapter (devschema_gen_test.go, then devices.schema.json
-//     and PROTOCOL.md §7.2, regenerated and written for vendors);
+//   - a wallet a process serves: PROTOCOL.md §7.2 describes its
+//     operations for vendors, in words;
 //   - a documented violation: its text in spec/requirements.md and its
 //     expected cause in conformance/testdata/documented-failures.json;
 //   - fuzz targets for the batch fuzzing workflow: a package under fuzz/

@@ -12,56 +12,40 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/cert"
-	"github.com/dualoffline/dualoffline/models/chain"
-	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/device"
 )
 
 var update = flag.Bool("update", false, "rewrite devices.schema.json from the wire types")
 
-// none is the params or result {} of an operation.
-type none struct{}
-
 // deviceOps pairs every device operation (PROTOCOL.md §7.2) with the
-// wire types the reference models send and expect for it.
-var deviceOps = map[string][2]any{
-	chip.OpKeygen:        {device.KeygenParams{}, device.KeygenResult{}},
-	chip.OpPersonalize:   {chip.Personalization{}, none{}},
-	chip.OpStartPayee:    {chip.StartPayeeParams{}, device.MessageResult{}},
-	chip.OpPayer:         {chip.DeliverParams{}, device.DeliverResult{}},
-	chip.OpPayee:         {chip.DeliverParams{}, device.DeliverResult{}},
-	chip.OpEndSession:    {none{}, device.EndSessionResult{}},
-	chip.OpState:         {none{}, chip.WireState{}},
-	chip.OpCredit:        {chip.CreditParams{}, none{}},
-	chip.OpSignDeposit:   {device.SignDepositParams{}, none{}},
-	chip.OpFinishDeposit: {device.FinishDepositParams{}, none{}},
-	chip.OpReset:         {chip.ResetParams{}, none{}},
+// wire types the reference models send and expect for it: the Ops of
+// every served device of models/all (device.Served), each device once
+// (variants of a scheme may share one).
+var deviceOps = servedOps()
 
-	cert.OpKeygen:        {cert.KeygenParams{}, device.KeygenResult{}},
-	cert.OpProvision:     {cert.Provisioning{}, none{}},
-	cert.OpStartPayee:    {cert.StartPayeeParams{}, device.MessageResult{}},
-	cert.OpPayer:         {cert.DeliverParams{}, device.DeliverResult{}},
-	cert.OpPayee:         {cert.DeliverParams{}, device.DeliverResult{}},
-	cert.OpEndSession:    {none{}, none{}},
-	cert.OpState:         {none{}, cert.WireState{}},
-	cert.OpUnspendable:   {cert.ClockParams{}, cert.UnspendableResult{}},
-	cert.OpCheckAgent:    {cert.CheckAgentParams{}, none{}},
-	cert.OpIssue:         {cert.IssueParams{}, none{}},
-	cert.OpSettle:        {cert.SettleParams{}, none{}},
-	cert.OpSignDeposit:   {device.SignDepositParams{}, none{}},
-	cert.OpFinishDeposit: {device.FinishDepositParams{}, none{}},
-	cert.OpReset:         {cert.ResetParams{}, none{}},
+func servedOps() map[string][2]any {
+	ops := map[string][2]any{}
+	for _, d := range servedDevices() {
+		for _, op := range d.Ops {
+			ops[op.Name] = [2]any{op.Params, op.Result}
+		}
+	}
+	return ops
+}
 
-	chain.OpKeygen:     {device.KeygenParams{}, device.KeygenResult{}},
-	chain.OpProvision:  {chain.Provisioning{}, none{}},
-	chain.OpStartPayee: {chain.StartPayeeParams{}, chain.StartPayeeResult{}},
-	chain.OpPayer:      {chain.DeliverParams{}, device.DeliverResult{}},
-	chain.OpPayee:      {chain.DeliverParams{}, device.DeliverResult{}},
-	chain.OpEndSession: {none{}, device.EndSessionResult{}},
-	chain.OpState:      {none{}, chain.WireState{}},
-	chain.OpSync:       {chain.SyncParams{}, none{}},
-	chain.OpRedeem:     {chain.RedeemParams{}, none{}},
+// servedDevices are the devices of models/all's schemes that a process
+// can serve, each once, by name.
+func servedDevices() map[string]device.Served {
+	out := map[string]device.Served{}
+	for _, s := range all.Schemes() {
+		if srv, ok := s.(device.Server); ok {
+			if d := srv.ServedDevice(); d.Open != nil {
+				out[d.Device] = d
+			}
+		}
+	}
+	return out
 }
 
 var (
@@ -165,19 +149,34 @@ func TestDeviceSchemaCurrent(t *testing.T) {
 	}
 }
 
-// Every operation a scheme lists has a schema, and no schema is left over.
+// Every served device lists its operations, each once, under its own
+// prefix, and each has a schema of its params and result.
 func TestDeviceSchemaCoversOps(t *testing.T) {
-	all := append(append(append([]string{}, chip.Ops...), cert.Ops...), chain.Ops...)
-	for _, op := range all {
-		if _, ok := deviceOps[op]; !ok {
-			t.Errorf("operation %s has no wire types in deviceOps", op)
+	devices := servedDevices()
+	if len(devices) == 0 {
+		t.Fatal("no scheme in models/all serves a device")
+	}
+	n := 0
+	for name, d := range devices {
+		if len(d.Ops) == 0 {
+			t.Errorf("device %s serves no operations (device.Served.Ops)", name)
 		}
-		if _, err := deviceSchemaFor(op, "params"); err != nil {
-			t.Errorf("%s: %v", op, err)
+		seen := map[string]bool{}
+		for _, op := range d.Ops {
+			n++
+			if !strings.HasPrefix(op.Name, name+".") || seen[op.Name] {
+				t.Errorf("device %s: operation %q is not one of its own, once", name, op.Name)
+			}
+			seen[op.Name] = true
+			for _, part := range []string{"params", "result"} {
+				if _, err := deviceSchemaFor(op.Name, part); err != nil {
+					t.Errorf("%s: %v", op.Name, err)
+				}
+			}
 		}
 	}
-	if len(deviceOps) != len(all) {
-		t.Errorf("deviceOps holds %d operations, the schemes list %d", len(deviceOps), len(all))
+	if len(deviceOps) != n {
+		t.Errorf("deviceOps holds %d operations, the devices serve %d", len(deviceOps), n)
 	}
 }
 

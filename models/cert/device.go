@@ -98,6 +98,9 @@ type DepositEntry = kit.DepositEntry
 func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
 func (e LogEntry) Acknowledged() bool                  { return e.Acked }
 
+// payee names the entry's payee (kit.State.View).
+func (e LogEntry) payee() string { return e.Payee }
+
 // The reference SIM as a Device.
 
 var _ Device = (*SIM)(nil)

@@ -163,11 +163,7 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Received: st.Received, Coins: device.Coins(st.Coins), Log: []WireLog{}, Deposits: kit.WireDeposits(st.Deposits)}
-		for _, e := range st.Log {
-			w.Log = append(w.Log, WireLog{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked})
-		}
-		return w, nil
+		return WireState{State: kit.WireStateOf(&st.State, LogEntry.wire), Received: st.Received}, nil
 	case OpUnspendable:
 		var p ClockParams
 		if err := dec(&p); err != nil {
@@ -243,17 +239,12 @@ func (h *Host) provision(p Provisioning) error {
 	if len(p.HSMKey) != coin.KeyIDSize+16 {
 		return spec.Errorf(spec.CodeMalformed, "HSM key of %d bytes, want %d", len(p.HSMKey), coin.KeyIDSize+16)
 	}
-	puts := kit.Material{ID: p.ID, Cert: p.Certificate, Root: p.Root, CoinKey: p.IssuerKey, CRL: p.CRL, Agents: models.Bytes(p.Agents),
-		Limits: p.Limits.Bank()}.Puts(map[string][]byte{keyHSM: p.HSMKey, keyState: kit.MustJSON(simState{SyncUnix: p.Sync})})
-	// Check everything loads before committing: a refusal changes nothing.
+	puts := kit.MaterialOf(p.Material).Puts(map[string][]byte{keyHSM: p.HSMKey, keyState: kit.MustJSON(simState{SyncUnix: p.Sync})})
 	s, v, err := h.stored()
 	if err != nil {
 		return err
 	}
-	trial, tdev := h.kit.Trial(puts)
-	if err := loadStore(&SIM{Core: kit.Core{S: s, Dev: tdev}, w: trial, variant: v}); err != nil {
-		return err
-	}
-	h.kit.Dev.Commit(puts, nil)
-	return h.load()
+	return h.kit.Load(puts, func(w *world.World, dev *world.Device) error {
+		return loadStore(&SIM{Core: kit.Core{S: s, Dev: dev}, w: w, variant: v})
+	}, h.load)
 }

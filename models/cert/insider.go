@@ -21,7 +21,7 @@ var _ models.Insider = (*Instance)(nil)
 // deduct-success notice its payee asks for without deducting anything.
 // The TX has no timestamp, so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
-	return kit.Insider(&in.Table, "cert", id, p)
+	return kit.Insider(&in.Table, Name, id, p)
 }
 
 // insiderTx answers PROCEED as the staged insider. Nothing is committed.

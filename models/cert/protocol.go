@@ -210,42 +210,27 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	var challenge [transfer.ChallengeSize]byte
 	copy(challenge[:], sess.nonce)
 	st := se.st
-	remaining := sess.amount
+	spent, counter, err := se.SpendCoins(picked, sess.amount, se.recordPayer(), sess.payee.ID, challenge, st.Counter)
+	if err != nil {
+		return nil, err
+	}
+	st.Counter = counter
 	var spends []spend
 	var recs []*transfer.Signed
 	puts := map[string][]byte{}
 	coins := map[string]*transfer.Holding{}
 	var deletes []string
 	entry := outEntry{Payee: sess.payee.ID, PayeeCert: sess.payee.Raw, Nonce: sess.nonce, Amount: sess.amount}
-	for _, k := range picked {
-		h := se.Held[k]
-		v := h.Value()
-		pay := min(v, remaining)
-		remaining -= pay
-		outs, err := transfer.Split(h.Serial, v, pay, se.recordPayer(), sess.payee.ID)
-		if err != nil {
-			return nil, err
-		}
-		st.Counter++
-		rec, err := transfer.Sign(se.Priv, transfer.Record{
-			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
-			Payer: se.recordPayer(), Payee: sess.payee.ID, Challenge: challenge, Counter: st.Counter,
-		})
-		if err != nil {
-			return nil, err
-		}
-		sp := spend{holding: h, record: rec, holdingDER: h.Marshal(), recordDER: rec.Marshal()}
-		spends, recs = append(spends, sp), append(recs, rec)
+	for _, s := range spent {
+		sp := spend{holding: s.Holding, record: s.Record, holdingDER: s.Holding.Marshal(), recordDER: s.Record.Marshal()}
+		spends, recs = append(spends, sp), append(recs, s.Record)
 		entry.Holdings = append(entry.Holdings, sp.holdingDER)
 		entry.Records = append(entry.Records, sp.recordDER)
-		deletes = append(deletes, kit.PrefCoin+k)
-		for _, o := range outs {
-			if o.Holder == se.recordPayer() {
-				change := h.Extend(rec, o.Serial)
-				ck := kit.CoinKey(change)
-				puts[kit.PrefCoin+ck] = change.Marshal()
-				coins[ck] = change
-			}
+		deletes = append(deletes, kit.PrefCoin+s.Key)
+		for _, change := range s.Change {
+			ck := kit.CoinKey(change)
+			puts[kit.PrefCoin+ck] = change.Marshal()
+			coins[ck] = change
 		}
 	}
 	entry.Digest = se.digestOf(recs)

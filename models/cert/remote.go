@@ -47,9 +47,26 @@ const (
 // depositOps are the wallet's deposit operations (device.DepositOps).
 var depositOps = device.DepositOps{Sign: OpSignDeposit, Finish: OpFinishDeposit}
 
+// wire pairs every operation with its wire types (device.Served.Ops).
+var wire = []device.Op{
+	{Name: OpKeygen, Params: KeygenParams{}, Result: device.KeygenResult{}},
+	{Name: OpProvision, Params: Provisioning{}, Result: device.None{}},
+	{Name: OpStartPayee, Params: StartPayeeParams{}, Result: device.MessageResult{}},
+	{Name: OpPayer, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpPayee, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpEndSession, Params: device.None{}, Result: device.None{}},
+	{Name: OpState, Params: device.None{}, Result: WireState{}},
+	{Name: OpUnspendable, Params: ClockParams{}, Result: UnspendableResult{}},
+	{Name: OpCheckAgent, Params: CheckAgentParams{}, Result: device.None{}},
+	{Name: OpIssue, Params: IssueParams{}, Result: device.None{}},
+	{Name: OpSettle, Params: SettleParams{}, Result: device.None{}},
+	{Name: OpSignDeposit, Params: device.SignDepositParams{}, Result: device.None{}},
+	{Name: OpFinishDeposit, Params: device.FinishDepositParams{}, Result: device.None{}},
+	{Name: OpReset, Params: ResetParams{}, Result: device.None{}},
+}
+
 // Ops lists the operations, for handshakes and documentation.
-var Ops = []string{OpKeygen, OpProvision, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpUnspendable,
-	OpCheckAgent, OpIssue, OpSettle, OpSignDeposit, OpFinishDeposit, OpReset}
+var Ops = device.OpNames(wire)
 
 // KeygenParams ask a new wallet to generate its key pair: the params
 // every scheme's keygen has (the seed: the wallet's nonces and content
@@ -66,15 +83,8 @@ type KeygenParams struct {
 // opens the coin strings of an ISSUE), the agents' certificates, the
 // offline limits and the time of this online sync (Unix seconds).
 type Provisioning struct {
-	ID          string        `json:"id"`
-	Certificate models.Hex    `json:"certificate"`
-	Root        models.Hex    `json:"root"`
-	IssuerKey   models.Hex    `json:"issuerKey"`
-	CRL         models.Hex    `json:"crl"`
-	HSMKey      models.Hex    `json:"hsmKey"`
-	Agents      []models.Hex  `json:"agents"`
-	Limits      device.Limits `json:"limits"`
-	Sync        int64         `json:"sync"`
+	device.Material
+	HSMKey models.Hex `json:"hsmKey"`
 }
 
 // StartPayeeParams open a payment request, as payee.
@@ -93,25 +103,27 @@ type DeliverParams struct {
 }
 
 // WireState is WalletState on the wire: holdings and records are DER,
-// coins keyed by the wallet's own coin keys.
+// coins keyed by the wallet's own coin keys, and Received counts the
+// payments the wallet received.
 type WireState struct {
-	ID       string           `json:"id"`
-	Spent    int64            `json:"spent"`
-	Payments int              `json:"payments"`
-	Received int              `json:"received"`
-	Coins    []device.Coin    `json:"coins"`
-	Log      []WireLog        `json:"log"`
-	Deposits []device.Deposit `json:"deposits"`
+	device.State[WireLog]
+	Received int `json:"received"`
 }
 
-// WireLog is a LogEntry on the wire.
+// WireLog is a LogEntry on the wire: with the amount the payment stated.
 type WireLog struct {
-	Key      string       `json:"key"`
-	Payee    string       `json:"payee"`
-	Amount   int64        `json:"amount"`
-	Holdings []models.Hex `json:"holdings"`
-	Records  []models.Hex `json:"records"`
-	Acked    bool         `json:"acked"`
+	device.Log
+	Amount int64 `json:"amount"`
+}
+
+// wire is e on the wire.
+func (e LogEntry) wire() WireLog {
+	return WireLog{Log: device.Log{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked}, Amount: e.Amount}
+}
+
+// logEntry reads w off the wire (LogEntry.wire undone).
+func (w WireLog) logEntry() LogEntry {
+	return LogEntry{Key: w.Key, Payee: w.Payee, Amount: w.Amount, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked}
 }
 
 // ClockParams carry only the device's time.
@@ -234,12 +246,7 @@ func (rw *remoteWallet) State() (*WalletState, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &WalletState{State: kit.State[LogEntry]{ID: w.ID, Spent: w.Spent, Payments: w.Payments, Coins: coins}, Received: w.Received}
-	for _, e := range w.Log {
-		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Amount: e.Amount, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
-	}
-	s.Deposits = kit.DepositsOf(w.Deposits)
-	return s, nil
+	return &WalletState{State: kit.StateFromWire(w.State, coins, WireLog.logEntry), Received: w.Received}, nil
 }
 
 func (rw *remoteWallet) Unspendable() ([]string, error) {

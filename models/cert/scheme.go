@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
-	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -55,7 +54,7 @@ func (sc Scheme) Info() models.Info {
 	if sc.Variant == Literal {
 		const why = "as published, the payer deducts on the payee's DEDUCT and the payee credits only on the deduct-success notice; "
 		return models.Info{
-			Name:     "cert-literal",
+			Name:     LiteralName,
 			Title:    "ICBC certificate scheme (2018) exactly as published: no recovery of an interrupted payment",
 			Source:   source,
 			Channel:  world.NearField,
@@ -94,7 +93,7 @@ func (sc Scheme) Info() models.Info {
 		}
 	}
 	return models.Info{
-		Name:     "cert",
+		Name:     Name,
 		Title:    "ICBC certificate scheme (2018): SIM wallets exchange certificates, coins sealed to the payee, deduction written ahead",
 		Source:   source,
 		Channel:  world.NearField,
@@ -203,21 +202,7 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
 		return err
 	}
 	m := in.materials(string(id), cert, cfg)
-	puts := map[string][]byte{
-		kit.KeyID:      []byte(id),
-		kit.KeyPriv:    key.Bytes(),
-		kit.KeyCert:    m.Certificate,
-		kit.KeyRoot:    m.Root,
-		kit.KeyCoinKey: m.IssuerKey,
-		kit.KeyCRL:     m.CRL,
-		keyHSM:         m.HSMKey,
-		kit.KeyLimits:  kit.MustJSON(cfg.Limits),
-		keyState:       kit.MustJSON(simState{SyncUnix: m.Sync}),
-	}
-	for _, a := range in.cb.Agents() {
-		puts[kit.PrefAgent+a.ID] = a.Cert.Raw
-	}
-	dev.Commit(puts, nil)
+	kit.Provision(dev, in.cb, key, m.Material, map[string][]byte{keyHSM: m.HSMKey, keyState: kit.MustJSON(simState{SyncUnix: m.Sync})})
 	in.w.Trace().Note(id, "SIM provisioned by %s; key generated on the SIM", AgentID)
 	se := &SIM{Core: kit.Core{S: cfg.Suite, Dev: dev}, w: in.w, variant: in.variant, mutation: in.mutation}
 	se.Recover()
@@ -227,17 +212,8 @@ func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
 
 // materials is what provisioning loads into a SIM besides its key.
 func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.Config) Provisioning {
-	p := Provisioning{ID: id, Certificate: cert.Raw, Root: in.cb.Root().Raw, IssuerKey: in.cb.CoinKey().SPKI(),
-		CRL: in.cb.CRL().Raw, HSMKey: in.hsmKey, Limits: device.LimitsOf(cfg.Limits), Sync: in.w.Now().Unix()}
-	for _, a := range in.cb.Agents() {
-		p.Agents = append(p.Agents, a.Cert.Raw)
-	}
-	return p
+	return Provisioning{Material: kit.Materials(in.cb, id, cert, cfg.Limits, in.w.Now()), HSMKey: in.hsmKey}
 }
-
-// RogueAgentID is the issuing agent a forger's coin names in
-// CorruptUnauthorisedAgent: the central bank never authorised it.
-const RogueAgentID = "ROGUE-AGENT"
 
 var _ models.Corrupter = (*Instance)(nil)
 
@@ -246,11 +222,8 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	return kit.Corrupt(&in.Table, "cert", AgentID, RogueAgentID, id, c)
+	return kit.Corrupt(&in.Table, Name, AgentID, forge.RogueAgentID, id, c)
 }
-
-// World returns the world.
-func (in *Instance) World() *world.World { return in.w }
 
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
@@ -396,21 +369,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					}
 				}
 			}
-			for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-				h := st.Coins[k]
-				have[in.ids.InstanceOf(h)] = true
-				if n := len(h.Chain); n > 0 {
-					parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
-					if err := reg.Add(parent, h.Chain[n-1]); err != nil {
-						in.w.Trace().Note(id, "upload refused: %v", err)
-					}
-				}
-			}
-			// A deposit a power cut interrupted still holds its coins
-			// (settled below): they are not mail to send back.
-			for _, e := range st.Deposits {
-				bank.MarkHeld(have, e.Holdings, in.ids.InstanceOf)
-			}
+			kit.UploadHeld(in.w, id, reg, st, &in.ids, have)
 			return nil
 		}); err != nil {
 			return err
@@ -453,13 +412,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// would refuse, for fresh ones.
 		if err := in.client(id, d).Refresh(bank.Refresh{
 			Settle: func() error { _, err := in.depositor().Settle(id, d); return err },
-			Coins: func() (map[string]*transfer.Holding, error) {
-				st, err := d.State()
-				if err != nil {
-					return nil, err
-				}
-				return st.Coins, nil
-			},
+			Coins:  kit.HoldingsOf(d.State),
 			Stale: func(coins map[string]*transfer.Holding) ([]string, error) {
 				unspendable, err := d.Unspendable()
 				if err != nil {
@@ -542,16 +495,8 @@ func (in *Instance) View(id world.PartyID) models.View {
 	if err != nil {
 		return models.View{Party: id}
 	}
-	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID), Spent: st.Spent, Payments: st.Payments}
-	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: in.ids.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
-	}
-	for _, e := range st.Log {
-		if !e.Acked {
-			v.Pending = append(v.Pending, kit.PendingCoins(e.Payee, e.Records)...)
-		}
-	}
-	return v
+	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID)}
+	return st.View(v, &in.ids, LogEntry.payee)
 }
 
 // Ledger returns the banks' state. Mail is what reconciliation would

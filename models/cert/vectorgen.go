@@ -17,7 +17,7 @@ var vectorSchema []byte
 // contributes nothing of its own.
 func (Scheme) VectorSource() vgen.Source {
 	return vgen.Source{
-		Scheme:     "cert",
+		Scheme:     Name,
 		Generators: []vgen.Generator{genSealedCoin, genMessage, genCertSession},
 		Decide: vgen.ByKind(map[string]vgen.Decider{
 			"sealedcoin": vgen.Decode(refSealedCoin),

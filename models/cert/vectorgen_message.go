@@ -109,7 +109,7 @@ var certMsgNames = map[uint8]string{
 }
 
 func genMessage(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder("cert", g.ID, "message",
+	b := vgen.NewBuilder(Name, g.ID, "message",
 		"The six signed payment messages of the ICBC 2018 certificate scheme (spec/formats-schemes.md, \"The six signed messages\", [APPLICATION 16..22] DER), taken from one clean recorded payment of 3000 fen from wallet-alice to wallet-bob, and mutations of them.",
 		"input.expect is the [APPLICATION n] number of the message the receiving wallet (hex of its id in input.receiver) awaits: 16 HELLO-PAYEE, 18 PROCEED and 21 DEDUCT are received by the payer; 17 HELLO-PAYER, 19 TX and 22 DEDUCTED by the payee.",
 		"The session context is in the input: input.root and input.at for certificate checks, input.peer the counterpart's certificate once the hellos are exchanged, input.nonce the session's nonce (absent for HELLO-PAYEE, which opens the session), input.amount for PROCEED and TX, input.digest (the records' digest) for DEDUCT and DEDUCTED.",

@@ -165,7 +165,7 @@ func TestEvidenceRefusesFraming(t *testing.T) {
 	if p, _ := in.Pay("wallet-B", "wallet-C", 100, nil); !p.Received {
 		t.Fatal("B could not pay")
 	}
-	honest := in.wallets["wallet-B"].outEntries()[0].p.Marshal()
+	honest := in.Own["wallet-B"].outEntries()[0].p.Marshal()
 	bcert, _ := in.Bank().Cert("wallet-B")
 	framings := map[string]func(*bank.DoubleSpend){
 		"one payment twice": func(e *bank.DoubleSpend) { e.RecordB, e.HoldingB = e.RecordA, e.HoldingA },
@@ -269,7 +269,7 @@ func TestTamperEveryField(t *testing.T) {
 func snapshotAll(in *Instance) string {
 	var b bytes.Buffer
 	for _, id := range in.Wallets() {
-		b.Write(storeOf(in.wallets[id].dev))
+		b.Write(storeOf(in.Own[id].dev))
 		fmt.Fprintf(&b, "%+v\n", in.View(id))
 	}
 	for _, nd := range in.bb.nodes {
@@ -288,14 +288,14 @@ func TestBadInputRefused(t *testing.T) {
 	in.Fund("wallet-A", 1000)
 	in.Fund("wallet-C", 1000)
 	in.Pay("wallet-A", "wallet-B", 230, nil)
-	good := in.wallets["wallet-A"].outEntries()[0].p
+	good := in.Own["wallet-A"].outEntries()[0].p
 	in.Reconcile("wallet-A")
 
 	// A payment from a wallet of another world's central bank.
 	other := newInstance(t, 4)
 	other.Fund("wallet-A", 1000)
 	other.Pay("wallet-A", "wallet-B", 230, nil)
-	foreign := other.wallets["wallet-A"].outEntries()[0].p
+	foreign := other.Own["wallet-A"].outEntries()[0].p
 
 	withCert := func(p *Payment, cert []byte) []byte {
 		q := *p
@@ -315,7 +315,7 @@ func TestBadInputRefused(t *testing.T) {
 		"foreign payment":    foreign.Marshal(),
 		"foreign cert":       withCert(good, foreign.Cert),
 		"block as payment":   in.bb.blocks[in.bb.nodes[0].best].raw,
-		"receipt as payment": in.wallets["wallet-B"].inbox[firstKeyOf(in.wallets["wallet-B"].inbox)].Receipt,
+		"receipt as payment": in.Own["wallet-B"].inbox[firstKeyOf(in.Own["wallet-B"].inbox)].Receipt,
 	}
 	before := snapshotAll(in)
 	for name, qr := range qrs {
@@ -457,7 +457,7 @@ func TestTracePayer(t *testing.T) {
 	in := newInstance(t, 3)
 	in.Fund("wallet-C", 1000)
 	in.Pay("wallet-C", "wallet-A", 100, nil)
-	qr := in.wallets["wallet-C"].outEntries()[0].p.Marshal()
+	qr := in.Own["wallet-C"].outEntries()[0].p.Marshal()
 	if id, err := in.TracePayer(qr); err != nil || id != "wallet-C" {
 		t.Fatalf("trace: %q %v", id, err)
 	}

@@ -13,10 +13,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-// RogueAgentID is the issuing agent a forger's coin names in
-// CorruptUnauthorisedAgent: the central bank never authorised it.
-const RogueAgentID = "ROGUE-AGENT"
-
 var _ models.Corrupter = (*Instance)(nil)
 
 // Corrupt stages c on the wallet as its compromised holder would: the
@@ -24,10 +20,10 @@ var _ models.Corrupter = (*Instance)(nil)
 // software presents other identity data in the QR payments it signs),
 // nobody else's are. A chain wallet's coin is an output (transaction id,
 // index, value); forged coins are outputs of mint transactions the forger
-// built (with coins it signed itself, naming AgentID or RogueAgentID) or
+// built (with coins it signed itself, naming AgentID or forge.RogueAgentID) or
 // of splits the chain never saw.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	wl, err := in.own(id)
+	wl, err := in.Inside(id)
 	if err != nil {
 		return err
 	}
@@ -87,7 +83,7 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent:
 		agent := in.agents[0].ID
 		if c.Kind == models.CorruptUnauthorisedAgent {
-			agent = RogueAgentID
+			agent = forge.RogueAgentID
 		}
 		hs, err := forge.Coins(wl.s, r, agent, wl.id, c.Value)
 		if err != nil {
@@ -162,7 +158,7 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 // certOf returns the certificate wallet id presents, as the central bank
 // issued it: what another wallet's compromised holder can learn of it.
 func (in *Instance) certOf(id world.PartyID) (*devcert.Certificate, error) {
-	c := in.bb.dir.byID[in.ids[id]]
+	c := in.bb.dir.byID[in.Names[id]]
 	if c == nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
 	}

@@ -13,7 +13,7 @@ import (
 
 // lastSent returns the id of the newest payment in a wallet's log.
 func lastSent(t interface{ Fatal(...any) }, in *Instance, w world.PartyID) TxID {
-	lps := in.wallets[w].outEntries()
+	lps := in.Own[w].outEntries()
 	if len(lps) == 0 {
 		t.Fatal("no payment in the log of " + string(w))
 	}
@@ -256,7 +256,7 @@ func TestSafetyUnderPartitions(t *testing.T) {
 		clone, _ := in.Clone("wallet-A")
 		in.Pay("wallet-A", "wallet-B", 300, nil)
 		in.Pay(clone, "wallet-C", 300, nil)
-		txs := []*Tx{{Payment: in.wallets["wallet-A"].outEntries()[0].p}, {Payment: in.wallets[clone].outEntries()[0].p}}
+		txs := []*Tx{{Payment: in.Own["wallet-A"].outEntries()[0].p}, {Payment: in.Own[clone].outEntries()[0].p}}
 		ids := []TxID{txs[0].ID(in.bb.s), txs[1].ID(in.bb.s)}
 		everFinal := map[TxID]bool{}
 		observe := func(after string) {
@@ -348,7 +348,7 @@ func TestBlockRulesRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	in.Pay("wallet-A", "wallet-B", 230, nil)
-	pay := &Tx{Payment: in.wallets["wallet-A"].outEntries()[0].p}
+	pay := &Tx{Payment: in.Own["wallet-A"].outEntries()[0].p}
 	in.Rounds(3)
 	nodes := in.bb.nodes
 	tip := nodes[0].best

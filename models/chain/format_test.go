@@ -41,7 +41,7 @@ func TestQRPayloadFits(t *testing.T) {
 	for _, s := range suite.All() {
 		t.Run(string(s.ID()), func(t *testing.T) {
 			in := newInstanceSuite(t, 1, s)
-			wl := in.wallets["wallet-A"]
+			wl := in.Own["wallet-A"]
 			wl.dev.SetSkew(100 * 365 * 24 * time.Hour)
 			var inputs []walletCoin
 			for i := range MaxInputs {
@@ -88,7 +88,7 @@ func TestFormatsRoundTrip(t *testing.T) {
 	in.Fund("wallet-A", 20000)
 	in.Pay("wallet-A", "wallet-B", 12345, nil)
 	in.Reconcile("wallet-B")
-	pay := in.wallets["wallet-A"].outEntries()[0].p
+	pay := in.Own["wallet-A"].outEntries()[0].p
 	var mint, entry []byte
 	var block []byte
 	for _, bi := range in.bb.blocks {

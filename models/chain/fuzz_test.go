@@ -30,7 +30,7 @@ func chainFixture(t testing.TB) {
 		in.Pay("wallet-A", "wallet-B", 230, nil)
 		in.Reconcile("wallet-A")
 		fixture.in = in
-		fixture.qr = in.wallets["wallet-B"].inEntries()[0].p.Marshal()
+		fixture.qr = in.Own["wallet-B"].inEntries()[0].p.Marshal()
 		bi := in.bb.blocks[in.bb.nodes[0].best]
 		fixture.block = bi.raw
 		for _, b := range in.bb.blocks {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -219,13 +220,7 @@ func (h *Host) provision(p Provisioning) error {
 		keyState:     mustJSON(walletState{SyncUnix: p.Sync}),
 		hostK:        []byte(strconv.Itoa(p.Confirmations)),
 	}
-	// Check everything loads before committing: a refusal changes nothing.
-	trial, tdev := h.kit.Trial(puts)
-	if err := (&wallet{s: s, w: trial, dev: tdev}).load(); err != nil {
-		return err
-	}
-	h.kit.Dev.Commit(puts, nil)
-	return h.load()
+	return h.kit.Load(puts, func(w *world.World, dev *world.Device) error { return (&wallet{s: s, w: w, dev: dev}).load() }, h.load)
 }
 
 func point(b models.Hex) (OutPoint, error) {

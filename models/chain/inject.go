@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -22,30 +23,13 @@ func (in *Instance) Inject(to world.PartyID, asPayee bool, amount int64, payload
 	if nd := in.bb.byID[string(to)]; nd != nil {
 		return nd.receive(payload)
 	}
-	wl, err := in.own(to)
-	if err != nil {
-		return err
-	}
-	m := world.Message{From: "injector", To: to, Payload: payload}
-	var herr error
-	crashed, _ := in.w.Guard(to, func() error {
+	open := func(wl *wallet, amount int64) error { _, err := wl.StartPayee(amount); return err }
+	end := func(wl *wallet, asPayee bool) {
 		if asPayee {
-			if amount <= 0 {
-				herr = spec.Errorf(spec.CodeMalformed, "amount %d", amount)
-				return nil
-			}
-			wl.startRequest(amount)
-			_, herr = wl.payeeEndpoint(m)
-			wl.req, wl.received = nil, false
-			return nil
+			_, _ = wl.EndSession()
 		}
-		_, herr = wl.Payer(m)
-		return nil
-	})
-	if crashed {
-		wl.recover()
 	}
-	return herr
+	return kit.InjectWith(&in.Table, to, asPayee, amount, payload, open, end)
 }
 
 // InjectUpload hands raw bytes to a master node as a wallet's upload (a

@@ -40,7 +40,7 @@ type insiderPlan struct {
 // payment has no change or denomination to inflate: inflated-change and
 // off-table are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
-	wl, err := in.own(id)
+	wl, err := in.Inside(id)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
 		}
 		st.otherAddr = addr
 	case models.InsiderNotOwned:
-		o, err := in.own(p.Other)
+		o, err := in.Inside(p.Other)
 		if err != nil {
 			return err
 		}

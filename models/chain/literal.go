@@ -130,7 +130,7 @@ func copyLiteral(t *Tx, c *checked) {
 // (R5.5).
 func literalInfo() models.Info {
 	info := Scheme{}.Info()
-	info.Name = "chain-literal"
+	info.Name = LiteralName
 	info.Title = "ICBC blockchain scheme (2019) exactly as published: address, amount, nonce and timestamp encrypted to the chain key, signature and ciphertext locked"
 	info.Expected = append(slices.Clone(info.Expected), models.Violation{
 		Property: "R1.2-insider-stale-session-refused",

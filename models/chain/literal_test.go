@@ -35,7 +35,7 @@ func TestLiteralPayment(t *testing.T) {
 			if err != nil || !p.Paid || !p.Received {
 				t.Fatalf("literal payment: %+v %v", p, err)
 			}
-			qr := in.wallets["wallet-B"].inEntries()[0]
+			qr := in.Own["wallet-B"].inEntries()[0]
 			raw := qr.p.Marshal()
 			parsed, err := ParsePayment(raw)
 			if err != nil || !bytes.Equal(parsed.Marshal(), raw) || parsed.Version != Version2 {
@@ -54,7 +54,7 @@ func TestLiteralPayment(t *testing.T) {
 			}
 
 			// At its largest it fits the code.
-			wl := in.wallets["wallet-A"]
+			wl := in.Own["wallet-A"]
 			var inputs []walletCoin
 			for i := range MaxInputs {
 				var op OutPoint
@@ -115,7 +115,7 @@ func TestVariantsRefuseEachOthersPayments(t *testing.T) {
 		mustFund(t, in, "wallet-A", 1000)
 	}
 	qrOf := func(in *Instance) []byte {
-		wl := in.wallets["wallet-A"]
+		wl := in.Own["wallet-A"]
 		var picked []walletCoin
 		for _, c := range wl.coins {
 			picked = append(picked, *c)
@@ -132,7 +132,7 @@ func TestVariantsRefuseEachOthersPayments(t *testing.T) {
 		in   *Instance
 		qr   []byte
 	}{{"chain payee, literal payment", rep, qrOf(lit)}, {"literal payee, chain payment", lit, qrOf(rep)}} {
-		wl := c.in.wallets["wallet-B"]
+		wl := c.in.Own["wallet-B"]
 		wl.req = &request{amount: 1}
 		if err := wl.receive(c.qr); spec.CodeOf(err) != spec.CodeUnknownVersion {
 			t.Errorf("%s: payee %v, want unknown-version", c.name, err)

@@ -29,7 +29,7 @@ func (nd *node) bestChain() []*blockInfo {
 // bank's registry: every block of the best chain of the master node it
 // runs, and every transaction in them as uploaded.
 func (in *Instance) AgentView(wallet world.PartyID) []models.Observed {
-	if _, err := in.device(wallet); err != nil {
+	if _, err := in.Device(wallet); err != nil {
 		return nil
 	}
 	_, ai := in.agentOf(wallet)
@@ -47,7 +47,7 @@ func (in *Instance) AgentView(wallet world.PartyID) []models.Observed {
 // payee's address in the best chain of payee's gateway node, it opens the
 // identity escrow with TracePayer.
 func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
-	if _, err := in.device(payee); err != nil {
+	if _, err := in.Device(payee); err != nil {
 		return nil
 	}
 	addr := in.addrs[payee]

@@ -20,7 +20,7 @@ import (
 // the harness's.
 func (in *Instance) client(id world.PartyID, d Device) bank.Client {
 	a, ai := in.agentOf(id)
-	return bank.Client{Agent: a, Holder: in.ids[id], Dev: in.w.Device(id), LateJournal: in.mutated("withdraw-journals-after-credit"),
+	return bank.Client{Agent: a, Holder: in.Names[id], Dev: in.w.Device(id), LateJournal: in.mutated("withdraw-journals-after-credit"),
 		Credit: func(hs []*transfer.Holding) error {
 			if err := in.mint(ai, in.addrs[id], hs); err != nil {
 				return err
@@ -36,7 +36,7 @@ func (in *Instance) client(id world.PartyID, d Device) bank.Client {
 // withdrawal's transaction.
 func (in *Instance) mintAt(i int) func(holder string, hs []*transfer.Holding) error {
 	return func(holder string, hs []*transfer.Holding) error {
-		for p, cid := range in.ids {
+		for p, cid := range in.Names {
 			if cid == holder {
 				return in.mint(i, in.addrs[p], hs)
 			}

@@ -144,7 +144,7 @@ type Camera func(displayed []byte) (scanned []byte, err error)
 // itself is unchanged: it commits its spend and displays its code as
 // always.
 func (in *Instance) SetCamera(payer world.PartyID, cam Camera) error {
-	d, err := in.device(payer)
+	d, err := in.Device(payer)
 	if err != nil {
 		return err
 	}
@@ -154,7 +154,7 @@ func (in *Instance) SetCamera(payer world.PartyID, cam Camera) error {
 	if cam != nil {
 		d = cameraDevice{Device: d, cam: cam, trace: in.w.Trace(), id: payer}
 	}
-	in.devices[payer] = d
+	in.Devices[payer] = d
 	return nil
 }
 

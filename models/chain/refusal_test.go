@@ -39,10 +39,10 @@ func TestRefusalEvidence(t *testing.T) {
 	for kind, amount := range map[models.InsiderKind]int64{models.InsiderWrongSum: 200, models.InsiderDuplicateInput: 200, models.InsiderNotOwned: 200, models.InsiderOtherPayee: 100} {
 		t.Run(string(kind), func(t *testing.T) {
 			in, d := refusalOf(t, kind, amount)
-			if got, err := in.VerifyEvidence(d); err != nil || got != in.ids["wallet-A"] {
-				t.Fatalf("evidence names %q (%v), want %q", got, err, in.ids["wallet-A"])
+			if got, err := in.VerifyEvidence(d); err != nil || got != in.Names["wallet-A"] {
+				t.Fatalf("evidence names %q (%v), want %q", got, err, in.Names["wallet-A"])
 			}
-			bcert := in.bb.dir.byID[in.ids["wallet-B"]]
+			bcert := in.bb.dir.byID[in.Names["wallet-B"]]
 			as, err := parseAttestations(d.RecordB)
 			if err != nil {
 				t.Fatal(err)
@@ -166,7 +166,7 @@ func TestRefusalOtherPayeeNeedsIt(t *testing.T) {
 		t.Fatalf("honest payment: %+v %v", p, err)
 	}
 	var raw []byte
-	for _, e := range in.wallets["wallet-A"].out {
+	for _, e := range in.Own["wallet-A"].out {
 		raw = e.Payment
 	}
 	pay, err := ParsePayment(raw)

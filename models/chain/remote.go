@@ -35,8 +35,21 @@ const (
 	OpRedeem     = "chain.redeem"      // RedeemParams → {}
 )
 
+// wire pairs every operation with its wire types (device.Served.Ops).
+var wire = []device.Op{
+	{Name: OpKeygen, Params: device.KeygenParams{}, Result: device.KeygenResult{}},
+	{Name: OpProvision, Params: Provisioning{}, Result: device.None{}},
+	{Name: OpStartPayee, Params: StartPayeeParams{}, Result: StartPayeeResult{}},
+	{Name: OpPayer, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpPayee, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpEndSession, Params: device.None{}, Result: device.EndSessionResult{}},
+	{Name: OpState, Params: device.None{}, Result: WireState{}},
+	{Name: OpSync, Params: SyncParams{}, Result: device.None{}},
+	{Name: OpRedeem, Params: RedeemParams{}, Result: device.None{}},
+}
+
 // Ops lists the operations, for handshakes and documentation.
-var Ops = []string{OpKeygen, OpProvision, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpSync, OpRedeem}
+var Ops = device.OpNames(wire)
 
 // Provisioning is what the wallet's bank loads onto it besides its key:
 // its certificate (subject = ID), the root, the chain's public key (SPKI
@@ -142,7 +155,7 @@ func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) err
 	if err != nil {
 		return err
 	}
-	in.links[id] = link
+	in.Links[id] = link
 	rw := &remoteWallet{Remote: device.Remote{Link: link, Party: id}, dev: dev}
 	seed := in.w.Rand("chain/wallet-key/" + string(id)).Bytes(32)
 	pub, err := rw.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, cfg.Suite)
@@ -158,7 +171,8 @@ func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) err
 	if err := rw.Call(OpProvision, in.provisioning(cert, cfg), nil); err != nil {
 		return err
 	}
-	in.add(id, rw, cert.ID, AddressOf(cfg.Suite, pub))
+	in.Add(id, rw, cert.ID)
+	in.addrs[id] = AddressOf(cfg.Suite, pub)
 	in.gateway[id] = bankIdx
 	in.bankOf[cert.ID] = bankIdx
 	return nil

@@ -73,7 +73,7 @@ func run(t *testing.T, cfg models.Config, steps func(in *Instance) error) outcom
 	}
 	in := mi.(*Instance)
 	defer in.Close()
-	if n := len(in.links); n != len(cfg.External) {
+	if n := len(in.Links); n != len(cfg.External) {
 		t.Fatalf("%d external wallets, want %d", n, len(cfg.External))
 	}
 	if err := steps(in); err != nil {
@@ -251,7 +251,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 	if err := in.Fund("wallet-A", 1000); err != nil {
 		t.Fatal(err)
 	}
-	l := in.links["wallet-A"]
+	l := in.Links["wallet-A"]
 	before, err := l.Save()
 	if err != nil {
 		t.Fatal(err)

@@ -21,7 +21,7 @@ func TestReplayPayeeMatchesLivePayee(t *testing.T) {
 			if err := in.Fund("wallet-A", 1000); err != nil {
 				t.Fatal(err)
 			}
-			payer, payee := in.wallets["wallet-A"], in.wallets["wallet-B"]
+			payer, payee := in.Own["wallet-A"], in.Own["wallet-B"]
 			const amount = 230
 			agree, err := payee.StartPayee(amount)
 			if err != nil {

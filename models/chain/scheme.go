@@ -12,6 +12,7 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/der"
@@ -62,7 +63,7 @@ func (sc Scheme) Info() models.Info {
 		return literalInfo()
 	}
 	return models.Info{
-		Name:     "chain",
+		Name:     Name,
 		Title:    "ICBC blockchain scheme (2019): payer-displayed QR code, bank master nodes, final after k blocks",
 		Source:   "ICBC 2019 patent application 基于区块链的离线支付系统及方法",
 		Channel:  world.QR,
@@ -125,17 +126,17 @@ type Instance struct {
 	agents     []*bank.Agent
 	redeemAddr []Address
 	limits     bank.Limits
-	order      []world.PartyID
-	devices    map[world.PartyID]Device  // every wallet
-	wallets    map[world.PartyID]*wallet // the model's own wallets
-	links      map[world.PartyID]models.Link
-	ids        map[world.PartyID]string  // the certificate id each wallet presents
 	addrs      map[world.PartyID]Address // each wallet's address
 	gateway    map[world.PartyID]int
 	bankOf     map[string]int // wallet identity → agent (and node) index
 	credited   map[TxID]bool
 	mutation   string
 	scanned    []map[BlockID]bool // per agent: final blocks of its node already settled
+
+	// Every wallet in creation order, its device, the certificate id it
+	// presents (Names), the model's own wallets (Own) and the links to
+	// external ones.
+	kit.Table[Device, *wallet]
 }
 
 var (
@@ -177,8 +178,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		blocks: map[BlockID]*blockInfo{}, states: map[BlockID]*state{}, byOwner: map[Address][]OutPoint{}, static: map[[32]byte]staticResult{}, flags: map[OutPoint]*conflict{}, invalid: map[TxID]*invalidSpend{},
 		mutation: sc.mutation, crl: cb.CRL, revokedAt: map[uint64]int64{}, literal: sc.Literal, opened: map[[32]byte]*Transfer{},
 	}
-	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, devices: map[world.PartyID]Device{}, wallets: map[world.PartyID]*wallet{},
-		links: map[world.PartyID]models.Link{}, ids: map[world.PartyID]string{}, addrs: map[world.PartyID]Address{},
+	in := &Instance{w: w, cb: cb, bb: bb, limits: cfg.Limits, Table: kit.NewTable[Device, *wallet](w, "wallet"), addrs: map[world.PartyID]Address{},
 		gateway: map[world.PartyID]int{}, bankOf: map[string]int{}, credited: map[TxID]bool{}, mutation: sc.mutation}
 	if onlineBankMutations[sc.mutation] {
 		cb.SetMutation(sc.mutation)
@@ -259,8 +259,8 @@ func (in *Instance) addWallet(id world.PartyID, bankIdx int, cfg models.Config) 
 	}, nil)
 	wl := in.ownWallet(cfg.Suite, dev)
 	wl.recover()
-	in.add(id, wl, wl.id, wl.addr)
-	in.wallets[id] = wl
+	in.AddOwn(id, wl)
+	in.addrs[id] = wl.addr
 	in.gateway[id] = bankIdx
 	in.bankOf[wl.id] = bankIdx
 	return nil
@@ -271,26 +271,8 @@ func (in *Instance) ownWallet(s suite.Suite, dev *world.Device) *wallet {
 	return &wallet{s: s, w: in.w, dev: dev, mutation: in.mutation, k: in.bb.k, literal: in.bb.literal}
 }
 
-func (in *Instance) add(id world.PartyID, d Device, ident string, addr Address) {
-	in.order = append(in.order, id)
-	in.devices[id] = d
-	in.ids[id] = ident
-	in.addrs[id] = addr
-}
-
-// Close stops the external wallets. The model's own wallets need nothing.
-func (in *Instance) Close() error {
-	return device.CloseLinks(in.links)
-}
-
-// World returns the world.
-func (in *Instance) World() *world.World { return in.w }
-
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
-
-// Wallets returns the wallet party ids (clones included) in creation order.
-func (in *Instance) Wallets() []world.PartyID { return append([]world.PartyID(nil), in.order...) }
 
 // Nodes returns the master nodes' party ids in node order.
 func (in *Instance) Nodes() []world.PartyID {
@@ -336,7 +318,7 @@ func (in *Instance) Rounds(n int) {
 // SetGateway connects a wallet to master node idx for its uploads and
 // syncs.
 func (in *Instance) SetGateway(id world.PartyID, idx int) error {
-	if _, err := in.device(id); err != nil {
+	if _, err := in.Device(id); err != nil {
 		return err
 	}
 	if idx < 0 || idx >= len(in.bb.nodes) {
@@ -346,50 +328,11 @@ func (in *Instance) SetGateway(id world.PartyID, idx int) error {
 	return nil
 }
 
-// device returns a wallet, the model's own or an external one.
-func (in *Instance) device(id world.PartyID) (Device, error) {
-	d, ok := in.devices[id]
-	if !ok {
-		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
-	}
-	return d, nil
-}
-
-// own returns one of the model's own wallets: what corruption, injection
-// and observation need to reach inside.
-func (in *Instance) own(id world.PartyID) (*wallet, error) {
-	wl, ok := in.wallets[id]
-	if !ok {
-		if _, ext := in.links[id]; ext {
-			return nil, spec.Errorf(spec.CodeUnimplemented, "%s is an external wallet: the harness cannot reach inside it", id)
-		}
-		return nil, spec.Errorf(spec.CodeMalformed, "no wallet %q", id)
-	}
-	return wl, nil
-}
-
 // agentOf returns the agent bank (and its index) that keeps the account
 // of wallet id.
 func (in *Instance) agentOf(id world.PartyID) (*bank.Agent, int) {
-	i := in.bankOf[in.ids[id]]
+	i := in.bankOf[in.Names[id]]
 	return in.agents[i], i
-}
-
-// online runs f with the wallet online and restarts it if it lost power
-// inside f.
-func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
-	d, err := in.device(id)
-	if err != nil {
-		return err
-	}
-	in.w.SetOnline(id, true)
-	defer in.w.SetOnline(id, false)
-	crashed, err := in.w.Guard(id, func() error { return f(d) })
-	if crashed {
-		_ = d.Restart()
-		return spec.Errorf(spec.CodeInternal, "wallet %s lost power while online", id)
-	}
-	return err
 }
 
 // Fund withdraws amount from the wallet's account: the agent bank buys the
@@ -398,7 +341,7 @@ func (in *Instance) online(id world.PartyID, f func(d Device) error) error {
 // the mint is final (if a partition stalls the backbone, the value
 // arrives at a later sync).
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
-	return in.online(id, func(d Device) error {
+	return in.Online(id, func(d Device) error {
 		// The request id is journalled first (online.go), so a retry
 		// after a power cut is the same request.
 		if err := in.client(id, d).Withdraw(amount); err != nil {
@@ -421,11 +364,11 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 // rejection of the AGREE step in the Outcome, with its typed error.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
 	in.bb.readRevocations() // the nodes learn of a revocation before any later payment
-	p, err := in.device(payer)
+	p, err := in.Device(payer)
 	if err != nil {
 		return models.Payment{}, err
 	}
-	q, err := in.device(payee)
+	q, err := in.Device(payee)
 	if err != nil {
 		return models.Payment{}, err
 	}
@@ -620,8 +563,8 @@ func (in *Instance) read(id world.PartyID, d Device) (*walletView, error) {
 // external wallet is left out (its value shows as lost).
 func (in *Instance) readAll() []*walletView {
 	var out []*walletView
-	for _, id := range in.order {
-		if v, err := in.read(id, in.devices[id]); err == nil {
+	for _, id := range in.Order {
+		if v, err := in.read(id, in.Devices[id]); err == nil {
 			out = append(out, v)
 		}
 	}
@@ -788,7 +731,7 @@ func (in *Instance) sync(id world.PartyID, d Device, gw *node, refused map[TxID]
 // received, waits for the backbone to settle (k confirmations), syncs its
 // coins from its gateway node and resets its offline limits.
 func (in *Instance) Reconcile(id world.PartyID) error {
-	return in.online(id, func(d Device) error {
+	return in.Online(id, func(d Device) error {
 		// Finish a withdrawal a power cut interrupted.
 		if _, _, err := in.client(id, d).Finish(); err != nil {
 			return err
@@ -809,7 +752,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		}
 		a, _ := in.agentOf(id)
 		if v, err = in.read(id, d); err == nil {
-			in.w.Trace().State(id, "reconciled (spendable %d, awaiting %d, account %d)", v.st.Balance(), v.awaiting(), a.Balance(in.ids[id]))
+			in.w.Trace().State(id, "reconciled (spendable %d, awaiting %d, account %d)", v.st.Balance(), v.awaiting(), a.Balance(in.Names[id]))
 		}
 		return nil
 	})
@@ -820,9 +763,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 // address, and the bank credits the account once those payments are final.
 func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 	var total int64
-	err := in.online(id, func(d Device) error {
+	err := in.Online(id, func(d Device) error {
 		a, ai := in.agentOf(id)
-		before := a.Balance(in.ids[id])
+		before := a.Balance(in.Names[id])
 		gw := in.bb.nodes[in.gateway[id]]
 		uploadSync := func() error {
 			v, err := in.read(id, d)
@@ -852,7 +795,7 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 		}
 		slices.SortFunc(final, comparePoints)
 		if len(final) > 0 {
-			r := in.w.Rand("chain/redeem/" + in.ids[id])
+			r := in.w.Rand("chain/redeem/" + in.Names[id])
 			var rs []Redemption
 			for chunk := range slices.Chunk(final, MaxInputs) {
 				red := Redemption{Payee: in.redeemAddr[ai], Coins: chunk}
@@ -866,7 +809,7 @@ func (in *Instance) Deposit(id world.PartyID) (int64, error) {
 				return err
 			}
 		}
-		total = a.Balance(in.ids[id]) - before
+		total = a.Balance(in.Names[id]) - before
 		return nil
 	})
 	return total, err
@@ -905,70 +848,22 @@ func (in *Instance) blacklist() []Address {
 	return out
 }
 
-// Restart power-cycles the wallet.
-func (in *Instance) Restart(id world.PartyID) {
-	if d, err := in.device(id); err == nil {
-		in.w.Trace().Note(id, "power cycle")
-		if err := d.Restart(); err != nil {
-			in.w.Trace().Note(id, "restart failed: %v", err)
-		}
-	}
-}
-
-// Snapshot copies the wallet's persistent state.
-func (in *Instance) Snapshot(id world.PartyID) world.Snapshot {
-	if l, ok := in.links[id]; ok {
-		return device.SnapshotLink(in.w, id, l)
-	}
-	return in.w.Device(id).Snapshot()
-}
-
-// Restore rolls the wallet back to a snapshot (a software wallet restored
-// from backup).
-func (in *Instance) Restore(id world.PartyID, s world.Snapshot) {
-	if l, ok := in.links[id]; ok {
-		in.w.Trace().Fault(id, world.FaultRollback, "restored an earlier copy of the external wallet's state")
-		if err := l.Load(s.External()); err != nil {
-			in.w.Trace().Note(id, "restore failed: %v", err)
-		}
-		return
-	}
-	if wl, ok := in.wallets[id]; ok {
-		wl.dev.Restore(s)
-		wl.recover()
-	}
-}
-
 // Clone copies the wallet, identity and coins, to a new device; the clone
 // connects to the node of its own position (creation order mod Nodes).
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
-	if _, err := in.device(id); err != nil {
+	remote := func(cid world.PartyID, fork models.Link) Device {
+		return &remoteWallet{Remote: device.Remote{Link: fork, Party: cid}, dev: in.w.Device(cid)}
+	}
+	cid, err := in.CloneWith(id, true, remote, func(wl *wallet, dev *world.Device) *wallet {
+		c := in.ownWallet(wl.s, dev)
+		c.mutation = wl.mutation
+		return c
+	})
+	if err != nil {
 		return "", err
 	}
-	n := 1
-	cid := world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	for in.devices[cid] != nil {
-		n++
-		cid = world.PartyID(fmt.Sprintf("%s~clone%d", id, n))
-	}
-	if l, ok := in.links[id]; ok {
-		in.w.Trace().Fault(id, world.FaultClone, "cloned the external wallet to "+string(cid))
-		fork, err := l.Fork(cid)
-		if err != nil {
-			return "", err
-		}
-		dev := in.w.AddDevice(cid, true)
-		in.links[cid] = fork
-		in.add(cid, &remoteWallet{Remote: device.Remote{Link: fork, Party: cid}, dev: dev}, in.ids[id], in.addrs[id])
-	} else {
-		wl := in.wallets[id]
-		c := in.ownWallet(wl.s, wl.dev.Clone(cid))
-		c.mutation = wl.mutation
-		c.recover()
-		in.add(cid, c, c.id, c.addr)
-		in.wallets[cid] = c
-	}
-	in.gateway[cid] = (len(in.order) - 1) % len(in.bb.nodes)
+	in.addrs[cid] = in.addrs[id]
+	in.gateway[cid] = (len(in.Order) - 1) % len(in.bb.nodes)
 	return cid, nil
 }
 
@@ -977,7 +872,7 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 // not final yet. Payments it received and that are not final are in
 // neither (see Awaiting).
 func (in *Instance) View(id world.PartyID) models.View {
-	d, err := in.device(id)
+	d, err := in.Device(id)
 	if err != nil {
 		return models.View{Party: id}
 	}
@@ -986,7 +881,7 @@ func (in *Instance) View(id world.PartyID) models.View {
 		return models.View{Party: id}
 	}
 	a, _ := in.agentOf(id)
-	out := models.View{Party: id, Identity: v.st.ID, Account: a.Balance(in.ids[id]), Spent: v.st.Spent, Payments: v.st.Payments}
+	out := models.View{Party: id, Identity: v.st.ID, Account: a.Balance(in.Names[id]), Spent: v.st.Spent, Payments: v.st.Payments}
 	for _, c := range v.st.Coins {
 		out.Coins = append(out.Coins, models.Coin{ID: c.Point.String(), Value: c.Value})
 	}
@@ -1003,7 +898,7 @@ func (in *Instance) View(id world.PartyID) models.View {
 // Awaiting returns the value of payments the wallet received offline that
 // are not final yet.
 func (in *Instance) Awaiting(id world.PartyID) int64 {
-	if d, err := in.device(id); err == nil {
+	if d, err := in.Device(id); err == nil {
 		if v, err := in.read(id, d); err == nil {
 			return v.awaiting()
 		}

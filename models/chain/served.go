@@ -8,7 +8,7 @@ import "github.com/dualoffline/dualoffline/models/device"
 // for it.
 func (sc Scheme) ServedDevice() device.Served {
 	if sc.Literal {
-		return device.Served{Device: "chain"}
+		return device.Served{Device: Name}
 	}
-	return device.Served{Device: "chain", Open: device.OpenWith(NewHost)}
+	return device.Served{Device: Name, Open: device.OpenWith(NewHost), Ops: wire}
 }

@@ -320,7 +320,7 @@ func (bb *backbone) openPayment(t *Tx) (*checked, error) {
 		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "payer certificate has role %q", cert.Role)
 	}
 	if (p.Version == Version2) != bb.literal {
-		return nil, spec.Errorf(spec.CodeUnknownVersion, "a version-%d payment on the chain of %s", p.Version, map[bool]string{false: "chain", true: "chain-literal"}[bb.literal])
+		return nil, spec.Errorf(spec.CodeUnknownVersion, "a version-%d payment on the chain of %s", p.Version, map[bool]string{false: Name, true: LiteralName}[bb.literal])
 	}
 	if err := bb.fillLiteral(p); err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ var vectorSchema []byte
 // literal variant contributes nothing of its own.
 func (Scheme) VectorSource() vgen.Source {
 	return vgen.Source{
-		Scheme:     "chain",
+		Scheme:     Name,
 		Generators: []vgen.Generator{vgen.Then(genQR, qrTimeAhead), vgen.Then(genChainSession, chainSessionTimeAhead), genAgree},
 		Decide: vgen.ByKind(map[string]vgen.Decider{
 			"qr":      vgen.Decode(refQR),

@@ -13,7 +13,7 @@ import (
 const chainSealInfo = "dualoffline/chain/transfer/v1"
 
 func genQR(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder("chain", g.ID, "qr",
+	b := vgen.NewBuilder(Name, g.ID, "qr",
 		"QR payloads of the ICBC 2019 blockchain scheme (spec/formats-schemes.md, \"Payment (the QR payload)\", Payment DER [APPLICATION 24], at most 997 bytes).",
 		"A payment is valid when the payee wallet (address input.payee) that asked for input.amount fen under nonce input.nonce accepts it at time input.at, trusting input.root:",
 		"it parses, the payer certificate is a wallet's and verifies, the payer address is that certificate key's, it is addressed to this wallet, amount and nonce match the request, its time is within 5 minutes, and the payer's signature over the PaymentTBS verifies.",

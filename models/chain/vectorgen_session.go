@@ -86,7 +86,7 @@ func bitsApart(a, b []byte) int {
 }
 
 func genChainSession(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder("chain", g.ID, "session",
+	b := vgen.NewBuilder(Name, g.ID, "session",
 		"Recorded payments of the ICBC 2019 blockchain scheme (spec/formats-schemes.md, \"The chain scheme\"): wallet-alice pays wallet-bob 3000 fen. Two messages: AGREE, the agreement bob's till shows and alice keys into her wallet (amount, bob's 20-byte address, an 8-byte nonce bob's wallet drew, a 4-byte check code), and QR, the payment QR code alice's wallet displays and bob's scans (Payment DER, [APPLICATION 24]); the payee-bound one is the QR code, and input.nonce is the nonce of bob's agreement.",
 		"The channel is one way: nothing goes back from the payee to the payer, so the transcripts derived from the clean one are those a camera and a screen allow: the QR code not scanned, scanned twice, scanned with bits flipped in one field or cut short, or the code of another recorded payment (to another wallet, under another nonce, for another amount, from the payee itself) scanned instead; and the clean transcript against the payee's clock or revocation list.",
 		"Kind session (input.messages: from and to are the hex of the parties' ids, type the hex of the ASCII message type name, payload the message bytes as sent). The decision, acting as the payee: provision a fresh payee wallet (id input.payee) with its private key input.payeeKey (the suite's private scalar, 32 bytes big-endian), its certificate input.payeeCertificate, the trusted root input.root, the root's revocation list input.crl and the chain's public key input.chainKey (SPKI DER, what payers seal transfers to), holding no coins and no payment, its clock at input.at;",

@@ -604,3 +604,9 @@ type receivedPayment struct {
 	r   *SignedReceipt
 	id  TxID
 }
+
+// ID, Backing and Recover make the wallet a kit.Element: the device
+// table (kit.Table) restores, clones and injects into it.
+func (wl *wallet) ID() string             { return wl.id }
+func (wl *wallet) Backing() *world.Device { return wl.dev }
+func (wl *wallet) Recover()               { wl.recover() }

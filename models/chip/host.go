@@ -106,11 +106,7 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		w := WireState{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Coins: device.Coins(st.Coins), Log: []WireLog{}, Deposits: kit.WireDeposits(st.Deposits)}
-		for _, e := range st.Log {
-			w.Log = append(w.Log, WireLog{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked})
-		}
-		return w, nil
+		return kit.WireStateOf(st, wireLog), nil
 	case OpCredit:
 		var p CreditParams
 		if err := dec(&p); err != nil {
@@ -142,17 +138,12 @@ func (h *Host) personalize(p Personalization) error {
 	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "personalise before keygen")
 	}
-	puts := kit.Material{ID: p.ID, Cert: p.Certificate, Root: p.Root, CoinKey: p.IssuerKey, CRL: p.CRL, Agents: models.Bytes(p.Agents),
-		Limits: p.Limits.Bank()}.Puts(map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.Sync})})
-	// Check everything loads before committing: a refusal changes nothing.
-	trial, tdev := h.kit.Trial(puts)
+	puts := kit.MaterialOf(p).Puts(map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.Sync})})
 	s, err := h.kit.Suite()
 	if err != nil {
 		return err
 	}
-	if err := loadStore(&SE{Core: kit.Core{S: s, Dev: tdev}, w: trial}); err != nil {
-		return err
-	}
-	h.kit.Dev.Commit(puts, nil)
-	return h.load()
+	return h.kit.Load(puts, func(w *world.World, dev *world.Device) error {
+		return loadStore(&SE{Core: kit.Core{S: s, Dev: dev}, w: w})
+	}, h.load)
 }

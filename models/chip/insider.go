@@ -15,7 +15,7 @@ var _ models.Insider = (*Instance)(nil)
 // is records paying less than INITIATE asked. The card has no timestamp,
 // so the kinds that alter one are unimplemented.
 func (in *Instance) Insider(id world.PartyID, p models.InsiderPlan) error {
-	return kit.Insider(&in.Table, "chip", id, p)
+	return kit.Insider(&in.Table, Name, id, p)
 }
 
 // insiderPay answers INITIATE as the staged insider: a TRANSFER of the

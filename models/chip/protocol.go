@@ -115,39 +115,24 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	var challenge [transfer.ChallengeSize]byte
 	copy(challenge[:], in.Challenge)
 	st := se.st
-	remaining := in.Amount
+	spent, counter, err := se.SpendCoins(picked, in.Amount, se.payerID(), in.Cert.ID, challenge, st.Counter)
+	if err != nil {
+		return nil, err
+	}
+	st.Counter = counter
 	var spends []spend
 	puts := map[string][]byte{}
 	var deletes []string
 	entry := outEntry{Payee: in.Cert.ID, PayeeCert: in.Cert.Raw, Challenge: in.Challenge}
-	for _, k := range picked {
-		h := se.Held[k]
-		v := h.Value()
-		pay := min(v, remaining)
-		remaining -= pay
-		outs, err := transfer.Split(h.Serial, v, pay, se.payerID(), in.Cert.ID)
-		if err != nil {
-			return nil, err
+	for _, s := range spent {
+		spends = append(spends, spend{holding: s.Holding, record: s.Record})
+		entry.Holdings = append(entry.Holdings, s.Holding.Marshal())
+		entry.Records = append(entry.Records, s.Record.Marshal())
+		if s.Whole || !se.mutated("payer-keeps-split-coin") {
+			deletes = append(deletes, kit.PrefCoin+s.Key)
 		}
-		st.Counter++
-		rec, err := transfer.Sign(se.Priv, transfer.Record{
-			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
-			Payer: se.payerID(), Payee: in.Cert.ID, Challenge: challenge, Counter: st.Counter,
-		})
-		if err != nil {
-			return nil, err
-		}
-		spends = append(spends, spend{holding: h, record: rec})
-		entry.Holdings = append(entry.Holdings, h.Marshal())
-		entry.Records = append(entry.Records, rec.Marshal())
-		if pay == v || !se.mutated("payer-keeps-split-coin") {
-			deletes = append(deletes, kit.PrefCoin+k)
-		}
-		for _, o := range outs {
-			if o.Holder == se.payerID() {
-				change := h.Extend(rec, o.Serial)
-				puts[kit.PrefCoin+kit.CoinKey(change)] = change.Marshal()
-			}
+		for _, change := range s.Change {
+			puts[kit.PrefCoin+kit.CoinKey(change)] = change.Marshal()
 		}
 	}
 	resp, err := encodeTransfer(se.Presented(true), spends, se.lineageCerts(spends))

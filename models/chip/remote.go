@@ -34,8 +34,23 @@ const (
 // depositOps are the card's deposit operations (device.DepositOps).
 var depositOps = device.DepositOps{Sign: OpSignDeposit, Finish: OpFinishDeposit}
 
+// wire pairs every operation with its wire types (device.Served.Ops).
+var wire = []device.Op{
+	{Name: OpKeygen, Params: device.KeygenParams{}, Result: device.KeygenResult{}},
+	{Name: OpPersonalize, Params: Personalization{}, Result: device.None{}},
+	{Name: OpStartPayee, Params: StartPayeeParams{}, Result: device.MessageResult{}},
+	{Name: OpPayer, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpPayee, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpEndSession, Params: device.None{}, Result: device.EndSessionResult{}},
+	{Name: OpState, Params: device.None{}, Result: WireState{}},
+	{Name: OpCredit, Params: CreditParams{}, Result: device.None{}},
+	{Name: OpSignDeposit, Params: device.SignDepositParams{}, Result: device.None{}},
+	{Name: OpFinishDeposit, Params: device.FinishDepositParams{}, Result: device.None{}},
+	{Name: OpReset, Params: ResetParams{}, Result: device.None{}},
+}
+
 // Ops lists the operations, for handshakes and documentation.
-var Ops = []string{OpKeygen, OpPersonalize, OpStartPayee, OpPayer, OpPayee, OpEndSession, OpState, OpCredit, OpSignDeposit, OpFinishDeposit, OpReset}
+var Ops = device.OpNames(wire)
 
 // Personalization is what the agent bank loads onto a card besides its
 // key: its certificate (subject = ID, the card's pseudonym, which the
@@ -43,16 +58,7 @@ var Ops = []string{OpKeygen, OpPersonalize, OpStartPayee, OpPayer, OpPayee, OpEn
 // the trust anchors, the issuer's
 // coin key, the revocation list, the agents' certificates, the offline
 // limits and the time of this online sync (Unix seconds).
-type Personalization struct {
-	ID          string        `json:"id"`
-	Certificate models.Hex    `json:"certificate"`
-	Root        models.Hex    `json:"root"`
-	IssuerKey   models.Hex    `json:"issuerKey"`
-	CRL         models.Hex    `json:"crl"`
-	Agents      []models.Hex  `json:"agents"`
-	Limits      device.Limits `json:"limits"`
-	Sync        int64         `json:"sync"`
-}
+type Personalization = device.Material
 
 // StartPayeeParams open a payee session.
 type StartPayeeParams struct {
@@ -69,22 +75,19 @@ type DeliverParams struct {
 
 // WireState is CardState on the wire: holdings are DER, keyed by the
 // card's own coin keys.
-type WireState struct {
-	ID       string           `json:"id"`
-	Spent    int64            `json:"spent"`
-	Payments int              `json:"payments"`
-	Coins    []device.Coin    `json:"coins"`
-	Log      []WireLog        `json:"log"`
-	Deposits []device.Deposit `json:"deposits"`
-}
+type WireState = device.State[WireLog]
 
 // WireLog is a LogEntry on the wire.
-type WireLog struct {
-	Key      string       `json:"key"`
-	Payee    string       `json:"payee"`
-	Holdings []models.Hex `json:"holdings"`
-	Records  []models.Hex `json:"records"`
-	Acked    bool         `json:"acked"`
+type WireLog = device.Log
+
+// wireLog is e on the wire.
+func wireLog(e LogEntry) WireLog {
+	return WireLog{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked}
+}
+
+// logEntry reads w off the wire (wireLog undone).
+func logEntry(w WireLog) LogEntry {
+	return LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked}
 }
 
 // CreditParams are Device.Credit's arguments.
@@ -127,7 +130,7 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 	if err != nil {
 		return err
 	}
-	if err := rc.Call(OpPersonalize, in.materials(cert.ID, cert, cfg), nil); err != nil {
+	if err := rc.Call(OpPersonalize, kit.Materials(in.cb, cert.ID, cert, cfg.Limits, in.w.Now()), nil); err != nil {
 		return err
 	}
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
@@ -172,12 +175,8 @@ func (rc *remoteCard) State() (*CardState, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &CardState{ID: w.ID, Spent: w.Spent, Payments: w.Payments, Coins: coins}
-	for _, e := range w.Log {
-		s.Log = append(s.Log, LogEntry{Key: e.Key, Payee: e.Payee, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records), Acked: e.Acked})
-	}
-	s.Deposits = kit.DepositsOf(w.Deposits)
-	return s, nil
+	s := kit.StateFromWire(w, coins, logEntry)
+	return &s, nil
 }
 
 func (rc *remoteCard) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) error {

@@ -2,15 +2,14 @@ package chip
 
 import (
 	"fmt"
-	"maps"
 	"regexp"
-	"slices"
 	"strings"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -34,7 +33,7 @@ type Scheme struct {
 // Info describes the scheme.
 func (Scheme) Info() models.Info {
 	return models.Info{
-		Name:     "chip",
+		Name:     Name,
 		Title:    "PBOC digital-currency chip card (2016): SE-to-SE over near field",
 		Source:   "CN107230079B, CN107230052, CN107240010, CN107230050",
 		Channel:  world.NearField,
@@ -173,21 +172,8 @@ func (in *Instance) personalize(id world.PartyID, cfg models.Config) error {
 	if err != nil {
 		return err
 	}
-	m := in.materials(cert.ID, cert, cfg)
-	puts := map[string][]byte{
-		kit.KeyID:      []byte(cert.ID),
-		kit.KeyPriv:    key.Bytes(),
-		kit.KeyCert:    m.Certificate,
-		kit.KeyRoot:    m.Root,
-		kit.KeyCoinKey: m.IssuerKey,
-		kit.KeyCRL:     m.CRL,
-		kit.KeyLimits:  kit.MustJSON(cfg.Limits),
-		keyState:       kit.MustJSON(seState{SyncUnix: m.Sync}),
-	}
-	for _, a := range in.cb.Agents() {
-		puts[kit.PrefAgent+a.ID] = a.Cert.Raw
-	}
-	dev.Commit(puts, nil)
+	m := kit.Materials(in.cb, cert.ID, cert, cfg.Limits, in.w.Now())
+	kit.Provision(dev, in.cb, key, m, map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: m.Sync})})
 	in.w.Trace().Note(id, "personalised by %s for its holder", AgentID)
 	se := &SE{Core: kit.Core{S: cfg.Suite, Dev: dev}, w: in.w, mutation: in.mutation}
 	se.Recover()
@@ -215,20 +201,6 @@ func (in *Instance) certify(id world.PartyID, pub suite.PublicKey, made []byte) 
 	return in.cb.CertifyPseudonym(string(id), pseudonym, devcert.RoleWallet, pub)
 }
 
-// materials is what personalisation loads onto a card besides its key.
-func (in *Instance) materials(id string, cert *devcert.Certificate, cfg models.Config) Personalization {
-	p := Personalization{ID: id, Certificate: cert.Raw, Root: in.cb.Root().Raw, IssuerKey: in.cb.CoinKey().SPKI(),
-		CRL: in.cb.CRL().Raw, Limits: device.LimitsOf(cfg.Limits), Sync: in.w.Now().Unix()}
-	for _, a := range in.cb.Agents() {
-		p.Agents = append(p.Agents, a.Cert.Raw)
-	}
-	return p
-}
-
-// RogueAgentID is the issuing agent a forger's coin names in
-// CorruptUnauthorisedAgent: the central bank never authorised it.
-const RogueAgentID = "ROGUE-AGENT"
-
 var _ models.Corrupter = (*Instance)(nil)
 
 // Corrupt stages c on the card as its compromised holder would
@@ -236,11 +208,8 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	return kit.Corrupt(&in.Table, "chip", AgentID, RogueAgentID, id, c)
+	return kit.Corrupt(&in.Table, Name, AgentID, forge.RogueAgentID, id, c)
 }
-
-// World returns the world.
-func (in *Instance) World() *world.World { return in.w }
 
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
@@ -419,21 +388,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					}
 				}
 			}
-			for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-				h := st.Coins[k]
-				have[bank.InstanceOf(h)] = true
-				if n := len(h.Chain); n > 0 {
-					parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
-					if err := reg.Add(parent, h.Chain[n-1]); err != nil {
-						in.w.Trace().Note(id, "upload refused: %v", err)
-					}
-				}
-			}
-			// A deposit a power cut interrupted still holds its coins
-			// (settled below): they are not mail to send back.
-			for _, e := range st.Deposits {
-				bank.MarkHeld(have, e.Holdings, bank.InstanceOf)
-			}
+			kit.UploadHeld(in.w, id, reg, st, nil, have)
 			return nil
 		}); err != nil {
 			return err
@@ -465,14 +420,8 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// Finish deposits a power cut interrupted, then an exchange;
 		// exchange coins whose lineage is getting long for fresh ones.
 		if err := in.client(id, d).Refresh(bank.Refresh{
-			Settle: func() error { _, err := in.depositor().Settle(id, d); return err },
-			Coins: func() (map[string]*transfer.Holding, error) {
-				st, err := d.State()
-				if err != nil {
-					return nil, err
-				}
-				return st.Coins, nil
-			},
+			Settle:  func() error { _, err := in.depositor().Settle(id, d); return err },
+			Coins:   kit.HoldingsOf(d.State),
 			Deposit: func(keys []string) error { _, err := in.depositor().Deposit(id, d, keys); return err },
 		}); err != nil {
 			return err
@@ -517,16 +466,8 @@ func (in *Instance) View(id world.PartyID) models.View {
 	if err != nil {
 		return models.View{Party: id}
 	}
-	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.Names[id]), Account: in.agent.Balance(in.Names[id]), Spent: st.Spent, Payments: st.Payments}
-	for _, k := range slices.Sorted(maps.Keys(st.Coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: bank.InstanceOf(st.Coins[k]).String(), Value: st.Coins[k].Value()})
-	}
-	for _, e := range st.Log {
-		if !e.Acked {
-			v.Pending = append(v.Pending, kit.PendingCoins(e.Payee, e.Records)...)
-		}
-	}
-	return v
+	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.Names[id]), Account: in.agent.Balance(in.Names[id])}
+	return st.View(v, nil, LogEntry.payee)
 }
 
 // Ledger returns the banks' state.

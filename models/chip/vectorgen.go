@@ -17,7 +17,7 @@ var vectorSchema []byte
 // and the session file, decided with this package's own checks and payee.
 func (Scheme) VectorSource() vgen.Source {
 	return vgen.Source{
-		Scheme:     "chip",
+		Scheme:     Name,
 		Generators: []vgen.Generator{vgen.Then(vgen.Then(genAPDU, apduDerived), genAPDUSender), genChipSession},
 		Decide: vgen.ByKind(map[string]vgen.Decider{
 			"apdu/TransferResponse": vgen.Decode(refAPDUTransfer),

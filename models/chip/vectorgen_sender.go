@@ -259,7 +259,7 @@ var refuseSender = vgen.Sender{
 		if err := vgen.DecodeInput(c, &in); err != nil {
 			return err
 		}
-		e, err := logEntry(s, in)
+		e, err := refuseLogOf(s, in)
 		if err != nil {
 			return err
 		}
@@ -425,10 +425,10 @@ type refuseLog struct {
 	amount   int64
 }
 
-// logEntry parses and checks the log entry of in: a 16-byte challenge, a
+// refuseLogOf parses and checks the log entry of in: a 16-byte challenge, a
 // payee certificate, one record per spent coin, each spending it, paying
 // the payee under the challenge, signed by the card.
-func logEntry(s suite.Suite, in APDURefuseInput) (*refuseLog, error) {
+func refuseLogOf(s suite.Suite, in APDURefuseInput) (*refuseLog, error) {
 	var u vgen.Unhexer
 	challenge, certRaw, card := u.B("challenge", in.Challenge), u.B("payeeCertificate", in.PayeeCertificate), u.B("card", in.Card)
 	if u.Err != nil {
@@ -477,7 +477,7 @@ func cardRefuses(s suite.Suite, in APDURefuseInput) (resp []byte, verdict, input
 	if u.Err != nil {
 		return nil, nil, u.Err
 	}
-	e, err := logEntry(s, in)
+	e, err := refuseLogOf(s, in)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -163,6 +163,18 @@ func (k *Kit) Trial(puts map[string][]byte) (*world.World, *world.Device) {
 	return w, d
 }
 
+// Load commits puts, the device's material, and reloads the device
+// (load), once check has loaded a trial copy with puts committed (Trial):
+// a refusal changes nothing.
+func (k *Kit) Load(puts map[string][]byte, check func(w *world.World, dev *world.Device) error, load func() error) error {
+	trial, tdev := k.Trial(puts)
+	if err := check(trial, tdev); err != nil {
+		return err
+	}
+	k.Dev.Commit(puts, nil)
+	return load()
+}
+
 // Deliver hands the device the message w inside its power guard and
 // answers as the protocol says: the messages handle sends back, without
 // From (the harness knows who is speaking), and its refusal, if any. A

@@ -24,6 +24,30 @@ type Served struct {
 	// the named mutation of the scheme's catalogue switched on ("": none).
 	// Nil when no external device plays the scheme's wallet.
 	Open func(store map[string][]byte, mutation string) (Host, error)
+	// Ops are the device's operations with their wire types (PROTOCOL.md
+	// §7.2), from which conformance/adapter generates devices.schema.json.
+	// Nil when Open is nil.
+	Ops []Op
+}
+
+// Op is one operation of a served device: its name ("<device>.<op>")
+// and the zero values of the wire types the harness sends as its params
+// and reads as its result (None for {}).
+type Op struct {
+	Name           string
+	Params, Result any
+}
+
+// None is the params or result {} of an operation.
+type None struct{}
+
+// OpNames returns the names of ops, in order.
+func OpNames(ops []Op) []string {
+	out := make([]string, len(ops))
+	for i, op := range ops {
+		out[i] = op.Name
+	}
+	return out
 }
 
 // Server is implemented by a scheme (a models.Scheme) whose wallet a

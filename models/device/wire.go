@@ -27,6 +27,23 @@ type KeygenResult struct {
 	PublicKey models.Hex `json:"publicKey"`
 }
 
+// Material is what the agent bank loads into a new secure element
+// besides its key, on the wire: its certificate (subject = ID, the name it
+// signs its records with), the central bank's root, the issuer's coin key
+// (SPKI), the revocation list, the agents' certificates, the offline
+// limits and the time of this online sync (Unix seconds). A scheme whose
+// element needs more embeds it (cert.Provisioning).
+type Material struct {
+	ID          string       `json:"id"`
+	Certificate models.Hex   `json:"certificate"`
+	Root        models.Hex   `json:"root"`
+	IssuerKey   models.Hex   `json:"issuerKey"`
+	CRL         models.Hex   `json:"crl"`
+	Agents      []models.Hex `json:"agents"`
+	Limits      Limits       `json:"limits"`
+	Sync        int64        `json:"sync"`
+}
+
 // Limits are bank.Limits on the wire.
 type Limits struct {
 	PerPayment int64 `json:"perPayment"`
@@ -110,6 +127,30 @@ type Deposit struct {
 	Key      string       `json:"key"`
 	Holdings []models.Hex `json:"holdings"`
 	Records  []models.Hex `json:"records"`
+}
+
+// Log is a payer's log entry on the wire (chip, cert): a payment it
+// committed and has not settled, the holdings it spent and the records
+// spending them (DER), and whether the payee's acknowledgement arrived.
+type Log struct {
+	Key      string       `json:"key"`
+	Payee    string       `json:"payee"`
+	Holdings []models.Hex `json:"holdings"`
+	Records  []models.Hex `json:"records"`
+	Acked    bool         `json:"acked"`
+}
+
+// State is a secure element read out, on the wire (chip, cert: kit.State):
+// its certificate id, what it spent offline since the last sync, its
+// coins keyed by its own coin keys, its log and its pending deposits. L
+// is the scheme's log entry on the wire: Log, or a type embedding it.
+type State[L any] struct {
+	ID       string    `json:"id"`
+	Spent    int64     `json:"spent"`
+	Payments int       `json:"payments"`
+	Coins    []Coin    `json:"coins"`
+	Log      []L       `json:"log"`
+	Deposits []Deposit `json:"deposits"`
 }
 
 // ParseHoldings parses holdings from the wire.

@@ -77,6 +77,11 @@ type Holder interface {
 	RewindCounters()
 }
 
+// RogueAgentID is the issuing agent a forger's coin names in
+// CorruptUnauthorisedAgent (Setting.RogueAgent of every scheme): the
+// central bank never authorised it.
+const RogueAgentID = "ROGUE-AGENT"
+
 // Setting is what a corruption needs from the scheme around the device.
 type Setting struct {
 	Scheme     string // for messages: "chip"

@@ -6,8 +6,12 @@
 // Material it is loaded with; its pending deposits, on the wire too;
 // the staged insider's records), and the bank-side helpers built on them
 // (Corrupt, Inject, Auditor, Ledger, Depositor, Trace, PayeeProvision,
-// PayeeDevice and Feed for the vectors' replays). The chain scheme, whose
-// wallet is no such element, shares only the store layout's identity keys.
+// PayeeDevice and Feed for the vectors' replays), what provisioning loads
+// (Materials, Provision), the upload and view of held coins (UploadHeld,
+// HoldingsOf, State.View) and the state on the wire (WireStateOf,
+// StateFromWire). The chain scheme, whose wallet is no such element,
+// shares the device table (its wallet is an Element) and injection
+// (InjectWith).
 //
 // Contract: a scheme embeds Table[D, E] in its Instance and Core in its
 // element E, writes E.Recover (Core.Load first, then its own fields) and

@@ -7,9 +7,15 @@ import (
 
 // Roles is an element that plays both roles of a payment.
 type Roles interface {
-	Element
+	Handler
 	// StartPayee opens a payment request for amount, as payee.
 	StartPayee(payer world.PartyID, amount int64) (world.Message, error)
+}
+
+// Handler is an element that handles the messages of both roles of a
+// payment, however it opens a payment request.
+type Handler interface {
+	Element
 	// Payer and Payee handle a message to the payer and the payee role.
 	Payer(m world.Message) ([]world.Message, error)
 	Payee(m world.Message) ([]world.Message, error)
@@ -24,6 +30,17 @@ type Roles interface {
 // cut inside recovers the element; then end drops the sessions the bytes
 // opened.
 func Inject[D Device, E Roles](t *Table[D, E], to world.PartyID, asPayee bool, amount int64, payload []byte, end func(e E, asPayee bool)) error {
+	open := func(e E, amount int64) error {
+		_, err := e.StartPayee("injector", amount)
+		return err
+	}
+	return InjectWith(t, to, asPayee, amount, payload, open, end)
+}
+
+// InjectWith is Inject for an element that opens a payment request its
+// own way: open opens one for amount (never called with amount ≤ 0,
+// which is a CodeMalformed refusal).
+func InjectWith[D Device, E Handler](t *Table[D, E], to world.PartyID, asPayee bool, amount int64, payload []byte, open func(e E, amount int64) error, end func(e E, asPayee bool)) error {
 	e, err := t.Inside(to)
 	if err != nil {
 		return err
@@ -36,7 +53,7 @@ func Inject[D Device, E Roles](t *Table[D, E], to world.PartyID, asPayee bool, a
 				herr = spec.Errorf(spec.CodeMalformed, "amount %d", amount)
 				return nil
 			}
-			if _, err := e.StartPayee("injector", amount); err != nil {
+			if err := open(e, amount); err != nil {
 				herr = err
 				return nil
 			}

@@ -29,7 +29,7 @@ type Element interface {
 
 // Table is a scheme's device table: every wallet in creation order, the
 // identity it presents, the model's own secure elements and the links to
-// external devices. A scheme's Instance embeds it, which gives it
+// external devices. A scheme's Instance embeds it, which gives it World,
 // Wallets, Close, Restart, Snapshot and Restore as models.Instance states
 // them. Contract: every id in Order is in Devices and Names; an id is in
 // at most one of Own and Links.
@@ -64,6 +64,9 @@ func (t *Table[D, E]) AddOwn(id world.PartyID, e E) {
 
 // Close stops the external devices. The model's own elements need nothing.
 func (t *Table[D, E]) Close() error { return device.CloseLinks(t.Links) }
+
+// World returns the world the wallets live in.
+func (t *Table[D, E]) World() *world.World { return t.W }
 
 // Wallets returns the wallet party ids (clones included) in creation order.
 func (t *Table[D, E]) Wallets() []world.PartyID { return append([]world.PartyID(nil), t.Order...) }

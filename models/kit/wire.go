@@ -7,6 +7,7 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
 // PendingDeposits reads the pending deposits the element stores under
@@ -70,4 +71,24 @@ func DepositsOf(ws []device.Deposit) []DepositEntry {
 		out = append(out, DepositEntry{Key: e.Key, Holdings: models.Bytes(e.Holdings), Records: models.Bytes(e.Records)})
 	}
 	return out
+}
+
+// WireStateOf is st on the wire, each log entry through log; the lists
+// are never nil.
+func WireStateOf[L Entry, W any](st *State[L], log func(L) W) device.State[W] {
+	w := device.State[W]{ID: st.ID, Spent: st.Spent, Payments: st.Payments, Coins: device.Coins(st.Coins), Log: []W{}, Deposits: WireDeposits(st.Deposits)}
+	for _, e := range st.Log {
+		w.Log = append(w.Log, log(e))
+	}
+	return w
+}
+
+// StateFromWire reads a state off the wire (WireStateOf undone): coins
+// are w's coins, already parsed; each log entry comes through log.
+func StateFromWire[L Entry, W any](w device.State[W], coins map[string]*transfer.Holding, log func(W) L) State[L] {
+	s := State[L]{ID: w.ID, Spent: w.Spent, Payments: w.Payments, Coins: coins, Deposits: DepositsOf(w.Deposits)}
+	for _, e := range w.Log {
+		s.Log = append(s.Log, log(e))
+	}
+	return s
 }

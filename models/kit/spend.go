@@ -1,0 +1,48 @@
+package kit
+
+import "github.com/dualoffline/dualoffline/spec/transfer"
+
+// Spending is one held coin a payment spends (Core.SpendCoins).
+type Spending struct {
+	Key     string              // the coin's key (after PrefCoin)
+	Holding *transfer.Holding   // the coin
+	Record  *transfer.Signed    // the record spending it, signed by the element
+	Whole   bool                // the coin is paid whole: no change
+	Change  []*transfer.Holding // the payer's change outputs, extended by Record
+}
+
+// SpendCoins spends the held coins of keys (Pick's choice, in order) for
+// amount fen from payer to payee under challenge: one record per coin,
+// whole coins first and the last one split (transfer.Split), each signed
+// with the element's key and numbered on from counter. It returns the
+// spends and the last counter used; nothing is committed.
+func (c *Core) SpendCoins(keys []string, amount int64, payer, payee string, challenge [transfer.ChallengeSize]byte, counter uint64) ([]Spending, uint64, error) {
+	remaining := amount
+	var out []Spending
+	for _, k := range keys {
+		h := c.Held[k]
+		v := h.Value()
+		pay := min(v, remaining)
+		remaining -= pay
+		outs, err := transfer.Split(h.Serial, v, pay, payer, payee)
+		if err != nil {
+			return nil, counter, err
+		}
+		counter++
+		rec, err := transfer.Sign(c.Priv, transfer.Record{
+			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
+			Payer: payer, Payee: payee, Challenge: challenge, Counter: counter,
+		})
+		if err != nil {
+			return nil, counter, err
+		}
+		sp := Spending{Key: k, Holding: h, Record: rec, Whole: pay == v}
+		for _, o := range outs {
+			if o.Holder == payer {
+				sp.Change = append(sp.Change, h.Extend(rec, o.Serial))
+			}
+		}
+		out = append(out, sp)
+	}
+	return out, counter, nil
+}
