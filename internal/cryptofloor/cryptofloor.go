@@ -31,25 +31,6 @@ func Measure(s suite.Suite, msgLen, reps int) (Costs, error) {
 	return measure(s, msgLen, reps, func() time.Duration { return time.Duration(time.Now().UnixNano()) })
 }
 
-// MeasureCPU is Measure timed in the CPU time of the measuring thread
-// rather than wall time, so that other processes' load on a shared machine
-// does not inflate the costs, nor the garbage collector finishing an
-// earlier run's work; it falls back to wall time where the platform does
-// not report thread CPU time. Compare its floor with the process CPU time
-// of the run it prices.
-func MeasureCPU(s suite.Suite, msgLen, reps int) (Costs, error) {
-	if _, ok := cputime.Thread(); !ok {
-		return Measure(s, msgLen, reps)
-	}
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	runtime.GC()
-	return measure(s, msgLen, reps, func() time.Duration {
-		d, _ := cputime.Thread()
-		return d
-	})
-}
-
 // measurements numbers the measurements of this process (measure).
 var measurements atomic.Uint64
 
@@ -113,8 +94,12 @@ func measureRounds(s suite.Suite, msgLen, reps, rounds int, clock func() time.Du
 // the quartiles say how much the measurement moved.
 type Samples struct{ rounds []Costs }
 
-// MeasureRounds is MeasureCPU in rounds: each round times reps of every
-// operation in turn. One measurement of a few milliseconds per operation,
+// MeasureRounds times, in rounds, reps of every operation in turn, in the
+// CPU time of the measuring thread rather than wall time (so that other
+// processes' load and the garbage collector finishing an earlier run's
+// work do not inflate the costs; wall time where the platform reports no
+// thread CPU time): compare its floor with the process CPU time of the
+// run it prices. One measurement of a few milliseconds per operation,
 // taken after a run, moves by 10–20% with what else the machine does;
 // rounds taken before and after a run, pooled, move less, and their
 // spread shows how much.

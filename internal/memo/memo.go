@@ -106,7 +106,9 @@ func (c *Map[K, V]) Clear() {
 	c.stats.resets.Add(1)
 }
 
-// Stats returns the counts of this cache's name, with this cache's Len.
+// Stats returns the counts of this cache's name, with this cache's Len:
+// the counts are the name's running totals in this process (every cache
+// made under the name, now or before), Len this cache's alone.
 func (c *Map[K, V]) Stats() Stats { return c.stats.read(c.name, c.Len()) }
 
 func (s *counts) read(name string, n int) Stats {
