@@ -1,6 +1,11 @@
 package chain
 
-import "testing"
+import (
+	"crypto/sha256"
+	"testing"
+
+	"github.com/dualoffline/dualoffline/spec"
+)
 
 // TestValidateKnownBytes: the bytes of a block already validated are
 // answered with that block without parsing it again, its parent still
@@ -28,4 +33,19 @@ func TestValidateKnownBytes(t *testing.T) {
 	if got, err := in.bb.validate(bad, known); err == nil && got == bi {
 		t.Error("other bytes were answered with the known block")
 	}
+	// The index is what answers: bytes that cannot parse, indexed as a
+	// validated block, are answered with it while every check is on, and
+	// parsed (and refused) while one is switched off.
+	junk := []byte("no block parses from these bytes")
+	planted := *bi
+	planted.raw = junk
+	in.bb.byRaw[sha256.Sum256(junk)] = &planted
+	if got, err := in.bb.validate(junk, known); err != nil || got != &planted {
+		t.Errorf("indexed bytes: %v, answered from the index %v: the known-block shortcut was not taken", err, got == &planted)
+	}
+	spec.Without([]string{"der-trailing"}, func() {
+		if got, err := in.bb.validate(junk, known); err == nil || got == &planted {
+			t.Errorf("with a check switched off the index answered (%v): a block validated under every check must be parsed again", err)
+		}
+	})
 }
