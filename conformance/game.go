@@ -326,7 +326,7 @@ type payView struct {
 	// Length and timing: bytes and messages delivered to the merchant,
 	// session steps, simulated time.
 	feats  [4]float64
-	before map[string][]byte // the merchant's store before the payment
+	before world.Snapshot // the merchant's store before the payment
 }
 
 // field is a named byte string that identifies a candidate.
@@ -575,14 +575,15 @@ func (g *game) observeAgent(wallet world.PartyID) []viewItem {
 	return out
 }
 
-// storeOf reads a wallet's persistent store.
-func (g *game) storeOf(p world.PartyID) map[string][]byte {
-	s := g.in.Snapshot(p)
-	m := map[string][]byte{}
-	for _, k := range s.Keys() {
-		m[k], _ = s.Get(k)
+// storeChanges returns the values of after that differ from before, as
+// view items, in key order: what the merchant's store added or changed.
+func storeChanges(before, after world.Snapshot) []viewItem {
+	var out []viewItem
+	for _, k := range after.Changed(before) {
+		b, _ := after.Get(k)
+		out = append(out, viewItem{"merchant store " + k, b})
 	}
-	return m
+	return out
 }
 
 // pay runs one payment of the game and returns the adversary's view of
@@ -609,7 +610,7 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 	if g.in.View(payer).Offline() < amount {
 		g.fund(i)
 	}
-	v := &payView{before: g.storeOf(merchant)}
+	v := &payView{before: g.in.Snapshot(merchant)}
 	mark, start := g.w.Mark(), g.w.Now()
 	p, err := g.in.Pay(payer, merchant, amount, nil)
 	if err == nil && !p.Paid && !p.Received && slices.Equal(slices.Compact(rejectionCodes(p)), []spec.Code{spec.CodeInsufficient}) {
@@ -617,7 +618,7 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 		// coin at its hop limit): top up and pay again, the refusal
 		// left out of the view.
 		g.fund(i)
-		v.before = g.storeOf(merchant)
+		v.before = g.in.Snapshot(merchant)
 		mark, start = g.w.Mark(), g.w.Now()
 		p, err = g.in.Pay(payer, merchant, amount, nil)
 	}
@@ -645,12 +646,7 @@ func (g *game) settle(v *payView, payer, merchant world.PartyID) {
 // the view.
 func (g *game) settleMerchant(v *payView, merchant world.PartyID) {
 	mustReconcile(g.t, g.in, merchant)
-	after := g.storeOf(merchant)
-	for _, k := range sortedKeys(after) {
-		if b := after[k]; !bytes.Equal(v.before[k], b) {
-			v.items = append(v.items, viewItem{"merchant store " + k, b})
-		}
-	}
+	v.items = append(v.items, storeChanges(v.before, g.in.Snapshot(merchant))...)
 	v.items = append(v.items, g.newRecords()...)
 	v.items = append(v.items, g.observeAgent(merchant)...)
 }
@@ -665,8 +661,6 @@ func (g *game) payerUpload(payer world.PartyID) []viewItem {
 	}
 	return ups
 }
-
-func sortedKeys(m map[string][]byte) []string { return slices.Sorted(maps.Keys(m)) }
 
 func (g *game) index(p world.PartyID) int {
 	if g.cands[1] != nil && g.cands[1].party == p {
