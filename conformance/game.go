@@ -353,8 +353,8 @@ type game struct {
 	w       *world.World
 	cands   [2]*candidate
 	rng     *detrand.Source
-	windows map[uint64]viewWindow // 8-byte windows of public material
-	origins []string              // where windows were first seen, by window.origin
+	windows windowIndex // 8-byte windows of public material
+	origins []string    // where windows were first seen, by window.origin
 	seenRec map[[32]byte]bool
 	seenAg  map[[32]byte]bool
 	fundTo  int64
@@ -389,7 +389,7 @@ func newGame(t *T, label string, merchants int) *game {
 	g := &game{
 		t: t, in: in, w: in.World(),
 		rng:     detrand.New(t.Seed, "conformance/"+label),
-		windows: map[uint64]viewWindow{}, seenRec: map[[32]byte]bool{}, seenAg: map[[32]byte]bool{},
+		seenRec: map[[32]byte]bool{}, seenAg: map[[32]byte]bool{},
 		agentSeen: map[world.PartyID]agentCursor{},
 		fundTo:    20 * t.Threshold(),
 	}
@@ -453,7 +453,7 @@ func (g *game) learn(i int, label string, b []byte) {
 	origin := -1 // the label's index in g.origins, once a window needs it
 	for k := 0; k+windowSize <= len(b); k++ {
 		w := binary.LittleEndian.Uint64(b[k:])
-		if e := g.windows[w]; e.owners&(1<<i) == 0 {
+		if e := g.windows.get(w); e.owners&(1<<i) == 0 {
 			if e.owners == 0 {
 				if origin < 0 {
 					origin = len(g.origins)
@@ -462,7 +462,7 @@ func (g *game) learn(i int, label string, b []byte) {
 				e.origin = uint32(origin)
 			}
 			e.owners |= 1 << i
-			g.windows[w] = e
+			g.windows.set(w, e)
 		}
 	}
 	// Serials at withdrawal and in the candidate's own uploads, and one
@@ -724,7 +724,7 @@ func equalBytes(g *game, v *payView) (int, string) {
 		for k := 0; k+windowSize <= len(it.b)+1; k++ {
 			var m uint8
 			if k+windowSize <= len(it.b) {
-				m = g.windows[binary.LittleEndian.Uint64(it.b[k:])].owners
+				m = g.windows.get(binary.LittleEndian.Uint64(it.b[k:])).owners
 			}
 			if m != cur {
 				if cur == 1 || cur == 2 {
@@ -750,7 +750,7 @@ func equalBytes(g *game, v *payView) (int, string) {
 	b := best[c]
 	w := b.it.b[b.start:b.end]
 	return c, fmt.Sprintf("%d windows of %d bytes found only in %s's public material vs %d in the other's; longest: %d bytes (%s) of %s at byte %d, first seen in %s",
-		n[c], windowSize, g.cands[c].party, n[1-c], len(w), hexHead(w), b.it.label, b.start, g.origins[g.windows[binary.LittleEndian.Uint64(w)].origin])
+		n[c], windowSize, g.cands[c].party, n[1-c], len(w), hexHead(w), b.it.label, b.start, g.origins[g.windows.get(binary.LittleEndian.Uint64(w)).origin])
 }
 
 // hexHead renders at most 24 bytes of b in hex.
