@@ -326,7 +326,7 @@ type payView struct {
 	// Length and timing: bytes and messages delivered to the merchant,
 	// session steps, simulated time.
 	feats  [4]float64
-	before map[string][]byte // the merchant's store before the payment
+	before world.Snapshot // the merchant's store before the payment
 }
 
 // field is a named byte string that identifies a candidate.
@@ -353,8 +353,8 @@ type game struct {
 	w       *world.World
 	cands   [2]*candidate
 	rng     *detrand.Source
-	windows map[uint64]viewWindow // 8-byte windows of public material
-	origins []string              // where windows were first seen, by window.origin
+	windows windowIndex // 8-byte windows of public material
+	origins []string    // where windows were first seen, by window.origin
 	seenRec map[[32]byte]bool
 	seenAg  map[[32]byte]bool
 	fundTo  int64
@@ -389,7 +389,7 @@ func newGame(t *T, label string, merchants int) *game {
 	g := &game{
 		t: t, in: in, w: in.World(),
 		rng:     detrand.New(t.Seed, "conformance/"+label),
-		windows: map[uint64]viewWindow{}, seenRec: map[[32]byte]bool{}, seenAg: map[[32]byte]bool{},
+		seenRec: map[[32]byte]bool{}, seenAg: map[[32]byte]bool{},
 		agentSeen: map[world.PartyID]agentCursor{},
 		fundTo:    20 * t.Threshold(),
 	}
@@ -453,7 +453,7 @@ func (g *game) learn(i int, label string, b []byte) {
 	origin := -1 // the label's index in g.origins, once a window needs it
 	for k := 0; k+windowSize <= len(b); k++ {
 		w := binary.LittleEndian.Uint64(b[k:])
-		if e := g.windows[w]; e.owners&(1<<i) == 0 {
+		if e := g.windows.get(w); e.owners&(1<<i) == 0 {
 			if e.owners == 0 {
 				if origin < 0 {
 					origin = len(g.origins)
@@ -462,7 +462,7 @@ func (g *game) learn(i int, label string, b []byte) {
 				e.origin = uint32(origin)
 			}
 			e.owners |= 1 << i
-			g.windows[w] = e
+			g.windows.set(w, e)
 		}
 	}
 	// Serials at withdrawal and in the candidate's own uploads, and one
@@ -575,14 +575,15 @@ func (g *game) observeAgent(wallet world.PartyID) []viewItem {
 	return out
 }
 
-// storeOf reads a wallet's persistent store.
-func (g *game) storeOf(p world.PartyID) map[string][]byte {
-	s := g.in.Snapshot(p)
-	m := map[string][]byte{}
-	for _, k := range s.Keys() {
-		m[k], _ = s.Get(k)
+// storeChanges returns the values of after that differ from before, as
+// view items, in key order: what the merchant's store added or changed.
+func storeChanges(before, after world.Snapshot) []viewItem {
+	var out []viewItem
+	for _, k := range after.Changed(before) {
+		b, _ := after.Get(k)
+		out = append(out, viewItem{"merchant store " + k, b})
 	}
-	return m
+	return out
 }
 
 // pay runs one payment of the game and returns the adversary's view of
@@ -609,7 +610,7 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 	if g.in.View(payer).Offline() < amount {
 		g.fund(i)
 	}
-	v := &payView{before: g.storeOf(merchant)}
+	v := &payView{before: g.in.Snapshot(merchant)}
 	mark, start := g.w.Mark(), g.w.Now()
 	p, err := g.in.Pay(payer, merchant, amount, nil)
 	if err == nil && !p.Paid && !p.Received && slices.Equal(slices.Compact(rejectionCodes(p)), []spec.Code{spec.CodeInsufficient}) {
@@ -617,7 +618,7 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 		// coin at its hop limit): top up and pay again, the refusal
 		// left out of the view.
 		g.fund(i)
-		v.before = g.storeOf(merchant)
+		v.before = g.in.Snapshot(merchant)
 		mark, start = g.w.Mark(), g.w.Now()
 		p, err = g.in.Pay(payer, merchant, amount, nil)
 	}
@@ -645,12 +646,7 @@ func (g *game) settle(v *payView, payer, merchant world.PartyID) {
 // the view.
 func (g *game) settleMerchant(v *payView, merchant world.PartyID) {
 	mustReconcile(g.t, g.in, merchant)
-	after := g.storeOf(merchant)
-	for _, k := range sortedKeys(after) {
-		if b := after[k]; !bytes.Equal(v.before[k], b) {
-			v.items = append(v.items, viewItem{"merchant store " + k, b})
-		}
-	}
+	v.items = append(v.items, storeChanges(v.before, g.in.Snapshot(merchant))...)
 	v.items = append(v.items, g.newRecords()...)
 	v.items = append(v.items, g.observeAgent(merchant)...)
 }
@@ -665,8 +661,6 @@ func (g *game) payerUpload(payer world.PartyID) []viewItem {
 	}
 	return ups
 }
-
-func sortedKeys(m map[string][]byte) []string { return slices.Sorted(maps.Keys(m)) }
 
 func (g *game) index(p world.PartyID) int {
 	if g.cands[1] != nil && g.cands[1].party == p {
@@ -730,7 +724,7 @@ func equalBytes(g *game, v *payView) (int, string) {
 		for k := 0; k+windowSize <= len(it.b)+1; k++ {
 			var m uint8
 			if k+windowSize <= len(it.b) {
-				m = g.windows[binary.LittleEndian.Uint64(it.b[k:])].owners
+				m = g.windows.get(binary.LittleEndian.Uint64(it.b[k:])).owners
 			}
 			if m != cur {
 				if cur == 1 || cur == 2 {
@@ -756,7 +750,7 @@ func equalBytes(g *game, v *payView) (int, string) {
 	b := best[c]
 	w := b.it.b[b.start:b.end]
 	return c, fmt.Sprintf("%d windows of %d bytes found only in %s's public material vs %d in the other's; longest: %d bytes (%s) of %s at byte %d, first seen in %s",
-		n[c], windowSize, g.cands[c].party, n[1-c], len(w), hexHead(w), b.it.label, b.start, g.origins[g.windows[binary.LittleEndian.Uint64(w)].origin])
+		n[c], windowSize, g.cands[c].party, n[1-c], len(w), hexHead(w), b.it.label, b.start, g.origins[g.windows.get(binary.LittleEndian.Uint64(w)).origin])
 }
 
 // hexHead renders at most 24 bytes of b in hex.

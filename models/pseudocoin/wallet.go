@@ -159,10 +159,22 @@ func (h held) key() (suite.PrivateKey, error) { return suite.PrivateKeyFromBytes
 
 // holdings returns the element's holdings in store order. A holding that
 // does not parse (a corrupted store) is skipped: it is worth nothing.
+//
+// A holding read before is taken from the instance's cache when the
+// store still holds exactly the bytes it was read from (world.Device.Holds
+// compares without copying): a merchant in the anonymity game holds
+// thousands of bundles, and copying and re-parsing each on every
+// reconciliation was most of its cost.
 func (e *element) holdings() []held {
 	var out []held
 	for _, k := range e.dev.Keys(prefHold) {
-		priv, der, ok := splitHolding(e.get(k))
+		ck := string(e.dev.ID()) + "\x00" + k
+		if c, ok := e.in.heldCache[ck]; ok && e.dev.Holds(k, c.raw) {
+			out = append(out, c.h)
+			continue
+		}
+		raw := e.get(k)
+		priv, der, ok := splitHolding(raw)
 		if !ok {
 			continue
 		}
@@ -170,9 +182,21 @@ func (e *element) holdings() []held {
 		if err != nil {
 			continue
 		}
-		out = append(out, held{name: strings.TrimPrefix(k, prefHold), h: h, priv: priv, s: e.in.s})
+		hd := held{name: strings.TrimPrefix(k, prefHold), h: h, priv: priv, s: e.in.s}
+		if len(e.in.heldCache) > 8192 {
+			clear(e.in.heldCache)
+		}
+		e.in.heldCache[ck] = heldEntry{raw: raw, h: hd}
+		out = append(out, hd)
 	}
 	return out
+}
+
+// heldEntry is a holding as read from a store: the stored bytes and the
+// parsed holding.
+type heldEntry struct {
+	raw []byte
+	h   held
 }
 
 // parse parses a holding, through a cache of what was parsed before

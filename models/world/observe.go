@@ -1,6 +1,7 @@
 package world
 
 import (
+	"bytes"
 	"maps"
 	"slices"
 )
@@ -31,6 +32,21 @@ func (s Snapshot) Device() PartyID { return s.dev }
 
 // Keys returns the snapshot's store keys in sorted order.
 func (s Snapshot) Keys() []string { return slices.Sorted(maps.Keys(s.store)) }
+
+// Changed returns the keys of s whose value differs from (or is absent
+// in) before, in sorted order: what the device added or changed between
+// two snapshots. It copies nothing but the keys and sorts only those, so
+// a caller diffing a large store on every step pays for what changed.
+func (s Snapshot) Changed(before Snapshot) []string {
+	var ks []string
+	for k, v := range s.store {
+		if b, ok := before.store[k]; !ok || !bytes.Equal(b, v) {
+			ks = append(ks, k)
+		}
+	}
+	slices.Sort(ks)
+	return ks
+}
 
 // Get returns a copy of the value stored under key.
 func (s Snapshot) Get(key string) ([]byte, bool) {

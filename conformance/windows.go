@@ -1,0 +1,84 @@
+package conformance
+
+// windowIndex is the game's index of 8-byte windows of public material:
+// a map from window to viewWindow, as an open-addressing table (linear
+// probing, one 16-byte slot per window, key and value side by side). A
+// game of N trials learns millions of windows and looks each window of
+// every view up; a slot is one cache line where Go's map touches two, and
+// the game's CPU is mostly those misses. A slot whose owners is zero is
+// empty: every window learned has an owner.
+type windowIndex struct {
+	slots []windowSlot
+	n     int // slots in use
+}
+
+type windowSlot struct {
+	key uint64
+	val viewWindow
+}
+
+// windowMix spreads a window's bits over the table (the splitmix64
+// finaliser): windows of text or small integers differ in few bits.
+func windowMix(w uint64) uint64 {
+	w ^= w >> 30
+	w *= 0xbf58476d1ce4e5b9
+	w ^= w >> 27
+	w *= 0x94d049bb133111eb
+	return w ^ w>>31
+}
+
+// get returns what the index holds of w; the zero viewWindow if nothing.
+func (x *windowIndex) get(w uint64) viewWindow {
+	if len(x.slots) == 0 {
+		return viewWindow{}
+	}
+	mask := uint64(len(x.slots) - 1)
+	for i := windowMix(w) & mask; ; i = (i + 1) & mask {
+		s := &x.slots[i]
+		if s.val.owners == 0 {
+			return viewWindow{}
+		}
+		if s.key == w {
+			return s.val
+		}
+	}
+}
+
+// set records e (owners non-zero) for w.
+func (x *windowIndex) set(w uint64, e viewWindow) {
+	if e.owners == 0 {
+		panic("conformance: windowIndex.set of a window without owner")
+	}
+	if 4*(x.n+1) > 3*len(x.slots) {
+		x.grow()
+	}
+	mask := uint64(len(x.slots) - 1)
+	for i := windowMix(w) & mask; ; i = (i + 1) & mask {
+		s := &x.slots[i]
+		if s.val.owners == 0 {
+			*s = windowSlot{w, e}
+			x.n++
+			return
+		}
+		if s.key == w {
+			s.val = e
+			return
+		}
+	}
+}
+
+// grow doubles the table (at least 1<<16 slots) and reinserts every
+// window.
+func (x *windowIndex) grow() {
+	old := x.slots
+	x.slots = make([]windowSlot, max(1<<16, 2*len(old)))
+	x.n = 0
+	for _, s := range old {
+		if s.val.owners != 0 {
+			x.set(s.key, s.val)
+		}
+	}
+}
+
+// len returns how many windows the index holds.
+func (x *windowIndex) len() int { return x.n }

@@ -1,0 +1,53 @@
+package conformance
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestWindowIndexIsMap: windowIndex answers every get exactly as the Go
+// map it replaced (map[uint64]viewWindow) over a deterministic mix of
+// windows (random, small integers, the zero window, colliding low bits),
+// overwrites and absent windows, across several growths: the adversary's
+// knowledge is the same, only cheaper to hold.
+func TestWindowIndexIsMap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 4))
+	var x windowIndex
+	ref := map[uint64]viewWindow{}
+	key := func() uint64 {
+		switch rng.IntN(4) {
+		case 0:
+			return rng.Uint64()
+		case 1:
+			return uint64(rng.IntN(1000)) // small integers, zero among them
+		case 2:
+			return uint64(rng.IntN(1000)) << 48 // differ only in the high bits
+		}
+		return rng.Uint64() | 0xffff // equal low bits
+	}
+	for n := 0; n < 300_000; n++ {
+		w := key()
+		if rng.IntN(3) > 0 {
+			e := viewWindow{owners: uint8(1 + rng.IntN(3)), origin: rng.Uint32()}
+			x.set(w, e)
+			ref[w] = e
+		}
+		if got, want := x.get(w), ref[w]; got != want {
+			t.Fatalf("op %d: get(%#x) = %+v, want %+v", n, w, got, want)
+		}
+		if p := key(); x.get(p) != ref[p] {
+			t.Fatalf("op %d: get(%#x) = %+v, want %+v", n, p, x.get(p), ref[p])
+		}
+	}
+	if x.len() != len(ref) {
+		t.Fatalf("index holds %d windows, the map %d", x.len(), len(ref))
+	}
+	for w, want := range ref {
+		if got := x.get(w); got != want {
+			t.Fatalf("after all ops: get(%#x) = %+v, want %+v", w, got, want)
+		}
+	}
+	if len(x.slots) <= 1<<16 {
+		t.Fatalf("the index never grew (%d slots): growth is untested", len(x.slots))
+	}
+}
