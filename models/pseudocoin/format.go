@@ -385,6 +385,9 @@ func parseRecord(b []byte, depth int) (*Record, error) {
 		}
 		out.Sigs = append(out.Sigs, bytes.Clone(sig))
 	}
+	if len(out.Sigs) != len(out.Inputs) {
+		return nil, spec.Errorf(spec.CodeMalformed, "record has %d signatures for %d inputs", len(out.Sigs), len(out.Inputs))
+	}
 	out.raw = nil
 	if !bytes.Equal(out.Marshal(), b) {
 		return nil, spec.Errorf(spec.CodeMalformed, "record is not in canonical DER")
