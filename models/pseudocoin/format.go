@@ -15,20 +15,31 @@ import (
 )
 
 // The pseudocoin formats (FORMATS.md): strict DER, each structure tagged
-// [APPLICATION n] with n in 7..15, a range no other spec structure uses.
+// [PRIVATE n], constructed. [APPLICATION 1..30] are all allocated (1..6
+// and 16..30 in use, 7..15 reserved to the shared vocabulary), so
+// pseudocoin takes [PRIVATE 1..11], recorded in spec/formats.md's
+// "[PRIVATE n] tag allocation" table.
 var (
-	tagBundle  = der.Application(7)  // a coin bundle the desk minted to a one-time key
-	tagRecord  = der.Application(8)  // a payment record (signed by every input key)
-	tagCore    = der.Application(9)  // what the payer's device signs inside the escrow
-	tagEscrow  = der.Application(10) // the escrow plaintext, sealed to the trace key
-	tagHello   = der.Application(11) // payer → payee: the amount
-	tagInvoice = der.Application(12) // payee → payer: receiving key, challenge, signed
-	tagAck     = der.Application(13) // payee → payer: the record id it stored
-	tagLarge   = der.Application(14) // the agent bank's log of a payment above T
-	tagUpload  = der.Application(15) // a reconciliation upload, sealed to the desk
-	tagChange  = der.Application(27) // a record's change, as its payer holds it
-	tagRef     = der.Application(28) // in an upload: the change of a record the upload carries, by id
+	tagBundle  = private(1)  // a coin bundle the desk minted to a one-time key
+	tagRecord  = private(2)  // a payment record (signed by every input key)
+	tagCore    = private(3)  // what the payer's device signs inside the escrow
+	tagEscrow  = private(4)  // the escrow plaintext, sealed to the trace key
+	tagHello   = private(5)  // payer → payee: the amount
+	tagInvoice = private(6)  // payee → payer: receiving key, challenge, signed
+	tagAck     = private(7)  // payee → payer: the record id it stored
+	tagLarge   = private(8)  // the agent bank's log of a payment above T
+	tagUpload  = private(9)  // a reconciliation upload, sealed to the desk
+	tagChange  = private(10) // a record's change, as its payer holds it
+	tagRef     = private(11) // in an upload: the change of a record the upload carries, by id
 )
+
+// private returns the constructed [PRIVATE n] tag (one byte, 0xE0|n).
+func private(n uint8) casn1.Tag {
+	if n >= 31 {
+		panic("pseudocoin: PRIVATE tag numbers above 30 need the long tag form")
+	}
+	return casn1.Tag(n).Constructed() | casn1.Tag(0xC0)
+}
 
 // changeRef names, in an upload, the change of a record the same upload
 // carries among its spent records.

@@ -3,7 +3,15 @@ package pseudocoin
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
 	"testing"
+
+	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/modeltest"
@@ -66,5 +74,76 @@ func TestEvidenceRecordMissingSignature(t *testing.T) {
 	ev.RecordA = crafted
 	if _, err := in.VerifyEvidence(ev); err == nil {
 		t.Fatal("evidence with an unsigned input verifies")
+	}
+}
+
+// allocations reads the tag allocation tables of spec/formats.md: for each
+// class heading ("APPLICATION", "PRIVATE"), every number a row allocates
+// (a range "27..29" allocates each) and the row's text.
+func allocations(t *testing.T) map[string]map[int][]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "spec", "formats.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]map[int][]string{}
+	class := ""
+	row := regexp.MustCompile(`^\| (\d+)(?:\.\.(\d+))? \|`)
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, "#") {
+			class = ""
+		}
+		if h, ok := strings.CutPrefix(line, "### `["); ok {
+			if name, rest, ok := strings.Cut(h, " n]` tag allocation"); ok && rest == "" {
+				class = name
+				out[class] = map[int][]string{}
+			}
+			continue
+		}
+		m := row.FindStringSubmatch(line)
+		if class == "" || m == nil {
+			continue
+		}
+		lo, _ := strconv.Atoi(m[1])
+		hi := lo
+		if m[2] != "" {
+			hi, _ = strconv.Atoi(m[2])
+		}
+		for n := lo; n <= hi; n++ {
+			out[class][n] = append(out[class][n], line)
+		}
+	}
+	return out
+}
+
+// No number of either tag class is allocated twice in spec/formats.md, and
+// every pseudocoin tag is a [PRIVATE n] the table allocates to it, by its
+// Go name (review of issue 17, finding 2: Change and ChangeRef took
+// chain's [APPLICATION 27] and [APPLICATION 28]).
+func TestTagAllocation(t *testing.T) {
+	tables := allocations(t)
+	for _, class := range []string{"APPLICATION", "PRIVATE"} {
+		if len(tables[class]) == 0 {
+			t.Fatalf("spec/formats.md has no %s tag allocation table", class)
+		}
+		for n, rows := range tables[class] {
+			if len(rows) != 1 {
+				t.Errorf("[%s %d] is allocated %d times: %q", class, n, len(rows), rows)
+			}
+		}
+	}
+	for name, tag := range map[string]casn1.Tag{
+		"tagBundle": tagBundle, "tagRecord": tagRecord, "tagCore": tagCore, "tagEscrow": tagEscrow,
+		"tagHello": tagHello, "tagInvoice": tagInvoice, "tagAck": tagAck, "tagLarge": tagLarge,
+		"tagUpload": tagUpload, "tagChange": tagChange, "tagRef": tagRef,
+	} {
+		if tag&0xE0 != 0xE0 {
+			t.Errorf("%s is tag byte %#x, not a constructed [PRIVATE n]", name, uint8(tag))
+			continue
+		}
+		rows := tables["PRIVATE"][int(tag&0x1F)]
+		if len(rows) != 1 || !strings.Contains(rows[0], fmt.Sprintf("`0x%02X`", uint8(tag))) || !strings.Contains(rows[0], "`"+name+"`") {
+			t.Errorf("%s ([PRIVATE %d]) is not allocated to it in spec/formats.md: %q", name, tag&0x1F, rows)
+		}
 	}
 }
