@@ -91,8 +91,10 @@ func (d *desk) verifier() verifier {
 }
 
 // identityOf opens a record's escrow and checks it: the central bank's
-// trace key opens it, it names a certified device, and that device signed
-// the record's core.
+// trace key opens it, it names a device the central bank certified, and
+// that device signed the record's core. The certificate counts whatever
+// its standing now: a device revoked or expired after it paid still
+// signed what it paid before, and its payee is owed the value.
 func (d *desk) identityOf(r *Record) (string, escrowBody, error) {
 	plain, err := d.in.cb.Trace(r.Escrow)
 	if err != nil {
@@ -102,9 +104,9 @@ func (d *desk) identityOf(r *Record) (string, escrowBody, error) {
 	if err != nil {
 		return "", escrowBody{}, err
 	}
-	cert, err := d.in.cb.Cert(body.Identity)
-	if err != nil {
-		return "", escrowBody{}, spec.Errorf(spec.CodeUntrustedIssuer, "the escrow names %q, no certified device: %v", body.Identity, err)
+	cert, ok := d.in.cb.Certificate(body.Identity)
+	if !ok {
+		return "", escrowBody{}, spec.Errorf(spec.CodeUntrustedIssuer, "the escrow names %q, no certified device", body.Identity)
 	}
 	if err := cert.PublicKey.Verify(r.Core(), body.DevSig); err != nil && !d.in.mutated(mutantTrustEscrow) {
 		return "", escrowBody{}, spec.Errorf(spec.CodeBadSignature, "the escrow names %s, whose device did not sign the record: %v", body.Identity, err)
@@ -170,7 +172,7 @@ func (d *desk) flag(in *Holding, prev [32]byte, r *Record, payer string, body es
 		return
 	}
 	d.flagged[k] = true
-	cert, _ := d.in.cb.Cert(payer)
+	cert, _ := d.in.cb.Certificate(payer) // revoked or not: the evidence names who signed
 	bodies := [][]byte{nil, body.marshal()}
 	var recA []byte
 	if c, ok := d.records[prev]; ok {
@@ -424,7 +426,10 @@ func (d *desk) credit(holder string, v int64) {
 // the same bundles.
 func (d *desk) mint(holder, request string, keys [][]byte) ([][]byte, error) {
 	if out, ok := d.minted[request]; ok {
-		return out, nil
+		return out, nil // minted before: the reply was lost
+	}
+	if _, err := d.in.cb.Cert(holder); err != nil {
+		return nil, err // a revoked (or expired) element gets no fresh bundles
 	}
 	plan := bundlePlan(d.owed[holder])
 	var out [][]byte

@@ -147,3 +147,53 @@ func TestTagAllocation(t *testing.T) {
 		}
 	}
 }
+
+// A payment a device made before it was revoked still clears at the
+// payee's reconciliation: revocation bounds what an element does after,
+// not what it paid before (review of issue 17, finding 3).
+func TestRevokedAfterPayingClears(t *testing.T) {
+	in := newInstanceT(t, suite.Default())
+	a, b := in.Wallets()[0], in.Wallets()[1]
+	modeltest.MustFund(t, in, a, 1000)
+	if p, err := in.Pay(a, b, 500, nil); err != nil || !p.Received {
+		t.Fatalf("payment: %+v %v", p, err)
+	}
+	if err := in.Bank().Revoke(in.View(a).Identity); err != nil {
+		t.Fatal(err)
+	}
+	modeltest.MustReconcile(t, in, b)
+	if got := in.View(b).Offline(); got != 500 {
+		t.Fatalf("payee holds %d fen after reconciling, want 500", got)
+	}
+	if len(in.desk.records) == 0 {
+		t.Fatal("the desk cleared no record of the revoked payer")
+	}
+	modeltest.CheckBalanced(t, in, "the payee's reconciliation")
+}
+
+// A revoked element withdraws nothing, and the desk mints it no bundles
+// (review of issue 17, finding 3).
+func TestRevokedGetsNoBundles(t *testing.T) {
+	in := newInstanceT(t, suite.Default())
+	a := in.Wallets()[0]
+	modeltest.MustFund(t, in, a, 1000)
+	id := in.View(a).Identity
+	if err := in.Bank().Revoke(id); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.Fund(a, 1000); !errors.Is(err, spec.ErrCertRevoked) {
+		t.Fatalf("a revoked element's withdrawal: %v, want cert-revoked", err)
+	}
+	if got := in.View(a).Offline(); got != 1000 {
+		t.Fatalf("after a refused withdrawal the element holds %d fen, want 1000", got)
+	}
+	modeltest.CheckBalanced(t, in, "the refused withdrawal")
+	in.desk.owed[id] += 1000 // as if owed from before the revocation
+	k, err := in.s.GenerateKey(in.w.Rand("test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := in.desk.mint(id, "after-revocation", [][]byte{k.Public().SPKI()}); !errors.Is(err, spec.ErrCertRevoked) || len(out) != 0 {
+		t.Fatalf("the desk minted %d bundles to a revoked element: %v", len(out), err)
+	}
+}
