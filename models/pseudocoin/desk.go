@@ -433,7 +433,6 @@ func (d *desk) mint(holder, request string, keys [][]byte) ([][]byte, error) {
 	}
 	plan := bundlePlan(d.owed[holder])
 	var out [][]byte
-	week := d.in.w.Now().Sub(world.Epoch).Hours() / 24 / 7
 	for i, v := range plan {
 		if i == len(keys) {
 			break
@@ -442,7 +441,7 @@ func (d *desk) mint(holder, request string, keys [][]byte) ([][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		b := &Bundle{Key: keys[i], Coins: coins, Week: int64(week)}
+		b := &Bundle{Key: keys[i], Coins: coins}
 		if b.Sig, err = d.key.Sign(b.TBS()); err != nil {
 			return nil, err
 		}

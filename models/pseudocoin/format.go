@@ -73,13 +73,11 @@ var (
 )
 
 // Bundle is a bundle of table-denomination coins the central bank's desk
-// minted to one one-time key of a wallet's secure element. Week is the
-// week of issue (days since the epoch / 7): coarse, the same for every
-// bundle minted that week.
+// minted to one one-time key of a wallet's secure element. It states no
+// date: nothing in it links a payment to when its payer withdrew.
 type Bundle struct {
 	Key   []byte  // SubjectPublicKeyInfo of the one-time key
 	Coins []int64 // table denominations
-	Week  int64
 	Sig   []byte // the desk's signature over TBS
 }
 
@@ -94,7 +92,6 @@ func (b *Bundle) marshal(sig bool) []byte {
 		x.AddASN1Int64(version)
 		x.AddASN1OctetString(b.Key)
 		addValues(x, b.Coins)
-		x.AddASN1Int64(b.Week)
 		if sig {
 			x.AddASN1OctetString(b.Sig)
 		}
@@ -127,7 +124,6 @@ func ParseBundle(b []byte) (*Bundle, error) {
 	out := &Bundle{}
 	out.Key = bytes.Clone(r.Bytes("key", 1, suite.MaxPublicKeyDER))
 	out.Coins = readValues(r, "coins")
-	out.Week = int64(r.Uint("week", 0, 1<<40))
 	out.Sig = bytes.Clone(r.Bytes("signature", 1, suite.MaxSignatureDER))
 	if err := r.Err(); err != nil {
 		return nil, err

@@ -10,7 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/google/go-cmp/cmp"
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -195,5 +197,31 @@ func TestRevokedGetsNoBundles(t *testing.T) {
 	}
 	if out, err := in.desk.mint(id, "after-revocation", [][]byte{k.Public().SPKI()}); !errors.Is(err, spec.ErrCertRevoked) || len(out) != 0 {
 		t.Fatalf("the desk minted %d bundles to a revoked element: %v", len(out), err)
+	}
+}
+
+// Two bundles of the same coins minted weeks apart differ only in key and
+// signature: a bundle states nothing that links a payment to when its
+// payer withdrew (review of issue 17, finding 4: Bundle.Week).
+func TestBundleStatesNoDate(t *testing.T) {
+	in := newInstanceT(t, suite.Default())
+	a := in.Wallets()[0]
+	var bundles []*Bundle
+	for i := 0; i < 2; i++ {
+		modeltest.MustFund(t, in, a, 1000)
+		for _, h := range in.elementMust(t, a).holdings() {
+			if h.h.Bundle != nil && len(bundles) == i && (i == 0 || !bytes.Equal(h.h.Bundle.Key, bundles[0].Key)) {
+				bundles = append(bundles, h.h.Bundle)
+			}
+		}
+		in.w.Advance(8 * 24 * time.Hour)
+	}
+	if len(bundles) != 2 {
+		t.Fatalf("found %d bundles, want 2", len(bundles))
+	}
+	x, y := *bundles[0], *bundles[1]
+	y.Key = x.Key
+	if diff := cmp.Diff(x.TBS(), y.TBS()); diff != "" {
+		t.Fatalf("bundles of 1000 fen minted 8 days apart differ beyond their key (-want +got):\n%s", diff)
 	}
 }
