@@ -78,7 +78,7 @@ var (
 type Bundle struct {
 	Key   []byte  // SubjectPublicKeyInfo of the one-time key
 	Coins []int64 // table denominations
-	Sig   []byte // the desk's signature over TBS
+	Sig   []byte  // the desk's signature over TBS
 }
 
 // TBS is what the desk signs.
