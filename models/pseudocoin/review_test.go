@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec"
@@ -223,5 +224,31 @@ func TestBundleStatesNoDate(t *testing.T) {
 	y.Key = x.Key
 	if diff := cmp.Diff(x.TBS(), y.TBS()); diff != "" {
 		t.Fatalf("bundles of 1000 fen minted 8 days apart differ beyond their key (-want +got):\n%s", diff)
+	}
+}
+
+// An insider's record that pays the payee its share and keeps a change
+// worth more than its inputs leave is refused by the payee with
+// value-mismatch, and stored by a payee that skips the record rules
+// (review of issue 17, finding 5: the kind was skipped as inexpressible).
+func TestInsiderInflatedChange(t *testing.T) {
+	for _, mutation := range []string{"", mutantNoRecordRules} {
+		in := modeltest.New(t, Scheme{mutation: mutation}, 1, suite.Default()).(*Instance)
+		a, b := in.Wallets()[0], in.Wallets()[1]
+		modeltest.MustFund(t, in, a, 500)
+		if err := in.Insider(a, models.InsiderPlan{Kind: models.InsiderInflatedChange, Value: 100}); err != nil {
+			t.Fatalf("mutation %q: %v", mutation, err)
+		}
+		p, err := in.Pay(a, b, 200, nil)
+		if err != nil {
+			t.Fatalf("mutation %q: %v", mutation, err)
+		}
+		refused := false
+		for _, r := range p.Outcome.Rejections {
+			refused = refused || errors.Is(r.Err, spec.ErrValueMismatch)
+		}
+		if want := mutation == ""; refused != want || p.Received == want {
+			t.Fatalf("mutation %q: payee refused with value-mismatch %v (want %v), stored %v; rejections %+v", mutation, refused, want, p.Received, p.Outcome.Rejections)
+		}
 	}
 }
