@@ -252,3 +252,31 @@ func TestInsiderInflatedChange(t *testing.T) {
 		}
 	}
 }
+
+// When its memory of paid receiving keys is full, a payer forgets the one
+// it paid longest ago, not the one whose hash sorts first (review of
+// issue 17, finding 6).
+func TestPaidKeysForgottenByAge(t *testing.T) {
+	in := newInstanceT(t, suite.Default())
+	a, b := in.Wallets()[0], in.Wallets()[1]
+	modeltest.MustFund(t, in, a, 1000)
+	e := in.elementMust(t, a)
+	puts := map[string][]byte{}
+	name := func(i int) string { return fmt.Sprintf("%s%016x", prefPaid, maxSeen-i) } // the oldest sorts last
+	for i := 0; i < maxSeen; i++ {
+		puts[name(i)] = []byte(fmt.Sprintf("%016d", i))
+	}
+	e.dev.Commit(puts, nil)
+	if p, err := in.Pay(a, b, 100, nil); err != nil || !p.Received {
+		t.Fatalf("payment: %+v %v", p, err)
+	}
+	if _, ok := e.dev.Get(name(0)); ok {
+		t.Errorf("the receiving key paid longest ago is still remembered")
+	}
+	if _, ok := e.dev.Get(name(maxSeen - 1)); !ok {
+		t.Errorf("the receiving key paid last before this payment is forgotten")
+	}
+	if n := len(e.dev.Keys(prefPaid)); n != maxSeen {
+		t.Errorf("the payer remembers %d receiving keys, want %d", n, maxSeen)
+	}
+}
