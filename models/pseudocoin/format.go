@@ -66,11 +66,9 @@ const (
 	maxIDLen     = 64
 )
 
-// Seal contexts.
-var (
-	escrowInfo = []byte("dualoffline/pseudocoin/escrow/v1")
-	uploadInfo = []byte("dualoffline/pseudocoin/upload/v1")
-)
+// uploadInfo is the upload's seal context. The escrow is sealed with
+// bank.Escrow's (escrowInfoBank).
+var uploadInfo = []byte("dualoffline/pseudocoin/upload/v1")
 
 // Bundle is a bundle of table-denomination coins the central bank's desk
 // minted to one one-time key of a wallet's secure element. It states no
