@@ -159,9 +159,23 @@ func (d *desk) clear(r *Record) (*cleared, error) {
 	}
 	c := &cleared{rec: r, payer: payer}
 	d.records[id] = c
+	d.logLarge(c)
 	d.paying[string(r.Payee)] = append(d.paying[string(r.Payee)], id)
 	d.settle(c)
 	return c, nil
+}
+
+// logLarge logs a payment above T at its payer's agent bank, against
+// the account of the payer its escrow names, once: when the desk first
+// clears it, from whichever upload carries it.
+func (d *desk) logLarge(c *cleared) {
+	if c.logged || (c.rec.Amount > d.in.cfg.Threshold) == d.in.mutated(mutantLargeNotLogged) {
+		return
+	}
+	c.logged = true
+	l := Large{Account: d.in.agent.AccountOf(c.payer), Amount: c.rec.Amount, Record: c.rec.ID()}
+	p := world.PartyID(c.payer)
+	d.logs[p] = append(d.logs[p], models.Observed{Label: fmt.Sprintf("large payment %d", len(d.logs[p])), Bytes: l.Marshal()})
 }
 
 // flag records a double spend of in's key: by record prev (or a
@@ -329,11 +343,6 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 		if _, claimed := d.claimedBy[string(r.Payee)]; !claimed && !c.refunded && d.in.mutated(mutantRefundEarly) {
 			c.refunded = true
 			d.credit(c.payer, r.Amount)
-		}
-		if !c.logged && (r.Amount > d.in.cfg.Threshold) != d.in.mutated(mutantLargeNotLogged) {
-			c.logged = true
-			l := Large{Account: d.in.agent.AccountOf(holder), Amount: r.Amount, Record: r.ID()}
-			d.logs[party] = append(d.logs[party], models.Observed{Label: fmt.Sprintf("large payment %d", len(d.logs[party])), Bytes: l.Marshal()})
 		}
 		d.settle(c)
 	}

@@ -280,3 +280,30 @@ func TestPaidKeysForgottenByAge(t *testing.T) {
 		t.Errorf("the payer remembers %d receiving keys, want %d", n, maxSeen)
 	}
 }
+
+// A payment above T is logged against its payer's account when the desk
+// first clears it, whoever uploads it: a payer that never reconciles
+// does not keep it off the agent bank's log (review of issue 17, item 7).
+func TestLargeLoggedFromPayeeUpload(t *testing.T) {
+	in := newInstanceT(t, suite.Default())
+	a, b := in.Wallets()[0], in.Wallets()[1]
+	amount := in.cfg.Threshold + 1
+	modeltest.MustFund(t, in, a, amount)
+	if p, err := in.Pay(a, b, amount, nil); err != nil || !p.Received {
+		t.Fatalf("payment: %+v %v", p, err)
+	}
+	modeltest.MustReconcile(t, in, b)
+	var logged []Large
+	for _, o := range in.AgentView(a) {
+		if l, err := ParseLarge(o.Bytes); err == nil {
+			logged = append(logged, l)
+		}
+	}
+	if len(logged) != 1 || logged[0].Amount != amount || logged[0].Account != in.agent.AccountOf(in.View(a).Identity) {
+		t.Fatalf("the agent bank's log of %s after its payee reconciled: %+v, want one payment of %d fen", a, logged, amount)
+	}
+	modeltest.MustReconcile(t, in, a)
+	if n := len(in.AgentView(a)); n != 2 { // the log and a's upload
+		t.Fatalf("after the payer reconciles too the agent bank holds %d entries for it, want 2", n)
+	}
+}
