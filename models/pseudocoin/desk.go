@@ -37,9 +37,13 @@ type desk struct {
 	book      map[string]mintEntry  // one-time key → the bundle minted to it and for whom
 	vaulted   map[string]bool       // withdrawal requests served: their value is in the vault
 	doubles   []bank.DoubleSpend
-	flagged   map[string]bool                     // one-time keys flagged
-	paid      []paid                              // records credited to a payee, in order
-	logs      map[world.PartyID][]models.Observed // what each holder's agent bank received
+	// surrendered holds, by one-time key, the signed surrender of a
+	// bundle given back at reconciliation: evidence should the key also
+	// sign a record.
+	surrendered map[string][]byte
+	flagged     map[string]bool                     // one-time keys flagged
+	paid        []paid                              // records credited to a payee, in order
+	logs        map[world.PartyID][]models.Observed // what each holder's agent bank received
 }
 
 // mintEntry is the desk's book of one bundle it minted.
@@ -79,7 +83,7 @@ func newDesk(in *Instance) (*desk, error) {
 	return &desk{in: in, key: k, sealKey: sk, agent: ak,
 		records: map[[32]byte]*cleared{}, paying: map[string][][32]byte{}, spent: map[string][32]byte{}, claimed: map[string]string{}, claimedBy: map[string][32]byte{},
 		void: map[string]string{}, owed: map[string]int64{}, minted: map[string][][]byte{}, book: map[string]mintEntry{},
-		vaulted: map[string]bool{}, flagged: map[string]bool{},
+		vaulted: map[string]bool{}, flagged: map[string]bool{}, surrendered: map[string][]byte{},
 		logs: map[world.PartyID][]models.Observed{},
 	}, nil
 }
@@ -194,6 +198,8 @@ func (d *desk) flag(in *Holding, prev [32]byte, r *Record, payer string, body es
 		if _, b, err := d.identityOf(c.rec); err == nil {
 			bodies[0] = b.marshal()
 		}
+	} else {
+		recA = d.surrendered[k] // the key's signed surrender of its bundle
 	}
 	// One flag per coin of the holding spent twice, as the registry
 	// flags coin instances.
@@ -282,6 +288,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 		byID[r.ID()] = r
 	}
 	var received []*Holding
+	surrenders := map[string][]byte{} // one-time key → the signed surrender of its bundle
 	for i, b := range u.Received {
 		var h *Holding
 		if len(b) > 0 && casn1.Tag(b[0]) == tagRef {
@@ -305,24 +312,44 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 			refuse("HOLDING", b, err)
 			refused[keyName(h.Key())] = err
 		}
+		// Every holding's key signs its surrender: the proof that the
+		// uploader holds it and, should the key also sign a record,
+		// evidence of the double spend anyone can check.
+		sur := func(h *Holding) error {
+			s := &Surrender{Key: h.Key(), Request: u.Request, Sig: u.Proofs[i]}
+			pub, err := d.in.s.ParsePublicKey(s.Key)
+			if err == nil && len(s.Sig) == 0 {
+				err = spec.Errorf(spec.CodeBadSignature, "no proof of the holding's key")
+			}
+			if err == nil {
+				err = pub.Verify(s.TBS(), s.Sig)
+			}
+			if err != nil {
+				return spec.Errorf(spec.CodeBadSignature, "the holding's surrender is not signed by its key: %v", err)
+			}
+			surrenders[string(s.Key)] = s.Marshal()
+			return nil
+		}
 		if h.Bundle != nil {
 			// A bundle of the desk's own: its book says whose it is.
 			if e, ok := d.book[string(h.Bundle.Key)]; !ok || e.id != idOf(b) || e.holder != holder {
 				refuseH(spec.Errorf(spec.CodeBadSignature, "a bundle the desk did not mint to it"))
 				continue
 			}
+			if err := sur(h); err != nil {
+				refuseH(err)
+				continue
+			}
 			received = append(received, h)
 			continue
 		}
 		// A record's outputs or change: its key proves the holder's.
-		pub, err := d.in.s.ParsePublicKey(h.Key())
-		if err == nil && len(u.Proofs[i]) == 0 {
-			err = spec.Errorf(spec.CodeBadSignature, "no proof of the holding's key")
+		if err := sur(h); err != nil {
+			refuseH(err)
+			continue
 		}
-		if err == nil {
-			err = pub.Verify(u.Request, u.Proofs[i])
-		}
-		if err == nil && d.records[h.Record.ID()] == nil {
+		var err error
+		if d.records[h.Record.ID()] == nil {
 			err = d.verifier().holding(h)
 		}
 		if err != nil {
@@ -350,9 +377,20 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 	// once; a record's outputs are the payee's once the record clears.
 	for _, h := range received {
 		k := string(h.Key())
-		if _, done := d.spent[k]; done {
+		if prev, done := d.spent[k]; done {
+			if c := d.records[prev]; c != nil {
+				// A holding surrendered after a record spent its key:
+				// the same double spend as the other way round.
+				if _, ok := d.surrendered[k]; !ok {
+					d.surrendered[k] = surrenders[k]
+				}
+				if _, body, err := d.identityOf(c.rec); err == nil {
+					d.flag(h, [32]byte{}, c.rec, c.payer, body)
+				}
+			}
 			continue
 		}
+		d.surrendered[k] = surrenders[k]
 		if owner, ok := d.claimed[k]; ok && owner != holder {
 			continue
 		}

@@ -139,7 +139,7 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 		in.lastChallenge[e.dev.ID()] = v.Challenge
 		return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
 	}
-	inputs, err := pick(e.holdings(), s.amount)
+	inputs, err := pick(spendable(e), s.amount)
 	if err != nil {
 		return nil, err
 	}
@@ -169,6 +169,23 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	e.dev.Commit(puts, dels)
 	in.w.Trace().State(e.dev.ID(), "paid %d fen from %d fen of holdings", s.amount, r.InputValue())
 	return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+}
+
+// spendable is what the element may spend: its holdings but those a
+// pending reconciliation's upload surrenders (the desk may have taken
+// them already; the upload's retry settles it). Spending one would sign
+// a record with a key that signed its surrender: a double spend.
+func spendable(e *element) []held {
+	hs := e.holdings()
+	ss, pending := readJSON[syncState](e, keySync)
+	if !pending {
+		return hs
+	}
+	gone := map[string]bool{}
+	for _, k := range ss.Recv {
+		gone[strings.TrimPrefix(k, prefHold)] = true
+	}
+	return slices.DeleteFunc(hs, func(h held) bool { return gone[h.name] })
 }
 
 // oldestPaid returns the store keys of the receiving keys the element

@@ -360,15 +360,13 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 		if !deposit && h.h.Bundle != nil && h.h.Value() == bundleSize {
 			continue
 		}
-		var proof []byte
-		if h.h.Record != nil {
-			k, err := h.key()
-			if err != nil {
-				return ss, err
-			}
-			if proof, err = k.Sign(u.Request); err != nil {
-				return ss, err
-			}
+		k, err := h.key()
+		if err != nil {
+			return ss, err
+		}
+		proof, err := k.Sign((&Surrender{Key: h.h.Key(), Request: u.Request}).TBS())
+		if err != nil {
+			return ss, err
 		}
 		if h.h.Change && spentIDs[h.h.Record.ID()] {
 			// The change of a record this upload carries: named by the
