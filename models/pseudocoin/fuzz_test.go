@@ -120,3 +120,8 @@ func evidenceField(ev *bank.DoubleSpend, i int) []byte { return *evidenceFieldPt
 func evidenceFieldPtr(ev *bank.DoubleSpend, i int) *[]byte {
 	return [...]*[]byte{&ev.HoldingA, &ev.RecordA, &ev.RecordB, &ev.CulpritCert, &ev.Certs[0], &ev.Certs[1]}[i]
 }
+
+func FuzzParseSurrender(f *testing.F) {
+	f.Add((&Surrender{Key: []byte{1}, Request: []byte("r"), Sig: []byte{2}}).Marshal())
+	roundTrip(f, ParseSurrender, func(s *Surrender) []byte { return s.Marshal() })
+}
