@@ -37,9 +37,13 @@ type desk struct {
 	book      map[string]mintEntry  // one-time key → the bundle minted to it and for whom
 	vaulted   map[string]bool       // withdrawal requests served: their value is in the vault
 	doubles   []bank.DoubleSpend
-	flagged   map[string]bool                     // one-time keys flagged
-	paid      []paid                              // records credited to a payee, in order
-	logs      map[world.PartyID][]models.Observed // what each holder's agent bank received
+	// surrendered holds, by one-time key, the signed surrender of a
+	// bundle given back at reconciliation: evidence should the key also
+	// sign a record.
+	surrendered map[string][]byte
+	flagged     map[string]bool                     // one-time keys flagged
+	paid        []paid                              // records credited to a payee, in order
+	logs        map[world.PartyID][]models.Observed // what each holder's agent bank received
 }
 
 // mintEntry is the desk's book of one bundle it minted.
@@ -79,7 +83,7 @@ func newDesk(in *Instance) (*desk, error) {
 	return &desk{in: in, key: k, sealKey: sk, agent: ak,
 		records: map[[32]byte]*cleared{}, paying: map[string][][32]byte{}, spent: map[string][32]byte{}, claimed: map[string]string{}, claimedBy: map[string][32]byte{},
 		void: map[string]string{}, owed: map[string]int64{}, minted: map[string][][]byte{}, book: map[string]mintEntry{},
-		vaulted: map[string]bool{}, flagged: map[string]bool{},
+		vaulted: map[string]bool{}, flagged: map[string]bool{}, surrendered: map[string][]byte{},
 		logs: map[world.PartyID][]models.Observed{},
 	}, nil
 }
@@ -91,8 +95,10 @@ func (d *desk) verifier() verifier {
 }
 
 // identityOf opens a record's escrow and checks it: the central bank's
-// trace key opens it, it names a certified device, and that device signed
-// the record's core.
+// trace key opens it, it names a device the central bank certified, and
+// that device signed the record's core. The certificate counts whatever
+// its standing now: a device revoked or expired after it paid still
+// signed what it paid before, and its payee is owed the value.
 func (d *desk) identityOf(r *Record) (string, escrowBody, error) {
 	plain, err := d.in.cb.Trace(r.Escrow)
 	if err != nil {
@@ -102,9 +108,9 @@ func (d *desk) identityOf(r *Record) (string, escrowBody, error) {
 	if err != nil {
 		return "", escrowBody{}, err
 	}
-	cert, err := d.in.cb.Cert(body.Identity)
-	if err != nil {
-		return "", escrowBody{}, spec.Errorf(spec.CodeUntrustedIssuer, "the escrow names %q, no certified device: %v", body.Identity, err)
+	cert, ok := d.in.cb.Certificate(body.Identity)
+	if !ok {
+		return "", escrowBody{}, spec.Errorf(spec.CodeUntrustedIssuer, "the escrow names %q, no certified device", body.Identity)
 	}
 	if err := cert.PublicKey.Verify(r.Core(), body.DevSig); err != nil && !d.in.mutated(mutantTrustEscrow) {
 		return "", escrowBody{}, spec.Errorf(spec.CodeBadSignature, "the escrow names %s, whose device did not sign the record: %v", body.Identity, err)
@@ -157,9 +163,23 @@ func (d *desk) clear(r *Record) (*cleared, error) {
 	}
 	c := &cleared{rec: r, payer: payer}
 	d.records[id] = c
+	d.logLarge(c)
 	d.paying[string(r.Payee)] = append(d.paying[string(r.Payee)], id)
 	d.settle(c)
 	return c, nil
+}
+
+// logLarge logs a payment above T at its payer's agent bank, against
+// the account of the payer its escrow names, once: when the desk first
+// clears it, from whichever upload carries it.
+func (d *desk) logLarge(c *cleared) {
+	if c.logged || (c.rec.Amount > d.in.cfg.Threshold) == d.in.mutated(mutantLargeNotLogged) {
+		return
+	}
+	c.logged = true
+	l := Large{Account: d.in.agent.AccountOf(c.payer), Amount: c.rec.Amount, Record: c.rec.ID()}
+	p := world.PartyID(c.payer)
+	d.logs[p] = append(d.logs[p], models.Observed{Label: fmt.Sprintf("large payment %d", len(d.logs[p])), Bytes: l.Marshal()})
 }
 
 // flag records a double spend of in's key: by record prev (or a
@@ -170,7 +190,7 @@ func (d *desk) flag(in *Holding, prev [32]byte, r *Record, payer string, body es
 		return
 	}
 	d.flagged[k] = true
-	cert, _ := d.in.cb.Cert(payer)
+	cert, _ := d.in.cb.Certificate(payer) // revoked or not: the evidence names who signed
 	bodies := [][]byte{nil, body.marshal()}
 	var recA []byte
 	if c, ok := d.records[prev]; ok {
@@ -178,6 +198,8 @@ func (d *desk) flag(in *Holding, prev [32]byte, r *Record, payer string, body es
 		if _, b, err := d.identityOf(c.rec); err == nil {
 			bodies[0] = b.marshal()
 		}
+	} else {
+		recA = d.surrendered[k] // the key's signed surrender of its bundle
 	}
 	// One flag per coin of the holding spent twice, as the registry
 	// flags coin instances.
@@ -266,6 +288,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 		byID[r.ID()] = r
 	}
 	var received []*Holding
+	surrenders := map[string][]byte{} // one-time key → the signed surrender of its bundle
 	for i, b := range u.Received {
 		var h *Holding
 		if len(b) > 0 && casn1.Tag(b[0]) == tagRef {
@@ -289,24 +312,44 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 			refuse("HOLDING", b, err)
 			refused[keyName(h.Key())] = err
 		}
+		// Every holding's key signs its surrender: the proof that the
+		// uploader holds it and, should the key also sign a record,
+		// evidence of the double spend anyone can check.
+		sur := func(h *Holding) error {
+			s := &Surrender{Key: h.Key(), Request: u.Request, Sig: u.Proofs[i]}
+			pub, err := d.in.s.ParsePublicKey(s.Key)
+			if err == nil && len(s.Sig) == 0 {
+				err = spec.Errorf(spec.CodeBadSignature, "no proof of the holding's key")
+			}
+			if err == nil {
+				err = pub.Verify(s.TBS(), s.Sig)
+			}
+			if err != nil {
+				return spec.Errorf(spec.CodeBadSignature, "the holding's surrender is not signed by its key: %v", err)
+			}
+			surrenders[string(s.Key)] = s.Marshal()
+			return nil
+		}
 		if h.Bundle != nil {
 			// A bundle of the desk's own: its book says whose it is.
 			if e, ok := d.book[string(h.Bundle.Key)]; !ok || e.id != idOf(b) || e.holder != holder {
 				refuseH(spec.Errorf(spec.CodeBadSignature, "a bundle the desk did not mint to it"))
 				continue
 			}
+			if err := sur(h); err != nil {
+				refuseH(err)
+				continue
+			}
 			received = append(received, h)
 			continue
 		}
 		// A record's outputs or change: its key proves the holder's.
-		pub, err := d.in.s.ParsePublicKey(h.Key())
-		if err == nil && len(u.Proofs[i]) == 0 {
-			err = spec.Errorf(spec.CodeBadSignature, "no proof of the holding's key")
+		if err := sur(h); err != nil {
+			refuseH(err)
+			continue
 		}
-		if err == nil {
-			err = pub.Verify(u.Request, u.Proofs[i])
-		}
-		if err == nil && d.records[h.Record.ID()] == nil {
+		var err error
+		if d.records[h.Record.ID()] == nil {
 			err = d.verifier().holding(h)
 		}
 		if err != nil {
@@ -328,20 +371,26 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 			c.refunded = true
 			d.credit(c.payer, r.Amount)
 		}
-		if !c.logged && (r.Amount > d.in.cfg.Threshold) != d.in.mutated(mutantLargeNotLogged) {
-			c.logged = true
-			l := Large{Account: d.in.agent.AccountOf(holder), Amount: r.Amount, Record: r.ID()}
-			d.logs[party] = append(d.logs[party], models.Observed{Label: fmt.Sprintf("large payment %d", len(d.logs[party])), Bytes: l.Marshal()})
-		}
 		d.settle(c)
 	}
 	// Holdings received (or bundles surrendered): a bundle is exchanged
 	// once; a record's outputs are the payee's once the record clears.
 	for _, h := range received {
 		k := string(h.Key())
-		if _, done := d.spent[k]; done {
+		if prev, done := d.spent[k]; done {
+			if c := d.records[prev]; c != nil {
+				// A holding surrendered after a record spent its key:
+				// the same double spend as the other way round.
+				if _, ok := d.surrendered[k]; !ok {
+					d.surrendered[k] = surrenders[k]
+				}
+				if _, body, err := d.identityOf(c.rec); err == nil {
+					d.flag(h, [32]byte{}, c.rec, c.payer, body)
+				}
+			}
 			continue
 		}
+		d.surrendered[k] = surrenders[k]
 		if owner, ok := d.claimed[k]; ok && owner != holder {
 			continue
 		}
@@ -424,11 +473,13 @@ func (d *desk) credit(holder string, v int64) {
 // the same bundles.
 func (d *desk) mint(holder, request string, keys [][]byte) ([][]byte, error) {
 	if out, ok := d.minted[request]; ok {
-		return out, nil
+		return out, nil // minted before: the reply was lost
+	}
+	if _, err := d.in.cb.Cert(holder); err != nil {
+		return nil, err // a revoked (or expired) element gets no fresh bundles
 	}
 	plan := bundlePlan(d.owed[holder])
 	var out [][]byte
-	week := d.in.w.Now().Sub(world.Epoch).Hours() / 24 / 7
 	for i, v := range plan {
 		if i == len(keys) {
 			break
@@ -437,7 +488,7 @@ func (d *desk) mint(holder, request string, keys [][]byte) ([][]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		b := &Bundle{Key: keys[i], Coins: coins, Week: int64(week)}
+		b := &Bundle{Key: keys[i], Coins: coins}
 		if b.Sig, err = d.key.Sign(b.TBS()); err != nil {
 			return nil, err
 		}

@@ -15,20 +15,32 @@ import (
 )
 
 // The pseudocoin formats (FORMATS.md): strict DER, each structure tagged
-// [APPLICATION n] with n in 7..15, a range no other spec structure uses.
+// [PRIVATE n], constructed. [APPLICATION 1..30] are all allocated (1..6
+// and 16..30 in use, 7..15 reserved to the shared vocabulary), so
+// pseudocoin takes [PRIVATE 1..12], recorded in spec/formats.md's
+// "[PRIVATE n] tag allocation" table.
 var (
-	tagBundle  = der.Application(7)  // a coin bundle the desk minted to a one-time key
-	tagRecord  = der.Application(8)  // a payment record (signed by every input key)
-	tagCore    = der.Application(9)  // what the payer's device signs inside the escrow
-	tagEscrow  = der.Application(10) // the escrow plaintext, sealed to the trace key
-	tagHello   = der.Application(11) // payer → payee: the amount
-	tagInvoice = der.Application(12) // payee → payer: receiving key, challenge, signed
-	tagAck     = der.Application(13) // payee → payer: the record id it stored
-	tagLarge   = der.Application(14) // the agent bank's log of a payment above T
-	tagUpload  = der.Application(15) // a reconciliation upload, sealed to the desk
-	tagChange  = der.Application(27) // a record's change, as its payer holds it
-	tagRef     = der.Application(28) // in an upload: the change of a record the upload carries, by id
+	tagBundle    = private(1)  // a coin bundle the desk minted to a one-time key
+	tagRecord    = private(2)  // a payment record (signed by every input key)
+	tagCore      = private(3)  // what the payer's device signs inside the escrow
+	tagEscrow    = private(4)  // the escrow plaintext, sealed to the trace key
+	tagHello     = private(5)  // payer → payee: the amount
+	tagInvoice   = private(6)  // payee → payer: receiving key, challenge, signed
+	tagAck       = private(7)  // payee → payer: the record id it stored
+	tagLarge     = private(8)  // the agent bank's log of a payment above T
+	tagUpload    = private(9)  // a reconciliation upload, sealed to the desk
+	tagChange    = private(10) // a record's change, as its payer holds it
+	tagRef       = private(11) // in an upload: the change of a record the upload carries, by id
+	tagSurrender = private(12) // a one-time key's surrender of its bundle to the desk
 )
+
+// private returns the constructed [PRIVATE n] tag (one byte, 0xE0|n).
+func private(n uint8) casn1.Tag {
+	if n >= 31 {
+		panic("pseudocoin: PRIVATE tag numbers above 30 need the long tag form")
+	}
+	return casn1.Tag(n).Constructed() | casn1.Tag(0xC0)
+}
 
 // changeRef names, in an upload, the change of a record the same upload
 // carries among its spent records.
@@ -55,21 +67,17 @@ const (
 	maxIDLen     = 64
 )
 
-// Seal contexts.
-var (
-	escrowInfo = []byte("dualoffline/pseudocoin/escrow/v1")
-	uploadInfo = []byte("dualoffline/pseudocoin/upload/v1")
-)
+// uploadInfo is the upload's seal context. The escrow is sealed with
+// bank.Escrow's (escrowInfoBank).
+var uploadInfo = []byte("dualoffline/pseudocoin/upload/v1")
 
 // Bundle is a bundle of table-denomination coins the central bank's desk
-// minted to one one-time key of a wallet's secure element. Week is the
-// week of issue (days since the epoch / 7): coarse, the same for every
-// bundle minted that week.
+// minted to one one-time key of a wallet's secure element. It states no
+// date: nothing in it links a payment to when its payer withdrew.
 type Bundle struct {
 	Key   []byte  // SubjectPublicKeyInfo of the one-time key
 	Coins []int64 // table denominations
-	Week  int64
-	Sig   []byte // the desk's signature over TBS
+	Sig   []byte  // the desk's signature over TBS
 }
 
 // TBS is what the desk signs.
@@ -83,7 +91,6 @@ func (b *Bundle) marshal(sig bool) []byte {
 		x.AddASN1Int64(version)
 		x.AddASN1OctetString(b.Key)
 		addValues(x, b.Coins)
-		x.AddASN1Int64(b.Week)
 		if sig {
 			x.AddASN1OctetString(b.Sig)
 		}
@@ -116,7 +123,6 @@ func ParseBundle(b []byte) (*Bundle, error) {
 	out := &Bundle{}
 	out.Key = bytes.Clone(r.Bytes("key", 1, suite.MaxPublicKeyDER))
 	out.Coins = readValues(r, "coins")
-	out.Week = int64(r.Uint("week", 0, 1<<40))
 	out.Sig = bytes.Clone(r.Bytes("signature", 1, suite.MaxSignatureDER))
 	if err := r.Err(); err != nil {
 		return nil, err
@@ -385,6 +391,9 @@ func parseRecord(b []byte, depth int) (*Record, error) {
 		}
 		out.Sigs = append(out.Sigs, bytes.Clone(sig))
 	}
+	if len(out.Sigs) != len(out.Inputs) {
+		return nil, spec.Errorf(spec.CodeMalformed, "record has %d signatures for %d inputs", len(out.Sigs), len(out.Inputs))
+	}
 	out.raw = nil
 	if !bytes.Equal(out.Marshal(), b) {
 		return nil, spec.Errorf(spec.CodeMalformed, "record is not in canonical DER")
@@ -568,6 +577,48 @@ func ParseLarge(b []byte) (Large, error) {
 	return l, r.Err()
 }
 
+// Surrender is a one-time key's statement that its holder gives the
+// bundle minted to it back to the desk, in the reconciliation upload of
+// request Request. The upload carries only Sig (as the bundle's proof);
+// the desk keeps the whole as evidence should the key also sign a record.
+type Surrender struct {
+	Key     []byte // SubjectPublicKeyInfo of the one-time key
+	Request []byte
+	Sig     []byte // the one-time key over TBS
+}
+
+// TBS is what the one-time key signs.
+func (s *Surrender) TBS() []byte { return s.marshal(false) }
+
+// Marshal returns the DER.
+func (s *Surrender) Marshal() []byte { return s.marshal(true) }
+
+func (s *Surrender) marshal(sig bool) []byte {
+	return der.Marshal(tagSurrender, func(x *der.Builder) {
+		x.AddASN1Int64(version)
+		x.AddASN1OctetString(s.Key)
+		x.AddASN1OctetString(s.Request)
+		if sig {
+			x.AddASN1OctetString(s.Sig)
+		}
+	})
+}
+
+// ParseSurrender decodes a surrender.
+func ParseSurrender(b []byte) (*Surrender, error) {
+	r := der.Open(b, tagSurrender, 512, "surrender")
+	r.Version(version)
+	s := &Surrender{
+		Key:     bytes.Clone(r.Bytes("key", 1, suite.MaxPublicKeyDER)),
+		Request: bytes.Clone(r.Bytes("request", 1, maxIDLen)),
+		Sig:     bytes.Clone(r.Bytes("signature", 1, suite.MaxSignatureDER)),
+	}
+	if err := r.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
 // Upload is what a wallet hands the desk at reconciliation, sealed to the
 // desk so the agent bank that carries it reads nothing but its length:
 // who uploads (the device's identity and signature over the rest), the
@@ -579,7 +630,7 @@ type Upload struct {
 	Request  []byte
 	Spent    [][]byte // records (DER) the wallet signed as payer
 	Received [][]byte // holdings (DER) it received and exchanges
-	Proofs   [][]byte // for each of Received: a record's receiving key signs Request; empty for a bundle (the desk's mint book says whose it is)
+	Proofs   [][]byte // for each of Received: a record's receiving key signs Request; a bundle's one-time key signs its Surrender
 	Void     [][]byte // receiving keys (SPKI) it renounces
 	Sig      []byte   // the device key over body()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -93,4 +94,34 @@ func FuzzParseUpload(f *testing.F) {
 		f.Add(plain)
 	}
 	roundTrip(f, ParseUpload, func(u *Upload) []byte { return u.Marshal() })
+}
+
+// FuzzVerifyEvidence replaces one field of real double-spend evidence with
+// fuzzed bytes: VerifyEvidence never panics, and it accepts the evidence
+// only if the field is unchanged or names the same culprit.
+func FuzzVerifyEvidence(f *testing.F) {
+	in, ev := doubleSpendEvidence(f)
+	for i := 0; i < 6; i++ {
+		f.Add(uint8(i), evidenceField(&ev, i))
+	}
+	f.Fuzz(func(t *testing.T, field uint8, b []byte) {
+		e := ev
+		e.Certs = append([][]byte(nil), ev.Certs...)
+		*evidenceFieldPtr(&e, int(field)%6) = b
+		got, err := in.VerifyEvidence(e)
+		if err == nil && got != ev.Culprit {
+			t.Fatalf("evidence with field %d = %x verifies, naming %q not %q", field%6, b, got, ev.Culprit)
+		}
+	})
+}
+
+func evidenceField(ev *bank.DoubleSpend, i int) []byte { return *evidenceFieldPtr(ev, i) }
+
+func evidenceFieldPtr(ev *bank.DoubleSpend, i int) *[]byte {
+	return [...]*[]byte{&ev.HoldingA, &ev.RecordA, &ev.RecordB, &ev.CulpritCert, &ev.Certs[0], &ev.Certs[1]}[i]
+}
+
+func FuzzParseSurrender(f *testing.F) {
+	f.Add((&Surrender{Key: []byte{1}, Request: []byte("r"), Sig: []byte{2}}).Marshal())
+	roundTrip(f, ParseSurrender, func(s *Surrender) []byte { return s.Marshal() })
 }

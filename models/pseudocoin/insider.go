@@ -9,20 +9,18 @@ import (
 
 // Insider makes wallet p's element build its payments as payer per plan,
 // signed with its own keys through the scheme's own encoders, committing
-// nothing (it keeps its holdings). Records state no time and no change,
-// so the stale- and future-time payments and an inflated change cannot
-// be expressed.
+// nothing (it keeps its holdings). Records state no time, so the stale-
+// and future-time payments cannot be expressed; an inflated change is
+// the record's ChangeCoins worth Value fen more than the inputs leave.
 func (in *Instance) Insider(p world.PartyID, plan models.InsiderPlan) error {
 	if _, err := in.element(p); err != nil {
 		return err
 	}
 	switch plan.Kind {
 	case "", models.InsiderWrongSum, models.InsiderOffTable, models.InsiderDuplicateInput, models.InsiderNotOwned,
-		models.InsiderReusedChallenge, models.InsiderWrongAmount, models.InsiderOtherPayee:
+		models.InsiderReusedChallenge, models.InsiderWrongAmount, models.InsiderOtherPayee, models.InsiderInflatedChange:
 	case models.InsiderStaleTime, models.InsiderFutureTime:
 		return spec.Errorf(spec.CodeUnimplemented, "a pseudocoin record states no time: the payee's fresh challenge is its only freshness")
-	case models.InsiderInflatedChange:
-		return spec.Errorf(spec.CodeUnimplemented, "a pseudocoin record has no change output: the desk computes the change from the inputs")
 	default:
 		return spec.Errorf(spec.CodeUnimplemented, "insider %s", plan.Kind)
 	}
@@ -82,6 +80,11 @@ func (in *Instance) insiderRecord(e *element, s *payerSession, v *Invoice, plan 
 	switch plan.Kind {
 	case models.InsiderOffTable:
 		edit = func(r *Record) { r.Outputs = []int64{r.Amount} }
+	case models.InsiderInflatedChange:
+		// The payee's share exactly; the change, in table values, worth
+		// the honest change plus Value fen (at least 1).
+		more := max(plan.Value, 1)
+		edit = func(r *Record) { r.ChangeCoins, _ = coin.MakeChange(sum(r.ChangeCoins) + more) }
 	case models.InsiderDuplicateInput:
 		inputs = append(inputs, inputs[0])
 		edit = func(r *Record) { r.ChangeCoins = nil }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 
+	casn1 "golang.org/x/crypto/cryptobyte/asn1"
+
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -109,7 +111,9 @@ const escrowInfoBank = "dualoffline/identity-escrow/v1"
 // holding verifies under the desk's key, both records spend its key with
 // valid signatures and differ, and the two opened escrows name one device
 // whose certificate chains to the root and whose key signed both
-// records' cores.
+// records' cores. RecordA may instead be the key's signed Surrender of
+// the holding at a reconciliation (its Certs entry is then unused): the
+// key signed a record after giving the holding back, or before.
 func (in *Instance) VerifyEvidence(ev bank.DoubleSpend) (string, error) {
 	h, err := ParseHolding(ev.HoldingA)
 	if err != nil {
@@ -130,6 +134,25 @@ func (in *Instance) VerifyEvidence(ev bank.DoubleSpend) (string, error) {
 	}
 	var ids [2][32]byte
 	for i, rb := range [][]byte{ev.RecordA, ev.RecordB} {
+		if i == 0 && len(rb) > 0 && casn1.Tag(rb[0]) == tagSurrender {
+			// The key's surrender of its holding at a reconciliation.
+			sur, err := ParseSurrender(rb)
+			if err != nil {
+				return "", err
+			}
+			if !bytes.Equal(sur.Key, h.Key()) {
+				return "", spec.Errorf(spec.CodeValueMismatch, "the evidence's surrender is of another key")
+			}
+			pub, err := in.s.ParsePublicKey(sur.Key)
+			if err != nil {
+				return "", err
+			}
+			if err := pub.Verify(sur.TBS(), sur.Sig); err != nil {
+				return "", err
+			}
+			ids[i] = idOf(rb)
+			continue
+		}
 		r, err := ParseRecord(rb)
 		if err != nil {
 			return "", err

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -137,7 +139,7 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 		in.lastChallenge[e.dev.ID()] = v.Challenge
 		return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
 	}
-	inputs, err := pick(e.holdings(), s.amount)
+	inputs, err := pick(spendable(e), s.amount)
 	if err != nil {
 		return nil, err
 	}
@@ -158,10 +160,8 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 		keyCounter:  []byte(fmt.Sprint(ctr)),
 		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
 	}
-	puts[paidKey] = []byte{1}
-	if paid := e.dev.Keys(prefPaid); len(paid) >= maxSeen {
-		dels = append(dels, paid[:len(paid)-maxSeen+1]...)
-	}
+	puts[paidKey] = []byte(fmt.Sprintf("%016d", ctr))
+	dels = append(dels, oldestPaid(e)...)
 	if r.Change() > 0 {
 		ch := &Holding{Record: r, Change: true}
 		puts[prefHold+keyName(r.ChangeKey)] = storeHolding(ck.Bytes(), ch.Marshal())
@@ -169,6 +169,42 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	e.dev.Commit(puts, dels)
 	in.w.Trace().State(e.dev.ID(), "paid %d fen from %d fen of holdings", s.amount, r.InputValue())
 	return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+}
+
+// spendable is what the element may spend: its holdings but those a
+// pending reconciliation's upload surrenders (the desk may have taken
+// them already; the upload's retry settles it). Spending one would sign
+// a record with a key that signed its surrender: a double spend.
+func spendable(e *element) []held {
+	hs := e.holdings()
+	ss, pending := readJSON[syncState](e, keySync)
+	if !pending {
+		return hs
+	}
+	gone := map[string]bool{}
+	for _, k := range ss.Recv {
+		gone[strings.TrimPrefix(k, prefHold)] = true
+	}
+	return slices.DeleteFunc(hs, func(h held) bool { return gone[h.name] })
+}
+
+// oldestPaid returns the store keys of the receiving keys the element
+// paid longest ago, as many as must go for one more to fit in maxSeen:
+// each holds the payment counter it was paid at, so age, not the key's
+// hash, decides.
+func oldestPaid(e *element) []string {
+	paid := e.dev.Keys(prefPaid)
+	over := len(paid) - maxSeen + 1
+	if over <= 0 {
+		return nil
+	}
+	at := make(map[string]string, len(paid))
+	for _, k := range paid {
+		v, _ := e.dev.Get(k)
+		at[k] = string(v)
+	}
+	slices.SortStableFunc(paid, func(a, b string) int { return strings.Compare(at[a], at[b]) })
+	return paid[:over]
 }
 
 // buildRecord builds and signs a record spending inputs to pay amount

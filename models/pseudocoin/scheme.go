@@ -48,7 +48,7 @@ func (Scheme) Info() models.Info {
 }
 
 // tradeNoPayerCert is why R1.3 and R1.4 fail for the payer.
-const tradeNoPayerCert = "DESIGN.md, conscious trade-offs: an anonymous payer cannot show its device certificate, so a payee cannot refuse offline a payer whose certificate is self-signed, foreign or revoked; the payee checks the coins instead (every bundle is the desk's, minted only to keys of an element the central bank certified), a revoked element gets no fresh bundles at its next reconciliation, and its escrow names it"
+const tradeNoPayerCert = "DESIGN.md, conscious trade-offs: an anonymous payer cannot show its device certificate, so a payee cannot refuse offline a payer whose certificate is self-signed, foreign or revoked; the payee checks the coins instead (every bundle is the desk's, minted only to keys of an element the central bank certified); a revoked element is bounded by what it holds: it can no longer withdraw, reconcile or be minted bundles, so it spends only its holdings within what is left of its offline limits, and every record's escrow names it"
 
 // New builds an instance.
 func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
@@ -179,6 +179,9 @@ func (in *Instance) finishWithdraw(p world.PartyID, e *element) error {
 	err := in.online(p, "withdrawal", func() error {
 		if in.desk.vaulted[ws.Request] {
 			return nil // served before: the reply was lost
+		}
+		if _, err := in.cb.Cert(id); err != nil {
+			return err // a revoked (or expired) element withdraws nothing
 		}
 		acct := in.agent.AccountOf(id)
 		if in.agent.Balance(id) < ws.Amount {
@@ -360,15 +363,13 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 		if !deposit && h.h.Bundle != nil && h.h.Value() == bundleSize {
 			continue
 		}
-		var proof []byte
-		if h.h.Record != nil {
-			k, err := h.key()
-			if err != nil {
-				return ss, err
-			}
-			if proof, err = k.Sign(u.Request); err != nil {
-				return ss, err
-			}
+		k, err := h.key()
+		if err != nil {
+			return ss, err
+		}
+		proof, err := k.Sign((&Surrender{Key: h.h.Key(), Request: u.Request}).TBS())
+		if err != nil {
+			return ss, err
 		}
 		if h.h.Change && spentIDs[h.h.Record.ID()] {
 			// The change of a record this upload carries: named by the

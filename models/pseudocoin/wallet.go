@@ -29,7 +29,7 @@ const (
 	prefLog     = "log/"    // records signed as payer, not yet uploaded
 	prefInv     = "inv/"    // receiving keys given out, not yet paid on
 	prefSeen    = "seen/"   // the one-time keys this element was last paid with
-	prefPaid    = "paid/"   // the receiving keys this element last paid (an invoice replayed is refused)
+	prefPaid    = "paid/"   // the receiving keys this element last paid, each to the counter it paid at (an invoice replayed is refused)
 )
 
 // The payee remembers the last maxSeen one-time keys it was paid with, by
