@@ -150,8 +150,7 @@ func TestFaultKindsKill(t *testing.T) {
 			} else {
 				t.Logf("%s killed by %v", fk.mutant, r.KilledBy)
 			}
-			switchedOff = map[world.FaultKind]bool{fk.kind: true}
-			defer func() { switchedOff = nil }()
+			defer SwitchOff(fk.kind)()
 			off := string(m.Breaks)
 			if testing.Short() {
 				off = fk.sub
