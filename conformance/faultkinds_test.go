@@ -36,7 +36,7 @@ type faultKind struct {
 }
 
 // faultKindMutants has an entry for every kind world.ChannelFaults lists,
-// rollback, clone, the partition of the master nodes and the power cut of
+// rollback, clone, the cut while a session finishes (crash-end), the partition of the master nodes and the power cut of
 // an online operation.
 var faultKindMutants = []faultKind{
 	{kind: world.FaultDuplicate, mutant: "chip~payer-marks-challenge-on-ack", sub: "R1.2"},
@@ -83,6 +83,7 @@ var faultKindMutants = []faultKind{
 	{kind: world.FaultDrop, equivalent: dropEquivalents},
 	{kind: world.FaultCrashBefore, equivalent: crashBeforeEquivalents, external: "undo-open-session"},
 	{kind: world.FaultCrashAfter, external: "log-at-session-end"},
+	{kind: world.FaultCrashEnd, mutant: "cert~payer-sweeps-spent-at-close", sub: "R2.1"},
 	{kind: world.FaultReorder, mutant: "cert~payee-rearms-hello-after-tx", sub: "R1.2"},
 	{kind: world.FaultDelay, mutant: "chip~payee-times-out-after-commit", sub: "R1.2"},
 	{kind: world.FaultField, mutant: "cert~sim-caches-signatures", sub: "R1.1"},
@@ -107,7 +108,7 @@ var faultKindMutants = []faultKind{
 // whole requirement costs a minute and more per mutant. Runs are under
 // the GM suite (CheckMutants' suite).
 func TestFaultKindsKill(t *testing.T) {
-	for _, k := range append(slices.Clone(world.ChannelFaults), world.FaultRollback, world.FaultClone) {
+	for _, k := range append(slices.Clone(world.ChannelFaults), world.FaultRollback, world.FaultClone, world.FaultCrashEnd) {
 		if !slices.ContainsFunc(faultKindMutants, func(fk faultKind) bool { return fk.kind == k }) {
 			t.Errorf("fault kind %s has no entry in faultKindMutants (a mutant, or why not yet)", k)
 		}
