@@ -36,8 +36,8 @@ type faultKind struct {
 }
 
 // faultKindMutants has an entry for every kind world.ChannelFaults lists,
-// rollback, clone, the cut while a session finishes (crash-end), the partition of the master nodes and the power cut of
-// an online operation.
+// rollback, clone, the cut while a session finishes (crash-end), the
+// partition of the master nodes and the power cut of an online operation.
 var faultKindMutants = []faultKind{
 	{kind: world.FaultDuplicate, mutant: "chip~payer-marks-challenge-on-ack", sub: "R1.2"},
 	{kind: world.FaultBitFlip, mutant: "chip~card-ignores-class-byte", sub: "R1.1"},
@@ -67,13 +67,14 @@ var faultKindMutants = []faultKind{
 	// close).
 	// The loss has no mutant: only both devices up with the exchange
 	// unfinished tell it from a cut, so its bug sits in both roles at
-	// once, and on chip the one such bug that moves value is R5.4's
-	// withholding payee. settle-at-session-end was built and run (the
+	// once, and the one built for chip that moves value R5.4's
+	// withholding payee reaches as well. settle-at-session-end (the
 	// payee terminal keeps a TRANSFER's credit in RAM until DONE or the
 	// session's end, the payer card restores its coins from RAM when its
-	// session ends with no CONFIRM): a single cut leaves value balanced
-	// and drop@3 creates it, and R5.1 kills it, but with drop switched off
-	// R5.4-malicious-payee-random kills it too, because a payee that
+	// session ends with no CONFIRM) was built and run: a single cut
+	// leaves value balanced (no other property of R5 kills it with drop
+	// switched off) and drop@3 creates it (R5.1 kills it), but
+	// R5.4-malicious-payee-random kills it without drop, because a payee that
 	// withholds its CONFIRM is, to the payer, the loss of that CONFIRM
 	// while the payee keeps what it received. On the loss of a payer's
 	// message no such pair was found: a lost TRANSFER gives the payee
