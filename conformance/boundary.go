@@ -54,7 +54,7 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 				}
 				// The hop's own session with the bystander, far away: a
 				// redirect through the hop, gone with redirects.
-				if !switchedOff[world.FaultRedirect] {
+				if !switchedOff.has(world.FaultRedirect) {
 					out = append(out, world.Plan{{Step: step, Kind: k, Arg: 3000 + world.RelayLate, Party: bystander}})
 				}
 				if step > 1 { // overtaken, by a duplicate of the step before
@@ -75,7 +75,7 @@ func boundaryPlans(kinds []world.FaultKind, steps int, bystander world.PartyID) 
 	// A plan that stages a kind with another (a duplicate before a
 	// reorder) goes when either is switched off.
 	return slices.DeleteFunc(out, func(p world.Plan) bool {
-		return slices.ContainsFunc(p, func(f world.Fault) bool { return switchedOff[f.Kind] })
+		return slices.ContainsFunc(p, func(f world.Fault) bool { return switchedOff.has(f.Kind) })
 	})
 }
 

@@ -12,7 +12,7 @@ import (
 // point reaches. The bound is what the clean run of setup wrote outside
 // its steps, so a reference that defers nothing adds no case.
 func endPoints(setup func() models.Instance, a, b world.PartyID, amount int64) []world.Fault {
-	if switchedOff[world.FaultCrashEnd] {
+	if switchedOff.has(world.FaultCrashEnd) {
 		return nil
 	}
 	in := setup()

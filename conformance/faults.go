@@ -42,7 +42,7 @@ func channelRepeatsEveryStep(t *T) {
 		return s.a, s.b
 	})
 	plans := boundaryPlans([]world.FaultKind{world.FaultDuplicate, world.FaultReorder, world.FaultDelay}, steps, bystander)
-	if !switchedOff[world.FaultDelay] {
+	if !switchedOff.has(world.FaultDelay) {
 		for step := 1; step <= steps; step++ {
 			plans = append(plans, world.Plan{{Step: step, Kind: world.FaultDelay, Arg: int(lateDelay / time.Millisecond)}})
 		}
@@ -82,7 +82,7 @@ var payerSkews = []time.Duration{0, time.Hour, 48 * time.Hour}
 // payment request): limits that reset online must not reset when a
 // clock moves. Nil when skew is switched off or the draw is no offset.
 func payerClockPlan(rt *rapid.T) world.Plan {
-	if switchedOff[world.FaultSkew] {
+	if switchedOff.has(world.FaultSkew) {
 		return nil
 	}
 	d := rapid.SampledFrom(payerSkews).Draw(rt, "payer-skew")
@@ -96,9 +96,9 @@ func payerClockPlan(rt *rapid.T) world.Plan {
 // back (true) or cloned (false), of the kinds not switched off.
 func drawRollback(rt *rapid.T) bool {
 	switch {
-	case switchedOff[world.FaultRollback]:
+	case switchedOff.has(world.FaultRollback):
 		return false
-	case switchedOff[world.FaultClone]:
+	case switchedOff.has(world.FaultClone):
 		return true
 	}
 	return rapid.Bool().Draw(rt, "rollback")
@@ -118,7 +118,7 @@ func spendersFirstProperty() Property {
 func spendersUploadFirst(t *T) {
 	for _, v := range []struct{ rollback, between bool }{{false, false}, {true, false}, {true, true}} {
 		rollback := v.rollback
-		if switchedOff[map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]] {
+		if switchedOff.has(map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]) {
 			continue
 		}
 		in := t.New(t, t.Seed, models.Config{})

@@ -31,18 +31,11 @@ type fataler interface {
 	Fatalf(format string, args ...any)
 }
 
-// switchedOff is a test hook: fault kinds taken out of every profile
-// (drawPlan, boundaryPlans and the properties that stage one kind), to
-// show that a mutant is killed only because a kind is scheduled.
-// Switching redirect off also takes out the relay's bridge to a far
-// device, a redirect through the hop. Nil in every real run.
-var switchedOff map[world.FaultKind]bool
-
 // scheduled filters kinds by switchedOff.
 func scheduled(kinds []world.FaultKind) []world.FaultKind {
 	var out []world.FaultKind
 	for _, k := range kinds {
-		if !switchedOff[k] {
+		if !switchedOff.has(k) {
 			out = append(out, k)
 		}
 	}
@@ -54,7 +47,7 @@ func scheduled(kinds []world.FaultKind) []world.FaultKind {
 func pointsOn(faults []world.Fault) []world.Fault {
 	var out []world.Fault
 	for _, f := range faults {
-		if !switchedOff[f.Kind] {
+		if !switchedOff.has(f.Kind) {
 			out = append(out, f)
 		}
 	}
@@ -90,7 +83,7 @@ func drawPlan(rt *rapid.T, kinds []world.FaultKind, wallets []world.PartyID, max
 		case world.FaultRelay:
 			// A bridge to a far device is a redirect through the hop:
 			// switching redirects off takes it out too.
-			if rapid.Bool().Draw(rt, "far") && !switchedOff[world.FaultRedirect] {
+			if rapid.Bool().Draw(rt, "far") && !switchedOff.has(world.FaultRedirect) {
 				f.Party = rapid.SampledFrom(wallets).Draw(rt, "to")
 			}
 		case world.FaultSkew:

@@ -159,7 +159,7 @@ func accountsOf(in models.Instance) map[world.PartyID][2]int64 {
 // and the reconciliation of both wallets (retried true); a retry that
 // fails stops the property.
 func everyOnlineCut(t *T, check func(c *onlineCut, after string, retried bool)) {
-	if switchedOff[faultOnlineCut] {
+	if switchedOff.has(faultOnlineCut) {
 		return
 	}
 	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 2)

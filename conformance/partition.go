@@ -83,7 +83,7 @@ func drawSplit(rt *rapid.T, net models.Network, sides [2][]world.PartyID) [][]in
 			}
 		}
 	}
-	if switchedOff[world.FaultPartition] {
+	if switchedOff.has(world.FaultPartition) {
 		return nil
 	}
 	if err := net.Partition(groups...); err != nil {

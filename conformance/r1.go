@@ -345,7 +345,7 @@ func firstPayment(t *T, seed uint64) (scene, []world.Event) {
 }
 
 func replayedMessageRefused(t *T) {
-	if switchedOff[world.FaultReplay] {
+	if switchedOff.has(world.FaultReplay) {
 		t.Skipf("%s: the replay fault is switched off", t.Info.Name)
 	}
 	seed := t.Seed
@@ -528,7 +528,7 @@ func checkCertRefusal(t *T, want spec.Code, badPays bool, stage func(s scene) st
 // payment made after the revocation for one made before it.
 func revokedDeviceRefused(t *T, badPays bool) {
 	var plans []world.Plan
-	if badPays && !switchedOff[world.FaultSkew] {
+	if badPays && !switchedOff.has(world.FaultSkew) {
 		plans = []world.Plan{nil, {{Step: 1, Kind: world.FaultSkew, Arg: -int(time.Hour / time.Millisecond)}}}
 	}
 	checkCertRefusal(t, spec.CodeCertRevoked, badPays, func(s scene) string {
@@ -562,7 +562,7 @@ var validityCodes = []spec.Code{spec.CodeCertExpired, spec.CodeCertNotYetValid}
 // validity against the last trusted time they saw, which a skew does not
 // move; for them the case cannot be staged.
 func skewedClockRefuses(t *T, payerJudges bool) {
-	if switchedOff[world.FaultSkew] {
+	if switchedOff.has(world.FaultSkew) {
 		t.Skipf("%s: the skew fault is switched off", t.Info.Name)
 	}
 	s0 := newScene(t, t, t.Seed)
@@ -620,7 +620,7 @@ func skewedClockRefuses(t *T, payerJudges bool) {
 }
 
 func redirectedPaymentNoValue(t *T) {
-	if switchedOff[world.FaultRedirect] {
+	if switchedOff.has(world.FaultRedirect) {
 		t.Skipf("%s: the redirect fault is switched off", t.Info.Name)
 	}
 	seed := t.Seed
@@ -650,7 +650,7 @@ func redirectedPaymentNoValue(t *T) {
 var sealCodes = []spec.Code{spec.CodeBadSeal, spec.CodeWrongRecipient}
 
 func transferToOtherPayeeRefused(t *T) {
-	if switchedOff[world.FaultReplay] {
+	if switchedOff.has(world.FaultReplay) {
 		t.Skipf("%s: the replay fault is switched off", t.Info.Name)
 	}
 	seed := t.Seed

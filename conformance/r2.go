@@ -271,7 +271,7 @@ func payOrLargestCoin(in models.Instance, payer, payee world.PartyID, amount int
 // twin stages the second spender of a double spend: a clone of a, or a
 // itself with restore rolling it back to its state before the first spend.
 func twin(t *T, f fataler, in models.Instance, a world.PartyID, rollback bool) (world.PartyID, func()) {
-	if k := map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]; switchedOff[k] {
+	if k := map[bool]world.FaultKind{true: world.FaultRollback, false: world.FaultClone}[rollback]; switchedOff.has(k) {
 		t.Skipf("%s: the %s fault is switched off", t.Info.Name, k)
 	}
 	if rollback {

@@ -341,7 +341,7 @@ func depositsNeverExceedIssuance(t *T) {
 				}
 			},
 			"clone-pays-twice": func(rt *rapid.T) {
-				if switchedOff[world.FaultClone] {
+				if switchedOff.has(world.FaultClone) {
 					rt.Skip("the clone fault is switched off")
 				}
 				w := pick(rt, "culprit")
@@ -375,7 +375,7 @@ func doubleSpendDeposited(t *T) {
 	openingTotal := in.Ledger().Accounts
 	const fund = 1000
 	mustFund(t, in, a, fund)
-	if switchedOff[world.FaultClone] {
+	if switchedOff.has(world.FaultClone) {
 		t.Logf("the clone fault is switched off: the directed double spend is not staged")
 		return
 	}

@@ -568,7 +568,7 @@ func maliciousPayerCase(t *T, f fataler, ch choice) {
 	mustFund(f, in, a, ch.int64("fund", 1, 50000))
 	identity := in.View(a).Identity
 	strategy := payerStrategies[ch.index("strategy", len(payerStrategies))]
-	if k := map[string]world.FaultKind{"restore": world.FaultRollback, "clone": world.FaultClone}[strategy]; k != "" && switchedOff[k] {
+	if k := map[string]world.FaultKind{"restore": world.FaultRollback, "clone": world.FaultClone}[strategy]; k != "" && switchedOff.has(k) {
 		ch.skip("the " + string(k) + " fault is switched off")
 		return
 	}

@@ -2,24 +2,46 @@ package conformance
 
 import (
 	"maps"
+	"sync/atomic"
 
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
+// switchedOff is a test hook: fault kinds taken out of every profile
+// (drawPlan, boundaryPlans and the properties that stage one kind), to
+// show that a mutant is killed only because a kind is scheduled.
+// Switching redirect off also takes out the relay's bridge to a far
+// device, a redirect through the hop. Empty in every real run.
+var switchedOff kindSet
+
+// kindSet is a set of fault kinds read and replaced atomically: a
+// property's goroutine still running past its time budget reads either
+// the set before a restore or the one after, never a torn map.
+type kindSet struct {
+	p atomic.Pointer[map[world.FaultKind]bool]
+}
+
+// has reports whether k is in the set.
+func (s *kindSet) has(k world.FaultKind) bool {
+	m := s.p.Load()
+	return m != nil && (*m)[k]
+}
+
 // SwitchOff takes kinds out of every profile until restore is called: the
-// switchedOff hook for tests outside this package (the interactive
+// switchedOff hook for tests in and outside this package (the interactive
 // suite's broken wallets, examples/vendor), to show that a bug is found
-// only because a kind is scheduled. It is global: no Check may run
-// concurrently with a caller's. Never used in a real run.
+// only because a kind is scheduled. It is global: a Check running
+// concurrently with a caller's sees the kinds switched off too. Never
+// used in a real run.
 func SwitchOff(kinds ...world.FaultKind) (restore func()) {
-	old := switchedOff
-	next := maps.Clone(old)
-	if next == nil {
-		next = map[world.FaultKind]bool{}
+	old := switchedOff.p.Load()
+	next := map[world.FaultKind]bool{}
+	if old != nil {
+		next = maps.Clone(*old)
 	}
 	for _, k := range kinds {
 		next[k] = true
 	}
-	switchedOff = next
-	return func() { switchedOff = old }
+	switchedOff.p.Store(&next)
+	return func() { switchedOff.p.Store(old) }
 }

@@ -113,6 +113,7 @@ func (se *SIM) Payer(m world.Message) ([]world.Message, error) { return se.payer
 func (se *SIM) Payee(m world.Message) ([]world.Message, error) { return se.payeeEndpoint(m) }
 
 func (se *SIM) EndSession() error {
+	se.sweepAtClose() // nothing in the reference
 	se.payee, se.payers = nil, map[string]*payerSession{}
 	return nil
 }

@@ -36,7 +36,7 @@ func Mutants() []models.Mutant {
 		// (R2.6, R4.6 here; see also chip and chain).
 		m("deposit-ignores-settled-branch", "R2", "the agent bank refuses a deposited coin already spent or redeemed, but not one whose lineage forks at a coin spent twice whose other branch was redeemed first"),
 		m("registry-drops-second-spend", "R4", "the registry takes a second record spending a coin it already registered for a repeated upload and drops it, so a coin copied in a device's store and spent twice is never flagged against the device"),
-	}, slices.Concat(vacuousMutants(m), faultKindMutants(m), insiderMutants(m), onlineMutants(m), orderMutants(m), kinds2Mutants(m), kinds3Mutants(m))...)
+	}, slices.Concat(vacuousMutants(m), faultKindMutants(m), insiderMutants(m), onlineMutants(m), orderMutants(m), kinds2Mutants(m), kinds3Mutants(m), endCrashMutants(m))...)
 }
 
 // bankMutations are the mutants that live in the banks (models/bank).

@@ -254,6 +254,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if !se.mutated("no-write-ahead-log") {
 		puts[key] = kit.MustJSON(entry)
 	}
+	deletes = se.deferSweep(puts, deletes) // deletes in the reference
 	se.commit(puts, deletes, coins, &st, nil)
 	se.setOut(key, &entry)
 	delete(se.payers, nk)

@@ -92,6 +92,7 @@ type SIM struct {
 // every open session. A SIM whose store does not parse is bricked: that is
 // a model bug, so it panics.
 func (se *SIM) Recover() {
+	se.completeSweep() // nothing in the reference
 	se.Load("cert: SIM", se.Recover, se.rewind)
 	var err error
 	se.spki = se.Priv.Public().SPKI()

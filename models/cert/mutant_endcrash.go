@@ -1,0 +1,87 @@
+package cert
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/kit"
+)
+
+// endCrashMutants is issue 13's mutant for the power cut while a wallet
+// finishes a session (crash-end), written from R2.1 (a coin is spent
+// once): a payer SIM that defers removing the coins it spent to the
+// session's end. Its TX commit journals their keys instead of deleting
+// them (the wallet no longer counts them), power-on completes a journal
+// it finds in one write, and the session's end sweeps the journal in two
+// writes, the journal first: a cut between them leaves the spent coins
+// in the store with no journal, and the wallet spends them again. Every
+// cut inside the session finds the journal and completes it; only a cut
+// while the session finishes reaches the gap.
+func endCrashMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+	return []models.Mutant{
+		m("payer-sweeps-spent-at-close", "R2", "the payer SIM journals the coins a TX spends and removes them from its store only when the session ends, deleting the journal before the coins: a power cut between the two writes brings the spent coins back"),
+	}
+}
+
+// keySweep is payer-sweeps-spent-at-close's journal: the store keys of
+// the coins spent in the open session, not yet removed.
+const keySweep = "sweep"
+
+// deferSweep is payer-sweeps-spent-at-close at the TX commit: it moves
+// the coin deletions of deletes into the journal (a put of puts, merged
+// with one already open), takes those coins out of the wallet's count and
+// returns the other deletions. In the reference it returns deletes.
+func (se *SIM) deferSweep(puts map[string][]byte, deletes []string) []string {
+	if !se.mutated("payer-sweeps-spent-at-close") {
+		return deletes
+	}
+	journal := se.sweepJournal()
+	var rest []string
+	for _, k := range deletes {
+		if strings.HasPrefix(k, kit.PrefCoin) {
+			journal = append(journal, k)
+			delete(se.Held, k[len(kit.PrefCoin):])
+		} else {
+			rest = append(rest, k)
+		}
+	}
+	puts[keySweep] = kit.MustJSON(journal)
+	return rest
+}
+
+// sweepJournal reads the journal (nil when none).
+func (se *SIM) sweepJournal() []string {
+	raw, ok := se.Dev.Get(keySweep)
+	if !ok {
+		return nil
+	}
+	var keys []string
+	se.Must(json.Unmarshal(raw, &keys))
+	return keys
+}
+
+// completeSweep is what power-up does with a journal it finds: removes
+// the journalled coins and the journal in one write.
+func (se *SIM) completeSweep() {
+	if !se.mutated("payer-sweeps-spent-at-close") {
+		return
+	}
+	if keys := se.sweepJournal(); keys != nil {
+		se.Dev.Commit(nil, append(keys, keySweep))
+	}
+}
+
+// sweepAtClose is the session's end under the mutant: the journal is
+// deleted, then the coins, in two writes.
+func (se *SIM) sweepAtClose() {
+	if !se.mutated("payer-sweeps-spent-at-close") {
+		return
+	}
+	keys := se.sweepJournal()
+	if keys == nil {
+		return
+	}
+	se.Dev.Delete(keySweep)
+	se.Dev.Commit(nil, keys)
+}
