@@ -94,11 +94,12 @@ func (in *Instance) mailExpired(rec *transfer.Signed) bool {
 }
 
 // WalletMutants names the mutants whose bug is in the wallet (the SIM),
-// not in the banks: the ones a Host can play.
+// not in the banks, and that a Host can play where a served wallet's
+// faults reach it (not writeCutMutations).
 func WalletMutants() []string {
 	var out []string
 	for _, m := range Mutants() {
-		if !bankMutations[m.Name] && !instanceMutations[m.Name] && !storeOnlyMutations[m.Name] {
+		if !bankMutations[m.Name] && !instanceMutations[m.Name] && !storeOnlyMutations[m.Name] && !writeCutMutations[m.Name] {
 			out = append(out, m.Name)
 		}
 	}
