@@ -117,7 +117,7 @@ func crlKey(der []byte, root *Certificate) [32]byte {
 func ParseRevocationList(der []byte, root *Certificate) (*RevocationList, error) {
 	if root != nil && root.IsCA && len(der) <= MaxCRLDER {
 		key := crlKey(der, root)
-		if hit, ok := crlCache.Get(key); ok && !spec.Dropping() {
+		if hit, ok := getUnlessDropping(crlCache, key); ok {
 			l := *hit // serials is never written after parsing: sharing it is safe
 			l.Raw = bytes.Clone(hit.Raw)
 			return &l, nil

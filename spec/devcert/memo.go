@@ -104,3 +104,14 @@ func crlMemoKey(a *Authority, n uint64, thisUpdate, nextUpdate time.Time, serial
 	}
 	return m.sum()
 }
+
+// getUnlessDropping is c.Get, except that while a check is dropped
+// (spec.Dropping) nothing is answered from a cache, so nothing is
+// looked up or counted as a hit the caller would not use.
+func getUnlessDropping[K comparable, V any](c *memo.Map[K, V], k K) (V, bool) {
+	if spec.Dropping() {
+		var zero V
+		return zero, false
+	}
+	return c.Get(k)
+}

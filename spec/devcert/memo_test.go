@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/internal/opcount"
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -92,6 +93,33 @@ func TestIssuedMemo(t *testing.T) {
 		}
 		if !bytes.Equal(l2.Raw, l1.Raw) || opcount.SavedOf(s.ID()).Sub(s0).Sign != 1 {
 			t.Error("the same list was not kept")
+		}
+	})
+}
+
+// TestDroppingCountsNoHit: while a check is dropped a parse is not
+// answered from the cache, and the lookup it skips is not counted as a
+// hit (the profile's cache lines count what was used).
+func TestDroppingCountsNoHit(t *testing.T) {
+	forEach(t, func(t *testing.T, s suite.Suite) {
+		a := root(t, s, "drop-hit")
+		if _, err := Parse(s, a.Cert.Raw); err != nil {
+			t.Fatal(err)
+		}
+		before := parsedCache.Stats()
+		spec.Without([]string{"der-trailing"}, func() {
+			if _, err := Parse(s, a.Cert.Raw); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if got := parsedCache.Stats().Sub(before); got.Hits != 0 {
+			t.Errorf("a parse while a check is dropped counted %d cache hits", got.Hits)
+		}
+		if _, err := Parse(s, a.Cert.Raw); err != nil {
+			t.Fatal(err)
+		}
+		if got := parsedCache.Stats().Sub(before); got.Hits != 1 {
+			t.Errorf("the parse after it counted %d hits, want 1 (the control)", got.Hits)
 		}
 	})
 }
