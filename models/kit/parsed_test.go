@@ -14,21 +14,7 @@ import (
 // bytes that did not change; changed bytes are parsed (and refused if they
 // do not parse), and keys no longer stored are forgotten.
 func TestParsedHoldings(t *testing.T) {
-	w := world.New(1)
-	in, err := chip.Scheme{}.New(w, models.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, amount := range []int64{5000, 700} {
-		if err := in.Fund("wallet-A", amount); err != nil {
-			t.Fatal(err)
-		}
-	}
-	dev := w.Device("wallet-A")
-	keys := dev.Keys("coin/")
-	if len(keys) < 2 {
-		t.Fatalf("funding stored %d holdings, want at least 2", len(keys))
-	}
+	dev, keys := fundedCard(t)
 	store := map[string][]byte{}
 	for _, k := range keys {
 		store[k], _ = dev.Get(k)
@@ -64,21 +50,7 @@ func TestParsedHoldings(t *testing.T) {
 // holding only while the store holds its bytes: a write of other bytes, a
 // rollback to a snapshot and a failed parse are each seen.
 func TestParsedHoldingsOf(t *testing.T) {
-	w := world.New(1)
-	in, err := chip.Scheme{}.New(w, models.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, amount := range []int64{5000, 700} {
-		if err := in.Fund("wallet-A", amount); err != nil {
-			t.Fatal(err)
-		}
-	}
-	dev := w.Device("wallet-A")
-	keys := dev.Keys("coin/")
-	if len(keys) < 2 {
-		t.Fatalf("funding stored %d holdings, want at least 2", len(keys))
-	}
+	dev, keys := fundedCard(t)
 	snap := dev.Snapshot()
 	var p kit.Parsed
 	first, err := p.HoldingsOf(dev, keys)
@@ -110,4 +82,26 @@ func TestParsedHoldingsOf(t *testing.T) {
 	if _, err := p.HoldingsOf(dev, keys); err == nil {
 		t.Error("bytes that do not parse were accepted")
 	}
+}
+
+// fundedCard is a chip card funded twice, and the store keys of the
+// holdings the funding left on it (at least 2).
+func fundedCard(t *testing.T) (*world.Device, []string) {
+	t.Helper()
+	w := world.New(1)
+	in, err := chip.Scheme{}.New(w, models.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, amount := range []int64{5000, 700} {
+		if err := in.Fund("wallet-A", amount); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dev := w.Device("wallet-A")
+	keys := dev.Keys("coin/")
+	if len(keys) < 2 {
+		t.Fatalf("funding stored %d holdings, want at least 2", len(keys))
+	}
+	return dev, keys
 }
