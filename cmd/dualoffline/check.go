@@ -45,6 +45,7 @@ type checkFlags struct {
 	vectors   bool
 	verbose   bool
 	profile   bool        // --profile: wall time against the crypto floor (profile.go)
+	cpuprof   string      // --cpuprofile: write the run's CPU profile (pprof) to this file
 	impl      implFlags   // --impl and its companions (interactive.go)
 	reader    readerFlags // --reader (card_check.go)
 }
@@ -137,6 +138,7 @@ surviving mutant or a coverage gap, 2 usage error, 3 a scheme could not be run.`
 	fl.BoolVar(&f.vectors, "vectors", false, "also run the published vectors through the reference verifier and put the results by flag in the report")
 	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print every property's verdict, not only the matrix")
 	fl.BoolVar(&f.profile, "profile", false, "after the matrix, print wall time against the crypto floor (counted operations × unit costs measured in this process)")
+	fl.StringVar(&f.cpuprof, "cpuprofile", "", "write a CPU profile of the property run (pprof format, for \"go tool pprof\") to this file")
 	f.impl.register(fl)
 	f.reader.register(fl)
 	return cmd
@@ -258,6 +260,10 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		targets = impl.schemes()
 	}
 	before := measureBefore(f.profile, opts.Suites)
+	stopCPU, err := startCPUProfile(f.cpuprof)
+	if err != nil {
+		return err
+	}
 	start := time.Now()
 	seeds := []uint64{opts.Seed}
 	if f.seeds != "" {
@@ -274,6 +280,9 @@ func runCheck(ctx context.Context, stdout, stderr io.Writer, f checkFlags) error
 		rs, err = conformance.CheckAll(ctx, targets, opts)
 	}
 	bar.Done()
+	if perr := stopCPU(); perr != nil && err == nil {
+		return perr
+	}
 	if err != nil {
 		return usageErrorf("%v", err)
 	}

@@ -3,7 +3,9 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -256,4 +258,31 @@ func printProfile(w io.Writer, p floorProfile) {
 			fmt.Fprintf(w, "  unit costs: mean of %d rounds before and after the run; at their quartiles the CPU ratio is %.2f–%.2f×\n", n, lo, hi)
 		}
 	}
+}
+
+// startCPUProfile starts, when path is set, a CPU profile of the
+// property run (--cpuprofile, read with "go tool pprof") and returns what
+// stops it and closes the file. The profile covers the properties only:
+// the unit-cost measurements of --profile, the mutants and the reports
+// are outside it. A path that cannot be created is a usage error, found
+// before anything runs.
+func startCPUProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, usageErrorf("--cpuprofile: %v", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("--cpuprofile: %w", err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
+		}
+		return nil
+	}, nil
 }

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -125,5 +127,31 @@ func TestProfileCaches(t *testing.T) {
 	printProfile(&b, floorProfile{Wall: time.Second, Workers: 1, Floor: time.Second, Caches: got})
 	if !strings.Contains(b.String(), "cache a: 4 hits, 1 misses, emptied 1 times") {
 		t.Errorf("profile lacks the cache line:\n%s", b.String())
+	}
+}
+
+// TestCheckCPUProfile: --cpuprofile writes a pprof CPU profile (gzipped
+// protocol buffer) of the run; a path that cannot be created is a usage
+// error before anything runs.
+func TestCheckCPUProfile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cpu.prof")
+	out, code := runCLI("check", "--scheme", "chip", "--suite", "GM", "--only", "R6.5", "--checks", "1", "--cpuprofile", path)
+	if strings.Contains(out, "cpu profiling already in use") {
+		t.Skip("the test binary is itself being profiled (go test -cpuprofile): a process holds one CPU profile at a time")
+	}
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+		t.Errorf("%s is not a gzipped profile (%d bytes, starts % x)", path, len(b), b[:min(len(b), 4)])
+	}
+	bad := filepath.Join(t.TempDir(), "no-such-dir", "cpu.prof")
+	out, code = runCLI("check", "--scheme", "chip", "--suite", "GM", "--only", "R6.5", "--checks", "1", "--cpuprofile", bad)
+	if code != exitUsage || strings.Contains(out, "R6 compatibility with cash") {
+		t.Errorf("unwritable --cpuprofile: exit %d (want %d, nothing run):\n%s", code, exitUsage, out)
 	}
 }
