@@ -93,3 +93,27 @@ func checkInvoice(c invoiceContext, v *Invoice) error {
 	}
 	return nil
 }
+
+// checkHello makes the payee's checks of a parsed HELLO: the amount it
+// asks, and no invoice given yet in the session.
+func checkHello(h Hello, amount int64, invoiced bool) error {
+	if h.Amount != amount && spec.Makes("pc-hello-amount") {
+		return spec.Errorf(spec.CodeValueMismatch, "the payer offers %d fen, the payee asks %d", h.Amount, amount)
+	}
+	if invoiced && spec.Makes("pc-hello-once") {
+		return spec.Errorf(spec.CodeReplay, "the payee already gave an invoice in this session")
+	}
+	return nil
+}
+
+// checkAck makes the payer's checks of a parsed ACK: it names the record
+// the session committed (committed: one was), not acknowledged before.
+func checkAck(a Ack, committed bool, record [32]byte, acked bool) error {
+	if (!committed || a.Record != record) && spec.Makes("pc-ack-record") {
+		return spec.Errorf(spec.CodeReplay, "an acknowledgement of no record this session paid")
+	}
+	if acked && spec.Makes("pc-ack-once") {
+		return spec.Errorf(spec.CodeReplay, "the payment was already acknowledged")
+	}
+	return nil
+}

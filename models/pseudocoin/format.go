@@ -700,53 +700,68 @@ func ParseUpload(b []byte) (*Upload, error) {
 	return u, nil
 }
 
-// sealUpload seals an upload of any length to the desk's key: a fresh
-// 16-byte key sealed with the suite's public-key encryption (whose
-// envelope is capped), then the upload under the suite's AEAD with it.
-// Framing: the envelope's length (2 bytes, big-endian), the envelope, a
-// 12-byte nonce, the AEAD ciphertext; the context binds both layers.
+// sealUpload seals an upload to the desk's key (sealTo, the upload's
+// context).
 func sealUpload(s suite.Suite, to suite.PublicKey, r io.Reader, plain []byte) ([]byte, error) {
-	key := make([]byte, suite.AEADKeySize)
-	nonce := make([]byte, 12)
-	if _, err := io.ReadFull(r, key); err != nil {
-		return nil, err
-	}
-	if _, err := io.ReadFull(r, nonce); err != nil {
-		return nil, err
-	}
-	env, err := to.Seal(r, key, uploadInfo)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := s.NewAEAD(key)
-	if err != nil {
-		return nil, err
-	}
-	out := binary.BigEndian.AppendUint16(nil, uint16(len(env)))
-	out = append(append(out, env...), nonce...)
-	return aead.Seal(out, nonce, plain, uploadInfo), nil
+	_, out, err := sealTo(s, to, r, plain, uploadInfo)
+	return out, err
 }
 
 // openUpload opens what sealUpload sealed; anything else is bad-seal.
 func openUpload(s suite.Suite, k suite.PrivateKey, b []byte) ([]byte, error) {
-	if len(b) < 2 {
-		return nil, spec.Errorf(spec.CodeBadSeal, "upload envelope of %d bytes", len(b))
+	_, plain, err := openFrom(s, k, b, uploadInfo)
+	return plain, err
+}
+
+// sealTo seals plain of any length to a public key: a fresh 16-byte key
+// sealed with the suite's public-key encryption (whose envelope is
+// capped), then plain under the suite's AEAD with it. Framing: the
+// envelope's length (2 bytes, big-endian), the envelope, a 12-byte
+// nonce, the AEAD ciphertext; info binds both layers. It returns the
+// AEAD key too (a mint reply comes back under it).
+func sealTo(s suite.Suite, to suite.PublicKey, r io.Reader, plain, info []byte) (key, out []byte, err error) {
+	key = make([]byte, suite.AEADKeySize)
+	nonce := make([]byte, 12)
+	if _, err := io.ReadFull(r, key); err != nil {
+		return nil, nil, err
 	}
-	n := int(binary.BigEndian.Uint16(b))
-	if len(b) < 2+n+12 {
-		return nil, spec.Errorf(spec.CodeBadSeal, "upload envelope of %d bytes", len(b))
+	if _, err := io.ReadFull(r, nonce); err != nil {
+		return nil, nil, err
 	}
-	key, err := k.Open(b[2:2+n], uploadInfo)
+	env, err := to.Seal(r, key, info)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	aead, err := s.NewAEAD(key)
 	if err != nil {
-		return nil, spec.Errorf(spec.CodeBadSeal, "upload key: %v", err)
+		return nil, nil, err
 	}
-	plain, err := aead.Open(nil, b[2+n:2+n+12], b[2+n+12:], uploadInfo)
+	out = binary.BigEndian.AppendUint16(nil, uint16(len(env)))
+	out = append(append(out, env...), nonce...)
+	return key, aead.Seal(out, nonce, plain, info), nil
+}
+
+// openFrom opens what sealTo sealed under info, returning the AEAD key
+// and the plaintext; anything else is bad-seal.
+func openFrom(s suite.Suite, k suite.PrivateKey, b, info []byte) (key, plain []byte, err error) {
+	if len(b) < 2 {
+		return nil, nil, spec.Errorf(spec.CodeBadSeal, "envelope of %d bytes", len(b))
+	}
+	n := int(binary.BigEndian.Uint16(b))
+	if len(b) < 2+n+12 {
+		return nil, nil, spec.Errorf(spec.CodeBadSeal, "envelope of %d bytes", len(b))
+	}
+	key, err = k.Open(b[2:2+n], info)
 	if err != nil {
-		return nil, spec.Errorf(spec.CodeBadSeal, "upload: %v", err)
+		return nil, nil, err
 	}
-	return plain, nil
+	aead, err := s.NewAEAD(key)
+	if err != nil {
+		return nil, nil, spec.Errorf(spec.CodeBadSeal, "sealed key: %v", err)
+	}
+	plain, err = aead.Open(nil, b[2+n:2+n+12], b[2+n+12:], info)
+	if err != nil {
+		return nil, nil, spec.Errorf(spec.CodeBadSeal, "sealed content: %v", err)
+	}
+	return key, plain, nil
 }

@@ -280,11 +280,8 @@ func (s *payerSession) ack(b []byte) error {
 	if err != nil {
 		return err
 	}
-	if s.committed == "" || a.Record != s.record {
-		return spec.Errorf(spec.CodeReplay, "an acknowledgement of no record this session paid")
-	}
-	if s.acked {
-		return spec.Errorf(spec.CodeReplay, "the payment was already acknowledged")
+	if err := checkAck(a, s.committed != "", s.record, s.acked); err != nil {
+		return err
 	}
 	l, ok := readJSON[logEntry](s.e, s.committed)
 	s.acked = true
@@ -320,11 +317,8 @@ func (s *payeeSession) hello(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if h.Amount != s.amount {
-		return nil, spec.Errorf(spec.CodeValueMismatch, "the payer offers %d fen, the payee asks %d", h.Amount, s.amount)
-	}
-	if s.invoice != "" {
-		return nil, spec.Errorf(spec.CodeReplay, "the payee already gave an invoice in this session")
+	if err := checkHello(h, s.amount, s.invoice != ""); err != nil {
+		return nil, err
 	}
 	ctr := e.counter() + 1
 	r := in.w.Rand(fmt.Sprintf("pseudocoin/invoice/%s/%d", e.dev.ID(), ctr))
