@@ -59,6 +59,10 @@
 //     accepted and it ends holding the amount received offline (a second scan finds no session open: replay).
 //     The reference runs the model's own wallet behind its Host (models/chain ReplayPayee); the chain/qr kind
 //     is decided by the same payee endpoint with only the payee's address known (models/chain Scan).
+//   - pseudocoin/hello, pseudocoin/invoice, pseudocoin/pay, pseudocoin/ack, pseudocoin/mint: each message a pseudocoin
+//     wallet receives, as its receiver decides on it given its own state in the input (HELLO and PAY at the payee,
+//     INVOICE and ACK at the payer, the desk's sealed mint reply at the element: pseudocoin.HelloInput, InvoiceInput,
+//     PayInput, AckInput, MintInput), decided with the checks the model's own sessions make (models/pseudocoin checks.go)
 //
 // The spec kinds are generated and decided here. A scheme's kinds are its
 // own: the scheme's package offers them as a vgen.Source (its

@@ -67,6 +67,7 @@ func TestAnonymityMutantsKilled(t *testing.T) {
 		"escrow-to-payee":        "R3.3",
 		"escrow-to-agent":        "R3.3",
 		"upload-in-clear":        "R3.3",
+		"mint-in-clear":          "R3.1",
 		"desk-trusts-escrow":     "R3.5",
 		"large-not-logged":       "R3.6",
 	}

@@ -11,6 +11,7 @@ const (
 	mutantEscrowToPayee  = "escrow-to-payee"        // R3: the escrow is sealed to the payee's receiving key
 	mutantEscrowToAgent  = "escrow-to-agent"        // R3: the escrow is sealed to the agent bank's key
 	mutantUploadClear    = "upload-in-clear"        // R3: the reconciliation upload is not sealed to the desk
+	mutantMintClear      = "mint-in-clear"          // R3: the mint request and reply are not sealed
 	mutantLargeNotLogged = "large-not-logged"       // R3: the desk logs no payment above T at the agent bank
 	mutantNoSeen         = "payee-forgets-keys"     // R2: the payee keeps no list of one-time keys it was paid with
 	mutantNoDoubleCheck  = "desk-no-double-check"   // R2: the desk accepts a second record spending a spent key
@@ -35,6 +36,7 @@ func Mutants() []models.Mutant {
 		m(mutantEscrowToPayee, "R3", "the identity escrow is sealed to the payee's receiving key instead of the central bank's trace key"),
 		m(mutantEscrowToAgent, "R3", "the identity escrow is sealed to the agent bank's key instead of the central bank's trace key"),
 		m(mutantUploadClear, "R3", "the reconciliation upload goes to the agent bank in the clear, not sealed to the desk"),
+		m(mutantMintClear, "R3", "the mint request and its reply go through the agent bank in the clear, not sealed: it sees the one-time keys and the bundles minted to its holder"),
 		m(mutantLargeNotLogged, "R3", "payments above T are not logged against the payer's account at its agent bank"),
 		m(mutantTrustEscrow, "R3", "the desk takes the identity an escrow names as the payer without checking that the named device signed the record, or that it is the uploader's"),
 		m(mutantNoSeen, "R2", "the payee keeps no list of the one-time keys it was paid with, so a cloned element pays it twice with one key"),

@@ -65,6 +65,16 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		}
 		return out
 	},
+	mutantMintClear: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		var out []string
+		for _, o := range in.AgentView("wallet-A") {
+			_, reqErr := ParseMintRequest(o.Bytes)
+			_, _, replyErr := ParseMintReply(o.Bytes)
+			out = append(out, fmt.Sprintf("%s reads as a mint request: %v, as a reply: %v", o.Label, reqErr == nil, replyErr == nil))
+		}
+		return out
+	},
 	mutantLargeNotLogged: func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 90000)
 		payRecord(t, in, "wallet-A", "wallet-B", models.DefaultThreshold+1)

@@ -13,7 +13,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/detrand"
-	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -103,29 +102,13 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v.Amount != s.amount {
-		return nil, spec.Errorf(spec.CodeValueMismatch, "the invoice asks %d fen, the payment is %d", v.Amount, s.amount)
-	}
-	paidKey := prefPaid + keyName(v.Key)
-	if _, paid := e.dev.Get(paidKey); paid {
-		return nil, spec.Errorf(spec.CodeReplay, "the payer already paid the invoice's receiving key")
-	}
-	cert, err := devcert.Parse(in.s, v.Cert)
+	err = checkInvoice(invoiceContext{Suite: in.s, Amount: s.amount, Payee: s.payee, Root: in.cb.Root(), CRL: in.cb.CRL(), At: in.w.Now(),
+		Paid:     func(k []byte) bool { _, paid := e.dev.Get(prefPaid + keyName(k)); return paid },
+		SkipCert: in.mutated(mutantNoInvoiceCert)}, v)
 	if err != nil {
 		return nil, err
 	}
-	if err := cert.Verify(in.cb.Root(), in.w.Now(), in.cb.CRL()); err != nil && !in.mutated(mutantNoInvoiceCert) {
-		return nil, err
-	}
-	if cert.ID != s.payee {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "the invoice is signed by %s, the payee is %s", cert.ID, s.payee)
-	}
-	if err := cert.PublicKey.Verify(v.tbs(), v.Sig); err != nil {
-		return nil, err
-	}
-	if _, err := in.s.ParsePublicKey(v.Key); err != nil {
-		return nil, err
-	}
+	paidKey := prefPaid + keyName(v.Key)
 	lim := e.limits()
 	if err := in.cfg.Limits.Check(lim.Spent, lim.Count, s.amount); err != nil && !in.mutated(mutantNoLimits) {
 		return nil, err
@@ -297,11 +280,8 @@ func (s *payerSession) ack(b []byte) error {
 	if err != nil {
 		return err
 	}
-	if s.committed == "" || a.Record != s.record {
-		return spec.Errorf(spec.CodeReplay, "an acknowledgement of no record this session paid")
-	}
-	if s.acked {
-		return spec.Errorf(spec.CodeReplay, "the payment was already acknowledged")
+	if err := checkAck(a, s.committed != "", s.record, s.acked); err != nil {
+		return err
 	}
 	l, ok := readJSON[logEntry](s.e, s.committed)
 	s.acked = true
@@ -337,11 +317,8 @@ func (s *payeeSession) hello(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if h.Amount != s.amount {
-		return nil, spec.Errorf(spec.CodeValueMismatch, "the payer offers %d fen, the payee asks %d", h.Amount, s.amount)
-	}
-	if s.invoice != "" {
-		return nil, spec.Errorf(spec.CodeReplay, "the payee already gave an invoice in this session")
+	if err := checkHello(h, s.amount, s.invoice != ""); err != nil {
+		return nil, err
 	}
 	ctr := e.counter() + 1
 	r := in.w.Rand(fmt.Sprintf("pseudocoin/invoice/%s/%d", e.dev.ID(), ctr))
@@ -373,36 +350,26 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.invoice == "" {
-		return nil, spec.Errorf(spec.CodeReplay, "a payment without an invoice in this session")
+	var inv invoiceEntry
+	open := false
+	if s.invoice != "" {
+		inv, open = readJSON[invoiceEntry](e, s.invoice)
 	}
-	inv, ok := readJSON[invoiceEntry](e, s.invoice)
-	if !ok {
-		return nil, spec.Errorf(spec.CodeReplay, "the invoice was already paid or given up")
-	}
-	if !bytes.Equal(r.Payee, inv.Key) {
-		return nil, spec.Errorf(spec.CodeWrongRecipient, "the record pays another key")
-	}
-	if r.Amount != inv.Amount {
-		return nil, spec.Errorf(spec.CodeValueMismatch, "the record pays %d fen, the invoice asks %d", r.Amount, inv.Amount)
-	}
-	if !bytes.Equal(r.Challenge, inv.Challenge) {
-		return nil, spec.Errorf(spec.CodeReplay, "the record answers another challenge")
-	}
-	if err := in.payeeVerifier().record(r); err != nil {
+	seen := e.dev.Keys(prefSeen)
+	err = checkPay(in.payeeVerifier(), r, openInvoice{Key: inv.Key, Amount: inv.Amount, Challenge: inv.Challenge}, open, func(k []byte) bool {
+		n := seenName(k)
+		for _, sk := range seen {
+			if b, _ := e.dev.Get(sk); bytes.Equal(b, n) && !in.mutated(mutantNoSeen) {
+				return true
+			}
+		}
+		return false
+	})
+	if err != nil {
 		return nil, err
 	}
 	puts := map[string][]byte{}
 	var dels []string
-	seen := e.dev.Keys(prefSeen)
-	for _, h := range r.Inputs {
-		n := seenName(h.Key())
-		for _, k := range seen {
-			if b, _ := e.dev.Get(k); bytes.Equal(b, n) && !in.mutated(mutantNoSeen) {
-				return nil, spec.Errorf(spec.CodeDoubleSpend, "one-time key %s already paid this element", keyName(h.Key()))
-			}
-		}
-	}
 	ctr := e.counter()
 	for i, h := range r.Inputs {
 		puts[fmt.Sprintf("%s%016d-%d", prefSeen, ctr, i)] = seenName(h.Key())

@@ -1,7 +1,6 @@
 package pseudocoin
 
 import (
-	"bytes"
 	"encoding/hex"
 	"fmt"
 	"strconv"
@@ -229,12 +228,18 @@ func (in *Instance) mintOwed(p world.PartyID, e *element, deposit bool) error {
 		}
 		ms = mintState{Request: e.newRequest("mint" + strconv.FormatUint(e.counter(), 10) + fmt.Sprint(in.w.Trace().Len()))}
 		r := in.w.Rand("pseudocoin/keys/" + string(p) + "/" + ms.Request)
-		for range bundlePlan(owed) {
+		var pubs [][]byte
+		for range min(len(bundlePlan(owed)), MaxMintKeys) {
 			k, err := in.s.GenerateKey(r)
 			if err != nil {
 				return err
 			}
 			ms.Keys = append(ms.Keys, k.Bytes())
+			pubs = append(pubs, k.Public().SPKI())
+		}
+		var err error
+		if ms.AEAD, ms.Sealed, err = in.sealMintRequest(e, ms.Request, pubs); err != nil {
+			return err
 		}
 		e.dev.Commit(map[string][]byte{keyMint: mustJSON(ms)}, nil)
 	}
@@ -248,22 +253,30 @@ func (in *Instance) mintOwed(p world.PartyID, e *element, deposit bool) error {
 		privs = append(privs, k)
 		pubs = append(pubs, k.Public().SPKI())
 	}
-	var bundles [][]byte
+	var reply []byte
 	err := in.online(p, "mint", func() (err error) {
-		bundles, err = in.desk.mint(id, ms.Request, pubs)
+		reply, err = in.desk.mintSealed(p, ms.Sealed)
 		return err
 	})
+	in.w.Trace().Online(p, bank.CentralBankID, "MINT", ms.Sealed, err)
+	if err != nil {
+		return err
+	}
+	plain, err := openMintReply(in.s, ms.AEAD, reply)
+	if in.mutated(mutantMintClear) {
+		plain, err = reply, nil
+	}
+	if err != nil {
+		return err
+	}
+	parsed, bundles, err := checkMintReply([]byte(ms.Request), pubs, plain)
 	if err != nil {
 		return err
 	}
 	puts := map[string][]byte{}
 	for i, b := range bundles {
-		h, err := in.parse(b)
-		if err != nil {
+		if err := checkTable(parsed[i].Coins, "a minted bundle"); err != nil {
 			return err
-		}
-		if !bytes.Equal(h.Key(), pubs[i]) {
-			return spec.Errorf(spec.CodeWrongRecipient, "the desk minted a bundle to another key")
 		}
 		puts[prefHold+keyName(pubs[i])] = storeHolding(privs[i].Bytes(), b)
 	}

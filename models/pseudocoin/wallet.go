@@ -86,6 +86,8 @@ type syncState struct {
 type mintState struct {
 	Request string
 	Keys    [][]byte // private scalars, one per bundle asked
+	AEAD    []byte   // the AEAD key the sealed request carries; the reply comes back under it
+	Sealed  []byte   // the sealed MintRequest, presented again on a retry
 	Deposit bool
 }
 

@@ -74,6 +74,7 @@ var allNotes = map[string]string{
 	"LimitExceeded":      "A payment past a limit of what one message carries.",
 	"InsufficientFunds":  "A payment the payer's coins do not cover.",
 	"Blacklisted":        "A payee on the payer's blacklist.",
+	"DoubleSpend":        "A one-time key spent twice in one record, or one the receiver was paid with before.",
 }
 
 // GenEpoch is the start of the vectors' validity periods, GenAt the

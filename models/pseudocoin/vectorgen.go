@@ -1,0 +1,32 @@
+package pseudocoin
+
+import (
+	_ "embed"
+
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+)
+
+// vectorSchema is the scheme's part of the vectors' JSON Schema.
+//
+//go:embed vectorgen.schema.json
+var vectorSchema []byte
+
+// VectorSource is pseudocoin's share of the vectors (vgen.Provider): one
+// file per message a wallet receives (HELLO and PAY at the payee,
+// INVOICE and ACK at the payer, the desk's mint reply at the element),
+// each decided with the checks the model's own sessions make
+// (checks.go).
+func (Scheme) VectorSource() vgen.Source {
+	return vgen.Source{
+		Scheme:     Name,
+		Generators: []vgen.Generator{genHello, genInvoice, genPay, genAck, genMint},
+		Decide: vgen.ByKind(map[string]vgen.Decider{
+			"hello":   vgen.Decode(refHello),
+			"invoice": vgen.Decode(refInvoice),
+			"pay":     vgen.Decode(refPay),
+			"ack":     vgen.Decode(refAck),
+			"mint":    vgen.Decode(refMint),
+		}),
+		Schema: vectorSchema,
+	}
+}
