@@ -10,6 +10,7 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/vectors/vgen"
@@ -26,9 +27,17 @@ var specGenerators = []vgen.Generator{genCoin, genCertificate, genTransfer}
 // is skipped; see vgen.Provider).
 func Sources() []vgen.Source { return slices.Clone(sources()) }
 
-var sources = sync.OnceValue(func() []vgen.Source {
+var sources = sync.OnceValue(func() []vgen.Source { return sourcesOf(all.Schemes()) })
+
+// DraftSources returns the vector sources of the draft schemes
+// (all.Drafts): generated and decided by the reference, never published.
+func DraftSources() []vgen.Source { return slices.Clone(draftSources()) }
+
+var draftSources = sync.OnceValue(func() []vgen.Source { return sourcesOf(all.Drafts()) })
+
+func sourcesOf(schemes []models.Scheme) []vgen.Source {
 	var out []vgen.Source
-	for _, sch := range all.Schemes() {
+	for _, sch := range schemes {
 		p, ok := sch.(vgen.Provider)
 		if !ok {
 			continue
@@ -38,7 +47,7 @@ var sources = sync.OnceValue(func() []vgen.Source {
 		}
 	}
 	return out
-})
+}
 
 // Build returns every vector file, in name order: the spec files and
 // those of every scheme's Source.
@@ -47,6 +56,20 @@ func Build() ([]*File, error) {
 	for _, src := range Sources() {
 		gens = append(gens, src.Generators...)
 	}
+	return build(gens)
+}
+
+// BuildDrafts returns the files of the draft schemes' sources alone, in
+// name order (not published: see DraftSources).
+func BuildDrafts() ([]*File, error) {
+	var gens []vgen.Generator
+	for _, src := range DraftSources() {
+		gens = append(gens, src.Generators...)
+	}
+	return build(gens)
+}
+
+func build(gens []vgen.Generator) ([]*File, error) {
 	var files []*File
 	for _, s := range []suite.Suite{vgen.MustSuite(suite.GM), vgen.MustSuite(suite.INTL)} {
 		for _, fn := range gens {

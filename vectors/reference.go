@@ -219,9 +219,9 @@ func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, ve
 	return owner, err, nil
 }
 
-// source returns the vector source of scheme.
+// source returns the vector source of scheme, listed or draft.
 func source(scheme string) (vgen.Source, bool) {
-	for _, src := range sources() {
+	for _, src := range append(sources(), draftSources()...) {
 		if src.Scheme == scheme {
 			return src, true
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/pseudocoin"
 )
 
 // packages are the scheme packages, in the order the harness lists them.
@@ -19,6 +20,25 @@ var packages = []models.Package{
 	chip.Package,
 	cert.Package,
 	chain.Package,
+}
+
+// drafts are scheme packages built and tested but not listed: `check`
+// does not run them and their vectors are not published (their checks
+// are pending in spec/checks.json); the vectors' tests generate and lint
+// their vectors so they are ready when the package moves to packages.
+// pseudocoin: its passing anonymity games do not fit the default check's
+// budget yet (models/pseudocoin/LANDING.md).
+var drafts = []models.Package{
+	pseudocoin.Package,
+}
+
+// Drafts returns the schemes of the draft packages (not in Schemes).
+func Drafts() []models.Scheme {
+	var out []models.Scheme
+	for _, p := range drafts {
+		out = append(out, p.Schemes()...)
+	}
+	return out
 }
 
 // Schemes returns the reference schemes in a stable order.
