@@ -11,7 +11,9 @@
 // writes a device makes finishing a session, world.FaultCrashEnd) and of
 // every power cut of an online operation (online.go: each write of the
 // wallet and of a bank's device store, each bank commit before and after,
-// then the client's retry); data properties
+// then the client's retry) and the loss of one block a scheme's bank
+// nodes gossip to one of them, the node staying up (gossip.go,
+// world.LossyNetwork); data properties
 // use gopter; anonymity (R3) is a distinguishing game with a documented
 // library of distinguishers and a confidence bound. Properties that need
 // a scheme's own encodings (forged coins, uncertified keys, identity

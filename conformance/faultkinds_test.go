@@ -65,23 +65,20 @@ var faultKindMutants = []faultKind{
 	// reports an acknowledged payment only when its session closes was
 	// tried: mail hands the unreported coin back, and crash-end cuts the
 	// close).
-	// The loss has no mutant: only both devices up with the exchange
-	// unfinished tell it from a cut, so its bug sits in both roles at
-	// once, and the one built for chip that moves value R5.4's
-	// withholding payee reaches as well. settle-at-session-end (the
-	// payee terminal keeps a TRANSFER's credit in RAM until DONE or the
-	// session's end, the payer card restores its coins from RAM when its
-	// session ends with no CONFIRM) was built and run: a single cut
-	// leaves value balanced (no other property of R5 kills it with drop
-	// switched off) and drop@3 creates it (R5.1 kills it), but
-	// R5.4-malicious-payee-random kills it without drop, because a payee that
-	// withholds its CONFIRM is, to the payer, the loss of that CONFIRM
-	// while the payee keeps what it received. On the loss of a payer's
-	// message no such pair was found: a lost TRANSFER gives the payee
-	// nothing to keep, and a lost DONE the payer cannot tell from a clean
-	// run, so what it does then it does in every payment. The mutant is
-	// not in the catalogue: R5.4 already has mutants it kills.
-	{kind: world.FaultDrop, equivalent: dropEquivalents},
+	// In a payment session the loss has no mutant: each device receives
+	// what a cut of its peer leaves it (dropEquivalents, over the
+	// references and the catalogue), so only both devices up with the
+	// exchange unfinished tell it from a cut, and the bug built for that
+	// (chip's payee crediting at the session's end, its payer restoring
+	// its coins when the session ends with no CONFIRM) R5.4's withholding
+	// payee kills with drop switched off: to the payer a withheld CONFIRM
+	// is a lost one. Between the chain's master nodes the loss is its own
+	// (world.LossyNetwork: a drop naming a node): the node that misses
+	// one block stays up, keeps its memory and gets the blocks after it,
+	// where a cut restarts it and its peers sync it afresh. Its mutant
+	// sends each block to each peer once per connection, which no cut
+	// and no partition reaches.
+	{kind: world.FaultDrop, mutant: "chain~gossip-sends-each-block-once", sub: "R5.6", equivalent: dropEquivalents},
 	{kind: world.FaultCrashBefore, equivalent: crashBeforeEquivalents, external: "undo-open-session"},
 	{kind: world.FaultCrashAfter, external: "log-at-session-end"},
 	{kind: world.FaultCrashEnd, mutant: "cert~payer-sweeps-spent-at-close", sub: "R2.1"},

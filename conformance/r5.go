@@ -65,7 +65,7 @@ func r5Properties() []Property {
 			Check: nothingPendingEveryFaultPoint,
 		},
 		onlineCutConserved, onlineCutAtomic,
-		splitPendingResolved,
+		splitPendingResolved, gossipLossResolved,
 	}, insiderProperties("R5")...)
 }
 

@@ -44,8 +44,11 @@ Faults apply to the A→B payment, written KIND@STEP[:ARG][=PARTY] (a skew:
 skew@STEP=±DURATION, the recipient's clock offset; a partition of the
 master nodes: partition@STEP=0,1|2,3, groups of node indexes, which lasts
 past the payment until heal@STEP or, failing that, until simulate heals it
-after the three reconciliations and reconciles all three again); the kinds
-are ` + strings.Join(faultKinds(), ", ") + `.
+after the three reconciliations and reconciles all three again; a drop
+naming a master node, drop@STEP[:ARG]=NODE, delivers the step's message and
+loses instead the ARG-th block, from 0, the nodes gossip to NODE from then
+on, the node staying up: the trace shows the loss and the block sent
+again); the kinds are ` + strings.Join(faultKinds(), ", ") + `.
 
 In the chain schemes the A→B payment travels as a QR code: --qr-out FILE
 draws the code wallet-A shows (byte mode, error-correction level M, the
@@ -62,6 +65,7 @@ any payment that does not answer its request.`,
   dualoffline simulate --scheme chip --faults redirect@2=wallet-C
   dualoffline simulate --scheme cert --faults skew@2=-18000h
   dualoffline simulate --scheme chain --faults partition@1=0,1|2,3
+  dualoffline simulate --scheme chain --faults drop@1:1=ABC-NODE
   dualoffline simulate --scheme chip --json > trace.json
   dualoffline simulate --scheme chain --qr-out pay.png
   dualoffline simulate --scheme chain --qr-in pay.png`,

@@ -47,3 +47,26 @@ func TestSimulatePartition(t *testing.T) {
 		t.Errorf("a bad partition: exit %d, want %d", code, exitUsage)
 	}
 }
+
+// A drop naming a master node shows in simulate's trace as what that
+// node receives: the block lost in transit, the node up, and the same
+// block received when the nodes send it again; the payment is final at
+// wallet-B's first reconciliation, as without the loss.
+func TestSimulateGossipLoss(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"simulate", "--scheme", "chain", "--faults", "drop@1:1=ABC-NODE"}, &out, &errb); code != exitOK {
+		t.Fatalf("simulate: exit %d, stderr %q", code, errb.String())
+	}
+	s := out.String()
+	for _, want := range []string{
+		"⚡ drop AGREE", "the block the nodes gossip to ABC-NODE after the next 1 is lost; this message is delivered",
+		"AGREE (40 B", // the session's message itself is delivered
+		"ABC-NODE: block 6 31ce4776 lost in transit to it (it stays up)",
+		"ABC-NODE: receives block 6 31ce4776, sent again after it did not arrive",
+		"wallet-B: reconciled (spendable 230, awaiting 0",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the trace of drop@1:1=ABC-NODE lacks %q:\n%s", want, s)
+		}
+	}
+}

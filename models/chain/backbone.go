@@ -65,6 +65,16 @@ type backbone struct {
 	dirty     bool // a node learnt something since the last gossip
 	gossiping bool // inside gossip: what nodes learn now comes from other nodes
 
+	// Losses of gossip (world.LossyNetwork): for each node index, the
+	// armed losses, each the number of blocks sent to the node still to
+	// pass before the one lost; the blocks a node lost in transit and
+	// has not received since (for the trace); and, for the mutant
+	// gossip-sends-each-block-once, the blocks sent to each node since
+	// it last restarted.
+	lose    map[int][]int
+	lostTo  map[int]map[BlockID]bool
+	offered map[int]map[BlockID]bool
+
 	blocks  map[BlockID]*blockInfo
 	byRaw   map[[32]byte]*blockInfo // blocks validated with every check on, by SHA-256 of their bytes
 	states  map[BlockID]*state
@@ -433,15 +443,32 @@ func (bb *backbone) gossip() bool {
 				}
 				return bytes.Compare(a.id[:], b.id[:])
 			})
+			missing = slices.DeleteFunc(missing, func(bi *blockInfo) bool { return bb.sentOnce(r, bi) })
 			delivered = delivered || len(missing) > 0
 			cut := false
 			for _, bi := range missing {
+				if bb.loses(r) {
+					// Lost in transit: the node stays up, and the blocks
+					// after this one still reach it.
+					bb.w.Trace().Note(r.party(), "block %d %s lost in transit to it (it stays up)", bi.b.Height, shortID(bi.id[:]))
+					bb.markLost(r, bi)
+					recut = true // unacknowledged: sent again next round
+					continue
+				}
 				if err := r.powered("receiving a block", func() error { return r.receive(bi.raw) }); errors.Is(err, errNodeCut) {
 					cut = true // the next round gossips again
 					break
+				} else if err != nil && !r.parentKnown(bi.b.Parent) {
+					// An orphan, after a block lost in transit: the node
+					// asks for its parent, which the next round sends.
+					bb.w.Trace().Note(r.party(), "refuses block %d %s: its parent %s never arrived", bi.b.Height, shortID(bi.id[:]), shortID(bi.b.Parent[:]))
+					bb.markLost(r, bi)
+					recut = true
+					continue
 				} else if err != nil {
 					panic(fmt.Sprintf("chain: %s refused gossiped block %x: %v", r.id, bi.id[:8], err))
 				}
+				bb.markReceived(r, bi)
 			}
 			if cut {
 				recut = true
@@ -460,10 +487,55 @@ func (bb *backbone) gossip() bool {
 			}
 		}
 	}
-	// A member that lost power restarted from its store and gossips
-	// again next round.
+	// A member that lost power restarted from its store, or lost a block
+	// in transit, and gossips again next round.
 	bb.dirty = recut && !bb.mutated("gossip-skips-restarted-node")
 	return delivered
+}
+
+// loses reports whether the block gossip sends r now is lost in transit
+// (an armed loss comes due), and counts every armed loss down.
+func (bb *backbone) loses(r *node) bool {
+	arms := bb.lose[r.idx]
+	if len(arms) == 0 {
+		return false
+	}
+	due := false
+	for i := 0; i < len(arms); {
+		if arms[i] == 0 && !due {
+			due = true
+			arms = slices.Delete(arms, i, i+1)
+			continue
+		}
+		arms[i]--
+		i++
+	}
+	bb.lose[r.idx] = arms
+	return due
+}
+
+// markLost records a block sent to r that r lost in transit (lost) or
+// refused as an orphan: sent (gossip-sends-each-block-once), and not
+// received.
+func (bb *backbone) markLost(r *node, bi *blockInfo) {
+	if bb.lostTo == nil {
+		bb.lostTo = map[int]map[BlockID]bool{}
+	}
+	if bb.lostTo[r.idx] == nil {
+		bb.lostTo[r.idx] = map[BlockID]bool{}
+	}
+	bb.lostTo[r.idx][bi.id] = true
+	bb.offer(r, bi)
+}
+
+// markReceived records a block r received from gossip: sent, and, if it
+// was lost or refused before, traced as now received.
+func (bb *backbone) markReceived(r *node, bi *blockInfo) {
+	if bb.lostTo[r.idx][bi.id] {
+		delete(bb.lostTo[r.idx], bi.id)
+		bb.w.Trace().Note(r.party(), "receives block %d %s, sent again after it did not arrive", bi.b.Height, shortID(bi.id[:]))
+	}
+	bb.offer(r, bi)
 }
 
 // quiet reports whether no gossip is outstanding and no node has work:

@@ -30,7 +30,7 @@ func Mutants() []models.Mutant {
 		// Issue 14: a mutant for each sub-property no mutant reached
 		// (R6.2 here; see also chip and cert).
 		m("wallet-lumps-change", "R6", "the payer's wallet books the change of a payment as one coin of whatever value is left, as on an ordinary UTXO chain, instead of the table denominations the chain creates"),
-	}, slices.Concat(insiderMutants(m), onlineMutants(m), partitionMutants(m), sourceMutants(m))...)
+	}, slices.Concat(insiderMutants(m), onlineMutants(m), partitionMutants(m), gossipMutants(m), sourceMutants(m))...)
 }
 
 // WalletMutants names the mutants whose bug is in the wallet (not in the

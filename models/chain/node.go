@@ -108,6 +108,7 @@ func (nd *node) adopt(bi *blockInfo) {
 
 // recover rebuilds the node's view from its store.
 func (nd *node) recover() {
+	delete(nd.bb.offered, nd.idx) // its peers' connections to it start anew
 	nd.known, nd.best, nd.pool, nd.spenders = map[BlockID]bool{}, BlockID{}, map[TxID]*Tx{}, map[OutPoint]map[TxID]bool{}
 	for _, k := range nd.dev.Keys(nodePrefBlock) {
 		raw, _ := nd.dev.Get(k)

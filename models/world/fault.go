@@ -25,7 +25,7 @@ type FaultKind string
 // message already in flight there is no retransmission: a reorder swaps
 // the two, a delay holds the message behind that traffic.
 const (
-	FaultDrop      FaultKind = "drop"      // the message is lost
+	FaultDrop      FaultKind = "drop"      // the message is lost; naming a node (=PARTY), the Arg-th block gossiped to it instead (LossyNetwork)
 	FaultDuplicate FaultKind = "duplicate" // delivered twice
 	FaultReorder   FaultKind = "reorder"   // swapped with the next message in flight; with none, retransmitted and the original overtaken by the sender's next message
 	FaultDelay     FaultKind = "delay"     // the clock moves Arg ms; held until the exchange is over (retransmitted first if nothing else is in flight)
@@ -98,7 +98,15 @@ func (f Fault) detail() string {
 		return d
 	case FaultPartition:
 		return "nodes " + groupsString(f.Groups)
-	case FaultDrop, FaultDuplicate, FaultReorder, FaultCrashBefore, FaultCrashAfter, FaultHeal:
+	case FaultDrop:
+		if f.Party != "" {
+			if f.Arg == 0 {
+				return fmt.Sprintf("the next block the nodes gossip to %s is lost; this message is delivered", f.Party)
+			}
+			return fmt.Sprintf("the block the nodes gossip to %s after the next %d is lost; this message is delivered", f.Party, f.Arg)
+		}
+		return ""
+	case FaultDuplicate, FaultReorder, FaultCrashBefore, FaultCrashAfter, FaultHeal:
 		return ""
 	}
 	return fmt.Sprintf("arg %d", f.Arg)

@@ -13,7 +13,9 @@ import (
 // redirect@1=wallet-C", except skew, which is skew@STEP=±DURATION (a Go
 // duration: "skew@2=+49h", "skew@1=-90m"), and partition, which is
 // partition@STEP=GROUPS, groups of node indexes ("partition@1=0,1|2,3";
-// heal@STEP joins them again). It is what Fault.String prints,
+// heal@STEP joins them again). A drop naming a node of the network,
+// drop@STEP[:ARG]=NODE, loses a block of the nodes' gossip
+// (LossyNetwork), not the step's message. It is what Fault.String prints,
 // so a plan from a failure report pastes back into a replay command.
 func ParsePlan(s string) (Plan, error) {
 	var p Plan

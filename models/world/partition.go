@@ -28,6 +28,19 @@ type Network interface {
 	Heal()
 }
 
+// LossyNetwork is a Network whose nodes exchange messages of their own
+// (a chain's gossip of blocks), one of which a drop fault can lose: a drop
+// that names one of its nodes (drop@STEP[:ARG]=NODE) is a network fault,
+// not the loss of the step's message, which is delivered. From that step
+// on, the ARG-th block (counted from 0) the other nodes send that node is
+// lost in transit; the node stays up, keeps what it holds in memory, and
+// the blocks sent after the lost one still reach it. Lose refuses, with a
+// *spec.Error and no change, a node it does not have.
+type LossyNetwork interface {
+	Network
+	Lose(node PartyID, nth int) error
+}
+
 // SetNetwork names the network that partition and heal faults act on; a
 // scheme with a node network calls it when it builds an instance. Without
 // one, those faults are traced as having nothing to act on.
@@ -40,9 +53,20 @@ func (w *World) Heal() {
 	}
 }
 
-// networkFault applies a partition or heal fault and returns what the
-// fault line adds about its effect.
+// networkFault applies a partition or heal fault, or a drop that names a
+// node (LossyNetwork), and returns what the fault line adds about its
+// effect.
 func (w *World) networkFault(f Fault) string {
+	if f.Kind == FaultDrop {
+		ln, ok := w.network.(LossyNetwork)
+		if !ok {
+			return "; unimplemented: the scheme has no network of nodes whose messages it can lose"
+		}
+		if err := ln.Lose(f.Party, f.Arg); err != nil {
+			return "; refused: " + err.Error()
+		}
+		return ""
+	}
 	if w.network == nil {
 		return "; unimplemented: the scheme has no network of nodes to split"
 	}

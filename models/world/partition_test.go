@@ -1,6 +1,8 @@
 package world
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,6 +101,68 @@ func TestParsePartition(t *testing.T) {
 	for _, s := range []string{"partition@1", "partition@1=a|b", "partition@1:2=0|1", "partition@1=-1|2"} {
 		if _, err := ParsePlan(s); err == nil {
 			t.Errorf("%s parsed", s)
+		}
+	}
+}
+
+// lossyNetwork is a fakeNetwork whose nodes' gossip can lose a block.
+type lossyNetwork struct {
+	fakeNetwork
+	nodes []PartyID
+}
+
+func (f *lossyNetwork) Lose(node PartyID, nth int) error {
+	if !slices.Contains(f.nodes, node) {
+		return spec.Errorf(spec.CodeMalformed, "no node %s", node)
+	}
+	f.calls = append(f.calls, fmt.Sprintf("lose %s %d", node, nth))
+	return nil
+}
+
+// A drop naming a node arms the loss of a block of the nodes' gossip and
+// delivers the step's message; a network that cannot lose, or a node it
+// does not have, says so on the fault line and loses nothing; the plan
+// prints as ParsePlan reads it.
+func TestDropToNode(t *testing.T) {
+	plan, err := ParsePlan("drop@1:2=node-1")
+	if err != nil || plan.String() != "drop@1:2=node-1" {
+		t.Fatalf("drop@1:2=node-1 parses to %v, %v", plan, err)
+	}
+	for _, tc := range []struct {
+		net   Network
+		want  string
+		calls []string
+	}{
+		{&lossyNetwork{nodes: []PartyID{"node-1"}}, "the block the nodes gossip to node-1 after the next 2 is lost", []string{"lose node-1 2"}},
+		{&lossyNetwork{nodes: []PartyID{"node-0"}}, "refused: malformed", nil},
+		{&fakeNetwork{n: 2}, "unimplemented", nil},
+		{nil, "unimplemented", nil},
+	} {
+		w := New(1)
+		if tc.net != nil {
+			w.SetNetwork(tc.net)
+		}
+		c := newCounter(w)
+		out := w.RunSession(c.session(3, plan))
+		if out.Delivered != 2 {
+			t.Errorf("%T: %d messages delivered, want both (the drop names a node, not the message)", tc.net, out.Delivered)
+		}
+		found := false
+		for _, e := range w.Trace().Events() {
+			found = found || e.Kind == KindFault && strings.Contains(e.Detail, tc.want)
+		}
+		if !found {
+			t.Errorf("%T: no fault line saying %q", tc.net, tc.want)
+		}
+		var calls []string
+		switch n := tc.net.(type) {
+		case *lossyNetwork:
+			calls = n.calls
+		case *fakeNetwork:
+			calls = n.calls
+		}
+		if d := cmp.Diff(tc.calls, calls); d != "" {
+			t.Errorf("%T: network calls (-want +got):\n%s", tc.net, d)
 		}
 	}
 }

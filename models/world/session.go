@@ -148,6 +148,12 @@ func (w *World) RunSession(s *Session) Outcome {
 			note := "" // what the fault line adds about this fault's effect
 			switch f.Kind {
 			case FaultDrop:
+				if f.Party != "" {
+					// A drop naming a node loses a block of the nodes'
+					// gossip (LossyNetwork), not this message.
+					note = w.networkFault(f)
+					break
+				}
 				deliver = nil
 			case FaultDuplicate:
 				deliver = append(deliver, cloneMsg(m))

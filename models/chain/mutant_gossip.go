@@ -1,0 +1,55 @@
+package chain
+
+import (
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+)
+
+// gossipMutants are bugs of the master nodes that only the loss of one
+// block of their gossip reaches (world.LossyNetwork, a drop fault naming a
+// node): the receiving node stays up, keeps what it holds in memory, and
+// gets the blocks sent after the lost one. A power cut of the node does
+// not reach them: the node restarts, and its peers sync it from scratch.
+func gossipMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+	return []models.Mutant{
+		m("gossip-sends-each-block-once", "R5", "a master node sends each block to each peer once per connection (until the peer restarts) and no node asks for the parent of a block it refused as an orphan, so a node that lost one block in transit while it stayed up refuses every later block, its chain stops, and its wallets' payments stay short of k confirmations"),
+	}
+}
+
+// sentOnce is gossip-sends-each-block-once: a block already sent to r
+// since r last restarted is not sent again.
+func (bb *backbone) sentOnce(r *node, bi *blockInfo) bool {
+	return bb.mutated("gossip-sends-each-block-once") && bb.offered[r.idx][bi.id]
+}
+
+// offer records that gossip sent bi to r (the connection's record that
+// gossip-sends-each-block-once keeps).
+func (bb *backbone) offer(r *node, bi *blockInfo) {
+	if !bb.mutated("gossip-sends-each-block-once") {
+		return
+	}
+	if bb.offered == nil {
+		bb.offered = map[int]map[BlockID]bool{}
+	}
+	if bb.offered[r.idx] == nil {
+		bb.offered[r.idx] = map[BlockID]bool{}
+	}
+	bb.offered[r.idx][bi.id] = true
+}
+
+// Lose arms the loss of the nth block (from 0) the nodes' gossip sends
+// node from now (world.LossyNetwork): the node stays up and the blocks
+// after it still reach it. A node the backbone does not have is refused
+// with malformed and changes nothing.
+func (in *Instance) Lose(node world.PartyID, nth int) error {
+	nd := in.bb.byID[string(node)]
+	if nd == nil {
+		return spec.Errorf(spec.CodeMalformed, "no master node %q to lose a block to", node)
+	}
+	if in.bb.lose == nil {
+		in.bb.lose = map[int][]int{}
+	}
+	in.bb.lose[nd.idx] = append(in.bb.lose[nd.idx], nth)
+	return nil
+}
