@@ -74,6 +74,7 @@ var allNotes = map[string]string{
 	"LimitExceeded":      "A payment past a limit of what one message carries.",
 	"InsufficientFunds":  "A payment the payer's coins do not cover.",
 	"Blacklisted":        "A payee on the payer's blacklist.",
+	"CheckOrder":         "Two faults in one case: the expected error is the code of the check the documents make first, so an implementation checking in another order fails.",
 }
 
 // GenEpoch is the start of the vectors' validity periods, GenAt the
