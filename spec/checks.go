@@ -26,11 +26,14 @@ type Check struct {
 }
 
 // Informative names a section of the documents that states no check a
-// receiver makes (definitions, producers' rules), and why.
+// receiver makes (definitions, producers' rules), and why; with Sentence,
+// only the sentences of that section starting with it (a sentence that
+// says "must", "refuse" or names a code but states no check).
 type Informative struct {
-	Doc     string `json:"doc"`
-	Section string `json:"section"`
-	Reason  string `json:"reason"`
+	Doc      string `json:"doc"`
+	Section  string `json:"section"`
+	Sentence string `json:"sentence,omitempty"`
+	Reason   string `json:"reason"`
 }
 
 // Retired is an id an earlier version of the list gave a check that the

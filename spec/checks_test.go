@@ -3,7 +3,9 @@ package spec
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,8 +16,42 @@ var (
 	checkMarker    = regexp.MustCompile(`\[check: ([a-z0-9-]+)\]`)
 )
 
-// checkDocs are the documents whose checks spec/checks.json lists.
-var checkDocs = []string{"formats.md", "formats-schemes.md"}
+// checkDoc is a document the audit reads: its path from this package,
+// its name in spec/checks.json, and whether each sentence (not only each
+// paragraph, list item or table row) that states a rule must carry its
+// own marker.
+type checkDoc struct {
+	path, name string
+	sentences  bool
+}
+
+// checkDocs are the documents whose checks spec/checks.json lists, and
+// PROTOCOL.md, which restates the order of a case's checks for adapters.
+// formats-schemes.md is audited sentence by sentence; formats.md and
+// PROTOCOL.md by paragraph (formats.md marks a numbered step or a
+// paragraph, whose summary sentences, "Codes: …", carry no marker).
+var checkDocs = []checkDoc{
+	{"formats.md", "spec/formats.md", false},
+	{"formats-schemes.md", "spec/formats-schemes.md", true},
+	{"../conformance/adapter/PROTOCOL.md", "conformance/adapter/PROTOCOL.md", false},
+}
+
+// sentenceEnd splits a block into sentences: a full stop followed by a
+// space and a capital, a backquote, a parenthesis or a bracket.
+var sentenceEnd = regexp.MustCompile("\\.\\s+([A-Z`(\\[])")
+
+// sentences splits text at sentenceEnd, keeping each sentence's full stop.
+func sentences(text string) []string {
+	var out []string
+	for {
+		loc := sentenceEnd.FindStringSubmatchIndex(text)
+		if loc == nil {
+			return append(out, text)
+		}
+		out = append(out, text[:loc[0]+1])
+		text = text[loc[2]:]
+	}
+}
 
 // docBlock is a paragraph, list item or table row of a document, with the
 // heading it is under.
@@ -79,13 +115,13 @@ func TestChecksListed(t *testing.T) {
 	marked := map[string]map[string]bool{} // id -> "doc#section"
 	sections := map[string]bool{}
 	for _, doc := range checkDocs {
-		for _, b := range docBlocks(t, doc) {
-			sections["spec/"+doc+"#"+b.section] = true
+		for _, b := range docBlocks(t, doc.path) {
+			sections[doc.name+"#"+b.section] = true
 			for _, m := range checkMarker.FindAllStringSubmatch(b.text, -1) {
 				if marked[m[1]] == nil {
 					marked[m[1]] = map[string]bool{}
 				}
-				marked[m[1]]["spec/"+doc+"#"+b.section] = true
+				marked[m[1]][doc.name+"#"+b.section] = true
 			}
 		}
 	}
@@ -145,31 +181,113 @@ func TestChecksListed(t *testing.T) {
 }
 
 // TestChecksCoverDocuments: every paragraph, list item or table row of the
-// documents that says "must", "refuse(s/d)" or names an error code is a
-// listed check (it carries a [check: id] marker), a producer's rule
-// ([producer]), or stands in a section the list declares informative.
+// documents (every sentence, in formats-schemes.md) that says "must",
+// "refuse(s/d)" or names an error code is a listed check (it carries a
+// [check: id] marker), a producer's rule ([producer]), stands in a section
+// the list declares informative, or is a sentence the list declares
+// informative (its informative entry gives the sentence's start and why
+// it states no check). So a new rule without an id fails here. Every
+// sentence entry must still match a sentence, so the allow-list does not
+// outlive what it excuses.
 func TestChecksCoverDocuments(t *testing.T) {
+	for _, p := range uncovered(t, checkDocs) {
+		t.Error(p)
+	}
+}
+
+// TestChecksCoverDocumentsFailsOnNewRule: a sentence stating a code
+// without a marker, added to formats-schemes.md, or a paragraph added to
+// formats.md or PROTOCOL.md, is reported.
+func TestChecksCoverDocumentsFailsOnNewRule(t *testing.T) {
+	dir := t.TempDir()
+	rule := "A receiver refuses a frobnicated field with `malformed`."
+	var docs []checkDoc
+	for _, d := range checkDocs {
+		b, err := os.ReadFile(d.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(b)
+		switch {
+		case d.sentences: // inside a marked paragraph: only the sentence rule finds it
+			text = strings.Replace(text, "Only then does the payee credit the coins.", rule+" Only then does the payee credit the coins.", 1)
+		case strings.Contains(text, "The result is the adapter's decision:"): // PROTOCOL.md, §2.2
+			text = strings.Replace(text, "The result is the adapter's decision:", rule+"\n\nThe result is the adapter's decision:", 1)
+		default:
+			text += "\n" + rule + "\n"
+		}
+		path := filepath.Join(dir, filepath.Base(d.path))
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		docs = append(docs, checkDoc{path, d.name, d.sentences})
+	}
+	got := uncovered(t, docs)
+	if len(got) != len(checkDocs) {
+		t.Fatalf("%d problems, want one per document (%d):\n%s", len(got), len(checkDocs), strings.Join(got, "\n"))
+	}
+	for _, p := range got {
+		if !strings.Contains(p, "frobnicated") {
+			t.Errorf("a problem other than the added rule: %s", p)
+		}
+	}
+}
+
+// uncovered returns what TestChecksCoverDocuments reports for docs.
+func uncovered(t *testing.T, docs []checkDoc) []string {
+	t.Helper()
+	var problems []string
 	alts := []string{`\b[Mm]ust\b`, `\b[Rr]efuse[sd]?\b`} // not REFUSE, the chip command
 	for _, c := range Codes {
 		alts = append(alts, regexp.QuoteMeta("`"+string(c)+"`"))
 	}
 	trigger := regexp.MustCompile(strings.Join(alts, "|"))
 	informative := map[string]bool{}
+	excused := map[string][]string{} // doc#section -> sentence starts
+	used := map[string]bool{}
 	for _, in := range Checks().Informative {
-		informative[in.Doc+"#"+in.Section] = true
+		if in.Sentence == "" {
+			informative[in.Doc+"#"+in.Section] = true
+		} else {
+			excused[in.Doc+"#"+in.Section] = append(excused[in.Doc+"#"+in.Section], in.Sentence)
+		}
 	}
-	for _, doc := range checkDocs {
-		for _, b := range docBlocks(t, doc) {
-			if !trigger.MatchString(b.text) || informative["spec/"+doc+"#"+b.section] {
+	for _, doc := range docs {
+		for _, b := range docBlocks(t, doc.path) {
+			key := doc.name + "#" + b.section
+			if !trigger.MatchString(b.text) || informative[key] || strings.Contains(b.text, "[producer]") {
 				continue
 			}
-			if !checkMarker.MatchString(b.text) && !strings.Contains(b.text, "[producer]") {
-				text := b.text
-				if len(text) > 120 {
-					text = text[:120] + "…"
+			units := []string{b.text}
+			if doc.sentences {
+				units = sentences(b.text)
+			}
+			for _, u := range units {
+				if !trigger.MatchString(u) || checkMarker.MatchString(u) {
+					continue
 				}
-				t.Errorf("%s, section %q: a rule with no [check: id] and no [producer]: %s", doc, b.section, text)
+				ok := false
+				for _, start := range excused[key] {
+					if strings.HasPrefix(u, start) {
+						ok, used[key+"#"+start] = true, true
+					}
+				}
+				if !ok {
+					text := u
+					if len(text) > 120 {
+						text = text[:120] + "…"
+					}
+					problems = append(problems, fmt.Sprintf("%s, section %q: a rule with no [check: id] and no [producer]: %s", doc.name, b.section, text))
+				}
 			}
 		}
 	}
+	for key, starts := range excused {
+		for _, start := range starts {
+			if !used[key+"#"+start] {
+				problems = append(problems, fmt.Sprintf("informative sentence %s#%q matches no sentence that states a rule without a marker", key, start))
+			}
+		}
+	}
+	return problems
 }

@@ -148,3 +148,44 @@ func TestRefuseOutputVerified(t *testing.T) {
 		}
 	}
 }
+
+// A valid AgreementPay case is passed only with the payment the wallet
+// shows, verified as the agreement's payee would: the reference's passes;
+// a bare "valid", a payment altered after signing, and one carrying
+// another certificate than the wallet's are mismatches.
+func TestAgreePayOutputVerified(t *testing.T) {
+	ref := vectors.Reference()
+	for _, id := range []string{"chain-GM-agree-pay-valid", "chain-INTL-agree-pay-four-coins"} {
+		c := caseByID(t, id)
+		o, err := ref.VerifyVector(context.Background(), c)
+		if err != nil || !o.Valid || o.Output == "" {
+			t.Fatalf("%s: reference %+v, %v", id, o, err)
+		}
+		if err := vectors.CheckOutput(c, o); err != nil {
+			t.Errorf("%s: the reference's own payment: %v", id, err)
+		}
+		out, _ := hex.DecodeString(o.Output)
+		flipped := append([]byte(nil), out...)
+		flipped[len(flipped)-10] ^= 0x01 // inside the signature
+		var in map[string]any
+		if err := json.Unmarshal(c.Input, &in); err != nil {
+			t.Fatal(err)
+		}
+		other := withMember(t, c, "walletCertificate", in["root"])
+		for _, bad := range []struct {
+			name string
+			c    vectors.Case
+			o    vectors.Outcome
+			want string
+		}{
+			{"bare valid", c, vectors.Outcome{Valid: true}, "without the output"},
+			{"altered", c, vectors.Outcome{Valid: true, Output: hex.EncodeToString(flipped)}, "payee refuses"},
+			{"another certificate", other, o, "other than the wallet's"},
+		} {
+			err := vectors.CheckOutput(bad.c, bad.o)
+			if err == nil || !strings.Contains(err.Error(), bad.want) {
+				t.Errorf("%s, %s: %v, want an error saying %q", id, bad.name, err, bad.want)
+			}
+		}
+	}
+}

@@ -155,17 +155,22 @@ func (se *SIM) hello(msg *message) error {
 	if err := se.verifyMsg(msg, payee.PublicKey); err != nil {
 		return err
 	}
+	// Then, in the order of formats-schemes.md ("What the payer
+	// checks"): a request already paid or being answered
+	// (cert-payer-replay), the offline limits (cert-payer-limits), the
+	// coins (cert-payer-funds).
 	nk := hex.EncodeToString(msg.Nonce)
-	if _, dup := se.Dev.Get(prefAnswer + nk); dup && !se.mutated("payer-checks-open-requests-only") {
+	replays := spec.Makes("cert-payer-replay")
+	if _, dup := se.Dev.Get(prefAnswer + nk); dup && !se.mutated("payer-checks-open-requests-only") && replays {
 		return spec.Errorf(spec.CodeReplay, "this wallet already paid request %s", nk)
 	}
-	if se.payers[nk] != nil {
+	if se.payers[nk] != nil && replays {
 		return spec.Errorf(spec.CodeReplay, "request %s is already being answered", nk)
 	}
-	if err := se.Limits.Check(se.st.Spent, se.st.Payments, msg.Amount); err != nil {
+	if err := se.Limits.Check(se.st.Spent, se.st.Payments, msg.Amount); err != nil && spec.Makes("cert-payer-limits") {
 		return err
 	}
-	if _, err := se.pick(msg.Amount); err != nil && se.FW.Insider == nil {
+	if _, err := se.pick(msg.Amount); err != nil && se.FW.Insider == nil && spec.Makes("cert-payer-funds") {
 		return err
 	}
 	se.payers[nk] = &payerSession{nonce: msg.Nonce, amount: msg.Amount, payee: payee}

@@ -116,7 +116,7 @@ func genMessage(g *vgen.Gen) *vgen.Builder {
 		"A message is valid when the receiver (spec/formats-schemes.md, \"What the payee checks\" and \"What the payer checks\") would act on it, in the model's order: strict parse accepting only the tags of the receiver's role (another tag is malformed); another tag of the role than expected is replay (out of turn);",
 		"on the payee side the nonce (replay), then payee = receiver (wrong-recipient); a HELLO checks the presented certificate (a wallet's, verifying under the root at input.at, naming the presented id and key, not the receiver: untrusted-issuer or wrong-recipient);",
 		"PROCEED: nonce, signature, payer = receiver and payee = peer, amount (value-mismatch); TX: payer = peer, amount, signature; DEDUCT: payer = receiver, nonce, signature, payee = peer, digest (value-mismatch); DEDUCTED: payer = peer, digest, signature.",
-		"Not covered: the coins sealed inside a TX are not opened (the transfer and sealedcoin kinds cover their content), nor any state-dependent check (a nonce already answered, offline limits, funds).",
+		"Not covered in this group: the coins sealed inside a TX are not opened (the transfer and sealedcoin kinds cover their content), nor any state-dependent check (a nonce already answered, offline limits, funds: group HelloPay below covers the payer's, on a PayeeHello).",
 		"The signature object is the sender's signature over the message as sent, under the key of the sender's genuine certificate.")
 	p := g.NewPKI("pki", []vgen.DevSpec{{ID: vgen.AgentID, Role: devcert.RoleAgent}, {ID: vgen.CertPayer, Role: devcert.RoleWallet}, {ID: vgen.CertPayee, Role: devcert.RoleWallet}, {ID: vgen.CertThird, Role: devcert.RoleWallet}})
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: vgen.CertPayee, Role: devcert.RoleWallet}})
@@ -272,7 +272,94 @@ func genMessage(g *vgen.Gen) *vgen.Builder {
 	b.Invalid(grp, "proceed-truncated", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"}, in(good[:len(good)-1], TagProceed), nil)
 	b.Invalid(grp, "proceed-trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "der-strict", "der-trailing"}, in(append(bytes.Clone(good), 0), TagProceed), nil)
 	b.Invalid(grp, "proceed-empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty", "der-strict"}, in(nil, TagProceed), nil)
+	genMessageOrder(g, b, grp, cs, other, in, so)
 	return b
+}
+
+// genMessageOrder adds the cases with two faults at once, each pair
+// adjacent in an order formats-schemes.md states ("What the payee
+// checks", "What the payer checks"): the expected code is the first
+// check's, which the case names; the reference without that check gives
+// the second's.
+func genMessageOrder(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, cs, other *certSession, in func([]byte, uint8) MessageInput, so func(*Message) *vgen.Signature) {
+	p := cs.P
+	mod := func(m *Message, f func(*Message)) *Message {
+		c := *m
+		f(&c)
+		return &c
+	}
+	signed := func(m *Message) ([]byte, *Message) { return signMsg(g, p.Keys[certMsgSender(m.Tag)], *m) }
+	flipped := func(m *Message) ([]byte, *Message) {
+		c := *m
+		c.Sig = vgen.FlipSig(c.Sig)
+		return c.Marshal(), &c
+	}
+	flip := func(m *Message, f func(*Message)) ([]byte, *Message) { // changed, signed, then the signature flipped
+		_, sm := signed(mod(m, f))
+		return flipped(sm)
+	}
+	third := func(c *Message) { c.Payee = vgen.CertThird }
+	payer := func(c *Message) { c.Payer = vgen.CertThird }
+	amount := func(c *Message) { c.Amount = 30000 }
+	digest := func(c *Message) { c.Digest = other.digest }
+	const hp, ph, pr, tx, dd, dt = 0, 1, 2, 3, 4, 5
+	m := cs.msgs
+	order := []string{"CheckOrder"}
+	add := func(name, comment, req string, code spec.Code, check string, raw []byte, expect uint8, sm *Message, at int64) {
+		i := in(raw, expect)
+		if at != 0 {
+			i.At = at
+		}
+		b.Invalid(grp, "order-"+name, comment, req, code, append(append([]string{}, order...), check), i, so(sm))
+	}
+
+	// The payee, on every message: nonce, payee, turn.
+	raw, sm := signed(mod(other.msgs[tx], third))
+	add("tx-nonce-before-payee", "another payment's TX addressed to another payee: the nonce is checked first", "R1.2", spec.CodeReplay, "cert-nonce", raw, TagTx, sm, 0)
+	raw, sm = signed(mod(m[tx], third))
+	add("tx-payee-before-turn", "a TX addressed to another payee while the payee awaits HELLO-PAYER: the payee id is checked before the turn", "R1.5", spec.CodeWrongRecipient, "cert-payee", raw, TagPayerHello, sm, 0)
+	// HELLO-PAYER: the payee id, the certificate, then the signature.
+	expired := vgen.CertNotAfter.Unix() + 1
+	raw, sm = signed(mod(m[ph], third))
+	add("hello-payer-payee-before-certificate", "a HELLO-PAYER addressed to another payee, its certificate expired at the payee's clock: the payee id is checked first", "R1.5", spec.CodeWrongRecipient, "cert-payee", raw, TagPayerHello, sm, expired)
+	raw, sm = flipped(m[ph])
+	add("hello-payer-certificate-before-signature", "a HELLO-PAYER whose certificate expired at the payee's clock, its signature bit-flipped: the certificate is checked first", "R1.4", spec.CodeCertExpired, "cert-peer", raw, TagPayerHello, sm, expired)
+	// TX: payer, amount, signature.
+	raw, sm = signed(mod(m[tx], func(c *Message) { payer(c); amount(c) }))
+	add("tx-payer-before-amount", "a TX naming another payer and 30000 fen in a session for 3000, signed: the payer is checked first", "R1.5", spec.CodeWrongRecipient, "cert-payer-match", raw, TagTx, sm, 0)
+	raw, sm = flip(m[tx], amount)
+	add("tx-amount-before-signature", "a TX for 30000 fen in a session for 3000, its signature bit-flipped: the amount is checked first", "R5.2", spec.CodeValueMismatch, "cert-amount", raw, TagTx, sm, 0)
+	// DEDUCTED: payer, digest, signature.
+	raw, sm = signed(mod(m[dt], func(c *Message) { payer(c); digest(c) }))
+	add("deducted-payer-before-digest", "a DEDUCTED naming another payer with another payment's digest, signed: the payer is checked first", "R1.5", spec.CodeWrongRecipient, "cert-payer-match", raw, TagDeducted, sm, 0)
+	raw, sm = flip(m[dt], digest)
+	add("deducted-digest-before-signature", "a DEDUCTED with another payment's digest, its signature bit-flipped: the digest is checked first", "R5.2", spec.CodeValueMismatch, "cert-digest", raw, TagDeducted, sm, 0)
+
+	// The payer: the turn before any other check.
+	raw, sm = signed(mod(m[dd], payer))
+	add("deduct-turn-before-payer", "a DEDUCT naming another payer while the payer awaits PROCEED: the turn is checked before anything else", "R1.2", spec.CodeReplay, "cert-turn", raw, TagProceed, sm, 0)
+	// HELLO-PAYEE: the certificate, then the signature.
+	ag := p.Certs[vgen.AgentID]
+	c := *m[hp]
+	c.Payee, c.Key, c.Cert = vgen.AgentID, ag.PublicKey.SPKI(), ag.Raw
+	_, am := signMsg(g, p.Keys[vgen.AgentID], c)
+	raw, sm = flipped(am)
+	b.Invalid(grp, "order-hello-payee-certificate-before-signature", "an agent bank's certificate as payee, its signature bit-flipped: the certificate is checked first", "R1.3", spec.CodeUntrustedIssuer, append(append([]string{}, order...), "cert-peer"), in(raw, TagPayeeHello),
+		vgen.SigObj(g.S, ag.PublicKey, sm.TBS(), sm.Sig))
+	// PROCEED: nonce, signature, payer and payee, amount.
+	raw, sm = flipped(other.msgs[pr])
+	add("proceed-nonce-before-signature", "another payment's PROCEED, its signature bit-flipped: the nonce is checked first", "R1.2", spec.CodeReplay, "cert-nonce", raw, TagProceed, sm, 0)
+	raw, sm = flip(m[pr], payer)
+	add("proceed-signature-before-payer", "a PROCEED naming another payer, its signature bit-flipped: the signature is checked first", "R1.1", spec.CodeBadSignature, "cert-signature", raw, TagProceed, sm, 0)
+	raw, sm = signed(mod(m[pr], func(c *Message) { payer(c); amount(c) }))
+	add("proceed-payer-before-amount", "a PROCEED naming another payer and 30000 fen for a request of 3000, signed: the payer is checked first", "R1.5", spec.CodeWrongRecipient, "cert-payer-side", raw, TagProceed, sm, 0)
+	// DEDUCT: payer, nonce, signature, payee, digest.
+	raw, sm = signed(mod(other.msgs[dd], payer))
+	add("deduct-payer-before-nonce", "another payment's DEDUCT naming another payer, signed: the payer is checked first", "R1.5", spec.CodeWrongRecipient, "cert-payer-side", raw, TagDeduct, sm, 0)
+	raw, sm = flipped(other.msgs[dd])
+	add("deduct-nonce-before-signature", "another payment's DEDUCT, its signature bit-flipped: the nonce is checked first", "R1.2", spec.CodeReplay, "cert-nonce", raw, TagDeduct, sm, 0)
+	raw, sm = flip(m[dd], digest)
+	add("deduct-signature-before-digest", "a DEDUCT with another payment's digest, its signature bit-flipped: the signature is checked first", "R1.1", spec.CodeBadSignature, "cert-signature", raw, TagDeduct, sm, 0)
 }
 
 func typeName(tag uint8) string {

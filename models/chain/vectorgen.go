@@ -14,17 +14,21 @@ var vectorSchema []byte
 // VectorSource is the chain scheme's share of the vectors
 // (vgen.Provider): the qr file (one scanned payment) and the session
 // file, decided with this package's payee, and the agree file (an
-// agreement keyed in), decided with its payer wallet's checks. The
-// literal variant contributes nothing of its own.
+// agreement keyed in), decided with its payer wallet's checks
+// (AgreementKeyedIn) and with its wallet provisioned with coins
+// (AgreementPay, whose answer is the payment). The literal variant
+// contributes nothing of its own.
 func (Scheme) VectorSource() vgen.Source {
 	return vgen.Source{
 		Scheme:     Name,
-		Generators: []vgen.Generator{vgen.Then(genQR, qrTimeAhead), vgen.Then(genChainSession, chainSessionTimeAhead), genAgree},
+		Generators: []vgen.Generator{vgen.Then(genQR, qrTimeAhead), vgen.Then(genChainSession, chainSessionTimeAhead), vgen.Then(genAgree, genAgreePay)},
 		Decide: vgen.ByKind(map[string]vgen.Decider{
-			"qr":      vgen.Decode(refQR),
-			"agree":   vgen.Decode(refAgree),
-			"session": vgen.Decode(refChainSession),
+			"qr":                 vgen.Decode(refQR),
+			"agree":              vgen.Decode(refAgree),
+			"agree/AgreementPay": vgen.Decode(refAgreePay),
+			"session":            vgen.Decode(refChainSession),
 		}),
-		Schema: vectorSchema,
+		Schema:  vectorSchema,
+		Senders: map[string]vgen.Sender{"agree/AgreementPay": agreePaySender},
 	}
 }

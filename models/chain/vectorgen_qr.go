@@ -125,5 +125,18 @@ func genQR(g *vgen.Gen) *vgen.Builder {
 	lit.Signature = g.Sign(alice, lit.TBS())
 	lit.Lock = LockOf(g.S, lit.TBS(), lit.Signature)
 	b.Invalid(grp, "literal-payment", "a chain-literal payment (version 2): address, amount, nonce and time sealed to the chain key, which this payee cannot check", "R1.2", spec.CodeUnknownVersion, []string{"UnknownVersion", "chain-version"}, in(lit.Marshal(), amount, nonce, at), so(payer.PublicKey, lit))
+
+	// Two faults in one payment, adjacent in the order of
+	// formats-schemes.md ("What the payee checks"): the expected code is
+	// the first check's, which the case names; without it the reference
+	// gives the second's.
+	order := func(check string) []string { return []string{"CheckOrder", check} }
+	expired := vgen.CertNotAfter.Add(time.Second)
+	b.Invalid(grp, "order-certificate-before-payee", "a payment addressed to another wallet, the payer's certificate expired at the payee's clock: the certificate is checked first", "R1.4", spec.CodeCertExpired, order("chain-cert"), in(wrongPayee.Marshal(), amount, nonce, expired), so(payer.PublicKey, wrongPayee))
+	b.Invalid(grp, "order-address-before-amount", "naming another address as payer, the till asking 5000 fen: the address is checked first", "R1.3", spec.CodeWrongRecipient, order("chain-address"), in(wrongPayer.Marshal(), 5000, nonce, at), so(payer.PublicKey, wrongPayer))
+	b.Invalid(grp, "order-payee-before-amount", "addressed to another wallet, the till asking 5000 fen: the payee is checked first", "R1.5", spec.CodeWrongRecipient, order("chain-payee"), in(wrongPayee.Marshal(), 5000, nonce, at), so(payer.PublicKey, wrongPayee))
+	b.Invalid(grp, "order-amount-before-nonce", "3000 fen where the till asked for 5000, under another nonce: the amount is checked first", "R5.4", spec.CodeValueMismatch, order("chain-amount"), in(valid.Marshal(), 5000, other, at), so(payer.PublicKey, valid))
+	b.Invalid(grp, "order-nonce-before-signature", "another nonce, the signature bit-flipped: the nonce is checked first", "R1.2", spec.CodeReplay, order("chain-nonce"), in(tSig.Marshal(), amount, other, at), so(payer.PublicKey, &tSig))
+	b.Invalid(grp, "order-time-before-signature", "the payer's clock 5 minutes and 1 second behind, the signature bit-flipped: the time window is checked first", "R1.2", spec.CodeReplay, order("chain-time-window"), in(tSig.Marshal(), amount, nonce, at.Add(Window+time.Second)), so(payer.PublicKey, &tSig))
 	return b
 }

@@ -18,10 +18,11 @@ import (
 // pay an agreement (valid) or refuses it with a code.
 
 // checkAgreement is what the payer's wallet checks of an agreement keyed
-// in, in order [check: chain-agree]: 40 bytes, the check code, an amount
-// in 1..100 000 000 fen (malformed); then a nonce it already paid
-// (replay), its own address own as payee (wrong-recipient) and a
-// blacklisted payee (cert-revoked).
+// in, in order: 40 bytes, the check code, an amount in 1..100 000 000 fen
+// (malformed, chain-agree); then a nonce it already paid (replay,
+// chain-agree-paid), its own address own as payee (wrong-recipient,
+// chain-agree-self) and a blacklisted payee (cert-revoked,
+// chain-agree-blacklist).
 func checkAgreement(s suite.Suite, b []byte, own Address, paid func([NonceSize]byte) bool, blacklisted func(Address) bool) (amount int64, payee Address, nonce [NonceSize]byte, err error) {
 	checks := spec.Makes("chain-agree")
 	if len(b) < AgreeSize || len(b) != AgreeSize && checks {
@@ -38,11 +39,11 @@ func checkAgreement(s suite.Suite, b []byte, own Address, paid func([NonceSize]b
 	copy(payee[:], b[8:8+AddrSize])
 	copy(nonce[:], b[8+AddrSize:])
 	switch {
-	case paid(nonce) && checks:
+	case paid(nonce) && spec.Makes("chain-agree-paid"):
 		return 0, payee, nonce, spec.Errorf(spec.CodeReplay, "this wallet already paid agreement %x", nonce)
-	case payee == own && checks:
+	case payee == own && spec.Makes("chain-agree-self"):
 		return 0, payee, nonce, spec.Errorf(spec.CodeWrongRecipient, "the payee is this wallet")
-	case blacklisted(payee) && checks:
+	case blacklisted(payee) && spec.Makes("chain-agree-blacklist"):
 		return 0, payee, nonce, spec.Errorf(spec.CodeCertRevoked, "payee %s is on the blacklist", payee)
 	}
 	return int64(a), payee, nonce, nil
@@ -74,7 +75,7 @@ func genAgree(g *vgen.Gen) *vgen.Builder {
 		"Agreements of the ICBC 2019 blockchain scheme as the payer's wallet decides on them (spec/formats-schemes.md, \"AGREE (the till → the payer's wallet, keyed in)\"): amount (8 bytes) || payee address (20) || nonce (8) || check code (4).",
 		"An agreement is valid when the payer's wallet with address input.payer, which already paid the agreements whose nonces are input.paid and refuses the payees of input.blacklist, would go on to pay it:",
 		"40 bytes, a check code equal to the first 4 bytes of H(\"dualoffline/chain/agree/v1\\0\" || amount || payee || nonce) and an amount in 1..100000000 fen (malformed); then a nonce not in input.paid (replay), a payee other than input.payer (wrong-recipient) and not in input.blacklist (cert-revoked).",
-		"What follows (its certificate, offline limits and coins) depends on the wallet's state and is not covered here.")
+		"What follows (its certificate, offline limits and coins) depends on the wallet's state: group AgreementPay below gives it.")
 	p := g.NewPKI("agree", []vgen.DevSpec{{ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "wallet-carol", Role: devcert.RoleWallet}})
 	if g.Err != nil {
 		return b
@@ -104,9 +105,16 @@ func genAgree(g *vgen.Gen) *vgen.Builder {
 	b.Invalid(grp, "trailing-byte", "a 41st byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData", "chain-agree"}, in(append(bytes.Clone(valid), 0)), nil)
 	b.Invalid(grp, "truncated", "the last byte of the check code missing", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(valid[:AgreeSize-1]), nil)
 	b.Invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil), nil)
-	b.Invalid(grp, "already-paid", "an agreement under a nonce this wallet already paid", "R2.1", spec.CodeReplay, []string{"Replay", "chain-agree"}, in(docAgree(g.S, 3000, bob, old)), nil)
-	b.Invalid(grp, "payee-is-payer", "an agreement naming the paying wallet itself as payee", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment", "chain-agree"}, in(docAgree(g.S, 3000, alice, nonce)), nil)
-	b.Invalid(grp, "payee-blacklisted", "an agreement naming a payee on the wallet's blacklist", "R1.4", spec.CodeCertRevoked, []string{"Blacklisted", "chain-agree"}, in(docAgree(g.S, 3000, carol, nonce)), nil)
+	b.Invalid(grp, "already-paid", "an agreement under a nonce this wallet already paid", "R2.1", spec.CodeReplay, []string{"Replay", "chain-agree-paid"}, in(docAgree(g.S, 3000, bob, old)), nil)
+	b.Invalid(grp, "payee-is-payer", "an agreement naming the paying wallet itself as payee", "R1.5", spec.CodeWrongRecipient, []string{"SelfPayment", "chain-agree-self"}, in(docAgree(g.S, 3000, alice, nonce)), nil)
+	b.Invalid(grp, "payee-blacklisted", "an agreement naming a payee on the wallet's blacklist", "R1.4", spec.CodeCertRevoked, []string{"Blacklisted", "chain-agree-blacklist"}, in(docAgree(g.S, 3000, carol, nonce)), nil)
+	// Two faults in one agreement, adjacent in the stated order.
+	b.Invalid(grp, "order-amount-before-paid", "0 fen, with its check code, under a nonce this wallet already paid: the amount is checked first", "R5.4", spec.CodeMalformed, []string{"CheckOrder", "chain-agree"}, in(docAgree(g.S, 0, bob, old)), nil)
+	b.Invalid(grp, "order-paid-before-self", "the paying wallet itself as payee, under a nonce it already paid: the nonce is checked first", "R2.1", spec.CodeReplay, []string{"CheckOrder", "chain-agree-paid"}, in(docAgree(g.S, 3000, alice, old)), nil)
+	selfBlack := in(docAgree(g.S, 3000, alice, nonce))
+	selfBlack.Blacklist = append(selfBlack.Blacklist, vgen.H(alice[:]))
+	b.Invalid(grp, "order-self-before-blacklist", "the paying wallet itself as payee, its address on its own blacklist: the payee is checked against the wallet first", "R1.5", spec.CodeWrongRecipient, []string{"CheckOrder", "chain-agree-self"}, selfBlack, nil)
+	b.Invalid(grp, "order-paid-before-blacklist", "a blacklisted payee under a nonce this wallet already paid: the nonce is checked first", "R2.1", spec.CodeReplay, []string{"CheckOrder", "chain-agree-paid"}, in(docAgree(g.S, 3000, carol, old)), nil)
 	return b
 }
 

@@ -260,7 +260,7 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	}
 	if err := resp.Err(); err != nil {
 		se.challenge = nil
-		if spec.CodeOf(err) == spec.CodeInternal {
+		if spec.CodeOf(err) == spec.CodeInternal && spec.Makes("apdu-sw") {
 			// The payer card failed; for this card that is an answer it
 			// cannot use, not a fault of its own.
 			return nil, spec.Errorf(spec.CodeMalformed, "the payer card reported an internal failure: %v", err)

@@ -143,6 +143,16 @@ func genAPDU(g *vgen.Gen) *vgen.Builder {
 	b.Invalid(grp, "truncated-1", "the last byte removed", "R1.1", spec.CodeMalformed, []string{"Truncated"}, in(good[:len(good)-1], card, at), nil)
 	b.Invalid(grp, "trailing-zero", "a 0x00 byte appended", "R1.1", spec.CodeMalformed, []string{"TrailingData"}, in(append(append([]byte{}, good...), 0), card, at), nil)
 	b.Invalid(grp, "empty", "no bytes", "R1.1", spec.CodeMalformed, []string{"Empty"}, in(nil, card, at), nil)
+
+	// Two faults in one INITIATE, adjacent in the order of
+	// formats-schemes.md ("What the card and the terminal check"): the
+	// expected code is the first check's, which the case names; without it
+	// the reference gives the second's.
+	expired := vgen.CertNotAfter.Add(time.Second)
+	d0 := apdu.Marshal(initItems(0, challenge, payee.Raw, g.Sign(bobKey, chipInitTBS(0, challenge, payee.ID))))
+	b.Invalid(grp, "order-amount-before-certificate", "an amount of 0 fen, signed, the payee's certificate expired at the card's clock: the amount is checked first", "R1.1", spec.CodeMalformed, []string{"CheckOrder", "chip-amount"}, in(cmd(d0), card, expired), nil)
+	b.Invalid(grp, "order-certificate-before-signature", "the payee's certificate expired at the card's clock, the signature bit-flipped: the certificate is checked first", "R1.4", spec.CodeCertExpired, []string{"CheckOrder", "cert-peer"},
+		in(cmd(apdu.Marshal(initItems(amount, challenge, payee.Raw, vgen.FlipSig(sig)))), card, expired), so(payee.PublicKey, msg, vgen.FlipSig(sig)))
 	genAPDUTransfer(g, b, p, issuer)
 	return b
 }

@@ -95,6 +95,23 @@ func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.Pri
 	short := withCh(pay(h1, 2000, payee, challenge, ak), challenge, ak)
 	b.Invalid(grp, "transfer-value-mismatch", "records paying 2000 fen for a request of 2500", "R5.2", spec.CodeValueMismatch, []string{"AmountMismatch", "spend-total"}, in(resp([]Spend{{Holding: h1, Record: short}})), recSig(short))
 
+	// Two faults in one spend, adjacent in the order of formats-schemes.md
+	// (the steps of a TX spend, then the total): the expected code is the
+	// first check's, which the case names; without it the reference gives
+	// the second's.
+	flip := func(r *transfer.Signed) *transfer.Signed {
+		return &transfer.Signed{Record: r.Record, Signature: vgen.FlipSig(r.Signature)}
+	}
+	order := func(check string) []string { return []string{"CheckOrder", check} }
+	staleFlipped, carolFlipped, shortFlipped := flip(stale), flip(carol), flip(short)
+	b.Invalid(grp, "transfer-order-challenge-before-signature", "a record answering another challenge, its signature bit-flipped: the binding (step 5) is checked before the signature (step 6)", "R1.2", spec.CodeReplay, order("spend-record-binding"), in(resp([]Spend{{Holding: h1, Record: staleFlipped}})), recSig(staleFlipped))
+	b.Invalid(grp, "transfer-order-payee-before-signature", "a record paying another wallet, its signature bit-flipped: the binding (step 5) is checked before the signature (step 6)", "R1.5", spec.CodeWrongRecipient, order("spend-record-binding"), in(resp([]Spend{{Holding: h1, Record: carolFlipped}})), recSig(carolFlipped))
+	b.Invalid(grp, "transfer-order-signature-before-total", "records paying 2000 fen for a request of 2500, the signature bit-flipped: each spend's signature is checked before the total", "R1.1", spec.CodeBadSignature, order("spend-record"), in(resp([]Spend{{Holding: h1, Record: shortFlipped}})), recSig(shortFlipped))
+
+	agentDF07, err := EncodeTransfer(alice, []Spend{{Holding: h1, Record: good}}, [][]byte{p.Certs[vgen.AgentID].Raw})
+	g.Fail(err)
+	b.Invalid(grp, "transfer-lineage-certificate-not-wallet", "a clean payment carrying the agent bank's certificate as a DF07 lineage certificate: every DF07 must be a wallet's", "R1.3", spec.CodeUntrustedIssuer, []string{"WrongRole", "spend-lineage"}, in(agentDF07), recSig(good))
+
 	genAPDUTransferPins(g, b, grp, p, h1, challenge, resp, in, recSig)
 
 	// Framing.

@@ -29,7 +29,7 @@ func apduStatusWords(_ *vgen.Gen, b *vgen.Builder) {
 		{"transfer-refused-without-code", "status 6984 with no data: its representative code", 0x6984, "", spec.CodeReplay, nil},
 		{"transfer-warning-status", "status 6300, a warning: not an answer the terminal can use", 0x6300, "", spec.CodeMalformed, nil},
 		{"transfer-refused-cert-expired", "status 6982 carrying cert-expired, a code 6982 stands for but not its representative (bad-signature)", 0x6982, "cert-expired", spec.CodeCertExpired, nil},
-		{"transfer-refused-6f00", "status 6F00 with no data: its code internal, which the terminal takes as malformed", 0x6F00, "", spec.CodeMalformed, nil},
+		{"transfer-refused-6f00", "status 6F00 with no data: its code internal, which the terminal takes as malformed", 0x6F00, "", spec.CodeMalformed, []string{"apdu-sw"}},
 		{"transfer-status-6000", "status 6000 carrying malformed in DF7F: SW1 60 is not an ISO status byte", 0x6000, "malformed", spec.CodeMalformed, nil},
 	} {
 		grp, _, in := vgen.Derive[APDUTransferInput](b, "transfer-valid")

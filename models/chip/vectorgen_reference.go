@@ -81,7 +81,7 @@ func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr err
 		return err, nil
 	}
 	if err := resp.Err(); err != nil {
-		if spec.CodeOf(err) == spec.CodeInternal {
+		if spec.CodeOf(err) == spec.CodeInternal && spec.Makes("apdu-sw") {
 			// formats-schemes.md: the card's 6F00 is an answer the
 			// terminal cannot use, malformed.
 			return spec.Errorf(spec.CodeMalformed, "the payer card reported an internal failure: %v", err), nil

@@ -85,7 +85,7 @@ func (in APDURefuseInput) pay() APDUPayInput {
 // apduHeaderSender documents the InitiatePay and RefuseCommand groups.
 var apduHeaderSender = []string{
 	"Group InitiatePay: the INITIATE C-APDU as the payer card input.card decides whether to pay it, provisioned with input.cardKey (the private key of input.cardCertificate, whose id is input.card), input.cardCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, holding exactly the coins input.holdings, its log empty, its clock at input.at (spec/formats.md, \"Chip-card messages\"):",
-	"valid when the card answers a TRANSFER (9000) that pays the payee exactly the amount and returns every change output to the card; after the checks of an INITIATE above, a payment its spendable coins do not cover is insufficient-funds and one they cover but no 8 of them cover is limit-exceeded, before the card commits anything. The cases stay far inside any offline limits (one payment of at most 10000 fen).",
+	"valid when the card answers a TRANSFER (9000) that pays the payee exactly the amount and returns every change output to the card; after the checks of an INITIATE above, a payment its spendable coins do not cover is insufficient-funds, and one they cover but no 8 of them cover, or whose TRANSFER would not fit one response (16384 bytes of data), is limit-exceeded, before the card commits anything. The cases stay far inside any offline limits (one payment of at most 10000 fen).",
 	"Group RefuseCommand: the REFUSE C-APDU (80 54 00 00, no Le, DF02 challenge, DF04 signature) input.command, then the INITIATE C-APDU input.initiate, as the payer card input.card, provisioned as in InitiatePay and holding the coins input.holdings, answers them; its log holds one payment to the payee certificate input.payeeCertificate under input.challenge, spending the coins input.spent with the records input.records, acknowledged when input.acknowledged (spec/formats-schemes.md, \"What the card and the terminal check\"):",
 	"the card answers REFUSE with nothing on the wire and rolls the payment back only after header and strict parse, a challenge equal to the logged one, an unacknowledged payment, and the payee's signature over \"dualoffline/chip/refuse/v1\\0\" || challenge || len(payee) || payee; rolling back returns the spent coins and drops the change. Only the restored coins cover the INITIATE: the result is its answer, a TRANSFER (valid, spending only the restored coins) when the card rolled back and insufficient-funds when it did not, whatever the reason.",
 }
@@ -101,6 +101,30 @@ func coinOf(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string, val
 	r := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: value, Outputs: g.Split(rc.Serial, value, value, vgen.AgentID, card),
 		Payer: vgen.AgentID, Payee: card, Counter: ctr})
 	return (&transfer.Holding{Root: rc, Serial: rc.Serial}).Extend(r, r.Outputs[0].Serial)
+}
+
+// lineageCoin is a coin of value fen issued to the agent and passed along
+// hops (the agent first): at each hop the payer pays 88.88% of what it
+// holds, so the record carries up to 16 outputs (the payee's in notes of
+// the table, then the change), and the holding follows the payee's
+// largest output. It returns the Holding the last holder keeps.
+func lineageCoin(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string, value int64, hops []string) *transfer.Holding {
+	rc, err := coin.Sign(issuer, coin.New(g.Serial(label), value, coin.Serial{}, vgen.AgentID))
+	g.Fail(err)
+	if g.Err != nil {
+		return nil
+	}
+	h := &transfer.Holding{Root: rc, Serial: rc.Serial}
+	for i := 0; i+1 < len(hops); i++ {
+		v := h.Value()
+		r := g.Record(p.Keys[hops[i]], transfer.Record{Parent: h.Serial, ParentValue: v, Outputs: g.Split(h.Serial, v, max(v*8888/10000, 1), hops[i], hops[i+1]),
+			Payer: hops[i], Payee: hops[i+1], Counter: uint64(100 + i)})
+		if g.Err != nil {
+			return nil
+		}
+		h = h.Extend(r, r.Outputs[0].Serial)
+	}
+	return h
 }
 
 func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
@@ -152,6 +176,27 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 	b.Invalid(pg, "pay-over-holdings", "9001 fen, one more than the nine coins hold", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds"}, pin(cx, holdings), sx)
 	c55, s55 := initiate("5500", 5500)
 	b.Valid(pg, "pay-mixed-holdings", "alice's card holds 5000 fen and nine coins of 100 and pays 5500 fen: six coins cover it (the 5000 and five of 100); the ten coins smallest first do not fit one TRANSFER", "R6.4", []string{"chip-limits"}, pin(c55, mixed), s55)
+	// Eight coins of 50 fen, each at the end of a lineage of 7 records of
+	// up to 16 outputs (a coin of 10000 from the agent to alice, then
+	// alice and carol paying each other most of what they hold): spendable
+	// offline, but a TRANSFER spending all eight does not fit one response.
+	var long []string
+	var longSize, longValue int64
+	for i := range 8 {
+		h := lineageCoin(g, p, issuer, fmt.Sprintf("sender/long-%d", i), 10000, []string{vgen.AgentID, card, vgen.CertThird, card, vgen.CertThird, card, vgen.CertThird, card})
+		if g.Err != nil {
+			return
+		}
+		long = append(long, vgen.H(h.Marshal()))
+		longSize += int64(len(h.Marshal()))
+		longValue += h.Value()
+	}
+	if longSize <= apdu.MaxResponse {
+		g.Fail(fmt.Errorf("the eight long lineages take only %d bytes, a TRANSFER fits", longSize))
+		return
+	}
+	cl, sl := initiate("long", longValue)
+	b.Invalid(pg, "pay-over-one-response", "alice's card holds eight coins of 50 fen at the end of lineages of 7 records of up to 16 outputs and is asked for all 400: eight coins, but the holdings alone exceed the 16384 bytes of one response", "R6.4", spec.CodeLimitExceeded, []string{"LimitExceeded", "Lineage", "chip-limits"}, pin(cl, long), sl)
 	c75, s75 := initiate("7500", 7500)
 	b.Valid(pg, "pay-split-change", "7500 fen from coins of 1000: eight coins, the last split, its 500 fen of change back to alice's card and exactly 7500 to bob", "R5.2", nil, pin(c75, holdings), s75)
 

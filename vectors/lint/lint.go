@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -93,7 +94,8 @@ func Lint(fsys fs.FS) []Error {
 // without that check (vectors.ReferenceWithout) still decides as the file
 // says: a check tag is a claim that the case pins the check. A case the
 // reference without the check cannot decide confirms nothing either, and
-// is reported too.
+// is reported too. A CheckOrder case (OrderFlag) must name a check, and
+// the reference without it must still refuse the case: its second fault.
 func lintClaims(files []*vectors.File) []Error {
 	var errs []Error
 	for _, f := range files {
@@ -101,11 +103,13 @@ func lintClaims(files []*vectors.File) []Error {
 			if t.Result != vectors.ResultInvalid {
 				continue
 			}
+			order, named := slices.Contains(t.Flags, OrderFlag), false
 			for _, fl := range t.Flags {
 				c, ok := spec.LookupCheck(fl)
 				if !ok || c.Unremovable != "" {
 					continue
 				}
+				named = true
 				out, err := vectors.ReferenceWithout(fl).VerifyVector(context.Background(), f.Case(t))
 				if err != nil {
 					errs = append(errs, Error{File: f.Name, TcID: t.TcID,
@@ -116,11 +120,25 @@ func lintClaims(files []*vectors.File) []Error {
 					errs = append(errs, Error{File: f.Name, TcID: t.TcID,
 						Problem: fmt.Sprintf("flag %s claims the case pins that check, but the reference without it still refuses the case with %s", fl, out.Error)})
 				}
+				if order && out.Valid {
+					errs = append(errs, Error{File: f.Name, TcID: t.TcID,
+						Problem: fmt.Sprintf("flag %s: a CheckOrder case has a second fault, but the reference without %s accepts it", OrderFlag, fl)})
+				}
+			}
+			if order && !named {
+				errs = append(errs, Error{File: f.Name, TcID: t.TcID,
+					Problem: fmt.Sprintf("flag %s names no check the case's first fault fails", OrderFlag)})
 			}
 		}
 	}
 	return errs
 }
+
+// OrderFlag marks a case with two faults whose expected error is the code
+// of the check the documents make first: its check flag names that check,
+// and the reference without it must still refuse the case (the second
+// fault), with another code (every check flag's claim).
+const OrderFlag = "CheckOrder"
 
 // ChecksFile names the list of checks in problems about it.
 const ChecksFile = "spec/checks.json"

@@ -23,7 +23,7 @@ const Seed uint64 = 20260101
 
 // GeneratorVersion is written into every file. Bump it when the generator
 // changes what it writes; tcIds stay stable across versions.
-const GeneratorVersion = "3"
+const GeneratorVersion = "4"
 
 // SchemaName is the schema file (under vectors/schema) every file names.
 const SchemaName = "vectors.schema.json"
@@ -75,6 +75,7 @@ var allNotes = map[string]string{
 	"InsufficientFunds":  "A payment the payer's coins do not cover.",
 	"Blacklisted":        "A payee on the payer's blacklist.",
 	"DoubleSpend":        "A one-time key spent twice in one record, or one the receiver was paid with before.",
+	"CheckOrder":         "Two faults in one case: the expected error is the code of the check the documents make first, so an implementation checking in another order fails.",
 }
 
 // GenEpoch is the start of the vectors' validity periods, GenAt the

@@ -1,0 +1,232 @@
+package cert
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/kit"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
+)
+
+// The payer wallet's own decisions on a PayeeHello, which no
+// MessageReceive case reaches: a request it already paid
+// (cert-payer-replay), its offline limits (cert-payer-limits) and what
+// it holds (cert-payer-funds). The wallet's state is given in the input in
+// the documents' formats (its key, certificate, coins, the requests it
+// paid, its limits and their usage); the verdict is the real wallet's
+// answer, a provisioned model SIM handed the PayeeHello: it answers a
+// PayerHello (valid) or refuses with a code. The PayerHello carries
+// nothing of the coins (they travel in the TX, after PROCEED), so the
+// verdict is the whole answer.
+
+// HelloPayLimits are a wallet's offline limits (spec/requirements.md
+// R6.6): the largest payment, the most fen spent and the most payments
+// since the last online sync.
+type HelloPayLimits struct {
+	PerPayment int64 `json:"perPayment"`
+	Cumulative int64 `json:"cumulative"`
+	Count      int   `json:"count"`
+}
+
+// HelloPayInput is the input of the HelloPay group of kind "message":
+// would the payer wallet Wallet (the id of WalletCertificate), provisioned
+// with WalletKey (the private key of WalletCertificate), Root, CRL,
+// IssuerPublicKey and the agents' Certificates, holding exactly the coins
+// Holdings, having paid the requests whose nonces are Paid, with the
+// offline limits Limits of which Spent fen and Payments payments are used,
+// its clock at At, answer the PayeeHello Message with a PayerHello?
+type HelloPayInput struct {
+	Message           string         `json:"message"`
+	Root              string         `json:"root"`
+	CRL               string         `json:"crl"`
+	IssuerPublicKey   string         `json:"issuerPublicKey"`
+	Certificates      []string       `json:"certificates"`
+	Wallet            string         `json:"wallet"`
+	WalletKey         string         `json:"walletKey"`
+	WalletCertificate string         `json:"walletCertificate"`
+	Holdings          []string       `json:"holdings"` // Holding DER ([APPLICATION 6]) each, held by Wallet
+	Paid              []string       `json:"paid"`     // 16-byte nonces of requests it already paid
+	Limits            HelloPayLimits `json:"limits"`
+	Spent             int64          `json:"spent"`
+	Payments          int            `json:"payments"`
+	At                int64          `json:"at"`
+}
+
+// helloPayHeader documents the HelloPay group.
+var helloPayHeader = []string{
+	"Group HelloPay: the PayeeHello ([APPLICATION 16]) input.message as the payer wallet input.wallet decides whether to answer it, provisioned with input.walletKey (the private key of input.walletCertificate, whose id is input.wallet), input.walletCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, holding exactly the coins input.holdings, having paid the requests whose nonces are input.paid, with the offline limits input.limits of which input.spent fen and input.payments payments are used, its clock at input.at (spec/formats-schemes.md, \"What the payer checks\"):",
+	"valid when the wallet answers a PayerHello; in order, the payee's certificate and the signature as in MessageReceive, then a nonce in input.paid (replay), the limits (limit-exceeded: the amount over perPayment, spent + amount over cumulative, payments + 1 over count), then the coins spendable offline (a lineage of fewer than 8 records): not covering the amount is insufficient-funds, covering it when no 8 of them do is limit-exceeded.",
+}
+
+// helloCoin is a coin of value fen issued to the agent, with the lineage
+// hops (agent first) ending at the last holder: the Holding that holder
+// keeps. Each hop pays the whole coin on.
+func helloCoin(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string, value int64, hops []string) *transfer.Holding {
+	rc, err := coin.Sign(issuer, coin.New(g.Serial(label), value, coin.Serial{}, vgen.AgentID))
+	g.Fail(err)
+	if g.Err != nil {
+		return nil
+	}
+	h := &transfer.Holding{Root: rc, Serial: rc.Serial}
+	for i := 0; i+1 < len(hops); i++ {
+		payer, payee := hops[i], hops[i+1]
+		r := g.Record(p.Keys[payer], transfer.Record{Parent: h.Serial, ParentValue: value, Outputs: g.Split(h.Serial, value, value, payer, payee),
+			Payer: payer, Payee: payee, Counter: uint64(100 + i)})
+		if g.Err != nil {
+			return nil
+		}
+		h = h.Extend(r, r.Outputs[0].Serial)
+	}
+	return h
+}
+
+func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
+	b.F.Header = append(b.F.Header, helloPayHeader...)
+	p, crl, issuer := g.SessionPKI()
+	if g.Err != nil {
+		return
+	}
+	const wallet, payee, third = vgen.CertPayer, vgen.CertPayee, vgen.CertThird
+	alice, bob := p.Certs[wallet], p.Certs[payee]
+	var nine []string
+	for i := range 9 {
+		h := helloCoin(g, p, issuer, fmt.Sprintf("hellopay/coin-%d", i), 1000, []string{vgen.AgentID, wallet})
+		if g.Err != nil {
+			return
+		}
+		nine = append(nine, vgen.H(h.Marshal()))
+	}
+	// A coin of 5000 fen at the hop limit: 8 records, the last to alice.
+	full := helloCoin(g, p, issuer, "hellopay/full", 5000, []string{vgen.AgentID, third, wallet, third, wallet, third, wallet, third, wallet})
+	if g.Err != nil {
+		return
+	}
+	var m3 *Message
+	hello := func(label string, amount int64) ([]byte, *vgen.Signature, []byte) {
+		nonce := g.Src("hellopay/nonce/" + label).Bytes(NonceSize)
+		raw, m := signMsg(g, p.Keys[payee], Message{Tag: TagPayeeHello, Nonce: nonce, Amount: amount, Payee: payee, Key: bob.PublicKey.SPKI(), Cert: bob.Raw})
+		m3 = m
+		return raw, vgen.SigObj(g.S, bob.PublicKey, m.TBS(), m.Sig), nonce
+	}
+	in := func(raw []byte, hs []string) HelloPayInput {
+		return HelloPayInput{Message: vgen.H(raw), Root: vgen.H(p.Root.Cert.Raw), CRL: vgen.H(crl), IssuerPublicKey: vgen.H(issuer.Public().SPKI()),
+			Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)}, Wallet: vgen.H([]byte(wallet)), WalletKey: vgen.H(p.Keys[wallet].Bytes()),
+			WalletCertificate: vgen.H(alice.Raw), Holdings: hs, Paid: []string{},
+			Limits: HelloPayLimits{PerPayment: bank.DefaultLimits.PerPayment, Cumulative: bank.DefaultLimits.Cumulative, Count: bank.DefaultLimits.Count},
+			At:     vgen.GenAt.Unix()}
+	}
+	grp := b.Group("HelloPay", "")
+	h8, s8, _ := hello("8000", 8000)
+	b.Valid(grp, "hello-pay-eight-coins", "alice holds nine coins of 1000 fen and is asked for 8000: eight coins, as many as one TX carries", "R6.4", []string{"Boundary", "cert-payer-funds"}, in(h8, nine), s8)
+	h9, s9, _ := hello("9000", 9000)
+	b.Invalid(grp, "hello-pay-nine-coins", "9000 fen takes all nine coins, one more than a TX carries", "R6.4", spec.CodeLimitExceeded, []string{"LimitExceeded", "cert-payer-funds"}, in(h9, nine), s9)
+	hx, sx, _ := hello("9001", 9001)
+	b.Invalid(grp, "hello-pay-over-holdings", "9001 fen, one more than the nine coins hold", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "cert-payer-funds"}, in(hx, nine), sx)
+	h3, s3, n3 := hello("3000", 3000)
+	m30 := m3 // the PayeeHello of h3
+	b.Invalid(grp, "hello-pay-coin-at-hop-limit", "3000 fen from one coin of 5000 whose lineage has 8 records: it must be exchanged online, so alice holds nothing spendable offline", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "cert-payer-funds"}, in(h3, []string{vgen.H(full.Marshal())}), s3)
+	paid := in(h3, nine)
+	paid.Paid = []string{vgen.H(n3)}
+	b.Invalid(grp, "hello-pay-already-paid", "a request under a nonce alice already paid", "R2.1", spec.CodeReplay, []string{"Replay", "cert-payer-replay"}, paid, s3)
+
+	limited := func(hs []string, f func(*HelloPayInput)) HelloPayInput {
+		i := in(h3, hs)
+		f(&i)
+		return i
+	}
+	b.Valid(grp, "hello-pay-at-per-payment-limit", "3000 fen under a per-payment limit of 3000", "R6.6", []string{"Boundary", "cert-payer-limits"}, limited(nine, func(i *HelloPayInput) { i.Limits.PerPayment = 3000 }), s3)
+	b.Invalid(grp, "hello-pay-over-per-payment-limit", "3000 fen over a per-payment limit of 2999", "R6.6", spec.CodeLimitExceeded, []string{"LimitExceeded", "cert-payer-limits"}, limited(nine, func(i *HelloPayInput) { i.Limits.PerPayment = 2999 }), s3)
+	b.Valid(grp, "hello-pay-at-cumulative-limit", "3000 fen after 47000 spent offline, under a cumulative limit of 50000", "R6.6", []string{"Boundary", "cert-payer-limits"}, limited(nine, func(i *HelloPayInput) { i.Spent = 47000 }), s3)
+	b.Invalid(grp, "hello-pay-over-cumulative-limit", "3000 fen after 47001 spent offline, over a cumulative limit of 50000", "R6.6", spec.CodeLimitExceeded, []string{"LimitExceeded", "cert-payer-limits"}, limited(nine, func(i *HelloPayInput) { i.Spent = 47001 }), s3)
+	b.Valid(grp, "hello-pay-at-count-limit", "a tenth payment under a limit of 10", "R6.6", []string{"Boundary", "cert-payer-limits"}, limited(nine, func(i *HelloPayInput) { i.Payments = 9 }), s3)
+	b.Invalid(grp, "hello-pay-over-count-limit", "an eleventh payment over a limit of 10", "R6.6", spec.CodeLimitExceeded, []string{"LimitExceeded", "cert-payer-limits"}, limited(nine, func(i *HelloPayInput) { i.Payments = 10 }), s3)
+
+	// Two faults in one request: the check the documents make first gives
+	// the code.
+	b.Invalid(grp, "hello-pay-order-replay-before-limits", "a request alice already paid, over her per-payment limit: the replay is found first", "R2.1", spec.CodeReplay, []string{"CheckOrder", "cert-payer-replay"},
+		limited(nine, func(i *HelloPayInput) { i.Paid = []string{vgen.H(n3)}; i.Limits.PerPayment = 2999 }), s3)
+	b.Invalid(grp, "hello-pay-order-limits-before-funds", "3000 fen over the per-payment limit of 2999 from a wallet holding only a coin at the hop limit: the limit is checked before the coins", "R6.6", spec.CodeLimitExceeded, []string{"CheckOrder", "cert-payer-limits"},
+		limited([]string{vgen.H(full.Marshal())}, func(i *HelloPayInput) { i.Limits.PerPayment = 2999 }), s3)
+	fm := *m30
+	fm.Sig = vgen.FlipSig(m30.Sig)
+	bad := limited(nine, func(i *HelloPayInput) { i.Paid = []string{vgen.H(n3)} })
+	bad.Message = vgen.H(fm.Marshal())
+	b.Invalid(grp, "hello-pay-order-signature-before-replay", "a request alice already paid, its signature bit-flipped: the signature is checked first", "R1.1", spec.CodeBadSignature, []string{"CheckOrder", "ModifiedSignature", "cert-signature"}, bad, nil)
+}
+
+// refHelloPay decides a HelloPay case with the model's own wallet: a
+// fresh SIM provisioned from the input (kit.PayeeDevice, the holdings
+// stored as its coins) is handed the PayeeHello at its payer endpoint.
+func refHelloPay(s suite.Suite, in HelloPayInput) (verdict, inputErr error) {
+	var u vgen.Unhexer
+	raw, wallet, key, cert := u.B("message", in.Message), string(u.B("wallet", in.Wallet)), u.B("walletKey", in.WalletKey), u.B("walletCertificate", in.WalletCertificate)
+	root, crl, coinKey := u.B("root", in.Root), u.B("crl", in.CRL), u.B("issuerPublicKey", in.IssuerPublicKey)
+	var agents [][]byte
+	for i, a := range in.Certificates {
+		agents = append(agents, u.B(fmt.Sprintf("certificates[%d]", i), a))
+	}
+	extra := map[string][]byte{
+		keyHSM:        make([]byte, coin.KeyIDSize+16), // the payer side opens no coin string
+		keyState:      kit.MustJSON(simState{Spent: in.Spent, Payments: in.Payments, SyncUnix: in.At}),
+		kit.KeyLimits: kit.MustJSON(bank.Limits{PerPayment: in.Limits.PerPayment, Cumulative: in.Limits.Cumulative, Count: in.Limits.Count}),
+	}
+	for i, hx := range in.Holdings {
+		hb := u.B(fmt.Sprintf("holdings[%d]", i), hx)
+		if u.Err != nil {
+			break
+		}
+		h, err := transfer.ParseHolding(hb)
+		if err != nil {
+			return nil, fmt.Errorf("holdings[%d]: %v", i, err)
+		}
+		extra[kit.PrefCoin+kit.CoinKey(h)] = hb
+	}
+	for i, n := range in.Paid {
+		nb := u.B(fmt.Sprintf("paid[%d]", i), n)
+		if u.Err == nil && len(nb) != NonceSize {
+			return nil, fmt.Errorf("paid[%d] is %d bytes, want %d", i, len(nb), NonceSize)
+		}
+		extra[prefAnswer+n] = []byte{1}
+	}
+	if u.Err != nil {
+		return nil, u.Err
+	}
+	c, err := devcert.Parse(s, cert)
+	if err != nil {
+		return nil, fmt.Errorf("walletCertificate: %v", err)
+	}
+	if c.ID != wallet {
+		return nil, fmt.Errorf("wallet %q is not the id of walletCertificate (%q)", wallet, c.ID)
+	}
+	k, err := suite.PrivateKeyFromBytes(s, key)
+	if err != nil {
+		return nil, fmt.Errorf("walletKey: %v", err)
+	}
+	if !k.Public().Equal(c.PublicKey) {
+		return nil, errors.New("walletKey is not the private key of walletCertificate")
+	}
+	w, dev, err := kit.PayeeDevice(kit.PayeeProvision{Suite: s, ID: wallet, Key: key, Cert: cert, Root: root, CRL: crl, CoinKey: coinKey, Agents: agents, At: time.Unix(in.At, 0).UTC()}, extra)
+	if err != nil {
+		return nil, err
+	}
+	se := &SIM{Core: kit.Core{S: s, Dev: dev}, w: w, variant: Recovering}
+	if err := loadStore(se); err != nil {
+		return nil, err
+	}
+	replies, err := se.payerEndpoint(world.Message{From: "payee", To: dev.ID(), Payload: raw})
+	if err != nil {
+		return err, nil
+	}
+	if len(replies) != 1 || replies[0].Type != MsgPayerHello {
+		return nil, fmt.Errorf("the wallet answered the PayeeHello with %d messages, not one PayerHello", len(replies))
+	}
+	return nil, nil
+}
