@@ -198,13 +198,32 @@ func oldestPaid(e *element) []string {
 	if over <= 0 {
 		return nil
 	}
-	at := make(map[string]string, len(paid))
-	for _, k := range paid {
+	at := make([]string, len(paid))
+	for i, k := range paid {
 		v, _ := e.dev.Get(k)
-		at[k] = string(v)
+		at[i] = string(v)
 	}
-	slices.SortStableFunc(paid, func(a, b string) int { return strings.Compare(at[a], at[b]) })
-	return paid[:over]
+	if over == 1 {
+		// The usual case, one out for one in: the first of the oldest,
+		// as the stable sort below would put it first, without sorting.
+		m := 0
+		for i := range at {
+			if at[i] < at[m] {
+				m = i
+			}
+		}
+		return paid[m : m+1]
+	}
+	idx := make([]int, len(paid))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(at[a], at[b]) })
+	out := make([]string, over)
+	for i := range out {
+		out[i] = paid[idx[i]]
+	}
+	return out
 }
 
 // buildRecord builds and signs a record spending inputs to pay amount
@@ -395,12 +414,14 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	puts := map[string][]byte{}
 	var dels []string
 	seen := e.dev.Keys(prefSeen)
+	seenNames := make(map[string]bool, len(seen))
+	for _, k := range seen {
+		b, _ := e.dev.Get(k)
+		seenNames[string(b)] = true
+	}
 	for _, h := range r.Inputs {
-		n := seenName(h.Key())
-		for _, k := range seen {
-			if b, _ := e.dev.Get(k); bytes.Equal(b, n) && !in.mutated(mutantNoSeen) {
-				return nil, spec.Errorf(spec.CodeDoubleSpend, "one-time key %s already paid this element", keyName(h.Key()))
-			}
+		if seenNames[string(seenName(h.Key()))] && !in.mutated(mutantNoSeen) {
+			return nil, spec.Errorf(spec.CodeDoubleSpend, "one-time key %s already paid this element", keyName(h.Key()))
 		}
 	}
 	ctr := e.counter()
