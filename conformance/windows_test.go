@@ -66,3 +66,35 @@ func TestWindowIndexIsMap(t *testing.T) {
 		t.Fatalf("the index never grew (%d slots): growth is untested", len(x.slots))
 	}
 }
+
+// BenchmarkWindowIndexGet looks up windows in an index of a game's size
+// (some 5.6 million windows of random bytes: every payer upload of a
+// passing game), half of them present, half absent, as the game's view of
+// ciphertext mostly misses.
+func BenchmarkWindowIndexGet(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	var x windowIndex
+	const n = 5_600_000
+	keys := make([]uint64, 0, 1<<16)
+	for i := 0; i < n; i++ {
+		w := rng.Uint64()
+		x.own(w, 1, func() uint32 { return 0 })
+		if len(keys) < cap(keys) {
+			keys = append(keys, w)
+		}
+	}
+	b.ResetTimer()
+	found := 0
+	for i := 0; b.Loop(); i++ {
+		w := keys[i&(len(keys)-1)]
+		if i&1 == 1 {
+			w = rng.Uint64()
+		}
+		if x.get(w).owners != 0 {
+			found++
+		}
+	}
+	if found == 0 {
+		b.Fatal("nothing found")
+	}
+}
