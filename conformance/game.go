@@ -451,19 +451,15 @@ func newGame(t *T, label string, merchants int) *game {
 // learn adds a byte string to candidate i's public material.
 func (g *game) learn(i int, label string, b []byte) {
 	origin := -1 // the label's index in g.origins, once a window needs it
-	for k := 0; k+windowSize <= len(b); k++ {
-		w := binary.LittleEndian.Uint64(b[k:])
-		if e := g.windows.get(w); e.owners&(1<<i) == 0 {
-			if e.owners == 0 {
-				if origin < 0 {
-					origin = len(g.origins)
-					g.origins = append(g.origins, string(g.cands[i].party)+"'s "+label)
-				}
-				e.origin = uint32(origin)
-			}
-			e.owners |= 1 << i
-			g.windows.set(w, e)
+	newOrigin := func() uint32 {
+		if origin < 0 {
+			origin = len(g.origins)
+			g.origins = append(g.origins, string(g.cands[i].party)+"'s "+label)
 		}
+		return uint32(origin)
+	}
+	for k := 0; k+windowSize <= len(b); k++ {
+		g.windows.own(binary.LittleEndian.Uint64(b[k:]), 1<<i, newOrigin)
 	}
 	// Serials at withdrawal and in the candidate's own uploads, and one
 	// level of their children (lineage).

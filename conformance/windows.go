@@ -67,6 +67,31 @@ func (x *windowIndex) set(w uint64, e viewWindow) {
 	}
 }
 
+// own adds owner (a bit of viewWindow.owners) to w's owners, in one probe
+// where get and set take two: a window new to the index is recorded with
+// origin(), which is called only then.
+func (x *windowIndex) own(w uint64, owner uint8, origin func() uint32) {
+	if owner == 0 {
+		panic("conformance: windowIndex.own without owner")
+	}
+	if 4*(x.n+1) > 3*len(x.slots) {
+		x.grow()
+	}
+	mask := uint64(len(x.slots) - 1)
+	for i := windowMix(w) & mask; ; i = (i + 1) & mask {
+		s := &x.slots[i]
+		if s.val.owners == 0 {
+			*s = windowSlot{w, viewWindow{owners: owner, origin: origin()}}
+			x.n++
+			return
+		}
+		if s.key == w {
+			s.val.owners |= owner
+			return
+		}
+	}
+}
+
 // grow doubles the table (at least 1<<16 slots) and reinserts every
 // window.
 func (x *windowIndex) grow() {

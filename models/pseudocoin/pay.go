@@ -1,7 +1,6 @@
 package pseudocoin
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -181,13 +180,32 @@ func oldestPaid(e *element) []string {
 	if over <= 0 {
 		return nil
 	}
-	at := make(map[string]string, len(paid))
-	for _, k := range paid {
+	at := make([]string, len(paid))
+	for i, k := range paid {
 		v, _ := e.dev.Get(k)
-		at[k] = string(v)
+		at[i] = string(v)
 	}
-	slices.SortStableFunc(paid, func(a, b string) int { return strings.Compare(at[a], at[b]) })
-	return paid[:over]
+	if over == 1 {
+		// The usual case, one out for one in: the first of the oldest,
+		// as the stable sort below would put it first, without sorting.
+		m := 0
+		for i := range at {
+			if at[i] < at[m] {
+				m = i
+			}
+		}
+		return paid[m : m+1]
+	}
+	idx := make([]int, len(paid))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(at[a], at[b]) })
+	out := make([]string, over)
+	for i := range out {
+		out[i] = paid[idx[i]]
+	}
+	return out
 }
 
 // buildRecord builds and signs a record spending inputs to pay amount
@@ -356,14 +374,13 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 		inv, open = readJSON[invoiceEntry](e, s.invoice)
 	}
 	seen := e.dev.Keys(prefSeen)
+	seenNames := make(map[string]bool, len(seen))
+	for _, k := range seen {
+		b, _ := e.dev.Get(k)
+		seenNames[string(b)] = true
+	}
 	err = checkPay(in.payeeVerifier(), r, openInvoice{Key: inv.Key, Amount: inv.Amount, Challenge: inv.Challenge}, open, func(k []byte) bool {
-		n := seenName(k)
-		for _, sk := range seen {
-			if b, _ := e.dev.Get(sk); bytes.Equal(b, n) && !in.mutated(mutantNoSeen) {
-				return true
-			}
-		}
-		return false
+		return seenNames[string(seenName(k))] && !in.mutated(mutantNoSeen)
 	})
 	if err != nil {
 		return nil, err

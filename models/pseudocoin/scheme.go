@@ -63,7 +63,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}, heldCache: map[string]heldEntry{}, insiders: map[world.PartyID]models.InsiderPlan{}, lastChallenge: map[world.PartyID][]byte{}}
+	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}, heldCache: map[world.PartyID]map[string]heldEntry{}, insiders: map[world.PartyID]models.InsiderPlan{}, lastChallenge: map[world.PartyID][]byte{}}
 	if in.desk, err = newDesk(in); err != nil {
 		return nil, err
 	}
@@ -98,9 +98,9 @@ type Instance struct {
 	clones   int
 	mutation string
 	parsed   map[string]*Holding // parse cache (holdings are immutable)
-	// heldCache is element.holdings' cache: party and store key to the
+	// heldCache is element.holdings' cache: by party, store key to the
 	// bytes read and the holding parsed from them.
-	heldCache map[string]heldEntry
+	heldCache map[world.PartyID]map[string]heldEntry
 	gaveOut   map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
 	// corrupted holds the corruptions staged on elements that act on
 	// later payments (escrow, withheld acknowledgement).

@@ -169,9 +169,13 @@ func (h held) key() (suite.PrivateKey, error) { return suite.PrivateKeyFromBytes
 // reconciliation was most of its cost.
 func (e *element) holdings() []held {
 	var out []held
+	cache := e.in.heldCache[e.dev.ID()]
+	if cache == nil || len(cache) > 8192 {
+		cache = map[string]heldEntry{}
+		e.in.heldCache[e.dev.ID()] = cache
+	}
 	for _, k := range e.dev.Keys(prefHold) {
-		ck := string(e.dev.ID()) + "\x00" + k
-		if c, ok := e.in.heldCache[ck]; ok && e.dev.Holds(k, c.raw) {
+		if c, ok := cache[k]; ok && e.dev.Holds(k, c.raw) {
 			out = append(out, c.h)
 			continue
 		}
@@ -185,10 +189,7 @@ func (e *element) holdings() []held {
 			continue
 		}
 		hd := held{name: strings.TrimPrefix(k, prefHold), h: h, priv: priv, s: e.in.s}
-		if len(e.in.heldCache) > 8192 {
-			clear(e.in.heldCache)
-		}
-		e.in.heldCache[ck] = heldEntry{raw: raw, h: hd}
+		cache[k] = heldEntry{raw: raw, h: hd}
 		out = append(out, hd)
 	}
 	return out

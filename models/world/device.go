@@ -19,8 +19,9 @@ type Device struct {
 	id       PartyID
 	created  int
 	store    map[string][]byte
-	writes   int // persistence operations so far (Put, Delete, Commit)
-	crashAt  int // crash when writes reaches this; -1 for never
+	keys     []string // the store's keys, sorted (Keys reads a range of them)
+	writes   int      // persistence operations so far (Put, Delete, Commit)
+	crashAt  int      // crash when writes reaches this; -1 for never
 	hasClock bool
 	skew     time.Duration
 	boots    int
@@ -89,17 +90,24 @@ func (d *Device) Holds(key string, value []byte) bool {
 	return ok && bytes.Equal(v, value)
 }
 
-// Keys returns the stored keys with prefix, sorted.
+// Keys returns the stored keys with prefix, sorted. The device keeps its
+// keys sorted, so this costs the keys returned, not the store's size: a
+// model lists a prefix of a large store (a merchant's holdings) at every
+// step.
 func (d *Device) Keys(prefix string) []string {
-	var ks []string
-	for k := range d.store {
-		if strings.HasPrefix(k, prefix) {
-			ks = append(ks, k)
-		}
+	i, _ := slices.BinarySearch(d.keys, prefix)
+	j := i
+	for j < len(d.keys) && strings.HasPrefix(d.keys[j], prefix) {
+		j++
 	}
-	slices.Sort(ks)
-	return ks
+	if i == j {
+		return nil
+	}
+	return slices.Clone(d.keys[i:j])
 }
+
+// setKeys rebuilds the sorted key index from the store.
+func (d *Device) setKeys() { d.keys = slices.Sorted(maps.Keys(d.store)) }
 
 // Put persists value under key. If a crash is armed for this write, the
 // device loses power before the write takes effect.
@@ -130,9 +138,17 @@ func (d *Device) Commit(puts map[string][]byte, deletes []string) {
 		keys = slices.Sorted(maps.Keys(puts))
 	}
 	for _, k := range keys {
+		if _, ok := d.store[k]; !ok {
+			i, _ := slices.BinarySearch(d.keys, k)
+			d.keys = slices.Insert(d.keys, i, k)
+		}
 		d.store[k] = bytes.Clone(puts[k])
 	}
 	for _, k := range deletes {
+		if _, ok := d.store[k]; ok {
+			i, _ := slices.BinarySearch(d.keys, k)
+			d.keys = slices.Delete(d.keys, i, i+1)
+		}
 		delete(d.store, k)
 	}
 	d.w.trace.add(Event{Kind: KindPersist, From: d.id, Detail: persistDetail(keys, deletes, puts)})
@@ -182,10 +198,15 @@ type Snapshot struct {
 }
 
 // Snapshot copies the persistent store (what a rollback or clone restores).
+// It copies the map, not the values: a stored value is never written in
+// place (Commit stores a copy of what it is given and replaces it whole,
+// Get and Snapshot.Get hand out copies, Restore and Clone copy), so the
+// snapshot and the store may share it. A caller snapshotting a large store
+// at every step (the anonymity game, twice a trial) pays for the keys.
 func (d *Device) Snapshot() Snapshot {
-	s := Snapshot{dev: d.id, store: make(map[string][]byte, len(d.store))}
-	for k, v := range d.store {
-		s.store[k] = bytes.Clone(v)
+	s := Snapshot{dev: d.id, store: maps.Clone(d.store)}
+	if s.store == nil {
+		s.store = map[string][]byte{}
 	}
 	d.w.trace.add(Event{Kind: KindSnapshot, From: d.id})
 	return s
@@ -198,6 +219,7 @@ func (d *Device) Restore(s Snapshot) {
 	for k, v := range s.store {
 		d.store[k] = bytes.Clone(v)
 	}
+	d.setKeys()
 	d.w.trace.add(Event{Kind: KindFault, From: d.id, Fault: string(FaultRollback), Detail: "restored snapshot of " + string(s.dev)})
 }
 
@@ -208,6 +230,7 @@ func (d *Device) Clone(id PartyID) *Device {
 	for k, v := range d.store {
 		c.store[k] = bytes.Clone(v)
 	}
+	c.keys = slices.Clone(d.keys)
 	d.w.trace.add(Event{Kind: KindFault, From: d.id, To: id, Fault: string(FaultClone)})
 	return c
 }
