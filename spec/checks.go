@@ -3,7 +3,6 @@ package spec
 import (
 	_ "embed"
 	"encoding/json"
-	"strings"
 	"sync"
 )
 
@@ -46,16 +45,6 @@ type Retired struct {
 	Reason string `json:"reason"`
 }
 
-// Pending names the checks (every id beginning with Prefix) of a scheme
-// whose vectors are not published yet, and why: the lint accepts such a
-// check with no vector only while no vector file of Scheme exists, so the
-// entry must go when the scheme's vectors are published.
-type Pending struct {
-	Scheme string `json:"scheme"`
-	Prefix string `json:"prefix"`
-	Reason string `json:"reason"`
-}
-
 // CheckList is spec/checks.json, the machine-readable list of checks.
 type CheckList struct {
 	Version     int           `json:"version"`
@@ -63,17 +52,6 @@ type CheckList struct {
 	Checks      []Check       `json:"checks"`
 	Informative []Informative `json:"informative"`
 	Retired     []Retired     `json:"retired"`
-	Pending     []Pending     `json:"pending,omitempty"`
-}
-
-// PendingFor returns the pending entry that covers the check id, if any.
-func (l CheckList) PendingFor(id string) (Pending, bool) {
-	for _, p := range l.Pending {
-		if p.Prefix != "" && strings.HasPrefix(id, p.Prefix) {
-			return p, true
-		}
-	}
-	return Pending{}, false
 }
 
 //go:embed checks.json
@@ -87,7 +65,6 @@ func Checks() CheckList {
 	l.Checks = append([]Check(nil), l.Checks...)
 	l.Informative = append([]Informative(nil), l.Informative...)
 	l.Retired = append([]Retired(nil), l.Retired...)
-	l.Pending = append([]Pending(nil), l.Pending...)
 	return l
 }
 

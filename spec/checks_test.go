@@ -159,17 +159,6 @@ func TestChecksListed(t *testing.T) {
 			t.Errorf("retired check %q gives no reason", r.ID)
 		}
 	}
-	for _, p := range l.Pending {
-		n := 0
-		for _, c := range l.Checks {
-			if q, ok := l.PendingFor(c.ID); ok && q == p {
-				n++
-			}
-		}
-		if p.Scheme == "" || p.Prefix == "" || p.Reason == "" || n == 0 {
-			t.Errorf("pending entry %+v: it needs a scheme, a prefix some listed check has, and a reason (%d checks)", p, n)
-		}
-	}
 	for _, in := range l.Informative {
 		if !sections[in.Doc+"#"+in.Section] {
 			t.Errorf("informative section %s#%q does not exist", in.Doc, in.Section)

@@ -22,18 +22,16 @@ import (
 // scheme shares (spec/formats.md).
 var specGenerators = []vgen.Generator{genCoin, genCertificate, genTransfer}
 
-// Sources returns the vector sources of the schemes in models/all, in
-// its order, one per scheme (a variant that shares its scheme's vectors
-// is skipped; see vgen.Provider).
+// Sources returns the vector sources of the schemes in models/all, listed
+// and draft (all.Drafts: a draft is not checked by the suites, but its
+// vectors are published like the others), in that order, one per scheme
+// (a variant that shares its scheme's vectors is skipped; see
+// vgen.Provider).
 func Sources() []vgen.Source { return slices.Clone(sources()) }
 
-var sources = sync.OnceValue(func() []vgen.Source { return sourcesOf(all.Schemes()) })
-
-// DraftSources returns the vector sources of the draft schemes
-// (all.Drafts): generated and decided by the reference, never published.
-func DraftSources() []vgen.Source { return slices.Clone(draftSources()) }
-
-var draftSources = sync.OnceValue(func() []vgen.Source { return sourcesOf(all.Drafts()) })
+var sources = sync.OnceValue(func() []vgen.Source {
+	return sourcesOf(append(all.Schemes(), all.Drafts()...))
+})
 
 func sourcesOf(schemes []models.Scheme) []vgen.Source {
 	var out []vgen.Source
@@ -54,16 +52,6 @@ func sourcesOf(schemes []models.Scheme) []vgen.Source {
 func Build() ([]*File, error) {
 	gens := slices.Clone(specGenerators)
 	for _, src := range Sources() {
-		gens = append(gens, src.Generators...)
-	}
-	return build(gens)
-}
-
-// BuildDrafts returns the files of the draft schemes' sources alone, in
-// name order (not published: see DraftSources).
-func BuildDrafts() ([]*File, error) {
-	var gens []vgen.Generator
-	for _, src := range DraftSources() {
 		gens = append(gens, src.Generators...)
 	}
 	return build(gens)

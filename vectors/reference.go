@@ -219,9 +219,9 @@ func refTransferOwner(s suite.Suite, in TransferInput) (owner transfer.Owner, ve
 	return owner, err, nil
 }
 
-// source returns the vector source of scheme, listed or draft.
+// source returns the vector source of scheme.
 func source(scheme string) (vgen.Source, bool) {
-	for _, src := range append(sources(), draftSources()...) {
+	for _, src := range sources() {
 		if src.Scheme == scheme {
 			return src, true
 		}

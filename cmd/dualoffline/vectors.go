@@ -19,7 +19,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dualoffline/dualoffline/conformance/adapter"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/vectors"
 	"github.com/dualoffline/dualoffline/vectors/lint"
 	"github.com/dualoffline/dualoffline/vectors/remote"
@@ -128,16 +127,6 @@ func runVectorsLint(w io.Writer, fsys fs.FS, where string) error {
 	fmt.Fprintf(w, "%s: %d files, %d tests, clean\n", where, len(names), tests)
 	for _, c := range lint.UnpinnableChecks() {
 		fmt.Fprintf(w, "unpinnable check %s (%s, %q): %s\n", c.ID, c.Doc, c.Section, c.Unpinnable)
-	}
-	l := spec.Checks()
-	for _, p := range l.Pending {
-		n := 0
-		for _, c := range lint.PendingChecks() {
-			if q, _ := l.PendingFor(c.ID); q == p {
-				n++
-			}
-		}
-		fmt.Fprintf(w, "pending: %d checks %s* of scheme %s have no published vectors: %s\n", n, p.Prefix, p.Scheme, p.Reason)
 	}
 	return nil
 }

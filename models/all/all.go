@@ -22,10 +22,9 @@ var packages = []models.Package{
 	chain.Package,
 }
 
-// drafts are scheme packages built and tested but not listed: `check`
-// does not run them and their vectors are not published (their checks
-// are pending in spec/checks.json); the vectors' tests generate and lint
-// their vectors so they are ready when the package moves to packages.
+// drafts are scheme packages built, tested and given published vectors
+// (package vectors takes their sources too), but not listed: `check`,
+// the mutant catalogue and the interactive suites do not run them.
 // pseudocoin: its passing anonymity games do not fit the default check's
 // budget yet (models/pseudocoin/LANDING.md).
 var drafts = []models.Package{

@@ -77,13 +77,8 @@ func Lint(fsys fs.FS) []Error {
 	for _, name := range names {
 		errs = append(errs, lintFile(fsys, name, seen, pinned)...)
 	}
-	files, err := vectors.LoadFS(fsys)
-	published := map[string]bool{}
-	for _, f := range files {
-		published[f.Scheme] = true
-	}
-	errs = append(errs, lintChecks(pinned, published)...)
-	if err == nil {
+	errs = append(errs, lintChecks(pinned)...)
+	if files, err := vectors.LoadFS(fsys); err == nil {
 		errs = append(errs, lintClaims(files)...)
 	}
 	return errs
@@ -144,24 +139,13 @@ const OrderFlag = "CheckOrder"
 const ChecksFile = "spec/checks.json"
 
 // lintChecks reports every check of the list no test names (unless
-// unpinnable, or pending while no vector file of its scheme is among
-// those linted, published), every unpinnable or pending check some test
-// names, and every pending entry of a scheme whose vectors are published.
-func lintChecks(pinned map[string][]string, published map[string]bool) []Error {
+// unpinnable), every unpinnable check some test names, and every check
+// marked unpinnable or unremovable without a reason that says why.
+func lintChecks(pinned map[string][]string) []Error {
 	var errs []Error
-	l := spec.Checks()
-	for _, p := range l.Pending {
-		if published[p.Scheme] {
-			errs = append(errs, Error{File: ChecksFile, Problem: fmt.Sprintf("checks %s* are pending for scheme %s, whose vectors are published: drop the pending entry", p.Prefix, p.Scheme)})
-		}
-	}
-	for _, c := range l.Checks {
+	for _, c := range spec.Checks().Checks {
 		n := len(pinned[c.ID])
-		p, pending := l.PendingFor(c.ID)
 		switch {
-		case pending && n > 0:
-			errs = append(errs, Error{File: ChecksFile, Problem: fmt.Sprintf("check %s is pending (scheme %s) but %s pins it: drop the pending entry", c.ID, p.Scheme, pinned[c.ID][0])})
-		case pending:
 		case n == 0 && c.Unpinnable == "":
 			errs = append(errs, Error{File: ChecksFile, Problem: fmt.Sprintf("check %s (%s, %q) has no vector whose flags name it", c.ID, c.Doc, c.Section)})
 		case n > 0 && c.Unpinnable != "":
@@ -177,19 +161,6 @@ func UnpinnableChecks() []spec.Check {
 	var out []spec.Check
 	for _, c := range spec.Checks().Checks {
 		if c.Unpinnable != "" {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// PendingChecks returns the checks of the list whose scheme's vectors
-// are not published yet, for reports.
-func PendingChecks() []spec.Check {
-	var out []spec.Check
-	l := spec.Checks()
-	for _, c := range l.Checks {
-		if _, ok := l.PendingFor(c.ID); ok {
 			out = append(out, c)
 		}
 	}
