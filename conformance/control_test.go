@@ -12,16 +12,17 @@ import (
 )
 
 // TestIdealControlPassesR3: every R3 property passes on the
-// ideal-anonymity control at the default depth (conformance.Check with
-// default Options) under both suites (GM only under -short), the games
-// certified after N trials.
+// ideal-anonymity control at the default depth (default Options) under
+// both suites (GM only under -short), the games certified after N trials.
+// It runs on CheckAll's pool, whose results are Check's
+// (TestScheduleSameResults): Check would run the twelve games on one core.
 func TestIdealControlPassesR3(t *testing.T) {
 	opts := conformance.Options{Only: []string{"R3"}}
 	if testing.Short() {
 		gm, _ := suite.ByID(suite.GM)
 		opts.Suites = []suite.Suite{gm}
 	}
-	rs, err := conformance.Check(context.Background(), control.Ideal(), opts)
+	rs, err := conformance.CheckAll(context.Background(), []models.Scheme{control.Ideal()}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

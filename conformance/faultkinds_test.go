@@ -112,6 +112,11 @@ var faultKindMutants = []faultKind{
 // Under -short the second run is the entry's sub-property only: the
 // whole requirement costs a minute and more per mutant. Runs are under
 // the GM suite (CheckMutants' suite).
+//
+// The kills (and the equivalence and external checks) run first, side by
+// side: nothing is switched off while they run. The survivals then run
+// one at a time, each with its kind switched off: SwitchOff is global,
+// and every Check running beside one would see its kind gone.
 func TestFaultKindsKill(t *testing.T) {
 	for _, k := range append(slices.Clone(world.ChannelFaults), world.FaultRollback, world.FaultClone, world.FaultCrashEnd) {
 		if !slices.ContainsFunc(faultKindMutants, func(fk faultKind) bool { return fk.kind == k }) {
@@ -127,47 +132,67 @@ func TestFaultKindsKill(t *testing.T) {
 	if testing.Short() {
 		checks = 8
 	}
-	for _, fk := range faultKindMutants {
-		t.Run(string(fk.kind), func(t *testing.T) {
-			if fk.external != "" {
-				externalKill(t, fk.kind, fk.external)
-			}
-			if fk.equivalent != nil {
-				fk.equivalent(t)
-			}
-			if fk.mutant == "" && (fk.external != "" || fk.equivalent != nil) {
-				return
-			}
-			if fk.mutant == "" {
-				t.Skip(fk.pending)
-			}
-			m, ok := byName[fk.mutant]
-			if !ok {
-				t.Fatalf("no mutant %s in all.Mutants()", fk.mutant)
-			}
-			n := checks
-			if fk.checks > 0 {
-				n = fk.checks
-				if testing.Short() {
-					n *= 5 // rapid runs a fifth of the checks under -short
-				}
-			}
-			opts := func(only string) Options { return Options{Checks: n, Only: []string{only}} }
-			if r := kills.kill(t, m, opts(fk.sub)); !r.Killed {
-				t.Fatalf("%s survived %s with %s scheduled", fk.mutant, fk.sub, fk.kind)
-			} else {
-				t.Logf("%s killed by %v", fk.mutant, r.KilledBy)
-			}
-			defer SwitchOff(fk.kind)()
-			off := string(m.Breaks)
+	opts := func(fk faultKind, only string) Options {
+		n := checks
+		if fk.checks > 0 {
+			n = fk.checks
 			if testing.Short() {
-				off = fk.sub
+				n *= 5 // rapid runs a fifth of the checks under -short
 			}
-			if r := survives(t, m, opts(off)); r.Killed {
-				t.Fatalf("%s killed by %v with %s switched off: the fault kind is not what finds it", fk.mutant, r.KilledBy, fk.kind)
-			}
-		})
+		}
+		return Options{Checks: n, Only: []string{only}}
 	}
+	killed := make([]bool, len(faultKindMutants))
+	t.Run("kill", func(t *testing.T) {
+		for i, fk := range faultKindMutants {
+			t.Run(string(fk.kind), func(t *testing.T) {
+				t.Parallel()
+				if fk.external != "" {
+					externalKill(t, fk.kind, fk.external)
+				}
+				if fk.equivalent != nil {
+					fk.equivalent(t)
+				}
+				if fk.mutant == "" && (fk.external != "" || fk.equivalent != nil) {
+					return
+				}
+				if fk.mutant == "" {
+					t.Skip(fk.pending)
+				}
+				m, ok := byName[fk.mutant]
+				if !ok {
+					t.Fatalf("no mutant %s in all.Mutants()", fk.mutant)
+				}
+				if r := kills.kill(t, m, opts(fk, fk.sub)); !r.Killed {
+					t.Fatalf("%s survived %s with %s scheduled", fk.mutant, fk.sub, fk.kind)
+				} else {
+					t.Logf("%s killed by %v", fk.mutant, r.KilledBy)
+				}
+				killed[i] = true
+			})
+		}
+	})
+	t.Run("survive", func(t *testing.T) {
+		for i, fk := range faultKindMutants {
+			if fk.mutant == "" {
+				continue
+			}
+			t.Run(string(fk.kind), func(t *testing.T) {
+				if !killed[i] {
+					t.Skipf("%s was not killed with every kind scheduled (kill/%s failed): its survival with %s switched off would show nothing", fk.mutant, fk.kind, fk.kind)
+				}
+				m := byName[fk.mutant]
+				defer SwitchOff(fk.kind)()
+				off := string(m.Breaks)
+				if testing.Short() {
+					off = fk.sub
+				}
+				if r := survives(t, m, opts(fk, off)); r.Killed {
+					t.Fatalf("%s killed by %v with %s switched off: the fault kind is not what finds it", fk.mutant, r.KilledBy, fk.kind)
+				}
+			})
+		}
+	})
 }
 
 // externalKill checks that examples/vendor's TestWalletBugsNeedTheirCut

@@ -70,29 +70,47 @@ func TestInsiderKindsKill(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: each run scores a mutant on its whole requirement; TestMutantsObservable in each scheme shows the bugs at model level")
 	}
+	// The kills run side by side with nothing taken out; the survivals
+	// then one at a time, since insiderOff is global: every Check running
+	// beside one would see its kinds gone.
 	kills := &killer{}
-	for _, ik := range insiderKindMutants {
-		t.Run(ik.mutant, func(t *testing.T) {
-			m, ok := byName[ik.mutant]
-			if !ok {
-				t.Fatalf("no mutant %s in all.Mutants()", ik.mutant)
-			}
-			// The kill needs only the property that must make it; the
-			// survival, every property of the requirement.
-			opts := func(only string) Options { return Options{Checks: 10, Only: []string{only}} }
-			if r := kills.kill(t, m, opts(ik.property)); !slices.Contains(r.KilledBy, ik.property) {
-				t.Fatalf("%s not killed by %s with the insider staging %v: killed=%v by %v", ik.mutant, ik.property, ik.kinds, r.Killed, r.KilledBy)
-			} else {
-				t.Logf("%s killed by %v", ik.mutant, r.KilledBy)
-			}
-			insiderOff = map[models.InsiderKind]bool{}
-			for _, k := range ik.kinds {
-				insiderOff[k] = true
-			}
-			defer func() { insiderOff = nil }()
-			if r := survives(t, m, opts(string(m.Breaks))); r.Killed {
-				t.Fatalf("%s killed by %v with %v switched off: the insider is not what finds it", ik.mutant, r.KilledBy, ik.kinds)
-			}
-		})
-	}
+	// The kill needs only the property that must make it; the survival,
+	// every property of the requirement.
+	opts := func(only string) Options { return Options{Checks: 10, Only: []string{only}} }
+	killed := make([]bool, len(insiderKindMutants))
+	t.Run("kill", func(t *testing.T) {
+		for i, ik := range insiderKindMutants {
+			t.Run(ik.mutant, func(t *testing.T) {
+				t.Parallel()
+				m, ok := byName[ik.mutant]
+				if !ok {
+					t.Fatalf("no mutant %s in all.Mutants()", ik.mutant)
+				}
+				if r := kills.kill(t, m, opts(ik.property)); !slices.Contains(r.KilledBy, ik.property) {
+					t.Fatalf("%s not killed by %s with the insider staging %v: killed=%v by %v", ik.mutant, ik.property, ik.kinds, r.Killed, r.KilledBy)
+				} else {
+					t.Logf("%s killed by %v", ik.mutant, r.KilledBy)
+				}
+				killed[i] = true
+			})
+		}
+	})
+	t.Run("survive", func(t *testing.T) {
+		for i, ik := range insiderKindMutants {
+			t.Run(ik.mutant, func(t *testing.T) {
+				if !killed[i] {
+					t.Skipf("%s was not killed by %s (kill/%s failed): its survival with %v taken out would show nothing", ik.mutant, ik.property, ik.mutant, ik.kinds)
+				}
+				m := byName[ik.mutant]
+				insiderOff = map[models.InsiderKind]bool{}
+				for _, k := range ik.kinds {
+					insiderOff[k] = true
+				}
+				defer func() { insiderOff = nil }()
+				if r := survives(t, m, opts(string(m.Breaks))); r.Killed {
+					t.Fatalf("%s killed by %v with %v switched off: the insider is not what finds it", ik.mutant, r.KilledBy, ik.kinds)
+				}
+			})
+		}
+	})
 }

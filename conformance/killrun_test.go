@@ -42,10 +42,12 @@ func gmOpts(t *testing.T, opts Options) Options {
 	return opts
 }
 
-// checkOrFatal runs target under opts.
+// checkOrFatal runs target under opts on CheckAll's pool, one property
+// per worker: Check runs a target's properties one after another on one
+// core, and CheckAll's results are Check's (TestScheduleSameResults).
 func checkOrFatal(t *testing.T, target models.Scheme, opts Options) []Result {
 	t.Helper()
-	rs, err := Check(context.Background(), target, opts)
+	rs, err := CheckAll(context.Background(), []models.Scheme{target}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +72,7 @@ func (k *killer) kill(t *testing.T, m models.Mutant, opts Options) MutantRun {
 			// failure, which a shrink cut short under load could change.
 			bo := opts
 			bo.ShrinkTime = 0
-			rs, err := Check(context.Background(), m.Base, bo)
+			rs, err := CheckAll(context.Background(), []models.Scheme{m.Base}, bo)
 			if err != nil {
 				return nil, err
 			}

@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/conformance/interactive"
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/loopback"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -28,9 +31,13 @@ var cutOnly = []struct {
 
 // unexpected runs the interactive suite on chip with the wallet role
 // plays served in process with bug, judged against the reference wallet
-// run with the same options (and the same kinds switched off), and
-// returns the properties whose verdict is a surprise.
-func unexpected(t *testing.T, bug string, role interactive.Role, only string) []conformance.Result {
+// run with the same options (and the same kinds switched off: off names
+// them, the caller has switched them off), and returns the properties
+// whose verdict is a surprise. Both runs are on CheckAll's pool, one
+// property per core (its results are Check's); the reference's results
+// are computed once per options and kinds switched off, whichever bug is
+// judged against them.
+func unexpected(t *testing.T, bug string, role interactive.Role, only string, off ...world.FaultKind) []conformance.Result {
 	t.Helper()
 	gm, _ := suite.ByID(suite.GM)
 	o := conformance.Options{Checks: 6, Suites: []suite.Suite{gm}, Only: []string{only}}
@@ -41,17 +48,28 @@ func unexpected(t *testing.T, bug string, role interactive.Role, only string) []
 		o.Checks = 2
 	}
 	ctx := context.Background()
-	ref, err := conformance.Check(ctx, chip.Scheme{}, o)
+	ref, err := refRun(fmt.Sprint(o.Checks, only, off), func() (*conformance.Results, error) {
+		return conformance.CheckAll(ctx, []models.Scheme{chip.Scheme{}}, o)
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	dial := loopback.Dialer(func(store map[string][]byte) (loopback.Host, error) { return openBuggy(hosts["chip"], store, "", bug) })
-	got, err := conformance.Check(ctx, interactive.Target(chip.Scheme{}, role, dial), o)
+	got, err := conformance.CheckAll(ctx, []models.Scheme{interactive.Target(chip.Scheme{}, role, dial)}, o)
 	if err != nil {
 		t.Fatal(err)
 	}
 	interactive.Judge(got, ref)
 	return got.Unexpected()
+}
+
+// refs holds the reference wallet's results by refRun's key.
+var refs sync.Map // string -> func() (*conformance.Results, error)
+
+// refRun returns run's results, run once per key.
+func refRun(key string, run func() (*conformance.Results, error)) (*conformance.Results, error) {
+	f, _ := refs.LoadOrStore(key, sync.OnceValues(run))
+	return f.(func() (*conformance.Results, error))()
 }
 
 // Each wallet bug is caught by the interactive suite with every kind
@@ -75,7 +93,7 @@ func TestWalletBugsNeedTheirCut(t *testing.T) {
 				off = c.sub
 			}
 			defer conformance.SwitchOff(c.kind)()
-			for _, r := range unexpected(t, c.bug, c.role, off) {
+			for _, r := range unexpected(t, c.bug, c.role, off, c.kind) {
 				t.Errorf("with %s switched off, %s still catches %s: the cut is not what finds it: %s", c.kind, r.Key(), c.bug, r.Reason)
 			}
 		})
