@@ -19,8 +19,9 @@ import (
 
 // insiderOff is a test hook: insider kinds taken out of every property,
 // to show that a mutant is killed only because the insider builds that
-// kind. Nil in every real run.
-var insiderOff map[models.InsiderKind]bool
+// kind. Empty in every real run; read and replaced atomically, as
+// switchedOff is.
+var insiderOff kindSet[models.InsiderKind]
 
 // insiderCase is one insider payment: the insider withdraws fund (one
 // coin when fund is a table value), the third wallet withdraws other,
@@ -200,7 +201,7 @@ func insiderSettles(t *T, kinds []models.InsiderKind) {
 // cases ran and why the target could not stage the first kind it refused.
 func insiderRun(t *T, kinds []models.InsiderKind, judge func(f fataler, c insiderCase, p models.Payment, payee world.PartyID, gained int64)) (ran int, why error) {
 	for _, k := range kinds {
-		if insiderOff[k] {
+		if insiderOff.has(k) {
 			continue
 		}
 		for i, c := range insiderCases[k] {

@@ -102,11 +102,7 @@ func TestInsiderKindsKill(t *testing.T) {
 					t.Skipf("%s was not killed by %s (kill/%s failed): its survival with %v taken out would show nothing", ik.mutant, ik.property, ik.mutant, ik.kinds)
 				}
 				m := byName[ik.mutant]
-				insiderOff = map[models.InsiderKind]bool{}
-				for _, k := range ik.kinds {
-					insiderOff[k] = true
-				}
-				defer func() { insiderOff = nil }()
+				defer insiderOff.add(ik.kinds...)()
 				if r := survives(t, m, opts(string(m.Breaks))); r.Killed {
 					t.Fatalf("%s killed by %v with %v switched off: the insider is not what finds it", ik.mutant, r.KilledBy, ik.kinds)
 				}
