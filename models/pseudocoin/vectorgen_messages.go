@@ -70,8 +70,8 @@ func genAck(g *vgen.Gen) *vgen.Builder {
 func genInvoice(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "invoice",
 		"INVOICE of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": Invoice DER [PRIVATE 6]), as the payer decides on it.",
-		"A case is valid when the payer paying input.amount fen to the device input.payee (hex of its id), trusting input.root and its revocation list input.crl at its clock input.at, having paid the receiving keys input.paid before, accepts the INVOICE (and goes on to pay):",
-		"it parses, its amount is the payment's, its key was not paid before, its certificate verifies and names the payee, the payee's device signature over the Invoice TBS verifies, and its key is a key of the suite.",
+		"A case is valid when the payer paying input.amount fen to the device input.payee (hex of its id), trusting input.root and its revocation list input.crl at its clock input.at, having paid the receiving keys input.paid before and (input.committed) or not yet committed a payment in this session, accepts the INVOICE (and goes on to pay):",
+		"no payment is committed yet in the session, it parses, its amount is the payment's, its key was not paid before, its certificate verifies and names the payee, the payee's device signature over the Invoice TBS verifies, and its key is a key of the suite.",
 		"The signature object is the payee's device signature over the Invoice TBS.")
 	x := newPCGen(g)
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-bob", Role: "wallet"}})
@@ -110,6 +110,7 @@ func genInvoice(g *vgen.Gen) *vgen.Builder {
 	b.Valid(grp, "valid", "bob's invoice for 3000 fen to a fresh receiving key", "R1.3", nil, in(valid.Marshal()), so(valid, bob.PublicKey))
 	b.Valid(grp, "valid-certificate-last-second", "at the last second of bob's certificate", "R1.4", []string{"Boundary", "pc-invoice-cert"}, in(valid.Marshal(), func(i *InvoiceInput) { i.At = vgen.CertNotAfter.Unix() }), so(valid, bob.PublicKey))
 	b.Invalid(grp, "amount-mismatch", "an invoice for 3000 fen where the payer pays 5000", "R5.4", spec.CodeValueMismatch, []string{"AmountMismatch", "pc-invoice-amount"}, in(valid.Marshal(), func(i *InvoiceInput) { i.Amount = 5000 }), so(valid, bob.PublicKey))
+	b.Invalid(grp, "already-committed", "bob's valid invoice after the payer committed a payment in this session", "R1.2", spec.CodeReplay, []string{"Replay", "pc-invoice-once"}, in(valid.Marshal(), func(i *InvoiceInput) { i.Committed = true }), so(valid, bob.PublicKey))
 	b.Invalid(grp, "key-paid-before", "an invoice whose receiving key the payer paid before", "R1.2", spec.CodeReplay, []string{"Replay", "pc-invoice-paid"}, in(valid.Marshal(), func(i *InvoiceInput) { i.Paid = append(i.Paid, vgen.H(spki(recv))) }), so(valid, bob.PublicKey))
 	b.Invalid(grp, "certificate-expired", "bob's certificate expired a second before the payer's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "pc-invoice-cert"}, in(valid.Marshal(), func(i *InvoiceInput) { i.At = vgen.CertNotAfter.Add(time.Second).Unix() }), so(valid, bob.PublicKey))
 	b.Invalid(grp, "certificate-revoked", "bob's certificate on the payer's revocation list", "R1.4", spec.CodeCertRevoked, []string{"Revoked", "pc-invoice-cert"}, in(valid.Marshal(), func(i *InvoiceInput) { i.CRL = vgen.H(revoked.Raw) }), so(valid, bob.PublicKey))
