@@ -142,7 +142,7 @@ func genMint(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "mint",
 		"MintReply of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": MintReply DER [PRIVATE 14] under the suite's AEAD), as the element decides on it.",
 		"A case is valid when the element whose pending mint request has id input.request and asked bundles for the keys input.keys, sealed under the AEAD key input.key, takes the reply input.reply:",
-		"it opens under input.key with the info dualoffline/pseudocoin/mint-reply/v1 (nonce: its first 12 bytes), the MintReply parses, answers the request, and holds at most one bundle per key, the i-th minted to the i-th key.")
+		"it opens under input.key with the info dualoffline/pseudocoin/mint-reply/v1 (nonce: its first 12 bytes), the MintReply parses, answers the request, holds at most one bundle per key, the i-th minted to the i-th key, and every bundle's coins are table denominations.")
 	x := newPCGen(g)
 	if g.Err != nil {
 		return b
@@ -185,6 +185,9 @@ func genMint(g *vgen.Gen) *vgen.Builder {
 	b.Invalid(grp, "keys-swapped", "the two bundles in the other order, each to the other key", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "pc-mint-key"}, in(reply(request, b2, b1)), nil)
 	b.Invalid(grp, "key-not-asked", "a bundle to a key the element did not ask for", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "pc-mint-key"}, in(reply(request, b1, bundle(spki(x.key("mint/stranger")), 20000))), nil)
 	b.Invalid(grp, "more-bundles-than-keys", "three bundles for two keys asked", "R1.5", spec.CodeWrongRecipient, []string{"DuplicateObject", "pc-mint-key"}, in(reply(request, b1, b2, b2)), nil)
+	odd := &Bundle{Key: keys[1], Coins: []int64{30000}}
+	odd.Sig = g.Sign(x.desk, odd.TBS())
+	b.Invalid(grp, "coin-not-in-table", "the second bundle, to the second key, holds one coin of 30000 fen, not a table denomination", "R1.1", spec.CodeBadDenomination, []string{"ModifiedField", "pc-mint-table"}, in(reply(request, b1, odd.Marshal())), nil)
 	sealed := seal(aeadKey, valid)
 	sealed[len(sealed)-1] ^= 0x01
 	b.Invalid(grp, "tag-bit-flipped", "one bit of the AEAD tag flipped", "R1.1", spec.CodeBadSeal, []string{"TamperedSeal"}, in(sealed), nil)
