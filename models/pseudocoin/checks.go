@@ -67,6 +67,15 @@ type invoiceContext struct {
 	SkipCert bool
 }
 
+// checkInvoiceOnce is the payer's first check of an INVOICE, made before
+// its bytes are parsed: no payment committed yet in the session.
+func checkInvoiceOnce(committed bool) error {
+	if committed && spec.Makes("pc-invoice-once") {
+		return spec.Errorf(spec.CodeReplay, "the payer already paid in this session")
+	}
+	return nil
+}
+
 // checkInvoice makes the payer's checks of a parsed INVOICE.
 func checkInvoice(c invoiceContext, v *Invoice) error {
 	if v.Amount != c.Amount && spec.Makes("pc-invoice-amount") {

@@ -198,5 +198,10 @@ func checkMintReply(request []byte, keys [][]byte, plain []byte) ([]*Bundle, [][
 			return nil, nil, spec.Errorf(spec.CodeWrongRecipient, "the desk minted bundle %d to another key", i)
 		}
 	}
+	for _, b := range bs {
+		if err := checkTable(b.Coins, "a minted bundle"); err != nil && spec.Makes("pc-mint-table") {
+			return nil, nil, err
+		}
+	}
 	return bs, m.Bundles, nil
 }

@@ -33,9 +33,9 @@ func (in *Instance) sealMintRequest(e *element, request string, keys [][]byte) (
 }
 
 // mintSealed answers a sealed mint request: it opens, parses and
-// authenticates it (the device key of a certified element signed it),
-// mints (desk.mint: idempotent by request id; a revoked element gets
-// nothing) and seals the reply under the request's AEAD key.
+// authenticates it (the device key of an element the central bank
+// certified signed it, revoked or not), mints (desk.mint: idempotent by
+// request id; a revoked element gets nothing fresh) and seals the reply under the request's AEAD key.
 func (d *desk) mintSealed(party world.PartyID, sealed []byte) ([]byte, error) {
 	d.logs[party] = append(d.logs[party], agentCarried("mint request", d.logs[party], sealed))
 	key, plain, err := openFrom(d.in.s, d.sealKey, sealed, mintInfo)
@@ -49,9 +49,13 @@ func (d *desk) mintSealed(party world.PartyID, sealed []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	cert, err := d.in.cb.Cert(m.Identity)
-	if err != nil {
-		return nil, err // a revoked (or expired) element gets no fresh bundles
+	// The signature is checked against the certificate whatever its
+	// standing now: a request minted before the element was revoked and
+	// presented again (its reply lost) gets its bundles; d.mint refuses a
+	// revoked (or expired) element anything fresh.
+	cert, ok := d.in.cb.Certificate(m.Identity)
+	if !ok {
+		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "mint request: no certificate for device %q", m.Identity)
 	}
 	if err := cert.PublicKey.Verify(m.body(), m.Sig); err != nil {
 		return nil, spec.Errorf(spec.CodeBadSignature, "mint request from %s: %v", m.Identity, err)

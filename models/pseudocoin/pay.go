@@ -94,8 +94,8 @@ func (s *payerSession) handle(m world.Message) ([]world.Message, error) {
 
 func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	e, in := s.e, s.e.in
-	if s.committed != "" {
-		return nil, spec.Errorf(spec.CodeReplay, "the payer already paid in this session")
+	if err := checkInvoiceOnce(s.committed != ""); err != nil {
+		return nil, err
 	}
 	v, err := ParseInvoice(b)
 	if err != nil {

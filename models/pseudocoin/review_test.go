@@ -371,3 +371,34 @@ func TestPendingSurrenderNotSpent(t *testing.T) {
 		t.Fatalf("the element holds %d holdings after the refused payment, want %d", got, len(recv))
 	}
 }
+
+// A mint request whose reply was lost, presented again after the element
+// was revoked, gets the bundles the desk minted for it: the spec's replay
+// rule ("A request presented again (the reply was lost) gets the same
+// bundles") has no exception, and refusing it loses the minted value for
+// good (review of issue 16/17: the sealed round checked revocation first).
+func TestRevokedMintRetryGetsBundles(t *testing.T) {
+	in := newInstanceT(t, suite.Default())
+	a := in.Wallets()[0]
+	in.cb.ArmCut(1, true) // the mint, after the withdrawal: it commits, its reply is lost
+	if err := in.Fund(a, 1000); !bank.NoReply(err) {
+		t.Fatalf("the withdrawal with the mint reply lost: %v, want no reply", err)
+	}
+	e := in.elementMust(t, a)
+	if _, pending := readJSON[mintState](e, keyMint); !pending {
+		t.Fatal("no mint request pending after its reply was lost")
+	}
+	if err := in.Bank().Revoke(in.View(a).Identity); err != nil {
+		t.Fatal(err)
+	}
+	if err := in.mintOwed(a, e, false); err != nil {
+		t.Fatalf("the retried mint request after revocation: %v", err)
+	}
+	if got := in.View(a).Offline(); got != 1000 {
+		t.Fatalf("after the retried mint the element holds %d fen, want 1000", got)
+	}
+	if got := in.Audit().Pending; got != 0 {
+		t.Fatalf("after the retried mint %d fen are pending, want 0", got)
+	}
+	modeltest.CheckBalanced(t, in, "the retried mint")
+}

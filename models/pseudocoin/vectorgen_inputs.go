@@ -21,16 +21,18 @@ type PayInput struct {
 
 // InvoiceInput is the input of kind "invoice": does the payer paying
 // Amount fen to the device Payee, trusting Root and the revocation list
-// CRL at its clock At, having paid the receiving keys Paid before,
-// accept the INVOICE Invoice (and go on to pay)?
+// CRL at its clock At, having paid the receiving keys Paid before and
+// (Committed) or not yet committed a payment in this session, accept the
+// INVOICE Invoice (and go on to pay)?
 type InvoiceInput struct {
-	Invoice string   `json:"invoice"` // Invoice DER ([PRIVATE 6])
-	Amount  int64    `json:"amount"`
-	Payee   string   `json:"payee"` // hex of the device id of the payee the payer means to pay
-	Root    string   `json:"root"`
-	CRL     string   `json:"crl"` // the root's revocation list, DER
-	At      int64    `json:"at"`
-	Paid    []string `json:"paid"` // SPKI of the receiving keys the payer paid before
+	Invoice   string   `json:"invoice"` // Invoice DER ([PRIVATE 6])
+	Amount    int64    `json:"amount"`
+	Payee     string   `json:"payee"` // hex of the device id of the payee the payer means to pay
+	Root      string   `json:"root"`
+	CRL       string   `json:"crl"` // the root's revocation list, DER
+	At        int64    `json:"at"`
+	Paid      []string `json:"paid"`      // SPKI of the receiving keys the payer paid before
+	Committed bool     `json:"committed"` // the payer already committed a payment in this session
 }
 
 // HelloInput is the input of kind "hello": does the payee asking Amount

@@ -38,6 +38,7 @@ func genHello(g *vgen.Gen) *vgen.Builder {
 	b.Invalid(grp, "amount-zero", "a HELLO of 0 fen to a payee asking 3000", "R1.1", spec.CodeMalformed, []string{"FieldSize", "der-range"}, in(Hello{Amount: 0}.Marshal(), 3000, false), nil)
 	b.Invalid(grp, "amount-mismatch", "a HELLO of 5000 fen to a payee asking 3000", "R5.4", spec.CodeValueMismatch, []string{"AmountMismatch", "pc-hello-amount"}, in(Hello{Amount: 5000}.Marshal(), 3000, false), nil)
 	b.Invalid(grp, "second-hello", "a second HELLO in a session whose invoice is given", "R1.2", spec.CodeReplay, []string{"Replay", "OutOfTurn", "pc-hello-once"}, in(valid, 3000, true), nil)
+	b.Invalid(grp, "order-amount-before-once", "a second HELLO, of 5000 fen to a payee asking 3000: the amount is checked first", "R5.4", spec.CodeValueMismatch, []string{"CheckOrder", "pc-hello-amount"}, in(Hello{Amount: 5000}.Marshal(), 3000, true), nil)
 	derCases(b, grp, g, "HELLO", valid, func(h []byte) any { return in(h, 3000, false) })
 	return b
 }
@@ -70,8 +71,8 @@ func genAck(g *vgen.Gen) *vgen.Builder {
 func genInvoice(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "invoice",
 		"INVOICE of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": Invoice DER [PRIVATE 6]), as the payer decides on it.",
-		"A case is valid when the payer paying input.amount fen to the device input.payee (hex of its id), trusting input.root and its revocation list input.crl at its clock input.at, having paid the receiving keys input.paid before, accepts the INVOICE (and goes on to pay):",
-		"it parses, its amount is the payment's, its key was not paid before, its certificate verifies and names the payee, the payee's device signature over the Invoice TBS verifies, and its key is a key of the suite.",
+		"A case is valid when the payer paying input.amount fen to the device input.payee (hex of its id), trusting input.root and its revocation list input.crl at its clock input.at, having paid the receiving keys input.paid before and (input.committed) or not yet committed a payment in this session, accepts the INVOICE (and goes on to pay):",
+		"no payment is committed yet in the session, it parses, its amount is the payment's, its key was not paid before, its certificate verifies and names the payee, the payee's device signature over the Invoice TBS verifies, and its key is a key of the suite.",
 		"The signature object is the payee's device signature over the Invoice TBS.")
 	x := newPCGen(g)
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-bob", Role: "wallet"}})
@@ -110,6 +111,7 @@ func genInvoice(g *vgen.Gen) *vgen.Builder {
 	b.Valid(grp, "valid", "bob's invoice for 3000 fen to a fresh receiving key", "R1.3", nil, in(valid.Marshal()), so(valid, bob.PublicKey))
 	b.Valid(grp, "valid-certificate-last-second", "at the last second of bob's certificate", "R1.4", []string{"Boundary", "pc-invoice-cert"}, in(valid.Marshal(), func(i *InvoiceInput) { i.At = vgen.CertNotAfter.Unix() }), so(valid, bob.PublicKey))
 	b.Invalid(grp, "amount-mismatch", "an invoice for 3000 fen where the payer pays 5000", "R5.4", spec.CodeValueMismatch, []string{"AmountMismatch", "pc-invoice-amount"}, in(valid.Marshal(), func(i *InvoiceInput) { i.Amount = 5000 }), so(valid, bob.PublicKey))
+	b.Invalid(grp, "already-committed", "bob's valid invoice after the payer committed a payment in this session", "R1.2", spec.CodeReplay, []string{"Replay", "pc-invoice-once"}, in(valid.Marshal(), func(i *InvoiceInput) { i.Committed = true }), so(valid, bob.PublicKey))
 	b.Invalid(grp, "key-paid-before", "an invoice whose receiving key the payer paid before", "R1.2", spec.CodeReplay, []string{"Replay", "pc-invoice-paid"}, in(valid.Marshal(), func(i *InvoiceInput) { i.Paid = append(i.Paid, vgen.H(spki(recv))) }), so(valid, bob.PublicKey))
 	b.Invalid(grp, "certificate-expired", "bob's certificate expired a second before the payer's clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "pc-invoice-cert"}, in(valid.Marshal(), func(i *InvoiceInput) { i.At = vgen.CertNotAfter.Add(time.Second).Unix() }), so(valid, bob.PublicKey))
 	b.Invalid(grp, "certificate-revoked", "bob's certificate on the payer's revocation list", "R1.4", spec.CodeCertRevoked, []string{"Revoked", "pc-invoice-cert"}, in(valid.Marshal(), func(i *InvoiceInput) { i.CRL = vgen.H(revoked.Raw) }), so(valid, bob.PublicKey))
@@ -133,6 +135,16 @@ func genInvoice(g *vgen.Gen) *vgen.Builder {
 	garbage := g.Src("pseudocoin/invoice/garbage-key").Bytes(65)
 	gk := mk(garbage, 3000, bob.Raw, x.p.Keys["wallet-bob"])
 	b.Invalid(grp, "key-not-a-key", "a receiving key of 65 random bytes, signed by bob", "R1.1", spec.CodeMalformed, []string{"ModifiedField", "pc-invoice-key"}, in(gk.Marshal()), so(gk, bob.PublicKey))
+	order := func(check string) []string { return []string{"CheckOrder", check} }
+	paidRecv := func(i *InvoiceInput) { i.Paid = append(i.Paid, vgen.H(spki(recv))) }
+	b.Invalid(grp, "order-once-before-amount", "an invoice for 3000 fen where the payer pays 5000, after the payer committed a payment in this session: the session is checked first", "R1.2", spec.CodeReplay, order("pc-invoice-once"), in(valid.Marshal(), func(i *InvoiceInput) { i.Committed, i.Amount = true, 5000 }), so(valid, bob.PublicKey))
+	b.Invalid(grp, "order-amount-before-paid", "an invoice for 3000 fen where the payer pays 5000, its receiving key paid before: the amount is checked first", "R5.4", spec.CodeValueMismatch, order("pc-invoice-amount"), in(valid.Marshal(), paidRecv, func(i *InvoiceInput) { i.Amount = 5000 }), so(valid, bob.PublicKey))
+	b.Invalid(grp, "order-paid-before-certificate", "an invoice whose receiving key the payer paid before, bob's certificate on the revocation list: the key is checked first", "R1.2", spec.CodeReplay, order("pc-invoice-paid"), in(valid.Marshal(), paidRecv, func(i *InvoiceInput) { i.CRL = vgen.H(revoked.Raw) }), so(valid, bob.PublicKey))
+	b.Invalid(grp, "order-certificate-before-payee", "bob's revoked certificate where the payer means to pay alice: the certificate is checked first", "R1.4", spec.CodeCertRevoked, order("pc-invoice-cert"), in(valid.Marshal(), func(i *InvoiceInput) { i.CRL, i.Payee = vgen.H(revoked.Raw), vgen.H([]byte("wallet-alice")) }), so(valid, bob.PublicKey))
+	b.Invalid(grp, "order-payee-before-signature", "bob's invoice, one bit of its signature flipped, where the payer means to pay alice: the payee is checked first", "R1.6", spec.CodeWrongRecipient, order("pc-invoice-payee"), in(flipped.Marshal(), func(i *InvoiceInput) { i.Payee = vgen.H([]byte("wallet-alice")) }), so(&flipped, bob.PublicKey))
+	gkFlipped := *gk
+	gkFlipped.Sig = vgen.FlipSig(gk.Sig)
+	b.Invalid(grp, "order-signature-before-key", "a receiving key of 65 random bytes, one bit of bob's signature flipped: the signature is checked first", "R1.1", spec.CodeBadSignature, order("pc-invoice-signature"), in(gkFlipped.Marshal()), so(&gkFlipped, bob.PublicKey))
 	derCases(b, grp, g, "INVOICE", valid.Marshal(), func(v []byte) any { return in(v) })
 	return b
 }
@@ -141,7 +153,7 @@ func genMint(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "mint",
 		"MintReply of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": MintReply DER [PRIVATE 14] under the suite's AEAD), as the element decides on it.",
 		"A case is valid when the element whose pending mint request has id input.request and asked bundles for the keys input.keys, sealed under the AEAD key input.key, takes the reply input.reply:",
-		"it opens under input.key with the info dualoffline/pseudocoin/mint-reply/v1 (nonce: its first 12 bytes), the MintReply parses, answers the request, and holds at most one bundle per key, the i-th minted to the i-th key.")
+		"it opens under input.key with the info dualoffline/pseudocoin/mint-reply/v1 (nonce: its first 12 bytes), the MintReply parses, answers the request, holds at most one bundle per key, the i-th minted to the i-th key, and every bundle's coins are table denominations.")
 	x := newPCGen(g)
 	if g.Err != nil {
 		return b
@@ -184,6 +196,11 @@ func genMint(g *vgen.Gen) *vgen.Builder {
 	b.Invalid(grp, "keys-swapped", "the two bundles in the other order, each to the other key", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "pc-mint-key"}, in(reply(request, b2, b1)), nil)
 	b.Invalid(grp, "key-not-asked", "a bundle to a key the element did not ask for", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "pc-mint-key"}, in(reply(request, b1, bundle(spki(x.key("mint/stranger")), 20000))), nil)
 	b.Invalid(grp, "more-bundles-than-keys", "three bundles for two keys asked", "R1.5", spec.CodeWrongRecipient, []string{"DuplicateObject", "pc-mint-key"}, in(reply(request, b1, b2, b2)), nil)
+	odd := &Bundle{Key: keys[1], Coins: []int64{30000}}
+	odd.Sig = g.Sign(x.desk, odd.TBS())
+	b.Invalid(grp, "coin-not-in-table", "the second bundle, to the second key, holds one coin of 30000 fen, not a table denomination", "R1.1", spec.CodeBadDenomination, []string{"ModifiedField", "pc-mint-table"}, in(reply(request, b1, odd.Marshal())), nil)
+	b.Invalid(grp, "order-request-before-key", "the reply to another request, its bundles in the other order: the request is checked first", "R1.2", spec.CodeReplay, []string{"CheckOrder", "pc-mint-request"}, in(reply([]byte("0123456789abcdef0123456789abcdef"), b2, b1)), nil)
+	b.Invalid(grp, "order-key-before-table", "the first bundle to the second key, holding a coin of 30000 fen: the keys are checked first", "R1.5", spec.CodeWrongRecipient, []string{"CheckOrder", "pc-mint-key"}, in(reply(request, odd.Marshal(), b1)), nil)
 	sealed := seal(aeadKey, valid)
 	sealed[len(sealed)-1] ^= 0x01
 	b.Invalid(grp, "tag-bit-flipped", "one bit of the AEAD tag flipped", "R1.1", spec.CodeBadSeal, []string{"TamperedSeal"}, in(sealed), nil)

@@ -198,6 +198,12 @@ func genPay(g *vgen.Gen) *vgen.Builder {
 	b.Invalid(grp, "no-open-invoice", "the valid record, the payee's invoice already paid", "R1.2", spec.CodeReplay, []string{"Replay", "pc-pay-open"}, in(valid, func(p *PayInput) { p.Open = false }), so(valid, k1))
 	otherKey, ko := one("other-key", full, x.desk, func(r *Record) { r.Payee = spki(x.key("receive/other")) })
 	b.Invalid(grp, "pays-another-key", "a record paying another receiving key than the invoice's", "R1.5", spec.CodeWrongRecipient, []string{"WrongRecipient", "pc-pay-key"}, in(otherKey), so(otherKey, ko))
+	b.Invalid(grp, "order-open-before-key", "a record paying another receiving key, the payee's invoice already paid: the open invoice is checked first", "R1.2", spec.CodeReplay, []string{"CheckOrder", "pc-pay-open"}, in(otherKey, func(p *PayInput) { p.Open = false }), so(otherKey, ko))
+	keyAmount, kka := one("other-key-amount", full, x.desk, func(r *Record) {
+		r.Payee = spki(x.key("receive/other"))
+		r.Amount, r.Outputs, r.ChangeCoins = 2000, mustChange(g, 2000), mustChange(g, bundleSize-2000)
+	})
+	b.Invalid(grp, "order-key-before-amount", "a record paying 2000 fen to another receiving key against an invoice for 3000: the key is checked first", "R1.5", spec.CodeWrongRecipient, []string{"CheckOrder", "pc-pay-key"}, in(keyAmount), so(keyAmount, kka))
 	more, km := one("amount", full, x.desk, func(r *Record) {
 		r.Amount, r.Outputs, r.ChangeCoins = 2000, mustChange(g, 2000), mustChange(g, bundleSize-2000)
 	})

@@ -69,6 +69,9 @@ func refInvoice(s suite.Suite, in InvoiceInput) (verdict, inputErr error) {
 			return nil, fmt.Errorf("crl: %w", err)
 		}
 	}
+	if err := checkInvoiceOnce(in.Committed); err != nil {
+		return err, nil
+	}
 	v, err := ParseInvoice(raw)
 	if err != nil {
 		return err, nil
