@@ -458,9 +458,11 @@ func (bb *backbone) gossip() bool {
 				if err := r.powered("receiving a block", func() error { return r.receive(bi.raw) }); errors.Is(err, errNodeCut) {
 					cut = true // the next round gossips again
 					break
-				} else if err != nil && !r.parentKnown(bi.b.Parent) {
-					// An orphan, after a block lost in transit: the node
-					// asks for its parent, which the next round sends.
+				} else if err != nil && len(bb.lostTo[r.idx]) > 0 && !r.parentKnown(bi.b.Parent) {
+					// An orphan, after a block lost in transit (only then:
+					// blocks go out in height order, so an orphan without
+					// an outstanding loss is a model bug): the next round
+					// sends the missing blocks again.
 					bb.w.Trace().Note(r.party(), "refuses block %d %s: its parent %s never arrived", bi.b.Height, shortID(bi.id[:]), shortID(bi.b.Parent[:]))
 					bb.markLost(r, bi)
 					recut = true
@@ -502,7 +504,9 @@ func (bb *backbone) loses(r *node) bool {
 	}
 	due := false
 	for i := 0; i < len(arms); {
-		if arms[i] == 0 && !due {
+		if arms[i] == 0 {
+			// Two drops naming one node and one block lose that block
+			// once: every arm that comes due now goes.
 			due = true
 			arms = slices.Delete(arms, i, i+1)
 			continue

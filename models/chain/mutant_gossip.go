@@ -40,12 +40,15 @@ func (bb *backbone) offer(r *node, bi *blockInfo) {
 
 // Lose arms the loss of the nth block (from 0) the nodes' gossip sends
 // node from now (world.LossyNetwork): the node stays up and the blocks
-// after it still reach it. A node the backbone does not have is refused
-// with malformed and changes nothing.
+// after it still reach it. A node the backbone does not have, or a
+// negative nth, is refused with malformed and changes nothing.
 func (in *Instance) Lose(node world.PartyID, nth int) error {
 	nd := in.bb.byID[string(node)]
 	if nd == nil {
 		return spec.Errorf(spec.CodeMalformed, "no master node %q to lose a block to", node)
+	}
+	if nth < 0 {
+		return spec.Errorf(spec.CodeMalformed, "block %d from now: not a block to lose", nth)
 	}
 	if in.bb.lose == nil {
 		in.bb.lose = map[int][]int{}

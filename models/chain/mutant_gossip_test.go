@@ -2,6 +2,8 @@ package chain
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -49,7 +51,8 @@ func TestGossipLoss(t *testing.T) {
 				notes = append(notes, e.Detail)
 			}
 		}
-		if !containsPrefix(notes, "block ") || !containsPrefix(notes, "receives block ") {
+		if !slices.ContainsFunc(notes, func(n string) bool { return strings.Contains(n, "lost in transit") }) ||
+			!slices.ContainsFunc(notes, func(n string) bool { return strings.HasPrefix(n, "receives block ") }) {
 			t.Errorf("block %d from now lost to ABC-NODE: the trace does not show the loss and the block sent again: %q", arg, notes)
 		}
 	}
@@ -58,13 +61,7 @@ func TestGossipLoss(t *testing.T) {
 	if len(in.bb.lose) != 0 || p.Outcome.Delivered == 0 {
 		t.Errorf("a loss to no node of the backbone armed %v (delivered %d)", in.bb.lose, p.Outcome.Delivered)
 	}
-}
-
-func containsPrefix(lines []string, prefix string) bool {
-	for _, l := range lines {
-		if len(l) >= len(prefix) && l[:len(prefix)] == prefix {
-			return true
-		}
+	if err := in.Lose("ABC-NODE", -1); err == nil || len(in.bb.lose) != 0 {
+		t.Errorf("a loss of block -1 from now: %v, armed %v; want malformed and nothing armed", err, in.bb.lose)
 	}
-	return false
 }
