@@ -1,6 +1,7 @@
 package vectors_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -8,7 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/chain"
+	"github.com/dualoffline/dualoffline/spec/detrand"
+	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/vectors"
+	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
 // A valid InitiatePay case is passed only with the TRANSFER the card
@@ -151,8 +156,10 @@ func TestRefuseOutputVerified(t *testing.T) {
 
 // A valid AgreementPay case is passed only with the payment the wallet
 // shows, verified as the agreement's payee would: the reference's passes;
-// a bare "valid", a payment altered after signing, and one carrying
-// another certificate than the wallet's are mismatches.
+// a bare "valid", a payment altered after signing, one carrying another
+// certificate than the wallet's, and re-signed ones whose sealed transfer
+// is garbage, uncommitted, to another payee, of another escrow or spends a
+// coin the wallet was not given are mismatches.
 func TestAgreePayOutputVerified(t *testing.T) {
 	ref := vectors.Reference()
 	for _, id := range []string{"chain-GM-agree-pay-valid", "chain-INTL-agree-pay-four-coins"} {
@@ -181,6 +188,11 @@ func TestAgreePayOutputVerified(t *testing.T) {
 			{"bare valid", c, vectors.Outcome{Valid: true}, "without the output"},
 			{"altered", c, vectors.Outcome{Valid: true, Output: hex.EncodeToString(flipped)}, "payee refuses"},
 			{"another certificate", other, o, "other than the wallet's"},
+			{"garbage sealed, re-signed", c, resealed(t, c, out, func(p *chain.Payment, _ *chain.Transfer) { p.Sealed = bytes.Repeat([]byte{0x5a}, 100) }), "does not open"},
+			{"zero commitment, re-signed", c, resealed(t, c, out, func(p *chain.Payment, _ *chain.Transfer) { p.Commitment = [chain.IDSize]byte{} }), "commitment is not the hash"},
+			{"other sealed payee, re-signed", c, resealed(t, c, out, func(_ *chain.Payment, tr *chain.Transfer) { tr.Payee[0] ^= 1 }), "sealed payee"},
+			{"other escrow, re-signed", c, resealed(t, c, out, func(_ *chain.Payment, tr *chain.Transfer) { tr.Escrow++ }), "escrow"},
+			{"an input not the wallet's, re-signed", c, resealed(t, c, out, func(_ *chain.Payment, tr *chain.Transfer) { tr.Inputs[0].Index ^= 0x100 }), "not a coin of the wallet"},
 		} {
 			err := vectors.CheckOutput(bad.c, bad.o)
 			if err == nil || !strings.Contains(err.Error(), bad.want) {
@@ -188,4 +200,51 @@ func TestAgreePayOutputVerified(t *testing.T) {
 			}
 		}
 	}
+}
+
+// resealed is the payment out of an AgreementPay case c, its sealed
+// transfer opened with the vectors' chain key, changed by f (the transfer
+// and the clear payment), sealed again (unless f replaced the sealed
+// bytes), committed again (unless f changed the commitment) and re-signed
+// with the wallet's key: what a vendor's wallet might show.
+func resealed(t *testing.T, c vectors.Case, out []byte, f func(*chain.Payment, *chain.Transfer)) vectors.Outcome {
+	t.Helper()
+	var in chain.AgreePayInput
+	if err := json.Unmarshal(c.Input, &in); err != nil {
+		t.Fatal(err)
+	}
+	s := vgen.MustSuite(suite.ID(c.Suite))
+	g := &vgen.Gen{S: s, ID: string(s.ID())}
+	chainKey := g.Key("chain")
+	kb, _ := hex.DecodeString(in.WalletKey)
+	key, err := suite.PrivateKeyFromBytes(s, kb)
+	if err != nil || g.Err != nil {
+		t.Fatal(err, g.Err)
+	}
+	p, err := chain.ParsePayment(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info := []byte("dualoffline/chain/transfer/v1") // spec/formats-schemes.md
+	plain, err := chainKey.Open(p.Sealed, info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := chain.ParseTransfer(plain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, commitment := p.Sealed, p.Commitment
+	f(p, tr)
+	if bytes.Equal(sealed, p.Sealed) && commitment == p.Commitment {
+		plain = tr.Marshal()
+		if p.Sealed, err = chainKey.Public().Seal(detrand.New(1, "resealed"), plain, info); err != nil {
+			t.Fatal(err)
+		}
+		copy(p.Commitment[:], s.Hash(plain))
+	}
+	if p.Signature, err = key.Sign(p.TBS()); err != nil {
+		t.Fatal(err)
+	}
+	return vectors.Outcome{Valid: true, Output: hex.EncodeToString(p.Marshal())}
 }

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -58,7 +59,7 @@ type AgreePayInput struct {
 // agreePayHeader documents the AgreementPay group.
 var agreePayHeader = []string{
 	"Group AgreementPay: the agreement input.agreement as the payer wallet input.wallet answers it, provisioned with input.walletKey (the private key of input.walletCertificate, whose id is input.wallet), input.walletCertificate, input.root, input.crl and the chain's key input.chainKey, holding exactly the coins input.coins (outpoint and value each), having paid nothing yet, with the offline limits input.limits of which input.spent fen and input.payments payments are used, its clock at input.at (spec/formats-schemes.md, \"AGREE\"):",
-	"after the checks of the 40 bytes above, its own certificate verifies under input.root at input.at against input.crl (its codes), then the limits (limit-exceeded), then its coins: at most 4 inputs, the largest first, and 4 that do not cover the amount are insufficient-funds. Valid when it pays: the answer is the Payment DER it shows, which the payee of the agreement accepts (the checks of a PaymentReceive case with the agreement's payee, amount and nonce, at input.at, under input.root) and which carries input.walletCertificate.",
+	"after the checks of the 40 bytes above, its own certificate verifies under input.root at input.at against input.crl (its codes), then the limits (limit-exceeded), then its coins: at most 4 inputs, the largest first, and 4 that do not cover the amount are insufficient-funds. Valid when it pays: the answer is the Payment DER it shows, which the payee of the agreement accepts (the checks of a PaymentReceive case with the agreement's payee, amount and nonce, at input.at, under input.root) and which carries input.walletCertificate; its sealed transfer, opened with the vectors' chain key (the private key of input.chainKey), is the one its commitment hashes, names the clear payee and the serial of input.walletCertificate as escrow, and spends distinct coins of input.coins, at most 4, the largest first (no coin left out worth more than one spent), covering the amount.",
 }
 
 // payWallet provisions the wallet of in (a Host, as a served device is)
@@ -172,8 +173,82 @@ var agreePaySender = vgen.Sender{
 		if string(p.Cert) != string(cert) {
 			return fmt.Errorf("the payment carries a certificate other than the wallet's")
 		}
-		return nil
+		return checkSealed(s, in, p)
 	},
+}
+
+// checkSealed opens the sealed transfer of p, the payment a wallet
+// answered in with, with the chain's private key (the vectors' key
+// "chain", whose public half in.ChainKey is) and judges what the payee
+// cannot see: the commitment is the hash of the Transfer DER, the sealed
+// payee is the clear one, the escrow is the serial of the wallet's
+// certificate, and the inputs are distinct coins of in.Coins, at most
+// MaxInputs, the largest first (no coin left out worth more than one
+// spent), covering the amount.
+func checkSealed(s suite.Suite, in AgreePayInput, p *Payment) error {
+	g := &vgen.Gen{S: s, ID: string(s.ID())}
+	chain := g.Key("chain")
+	if g.Err != nil {
+		return g.Err
+	}
+	if vgen.H(chain.Public().SPKI()) != in.ChainKey {
+		return errors.New("input.chainKey is not the vectors' chain key, so the sealed transfer cannot be opened")
+	}
+	plain, err := chain.Open(p.Sealed, sealInfo)
+	if err != nil {
+		return fmt.Errorf("the sealed transfer does not open under the chain key: %v", err)
+	}
+	var h [IDSize]byte
+	copy(h[:], s.Hash(plain))
+	if h != p.Commitment {
+		return errors.New("the commitment is not the hash of the sealed transfer")
+	}
+	tr, err := ParseTransfer(plain)
+	if err != nil {
+		return fmt.Errorf("the sealed transfer: %v", err)
+	}
+	if tr.Version != p.Version {
+		return fmt.Errorf("the sealed transfer is of version %d, the payment of %d", tr.Version, p.Version)
+	}
+	if tr.Payee != p.Payee {
+		return errors.New("the sealed payee is not the clear payee")
+	}
+	c, err := devcert.Parse(s, p.Cert)
+	if err != nil {
+		return err
+	}
+	if tr.Escrow != c.Serial {
+		return fmt.Errorf("the escrow is %d, not the serial %d of the wallet's certificate", tr.Escrow, c.Serial)
+	}
+	value := map[OutPoint]int64{}
+	for _, coin := range in.Coins {
+		b, err := hex.DecodeString(coin.Point)
+		if err != nil || len(b) != OutPointSize {
+			return fmt.Errorf("input coin point %q", coin.Point)
+		}
+		value[outPointFrom(b)] = coin.Value
+	}
+	var sum, least int64
+	spent := map[OutPoint]bool{}
+	for i, op := range tr.Inputs {
+		v, ok := value[op]
+		if !ok {
+			return fmt.Errorf("input %d (%s) is not a coin of the wallet", i, op)
+		}
+		if i > 0 && v > least {
+			return fmt.Errorf("input %d (%s, %d fen) is larger than the one before it: not the largest first", i, op, v)
+		}
+		spent[op], least, sum = true, v, sum+v
+	}
+	for op, v := range value {
+		if !spent[op] && v > least {
+			return fmt.Errorf("coin %s of %d fen is left out for a smaller one of %d: not the largest first", op, v, least)
+		}
+	}
+	if sum < p.Amount {
+		return fmt.Errorf("the inputs sum to %d fen, less than the amount %d", sum, p.Amount)
+	}
+	return nil
 }
 
 func genAgreePay(g *vgen.Gen, b *vgen.Builder) {
