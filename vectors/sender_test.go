@@ -248,3 +248,26 @@ func resealed(t *testing.T, c vectors.Case, out []byte, f func(*chain.Payment, *
 	}
 	return vectors.Outcome{Valid: true, Output: hex.EncodeToString(p.Marshal())}
 }
+
+// Byte strings in a case's input are lowercase hex (PROTOCOL.md): a
+// HelloPay nonce already paid, spelled in uppercase, is bad input, not a
+// fresh nonce the wallet pays again, and not a replay either.
+func TestUppercaseHexIsBadInput(t *testing.T) {
+	ref := vectors.Reference()
+	for _, sid := range []string{"GM", "INTL"} {
+		c := caseByID(t, "cert-"+sid+"-message-hello-pay-already-paid")
+		if o, err := ref.VerifyVector(context.Background(), c); err != nil || o.Valid || o.Error != "replay" {
+			t.Fatalf("%s: %+v, %v, want replay", c.TcID, o, err)
+		}
+		var in struct {
+			Paid []string `json:"paid"`
+		}
+		if err := json.Unmarshal(c.Input, &in); err != nil || len(in.Paid) == 0 {
+			t.Fatalf("%s: paid %v, %v", c.TcID, in.Paid, err)
+		}
+		upper := withMember(t, c, "paid", []string{strings.ToUpper(in.Paid[0])})
+		if o, err := ref.VerifyVector(context.Background(), upper); !errors.Is(err, vectors.ErrBadInput) {
+			t.Errorf("%s, the paid nonce in uppercase: %+v, %v, want ErrBadInput", c.TcID, o, err)
+		}
+	}
+}

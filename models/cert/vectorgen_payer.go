@@ -1,6 +1,7 @@
 package cert
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -194,7 +195,7 @@ func refHelloPay(s suite.Suite, in HelloPayInput) (verdict, inputErr error) {
 		if u.Err == nil && len(nb) != NonceSize {
 			return nil, fmt.Errorf("paid[%d] is %d bytes, want %d", i, len(nb), NonceSize)
 		}
-		extra[prefAnswer+n] = []byte{1}
+		extra[prefAnswer+hex.EncodeToString(nb)] = []byte{1} // keyed as the wallet keys a nonce it answered
 	}
 	if u.Err != nil {
 		return nil, u.Err
