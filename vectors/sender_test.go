@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -268,6 +269,33 @@ func TestUppercaseHexIsBadInput(t *testing.T) {
 		upper := withMember(t, c, "paid", []string{strings.ToUpper(in.Paid[0])})
 		if o, err := ref.VerifyVector(context.Background(), upper); !errors.Is(err, vectors.ErrBadInput) {
 			t.Errorf("%s, the paid nonce in uppercase: %+v, %v, want ErrBadInput", c.TcID, o, err)
+		}
+	}
+}
+
+// The largest first: the inputs of chain-*-agree-pay-largest-first (2000
+// then 1500 out of four coins of 100 and those two), reversed and
+// re-signed, are a mismatch.
+func TestAgreePayLargestFirst(t *testing.T) {
+	ref := vectors.Reference()
+	for _, sid := range []string{"GM", "INTL"} {
+		c := caseByID(t, "chain-"+sid+"-agree-pay-largest-first")
+		o, err := ref.VerifyVector(context.Background(), c)
+		if err != nil || !o.Valid || o.Output == "" {
+			t.Fatalf("%s: reference %+v, %v", c.TcID, o, err)
+		}
+		if err := vectors.CheckOutput(c, o); err != nil {
+			t.Errorf("%s: the reference's own payment: %v", c.TcID, err)
+		}
+		out, _ := hex.DecodeString(o.Output)
+		reversed := resealed(t, c, out, func(_ *chain.Payment, tr *chain.Transfer) {
+			if len(tr.Inputs) != 2 {
+				t.Fatalf("%s: %d inputs, want 2", c.TcID, len(tr.Inputs))
+			}
+			slices.Reverse(tr.Inputs)
+		})
+		if err := vectors.CheckOutput(c, reversed); err == nil || !strings.Contains(err.Error(), "not the largest first") {
+			t.Errorf("%s, the inputs reversed: %v, want an error saying %q", c.TcID, err, "not the largest first")
 		}
 	}
 }

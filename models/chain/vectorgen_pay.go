@@ -281,6 +281,8 @@ func genAgreePay(g *vgen.Gen, b *vgen.Builder) {
 	grp := b.Group("AgreementPay", "")
 	b.Valid(grp, "pay-valid", "alice holds a coin of 5000 fen and pays bob's agreement of 3000: the payment, with 2000 of change", "R6.4", nil, in(3000, one), nil)
 	b.Valid(grp, "pay-four-coins", "alice holds five coins of 1000 fen and pays 4000: four inputs, as many as a transfer carries", "R6.4", []string{"Boundary", "chain-payer-funds"}, in(4000, five), nil)
+	mixed := coinsOf("mixed", 100, 100, 100, 100, 1500, 2000)
+	b.Valid(grp, "pay-largest-first", "alice holds four coins of 100 fen, then one of 1500 and one of 2000, and pays 3000: the two largest, 2000 then 1500 (the four first or smallest hold 400)", "R6.4", []string{"Boundary", "chain-payer-funds"}, in(3000, mixed), nil)
 	b.Invalid(grp, "pay-five-coins", "5000 fen from five coins of 1000: the four largest do not cover it", "R6.4", spec.CodeInsufficient, []string{"InsufficientFunds", "chain-payer-funds"}, in(5000, five), nil)
 	b.Invalid(grp, "pay-over-holdings", "5001 fen from one coin of 5000", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "chain-payer-funds"}, in(5001, one), nil)
 	limited := func(f func(*AgreePayInput)) AgreePayInput {
@@ -290,7 +292,16 @@ func genAgreePay(g *vgen.Gen, b *vgen.Builder) {
 	}
 	b.Valid(grp, "pay-at-per-payment-limit", "3000 fen under a per-payment limit of 3000", "R6.6", []string{"Boundary", "chain-payer-limits"}, limited(func(i *AgreePayInput) { i.Limits.PerPayment = 3000 }), nil)
 	b.Invalid(grp, "pay-over-per-payment-limit", "3000 fen over a per-payment limit of 2999", "R6.6", spec.CodeLimitExceeded, []string{"LimitExceeded", "chain-payer-limits"}, limited(func(i *AgreePayInput) { i.Limits.PerPayment = 2999 }), nil)
+	b.Valid(grp, "pay-at-cumulative-limit", "3000 fen after 47000 spent offline, under a cumulative limit of 50000", "R6.6", []string{"Boundary", "chain-payer-limits"}, limited(func(i *AgreePayInput) { i.Limits.Cumulative, i.Spent = 50000, 47000 }), nil)
+	b.Invalid(grp, "pay-over-cumulative-limit", "3000 fen after 47001 spent offline, over a cumulative limit of 50000", "R6.6", spec.CodeLimitExceeded, []string{"LimitExceeded", "chain-payer-limits"}, limited(func(i *AgreePayInput) { i.Limits.Cumulative, i.Spent = 50000, 47001 }), nil)
+	b.Valid(grp, "pay-at-count-limit", "a tenth payment under a limit of 10", "R6.6", []string{"Boundary", "chain-payer-limits"}, limited(func(i *AgreePayInput) { i.Limits.Count, i.Payments = 10, 9 }), nil)
 	b.Invalid(grp, "pay-over-count-limit", "an eleventh payment over a limit of 10", "R6.6", spec.CodeLimitExceeded, []string{"LimitExceeded", "chain-payer-limits"}, limited(func(i *AgreePayInput) { i.Payments = 10 }), nil)
+	revoked, err := p.Root.Revoke(2, vgen.GenEpoch, vgen.GenEpoch.AddDate(1, 0, 0), alice.Serial)
+	if err != nil {
+		g.Fail(err)
+		return
+	}
+	b.Invalid(grp, "pay-certificate-revoked", "alice's own certificate is on her revocation list", "R1.4", spec.CodeCertRevoked, []string{"Revoked", "chain-payer-cert"}, limited(func(i *AgreePayInput) { i.CRL = vgen.H(revoked.Raw) }), nil)
 	b.Invalid(grp, "pay-certificate-expired", "alice's own certificate has expired at her clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-payer-cert"}, limited(func(i *AgreePayInput) { i.At = vgen.CertNotAfter.Unix() + 1 }), nil)
 	b.Invalid(grp, "pay-order-certificate-before-limits", "alice's certificate expired at her clock, 3000 fen over a per-payment limit of 2999: the certificate is checked first", "R1.4", spec.CodeCertExpired, []string{"CheckOrder", "chain-payer-cert"},
 		limited(func(i *AgreePayInput) { i.At = vgen.CertNotAfter.Unix() + 1; i.Limits.PerPayment = 2999 }), nil)
