@@ -305,6 +305,11 @@ func genAgreePay(g *vgen.Gen, b *vgen.Builder) {
 	b.Invalid(grp, "pay-certificate-expired", "alice's own certificate has expired at her clock", "R1.4", spec.CodeCertExpired, []string{"Expired", "chain-payer-cert"}, limited(func(i *AgreePayInput) { i.At = vgen.CertNotAfter.Unix() + 1 }), nil)
 	b.Invalid(grp, "pay-order-certificate-before-limits", "alice's certificate expired at her clock, 3000 fen over a per-payment limit of 2999: the certificate is checked first", "R1.4", spec.CodeCertExpired, []string{"CheckOrder", "chain-payer-cert"},
 		limited(func(i *AgreePayInput) { i.At = vgen.CertNotAfter.Unix() + 1; i.Limits.PerPayment = 2999 }), nil)
+	b.Invalid(grp, "pay-order-agreement-before-certificate", "an agreement naming alice herself as payee, her certificate expired at her clock: the agreement's checks come first", "R1.5", spec.CodeWrongRecipient, []string{"CheckOrder", "chain-agree-self"},
+		limited(func(i *AgreePayInput) {
+			i.At = vgen.CertNotAfter.Unix() + 1
+			i.Agreement = vgen.H(docAgree(g.S, 3000, AddressOf(g.S, alice.PublicKey), nonce))
+		}), nil)
 	b.Invalid(grp, "pay-order-limits-before-funds", "5001 fen from one coin of 5000, over a per-payment limit of 5000: the limits are checked first", "R6.6", spec.CodeLimitExceeded, []string{"CheckOrder", "chain-payer-limits"},
 		func() AgreePayInput { i := in(5001, one); i.Limits.PerPayment = 5000; return i }(), nil)
 }
