@@ -30,16 +30,17 @@ func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.Pri
 	alice := p.Certs[payer]
 
 	// alice's coin: 10000 fen from the agent.
-	holding := func(label string, value int64) *transfer.Holding {
+	holdingOf := func(label string, value int64, holder string) *transfer.Holding {
 		rc, err := coin.Sign(issuer, coin.New(g.Serial("apdu/"+label), value, coin.Serial{}, vgen.AgentID))
 		g.Fail(err)
 		if rc == nil {
 			return &transfer.Holding{}
 		}
-		r1 := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: value, Outputs: g.Split(rc.Serial, value, value, vgen.AgentID, payer),
-			Payer: vgen.AgentID, Payee: payer, Counter: 1})
+		r1 := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: value, Outputs: g.Split(rc.Serial, value, value, vgen.AgentID, holder),
+			Payer: vgen.AgentID, Payee: holder, Counter: 1})
 		return (&transfer.Holding{Root: rc, Serial: rc.Serial}).Extend(r1, r1.Outputs[0].Serial)
 	}
+	holding := func(label string, value int64) *transfer.Holding { return holdingOf(label, value, payer) }
 	pay := func(hd *transfer.Holding, amt int64, to string, ch []byte, key suite.PrivateKey) *transfer.Signed {
 		var c [transfer.ChallengeSize]byte
 		copy(c[:], ch)
@@ -106,6 +107,12 @@ func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.Pri
 	staleFlipped, carolFlipped, shortFlipped := flip(stale), flip(carol), flip(short)
 	b.Invalid(grp, "transfer-order-challenge-before-signature", "a record answering another challenge, its signature bit-flipped: the binding (step 5) is checked before the signature (step 6)", "R1.2", spec.CodeReplay, order("spend-record-binding"), in(resp([]Spend{{Holding: h1, Record: staleFlipped}})), recSig(staleFlipped))
 	b.Invalid(grp, "transfer-order-payee-before-signature", "a record paying another wallet, its signature bit-flipped: the binding (step 5) is checked before the signature (step 6)", "R1.5", spec.CodeWrongRecipient, order("spend-record-binding"), in(resp([]Spend{{Holding: h1, Record: carolFlipped}})), recSig(carolFlipped))
+	// A coin the agent paid to carol, spent by alice with a record
+	// answering another challenge: the holder (step 3) is checked before
+	// the record's binding (steps 4-5).
+	hCarol := holdingOf("coin-carol", 10000, "wallet-carol")
+	staleCarol := withCh(pay(hCarol, amount, payee, ch2, ak), ch2, ak)
+	b.Invalid(grp, "transfer-order-holder-before-binding", "a coin held by wallet-carol, spent by alice with a record answering another challenge: the coin's holder (step 3) is checked before the record's binding (steps 4-5)", "R1.5", spec.CodeWrongRecipient, order("spend-coin-holder"), in(resp([]Spend{{Holding: hCarol, Record: staleCarol}})), recSig(staleCarol))
 	b.Invalid(grp, "transfer-order-signature-before-total", "records paying 2000 fen for a request of 2500, the signature bit-flipped: each spend's signature is checked before the total", "R1.1", spec.CodeBadSignature, order("spend-record"), in(resp([]Spend{{Holding: h1, Record: shortFlipped}})), recSig(shortFlipped))
 
 	agentDF07, err := EncodeTransfer(alice, []Spend{{Holding: h1, Record: good}}, [][]byte{p.Certs[vgen.AgentID].Raw})
