@@ -299,3 +299,34 @@ func TestAgreePayLargestFirst(t *testing.T) {
 		}
 	}
 }
+
+// Inputs no wallet could hold are bad input, not a verdict: an
+// AgreementPay coin of 2^62 fen, a coin point listed twice, a negative
+// spent or count; a HelloPay negative spent or count.
+func TestPayInputsChecked(t *testing.T) {
+	ref := vectors.Reference()
+	for _, sid := range []string{"GM", "INTL"} {
+		agree := caseByID(t, "chain-"+sid+"-agree-pay-valid")
+		hello := caseByID(t, "cert-"+sid+"-message-hello-pay-eight-coins")
+		var in chain.AgreePayInput
+		if err := json.Unmarshal(agree.Input, &in); err != nil || len(in.Coins) == 0 {
+			t.Fatal(err)
+		}
+		huge := slices.Clone(in.Coins)
+		huge[0].Value = 1 << 62
+		twice := append(slices.Clone(in.Coins), in.Coins[0])
+		twice[len(twice)-1].Value = 1
+		for name, c := range map[string]vectors.Case{
+			"agree, a coin of 2^62 fen": withMember(t, agree, "coins", huge),
+			"agree, a point twice":      withMember(t, agree, "coins", twice),
+			"agree, negative spent":     withMember(t, agree, "spent", -1),
+			"agree, negative payments":  withMember(t, agree, "payments", -1),
+			"hello, negative spent":     withMember(t, hello, "spent", -1),
+			"hello, negative payments":  withMember(t, hello, "payments", -1),
+		} {
+			if o, err := ref.VerifyVector(context.Background(), c); !errors.Is(err, vectors.ErrBadInput) {
+				t.Errorf("%s %s: %+v, %v, want ErrBadInput", sid, name, o, err)
+			}
+		}
+	}
+}

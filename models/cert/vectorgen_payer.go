@@ -182,6 +182,9 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 // fresh SIM provisioned from the input (kit.PayeeDevice, the holdings
 // stored as its coins) is handed the PayeeHello at its payer endpoint.
 func refHelloPay(s suite.Suite, in HelloPayInput) (verdict, inputErr error) {
+	if in.Spent < 0 || in.Payments < 0 {
+		return nil, fmt.Errorf("spent %d, payments %d: neither may be negative", in.Spent, in.Payments)
+	}
 	var u vgen.Unhexer
 	raw, wallet, key, cert := u.B("message", in.Message), string(u.B("wallet", in.Wallet)), u.B("walletKey", in.WalletKey), u.B("walletCertificate", in.WalletCertificate)
 	root, crl, coinKey := u.B("root", in.Root), u.B("crl", in.CRL), u.B("issuerPublicKey", in.IssuerPublicKey)

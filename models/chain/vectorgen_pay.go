@@ -9,6 +9,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/vectors/vgen"
@@ -68,12 +69,20 @@ func payWallet(s suite.Suite, in AgreePayInput) (qr []byte, verdict, inputErr er
 	var u vgen.Unhexer
 	agree, root, crl, chainKey := u.B("agreement", in.Agreement), u.B("root", in.Root), u.B("crl", in.CRL), u.B("chainKey", in.ChainKey)
 	wallet, key, cert := string(u.B("wallet", in.Wallet)), u.B("walletKey", in.WalletKey), u.B("walletCertificate", in.WalletCertificate)
+	if in.Spent < 0 || in.Payments < 0 {
+		return nil, nil, fmt.Errorf("spent %d, payments %d: neither may be negative", in.Spent, in.Payments)
+	}
 	var coins []walletCoin
+	seen := map[string]bool{}
 	for i, c := range in.Coins {
 		pb := u.B(fmt.Sprintf("coins[%d].point", i), c.Point)
-		if u.Err == nil && (len(pb) != IDSize+2 || c.Value < 1) {
-			return nil, nil, fmt.Errorf("coins[%d]: a point of %d bytes, value %d", i, len(pb), c.Value)
+		if u.Err == nil && (len(pb) != IDSize+2 || c.Value < 1 || c.Value > coin.MaxChangeAmount) {
+			return nil, nil, fmt.Errorf("coins[%d]: a point of %d bytes, value %d (want 1..%d)", i, len(pb), c.Value, int64(coin.MaxChangeAmount))
 		}
+		if u.Err == nil && seen[string(pb)] {
+			return nil, nil, fmt.Errorf("coins[%d]: point %x listed twice", i, pb)
+		}
+		seen[string(pb)] = true
 		coins = append(coins, walletCoin{Point: pb, Value: c.Value, Final: true})
 	}
 	if u.Err != nil {
