@@ -72,6 +72,11 @@ func TestLintChecks(t *testing.T) {
 		if n == "chain_GM_qr_test.json" { // one fault, claimed as two
 			b = strings.ReplaceAll(b, `"Replay",
             "chain-nonce"`, `"CheckOrder", "chain-nonce"`)
+			// two faults, the first check's name dropped
+			b = strings.Replace(b, `"CheckOrder",
+            "chain-address"
+          ],`, `"CheckOrder"
+          ],`, 1)
 		}
 		m[n] = &fstest.MapFile{Data: []byte(b)}
 	}
@@ -85,6 +90,7 @@ func TestLintChecks(t *testing.T) {
 		"flag der-tagx names no check of " + lint.ChecksFile,
 		"spec_INTL_coin_test.json: spec-INTL-coin-signature-bit-flipped: flag coin-currency claims the case pins that check, but the reference without it still refuses the case with bad-signature",
 		"chain_GM_qr_test.json: chain-GM-qr-nonce-mismatch: flag CheckOrder: a CheckOrder case has a second fault, but the reference without chain-nonce accepts it",
+		"chain_GM_qr_test.json: chain-GM-qr-order-address-before-amount: flag CheckOrder names no check the case's first fault fails",
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("lint lacks %q:\n%s", want, all)

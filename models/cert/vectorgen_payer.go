@@ -1,6 +1,7 @@
 package cert
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -104,6 +105,20 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 		}
 		nine = append(nine, vgen.H(h.Marshal()))
 	}
+	// Eight coins of 100 fen, then one of 5000: the largest first pays
+	// 3000 with one coin, the first eight or the smallest eight hold 800.
+	var mixed []string
+	for i := range 9 {
+		v := int64(100)
+		if i == 8 {
+			v = 5000
+		}
+		h := helloCoin(g, p, issuer, fmt.Sprintf("hellopay/mixed-%d", i), v, []string{vgen.AgentID, wallet})
+		if g.Err != nil {
+			return
+		}
+		mixed = append(mixed, vgen.H(h.Marshal()))
+	}
 	// A coin of 5000 fen at the hop limit: 8 records, the last to alice.
 	full := helloCoin(g, p, issuer, "hellopay/full", 5000, []string{vgen.AgentID, third, wallet, third, wallet, third, wallet, third, wallet})
 	if g.Err != nil {
@@ -133,6 +148,7 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 	h3, s3, n3 := hello("3000", 3000)
 	m30 := m3 // the PayeeHello of h3
 	b.Invalid(grp, "hello-pay-coin-at-hop-limit", "3000 fen from one coin of 5000 whose lineage has 8 records: it must be exchanged online, so alice holds nothing spendable offline", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "cert-payer-funds"}, in(h3, []string{vgen.H(full.Marshal())}), s3)
+	b.Valid(grp, "hello-pay-largest-first", "alice holds eight coins of 100 fen, then one of 5000, and is asked for 3000: the largest coin pays it (the eight first or smallest hold 800)", "R6.4", []string{"Boundary", "cert-payer-funds"}, in(h3, mixed), s3)
 	paid := in(h3, nine)
 	paid.Paid = []string{vgen.H(n3)}
 	b.Invalid(grp, "hello-pay-already-paid", "a request under a nonce alice already paid", "R2.1", spec.CodeReplay, []string{"Replay", "cert-payer-replay"}, paid, s3)
@@ -166,6 +182,9 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 // fresh SIM provisioned from the input (kit.PayeeDevice, the holdings
 // stored as its coins) is handed the PayeeHello at its payer endpoint.
 func refHelloPay(s suite.Suite, in HelloPayInput) (verdict, inputErr error) {
+	if in.Spent < 0 || in.Payments < 0 {
+		return nil, fmt.Errorf("spent %d, payments %d: neither may be negative", in.Spent, in.Payments)
+	}
 	var u vgen.Unhexer
 	raw, wallet, key, cert := u.B("message", in.Message), string(u.B("wallet", in.Wallet)), u.B("walletKey", in.WalletKey), u.B("walletCertificate", in.WalletCertificate)
 	root, crl, coinKey := u.B("root", in.Root), u.B("crl", in.CRL), u.B("issuerPublicKey", in.IssuerPublicKey)
@@ -194,7 +213,7 @@ func refHelloPay(s suite.Suite, in HelloPayInput) (verdict, inputErr error) {
 		if u.Err == nil && len(nb) != NonceSize {
 			return nil, fmt.Errorf("paid[%d] is %d bytes, want %d", i, len(nb), NonceSize)
 		}
-		extra[prefAnswer+n] = []byte{1}
+		extra[prefAnswer+hex.EncodeToString(nb)] = []byte{1} // keyed as the wallet keys a nonce it answered
 	}
 	if u.Err != nil {
 		return nil, u.Err

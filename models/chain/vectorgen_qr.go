@@ -133,6 +133,7 @@ func genQR(g *vgen.Gen) *vgen.Builder {
 	order := func(check string) []string { return []string{"CheckOrder", check} }
 	expired := vgen.CertNotAfter.Add(time.Second)
 	b.Invalid(grp, "order-certificate-before-payee", "a payment addressed to another wallet, the payer's certificate expired at the payee's clock: the certificate is checked first", "R1.4", spec.CodeCertExpired, order("chain-cert"), in(wrongPayee.Marshal(), amount, nonce, expired), so(payer.PublicKey, wrongPayee))
+	b.Invalid(grp, "order-certificate-before-version", "a chain-literal payment (version 2), the payer's certificate expired at the payee's clock: the certificate is checked first", "R1.4", spec.CodeCertExpired, order("chain-cert"), in(lit.Marshal(), amount, nonce, expired), so(payer.PublicKey, lit))
 	b.Invalid(grp, "order-address-before-amount", "naming another address as payer, the till asking 5000 fen: the address is checked first", "R1.3", spec.CodeWrongRecipient, order("chain-address"), in(wrongPayer.Marshal(), 5000, nonce, at), so(payer.PublicKey, wrongPayer))
 	b.Invalid(grp, "order-payee-before-amount", "addressed to another wallet, the till asking 5000 fen: the payee is checked first", "R1.5", spec.CodeWrongRecipient, order("chain-payee"), in(wrongPayee.Marshal(), 5000, nonce, at), so(payer.PublicKey, wrongPayee))
 	b.Invalid(grp, "order-amount-before-nonce", "3000 fen where the till asked for 5000, under another nonce: the amount is checked first", "R5.4", spec.CodeValueMismatch, order("chain-amount"), in(valid.Marshal(), 5000, other, at), so(payer.PublicKey, valid))

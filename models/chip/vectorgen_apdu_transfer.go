@@ -2,6 +2,7 @@ package chip
 
 import (
 	"bytes"
+	"slices"
 
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
@@ -30,16 +31,17 @@ func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.Pri
 	alice := p.Certs[payer]
 
 	// alice's coin: 10000 fen from the agent.
-	holding := func(label string, value int64) *transfer.Holding {
+	holdingOf := func(label string, value int64, holder string) *transfer.Holding {
 		rc, err := coin.Sign(issuer, coin.New(g.Serial("apdu/"+label), value, coin.Serial{}, vgen.AgentID))
 		g.Fail(err)
 		if rc == nil {
 			return &transfer.Holding{}
 		}
-		r1 := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: value, Outputs: g.Split(rc.Serial, value, value, vgen.AgentID, payer),
-			Payer: vgen.AgentID, Payee: payer, Counter: 1})
+		r1 := g.Record(p.Keys[vgen.AgentID], transfer.Record{Parent: rc.Serial, ParentValue: value, Outputs: g.Split(rc.Serial, value, value, vgen.AgentID, holder),
+			Payer: vgen.AgentID, Payee: holder, Counter: 1})
 		return (&transfer.Holding{Root: rc, Serial: rc.Serial}).Extend(r1, r1.Outputs[0].Serial)
 	}
+	holding := func(label string, value int64) *transfer.Holding { return holdingOf(label, value, payer) }
 	pay := func(hd *transfer.Holding, amt int64, to string, ch []byte, key suite.PrivateKey) *transfer.Signed {
 		var c [transfer.ChallengeSize]byte
 		copy(c[:], ch)
@@ -106,6 +108,26 @@ func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.Pri
 	staleFlipped, carolFlipped, shortFlipped := flip(stale), flip(carol), flip(short)
 	b.Invalid(grp, "transfer-order-challenge-before-signature", "a record answering another challenge, its signature bit-flipped: the binding (step 5) is checked before the signature (step 6)", "R1.2", spec.CodeReplay, order("spend-record-binding"), in(resp([]Spend{{Holding: h1, Record: staleFlipped}})), recSig(staleFlipped))
 	b.Invalid(grp, "transfer-order-payee-before-signature", "a record paying another wallet, its signature bit-flipped: the binding (step 5) is checked before the signature (step 6)", "R1.5", spec.CodeWrongRecipient, order("spend-record-binding"), in(resp([]Spend{{Holding: h1, Record: carolFlipped}})), recSig(carolFlipped))
+	// A coin the agent paid to carol, spent by alice with a record
+	// answering another challenge: the holder (step 3) is checked before
+	// the record's binding (steps 4-5).
+	hCarol := holdingOf("coin-carol", 10000, "wallet-carol")
+	staleCarol := withCh(pay(hCarol, amount, payee, ch2, ak), ch2, ak)
+	b.Invalid(grp, "transfer-order-holder-before-binding", "a coin held by wallet-carol, spent by alice with a record answering another challenge: the coin's holder (step 3) is checked before the record's binding (steps 4-5)", "R1.5", spec.CodeWrongRecipient, order("spend-coin-holder"), in(resp([]Spend{{Holding: hCarol, Record: staleCarol}})), recSig(staleCarol))
+	// A coin at the hop limit (8 records, the last to alice) whose second
+	// record's signature is bit-flipped, carol's certificate carried: the
+	// hop limit (step 1) is checked before the lineage (step 2).
+	const carolID = "wallet-carol"
+	hFull := lineageCoin(g, p, issuer, "apdu/coin-full", 10000, []string{vgen.AgentID, carolID, payer, carolID, payer, carolID, payer, carolID, payer})
+	if g.Err != nil {
+		return
+	}
+	hBroken := &transfer.Holding{Root: hFull.Root, Serial: hFull.Serial, Chain: slices.Clone(hFull.Chain)}
+	hBroken.Chain[1] = &transfer.Signed{Record: hFull.Chain[1].Record, Signature: vgen.FlipSig(hFull.Chain[1].Signature)}
+	fullRec := withCh(pay(hBroken, hBroken.Value(), payee, challenge, ak), challenge, ak) // the whole coin, as asked below
+	fullResp, err := EncodeTransfer(alice, []Spend{{Holding: hBroken, Record: fullRec}}, [][]byte{p.Certs[carolID].Raw})
+	g.Fail(err)
+	b.Invalid(grp, "transfer-order-hop-limit-before-lineage", "a coin whose lineage has 8 records, the second's signature bit-flipped, paid whole as asked: the hop limit (step 1) is checked before the lineage (step 2)", "R5.2", spec.CodeLimitExceeded, order("spend-hop-limit"), func() APDUTransferInput { i := in(fullResp); i.Amount = hBroken.Value(); return i }(), recSig(fullRec))
 	b.Invalid(grp, "transfer-order-signature-before-total", "records paying 2000 fen for a request of 2500, the signature bit-flipped: each spend's signature is checked before the total", "R1.1", spec.CodeBadSignature, order("spend-record"), in(resp([]Spend{{Holding: h1, Record: shortFlipped}})), recSig(shortFlipped))
 
 	agentDF07, err := EncodeTransfer(alice, []Spend{{Holding: h1, Record: good}}, [][]byte{p.Certs[vgen.AgentID].Raw})

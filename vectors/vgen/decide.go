@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -30,9 +31,15 @@ func DecodeInput(c Case, v any) error {
 // kept in Err and every later call returns nil.
 type Unhexer struct{ Err error }
 
-// B decodes the hex of the input member field.
+// B decodes the hex of the input member field. Byte strings are
+// lowercase hex (conformance/adapter/PROTOCOL.md): an uppercase digit is
+// bad input, so no two spellings of one byte string reach a decision.
 func (u *Unhexer) B(field, s string) []byte {
 	if u.Err != nil {
+		return nil
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool { return 'A' <= r && r <= 'F' }); i >= 0 {
+		u.Err = fmt.Errorf("%s: uppercase hex digit %q at %d, byte strings are lowercase hex", field, s[i], i)
 		return nil
 	}
 	v, err := hex.DecodeString(s)
