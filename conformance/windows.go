@@ -49,22 +49,8 @@ func (x *windowIndex) set(w uint64, e viewWindow) {
 	if e.owners == 0 {
 		panic("conformance: windowIndex.set of a window without owner")
 	}
-	if 4*(x.n+1) > 3*len(x.slots) {
-		x.grow()
-	}
-	mask := uint64(len(x.slots) - 1)
-	for i := windowMix(w) & mask; ; i = (i + 1) & mask {
-		s := &x.slots[i]
-		if s.val.owners == 0 {
-			*s = windowSlot{w, e}
-			x.n++
-			return
-		}
-		if s.key == w {
-			s.val = e
-			return
-		}
-	}
+	s, _ := x.claim(w)
+	s.val = e
 }
 
 // own adds owner (a bit of viewWindow.owners) to w's owners, in one probe
@@ -74,6 +60,17 @@ func (x *windowIndex) own(w uint64, owner uint8, origin func() uint32) {
 	if owner == 0 {
 		panic("conformance: windowIndex.own without owner")
 	}
+	if s, fresh := x.claim(w); fresh {
+		s.val = viewWindow{owners: owner, origin: origin()}
+	} else {
+		s.val.owners |= owner
+	}
+}
+
+// claim returns w's slot, taking an empty one for w (fresh; the caller
+// then gives it owners) when w is not in the index, growing the table
+// first when it is three-quarters full.
+func (x *windowIndex) claim(w uint64) (s *windowSlot, fresh bool) {
 	if 4*(x.n+1) > 3*len(x.slots) {
 		x.grow()
 	}
@@ -81,13 +78,12 @@ func (x *windowIndex) own(w uint64, owner uint8, origin func() uint32) {
 	for i := windowMix(w) & mask; ; i = (i + 1) & mask {
 		s := &x.slots[i]
 		if s.val.owners == 0 {
-			*s = windowSlot{w, viewWindow{owners: owner, origin: origin()}}
+			s.key = w
 			x.n++
-			return
+			return s, true
 		}
 		if s.key == w {
-			s.val.owners |= owner
-			return
+			return s, false
 		}
 	}
 }
