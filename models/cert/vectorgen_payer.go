@@ -71,22 +71,7 @@ var helloPayHeader = []string{
 // hops (agent first) ending at the last holder: the Holding that holder
 // keeps. Each hop pays the whole coin on.
 func helloCoin(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string, value int64, hops []string) *transfer.Holding {
-	rc, err := coin.Sign(issuer, coin.New(g.Serial(label), value, coin.Serial{}, vgen.AgentID))
-	g.Fail(err)
-	if g.Err != nil {
-		return nil
-	}
-	h := &transfer.Holding{Root: rc, Serial: rc.Serial}
-	for i := 0; i+1 < len(hops); i++ {
-		payer, payee := hops[i], hops[i+1]
-		r := g.Record(p.Keys[payer], transfer.Record{Parent: h.Serial, ParentValue: value, Outputs: g.Split(h.Serial, value, value, payer, payee),
-			Payer: payer, Payee: payee, Counter: uint64(100 + i)})
-		if g.Err != nil {
-			return nil
-		}
-		h = h.Extend(r, r.Outputs[0].Serial)
-	}
-	return h
+	return g.Lineage(p, issuer, label, value, hops, func(v int64) int64 { return v })
 }
 
 func genHelloPay(g *vgen.Gen, b *vgen.Builder) {

@@ -109,22 +109,7 @@ func coinOf(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string, val
 // the table, then the change), and the holding follows the payee's
 // largest output. It returns the Holding the last holder keeps.
 func lineageCoin(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string, value int64, hops []string) *transfer.Holding {
-	rc, err := coin.Sign(issuer, coin.New(g.Serial(label), value, coin.Serial{}, vgen.AgentID))
-	g.Fail(err)
-	if g.Err != nil {
-		return nil
-	}
-	h := &transfer.Holding{Root: rc, Serial: rc.Serial}
-	for i := 0; i+1 < len(hops); i++ {
-		v := h.Value()
-		r := g.Record(p.Keys[hops[i]], transfer.Record{Parent: h.Serial, ParentValue: v, Outputs: g.Split(h.Serial, v, max(v*8888/10000, 1), hops[i], hops[i+1]),
-			Payer: hops[i], Payee: hops[i+1], Counter: uint64(100 + i)})
-		if g.Err != nil {
-			return nil
-		}
-		h = h.Extend(r, r.Outputs[0].Serial)
-	}
-	return h
+	return g.Lineage(p, issuer, label, value, hops, func(v int64) int64 { return max(v*8888/10000, 1) })
 }
 
 func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
