@@ -137,13 +137,15 @@ func (*intlPublicKey) Suite() ID                           { return INTL }
 func (p *intlPublicKey) CryptoPublicKey() crypto.PublicKey { return p.k }
 
 func (p *intlPublicKey) Verify(msg, sig []byte) error {
-	opsINTL.Verify()
 	opsINTL.Hashed(len(msg))
 	d := sha256.Sum256(msg)
 	if !spec.Makes("signature-verify") {
 		sig = der.MinimalLengths(sig) // a reader that takes any length form
 	}
-	if len(sig) > MaxSignatureDER || !ecdsa.VerifyASN1(p.k, d[:], sig) {
+	if len(sig) > MaxSignatureDER {
+		return spec.Errorf(spec.CodeBadSignature, "ECDSA signature does not verify")
+	}
+	if !verifyOnce(INTL, p.ek.Bytes(), d[:], sig, func() bool { return ecdsa.VerifyASN1(p.k, d[:], sig) }) {
 		return spec.Errorf(spec.CodeBadSignature, "ECDSA signature does not verify")
 	}
 	return nil
@@ -193,14 +195,15 @@ func (k *intlPrivateKey) Bytes() []byte {
 
 func (k *intlPrivateKey) Sign(msg []byte) ([]byte, error) {
 	opsINTL.Hashed(len(msg))
-	opsINTL.Sign()
 	d := sha256.Sum256(msg)
-	// A nil reader selects RFC 6979 deterministic signatures.
-	sig, err := k.k.Sign(nil, d[:], crypto.SHA256)
-	if err != nil {
-		return nil, spec.Errorf(spec.CodeInternal, "ECDSA sign: %w", err)
-	}
-	return normalizeS(sig)
+	return signOnce(INTL, k.pub.ek.Bytes(), d[:], func() ([]byte, error) {
+		// A nil reader selects RFC 6979 deterministic signatures.
+		sig, err := k.k.Sign(nil, d[:], crypto.SHA256)
+		if err != nil {
+			return nil, spec.Errorf(spec.CodeInternal, "ECDSA sign: %w", err)
+		}
+		return normalizeS(sig)
+	})
 }
 
 func (k *intlPrivateKey) Open(sealed, info []byte) ([]byte, error) {

@@ -2,6 +2,8 @@ package suite
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"sync/atomic"
 
 	"github.com/dualoffline/dualoffline/internal/memo"
@@ -87,4 +89,90 @@ func memoPublic(id ID, der []byte, parse func([]byte) (PublicKey, error)) (Publi
 	}
 	publicMemo.Put(k, pub)
 	return pub, nil
+}
+
+// verifiedMemo keeps the signatures that verified, by suite, key, digest
+// and signature bytes: one signature is checked by the payee, again by
+// the bank at reconciliation, by the registry and by every audit, and
+// each case of a property rebuilds the same world and checks the same
+// setup signatures. Verification is a pure function of those four (the
+// digest binds the message; SM2's binds the key too, through ZA), so a
+// kept success is the answer the curve would give. Failures are not kept
+// (a tampered signature is tried once), nothing is looked up or kept
+// while a check is dropped (spec.Dropping), and a hit counts as a saved
+// verification, not as one performed, so the crypto floor stays the work
+// that had to be done.
+var verifiedMemo = memo.New[[32]byte, struct{}]("spec/suite verified signatures", 1<<16)
+
+// verifyOnce reports whether verify accepts, answered from verifiedMemo
+// when this (suite, key, digest, sig) verified before. key identifies the
+// public key (its ZA or its encoding); verify counts nothing itself.
+func verifyOnce(id ID, key, digest, sig []byte, verify func() bool) bool {
+	if spec.Dropping() {
+		opsOf(id).Verify()
+		return verify()
+	}
+	k := memoHash([]byte(id), key, digest, sig)
+	if _, hit := verifiedMemo.Get(k); hit {
+		savedOf(id).Verify()
+		return true
+	}
+	opsOf(id).Verify()
+	ok := verify()
+	if ok && !spec.Dropping() { // a check dropped meanwhile: keep nothing
+		verifiedMemo.Put(k, struct{}{})
+	}
+	return ok
+}
+
+func opsOf(id ID) *opcount.Counter {
+	if id == INTL {
+		return opsINTL
+	}
+	return opsGM
+}
+
+// signedMemo keeps signatures made, by suite, signing key (named by its
+// public key: one determines the other) and digest. Both suites sign
+// deterministically (SM2 with a nonce derived from the scalar and the
+// digest, ECDSA by RFC 6979), so a kept signature is the one signing
+// again would make; a world rebuilt from the same seed for every case of
+// a property signs the same setup again. A hit counts as a saved
+// signature; every answer is a copy, since callers may alter what they
+// are given.
+var signedMemo = memo.New[[32]byte, []byte]("spec/suite signatures", 1<<16)
+
+// signOnce returns sign's signature of digest under the key named key,
+// made once per (suite, key, digest) unless a check is dropped.
+func signOnce(id ID, key, digest []byte, sign func() ([]byte, error)) ([]byte, error) {
+	if spec.Dropping() {
+		opsOf(id).Sign()
+		return sign()
+	}
+	k := memoHash([]byte(id), key, digest)
+	if sig, hit := signedMemo.Get(k); hit {
+		savedOf(id).Sign()
+		return bytes.Clone(sig), nil
+	}
+	opsOf(id).Sign()
+	sig, err := sign()
+	if err == nil && !spec.Dropping() {
+		signedMemo.Put(k, bytes.Clone(sig))
+	}
+	return sig, err
+}
+
+// memoHash is the memo key of parts: SHA-256 over each part with its
+// length, so no two part lists share an encoding.
+func memoHash(parts ...[]byte) [32]byte {
+	h := sha256.New()
+	var n [4]byte
+	for _, part := range parts {
+		binary.BigEndian.PutUint32(n[:], uint32(len(part)))
+		h.Write(n[:])
+		h.Write(part)
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/detrand"
@@ -97,3 +99,68 @@ func TestPublicMemo(t *testing.T) {
 		})
 	})
 }
+
+// TestSignatureMemos: a signature verified again is answered from the
+// memo, counted once as performed and then as saved; a signature that
+// fails is tried every time and never kept; a message signed again gets
+// the same signature, a copy the caller may change; and while a check is
+// dropped every operation is performed and counted.
+func TestSignatureMemos(t *testing.T) {
+	signedMemo.Clear() // kept by an earlier run of this test (-count=2)
+	verifiedMemo.Clear()
+	forEach(t, func(t *testing.T, s Suite) {
+		k := key(t, s, "signature-memos")
+		msg := []byte(t.Name())
+		ops := func() (done, saved opcount.Ops) { return opcount.Of(s.ID()), opcount.SavedOf(s.ID()) }
+		d0, s0 := ops()
+		sig, err := k.Sign(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := k.Sign(msg)
+		if err != nil || !bytes.Equal(sig, again) {
+			t.Fatalf("signed again: %x, %v; first %x", again, err, sig)
+		}
+		again[len(again)-1] ^= 1 // the caller's copy
+		if third, _ := k.Sign(msg); !bytes.Equal(third, sig) {
+			t.Error("a caller's change to a signature reached the memo")
+		}
+		for range 3 {
+			if err := k.Public().Verify(msg, sig); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bad := bytes.Clone(sig)
+		bad[len(bad)-1] ^= 1
+		for range 2 {
+			if err := k.Public().Verify(msg, bad); err == nil {
+				t.Fatal("a changed signature verified")
+			}
+		}
+		d1, s1 := ops()
+		if diff := cmp.Diff(opcount.Ops{Sign: 1, Verify: 1 + 2}, pk(d1.Sub(d0))); diff != "" {
+			t.Errorf("operations performed (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(opcount.Ops{Sign: 2, Verify: 2}, pk(s1.Sub(s0))); diff != "" {
+			t.Errorf("operations saved (-want +got):\n%s", diff)
+		}
+		spec.Without([]string{"signature-verify"}, func() {
+			if err := k.Public().Verify(msg, sig); err != nil {
+				t.Error(err)
+			}
+			if _, err := k.Sign(msg); err != nil {
+				t.Error(err)
+			}
+		})
+		d2, s2 := ops()
+		if diff := cmp.Diff(opcount.Ops{Sign: 1, Verify: 1}, pk(d2.Sub(d1))); diff != "" {
+			t.Errorf("with a check dropped, operations performed (-want +got):\n%s", diff)
+		}
+		if got := pk(s2.Sub(s1)); got != (opcount.Ops{}) {
+			t.Errorf("with a check dropped, %+v answered from a memo", got)
+		}
+	})
+}
+
+// pk is o without the bytes hashed, which these tests do not pin.
+func pk(o opcount.Ops) opcount.Ops { o.Hashed = 0; return o }
