@@ -112,7 +112,7 @@ func (d *desk) identityOf(r *Record) (string, escrowBody, error) {
 	if !ok {
 		return "", escrowBody{}, spec.Errorf(spec.CodeUntrustedIssuer, "the escrow names %q, no certified device", body.Identity)
 	}
-	if err := verifySig(d.in.s, cert.PublicKey, r.Core(), body.DevSig); err != nil && !d.in.mutated(mutantTrustEscrow) {
+	if err := cert.PublicKey.Verify(r.Core(), body.DevSig); err != nil && !d.in.mutated(mutantTrustEscrow) {
 		return "", escrowBody{}, spec.Errorf(spec.CodeBadSignature, "the escrow names %s, whose device did not sign the record: %v", body.Identity, err)
 	}
 	return body.Identity, body, nil

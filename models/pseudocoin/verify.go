@@ -2,51 +2,11 @@ package pseudocoin
 
 import (
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 
-	"github.com/dualoffline/dualoffline/internal/memo"
-	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
-
-// verifiedSigs remembers signatures that verified, by SHA-256 of the
-// suite, the public key's DER, the message and the signature: a record's
-// input signatures are checked by its payee, then by the desk when the
-// payee exchanges the holding and again when it clears the record; the
-// escrow's device signature when the record clears and when a double
-// spend is flagged. Whether a signature verifies is a pure function of
-// those four, so a success is kept (failures are not, and nothing is
-// looked up or kept while a check is dropped: spec.Dropping). A reused
-// verification is counted as saved (opcount.SavedFor), not as done, so
-// the crypto floor counts it once.
-var verifiedSigs = memo.New[[32]byte, struct{}]("models/pseudocoin verified signatures", 1<<14)
-
-// verifySig is pub.Verify(msg, sig) of suite s through verifiedSigs.
-func verifySig(s suite.Suite, pub suite.PublicKey, msg, sig []byte) error {
-	if spec.Dropping() {
-		return pub.Verify(msg, sig)
-	}
-	h := sha256.New()
-	for _, b := range [][]byte{[]byte(s.ID()), pub.SPKI(), msg, sig} {
-		h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
-		h.Write(b)
-	}
-	var k [32]byte
-	h.Sum(k[:0])
-	if _, ok := verifiedSigs.Get(k); ok {
-		opcount.SavedFor(s.ID()).Add(opcount.Ops{Verify: 1})
-		return nil
-	}
-	if err := pub.Verify(msg, sig); err != nil {
-		return err
-	}
-	if !spec.Dropping() {
-		verifiedSigs.Put(k, struct{}{})
-	}
-	return nil
-}
 
 func idOf(b []byte) [32]byte { return sha256.Sum256(b) }
 
@@ -117,7 +77,7 @@ func (v verifier) record(r *Record) error {
 		if err != nil {
 			return err
 		}
-		if err := verifySig(v.s, pub, tbs, r.Sigs[i]); err != nil {
+		if err := pub.Verify(tbs, r.Sigs[i]); err != nil {
 			return spec.Errorf(spec.CodeWrongRecipient, "input %d of the record is not signed by the key it is bound to: %v", i, err)
 		}
 	}

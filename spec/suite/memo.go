@@ -102,7 +102,7 @@ func memoPublic(id ID, der []byte, parse func([]byte) (PublicKey, error)) (Publi
 // while a check is dropped (spec.Dropping), and a hit counts as a saved
 // verification, not as one performed, so the crypto floor stays the work
 // that had to be done.
-var verifiedMemo = memo.New[[32]byte, struct{}]("spec/suite verified signatures", 1<<16)
+var verifiedMemo = memo.New[[32]byte, struct{}]("spec/suite verified signatures", 1<<18)
 
 // verifyOnce reports whether verify accepts, answered from verifiedMemo
 // when this (suite, key, digest, sig) verified before. key identifies the
@@ -140,7 +140,7 @@ func opsOf(id ID) *opcount.Counter {
 // a property signs the same setup again. A hit counts as a saved
 // signature; every answer is a copy, since callers may alter what they
 // are given.
-var signedMemo = memo.New[[32]byte, []byte]("spec/suite signatures", 1<<16)
+var signedMemo = memo.New[[32]byte, []byte]("spec/suite signatures", 1<<17)
 
 // signOnce returns sign's signature of digest under the key named key,
 // made once per (suite, key, digest) unless a check is dropped.

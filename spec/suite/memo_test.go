@@ -144,6 +144,7 @@ func TestSignatureMemos(t *testing.T) {
 		if diff := cmp.Diff(opcount.Ops{Sign: 2, Verify: 2}, pk(s1.Sub(s0))); diff != "" {
 			t.Errorf("operations saved (-want +got):\n%s", diff)
 		}
+		other := []byte(t.Name() + " other")
 		spec.Without([]string{"signature-verify"}, func() {
 			if err := k.Public().Verify(msg, sig); err != nil {
 				t.Error(err)
@@ -151,13 +152,27 @@ func TestSignatureMemos(t *testing.T) {
 			if _, err := k.Sign(msg); err != nil {
 				t.Error(err)
 			}
+			if _, err := k.Sign(other); err != nil {
+				t.Error(err)
+			}
 		})
 		d2, s2 := ops()
-		if diff := cmp.Diff(opcount.Ops{Sign: 1, Verify: 1}, pk(d2.Sub(d1))); diff != "" {
+		if diff := cmp.Diff(opcount.Ops{Sign: 2, Verify: 1}, pk(d2.Sub(d1))); diff != "" {
 			t.Errorf("with a check dropped, operations performed (-want +got):\n%s", diff)
 		}
 		if got := pk(s2.Sub(s1)); got != (opcount.Ops{}) {
 			t.Errorf("with a check dropped, %+v answered from a memo", got)
+		}
+		// Nothing made while a check was dropped was kept.
+		osig, err := k.Sign(other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := k.Public().Verify(other, osig); err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(opcount.Ops{Sign: 1, Verify: 1}, pk(opcount.Of(s.ID()).Sub(d2))); diff != "" {
+			t.Errorf("after the check is back, operations performed (-want +got):\n%s", diff)
 		}
 	})
 }
