@@ -31,7 +31,7 @@ func BenchmarkCheck(b *testing.B) {
 			for b.Loop() {
 				before := opcount.Total()
 				start := time.Now()
-				rs, err := conformance.Check(context.Background(), s, conformance.Options{Checks: 5, Suites: []suite.Suite{gm}})
+				rs, err := conformance.Check(context.Background(), s, conformance.Options{Checks: 5, Suites: []suite.Suite{gm}, Seed: coldSeed()})
 				elapsed += time.Since(start)
 				counted = counted.Add(opcount.Total().Sub(before))
 				if err != nil {
@@ -108,7 +108,7 @@ func BenchmarkMutantKill(b *testing.B) {
 			for b.Loop() {
 				before, _ := cputime.Process()
 				score, _, err := conformance.CheckMutants(context.Background(), []models.Mutant{m},
-					conformance.Options{Checks: mutantChecks, Only: []string{"R2.2"}, ShrinkTime: shrink})
+					conformance.Options{Checks: mutantChecks, Only: []string{"R2.2"}, ShrinkTime: shrink, Seed: coldSeed()})
 				after, _ := cputime.Process()
 				cpu += after - before
 				if err != nil {
