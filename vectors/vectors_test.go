@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -20,9 +23,14 @@ import (
 	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
+// embedded is the embedded vector set, parsed once per test binary:
+// parsing it in every test that reads it was seconds of the package's
+// run. The tests read it and never change it; TestMain holds them to that.
+var embedded = sync.OnceValues(vectors.Files)
+
 func load(t testing.TB) []*vectors.File {
 	t.Helper()
-	files, err := vectors.Files()
+	files, err := embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +38,20 @@ func load(t testing.TB) []*vectors.File {
 		t.Fatal("no vector files embedded")
 	}
 	return files
+}
+
+// TestMain fails the run if a test changed the shared parse of the
+// embedded set (load): every test after it would have read the change.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared, err := embedded(); err == nil && code == 0 {
+		fresh, err := vectors.Files()
+		if err != nil || !reflect.DeepEqual(shared, fresh) {
+			fmt.Fprintln(os.Stderr, "a test changed the shared parse of the embedded vectors (load); copy what you change")
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 func raw(t *testing.T, name string) []byte {
