@@ -37,10 +37,15 @@ import (
 )
 
 // Main is a scheme package's TestMain: the rapid properties run over 100
-// operation sequences (25 under -short) unless -rapid.checks is given.
+// operation sequences (10 under -short, the quick loop's) unless
+// -rapid.checks is given.
 func Main(m *testing.M) {
 	flag.Parse()
-	rapidflag.Default(100)
+	n := 100
+	if testing.Short() {
+		n = 40 // rapidflag runs a quarter under -short
+	}
+	rapidflag.Default(n)
 	os.Exit(m.Run())
 }
 
