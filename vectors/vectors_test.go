@@ -102,10 +102,23 @@ func TestRegenerateByteIdentical(t *testing.T) {
 	}
 }
 
+// Every file validates against the published schema, and the schema
+// refuses what it must. Under -short (schema validation is most of the
+// lint's time) one file, spec_GM_coin_test.json, is validated and
+// doctored; TestLint's schema rule validates every file, and the full run
+// does both here, on every file and the first.
 func TestSchema(t *testing.T) {
+	name := load(t)[0].Name
+	if testing.Short() {
+		name = "spec_GM_coin_test.json"
+		t.Logf("-short: %s only; TestLint validates every file", name)
+	}
 	for _, f := range load(t) {
 		if f.Schema != schema.Name {
 			t.Errorf("%s: schema %q, want %q", f.Name, f.Schema, schema.Name)
+		}
+		if testing.Short() && f.Name != name {
+			continue
 		}
 		if err := schema.Validate(raw(t, f.Name)); err != nil {
 			t.Errorf("%s: %v", f.Name, err)
@@ -113,7 +126,6 @@ func TestSchema(t *testing.T) {
 	}
 	// The schema discriminates: an unknown field anywhere, an odd-length
 	// or uppercase hex field, a missing error code are refused.
-	name := load(t)[0].Name
 	orig := raw(t, name)
 	for _, m := range []struct{ what, old, new string }{
 		{"unknown top-level field", `"algorithm":`, `"extra": 1, "algorithm":`},
@@ -196,8 +208,18 @@ func TestLint(t *testing.T) {
 }
 
 // The lint finds each doctoring of a clean file, naming file and tcId.
+// The file is the first; under -short spec_GM_coin_test.json, a tenth of
+// its size (each doctoring is a lint of the file).
 func TestLintDoctored(t *testing.T) {
 	f := load(t)[0]
+	if testing.Short() {
+		for _, x := range load(t) {
+			if x.Name == "spec_GM_coin_test.json" {
+				f = x
+			}
+		}
+		t.Logf("-short: %s doctored; the full run doctors %s", f.Name, load(t)[0].Name)
+	}
 	orig := string(raw(t, f.Name))
 	first, second := f.Tests()[0].TcID, f.Tests()[1].TcID
 	for _, m := range []struct{ what, old, new, want string }{
