@@ -63,6 +63,20 @@ func TestLintChecks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if testing.Short() {
+		// -short lints the files the doctoring touches: those naming
+		// der-tag and the two edited below. Every other check then has
+		// no vector too, which the test does not look at; the full run
+		// lints the whole set, and TestLint holds the clean set clean.
+		var sub []string
+		for _, n := range names {
+			if n == "spec_INTL_coin_test.json" || n == "chain_GM_qr_test.json" || strings.Contains(string(raw(t, n)), `"der-tag"`) {
+				sub = append(sub, n)
+			}
+		}
+		t.Logf("-short: %d of %d files: %v", len(sub), len(names), sub)
+		names = sub
+	}
 	for _, n := range names {
 		b := string(raw(t, n))
 		b = strings.ReplaceAll(b, `"der-tag"`, `"der-tagx"`)

@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 
@@ -20,9 +23,14 @@ import (
 	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
+// embedded is the embedded vector set, parsed once per test binary:
+// parsing it in every test that reads it was seconds of the package's
+// run. The tests read it and never change it; TestMain holds them to that.
+var embedded = sync.OnceValues(vectors.Files)
+
 func load(t testing.TB) []*vectors.File {
 	t.Helper()
-	files, err := vectors.Files()
+	files, err := embedded()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,6 +38,20 @@ func load(t testing.TB) []*vectors.File {
 		t.Fatal("no vector files embedded")
 	}
 	return files
+}
+
+// TestMain fails the run if a test changed the shared parse of the
+// embedded set (load): every test after it would have read the change.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared, err := embedded(); err == nil && code == 0 {
+		fresh, err := vectors.Files()
+		if err != nil || !reflect.DeepEqual(shared, fresh) {
+			fmt.Fprintln(os.Stderr, "a test changed the shared parse of the embedded vectors (load); copy what you change")
+			code = 1
+		}
+	}
+	os.Exit(code)
 }
 
 func raw(t *testing.T, name string) []byte {
@@ -80,10 +102,23 @@ func TestRegenerateByteIdentical(t *testing.T) {
 	}
 }
 
+// Every file validates against the published schema, and the schema
+// refuses what it must. Under -short (schema validation is most of the
+// lint's time) one file, spec_GM_coin_test.json, is validated and
+// doctored; TestLint's schema rule validates every file, and the full run
+// does both here, on every file and the first.
 func TestSchema(t *testing.T) {
+	name := load(t)[0].Name
+	if testing.Short() {
+		name = "spec_GM_coin_test.json"
+		t.Logf("-short: %s only; TestLint validates every file", name)
+	}
 	for _, f := range load(t) {
 		if f.Schema != schema.Name {
 			t.Errorf("%s: schema %q, want %q", f.Name, f.Schema, schema.Name)
+		}
+		if testing.Short() && f.Name != name {
+			continue
 		}
 		if err := schema.Validate(raw(t, f.Name)); err != nil {
 			t.Errorf("%s: %v", f.Name, err)
@@ -91,7 +126,6 @@ func TestSchema(t *testing.T) {
 	}
 	// The schema discriminates: an unknown field anywhere, an odd-length
 	// or uppercase hex field, a missing error code are refused.
-	name := load(t)[0].Name
 	orig := raw(t, name)
 	for _, m := range []struct{ what, old, new string }{
 		{"unknown top-level field", `"algorithm":`, `"extra": 1, "algorithm":`},
@@ -174,8 +208,18 @@ func TestLint(t *testing.T) {
 }
 
 // The lint finds each doctoring of a clean file, naming file and tcId.
+// The file is the first; under -short spec_GM_coin_test.json, a tenth of
+// its size (each doctoring is a lint of the file).
 func TestLintDoctored(t *testing.T) {
 	f := load(t)[0]
+	if testing.Short() {
+		for _, x := range load(t) {
+			if x.Name == "spec_GM_coin_test.json" {
+				f = x
+			}
+		}
+		t.Logf("-short: %s doctored; the full run doctors %s", f.Name, load(t)[0].Name)
+	}
 	orig := string(raw(t, f.Name))
 	first, second := f.Tests()[0].TcID, f.Tests()[1].TcID
 	for _, m := range []struct{ what, old, new, want string }{

@@ -60,6 +60,7 @@ func serveVirtual(t *testing.T, addr, mutant string) {
 // passes R2.1's crash property through the reader; the card of
 // forget-spend-on-crash fails it, and the failure names the card.
 func TestCheckReaderSocket(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		mutant string
 		code   int
@@ -89,7 +90,12 @@ func TestCheckReaderSocket(t *testing.T) {
 // reader wait ran out); and the replay line the run prints, with its
 // "chip@wallet" target, runs.
 func TestCheckReaderWalletRole(t *testing.T) {
-	args := []string{"check", "--scheme", "chip", "--role", "wallet", "--only", "R2.1-crash-every-point", "--checks", "2"}
+	t.Parallel()
+	checks := "2"
+	if testing.Short() {
+		checks = "1" // -short: one case per suite and in the replay; the full suite runs two
+	}
+	args := []string{"check", "--scheme", "chip", "--role", "wallet", "--only", "R2.1-crash-every-point", "--checks", checks}
 	for range 3 {
 		s, err := reader.Listen("127.0.0.1:0")
 		if err != nil {
@@ -103,7 +109,7 @@ func TestCheckReaderWalletRole(t *testing.T) {
 	if code := run(args, &out, &errb); code != exitOK {
 		t.Fatalf("%s: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, exitOK, out.String(), errb.String())
 	}
-	replay := []string{"check", "--scheme", "chip@wallet", "--suite", "INTL", "--only", "R2.1-crash-every-point", "--checks", "2"}
+	replay := []string{"check", "--scheme", "chip@wallet", "--suite", "INTL", "--only", "R2.1-crash-every-point", "--checks", checks}
 	replay = append(replay, args[len(args)-6:]...)
 	out.Reset()
 	if code := run(replay, &out, &errb); code != exitOK || !strings.Contains(out.String(), "chip@wallet  INTL   -            pass 1/1") {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -23,6 +25,7 @@ import (
 var (
 	vendorOnce sync.Once
 	vendorBin  string
+	vendorTemp bool // vendorBin's directory is TestMain's to remove
 	vendorErr  error
 )
 
@@ -35,12 +38,12 @@ func exampleVendor(t testing.TB) string {
 			vendorErr = err
 			return
 		}
-		dir, err := os.MkdirTemp("", "dualoffline-vendor-")
+		dir, temp, err := vendorDir()
 		if err != nil {
 			vendorErr = err
 			return
 		}
-		vendorBin = filepath.Join(dir, "vendor")
+		vendorBin, vendorTemp = filepath.Join(dir, "vendor"), temp
 		out, err := exec.Command(goBin, "build", "-o", vendorBin, "../../examples/vendor").CombinedOutput()
 		if err != nil {
 			vendorErr = fmt.Errorf("go build: %v\n%s", err, out)
@@ -52,10 +55,38 @@ func exampleVendor(t testing.TB) string {
 	return vendorBin
 }
 
+// vendorDir is where exampleVendor builds the vendor: a directory kept
+// between runs in the user's cache directory, one per checkout (named by
+// a hash of examples/vendor's absolute path), so that go build finds the
+// binary up to date and does not link it again, about a second of CPU a
+// run; go build relinks it whenever one of its inputs changed. Without a
+// user cache directory it is a temporary one (temp), removed after the
+// tests.
+func vendorDir() (dir string, temp bool, err error) {
+	if cache, err := os.UserCacheDir(); err == nil {
+		if src, err := filepath.Abs("../../examples/vendor"); err == nil {
+			sum := sha256.Sum256([]byte(src))
+			dir := filepath.Join(cache, "dualoffline", "test-vendor-"+hex.EncodeToString(sum[:6]))
+			if err := os.MkdirAll(dir, 0o755); err == nil {
+				return dir, false, nil
+			}
+		}
+	}
+	dir, err = os.MkdirTemp("", "dualoffline-vendor-")
+	return dir, true, err
+}
+
+// cleanups are the directories TestMain removes after the tests: those
+// of runs shared by several tests, which no one test's TempDir outlives.
+var cleanups []string
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if vendorBin != "" {
+	if vendorBin != "" && vendorTemp {
 		os.RemoveAll(filepath.Dir(vendorBin))
+	}
+	for _, d := range cleanups {
+		os.RemoveAll(d)
 	}
 	os.Exit(code)
 }
@@ -67,7 +98,23 @@ func runVectors(t *testing.T, args ...string) (string, int) {
 	return out.String() + errb.String(), code
 }
 
+// shortFilter is the filter a vectors verify test whose point is a
+// mechanism (vendor error names, unimplemented, disabled, unusable), not
+// the whole vector set, runs under -short: filter, with a log line naming
+// what is left out; the full suite runs every case. The whole set runs
+// under -short in TestVectorsVerifyExampleVendor and
+// TestVectorsVerifyReportJUnit.
+func shortFilter(t *testing.T, filter ...string) []string {
+	t.Helper()
+	if !testing.Short() {
+		return nil
+	}
+	t.Logf("-short: only the cases of %s; the full suite runs every case", strings.Join(filter, " "))
+	return filter
+}
+
 func TestVectorsVerifyExampleVendor(t *testing.T) {
+	t.Parallel()
 	bin := exampleVendor(t)
 	report := filepath.Join(t.TempDir(), "report.json")
 	out, code := runVectors(t, "--impl", bin, "--json", report)
@@ -90,11 +137,49 @@ func TestVectorsVerifyExampleVendor(t *testing.T) {
 	}
 }
 
+// brokenRun is the one run of every vector through the vendor that
+// accepts bad signatures, with --report and --junit: the tests that judge
+// its output (TestVectorsVerifyBrokenVendor, the summary;
+// TestVectorsVerifyReportJUnit, the files) share it.
+type brokenRun struct {
+	out         string
+	code        int
+	html, junit string
+}
+
+var (
+	brokenOnce sync.Once
+	broken     brokenRun
+)
+
+func brokenVendorRun(t *testing.T) brokenRun {
+	t.Helper()
+	bin := exampleVendor(t)
+	brokenOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "dualoffline-broken-")
+		if err != nil {
+			broken.out, broken.code = err.Error(), -1
+			return
+		}
+		// The files go with the vendor's directory (TestMain).
+		broken.html, broken.junit = filepath.Join(dir, "v.html"), filepath.Join(dir, "v.xml")
+		cleanups = append(cleanups, dir)
+		var out, errb bytes.Buffer
+		broken.code = run([]string{"vectors", "verify", "--impl", bin + " -broken", "--report", broken.html, "--junit", broken.junit}, &out, &errb)
+		broken.out = out.String() + errb.String()
+	})
+	if broken.code == -1 {
+		t.Fatal(broken.out)
+	}
+	return broken
+}
+
 // TestVectorsVerifyBrokenVendor: a copy of the vendor that accepts bad
 // signatures is caught, and the report names the cases.
 func TestVectorsVerifyBrokenVendor(t *testing.T) {
-	bin := exampleVendor(t)
-	out, code := runVectors(t, "--impl", bin+" -broken")
+	t.Parallel()
+	r := brokenVendorRun(t)
+	out, code := r.out, r.code
 	if code != exitUnexpected {
 		t.Fatalf("broken vendor: exit %d, want %d\n%s", code, exitUnexpected, out)
 	}
@@ -109,37 +194,46 @@ func TestVectorsVerifyBrokenVendor(t *testing.T) {
 }
 
 func TestVectorsVerifyVendorErrors(t *testing.T) {
+	t.Parallel()
 	bin := exampleVendor(t)
-	out, code := runVectors(t, "--impl", bin+" -vendor-errors")
+	sub := shortFilter(t, "--scheme", "spec", "--kind", "coin")
+	out, code := runVectors(t, append([]string{"--impl", bin + " -vendor-errors"}, sub...)...)
 	if code != exitUnexpected || !strings.Contains(out, "EXV_SIG_INVALID") {
 		t.Errorf("unmapped vendor names: exit %d\n%.2000s", code, out)
 	}
-	out, code = runVectors(t, "--impl", bin+" -vendor-errors", "--config", "../../examples/vendor/vendor.json")
+	out, code = runVectors(t, append([]string{"--impl", bin + " -vendor-errors", "--config", "../../examples/vendor/vendor.json"}, sub...)...)
 	if code != exitOK {
 		t.Errorf("with vendor.json: exit %d\n%s", code, out)
 	}
 }
 
 func TestVectorsVerifyUnimplemented(t *testing.T) {
+	t.Parallel()
 	bin := exampleVendor(t)
-	out, code := runVectors(t, "--impl", bin+" -unimplemented qr")
+	// -short: the chain cases, qr among the kinds the vendor implements.
+	sub := shortFilter(t, "--scheme", "chain")
+	out, code := runVectors(t, append([]string{"--impl", bin + " -unimplemented qr"}, sub...)...)
 	if code != exitUnexpected || !strings.Contains(out, "answered unimplemented") {
 		t.Errorf("unimplemented without --allow-unimplemented: exit %d\n%s", code, out)
 	}
-	out, code = runVectors(t, "--impl", bin+" -unimplemented qr", "--allow-unimplemented")
+	out, code = runVectors(t, append([]string{"--impl", bin + " -unimplemented qr", "--allow-unimplemented"}, sub...)...)
 	if code != exitOK {
 		t.Errorf("--allow-unimplemented: exit %d\n%s", code, out)
 	}
 }
 
 func TestVectorsVerifyDisabled(t *testing.T) {
+	t.Parallel()
 	bin := exampleVendor(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "vendor.json")
 	os.WriteFile(cfg, []byte(`{"disabled": [{"tcId": "chain-*", "reason": "no QR reader on this terminal"}]}`), 0o644)
 	// The broken mode only touches bad signatures; with qr unimplemented
 	// and disabled the run is green: disabled skips never fail it.
-	out, code := runVectors(t, "--impl", bin+" -unimplemented qr", "--config", cfg)
+	// -short: a qr case, unimplemented and disabled, and a coin case,
+	// verified (a run that verifies nothing fails).
+	sub := shortFilter(t, "--id", "chain-GM-qr-valid,chain-INTL-qr-empty,spec-GM-coin-valid-1")
+	out, code := runVectors(t, append([]string{"--impl", bin + " -unimplemented qr", "--config", cfg}, sub...)...)
 	if code != exitOK || !strings.Contains(out, "no QR reader on this terminal") || !strings.Contains(out, "disabled") {
 		t.Errorf("disabled cases: exit %d\n%s", code, out)
 	}
@@ -158,8 +252,11 @@ func TestVectorsVerifyDisabled(t *testing.T) {
 }
 
 func TestVectorsVerifyUnusable(t *testing.T) {
+	t.Parallel()
 	bin := exampleVendor(t)
-	out, code := runVectors(t, "--impl", bin+" -crash-on coin")
+	// -short: the spec cases, whose coin cases come early.
+	sub := shortFilter(t, "--scheme", "spec")
+	out, code := runVectors(t, append([]string{"--impl", bin + " -crash-on coin"}, sub...)...)
 	if code != exitUnusable || !strings.Contains(out, "consecutive failures") {
 		t.Errorf("crashing vendor: exit %d\n%s", code, out)
 	}
@@ -362,10 +459,9 @@ func readString(t *testing.T, path string) string {
 // the environment; --junit has one testsuite per vector file and one
 // testcase per tcId, a mismatch failing with expected and actual.
 func TestVectorsVerifyReportJUnit(t *testing.T) {
-	bin := exampleVendor(t)
-	dir := t.TempDir()
-	html, junit := filepath.Join(dir, "v.html"), filepath.Join(dir, "v.xml")
-	out, code := runVectors(t, "--impl", bin+" -broken", "--report", html, "--junit", junit)
+	t.Parallel()
+	r := brokenVendorRun(t)
+	out, code, html, junit := r.out, r.code, r.html, r.junit
 	if code != exitUnexpected {
 		t.Fatalf("broken vendor: exit %d\n%s", code, out)
 	}
@@ -411,6 +507,7 @@ func TestVectorsVerifyReportJUnit(t *testing.T) {
 // The crash fault of static runs: the example vendor keeps nothing across
 // cases in memory, so killing it every 40 cases changes no verdict.
 func TestVectorsVerifyCrashEvery(t *testing.T) {
+	t.Parallel()
 	bin := exampleVendor(t)
 	out, code := runVectors(t, "--impl", bin, "--crash-every", "40", "--scheme", "chip")
 	if code != exitOK {
