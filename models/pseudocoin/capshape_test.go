@@ -16,7 +16,7 @@ import (
 // cannot publish a wrong boundary; this test says what to put instead.
 func TestCapShapes(t *testing.T) {
 	if testing.Short() {
-		t.Skip("the search builds and measures about a thousand records of 64 KiB in each suite (about 5 s of CPU); the vector generator checks every shape's length")
+		t.Skip("the search builds and measures about a thousand records of 64 KiB in each suite (about 4 s of CPU each); the vector generator checks every shape's length")
 	}
 	for _, id := range []suite.ID{suite.GM, suite.INTL} {
 		s, err := suite.ByID(id)

@@ -52,8 +52,8 @@ var capShapes = map[suite.ID][2]capShape{
 }
 
 // capBuilder builds the parts of cap records under label: the lineages
-// (cached: re-read from their DER, so that they marshal as those bytes
-// instead of re-encoding each time) and the record.
+// (each record re-read from its DER, so that it marshals as those bytes
+// instead of re-encoding its lineage each time) and the record.
 type capBuilder struct {
 	x                *pcGen
 	label            string
@@ -67,14 +67,16 @@ func (c *capBuilder) lineage(l string, hops, more int) (*Holding, suite.PrivateK
 	for i := range hops {
 		next := x.key(l + "/hop/" + fmt.Sprint(i))
 		r, _ := x.record(l+"/hop/"+fmt.Sprint(i), []*Holding{h}, []suite.PrivateKey{k}, spki(next), c.amount, c.challenge, func(r *Record) { r.Outputs = splitCoins(x, c.amount, more) })
-		h, k = &Holding{Record: r}, next
+		if x.g.Err != nil {
+			return h, k
+		}
+		// Re-read, so that the next hop's record marshals these bytes
+		// instead of re-encoding the lineage.
+		parsed, err := ParseRecord(r.Marshal())
+		x.g.Fail(err)
+		h, k = &Holding{Record: parsed}, next
 	}
-	if x.g.Err != nil || h.Record == nil {
-		return h, k
-	}
-	r, err := ParseRecord(h.Record.Marshal())
-	x.g.Fail(err)
-	return &Holding{Record: r}, k
+	return h, k
 }
 
 // lineages are the seven full lineages of fat.
@@ -107,17 +109,37 @@ func (c *capBuilder) record(ins []*Holding, keys []suite.PrivateKey, more, cmore
 	return r
 }
 
-// capRecord builds the record of shape sh and checks it is size bytes;
-// it returns the key of its first input too.
-func (x *pcGen) capRecord(sh capShape, size int, payee []byte, amount int64, challenge []byte) (*Record, suite.PrivateKey) {
+// capRecords builds the record of each shape and checks it is of its
+// size; it returns the key of each record's first input too. Lineages
+// two shapes share are built once.
+func (x *pcGen) capRecords(shapes []capShape, sizes []int, payee []byte, amount int64, challenge []byte) ([]*Record, []suite.PrivateKey) {
 	c := &capBuilder{x: x, label: "cap", payee: payee, amount: amount, challenge: challenge}
-	ins, keys := c.lineages(sh.Fat)
-	h, k := c.last(sh.Hops, sh.LastMore)
-	r := c.record(append(ins, h), append(keys, k), sh.More, sh.ChangeMore)
-	if x.g.Err == nil && len(r.Marshal()) != size {
-		x.g.Fail(fmt.Errorf("cap record of shape %+v is %d bytes, want %d: run TestCapShapes", sh, len(r.Marshal()), size))
+	type built struct {
+		ins  []*Holding
+		keys []suite.PrivateKey
 	}
-	return r, keys[0]
+	full, last := map[int]built{}, map[[2]int]built{}
+	var rs []*Record
+	var firsts []suite.PrivateKey
+	for i, sh := range shapes {
+		f, ok := full[sh.Fat]
+		if !ok {
+			f.ins, f.keys = c.lineages(sh.Fat)
+			full[sh.Fat] = f
+		}
+		l, ok := last[[2]int{sh.Hops, sh.LastMore}]
+		if !ok {
+			h, k := c.last(sh.Hops, sh.LastMore)
+			l = built{[]*Holding{h}, []suite.PrivateKey{k}}
+			last[[2]int{sh.Hops, sh.LastMore}] = l
+		}
+		r := c.record(append(slices.Clone(f.ins), l.ins...), append(slices.Clone(f.keys), l.keys...), sh.More, sh.ChangeMore)
+		if x.g.Err == nil && len(r.Marshal()) != sizes[i] {
+			x.g.Fail(fmt.Errorf("cap record of shape %+v is %d bytes, want %d: run TestCapShapes", sh, len(r.Marshal()), sizes[i]))
+		}
+		rs, firsts = append(rs, r), append(firsts, f.keys[0])
+	}
+	return rs, firsts
 }
 
 // capSearch finds shapes (capShape) whose records are exactly sizes bytes

@@ -174,11 +174,11 @@ func genPay(g *vgen.Gen) *vgen.Builder {
 	// The size cap: a record is at most 65 536 bytes of DER, its whole
 	// lineage included (eight lineages of up to 16 records reach it).
 	shapes := capShapes[g.S.ID()]
-	atCap, kc0 := x.capRecord(shapes[0], MaxHolding, P, amount, challenge)
-	overCap, kc1 := x.capRecord(shapes[1], MaxHolding+1, P, amount, challenge)
+	caps, capKeys := x.capRecords(shapes[:], []int{MaxHolding, MaxHolding + 1}, P, amount, challenge)
 	if g.Err != nil {
 		return b
 	}
+	atCap, kc0, overCap, kc1 := caps[0], capKeys[0], caps[1], capKeys[1]
 	b.Valid(grp, "record-at-size-cap", "a record of exactly 65536 bytes of DER, spending eight lineages of up to 16 records: at the cap", "R6.4", []string{"Boundary", "Lineage", "der-size-cap"}, in(atCap), so(atCap, kc0))
 	b.Invalid(grp, "record-over-size-cap", "a record of 65537 bytes of DER, otherwise valid, spending eight lineages of up to 16 records: one byte over the cap", "R1.1", spec.CodeMalformed, []string{"OverSize", "Lineage", "der-size-cap"}, in(overCap), so(overCap, kc1))
 
