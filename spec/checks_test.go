@@ -17,9 +17,9 @@ var (
 )
 
 // checkDoc is a document the audit reads: its path from this package,
-// its name in spec/checks.json, and whether each sentence (not only each
-// paragraph, list item or table row) that states a rule must carry its
-// own marker.
+// its name in spec/checks.json, and whether each unit (sentence, or clause
+// after a semicolon; see units), not only each paragraph, list item or
+// table row, that states a rule must carry its own marker.
 type checkDoc struct {
 	path, name string
 	sentences  bool
@@ -27,13 +27,12 @@ type checkDoc struct {
 
 // checkDocs are the documents whose checks spec/checks.json lists, and
 // PROTOCOL.md, which restates the order of a case's checks for adapters.
-// formats-schemes.md is audited sentence by sentence; formats.md and
-// PROTOCOL.md by paragraph (formats.md marks a numbered step or a
-// paragraph, whose summary sentences, "Codes: …", carry no marker).
+// All three are audited unit by unit (units): a second rule inside a
+// marked paragraph, after a full stop or a semicolon, needs its own mark.
 var checkDocs = []checkDoc{
-	{"formats.md", "spec/formats.md", false},
+	{"formats.md", "spec/formats.md", true},
 	{"formats-schemes.md", "spec/formats-schemes.md", true},
-	{"../conformance/adapter/PROTOCOL.md", "conformance/adapter/PROTOCOL.md", false},
+	{"../conformance/adapter/PROTOCOL.md", "conformance/adapter/PROTOCOL.md", true},
 }
 
 // sentenceEnd splits a block into sentences: a full stop followed by a
@@ -52,6 +51,73 @@ func sentences(text string) []string {
 		text = text[loc[2]:]
 	}
 }
+
+// clauses splits a sentence at each semicolon outside a code span and
+// outside parentheses, keeping the semicolon with the clause before it.
+// A sentence whose marker leads a list ("in order [check: id]: …; …")
+// is not split: the marker covers the list.
+func clauses(sentence string) []string {
+	if leadsList.MatchString(sentence) {
+		return []string{sentence}
+	}
+	var out []string
+	code, depth, start := false, 0, 0
+	for i := 0; i < len(sentence); i++ {
+		switch sentence[i] {
+		case '`':
+			code = !code
+		case '(':
+			if !code {
+				depth++
+			}
+		case ')':
+			if !code && depth > 0 {
+				depth--
+			}
+		case ';':
+			if !code && depth == 0 && i+1 < len(sentence) && sentence[i+1] == ' ' {
+				out = append(out, sentence[start:i+1])
+				start = i + 2
+			}
+		}
+	}
+	return append(out, sentence[start:])
+}
+
+// units splits a block into the units the audit marks: its sentences,
+// each split at its semicolons. A marker written after a unit's full stop
+// or semicolon ("…, else `bad-currency`; [check: coin-currency]") marks
+// that unit: a unit that starts with a marker joins the one before it.
+func units(text string) []string {
+	if strings.HasPrefix(text, "|") {
+		return []string{text} // a table row is one unit
+	}
+	var out []string
+	for _, s := range sentences(text) {
+		for _, c := range clauses(s) {
+			if m := leadingMark.FindString(c); m != "" && len(out) > 0 {
+				out[len(out)-1] += " " + strings.TrimSpace(m)
+				c = c[len(m):]
+			}
+			if c != "" {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+// leadsList matches a marker that leads a list: followed by a colon.
+var leadsList = regexp.MustCompile("\\[check: [a-z0-9-]+\\]`?:")
+
+// leadingMark matches a unit that starts with a [check: id] or [producer]
+// mark.
+var leadingMark = regexp.MustCompile(`^((\[check: [a-z0-9-]+\]|\[producer\])\s*)+`)
+
+// summary matches a unit that only lists the codes its block's other
+// units give ("Codes: `malformed`, `unknown-version`."): it restates, and
+// states no rule of its own.
+var summary = regexp.MustCompile("^Codes?: `[a-z-]+`(, `[a-z-]+`)*\\.$")
 
 // docBlock is a paragraph, list item or table row of a document, with the
 // heading it is under.
@@ -169,8 +235,8 @@ func TestChecksListed(t *testing.T) {
 	}
 }
 
-// TestChecksCoverDocuments: every paragraph, list item or table row of the
-// documents (every sentence, in formats-schemes.md) that says "must",
+// TestChecksCoverDocuments: every unit of the documents (units: each
+// sentence, each clause after a semicolon, each table row) that says "must",
 // "refuse(s/d)" or names an error code is a listed check (it carries a
 // [check: id] marker), a producer's rule ([producer]), stands in a section
 // the list declares informative, or is a sentence the list declares
@@ -184,41 +250,56 @@ func TestChecksCoverDocuments(t *testing.T) {
 	}
 }
 
-// TestChecksCoverDocumentsFailsOnNewRule: a sentence stating a code
-// without a marker, added to formats-schemes.md, or a paragraph added to
-// formats.md or PROTOCOL.md, is reported.
+// TestChecksCoverDocumentsFailsOnNewRule: a rule stating a code without
+// a marker, added to each document inside a marked paragraph, list item
+// or bullet, is reported: as a sentence after a marked sentence, and as
+// a clause after a marked clause's semicolon. Each anchor is a marked
+// unit of the document; the added rule follows it.
 func TestChecksCoverDocumentsFailsOnNewRule(t *testing.T) {
-	dir := t.TempDir()
-	rule := "A receiver refuses a frobnicated field with `malformed`."
-	var docs []checkDoc
-	for _, d := range checkDocs {
-		b, err := os.ReadFile(d.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		text := string(b)
-		switch {
-		case d.sentences: // inside a marked paragraph: only the sentence rule finds it
-			text = strings.Replace(text, "Only then does the payee credit the coins.", rule+" Only then does the payee credit the coins.", 1)
-		case strings.Contains(text, "The result is the adapter's decision:"): // PROTOCOL.md, §2.2
-			text = strings.Replace(text, "The result is the adapter's decision:", rule+"\n\nThe result is the adapter's decision:", 1)
-		default:
-			text += "\n" + rule + "\n"
-		}
-		path := filepath.Join(dir, filepath.Base(d.path))
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		docs = append(docs, checkDoc{path, d.name, d.sentences})
+	const sentence, clause = " A receiver refuses a frobnicated field with `malformed`.", " a frobnicated field is refused with `malformed`;"
+	type insert struct{ anchor, after string }
+	cases := map[string]map[string]insert{
+		"sentence": {
+			"spec/formats.md":                 {"else `value-mismatch` [check: holding-next-serial].", sentence},
+			"spec/formats-schemes.md":         {"Only then does the payee credit the coins.", sentence},
+			"conformance/adapter/PROTOCOL.md": {"`limit-exceeded` [check: cert-payer-funds].", sentence},
+		},
+		"semicolon": {
+			"spec/formats.md":                 {"2. currency is 156, else `bad-currency`; [check: coin-currency]", clause},
+			"spec/formats-schemes.md":         {"else `wrong-recipient` `[check: cert-payee]`;", clause},
+			"conformance/adapter/PROTOCOL.md": {"[check: cert-payer-replay]);", clause},
+		},
 	}
-	got := uncovered(t, docs)
-	if len(got) != len(checkDocs) {
-		t.Fatalf("%d problems, want one per document (%d):\n%s", len(got), len(checkDocs), strings.Join(got, "\n"))
-	}
-	for _, p := range got {
-		if !strings.Contains(p, "frobnicated") {
-			t.Errorf("a problem other than the added rule: %s", p)
-		}
+	for name, inserts := range cases {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			var docs []checkDoc
+			for _, d := range checkDocs {
+				b, err := os.ReadFile(d.path)
+				if err != nil {
+					t.Fatal(err)
+				}
+				in, ok := inserts[d.name]
+				if !ok || strings.Count(string(b), in.anchor) != 1 {
+					t.Fatalf("%s: the anchor %q is not in the document once", d.name, in.anchor)
+				}
+				text := strings.Replace(string(b), in.anchor, in.anchor+in.after, 1)
+				path := filepath.Join(dir, filepath.Base(d.path))
+				if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				docs = append(docs, checkDoc{path, d.name, d.sentences})
+			}
+			got := uncovered(t, docs)
+			if len(got) != len(checkDocs) {
+				t.Fatalf("%d problems, want one per document (%d):\n%s", len(got), len(checkDocs), strings.Join(got, "\n"))
+			}
+			for _, p := range got {
+				if !strings.Contains(p, "frobnicated") {
+					t.Errorf("a problem other than the added rule: %s", p)
+				}
+			}
+		})
 	}
 }
 
@@ -244,15 +325,15 @@ func uncovered(t *testing.T, docs []checkDoc) []string {
 	for _, doc := range docs {
 		for _, b := range docBlocks(t, doc.path) {
 			key := doc.name + "#" + b.section
-			if !trigger.MatchString(b.text) || informative[key] || strings.Contains(b.text, "[producer]") {
+			if !trigger.MatchString(b.text) || informative[key] {
 				continue
 			}
-			units := []string{b.text}
+			us := []string{b.text}
 			if doc.sentences {
-				units = sentences(b.text)
+				us = units(b.text)
 			}
-			for _, u := range units {
-				if !trigger.MatchString(u) || checkMarker.MatchString(u) {
+			for _, u := range us {
+				if !trigger.MatchString(u) || checkMarker.MatchString(u) || strings.Contains(u, "[producer]") || summary.MatchString(u) {
 					continue
 				}
 				ok := false

@@ -339,8 +339,9 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 
 // pick chooses coins covering amount: largest first, skipping coins this
 // wallet cannot hand on offline (a full lineage, or an earlier holder
-// whose certificate it lacks or no longer accepts: a payee would refuse
-// them; reconciliation exchanges them).
+// whose certificate it lacks or no longer accepts, cert-payer-holder-certs:
+// the TX's certs could not carry it and the payee would refuse the coin;
+// reconciliation exchanges them).
 func (se *SIM) pick(amount int64) ([]string, error) {
 	return se.Pick(amount, MaxSpends, se.spendable, "wallet")
 }
@@ -348,6 +349,9 @@ func (se *SIM) pick(amount int64) ([]string, error) {
 func (se *SIM) spendable(h *transfer.Holding) bool {
 	if len(h.Chain) >= transfer.MaxHops {
 		return false
+	}
+	if !spec.Makes("cert-payer-holder-certs") {
+		return true
 	}
 	for _, r := range h.Chain {
 		if r.Payer == se.Name || se.Agents[r.Payer] != nil {

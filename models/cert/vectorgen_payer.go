@@ -22,7 +22,8 @@ import (
 // (cert-payer-replay), its offline limits (cert-payer-limits) and what
 // it holds (cert-payer-funds). The wallet's state is given in the input in
 // the documents' formats (its key, certificate, coins, the requests it
-// paid, its limits and their usage); the verdict is the real wallet's
+// paid, its limits and their usage, the certificates of earlier holders
+// it keeps); the verdict is the real wallet's
 // answer, a provisioned model SIM handed the PayeeHello: it answers a
 // PayerHello (valid) or refuses with a code. The PayerHello carries
 // nothing of the coins (they travel in the TX, after PROCEED), so the
@@ -40,31 +41,37 @@ type HelloPayLimits struct {
 // HelloPayInput is the input of the HelloPay group of kind "message":
 // would the payer wallet Wallet (the id of WalletCertificate), provisioned
 // with WalletKey (the private key of WalletCertificate), Root, CRL,
-// IssuerPublicKey and the agents' Certificates, holding exactly the coins
+// IssuerPublicKey and the agents' Certificates, keeping the certificates
+// of earlier holders HolderCertificates, holding exactly the coins
 // Holdings, having paid the requests whose nonces are Paid, with the
 // offline limits Limits of which Spent fen and Payments payments are used,
 // its clock at At, answer the PayeeHello Message with a PayerHello?
 type HelloPayInput struct {
-	Message           string         `json:"message"`
-	Root              string         `json:"root"`
-	CRL               string         `json:"crl"`
-	IssuerPublicKey   string         `json:"issuerPublicKey"`
-	Certificates      []string       `json:"certificates"`
-	Wallet            string         `json:"wallet"`
-	WalletKey         string         `json:"walletKey"`
-	WalletCertificate string         `json:"walletCertificate"`
-	Holdings          []string       `json:"holdings"` // Holding DER ([APPLICATION 6]) each, held by Wallet
-	Paid              []string       `json:"paid"`     // 16-byte nonces of requests it already paid
-	Limits            HelloPayLimits `json:"limits"`
-	Spent             int64          `json:"spent"`
-	Payments          int            `json:"payments"`
-	At                int64          `json:"at"`
+	Message         string   `json:"message"`
+	Root            string   `json:"root"`
+	CRL             string   `json:"crl"`
+	IssuerPublicKey string   `json:"issuerPublicKey"`
+	Certificates    []string `json:"certificates"`
+	// HolderCertificates are the wallet certificates of earlier holders
+	// the wallet keeps (from the payments it received: each payer's
+	// certificate and the TX's certs), none of the wallet itself or an
+	// agent, no id twice.
+	HolderCertificates []string       `json:"holderCertificates"`
+	Wallet             string         `json:"wallet"`
+	WalletKey          string         `json:"walletKey"`
+	WalletCertificate  string         `json:"walletCertificate"`
+	Holdings           []string       `json:"holdings"` // Holding DER ([APPLICATION 6]) each, held by Wallet
+	Paid               []string       `json:"paid"`     // 16-byte nonces of requests it already paid
+	Limits             HelloPayLimits `json:"limits"`
+	Spent              int64          `json:"spent"`
+	Payments           int            `json:"payments"`
+	At                 int64          `json:"at"`
 }
 
 // helloPayHeader documents the HelloPay group.
 var helloPayHeader = []string{
-	"Group HelloPay: the PayeeHello ([APPLICATION 16]) input.message as the payer wallet input.wallet decides whether to answer it, provisioned with input.walletKey (the private key of input.walletCertificate, whose id is input.wallet), input.walletCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, holding exactly the coins input.holdings, having paid the requests whose nonces are input.paid, with the offline limits input.limits of which input.spent fen and input.payments payments are used, its clock at input.at (spec/formats-schemes.md, \"What the payer checks\"):",
-	"valid when the wallet answers a PayerHello; in order, the payee's certificate and the signature as in MessageReceive, then a nonce in input.paid (replay), the limits (limit-exceeded: the amount over perPayment, spent + amount over cumulative, payments + 1 over count), then the coins spendable offline (a lineage of fewer than 8 records): not covering the amount is insufficient-funds, covering it when no 8 of them do is limit-exceeded.",
+	"Group HelloPay: the PayeeHello ([APPLICATION 16]) input.message as the payer wallet input.wallet decides whether to answer it, provisioned with input.walletKey (the private key of input.walletCertificate, whose id is input.wallet), input.walletCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, keeping the certificates of earlier holders input.holderCertificates, holding exactly the coins input.holdings, having paid the requests whose nonces are input.paid, with the offline limits input.limits of which input.spent fen and input.payments payments are used, its clock at input.at (spec/formats-schemes.md, \"What the payer checks\"):",
+	"valid when the wallet answers a PayerHello; in order, the payee's certificate and the signature as in MessageReceive, then a nonce in input.paid (replay), the limits (limit-exceeded: the amount over perPayment, spent + amount over cumulative, payments + 1 over count), then the coins spendable offline (a lineage of fewer than 8 records, each earlier payer in it the wallet itself, an agent, or the id of a certificate of input.holderCertificates valid at input.at and not revoked by input.crl): not covering the amount is insufficient-funds, covering it when no 8 of them do is limit-exceeded.",
 }
 
 // helloCoin is a coin of value fen issued to the agent, with the lineage
@@ -109,6 +116,15 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 	if g.Err != nil {
 		return
 	}
+	carolCert := []string{vgen.H(p.Certs[third].Raw)}
+	// A coin of 5000 fen that carol paid on to alice: spendable only while
+	// alice keeps a certificate of carol's she accepts.
+	viaCarol := []string{vgen.H(helloCoin(g, p, issuer, "hellopay/via-carol", 5000, []string{vgen.AgentID, third, wallet}).Marshal())}
+	carolRevoked, err := p.Root.Revoke(2, vgen.GenEpoch, vgen.GenEpoch.AddDate(1, 0, 0), p.Certs[third].Serial)
+	g.Fail(err)
+	if g.Err != nil {
+		return
+	}
 	var m3 *Message
 	hello := func(label string, amount int64) ([]byte, *vgen.Signature, []byte) {
 		nonce := g.Src("hellopay/nonce/" + label).Bytes(NonceSize)
@@ -119,7 +135,7 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 	in := func(raw []byte, hs []string) HelloPayInput {
 		return HelloPayInput{Message: vgen.H(raw), Root: vgen.H(p.Root.Cert.Raw), CRL: vgen.H(crl), IssuerPublicKey: vgen.H(issuer.Public().SPKI()),
 			Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)}, Wallet: vgen.H([]byte(wallet)), WalletKey: vgen.H(p.Keys[wallet].Bytes()),
-			WalletCertificate: vgen.H(alice.Raw), Holdings: hs, Paid: []string{},
+			HolderCertificates: []string{}, WalletCertificate: vgen.H(alice.Raw), Holdings: hs, Paid: []string{},
 			Limits: HelloPayLimits{PerPayment: bank.DefaultLimits.PerPayment, Cumulative: bank.DefaultLimits.Cumulative, Count: bank.DefaultLimits.Count},
 			At:     vgen.GenAt.Unix()}
 	}
@@ -132,7 +148,9 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 	b.Invalid(grp, "hello-pay-over-holdings", "9001 fen, one more than the nine coins hold", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "cert-payer-funds"}, in(hx, nine), sx)
 	h3, s3, n3 := hello("3000", 3000)
 	m30 := m3 // the PayeeHello of h3
-	b.Invalid(grp, "hello-pay-coin-at-hop-limit", "3000 fen from one coin of 5000 whose lineage has 8 records: it must be exchanged online, so alice holds nothing spendable offline", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "cert-payer-funds"}, in(h3, []string{vgen.H(full.Marshal())}), s3)
+	atLimit := in(h3, []string{vgen.H(full.Marshal())})
+	atLimit.HolderCertificates = carolCert // only the hop limit makes it unspendable
+	b.Invalid(grp, "hello-pay-coin-at-hop-limit", "3000 fen from one coin of 5000 whose lineage has 8 records: it must be exchanged online, so alice holds nothing spendable offline (she keeps carol's certificate)", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "cert-payer-funds"}, atLimit, s3)
 	b.Valid(grp, "hello-pay-largest-first", "alice holds eight coins of 100 fen, then one of 5000, and is asked for 3000: the largest coin pays it (the eight first or smallest hold 800)", "R6.4", []string{"Boundary", "cert-payer-funds"}, in(h3, mixed), s3)
 	paid := in(h3, nine)
 	paid.Paid = []string{vgen.H(n3)}
@@ -155,7 +173,18 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 	b.Invalid(grp, "hello-pay-order-replay-before-limits", "a request alice already paid, over her per-payment limit: the replay is found first", "R2.1", spec.CodeReplay, []string{"CheckOrder", "cert-payer-replay"},
 		limited(nine, func(i *HelloPayInput) { i.Paid = []string{vgen.H(n3)}; i.Limits.PerPayment = 2999 }), s3)
 	b.Invalid(grp, "hello-pay-order-limits-before-funds", "3000 fen over the per-payment limit of 2999 from a wallet holding only a coin at the hop limit: the limit is checked before the coins", "R6.6", spec.CodeLimitExceeded, []string{"CheckOrder", "cert-payer-limits"},
-		limited([]string{vgen.H(full.Marshal())}, func(i *HelloPayInput) { i.Limits.PerPayment = 2999 }), s3)
+		limited([]string{vgen.H(full.Marshal())}, func(i *HelloPayInput) { i.Limits.PerPayment = 2999; i.HolderCertificates = carolCert }), s3)
+
+	// The earlier holders of a coin (cert-payer-holder-certs): the payee
+	// verifies a lineage's records under the certificates the TX carries,
+	// so a coin whose earlier payer the wallet keeps no acceptable
+	// certificate of cannot be paid offline.
+	b.Valid(grp, "hello-pay-holder-certified", "3000 fen from one coin of 5000 carol paid to alice, who keeps carol's certificate", "R6.4", []string{"Boundary", "cert-payer-holder-certs"},
+		limited(viaCarol, func(i *HelloPayInput) { i.HolderCertificates = carolCert }), s3)
+	b.Invalid(grp, "hello-pay-holder-uncertified", "3000 fen from one coin of 5000 carol paid to alice, who keeps no certificate of carol's: the TX could not carry one, so the coin is not spendable offline", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "cert-payer-holder-certs"},
+		limited(viaCarol, func(*HelloPayInput) {}), s3)
+	b.Invalid(grp, "hello-pay-holder-revoked", "3000 fen from one coin of 5000 carol paid to alice, who keeps carol's certificate, revoked by the list she holds: the payee would refuse the lineage, so the coin is not spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Revoked", "cert-payer-holder-certs"},
+		limited(viaCarol, func(i *HelloPayInput) { i.HolderCertificates = carolCert; i.CRL = vgen.H(carolRevoked.Raw) }), s3)
 	fm := *m30
 	fm.Sig = vgen.FlipSig(m30.Sig)
 	bad := limited(nine, func(i *HelloPayInput) { i.Paid = []string{vgen.H(n3)} })
@@ -192,6 +221,26 @@ func refHelloPay(s suite.Suite, in HelloPayInput) (verdict, inputErr error) {
 			return nil, fmt.Errorf("holdings[%d]: %v", i, err)
 		}
 		extra[kit.PrefCoin+kit.CoinKey(h)] = hb
+	}
+	for i, hx := range in.HolderCertificates {
+		cb := u.B(fmt.Sprintf("holderCertificates[%d]", i), hx)
+		if u.Err != nil {
+			break
+		}
+		c, err := devcert.Parse(s, cb)
+		if err != nil {
+			return nil, fmt.Errorf("holderCertificates[%d]: %v", i, err)
+		}
+		k := kit.PrefCert + c.ID
+		switch {
+		case c.Role != devcert.RoleWallet:
+			return nil, fmt.Errorf("holderCertificates[%d] has role %s: a wallet keeps only wallet certificates", i, c.Role)
+		case c.ID == wallet:
+			return nil, fmt.Errorf("holderCertificates[%d] is the wallet's own", i)
+		case extra[k] != nil:
+			return nil, fmt.Errorf("holderCertificates[%d]: a second certificate of %q", i, c.ID)
+		}
+		extra[k] = cb
 	}
 	for i, n := range in.Paid {
 		nb := u.B(fmt.Sprintf("paid[%d]", i), n)

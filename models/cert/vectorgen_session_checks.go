@@ -2,6 +2,7 @@ package cert
 
 import (
 	"bytes"
+	"slices"
 
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -59,12 +60,26 @@ func passCoin(g *vgen.Gen, cs *certSession, h *transfer.Holding, value int64, pa
 
 // alicePays is alice's record paying bob cs.amount of the coin of h.
 func alicePays(g *vgen.Gen, cs *certSession, h *transfer.Holding, value int64) *transfer.Signed {
+	return alicePaysFor(g, cs, h, value, cs.Amount, cs.Nonce)
+}
+
+// alicePaysFor is alice's record paying bob paid fen of the coin of h
+// (value fen) in answer to the request whose nonce is challenge.
+func alicePaysFor(g *vgen.Gen, cs *certSession, h *transfer.Holding, value, paid int64, challenge []byte) *transfer.Signed {
 	var ch [transfer.ChallengeSize]byte
-	copy(ch[:], cs.Nonce)
+	copy(ch[:], challenge)
 	r, err := transfer.Sign(cs.P.Keys[vgen.CertPayer], transfer.Record{Version: transfer.Version1, Parent: h.Serial, ParentValue: value,
-		Outputs: g.Split(h.Serial, value, cs.Amount, vgen.CertPayer, vgen.CertPayee), Payer: vgen.CertPayer, Payee: vgen.CertPayee, Challenge: ch, Counter: 50})
+		Outputs: g.Split(h.Serial, value, paid, vgen.CertPayer, vgen.CertPayee), Payer: vgen.CertPayer, Payee: vgen.CertPayee, Challenge: ch, Counter: 50})
 	g.Fail(err)
 	return r
+}
+
+// flipped is r with its signature bit-flipped.
+func flipped(r *transfer.Signed) *transfer.Signed {
+	if r == nil {
+		return nil
+	}
+	return &transfer.Signed{Record: r.Record, Signature: vgen.FlipSig(r.Signature)}
 }
 
 // genCertSessionChecks adds the cert session cases that pin the payee's
@@ -138,4 +153,54 @@ func genCertSessionChecks(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, cs *cer
 	b.Invalid(grp, "tx-coin-at-hop-limit", "a TX spending a coin whose holding already has 8 records: it must be exchanged online", "R6.4", spec.CodeLimitExceeded,
 		[]string{"Lineage", "OverSize", "spend-hop-limit"}, tx(certTx(g, cs, "hops", sealedTx{holdings: []*transfer.Holding{hh}, records: []*transfer.Signed{alicePays(g, cs, hh, 5000)},
 			Certs: [][]byte{cs.P.Certs[vgen.CertThird].Raw}})), nil)
+
+	genCertSpendOrder(g, b, grp, cs, tx, hAlice, hCarol, hh)
+}
+
+// genCertSpendOrder adds the CheckOrder cases of a TX spend's steps
+// (formats-schemes.md, "What the payee checks", TX steps 1-7 and the
+// total): each TX holds two faults, the expected code is the step made
+// first's, and without that step the reference gives the other's code.
+// hAlice is a coin alice holds, hCarol one carol holds, hFull one alice
+// holds whose holding has 8 records (carol among its signers).
+func genCertSpendOrder(g *vgen.Gen, b *vgen.Builder, grp *vgen.Group, cs *certSession, tx func([]byte) vgen.SessionInput, hAlice, hCarol, hFull *transfer.Holding) {
+	order := func(check string, more ...string) []string { return append([]string{"CheckOrder", check}, more...) }
+	carol := [][]byte{cs.P.Certs[vgen.CertThird].Raw}
+	one := func(h *transfer.Holding, r *transfer.Signed, certs [][]byte) sealedTx {
+		return sealedTx{holdings: []*transfer.Holding{h}, records: []*transfer.Signed{r}, Certs: certs}
+	}
+	brokenAt := func(h *transfer.Holding, i int) *transfer.Holding {
+		c := slices.Clone(h.Chain)
+		c[i] = flipped(c[i])
+		return &transfer.Holding{Root: h.Root, Serial: h.Serial, Chain: c}
+	}
+	stale := g.Src("cert/" + cs.label + "/order/stale").Bytes(NonceSize) // another request's nonce
+
+	// Step 1 before step 2: a coin at the hop limit whose second record's
+	// signature is bit-flipped.
+	hBroken := brokenAt(hFull, 1)
+	b.Invalid(grp, "tx-order-hop-limit-before-lineage", "a TX spending a coin whose holding has 8 records, the second record's signature bit-flipped (carol's certificate carried): the hop limit (step 1) is checked before the lineage (step 2)", "R6.4", spec.CodeLimitExceeded,
+		order("spend-hop-limit", "Lineage"), tx(certTx(g, cs, "order/hops", one(hBroken, alicePays(g, cs, hBroken, 5000), carol))), nil)
+	// Step 2 before step 3: a coin carol holds, the agent's record of its
+	// lineage bit-flipped.
+	hCarolBroken := brokenAt(hCarol, 0)
+	b.Invalid(grp, "tx-order-lineage-before-holder", "a TX spending a coin carol holds (her certificate carried), the agent's record of its lineage bit-flipped: the lineage (step 2) is checked before the coin's holder (step 3)", "R4.3", spec.CodeBadSignature,
+		order("spend-lineage", "Lineage"), tx(certTx(g, cs, "order/lineage", one(hCarolBroken, alicePays(g, cs, hCarolBroken, 5000), carol))), nil)
+	// Step 3 before steps 4-5: a coin carol holds, alice's record
+	// answering another request.
+	b.Invalid(grp, "tx-order-holder-before-binding", "a TX spending a coin carol holds (her certificate carried) in a record alice signed answering another request: the coin's holder (step 3) is checked before the record's binding (steps 4-5)", "R4.3", spec.CodeWrongRecipient,
+		order("spend-coin-holder", "NonHolderSignature"), tx(certTx(g, cs, "order/holder", one(hCarol, alicePaysFor(g, cs, hCarol, 5000, cs.Amount, stale), carol))), nil)
+	// Steps 4-5 before step 6: alice's record answering another request,
+	// its signature bit-flipped.
+	b.Invalid(grp, "tx-order-binding-before-signature", "a TX whose record answers another request, its signature bit-flipped: the record's binding (step 5) is checked before its signature (step 6)", "R1.2", spec.CodeReplay,
+		order("spend-record-binding", "ModifiedSignature"), tx(certTx(g, cs, "order/binding", one(hAlice, flipped(alicePaysFor(g, cs, hAlice, 5000, cs.Amount, stale)), nil))), nil)
+	// Step 6 before step 7: the same spend twice, the second's record
+	// signature bit-flipped.
+	good := alicePays(g, cs, hAlice, 5000)
+	b.Invalid(grp, "tx-order-signature-before-seen", "a TX carrying the same spend twice, the second record's signature bit-flipped: the record's signature (step 6) is checked before the serial already paid (step 7)", "R1.1", spec.CodeBadSignature,
+		order("spend-record", "ModifiedSignature"), tx(certTx(g, cs, "order/seen", sealedTx{holdings: []*transfer.Holding{hAlice, hAlice}, records: []*transfer.Signed{good, flipped(good)}})), nil)
+	// Each spend before the total: a record paying 500 fen less than the
+	// request, its signature bit-flipped.
+	b.Invalid(grp, "tx-order-signature-before-total", "a TX whose record pays 500 fen less than the request, its signature bit-flipped: each spend's signature is checked before the total", "R1.1", spec.CodeBadSignature,
+		order("spend-record", "ModifiedSignature"), tx(certTx(g, cs, "order/total", one(hAlice, flipped(alicePaysFor(g, cs, hAlice, 5000, cs.Amount-500, cs.Nonce)), nil))), nil)
 }

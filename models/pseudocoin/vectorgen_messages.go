@@ -203,8 +203,8 @@ func genMint(g *vgen.Gen) *vgen.Builder {
 	b.Invalid(grp, "order-key-before-table", "the first bundle to the second key, holding a coin of 30000 fen: the keys are checked first", "R1.5", spec.CodeWrongRecipient, []string{"CheckOrder", "pc-mint-key"}, in(reply(request, odd.Marshal(), b1)), nil)
 	sealed := seal(aeadKey, valid)
 	sealed[len(sealed)-1] ^= 0x01
-	b.Invalid(grp, "tag-bit-flipped", "one bit of the AEAD tag flipped", "R1.1", spec.CodeBadSeal, []string{"TamperedSeal"}, in(sealed), nil)
-	b.Invalid(grp, "sealed-under-other-key", "the reply sealed under another AEAD key", "R1.1", spec.CodeBadSeal, []string{"TamperedSeal"}, in(seal(g.Src("pseudocoin/mint/aead-other").Bytes(suite.AEADKeySize), valid)), nil)
+	b.Invalid(grp, "tag-bit-flipped", "one bit of the AEAD tag flipped", "R1.1", spec.CodeBadSeal, []string{"TamperedSeal", "pc-mint-seal"}, in(sealed), nil)
+	b.Invalid(grp, "sealed-under-other-key", "the reply sealed under another AEAD key", "R1.1", spec.CodeBadSeal, []string{"TamperedSeal", "pc-mint-seal"}, in(seal(g.Src("pseudocoin/mint/aead-other").Bytes(suite.AEADKeySize), valid)), nil)
 	b.Invalid(grp, "truncated-1", "the MintReply's last byte removed, then sealed", "R1.1", spec.CodeMalformed, []string{"Truncated", "der-strict"}, in(seal(aeadKey, valid[:len(valid)-1])), nil)
 	if v2 := versionTwo(valid); v2 != nil {
 		b.Invalid(grp, "version-2", "the MintReply's version is 2", "R1.1", spec.CodeUnknownVersion, []string{"UnknownVersion", "version-unknown"}, in(seal(aeadKey, v2)), nil)

@@ -171,6 +171,17 @@ func genPay(g *vgen.Gen) *vgen.Builder {
 	deeper, _ := x.record("hops17", []*Holding{h16}, []suite.PrivateKey{k16}, P, amount, challenge, nil)
 	b.Invalid(grp, "lineage-17-records", "a lineage of 17 records, the record received included", "R4.3", spec.CodeMalformed, []string{"Lineage", "pc-hops"}, in(deeper), so(deeper, k16))
 
+	// The size cap: a record is at most 65 536 bytes of DER, its whole
+	// lineage included (eight lineages of up to 16 records reach it).
+	shapes := capShapes[g.S.ID()]
+	caps, capKeys := x.capRecords(shapes[:], []int{MaxHolding, MaxHolding + 1}, P, amount, challenge)
+	if g.Err != nil {
+		return b
+	}
+	atCap, kc0, overCap, kc1 := caps[0], capKeys[0], caps[1], capKeys[1]
+	b.Valid(grp, "record-at-size-cap", "a record of exactly 65536 bytes of DER, spending eight lineages of up to 16 records: at the cap", "R6.4", []string{"Boundary", "Lineage", "der-size-cap"}, in(atCap), so(atCap, kc0))
+	b.Invalid(grp, "record-over-size-cap", "a record of 65537 bytes of DER, otherwise valid, spending eight lineages of up to 16 records: one byte over the cap", "R1.1", spec.CodeMalformed, []string{"OverSize", "Lineage", "der-size-cap"}, in(overCap), so(overCap, kc1))
+
 	// Structure.
 	noSig := *valid
 	noSig.Sigs = nil
