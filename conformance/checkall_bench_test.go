@@ -2,7 +2,6 @@ package conformance_test
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/conformance"
@@ -24,7 +23,8 @@ func BenchmarkCheckAll(b *testing.B) {
 	var cpu float64
 	for b.Loop() {
 		c0 := processCPU()
-		rs, err := conformance.CheckAll(context.Background(), all.Schemes(), conformance.Options{Checks: 5, Suites: []suite.Suite{gm}, Seed: coldSeed()})
+		suite.ForgetSignatures() // a fresh process's start; see coldStart
+		rs, err := conformance.CheckAll(context.Background(), all.Schemes(), conformance.Options{Checks: 5, Suites: []suite.Suite{gm}})
 		cpu += processCPU() - c0
 		if err != nil {
 			b.Fatal(err)
@@ -36,13 +36,11 @@ func BenchmarkCheckAll(b *testing.B) {
 	b.ReportMetric(cpu/float64(b.N), "cpu-s/op")
 }
 
-// coldSeed returns a seed no earlier iteration of this test binary ran:
-// spec/suite keeps the signatures it made and verified, so a second run
-// of one seed in a process would time memo lookups, not what a `check`
-// process pays.
-func coldSeed() uint64 { return 1_000 + benchRuns.Add(1) }
-
-var benchRuns atomic.Uint64
+// coldStart: the benchmarks run one seed on every iteration and empty
+// spec/suite's signature memos first (suite.ForgetSignatures), so each
+// iteration signs and verifies as a fresh `check` process does, sharing
+// only within the run; a kept signature of the previous iteration would
+// time a memo lookup.
 
 // processCPU is the process's CPU time in seconds (0 where the platform
 // does not report it).

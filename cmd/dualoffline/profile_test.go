@@ -21,8 +21,9 @@ import (
 // the run counted under the suite it ran, their floor and the ratio; a
 // run without it prints no profile.
 func TestCheckProfile(t *testing.T) {
-	// A seed no other test of the process runs: the signature memos
-	// (spec/suite) would answer another run's signatures as saved.
+	// A seed no other test of the process runs, and memos emptied (for
+	// -count=2): spec/suite would answer another run's signatures as saved.
+	suite.ForgetSignatures()
 	out, code := runCLI("check", "--scheme", "chip", "--suite", "GM", "--only", "R6.5", "--checks", "3", "--seed", "20261207", "--profile")
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s", code, out)

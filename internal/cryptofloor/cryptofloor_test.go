@@ -13,13 +13,17 @@ import (
 // leaves the counts of the run it prices as they were.
 func TestMeasureUncounted(t *testing.T) {
 	for _, s := range suite.All() {
-		before := opcount.Of(s.ID())
+		before, saved := opcount.Of(s.ID()), opcount.SavedOf(s.ID())
 		c, err := cryptofloor.Measure(s, 64, 2)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got := opcount.Of(s.ID()).Sub(before); got != (opcount.Ops{}) {
 			t.Errorf("%s: measuring counted %+v, want nothing", s.ID(), got)
+		}
+		// A memo's answer counts as saved: the unit costs would time it.
+		if got := opcount.SavedOf(s.ID()).Sub(saved); got.PublicKeyOps() != 0 {
+			t.Errorf("%s: measuring was answered from a memo %+v times: it timed lookups", s.ID(), got)
 		}
 		if c.Sign <= 0 || c.Verify <= 0 || c.Seal <= 0 || c.Open <= 0 || c.KeyGen <= 0 {
 			t.Errorf("%s: unit costs %+v, want all positive", s.ID(), c)

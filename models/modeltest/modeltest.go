@@ -611,8 +611,15 @@ type Bench struct {
 // of the public-key operations it performs, counted during the run and
 // priced by unit costs measured in the same process. The ratio x-floor is
 // the model's overhead over pure cryptography. Between payments both
-// wallets deposit everything, so each pays from a few coins.
+// wallets deposit everything, so each pays from a few coins. It runs
+// suite.Uncached: every signature a payment needs is made and verified,
+// none answered from a memo that an earlier benchmark of the same seed
+// (another scheme's variant, or -count) filled.
 func BenchPayment(b *testing.B, sc models.Scheme, s suite.Suite, c Bench) {
+	suite.Uncached(func() { benchPayment(b, sc, s, c) })
+}
+
+func benchPayment(b *testing.B, sc models.Scheme, s suite.Suite, c Bench) {
 	limits := bank.Limits{PerPayment: 1 << 40, Cumulative: 1 << 40, Count: 1 << 30}
 	fresh := func(seed uint64) models.Instance {
 		in, err := sc.New(world.New(seed), models.Config{Suite: s, Limits: limits, Opening: 1 << 40})

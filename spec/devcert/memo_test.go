@@ -123,3 +123,27 @@ func TestDroppingCountsNoHit(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifiedMemoCountsSaved: a certificate's signature checked again
+// under the same root is not verified again and counts as a saved
+// verification, not as one done (the crypto floor counts it once).
+func TestVerifiedMemoCountsSaved(t *testing.T) {
+	forEach(t, func(t *testing.T, s suite.Suite) {
+		a := root(t, s, "verified-memo")
+		c, err := a.Issue(Template{Serial: 12, ID: "SE-VMEMO", Role: RoleWallet, PublicKey: keyOf(t, s, "SE-VMEMO").Public(), NotBefore: t0, NotAfter: t0.Add(year)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		mid := t0.Add(year / 2)
+		if err := c.Verify(a.Cert, mid, nil); err != nil {
+			t.Fatal(err)
+		}
+		c0, s0 := opcount.Of(s.ID()), opcount.SavedOf(s.ID())
+		if err := c.Verify(a.Cert, mid, nil); err != nil {
+			t.Fatal(err)
+		}
+		if done, saved := opcount.Of(s.ID()).Sub(c0), opcount.SavedOf(s.ID()).Sub(s0); done.Verify != 0 || saved.Verify != 1 {
+			t.Errorf("checking again: done %+v, saved %+v; want no verification done, one saved", done, saved)
+		}
+	})
+}

@@ -108,7 +108,7 @@ var verifiedMemo = memo.New[[32]byte, struct{}]("spec/suite verified signatures"
 // when this (suite, key, digest, sig) verified before. key identifies the
 // public key (its ZA or its encoding); verify counts nothing itself.
 func verifyOnce(id ID, key, digest, sig []byte, verify func() bool) bool {
-	if spec.Dropping() {
+	if bypassSignatureMemos() {
 		opsOf(id).Verify()
 		return verify()
 	}
@@ -119,7 +119,7 @@ func verifyOnce(id ID, key, digest, sig []byte, verify func() bool) bool {
 	}
 	opsOf(id).Verify()
 	ok := verify()
-	if ok && !spec.Dropping() { // a check dropped meanwhile: keep nothing
+	if ok && !bypassSignatureMemos() { // a check dropped meanwhile: keep nothing
 		verifiedMemo.Put(k, struct{}{})
 	}
 	return ok
@@ -145,7 +145,7 @@ var signedMemo = memo.New[[32]byte, []byte]("spec/suite signatures", 1<<17)
 // signOnce returns sign's signature of digest under the key named key,
 // made once per (suite, key, digest) unless a check is dropped.
 func signOnce(id ID, key, digest []byte, sign func() ([]byte, error)) ([]byte, error) {
-	if spec.Dropping() {
+	if bypassSignatureMemos() {
 		opsOf(id).Sign()
 		return sign()
 	}
@@ -156,7 +156,7 @@ func signOnce(id ID, key, digest []byte, sign func() ([]byte, error)) ([]byte, e
 	}
 	opsOf(id).Sign()
 	sig, err := sign()
-	if err == nil && !spec.Dropping() {
+	if err == nil && !bypassSignatureMemos() {
 		signedMemo.Put(k, bytes.Clone(sig))
 	}
 	return sig, err
@@ -175,4 +175,31 @@ func memoHash(parts ...[]byte) [32]byte {
 	var k [32]byte
 	h.Sum(k[:0])
 	return k
+}
+
+// uncached counts the calls of Uncached under way.
+var uncached atomic.Int32
+
+// bypassSignatureMemos reports whether the signature memos must neither
+// answer nor keep: while a check is dropped, or while Uncached runs.
+func bypassSignatureMemos() bool { return spec.Dropping() || uncached.Load() > 0 }
+
+// Uncached runs f with the signature memos neither answering nor keeping,
+// for code that measures what signing and verifying cost (a benchmark of
+// the primitives, the raw verification throughput a reconciliation is set
+// against): a kept answer would time a map lookup. Code on other
+// goroutines meanwhile bypasses them too, which costs it time, never a
+// different answer.
+func Uncached(f func()) {
+	uncached.Add(1)
+	defer uncached.Add(-1)
+	f()
+}
+
+// ForgetSignatures empties the signature memos, so that what runs next
+// signs and verifies as a fresh process would: for benchmarks and tests
+// that run one seed more than once in a process and time or count it.
+func ForgetSignatures() {
+	signedMemo.Clear()
+	verifiedMemo.Clear()
 }

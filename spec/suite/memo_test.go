@@ -117,6 +117,12 @@ func TestSignatureMemos(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		kept := bytes.Clone(sig)
+		sig[0] ^= 1 // the caller's first copy: the memo keeps its own
+		if again, _ := k.Sign(msg); !bytes.Equal(again, kept) {
+			t.Error("a caller's change to the first signature reached the memo")
+		}
+		sig = kept
 		again, err := k.Sign(msg)
 		if err != nil || !bytes.Equal(sig, again) {
 			t.Fatalf("signed again: %x, %v; first %x", again, err, sig)
@@ -141,7 +147,7 @@ func TestSignatureMemos(t *testing.T) {
 		if diff := cmp.Diff(opcount.Ops{Sign: 1, Verify: 1 + 2}, pk(d1.Sub(d0))); diff != "" {
 			t.Errorf("operations performed (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(opcount.Ops{Sign: 2, Verify: 2}, pk(s1.Sub(s0))); diff != "" {
+		if diff := cmp.Diff(opcount.Ops{Sign: 3, Verify: 2}, pk(s1.Sub(s0))); diff != "" {
 			t.Errorf("operations saved (-want +got):\n%s", diff)
 		}
 		other := []byte(t.Name() + " other")
@@ -179,3 +185,42 @@ func TestSignatureMemos(t *testing.T) {
 
 // pk is o without the bytes hashed, which these tests do not pin.
 func pk(o opcount.Ops) opcount.Ops { o.Hashed = 0; return o }
+
+// TestUncached: inside Uncached every signature and verification is
+// computed and counted as done, nothing is answered from or kept in the
+// memos; ForgetSignatures empties them.
+func TestUncached(t *testing.T) {
+	forEach(t, func(t *testing.T, s Suite) {
+		k := key(t, s, "uncached")
+		msg := []byte(t.Name())
+		sig, err := k.Sign(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := k.Public().Verify(msg, sig); err != nil {
+			t.Fatal(err)
+		}
+		d0, s0 := opcount.Of(s.ID()), opcount.SavedOf(s.ID())
+		Uncached(func() {
+			for range 2 {
+				k.Sign(msg)
+				k.Public().Verify(msg, sig)
+			}
+			k.Sign([]byte("fresh " + t.Name()))
+		})
+		if diff := cmp.Diff(opcount.Ops{Sign: 3, Verify: 2}, pk(opcount.Of(s.ID()).Sub(d0))); diff != "" {
+			t.Errorf("inside Uncached, performed (-want +got):\n%s", diff)
+		}
+		if got := pk(opcount.SavedOf(s.ID()).Sub(s0)); got != (opcount.Ops{}) {
+			t.Errorf("inside Uncached, %+v answered from a memo", got)
+		}
+		d1 := opcount.Of(s.ID())
+		k.Sign([]byte("fresh " + t.Name())) // not kept inside Uncached
+		k.Sign(msg)                         // kept before
+		ForgetSignatures()
+		k.Public().Verify(msg, sig) // forgotten
+		if diff := cmp.Diff(opcount.Ops{Sign: 1, Verify: 1}, pk(opcount.Of(s.ID()).Sub(d1))); diff != "" {
+			t.Errorf("after Uncached and ForgetSignatures, performed (-want +got):\n%s", diff)
+		}
+	})
+}
