@@ -122,6 +122,16 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 	viaCarol := []string{vgen.H(helloCoin(g, p, issuer, "hellopay/via-carol", 5000, []string{vgen.AgentID, third, wallet}).Marshal())}
 	carolRevoked, err := p.Root.Revoke(2, vgen.GenEpoch, vgen.GenEpoch.AddDate(1, 0, 0), p.Certs[third].Serial)
 	g.Fail(err)
+	// Certificates of carol's key that a wallet must not accept at its
+	// clock vgen.GenAt: expired a second before it, valid only from a
+	// second after it, and issued by a rogue root with the trusted root's
+	// name (not revoked, so only a check beyond the list refuses them).
+	carolKey := p.Keys[third].Public()
+	carolExpired := g.Issue(p.Root, third, devcert.RoleWallet, 200, carolKey, vgen.CertNotBefore, vgen.GenAt.Add(-time.Second))
+	carolNotYet := g.Issue(p.Root, third, devcert.RoleWallet, 201, carolKey, vgen.GenAt.Add(time.Second), vgen.CertNotAfter)
+	rogueRoot, err := devcert.NewRoot(g.S, g.Key("hellopay/rogue-root"), vgen.RootID, 1, vgen.GenEpoch, vgen.GenEpoch.AddDate(10, 0, 0))
+	g.Fail(err)
+	carolForeign := g.Issue(rogueRoot, third, devcert.RoleWallet, p.Certs[third].Serial, carolKey, vgen.CertNotBefore, vgen.CertNotAfter)
 	if g.Err != nil {
 		return
 	}
@@ -185,6 +195,17 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 		limited(viaCarol, func(*HelloPayInput) {}), s3)
 	b.Invalid(grp, "hello-pay-holder-revoked", "3000 fen from one coin of 5000 carol paid to alice, who keeps carol's certificate, revoked by the list she holds: the payee would refuse the lineage, so the coin is not spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Revoked", "cert-payer-holder-certs"},
 		limited(viaCarol, func(i *HelloPayInput) { i.HolderCertificates = carolCert; i.CRL = vgen.H(carolRevoked.Raw) }), s3)
+	keeps := func(c *devcert.Certificate) HelloPayInput {
+		return limited(viaCarol, func(i *HelloPayInput) { i.HolderCertificates = []string{vgen.H(c.Raw)} })
+	}
+	b.Invalid(grp, "hello-pay-holder-expired", "3000 fen from one coin of 5000 carol paid to alice, who keeps only a certificate of carol's key that expired a second before her clock (not revoked): the payee would refuse the lineage, so the coin is not spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Expired", "cert-payer-holder-certs"},
+		keeps(carolExpired), s3)
+	b.Invalid(grp, "hello-pay-holder-not-yet-valid", "3000 fen from one coin of 5000 carol paid to alice, who keeps only a certificate of carol's key valid from a second after her clock (not revoked): the coin is not spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "NotYetValid", "cert-payer-holder-certs"},
+		keeps(carolNotYet), s3)
+	b.Invalid(grp, "hello-pay-holder-foreign-root", "3000 fen from one coin of 5000 carol paid to alice, who keeps only a certificate of carol's key issued by a rogue root with the trusted root's name (valid at her clock, its serial not revoked): the coin is not spendable offline", "R1.3", spec.CodeInsufficient, []string{"InsufficientFunds", "ForeignRoot", "cert-payer-holder-certs"},
+		keeps(carolForeign), s3)
+	b.Invalid(grp, "hello-pay-holder-other-wallet", "3000 fen from one coin of 5000 carol paid to alice, who keeps bob's valid certificate but none of carol's: the coin is not spendable offline", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Uncertified", "cert-payer-holder-certs"},
+		keeps(bob), s3)
 	fm := *m30
 	fm.Sig = vgen.FlipSig(m30.Sig)
 	bad := limited(nine, func(i *HelloPayInput) { i.Paid = []string{vgen.H(n3)} })
