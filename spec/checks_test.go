@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 var (
@@ -35,30 +37,49 @@ var checkDocs = []checkDoc{
 	{"../conformance/adapter/PROTOCOL.md", "conformance/adapter/PROTOCOL.md", true},
 }
 
-// sentenceEnd splits a block into sentences: a full stop followed by a
-// space and a capital, a backquote, a parenthesis or a bracket.
-var sentenceEnd = regexp.MustCompile("\\.\\s+([A-Z`(\\[])")
+// sentenceEnd matches a possible end of sentence: a full stop, the
+// spaces after it and the first character of what follows. Any character
+// may start a sentence (a capital, but also a lower-case word such as
+// "dualoffline …", a digit, a backquote, a quote or "**"), so every match
+// splits unless the full stop is a list item's number at the start of the
+// block ("2. currency …") or ends an abbreviation (abbreviation).
+var sentenceEnd = regexp.MustCompile(`\.(\s+)\S`)
+
+// abbreviation matches text that ends with an abbreviation whose full
+// stop does not end the sentence.
+var abbreviation = regexp.MustCompile(`(^|[\s(])(e\.g|i\.e|vs|cf)$`)
+
+// listNumber matches a block that starts with a numbered list item's
+// number, before its full stop.
+var listNumber = regexp.MustCompile(`^\d+$`)
 
 // sentences splits text at sentenceEnd, keeping each sentence's full stop.
 func sentences(text string) []string {
 	var out []string
+	start, from := 0, 0
 	for {
-		loc := sentenceEnd.FindStringSubmatchIndex(text)
+		loc := sentenceEnd.FindStringSubmatchIndex(text[from:])
 		if loc == nil {
-			return append(out, text)
+			return append(out, text[start:])
 		}
-		out = append(out, text[:loc[0]+1])
-		text = text[loc[2]:]
+		dot, next := from+loc[0], from+loc[3] // the full stop, the first character after the spaces
+		from = next
+		if before := text[start:dot]; (start == 0 && listNumber.MatchString(before)) || abbreviation.MatchString(before) {
+			continue
+		}
+		out = append(out, text[start:dot+1])
+		start = next
 	}
 }
 
 // clauses splits a sentence at each semicolon outside a code span and
 // outside parentheses, keeping the semicolon with the clause before it.
-// A sentence whose marker leads a list ("in order [check: id]: …; …")
-// is not split: the marker covers the list.
+// A marker that leads a list ("in order [check: id]: …; …") covers the
+// list: the clauses after it are not split from it, those before it are.
 func clauses(sentence string) []string {
-	if leadsList.MatchString(sentence) {
-		return []string{sentence}
+	lead := len(sentence) // semicolons from here on separate the items of a list a marker leads
+	if loc := leadsList.FindStringIndex(sentence); loc != nil {
+		lead = loc[0]
 	}
 	var out []string
 	code, depth, start := false, 0, 0
@@ -75,7 +96,7 @@ func clauses(sentence string) []string {
 				depth--
 			}
 		case ';':
-			if !code && depth == 0 && i+1 < len(sentence) && sentence[i+1] == ' ' {
+			if i < lead && !code && depth == 0 && i+1 < len(sentence) && sentence[i+1] == ' ' {
 				out = append(out, sentence[start:i+1])
 				start = i + 2
 			}
@@ -252,23 +273,39 @@ func TestChecksCoverDocuments(t *testing.T) {
 
 // TestChecksCoverDocumentsFailsOnNewRule: a rule stating a code without
 // a marker, added to each document inside a marked paragraph, list item
-// or bullet, is reported: as a sentence after a marked sentence, and as
-// a clause after a marked clause's semicolon. Each anchor is a marked
-// unit of the document; the added rule follows it.
+// or bullet, is reported: as a sentence after a marked sentence, whatever
+// it starts with (a capital, a lower-case word, a digit, a quote, "**"),
+// as a clause after a marked clause's semicolon, and as a clause before a
+// marker that leads a list (the marker covers the list after it, not what
+// comes before it in its sentence). Each anchor is a marked unit of the
+// document; the added rule follows it.
 func TestChecksCoverDocumentsFailsOnNewRule(t *testing.T) {
 	const sentence, clause = " A receiver refuses a frobnicated field with `malformed`.", " a frobnicated field is refused with `malformed`;"
 	type insert struct{ anchor, after string }
+	sentenceAnchors := map[string]string{
+		"spec/formats.md":                 "else `value-mismatch` [check: holding-next-serial].",
+		"spec/formats-schemes.md":         "Only then does the payee credit the coins.",
+		"conformance/adapter/PROTOCOL.md": "`limit-exceeded` [check: cert-payer-funds].",
+	}
+	after := func(text string) map[string]insert {
+		m := map[string]insert{}
+		for doc, anchor := range sentenceAnchors {
+			m[doc] = insert{anchor, text}
+		}
+		return m
+	}
 	cases := map[string]map[string]insert{
-		"sentence": {
-			"spec/formats.md":                 {"else `value-mismatch` [check: holding-next-serial].", sentence},
-			"spec/formats-schemes.md":         {"Only then does the payee credit the coins.", sentence},
-			"conformance/adapter/PROTOCOL.md": {"`limit-exceeded` [check: cert-payer-funds].", sentence},
-		},
+		"sentence":           after(sentence),
+		"sentence-lowercase": after(" a frobnicated field is refused with `malformed`."),
+		"sentence-digit":     after(" 2 frobnicated fields are refused with `malformed`."),
+		"sentence-quote":     after(` "frobnicated" fields are refused with ` + "`malformed`."),
+		"sentence-bold":      after(" **A frobnicated field** is refused with `malformed`."),
 		"semicolon": {
 			"spec/formats.md":                 {"2. currency is 156, else `bad-currency`; [check: coin-currency]", clause},
 			"spec/formats-schemes.md":         {"else `wrong-recipient` `[check: cert-payee]`;", clause},
 			"conformance/adapter/PROTOCOL.md": {"[check: cert-payer-replay]);", clause},
 		},
+		"before-list": after(" A frobnicated field is refused with `malformed`; the others are, in order [check: der-strict]: one is `x`; two is `y`."),
 	}
 	for name, inserts := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -401,5 +438,22 @@ func TestChecksCoverDocumentsFailsOnStaleSentence(t *testing.T) {
 	want := fmt.Sprintf("informative sentence %s#%q matches no sentence", in.Doc+"#"+in.Section, in.Sentence)
 	if got := strings.Join(uncovered(t, docs), "\n"); !strings.Contains(got, want) {
 		t.Errorf("the audit lacks %q:\n%s", want, got)
+	}
+}
+
+// TestSentencesKeepNumbersAndAbbreviations: the full stop of a numbered
+// list item's number at the start of a block, and of an abbreviation, ends
+// no sentence; any other full stop followed by a space does, whatever
+// follows it.
+func TestSentencesKeepNumbersAndAbbreviations(t *testing.T) {
+	for text, want := range map[string][]string{
+		"2. `outputs` sum to `amount`.":              {"2. `outputs` sum to `amount`."},
+		"A field, e.g. `x`, or i.e. this. vs. that.": {"A field, e.g. `x`, or i.e. this.", "vs. that."},
+		"One. two. 3 three. §4 four.":                {"One.", "two.", "3 three.", "§4 four."},
+		"Step 2. Then this.":                         {"Step 2.", "Then this."},
+	} {
+		if diff := cmp.Diff(want, sentences(text)); diff != "" {
+			t.Errorf("sentences(%q) (-want +got):\n%s", text, diff)
+		}
 	}
 }

@@ -338,10 +338,11 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 }
 
 // pick chooses coins covering amount: largest first, skipping coins this
-// wallet cannot hand on offline (a full lineage, or an earlier holder
-// whose certificate it lacks or no longer accepts, cert-payer-holder-certs:
-// the TX's certs could not carry it and the payee would refuse the coin;
-// reconciliation exchanges them).
+// wallet cannot hand on offline (a full lineage, or an earlier payer
+// whose certificate it lacks or no longer accepts, an agent's included,
+// cert-payer-holder-certs: the TX's certs could not carry it, or the
+// payee, checking the same certificate at its clock against its list,
+// would refuse the coin; reconciliation exchanges them).
 func (se *SIM) pick(amount int64) ([]string, error) {
 	return se.Pick(amount, MaxSpends, se.spendable, "wallet")
 }
@@ -354,10 +355,14 @@ func (se *SIM) spendable(h *transfer.Holding) bool {
 		return true
 	}
 	for _, r := range h.Chain {
-		if r.Payer == se.Name || se.Agents[r.Payer] != nil {
+		if r.Payer == se.Name {
 			continue
 		}
-		if c := se.Certs[r.Payer]; c == nil || se.checkCert(c) != nil {
+		c := se.Agents[r.Payer]
+		if c == nil {
+			c = se.Certs[r.Payer]
+		}
+		if c == nil || se.checkCert(c) != nil {
 			return false
 		}
 	}

@@ -71,7 +71,7 @@ type HelloPayInput struct {
 // helloPayHeader documents the HelloPay group.
 var helloPayHeader = []string{
 	"Group HelloPay: the PayeeHello ([APPLICATION 16]) input.message as the payer wallet input.wallet decides whether to answer it, provisioned with input.walletKey (the private key of input.walletCertificate, whose id is input.wallet), input.walletCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, keeping the certificates of earlier holders input.holderCertificates, holding exactly the coins input.holdings, having paid the requests whose nonces are input.paid, with the offline limits input.limits of which input.spent fen and input.payments payments are used, its clock at input.at (spec/formats-schemes.md, \"What the payer checks\"):",
-	"valid when the wallet answers a PayerHello; in order, the payee's certificate and the signature as in MessageReceive, then a nonce in input.paid (replay), the limits (limit-exceeded: the amount over perPayment, spent + amount over cumulative, payments + 1 over count), then the coins spendable offline (a lineage of fewer than 8 records, each earlier payer in it the wallet itself, an agent, or the id of a certificate of input.holderCertificates valid at input.at and not revoked by input.crl): not covering the amount is insufficient-funds, covering it when no 8 of them do is limit-exceeded.",
+	"valid when the wallet answers a PayerHello; in order, the payee's certificate and the signature as in MessageReceive, then a nonce in input.paid (replay), the limits (limit-exceeded: the amount over perPayment, spent + amount over cumulative, payments + 1 over count), then the coins spendable offline (a lineage of fewer than 8 records, each earlier payer in it the wallet itself, or the id of a certificate of input.certificates (an agent) or of input.holderCertificates that verifies under input.root at input.at and is not revoked by input.crl): not covering the amount is insufficient-funds, covering it when no 8 of them do is limit-exceeded.",
 }
 
 // helloCoin is a coin of value fen issued to the agent, with the lineage
@@ -122,6 +122,18 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 	viaCarol := []string{vgen.H(helloCoin(g, p, issuer, "hellopay/via-carol", 5000, []string{vgen.AgentID, third, wallet}).Marshal())}
 	carolRevoked, err := p.Root.Revoke(2, vgen.GenEpoch, vgen.GenEpoch.AddDate(1, 0, 0), p.Certs[third].Serial)
 	g.Fail(err)
+	// Certificates of carol's key that a wallet must not accept at its
+	// clock vgen.GenAt: expired a second before it, valid only from a
+	// second after it, and issued by a rogue root with the trusted root's
+	// name (not revoked, so only a check beyond the list refuses them).
+	agentRevoked, err := p.Root.Revoke(2, vgen.GenEpoch, vgen.GenEpoch.AddDate(1, 0, 0), p.Certs[vgen.AgentID].Serial)
+	g.Fail(err)
+	carolKey := p.Keys[third].Public()
+	carolExpired := g.Issue(p.Root, third, devcert.RoleWallet, 200, carolKey, vgen.CertNotBefore, vgen.GenAt.Add(-time.Second))
+	carolNotYet := g.Issue(p.Root, third, devcert.RoleWallet, 201, carolKey, vgen.GenAt.Add(time.Second), vgen.CertNotAfter)
+	rogueRoot, err := devcert.NewRoot(g.S, g.Key("hellopay/rogue-root"), vgen.RootID, 1, vgen.GenEpoch, vgen.GenEpoch.AddDate(10, 0, 0))
+	g.Fail(err)
+	carolForeign := g.Issue(rogueRoot, third, devcert.RoleWallet, p.Certs[third].Serial, carolKey, vgen.CertNotBefore, vgen.CertNotAfter)
 	if g.Err != nil {
 		return
 	}
@@ -185,6 +197,19 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 		limited(viaCarol, func(*HelloPayInput) {}), s3)
 	b.Invalid(grp, "hello-pay-holder-revoked", "3000 fen from one coin of 5000 carol paid to alice, who keeps carol's certificate, revoked by the list she holds: the payee would refuse the lineage, so the coin is not spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Revoked", "cert-payer-holder-certs"},
 		limited(viaCarol, func(i *HelloPayInput) { i.HolderCertificates = carolCert; i.CRL = vgen.H(carolRevoked.Raw) }), s3)
+	keeps := func(c *devcert.Certificate) HelloPayInput {
+		return limited(viaCarol, func(i *HelloPayInput) { i.HolderCertificates = []string{vgen.H(c.Raw)} })
+	}
+	b.Invalid(grp, "hello-pay-holder-expired", "3000 fen from one coin of 5000 carol paid to alice, who keeps only a certificate of carol's key that expired a second before her clock (not revoked): the payee would refuse the lineage, so the coin is not spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Expired", "cert-payer-holder-certs"},
+		keeps(carolExpired), s3)
+	b.Invalid(grp, "hello-pay-holder-not-yet-valid", "3000 fen from one coin of 5000 carol paid to alice, who keeps only a certificate of carol's key valid from a second after her clock (not revoked): the coin is not spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "NotYetValid", "cert-payer-holder-certs"},
+		keeps(carolNotYet), s3)
+	b.Invalid(grp, "hello-pay-holder-foreign-root", "3000 fen from one coin of 5000 carol paid to alice, who keeps only a certificate of carol's key issued by a rogue root with the trusted root's name (valid at her clock, its serial not revoked): the coin is not spendable offline", "R1.3", spec.CodeInsufficient, []string{"InsufficientFunds", "ForeignRoot", "cert-payer-holder-certs"},
+		keeps(carolForeign), s3)
+	b.Invalid(grp, "hello-pay-holder-other-wallet", "3000 fen from one coin of 5000 carol paid to alice, who keeps bob's valid certificate but none of carol's: the coin is not spendable offline", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Uncertified", "cert-payer-holder-certs"},
+		keeps(bob), s3)
+	b.Invalid(grp, "hello-pay-agent-revoked", "3000 fen from nine coins of 1000 the agent paid to alice, the agent's certificate revoked by the list she holds: the payee checks the agent's certificate too and would refuse every lineage, so no coin is spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Revoked", "cert-payer-holder-certs"},
+		limited(nine, func(i *HelloPayInput) { i.CRL = vgen.H(agentRevoked.Raw) }), s3)
 	fm := *m30
 	fm.Sig = vgen.FlipSig(m30.Sig)
 	bad := limited(nine, func(i *HelloPayInput) { i.Paid = []string{vgen.H(n3)} })

@@ -177,11 +177,27 @@ func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 }
 
 // pick chooses coins covering amount: largest first, skipping coins whose
-// lineage is full (they must be exchanged online). A payment that takes
-// more than MaxSpends coins would not fit one TRANSFER: limit-exceeded
-// (chip-limits of spec/checks.json).
+// lineage is full (they must be exchanged online); coins that do not
+// cover amount are insufficient-funds (chip-funds of spec/checks.json). A
+// payment that takes more than MaxSpends coins would not fit one
+// TRANSFER: limit-exceeded (chip-limits). Without chip-funds the card
+// counts every coin, full lineage or not, and pays what it holds when
+// that falls short.
 func (se *SE) pick(amount int64) ([]string, error) {
-	picked, err := se.Pick(amount, math.MaxInt, func(h *transfer.Holding) bool { return len(h.Chain) < transfer.MaxHops && !se.frozen(h) }, "card")
+	funds := spec.Makes("chip-funds")
+	spendable := func(h *transfer.Holding) bool {
+		return (len(h.Chain) < transfer.MaxHops || !funds) && !se.frozen(h)
+	}
+	if !funds {
+		var held int64
+		for _, h := range se.Held {
+			if spendable(h) {
+				held += h.Value()
+			}
+		}
+		amount = min(amount, held)
+	}
+	picked, err := se.Pick(amount, math.MaxInt, spendable, "card")
 	if err == nil && len(picked) > MaxSpends && spec.Makes("chip-limits") {
 		return nil, spec.Errorf(spec.CodeLimitExceeded, "the payment takes %d coins, a TRANSFER carries %d", len(picked), MaxSpends)
 	}

@@ -159,14 +159,16 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 	b.Invalid(pg, "pay-nine-coins", "9000 fen takes all nine coins, one more than a TRANSFER carries: refused before the card commits anything", "R6.4", spec.CodeLimitExceeded, []string{"LimitExceeded", "chip-limits"}, pin(c9, holdings), s9)
 	cx, sx := initiate("9001", 9001)
 	b.Invalid(pg, "pay-over-holdings", "9001 fen, one more than the nine coins hold", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "chip-funds"}, pin(cx, holdings), sx)
-	// A coin whose lineage has 8 records, the last to alice: it must be
-	// exchanged online, so the card holds nothing spendable offline.
+	// A coin whose lineage has 8 records, the last to alice, asked for
+	// whole: it covers the amount but must be exchanged online, so only
+	// the hop limit leaves the card nothing spendable offline (a card
+	// without chip-funds pays it).
 	full := lineageCoin(g, p, issuer, "sender/full", 10000, []string{vgen.AgentID, vgen.CertThird, card, vgen.CertThird, card, vgen.CertThird, card, vgen.CertThird, card})
 	if g.Err != nil {
 		return
 	}
-	c1k, s1k := initiate("1000", 1000)
-	b.Invalid(pg, "pay-coin-at-hop-limit", fmt.Sprintf("1000 fen from one coin of %d fen whose lineage has 8 records: it must be exchanged online, so alice's card holds nothing spendable offline", full.Value()), "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "chip-funds"}, pin(c1k, []string{vgen.H(full.Marshal())}), s1k)
+	cf, sf := initiate("hop-limit", full.Value())
+	b.Invalid(pg, "pay-coin-at-hop-limit", fmt.Sprintf("%d fen, the whole of alice's one coin, whose lineage has 8 records: the coin covers the amount but must be exchanged online, so alice's card holds nothing spendable offline", full.Value()), "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "chip-funds"}, pin(cf, []string{vgen.H(full.Marshal())}), sf)
 	c55, s55 := initiate("5500", 5500)
 	b.Valid(pg, "pay-mixed-holdings", "alice's card holds 5000 fen and nine coins of 100 and pays 5500 fen: six coins cover it (the 5000 and five of 100); the ten coins smallest first do not fit one TRANSFER", "R6.4", []string{"chip-limits"}, pin(c55, mixed), s55)
 	// Eight coins of 50 fen, each at the end of a lineage of 7 records of
