@@ -103,8 +103,7 @@ func runVectors(t *testing.T, args ...string) (string, int) {
 // mechanism (vendor error names, unimplemented, disabled, unusable), not
 // the whole vector set, runs under -short: filter, with a log line naming
 // what is left out; the full suite runs every case. The whole set runs
-// under -short in TestVectorsVerifyExampleVendor and
-// TestVectorsVerifyReportJUnit.
+// under -short in TestVectorsVerifyExampleVendor.
 func shortFilter(t *testing.T, filter ...string) []string {
 	t.Helper()
 	if !testing.Short() {
@@ -138,9 +137,10 @@ func TestVectorsVerifyExampleVendor(t *testing.T) {
 	}
 }
 
-// brokenRun is the one run of every vector through the vendor that
-// accepts bad signatures, with --report and --junit: the tests that judge
-// its output (TestVectorsVerifyBrokenVendor, the summary;
+// brokenRun is the one run of the vectors (every one; under -short the
+// spec cases) through the vendor that accepts bad signatures, with
+// --report and --junit: the tests that judge its output
+// (TestVectorsVerifyBrokenVendor, the summary;
 // TestVectorsVerifyReportJUnit, the files) share it.
 type brokenRun struct {
 	out         string
@@ -168,7 +168,7 @@ func brokenVendorRun(t *testing.T) brokenRun {
 			broken.out, broken.code = err.Error(), -1
 			return
 		}
-		// The files go with the vendor's directory (TestMain).
+		// TestMain removes the files after the tests.
 		broken.html, broken.junit = filepath.Join(dir, "v.html"), filepath.Join(dir, "v.xml")
 		cleanups = append(cleanups, dir)
 		var out, errb bytes.Buffer
