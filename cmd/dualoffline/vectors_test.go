@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -102,8 +103,7 @@ func runVectors(t *testing.T, args ...string) (string, int) {
 // mechanism (vendor error names, unimplemented, disabled, unusable), not
 // the whole vector set, runs under -short: filter, with a log line naming
 // what is left out; the full suite runs every case. The whole set runs
-// under -short in TestVectorsVerifyExampleVendor and
-// TestVectorsVerifyReportJUnit.
+// under -short in TestVectorsVerifyExampleVendor.
 func shortFilter(t *testing.T, filter ...string) []string {
 	t.Helper()
 	if !testing.Short() {
@@ -137,14 +137,16 @@ func TestVectorsVerifyExampleVendor(t *testing.T) {
 	}
 }
 
-// brokenRun is the one run of every vector through the vendor that
-// accepts bad signatures, with --report and --junit: the tests that judge
-// its output (TestVectorsVerifyBrokenVendor, the summary;
+// brokenRun is the one run of the vectors (every one; under -short the
+// spec cases) through the vendor that accepts bad signatures, with
+// --report and --junit: the tests that judge its output
+// (TestVectorsVerifyBrokenVendor, the summary;
 // TestVectorsVerifyReportJUnit, the files) share it.
 type brokenRun struct {
 	out         string
 	code        int
 	html, junit string
+	filter      []string // -short: --scheme spec; the full suite every case
 }
 
 var (
@@ -156,20 +158,28 @@ func brokenVendorRun(t *testing.T) brokenRun {
 	t.Helper()
 	bin := exampleVendor(t)
 	brokenOnce.Do(func() {
+		// -short: the spec cases, the bad signatures among them; the
+		// whole set runs under -short in TestVectorsVerifyExampleVendor.
+		if testing.Short() {
+			broken.filter = []string{"--scheme", "spec"}
+		}
 		dir, err := os.MkdirTemp("", "dualoffline-broken-")
 		if err != nil {
 			broken.out, broken.code = err.Error(), -1
 			return
 		}
-		// The files go with the vendor's directory (TestMain).
+		// TestMain removes the files after the tests.
 		broken.html, broken.junit = filepath.Join(dir, "v.html"), filepath.Join(dir, "v.xml")
 		cleanups = append(cleanups, dir)
 		var out, errb bytes.Buffer
-		broken.code = run([]string{"vectors", "verify", "--impl", bin + " -broken", "--report", broken.html, "--junit", broken.junit}, &out, &errb)
+		broken.code = run(append([]string{"vectors", "verify", "--impl", bin + " -broken", "--report", broken.html, "--junit", broken.junit}, broken.filter...), &out, &errb)
 		broken.out = out.String() + errb.String()
 	})
 	if broken.code == -1 {
 		t.Fatal(broken.out)
+	}
+	if broken.filter != nil {
+		t.Logf("-short: only the cases of %s; the full suite runs every case", strings.Join(broken.filter, " "))
 	}
 	return broken
 }
@@ -210,8 +220,8 @@ func TestVectorsVerifyVendorErrors(t *testing.T) {
 func TestVectorsVerifyUnimplemented(t *testing.T) {
 	t.Parallel()
 	bin := exampleVendor(t)
-	// -short: the chain cases, qr among the kinds the vendor implements.
-	sub := shortFilter(t, "--scheme", "chain")
+	// -short: two qr cases, unimplemented, and a coin case, verified.
+	sub := shortFilter(t, "--id", "chain-GM-qr-valid,chain-INTL-qr-empty,spec-GM-coin-valid-1")
 	out, code := runVectors(t, append([]string{"--impl", bin + " -unimplemented qr"}, sub...)...)
 	if code != exitUnexpected || !strings.Contains(out, "answered unimplemented") {
 		t.Errorf("unimplemented without --allow-unimplemented: exit %d\n%s", code, out)
@@ -487,6 +497,9 @@ func TestVectorsVerifyReportJUnit(t *testing.T) {
 		t.Fatal(err)
 	}
 	files, _ := vectors.Files()
+	if r.filter != nil { // -short: the spec files
+		files = slices.DeleteFunc(files, func(f *vectors.File) bool { return f.Scheme != "spec" })
+	}
 	ids, failed := map[string]bool{}, 0
 	for _, s := range doc.Suites {
 		for _, c := range s.Cases {
@@ -509,7 +522,9 @@ func TestVectorsVerifyReportJUnit(t *testing.T) {
 func TestVectorsVerifyCrashEvery(t *testing.T) {
 	t.Parallel()
 	bin := exampleVendor(t)
-	out, code := runVectors(t, "--impl", bin, "--crash-every", "40", "--scheme", "chip")
+	// -short: chip's GM cases (89, two kills); the full suite both suites'.
+	sub := shortFilter(t, "--suite", "GM")
+	out, code := runVectors(t, append([]string{"--impl", bin, "--crash-every", "40", "--scheme", "chip"}, sub...)...)
 	if code != exitOK {
 		t.Fatalf("exit %d\n%s", code, out)
 	}
