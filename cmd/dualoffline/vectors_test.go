@@ -3,8 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -26,7 +24,6 @@ import (
 var (
 	vendorOnce sync.Once
 	vendorBin  string
-	vendorTemp bool // vendorBin's directory is TestMain's to remove
 	vendorErr  error
 )
 
@@ -39,12 +36,12 @@ func exampleVendor(t testing.TB) string {
 			vendorErr = err
 			return
 		}
-		dir, temp, err := vendorDir()
+		dir, err := os.MkdirTemp("", "dualoffline-vendor-")
 		if err != nil {
 			vendorErr = err
 			return
 		}
-		vendorBin, vendorTemp = filepath.Join(dir, "vendor"), temp
+		vendorBin = filepath.Join(dir, "vendor")
 		out, err := exec.Command(goBin, "build", "-o", vendorBin, "../../examples/vendor").CombinedOutput()
 		if err != nil {
 			vendorErr = fmt.Errorf("go build: %v\n%s", err, out)
@@ -56,34 +53,13 @@ func exampleVendor(t testing.TB) string {
 	return vendorBin
 }
 
-// vendorDir is where exampleVendor builds the vendor: a directory kept
-// between runs in the user's cache directory, one per checkout (named by
-// a hash of examples/vendor's absolute path), so that go build finds the
-// binary up to date and does not link it again, about a second of CPU a
-// run; go build relinks it whenever one of its inputs changed. Without a
-// user cache directory it is a temporary one (temp), removed after the
-// tests.
-func vendorDir() (dir string, temp bool, err error) {
-	if cache, err := os.UserCacheDir(); err == nil {
-		if src, err := filepath.Abs("../../examples/vendor"); err == nil {
-			sum := sha256.Sum256([]byte(src))
-			dir := filepath.Join(cache, "dualoffline", "test-vendor-"+hex.EncodeToString(sum[:6]))
-			if err := os.MkdirAll(dir, 0o755); err == nil {
-				return dir, false, nil
-			}
-		}
-	}
-	dir, err = os.MkdirTemp("", "dualoffline-vendor-")
-	return dir, true, err
-}
-
 // cleanups are the directories TestMain removes after the tests: those
 // of runs shared by several tests, which no one test's TempDir outlives.
 var cleanups []string
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if vendorBin != "" && vendorTemp {
+	if vendorBin != "" {
 		os.RemoveAll(filepath.Dir(vendorBin))
 	}
 	for _, d := range cleanups {
