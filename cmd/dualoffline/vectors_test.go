@@ -92,10 +92,34 @@ func shortFilter(t *testing.T, filter ...string) []string {
 func TestVectorsVerifyExampleVendor(t *testing.T) {
 	t.Parallel()
 	bin := exampleVendor(t)
-	report := filepath.Join(t.TempDir(), "report.json")
-	out, code := runVectors(t, "--impl", bin, "--json", report)
+	dir := t.TempDir()
+	report, junit := filepath.Join(dir, "report.json"), filepath.Join(dir, "junit.xml")
+	out, code := runVectors(t, "--impl", bin, "--json", report, "--junit", junit)
 	if code != exitOK {
 		t.Fatalf("example vendor: exit %d\n%s", code, out)
+	}
+	// The whole set's JUnit (under -short too): one testsuite per vector
+	// file, one testcase per case, none failed.
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Suites   []struct {
+			Cases []struct{} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(readString(t, junit)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := vectors.Files()
+	cases, n := 0, 0
+	for _, f := range files {
+		cases += len(f.Tests())
+	}
+	for _, s := range doc.Suites {
+		n += len(s.Cases)
+	}
+	if len(doc.Suites) != len(files) || n != cases || doc.Tests != cases || doc.Failures != 0 {
+		t.Errorf("JUnit: %d testsuites for %d files, %d testcases (tests=%d) for %d cases, %d failures", len(doc.Suites), len(files), n, doc.Tests, cases, doc.Failures)
 	}
 	if !strings.Contains(out, " 0 mismatch, 0 error, 0 skip") || !strings.Contains(out, "dualoffline-example-vendor") {
 		t.Errorf("summary:\n%s", out)
