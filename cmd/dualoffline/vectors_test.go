@@ -27,15 +27,15 @@ var (
 	vendorErr  error
 )
 
-// exampleVendor builds examples/vendor once per test binary.
+// exampleVendor builds examples/vendor once per test binary. Without a go
+// command the tests that need it skip; a build that fails fails them.
 func exampleVendor(t testing.TB) string {
 	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skipf("no go command to build examples/vendor with: %v", err)
+	}
 	vendorOnce.Do(func() {
-		goBin, err := exec.LookPath("go")
-		if err != nil {
-			vendorErr = err
-			return
-		}
 		dir, err := os.MkdirTemp("", "dualoffline-vendor-")
 		if err != nil {
 			vendorErr = err
@@ -48,7 +48,7 @@ func exampleVendor(t testing.TB) string {
 		}
 	})
 	if vendorErr != nil {
-		t.Skipf("cannot build examples/vendor: %v", vendorErr)
+		t.Fatalf("cannot build examples/vendor: %v", vendorErr)
 	}
 	return vendorBin
 }
