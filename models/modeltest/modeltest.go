@@ -68,6 +68,26 @@ func CheckBalanced(t interface{ Fatalf(string, ...any) }, in models.Instance, af
 	}
 }
 
+// Money is the wallets' account balances plus the value of the coins
+// outstanding (held, pending, in the mail): what a withdrawal moves from
+// an account into coins and a deposit back, so neither changes it.
+func Money(in models.Instance) int64 {
+	a := in.Audit()
+	n := a.Held + a.Pending + a.Mail
+	for _, w := range in.Wallets() {
+		n += in.View(w).Account
+	}
+	return n
+}
+
+// checkMoney is CheckBalanced, and Money unchanged since the start.
+func checkMoney(t *rapid.T, in models.Instance, money int64, after string) {
+	CheckBalanced(t, in, after)
+	if got := Money(in); got != money {
+		t.Fatalf("money not conserved after %s: the wallets' accounts and the coins outstanding hold %d fen, %d at the start", after, got, money)
+	}
+}
+
 // BenignFaults are the faults of the honest and crash profiles: loss,
 // duplication, reordering, delay and power cuts, never forgery.
 var BenignFaults = []world.FaultKind{
@@ -111,7 +131,9 @@ type Conserve struct {
 // Conservation is the property (R5.2, R2.1) over random sequences of
 // withdrawals, payments, reconciliations, deposits and restarts by honest
 // wallets of an instance of sc (a random suite and seed): after every
-// operation value is conserved, and between operations no offline limit
+// operation value is conserved (the coins' audit balances, and the
+// wallets' accounts plus the coins outstanding hold what they held at the
+// start: Money), and between operations no offline limit
 // is exceeded and no double spend is flagged.
 func Conservation(t *rapid.T, sc models.Scheme, c Conserve) {
 	s := rapid.SampledFrom(suite.All()).Draw(t, "suite")
@@ -119,10 +141,11 @@ func Conservation(t *rapid.T, sc models.Scheme, c Conserve) {
 	wallets := in.Wallets()
 	pick := rapid.SampledFrom(wallets)
 	amount := rapid.Int64Range(1, 30000)
+	money := Money(in)
 	ops := map[string]func(*rapid.T){
 		"fund": func(t *rapid.T) {
 			_ = in.Fund(pick.Draw(t, "wallet"), amount.Draw(t, "amount"))
-			CheckBalanced(t, in, "fund")
+			checkMoney(t, in, money, "fund")
 		},
 		"pay": func(t *rapid.T) {
 			p, q := pick.Draw(t, "payer"), pick.Draw(t, "payee")
@@ -140,19 +163,19 @@ func Conservation(t *rapid.T, sc models.Scheme, c Conserve) {
 			if c.Plan == nil && pay.Paid != pay.Received {
 				t.Fatalf("a fault-free payment paid %v, received %v: %v", pay.Paid, pay.Received, pay.Outcome.Rejections)
 			}
-			CheckBalanced(t, in, "pay")
+			checkMoney(t, in, money, "pay")
 		},
 		"reconcile": func(t *rapid.T) {
 			_ = in.Reconcile(pick.Draw(t, "wallet"))
-			CheckBalanced(t, in, "reconcile")
+			checkMoney(t, in, money, "reconcile")
 		},
 		"deposit": func(t *rapid.T) {
 			_, _ = in.Deposit(pick.Draw(t, "wallet"))
-			CheckBalanced(t, in, "deposit")
+			checkMoney(t, in, money, "deposit")
 		},
 		"restart": func(t *rapid.T) {
 			in.Restart(pick.Draw(t, "wallet"))
-			CheckBalanced(t, in, "restart")
+			checkMoney(t, in, money, "restart")
 		},
 		"": func(t *rapid.T) {
 			for _, w := range wallets {
