@@ -177,16 +177,19 @@ func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 }
 
 // pick chooses coins covering amount: largest first, skipping coins whose
-// lineage is full (they must be exchanged online); coins that do not
-// cover amount are insufficient-funds (chip-funds of spec/checks.json). A
-// payment that takes more than MaxSpends coins would not fit one
-// TRANSFER: limit-exceeded (chip-limits). Without chip-funds the card
-// counts every coin, full lineage or not, and pays what it holds when
-// that falls short.
+// lineage is full (they must be exchanged online) or names an earlier
+// payer whose certificate the card lacks or no longer accepts (an agent's
+// included, chip-holder-certs: the TRANSFER's DF07 could not carry it, or
+// the payee, checking the same certificate, would refuse the coin); coins
+// that do not cover amount are insufficient-funds (chip-funds of
+// spec/checks.json). A payment that takes more than MaxSpends coins would
+// not fit one TRANSFER: limit-exceeded (chip-limits). Without chip-funds
+// the card counts every coin, full lineage or not, and pays what it holds
+// when that falls short.
 func (se *SE) pick(amount int64) ([]string, error) {
 	funds := spec.Makes("chip-funds")
 	spendable := func(h *transfer.Holding) bool {
-		return (len(h.Chain) < transfer.MaxHops || !funds) && !se.frozen(h)
+		return (len(h.Chain) < transfer.MaxHops || !funds) && se.holdersCertified(h) && !se.frozen(h)
 	}
 	if !funds {
 		var held int64
@@ -202,6 +205,29 @@ func (se *SE) pick(amount int64) ([]string, error) {
 		return nil, spec.Errorf(spec.CodeLimitExceeded, "the payment takes %d coins, a TRANSFER carries %d", len(picked), MaxSpends)
 	}
 	return picked, err
+}
+
+// holdersCertified is chip-holder-certs: each earlier payer of h's
+// lineage other than the card itself is an agent the card is personalised
+// with or a wallet whose certificate it keeps, and that certificate
+// verifies under the root at the card's clock against its revocation list.
+func (se *SE) holdersCertified(h *transfer.Holding) bool {
+	if !spec.Makes("chip-holder-certs") || se.FW.Unchecked {
+		return true
+	}
+	for _, r := range h.Chain {
+		if r.Payer == se.Name {
+			continue
+		}
+		c := se.Agents[r.Payer]
+		if c == nil {
+			c = se.Certs[r.Payer]
+		}
+		if c == nil || se.checkCert(c) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // lineageCerts lists the certificates of every wallet that signed in the

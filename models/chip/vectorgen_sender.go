@@ -33,7 +33,8 @@ import (
 // APDUPayInput is the input of the InitiatePay group of kind "apdu": would
 // the payer card Card (the id of CardCertificate), provisioned with CardKey
 // (the private key of CardCertificate), CardCertificate, Root, CRL,
-// IssuerPublicKey and the agents' Certificates, holding exactly the coins
+// IssuerPublicKey and the agents' Certificates, keeping the certificates
+// of earlier holders HolderCertificates, holding exactly the coins
 // Holdings, its log empty, its clock at At, pay the INITIATE command?
 type APDUPayInput struct {
 	Command         string   `json:"command"`
@@ -41,11 +42,14 @@ type APDUPayInput struct {
 	CRL             string   `json:"crl"`
 	IssuerPublicKey string   `json:"issuerPublicKey"`
 	Certificates    []string `json:"certificates"` // the agents' certificates the card is personalised with
-	Card            string   `json:"card"`
-	CardKey         string   `json:"cardKey"` // the card's private scalar, 32 bytes
-	CardCertificate string   `json:"cardCertificate"`
-	Holdings        []string `json:"holdings"` // the coins the card holds, Holding DER ([APPLICATION 6]) each
-	At              int64    `json:"at"`
+	// HolderCertificates are the wallet certificates of earlier holders
+	// the card keeps (chip-holder-certs): none its own, no id twice.
+	HolderCertificates []string `json:"holderCertificates"`
+	Card               string   `json:"card"`
+	CardKey            string   `json:"cardKey"` // the card's private scalar, 32 bytes
+	CardCertificate    string   `json:"cardCertificate"`
+	Holdings           []string `json:"holdings"` // the coins the card holds, Holding DER ([APPLICATION 6]) each
+	At                 int64    `json:"at"`
 }
 
 // APDURefuseInput is the input of the RefuseCommand group of kind "apdu":
@@ -57,35 +61,36 @@ type APDUPayInput struct {
 // Initiate, which only the coins the rollback restores can pay: the
 // answer is the card's answer to the INITIATE.
 type APDURefuseInput struct {
-	Command          string   `json:"command"`  // the REFUSE
-	Initiate         string   `json:"initiate"` // the INITIATE that follows it
-	Root             string   `json:"root"`
-	CRL              string   `json:"crl"`
-	IssuerPublicKey  string   `json:"issuerPublicKey"`
-	Certificates     []string `json:"certificates"`
-	Card             string   `json:"card"`
-	CardKey          string   `json:"cardKey"`
-	CardCertificate  string   `json:"cardCertificate"`
-	Holdings         []string `json:"holdings"` // the coins the card holds besides the log entry's
-	Challenge        string   `json:"challenge"`
-	PayeeCertificate string   `json:"payeeCertificate"`
-	Spent            []string `json:"spent"`   // the log entry: the coins the payment spent, Holding DER each
-	Records          []string `json:"records"` // the log entry: the record spending each, in order
-	Acknowledged     bool     `json:"acknowledged"`
-	At               int64    `json:"at"`
+	Command            string   `json:"command"`  // the REFUSE
+	Initiate           string   `json:"initiate"` // the INITIATE that follows it
+	Root               string   `json:"root"`
+	CRL                string   `json:"crl"`
+	IssuerPublicKey    string   `json:"issuerPublicKey"`
+	Certificates       []string `json:"certificates"`
+	HolderCertificates []string `json:"holderCertificates"`
+	Card               string   `json:"card"`
+	CardKey            string   `json:"cardKey"`
+	CardCertificate    string   `json:"cardCertificate"`
+	Holdings           []string `json:"holdings"` // the coins the card holds besides the log entry's
+	Challenge          string   `json:"challenge"`
+	PayeeCertificate   string   `json:"payeeCertificate"`
+	Spent              []string `json:"spent"`   // the log entry: the coins the payment spent, Holding DER each
+	Records            []string `json:"records"` // the log entry: the record spending each, in order
+	Acknowledged       bool     `json:"acknowledged"`
+	At                 int64    `json:"at"`
 }
 
 // pay is the card of in as an InitiatePay input answering the INITIATE
 // (its log entry aside).
 func (in APDURefuseInput) pay() APDUPayInput {
 	return APDUPayInput{Command: in.Initiate, Root: in.Root, CRL: in.CRL, IssuerPublicKey: in.IssuerPublicKey, Certificates: in.Certificates,
-		Card: in.Card, CardKey: in.CardKey, CardCertificate: in.CardCertificate, Holdings: in.Holdings, At: in.At}
+		HolderCertificates: in.HolderCertificates, Card: in.Card, CardKey: in.CardKey, CardCertificate: in.CardCertificate, Holdings: in.Holdings, At: in.At}
 }
 
 // apduHeaderSender documents the InitiatePay and RefuseCommand groups.
 var apduHeaderSender = []string{
-	"Group InitiatePay: the INITIATE C-APDU as the payer card input.card decides whether to pay it, provisioned with input.cardKey (the private key of input.cardCertificate, whose id is input.card), input.cardCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, holding exactly the coins input.holdings, its log empty, its clock at input.at (spec/formats.md, \"Chip-card messages\"):",
-	"valid when the card answers a TRANSFER (9000) that pays the payee exactly the amount and returns every change output to the card; after the checks of an INITIATE above, a payment its spendable coins do not cover is insufficient-funds, and one they cover but no 8 of them cover, or whose TRANSFER would not fit one response (16384 bytes of data), is limit-exceeded, before the card commits anything. The cases stay far inside any offline limits (one payment of at most 10000 fen).",
+	"Group InitiatePay: the INITIATE C-APDU as the payer card input.card decides whether to pay it, provisioned with input.cardKey (the private key of input.cardCertificate, whose id is input.card), input.cardCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, keeping the certificates of earlier holders input.holderCertificates, holding exactly the coins input.holdings, its log empty, its clock at input.at (spec/formats.md, \"Chip-card messages\"):",
+	"valid when the card answers a TRANSFER (9000) that pays the payee exactly the amount and returns every change output to the card; after the checks of an INITIATE above, a payment its spendable coins (a lineage of fewer than 8 records, each earlier payer in it the card itself, or the id of a certificate of input.certificates (an agent) or of input.holderCertificates that verifies under input.root at input.at and is not revoked by input.crl) do not cover is insufficient-funds, and one they cover but no 8 of them cover, or whose TRANSFER would not fit one response (16384 bytes of data), is limit-exceeded, before the card commits anything. The cases stay far inside any offline limits (one payment of at most 10000 fen).",
 	"Group RefuseCommand: the REFUSE C-APDU (80 54 00 00, no Le, DF02 challenge, DF04 signature) input.command, then the INITIATE C-APDU input.initiate, as the payer card input.card, provisioned as in InitiatePay and holding the coins input.holdings, answers them; its log holds one payment to the payee certificate input.payeeCertificate under input.challenge, spending the coins input.spent with the records input.records, acknowledged when input.acknowledged (spec/formats-schemes.md, \"What the card and the terminal check\"):",
 	"the card answers REFUSE with nothing on the wire and rolls the payment back only after header and strict parse, a challenge equal to the logged one, an unacknowledged payment, and the payee's signature over \"dualoffline/chip/refuse/v1\\0\" || challenge || len(payee) || payee; rolling back returns the spent coins and drops the change. Only the restored coins cover the INITIATE: the result is its answer, a TRANSFER (valid, spending only the restored coins) when the card rolled back and insufficient-funds when it did not, whatever the reason.",
 }
@@ -149,7 +154,7 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 	}
 	pin := func(cmd []byte, hs []string) APDUPayInput {
 		return APDUPayInput{Command: vgen.H(cmd), Root: vgen.H(p.Root.Cert.Raw), CRL: vgen.H(crl), IssuerPublicKey: vgen.H(issuer.Public().SPKI()),
-			Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)}, Card: vgen.H([]byte(card)), CardKey: vgen.H(p.Keys[card].Bytes()),
+			Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)}, HolderCertificates: []string{}, Card: vgen.H([]byte(card)), CardKey: vgen.H(p.Keys[card].Bytes()),
 			CardCertificate: vgen.H(alice.Raw), Holdings: hs, At: at.Unix()}
 	}
 	pg := b.Group("InitiatePay", "")
@@ -167,8 +172,13 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 	if g.Err != nil {
 		return
 	}
+	carolCert := []string{vgen.H(p.Certs[vgen.CertThird].Raw)}
+	keeps := func(in APDUPayInput, certs []string) APDUPayInput {
+		in.HolderCertificates = certs
+		return in
+	}
 	cf, sf := initiate("hop-limit", full.Value())
-	b.Invalid(pg, "pay-coin-at-hop-limit", fmt.Sprintf("%d fen, the whole of alice's one coin, whose lineage has 8 records: the coin covers the amount but must be exchanged online, so alice's card holds nothing spendable offline", full.Value()), "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "chip-funds"}, pin(cf, []string{vgen.H(full.Marshal())}), sf)
+	b.Invalid(pg, "pay-coin-at-hop-limit", fmt.Sprintf("%d fen, the whole of alice's one coin, whose lineage has 8 records: the coin covers the amount but must be exchanged online, so alice's card holds nothing spendable offline (it keeps carol's certificate)", full.Value()), "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "chip-funds"}, keeps(pin(cf, []string{vgen.H(full.Marshal())}), carolCert), sf)
 	c55, s55 := initiate("5500", 5500)
 	b.Valid(pg, "pay-mixed-holdings", "alice's card holds 5000 fen and nine coins of 100 and pays 5500 fen: six coins cover it (the 5000 and five of 100); the ten coins smallest first do not fit one TRANSFER", "R6.4", []string{"chip-limits"}, pin(c55, mixed), s55)
 	// Eight coins of 50 fen, each at the end of a lineage of 7 records of
@@ -191,9 +201,35 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 		return
 	}
 	cl, sl := initiate("long", longValue)
-	b.Invalid(pg, "pay-over-one-response", "alice's card holds eight coins of 50 fen at the end of lineages of 7 records of up to 16 outputs and is asked for all 400: eight coins, but the holdings alone exceed the 16384 bytes of one response", "R6.4", spec.CodeLimitExceeded, []string{"LimitExceeded", "Lineage", "chip-limits"}, pin(cl, long), sl)
+	b.Invalid(pg, "pay-over-one-response", "alice's card holds eight coins of 50 fen at the end of lineages of 7 records of up to 16 outputs and is asked for all 400: eight coins, but the holdings alone exceed the 16384 bytes of one response", "R6.4", spec.CodeLimitExceeded, []string{"LimitExceeded", "Lineage", "chip-limits"}, keeps(pin(cl, long), carolCert), sl)
 	c75, s75 := initiate("7500", 7500)
 	b.Valid(pg, "pay-split-change", "7500 fen from coins of 1000: eight coins, the last split, its 500 fen of change back to alice's card and exactly 7500 to bob", "R5.2", nil, pin(c75, holdings), s75)
+
+	// The earlier holders of a coin (chip-holder-certs): the payee
+	// verifies a lineage's records under the agents' certificates and the
+	// TRANSFER's DF07, so a coin whose earlier payer the card keeps no
+	// acceptable certificate of cannot be paid offline.
+	viaCarol := g.Lineage(p, issuer, "sender/via-carol", 5000, []string{vgen.AgentID, vgen.CertThird, card}, func(v int64) int64 { return v })
+	carolRevoked, err := p.Root.Revoke(2, vgen.GenEpoch, vgen.GenEpoch.AddDate(1, 0, 0), p.Certs[vgen.CertThird].Serial)
+	g.Fail(err)
+	agentRevoked, err := p.Root.Revoke(2, vgen.GenEpoch, vgen.GenEpoch.AddDate(1, 0, 0), p.Certs[vgen.AgentID].Serial)
+	g.Fail(err)
+	carolExpired := g.Issue(p.Root, vgen.CertThird, devcert.RoleWallet, 200, p.Keys[vgen.CertThird].Public(), vgen.CertNotBefore, vgen.GenAt.Add(-time.Second))
+	if g.Err != nil {
+		return
+	}
+	c3, s3 := initiate("holder-3000", 3000)
+	via := pin(c3, []string{vgen.H(viaCarol.Marshal())})
+	ofCarol := fmt.Sprintf("3000 fen from alice's one coin, of %d fen, which carol paid to alice", viaCarol.Value())
+	b.Valid(pg, "pay-holder-certified", ofCarol+", who keeps carol's certificate: the TRANSFER carries it (DF07)", "R6.4", []string{"Boundary", "chip-holder-certs"}, keeps(via, carolCert), s3)
+	b.Invalid(pg, "pay-holder-uncertified", ofCarol+", whose card keeps no certificate of carol's: the TRANSFER could not carry one, so the coin is not spendable offline", "R5.2", spec.CodeInsufficient, []string{"InsufficientFunds", "Lineage", "chip-holder-certs"}, via, s3)
+	revoked := keeps(via, carolCert)
+	revoked.CRL = vgen.H(carolRevoked.Raw)
+	b.Invalid(pg, "pay-holder-revoked", ofCarol+", whose card keeps carol's certificate, revoked by the list it holds: the payee would refuse the lineage, so the coin is not spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Revoked", "chip-holder-certs"}, revoked, s3)
+	b.Invalid(pg, "pay-holder-expired", ofCarol+", whose card keeps only a certificate of carol's key that expired a second before its clock (not revoked): the payee would refuse the lineage, so the coin is not spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Expired", "chip-holder-certs"}, keeps(via, []string{vgen.H(carolExpired.Raw)}), s3)
+	agentOff := pin(c3, holdings)
+	agentOff.CRL = vgen.H(agentRevoked.Raw)
+	b.Invalid(pg, "pay-agent-revoked", "3000 fen from nine coins of 1000 the agent paid to alice, the agent's certificate revoked by the list her card holds: the payee checks the agent's certificate too and would refuse every lineage, so no coin is spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Revoked", "chip-holder-certs"}, agentOff, s3)
 
 	// REFUSE: alice's card paid bob 600 fen from one coin of 1000 under
 	// challenge; it holds the 400 of change. The INITIATE of 1000 that
@@ -221,7 +257,7 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 	rin := func(cmd []byte, acked bool) APDURefuseInput {
 		pi := pin(ci, change)
 		return APDURefuseInput{Command: vgen.H(cmd), Initiate: pi.Command, Root: pi.Root, CRL: pi.CRL, IssuerPublicKey: pi.IssuerPublicKey, Certificates: pi.Certificates,
-			Card: pi.Card, CardKey: pi.CardKey, CardCertificate: pi.CardCertificate, Holdings: change, Challenge: vgen.H(challenge), PayeeCertificate: vgen.H(bob.Raw),
+			HolderCertificates: pi.HolderCertificates, Card: pi.Card, CardKey: pi.CardKey, CardCertificate: pi.CardCertificate, Holdings: change, Challenge: vgen.H(challenge), PayeeCertificate: vgen.H(bob.Raw),
 			Spent: []string{vgen.H(spent.Marshal())}, Records: []string{vgen.H(rec.Marshal())}, Acknowledged: acked, At: at.Unix()}
 	}
 	refuse := func(ch []byte, id string, key suite.PrivateKey) ([]byte, []byte) {
@@ -399,6 +435,26 @@ func provision(s suite.Suite, in APDUPayInput, extra map[string][]byte) (*SE, er
 			return nil, fmt.Errorf("holdings[%d]: %v", i, err)
 		}
 		extra[kit.PrefCoin+kit.CoinKey(h)] = hb
+	}
+	for i, hx := range in.HolderCertificates {
+		cb := u.B(fmt.Sprintf("holderCertificates[%d]", i), hx)
+		if u.Err != nil {
+			break
+		}
+		c, err := devcert.Parse(s, cb)
+		if err != nil {
+			return nil, fmt.Errorf("holderCertificates[%d]: %v", i, err)
+		}
+		k := kit.PrefCert + c.ID
+		switch {
+		case c.Role != devcert.RoleWallet:
+			return nil, fmt.Errorf("holderCertificates[%d] has role %s: a card keeps only wallet certificates", i, c.Role)
+		case c.ID == string(card):
+			return nil, fmt.Errorf("holderCertificates[%d] is the card's own", i)
+		case extra[k] != nil:
+			return nil, fmt.Errorf("holderCertificates[%d]: a second certificate of %q", i, c.ID)
+		}
+		extra[k] = cb
 	}
 	if u.Err != nil {
 		return nil, u.Err

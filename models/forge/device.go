@@ -24,7 +24,11 @@ type Firmware struct {
 	Named    string               // id named as payer in records, own certificate kept
 	Withhold bool                 // as payee, keep verified coins and never complete the payer's side
 	Insider  *InsiderState        // as payer, build payments as an insider (forge/insider.go)
-	Answered []byte               // the challenge of the device's last payment as payer
+	// Unchecked: as payer, count every coin stored as spendable, whoever
+	// paid it before (a forger's firmware pays the coins it made under a
+	// rogue agent, which an honest card would not count: chip-holder-certs).
+	Unchecked bool
+	Answered  []byte // the challenge of the device's last payment as payer
 }
 
 // Presented is the certificate the device shows: own, unless a
@@ -157,6 +161,7 @@ func Corrupt(st Setting, h Holder, id world.PartyID, c models.Corruption, r *det
 		agent := st.Agent
 		if c.Kind == models.CorruptUnauthorisedAgent {
 			agent = st.RogueAgent
+			fw.Unchecked = true
 		}
 		hs, err := Coins(h.Suite(), r, agent, h.ID(), c.Value)
 		if err != nil {
