@@ -351,7 +351,7 @@ func (se *SIM) spendable(h *transfer.Holding) bool {
 	if len(h.Chain) >= transfer.MaxHops {
 		return false
 	}
-	if !spec.Makes("cert-payer-holder-certs") {
+	if !spec.Makes("cert-payer-holder-certs") || se.FW.Unchecked {
 		return true
 	}
 	for _, r := range h.Chain {

@@ -26,7 +26,8 @@ type Firmware struct {
 	Insider  *InsiderState        // as payer, build payments as an insider (forge/insider.go)
 	// Unchecked: as payer, count every coin stored as spendable, whoever
 	// paid it before (a forger's firmware pays the coins it made under a
-	// rogue agent, which an honest card would not count: chip-holder-certs).
+	// rogue agent, which an honest card or SIM would not count:
+	// chip-holder-certs, cert-payer-holder-certs).
 	Unchecked bool
 	Answered  []byte // the challenge of the device's last payment as payer
 }
