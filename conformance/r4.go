@@ -253,7 +253,7 @@ func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value int6
 		f.Fatalf("pay %d fen with a %s: untyped or internal error %v", amount, kind, err)
 	}
 	checkTyped(f, p, "the forged payment")
-	if byForger, byVictim := rejectedBy(p, forger), rejectedBy(p, victim); len(byForger) > 0 && len(byVictim) == 0 && !p.Received {
+	if byForger, byVictim := rejectionsBy(p, forger), rejectionsBy(p, victim); len(byForger) > 0 && len(byVictim) == 0 && !p.Received {
 		// The forger's device stands for a compromised one: if it will not
 		// pay its forgery, the case never reaches the payee it tests.
 		f.Fatalf("staging: the forger's own device refused to pay its %s (%v), so the payee's check was never reached", kind, byForger)
@@ -292,17 +292,6 @@ func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value int6
 		f.Fatalf("the forger's account holds %d fen after its deposit, more than its genuine %d: forged value was credited", got, genuine)
 	}
 	return ""
-}
-
-// rejectedBy returns the codes of the refusals party made in p.
-func rejectedBy(p models.Payment, party world.PartyID) []spec.Code {
-	var out []spec.Code
-	for _, r := range p.Outcome.Rejections {
-		if r.Party == party {
-			out = append(out, codeOf(r.Err))
-		}
-	}
-	return out
 }
 
 // errCase unwinds one generated case.

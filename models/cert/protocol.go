@@ -354,19 +354,7 @@ func (se *SIM) spendable(h *transfer.Holding) bool {
 	if !spec.Makes("cert-payer-holder-certs") || se.FW.Unchecked {
 		return true
 	}
-	for _, r := range h.Chain {
-		if r.Payer == se.Name {
-			continue
-		}
-		c := se.Agents[r.Payer]
-		if c == nil {
-			c = se.Certs[r.Payer]
-		}
-		if c == nil || se.checkCert(c) != nil {
-			return false
-		}
-	}
-	return true
+	return se.HoldersCertified(h, se.checkCert)
 }
 
 // lineageCerts lists the certificates of every wallet that signed in the

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -71,4 +72,27 @@ func LineageCerts[S any](c *Core, spends []S, holding func(S) *transfer.Holding,
 		}
 	}
 	return out
+}
+
+// HoldersCertified reports whether every earlier payer of h's lineage,
+// other than the element itself, is an agent it is provisioned with or a
+// holder whose certificate it keeps, and that certificate passes check
+// (the root, the element's clock, its revocation list): what a coin must
+// meet to count as spendable offline (cert-payer-holder-certs,
+// chip-holder-certs), since the payee verifies the lineage under the
+// certificates the payment can carry.
+func (c *Core) HoldersCertified(h *transfer.Holding, check func(*devcert.Certificate) error) bool {
+	for _, r := range h.Chain {
+		if r.Payer == c.Name {
+			continue
+		}
+		cert := c.Agents[r.Payer]
+		if cert == nil {
+			cert = c.Certs[r.Payer]
+		}
+		if cert == nil || check(cert) != nil {
+			return false
+		}
+	}
+	return true
 }
