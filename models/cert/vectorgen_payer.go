@@ -247,25 +247,8 @@ func refHelloPay(s suite.Suite, in HelloPayInput) (verdict, inputErr error) {
 		}
 		extra[kit.PrefCoin+kit.CoinKey(h)] = hb
 	}
-	for i, hx := range in.HolderCertificates {
-		cb := u.B(fmt.Sprintf("holderCertificates[%d]", i), hx)
-		if u.Err != nil {
-			break
-		}
-		c, err := devcert.Parse(s, cb)
-		if err != nil {
-			return nil, fmt.Errorf("holderCertificates[%d]: %v", i, err)
-		}
-		k := kit.PrefCert + c.ID
-		switch {
-		case c.Role != devcert.RoleWallet:
-			return nil, fmt.Errorf("holderCertificates[%d] has role %s: a wallet keeps only wallet certificates", i, c.Role)
-		case c.ID == wallet:
-			return nil, fmt.Errorf("holderCertificates[%d] is the wallet's own", i)
-		case extra[k] != nil:
-			return nil, fmt.Errorf("holderCertificates[%d]: a second certificate of %q", i, c.ID)
-		}
-		extra[k] = cb
+	if err := kit.KeptCertificates(&u, s, in.HolderCertificates, wallet, "wallet", extra); err != nil {
+		return nil, err
 	}
 	for i, n := range in.Paid {
 		nb := u.B(fmt.Sprintf("paid[%d]", i), n)

@@ -436,25 +436,8 @@ func provision(s suite.Suite, in APDUPayInput, extra map[string][]byte) (*SE, er
 		}
 		extra[kit.PrefCoin+kit.CoinKey(h)] = hb
 	}
-	for i, hx := range in.HolderCertificates {
-		cb := u.B(fmt.Sprintf("holderCertificates[%d]", i), hx)
-		if u.Err != nil {
-			break
-		}
-		c, err := devcert.Parse(s, cb)
-		if err != nil {
-			return nil, fmt.Errorf("holderCertificates[%d]: %v", i, err)
-		}
-		k := kit.PrefCert + c.ID
-		switch {
-		case c.Role != devcert.RoleWallet:
-			return nil, fmt.Errorf("holderCertificates[%d] has role %s: a card keeps only wallet certificates", i, c.Role)
-		case c.ID == string(card):
-			return nil, fmt.Errorf("holderCertificates[%d] is the card's own", i)
-		case extra[k] != nil:
-			return nil, fmt.Errorf("holderCertificates[%d]: a second certificate of %q", i, c.ID)
-		}
-		extra[k] = cb
+	if err := kit.KeptCertificates(&u, s, in.HolderCertificates, string(card), "card", extra); err != nil {
+		return nil, err
 	}
 	if u.Err != nil {
 		return nil, u.Err
