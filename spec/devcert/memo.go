@@ -2,10 +2,7 @@ package devcert
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"crypto/x509"
-	"encoding/binary"
-	"hash"
 	"time"
 
 	"github.com/dualoffline/dualoffline/internal/memo"
@@ -42,67 +39,54 @@ func memoIssue(s suite.Suite, key [32]byte, make func() ([]byte, error)) ([]byte
 	return raw, nil
 }
 
-// memoHash writes length-prefixed fields, so that no two field lists
-// hash alike.
-type memoHash struct{ h hash.Hash }
+// memoHash is a memo.KeyHash with the fields a certificate or list key
+// starts with, and times.
+type memoHash struct{ memo.KeyHash }
 
 func newMemoHash(kind string, s suite.Suite, signer suite.PrivateKey) memoHash {
-	m := memoHash{sha256.New()}
-	m.bytes([]byte(kind))
-	m.bytes([]byte(s.ID()))
-	m.bytes(signer.Public().SPKI())
+	m := memoHash{memo.NewKeyHash()}
+	m.Bytes([]byte(kind))
+	m.Bytes([]byte(s.ID()))
+	m.Bytes(signer.Public().SPKI())
 	return m
 }
 
-func (m memoHash) bytes(b []byte) {
-	m.h.Write(binary.BigEndian.AppendUint64(nil, uint64(len(b))))
-	m.h.Write(b)
-}
-
-func (m memoHash) uint(n uint64) { m.h.Write(binary.BigEndian.AppendUint64(nil, n)) }
-
-func (m memoHash) time(t time.Time) { m.uint(uint64(t.Unix())) }
-
-func (m memoHash) sum() [32]byte {
-	var k [32]byte
-	m.h.Sum(k[:0])
-	return k
-}
+func (m memoHash) time(t time.Time) { m.Uint(uint64(t.Unix())) }
 
 // certMemoKey keys a certificate: the template's fields that Template.x509
 // sets, the issuer's certificate (nil for a self-signed root) and the
 // subject's key.
 func certMemoKey(s suite.Suite, tmpl *x509.Certificate, parentRaw []byte, pub suite.PublicKey, signer suite.PrivateKey) [32]byte {
 	m := newMemoHash("certificate", s, signer)
-	m.bytes(parentRaw)
-	m.bytes(pub.SPKI())
-	m.bytes(tmpl.SerialNumber.Bytes())
-	m.bytes([]byte(tmpl.Subject.String()))
+	m.Bytes(parentRaw)
+	m.Bytes(pub.SPKI())
+	m.Bytes(tmpl.SerialNumber.Bytes())
+	m.Bytes([]byte(tmpl.Subject.String()))
 	m.time(tmpl.NotBefore)
 	m.time(tmpl.NotAfter)
 	ca := uint64(0)
 	if tmpl.IsCA {
 		ca = 1
 	}
-	m.uint(ca)
-	m.uint(uint64(tmpl.KeyUsage))
-	m.uint(uint64(tmpl.SignatureAlgorithm))
-	m.bytes(tmpl.SubjectKeyId)
-	return m.sum()
+	m.Uint(ca)
+	m.Uint(uint64(tmpl.KeyUsage))
+	m.Uint(uint64(tmpl.SignatureAlgorithm))
+	m.Bytes(tmpl.SubjectKeyId)
+	return m.Sum()
 }
 
 // crlMemoKey keys a revocation list of the authority a.
 func crlMemoKey(a *Authority, n uint64, thisUpdate, nextUpdate time.Time, serials []uint64) [32]byte {
 	m := newMemoHash("revocation list", a.Suite, a.key)
-	m.bytes(a.Cert.Raw)
-	m.uint(n)
+	m.Bytes(a.Cert.Raw)
+	m.Uint(n)
 	m.time(thisUpdate)
 	m.time(nextUpdate)
-	m.uint(uint64(len(serials)))
+	m.Uint(uint64(len(serials)))
 	for _, s := range serials {
-		m.uint(s)
+		m.Uint(s)
 	}
-	return m.sum()
+	return m.Sum()
 }
 
 // getUnlessDropping is c.Get, except that while a check is dropped

@@ -62,7 +62,7 @@ func newIntlPublic(k *ecdsa.PublicKey) (*intlPublicKey, error) {
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeMalformed, "P-256 public key: %w", err)
 	}
-	return &intlPublicKey{k: k, ek: ek}, nil
+	return &intlPublicKey{k: k, ek: ek, point: ek.Bytes()}, nil
 }
 
 func (intlSuite) ParsePublicKey(der []byte) (PublicKey, error) {
@@ -128,9 +128,12 @@ func (intlSuite) NewAEAD(key []byte) (cipher.AEAD, error) {
 }
 
 type intlPublicKey struct {
-	k    *ecdsa.PublicKey
-	ek   *ecdh.PublicKey
-	spki spkiOnce
+	k  *ecdsa.PublicKey
+	ek *ecdh.PublicKey
+	// point is the key's uncompressed point, its identity in the
+	// signature memos (memo.go), encoded once.
+	point []byte
+	spki  spkiOnce
 }
 
 func (*intlPublicKey) Suite() ID                           { return INTL }
@@ -145,7 +148,7 @@ func (p *intlPublicKey) Verify(msg, sig []byte) error {
 	if len(sig) > MaxSignatureDER {
 		return spec.Errorf(spec.CodeBadSignature, "ECDSA signature does not verify")
 	}
-	if !verifyOnce(INTL, p.ek.Bytes(), d[:], sig, func() bool { return ecdsa.VerifyASN1(p.k, d[:], sig) }) {
+	if !verifyOnce(INTL, p.point, d[:], sig, func() bool { return ecdsa.VerifyASN1(p.k, d[:], sig) }) {
 		return spec.Errorf(spec.CodeBadSignature, "ECDSA signature does not verify")
 	}
 	return nil
@@ -196,7 +199,7 @@ func (k *intlPrivateKey) Bytes() []byte {
 func (k *intlPrivateKey) Sign(msg []byte) ([]byte, error) {
 	opsINTL.Hashed(len(msg))
 	d := sha256.Sum256(msg)
-	return signOnce(INTL, k.pub.ek.Bytes(), d[:], func() ([]byte, error) {
+	return signOnce(INTL, k.pub.point, d[:], func() ([]byte, error) {
 		// A nil reader selects RFC 6979 deterministic signatures.
 		sig, err := k.k.Sign(nil, d[:], crypto.SHA256)
 		if err != nil {

@@ -2,8 +2,6 @@ package suite
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/binary"
 	"sync/atomic"
 
 	"github.com/dualoffline/dualoffline/internal/memo"
@@ -112,7 +110,7 @@ func verifyOnce(id ID, key, digest, sig []byte, verify func() bool) bool {
 		opsOf(id).Verify()
 		return verify()
 	}
-	k := memoHash([]byte(id), key, digest, sig)
+	k := memo.Key([]byte(id), key, digest, sig)
 	if _, hit := verifiedMemo.Get(k); hit {
 		savedOf(id).Verify()
 		return true
@@ -149,7 +147,7 @@ func signOnce(id ID, key, digest []byte, sign func() ([]byte, error)) ([]byte, e
 		opsOf(id).Sign()
 		return sign()
 	}
-	k := memoHash([]byte(id), key, digest)
+	k := memo.Key([]byte(id), key, digest)
 	if sig, hit := signedMemo.Get(k); hit {
 		savedOf(id).Sign()
 		return bytes.Clone(sig), nil
@@ -160,21 +158,6 @@ func signOnce(id ID, key, digest []byte, sign func() ([]byte, error)) ([]byte, e
 		signedMemo.Put(k, bytes.Clone(sig))
 	}
 	return sig, err
-}
-
-// memoHash is the memo key of parts: SHA-256 over each part with its
-// length, so no two part lists share an encoding.
-func memoHash(parts ...[]byte) [32]byte {
-	h := sha256.New()
-	var n [4]byte
-	for _, part := range parts {
-		binary.BigEndian.PutUint32(n[:], uint32(len(part)))
-		h.Write(n[:])
-		h.Write(part)
-	}
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
 }
 
 // uncached counts the calls of Uncached under way.
