@@ -68,10 +68,10 @@ func CheckBalanced(t interface{ Fatalf(string, ...any) }, in models.Instance, af
 	}
 }
 
-// Money is the wallets' account balances plus the value of the coins
+// moneyOf is the wallets' account balances plus the value of the coins
 // outstanding (held, pending, in the mail): what a withdrawal moves from
 // an account into coins and a deposit back, so neither changes it.
-func Money(in models.Instance) int64 {
+func moneyOf(in models.Instance) int64 {
 	a := in.Audit()
 	n := a.Held + a.Pending + a.Mail
 	for _, w := range in.Wallets() {
@@ -80,10 +80,10 @@ func Money(in models.Instance) int64 {
 	return n
 }
 
-// checkMoney is CheckBalanced, and Money unchanged since the start.
+// checkMoney is CheckBalanced, and moneyOf unchanged since the start.
 func checkMoney(t *rapid.T, in models.Instance, money int64, after string) {
 	CheckBalanced(t, in, after)
-	if got := Money(in); got != money {
+	if got := moneyOf(in); got != money {
 		t.Fatalf("money not conserved after %s: the wallets' accounts and the coins outstanding hold %d fen, %d at the start", after, got, money)
 	}
 }
@@ -133,7 +133,7 @@ type Conserve struct {
 // wallets of an instance of sc (a random suite and seed): after every
 // operation value is conserved (the coins' audit balances, and the
 // wallets' accounts plus the coins outstanding hold what they held at the
-// start: Money), and between operations no offline limit
+// start: moneyOf), and between operations no offline limit
 // is exceeded and no double spend is flagged.
 func Conservation(t *rapid.T, sc models.Scheme, c Conserve) {
 	s := rapid.SampledFrom(suite.All()).Draw(t, "suite")
@@ -141,7 +141,7 @@ func Conservation(t *rapid.T, sc models.Scheme, c Conserve) {
 	wallets := in.Wallets()
 	pick := rapid.SampledFrom(wallets)
 	amount := rapid.Int64Range(1, 30000)
-	money := Money(in)
+	money := moneyOf(in)
 	ops := map[string]func(*rapid.T){
 		"fund": func(t *rapid.T) {
 			_ = in.Fund(pick.Draw(t, "wallet"), amount.Draw(t, "amount"))
