@@ -54,13 +54,14 @@ func TestIdealControlMutants(t *testing.T) {
 		reason     []string
 		dist, leak string
 	}{
-		"payer-id-in-message":      {"R3.3", []string{"device id wallet-", "message PAY"}, "", ""},
-		"stable-payer-tag":         {"R3.2", []string{"linking game: distinguisher equal-bytes", "keyed on payment 1:", "found only in"}, "equal-bytes", "found only in"},
-		"payer-key-in-message":     {"R3.1", []string{"which-payer game: distinguisher", "keyed on"}, "key-reuse", "public key (SPKI) of wallet-"},
-		"payer-dependent-length":   {"R3.1", []string{"distinguisher length-timing", "keyed on", "bytes in 1 messages"}, "length-timing", "nearest to wallet-"},
-		"large-payment-anonymous":  {"R3.6", []string{"a payment of T+1 = 20001 fen", "carries none of its identity fields"}, "", ""},
-		"escrow-to-payee-key":      {"R3.3", []string{"decrypted device id wallet-", "escrow opened with the device key of wallet-C"}, "", ""},
-		"payee-skips-escrow-proof": {"R3.5", []string{"flagged nothing"}, "", ""},
+		"payer-id-in-message":                 {"R3.3", []string{"device id wallet-", "message PAY"}, "", ""},
+		"stable-payer-tag":                    {"R3.2", []string{"linking game: distinguisher equal-bytes", "keyed on payment 1:", "found only in"}, "equal-bytes", "found only in"},
+		"payer-key-in-message":                {"R3.1", []string{"which-payer game: distinguisher", "keyed on"}, "key-reuse", "public key (SPKI) of wallet-"},
+		"payer-dependent-length":              {"R3.1", []string{"distinguisher length-timing", "keyed on", "bytes in 1 messages"}, "length-timing", "nearest to wallet-"},
+		"large-payment-anonymous":             {"R3.6", []string{"a payment of T+1 = 20001 fen", "carries none of its identity fields"}, "", ""},
+		"payer-dependent-length-at-threshold": {"R3.6", []string{"which-payer game on T-fen payments: distinguisher length-timing", "keyed on"}, "length-timing", "nearest to wallet-"},
+		"escrow-to-payee-key":                 {"R3.3", []string{"decrypted device id wallet-", "escrow opened with the device key of wallet-C"}, "", ""},
+		"payee-skips-escrow-proof":            {"R3.5", []string{"flagged nothing"}, "", ""},
 	}
 	gm, _ := suite.ByID(suite.GM)
 	ms := control.Mutants()

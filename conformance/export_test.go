@@ -22,7 +22,7 @@ func NewGameTrials(target models.Scheme, s suite.Suite, seed uint64) (trial func
 	done := make(chan struct{})
 	go func() { // T.Fatalf ends the goroutine it runs in
 		defer close(done)
-		g = newGame(tt, "R3.1", 1)
+		g = newGame(tt, "R3.1", 1, anyAmount)
 	}()
 	<-done
 	if g == nil {
@@ -33,7 +33,7 @@ func NewGameTrials(target models.Scheme, s suite.Suite, seed uint64) (trial func
 		b := g.flip()
 		v := g.pay(g.cands[b].party, g.merchants[0], 1+g.rng.Int64N(tt.Threshold()))
 		for i, d := range library {
-			c, leak := g.guess(d, v)
+			c, leak := g.guess(d, v, g.flip)
 			sb.tallies[i].add(c == b, leak)
 		}
 	}, failed

@@ -53,11 +53,12 @@ import (
 //
 // A trial: a fair coin drawn from a stream seeded by the run's seed picks
 // one of two honest payers, who pays the merchant an amount in [1, T]
-// drawn from the same stream; the merchant reconciles; every
-// distinguisher of the library guesses the payer from the view; the payer
-// then reconciles (its upload becomes its public material). The instance
-// is built once and reused across all trials: the payers are fixed, each
-// trial is one payment.
+// drawn from the same stream; the merchant reconciles; the payer then
+// reconciles (its upload becomes its public material); every
+// distinguisher of the library guesses the payer from the view. The
+// instance is built once and reused across all trials: the payers are
+// fixed, each trial is one payment. R3.1, R3.2 and R3.6's game score one
+// stream of such payments in pairs (stream.go, stream.md).
 //
 // Statistics (spec/requirements.md, "The anonymity game's test"): the
 // null hypothesis is "every distinguisher's advantage |p − 1/2| is at
@@ -231,8 +232,15 @@ func (s *tally) result(eps float64) Distinguished {
 	return d
 }
 
-// scoreboard is the library's tallies for one game.
-type scoreboard struct{ tallies []*tally }
+// scoreboard is the library's tallies for one game, and where it
+// stopped: after trial stop (N, or a look at which stopper established a
+// leak).
+type scoreboard struct {
+	tallies []*tally
+	n       int    // trials scored
+	stopped bool   // no more trials: a leak at a look, or N reached
+	stopper *tally // the distinguisher that established the leak, if any
+}
 
 func newScoreboard() *scoreboard {
 	sb := &scoreboard{}
@@ -243,21 +251,31 @@ func newScoreboard() *scoreboard {
 }
 
 // play runs the game's trials, at most gameN: trial scores one trial
-// (adding a result to every tally); after each look (isLook) the game
-// stops if a leak is established. It returns the trial it stopped at and
-// the distinguisher that established the leak, nil if none did. The
-// properties and TestGameErrorRates run this one loop.
+// (adding a result to every tally). It returns the trial it stopped at and
+// the distinguisher that established the leak, nil if none did.
 func (sb *scoreboard) play(trial func()) (int, *tally) {
-	for n := 1; n <= gameN; n++ {
+	for !sb.stopped {
 		trial()
-		if !isLook(n) {
-			continue
-		}
+		sb.step()
+	}
+	return sb.n, sb.stopper
+}
+
+// step ends a trial, once every tally has its result: after a look
+// (isLook) the game stops if a leak is established, and after trial N in
+// any case. The stream (stream.go) and TestGameErrorRates run their games
+// through it.
+func (sb *scoreboard) step() {
+	sb.n++
+	if isLook(sb.n) {
 		if s := sb.leaked(gameEpsilon); s != nil {
-			return n, s
+			sb.stopped, sb.stopper = true, s
+			return
 		}
 	}
-	return gameN, nil
+	if sb.n >= gameN {
+		sb.stopped = true
+	}
 }
 
 // leaked returns the first tally that establishes a leak, or nil. Call it
@@ -325,8 +343,9 @@ type payView struct {
 	items []viewItem
 	// Length and timing: bytes and messages delivered to the merchant,
 	// session steps, simulated time.
-	feats  [4]float64
-	before world.Snapshot // the merchant's store before the payment
+	feats    [4]float64
+	merchant world.PartyID  // who was paid
+	before   world.Snapshot // the merchant's store before the payment
 }
 
 // field is a named byte string that identifies a candidate.
@@ -343,7 +362,7 @@ type candidate struct {
 	certs    []field // a pseudonymous certificate the payer presents: its subject and DER
 	keys     []field // public key encodings
 	serials  map[coin.Serial]string
-	feats    [][4]float64 // of its labelled payments
+	feats    map[world.PartyID][][4]float64 // of its labelled payments, by merchant
 }
 
 // game is one running anonymity game.
@@ -383,8 +402,10 @@ type agentCursor struct {
 }
 
 // newGame builds the instance (wallets A and B pay, the others are the
-// adversary's merchants) and the adversary's public knowledge.
-func newGame(t *T, label string, merchants int) *game {
+// adversary's merchants) and the adversary's public knowledge. The
+// labelled payments to merchant k are of amount(k): the kind of payment
+// the game then has that merchant receive.
+func newGame(t *T, label string, merchants int, amount func(g *game, k int) int64) *game {
 	in := t.New(t, t.Seed, models.Config{Wallets: 4, Opening: 100_000_000})
 	g := &game{
 		t: t, in: in, w: in.World(),
@@ -402,7 +423,7 @@ func newGame(t *T, label string, merchants int) *game {
 	g.newRecords()
 	for i := range g.cands {
 		v := in.View(ws[i])
-		c := &candidate{party: ws[i], identity: v.Identity, serials: map[coin.Serial]string{}}
+		c := &candidate{party: ws[i], identity: v.Identity, serials: map[coin.Serial]string{}, feats: map[world.PartyID][][4]float64{}}
 		g.cands[i] = c
 		c.ids = append(c.ids, field{"device id " + v.Identity, []byte(v.Identity)})
 		if string(ws[i]) != v.Identity {
@@ -436,12 +457,12 @@ func newGame(t *T, label string, merchants int) *game {
 	}
 	for n := 0; n < learnPayments; n++ {
 		for i, c := range g.cands {
-			for _, m := range g.merchants {
-				v := g.pay(c.party, m, 1+g.rng.Int64N(g.t.Threshold()))
+			for k, m := range g.merchants {
+				v := g.pay(c.party, m, amount(g, k))
 				for _, it := range v.items {
 					g.learn(i, it.label, it.b)
 				}
-				c.feats = append(c.feats, v.feats)
+				c.feats[m] = append(c.feats[m], v.feats)
 			}
 		}
 	}
@@ -606,13 +627,15 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 	if g.in.View(payer).Offline() < amount {
 		g.fund(i)
 	}
-	v := &payView{before: g.in.Snapshot(merchant)}
+	v := &payView{before: g.in.Snapshot(merchant), merchant: merchant}
 	mark, start := g.w.Mark(), g.w.Now()
 	p, err := g.in.Pay(payer, merchant, amount, nil)
-	if err == nil && !p.Paid && !p.Received && slices.Equal(slices.Compact(rejectionCodes(p)), []spec.Code{spec.CodeInsufficient}) {
+	if err == nil && !p.Paid && !p.Received && topUpCures(rejectionCodes(p)) {
 		// Its value is in coins it can no longer spend offline (a chip
-		// coin at its hop limit): top up and pay again, the refusal
-		// left out of the view.
+		// coin at its hop limit), or cannot combine into the amount
+		// within one payment's limits (too many coins, too long a
+		// lineage): top up and pay again, the refusal left out of the
+		// view.
 		g.fund(i)
 		v.before = g.in.Snapshot(merchant)
 		mark, start = g.w.Mark(), g.w.Now()
@@ -629,6 +652,14 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 	v.feats[2] = float64(p.Outcome.Steps)
 	v.feats[3] = float64(g.w.Now().Sub(start) / time.Millisecond)
 	return v
+}
+
+// topUpCures reports whether a refusal with codes (all of one kind) is
+// one a withdrawal cures: insufficient offline value, or a limit of one
+// payment (coins per payment, lineage length) that fresh coins avoid.
+func topUpCures(codes []spec.Code) bool {
+	c := slices.Compact(codes)
+	return len(c) == 1 && (c[0] == spec.CodeInsufficient || c[0] == spec.CodeLimitExceeded)
 }
 
 // settle has the merchant reconcile (its store and upload join the view),
@@ -665,6 +696,10 @@ func (g *game) index(p world.PartyID) int {
 	return 0
 }
 
+// anyAmount is a labelled payment of the which-payer game: an amount
+// drawn uniformly from [1, T], whichever the merchant.
+func anyAmount(g *game, _ int) int64 { return 1 + g.rng.Int64N(g.t.Threshold()) }
+
 // flip is the fair coin (and the tie-breaker of the distinguishers).
 func (g *game) flip() int { return g.rng.IntN(2) }
 
@@ -698,8 +733,8 @@ var library = []distinguisher{
 	{"serial-linkage", serialLinkage},
 	// length-timing: the view's bytes and messages delivered to the
 	// merchant, session steps and simulated time, compared with the mean
-	// of each candidate's labelled payments (nearest mean wins, relative
-	// distance). Leak: the features.
+	// of each candidate's labelled payments to the same merchant (nearest
+	// mean wins, relative distance). Leak: the features.
 	{"length-timing", lengthTiming},
 }
 
@@ -821,13 +856,14 @@ func serialLinkage(g *game, v *payView) (int, string) {
 func lengthTiming(g *game, v *payView) (int, string) {
 	var d [2]float64
 	for i, c := range g.cands {
-		if len(c.feats) == 0 {
+		feats := c.feats[v.merchant]
+		if len(feats) == 0 {
 			return -1, ""
 		}
 		var mean [4]float64
-		for _, f := range c.feats {
+		for _, f := range feats {
 			for j := range f {
-				mean[j] += f[j] / float64(len(c.feats))
+				mean[j] += f[j] / float64(len(feats))
 			}
 		}
 		for j := range mean {
@@ -844,12 +880,12 @@ func lengthTiming(g *game, v *payView) (int, string) {
 	return -1, ""
 }
 
-// guess is a distinguisher's decision on a view, ties broken by the
-// game's coin.
-func (g *game) guess(d distinguisher, v *payView) (int, string) {
+// guess is a distinguisher's decision on a view, ties broken by coin
+// (the scoring game's own).
+func (g *game) guess(d distinguisher, v *payView, coin func() int) (int, string) {
 	c, leak := d.attribute(g, v)
 	if c < 0 {
-		return g.flip(), ""
+		return coin(), ""
 	}
 	return c, leak
 }

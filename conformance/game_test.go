@@ -224,7 +224,7 @@ func TestOpenersOpen(t *testing.T) {
 		done := make(chan []viewItem)
 		go func() {
 			defer close(done)
-			g := newGame(tt, "opener", 1)
+			g := newGame(tt, "opener", 1, anyAmount)
 			v := g.pay(g.cands[0].party, g.merchants[0], 100)
 			plain, ok := opened(g.in, g.merchants[0], v.items)
 			if !ok {

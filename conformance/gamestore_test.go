@@ -45,7 +45,7 @@ func TestStoreChangesSame(t *testing.T) {
 		done := make(chan struct{})
 		go func() {
 			defer close(done)
-			g := newGame(tt, "store", 1)
+			g := newGame(tt, "store", 1, anyAmount)
 			m := g.merchants[0]
 			for n := 0; n < 12; n++ {
 				before := g.in.Snapshot(m)

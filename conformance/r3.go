@@ -56,23 +56,6 @@ func r3Properties() []Property {
 	}
 }
 
-// playWhich runs the which-payer game with amounts drawn by amount and
-// returns its scoreboard.
-func playWhich(t *T, g *game, merchant world.PartyID, amount func() int64) *scoreboard {
-	sb := newScoreboard()
-	n, s := sb.play(func() {
-		b := g.flip()
-		v := g.pay(g.cands[b].party, merchant, amount())
-		for i, d := range library {
-			c, leak := g.guess(d, v)
-			sb.tallies[i].add(c == b, leak)
-		}
-		t.Count(1)
-	})
-	logStop(t, n, s)
-	return sb
-}
-
 // logStop notes an early stop of the game.
 func logStop(t *T, n int, s *tally) {
 	if s != nil {
@@ -96,46 +79,26 @@ func leakNote(l string) string {
 
 func whichPayerGame(t *T) {
 	t.Logf("anonymity threshold T = %d fen; %s", t.Threshold(), GameParameters())
-	g := newGame(t, "R3.1", 1)
-	sb := playWhich(t, g, g.merchants[0], func() int64 { return 1 + g.rng.Int64N(t.Threshold()) })
-	t.SetGame(sb.game(gameEpsilon))
-	logGame(t, sb)
-	if err := sb.judge("which-payer game", gameEpsilon); err != nil {
-		t.Errorf("%v", err)
-	}
+	judgeGame(t, gameWhich, "which-payer game")
 }
 
 func linkingGame(t *T) {
 	t.Logf("anonymity threshold T = %d fen; %s", t.Threshold(), GameParameters())
-	g := newGame(t, "R3.2", 2)
-	m1, m2 := g.merchants[0], g.merchants[1]
-	sb := newScoreboard()
-	amount := func() int64 { return 1 + g.rng.Int64N(t.Threshold()) }
-	n, s := sb.play(func() {
-		same := g.flip() == 1
-		x := g.flip()
-		y := x
-		if !same {
-			y = 1 - x
-		}
-		v1 := g.pay(g.cands[x].party, m1, amount())
-		v2 := g.pay(g.cands[y].party, m2, amount())
-		for i, d := range library {
-			c1, l1 := d.attribute(g, v1)
-			c2, l2 := d.attribute(g, v2)
-			guess, leak := g.flip() == 1, ""
-			if c1 >= 0 && c2 >= 0 {
-				guess, leak = c1 == c2, fmt.Sprintf("payment 1: %s; payment 2: %s", l1, l2)
-			}
-			sb.tallies[i].add(guess == same, leak)
-		}
-		t.Count(1)
-	})
-	logStop(t, n, s)
+	judgeGame(t, gameLink, "linking game")
+}
+
+// judgeGame reads game k's scoreboard from the stream (stream.go) and
+// turns it into the property's verdict, named what.
+func judgeGame(t *T, k gameKind, what string) {
+	b := t.playedGame(k)
+	sb := b.sb
+	t.Count(sb.n)
+	logStop(t, sb.n, sb.stopper)
 	t.SetGame(sb.game(gameEpsilon))
 	logGame(t, sb)
-	if err := sb.judge("linking game", gameEpsilon); err != nil {
+	if err := sb.judge(what, gameEpsilon); err != nil {
 		t.Errorf("%v", err)
+		t.pinFirst(b.at)
 	}
 }
 
@@ -187,7 +150,7 @@ func identityInView(t *T, g *game, c *candidate, merchant world.PartyID, items [
 // agent bank holds (models.Opener says what those keys open).
 func noIdentityInView(t *T) {
 	t.Logf("anonymity threshold T = %d fen", t.Threshold())
-	g := newGame(t, "R3.3", 1)
+	g := newGame(t, "R3.3", 1, anyAmount)
 	m := g.merchants[0]
 	n := max(2, t.Checks()/4)
 	for j := 0; j < n; j++ {
@@ -437,7 +400,7 @@ func refusedUploads(events []world.Event, payer world.PartyID, id string) string
 func thresholdSplit(t *T) {
 	big := t.Threshold() + 1
 	t.Logf("anonymity threshold T = %d fen: large payment %d fen, small payments %d fen", t.Threshold(), big, t.Threshold())
-	g := newGame(t, "R3.6", 1)
+	g := newGame(t, "R3.6", 1, anyAmount)
 	m := g.merchants[0]
 	c := g.cands[0]
 	// Large: the payer reconciles first, so what its agent bank receives
@@ -449,7 +412,8 @@ func thresholdSplit(t *T) {
 	if identityIn(c, ups) == "" {
 		t.Errorf("a payment of T+1 = %d fen by %s: what its agent bank received at reconciliation (%d items) carries none of its identity fields", big, c.party, len(ups))
 	}
-	// Small: R3.3, then the which-payer game on T-fen payments.
+	// Small: R3.3, then the which-payer game on T-fen payments (the
+	// stream's second payments).
 	for j := 0; j < 2; j++ {
 		c := g.cands[j]
 		items := g.payAll(c.party, m, t.Threshold())
@@ -458,10 +422,5 @@ func thresholdSplit(t *T) {
 			t.Fatalf("a payment of T = %d fen by %s is not anonymous: the adversary's view holds the payer's %s", t.Threshold(), c.party, hit)
 		}
 	}
-	sb := playWhich(t, g, m, func() int64 { return t.Threshold() })
-	t.SetGame(sb.game(gameEpsilon))
-	logGame(t, sb)
-	if err := sb.judge("which-payer game on T-fen payments", gameEpsilon); err != nil {
-		t.Errorf("%v", err)
-	}
+	judgeGame(t, gameSmall, "which-payer game on T-fen payments")
 }

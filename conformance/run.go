@@ -81,6 +81,9 @@ type Options struct {
 	Workers int
 	// keep, if set, selects the units a run checks (the shard's).
 	keep func(target string, s suite.ID, p Property) bool
+	// streams are the run's anonymity streams (stream.go), set once the
+	// run's jobs are known.
+	streams *streams
 }
 
 func (o Options) withDefaults() Options {
@@ -188,6 +191,7 @@ func CheckAll(ctx context.Context, targets []models.Scheme, opts Options) (*Resu
 		info = shardFilter(targets, &opts)
 	}
 	jobs := schedule(targets, opts)
+	opts.streams = newStreams(ctx, jobs, opts)
 	out := make([]Result, len(jobs))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -289,7 +293,9 @@ func Total(opts Options, targets []models.Scheme) int {
 // set them from opts.
 func checkTarget(ctx context.Context, target models.Scheme, opts Options) *Results {
 	rs := &Results{Schema: SchemaVersion, Env: NewEnv(opts)}
-	for _, j := range schedule([]models.Scheme{target}, opts) {
+	jobs := schedule([]models.Scheme{target}, opts)
+	opts.streams = newStreams(ctx, jobs, opts)
+	for _, j := range jobs {
 		rs.Results = append(rs.Results, runJob(ctx, j, opts))
 	}
 	settle(rs.Results, target.Info())
@@ -312,6 +318,8 @@ func Run(t *testing.T, target models.Scheme) {
 func RunSuites(t *testing.T, target models.Scheme, suites ...suite.Suite) {
 	t.Helper()
 	opts := optionsFromFlags()
+	opts.Suites = suites
+	opts.streams = newStreams(context.Background(), schedule([]models.Scheme{target}, opts), opts)
 	info := target.Info()
 	for _, s := range suites {
 		t.Run(string(s.ID()), func(t *testing.T) {
@@ -382,7 +390,7 @@ func runProperty(ctx context.Context, target models.Scheme, s suite.Suite, p Pro
 	t := &T{
 		Target: target, Info: info, Suite: s, Seed: opts.Seed,
 		name: name, ctx: ctx, checks: opts.Checks, steps: opts.Steps,
-		threshold: opts.Threshold,
+		threshold: opts.Threshold, streams: opts.streams,
 	}
 	if short() {
 		t.checks = max(1, t.checks/5)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +57,7 @@ type T struct {
 	game     *Game
 	timedOut bool
 	open     io.Closer // the latest instance, if it holds external devices
+	streams  *streams  // the run's anonymity streams (stream.go); nil: the game's own
 
 	// runFrom is the Seq the first event of the run under test gets: the
 	// first after New built the instance, or after Witness named the run.
@@ -72,6 +74,9 @@ type firstViolation struct {
 	plan      world.Plan
 	at, from  int
 	fromRapid bool
+	// cut: the trace ends at at (a stream's game: the world went on for
+	// other games after it stopped, stream.go).
+	cut bool
 }
 
 // Name is the property's full name (rapid files fail files under it).
@@ -328,6 +333,9 @@ func (t *T) finish() *Counterexample {
 	default:
 		cx = t.counterexampleOf(msg, t.first.w, t.first.plan, t.first.from)
 		cx.BrokeAt = t.first.at
+		if t.first.cut {
+			cx.Trace = slices.DeleteFunc(cx.Trace, func(e world.Event) bool { return e.Seq > t.first.at })
+		}
 	}
 	cx.Log = append([]string(nil), t.logs...)
 	if t.dropped > 0 {

@@ -27,6 +27,7 @@ const (
 	mutStableTag       = "stable-payer-tag"
 	mutKeyInMessage    = "payer-key-in-message"
 	mutPayerLength     = "payer-dependent-length"
+	mutLengthAtT       = "payer-dependent-length-at-threshold"
 	mutLargeAnonymous  = "large-payment-anonymous"
 	mutEscrowToPayee   = "escrow-to-payee-key"
 	mutPayeeSkipsProof = "payee-skips-escrow-proof"
@@ -333,6 +334,12 @@ func (in *instance) payMessage(payer, payee world.PartyID, amount int64) ([]byte
 		pad := make([]byte, 8+16*in.index(payer))
 		_, _ = in.rng.Read(pad)
 		b = append(b, pad...)
+	case mutLengthAtT:
+		if amount == in.cfg.Threshold {
+			pad := make([]byte, 8+16*in.index(payer))
+			_, _ = in.rng.Read(pad)
+			b = append(b, pad...)
+		}
 	}
 	return b, nil
 }

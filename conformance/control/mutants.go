@@ -13,6 +13,7 @@ func Mutants() []models.Mutant {
 		m(mutStableTag, "the PAY message carries a tag fixed per payer, which links its payments (R3.2, R3.1)"),
 		m(mutKeyInMessage, "the PAY message carries the payer's public key (R3.1, R3.2)"),
 		m(mutPayerLength, "the PAY message is padded with random bytes to a length that depends on the payer (R3.1)"),
+		m(mutLengthAtT, "a payment of exactly T fen is padded to a length that depends on the payer: payments of T are linkable, other small ones are not (R3.6's game; R3.1 and R3.2 draw T rarely or pair it with an anonymous payment)"),
 		m(mutLargeAnonymous, "a payment above T leaves no identity record for the payer's agent bank (R3.6)"),
 		m(mutEscrowToPayee, "the identity escrow is sealed to the payee's key instead of the central bank's trace key (R3.3, R3.4)"),
 		m(mutPayeeSkipsProof, "the payee does not check the escrow's proof; the banks then refuse the deposit without naming anybody (R3.5)"),
