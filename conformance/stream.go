@@ -228,6 +228,7 @@ func streamAmount(g *game, k int) int64 {
 // playStream plays pairs until every board has stopped.
 func playStream(st *T, r *streamResult) {
 	g := newGame(st, "R3-stream", 2, streamAmount)
+	defer g.windows.release() // hundreds of MiB outside the heap (windows_alloc.go)
 	m1, m2 := g.merchants[0], g.merchants[1]
 	which, link, small := r.boards[gameWhich], r.boards[gameLink], r.boards[gameSmall]
 	for {

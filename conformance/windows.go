@@ -9,7 +9,8 @@ package conformance
 // empty: every window learned has an owner.
 type windowIndex struct {
 	slots []windowSlot
-	n     int // slots in use
+	n     int       // slots in use
+	table slotTable // where slots live (windows_alloc.go)
 }
 
 type windowSlot struct {
@@ -91,14 +92,22 @@ func (x *windowIndex) claim(w uint64) (s *windowSlot, fresh bool) {
 // grow doubles the table (at least 1<<16 slots) and reinserts every
 // window.
 func (x *windowIndex) grow() {
-	old := x.slots
-	x.slots = make([]windowSlot, max(1<<16, 2*len(old)))
+	old, oldTable := x.slots, x.table
+	x.table = newSlotTable(max(1<<16, 2*len(old)))
+	x.slots = x.table.slots
 	x.n = 0
 	for _, s := range old {
 		if s.val.owners != 0 {
 			x.set(s.key, s.val)
 		}
 	}
+	oldTable.free()
+}
+
+// release frees the index's table; the index is empty after.
+func (x *windowIndex) release() {
+	x.table.free()
+	x.slots, x.n = nil, 0
 }
 
 // len returns how many windows the index holds.

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -11,6 +12,31 @@ import (
 // overwrites, owners added (own) and absent windows, across several
 // growths: the adversary's knowledge is the same, only cheaper to hold.
 func TestWindowIndexIsMap(t *testing.T) {
+	testWindowIndexIsMap(t)
+}
+
+// TestWindowIndexBigTables: the same with every table from 1<<16 slots
+// on allocated as a big one (outside the heap on Linux, windows_alloc.go),
+// grown and released: the index answers as the map does, and a released
+// index is empty.
+func TestWindowIndexBigTables(t *testing.T) {
+	defer func(n int) { bigTable = n }(bigTable)
+	bigTable = 1 << 16
+	x := testWindowIndexIsMap(t)
+	if runtime.GOOS == "linux" && x.table.m == nil {
+		t.Errorf("a table of %d slots is on the heap, want it mapped (bigTable %d)", len(x.slots), bigTable)
+	}
+	x.release()
+	if x.len() != 0 || x.get(1).owners != 0 || len(x.slots) != 0 {
+		t.Errorf("a released index holds %d windows", x.len())
+	}
+	x.own(7, 1, func() uint32 { return 3 }) // usable again after release
+	if got := x.get(7); got.owners != 1 || got.origin != 3 {
+		t.Errorf("after release, own then get = %+v", got)
+	}
+}
+
+func testWindowIndexIsMap(t *testing.T) *windowIndex {
 	rng := rand.New(rand.NewPCG(17, 4))
 	var x windowIndex
 	ref := map[uint64]viewWindow{}
@@ -65,6 +91,7 @@ func TestWindowIndexIsMap(t *testing.T) {
 	if len(x.slots) <= 1<<16 {
 		t.Fatalf("the index never grew (%d slots): growth is untested", len(x.slots))
 	}
+	return &x
 }
 
 // BenchmarkWindowIndexGet looks up windows in an index of a game's size
