@@ -346,6 +346,47 @@ type payView struct {
 	feats    [4]float64
 	merchant world.PartyID  // who was paid
 	before   world.Snapshot // the merchant's store before the payment
+	// owners are the owners of every window of every item, as the index
+	// held them after change number ownersAt (ownersOf).
+	owners   [][]uint8
+	ownersAt uint64
+}
+
+// ownersOf returns, for every item of v and every offset k, the owners
+// of the window at k (0 past the last window), from the window index as
+// it is now: looked up once, then brought up to date by the windows
+// whose owners changed since (R3.2 attributes a payment again after the
+// next one was learned).
+func (g *game) ownersOf(v *payView) [][]uint8 {
+	x := &g.windows
+	recent, ok := x.changedSince(v.ownersAt)
+	if v.owners != nil && ok {
+		if len(recent) > 0 {
+			changed := make(map[uint64]bool, len(recent))
+			for _, w := range recent {
+				changed[w] = true
+			}
+			for i, it := range v.items {
+				for k := 0; k+windowSize <= len(it.b); k++ {
+					if w := binary.LittleEndian.Uint64(it.b[k:]); changed[w] {
+						v.owners[i][k] = x.get(w).owners
+					}
+				}
+			}
+		}
+		v.ownersAt = x.changes
+		return v.owners
+	}
+	v.owners = make([][]uint8, len(v.items))
+	for i, it := range v.items {
+		o := make([]uint8, max(0, len(it.b)-windowSize+1))
+		for k := range o {
+			o[k] = x.get(binary.LittleEndian.Uint64(it.b[k:])).owners
+		}
+		v.owners[i] = o
+	}
+	v.ownersAt = x.changes
+	return v.owners
 }
 
 // field is a named byte string that identifies a candidate.
@@ -750,12 +791,13 @@ func equalBytes(g *game, v *payView) (int, string) {
 		start, end int
 	}
 	var best [2]run
-	for _, it := range v.items {
+	owners := g.ownersOf(v)
+	for i, it := range v.items {
 		cur, start := uint8(0), 0
 		for k := 0; k+windowSize <= len(it.b)+1; k++ {
 			var m uint8
 			if k+windowSize <= len(it.b) {
-				m = g.windows.get(binary.LittleEndian.Uint64(it.b[k:])).owners
+				m = owners[i][k]
 			}
 			if m != cur {
 				if cur == 1 || cur == 2 {

@@ -11,6 +11,37 @@ type windowIndex struct {
 	slots []windowSlot
 	n     int       // slots in use
 	table slotTable // where slots live (windows_alloc.go)
+	// changes counts the windows whose owners changed (learned or given
+	// an owner); recent holds the last of them, recent[0] being change
+	// number recentFrom, so that a view looked up before can be brought
+	// up to date by what changed since (ownersOf).
+	changes    uint64
+	recent     []uint64
+	recentFrom uint64
+}
+
+// maxRecent bounds recent: a view whose lookups are older than that many
+// changes is looked up again.
+const maxRecent = 1 << 16
+
+// changed records that w's owners changed.
+func (x *windowIndex) changed(w uint64) {
+	if len(x.recent) == maxRecent {
+		n := copy(x.recent, x.recent[maxRecent/2:])
+		x.recent = x.recent[:n]
+		x.recentFrom += maxRecent / 2
+	}
+	x.recent = append(x.recent, w)
+	x.changes++
+}
+
+// changedSince returns the windows changed since change number at, and
+// ok = false if the index no longer knows them all.
+func (x *windowIndex) changedSince(at uint64) (ws []uint64, ok bool) {
+	if at < x.recentFrom || at > x.changes {
+		return nil, false
+	}
+	return x.recent[at-x.recentFrom:], true
 }
 
 type windowSlot struct {
@@ -51,6 +82,9 @@ func (x *windowIndex) set(w uint64, e viewWindow) {
 		panic("conformance: windowIndex.set of a window without owner")
 	}
 	s, _ := x.claim(w)
+	if s.val != e {
+		x.changed(w)
+	}
 	s.val = e
 }
 
@@ -63,8 +97,10 @@ func (x *windowIndex) own(w uint64, owner uint8, origin func() uint32) {
 	}
 	if s, fresh := x.claim(w); fresh {
 		s.val = viewWindow{owners: owner, origin: origin()}
-	} else {
+		x.changed(w)
+	} else if s.val.owners|owner != s.val.owners {
 		s.val.owners |= owner
+		x.changed(w)
 	}
 }
 
@@ -98,7 +134,8 @@ func (x *windowIndex) grow() {
 	x.n = 0
 	for _, s := range old {
 		if s.val.owners != 0 {
-			x.set(s.key, s.val)
+			n, _ := x.claim(s.key) // moved, not changed
+			n.val = s.val
 		}
 	}
 	oldTable.free()
@@ -108,6 +145,8 @@ func (x *windowIndex) grow() {
 func (x *windowIndex) release() {
 	x.table.free()
 	x.slots, x.n = nil, 0
+	x.changes++ // no view's lookups are current any more
+	x.recent, x.recentFrom = x.recent[:0], x.changes
 }
 
 // len returns how many windows the index holds.

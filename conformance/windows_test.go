@@ -1,9 +1,12 @@
 package conformance
 
 import (
+	"encoding/binary"
 	"math/rand/v2"
 	"runtime"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestWindowIndexIsMap: windowIndex answers every get exactly as the Go
@@ -123,5 +126,50 @@ func BenchmarkWindowIndexGet(b *testing.B) {
 	}
 	if found == 0 {
 		b.Fatal("nothing found")
+	}
+}
+
+// TestOwnersOfCatchesUp: a view's window owners, looked up once and then
+// brought up to date by the changes since (ownersOf), are those a fresh
+// lookup finds: after owners are added to windows of the view, after new
+// windows of it are learned, and after more changes than the index keeps
+// (then looked up again).
+func TestOwnersOfCatchesUp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	g := &game{}
+	item := func(n int) viewItem {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.IntN(4)) // few distinct windows: repeats and overlaps
+		}
+		return viewItem{"item", b}
+	}
+	v := &payView{items: []viewItem{item(300), item(7), item(64)}}
+	fresh := func() [][]uint8 { return g.ownersOf(&payView{items: v.items}) }
+	learn := func(owner uint8, n int) {
+		for range n {
+			it := v.items[rng.IntN(len(v.items))]
+			if len(it.b) < windowSize {
+				continue
+			}
+			k := rng.IntN(len(it.b) - windowSize + 1)
+			g.windows.own(binary.LittleEndian.Uint64(it.b[k:]), owner, func() uint32 { return 0 })
+			g.windows.own(rng.Uint64(), owner, func() uint32 { return 0 }) // a window not in the view
+		}
+	}
+	learn(1, 50)
+	for step, n := range []int{0, 40, 3, maxRecent} {
+		learn(uint8(1+step%2), n)
+		got := g.ownersOf(v)
+		if d := cmp.Diff(fresh(), got); d != "" {
+			t.Fatalf("step %d (%d changes): brought up to date != looked up afresh (-fresh +caught-up):\n%s", step, n, d)
+		}
+	}
+	seen := false
+	for _, o := range v.owners[0] {
+		seen = seen || o == 3
+	}
+	if !seen {
+		t.Error("no window of the view has both owners: the test did not exercise owners added to known windows")
 	}
 }
