@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -44,10 +45,26 @@ func TestReference(t *testing.T) {
 			if testing.Short() && !bases[s.Info().Name] {
 				t.Skipf("-short: %s is no mutant's base (-short runs the matrix of the schemes the mutant catalogue is judged against); the full suite runs its matrix", s.Info().Name)
 			}
+			if testing.Short() && !documentsGames(s) {
+				t.Skipf("-short: %s documents no anonymity game as failing, so its games play all N = 3963 trials (one stream of 7926 payments, a minute of CPU), over -short's budget; the full suite runs its matrix", s.Info().Name)
+			}
 			t.Parallel()
 			conformance.RunSuites(t, s, suites...)
 		})
 	}
+}
+
+// documentsGames reports whether s documents a violation of one of the
+// three anonymity games: a scheme that does not passes them only after
+// all N trials.
+func documentsGames(s models.Scheme) bool {
+	for _, v := range s.Info().Expected {
+		switch v.Property {
+		case "R3.1-which-payer-game", "R3.2-linking-game", "R3.6-threshold-split":
+			return true
+		}
+	}
+	return false
 }
 
 // allSuites runs TestReference under every suite.
