@@ -228,14 +228,6 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 
-func (in *Instance) state(id world.PartyID) (*WalletState, error) {
-	d, err := in.Device(id)
-	if err != nil {
-		return nil, err
-	}
-	return d.State()
-}
-
 func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args ...any) {
 	st, err := d.State()
 	if err != nil {
@@ -485,6 +477,11 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 	return in.CloneWith(id, true, remote, func(se *SIM, dev *world.Device) *SIM {
 		return &SIM{Core: kit.Core{S: se.S, Dev: dev}, w: in.w, variant: se.variant, mutation: se.mutation}
 	})
+}
+
+// state reads the wallet's state (View and Ledger read it).
+func (in *Instance) state(id world.PartyID) (*WalletState, error) {
+	return kit.StateOf(&in.Table, id, Device.State)
 }
 
 // View returns the wallet's observable state. Pending lists the payee's

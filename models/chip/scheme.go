@@ -214,14 +214,6 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 
-func (in *Instance) state(id world.PartyID) (*CardState, error) {
-	d, err := in.Device(id)
-	if err != nil {
-		return nil, err
-	}
-	return d.State()
-}
-
 // Fund withdraws amount from the holder's account into the card.
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
 	return in.Online(id, func(d Device) error {
@@ -458,6 +450,11 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 	return in.CloneWith(id, false, remote, func(se *SE, dev *world.Device) *SE {
 		return &SE{Core: kit.Core{S: se.S, Dev: dev}, w: in.w, mutation: se.mutation}
 	})
+}
+
+// state reads the wallet's state (View and Ledger read it).
+func (in *Instance) state(id world.PartyID) (*CardState, error) {
+	return kit.StateOf(&in.Table, id, Device.State)
 }
 
 // View returns the card's observable state.

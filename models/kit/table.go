@@ -80,6 +80,17 @@ func (t *Table[D, E]) Device(id world.PartyID) (D, error) {
 	return d, nil
 }
 
+// StateOf reads wallet id's state through its device (state: the
+// scheme's Device.State), or the CodeMalformed error of Device.
+func StateOf[D Device, E Element, S any](t *Table[D, E], id world.PartyID, state func(D) (S, error)) (S, error) {
+	d, err := t.Device(id)
+	if err != nil {
+		var none S
+		return none, err
+	}
+	return state(d)
+}
+
 // Inside returns one of the model's own elements: what corruption,
 // injection and observation need to reach inside. An external device is
 // a CodeUnimplemented error.
