@@ -287,76 +287,37 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 // refAPDUPay decides an InitiatePay case with the model's own card: a
 // fresh card provisioned from the input (kit.PayeeDevice, the holdings
 // stored as its coins) answers the command at its payer endpoint.
-func refAPDUPay(s suite.Suite, in APDUPayInput) (verdict, inputErr error) {
-	_, verdict, inputErr = cardPays(s, in)
-	return verdict, inputErr
-}
+var refAPDUPay = vgen.Verdict(cardPays)
 
 // paySender is the InitiatePay shape's answer: the TRANSFER R-APDU the
 // card sends, which the harness checks as the payee terminal would.
-var paySender = vgen.Sender{
-	Produce: func(s suite.Suite, c vgen.Case) ([]byte, error) {
-		var in APDUPayInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return nil, err
-		}
-		resp, verdict, err := cardPays(s, in)
-		if err == nil {
-			err = verdict
-		}
-		return resp, err
-	},
-	Check: func(s suite.Suite, c vgen.Case, out []byte) error {
-		var in APDUPayInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return err
-		}
-		return checkPaid(s, in, out)
-	},
-}
+var paySender = vgen.SenderOf(cardPays, checkPaid)
 
 // refuseSender is the RefuseCommand shape's answer: the TRANSFER the card
 // answers the INITIATE with after rolling back, spending only coins it
 // holds once the log entry's coins are back and its change is gone.
-var refuseSender = vgen.Sender{
-	Produce: func(s suite.Suite, c vgen.Case) ([]byte, error) {
-		var in APDURefuseInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return nil, err
-		}
-		resp, verdict, err := cardRefuses(s, in)
-		if err == nil {
-			err = verdict
-		}
-		return resp, err
-	},
-	Check: func(s suite.Suite, c vgen.Case, out []byte) error {
-		var in APDURefuseInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return err
-		}
-		e, err := refuseLogOf(s, in)
-		if err != nil {
-			return err
-		}
-		gone := map[string]bool{}
-		for i, h := range e.holdings {
-			for _, o := range e.records[i].Outputs {
-				if o.Holder != e.payee {
-					gone[vgen.H(h.Extend(e.records[i], o.Serial).Marshal())] = true
-				}
+var refuseSender = vgen.SenderOf(cardRefuses, func(s suite.Suite, in APDURefuseInput, out []byte) error {
+	e, err := refuseLogOf(s, in)
+	if err != nil {
+		return err
+	}
+	gone := map[string]bool{}
+	for i, h := range e.holdings {
+		for _, o := range e.records[i].Outputs {
+			if o.Holder != e.payee {
+				gone[vgen.H(h.Extend(e.records[i], o.Serial).Marshal())] = true
 			}
 		}
-		pi := in.pay()
-		pi.Holdings = slices.Clone(in.Spent)
-		for _, h := range in.Holdings {
-			if !gone[h] {
-				pi.Holdings = append(pi.Holdings, h)
-			}
+	}
+	pi := in.pay()
+	pi.Holdings = slices.Clone(in.Spent)
+	for _, h := range in.Holdings {
+		if !gone[h] {
+			pi.Holdings = append(pi.Holdings, h)
 		}
-		return checkPaid(s, pi, out)
-	},
-}
+	}
+	return checkPaid(s, pi, out)
+})
 
 // checkPaid verifies a TRANSFER a card answered an InitiatePay case with:
 // the payee terminal that sent the INITIATE accepts it (the checks of a
@@ -580,7 +541,4 @@ func cardRefuses(s suite.Suite, in APDURefuseInput) (resp []byte, verdict, input
 
 // refAPDURefuse decides a RefuseCommand case with the model's own card
 // (cardRefuses): valid when it pays the INITIATE after the REFUSE.
-func refAPDURefuse(s suite.Suite, in APDURefuseInput) (verdict, inputErr error) {
-	_, verdict, inputErr = cardRefuses(s, in)
-	return verdict, inputErr
-}
+var refAPDURefuse = vgen.Verdict(cardRefuses)
