@@ -154,17 +154,11 @@ var _ models.Instance = (*Instance)(nil)
 // reached through cfg.Dial.
 func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg = cfg.WithDefaults()
-	cb, err := bank.NewCentralBank(w, cfg.Suite)
+	cb, agent, err := kit.Banks(w, cfg, AgentID, sc.mutation, bankMutations[sc.mutation])
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, variant: sc.Variant, mutation: sc.mutation, Table: kit.NewTable[Device, *SIM](w, "wallet")}
-	if bankMutations[sc.mutation] {
-		cb.SetMutation(sc.mutation)
-	}
-	if in.agent, err = cb.AddAgent(AgentID, int64(cfg.Wallets)*cfg.Opening*4); err != nil {
-		return nil, err
-	}
+	in := &Instance{w: w, cb: cb, agent: agent, variant: sc.Variant, mutation: sc.mutation, Table: kit.NewTable[Device, *SIM](w, "wallet")}
 	// The agent's HSM (加密机): its key id and key, drawn once. The agent
 	// provisions the same key into its customers' SIMs so they can open
 	// the coin strings it hands them.
@@ -278,15 +272,9 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		return models.Payment{}, err
 	}
 	acked, received := pb.Acked(), qb.Received
-	out := in.w.RunSession(&world.Session{
-		Channel:   world.NearField,
-		Start:     []world.Message{start},
-		Plan:      plan,
-		Endpoints: map[world.PartyID]world.Endpoint{payer: p.Payer, payee: q.Payee},
-		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
-		Fields:    Fields,
-		Refield:   Refield,
-	})
+	session := kit.Payment(world.NearField, start, plan, payer, p, payee, q)
+	session.Fields, session.Refield = Fields, Refield
+	out := in.w.RunSession(session)
 	res := models.Payment{Outcome: out}
 	// The session is over: whatever it left open is abandoned. A
 	// crash-end fault cuts the writes a wallet defers to here (none in
@@ -314,8 +302,6 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	res.Paid, res.Received = pa.Acked() > acked, qa.Received > received
 	return res, nil
 }
-
-func restarter(d Device) func() { return func() { _ = d.Restart() } }
 
 // Reconcile takes the phone online: upload the records it sent and the
 // last hop of every coin it holds, receive mail (every payment a lost
@@ -488,12 +474,9 @@ func (in *Instance) state(id world.PartyID) (*WalletState, error) {
 // share of payments written ahead and not yet acknowledged (recovering
 // variant; the literal variant deducts only when acknowledged).
 func (in *Instance) View(id world.PartyID) models.View {
-	st, err := in.state(id)
-	if err != nil {
-		return models.View{Party: id}
-	}
-	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID)}
-	return st.View(v, &in.ids, LogEntry.payee)
+	return kit.ViewOf(&in.Table, id, Device.State, func(st *WalletState) models.View {
+		return st.View(models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID)}, &in.ids, LogEntry.payee)
+	})
 }
 
 // Ledger returns the banks' state. Mail is what reconciliation would
