@@ -175,76 +175,74 @@ func flipByte(b []byte, i int) []byte {
 // whose coin string was altered, sealed under another HSM, addressed to
 // another wallet, or already delivered.
 func TestIssueSealedCoinStrings(t *testing.T) {
-	for _, s := range suite.All() {
-		t.Run(string(s.ID()), func(t *testing.T) {
-			in := newInstanceSuite(t, 21, Recovering, s)
-			hs, err := in.agent.Withdraw("wallet-A", 700) // 500 + 200: two coins
-			if err != nil {
-				t.Fatal(err)
+	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
+		in := newInstanceSuite(t, 21, Recovering, s)
+		hs, err := in.agent.Withdraw("wallet-A", 700) // 500 + 200: two coins
+		if err != nil {
+			t.Fatal(err)
+		}
+		good, err := in.issue("wallet-A", hs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent, holder, items, err := parseIssue(good)
+		if err != nil || agent != AgentID || holder != "wallet-A" || len(items) != 2 {
+			t.Fatalf("ISSUE: %q %q %d %v", agent, holder, len(items), err)
+		}
+		// The string form is the HSM's sealed coin, and only the HSM
+		// key opens it.
+		sealed, err := coin.ParseSealedString(items[0].coinString)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err := in.hsm.Open(sealed); err != nil || !bytes.Equal(c.Marshal(), hs[0].Root.Marshal()) {
+			t.Fatalf("the agent's HSM does not open its own coin string: %v", err)
+		}
+		otherHSM, _ := coin.NewHSM(s, bytes.NewReader(bytes.Repeat([]byte{7}, 24)))
+		foreign, _ := otherHSM.Seal(bytes.NewReader(make([]byte, 12)), hs[0].Root)
+		rekeyed := *sealed
+		rekeyed.Ciphertext = bytes.Clone(sealed.Ciphertext)
+		rekeyed.Ciphertext[3] ^= 1
+		withCoin := func(str string) []byte {
+			it := append([]issueItem(nil), items...)
+			it[0].coinString = str
+			return encodeIssue(AgentID, "wallet-A", it)
+		}
+		cases := []struct {
+			name    string
+			payload []byte
+			want    spec.Code
+		}{
+			{"altered ciphertext", withCoin(rekeyed.String()), spec.CodeBadSeal},
+			{"another HSM", withCoin(foreign.String()), spec.CodeUntrustedIssuer},
+			{"not base64url", withCoin(items[0].coinString[:10] + "+" + items[0].coinString[11:]), spec.CodeMalformed},
+			{"padded", withCoin(items[0].coinString + "="), spec.CodeMalformed},
+			{"for another wallet", encodeIssue(AgentID, "wallet-B", items), spec.CodeWrongRecipient},
+			{"from an unknown agent", encodeIssue("OTHER-BANK", "wallet-A", items), spec.CodeUntrustedIssuer},
+			{"record swapped", encodeIssue(AgentID, "wallet-A", []issueItem{{items[0].coinString, items[1].record}}), spec.CodeValueMismatch},
+			{"truncated", good[:len(good)-1], spec.CodeMalformed},
+			{"no items", encodeIssue(AgentID, "wallet-A", nil), spec.CodeMalformed},
+		}
+		before := storeDigest(in)
+		for _, c := range cases {
+			if err := in.InjectIssue("wallet-A", c.payload); spec.CodeOf(err) != c.want {
+				t.Errorf("%s: %v, want %s", c.name, err, c.want)
 			}
-			good, err := in.issue("wallet-A", hs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			agent, holder, items, err := parseIssue(good)
-			if err != nil || agent != AgentID || holder != "wallet-A" || len(items) != 2 {
-				t.Fatalf("ISSUE: %q %q %d %v", agent, holder, len(items), err)
-			}
-			// The string form is the HSM's sealed coin, and only the HSM
-			// key opens it.
-			sealed, err := coin.ParseSealedString(items[0].coinString)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c, err := in.hsm.Open(sealed); err != nil || !bytes.Equal(c.Marshal(), hs[0].Root.Marshal()) {
-				t.Fatalf("the agent's HSM does not open its own coin string: %v", err)
-			}
-			otherHSM, _ := coin.NewHSM(s, bytes.NewReader(bytes.Repeat([]byte{7}, 24)))
-			foreign, _ := otherHSM.Seal(bytes.NewReader(make([]byte, 12)), hs[0].Root)
-			rekeyed := *sealed
-			rekeyed.Ciphertext = bytes.Clone(sealed.Ciphertext)
-			rekeyed.Ciphertext[3] ^= 1
-			withCoin := func(str string) []byte {
-				it := append([]issueItem(nil), items...)
-				it[0].coinString = str
-				return encodeIssue(AgentID, "wallet-A", it)
-			}
-			cases := []struct {
-				name    string
-				payload []byte
-				want    spec.Code
-			}{
-				{"altered ciphertext", withCoin(rekeyed.String()), spec.CodeBadSeal},
-				{"another HSM", withCoin(foreign.String()), spec.CodeUntrustedIssuer},
-				{"not base64url", withCoin(items[0].coinString[:10] + "+" + items[0].coinString[11:]), spec.CodeMalformed},
-				{"padded", withCoin(items[0].coinString + "="), spec.CodeMalformed},
-				{"for another wallet", encodeIssue(AgentID, "wallet-B", items), spec.CodeWrongRecipient},
-				{"from an unknown agent", encodeIssue("OTHER-BANK", "wallet-A", items), spec.CodeUntrustedIssuer},
-				{"record swapped", encodeIssue(AgentID, "wallet-A", []issueItem{{items[0].coinString, items[1].record}}), spec.CodeValueMismatch},
-				{"truncated", good[:len(good)-1], spec.CodeMalformed},
-				{"no items", encodeIssue(AgentID, "wallet-A", nil), spec.CodeMalformed},
-			}
-			before := storeDigest(in)
-			for _, c := range cases {
-				if err := in.InjectIssue("wallet-A", c.payload); spec.CodeOf(err) != c.want {
-					t.Errorf("%s: %v, want %s", c.name, err, c.want)
-				}
-			}
-			if storeDigest(in) != before {
-				t.Fatal("a refused ISSUE changed the SIM")
-			}
-			if err := in.InjectIssue("wallet-A", good); err != nil {
-				t.Fatal(err)
-			}
-			if v := in.View("wallet-A"); v.Offline() != 700 {
-				t.Fatalf("after the ISSUE the SIM holds %d", v.Offline())
-			}
-			if err := in.InjectIssue("wallet-A", good); spec.CodeOf(err) != spec.CodeReplay {
-				t.Fatalf("the same ISSUE twice: %v", err)
-			}
-			checkBalanced(t, in, "the ISSUE")
-		})
-	}
+		}
+		if storeDigest(in) != before {
+			t.Fatal("a refused ISSUE changed the SIM")
+		}
+		if err := in.InjectIssue("wallet-A", good); err != nil {
+			t.Fatal(err)
+		}
+		if v := in.View("wallet-A"); v.Offline() != 700 {
+			t.Fatalf("after the ISSUE the SIM holds %d", v.Offline())
+		}
+		if err := in.InjectIssue("wallet-A", good); spec.CodeOf(err) != spec.CodeReplay {
+			t.Fatalf("the same ISSUE twice: %v", err)
+		}
+		checkBalanced(t, in, "the ISSUE")
+	})
 }
 
 // R1.5: a TX sealed to payee B, presented to C (even in a session C opened

@@ -49,6 +49,14 @@ func Main(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// EachSuite runs f as a subtest (or sub-benchmark) of t for every suite,
+// named by the suite's id.
+func EachSuite[T interface{ Run(string, func(T)) bool }](t T, f func(t T, s suite.Suite)) {
+	for _, s := range suite.All() {
+		t.Run(string(s.ID()), func(t T) { f(t, s) })
+	}
+}
+
 // New makes an instance of sc on a world of seed under suite s (the
 // default suite when nil), failing t if it cannot.
 func New(t interface{ Fatal(...any) }, sc models.Scheme, seed uint64, s suite.Suite) models.Instance {
