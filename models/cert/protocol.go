@@ -206,20 +206,12 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if se.FW.Insider != nil {
 		return se.insiderTx(sess, nk)
 	}
-	picked, err := se.pick(sess.amount)
-	if err != nil {
-		return nil, err
-	}
-
 	// One record per coin: whole coins first, the last one split.
-	var challenge [transfer.ChallengeSize]byte
-	copy(challenge[:], sess.nonce)
 	st := se.st
-	spent, counter, err := se.SpendCoins(picked, sess.amount, se.recordPayer(), sess.payee.ID, challenge, st.Counter)
+	spent, err := se.Spend(se.pick, sess.amount, se.recordPayer(), sess.payee.ID, sess.nonce, &st.Counter)
 	if err != nil {
 		return nil, err
 	}
-	st.Counter = counter
 	var spends []spend
 	var recs []*transfer.Signed
 	puts := map[string][]byte{}

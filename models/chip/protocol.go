@@ -106,20 +106,12 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	if se.FW.Insider != nil {
 		return se.insiderPay(in)
 	}
-	picked, err := se.pick(in.Amount)
-	if err != nil {
-		return nil, err
-	}
-
 	// Build one record per coin: whole coins first, the last one split.
-	var challenge [transfer.ChallengeSize]byte
-	copy(challenge[:], in.Challenge)
 	st := se.st
-	spent, counter, err := se.SpendCoins(picked, in.Amount, se.payerID(), in.Cert.ID, challenge, st.Counter)
+	spent, err := se.Spend(se.pick, in.Amount, se.payerID(), in.Cert.ID, in.Challenge, &st.Counter)
 	if err != nil {
 		return nil, err
 	}
-	st.Counter = counter
 	var spends []spend
 	puts := map[string][]byte{}
 	var deletes []string
