@@ -93,7 +93,7 @@ func TestTamperEveryFieldLiteral(t *testing.T) {
 func capture(t testing.TB, in *Instance, payer, payee world.PartyID, amount int64) map[string][]byte {
 	t.Helper()
 	p, q := in.Own[payer], in.Own[payee]
-	start, err := q.startPayee(payer, amount)
+	start, err := q.StartPayee(payer, amount)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -598,7 +598,7 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 	}
 	// Forge the TX an honest SIM would not send.
 	y := in.Own[to]
-	if _, err := y.startPayee(from, 100); err != nil {
+	if _, err := y.StartPayee(from, 100); err != nil {
 		t.Fatal(err)
 	}
 	sess := y.payee
@@ -650,7 +650,7 @@ func TestUncertifiedRefused(t *testing.T) {
 		impostor := foreign.Own["wallet-B"]
 		before := storeDigest(in)
 		// As payee: the impostor asks A to pay.
-		hello, err := impostor.startPayee("wallet-A", 100)
+		hello, err := impostor.StartPayee("wallet-A", 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -659,7 +659,7 @@ func TestUncertifiedRefused(t *testing.T) {
 			t.Errorf("%s impostor as payee: %v", impostor.S.ID(), err)
 		}
 		// As payer: the impostor answers A's request.
-		req, _ := a.startPayee("wallet-B", 100)
+		req, _ := a.StartPayee("wallet-B", 100)
 		m, _ := parseMessage(req.Payload, TagPayeeHello)
 		reply := &message{Tag: TagPayerHello, Nonce: m.Nonce, Payer: "wallet-B", Payee: "wallet-A", Key: impostor.spki, Cert: impostor.OwnCert.Raw}
 		b, err := reply.sign(impostor.Priv)

@@ -132,7 +132,7 @@ func TestMaliciousPayeeKeepsTx(t *testing.T) {
 			}
 			a0, b0, c0 := total(in, "wallet-A"), total(in, "wallet-B"), total(in, "wallet-C")
 			p, q := in.Own["wallet-A"], in.Own["wallet-B"]
-			start, err := q.startPayee("wallet-A", 300)
+			start, err := q.StartPayee("wallet-A", 300)
 			if err != nil {
 				t.Fatal(err)
 			}

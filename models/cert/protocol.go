@@ -96,8 +96,8 @@ var zeroNonce = make([]byte, 12)
 //     literal variant deducts only now. The payee, on receiving it,
 //     registers the offline record and increments its offline coin count.
 
-// startPayee opens a payment request and returns HELLO-PAYEE.
-func (se *SIM) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
+// StartPayee opens a payment request and returns HELLO-PAYEE (Device).
+func (se *SIM) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
 	nonce := se.w.Rand("cert/nonce/" + se.Name).Bytes(NonceSize)
 	m := &message{Tag: TagPayeeHello, Nonce: nonce, Amount: amount, Payee: se.Name, Key: se.presentedKey(false), Cert: se.Presented(false).Raw}
 	b, err := m.sign(se.Priv)

@@ -475,7 +475,7 @@ func (in *Instance) state(id world.PartyID) (*WalletState, error) {
 // variant; the literal variant deducts only when acknowledged).
 func (in *Instance) View(id world.PartyID) models.View {
 	return kit.ViewOf(&in.Table, id, Device.State, func(st *WalletState) models.View {
-		return st.View(models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID)}, &in.ids, LogEntry.payee)
+		return st.View(models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID)}, &in.ids, LogEntry.PaidTo)
 	})
 }
 

@@ -152,7 +152,7 @@ func TestFullLineageRefused(t *testing.T) {
 		t.Fatal("no coin with a full lineage was built")
 	}
 	c := in.Own["wallet-C"]
-	start, err := c.startPayee("wallet-B", full.Value())
+	start, err := c.StartPayee("wallet-B", full.Value())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -71,7 +71,7 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	switch op {
 	case OpStartPayee:
 		return device.Decoded(op, params, func(p StartPayeeParams) (any, error) {
-			m, err := h.se.startPayee(world.PartyID(p.Payer), p.Amount)
+			m, err := h.se.StartPayee(world.PartyID(p.Payer), p.Amount)
 			if err != nil {
 				return nil, err
 			}

@@ -29,8 +29,9 @@ import (
 //  4. DONE (payer → payee): status 9000 once the card logged the
 //     acknowledgement.
 
-// startPayee opens a session on the payee side and returns INITIATE.
-func (se *SE) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
+// StartPayee opens a session on the payee side and returns INITIATE
+// (Device).
+func (se *SE) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
 	se.challenge = se.w.Rand("chip/challenge/" + se.Name).Bytes(transfer.ChallengeSize)
 	se.amount, se.received, se.opened = amount, false, se.w.Now()
 	sig, err := se.Priv.Sign(initTBS(amount, se.challenge, se.Name))

@@ -446,7 +446,7 @@ func (in *Instance) state(id world.PartyID) (*CardState, error) {
 func (in *Instance) View(id world.PartyID) models.View {
 	return kit.ViewOf(&in.Table, id, Device.State, func(st *CardState) models.View {
 		v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.Names[id]), Account: in.agent.Balance(in.Names[id])}
-		return st.View(v, nil, LogEntry.payee)
+		return st.View(v, nil, LogEntry.PaidTo)
 	})
 }
 
