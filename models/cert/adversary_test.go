@@ -24,9 +24,7 @@ func tamperFaults(steps int) []world.Fault { return modeltest.TamperFaults(steps
 func tamperSetup(t *testing.T, v Variant) *Instance {
 	in := newInstance(t, 3, v)
 	for _, w := range []world.PartyID{"wallet-A", "wallet-C"} {
-		if err := in.Fund(w, 1000); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustFund(t, in, w, 1000)
 	}
 	// Earlier sessions for the replay pool: C pays A, A pays C.
 	for _, p := range [][2]world.PartyID{{"wallet-C", "wallet-A"}, {"wallet-A", "wallet-C"}} {
@@ -75,9 +73,7 @@ func TestTamperEveryFieldLiteral(t *testing.T) {
 			}
 		}
 		for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C"} {
-			if err := in.Reconcile(w); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, w)
 		}
 		checkAccounted(t, in, f.String())
 		da, db, lost := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0, in.Audit().Lost
@@ -312,9 +308,7 @@ func TestLimits(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.String(), func(t *testing.T) {
 			in := newInstance(t, 3, v)
-			if err := in.Fund("wallet-A", 60000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, "wallet-A", 60000)
 			p, _ := in.Pay("wallet-A", "wallet-B", 50001, nil)
 			if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded || p.Outcome.Rejections[0].Step != 1 {
 				t.Fatalf("a payment over ¥500: %+v", p.Outcome.Rejections)
@@ -326,16 +320,12 @@ func TestLimits(t *testing.T) {
 			if p.Received || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
 				t.Fatalf("¥100.01 after ¥400, over the cumulative ¥500: %+v", p.Outcome.Rejections)
 			}
-			if err := in.Reconcile("wallet-A"); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, "wallet-A")
 			modeltest.CountLimit(t, in)
 			if v := in.View("wallet-A"); v.Payments != 10 || v.Spent != 1000 {
 				t.Fatalf("usage %d payments, %d fen", v.Payments, v.Spent)
 			}
-			if err := in.Reconcile("wallet-A"); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, "wallet-A")
 			if p, _ := in.Pay("wallet-A", "wallet-B", 100, nil); !p.Received {
 				t.Fatalf("limits not reset online: %v", p.Outcome.Rejections)
 			}
@@ -365,9 +355,7 @@ func refusedBefore(t *testing.T, in *Instance, from, to world.PartyID, code spec
 		t.Fatalf("%s → %s: a refused payment changed a device", from, to)
 	}
 	for _, w := range []world.PartyID{from, to} {
-		if err := in.Reconcile(w); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustReconcile(t, in, w)
 	}
 	if total(in, from) != a0 || total(in, to) != b0 {
 		t.Fatalf("%s → %s: value moved", from, to)
@@ -386,9 +374,7 @@ func TestRevokedRefused(t *testing.T) {
 			if err := in.Bank().Revoke("wallet-B"); err != nil {
 				t.Fatal(err)
 			}
-			if err := in.Reconcile("wallet-A"); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, "wallet-A")
 			refusedBefore(t, in, "wallet-A", "wallet-B", spec.CodeCertRevoked, 1)
 			refusedBefore(t, in, "wallet-B", "wallet-A", spec.CodeCertRevoked, 2)
 			// C has not synced: its stale list still accepts B (the
@@ -513,9 +499,7 @@ func TestRollbackDoubleSpend(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.String(), func(t *testing.T) {
 			in := newInstance(t, 17, v)
-			if err := in.Fund("wallet-A", 1000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, "wallet-A", 1000)
 			a0 := total(in, "wallet-A")
 			snap := in.Snapshot("wallet-A")
 			if p, _ := in.Pay("wallet-A", "wallet-B", 300, nil); !p.Received {
@@ -538,14 +522,10 @@ func TestRollbackDoubleSpend(t *testing.T) {
 				t.Fatalf("payment to C: %v", p.Outcome.Rejections)
 			}
 			for _, w := range in.Wallets() {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustReconcile(t, in, w)
 			}
 			for _, w := range in.Wallets() {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustReconcile(t, in, w)
 			}
 			// cert: A wrote both payments to B and the one to C ahead and
 			// is debited for what it kept (600 of its 1000); cert-literal:
@@ -574,9 +554,7 @@ func TestRollbackDoubleSpend(t *testing.T) {
 // and would brick the SIM's store.
 func TestPayeeRefusesFullLineage(t *testing.T) {
 	in := newInstance(t, 19, Recovering)
-	if err := in.Fund("wallet-A", 100); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 100)
 	// Bounce the one-yuan coin between A and B until its lineage is full.
 	from, to := world.PartyID("wallet-A"), world.PartyID("wallet-B")
 	for hop := 1; hop < transfer.MaxHops; hop++ {

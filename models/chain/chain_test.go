@@ -18,9 +18,7 @@ func newInstance(t interface{ Fatal(...any) }, seed uint64) *Instance {
 func TestPaymentHappyPath(t *testing.T) {
 	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
 		in := newInstanceSuite(t, 1, s)
-		if err := in.Fund("wallet-A", 1000); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustFund(t, in, "wallet-A", 1000)
 		if a := in.View("wallet-A"); a.Offline() != 1000 || a.Account != 100000-1000 {
 			t.Fatalf("after funding: %+v", a)
 		}
@@ -36,9 +34,7 @@ func TestPaymentHappyPath(t *testing.T) {
 			t.Fatalf("A %d, B %d (awaiting %d)", a.Offline(), b.Offline(), in.Awaiting("wallet-B"))
 		}
 		checkBalanced(t, in, "payment")
-		if err := in.Reconcile("wallet-B"); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustReconcile(t, in, "wallet-B")
 		checkBalanced(t, in, "B reconciles")
 		if b := in.View("wallet-B"); b.Offline() != 230 {
 			t.Fatalf("B after reconciling holds %d: %+v", b.Offline(), b)
@@ -49,9 +45,7 @@ func TestPaymentHappyPath(t *testing.T) {
 			t.Fatalf("B → C: %+v", p.Outcome.Rejections)
 		}
 		for _, id := range in.Wallets() {
-			if err := in.Reconcile(id); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, id)
 			checkBalanced(t, in, "reconcile "+string(id))
 		}
 		if c := in.View("wallet-C"); c.Offline() != 100 {

@@ -205,9 +205,7 @@ func TestSimulateScenario(t *testing.T) {
 			in := modeltest.New(t, Scheme{}, 1, suite.Default()).(*Instance)
 			w := in.w
 			a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
-			if err := in.Fund(a, 1000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, a, 1000)
 			w.Advance(time.Minute)
 			ab, err := in.Pay(a, b, 230, plan)
 			if err != nil {
@@ -223,9 +221,7 @@ func TestSimulateScenario(t *testing.T) {
 			}
 			for _, p := range []world.PartyID{a, b, c} {
 				w.Advance(time.Hour)
-				if err := in.Reconcile(p); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustReconcile(t, in, p)
 			}
 			want := map[world.PartyID]int64{a: 770, b: 230, c: 0}
 			if !ab.Paid { // the payer lost power before it committed: nothing happened

@@ -245,9 +245,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 	}
 	in := mi.(*Instance)
 	defer in.Close()
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 1000)
 	l := in.Links["wallet-A"]
 	before, err := l.Save()
 	if err != nil {
@@ -283,9 +281,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 		}
 	}
 	// The wallet still works.
-	if err := in.Reconcile("wallet-A"); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustReconcile(t, in, "wallet-A")
 	if v := in.View("wallet-A"); v.Offline() != 1000 {
 		t.Errorf("after the refusals the wallet holds %d, want 1000", v.Offline())
 	}
@@ -300,9 +296,7 @@ func TestExternalPayeeRefusalIsTyped(t *testing.T) {
 	}
 	in := mi.(*Instance)
 	defer in.Close()
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 1000)
 	// A bit flip in the signed part of the QR code.
 	p, err := in.Pay("wallet-A", "wallet-B", 100, world.Plan{{Kind: world.FaultBitFlip, Step: 2, Arg: 8 * 40}})
 	if err != nil {

@@ -18,9 +18,7 @@ import (
 func TestReplayPayeeMatchesLivePayee(t *testing.T) {
 	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
 		in := newInstanceSuite(t, 7, s)
-		if err := in.Fund("wallet-A", 1000); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustFund(t, in, "wallet-A", 1000)
 		payer, payee := in.Own["wallet-A"], in.Own["wallet-B"]
 		const amount = 230
 		agree, err := payee.StartPayee(amount)
