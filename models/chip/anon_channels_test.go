@@ -47,18 +47,7 @@ func TestLinkingChannels(t *testing.T) {
 		t.Fatalf("no hand-over record from %s to %s after the withdrawal", AgentID, card.ID)
 	}
 	transferTo := func(payee world.PartyID, amount int64) []byte {
-		t.Helper()
-		mark := in.w.Mark()
-		if p, err := in.Pay(a, payee, amount, nil); err != nil || !p.Received {
-			t.Fatalf("pay %d fen %s→%s: %+v %v", amount, a, payee, p, err)
-		}
-		for _, m := range in.w.Delivered(payee, mark) {
-			if m.Type == MsgTransfer {
-				return m.Payload
-			}
-		}
-		t.Fatalf("no TRANSFER delivered to %s", payee)
-		return nil
+		return modeltest.PaidPayload(t, in.w, in, a, payee, amount, MsgTransfer)
 	}
 	t1 := transferTo(b, 300)
 	// (4) The payer's reconciliation, through its holder's account,

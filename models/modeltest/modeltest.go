@@ -449,6 +449,25 @@ func MustFund(t testing.TB, in models.Instance, w world.PartyID, v int64) {
 	}
 }
 
+// PaidPayload pays amount from payer to payee on in, whose world is w,
+// failing t unless the payee received it, and returns the payload of the
+// first message of type typ the payment delivered to the payee, failing t
+// when there is none.
+func PaidPayload(t testing.TB, w *world.World, in models.Instance, payer, payee world.PartyID, amount int64, typ string) []byte {
+	t.Helper()
+	mark := w.Mark()
+	if p, err := in.Pay(payer, payee, amount, nil); err != nil || !p.Received {
+		t.Fatalf("pay %d fen %s→%s: %+v %v", amount, payer, payee, p, err)
+	}
+	for _, m := range w.Delivered(payee, mark) {
+		if m.Type == typ {
+			return m.Payload
+		}
+	}
+	t.Fatalf("no %s delivered to %s", typ, payee)
+	return nil
+}
+
 // MustReconcile reconciles each of ws in order or fails t.
 func MustReconcile(t testing.TB, in models.Instance, ws ...world.PartyID) {
 	t.Helper()
