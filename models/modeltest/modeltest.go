@@ -513,6 +513,20 @@ func ForgeHeld[D kit.Device, E interface {
 	e.Recover()
 }
 
+// PaysForged is the mutant scenario of a wallet paying with coins forged
+// in its own store: wallet-A of in (whose device table is tab) is funded
+// with 1000 fen, its coins are forged (ForgeHeld) and it pays them to
+// wallet-B. It returns what PayObs saw.
+func PaysForged[D kit.Device, E interface {
+	kit.Element
+	forge.Holder
+}](t *testing.T, in models.Instance, tab *kit.Table[D, E]) []string {
+	t.Helper()
+	MustFund(t, in, "wallet-A", 1000)
+	ForgeHeld(t, tab, "wallet-A")
+	return PayObs(in, "wallet-A", "wallet-B", 1000, nil)
+}
+
 // InsiderCase is an insider payment the payee must refuse: wallet-A,
 // funded with Fund (and wallet-C with Other, named as the plan's other
 // when not 0), pays wallet-B First fen honestly when First > 0, then the
