@@ -186,12 +186,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 // the central bank certify it, and loads the trust anchors, the issuer
 // key, the revocation list, the HSM key and the limits.
 func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
-	dev := in.w.AddDevice(id, true) // phones have clocks
-	key, err := cfg.Suite.GenerateKey(in.w.Rand("sim-key/" + string(id)))
-	if err != nil {
-		return err
-	}
-	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, key.Public())
+	dev, key, cert, err := kit.NewPhone(in.w, in.cb, cfg.Suite, id, "sim-key/"+string(id))
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,22 @@ func Banks(w *world.World, cfg models.Config, agent, mutation string, bankSide b
 	return cb, a, nil
 }
 
+// NewPhone makes the device of wallet id, a phone (it has a clock), in w,
+// generates the wallet's key on it from w's randomness under label, and
+// has cb certify the key as a wallet's, under id.
+func NewPhone(w *world.World, cb *bank.CentralBank, s suite.Suite, id world.PartyID, label string) (*world.Device, suite.PrivateKey, *devcert.Certificate, error) {
+	dev := w.AddDevice(id, true)
+	key, err := s.GenerateKey(w.Rand(label))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cert, err := cb.Certify(string(id), devcert.RoleWallet, key.Public())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return dev, key, cert, nil
+}
+
 // Materials is what cb's agent bank loads into the new element named id
 // (certified by cert) besides its key: the central bank's trust anchors,
 // coin key and revocation list, every agent's certificate, limits, and
