@@ -7,7 +7,6 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/loopback"
-	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -53,20 +52,22 @@ func scenario(t *testing.T, cfg models.Config) (models.Ledger, []models.View, mo
 // The ledger, the views and the audit come out the same whether wallet-A
 // is the model's own card or an external card served by Host.
 func TestExternalCardBehavesLikeTheModelsOwn(t *testing.T) {
-	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
-		l1, v1, a1 := scenario(t, models.Config{Suite: s})
-		l2, v2, a2 := scenario(t, models.Config{Suite: s, External: []world.PartyID{"wallet-A"}, Dial: loopback.Hosts(NewHost, "")})
-		if d := cmp.Diff(v1, v2); d != "" {
-			t.Errorf("views (-own +external):\n%s", d)
-		}
-		if d := cmp.Diff(a1, a2); d != "" {
-			t.Errorf("audit (-own +external):\n%s", d)
-		}
-		if l1.Issued != l2.Issued || l1.Redeemed != l2.Redeemed || l1.Accounts != l2.Accounts {
-			t.Errorf("ledger own %+v, external %+v", l1, l2)
-		}
-		if !a2.Balanced() {
-			t.Errorf("audit with an external card does not balance: %+v", a2)
-		}
-	})
+	for _, s := range suite.All() {
+		t.Run(string(s.ID()), func(t *testing.T) {
+			l1, v1, a1 := scenario(t, models.Config{Suite: s})
+			l2, v2, a2 := scenario(t, models.Config{Suite: s, External: []world.PartyID{"wallet-A"}, Dial: loopback.Hosts(NewHost, "")})
+			if d := cmp.Diff(v1, v2); d != "" {
+				t.Errorf("views (-own +external):\n%s", d)
+			}
+			if d := cmp.Diff(a1, a2); d != "" {
+				t.Errorf("audit (-own +external):\n%s", d)
+			}
+			if l1.Issued != l2.Issued || l1.Redeemed != l2.Redeemed || l1.Accounts != l2.Accounts {
+				t.Errorf("ledger own %+v, external %+v", l1, l2)
+			}
+			if !a2.Balanced() {
+				t.Errorf("audit with an external card does not balance: %+v", a2)
+			}
+		})
+	}
 }
