@@ -245,7 +245,7 @@ func schedule(targets []models.Scheme, opts Options) []job {
 				if !opts.selects(p) || (opts.keep != nil && !opts.keep(name, s.ID(), p)) {
 					continue
 				}
-				jobs = append(jobs, job{t, s, p, ShardCost(p.ID())})
+				jobs = append(jobs, job{t, s, p, ShardCost(name, p.ID())})
 			}
 		}
 	}

@@ -52,9 +52,11 @@ func ParseShard(s string) (Shard, error) {
 
 // shardCostsJSON is the cost table: for each property id, its measured
 // mean wall time in milliseconds over the (target, suite) units of a
-// default-depth run. `dualoffline merge --costs` writes it from a merged
-// run; TestShardCosts fails when a property lacks an entry or an entry
-// names no property.
+// default-depth run, and, as "target/property", a target's own mean where
+// it is far from the property's (a scheme whose anonymity games pass
+// plays all N trials where the others stop at the first look).
+// `dualoffline merge --costs` writes it from a merged run; TestShardCosts
+// fails when a property lacks an entry or an entry names no property.
 //
 //go:embed shard_costs.json
 var shardCostsJSON []byte
@@ -71,30 +73,63 @@ var shardCosts = func() map[string]int {
 // defaultCost is the cost of a property the table does not know.
 const defaultCost = 100
 
-// ShardCost is the estimated cost in milliseconds of one property on one
-// (target, suite) at the default depth: the table's entry, at least 1.
-// Sharding weighs units by it; it scales with neither depth nor target,
-// which affect every unit of a property alike.
-func ShardCost(id string) int {
+// ShardCost is the estimated cost in milliseconds of property id on one
+// (target, suite) at the default depth: the table's entry for the target
+// and property if it has one, else for the property, at least 1. Sharding
+// weighs units by it; it does not scale with depth, which affects every
+// unit of a property alike.
+func ShardCost(target, id string) int {
+	if c, ok := shardCosts[target+"/"+id]; ok {
+		return max(1, c)
+	}
 	if c, ok := shardCosts[id]; ok {
 		return max(1, c)
 	}
 	return defaultCost
 }
 
+// outlier is how far (a factor, and at least outlierMS) a target's mean
+// must be from its property's for MeasuredCosts to give it an entry.
+const (
+	outlier   = 4
+	outlierMS = 1000
+)
+
 // MeasuredCosts derives a cost table from a run's results: each
 // property's mean DurationMS over its results, in milliseconds (at least
-// 1). Written as JSON, it is the form of shard_costs.json.
+// 1), and a "target/property" entry for a target whose own mean is more
+// than outlier times the mean of the property's other results (and at
+// least outlierMS more). Written as JSON, it is the form of
+// shard_costs.json.
 func MeasuredCosts(rs *Results) map[string]int {
-	sum := map[string]float64{}
-	n := map[string]int{}
+	type acc struct {
+		sum float64
+		n   int
+	}
+	byProp, byTarget := map[string]acc{}, map[string]acc{}
 	for _, r := range rs.Results {
-		sum[r.ID()] += r.DurationMS
-		n[r.ID()]++
+		a := byProp[r.ID()]
+		a.sum, a.n = a.sum+r.DurationMS, a.n+1
+		byProp[r.ID()] = a
+		k := r.Target + "/" + r.ID()
+		b := byTarget[k]
+		b.sum, b.n = b.sum+r.DurationMS, b.n+1
+		byTarget[k] = b
 	}
 	out := map[string]int{}
-	for id, s := range sum {
-		out[id] = max(1, int(s/float64(n[id])+0.5))
+	for id, a := range byProp {
+		out[id] = max(1, int(a.sum/float64(a.n)+0.5))
+	}
+	for k, b := range byTarget {
+		id := k[strings.LastIndex(k, "/")+1:]
+		a := byProp[id]
+		if a.n == b.n {
+			continue
+		}
+		mine, others := b.sum/float64(b.n), (a.sum-b.sum)/float64(a.n-b.n)
+		if mine > outlier*others && mine-others >= outlierMS {
+			out[k] = max(1, int(mine+0.5))
+		}
 	}
 	return out
 }

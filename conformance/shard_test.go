@@ -265,7 +265,8 @@ func TestShardPlan(t *testing.T) {
 			if s < 1 || s > n {
 				t.Fatalf("%d shards: %s in shard %d", n, key, s)
 			}
-			c := conformance.ShardCost(key[strings.LastIndex(key, "/")+1:])
+			parts := strings.Split(key, "/")
+			c := conformance.ShardCost(parts[0], parts[len(parts)-1])
 			load[s-1] += c
 			most, total = max(most, c), total+c
 		}
@@ -298,10 +299,43 @@ func TestShardCosts(t *testing.T) {
 			t.Errorf("shard_costs.json has no cost for %s", id)
 		}
 	}
-	for id := range table {
-		if !ids[id] {
-			t.Errorf("shard_costs.json names %s, which is no property", id)
+	targets := map[string]bool{}
+	for _, s := range all.Schemes() {
+		targets[s.Info().Name] = true
+	}
+	for key := range table {
+		target, id, own := strings.Cut(key, "/")
+		if !own {
+			id = target
 		}
+		switch {
+		case !ids[id]:
+			t.Errorf("shard_costs.json names %s, which is no property", key)
+		case own && !targets[target]:
+			t.Errorf("shard_costs.json names %s, of no reference scheme", key)
+		}
+	}
+}
+
+// TestMeasuredCostsOutliers: a target whose own mean is far above the
+// other targets' of a property gets an entry of its own, which ShardCost
+// then gives; a target near the others does not.
+func TestMeasuredCostsOutliers(t *testing.T) {
+	rs := &conformance.Results{Results: []conformance.Result{
+		{Target: "a", Sub: "R3.2", Property: "linking-game", DurationMS: 300},
+		{Target: "b", Sub: "R3.2", Property: "linking-game", DurationMS: 500},
+		{Target: "slow", Sub: "R3.2", Property: "linking-game", DurationMS: 60000},
+		{Target: "a", Sub: "R1.1", Property: "tamper-every-message", DurationMS: 4000},
+		{Target: "b", Sub: "R1.1", Property: "tamper-every-message", DurationMS: 4500},
+	}}
+	got := conformance.MeasuredCosts(rs)
+	want := map[string]int{
+		"R3.2-linking-game":         20267,
+		"slow/R3.2-linking-game":    60000,
+		"R1.1-tamper-every-message": 4250,
+	}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("MeasuredCosts (-want +got):\n%s", d)
 	}
 }
 

@@ -29,6 +29,18 @@ func Mutate(base, mutated Scheme, name string, breaks spec.ReqID, doc string) Mu
 	return Mutant{Name: name, Breaks: breaks, Doc: doc, Scheme: mutantScheme{Scheme: mutated, name: name}, Base: base}
 }
 
+// MutantOf makes one mutant of a scheme's catalogue: its name, the
+// requirement it breaks ("R1".."R6") and its one-line doc.
+type MutantOf func(name, breaks, doc string) Mutant
+
+// Mutator is the MutantOf of a scheme's catalogue: the mutant name is
+// base with its mutation switch set to name (with(name)), made by Mutate.
+func Mutator[S Scheme](base S, with func(name string) S) MutantOf {
+	return func(name, breaks, doc string) Mutant {
+		return Mutate(base, with(name), name, spec.ReqID(breaks), doc)
+	}
+}
+
 type mutantScheme struct {
 	Scheme
 	name string

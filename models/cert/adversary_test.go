@@ -24,9 +24,7 @@ func tamperFaults(steps int) []world.Fault { return modeltest.TamperFaults(steps
 func tamperSetup(t *testing.T, v Variant) *Instance {
 	in := newInstance(t, 3, v)
 	for _, w := range []world.PartyID{"wallet-A", "wallet-C"} {
-		if err := in.Fund(w, 1000); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustFund(t, in, w, 1000)
 	}
 	// Earlier sessions for the replay pool: C pays A, A pays C.
 	for _, p := range [][2]world.PartyID{{"wallet-C", "wallet-A"}, {"wallet-A", "wallet-C"}} {
@@ -75,9 +73,7 @@ func TestTamperEveryFieldLiteral(t *testing.T) {
 			}
 		}
 		for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C"} {
-			if err := in.Reconcile(w); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, w)
 		}
 		checkAccounted(t, in, f.String())
 		da, db, lost := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0, in.Audit().Lost
@@ -93,7 +89,7 @@ func TestTamperEveryFieldLiteral(t *testing.T) {
 func capture(t testing.TB, in *Instance, payer, payee world.PartyID, amount int64) map[string][]byte {
 	t.Helper()
 	p, q := in.Own[payer], in.Own[payee]
-	start, err := q.startPayee(payer, amount)
+	start, err := q.StartPayee(payer, amount)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,76 +171,74 @@ func flipByte(b []byte, i int) []byte {
 // whose coin string was altered, sealed under another HSM, addressed to
 // another wallet, or already delivered.
 func TestIssueSealedCoinStrings(t *testing.T) {
-	for _, s := range suite.All() {
-		t.Run(string(s.ID()), func(t *testing.T) {
-			in := newInstanceSuite(t, 21, Recovering, s)
-			hs, err := in.agent.Withdraw("wallet-A", 700) // 500 + 200: two coins
-			if err != nil {
-				t.Fatal(err)
+	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
+		in := newInstanceSuite(t, 21, Recovering, s)
+		hs, err := in.agent.Withdraw("wallet-A", 700) // 500 + 200: two coins
+		if err != nil {
+			t.Fatal(err)
+		}
+		good, err := in.issue("wallet-A", hs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		agent, holder, items, err := parseIssue(good)
+		if err != nil || agent != AgentID || holder != "wallet-A" || len(items) != 2 {
+			t.Fatalf("ISSUE: %q %q %d %v", agent, holder, len(items), err)
+		}
+		// The string form is the HSM's sealed coin, and only the HSM
+		// key opens it.
+		sealed, err := coin.ParseSealedString(items[0].coinString)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err := in.hsm.Open(sealed); err != nil || !bytes.Equal(c.Marshal(), hs[0].Root.Marshal()) {
+			t.Fatalf("the agent's HSM does not open its own coin string: %v", err)
+		}
+		otherHSM, _ := coin.NewHSM(s, bytes.NewReader(bytes.Repeat([]byte{7}, 24)))
+		foreign, _ := otherHSM.Seal(bytes.NewReader(make([]byte, 12)), hs[0].Root)
+		rekeyed := *sealed
+		rekeyed.Ciphertext = bytes.Clone(sealed.Ciphertext)
+		rekeyed.Ciphertext[3] ^= 1
+		withCoin := func(str string) []byte {
+			it := append([]issueItem(nil), items...)
+			it[0].coinString = str
+			return encodeIssue(AgentID, "wallet-A", it)
+		}
+		cases := []struct {
+			name    string
+			payload []byte
+			want    spec.Code
+		}{
+			{"altered ciphertext", withCoin(rekeyed.String()), spec.CodeBadSeal},
+			{"another HSM", withCoin(foreign.String()), spec.CodeUntrustedIssuer},
+			{"not base64url", withCoin(items[0].coinString[:10] + "+" + items[0].coinString[11:]), spec.CodeMalformed},
+			{"padded", withCoin(items[0].coinString + "="), spec.CodeMalformed},
+			{"for another wallet", encodeIssue(AgentID, "wallet-B", items), spec.CodeWrongRecipient},
+			{"from an unknown agent", encodeIssue("OTHER-BANK", "wallet-A", items), spec.CodeUntrustedIssuer},
+			{"record swapped", encodeIssue(AgentID, "wallet-A", []issueItem{{items[0].coinString, items[1].record}}), spec.CodeValueMismatch},
+			{"truncated", good[:len(good)-1], spec.CodeMalformed},
+			{"no items", encodeIssue(AgentID, "wallet-A", nil), spec.CodeMalformed},
+		}
+		before := storeDigest(in)
+		for _, c := range cases {
+			if err := in.InjectIssue("wallet-A", c.payload); spec.CodeOf(err) != c.want {
+				t.Errorf("%s: %v, want %s", c.name, err, c.want)
 			}
-			good, err := in.issue("wallet-A", hs)
-			if err != nil {
-				t.Fatal(err)
-			}
-			agent, holder, items, err := parseIssue(good)
-			if err != nil || agent != AgentID || holder != "wallet-A" || len(items) != 2 {
-				t.Fatalf("ISSUE: %q %q %d %v", agent, holder, len(items), err)
-			}
-			// The string form is the HSM's sealed coin, and only the HSM
-			// key opens it.
-			sealed, err := coin.ParseSealedString(items[0].coinString)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c, err := in.hsm.Open(sealed); err != nil || !bytes.Equal(c.Marshal(), hs[0].Root.Marshal()) {
-				t.Fatalf("the agent's HSM does not open its own coin string: %v", err)
-			}
-			otherHSM, _ := coin.NewHSM(s, bytes.NewReader(bytes.Repeat([]byte{7}, 24)))
-			foreign, _ := otherHSM.Seal(bytes.NewReader(make([]byte, 12)), hs[0].Root)
-			rekeyed := *sealed
-			rekeyed.Ciphertext = bytes.Clone(sealed.Ciphertext)
-			rekeyed.Ciphertext[3] ^= 1
-			withCoin := func(str string) []byte {
-				it := append([]issueItem(nil), items...)
-				it[0].coinString = str
-				return encodeIssue(AgentID, "wallet-A", it)
-			}
-			cases := []struct {
-				name    string
-				payload []byte
-				want    spec.Code
-			}{
-				{"altered ciphertext", withCoin(rekeyed.String()), spec.CodeBadSeal},
-				{"another HSM", withCoin(foreign.String()), spec.CodeUntrustedIssuer},
-				{"not base64url", withCoin(items[0].coinString[:10] + "+" + items[0].coinString[11:]), spec.CodeMalformed},
-				{"padded", withCoin(items[0].coinString + "="), spec.CodeMalformed},
-				{"for another wallet", encodeIssue(AgentID, "wallet-B", items), spec.CodeWrongRecipient},
-				{"from an unknown agent", encodeIssue("OTHER-BANK", "wallet-A", items), spec.CodeUntrustedIssuer},
-				{"record swapped", encodeIssue(AgentID, "wallet-A", []issueItem{{items[0].coinString, items[1].record}}), spec.CodeValueMismatch},
-				{"truncated", good[:len(good)-1], spec.CodeMalformed},
-				{"no items", encodeIssue(AgentID, "wallet-A", nil), spec.CodeMalformed},
-			}
-			before := storeDigest(in)
-			for _, c := range cases {
-				if err := in.InjectIssue("wallet-A", c.payload); spec.CodeOf(err) != c.want {
-					t.Errorf("%s: %v, want %s", c.name, err, c.want)
-				}
-			}
-			if storeDigest(in) != before {
-				t.Fatal("a refused ISSUE changed the SIM")
-			}
-			if err := in.InjectIssue("wallet-A", good); err != nil {
-				t.Fatal(err)
-			}
-			if v := in.View("wallet-A"); v.Offline() != 700 {
-				t.Fatalf("after the ISSUE the SIM holds %d", v.Offline())
-			}
-			if err := in.InjectIssue("wallet-A", good); spec.CodeOf(err) != spec.CodeReplay {
-				t.Fatalf("the same ISSUE twice: %v", err)
-			}
-			checkBalanced(t, in, "the ISSUE")
-		})
-	}
+		}
+		if storeDigest(in) != before {
+			t.Fatal("a refused ISSUE changed the SIM")
+		}
+		if err := in.InjectIssue("wallet-A", good); err != nil {
+			t.Fatal(err)
+		}
+		if v := in.View("wallet-A"); v.Offline() != 700 {
+			t.Fatalf("after the ISSUE the SIM holds %d", v.Offline())
+		}
+		if err := in.InjectIssue("wallet-A", good); spec.CodeOf(err) != spec.CodeReplay {
+			t.Fatalf("the same ISSUE twice: %v", err)
+		}
+		checkBalanced(t, in, "the ISSUE")
+	})
 }
 
 // R1.5: a TX sealed to payee B, presented to C (even in a session C opened
@@ -314,9 +308,7 @@ func TestLimits(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.String(), func(t *testing.T) {
 			in := newInstance(t, 3, v)
-			if err := in.Fund("wallet-A", 60000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, "wallet-A", 60000)
 			p, _ := in.Pay("wallet-A", "wallet-B", 50001, nil)
 			if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded || p.Outcome.Rejections[0].Step != 1 {
 				t.Fatalf("a payment over ¥500: %+v", p.Outcome.Rejections)
@@ -328,16 +320,12 @@ func TestLimits(t *testing.T) {
 			if p.Received || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
 				t.Fatalf("¥100.01 after ¥400, over the cumulative ¥500: %+v", p.Outcome.Rejections)
 			}
-			if err := in.Reconcile("wallet-A"); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, "wallet-A")
 			modeltest.CountLimit(t, in)
 			if v := in.View("wallet-A"); v.Payments != 10 || v.Spent != 1000 {
 				t.Fatalf("usage %d payments, %d fen", v.Payments, v.Spent)
 			}
-			if err := in.Reconcile("wallet-A"); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, "wallet-A")
 			if p, _ := in.Pay("wallet-A", "wallet-B", 100, nil); !p.Received {
 				t.Fatalf("limits not reset online: %v", p.Outcome.Rejections)
 			}
@@ -367,9 +355,7 @@ func refusedBefore(t *testing.T, in *Instance, from, to world.PartyID, code spec
 		t.Fatalf("%s → %s: a refused payment changed a device", from, to)
 	}
 	for _, w := range []world.PartyID{from, to} {
-		if err := in.Reconcile(w); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustReconcile(t, in, w)
 	}
 	if total(in, from) != a0 || total(in, to) != b0 {
 		t.Fatalf("%s → %s: value moved", from, to)
@@ -388,9 +374,7 @@ func TestRevokedRefused(t *testing.T) {
 			if err := in.Bank().Revoke("wallet-B"); err != nil {
 				t.Fatal(err)
 			}
-			if err := in.Reconcile("wallet-A"); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, "wallet-A")
 			refusedBefore(t, in, "wallet-A", "wallet-B", spec.CodeCertRevoked, 1)
 			refusedBefore(t, in, "wallet-B", "wallet-A", spec.CodeCertRevoked, 2)
 			// C has not synced: its stale list still accepts B (the
@@ -515,9 +499,7 @@ func TestRollbackDoubleSpend(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.String(), func(t *testing.T) {
 			in := newInstance(t, 17, v)
-			if err := in.Fund("wallet-A", 1000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, "wallet-A", 1000)
 			a0 := total(in, "wallet-A")
 			snap := in.Snapshot("wallet-A")
 			if p, _ := in.Pay("wallet-A", "wallet-B", 300, nil); !p.Received {
@@ -540,14 +522,10 @@ func TestRollbackDoubleSpend(t *testing.T) {
 				t.Fatalf("payment to C: %v", p.Outcome.Rejections)
 			}
 			for _, w := range in.Wallets() {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustReconcile(t, in, w)
 			}
 			for _, w := range in.Wallets() {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustReconcile(t, in, w)
 			}
 			// cert: A wrote both payments to B and the one to C ahead and
 			// is debited for what it kept (600 of its 1000); cert-literal:
@@ -576,9 +554,7 @@ func TestRollbackDoubleSpend(t *testing.T) {
 // and would brick the SIM's store.
 func TestPayeeRefusesFullLineage(t *testing.T) {
 	in := newInstance(t, 19, Recovering)
-	if err := in.Fund("wallet-A", 100); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 100)
 	// Bounce the one-yuan coin between A and B until its lineage is full.
 	from, to := world.PartyID("wallet-A"), world.PartyID("wallet-B")
 	for hop := 1; hop < transfer.MaxHops; hop++ {
@@ -600,7 +576,7 @@ func TestPayeeRefusesFullLineage(t *testing.T) {
 	}
 	// Forge the TX an honest SIM would not send.
 	y := in.Own[to]
-	if _, err := y.startPayee(from, 100); err != nil {
+	if _, err := y.StartPayee(from, 100); err != nil {
 		t.Fatal(err)
 	}
 	sess := y.payee
@@ -652,7 +628,7 @@ func TestUncertifiedRefused(t *testing.T) {
 		impostor := foreign.Own["wallet-B"]
 		before := storeDigest(in)
 		// As payee: the impostor asks A to pay.
-		hello, err := impostor.startPayee("wallet-A", 100)
+		hello, err := impostor.StartPayee("wallet-A", 100)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -661,7 +637,7 @@ func TestUncertifiedRefused(t *testing.T) {
 			t.Errorf("%s impostor as payee: %v", impostor.S.ID(), err)
 		}
 		// As payer: the impostor answers A's request.
-		req, _ := a.startPayee("wallet-B", 100)
+		req, _ := a.StartPayee("wallet-B", 100)
 		m, _ := parseMessage(req.Payload, TagPayeeHello)
 		reply := &message{Tag: TagPayerHello, Nonce: m.Nonce, Payer: "wallet-B", Payee: "wallet-A", Key: impostor.spki, Cert: impostor.OwnCert.Raw}
 		b, err := reply.sign(impostor.Priv)

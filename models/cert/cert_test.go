@@ -62,9 +62,7 @@ func TestPaymentHappyPath(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.String(), func(t *testing.T) {
 			in := newInstance(t, 1, v)
-			if err := in.Fund("wallet-A", 1000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, "wallet-A", 1000)
 			p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
 			if err != nil {
 				t.Fatal(err)
@@ -93,9 +91,7 @@ func TestPaymentHappyPath(t *testing.T) {
 			}
 			checkBalanced(t, in, "two payments")
 			for _, id := range in.Wallets() {
-				if err := in.Reconcile(id); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustReconcile(t, in, id)
 			}
 			checkBalanced(t, in, "reconciliation")
 			if ds := in.Ledger().DoubleSpends; len(ds) != 0 {
@@ -145,9 +141,7 @@ func TestSimulateScenario(t *testing.T) {
 				in := modeltest.New(t, Scheme{Variant: v}, 1, suite.Default()).(*Instance)
 				w := in.w
 				a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
-				if err := in.Fund(a, 1000); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustFund(t, in, a, 1000)
 				w.Advance(time.Minute)
 				if _, err := in.Pay(a, b, 230, plan); err != nil {
 					t.Fatal(err)
@@ -158,9 +152,7 @@ func TestSimulateScenario(t *testing.T) {
 				}
 				for _, p := range []world.PartyID{a, b, c} {
 					w.Advance(time.Hour)
-					if err := in.Reconcile(p); err != nil {
-						t.Fatal(err)
-					}
+					modeltest.MustReconcile(t, in, p)
 				}
 				want := [3]int64{tc.a, tc.b, tc.c}
 				lost := tc.lost

@@ -83,31 +83,16 @@ type WalletState struct {
 // written ahead of the TX, acknowledged when DEDUCT arrives; in the literal
 // variant written at the deduction, acknowledged.
 type LogEntry struct {
-	Key      string
-	Payee    string
-	Amount   int64
-	Holdings [][]byte // the holdings spent, DER
-	Records  [][]byte // the records spending them, DER, one per holding
-	Acked    bool
+	kit.LogEntry
+	Amount int64 // what the payment stated
 }
 
 // DepositEntry is a deposit the wallet signed and committed.
 type DepositEntry = kit.DepositEntry
 
-// Spent and Acknowledged read the entry out (kit.Entry).
-func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
-func (e LogEntry) Acknowledged() bool                  { return e.Acked }
-
-// payee names the entry's payee (kit.State.View).
-func (e LogEntry) payee() string { return e.Payee }
-
 // The reference SIM as a Device.
 
 var _ Device = (*SIM)(nil)
-
-func (se *SIM) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
-	return se.startPayee(payer, amount)
-}
 
 func (se *SIM) Payer(m world.Message) ([]world.Message, error) { return se.payerEndpoint(m) }
 func (se *SIM) Payee(m world.Message) ([]world.Message, error) { return se.payeeEndpoint(m) }
@@ -124,7 +109,7 @@ func (se *SIM) State() (*WalletState, error) {
 		se.log = make([]LogEntry, 0, len(se.out))
 		for _, k := range slices.Sorted(maps.Keys(se.out)) {
 			e := se.out[k]
-			se.log = append(se.log, LogEntry{Key: k, Payee: e.Payee, Amount: e.Amount, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked})
+			se.log = append(se.log, LogEntry{LogEntry: kit.LogEntry{Key: k, Payee: e.Payee, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked}, Amount: e.Amount})
 		}
 	}
 	if len(se.log) > 0 {
@@ -200,17 +185,11 @@ func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string
 }
 
 func (se *SIM) SignDeposit(agent string, keys []string) error {
-	if len(keys) == 0 {
-		return nil
-	}
 	st := se.st
-	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, nil)
-	if err != nil {
-		return err
-	}
-	st.Counter = ctr
-	se.commit(map[string][]byte{keyState: kit.MustJSON(st), kit.DepKey(st.Counter): kit.MustJSON(e)}, deletes, nil, &st, nil)
-	return nil
+	return se.DepositWith(agent, keys, &st.Counter, nil, func(puts map[string][]byte, deletes []string) {
+		puts[keyState] = kit.MustJSON(st)
+		se.commit(puts, deletes, nil, &st, nil)
+	})
 }
 
 func (se *SIM) FinishDeposit(key string, accepted bool) error {

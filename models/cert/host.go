@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"time"
 
-	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -110,113 +109,84 @@ func (h *Host) setClock(now time.Time) error {
 // an offline message comes back inside the DeliverResult instead, with
 // the wallet's answer. A refused operation changes nothing.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	dec := func(v any) error { return device.Decode(op, params, v) }
-	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpProvision, h.provision); ok {
-		return r, err
-	}
-	if h.se == nil {
-		return nil, spec.Errorf(spec.CodeMalformed, "%s: the wallet is not provisioned", op)
-	}
 	se := h.se
-	if r, ok, err := depositOps.Handle(se, op, params); ok {
+	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpProvision, h.provision, "the wallet is not provisioned", depositOps, se); ok {
 		return r, err
 	}
 	switch op {
 	case OpStartPayee:
-		var p StartPayeeParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		if err := h.setClock(p.Now); err != nil {
-			return nil, err
-		}
-		m, err := se.StartPayee(world.PartyID(p.Payer), p.Amount)
-		if err != nil {
-			return nil, err
-		}
-		w := device.ToWire(m)
-		w.From = "" // the harness knows who is speaking
-		return device.MessageResult{Message: w}, nil
+		return device.Decoded(op, params, func(p StartPayeeParams) (any, error) {
+			if err := h.setClock(p.Now); err != nil {
+				return nil, err
+			}
+			m, err := se.StartPayee(world.PartyID(p.Payer), p.Amount)
+			if err != nil {
+				return nil, err
+			}
+			w := device.ToWire(m)
+			w.From = "" // the harness knows who is speaking
+			return device.MessageResult{Message: w}, nil
+		})
 	case OpPayer, OpPayee:
-		var p DeliverParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		if err := h.setClock(p.Now); err != nil {
-			return nil, err
-		}
-		handle := se.Payer
-		if op == OpPayee {
-			handle = se.Payee
-		}
-		return h.kit.Deliver(p.Message, handle)
+		return device.Decoded(op, params, func(p DeliverParams) (any, error) {
+			if err := h.setClock(p.Now); err != nil {
+				return nil, err
+			}
+			handle := se.Payer
+			if op == OpPayee {
+				handle = se.Payee
+			}
+			return h.kit.Deliver(p.Message, handle)
+		})
 	case OpEndSession:
-		if err := dec(&struct{}{}); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.EndSession()
+		return device.Decoded(op, params, func(struct{}) (any, error) { return struct{}{}, se.EndSession() })
 	case OpState:
-		if err := dec(&struct{}{}); err != nil {
-			return nil, err
-		}
-		st, err := se.State()
-		if err != nil {
-			return nil, err
-		}
-		return WireState{State: kit.WireStateOf(&st.State, LogEntry.wire), Received: st.Received}, nil
+		return device.Decoded(op, params, func(struct{}) (any, error) {
+			st, err := se.State()
+			if err != nil {
+				return nil, err
+			}
+			return WireState{State: kit.WireStateOf(&st.State, LogEntry.wire), Received: st.Received}, nil
+		})
 	case OpUnspendable:
-		var p ClockParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		if err := h.setClock(p.Now); err != nil {
-			return nil, err
-		}
-		ks, err := se.Unspendable()
-		if err != nil {
-			return nil, err
-		}
-		if ks == nil {
-			ks = []string{}
-		}
-		return UnspendableResult{Coins: ks}, nil
+		return device.Decoded(op, params, func(p ClockParams) (any, error) {
+			if err := h.setClock(p.Now); err != nil {
+				return nil, err
+			}
+			ks, err := se.Unspendable()
+			if err != nil {
+				return nil, err
+			}
+			if ks == nil {
+				ks = []string{}
+			}
+			return UnspendableResult{Coins: ks}, nil
+		})
 	case OpCheckAgent:
-		var p CheckAgentParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		if err := h.setClock(p.Now); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.CheckAgent(p.Certificate)
+		return device.Decoded(op, params, func(p CheckAgentParams) (any, error) {
+			if err := h.setClock(p.Now); err != nil {
+				return nil, err
+			}
+			return struct{}{}, se.CheckAgent(p.Certificate)
+		})
 	case OpIssue:
-		var p IssueParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		if err := h.setClock(p.Now); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.Issue(p.Issue)
+		return device.Decoded(op, params, func(p IssueParams) (any, error) {
+			if err := h.setClock(p.Now); err != nil {
+				return nil, err
+			}
+			return struct{}{}, se.Issue(p.Issue)
+		})
 	case OpSettle:
-		var p SettleParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		mail, err := device.ParseHoldings(p.Mail)
-		if err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.Settle(mail, models.Bytes(p.Certificates), p.Settled)
+		return device.Decoded(op, params, func(p SettleParams) (any, error) {
+			return device.Credit(p.Mail, p.Certificates, p.Settled, se.Settle)
+		})
 	case OpReset:
-		var p ResetParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		if err := h.setClock(p.Now); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.Reset(p.Sync, p.CRL, p.Issue)
+		return device.Decoded(op, params, func(p ResetParams) (any, error) {
+			if err := h.setClock(p.Now); err != nil {
+				return nil, err
+			}
+			return struct{}{}, se.Reset(p.Sync, p.CRL, p.Issue)
+		})
 	}
 	return nil, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
 }

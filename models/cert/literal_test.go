@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -22,9 +23,7 @@ func TestLiteralFairnessGap(t *testing.T) {
 		for _, v := range variants {
 			t.Run(v.String()+"/"+string(s.ID()), func(t *testing.T) {
 				in := newInstanceSuite(t, 9, v, s)
-				if err := in.Fund("wallet-A", 1000); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustFund(t, in, "wallet-A", 1000)
 				a0, b0 := total(in, "wallet-A"), total(in, "wallet-B")
 				p, err := in.Pay("wallet-A", "wallet-B", amount, gap)
 				if err != nil {
@@ -40,9 +39,7 @@ func TestLiteralFairnessGap(t *testing.T) {
 					t.Fatalf("payment under %v: %+v", gap, p)
 				}
 				for _, w := range []world.PartyID{"wallet-A", "wallet-B"} {
-					if err := in.Reconcile(w); err != nil {
-						t.Fatal(err)
-					}
+					modeltest.MustReconcile(t, in, w)
 				}
 				da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
 				au := in.Audit()
@@ -73,9 +70,7 @@ func TestLiteralFairnessGap(t *testing.T) {
 func TestLiteralEveryFaultPoint(t *testing.T) {
 	setup := func() *Instance {
 		in := newInstance(t, 7, Literal)
-		if err := in.Fund("wallet-A", 1000); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustFund(t, in, "wallet-A", 1000)
 		return in
 	}
 	clean, err := setup().Pay("wallet-A", "wallet-B", 230, nil)
@@ -90,9 +85,7 @@ func TestLiteralEveryFaultPoint(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, w := range []world.PartyID{"wallet-A", "wallet-B"} {
-			if err := in.Reconcile(w); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustReconcile(t, in, w)
 		}
 		checkAccounted(t, in, f.String())
 		da, db := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0
@@ -127,12 +120,10 @@ func TestMaliciousPayeeKeepsTx(t *testing.T) {
 	for _, v := range variants {
 		t.Run(v.String(), func(t *testing.T) {
 			in := newInstance(t, 13, v)
-			if err := in.Fund("wallet-A", 1000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, "wallet-A", 1000)
 			a0, b0, c0 := total(in, "wallet-A"), total(in, "wallet-B"), total(in, "wallet-C")
 			p, q := in.Own["wallet-A"], in.Own["wallet-B"]
-			start, err := q.startPayee("wallet-A", 300)
+			start, err := q.StartPayee("wallet-A", 300)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -157,9 +148,7 @@ func TestMaliciousPayeeKeepsTx(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, w := range in.Wallets() {
-				if err := in.Reconcile(w); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustReconcile(t, in, w)
 			}
 			da, db, dc := total(in, "wallet-A")-a0, total(in, "wallet-B")-b0, total(in, "wallet-C")-c0
 			ds := in.Ledger().DoubleSpends

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -15,9 +14,7 @@ import (
 // bug into one place of the model (look for mutated("name")). A Scheme
 // literal never sets one.
 func Mutants() []models.Mutant {
-	m := func(name, breaks, doc string) models.Mutant {
-		return models.Mutate(Scheme{Variant: Recovering}, Scheme{Variant: Recovering, mutation: name}, name, spec.ReqID(breaks), doc)
-	}
+	m := models.Mutator(Scheme{Variant: Recovering}, func(name string) Scheme { return Scheme{Variant: Recovering, mutation: name} })
 	return append([]models.Mutant{
 		m("accept-expired-cert", "R1", "the SIM judges a certificate's validity period at the certificate's own start date instead of its clock, so expired certificates pass"),
 		m("accept-not-yet-valid-cert", "R1", "the SIM checks that a certificate has not expired by its clock but not that its validity has begun, so a wallet whose clock is behind accepts certificates before their start"),
@@ -56,7 +53,7 @@ var instanceMutations = map[string]bool{
 
 // vacuousMutants are the mutants that the checks made exact in issue 14
 // kill and the properties before them did not.
-func vacuousMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func vacuousMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("mail-expires", "R5", "the bank discards the mail an interrupted payment left for a payee an hour after the upload that brought it in, so a payee offline longer never receives the payment"),
 	}

@@ -18,7 +18,7 @@ import (
 // in the store with no journal, and the wallet spends them again. Every
 // cut inside the session finds the journal and completes it; only a cut
 // while the session finishes reaches the gap.
-func endCrashMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func endCrashMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("payer-sweeps-spent-at-close", "R2", "the payer SIM journals the coins a TX spends and removes them from its store only when the session ends, deleting the journal before the coins: a power cut between the two writes brings the spent coins back"),
 	}

@@ -10,7 +10,7 @@ import (
 // faultKindMutants are issue 13's mutants for the fault kinds that act:
 // each bug sits where one kind's message arrives, and only that kind
 // reaches it (conformance's TestFaultKindsKill checks this).
-func faultKindMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func faultKindMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		// replay: a request from an earlier session.
 		m("payer-checks-open-requests-only", "R1", "the payer SIM refuses a payment request it has a session open for but does not look up the requests it already paid, so a request it paid opens a new payer session when it comes again"),

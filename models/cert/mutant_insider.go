@@ -6,7 +6,7 @@ import "github.com/dualoffline/dualoffline/models"
 // reaches: a receiving SIM's check that no honest payer's validly signed
 // record ever trips, so no tampering (which breaks the signature first)
 // reaches it either.
-func insiderMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func insiderMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("payee-accepts-off-table", "R6", "the payee checks that each record's outputs sum to the coin it spends but not that each output is a table denomination, so a payer's own split creates coins of any value"),
 		m("payee-bounds-own-share-only", "R4", "the payee checks that a record pays it no more than the coin it spends is worth but leaves the payer's change unchecked, so a payer's own split can hand itself change created from nothing"),

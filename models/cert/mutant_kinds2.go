@@ -16,7 +16,7 @@ import (
 // while the payee awaits DEDUCTED), a delay's after the exchange.
 // payee-rearms-hello-after-tx goes wrong in the first state only;
 // conformance's TestFaultKindsKill checks that only its kind finds it.
-func kinds2Mutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func kinds2Mutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("payee-rearms-hello-after-tx", "R1", "once the payee verified a TX its handshake goes back to waiting for HELLO-PAYER (the wait for DEDUCTED is a flag of its own), so a HELLO-PAYER of the same request arriving while it awaits DEDUCTED restarts the request: it answers PROCEED again and waits for a TX, the verified one dropped, so the DEDUCTED that follows is refused: the payer saw its payment acknowledged and the payee stored nothing (until reconciliation settles the payer's upload)"),
 		// A repeat answered with the first reply again is allowed (R1.2);

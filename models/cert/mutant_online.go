@@ -9,7 +9,7 @@ import "github.com/dualoffline/dualoffline/models"
 // withdrawal that never reached the SIM returns to it as mail at the next
 // reconciliation, so a journal written late loses nothing for a client
 // that reconciles before it retries.)
-func onlineMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func onlineMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("withdraw-retry-debits-again", "R5", "the agent bank serves every withdrawal request as new, so a client that retries after a lost reply or a power cut is debited twice"),
 		m("refresh-without-journal", "R5", "the phone's client exchanges long-lineage coins at reconciliation by handing them in and then withdrawing their value, without journalling the exchange first, so a power cut between the two leaves the value in the account instead of on the SIM"),

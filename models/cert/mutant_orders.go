@@ -6,7 +6,7 @@ import "github.com/dualoffline/dualoffline/models"
 // let pass: only a generated order (a power cycle between two payments)
 // kills them. The bank mutants of the same work are in the chip
 // catalogue; the banks are the same code under both schemes.
-func orderMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func orderMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("payee-seen-cache-volatile", "R2", "the SIM keeps the serials of the coins it was paid in a cache that a power cycle clears, so after a restart it accepts a coin it was already paid"),
 	}

@@ -43,11 +43,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		}
 		return obs
 	},
-	"skip-issuer-signature": func(t *testing.T, in *Instance) []string {
-		modeltest.MustFund(t, in, "wallet-A", 1000)
-		modeltest.ForgeHeld(t, &in.Table, "wallet-A")
-		return modeltest.PayObs(in, "wallet-A", "wallet-B", 1000, nil)
-	},
+	"skip-issuer-signature": func(t *testing.T, in *Instance) []string { return modeltest.PaysForged(t, in, &in.Table) },
 	"no-write-ahead-log": func(t *testing.T, in *Instance) []string {
 		return modeltest.LostAfterCommit(t, in, modeltest.PayObs, 4) // the TX
 	},

@@ -96,8 +96,8 @@ var zeroNonce = make([]byte, 12)
 //     literal variant deducts only now. The payee, on receiving it,
 //     registers the offline record and increments its offline coin count.
 
-// startPayee opens a payment request and returns HELLO-PAYEE.
-func (se *SIM) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
+// StartPayee opens a payment request and returns HELLO-PAYEE (Device).
+func (se *SIM) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
 	nonce := se.w.Rand("cert/nonce/" + se.Name).Bytes(NonceSize)
 	m := &message{Tag: TagPayeeHello, Nonce: nonce, Amount: amount, Payee: se.Name, Key: se.presentedKey(false), Cert: se.Presented(false).Raw}
 	b, err := m.sign(se.Priv)
@@ -206,20 +206,12 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if se.FW.Insider != nil {
 		return se.insiderTx(sess, nk)
 	}
-	picked, err := se.pick(sess.amount)
-	if err != nil {
-		return nil, err
-	}
-
 	// One record per coin: whole coins first, the last one split.
-	var challenge [transfer.ChallengeSize]byte
-	copy(challenge[:], sess.nonce)
 	st := se.st
-	spent, counter, err := se.SpendCoins(picked, sess.amount, se.recordPayer(), sess.payee.ID, challenge, st.Counter)
+	spent, err := se.Spend(se.pick, sess.amount, se.recordPayer(), sess.payee.ID, sess.nonce, &st.Counter)
 	if err != nil {
 		return nil, err
 	}
-	st.Counter = counter
 	var spends []spend
 	var recs []*transfer.Signed
 	puts := map[string][]byte{}

@@ -123,7 +123,7 @@ func (e LogEntry) wire() WireLog {
 
 // logEntry reads w off the wire (LogEntry.wire undone).
 func (w WireLog) logEntry() LogEntry {
-	return LogEntry{Key: w.Key, Payee: w.Payee, Amount: w.Amount, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked}
+	return LogEntry{LogEntry: kit.LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked}, Amount: w.Amount}
 }
 
 // ClockParams carry only the device's time.

@@ -16,6 +16,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/loopback"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -205,9 +206,7 @@ func doubleSpend(t *testing.T, v Variant, s suite.Suite, cfg models.Config, roll
 	t.Helper()
 	in := newRemote(t, 7, v, s, cfg)
 	a, b, c := in.Wallets()[0], in.Wallets()[1], in.Wallets()[2]
-	if err := in.Fund(a, 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, a, 1000)
 	var pays []payResult
 	second := a
 	if rollback {
@@ -269,9 +268,7 @@ func TestExternalWalletCloneAndRollback(t *testing.T) {
 // What must reach inside a SIM refuses an external wallet as unimplemented.
 func TestExternalWalletIsOpaque(t *testing.T) {
 	in := newRemote(t, 3, Recovering, suite.Default(), external("wallet-A"))
-	if err := in.Fund("wallet-A", 500); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 500)
 	for name, err := range map[string]error{
 		"corrupt":      in.Corrupt("wallet-A", models.Corruption{Kind: models.CorruptCounter}),
 		"inject":       in.Inject("wallet-A", false, 0, []byte{1}),
@@ -299,9 +296,7 @@ func provisioned(t *testing.T, v Variant) (*Host, *Instance) {
 		return h, err
 	})
 	in := newRemote(t, 5, v, suite.Default(), models.Config{External: []world.PartyID{"wallet-A"}, Dial: dial})
-	if err := in.Fund("wallet-A", 700); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 700)
 	return host, in
 }
 
@@ -382,9 +377,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 func TestExternalWalletKeepsTheHarnessClock(t *testing.T) {
 	run := func(cfg models.Config) []payResult {
 		in := newRemote(t, 11, Recovering, suite.Default(), cfg)
-		if err := in.Fund("wallet-A", 1000); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustFund(t, in, "wallet-A", 1000)
 		var out []payResult
 		// wallet-A's clock runs three years fast: it sees B's certificate
 		// expired, and B sees nothing wrong.

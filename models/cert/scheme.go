@@ -154,17 +154,11 @@ var _ models.Instance = (*Instance)(nil)
 // reached through cfg.Dial.
 func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg = cfg.WithDefaults()
-	cb, err := bank.NewCentralBank(w, cfg.Suite)
+	cb, agent, err := kit.Banks(w, cfg, AgentID, sc.mutation, bankMutations[sc.mutation])
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, variant: sc.Variant, mutation: sc.mutation, Table: kit.NewTable[Device, *SIM](w, "wallet")}
-	if bankMutations[sc.mutation] {
-		cb.SetMutation(sc.mutation)
-	}
-	if in.agent, err = cb.AddAgent(AgentID, int64(cfg.Wallets)*cfg.Opening*4); err != nil {
-		return nil, err
-	}
+	in := &Instance{w: w, cb: cb, agent: agent, variant: sc.Variant, mutation: sc.mutation, Table: kit.NewTable[Device, *SIM](w, "wallet")}
 	// The agent's HSM (加密机): its key id and key, drawn once. The agent
 	// provisions the same key into its customers' SIMs so they can open
 	// the coin strings it hands them.
@@ -192,12 +186,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 // the central bank certify it, and loads the trust anchors, the issuer
 // key, the revocation list, the HSM key and the limits.
 func (in *Instance) provision(id world.PartyID, cfg models.Config) error {
-	dev := in.w.AddDevice(id, true) // phones have clocks
-	key, err := cfg.Suite.GenerateKey(in.w.Rand("sim-key/" + string(id)))
-	if err != nil {
-		return err
-	}
-	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, key.Public())
+	dev, key, cert, err := kit.NewPhone(in.w, in.cb, cfg.Suite, id, "sim-key/"+string(id))
 	if err != nil {
 		return err
 	}
@@ -227,14 +216,6 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
-
-func (in *Instance) state(id world.PartyID) (*WalletState, error) {
-	d, err := in.Device(id)
-	if err != nil {
-		return nil, err
-	}
-	return d.State()
-}
 
 func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args ...any) {
 	st, err := d.State()
@@ -286,15 +267,9 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		return models.Payment{}, err
 	}
 	acked, received := pb.Acked(), qb.Received
-	out := in.w.RunSession(&world.Session{
-		Channel:   world.NearField,
-		Start:     []world.Message{start},
-		Plan:      plan,
-		Endpoints: map[world.PartyID]world.Endpoint{payer: p.Payer, payee: q.Payee},
-		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
-		Fields:    Fields,
-		Refield:   Refield,
-	})
+	session := kit.Payment(world.NearField, start, plan, payer, p, payee, q)
+	session.Fields, session.Refield = Fields, Refield
+	out := in.w.RunSession(session)
 	res := models.Payment{Outcome: out}
 	// The session is over: whatever it left open is abandoned. A
 	// crash-end fault cuts the writes a wallet defers to here (none in
@@ -322,8 +297,6 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	res.Paid, res.Received = pa.Acked() > acked, qa.Received > received
 	return res, nil
 }
-
-func restarter(d Device) func() { return func() { _ = d.Restart() } }
 
 // Reconcile takes the phone online: upload the records it sent and the
 // last hop of every coin it holds, receive mail (every payment a lost
@@ -487,16 +460,18 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 	})
 }
 
+// state reads the wallet's state (View and Ledger read it).
+func (in *Instance) state(id world.PartyID) (*WalletState, error) {
+	return kit.StateOf(&in.Table, id, Device.State)
+}
+
 // View returns the wallet's observable state. Pending lists the payee's
 // share of payments written ahead and not yet acknowledged (recovering
 // variant; the literal variant deducts only when acknowledged).
 func (in *Instance) View(id world.PartyID) models.View {
-	st, err := in.state(id)
-	if err != nil {
-		return models.View{Party: id}
-	}
-	v := models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID)}
-	return st.View(v, &in.ids, LogEntry.payee)
+	return kit.ViewOf(&in.Table, id, Device.State, func(st *WalletState) models.View {
+		return st.View(models.View{Party: id, Identity: st.ID, Account: in.agent.Balance(st.ID)}, &in.ids, LogEntry.PaidTo)
+	})
 }
 
 // Ledger returns the banks' state. Mail is what reconciliation would

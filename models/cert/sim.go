@@ -158,7 +158,7 @@ func (se *SIM) setOut(key string, e *outEntry) {
 	if se.log == nil {
 		return
 	}
-	le := LogEntry{Key: key, Payee: e.Payee, Amount: e.Amount, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked}
+	le := LogEntry{LogEntry: kit.LogEntry{Key: key, Payee: e.Payee, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked}, Amount: e.Amount}
 	i, found := slices.BinarySearchFunc(se.log, key, func(l LogEntry, k string) int { return strings.Compare(l.Key, k) })
 	log := make([]LogEntry, 0, len(se.log)+1)
 	log = append(log, se.log[:i]...)

@@ -2,7 +2,6 @@ package cert
 
 import (
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
@@ -47,25 +46,17 @@ type HelloPayLimits struct {
 // offline limits Limits of which Spent fen and Payments payments are used,
 // its clock at At, answer the PayeeHello Message with a PayerHello?
 type HelloPayInput struct {
-	Message         string   `json:"message"`
-	Root            string   `json:"root"`
-	CRL             string   `json:"crl"`
-	IssuerPublicKey string   `json:"issuerPublicKey"`
-	Certificates    []string `json:"certificates"`
-	// HolderCertificates are the wallet certificates of earlier holders
-	// the wallet keeps (from the payments it received: each payer's
-	// certificate and the TX's certs), none of the wallet itself or an
-	// agent, no id twice.
-	HolderCertificates []string       `json:"holderCertificates"`
-	Wallet             string         `json:"wallet"`
-	WalletKey          string         `json:"walletKey"`
-	WalletCertificate  string         `json:"walletCertificate"`
-	Holdings           []string       `json:"holdings"` // Holding DER ([APPLICATION 6]) each, held by Wallet
-	Paid               []string       `json:"paid"`     // 16-byte nonces of requests it already paid
-	Limits             HelloPayLimits `json:"limits"`
-	Spent              int64          `json:"spent"`
-	Payments           int            `json:"payments"`
-	At                 int64          `json:"at"`
+	Message string `json:"message"`
+	kit.PayerTrust
+	Wallet            string         `json:"wallet"`
+	WalletKey         string         `json:"walletKey"`
+	WalletCertificate string         `json:"walletCertificate"`
+	Holdings          []string       `json:"holdings"` // Holding DER ([APPLICATION 6]) each, held by Wallet
+	Paid              []string       `json:"paid"`     // 16-byte nonces of requests it already paid
+	Limits            HelloPayLimits `json:"limits"`
+	Spent             int64          `json:"spent"`
+	Payments          int            `json:"payments"`
+	At                int64          `json:"at"`
 }
 
 // helloPayHeader documents the HelloPay group.
@@ -145,9 +136,10 @@ func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
 		return raw, vgen.SigObj(g.S, bob.PublicKey, m.TBS(), m.Sig), nonce
 	}
 	in := func(raw []byte, hs []string) HelloPayInput {
-		return HelloPayInput{Message: vgen.H(raw), Root: vgen.H(p.Root.Cert.Raw), CRL: vgen.H(crl), IssuerPublicKey: vgen.H(issuer.Public().SPKI()),
-			Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)}, Wallet: vgen.H([]byte(wallet)), WalletKey: vgen.H(p.Keys[wallet].Bytes()),
-			HolderCertificates: []string{}, WalletCertificate: vgen.H(alice.Raw), Holdings: hs, Paid: []string{},
+		trust := kit.PayerTrust{Root: vgen.H(p.Root.Cert.Raw), CRL: vgen.H(crl), IssuerPublicKey: vgen.H(issuer.Public().SPKI()),
+			Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)}, HolderCertificates: []string{}}
+		return HelloPayInput{Message: vgen.H(raw), PayerTrust: trust, Wallet: vgen.H([]byte(wallet)), WalletKey: vgen.H(p.Keys[wallet].Bytes()),
+			WalletCertificate: vgen.H(alice.Raw), Holdings: hs, Paid: []string{},
 			Limits: HelloPayLimits{PerPayment: bank.DefaultLimits.PerPayment, Cumulative: bank.DefaultLimits.Cumulative, Count: bank.DefaultLimits.Count},
 			At:     vgen.GenAt.Unix()}
 	}
@@ -225,30 +217,11 @@ func refHelloPay(s suite.Suite, in HelloPayInput) (verdict, inputErr error) {
 		return nil, fmt.Errorf("spent %d, payments %d: neither may be negative", in.Spent, in.Payments)
 	}
 	var u vgen.Unhexer
-	raw, wallet, key, cert := u.B("message", in.Message), string(u.B("wallet", in.Wallet)), u.B("walletKey", in.WalletKey), u.B("walletCertificate", in.WalletCertificate)
-	root, crl, coinKey := u.B("root", in.Root), u.B("crl", in.CRL), u.B("issuerPublicKey", in.IssuerPublicKey)
-	var agents [][]byte
-	for i, a := range in.Certificates {
-		agents = append(agents, u.B(fmt.Sprintf("certificates[%d]", i), a))
-	}
+	raw := u.B("message", in.Message)
 	extra := map[string][]byte{
 		keyHSM:        make([]byte, coin.KeyIDSize+16), // the payer side opens no coin string
 		keyState:      kit.MustJSON(simState{Spent: in.Spent, Payments: in.Payments, SyncUnix: in.At}),
 		kit.KeyLimits: kit.MustJSON(bank.Limits{PerPayment: in.Limits.PerPayment, Cumulative: in.Limits.Cumulative, Count: in.Limits.Count}),
-	}
-	for i, hx := range in.Holdings {
-		hb := u.B(fmt.Sprintf("holdings[%d]", i), hx)
-		if u.Err != nil {
-			break
-		}
-		h, err := transfer.ParseHolding(hb)
-		if err != nil {
-			return nil, fmt.Errorf("holdings[%d]: %v", i, err)
-		}
-		extra[kit.PrefCoin+kit.CoinKey(h)] = hb
-	}
-	if err := kit.KeptCertificates(&u, s, in.HolderCertificates, wallet, "wallet", extra); err != nil {
-		return nil, err
 	}
 	for i, n := range in.Paid {
 		nb := u.B(fmt.Sprintf("paid[%d]", i), n)
@@ -257,24 +230,7 @@ func refHelloPay(s suite.Suite, in HelloPayInput) (verdict, inputErr error) {
 		}
 		extra[prefAnswer+hex.EncodeToString(nb)] = []byte{1} // keyed as the wallet keys a nonce it answered
 	}
-	if u.Err != nil {
-		return nil, u.Err
-	}
-	c, err := devcert.Parse(s, cert)
-	if err != nil {
-		return nil, fmt.Errorf("walletCertificate: %v", err)
-	}
-	if c.ID != wallet {
-		return nil, fmt.Errorf("wallet %q is not the id of walletCertificate (%q)", wallet, c.ID)
-	}
-	k, err := suite.PrivateKeyFromBytes(s, key)
-	if err != nil {
-		return nil, fmt.Errorf("walletKey: %v", err)
-	}
-	if !k.Public().Equal(c.PublicKey) {
-		return nil, errors.New("walletKey is not the private key of walletCertificate")
-	}
-	w, dev, err := kit.PayeeDevice(kit.PayeeProvision{Suite: s, ID: wallet, Key: key, Cert: cert, Root: root, CRL: crl, CoinKey: coinKey, Agents: agents, At: time.Unix(in.At, 0).UTC()}, extra)
+	w, dev, err := kit.PayerDevice(&u, s, "wallet", kit.PayerElement{ID: in.Wallet, Key: in.WalletKey, Cert: in.WalletCertificate, PayerTrust: in.PayerTrust, Holdings: in.Holdings, At: in.At}, extra)
 	if err != nil {
 		return nil, err
 	}

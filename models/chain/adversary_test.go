@@ -23,9 +23,7 @@ import (
 // A pay B and the clone pay C 300 fen each: two transfers of one coin.
 func doubleSpend(t *testing.T, s suite.Suite) (in *Instance, clone world.PartyID, pb, pc TxID) {
 	in = newInstanceSuite(t, 11, s)
-	if err := in.Fund("wallet-A", 500); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 500)
 	clone, err := in.Clone("wallet-A")
 	if err != nil || clone != "wallet-A~clone1" {
 		t.Fatalf("clone %q %v", clone, err)
@@ -75,9 +73,7 @@ func TestCloneDoubleSpendEveryOrder(t *testing.T) {
 						}
 					}
 					for _, w := range order {
-						if err := in.Reconcile(w); err != nil {
-							t.Fatal(err)
-						}
+						modeltest.MustReconcile(t, in, w)
 						check("reconciling " + string(w))
 					}
 					if split.groups != nil {
@@ -90,9 +86,7 @@ func TestCloneDoubleSpendEveryOrder(t *testing.T) {
 						}
 						in.Heal()
 						for _, w := range order {
-							if err := in.Reconcile(w); err != nil {
-								t.Fatal(err)
-							}
+							modeltest.MustReconcile(t, in, w)
 							check("healing and reconciling " + string(w))
 						}
 					}
@@ -242,9 +236,7 @@ func TestTamperEveryField(t *testing.T) {
 	setup := func() *Instance {
 		in := newInstance(t, 3)
 		for _, w := range []world.PartyID{"wallet-A", "wallet-C"} {
-			if err := in.Fund(w, 1000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, w, 1000)
 		}
 		// An earlier session for the replay pool.
 		if p, _ := in.Pay("wallet-C", "wallet-A", 50, nil); !p.Received {
@@ -397,9 +389,7 @@ func mustParse(b []byte) *Payment {
 // change in between.
 func TestLimits(t *testing.T) {
 	in := newInstance(t, 3)
-	if err := in.Fund("wallet-A", 60000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 60000)
 	before := snapshotAll(in)
 	p, _ := in.Pay("wallet-A", "wallet-B", 50001, nil)
 	if p.Received || p.Paid || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
@@ -409,9 +399,7 @@ func TestLimits(t *testing.T) {
 		t.Fatal("a refused payment changed state")
 	}
 	modeltest.CountLimit(t, in)
-	if err := in.Reconcile("wallet-A"); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustReconcile(t, in, "wallet-A")
 	if v := in.View("wallet-A"); v.Spent != 0 || v.Payments != 0 {
 		t.Fatalf("limits not reset: %+v", v)
 	}
@@ -485,9 +473,7 @@ func TestUncertifiedPayeeRefused(t *testing.T) {
 	if v := in.View("wallet-A"); v.Offline() != 770 || len(v.Pending) == 0 {
 		t.Fatalf("the payer did not commit: %+v", v)
 	}
-	if err := in.Reconcile("wallet-A"); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustReconcile(t, in, "wallet-A")
 	if v := in.View("wallet-A"); v.Offline() != 1000 || len(v.Pending) != 0 {
 		t.Fatalf("after reconciling: %+v", v)
 	}

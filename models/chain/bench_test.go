@@ -19,11 +19,9 @@ import (
 //
 //	go test -run XXX -bench Payment ./models/chain/
 func BenchmarkPayment(b *testing.B) {
-	for _, s := range suite.All() {
-		b.Run(string(s.ID()), func(b *testing.B) {
-			modeltest.BenchPayment(b, Scheme{}, s, modeltest.Bench{Renew: 64, Samples: 900, Metrics: func(b *testing.B, counted opcount.Ops, n float64) {
-				b.ReportMetric(float64(counted.Seal)/n, "seals/op")
-			}})
-		})
-	}
+	modeltest.EachSuite(b, func(b *testing.B, s suite.Suite) {
+		modeltest.BenchPayment(b, Scheme{}, s, modeltest.Bench{Renew: 64, Samples: 900, Metrics: func(b *testing.B, counted opcount.Ops, n float64) {
+			b.ReportMetric(float64(counted.Seal)/n, "seals/op")
+		}})
+	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -53,9 +54,7 @@ func anyFinal(in *Instance, id TxID) bool {
 func TestForkAndChoice(t *testing.T) {
 	in := newInstance(t, 21)
 	for _, w := range []world.PartyID{"wallet-A", "wallet-C"} {
-		if err := in.Fund(w, 1000); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustFund(t, in, w, 1000)
 	}
 	in.Pay("wallet-A", "wallet-B", 230, nil)
 	in.Pay("wallet-C", "wallet-B", 120, nil)
@@ -101,9 +100,7 @@ func TestForkAndChoice(t *testing.T) {
 		}
 	}
 	for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C"} {
-		if err := in.Reconcile(w); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustReconcile(t, in, w)
 	}
 	if !allFinal(in, pa) || !allFinal(in, pc) {
 		t.Fatalf("after healing: %v %v", statuses(in, pa), statuses(in, pc))
@@ -118,9 +115,7 @@ func TestForkAndChoice(t *testing.T) {
 // lower block id, whichever arrives first; a higher block beats both.
 func TestForkChoiceTieBreak(t *testing.T) {
 	in := newInstance(t, 25)
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 1000)
 	nodes := in.bb.nodes
 	tip := nodes[0].best
 	h, ts := in.bb.heightOf(tip), in.bb.blocks[tip].b.Slot
@@ -191,12 +186,8 @@ func TestForkChoiceTieBreak(t *testing.T) {
 // follows the majority.
 func TestMinorityCannotFinalise(t *testing.T) {
 	in := newInstance(t, 22)
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
-	if err := in.Fund("wallet-B", 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 1000)
+	modeltest.MustFund(t, in, "wallet-B", 1000)
 	if err := in.SetGateway("wallet-B", 3); err != nil {
 		t.Fatal(err)
 	}
@@ -344,9 +335,7 @@ func signedBlock(in *Instance, nd *node, parent BlockID, height, slot uint64, tx
 // master nodes' real keys, so only the rule stops them.
 func TestBlockRulesRefused(t *testing.T) {
 	in := newInstance(t, 24)
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 1000)
 	in.Pay("wallet-A", "wallet-B", 230, nil)
 	pay := &Tx{Payment: in.Own["wallet-A"].outEntries()[0].p}
 	in.Rounds(3)

@@ -38,47 +38,45 @@ func TestQRPayloadFits(t *testing.T) {
 			t.Fatalf("MaxPaymentDER+1 bytes still fit version %d", v)
 		}
 	}
-	for _, s := range suite.All() {
-		t.Run(string(s.ID()), func(t *testing.T) {
-			in := newInstanceSuite(t, 1, s)
-			wl := in.Own["wallet-A"]
-			wl.dev.SetSkew(100 * 365 * 24 * time.Hour)
-			var inputs []walletCoin
-			for i := range MaxInputs {
-				var op OutPoint
-				for j := range op.Tx {
-					op.Tx[j] = 0xFF
-				}
-				op.Index = uint16(0xFFFF - i)
-				inputs = append(inputs, walletCoin{Point: op.bytes(), Value: coin.MaxChangeAmount / MaxInputs})
+	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
+		in := newInstanceSuite(t, 1, s)
+		wl := in.Own["wallet-A"]
+		wl.dev.SetSkew(100 * 365 * 24 * time.Hour)
+		var inputs []walletCoin
+		for i := range MaxInputs {
+			var op OutPoint
+			for j := range op.Tx {
+				op.Tx[j] = 0xFF
 			}
-			var payee Address
-			for j := range payee {
-				payee[j] = 0xFF
+			op.Index = uint16(0xFFFF - i)
+			inputs = append(inputs, walletCoin{Point: op.bytes(), Value: coin.MaxChangeAmount / MaxInputs})
+		}
+		var payee Address
+		for j := range payee {
+			payee[j] = 0xFF
+		}
+		var largest []byte
+		for i := 0; i < 100; i++ {
+			var nonce [NonceSize]byte
+			copy(nonce[:], in.w.Rand("test/nonce").Bytes(NonceSize))
+			p, _, err := wl.build(payee, coin.MaxChangeAmount, nonce, inputs)
+			if err != nil {
+				t.Fatal(err)
 			}
-			var largest []byte
-			for i := 0; i < 100; i++ {
-				var nonce [NonceSize]byte
-				copy(nonce[:], in.w.Rand("test/nonce").Bytes(NonceSize))
-				p, _, err := wl.build(payee, coin.MaxChangeAmount, nonce, inputs)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if len(p) > len(largest) {
-					largest = p
-				}
+			if len(p) > len(largest) {
+				largest = p
 			}
-			parsed, err := ParsePayment(largest)
-			if err != nil || !bytes.Equal(parsed.Marshal(), largest) {
-				t.Fatalf("the largest payment does not round-trip: %v", err)
-			}
-			v := qrVersion(t, largest)
-			t.Logf("largest payment: %d bytes, QR version %d (%d×%d modules) at level M", len(largest), v, 17+4*v, 17+4*v)
-			if v > QRVersion || len(largest) > MaxPaymentDER {
-				t.Fatalf("a %d-byte payment needs QR version %d, the bound is %d-%s", len(largest), v, QRVersion, QRLevel)
-			}
-		})
-	}
+		}
+		parsed, err := ParsePayment(largest)
+		if err != nil || !bytes.Equal(parsed.Marshal(), largest) {
+			t.Fatalf("the largest payment does not round-trip: %v", err)
+		}
+		v := qrVersion(t, largest)
+		t.Logf("largest payment: %d bytes, QR version %d (%d×%d modules) at level M", len(largest), v, 17+4*v, 17+4*v)
+		if v > QRVersion || len(largest) > MaxPaymentDER {
+			t.Fatalf("a %d-byte payment needs QR version %d, the bound is %d-%s", len(largest), v, QRVersion, QRLevel)
+		}
+	})
 }
 
 // Every format round-trips byte for byte, and each parser refuses the
@@ -207,9 +205,7 @@ func TestSimulateScenario(t *testing.T) {
 			in := modeltest.New(t, Scheme{}, 1, suite.Default()).(*Instance)
 			w := in.w
 			a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
-			if err := in.Fund(a, 1000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, a, 1000)
 			w.Advance(time.Minute)
 			ab, err := in.Pay(a, b, 230, plan)
 			if err != nil {
@@ -225,9 +221,7 @@ func TestSimulateScenario(t *testing.T) {
 			}
 			for _, p := range []world.PartyID{a, b, c} {
 				w.Advance(time.Hour)
-				if err := in.Reconcile(p); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustReconcile(t, in, p)
 			}
 			want := map[world.PartyID]int64{a: 770, b: 230, c: 0}
 			if !ab.Paid { // the payer lost power before it committed: nothing happened

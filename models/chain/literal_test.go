@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -27,62 +28,60 @@ func newLiteral(t *testing.T, s suite.Suite) *Instance {
 // amount sealed in it, and the payee takes a stale one that chain's payee
 // refuses.
 func TestLiteralPayment(t *testing.T) {
-	for _, s := range suite.All() {
-		t.Run(string(s.ID()), func(t *testing.T) {
-			in := newLiteral(t, s)
-			mustFund(t, in, "wallet-A", 1000)
-			p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
-			if err != nil || !p.Paid || !p.Received {
-				t.Fatalf("literal payment: %+v %v", p, err)
-			}
-			qr := in.Own["wallet-B"].inEntries()[0]
-			raw := qr.p.Marshal()
-			parsed, err := ParsePayment(raw)
-			if err != nil || !bytes.Equal(parsed.Marshal(), raw) || parsed.Version != Version2 {
-				t.Fatalf("round trip: %v", err)
-			}
-			if parsed.Amount != 0 || parsed.Payer != (Address{}) || parsed.Payee != (Address{}) {
-				t.Fatalf("a literal payment shows amount %d, payer %s, payee %s in the clear", parsed.Amount, parsed.Payer, parsed.Payee)
-			}
-			payer := in.addrs["wallet-A"]
-			if bytes.Contains(raw, payer[:]) {
-				t.Fatal("the payer's address is in the clear")
-			}
-			mustReconcile(t, in, "wallet-A", "wallet-B")
-			if got := in.View("wallet-B").Offline(); got != 230 {
-				t.Fatalf("payee holds %d fen after settlement, want 230", got)
-			}
+	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
+		in := newLiteral(t, s)
+		mustFund(t, in, "wallet-A", 1000)
+		p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
+		if err != nil || !p.Paid || !p.Received {
+			t.Fatalf("literal payment: %+v %v", p, err)
+		}
+		qr := in.Own["wallet-B"].inEntries()[0]
+		raw := qr.p.Marshal()
+		parsed, err := ParsePayment(raw)
+		if err != nil || !bytes.Equal(parsed.Marshal(), raw) || parsed.Version != Version2 {
+			t.Fatalf("round trip: %v", err)
+		}
+		if parsed.Amount != 0 || parsed.Payer != (Address{}) || parsed.Payee != (Address{}) {
+			t.Fatalf("a literal payment shows amount %d, payer %s, payee %s in the clear", parsed.Amount, parsed.Payer, parsed.Payee)
+		}
+		payer := in.addrs["wallet-A"]
+		if bytes.Contains(raw, payer[:]) {
+			t.Fatal("the payer's address is in the clear")
+		}
+		mustReconcile(t, in, "wallet-A", "wallet-B")
+		if got := in.View("wallet-B").Offline(); got != 230 {
+			t.Fatalf("payee holds %d fen after settlement, want 230", got)
+		}
 
-			// At its largest it fits the code.
-			wl := in.Own["wallet-A"]
-			var inputs []walletCoin
-			for i := range MaxInputs {
-				var op OutPoint
-				for j := range op.Tx {
-					op.Tx[j] = 0xFF
-				}
-				op.Index = uint16(0xFFFF - i)
-				inputs = append(inputs, walletCoin{Point: op.bytes(), Value: coin.MaxChangeAmount / MaxInputs})
+		// At its largest it fits the code.
+		wl := in.Own["wallet-A"]
+		var inputs []walletCoin
+		for i := range MaxInputs {
+			var op OutPoint
+			for j := range op.Tx {
+				op.Tx[j] = 0xFF
 			}
-			var payee Address
-			for j := range payee {
-				payee[j] = 0xFF
-			}
-			wl.dev.SetSkew(100 * 365 * 24 * time.Hour)
-			big, _, err := wl.build(payee, coin.MaxChangeAmount, [NonceSize]byte{0xFF}, inputs)
-			if err != nil || len(big) > MaxPaymentDER {
-				t.Fatalf("largest literal payment: %d bytes, %v", len(big), err)
-			}
-			wl.dev.SetSkew(0)
+			op.Index = uint16(0xFFFF - i)
+			inputs = append(inputs, walletCoin{Point: op.bytes(), Value: coin.MaxChangeAmount / MaxInputs})
+		}
+		var payee Address
+		for j := range payee {
+			payee[j] = 0xFF
+		}
+		wl.dev.SetSkew(100 * 365 * 24 * time.Hour)
+		big, _, err := wl.build(payee, coin.MaxChangeAmount, [NonceSize]byte{0xFF}, inputs)
+		if err != nil || len(big) > MaxPaymentDER {
+			t.Fatalf("largest literal payment: %d bytes, %v", len(big), err)
+		}
+		wl.dev.SetSkew(0)
 
-			// A bad lock is refused by payee and nodes alike.
-			bad := *parsed
-			bad.Lock[0] ^= 1
-			if err := in.bb.fillLiteral(&bad); spec.CodeOf(err) != spec.CodeBadSeal {
-				t.Fatalf("nodes on a bad lock: %v", err)
-			}
-		})
-	}
+		// A bad lock is refused by payee and nodes alike.
+		bad := *parsed
+		bad.Lock[0] ^= 1
+		if err := in.bb.fillLiteral(&bad); spec.CodeOf(err) != spec.CodeBadSeal {
+			t.Fatalf("nodes on a bad lock: %v", err)
+		}
+	})
 }
 
 // TestLiteralPayeeTakesStale: the literal payee cannot read the sealed

@@ -6,7 +6,6 @@ import (
 	"bytes"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/spec"
 )
 
 // Mutants returns the chain scheme's mutant catalogue (four nodes, three
@@ -14,9 +13,7 @@ import (
 // place of the model (look for mutated("name")). A Scheme literal never
 // sets one.
 func Mutants() []models.Mutant {
-	m := func(name, breaks, doc string) models.Mutant {
-		return models.Mutate(Scheme{}, Scheme{mutation: name}, name, spec.ReqID(breaks), doc)
-	}
+	m := models.Mutator(Scheme{}, func(name string) Scheme { return Scheme{mutation: name} })
 	return append([]models.Mutant{
 		m("payee-skips-signature", "R1", "the payee checks the payer's certificate, addresses, amount, nonce and time of a scanned QR code but not the signature over them"),
 		m("payee-skips-cert-verify", "R1", "the payee takes the payer's certificate from the QR code without checking its issuer, validity period or revocation"),

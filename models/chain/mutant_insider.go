@@ -6,7 +6,7 @@ import "github.com/dualoffline/dualoffline/models"
 // reaches: a payee's check that no honest payer's validly signed payment
 // ever trips, so no tampering (which breaks the signature first) reaches
 // it either.
-func insiderMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func insiderMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("payee-skips-time-window", "R1", "the payee checks a payment's nonce and signature but not that its timestamp is within the window of its own clock, so a payment signed long ago (or dated ahead) is accepted"),
 		m("payee-skips-amount-check", "R5", "the payee checks a scanned payment's certificate, addresses, nonce, time and signature but not that its amount is the one the till asked for, so a payment of less closes the sale"),

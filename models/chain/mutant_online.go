@@ -6,7 +6,7 @@ import "github.com/dualoffline/dualoffline/models"
 // online operation reaches (a wallet's write, the agent bank's commit, or
 // a master node's write, in a withdrawal or a reconciliation), each
 // followed by the client's retry.
-func onlineMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func onlineMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("withdraw-retry-debits-again", "R5", "the agent bank serves every withdrawal request as new, so a client that retries after a lost reply or a power cut is debited twice"),
 		m("withdraw-journals-after-credit", "R5", "the wallet's client persists the withdrawal's request id only once the coins are synced, so after a power cut its retry is a new withdrawal"),

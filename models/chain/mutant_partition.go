@@ -6,7 +6,7 @@ import "github.com/dualoffline/dualoffline/models"
 // only when the backbone splits and heals (issue 13): without a partition
 // the nodes never fork and every online operation waits for k blocks, so
 // nothing reaches the faulty code path with consequence.
-func partitionMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func partitionMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("node-ignores-signer-limit", "R2", "master nodes neither enforce nor respect the signer limit (one block in ⌊n/2⌋+1 per node), so a minority of nodes split from the rest extends its own fork past k blocks and finalises a spend the other side also finalises"),
 		m("node-never-reorgs", "R5", "a master node adopts a better block only when it extends the node's own best chain, so after a split heals a node left on the losing fork stays there and its wallets' payments never become final"),

@@ -5,7 +5,7 @@ import "github.com/dualoffline/dualoffline/models"
 // sourceMutants are the mutants of issue 15: each undoes one repair that
 // brought the model back to its source or made a documented model
 // departure pass.
-func sourceMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func sourceMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("unknown-coin-waits", "R4", "master nodes keep a payment spending a coin no transaction created waiting for that coin, even after its payer uploaded its whole log, so the wallet whose storage was edited is never named"),
 		m("refusal-names-payee", "R5", "when the master nodes refuse a payment for its sealed transfer, their evidence names its payee (the wallet that uploaded it and stands to gain) instead of the payer who signed it"),

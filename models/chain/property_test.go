@@ -114,9 +114,7 @@ func TestTraceDeterministic(t *testing.T) {
 func TestCrashOnline(t *testing.T) {
 	setup := func() *Instance {
 		in := newInstance(t, 9)
-		if err := in.Fund("wallet-A", 1000); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustFund(t, in, "wallet-A", 1000)
 		in.Pay("wallet-A", "wallet-B", 230, nil)
 		return in
 	}
@@ -149,9 +147,7 @@ func TestCrashOnline(t *testing.T) {
 					t.Fatal("no crash")
 				}
 				checkBalanced(t, in, "the crash")
-				if err := in.Reconcile("wallet-B"); err != nil {
-					t.Fatal(err)
-				}
+				modeltest.MustReconcile(t, in, "wallet-B")
 				if name == "deposit" {
 					if _, err := in.Deposit("wallet-B"); err != nil {
 						t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 	qrcode "github.com/yeqown/go-qrcode/v2"
 	"rsc.io/qr"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -241,9 +242,7 @@ func TestCamera(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := newInstance(t, 1)
-			if err := in.Fund("wallet-A", 1000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, "wallet-A", 1000)
 			var shown []byte
 			if err := in.SetCamera("wallet-A", func(b []byte) ([]byte, error) { shown = b; return tc.cam(b) }); err != nil {
 				t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -18,9 +19,7 @@ import (
 func TestRefield(t *testing.T) {
 	for _, in := range []*Instance{newInstance(t, 1), newLiteral(t, suite.All()[0])} {
 		a, b := in.Wallets()[0], in.Wallets()[1]
-		if err := in.Fund(a, 1000); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustFund(t, in, a, 1000)
 		mark := in.w.Mark()
 		if _, err := in.Pay(a, b, 230, nil); err != nil {
 			t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/loopback"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -132,20 +133,18 @@ func scenario(in *Instance) error {
 // (or wallet-B, or every wallet) is the model's own wallet or an
 // external wallet served by Host.
 func TestExternalWalletBehavesLikeTheModelsOwn(t *testing.T) {
-	for _, s := range suite.All() {
-		t.Run(string(s.ID()), func(t *testing.T) {
-			own := run(t, models.Config{Suite: s}, scenario)
-			for _, ext := range [][]world.PartyID{{"wallet-A"}, {"wallet-B"}, {"wallet-A", "wallet-B", "wallet-C"}} {
-				got := run(t, external(s, ext...), scenario)
-				if d := cmp.Diff(own, got); d != "" {
-					t.Errorf("external %v (-own +external):\n%s", ext, d)
-				}
-				if !got.Audit.Balanced() {
-					t.Errorf("external %v: the audit does not balance: %+v", ext, got.Audit)
-				}
+	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
+		own := run(t, models.Config{Suite: s}, scenario)
+		for _, ext := range [][]world.PartyID{{"wallet-A"}, {"wallet-B"}, {"wallet-A", "wallet-B", "wallet-C"}} {
+			got := run(t, external(s, ext...), scenario)
+			if d := cmp.Diff(own, got); d != "" {
+				t.Errorf("external %v (-own +external):\n%s", ext, d)
 			}
-		})
-	}
+			if !got.Audit.Balanced() {
+				t.Errorf("external %v: the audit does not balance: %+v", ext, got.Audit)
+			}
+		}
+	})
 }
 
 // A clone of an external wallet (Link.Fork) and a rollback of one
@@ -153,62 +152,60 @@ func TestExternalWalletBehavesLikeTheModelsOwn(t *testing.T) {
 // does: both conflicting payments are accepted offline, the chain keeps
 // one final and flags the culprit.
 func TestExternalWalletCloneAndRollback(t *testing.T) {
-	for _, s := range suite.All() {
-		t.Run(string(s.ID()), func(t *testing.T) {
-			steps := func(in *Instance) error {
-				a, b, c := in.Wallets()[0], in.Wallets()[1], in.Wallets()[2]
-				if err := in.Fund(a, 1000); err != nil {
-					return err
-				}
-				snap := in.Snapshot(a)
-				clone, err := in.Clone(a)
+	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
+		steps := func(in *Instance) error {
+			a, b, c := in.Wallets()[0], in.Wallets()[1], in.Wallets()[2]
+			if err := in.Fund(a, 1000); err != nil {
+				return err
+			}
+			snap := in.Snapshot(a)
+			clone, err := in.Clone(a)
+			if err != nil {
+				return err
+			}
+			for _, p := range []struct {
+				from, to world.PartyID
+				amount   int64
+			}{{a, b, 600}, {clone, c, 600}} {
+				pay, err := in.Pay(p.from, p.to, p.amount, nil)
 				if err != nil {
 					return err
 				}
-				for _, p := range []struct {
-					from, to world.PartyID
-					amount   int64
-				}{{a, b, 600}, {clone, c, 600}} {
-					pay, err := in.Pay(p.from, p.to, p.amount, nil)
-					if err != nil {
-						return err
-					}
-					if !pay.Paid || !pay.Received {
-						return errors.New("a payment of the clone pair did not go through offline")
-					}
+				if !pay.Paid || !pay.Received {
+					return errors.New("a payment of the clone pair did not go through offline")
 				}
-				for _, w := range []world.PartyID{a, clone, b, c} {
-					if err := in.Reconcile(w); err != nil {
-						return err
-					}
-				}
-				if got := in.View(b).Offline() + in.View(c).Offline(); got != 600 {
-					return errors.New("the payees hold other than one payment's value")
-				}
-				in.Restore(a, snap)
-				if pay, err := in.Pay(a, c, 300, nil); err != nil || !pay.Received {
-					return errors.Join(errors.New("the rolled-back wallet's payment did not go through offline"), err)
-				}
-				for _, w := range []world.PartyID{a, c} {
-					if err := in.Reconcile(w); err != nil {
-						return err
-					}
-				}
-				return nil
 			}
-			own := run(t, models.Config{Suite: s}, steps)
-			got := run(t, external(s, "wallet-A"), steps)
-			if d := cmp.Diff(own, got); d != "" {
-				t.Errorf("(-own +external):\n%s", d)
+			for _, w := range []world.PartyID{a, clone, b, c} {
+				if err := in.Reconcile(w); err != nil {
+					return err
+				}
 			}
-			if len(got.Culprit) == 0 || got.Culprit[0] != "wallet-A" {
-				t.Errorf("double spends flagged: %v, want wallet-A's", got.Culprit)
+			if got := in.View(b).Offline() + in.View(c).Offline(); got != 600 {
+				return errors.New("the payees hold other than one payment's value")
 			}
-			if !got.Audit.Balanced() {
-				t.Errorf("the audit does not balance: %+v", got.Audit)
+			in.Restore(a, snap)
+			if pay, err := in.Pay(a, c, 300, nil); err != nil || !pay.Received {
+				return errors.Join(errors.New("the rolled-back wallet's payment did not go through offline"), err)
 			}
-		})
-	}
+			for _, w := range []world.PartyID{a, c} {
+				if err := in.Reconcile(w); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		own := run(t, models.Config{Suite: s}, steps)
+		got := run(t, external(s, "wallet-A"), steps)
+		if d := cmp.Diff(own, got); d != "" {
+			t.Errorf("(-own +external):\n%s", d)
+		}
+		if len(got.Culprit) == 0 || got.Culprit[0] != "wallet-A" {
+			t.Errorf("double spends flagged: %v, want wallet-A's", got.Culprit)
+		}
+		if !got.Audit.Balanced() {
+			t.Errorf("the audit does not balance: %+v", got.Audit)
+		}
+	})
 }
 
 // What must reach inside a wallet refuses an external one, naming it.
@@ -248,9 +245,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 	}
 	in := mi.(*Instance)
 	defer in.Close()
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 1000)
 	l := in.Links["wallet-A"]
 	before, err := l.Save()
 	if err != nil {
@@ -286,9 +281,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 		}
 	}
 	// The wallet still works.
-	if err := in.Reconcile("wallet-A"); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustReconcile(t, in, "wallet-A")
 	if v := in.View("wallet-A"); v.Offline() != 1000 {
 		t.Errorf("after the refusals the wallet holds %d, want 1000", v.Offline())
 	}
@@ -303,9 +296,7 @@ func TestExternalPayeeRefusalIsTyped(t *testing.T) {
 	}
 	in := mi.(*Instance)
 	defer in.Close()
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 1000)
 	// A bit flip in the signed part of the QR code.
 	p, err := in.Pay("wallet-A", "wallet-B", 100, world.Plan{{Kind: world.FaultBitFlip, Step: 2, Arg: 8 * 40}})
 	if err != nil {

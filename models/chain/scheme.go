@@ -236,12 +236,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 // stores the trust anchors, the chain key, the revocation list and its
 // limits.
 func (in *Instance) addWallet(id world.PartyID, bankIdx int, cfg models.Config) error {
-	dev := in.w.AddDevice(id, true) // a phone: it has a clock
-	key, err := cfg.Suite.GenerateKey(in.w.Rand("chain/wallet-key/" + string(id)))
-	if err != nil {
-		return err
-	}
-	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, key.Public())
+	dev, key, cert, err := kit.NewPhone(in.w, in.cb, cfg.Suite, id, "chain/wallet-key/"+string(id))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -13,9 +14,7 @@ import (
 // nothing is answered from the index while a check is switched off.
 func TestValidateKnownBytes(t *testing.T) {
 	in := newInstance(t, 1)
-	if err := in.Fund("wallet-A", 700); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 700)
 	bi := in.bb.blocks[in.bb.nodes[0].best]
 	if bi == nil || in.bb.byRaw == nil {
 		t.Fatal("funding validated no block")

@@ -138,53 +138,33 @@ func payWallet(s suite.Suite, in AgreePayInput) (qr []byte, verdict, inputErr er
 }
 
 // refAgreePay decides an AgreementPay case with the model's own wallet.
-func refAgreePay(s suite.Suite, in AgreePayInput) (verdict, inputErr error) {
-	_, verdict, inputErr = payWallet(s, in)
-	return verdict, inputErr
-}
+var refAgreePay = vgen.Verdict(payWallet)
 
 // agreePaySender is the AgreementPay shape's answer: the Payment DER the
 // wallet shows, which the harness checks as the agreement's payee would.
-var agreePaySender = vgen.Sender{
-	Produce: func(s suite.Suite, c vgen.Case) ([]byte, error) {
-		var in AgreePayInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return nil, err
-		}
-		qr, verdict, err := payWallet(s, in)
-		if err == nil {
-			err = verdict
-		}
-		return qr, err
-	},
-	Check: func(s suite.Suite, c vgen.Case, out []byte) error {
-		var in AgreePayInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return err
-		}
-		var u vgen.Unhexer
-		agree, cert := u.B("agreement", in.Agreement), u.B("walletCertificate", in.WalletCertificate)
-		if u.Err != nil {
-			return u.Err
-		}
-		if len(agree) != AgreeSize {
-			return fmt.Errorf("agreement of %d bytes", len(agree))
-		}
-		qin := QRInput{Payment: vgen.H(out), Root: in.Root, Payee: vgen.H(agree[8 : 8+AddrSize]),
-			Amount: int64(binary.BigEndian.Uint64(agree)), Nonce: vgen.H(agree[8+AddrSize : 8+AddrSize+NonceSize]), At: in.At}
-		if verdict, err := refQR(s, qin); err != nil || verdict != nil {
-			return fmt.Errorf("the payee refuses the payment: %v", errors.Join(verdict, err))
-		}
-		p, err := ParsePayment(out)
-		if err != nil {
-			return err
-		}
-		if string(p.Cert) != string(cert) {
-			return fmt.Errorf("the payment carries a certificate other than the wallet's")
-		}
-		return checkSealed(s, in, p)
-	},
-}
+var agreePaySender = vgen.SenderOf(payWallet, func(s suite.Suite, in AgreePayInput, out []byte) error {
+	var u vgen.Unhexer
+	agree, cert := u.B("agreement", in.Agreement), u.B("walletCertificate", in.WalletCertificate)
+	if u.Err != nil {
+		return u.Err
+	}
+	if len(agree) != AgreeSize {
+		return fmt.Errorf("agreement of %d bytes", len(agree))
+	}
+	qin := QRInput{Payment: vgen.H(out), Root: in.Root, Payee: vgen.H(agree[8 : 8+AddrSize]),
+		Amount: int64(binary.BigEndian.Uint64(agree)), Nonce: vgen.H(agree[8+AddrSize : 8+AddrSize+NonceSize]), At: in.At}
+	if verdict, err := refQR(s, qin); err != nil || verdict != nil {
+		return fmt.Errorf("the payee refuses the payment: %v", errors.Join(verdict, err))
+	}
+	p, err := ParsePayment(out)
+	if err != nil {
+		return err
+	}
+	if string(p.Cert) != string(cert) {
+		return fmt.Errorf("the payment carries a certificate other than the wallet's")
+	}
+	return checkSealed(s, in, p)
+})
 
 // checkSealed opens the sealed transfer of p, the payment a wallet
 // answered in with, with the chain's private key (the vectors' key

@@ -19,9 +19,7 @@ func TestTamperEveryField(t *testing.T) {
 	setup := func() *Instance {
 		in := newInstanceSuite(t, 3, suite.Default())
 		for _, w := range []world.PartyID{"wallet-A", "wallet-C"} {
-			if err := in.Fund(w, 1000); err != nil {
-				t.Fatal(err)
-			}
+			modeltest.MustFund(t, in, w, 1000)
 		}
 		// An earlier session for the replay pool.
 		if _, err := in.Pay("wallet-C", "wallet-A", 50, nil); err != nil {
@@ -66,17 +64,13 @@ func TestGarbageRefused(t *testing.T) {
 // and reset when it goes online.
 func TestLimits(t *testing.T) {
 	in := newInstanceSuite(t, 3, suite.Default())
-	if err := in.Fund("wallet-A", 60000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 60000)
 	p, _ := in.Pay("wallet-A", "wallet-B", 50001, nil)
 	if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeLimitExceeded {
 		t.Fatalf("a payment over ¥500: %+v", p.Outcome.Rejections)
 	}
 	modeltest.CountLimit(t, in)
-	if err := in.Reconcile("wallet-A"); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustReconcile(t, in, "wallet-A")
 	if p, _ := in.Pay("wallet-A", "wallet-B", 100, nil); !p.Received {
 		t.Fatalf("limits not reset online: %v", p.Outcome.Rejections)
 	}
@@ -152,7 +146,7 @@ func TestFullLineageRefused(t *testing.T) {
 		t.Fatal("no coin with a full lineage was built")
 	}
 	c := in.Own["wallet-C"]
-	start, err := c.startPayee("wallet-B", full.Value())
+	start, err := c.StartPayee("wallet-B", full.Value())
 	if err != nil {
 		t.Fatal(err)
 	}

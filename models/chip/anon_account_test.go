@@ -17,17 +17,13 @@ func TestAccountUnderHolderLogOnlyLarge(t *testing.T) {
 	if got := in.agent.Accounts(); len(got) == 0 || got[0] != "wallet-A" {
 		t.Fatalf("agent accounts %v: want them under the holders' ids", got)
 	}
-	if err := in.Fund("wallet-A", 3*models.DefaultThreshold); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 3*models.DefaultThreshold)
 	pay := func(amount int64) {
 		t.Helper()
 		if p, err := in.Pay("wallet-A", "wallet-B", amount, nil); err != nil || !p.Received {
 			t.Fatalf("pay %d: %+v %v", amount, p, err)
 		}
-		if err := in.Reconcile("wallet-A"); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustReconcile(t, in, "wallet-A")
 	}
 	pay(models.DefaultThreshold)
 	if log := in.AgentView("wallet-A"); len(log) != 0 {

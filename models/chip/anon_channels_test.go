@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -34,9 +35,7 @@ func TestLinkingChannels(t *testing.T) {
 		return out
 	}
 	fresh()
-	if err := in.Fund(a, 500); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, a, 500)
 	// (2) The agent bank signs the hand-over naming the card's pseudonym.
 	var handover *transfer.Signed
 	for _, e := range fresh() {
@@ -48,25 +47,12 @@ func TestLinkingChannels(t *testing.T) {
 		t.Fatalf("no hand-over record from %s to %s after the withdrawal", AgentID, card.ID)
 	}
 	transferTo := func(payee world.PartyID, amount int64) []byte {
-		t.Helper()
-		mark := in.w.Mark()
-		if p, err := in.Pay(a, payee, amount, nil); err != nil || !p.Received {
-			t.Fatalf("pay %d fen %s→%s: %+v %v", amount, a, payee, p, err)
-		}
-		for _, m := range in.w.Delivered(payee, mark) {
-			if m.Type == MsgTransfer {
-				return m.Payload
-			}
-		}
-		t.Fatalf("no TRANSFER delivered to %s", payee)
-		return nil
+		return modeltest.PaidPayload(t, in.w, in, a, payee, amount, MsgTransfer)
 	}
 	t1 := transferTo(b, 300)
 	// (4) The payer's reconciliation, through its holder's account,
 	// uploads the record that names its pseudonym as payer.
-	if err := in.Reconcile(a); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustReconcile(t, in, a)
 	var rec1 *transfer.Signed
 	for _, e := range fresh() {
 		if e.Record.Payer == card.ID && e.Record.Payee == in.Names[b] {

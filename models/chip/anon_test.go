@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -13,17 +14,13 @@ import (
 // holder's identity still reach the card (SOURCES.md C7).
 func TestCardCertificateIsPseudonymous(t *testing.T) {
 	in := newInstance(t, 5)
-	if err := in.Fund("wallet-A", 500); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 500)
 	p, err := in.Pay("wallet-A", "wallet-B", 300, nil)
 	if err != nil || !p.Received {
 		t.Fatalf("pay: %+v %v", p, err)
 	}
 	for _, w := range []world.PartyID{"wallet-A", "wallet-B"} {
-		if err := in.Reconcile(w); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustReconcile(t, in, w)
 	}
 	se := in.Own["wallet-A"]
 	if cn := se.OwnCert.ID; cn == "wallet-A" || !strings.HasPrefix(cn, "card-") {

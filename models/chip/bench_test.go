@@ -15,7 +15,7 @@ import (
 //
 //	go test -run XXX -bench Payment ./models/chip/
 func BenchmarkPayment(b *testing.B) {
-	for _, s := range suite.All() {
-		b.Run(string(s.ID()), func(b *testing.B) { modeltest.BenchPayment(b, Scheme{}, s, modeltest.Bench{Samples: 300}) })
-	}
+	modeltest.EachSuite(b, func(b *testing.B, s suite.Suite) {
+		modeltest.BenchPayment(b, Scheme{}, s, modeltest.Bench{Samples: 300})
+	})
 }

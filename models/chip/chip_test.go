@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -19,9 +20,7 @@ func newInstance(t testing.TB, seed uint64) *Instance {
 
 func TestPaymentHappyPath(t *testing.T) {
 	in := newInstance(t, 1)
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 1000)
 	p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -41,9 +40,7 @@ func TestPaymentHappyPath(t *testing.T) {
 		t.Fatalf("C holds %d", c.Offline())
 	}
 	for _, id := range in.Wallets() {
-		if err := in.Reconcile(id); err != nil {
-			t.Fatal(err)
-		}
+		modeltest.MustReconcile(t, in, id)
 	}
 	if ds := in.Ledger().DoubleSpends; len(ds) != 0 {
 		t.Fatalf("honest run flagged: %v", ds)

@@ -56,31 +56,14 @@ type CardState = kit.State[LogEntry]
 
 // LogEntry is one payment a payer card committed (write-ahead): the
 // holdings it spent and the records that spent them.
-type LogEntry struct {
-	Key      string
-	Payee    string
-	Holdings [][]byte
-	Records  [][]byte
-	Acked    bool // the payee's acknowledgement arrived
-}
+type LogEntry = kit.LogEntry
 
 // DepositEntry is a deposit the wallet signed and committed.
 type DepositEntry = kit.DepositEntry
 
-// Spent and Acknowledged read the entry out (kit.Entry).
-func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
-func (e LogEntry) Acknowledged() bool                  { return e.Acked }
-
-// payee names the entry's payee (kit.State.View).
-func (e LogEntry) payee() string { return e.Payee }
-
 // The reference SE as a Device.
 
 var _ Device = (*SE)(nil)
-
-func (se *SE) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
-	return se.startPayee(payer, amount)
-}
 
 func (se *SE) Payer(m world.Message) ([]world.Message, error) { return se.payerEndpoint(m) }
 func (se *SE) Payee(m world.Message) ([]world.Message, error) { return se.payeeEndpoint(m) }
@@ -137,18 +120,12 @@ func (se *SE) Credit(hs []*transfer.Holding, certs [][]byte, settled []string) e
 }
 
 func (se *SE) SignDeposit(agent string, keys []string) error {
-	if len(keys) == 0 {
-		return nil
-	}
 	st := se.st
-	e, deletes, ctr, err := se.SignDeposits(agent, keys, st.Counter, se.depositForgets)
-	if err != nil {
-		return err
-	}
-	st.Counter = ctr
-	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), kit.DepKey(st.Counter): kit.MustJSON(e)}, deletes)
-	se.Recover()
-	return nil
+	return se.DepositWith(agent, keys, &st.Counter, se.depositForgets, func(puts map[string][]byte, deletes []string) {
+		puts[keyState] = kit.MustJSON(st)
+		se.Dev.Commit(puts, deletes)
+		se.Recover()
+	})
 }
 
 func (se *SE) FinishDeposit(key string, accepted bool) error {

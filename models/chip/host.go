@@ -3,7 +3,6 @@ package chip
 import (
 	"encoding/json"
 
-	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -66,63 +65,41 @@ func (h *Host) load() error {
 // an offline message comes back inside the DeliverResult instead, with
 // the card's answer.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	dec := func(v any) error { return device.Decode(op, params, v) }
-	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpPersonalize, h.personalize); ok {
-		return r, err
-	}
-	if h.se == nil {
-		return nil, spec.Errorf(spec.CodeMalformed, "%s: the card is not personalised", op)
-	}
-	se := h.se
-	if r, ok, err := depositOps.Handle(se, op, params); ok {
+	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpPersonalize, h.personalize, "the card is not personalised", depositOps, h.se); ok {
 		return r, err
 	}
 	switch op {
 	case OpStartPayee:
-		var p StartPayeeParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		m, err := se.startPayee(world.PartyID(p.Payer), p.Amount)
-		if err != nil {
-			return nil, err
-		}
-		return device.MessageResult{Message: device.ToWire(m)}, nil
+		return device.Decoded(op, params, func(p StartPayeeParams) (any, error) {
+			m, err := h.se.StartPayee(world.PartyID(p.Payer), p.Amount)
+			if err != nil {
+				return nil, err
+			}
+			return device.MessageResult{Message: device.ToWire(m)}, nil
+		})
 	case OpPayer, OpPayee:
-		var p DeliverParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		handle := se.payerEndpoint
-		if op == OpPayee {
-			handle = se.payeeEndpoint
-		}
-		return h.kit.Deliver(p.Message, handle)
+		return device.Decoded(op, params, func(p DeliverParams) (any, error) {
+			handle := h.se.payerEndpoint
+			if op == OpPayee {
+				handle = h.se.payeeEndpoint
+			}
+			return h.kit.Deliver(p.Message, handle)
+		})
 	case OpEndSession:
-		received, _ := se.EndSession()
+		received, _ := h.se.EndSession()
 		return device.EndSessionResult{Received: received}, nil
 	case OpState:
-		st, err := se.State()
+		st, err := h.se.State()
 		if err != nil {
 			return nil, err
 		}
 		return kit.WireStateOf(st, wireLog), nil
 	case OpCredit:
-		var p CreditParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		hs, err := device.ParseHoldings(p.Holdings)
-		if err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.Credit(hs, models.Bytes(p.Certificates), p.Settled)
+		return device.Decoded(op, params, func(p CreditParams) (any, error) {
+			return device.Credit(p.Holdings, p.Certificates, p.Settled, h.se.Credit)
+		})
 	case OpReset:
-		var p ResetParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, se.Reset(p.Sync, p.CRL)
+		return device.Decoded(op, params, func(p ResetParams) (any, error) { return struct{}{}, h.se.Reset(p.Sync, p.CRL) })
 	}
 	return nil, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -23,9 +24,7 @@ func TestDoubleSpendSeenInOnwardLineage(t *testing.T) {
 	}
 	ws := in.Wallets()
 	a, b, c := ws[0], ws[1], ws[2]
-	if err := in.Fund(a, 6); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, a, 6)
 	snap := in.Snapshot(a)
 	pay := func(p, q world.PartyID) {
 		t.Helper()

@@ -7,7 +7,6 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/kit"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -15,9 +14,7 @@ import (
 // realistic implementation bug into one place of the model (look for
 // mutated("name")). The reference (the zero Scheme) never sets one.
 func Mutants() []models.Mutant {
-	m := func(name, breaks, doc string) models.Mutant {
-		return models.Mutate(Scheme{}, Scheme{mutation: name}, name, spec.ReqID(breaks), doc)
-	}
+	m := models.Mutator(Scheme{}, func(name string) Scheme { return Scheme{mutation: name} })
 	return append([]models.Mutant{
 		m("skip-revocation-check", "R1", "the card checks a counterpart's certificate against the root and its validity but never against the revocation list it holds"),
 		m("payer-skips-initiate-signature", "R1", "the payer card checks the payee's certificate in INITIATE but not the payee's signature over the amount and challenge"),
@@ -42,7 +39,7 @@ func Mutants() []models.Mutant {
 
 // faultMutants are the mutants of issue 13 that only an acting fault
 // reaches: the bug sits where a redirected or relayed message arrives.
-func faultMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func faultMutants(m models.MutantOf) []models.Mutant {
 	return append([]models.Mutant{
 		m("card-answers-stray-initiate", "R1", "a card hands a payment message that reaches it outside any payment its holder started or joined to its payment application, so an INITIATE redirected to a bystander's card makes that card pay"),
 	}, faultKindMutants(m)...)
@@ -83,7 +80,7 @@ var bankMutations = map[string]bool{
 // R4.5, R6.1, R6.7) kill and the properties before them did not; the one
 // exception is redeem-at-root-value, which the earlier R6.7 also killed
 // and which the earlier R6.1 did not.
-func vacuousMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func vacuousMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("flag-names-parent", "R2", "the registry's double-spend flag names the coin the doubly spent coin was made from (its parent instance) instead of the coin itself"),
 		m("deposit-honours-double-spend", "R4", "the agent bank flags a deposited coin that descends from a coin spent twice whose other branch was already redeemed, and credits it anyway, counting on recovering the excess from the culprit"),

@@ -6,7 +6,7 @@ import "github.com/dualoffline/dualoffline/models"
 // and the agent bank's account and log (issue 15, Build 3): each puts
 // the holder's identity back where the merchant and the agent bank read
 // it, or takes it from where R3.6 wants it.
-func anonMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func anonMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("account-keyed-by-card", "R3", "the agent bank keeps the holder's account under the card's pseudonym, so the account number is in every certificate and record the card presents"),
 		m("agent-logs-small-payments", "R3", "the agent bank logs against the holder's account the records of every payment the card uploads, small ones included, so a payment of at most T names its payer"),

@@ -13,7 +13,7 @@ import (
 // faultKindMutants are issue 13's mutants for the fault kinds that act:
 // each bug sits where one kind's message, or power cut, arrives, and only
 // that kind reaches it (conformance's TestFaultKindsKill checks this).
-func faultKindMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func faultKindMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		// duplicate: a repeated INITIATE before the acknowledgement.
 		m("payer-marks-challenge-on-ack", "R1", "the payer card records a challenge as answered when the payee acknowledges the payment instead of when it pays, so an INITIATE the channel repeats before the acknowledgement is paid again"),

@@ -6,7 +6,7 @@ import "github.com/dualoffline/dualoffline/models"
 // reaches: a receiving card's check that no honest payer's validly signed
 // record ever trips, so no tampering (which breaks the signature first)
 // reaches it either.
-func insiderMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func insiderMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("payee-skips-output-sum", "R4", "the payee card checks each record's serials, denominations and holders but not that its outputs sum to the value of the coin it spends, so a payer's own signature can create value"),
 		m("payee-checks-stored-serials-only", "R2", "the payee card looks each spent serial up in the serials it stored from earlier payments but not among the other spends of the same TRANSFER, so one coin spent twice in one payment is accepted twice"),

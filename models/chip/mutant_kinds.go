@@ -9,7 +9,7 @@ import (
 // kindsMutants are issue 13's mutants for fault kinds that had none: each
 // bug sits where one kind's altered message arrives, and only that kind
 // reaches it (conformance's TestFaultKindsKill checks this).
-func kindsMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func kindsMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		// field-bit: one bit late in a field; a field replaced whole
 		// differs in its first bytes too.

@@ -11,7 +11,7 @@ import (
 // coins. A delay of minutes trips the timeout first, which refuses
 // cleanly; only an exchange slowed by seconds, what a relay's hop adds,
 // passes the timeout and trips the misplaced bound.
-func kinds4Mutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func kinds4Mutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("payee-relay-check-after-commit", "R1", "the payee terminal ends a session whose TRANSFER comes more than 5 minutes after its INITIATE before it hands the TRANSFER to the card (a session timeout), and as a relay defence refuses a TRANSFER more than 2 s after its INITIATE, but reads that timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: an exchange a relay slows by seconds leaves the coins on both cards"),
 	}

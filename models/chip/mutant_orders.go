@@ -9,7 +9,7 @@ import (
 // or a one-sided value check let pass: only a generated order (a power
 // cycle between two payments, a deposit before the other branch of a
 // double spend is uploaded) or an exact comparison kills them.
-func orderMutants(m func(name, breaks, doc string) models.Mutant) []models.Mutant {
+func orderMutants(m models.MutantOf) []models.Mutant {
 	return []models.Mutant{
 		m("payee-seen-cache-volatile", "R2", "the card keeps the serials of the coins it was paid in a cache that a power cycle clears, so after a restart it accepts a coin it was already paid"),
 		m("payee-forgets-deposited-serials", "R2", "the card deletes the record that it was paid a coin together with the coin when it deposits it, so after a deposit it accepts the same coin again offline"),

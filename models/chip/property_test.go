@@ -72,11 +72,9 @@ func TestCrashAtEveryPoint(t *testing.T) {
 // accused, and the verdicts are identical. The evidence names the card's
 // pseudonym; the central bank's register names its holder.
 func TestCloneDoubleSpendEveryOrder(t *testing.T) {
-	for _, s := range suite.All() {
-		t.Run(string(s.ID()), func(t *testing.T) {
-			modeltest.CloneDoubleSpendEveryOrder(t, Scheme{}, s, func(in models.Instance, id string) string { return in.Bank().HolderOf(id) })
-		})
-	}
+	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
+		modeltest.CloneDoubleSpendEveryOrder(t, Scheme{}, s, func(in models.Instance, id string) string { return in.Bank().HolderOf(id) })
+	})
 }
 
 // Evidence is not forgeable by swapping in an honest party's records.

@@ -29,8 +29,9 @@ import (
 //  4. DONE (payer → payee): status 9000 once the card logged the
 //     acknowledgement.
 
-// startPayee opens a session on the payee side and returns INITIATE.
-func (se *SE) startPayee(payer world.PartyID, amount int64) (world.Message, error) {
+// StartPayee opens a session on the payee side and returns INITIATE
+// (Device).
+func (se *SE) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
 	se.challenge = se.w.Rand("chip/challenge/" + se.Name).Bytes(transfer.ChallengeSize)
 	se.amount, se.received, se.opened = amount, false, se.w.Now()
 	sig, err := se.Priv.Sign(initTBS(amount, se.challenge, se.Name))
@@ -106,20 +107,12 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 	if se.FW.Insider != nil {
 		return se.insiderPay(in)
 	}
-	picked, err := se.pick(in.Amount)
-	if err != nil {
-		return nil, err
-	}
-
 	// Build one record per coin: whole coins first, the last one split.
-	var challenge [transfer.ChallengeSize]byte
-	copy(challenge[:], in.Challenge)
 	st := se.st
-	spent, counter, err := se.SpendCoins(picked, in.Amount, se.payerID(), in.Cert.ID, challenge, st.Counter)
+	spent, err := se.Spend(se.pick, in.Amount, se.payerID(), in.Cert.ID, in.Challenge, &st.Counter)
 	if err != nil {
 		return nil, err
 	}
-	st.Counter = counter
 	var spends []spend
 	puts := map[string][]byte{}
 	var deletes []string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -15,9 +16,7 @@ import (
 func TestRefield(t *testing.T) {
 	in := newInstance(t, 1)
 	a, b := in.Wallets()[0], in.Wallets()[1]
-	if err := in.Fund(a, 1000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, a, 1000)
 	mark := in.w.Mark()
 	if p, err := in.Pay(a, b, 230, nil); err != nil || !p.Received {
 		t.Fatalf("pay: %+v %v", p, err)

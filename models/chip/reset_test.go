@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
@@ -27,9 +28,7 @@ func TestResetRefusesBadList(t *testing.T) {
 		se.Recover()
 	}
 	// The card still loads and pays.
-	if err := in.Fund("wallet-A", 300); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 300)
 	if p, err := in.Pay("wallet-A", "wallet-B", 100, nil); err != nil || !p.Received {
 		t.Fatalf("after the refused lists the card does not pay: %+v %v", p, err)
 	}
@@ -55,9 +54,7 @@ func sameStore(t *testing.T, what string, before, after world.Snapshot) {
 // a coin spent twice (it used to sign two deposit records of it).
 func TestDepositRefusesRepeatedCoin(t *testing.T) {
 	in := newInstance(t, 1)
-	if err := in.Fund("wallet-A", 500); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, "wallet-A", 500)
 	se := in.Own["wallet-A"]
 	var k string
 	for key := range se.Held {

@@ -112,17 +112,11 @@ var _ models.Instance = (*Instance)(nil)
 // wallets cfg.External names are external cards reached through cfg.Dial.
 func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg = cfg.WithDefaults()
-	cb, err := bank.NewCentralBank(w, cfg.Suite)
+	cb, agent, err := kit.Banks(w, cfg, AgentID, sc.mutation, bankMutations[sc.mutation])
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, mutation: sc.mutation, threshold: cfg.Threshold, Table: kit.NewTable[Device, *SE](w, "card")}
-	if bankMutations[sc.mutation] {
-		cb.SetMutation(sc.mutation)
-	}
-	if in.agent, err = cb.AddAgent(AgentID, int64(cfg.Wallets)*cfg.Opening*4); err != nil {
-		return nil, err
-	}
+	in := &Instance{w: w, cb: cb, agent: agent, mutation: sc.mutation, threshold: cfg.Threshold, Table: kit.NewTable[Device, *SE](w, "card")}
 	if in.makerKey, err = cfg.Suite.GenerateKey(w.Rand("maker")); err != nil {
 		return nil, err
 	}
@@ -214,14 +208,6 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 // Bank returns the central bank.
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 
-func (in *Instance) state(id world.PartyID) (*CardState, error) {
-	d, err := in.Device(id)
-	if err != nil {
-		return nil, err
-	}
-	return d.State()
-}
-
 // Fund withdraws amount from the holder's account into the card.
 func (in *Instance) Fund(id world.PartyID, amount int64) error {
 	return in.Online(id, func(d Device) error {
@@ -261,16 +247,9 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	if err != nil {
 		return models.Payment{}, err
 	}
-	out := in.w.RunSession(&world.Session{
-		Channel:   world.NearField,
-		Start:     []world.Message{start},
-		Plan:      plan,
-		Endpoints: map[world.PartyID]world.Endpoint{payer: p.Payer, payee: q.Payee},
-		Restart:   map[world.PartyID]func(){payer: restarter(p), payee: restarter(q)},
-		Fields:    fields,
-		Refield:   refield,
-		Bystander: in.bystander,
-	})
+	session := kit.Payment(world.NearField, start, plan, payer, p, payee, q)
+	session.Fields, session.Refield, session.Bystander = fields, refield, in.bystander
+	out := in.w.RunSession(session)
 	res := models.Payment{Outcome: out}
 	// The payee card finishes the session; a crash-end fault cuts the
 	// writes it defers to here (none in the reference).
@@ -312,8 +291,6 @@ func (in *Instance) bystander(id world.PartyID) world.Endpoint {
 		return c.Payee(m)
 	}
 }
-
-func restarter(d Device) func() { return func() { _ = d.Restart() } }
 
 // fields splits an APDU into its TLV value fields for field tampering.
 func fields(m world.Message) []world.Span {
@@ -460,14 +437,17 @@ func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 	})
 }
 
+// state reads the wallet's state (View and Ledger read it).
+func (in *Instance) state(id world.PartyID) (*CardState, error) {
+	return kit.StateOf(&in.Table, id, Device.State)
+}
+
 // View returns the card's observable state.
 func (in *Instance) View(id world.PartyID) models.View {
-	st, err := in.state(id)
-	if err != nil {
-		return models.View{Party: id}
-	}
-	v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.Names[id]), Account: in.agent.Balance(in.Names[id])}
-	return st.View(v, nil, LogEntry.payee)
+	return kit.ViewOf(&in.Table, id, Device.State, func(st *CardState) models.View {
+		v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.Names[id]), Account: in.agent.Balance(in.Names[id])}
+		return st.View(v, nil, LogEntry.PaidTo)
+	})
 }
 
 // Ledger returns the banks' state.

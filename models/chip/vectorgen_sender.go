@@ -37,19 +37,13 @@ import (
 // of earlier holders HolderCertificates, holding exactly the coins
 // Holdings, its log empty, its clock at At, pay the INITIATE command?
 type APDUPayInput struct {
-	Command         string   `json:"command"`
-	Root            string   `json:"root"`
-	CRL             string   `json:"crl"`
-	IssuerPublicKey string   `json:"issuerPublicKey"`
-	Certificates    []string `json:"certificates"` // the agents' certificates the card is personalised with
-	// HolderCertificates are the wallet certificates of earlier holders
-	// the card keeps (chip-holder-certs): none its own, no id twice.
-	HolderCertificates []string `json:"holderCertificates"`
-	Card               string   `json:"card"`
-	CardKey            string   `json:"cardKey"` // the card's private scalar, 32 bytes
-	CardCertificate    string   `json:"cardCertificate"`
-	Holdings           []string `json:"holdings"` // the coins the card holds, Holding DER ([APPLICATION 6]) each
-	At                 int64    `json:"at"`
+	Command string `json:"command"`
+	kit.PayerTrust
+	Card            string   `json:"card"`
+	CardKey         string   `json:"cardKey"` // the card's private scalar, 32 bytes
+	CardCertificate string   `json:"cardCertificate"`
+	Holdings        []string `json:"holdings"` // the coins the card holds, Holding DER ([APPLICATION 6]) each
+	At              int64    `json:"at"`
 }
 
 // APDURefuseInput is the input of the RefuseCommand group of kind "apdu":
@@ -61,30 +55,25 @@ type APDUPayInput struct {
 // Initiate, which only the coins the rollback restores can pay: the
 // answer is the card's answer to the INITIATE.
 type APDURefuseInput struct {
-	Command            string   `json:"command"`  // the REFUSE
-	Initiate           string   `json:"initiate"` // the INITIATE that follows it
-	Root               string   `json:"root"`
-	CRL                string   `json:"crl"`
-	IssuerPublicKey    string   `json:"issuerPublicKey"`
-	Certificates       []string `json:"certificates"`
-	HolderCertificates []string `json:"holderCertificates"`
-	Card               string   `json:"card"`
-	CardKey            string   `json:"cardKey"`
-	CardCertificate    string   `json:"cardCertificate"`
-	Holdings           []string `json:"holdings"` // the coins the card holds besides the log entry's
-	Challenge          string   `json:"challenge"`
-	PayeeCertificate   string   `json:"payeeCertificate"`
-	Spent              []string `json:"spent"`   // the log entry: the coins the payment spent, Holding DER each
-	Records            []string `json:"records"` // the log entry: the record spending each, in order
-	Acknowledged       bool     `json:"acknowledged"`
-	At                 int64    `json:"at"`
+	Command  string `json:"command"`  // the REFUSE
+	Initiate string `json:"initiate"` // the INITIATE that follows it
+	kit.PayerTrust
+	Card             string   `json:"card"`
+	CardKey          string   `json:"cardKey"`
+	CardCertificate  string   `json:"cardCertificate"`
+	Holdings         []string `json:"holdings"` // the coins the card holds besides the log entry's
+	Challenge        string   `json:"challenge"`
+	PayeeCertificate string   `json:"payeeCertificate"`
+	Spent            []string `json:"spent"`   // the log entry: the coins the payment spent, Holding DER each
+	Records          []string `json:"records"` // the log entry: the record spending each, in order
+	Acknowledged     bool     `json:"acknowledged"`
+	At               int64    `json:"at"`
 }
 
 // pay is the card of in as an InitiatePay input answering the INITIATE
 // (its log entry aside).
 func (in APDURefuseInput) pay() APDUPayInput {
-	return APDUPayInput{Command: in.Initiate, Root: in.Root, CRL: in.CRL, IssuerPublicKey: in.IssuerPublicKey, Certificates: in.Certificates,
-		HolderCertificates: in.HolderCertificates, Card: in.Card, CardKey: in.CardKey, CardCertificate: in.CardCertificate, Holdings: in.Holdings, At: in.At}
+	return APDUPayInput{Command: in.Initiate, PayerTrust: in.PayerTrust, Card: in.Card, CardKey: in.CardKey, CardCertificate: in.CardCertificate, Holdings: in.Holdings, At: in.At}
 }
 
 // apduHeaderSender documents the InitiatePay and RefuseCommand groups.
@@ -153,8 +142,9 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 		return command(g, apdu.Command{CLA: CLA, INS: INSInitiate, Data: data, Le: 65536}), vgen.SigObj(g.S, bob.PublicKey, tbs, sig)
 	}
 	pin := func(cmd []byte, hs []string) APDUPayInput {
-		return APDUPayInput{Command: vgen.H(cmd), Root: vgen.H(p.Root.Cert.Raw), CRL: vgen.H(crl), IssuerPublicKey: vgen.H(issuer.Public().SPKI()),
-			Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)}, HolderCertificates: []string{}, Card: vgen.H([]byte(card)), CardKey: vgen.H(p.Keys[card].Bytes()),
+		trust := kit.PayerTrust{Root: vgen.H(p.Root.Cert.Raw), CRL: vgen.H(crl), IssuerPublicKey: vgen.H(issuer.Public().SPKI()),
+			Certificates: []string{vgen.H(p.Certs[vgen.AgentID].Raw)}, HolderCertificates: []string{}}
+		return APDUPayInput{Command: vgen.H(cmd), PayerTrust: trust, Card: vgen.H([]byte(card)), CardKey: vgen.H(p.Keys[card].Bytes()),
 			CardCertificate: vgen.H(alice.Raw), Holdings: hs, At: at.Unix()}
 	}
 	pg := b.Group("InitiatePay", "")
@@ -256,8 +246,7 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 	co, _ := initiate("refuse-then-1001", 1001)
 	rin := func(cmd []byte, acked bool) APDURefuseInput {
 		pi := pin(ci, change)
-		return APDURefuseInput{Command: vgen.H(cmd), Initiate: pi.Command, Root: pi.Root, CRL: pi.CRL, IssuerPublicKey: pi.IssuerPublicKey, Certificates: pi.Certificates,
-			HolderCertificates: pi.HolderCertificates, Card: pi.Card, CardKey: pi.CardKey, CardCertificate: pi.CardCertificate, Holdings: change, Challenge: vgen.H(challenge), PayeeCertificate: vgen.H(bob.Raw),
+		return APDURefuseInput{Command: vgen.H(cmd), Initiate: pi.Command, PayerTrust: pi.PayerTrust, Card: pi.Card, CardKey: pi.CardKey, CardCertificate: pi.CardCertificate, Holdings: change, Challenge: vgen.H(challenge), PayeeCertificate: vgen.H(bob.Raw),
 			Spent: []string{vgen.H(spent.Marshal())}, Records: []string{vgen.H(rec.Marshal())}, Acknowledged: acked, At: at.Unix()}
 	}
 	refuse := func(ch []byte, id string, key suite.PrivateKey) ([]byte, []byte) {
@@ -287,76 +276,37 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 // refAPDUPay decides an InitiatePay case with the model's own card: a
 // fresh card provisioned from the input (kit.PayeeDevice, the holdings
 // stored as its coins) answers the command at its payer endpoint.
-func refAPDUPay(s suite.Suite, in APDUPayInput) (verdict, inputErr error) {
-	_, verdict, inputErr = cardPays(s, in)
-	return verdict, inputErr
-}
+var refAPDUPay = vgen.Verdict(cardPays)
 
 // paySender is the InitiatePay shape's answer: the TRANSFER R-APDU the
 // card sends, which the harness checks as the payee terminal would.
-var paySender = vgen.Sender{
-	Produce: func(s suite.Suite, c vgen.Case) ([]byte, error) {
-		var in APDUPayInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return nil, err
-		}
-		resp, verdict, err := cardPays(s, in)
-		if err == nil {
-			err = verdict
-		}
-		return resp, err
-	},
-	Check: func(s suite.Suite, c vgen.Case, out []byte) error {
-		var in APDUPayInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return err
-		}
-		return checkPaid(s, in, out)
-	},
-}
+var paySender = vgen.SenderOf(cardPays, checkPaid)
 
 // refuseSender is the RefuseCommand shape's answer: the TRANSFER the card
 // answers the INITIATE with after rolling back, spending only coins it
 // holds once the log entry's coins are back and its change is gone.
-var refuseSender = vgen.Sender{
-	Produce: func(s suite.Suite, c vgen.Case) ([]byte, error) {
-		var in APDURefuseInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return nil, err
-		}
-		resp, verdict, err := cardRefuses(s, in)
-		if err == nil {
-			err = verdict
-		}
-		return resp, err
-	},
-	Check: func(s suite.Suite, c vgen.Case, out []byte) error {
-		var in APDURefuseInput
-		if err := vgen.DecodeInput(c, &in); err != nil {
-			return err
-		}
-		e, err := refuseLogOf(s, in)
-		if err != nil {
-			return err
-		}
-		gone := map[string]bool{}
-		for i, h := range e.holdings {
-			for _, o := range e.records[i].Outputs {
-				if o.Holder != e.payee {
-					gone[vgen.H(h.Extend(e.records[i], o.Serial).Marshal())] = true
-				}
+var refuseSender = vgen.SenderOf(cardRefuses, func(s suite.Suite, in APDURefuseInput, out []byte) error {
+	e, err := refuseLogOf(s, in)
+	if err != nil {
+		return err
+	}
+	gone := map[string]bool{}
+	for i, h := range e.holdings {
+		for _, o := range e.records[i].Outputs {
+			if o.Holder != e.payee {
+				gone[vgen.H(h.Extend(e.records[i], o.Serial).Marshal())] = true
 			}
 		}
-		pi := in.pay()
-		pi.Holdings = slices.Clone(in.Spent)
-		for _, h := range in.Holdings {
-			if !gone[h] {
-				pi.Holdings = append(pi.Holdings, h)
-			}
+	}
+	pi := in.pay()
+	pi.Holdings = slices.Clone(in.Spent)
+	for _, h := range in.Holdings {
+		if !gone[h] {
+			pi.Holdings = append(pi.Holdings, h)
 		}
-		return checkPaid(s, pi, out)
-	},
-}
+	}
+	return checkPaid(s, pi, out)
+})
 
 // checkPaid verifies a TRANSFER a card answered an InitiatePay case with:
 // the payee terminal that sent the INITIATE accepts it (the checks of a
@@ -412,52 +362,14 @@ func checkPaid(s suite.Suite, in APDUPayInput, out []byte) error {
 // in.Holdings and extra besides: its key must be the private key of its
 // certificate, whose id is in.Card (else an input error).
 func provision(s suite.Suite, in APDUPayInput, extra map[string][]byte) (*SE, error) {
-	var u vgen.Unhexer
-	card := u.B("card", in.Card)
-	key, cert, root, crl, coinKey := u.B("cardKey", in.CardKey), u.B("cardCertificate", in.CardCertificate), u.B("root", in.Root), u.B("crl", in.CRL), u.B("issuerPublicKey", in.IssuerPublicKey)
-	var agents [][]byte
-	for i, a := range in.Certificates {
-		agents = append(agents, u.B(fmt.Sprintf("certificates[%d]", i), a))
-	}
 	if extra == nil {
 		extra = map[string][]byte{}
 	}
 	if _, ok := extra[keyState]; !ok {
 		extra[keyState] = kit.MustJSON(seState{SyncUnix: in.At})
 	}
-	for i, hx := range in.Holdings {
-		hb := u.B(fmt.Sprintf("holdings[%d]", i), hx)
-		if u.Err != nil {
-			break
-		}
-		h, err := transfer.ParseHolding(hb)
-		if err != nil {
-			return nil, fmt.Errorf("holdings[%d]: %v", i, err)
-		}
-		extra[kit.PrefCoin+kit.CoinKey(h)] = hb
-	}
-	if err := kit.KeptCertificates(&u, s, in.HolderCertificates, string(card), "card", extra); err != nil {
-		return nil, err
-	}
-	if u.Err != nil {
-		return nil, u.Err
-	}
-	c, err := devcert.Parse(s, cert)
-	if err != nil {
-		return nil, fmt.Errorf("cardCertificate: %v", err)
-	}
-	if c.ID != string(card) {
-		return nil, fmt.Errorf("card %q is not the id of cardCertificate (%q)", card, c.ID)
-	}
-	k, err := suite.PrivateKeyFromBytes(s, key)
-	if err != nil {
-		return nil, fmt.Errorf("cardKey: %v", err)
-	}
-	if !k.Public().Equal(c.PublicKey) {
-		return nil, fmt.Errorf("cardKey is not the private key of cardCertificate")
-	}
-	p := kit.PayeeProvision{Suite: s, ID: string(card), Key: key, Cert: cert, Root: root, CRL: crl, CoinKey: coinKey, Agents: agents, At: time.Unix(in.At, 0).UTC()}
-	w, dev, err := kit.PayeeDevice(p, extra)
+	var u vgen.Unhexer
+	w, dev, err := kit.PayerDevice(&u, s, "card", kit.PayerElement{ID: in.Card, Key: in.CardKey, Cert: in.CardCertificate, PayerTrust: in.PayerTrust, Holdings: in.Holdings, At: in.At}, extra)
 	if err != nil {
 		return nil, err
 	}
@@ -580,7 +492,4 @@ func cardRefuses(s suite.Suite, in APDURefuseInput) (resp []byte, verdict, input
 
 // refAPDURefuse decides a RefuseCommand case with the model's own card
 // (cardRefuses): valid when it pays the INITIATE after the REFUSE.
-func refAPDURefuse(s suite.Suite, in APDURefuseInput) (verdict, inputErr error) {
-	_, verdict, inputErr = cardRefuses(s, in)
-	return verdict, inputErr
-}
+var refAPDURefuse = vgen.Verdict(cardRefuses)

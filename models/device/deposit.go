@@ -1,6 +1,10 @@
 package device
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/dualoffline/dualoffline/spec"
+)
 
 // SignDepositParams are the arguments of a wallet's SignDeposit (the
 // schemes whose coins are transfer holdings: chip, cert).
@@ -47,6 +51,27 @@ func (o DepositOps) Handle(d Depositor, op string, params json.RawMessage) (resu
 		return struct{}{}, true, d.FinishDeposit(p.Key, p.Accepted)
 	}
 	return nil, false, nil
+}
+
+// Holder answers what a Host whose device holds transfer coins (cert,
+// chip) answers before the device's own operations, alike for every such
+// Host: the two setup operations (Setup: keygenOp answered by keygen,
+// loadOp by load), then a refusal of any other operation while the device
+// is not loaded (d is the zero D), spec.CodeMalformed "OP: " + unloaded,
+// then the deposit operations o on d. Any other op on a loaded device is
+// not answered (ok false): it is the device's own.
+func Holder[K, P any, D interface {
+	comparable
+	Depositor
+}](op string, params json.RawMessage, keygenOp string, keygen func(K) (any, error), loadOp string, load func(P) error, unloaded string, o DepositOps, d D) (result any, ok bool, err error) {
+	if r, ok, err := Setup(op, params, keygenOp, keygen, loadOp, load); ok {
+		return r, ok, err
+	}
+	var none D
+	if d == none {
+		return nil, true, spec.Errorf(spec.CodeMalformed, "%s: %s", op, unloaded)
+	}
+	return o.Handle(d, op, params)
 }
 
 // Remote is the Depositor of the external wallet behind r: each method

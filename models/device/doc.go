@@ -21,8 +21,11 @@
 //     (the store it loads and must persist, the start counter, the
 //     randomness drawn from the keygen seed, keygen itself, the trial load
 //     before personalisation commits, a message handled inside the power
-//     guard), Setup, the keygen and load operations answered once, and
-//     Decode, the strict decoding of params.
+//     guard), Setup, the keygen and load operations answered once,
+//     Holder, what a coin-holding device answers before its own
+//     operations (setup, the refusal before loading, deposits), Decode
+//     and Decoded, the strict decoding of params, and Credit, the
+//     settling of forwarded holdings.
 //
 // Contract: nothing here knows a scheme. The wire types never change
 // shape (a member added, renamed or dropped is a protocol change, §6);

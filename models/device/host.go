@@ -42,6 +42,16 @@ func Decode(op string, params json.RawMessage, v any) error {
 	return nil
 }
 
+// Decoded answers an operation whose params are a P: it decodes params
+// strictly (Decode) and answers with f's result.
+func Decoded[P any](op string, params json.RawMessage, f func(P) (any, error)) (any, error) {
+	var p P
+	if err := Decode(op, params, &p); err != nil {
+		return nil, err
+	}
+	return f(p)
+}
+
 // Kit is the scaffolding of a model's Host, the reference device behind
 // the operations: the device and its key-value store, which the caller
 // loads at start and must persist after every operation that changed it

@@ -153,6 +153,18 @@ type State[L any] struct {
 	Deposits []Deposit `json:"deposits"`
 }
 
+// Credit answers the operation that hands a wallet what reconciliation
+// settled for it (cert's settle, chip's credit): the holdings forwarded
+// to it, parsed (ParseHoldings), and the certificates and settled keys,
+// handed to credit; {} or credit's refusal.
+func Credit(hs, certs []models.Hex, settled []string, credit func(hs []*transfer.Holding, certs [][]byte, settled []string) error) (any, error) {
+	parsed, err := ParseHoldings(hs)
+	if err != nil {
+		return nil, err
+	}
+	return struct{}{}, credit(parsed, models.Bytes(certs), settled)
+}
+
 // ParseHoldings parses holdings from the wire.
 func ParseHoldings(hs []models.Hex) ([]*transfer.Holding, error) {
 	out := make([]*transfer.Holding, len(hs))

@@ -152,6 +152,26 @@ type Entry interface {
 	Acknowledged() bool
 }
 
+// LogEntry is one payment a payer element committed (write-ahead), as
+// its state reads it out: the payee's certificate id, the holdings it
+// spent and the records spending them (DER, one per holding), and
+// whether the payee's acknowledgement arrived. It is an Entry; a scheme
+// whose entries say more embeds it.
+type LogEntry struct {
+	Key      string
+	Payee    string
+	Holdings [][]byte
+	Records  [][]byte
+	Acked    bool
+}
+
+// Spent and Acknowledged read the entry out (Entry).
+func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
+func (e LogEntry) Acknowledged() bool                  { return e.Acked }
+
+// PaidTo names the entry's payee (State.View's payee).
+func (e LogEntry) PaidTo() string { return e.Payee }
+
 // State is an element read out: what reconciliation uploads and what the
 // suites observe. The maps and slices are the caller's to read, not to
 // change. A scheme's state type is it, or embeds it.
@@ -218,6 +238,24 @@ func (c *Core) SignDeposits(agent string, keys []string, counter uint64, forget 
 		}
 	}
 	return e, deletes, counter, nil
+}
+
+// DepositWith is a holder element's SignDeposit: nothing for no keys;
+// otherwise the pending deposit SignDeposits signs, numbered after
+// *counter, which it advances, handed to commit as the store's puts (the
+// deposit under DepKey; commit adds the element's own state) and deletes,
+// to write in one write. A refusal changes nothing.
+func (c *Core) DepositWith(agent string, keys []string, counter *uint64, forget func(*transfer.Holding) []string, commit func(puts map[string][]byte, deletes []string)) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	e, deletes, n, err := c.SignDeposits(agent, keys, *counter, forget)
+	if err != nil {
+		return err
+	}
+	*counter = n
+	commit(map[string][]byte{DepKey(n): MustJSON(e)}, deletes)
+	return nil
 }
 
 // FinishPending removes the pending deposit under key that the bank

@@ -11,6 +11,41 @@ import (
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
+// Banks sets up the banks of a scheme whose wallets draw on one agent
+// bank (cert, chip): the central bank under cfg's suite, with mutation
+// switched into it when bankSide (the mutant is the banks'), and the
+// agent bank agent, whose reserve is four opening balances a wallet.
+func Banks(w *world.World, cfg models.Config, agent, mutation string, bankSide bool) (*bank.CentralBank, *bank.Agent, error) {
+	cb, err := bank.NewCentralBank(w, cfg.Suite)
+	if err != nil {
+		return nil, nil, err
+	}
+	if bankSide {
+		cb.SetMutation(mutation)
+	}
+	a, err := cb.AddAgent(agent, int64(cfg.Wallets)*cfg.Opening*4)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cb, a, nil
+}
+
+// NewPhone makes the device of wallet id, a phone (it has a clock), in w,
+// generates the wallet's key on it from w's randomness under label, and
+// has cb certify the key as a wallet's, under id.
+func NewPhone(w *world.World, cb *bank.CentralBank, s suite.Suite, id world.PartyID, label string) (*world.Device, suite.PrivateKey, *devcert.Certificate, error) {
+	dev := w.AddDevice(id, true)
+	key, err := s.GenerateKey(w.Rand(label))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cert, err := cb.Certify(string(id), devcert.RoleWallet, key.Public())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return dev, key, cert, nil
+}
+
 // Materials is what cb's agent bank loads into the new element named id
 // (certified by cert) besides its key: the central bank's trust anchors,
 // coin key and revocation list, every agent's certificate, limits, and

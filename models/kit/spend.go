@@ -11,6 +11,26 @@ type Spending struct {
 	Change  []*transfer.Holding // the payer's change outputs, extended by Record
 }
 
+// Spend picks the coins that pay amount (pick: the scheme's choice; its
+// refusal is Spend's) and spends them from payer to payee (SpendCoins)
+// under challenge, copied into the records' challenge (zero-padded),
+// numbering the records after *counter and advancing it past them. On an
+// error *counter is unchanged.
+func (c *Core) Spend(pick func(amount int64) ([]string, error), amount int64, payer, payee string, challenge []byte, counter *uint64) ([]Spending, error) {
+	keys, err := pick(amount)
+	if err != nil {
+		return nil, err
+	}
+	var ch [transfer.ChallengeSize]byte
+	copy(ch[:], challenge)
+	spent, n, err := c.SpendCoins(keys, amount, payer, payee, ch, *counter)
+	if err != nil {
+		return nil, err
+	}
+	*counter = n
+	return spent, nil
+}
+
 // SpendCoins spends the held coins of keys (Pick's choice, in order) for
 // amount fen from payer to payee under challenge: one record per coin,
 // whole coins first and the last one split (transfer.Split), each signed

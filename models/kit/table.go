@@ -80,6 +80,53 @@ func (t *Table[D, E]) Device(id world.PartyID) (D, error) {
 	return d, nil
 }
 
+// StateOf reads wallet id's state through its device (state: the
+// scheme's Device.State), or the CodeMalformed error of Device.
+func StateOf[D Device, E Element, S any](t *Table[D, E], id world.PartyID, state func(D) (S, error)) (S, error) {
+	d, err := t.Device(id)
+	if err != nil {
+		var none S
+		return none, err
+	}
+	return state(d)
+}
+
+// ViewOf is wallet id's observable state: its state read through its
+// device (state), then view of it; a wallet whose state does not read is
+// seen as its id alone.
+func ViewOf[D Device, E Element, S any](t *Table[D, E], id world.PartyID, state func(D) (S, error), view func(S) models.View) models.View {
+	st, err := StateOf(t, id, state)
+	if err != nil {
+		return models.View{Party: id}
+	}
+	return view(st)
+}
+
+// Endpoints is a device that plays both roles of an offline payment
+// session: Payer handles what the payer receives, Payee what the payee
+// receives.
+type Endpoints interface {
+	Device
+	Payer(m world.Message) ([]world.Message, error)
+	Payee(m world.Message) ([]world.Message, error)
+}
+
+// Payment is the session of one offline payment from payer (device p)
+// to payee (device q) over channel, opened by start under plan: the
+// payer's messages are p's to handle, the payee's q's, and a party the
+// plan power-cycles restarts its device (its error dropped: the device
+// is as the restart left it). The scheme adds its Fields, Refield and
+// Bystander.
+func Payment[D Endpoints](channel world.Channel, start world.Message, plan world.Plan, payer world.PartyID, p D, payee world.PartyID, q D) *world.Session {
+	return &world.Session{
+		Channel:   channel,
+		Start:     []world.Message{start},
+		Plan:      plan,
+		Endpoints: map[world.PartyID]world.Endpoint{payer: p.Payer, payee: q.Payee},
+		Restart:   map[world.PartyID]func(){payer: func() { _ = p.Restart() }, payee: func() { _ = q.Restart() }},
+	}
+}
+
 // Inside returns one of the model's own elements: what corruption,
 // injection and observation need to reach inside. An external device is
 // a CodeUnimplemented error.

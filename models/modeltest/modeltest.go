@@ -49,6 +49,14 @@ func Main(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// EachSuite runs f as a subtest (or sub-benchmark) of t for every suite,
+// named by the suite's id.
+func EachSuite[T interface{ Run(string, func(T)) bool }](t T, f func(t T, s suite.Suite)) {
+	for _, s := range suite.All() {
+		t.Run(string(s.ID()), func(t T) { f(t, s) })
+	}
+}
+
 // New makes an instance of sc on a world of seed under suite s (the
 // default suite when nil), failing t if it cannot.
 func New(t interface{ Fatal(...any) }, sc models.Scheme, seed uint64, s suite.Suite) models.Instance {
@@ -441,6 +449,25 @@ func MustFund(t testing.TB, in models.Instance, w world.PartyID, v int64) {
 	}
 }
 
+// PaidPayload pays amount from payer to payee on in, whose world is w,
+// failing t unless the payee received it, and returns the payload of the
+// first message of type typ the payment delivered to the payee, failing t
+// when there is none.
+func PaidPayload(t testing.TB, w *world.World, in models.Instance, payer, payee world.PartyID, amount int64, typ string) []byte {
+	t.Helper()
+	mark := w.Mark()
+	if p, err := in.Pay(payer, payee, amount, nil); err != nil || !p.Received {
+		t.Fatalf("pay %d fen %s→%s: %+v %v", amount, payer, payee, p, err)
+	}
+	for _, m := range w.Delivered(payee, mark) {
+		if m.Type == typ {
+			return m.Payload
+		}
+	}
+	t.Fatalf("no %s delivered to %s", typ, payee)
+	return nil
+}
+
 // MustReconcile reconciles each of ws in order or fails t.
 func MustReconcile(t testing.TB, in models.Instance, ws ...world.PartyID) {
 	t.Helper()
@@ -484,6 +511,20 @@ func ForgeHeld[D kit.Device, E interface {
 	}
 	e.Backing().Commit(puts, nil)
 	e.Recover()
+}
+
+// PaysForged is the mutant scenario of a wallet paying with coins forged
+// in its own store: wallet-A of in (whose device table is tab) is funded
+// with 1000 fen, its coins are forged (ForgeHeld) and it pays them to
+// wallet-B. It returns what PayObs saw.
+func PaysForged[D kit.Device, E interface {
+	kit.Element
+	forge.Holder
+}](t *testing.T, in models.Instance, tab *kit.Table[D, E]) []string {
+	t.Helper()
+	MustFund(t, in, "wallet-A", 1000)
+	ForgeHeld(t, tab, "wallet-A")
+	return PayObs(in, "wallet-A", "wallet-B", 1000, nil)
 }
 
 // InsiderCase is an insider payment the payee must refuse: wallet-A,

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -14,9 +15,7 @@ import (
 func seeds(t testing.TB) [][]byte {
 	in := newInstanceT(t, suite.Default())
 	a, b := in.Wallets()[0], in.Wallets()[1]
-	if err := in.Fund(a, 60000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, a, 60000)
 	mark := in.w.Mark()
 	if _, err := in.Pay(a, b, 1234, nil); err != nil {
 		t.Fatal(err)

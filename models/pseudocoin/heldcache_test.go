@@ -3,6 +3,7 @@ package pseudocoin
 import (
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -13,9 +14,7 @@ import (
 func TestHoldingsCacheFollowsStore(t *testing.T) {
 	in := newInstanceT(t, suite.Default())
 	a := in.Wallets()[0]
-	if err := in.Fund(a, 60000); err != nil {
-		t.Fatal(err)
-	}
+	modeltest.MustFund(t, in, a, 60000)
 	e := in.elementMust(t, a)
 	hs := e.holdings() // fills the cache
 	var target *held

@@ -1,9 +1,6 @@
 package pseudocoin
 
-import (
-	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/spec"
-)
+import "github.com/dualoffline/dualoffline/models"
 
 // The mutants: one realistic bug each, switched on by name.
 const (
@@ -28,9 +25,7 @@ const (
 
 // Mutants returns the catalogue.
 func Mutants() []models.Mutant {
-	m := func(name string, req spec.ReqID, doc string) models.Mutant {
-		return models.Mutate(Scheme{}, Scheme{mutation: name}, name, req, doc)
-	}
+	m := models.Mutator(Scheme{}, func(name string) Scheme { return Scheme{mutation: name} })
 	return []models.Mutant{
 		m(mutantEscrowFixed, "R3", "every escrow an element seals reuses one ephemeral key, so its bytes repeat across the element's payments"),
 		m(mutantEscrowToPayee, "R3", "the identity escrow is sealed to the payee's receiving key instead of the central bank's trace key"),

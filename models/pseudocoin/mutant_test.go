@@ -14,21 +14,11 @@ import (
 // payRecord pays and returns the record the payee stored.
 func payRecord(t *testing.T, in *Instance, from, to world.PartyID, v int64) *Record {
 	t.Helper()
-	mark := in.w.Mark()
-	if p, err := in.Pay(from, to, v, nil); err != nil || !p.Received {
-		t.Fatalf("pay %s→%s %d: %+v %v", from, to, v, p, err)
+	r, err := ParseRecord(modeltest.PaidPayload(t, in.w, in, from, to, v, msgPay))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, m := range in.w.Delivered(to, mark) {
-		if m.Type == msgPay {
-			r, err := ParseRecord(m.Payload)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return r
-		}
-	}
-	t.Fatal("no PAY delivered")
-	return nil
+	return r
 }
 
 // opened reports what the merchant and the agent bank open in a record.

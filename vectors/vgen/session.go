@@ -2,6 +2,7 @@ package vgen
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dualoffline/dualoffline/spec"
@@ -75,6 +76,12 @@ func InsertAt(msgs []SessionMsg, i int, m SessionMsg) []SessionMsg {
 func WithPayload(m SessionMsg, payload []byte) SessionMsg {
 	m.Payload = payload
 	return m
+}
+
+// SessionBuilder is the Builder of a scheme's session file (kind
+// "session") for g's suite: the scheme's doc, then SessionDecision.
+func (g *Gen) SessionBuilder(scheme string, doc ...string) *Builder {
+	return NewBuilder(scheme, g.ID, "session", slices.Concat(doc, SessionDecision)...)
 }
 
 // SessionPKI is the PKI of the session files (the agent and three

@@ -47,6 +47,42 @@ type Sender struct {
 	Check   func(s suite.Suite, c Case, out []byte) error
 }
 
+// SenderOf is the Sender of a shape whose case input is an In, decoded
+// strictly (DecodeInput) for both halves: Produce answers with send's
+// output, or its verdict (the refusal) when the reference refuses the
+// case, or its input error; Check is check.
+func SenderOf[In any](send func(s suite.Suite, in In) (out []byte, verdict, inputErr error), check func(s suite.Suite, in In, out []byte) error) Sender {
+	return Sender{
+		Produce: func(s suite.Suite, c Case) ([]byte, error) {
+			var in In
+			if err := DecodeInput(c, &in); err != nil {
+				return nil, err
+			}
+			out, verdict, err := send(s, in)
+			if err == nil {
+				err = verdict
+			}
+			return out, err
+		},
+		Check: func(s suite.Suite, c Case, out []byte) error {
+			var in In
+			if err := DecodeInput(c, &in); err != nil {
+				return err
+			}
+			return check(s, in, out)
+		},
+	}
+}
+
+// Verdict is the reference decision of a Sender's shape: send's verdict
+// and input error, its output dropped.
+func Verdict[In any](send func(s suite.Suite, in In) (out []byte, verdict, inputErr error)) func(s suite.Suite, in In) (verdict, inputErr error) {
+	return func(s suite.Suite, in In) (error, error) {
+		_, verdict, inputErr := send(s, in)
+		return verdict, inputErr
+	}
+}
+
 // Generator builds one vector file for g's suite.
 type Generator func(g *Gen) *Builder
 
