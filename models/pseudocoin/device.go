@@ -2,6 +2,7 @@ package pseudocoin
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -247,13 +248,19 @@ func (o *ownWallet) Upload(deposit bool) ([]byte, error) {
 }
 
 func (o *ownWallet) UploadAnswer(cleared bool, refused []string) error {
+	return o.uploadAnswer(cleared, refused, nil)
+}
+
+// uploadAnswer is UploadAnswer committing also extra (a served
+// element's revocation list) in the same write.
+func (o *ownWallet) uploadAnswer(cleared bool, refused []string, extra map[string][]byte) error {
 	e := o.e
 	ss, pending := readJSON[syncState](e, keySync)
 	if !pending {
 		return spec.Errorf(spec.CodeMalformed, "no upload is pending")
 	}
 	if !cleared {
-		e.dev.Commit(nil, []string{keySync})
+		e.dev.Commit(extra, []string{keySync})
 		return nil
 	}
 	dels := []string{keySync}
@@ -268,6 +275,7 @@ func (o *ownWallet) UploadAnswer(cleared bool, refused []string) error {
 	if o.in.mutated(mutantLimitsNotReset) {
 		delete(puts, keyLimits)
 	}
+	maps.Copy(puts, extra)
 	e.dev.Commit(puts, dels)
 	return nil
 }

@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/loopback"
@@ -388,5 +393,52 @@ func TestMalformedResultIsAProtocolError(t *testing.T) {
 				t.Errorf("%v, want a broken device", err)
 			}
 		})
+	}
+}
+
+// vendorBin builds examples/vendor once, for the tests that run the
+// element as a separate process.
+var vendorBin = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "pseudocoin-vendor-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "vendor")
+	out, err := exec.Command("go", "build", "-o", bin, "../../examples/vendor").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build examples/vendor: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// Through examples/vendor, as check --impl plays it (one process per
+// element, its state in a directory), every wallet external: the same
+// outcome as the model's own elements; with the vendor's
+// -device-mutant limits-not-reset, not (the control).
+func TestVendorProcessBehavesLikeTheModelsOwn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds examples/vendor and starts a process per element; the full suite runs it")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skipf("no go command to build examples/vendor with: %v", err)
+	}
+	bin, err := vendorBin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(filepath.Dir(bin)) })
+	s := suite.Default()
+	own := runWith(t, models.Config{Suite: s}, scenario)
+	for _, c := range []struct {
+		args []string
+		same bool
+	}{{nil, true}, {[]string{"-device-mutant", mutantLimitsNotReset}, false}} {
+		devs := &adapter.Devices{Config: adapter.Config{Command: append([]string{bin}, c.args...)}}
+		cfg := models.Config{Suite: s, External: []world.PartyID{"wallet-A", "wallet-B", "wallet-C"}, Dial: devs.Dial}
+		got := runWith(t, cfg, scenario)
+		devs.CloseAll()
+		if d := cmp.Diff(own, got); (d == "") != c.same {
+			t.Errorf("vendor %v: same outcome as the model's own %v, want %v (-own +vendor):\n%s", c.args, d == "", c.same, d)
+		}
 	}
 }

@@ -299,10 +299,9 @@ func (h *Host) uploadAnswer(p UploadAnswerParams) error {
 			return spec.Errorf(spec.CodeMalformed, "refused key name %q, want 16 hex digits", n)
 		}
 	}
-	if err := h.wl.UploadAnswer(p.Cleared, p.Refused); err != nil {
+	if err := h.wl.uploadAnswer(p.Cleared, p.Refused, map[string][]byte{hostCRL: p.CRL}); err != nil {
 		return err
 	}
-	h.kit.Dev.Commit(map[string][]byte{hostCRL: p.CRL}, nil)
 	a.crl = crl
 	return nil
 }
