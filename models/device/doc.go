@@ -1,7 +1,7 @@
 // Package device is the plumbing every model's external-device seam
-// shares: what chip, cert and chain each need so that a vendor's wallet
-// can play inside the model through the adapter protocol
-// (conformance/adapter/PROTOCOL.md §7), written once.
+// shares: what chip, cert, chain and pseudocoin each need so that a
+// vendor's wallet can play inside the model through the adapter
+// protocol (conformance/adapter/PROTOCOL.md §7), written once.
 //
 // It has three parts:
 //
