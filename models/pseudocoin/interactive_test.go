@@ -42,12 +42,12 @@ func raw(v conformance.Verdict) conformance.Verdict {
 // (role wallet) and as the payee only (the reference payer then plays
 // the insider against it), each property of the suites above finds what it finds
 // on the model itself, except those that must reach inside a wallet,
-// which skip naming the external device. Under -short: R5 and R6 only,
+// which skip naming the external device. Under -short: R6 only,
 // role wallet.
 func TestReferenceElementAsExternal(t *testing.T) {
 	only := external
 	if testing.Short() {
-		only = []string{"R5", "R6"}
+		only = []string{"R6"}
 		t.Logf("-short: %v only; the full suite runs %v", only, external)
 	}
 	o := gmOpts(2, only...)
