@@ -193,19 +193,19 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err := dec(&p); err != nil {
 			return nil, err
 		}
-		if p.Amount <= 0 || p.Payee == "" {
-			return nil, spec.Errorf(spec.CodeMalformed, "a payer session for %d fen to %q", p.Amount, p.Payee)
+		// An amount the payee cannot take is its to refuse (the HELLO's
+		// checks), as with the model's own element.
+		out, err := wl.StartPayer(p.Payee, p.Amount)
+		if err != nil {
+			return nil, err
 		}
-		out, _ := wl.StartPayer(p.Payee, p.Amount)
 		m := device.ToWire(out[0])
+		m.From, m.To = "", ""
 		return device.MessageResult{Message: m}, nil
 	case OpStartPayee:
 		var p StartPayeeParams
 		if err := dec(&p); err != nil {
 			return nil, err
-		}
-		if p.Amount <= 0 {
-			return nil, spec.Errorf(spec.CodeMalformed, "a payee session for %d fen", p.Amount)
 		}
 		return struct{}{}, wl.StartPayee(p.Amount)
 	case OpPayer, OpPayee:
