@@ -7,6 +7,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 )
 
@@ -285,9 +286,25 @@ func (rw *remoteWallet) Payee(m world.Message) ([]world.Message, error) {
 
 func (rw *remoteWallet) EndSession() error { return rw.Call(OpEndSession, struct{}{}, nil) }
 
-func (rw *remoteWallet) pending(w WirePending) *Pending {
+// pending reads the element's requests in progress off the wire. The
+// harness acts on them (a withdrawal debits the element's account by its
+// amount), so one it could not have made is the device breaking the
+// protocol: a withdrawal of no value or of more than a withdrawal may
+// be, a request id empty or longer than 64 bytes.
+func (rw *remoteWallet) pending(w WirePending) (*Pending, error) {
 	var p Pending
+	for _, r := range []struct {
+		what string
+		id   *string
+	}{{"withdrawal", withdrawalRequest(w.Withdrawal)}, {"mint request", sealedRequest(w.Mint)}, {"upload", sealedRequest(w.Upload)}} {
+		if r.id != nil && (*r.id == "" || len(*r.id) > 64) {
+			return nil, rw.Broken("reports a pending %s with a request id of %d bytes, want 1..64", r.what, len(*r.id))
+		}
+	}
 	if w.Withdrawal != nil {
+		if a := w.Withdrawal.Amount; a <= 0 || a > coin.MaxChangeAmount {
+			return nil, rw.Broken("reports a pending withdrawal of %d fen", a)
+		}
 		p.Withdrawal = &withdrawState{Request: w.Withdrawal.Request, Amount: w.Withdrawal.Amount}
 	}
 	if w.Mint != nil {
@@ -296,7 +313,21 @@ func (rw *remoteWallet) pending(w WirePending) *Pending {
 	if w.Upload != nil {
 		p.Upload = &syncState{Request: w.Upload.Request, Sealed: w.Upload.Sealed, Deposit: w.Upload.Deposit}
 	}
-	return &p
+	return &p, nil
+}
+
+func withdrawalRequest(w *WireWithdrawal) *string {
+	if w == nil {
+		return nil
+	}
+	return &w.Request
+}
+
+func sealedRequest(w *WireSealed) *string {
+	if w == nil {
+		return nil
+	}
+	return &w.Request
 }
 
 func (rw *remoteWallet) Pending() (*Pending, error) {
@@ -304,7 +335,7 @@ func (rw *remoteWallet) Pending() (*Pending, error) {
 	if err := rw.Call(OpPending, struct{}{}, &w); err != nil {
 		return nil, err
 	}
-	return rw.pending(w), nil
+	return rw.pending(w)
 }
 
 func (rw *remoteWallet) Withdraw(amount int64) (string, error) {

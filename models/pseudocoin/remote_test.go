@@ -336,19 +336,20 @@ func TestHostRefusalsChangeNothing(t *testing.T) {
 	}
 }
 
-// brokenLink answers one operation with a result the protocol does not
-// allow.
+// brokenLink answers one operation, once armed, with a result the
+// protocol does not allow.
 type brokenLink struct {
 	models.Link
 	op     string
 	result func(result any)
+	armed  *bool
 }
 
 func (l brokenLink) Call(op string, params, result any) error {
 	if err := l.Link.Call(op, params, result); err != nil {
 		return err
 	}
-	if op == l.op {
+	if op == l.op && *l.armed {
 		l.result(result)
 	}
 	return nil
@@ -372,13 +373,18 @@ func TestMalformedResultIsAProtocolError(t *testing.T) {
 			func(in *Instance) error { _, _, _, err := in.ext["wallet-A"].state(); return err }},
 		"a payer session opened with an INVOICE": {OpStartPayer, func(r any) { r.(*device.MessageResult).Message.Type = msgInvoice },
 			func(in *Instance) error { _, err := in.Pay("wallet-A", "wallet-B", 100, nil); return err }},
+		"a pending withdrawal of negative value": {OpPending, func(r any) { r.(*WirePending).Withdrawal = &WireWithdrawal{Request: "r", Amount: -5000} },
+			func(in *Instance) error { return in.Fund("wallet-A", 100) }},
+		"a pending upload without a request id": {OpPending, func(r any) { r.(*WirePending).Upload = &WireSealed{Sealed: []byte{1}} },
+			func(in *Instance) error { return in.Reconcile("wallet-A") }},
 	} {
 		t.Run(name, func(t *testing.T) {
 			cfg := external(nil, "", "wallet-A")
 			dial := cfg.Dial
+			armed := false
 			cfg.Dial = func(id world.PartyID) (models.Link, error) {
 				l, err := dial(id)
-				return brokenLink{Link: l, op: c.op, result: c.result}, err
+				return brokenLink{Link: l, op: c.op, result: c.result, armed: &armed}, err
 			}
 			mi, err := Scheme{}.New(world.New(4), cfg)
 			if err != nil {
@@ -389,8 +395,13 @@ func TestMalformedResultIsAProtocolError(t *testing.T) {
 			if err := in.Fund("wallet-A", 1000); err != nil {
 				t.Fatal(err)
 			}
+			armed = true
+			acct := in.agent.Balance("wallet-A")
 			if err := c.run(in); !errors.Is(err, models.ErrBroken) {
 				t.Errorf("%v, want a broken device", err)
+			}
+			if got := in.agent.Balance("wallet-A"); got != acct {
+				t.Errorf("the account went from %d to %d on what the device broke", acct, got)
 			}
 		})
 	}
