@@ -6,7 +6,6 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 )
@@ -43,7 +42,8 @@ const (
 	OpUploadAnswer = "pseudocoin.upload-answer" // UploadAnswerParams → {}
 )
 
-// wire pairs every operation with its wire types (device.Served.Ops).
+// wire is each operation with the wire types of its params and result,
+// in the order of the constants (device.Served.Ops).
 var wire = []device.Op{
 	{Name: OpKeygen, Params: device.KeygenParams{}, Result: device.KeygenResult{}},
 	{Name: OpProvision, Params: Provisioning{}, Result: device.None{}},
@@ -201,11 +201,7 @@ type UploadAnswerParams struct {
 // attach provisions an external element: it generates its key, the
 // central bank certifies it, the agent bank loads the rest.
 func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
-	if cfg.Dial == nil {
-		return spec.Errorf(spec.CodeUnimplemented, "wallet %s is external but no dialer is configured", id)
-	}
-	in.w.AddDevice(id, false) // the world's handle for power cuts; the state lives outside
-	link, err := cfg.Dial(id)
+	link, err := device.DialExternal(in.w, id, false, cfg.Dial)
 	if err != nil {
 		return err
 	}
@@ -272,16 +268,18 @@ func (rw *remoteWallet) StartPayee(amount int64) error {
 	return rw.Call(OpStartPayee, StartPayeeParams{Amount: amount}, nil)
 }
 
-func (rw *remoteWallet) deliver(op string, m world.Message) ([]world.Message, error) {
-	return rw.Deliver(op, DeliverParams{Message: device.ToWire(m), Now: rw.in.w.Now().Unix()}, m.From)
+// params are the deliver params of m: the message and the time the
+// element checks an invoice's certificate at.
+func (rw *remoteWallet) params(m world.Message) DeliverParams {
+	return DeliverParams{Message: device.ToWire(m), Now: rw.in.w.Now().Unix()}
 }
 
 func (rw *remoteWallet) Payer(m world.Message) ([]world.Message, error) {
-	return rw.deliver(OpPayer, m)
+	return rw.Deliver(OpPayer, rw.params(m), m.From)
 }
 
 func (rw *remoteWallet) Payee(m world.Message) ([]world.Message, error) {
-	return rw.deliver(OpPayee, m)
+	return rw.Deliver(OpPayee, rw.params(m), m.From)
 }
 
 func (rw *remoteWallet) EndSession() error { return rw.Call(OpEndSession, struct{}{}, nil) }

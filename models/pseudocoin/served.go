@@ -1,7 +1,6 @@
 package pseudocoin
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -115,17 +114,18 @@ func hostInstance(w *world.World, s suite.Suite, dev *world.Device, mutation str
 	return in, &element{in: in, dev: dev}, nil
 }
 
+// load makes the served element of a provisioned store: its randomness
+// is this start's (Kit.Boot).
 func (h *Host) load() error {
 	s, err := h.kit.Suite()
-	if err != nil {
-		return err
+	if err == nil {
+		var in *Instance
+		var e *element
+		if in, e, err = hostInstance(h.kit.Boot(), s, h.kit.Dev, h.mutation); err == nil {
+			h.wl = &ownWallet{in: in, e: e}
+		}
 	}
-	in, e, err := hostInstance(h.kit.Boot(), s, h.kit.Dev, h.mutation)
-	if err != nil {
-		return err
-	}
-	h.wl = &ownWallet{in: in, e: e}
-	return nil
+	return err
 }
 
 func (h *Host) keygen(p device.KeygenParams) (any, error) {
@@ -136,25 +136,9 @@ func (h *Host) provision(p Provisioning) error {
 	if h.wl != nil {
 		return spec.Errorf(spec.CodeMalformed, "the element is already provisioned")
 	}
-	priv, ok := h.kit.Dev.Get(keyDevice)
-	if !ok {
-		return spec.Errorf(spec.CodeMalformed, "provision before keygen")
-	}
-	s, err := h.kit.Suite()
+	s, _, err := h.kit.OwnCertificate(keyDevice, p.Certificate, p.ID)
 	if err != nil {
 		return err
-	}
-	key, err := suite.PrivateKeyFromBytes(s, priv)
-	if err != nil {
-		return spec.Errorf(spec.CodeMalformed, "stored key: %v", err)
-	}
-	cert, err := devcert.Parse(s, p.Certificate)
-	if err != nil {
-		return err
-	}
-	// The certificate must be this element's: its key and the id it names.
-	if !bytes.Equal(cert.PublicKey.SPKI(), key.Public().SPKI()) || cert.ID != p.ID || cert.Role != devcert.RoleWallet {
-		return spec.Errorf(spec.CodeWrongRecipient, "the certificate (id %q, role %q) is not this element's", cert.ID, cert.Role)
 	}
 	puts := map[string][]byte{
 		keyIdentity: []byte(p.ID), keyCert: p.Certificate, keyCounter: []byte("0"),
@@ -167,16 +151,12 @@ func (h *Host) provision(p Provisioning) error {
 	}, h.load)
 }
 
-// Handle performs one operation. A refusal is a *spec.Error; a refusal of
-// an offline message comes back inside the DeliverResult instead.
+// Handle performs one of the element's operations (remote.go, PROTOCOL.md
+// §7.2), refusing with a *spec.Error; the element's refusal of a message
+// is part of the payer or payee operation's result.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	dec := func(v any) error { return device.Decode(op, params, v) }
-	none := func() error {
-		if t := bytes.TrimSpace(params); len(t) == 0 || bytes.Equal(t, []byte("null")) {
-			return nil
-		}
-		return dec(&struct{}{})
-	}
+	none := func() error { return device.NoParams(op, params) }
 	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpProvision, h.provision); ok {
 		return r, err
 	}
@@ -208,17 +188,10 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 			return nil, err
 		}
 		return struct{}{}, wl.StartPayee(p.Amount)
-	case OpPayer, OpPayee:
-		var p DeliverParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		wl.in.anchors.now = time.Unix(p.Now, 0)
-		handle := wl.Payer
-		if op == OpPayee {
-			handle = wl.Payee
-		}
-		return h.kit.Deliver(p.Message, handle)
+	case OpPayer:
+		return h.deliver(dec, wl.Payer)
+	case OpPayee:
+		return h.deliver(dec, wl.Payee)
 	case OpEndSession:
 		if err := none(); err != nil {
 			return nil, err
@@ -283,6 +256,17 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		return struct{}{}, h.uploadAnswer(p)
 	}
 	return nil, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
+}
+
+// deliver hands the element a message with the clock reading it comes
+// with.
+func (h *Host) deliver(dec func(any) error, handle func(world.Message) ([]world.Message, error)) (any, error) {
+	var p DeliverParams
+	if err := dec(&p); err != nil {
+		return nil, err
+	}
+	h.wl.in.anchors.now = time.Unix(p.Now, 0)
+	return h.kit.Deliver(p.Message, handle)
 }
 
 // uploadAnswer applies the desk's answer and the revocation list it
