@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/conformance"
+	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/conformance/interactive"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/loopback"
@@ -135,5 +136,44 @@ func TestBrokenElementIsCaught(t *testing.T) {
 			}
 			t.Errorf("an element with bug %q passes %s in every role", c.mutant, c.req)
 		})
+	}
+}
+
+// The same hunt end to end, as check --impl plays it: examples/vendor
+// processes (their params and results validated against the devices
+// schema) as the payer, serving the element with -device-mutant
+// no-offline-limits, fail R6.6; serving the reference element, pass it.
+func TestVendorProcessBrokenElementIsCaught(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: builds examples/vendor and starts a process per element and case; the full suite runs it")
+	}
+	bin, err := pseudocoin.VendorBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := gmOpts(2, "R6.6")
+	ctx := context.Background()
+	ref, err := conformance.CheckAll(ctx, []models.Scheme{pseudocoin.Scheme{}}, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args   []string
+		caught bool
+	}{{nil, false}, {[]string{"-device-mutant", "no-offline-limits"}, true}} {
+		devs := &adapter.Devices{Config: adapter.Config{Command: append([]string{bin}, c.args...)}}
+		rs, err := conformance.CheckAll(ctx, []models.Scheme{interactive.Target(pseudocoin.Scheme{}, interactive.Payer, devs.Dial)}, o)
+		devs.CloseAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		interactive.Judge(rs, ref)
+		u := rs.Unexpected()
+		if (len(u) > 0) != c.caught || len(rs.Results) == 0 {
+			t.Errorf("vendor %v: %d unexpected verdicts of %d, want caught %v: %+v", c.args, len(u), len(rs.Results), c.caught, u)
+		}
+		if len(u) > 0 {
+			t.Logf("vendor %v: %s %s: %s", c.args, u[0].Property, u[0].Verdict, u[0].Reason)
+		}
 	}
 }

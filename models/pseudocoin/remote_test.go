@@ -407,9 +407,28 @@ func TestMalformedResultIsAProtocolError(t *testing.T) {
 	}
 }
 
+// VendorBinary is vendorBin for the external test package.
+var VendorBinary = vendorBin
+
+// TestMain removes the examples/vendor build, if a test made one, once
+// every test and benchmark that runs it is done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if vendorBuilt {
+		if bin, err := vendorBin(); err == nil {
+			os.RemoveAll(filepath.Dir(bin))
+		}
+	}
+	os.Exit(code)
+}
+
+// vendorBuilt says whether vendorBin ran.
+var vendorBuilt bool
+
 // vendorBin builds examples/vendor once, for the tests that run the
 // element as a separate process.
 var vendorBin = sync.OnceValues(func() (string, error) {
+	vendorBuilt = true
 	dir, err := os.MkdirTemp("", "pseudocoin-vendor-")
 	if err != nil {
 		return "", err
@@ -437,7 +456,6 @@ func TestVendorProcessBehavesLikeTheModelsOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(filepath.Dir(bin)) })
 	s := suite.Default()
 	own := runWith(t, models.Config{Suite: s}, scenario)
 	for _, c := range []struct {
