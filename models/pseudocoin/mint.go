@@ -29,7 +29,7 @@ func (in *Instance) sealMintRequest(e *element, request string, keys [][]byte) (
 	if in.mutated(mutantMintClear) {
 		return nil, m.Marshal(), nil
 	}
-	return sealTo(in.s, in.desk.sealKey.Public(), in.w.Rand("pseudocoin/mint-seal/"+request), m.Marshal(), mintInfo)
+	return sealTo(in.s, in.deskSealKey(), in.w.Rand("pseudocoin/mint-seal/"+request), m.Marshal(), mintInfo)
 }
 
 // mintSealed answers a sealed mint request: it opens, parses and

@@ -1,6 +1,7 @@
 package pseudocoin
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -28,40 +29,62 @@ const (
 // PAY (the record; the payer commits before sending), ACK (the record's
 // id; the payee committed).
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	pe, err := in.element(payer)
+	pd, err := in.device(payer)
 	if err != nil {
 		return models.Payment{}, err
 	}
-	qe, err := in.element(payee)
+	qd, err := in.device(payee)
 	if err != nil {
 		return models.Payment{}, err
 	}
 	if payer == payee {
 		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "%s pays itself", payer)
 	}
+	qid, err := qd.Identity()
+	if err != nil {
+		return models.Payment{}, err
+	}
+	hello, err := pd.StartPayer(qid, amount)
+	if err != nil {
+		return models.Payment{}, err
+	}
+	if err := qd.StartPayee(amount); err != nil {
+		return models.Payment{}, errors.Join(err, pd.EndSession())
+	}
 	var p models.Payment
-	ps := &payerSession{e: pe, amount: amount, payee: qe.identity()}
-	qs := &payeeSession{e: qe, amount: amount}
 	s := &world.Session{
 		Channel: world.NearField,
 		Endpoints: map[world.PartyID]world.Endpoint{
 			payer: func(m world.Message) ([]world.Message, error) {
-				out, err := ps.handle(m)
+				out, err := pd.Payer(m)
+				if err == nil && m.Type == msgAck {
+					p.Paid = true
+				}
 				return route(payer, payee, out), err
 			},
 			payee: func(m world.Message) ([]world.Message, error) {
-				out, err := qs.handle(m)
-				if qs.stored {
+				out, err := qd.Payee(m)
+				if err == nil && m.Type == msgPay {
 					p.Received = true
 				}
 				return route(payee, payer, out), err
 			},
 		},
-		Start: []world.Message{{From: payer, To: payee, Type: msgHello, Payload: Hello{Amount: amount}.Marshal()}},
+		Start: route(payer, payee, hello),
 		Plan:  plan,
 	}
+	if in.ext[payer] != nil || in.ext[payee] != nil {
+		s.Restart = map[world.PartyID]func(){}
+		for id, d := range map[world.PartyID]Device{payer: pd, payee: qd} {
+			if in.ext[id] != nil {
+				s.Restart[id] = func() { in.restartDevice(id, d) }
+			}
+		}
+	}
 	p.Outcome = in.w.RunSession(s)
-	p.Paid = ps.acked
+	if err := errors.Join(pd.EndSession(), qd.EndSession()); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 
@@ -101,7 +124,7 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = checkInvoice(invoiceContext{Suite: in.s, Amount: s.amount, Payee: s.payee, Root: in.cb.Root(), CRL: in.cb.CRL(), At: in.w.Now(),
+	err = checkInvoice(invoiceContext{Suite: in.s, Amount: s.amount, Payee: s.payee, Root: in.root(), CRL: in.crl(), At: in.now(),
 		Paid:     func(k []byte) bool { _, paid := e.dev.Get(prefPaid + keyName(k)); return paid },
 		SkipCert: in.mutated(mutantNoInvoiceCert)}, v)
 	if err != nil {
@@ -265,7 +288,7 @@ func (in *Instance) escrow(e *element, r *Record, v *Invoice) ([]byte, error) {
 		return nil, err
 	}
 	body := escrowBody{Identity: e.identity(), DevSig: sig}.marshal()
-	key := in.cb.TraceKey()
+	key := in.traceKey()
 	switch c := in.corrupted[e.dev.ID()]; c.Kind {
 	case models.CorruptEscrowGarbage:
 		body = []byte("no identity at all")
@@ -406,7 +429,7 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 }
 
 func (in *Instance) payeeVerifier() verifier {
-	v := in.desk.verifier()
+	v := in.elementVerifier()
 	v.skipInputSig = in.mutated(mutantNoInputSig)
 	v.skipDeskSig = in.mutated(mutantNoDeskSig)
 	v.skipRules = in.mutated(mutantNoRecordRules)

@@ -391,7 +391,7 @@ func TestRevokedMintRetryGetsBundles(t *testing.T) {
 	if err := in.Bank().Revoke(in.View(a).Identity); err != nil {
 		t.Fatal(err)
 	}
-	if err := in.mintOwed(a, e, false); err != nil {
+	if err := in.mintOwed(a, &ownWallet{in: in, e: e}, false); err != nil {
 		t.Fatalf("the retried mint request after revocation: %v", err)
 	}
 	if got := in.View(a).Offline(); got != 1000 {

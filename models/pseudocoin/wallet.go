@@ -103,6 +103,9 @@ type element struct {
 }
 
 func (in *Instance) element(p world.PartyID) (*element, error) {
+	if in.ext[p] != nil {
+		return nil, spec.Errorf(spec.CodeUnimplemented, "%s is an external wallet: the harness cannot reach inside it", p)
+	}
 	d := in.w.Device(p)
 	if d == nil {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "no device %s", p)
