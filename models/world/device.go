@@ -19,9 +19,10 @@ type Device struct {
 	id       PartyID
 	created  int
 	store    map[string][]byte
-	keys     []string // the store's keys, sorted (Keys reads a range of them)
-	writes   int      // persistence operations so far (Put, Delete, Commit)
-	crashAt  int      // crash when writes reaches this; -1 for never
+	keys     []string  // the store's keys, sorted (Keys reads a range of them)
+	writes   int       // persistence operations so far (Put, Delete, Commit)
+	changes  changeLog // which keys changed, by store version (ChangedSince)
+	crashAt  int       // crash when writes reaches this; -1 for never
 	hasClock bool
 	skew     time.Duration
 	boots    int
@@ -151,6 +152,7 @@ func (d *Device) Commit(puts map[string][]byte, deletes []string) {
 		}
 		delete(d.store, k)
 	}
+	d.changes.commit(keys, deletes)
 	d.w.trace.add(Event{Kind: KindPersist, From: d.id, Detail: persistDetail(keys, deletes, puts)})
 }
 
@@ -220,6 +222,7 @@ func (d *Device) Restore(s Snapshot) {
 		d.store[k] = bytes.Clone(v)
 	}
 	d.setKeys()
+	d.changes.replaced()
 	d.w.trace.add(Event{Kind: KindFault, From: d.id, Fault: string(FaultRollback), Detail: "restored snapshot of " + string(s.dev)})
 }
 
@@ -231,6 +234,7 @@ func (d *Device) Clone(id PartyID) *Device {
 		c.store[k] = bytes.Clone(v)
 	}
 	c.keys = slices.Clone(d.keys)
+	c.changes.replaced()
 	d.w.trace.add(Event{Kind: KindFault, From: d.id, To: id, Fault: string(FaultClone)})
 	return c
 }
