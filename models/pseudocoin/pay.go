@@ -3,6 +3,7 @@ package pseudocoin
 import (
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 
@@ -175,37 +176,26 @@ func spendable(e *element) []held {
 // each holds the payment counter it was paid at, so age, not the key's
 // hash, decides.
 func oldestPaid(e *element) []string {
-	paid := e.dev.Keys(prefPaid)
+	paid := e.index().paid
 	over := len(paid) - maxSeen + 1
 	if over <= 0 {
 		return nil
 	}
-	at := make([]string, len(paid))
-	for i, k := range paid {
-		v, _ := e.dev.Get(k)
-		at[i] = string(v)
-	}
 	if over == 1 {
-		// The usual case, one out for one in: the first of the oldest,
-		// as the stable sort below would put it first, without sorting.
-		m := 0
-		for i := range at {
-			if at[i] < at[m] {
-				m = i
+		// The usual case, one out for one in: the first in key order of
+		// the oldest, as the stable sort below would put it first,
+		// without listing or sorting.
+		var m string
+		for k, at := range paid {
+			if m == "" || at < paid[m] || at == paid[m] && k < m {
+				m = k
 			}
 		}
-		return paid[m : m+1]
+		return []string{m}
 	}
-	idx := make([]int, len(paid))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(at[a], at[b]) })
-	out := make([]string, over)
-	for i := range out {
-		out[i] = paid[idx[i]]
-	}
-	return out
+	keys := slices.Sorted(maps.Keys(paid))
+	slices.SortStableFunc(keys, func(a, b string) int { return strings.Compare(paid[a], paid[b]) })
+	return keys[:over]
 }
 
 // buildRecord builds and signs a record spending inputs to pay amount
@@ -373,14 +363,9 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	if s.invoice != "" {
 		inv, open = readJSON[invoiceEntry](e, s.invoice)
 	}
-	seen := e.dev.Keys(prefSeen)
-	seenNames := make(map[string]bool, len(seen))
-	for _, k := range seen {
-		b, _ := e.dev.Get(k)
-		seenNames[string(b)] = true
-	}
+	ix := e.index()
 	err = checkPay(in.payeeVerifier(), r, openInvoice{Key: inv.Key, Amount: inv.Amount, Challenge: inv.Challenge}, open, func(k []byte) bool {
-		return seenNames[string(seenName(k))] && !in.mutated(mutantNoSeen)
+		return ix.seenN[string(seenName(k))] > 0 && !in.mutated(mutantNoSeen)
 	})
 	if err != nil {
 		return nil, err
@@ -391,8 +376,8 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	for i, h := range r.Inputs {
 		puts[fmt.Sprintf("%s%016d-%d", prefSeen, ctr, i)] = seenName(h.Key())
 	}
-	if over := len(seen) + len(r.Inputs) - maxSeen; over > 0 {
-		dels = append(dels, seen[:over]...)
+	if over := len(ix.seen) + len(r.Inputs) - maxSeen; over > 0 {
+		dels = append(dels, e.dev.Keys(prefSeen)[:over]...)
 	}
 	name := keyName(r.Payee)
 	puts[prefHold+name] = storeHolding(inv.K, r.Marshal())
