@@ -78,13 +78,63 @@ type Bundle struct {
 	Key   []byte  // SubjectPublicKeyInfo of the one-time key
 	Coins []int64 // table denominations
 	Sig   []byte  // the desk's signature over TBS
+
+	// enc, for a bundle ParseBundle made, holds its encodings, each made
+	// once: a parsed bundle is not changed in place (a bundle in a
+	// holding, a lineage and the desk's checks is encoded many times).
+	// A copy of the struct, which may be edited, does not use them.
+	enc *bundleEnc
+}
+
+type bundleEnc struct {
+	of       *Bundle // the bundle they are the encodings of
+	tbs, der []byte
+	id       *[32]byte // SHA-256 of der
+}
+
+// encoded returns the bundle's cached encodings, or nil for a bundle
+// built in Go or a copy.
+func (b *Bundle) encoded() *bundleEnc {
+	if b.enc != nil && b.enc.of == b {
+		return b.enc
+	}
+	return nil
 }
 
 // TBS is what the desk signs.
-func (b *Bundle) TBS() []byte { return b.marshal(false) }
+func (b *Bundle) TBS() []byte {
+	if c := b.encoded(); c != nil {
+		if c.tbs == nil {
+			c.tbs = b.marshal(false)
+		}
+		return c.tbs
+	}
+	return b.marshal(false)
+}
 
 // Marshal returns the DER.
-func (b *Bundle) Marshal() []byte { return b.marshal(true) }
+func (b *Bundle) Marshal() []byte {
+	if c := b.encoded(); c != nil {
+		if c.der == nil {
+			c.der = b.marshal(true)
+		}
+		return c.der
+	}
+	return b.marshal(true)
+}
+
+// id is SHA-256 of the bundle's DER, as the desk's mint book keeps it.
+func (b *Bundle) id() [32]byte {
+	c := b.encoded()
+	if c == nil {
+		return idOf(b.Marshal())
+	}
+	if c.id == nil {
+		id := idOf(b.Marshal())
+		c.id = &id
+	}
+	return *c.id
+}
 
 func (b *Bundle) marshal(sig bool) []byte {
 	return der.Marshal(tagBundle, func(x *der.Builder) {
@@ -127,6 +177,7 @@ func ParseBundle(b []byte) (*Bundle, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
+	out.enc = &bundleEnc{of: out}
 	return out, nil
 }
 
@@ -289,7 +340,28 @@ type Record struct {
 	Escrow      []byte // the payer's identity and device signature, sealed to the trace key
 	Sigs        [][]byte
 
-	raw []byte // as parsed, so that a re-encoding never differs
+	// enc, for a record ParseRecord made, holds the bytes parsed (so
+	// that a re-encoding never differs) and the encodings derived from
+	// them, each made once: a parsed record is not changed in place (its
+	// id, core and signed bytes are asked for at every check of a
+	// lineage). A copy of the struct, which may be edited, does not use
+	// them.
+	enc *recordEnc
+}
+
+type recordEnc struct {
+	of             *Record // the record they are the encodings of
+	raw, tbs, core []byte
+	id             *[32]byte
+}
+
+// encoded returns the record's cached encodings, or nil for a record
+// built in Go or a copy.
+func (r *Record) encoded() *recordEnc {
+	if r.enc != nil && r.enc.of == r {
+		return r.enc
+	}
+	return nil
 }
 
 func (r *Record) addCore(x *der.Builder) {
@@ -309,10 +381,28 @@ func (r *Record) addCore(x *der.Builder) {
 
 // Core is what the payer's device signs and the escrow binds: the record
 // without escrow and signatures.
-func (r *Record) Core() []byte { return der.Marshal(tagCore, r.addCore) }
+func (r *Record) Core() []byte {
+	if c := r.encoded(); c != nil {
+		if c.core == nil {
+			c.core = der.Marshal(tagCore, r.addCore)
+		}
+		return c.core
+	}
+	return der.Marshal(tagCore, r.addCore)
+}
 
 // TBS is what every input key signs: the core and the escrow.
 func (r *Record) TBS() []byte {
+	if c := r.encoded(); c != nil {
+		if c.tbs == nil {
+			c.tbs = r.tbs()
+		}
+		return c.tbs
+	}
+	return r.tbs()
+}
+
+func (r *Record) tbs() []byte {
 	return der.Marshal(tagRecord, func(x *der.Builder) {
 		r.addCore(x)
 		x.AddASN1OctetString(r.Escrow)
@@ -321,8 +411,8 @@ func (r *Record) TBS() []byte {
 
 // Marshal returns the DER.
 func (r *Record) Marshal() []byte {
-	if r.raw != nil {
-		return r.raw
+	if c := r.encoded(); c != nil && c.raw != nil {
+		return c.raw
 	}
 	return der.Marshal(tagRecord, func(x *der.Builder) {
 		r.addCore(x)
@@ -336,7 +426,17 @@ func (r *Record) Marshal() []byte {
 }
 
 // ID is SHA-256 of the TBS bytes (suite-independent, as transfer's).
-func (r *Record) ID() [32]byte { return idOf(r.TBS()) }
+func (r *Record) ID() [32]byte {
+	c := r.encoded()
+	if c == nil {
+		return idOf(r.TBS())
+	}
+	if c.id == nil {
+		id := idOf(r.TBS())
+		c.id = &id
+	}
+	return *c.id
+}
 
 // ParseRecord decodes a record and its lineage (structure only).
 func ParseRecord(b []byte) (*Record, error) { return parseRecord(b, 1) }
@@ -394,11 +494,10 @@ func parseRecord(b []byte, depth int) (*Record, error) {
 	if len(out.Sigs) != len(out.Inputs) && spec.Makes("pc-record-shape") {
 		return nil, spec.Errorf(spec.CodeMalformed, "record has %d signatures for %d inputs", len(out.Sigs), len(out.Inputs))
 	}
-	out.raw = nil
 	if !bytes.Equal(out.Marshal(), b) {
 		return nil, spec.Errorf(spec.CodeMalformed, "record is not in canonical DER")
 	}
-	out.raw = bytes.Clone(b)
+	out.enc = &recordEnc{of: out, raw: bytes.Clone(b)}
 	return out, nil
 }
 
