@@ -256,7 +256,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 	}
 	var spent []*Record
 	for _, b := range u.Spent {
-		r, err := ParseRecord(b)
+		r, err := d.in.parseRecord(b)
 		if err != nil {
 			refuse("RECORD", b, err)
 			continue
@@ -303,7 +303,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 			h = &Holding{Record: byID[id], Change: true}
 		} else {
 			var err error
-			if h, err = ParseHolding(b); err != nil {
+			if h, err = d.in.parse(b); err != nil {
 				refuse("HOLDING", b, err)
 				continue
 			}

@@ -26,12 +26,16 @@ func TestStoreIndexFollowsStore(t *testing.T) {
 	ws := in.Wallets()
 	rng := detrand.New(7, "store index")
 	type summary struct {
-		Held, Exchange []string
-		Paid, Seen     map[string]string
-		SeenN          map[string]int
+		Held, Exchange, PaidAge, SeenKeys []string
+		Paid, Seen                        map[string]string
+		SeenN                             map[string]int
 	}
 	sum := func(ix *storeIndex) summary {
-		return summary{ix.heldKeys, ix.exchange, ix.paid, ix.seen, ix.seenN}
+		var age []string
+		for _, p := range ix.paidAge {
+			age = append(age, p.at+" "+p.key)
+		}
+		return summary{ix.heldKeys, ix.exchange, age, ix.seenKeys, ix.paid, ix.seen, ix.seenN}
 	}
 	check := func(step string) {
 		t.Helper()

@@ -3,7 +3,6 @@ package pseudocoin
 import (
 	"fmt"
 	"io"
-	"maps"
 	"slices"
 	"strings"
 
@@ -176,26 +175,16 @@ func spendable(e *element) []held {
 // each holds the payment counter it was paid at, so age, not the key's
 // hash, decides.
 func oldestPaid(e *element) []string {
-	paid := e.index().paid
-	over := len(paid) - maxSeen + 1
+	ix := e.index()
+	over := len(ix.paidAge) - maxSeen + 1
 	if over <= 0 {
 		return nil
 	}
-	if over == 1 {
-		// The usual case, one out for one in: the first in key order of
-		// the oldest, as the stable sort below would put it first,
-		// without listing or sorting.
-		var m string
-		for k, at := range paid {
-			if m == "" || at < paid[m] || at == paid[m] && k < m {
-				m = k
-			}
-		}
-		return []string{m}
+	out := make([]string, over)
+	for i := range out {
+		out[i] = ix.paidAge[i].key
 	}
-	keys := slices.Sorted(maps.Keys(paid))
-	slices.SortStableFunc(keys, func(a, b string) int { return strings.Compare(paid[a], paid[b]) })
-	return keys[:over]
+	return out
 }
 
 // buildRecord builds and signs a record spending inputs to pay amount
@@ -354,7 +343,7 @@ func (s *payeeSession) hello(b []byte) ([]world.Message, error) {
 
 func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	e, in := s.e, s.e.in
-	r, err := ParseRecord(b)
+	r, err := in.parseRecord(b)
 	if err != nil {
 		return nil, err
 	}
@@ -377,7 +366,7 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 		puts[fmt.Sprintf("%s%016d-%d", prefSeen, ctr, i)] = seenName(h.Key())
 	}
 	if over := len(ix.seen) + len(r.Inputs) - maxSeen; over > 0 {
-		dels = append(dels, e.dev.Keys(prefSeen)[:over]...)
+		dels = append(dels, ix.seenKeys[:over]...)
 	}
 	name := keyName(r.Payee)
 	puts[prefHold+name] = storeHolding(inv.K, r.Marshal())

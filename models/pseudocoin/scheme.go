@@ -362,7 +362,7 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 	for _, k := range sortedKeys(logs) {
 		u.Spent = append(u.Spent, logs[k].R)
 		ss.Spent = append(ss.Spent, k)
-		if r, err := ParseRecord(logs[k].R); err == nil {
+		if r, err := in.parseRecord(logs[k].R); err == nil {
 			spentIDs[r.ID()] = true
 		}
 	}
@@ -462,7 +462,7 @@ func (in *Instance) View(p world.PartyID) models.View {
 		if l.Acked {
 			continue
 		}
-		r, err := ParseRecord(l.R)
+		r, err := in.parseRecord(l.R)
 		if err != nil {
 			continue
 		}

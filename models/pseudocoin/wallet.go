@@ -11,6 +11,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // The secure element's store. Everything the element knows is here; it
@@ -198,8 +199,21 @@ type storeIndex struct {
 	heldKeys []string
 	exchange []string
 	paid     map[string]string // prefPaid key → the payment counter stored
+	// paidAge are paid's keys, oldest first (by the counter stored, then
+	// by key).
+	paidAge  []paidAt
 	seen     map[string]string // prefSeen key → the key name stored
+	seenKeys []string          // seen's keys, sorted
 	seenN    map[string]int    // seen's key names, each with how many keys hold it
+}
+
+type paidAt struct{ at, key string }
+
+func cmpPaidAt(a, b paidAt) int {
+	if c := strings.Compare(a.at, b.at); c != 0 {
+		return c
+	}
+	return strings.Compare(a.key, b.key)
 }
 
 func (e *element) index() *storeIndex {
@@ -253,10 +267,16 @@ func (ix *storeIndex) refresh(e *element, k string) {
 			ix.exchange = insertSorted(ix.exchange, k)
 		}
 	case strings.HasPrefix(k, prefPaid):
+		if at, had := ix.paid[k]; had {
+			if i, found := slices.BinarySearchFunc(ix.paidAge, paidAt{at, k}, cmpPaidAt); found {
+				ix.paidAge = slices.Delete(ix.paidAge, i, i+1)
+			}
+			delete(ix.paid, k)
+		}
 		if ok {
 			ix.paid[k] = string(v)
-		} else {
-			delete(ix.paid, k)
+			i, _ := slices.BinarySearchFunc(ix.paidAge, paidAt{string(v), k}, cmpPaidAt)
+			ix.paidAge = slices.Insert(ix.paidAge, i, paidAt{string(v), k})
 		}
 	case strings.HasPrefix(k, prefSeen):
 		if old, had := ix.seen[k]; had {
@@ -264,10 +284,12 @@ func (ix *storeIndex) refresh(e *element, k string) {
 				delete(ix.seenN, old)
 			}
 			delete(ix.seen, k)
+			ix.seenKeys = removeSorted(ix.seenKeys, k)
 		}
 		if ok {
 			ix.seen[k] = string(v)
 			ix.seenN[string(v)]++
+			ix.seenKeys = insertSorted(ix.seenKeys, k)
 		}
 	}
 }
@@ -300,6 +322,29 @@ func removeSorted(s []string, k string) []string {
 // parse parses a holding, through a cache of what was parsed before
 // (holdings are immutable once stored).
 func (in *Instance) parse(der []byte) (*Holding, error) {
+	h, err := in.parseCached(der)
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// parseRecord is ParseRecord through the cache parse keeps: one record's
+// bytes are parsed by its payee, by its payee's element reading its store,
+// by the desk from both uploads and by its payer reading its log, and a
+// parsed record keeps its encodings, so each is made once.
+func (in *Instance) parseRecord(der []byte) (*Record, error) {
+	if len(der) == 0 || casn1.Tag(der[0]) != tagRecord {
+		return ParseRecord(der) // and its error
+	}
+	h, err := in.parseCached(der)
+	if err != nil {
+		return nil, err
+	}
+	return h.Record, nil
+}
+
+func (in *Instance) parseCached(der []byte) (*Holding, error) {
 	if h, ok := in.parsed[string(der)]; ok {
 		return h, nil
 	}
