@@ -84,3 +84,35 @@ func TestChangedSince(t *testing.T) {
 		t.Errorf("ChangedSince(%d), ten versions back: %d keys, ok=%v; want 10, true", recent, len(keys), ok)
 	}
 }
+
+// TestSnapshotShared: snapshots of an unchanged store share one map, a
+// change makes the next snapshot a new one, and neither a later write
+// nor a Restore from a shared snapshot changes what it holds.
+func TestSnapshotShared(t *testing.T) {
+	w := New(1)
+	d := w.AddDevice("dev", false)
+	d.Put("a", []byte{1})
+	s1, s2 := d.Snapshot(), d.Snapshot()
+	if fmt.Sprintf("%p", s1.store) != fmt.Sprintf("%p", s2.store) {
+		t.Error("two snapshots of an unchanged store are two copies")
+	}
+	d.Put("a", []byte{2})
+	s3 := d.Snapshot()
+	if fmt.Sprintf("%p", s3.store) == fmt.Sprintf("%p", s1.store) {
+		t.Fatal("a snapshot after a write shares the one before it")
+	}
+	d.Put("b", []byte{3})
+	d.Restore(s1)
+	d.Put("c", []byte{4})
+	for _, s := range []Snapshot{s1, s2} {
+		if diff := cmp.Diff([]string{"a"}, s.Keys()); diff != "" {
+			t.Errorf("a shared snapshot's keys changed with the store (-want +got):\n%s", diff)
+		}
+		if b, _ := s.Get("a"); !slices.Equal(b, []byte{1}) {
+			t.Errorf("a shared snapshot's a is %v, want [1]", b)
+		}
+	}
+	if b, _ := s3.Get("a"); !slices.Equal(b, []byte{2}) {
+		t.Errorf("the snapshot after the write holds a = %v, want [2]", b)
+	}
+}

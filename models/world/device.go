@@ -26,6 +26,11 @@ type Device struct {
 	hasClock bool
 	skew     time.Duration
 	boots    int
+
+	// snap is the map of the last Snapshot and the store version it
+	// copied: a Snapshot of an unchanged store shares it.
+	snap        map[string][]byte
+	snapVersion uint64
 }
 
 // crash is the panic value that unwinds a model at a crash point.
@@ -204,14 +209,18 @@ type Snapshot struct {
 // place (Commit stores a copy of what it is given and replaces it whole,
 // Get and Snapshot.Get hand out copies, Restore and Clone copy), so the
 // snapshot and the store may share it. A caller snapshotting a large store
-// at every step (the anonymity game, twice a trial) pays for the keys.
+// at every step (the anonymity game, twice a trial) pays for the keys,
+// and only when the store changed since the last snapshot: a snapshot is
+// never written, so snapshots of one version of the store share one map.
 func (d *Device) Snapshot() Snapshot {
-	s := Snapshot{dev: d.id, store: maps.Clone(d.store)}
-	if s.store == nil {
-		s.store = map[string][]byte{}
+	if d.snap == nil || d.snapVersion != d.changes.version {
+		d.snap, d.snapVersion = maps.Clone(d.store), d.changes.version
+		if d.snap == nil {
+			d.snap = map[string][]byte{}
+		}
 	}
 	d.w.trace.add(Event{Kind: KindSnapshot, From: d.id})
-	return s
+	return Snapshot{dev: d.id, store: d.snap}
 }
 
 // Restore rolls the persistent store back to s (a compromised SE or a
