@@ -239,9 +239,15 @@ func (h *Holding) Marshal() []byte {
 		return h.Bundle.Marshal()
 	}
 	if h.Change {
-		return der.Marshal(tagChange, func(x *der.Builder) { x.AddBytes(h.Record.Marshal()) })
+		return changeHolding(h.Record.Marshal())
 	}
 	return h.Record.Marshal()
+}
+
+// changeHolding returns the DER of the change holding of the record whose
+// DER is rec.
+func changeHolding(rec []byte) []byte {
+	return der.Marshal(tagChange, func(x *der.Builder) { x.AddBytes(rec) })
 }
 
 // Key is the one-time key (SPKI) that spends the holding.
@@ -751,20 +757,31 @@ func (u *Upload) body() []byte {
 	})
 }
 
-func (u *Upload) Marshal() []byte {
+func (u *Upload) Marshal() []byte { return u.marshalWith(u.body()) }
+
+// marshalWith is Marshal of an upload whose body() is body (made once to
+// be signed).
+func (u *Upload) marshalWith(body []byte) []byte {
 	return der.Marshal(tagUpload, func(x *der.Builder) {
-		x.AddBytes(u.body())
+		x.AddBytes(body)
 		x.AddASN1OctetString(u.Sig)
 	})
 }
 
 // ParseUpload decodes an opened upload.
 func ParseUpload(b []byte) (*Upload, error) {
+	u, _, err := parseUpload(b)
+	return u, err
+}
+
+// parseUpload is ParseUpload that also returns the upload's body (the
+// bytes its signature is over, as parsed: canonical, so its body()).
+func parseUpload(b []byte) (*Upload, []byte, error) {
 	r := der.Open(b, tagUpload, 1<<22, "upload")
 	body := r.Element("body", casn1.Tag(tagUpload), 1<<22)
 	u := &Upload{Sig: bytes.Clone(r.Bytes("signature", 1, suite.MaxSignatureDER))}
 	if err := r.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	br := der.Open(body, tagUpload, 1<<22, "upload body")
 	br.Version(version)
@@ -775,30 +792,30 @@ func ParseUpload(b []byte) (*Upload, error) {
 		lists[i] = br.Element("list", casn1.Tag(casn1.SEQUENCE), 1<<22)
 	}
 	if err := br.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := [4]*[][]byte{&u.Spent, &u.Received, &u.Proofs, &u.Void}
 	for i, l := range lists {
 		s := cryptobyte.String(l)
 		var inner cryptobyte.String
 		if !s.ReadASN1(&inner, casn1.SEQUENCE) {
-			return nil, spec.Errorf(spec.CodeMalformed, "upload list")
+			return nil, nil, spec.Errorf(spec.CodeMalformed, "upload list")
 		}
 		for !inner.Empty() {
 			var e cryptobyte.String
 			if !inner.ReadASN1(&e, casn1.OCTET_STRING) || len(*out[i]) == 4096 {
-				return nil, spec.Errorf(spec.CodeMalformed, "upload entry")
+				return nil, nil, spec.Errorf(spec.CodeMalformed, "upload entry")
 			}
 			*out[i] = append(*out[i], bytes.Clone(e))
 		}
 	}
 	if !bytes.Equal(u.body(), body) {
-		return nil, spec.Errorf(spec.CodeMalformed, "upload is not in canonical DER")
+		return nil, nil, spec.Errorf(spec.CodeMalformed, "upload is not in canonical DER")
 	}
 	if len(u.Proofs) != len(u.Received) {
-		return nil, spec.Errorf(spec.CodeMalformed, "upload: %d proofs for %d holdings", len(u.Proofs), len(u.Received))
+		return nil, nil, spec.Errorf(spec.CodeMalformed, "upload: %d proofs for %d holdings", len(u.Proofs), len(u.Received))
 	}
-	return u, nil
+	return u, body, nil
 }
 
 // sealUpload seals an upload to the desk's key (sealTo, the upload's

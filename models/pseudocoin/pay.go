@@ -137,20 +137,20 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	for _, h := range inputs {
 		dels = append(dels, prefHold+h.name)
 	}
+	rb := r.Marshal()
 	puts := map[string][]byte{
-		s.committed: mustJSON(logEntry{R: r.Marshal()}),
+		s.committed: mustJSON(logEntry{R: rb}),
 		keyCounter:  []byte(fmt.Sprint(ctr)),
 		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
 	}
 	puts[paidKey] = []byte(fmt.Sprintf("%016d", ctr))
 	dels = append(dels, oldestPaid(e)...)
 	if r.Change() > 0 {
-		ch := &Holding{Record: r, Change: true}
-		puts[prefHold+keyName(r.ChangeKey)] = storeHolding(ck.Bytes(), ch.Marshal())
+		puts[prefHold+keyName(r.ChangeKey)] = storeHolding(ck.Bytes(), changeHolding(rb))
 	}
 	e.dev.Commit(puts, dels)
 	in.w.Trace().State(e.dev.ID(), "paid %d fen from %d fen of holdings", s.amount, r.InputValue())
-	return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+	return []world.Message{{Type: msgPay, Payload: rb}}, nil
 }
 
 // spendable is what the element may spend: its holdings but those a

@@ -397,10 +397,11 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 	if err != nil {
 		return ss, err
 	}
-	if u.Sig, err = dk.Sign(u.body()); err != nil {
+	body := u.body()
+	if u.Sig, err = dk.Sign(body); err != nil {
 		return ss, err
 	}
-	plain := u.Marshal()
+	plain := u.marshalWith(body)
 	if in.mutated(mutantUploadClear) {
 		ss.Sealed = plain
 		return ss, nil
