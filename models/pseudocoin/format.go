@@ -136,27 +136,8 @@ func (b *Bundle) id() [32]byte {
 	return *c.id
 }
 
-func (b *Bundle) marshal(sig bool) []byte {
-	return der.Marshal(tagBundle, func(x *der.Builder) {
-		x.AddASN1Int64(version)
-		x.AddASN1OctetString(b.Key)
-		addValues(x, b.Coins)
-		if sig {
-			x.AddASN1OctetString(b.Sig)
-		}
-	})
-}
-
 // Value is the bundle's worth.
 func (b *Bundle) Value() int64 { return sum(b.Coins) }
-
-func addValues(x *der.Builder, vs []int64) {
-	x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
-		for _, v := range vs {
-			x.AddASN1Int64(v)
-		}
-	})
-}
 
 func sum(vs []int64) int64 {
 	var s int64
@@ -370,31 +351,16 @@ func (r *Record) encoded() *recordEnc {
 	return nil
 }
 
-func (r *Record) addCore(x *der.Builder) {
-	x.AddASN1Int64(version)
-	x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
-		for _, in := range r.Inputs {
-			x.AddBytes(in.Marshal())
-		}
-	})
-	x.AddASN1OctetString(r.Payee)
-	x.AddASN1Int64(r.Amount)
-	addValues(x, r.Outputs)
-	x.AddASN1OctetString(r.ChangeKey)
-	addValues(x, r.ChangeCoins)
-	x.AddASN1OctetString(r.Challenge)
-}
-
 // Core is what the payer's device signs and the escrow binds: the record
 // without escrow and signatures.
 func (r *Record) Core() []byte {
 	if c := r.encoded(); c != nil {
 		if c.core == nil {
-			c.core = der.Marshal(tagCore, r.addCore)
+			c.core = r.encode(tagCore, false, false)
 		}
 		return c.core
 	}
-	return der.Marshal(tagCore, r.addCore)
+	return r.encode(tagCore, false, false)
 }
 
 // TBS is what every input key signs: the core and the escrow.
@@ -408,27 +374,14 @@ func (r *Record) TBS() []byte {
 	return r.tbs()
 }
 
-func (r *Record) tbs() []byte {
-	return der.Marshal(tagRecord, func(x *der.Builder) {
-		r.addCore(x)
-		x.AddASN1OctetString(r.Escrow)
-	})
-}
+func (r *Record) tbs() []byte { return r.encode(tagRecord, true, false) }
 
 // Marshal returns the DER.
 func (r *Record) Marshal() []byte {
 	if c := r.encoded(); c != nil && c.raw != nil {
 		return c.raw
 	}
-	return der.Marshal(tagRecord, func(x *der.Builder) {
-		r.addCore(x)
-		x.AddASN1OctetString(r.Escrow)
-		x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
-			for _, s := range r.Sigs {
-				x.AddASN1OctetString(s)
-			}
-		})
-	})
+	return r.encode(tagRecord, true, true)
 }
 
 // ID is SHA-256 of the TBS bytes (suite-independent, as transfer's).
@@ -700,17 +653,6 @@ func (s *Surrender) TBS() []byte { return s.marshal(false) }
 // Marshal returns the DER.
 func (s *Surrender) Marshal() []byte { return s.marshal(true) }
 
-func (s *Surrender) marshal(sig bool) []byte {
-	return der.Marshal(tagSurrender, func(x *der.Builder) {
-		x.AddASN1Int64(version)
-		x.AddASN1OctetString(s.Key)
-		x.AddASN1OctetString(s.Request)
-		if sig {
-			x.AddASN1OctetString(s.Sig)
-		}
-	})
-}
-
 // ParseSurrender decodes a surrender.
 func ParseSurrender(b []byte) (*Surrender, error) {
 	r := der.Open(b, tagSurrender, 512, "surrender")
@@ -742,31 +684,7 @@ type Upload struct {
 	Sig      []byte   // the device key over body()
 }
 
-func (u *Upload) body() []byte {
-	return der.Marshal(tagUpload, func(x *der.Builder) {
-		x.AddASN1Int64(version)
-		der.AddUTF8(x, u.Identity)
-		x.AddASN1OctetString(u.Request)
-		for _, l := range [][][]byte{u.Spent, u.Received, u.Proofs, u.Void} {
-			x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
-				for _, b := range l {
-					x.AddASN1OctetString(b)
-				}
-			})
-		}
-	})
-}
-
 func (u *Upload) Marshal() []byte { return u.marshalWith(u.body()) }
-
-// marshalWith is Marshal of an upload whose body() is body (made once to
-// be signed).
-func (u *Upload) marshalWith(body []byte) []byte {
-	return der.Marshal(tagUpload, func(x *der.Builder) {
-		x.AddBytes(body)
-		x.AddASN1OctetString(u.Sig)
-	})
-}
 
 // ParseUpload decodes an opened upload.
 func ParseUpload(b []byte) (*Upload, error) {
