@@ -17,6 +17,9 @@ type changeLog struct {
 	// after version from is in entries.
 	from    uint64
 	entries []change
+	// on is set once a reader asked for the version: a device nobody
+	// reads by its changes (most models') logs none.
+	on bool
 }
 
 type change struct {
@@ -26,6 +29,10 @@ type change struct {
 
 func (l *changeLog) commit(puts, deletes []string) {
 	l.version++
+	if !l.on {
+		l.from = l.version
+		return
+	}
 	for _, ks := range [][]string{puts, deletes} {
 		for _, k := range ks {
 			l.entries = append(l.entries, change{l.version, k})
@@ -50,8 +57,12 @@ func (l *changeLog) replaced() {
 // Version is the store's version: every Commit (Put, Delete) and every
 // Restore makes it newer. With ChangedSince, a reader that keeps what it
 // derived from the store (a model's index of its holdings) brings it up
-// to date by the keys that changed, not by reading the whole store.
-func (d *Device) Version() uint64 { return d.changes.version }
+// to date by the keys that changed, not by reading the whole store. The
+// device logs its changes from the first call of Version on.
+func (d *Device) Version() uint64 {
+	d.changes.on = true
+	return d.changes.version
+}
 
 // ChangedSince returns the keys Commit put or deleted after version v,
 // in the order they changed (a key changed twice is listed twice), and

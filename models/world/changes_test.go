@@ -116,3 +116,24 @@ func TestSnapshotShared(t *testing.T) {
 		t.Errorf("the snapshot after the write holds a = %v, want [2]", b)
 	}
 }
+
+// TestChangeLogOff: a device whose version nobody asked for logs no
+// change, and answers ChangedSince from the version first asked on.
+func TestChangeLogOff(t *testing.T) {
+	w := New(1)
+	d := w.AddDevice("dev", false)
+	for i := range 10 {
+		d.Put(fmt.Sprint(i), []byte{byte(i)})
+	}
+	if n := len(d.changes.entries); n != 0 {
+		t.Fatalf("a device nobody reads by its changes logged %d", n)
+	}
+	v := d.Version()
+	if _, ok := d.ChangedSince(v - 1); ok {
+		t.Error("ChangedSince answers for a version before the log was on")
+	}
+	d.Put("x", nil)
+	if keys, ok := d.ChangedSince(v); !ok || !slices.Equal(keys, []string{"x"}) {
+		t.Errorf("ChangedSince(%d) = %q, %v; want [x], true", v, keys, ok)
+	}
+}
