@@ -160,20 +160,20 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	for _, h := range inputs {
 		dels = append(dels, prefHold+h.name)
 	}
+	rb := r.Marshal()
 	puts := map[string][]byte{
-		s.committed: mustJSON(logEntry{R: r.Marshal()}),
+		s.committed: mustJSON(logEntry{R: rb}),
 		keyCounter:  []byte(fmt.Sprint(ctr)),
 		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
 	}
 	puts[paidKey] = []byte(fmt.Sprintf("%016d", ctr))
 	dels = append(dels, oldestPaid(e)...)
 	if r.Change() > 0 {
-		ch := &Holding{Record: r, Change: true}
-		puts[prefHold+keyName(r.ChangeKey)] = storeHolding(ck.Bytes(), ch.Marshal())
+		puts[prefHold+keyName(r.ChangeKey)] = storeHolding(ck.Bytes(), changeHolding(rb))
 	}
 	e.dev.Commit(puts, dels)
 	in.w.Trace().State(e.dev.ID(), "paid %d fen from %d fen of holdings", s.amount, r.InputValue())
-	return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+	return []world.Message{{Type: msgPay, Payload: rb}}, nil
 }
 
 // spendable is what the element may spend: its holdings but those a
@@ -198,35 +198,14 @@ func spendable(e *element) []held {
 // each holds the payment counter it was paid at, so age, not the key's
 // hash, decides.
 func oldestPaid(e *element) []string {
-	paid := e.dev.Keys(prefPaid)
-	over := len(paid) - maxSeen + 1
+	ix := e.index()
+	over := len(ix.paidAge) - maxSeen + 1
 	if over <= 0 {
 		return nil
 	}
-	at := make([]string, len(paid))
-	for i, k := range paid {
-		v, _ := e.dev.Get(k)
-		at[i] = string(v)
-	}
-	if over == 1 {
-		// The usual case, one out for one in: the first of the oldest,
-		// as the stable sort below would put it first, without sorting.
-		m := 0
-		for i := range at {
-			if at[i] < at[m] {
-				m = i
-			}
-		}
-		return paid[m : m+1]
-	}
-	idx := make([]int, len(paid))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(at[a], at[b]) })
 	out := make([]string, over)
 	for i := range out {
-		out[i] = paid[idx[i]]
+		out[i] = ix.paidAge[i].key
 	}
 	return out
 }
@@ -387,7 +366,7 @@ func (s *payeeSession) hello(b []byte) ([]world.Message, error) {
 
 func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	e, in := s.e, s.e.in
-	r, err := ParseRecord(b)
+	r, err := in.parseRecord(b)
 	if err != nil {
 		return nil, err
 	}
@@ -396,14 +375,9 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	if s.invoice != "" {
 		inv, open = readJSON[invoiceEntry](e, s.invoice)
 	}
-	seen := e.dev.Keys(prefSeen)
-	seenNames := make(map[string]bool, len(seen))
-	for _, k := range seen {
-		b, _ := e.dev.Get(k)
-		seenNames[string(b)] = true
-	}
+	ix := e.index()
 	err = checkPay(in.payeeVerifier(), r, openInvoice{Key: inv.Key, Amount: inv.Amount, Challenge: inv.Challenge}, open, func(k []byte) bool {
-		return seenNames[string(seenName(k))] && !in.mutated(mutantNoSeen)
+		return ix.seenN[string(seenName(k))] > 0 && !in.mutated(mutantNoSeen)
 	})
 	if err != nil {
 		return nil, err
@@ -414,8 +388,8 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	for i, h := range r.Inputs {
 		puts[fmt.Sprintf("%s%016d-%d", prefSeen, ctr, i)] = seenName(h.Key())
 	}
-	if over := len(seen) + len(r.Inputs) - maxSeen; over > 0 {
-		dels = append(dels, seen[:over]...)
+	if over := len(ix.seen) + len(r.Inputs) - maxSeen; over > 0 {
+		dels = append(dels, ix.seenKeys[:over]...)
 	}
 	name := keyName(r.Payee)
 	puts[prefHold+name] = storeHolding(inv.K, r.Marshal())

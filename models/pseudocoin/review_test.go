@@ -69,7 +69,7 @@ func TestEvidenceRecordMissingSignature(t *testing.T) {
 		}
 	}
 	r.Inputs = append([]*Holding{other}, r.Inputs...)
-	r.raw = nil
+	r.enc = nil
 	crafted := r.Marshal()
 	if _, err := ParseRecord(crafted); !errors.As(err, new(*spec.Error)) {
 		t.Fatalf("a record with %d inputs and %d signature parses: %v", len(r.Inputs), len(r.Sigs), err)

@@ -60,7 +60,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}, heldCache: map[world.PartyID]map[string]heldEntry{}, insiders: map[world.PartyID]models.InsiderPlan{}, lastChallenge: map[world.PartyID][]byte{},
+	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}, insiders: map[world.PartyID]models.InsiderPlan{}, lastChallenge: map[world.PartyID][]byte{},
 		ext: map[world.PartyID]*remoteWallet{}, Links: map[world.PartyID]models.Link{}}
 	if in.desk, err = newDesk(in); err != nil {
 		return nil, err
@@ -106,10 +106,10 @@ type Instance struct {
 	clones   int
 	mutation string
 	parsed   map[string]*Holding // parse cache (holdings are immutable)
-	// heldCache is element.holdings' cache: by party, store key to the
-	// bytes read and the holding parsed from them.
-	heldCache map[world.PartyID]map[string]heldEntry
-	gaveOut   map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
+	// stores holds, by party, what the element's code derived from its
+	// device's store (storeIndex), made on first use.
+	stores  map[world.PartyID]*storeIndex
+	gaveOut map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
 	// corrupted holds the corruptions staged on elements that act on
 	// later payments (escrow, withheld acknowledgement).
 	corrupted map[world.PartyID]models.Corruption
@@ -341,17 +341,14 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 	for _, k := range sortedKeys(logs) {
 		u.Spent = append(u.Spent, logs[k].R)
 		ss.Spent = append(ss.Spent, k)
-		if r, err := ParseRecord(logs[k].R); err == nil {
+		if r, err := in.parseRecord(logs[k].R); err == nil {
 			spentIDs[r.ID()] = true
 		}
 	}
-	for _, h := range e.holdings() {
-		// Received holdings are exchanged; so is a minted bundle smaller
-		// than the full size (merged with the change into fresh
-		// bundles); a deposit surrenders all.
-		if !deposit && h.h.Bundle != nil && h.h.Value() == bundleSize {
-			continue
-		}
+	// Received holdings are exchanged; so is a minted bundle smaller than
+	// the full size (merged with the change into fresh bundles); a
+	// deposit surrenders all.
+	for _, h := range e.exchanged(deposit) {
 		k, err := h.key()
 		if err != nil {
 			return ss, err
@@ -379,10 +376,11 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 	if err != nil {
 		return ss, err
 	}
-	if u.Sig, err = dk.Sign(u.body()); err != nil {
+	body := u.body()
+	if u.Sig, err = dk.Sign(body); err != nil {
 		return ss, err
 	}
-	plain := u.Marshal()
+	plain := u.marshalWith(body)
 	if in.mutated(mutantUploadClear) {
 		ss.Sealed = plain
 		return ss, nil
@@ -469,7 +467,7 @@ func (in *Instance) View(p world.PartyID) models.View {
 		if l.Acked {
 			continue
 		}
-		r, err := ParseRecord(l.R)
+		r, err := in.parseRecord(l.R)
 		if err != nil {
 			continue
 		}
