@@ -34,11 +34,12 @@ func servedOps() map[string][2]any {
 	return ops
 }
 
-// servedDevices are the devices of models/all's schemes that a process
-// can serve, each once, by name.
+// servedDevices are the devices of models/all's schemes, drafts
+// included (a vendor may implement a draft's wallet before it is
+// listed), that a process can serve, each once, by name.
 func servedDevices() map[string]device.Served {
 	out := map[string]device.Served{}
-	for _, s := range all.Schemes() {
+	for _, s := range append(all.Schemes(), all.Drafts()...) {
 		if srv, ok := s.(device.Server); ok {
 			if d := srv.ServedDevice(); d.Open != nil {
 				out[d.Device] = d

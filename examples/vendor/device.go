@@ -25,11 +25,11 @@ import (
 type host = mdevice.Host
 
 // served are the reference devices of the schemes of models/all that
-// have one (mdevice.Server), in the order of models/all; variants sharing
-// a device appear once.
+// have one (mdevice.Server), in the order of models/all, its drafts
+// last; variants sharing a device appear once.
 var served = func() []mdevice.Served {
 	var out []mdevice.Served
-	for _, sch := range all.Schemes() {
+	for _, sch := range append(all.Schemes(), all.Drafts()...) {
 		if srv, ok := sch.(mdevice.Server); ok {
 			d := srv.ServedDevice()
 			if d.Open != nil && !slices.ContainsFunc(out, func(o mdevice.Served) bool { return o.Device == d.Device }) {

@@ -12,6 +12,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/loopback"
+	"github.com/dualoffline/dualoffline/models/pseudocoin"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -33,6 +34,7 @@ var hosts = []struct {
 	{"chip", func(s map[string][]byte) (host, error) { return chip.NewHost(s, "") }, chip.OpKeygen, `"party":"x","suite":"GM","seed":"00"`, chip.OpState},
 	{"cert", func(s map[string][]byte) (host, error) { return cert.NewHost(s, "") }, cert.OpKeygen, `"party":"x","suite":"GM","variant":"cert","seed":"00"`, cert.OpState},
 	{"chain", func(s map[string][]byte) (host, error) { return chain.NewHost(s, "") }, chain.OpKeygen, `"party":"x","suite":"GM","seed":"00"`, chain.OpState},
+	{"pseudocoin", func(s map[string][]byte) (host, error) { return pseudocoin.NewHost(s, "") }, pseudocoin.OpKeygen, `"party":"x","suite":"GM","seed":"00"`, pseudocoin.OpState},
 }
 
 // Every host keeps the kit's contract: strict params, a refusal changes

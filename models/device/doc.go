@@ -1,7 +1,7 @@
 // Package device is the plumbing every model's external-device seam
-// shares: what chip, cert and chain each need so that a vendor's wallet
-// can play inside the model through the adapter protocol
-// (conformance/adapter/PROTOCOL.md §7), written once.
+// shares: what chip, cert, chain and pseudocoin each need so that a
+// vendor's wallet can play inside the model through the adapter
+// protocol (conformance/adapter/PROTOCOL.md §7), written once.
 //
 // It has three parts:
 //
@@ -16,7 +16,8 @@
 //     use these, so the types here are as normative as the model's;
 //   - the harness side (remote.go): Remote, the Link call every model's
 //     remote device embeds, the mapping of a device's refusal to a
-//     canonical code (Canonicalizer), and closing a model's links;
+//     canonical code (Canonicalizer), reaching an external wallet
+//     (DialExternal, external.go) and closing a model's links;
 //   - the device side (host.go): Kit, the scaffolding of a model's Host
 //     (the store it loads and must persist, the start counter, the
 //     randomness drawn from the keygen seed, keygen itself, the trial load
@@ -24,8 +25,10 @@
 //     guard), Setup, the keygen and load operations answered once,
 //     Holder, what a coin-holding device answers before its own
 //     operations (setup, the refusal before loading, deposits), Decode
-//     and Decoded, the strict decoding of params, and Credit, the
-//     settling of forwarded holdings.
+//     and Decoded, the strict decoding of params, Credit, the settling
+//     of forwarded holdings, and (external.go) NoParams, the params of
+//     an operation that takes none, and Kit.OwnCertificate, the check
+//     that a certificate loaded is the device's own.
 //
 // Contract: nothing here knows a scheme. The wire types never change
 // shape (a member added, renamed or dropped is a protocol change, §6);

@@ -42,6 +42,19 @@ func (in *Instance) Audit() models.Audit {
 	}
 	heldKeys := map[string]int64{}
 	mints := map[string]bool{}
+	// pendingMint counts the bundles the desk minted for a request whose
+	// reply its element has not taken yet, once per request (clones).
+	pendingMint := func(request string) {
+		if mints[request] {
+			return
+		}
+		mints[request] = true
+		for _, b := range d.minted[request] {
+			if bu, err := ParseBundle(b); err == nil {
+				a.Pending += bu.Value()
+			}
+		}
+	}
 	for _, p := range in.w.Devices() {
 		e, err := in.element(p)
 		if err != nil || e.identity() == "" {
@@ -58,15 +71,11 @@ func (in *Instance) Audit() models.Audit {
 				walk(h.h.Record)
 			}
 		}
-		if ms, ok := readJSON[mintState](e, keyMint); ok && !mints[ms.Request] {
-			mints[ms.Request] = true
-			for _, b := range d.minted[ms.Request] {
-				if bu, err := ParseBundle(b); err == nil {
-					a.Pending += bu.Value()
-				}
-			}
+		if ms, ok := readJSON[mintState](e, keyMint); ok {
+			pendingMint(ms.Request)
 		}
 	}
+	in.remoteAudit(walk, heldKeys, pendingMint)
 	for _, k := range sortedKeys(heldKeys) {
 		if !spent[k] {
 			a.Held += heldKeys[k]

@@ -3,6 +3,7 @@ package pseudocoin
 import (
 	"testing"
 
+	"github.com/dualoffline/dualoffline/internal/cputime"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -17,7 +18,10 @@ import (
 // Besides time it reports the public-key operations a trial makes
 // (pk-ops/op: signatures, verifications, seals, opens, key generations,
 // counted by opcount) and those a cache spared (pk-saved/op): counts, the
-// same on every machine, where time depends on the load.
+// same on every machine, where time depends on the load; and the
+// process's CPU time (user and system, GC included) per trial
+// (cpu-ns/op), which the load of a shared machine moves less than wall
+// time.
 func BenchmarkTrial(b *testing.B) {
 	for _, s := range suite.All() {
 		b.Run(string(s.ID()), func(b *testing.B) {
@@ -35,6 +39,7 @@ func BenchmarkTrial(b *testing.B) {
 			m := ws[2]
 			rng := detrand.New(1, "bench")
 			done, saved := opcount.Of(s.ID()), opcount.SavedOf(s.ID())
+			cpu0, _ := cputime.Process()
 			for b.Loop() {
 				p := ws[rng.IntN(2)]
 				amount := 1 + rng.Int64N(models.DefaultThreshold)
@@ -54,6 +59,9 @@ func BenchmarkTrial(b *testing.B) {
 				if err := in.Reconcile(p); err != nil {
 					b.Fatal(err)
 				}
+			}
+			if cpu1, ok := cputime.Process(); ok {
+				b.ReportMetric(float64(cpu1-cpu0)/float64(b.N), "cpu-ns/op")
 			}
 			b.ReportMetric(float64(opcount.Of(s.ID()).Sub(done).PublicKeyOps())/float64(b.N), "pk-ops/op")
 			b.ReportMetric(float64(opcount.SavedOf(s.ID()).Sub(saved).PublicKeyOps())/float64(b.N), "pk-saved/op")

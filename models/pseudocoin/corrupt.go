@@ -25,7 +25,9 @@ func (in *Instance) Corrupt(p world.PartyID, c models.Corruption) error {
 	switch c.Kind {
 	case models.CorruptEscrowGarbage, models.CorruptEscrowOther, models.CorruptEscrowWrongKey, models.CorruptWithholdAck:
 		if c.Kind == models.CorruptEscrowOther {
-			if _, err := in.element(c.Other); err != nil {
+			// Only its name goes in the escrow: an external element
+			// may be the one impersonated.
+			if _, err := in.device(c.Other); err != nil {
 				return err
 			}
 		}

@@ -234,7 +234,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 	if err != nil {
 		return 0, nil, spec.Errorf(spec.CodeBadSeal, "upload: %v", err)
 	}
-	u, err := ParseUpload(plain)
+	u, body, err := parseUpload(plain)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -242,7 +242,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 	if err != nil {
 		return 0, nil, spec.Errorf(spec.CodeUntrustedIssuer, "upload from %q: %v", u.Identity, err)
 	}
-	if err := cert.PublicKey.Verify(u.body(), u.Sig); err != nil {
+	if err := cert.PublicKey.Verify(body, u.Sig); err != nil {
 		return 0, nil, spec.Errorf(spec.CodeBadSignature, "upload from %s: %v", u.Identity, err)
 	}
 	holder := u.Identity
@@ -256,7 +256,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 	}
 	var spent []*Record
 	for _, b := range u.Spent {
-		r, err := ParseRecord(b)
+		r, err := d.in.parseRecord(b)
 		if err != nil {
 			refuse("RECORD", b, err)
 			continue
@@ -303,7 +303,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 			h = &Holding{Record: byID[id], Change: true}
 		} else {
 			var err error
-			if h, err = ParseHolding(b); err != nil {
+			if h, err = d.in.parse(b); err != nil {
 				refuse("HOLDING", b, err)
 				continue
 			}

@@ -78,35 +78,66 @@ type Bundle struct {
 	Key   []byte  // SubjectPublicKeyInfo of the one-time key
 	Coins []int64 // table denominations
 	Sig   []byte  // the desk's signature over TBS
+
+	// enc, for a bundle ParseBundle made, holds its encodings, each made
+	// once: a parsed bundle is not changed in place (a bundle in a
+	// holding, a lineage and the desk's checks is encoded many times).
+	// A copy of the struct, which may be edited, does not use them.
+	enc *bundleEnc
+}
+
+type bundleEnc struct {
+	of       *Bundle // the bundle they are the encodings of
+	tbs, der []byte
+	id       *[32]byte // SHA-256 of der
+}
+
+// encoded returns the bundle's cached encodings, or nil for a bundle
+// built in Go or a copy.
+func (b *Bundle) encoded() *bundleEnc {
+	if b.enc != nil && b.enc.of == b {
+		return b.enc
+	}
+	return nil
 }
 
 // TBS is what the desk signs.
-func (b *Bundle) TBS() []byte { return b.marshal(false) }
+func (b *Bundle) TBS() []byte {
+	if c := b.encoded(); c != nil {
+		if c.tbs == nil {
+			c.tbs = b.marshal(false)
+		}
+		return c.tbs
+	}
+	return b.marshal(false)
+}
 
 // Marshal returns the DER.
-func (b *Bundle) Marshal() []byte { return b.marshal(true) }
-
-func (b *Bundle) marshal(sig bool) []byte {
-	return der.Marshal(tagBundle, func(x *der.Builder) {
-		x.AddASN1Int64(version)
-		x.AddASN1OctetString(b.Key)
-		addValues(x, b.Coins)
-		if sig {
-			x.AddASN1OctetString(b.Sig)
+func (b *Bundle) Marshal() []byte {
+	if c := b.encoded(); c != nil {
+		if c.der == nil {
+			c.der = b.marshal(true)
 		}
-	})
+		return c.der
+	}
+	return b.marshal(true)
+}
+
+// id is SHA-256 of the bundle's DER, as the desk's mint book keeps it.
+func (b *Bundle) id() [32]byte {
+	c := b.encoded()
+	if c == nil {
+		return idOf(b.Marshal())
+	}
+	if c.id == nil {
+		id := idOf(b.Marshal())
+		c.id = &id
+	}
+	return *c.id
 }
 
 // Value is the bundle's worth.
 func (b *Bundle) Value() int64 { return sum(b.Coins) }
-
-func addValues(x *der.Builder, vs []int64) {
-	x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
-		for _, v := range vs {
-			x.AddASN1Int64(v)
-		}
-	})
-}
 
 func sum(vs []int64) int64 {
 	var s int64
@@ -127,6 +158,7 @@ func ParseBundle(b []byte) (*Bundle, error) {
 	if err := r.Err(); err != nil {
 		return nil, err
 	}
+	out.enc = &bundleEnc{of: out}
 	return out, nil
 }
 
@@ -188,9 +220,15 @@ func (h *Holding) Marshal() []byte {
 		return h.Bundle.Marshal()
 	}
 	if h.Change {
-		return der.Marshal(tagChange, func(x *der.Builder) { x.AddBytes(h.Record.Marshal()) })
+		return changeHolding(h.Record.Marshal())
 	}
 	return h.Record.Marshal()
+}
+
+// changeHolding returns the DER of the change holding of the record whose
+// DER is rec.
+func changeHolding(rec []byte) []byte {
+	return der.Marshal(tagChange, func(x *der.Builder) { x.AddBytes(rec) })
 }
 
 // Key is the one-time key (SPKI) that spends the holding.
@@ -289,54 +327,75 @@ type Record struct {
 	Escrow      []byte // the payer's identity and device signature, sealed to the trace key
 	Sigs        [][]byte
 
-	raw []byte // as parsed, so that a re-encoding never differs
+	// enc, for a record ParseRecord made, holds the bytes parsed (so
+	// that a re-encoding never differs) and the encodings derived from
+	// them, each made once: a parsed record is not changed in place (its
+	// id, core and signed bytes are asked for at every check of a
+	// lineage). A copy of the struct, which may be edited, does not use
+	// them.
+	enc *recordEnc
 }
 
-func (r *Record) addCore(x *der.Builder) {
-	x.AddASN1Int64(version)
-	x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
-		for _, in := range r.Inputs {
-			x.AddBytes(in.Marshal())
-		}
-	})
-	x.AddASN1OctetString(r.Payee)
-	x.AddASN1Int64(r.Amount)
-	addValues(x, r.Outputs)
-	x.AddASN1OctetString(r.ChangeKey)
-	addValues(x, r.ChangeCoins)
-	x.AddASN1OctetString(r.Challenge)
+type recordEnc struct {
+	of             *Record // the record they are the encodings of
+	raw, tbs, core []byte
+	id             *[32]byte
+}
+
+// encoded returns the record's cached encodings, or nil for a record
+// built in Go or a copy.
+func (r *Record) encoded() *recordEnc {
+	if r.enc != nil && r.enc.of == r {
+		return r.enc
+	}
+	return nil
 }
 
 // Core is what the payer's device signs and the escrow binds: the record
 // without escrow and signatures.
-func (r *Record) Core() []byte { return der.Marshal(tagCore, r.addCore) }
+func (r *Record) Core() []byte {
+	if c := r.encoded(); c != nil {
+		if c.core == nil {
+			c.core = r.encode(tagCore, false, false)
+		}
+		return c.core
+	}
+	return r.encode(tagCore, false, false)
+}
 
 // TBS is what every input key signs: the core and the escrow.
 func (r *Record) TBS() []byte {
-	return der.Marshal(tagRecord, func(x *der.Builder) {
-		r.addCore(x)
-		x.AddASN1OctetString(r.Escrow)
-	})
+	if c := r.encoded(); c != nil {
+		if c.tbs == nil {
+			c.tbs = r.tbs()
+		}
+		return c.tbs
+	}
+	return r.tbs()
 }
+
+func (r *Record) tbs() []byte { return r.encode(tagRecord, true, false) }
 
 // Marshal returns the DER.
 func (r *Record) Marshal() []byte {
-	if r.raw != nil {
-		return r.raw
+	if c := r.encoded(); c != nil && c.raw != nil {
+		return c.raw
 	}
-	return der.Marshal(tagRecord, func(x *der.Builder) {
-		r.addCore(x)
-		x.AddASN1OctetString(r.Escrow)
-		x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
-			for _, s := range r.Sigs {
-				x.AddASN1OctetString(s)
-			}
-		})
-	})
+	return r.encode(tagRecord, true, true)
 }
 
 // ID is SHA-256 of the TBS bytes (suite-independent, as transfer's).
-func (r *Record) ID() [32]byte { return idOf(r.TBS()) }
+func (r *Record) ID() [32]byte {
+	c := r.encoded()
+	if c == nil {
+		return idOf(r.TBS())
+	}
+	if c.id == nil {
+		id := idOf(r.TBS())
+		c.id = &id
+	}
+	return *c.id
+}
 
 // ParseRecord decodes a record and its lineage (structure only).
 func ParseRecord(b []byte) (*Record, error) { return parseRecord(b, 1) }
@@ -394,11 +453,10 @@ func parseRecord(b []byte, depth int) (*Record, error) {
 	if len(out.Sigs) != len(out.Inputs) && spec.Makes("pc-record-shape") {
 		return nil, spec.Errorf(spec.CodeMalformed, "record has %d signatures for %d inputs", len(out.Sigs), len(out.Inputs))
 	}
-	out.raw = nil
 	if !bytes.Equal(out.Marshal(), b) {
 		return nil, spec.Errorf(spec.CodeMalformed, "record is not in canonical DER")
 	}
-	out.raw = bytes.Clone(b)
+	out.enc = &recordEnc{of: out, raw: bytes.Clone(b)}
 	return out, nil
 }
 
@@ -595,17 +653,6 @@ func (s *Surrender) TBS() []byte { return s.marshal(false) }
 // Marshal returns the DER.
 func (s *Surrender) Marshal() []byte { return s.marshal(true) }
 
-func (s *Surrender) marshal(sig bool) []byte {
-	return der.Marshal(tagSurrender, func(x *der.Builder) {
-		x.AddASN1Int64(version)
-		x.AddASN1OctetString(s.Key)
-		x.AddASN1OctetString(s.Request)
-		if sig {
-			x.AddASN1OctetString(s.Sig)
-		}
-	})
-}
-
 // ParseSurrender decodes a surrender.
 func ParseSurrender(b []byte) (*Surrender, error) {
 	r := der.Open(b, tagSurrender, 512, "surrender")
@@ -637,35 +684,22 @@ type Upload struct {
 	Sig      []byte   // the device key over body()
 }
 
-func (u *Upload) body() []byte {
-	return der.Marshal(tagUpload, func(x *der.Builder) {
-		x.AddASN1Int64(version)
-		der.AddUTF8(x, u.Identity)
-		x.AddASN1OctetString(u.Request)
-		for _, l := range [][][]byte{u.Spent, u.Received, u.Proofs, u.Void} {
-			x.AddASN1(casn1.SEQUENCE, func(x *der.Builder) {
-				for _, b := range l {
-					x.AddASN1OctetString(b)
-				}
-			})
-		}
-	})
-}
-
-func (u *Upload) Marshal() []byte {
-	return der.Marshal(tagUpload, func(x *der.Builder) {
-		x.AddBytes(u.body())
-		x.AddASN1OctetString(u.Sig)
-	})
-}
+func (u *Upload) Marshal() []byte { return u.marshalWith(u.body()) }
 
 // ParseUpload decodes an opened upload.
 func ParseUpload(b []byte) (*Upload, error) {
+	u, _, err := parseUpload(b)
+	return u, err
+}
+
+// parseUpload is ParseUpload that also returns the upload's body (the
+// bytes its signature is over, as parsed: canonical, so its body()).
+func parseUpload(b []byte) (*Upload, []byte, error) {
 	r := der.Open(b, tagUpload, 1<<22, "upload")
 	body := r.Element("body", casn1.Tag(tagUpload), 1<<22)
 	u := &Upload{Sig: bytes.Clone(r.Bytes("signature", 1, suite.MaxSignatureDER))}
 	if err := r.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	br := der.Open(body, tagUpload, 1<<22, "upload body")
 	br.Version(version)
@@ -676,30 +710,30 @@ func ParseUpload(b []byte) (*Upload, error) {
 		lists[i] = br.Element("list", casn1.Tag(casn1.SEQUENCE), 1<<22)
 	}
 	if err := br.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	out := [4]*[][]byte{&u.Spent, &u.Received, &u.Proofs, &u.Void}
 	for i, l := range lists {
 		s := cryptobyte.String(l)
 		var inner cryptobyte.String
 		if !s.ReadASN1(&inner, casn1.SEQUENCE) {
-			return nil, spec.Errorf(spec.CodeMalformed, "upload list")
+			return nil, nil, spec.Errorf(spec.CodeMalformed, "upload list")
 		}
 		for !inner.Empty() {
 			var e cryptobyte.String
 			if !inner.ReadASN1(&e, casn1.OCTET_STRING) || len(*out[i]) == 4096 {
-				return nil, spec.Errorf(spec.CodeMalformed, "upload entry")
+				return nil, nil, spec.Errorf(spec.CodeMalformed, "upload entry")
 			}
 			*out[i] = append(*out[i], bytes.Clone(e))
 		}
 	}
 	if !bytes.Equal(u.body(), body) {
-		return nil, spec.Errorf(spec.CodeMalformed, "upload is not in canonical DER")
+		return nil, nil, spec.Errorf(spec.CodeMalformed, "upload is not in canonical DER")
 	}
 	if len(u.Proofs) != len(u.Received) {
-		return nil, spec.Errorf(spec.CodeMalformed, "upload: %d proofs for %d holdings", len(u.Proofs), len(u.Received))
+		return nil, nil, spec.Errorf(spec.CodeMalformed, "upload: %d proofs for %d holdings", len(u.Proofs), len(u.Received))
 	}
-	return u, nil
+	return u, body, nil
 }
 
 // sealUpload seals an upload to the desk's key (sealTo, the upload's

@@ -53,21 +53,33 @@ func (m *MintRequest) body() []byte {
 }
 
 // Marshal returns the DER.
-func (m *MintRequest) Marshal() []byte {
+func (m *MintRequest) Marshal() []byte { return m.marshalWith(m.body()) }
+
+// marshalWith is Marshal of a request whose body() is body (made once to
+// be signed).
+func (m *MintRequest) marshalWith(body []byte) []byte {
 	return der.Marshal(tagMintRequest, func(x *der.Builder) {
-		x.AddBytes(m.body())
+		x.AddBytes(body)
 		x.AddASN1OctetString(m.Sig)
 	})
 }
 
 // ParseMintRequest decodes a mint request (its signature is not checked).
 func ParseMintRequest(b []byte) (*MintRequest, error) {
+	m, _, err := parseMintRequest(b)
+	return m, err
+}
+
+// parseMintRequest is ParseMintRequest that also returns the request's
+// body (the bytes its signature is over, as parsed: canonical, so its
+// body()).
+func parseMintRequest(b []byte) (*MintRequest, []byte, error) {
 	const cap = 64 + MaxMintKeys*(suite.MaxPublicKeyDER+4) + 256
 	r := der.Open(b, tagMintRequest, cap, "mint request")
 	body := r.Element("body", casn1.Tag(tagMintRequest), cap)
 	m := &MintRequest{Sig: bytes.Clone(r.Bytes("signature", 1, suite.MaxSignatureDER))}
 	if err := r.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	br := der.Open(body, tagMintRequest, cap, "mint request body")
 	br.Version(version)
@@ -75,27 +87,27 @@ func ParseMintRequest(b []byte) (*MintRequest, error) {
 	m.Request = bytes.Clone(br.Bytes("request", 1, maxIDLen))
 	keys := br.Element("keys", casn1.Tag(casn1.SEQUENCE), cap)
 	if err := br.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s := cryptobyte.String(keys)
 	var inner cryptobyte.String
 	if !s.ReadASN1(&inner, casn1.SEQUENCE) {
-		return nil, spec.Errorf(spec.CodeMalformed, "mint request keys")
+		return nil, nil, spec.Errorf(spec.CodeMalformed, "mint request keys")
 	}
 	for !inner.Empty() {
 		var k cryptobyte.String
 		if !inner.ReadASN1(&k, casn1.OCTET_STRING) || len(k) == 0 || len(k) > suite.MaxPublicKeyDER || len(m.Keys) == MaxMintKeys {
-			return nil, spec.Errorf(spec.CodeMalformed, "mint request key: empty, over %d bytes, or more than %d", suite.MaxPublicKeyDER, MaxMintKeys)
+			return nil, nil, spec.Errorf(spec.CodeMalformed, "mint request key: empty, over %d bytes, or more than %d", suite.MaxPublicKeyDER, MaxMintKeys)
 		}
 		m.Keys = append(m.Keys, bytes.Clone(k))
 	}
 	if len(m.Keys) == 0 {
-		return nil, spec.Errorf(spec.CodeMalformed, "mint request of no key")
+		return nil, nil, spec.Errorf(spec.CodeMalformed, "mint request of no key")
 	}
 	if !bytes.Equal(m.body(), body) {
-		return nil, spec.Errorf(spec.CodeMalformed, "mint request is not in canonical DER")
+		return nil, nil, spec.Errorf(spec.CodeMalformed, "mint request is not in canonical DER")
 	}
-	return m, nil
+	return m, body, nil
 }
 
 // MintReply is the desk's answer: the bundles it minted for Request, the

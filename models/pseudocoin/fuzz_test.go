@@ -63,7 +63,7 @@ func FuzzParseHolding(f *testing.F) {
 }
 
 func FuzzParseRecord(f *testing.F) {
-	roundTrip(f, ParseRecord, func(r *Record) []byte { r.raw = nil; return r.Marshal() })
+	roundTrip(f, ParseRecord, func(r *Record) []byte { r.enc = nil; return r.Marshal() })
 }
 
 func FuzzParseInvoice(f *testing.F) {

@@ -8,7 +8,7 @@ import (
 )
 
 // TestHoldingsCacheFollowsStore: element.holdings serves a holding from
-// its cache only while the store holds the very bytes it was parsed from.
+// its index only while the store holds the very bytes it was parsed from.
 // A holding rewritten under the same key (as a storage corruption or a
 // rollback rewrites it) is read anew, and a deleted one is gone.
 func TestHoldingsCacheFollowsStore(t *testing.T) {

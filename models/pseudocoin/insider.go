@@ -24,8 +24,16 @@ func (in *Instance) Insider(p world.PartyID, plan models.InsiderPlan) error {
 	default:
 		return spec.Errorf(spec.CodeUnimplemented, "insider %s", plan.Kind)
 	}
-	if plan.Kind == models.InsiderNotOwned || plan.Kind == models.InsiderOtherPayee {
+	switch plan.Kind {
+	case models.InsiderNotOwned:
+		// It spends a holding the other element holds: the harness
+		// reads it inside that element.
 		if _, err := in.element(plan.Other); err != nil {
+			return err
+		}
+	case models.InsiderOtherPayee:
+		// Only the other's name is used: it may be external.
+		if _, err := in.device(plan.Other); err != nil {
 			return err
 		}
 	}

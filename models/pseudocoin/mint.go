@@ -23,13 +23,14 @@ func (in *Instance) sealMintRequest(e *element, request string, keys [][]byte) (
 		return nil, nil, err
 	}
 	m := &MintRequest{Identity: e.identity(), Request: []byte(request), Keys: keys}
-	if m.Sig, err = dk.Sign(m.body()); err != nil {
+	body := m.body()
+	if m.Sig, err = dk.Sign(body); err != nil {
 		return nil, nil, err
 	}
 	if in.mutated(mutantMintClear) {
-		return nil, m.Marshal(), nil
+		return nil, m.marshalWith(body), nil
 	}
-	return sealTo(in.s, in.desk.sealKey.Public(), in.w.Rand("pseudocoin/mint-seal/"+request), m.Marshal(), mintInfo)
+	return sealTo(in.s, in.deskSealKey(), in.w.Rand("pseudocoin/mint-seal/"+request), m.marshalWith(body), mintInfo)
 }
 
 // mintSealed answers a sealed mint request: it opens, parses and
@@ -45,7 +46,7 @@ func (d *desk) mintSealed(party world.PartyID, sealed []byte) ([]byte, error) {
 	if err != nil {
 		return nil, spec.Errorf(spec.CodeBadSeal, "mint request: %v", err)
 	}
-	m, err := ParseMintRequest(plain)
+	m, body, err := parseMintRequest(plain)
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +58,7 @@ func (d *desk) mintSealed(party world.PartyID, sealed []byte) ([]byte, error) {
 	if !ok {
 		return nil, spec.Errorf(spec.CodeUntrustedIssuer, "mint request: no certificate for device %q", m.Identity)
 	}
-	if err := cert.PublicKey.Verify(m.body(), m.Sig); err != nil {
+	if err := cert.PublicKey.Verify(body, m.Sig); err != nil {
 		return nil, spec.Errorf(spec.CodeBadSignature, "mint request from %s: %v", m.Identity, err)
 	}
 	bundles, err := d.mint(m.Identity, string(m.Request), m.Keys)

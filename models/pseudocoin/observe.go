@@ -22,11 +22,14 @@ func (in *Instance) AgentView(wallet world.PartyID) []models.Observed { return i
 // TraceReceived is the central bank's trace of every record the payee
 // exchanged: the escrow, opened.
 func (in *Instance) TraceReceived(payee world.PartyID) []models.Traced {
-	e, err := in.element(payee)
+	d, err := in.device(payee)
 	if err != nil {
 		return nil
 	}
-	id := e.identity()
+	id, err := d.Identity()
+	if err != nil {
+		return nil
+	}
 	var out []models.Traced
 	for _, t := range in.desk.paid {
 		if t.payee == id {

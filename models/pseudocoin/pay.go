@@ -1,6 +1,7 @@
 package pseudocoin
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -28,40 +29,62 @@ const (
 // PAY (the record; the payer commits before sending), ACK (the record's
 // id; the payee committed).
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
-	pe, err := in.element(payer)
+	pd, err := in.device(payer)
 	if err != nil {
 		return models.Payment{}, err
 	}
-	qe, err := in.element(payee)
+	qd, err := in.device(payee)
 	if err != nil {
 		return models.Payment{}, err
 	}
 	if payer == payee {
 		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "%s pays itself", payer)
 	}
+	qid, err := qd.Identity()
+	if err != nil {
+		return models.Payment{}, err
+	}
+	hello, err := pd.StartPayer(qid, amount)
+	if err != nil {
+		return models.Payment{}, err
+	}
+	if err := qd.StartPayee(amount); err != nil {
+		return models.Payment{}, errors.Join(err, pd.EndSession())
+	}
 	var p models.Payment
-	ps := &payerSession{e: pe, amount: amount, payee: qe.identity()}
-	qs := &payeeSession{e: qe, amount: amount}
 	s := &world.Session{
 		Channel: world.NearField,
 		Endpoints: map[world.PartyID]world.Endpoint{
 			payer: func(m world.Message) ([]world.Message, error) {
-				out, err := ps.handle(m)
+				out, err := pd.Payer(m)
+				if err == nil && m.Type == msgAck {
+					p.Paid = true
+				}
 				return route(payer, payee, out), err
 			},
 			payee: func(m world.Message) ([]world.Message, error) {
-				out, err := qs.handle(m)
-				if qs.stored {
+				out, err := qd.Payee(m)
+				if err == nil && m.Type == msgPay {
 					p.Received = true
 				}
 				return route(payee, payer, out), err
 			},
 		},
-		Start: []world.Message{{From: payer, To: payee, Type: msgHello, Payload: Hello{Amount: amount}.Marshal()}},
+		Start: route(payer, payee, hello),
 		Plan:  plan,
 	}
+	if in.ext[payer] != nil || in.ext[payee] != nil {
+		s.Restart = map[world.PartyID]func(){}
+		for id, d := range map[world.PartyID]Device{payer: pd, payee: qd} {
+			if in.ext[id] != nil {
+				s.Restart[id] = func() { in.restartDevice(id, d) }
+			}
+		}
+	}
 	p.Outcome = in.w.RunSession(s)
-	p.Paid = ps.acked
+	if err := errors.Join(pd.EndSession(), qd.EndSession()); err != nil {
+		return p, err
+	}
 	return p, nil
 }
 
@@ -101,7 +124,7 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = checkInvoice(invoiceContext{Suite: in.s, Amount: s.amount, Payee: s.payee, Root: in.cb.Root(), CRL: in.cb.CRL(), At: in.w.Now(),
+	err = checkInvoice(invoiceContext{Suite: in.s, Amount: s.amount, Payee: s.payee, Root: in.root(), CRL: in.crl(), At: in.now(),
 		Paid:     func(k []byte) bool { _, paid := e.dev.Get(prefPaid + keyName(k)); return paid },
 		SkipCert: in.mutated(mutantNoInvoiceCert)}, v)
 	if err != nil {
@@ -137,20 +160,20 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	for _, h := range inputs {
 		dels = append(dels, prefHold+h.name)
 	}
+	rb := r.Marshal()
 	puts := map[string][]byte{
-		s.committed: mustJSON(logEntry{R: r.Marshal()}),
+		s.committed: mustJSON(logEntry{R: rb}),
 		keyCounter:  []byte(fmt.Sprint(ctr)),
 		keyLimits:   mustJSON(limitsState{Spent: lim.Spent + s.amount, Count: lim.Count + 1}),
 	}
 	puts[paidKey] = []byte(fmt.Sprintf("%016d", ctr))
 	dels = append(dels, oldestPaid(e)...)
 	if r.Change() > 0 {
-		ch := &Holding{Record: r, Change: true}
-		puts[prefHold+keyName(r.ChangeKey)] = storeHolding(ck.Bytes(), ch.Marshal())
+		puts[prefHold+keyName(r.ChangeKey)] = storeHolding(ck.Bytes(), changeHolding(rb))
 	}
 	e.dev.Commit(puts, dels)
 	in.w.Trace().State(e.dev.ID(), "paid %d fen from %d fen of holdings", s.amount, r.InputValue())
-	return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+	return []world.Message{{Type: msgPay, Payload: rb}}, nil
 }
 
 // spendable is what the element may spend: its holdings but those a
@@ -175,35 +198,14 @@ func spendable(e *element) []held {
 // each holds the payment counter it was paid at, so age, not the key's
 // hash, decides.
 func oldestPaid(e *element) []string {
-	paid := e.dev.Keys(prefPaid)
-	over := len(paid) - maxSeen + 1
+	ix := e.index()
+	over := len(ix.paidAge) - maxSeen + 1
 	if over <= 0 {
 		return nil
 	}
-	at := make([]string, len(paid))
-	for i, k := range paid {
-		v, _ := e.dev.Get(k)
-		at[i] = string(v)
-	}
-	if over == 1 {
-		// The usual case, one out for one in: the first of the oldest,
-		// as the stable sort below would put it first, without sorting.
-		m := 0
-		for i := range at {
-			if at[i] < at[m] {
-				m = i
-			}
-		}
-		return paid[m : m+1]
-	}
-	idx := make([]int, len(paid))
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(at[a], at[b]) })
 	out := make([]string, over)
 	for i := range out {
-		out[i] = paid[idx[i]]
+		out[i] = ix.paidAge[i].key
 	}
 	return out
 }
@@ -265,7 +267,7 @@ func (in *Instance) escrow(e *element, r *Record, v *Invoice) ([]byte, error) {
 		return nil, err
 	}
 	body := escrowBody{Identity: e.identity(), DevSig: sig}.marshal()
-	key := in.cb.TraceKey()
+	key := in.traceKey()
 	switch c := in.corrupted[e.dev.ID()]; c.Kind {
 	case models.CorruptEscrowGarbage:
 		body = []byte("no identity at all")
@@ -364,7 +366,7 @@ func (s *payeeSession) hello(b []byte) ([]world.Message, error) {
 
 func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	e, in := s.e, s.e.in
-	r, err := ParseRecord(b)
+	r, err := in.parseRecord(b)
 	if err != nil {
 		return nil, err
 	}
@@ -373,14 +375,9 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	if s.invoice != "" {
 		inv, open = readJSON[invoiceEntry](e, s.invoice)
 	}
-	seen := e.dev.Keys(prefSeen)
-	seenNames := make(map[string]bool, len(seen))
-	for _, k := range seen {
-		b, _ := e.dev.Get(k)
-		seenNames[string(b)] = true
-	}
+	ix := e.index()
 	err = checkPay(in.payeeVerifier(), r, openInvoice{Key: inv.Key, Amount: inv.Amount, Challenge: inv.Challenge}, open, func(k []byte) bool {
-		return seenNames[string(seenName(k))] && !in.mutated(mutantNoSeen)
+		return ix.seenN[string(seenName(k))] > 0 && !in.mutated(mutantNoSeen)
 	})
 	if err != nil {
 		return nil, err
@@ -391,8 +388,8 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	for i, h := range r.Inputs {
 		puts[fmt.Sprintf("%s%016d-%d", prefSeen, ctr, i)] = seenName(h.Key())
 	}
-	if over := len(seen) + len(r.Inputs) - maxSeen; over > 0 {
-		dels = append(dels, seen[:over]...)
+	if over := len(ix.seen) + len(r.Inputs) - maxSeen; over > 0 {
+		dels = append(dels, ix.seenKeys[:over]...)
 	}
 	name := keyName(r.Payee)
 	puts[prefHold+name] = storeHolding(inv.K, r.Marshal())
@@ -406,7 +403,7 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 }
 
 func (in *Instance) payeeVerifier() verifier {
-	v := in.desk.verifier()
+	v := in.elementVerifier()
 	v.skipInputSig = in.mutated(mutantNoInputSig)
 	v.skipDeskSig = in.mutated(mutantNoDeskSig)
 	v.skipRules = in.mutated(mutantNoRecordRules)

@@ -69,7 +69,7 @@ func TestEvidenceRecordMissingSignature(t *testing.T) {
 		}
 	}
 	r.Inputs = append([]*Holding{other}, r.Inputs...)
-	r.raw = nil
+	r.enc = nil
 	crafted := r.Marshal()
 	if _, err := ParseRecord(crafted); !errors.As(err, new(*spec.Error)) {
 		t.Fatalf("a record with %d inputs and %d signature parses: %v", len(r.Inputs), len(r.Sigs), err)
@@ -391,7 +391,7 @@ func TestRevokedMintRetryGetsBundles(t *testing.T) {
 	if err := in.Bank().Revoke(in.View(a).Identity); err != nil {
 		t.Fatal(err)
 	}
-	if err := in.mintOwed(a, e, false); err != nil {
+	if err := in.mintOwed(a, &ownWallet{in: in, e: e}, false); err != nil {
 		t.Fatalf("the retried mint request after revocation: %v", err)
 	}
 	if got := in.View(a).Offline(); got != 1000 {

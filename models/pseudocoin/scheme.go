@@ -2,13 +2,13 @@ package pseudocoin
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -52,9 +52,6 @@ const tradeNoPayerCert = "DESIGN.md, conscious trade-offs: an anonymous payer ca
 // New builds an instance.
 func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg = cfg.WithDefaults()
-	if len(cfg.External) > 0 {
-		return nil, spec.Errorf(spec.CodeUnimplemented, "pseudocoin serves no external wallets yet")
-	}
 	cb, err := bank.NewCentralBank(w, cfg.Suite)
 	if err != nil {
 		return nil, err
@@ -63,7 +60,8 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}, heldCache: map[world.PartyID]map[string]heldEntry{}, insiders: map[world.PartyID]models.InsiderPlan{}, lastChallenge: map[world.PartyID][]byte{}}
+	in := &Instance{w: w, cb: cb, agent: agent, cfg: cfg, s: cfg.Suite, mutation: sc.mutation, gaveOut: map[world.PartyID][]suite.PrivateKey{}, parsed: map[string]*Holding{}, insiders: map[world.PartyID]models.InsiderPlan{}, lastChallenge: map[world.PartyID][]byte{},
+		ext: map[world.PartyID]*remoteWallet{}, Links: map[world.PartyID]models.Link{}}
 	if in.desk, err = newDesk(in); err != nil {
 		return nil, err
 	}
@@ -73,6 +71,16 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		k, err := in.s.GenerateKey(r)
 		if err != nil {
 			return nil, err
+		}
+		if cfg.IsExternal(id) {
+			// An external element makes its own key (drawn above all
+			// the same, so the other wallets' keys do not move).
+			if err := in.attach(id, cfg); err != nil {
+				return nil, errors.Join(err, in.Close())
+			}
+			agent.Open(string(id), cfg.Opening)
+			in.wallets = append(in.wallets, id)
+			continue
 		}
 		cert, err := cb.Certify(string(id), devcert.RoleWallet, k.Public())
 		if err != nil {
@@ -98,10 +106,10 @@ type Instance struct {
 	clones   int
 	mutation string
 	parsed   map[string]*Holding // parse cache (holdings are immutable)
-	// heldCache is element.holdings' cache: by party, store key to the
-	// bytes read and the holding parsed from them.
-	heldCache map[world.PartyID]map[string]heldEntry
-	gaveOut   map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
+	// stores holds, by party, what the element's code derived from its
+	// device's store (storeIndex), made on first use.
+	stores  map[world.PartyID]*storeIndex
+	gaveOut map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
 	// corrupted holds the corruptions staged on elements that act on
 	// later payments (escrow, withheld acknowledgement).
 	corrupted map[world.PartyID]models.Corruption
@@ -109,6 +117,11 @@ type Instance struct {
 	// lastChallenge each payer's last challenge answered.
 	insiders      map[world.PartyID]models.InsiderPlan
 	lastChallenge map[world.PartyID][]byte
+	// ext are the external elements (remote.go), reached through Links;
+	// anchors, for a served element (Host) only, is what it trusts.
+	ext     map[world.PartyID]*remoteWallet
+	Links   map[world.PartyID]models.Link
+	anchors *anchors
 }
 
 func (in *Instance) mutated(name string) bool { return in.mutation != "" && in.mutation == name }
@@ -140,13 +153,13 @@ func (e *element) newRequest(label string) string {
 // the account and hands the value to the central bank's vault; the desk
 // mints bundles to fresh one-time keys of the element.
 func (in *Instance) Fund(p world.PartyID, amount int64) error {
-	e, err := in.element(p)
+	d, err := in.device(p)
 	if err != nil {
 		return err
 	}
 	var crashed bool
 	crashed, err = in.w.Guard(p, func() error {
-		if err := in.finishWithdraw(p, e); err != nil {
+		if err := in.finishWithdraw(p, d); err != nil {
 			return err
 		}
 		if amount <= 0 {
@@ -155,12 +168,13 @@ func (in *Instance) Fund(p world.PartyID, amount int64) error {
 		if amount > coin.MaxChangeAmount {
 			return spec.Errorf(spec.CodeValueMismatch, "withdrawal of %d fen", amount)
 		}
-		ws := withdrawState{Request: e.newRequest(fmt.Sprint(e.counter(), amount, in.w.Trace().Len())), Amount: amount}
-		e.dev.Commit(map[string][]byte{keyWithdraw: mustJSON(ws)}, nil)
-		if err := in.finishWithdraw(p, e); err != nil {
+		if _, err := d.Withdraw(amount); err != nil {
 			return err
 		}
-		return in.mintOwed(p, e, false)
+		if err := in.finishWithdraw(p, d); err != nil {
+			return err
+		}
+		return in.mintOwed(p, d, false)
 	})
 	if crashed {
 		return spec.Errorf(spec.CodeInternal, "%s lost power during the withdrawal", p)
@@ -169,13 +183,20 @@ func (in *Instance) Fund(p world.PartyID, amount int64) error {
 }
 
 // finishWithdraw presents a pending withdrawal request (again).
-func (in *Instance) finishWithdraw(p world.PartyID, e *element) error {
-	ws, ok := readJSON[withdrawState](e, keyWithdraw)
-	if !ok {
+func (in *Instance) finishWithdraw(p world.PartyID, d Device) error {
+	pd, err := d.Pending()
+	if err != nil {
+		return err
+	}
+	ws := pd.Withdrawal
+	if ws == nil {
 		return nil
 	}
-	id := e.identity()
-	err := in.online(p, "withdrawal", func() error {
+	id, err := d.Identity()
+	if err != nil {
+		return err
+	}
+	err = in.online(p, "withdrawal", func() error {
 		if in.desk.vaulted[ws.Request] {
 			return nil // served before: the reply was lost
 		}
@@ -196,24 +217,31 @@ func (in *Instance) finishWithdraw(p world.PartyID, e *element) error {
 		in.desk.owed[id] += ws.Amount
 		return nil
 	})
-	if err != nil {
-		if bank.NoReply(err) {
-			return err
-		}
-		// Refused: nothing happened; forget the request.
-		e.dev.Commit(nil, []string{keyWithdraw})
+	if err != nil && bank.NoReply(err) {
 		return err
 	}
-	e.dev.Commit(nil, []string{keyWithdraw})
-	return nil
+	// Served, or refused (nothing happened): forget the request.
+	if derr := d.WithdrawDone(); derr != nil {
+		return derr
+	}
+	return err
 }
 
 // mintOwed has the desk mint what it owes the holder to fresh one-time
 // keys (or, for a deposit, pay it into the account).
-func (in *Instance) mintOwed(p world.PartyID, e *element, deposit bool) error {
-	id := e.identity()
-	ms, pending := readJSON[mintState](e, keyMint)
-	if !pending {
+func (in *Instance) mintOwed(p world.PartyID, d Device, deposit bool) error {
+	id, err := d.Identity()
+	if err != nil {
+		return err
+	}
+	pd, err := d.Pending()
+	if err != nil {
+		return err
+	}
+	var sealed []byte
+	if pd.Mint != nil {
+		sealed = pd.Mint.Sealed
+	} else {
 		owed := in.desk.owed[id]
 		if owed <= 0 {
 			return nil
@@ -226,60 +254,20 @@ func (in *Instance) mintOwed(p world.PartyID, e *element, deposit bool) error {
 				return nil
 			})
 		}
-		ms = mintState{Request: e.newRequest("mint" + strconv.FormatUint(e.counter(), 10) + fmt.Sprint(in.w.Trace().Len()))}
-		r := in.w.Rand("pseudocoin/keys/" + string(p) + "/" + ms.Request)
-		var pubs [][]byte
-		for range min(len(bundlePlan(owed)), MaxMintKeys) {
-			k, err := in.s.GenerateKey(r)
-			if err != nil {
-				return err
-			}
-			ms.Keys = append(ms.Keys, k.Bytes())
-			pubs = append(pubs, k.Public().SPKI())
-		}
-		var err error
-		if ms.AEAD, ms.Sealed, err = in.sealMintRequest(e, ms.Request, pubs); err != nil {
+		if sealed, err = d.MintRequest(min(len(bundlePlan(owed)), MaxMintKeys)); err != nil {
 			return err
 		}
-		e.dev.Commit(map[string][]byte{keyMint: mustJSON(ms)}, nil)
-	}
-	var privs []suite.PrivateKey
-	var pubs [][]byte
-	for _, b := range ms.Keys {
-		k, err := suite.PrivateKeyFromBytes(in.s, b)
-		if err != nil {
-			return err
-		}
-		privs = append(privs, k)
-		pubs = append(pubs, k.Public().SPKI())
 	}
 	var reply []byte
-	err := in.online(p, "mint", func() (err error) {
-		reply, err = in.desk.mintSealed(p, ms.Sealed)
+	err = in.online(p, "mint", func() (err error) {
+		reply, err = in.desk.mintSealed(p, sealed)
 		return err
 	})
-	in.w.Trace().Online(p, bank.CentralBankID, "MINT", ms.Sealed, err)
+	in.w.Trace().Online(p, bank.CentralBankID, "MINT", sealed, err)
 	if err != nil {
 		return err
 	}
-	plain, err := openMintReply(in.s, ms.AEAD, reply)
-	if in.mutated(mutantMintClear) {
-		plain, err = reply, nil
-	}
-	if err != nil {
-		return err
-	}
-	_, bundles, err := checkMintReply([]byte(ms.Request), pubs, plain)
-	if err != nil {
-		return err
-	}
-	puts := map[string][]byte{}
-	for i, b := range bundles {
-		puts[prefHold+keyName(pubs[i])] = storeHolding(privs[i].Bytes(), b)
-	}
-	e.dev.Commit(puts, []string{keyMint})
-	in.w.Trace().State(p, "minted %d bundles", len(bundles))
-	return nil
+	return d.MintReply(reply)
 }
 
 // Reconcile uploads, sealed to the desk, the records the element signed
@@ -289,61 +277,52 @@ func (in *Instance) mintOwed(p world.PartyID, e *element, deposit bool) error {
 func (in *Instance) Reconcile(p world.PartyID) error { return in.reconcile(p, false) }
 
 func (in *Instance) reconcile(p world.PartyID, deposit bool) error {
-	e, err := in.element(p)
+	d, err := in.device(p)
 	if err != nil {
 		return err
 	}
 	crashed, err := in.w.Guard(p, func() error {
-		if err := in.finishWithdraw(p, e); err != nil && bank.NoReply(err) {
+		if err := in.finishWithdraw(p, d); err != nil && bank.NoReply(err) {
 			return err
 		}
-		if err := in.mintOwed(p, e, false); err != nil {
+		if err := in.mintOwed(p, d, false); err != nil {
 			return err
 		}
-		ss, pending := readJSON[syncState](e, keySync)
-		if !pending {
-			ss, err = in.prepareSync(e, deposit)
-			if err != nil {
-				return err
-			}
-			e.dev.Commit(map[string][]byte{keySync: mustJSON(ss)}, nil)
+		pd, err := d.Pending()
+		if err != nil {
+			return err
+		}
+		var sealed []byte
+		if pd.Upload != nil {
+			sealed, deposit = pd.Upload.Sealed, pd.Upload.Deposit
+		} else if sealed, err = d.Upload(deposit); err != nil {
+			return err
 		}
 		var refused map[string]error
-		err := in.online(p, "reconciliation", func() (err error) {
-			_, refused, err = in.desk.sync(p, ss.Sealed)
+		err = in.online(p, "reconciliation", func() (err error) {
+			_, refused, err = in.desk.sync(p, sealed)
 			return err
 		})
-		in.w.Trace().Online(p, bank.CentralBankID, "UPLOAD", ss.Sealed, err)
+		in.w.Trace().Online(p, bank.CentralBankID, "UPLOAD", sealed, err)
 		if err != nil {
 			if !bank.NoReply(err) {
-				e.dev.Commit(nil, []string{keySync})
-			}
-			return err
-		}
-		dels := []string{keySync}
-		dels = append(dels, ss.Spent...)
-		var first error
-		for _, k := range ss.Recv {
-			if err := refused[strings.TrimPrefix(k, prefHold)]; err != nil {
-				// Refused: the element keeps it (a deposit says so).
-				if first == nil {
-					first = err
+				if aerr := d.UploadAnswer(false, nil); aerr != nil {
+					return aerr
 				}
-				continue
 			}
-			dels = append(dels, k)
-		}
-		dels = append(dels, ss.Void...)
-		puts := map[string][]byte{keyLimits: mustJSON(limitsState{})}
-		if in.mutated(mutantLimitsNotReset) {
-			delete(puts, keyLimits)
-		}
-		e.dev.Commit(puts, dels)
-		if err := in.mintOwed(p, e, ss.Deposit); err != nil {
 			return err
 		}
-		if ss.Deposit && first != nil {
-			return fmt.Errorf("the desk refused a holding at deposit: %w", first)
+		// Refused holdings stay with the element (a deposit says so):
+		// the first, in key-name order, is the deposit's error.
+		names := sortedKeys(refused)
+		if err := d.UploadAnswer(true, names); err != nil {
+			return err
+		}
+		if err := in.mintOwed(p, d, deposit); err != nil {
+			return err
+		}
+		if deposit && len(names) > 0 {
+			return fmt.Errorf("the desk refused a holding at deposit: %w", refused[names[0]])
 		}
 		return nil
 	})
@@ -362,17 +341,14 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 	for _, k := range sortedKeys(logs) {
 		u.Spent = append(u.Spent, logs[k].R)
 		ss.Spent = append(ss.Spent, k)
-		if r, err := ParseRecord(logs[k].R); err == nil {
+		if r, err := in.parseRecord(logs[k].R); err == nil {
 			spentIDs[r.ID()] = true
 		}
 	}
-	for _, h := range e.holdings() {
-		// Received holdings are exchanged; so is a minted bundle smaller
-		// than the full size (merged with the change into fresh
-		// bundles); a deposit surrenders all.
-		if !deposit && h.h.Bundle != nil && h.h.Value() == bundleSize {
-			continue
-		}
+	// Received holdings are exchanged; so is a minted bundle smaller than
+	// the full size (merged with the change into fresh bundles); a
+	// deposit surrenders all.
+	for _, h := range e.exchanged(deposit) {
 		k, err := h.key()
 		if err != nil {
 			return ss, err
@@ -400,39 +376,56 @@ func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
 	if err != nil {
 		return ss, err
 	}
-	if u.Sig, err = dk.Sign(u.body()); err != nil {
+	body := u.body()
+	if u.Sig, err = dk.Sign(body); err != nil {
 		return ss, err
 	}
-	plain := u.Marshal()
+	plain := u.marshalWith(body)
 	if in.mutated(mutantUploadClear) {
 		ss.Sealed = plain
 		return ss, nil
 	}
-	ss.Sealed, err = sealUpload(in.s, in.desk.sealKey.Public(), in.w.Rand("pseudocoin/seal/"+ss.Request), plain)
+	ss.Sealed, err = sealUpload(in.s, in.deskSealKey(), in.w.Rand("pseudocoin/seal/"+ss.Request), plain)
 	return ss, err
 }
 
 // Deposit returns everything the element holds to the account.
 func (in *Instance) Deposit(p world.PartyID) (int64, error) {
-	before := in.agent.Balance(string(p))
-	if e, err := in.element(p); err == nil {
-		before = in.agent.Balance(e.identity())
+	id := string(p)
+	if d, err := in.device(p); err == nil {
+		if n, err := d.Identity(); err == nil {
+			id = n
+		}
 	}
+	before := in.agent.Balance(id)
 	err := in.reconcile(p, true)
-	e, _ := in.element(p)
-	return in.agent.Balance(e.identity()) - before, err
+	return in.agent.Balance(id) - before, err
 }
 
 // Restart power-cycles the element: it keeps nothing volatile.
 func (in *Instance) Restart(p world.PartyID) {
 	in.w.Trace().Note(p, "restart")
+	if rw := in.ext[p]; rw != nil {
+		in.restartDevice(p, rw)
+	}
 }
 
 // Snapshot copies the element's store.
-func (in *Instance) Snapshot(p world.PartyID) world.Snapshot { return in.w.Device(p).Snapshot() }
+func (in *Instance) Snapshot(p world.PartyID) world.Snapshot {
+	if rw := in.ext[p]; rw != nil {
+		return device.SnapshotLink(in.w, p, rw.Link)
+	}
+	return in.w.Device(p).Snapshot()
+}
 
 // Restore rolls the element back.
-func (in *Instance) Restore(p world.PartyID, s world.Snapshot) { in.w.Device(p).Restore(s) }
+func (in *Instance) Restore(p world.PartyID, s world.Snapshot) {
+	if rw := in.ext[p]; rw != nil {
+		in.remoteRestore(p, rw, s)
+		return
+	}
+	in.w.Device(p).Restore(s)
+}
 
 // Clone copies the element, identity and keys included.
 func (in *Instance) Clone(p world.PartyID) (world.PartyID, error) {
@@ -442,12 +435,21 @@ func (in *Instance) Clone(p world.PartyID) (world.PartyID, error) {
 	}
 	in.clones++
 	id := world.PartyID(fmt.Sprintf("%s~clone%d", p, in.clones))
+	if rw := in.ext[p]; rw != nil {
+		if err := in.remoteClone(p, id, rw); err != nil {
+			return "", err
+		}
+		return id, nil
+	}
 	d.Clone(id)
 	return id, nil
 }
 
 // View is the element's state.
 func (in *Instance) View(p world.PartyID) models.View {
+	if rw := in.ext[p]; rw != nil {
+		return in.remoteView(p, rw)
+	}
 	e, err := in.element(p)
 	if err != nil {
 		return models.View{Party: p}
@@ -465,7 +467,7 @@ func (in *Instance) View(p world.PartyID) models.View {
 		if l.Acked {
 			continue
 		}
-		r, err := ParseRecord(l.R)
+		r, err := in.parseRecord(l.R)
 		if err != nil {
 			continue
 		}

@@ -42,7 +42,7 @@ func (v verifier) holding(h *Holding) error {
 		if v.skipDeskSig || !spec.Makes("pc-bundle-desk") {
 			return nil
 		}
-		if e, ok := v.book[string(b.Key)]; ok && e.id == idOf(b.Marshal()) {
+		if e, ok := v.book[string(b.Key)]; ok && e.id == b.id() {
 			return nil
 		}
 		if err := v.desk.Verify(b.TBS(), b.Sig); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
+	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 )
 
 // The secure element's store. Everything the element knows is here; it
@@ -103,6 +104,9 @@ type element struct {
 }
 
 func (in *Instance) element(p world.PartyID) (*element, error) {
+	if in.ext[p] != nil {
+		return nil, spec.Errorf(spec.CodeUnimplemented, "%s is an external wallet: the harness cannot reach inside it", p)
+	}
 	d := in.w.Device(p)
 	if d == nil {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "no device %s", p)
@@ -161,50 +165,189 @@ func (h held) key() (suite.PrivateKey, error) { return suite.PrivateKeyFromBytes
 
 // holdings returns the element's holdings in store order. A holding that
 // does not parse (a corrupted store) is skipped: it is worth nothing.
-//
-// A holding read before is taken from the instance's cache when the
-// store still holds exactly the bytes it was read from (world.Device.Holds
-// compares without copying): a merchant in the anonymity game holds
-// thousands of bundles, and copying and re-parsing each on every
-// reconciliation was most of its cost.
 func (e *element) holdings() []held {
-	var out []held
-	cache := e.in.heldCache[e.dev.ID()]
-	if cache == nil || len(cache) > 8192 {
-		cache = map[string]heldEntry{}
-		e.in.heldCache[e.dev.ID()] = cache
+	ix := e.index()
+	return ix.holdings(ix.heldKeys)
+}
+
+// exchanged returns, in store order, the holdings a reconciliation
+// upload gives back to the desk: those received and the minted bundle
+// smaller than the full size (merged with the change into fresh
+// bundles), or, for a deposit, all. A merchant keeps the full bundles it
+// is minted, so this is what is new since its last reconciliation, not
+// everything it was ever paid.
+func (e *element) exchanged(deposit bool) []held {
+	ix := e.index()
+	if deposit {
+		return ix.holdings(ix.heldKeys)
 	}
-	for _, k := range e.dev.Keys(prefHold) {
-		if c, ok := cache[k]; ok && e.dev.Holds(k, c.raw) {
-			out = append(out, c.h)
-			continue
+	return ix.holdings(ix.exchange)
+}
+
+// storeIndex is what the element's code derives from its device's store:
+// the parsed holdings, and the receiving keys it paid and one-time keys it
+// was paid with that it remembers. It is brought up to date by the keys
+// that changed since it was last read (world.Device.ChangedSince), and
+// built anew from the store when the device cannot tell (a rollback, a
+// clone): a merchant in the anonymity game holds thousands of bundles,
+// and listing, copying and comparing them at every step was most of a
+// reconciliation's cost.
+type storeIndex struct {
+	dev     *world.Device
+	version uint64
+	// held are the holdings by store key (one that does not parse is
+	// absent); heldKeys their keys, sorted; exchange the keys of those
+	// that are not a full-size minted bundle, sorted.
+	held     map[string]held
+	heldKeys []string
+	exchange []string
+	paid     map[string]string // prefPaid key → the payment counter stored
+	// paidAge are paid's keys, oldest first (by the counter stored, then
+	// by key).
+	paidAge  []paidAt
+	seen     map[string]string // prefSeen key → the key name stored
+	seenKeys []string          // seen's keys, sorted
+	seenN    map[string]int    // seen's key names, each with how many keys hold it
+}
+
+type paidAt struct{ at, key string }
+
+func cmpPaidAt(a, b paidAt) int {
+	if c := strings.Compare(a.at, b.at); c != 0 {
+		return c
+	}
+	return strings.Compare(a.key, b.key)
+}
+
+func (e *element) index() *storeIndex {
+	ix := e.in.stores[e.dev.ID()]
+	if ix != nil && ix.dev == e.dev {
+		if keys, ok := e.dev.ChangedSince(ix.version); ok {
+			for _, k := range keys {
+				ix.refresh(e, k)
+			}
+			ix.version = e.dev.Version()
+			return ix
 		}
-		raw := e.get(k)
-		priv, der, ok := splitHolding(raw)
+	}
+	ix = &storeIndex{dev: e.dev, version: e.dev.Version(), held: map[string]held{}, paid: map[string]string{}, seen: map[string]string{}, seenN: map[string]int{}}
+	for _, p := range []string{prefHold, prefPaid, prefSeen} {
+		for _, k := range e.dev.Keys(p) {
+			ix.refresh(e, k)
+		}
+	}
+	if e.in.stores == nil {
+		e.in.stores = map[world.PartyID]*storeIndex{}
+	}
+	e.in.stores[e.dev.ID()] = ix
+	return ix
+}
+
+// refresh brings the index up to date with the store's entry k.
+func (ix *storeIndex) refresh(e *element, k string) {
+	v, ok := e.dev.Get(k)
+	switch {
+	case strings.HasPrefix(k, prefHold):
+		if _, had := ix.held[k]; had {
+			delete(ix.held, k)
+			ix.heldKeys = removeSorted(ix.heldKeys, k)
+			ix.exchange = removeSorted(ix.exchange, k)
+		}
 		if !ok {
-			continue
+			return
+		}
+		priv, der, ok := splitHolding(v)
+		if !ok {
+			return
 		}
 		h, err := e.in.parse(der)
 		if err != nil {
-			continue
+			return
 		}
-		hd := held{name: strings.TrimPrefix(k, prefHold), h: h, priv: priv, s: e.in.s}
-		cache[k] = heldEntry{raw: raw, h: hd}
-		out = append(out, hd)
+		ix.held[k] = held{name: strings.TrimPrefix(k, prefHold), h: h, priv: priv, s: e.in.s}
+		ix.heldKeys = insertSorted(ix.heldKeys, k)
+		if h.Bundle == nil || h.Value() != bundleSize {
+			ix.exchange = insertSorted(ix.exchange, k)
+		}
+	case strings.HasPrefix(k, prefPaid):
+		if at, had := ix.paid[k]; had {
+			if i, found := slices.BinarySearchFunc(ix.paidAge, paidAt{at, k}, cmpPaidAt); found {
+				ix.paidAge = slices.Delete(ix.paidAge, i, i+1)
+			}
+			delete(ix.paid, k)
+		}
+		if ok {
+			ix.paid[k] = string(v)
+			i, _ := slices.BinarySearchFunc(ix.paidAge, paidAt{string(v), k}, cmpPaidAt)
+			ix.paidAge = slices.Insert(ix.paidAge, i, paidAt{string(v), k})
+		}
+	case strings.HasPrefix(k, prefSeen):
+		if old, had := ix.seen[k]; had {
+			if ix.seenN[old]--; ix.seenN[old] == 0 {
+				delete(ix.seenN, old)
+			}
+			delete(ix.seen, k)
+			ix.seenKeys = removeSorted(ix.seenKeys, k)
+		}
+		if ok {
+			ix.seen[k] = string(v)
+			ix.seenN[string(v)]++
+			ix.seenKeys = insertSorted(ix.seenKeys, k)
+		}
+	}
+}
+
+// holdings returns the holdings stored under keys.
+func (ix *storeIndex) holdings(keys []string) []held {
+	out := make([]held, len(keys))
+	for i, k := range keys {
+		out[i] = ix.held[k]
 	}
 	return out
 }
 
-// heldEntry is a holding as read from a store: the stored bytes and the
-// parsed holding.
-type heldEntry struct {
-	raw []byte
-	h   held
+func insertSorted(s []string, k string) []string {
+	i, found := slices.BinarySearch(s, k)
+	if found {
+		return s
+	}
+	return slices.Insert(s, i, k)
+}
+
+func removeSorted(s []string, k string) []string {
+	i, found := slices.BinarySearch(s, k)
+	if !found {
+		return s
+	}
+	return slices.Delete(s, i, i+1)
 }
 
 // parse parses a holding, through a cache of what was parsed before
 // (holdings are immutable once stored).
 func (in *Instance) parse(der []byte) (*Holding, error) {
+	h, err := in.parseCached(der)
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// parseRecord is ParseRecord through the cache parse keeps: one record's
+// bytes are parsed by its payee, by its payee's element reading its store,
+// by the desk from both uploads and by its payer reading its log, and a
+// parsed record keeps its encodings, so each is made once.
+func (in *Instance) parseRecord(der []byte) (*Record, error) {
+	if len(der) == 0 || casn1.Tag(der[0]) != tagRecord {
+		return ParseRecord(der) // and its error
+	}
+	h, err := in.parseCached(der)
+	if err != nil {
+		return nil, err
+	}
+	return h.Record, nil
+}
+
+func (in *Instance) parseCached(der []byte) (*Holding, error) {
 	if h, ok := in.parsed[string(der)]; ok {
 		return h, nil
 	}

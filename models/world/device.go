@@ -19,12 +19,18 @@ type Device struct {
 	id       PartyID
 	created  int
 	store    map[string][]byte
-	keys     []string // the store's keys, sorted (Keys reads a range of them)
-	writes   int      // persistence operations so far (Put, Delete, Commit)
-	crashAt  int      // crash when writes reaches this; -1 for never
+	keys     []string  // the store's keys, sorted (Keys reads a range of them)
+	writes   int       // persistence operations so far (Put, Delete, Commit)
+	changes  changeLog // which keys changed, by store version (ChangedSince)
+	crashAt  int       // crash when writes reaches this; -1 for never
 	hasClock bool
 	skew     time.Duration
 	boots    int
+
+	// snap is the map of the last Snapshot and the store version it
+	// copied: a Snapshot of an unchanged store shares it.
+	snap        map[string][]byte
+	snapVersion uint64
 }
 
 // crash is the panic value that unwinds a model at a crash point.
@@ -151,6 +157,7 @@ func (d *Device) Commit(puts map[string][]byte, deletes []string) {
 		}
 		delete(d.store, k)
 	}
+	d.changes.commit(keys, deletes)
 	d.w.trace.add(Event{Kind: KindPersist, From: d.id, Detail: persistDetail(keys, deletes, puts)})
 }
 
@@ -202,14 +209,18 @@ type Snapshot struct {
 // place (Commit stores a copy of what it is given and replaces it whole,
 // Get and Snapshot.Get hand out copies, Restore and Clone copy), so the
 // snapshot and the store may share it. A caller snapshotting a large store
-// at every step (the anonymity game, twice a trial) pays for the keys.
+// at every step (the anonymity game, twice a trial) pays for the keys,
+// and only when the store changed since the last snapshot: a snapshot is
+// never written, so snapshots of one version of the store share one map.
 func (d *Device) Snapshot() Snapshot {
-	s := Snapshot{dev: d.id, store: maps.Clone(d.store)}
-	if s.store == nil {
-		s.store = map[string][]byte{}
+	if d.snap == nil || d.snapVersion != d.changes.version {
+		d.snap, d.snapVersion = maps.Clone(d.store), d.changes.version
+		if d.snap == nil {
+			d.snap = map[string][]byte{}
+		}
 	}
 	d.w.trace.add(Event{Kind: KindSnapshot, From: d.id})
-	return s
+	return Snapshot{dev: d.id, store: d.snap}
 }
 
 // Restore rolls the persistent store back to s (a compromised SE or a
@@ -220,6 +231,7 @@ func (d *Device) Restore(s Snapshot) {
 		d.store[k] = bytes.Clone(v)
 	}
 	d.setKeys()
+	d.changes.replaced()
 	d.w.trace.add(Event{Kind: KindFault, From: d.id, Fault: string(FaultRollback), Detail: "restored snapshot of " + string(s.dev)})
 }
 
@@ -231,6 +243,7 @@ func (d *Device) Clone(id PartyID) *Device {
 		c.store[k] = bytes.Clone(v)
 	}
 	c.keys = slices.Clone(d.keys)
+	c.changes.replaced()
 	d.w.trace.add(Event{Kind: KindFault, From: d.id, To: id, Fault: string(FaultClone)})
 	return c
 }

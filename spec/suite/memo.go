@@ -131,7 +131,9 @@ func opsOf(id ID) *opcount.Counter {
 }
 
 // signedMemo keeps signatures made, by suite, signing key (named by its
-// public key: one determines the other) and digest. Both suites sign
+// public key: one determines the other) and digest; each one made also
+// goes into verifiedMemo, so verifying a signature the process made
+// counts as saved. Both suites sign
 // deterministically (SM2 with a nonce derived from the scalar and the
 // digest, ECDSA by RFC 6979), so a kept signature is the one signing
 // again would make; a world rebuilt from the same seed for every case of
@@ -156,6 +158,12 @@ func signOnce(id ID, key, digest []byte, sign func() ([]byte, error)) ([]byte, e
 	sig, err := sign()
 	if err == nil && !bypassSignatureMemos() {
 		signedMemo.Put(k, bytes.Clone(sig))
+		// A signature this process made under this key verifies under
+		// it: verifying it would compute an answer already known (every
+		// signature of a model-only run is made here). Signatures from
+		// outside (a vendor's device, a forger's other key, tampered
+		// bytes) are not kept and are verified.
+		verifiedMemo.Put(memo.Key([]byte(id), key, digest, sig), struct{}{})
 	}
 	return sig, err
 }

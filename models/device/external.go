@@ -1,0 +1,60 @@
+package device
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
+)
+
+// NoParams checks the params of an operation that takes none: {}, or
+// nothing, or null; anything else is malformed.
+func NoParams(op string, params json.RawMessage) error {
+	if t := bytes.TrimSpace(params); len(t) == 0 || bytes.Equal(t, []byte("null")) {
+		return nil
+	}
+	return Decode(op, params, &struct{}{})
+}
+
+// DialExternal reaches wallet id, an external device, through dial: it
+// gives the wallet its handle in w (a device with a clock or without, for
+// power cuts; the state lives outside) and returns the link. No dialer
+// is unimplemented.
+func DialExternal(w *world.World, id world.PartyID, clock bool, dial models.Dialer) (models.Link, error) {
+	if dial == nil {
+		return nil, spec.Errorf(spec.CodeUnimplemented, "wallet %s is external but no dialer is configured", id)
+	}
+	w.AddDevice(id, clock)
+	return dial(id)
+}
+
+// OwnCertificate checks that der is the certificate of the key keygen
+// stored under keyPriv: a wallet certificate naming id, for that key. It
+// returns the suite and the certificate; a device without a key, or a
+// certificate that is not its own, is refused.
+func (k *Kit) OwnCertificate(keyPriv string, der []byte, id string) (suite.Suite, *devcert.Certificate, error) {
+	priv, ok := k.Dev.Get(keyPriv)
+	if !ok {
+		return nil, nil, spec.Errorf(spec.CodeMalformed, "the %s has no key yet: keygen first", k.noun)
+	}
+	s, err := k.Suite()
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := suite.PrivateKeyFromBytes(s, priv)
+	if err != nil {
+		return nil, nil, spec.Errorf(spec.CodeMalformed, "stored key: %v", err)
+	}
+	cert, err := devcert.Parse(s, der)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !bytes.Equal(cert.PublicKey.SPKI(), key.Public().SPKI()) || cert.ID != id || cert.Role != devcert.RoleWallet {
+		return nil, nil, spec.Errorf(spec.CodeWrongRecipient, "the certificate (id %q, role %q) is not this %s's", cert.ID, cert.Role, k.noun)
+	}
+	return s, cert, nil
+}
