@@ -675,10 +675,13 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 		// Its value is in coins it can no longer spend offline (a chip
 		// coin at its hop limit), or cannot combine into the amount
 		// within one payment's limits (too many coins, too long a
-		// lineage): top up and pay again, the refusal left out of the
-		// view.
+		// lineage): top up and pay again. What the merchant received of
+		// the refused attempt stays in the view (its store changes too:
+		// before is kept); length and timing are the paid attempt's.
+		for _, m := range g.w.Delivered(merchant, mark) {
+			v.items = append(v.items, viewItem{"refused attempt's message " + m.Type, m.Payload})
+		}
 		g.fund(i)
-		v.before = g.in.Snapshot(merchant)
 		mark, start = g.w.Mark(), g.w.Now()
 		p, err = g.in.Pay(payer, merchant, amount, nil)
 	}

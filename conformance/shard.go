@@ -97,7 +97,8 @@ const (
 
 // MeasuredCosts derives a cost table from a run's results: each
 // property's mean DurationMS over its results, in milliseconds (at least
-// 1), and a "target/property" entry for a target whose own mean is more
+// 1; the anonymity games of one target and suite share their stream's
+// duration equally), and a "target/property" entry for a target whose own mean is more
 // than outlier times the mean of the property's other results (and at
 // least outlierMS more). Written as JSON, it is the form of
 // shard_costs.json.
@@ -107,7 +108,22 @@ func MeasuredCosts(rs *Results) map[string]int {
 		n   int
 	}
 	byProp, byTarget := map[string]acc{}, map[string]acc{}
+	// The games of one target and suite score one stream, whose cost the
+	// first of them to run carries: each is given an equal share.
+	stream := map[string]float64{}
+	games := map[string]int{}
 	for _, r := range rs.Results {
+		if _, game := gameOf(r.ID()); game {
+			k := streamKey(r.Target, suite.ID(r.Suite))
+			stream[k] += r.DurationMS
+			games[k]++
+		}
+	}
+	for _, r := range rs.Results {
+		if _, game := gameOf(r.ID()); game {
+			k := streamKey(r.Target, suite.ID(r.Suite))
+			r.DurationMS = stream[k] / float64(games[k])
+		}
 		a := byProp[r.ID()]
 		a.sum, a.n = a.sum+r.DurationMS, a.n+1
 		byProp[r.ID()] = a
@@ -160,21 +176,45 @@ func units(targets []models.Scheme, opts Options) []unit {
 // deterministic: the longest units first, each to the shard with the
 // least estimated cost so far (the lowest index on a tie), so shards
 // finish together as far as the cost table is right.
+//
+// The anonymity games of one target and suite (R3.1, R3.2, R3.6) score
+// one stream (stream.go): they are placed together, as one unit of their
+// summed cost, so that no two shards play the same stream.
 func Plan(targets []models.Scheme, opts Options, n int) map[string]int {
 	opts = opts.withDefaults()
-	us := units(targets, opts)
-	sort.SliceStable(us, func(i, j int) bool { return us[i].cost > us[j].cost })
+	type group struct {
+		keys []string
+		cost int
+	}
+	var gs []*group
+	streamGroup := map[string]*group{}
+	for _, u := range units(targets, opts) {
+		if _, game := gameOf(u.prop); game {
+			k := streamKey(u.target, u.suite)
+			if g, ok := streamGroup[k]; ok {
+				g.keys, g.cost = append(g.keys, u.key()), g.cost+u.cost
+				continue
+			}
+			streamGroup[k] = &group{[]string{u.key()}, u.cost}
+			gs = append(gs, streamGroup[k])
+			continue
+		}
+		gs = append(gs, &group{[]string{u.key()}, u.cost})
+	}
+	sort.SliceStable(gs, func(i, j int) bool { return gs[i].cost > gs[j].cost })
 	load := make([]int, n)
-	out := make(map[string]int, len(us))
-	for _, u := range us {
+	out := map[string]int{}
+	for _, g := range gs {
 		best := 0
 		for i := range load {
 			if load[i] < load[best] {
 				best = i
 			}
 		}
-		load[best] += u.cost
-		out[u.key()] = best + 1
+		load[best] += g.cost
+		for _, k := range g.keys {
+			out[k] = best + 1
+		}
 	}
 	return out
 }

@@ -394,3 +394,33 @@ func TestShardsWithSeeds(t *testing.T) {
 		t.Errorf("shards of other seed ranges: %v, want a MergeError naming seeds", err)
 	}
 }
+
+// TestPlanKeepsStreamsWhole: the three anonymity games of a target and
+// suite score one stream, so every plan puts them in one shard (two
+// shards would each play the stream).
+func TestPlanKeepsStreamsWhole(t *testing.T) {
+	targets := all.Schemes()
+	for n := 2; n <= 6; n++ {
+		plan := conformance.Plan(targets, conformance.Options{}, n)
+		byStream := map[string]map[int]bool{}
+		for key, s := range plan {
+			parts := strings.Split(key, "/")
+			switch parts[len(parts)-1] {
+			case "R3.1-which-payer-game", "R3.2-linking-game", "R3.6-threshold-split":
+				k := parts[0] + "/" + parts[1]
+				if byStream[k] == nil {
+					byStream[k] = map[int]bool{}
+				}
+				byStream[k][s] = true
+			}
+		}
+		if len(byStream) == 0 {
+			t.Fatalf("%d shards: no game in the plan", n)
+		}
+		for k, shards := range byStream {
+			if len(shards) != 1 {
+				t.Errorf("%d shards: the games of %s are in shards %v, want one", n, k, shards)
+			}
+		}
+	}
+}

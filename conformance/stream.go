@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/dualoffline/dualoffline/spec/detrand"
@@ -33,6 +34,13 @@ const (
 
 // gameProperty is the property id each game scores for.
 var gameProperty = [gameKinds]string{"R3.1-which-payer-game", "R3.2-linking-game", "R3.6-threshold-split"}
+
+// SkipsGames is implemented by a target that may not play the anonymity
+// games: a non-empty SkipGames is why, and each game is then a skip
+// naming it (R3.6's first half still runs; if it failed, that stands).
+// A vendor's wallet in a scheme whose reference passes the games would
+// play all N trials of each through the adapter (interactive.Target).
+type SkipsGames interface{ SkipGames() string }
 
 // gameOf returns the game the property id scores, if it is one.
 func gameOf(id string) (gameKind, bool) {
@@ -79,17 +87,23 @@ type streams struct {
 	mu    sync.Mutex
 	wants map[string][gameKinds]bool
 	m     map[string]*stream
+	// unread counts, per stream, the games that have not read it yet:
+	// the last to read lets go of its world.
+	unread map[string]int
 }
 
 func streamKey(target string, s suite.ID) string { return target + "/" + string(s) }
 
 // newStreams prepares the streams of a run of jobs.
 func newStreams(ctx context.Context, jobs []job, opts Options) *streams {
-	ss := &streams{ctx: ctx, opts: opts, wants: map[string][gameKinds]bool{}, m: map[string]*stream{}}
+	ss := &streams{ctx: ctx, opts: opts, wants: map[string][gameKinds]bool{}, m: map[string]*stream{}, unread: map[string]int{}}
 	for _, j := range jobs {
 		if k, ok := gameOf(j.prop.ID()); ok {
 			key := streamKey(j.target.Info().Name, j.suite.ID())
 			w := ss.wants[key]
+			if !w[k] {
+				ss.unread[key]++
+			}
 			w[k] = true
 			ss.wants[key] = w
 		}
@@ -97,17 +111,30 @@ func newStreams(ctx context.Context, jobs []job, opts Options) *streams {
 	return ss
 }
 
+// read notes that one game read the stream of key; after the last, the
+// stream drops its world (each game's counterexample holds what it
+// shows).
+func (ss *streams) read(key string, s *stream) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	if ss.unread[key]--; ss.unread[key] <= 0 {
+		s.res.t = nil
+	}
+}
+
 // playedGame returns game k's scoreboard from t's stream, playing the
-// stream first if no other game of the run has. A stream that failed
-// fails t with the same message (its witness is the stream's world); a
-// stream that timed out, or a wait that outlived t's own timeout, times t
-// out.
+// stream first if no other game of the run has. A game that stopped
+// before the stream ended is its own result, whatever ended the stream
+// later. Otherwise a stream that failed fails t with the same message
+// (its witness is the stream's world); a stream that timed out, or a
+// wait that outlived t's own timeout, times t out.
 func (t *T) playedGame(k gameKind) *board {
 	ss := t.streams
 	if ss == nil {
 		// A property run on its own (not through Check, CheckAll or
-		// Run): a stream for this game alone.
-		ss = &streams{ctx: context.Background(), opts: Options{Timeout: DefaultTimeout}, m: map[string]*stream{}, wants: map[string][gameKinds]bool{}}
+		// Run): a stream for this game alone, under the property's
+		// context.
+		ss = &streams{ctx: t.ctx, opts: Options{Timeout: DefaultTimeout}, m: map[string]*stream{}, wants: map[string][gameKinds]bool{}, unread: map[string]int{}}
 	}
 	key := streamKey(t.Info.Name, t.Suite.ID())
 	ss.mu.Lock()
@@ -120,6 +147,7 @@ func (t *T) playedGame(k gameKind) *board {
 	if !ok || !want[k] {
 		want[k] = true // not in the schedule (a direct call): score it too
 		ss.wants[key] = want
+		ss.unread[key]++
 	}
 	ss.mu.Unlock()
 	s.once.Do(func() { go s.play(t, want, ss) })
@@ -146,6 +174,10 @@ func (t *T) playedGame(k gameKind) *board {
 	t.witness, t.plan, t.runFrom = r.t.witness, r.t.plan, r.t.runFrom
 	t.runs++ // the stream's instance; judgeGame counts the game's trials
 	t.mu.Unlock()
+	ss.read(key, s)
+	if b := r.boards[k]; b != nil && b.sb.stopped {
+		return b // what ended the stream after this game stopped is not its concern
+	}
 	switch {
 	case r.timedOut:
 		t.mu.Lock()
@@ -192,7 +224,7 @@ func (s *stream) play(asker *T, want [gameKinds]bool, ss *streams) {
 		defer st.closeInstance()
 		defer func() {
 			if r := recover(); r != nil {
-				st.fail(fmt.Sprintf("panic: %v", r))
+				st.fail(fmt.Sprintf("panic: %v\n%s", r, debug.Stack()))
 			}
 		}()
 		playStream(st, &s.res)
@@ -232,11 +264,7 @@ func playStream(st *T, r *streamResult) {
 	m1, m2 := g.merchants[0], g.merchants[1]
 	which, link, small := r.boards[gameWhich], r.boards[gameLink], r.boards[gameSmall]
 	for {
-		live := false
-		for _, b := range r.boards {
-			live = live || (b != nil && !b.sb.stopped)
-		}
-		if !live {
+		if !liveIn(r.boards) {
 			return
 		}
 		if st.ctx.Err() != nil {
@@ -247,25 +275,14 @@ func playStream(st *T, r *streamResult) {
 		}
 		x := g.flip()
 		v1 := g.pay(g.cands[x].party, m1, 1+g.rng.Int64N(st.Threshold()))
-		if which != nil && !which.sb.stopped {
-			for i, d := range library {
-				c, leak := g.guess(d, v1, which.coin)
-				which.sb.tallies[i].add(c == x, leak)
-			}
-			which.sb.step()
-			which.at = lastSeq(st.witness)
+		which.scoreWhich(g, v1, x, st)
+		if !liveIn(r.boards) {
+			return // the pair's second payment would serve no game
 		}
 		y := g.flip()
 		v2 := g.pay(g.cands[y].party, m2, st.Threshold())
-		if small != nil && !small.sb.stopped {
-			for i, d := range library {
-				c, leak := g.guess(d, v2, small.coin)
-				small.sb.tallies[i].add(c == y, leak)
-			}
-			small.sb.step()
-			small.at = lastSeq(st.witness)
-		}
-		if link != nil && !link.sb.stopped {
+		small.scoreWhich(g, v2, y, st)
+		if link.live() {
 			same := x == y
 			for i, d := range library {
 				c1, l1 := d.attribute(g, v1)
@@ -280,4 +297,31 @@ func playStream(st *T, r *streamResult) {
 			link.at = lastSeq(st.witness)
 		}
 	}
+}
+
+// live reports whether b is a game still scoring.
+func (b *board) live() bool { return b != nil && !b.sb.stopped }
+
+// liveIn reports whether any of boards is still scoring.
+func liveIn(boards [gameKinds]*board) bool {
+	for _, b := range boards {
+		if b.live() {
+			return true
+		}
+	}
+	return false
+}
+
+// scoreWhich scores a which-payer trial on b, if b is live: every
+// distinguisher guesses the payer of v (payer is the index of who paid).
+func (b *board) scoreWhich(g *game, v *payView, payer int, st *T) {
+	if !b.live() {
+		return
+	}
+	for i, d := range library {
+		c, leak := g.guess(d, v, b.coin)
+		b.sb.tallies[i].add(c == payer, leak)
+	}
+	b.sb.step()
+	b.at = lastSeq(st.witness)
 }

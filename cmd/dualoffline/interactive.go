@@ -25,6 +25,7 @@ type implFlags struct {
 	roles       []string
 	config      string
 	callTimeout time.Duration
+	games       bool
 }
 
 func (f *implFlags) register(fl *pflag.FlagSet) {
@@ -32,6 +33,7 @@ func (f *implFlags) register(fl *pflag.FlagSet) {
 	fl.StringSliceVar(&f.roles, "role", nil, "with --impl: the roles its wallet plays: payer, payee, wallet (default all three)")
 	fl.StringVar(&f.config, "config", "", "with --impl: the vendor config file (error names → canonical codes)")
 	fl.DurationVar(&f.callTimeout, "call-timeout", adapter.DefaultCallTimeout, "with --impl: time limit per device call; on expiry the device is killed and restarted")
+	fl.BoolVar(&f.games, "games", false, "with --impl: play the anonymity games (R3.1, R3.2, R3.6) even for a scheme whose reference passes them, all N trials of each through the adapter")
 }
 
 // implRun is an interactive run: the targets, the reference schemes they
@@ -139,7 +141,11 @@ func implTargets(w io.Writer, f checkFlags, opts *conformance.Options) (*implRun
 		base, _ := all.Lookup(name)
 		run.bases = append(run.bases, base)
 		for _, r := range roles {
-			run.targets = append(run.targets, interactive.Target(base, r, run.devices.Dial))
+			t := interactive.Target(base, r, run.devices.Dial)
+			if f.impl.games {
+				t = interactive.WithGames(t)
+			}
+			run.targets = append(run.targets, t)
 		}
 	}
 	opts.ReplayFlags = " --impl " + shellQuote(f.impl.cmd)

@@ -70,9 +70,39 @@ func Target(base models.Scheme, role Role, dial models.Dialer) models.Scheme {
 }
 
 type target struct {
-	base models.Scheme
-	role Role
-	dial models.Dialer
+	base  models.Scheme
+	role  Role
+	dial  models.Dialer
+	games bool // play the anonymity games even where they run all N trials
+}
+
+// WithGames makes a Target play the anonymity games (R3.1, R3.2, R3.6's
+// game) whatever they cost; other schemes are returned as they are.
+func WithGames(s models.Scheme) models.Scheme {
+	if t, ok := s.(target); ok {
+		t.games = true
+		return t
+	}
+	return s
+}
+
+// SkipGames (conformance.SkipsGames): where the scheme documents no
+// violation of the games, its reference wallets pass them, so a
+// conforming wallet plays every one of their N trials through the
+// adapter (2N payments a suite, minutes of CPU); that is WithGames's
+// choice. Where the scheme documents a leak, the games stop at their
+// first looks and are played.
+func (t target) SkipGames() string {
+	if t.games {
+		return ""
+	}
+	for _, v := range t.base.Info().Expected {
+		switch v.Property {
+		case "R3.1-which-payer-game", "R3.2-linking-game", "R3.6-threshold-split":
+			return ""
+		}
+	}
+	return fmt.Sprintf("%s's reference wallets pass the anonymity games, so the vendor's wallet would play all N trials of each through the adapter (2N payments a suite: minutes of CPU); `check --impl … --games` plays them", t.base.Info().Name)
 }
 
 func (t target) Info() models.Info {

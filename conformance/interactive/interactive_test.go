@@ -12,6 +12,7 @@ import (
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/conformance/interactive"
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/cert"
 	"github.com/dualoffline/dualoffline/models/chain"
 	"github.com/dualoffline/dualoffline/models/chip"
@@ -278,5 +279,35 @@ func TestJudge(t *testing.T) {
 	}
 	if r := got.Results[6]; !strings.Contains(r.Reason, "external wallet") || !strings.Contains(r.Reason, inside) {
 		t.Errorf("the skip does not say the adversary is the external wallet: %q", r.Reason)
+	}
+}
+
+// TestSkipGames: a vendor's wallet plays the anonymity games of a scheme
+// that documents a leak in them (they stop at the first looks), skips
+// them for a scheme whose reference passes them (all N trials through the
+// adapter), naming --games, and plays them there under WithGames.
+func TestSkipGames(t *testing.T) {
+	passing := 0
+	for _, s := range append(all.Schemes(), all.Drafts()...) {
+		leaks := false
+		for _, v := range s.Info().Expected {
+			leaks = leaks || v.Property == "R3.1-which-payer-game"
+		}
+		tg := interactive.Target(s, interactive.Payer, nil)
+		why := tg.(conformance.SkipsGames).SkipGames()
+		switch {
+		case leaks && why != "":
+			t.Errorf("%s documents a leak, yet its games are skipped: %s", s.Info().Name, why)
+		case !leaks && !strings.Contains(why, "--games"):
+			t.Errorf("%s's reference passes the games, yet they are not skipped (%q)", s.Info().Name, why)
+		case !leaks:
+			passing++
+		}
+		if w := interactive.WithGames(tg).(conformance.SkipsGames).SkipGames(); w != "" {
+			t.Errorf("%s WithGames still skips: %s", s.Info().Name, w)
+		}
+	}
+	if passing == 0 {
+		t.Error("no scheme passes the games: the skip is untested")
 	}
 }
