@@ -249,6 +249,23 @@ func schedule(targets []models.Scheme, opts Options) []job {
 			}
 		}
 	}
+	// The anonymity games of a target and suite score one stream, which
+	// the first of them to run plays while the others wait for it: the
+	// first carries the games' summed cost, the others go last, so that
+	// no worker waits on a stream another is playing.
+	first := map[string]int{}
+	for i, j := range jobs {
+		if _, game := gameOf(j.prop.ID()); !game {
+			continue
+		}
+		k := streamKey(j.target.Info().Name, j.suite.ID())
+		if f, ok := first[k]; ok {
+			jobs[f].cost += j.cost
+			jobs[i].cost = 1
+			continue
+		}
+		first[k] = i
+	}
 	return jobs
 }
 
