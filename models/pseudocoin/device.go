@@ -158,7 +158,7 @@ func (o *ownWallet) Withdraw(amount int64) (string, error) {
 	if amount <= 0 {
 		return "", spec.Errorf(spec.CodeValueMismatch, "withdrawal of %d fen", amount)
 	}
-	ws := withdrawState{Request: e.newRequest(fmt.Sprint(e.counter(), amount, o.in.w.Trace().Len())), Amount: amount}
+	ws := withdrawState{Request: e.newRequest(fmt.Sprint(e.counter(), amount)), Amount: amount}
 	e.dev.Commit(map[string][]byte{keyWithdraw: mustJSON(ws)}, nil)
 	return ws.Request, nil
 }
@@ -179,7 +179,7 @@ func (o *ownWallet) MintRequest(n int) ([]byte, error) {
 	if n <= 0 || n > MaxMintKeys {
 		return nil, spec.Errorf(spec.CodeMalformed, "a mint request for %d keys, want 1..%d", n, MaxMintKeys)
 	}
-	ms := mintState{Request: e.newRequest("mint" + strconv.FormatUint(e.counter(), 10) + fmt.Sprint(in.w.Trace().Len()))}
+	ms := mintState{Request: e.newRequest("mint" + strconv.FormatUint(e.counter(), 10))}
 	r := in.w.Rand("pseudocoin/keys/" + string(e.dev.ID()) + "/" + ms.Request)
 	var pubs [][]byte
 	for range n {

@@ -105,6 +105,8 @@ type Instance struct {
 	wallets  []world.PartyID
 	clones   int
 	mutation string
+	// requests numbers each element's requests (newRequest).
+	requests map[world.PartyID]uint64
 	parsed   map[string]*Holding // parse cache (holdings are immutable)
 	// stores holds, by party, what the element's code derived from its
 	// device's store (storeIndex), made on first use.
@@ -143,9 +145,19 @@ func (in *Instance) online(p world.PartyID, op string, f func() error) error {
 }
 
 // newRequest draws a request id for an idempotent online operation.
+//
+// Each request of an element is numbered (Instance.requests), so that
+// two requests never share an id: the number, not the world's trace,
+// tells them apart, so a run's ids do not depend on how many events the
+// harness recorded before (a crash before a step and a crash at its
+// first write leave the same requests).
 func (e *element) newRequest(label string) string {
+	if e.in.requests == nil {
+		e.in.requests = map[world.PartyID]uint64{}
+	}
+	e.in.requests[e.dev.ID()]++
 	var b [16]byte
-	e.in.w.Rand("pseudocoin/request/" + string(e.dev.ID()) + "/" + label).Read(b[:])
+	e.in.w.Rand(fmt.Sprintf("pseudocoin/request/%s/%s/%d", e.dev.ID(), label, e.in.requests[e.dev.ID()])).Read(b[:])
 	return hex.EncodeToString(b[:])
 }
 
@@ -334,7 +346,7 @@ func (in *Instance) reconcile(p world.PartyID, deposit bool) error {
 
 // prepareSync builds and seals the upload.
 func (in *Instance) prepareSync(e *element, deposit bool) (syncState, error) {
-	ss := syncState{Request: e.newRequest("sync" + fmt.Sprint(e.counter(), in.w.Trace().Len())), Deposit: deposit}
+	ss := syncState{Request: e.newRequest("sync" + fmt.Sprint(e.counter())), Deposit: deposit}
 	u := &Upload{Identity: e.identity(), Request: []byte(ss.Request)}
 	logs := e.logs()
 	spentIDs := map[[32]byte]bool{}
