@@ -109,7 +109,7 @@ func hostInstance(w *world.World, s suite.Suite, dev *world.Device, mutation str
 		return nil, nil, err
 	}
 	in := &Instance{w: w, cfg: cfg, s: s, mutation: mutation, anchors: a, gaveOut: map[world.PartyID][]suite.PrivateKey{},
-		parsed: map[string]*Holding{},
+		parsed:   map[string]*Holding{},
 		insiders: map[world.PartyID]models.InsiderPlan{}, lastChallenge: map[world.PartyID][]byte{}}
 	return in, &element{in: in, dev: dev}, nil
 }
