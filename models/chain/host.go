@@ -3,7 +3,6 @@ package chain
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strconv"
 	"time"
@@ -40,8 +39,8 @@ const hostK = "host/confirmations" // the chain's k, decimal
 // A store that does not load, or a mutation that is not a wallet mutant,
 // is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
-	if mutation != "" && !walletMutations[mutation] {
-		return nil, fmt.Errorf("chain: %q is not a wallet mutant (%v)", mutation, WalletMutants())
+	if err := device.CheckMutation("chain", mutation, walletMutations); err != nil {
+		return nil, err
 	}
 	h := &Host{kit: device.NewKit("wallet", "wallet", true), mutation: mutation}
 	if err := h.kit.Open(store, keyCert, h.load); err != nil {

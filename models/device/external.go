@@ -3,6 +3,9 @@ package device
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -57,4 +60,14 @@ func (k *Kit) OwnCertificate(keyPriv string, der []byte, id string) (suite.Suite
 		return nil, nil, spec.Errorf(spec.CodeWrongRecipient, "the certificate (id %q, role %q) is not this %s's", cert.ID, cert.Role, k.noun)
 	}
 	return s, cert, nil
+}
+
+// CheckMutation checks that mutation ("" for none) is one of a scheme's
+// wallet mutants (known, by name): a host plays only those, and anything
+// else is an error naming what it could play.
+func CheckMutation(scheme, mutation string, known map[string]bool) error {
+	if mutation == "" || known[mutation] {
+		return nil
+	}
+	return fmt.Errorf("%s: %q is not a wallet mutant (%v)", scheme, mutation, slices.Sorted(maps.Keys(known)))
 }

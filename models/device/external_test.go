@@ -74,3 +74,18 @@ func TestOwnCertificate(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckMutation: no mutation and a known one pass; another is an
+// error that names the scheme, the mutation and what the host could play.
+func TestCheckMutation(t *testing.T) {
+	known := map[string]bool{"b-bug": true, "a-bug": true}
+	for _, m := range []string{"", "a-bug"} {
+		if err := device.CheckMutation("s", m, known); err != nil {
+			t.Errorf("%q: %v", m, err)
+		}
+	}
+	err := device.CheckMutation("s", "c-bug", known)
+	if err == nil || err.Error() != `s: "c-bug" is not a wallet mutant ([a-bug b-bug])` {
+		t.Errorf("unknown mutation: %v", err)
+	}
+}

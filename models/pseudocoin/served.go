@@ -2,7 +2,6 @@ package pseudocoin
 
 import (
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -61,8 +60,8 @@ func WalletMutants() []string { return slices.Sorted(maps.Keys(walletMutations))
 // made). A store that does not load, or a mutation that is not a wallet
 // mutant, is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
-	if mutation != "" && !walletMutations[mutation] {
-		return nil, fmt.Errorf("pseudocoin: %q is not a wallet mutant (%v)", mutation, WalletMutants())
+	if err := device.CheckMutation("pseudocoin", mutation, walletMutations); err != nil {
+		return nil, err
 	}
 	h := &Host{kit: device.NewKit("wallet", "element", false), mutation: mutation}
 	if err := h.kit.Open(store, keyCert, h.load); err != nil {
