@@ -10,15 +10,12 @@ import (
 // fresh payee SIM fed a recorded payment: the session kind's reference
 // decision is the model's payeeEndpoint itself, not a copy of it.
 
-// PayeeProvision is what a fresh payee SIM is provisioned with.
-type PayeeProvision = kit.PayeeProvision
-
 // ReplayPayee provisions a fresh payee SIM (a world of its own, the SIM's
 // clock at p.At), opens one payment request for amount fen under nonce as
 // if its HELLO-PAYEE had just left, and hands msgs (the messages addressed
 // to the payee, in order) to the payee endpoint, stopping at the first it
 // refuses. It returns the value the SIM holds at the end and that refusal.
-func ReplayPayee(p PayeeProvision, nonce []byte, amount int64, msgs [][]byte) (held int64, err error) {
+func ReplayPayee(p kit.PayeeProvision, nonce []byte, amount int64, msgs [][]byte) (held int64, err error) {
 	return kit.PayeeReplay[*SIM]{
 		Session: "nonce", Size: NonceSize,
 		// The payee side never opens a coin string; the HSM key only has to

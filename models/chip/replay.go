@@ -10,16 +10,13 @@ import (
 // fresh payee terminal fed a recorded payment: the session kind's
 // reference decision is the model's payeeEndpoint itself, not a copy of it.
 
-// PayeeProvision is what a fresh payee card is personalised with.
-type PayeeProvision = kit.PayeeProvision
-
 // ReplayPayee personalises a fresh payee card (a world of its own, the
 // terminal's clock at p.At), opens one session for amount fen under
 // challenge as if its INITIATE had just left, and hands msgs (the
 // responses addressed to the payee, in order) to the payee endpoint,
 // stopping at the first it refuses. It returns the value the card holds
 // at the end and that refusal.
-func ReplayPayee(p PayeeProvision, challenge []byte, amount int64, msgs [][]byte) (held int64, err error) {
+func ReplayPayee(p kit.PayeeProvision, challenge []byte, amount int64, msgs [][]byte) (held int64, err error) {
 	return kit.PayeeReplay[*SE]{
 		Session: "challenge", Size: transfer.ChallengeSize,
 		Store: map[string][]byte{keyState: kit.MustJSON(seState{SyncUnix: p.At.Unix()})},
