@@ -354,16 +354,9 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 // rejection of the AGREE step in the Outcome, with its typed error.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
 	in.bb.readRevocations() // the nodes learn of a revocation before any later payment
-	p, err := in.Device(payer)
+	p, q, err := in.Parties(payer, payee)
 	if err != nil {
 		return models.Payment{}, err
-	}
-	q, err := in.Device(payee)
-	if err != nil {
-		return models.Payment{}, err
-	}
-	if payer == payee {
-		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "a wallet cannot pay itself")
 	}
 	if amount <= 0 || amount > 100_000_000 {
 		return models.Payment{}, spec.Errorf(spec.CodeValueMismatch, "amount %d fen", amount)
