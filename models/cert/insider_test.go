@@ -7,6 +7,10 @@ import (
 	"github.com/dualoffline/dualoffline/models/modeltest"
 )
 
+// insider stages an insider's payment (modeltest.InsiderScenario): the
+// mutant scenarios of the insider's mutants (mutant_test.go).
+var insider = modeltest.InsiderScenario[*Instance]
+
 // TestInsiderRefused stages every insider payment a TX can carry on the
 // reference and on the literal variant (modeltest.HolderInsiderRefused):
 // the payee refuses it with the code of the check behind it, stores

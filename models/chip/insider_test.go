@@ -7,6 +7,10 @@ import (
 	"github.com/dualoffline/dualoffline/models/modeltest"
 )
 
+// insider stages an insider's payment (modeltest.InsiderScenario): the
+// mutant scenarios of the insider's mutants (mutant_test.go).
+var insider = modeltest.InsiderScenario[*Instance]
+
 // TestInsiderRefused stages every insider payment a card can carry on the
 // reference (modeltest.HolderInsiderRefused): the payee refuses it with
 // the code of the check behind it, stores nothing, and the insider keeps

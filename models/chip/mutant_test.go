@@ -78,9 +78,6 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	},
 }
 
-// insider stages an insider's payment (modeltest.InsiderScenario).
-var insider = modeltest.InsiderScenario[*Instance]
-
 // TestMutantsObservable runs each mutant's scenario on the reference and on
 // the mutant and requires a difference (-reference +mutant).
 func TestMutantsObservable(t *testing.T) {
