@@ -7,13 +7,9 @@ import (
 	"github.com/dualoffline/dualoffline/models/modeltest"
 )
 
-func init() {
-	scenario := modeltest.InsiderScenario[*Instance]
-	mutantScenarios["payee-accepts-off-table"] = scenario(modeltest.InsiderCase{Kind: models.InsiderOffTable, Fund: 500, Amount: 37})
-	mutantScenarios["payee-bounds-own-share-only"] = scenario(modeltest.InsiderCase{Kind: models.InsiderInflatedChange, Fund: 500, Amount: 200})
-	mutantScenarios["payee-skips-coin-holder"] = scenario(modeltest.InsiderCase{Kind: models.InsiderNotOwned, Fund: 100, Other: 200, Amount: 200})
-	mutantScenarios["payee-takes-tx-amount"] = scenario(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200})
-}
+// insider stages an insider's payment (modeltest.InsiderScenario): the
+// mutant scenarios of the insider's mutants (mutant_test.go).
+var insider = modeltest.InsiderScenario[*Instance]
 
 // TestInsiderRefused stages every insider payment a TX can carry on the
 // reference and on the literal variant (modeltest.HolderInsiderRefused):

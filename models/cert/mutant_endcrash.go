@@ -4,25 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/kit"
 )
-
-// endCrashMutants is issue 13's mutant for the power cut while a wallet
-// finishes a session (crash-end), written from R2.1 (a coin is spent
-// once): a payer SIM that defers removing the coins it spent to the
-// session's end. Its TX commit journals their keys instead of deleting
-// them (the wallet no longer counts them), power-on completes a journal
-// it finds in one write, and the session's end sweeps the journal in two
-// writes, the journal first: a cut between them leaves the spent coins
-// in the store with no journal, and the wallet spends them again. Every
-// cut inside the session finds the journal and completes it; only a cut
-// while the session finishes reaches the gap.
-func endCrashMutants(m models.MutantOf) []models.Mutant {
-	return []models.Mutant{
-		m("payer-sweeps-spent-at-close", "R2", "the payer SIM journals the coins a TX spends and removes them from its store only when the session ends, deleting the journal before the coins: a power cut between the two writes brings the spent coins back"),
-	}
-}
 
 // writeCutMutations are wallet bugs only a cut between two writes of one
 // step reaches (crash-end): a wallet served behind the adapter protocol

@@ -9,16 +9,6 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-func init() {
-	mutantScenarios["payee-skips-coin-total"] = func(t *testing.T, in *Instance) []string {
-		modeltest.MustFund(t, in, "wallet-A", 500)
-		if err := in.Insider("wallet-A", models.InsiderPlan{Kind: models.InsiderWrongAmount, StatesAsked: true}); err != nil {
-			t.Fatal(err)
-		}
-		return modeltest.PayObs(in, "wallet-A", "wallet-B", 200, nil)
-	}
-}
-
 // TestInsiderStatesAsked stages wrong-amount's second shape on the
 // reference and the literal variant: the TX states the 200 fen asked, the
 // records pay 199, so the TX's amount check passes and the payee refuses

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -61,6 +62,21 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		before := in.View("wallet-A").Account
 		v, err := in.Deposit("wallet-A")
 		return []string{fmt.Sprintf("deposit %d (%v) credited %d", v, err, in.View("wallet-A").Account-before)}
+	},
+
+	// The insider's mutants: its payment, which the reference refuses.
+	"payee-accepts-off-table":     insider(modeltest.InsiderCase{Kind: models.InsiderOffTable, Fund: 500, Amount: 37}),
+	"payee-bounds-own-share-only": insider(modeltest.InsiderCase{Kind: models.InsiderInflatedChange, Fund: 500, Amount: 200}),
+	"payee-skips-coin-holder":     insider(modeltest.InsiderCase{Kind: models.InsiderNotOwned, Fund: 100, Other: 200, Amount: 200}),
+	"payee-takes-tx-amount":       insider(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200}),
+	// A TX stating the amount asked whose records pay less
+	// (TestInsiderStatesAsked).
+	"payee-skips-coin-total": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 500)
+		if err := in.Insider("wallet-A", models.InsiderPlan{Kind: models.InsiderWrongAmount, StatesAsked: true}); err != nil {
+			t.Fatal(err)
+		}
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 200, nil)
 	},
 }
 

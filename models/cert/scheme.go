@@ -166,18 +166,12 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if in.hsm, err = coin.NewHSM(cfg.Suite, bytes.NewReader(in.hsmKey)); err != nil {
 		return nil, err
 	}
-	for i := 0; i < cfg.Wallets; i++ {
-		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
-		if cfg.IsExternal(id) {
-			err = in.attach(id, sc, cfg)
-		} else {
-			err = in.provision(id, cfg)
-		}
-		if err != nil {
-			in.Close()
-			return nil, err
-		}
-		in.agent.Open(in.Names[id], cfg.Opening)
+	err = in.AddWallets(cfg,
+		func(_ int, id world.PartyID) error { return in.attach(id, sc, cfg) },
+		func(_ int, id world.PartyID) error { return in.provision(id, cfg) },
+		func(_ int, id world.PartyID) { in.agent.Open(in.Names[id], cfg.Opening) })
+	if err != nil {
+		return nil, err
 	}
 	return in, nil
 }

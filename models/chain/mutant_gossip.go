@@ -1,21 +1,9 @@
 package chain
 
 import (
-	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 )
-
-// gossipMutants are bugs of the master nodes that only the loss of one
-// block of their gossip reaches (world.LossyNetwork, a drop fault naming a
-// node): the receiving node stays up, keeps what it holds in memory, and
-// gets the blocks sent after the lost one. A power cut of the node does
-// not reach them: the node restarts, and its peers sync it from scratch.
-func gossipMutants(m models.MutantOf) []models.Mutant {
-	return []models.Mutant{
-		m("gossip-sends-each-block-once", "R5", "a master node sends each block to each peer once per connection (until the peer restarts) and no node asks for the parent of a block it refused as an orphan, so a node that lost one block in transit while it stayed up refuses every later block, its chain stops, and its wallets' payments stay short of k confirmations"),
-	}
-}
 
 // sentOnce is gossip-sends-each-block-once: a block already sent to r
 // since r last restarted is not sent again.

@@ -211,22 +211,17 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	bb.group = make([]int, n)
 	w.SetNetwork(in)
 	w.Trace().Note(bank.CentralBankID, "chain of %d master nodes, final after %d confirmations; chain key provisioned to the nodes", n, k)
-	for i := 0; i < cfg.Wallets; i++ {
-		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
-		var err error
-		if cfg.IsExternal(id) && sc.Literal {
-			return nil, spec.Errorf(spec.CodeUnimplemented, "chain-literal has no external-wallet protocol: its payment format is the model's only")
-		}
-		if cfg.IsExternal(id) {
-			err = in.attach(id, i%n, cfg)
-		} else {
-			err = in.addWallet(id, i%n, cfg)
-		}
-		if err != nil {
-			in.Close()
-			return nil, err
-		}
-		in.agents[i%n].Open(string(id), cfg.Opening)
+	err = in.AddWallets(cfg,
+		func(i int, id world.PartyID) error {
+			if sc.Literal {
+				return spec.Errorf(spec.CodeUnimplemented, "chain-literal has no external-wallet protocol: its payment format is the model's only")
+			}
+			return in.attach(id, i%n, cfg)
+		},
+		func(i int, id world.PartyID) error { return in.addWallet(id, i%n, cfg) },
+		func(i int, id world.PartyID) { in.agents[i%n].Open(string(id), cfg.Opening) })
+	if err != nil {
+		return nil, err
 	}
 	return in, nil
 }
@@ -359,16 +354,9 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 // rejection of the AGREE step in the Outcome, with its typed error.
 func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Plan) (models.Payment, error) {
 	in.bb.readRevocations() // the nodes learn of a revocation before any later payment
-	p, err := in.Device(payer)
+	p, q, err := in.Parties(payer, payee)
 	if err != nil {
 		return models.Payment{}, err
-	}
-	q, err := in.Device(payee)
-	if err != nil {
-		return models.Payment{}, err
-	}
-	if payer == payee {
-		return models.Payment{}, spec.Errorf(spec.CodeWrongRecipient, "a wallet cannot pay itself")
 	}
 	if amount <= 0 || amount > 100_000_000 {
 		return models.Payment{}, spec.Errorf(spec.CodeValueMismatch, "amount %d fen", amount)

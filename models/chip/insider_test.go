@@ -7,13 +7,9 @@ import (
 	"github.com/dualoffline/dualoffline/models/modeltest"
 )
 
-func init() {
-	scenario := modeltest.InsiderScenario[*Instance]
-	mutantScenarios["payee-skips-output-sum"] = scenario(modeltest.InsiderCase{Kind: models.InsiderWrongSum, Fund: 100, Amount: 200})
-	mutantScenarios["payee-checks-stored-serials-only"] = scenario(modeltest.InsiderCase{Kind: models.InsiderDuplicateInput, Fund: 100, Amount: 200})
-	mutantScenarios["payee-skips-record-challenge"] = scenario(modeltest.InsiderCase{Kind: models.InsiderReusedChallenge, Fund: 1000, First: 100, Amount: 200})
-	mutantScenarios["payee-skips-amount-check"] = scenario(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200})
-}
+// insider stages an insider's payment (modeltest.InsiderScenario): the
+// mutant scenarios of the insider's mutants (mutant_test.go).
+var insider = modeltest.InsiderScenario[*Instance]
 
 // TestInsiderRefused stages every insider payment a card can carry on the
 // reference (modeltest.HolderInsiderRefused): the payee refuses it with

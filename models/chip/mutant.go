@@ -1,8 +1,6 @@
 package chip
 
 import (
-	"slices"
-
 	"maps"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -12,10 +10,12 @@ import (
 
 // Mutants returns the chip scheme's mutant catalogue: each switches one
 // realistic implementation bug into one place of the model (look for
-// mutated("name")). The reference (the zero Scheme) never sets one.
+// mutated("name")). The reference (the zero Scheme) never sets one. The
+// catalogue is this one list, grouped by the work that added each mutant;
+// the hooks of a group live in the mutant_*.go file of its kind.
 func Mutants() []models.Mutant {
 	m := models.Mutator(Scheme{}, func(name string) Scheme { return Scheme{mutation: name} })
-	return append([]models.Mutant{
+	return []models.Mutant{
 		m("skip-revocation-check", "R1", "the card checks a counterpart's certificate against the root and its validity but never against the revocation list it holds"),
 		m("payer-skips-initiate-signature", "R1", "the payer card checks the payee's certificate in INITIATE but not the payee's signature over the amount and challenge"),
 		m("forget-spend-on-crash", "R2", "the payer card removes the spent coins from its store only when the payee acknowledges, so a power cut or a lost CONFIRM brings them back"),
@@ -34,15 +34,111 @@ func Mutants() []models.Mutant {
 		m("payer-keeps-split-coin", "R6", "when a payment splits a coin, the payer card stores the change but does not remove the coin it split, so it spends that coin again and the outputs of the two spends share serials"),
 		m("mail-ignores-collector", "R1", "the registry's mail forwards a payment output a lost message kept from its payee to whichever wallet reconciles, checking that the output is a payee's but not that it is the collector's"),
 		m("evidence-omits-lineage-certs", "R5", "the double-spend evidence carries the culprit's certificate but not those of the coin's earlier holders, so a payee left unpaid by a cloned or rolled-back payer holds no claim anyone can verify from public data"),
-	}, slices.Concat(vacuousMutants(m), faultMutants(m), insiderMutants(m), onlineMutants(m), orderMutants(m), kindsMutants(m), kinds2Mutants(m), relayMutants(m), anonMutants(m), kinds3Mutants(m), kinds4Mutants(m))...)
-}
 
-// faultMutants are the mutants of issue 13 that only an acting fault
-// reaches: the bug sits where a redirected or relayed message arrives.
-func faultMutants(m models.MutantOf) []models.Mutant {
-	return append([]models.Mutant{
+		// The mutants that the exact checks of issue 14 (R2.3, R4.5, R6.1, R6.7)
+		// kill and the properties before them did not; the one exception is
+		// redeem-at-root-value, which the earlier R6.7 also killed and which the
+		// earlier R6.1 did not.
+		m("flag-names-parent", "R2", "the registry's double-spend flag names the coin the doubly spent coin was made from (its parent instance) instead of the coin itself"),
+		m("deposit-honours-double-spend", "R4", "the agent bank flags a deposited coin that descends from a coin spent twice whose other branch was already redeemed, and credits it anyway, counting on recovering the excess from the culprit"),
+		m("redeem-at-root-value", "R6", "the central bank redeems a deposited coin, in its redemption total and the agent's reserve, at the face value of the issued coin it was split from, while the customer is credited the coin's own value"),
+		m("deposit-credits-root-value", "R6", "the agent bank credits a deposited coin at the face value of the issued coin it was split from, while the central bank redeems the coin's own value"),
+
+		// The mutants of issue 13 that only an acting fault reaches: the bug
+		// sits where a redirected or relayed message arrives.
 		m("card-answers-stray-initiate", "R1", "a card hands a payment message that reaches it outside any payment its holder started or joined to its payment application, so an INITIATE redirected to a bystander's card makes that card pay"),
-	}, faultKindMutants(m)...)
+
+		// Issue 13's mutants for the fault kinds that act: each bug sits where
+		// one kind's message, or power cut, arrives, and only that kind reaches
+		// it (conformance's TestFaultKindsKill checks this).
+		// duplicate: a repeated INITIATE before the acknowledgement.
+		m("payer-marks-challenge-on-ack", "R1", "the payer card records a challenge as answered when the payee acknowledges the payment instead of when it pays, so an INITIATE the channel repeats before the acknowledgement is paid again"),
+		// bit-flip: a bit of a command's framing, outside every field.
+		m("card-ignores-class-byte", "R1", "the payer card dispatches a command on its instruction byte alone and does not check the class byte, so a command whose class was altered on the way is executed"),
+		// truncate: a message cut short on the way.
+		m("payee-closes-on-short-frame", "R1", "the payee terminal, once it has the coins, takes a response shorter than a status word as the card leaving the field and closes the session quietly instead of refusing the mangled frame"),
+		// clone: two cards with one identity upload their logs.
+		m("bank-skips-repeated-counter", "R2", "reconciliation takes a log record whose card and counter it already took from an earlier upload as that card uploading the same payment again and skips it, so the second copy of a cloned card, whose counters run in step with the first's, uploads its spends unchecked"),
+		// crash-at: a power cut between two writes of one handling.
+		m("payer-logs-before-spending", "R2", "the payer card writes a payment's log entry and counters in one write and removes the coins it spends (storing the change) in a second, so a power cut between the two leaves it holding coins its log says it spent, and it spends them again"),
+
+		// The mutants of issue 13 that only an insider reaches: a receiving
+		// card's check that no honest payer's validly signed record ever trips,
+		// so no tampering (which breaks the signature first) reaches it either.
+		m("payee-skips-output-sum", "R4", "the payee card checks each record's serials, denominations and holders but not that its outputs sum to the value of the coin it spends, so a payer's own signature can create value"),
+		m("payee-checks-stored-serials-only", "R2", "the payee card looks each spent serial up in the serials it stored from earlier payments but not among the other spends of the same TRANSFER, so one coin spent twice in one payment is accepted twice"),
+		m("payee-skips-record-challenge", "R1", "the payee card checks that each record names it as payee but not that the record answers the challenge of this payment, so records bound to an earlier session are accepted"),
+
+		// The mutants of issue 13 that only a power cut in an online operation
+		// reaches (a wallet's write, or a bank's commit, in a withdrawal, a
+		// deposit or a reconciliation), each followed by the client's retry.
+		// (withdraw-journals-after-credit, a mutant of chain, is none here: a
+		// withdrawal that never reached the card returns to it as mail at the
+		// next reconciliation, so a journal written late loses nothing for a
+		// client that reconciles before it retries.)
+		m("withdraw-retry-debits-again", "R5", "the agent bank serves every withdrawal request as new, so a client that retries after a lost reply or a power cut is debited twice"),
+		m("refresh-without-journal", "R5", "the card's host exchanges long-lineage coins at reconciliation by handing them in and then withdrawing their value, without journalling the exchange first, so a power cut between the two leaves the value in the account instead of on the card"),
+		m("deposit-retry-credits-again", "R5", "the agent bank credits a deposit presented again after a lost reply or a power cut a second time (the central bank redeems it once)"),
+		m("withdraw-retry-new-request", "R5", "the card's client journals a withdrawal but presents it again after a lost reply or a power cut under a new request id, so the agent bank serves the retry as a second withdrawal"),
+		m("deposit-restores-without-reply", "R5", "the card's client takes a deposit the bank did not answer for a refusal and puts the coins back on the card, although the bank may have credited them"),
+		m("reconcile-clears-log-before-upload", "R5", "the card clears its payment log before the upload of its records has committed, so a power cut of the registry loses the record of where a payee's value went"),
+
+		// The mutants of issue 13 that a fixed order of events or a one-sided
+		// value check let pass: only a generated order (a power cycle between
+		// two payments, a deposit before the other branch of a double spend is
+		// uploaded) or an exact comparison kills them.
+		m("payee-seen-cache-volatile", "R2", "the card keeps the serials of the coins it was paid in a cache that a power cycle clears, so after a restart it accepts a coin it was already paid"),
+		m("payee-forgets-deposited-serials", "R2", "the card deletes the record that it was paid a coin together with the coin when it deposits it, so after a deposit it accepts the same coin again offline"),
+		m("registry-ignores-settled-upload", "R2", "the registry takes an uploaded record that spends a coin on a branch already deposited for a stale copy and drops it, so a double spend whose other branch was deposited first is not flagged when it is uploaded"),
+		m("trace-values-spent-coin", "R3", "the central bank's trace of a payment reports the value of the coin the record spent instead of what the record paid the payee, so a payment that made change is traced at more than was paid"),
+		m("received-coins-need-sync", "R6", "after a power cycle the card offers the coins it received offline for payment only once it has synchronised online again, so value received offline cannot be paid onward after a restart"),
+		m("flag-values-payment", "R2", "the registry values a double spend at what the first conflicting record paid its payee instead of the value of the coin spent twice, leaving the change out of the excess claimed from the culprit"),
+
+		// Issue 13's mutants for fault kinds that had none: each bug sits where
+		// one kind's altered message arrives, and only that kind reaches it
+		// (conformance's TestFaultKindsKill checks this).
+		// field-bit: one bit late in a field; a field replaced whole
+		// differs in its first bytes too.
+		m("confirm-matches-challenge-short", "R1", "the payer card finds the log entry a CONFIRM acknowledges by comparing the challenge without its last byte (an off-by-one length) and checks the payee's signature over the entry's challenge, so a CONFIRM whose challenge was altered in its last byte is accepted"),
+
+		// Issue 13's mutants that tell a rolled-back card from a cloned one: one
+		// device going back against two devices going forward. The bank sees
+		// which physical card uploads (a chip's hardware id, the device; a clone
+		// is another chip with the same identity).
+		// rollback: the same chip uploads a second record for a counter.
+		m("bank-skips-chip-repeated-counter", "R2", "reconciliation takes a log record whose card and counter the same physical card (the uploading chip) already uploaded as that card uploading the same payment again and skips it, so a card rolled back to before a spend it had uploaded uploads the spend that reuses the counter unchecked; a clone, another chip, is checked"),
+
+		// Issue 13's timer mutants: a payee terminal that times the exchange
+		// from its INITIATE and refuses a TRANSFER past a bound, but reads its
+		// timer after the card committed the coins, so its refusal leaves them
+		// on both cards. Only an exchange a fault slowed down reaches the bug: a
+		// relay's hop (seconds) the distance bound, and only a delay (minutes)
+		// the session timeout.
+		m("payee-bounds-latency-after-commit", "R1", "the payee terminal's relay defence refuses a TRANSFER that arrives more than 2 s after its INITIATE (a distance bound by timer), but it reads the timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: a relayed exchange leaves the coins on both cards"),
+		m("payee-times-out-after-commit", "R1", "the payee terminal gives up on a session whose TRANSFER arrives more than 5 minutes after its INITIATE (a session timeout), but it reads the timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: a late TRANSFER leaves the coins on both cards"),
+
+		// The mutants of the card's pseudonymous certificate and the agent
+		// bank's account and log (issue 15, Build 3): each puts the holder's
+		// identity back where the merchant and the agent bank read it, or takes
+		// it from where R3.6 wants it.
+		m("account-keyed-by-card", "R3", "the agent bank keeps the holder's account under the card's pseudonym, so the account number is in every certificate and record the card presents"),
+		m("agent-logs-small-payments", "R3", "the agent bank logs against the holder's account the records of every payment the card uploads, small ones included, so a payment of at most T names its payer"),
+		m("agent-logs-no-payment", "R3", "the agent bank forwards every record without noting the account that uploaded it, so a payment above T is not bound to its payer without the trace key"),
+		m("card-cert-names-holder", "R3", "personalisation certifies the card key under the holder's registered wallet id instead of a pseudonym, so every certificate and record the card presents names its holder"),
+
+		// Issue 13's mutants for the insider's terms (R5.5): a payee check no
+		// honest payer's records ever trip, reached only by an insider that
+		// signs records for other terms than the payee asked.
+		m("payee-skips-amount-check", "R5", "the payee card checks every record of a TRANSFER (coin, holder, payee, challenge, arithmetic, signature) and stores the outputs paid to it, but not that together they pay the amount its INITIATE asked for, so a payment of less closes the sale"),
+
+		// Issue 13's mutant for the relay: a terminal with two timers, a session
+		// timeout read before the card is touched and a relay defence (a
+		// distance bound by timer) read after the card committed the coins. A
+		// delay of minutes trips the timeout first, which refuses cleanly; only
+		// an exchange slowed by seconds, what a relay's hop adds, passes the
+		// timeout and trips the misplaced bound.
+		m("payee-relay-check-after-commit", "R1", "the payee terminal ends a session whose TRANSFER comes more than 5 minutes after its INITIATE before it hands the TRANSFER to the card (a session timeout), and as a relay defence refuses a TRANSFER more than 2 s after its INITIATE, but reads that timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: an exchange a relay slows by seconds leaves the coins on both cards"),
+	}
 }
 
 // hostMutations are the mutants that live in the wallet host around the
@@ -74,19 +170,6 @@ var bankMutations = map[string]bool{
 	"deposit-honours-double-spend": true,
 	"redeem-at-root-value":         true,
 	"deposit-credits-root-value":   true,
-}
-
-// vacuousMutants are the mutants that the exact checks of issue 14 (R2.3,
-// R4.5, R6.1, R6.7) kill and the properties before them did not; the one
-// exception is redeem-at-root-value, which the earlier R6.7 also killed
-// and which the earlier R6.1 did not.
-func vacuousMutants(m models.MutantOf) []models.Mutant {
-	return []models.Mutant{
-		m("flag-names-parent", "R2", "the registry's double-spend flag names the coin the doubly spent coin was made from (its parent instance) instead of the coin itself"),
-		m("deposit-honours-double-spend", "R4", "the agent bank flags a deposited coin that descends from a coin spent twice whose other branch was already redeemed, and credits it anyway, counting on recovering the excess from the culprit"),
-		m("redeem-at-root-value", "R6", "the central bank redeems a deposited coin, in its redemption total and the agent's reserve, at the face value of the issued coin it was split from, while the customer is credited the coin's own value"),
-		m("deposit-credits-root-value", "R6", "the agent bank credits a deposited coin at the face value of the issued coin it was split from, while the central bank redeems the coin's own value"),
-	}
 }
 
 func (se *SE) mutated(name string) bool { return se.mutation != "" && se.mutation == name }

@@ -5,28 +5,9 @@ import (
 	"maps"
 	"strings"
 
-	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
-
-// faultKindMutants are issue 13's mutants for the fault kinds that act:
-// each bug sits where one kind's message, or power cut, arrives, and only
-// that kind reaches it (conformance's TestFaultKindsKill checks this).
-func faultKindMutants(m models.MutantOf) []models.Mutant {
-	return []models.Mutant{
-		// duplicate: a repeated INITIATE before the acknowledgement.
-		m("payer-marks-challenge-on-ack", "R1", "the payer card records a challenge as answered when the payee acknowledges the payment instead of when it pays, so an INITIATE the channel repeats before the acknowledgement is paid again"),
-		// bit-flip: a bit of a command's framing, outside every field.
-		m("card-ignores-class-byte", "R1", "the payer card dispatches a command on its instruction byte alone and does not check the class byte, so a command whose class was altered on the way is executed"),
-		// truncate: a message cut short on the way.
-		m("payee-closes-on-short-frame", "R1", "the payee terminal, once it has the coins, takes a response shorter than a status word as the card leaving the field and closes the session quietly instead of refusing the mangled frame"),
-		// clone: two cards with one identity upload their logs.
-		m("bank-skips-repeated-counter", "R2", "reconciliation takes a log record whose card and counter it already took from an earlier upload as that card uploading the same payment again and skips it, so the second copy of a cloned card, whose counters run in step with the first's, uploads its spends unchecked"),
-		// crash-at: a power cut between two writes of one handling.
-		m("payer-logs-before-spending", "R2", "the payer card writes a payment's log entry and counters in one write and removes the coins it spends (storing the change) in a second, so a power cut between the two leaves it holding coins its log says it spent, and it spends them again"),
-	}
-}
 
 // closesOnShortFrame reports whether the payee terminal takes payload, a
 // response it could not parse, quietly as the end of a payment it has

@@ -3,22 +3,8 @@ package chip
 import (
 	"time"
 
-	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/spec"
 )
-
-// relayMutants are issue 13's timer mutants: a payee terminal that times
-// the exchange from its INITIATE and refuses a TRANSFER past a bound, but
-// reads its timer after the card committed the coins, so its refusal
-// leaves them on both cards. Only an exchange a fault slowed down reaches
-// the bug: a relay's hop (seconds) the distance bound, and only a delay
-// (minutes) the session timeout.
-func relayMutants(m models.MutantOf) []models.Mutant {
-	return []models.Mutant{
-		m("payee-bounds-latency-after-commit", "R1", "the payee terminal's relay defence refuses a TRANSFER that arrives more than 2 s after its INITIATE (a distance bound by timer), but it reads the timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: a relayed exchange leaves the coins on both cards"),
-		m("payee-times-out-after-commit", "R1", "the payee terminal gives up on a session whose TRANSFER arrives more than 5 minutes after its INITIATE (a session timeout), but it reads the timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: a late TRANSFER leaves the coins on both cards"),
-	}
-}
 
 // The timer is the terminal's, around the card: a Host does not play it.
 func init() {

@@ -1,24 +1,8 @@
 package chip
 
 import (
-	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
-
-// orderMutants are the mutants of issue 13 that a fixed order of events
-// or a one-sided value check let pass: only a generated order (a power
-// cycle between two payments, a deposit before the other branch of a
-// double spend is uploaded) or an exact comparison kills them.
-func orderMutants(m models.MutantOf) []models.Mutant {
-	return []models.Mutant{
-		m("payee-seen-cache-volatile", "R2", "the card keeps the serials of the coins it was paid in a cache that a power cycle clears, so after a restart it accepts a coin it was already paid"),
-		m("payee-forgets-deposited-serials", "R2", "the card deletes the record that it was paid a coin together with the coin when it deposits it, so after a deposit it accepts the same coin again offline"),
-		m("registry-ignores-settled-upload", "R2", "the registry takes an uploaded record that spends a coin on a branch already deposited for a stale copy and drops it, so a double spend whose other branch was deposited first is not flagged when it is uploaded"),
-		m("trace-values-spent-coin", "R3", "the central bank's trace of a payment reports the value of the coin the record spent instead of what the record paid the payee, so a payment that made change is traced at more than was paid"),
-		m("received-coins-need-sync", "R6", "after a power cycle the card offers the coins it received offline for payment only once it has synchronised online again, so value received offline cannot be paid onward after a restart"),
-		m("flag-values-payment", "R2", "the registry values a double spend at what the first conflicting record paid its payee instead of the value of the coin spent twice, leaving the change out of the excess claimed from the culprit"),
-	}
-}
 
 func init() {
 	bankMutations["registry-ignores-settled-upload"] = true

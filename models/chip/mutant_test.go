@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 )
@@ -60,6 +61,20 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		modeltest.MustFund(t, in, "wallet-A", 1000)
 		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 500, nil)
 		return append(obs, modeltest.PayObs(in, "wallet-B", "wallet-C", 500, nil)...)
+	},
+
+	// The insider's mutants: its payment, which the reference refuses.
+	"payee-skips-output-sum":           insider(modeltest.InsiderCase{Kind: models.InsiderWrongSum, Fund: 100, Amount: 200}),
+	"payee-checks-stored-serials-only": insider(modeltest.InsiderCase{Kind: models.InsiderDuplicateInput, Fund: 100, Amount: 200}),
+	"payee-skips-record-challenge":     insider(modeltest.InsiderCase{Kind: models.InsiderReusedChallenge, Fund: 1000, First: 100, Amount: 200}),
+	"payee-skips-amount-check":         insider(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200}),
+
+	// The last bit of CONFIRM's first field, the challenge: the reference
+	// refuses the acknowledgement (the payer stays unacknowledged), the
+	// mutant takes it.
+	"confirm-matches-challenge-short": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultFieldFlip, Arg: 16 * 127}})
 	},
 }
 

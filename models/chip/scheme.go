@@ -123,25 +123,21 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if in.maker, err = cb.Certify(MakerID, devcert.RoleMaker, in.makerKey.Public()); err != nil {
 		return nil, err
 	}
-	for i := 0; i < cfg.Wallets; i++ {
-		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
-		if cfg.IsExternal(id) {
-			err = in.attach(id, cfg)
-		} else {
-			err = in.personalize(id, cfg)
-		}
-		if err != nil {
-			in.Close()
-			return nil, err
-		}
-		// The account is the holder's, under its registered id; the card
-		// draws on it under its pseudonym, which is all a payment names.
-		account := string(id)
-		if in.mutated("account-keyed-by-card") {
-			account = in.Names[id]
-		}
-		in.agent.Open(account, cfg.Opening)
-		in.agent.Bind(in.Names[id], account)
+	err = in.AddWallets(cfg,
+		func(_ int, id world.PartyID) error { return in.attach(id, cfg) },
+		func(_ int, id world.PartyID) error { return in.personalize(id, cfg) },
+		func(_ int, id world.PartyID) {
+			// The account is the holder's, under its registered id; the card
+			// draws on it under its pseudonym, which is all a payment names.
+			account := string(id)
+			if in.mutated("account-keyed-by-card") {
+				account = in.Names[id]
+			}
+			in.agent.Open(account, cfg.Opening)
+			in.agent.Bind(in.Names[id], account)
+		})
+	if err != nil {
+		return nil, err
 	}
 	return in, nil
 }

@@ -66,8 +66,7 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 		return nil, err
 	}
 	r := w.Rand("pseudocoin/devices")
-	for i := 0; i < cfg.Wallets; i++ {
-		id := world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
+	for _, id := range cfg.WalletIDs() {
 		k, err := in.s.GenerateKey(r)
 		if err != nil {
 			return nil, err
