@@ -7,9 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/chip"
-	"github.com/dualoffline/dualoffline/models/pseudocoin"
+	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -32,13 +30,13 @@ func wholeStoreChanges(before, after world.Snapshot) []viewItem {
 }
 
 // TestStoreChangesSame: on the merchant's snapshots around game payments
-// (chip, which leaks, and pseudocoin, which passes), storeChanges gives the
-// adversary exactly the items the whole-store reading gave, in the same
-// order; and a diff that missed a changed value would differ (the check
-// is not vacuous: some trials change the store).
+// of every reference scheme (those that leak and those that pass),
+// storeChanges gives the adversary exactly the items the whole-store
+// reading gave, in the same order; and a diff that missed a changed value
+// would differ (the check is not vacuous: some trials change the store).
 func TestStoreChangesSame(t *testing.T) {
 	gm, _ := suite.ByID(suite.GM)
-	for _, sc := range []models.Scheme{chip.Scheme{}, pseudocoin.Scheme{}} {
+	for _, sc := range all.Schemes() {
 		name := sc.Info().Name
 		tt := &T{Target: sc, Info: sc.Info(), Suite: gm, Seed: 3, ctx: context.Background(), checks: 5, steps: 10, name: name}
 		changed := 0

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -117,10 +121,45 @@ func TestValidateInfo(t *testing.T) {
 }
 
 // recorded is a failure of a documented property as a full check at the
-// default depth and seed observed it (testdata/documented-failures.json,
-// written from `dualoffline check --json`).
+// default depth and seed observed it (testdata/documented-failures.json of
+// the scheme's package, written from `dualoffline check --json`: see
+// package models).
 type recorded struct {
 	Target, Suite, Property, Message string
+}
+
+// recordedFailures reads the recorded failures of every reference
+// scheme's package, found by the package path of its Scheme (so a scheme
+// added to models/all brings its own file, and this package names none).
+func recordedFailures(t *testing.T) []recorded {
+	t.Helper()
+	const module = "github.com/dualoffline/dualoffline/"
+	read := map[string]bool{}
+	var recs []recorded
+	for _, s := range all.Schemes() {
+		pkg := reflect.TypeOf(s).PkgPath()
+		if read[pkg] {
+			continue
+		}
+		read[pkg] = true
+		dir, ok := strings.CutPrefix(pkg, module)
+		if !ok {
+			t.Fatalf("scheme %s: package %s is outside the module", s.Info().Name, pkg)
+		}
+		b, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(dir), "testdata", "documented-failures.json"))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // a package whose schemes document no violation
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rs []recorded
+		if err := json.Unmarshal(b, &rs); err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		recs = append(recs, rs...)
+	}
+	return recs
 }
 
 // TestWitnessesRecogniseTheirCause holds every reference scheme's
@@ -131,14 +170,7 @@ type recorded struct {
 // produce (a game lost for lack of evidence or to length and timing, a
 // large payment that is not traceable).
 func TestWitnessesRecogniseTheirCause(t *testing.T) {
-	b, err := os.ReadFile("testdata/documented-failures.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var recs []recorded
-	if err := json.Unmarshal(b, &recs); err != nil {
-		t.Fatal(err)
-	}
+	recs := recordedFailures(t)
 	others := []string{
 		"which-payer game: lack of evidence, neither leak nor anonymity established: after 3963 of N = 3963 trials distinguisher identity has 99% interval [0.531, 0.572], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",
 		"linking game: lack of evidence, neither leak nor anonymity established: after 3963 of N = 3963 trials distinguisher key-reuse has 99% interval [0.530, 0.571], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",

@@ -29,11 +29,20 @@
 // wallet's operations from its Ops (go test ./conformance/adapter -run
 // TestDeviceSchemaCurrent -update regenerates it).
 //
-// What still changes outside the package, and why:
+// A documented violation's recorded failures (what a default check
+// observed, as `dualoffline check --scheme S --only IDs --json F` writes
+// each result's target, suite, property and observed message) live in
+// the package's testdata/documented-failures.json, which conformance's
+// tests find through the Scheme's package path.
+//
+// What still changes outside the package, and why (ci/extension-path
+// checks that the tree without the last listed scheme's package, its
+// lines here and its generated vectors builds and passes its tests):
+//   - the published vectors: go generate ./vectors writes the package's
+//     kinds to vectors/<scheme>_<suite>_<kind>_test.json;
 //   - a wallet a process serves: PROTOCOL.md §7.2 describes its
 //     operations for vendors, in words;
-//   - a documented violation: its text in spec/requirements.md and its
-//     expected cause in conformance/testdata/documented-failures.json;
+//   - a documented violation: its text in spec/requirements.md;
 //   - fuzz targets for the batch fuzzing workflow: a package under fuzz/
 //     and its line in ci/clusterfuzzlite/build.sh (targets in the scheme's
 //     own fuzz_test.go run under go test but not in that workflow);

@@ -1,9 +1,10 @@
 // Package all lists every scheme model the harness ships, so that the
 // command line, the conformance suites, the vectors and the example
 // vendor can iterate over them. Adding a scheme means adding its package
-// here (one line, its Package); nothing outside models/ names a scheme
-// (names_test.go), each finds what it needs through a capability of
-// models.Scheme (package models says what still changes elsewhere).
+// here (its import and one line, its Package); nothing outside models/
+// names a scheme (names_test.go), each finds what it needs through a
+// capability of models.Scheme (package models says what still changes
+// elsewhere, and ci/extension-path checks it on the last one listed).
 package all
 
 import (
