@@ -15,7 +15,7 @@ import (
 // Config sets up one instance of a scheme.
 type Config struct {
 	Suite   suite.Suite // nil means suite.Default()
-	Wallets int         // how many wallets, named wallet-A, wallet-B, …
+	Wallets int         // how many wallets, named wallet-A, wallet-B, … (WalletIDs)
 	Opening int64       // each wallet's opening account balance, fen
 	Limits  bank.Limits // zero means bank.DefaultLimits
 	// Threshold is the anonymity threshold T, fen (R3.6): a scheme binds

@@ -47,9 +47,6 @@ func (s scheme) Info() models.Info {
 	}
 }
 
-// Wallet ids, as every model names them.
-func walletID(i int) world.PartyID { return world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i)) }
-
 func (s scheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg = cfg.WithDefaults()
 	if len(cfg.External) > 0 {
@@ -70,8 +67,7 @@ func (s scheme) New(w *world.World, cfg models.Config) (models.Instance, error) 
 		return nil, err
 	}
 	in.proofKey = r.Bytes(32)
-	for i := 0; i < cfg.Wallets; i++ {
-		id := walletID(i)
+	for _, id := range cfg.WalletIDs() {
 		k, err := cfg.Suite.GenerateKey(r)
 		if err != nil {
 			return nil, err

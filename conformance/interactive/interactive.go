@@ -56,11 +56,7 @@ func (r Role) wallets(n int) []world.PartyID {
 	case Payee:
 		return []world.PartyID{"wallet-B"}
 	}
-	out := make([]world.PartyID, n)
-	for i := range out {
-		out[i] = world.PartyID(fmt.Sprintf("wallet-%c", 'A'+i))
-	}
-	return out
+	return models.Config{Wallets: n}.WalletIDs()
 }
 
 // Target returns base with the wallets role names played by the devices

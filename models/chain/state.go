@@ -130,7 +130,7 @@ type checked struct {
 	mintVals []int64
 	roots    []coin.Serial
 	lump     bool // mint-lumps-holdings (mutant_sources.go)
-	short    bool // node-settles-short-payment (mutant_insider.go)
+	short    bool // node-settles-short-payment (mutant.go)
 }
 
 func (c *checked) inputs() []OutPoint {

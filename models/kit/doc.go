@@ -6,15 +6,15 @@
 // Material it is loaded with; its pending deposits, on the wire too;
 // the staged insider's records), and the bank-side helpers built on them
 // (Corrupt, Inject, Auditor, Ledger, Depositor, Trace, PayeeProvision,
-// PayeeDevice and Feed for the vectors' replays, PayerTrust and
+// PayeeDevice, Feed and PayeeReplay for the vectors' replays, PayerTrust and
 // PayerDevice for their payer inputs), the banks and what provisioning
 // loads (Banks, NewPhone, Materials, Provision), a payment's session and
 // spends (Payment, Core.Spend, Core.DepositWith, LogEntry), the upload
 // and view of held coins (UploadHeld, HoldingsOf, State.View, StateOf,
 // ViewOf) and the state on the wire (WireStateOf, StateFromWire). The
 // chain scheme, whose wallet is no such element, shares the device table
-// (its wallet is an Element), its phones (NewPhone) and injection
-// (InjectWith).
+// (its wallet is an Element, set up by Table.AddWallets), its phones
+// (NewPhone) and injection (InjectWith).
 //
 // Contract: a scheme embeds Table[D, E] in its Instance and Core in its
 // element E, writes E.Recover (Core.Load first, then its own fields) and
