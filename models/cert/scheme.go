@@ -212,12 +212,7 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 func (in *Instance) Bank() *bank.CentralBank { return in.cb }
 
 func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args ...any) {
-	st, err := d.State()
-	if err != nil {
-		in.w.Trace().Note(id, format+" (wallet unreadable: %v)", append(args, err)...)
-		return
-	}
-	in.w.Trace().State(id, format, append(args, st.Balance())...)
+	kit.TraceBalance(in.w, id, "wallet", d.State, format, args...)
 }
 
 // Fund withdraws amount from the holder's account: the agent bank's
@@ -234,7 +229,7 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 		if err := in.client(id, d).Withdraw(amount); err != nil {
 			return err
 		}
-		in.traceBalance(id, d, "withdrew %d fen (offline balance %d)", amount)
+		in.traceBalance(id, d, "withdrew %d fen", amount)
 		return nil
 	})
 }
@@ -407,7 +402,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if err := d.Reset(in.w.Now().Unix(), in.cb.CRL().Raw, nil); err != nil {
 			return err
 		}
-		in.traceBalance(id, d, "reconciled (offline balance %[2]d, account %[1]d)", in.agent.Balance(st.ID))
+		in.traceBalance(id, d, "reconciled, account %d", in.agent.Balance(st.ID))
 		return nil
 	})
 }

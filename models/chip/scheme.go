@@ -220,12 +220,7 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 }
 
 func (in *Instance) traceBalance(id world.PartyID, d Device, format string, args ...any) {
-	st, err := d.State()
-	if err != nil {
-		in.w.Trace().Note(id, format+" (card unreadable: %v)", append(args, err)...)
-		return
-	}
-	in.w.Trace().State(id, format+" (offline balance %d)", append(args, st.Balance())...)
+	kit.TraceBalance(in.w, id, "card", d.State, format, args...)
 }
 
 // Pay runs one card-to-card payment under plan.
