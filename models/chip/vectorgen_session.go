@@ -61,6 +61,10 @@ func newChipSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label str
 	return cs
 }
 
+// chipSessionKind is the session file, decided with the model's payee
+// terminal (refChipSession).
+var chipSessionKind = vgen.Kind{Gen: genChipSession, Decide: map[string]vgen.Decider{"session": vgen.Decode(refChipSession)}}
+
 func genChipSession(g *vgen.Gen) *vgen.Builder {
 	b := g.SessionBuilder(Name,
 		"Recorded payments of the PBOC 2016 chip-card model (spec/formats-schemes.md, \"The chip scheme (PBOC 2016): APDUs and BER-TLV\"): bob's device acts as the terminal and asks alice's card for 2500 fen; alice's card pays them from a 10000-fen coin. Four messages: INITIATE (C-APDU 80 50), its TRANSFER response, CONFIRM (C-APDU 80 52), its DONE response (9000); the payee-bound ones are TRANSFER and DONE, and input.nonce is the challenge of bob's INITIATE.",
