@@ -1,7 +1,6 @@
 package vgen
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -180,10 +179,7 @@ func RefSession(s suite.Suite, in SessionInput, replay SessionReplay) (verdict, 
 	payee := u.B("payee", in.Payee)
 	key, cert, root, crl := u.B("payeeKey", in.PayeeKey), u.B("payeeCertificate", in.PayeeCertificate), u.B("root", in.Root), u.B("crl", in.CRL)
 	coinKey, nonce := u.B("issuerPublicKey", in.IssuerPublicKey), u.B("nonce", in.Nonce)
-	var agents [][]byte
-	for i, a := range in.Certificates {
-		agents = append(agents, u.B(fmt.Sprintf("certificates[%d]", i), a))
-	}
+	agents := u.List("certificates", in.Certificates)
 	msgs := u.PayeeBound(in.Messages, payee)
 	if u.Err != nil {
 		return nil, u.Err
