@@ -17,15 +17,5 @@ var vectorSchema []byte
 // payer wallet. The literal variant has the same messages and
 // contributes nothing of its own.
 func (Scheme) VectorSource() vgen.Source {
-	return vgen.Source{
-		Scheme:     Name,
-		Generators: []vgen.Generator{genSealedCoin, vgen.Then(genMessage, genHelloPay), genCertSession},
-		Decide: vgen.ByKind(map[string]vgen.Decider{
-			"sealedcoin":       vgen.Decode(refSealedCoin),
-			"message":          vgen.Decode(refMessage),
-			"message/HelloPay": vgen.Decode(refHelloPay),
-			"session":          vgen.Decode(refCertSession),
-		}),
-		Schema: vectorSchema,
-	}
+	return vgen.NewSource(Name, vectorSchema, sealedCoinKind, messageKind, certSessionKind)
 }

@@ -108,6 +108,14 @@ var certMsgNames = map[uint8]string{
 	TagTx: "tx", TagDeduct: "deduct", TagDeducted: "deducted",
 }
 
+// messageKind is the message file: its MessageReceive cases decided with
+// the receiving wallet's checks (refMessage), its HelloPay group with the
+// payer wallet provisioned from the input (refHelloPay).
+var messageKind = vgen.Kind{
+	Gen:    vgen.Then(genMessage, genHelloPay),
+	Decide: map[string]vgen.Decider{"message": vgen.Decode(refMessage), "message/HelloPay": vgen.Decode(refHelloPay)},
+}
+
 func genMessage(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "message",
 		"The six signed payment messages of the ICBC 2018 certificate scheme (spec/formats-schemes.md, \"The six signed messages\", [APPLICATION 16..22] DER), taken from one clean recorded payment of 3000 fen from wallet-alice to wallet-bob, and mutations of them.",

@@ -29,6 +29,10 @@ func sealedDER(version int64, s *coin.Sealed) []byte {
 	})
 }
 
+// sealedCoinKind is the sealedcoin file, decided with the holder's
+// OpenCoin (refSealedCoin).
+var sealedCoinKind = vgen.Kind{Gen: genSealedCoin, Decide: map[string]vgen.Decider{"sealedcoin": vgen.Decode(refSealedCoin)}}
+
 func genSealedCoin(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "sealedcoin",
 		"HSM-sealed coin strings of the ICBC 2018 certificate scheme (spec/formats.md, \"The sealed coin\": SealedCoin DER [APPLICATION 3], unpadded base64url; spec/formats-schemes.md, \"The ISSUE envelope\", carries them).",

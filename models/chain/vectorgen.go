@@ -19,16 +19,5 @@ var vectorSchema []byte
 // (AgreementPay, whose answer is the payment). The literal variant
 // contributes nothing of its own.
 func (Scheme) VectorSource() vgen.Source {
-	return vgen.Source{
-		Scheme:     Name,
-		Generators: []vgen.Generator{vgen.Then(genQR, qrTimeAhead), vgen.Then(genChainSession, chainSessionTimeAhead), vgen.Then(genAgree, genAgreePay)},
-		Decide: vgen.ByKind(map[string]vgen.Decider{
-			"qr":                 vgen.Decode(refQR),
-			"agree":              vgen.Decode(refAgree),
-			"agree/AgreementPay": vgen.Decode(refAgreePay),
-			"session":            vgen.Decode(refChainSession),
-		}),
-		Schema:  vectorSchema,
-		Senders: map[string]vgen.Sender{"agree/AgreementPay": agreePaySender},
-	}
+	return vgen.NewSource(Name, vectorSchema, qrKind, chainSessionKind, agreeKind)
 }

@@ -12,6 +12,10 @@ import (
 // chainSealInfo is the context models/chain binds into a sealed transfer.
 const chainSealInfo = "dualoffline/chain/transfer/v1"
 
+// qrKind is the qr file (one scanned payment), decided with the model's
+// payee endpoint (refQR).
+var qrKind = vgen.Kind{Gen: vgen.Then(genQR, qrTimeAhead), Decide: map[string]vgen.Decider{"qr": vgen.Decode(refQR)}}
+
 func genQR(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "qr",
 		"QR payloads of the ICBC 2019 blockchain scheme (spec/formats-schemes.md, \"Payment (the QR payload)\", Payment DER [APPLICATION 24], at most 997 bytes).",

@@ -70,6 +70,16 @@ func docAgree(s suite.Suite, amount uint64, payee Address, nonce [NonceSize]byte
 	return append(b, s.Hash([]byte("dualoffline/chain/agree/v1\x00"), b)[:4]...)
 }
 
+// agreeKind is the agree file: an agreement keyed in, decided with the
+// payer wallet's checks (refAgree), and its AgreementPay group, decided
+// by the wallet provisioned with coins, whose valid answer is the
+// payment it sends (refAgreePay, agreePaySender).
+var agreeKind = vgen.Kind{
+	Gen:     vgen.Then(genAgree, genAgreePay),
+	Decide:  map[string]vgen.Decider{"agree": vgen.Decode(refAgree), "agree/AgreementPay": vgen.Decode(refAgreePay)},
+	Senders: map[string]vgen.Sender{"agree/AgreementPay": agreePaySender},
+}
+
 func genAgree(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder("chain", g.ID, "agree",
 		"Agreements of the ICBC 2019 blockchain scheme as the payer's wallet decides on them (spec/formats-schemes.md, \"AGREE (the till → the payer's wallet, keyed in)\"): amount (8 bytes) || payee address (20) || nonce (8) || check code (4).",

@@ -85,6 +85,10 @@ func bitsApart(a, b []byte) int {
 	return n
 }
 
+// chainSessionKind is the session file, decided with the model's payee
+// wallet behind its Host (refChainSession).
+var chainSessionKind = vgen.Kind{Gen: vgen.Then(genChainSession, chainSessionTimeAhead), Decide: map[string]vgen.Decider{"session": vgen.Decode(refChainSession)}}
+
 func genChainSession(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "session",
 		"Recorded payments of the ICBC 2019 blockchain scheme (spec/formats-schemes.md, \"The chain scheme\"): wallet-alice pays wallet-bob 3000 fen. Two messages: AGREE, the agreement bob's till shows and alice keys into her wallet (amount, bob's 20-byte address, an 8-byte nonce bob's wallet drew, a 4-byte check code), and QR, the payment QR code alice's wallet displays and bob's scans (Payment DER, [APPLICATION 24]); the payee-bound one is the QR code, and input.nonce is the nonce of bob's agreement.",

@@ -16,18 +16,5 @@ var vectorSchema []byte
 // the terminal see them, and whether a card holding given coins pays)
 // and the session file, decided with this package's own checks and payee.
 func (Scheme) VectorSource() vgen.Source {
-	return vgen.Source{
-		Scheme:     Name,
-		Generators: []vgen.Generator{vgen.Then(vgen.Then(genAPDU, apduDerived), genAPDUSender), genChipSession},
-		Decide: vgen.ByKind(map[string]vgen.Decider{
-			"apdu/TransferResponse": vgen.Decode(refAPDUTransfer),
-			"apdu/ConfirmCommand":   vgen.Decode(refAPDUConfirm),
-			"apdu/InitiateCommand":  vgen.Decode(refAPDU),
-			"apdu/InitiatePay":      vgen.Decode(refAPDUPay),
-			"apdu/RefuseCommand":    vgen.Decode(refAPDURefuse),
-			"session":               vgen.Decode(refChipSession),
-		}),
-		Schema:  vectorSchema,
-		Senders: map[string]vgen.Sender{"apdu/InitiatePay": paySender, "apdu/RefuseCommand": refuseSender},
-	}
+	return vgen.NewSource(Name, vectorSchema, apduKind, chipSessionKind)
 }

@@ -41,6 +41,23 @@ func command(g *vgen.Gen, c apdu.Command) []byte {
 	return b
 }
 
+// apduKind is the apdu file: INITIATE, TRANSFER and CONFIRM decided with
+// the card's and the terminal's own checks (refAPDU, refAPDUTransfer,
+// refAPDUConfirm), and the groups InitiatePay and RefuseCommand decided
+// by a card provisioned from the input, whose valid answer is the
+// TRANSFER it sends (vectorgen_sender.go).
+var apduKind = vgen.Kind{
+	Gen: vgen.Then(vgen.Then(genAPDU, apduDerived), genAPDUSender),
+	Decide: map[string]vgen.Decider{
+		"apdu/TransferResponse": vgen.Decode(refAPDUTransfer),
+		"apdu/ConfirmCommand":   vgen.Decode(refAPDUConfirm),
+		"apdu/InitiateCommand":  vgen.Decode(refAPDU),
+		"apdu/InitiatePay":      vgen.Decode(refAPDUPay),
+		"apdu/RefuseCommand":    vgen.Decode(refAPDURefuse),
+	},
+	Senders: map[string]vgen.Sender{"apdu/InitiatePay": paySender, "apdu/RefuseCommand": refuseSender},
+}
+
 func genAPDU(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "apdu",
 		"INITIATE commands of the PBOC 2016 chip-card model (spec/formats-schemes.md, \"The chip scheme (PBOC 2016): APDUs and BER-TLV\"): C-APDU 80 50 00 00, extended Le, BER-TLV data DF01 amount, DF02 challenge, DF03 payee certificate, DF04 payee signature.",

@@ -52,10 +52,7 @@ func refAPDU(s suite.Suite, in APDUInput) (verdict, inputErr error) {
 func refAPDUTransfer(s suite.Suite, in APDUTransferInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
 	raw, rootRaw, key, card, challenge := u.B("response", in.Response), u.B("root", in.Root), u.B("issuerPublicKey", in.IssuerPublicKey), string(u.B("card", in.Card)), u.B("challenge", in.Challenge)
-	agentRaws := make([][]byte, len(in.Certificates))
-	for i, c := range in.Certificates {
-		agentRaws[i] = u.B(fmt.Sprintf("certificates[%d]", i), c)
-	}
+	agentRaws := u.List("certificates", in.Certificates)
 	if u.Err != nil {
 		return nil, u.Err
 	}

@@ -17,16 +17,5 @@ var vectorSchema []byte
 // each decided with the checks the model's own sessions make
 // (checks.go).
 func (Scheme) VectorSource() vgen.Source {
-	return vgen.Source{
-		Scheme:     Name,
-		Generators: []vgen.Generator{genHello, genInvoice, genPay, genAck, genMint},
-		Decide: vgen.ByKind(map[string]vgen.Decider{
-			"hello":   vgen.Decode(refHello),
-			"invoice": vgen.Decode(refInvoice),
-			"pay":     vgen.Decode(refPay),
-			"ack":     vgen.Decode(refAck),
-			"mint":    vgen.Decode(refMint),
-		}),
-		Schema: vectorSchema,
-	}
+	return vgen.NewSource(Name, vectorSchema, helloKind, invoiceKind, payKind, ackKind, mintKind)
 }

@@ -23,6 +23,9 @@ func derCases(b *vgen.Builder, grp *vgen.Group, g *vgen.Gen, what string, valid 
 	b.Invalid(grp, "version-2", "the "+what+"'s version is 2", "R1.1", spec.CodeUnknownVersion, []string{"UnknownVersion", "version-unknown"}, in(v2), nil)
 }
 
+// helloKind is the hello file, decided as the payee decides on a HELLO (refHello).
+var helloKind = vgen.Kind{Gen: genHello, Decide: map[string]vgen.Decider{"hello": vgen.Decode(refHello)}}
+
 func genHello(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "hello",
 		"HELLO of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": Hello DER [PRIVATE 5]), as the payee decides on it.",
@@ -44,6 +47,9 @@ func genHello(g *vgen.Gen) *vgen.Builder {
 }
 
 const coin100M = 100_000_000
+
+// ackKind is the ack file, decided as the payer decides on an ACK (refAck).
+var ackKind = vgen.Kind{Gen: genAck, Decide: map[string]vgen.Decider{"ack": vgen.Decode(refAck)}}
 
 func genAck(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "ack",
@@ -67,6 +73,9 @@ func genAck(g *vgen.Gen) *vgen.Builder {
 	derCases(b, grp, g, "ACK", valid, func(a []byte) any { return in(a, id[:], false) })
 	return b
 }
+
+// invoiceKind is the invoice file, decided as the payer decides on an INVOICE (refInvoice).
+var invoiceKind = vgen.Kind{Gen: genInvoice, Decide: map[string]vgen.Decider{"invoice": vgen.Decode(refInvoice)}}
 
 func genInvoice(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "invoice",
@@ -148,6 +157,9 @@ func genInvoice(g *vgen.Gen) *vgen.Builder {
 	derCases(b, grp, g, "INVOICE", valid.Marshal(), func(v []byte) any { return in(v) })
 	return b
 }
+
+// mintKind is the mint file, decided as the element decides on the desk's mint reply (refMint).
+var mintKind = vgen.Kind{Gen: genMint, Decide: map[string]vgen.Decider{"mint": vgen.Decode(refMint)}}
 
 func genMint(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "mint",

@@ -98,6 +98,10 @@ func (x *pcGen) chain(label string, n int, amount int64, challenge []byte) (*Hol
 	return h, k
 }
 
+// payKind is the pay file, decided as the payee decides on a PAY
+// (refPay).
+var payKind = vgen.Kind{Gen: genPay, Decide: map[string]vgen.Decider{"pay": vgen.Decode(refPay)}}
+
 func genPay(g *vgen.Gen) *vgen.Builder {
 	b := vgen.NewBuilder(Name, g.ID, "pay",
 		"PAY of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": Record DER [PRIVATE 2]), as the payee decides on it.",

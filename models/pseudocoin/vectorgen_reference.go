@@ -15,14 +15,6 @@ import (
 // own sessions make them with (checks.go), so that removing a check
 // (spec.Without) removes it from both.
 
-func hexList(u *vgen.Unhexer, field string, l []string) [][]byte {
-	var out [][]byte
-	for i, s := range l {
-		out = append(out, u.B(fmt.Sprintf("%s[%d]", field, i), s))
-	}
-	return out
-}
-
 func member(l [][]byte) func([]byte) bool {
 	return func(k []byte) bool {
 		for _, x := range l {
@@ -37,7 +29,7 @@ func member(l [][]byte) func([]byte) bool {
 func refPay(s suite.Suite, in PayInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
 	pay, key, challenge, desk := u.B("pay", in.Pay), u.B("key", in.Key), u.B("challenge", in.Challenge), u.B("desk", in.Desk)
-	seen := hexList(&u, "seen", in.Seen)
+	seen := u.List("seen", in.Seen)
 	if u.Err != nil {
 		return nil, u.Err
 	}
@@ -55,7 +47,7 @@ func refPay(s suite.Suite, in PayInput) (verdict, inputErr error) {
 func refInvoice(s suite.Suite, in InvoiceInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
 	raw, rootRaw, crlRaw, payee := u.B("invoice", in.Invoice), u.B("root", in.Root), u.B("crl", in.CRL), u.B("payee", in.Payee)
-	paid := hexList(&u, "paid", in.Paid)
+	paid := u.List("paid", in.Paid)
 	if u.Err != nil {
 		return nil, u.Err
 	}
@@ -112,7 +104,7 @@ func refAck(_ suite.Suite, in AckInput) (verdict, inputErr error) {
 func refMint(s suite.Suite, in MintInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
 	reply, key, request := u.B("reply", in.Reply), u.B("key", in.Key), u.B("request", in.Request)
-	keys := hexList(&u, "keys", in.Keys)
+	keys := u.List("keys", in.Keys)
 	if u.Err != nil {
 		return nil, u.Err
 	}

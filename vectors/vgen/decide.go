@@ -49,6 +49,16 @@ func (u *Unhexer) B(field, s string) []byte {
 	return v
 }
 
+// List decodes the hex of each member of the input list field, in
+// order; a bad member is named field[i] in Err.
+func (u *Unhexer) List(field string, l []string) [][]byte {
+	var out [][]byte
+	for i, s := range l {
+		out = append(out, u.B(fmt.Sprintf("%s[%d]", field, i), s))
+	}
+	return out
+}
+
 // ParseRoot parses the input's root under the suite; whether it is a
 // trust anchor is Certificate.Verify's check (cert-anchor), made where a
 // certificate is verified under it.

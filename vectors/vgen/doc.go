@@ -5,7 +5,7 @@
 // transcripts and the strict decoding of case inputs.
 //
 // A scheme's own kinds are a Source its package provides (Provider, in
-// models/<scheme>/vectorgen*.go); package vectors finds every Source
+// models/<scheme>/vectorgen*.go, made with NewSource of its Kinds); package vectors finds every Source
 // through models/all. vgen imports no scheme and not vectors, so a scheme
 // package may import it. Everything here is deterministic: the same Seed
 // gives the same bytes.

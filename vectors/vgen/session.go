@@ -1,7 +1,6 @@
 package vgen
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -100,6 +99,20 @@ func (g *Gen) SessionPKI() (*PKI, []byte, suite.PrivateKey) {
 	return p, crl.Raw, issuer
 }
 
+// SessionPayments is the start of a session file: the session PKI, its
+// revocation list and the coin issuer's key (SessionPKI), then two
+// payments between the same parties recorded with record, the clean one
+// the file's transcripts derive from (label "session/s1") and another
+// ("session/s2") whose messages they take. When g has failed it records
+// nothing and clean and other are zero.
+func SessionPayments[T any](g *Gen, record func(g *Gen, p *PKI, issuer suite.PrivateKey, label string) T) (p *PKI, crl []byte, issuer suite.PrivateKey, clean, other T) {
+	p, crl, issuer = g.SessionPKI()
+	if g.Err != nil {
+		return p, crl, issuer, clean, other
+	}
+	return p, crl, issuer, record(g, p, issuer, "session/s1"), record(g, p, issuer, "session/s2")
+}
+
 // SessionInput is the input of kind "session" (cert and chip schemes): a
 // recorded payment transcript and what a fresh payee is provisioned with.
 // Acting as the payee Payee, provisioned with PayeeKey, PayeeCertificate,
@@ -166,10 +179,7 @@ func RefSession(s suite.Suite, in SessionInput, replay SessionReplay) (verdict, 
 	payee := u.B("payee", in.Payee)
 	key, cert, root, crl := u.B("payeeKey", in.PayeeKey), u.B("payeeCertificate", in.PayeeCertificate), u.B("root", in.Root), u.B("crl", in.CRL)
 	coinKey, nonce := u.B("issuerPublicKey", in.IssuerPublicKey), u.B("nonce", in.Nonce)
-	var agents [][]byte
-	for i, a := range in.Certificates {
-		agents = append(agents, u.B(fmt.Sprintf("certificates[%d]", i), a))
-	}
+	agents := u.List("certificates", in.Certificates)
 	msgs := u.PayeeBound(in.Messages, payee)
 	if u.Err != nil {
 		return nil, u.Err
