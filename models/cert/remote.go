@@ -7,7 +7,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -166,11 +165,7 @@ type ResetParams struct {
 // attach provisions an external wallet: it generates its key on the
 // device, the central bank certifies it, the agent loads the rest.
 func (in *Instance) attach(id world.PartyID, sc Scheme, cfg models.Config) error {
-	if cfg.Dial == nil {
-		return spec.Errorf(spec.CodeUnimplemented, "wallet %s is external but no dialer is configured", id)
-	}
-	in.w.AddDevice(id, true) // the world's handle for the clock and power cuts; the state lives outside
-	link, err := cfg.Dial(id)
+	link, err := device.DialExternal(in.w, id, true, cfg.Dial) // the phone has a clock
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 )
 
@@ -147,16 +146,12 @@ type RedeemParams struct {
 // attach provisions an external wallet: it generates its key, the central
 // bank certifies it, the wallet's bank loads the rest.
 func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) error {
-	if cfg.Dial == nil {
-		return spec.Errorf(spec.CodeUnimplemented, "wallet %s is external but no dialer is configured", id)
-	}
-	dev := in.w.AddDevice(id, true) // the world's handle for its clock and power cuts; the state lives outside
-	link, err := cfg.Dial(id)
+	link, err := device.DialExternal(in.w, id, true, cfg.Dial) // the phone has a clock
 	if err != nil {
 		return err
 	}
 	in.Links[id] = link
-	rw := &remoteWallet{Remote: device.Remote{Link: link, Party: id}, dev: dev}
+	rw := &remoteWallet{Remote: device.Remote{Link: link, Party: id}, dev: in.w.Device(id)}
 	seed := in.w.Rand("chain/wallet-key/" + string(id)).Bytes(32)
 	pub, err := rw.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, cfg.Suite)
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -106,11 +105,7 @@ type ResetParams struct {
 // attach personalises an external card: it generates its key, the central
 // bank certifies it, the agent loads the rest.
 func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
-	if cfg.Dial == nil {
-		return spec.Errorf(spec.CodeUnimplemented, "wallet %s is external but no dialer is configured", id)
-	}
-	in.w.AddDevice(id, false) // the world's handle for power cuts; the state lives outside
-	link, err := cfg.Dial(id)
+	link, err := device.DialExternal(in.w, id, false, cfg.Dial) // a card has no clock
 	if err != nil {
 		return err
 	}
