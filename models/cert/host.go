@@ -48,10 +48,7 @@ func variantOf(name string) (Variant, error) {
 // A store that does not load is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
 	h := &Host{kit: device.NewKit(hostDevice, "wallet", true), mutation: mutation}
-	if err := h.kit.Open(store, kit.KeyCert, h.load); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return device.OpenHost(h, h.kit, "cert", mutation, nil, store, kit.KeyCert, h.load)
 }
 
 // Store returns a copy of the wallet's persistent state.

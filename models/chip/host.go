@@ -28,10 +28,7 @@ type Host struct {
 // store that does not load is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
 	h := &Host{kit: device.NewKit("card", "card", false), mutation: mutation}
-	if err := h.kit.Open(store, kit.KeyCert, h.load); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return device.OpenHost(h, h.kit, "chip", mutation, nil, store, kit.KeyCert, h.load)
 }
 
 // Store returns a copy of the card's persistent state.

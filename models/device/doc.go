@@ -22,12 +22,14 @@
 //     (the store it loads and must persist, the start counter, the
 //     randomness drawn from the keygen seed, keygen itself, the trial load
 //     before personalisation commits, a message handled inside the power
-//     guard), Setup, the keygen and load operations answered once,
-//     Holder, what a coin-holding device answers before its own
-//     operations (setup, the refusal before loading, deposits), Decode
-//     and Decoded, the strict decoding of params, Credit, the settling
-//     of forwarded holdings, and (external.go) NoParams, the params of
-//     an operation that takes none, and Kit.OwnCertificate, the check
+//     guard), OpenHost, a Host opened on its store with the mutation it
+//     plays checked, Setup, the keygen and load operations answered once,
+//     Gate, what any device answers before its own operations (setup,
+//     an operation not its own, the refusal before loading), Holder, the
+//     same for a coin-holding device with its deposits, Decode and
+//     Decoded, the strict decoding of params, Credit, the settling of
+//     forwarded holdings, and (external.go) NoParams and Bare, the params
+//     of an operation that takes none, and Kit.OwnCertificate, the check
 //     that a certificate loaded is the device's own.
 //
 // Contract: nothing here knows a scheme. The wire types never change

@@ -71,3 +71,12 @@ func CheckMutation(scheme, mutation string, known map[string]bool) error {
 	}
 	return fmt.Errorf("%s: %q is not a wallet mutant (%v)", scheme, mutation, slices.Sorted(maps.Keys(known)))
 }
+
+// Bare answers an operation that takes no params (NoParams) with f's
+// result.
+func Bare(op string, params json.RawMessage, f func() (any, error)) (any, error) {
+	if err := NoParams(op, params); err != nil {
+		return nil, err
+	}
+	return f()
+}

@@ -234,3 +234,39 @@ func Setup[K, P any](op string, params json.RawMessage, keygenOp string, keygen 
 	}
 	return nil, false, nil
 }
+
+// OpenHost opens h, a Host whose kit is k, on store: it checks that
+// mutation is one of known, the wallet mutants the scheme's Host can play
+// (CheckMutation; nil known: the Host plays any), and opens k on store
+// (Kit.Open: made, load). It returns h, or the zero H and the error.
+func OpenHost[H any](h H, k *Kit, scheme, mutation string, known map[string]bool, store map[string][]byte, made string, load func() error) (H, error) {
+	var none H
+	if known != nil {
+		if err := CheckMutation(scheme, mutation, known); err != nil {
+			return none, err
+		}
+	}
+	if err := k.Open(store, made, load); err != nil {
+		return none, err
+	}
+	return h, nil
+}
+
+// Gate answers what a Host answers before its device's own operations:
+// the two setup operations (Setup: keygenOp answered by keygen, loadOp by
+// load), then an op that is none of ops, the device's operations, refused
+// spec.CodeUnimplemented, then any op while the device is not loaded
+// refused spec.CodeMalformed "OP: " + unloaded. An op of ops on a loaded
+// device is not answered (ok false): it is the device's own.
+func Gate[K, P any](op string, params json.RawMessage, ops []string, keygenOp string, keygen func(K) (any, error), loadOp string, load func(P) error, loaded bool, unloaded string) (result any, ok bool, err error) {
+	if r, ok, err := Setup(op, params, keygenOp, keygen, loadOp, load); ok {
+		return r, ok, err
+	}
+	if !slices.Contains(ops, op) {
+		return nil, true, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
+	}
+	if !loaded {
+		return nil, true, spec.Errorf(spec.CodeMalformed, "%s: %s", op, unloaded)
+	}
+	return nil, false, nil
+}
