@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,46 +21,20 @@ func external(s suite.Suite, wallets ...world.PartyID) models.Config {
 	return models.Config{Suite: s, External: wallets, Dial: loopback.Hosts(NewHost, "")}
 }
 
-// masked drops what differs between an own and an external wallet that
-// behave alike: coin and payment ids (the external wallet has its own key
-// and randomness, so its payments, and the coins they create, have other
-// ids).
-func masked(vs []models.View) []models.View {
-	var out []models.View
-	strip := func(cs []models.Coin) []models.Coin {
-		var out []models.Coin
-		for _, c := range cs {
-			out = append(out, models.Coin{Value: c.Value})
-		}
-		slices.SortFunc(out, func(a, b models.Coin) int { return int(a.Value - b.Value) })
-		return out
-	}
-	for _, v := range vs {
-		v.Coins, v.Pending = strip(v.Coins), strip(v.Pending)
-		out = append(out, v)
-	}
-	return out
-}
-
+// outcome is what a run comes to: the wallets' views (Masked: an
+// external wallet has its own key and randomness, so its payments, and
+// the coins they create, have other ids) and the books.
 type outcome struct {
-	Views   []models.View
-	Audit   models.Audit
-	Ledger  [3]int64 // issued, redeemed, accounts
-	Culprit []string // double-spend culprits, in coin order
+	Views []models.View
+	devicetest.Books
 }
 
 func observe(in *Instance) outcome {
 	var o outcome
 	for _, id := range in.Wallets() {
-		o.Views = append(o.Views, in.View(id))
+		o.Views = append(o.Views, devicetest.Masked(in.View(id)))
 	}
-	o.Views = masked(o.Views)
-	o.Audit = in.Audit()
-	l := in.Ledger()
-	o.Ledger = [3]int64{l.Issued, l.Redeemed, l.Accounts}
-	for _, d := range l.DoubleSpends {
-		o.Culprit = append(o.Culprit, d.Culprit)
-	}
+	o.Books = devicetest.BooksOf(in)
 	return o
 }
 

@@ -44,20 +44,9 @@ type payment struct {
 type outcome struct {
 	Payments []payment
 	Views    []models.View
-	Audit    models.Audit
-	Ledger   [3]int64 // issued, redeemed, accounts
-	Culprit  []string
-	Traced   [][]string
-	Uploads  []int // uploads and mint rounds each wallet's agent bank carried
-}
-
-func values(cs []models.Coin) []models.Coin {
-	var out []models.Coin
-	for _, c := range cs {
-		out = append(out, models.Coin{Value: c.Value})
-	}
-	slices.SortFunc(out, func(a, b models.Coin) int { return int(a.Value - b.Value) })
-	return out
+	devicetest.Books
+	Traced  [][]string
+	Uploads []int // uploads and mint rounds each wallet's agent bank carried
 }
 
 func observeRun(in *Instance, pays []models.Payment) outcome {
@@ -70,9 +59,7 @@ func observeRun(in *Instance, pays []models.Payment) outcome {
 		o.Payments = append(o.Payments, po)
 	}
 	for _, id := range in.Wallets() {
-		v := in.View(id)
-		v.Coins, v.Pending = values(v.Coins), values(v.Pending)
-		o.Views = append(o.Views, v)
+		o.Views = append(o.Views, devicetest.Masked(in.View(id)))
 		var tr []string
 		for _, t := range in.TraceReceived(id) {
 			tr = append(tr, fmt.Sprintf("%d from %s %v", t.Value, t.Payer, t.Err))
@@ -81,12 +68,7 @@ func observeRun(in *Instance, pays []models.Payment) outcome {
 		o.Traced = append(o.Traced, tr)
 		o.Uploads = append(o.Uploads, len(in.AgentView(id)))
 	}
-	o.Audit = in.Audit()
-	l := in.Ledger()
-	o.Ledger = [3]int64{l.Issued, l.Redeemed, l.Accounts}
-	for _, d := range l.DoubleSpends {
-		o.Culprit = append(o.Culprit, d.Culprit)
-	}
+	o.Books = devicetest.BooksOf(in)
 	return o
 }
 
