@@ -234,14 +234,11 @@ func (rw *remoteWallet) EndSession() error { return rw.Call(OpEndSession, struct
 
 func (rw *remoteWallet) State() (*WalletState, error) {
 	var w WireState
-	if err := rw.Call(OpState, struct{}{}, &w); err != nil {
-		return nil, err
-	}
-	coins, err := rw.Coins(w.Coins)
+	s, err := kit.ReadState(&rw.Remote, OpState, &w, &w.State, WireLog.logEntry)
 	if err != nil {
 		return nil, err
 	}
-	return &WalletState{State: kit.StateFromWire(w.State, coins, WireLog.logEntry), Received: w.Received}, nil
+	return &WalletState{State: s, Received: w.Received}, nil
 }
 
 func (rw *remoteWallet) Unspendable() ([]string, error) {

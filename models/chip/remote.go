@@ -163,14 +163,10 @@ func (rc *remoteCard) EndSession() (bool, error) {
 
 func (rc *remoteCard) State() (*CardState, error) {
 	var w WireState
-	if err := rc.Call(OpState, struct{}{}, &w); err != nil {
-		return nil, err
-	}
-	coins, err := rc.Coins(w.Coins)
+	s, err := kit.ReadState(&rc.Remote, OpState, &w, &w, logEntry)
 	if err != nil {
 		return nil, err
 	}
-	s := kit.StateFromWire(w, coins, logEntry)
 	return &s, nil
 }
 
