@@ -165,18 +165,14 @@ type ResetParams struct {
 // attach provisions an external wallet: it generates its key on the
 // device, the central bank certifies it, the agent loads the rest.
 func (in *Instance) attach(id world.PartyID, sc Scheme, cfg models.Config) error {
-	link, err := device.DialExternal(in.w, id, true, cfg.Dial) // the phone has a clock
+	ext := device.External{Clock: true, Keygen: OpKeygen, Seed: "sim-key/", Params: func(p device.KeygenParams) any {
+		return KeygenParams{KeygenParams: p, Variant: sc.Info().Name}
+	}}
+	r, pub, err := ext.Attach(in.w, id, cfg.Dial, in.Links, cfg.Suite)
 	if err != nil {
 		return err
 	}
-	in.Links[id] = link
-	rw := in.remote(id, link)
-	seed := in.w.Rand("sim-key/" + string(id)).Bytes(32)
-	kp := KeygenParams{KeygenParams: device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, Variant: sc.Info().Name}
-	pub, err := rw.Keygen(OpKeygen, kp, cfg.Suite)
-	if err != nil {
-		return err
-	}
+	rw := in.remote(id, r.Link)
 	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
 	if err != nil {
 		return err

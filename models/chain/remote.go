@@ -143,21 +143,17 @@ type RedeemParams struct {
 	Now         int64            `json:"now"`
 }
 
+// externalDevice attaches an external wallet, a phone with a clock.
+var externalDevice = device.External{Clock: true, Keygen: OpKeygen, Seed: "chain/wallet-key/", Note: "external wallet: key generated on the phone"}
+
 // attach provisions an external wallet: it generates its key, the central
 // bank certifies it, the wallet's bank loads the rest.
 func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) error {
-	link, err := device.DialExternal(in.w, id, true, cfg.Dial) // the phone has a clock
+	r, pub, err := externalDevice.Attach(in.w, id, cfg.Dial, in.Links, cfg.Suite)
 	if err != nil {
 		return err
 	}
-	in.Links[id] = link
-	rw := &remoteWallet{Remote: device.Remote{Link: link, Party: id}, dev: in.w.Device(id)}
-	seed := in.w.Rand("chain/wallet-key/" + string(id)).Bytes(32)
-	pub, err := rw.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, cfg.Suite)
-	if err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "external wallet: key generated on the phone")
+	rw := &remoteWallet{Remote: r, dev: in.w.Device(id)}
 	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
 	if err != nil {
 		return err

@@ -102,21 +102,17 @@ type ResetParams struct {
 	CRL  models.Hex `json:"crl"`
 }
 
+// externalDevice attaches an external card, which has no clock.
+var externalDevice = device.External{Keygen: OpKeygen, Seed: "se-key/", Note: "external card: key generated on card"}
+
 // attach personalises an external card: it generates its key, the central
 // bank certifies it, the agent loads the rest.
 func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
-	link, err := device.DialExternal(in.w, id, false, cfg.Dial) // a card has no clock
+	r, pub, err := externalDevice.Attach(in.w, id, cfg.Dial, in.Links, cfg.Suite)
 	if err != nil {
 		return err
 	}
-	in.Links[id] = link
-	rc := &remoteCard{device.Remote{Link: link, Party: id}}
-	seed := in.w.Rand("se-key/" + string(id)).Bytes(32)
-	pub, err := rc.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, cfg.Suite)
-	if err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "external card: key generated on card")
+	rc := &remoteCard{r}
 	made, err := in.manufacture(id, pub)
 	if err != nil {
 		return err

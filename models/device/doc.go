@@ -16,8 +16,9 @@
 //     use these, so the types here are as normative as the model's;
 //   - the harness side (remote.go): Remote, the Link call every model's
 //     remote device embeds, the mapping of a device's refusal to a
-//     canonical code (Canonicalizer), reaching an external wallet
-//     (DialExternal, external.go) and closing a model's links;
+//     canonical code (Canonicalizer), reaching an external wallet and
+//     having it generate its key (DialExternal, External.Attach,
+//     external.go) and closing a model's links;
 //   - the device side (host.go): Kit, the scaffolding of a model's Host
 //     (the store it loads and must persist, the start counter, the
 //     randomness drawn from the keygen seed, keygen itself, the trial load

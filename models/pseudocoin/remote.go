@@ -198,21 +198,17 @@ type UploadAnswerParams struct {
 	CRL     models.Hex `json:"crl"`
 }
 
+// externalDevice attaches an external element, which has no clock.
+var externalDevice = device.External{Keygen: OpKeygen, Seed: "pseudocoin/wallet-key/", Note: "external wallet: key generated on the element"}
+
 // attach provisions an external element: it generates its key, the
 // central bank certifies it, the agent bank loads the rest.
 func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
-	link, err := device.DialExternal(in.w, id, false, cfg.Dial)
+	r, pub, err := externalDevice.Attach(in.w, id, cfg.Dial, in.Links, in.s)
 	if err != nil {
 		return err
 	}
-	in.Links[id] = link
-	rw := &remoteWallet{Remote: device.Remote{Link: link, Party: id}, in: in}
-	seed := in.w.Rand("pseudocoin/wallet-key/" + string(id)).Bytes(32)
-	pub, err := rw.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(in.s.ID()), Seed: seed}, in.s)
-	if err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "external wallet: key generated on the element")
+	rw := &remoteWallet{Remote: r, in: in}
 	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
 	if err != nil {
 		return err
