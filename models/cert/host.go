@@ -107,7 +107,7 @@ func (h *Host) setClock(now time.Time) error {
 // the wallet's answer. A refused operation changes nothing.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	se := h.se
-	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpProvision, h.provision, "the wallet is not provisioned", depositOps, se); ok {
+	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpProvision, h.provision, device.Stage{Noun: "wallet", Loaded: "provisioned"}, depositOps, se); ok {
 		return r, err
 	}
 	switch op {
@@ -197,9 +197,6 @@ func (h *Host) keygen(p KeygenParams) (any, error) {
 }
 
 func (h *Host) provision(p Provisioning) error {
-	if h.se != nil {
-		return spec.Errorf(spec.CodeMalformed, "the wallet is already provisioned")
-	}
 	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "provision before keygen")
 	}

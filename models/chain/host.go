@@ -70,7 +70,7 @@ func (h *Host) load() error {
 // Handle performs one operation. A refusal is a *spec.Error; a refusal of
 // an offline message comes back inside the DeliverResult instead.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	if r, ok, err := device.Gate(op, params, Ops, OpKeygen, h.keygen, OpProvision, h.provision, h.wl != nil, "the wallet is not provisioned"); ok {
+	if r, ok, err := device.Gate(op, params, Ops, OpKeygen, h.keygen, OpProvision, h.provision, h.wl != nil, device.Stage{Noun: "wallet", Loaded: "provisioned"}); ok {
 		return r, err
 	}
 	wl := h.wl
@@ -147,9 +147,6 @@ func (h *Host) keygen(p device.KeygenParams) (any, error) {
 }
 
 func (h *Host) provision(p Provisioning) error {
-	if h.wl != nil {
-		return spec.Errorf(spec.CodeMalformed, "the wallet is already provisioned")
-	}
 	priv, ok := h.kit.Dev.Get(keyPriv)
 	if !ok {
 		return spec.Errorf(spec.CodeMalformed, "provision before keygen")

@@ -62,7 +62,7 @@ func (h *Host) load() error {
 // an offline message comes back inside the DeliverResult instead, with
 // the card's answer.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpPersonalize, h.personalize, "the card is not personalised", depositOps, h.se); ok {
+	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpPersonalize, h.personalize, device.Stage{Noun: "card", Loaded: "personalised"}, depositOps, h.se); ok {
 		return r, err
 	}
 	switch op {
@@ -106,9 +106,6 @@ func (h *Host) keygen(p device.KeygenParams) (any, error) {
 }
 
 func (h *Host) personalize(p Personalization) error {
-	if h.se != nil {
-		return spec.Errorf(spec.CodeMalformed, "the card is already personalised")
-	}
 	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "personalise before keygen")
 	}

@@ -9,8 +9,9 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-// Gate answers the setup operations whether or not the device is loaded,
-// refuses an operation that is not the device's as unimplemented and one
+// Gate answers the setup operations whether or not the device is loaded
+// (a load of a loaded device refused as malformed once its params
+// decode), refuses an operation that is not the device's as unimplemented and one
 // of a device not loaded as malformed with its own words, and leaves the
 // device's own operations on a loaded device to the caller.
 func TestGate(t *testing.T) {
@@ -19,14 +20,14 @@ func TestGate(t *testing.T) {
 	keygen := func(device.KeygenParams) (any, error) { keygens++; return device.KeygenResult{}, nil }
 	load := func(struct{}) error { loads++; return nil }
 	gate := func(op, params string, loaded bool) (bool, error) {
-		_, ok, err := device.Gate(op, json.RawMessage(params), ops, "x.keygen", keygen, "x.load", load, loaded, "the wallet is not provisioned")
+		_, ok, err := device.Gate(op, json.RawMessage(params), ops, "x.keygen", keygen, "x.load", load, loaded, device.Stage{Noun: "wallet", Loaded: "provisioned"})
 		return ok, err
 	}
 	for _, loaded := range []bool{false, true} {
 		if ok, err := gate("x.keygen", `{"party":"p","suite":"GM","seed":"01"}`, loaded); !ok || err != nil {
 			t.Errorf("keygen (loaded %v): answered %v, %v", loaded, ok, err)
 		}
-		if ok, err := gate("x.load", `{}`, loaded); !ok || err != nil {
+		if ok, err := gate("x.load", `{}`, loaded); !ok || (err != nil) != loaded {
 			t.Errorf("load (loaded %v): answered %v, %v", loaded, ok, err)
 		}
 		if ok, err := gate("x.load", `{"extra":1}`, loaded); !ok || spec.CodeOf(err) != spec.CodeMalformed {
@@ -36,8 +37,11 @@ func TestGate(t *testing.T) {
 			t.Errorf("an operation not the device's (loaded %v): answered %v, %v; want unimplemented", loaded, ok, err)
 		}
 	}
-	if keygens != 2 || loads != 2 {
-		t.Errorf("%d keygens and %d loads, want 2 of each", keygens, loads)
+	if keygens != 2 || loads != 1 {
+		t.Errorf("%d keygens and %d loads, want 2 and 1 (a loaded device loads nothing)", keygens, loads)
+	}
+	if _, err := gate("x.load", `{}`, true); spec.CodeOf(err) != spec.CodeMalformed || err.Error() != "malformed: the wallet is already provisioned" {
+		t.Errorf("load of a loaded device: %v, want refused as already provisioned", err)
 	}
 	ok, err := gate("x.state", `{}`, false)
 	var se *spec.Error

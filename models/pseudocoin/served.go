@@ -126,9 +126,6 @@ func (h *Host) keygen(p device.KeygenParams) (any, error) {
 }
 
 func (h *Host) provision(p Provisioning) error {
-	if h.wl != nil {
-		return spec.Errorf(spec.CodeMalformed, "the element is already provisioned")
-	}
 	s, _, err := h.kit.OwnCertificate(keyDevice, p.Certificate, p.ID)
 	if err != nil {
 		return err
@@ -148,7 +145,7 @@ func (h *Host) provision(p Provisioning) error {
 // §7.2), refusing with a *spec.Error; the element's refusal of a message
 // is part of the payer or payee operation's result.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	if r, ok, err := device.Gate(op, params, Ops, OpKeygen, h.keygen, OpProvision, h.provision, h.wl != nil, "the element is not provisioned"); ok {
+	if r, ok, err := device.Gate(op, params, Ops, OpKeygen, h.keygen, OpProvision, h.provision, h.wl != nil, device.Stage{Noun: "element", Loaded: "provisioned"}); ok {
 		return r, err
 	}
 	wl := h.wl
