@@ -50,6 +50,9 @@ var wire = []device.Op{
 // Ops lists the operations, for handshakes and documentation.
 var Ops = device.OpNames(wire)
 
+// externalDevice attaches an external wallet, a phone with a clock.
+var externalDevice = device.External{Clock: true, Keygen: OpKeygen, Seed: "chain/wallet-key/", Note: "external wallet: key generated on the phone"}
+
 // Provisioning is what the wallet's bank loads onto it besides its key:
 // its certificate (subject = ID), the root, the chain's public key (SPKI
 // DER) transfers are sealed to, the revocation list, the blacklist of
@@ -142,9 +145,6 @@ type RedeemParams struct {
 	Redemptions []WireRedemption `json:"redemptions"`
 	Now         int64            `json:"now"`
 }
-
-// externalDevice attaches an external wallet, a phone with a clock.
-var externalDevice = device.External{Clock: true, Keygen: OpKeygen, Seed: "chain/wallet-key/", Note: "external wallet: key generated on the phone"}
 
 // attach provisions an external wallet: it generates its key, the central
 // bank certifies it, the wallet's bank loads the rest.

@@ -51,6 +51,9 @@ var wire = []device.Op{
 // Ops lists the operations, for handshakes and documentation.
 var Ops = device.OpNames(wire)
 
+// externalDevice attaches an external card, which has no clock.
+var externalDevice = device.External{Keygen: OpKeygen, Seed: "se-key/", Note: "external card: key generated on card"}
+
 // Personalization is what the agent bank loads onto a card besides its
 // key: its certificate (subject = ID, the card's pseudonym, which the
 // card names itself by in its records; never the holder's identity),
@@ -101,9 +104,6 @@ type ResetParams struct {
 	Sync int64      `json:"sync"`
 	CRL  models.Hex `json:"crl"`
 }
-
-// externalDevice attaches an external card, which has no clock.
-var externalDevice = device.External{Keygen: OpKeygen, Seed: "se-key/", Note: "external card: key generated on card"}
 
 // attach personalises an external card: it generates its key, the central
 // bank certifies it, the agent loads the rest.

@@ -65,6 +65,9 @@ var wire = []device.Op{
 // Ops lists the operations, for handshakes and documentation.
 var Ops = device.OpNames(wire)
 
+// externalDevice attaches an external element, which has no clock.
+var externalDevice = device.External{Keygen: OpKeygen, Seed: "pseudocoin/wallet-key/", Note: "external wallet: key generated on the element"}
+
 // Provisioning is what the agent bank loads into a new element besides
 // its key: its certificate (subject = ID, the identity its escrows,
 // mint requests and uploads name), the central bank's root, the
@@ -197,9 +200,6 @@ type UploadAnswerParams struct {
 	Refused []string   `json:"refused"`
 	CRL     models.Hex `json:"crl"`
 }
-
-// externalDevice attaches an external element, which has no clock.
-var externalDevice = device.External{Keygen: OpKeygen, Seed: "pseudocoin/wallet-key/", Note: "external wallet: key generated on the element"}
 
 // attach provisions an external element: it generates its key, the
 // central bank certifies it, the agent bank loads the rest.
