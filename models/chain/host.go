@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"bytes"
 	"encoding/json"
 	"strconv"
 	"time"
@@ -10,8 +9,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
-	"github.com/dualoffline/dualoffline/spec/devcert"
-	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 // Host answers the external-wallet operations (remote.go) with the
@@ -147,14 +144,6 @@ func (h *Host) keygen(p device.KeygenParams) (any, error) {
 }
 
 func (h *Host) provision(p Provisioning) error {
-	priv, ok := h.kit.Dev.Get(keyPriv)
-	if !ok {
-		return spec.Errorf(spec.CodeMalformed, "provision before keygen")
-	}
-	s, err := h.kit.Suite()
-	if err != nil {
-		return err
-	}
 	bl := []Address{}
 	for _, a := range p.Blacklist {
 		if len(a) != AddrSize {
@@ -166,16 +155,9 @@ func (h *Host) provision(p Provisioning) error {
 		return spec.Errorf(spec.CodeMalformed, "%d confirmations", p.Confirmations)
 	}
 	// The certificate must be this wallet's: its key and the id it names.
-	key, err := suite.PrivateKeyFromBytes(s, priv)
-	if err != nil {
-		return spec.Errorf(spec.CodeMalformed, "stored key: %v", err)
-	}
-	cert, err := devcert.Parse(s, p.Certificate)
+	s, _, err := h.kit.OwnCertificate(keyPriv, p.Certificate, p.ID)
 	if err != nil {
 		return err
-	}
-	if !bytes.Equal(cert.PublicKey.SPKI(), key.Public().SPKI()) || cert.ID != p.ID || cert.Role != devcert.RoleWallet {
-		return spec.Errorf(spec.CodeWrongRecipient, "the certificate (id %q, role %q) is not this wallet's", cert.ID, cert.Role)
 	}
 	puts := map[string][]byte{
 		keyID:        []byte(p.ID),
