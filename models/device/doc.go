@@ -26,12 +26,16 @@
 //     guard), OpenHost, a Host opened on its store with the mutation it
 //     plays checked, Setup, the keygen and load operations answered once,
 //     Gate, what any device answers before its own operations (setup,
-//     an operation not its own, the refusal before loading), Holder, the
-//     same for a coin-holding device with its deposits, Decode and
+//     a second load, an operation not its own, the refusal before
+//     loading, in a Stage's words), Holder, the same for a coin-holding
+//     device with its deposits, Decode and
 //     Decoded, the strict decoding of params, Credit, the settling of
 //     forwarded holdings, and (external.go) NoParams and Bare, the params
 //     of an operation that takes none, and Kit.OwnCertificate, the check
 //     that a certificate loaded is the device's own.
+//
+// Package devicetest, below this one, holds the checks the schemes' tests
+// make alike of an external device.
 //
 // Contract: nothing here knows a scheme. The wire types never change
 // shape (a member added, renamed or dropped is a protocol change, §6);
