@@ -48,10 +48,7 @@ func variantOf(name string) (Variant, error) {
 // A store that does not load is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
 	h := &Host{kit: device.NewKit(hostDevice, "wallet", true), mutation: mutation}
-	if err := h.kit.Open(store, kit.KeyCert, h.load); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return device.OpenHost(h, h.kit, "cert", mutation, nil, store, kit.KeyCert, h.load)
 }
 
 // Store returns a copy of the wallet's persistent state.
@@ -110,7 +107,7 @@ func (h *Host) setClock(now time.Time) error {
 // the wallet's answer. A refused operation changes nothing.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	se := h.se
-	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpProvision, h.provision, "the wallet is not provisioned", depositOps, se); ok {
+	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpProvision, h.provision, device.Stage{Noun: "wallet", Loaded: "provisioned"}, depositOps, se); ok {
 		return r, err
 	}
 	switch op {
@@ -200,9 +197,6 @@ func (h *Host) keygen(p KeygenParams) (any, error) {
 }
 
 func (h *Host) provision(p Provisioning) error {
-	if h.se != nil {
-		return spec.Errorf(spec.CodeMalformed, "the wallet is already provisioned")
-	}
 	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "provision before keygen")
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -166,22 +165,14 @@ type ResetParams struct {
 // attach provisions an external wallet: it generates its key on the
 // device, the central bank certifies it, the agent loads the rest.
 func (in *Instance) attach(id world.PartyID, sc Scheme, cfg models.Config) error {
-	if cfg.Dial == nil {
-		return spec.Errorf(spec.CodeUnimplemented, "wallet %s is external but no dialer is configured", id)
-	}
-	in.w.AddDevice(id, true) // the world's handle for the clock and power cuts; the state lives outside
-	link, err := cfg.Dial(id)
+	ext := device.External{Clock: true, Keygen: OpKeygen, Seed: "sim-key/", Params: func(p device.KeygenParams) any {
+		return KeygenParams{KeygenParams: p, Variant: sc.Info().Name}
+	}}
+	r, pub, err := ext.Attach(in.w, id, cfg.Dial, in.Links, cfg.Suite)
 	if err != nil {
 		return err
 	}
-	in.Links[id] = link
-	rw := in.remote(id, link)
-	seed := in.w.Rand("sim-key/" + string(id)).Bytes(32)
-	kp := KeygenParams{KeygenParams: device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, Variant: sc.Info().Name}
-	pub, err := rw.Keygen(OpKeygen, kp, cfg.Suite)
-	if err != nil {
-		return err
-	}
+	rw := in.remote(id, r.Link)
 	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
 	if err != nil {
 		return err
@@ -239,14 +230,11 @@ func (rw *remoteWallet) EndSession() error { return rw.Call(OpEndSession, struct
 
 func (rw *remoteWallet) State() (*WalletState, error) {
 	var w WireState
-	if err := rw.Call(OpState, struct{}{}, &w); err != nil {
-		return nil, err
-	}
-	coins, err := rw.Coins(w.Coins)
+	s, err := kit.ReadState(&rw.Remote, OpState, &w, &w.State, WireLog.logEntry)
 	if err != nil {
 		return nil, err
 	}
-	return &WalletState{State: kit.StateFromWire(w.State, coins, WireLog.logEntry), Received: w.Received}, nil
+	return &WalletState{State: s, Received: w.Received}, nil
 }
 
 func (rw *remoteWallet) Unspendable() ([]string, error) {

@@ -399,3 +399,27 @@ func TestExternalWalletKeepsTheHarnessClock(t *testing.T) {
 		t.Errorf("(-own +external):\n%s", d)
 	}
 }
+
+// cert's keygen params are the shared ones with the variant: their
+// member names are PROTOCOL.md §7's, and they decode strictly, variant
+// included.
+func TestKeygenParamsWire(t *testing.T) {
+	p := KeygenParams{KeygenParams: device.KeygenParams{Party: "p", Suite: "GM", Seed: models.Hex{1}}, Variant: "cert"}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"party":"p","suite":"GM","seed":"01","variant":"cert"}`; string(b) != want {
+		t.Errorf("keygen params: %s, want %s", b, want)
+	}
+	var got KeygenParams
+	if err := device.Decode(OpKeygen, json.RawMessage(`{"party":"p","suite":"GM","variant":"cert","seed":"01"}`), &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(p, got); diff != "" {
+		t.Errorf("keygen params decoded (-want +got):\n%s", diff)
+	}
+	if err := device.Decode(OpKeygen, json.RawMessage(`{"party":"p","suite":"GM","variant":"cert","seed":"01","extra":1}`), &got); spec.CodeOf(err) != spec.CodeMalformed {
+		t.Errorf("keygen params with an unknown member: %v, want malformed", err)
+	}
+}

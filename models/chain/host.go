@@ -1,9 +1,7 @@
 package chain
 
 import (
-	"bytes"
 	"encoding/json"
-	"slices"
 	"strconv"
 	"time"
 
@@ -11,8 +9,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
-	"github.com/dualoffline/dualoffline/spec/devcert"
-	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 // Host answers the external-wallet operations (remote.go) with the
@@ -39,14 +35,8 @@ const hostK = "host/confirmations" // the chain's k, decimal
 // A store that does not load, or a mutation that is not a wallet mutant,
 // is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
-	if err := device.CheckMutation("chain", mutation, walletMutations); err != nil {
-		return nil, err
-	}
 	h := &Host{kit: device.NewKit("wallet", "wallet", true), mutation: mutation}
-	if err := h.kit.Open(store, keyCert, h.load); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return device.OpenHost(h, h.kit, "chain", mutation, walletMutations, store, keyCert, h.load)
 }
 
 // Store returns a copy of the wallet's persistent state.
@@ -77,97 +67,76 @@ func (h *Host) load() error {
 // Handle performs one operation. A refusal is a *spec.Error; a refusal of
 // an offline message comes back inside the DeliverResult instead.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	dec := func(v any) error { return device.Decode(op, params, v) }
-	// none checks the params of an operation that takes none: {} (or
-	// nothing, or null).
-	none := func() error {
-		if t := bytes.TrimSpace(params); len(t) == 0 || bytes.Equal(t, []byte("null")) {
-			return nil
-		}
-		return dec(&struct{}{})
-	}
-	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpProvision, h.provision); ok {
+	if r, ok, err := device.Gate(op, params, Ops, OpKeygen, h.keygen, OpProvision, h.provision, h.wl != nil, device.Stage{Noun: "wallet", Loaded: "provisioned"}); ok {
 		return r, err
-	}
-	known := slices.Contains(Ops, op)
-	if known && h.wl == nil {
-		return nil, spec.Errorf(spec.CodeMalformed, "%s: the wallet is not provisioned", op)
 	}
 	wl := h.wl
 	switch op {
 	case OpStartPayee:
-		var p StartPayeeParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		a, err := wl.StartPayee(p.Amount)
-		if err != nil {
-			return nil, err
-		}
-		return StartPayeeResult{Agreement: a}, nil
+		return device.Decoded(op, params, func(p StartPayeeParams) (any, error) {
+			a, err := wl.StartPayee(p.Amount)
+			return StartPayeeResult{Agreement: a}, err
+		})
 	case OpPayer, OpPayee:
-		var p DeliverParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		h.now = time.Unix(p.Now, 0)
-		handle := wl.Payer
-		if op == OpPayee {
-			handle = wl.Payee
-		}
-		return h.kit.Deliver(p.Message, handle)
-	case OpEndSession:
-		if err := none(); err != nil {
-			return nil, err
-		}
-		received, _ := wl.EndSession()
-		return device.EndSessionResult{Received: received}, nil
-	case OpState:
-		if err := none(); err != nil {
-			return nil, err
-		}
-		st, err := wl.State()
-		if err != nil {
-			return nil, err
-		}
-		w := WireState{ID: st.ID, Counter: st.Counter, Spent: st.Spent, Payments: st.Payments, Coins: []WireCoin{}, Log: []WireLog{}, Inbox: []WireInbox{}}
-		for _, c := range st.Coins {
-			w.Coins = append(w.Coins, wireCoin(c))
-		}
-		for _, e := range st.Log {
-			l := WireLog{Payment: e.Payment, Inputs: []WireCoin{}}
-			for _, c := range e.Inputs {
-				l.Inputs = append(l.Inputs, wireCoin(c))
+		return device.Decoded(op, params, func(p DeliverParams) (any, error) {
+			h.now = time.Unix(p.Now, 0)
+			handle := wl.Payer
+			if op == OpPayee {
+				handle = wl.Payee
 			}
-			w.Log = append(w.Log, l)
-		}
-		for _, e := range st.Inbox {
-			w.Inbox = append(w.Inbox, WireInbox{Payment: e.Payment, Receipt: e.Receipt})
-		}
-		return w, nil
+			return h.kit.Deliver(p.Message, handle)
+		})
+	case OpEndSession:
+		return device.Bare(op, params, func() (any, error) {
+			received, _ := wl.EndSession()
+			return device.EndSessionResult{Received: received}, nil
+		})
+	case OpState:
+		return device.Bare(op, params, func() (any, error) {
+			st, err := wl.State()
+			if err != nil {
+				return nil, err
+			}
+			return wireState(st), nil
+		})
 	case OpSync:
-		var p SyncParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		u, err := syncUpdate(p)
-		if err != nil {
-			return nil, err
-		}
-		return struct{}{}, wl.Sync(u)
+		return device.Decoded(op, params, func(p SyncParams) (any, error) {
+			u, err := syncUpdate(p)
+			if err != nil {
+				return nil, err
+			}
+			return struct{}{}, wl.Sync(u)
+		})
 	case OpRedeem:
-		var p RedeemParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		rs, err := redemptions(p.Redemptions)
-		if err != nil {
-			return nil, err
-		}
-		h.now = time.Unix(p.Now, 0)
-		return struct{}{}, wl.Redeem(rs)
+		return device.Decoded(op, params, func(p RedeemParams) (any, error) {
+			rs, err := redemptions(p.Redemptions)
+			if err != nil {
+				return nil, err
+			}
+			h.now = time.Unix(p.Now, 0)
+			return struct{}{}, wl.Redeem(rs)
+		})
 	}
 	return nil, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
+}
+
+// wireState is st on the wire.
+func wireState(st *WalletState) WireState {
+	w := WireState{ID: st.ID, Counter: st.Counter, Spent: st.Spent, Payments: st.Payments, Coins: []WireCoin{}, Log: []WireLog{}, Inbox: []WireInbox{}}
+	for _, c := range st.Coins {
+		w.Coins = append(w.Coins, wireCoin(c))
+	}
+	for _, e := range st.Log {
+		l := WireLog{Payment: e.Payment, Inputs: []WireCoin{}}
+		for _, c := range e.Inputs {
+			l.Inputs = append(l.Inputs, wireCoin(c))
+		}
+		w.Log = append(w.Log, l)
+	}
+	for _, e := range st.Inbox {
+		w.Inbox = append(w.Inbox, WireInbox{Payment: e.Payment, Receipt: e.Receipt})
+	}
+	return w
 }
 
 func (h *Host) keygen(p device.KeygenParams) (any, error) {
@@ -175,17 +144,6 @@ func (h *Host) keygen(p device.KeygenParams) (any, error) {
 }
 
 func (h *Host) provision(p Provisioning) error {
-	if h.wl != nil {
-		return spec.Errorf(spec.CodeMalformed, "the wallet is already provisioned")
-	}
-	priv, ok := h.kit.Dev.Get(keyPriv)
-	if !ok {
-		return spec.Errorf(spec.CodeMalformed, "provision before keygen")
-	}
-	s, err := h.kit.Suite()
-	if err != nil {
-		return err
-	}
 	bl := []Address{}
 	for _, a := range p.Blacklist {
 		if len(a) != AddrSize {
@@ -197,16 +155,9 @@ func (h *Host) provision(p Provisioning) error {
 		return spec.Errorf(spec.CodeMalformed, "%d confirmations", p.Confirmations)
 	}
 	// The certificate must be this wallet's: its key and the id it names.
-	key, err := suite.PrivateKeyFromBytes(s, priv)
-	if err != nil {
-		return spec.Errorf(spec.CodeMalformed, "stored key: %v", err)
-	}
-	cert, err := devcert.Parse(s, p.Certificate)
+	s, _, err := h.kit.OwnCertificate(keyPriv, p.Certificate, p.ID)
 	if err != nil {
 		return err
-	}
-	if !bytes.Equal(cert.PublicKey.SPKI(), key.Public().SPKI()) || cert.ID != p.ID || cert.Role != devcert.RoleWallet {
-		return spec.Errorf(spec.CodeWrongRecipient, "the certificate (id %q, role %q) is not this wallet's", cert.ID, cert.Role)
 	}
 	puts := map[string][]byte{
 		keyID:        []byte(p.ID),

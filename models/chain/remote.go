@@ -6,7 +6,6 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 )
 
@@ -50,6 +49,9 @@ var wire = []device.Op{
 
 // Ops lists the operations, for handshakes and documentation.
 var Ops = device.OpNames(wire)
+
+// externalDevice attaches an external wallet, a phone with a clock.
+var externalDevice = device.External{Clock: true, Keygen: OpKeygen, Seed: "chain/wallet-key/", Note: "external wallet: key generated on the phone"}
 
 // Provisioning is what the wallet's bank loads onto it besides its key:
 // its certificate (subject = ID), the root, the chain's public key (SPKI
@@ -147,22 +149,11 @@ type RedeemParams struct {
 // attach provisions an external wallet: it generates its key, the central
 // bank certifies it, the wallet's bank loads the rest.
 func (in *Instance) attach(id world.PartyID, bankIdx int, cfg models.Config) error {
-	if cfg.Dial == nil {
-		return spec.Errorf(spec.CodeUnimplemented, "wallet %s is external but no dialer is configured", id)
-	}
-	dev := in.w.AddDevice(id, true) // the world's handle for its clock and power cuts; the state lives outside
-	link, err := cfg.Dial(id)
+	r, pub, err := externalDevice.Attach(in.w, id, cfg.Dial, in.Links, cfg.Suite)
 	if err != nil {
 		return err
 	}
-	in.Links[id] = link
-	rw := &remoteWallet{Remote: device.Remote{Link: link, Party: id}, dev: dev}
-	seed := in.w.Rand("chain/wallet-key/" + string(id)).Bytes(32)
-	pub, err := rw.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, cfg.Suite)
-	if err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "external wallet: key generated on the phone")
+	rw := &remoteWallet{Remote: r, dev: in.w.Device(id)}
 	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
 	if err != nil {
 		return err

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/device/devicetest"
 	"github.com/dualoffline/dualoffline/models/loopback"
 	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -21,46 +21,20 @@ func external(s suite.Suite, wallets ...world.PartyID) models.Config {
 	return models.Config{Suite: s, External: wallets, Dial: loopback.Hosts(NewHost, "")}
 }
 
-// masked drops what differs between an own and an external wallet that
-// behave alike: coin and payment ids (the external wallet has its own key
-// and randomness, so its payments, and the coins they create, have other
-// ids).
-func masked(vs []models.View) []models.View {
-	var out []models.View
-	strip := func(cs []models.Coin) []models.Coin {
-		var out []models.Coin
-		for _, c := range cs {
-			out = append(out, models.Coin{Value: c.Value})
-		}
-		slices.SortFunc(out, func(a, b models.Coin) int { return int(a.Value - b.Value) })
-		return out
-	}
-	for _, v := range vs {
-		v.Coins, v.Pending = strip(v.Coins), strip(v.Pending)
-		out = append(out, v)
-	}
-	return out
-}
-
+// outcome is what a run comes to: the wallets' views (Masked: an
+// external wallet has its own key and randomness, so its payments, and
+// the coins they create, have other ids) and the books.
 type outcome struct {
-	Views   []models.View
-	Audit   models.Audit
-	Ledger  [3]int64 // issued, redeemed, accounts
-	Culprit []string // double-spend culprits, in coin order
+	Views []models.View
+	devicetest.Books
 }
 
 func observe(in *Instance) outcome {
 	var o outcome
 	for _, id := range in.Wallets() {
-		o.Views = append(o.Views, in.View(id))
+		o.Views = append(o.Views, devicetest.Masked(in.View(id)))
 	}
-	o.Views = masked(o.Views)
-	o.Audit = in.Audit()
-	l := in.Ledger()
-	o.Ledger = [3]int64{l.Issued, l.Redeemed, l.Accounts}
-	for _, d := range l.DoubleSpends {
-		o.Culprit = append(o.Culprit, d.Culprit)
-	}
+	o.Books = devicetest.BooksOf(in)
 	return o
 }
 
@@ -68,15 +42,8 @@ func observe(in *Instance) outcome {
 // has, and runs steps.
 func run(t *testing.T, cfg models.Config, steps func(in *Instance) error) outcome {
 	t.Helper()
-	mi, err := Scheme{}.New(world.New(42), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := mi.(*Instance)
-	defer in.Close()
-	if n := len(in.Links); n != len(cfg.External) {
-		t.Fatalf("%d external wallets, want %d", n, len(cfg.External))
-	}
+	in := devicetest.Open[*Instance](t, Scheme{}, 42, cfg)
+	devicetest.Linked(t, in.Links, cfg)
 	if err := steps(in); err != nil {
 		t.Fatal(err)
 	}
@@ -210,12 +177,7 @@ func TestExternalWalletCloneAndRollback(t *testing.T) {
 
 // What must reach inside a wallet refuses an external one, naming it.
 func TestExternalWalletCannotBeReachedInto(t *testing.T) {
-	mi, err := Scheme{}.New(world.New(1), external(nil, "wallet-A"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := mi.(*Instance)
-	defer in.Close()
+	in := devicetest.Open[*Instance](t, Scheme{}, 1, external(nil, "wallet-A"))
 	for name, err := range map[string]error{
 		"corrupt": in.Corrupt("wallet-A", models.Corruption{Kind: models.CorruptCounter}),
 		"inject":  in.Inject("wallet-A", false, 0, []byte{1}),
@@ -239,47 +201,25 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 	}
 
 	// A provisioned wallet, through the instance.
-	mi, err := Scheme{}.New(world.New(3), external(nil, "wallet-A"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := mi.(*Instance)
-	defer in.Close()
+	in := devicetest.Open[*Instance](t, Scheme{}, 3, external(nil, "wallet-A"))
 	modeltest.MustFund(t, in, "wallet-A", 1000)
 	l := in.Links["wallet-A"]
-	before, err := l.Save()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var st WireState
 	if err := l.Call(OpState, struct{}{}, &st); err != nil || len(st.Coins) == 0 {
 		t.Fatalf("state: %v, %d coins", err, len(st.Coins))
 	}
-	for name, c := range map[string]struct {
-		op     string
-		params any
-	}{
-		"state with a member":      {OpState, map[string]any{"x": 1}},
-		"sync with a member":       {OpSync, map[string]any{"drop": []string{}, "put": []any{}, "remove": []string{}, "crl": "", "blacklist": []string{}, "extra": true}},
-		"sync dropping nothing":    {OpSync, SyncParams{Drop: []models.Hex{bytes.Repeat([]byte{7}, IDSize)}, CRL: in.cb.CRL().Raw}},
-		"sync removing a stranger": {OpSync, SyncParams{Remove: []models.Hex{bytes.Repeat([]byte{7}, IDSize+2)}, CRL: in.cb.CRL().Raw}},
-		"sync with a bad CRL":      {OpSync, SyncParams{Reset: true, CRL: []byte{0x30, 0}}},
-		"redeem a stranger":        {OpRedeem, RedeemParams{Redemptions: []WireRedemption{{Payee: make([]byte, AddrSize), Nonce: make([]byte, NonceSize), Coins: []models.Hex{bytes.Repeat([]byte{7}, IDSize+2)}}}}},
-		"redeem with a short id":   {OpRedeem, RedeemParams{Redemptions: []WireRedemption{{Payee: make([]byte, AddrSize), Nonce: make([]byte, NonceSize), Coins: []models.Hex{st.Coins[0].Point[:IDSize]}}}}},
-		"start-payee of nothing":   {OpStartPayee, StartPayeeParams{Amount: 0}},
-		"provision again":          {OpProvision, Provisioning{}},
-		"unknown operation":        {"chain.mint", struct{}{}},
-	} {
-		err := l.Call(c.op, c.params, nil)
-		var se *spec.Error
-		if !errors.As(err, &se) {
-			t.Errorf("%s: %v, want a refusal", name, err)
-		}
-		after, _ := l.Save()
-		if !bytes.Equal(before, after) {
-			t.Errorf("%s: a refused operation changed the wallet", name)
-		}
-	}
+	devicetest.Refusals(t, l, "wallet", map[string]devicetest.Call{
+		"state with a member":      {Op: OpState, Params: map[string]any{"x": 1}},
+		"sync with a member":       {Op: OpSync, Params: map[string]any{"drop": []string{}, "put": []any{}, "remove": []string{}, "crl": "", "blacklist": []string{}, "extra": true}},
+		"sync dropping nothing":    {Op: OpSync, Params: SyncParams{Drop: []models.Hex{bytes.Repeat([]byte{7}, IDSize)}, CRL: in.cb.CRL().Raw}},
+		"sync removing a stranger": {Op: OpSync, Params: SyncParams{Remove: []models.Hex{bytes.Repeat([]byte{7}, IDSize+2)}, CRL: in.cb.CRL().Raw}},
+		"sync with a bad CRL":      {Op: OpSync, Params: SyncParams{Reset: true, CRL: []byte{0x30, 0}}},
+		"redeem a stranger":        {Op: OpRedeem, Params: RedeemParams{Redemptions: []WireRedemption{{Payee: make([]byte, AddrSize), Nonce: make([]byte, NonceSize), Coins: []models.Hex{bytes.Repeat([]byte{7}, IDSize+2)}}}}},
+		"redeem with a short id":   {Op: OpRedeem, Params: RedeemParams{Redemptions: []WireRedemption{{Payee: make([]byte, AddrSize), Nonce: make([]byte, NonceSize), Coins: []models.Hex{st.Coins[0].Point[:IDSize]}}}}},
+		"start-payee of nothing":   {Op: OpStartPayee, Params: StartPayeeParams{Amount: 0}},
+		"provision again":          {Op: OpProvision, Params: Provisioning{}},
+		"unknown operation":        {Op: "chain.mint", Params: struct{}{}},
+	})
 	// The wallet still works.
 	modeltest.MustReconcile(t, in, "wallet-A")
 	if v := in.View("wallet-A"); v.Offline() != 1000 {
@@ -290,12 +230,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 // A refusal of a scanned QR code comes back inside the deliver result
 // with a canonical code, and the session records it as the payee's.
 func TestExternalPayeeRefusalIsTyped(t *testing.T) {
-	mi, err := Scheme{}.New(world.New(5), external(nil, "wallet-B"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := mi.(*Instance)
-	defer in.Close()
+	in := devicetest.Open[*Instance](t, Scheme{}, 5, external(nil, "wallet-B"))
 	modeltest.MustFund(t, in, "wallet-A", 1000)
 	// A bit flip in the signed part of the QR code.
 	p, err := in.Pay("wallet-A", "wallet-B", 100, world.Plan{{Kind: world.FaultBitFlip, Step: 2, Arg: 8 * 40}})

@@ -28,10 +28,7 @@ type Host struct {
 // store that does not load is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
 	h := &Host{kit: device.NewKit("card", "card", false), mutation: mutation}
-	if err := h.kit.Open(store, kit.KeyCert, h.load); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return device.OpenHost(h, h.kit, "chip", mutation, nil, store, kit.KeyCert, h.load)
 }
 
 // Store returns a copy of the card's persistent state.
@@ -65,7 +62,7 @@ func (h *Host) load() error {
 // an offline message comes back inside the DeliverResult instead, with
 // the card's answer.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpPersonalize, h.personalize, "the card is not personalised", depositOps, h.se); ok {
+	if r, ok, err := device.Holder(op, params, OpKeygen, h.keygen, OpPersonalize, h.personalize, device.Stage{Noun: "card", Loaded: "personalised"}, depositOps, h.se); ok {
 		return r, err
 	}
 	switch op {
@@ -109,9 +106,6 @@ func (h *Host) keygen(p device.KeygenParams) (any, error) {
 }
 
 func (h *Host) personalize(p Personalization) error {
-	if h.se != nil {
-		return spec.Errorf(spec.CodeMalformed, "the card is already personalised")
-	}
 	if _, ok := h.kit.Dev.Get(kit.KeyPriv); !ok {
 		return spec.Errorf(spec.CodeMalformed, "personalise before keygen")
 	}

@@ -5,7 +5,6 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -51,6 +50,9 @@ var wire = []device.Op{
 
 // Ops lists the operations, for handshakes and documentation.
 var Ops = device.OpNames(wire)
+
+// externalDevice attaches an external card, which has no clock.
+var externalDevice = device.External{Keygen: OpKeygen, Seed: "se-key/", Note: "external card: key generated on card"}
 
 // Personalization is what the agent bank loads onto a card besides its
 // key: its certificate (subject = ID, the card's pseudonym, which the
@@ -106,22 +108,11 @@ type ResetParams struct {
 // attach personalises an external card: it generates its key, the central
 // bank certifies it, the agent loads the rest.
 func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
-	if cfg.Dial == nil {
-		return spec.Errorf(spec.CodeUnimplemented, "wallet %s is external but no dialer is configured", id)
-	}
-	in.w.AddDevice(id, false) // the world's handle for power cuts; the state lives outside
-	link, err := cfg.Dial(id)
+	r, pub, err := externalDevice.Attach(in.w, id, cfg.Dial, in.Links, cfg.Suite)
 	if err != nil {
 		return err
 	}
-	in.Links[id] = link
-	rc := &remoteCard{device.Remote{Link: link, Party: id}}
-	seed := in.w.Rand("se-key/" + string(id)).Bytes(32)
-	pub, err := rc.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(cfg.Suite.ID()), Seed: seed}, cfg.Suite)
-	if err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "external card: key generated on card")
+	rc := &remoteCard{r}
 	made, err := in.manufacture(id, pub)
 	if err != nil {
 		return err
@@ -168,14 +159,10 @@ func (rc *remoteCard) EndSession() (bool, error) {
 
 func (rc *remoteCard) State() (*CardState, error) {
 	var w WireState
-	if err := rc.Call(OpState, struct{}{}, &w); err != nil {
-		return nil, err
-	}
-	coins, err := rc.Coins(w.Coins)
+	s, err := kit.ReadState(&rc.Remote, OpState, &w, &w, logEntry)
 	if err != nil {
 		return nil, err
 	}
-	s := kit.StateFromWire(w, coins, logEntry)
 	return &s, nil
 }
 

@@ -1,10 +1,6 @@
 package device
 
-import (
-	"encoding/json"
-
-	"github.com/dualoffline/dualoffline/spec"
-)
+import "encoding/json"
 
 // SignDepositParams are the arguments of a wallet's SignDeposit (the
 // schemes whose coins are transfer holdings: chip, cert).
@@ -56,20 +52,21 @@ func (o DepositOps) Handle(d Depositor, op string, params json.RawMessage) (resu
 // Holder answers what a Host whose device holds transfer coins (cert,
 // chip) answers before the device's own operations, alike for every such
 // Host: the two setup operations (Setup: keygenOp answered by keygen,
-// loadOp by load), then a refusal of any other operation while the device
-// is not loaded (d is the zero D), spec.CodeMalformed "OP: " + unloaded,
-// then the deposit operations o on d. Any other op on a loaded device is
-// not answered (ok false): it is the device's own.
+// loadOp by load, which a loaded device refuses), then a refusal of any
+// other operation while the device is not loaded (d is the zero D),
+// spec.CodeMalformed in st's words, then the deposit operations o on d.
+// Any other op on a loaded device is not answered (ok false): it is the
+// device's own.
 func Holder[K, P any, D interface {
 	comparable
 	Depositor
-}](op string, params json.RawMessage, keygenOp string, keygen func(K) (any, error), loadOp string, load func(P) error, unloaded string, o DepositOps, d D) (result any, ok bool, err error) {
-	if r, ok, err := Setup(op, params, keygenOp, keygen, loadOp, load); ok {
+}](op string, params json.RawMessage, keygenOp string, keygen func(K) (any, error), loadOp string, load func(P) error, st Stage, o DepositOps, d D) (result any, ok bool, err error) {
+	var none D
+	if r, ok, err := Setup(op, params, keygenOp, keygen, loadOp, loadOnce(st, d != none, load)); ok {
 		return r, ok, err
 	}
-	var none D
 	if d == none {
-		return nil, true, spec.Errorf(spec.CodeMalformed, "%s: %s", op, unloaded)
+		return nil, true, st.unloaded(op)
 	}
 	return o.Handle(d, op, params)
 }

@@ -16,19 +16,26 @@
 //     use these, so the types here are as normative as the model's;
 //   - the harness side (remote.go): Remote, the Link call every model's
 //     remote device embeds, the mapping of a device's refusal to a
-//     canonical code (Canonicalizer), reaching an external wallet
-//     (DialExternal, external.go) and closing a model's links;
+//     canonical code (Canonicalizer), reaching an external wallet and
+//     having it generate its key (DialExternal, External.Attach,
+//     external.go) and closing a model's links;
 //   - the device side (host.go): Kit, the scaffolding of a model's Host
 //     (the store it loads and must persist, the start counter, the
 //     randomness drawn from the keygen seed, keygen itself, the trial load
 //     before personalisation commits, a message handled inside the power
-//     guard), Setup, the keygen and load operations answered once,
-//     Holder, what a coin-holding device answers before its own
-//     operations (setup, the refusal before loading, deposits), Decode
-//     and Decoded, the strict decoding of params, Credit, the settling
-//     of forwarded holdings, and (external.go) NoParams, the params of
-//     an operation that takes none, and Kit.OwnCertificate, the check
+//     guard), OpenHost, a Host opened on its store with the mutation it
+//     plays checked, Setup, the keygen and load operations answered once,
+//     Gate, what any device answers before its own operations (setup,
+//     a second load, an operation not its own, the refusal before
+//     loading, in a Stage's words), Holder, the same for a coin-holding
+//     device with its deposits, Decode and
+//     Decoded, the strict decoding of params, Credit, the settling of
+//     forwarded holdings, and (external.go) NoParams and Bare, the params
+//     of an operation that takes none, and Kit.OwnCertificate, the check
 //     that a certificate loaded is the device's own.
+//
+// Package devicetest, below this one, holds the checks the schemes' tests
+// make alike of an external device.
 //
 // Contract: nothing here knows a scheme. The wire types never change
 // shape (a member added, renamed or dropped is a protocol change, §6);

@@ -71,3 +71,54 @@ func CheckMutation(scheme, mutation string, known map[string]bool) error {
 	}
 	return fmt.Errorf("%s: %q is not a wallet mutant (%v)", scheme, mutation, slices.Sorted(maps.Keys(known)))
 }
+
+// Bare answers an operation that takes no params (NoParams) with f's
+// result.
+func Bare(op string, params json.RawMessage, f func() (any, error)) (any, error) {
+	if err := NoParams(op, params); err != nil {
+		return nil, err
+	}
+	return f()
+}
+
+// External is how a scheme attaches an external wallet: the wallet's
+// device is reached (DialExternal) and generates its key pair before the
+// scheme certifies the key and loads the rest.
+type External struct {
+	Clock  bool   // whether the device has a clock
+	Keygen string // the keygen operation
+	// Seed names the harness's randomness the keygen seed is drawn from:
+	// Seed + the party id.
+	Seed string
+	// Note is what the trace notes once the key is generated ("":
+	// nothing).
+	Note string
+	// Params are the keygen params the scheme sends for p (nil: p).
+	Params func(p KeygenParams) any
+}
+
+// Attach reaches wallet id through dial (DialExternal), records its link
+// in links, and has the device generate its key pair in suite s from a
+// seed of 32 bytes of w's randomness (Seed). It returns the device's
+// Remote and the public key it reported.
+func (e External) Attach(w *world.World, id world.PartyID, dial models.Dialer, links map[world.PartyID]models.Link, s suite.Suite) (Remote, suite.PublicKey, error) {
+	link, err := DialExternal(w, id, e.Clock, dial)
+	if err != nil {
+		return Remote{}, nil, err
+	}
+	links[id] = link
+	r := Remote{Link: link, Party: id}
+	p := KeygenParams{Party: string(id), Suite: string(s.ID()), Seed: w.Rand(e.Seed + string(id)).Bytes(32)}
+	var params any = p
+	if e.Params != nil {
+		params = e.Params(p)
+	}
+	pub, err := r.Keygen(e.Keygen, params, s)
+	if err != nil {
+		return Remote{}, nil, err
+	}
+	if e.Note != "" {
+		w.Trace().Note(id, "%s", e.Note)
+	}
+	return r, pub, nil
+}

@@ -35,7 +35,7 @@ func TestHolder(t *testing.T) {
 	keygen := func(device.KeygenParams) (any, error) { keygens++; return device.KeygenResult{}, nil }
 	load := func(struct{}) error { loads++; return nil }
 	handle := func(op, params string, d *depositor) (any, bool, error) {
-		return device.Holder(op, json.RawMessage(params), "x.keygen", keygen, "x.load", load, "the card is not personalised", ops, d)
+		return device.Holder(op, json.RawMessage(params), "x.keygen", keygen, "x.load", load, device.Stage{Noun: "card", Loaded: "personalised"}, ops, d)
 	}
 	var unloaded *depositor
 	if _, ok, err := handle("x.keygen", `{"party":"x","suite":"GM","seed":"00"}`, unloaded); !ok || err != nil || keygens != 1 {
@@ -65,5 +65,8 @@ func TestHolder(t *testing.T) {
 	}
 	if _, ok, err := handle("x.state", `{}`, d); ok || err != nil {
 		t.Errorf("the device's own operation: ok %v, %v, want it left to the caller", ok, err)
+	}
+	if _, ok, err := handle("x.load", `{}`, d); !ok || spec.CodeOf(err) != spec.CodeMalformed || err.Error() != "malformed: the card is already personalised" || loads != 1 {
+		t.Errorf("load of a loaded device: ok %v, %v, %d loads; want refused as already personalised, unloaded", ok, err, loads)
 	}
 }

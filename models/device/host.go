@@ -234,3 +234,62 @@ func Setup[K, P any](op string, params json.RawMessage, keygenOp string, keygen 
 	}
 	return nil, false, nil
 }
+
+// OpenHost opens h, a Host whose kit is k, on store: it checks that
+// mutation is one of known, the wallet mutants the scheme's Host can play
+// (CheckMutation; nil known: the Host plays any), and opens k on store
+// (Kit.Open: made, load). It returns h, or the zero H and the error.
+func OpenHost[H any](h H, k *Kit, scheme, mutation string, known map[string]bool, store map[string][]byte, made string, load func() error) (H, error) {
+	var none H
+	if known != nil {
+		if err := CheckMutation(scheme, mutation, known); err != nil {
+			return none, err
+		}
+	}
+	if err := k.Open(store, made, load); err != nil {
+		return none, err
+	}
+	return h, nil
+}
+
+// Stage names a device and what loading its material makes it, for the
+// refusals of an operation out of turn: Noun "wallet" and Loaded
+// "provisioned" refuse "the wallet is not provisioned" and "the wallet
+// is already provisioned".
+type Stage struct{ Noun, Loaded string }
+
+// unloaded is the refusal of op on a device not loaded.
+func (st Stage) unloaded(op string) error {
+	return spec.Errorf(spec.CodeMalformed, "%s: the %s is not %s", op, st.Noun, st.Loaded)
+}
+
+// loadOnce is load refusing a device already loaded (spec.CodeMalformed),
+// once its params decoded.
+func loadOnce[P any](st Stage, loaded bool, load func(P) error) func(P) error {
+	return func(p P) error {
+		if loaded {
+			return spec.Errorf(spec.CodeMalformed, "the %s is already %s", st.Noun, st.Loaded)
+		}
+		return load(p)
+	}
+}
+
+// Gate answers what a Host answers before its device's own operations:
+// the two setup operations (Setup: keygenOp answered by keygen, loadOp by
+// load, which a loaded device refuses), then an op that is none of ops,
+// the device's operations, refused spec.CodeUnimplemented, then any op
+// while the device is not loaded refused spec.CodeMalformed in st's words.
+// An op of ops on a loaded device is not answered (ok false): it is the
+// device's own.
+func Gate[K, P any](op string, params json.RawMessage, ops []string, keygenOp string, keygen func(K) (any, error), loadOp string, load func(P) error, loaded bool, st Stage) (result any, ok bool, err error) {
+	if r, ok, err := Setup(op, params, keygenOp, keygen, loadOp, loadOnce(st, loaded, load)); ok {
+		return r, ok, err
+	}
+	if !slices.Contains(ops, op) {
+		return nil, true, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
+	}
+	if !loaded {
+		return nil, true, st.unloaded(op)
+	}
+	return nil, false, nil
+}

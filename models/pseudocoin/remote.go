@@ -65,6 +65,9 @@ var wire = []device.Op{
 // Ops lists the operations, for handshakes and documentation.
 var Ops = device.OpNames(wire)
 
+// externalDevice attaches an external element, which has no clock.
+var externalDevice = device.External{Keygen: OpKeygen, Seed: "pseudocoin/wallet-key/", Note: "external wallet: key generated on the element"}
+
 // Provisioning is what the agent bank loads into a new element besides
 // its key: its certificate (subject = ID, the identity its escrows,
 // mint requests and uploads name), the central bank's root, the
@@ -201,18 +204,11 @@ type UploadAnswerParams struct {
 // attach provisions an external element: it generates its key, the
 // central bank certifies it, the agent bank loads the rest.
 func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
-	link, err := device.DialExternal(in.w, id, false, cfg.Dial)
+	r, pub, err := externalDevice.Attach(in.w, id, cfg.Dial, in.Links, in.s)
 	if err != nil {
 		return err
 	}
-	in.Links[id] = link
-	rw := &remoteWallet{Remote: device.Remote{Link: link, Party: id}, in: in}
-	seed := in.w.Rand("pseudocoin/wallet-key/" + string(id)).Bytes(32)
-	pub, err := rw.Keygen(OpKeygen, device.KeygenParams{Party: string(id), Suite: string(in.s.ID()), Seed: seed}, in.s)
-	if err != nil {
-		return err
-	}
-	in.w.Trace().Note(id, "external wallet: key generated on the element")
+	rw := &remoteWallet{Remote: r, in: in}
 	cert, err := in.cb.Certify(string(id), devcert.RoleWallet, pub)
 	if err != nil {
 		return err

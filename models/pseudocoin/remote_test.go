@@ -16,6 +16,7 @@ import (
 	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/device/devicetest"
 	"github.com/dualoffline/dualoffline/models/loopback"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -43,20 +44,9 @@ type payment struct {
 type outcome struct {
 	Payments []payment
 	Views    []models.View
-	Audit    models.Audit
-	Ledger   [3]int64 // issued, redeemed, accounts
-	Culprit  []string
-	Traced   [][]string
-	Uploads  []int // uploads and mint rounds each wallet's agent bank carried
-}
-
-func values(cs []models.Coin) []models.Coin {
-	var out []models.Coin
-	for _, c := range cs {
-		out = append(out, models.Coin{Value: c.Value})
-	}
-	slices.SortFunc(out, func(a, b models.Coin) int { return int(a.Value - b.Value) })
-	return out
+	devicetest.Books
+	Traced  [][]string
+	Uploads []int // uploads and mint rounds each wallet's agent bank carried
 }
 
 func observeRun(in *Instance, pays []models.Payment) outcome {
@@ -69,9 +59,7 @@ func observeRun(in *Instance, pays []models.Payment) outcome {
 		o.Payments = append(o.Payments, po)
 	}
 	for _, id := range in.Wallets() {
-		v := in.View(id)
-		v.Coins, v.Pending = values(v.Coins), values(v.Pending)
-		o.Views = append(o.Views, v)
+		o.Views = append(o.Views, devicetest.Masked(in.View(id)))
 		var tr []string
 		for _, t := range in.TraceReceived(id) {
 			tr = append(tr, fmt.Sprintf("%d from %s %v", t.Value, t.Payer, t.Err))
@@ -80,12 +68,7 @@ func observeRun(in *Instance, pays []models.Payment) outcome {
 		o.Traced = append(o.Traced, tr)
 		o.Uploads = append(o.Uploads, len(in.AgentView(id)))
 	}
-	o.Audit = in.Audit()
-	l := in.Ledger()
-	o.Ledger = [3]int64{l.Issued, l.Redeemed, l.Accounts}
-	for _, d := range l.DoubleSpends {
-		o.Culprit = append(o.Culprit, d.Culprit)
-	}
+	o.Books = devicetest.BooksOf(in)
 	return o
 }
 
@@ -93,15 +76,8 @@ func observeRun(in *Instance, pays []models.Payment) outcome {
 // it has, and runs steps, which return the payments they made.
 func runWith(t *testing.T, cfg models.Config, steps func(in *Instance) ([]models.Payment, error)) outcome {
 	t.Helper()
-	mi, err := Scheme{}.New(world.New(42), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := mi.(*Instance)
-	defer in.Close()
-	if n := len(in.Links); n != len(cfg.External) {
-		t.Fatalf("%d external wallets, want %d", n, len(cfg.External))
-	}
+	in := devicetest.Open[*Instance](t, Scheme{}, 42, cfg)
+	devicetest.Linked(t, in.Links, cfg)
 	pays, err := steps(in)
 	if err != nil {
 		t.Fatal(err)
@@ -237,12 +213,7 @@ func TestExternalWalletCloneAndRollback(t *testing.T) {
 
 // What must reach inside an element refuses an external one.
 func TestExternalWalletCannotBeReachedInto(t *testing.T) {
-	mi, err := Scheme{}.New(world.New(1), external(nil, "", "wallet-A"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := mi.(*Instance)
-	defer in.Close()
+	in := devicetest.Open[*Instance](t, Scheme{}, 1, external(nil, "", "wallet-A"))
 	for name, err := range map[string]error{
 		"corrupt": in.Corrupt("wallet-A", models.Corruption{Kind: models.CorruptCounter}),
 		"insider": in.Insider("wallet-A", models.InsiderPlan{Kind: models.InsiderWrongSum}),
@@ -259,60 +230,38 @@ func TestHostRefusalsChangeNothing(t *testing.T) {
 	if _, err := NewHost(nil, mutantNoDoubleCheck); err == nil {
 		t.Error("a host took a desk mutant")
 	}
-	mi, err := Scheme{}.New(world.New(3), external(nil, "", "wallet-A"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in := mi.(*Instance)
-	defer in.Close()
+	in := devicetest.Open[*Instance](t, Scheme{}, 3, external(nil, "", "wallet-A"))
 	if err := in.Fund("wallet-A", 1000); err != nil {
 		t.Fatal(err)
 	}
 	l := in.Links["wallet-A"]
-	before, err := l.Save()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var st WireState
 	if err := l.Call(OpState, struct{}{}, &st); err != nil || len(st.Holdings) == 0 {
 		t.Fatalf("state: %v, %d holdings", err, len(st.Holdings))
 	}
-	for name, c := range map[string]struct {
-		op     string
-		params any
-	}{
-		"state with a member":          {OpState, map[string]any{"x": 1}},
-		"provision again":              {OpProvision, Provisioning{}},
-		"keygen again":                 {OpKeygen, map[string]any{"party": "x", "suite": "GM", "seed": "00"}},
-		"start-payer with a member":    {OpStartPayer, map[string]any{"payee": "wallet-B", "amount": 1, "x": 1}},
-		"start-payee with a member":    {OpStartPayee, map[string]any{"amount": 1, "x": 1}},
-		"withdraw nothing":             {OpWithdraw, WithdrawParams{Amount: 0}},
-		"withdraw-done with none":      {OpWithdrawDone, struct{}{}},
-		"mint-request of no key":       {OpMintRequest, MintRequestParams{Keys: 0}},
-		"mint-request of too many":     {OpMintRequest, MintRequestParams{Keys: MaxMintKeys + 1}},
-		"mint-reply with none pending": {OpMintReply, MintReplyParams{Reply: []byte{1, 2, 3}}},
-		"upload-answer with none":      {OpUploadAnswer, UploadAnswerParams{Cleared: true, CRL: in.cb.CRL().Raw}},
-		"upload-answer with a bad CRL": {OpUploadAnswer, UploadAnswerParams{Cleared: true, CRL: []byte{0x30, 0}}},
-		"upload with a member":         {OpUpload, map[string]any{"deposit": false, "extra": 1}},
-		"unknown operation":            {"pseudocoin.mint", struct{}{}},
-	} {
-		err := l.Call(c.op, c.params, nil)
-		var se *spec.Error
-		if !errors.As(err, &se) {
-			t.Errorf("%s: %v, want a refusal", name, err)
-		}
-		after, _ := l.Save()
-		if !bytes.Equal(before, after) {
-			t.Errorf("%s: a refused operation changed the element", name)
-		}
-	}
+	devicetest.Refusals(t, l, "element", map[string]devicetest.Call{
+		"state with a member":          {Op: OpState, Params: map[string]any{"x": 1}},
+		"provision again":              {Op: OpProvision, Params: Provisioning{}},
+		"keygen again":                 {Op: OpKeygen, Params: map[string]any{"party": "x", "suite": "GM", "seed": "00"}},
+		"start-payer with a member":    {Op: OpStartPayer, Params: map[string]any{"payee": "wallet-B", "amount": 1, "x": 1}},
+		"start-payee with a member":    {Op: OpStartPayee, Params: map[string]any{"amount": 1, "x": 1}},
+		"withdraw nothing":             {Op: OpWithdraw, Params: WithdrawParams{Amount: 0}},
+		"withdraw-done with none":      {Op: OpWithdrawDone, Params: struct{}{}},
+		"mint-request of no key":       {Op: OpMintRequest, Params: MintRequestParams{Keys: 0}},
+		"mint-request of too many":     {Op: OpMintRequest, Params: MintRequestParams{Keys: MaxMintKeys + 1}},
+		"mint-reply with none pending": {Op: OpMintReply, Params: MintReplyParams{Reply: []byte{1, 2, 3}}},
+		"upload-answer with none":      {Op: OpUploadAnswer, Params: UploadAnswerParams{Cleared: true, CRL: in.cb.CRL().Raw}},
+		"upload-answer with a bad CRL": {Op: OpUploadAnswer, Params: UploadAnswerParams{Cleared: true, CRL: []byte{0x30, 0}}},
+		"upload with a member":         {Op: OpUpload, Params: map[string]any{"deposit": false, "extra": 1}},
+		"unknown operation":            {Op: "pseudocoin.mint", Params: struct{}{}},
+	})
 	// An upload pending: a second is refused, and a bad answer to it
 	// changes nothing.
 	var up SealedResult
 	if err := l.Call(OpUpload, UploadParams{}, &up); err != nil || len(up.Sealed) == 0 {
 		t.Fatalf("upload: %v", err)
 	}
-	before, _ = l.Save()
+	before, _ := l.Save()
 	for name, c := range map[string]struct {
 		op     string
 		params any
@@ -386,12 +335,7 @@ func TestMalformedResultIsAProtocolError(t *testing.T) {
 				l, err := dial(id)
 				return brokenLink{Link: l, op: c.op, result: c.result, armed: &armed}, err
 			}
-			mi, err := Scheme{}.New(world.New(4), cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			in := mi.(*Instance)
-			defer in.Close()
+			in := devicetest.Open[*Instance](t, Scheme{}, 4, cfg)
 			if err := in.Fund("wallet-A", 1000); err != nil {
 				t.Fatal(err)
 			}

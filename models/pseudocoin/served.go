@@ -60,14 +60,8 @@ func WalletMutants() []string { return slices.Sorted(maps.Keys(walletMutations))
 // made). A store that does not load, or a mutation that is not a wallet
 // mutant, is an error.
 func NewHost(store map[string][]byte, mutation string) (*Host, error) {
-	if err := device.CheckMutation("pseudocoin", mutation, walletMutations); err != nil {
-		return nil, err
-	}
 	h := &Host{kit: device.NewKit("wallet", "element", false), mutation: mutation}
-	if err := h.kit.Open(store, keyCert, h.load); err != nil {
-		return nil, err
-	}
-	return h, nil
+	return device.OpenHost(h, h.kit, "pseudocoin", mutation, walletMutations, store, keyCert, h.load)
 }
 
 // Store returns a copy of the element's persistent state.
@@ -132,9 +126,6 @@ func (h *Host) keygen(p device.KeygenParams) (any, error) {
 }
 
 func (h *Host) provision(p Provisioning) error {
-	if h.wl != nil {
-		return spec.Errorf(spec.CodeMalformed, "the element is already provisioned")
-	}
 	s, _, err := h.kit.OwnCertificate(keyDevice, p.Certificate, p.ID)
 	if err != nil {
 		return err
@@ -154,118 +145,67 @@ func (h *Host) provision(p Provisioning) error {
 // §7.2), refusing with a *spec.Error; the element's refusal of a message
 // is part of the payer or payee operation's result.
 func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
-	dec := func(v any) error { return device.Decode(op, params, v) }
-	none := func() error { return device.NoParams(op, params) }
-	if r, ok, err := device.Setup(op, params, OpKeygen, h.keygen, OpProvision, h.provision); ok {
+	if r, ok, err := device.Gate(op, params, Ops, OpKeygen, h.keygen, OpProvision, h.provision, h.wl != nil, device.Stage{Noun: "element", Loaded: "provisioned"}); ok {
 		return r, err
-	}
-	if !slices.Contains(Ops, op) {
-		return nil, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
-	}
-	if h.wl == nil {
-		return nil, spec.Errorf(spec.CodeMalformed, "%s: the element is not provisioned", op)
 	}
 	wl := h.wl
 	switch op {
 	case OpStartPayer:
-		var p StartPayerParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		// An amount the payee cannot take is its to refuse (the HELLO's
-		// checks), as with the model's own element.
-		out, err := wl.StartPayer(p.Payee, p.Amount)
-		if err != nil {
-			return nil, err
-		}
-		m := device.ToWire(out[0])
-		m.From, m.To = "", ""
-		return device.MessageResult{Message: m}, nil
+		return device.Decoded(op, params, func(p StartPayerParams) (any, error) {
+			// An amount the payee cannot take is its to refuse (the
+			// HELLO's checks), as with the model's own element.
+			out, err := wl.StartPayer(p.Payee, p.Amount)
+			if err != nil {
+				return nil, err
+			}
+			m := device.ToWire(out[0])
+			m.From, m.To = "", ""
+			return device.MessageResult{Message: m}, nil
+		})
 	case OpStartPayee:
-		var p StartPayeeParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, wl.StartPayee(p.Amount)
+		return device.Decoded(op, params, func(p StartPayeeParams) (any, error) { return struct{}{}, wl.StartPayee(p.Amount) })
 	case OpPayer:
-		return h.deliver(dec, wl.Payer)
+		return device.Decoded(op, params, h.deliver(wl.Payer))
 	case OpPayee:
-		return h.deliver(dec, wl.Payee)
+		return device.Decoded(op, params, h.deliver(wl.Payee))
 	case OpEndSession:
-		if err := none(); err != nil {
-			return nil, err
-		}
-		return struct{}{}, wl.EndSession()
+		return device.Bare(op, params, func() (any, error) { return struct{}{}, wl.EndSession() })
 	case OpState:
-		if err := none(); err != nil {
-			return nil, err
-		}
-		return h.state(), nil
+		return device.Bare(op, params, func() (any, error) { return h.state(), nil })
 	case OpPending:
-		if err := none(); err != nil {
-			return nil, err
-		}
-		return h.pending(), nil
+		return device.Bare(op, params, func() (any, error) { return h.pending(), nil })
 	case OpWithdraw:
-		var p WithdrawParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		r, err := wl.Withdraw(p.Amount)
-		if err != nil {
-			return nil, err
-		}
-		return RequestResult{Request: r}, nil
+		return device.Decoded(op, params, func(p WithdrawParams) (any, error) {
+			r, err := wl.Withdraw(p.Amount)
+			return RequestResult{Request: r}, err
+		})
 	case OpWithdrawDone:
-		if err := none(); err != nil {
-			return nil, err
-		}
-		return struct{}{}, wl.WithdrawDone()
+		return device.Bare(op, params, func() (any, error) { return struct{}{}, wl.WithdrawDone() })
 	case OpMintRequest:
-		var p MintRequestParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		b, err := wl.MintRequest(p.Keys)
-		if err != nil {
-			return nil, err
-		}
-		return SealedResult{Sealed: b}, nil
+		return device.Decoded(op, params, func(p MintRequestParams) (any, error) {
+			b, err := wl.MintRequest(p.Keys)
+			return SealedResult{Sealed: b}, err
+		})
 	case OpMintReply:
-		var p MintReplyParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, wl.MintReply(p.Reply)
+		return device.Decoded(op, params, func(p MintReplyParams) (any, error) { return struct{}{}, wl.MintReply(p.Reply) })
 	case OpUpload:
-		var p UploadParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		b, err := wl.Upload(p.Deposit)
-		if err != nil {
-			return nil, err
-		}
-		return SealedResult{Sealed: b}, nil
+		return device.Decoded(op, params, func(p UploadParams) (any, error) {
+			b, err := wl.Upload(p.Deposit)
+			return SealedResult{Sealed: b}, err
+		})
 	case OpUploadAnswer:
-		var p UploadAnswerParams
-		if err := dec(&p); err != nil {
-			return nil, err
-		}
-		return struct{}{}, h.uploadAnswer(p)
+		return device.Decoded(op, params, func(p UploadAnswerParams) (any, error) { return struct{}{}, h.uploadAnswer(p) })
 	}
 	return nil, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
 }
 
-// deliver hands the element a message with the clock reading it comes
-// with.
-func (h *Host) deliver(dec func(any) error, handle func(world.Message) ([]world.Message, error)) (any, error) {
-	var p DeliverParams
-	if err := dec(&p); err != nil {
-		return nil, err
+// deliver answers a delivery with handle: it hands the element the
+// message with the clock reading it comes with.
+func (h *Host) deliver(handle func(world.Message) ([]world.Message, error)) func(DeliverParams) (any, error) {
+	return func(p DeliverParams) (any, error) {
+		h.wl.in.anchors.now = time.Unix(p.Now, 0)
+		return h.kit.Deliver(p.Message, handle)
 	}
-	h.wl.in.anchors.now = time.Unix(p.Now, 0)
-	return h.kit.Deliver(p.Message, handle)
 }
 
 // uploadAnswer applies the desk's answer and the revocation list it

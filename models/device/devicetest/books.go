@@ -1,0 +1,44 @@
+package devicetest
+
+import (
+	"slices"
+
+	"github.com/dualoffline/dualoffline/models"
+)
+
+// Masked is v without what differs between an own and an external device
+// that behave alike: its coins and pending coins keep only their values,
+// in value order (an external device has its own keys and randomness, so
+// its coins, and the payments that make them, have other ids).
+func Masked(v models.View) models.View {
+	v.Coins, v.Pending = values(v.Coins), values(v.Pending)
+	return v
+}
+
+func values(cs []models.Coin) []models.Coin {
+	var out []models.Coin
+	for _, c := range cs {
+		out = append(out, models.Coin{Value: c.Value})
+	}
+	slices.SortFunc(out, func(a, b models.Coin) int { return int(a.Value - b.Value) })
+	return out
+}
+
+// Books is what the banks and the audit say after a run, for comparing a
+// run with external devices with the same run with the model's own.
+type Books struct {
+	Audit   models.Audit
+	Ledger  [3]int64 // issued, redeemed, accounts
+	Culprit []string // double-spend culprits, in the ledger's order
+}
+
+// BooksOf reads in's books.
+func BooksOf(in models.Instance) Books {
+	b := Books{Audit: in.Audit()}
+	l := in.Ledger()
+	b.Ledger = [3]int64{l.Issued, l.Redeemed, l.Accounts}
+	for _, d := range l.DoubleSpends {
+		b.Culprit = append(b.Culprit, d.Culprit)
+	}
+	return b
+}
