@@ -11,7 +11,8 @@
 // loads (Banks, NewPhone, Materials, Provision), a payment's session and
 // spends (Payment, Core.Spend, Core.DepositWith, LogEntry), the upload
 // and view of held coins (UploadHeld, HoldingsOf, State.View, StateOf,
-// ViewOf) and the state on the wire (WireStateOf, StateFromWire). The
+// ViewOf) and the state on the wire (WireStateOf, StateFromWire, and
+// ReadState for an external element's read-out). The
 // chain scheme, whose wallet is no such element, shares the device table
 // (its wallet is an Element, set up by Table.AddWallets), its phones
 // (NewPhone) and injection (InjectWith).
