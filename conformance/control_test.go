@@ -62,6 +62,7 @@ func TestIdealControlMutants(t *testing.T) {
 		"payer-dependent-length-at-threshold": {"R3.6", []string{"which-payer game on T-fen payments: distinguisher length-timing", "keyed on"}, "length-timing", "nearest to wallet-"},
 		"escrow-to-payee-key":                 {"R3.3", []string{"decrypted device id wallet-", "escrow opened with the device key of wallet-C"}, "", ""},
 		"payee-skips-escrow-proof":            {"R3.5", []string{"flagged nothing"}, "", ""},
+		"payer-id-in-refused-attempt":         {"R3.3", []string{"device id wallet-", "refused attempt's message PROBE"}, "", ""},
 	}
 	gm, _ := suite.ByID(suite.GM)
 	ms := control.Mutants()

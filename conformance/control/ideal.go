@@ -31,6 +31,7 @@ const (
 	mutLargeAnonymous  = "large-payment-anonymous"
 	mutEscrowToPayee   = "escrow-to-payee-key"
 	mutPayeeSkipsProof = "payee-skips-escrow-proof"
+	mutIDInRefused     = "payer-id-in-refused-attempt"
 )
 
 type scheme struct{ mutation string }
@@ -154,7 +155,11 @@ func (in *instance) Fund(wallet world.PartyID, amount int64) error {
 	}
 	in.account[wallet] -= amount
 	in.issued += amount
-	d.Put("balance", putInt(getInt(d, "balance")+amount))
+	if in.mut == mutIDInRefused {
+		d.Commit(map[string][]byte{"balance": putInt(getInt(d, "balance") + amount), "withdrawals": putInt(getInt(d, "withdrawals") + 1)}, nil)
+	} else {
+		d.Put("balance", putInt(getInt(d, "balance")+amount))
+	}
 	in.agentLog = append(in.agentLog, models.Observed{Label: "withdrawal by " + string(wallet),
 		Bytes: fmt.Appendf(nil, "withdrawal account=%s amount=%d seq=%d", wallet, amount, len(in.agentLog))})
 	return nil
@@ -237,6 +242,9 @@ func (in *instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	if bal := getInt(dp, "balance"); bal < amount {
 		return models.Payment{}, spec.Errorf(spec.CodeInsufficient, "%s holds %d fen, payment of %d", payer, bal, amount)
 	}
+	if in.mut == mutIDInRefused && getInt(dp, "payments") == 3 && getInt(dp, "withdrawals") < 2 {
+		return in.probe(payer, payee, plan), nil
+	}
 	msg, err := in.payMessage(payer, payee, amount)
 	if err != nil {
 		return models.Payment{}, err
@@ -246,6 +254,9 @@ func (in *instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	// Write-ahead: the payer debits and remembers the payment first.
 	puts := map[string][]byte{"balance": putInt(getInt(dp, "balance") - amount), "out/" + ref: putInt(amount),
 		"spent": putInt(getInt(dp, "spent") + amount), "count": putInt(getInt(dp, "count") + 1)}
+	if in.mut == mutIDInRefused {
+		puts["payments"] = putInt(getInt(dp, "payments") + 1)
+	}
 	if amount > in.cfg.Threshold && in.mut != mutLargeAnonymous {
 		rec, err := in.largeRecord(payer, payee, p)
 		if err != nil {
@@ -292,6 +303,29 @@ func (in *instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	pm.Outcome = in.w.RunSession(s)
 	_, pm.Received = de.Get("in/" + ref)
 	return pm, nil
+}
+
+// probe is the payer-id-in-refused-attempt mutant's fourth payment while
+// it has withdrawn only once: the payer greets the payee with a PROBE
+// carrying its device id, and refuses the PROBE-OK that answers it for a
+// limit of its own (a fourth payment wants a second withdrawal). The
+// payment is refused; a withdrawal cures it, and every payment after it
+// is the reference's.
+func (in *instance) probe(payer, payee world.PartyID, plan world.Plan) models.Payment {
+	s := &world.Session{
+		Channel: world.NearField,
+		Plan:    plan,
+		Start:   []world.Message{{From: payer, To: payee, Type: "PROBE", Payload: []byte(payer)}},
+		Endpoints: map[world.PartyID]world.Endpoint{
+			payee: func(m world.Message) ([]world.Message, error) {
+				return []world.Message{{From: payee, To: m.From, Type: "PROBE-OK"}}, nil
+			},
+			payer: func(m world.Message) ([]world.Message, error) {
+				return nil, spec.Errorf(spec.CodeLimitExceeded, "%s pays a fourth time only after a second withdrawal", payer)
+			},
+		},
+	}
+	return models.Payment{Outcome: in.w.RunSession(s)}
 }
 
 // payMessage builds the PAY payload of a payment.
