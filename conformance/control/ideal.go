@@ -242,7 +242,7 @@ func (in *instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	if bal := getInt(dp, "balance"); bal < amount {
 		return models.Payment{}, spec.Errorf(spec.CodeInsufficient, "%s holds %d fen, payment of %d", payer, bal, amount)
 	}
-	if in.mut == mutIDInRefused && getInt(dp, "payments") == 3 && getInt(dp, "withdrawals") < 2 {
+	if in.mut == mutIDInRefused && getInt(dp, "payments") == 2 && getInt(dp, "withdrawals") < 2 {
 		return in.probe(payer, payee, plan), nil
 	}
 	msg, err := in.payMessage(payer, payee, amount)
@@ -305,10 +305,10 @@ func (in *instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 	return pm, nil
 }
 
-// probe is the payer-id-in-refused-attempt mutant's fourth payment while
+// probe is the payer-id-in-refused-attempt mutant's third payment while
 // it has withdrawn only once: the payer greets the payee with a PROBE
 // carrying its device id, and refuses the PROBE-OK that answers it for a
-// limit of its own (a fourth payment wants a second withdrawal). The
+// limit of its own (a third payment wants a second withdrawal). The
 // payment is refused; a withdrawal cures it, and every payment after it
 // is the reference's.
 func (in *instance) probe(payer, payee world.PartyID, plan world.Plan) models.Payment {
@@ -321,7 +321,7 @@ func (in *instance) probe(payer, payee world.PartyID, plan world.Plan) models.Pa
 				return []world.Message{{From: payee, To: m.From, Type: "PROBE-OK"}}, nil
 			},
 			payer: func(m world.Message) ([]world.Message, error) {
-				return nil, spec.Errorf(spec.CodeLimitExceeded, "%s pays a fourth time only after a second withdrawal", payer)
+				return nil, spec.Errorf(spec.CodeLimitExceeded, "%s pays a third time only after a second withdrawal", payer)
 			},
 		},
 	}

@@ -16,7 +16,7 @@ func Mutants() []models.Mutant {
 		m(mutLengthAtT, "a payment of exactly T fen is padded to a length that depends on the payer: payments of T are linkable, other small ones are not (R3.6's game; R3.1 and R3.2 draw T rarely or pair it with an anonymous payment)"),
 		m(mutLargeAnonymous, "a payment above T leaves no identity record for the payer's agent bank (R3.6)"),
 		m(mutEscrowToPayee, "the identity escrow is sealed to the payee's key instead of the central bank's trace key (R3.3, R3.4)"),
-		m(mutIDInRefused, "the payer's fourth payment, while it has withdrawn once, opens with a PROBE carrying its device id and is refused until it withdraws again; the payment after the withdrawal and every other is clean, so only the refused attempt names the payer (R3.3)"),
+		m(mutIDInRefused, "the payer's third payment, while it has withdrawn once, opens with a PROBE carrying its device id and is refused until it withdraws again; the payment after the withdrawal and every other is clean, so only the refused attempt names the payer (R3.3)"),
 		m(mutPayeeSkipsProof, "the payee does not check the escrow's proof; the banks then refuse the deposit without naming anybody (R3.5)"),
 	}
 }
