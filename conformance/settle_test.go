@@ -134,17 +134,20 @@ type recorded struct {
 func recordedFailures(t *testing.T) []recorded {
 	t.Helper()
 	const module = "github.com/dualoffline/dualoffline/"
-	read := map[string]bool{}
-	var recs []recorded
+	schemes := map[string][]string{} // package path → its schemes' names
+	var pkgs []string
 	for _, s := range all.Schemes() {
 		pkg := reflect.TypeOf(s).PkgPath()
-		if read[pkg] {
-			continue
+		if schemes[pkg] == nil {
+			pkgs = append(pkgs, pkg)
 		}
-		read[pkg] = true
+		schemes[pkg] = append(schemes[pkg], s.Info().Name)
+	}
+	var recs []recorded
+	for _, pkg := range pkgs {
 		dir, ok := strings.CutPrefix(pkg, module)
 		if !ok {
-			t.Fatalf("scheme %s: package %s is outside the module", s.Info().Name, pkg)
+			t.Fatalf("schemes %v: package %s is outside the module", schemes[pkg], pkg)
 		}
 		b, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(dir), "testdata", "documented-failures.json"))
 		if errors.Is(err, fs.ErrNotExist) {
@@ -156,6 +159,11 @@ func recordedFailures(t *testing.T) []recorded {
 		var rs []recorded
 		if err := json.Unmarshal(b, &rs); err != nil {
 			t.Fatalf("%s: %v", dir, err)
+		}
+		for _, r := range rs {
+			if !slices.Contains(schemes[pkg], r.Target) {
+				t.Errorf("%s/testdata/documented-failures.json records a failure of %s, not a scheme of that package (%v)", dir, r.Target, schemes[pkg])
+			}
 		}
 		recs = append(recs, rs...)
 	}

@@ -37,12 +37,20 @@
 //
 // What still changes outside the package, and why (ci/extension-path
 // checks that the tree without the last listed scheme's package, its
-// lines here and its generated vectors builds and passes its tests):
+// lines here, its fuzz targets and its generated files builds and passes
+// its tests, but for the tests that pin the documents below):
 //   - the published vectors: go generate ./vectors writes the package's
-//     kinds to vectors/<scheme>_<suite>_<kind>_test.json;
+//     kinds to vectors/<scheme>_<suite>_<kind>_test.json and their part
+//     of vectors/schema; the checks its vectors pin are stated in
+//     spec/formats-schemes.md and listed in spec/checks.json;
 //   - a wallet a process serves: PROTOCOL.md §7.2 describes its
-//     operations for vendors, in words;
+//     operations for vendors, in words, and its table of vector inputs
+//     names the scheme's kinds; go test ./conformance/adapter -run
+//     TestDeviceSchemaCurrent -update regenerates devices.schema.json;
 //   - a documented violation: its text in spec/requirements.md;
+//   - the README's counts of vectors and mutants;
+//   - measured costs: dualoffline merge --costs may add the scheme's
+//     outliers to conformance/shard_costs.json;
 //   - fuzz targets for the batch fuzzing workflow: a package under fuzz/
 //     and its line in ci/clusterfuzzlite/build.sh (targets in the scheme's
 //     own fuzz_test.go run under go test but not in that workflow);

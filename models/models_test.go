@@ -60,3 +60,16 @@ func TestViolationSub(t *testing.T) {
 		}
 	}
 }
+
+// A configuration with no wallets, or a negative count, names none (it
+// used to panic in make).
+func TestWalletIDsNotPositive(t *testing.T) {
+	for _, n := range []int{0, -1} {
+		if ids := (Config{Wallets: n}).WalletIDs(); len(ids) != 0 {
+			t.Errorf("Wallets: %d gives %v, want none", n, ids)
+		}
+	}
+	if got := (Config{Wallets: 3}).WalletIDs(); len(got) != 3 || got[2] != "wallet-C" {
+		t.Errorf("Wallets: 3 gives %v, want wallet-A to wallet-C", got)
+	}
+}

@@ -39,8 +39,11 @@ func servedHosts(t *testing.T) []servedHost {
 			continue
 		}
 		d := srv.ServedDevice()
+		if (d.Open == nil) != (len(d.Ops) == 0) {
+			t.Fatalf("%s: a served device with %d operations and Open set: %v; want both or neither (device.Served)", sc.Info().Name, len(d.Ops), d.Open != nil)
+		}
 		if d.Open == nil {
-			continue
+			continue // no external device plays this scheme's wallet
 		}
 		c := servedHost{name: sc.Info().Name, params: `"party":"x","suite":"GM","seed":"00"`}
 		open := d.Open
@@ -61,8 +64,8 @@ func servedHosts(t *testing.T) []servedHost {
 		}
 		out = append(out, c)
 	}
-	if len(out) < 4 {
-		t.Fatalf("%d schemes serve a device, want at least chip's, cert's, chain's and pseudocoin's", len(out))
+	if len(out) == 0 {
+		t.Fatal("no scheme serves a device")
 	}
 	return out
 }
