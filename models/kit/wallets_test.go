@@ -53,3 +53,30 @@ func TestAddWallets(t *testing.T) {
 		t.Errorf("wallet-C refused: not stopped there (-want +got):\n%s", d)
 	}
 }
+
+// closeLink is a Link that only records its Close.
+type closeLink struct {
+	models.Link
+	closed *[]world.PartyID
+	id     world.PartyID
+}
+
+func (l closeLink) Close() error { *l.closed = append(*l.closed, l.id); return nil }
+
+// On an error, AddWallets closes the external devices attached so far.
+func TestAddWalletsClosesOnError(t *testing.T) {
+	cfg := models.Config{Wallets: 3, External: []world.PartyID{"wallet-A", "wallet-B"}}
+	tb := NewTable[nopDevice, nopElement](world.New(0), "wallet")
+	var closed []world.PartyID
+	attach := func(i int, id world.PartyID) error {
+		tb.Links[id] = closeLink{closed: &closed, id: id}
+		return nil
+	}
+	own := func(int, world.PartyID) error { return errors.New("refused") }
+	if err := tb.AddWallets(cfg, attach, own, func(int, world.PartyID) {}); err == nil {
+		t.Fatal("wallet-C refused, AddWallets returned nil")
+	}
+	if d := cmp.Diff([]world.PartyID{"wallet-A", "wallet-B"}, closed); d != "" {
+		t.Errorf("links closed after the error (-want +got):\n%s", d)
+	}
+}
