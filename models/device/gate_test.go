@@ -3,6 +3,7 @@ package device_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models/device"
@@ -42,6 +43,11 @@ func TestGate(t *testing.T) {
 	}
 	if _, err := gate("x.load", `{}`, true); spec.CodeOf(err) != spec.CodeMalformed || err.Error() != "malformed: the wallet is already provisioned" {
 		t.Errorf("load of a loaded device: %v, want refused as already provisioned", err)
+	}
+	// Params are decoded first: a loaded device answers bad params with
+	// the decoding's refusal, not with "already provisioned".
+	if _, err := gate("x.load", `{"extra":1}`, true); err == nil || strings.Contains(err.Error(), "already") {
+		t.Errorf("load of a loaded device with unknown params: %v, want the params refused first", err)
 	}
 	ok, err := gate("x.state", `{}`, false)
 	var se *spec.Error
