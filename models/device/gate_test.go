@@ -99,3 +99,13 @@ func TestOpenHostMutation(t *testing.T) {
 		}
 	}
 }
+
+// Decoded answers f's refusal with no result, whatever f built.
+func TestDecodedRefusalHasNoResult(t *testing.T) {
+	r, err := device.Decoded("x.op", json.RawMessage(`{}`), func(struct{}) (any, error) {
+		return device.KeygenResult{PublicKey: []byte{1}}, spec.Errorf(spec.CodeMalformed, "no")
+	})
+	if r != nil || spec.CodeOf(err) != spec.CodeMalformed {
+		t.Errorf("refused: %v, %v; want no result and the refusal", r, err)
+	}
+}

@@ -43,13 +43,18 @@ func Decode(op string, params json.RawMessage, v any) error {
 }
 
 // Decoded answers an operation whose params are a P: it decodes params
-// strictly (Decode) and answers with f's result.
+// strictly (Decode) and answers with f's result, or with f's error and no
+// result.
 func Decoded[P any](op string, params json.RawMessage, f func(P) (any, error)) (any, error) {
 	var p P
 	if err := Decode(op, params, &p); err != nil {
 		return nil, err
 	}
-	return f(p)
+	r, err := f(p)
+	if err != nil {
+		return nil, err // a refusal carries no result, whatever f built
+	}
+	return r, nil
 }
 
 // Kit is the scaffolding of a model's Host, the reference device behind
