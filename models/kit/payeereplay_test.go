@@ -7,17 +7,13 @@ import (
 	"github.com/dualoffline/dualoffline/spec"
 )
 
-type heldBalance int64
-
-func (h heldBalance) Balance() int64 { return int64(h) }
-
 // A session of another length than the scheme's is refused as malformed
 // before any element is made.
 func TestPayeeReplayRefusesSessionLength(t *testing.T) {
 	made := false
-	r := PayeeReplay[heldBalance]{Session: "nonce", Size: 16,
-		New:  func(*world.World, *world.Device) (heldBalance, error) { made = true; return 0, nil },
-		Open: func(heldBalance, []byte) Endpoint { return nil }}
+	r := PayeeReplay[balance]{Session: "nonce", Size: 16,
+		New:  func(*world.World, *world.Device) (balance, error) { made = true; return 0, nil },
+		Open: func(balance, []byte) Endpoint { return nil }}
 	for _, n := range []int{0, 15, 17} {
 		_, err := r.Run(PayeeProvision{}, make([]byte, n), nil)
 		if spec.CodeOf(err) != spec.CodeMalformed {
