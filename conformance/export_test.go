@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -37,4 +38,30 @@ func NewGameTrials(target models.Scheme, s suite.Suite, seed uint64) (trial func
 			sb.tallies[i].add(c == b, leak)
 		}
 	}, failed
+}
+
+// WrapInstances is base renamed "<base><suffix>" whose every instance is
+// wrap of base's: a target with a bug or a limit of the test's own.
+func WrapInstances(base models.Scheme, suffix string, wrap func(models.Instance) models.Instance) models.Scheme {
+	return wrapped{Scheme: base, suffix: suffix, wrap: wrap}
+}
+
+type wrapped struct {
+	models.Scheme
+	suffix string
+	wrap   func(models.Instance) models.Instance
+}
+
+func (s wrapped) Info() models.Info {
+	i := s.Scheme.Info()
+	i.Name += s.suffix
+	return i
+}
+
+func (s wrapped) New(w *world.World, cfg models.Config) (models.Instance, error) {
+	in, err := s.Scheme.New(w, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return s.wrap(in), nil
 }

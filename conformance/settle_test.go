@@ -20,7 +20,6 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/cert"
-	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -239,20 +238,8 @@ func TestWitnessesRecogniseTheirCause(t *testing.T) {
 // reports one fen more issued than the central bank issued. On
 // cert-literal, whose R5.2 documents a lost payment, that bug makes R5.2
 // fail for another cause.
-type inflated struct{ models.Scheme }
-
-func (s inflated) Info() models.Info {
-	i := s.Scheme.Info()
-	i.Name += "~inflated-audit"
-	return i
-}
-
-func (s inflated) New(w *world.World, cfg models.Config) (models.Instance, error) {
-	in, err := s.Scheme.New(w, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return inflatedInstance{in}, nil
+func inflated(base models.Scheme) models.Scheme {
+	return WrapInstances(base, "~inflated-audit", func(in models.Instance) models.Instance { return inflatedInstance{in} })
 }
 
 type inflatedInstance struct{ models.Instance }
@@ -327,7 +314,7 @@ func TestSettleNewBugInDocumentedSub(t *testing.T) {
 	if d := one["conserved-every-step"].Documented; d != nil {
 		t.Errorf("an undocumented property carries a documented cause: %+v", d)
 	}
-	bug := verdicts(inflated{base})
+	bug := verdicts(inflated(base))
 	if d := cmp.Diff(map[string]Verdict{"balanced-every-fault-point": Fail, "conserved-every-step": Fail}, vs(bug)); d != "" {
 		t.Fatalf("cert-literal with an inflated audit, R5.2 (-want +got):\n%s", d)
 	}
@@ -347,7 +334,7 @@ func TestSettleNewBugInDocumentedSub(t *testing.T) {
 // property unexpected or skipped on the base, and another requirement's
 // fail (listed in Also) kill nothing.
 func TestJudgeMutant(t *testing.T) {
-	m := models.Mutant{Name: "m", Breaks: "R5", Scheme: inflated{cert.Scheme{}}}
+	m := models.Mutant{Name: "m", Breaks: "R5", Scheme: inflated(cert.Scheme{})}
 	results := []Result{
 		{Requirement: "R5", Sub: "R5.1", Property: "held-on-base", Verdict: Fail},
 		{Requirement: "R5", Sub: "R5.2", Property: "other-cause", Verdict: Fail},

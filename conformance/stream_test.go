@@ -69,23 +69,10 @@ func TestStreamGamesIndependentOfSelection(t *testing.T) {
 // failsAfter wraps a scheme whose instances refuse every payment after
 // the first n (an error, which fails a game payment), to end a stream in
 // failure while one of its games still plays.
-type failsAfter struct {
-	models.Scheme
-	n int
-}
-
-func (s failsAfter) Info() models.Info {
-	i := s.Scheme.Info()
-	i.Name += "~fails-after"
-	return i
-}
-
-func (s failsAfter) New(w *world.World, cfg models.Config) (models.Instance, error) {
-	in, err := s.Scheme.New(w, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return &failingInstance{Instance: in, left: s.n}, nil
+func failsAfter(base models.Scheme, n int) models.Scheme {
+	return conformance.WrapInstances(base, "~fails-after", func(in models.Instance) models.Instance {
+		return &failingInstance{Instance: in, left: n}
+	})
 }
 
 type failingInstance struct {
@@ -118,7 +105,7 @@ func TestStreamFailureAfterAGameStopped(t *testing.T) {
 	var target models.Scheme
 	for _, m := range control.Mutants() {
 		if m.Name == "payer-dependent-length-at-threshold" {
-			target = failsAfter{m.Scheme, 400}
+			target = failsAfter(m.Scheme, 400)
 		}
 	}
 	if target == nil {
