@@ -15,7 +15,6 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -671,7 +670,7 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 	v := &payView{before: g.in.Snapshot(merchant), merchant: merchant}
 	mark, start := g.w.Mark(), g.w.Now()
 	p, err := g.in.Pay(payer, merchant, amount, nil)
-	if err == nil && !p.Paid && !p.Received && topUpCures(rejectionCodes(p)) {
+	if err == nil && !p.Paid && !p.Received && cheaperCures(p) {
 		// Its value is in coins it can no longer spend offline (a chip
 		// coin at its hop limit), or cannot combine into the amount
 		// within one payment's limits (too many coins, too long a
@@ -696,14 +695,6 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 	v.feats[2] = float64(p.Outcome.Steps)
 	v.feats[3] = float64(g.w.Now().Sub(start) / time.Millisecond)
 	return v
-}
-
-// topUpCures reports whether a refusal with codes (all of one kind) is
-// one a withdrawal cures: insufficient offline value, or a limit of one
-// payment (coins per payment, lineage length) that fresh coins avoid.
-func topUpCures(codes []spec.Code) bool {
-	c := slices.Compact(codes)
-	return len(c) == 1 && (c[0] == spec.CodeInsufficient || c[0] == spec.CodeLimitExceeded)
 }
 
 // settle has the merchant reconcile (its store and upload join the view),

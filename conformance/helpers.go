@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"pgregory.net/rapid"
@@ -148,6 +149,17 @@ func rejectionCodes(p models.Payment) []spec.Code {
 		out = append(out, codeOf(r.Err))
 	}
 	return out
+}
+
+// cheaperCures reports whether a refused payment was refused only for
+// what a smaller payment or fresh coins cure: insufficient offline value,
+// or a limit of one payment (coins per payment, lineage length, amount).
+// A refusal that also names another cause is not cured by paying again.
+func cheaperCures(p models.Payment) bool {
+	codes := rejectionCodes(p)
+	return len(codes) > 0 && !slices.ContainsFunc(codes, func(c spec.Code) bool {
+		return c != spec.CodeInsufficient && c != spec.CodeLimitExceeded
+	})
 }
 
 // verifyEvidence checks double-spend evidence with public data only,

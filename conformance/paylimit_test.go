@@ -6,6 +6,7 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -48,5 +49,33 @@ func TestPayOrLargestCoinWithinCoinLimit(t *testing.T) {
 	}
 	if limited == 0 {
 		t.Error("no scheme refused the nine-coin payment: the test no longer reaches the fallback")
+	}
+}
+
+// TestCheaperCures: a refusal is taken for one a smaller payment or fresh
+// coins cure only when every rejection names insufficient value or a
+// limit; one other cause, or no rejection, is not.
+func TestCheaperCures(t *testing.T) {
+	refused := func(codes ...spec.Code) models.Payment {
+		var p models.Payment
+		for _, c := range codes {
+			p.Outcome.Rejections = append(p.Outcome.Rejections, world.Rejection{Err: spec.Errorf(c, "test")})
+		}
+		return p
+	}
+	for _, c := range []struct {
+		codes []spec.Code
+		want  bool
+	}{
+		{nil, false},
+		{[]spec.Code{spec.CodeInsufficient}, true},
+		{[]spec.Code{spec.CodeLimitExceeded, spec.CodeLimitExceeded}, true},
+		{[]spec.Code{spec.CodeInsufficient, spec.CodeLimitExceeded}, true},
+		{[]spec.Code{spec.CodeInsufficient, spec.CodeBadSignature}, false},
+		{[]spec.Code{spec.CodeBadSignature}, false},
+	} {
+		if got := cheaperCures(refused(c.codes...)); got != c.want {
+			t.Errorf("cheaperCures(%v) = %v, want %v", c.codes, got, c.want)
+		}
 	}
 }

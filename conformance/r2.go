@@ -256,14 +256,14 @@ func largestCoin(v models.View) int64 {
 }
 
 // payOrLargestCoin pays amount fault-free; if the payer's wallet refuses
-// it for want of coins it can spend in one payment (insufficient value
-// in spendable coins, or a scheme's bound on the coins per payment:
-// limit-exceeded), it pays the value of its largest coin instead. It
+// it only for want of coins it can spend in one payment (insufficient
+// value in spendable coins, or a scheme's bound on the coins per payment:
+// limit-exceeded; cheaperCures), it pays the value of its largest coin
+// instead. It
 // returns the payment and the amount paid.
 func payOrLargestCoin(in models.Instance, payer, payee world.PartyID, amount int64) (models.Payment, int64, error) {
 	p, err := in.Pay(payer, payee, amount, nil)
-	if codes := rejectionCodes(p); err == nil && !p.Received &&
-		(slices.Contains(codes, spec.CodeInsufficient) || slices.Contains(codes, spec.CodeLimitExceeded)) {
+	if err == nil && !p.Received && cheaperCures(p) {
 		amount = min(amount, largestCoin(in.View(payer)))
 		p, err = in.Pay(payer, payee, amount, nil)
 	}
