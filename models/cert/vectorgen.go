@@ -11,6 +11,12 @@ import (
 //go:embed vectorgen.schema.json
 var vectorSchema []byte
 
+// headers are the scheme's published file headers, each kind's with
+// its groups' documentation (vgen.Headers).
+//
+//go:embed vectorgen_headers.json
+var headers vgen.Headers
+
 // VectorSource is the cert scheme's share of the vectors (vgen.Provider):
 // the sealedcoin, message and session files, decided with this package's
 // own checks and payee, and the message file's HelloPay group with its

@@ -11,6 +11,12 @@ import (
 //go:embed vectorgen.schema.json
 var vectorSchema []byte
 
+// headers are the scheme's published file headers, each kind's with
+// its groups' documentation (vgen.Headers).
+//
+//go:embed vectorgen_headers.json
+var headers vgen.Headers
+
 // VectorSource is the chain scheme's share of the vectors
 // (vgen.Provider): the qr file (one scanned payment) and the session
 // file, decided with this package's payee, and the agree file (an
