@@ -117,7 +117,7 @@ var messageKind = vgen.Kind{
 }
 
 func genMessage(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "message")
+	b := g.Builder(Name, "message")
 	p := g.NewPKI("pki", []vgen.DevSpec{{ID: vgen.AgentID, Role: devcert.RoleAgent}, {ID: vgen.CertPayer, Role: devcert.RoleWallet}, {ID: vgen.CertPayee, Role: devcert.RoleWallet}, {ID: vgen.CertThird, Role: devcert.RoleWallet}})
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: vgen.CertPayee, Role: devcert.RoleWallet}})
 	issuer := g.Key("issuer")

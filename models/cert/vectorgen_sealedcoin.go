@@ -34,7 +34,7 @@ func sealedDER(version int64, s *coin.Sealed) []byte {
 var sealedCoinKind = vgen.Kind{Gen: genSealedCoin, Decide: map[string]vgen.Decider{"sealedcoin": vgen.Decode(refSealedCoin)}}
 
 func genSealedCoin(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "sealedcoin")
+	b := g.Builder(Name, "sealedcoin")
 	issuer := g.Key("issuer")
 	rogue := g.Key("rogue-issuer")
 	hs, hsmRaw := hsm(g, "agent")

@@ -12,7 +12,7 @@ import (
 var certSessionKind = vgen.Kind{Gen: genCertSession, Decide: map[string]vgen.Decider{"session": vgen.Decode(refCertSession)}}
 
 func genCertSession(g *vgen.Gen) *vgen.Builder {
-	b := g.SessionBuilder(Name, headers.Of(g, "session")...)
+	b := g.SessionBuilder(Name, g.Header("session")...)
 	p, crl, issuer, cs, other := vgen.SessionPayments(g, newCertSession)
 	if g.Err != nil {
 		return b

@@ -17,7 +17,7 @@ const chainSealInfo = "dualoffline/chain/transfer/v1"
 var qrKind = vgen.Kind{Gen: vgen.Then(genQR, qrTimeAhead), Decide: map[string]vgen.Decider{"qr": vgen.Decode(refQR)}}
 
 func genQR(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "qr")
+	b := g.Builder(Name, "qr")
 	p := g.NewPKI("pki", []vgen.DevSpec{{ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "agent-icbc", Role: devcert.RoleAgent}})
 	chainKey := g.Key("chain")
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-alice", Role: devcert.RoleWallet}})

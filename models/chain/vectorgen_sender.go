@@ -81,7 +81,7 @@ var agreeKind = vgen.Kind{
 }
 
 func genAgree(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "agree")
+	b := g.Builder(Name, "agree")
 	p := g.NewPKI("agree", []vgen.DevSpec{{ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "wallet-carol", Role: devcert.RoleWallet}})
 	if g.Err != nil {
 		return b

@@ -90,7 +90,7 @@ func bitsApart(a, b []byte) int {
 var chainSessionKind = vgen.Kind{Gen: vgen.Then(genChainSession, chainSessionTimeAhead), Decide: map[string]vgen.Decider{"session": vgen.Decode(refChainSession)}}
 
 func genChainSession(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "session")
+	b := g.Builder(Name, "session")
 	p := g.NewPKI("pki", []vgen.DevSpec{{ID: vgen.CertPayer, Role: devcert.RoleWallet}, {ID: vgen.CertPayee, Role: devcert.RoleWallet}, {ID: vgen.CertThird, Role: devcert.RoleWallet}})
 	chainKey := g.Key("chain")
 	if g.Err != nil {

@@ -59,7 +59,7 @@ var apduKind = vgen.Kind{
 }
 
 func genAPDU(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "apdu")
+	b := g.Builder(Name, "apdu")
 	p := g.NewPKI("pki", []vgen.DevSpec{{ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "agent-icbc", Role: devcert.RoleAgent}, {ID: "wallet-carol", Role: devcert.RoleWallet}})
 	issuer := g.Key("issuer")
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-bob", Role: devcert.RoleWallet}})

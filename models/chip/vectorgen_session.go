@@ -66,7 +66,7 @@ func newChipSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label str
 var chipSessionKind = vgen.Kind{Gen: genChipSession, Decide: map[string]vgen.Decider{"session": vgen.Decode(refChipSession)}}
 
 func genChipSession(g *vgen.Gen) *vgen.Builder {
-	b := g.SessionBuilder(Name, headers.Of(g, "session")...)
+	b := g.SessionBuilder(Name, g.Header("session")...)
 	const amount = 2500
 	p, crl, issuer, cs, other := vgen.SessionPayments(g, func(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string) *chipSession {
 		return newChipSession(g, p, issuer, label, amount)

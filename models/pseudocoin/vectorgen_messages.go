@@ -27,7 +27,7 @@ func derCases(b *vgen.Builder, grp *vgen.Group, g *vgen.Gen, what string, valid 
 var helloKind = vgen.Kind{Gen: genHello, Decide: map[string]vgen.Decider{"hello": vgen.Decode(refHello)}}
 
 func genHello(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "hello")
+	b := g.Builder(Name, "hello")
 	grp := b.Group("HelloReceive", "")
 	in := func(h []byte, amount int64, invoiced bool) HelloInput {
 		return HelloInput{Hello: vgen.H(h), Amount: amount, Invoiced: invoiced}
@@ -49,7 +49,7 @@ const coin100M = 100_000_000
 var ackKind = vgen.Kind{Gen: genAck, Decide: map[string]vgen.Decider{"ack": vgen.Decode(refAck)}}
 
 func genAck(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "ack")
+	b := g.Builder(Name, "ack")
 	grp := b.Group("AckReceive", "")
 	var id, other [32]byte
 	copy(id[:], g.Src("pseudocoin/ack/record").Bytes(32))
@@ -72,7 +72,7 @@ func genAck(g *vgen.Gen) *vgen.Builder {
 var invoiceKind = vgen.Kind{Gen: genInvoice, Decide: map[string]vgen.Decider{"invoice": vgen.Decode(refInvoice)}}
 
 func genInvoice(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "invoice")
+	b := g.Builder(Name, "invoice")
 	x := newPCGen(g)
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-bob", Role: "wallet"}})
 	if g.Err != nil {
@@ -152,7 +152,7 @@ func genInvoice(g *vgen.Gen) *vgen.Builder {
 var mintKind = vgen.Kind{Gen: genMint, Decide: map[string]vgen.Decider{"mint": vgen.Decode(refMint)}}
 
 func genMint(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "mint")
+	b := g.Builder(Name, "mint")
 	x := newPCGen(g)
 	if g.Err != nil {
 		return b

@@ -103,7 +103,7 @@ func (x *pcGen) chain(label string, n int, amount int64, challenge []byte) (*Hol
 var payKind = vgen.Kind{Gen: genPay, Decide: map[string]vgen.Decider{"pay": vgen.Decode(refPay)}}
 
 func genPay(g *vgen.Gen) *vgen.Builder {
-	b := headers.Builder(g, Name, "pay")
+	b := g.Builder(Name, "pay")
 	x := newPCGen(g)
 	if g.Err != nil {
 		return b

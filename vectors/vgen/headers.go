@@ -3,24 +3,34 @@ package vgen
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 )
 
-// Headers is a scheme's published file headers, the JSON text its
-// package embeds: an object mapping each kind to the paragraphs of the
-// header of that kind's file, every group's documentation included, in
-// the order the file prints them.
-type Headers []byte
+// Headers are a scheme's published file headers: for each kind, the
+// paragraphs of the header of that kind's file, every group's
+// documentation included, in the order the file prints them. A scheme
+// keeps them in its vectorgen_headers.json, a JSON object of string
+// arrays, which NewSource reads and hands its generators in Gen.Headers.
+type Headers map[string][]string
 
-// Of returns the paragraphs of kind's header. Headers that do not parse,
-// or that have no header for kind, fail g (Gen.Fail) and give nil.
-func (h Headers) Of(g *Gen, kind string) []string {
-	var all map[string][]string
-	if err := json.Unmarshal(h, &all); err != nil {
-		g.Fail(fmt.Errorf("vgen: file headers: %w", err))
-		return nil
+// ReadHeaders reads the Headers in files' HeadersFile.
+func ReadHeaders(files fs.FS) (Headers, error) {
+	raw, err := fs.ReadFile(files, HeadersFile)
+	if err != nil {
+		return nil, err
 	}
-	text, ok := all[kind]
-	if !ok || len(text) == 0 {
+	var h Headers
+	if err := json.Unmarshal(raw, &h); err != nil {
+		return nil, fmt.Errorf("%s: %w", HeadersFile, err)
+	}
+	return h, nil
+}
+
+// Header returns the paragraphs of kind's header in g.Headers. A kind
+// with none fails g (Gen.Fail) and gives nil.
+func (g *Gen) Header(kind string) []string {
+	text := g.Headers[kind]
+	if len(text) == 0 {
 		g.Fail(fmt.Errorf("vgen: no header for kind %q", kind))
 		return nil
 	}
@@ -28,7 +38,7 @@ func (h Headers) Of(g *Gen, kind string) []string {
 }
 
 // Builder starts the file of scheme and kind for g's suite with kind's
-// header (NewBuilder with Of).
-func (h Headers) Builder(g *Gen, scheme, kind string) *Builder {
-	return NewBuilder(scheme, g.ID, kind, h.Of(g, kind)...)
+// header (NewBuilder with Header).
+func (g *Gen) Builder(scheme, kind string) *Builder {
+	return NewBuilder(scheme, g.ID, kind, g.Header(kind)...)
 }
