@@ -3,6 +3,7 @@ package models
 import (
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/detrand"
 )
 
 // This file holds the optional capabilities an Instance may offer so the
@@ -81,6 +82,13 @@ type Corruption struct {
 	Kind  CorruptionKind
 	Value int64
 	Other world.PartyID
+}
+
+// Rand is the random stream c draws from when a scheme's model stages it
+// on wallet in w: one label per scheme, wallet and kind, so that what one
+// corruption draws moves nothing another draws.
+func (c Corruption) Rand(w *world.World, scheme string, wallet world.PartyID) *detrand.Source {
+	return w.Rand(scheme + "/corrupt/" + string(wallet) + "/" + string(c.Kind))
 }
 
 // Corrupter is implemented by instances that can stage corruptions.

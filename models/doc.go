@@ -25,7 +25,8 @@
 // (device.Served.Ops). A scheme without a capability simply has none of
 // those files or suites. The vectors' published JSON Schema takes a
 // scheme's kinds from its vectorgen.schema.json (go generate ./vectors
-// assembles it); the adapter's devices.schema.json takes a served
+// assembles it), and each of its files' header from its
+// vectorgen_headers.json (vgen.Headers); the adapter's devices.schema.json takes a served
 // wallet's operations from its Ops (go test ./conformance/adapter -run
 // TestDeviceSchemaCurrent -update regenerates it).
 //

@@ -1,6 +1,10 @@
 package models
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/dualoffline/dualoffline/models/world"
+)
 
 // LeakWitness recognises a game lost to a distinguisher keying on the
 // payer's identifying material in the named places, whichever of the
@@ -71,5 +75,27 @@ func TestWalletIDsNotPositive(t *testing.T) {
 	}
 	if got := (Config{Wallets: 3}).WalletIDs(); len(got) != 3 || got[2] != "wallet-C" {
 		t.Errorf("Wallets: 3 gives %v, want wallet-A to wallet-C", got)
+	}
+}
+
+// A corruption's stream is its scheme's, wallet's and kind's: the same
+// three on a world of the same seed draw the same bytes, and another
+// scheme, wallet or kind draws others.
+func TestCorruptionRandKeyedBySchemeWalletKind(t *testing.T) {
+	draw := func(scheme string, wallet world.PartyID, kind CorruptionKind) uint64 {
+		return Corruption{Kind: kind}.Rand(world.New(3), scheme, wallet).Uint64()
+	}
+	base := draw("chain", "wallet-A", CorruptForgedCoin)
+	if again := draw("chain", "wallet-A", CorruptForgedCoin); again != base {
+		t.Errorf("the same corruption drew %x, then %x", base, again)
+	}
+	for name, other := range map[string]uint64{
+		"scheme": draw("pseudocoin", "wallet-A", CorruptForgedCoin),
+		"wallet": draw("chain", "wallet-B", CorruptForgedCoin),
+		"kind":   draw("chain", "wallet-A", CorruptSelfSignedCert),
+	} {
+		if other == base {
+			t.Errorf("another %s drew the same %x", name, base)
+		}
 	}
 }

@@ -73,7 +73,8 @@
 // vectors/schema/vectors.schema.json from schema/template.json (the spec
 // kinds and what every file shares) and each Source's Schema
 // (models/<scheme>/vectorgen.schema.json), and a test keeps the committed
-// file equal to Schema(). Package vgen holds the file format (File, Case, aliased here)
+// file equal to Schema(). The published header of each of a scheme's
+// files is prose in models/<scheme>/vectorgen_headers.json (vgen.Headers). Package vgen holds the file format (File, Case, aliased here)
 // and the generator kit (Builder, Gen, the PKI, session transcripts,
 // input decoding) the sources build with; it imports no scheme and not
 // this package.

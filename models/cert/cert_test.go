@@ -63,13 +63,7 @@ func TestPaymentHappyPath(t *testing.T) {
 		t.Run(v.String(), func(t *testing.T) {
 			in := newInstance(t, 1, v)
 			modeltest.MustFund(t, in, "wallet-A", 1000)
-			p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !p.Paid || !p.Received || len(p.Outcome.Rejections) > 0 || p.Outcome.Steps != 6 {
-				t.Fatalf("payment: %+v", p)
-			}
+			modeltest.MustPayClean(t, in, "wallet-A", "wallet-B", 230, 6)
 			a, b := in.View("wallet-A"), in.View("wallet-B")
 			if a.Offline() != 770 || b.Offline() != 230 || len(a.Pending) != 0 {
 				t.Fatalf("balances A %d B %d (pending %v), want 770 230", a.Offline(), b.Offline(), a.Pending)

@@ -1,15 +1,16 @@
 package cert
 
 import (
-	_ "embed"
+	"embed"
 
 	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
-// vectorSchema is the scheme's part of the vectors' JSON Schema.
+// vectorFiles are the scheme's part of the vectors' JSON Schema and its
+// published file headers (vgen.NewSource).
 //
-//go:embed vectorgen.schema.json
-var vectorSchema []byte
+//go:embed vectorgen.schema.json vectorgen_headers.json
+var vectorFiles embed.FS
 
 // VectorSource is the cert scheme's share of the vectors (vgen.Provider):
 // the sealedcoin, message and session files, decided with this package's
@@ -17,5 +18,5 @@ var vectorSchema []byte
 // payer wallet. The literal variant has the same messages and
 // contributes nothing of its own.
 func (Scheme) VectorSource() vgen.Source {
-	return vgen.NewSource(Name, vectorSchema, sealedCoinKind, messageKind, certSessionKind)
+	return vgen.NewSource(Name, vectorFiles, sealedCoinKind, messageKind, certSessionKind)
 }

@@ -117,15 +117,7 @@ var messageKind = vgen.Kind{
 }
 
 func genMessage(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder(Name, g.ID, "message",
-		"The six signed payment messages of the ICBC 2018 certificate scheme (spec/formats-schemes.md, \"The six signed messages\", [APPLICATION 16..22] DER), taken from one clean recorded payment of 3000 fen from wallet-alice to wallet-bob, and mutations of them.",
-		"input.expect is the [APPLICATION n] number of the message the receiving wallet (hex of its id in input.receiver) awaits: 16 HELLO-PAYEE, 18 PROCEED and 21 DEDUCT are received by the payer; 17 HELLO-PAYER, 19 TX and 22 DEDUCTED by the payee.",
-		"The session context is in the input: input.root and input.at for certificate checks, input.peer the counterpart's certificate once the hellos are exchanged, input.nonce the session's nonce (absent for HELLO-PAYEE, which opens the session), input.amount for PROCEED and TX, input.digest (the records' digest) for DEDUCT and DEDUCTED.",
-		"A message is valid when the receiver (spec/formats-schemes.md, \"What the payee checks\" and \"What the payer checks\") would act on it, in the model's order: strict parse accepting only the tags of the receiver's role (another tag is malformed); another tag of the role than expected is replay (out of turn);",
-		"on the payee side the nonce (replay), then payee = receiver (wrong-recipient); a HELLO checks the presented certificate (a wallet's, verifying under the root at input.at, naming the presented id and key, not the receiver: untrusted-issuer or wrong-recipient);",
-		"PROCEED: nonce, signature, payer = receiver and payee = peer, amount (value-mismatch); TX: payer = peer, amount, signature; DEDUCT: payer = receiver, nonce, signature, payee = peer, digest (value-mismatch); DEDUCTED: payer = peer, digest, signature.",
-		"Not covered in this group: the coins sealed inside a TX are not opened (the transfer and sealedcoin kinds cover their content), nor any state-dependent check (a nonce already answered, offline limits, funds: group HelloPay below covers the payer's, on a PayeeHello).",
-		"The signature object is the sender's signature over the message as sent, under the key of the sender's genuine certificate.")
+	b := g.Builder(Name, "message")
 	p := g.NewPKI("pki", []vgen.DevSpec{{ID: vgen.AgentID, Role: devcert.RoleAgent}, {ID: vgen.CertPayer, Role: devcert.RoleWallet}, {ID: vgen.CertPayee, Role: devcert.RoleWallet}, {ID: vgen.CertThird, Role: devcert.RoleWallet}})
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: vgen.CertPayee, Role: devcert.RoleWallet}})
 	issuer := g.Key("issuer")

@@ -59,12 +59,6 @@ type HelloPayInput struct {
 	At                int64          `json:"at"`
 }
 
-// helloPayHeader documents the HelloPay group.
-var helloPayHeader = []string{
-	"Group HelloPay: the PayeeHello ([APPLICATION 16]) input.message as the payer wallet input.wallet decides whether to answer it, provisioned with input.walletKey (the private key of input.walletCertificate, whose id is input.wallet), input.walletCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, keeping the certificates of earlier holders input.holderCertificates, holding exactly the coins input.holdings, having paid the requests whose nonces are input.paid, with the offline limits input.limits of which input.spent fen and input.payments payments are used, its clock at input.at (spec/formats-schemes.md, \"What the payer checks\"):",
-	"valid when the wallet answers a PayerHello; in order, the payee's certificate and the signature as in MessageReceive, then a nonce in input.paid (replay), the limits (limit-exceeded: the amount over perPayment, spent + amount over cumulative, payments + 1 over count), then the coins spendable offline (a lineage of fewer than 8 records, each earlier payer in it the wallet itself, or the id of a certificate of input.certificates (an agent) or of input.holderCertificates that verifies under input.root at input.at and is not revoked by input.crl): not covering the amount is insufficient-funds, covering it when no 8 of them do is limit-exceeded.",
-}
-
 // helloCoin is a coin of value fen issued to the agent, with the lineage
 // hops (agent first) ending at the last holder: the Holding that holder
 // keeps. Each hop pays the whole coin on.
@@ -73,7 +67,6 @@ func helloCoin(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string, 
 }
 
 func genHelloPay(g *vgen.Gen, b *vgen.Builder) {
-	b.F.Header = append(b.F.Header, helloPayHeader...)
 	p, crl, issuer := g.SessionPKI()
 	if g.Err != nil {
 		return

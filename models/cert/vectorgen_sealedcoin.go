@@ -34,11 +34,7 @@ func sealedDER(version int64, s *coin.Sealed) []byte {
 var sealedCoinKind = vgen.Kind{Gen: genSealedCoin, Decide: map[string]vgen.Decider{"sealedcoin": vgen.Decode(refSealedCoin)}}
 
 func genSealedCoin(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder(Name, g.ID, "sealedcoin",
-		"HSM-sealed coin strings of the ICBC 2018 certificate scheme (spec/formats.md, \"The sealed coin\": SealedCoin DER [APPLICATION 3], unpadded base64url; spec/formats-schemes.md, \"The ISSUE envelope\", carries them).",
-		"input.sealed is the hex of the coin string's ASCII bytes. A case is valid when the agent's HSM with key id input.hsmKeyId and key input.hsmKey (coin.NewHSM reading keyId || key) opens it and the coin inside is accepted under input.issuerPublicKey:",
-		"ParseSealedString (no padding, no whitespace, no other alphabet, strict DER), HSM.Open (another key id is untrusted-issuer, an AEAD failure bad-seal, the plaintext must parse as a Coin), then Signed.Check (policy, issuer signature).",
-		"The signature object, when present, is the issuer's signature over the coin inside.")
+	b := g.Builder(Name, "sealedcoin")
 	issuer := g.Key("issuer")
 	rogue := g.Key("rogue-issuer")
 	hs, hsmRaw := hsm(g, "agent")

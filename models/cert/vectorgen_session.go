@@ -12,9 +12,7 @@ import (
 var certSessionKind = vgen.Kind{Gen: genCertSession, Decide: map[string]vgen.Decider{"session": vgen.Decode(refCertSession)}}
 
 func genCertSession(g *vgen.Gen) *vgen.Builder {
-	b := g.SessionBuilder(Name,
-		"Recorded payments of the ICBC 2018 certificate scheme (spec/formats-schemes.md, \"The certificate scheme (ICBC 2018)\"): wallet-alice pays wallet-bob 3000 fen of a 5000-fen coin in six signed messages, HELLO-PAYEE, HELLO-PAYER, PROCEED, TX, DEDUCT, DEDUCTED; the payee-bound ones are HELLO-PAYER, TX and DEDUCTED, and input.nonce is the nonce of bob's HELLO-PAYEE.",
-		"The cert payee credits the coins only on DEDUCTED (the deduct-success notice): a transcript without it leaves the payee holding nothing.")
+	b := g.SessionBuilder(Name, g.Header("session")...)
 	p, crl, issuer, cs, other := vgen.SessionPayments(g, newCertSession)
 	if g.Err != nil {
 		return b

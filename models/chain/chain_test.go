@@ -22,13 +22,7 @@ func TestPaymentHappyPath(t *testing.T) {
 		if a := in.View("wallet-A"); a.Offline() != 1000 || a.Account != 100000-1000 {
 			t.Fatalf("after funding: %+v", a)
 		}
-		p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !p.Paid || !p.Received || len(p.Outcome.Rejections) > 0 || p.Outcome.Steps != 2 {
-			t.Fatalf("payment: %+v", p)
-		}
+		modeltest.MustPayClean(t, in, "wallet-A", "wallet-B", 230, 2)
 		a, b := in.View("wallet-A"), in.View("wallet-B")
 		if a.Offline() != 770 || b.Offline() != 0 || in.Awaiting("wallet-B") != 230 {
 			t.Fatalf("A %d, B %d (awaiting %d)", a.Offline(), b.Offline(), in.Awaiting("wallet-B"))
@@ -40,7 +34,7 @@ func TestPaymentHappyPath(t *testing.T) {
 			t.Fatalf("B after reconciling holds %d: %+v", b.Offline(), b)
 		}
 		// Now final, B's value pays onward.
-		p, _ = in.Pay("wallet-B", "wallet-C", 100, nil)
+		p, _ := in.Pay("wallet-B", "wallet-C", 100, nil)
 		if !p.Received {
 			t.Fatalf("B → C: %+v", p.Outcome.Rejections)
 		}

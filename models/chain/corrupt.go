@@ -27,7 +27,7 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 	if err != nil {
 		return err
 	}
-	r := in.w.Rand("chain/corrupt/" + string(id) + "/" + string(c.Kind))
+	r := c.Rand(in.w, Name, id)
 	switch c.Kind {
 	case models.CorruptSelfSignedCert, models.CorruptForeignRootCert, models.CorruptWrongSuiteCert:
 		cert, err := forge.BadCert(wl.s, c.Kind, wl.key, wl.cert, in.w.Now(), r)

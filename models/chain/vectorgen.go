@@ -1,15 +1,16 @@
 package chain
 
 import (
-	_ "embed"
+	"embed"
 
 	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
-// vectorSchema is the scheme's part of the vectors' JSON Schema.
+// vectorFiles are the scheme's part of the vectors' JSON Schema and its
+// published file headers (vgen.NewSource).
 //
-//go:embed vectorgen.schema.json
-var vectorSchema []byte
+//go:embed vectorgen.schema.json vectorgen_headers.json
+var vectorFiles embed.FS
 
 // VectorSource is the chain scheme's share of the vectors
 // (vgen.Provider): the qr file (one scanned payment) and the session
@@ -19,5 +20,5 @@ var vectorSchema []byte
 // (AgreementPay, whose answer is the payment). The literal variant
 // contributes nothing of its own.
 func (Scheme) VectorSource() vgen.Source {
-	return vgen.NewSource(Name, vectorSchema, qrKind, chainSessionKind, agreeKind)
+	return vgen.NewSource(Name, vectorFiles, qrKind, chainSessionKind, agreeKind)
 }

@@ -57,12 +57,6 @@ type AgreePayInput struct {
 	At                int64          `json:"at"`
 }
 
-// agreePayHeader documents the AgreementPay group.
-var agreePayHeader = []string{
-	"Group AgreementPay: the agreement input.agreement as the payer wallet input.wallet answers it, provisioned with input.walletKey (the private key of input.walletCertificate, whose id is input.wallet), input.walletCertificate, input.root, input.crl and the chain's key input.chainKey, holding exactly the coins input.coins (outpoint and value each), having paid nothing yet, with the offline limits input.limits of which input.spent fen and input.payments payments are used, its clock at input.at (spec/formats-schemes.md, \"AGREE\"):",
-	"after the checks of the 40 bytes above, its own certificate verifies under input.root at input.at against input.crl (its codes), then the limits (limit-exceeded), then its coins: at most 4 inputs, the largest first, and 4 that do not cover the amount are insufficient-funds. Valid when it pays: the answer is the Payment DER it shows, which the payee of the agreement accepts (the checks of a PaymentReceive case with the agreement's payee, amount and nonce, at input.at, under input.root) and which carries input.walletCertificate; its sealed transfer, opened with the vectors' chain key (the private key of input.chainKey), is the one its commitment hashes, names the clear payee and the serial of input.walletCertificate as escrow, and spends distinct coins of input.coins, at most 4, the largest first (no coin left out worth more than one spent), covering the amount.",
-}
-
 // payWallet provisions the wallet of in (a Host, as a served device is)
 // and keys the agreement in: its payment when it pays, else its refusal.
 func payWallet(s suite.Suite, in AgreePayInput) (qr []byte, verdict, inputErr error) {
@@ -241,7 +235,6 @@ func checkSealed(s suite.Suite, in AgreePayInput, p *Payment) error {
 }
 
 func genAgreePay(g *vgen.Gen, b *vgen.Builder) {
-	b.F.Header = append(b.F.Header, agreePayHeader...)
 	p, crl, _ := g.SessionPKI()
 	chainKey := g.Key("chain")
 	if g.Err != nil {

@@ -17,11 +17,7 @@ const chainSealInfo = "dualoffline/chain/transfer/v1"
 var qrKind = vgen.Kind{Gen: vgen.Then(genQR, qrTimeAhead), Decide: map[string]vgen.Decider{"qr": vgen.Decode(refQR)}}
 
 func genQR(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder(Name, g.ID, "qr",
-		"QR payloads of the ICBC 2019 blockchain scheme (spec/formats-schemes.md, \"Payment (the QR payload)\", Payment DER [APPLICATION 24], at most 997 bytes).",
-		"A payment is valid when the payee wallet (address input.payee) that asked for input.amount fen under nonce input.nonce accepts it at time input.at, trusting input.root:",
-		"it parses, the payer certificate is a wallet's and verifies, the payer address is that certificate key's, it is addressed to this wallet, amount and nonce match the request, its time is within 5 minutes, and the payer's signature over the PaymentTBS verifies.",
-		"The sealed transfer inside is opaque to the payee; the signature object is the payer's signature under the key of the certificate the payment carries.")
+	b := g.Builder(Name, "qr")
 	p := g.NewPKI("pki", []vgen.DevSpec{{ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "agent-icbc", Role: devcert.RoleAgent}})
 	chainKey := g.Key("chain")
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-alice", Role: devcert.RoleWallet}})

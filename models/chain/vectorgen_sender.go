@@ -81,11 +81,7 @@ var agreeKind = vgen.Kind{
 }
 
 func genAgree(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder("chain", g.ID, "agree",
-		"Agreements of the ICBC 2019 blockchain scheme as the payer's wallet decides on them (spec/formats-schemes.md, \"AGREE (the till → the payer's wallet, keyed in)\"): amount (8 bytes) || payee address (20) || nonce (8) || check code (4).",
-		"An agreement is valid when the payer's wallet with address input.payer, which already paid the agreements whose nonces are input.paid and refuses the payees of input.blacklist, would go on to pay it:",
-		"40 bytes, a check code equal to the first 4 bytes of H(\"dualoffline/chain/agree/v1\\0\" || amount || payee || nonce) and an amount in 1..100000000 fen (malformed); then a nonce not in input.paid (replay), a payee other than input.payer (wrong-recipient) and not in input.blacklist (cert-revoked).",
-		"What follows (its certificate, offline limits and coins) depends on the wallet's state: group AgreementPay below gives it.")
+	b := g.Builder(Name, "agree")
 	p := g.NewPKI("agree", []vgen.DevSpec{{ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "wallet-carol", Role: devcert.RoleWallet}})
 	if g.Err != nil {
 		return b

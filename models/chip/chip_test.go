@@ -21,13 +21,7 @@ func newInstance(t testing.TB, seed uint64) *Instance {
 func TestPaymentHappyPath(t *testing.T) {
 	in := newInstance(t, 1)
 	modeltest.MustFund(t, in, "wallet-A", 1000)
-	p, err := in.Pay("wallet-A", "wallet-B", 230, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !p.Paid || !p.Received || len(p.Outcome.Rejections) > 0 {
-		t.Fatalf("payment: %+v", p)
-	}
+	modeltest.MustPayClean(t, in, "wallet-A", "wallet-B", 230, 4)
 	a, b := in.View("wallet-A"), in.View("wallet-B")
 	if a.Offline() != 770 || b.Offline() != 230 {
 		t.Fatalf("balances A %d B %d, want 770 230", a.Offline(), b.Offline())

@@ -59,12 +59,7 @@ var apduKind = vgen.Kind{
 }
 
 func genAPDU(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder(Name, g.ID, "apdu",
-		"INITIATE commands of the PBOC 2016 chip-card model (spec/formats-schemes.md, \"The chip scheme (PBOC 2016): APDUs and BER-TLV\"): C-APDU 80 50 00 00, extended Le, BER-TLV data DF01 amount, DF02 challenge, DF03 payee certificate, DF04 payee signature.",
-		"A command is valid when the payer card input.card (hex of its id) would go on to pay it at time input.at, trusting input.root, before any state-dependent check:",
-		"it parses under the strict APDU and TLV profile with class 80, P1 = P2 = 00 and Le = 65536, holds exactly the four objects within their sizes, an amount in 1..2^40, a wallet certificate that verifies and is not the card's own, and the payee's signature over \"dualoffline/chip/initiate/v1\\0\" || amount || challenge || payee id.",
-		"Replay of a challenge, offline limits and funds depend on the card's state and are not covered here.")
-	b.F.Header = append(b.F.Header, apduHeaderTransfer...)
+	b := g.Builder(Name, "apdu")
 	p := g.NewPKI("pki", []vgen.DevSpec{{ID: "wallet-bob", Role: devcert.RoleWallet}, {ID: "wallet-alice", Role: devcert.RoleWallet}, {ID: "agent-icbc", Role: devcert.RoleAgent}, {ID: "wallet-carol", Role: devcert.RoleWallet}})
 	issuer := g.Key("issuer")
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-bob", Role: devcert.RoleWallet}})

@@ -12,14 +12,6 @@ import (
 	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
-// apduHeaderTransfer documents the TRANSFER and CONFIRM groups.
-var apduHeaderTransfer = []string{
-	"Group TransferResponse: the TRANSFER R-APDU (data DF03 payer certificate, E1 spends of DF05 holding and DF06 record, DF07 lineage certificates; SW 9000) as the payee terminal input.card, which sent INITIATE with input.challenge for input.amount fen, decides on it at input.at (spec/formats-schemes.md, \"What the card and the terminal check\"):",
-	"ParseResponse and the status word, the strict TRANSFER parse, a wallet payer certificate verifying under input.root, lineage certificates of wallets, then per spend: a coin under MaxHops hops (limit-exceeded), Holding.Verify under input.issuerPublicKey with signer certificates looked up among input.certificates (the agents the card is personalised with), the payer and the lineage certificates, held by the payer, the record spending it, signed for the payer, paying this card (wrong-recipient), answering the challenge (replay), Record.Validate, the payer's signature; the outputs to this card must sum to input.amount (value-mismatch). Coins already received (double-spend) depend on the card's store and are not covered.",
-	"Group ConfirmCommand: the CONFIRM C-APDU (80 52 00 00, no Le, DF02 challenge, DF04 signature) as the payer card input.card decides on it, its log holding one unacknowledged payment to the payee certificate input.payeeCertificate with challenge input.challenge and records input.records (spec/formats-schemes.md, \"What the card and the terminal check\"):",
-	"header and strict parse (malformed), a challenge other than the logged one (replay: no payment awaits it), then the payee's signature over \"dualoffline/chip/ack/v1\\0\" || challenge || len(payer) || payer || record ids.",
-}
-
 func genAPDUTransfer(g *vgen.Gen, b *vgen.Builder, p *vgen.PKI, issuer suite.PrivateKey) {
 	root := p.Root.Cert
 	grp := b.Group("TransferResponse", "")

@@ -76,14 +76,6 @@ func (in APDURefuseInput) pay() APDUPayInput {
 	return APDUPayInput{Command: in.Initiate, PayerTrust: in.PayerTrust, Card: in.Card, CardKey: in.CardKey, CardCertificate: in.CardCertificate, Holdings: in.Holdings, At: in.At}
 }
 
-// apduHeaderSender documents the InitiatePay and RefuseCommand groups.
-var apduHeaderSender = []string{
-	"Group InitiatePay: the INITIATE C-APDU as the payer card input.card decides whether to pay it, provisioned with input.cardKey (the private key of input.cardCertificate, whose id is input.card), input.cardCertificate, input.root, input.crl, input.issuerPublicKey and the agents' input.certificates, keeping the certificates of earlier holders input.holderCertificates, holding exactly the coins input.holdings, its log empty, its clock at input.at (spec/formats.md, \"Chip-card messages\"):",
-	"valid when the card answers a TRANSFER (9000) that pays the payee exactly the amount and returns every change output to the card; after the checks of an INITIATE above, a payment its spendable coins (a lineage of fewer than 8 records, each earlier payer in it the card itself, or the id of a certificate of input.certificates (an agent) or of input.holderCertificates that verifies under input.root at input.at and is not revoked by input.crl) do not cover is insufficient-funds, and one they cover but no 8 of them cover, or whose TRANSFER would not fit one response (16384 bytes of data), is limit-exceeded, before the card commits anything. The cases stay far inside any offline limits (one payment of at most 10000 fen).",
-	"Group RefuseCommand: the REFUSE C-APDU (80 54 00 00, no Le, DF02 challenge, DF04 signature) input.command, then the INITIATE C-APDU input.initiate, as the payer card input.card, provisioned as in InitiatePay and holding the coins input.holdings, answers them; its log holds one payment to the payee certificate input.payeeCertificate under input.challenge, spending the coins input.spent with the records input.records, acknowledged when input.acknowledged (spec/formats-schemes.md, \"What the card and the terminal check\"):",
-	"the card answers REFUSE with nothing on the wire and rolls the payment back only after header and strict parse, a challenge equal to the logged one, an unacknowledged payment, and the payee's signature over \"dualoffline/chip/refuse/v1\\0\" || challenge || len(payee) || payee; rolling back returns the spent coins and drops the change. Only the restored coins cover the INITIATE: the result is its answer, a TRANSFER (valid, spending only the restored coins) when the card rolled back and insufficient-funds when it did not, whatever the reason.",
-}
-
 // coinOf is a coin of value fen issued to the agent and paid by it to
 // card (the agent's counter ctr): the Holding the card keeps.
 func coinOf(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string, value int64, card string, ctr uint64) *transfer.Holding {
@@ -107,7 +99,6 @@ func lineageCoin(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string
 }
 
 func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
-	b.F.Header = append(b.F.Header, apduHeaderSender...)
 	p, crl, issuer := g.SessionPKI()
 	if g.Err != nil {
 		return

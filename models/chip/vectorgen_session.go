@@ -66,9 +66,7 @@ func newChipSession(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label str
 var chipSessionKind = vgen.Kind{Gen: genChipSession, Decide: map[string]vgen.Decider{"session": vgen.Decode(refChipSession)}}
 
 func genChipSession(g *vgen.Gen) *vgen.Builder {
-	b := g.SessionBuilder(Name,
-		"Recorded payments of the PBOC 2016 chip-card model (spec/formats-schemes.md, \"The chip scheme (PBOC 2016): APDUs and BER-TLV\"): bob's device acts as the terminal and asks alice's card for 2500 fen; alice's card pays them from a 10000-fen coin. Four messages: INITIATE (C-APDU 80 50), its TRANSFER response, CONFIRM (C-APDU 80 52), its DONE response (9000); the payee-bound ones are TRANSFER and DONE, and input.nonce is the challenge of bob's INITIATE.",
-		"The chip payee terminal commits the coins when it accepts the TRANSFER, before it sends CONFIRM: a transcript whose DONE is lost still leaves it holding the amount (a valid case); a DONE with no open session after a payment is accepted.")
+	b := g.SessionBuilder(Name, g.Header("session")...)
 	const amount = 2500
 	p, crl, issuer, cs, other := vgen.SessionPayments(g, func(g *vgen.Gen, p *vgen.PKI, issuer suite.PrivateKey, label string) *chipSession {
 		return newChipSession(g, p, issuer, label, amount)

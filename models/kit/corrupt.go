@@ -16,7 +16,7 @@ type Holder interface {
 // Corrupt stages c on wallet id's own element as its compromised holder
 // would (forge.Corrupt): the element's own checks are bypassed (its store
 // is written directly, or its firmware presents other identity data),
-// nobody else's are. scheme names the scheme (the random stream's label
+// nobody else's are. scheme names the scheme (its stream, Corruption.Rand,
 // and forge.Setting.Scheme); agent is the agent bank coins name and rogue
 // an agent the central bank never authorised. An external wallet is a
 // CodeUnimplemented error.
@@ -35,7 +35,7 @@ func Corrupt[D Device, E Holder](t *Table[D, E], scheme, agent, rogue string, id
 			return o, nil
 		},
 	}
-	r := t.W.Rand(scheme + "/corrupt/" + string(id) + "/" + string(c.Kind))
+	r := c.Rand(t.W, scheme, id)
 	if err := forge.Corrupt(st, e, id, c, r); err != nil {
 		return err
 	}

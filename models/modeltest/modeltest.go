@@ -449,6 +449,21 @@ func MustFund(t testing.TB, in models.Instance, w world.PartyID, v int64) {
 	}
 }
 
+// MustPayClean pays v from wallet from to wallet to on in, fault free,
+// failing t unless the payment was paid and received, nothing was
+// refused and the flow took steps steps; it returns the payment.
+func MustPayClean(t testing.TB, in models.Instance, from, to world.PartyID, v int64, steps int) models.Payment {
+	t.Helper()
+	p, err := in.Pay(from, to, v, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Paid || !p.Received || len(p.Outcome.Rejections) > 0 || p.Outcome.Steps != steps {
+		t.Fatalf("payment of %d fen %s→%s (want %d steps): %+v", v, from, to, steps, p)
+	}
+	return p
+}
+
 // PaidPayload pays amount from payer to payee on in, whose world is w,
 // failing t unless the payee received it, and returns the payload of the
 // first message of type typ the payment delivered to the payee, failing t

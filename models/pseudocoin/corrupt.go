@@ -21,7 +21,7 @@ func (in *Instance) Corrupt(p world.PartyID, c models.Corruption) error {
 	if err != nil {
 		return err
 	}
-	r := in.w.Rand("pseudocoin/corrupt/" + string(p) + "/" + string(c.Kind))
+	r := c.Rand(in.w, Name, p)
 	switch c.Kind {
 	case models.CorruptEscrowGarbage, models.CorruptEscrowOther, models.CorruptEscrowWrongKey, models.CorruptWithholdAck:
 		if c.Kind == models.CorruptEscrowOther {

@@ -76,7 +76,11 @@ func FuzzCheckMintReply(f *testing.F) {
 // it accepts pays the invoice's key, amount and challenge.
 func FuzzCheckPay(f *testing.F) {
 	s := suite.Default()
-	g := &vgen.Gen{S: s, ID: string(s.ID())}
+	headers, err := vgen.ReadHeaders(vectorFiles)
+	if err != nil {
+		f.Fatal(err)
+	}
+	g := &vgen.Gen{S: s, ID: string(s.ID()), Headers: headers}
 	b := genPay(g)
 	if b.Err != nil || g.Err != nil {
 		f.Fatal(b.Err, g.Err)

@@ -1,15 +1,16 @@
 package pseudocoin
 
 import (
-	_ "embed"
+	"embed"
 
 	"github.com/dualoffline/dualoffline/vectors/vgen"
 )
 
-// vectorSchema is the scheme's part of the vectors' JSON Schema.
+// vectorFiles are the scheme's part of the vectors' JSON Schema and its
+// published file headers (vgen.NewSource).
 //
-//go:embed vectorgen.schema.json
-var vectorSchema []byte
+//go:embed vectorgen.schema.json vectorgen_headers.json
+var vectorFiles embed.FS
 
 // VectorSource is pseudocoin's share of the vectors (vgen.Provider): one
 // file per message a wallet receives (HELLO and PAY at the payee,
@@ -17,5 +18,5 @@ var vectorSchema []byte
 // each decided with the checks the model's own sessions make
 // (checks.go).
 func (Scheme) VectorSource() vgen.Source {
-	return vgen.NewSource(Name, vectorSchema, helloKind, invoiceKind, payKind, ackKind, mintKind)
+	return vgen.NewSource(Name, vectorFiles, helloKind, invoiceKind, payKind, ackKind, mintKind)
 }

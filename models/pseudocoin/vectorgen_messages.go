@@ -27,10 +27,7 @@ func derCases(b *vgen.Builder, grp *vgen.Group, g *vgen.Gen, what string, valid 
 var helloKind = vgen.Kind{Gen: genHello, Decide: map[string]vgen.Decider{"hello": vgen.Decode(refHello)}}
 
 func genHello(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder(Name, g.ID, "hello",
-		"HELLO of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": Hello DER [PRIVATE 5]), as the payee decides on it.",
-		"A case is valid when the payee asking input.amount fen, which has given an invoice in this session already when input.invoiced, accepts the HELLO (and answers with an INVOICE):",
-		"it parses, its amount is the payee's, and no invoice was given yet in the session.")
+	b := g.Builder(Name, "hello")
 	grp := b.Group("HelloReceive", "")
 	in := func(h []byte, amount int64, invoiced bool) HelloInput {
 		return HelloInput{Hello: vgen.H(h), Amount: amount, Invoiced: invoiced}
@@ -52,10 +49,7 @@ const coin100M = 100_000_000
 var ackKind = vgen.Kind{Gen: genAck, Decide: map[string]vgen.Decider{"ack": vgen.Decode(refAck)}}
 
 func genAck(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder(Name, g.ID, "ack",
-		"ACK of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": Ack DER [PRIVATE 7]), as the payer decides on it.",
-		"A case is valid when the payer that committed in this session the record whose id is input.committed (empty: none), and was acknowledged already when input.acked, accepts the ACK:",
-		"it parses, names the committed record, and the payment was not acknowledged before.")
+	b := g.Builder(Name, "ack")
 	grp := b.Group("AckReceive", "")
 	var id, other [32]byte
 	copy(id[:], g.Src("pseudocoin/ack/record").Bytes(32))
@@ -78,11 +72,7 @@ func genAck(g *vgen.Gen) *vgen.Builder {
 var invoiceKind = vgen.Kind{Gen: genInvoice, Decide: map[string]vgen.Decider{"invoice": vgen.Decode(refInvoice)}}
 
 func genInvoice(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder(Name, g.ID, "invoice",
-		"INVOICE of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": Invoice DER [PRIVATE 6]), as the payer decides on it.",
-		"A case is valid when the payer paying input.amount fen to the device input.payee (hex of its id), trusting input.root and its revocation list input.crl at its clock input.at, having paid the receiving keys input.paid before and (input.committed) or not yet committed a payment in this session, accepts the INVOICE (and goes on to pay):",
-		"no payment is committed yet in the session, it parses, its amount is the payment's, its key was not paid before, its certificate verifies and names the payee, the payee's device signature over the Invoice TBS verifies, and its key is a key of the suite.",
-		"The signature object is the payee's device signature over the Invoice TBS.")
+	b := g.Builder(Name, "invoice")
 	x := newPCGen(g)
 	rogue := g.NewPKI("rogue", []vgen.DevSpec{{ID: "wallet-bob", Role: "wallet"}})
 	if g.Err != nil {
@@ -162,10 +152,7 @@ func genInvoice(g *vgen.Gen) *vgen.Builder {
 var mintKind = vgen.Kind{Gen: genMint, Decide: map[string]vgen.Decider{"mint": vgen.Decode(refMint)}}
 
 func genMint(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder(Name, g.ID, "mint",
-		"MintReply of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": MintReply DER [PRIVATE 14] under the suite's AEAD), as the element decides on it.",
-		"A case is valid when the element whose pending mint request has id input.request and asked bundles for the keys input.keys, sealed under the AEAD key input.key, takes the reply input.reply:",
-		"it opens under input.key with the info dualoffline/pseudocoin/mint-reply/v1 (nonce: its first 12 bytes), the MintReply parses, answers the request, holds at most one bundle per key, the i-th minted to the i-th key, and every bundle's coins are table denominations.")
+	b := g.Builder(Name, "mint")
 	x := newPCGen(g)
 	if g.Err != nil {
 		return b

@@ -103,11 +103,7 @@ func (x *pcGen) chain(label string, n int, amount int64, challenge []byte) (*Hol
 var payKind = vgen.Kind{Gen: genPay, Decide: map[string]vgen.Decider{"pay": vgen.Decode(refPay)}}
 
 func genPay(g *vgen.Gen) *vgen.Builder {
-	b := vgen.NewBuilder(Name, g.ID, "pay",
-		"PAY of the pseudocoin scheme (spec/formats-schemes.md, \"The pseudocoin scheme\": Record DER [PRIVATE 2]), as the payee decides on it.",
-		"A case is valid when the payee whose session's invoice fixed the receiving key input.key, the amount input.amount and the challenge input.challenge (still open when input.open), trusting the desk's key input.desk and paid before with the one-time keys input.seen, accepts the record:",
-		"it parses (lineage at most 16 records), an invoice is open, it pays the invoice's key, amount and challenge, its outputs, inputs and change are table values that add up, its change key is not the payee's, no input key repeats, every bundle in its lineage is the desk's, every input key signs its TBS, and no input key is in input.seen.",
-		"The escrow is sealed to the central bank; the payee does not open it. The signature object is the first input key's signature over the record's TBS.")
+	b := g.Builder(Name, "pay")
 	x := newPCGen(g)
 	if g.Err != nil {
 		return b

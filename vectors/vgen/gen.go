@@ -204,9 +204,10 @@ func (b *Builder) Acceptable(g *Group, name, comment, req string, flags []string
 
 // Gen is the per-suite generation context.
 type Gen struct {
-	S   suite.Suite
-	ID  string // the suite's id, which every derivation label starts with
-	Err error  // the first failure
+	S       suite.Suite
+	ID      string  // the suite's id, which every derivation label starts with
+	Err     error   // the first failure
+	Headers Headers // the file headers of the scheme generating (NewSource sets them)
 }
 
 // Src is the deterministic randomness of label in g's suite.

@@ -1,6 +1,15 @@
 package vgen
 
-import "fmt"
+import (
+	"fmt"
+	"io/fs"
+)
+
+// The files a scheme's package embeds for NewSource.
+const (
+	SchemaFile  = "vectorgen.schema.json"  // Source.Schema
+	HeadersFile = "vectorgen_headers.json" // Headers
+)
 
 // Kind is one vector file of a scheme with what decides its cases: Gen
 // builds the file, Decide holds the Decider of each of its kinds or
@@ -14,15 +23,28 @@ type Kind struct {
 }
 
 // NewSource is the Source of scheme made of kinds, in order: their
-// generators, a Decide that is ByKind of all their Deciders, all their
-// Senders, and schema (Source.Schema). Two kinds deciding or sending
-// under one key is a mistake in the scheme's code, not in any input: it
-// panics.
-func NewSource(scheme string, schema []byte, kinds ...Kind) Source {
+// generators, each run with the scheme's Headers in Gen.Headers, a
+// Decide that is ByKind of all their Deciders, all their Senders, and
+// the schema. files holds SchemaFile (Source.Schema) and HeadersFile
+// (the Headers). Two kinds deciding or sending under one key, or files
+// without the two or with headers that do not parse, is a mistake in the
+// scheme's code, not in any input: it panics.
+func NewSource(scheme string, files fs.FS, kinds ...Kind) Source {
+	schema, err := fs.ReadFile(files, SchemaFile)
+	if err != nil {
+		panic(fmt.Sprintf("vgen: scheme %s: %v", scheme, err))
+	}
+	headers, err := ReadHeaders(files)
+	if err != nil {
+		panic(fmt.Sprintf("vgen: scheme %s: %v", scheme, err))
+	}
 	decide, senders := map[string]Decider{}, map[string]Sender{}
 	var gens []Generator
 	for _, k := range kinds {
-		gens = append(gens, k.Gen)
+		gens = append(gens, func(g *Gen) *Builder {
+			g.Headers = headers
+			return k.Gen(g)
+		})
 		addOnce(decide, k.Decide, scheme+" decides")
 		addOnce(senders, k.Senders, scheme+" sends")
 	}

@@ -30,7 +30,7 @@ type Source struct {
 	// an object whose "kinds" maps each kind to the schema its files
 	// must also match, and whose "$defs" holds the definitions those
 	// refer to (#/$defs/name) beyond the template's. The scheme's package
-	// keeps it in vectorgen.schema.json.
+	// keeps it in vectorgen.schema.json (SchemaFile).
 	Schema []byte
 	// Senders are the shapes ("kind/shape") whose valid answer is what
 	// the implementation sends, not a bare verdict.
