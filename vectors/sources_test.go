@@ -1,7 +1,11 @@
 package vectors_test
 
 import (
+	"maps"
+	"slices"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -37,11 +41,23 @@ func TestSourcesOwnTheirFiles(t *testing.T) {
 		if src.Decide == nil || len(src.Generators) == 0 {
 			t.Errorf("source %q: no generators or no decider", src.Scheme)
 		}
+		// Every kind's header is in the scheme's headers file and every
+		// header there is a kind's: a header no generator reads would be
+		// published text that no file prints.
+		var kinds, headed []string
 		for _, gen := range src.Generators {
 			g := &vgen.Gen{S: vgen.MustSuite(suite.GM), ID: string(suite.GM)}
-			if b := gen(g); b.F.Scheme != src.Scheme {
+			b := gen(g)
+			if b.F.Scheme != src.Scheme {
 				t.Errorf("source %q builds a %s file of scheme %q", src.Scheme, b.F.Kind, b.F.Scheme)
 			}
+			kinds = append(kinds, b.F.Kind)
+			headed = slices.Collect(maps.Keys(g.Headers))
+		}
+		slices.Sort(kinds)
+		slices.Sort(headed)
+		if d := cmp.Diff(kinds, headed); d != "" {
+			t.Errorf("source %q: the kinds its generators build and the kinds of its %s (-built +headers):\n%s", src.Scheme, vgen.HeadersFile, d)
 		}
 	}
 }
