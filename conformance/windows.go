@@ -20,8 +20,6 @@ type windowIndex struct {
 	changes    uint64
 	recent     []uint64
 	recentFrom uint64
-	// sink keeps what touch loaded, so the loads are not optimised away.
-	sink uint64
 }
 
 // maxRecent bounds recent: a view whose lookups are older than that many
@@ -165,11 +163,9 @@ func (x *windowIndex) len() int { return x.n }
 // misses overlap.
 const lookAhead = 16
 
-// touch loads w's home slot and returns its key, for no other use than
-// to have the slot's cache line on its way (see lookAhead).
-func (x *windowIndex) touch(w uint64) uint64 {
+// touch starts loading w's home slot (see lookAhead).
+func (x *windowIndex) touch(w uint64) {
 	prefetch(&x.slots[windowMix(w)&uint64(len(x.slots)-1)])
-	return 0
 }
 
 // ownersAll sets o[k] to the owners of the window at b[k:] (as get), for
@@ -179,17 +175,15 @@ func (x *windowIndex) ownersAll(b []byte, o []uint8) {
 		clear(o)
 		return
 	}
-	var sink uint64
 	for k := range min(lookAhead, len(o)) {
-		sink ^= x.touch(binary.LittleEndian.Uint64(b[k:]))
+		x.touch(binary.LittleEndian.Uint64(b[k:]))
 	}
 	for k := range o {
 		if a := k + lookAhead; a < len(o) {
-			sink ^= x.touch(binary.LittleEndian.Uint64(b[a:]))
+			x.touch(binary.LittleEndian.Uint64(b[a:]))
 		}
 		o[k] = x.get(binary.LittleEndian.Uint64(b[k:])).owners
 	}
-	x.sink ^= sink
 }
 
 // ownAll gives owner every window of b (as own, window by window, in
@@ -199,17 +193,15 @@ func (x *windowIndex) ownAll(b []byte, owner uint8, origin func() uint32) {
 	if n <= 0 {
 		return
 	}
-	var sink uint64
 	if len(x.slots) > 0 {
 		for k := range min(lookAhead, n) {
-			sink ^= x.touch(binary.LittleEndian.Uint64(b[k:]))
+			x.touch(binary.LittleEndian.Uint64(b[k:]))
 		}
 	}
 	for k := range n {
 		if a := k + lookAhead; a < n && len(x.slots) > 0 {
-			sink ^= x.touch(binary.LittleEndian.Uint64(b[a:]))
+			x.touch(binary.LittleEndian.Uint64(b[a:]))
 		}
 		x.own(binary.LittleEndian.Uint64(b[k:]), owner, origin)
 	}
-	x.sink ^= sink
 }
