@@ -49,7 +49,7 @@ type Trace struct {
 	w *World
 	// chunks hold the events in order, traceChunk to a chunk (the last
 	// may hold fewer): a trace of millions of events (the anonymity
-	// game's stream) grows without copying what it holds.
+	// game's stream) grows without copying more than a chunk.
 	chunks [][]Event
 	n      int // events held
 	step   int
@@ -68,7 +68,13 @@ func (t *Trace) add(e Event) {
 	if e.Step == 0 {
 		e.Step = t.step
 	}
-	if len(t.chunks) == 0 || len(t.chunks[len(t.chunks)-1]) == traceChunk {
+	switch {
+	case len(t.chunks) == 0:
+		// The first chunk grows by append: most worlds (a property's
+		// case) trace a few hundred events, and a chunk made whole up
+		// front would cost each of them its allocation.
+		t.chunks = append(t.chunks, nil)
+	case len(t.chunks[len(t.chunks)-1]) == traceChunk:
 		t.chunks = append(t.chunks, make([]Event, 0, traceChunk))
 	}
 	last := &t.chunks[len(t.chunks)-1]
