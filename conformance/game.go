@@ -379,9 +379,7 @@ func (g *game) ownersOf(v *payView) [][]uint8 {
 	v.owners = make([][]uint8, len(v.items))
 	for i, it := range v.items {
 		o := make([]uint8, max(0, len(it.b)-windowSize+1))
-		for k := range o {
-			o[k] = x.get(binary.LittleEndian.Uint64(it.b[k:])).owners
-		}
+		x.ownersAll(it.b, o)
 		v.owners[i] = o
 	}
 	v.ownersAt = x.changes
@@ -422,6 +420,34 @@ type game struct {
 	merchants []world.PartyID
 	noOpener  sync.Once // R3.3 logged that the instance has no models.Opener
 	agentSeen map[world.PartyID]agentCursor
+	// serialBits has the bit serialBit sets for every serial of either
+	// candidate's serials: serialLinkage looks up only the offsets of a
+	// view whose bit is set (most have none).
+	serialBits []uint64
+}
+
+// serialFilterBits is the size of game.serialBits in bits (128 KiB).
+const serialFilterBits = 1 << 20
+
+// serialBit is the bit of game.serialBits for the 16-byte serial at b[0:].
+func serialBit(b []byte) uint64 {
+	return windowMix(binary.LittleEndian.Uint64(b)) & (serialFilterBits - 1)
+}
+
+// maySerial reports whether the serial at b[0:] may be in some
+// candidate's serials (false: it is in neither).
+func (g *game) maySerial(b []byte) bool {
+	i := serialBit(b)
+	return g.serialBits[i/64]&(1<<(i%64)) != 0
+}
+
+// addSerialBit records s in serialBits.
+func (g *game) addSerialBit(s coin.Serial) {
+	if g.serialBits == nil {
+		g.serialBits = make([]uint64, serialFilterBits/64)
+	}
+	i := serialBit(s[:])
+	g.serialBits[i/64] |= 1 << (i % 64)
 }
 
 // viewWindow is what the game knows of one 8-byte window of public material:
@@ -519,9 +545,7 @@ func (g *game) learn(i int, label string, b []byte) {
 		}
 		return uint32(origin)
 	}
-	for k := 0; k+windowSize <= len(b); k++ {
-		g.windows.own(binary.LittleEndian.Uint64(b[k:]), 1<<i, newOrigin)
-	}
+	g.windows.ownAll(b, 1<<i, newOrigin)
 	// Serials at withdrawal and in the candidate's own uploads, and one
 	// level of their children (lineage).
 	if h, err := transfer.ParseHolding(b); err == nil {
@@ -545,10 +569,12 @@ func (g *game) addSerial(i int, s coin.Serial, label string) {
 		return
 	}
 	c.serials[s] = "serial " + s.String() + " from " + label
+	g.addSerialBit(s)
 	for k := 0; k < transfer.MaxOutputs; k++ {
 		cs := transfer.ChildSerial(s, k)
 		if _, ok := c.serials[cs]; !ok {
 			c.serials[cs] = fmt.Sprintf("serial %s, child %d of %s from %s", cs, k, s, label)
+			g.addSerialBit(cs)
 		}
 	}
 }
@@ -869,9 +895,15 @@ func keyReuse(g *game, v *payView) (int, string) {
 
 func serialLinkage(g *game, v *payView) (int, string) {
 	hit := [2]string{}
+	if g.serialBits == nil {
+		return -1, "" // neither candidate has a serial
+	}
 	var s coin.Serial
 	for _, it := range v.items {
 		for k := 0; k+len(s) <= len(it.b); k++ {
+			if !g.maySerial(it.b[k:]) {
+				continue
+			}
 			copy(s[:], it.b[k:])
 			for i, c := range g.cands {
 				if why, ok := c.serials[s]; ok && hit[i] == "" {

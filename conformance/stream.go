@@ -281,12 +281,18 @@ func playStream(st *T, r *streamResult) {
 		}
 		y := g.flip()
 		v2 := g.pay(g.cands[y].party, m2, st.Threshold())
-		small.scoreWhich(g, v2, y, st)
+		at2 := small.scoreWhich(g, v2, y, st)
 		if link.live() {
 			same := x == y
 			for i, d := range library {
 				c1, l1 := d.attribute(g, v1)
-				c2, l2 := d.attribute(g, v2)
+				var c2 int
+				var l2 string
+				if at2 != nil {
+					c2, l2 = at2[i].c, at2[i].leak // nothing was learned since
+				} else {
+					c2, l2 = d.attribute(g, v2)
+				}
 				guess, leak := link.coin() == 1, ""
 				if c1 >= 0 && c2 >= 0 {
 					guess, leak = c1 == c2, fmt.Sprintf("payment 1: %s; payment 2: %s", l1, l2)
@@ -312,16 +318,32 @@ func liveIn(boards [gameKinds]*board) bool {
 	return false
 }
 
+// attribution is what a distinguisher's attribute returned: a candidate,
+// or -1 for no clue, and what it keyed on.
+type attribution struct {
+	c    int
+	leak string
+}
+
 // scoreWhich scores a which-payer trial on b, if b is live: every
 // distinguisher guesses the payer of v (payer is the index of who paid).
-func (b *board) scoreWhich(g *game, v *payView, payer int, st *T) {
+// It returns each distinguisher's attribution of v (before a tie is
+// broken), by library index, or nil if b was not live; they hold until
+// the game learns or pays again.
+func (b *board) scoreWhich(g *game, v *payView, payer int, st *T) []attribution {
 	if !b.live() {
-		return
+		return nil
 	}
+	at := make([]attribution, len(library))
 	for i, d := range library {
-		c, leak := g.guess(d, v, b.coin)
+		c, leak := d.attribute(g, v)
+		at[i] = attribution{c, leak}
+		if c < 0 {
+			c, leak = b.coin(), ""
+		}
 		b.sb.tallies[i].add(c == payer, leak)
 	}
 	b.sb.step()
 	b.at = lastSeq(st.witness)
+	return at
 }

@@ -1,5 +1,7 @@
 package conformance
 
+import "encoding/binary"
+
 // windowIndex is the game's index of 8-byte windows of public material:
 // a map from window to viewWindow, as an open-addressing table (linear
 // probing, one 16-byte slot per window, key and value side by side). A
@@ -151,3 +153,55 @@ func (x *windowIndex) release() {
 
 // len returns how many windows the index holds.
 func (x *windowIndex) len() int { return x.n }
+
+// lookAhead is how many windows ahead of the one being looked up the
+// batch operations (ownersAll, ownAll) start loading a window's home slot.
+// A big index is hundreds of MiB probed at random: nearly every probe is
+// a cache miss, and a probe's branch (empty, found, or on) depends on the
+// slot it loads, so probed one by one the misses are paid one after the
+// other. Loading the home slots of the next windows early lets several
+// misses overlap.
+const lookAhead = 16
+
+// touch starts loading w's home slot (see lookAhead).
+func (x *windowIndex) touch(w uint64) {
+	prefetch(&x.slots[windowMix(w)&uint64(len(x.slots)-1)])
+}
+
+// ownersAll sets o[k] to the owners of the window at b[k:] (as get), for
+// every k < len(o); b holds at least len(o)+windowSize-1 bytes.
+func (x *windowIndex) ownersAll(b []byte, o []uint8) {
+	if len(x.slots) == 0 {
+		clear(o)
+		return
+	}
+	for k := range min(lookAhead, len(o)) {
+		x.touch(binary.LittleEndian.Uint64(b[k:]))
+	}
+	for k := range o {
+		if a := k + lookAhead; a < len(o) {
+			x.touch(binary.LittleEndian.Uint64(b[a:]))
+		}
+		o[k] = x.get(binary.LittleEndian.Uint64(b[k:])).owners
+	}
+}
+
+// ownAll gives owner every window of b (as own, window by window, in
+// order: origin is called at most once a window new to the index).
+func (x *windowIndex) ownAll(b []byte, owner uint8, origin func() uint32) {
+	n := len(b) - windowSize + 1
+	if n <= 0 {
+		return
+	}
+	if len(x.slots) > 0 {
+		for k := range min(lookAhead, n) {
+			x.touch(binary.LittleEndian.Uint64(b[k:]))
+		}
+	}
+	for k := range n {
+		if a := k + lookAhead; a < n && len(x.slots) > 0 {
+			x.touch(binary.LittleEndian.Uint64(b[a:]))
+		}
+		x.own(binary.LittleEndian.Uint64(b[k:]), owner, origin)
+	}
+}

@@ -173,3 +173,140 @@ func TestOwnersOfCatchesUp(t *testing.T) {
 		t.Error("no window of the view has both owners: the test did not exercise owners added to known windows")
 	}
 }
+
+// BenchmarkWindowIndexViews looks up every window of views (items of 1000
+// bytes, half of them bytes the index learned, half new) in an index of a
+// game's size, one window at a time (get) and batched with look-ahead
+// (ownersAll); and learns items of 1000 new bytes one window at a time
+// (own) and batched (ownAll). Per op: one item of 993 windows.
+func BenchmarkWindowIndexViews(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 7))
+	item := func() []byte {
+		it := make([]byte, 1000)
+		for i := 0; i < len(it); i += 8 {
+			binary.LittleEndian.PutUint64(it[i:], rng.Uint64())
+		}
+		return it
+	}
+	var x windowIndex
+	var learned [][]byte
+	for range 5_600 {
+		it := item()
+		learned = append(learned, it)
+		x.ownAll(it, 1, func() uint32 { return 0 })
+	}
+	defer x.release()
+	views := make([][]byte, 4096) // 4 million windows: their slots are not all in the cache
+	for i := range views {
+		views[i] = item()
+		if i%2 == 0 {
+			views[i] = learned[rng.IntN(len(learned))]
+		}
+	}
+	o := make([]uint8, 1000-windowSize+1)
+	b.Run("get", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			v := views[i%len(views)]
+			for k := range o {
+				o[k] = x.get(binary.LittleEndian.Uint64(v[k:])).owners
+			}
+		}
+	})
+	b.Run("ownersAll", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			x.ownersAll(views[i%len(views)], o)
+		}
+	})
+	fresh := func(b *testing.B) [][]byte {
+		b.StopTimer()
+		defer b.StartTimer()
+		its := make([][]byte, 4096)
+		for i := range its {
+			its[i] = item()
+		}
+		return its
+	}
+	b.Run("own", func(b *testing.B) {
+		its := fresh(b)
+		for i := 0; b.Loop(); i++ {
+			it := its[i%len(its)]
+			it[0]++ // new windows every round
+			for k := 0; k+windowSize <= len(it); k++ {
+				x.own(binary.LittleEndian.Uint64(it[k:]), 2, func() uint32 { return 1 })
+			}
+		}
+	})
+	b.Run("ownAll", func(b *testing.B) {
+		its := fresh(b)
+		for i := 0; b.Loop(); i++ {
+			it := its[i%len(its)]
+			it[0]++
+			x.ownAll(it, 2, func() uint32 { return 1 })
+		}
+	})
+}
+
+// TestWindowIndexBatches: ownAll and ownersAll, which load the home slots
+// of the windows ahead (lookAhead), give what own and get give window by
+// window: the same owners and origins learned (origin asked once a new
+// window, in order), the same owners looked up, over items of repeated
+// and overlapping windows, through the table's growth.
+func TestWindowIndexBatches(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 1))
+	var one, batch windowIndex
+	origins, known := 0, 0
+	for n := range 400 {
+		it := make([]byte, rng.IntN(600))
+		for i := range it {
+			it[i] = byte(rng.IntN(3 + n%200)) // repeats early, fresh windows later
+		}
+		owner := uint8(1 << rng.IntN(2))
+		var wantOrigins, gotOrigins []uint32
+		for k := 0; k+windowSize <= len(it); k++ {
+			one.own(binary.LittleEndian.Uint64(it[k:]), owner, func() uint32 {
+				wantOrigins = append(wantOrigins, uint32(origins+len(wantOrigins)))
+				return wantOrigins[len(wantOrigins)-1]
+			})
+		}
+		batch.ownAll(it, owner, func() uint32 {
+			gotOrigins = append(gotOrigins, uint32(origins+len(gotOrigins)))
+			return gotOrigins[len(gotOrigins)-1]
+		})
+		origins += len(wantOrigins)
+		if d := cmp.Diff(wantOrigins, gotOrigins); d != "" {
+			t.Fatalf("item %d: origins asked (-own +ownAll):\n%s", n, d)
+		}
+		probe := make([]byte, rng.IntN(600))
+		for i := range probe {
+			probe[i] = byte(rng.IntN(3 + n%200))
+		}
+		want := make([]uint8, max(0, len(probe)-windowSize+1))
+		for k := range want {
+			want[k] = one.get(binary.LittleEndian.Uint64(probe[k:])).owners
+		}
+		for _, o := range want {
+			if o != 0 {
+				known++
+			}
+		}
+		got := make([]uint8, len(want))
+		for k := range got {
+			got[k] = 0xff // every one must be written
+		}
+		batch.ownersAll(probe, got)
+		if d := cmp.Diff(want, got); d != "" {
+			t.Fatalf("item %d: owners looked up (-get +ownersAll):\n%s", n, d)
+		}
+	}
+	if known == 0 {
+		t.Error("no probed window was in the index: lookups of known windows untested")
+	}
+	if one.len() != batch.len() || one.changes != batch.changes || len(batch.slots) <= 1<<16 {
+		t.Fatalf("own: %d windows, %d changes; ownAll: %d windows, %d changes, %d slots (want growth)", one.len(), one.changes, batch.len(), batch.changes, len(batch.slots))
+	}
+	for _, s := range one.slots {
+		if s.val.owners != 0 && batch.get(s.key) != s.val {
+			t.Fatalf("window %#x: ownAll holds %+v, own %+v", s.key, batch.get(s.key), s.val)
+		}
+	}
+}

@@ -137,3 +137,67 @@ func TestChangeLogOff(t *testing.T) {
 		t.Errorf("ChangedSince(%d) = %q, %v; want [x], true", v, keys, ok)
 	}
 }
+
+// TestSnapshotChangedIsScan: Changed between two snapshots, which reads
+// the device's change log where it can, names exactly the keys a
+// comparison of the two whole stores names, for every ordered pair of a
+// snapshot and the ten before it, taken across seeded puts (new values
+// and the same value again), deletes, Restores, a clone and more changes
+// than the log keeps; and the log answered for most pairs of one device
+// in order, so the comparison is of the path the anonymity game takes.
+func TestSnapshotChangedIsScan(t *testing.T) {
+	w := New(1)
+	rng := w.Rand("changed")
+	d := w.AddDevice("dev", false)
+	var snaps []Snapshot
+	var c *Device
+	logged, pairs := 0, 0
+	compare := func(before, after Snapshot) {
+		var want []string
+		for k, v := range after.store {
+			if b, ok := before.store[k]; !ok || !slices.Equal(b, v) {
+				want = append(want, k)
+			}
+		}
+		slices.Sort(want)
+		if got := after.Changed(before); !slices.Equal(want, got) {
+			t.Fatalf("Changed between snapshots of versions %d (%s) and %d (%s) (-scan +changed):\n%s", before.version, before.dev, after.version, after.dev, cmp.Diff(want, got))
+		}
+		if before.src == after.src && before.version <= after.version {
+			pairs++
+			if _, ok := after.writtenSince(before); ok {
+				logged++
+			}
+		}
+	}
+	for i := range 3 * maxChanges {
+		dev := d
+		if c != nil && rng.IntN(3) == 0 {
+			dev = c
+		}
+		k := fmt.Sprintf("k/%d", rng.IntN(40))
+		switch r := rng.IntN(100); {
+		case r < 60:
+			dev.Put(k, []byte{byte(rng.IntN(3))}) // often the value it holds
+		case r < 85:
+			dev.Commit(map[string][]byte{k: {byte(rng.IntN(3))}, fmt.Sprintf("m/%d", rng.IntN(9)): {1}}, []string{fmt.Sprintf("k/%d", rng.IntN(40))})
+		case r < 90:
+			dev.Delete(k)
+		case r < 91 && len(snaps) > 0 && i%maxChanges < 300: // a few Restores
+			dev.Restore(snaps[rng.IntN(len(snaps))])
+		case r < 92 && c == nil:
+			c = d.Clone("dev~clone")
+		}
+		if i%23 == 0 {
+			s := dev.Snapshot()
+			for _, o := range snaps[max(0, len(snaps)-10):] {
+				compare(o, s)
+				compare(s, o)
+			}
+			snaps = append(snaps, s)
+		}
+	}
+	if logged == 0 || 2*logged < pairs {
+		t.Errorf("the change log answered for %d of %d ordered pairs of one device's snapshots: the log path is not what was compared", logged, pairs)
+	}
+}

@@ -202,6 +202,11 @@ func (d *Device) CrashNow(why string) {
 type Snapshot struct {
 	dev   PartyID
 	store map[string][]byte
+	// src and version are the device and store version a Snapshot of a
+	// device copied (nil for StoreSnapshot and ExternalSnapshot): Changed
+	// between two snapshots of one device reads its change log.
+	src     *Device
+	version uint64
 }
 
 // Snapshot copies the persistent store (what a rollback or clone restores).
@@ -213,6 +218,7 @@ type Snapshot struct {
 // and only when the store changed since the last snapshot: a snapshot is
 // never written, so snapshots of one version of the store share one map.
 func (d *Device) Snapshot() Snapshot {
+	d.changes.on = true // Changed between this snapshot and a later one reads the log
 	if d.snap == nil || d.snapVersion != d.changes.version {
 		d.snap, d.snapVersion = maps.Clone(d.store), d.changes.version
 		if d.snap == nil {
@@ -220,7 +226,7 @@ func (d *Device) Snapshot() Snapshot {
 		}
 	}
 	d.w.trace.add(Event{Kind: KindSnapshot, From: d.id})
-	return Snapshot{dev: d.id, store: d.snap}
+	return Snapshot{dev: d.id, store: d.snap, src: d, version: d.snapVersion}
 }
 
 // Restore rolls the persistent store back to s (a compromised SE or a

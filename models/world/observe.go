@@ -2,6 +2,7 @@ package world
 
 import (
 	"bytes"
+	"cmp"
 	"maps"
 	"slices"
 )
@@ -36,16 +37,61 @@ func (s Snapshot) Keys() []string { return slices.Sorted(maps.Keys(s.store)) }
 // Changed returns the keys of s whose value differs from (or is absent
 // in) before, in sorted order: what the device added or changed between
 // two snapshots. It copies nothing but the keys and sorts only those, so
-// a caller diffing a large store on every step pays for what changed.
+// a caller diffing a large store on every step pays for what changed:
+// between two snapshots of one device, taken in that order, it compares
+// only the keys the device's change log says were written between them
+// (every other key holds the value it held at before), and it compares
+// the whole store only where the log cannot tell (a Restore between
+// them, or more changes than the log keeps).
 func (s Snapshot) Changed(before Snapshot) []string {
 	var ks []string
-	for k, v := range s.store {
-		if b, ok := before.store[k]; !ok || !bytes.Equal(b, v) {
+	differs := func(k string) bool {
+		v, ok := s.store[k]
+		if !ok {
+			return false
+		}
+		b, ok := before.store[k]
+		return !ok || !bytes.Equal(b, v)
+	}
+	if written, ok := s.writtenSince(before); ok {
+		slices.Sort(written)
+		for _, k := range slices.Compact(written) {
+			if differs(k) {
+				ks = append(ks, k)
+			}
+		}
+		return ks
+	}
+	for k := range s.store {
+		if differs(k) {
 			ks = append(ks, k)
 		}
 	}
 	slices.Sort(ks)
 	return ks
+}
+
+// writtenSince returns the keys the device wrote after before's version
+// and up to s's (a key may be listed more than once), and ok, when s and
+// before are snapshots of one device, before no newer than s, and the
+// device's change log still holds every change between them.
+func (s Snapshot) writtenSince(before Snapshot) (keys []string, ok bool) {
+	d := s.src
+	if d == nil || before.src != d || before.version > s.version {
+		return nil, false
+	}
+	l := &d.changes
+	if before.version < l.from || s.version > l.version {
+		return nil, false
+	}
+	i, _ := slices.BinarySearchFunc(l.entries, before.version+1, func(c change, v uint64) int { return cmp.Compare(c.version, v) })
+	for _, c := range l.entries[i:] {
+		if c.version > s.version {
+			break
+		}
+		keys = append(keys, c.key)
+	}
+	return keys, true
 }
 
 // Get returns a copy of the value stored under key.

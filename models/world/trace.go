@@ -46,14 +46,21 @@ type Event struct {
 
 // Trace is the ordered record of everything that happened in a world.
 type Trace struct {
-	w      *World
-	events []Event
+	w *World
+	// chunks hold the events in order, traceChunk to a chunk (the last
+	// may hold fewer): a trace of millions of events (the anonymity
+	// game's stream) grows without copying more than a chunk.
+	chunks [][]Event
+	n      int // events held
 	step   int
 	sess   uint64
 }
 
+// traceChunk is how many events a chunk of a Trace holds.
+const traceChunk = 1 << 12
+
 func (t *Trace) add(e Event) {
-	e.Seq = len(t.events) + 1
+	e.Seq = t.n + 1
 	e.TimeMS = t.w.now.Sub(Epoch).Milliseconds()
 	if e.Session == 0 {
 		e.Session = t.sess
@@ -61,7 +68,30 @@ func (t *Trace) add(e Event) {
 	if e.Step == 0 {
 		e.Step = t.step
 	}
-	t.events = append(t.events, e)
+	switch {
+	case len(t.chunks) == 0:
+		// The first chunk grows by append: most worlds (a property's
+		// case) trace a few hundred events, and a chunk made whole up
+		// front would cost each of them its allocation.
+		t.chunks = append(t.chunks, nil)
+	case len(t.chunks[len(t.chunks)-1]) == traceChunk:
+		t.chunks = append(t.chunks, make([]Event, 0, traceChunk))
+	}
+	last := &t.chunks[len(t.chunks)-1]
+	*last = append(*last, e)
+	t.n++
+}
+
+// all returns the events in one new slice (nil for none).
+func (t *Trace) all() []Event {
+	if t.n == 0 {
+		return nil
+	}
+	out := make([]Event, 0, t.n)
+	for _, c := range t.chunks {
+		out = append(out, c...)
+	}
+	return out
 }
 
 // State records a model's state change for party, e.g. "balance 500→300".
@@ -88,10 +118,10 @@ func errDetail(err error) string {
 }
 
 // Events returns a copy of the events so far.
-func (t *Trace) Events() []Event { return append([]Event(nil), t.events...) }
+func (t *Trace) Events() []Event { return t.all() }
 
 // Len returns the number of events.
-func (t *Trace) Len() int { return len(t.events) }
+func (t *Trace) Len() int { return t.n }
 
 // JSON returns the trace as indented JSON. Equal worlds give equal bytes.
 func (t *Trace) JSON() []byte {
@@ -103,7 +133,7 @@ func (t *Trace) JSON() []byte {
 		Seed      uint64  `json:"seed"`
 		SetupSeed *uint64 `json:"setup_seed,omitempty"` // set up under this seed, then Reseed
 		Events    []Event `json:"events"`
-	}{t.w.seed, setup, t.events}, "", " ")
+	}{t.w.seed, setup, t.all()}, "", " ")
 	if err != nil {
 		panic("world: trace does not marshal: " + err.Error())
 	}
@@ -113,7 +143,7 @@ func (t *Trace) JSON() []byte {
 // WriteText writes the trace as a readable message sequence, one line per
 // event, skipping persistence detail unless verbose.
 func (t *Trace) WriteText(w io.Writer, verbose bool) error {
-	for _, e := range t.events {
+	for _, e := range t.all() {
 		if !verbose && (e.Kind == KindPersist || e.Kind == KindSnapshot || e.Kind == KindDevice) {
 			continue
 		}
