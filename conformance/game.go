@@ -894,14 +894,20 @@ func keyReuse(g *game, v *payView) (int, string) {
 }
 
 func serialLinkage(g *game, v *payView) (int, string) {
-	hit := [2]string{}
 	if g.serialBits == nil {
 		return -1, "" // neither candidate has a serial
 	}
+	return serialScan(g, v, g.maySerial)
+}
+
+// serialScan is serialLinkage looking up the offsets of v whose bytes
+// may start a serial (may: a filter with no false negatives).
+func serialScan(g *game, v *payView, may func([]byte) bool) (int, string) {
+	hit := [2]string{}
 	var s coin.Serial
 	for _, it := range v.items {
 		for k := 0; k+len(s) <= len(it.b); k++ {
-			if !g.maySerial(it.b[k:]) {
+			if !may(it.b[k:]) {
 				continue
 			}
 			copy(s[:], it.b[k:])

@@ -73,23 +73,5 @@ func TestSerialLinkageFilter(t *testing.T) {
 // serialLinkageAll is serialLinkage without the filter: every offset of
 // every item looked up in both candidates' serials.
 func serialLinkageAll(g *game, v *payView) (int, string) {
-	hit := [2]string{}
-	var s coin.Serial
-	for _, it := range v.items {
-		for k := 0; k+len(s) <= len(it.b); k++ {
-			copy(s[:], it.b[k:])
-			for i, c := range g.cands {
-				if why, ok := c.serials[s]; ok && hit[i] == "" {
-					hit[i] = why + ", in " + where(it, k)
-				}
-			}
-		}
-	}
-	switch {
-	case hit[0] != "" && hit[1] == "":
-		return 0, hit[0]
-	case hit[1] != "" && hit[0] == "":
-		return 1, hit[1]
-	}
-	return -1, ""
+	return serialScan(g, v, func([]byte) bool { return true })
 }
