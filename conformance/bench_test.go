@@ -12,6 +12,7 @@ import (
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
+	"github.com/dualoffline/dualoffline/models/pseudocoin"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -121,6 +122,31 @@ func BenchmarkMutantKill(b *testing.B) {
 				}
 			}
 			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+		})
+	}
+}
+
+// BenchmarkGameTrialCounterLinkage is BenchmarkGameTrial on pseudocoin
+// (whose games play all N trials) with the whole library and without
+// counter-linkage: what the sixth distinguisher adds to a trial.
+//
+//	go test -run XXX -bench GameTrialCounterLinkage -benchtime 200x -count 5 ./conformance/
+func BenchmarkGameTrialCounterLinkage(b *testing.B) {
+	gm, _ := suite.ByID(suite.GM)
+	for _, lib := range []string{"six", "five"} {
+		b.Run(lib, func(b *testing.B) {
+			if lib == "five" {
+				defer conformance.WithoutDistinguisher("counter-linkage")()
+			}
+			trial, failed := conformance.NewGameTrials(pseudocoin.Scheme{}, gm, 1)
+			defer func() {
+				if errs := failed(); len(errs) > 0 {
+					b.Errorf("game: %v", errs)
+				}
+			}()
+			for b.Loop() {
+				trial()
+			}
 		})
 	}
 }

@@ -63,6 +63,7 @@ func TestIdealControlMutants(t *testing.T) {
 		"escrow-to-payee-key":                 {"R3.3", []string{"decrypted device id wallet-", "escrow opened with the device key of wallet-C"}, "", ""},
 		"payee-skips-escrow-proof":            {"R3.5", []string{"flagged nothing"}, "", ""},
 		"payer-id-in-refused-attempt":         {"R3.3", []string{"device id wallet-", "refused attempt's message PROBE"}, "", ""},
+		"payer-sequence-number":               {"R3.1", []string{"which-payer game: distinguisher counter-linkage", "keyed on"}, "counter-linkage", "INTEGER"},
 	}
 	gm, _ := suite.ByID(suite.GM)
 	ms := control.Mutants()
@@ -125,3 +126,41 @@ func TestIdealControlMutants(t *testing.T) {
 const firstLook = 20
 
 var _ models.Scheme = control.Ideal()
+
+// TestSequenceMutantNeedsCounterLinkage: the payer-sequence-number mutant
+// is certified by the library without counter-linkage (the gap a
+// reviewer found: equal-bytes misses a counter that changes at every
+// use, and its INTEGER's length is the same for every payer), and
+// counter-linkage is what kills it (TestIdealControlMutants).
+func TestSequenceMutantNeedsCounterLinkage(t *testing.T) {
+	var m models.Mutant
+	for _, x := range control.Mutants() {
+		if x.Name == "payer-sequence-number" {
+			m = x
+		}
+	}
+	if m.Scheme == nil {
+		t.Fatal("no mutant payer-sequence-number")
+	}
+	restore := conformance.WithoutDistinguisher("counter-linkage")
+	defer restore()
+	gm, _ := suite.ByID(suite.GM)
+	rs, err := conformance.Check(context.Background(), m.Scheme, conformance.Options{Only: []string{"R3.1", "R3.2"}, Suites: []suite.Suite{gm}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.Results) != 2 {
+		t.Fatalf("%d results, want R3.1 and R3.2", len(rs.Results))
+	}
+	for _, r := range rs.Results {
+		if r.Verdict != conformance.Pass || r.Game == nil || r.Game.Outcome != conformance.OutcomeCertified {
+			t.Errorf("%s without counter-linkage: %s, want certified (the gap): %s", r.Key(), r.Verdict, r.Reason)
+			continue
+		}
+		for _, d := range r.Game.Distinguishers {
+			if d.Name == "counter-linkage" {
+				t.Errorf("%s: counter-linkage still in the library", r.Key())
+			}
+		}
+	}
+}

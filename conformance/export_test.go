@@ -65,3 +65,17 @@ func (s wrapped) New(w *world.World, cfg models.Config) (models.Instance, error)
 	}
 	return s.wrap(in), nil
 }
+
+// WithoutDistinguisher removes the named distinguisher from the library
+// until restore is called (N and the leak's z keep the full library's
+// values). Not for parallel tests: the library is the package's.
+func WithoutDistinguisher(name string) (restore func()) {
+	saved := library
+	library = nil
+	for _, d := range saved {
+		if d.name != name {
+			library = append(library, d)
+		}
+	}
+	return func() { library = saved }
+}

@@ -67,11 +67,14 @@ func TestGameParameters(t *testing.T) {
 	if n := trialsFor(gameEpsilon, gameAlpha, 1, 1); n != 664 {
 		t.Errorf("trialsFor(0.05, 0.01, 1, 1) = %d, want 664", n)
 	}
-	if gameN != 3963 || len(gameLooks) != 9 || gameLooks[0] != minTrials || gameLooks[len(gameLooks)-1] != gameN {
-		t.Errorf("N = %d, looks %v: want N = 3963 (the catalogue's figure) and 9 looks from %d to N", gameN, gameLooks, minTrials)
+	if len(library) != 6 {
+		t.Errorf("%d distinguishers, want D = 6 (spec/requirements.md)", len(library))
 	}
-	if math.Abs(zLeak-3.6923) > 1e-3 {
-		t.Errorf("zLeak = %.4f, want 3.692 (alpha 0.01 over 9 looks and 5 distinguishers)", zLeak)
+	if gameN != 4021 || len(gameLooks) != 9 || gameLooks[0] != minTrials || gameLooks[len(gameLooks)-1] != gameN {
+		t.Errorf("N = %d, looks %v: want N = 4021 (the catalogue's figure) and 9 looks from %d to N", gameN, gameLooks, minTrials)
+	}
+	if math.Abs(zLeak-3.7384) > 1e-3 {
+		t.Errorf("zLeak = %.4f, want 3.738 (alpha 0.01 over 9 looks and 6 distinguishers)", zLeak)
 	}
 	t.Log(GameParameters())
 }

@@ -51,7 +51,7 @@ func TestReference(t *testing.T) {
 			target := s
 			if !documentsGames(s) {
 				if testing.Short() {
-					t.Skipf("-short: %s documents no anonymity game as failing, so its games play all N = 3963 trials (one stream of 7926 payments, half a minute of CPU), over -short's budget; the full suite runs its matrix", s.Info().Name)
+					t.Skipf("-short: %s documents no anonymity game as failing, so its games play all N = 4021 trials (one stream of 8042 payments, half a minute of CPU), over -short's budget; the full suite runs its matrix", s.Info().Name)
 				}
 				target = withoutGames{s}
 			}

@@ -179,10 +179,11 @@ func recordedFailures(t *testing.T) []recorded {
 func TestWitnessesRecogniseTheirCause(t *testing.T) {
 	recs := recordedFailures(t)
 	others := []string{
-		"which-payer game: lack of evidence, neither leak nor anonymity established: after 3963 of N = 3963 trials distinguisher identity has 99% interval [0.531, 0.572], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",
-		"linking game: lack of evidence, neither leak nor anonymity established: after 3963 of N = 3963 trials distinguisher key-reuse has 99% interval [0.530, 0.571], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",
+		"which-payer game: lack of evidence, neither leak nor anonymity established: after 4021 of N = 4021 trials distinguisher identity has 99% interval [0.531, 0.572], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",
+		"linking game: lack of evidence, neither leak nor anonymity established: after 4021 of N = 4021 trials distinguisher key-reuse has 99% interval [0.530, 0.571], not within 1/2±0.05, and no distinguisher's adjusted interval lies outside it",
 		"which-payer game: distinguisher length-timing was right in 150 of 150 trials (1.000, 99% interval [0.970, 1.000], outside 1/2±0.05): it keyed on 412 bytes in 4 messages vs 380 bytes, in message TRANSFER",
 		"which-payer game: distinguisher equal-bytes was right in 20 of 20 trials (1.000, 99% interval [0.751, 1.000], outside 1/2±0.05): it keyed on 31 windows of 8 bytes found only in wallet-B's public material vs 2 in the other's; longest: 9 bytes (00000000000201) of message TRANSFER at byte 12, first seen in wallet-B's message TRANSFER",
+		"which-payer game: distinguisher counter-linkage was right in 20 of 20 trials (1.000, interval [0.589, 1.000] at z = 3.738, outside 1/2±0.05): it keyed on INTEGER 3977568 (DER, 3 bytes) in message TRANSFER at byte 12 (…), 1 from wallet-B's latest 3977567, in wallet-B's upload registry record 779c6586",
 		"a payment of T+1 = 20001 fen by wallet-A: what its agent bank received at reconciliation (3 items) carries none of its identity fields",
 		"after drop@2, then reconciling [wallet-A wallet-B]: the payer's worth moved -230 fen and the payee's +0: neither both in the pre-state nor both in the post-state (payment paid=true received=false rejections=[] err=<nil>)",
 		"value not conserved after the payment under crash-before@1: {Issued:1000 Held:770 Pending:0 Mail:0 Redeemed:0 Lost:230} (held+pending+mail+redeemed = 770, issued 1000)",

@@ -230,7 +230,7 @@ var catalogue = []Requirement{
 				Title: "Colluding merchant and agent bank cannot tell which payer paid",
 				Statement: "In the anonymity game, two honest payers each withdraw from the adversary's agent bank, one of them chosen by a fair coin " +
 					"pays the adversary's merchant an amount of at most the anonymity threshold T, and the adversary guesses which one from the " +
-					"merchant's and agent bank's complete views, including reconciliation records; over N trials (default 3963) the 99% " +
+					"merchant's and agent bank's complete views, including reconciliation records; over N trials (default 4021) the 99% " +
 					"confidence interval of every documented distinguisher's success rate lies within epsilon (default 0.05) of 1/2, " +
 					"and the report gives N, the success rate and the interval.",
 				Threat: ThreatCollusion,
@@ -245,7 +245,7 @@ var catalogue = []Requirement{
 				Title: "Payments unlinkable",
 				Statement: "In the linking game, the adversary's merchants receive two payments of at most T each, made by the same honest payer " +
 					"or by two different honest payers as chosen by a fair coin, and guess which from the merchants' and agent bank's complete views; " +
-					"over N trials (default 3963) the 99% confidence interval of every documented distinguisher's success rate lies within " +
+					"over N trials (default 4021) the 99% confidence interval of every documented distinguisher's success rate lies within " +
 					"epsilon (default 0.05) of 1/2.",
 				Threat: ThreatCollusion,
 				Sources: []Source{

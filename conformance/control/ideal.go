@@ -3,6 +3,7 @@ package control
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/asn1"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -32,6 +33,7 @@ const (
 	mutEscrowToPayee   = "escrow-to-payee-key"
 	mutPayeeSkipsProof = "payee-skips-escrow-proof"
 	mutIDInRefused     = "payer-id-in-refused-attempt"
+	mutSequence        = "payer-sequence-number"
 )
 
 type scheme struct{ mutation string }
@@ -81,6 +83,18 @@ func (s scheme) New(w *world.World, cfg models.Config) (models.Instance, error) 
 		in.dev[id] = w.AddDevice(id, true)
 		in.account[id] = cfg.Opening
 		in.tags[id] = r.Bytes(16)
+	}
+	if s.mutation == mutSequence {
+		// Each wallet's record counter starts where its previous life
+		// left it (a card personalised earlier, a desk's book carried
+		// over): a seeded start in [2^16, 2^22), so that its DER
+		// INTEGER is 3 content bytes for every wallet all game long (the
+		// length says nothing; only the value counts), from a stream of
+		// its own so the control's other draws are unchanged.
+		sr := w.Rand("control/sequence")
+		for _, id := range in.wallets {
+			in.dev[id].Put("seq", putInt(1<<16+sr.Int64N(1<<22-1<<16)))
+		}
 	}
 	return in, nil
 }
@@ -160,9 +174,24 @@ func (in *instance) Fund(wallet world.PartyID, amount int64) error {
 	} else {
 		d.Put("balance", putInt(getInt(d, "balance")+amount))
 	}
-	in.agentLog = append(in.agentLog, models.Observed{Label: "withdrawal by " + string(wallet),
-		Bytes: fmt.Appendf(nil, "withdrawal account=%s amount=%d seq=%d", wallet, amount, len(in.agentLog))})
+	rec := fmt.Appendf(nil, "withdrawal account=%s amount=%d seq=%d", wallet, amount, len(in.agentLog))
+	if in.mut == mutSequence {
+		rec = append(rec, in.nextSeq(d)...)
+	}
+	in.agentLog = append(in.agentLog, models.Observed{Label: "withdrawal by " + string(wallet), Bytes: rec})
 	return nil
+}
+
+// nextSeq is the payer-sequence-number mutant's record counter: the
+// wallet's current value as a DER INTEGER (what an ASN.1 record format
+// would carry), advanced by one. Every record the wallet makes takes the
+// next value: its withdrawal requests, its PAY messages and its
+// reconciliation reports.
+func (in *instance) nextSeq(d *world.Device) []byte {
+	n := getInt(d, "seq")
+	d.Put("seq", putInt(n+1))
+	b, _ := asn1.Marshal(n)
+	return b
 }
 
 // PAY payload: nonce[32] | amount u64 | escrow length u16 | escrow |
@@ -246,6 +275,9 @@ func (in *instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		return in.probe(payer, payee, plan), nil
 	}
 	msg, err := in.payMessage(payer, payee, amount)
+	if err == nil && in.mut == mutSequence {
+		msg = append(msg, in.nextSeq(dp)...)
+	}
 	if err != nil {
 		return models.Payment{}, err
 	}
@@ -431,6 +463,11 @@ func (in *instance) Reconcile(wallet world.PartyID) error {
 		b, _ := d.Get(k)
 		dels = append(dels, k)
 		in.agentLog = append(in.agentLog, models.Observed{Label: "large-payment record uploaded by " + string(wallet) + " " + k[6:14], Bytes: b})
+	}
+	if in.mut == mutSequence {
+		// The wallet reports its record counter at every reconciliation
+		// (as a card reports its transaction counter online).
+		in.agentLog = append(in.agentLog, models.Observed{Label: "sequence report by " + string(wallet), Bytes: append([]byte("SYNC "), in.nextSeq(d)...)})
 	}
 	in.account[wallet] += credit
 	d.Commit(map[string][]byte{"spent": putInt(0), "count": putInt(0)}, dels)

@@ -17,6 +17,7 @@ func Mutants() []models.Mutant {
 		m(mutLargeAnonymous, "a payment above T leaves no identity record for the payer's agent bank (R3.6)"),
 		m(mutEscrowToPayee, "the identity escrow is sealed to the payee's key instead of the central bank's trace key (R3.3, R3.4)"),
 		m(mutIDInRefused, "the payer's third payment, while it has withdrawn once, opens with a PROBE carrying its device id and is refused until it withdraws again; the payment after the withdrawal and every other is clean, so only the refused attempt names the payer (R3.3)"),
+		m(mutSequence, "every record of a wallet carries its record counter, a DER INTEGER advanced at every record (withdrawal, PAY, reconciliation report) from a per-wallet start: the merchant predicts the payer's next value from its last upload (R3.1, R3.2)"),
 		m(mutPayeeSkipsProof, "the payee does not check the escrow's proof; the banks then refuse the deposit without naming anybody (R3.5)"),
 	}
 }

@@ -12,7 +12,7 @@ import (
 )
 
 // gamesEnv, set to 1, runs the three anonymity games (R3.1, R3.2, R3.6)
-// in TestAnonymityGames: each plays N = 3963 trials to certify a pass,
+// in TestAnonymityGames: each plays N = 4021 trials to certify a pass,
 // about 15 s (R3.1, R3.6) to 30 s (R3.2: two payments a trial) of CPU and
 // a GB of memory per game and suite (the game keeps every 8-byte window
 // of every payer's uploads), beyond the budget of go test ./... on two
@@ -29,7 +29,7 @@ func TestAnonymityGames(t *testing.T) {
 	case "1":
 		only = []string{"R3"}
 	case "":
-		t.Logf("%s is not set: the games R3.1, R3.2 and R3.6 are not played (each is N = 3963 trials; see gamesEnv)", gamesEnv)
+		t.Logf("%s is not set: the games R3.1, R3.2 and R3.6 are not played (each is N = 4021 trials; see gamesEnv)", gamesEnv)
 	default:
 		only, suites = strings.Split(v, ","), suites[:1]
 	}

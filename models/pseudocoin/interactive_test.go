@@ -16,7 +16,7 @@ import (
 
 // external are the requirement suites the external element is held to
 // here: all of R1, R2, R4, R5, R6 and the R3 properties that play no
-// anonymity game. The games (R3.1, R3.2, R3.6) play N = 3963 trials
+// anonymity game. The games (R3.1, R3.2, R3.6) play N = 4021 trials
 // each; through the adapter that is LANDING.md's estimate, not a test.
 var external = []string{"R1", "R2", "R4", "R5", "R6", "R3.3", "R3.4", "R3.5"}
 
