@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,7 +13,6 @@ import (
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
-	"github.com/dualoffline/dualoffline/models/pseudocoin"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -126,27 +126,37 @@ func BenchmarkMutantKill(b *testing.B) {
 	}
 }
 
-// BenchmarkGameTrialCounterLinkage is BenchmarkGameTrial on pseudocoin
-// (whose games play all N trials) with the whole library and without
-// counter-linkage: what the sixth distinguisher adds to a trial.
+// BenchmarkGameTrialCounterLinkage is BenchmarkGameTrial, under GM, on
+// the targets whose games play all N trials (the listed schemes that
+// document no R3 game failure, and the ideal control), with the whole
+// library and without counter-linkage: what the sixth distinguisher adds
+// to a trial.
 //
 //	go test -run XXX -bench GameTrialCounterLinkage -benchtime 200x -count 5 ./conformance/
 func BenchmarkGameTrialCounterLinkage(b *testing.B) {
 	gm, _ := suite.ByID(suite.GM)
-	for _, lib := range []string{"six", "five"} {
-		b.Run(lib, func(b *testing.B) {
-			if lib == "five" {
-				defer conformance.WithoutDistinguisher("counter-linkage")()
-			}
-			trial, failed := conformance.NewGameTrials(pseudocoin.Scheme{}, gm, 1)
-			defer func() {
-				if errs := failed(); len(errs) > 0 {
-					b.Errorf("game: %v", errs)
+	targets := []models.Scheme{control.Ideal()}
+	for _, s := range all.Schemes() {
+		if !slices.ContainsFunc(s.Info().Expected, func(v models.Violation) bool { return v.Property == "R3.1-which-payer-game" }) {
+			targets = append(targets, s)
+		}
+	}
+	for _, s := range targets {
+		for _, lib := range []string{"six", "five"} {
+			b.Run(s.Info().Name+"/"+lib, func(b *testing.B) {
+				if lib == "five" {
+					defer conformance.WithoutDistinguisher("counter-linkage")()
 				}
-			}()
-			for b.Loop() {
-				trial()
-			}
-		})
+				trial, failed := conformance.NewGameTrials(s, gm, 1)
+				defer func() {
+					if errs := failed(); len(errs) > 0 {
+						b.Errorf("game: %v", errs)
+					}
+				}()
+				for b.Loop() {
+					trial()
+				}
+			})
+		}
 	}
 }
