@@ -67,19 +67,22 @@ func BenchmarkGameTrial(b *testing.B) {
 	targets := append(all.Schemes(), control.Ideal())
 	for _, st := range suite.All() {
 		for _, s := range targets {
-			b.Run(s.Info().Name+"/"+string(st.ID()), func(b *testing.B) {
-				trial, failed := conformance.NewGameTrials(s, st, 1)
-				// A failing trial ends the goroutine (T.Fatalf): say why.
-				defer func() {
-					if errs := failed(); len(errs) > 0 {
-						b.Errorf("game: %v", errs)
-					}
-				}()
-				for b.Loop() {
-					trial()
-				}
-			})
+			b.Run(s.Info().Name+"/"+string(st.ID()), func(b *testing.B) { gameTrials(b, s, st) })
 		}
+	}
+}
+
+// gameTrials times trials of s's which-payer game under st, setup shared.
+func gameTrials(b *testing.B, s models.Scheme, st suite.Suite) {
+	trial, failed := conformance.NewGameTrials(s, st, 1)
+	// A failing trial ends the goroutine (T.Fatalf): say why.
+	defer func() {
+		if errs := failed(); len(errs) > 0 {
+			b.Errorf("game: %v", errs)
+		}
+	}()
+	for b.Loop() {
+		trial()
 	}
 }
 
@@ -147,15 +150,7 @@ func BenchmarkGameTrialCounterLinkage(b *testing.B) {
 				if lib == "five" {
 					defer conformance.WithoutDistinguisher("counter-linkage")()
 				}
-				trial, failed := conformance.NewGameTrials(s, gm, 1)
-				defer func() {
-					if errs := failed(); len(errs) > 0 {
-						b.Errorf("game: %v", errs)
-					}
-				}()
-				for b.Loop() {
-					trial()
-				}
+				gameTrials(b, s, gm)
 			})
 		}
 	}
