@@ -114,7 +114,7 @@ func payWallet(s suite.Suite, in AgreePayInput) (qr []byte, verdict, inputErr er
 		wl.coins[k] = &coins[i]
 	}
 	wl.dev.Commit(puts, nil)
-	res, err := h.Handle(OpPayer, mustJSON(DeliverParams{Message: device.Message{From: "till", Type: MsgAgree, Payload: agree}, Now: in.At}))
+	res, err := h.Handle(OpPayer, mustJSON(device.DeliverAtParams{Message: device.Message{From: "till", Type: MsgAgree, Payload: agree}, Now: in.At}))
 	if err != nil {
 		return nil, nil, err
 	}
