@@ -17,12 +17,9 @@ import (
 // SIM opens the coins of an ISSUE.
 func refSealedCoin(s suite.Suite, in SealedCoinInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
-	str, id, key, pubRaw := u.B("sealed", in.Sealed), u.B("hsmKeyId", in.HSMKeyID), u.B("hsmKey", in.HSMKey), u.B("issuerPublicKey", in.IssuerPublicKey)
+	str, id, key, pubRaw := u.B("sealed", in.Sealed), u.Sized("hsmKeyId", in.HSMKeyID, coin.KeyIDSize), u.Sized("hsmKey", in.HSMKey, suite.AEADKeySize), u.B("issuerPublicKey", in.IssuerPublicKey)
 	if u.Err != nil {
 		return nil, u.Err
-	}
-	if len(id) != coin.KeyIDSize || len(key) != suite.AEADKeySize {
-		return nil, fmt.Errorf("hsm key id of %d bytes, key of %d", len(id), len(key))
 	}
 	hsm, err := coin.NewHSM(s, bytes.NewReader(append(id, key...)))
 	if err != nil {

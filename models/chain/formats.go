@@ -665,19 +665,9 @@ func ParseBlock(b []byte) (*Block, error) {
 	if err := h.Err(); err != nil {
 		return nil, err
 	}
-	in := cryptobyte.String(txs)
-	var list cryptobyte.String
-	if !in.ReadASN1(&list, asn1.SEQUENCE) {
-		return nil, spec.Errorf(spec.CodeMalformed, "block.txs: not a SEQUENCE")
-	}
-	for !list.Empty() {
-		if len(bl.Txs) == MaxBlockTxs {
-			return nil, spec.Errorf(spec.CodeMalformed, "block.txs: more than %d transactions", MaxBlockTxs)
-		}
-		var el cryptobyte.String
-		var tag asn1.Tag
-		if !list.ReadAnyASN1Element(&el, &tag) {
-			return nil, spec.Errorf(spec.CodeMalformed, "block.txs: transaction %d is not a DER element", len(bl.Txs))
+	for el, err := range der.Members(txs, MaxBlockTxs, "block.txs") {
+		if err != nil {
+			return nil, err
 		}
 		t, err := ParseTx(el)
 		if err != nil {

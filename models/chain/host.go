@@ -73,19 +73,16 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	wl := h.wl
 	switch op {
 	case OpStartPayee:
-		return device.Decoded(op, params, func(p StartPayeeParams) (any, error) {
+		return device.Decoded(op, params, func(p device.AmountParams) (any, error) {
 			a, err := wl.StartPayee(p.Amount)
 			return StartPayeeResult{Agreement: a}, err
 		})
 	case OpPayer, OpPayee:
-		return device.Decoded(op, params, func(p DeliverParams) (any, error) {
-			h.now = time.Unix(p.Now, 0)
-			handle := wl.Payer
-			if op == OpPayee {
-				handle = wl.Payee
-			}
-			return h.kit.Deliver(p.Message, handle)
-		})
+		handle := wl.Payer
+		if op == OpPayee {
+			handle = wl.Payee
+		}
+		return device.Decoded(op, params, h.kit.DeliverAt(func(t time.Time) { h.now = t }, handle))
 	case OpEndSession:
 		return device.Bare(op, params, func() (any, error) {
 			received, _ := wl.EndSession()

@@ -19,15 +19,17 @@ import (
 // The wallet is a phone with a clock, but the harness owns simulated
 // time: every operation that reads the wallet's clock carries the
 // reading (Now, Unix seconds: world time plus the device's skew), and the
-// wallet must use it as its clock.
+// wallet must use it as its clock. The payer is delivered AGREE, the
+// agreement keyed in at the till, the payee QR, the payment QR code
+// (DER), each with the reading (device.DeliverAtParams).
 
 // Operations of an external chain wallet.
 const (
 	OpKeygen     = "chain.keygen"      // device.KeygenParams → device.KeygenResult
 	OpProvision  = "chain.provision"   // Provisioning → {}
-	OpStartPayee = "chain.start-payee" // StartPayeeParams → StartPayeeResult
-	OpPayer      = "chain.payer"       // DeliverParams → device.DeliverResult
-	OpPayee      = "chain.payee"       // DeliverParams → device.DeliverResult
+	OpStartPayee = "chain.start-payee" // device.AmountParams → StartPayeeResult
+	OpPayer      = "chain.payer"       // device.DeliverAtParams (AGREE) → device.DeliverResult
+	OpPayee      = "chain.payee"       // device.DeliverAtParams (QR) → device.DeliverResult
 	OpEndSession = "chain.end-session" // {} → device.EndSessionResult
 	OpState      = "chain.state"       // {} → WireState
 	OpSync       = "chain.sync"        // SyncParams → {}
@@ -38,9 +40,9 @@ const (
 var wire = []device.Op{
 	{Name: OpKeygen, Params: device.KeygenParams{}, Result: device.KeygenResult{}},
 	{Name: OpProvision, Params: Provisioning{}, Result: device.None{}},
-	{Name: OpStartPayee, Params: StartPayeeParams{}, Result: StartPayeeResult{}},
-	{Name: OpPayer, Params: DeliverParams{}, Result: device.DeliverResult{}},
-	{Name: OpPayee, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpStartPayee, Params: device.AmountParams{}, Result: StartPayeeResult{}},
+	{Name: OpPayer, Params: device.DeliverAtParams{}, Result: device.DeliverResult{}},
+	{Name: OpPayee, Params: device.DeliverAtParams{}, Result: device.DeliverResult{}},
 	{Name: OpEndSession, Params: device.None{}, Result: device.EndSessionResult{}},
 	{Name: OpState, Params: device.None{}, Result: WireState{}},
 	{Name: OpSync, Params: SyncParams{}, Result: device.None{}},
@@ -71,22 +73,9 @@ type Provisioning struct {
 	Confirmations int           `json:"confirmations"`
 }
 
-// StartPayeeParams open a payee session for an amount (fen).
-type StartPayeeParams struct {
-	Amount int64 `json:"amount"`
-}
-
 // StartPayeeResult is the agreement the till shows (AgreeSize bytes).
 type StartPayeeResult struct {
 	Agreement models.Hex `json:"agreement"`
-}
-
-// DeliverParams hand the wallet one message, with its clock reading: its
-// Type names the step (AGREE: the agreement keyed in at the till; QR: the
-// payment QR code, DER), its Payload is its bytes.
-type DeliverParams struct {
-	Message device.Message `json:"message"`
-	Now     int64          `json:"now"`
 }
 
 // WireCoin is a Coin on the wire: Point is the outpoint, transaction id
@@ -195,7 +184,7 @@ func (rw *remoteWallet) now() int64 {
 
 func (rw *remoteWallet) StartPayee(amount int64) ([]byte, error) {
 	var r StartPayeeResult
-	if err := rw.Call(OpStartPayee, StartPayeeParams{Amount: amount}, &r); err != nil {
+	if err := rw.Call(OpStartPayee, device.AmountParams{Amount: amount}, &r); err != nil {
 		return nil, err
 	}
 	return r.Agreement, nil
@@ -204,7 +193,7 @@ func (rw *remoteWallet) StartPayee(amount int64) ([]byte, error) {
 func (rw *remoteWallet) deliver(op string, m world.Message) ([]world.Message, error) {
 	// The wallet speaks for itself only; the bank side addresses what it
 	// displays to whoever scans it.
-	return rw.Deliver(op, DeliverParams{Message: device.ToWire(m), Now: rw.now()}, "")
+	return rw.Deliver(op, device.DeliverAtParams{Message: device.ToWire(m), Now: rw.now()}, "")
 }
 
 func (rw *remoteWallet) Payer(m world.Message) ([]world.Message, error) {

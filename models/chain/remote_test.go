@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/device/devicetest"
 	"github.com/dualoffline/dualoffline/models/loopback"
 	"github.com/dualoffline/dualoffline/models/modeltest"
@@ -216,7 +217,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 		"sync with a bad CRL":      {Op: OpSync, Params: SyncParams{Reset: true, CRL: []byte{0x30, 0}}},
 		"redeem a stranger":        {Op: OpRedeem, Params: RedeemParams{Redemptions: []WireRedemption{{Payee: make([]byte, AddrSize), Nonce: make([]byte, NonceSize), Coins: []models.Hex{bytes.Repeat([]byte{7}, IDSize+2)}}}}},
 		"redeem with a short id":   {Op: OpRedeem, Params: RedeemParams{Redemptions: []WireRedemption{{Payee: make([]byte, AddrSize), Nonce: make([]byte, NonceSize), Coins: []models.Hex{st.Coins[0].Point[:IDSize]}}}}},
-		"start-payee of nothing":   {Op: OpStartPayee, Params: StartPayeeParams{Amount: 0}},
+		"start-payee of nothing":   {Op: OpStartPayee, Params: device.AmountParams{Amount: 0}},
 		"provision again":          {Op: OpProvision, Params: Provisioning{}},
 		"unknown operation":        {Op: "chain.mint", Params: struct{}{}},
 	})

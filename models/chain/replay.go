@@ -70,13 +70,13 @@ func ReplayPayee(p PayeeProvision, nonce []byte, amount int64, qrs [][]byte) (he
 	})); err != nil {
 		return 0, err
 	}
-	if _, err := h.Handle(OpStartPayee, mustJSON(StartPayeeParams{Amount: amount})); err != nil {
+	if _, err := h.Handle(OpStartPayee, mustJSON(device.AmountParams{Amount: amount})); err != nil {
 		return 0, err
 	}
 	// The nonce is the wallet's own draw; the recorded one replaces it.
 	copy(h.wl.req.nonce[:], nonce)
 	for _, qr := range qrs {
-		res, err := h.Handle(OpPayee, mustJSON(DeliverParams{
+		res, err := h.Handle(OpPayee, mustJSON(device.DeliverAtParams{
 			Message: device.Message{From: "payer", Type: MsgQR, Payload: qr},
 			Now:     p.At.Unix(),
 		}))

@@ -114,7 +114,7 @@ func payWallet(s suite.Suite, in AgreePayInput) (qr []byte, verdict, inputErr er
 		wl.coins[k] = &coins[i]
 	}
 	wl.dev.Commit(puts, nil)
-	res, err := h.Handle(OpPayer, mustJSON(DeliverParams{Message: device.Message{From: "till", Type: MsgAgree, Payload: agree}, Now: in.At}))
+	res, err := h.Handle(OpPayer, mustJSON(device.DeliverAtParams{Message: device.Message{From: "till", Type: MsgAgree, Payload: agree}, Now: in.At}))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -138,12 +138,9 @@ var refAgreePay = vgen.Verdict(payWallet)
 // wallet shows, which the harness checks as the agreement's payee would.
 var agreePaySender = vgen.SenderOf(payWallet, func(s suite.Suite, in AgreePayInput, out []byte) error {
 	var u vgen.Unhexer
-	agree, cert := u.B("agreement", in.Agreement), u.B("walletCertificate", in.WalletCertificate)
+	agree, cert := u.Sized("agreement", in.Agreement, AgreeSize), u.B("walletCertificate", in.WalletCertificate)
 	if u.Err != nil {
 		return u.Err
-	}
-	if len(agree) != AgreeSize {
-		return fmt.Errorf("agreement of %d bytes", len(agree))
 	}
 	qin := QRInput{Payment: vgen.H(out), Root: in.Root, Payee: vgen.H(agree[8 : 8+AddrSize]),
 		Amount: int64(binary.BigEndian.Uint64(agree)), Nonce: vgen.H(agree[8+AddrSize : 8+AddrSize+NonceSize]), At: in.At}

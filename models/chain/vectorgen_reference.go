@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/dualoffline/dualoffline/spec/suite"
@@ -14,12 +13,9 @@ import (
 // received yet), once the root parses.
 func refQR(s suite.Suite, in QRInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
-	raw, rootRaw, payee, nonce := u.B("payment", in.Payment), u.B("root", in.Root), u.B("payee", in.Payee), u.B("nonce", in.Nonce)
+	raw, rootRaw, payee, nonce := u.B("payment", in.Payment), u.B("root", in.Root), u.Sized("payee", in.Payee, AddrSize), u.Sized("nonce", in.Nonce, NonceSize)
 	if u.Err != nil {
 		return nil, u.Err
-	}
-	if len(payee) != AddrSize || len(nonce) != NonceSize {
-		return nil, fmt.Errorf("payee is %d bytes, nonce %d", len(payee), len(nonce))
 	}
 	if _, err := vgen.ParseRoot(s, rootRaw); err != nil {
 		return err, nil

@@ -128,28 +128,19 @@ func genAgree(g *vgen.Gen) *vgen.Builder {
 // makes when one is keyed in (checkAgreement).
 func refAgree(s suite.Suite, in AgreeInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
-	agree, payer := u.B("agreement", in.Agreement), u.B("payer", in.Payer)
+	agree, payer := u.B("agreement", in.Agreement), u.Sized("payer", in.Payer, AddrSize)
 	paid := map[[NonceSize]byte]bool{}
 	for i, n := range in.Paid {
-		nb := u.B(fmt.Sprintf("paid[%d]", i), n)
-		if u.Err == nil && len(nb) != NonceSize {
-			return nil, fmt.Errorf("paid[%d] is %d bytes", i, len(nb))
-		}
+		nb := u.Sized(fmt.Sprintf("paid[%d]", i), n, NonceSize)
 		paid[[NonceSize]byte(append(nb, make([]byte, NonceSize)...)[:NonceSize])] = true
 	}
 	black := map[Address]bool{}
 	for i, a := range in.Blacklist {
-		ab := u.B(fmt.Sprintf("blacklist[%d]", i), a)
-		if u.Err == nil && len(ab) != AddrSize {
-			return nil, fmt.Errorf("blacklist[%d] is %d bytes", i, len(ab))
-		}
+		ab := u.Sized(fmt.Sprintf("blacklist[%d]", i), a, AddrSize)
 		black[Address(append(ab, make([]byte, AddrSize)...)[:AddrSize])] = true
 	}
 	if u.Err != nil {
 		return nil, u.Err
-	}
-	if len(payer) != AddrSize {
-		return nil, fmt.Errorf("payer is %d bytes", len(payer))
 	}
 	_, _, _, err := checkAgreement(s, agree, Address(payer), func(n [NonceSize]byte) bool { return paid[n] }, func(a Address) bool { return black[a] })
 	return err, nil

@@ -130,6 +130,8 @@ func TestWireMemberNames(t *testing.T) {
 		{device.DeliverResult{Messages: []device.Message{}, Refused: &device.Error{Code: "malformed", Message: "m"}}, `{"messages":[],"refused":{"code":"malformed","message":"m"}}`},
 		{device.Error{Code: "malformed"}, `{"code":"malformed"}`},
 		{device.EndSessionResult{Received: true}, `{"received":true}`},
+		{device.AmountParams{Amount: 7}, `{"amount":7}`},
+		{device.DeliverAtParams{Message: device.Message{Type: "T", Payload: models.Hex{8}}, Now: 9}, `{"message":{"from":"","to":"","type":"T","payload":"08"},"now":9}`},
 		{device.Coin{Key: "k", Holding: models.Hex{4}}, `{"key":"k","holding":"04"}`},
 		{device.Deposit{Key: "k", Holdings: []models.Hex{{5}}, Records: []models.Hex{{6}}}, `{"key":"k","holdings":["05"],"records":["06"]}`},
 	} {

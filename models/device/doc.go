@@ -8,7 +8,10 @@
 //   - the wire types every scheme's operations use alike (wire.go):
 //     Message, Error, KeygenParams, KeygenResult, Limits, MessageResult,
 //     DeliverResult, EndSessionResult, and the Coin and Deposit entries of
-//     the schemes whose coins are transfer holdings (chip, cert), and
+//     the schemes whose coins are transfer holdings (chip, cert), the
+//     params of the schemes whose devices take the time as Unix seconds
+//     (clocked.go, chain and pseudocoin: AmountParams, DeliverAtParams,
+//     answered by Kit.DeliverAt), and
 //     their deposit operations answered and called once (deposit.go:
 //     DepositOps, SignDepositParams, FinishDepositParams). Their
 //     JSON member names are the protocol's; a model's own operations

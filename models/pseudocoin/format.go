@@ -419,16 +419,13 @@ func parseRecord(b []byte, depth int) (*Record, error) {
 	if err := rd.Err(); err != nil {
 		return nil, err
 	}
-	s := cryptobyte.String(ins)
-	var inner cryptobyte.String
-	if !s.ReadASN1(&inner, casn1.SEQUENCE) {
-		return nil, spec.Errorf(spec.CodeMalformed, "record inputs")
+	maxIns := MaxInputs
+	if !spec.Makes("pc-record-shape") {
+		maxIns = -1
 	}
-	for !inner.Empty() {
-		var el cryptobyte.String
-		var tag casn1.Tag
-		if !inner.ReadAnyASN1Element(&el, &tag) || len(out.Inputs) == MaxInputs && spec.Makes("pc-record-shape") {
-			return nil, spec.Errorf(spec.CodeMalformed, "record inputs: bad element or more than %d", MaxInputs)
+	for el, err := range der.Members(ins, maxIns, "record inputs") {
+		if err != nil {
+			return nil, err
 		}
 		h, err := parseHolding(el, depth)
 		if err != nil {
@@ -439,7 +436,8 @@ func parseRecord(b []byte, depth int) (*Record, error) {
 	if len(out.Inputs) == 0 && spec.Makes("pc-record-shape") {
 		return nil, spec.Errorf(spec.CodeMalformed, "record spends nothing")
 	}
-	s = cryptobyte.String(sigs)
+	s := cryptobyte.String(sigs)
+	var inner cryptobyte.String
 	if !s.ReadASN1(&inner, casn1.SEQUENCE) {
 		return nil, spec.Errorf(spec.CodeMalformed, "record signatures")
 	}

@@ -140,17 +140,10 @@ func ParseMintReply(b []byte) (*MintReply, []*Bundle, error) {
 	if err := r.Err(); err != nil {
 		return nil, nil, err
 	}
-	s := cryptobyte.String(list)
-	var inner cryptobyte.String
-	if !s.ReadASN1(&inner, casn1.SEQUENCE) {
-		return nil, nil, spec.Errorf(spec.CodeMalformed, "mint reply bundles")
-	}
 	var parsed []*Bundle
-	for !inner.Empty() {
-		var el cryptobyte.String
-		var tag casn1.Tag
-		if !inner.ReadAnyASN1Element(&el, &tag) || len(m.Bundles) == MaxMintKeys {
-			return nil, nil, spec.Errorf(spec.CodeMalformed, "mint reply: a bad element or more than %d bundles", MaxMintKeys)
+	for el, err := range der.Members(list, MaxMintKeys, "mint reply bundles") {
+		if err != nil {
+			return nil, nil, err
 		}
 		bu, err := ParseBundle(el)
 		if err != nil {

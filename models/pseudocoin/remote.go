@@ -22,19 +22,23 @@ import (
 // online step is the element's request (withdraw, mint-request, upload),
 // the desk's half, and the element's applying the answer (withdraw-done,
 // mint-reply, upload-answer), each one atomic write on the device.
+//
+// The element has no clock: each message it is delivered (HELLO,
+// INVOICE, PAY, ACK: its DER payload) comes with the time the payer
+// checks the invoice's certificate at (device.DeliverAtParams).
 
 // Operations of an external pseudocoin wallet.
 const (
 	OpKeygen       = "pseudocoin.keygen"        // device.KeygenParams → device.KeygenResult
 	OpProvision    = "pseudocoin.provision"     // Provisioning → {}
 	OpStartPayer   = "pseudocoin.start-payer"   // StartPayerParams → device.MessageResult
-	OpStartPayee   = "pseudocoin.start-payee"   // StartPayeeParams → {}
-	OpPayer        = "pseudocoin.payer"         // DeliverParams → device.DeliverResult
-	OpPayee        = "pseudocoin.payee"         // DeliverParams → device.DeliverResult
+	OpStartPayee   = "pseudocoin.start-payee"   // device.AmountParams → {}
+	OpPayer        = "pseudocoin.payer"         // device.DeliverAtParams → device.DeliverResult
+	OpPayee        = "pseudocoin.payee"         // device.DeliverAtParams → device.DeliverResult
 	OpEndSession   = "pseudocoin.end-session"   // {} → {}
 	OpState        = "pseudocoin.state"         // {} → WireState
 	OpPending      = "pseudocoin.pending"       // {} → WirePending
-	OpWithdraw     = "pseudocoin.withdraw"      // WithdrawParams → RequestResult
+	OpWithdraw     = "pseudocoin.withdraw"      // device.AmountParams → RequestResult
 	OpWithdrawDone = "pseudocoin.withdraw-done" // {} → {}
 	OpMintRequest  = "pseudocoin.mint-request"  // MintRequestParams → SealedResult
 	OpMintReply    = "pseudocoin.mint-reply"    // MintReplyParams → {}
@@ -48,13 +52,13 @@ var wire = []device.Op{
 	{Name: OpKeygen, Params: device.KeygenParams{}, Result: device.KeygenResult{}},
 	{Name: OpProvision, Params: Provisioning{}, Result: device.None{}},
 	{Name: OpStartPayer, Params: StartPayerParams{}, Result: device.MessageResult{}},
-	{Name: OpStartPayee, Params: StartPayeeParams{}, Result: device.None{}},
-	{Name: OpPayer, Params: DeliverParams{}, Result: device.DeliverResult{}},
-	{Name: OpPayee, Params: DeliverParams{}, Result: device.DeliverResult{}},
+	{Name: OpStartPayee, Params: device.AmountParams{}, Result: device.None{}},
+	{Name: OpPayer, Params: device.DeliverAtParams{}, Result: device.DeliverResult{}},
+	{Name: OpPayee, Params: device.DeliverAtParams{}, Result: device.DeliverResult{}},
 	{Name: OpEndSession, Params: device.None{}, Result: device.None{}},
 	{Name: OpState, Params: device.None{}, Result: WireState{}},
 	{Name: OpPending, Params: device.None{}, Result: WirePending{}},
-	{Name: OpWithdraw, Params: WithdrawParams{}, Result: RequestResult{}},
+	{Name: OpWithdraw, Params: device.AmountParams{}, Result: RequestResult{}},
 	{Name: OpWithdrawDone, Params: device.None{}, Result: device.None{}},
 	{Name: OpMintRequest, Params: MintRequestParams{}, Result: SealedResult{}},
 	{Name: OpMintReply, Params: MintReplyParams{}, Result: device.None{}},
@@ -91,19 +95,6 @@ type Provisioning struct {
 type StartPayerParams struct {
 	Payee  string `json:"payee"`
 	Amount int64  `json:"amount"`
-}
-
-// StartPayeeParams open a payee session for amount (fen).
-type StartPayeeParams struct {
-	Amount int64 `json:"amount"`
-}
-
-// DeliverParams hand the element one message (HELLO, INVOICE, PAY, ACK:
-// its DER payload), with the time the payer checks the invoice's
-// certificate at (Unix seconds; the element has no clock).
-type DeliverParams struct {
-	Message device.Message `json:"message"`
-	Now     int64          `json:"now"`
 }
 
 // WireLog is a record the element signed as payer, not yet uploaded.
@@ -155,11 +146,6 @@ type WireState struct {
 	Log      []WireLog     `json:"log"`
 	Invoices []WireInvoice `json:"invoices"`
 	WirePending
-}
-
-// WithdrawParams ask the element to persist a withdrawal request.
-type WithdrawParams struct {
-	Amount int64 `json:"amount"`
 }
 
 // RequestResult is a request id the element drew (32 lowercase hex
@@ -261,13 +247,13 @@ func (rw *remoteWallet) StartPayer(payee string, amount int64) ([]world.Message,
 }
 
 func (rw *remoteWallet) StartPayee(amount int64) error {
-	return rw.Call(OpStartPayee, StartPayeeParams{Amount: amount}, nil)
+	return rw.Call(OpStartPayee, device.AmountParams{Amount: amount}, nil)
 }
 
 // params are the deliver params of m: the message and the time the
 // element checks an invoice's certificate at.
-func (rw *remoteWallet) params(m world.Message) DeliverParams {
-	return DeliverParams{Message: device.ToWire(m), Now: rw.in.w.Now().Unix()}
+func (rw *remoteWallet) params(m world.Message) device.DeliverAtParams {
+	return device.DeliverAtParams{Message: device.ToWire(m), Now: rw.in.w.Now().Unix()}
 }
 
 func (rw *remoteWallet) Payer(m world.Message) ([]world.Message, error) {
@@ -334,7 +320,7 @@ func (rw *remoteWallet) Pending() (*Pending, error) {
 
 func (rw *remoteWallet) Withdraw(amount int64) (string, error) {
 	var r RequestResult
-	if err := rw.Call(OpWithdraw, WithdrawParams{Amount: amount}, &r); err != nil {
+	if err := rw.Call(OpWithdraw, device.AmountParams{Amount: amount}, &r); err != nil {
 		return "", err
 	}
 	return r.Request, nil

@@ -245,7 +245,7 @@ func TestHostRefusalsChangeNothing(t *testing.T) {
 		"keygen again":                 {Op: OpKeygen, Params: map[string]any{"party": "x", "suite": "GM", "seed": "00"}},
 		"start-payer with a member":    {Op: OpStartPayer, Params: map[string]any{"payee": "wallet-B", "amount": 1, "x": 1}},
 		"start-payee with a member":    {Op: OpStartPayee, Params: map[string]any{"amount": 1, "x": 1}},
-		"withdraw nothing":             {Op: OpWithdraw, Params: WithdrawParams{Amount: 0}},
+		"withdraw nothing":             {Op: OpWithdraw, Params: device.AmountParams{Amount: 0}},
 		"withdraw-done with none":      {Op: OpWithdrawDone, Params: struct{}{}},
 		"mint-request of no key":       {Op: OpMintRequest, Params: MintRequestParams{Keys: 0}},
 		"mint-request of too many":     {Op: OpMintRequest, Params: MintRequestParams{Keys: MaxMintKeys + 1}},

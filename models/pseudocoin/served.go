@@ -163,11 +163,11 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 			return device.MessageResult{Message: m}, nil
 		})
 	case OpStartPayee:
-		return device.Decoded(op, params, func(p StartPayeeParams) (any, error) { return struct{}{}, wl.StartPayee(p.Amount) })
+		return device.Decoded(op, params, func(p device.AmountParams) (any, error) { return struct{}{}, wl.StartPayee(p.Amount) })
 	case OpPayer:
-		return device.Decoded(op, params, h.deliver(wl.Payer))
+		return device.Decoded(op, params, h.kit.DeliverAt(h.setNow, wl.Payer))
 	case OpPayee:
-		return device.Decoded(op, params, h.deliver(wl.Payee))
+		return device.Decoded(op, params, h.kit.DeliverAt(h.setNow, wl.Payee))
 	case OpEndSession:
 		return device.Bare(op, params, func() (any, error) { return struct{}{}, wl.EndSession() })
 	case OpState:
@@ -175,7 +175,7 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	case OpPending:
 		return device.Bare(op, params, func() (any, error) { return h.pending(), nil })
 	case OpWithdraw:
-		return device.Decoded(op, params, func(p WithdrawParams) (any, error) {
+		return device.Decoded(op, params, func(p device.AmountParams) (any, error) {
 			r, err := wl.Withdraw(p.Amount)
 			return RequestResult{Request: r}, err
 		})
@@ -199,14 +199,9 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 	return nil, spec.Errorf(spec.CodeUnimplemented, "operation %q", op)
 }
 
-// deliver answers a delivery with handle: it hands the element the
-// message with the clock reading it comes with.
-func (h *Host) deliver(handle func(world.Message) ([]world.Message, error)) func(DeliverParams) (any, error) {
-	return func(p DeliverParams) (any, error) {
-		h.wl.in.anchors.now = time.Unix(p.Now, 0)
-		return h.kit.Deliver(p.Message, handle)
-	}
-}
+// setNow is the clock reading a delivery comes with: the time the
+// element checks an invoice's certificate at.
+func (h *Host) setNow(t time.Time) { h.wl.in.anchors.now = t }
 
 // uploadAnswer applies the desk's answer and the revocation list it
 // carries in one write: a list that does not verify under the root

@@ -103,13 +103,10 @@ func refAck(_ suite.Suite, in AckInput) (verdict, inputErr error) {
 
 func refMint(s suite.Suite, in MintInput) (verdict, inputErr error) {
 	var u vgen.Unhexer
-	reply, key, request := u.B("reply", in.Reply), u.B("key", in.Key), u.B("request", in.Request)
+	reply, key, request := u.B("reply", in.Reply), u.Sized("key", in.Key, suite.AEADKeySize), u.B("request", in.Request)
 	keys := u.List("keys", in.Keys)
 	if u.Err != nil {
 		return nil, u.Err
-	}
-	if len(key) != suite.AEADKeySize {
-		return nil, fmt.Errorf("key is %d bytes", len(key))
 	}
 	plain, err := openMintReply(s, key, reply)
 	if err != nil {

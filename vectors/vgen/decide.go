@@ -49,6 +49,21 @@ func (u *Unhexer) B(field, s string) []byte {
 	return v
 }
 
+// Sized decodes the hex of the input member field as B does, and takes
+// it only at n bytes: a byte string of another length is bad input
+// (Err names the field and both lengths). It returns nil unless Err is
+// nil.
+func (u *Unhexer) Sized(field, s string, n int) []byte {
+	v := u.B(field, s)
+	if u.Err == nil && len(v) != n {
+		u.Err = fmt.Errorf("%s: %d bytes, want %d", field, len(v), n)
+	}
+	if u.Err != nil {
+		return nil
+	}
+	return v
+}
+
 // List decodes the hex of each member of the input list field, in
 // order; a bad member is named field[i] in Err.
 func (u *Unhexer) List(field string, l []string) [][]byte {
