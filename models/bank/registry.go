@@ -74,10 +74,21 @@ type Registry struct {
 	// whose lineage takes another branch of the same instance was spent
 	// twice upstream and is not redeemed a second time (R2.6).
 	settled map[Instance]hop
+	// sealed holds the records that reached the central bank only sealed
+	// to it (AddSealed, or through a Sealed agent): registered like any
+	// other, so conflicts, mail and settlement see them, but not among
+	// Entries, what the agent banks forwarded readable. A record
+	// registered in the clear later is no longer sealed.
+	sealed  map[[32]byte]bool
+	sealing bool // inserts are sealed (AddSealed, a Sealed agent's operations)
+	// toPayee indexes the records with an output to their payee, by
+	// payee: what Mail reads (an index of entries, so Mail does not scan
+	// the registry at every reconciliation).
+	toPayee map[string][][32]byte
 }
 
 func newRegistry(cb *CentralBank) *Registry {
-	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}}
+	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}, sealed: map[[32]byte]bool{}, toPayee: map[string][][32]byte{}}
 }
 
 // certs resolves signers for lineage checks. Revocation and expiry do not
@@ -115,6 +126,7 @@ func (r *Registry) VerifyHolding(h *transfer.Holding) (transfer.Owner, error) {
 // refused: they are what reconciliation flags.
 func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	if r.Known(rec) {
+		r.reveal(parent, rec)
 		return nil
 	}
 	if _, err := r.check(parent, rec); err != nil {
@@ -126,6 +138,42 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	r.admitLineage(parent)
 	r.insert(parent, rec)
 	return nil
+}
+
+// AddSealed is Add for a record the uploader sealed to the central bank,
+// which the agent bank forwarding it cannot read: it is registered (with
+// the lineage of its holding) but stays out of Entries, until a record
+// of it is registered in the clear.
+func (r *Registry) AddSealed(parent *transfer.Holding, rec *transfer.Signed) error {
+	defer r.seal(true)()
+	return r.Add(parent, rec)
+}
+
+// Sealing runs f with every record it registers sealed (AddSealed): an
+// upload the uploader sealed to the central bank as a whole.
+func (r *Registry) Sealing(f func()) {
+	defer r.seal(true)()
+	f()
+}
+
+// seal makes the registry's inserts sealed (on) until the returned
+// function runs; seal(false) changes nothing.
+func (r *Registry) seal(on bool) func() {
+	if !on || r.sealing {
+		return func() {}
+	}
+	r.sealing = true
+	return func() { r.sealing = false }
+}
+
+// reveal unseals rec and every record of parent's lineage, now
+// registered in the clear (outside a sealed operation).
+func (r *Registry) reveal(parent *transfer.Holding, rec *transfer.Signed) {
+	if r.sealing || len(r.sealed) == 0 {
+		return
+	}
+	lineage(parent, func(_ Instance, _ *transfer.Holding, l *transfer.Signed) { delete(r.sealed, l.ID()) })
+	delete(r.sealed, rec.ID())
 }
 
 // check verifies that rec is a valid record spending parent, signed by
@@ -155,14 +203,25 @@ func (r *Registry) check(parent *transfer.Holding, rec *transfer.Signed) (transf
 func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 	id := rec.ID()
 	if _, dup := r.entries[id]; dup {
+		if !r.sealing {
+			delete(r.sealed, id)
+		}
 		return
+	}
+	if r.sealing {
+		r.sealed[id] = true
 	}
 	inst := InstanceOf(parent)
 	r.entries[id] = &entry{parent: parent, rec: rec, id: id}
 	r.byParent[inst] = append(r.byParent[inst], id)
 	slices.SortFunc(r.byParent[inst], func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	paid := false
 	for _, out := range rec.Outputs {
 		r.children[Instance{Creator: id, Serial: out.Serial}] = parent.Extend(rec, out.Serial)
+		paid = paid || out.Holder == rec.Payee
+	}
+	if paid {
+		r.toPayee[rec.Payee] = append(r.toPayee[rec.Payee], id)
 	}
 	r.cb.w.Trace().Online(world.PartyID(rec.Payer), CentralBankID, "record", rec.Marshal(), nil)
 }
@@ -173,8 +232,22 @@ type Entry struct {
 	Record *transfer.Signed
 }
 
-// Entries returns every registered record, in id order.
+// Entries returns every record registered in the clear, in id order:
+// what the agent banks forwarded and could read, so what they know of
+// the registry. Sealed records (AddSealed) are in AllEntries only.
 func (r *Registry) Entries() []Entry {
+	var out []Entry
+	for _, id := range r.sortedIDs() {
+		if !r.sealed[id] {
+			out = append(out, Entry{Parent: r.entries[id].parent, Record: r.entries[id].rec})
+		}
+	}
+	return out
+}
+
+// AllEntries returns every registered record, sealed or not, in id
+// order: what the central bank knows.
+func (r *Registry) AllEntries() []Entry {
 	ids := r.sortedIDs()
 	out := make([]Entry, len(ids))
 	for i, id := range ids {
@@ -231,7 +304,12 @@ func (r *Registry) Records() []*transfer.Signed {
 // reconciliation forwards to a payee whose payment message was lost.
 func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holding {
 	var out []*transfer.Holding
-	for _, id := range r.sortedIDs() {
+	ids := slices.Clone(r.toPayee[holder])
+	if r.cb.mutated("mail-ignores-collector") {
+		ids = r.sortedIDs()
+	}
+	slices.SortFunc(ids, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+	for _, id := range ids {
 		e := r.entries[id]
 		for _, o := range e.rec.Outputs {
 			inst := Instance{Creator: id, Serial: o.Serial}
