@@ -284,6 +284,18 @@ func (r *Registry) Known(rec *transfer.Signed) bool {
 	return ok
 }
 
+// AddChangesNothing reports whether Add of the record whose id is id would
+// change nothing: it is registered, and in the clear or added now in a
+// sealed operation (Add of a known record only reveals it, and its
+// lineage, when added in the clear; a record in the clear has its
+// lineage in the clear). A reconciliation that uploads the last hop of
+// every coin a wallet holds skips, by it, the ones it uploaded before
+// without hashing them again (kit.UploadHeld with an id cache).
+func (r *Registry) AddChangesNothing(id [32]byte) bool {
+	_, ok := r.entries[id]
+	return ok && (r.sealing || !r.sealed[id])
+}
+
 // Records returns every registered record spending an instance, in id
 // order (a stable order independent of upload order).
 func (r *Registry) Records() []*transfer.Signed {

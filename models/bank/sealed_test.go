@@ -115,3 +115,32 @@ func TestHolderFor(t *testing.T) {
 		}
 	}
 }
+
+// AddChangesNothing is true exactly when Add would change nothing: not
+// for an unknown record, not for a sealed one added in the clear (Add
+// reveals it), but for a sealed one inside a sealed operation and for one
+// in the clear.
+func TestAddChangesNothing(t *testing.T) {
+	f := newFixture(t, suite.Default())
+	hs := f.withdraw(t, walletA, 300)
+	reg := f.cb.Registry()
+	rec := f.record(t, hs[0], walletA, walletB, statedValue(hs[0]), 10)
+	if reg.AddChangesNothing(rec.ID()) {
+		t.Fatal("an unknown record: AddChangesNothing")
+	}
+	if err := reg.AddSealed(hs[0], rec); err != nil {
+		t.Fatal(err)
+	}
+	if reg.AddChangesNothing(rec.ID()) {
+		t.Error("a sealed record, added in the clear next (it would be revealed): AddChangesNothing")
+	}
+	inside := false
+	reg.Sealing(func() { inside = reg.AddChangesNothing(rec.ID()) })
+	if !inside {
+		t.Error("a sealed record inside a sealed operation: not AddChangesNothing")
+	}
+	f.add(t, hs[0], rec)
+	if !reg.AddChangesNothing(rec.ID()) || !reg.AddChangesNothing(hs[0].Chain[0].ID()) {
+		t.Error("a record in the clear, or the hand-over it carries: not AddChangesNothing")
+	}
+}

@@ -22,6 +22,9 @@ func UploadHeld[S Wallet](w *world.World, id world.PartyID, reg *bank.Registry, 
 		h := coins[k]
 		have[ids.InstanceOf(h)] = true
 		if n := len(h.Chain); n > 0 {
+			if ids != nil && reg.AddChangesNothing(ids.ID(h.Chain[n-1])) {
+				continue // uploaded before: Add would change nothing
+			}
 			parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
 			if err := reg.Add(parent, h.Chain[n-1]); err != nil {
 				w.Trace().Note(id, "upload refused: %v", err)
