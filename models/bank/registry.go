@@ -85,10 +85,14 @@ type Registry struct {
 	// payee: what Mail reads (an index of entries, so Mail does not scan
 	// the registry at every reconciliation).
 	toPayee map[string][][32]byte
+	// conflicted holds the instances more than one record spends: what
+	// DoubleSpends reads (an index, so a deposit's culprit check does not
+	// scan every instance the registry knows).
+	conflicted map[Instance]bool
 }
 
 func newRegistry(cb *CentralBank) *Registry {
-	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}, sealed: map[[32]byte]bool{}, toPayee: map[string][][32]byte{}}
+	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}, sealed: map[[32]byte]bool{}, toPayee: map[string][][32]byte{}, conflicted: map[Instance]bool{}}
 }
 
 // certs resolves signers for lineage checks. Revocation and expiry do not
@@ -214,6 +218,9 @@ func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 	inst := InstanceOf(parent)
 	r.entries[id] = &entry{parent: parent, rec: rec, id: id}
 	r.byParent[inst] = append(r.byParent[inst], id)
+	if len(r.byParent[inst]) > 1 {
+		r.conflicted[inst] = true
+	}
 	slices.SortFunc(r.byParent[inst], func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
 	paid := false
 	for _, out := range rec.Outputs {
@@ -351,12 +358,7 @@ func (r *Registry) sortedIDs() [][32]byte {
 // the two lowest-id records spending it. The result depends only on the
 // set of registered records.
 func (r *Registry) DoubleSpends() []DoubleSpend {
-	var insts []Instance
-	for inst, ids := range r.byParent {
-		if len(ids) > 1 {
-			insts = append(insts, inst)
-		}
-	}
+	insts := slices.Collect(maps.Keys(r.conflicted))
 	slices.SortFunc(insts, func(a, b Instance) int {
 		if c := bytes.Compare(a.Creator[:], b.Creator[:]); c != 0 {
 			return c

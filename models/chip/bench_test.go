@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/internal/cryptofloor"
 	"github.com/dualoffline/dualoffline/internal/opcount"
 	"github.com/dualoffline/dualoffline/models"
 
@@ -34,7 +35,8 @@ func BenchmarkPayment(b *testing.B) {
 // It reports the mean cost of a payment with both reconciliations and
 // that of the last 100 (equal at n = 200 and n = 1000 when the cost of a
 // payment does not grow with what the merchants hold), and the
-// public-key operations a payment costs (internal/opcount).
+// public-key operations a payment costs (internal/opcount) and their
+// price (floor-ns, internal/cryptofloor).
 //
 //	go test -run XXX -bench GameLike ./models/chip/
 func BenchmarkGameLikePayments(b *testing.B) {
@@ -82,6 +84,12 @@ func BenchmarkGameLikePayments(b *testing.B) {
 			b.ReportMetric(float64(ops.Sign)/float64(b.N*n), "signs/payment")
 			b.ReportMetric(float64(ops.Verify)/float64(b.N*n), "verifies/payment")
 			b.ReportMetric(float64(ops.KeyGen)/float64(b.N*n), "keygens/payment")
+			c, err := cryptofloor.Measure(suite.Default(), 300, 200)
+			if err != nil {
+				b.Fatal(err)
+			}
+			floor := time.Duration(ops.Sign)*c.Sign + time.Duration(ops.Verify)*c.Verify + time.Duration(ops.Seal)*c.Seal + time.Duration(ops.Open)*c.Open + time.Duration(ops.KeyGen)*c.KeyGen
+			b.ReportMetric(float64(floor.Nanoseconds())/float64(b.N*n), "floor-ns/payment")
 		})
 	}
 }

@@ -2,7 +2,6 @@ package chip
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -69,8 +68,7 @@ func deskFresh(h *transfer.Holding) bool {
 func staleCoins(coins map[string]*transfer.Holding, merge bool) []string {
 	var out []string
 	top := coin.Denominations[len(coin.Denominations)-1]
-	for _, k := range slices.Sorted(maps.Keys(coins)) {
-		h := coins[k]
+	for k, h := range coins {
 		n := len(h.Chain)
 		switch {
 		case deskFresh(h):
@@ -83,6 +81,7 @@ func staleCoins(coins map[string]*transfer.Holding, merge bool) []string {
 			out = append(out, k)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 
