@@ -55,7 +55,7 @@ func (r *Registry) admitLineage(h *transfer.Holding) {
 		switch {
 		case r.Known(rec):
 			if !r.sealing {
-				delete(r.sealed, rec.ID())
+				r.unseal(rec.ID())
 			}
 		case !r.dropped(parent, rec):
 			r.insert(parent, rec)

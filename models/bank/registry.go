@@ -89,6 +89,9 @@ type Registry struct {
 	// DoubleSpends reads (an index, so a deposit's culprit check does not
 	// scan every instance the registry knows).
 	conflicted map[Instance]bool
+	// cleared lists the record ids in the order they came into the clear
+	// (ClearedSince): a record registered in the clear, or revealed.
+	cleared [][32]byte
 }
 
 func newRegistry(cb *CentralBank) *Registry {
@@ -176,8 +179,8 @@ func (r *Registry) reveal(parent *transfer.Holding, rec *transfer.Signed) {
 	if r.sealing || len(r.sealed) == 0 {
 		return
 	}
-	lineage(parent, func(_ Instance, _ *transfer.Holding, l *transfer.Signed) { delete(r.sealed, l.ID()) })
-	delete(r.sealed, rec.ID())
+	lineage(parent, func(_ Instance, _ *transfer.Holding, l *transfer.Signed) { r.unseal(l.ID()) })
+	r.unseal(rec.ID())
 }
 
 // check verifies that rec is a valid record spending parent, signed by
@@ -208,12 +211,14 @@ func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 	id := rec.ID()
 	if _, dup := r.entries[id]; dup {
 		if !r.sealing {
-			delete(r.sealed, id)
+			r.unseal(id)
 		}
 		return
 	}
 	if r.sealing {
 		r.sealed[id] = true
+	} else {
+		r.cleared = append(r.cleared, id)
 	}
 	inst := InstanceOf(parent)
 	r.entries[id] = &entry{parent: parent, rec: rec, id: id}
@@ -231,6 +236,31 @@ func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 		r.toPayee[rec.Payee] = append(r.toPayee[rec.Payee], id)
 	}
 	r.cb.w.Trace().Online(world.PartyID(rec.Payer), CentralBankID, "record", rec.Marshal(), nil)
+}
+
+// unseal brings a sealed record into the clear (a record in the clear
+// stays there): it joins Entries, and cleared.
+func (r *Registry) unseal(id [32]byte) {
+	if r.sealed[id] {
+		delete(r.sealed, id)
+		r.cleared = append(r.cleared, id)
+	}
+}
+
+// ClearedSince returns the records that came into the clear (joined
+// Entries: registered in the clear, or revealed) at or after mark n, in
+// the order they did, and the mark to pass next time: what a reader of
+// Entries, such as the anonymity games' adversary, learns since it last
+// looked, without reading every entry again.
+func (r *Registry) ClearedSince(n int) ([]Entry, int) {
+	if n < 0 || n > len(r.cleared) {
+		n = 0
+	}
+	out := make([]Entry, 0, len(r.cleared)-n)
+	for _, id := range r.cleared[n:] {
+		out = append(out, Entry{Parent: r.entries[id].parent, Record: r.entries[id].rec})
+	}
+	return out, len(r.cleared)
 }
 
 // Entry is a registered record and the holding it spent.

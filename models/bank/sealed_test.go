@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
@@ -142,5 +144,37 @@ func TestAddChangesNothing(t *testing.T) {
 	f.add(t, hs[0], rec)
 	if !reg.AddChangesNothing(rec.ID()) || !reg.AddChangesNothing(hs[0].Chain[0].ID()) {
 		t.Error("a record in the clear, or the hand-over it carries: not AddChangesNothing")
+	}
+}
+
+// ClearedSince lists what joined Entries since a mark, once, in the order
+// it did: a record registered in the clear at once, a sealed one only
+// when it is revealed.
+func TestClearedSince(t *testing.T) {
+	f := newFixture(t, suite.Default())
+	hs := f.withdraw(t, walletA, 300)
+	reg := f.cb.Registry()
+	_, mark := reg.ClearedSince(0)
+	sealed := f.record(t, hs[0], walletA, walletB, statedValue(hs[0]), 10)
+	clear := f.record(t, hs[1], walletA, walletB, statedValue(hs[1]), 11)
+	if err := reg.AddSealed(hs[0], sealed); err != nil {
+		t.Fatal(err)
+	}
+	f.add(t, hs[1], clear)
+	got, mark := reg.ClearedSince(mark)
+	if len(got) != 1 || got[0].Record.ID() != clear.ID() {
+		t.Fatalf("after a sealed and a clear upload: %d cleared, want the clear record only", len(got))
+	}
+	f.add(t, hs[0], sealed)
+	got, mark = reg.ClearedSince(mark)
+	if len(got) != 1 || got[0].Record.ID() != sealed.ID() {
+		t.Fatalf("after the sealed record's reveal: %d cleared, want it", len(got))
+	}
+	if got, _ := reg.ClearedSince(mark); len(got) != 0 {
+		t.Errorf("nothing changed, yet %d cleared", len(got))
+	}
+	all, _ := reg.ClearedSince(0)
+	if diff := cmp.Diff(entryIDs(reg.Entries()), entryIDs(all)); diff != "" {
+		t.Errorf("everything cleared since the start is not Entries (-want +got):\n%s", diff)
 	}
 }
