@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/coin"
 	"github.com/dualoffline/dualoffline/spec/detrand"
@@ -422,6 +423,7 @@ type game struct {
 	windows windowIndex // 8-byte windows of public material
 	origins []string    // where windows were first seen, by window.origin
 	seenRec map[[32]byte]bool
+	recMark int // the registry's mark after the last newRecords (bank.Registry.EntriesSince)
 	seenAg  map[[32]byte]bool
 	fundTo  int64
 	// merchants are the adversary's payees: the wallets after the two
@@ -625,11 +627,23 @@ func (g *game) accounts() map[string]int64 {
 	return out
 }
 
-// newRecords returns the registry entries registered since the last call.
+// newRecords returns the registry entries registered since the last
+// call, in record id order: what Entries gained.
 func (g *game) newRecords() []viewItem {
 	var out []viewItem
-	for _, e := range g.in.Bank().Registry().Entries() {
-		id := e.Record.ID()
+	var es []bank.Entry
+	es, g.recMark = g.in.Bank().Registry().EntriesSince(g.recMark)
+	ids := make([][32]byte, len(es))
+	for i, e := range es {
+		ids[i] = e.Record.ID()
+	}
+	order := make([]int, len(es))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(ids[a][:], ids[b][:]) })
+	for _, i := range order {
+		e, id := es[i], ids[i]
 		if g.seenRec[id] {
 			continue
 		}

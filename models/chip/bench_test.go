@@ -1,9 +1,16 @@
 package chip
 
 import (
+	"fmt"
 	"testing"
+	"time"
+
+	"github.com/dualoffline/dualoffline/internal/cryptofloor"
+	"github.com/dualoffline/dualoffline/internal/opcount"
+	"github.com/dualoffline/dualoffline/models"
 
 	"github.com/dualoffline/dualoffline/models/modeltest"
+	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -18,4 +25,71 @@ func BenchmarkPayment(b *testing.B) {
 	modeltest.EachSuite(b, func(b *testing.B, s suite.Suite) {
 		modeltest.BenchPayment(b, Scheme{}, s, modeltest.Bench{Samples: 300})
 	})
+}
+
+// BenchmarkGameLikePayments runs n payments as the anonymity games'
+// stream plays them (conformance/stream.md): one of two payers, by a
+// seeded coin, pays one of two merchants in turn an amount in [1, T]
+// (topped up with 20 T when short or when its coins do not fit one
+// payment, as the games do), then the merchant reconciles, then the payer.
+// It reports the mean cost of a payment with both reconciliations and
+// that of the last 100 (equal at n = 200 and n = 1000 when the cost of a
+// payment does not grow with what the merchants hold), and the
+// public-key operations a payment costs (internal/opcount) and their
+// price (floor-ns, internal/cryptofloor).
+//
+//	go test -run XXX -bench GameLike ./models/chip/
+func BenchmarkGameLikePayments(b *testing.B) {
+	for _, n := range []int{200, 1000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			var all, last time.Duration
+			var ops opcount.Ops
+			for b.Loop() {
+				inst, err := Scheme{}.New(world.New(1), models.Config{Wallets: 4, Opening: 100_000_000})
+				if err != nil {
+					b.Fatal(err)
+				}
+				in := inst.(*Instance)
+				ws := in.Wallets()
+				payers, merchants := ws[:2], ws[2:4]
+				rng := in.w.Rand("bench/game-like")
+				start, before := time.Now(), opcount.Total()
+				for i := range n {
+					if i == n-100 {
+						last -= time.Since(start)
+					}
+					payer, merchant := payers[rng.IntN(2)], merchants[i%2]
+					amount := 1 + rng.Int64N(models.DefaultThreshold)
+					if in.View(payer).Offline() < amount {
+						modeltest.MustFund(b, in, payer, 20*models.DefaultThreshold)
+					}
+					p, err := in.Pay(payer, merchant, amount, nil)
+					if err == nil && !p.Paid && !p.Received {
+						// Too many small coins for one TRANSFER: the games
+						// top up and pay again.
+						modeltest.MustFund(b, in, payer, 20*models.DefaultThreshold)
+						p, err = in.Pay(payer, merchant, amount, nil)
+					}
+					if err != nil || !p.Paid || !p.Received {
+						b.Fatalf("payment %d of %d fen %s→%s: %+v %v", i, amount, payer, merchant, p, err)
+					}
+					modeltest.MustReconcile(b, in, merchant, payer)
+				}
+				all += time.Since(start)
+				ops = ops.Add(opcount.Total().Sub(before))
+				last += time.Since(start)
+			}
+			b.ReportMetric(float64(all.Nanoseconds())/float64(b.N*n), "ns/payment")
+			b.ReportMetric(float64(last.Nanoseconds())/float64(b.N*100), "ns/payment-last100")
+			b.ReportMetric(float64(ops.Sign)/float64(b.N*n), "signs/payment")
+			b.ReportMetric(float64(ops.Verify)/float64(b.N*n), "verifies/payment")
+			b.ReportMetric(float64(ops.KeyGen)/float64(b.N*n), "keygens/payment")
+			c, err := cryptofloor.Measure(suite.Default(), 300, 200)
+			if err != nil {
+				b.Fatal(err)
+			}
+			floor := time.Duration(ops.Sign)*c.Sign + time.Duration(ops.Verify)*c.Verify + time.Duration(ops.Seal)*c.Seal + time.Duration(ops.Open)*c.Open + time.Duration(ops.KeyGen)*c.KeyGen
+			b.ReportMetric(float64(floor.Nanoseconds())/float64(b.N*n), "floor-ns/payment")
+		})
+	}
 }

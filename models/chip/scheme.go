@@ -103,6 +103,7 @@ type Instance struct {
 	counters     map[string]bool                     // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
 	chipCounters map[string]bool                     // bank-skips-chip-repeated-counter: the (uploading device, card, counter) triples
 	sessions     map[world.PartyID][]models.Observed // the agent bank's log of each account's reconciliations (observe.go)
+	ids          kit.IDs                             // record ids, cached (kit.IDs): a sync skips the held coins' last hops it uploaded before
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -356,7 +357,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 					}
 				}
 			}
-			kit.UploadHeld(in.w, id, reg, st, nil, have)
+			kit.UploadHeld(in.w, id, reg, st, &in.ids, have)
 			return nil
 		}); err != nil {
 			return err
@@ -437,7 +438,7 @@ func (in *Instance) state(id world.PartyID) (*CardState, error) {
 func (in *Instance) View(id world.PartyID) models.View {
 	return kit.ViewOf(&in.Table, id, Device.State, func(st *CardState) models.View {
 		v := models.View{Party: id, Identity: in.cb.HolderOf(st.ID), Presents: st.ID, AccountID: in.agent.AccountOf(in.Names[id]), Account: in.agent.Balance(in.Names[id])}
-		return st.View(v, nil, LogEntry.PaidTo)
+		return st.View(v, &in.ids, LogEntry.PaidTo)
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/forge"
@@ -79,11 +80,17 @@ type Core struct {
 	Agents  map[string]*devcert.Certificate // by id
 	Certs   map[string]*devcert.Certificate // earlier holders, by id
 
-	parsed  Parsed                    // what the last Load parsed, by store key (a cache of a pure function of the bytes)
-	pending map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
-	label   string                    // "scheme: element id", for the panics of a store that does not load
-	reload  func()                    // the element's Recover
-	rewind  func()                    // zeroes the element's usage counters in its store
+	parsed Parsed // what the last Load parsed, by store key (a cache of a pure function of the bytes)
+	// What the last Load read (the same cache): at store version loaded
+	// of device loadedDev, the holdings by coin key and the certificates.
+	loaded        uint64
+	loadedDev     *world.Device
+	heldAll       map[string]*transfer.Holding
+	agents, certs certIndex
+	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
+	label         string                    // "scheme: element id", for the panics of a store that does not load
+	reload        func()                    // the element's Recover
+	rewind        func()                    // zeroes the element's usage counters in its store
 }
 
 // Load binds the element's hooks (label names it in panics, recover is
@@ -109,22 +116,137 @@ func (c *Core) Load(label string, recover, rewind func()) {
 		c.Must(err)
 	}
 	c.Must(json.Unmarshal(c.Get(KeyLimits), &c.Limits))
-	c.Agents = c.certsUnder(PrefAgent)
-	c.Certs = c.certsUnder(PrefCert)
-	held, err := c.parsed.HoldingsOf(c.Dev, c.Dev.Keys(PrefCoin))
-	c.Must(err)
-	c.Held = make(map[string]*transfer.Holding, len(held))
-	for k, h := range held {
-		c.Held[k[len(PrefCoin):]] = h
+	// The certificates and holdings, from what the last Load read where
+	// the store's change log says which keys changed since (a cache of a
+	// pure function of the store: the maps handed out are copies, which
+	// the element may change).
+	changed, since := c.changedSince()
+	c.Agents = maps.Clone(c.agents.load(c, PrefAgent, changed, since))
+	c.Certs = maps.Clone(c.certs.load(c, PrefCert, changed, since))
+	c.Held = maps.Clone(c.held(changed, since))
+	if !spec.Dropping() {
+		c.loaded, c.loadedDev = c.Dev.Version(), c.Dev
+	} else {
+		c.loadedDev = nil
 	}
 }
 
-func (c *Core) certsUnder(prefix string) map[string]*devcert.Certificate {
-	out := map[string]*devcert.Certificate{}
+// changedSince returns the store keys changed since the last Load,
+// sorted, each once, and whether the store's change log could tell (the
+// same device, no Restore since, the log reaching back, no check
+// switched off).
+func (c *Core) changedSince() ([]string, bool) {
+	if c.loadedDev != c.Dev || c.Dev == nil || spec.Dropping() {
+		return nil, false
+	}
+	keys, ok := c.Dev.ChangedSince(c.loaded)
+	if !ok {
+		return nil, false
+	}
+	slices.Sort(keys)
+	return slices.Compact(keys), true
+}
+
+// held returns the holdings stored under PrefCoin, by the key after the
+// prefix: the last Load's when no coin key changed, else the store's
+// (Parsed re-parses only the bytes that changed).
+func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
+	if since && c.heldAll != nil && !anyPrefixed(changed, PrefCoin) {
+		return c.heldAll
+	}
+	if since && c.heldAll != nil {
+		// Only the changed coin keys are read again.
+		next := maps.Clone(c.heldAll)
+		for _, k := range changed {
+			if !strings.HasPrefix(k, PrefCoin) {
+				continue
+			}
+			if raw, ok := c.Dev.Get(k); ok {
+				h, err := transfer.ParseHolding(raw)
+				c.Must(err)
+				next[k[len(PrefCoin):]] = h
+			} else {
+				delete(next, k[len(PrefCoin):])
+			}
+		}
+		c.heldAll = next
+		return next
+	}
+	held, err := c.parsed.HoldingsOf(c.Dev, c.Dev.Keys(PrefCoin))
+	c.Must(err)
+	out := make(map[string]*transfer.Holding, len(held))
+	for k, h := range held {
+		out[k[len(PrefCoin):]] = h
+	}
+	c.heldAll = out
+	if spec.Dropping() {
+		c.heldAll = nil
+	}
+	return out
+}
+
+func anyPrefixed(keys []string, prefix string) bool {
+	for _, k := range keys {
+		if strings.HasPrefix(k, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// certIndex is what the last Load parsed of the certificates under one
+// prefix, by certificate id.
+type certIndex struct {
+	byID map[string]*devcert.Certificate
+	// irregular: a key holds a certificate of another id (a corrupted
+	// store); which of two keys wins is then their order, so every Load
+	// reads them all.
+	irregular bool
+}
+
+// load returns the certificates stored under prefix, by id: the last
+// Load's, brought up to date by the changed keys when every changed key
+// under prefix is put and holds a certificate of the id it is named by
+// (the certificates' own layout), else read whole.
+func (x *certIndex) load(c *Core, prefix string, changed []string, since bool) map[string]*devcert.Certificate {
+	if since && x.byID != nil && !x.irregular {
+		next, ok := x.byID, true
+		cloned := false
+		for _, k := range changed {
+			if !strings.HasPrefix(k, prefix) {
+				continue
+			}
+			raw, present := c.Dev.Get(k)
+			if !present {
+				ok = false
+				break
+			}
+			cert, err := devcert.Parse(c.S, raw)
+			c.Must(err)
+			if cert.ID != k[len(prefix):] {
+				ok = false
+				break
+			}
+			if !cloned {
+				next, cloned = maps.Clone(next), true
+			}
+			next[cert.ID] = cert
+		}
+		if ok {
+			x.byID = next
+			return next
+		}
+	}
+	x.byID, x.irregular = map[string]*devcert.Certificate{}, false
 	for _, k := range c.Dev.Keys(prefix) {
 		cert, err := devcert.Parse(c.S, c.Get(k))
 		c.Must(err)
-		out[cert.ID] = cert
+		x.byID[cert.ID] = cert
+		x.irregular = x.irregular || cert.ID != k[len(prefix):]
+	}
+	out := x.byID
+	if spec.Dropping() {
+		x.byID = nil
 	}
 	return out
 }

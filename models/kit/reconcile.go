@@ -18,14 +18,23 @@ import (
 // interrupted included, which are not mail to send back.
 func UploadHeld[S Wallet](w *world.World, id world.PartyID, reg *bank.Registry, st S, ids *IDs, have map[bank.Instance]bool) {
 	coins := st.Holdings()
-	for _, k := range slices.Sorted(maps.Keys(coins)) {
-		h := coins[k]
+	// Only the coins whose last hop Add would change anything for are
+	// uploaded, in key order (the registry's trace follows it): with an
+	// id cache, those uploaded before are skipped unsorted.
+	var up []string
+	for k, h := range coins {
 		have[ids.InstanceOf(h)] = true
-		if n := len(h.Chain); n > 0 {
-			parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
-			if err := reg.Add(parent, h.Chain[n-1]); err != nil {
-				w.Trace().Note(id, "upload refused: %v", err)
-			}
+		if n := len(h.Chain); n > 0 && (ids == nil || !reg.AddChangesNothing(ids.ID(h.Chain[n-1]))) {
+			up = append(up, k)
+		}
+	}
+	slices.Sort(up)
+	for _, k := range up {
+		h := coins[k]
+		n := len(h.Chain)
+		parent := &transfer.Holding{Root: h.Root, Chain: h.Chain[:n-1], Serial: h.Chain[n-1].Parent}
+		if err := reg.Add(parent, h.Chain[n-1]); err != nil {
+			w.Trace().Note(id, "upload refused: %v", err)
 		}
 	}
 	for _, e := range st.PendingDeposits() {
