@@ -412,12 +412,9 @@ type refuseLog struct {
 // the payee under the challenge, signed by the card.
 func refuseLogOf(s suite.Suite, in APDURefuseInput) (*refuseLog, error) {
 	var u vgen.Unhexer
-	challenge, certRaw, card := u.B("challenge", in.Challenge), u.B("payeeCertificate", in.PayeeCertificate), u.B("card", in.Card)
+	challenge, certRaw, card := u.Sized("challenge", in.Challenge, transfer.ChallengeSize), u.B("payeeCertificate", in.PayeeCertificate), u.B("card", in.Card)
 	if u.Err != nil {
 		return nil, u.Err
-	}
-	if len(challenge) != transfer.ChallengeSize {
-		return nil, fmt.Errorf("challenge: %d bytes, want %d", len(challenge), transfer.ChallengeSize)
 	}
 	payee, err := devcert.Parse(s, certRaw)
 	if err != nil {
