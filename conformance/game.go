@@ -423,7 +423,7 @@ type game struct {
 	windows windowIndex // 8-byte windows of public material
 	origins []string    // where windows were first seen, by window.origin
 	seenRec map[[32]byte]bool
-	recMark int // the registry's mark after the last newRecords (bank.Registry.ClearedSince)
+	recMark int // the registry's mark after the last newRecords (bank.Registry.EntriesSince)
 	seenAg  map[[32]byte]bool
 	fundTo  int64
 	// merchants are the adversary's payees: the wallets after the two
@@ -627,12 +627,12 @@ func (g *game) accounts() map[string]int64 {
 	return out
 }
 
-// newRecords returns the registry entries registered (or revealed) in
-// the clear since the last call, in record id order: what Entries gained.
+// newRecords returns the registry entries registered since the last
+// call, in record id order: what Entries gained.
 func (g *game) newRecords() []viewItem {
 	var out []viewItem
 	var es []bank.Entry
-	es, g.recMark = g.in.Bank().Registry().ClearedSince(g.recMark)
+	es, g.recMark = g.in.Bank().Registry().EntriesSince(g.recMark)
 	ids := make([][32]byte, len(es))
 	for i, e := range es {
 		ids[i] = e.Record.ID()

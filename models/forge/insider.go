@@ -98,11 +98,6 @@ type Request struct {
 	Challenge [transfer.ChallengeSize]byte
 	Counter   uint64
 	Coins     map[string]*transfer.Holding
-	// KeyFor, if set, returns the key of a holder other than Payer that
-	// the device holds coins under (chip's per-coin pseudonyms): a
-	// record spending an own coin of such a holder is signed by it and
-	// names it as payer and change holder.
-	KeyFor func(holder string) (suite.PrivateKey, bool)
 }
 
 // InsiderSpends builds the spends of the insider payment st describes,
@@ -154,23 +149,12 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		return c
 	}
 	both := []string{rq.Payee, rq.Payer}
-	// adopt makes the holder of the own coin h the payer (Request.KeyFor).
-	adopt := func(h *transfer.Holding) {
-		if rq.KeyFor == nil {
-			return
-		}
-		if k, ok := rq.KeyFor(h.Claimed().Holder); ok {
-			rq.Key, rq.Payer = k, h.Claimed().Holder
-			both[1] = rq.Payer
-		}
-	}
 	switch p.Kind {
 	case models.InsiderWrongSum:
 		h, err := pick(own, func(v int64) bool { return v < rq.Amount })
 		if err != nil {
 			return nil, err
 		}
-		adopt(h)
 		outs, err := outputs(h.Serial, both, change(rq.Amount))
 		if err != nil {
 			return nil, err
@@ -182,7 +166,6 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		if err != nil {
 			return nil, err
 		}
-		adopt(h)
 		v := h.Value()
 		challenge := rq.Challenge
 		var outs []transfer.Output
@@ -215,7 +198,6 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		if err != nil {
 			return nil, err
 		}
-		adopt(h)
 		v := h.Value()
 		first, err := outputs(h.Serial, both, change(v))
 		if err != nil {
@@ -242,7 +224,6 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		if err != nil {
 			return nil, err
 		}
-		adopt(h)
 		outs, err := transfer.Split(h.Serial, h.Value(), amount, rq.Payer, payee)
 		if err != nil {
 			return nil, err
