@@ -31,7 +31,7 @@ func (se *SIM) deferSweep(puts map[string][]byte, deletes []string) []string {
 	for _, k := range deletes {
 		if strings.HasPrefix(k, kit.PrefCoin) {
 			journal = append(journal, k)
-			delete(se.Held, k[len(kit.PrefCoin):])
+			se.DropHeld(k[len(kit.PrefCoin):])
 		} else {
 			rest = append(rest, k)
 		}

@@ -131,7 +131,7 @@ func (se *SIM) commit(puts map[string][]byte, deletes []string, coins map[string
 	for _, k := range deletes {
 		switch {
 		case len(k) > len(kit.PrefCoin) && k[:len(kit.PrefCoin)] == kit.PrefCoin:
-			delete(se.Held, k[len(kit.PrefCoin):])
+			se.DropHeld(k[len(kit.PrefCoin):])
 		case len(k) > len(kit.PrefOut) && k[:len(kit.PrefOut)] == kit.PrefOut:
 			delete(se.out, k)
 			se.log = nil
@@ -140,7 +140,7 @@ func (se *SIM) commit(puts map[string][]byte, deletes []string, coins map[string
 		}
 	}
 	for k, h := range coins {
-		se.Held[k] = h
+		se.SetHeld(k, h)
 	}
 	if state != nil {
 		se.st = *state

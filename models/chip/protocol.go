@@ -155,7 +155,7 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 	for _, k := range deletes {
 		if len(k) > len(kit.PrefCoin) && k[:len(kit.PrefCoin)] == kit.PrefCoin {
-			delete(se.Held, k[len(kit.PrefCoin):])
+			se.DropHeld(k[len(kit.PrefCoin):])
 		}
 	}
 	for k, v := range puts {
@@ -164,7 +164,7 @@ func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 			if err != nil {
 				panic("chip: " + err.Error())
 			}
-			se.Held[k[len(kit.PrefCoin):]] = h
+			se.SetHeld(k[len(kit.PrefCoin):], h)
 		}
 	}
 }

@@ -76,7 +76,7 @@ type Core struct {
 	CoinKey suite.PublicKey
 	CRL     *devcert.RevocationList
 	Limits  bank.Limits
-	Held    map[string]*transfer.Holding    // by CoinKey
+	Held    map[string]*transfer.Holding    // by CoinKey; changed only by Load, SetHeld and DropHeld (which keep Balance)
 	Agents  map[string]*devcert.Certificate // by id
 	Certs   map[string]*devcert.Certificate // earlier holders, by id
 
@@ -86,6 +86,8 @@ type Core struct {
 	loaded        uint64
 	loadedDev     *world.Device
 	heldAll       map[string]*transfer.Holding
+	heldAllValue  int64 // the value of heldAll
+	value         int64 // the value of Held (Balance)
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
 	label         string                    // "scheme: element id", for the panics of a store that does not load
@@ -124,6 +126,7 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	c.Agents = maps.Clone(c.agents.load(c, PrefAgent, changed, since))
 	c.Certs = maps.Clone(c.certs.load(c, PrefCert, changed, since))
 	c.Held = maps.Clone(c.held(changed, since))
+	c.value = c.heldAllValue
 	if !spec.Dropping() {
 		c.loaded, c.loadedDev = c.Dev.Version(), c.Dev
 	} else {
@@ -156,29 +159,35 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 	}
 	if since && c.heldAll != nil {
 		// Only the changed coin keys are read again.
-		next := maps.Clone(c.heldAll)
+		next, value := maps.Clone(c.heldAll), c.heldAllValue
 		for _, k := range changed {
 			if !strings.HasPrefix(k, PrefCoin) {
 				continue
+			}
+			if old := next[k[len(PrefCoin):]]; old != nil {
+				value -= old.Value()
 			}
 			if raw, ok := c.Dev.Get(k); ok {
 				h, err := transfer.ParseHolding(raw)
 				c.Must(err)
 				next[k[len(PrefCoin):]] = h
+				value += h.Value()
 			} else {
 				delete(next, k[len(PrefCoin):])
 			}
 		}
-		c.heldAll = next
+		c.heldAll, c.heldAllValue = next, value
 		return next
 	}
 	held, err := c.parsed.HoldingsOf(c.Dev, c.Dev.Keys(PrefCoin))
 	c.Must(err)
 	out := make(map[string]*transfer.Holding, len(held))
+	var value int64
 	for k, h := range held {
 		out[k[len(PrefCoin):]] = h
+		value += h.Value()
 	}
-	c.heldAll = out
+	c.heldAll, c.heldAllValue = out, value
 	if spec.Dropping() {
 		c.heldAll = nil
 	}
@@ -278,13 +287,27 @@ func LoadJSON[T any](c *Core, prefix string) map[string]*T {
 	return out
 }
 
-// Balance returns the value of the coins the element holds.
-func (c *Core) Balance() int64 {
-	var v int64
-	for _, h := range c.Held {
-		v += h.Value()
+// Balance returns the value of the coins the element holds: a total
+// Load, SetHeld and DropHeld keep (trace lines print it after every
+// payment, and reading every coin held for it grew with the coins held).
+func (c *Core) Balance() int64 { return c.value }
+
+// SetHeld holds h under coin key k in Held (replacing what k held),
+// keeping Balance: what an element does to mirror a commit without a Load.
+func (c *Core) SetHeld(k string, h *transfer.Holding) {
+	if old := c.Held[k]; old != nil {
+		c.value -= old.Value()
 	}
-	return v
+	c.Held[k] = h
+	c.value += h.Value()
+}
+
+// DropHeld removes coin key k from Held, keeping Balance.
+func (c *Core) DropHeld(k string) {
+	if old, ok := c.Held[k]; ok {
+		c.value -= old.Value()
+		delete(c.Held, k)
+	}
 }
 
 // Presented is the certificate the element shows: its own unless a
