@@ -207,9 +207,10 @@ func anyPrefixed(keys []string, prefix string) bool {
 // prefix, by certificate id.
 type certIndex struct {
 	byID map[string]*devcert.Certificate
-	// irregular: a key holds a certificate of another id (a corrupted
-	// store); which of two keys wins is then their order, so every Load
-	// reads them all.
+	// irregular: a key holds a certificate of another id (an element
+	// personalised from Material, whose Puts names the agents' keys
+	// agent/a, agent/b, …, or a corrupted store); which of two keys of
+	// one id wins is then their order, so every Load reads them all.
 	irregular bool
 }
 

@@ -1,24 +1,27 @@
 package kit_test
 
 import (
-	"maps"
-	"slices"
+	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/dualoffline/dualoffline/models/kit"
+	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// TestLoadFollowsStore: Load brings the holdings and certificates up to
-// date by the keys the store's change log names (not by reading every
-// key), and what it hands out is what a Load from the store alone gives
-// (the oracle, a fresh Core) after each kind of change: a holding
-// rewritten with other bytes, one deleted, a certificate added, a
-// rollback to a snapshot (the log cannot tell: read whole), and the
-// element changing the maps it was handed.
+// TestLoadFollowsStore: what Load hands out after each kind of change is
+// what a Load from the store alone gives (the oracle, a fresh Core),
+// byte for byte, for the holdings, the earlier holders' certificates and
+// the agents' certificates: a holding rewritten with other bytes, one
+// deleted, a certificate added, rewritten under its own id with other
+// bytes, stored under another id (the layout Load cannot follow by the
+// change log: read whole) and deleted, an agent certificate added and
+// deleted, a rollback to a snapshot (the log cannot tell: read whole),
+// and the element changing the maps it was handed.
 func TestLoadFollowsStore(t *testing.T) {
 	dev, keys := fundedCard(t)
 	c := &kit.Core{S: suite.Default(), Dev: dev}
@@ -30,8 +33,11 @@ func TestLoadFollowsStore(t *testing.T) {
 		if diff := cmp.Diff(coinBytes(fresh.Held), coinBytes(c.Held)); diff != "" {
 			t.Errorf("after %s, holdings (-want +got):\n%s", after, diff)
 		}
-		if diff := cmp.Diff(slices.Sorted(maps.Keys(fresh.Certs)), slices.Sorted(maps.Keys(c.Certs))); diff != "" {
+		if diff := cmp.Diff(certBytes(fresh.Certs), certBytes(c.Certs)); diff != "" {
 			t.Errorf("after %s, certificates (-want +got):\n%s", after, diff)
+		}
+		if diff := cmp.Diff(certBytes(fresh.Agents), certBytes(c.Agents)); diff != "" {
+			t.Errorf("after %s, agent certificates (-want +got):\n%s", after, diff)
 		}
 	}
 	load()
@@ -48,10 +54,34 @@ func TestLoadFollowsStore(t *testing.T) {
 	dev.Put(kit.PrefCert+c.OwnCert.ID, raw)
 	load()
 	check("a certificate added")
+	// Two certificates of one id and other bytes: roots made twice.
+	same := sameID(t, c.S, "holder-x")
+	dev.Put(kit.PrefCert+"holder-x", same[0])
+	load()
+	check("a second certificate added")
+	dev.Put(kit.PrefCert+"holder-x", same[1])
+	load()
+	check("a certificate rewritten under its own id")
+	dev.Put(kit.PrefCert+"holder-a", same[0])
+	load()
+	check("a certificate stored under another id")
+	dev.Delete(kit.PrefCert + "holder-a")
+	load()
+	check("the certificate under another id deleted")
+	dev.Delete(kit.PrefCert + c.OwnCert.ID)
+	load()
+	check("a certificate deleted")
+	dev.Put(kit.PrefAgent+"holder-x", same[0])
+	load()
+	check("an agent certificate added")
+	dev.Delete(kit.PrefAgent + "holder-x")
+	load()
+	check("an agent certificate deleted")
 	for k := range c.Held {
 		delete(c.Held, k)
 	}
 	clear(c.Certs)
+	clear(c.Agents)
 	load()
 	check("the element cleared the maps it was handed")
 	dev.Restore(snap)
@@ -63,6 +93,35 @@ func coinBytes(held map[string]*transfer.Holding) map[string]string {
 	out := map[string]string{}
 	for k, h := range held {
 		out[k] = string(h.Marshal())
+	}
+	return out
+}
+
+func certBytes(certs map[string]*devcert.Certificate) map[string]string {
+	out := map[string]string{}
+	for id, c := range certs {
+		out[id] = string(c.Raw)
+	}
+	return out
+}
+
+// sameID returns two certificates of id with other bytes: roots of two
+// keys.
+func sameID(t *testing.T, s suite.Suite, id string) [2][]byte {
+	t.Helper()
+	var out [2][]byte
+	r := rand.NewChaCha8([32]byte{1})
+	for i := range out {
+		key, err := s.GenerateKey(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Unix(1_700_000_000, 0)
+		a, err := devcert.NewRoot(s, key, id, uint64(i+1), at, at.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = a.Cert.Raw
 	}
 	return out
 }
