@@ -812,3 +812,40 @@ func TamperEveryField(t *testing.T, setup func(t *testing.T) models.Instance, to
 	}
 	return refusals
 }
+
+// BalanceFollows: a wallet's Balance (the total its trace lines print,
+// kept as its coins change) is the value of the coins it holds, summed
+// from scratch, for wallet-A, wallet-B and wallet-C after a withdrawal,
+// payments made and received (coins received spent on), and every
+// wallet's reconciliation. core reads a wallet's element (the scheme's
+// own); it fails when the element changes its coins around the total.
+func BalanceFollows(t *testing.T, in models.Instance, core func(world.PartyID) *kit.Core) {
+	t.Helper()
+	wallets := []world.PartyID{"wallet-A", "wallet-B", "wallet-C"}
+	check := func(after string) {
+		t.Helper()
+		for _, id := range wallets {
+			c := core(id)
+			var want int64
+			for _, h := range c.Held {
+				want += h.Value()
+			}
+			if got := c.Balance(); got != want {
+				t.Errorf("after %s, %s: Balance %d, coins held worth %d", after, id, got, want)
+			}
+		}
+	}
+	MustFund(t, in, "wallet-A", 3000)
+	check("a withdrawal")
+	for i, p := range []struct {
+		from, to world.PartyID
+		amount   int64
+	}{{"wallet-A", "wallet-B", 230}, {"wallet-A", "wallet-B", 1170}, {"wallet-B", "wallet-C", 600}, {"wallet-A", "wallet-C", 45}} {
+		if _, err := in.Pay(p.from, p.to, p.amount, nil); err != nil {
+			t.Fatalf("payment %d: %v", i, err)
+		}
+		check("a payment")
+	}
+	MustReconcile(t, in, wallets...)
+	check("the reconciliations")
+}
