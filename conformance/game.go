@@ -422,8 +422,7 @@ type game struct {
 	rng     *detrand.Source
 	windows windowIndex // 8-byte windows of public material
 	origins []string    // where windows were first seen, by window.origin
-	seenRec map[[32]byte]bool
-	recMark int // the registry's mark after the last newRecords (bank.Registry.EntriesSince)
+	recMark int         // the registry's mark after the last newRecords (bank.Registry.EntriesSince)
 	seenAg  map[[32]byte]bool
 	fundTo  int64
 	// merchants are the adversary's payees: the wallets after the two
@@ -486,8 +485,8 @@ func newGame(t *T, label string, merchants int, amount func(g *game, k int) int6
 	in := t.New(t, t.Seed, models.Config{Wallets: 4, Opening: 100_000_000})
 	g := &game{
 		t: t, in: in, w: in.World(),
-		rng:     detrand.New(t.Seed, "conformance/"+label),
-		seenRec: map[[32]byte]bool{}, seenAg: map[[32]byte]bool{},
+		rng:       detrand.New(t.Seed, "conformance/"+label),
+		seenAg:    map[[32]byte]bool{},
 		agentSeen: map[world.PartyID]agentCursor{},
 		fundTo:    20 * t.Threshold(),
 	}
@@ -628,7 +627,8 @@ func (g *game) accounts() map[string]int64 {
 }
 
 // newRecords returns the registry entries registered since the last
-// call, in record id order: what Entries gained.
+// call, in record id order: what Entries gained (EntriesSince returns a
+// record once: the registry only grows).
 func (g *game) newRecords() []viewItem {
 	var out []viewItem
 	var es []bank.Entry
@@ -644,10 +644,6 @@ func (g *game) newRecords() []viewItem {
 	slices.SortFunc(order, func(a, b int) int { return bytes.Compare(ids[a][:], ids[b][:]) })
 	for _, i := range order {
 		e, id := es[i], ids[i]
-		if g.seenRec[id] {
-			continue
-		}
-		g.seenRec[id] = true
 		name := hex.EncodeToString(id[:4])
 		out = append(out, viewItem{"registry holding spent by record " + name, e.Parent.Marshal()}, viewItem{"registry record " + name, e.Record.Marshal()})
 	}
