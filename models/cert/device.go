@@ -26,14 +26,12 @@ import (
 // the operations that judge certificates do so at the device's own time
 // (an external wallet is told the time of its simulated clock).
 type Device interface {
-	// StartPayee opens a payment request for amount, as payee, and returns
-	// HELLO-PAYEE, addressed to payer. A request still open is abandoned.
-	StartPayee(payer world.PartyID, amount int64) (world.Message, error)
-	// Payer handles a message the payer role receives (HELLO-PAYEE,
-	// PROCEED, DEDUCT); Payee handles one the payee role receives
-	// (HELLO-PAYER, TX, DEDUCTED).
-	Payer(m world.Message) ([]world.Message, error)
-	Payee(m world.Message) ([]world.Message, error)
+	// StartPayee, Payer, Payee and Restart (kit.Offline): StartPayee
+	// returns HELLO-PAYEE; Payer handles a message the payer role receives
+	// (HELLO-PAYEE, PROCEED, DEDUCT), Payee one the payee role receives
+	// (HELLO-PAYER, TX, DEDUCTED); Restart power-cycles the phone: open
+	// sessions are lost.
+	kit.Offline
 	// EndSession abandons every session the wallet has open, as payee and
 	// as payer: the payment is over. What the sessions committed stays.
 	EndSession() error
@@ -67,8 +65,6 @@ type Device interface {
 	// is not empty, the coins of an ISSUE envelope (an exchange), which it
 	// verifies as Issue does; refusing it refuses the whole reset.
 	Reset(syncUnix int64, crl []byte, issue []byte) error
-	// Restart power-cycles the phone: open sessions are lost.
-	Restart() error
 }
 
 // WalletState is a wallet read out (kit.State), with Received: the

@@ -305,35 +305,11 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			return err
 		}
 		reg := in.cb.Registry()
-		// Upload what the wallet sent and what it holds.
-		var settled []string
+		// Upload what the wallet sent and what it holds; a malformed log
+		// entry stops the reconciliation.
 		have := map[bank.Instance]bool{}
-		// The uploads are one transaction of the registry: a power cut
-		// there stops the reconciliation before the log is cleared, and
-		// the retry uploads again (a known record changes nothing).
-		if err := in.cb.Transact("upload of "+st.ID, func() error {
-			for _, e := range st.Log {
-				settled = append(settled, e.Key)
-				if len(e.Records) > len(e.Holdings) {
-					return spec.Errorf(spec.CodeMalformed, "log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
-				}
-				for i := range e.Records {
-					h, err := transfer.ParseHolding(e.Holdings[i])
-					if err != nil {
-						return err
-					}
-					r, err := transfer.Parse(e.Records[i])
-					if err != nil {
-						return err
-					}
-					if err := reg.Add(h, r); err != nil {
-						in.w.Trace().Note(id, "upload refused: %v", err)
-					}
-				}
-			}
-			kit.UploadHeld(in.w, id, reg, st, &in.ids, have)
-			return nil
-		}); err != nil {
+		settled, err := kit.Upload(in.w, id, in.cb, st.ID, &st.State, &in.ids, have, true, nil)
+		if err != nil {
 			return err
 		}
 		// Mail: value a lost message or a power cut kept from this

@@ -22,14 +22,12 @@ import (
 // nothing on the card; an offline handler (Payer, Payee) may return reply
 // messages together with the error that refused the message.
 type Device interface {
-	// StartPayee opens a payee session for amount and returns INITIATE,
-	// addressed to payer.
-	StartPayee(payer world.PartyID, amount int64) (world.Message, error)
-	// Payer handles a command a payer card receives (INITIATE, CONFIRM,
-	// REFUSE); Payee handles a response the payee receives (TRANSFER,
-	// DONE).
-	Payer(m world.Message) ([]world.Message, error)
-	Payee(m world.Message) ([]world.Message, error)
+	// StartPayee, Payer, Payee and Restart (kit.Offline): StartPayee opens
+	// a payee session and returns INITIATE; Payer handles a command a payer
+	// card receives (INITIATE, CONFIRM, REFUSE), Payee a response the payee
+	// receives (TRANSFER, DONE); Restart power-cycles the card: volatile
+	// state is lost.
+	kit.Offline
 	// EndSession closes the payee session and reports whether the card
 	// stored value in it.
 	EndSession() (received bool, err error)
@@ -47,8 +45,6 @@ type Device interface {
 	// Reset starts a new offline period: usage counters to zero, the time
 	// of this online sync and the current revocation list.
 	Reset(syncUnix int64, crl []byte) error
-	// Restart power-cycles the card: volatile state is lost.
-	Restart() error
 }
 
 // CardState is a card read out.

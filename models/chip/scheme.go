@@ -320,46 +320,23 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if err := in.clearLogEarly(d, st); err != nil {
 			return err
 		}
-		// Upload what the card sent and what it holds.
-		var settled []string
+		// Upload what the card sent and what it holds; a malformed log
+		// entry is traced and skipped.
 		var bound [][32]byte // records of payments above T: logged against the account (R3.6)
 		have := map[bank.Instance]bool{}
-		// The uploads are one transaction of the registry: a power cut
-		// there stops the reconciliation before the log is cleared, and
-		// the retry uploads again (a known record changes nothing).
-		if err := in.cb.Transact("upload of "+cardID, func() error {
-			for _, e := range st.Log {
-				settled = append(settled, e.Key)
-				large := in.largePayment(e)
-				for i := range e.Records {
-					if i >= len(e.Holdings) {
-						in.w.Trace().Note(id, "upload refused: log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
-						break
-					}
-					h, err := transfer.ParseHolding(e.Holdings[i])
-					if err != nil {
-						in.w.Trace().Note(id, "upload refused: %v", err)
-						continue
-					}
-					r, err := transfer.Parse(e.Records[i])
-					if err != nil {
-						in.w.Trace().Note(id, "upload refused: %v", err)
-						continue
-					}
-					if in.reuploaded(r) || in.reuploadedBy(id, r) {
-						continue
-					}
-					if large {
-						bound = append(bound, r.ID())
-					}
-					if err := reg.Add(h, r); err != nil {
-						in.w.Trace().Note(id, "upload refused: %v", err)
-					}
+		settled, err := kit.Upload(in.w, id, in.cb, cardID, st, &in.ids, have, false, func(e LogEntry) func(r *transfer.Signed) bool {
+			large := in.largePayment(e)
+			return func(r *transfer.Signed) bool {
+				if in.reuploaded(r) || in.reuploadedBy(id, r) {
+					return false
 				}
+				if large {
+					bound = append(bound, r.ID())
+				}
+				return true
 			}
-			kit.UploadHeld(in.w, id, reg, st, &in.ids, have)
-			return nil
-		}); err != nil {
+		})
+		if err != nil {
 			return err
 		}
 		in.logSession(id, cardID, bound)

@@ -172,6 +172,10 @@ func (e LogEntry) Acknowledged() bool                  { return e.Acked }
 // PaidTo names the entry's payee (State.View's payee).
 func (e LogEntry) PaidTo() string { return e.Payee }
 
+// Base is the entry itself, also through a scheme's entry that embeds
+// it (Upload).
+func (e LogEntry) Base() LogEntry { return e }
+
 // State is an element read out: what reconciliation uploads and what the
 // suites observe. The maps and slices are the caller's to read, not to
 // change. A scheme's state type is it, or embeds it.

@@ -9,10 +9,11 @@
 // PayeeDevice, Feed and PayeeReplay for the vectors' replays, PayerTrust and
 // PayerDevice for their payer inputs), the banks and what provisioning
 // loads (Banks, NewPhone, Materials, Provision), a payment's session and
-// spends (Payment, Core.Spend, Core.DepositWith, LogEntry), the upload
-// and view of held coins (UploadHeld, HoldingsOf, State.View, StateOf,
-// ViewOf) and the state on the wire (WireStateOf, StateFromWire, and
-// ReadState for an external element's read-out). The
+// spends (Payment, Core.Spend, Core.DepositWith, LogEntry), the offline
+// half of the device seam (Offline), the reconciliation's upload (Upload)
+// and the upload and view of held coins (UploadHeld, HoldingsOf,
+// State.View, StateOf, ViewOf) and the state on the wire (WireStateOf,
+// StateFromWire, and ReadState for an external element's read-out). The
 // chain scheme, whose wallet is no such element, shares the device table
 // (its wallet is an Element, set up by Table.AddWallets), its phones
 // (NewPhone) and injection (InjectWith).

@@ -1,14 +1,80 @@
 package kit
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
+
+// Upload is the upload of wallet id's reconciliation (cert, chip), one
+// transaction of cb's registry named "upload of "+name: a power cut there
+// stops the reconciliation before the log is cleared, and the retry
+// uploads again (a known record changes nothing). It uploads the records
+// of every entry of st's log, each with the holding it spent, then the
+// coins st holds (UploadHeld, with ids and have). A record the registry
+// refuses is traced, not fatal. An entry with more records than holdings,
+// or a holding or record that does not parse, is the scheme's call: with
+// strict the upload stops with the error (nothing is settled); without,
+// it is traced and the record skipped (a short entry's extra records
+// with it). keep, if not nil, is asked once an entry for the filter its
+// parsed records pass before they go to the registry. Upload returns the
+// keys of the log's entries, which the wallet drops once it committed.
+func Upload[L interface {
+	Entry
+	Base() LogEntry
+}](w *world.World, id world.PartyID, cb *bank.CentralBank, name string, st *State[L], ids *IDs, have map[bank.Instance]bool, strict bool, keep func(e L) func(r *transfer.Signed) bool) ([]string, error) {
+	reg := cb.Registry()
+	var settled []string
+	err := cb.Transact("upload of "+name, func() error {
+		for _, l := range st.Log {
+			e := l.Base()
+			settled = append(settled, e.Key)
+			short := func() string {
+				return fmt.Sprintf("log entry %s has %d records for %d holdings", e.Key, len(e.Records), len(e.Holdings))
+			}
+			if strict && len(e.Records) > len(e.Holdings) {
+				return spec.Errorf(spec.CodeMalformed, "%s", short())
+			}
+			pass := func(*transfer.Signed) bool { return true }
+			if keep != nil {
+				pass = keep(l)
+			}
+			for i := range e.Records {
+				if i >= len(e.Holdings) {
+					w.Trace().Note(id, "upload refused: %s", short())
+					break
+				}
+				h, err := transfer.ParseHolding(e.Holdings[i])
+				var r *transfer.Signed
+				if err == nil {
+					r, err = transfer.Parse(e.Records[i])
+				}
+				if err != nil {
+					if strict {
+						return err
+					}
+					w.Trace().Note(id, "upload refused: %v", err)
+					continue
+				}
+				if !pass(r) {
+					continue
+				}
+				if err := reg.Add(h, r); err != nil {
+					w.Trace().Note(id, "upload refused: %v", err)
+				}
+			}
+		}
+		UploadHeld(w, id, reg, st, ids, have)
+		return nil
+	})
+	return settled, err
+}
 
 // UploadHeld is the part of wallet id's reconciliation upload every
 // certificate-and-coin scheme makes alike: the last hop of every coin st

@@ -111,6 +111,18 @@ type Endpoints interface {
 	Payee(m world.Message) ([]world.Message, error)
 }
 
+// Offline is the offline half of a scheme's device seam, the same for
+// the model's own element and an external one: StartPayee opens a
+// payment request for amount, as payee, and returns the message that
+// opens the session, addressed to payer (a request still open is
+// abandoned); Payer and Payee handle what each role receives; Restart
+// power-cycles the device. The scheme's Device embeds it and names its
+// messages.
+type Offline interface {
+	Endpoints
+	StartPayee(payer world.PartyID, amount int64) (world.Message, error)
+}
+
 // Payment is the session of one offline payment from payer (device p)
 // to payee (device q) over channel, opened by start under plan: the
 // payer's messages are p's to handle, the payee's q's, and a party the
