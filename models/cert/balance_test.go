@@ -3,16 +3,14 @@ package cert
 import (
 	"testing"
 
-	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/modeltest"
-	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-// TestBalanceFollowsPayments: a SIM's Balance is the value of the coins
-// it holds (modeltest.BalanceFollows). It fails when the SIM changes its
+// TestBalanceFollowsPayments: a SIM's Balance is the value of the coins it
+// holds (modeltest.BalanceFollows). It fails when the SIM changes its
 // coins around the total (commit writing Held itself).
 func TestBalanceFollowsPayments(t *testing.T) {
 	in := newInstanceSuite(t, 7, Recovering, suite.Default())
-	modeltest.BalanceFollows(t, in, func(id world.PartyID) *kit.Core { return &in.Own[id].Core })
+	modeltest.BalanceFollows(t, in, &in.Table)
 }

@@ -3,9 +3,7 @@ package chip
 import (
 	"testing"
 
-	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/modeltest"
-	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
@@ -14,5 +12,5 @@ import (
 // coins around the total (recoverCoins writing Held itself).
 func TestBalanceFollowsPayments(t *testing.T) {
 	in := newInstanceSuite(t, 7, suite.Default())
-	modeltest.BalanceFollows(t, in, func(id world.PartyID) *kit.Core { return &in.Own[id].Core })
+	modeltest.BalanceFollows(t, in, &in.Table)
 }

@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models/kit"
-	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -16,9 +15,7 @@ import (
 // not held. It fails when an increment forgets the value a key held
 // before.
 func TestBalanceKeptAsHeldChanges(t *testing.T) {
-	dev, keys := fundedCard(t)
-	c := &kit.Core{S: suite.Default(), Dev: dev}
-	load := func() { c.Load("test", func() {}, func() {}) }
+	c, dev, keys, load := loadedCard(t)
 	check := func(after string) {
 		t.Helper()
 		var want int64
@@ -29,7 +26,6 @@ func TestBalanceKeptAsHeldChanges(t *testing.T) {
 			t.Errorf("after %s, Balance %d, Held worth %d", after, got, want)
 		}
 	}
-	load()
 	check("the first load")
 	// Two stored coins of different values.
 	a, b := "", ""

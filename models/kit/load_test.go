@@ -23,9 +23,7 @@ import (
 // deleted, a rollback to a snapshot (the log cannot tell: read whole),
 // and the element changing the maps it was handed.
 func TestLoadFollowsStore(t *testing.T) {
-	dev, keys := fundedCard(t)
-	c := &kit.Core{S: suite.Default(), Dev: dev}
-	load := func() { c.Load("test", func() {}, func() {}) }
+	c, dev, keys, load := loadedCard(t)
 	check := func(after string) {
 		t.Helper()
 		fresh := &kit.Core{S: suite.Default(), Dev: dev}
@@ -40,53 +38,38 @@ func TestLoadFollowsStore(t *testing.T) {
 			t.Errorf("after %s, agent certificates (-want +got):\n%s", after, diff)
 		}
 	}
-	load()
 	check("the first load")
 	snap := dev.Snapshot()
 	other, _ := dev.Get(keys[1])
-	dev.Put(keys[0], other)
-	load()
-	check("a holding rewritten")
-	dev.Delete(keys[1])
-	load()
-	check("a holding deleted")
-	raw, _ := dev.Get(kit.KeyCert)
-	dev.Put(kit.PrefCert+c.OwnCert.ID, raw)
-	load()
-	check("a certificate added")
+	own, _ := dev.Get(kit.KeyCert)
 	// Two certificates of one id and other bytes: roots made twice.
 	same := sameID(t, c.S, "holder-x")
-	dev.Put(kit.PrefCert+"holder-x", same[0])
-	load()
-	check("a second certificate added")
-	dev.Put(kit.PrefCert+"holder-x", same[1])
-	load()
-	check("a certificate rewritten under its own id")
-	dev.Put(kit.PrefCert+"holder-a", same[0])
-	load()
-	check("a certificate stored under another id")
-	dev.Delete(kit.PrefCert + "holder-a")
-	load()
-	check("the certificate under another id deleted")
-	dev.Delete(kit.PrefCert + c.OwnCert.ID)
-	load()
-	check("a certificate deleted")
-	dev.Put(kit.PrefAgent+"holder-x", same[0])
-	load()
-	check("an agent certificate added")
-	dev.Delete(kit.PrefAgent + "holder-x")
-	load()
-	check("an agent certificate deleted")
-	for k := range c.Held {
-		delete(c.Held, k)
+	for _, step := range []struct {
+		after  string
+		change func()
+	}{
+		{"a holding rewritten", func() { dev.Put(keys[0], other) }},
+		{"a holding deleted", func() { dev.Delete(keys[1]) }},
+		{"a certificate added", func() { dev.Put(kit.PrefCert+c.OwnCert.ID, own) }},
+		{"a second certificate added", func() { dev.Put(kit.PrefCert+"holder-x", same[0]) }},
+		{"a certificate rewritten under its own id", func() { dev.Put(kit.PrefCert+"holder-x", same[1]) }},
+		// Sorted before holder-x: a wrong increment keeps same[0].
+		{"a certificate stored under another id", func() { dev.Put(kit.PrefCert+"holder-a", same[0]) }},
+		{"the certificate under another id deleted", func() { dev.Delete(kit.PrefCert + "holder-a") }},
+		{"a certificate deleted", func() { dev.Delete(kit.PrefCert + c.OwnCert.ID) }},
+		{"an agent certificate added", func() { dev.Put(kit.PrefAgent+"holder-x", same[0]) }},
+		{"an agent certificate deleted", func() { dev.Delete(kit.PrefAgent + "holder-x") }},
+		{"the element cleared the maps it was handed", func() {
+			clear(c.Held)
+			clear(c.Certs)
+			clear(c.Agents)
+		}},
+		{"a rollback", func() { dev.Restore(snap) }},
+	} {
+		step.change()
+		load()
+		check(step.after)
 	}
-	clear(c.Certs)
-	clear(c.Agents)
-	load()
-	check("the element cleared the maps it was handed")
-	dev.Restore(snap)
-	load()
-	check("a rollback")
 }
 
 func coinBytes(held map[string]*transfer.Holding) map[string]string {

@@ -8,6 +8,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/chip"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
 // TestParsedHoldings: a recovery reuses what the last one parsed only for
@@ -104,4 +105,15 @@ func fundedCard(t *testing.T) (*world.Device, []string) {
 		t.Fatalf("funding stored %d holdings, want at least 2", len(keys))
 	}
 	return dev, keys
+}
+
+// loadedCard is fundedCard's wallet-A as a kit.Core, loaded once, and
+// load, which loads it again.
+func loadedCard(t *testing.T) (c *kit.Core, dev *world.Device, keys []string, load func()) {
+	t.Helper()
+	dev, keys = fundedCard(t)
+	c = &kit.Core{S: suite.Default(), Dev: dev}
+	load = func() { c.Load("test", func() {}, func() {}) }
+	load()
+	return c, dev, keys, load
 }

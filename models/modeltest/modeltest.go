@@ -815,22 +815,26 @@ func TamperEveryField(t *testing.T, setup func(t *testing.T) models.Instance, to
 
 // BalanceFollows: a wallet's Balance (the total its trace lines print,
 // kept as its coins change) is the value of the coins it holds, summed
-// from scratch, for wallet-A, wallet-B and wallet-C after a withdrawal,
-// payments made and received (coins received spent on), and every
-// wallet's reconciliation. core reads a wallet's element (the scheme's
-// own); it fails when the element changes its coins around the total.
-func BalanceFollows(t *testing.T, in models.Instance, core func(world.PartyID) *kit.Core) {
+// from scratch, for wallet-A, wallet-B and wallet-C of in (whose device
+// table is tab) after a withdrawal, payments made and received (coins
+// received spent on), and every wallet's reconciliation. It fails when
+// the element changes its coins around the total.
+func BalanceFollows[D kit.Device, E interface {
+	kit.Element
+	forge.Holder
+	Balance() int64
+}](t *testing.T, in models.Instance, tab *kit.Table[D, E]) {
 	t.Helper()
 	wallets := []world.PartyID{"wallet-A", "wallet-B", "wallet-C"}
 	check := func(after string) {
 		t.Helper()
 		for _, id := range wallets {
-			c := core(id)
+			e := tab.Own[id]
 			var want int64
-			for _, h := range c.Held {
+			for _, h := range e.Coins() {
 				want += h.Value()
 			}
-			if got := c.Balance(); got != want {
+			if got := e.Balance(); got != want {
 				t.Errorf("after %s, %s: Balance %d, coins held worth %d", after, id, got, want)
 			}
 		}
