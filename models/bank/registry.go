@@ -79,8 +79,8 @@ type Registry struct {
 	// scan every instance the registry knows).
 	conflicted map[Instance]bool
 	// toPayee indexes the records with an output to their payee, by
-	// payee: what Mail reads (so Mail does not sort every entry at every
-	// reconciliation).
+	// payee, each list in id order: what Mail reads (so Mail neither
+	// sorts every entry nor the payee's at every reconciliation).
 	toPayee map[string][][32]byte
 	// order lists the record ids in the order they were registered
 	// (EntriesSince).
@@ -182,7 +182,10 @@ func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 		paid = paid || out.Holder == rec.Payee
 	}
 	if paid {
-		r.toPayee[rec.Payee] = append(r.toPayee[rec.Payee], id)
+		// Kept in id order, the order Mail forwards in.
+		ids := r.toPayee[rec.Payee]
+		at, _ := slices.BinarySearchFunc(ids, id, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+		r.toPayee[rec.Payee] = slices.Insert(ids, at, id)
 	}
 	r.cb.w.Trace().Online(world.PartyID(rec.Payer), CentralBankID, "record", rec.Marshal(), nil)
 }
@@ -276,11 +279,10 @@ func (r *Registry) Records() []*transfer.Signed {
 // reconciliation forwards to a payee whose payment message was lost.
 func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holding {
 	var out []*transfer.Holding
-	ids := slices.Clone(r.toPayee[holder])
+	ids := r.toPayee[holder] // in id order
 	if r.cb.mutated("mail-ignores-collector") {
 		ids = r.sortedIDs()
 	}
-	slices.SortFunc(ids, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
 	for _, id := range ids {
 		e := r.entries[id]
 		for _, o := range e.rec.Outputs {
