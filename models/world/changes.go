@@ -71,12 +71,22 @@ func (d *Device) Version() uint64 {
 // this store, or the device no longer keeps the changes back to v (it
 // keeps the last few thousand). The reader then reads the store anew.
 func (d *Device) ChangedSince(v uint64) (keys []string, ok bool) {
-	l := &d.changes
-	if v < l.from || v > l.version {
+	return d.changes.between(v, d.changes.version)
+}
+
+// between returns the keys changed after version from and up to version
+// to, in the order they changed, and whether the log holds every change
+// between them (from no older than the log reaches, to no newer than the
+// store, from no newer than to).
+func (l *changeLog) between(from, to uint64) (keys []string, ok bool) {
+	if from < l.from || from > to || to > l.version {
 		return nil, false
 	}
-	i, _ := slices.BinarySearchFunc(l.entries, v+1, func(c change, v uint64) int { return cmp.Compare(c.version, v) })
+	i, _ := slices.BinarySearchFunc(l.entries, from+1, func(c change, v uint64) int { return cmp.Compare(c.version, v) })
 	for _, c := range l.entries[i:] {
+		if c.version > to {
+			break
+		}
 		keys = append(keys, c.key)
 	}
 	return keys, true

@@ -2,7 +2,6 @@ package world
 
 import (
 	"bytes"
-	"cmp"
 	"maps"
 	"slices"
 )
@@ -76,22 +75,10 @@ func (s Snapshot) Changed(before Snapshot) []string {
 // before are snapshots of one device, before no newer than s, and the
 // device's change log still holds every change between them.
 func (s Snapshot) writtenSince(before Snapshot) (keys []string, ok bool) {
-	d := s.src
-	if d == nil || before.src != d || before.version > s.version {
+	if s.src == nil || before.src != s.src {
 		return nil, false
 	}
-	l := &d.changes
-	if before.version < l.from || s.version > l.version {
-		return nil, false
-	}
-	i, _ := slices.BinarySearchFunc(l.entries, before.version+1, func(c change, v uint64) int { return cmp.Compare(c.version, v) })
-	for _, c := range l.entries[i:] {
-		if c.version > s.version {
-			break
-		}
-		keys = append(keys, c.key)
-	}
-	return keys, true
+	return s.src.changes.between(before.version, s.version)
 }
 
 // Get returns a copy of the value stored under key.
