@@ -26,6 +26,7 @@ const (
 	mutantChangeStable     = "change-key-per-element"           // R3: the change key is drawn once per element, not per payment
 	mutantEscrowToDesk     = "escrow-to-desk-key"               // R3: the escrow is sealed to the desk's upload key, not the trace key
 	mutantPayRemainder     = "pays-from-remainder"              // R3: the element pays from its smallest covering holding even when a full bundle would do
+	mutantFirstInputSig    = "payee-checks-first-input-sig"     // R1: the payee checks only the first input's signature
 	mutantSeenFirstInput   = "payee-seen-first-input-only"      // R2: the payee looks up only the first input key in its list of keys paid with
 	mutantLineageDeskSig   = "payee-lineage-desk-sig-top-only"  // R4: the payee checks the desk's signature only on bundles a record spends directly
 	mutantRefundTwice      = "desk-refunds-twice"               // R5: the desk refunds a renounced record at every settlement, not once
@@ -57,6 +58,7 @@ func Mutants() []models.Mutant {
 		m(mutantChangeStable, "R3", "the element draws its change key once (a seed without the payment counter), so every record it signs pays its change to one key"),
 		m(mutantEscrowToDesk, "R3", "the identity escrow is sealed to the desk's upload-opening key instead of the central bank's trace key, so the trace opens nothing"),
 		m(mutantPayRemainder, "R3", "the element pays from the smallest holding that covers the amount even when a full bundle would do: the merchant sees its remainder bundle, whose value chains its payments"),
+		m(mutantFirstInputSig, "R1", "the payee checks the signature of the record's first input key only"),
 		m(mutantSeenFirstInput, "R2", "the payee looks up only a record's first input key in its list of keys it was paid with"),
 		m(mutantLineageDeskSig, "R4", "the payee checks the desk's signature on the bundles a record spends, not on those deeper in its lineage"),
 		m(mutantRefundTwice, "R5", "the desk refunds a record whose receiving key was renounced at every settlement of that key, not once"),

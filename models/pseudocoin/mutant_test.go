@@ -187,6 +187,15 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		r := payRecord(t, in, "wallet-A", "wallet-B", 100)
 		return []string{fmt.Sprintf("the record spends %d fen", r.InputValue())}
 	},
+	mutantFirstInputSig: func(t *testing.T, in *Instance) []string {
+		// A payment spending a bundle and a received holding; a bit of
+		// the second input's signature flips (a field-bit fault on the
+		// PAY's field 11, "PAY signature 1": fields).
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		modeltest.MustFund(t, in, "wallet-C", 1000)
+		payRecord(t, in, "wallet-C", "wallet-A", 600)
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 1300, world.Plan{{Step: 3, Kind: world.FaultFieldFlip, Arg: 11 + 16*301}})
+	},
 	mutantSeenFirstInput: func(t *testing.T, in *Instance) []string {
 		// A clone repeats a payment with a holding the payee never saw
 		// as the record's first input and the repeated bundle second.

@@ -70,8 +70,9 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 				return route(payee, payer, out), err
 			},
 		},
-		Start: route(payer, payee, hello),
-		Plan:  plan,
+		Start:  route(payer, payee, hello),
+		Plan:   plan,
+		Fields: fields,
 	}
 	if in.ext[payer] != nil || in.ext[payee] != nil {
 		s.Restart = map[world.PartyID]func(){}
@@ -421,5 +422,6 @@ func (in *Instance) payeeVerifier() verifier {
 	v.skipDeskSig = in.mutated(mutantNoDeskSig)
 	v.skipRules = in.mutated(mutantNoRecordRules)
 	v.topDeskSigOnly = in.mutated(mutantLineageDeskSig)
+	v.firstInputSigOnly = in.mutated(mutantFirstInputSig)
 	return v
 }

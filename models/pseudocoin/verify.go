@@ -27,8 +27,10 @@ type verifier struct {
 	skipDeskSig  bool
 	skipRules    bool // the records' arithmetic
 	// topDeskSigOnly, for a mutant, checks the desk's signature only on
-	// bundles a record spends directly, not deeper in its lineage.
-	topDeskSigOnly bool
+	// bundles a record spends directly, not deeper in its lineage;
+	// firstInputSigOnly, for another, only the first input's signature.
+	topDeskSigOnly    bool
+	firstInputSigOnly bool
 	// book, at the desk, is its mint book: a bundle it finds there, byte
 	// for byte, is its own and needs no signature check.
 	book map[string]mintEntry
@@ -77,7 +79,7 @@ func (v verifier) record(r *Record) error {
 		if err := inner.holding(in); err != nil {
 			return err
 		}
-		if v.skipInputSig || !spec.Makes("pc-input-signature") {
+		if v.skipInputSig || (i > 0 && v.firstInputSigOnly) || !spec.Makes("pc-input-signature") {
 			continue
 		}
 		pub, err := v.s.ParsePublicKey(in.Key())
