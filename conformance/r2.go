@@ -32,13 +32,13 @@ func r2Properties() []Property {
 		{
 			Sub:   "R2.2",
 			Name:  "clone-repays-same-payee",
-			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) the payer also holds value a third wallet paid it and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, false) },
 		},
 		{
 			Sub:   "R2.2",
 			Name:  "rollback-repays-same-payee",
-			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) the payer also holds value a third wallet paid it and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, true) },
 		},
 		{
@@ -201,27 +201,7 @@ func repaySamePayee(t *T, rollback bool) {
 		a, b := ws[0], ws[1]
 		fund := rapid.Int64Range(1, 50000).Draw(rt, "fund")
 		mustFund(rt, in, a, fund)
-		// Combined (drawn, with a third wallet): the payer also holds value
-		// a third wallet paid it, and the repeat pays all it holds, so the
-		// coin paid twice sits among coins the payee never saw, not
-		// necessarily first (a payee that looks up only the first input
-		// must still refuse it).
-		limit := models.Config{}.WithDefaults().Limits.PerPayment
-		combine := len(in.Wallets()) >= 3 && fund < limit && rapid.Bool().Draw(rt, "combine")
-		if combine {
-			c := in.Wallets()[2]
-			recv := rapid.Int64Range(1, limit-fund).Draw(rt, "received")
-			mustFund(rt, in, c, recv)
-			if p, paid, err := payOrLargestCoin(in, c, a, recv); err != nil || !p.Received {
-				rt.Fatalf("payment %s → %s of %d fen: %s", c, a, paid, describe(p, err))
-			}
-		}
-		var amount int64
-		if combine {
-			amount = rapid.Int64Range(1, fund).Draw(rt, "amount") // what it withdrew covers it
-		} else {
-			amount = drawAmount(rt, in, a)
-		}
+		amount := drawAmount(rt, in, a)
 		t.Witness(in.World(), nil)
 		second, restore := twin(t, rt, in, a, rollback)
 		b0 := worth(in, b)
@@ -231,18 +211,31 @@ func repaySamePayee(t *T, rollback bool) {
 			rt.Fatalf("first payment %s → %s of %d fen: %s", a, b, amount, describe(p, err))
 		}
 		spentA := missing(held, in.View(a).Coins)
-		repeat := amount
 		// Between the payments the payee or the payer may lose power or go
 		// online, or the payee deposit (drawn): the repeat need not follow
 		// at once.
 		between := drawBetween(rt, repeatBetween)
 		doBetween(rt, in, between, a, b)
 		restore()
+		// Combined (drawn, with a third wallet, after the draws above so
+		// that they stay as they were): the third wallet pays the
+		// repeating payer value its twin never held, and the repeat pays
+		// all it holds, so the coins paid twice sit among coins the payee
+		// never saw, not necessarily first (a payee that looks up only a
+		// payment's first input must still refuse it). A wallet that
+		// cannot combine them in one payment (too many coins) repeats the
+		// amount alone; a repeat paid with other coins only is no repeat.
+		repeat := amount
+		limit := models.Config{}.WithDefaults().Limits.PerPayment
+		has := in.View(second).Offline()
+		combine := len(in.Wallets()) >= 3 && has < limit && rapid.Bool().Draw(rt, "combine")
 		if combine {
-			// All it holds: the coins the payee saw and those the third
-			// wallet paid, in one payment. A wallet that cannot combine
-			// them in one payment (too many coins) repeats the amount
-			// alone.
+			c := in.Wallets()[2]
+			recv := rapid.Int64Range(1, limit-has).Draw(rt, "received")
+			mustFund(rt, in, c, recv)
+			if p, paid, err := payOrLargestCoin(in, c, second, recv); err != nil || !p.Received {
+				rt.Fatalf("payment %s → %s of %d fen: %s", c, second, paid, describe(p, err))
+			}
 			repeat = min(in.View(second).Offline(), limit)
 		}
 		heldB := in.View(second).Coins
@@ -255,7 +248,7 @@ func repaySamePayee(t *T, rollback bool) {
 			rt.Fatalf("repeat payment: %v", err)
 		}
 		if combine && q.Received && !slices.ContainsFunc(missing(heldB, in.View(second).Coins), func(c models.Coin) bool { return slices.Contains(spentA, c) }) {
-			return // the repeat of the amount alone was paid with other coins: nothing was paid twice
+			return // paid with coins the payee never saw: nothing was paid twice
 		}
 		if q.Received {
 			rt.Fatalf("%s accepted the same coins from %s twice offline: %s (%s between the payments)", b, second, describe(q, nil), between)
