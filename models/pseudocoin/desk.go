@@ -142,10 +142,10 @@ func (d *desk) clear(r *Record) (*cleared, error) {
 			}
 		}
 	}
-	for _, in := range r.Inputs {
+	for i, in := range r.Inputs {
 		k := string(in.Key())
 		prev, spent := d.spent[k]
-		if !spent || d.in.mutated(mutantNoDoubleCheck) {
+		if !spent || d.in.mutated(mutantNoDoubleCheck) || (i > 0 && d.in.mutated(mutantDoubleFirstInput)) {
 			continue
 		}
 		d.flag(in, prev, r, payer, body)

@@ -209,6 +209,21 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		payRecord(t, in, "wallet-A", "wallet-B", 200)
 		return modeltest.PayObs(in, clone, "wallet-B", 800, nil)
 	},
+	mutantDoubleFirstInput: func(t *testing.T, in *Instance) []string {
+		// The clone spends the bundle again after a holding only it was
+		// paid: the record's second input is the one spent twice.
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		payRecord(t, in, "wallet-A", "wallet-B", 1000)
+		modeltest.MustFund(t, in, "wallet-C", 500)
+		payRecord(t, in, "wallet-C", clone, 500)
+		payRecord(t, in, clone, "wallet-C", 1500)
+		modeltest.MustReconcile(t, in, "wallet-A", clone)
+		return []string{fmt.Sprintf("%d double spends flagged", len(in.Ledger().DoubleSpends))}
+	},
 	mutantRefundTwice: func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 900)
 		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultDrop}})
