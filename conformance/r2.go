@@ -32,13 +32,13 @@ func r2Properties() []Property {
 		{
 			Sub:   "R2.2",
 			Name:  "clone-repays-same-payee",
-			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, false) },
 		},
 		{
 			Sub:   "R2.2",
 			Name:  "rollback-repays-same-payee",
-			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, true) },
 		},
 		{
@@ -205,19 +205,50 @@ func repaySamePayee(t *T, rollback bool) {
 		t.Witness(in.World(), nil)
 		second, restore := twin(t, rt, in, a, rollback)
 		b0 := worth(in, b)
+		held := in.View(a).Coins
 		p, amount, err := payOrLargestCoin(in, a, b, amount)
 		if err != nil || !p.Received {
 			rt.Fatalf("first payment %s → %s of %d fen: %s", a, b, amount, describe(p, err))
 		}
+		spentA := missing(held, in.View(a).Coins)
 		// Between the payments the payee or the payer may lose power or go
 		// online, or the payee deposit (drawn): the repeat need not follow
 		// at once.
 		between := drawBetween(rt, repeatBetween)
 		doBetween(rt, in, between, a, b)
 		restore()
-		q, err := in.Pay(second, b, amount, nil)
+		// Combined (drawn, with a third wallet, after the draws above so
+		// that they stay as they were): the third wallet pays the
+		// repeating payer value its twin never held, and the repeat pays
+		// all it holds, so the coins paid twice sit among coins the payee
+		// never saw, not necessarily first (a payee that looks up only a
+		// payment's first input must still refuse it). A wallet that
+		// cannot combine them in one payment (too many coins) repeats the
+		// amount alone; a repeat paid with other coins only is no repeat.
+		repeat := amount
+		limit := models.Config{}.WithDefaults().Limits.PerPayment
+		has := in.View(second).Offline()
+		combine := len(in.Wallets()) >= 3 && has < limit && rapid.Bool().Draw(rt, "combine")
+		if combine {
+			c := in.Wallets()[2]
+			recv := rapid.Int64Range(1, limit-has).Draw(rt, "received")
+			mustFund(rt, in, c, recv)
+			if p, paid, err := payOrLargestCoin(in, c, second, recv); err != nil || !p.Received {
+				rt.Fatalf("payment %s → %s of %d fen: %s", c, second, paid, describe(p, err))
+			}
+			repeat = min(in.View(second).Offline(), limit)
+		}
+		heldB := in.View(second).Coins
+		q, err := in.Pay(second, b, repeat, nil)
+		if err == nil && combine && !q.Received && cheaperCures(q) && repeat != amount {
+			repeat = amount
+			q, err = in.Pay(second, b, repeat, nil)
+		}
 		if err != nil {
 			rt.Fatalf("repeat payment: %v", err)
+		}
+		if combine && q.Received && !slices.ContainsFunc(missing(heldB, in.View(second).Coins), func(c models.Coin) bool { return slices.Contains(spentA, c) }) {
+			return // paid with coins the payee never saw: nothing was paid twice
 		}
 		if q.Received {
 			rt.Fatalf("%s accepted the same coins from %s twice offline: %s (%s between the payments)", b, second, describe(q, nil), between)

@@ -38,7 +38,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.4",
 			Name:  "trace-recovers-payer",
-			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer, accounts for exactly the payment's amount (or for nothing, where no record of it reached the bank) and for at least the value the merchant gained",
+			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer, accounts for exactly the payment's amount (or for nothing, where no record of it reached the bank) and for at least the value the merchant gained; a payment no fault touched that both parties completed must settle (the merchant gains its amount) and trace, and a run where no payment settled proves nothing and fails",
 			Check: traceRecoversPayer,
 		},
 		{
@@ -244,6 +244,14 @@ func traceRecoversPayer(t *T) {
 			if sum < gained || (sum != 0 && sum != amount) {
 				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the payer paid %d fen and the merchant gained %d, the records the central bank traced pay it %d", j+1, amount, payer, plan, describe(p, err), paid, gained, sum)
 			}
+			// "For every settled payment": an honest payment no fault
+			// touched, completed on both sides, is one the central bank
+			// must be able to settle and trace. Were it refused (its
+			// trace failing, say), the property would pass on no
+			// settled payment at all.
+			if len(plan) == 0 && err == nil && p.Paid && p.Received && (gained != amount || sum != amount) {
+				rt.Fatalf("payment %d of %d fen by %s with no fault, completed by both parties: after both reconciled the merchant gained %d fen and the central bank traced records worth %d to it, not the payment's amount: an honest payment that does not settle through the trace", j+1, amount, payer, gained, sum)
+			}
 			if gained > 0 {
 				settled++
 				traced++
@@ -252,6 +260,9 @@ func traceRecoversPayer(t *T) {
 	})
 	t.SetGame(&Game{Trials: settled, Traced: traced})
 	t.Logf("%d settled payments, the trace named the payer of all %d", settled, traced)
+	if settled == 0 {
+		t.Fatalf("no payment settled in any run: the trace was never tested")
+	}
 }
 
 // identityCorruptions are the ways R3.5's payer corrupts the identity a

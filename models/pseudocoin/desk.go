@@ -142,10 +142,10 @@ func (d *desk) clear(r *Record) (*cleared, error) {
 			}
 		}
 	}
-	for _, in := range r.Inputs {
+	for i, in := range r.Inputs {
 		k := string(in.Key())
 		prev, spent := d.spent[k]
-		if !spent || d.in.mutated(mutantNoDoubleCheck) {
+		if !spent || d.in.mutated(mutantNoDoubleCheck) || (i > 0 && d.in.mutated(mutantDoubleFirstInput)) {
 			continue
 		}
 		d.flag(in, prev, r, payer, body)
@@ -173,7 +173,11 @@ func (d *desk) clear(r *Record) (*cleared, error) {
 // the account of the payer its escrow names, once: when the desk first
 // clears it, from whichever upload carries it.
 func (d *desk) logLarge(c *cleared) {
-	if c.logged || (c.rec.Amount > d.in.cfg.Threshold) == d.in.mutated(mutantLargeNotLogged) {
+	large := c.rec.Amount > d.in.cfg.Threshold
+	if d.in.mutated(mutantLargeAtT) {
+		large = c.rec.Amount >= d.in.cfg.Threshold
+	}
+	if c.logged || large == d.in.mutated(mutantLargeNotLogged) {
 		return
 	}
 	c.logged = true
@@ -449,7 +453,7 @@ func (d *desk) settle(c *cleared) {
 	k := string(c.rec.Payee)
 	if by, ok := d.claimedBy[k]; ok {
 		if by != c.rec.ID() {
-			c.refunded = true
+			c.refunded = !d.in.mutated(mutantRefundTwice)
 			d.credit(c.payer, c.rec.Amount)
 		}
 		return
@@ -457,7 +461,7 @@ func (d *desk) settle(c *cleared) {
 	if _, spent := d.spent[k]; spent || d.void[k] == "" {
 		return
 	}
-	c.refunded = true
+	c.refunded = !d.in.mutated(mutantRefundTwice)
 	d.credit(c.payer, c.rec.Amount)
 }
 

@@ -70,6 +70,8 @@ func TestAnonymityMutantsKilled(t *testing.T) {
 		"mint-in-clear":          "R3.1",
 		"desk-trusts-escrow":     "R3.5",
 		"large-not-logged":       "R3.6",
+		"change-key-per-element": "R3.1",
+		"escrow-to-desk-key":     "R3.4",
 	}
 	games := os.Getenv(gamesEnv) == "1"
 	if !games {

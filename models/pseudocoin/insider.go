@@ -78,7 +78,7 @@ func (in *Instance) insiderRecord(e *element, s *payerSession, v *Invoice, plan 
 		amount = min(amount, stolen.h.Value())
 	default:
 		var err error
-		if inputs, err = pick(hs, amount); err != nil {
+		if inputs, err = pick(hs, amount, false); err != nil {
 			return nil, err
 		}
 	}

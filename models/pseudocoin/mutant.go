@@ -21,6 +21,17 @@ const (
 	mutantNoRefund       = "desk-never-refunds"
 	mutantLimitsNotReset = "limits-not-reset"
 	mutantTrustEscrow    = "desk-trusts-escrow" // R3: the desk takes the identity an escrow names without checking who signed it
+	// Issue 17's outside tester: faults the first catalogue did not hold.
+	mutantLargeAtT         = "large-logged-at-threshold"        // R3: the desk logs payments of T and above, not above T
+	mutantChangeStable     = "change-key-per-element"           // R3: the change key is drawn once per element, not per payment
+	mutantEscrowToDesk     = "escrow-to-desk-key"               // R3: the escrow is sealed to the desk's upload key, not the trace key
+	mutantPayRemainder     = "pays-from-remainder"              // R3: the element pays from its smallest covering holding even when a full bundle would do
+	mutantFirstInputSig    = "payee-checks-first-input-sig"     // R1: the payee checks only the first input's signature
+	mutantSeenFirstInput   = "payee-seen-first-input-only"      // R2: the payee looks up only the first input key in its list of keys paid with
+	mutantDoubleFirstInput = "desk-double-check-first-input"    // R2: the desk looks for a double spend only on a record's first input
+	mutantLineageDeskSig   = "payee-lineage-desk-sig-top-only"  // R4: the payee checks the desk's signature only on bundles a record spends directly
+	mutantRefundTwice      = "desk-refunds-twice"               // R5: the desk refunds a renounced record at every settlement, not once
+	mutantCumulativeBefore = "limits-cumulative-before-payment" // R6: the cumulative limit is checked on what was spent before the payment, without it
 )
 
 // Mutants returns the catalogue.
@@ -44,5 +55,15 @@ func Mutants() []models.Mutant {
 		m(mutantRefundEarly, "R5", "the desk refunds a record's amount to its payer as soon as the payer uploads it if its payee has not yet exchanged it, and credits the payee too when it does"),
 		m(mutantNoRefund, "R5", "the desk never refunds a record whose payee renounced the receiving key"),
 		m(mutantLimitsNotReset, "R6", "the element does not reset its offline limits at reconciliation"),
+		m(mutantLargeAtT, "R3", "the desk logs at the agent bank every payment of T fen or more, not only those above T: a payment of exactly T is bound to its payer's account"),
+		m(mutantChangeStable, "R3", "the element draws its change key once (a seed without the payment counter), so every record it signs pays its change to one key"),
+		m(mutantEscrowToDesk, "R3", "the identity escrow is sealed to the desk's upload-opening key instead of the central bank's trace key, so the trace opens nothing"),
+		m(mutantPayRemainder, "R3", "the element pays from the smallest holding that covers the amount even when a full bundle would do: the merchant sees its remainder bundle, whose value chains its payments"),
+		m(mutantFirstInputSig, "R1", "the payee checks the signature of the record's first input key only"),
+		m(mutantSeenFirstInput, "R2", "the payee looks up only a record's first input key in its list of keys it was paid with"),
+		m(mutantDoubleFirstInput, "R2", "the desk looks for a double spend only on a record's first input key"),
+		m(mutantLineageDeskSig, "R4", "the payee checks the desk's signature on the bundles a record spends, not on those deeper in its lineage"),
+		m(mutantRefundTwice, "R5", "the desk refunds a record whose receiving key was renounced at every settlement of that key, not once"),
+		m(mutantCumulativeBefore, "R6", "the element checks the cumulative offline limit against what it spent before the payment, without the payment's amount"),
 	}
 }

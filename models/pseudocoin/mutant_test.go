@@ -158,6 +158,85 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		modeltest.MustReconcile(t, in, "wallet-A")
 		return append(obs, modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)...)
 	},
+	mutantLargeAtT: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 90000)
+		payRecord(t, in, "wallet-A", "wallet-B", models.DefaultThreshold)
+		modeltest.MustReconcile(t, in, "wallet-A")
+		var out []string
+		for _, o := range in.AgentView("wallet-A") {
+			out = append(out, o.Label)
+		}
+		return out
+	},
+	mutantChangeStable: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 90000)
+		r1 := payRecord(t, in, "wallet-A", "wallet-B", 100)
+		r2 := payRecord(t, in, "wallet-A", "wallet-C", 200)
+		return []string{fmt.Sprintf("the two records pay their change to one key: %v", bytes.Equal(r1.ChangeKey, r2.ChangeKey))}
+	},
+	mutantEscrowToDesk: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		payRecord(t, in, "wallet-A", "wallet-B", 100)
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		return []string{fmt.Sprintf("%d records traced, wallet-B worth %d", len(in.TraceReceived("wallet-B")), in.View("wallet-B").Offline()+in.View("wallet-B").Account)}
+	},
+	mutantPayRemainder: func(t *testing.T, in *Instance) []string {
+		// One full bundle and a remainder of 40000 fen: a payment of 100
+		// spends the full one, whose value says nothing of the payer.
+		modeltest.MustFund(t, in, "wallet-A", 90000)
+		r := payRecord(t, in, "wallet-A", "wallet-B", 100)
+		return []string{fmt.Sprintf("the record spends %d fen", r.InputValue())}
+	},
+	mutantFirstInputSig: func(t *testing.T, in *Instance) []string {
+		// A payment spending a bundle and a received holding; a bit of
+		// the second input's signature flips (a field-bit fault on the
+		// PAY's field 11, "PAY signature 1": fields).
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		modeltest.MustFund(t, in, "wallet-C", 1000)
+		payRecord(t, in, "wallet-C", "wallet-A", 600)
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 1300, world.Plan{{Step: 3, Kind: world.FaultFieldFlip, Arg: 11 + 16*301}})
+	},
+	mutantSeenFirstInput: func(t *testing.T, in *Instance) []string {
+		// A clone repeats a payment with a holding the payee never saw
+		// as the record's first input and the repeated bundle second.
+		modeltest.MustFund(t, in, "wallet-A", 300)
+		modeltest.MustFund(t, in, "wallet-C", 600)
+		payRecord(t, in, "wallet-C", "wallet-A", 600)
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		payRecord(t, in, "wallet-A", "wallet-B", 200)
+		return modeltest.PayObs(in, clone, "wallet-B", 800, nil)
+	},
+	mutantDoubleFirstInput: func(t *testing.T, in *Instance) []string {
+		// The clone spends the bundle again after a holding only it was
+		// paid: the record's second input is the one spent twice.
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		payRecord(t, in, "wallet-A", "wallet-B", 1000)
+		modeltest.MustFund(t, in, "wallet-C", 500)
+		payRecord(t, in, "wallet-C", clone, 500)
+		payRecord(t, in, clone, "wallet-C", 1500)
+		modeltest.MustReconcile(t, in, "wallet-A", clone)
+		return []string{fmt.Sprintf("%d double spends flagged", len(in.Ledger().DoubleSpends))}
+	},
+	mutantRefundTwice: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 900)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultDrop}})
+		// The payee renounces the key first; the payer's upload then clears
+		// the record and settles it (more than once on the desk's path).
+		modeltest.MustReconcile(t, in, "wallet-B", "wallet-A")
+		return append(obs, fmt.Sprintf("after reconciliations A worth %d", in.View("wallet-A").Offline()+in.View("wallet-A").Account))
+	},
+	mutantCumulativeBefore: func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 90000)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 30000, nil)
+		return append(obs, modeltest.PayObs(in, "wallet-A", "wallet-B", 20001, nil)...)
+	},
 	mutantNoLimits: func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 90000)
 		return modeltest.PayObs(in, "wallet-A", "wallet-B", 50001, nil)

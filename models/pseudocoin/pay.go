@@ -70,8 +70,9 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 				return route(payee, payer, out), err
 			},
 		},
-		Start: route(payer, payee, hello),
-		Plan:  plan,
+		Start:  route(payer, payee, hello),
+		Plan:   plan,
+		Fields: fields,
 	}
 	if in.ext[payer] != nil || in.ext[payee] != nil {
 		s.Restart = map[world.PartyID]func(){}
@@ -132,7 +133,11 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	}
 	paidKey := prefPaid + keyName(v.Key)
 	lim := e.limits()
-	if err := in.cfg.Limits.Check(lim.Spent, lim.Count, s.amount); err != nil && !in.mutated(mutantNoLimits) {
+	spentBefore := lim.Spent
+	if in.mutated(mutantCumulativeBefore) {
+		spentBefore -= s.amount // Check adds the amount back: it judges what was spent before the payment
+	}
+	if err := in.cfg.Limits.Check(spentBefore, lim.Count, s.amount); err != nil && !in.mutated(mutantNoLimits) {
 		return nil, err
 	}
 	plan := in.insiders[e.dev.ID()]
@@ -144,7 +149,7 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 		in.lastChallenge[e.dev.ID()] = v.Challenge
 		return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
 	}
-	inputs, err := pick(spendable(e), s.amount)
+	inputs, err := pick(spendable(e), s.amount, in.mutated(mutantPayRemainder))
 	if err != nil {
 		return nil, err
 	}
@@ -224,7 +229,11 @@ func (in *Instance) buildRecord(e *element, inputs []held, v *Invoice, amount in
 		r.Inputs = append(r.Inputs, h.h)
 		in0 += h.h.Value()
 	}
-	ck, err := in.s.GenerateKey(in.w.Rand(fmt.Sprintf("pseudocoin/change/%s/%d", e.dev.ID(), e.counter())))
+	rnd := io.Reader(in.w.Rand(fmt.Sprintf("pseudocoin/change/%s/%d", e.dev.ID(), e.counter())))
+	if in.mutated(mutantChangeStable) {
+		rnd = detrand.New(in.w.Seed(), "pseudocoin/change/"+string(e.dev.ID()))
+	}
+	ck, err := in.s.GenerateKey(rnd)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -287,6 +296,8 @@ func (in *Instance) escrow(e *element, r *Record, v *Invoice) ([]byte, error) {
 		}
 	case in.mutated(mutantEscrowToAgent):
 		key = in.desk.agentKey()
+	case in.mutated(mutantEscrowToDesk):
+		key = in.deskSealKey()
 	}
 	rnd := io.Reader(in.w.Rand("pseudocoin/escrow/" + string(e.dev.ID()) + fmt.Sprint(e.counter())))
 	if in.mutated(mutantEscrowFixed) {
@@ -376,8 +387,11 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 		inv, open = readJSON[invoiceEntry](e, s.invoice)
 	}
 	ix := e.index()
+	first := true // mutantSeenFirstInput looks up the first input key only
 	err = checkPay(in.payeeVerifier(), r, openInvoice{Key: inv.Key, Amount: inv.Amount, Challenge: inv.Challenge}, open, func(k []byte) bool {
-		return ix.seenN[string(seenName(k))] > 0 && !in.mutated(mutantNoSeen)
+		look := first || !in.mutated(mutantSeenFirstInput)
+		first = false
+		return look && ix.seenN[string(seenName(k))] > 0 && !in.mutated(mutantNoSeen)
 	})
 	if err != nil {
 		return nil, err
@@ -407,5 +421,7 @@ func (in *Instance) payeeVerifier() verifier {
 	v.skipInputSig = in.mutated(mutantNoInputSig)
 	v.skipDeskSig = in.mutated(mutantNoDeskSig)
 	v.skipRules = in.mutated(mutantNoRecordRules)
+	v.topDeskSigOnly = in.mutated(mutantLineageDeskSig)
+	v.firstInputSigOnly = in.mutated(mutantFirstInputSig)
 	return v
 }

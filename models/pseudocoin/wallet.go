@@ -380,8 +380,9 @@ func (e *element) invoices() map[string]invoiceEntry {
 
 // pick chooses holdings covering amount: one bundle of the full size if
 // the amount fits and the element has one, else the smallest holding that
-// covers it, else holdings largest first.
-func pick(hs []held, amount int64) ([]held, error) {
+// covers it, else holdings largest first. smallestFirst (a mutant) skips
+// the full bundle's preference.
+func pick(hs []held, amount int64, smallestFirst bool) ([]held, error) {
 	var total int64
 	for _, h := range hs {
 		total += h.h.Value()
@@ -402,7 +403,7 @@ func pick(hs []held, amount int64) ([]held, error) {
 		return int(a.h.Value() - b.h.Value())
 	})
 	for _, h := range sorted {
-		if h.h.Value() == bundleSize && amount <= bundleSize && h.h.Hops() < MaxHops {
+		if h.h.Value() == bundleSize && amount <= bundleSize && h.h.Hops() < MaxHops && !smallestFirst {
 			return []held{h}, nil
 		}
 	}
