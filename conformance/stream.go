@@ -257,12 +257,31 @@ func streamAmount(g *game, k int) int64 {
 	return anyAmount(g, k)
 }
 
+// The window index grows by about the same number of windows every pair
+// (the candidates' uploads and withdrawals are alike from one pair to the
+// next; pseudocoin: some 4,800, to 19 million over a full game). Rather
+// than double its way there (the last doublings move tens of millions of
+// windows and map tables dropped at the next), the stream reserves, once,
+// what gameN pairs need at the pace of pairs reserveFrom to reserveAt.
+// Most games that stop on a leak stop at the first look, before it.
+const reserveFrom, reserveAt = 32, 64
+
+// windowsFor is the windows a game of gameN pairs holds if it learns at
+// the pace it went from before (at pair reserveFrom) to now (at
+// reserveAt), with a sixteenth more.
+func windowsFor(before, now int) int {
+	pace := float64(now-before) / (reserveAt - reserveFrom)
+	want := float64(now) + pace*float64(gameN-reserveAt)
+	return int(want * 17 / 16)
+}
+
 // playStream plays pairs until every board has stopped.
 func playStream(st *T, r *streamResult) {
 	g := newGame(st, "R3-stream", 2, streamAmount)
 	defer g.windows.release() // hundreds of MiB outside the heap (windows_alloc.go)
 	m1, m2 := g.merchants[0], g.merchants[1]
 	which, link, small := r.boards[gameWhich], r.boards[gameLink], r.boards[gameSmall]
+	var pairs, windowsAtFrom int
 	for {
 		if !liveIn(r.boards) {
 			return
@@ -272,6 +291,12 @@ func playStream(st *T, r *streamResult) {
 			st.timedOut = true
 			st.mu.Unlock()
 			return
+		}
+		switch pairs++; pairs {
+		case reserveFrom:
+			windowsAtFrom = g.windows.len()
+		case reserveAt:
+			g.windows.reserve(windowsFor(windowsAtFrom, g.windows.len()))
 		}
 		x := g.flip()
 		v1 := g.pay(g.cands[x].party, m1, 1+g.rng.Int64N(st.Threshold()))

@@ -129,9 +129,27 @@ func (x *windowIndex) claim(w uint64) (s *windowSlot, fresh bool) {
 
 // grow doubles the table (at least 1<<16 slots) and reinserts every
 // window.
-func (x *windowIndex) grow() {
+func (x *windowIndex) grow() { x.resize(max(1<<16, 2*len(x.slots))) }
+
+// reserve makes room for n windows: the table grows once, to the size
+// doubling would reach for n (three-quarters full at most), instead of
+// doubling its way there, which moves every window about once more and
+// maps tables it then drops. It never shrinks the table.
+func (x *windowIndex) reserve(n int) {
+	size := max(1<<16, len(x.slots))
+	for 4*(n+1) > 3*size {
+		size *= 2
+	}
+	if size > len(x.slots) {
+		x.resize(size)
+	}
+}
+
+// resize moves every window to a new table of size slots (a power of two
+// that holds them).
+func (x *windowIndex) resize(size int) {
 	old, oldTable := x.slots, x.table
-	x.table = newSlotTable(max(1<<16, 2*len(old)))
+	x.table = newSlotTable(size)
 	x.slots = x.table.slots
 	x.n = 0
 	for _, s := range old {

@@ -55,6 +55,9 @@ func testWindowIndexIsMap(t *testing.T) *windowIndex {
 		return rng.Uint64() | 0xffff // equal low bits
 	}
 	for n := 0; n < 300_000; n++ {
+		if n == 150_000 {
+			x.reserve(2 * x.len()) // a reserved table answers as a grown one
+		}
 		w := key()
 		switch rng.IntN(4) {
 		case 1, 2:
@@ -95,6 +98,33 @@ func testWindowIndexIsMap(t *testing.T) *windowIndex {
 		t.Fatalf("the index never grew (%d slots): growth is untested", len(x.slots))
 	}
 	return &x
+}
+
+// TestWindowIndexReserve: after reserve(n) the index takes n windows
+// without growing again, and reserving less than it holds changes nothing.
+func TestWindowIndexReserve(t *testing.T) {
+	var x windowIndex
+	const n = 200_000
+	x.reserve(n)
+	size := len(x.slots)
+	if 4*n > 3*size {
+		t.Fatalf("reserve(%d) made %d slots: more than three-quarters full at %d windows", n, size, n)
+	}
+	for w := range uint64(n) {
+		x.own(w*0x9e3779b97f4a7c15, 1, func() uint32 { return 0 })
+	}
+	if x.len() != n || len(x.slots) != size {
+		t.Fatalf("after %d windows: %d held in %d slots, want %d in %d (reserved)", n, x.len(), len(x.slots), n, size)
+	}
+	x.reserve(n / 2)
+	if len(x.slots) != size {
+		t.Errorf("reserve(%d) of an index holding %d resized it: %d slots, want %d", n/2, n, len(x.slots), size)
+	}
+	for w := range uint64(n) {
+		if x.get(w*0x9e3779b97f4a7c15).owners != 1 {
+			t.Fatalf("window %d lost", w)
+		}
+	}
 }
 
 // BenchmarkWindowIndexGet looks up windows in an index of a game's size
