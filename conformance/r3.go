@@ -38,7 +38,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.4",
 			Name:  "trace-recovers-payer",
-			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer, accounts for exactly the payment's amount (or for nothing, where no record of it reached the bank) and for at least the value the merchant gained; a payment no fault touched that both parties completed must settle (the merchant gains its amount) and trace, and where no drawn payment settled one fault-free payment on a fresh instance must",
+			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer, accounts for exactly the payment's amount (or for nothing, where no record of it reached the bank) and for at least the value the merchant gained; a payment no fault touched that both parties completed must settle (the merchant gains its amount) and trace, and where no drawn payment settled, one fault-free payment on a fresh instance must do so",
 			Check: traceRecoversPayer,
 		},
 		{
