@@ -127,13 +127,19 @@ func newScene(t *T, f fataler, seed uint64) scene {
 // cleanSteps runs the payment a → b of amount on a fresh scene of seed
 // and returns how many steps it took.
 func cleanSteps(t *T, seed uint64, prep func(s scene) (world.PartyID, world.PartyID)) int {
+	return cleanOutcome(t, seed, prep).Steps
+}
+
+// cleanOutcome is cleanSteps' whole outcome: the steps, and how many
+// fields each step's message has.
+func cleanOutcome(t *T, seed uint64, prep func(s scene) (world.PartyID, world.PartyID)) world.Outcome {
 	s := newScene(t, t, seed)
 	p, q := prep(s)
 	pay, err := s.in.Pay(p, q, payAmount, nil)
 	if err != nil || !pay.Received {
 		t.Fatalf("the clean payment %s → %s failed: %s", p, q, describe(pay, err))
 	}
-	return pay.Outcome.Steps
+	return pay.Outcome
 }
 
 // acceptable reports whether a refusal code is canonical and not internal.
@@ -207,29 +213,53 @@ func checkNoGain(f fataler, in models.Instance, before map[world.PartyID]int64, 
 
 func tamperEveryMessage(t *T) {
 	seed := t.Seed
-	steps := cleanSteps(t, seed, func(s scene) (world.PartyID, world.PartyID) { return s.a, s.b })
-	// Every field of every message, and bits spread over its whole
-	// length: a receiver that skips one check (a signature, a nonce, an
-	// amount) must still meet a mutation of what that check covers. Bit
-	// 1023 is the last bit of any field whose length is a power of two
-	// (a 16-byte challenge, a 32-byte hash), where a compare one byte
-	// short stops; a shallow run keeps it.
-	flips, fields := 8, 12
-	fieldBits := []int{5, 301, 1023}
+	clean := cleanOutcome(t, seed, func(s scene) (world.PartyID, world.PartyID) { return s.a, s.b })
+	tamperEach(t, pointsOn(messageFaults(t, clean)), "", payAmount, func() scene { return newScene(t, t, seed) })
+	// The same faults on a payment that combines value of two origins:
+	// what the payer withdrew and what the third wallet paid it. A
+	// payment spending several coins or holdings carries a part per
+	// input (a signature, a lineage): a receiver that checks only the
+	// first input must meet a mutation of another's. Its faults follow
+	// its own clean run: it may have more steps, or more fields.
+	combined, out, why := combinedScene(t, seed)
+	if why != "" {
+		t.Logf("the payment combining value of two origins is not checked: %s", why)
+		return
+	}
+	tamperEach(t, pointsOn(messageFaults(t, out)), "the combined payment ", combinedAmount, combined)
+}
+
+// messageFaults are R1.1's faults for a payment, read off its clean run
+// (clean): at every step, bit flips spread over the whole message, every
+// field of it substituted (clean.Fields: each coin's or input's parts
+// are fields of their own), bits flipped inside each field, cuts and an
+// extension. Bit 1023 is the last bit of any field whose length is a
+// power of two (a 16-byte challenge, a 32-byte hash), where a compare one
+// byte short stops; a shallow run keeps it. A message without field spans
+// gets its first fieldsWithout "fields", which fall back to bit flips.
+func messageFaults(t *T, clean world.Outcome) []world.Fault {
+	flips, fieldBits := 8, []int{5, 301, 1023}
 	if t.Checks() < DefaultChecks {
-		flips, fields, fieldBits = 4, 10, []int{fieldBits[0], fieldBits[2]}
+		flips, fieldBits = 4, []int{fieldBits[0], fieldBits[2]}
 	}
 	var faults []world.Fault
-	for step := 1; step <= steps; step++ {
+	for step := 1; step <= clean.Steps; step++ {
 		for k := range flips {
 			// 997 is prime: bit positions k·997+3 mod a message's bit
 			// length spread over messages of any length.
 			faults = append(faults, world.Fault{Step: step, Kind: world.FaultBitFlip, Arg: 3 + 997*k})
 		}
+		fields := fieldsWithout
+		if step <= len(clean.Fields) && clean.Fields[step-1] > 0 {
+			fields = clean.Fields[step-1]
+		}
 		for i := range fields {
 			faults = append(faults, world.Fault{Step: step, Kind: world.FaultField, Arg: i})
+			if i >= world.FieldFlipFields {
+				continue // a field-bit fault names the first 16 fields only; substitution reaches the rest
+			}
 			for _, b := range fieldBits {
-				faults = append(faults, world.Fault{Step: step, Kind: world.FaultFieldFlip, Arg: i + 16*b})
+				faults = append(faults, world.Fault{Step: step, Kind: world.FaultFieldFlip, Arg: i + world.FieldFlipFields*b})
 			}
 		}
 		faults = append(faults,
@@ -237,19 +267,12 @@ func tamperEveryMessage(t *T) {
 			world.Fault{Step: step, Kind: world.FaultTruncate, Arg: 61 * step},
 			world.Fault{Step: step, Kind: world.FaultExtend, Arg: 0x5a})
 	}
-	tamperEach(t, pointsOn(faults), "", payAmount, func() scene { return newScene(t, t, seed) })
-	// The same faults on a payment that combines value of two origins:
-	// what the payer withdrew and what the third wallet paid it. A
-	// payment spending several coins or holdings carries a part per
-	// input (a signature, a lineage): a receiver that checks only the
-	// first input must meet a mutation of another's.
-	combined, why := combinedScene(t, seed)
-	if why != "" {
-		t.Logf("the payment combining value of two origins is not checked: %s", why)
-		return
-	}
-	tamperEach(t, pointsOn(faults), "the combined payment ", combinedAmount, combined)
+	return faults
 }
+
+// fieldsWithout is how many field faults a message without field spans
+// gets (they fall back to bit flips near its start).
+const fieldsWithout = 12
 
 // combinedAmount is what the payer pays in combinedScene: more than it
 // withdrew (newScene's 1000) and more than it was paid (combinedPaid).
@@ -260,9 +283,10 @@ const (
 
 // combinedScene returns a maker of scenes of seed in which c has paid a
 // combinedPaid fen before a pays b combinedAmount, and checks the clean
-// combined payment goes through; why says why not when the scheme cannot
-// make it in one payment (too many coins: cheaperCures).
-func combinedScene(t *T, seed uint64) (fresh func() scene, why string) {
+// combined payment goes through (clean is its outcome); why says why not
+// when the scheme cannot make it in one payment (too many coins:
+// cheaperCures).
+func combinedScene(t *T, seed uint64) (fresh func() scene, clean world.Outcome, why string) {
 	fresh = func() scene {
 		s := newScene(t, t, seed)
 		if p, err := s.in.Pay(s.c, s.a, combinedPaid, nil); err != nil || !p.Received {
@@ -274,11 +298,11 @@ func combinedScene(t *T, seed uint64) (fresh func() scene, why string) {
 	p, err := s.in.Pay(s.a, s.b, combinedAmount, nil)
 	switch {
 	case err == nil && !p.Received && cheaperCures(p):
-		return nil, fmt.Sprintf("the clean payment %s → %s of %d fen was refused for want of coins it can spend in one payment: %s", s.a, s.b, combinedAmount, describe(p, nil))
+		return nil, world.Outcome{}, fmt.Sprintf("the clean payment %s → %s of %d fen was refused for want of coins it can spend in one payment: %s", s.a, s.b, combinedAmount, describe(p, nil))
 	case err != nil || !p.Received:
 		t.Fatalf("the clean combined payment %s → %s of %d fen failed: %s", s.a, s.b, combinedAmount, describe(p, err))
 	}
-	return fresh, ""
+	return fresh, p.Outcome, ""
 }
 
 // tamperEach pays amount a → b on a fresh scene under each single fault

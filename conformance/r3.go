@@ -38,7 +38,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.4",
 			Name:  "trace-recovers-payer",
-			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer, accounts for exactly the payment's amount (or for nothing, where no record of it reached the bank) and for at least the value the merchant gained; a payment no fault touched that both parties completed must settle (the merchant gains its amount) and trace, and a run where no payment settled proves nothing and fails",
+			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer, accounts for exactly the payment's amount (or for nothing, where no record of it reached the bank) and for at least the value the merchant gained; a payment no fault touched that both parties completed must settle (the merchant gains its amount) and trace, and where no drawn payment settled, one fault-free payment on a fresh instance must do so",
 			Check: traceRecoversPayer,
 		},
 		{
@@ -226,43 +226,65 @@ func traceRecoversPayer(t *T) {
 			payer := rapid.SampledFrom(payers).Draw(rt, "payer")
 			amount := rapid.Int64Range(1, t.Threshold()).Draw(rt, "amount")
 			plan := drawPlan(rt, benignFaults, ws, 2)
-			t.Witness(in.World(), plan)
-			before, paidFrom := worth(in, merchant), worth(in, payer)
-			p, err := in.Pay(payer, merchant, amount, plan)
-			mustReconcile(rt, in, payer, merchant)
-			gained, paid := worth(in, merchant)-before, paidFrom-worth(in, payer)
-			got := newTraces(tr, merchant, seen)
-			var want []traceKey
-			var sum int64
-			for _, k := range got {
-				want = append(want, traceKey{Ref: k.Ref, Value: k.Value, Payer: in.View(payer).Identity})
-				sum += k.Value
-			}
-			if d := cmp.Diff(want, got); d != "" {
-				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the central bank's trace does not name the payer (-want +got):\n%s", j+1, amount, payer, plan, describe(p, err), d)
-			}
-			if sum < gained || (sum != 0 && sum != amount) {
-				rt.Fatalf("payment %d of %d fen by %s under %s (%s): the payer paid %d fen and the merchant gained %d, the records the central bank traced pay it %d", j+1, amount, payer, plan, describe(p, err), paid, gained, sum)
-			}
-			// "For every settled payment": an honest payment no fault
-			// touched, completed on both sides, is one the central bank
-			// must be able to settle and trace. Were it refused (its
-			// trace failing, say), the property would pass on no
-			// settled payment at all.
-			if len(plan) == 0 && err == nil && p.Paid && p.Received && (gained != amount || sum != amount) {
-				rt.Fatalf("payment %d of %d fen by %s with no fault, completed by both parties: after both reconciled the merchant gained %d fen and the central bank traced records worth %d to it, not the payment's amount: an honest payment that does not settle through the trace", j+1, amount, payer, gained, sum)
-			}
-			if gained > 0 {
+			if tracePayment(rt, t, in, tr, seen, j, payer, merchant, amount, plan) {
 				settled++
 				traced++
 			}
 		}
 	})
+	if settled == 0 {
+		// Every drawn payment was faulted and none settled (a shallow
+		// run can draw that): the trace was not tested yet, so one
+		// payment no fault touches is, on a fresh instance. It must
+		// settle and trace.
+		in := t.New(t, t.Seed, models.Config{})
+		ws := in.Wallets()
+		mustFund(t, in, ws[0], 3*t.Threshold())
+		seen := map[string]bool{}
+		newTraces(in.(models.Tracer), ws[2], seen)
+		if !tracePayment(t, t, in, in.(models.Tracer), seen, 0, ws[0], ws[2], t.Threshold(), nil) {
+			t.Fatalf("a payment of %d fen %s → %s with no fault did not settle: the trace was never tested", t.Threshold(), ws[0], ws[2])
+		}
+		settled, traced = 1, 1
+	}
 	t.SetGame(&Game{Trials: settled, Traced: traced})
 	t.Logf("%d settled payments, the trace named the payer of all %d", settled, traced)
-	if settled == 0 {
-		t.Fatalf("no payment settled in any run: the trace was never tested")
+}
+
+// tracePayment pays amount payer → merchant under plan, has both
+// reconcile, and fails f unless the central bank's trace of the records
+// the merchant was newly paid by names the payer and accounts for the
+// payment's amount (or nothing, where no record reached the bank) and at
+// least for what the merchant gained; a payment no fault touched that
+// both completed must settle whole. It reports whether the merchant
+// gained anything (the payment settled).
+func tracePayment(f fataler, t *T, in models.Instance, tr models.Tracer, seen map[string]bool, j int, payer, merchant world.PartyID, amount int64, plan world.Plan) bool {
+	t.Witness(in.World(), plan)
+	before, paidFrom := worth(in, merchant), worth(in, payer)
+	p, err := in.Pay(payer, merchant, amount, plan)
+	mustReconcile(f, in, payer, merchant)
+	gained, paid := worth(in, merchant)-before, paidFrom-worth(in, payer)
+	got := newTraces(tr, merchant, seen)
+	var want []traceKey
+	var sum int64
+	for _, k := range got {
+		want = append(want, traceKey{Ref: k.Ref, Value: k.Value, Payer: in.View(payer).Identity})
+		sum += k.Value
 	}
+	if d := cmp.Diff(want, got); d != "" {
+		f.Fatalf("payment %d of %d fen by %s under %s (%s): the central bank's trace does not name the payer (-want +got):\n%s", j+1, amount, payer, plan, describe(p, err), d)
+	}
+	if sum < gained || (sum != 0 && sum != amount) {
+		f.Fatalf("payment %d of %d fen by %s under %s (%s): the payer paid %d fen and the merchant gained %d, the records the central bank traced pay it %d", j+1, amount, payer, plan, describe(p, err), paid, gained, sum)
+	}
+	// "For every settled payment": an honest payment no fault touched,
+	// completed on both sides, is one the central bank must be able to
+	// settle and trace. Were it refused (its trace failing, say), the
+	// property would pass on no settled payment at all.
+	if len(plan) == 0 && err == nil && p.Paid && p.Received && (gained != amount || sum != amount) {
+		f.Fatalf("payment %d of %d fen by %s with no fault, completed by both parties: after both reconciled the merchant gained %d fen and the central bank traced records worth %d to it, not the payment's amount: an honest payment that does not settle through the trace", j+1, amount, payer, gained, sum)
+	}
+	return gained > 0
 }
 
 // identityCorruptions are the ways R3.5's payer corrupts the identity a

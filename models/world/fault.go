@@ -33,7 +33,7 @@ const (
 	FaultTruncate  FaultKind = "truncate"  // the payload is cut to Arg (mod length) bytes
 	FaultExtend    FaultKind = "extend"    // byte Arg is appended to the payload
 	FaultField     FaultKind = "field"     // field Arg (mod field count) is replaced by that field of another valid message (random bytes if none)
-	FaultFieldFlip FaultKind = "field-bit" // bit Arg/16 (mod its length) of field Arg%16 (mod field count) flips
+	FaultFieldFlip FaultKind = "field-bit" // bit Arg/FieldFlipFields (mod its length) of field Arg%FieldFlipFields (mod field count) flips
 	FaultReplay    FaultKind = "replay"    // a message from an earlier session (Arg selects) is injected first
 	FaultRedirect  FaultKind = "redirect"  // the message goes to Party instead (a bystander's device refuses or handles it)
 	FaultRelay     FaultKind = "relay"     // through an attacker hop, Arg ms later; Arg%3: 0 unchanged, 1 overtaken, 2 altered; to Party instead, if set
@@ -53,6 +53,10 @@ var ChannelFaults = []FaultKind{
 	FaultExtend, FaultField, FaultReplay, FaultRedirect, FaultRelay,
 	FaultCrashBefore, FaultCrashAt, FaultCrashAfter, FaultFieldFlip, FaultSkew,
 }
+
+// FieldFlipFields is how many fields a FaultFieldFlip can name: its Arg
+// packs the field (Arg % 16) and the bit (Arg / 16).
+const FieldFlipFields = 16
 
 // Benign reports whether k only loses, repeats, reorders or delays
 // messages (the honest-channel profile) or crashes a device, as opposed to

@@ -87,7 +87,11 @@ type Outcome struct {
 	Writes []int
 	// Recipients[i] is the party step i+1 was addressed to.
 	Recipients []PartyID
-	Exhausted  bool
+	// Fields[i] is how many fields Session.Fields splits step i+1's
+	// message into (0 without Fields): the field indices FaultField and
+	// FaultFieldFlip can name at that step.
+	Fields    []int
+	Exhausted bool
 }
 
 // RunSession runs s to quiescence and returns what happened. It never
@@ -269,6 +273,11 @@ func (w *World) RunSession(s *Session) Outcome {
 		}
 		out.Writes = append(out.Writes, writes)
 		out.Recipients = append(out.Recipients, m.To)
+		nf := 0
+		if s.Fields != nil {
+			nf = len(s.Fields(m))
+		}
+		out.Fields = append(out.Fields, nf)
 	}
 	return out
 }
@@ -439,11 +448,11 @@ func flipInField(s *Session, m Message, arg int) Message {
 	if len(fields) == 0 {
 		return flip(m, arg)
 	}
-	f := fields[(arg%16)%len(fields)]
+	f := fields[(arg%FieldFlipFields)%len(fields)]
 	if f.Start < 0 || f.End > len(m.Payload) || f.Start >= f.End {
 		return cloneMsg(m)
 	}
-	bit := (arg / 16) % (8 * (f.End - f.Start))
+	bit := (arg / FieldFlipFields) % (8 * (f.End - f.Start))
 	return flip(m, 8*f.Start+bit)
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -61,9 +62,21 @@ func TestCleanRun(t *testing.T) {
 	w := New(1)
 	c := newCounter(w)
 	out := w.RunSession(c.session(5, nil))
-	want := Outcome{Session: 1, Steps: 2, Delivered: 2, Writes: []int{2, 1}, Recipients: []PartyID{"server", "client"}}
+	want := Outcome{Session: 1, Steps: 2, Delivered: 2, Writes: []int{2, 1}, Recipients: []PartyID{"server", "client"}, Fields: []int{0, 0}}
 	if diff := cmp.Diff(want, out); diff != "" {
 		t.Fatalf("outcome (-want +got):\n%s", diff)
+	}
+	// With field spans, the outcome says how many each step's message has.
+	w = New(1)
+	s := newCounter(w).session(5, nil)
+	s.Fields = func(m Message) []Span {
+		if m.To == "server" {
+			return []Span{{Name: "hi", Start: 0, End: 4}, {Name: "lo", Start: 4, End: len(m.Payload)}}
+		}
+		return []Span{{Name: "ack", Start: 0, End: len(m.Payload)}}
+	}
+	if got := w.RunSession(s).Fields; !slices.Equal(got, []int{2, 1}) {
+		t.Errorf("Outcome.Fields = %v, want [2 1]: step 1's message to the server has two fields, step 2's one", got)
 	}
 	if v, _ := c.client.Get("acked"); binary.BigEndian.Uint64(v) != 5 {
 		t.Fatalf("client acked %x", v)
