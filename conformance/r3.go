@@ -38,7 +38,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.4",
 			Name:  "trace-recovers-payer",
-			Doc:   "random payments of up to T fen from two payers to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer, accounts for exactly the payment's amount (or for nothing, where no record of it reached the bank) and for at least the value the merchant gained; a payment no fault touched that both parties completed must settle (the merchant gains its amount) and trace, and where no drawn payment settled, one fault-free payment on a fresh instance must do so",
+			Doc:   "random payments of up to T fen from two payers (the first holding, drawn, only value the second paid it) to a merchant under loss, duplication, reordering and delay, both parties reconcile; the central bank's trace of every record the merchant was paid by names the actual payer, accounts for exactly the payment's amount (or for nothing, where no record of it reached the bank) and for at least the value the merchant gained; a payment no fault touched that both parties completed must settle (the merchant gains its amount) and trace, and where no drawn payment settled, one fault-free payment on a fresh instance must do so",
 			Check: traceRecoversPayer,
 		},
 		{
@@ -216,8 +216,21 @@ func traceRecoversPayer(t *T) {
 		tr := in.(models.Tracer)
 		ws := in.Wallets()
 		payers, merchant := ws[:2], ws[2]
-		for _, p := range payers {
-			mustFund(rt, in, p, 3*t.Threshold())
+		// Drawn: the first payer withdraws nothing and holds only value
+		// the second paid it (and has not reconciled since), so what it
+		// pays is value another wallet withdrew: the trace must name who
+		// paid, not whom the value was issued to.
+		received := rapid.Bool().Draw(rt, "received")
+		for i, p := range payers {
+			if i > 0 || !received {
+				mustFund(rt, in, p, 3*t.Threshold())
+			}
+		}
+		if received {
+			if p, paid, err := payOrLargestCoin(in, payers[1], payers[0], 2*t.Threshold()); err != nil || !p.Received {
+				rt.Fatalf("%s pays %s %d fen: %s", payers[1], payers[0], paid, describe(p, err))
+			}
+			mustReconcile(rt, in, payers[1]) // its offline limits reset; the first payer's value stays as it was paid
 		}
 		seen := map[string]bool{}
 		newTraces(tr, merchant, seen)

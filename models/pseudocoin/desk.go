@@ -118,6 +118,23 @@ func (d *desk) identityOf(r *Record) (string, escrowBody, error) {
 	return body.Identity, body, nil
 }
 
+// minterOf is whom the desk minted the bundle at the root of r's first
+// input for: the trace a mutant (trace-names-minter) gives instead of the
+// escrow's payer.
+func (d *desk) minterOf(r *Record) string {
+	for len(r.Inputs) > 0 {
+		h := r.Inputs[0]
+		if h.Bundle != nil {
+			return d.book[string(h.Bundle.Key)].holder
+		}
+		if h.Record == nil {
+			break
+		}
+		r = h.Record
+	}
+	return ""
+}
+
 // clear accepts a record (and, first, every record of its inputs'
 // lineage): it must verify, its escrow must name its payer, and none of
 // its input keys may have been spent by another record. A conflict is a
@@ -407,7 +424,11 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 				d.claimed[k] = holder
 				d.claimedBy[k] = h.Record.ID()
 				defer d.settleAll(k)
-				d.paid = append(d.paid, paid{holder, models.Traced{Ref: fmt.Sprintf("%x", h.Record.ID()), Value: h.Record.Amount, Payer: c.payer}})
+				payer := c.payer
+				if m := d.minterOf(h.Record); m != "" && d.in.mutated(mutantTraceMinter) {
+					payer = m
+				}
+				d.paid = append(d.paid, paid{holder, models.Traced{Ref: fmt.Sprintf("%x", h.Record.ID()), Value: h.Record.Amount, Payer: payer}})
 			}
 		}
 		d.spent[k] = [32]byte{}

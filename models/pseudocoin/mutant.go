@@ -21,6 +21,7 @@ const (
 	mutantNoRefund       = "desk-never-refunds"
 	mutantLimitsNotReset = "limits-not-reset"
 	mutantTrustEscrow    = "desk-trusts-escrow" // R3: the desk takes the identity an escrow names without checking who signed it
+	mutantTraceMinter    = "trace-names-minter" // R3: the trace names whom the value's root bundle was minted for, not the escrow's payer
 	// Issue 17's outside tester: faults the first catalogue did not hold.
 	mutantLargeAtT         = "large-logged-at-threshold"        // R3: the desk logs payments of T and above, not above T
 	mutantChangeStable     = "change-key-per-element"           // R3: the change key is drawn once per element, not per payment
@@ -44,6 +45,7 @@ func Mutants() []models.Mutant {
 		m(mutantUploadClear, "R3", "the reconciliation upload goes to the agent bank in the clear, not sealed to the desk"),
 		m(mutantMintClear, "R3", "the mint request and its reply go through the agent bank in the clear, not sealed: it sees the one-time keys and the bundles minted to its holder"),
 		m(mutantLargeNotLogged, "R3", "payments above T are not logged against the payer's account at its agent bank"),
+		m(mutantTraceMinter, "R3", "the central bank's trace of a payment names whom the desk minted the value it spends for (the root bundle of its first input), not the payer its escrow names: right for value the payer withdrew, wrong for value another wallet paid it"),
 		m(mutantTrustEscrow, "R3", "the desk takes the identity an escrow names as the payer without checking that the named device signed the record, or that it is the uploader's"),
 		m(mutantNoSeen, "R2", "the payee keeps no list of the one-time keys it was paid with, so a cloned element pays it twice with one key"),
 		m(mutantNoDoubleCheck, "R2", "the desk accepts a second record spending a one-time key another record spent, and flags nothing"),

@@ -180,6 +180,19 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
 		return []string{fmt.Sprintf("%d records traced, wallet-B worth %d", len(in.TraceReceived("wallet-B")), in.View("wallet-B").Offline()+in.View("wallet-B").Account)}
 	},
+	mutantTraceMinter: func(t *testing.T, in *Instance) []string {
+		// wallet-C withdraws and pays wallet-A, which pays wallet-B with
+		// that value: the trace must name wallet-A, not wallet-C.
+		modeltest.MustFund(t, in, "wallet-C", 900)
+		payRecord(t, in, "wallet-C", "wallet-A", 500)
+		payRecord(t, in, "wallet-A", "wallet-B", 300)
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		var payers []string
+		for _, tr := range in.TraceReceived("wallet-B") {
+			payers = append(payers, tr.Payer)
+		}
+		return payers
+	},
 	mutantPayRemainder: func(t *testing.T, in *Instance) []string {
 		// One full bundle and a remainder of 40000 fen: a payment of 100
 		// spends the full one, whose value says nothing of the payer.
