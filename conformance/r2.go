@@ -32,13 +32,13 @@ func r2Properties() []Property {
 		{
 			Sub:   "R2.2",
 			Name:  "clone-repays-same-payee",
-			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw, and (drawn, on an instance of its own) the coin paid twice is received value and the unseen one withdrawn; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, false) },
 		},
 		{
 			Sub:   "R2.2",
 			Name:  "rollback-repays-same-payee",
-			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw, and (drawn, on an instance of its own) the coin paid twice is received value and the unseen one withdrawn; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, true) },
 		},
 		{
