@@ -32,13 +32,13 @@ func r2Properties() []Property {
 		{
 			Sub:   "R2.2",
 			Name:  "clone-repays-same-payee",
-			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a cloned payer pays the same payee the same amount twice with a generated funding and amount, and a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw, and (drawn, on an instance of its own) the coin paid twice is received value and the unseen one withdrawn; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, false) },
 		},
 		{
 			Sub:   "R2.2",
 			Name:  "rollback-repays-same-payee",
-			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Doc:   "a payer rolled back to a snapshot taken before paying pays the same payee the same amount again, with a generated event between the payments (a power cycle of the payee or the payer, either going online, or the payee depositing); or (drawn) a third wallet then pays the repeating payer and the repeat pays all it holds, so the coins paid twice sit among coins the payee never saw, and (drawn, on an instance of its own) the coin paid twice is received value and the unseen one withdrawn; the second payment is refused offline with double-spend and the payee's worth rises by exactly the amount once",
 			Check: func(t *T) { repaySamePayee(t, true) },
 		},
 		{
@@ -258,6 +258,9 @@ func repaySamePayee(t *T, rollback bool) {
 		}
 		if got := worth(in, b) - b0; got != amount {
 			rt.Fatalf("%s's worth rose by %d fen, want %d (once)", b, got, amount)
+		}
+		if combine && rapid.Bool().Draw(rt, "repeat-received") {
+			repeatReceived(t, rt, rollback)
 		}
 	})
 }
@@ -767,4 +770,58 @@ func permute(xs []world.PartyID) [][]world.PartyID {
 		}
 	}
 	return out
+}
+
+// repeatReceived is repaySamePayee's other arrangement, on an instance
+// of its own: the coin paid twice is received value. The payer holds
+// only what a third wallet paid it when it pays the payee; its twin (a
+// clone, or the payer rolled back) then withdraws value the payee never
+// saw and repeats with all it holds. A wallet that orders its inputs by
+// origin puts the repeated coin at the other end than in the combined
+// case above. The payee must refuse the repeat with double-spend, its
+// worth rising by the first payment once.
+func repeatReceived(t *T, rt *rapid.T, rollback bool) {
+	in := t.New(rt, rapid.Uint64().Draw(rt, "seed-received"), models.Config{})
+	ws := in.Wallets()
+	a, b, c := ws[0], ws[1], ws[2]
+	limit := models.Config{}.WithDefaults().Limits.PerPayment
+	recv := rapid.Int64Range(2, limit/2).Draw(rt, "received-first")
+	mustFund(rt, in, c, recv)
+	if p, paid, err := payOrLargestCoin(in, c, a, recv); err != nil || !p.Received {
+		rt.Fatalf("payment %s → %s of %d fen: %s", c, a, paid, describe(p, err))
+	}
+	amount := rapid.Int64Range(1, max(1, in.View(a).Offline())).Draw(rt, "amount-received")
+	t.Witness(in.World(), nil)
+	second, restore := twin(t, rt, in, a, rollback)
+	b0 := worth(in, b)
+	held := in.View(a).Coins
+	p, amount, err := payOrLargestCoin(in, a, b, amount)
+	if err != nil || !p.Received {
+		rt.Fatalf("first payment %s → %s of %d fen (received value): %s", a, b, amount, describe(p, err))
+	}
+	spentA := missing(held, in.View(a).Coins)
+	restore()
+	mustFund(rt, in, second, rapid.Int64Range(1, limit/2).Draw(rt, "withdrawn-after"))
+	repeat := min(in.View(second).Offline(), limit)
+	heldB := in.View(second).Coins
+	q, err := in.Pay(second, b, repeat, nil)
+	if err == nil && !q.Received && cheaperCures(q) && repeat != amount {
+		repeat = amount
+		q, err = in.Pay(second, b, repeat, nil)
+	}
+	if err != nil {
+		rt.Fatalf("repeat payment (received value): %v", err)
+	}
+	if q.Received && !slices.ContainsFunc(missing(heldB, in.View(second).Coins), func(c models.Coin) bool { return slices.Contains(spentA, c) }) {
+		return // paid with coins the payee never saw: nothing was paid twice
+	}
+	if q.Received {
+		rt.Fatalf("%s accepted the same received coins from %s twice offline: %s", b, second, describe(q, nil))
+	}
+	if !slices.Contains(rejectionCodes(q), spec.CodeDoubleSpend) {
+		rt.Fatalf("the repeat payment of received value was not refused with %s: %s", spec.CodeDoubleSpend, describe(q, nil))
+	}
+	if got := worth(in, b) - b0; got != amount {
+		rt.Fatalf("%s's worth rose by %d fen, want %d (once)", b, got, amount)
+	}
 }

@@ -29,6 +29,7 @@ const (
 	mutantPayRemainder     = "pays-from-remainder"              // R3: the element pays from its smallest covering holding even when a full bundle would do
 	mutantFirstInputSig    = "payee-checks-first-input-sig"     // R1: the payee checks only the first input's signature
 	mutantSeenFirstInput   = "payee-seen-first-input-only"      // R2: the payee looks up only the first input key in its list of keys paid with
+	mutantSeenLastInput    = "payee-seen-last-input-only"       // R2: the payee looks up only the last input key in its list of keys paid with
 	mutantDoubleFirstInput = "desk-double-check-first-input"    // R2: the desk looks for a double spend only on a record's first input
 	mutantLineageDeskSig   = "payee-lineage-desk-sig-top-only"  // R4: the payee checks the desk's signature only on bundles a record spends directly
 	mutantRefundTwice      = "desk-refunds-twice"               // R5: the desk refunds a renounced record at every settlement, not once
@@ -63,6 +64,7 @@ func Mutants() []models.Mutant {
 		m(mutantPayRemainder, "R3", "the element pays from the smallest holding that covers the amount even when a full bundle would do: the merchant sees its remainder bundle, whose value chains its payments"),
 		m(mutantFirstInputSig, "R1", "the payee checks the signature of the record's first input key only"),
 		m(mutantSeenFirstInput, "R2", "the payee looks up only a record's first input key in its list of keys it was paid with"),
+		m(mutantSeenLastInput, "R2", "the payee looks up only a record's last input key in its list of keys it was paid with (where this element puts the repeated bundle when it also holds received value, R2.2's combined repeat)"),
 		m(mutantDoubleFirstInput, "R2", "the desk looks for a double spend only on a record's first input key"),
 		m(mutantLineageDeskSig, "R4", "the payee checks the desk's signature on the bundles a record spends, not on those deeper in its lineage"),
 		m(mutantRefundTwice, "R5", "the desk refunds a record whose receiving key was renounced at every settlement of that key, not once"),

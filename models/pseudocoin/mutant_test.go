@@ -222,6 +222,20 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		payRecord(t, in, "wallet-A", "wallet-B", 200)
 		return modeltest.PayObs(in, clone, "wallet-B", 800, nil)
 	},
+	mutantSeenLastInput: func(t *testing.T, in *Instance) []string {
+		// A clone repeats a payment of received value together with a
+		// bundle the payee never saw: the repeated holding is not the
+		// record's last input.
+		modeltest.MustFund(t, in, "wallet-C", 600)
+		payRecord(t, in, "wallet-C", "wallet-A", 600)
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		payRecord(t, in, "wallet-A", "wallet-B", 600)
+		modeltest.MustFund(t, in, clone, 300)
+		return modeltest.PayObs(in, clone, "wallet-B", 900, nil)
+	},
 	mutantDoubleFirstInput: func(t *testing.T, in *Instance) []string {
 		// The clone spends the bundle again after a holding only it was
 		// paid: the record's second input is the one spent twice.

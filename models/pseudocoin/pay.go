@@ -387,10 +387,10 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 		inv, open = readJSON[invoiceEntry](e, s.invoice)
 	}
 	ix := e.index()
-	first := true // mutantSeenFirstInput looks up the first input key only
+	nth := 0 // mutantSeenFirstInput looks up the first input key only, mutantSeenLastInput the last
 	err = checkPay(in.payeeVerifier(), r, openInvoice{Key: inv.Key, Amount: inv.Amount, Challenge: inv.Challenge}, open, func(k []byte) bool {
-		look := first || !in.mutated(mutantSeenFirstInput)
-		first = false
+		nth++
+		look := (nth == 1 || !in.mutated(mutantSeenFirstInput)) && (nth == len(r.Inputs) || !in.mutated(mutantSeenLastInput))
 		return look && ix.seenN[string(seenName(k))] > 0 && !in.mutated(mutantNoSeen)
 	})
 	if err != nil {
