@@ -1,0 +1,33 @@
+package chip
+
+import (
+	"encoding/hex"
+
+	"github.com/dualoffline/dualoffline/models/kit"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// The hooks of the outside tester's mutants (the catalogue's last group)
+// that need more than a condition at their spot.
+
+// seenKey is where the payee card notes that it was paid the coin rec
+// spends: under the coin's serial, or under payee-seen-keyed-by-record the
+// record's id, so a second record spending the same coin is not found.
+func (se *SE) seenKey(rec *transfer.Signed) string {
+	if se.mutated("payee-seen-keyed-by-record") {
+		id := rec.ID()
+		return prefSeen + hex.EncodeToString(id[:])
+	}
+	return prefSeen + hex.EncodeToString(rec.Parent[:])
+}
+
+// countOnAck is payer-counts-payment-on-ack's deferred count: the card
+// counts a payment towards its offline count limit only when the payee
+// acknowledges it.
+func (se *SE) countOnAck() {
+	if !se.mutated("payer-counts-payment-on-ack") {
+		return
+	}
+	se.st.Payments++
+	se.Dev.Put(keyState, kit.MustJSON(se.st))
+}
