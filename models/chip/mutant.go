@@ -145,8 +145,8 @@ func Mutants() []models.Mutant {
 		m("payee-verifies-first-coin-only", "R4", "the payee card verifies the issuer's signature and lineage of the first coin of a TRANSFER only and takes the lineage the others claim, so a forged coin paid after a genuine one is accepted"),
 		m("payee-checks-challenge-first-record-only", "R1", "the payee card checks that the first record of a TRANSFER answers this payment's challenge but not the others, so a record bound to an earlier session is accepted after a fresh one"),
 		m("payee-seen-keyed-by-record", "R2", "the payee card notes the coins it was paid under the id of the record that paid them, not the serial of the coin, so a cloned card's new record spending the same coin is not recognised"),
-		m("rollback-keeps-change", "R5", "on a signed REFUSE the payer card puts back the coin it split but does not remove the change the split gave it, so a refused payment that made change leaves the card richer by the change"),
-		m("rollback-keeps-log-entry", "R2", "on a signed REFUSE the payer card rolls the coins back but keeps the payment's log entry, so the record of a payment that never happened is uploaded and the coin's next, honest spend is flagged as a double spend"),
+		m("rollback-keeps-change", "R1", "on a signed REFUSE the payer card puts back the coin it split but does not remove the change the split gave it, so a refused payment that made change leaves the card richer by the change"),
+		m("rollback-keeps-log-entry", "R1", "on a signed REFUSE the payer card rolls the coins back but keeps the payment's log entry, so the record of a payment that never happened is uploaded and the coin's next, honest spend is flagged as a double spend"),
 		m("payer-counts-payment-on-ack", "R6", "the payer card counts a payment towards its offline count limit when the payee acknowledges it, not when it pays, so payments whose CONFIRM is lost are not counted and the card pays more than ten times offline"),
 	}
 }
