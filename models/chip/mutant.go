@@ -148,6 +148,9 @@ func Mutants() []models.Mutant {
 		m("rollback-keeps-change", "R1", "on a signed REFUSE the payer card puts back the coin it split but does not remove the change the split gave it, so a refused payment that made change leaves the card richer by the change"),
 		m("rollback-keeps-log-entry", "R1", "on a signed REFUSE the payer card rolls the coins back but keeps the payment's log entry, so the record of a payment that never happened is uploaded and the coin's next, honest spend is flagged as a double spend"),
 		m("payer-counts-payment-on-ack", "R6", "the payer card counts a payment towards its offline count limit when the payee acknowledges it, not when it pays, so payments whose CONFIRM is lost are not counted and the card pays more than ten times offline"),
+		m("upload-skips-acked-entries", "R2", "reconciliation uploads the records of the payments the payee never acknowledged but skips the acknowledged ones, counting on their payees to upload the coins they received, so a double spend whose coins moved on before their payees reconciled is never flagged"),
+		m("reconcile-keeps-unacked-entries", "R5", "reconciliation uploads every log entry but clears only the acknowledged ones, keeping the unacknowledged ones on the card to retry, so the value of a payment whose CONFIRM was lost stays pending on the payer after the payee was paid by mail"),
+		m("record-counter-volatile", "R5", "the card keeps its record counter in RAM and restarts it from zero after a power cycle, so a payment after a restart reuses the counter, and the log key, of an earlier payment not yet uploaded and overwrites its log entry"),
 	}
 }
 

@@ -31,3 +31,25 @@ func (se *SE) countOnAck() {
 	se.st.Payments++
 	se.Dev.Put(keyState, kit.MustJSON(se.st))
 }
+
+// keepUnacked is reconcile-keeps-unacked-entries: the log entries a
+// reconciliation settles (clears from the card), without those the payee
+// never acknowledged, which the card keeps to retry them later.
+func (in *Instance) keepUnacked(st *CardState, settled []string) []string {
+	if !in.mutated("reconcile-keeps-unacked-entries") {
+		return settled
+	}
+	unacked := map[string]bool{}
+	for _, e := range st.Log {
+		if !e.Acked {
+			unacked[e.Key] = true
+		}
+	}
+	var out []string
+	for _, k := range settled {
+		if !unacked[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}

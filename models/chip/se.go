@@ -61,6 +61,9 @@ type SE struct {
 func (se *SE) Recover() {
 	se.Load("chip: SE", se.Recover, se.rewind)
 	se.Must(json.Unmarshal(se.Get(keyState), &se.st))
+	if se.mutated("record-counter-volatile") {
+		se.st.Counter = 0 // kept in RAM: a power cycle restarts it
+	}
 	se.out = kit.LoadJSON[outEntry](&se.Core, kit.PrefOut)
 	se.challenge, se.amount, se.received = nil, 0, false
 }
