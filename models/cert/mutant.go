@@ -117,6 +117,8 @@ func Mutants() []models.Mutant {
 		m("payee-seen-in-store-only", "R2", "the payee SIM looks each spent serial up in the serials it stored from earlier payments but not among the other spends of the same TX, so one coin spent twice in one TX is accepted twice"),
 		m("limit-refuses-at-limit", "R6", "the payer SIM compares its offline amount with the limit by >= instead of >, so a payment that takes the offline amount exactly to the limit is refused"),
 		m("payer-counts-payment-on-deducted", "R6", "the payer SIM counts a payment towards its offline count limit when the payee's DEDUCT arrives, not when the TX leaves, so payments whose DEDUCT is lost are not counted and the SIM pays more than ten times offline"),
+		m("record-counter-volatile", "R5", "the SIM keeps its record counter in RAM and restarts it from zero after a power cycle, so a payment after a restart reuses the counter, and the log key, of an earlier payment not yet uploaded and overwrites its log entry"),
+		m("limits-volatile", "R6", "the SIM keeps its offline amount and payment count in RAM, so a power cycle resets the offline limits without the wallet going online"),
 	}
 }
 

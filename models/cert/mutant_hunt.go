@@ -32,3 +32,16 @@ func (se *SIM) countOnDeducted(puts map[string][]byte) (map[string][]byte, []str
 	puts[keyState] = kit.MustJSON(st)
 	return puts, nil, nil, &st, nil
 }
+
+// volatileCounters is what a power cycle does to the counters the SIM
+// keeps in RAM under a mutant: record-counter-volatile restarts the record
+// counter (and with it the log keys) from zero, limits-volatile the
+// offline amount and count.
+func (se *SIM) volatileCounters() {
+	switch {
+	case se.mutated("record-counter-volatile"):
+		se.st.Counter = 0
+	case se.mutated("limits-volatile"):
+		se.st.Spent, se.st.Payments = 0, 0
+	}
+}
