@@ -350,7 +350,7 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 		puts[kit.PrefCoin+kit.CoinKey(h)] = h.Marshal()
 	}
 	for id, c := range got.Certs {
-		if id != se.Name {
+		if id != se.Name && !se.mutated("payee-keeps-lineage-certs-in-ram") {
 			puts[kit.PrefCert+id] = c.Raw
 		}
 	}
