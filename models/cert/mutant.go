@@ -110,10 +110,9 @@ func Mutants() []models.Mutant {
 		m("payer-sweeps-spent-at-close", "R2", "the payer SIM journals the coins a TX spends and removes them from its store only when the session ends, deleting the journal before the coins: a power cut between the two writes brings the spent coins back"),
 
 		// An outside tester's faults (an implementer's slips the catalogue
-		// lacked): a check made on the first record only or on the store
+		// lacked): a check made on the first coin only or on the store
 		// only, a limit compared with >= and a count made at the wrong place.
 		m("payee-verifies-first-coin-only", "R4", "the payee SIM verifies the issuer's signature and lineage of the first coin a TX carries only and takes the lineage the others claim, so a forged coin sealed after a genuine one is accepted"),
-		m("payee-checks-nonce-first-record-only", "R1", "the payee SIM checks that the first record of a TX answers this request's nonce but not the others, so a record bound to an earlier request is accepted after a fresh one"),
 		m("payee-seen-in-store-only", "R2", "the payee SIM looks each spent serial up in the serials it stored from earlier payments but not among the other spends of the same TX, so one coin spent twice in one TX is accepted twice"),
 		m("limit-refuses-at-limit", "R6", "the payer SIM compares its offline amount with the limit by >= instead of >, so a payment that takes the offline amount exactly to the limit is refused"),
 		m("payer-counts-payment-on-deducted", "R6", "the payer SIM counts a payment towards its offline count limit when the payee's DEDUCT arrives, not when the TX leaves, so payments whose DEDUCT is lost are not counted and the SIM pays more than ten times offline"),
