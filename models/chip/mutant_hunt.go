@@ -53,3 +53,22 @@ func (in *Instance) keepUnacked(st *CardState, settled []string) []string {
 	}
 	return out
 }
+
+// deferCommit is payee-commits-on-done: the payee keeps what a TRANSFER
+// pays it in RAM and writes it when the payer card's DONE arrives. It
+// reports whether it deferred the write.
+func (se *SE) deferCommit(puts map[string][]byte) bool {
+	if !se.mutated("payee-commits-on-done") {
+		return false
+	}
+	se.deferred = puts
+	return true
+}
+
+// commitDeferred writes what deferCommit kept, once DONE arrived.
+func (se *SE) commitDeferred() {
+	if se.deferred != nil {
+		se.Dev.Commit(se.deferred, nil)
+		se.deferred = nil
+	}
+}

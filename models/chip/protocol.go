@@ -280,6 +280,7 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	if se.challenge == nil {
 		// DONE, or anything after the session's one TRANSFER.
 		if resp.SW == apdu.SWOK && len(resp.Data) == 0 && se.received {
+			se.commitDeferred()
 			return nil, nil
 		}
 		return nil, spec.Errorf(spec.CodeReplay, "no payment session is open")
@@ -354,7 +355,9 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 			puts[kit.PrefCert+id] = c.Raw
 		}
 	}
-	se.Dev.Commit(puts, nil)
+	if !se.deferCommit(puts) {
+		se.Dev.Commit(puts, nil)
+	}
 	se.recoverCoins(puts, nil)
 	for id, c := range got.Certs {
 		se.Certs[id] = c
