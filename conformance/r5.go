@@ -148,7 +148,8 @@ func (c *faultPoint) String() string {
 // order reconciles the payee again, so value forwarded by the payer's
 // upload reaches it), and once more with both devices power-cycled after
 // the session and before reconciling (what survives is only what they
-// persisted), the payer then paying a third wallet before it reconciles. check runs after the payment and the restarts (reconciled
+// persisted), the payer then paying a third wallet before it reconciles.
+// check runs after the payment, the restarts and that payment (reconciled
 // false) and after each reconciliation (reconciled true once all of order
 // ran).
 func everyFaultPoint(t *T, check func(c *faultPoint, after string, reconciled bool)) {

@@ -56,7 +56,7 @@ func r6Properties() []Property {
 		{
 			Sub:   "R6.6",
 			Name:  "offline-limits",
-			Doc:   "payments up to the default limits, some of them losing the last message to the payer and some followed by a power cycle of the payer (which is no synchronisation) (the payee's acknowledgement: a payment counts once the payer committed it; one a payer commits only on that message is made again), then one more that exceeds the cumulative amount or the count, with the payer's clock on time, an hour or two days ahead (limits reset online, not by time); it is refused with limit-exceeded before any value moves, and the same payment succeeds after the payer reconciles",
+			Doc:   "payments up to the default limits, some of them losing the last message to the payer (the payee's acknowledgement: a payment counts once the payer committed it; one a payer commits only on that message is made again) and some followed by a power cycle of the payer (which is no synchronisation), then one more that exceeds the cumulative amount or the count, with the payer's clock on time, an hour or two days ahead (limits reset online, not by time); it is refused with limit-exceeded before any value moves, and the same payment succeeds after the payer reconciles",
 			Check: offlineLimits,
 		},
 		{
