@@ -28,8 +28,21 @@ func r4Properties() []Property {
 			Check: func(t *T) { forgeryRefused(t, kind, codes) },
 		}
 	}
+	// beside is forgery paid together with genuine coins: the payee must
+	// check every coin of a payment, not only the first it reads.
+	beside := func(sub spec.SubID, name string, kind models.CorruptionKind, what string, codes ...spec.Code) Property {
+		return Property{
+			Sub:  sub,
+			Name: name,
+			Doc: "gopter generates the value of " + what + " and the value of genuine coins that a compromised wallet holds beside it, and the wallet pays both to an honest one in one payment (in whichever order its coin selection puts them: the forgery first or after a genuine coin); " +
+				"the payee refuses the payment (" + codeList(codes) + ") and its worth never changes, the forger's deposit credits nothing beyond its genuine value, and the accounts never exceed their opening balances",
+			Check: func(t *T) { forgeryBesideRefused(t, kind, codes) },
+		}
+	}
 	return append([]Property{
 		forgery("R4.1", "forged-coin-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's",
+			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
+		beside("R4.1", "forged-coin-beside-genuine-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's",
 			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
 		{
 			Sub:  "R4.1",
@@ -46,6 +59,8 @@ func r4Properties() []Property {
 		// agent it names, so a forger's coin from a rogue agent may be
 		// caught as a bad signature first.
 		forgery("R4.4", "unauthorised-agent-refused", models.CorruptUnauthorisedAgent, "a coin naming an agent the central bank never authorised",
+			spec.CodeUntrustedIssuer, spec.CodeBadSignature),
+		beside("R4.4", "unauthorised-agent-beside-genuine-refused", models.CorruptUnauthorisedAgent, "a coin naming an agent the central bank never authorised",
 			spec.CodeUntrustedIssuer, spec.CodeBadSignature),
 		{
 			Sub:   "R4.5",
@@ -158,8 +173,25 @@ func forgeryRefused(t *T, kind models.CorruptionKind, codes []spec.Code) {
 	)
 	props := gopter.NewProperties(t.GopterParams())
 	props.Property(string(kind), prop.ForAll(func(value int64, seed uint64) string {
-		return forgeryCase(t, kind, codes, value, seed)
+		return forgeryCase(t, kind, codes, value, 0, seed)
 	}, values.WithLabel("value"), gen.UInt64().WithLabel("seed")))
+	t.Gopter(props)
+}
+
+// forgeryBesideRefused is forgeryRefused with genuine coins of a table
+// denomination held beside the forgery and spent in the same payment.
+func forgeryBesideRefused(t *T, kind models.CorruptionKind, codes []spec.Code) {
+	// Table denominations, so the forgery and the genuine coin are one
+	// coin each and fit any payment's count of coins.
+	values := gen.OneConstOf(int64(500), int64(1000), int64(2000), int64(5000), int64(10000))
+	denoms := make([]any, 0, len(coin.Denominations))
+	for _, d := range coin.Denominations {
+		denoms = append(denoms, d)
+	}
+	props := gopter.NewProperties(t.GopterParams())
+	props.Property(string(kind), prop.ForAll(func(value, genuine int64, seed uint64) string {
+		return forgeryCase(t, kind, codes, value, genuine, seed)
+	}, values.WithLabel("value"), gen.OneConstOf(denoms...).WithLabel("genuine"), gen.UInt64().WithLabel("seed")))
 	t.Gopter(props)
 }
 
@@ -177,15 +209,17 @@ func resignedCoinRefused(t *T) {
 	kinds := gen.OneConstOf(models.CorruptResignedCoin, models.CorruptBorrowedSignature)
 	props := gopter.NewProperties(t.GopterParams())
 	props.Property("resigned", prop.ForAll(func(kind models.CorruptionKind, value int64, seed uint64) string {
-		return forgeryCase(t, kind, resignedCodes, value, seed)
+		return forgeryCase(t, kind, resignedCodes, value, 0, seed)
 	}, kinds.WithLabel("kind"), gen.OneConstOf(denoms...).WithLabel("denomination"), gen.UInt64().WithLabel("seed")))
 	t.Gopter(props)
 }
 
 // forgeryCase runs one forgery and returns what went wrong, "" if nothing.
 // For the signature substitutions of R4.1 value is the denomination of
-// the one genuine coin the forger holds and spoils.
-func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value int64, seed uint64) (msg string) {
+// the one genuine coin the forger holds and spoils. With beside > 0 (a
+// forgery made from nothing) the forger first withdraws beside fen of
+// genuine coins and pays everything it holds at once.
+func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value, beside int64, seed uint64) (msg string) {
 	var fail string
 	f := fatalerFunc(func(format string, args ...any) { fail = fmt.Sprintf(format, args...); panic(errCase) })
 	defer func() {
@@ -202,12 +236,15 @@ func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value int6
 	openingTotal := in.Ledger().Accounts
 	// The forger pays with forged value only: a coin it makes from
 	// nothing holds no genuine coin beside it, and a re-denominated coin
-	// or a forged split consumes its one genuine coin. (A payment mixing
-	// genuine and forged coins tests the refusal of a committed payment,
-	// which R1.1 and R5 cover.)
+	// or a forged split consumes its one genuine coin. With beside, a coin
+	// made from nothing is paid together with genuine ones: a payee that
+	// checks only the first coin of a payment takes it when the forgery
+	// comes later.
 	var other world.PartyID
 	resigned := kind == models.CorruptResignedCoin || kind == models.CorruptBorrowedSignature
 	switch {
+	case beside > 0:
+		mustFund(f, in, forger, beside)
 	case kind == models.CorruptRedenominated || kind == models.CorruptForgedLineage:
 		mustFund(f, in, forger, 100)
 	case resigned:
@@ -246,6 +283,10 @@ func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value int6
 	for _, c := range in.View(forger).Coins {
 		amount = max(amount, c.Value)
 	}
+	if beside > 0 {
+		// Every coin it holds, genuine and forged, in one payment.
+		amount = in.View(forger).Offline()
+	}
 	amount = min(amount, 50000)
 	v0 := worth(in, victim)
 	p, err := in.Pay(forger, victim, amount, nil)
@@ -280,8 +321,11 @@ func forgeryCase(t *T, kind models.CorruptionKind, codes []spec.Code, value int6
 	if _, err := in.Deposit(victim); err != nil && !acceptable(codeOf(err)) {
 		f.Fatalf("deposit %s: %v", victim, err)
 	}
-	if got := worth(in, victim); got > v0 {
-		f.Fatalf("after reconciliation and deposit the payee gained %d fen from a %s", got-v0, kind)
+	// The genuine coins paid beside a forgery may reach the payee at
+	// reconciliation (the payer committed them, the bank forwards them);
+	// the forgery may not.
+	if got := worth(in, victim); got > v0+beside {
+		f.Fatalf("after reconciliation and deposit the payee gained %d fen from a %s (%d fen of genuine coins were paid beside it)", got-v0, kind, beside)
 	}
 	checkIssuance(f, in, openingTotal, "the payee's deposit")
 	if _, err := in.Deposit(forger); err != nil && !acceptable(codeOf(err)) {

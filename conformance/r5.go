@@ -31,7 +31,7 @@ func r5Properties() []Property {
 		{
 			Sub:   "R5.2",
 			Name:  "balanced-every-fault-point",
-			Doc:   "a power cut at every crash point and the loss of every message of a clean payment, then both reconciliations in either order; after the payment and after each reconciliation held + pending + mail + redeemed = issued and nothing is lost",
+			Doc:   "a power cut at every crash point and the loss of every message of a clean payment, then both reconciliations in either order, and once more with both devices power-cycled after the payment and the payer paying a third wallet before it reconciles; after the payment, the power cycle, the next payment and each reconciliation held + pending + mail + redeemed = issued and nothing is lost",
 			Check: balancedEveryFaultPoint,
 		},
 		{
@@ -119,6 +119,10 @@ func conservedEveryStep(t *T) {
 // what the payer withdraws first.
 const paymentAmount, fundAmount = 230, 1000
 
+// nextAmount is what the payer of an enumerated payment pays a third
+// wallet after the power cycle, before it reconciles.
+const nextAmount = 120
+
 // faultPoint is one enumerated case: a payment under one fault, then the
 // reconciliations of order.
 type faultPoint struct {
@@ -144,7 +148,8 @@ func (c *faultPoint) String() string {
 // order reconciles the payee again, so value forwarded by the payer's
 // upload reaches it), and once more with both devices power-cycled after
 // the session and before reconciling (what survives is only what they
-// persisted). check runs after the payment and the restarts (reconciled
+// persisted), the payer then paying a third wallet before it reconciles.
+// check runs after the payment, the restarts and that payment (reconciled
 // false) and after each reconciliation (reconciled true once all of order
 // ran).
 func everyFaultPoint(t *T, check func(c *faultPoint, after string, reconciled bool)) {
@@ -186,6 +191,12 @@ func everyFaultPointOf(t *T, cycle bool, check func(c *faultPoint, after string,
 				in.Restart(a)
 				in.Restart(b)
 				check(c, fmt.Sprintf("the payment under %v and a power cycle of both devices", f), false)
+				// The payer goes on paying before it reconciles: what it
+				// persisted of the first payment must survive the next.
+				if ws := in.Wallets(); len(ws) > 2 {
+					_, _ = in.Pay(a, ws[2], nextAmount, nil)
+					check(c, fmt.Sprintf("the payment under %v, a power cycle of both devices and a payment of %d fen from %s to %s", f, nextAmount, a, ws[2]), false)
+				}
 			}
 			for i, w := range order {
 				mustReconcile(t, in, w)

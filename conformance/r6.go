@@ -56,7 +56,7 @@ func r6Properties() []Property {
 		{
 			Sub:   "R6.6",
 			Name:  "offline-limits",
-			Doc:   "payments up to the default limits then one more that exceeds the cumulative amount or the count, with the payer's clock on time, an hour or two days ahead (limits reset online, not by time); it is refused with limit-exceeded before any value moves, and the same payment succeeds after the payer reconciles",
+			Doc:   "payments up to the default limits, some of them losing the last message to the payer (the payee's acknowledgement: a payment counts once the payer committed it; one a payer commits only on that message is made again) and some followed by a power cycle of the payer (which is no synchronisation), then one more that exceeds the cumulative amount or the count, with the payer's clock on time, an hour or two days ahead (limits reset online, not by time); it is refused with limit-exceeded before any value moves, and the same payment succeeds after the payer reconciles",
 			Check: offlineLimits,
 		},
 		{
@@ -356,13 +356,44 @@ func offlineLimits(t *T) {
 			}
 			amounts[n-1] += total % int64(n)
 		}
+		// A payment counts from the moment the payer commits it, whether or
+		// not the payee's acknowledgement reaches it: some payments after
+		// the first lose the last message addressed to the payer (its step
+		// learnt from the first, clean payment).
 		var spent int64
+		ackStep := 0
 		for i, a := range amounts {
-			p, err := in.Pay(payer, payee, a, nil)
-			if err != nil || !p.Paid || !p.Received {
+			var plan world.Plan
+			drop := ackStep > 0 && rapid.IntRange(0, 2).Draw(rt, "drop-ack") == 0
+			if drop {
+				plan = world.Plan{{Step: ackStep, Kind: world.FaultDrop}}
+			}
+			held := in.View(payer).Offline()
+			p, err := in.Pay(payer, payee, a, plan)
+			if drop && held == in.View(payer).Offline() {
+				// The payer commits on that message (nothing was paid): the
+				// payment is made again, whole.
+				drop = false
+				p, err = in.Pay(payer, payee, a, nil)
+			}
+			switch {
+			case !drop && (err != nil || !p.Paid || !p.Received):
 				rt.Fatalf("payment %d of %d fen within the limits (%d spent): %s", i+1, a, spent, describe(p, err))
+			case drop && held-in.View(payer).Offline() != a:
+				rt.Fatalf("payment %d of %d fen within the limits (%d spent), its acknowledgement (step %d) lost: the payer's offline value went from %d to %d: %s", i+1, a, spent, ackStep, held, in.View(payer).Offline(), describe(p, err))
+			}
+			if i == 0 {
+				for s, r := range p.Outcome.Recipients {
+					if r == payer {
+						ackStep = s + 1
+					}
+				}
 			}
 			spent += a
+			// A power cycle is no synchronisation: the counters survive it.
+			if rapid.IntRange(0, 3).Draw(rt, "restart") == 0 {
+				in.Restart(payer)
+			}
 		}
 		n := len(amounts)
 		var over int64

@@ -315,7 +315,9 @@ var catalogue = []Requirement{
 				Title: "Coins not signed by the issuer refused",
 				Statement: "A coin whose seal or signature does not verify under the issuer's coin-signing key (fabricated, signed with another key, " +
 					"or carrying another coin's signature) is refused by every receiving wallet with bad-signature, bad-seal or untrusted-issuer, " +
-					"is refused at deposit by every agent bank, and never changes any balance.",
+					"is refused at deposit by every agent bank, and never changes any balance. This holds wherever the coin sits in a payment: " +
+					"paid together with genuine coins, before or after them, it is refused all the same (the genuine coins may still reach " +
+					"the payee at reconciliation; the forgery may not).",
 				Threat: ThreatForger,
 				Sources: []Source{
 					{Ref: background("4"), Note: "Users cannot forge currency."},
@@ -351,7 +353,8 @@ var catalogue = []Requirement{
 				ID:    "R4.4",
 				Title: "Coins from an unauthorised agent refused",
 				Statement: "A coin whose issuing-agent id names no agent the central bank authorised, or an agent whose authorisation was withdrawn " +
-					"before the coin was issued, is refused by every receiving wallet and at deposit with untrusted-issuer, and never changes any balance.",
+					"before the coin was issued, is refused by every receiving wallet and at deposit with untrusted-issuer, and never changes any balance, " +
+					"also when it is paid together with genuine coins.",
 				Threat: ThreatForger,
 				Sources: []Source{
 					{Ref: refICBC2018Coin, Note: "The coin names the agent institution that put it into circulation (代理投放机构标识)."},
@@ -538,7 +541,9 @@ var catalogue = []Requirement{
 				Title: "Offline limits enforced and reset online",
 				Statement: "With the default offline limits (50000 fen cumulative amount and 10 payments since the last online synchronisation), " +
 					"a wallet refuses with limit-exceeded, before any value moves, an offline payment that would take its offline amount above " +
-					"50000 fen or its count above 10, and the same payment succeeds after the wallet synchronises with its agent bank, which resets both counters to zero.",
+					"50000 fen or its count above 10, and the same payment succeeds after the wallet synchronises with its agent bank, which resets both counters to zero. " +
+					"A payment counts towards both from the moment the payer commits it (the value has left it), whether or not the payee's " +
+					"acknowledgement reaches the payer, and a power cycle of the wallet resets neither.",
 				Threat: ThreatHonest,
 				Sources: []Source{
 					{Ref: refHardWallet, Note: "The holder sets a limit of up to 500 yuan and up to 10 payments before the wallet must be re-authorised online."},

@@ -175,6 +175,9 @@ func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string
 		deletes = append(deletes, k)
 	}
 	deletes = append(deletes, se.Dev.Keys(prefRecv)...)
+	if se.mutated("settle-forgets-seen") {
+		deletes = append(deletes, se.Dev.Keys(prefSeen)...)
+	}
 	se.Dev.Commit(puts, deletes)
 	se.Recover()
 	return nil

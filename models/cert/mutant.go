@@ -108,6 +108,17 @@ func Mutants() []models.Mutant {
 		// the session finds the journal and completes it; only a cut while the
 		// session finishes reaches the gap.
 		m("payer-sweeps-spent-at-close", "R2", "the payer SIM journals the coins a TX spends and removes them from its store only when the session ends, deleting the journal before the coins: a power cut between the two writes brings the spent coins back"),
+
+		// An outside tester's faults (an implementer's slips the catalogue
+		// lacked): a check made on the first coin only or on the store
+		// only, a limit compared with >= and a count made at the wrong place.
+		m("payee-verifies-first-coin-only", "R4", "the payee SIM verifies the issuer's signature and lineage of the first coin a TX carries only and takes the lineage the others claim, so a forged coin sealed after a genuine one is accepted"),
+		m("payee-seen-in-store-only", "R2", "the payee SIM looks each spent serial up in the serials it stored from earlier payments but not among the other spends of the same TX, so one coin spent twice in one TX is accepted twice"),
+		m("limit-refuses-at-limit", "R6", "the payer SIM compares its offline amount with the limit by >= instead of >, so a payment that takes the offline amount exactly to the limit is refused"),
+		m("payer-counts-payment-on-deducted", "R6", "the payer SIM counts a payment towards its offline count limit when the payee's DEDUCT arrives, not when the TX leaves, so payments whose DEDUCT is lost are not counted and the SIM pays more than ten times offline"),
+		m("record-counter-volatile", "R5", "the SIM keeps its record counter in RAM and restarts it from zero after a power cycle, so a payment after a restart reuses the counter, and the log key, of an earlier payment not yet uploaded and overwrites its log entry"),
+		m("limits-volatile", "R6", "the SIM keeps its offline amount and payment count in RAM, so a power cycle resets the offline limits without the wallet going online"),
+		m("settle-forgets-seen", "R2", "reconciliation clears the serials the SIM was paid together with its received-payment entries, counting on the bank to catch repeats from then on, so after the payee reconciles a clone's payment of a coin it already received is accepted offline"),
 	}
 }
 

@@ -20,6 +20,21 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		in.w.Advance(bank.CertValidity + 24*time.Hour)
 		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
 	},
+	// The outside tester's limit mutants: ten payments, a power cycle and
+	// an eleventh; two payments that reach the cumulative limit exactly.
+	"limits-volatile": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 2000)
+		for range 10 {
+			modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
+		}
+		in.Restart("wallet-A")
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
+	},
+	"limit-refuses-at-limit": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 60000)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 25000, nil)
+		return append(obs, modeltest.PayObs(in, "wallet-A", "wallet-B", 25000, nil)...)
+	},
 	"payee-skips-tx-signature": func(t *testing.T, in *Instance) []string {
 		return modeltest.TamperedFields(t, in, modeltest.PayObs, 4, 12) // the TX
 	},

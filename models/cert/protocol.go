@@ -167,7 +167,7 @@ func (se *SIM) hello(msg *message) error {
 	if se.payers[nk] != nil && replays {
 		return spec.Errorf(spec.CodeReplay, "request %s is already being answered", nk)
 	}
-	if err := se.Limits.Check(se.st.Spent, se.st.Payments, msg.Amount); err != nil && spec.Makes("cert-payer-limits") {
+	if err := se.Limits.Check(se.limitSpent(), se.st.Payments, msg.Amount); err != nil && spec.Makes("cert-payer-limits") {
 		return err
 	}
 	if _, err := se.pick(msg.Amount); err != nil && se.FW.Insider == nil && spec.Makes("cert-payer-funds") {
@@ -200,7 +200,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if _, dup := se.Dev.Get(answered); dup {
 		return nil, spec.Errorf(spec.CodeReplay, "this wallet already paid request %s", nk)
 	}
-	if err := se.Limits.Check(se.st.Spent, se.st.Payments, sess.amount); err != nil {
+	if err := se.Limits.Check(se.limitSpent(), se.st.Payments, sess.amount); err != nil {
 		return nil, err
 	}
 	if se.FW.Insider != nil {
@@ -236,7 +236,9 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 		return nil, err // nothing committed: the wallet is as before
 	}
 	st.Spent += sess.amount
-	st.Payments++
+	if !se.mutated("payer-counts-payment-on-deducted") {
+		st.Payments++
+	}
 	puts[keyState] = kit.MustJSON(st)
 	puts[answered] = []byte{1}
 	key := kit.OutKey(st.Counter)
@@ -323,7 +325,7 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 		se.w.Trace().State(se.Dev.ID(), "deducted %d fen for %s (offline balance %d)", entry.Amount, entry.Payee, se.Balance())
 		return b, nil
 	}
-	se.commit(map[string][]byte{key: kit.MustJSON(entry)}, nil, nil, nil, nil)
+	se.commit(se.countOnDeducted(map[string][]byte{key: kit.MustJSON(entry)}))
 	se.setOut(key, &entry)
 	se.w.Trace().State(se.Dev.ID(), "payment to %s acknowledged", entry.Payee)
 	return b, nil
@@ -461,6 +463,9 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 			return spec.Errorf(spec.CodeLimitExceeded, "spend %d: the coin has made %d hops and must be exchanged online", i, len(sp.holding.Chain))
 		}
 		owner, err := se.verifyHolding(sp.holding, lookup)
+		if i > 0 && se.mutated("payee-verifies-first-coin-only") {
+			owner, err = sp.holding.Claimed(), nil
+		}
 		if err != nil {
 			if spec.Makes("spend-lineage") {
 				return err
@@ -488,7 +493,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 			return err
 		}
 		seenKey := se.seenKey(rec.Parent[:])
-		if _, dup := se.Dev.Get(seenKey); (dup || puts[seenKey] != nil) && spec.Makes("spend-seen") {
+		if _, dup := se.Dev.Get(seenKey); (dup || puts[seenKey] != nil && !se.mutated("payee-seen-in-store-only")) && spec.Makes("spend-seen") {
 			return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this wallet", i, rec.Parent)
 		}
 		if !se.mutated("payee-forgets-seen-serials") {

@@ -99,6 +99,7 @@ func (se *SIM) Recover() {
 	se.hsm, err = coin.NewHSM(se.S, bytes.NewReader(se.Get(keyHSM)))
 	se.Must(err)
 	se.Must(json.Unmarshal(se.Get(keyState), &se.st))
+	se.volatileCounters()
 	se.log = nil
 	se.deps = map[string]bool{}
 	for _, k := range se.Dev.Keys(kit.PrefDep) {

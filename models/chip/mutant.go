@@ -138,6 +138,20 @@ func Mutants() []models.Mutant {
 		// an exchange slowed by seconds, what a relay's hop adds, passes the
 		// timeout and trips the misplaced bound.
 		m("payee-relay-check-after-commit", "R1", "the payee terminal ends a session whose TRANSFER comes more than 5 minutes after its INITIATE before it hands the TRANSFER to the card (a session timeout), and as a relay defence refuses a TRANSFER more than 2 s after its INITIATE, but reads that timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: an exchange a relay slows by seconds leaves the coins on both cards"),
+
+		// An outside tester's faults (an implementer's slips the catalogue
+		// lacked): a check made on the first coin only, a note kept under
+		// the wrong key, a rollback or a count done at the wrong place.
+		m("payee-verifies-first-coin-only", "R4", "the payee card verifies the issuer's signature and lineage of the first coin of a TRANSFER only and takes the lineage the others claim, so a forged coin paid after a genuine one is accepted"),
+		m("payee-seen-keyed-by-record", "R2", "the payee card notes the coins it was paid under the id of the record that paid them, not the serial of the coin, so a cloned card's new record spending the same coin is not recognised"),
+		m("rollback-keeps-change", "R1", "on a signed REFUSE the payer card puts back the coin it split but does not remove the change the split gave it, so a refused payment that made change leaves the card richer by the change"),
+		m("rollback-keeps-log-entry", "R1", "on a signed REFUSE the payer card rolls the coins back but keeps the payment's log entry, so the record of a payment that never happened is uploaded and the coin's next, honest spend is flagged as a double spend"),
+		m("payer-counts-payment-on-ack", "R6", "the payer card counts a payment towards its offline count limit when the payee acknowledges it, not when it pays, so payments whose CONFIRM is lost are not counted and the card pays more than ten times offline"),
+		m("upload-skips-acked-entries", "R2", "reconciliation uploads the records of the payments the payee never acknowledged but skips the acknowledged ones, counting on their payees to upload the coins they received, so a double spend whose coins moved on before their payees reconciled is never flagged"),
+		m("reconcile-keeps-unacked-entries", "R5", "reconciliation uploads every log entry but clears only the acknowledged ones, keeping the unacknowledged ones on the card to retry, so the value of a payment whose CONFIRM was lost stays pending on the payer after the payee was paid by mail"),
+		m("record-counter-volatile", "R5", "the card keeps its record counter in RAM and restarts it from zero after a power cycle, so a payment after a restart reuses the counter, and the log key, of an earlier payment not yet uploaded and overwrites its log entry"),
+		m("payee-keeps-lineage-certs-in-ram", "R6", "the payee card stores the coins a TRANSFER pays it but keeps the certificates of the coins' earlier holders in RAM only, so after a power cycle it cannot present them and the coins cannot be paid onward offline"),
+		m("payee-commits-on-done", "R5", "the payee card keeps the coins a TRANSFER pays it in RAM, sends CONFIRM, and writes them only when the payer card's DONE arrives, so a lost DONE or a power cut before it loses a payment the payer saw acknowledged"),
 	}
 }
 

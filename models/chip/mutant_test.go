@@ -72,6 +72,31 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	// The last bit of CONFIRM's first field, the challenge: the reference
 	// refuses the acknowledgement (the payer stays unacknowledged), the
 	// mutant takes it.
+	// The outside tester's mutants: the last of eleven payments whose
+	// CONFIRMs are lost; a payment whose DONE is lost, then the payee's
+	// power cycle; a payment whose TRANSFER is lost, the payer's power
+	// cycle and its next payment.
+	"payer-counts-payment-on-ack": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 2000)
+		for range 10 {
+			modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultDrop}})
+		}
+		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
+	},
+	"payee-commits-on-done": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 4, Kind: world.FaultDrop}})
+		in.Restart("wallet-B")
+		return append(obs, fmt.Sprintf("B holds %d after restart", in.View("wallet-B").Offline()))
+	},
+	"record-counter-volatile": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultDrop}})
+		in.Restart("wallet-A")
+		obs = append(obs, modeltest.PayObs(in, "wallet-A", "wallet-C", 100, nil)...)
+		return append(obs, fmt.Sprintf("audit %+v", in.Audit()))
+	},
+
 	"confirm-matches-challenge-short": func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 1000)
 		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultFieldFlip, Arg: 16 * 127}})

@@ -133,7 +133,9 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 		return nil, err // nothing committed: the card is as before
 	}
 	st.Spent += in.Amount
-	st.Payments++
+	if !se.mutated("payer-counts-payment-on-ack") {
+		st.Payments++
+	}
 	puts[keyState] = kit.MustJSON(st)
 	puts[kit.OutKey(st.Counter)] = kit.MustJSON(entry)
 	if !se.mutated("payer-marks-challenge-on-ack") {
@@ -258,6 +260,7 @@ func (se *SE) confirm(data []byte) error {
 			se.Dev.Put(prefAnswer+hex.EncodeToString(e.Challenge), []byte{1}) // the deferred mark
 		}
 		se.Dev.Put(k, kit.MustJSON(acked))
+		se.countOnAck()
 		se.out[k] = &acked
 		se.w.Trace().State(se.Dev.ID(), "payment to %s acknowledged", e.Payee)
 		return nil
@@ -277,6 +280,7 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	if se.challenge == nil {
 		// DONE, or anything after the session's one TRANSFER.
 		if resp.SW == apdu.SWOK && len(resp.Data) == 0 && se.received {
+			se.commitDeferred()
 			return nil, nil
 		}
 		return nil, spec.Errorf(spec.CodeReplay, "no payment session is open")
@@ -331,7 +335,7 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 		CheckCert: se.checkCert, Lookup: se.lookup, VerifyHolding: se.verifyHolding, ValidateRecord: se.validateRecord,
 		Mutated: se.mutated,
 		Seen: func(i int, rec *transfer.Signed) error {
-			seenKey := prefSeen + hex.EncodeToString(rec.Parent[:])
+			seenKey := se.seenKey(rec)
 			if _, dup := se.Dev.Get(seenKey); (dup || seen[seenKey] && !se.mutated("payee-checks-stored-serials-only")) && spec.Makes("spend-seen") {
 				return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this card", i, rec.Parent)
 			}
@@ -347,11 +351,13 @@ func (se *SE) receive(data, challenge []byte) ([]*transfer.Signed, error) {
 		puts[kit.PrefCoin+kit.CoinKey(h)] = h.Marshal()
 	}
 	for id, c := range got.Certs {
-		if id != se.Name {
+		if id != se.Name && !se.mutated("payee-keeps-lineage-certs-in-ram") {
 			puts[kit.PrefCert+id] = c.Raw
 		}
 	}
-	se.Dev.Commit(puts, nil)
+	if !se.deferCommit(puts) {
+		se.Dev.Commit(puts, nil)
+	}
 	se.recoverCoins(puts, nil)
 	for id, c := range got.Certs {
 		se.Certs[id] = c

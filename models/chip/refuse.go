@@ -88,6 +88,9 @@ func (se *SE) rollback(data []byte) error {
 		}
 		puts := map[string][]byte{}
 		deletes := []string{k}
+		if se.mutated("rollback-keeps-log-entry") {
+			deletes = nil
+		}
 		var amount int64
 		for i := range e.Records {
 			h, err1 := transfer.ParseHolding(e.Holdings[i])
@@ -103,13 +106,17 @@ func (se *SE) rollback(data []byte) error {
 					if _, ok := se.Dev.Get(ck); !ok {
 						return spec.Errorf(spec.CodeDoubleSpend, "the change of the refused payment was spent since")
 					}
-					deletes = append(deletes, ck)
+					if !se.mutated("rollback-keeps-change") {
+						deletes = append(deletes, ck)
+					}
 				}
 			}
 		}
 		st := se.st
 		st.Spent = max(0, st.Spent-amount)
-		st.Payments = max(0, st.Payments-1)
+		if !se.mutated("payer-counts-payment-on-ack") {
+			st.Payments = max(0, st.Payments-1)
+		}
 		puts[keyState] = kit.MustJSON(st)
 		se.Dev.Commit(puts, deletes)
 		se.Recover()

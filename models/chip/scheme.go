@@ -327,6 +327,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		settled, err := kit.Upload(in.w, id, in.cb, cardID, st, &in.ids, have, false, func(e LogEntry) func(r *transfer.Signed) bool {
 			large := in.largePayment(e)
 			return func(r *transfer.Signed) bool {
+				if e.Acked && in.mutated("upload-skips-acked-entries") {
+					return false
+				}
 				if in.reuploaded(r) || in.reuploadedBy(id, r) {
 					return false
 				}
@@ -360,6 +363,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if in.mutated("reconcile-clears-log-before-upload") {
 			settled = nil
 		}
+		settled = in.keepUnacked(st, settled)
 		if err := d.Credit(mail, certs, settled); err != nil {
 			return err
 		}

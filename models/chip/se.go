@@ -52,8 +52,9 @@ type SE struct {
 	challenge []byte
 	amount    int64
 	received  bool
-	opened    time.Time // when the terminal sent INITIATE (its timer; relayMutants)
-	mutation  string    // the mutant's name; "" is the reference
+	opened    time.Time         // when the terminal sent INITIATE (its timer; relayMutants)
+	mutation  string            // the mutant's name; "" is the reference
+	deferred  map[string][]byte // payee-commits-on-done: what the payee will write at DONE
 }
 
 // recover rebuilds the volatile state from the persistent store. A card
@@ -61,8 +62,11 @@ type SE struct {
 func (se *SE) Recover() {
 	se.Load("chip: SE", se.Recover, se.rewind)
 	se.Must(json.Unmarshal(se.Get(keyState), &se.st))
+	if se.mutated("record-counter-volatile") {
+		se.st.Counter = 0 // kept in RAM: a power cycle restarts it
+	}
 	se.out = kit.LoadJSON[outEntry](&se.Core, kit.PrefOut)
-	se.challenge, se.amount, se.received = nil, 0, false
+	se.challenge, se.amount, se.received, se.deferred = nil, 0, false, nil
 }
 
 // rewind zeroes the spend counter and the offline-limit counters in the
