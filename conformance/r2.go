@@ -201,22 +201,14 @@ func repaySamePayee(t *T, rollback bool) {
 		a, b := ws[0], ws[1]
 		fund := rapid.Int64Range(1, 50000).Draw(rt, "fund")
 		mustFund(rt, in, a, fund)
-		amount := drawAmount(rt, in, a)
-		t.Witness(in.World(), nil)
-		second, restore := twin(t, rt, in, a, rollback)
-		b0 := worth(in, b)
-		held := in.View(a).Coins
-		p, amount, err := payOrLargestCoin(in, a, b, amount)
-		if err != nil || !p.Received {
-			rt.Fatalf("first payment %s → %s of %d fen: %s", a, b, amount, describe(p, err))
-		}
-		spentA := missing(held, in.View(a).Coins)
+		f := payThenTwin(t, rt, in, a, b, drawAmount(rt, in, a), rollback)
+		second := f.second
 		// Between the payments the payee or the payer may lose power or go
 		// online, or the payee deposit (drawn): the repeat need not follow
 		// at once.
 		between := drawBetween(rt, repeatBetween)
 		doBetween(rt, in, between, a, b)
-		restore()
+		f.restore()
 		// Combined (drawn, with a third wallet, after the draws above so
 		// that they stay as they were): the third wallet pays the
 		// repeating payer value its twin never held, and the repeat pays
@@ -225,7 +217,7 @@ func repaySamePayee(t *T, rollback bool) {
 		// payment's first input must still refuse it). A wallet that
 		// cannot combine them in one payment (too many coins) repeats the
 		// amount alone; a repeat paid with other coins only is no repeat.
-		repeat := amount
+		repeat := f.amount
 		limit := models.Config{}.WithDefaults().Limits.PerPayment
 		has := in.View(second).Offline()
 		combine := len(in.Wallets()) >= 3 && has < limit && rapid.Bool().Draw(rt, "combine")
@@ -238,28 +230,8 @@ func repaySamePayee(t *T, rollback bool) {
 			}
 			repeat = min(in.View(second).Offline(), limit)
 		}
-		heldB := in.View(second).Coins
-		q, err := in.Pay(second, b, repeat, nil)
-		if err == nil && combine && !q.Received && cheaperCures(q) && repeat != amount {
-			repeat = amount
-			q, err = in.Pay(second, b, repeat, nil)
-		}
-		if err != nil {
-			rt.Fatalf("repeat payment: %v", err)
-		}
-		if combine && q.Received && !slices.ContainsFunc(missing(heldB, in.View(second).Coins), func(c models.Coin) bool { return slices.Contains(spentA, c) }) {
-			return // paid with coins the payee never saw: nothing was paid twice
-		}
-		if q.Received {
-			rt.Fatalf("%s accepted the same coins from %s twice offline: %s (%s between the payments)", b, second, describe(q, nil), between)
-		}
-		if !slices.Contains(rejectionCodes(q), spec.CodeDoubleSpend) {
-			rt.Fatalf("the repeat payment (%s between the payments) was not refused with %s: %s", between, spec.CodeDoubleSpend, describe(q, nil))
-		}
-		if got := worth(in, b) - b0; got != amount {
-			rt.Fatalf("%s's worth rose by %d fen, want %d (once)", b, got, amount)
-		}
-		if combine && rapid.Bool().Draw(rt, "repeat-received") {
+		judged := f.repeat(rt, in, b, repeat, combine, fmt.Sprintf(" (%s between the payments)", between))
+		if judged && combine && rapid.Bool().Draw(rt, "repeat-received") {
 			repeatReceived(t, rt, rollback)
 		}
 	})
@@ -790,38 +762,64 @@ func repeatReceived(t *T, rt *rapid.T, rollback bool) {
 	if p, paid, err := payOrLargestCoin(in, c, a, recv); err != nil || !p.Received {
 		rt.Fatalf("payment %s → %s of %d fen: %s", c, a, paid, describe(p, err))
 	}
-	amount := rapid.Int64Range(1, max(1, in.View(a).Offline())).Draw(rt, "amount-received")
+	f := payThenTwin(t, rt, in, a, b, rapid.Int64Range(1, max(1, in.View(a).Offline())).Draw(rt, "amount-received"), rollback)
+	f.restore()
+	mustFund(rt, in, f.second, rapid.Int64Range(1, limit/2).Draw(rt, "withdrawn-after"))
+	f.repeat(rt, in, b, min(in.View(f.second).Offline(), limit), true, " (received value repeated)")
+}
+
+// firstPay is R2.2's first payment: the twin that repeats it (a clone,
+// or the payer itself once restore rolls it back), the payee's worth
+// before, what was paid and the coins it spent.
+type firstPay struct {
+	second  world.PartyID
+	restore func()
+	b0      int64
+	amount  int64
+	spent   []models.Coin
+}
+
+// payThenTwin makes a's twin and has a pay b amount (or its largest coin,
+// payOrLargestCoin).
+func payThenTwin(t *T, rt *rapid.T, in models.Instance, a, b world.PartyID, amount int64, rollback bool) firstPay {
 	t.Witness(in.World(), nil)
 	second, restore := twin(t, rt, in, a, rollback)
 	b0 := worth(in, b)
 	held := in.View(a).Coins
 	p, amount, err := payOrLargestCoin(in, a, b, amount)
 	if err != nil || !p.Received {
-		rt.Fatalf("first payment %s → %s of %d fen (received value): %s", a, b, amount, describe(p, err))
+		rt.Fatalf("first payment %s → %s of %d fen: %s", a, b, amount, describe(p, err))
 	}
-	spentA := missing(held, in.View(a).Coins)
-	restore()
-	mustFund(rt, in, second, rapid.Int64Range(1, limit/2).Draw(rt, "withdrawn-after"))
-	repeat := min(in.View(second).Offline(), limit)
-	heldB := in.View(second).Coins
-	q, err := in.Pay(second, b, repeat, nil)
-	if err == nil && !q.Received && cheaperCures(q) && repeat != amount {
-		repeat = amount
-		q, err = in.Pay(second, b, repeat, nil)
+	return firstPay{second, restore, b0, amount, missing(held, in.View(a).Coins)}
+}
+
+// repeat has the twin pay b repeat fen and fails unless b refuses it
+// offline with double-spend and b's worth rose by the first payment
+// once. A combined repeat (coins b never saw among them) that the twin
+// cannot make in one payment falls back to the first amount; one then
+// paid with other coins only repeats nothing and is not judged: repeat
+// reports whether it judged.
+func (f firstPay) repeat(rt *rapid.T, in models.Instance, b world.PartyID, repeat int64, combined bool, what string) bool {
+	heldB := in.View(f.second).Coins
+	q, err := in.Pay(f.second, b, repeat, nil)
+	if err == nil && combined && !q.Received && cheaperCures(q) && repeat != f.amount {
+		repeat = f.amount
+		q, err = in.Pay(f.second, b, repeat, nil)
 	}
 	if err != nil {
-		rt.Fatalf("repeat payment (received value): %v", err)
+		rt.Fatalf("repeat payment%s: %v", what, err)
 	}
-	if q.Received && !slices.ContainsFunc(missing(heldB, in.View(second).Coins), func(c models.Coin) bool { return slices.Contains(spentA, c) }) {
-		return // paid with coins the payee never saw: nothing was paid twice
+	if combined && q.Received && !slices.ContainsFunc(missing(heldB, in.View(f.second).Coins), func(c models.Coin) bool { return slices.Contains(f.spent, c) }) {
+		return false // paid with coins the payee never saw: nothing was paid twice
 	}
 	if q.Received {
-		rt.Fatalf("%s accepted the same received coins from %s twice offline: %s", b, second, describe(q, nil))
+		rt.Fatalf("%s accepted the same coins from %s twice offline: %s%s", b, f.second, describe(q, nil), what)
 	}
 	if !slices.Contains(rejectionCodes(q), spec.CodeDoubleSpend) {
-		rt.Fatalf("the repeat payment of received value was not refused with %s: %s", spec.CodeDoubleSpend, describe(q, nil))
+		rt.Fatalf("the repeat payment%s was not refused with %s: %s", what, spec.CodeDoubleSpend, describe(q, nil))
 	}
-	if got := worth(in, b) - b0; got != amount {
-		rt.Fatalf("%s's worth rose by %d fen, want %d (once)", b, got, amount)
+	if got := worth(in, b) - f.b0; got != f.amount {
+		rt.Fatalf("%s's worth rose by %d fen, want %d (once)", b, got, f.amount)
 	}
+	return true
 }
