@@ -3,7 +3,6 @@ package cert
 import (
 	"bytes"
 
-	"golang.org/x/crypto/cryptobyte"
 	"golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/dualoffline/dualoffline/models/world"
@@ -422,13 +421,10 @@ func Fields(m world.Message) []world.Span {
 	if !ok {
 		return nil
 	}
-	in := cryptobyte.String(m.Payload)
-	var body cryptobyte.String
-	var t asn1.Tag
-	if !in.ReadAnyASN1(&body, &t) {
+	o, ok := der.Outer(m.Payload)
+	if !ok {
 		return nil
 	}
-	start := len(m.Payload) - len(in) - len(body)
 	var names []string
 	for _, f := range layouts[tag] {
 		names = append(names, fieldNames[f])
@@ -440,24 +436,13 @@ func Fields(m world.Message) []world.Span {
 		names = []string{"spends", "certs"}
 	}
 	var out []world.Span
-	bodyLen := len(body)
-	for i := 0; !body.Empty(); i++ {
-		off := start + bodyLen - len(body)
-		var el, content cryptobyte.String
-		var et asn1.Tag
-		if !body.ReadAnyASN1Element(&el, &et) {
-			return out
-		}
-		hdr := el
-		if !hdr.ReadAnyASN1(&content, &et) {
-			return out
-		}
+	for i, e := range der.Elements(m.Payload, o.Content, o.End) {
 		name := "field"
 		if i < len(names) {
 			name = names[i]
 		}
-		if len(content) > 0 {
-			out = append(out, world.Span{Name: name, Start: off + len(el) - len(content), End: off + len(el)})
+		if e.Content < e.End {
+			out = append(out, world.Span{Name: name, Start: e.Content, End: e.End})
 		}
 	}
 	return out

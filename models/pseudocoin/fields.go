@@ -3,10 +3,10 @@ package pseudocoin
 import (
 	"fmt"
 
-	"golang.org/x/crypto/cryptobyte"
 	casn1 "golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/der"
 )
 
 // fields splits a payment message into its fields for the channel's
@@ -18,47 +18,23 @@ import (
 // a signature per input key, and a receiver that checks only the first
 // must meet a fault in the second. Nil for bytes that are not a message.
 func fields(m world.Message) []world.Span {
-	var out []world.Span
-	in := cryptobyte.String(m.Payload)
-	var body cryptobyte.String
-	var tag casn1.Tag
-	if !in.ReadAnyASN1(&body, &tag) {
+	o, ok := der.Outer(m.Payload)
+	if !ok {
 		return nil
 	}
-	start := len(m.Payload) - len(in) - len(body)
-	total := len(body)
-	for i := 0; !body.Empty(); i++ {
-		off := start + total - len(body)
-		var el cryptobyte.String
-		var et casn1.Tag
-		if !body.ReadAnyASN1Element(&el, &et) {
-			return out
-		}
-		hdr, content := el, cryptobyte.String(nil)
-		if !hdr.ReadAnyASN1(&content, &et) {
-			return out
-		}
-		cStart := off + len(el) - len(content)
-		if tag == tagRecord && (i == 1 || i == 9) && et == casn1.SEQUENCE {
+	var out []world.Span
+	for i, e := range der.Elements(m.Payload, o.Content, o.End) {
+		if o.Tag == tagRecord && (i == 1 || i == 9) && e.Tag == casn1.SEQUENCE {
 			// The inputs (field 1) and the signatures (field 9): one
-			// field per element.
+			// field per element, its content (not its tag and length).
 			what := map[int]string{1: "input", 9: "signature"}[i]
-			list := content
-			for j := 0; !list.Empty(); j++ {
-				eOff, before := cStart+len(content)-len(list), len(list)
-				var e, ec cryptobyte.String
-				var t casn1.Tag
-				if !list.ReadAnyASN1Element(&e, &t) || !e.ReadAnyASN1(&ec, &t) {
-					break
-				}
-				// The element's content: its bytes, not its tag and length.
-				end := eOff + before - len(list)
-				out = append(out, world.Span{Name: fmt.Sprintf("%s %s %d", m.Type, what, j), Start: end - len(ec), End: end})
+			for j, x := range der.Elements(m.Payload, e.Content, e.End) {
+				out = append(out, world.Span{Name: fmt.Sprintf("%s %s %d", m.Type, what, j), Start: x.Content, End: x.End})
 			}
 			continue
 		}
-		if len(content) > 0 {
-			out = append(out, world.Span{Name: fmt.Sprintf("%s %d", m.Type, i), Start: cStart, End: off + len(el)})
+		if e.Content < e.End {
+			out = append(out, world.Span{Name: fmt.Sprintf("%s %d", m.Type, i), Start: e.Content, End: e.End})
 		}
 	}
 	return out
