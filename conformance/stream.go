@@ -268,12 +268,19 @@ const reserveFrom, reserveAt = 32, 64
 
 // windowsFor is the windows a game of gameN pairs holds if it learns at
 // the pace it went from before (at pair reserveFrom) to now (at
-// reserveAt), with a sixteenth more.
+// reserveAt), with a sixteenth more, and at most maxReserved: a target
+// whose first pairs publish far more than its later ones (an external
+// wallet's, say) must not have the index ask for memory it will never
+// fill; past the cap the table doubles as windows come.
 func windowsFor(before, now int) int {
 	pace := float64(now-before) / (reserveAt - reserveFrom)
-	want := float64(now) + pace*float64(gameN-reserveAt)
-	return int(want * 17 / 16)
+	want := (float64(now) + pace*float64(gameN-reserveAt)) * 17 / 16
+	return int(min(want, maxReserved))
 }
+
+// maxReserved caps windowsFor: 48 Mi windows, a table of 1<<26 slots
+// (1 GiB). A full pseudocoin game learns 19 million.
+const maxReserved = 48 << 20
 
 // playStream plays pairs until every board has stopped.
 func playStream(st *T, r *streamResult) {

@@ -127,6 +127,20 @@ func TestWindowIndexReserve(t *testing.T) {
 	}
 }
 
+// TestWindowsForCapped: the stream's reservation follows the pace of its
+// early pairs, and a pace that would ask for more than maxReserved windows
+// asks for maxReserved.
+func TestWindowsForCapped(t *testing.T) {
+	// Pseudocoin's GM stream: 199,216 windows at pair 32, 352,257 at 64.
+	want := (352_257 + (352_257-199_216)*(gameN-reserveAt)/(reserveAt-reserveFrom)) * 17 / 16
+	if got := windowsFor(199_216, 352_257); got < want*99/100 || got > want*101/100 {
+		t.Errorf("windowsFor at pseudocoin's pace = %d, want about %d", got, want)
+	}
+	if got := windowsFor(0, 1<<30); got != maxReserved {
+		t.Errorf("windowsFor at a runaway pace = %d, want the cap %d", got, maxReserved)
+	}
+}
+
 // BenchmarkWindowIndexGet looks up windows in an index of a game's size
 // (some 5.6 million windows of random bytes: every payer upload of a
 // passing game), half of them present, half absent, as the game's view of
