@@ -16,13 +16,17 @@ func (se *SE) closesOnShortFrame(payload []byte) bool {
 	return se.mutated("payee-closes-on-short-frame") && len(payload) < 2 && se.challenge == nil && se.received
 }
 
-// offCardMutations are the mutants above a Host does not play: a bug of
-// the banks' reconciliation, and a card bug only a power cut between two
-// writes of one operation reaches, where the adapter protocol cannot cut
-// an external device (PROTOCOL.md §7.3).
+// offCardMutations are the mutants a Host does not play: bugs of the
+// reconciliation the agent bank's side runs over the card's log (which
+// entries it uploads, which it clears: Instance.Reconcile, not the card),
+// and a card bug only a power cut between two writes of one operation
+// reaches, where the adapter protocol cannot cut an external device
+// (PROTOCOL.md §7.3).
 var offCardMutations = map[string]bool{
-	"bank-skips-repeated-counter": true,
-	"payer-logs-before-spending":  true,
+	"bank-skips-repeated-counter":     true,
+	"payer-logs-before-spending":      true,
+	"upload-skips-acked-entries":      true,
+	"reconcile-keeps-unacked-entries": true,
 }
 
 // commitApart is the payer's write-ahead commit as payer-logs-before-spending
