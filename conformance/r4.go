@@ -19,30 +19,27 @@ import (
 
 // r4Properties returns the properties of requirement R4, unforgeability.
 func r4Properties() []Property {
-	forgery := func(sub spec.SubID, name string, kind models.CorruptionKind, what string, codes ...spec.Code) Property {
-		return Property{
-			Sub:  sub,
-			Name: name,
-			Doc: "gopter generates the value of " + what + " that a compromised wallet holds and pays to an honest one; " +
-				"the payee refuses it (" + codeList(codes) + ") and its worth never changes, the forger's deposit credits nothing beyond its genuine value, and the accounts never exceed their opening balances",
-			Check: func(t *T) { forgeryRefused(t, kind, codes) },
+	// forgery is a property of a forgery paid to an honest wallet: alone,
+	// or (beside) together with genuine coins, so that the payee must check
+	// every coin of a payment, not only the first it reads.
+	forgery := func(sub spec.SubID, name string, kind models.CorruptionKind, what string, beside bool, codes ...spec.Code) Property {
+		doc := "gopter generates the value of " + what + " that a compromised wallet holds and pays to an honest one; the payee refuses it"
+		check := forgeryRefused
+		if beside {
+			doc = "gopter generates the value of " + what + " and the value of genuine coins that a compromised wallet holds beside it, and the wallet pays both to an honest one in one payment (in whichever order its coin selection puts them: the forgery first or after a genuine coin); the payee refuses the payment"
+			check = forgeryBesideRefused
 		}
-	}
-	// beside is forgery paid together with genuine coins: the payee must
-	// check every coin of a payment, not only the first it reads.
-	beside := func(sub spec.SubID, name string, kind models.CorruptionKind, what string, codes ...spec.Code) Property {
 		return Property{
-			Sub:  sub,
-			Name: name,
-			Doc: "gopter generates the value of " + what + " and the value of genuine coins that a compromised wallet holds beside it, and the wallet pays both to an honest one in one payment (in whichever order its coin selection puts them: the forgery first or after a genuine coin); " +
-				"the payee refuses the payment (" + codeList(codes) + ") and its worth never changes, the forger's deposit credits nothing beyond its genuine value, and the accounts never exceed their opening balances",
-			Check: func(t *T) { forgeryBesideRefused(t, kind, codes) },
+			Sub:   sub,
+			Name:  name,
+			Doc:   doc + " (" + codeList(codes) + ") and its worth never changes, the forger's deposit credits nothing beyond its genuine value, and the accounts never exceed their opening balances",
+			Check: func(t *T) { check(t, kind, codes) },
 		}
 	}
 	return append([]Property{
-		forgery("R4.1", "forged-coin-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's",
+		forgery("R4.1", "forged-coin-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's", false,
 			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
-		beside("R4.1", "forged-coin-beside-genuine-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's",
+		forgery("R4.1", "forged-coin-beside-genuine-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's", true,
 			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
 		{
 			Sub:  "R4.1",
@@ -51,16 +48,16 @@ func r4Properties() []Property {
 				"the forger's account never exceeds its genuine value (a bank may restore the genuine coin it issued to the forger, not credit it twice), and deposits never exceed issuance",
 			Check: resignedCoinRefused,
 		},
-		forgery("R4.2", "redenominated-coin-refused", models.CorruptRedenominated, "a genuine coin's new denomination",
+		forgery("R4.2", "redenominated-coin-refused", models.CorruptRedenominated, "a genuine coin's new denomination", false,
 			spec.CodeBadSignature, spec.CodeBadDenomination, spec.CodeBadCurrency, spec.CodeUnknownVersion, spec.CodeValueMismatch),
-		forgery("R4.3", "forged-lineage-refused", models.CorruptForgedLineage, "the excess of children over their genuine parent",
+		forgery("R4.3", "forged-lineage-refused", models.CorruptForgedLineage, "the excess of children over their genuine parent", false,
 			spec.CodeValueMismatch, spec.CodeBadSignature),
 		// The issuer's signature over the coin is checked before the
 		// agent it names, so a forger's coin from a rogue agent may be
 		// caught as a bad signature first.
-		forgery("R4.4", "unauthorised-agent-refused", models.CorruptUnauthorisedAgent, "a coin naming an agent the central bank never authorised",
+		forgery("R4.4", "unauthorised-agent-refused", models.CorruptUnauthorisedAgent, "a coin naming an agent the central bank never authorised", false,
 			spec.CodeUntrustedIssuer, spec.CodeBadSignature),
-		beside("R4.4", "unauthorised-agent-beside-genuine-refused", models.CorruptUnauthorisedAgent, "a coin naming an agent the central bank never authorised",
+		forgery("R4.4", "unauthorised-agent-beside-genuine-refused", models.CorruptUnauthorisedAgent, "a coin naming an agent the central bank never authorised", true,
 			spec.CodeUntrustedIssuer, spec.CodeBadSignature),
 		{
 			Sub:   "R4.5",
@@ -184,15 +181,20 @@ func forgeryBesideRefused(t *T, kind models.CorruptionKind, codes []spec.Code) {
 	// Table denominations, so the forgery and the genuine coin are one
 	// coin each and fit any payment's count of coins.
 	values := gen.OneConstOf(int64(500), int64(1000), int64(2000), int64(5000), int64(10000))
+	props := gopter.NewProperties(t.GopterParams())
+	props.Property(string(kind), prop.ForAll(func(value, genuine int64, seed uint64) string {
+		return forgeryCase(t, kind, codes, value, genuine, seed)
+	}, values.WithLabel("value"), denominations().WithLabel("genuine"), gen.UInt64().WithLabel("seed")))
+	t.Gopter(props)
+}
+
+// denominations draws one value of the published denomination table.
+func denominations() gopter.Gen {
 	denoms := make([]any, 0, len(coin.Denominations))
 	for _, d := range coin.Denominations {
 		denoms = append(denoms, d)
 	}
-	props := gopter.NewProperties(t.GopterParams())
-	props.Property(string(kind), prop.ForAll(func(value, genuine int64, seed uint64) string {
-		return forgeryCase(t, kind, codes, value, genuine, seed)
-	}, values.WithLabel("value"), gen.OneConstOf(denoms...).WithLabel("genuine"), gen.UInt64().WithLabel("seed")))
-	t.Gopter(props)
+	return gen.OneConstOf(denoms...)
 }
 
 // resignedCodes are the refusals R4.1 allows a receiving wallet.
@@ -202,15 +204,11 @@ var resignedCodes = []spec.Code{spec.CodeBadSignature, spec.CodeBadSeal, spec.Co
 // coin: the coin and its lineage are genuine, so only the issuer's
 // signature on the coin itself can tell it from the real one.
 func resignedCoinRefused(t *T) {
-	denoms := make([]any, 0, len(coin.Denominations))
-	for _, d := range coin.Denominations {
-		denoms = append(denoms, d)
-	}
 	kinds := gen.OneConstOf(models.CorruptResignedCoin, models.CorruptBorrowedSignature)
 	props := gopter.NewProperties(t.GopterParams())
 	props.Property("resigned", prop.ForAll(func(kind models.CorruptionKind, value int64, seed uint64) string {
 		return forgeryCase(t, kind, resignedCodes, value, 0, seed)
-	}, kinds.WithLabel("kind"), gen.OneConstOf(denoms...).WithLabel("denomination"), gen.UInt64().WithLabel("seed")))
+	}, kinds.WithLabel("kind"), denominations().WithLabel("denomination"), gen.UInt64().WithLabel("seed")))
 	t.Gopter(props)
 }
 
