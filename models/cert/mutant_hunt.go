@@ -1,10 +1,6 @@
 package cert
 
-import (
-	"github.com/dualoffline/dualoffline/models/kit"
-	"github.com/dualoffline/dualoffline/spec/devcert"
-	"github.com/dualoffline/dualoffline/spec/transfer"
-)
+import "github.com/dualoffline/dualoffline/models/kit"
 
 // The hooks of the outside tester's mutants (the catalogue's last group)
 // that need more than a condition at their spot.
@@ -19,18 +15,18 @@ func (se *SIM) limitSpent() int64 {
 	return se.st.Spent
 }
 
-// countOnDeducted returns the arguments of commit for the acknowledgement
-// of a logged payment (puts holds its log entry): the entry alone, or
-// under payer-counts-payment-on-deducted also the payment count raised
-// only now.
-func (se *SIM) countOnDeducted(puts map[string][]byte) (map[string][]byte, []string, map[string]*transfer.Holding, *simState, map[string]*devcert.Certificate) {
+// countOnDeducted is the state the acknowledgement of a logged payment
+// commits with puts: nil (the state as it is), or under
+// payer-counts-payment-on-deducted the payment count raised only now,
+// its write added to puts.
+func (se *SIM) countOnDeducted(puts map[string][]byte) *simState {
 	if !se.mutated("payer-counts-payment-on-deducted") {
-		return puts, nil, nil, nil, nil
+		return nil
 	}
 	st := se.st
 	st.Payments++
 	puts[keyState] = kit.MustJSON(st)
-	return puts, nil, nil, &st, nil
+	return &st
 }
 
 // volatileCounters is what a power cycle does to the counters the SIM

@@ -325,7 +325,8 @@ func (se *SIM) deduct(msg *message) ([]byte, error) {
 		se.w.Trace().State(se.Dev.ID(), "deducted %d fen for %s (offline balance %d)", entry.Amount, entry.Payee, se.Balance())
 		return b, nil
 	}
-	se.commit(se.countOnDeducted(map[string][]byte{key: kit.MustJSON(entry)}))
+	puts := map[string][]byte{key: kit.MustJSON(entry)}
+	se.commit(puts, nil, nil, se.countOnDeducted(puts), nil)
 	se.setOut(key, &entry)
 	se.w.Trace().State(se.Dev.ID(), "payment to %s acknowledged", entry.Payee)
 	return b, nil
