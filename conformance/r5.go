@@ -43,13 +43,13 @@ func r5Properties() []Property {
 		{
 			Sub:   "R5.4",
 			Name:  "malicious-payee-every-point",
-			Doc:   "a payee that withholds or ignores the message of any step, or loses power at any crash point, then deposits before anyone reconciles; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
+			Doc:   "a payee that withholds or ignores the message of any step, or loses power at any crash point, or whose device withholds its acknowledgement or refuses, authenticated, a payment it stored, then deposits before anyone reconciles; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
 			Check: maliciousPayeeEveryPoint,
 		},
 		{
 			Sub:   "R5.4",
 			Name:  "malicious-payee-random",
-			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
+			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points, its device honest, withholding its acknowledgement or refusing, authenticated, a payment it stored; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
 			Check: maliciousPayeeRandom,
 		},
 		{
@@ -483,6 +483,25 @@ func maliciousPayeeEveryPoint(t *T) {
 		payeeSettles(t, in, a, b, before, fmt.Sprintf("payee deviating with %v, depositing at once", f))
 	}
 	t.Count(len(points))
+	// The payee's own device deviating without a fault: it keeps what it
+	// verified and withholds the message that completes the payer's side,
+	// or sends the payer the refusal an honest payee sends for a payment
+	// it did not store.
+	for _, d := range payeeCorruptions[1:] {
+		in := setup()
+		corrupt(t, t, in, b, models.Corruption{Kind: d.kind})
+		t.Witness(in.World(), nil)
+		before := worths(in)
+		if _, err := in.Pay(a, b, paymentAmount, nil); err != nil {
+			t.Fatalf("%s: pay: %v", d.kind, err)
+		}
+		if _, err := in.Deposit(b); err != nil && codeOf(err) == "" {
+			t.Fatalf("%s: deposit: %v", d.kind, err)
+		}
+		settleAll(t, in, b, b, a)
+		payeeSettles(t, in, a, b, before, fmt.Sprintf("payee deviating with no fault%s, depositing at once", d.how))
+		t.Count(1)
+	}
 }
 
 // payeeFaults are what a malicious payee does to the channel it shares
@@ -490,13 +509,26 @@ func maliciousPayeeEveryPoint(t *T) {
 var payeeFaults = []world.FaultKind{world.FaultDrop, world.FaultDuplicate, world.FaultReorder, world.FaultDelay,
 	world.FaultReplay, world.FaultCrashBefore, world.FaultCrashAt, world.FaultCrashAfter}
 
+// payeeCorruptions are what a malicious payee's own device does (none
+// first): keep what it verified and never complete the payer's side, or
+// keep it and tell the payer, authenticated, that the payment failed.
+// how is what a failure message adds.
+var payeeCorruptions = []struct {
+	kind models.CorruptionKind
+	how  string
+}{
+	{"", ""},
+	{models.CorruptWithholdAck, ", withholding its acknowledgement"},
+	{models.CorruptRefuseAfterStore, ", refusing the payment it stored"},
+}
+
 // maliciousPayeeRandom is R5.4 with generated deviations.
 func maliciousPayeeRandom(t *T) {
-	// Boundary cases first (boundary.go): the payee withholding its
-	// acknowledgement or not, once each, on an instance of the run's seed,
-	// without faults; then the random cases.
-	for i := range 2 {
-		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"withhold-ack": i}})
+	// Boundary cases first (boundary.go): the payee honest, withholding
+	// its acknowledgement, and refusing what it stored, once each, on an
+	// instance of the run's seed, without faults; then the random cases.
+	for i := range payeeCorruptions {
+		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"payee-corruption": i}})
 		t.Count(1)
 	}
 	rapid.Check(t, func(rt *rapid.T) { maliciousPayeeCase(t, rt, rapidChoice{rt}) })
@@ -508,11 +540,9 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	ws := mustWallets(t, in, 2)
 	a, b := ws[0], ws[1]
 	mustFund(f, in, a, ch.int64("fund", 1, 50000))
-	withheld := ch.index("withhold-ack", 2) == 1
-	if withheld {
-		// The payee's device keeps what it verified and never
-		// completes the payer's side.
-		corrupt(t, f, in, b, models.Corruption{Kind: models.CorruptWithholdAck})
+	deviation := payeeCorruptions[ch.index("payee-corruption", len(payeeCorruptions))]
+	if deviation.kind != "" {
+		corrupt(t, f, in, b, models.Corruption{Kind: deviation.kind})
 	}
 	v := in.View(a)
 	hi := v.Offline()
@@ -543,9 +573,9 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	}
 	order := ch.order([]world.PartyID{a, b})
 	settleAll(f, in, b, order...)
-	how := fmt.Sprintf("payee deviating with %v", plan)
-	if withheld {
-		how += ", withholding its acknowledgement"
+	how := fmt.Sprintf("payee deviating with %v", plan) + deviation.how
+	if len(plan) == 0 {
+		how = "payee deviating with no fault" + deviation.how
 	}
 	payeeSettles(f, in, a, b, before, how)
 }

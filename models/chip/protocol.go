@@ -312,7 +312,9 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		return se.refusal(m.From, challenge), err
 	}
 	if se.FW.Withhold {
-		return nil, nil // a malicious payee: keeps the coins, never confirms
+		// A malicious payee: keeps the coins, never confirms, and may
+		// say, signed, that it stored nothing.
+		return se.refuseAfterStore(m.From, challenge), nil
 	}
 	sig, err := se.Priv.Sign(ackTBS(challenge, recs[0].Payer, recs))
 	if err != nil {

@@ -199,6 +199,9 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
+	if c.Kind == models.CorruptRefuseAfterStore {
+		return in.corruptRefuse(id, c)
+	}
 	return kit.Corrupt(&in.Table, Name, AgentID, forge.RogueAgentID, id, c)
 }
 

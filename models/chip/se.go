@@ -55,6 +55,10 @@ type SE struct {
 	opened    time.Time         // when the terminal sent INITIATE (its timer; relayMutants)
 	mutation  string            // the mutant's name; "" is the reference
 	deferred  map[string][]byte // payee-commits-on-done: what the payee will write at DONE
+
+	// refuseStored: firmware of a compromised payee (corrupt.go), kept
+	// across power cycles like kit.Core.FW.
+	refuseStored bool
 }
 
 // recover rebuilds the volatile state from the persistent store. A card

@@ -410,7 +410,9 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	e.dev.Commit(puts, append(dels, s.invoice))
 	s.stored = true
 	in.w.Trace().State(e.dev.ID(), "received %d fen", r.Amount)
-	if in.corrupted[e.dev.ID()].Kind == models.CorruptWithholdAck {
+	// A payee refuses by not acknowledging: refusing after storing is
+	// withholding (models.CorruptRefuseAfterStore).
+	if k := in.corrupted[e.dev.ID()].Kind; k == models.CorruptWithholdAck || k == models.CorruptRefuseAfterStore {
 		return nil, nil
 	}
 	return []world.Message{{Type: msgAck, Payload: Ack{Record: r.ID()}.Marshal()}}, nil
