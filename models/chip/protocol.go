@@ -232,6 +232,9 @@ func (se *SE) confirm(data []byte) error {
 		if !AckAwaited(e.Challenge, challenge, se.sameChallenge) {
 			continue
 		}
+		if len(e.Refusal) > 0 {
+			return spec.Errorf(spec.CodeReplay, "the payee refused this payment")
+		}
 		if e.Acked {
 			return spec.Errorf(spec.CodeReplay, "payment already acknowledged")
 		}

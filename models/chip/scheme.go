@@ -330,6 +330,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		settled, err := kit.Upload(in.w, id, in.cb, cardID, st, &in.ids, have, false, func(e LogEntry) func(r *transfer.Signed) bool {
 			large := in.largePayment(e)
 			return func(r *transfer.Signed) bool {
+				if len(e.Refusal) > 0 {
+					return false // refused: lodged below, not a spend
+				}
 				if e.Acked && in.mutated("upload-skips-acked-entries") {
 					return false
 				}
@@ -346,6 +349,10 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			return err
 		}
 		in.logSession(id, cardID, bound)
+		refused, err := in.lodgeRefusals(id, cardID, st)
+		if err != nil {
+			return err
+		}
 		// Mail: value a lost message kept from this card, with the
 		// certificates of the lineage's wallets, so the coin can move on
 		// offline (a payee gets them in the TRANSFER). Committed together
@@ -367,8 +374,15 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			settled = nil
 		}
 		settled = in.keepUnacked(st, settled)
-		if err := d.Credit(mail, certs, settled); err != nil {
+		if err := d.Credit(append(mail, refused.change...), certs, settled); err != nil {
 			return err
+		}
+		if len(refused.seize) > 0 {
+			// The coins a rollback restored for a refused payment that
+			// stands: spent already, given up (seized, not credited).
+			if _, err := in.depositor().Deposit(id, d, refused.seize); err != nil {
+				return err
+			}
 		}
 		// Finish deposits a power cut interrupted, then an exchange;
 		// exchange coins whose lineage is getting long for fresh ones.

@@ -38,6 +38,10 @@ type outEntry struct {
 	Holdings  [][]byte `json:"holdings"`
 	Records   [][]byte `json:"records"`
 	Acked     bool     `json:"acked"`
+	// Refusal is the REFUSE data (challenge and the payee's signature)
+	// of a payment the card rolled back (refuse.go): the entry stays
+	// until reconciliation uploads it as evidence, and spends nothing.
+	Refusal []byte `json:"refusal,omitempty"`
 }
 
 // SE is the model of one secure element (card, eSE, SIM, SD, Bluetooth
