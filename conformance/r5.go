@@ -43,13 +43,13 @@ func r5Properties() []Property {
 		{
 			Sub:   "R5.4",
 			Name:  "malicious-payee-every-point",
-			Doc:   "a payee that withholds or ignores the message of any step, or loses power at any crash point, or whose device withholds its acknowledgement or refuses, authenticated, a payment it stored, then deposits before anyone reconciles; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
+			Doc:   "a payee that withholds or ignores the message of any step, or loses power at any crash point, or whose device withholds its acknowledgement or refuses, authenticated, a payment it stored, then deposits before anyone reconciles; the payee never gains more than the payer lost, a payer debited before it reconciles holds receipts reconciliation accepts (models.Receipter) for what it lost, and a debited payer's payment settles to the payee",
 			Check: maliciousPayeeEveryPoint,
 		},
 		{
 			Sub:   "R5.4",
 			Name:  "malicious-payee-random",
-			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points, its device honest, withholding its acknowledgement or refusing, authenticated, a payment it stored; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
+			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points, its device honest, withholding its acknowledgement or refusing, authenticated, a payment it stored; the payee never gains more than the payer lost, a payer debited before it reconciles holds receipts reconciliation accepts (models.Receipter) for what it lost, and a debited payer's payment settles to the payee",
 			Check: maliciousPayeeRandom,
 		},
 		{
@@ -444,6 +444,42 @@ func payeeSettles(f fataler, in models.Instance, payer, payee world.PartyID, bef
 	}
 }
 
+// payerHoldsReceipts checks R5.4's receipt before the payer reconciles:
+// a payer debited since before holds receipts (models.Receipter) for
+// payments to payee that reconciliation accepts, worth at least what it
+// was debited. An instance that shows no receipts is not checked
+// (noteReceipts says so in the property's log).
+func payerHoldsReceipts(f fataler, in models.Instance, payer, payee world.PartyID, before map[world.PartyID]int64, what string) {
+	rc, ok := in.(models.Receipter)
+	if !ok {
+		return
+	}
+	loss := before[payer] - worth(in, payer)
+	if loss <= 0 {
+		return
+	}
+	rs, err := rc.Receipts(payer)
+	if err != nil {
+		f.Fatalf("%s: receipts of %s: %v", what, payer, err)
+	}
+	var proved int64
+	for _, r := range rs {
+		if r.Payee == payee && r.Err == nil {
+			proved += r.Amount
+		}
+	}
+	if proved < loss {
+		f.Fatalf("%s: the payer was debited %d fen and holds receipts reconciliation accepts for %d (%+v)", what, loss, proved, rs)
+	}
+}
+
+// noteReceipts logs that in's receipts go unchecked, if it shows none.
+func noteReceipts(t *T, in models.Instance) {
+	if _, ok := in.(models.Receipter); !ok {
+		t.Logf("%s does not implement models.Receipter: R5.4's receipts (a debited payer holds proof reconciliation accepts) are not checked", t.Info.Name)
+	}
+}
+
 // settleAll reconciles every listed party twice and then has the payee
 // deposit and reconcile once more.
 func settleAll(f fataler, in models.Instance, payee world.PartyID, ws ...world.PartyID) {
@@ -467,6 +503,7 @@ func maliciousPayeeEveryPoint(t *T) {
 		return in
 	}
 	clean := cleanPayment(t, setup, a, b, paymentAmount)
+	noteReceipts(t, setup())
 	points := pointsOn(append(world.LossPoints(clean.Outcome), world.CrashPoints(clean.Outcome)...))
 	for _, f := range points {
 		in := setup()
@@ -476,6 +513,7 @@ func maliciousPayeeEveryPoint(t *T) {
 		if _, err := in.Pay(a, b, paymentAmount, plan); err != nil {
 			t.Fatalf("%v: pay: %v", f, err)
 		}
+		payerHoldsReceipts(t, in, a, b, before, fmt.Sprintf("payee deviating with %v", f))
 		if _, err := in.Deposit(b); err != nil && codeOf(err) == "" {
 			t.Fatalf("%v: deposit: %v", f, err)
 		}
@@ -495,6 +533,7 @@ func maliciousPayeeEveryPoint(t *T) {
 		if _, err := in.Pay(a, b, paymentAmount, nil); err != nil {
 			t.Fatalf("%s: pay: %v", d.kind, err)
 		}
+		payerHoldsReceipts(t, in, a, b, before, fmt.Sprintf("payee deviating with no fault%s", d.how))
 		if _, err := in.Deposit(b); err != nil && codeOf(err) == "" {
 			t.Fatalf("%s: deposit: %v", d.kind, err)
 		}
@@ -527,6 +566,7 @@ func maliciousPayeeRandom(t *T) {
 	// Boundary cases first (boundary.go): the payee honest, withholding
 	// its acknowledgement, and refusing what it stored, once each, on an
 	// instance of the run's seed, without faults; then the random cases.
+	noteReceipts(t, t.New(t, t.Seed, models.Config{}))
 	for i := range payeeCorruptions {
 		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"payee-corruption": i}})
 		t.Count(1)
@@ -560,6 +600,11 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	if _, err := in.Pay(a, b, amount, plan); err != nil {
 		f.Fatalf("pay: %v", err)
 	}
+	how := fmt.Sprintf("payee deviating with %v", plan) + deviation.how
+	if len(plan) == 0 {
+		how = "payee deviating with no fault" + deviation.how
+	}
+	payerHoldsReceipts(f, in, a, b, before, how)
 	// The payee's own moves, before the payer reconciles.
 	for _, op := range ch.ops("payee-ops", []string{"deposit", "reconcile", "restart"}, 4) {
 		switch op {
@@ -571,12 +616,9 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 			in.Restart(b)
 		}
 	}
+	payerHoldsReceipts(f, in, a, b, before, how+", after the payee's moves")
 	order := ch.order([]world.PartyID{a, b})
 	settleAll(f, in, b, order...)
-	how := fmt.Sprintf("payee deviating with %v", plan) + deviation.how
-	if len(plan) == 0 {
-		how = "payee deviating with no fault" + deviation.how
-	}
 	payeeSettles(f, in, a, b, before, how)
 }
 

@@ -265,6 +265,7 @@ func (se *SE) confirm(data []byte) error {
 		se.Dev.Put(k, kit.MustJSON(acked))
 		se.countOnAck()
 		se.out[k] = &acked
+		se.forgetAcked(k)
 		se.w.Trace().State(se.Dev.ID(), "payment to %s acknowledged", e.Payee)
 		return nil
 	}

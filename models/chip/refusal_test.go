@@ -125,3 +125,33 @@ func TestHonestRefusalNamesNobody(t *testing.T) {
 		t.Errorf("audit unbalanced: %+v", au)
 	}
 }
+
+// A payer holds, until it reconciles, one receipt per payment: the
+// records it signed to the payee, which the registry accepts; a payment
+// its payee refused leaves none, and reconciliation settles the rest.
+func TestReceipts(t *testing.T) {
+	const a, b = world.PartyID("wallet-A"), world.PartyID("wallet-B")
+	in := newInstanceSuite(t, 1, suite.Default())
+	modeltest.MustFund(t, in, a, 1000)
+	modeltest.MustPayClean(t, in, a, b, 230, 4)
+	got, err := in.Receipts(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]models.Receipt{{Payee: b, Amount: 230}}, got); d != "" {
+		t.Errorf("receipts after a clean payment (-want +got):\n%s", d)
+	}
+	if err := in.Corrupt(b, models.Corruption{Kind: models.CorruptRefuseAfterStore}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Pay(a, b, 100, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := in.Receipts(a); len(got) != 1 {
+		t.Errorf("a refused payment left a receipt: %+v", got)
+	}
+	modeltest.MustReconcile(t, in, a)
+	if got, _ := in.Receipts(a); len(got) != 0 {
+		t.Errorf("receipts outlived reconciliation: %+v", got)
+	}
+}
