@@ -38,6 +38,9 @@ type refusedSettlement struct {
 // named name, with the registry.
 func (in *Instance) lodgeRefusals(id world.PartyID, name string, st *CardState) (refusedSettlement, error) {
 	var out refusedSettlement
+	if !slices.ContainsFunc(st.Log, func(e LogEntry) bool { return len(e.Refusal) > 0 }) {
+		return out, nil
+	}
 	reg := in.cb.Registry()
 	err := in.cb.Transact("refusals of "+name, func() error {
 		for _, e := range st.Log {

@@ -374,15 +374,18 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			settled = nil
 		}
 		settled = in.keepUnacked(st, settled)
-		if err := d.Credit(append(mail, refused.change...), certs, settled); err != nil {
-			return err
-		}
 		if len(refused.seize) > 0 {
 			// The coins a rollback restored for a refused payment that
-			// stands: spent already, given up (seized, not credited).
+			// stands: spent already, given up (seized, not credited),
+			// before the log entry that says so is settled (a cut in
+			// between leaves the entry, and the next reconciliation
+			// lodges it again).
 			if _, err := in.depositor().Deposit(id, d, refused.seize); err != nil {
 				return err
 			}
+		}
+		if err := d.Credit(append(mail, refused.change...), certs, settled); err != nil {
+			return err
 		}
 		// Finish deposits a power cut interrupted, then an exchange;
 		// exchange coins whose lineage is getting long for fresh ones.
