@@ -524,10 +524,20 @@ func maliciousPayeeEveryPoint(t *T) {
 	// The payee's own device deviating without a fault: it keeps what it
 	// verified and withholds the message that completes the payer's side,
 	// or sends the payer the refusal an honest payee sends for a payment
-	// it did not store.
+	// it did not store. A payee the harness cannot corrupt (an external
+	// wallet) is not staged, and the log says so: the points above hold
+	// the property's verdict.
 	for _, d := range payeeCorruptions[1:] {
 		in := setup()
-		corrupt(t, t, in, b, models.Corruption{Kind: d.kind})
+		if cr, ok := in.(models.Corrupter); !ok {
+			t.Logf("%s not staged: the instance does not implement models.Corrupter", d.kind)
+			continue
+		} else if err := cr.Corrupt(b, models.Corruption{Kind: d.kind}); codeOf(err) == spec.CodeUnimplemented {
+			t.Logf("%s not staged: %v", d.kind, err)
+			continue
+		} else if err != nil {
+			t.Fatalf("corrupt %s with %s: %v", b, d.kind, err)
+		}
 		t.Witness(in.World(), nil)
 		before := worths(in)
 		if _, err := in.Pay(a, b, paymentAmount, nil); err != nil {
