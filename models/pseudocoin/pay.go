@@ -320,6 +320,10 @@ func (s *payerSession) ack(b []byte) error {
 		return nil // reconciled since
 	}
 	l.Acked = true
+	if s.e.in.mutated(mutantDropOnAck) {
+		s.e.dev.Commit(nil, []string{s.committed})
+		return nil
+	}
 	s.e.dev.Commit(map[string][]byte{s.committed: mustJSON(l)}, nil)
 	return nil
 }
