@@ -56,6 +56,7 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Channel: world.NearField,
 		Endpoints: map[world.PartyID]world.Endpoint{
 			payer: func(m world.Message) ([]world.Message, error) {
+				in.noteInvoice(payee, m)
 				out, err := pd.Payer(m)
 				if err == nil && m.Type == msgAck {
 					p.Paid = true

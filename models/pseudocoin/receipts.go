@@ -16,7 +16,7 @@ var _ models.Receipter = (*Instance)(nil)
 // not uploaded, each checked by the desk as the upload would have it
 // cleared (desk.accepts). A record pays a one-time receiving key, not a
 // wallet: the receipt's payee is the wallet that gave that key out in
-// an invoice ("" if none did). An external element's log is not
+// an invoice ("" if none did; receiver). An external element's log is not
 // reachable: CodeUnimplemented.
 func (in *Instance) Receipts(p world.PartyID) ([]models.Receipt, error) {
 	if in.desk == nil {
@@ -39,9 +39,31 @@ func (in *Instance) Receipts(p world.PartyID) ([]models.Receipt, error) {
 	return out, nil
 }
 
-// receiver is the wallet that gave out the receiving key spki ("" if
-// none did).
+// noteInvoice notes, for receipts, that the invoice m (a message to the
+// payer; anything else is ignored) came from payee.
+func (in *Instance) noteInvoice(payee world.PartyID, m world.Message) {
+	if m.Type != msgInvoice {
+		return
+	}
+	v, err := ParseInvoice(m.Payload)
+	if err != nil {
+		return
+	}
+	if in.invoicedBy == nil {
+		in.invoicedBy = map[string]world.PartyID{}
+	}
+	if _, ok := in.invoicedBy[keyName(v.Key)]; !ok {
+		in.invoicedBy[keyName(v.Key)] = payee
+	}
+}
+
+// receiver is the wallet that gave out the receiving key spki: the payee
+// whose invoice carried it to a payer, or a model element that made it
+// ("" if neither).
 func (in *Instance) receiver(spki []byte) world.PartyID {
+	if p, ok := in.invoicedBy[keyName(spki)]; ok {
+		return p
+	}
 	for _, p := range slices.Sorted(maps.Keys(in.gaveOut)) {
 		for _, k := range in.gaveOut[p] {
 			if bytes.Equal(k.Public().SPKI(), spki) {
