@@ -80,7 +80,10 @@ var faultKindMutants = []faultKind{
 	// and no partition reaches.
 	{kind: world.FaultDrop, mutant: "chain~gossip-sends-each-block-once", sub: "R5.6", equivalent: dropEquivalents},
 	{kind: world.FaultCrashBefore, equivalent: crashBeforeEquivalents, external: "undo-open-session"},
-	{kind: world.FaultCrashAfter, external: "log-at-session-end"},
+	// crash-after's external bug was log-at-session-end (examples/vendor):
+	// since R5.4 reads the payer's receipts, a cut before the CONFIRM
+	// finds it too (TestWalletBugsCaught).
+	{kind: world.FaultCrashAfter, pending: "no wallet bug of examples/vendor is found by a power cut after an operation alone: log-at-session-end, which was, is now found under crash-before too by R5.4's receipt check (a restarted payer holds no logged record of a payment its payee holds); a model device's crash-after is crash-at or crash-before (crashBeforeEquivalents)"},
 	{kind: world.FaultCrashEnd, mutant: "cert~payer-sweeps-spent-at-close", sub: "R2.1"},
 	{kind: world.FaultReorder, mutant: "cert~payee-rearms-hello-after-tx", sub: "R1.2"},
 	{kind: world.FaultDelay, mutant: "chip~payee-times-out-after-commit", sub: "R1.2"},

@@ -43,13 +43,13 @@ func r5Properties() []Property {
 		{
 			Sub:   "R5.4",
 			Name:  "malicious-payee-every-point",
-			Doc:   "a payee that withholds or ignores the message of any step, or loses power at any crash point, then deposits before anyone reconciles; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
+			Doc:   "a payee that withholds or ignores the message of any step, or loses power at any crash point, or whose device withholds its acknowledgement or refuses, authenticated, a payment it stored, then deposits before anyone reconciles; the payee never gains more than the payer lost, a payer debited before it reconciles holds receipts reconciliation accepts (models.Receipter) for what it lost, and a debited payer's payment settles to the payee",
 			Check: maliciousPayeeEveryPoint,
 		},
 		{
 			Sub:   "R5.4",
 			Name:  "malicious-payee-random",
-			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points; the payee never gains more than the payer lost, and a debited payer's payment settles to the payee",
+			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points, its device honest, withholding its acknowledgement or refusing, authenticated, a payment it stored; the payee never gains more than the payer lost, a payer debited before it reconciles holds receipts reconciliation accepts (models.Receipter) for what it lost, and a debited payer's payment settles to the payee",
 			Check: maliciousPayeeRandom,
 		},
 		{
@@ -444,6 +444,45 @@ func payeeSettles(f fataler, in models.Instance, payer, payee world.PartyID, bef
 	}
 }
 
+// payerHoldsReceipts checks R5.4's receipt before the payer reconciles:
+// a payer debited since before holds receipts (models.Receipter) for
+// payments to payee that reconciliation accepts, worth at least what it
+// was debited. An instance that shows no receipts is not checked
+// (noteReceipts says so in the property's log).
+func payerHoldsReceipts(f fataler, in models.Instance, payer, payee world.PartyID, before map[world.PartyID]int64, what string) {
+	rc, ok := in.(models.Receipter)
+	if !ok {
+		return
+	}
+	loss := before[payer] - worth(in, payer)
+	if loss <= 0 {
+		return
+	}
+	rs, err := rc.Receipts(payer)
+	if codeOf(err) == spec.CodeUnimplemented {
+		return // an external payer: the harness cannot read its log
+	}
+	if err != nil {
+		f.Fatalf("%s: receipts of %s: %v", what, payer, err)
+	}
+	var proved int64
+	for _, r := range rs {
+		if r.Payee == payee && r.Err == nil {
+			proved += r.Amount
+		}
+	}
+	if proved < loss {
+		f.Fatalf("%s: the payer was debited %d fen and holds receipts reconciliation accepts for %d (%+v)", what, loss, proved, rs)
+	}
+}
+
+// noteReceipts logs that in's receipts go unchecked, if it shows none.
+func noteReceipts(t *T, in models.Instance) {
+	if _, ok := in.(models.Receipter); !ok {
+		t.Logf("%s does not implement models.Receipter: R5.4's receipts (a debited payer holds proof reconciliation accepts) are not checked", t.Info.Name)
+	}
+}
+
 // settleAll reconciles every listed party twice and then has the payee
 // deposit and reconcile once more.
 func settleAll(f fataler, in models.Instance, payee world.PartyID, ws ...world.PartyID) {
@@ -467,6 +506,7 @@ func maliciousPayeeEveryPoint(t *T) {
 		return in
 	}
 	clean := cleanPayment(t, setup, a, b, paymentAmount)
+	noteReceipts(t, setup())
 	points := pointsOn(append(world.LossPoints(clean.Outcome), world.CrashPoints(clean.Outcome)...))
 	for _, f := range points {
 		in := setup()
@@ -476,6 +516,7 @@ func maliciousPayeeEveryPoint(t *T) {
 		if _, err := in.Pay(a, b, paymentAmount, plan); err != nil {
 			t.Fatalf("%v: pay: %v", f, err)
 		}
+		payerHoldsReceipts(t, in, a, b, before, fmt.Sprintf("payee deviating with %v", f))
 		if _, err := in.Deposit(b); err != nil && codeOf(err) == "" {
 			t.Fatalf("%v: deposit: %v", f, err)
 		}
@@ -483,6 +524,36 @@ func maliciousPayeeEveryPoint(t *T) {
 		payeeSettles(t, in, a, b, before, fmt.Sprintf("payee deviating with %v, depositing at once", f))
 	}
 	t.Count(len(points))
+	// The payee's own device deviating without a fault: it keeps what it
+	// verified and withholds the message that completes the payer's side,
+	// or sends the payer the refusal an honest payee sends for a payment
+	// it did not store. A payee the harness cannot corrupt (an external
+	// wallet) is not staged, and the log says so: the points above hold
+	// the property's verdict.
+	for _, d := range payeeCorruptions[1:] {
+		in := setup()
+		if cr, ok := in.(models.Corrupter); !ok {
+			t.Logf("%s not staged: the instance does not implement models.Corrupter", d.kind)
+			continue
+		} else if err := cr.Corrupt(b, models.Corruption{Kind: d.kind}); codeOf(err) == spec.CodeUnimplemented {
+			t.Logf("%s not staged: %v", d.kind, err)
+			continue
+		} else if err != nil {
+			t.Fatalf("corrupt %s with %s: %v", b, d.kind, err)
+		}
+		t.Witness(in.World(), nil)
+		before := worths(in)
+		if _, err := in.Pay(a, b, paymentAmount, nil); err != nil {
+			t.Fatalf("%s: pay: %v", d.kind, err)
+		}
+		payerHoldsReceipts(t, in, a, b, before, fmt.Sprintf("payee deviating with no fault%s", d.how))
+		if _, err := in.Deposit(b); err != nil && codeOf(err) == "" {
+			t.Fatalf("%s: deposit: %v", d.kind, err)
+		}
+		settleAll(t, in, b, b, a)
+		payeeSettles(t, in, a, b, before, fmt.Sprintf("payee deviating with no fault%s, depositing at once", d.how))
+		t.Count(1)
+	}
 }
 
 // payeeFaults are what a malicious payee does to the channel it shares
@@ -490,13 +561,27 @@ func maliciousPayeeEveryPoint(t *T) {
 var payeeFaults = []world.FaultKind{world.FaultDrop, world.FaultDuplicate, world.FaultReorder, world.FaultDelay,
 	world.FaultReplay, world.FaultCrashBefore, world.FaultCrashAt, world.FaultCrashAfter}
 
+// payeeCorruptions are what a malicious payee's own device does (none
+// first): keep what it verified and never complete the payer's side, or
+// keep it and tell the payer, authenticated, that the payment failed.
+// how is what a failure message adds.
+var payeeCorruptions = []struct {
+	kind models.CorruptionKind
+	how  string
+}{
+	{"", ""},
+	{models.CorruptWithholdAck, ", withholding its acknowledgement"},
+	{models.CorruptRefuseAfterStore, ", refusing the payment it stored"},
+}
+
 // maliciousPayeeRandom is R5.4 with generated deviations.
 func maliciousPayeeRandom(t *T) {
-	// Boundary cases first (boundary.go): the payee withholding its
-	// acknowledgement or not, once each, on an instance of the run's seed,
-	// without faults; then the random cases.
-	for i := range 2 {
-		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"withhold-ack": i}})
+	// Boundary cases first (boundary.go): the payee honest, withholding
+	// its acknowledgement, and refusing what it stored, once each, on an
+	// instance of the run's seed, without faults; then the random cases.
+	noteReceipts(t, t.New(t, t.Seed, models.Config{}))
+	for i := range payeeCorruptions {
+		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"payee-corruption": i}})
 		t.Count(1)
 	}
 	rapid.Check(t, func(rt *rapid.T) { maliciousPayeeCase(t, rt, rapidChoice{rt}) })
@@ -508,11 +593,9 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	ws := mustWallets(t, in, 2)
 	a, b := ws[0], ws[1]
 	mustFund(f, in, a, ch.int64("fund", 1, 50000))
-	withheld := ch.index("withhold-ack", 2) == 1
-	if withheld {
-		// The payee's device keeps what it verified and never
-		// completes the payer's side.
-		corrupt(t, f, in, b, models.Corruption{Kind: models.CorruptWithholdAck})
+	deviation := payeeCorruptions[ch.index("payee-corruption", len(payeeCorruptions))]
+	if deviation.kind != "" {
+		corrupt(t, f, in, b, models.Corruption{Kind: deviation.kind})
 	}
 	v := in.View(a)
 	hi := v.Offline()
@@ -530,6 +613,11 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	if _, err := in.Pay(a, b, amount, plan); err != nil {
 		f.Fatalf("pay: %v", err)
 	}
+	how := fmt.Sprintf("payee deviating with %v", plan) + deviation.how
+	if len(plan) == 0 {
+		how = "payee deviating with no fault" + deviation.how
+	}
+	payerHoldsReceipts(f, in, a, b, before, how)
 	// The payee's own moves, before the payer reconciles.
 	for _, op := range ch.ops("payee-ops", []string{"deposit", "reconcile", "restart"}, 4) {
 		switch op {
@@ -541,12 +629,9 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 			in.Restart(b)
 		}
 	}
+	payerHoldsReceipts(f, in, a, b, before, how+", after the payee's moves")
 	order := ch.order([]world.PartyID{a, b})
 	settleAll(f, in, b, order...)
-	how := fmt.Sprintf("payee deviating with %v", plan)
-	if withheld {
-		how += ", withholding its acknowledgement"
-	}
 	payeeSettles(f, in, a, b, before, how)
 }
 

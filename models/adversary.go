@@ -75,6 +75,17 @@ const (
 	// payer's side (acknowledgement, deduct instruction, receipt). A
 	// scheme whose payer waits for nothing accepts it and changes nothing.
 	CorruptWithholdAck CorruptionKind = "withhold-ack"
+	// R5.4: the device, as payee, keeps what it verified (stores the
+	// coins as an honest payee would) and then tells the payer that the
+	// payment failed, with the message its scheme uses to refuse,
+	// authenticated as an honest refusal would be. Only chip has such a
+	// message (its REFUSE, signed by the payee card over the session's
+	// challenge); in the other schemes a payee refuses by not sending the
+	// message that completes the payer's side (cert's deduct instruction,
+	// pseudocoin's acknowledgement), so this kind is CorruptWithholdAck
+	// there, and a scheme whose payer waits for nothing (chain's one-way
+	// QR code) accepts it and changes nothing.
+	CorruptRefuseAfterStore CorruptionKind = "refuse-after-store"
 )
 
 // Corruption is one attack; Value and Other apply to the kinds that say so.

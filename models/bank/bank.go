@@ -487,6 +487,12 @@ func (a *Agent) deposit(holder string, items []DepositItem) (int64, error) {
 			return 0, spec.Errorf(spec.CodeValueMismatch, "deposit record for %s does not pay its whole value to %s", h.Serial, a.ID)
 		}
 		inst := InstanceOf(h)
+		if !seen[inst] && a.cb.registry.seizes(h, rec, holder) {
+			// Value its payee refused with its signature (refusal.go).
+			seen[inst] = true
+			done = append(done, inst)
+			continue
+		}
 		if !seen[inst] && a.cb.registry.Redeemed(inst) && a.cb.registry.Known(rec) {
 			// This very deposit was credited already (the wallet lost
 			// power before it could clear its pending entry): presenting

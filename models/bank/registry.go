@@ -85,6 +85,9 @@ type Registry struct {
 	// order lists the record ids in the order they were registered
 	// (EntriesSince).
 	order [][32]byte
+	// refusal holds the payees' signed refusals payers uploaded
+	// (refusal.go).
+	refusal refusals
 }
 
 func newRegistry(cb *CentralBank) *Registry {
@@ -129,6 +132,9 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 		return nil
 	}
 	if _, err := r.check(parent, rec); err != nil {
+		return err
+	}
+	if err := r.refusedAdd(parent, rec); err != nil {
 		return err
 	}
 	if r.dropped(parent, rec) {

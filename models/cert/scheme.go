@@ -205,6 +205,11 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
+	if c.Kind == models.CorruptRefuseAfterStore {
+		// The SIM payee has no refusal message: it refuses by never
+		// sending DEDUCT, which is withholding.
+		c.Kind = models.CorruptWithholdAck
+	}
 	return kit.Corrupt(&in.Table, Name, AgentID, forge.RogueAgentID, id, c)
 }
 

@@ -35,7 +35,7 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 			return err
 		}
 		wl.present = cert
-	case models.CorruptWithholdAck:
+	case models.CorruptWithholdAck, models.CorruptRefuseAfterStore:
 		// The payer shows a one-way QR code and waits for nothing from
 		// the payee, so there is nothing to withhold.
 	case models.CorruptIdentity:

@@ -232,6 +232,9 @@ func (se *SE) confirm(data []byte) error {
 		if !AckAwaited(e.Challenge, challenge, se.sameChallenge) {
 			continue
 		}
+		if len(e.Refusal) > 0 {
+			return spec.Errorf(spec.CodeReplay, "the payee refused this payment")
+		}
 		if e.Acked {
 			return spec.Errorf(spec.CodeReplay, "payment already acknowledged")
 		}
@@ -262,6 +265,7 @@ func (se *SE) confirm(data []byte) error {
 		se.Dev.Put(k, kit.MustJSON(acked))
 		se.countOnAck()
 		se.out[k] = &acked
+		se.forgetAcked(k)
 		se.w.Trace().State(se.Dev.ID(), "payment to %s acknowledged", e.Payee)
 		return nil
 	}
@@ -312,7 +316,9 @@ func (se *SE) payeeEndpoint(m world.Message) ([]world.Message, error) {
 		return se.refusal(m.From, challenge), err
 	}
 	if se.FW.Withhold {
-		return nil, nil // a malicious payee: keeps the coins, never confirms
+		// A malicious payee: keeps the coins, never confirms, and may
+		// say, signed, that it stored nothing.
+		return se.refuseAfterStore(m.From, challenge), nil
 	}
 	sig, err := se.Priv.Sign(ackTBS(challenge, recs[0].Payer, recs))
 	if err != nil {

@@ -19,10 +19,14 @@ import (
 // (a revoked or expired payer, a forged or altered coin) stores nothing
 // and answers with REFUSE: the challenge and its signature over it. A
 // payer card that receives a REFUSE verifying under the certificate of the
-// payee it logged, for a payment not yet acknowledged, rolls the payment
-// back: the spent coins return, the change goes, the log entry and the
-// usage go. Without the REFUSE (lost), the payment stays logged and
-// reconciliation settles it as before.
+// payee it logged, for a payment not yet acknowledged nor refused, rolls
+// the payment back: the spent coins return, the change goes, the usage
+// goes, and the log entry is kept, marked refused with the REFUSE's data
+// (it spends nothing from then on). Reconciliation uploads it: the
+// refusal is the payee's signed word that it stored nothing, which the
+// registry holds against it (refusal.go, bank.Registry.Refused). Without
+// the REFUSE (lost), the payment stays logged and reconciliation settles
+// it as before.
 const (
 	INSRefuse = 0x54 // payee terminal → payer card: signed refusal of a TRANSFER
 	MsgRefuse = "REFUSE"
@@ -79,6 +83,12 @@ func (se *SE) rollback(data []byte) error {
 		if !bytes.Equal(e.Challenge, challenge) && spec.Makes("chip-refuse") {
 			continue
 		}
+		if len(e.Refusal) > 0 {
+			if !bytes.Equal(e.Challenge, challenge) {
+				continue
+			}
+			return spec.Errorf(spec.CodeReplay, "the payee refused this payment already")
+		}
 		cert, err := devcert.Parse(se.S, e.PayeeCert)
 		if err != nil {
 			return err
@@ -87,9 +97,15 @@ func (se *SE) rollback(data []byte) error {
 			return err
 		}
 		puts := map[string][]byte{}
-		deletes := []string{k}
-		if se.mutated("rollback-keeps-log-entry") {
-			deletes = nil
+		var deletes []string
+		switch {
+		case se.mutated("rollback-keeps-log-entry"):
+		case se.mutated("rollback-forgets-refusal"):
+			deletes = append(deletes, k)
+		default:
+			refused := *e
+			refused.Refusal = append([]byte(nil), data...)
+			puts[k] = kit.MustJSON(refused)
 		}
 		var amount int64
 		for i := range e.Records {

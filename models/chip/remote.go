@@ -84,12 +84,12 @@ type WireLog = device.Log
 
 // wireLog is e on the wire.
 func wireLog(e LogEntry) WireLog {
-	return WireLog{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked}
+	return WireLog{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked, Refusal: e.Refusal}
 }
 
 // logEntry reads w off the wire (wireLog undone).
 func logEntry(w WireLog) LogEntry {
-	return LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked}
+	return LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked, Refusal: w.Refusal}
 }
 
 // CreditParams are Device.Credit's arguments.

@@ -199,6 +199,9 @@ var _ models.Corrupter = (*Instance)(nil)
 // written directly, or its firmware presents other identity data),
 // nobody else's are.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
+	if c.Kind == models.CorruptRefuseAfterStore {
+		return in.corruptRefuse(id, c)
+	}
 	return kit.Corrupt(&in.Table, Name, AgentID, forge.RogueAgentID, id, c)
 }
 
@@ -327,6 +330,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		settled, err := kit.Upload(in.w, id, in.cb, cardID, st, &in.ids, have, false, func(e LogEntry) func(r *transfer.Signed) bool {
 			large := in.largePayment(e)
 			return func(r *transfer.Signed) bool {
+				if len(e.Refusal) > 0 {
+					return false // refused: lodged below, not a spend
+				}
 				if e.Acked && in.mutated("upload-skips-acked-entries") {
 					return false
 				}
@@ -343,6 +349,10 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			return err
 		}
 		in.logSession(id, cardID, bound)
+		refused, err := in.lodgeRefusals(id, cardID, st)
+		if err != nil {
+			return err
+		}
 		// Mail: value a lost message kept from this card, with the
 		// certificates of the lineage's wallets, so the coin can move on
 		// offline (a payee gets them in the TRANSFER). Committed together
@@ -364,7 +374,17 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			settled = nil
 		}
 		settled = in.keepUnacked(st, settled)
-		if err := d.Credit(mail, certs, settled); err != nil {
+		if len(refused.seize) > 0 {
+			// The coins a rollback restored for a refused payment that
+			// stands: spent already, given up (seized, not credited),
+			// before the log entry that says so is settled (a cut in
+			// between leaves the entry, and the next reconciliation
+			// lodges it again).
+			if _, err := in.depositor().Deposit(id, d, refused.seize); err != nil {
+				return err
+			}
+		}
+		if err := d.Credit(append(mail, refused.change...), certs, settled); err != nil {
 			return err
 		}
 		// Finish deposits a power cut interrupted, then an exchange;

@@ -38,6 +38,10 @@ type outEntry struct {
 	Holdings  [][]byte `json:"holdings"`
 	Records   [][]byte `json:"records"`
 	Acked     bool     `json:"acked"`
+	// Refusal is the REFUSE data (challenge and the payee's signature)
+	// of a payment the card rolled back (refuse.go): the entry stays
+	// until reconciliation uploads it as evidence, and spends nothing.
+	Refusal []byte `json:"refusal,omitempty"`
 }
 
 // SE is the model of one secure element (card, eSE, SIM, SD, Bluetooth
@@ -55,6 +59,10 @@ type SE struct {
 	opened    time.Time         // when the terminal sent INITIATE (its timer; relayMutants)
 	mutation  string            // the mutant's name; "" is the reference
 	deferred  map[string][]byte // payee-commits-on-done: what the payee will write at DONE
+
+	// refuseStored: firmware of a compromised payee (corrupt.go), kept
+	// across power cycles like kit.Core.FW.
+	refuseStored bool
 }
 
 // recover rebuilds the volatile state from the persistent store. A card

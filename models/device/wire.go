@@ -138,6 +138,9 @@ type Log struct {
 	Holdings []models.Hex `json:"holdings"`
 	Records  []models.Hex `json:"records"`
 	Acked    bool         `json:"acked"`
+	// Refusal is the payee's signed refusal the payer card keeps with a
+	// payment it rolled back (chip's REFUSE data), absent otherwise.
+	Refusal models.Hex `json:"refusal,omitempty"`
 }
 
 // State is a secure element read out, on the wire (chip, cert: kit.State):

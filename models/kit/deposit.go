@@ -157,17 +157,29 @@ type Entry interface {
 // spent and the records spending them (DER, one per holding), and
 // whether the payee's acknowledgement arrived. It is an Entry; a scheme
 // whose entries say more embeds it.
+//
+// Refusal, when not empty, is the payee's signed refusal of the payment
+// (chip's REFUSE data): the element rolled the payment back and keeps
+// the entry only as evidence for reconciliation to upload, so the entry
+// spends nothing (Spent is empty) and is not pending.
 type LogEntry struct {
 	Key      string
 	Payee    string
 	Holdings [][]byte
 	Records  [][]byte
 	Acked    bool
+	Refusal  []byte
 }
 
-// Spent and Acknowledged read the entry out (Entry).
-func (e LogEntry) Spent() (holdings, records [][]byte) { return e.Holdings, e.Records }
-func (e LogEntry) Acknowledged() bool                  { return e.Acked }
+// Spent and Acknowledged read the entry out (Entry). A refused entry
+// spends nothing.
+func (e LogEntry) Spent() (holdings, records [][]byte) {
+	if len(e.Refusal) > 0 {
+		return nil, nil
+	}
+	return e.Holdings, e.Records
+}
+func (e LogEntry) Acknowledged() bool { return e.Acked }
 
 // PaidTo names the entry's payee (State.View's payee).
 func (e LogEntry) PaidTo() string { return e.Payee }

@@ -23,7 +23,7 @@ func (in *Instance) Corrupt(p world.PartyID, c models.Corruption) error {
 	}
 	r := c.Rand(in.w, Name, p)
 	switch c.Kind {
-	case models.CorruptEscrowGarbage, models.CorruptEscrowOther, models.CorruptEscrowWrongKey, models.CorruptWithholdAck:
+	case models.CorruptEscrowGarbage, models.CorruptEscrowOther, models.CorruptEscrowWrongKey, models.CorruptWithholdAck, models.CorruptRefuseAfterStore:
 		if c.Kind == models.CorruptEscrowOther {
 			// Only its name goes in the escrow: an external element
 			// may be the one impersonated.

@@ -34,6 +34,7 @@ const (
 	mutantLineageDeskSig   = "payee-lineage-desk-sig-top-only"  // R4: the payee checks the desk's signature only on bundles a record spends directly
 	mutantRefundTwice      = "desk-refunds-twice"               // R5: the desk refunds a renounced record at every settlement, not once
 	mutantCumulativeBefore = "limits-cumulative-before-payment" // R6: the cumulative limit is checked on what was spent before the payment, without it
+	mutantDropOnAck        = "payer-drops-record-on-ack"        // R5: the payer deletes its logged record once acknowledged
 )
 
 // Mutants returns the catalogue.
@@ -48,6 +49,7 @@ func Mutants() []models.Mutant {
 		m(mutantLargeNotLogged, "R3", "payments above T are not logged against the payer's account at its agent bank"),
 		m(mutantTraceMinter, "R3", "the central bank's trace of a payment names whom the desk minted the value it spends for (the root bundle of its first input), not the payer its escrow names: right for value the payer withdrew, wrong for value another wallet paid it"),
 		m(mutantTrustEscrow, "R3", "the desk takes the identity an escrow names as the payer without checking that the named device signed the record, or that it is the uploader's"),
+		m(mutantDropOnAck, "R5", "the payer element deletes a payment's logged record once the payee acknowledges it (the payee holds the payment and its upload clears the record), so a debited payer holds no receipt reconciliation could accept"),
 		m(mutantNoSeen, "R2", "the payee keeps no list of the one-time keys it was paid with, so a cloned element pays it twice with one key"),
 		m(mutantNoDoubleCheck, "R2", "the desk accepts a second record spending a one-time key another record spent, and flags nothing"),
 		m(mutantNoInputSig, "R1", "the payee does not check the input keys' signatures over the record"),

@@ -56,6 +56,7 @@ func (in *Instance) Pay(payer, payee world.PartyID, amount int64, plan world.Pla
 		Channel: world.NearField,
 		Endpoints: map[world.PartyID]world.Endpoint{
 			payer: func(m world.Message) ([]world.Message, error) {
+				in.noteInvoice(payee, m)
 				out, err := pd.Payer(m)
 				if err == nil && m.Type == msgAck {
 					p.Paid = true
@@ -320,6 +321,10 @@ func (s *payerSession) ack(b []byte) error {
 		return nil // reconciled since
 	}
 	l.Acked = true
+	if s.e.in.mutated(mutantDropOnAck) {
+		s.e.dev.Commit(nil, []string{s.committed})
+		return nil
+	}
 	s.e.dev.Commit(map[string][]byte{s.committed: mustJSON(l)}, nil)
 	return nil
 }
@@ -410,7 +415,9 @@ func (s *payeeSession) pay(b []byte) ([]world.Message, error) {
 	e.dev.Commit(puts, append(dels, s.invoice))
 	s.stored = true
 	in.w.Trace().State(e.dev.ID(), "received %d fen", r.Amount)
-	if in.corrupted[e.dev.ID()].Kind == models.CorruptWithholdAck {
+	// A payee refuses by not acknowledging: refusing after storing is
+	// withholding (models.CorruptRefuseAfterStore).
+	if k := in.corrupted[e.dev.ID()].Kind; k == models.CorruptWithholdAck || k == models.CorruptRefuseAfterStore {
 		return nil, nil
 	}
 	return []world.Message{{Type: msgAck, Payload: Ack{Record: r.ID()}.Marshal()}}, nil

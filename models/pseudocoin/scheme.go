@@ -111,6 +111,10 @@ type Instance struct {
 	// device's store (storeIndex), made on first use.
 	stores  map[world.PartyID]*storeIndex
 	gaveOut map[world.PartyID][]suite.PrivateKey // every receiving key each element gave out (the merchant keeps them)
+	// invoicedBy names the wallet whose invoice carried each receiving
+	// key a payer was offered (by keyName), external payees' included:
+	// the harness's note of whom a record pays (receipts.go).
+	invoicedBy map[string]world.PartyID
 	// corrupted holds the corruptions staged on elements that act on
 	// later payments (escrow, withheld acknowledgement).
 	corrupted map[world.PartyID]models.Corruption
