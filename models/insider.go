@@ -43,6 +43,10 @@ const (
 	InsiderNotOwned InsiderKind = "not-owned"
 	// R1.2: the records answer the challenge (nonce) of the insider's
 	// previous payment, not the one the payee asked this payment to answer.
+	// Where a payment carries several records (chip, cert) it is two,
+	// each paying half the amount out of its own coin, and only the
+	// second answers the previous challenge: a payee that checks the
+	// first record's binding only is refused nothing.
 	InsiderReusedChallenge InsiderKind = "reused-challenge"
 	// R1.2: the payment's timestamp is Value seconds (a day when zero)
 	// before (stale) or after (future) the insider's clock, and signed so.

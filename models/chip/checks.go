@@ -160,7 +160,7 @@ func CheckTransfer(msg *Transfer, t Terminal) (*Received, error) {
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer)
 		case rec.Payee != t.ID:
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q, not this card", i, rec.Payee)
-		case !bytes.Equal(rec.Challenge[:], t.Challenge) && !mutated("payee-skips-record-challenge"):
+		case !bytes.Equal(rec.Challenge[:], t.Challenge) && !mutated("payee-skips-record-challenge") && (i == 0 || !mutated("payee-checks-challenge-first-record-only")):
 			return nil, spec.Errorf(spec.CodeReplay, "spend %d: record answers another challenge", i)
 		}
 		validate := rec.Validate

@@ -64,10 +64,11 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	},
 
 	// The insider's mutants: its payment, which the reference refuses.
-	"payee-skips-output-sum":           insider(modeltest.InsiderCase{Kind: models.InsiderWrongSum, Fund: 100, Amount: 200}),
-	"payee-checks-stored-serials-only": insider(modeltest.InsiderCase{Kind: models.InsiderDuplicateInput, Fund: 100, Amount: 200}),
-	"payee-skips-record-challenge":     insider(modeltest.InsiderCase{Kind: models.InsiderReusedChallenge, Fund: 1000, First: 100, Amount: 200}),
-	"payee-skips-amount-check":         insider(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200}),
+	"payee-skips-output-sum":                   insider(modeltest.InsiderCase{Kind: models.InsiderWrongSum, Fund: 100, Amount: 200}),
+	"payee-checks-stored-serials-only":         insider(modeltest.InsiderCase{Kind: models.InsiderDuplicateInput, Fund: 100, Amount: 200}),
+	"payee-skips-record-challenge":             insider(modeltest.InsiderCase{Kind: models.InsiderReusedChallenge, Fund: 1000, First: 100, Amount: 200}),
+	"payee-checks-challenge-first-record-only": insider(modeltest.InsiderCase{Kind: models.InsiderReusedChallenge, Fund: 1000, First: 100, Amount: 200}),
+	"payee-skips-amount-check":                 insider(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200}),
 
 	// The last bit of CONFIRM's first field, the challenge: the reference
 	// refuses the acknowledgement (the payer stays unacknowledged), the
