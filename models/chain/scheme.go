@@ -71,6 +71,7 @@ func (sc Scheme) Info() models.Info {
 		Expected: []models.Violation{
 			{Property: "R2.2-clone-repays-same-payee", Witness: repaid, Reason: sealedCoins},
 			{Property: "R2.2-rollback-repays-same-payee", Witness: repaid, Reason: sealedCoins},
+			{Property: "R2.2-mail-repays-same-payee", Witness: repaid, Reason: sealedCoins},
 			// The decisions differ, the flags do not: the Flags line of the
 			// diff is unchanged and complete on one line.
 			{Property: "R2.7-upload-order-independent", Witness: models.Witness{Match: `decides otherwise than in order \[[^\]]*\], with the same flagged coins and culprits \(-want \+got\)`},

@@ -152,6 +152,7 @@ func Mutants() []models.Mutant {
 		m("record-counter-volatile", "R5", "the card keeps its record counter in RAM and restarts it from zero after a power cycle, so a payment after a restart reuses the counter, and the log key, of an earlier payment not yet uploaded and overwrites its log entry"),
 		m("payee-keeps-lineage-certs-in-ram", "R6", "the payee card stores the coins a TRANSFER pays it but keeps the certificates of the coins' earlier holders in RAM only, so after a power cycle it cannot present them and the coins cannot be paid onward offline"),
 		m("payee-checks-challenge-first-record-only", "R1", "the payee card checks that the first record of a TRANSFER answers the challenge of this payment but takes the others' challenges on trust, so a payment of several records whose later records were signed for an earlier session is accepted"),
+		m("mail-credit-forgets-seen", "R2", "when reconciliation credits the card with mail (a payment's value a lost message kept from it), the card stores the coins but does not note the serials they were split from as paid to it, so a clone's repeat of that payment is accepted offline"),
 		m("payee-commits-on-done", "R5", "the payee card keeps the coins a TRANSFER pays it in RAM, sends CONFIRM, and writes them only when the payer card's DONE arrives, so a lost DONE or a power cut before it loses a payment the payer saw acknowledged"),
 	}
 }

@@ -98,6 +98,20 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return append(obs, fmt.Sprintf("audit %+v", in.Audit()))
 	},
 
+	// A payment whose TRANSFER is lost reaches the payee by mail; the
+	// payer's clone repeats it: the reference refuses the repeat, the
+	// mutant takes it.
+	"mail-credit-forgets-seen": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultDrop}})
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		return append(obs, modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)
+	},
+
 	"confirm-matches-challenge-short": func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 1000)
 		return modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 3, Kind: world.FaultFieldFlip, Arg: 16 * 127}})
