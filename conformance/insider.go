@@ -129,7 +129,14 @@ func insiderProperties(req spec.ReqID) []Property {
 			refused("R1.2", "insider-stale-session-refused", "a payment bound to another session: records answering its previous payment's challenge, or a timestamp a day or six minutes from its clock",
 				[]models.InsiderKind{models.InsiderReusedChallenge, models.InsiderStaleTime, models.InsiderFutureTime}, spec.CodeReplay),
 			refused("R1.5", "insider-unowned-coin-refused", "a payment of a coin another wallet holds, with a record naming itself as payer",
-				[]models.InsiderKind{models.InsiderNotOwned}, spec.CodeWrongRecipient))
+				[]models.InsiderKind{models.InsiderNotOwned}, spec.CodeWrongRecipient),
+			Property{
+				Sub:  "R1.5",
+				Name: "insider-unowned-coin-never-settles",
+				Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, a payment of a coin another wallet holds, with a record naming itself as payer (on the chain: the other wallet's coin sealed among the inputs after one of the insider's own) (" + kindList([]models.InsiderKind{models.InsiderNotOwned}) +
+					", also under a single loss or power cut after handling at every step), and pays it to an honest wallet; whatever the payee does offline, once every wallet reconciles the wallet that held the coin is worth what it was, a payee that accepted the payment is credited exactly the amount unless a double-spend flag names the insider, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
+				Check: func(t *T) { insiderSettles(t, []models.InsiderKind{models.InsiderNotOwned}) },
+			})
 	case "R2":
 		ps = append(ps, refused("R2.2", "insider-duplicate-input-refused", "a payment spending one of its coins twice, by two records of the same parent",
 			[]models.InsiderKind{models.InsiderDuplicateInput}, spec.CodeDoubleSpend))

@@ -69,6 +69,22 @@ func Mutants() []models.Mutant {
 		m("mint-lumps-holdings", "R6", "master nodes book a mint transaction as one output of its holdings' total, as for an ordinary deposit, instead of one output per issued coin, so an output's value is no longer that of the issued coin it stands for"),
 		m("node-dates-by-payer-clock", "R1", "master nodes date a revoked payer's payment by the time the payer wrote into it, so a payer that sets its clock back has a payment made after its revocation, which its payee refused, settle on its own upload"),
 		m("node-ignores-revocation", "R1", "master nodes check the payer's certificate against the root only, not the revocation list, so a payment a revoked payer made after its revocation settles on its own upload although its payee refused it"),
+
+		// An outside tester's faults (an implementer's slips the catalogue
+		// lacked): a check made on the first input only or on one side of a
+		// window, a lookup or an update forgotten, a limit off by one or kept
+		// in RAM, finality a block early, evidence naming the wrong party.
+		m("payee-skips-nonce-check", "R1", "the payee checks a scanned payment's certificate, addresses, amount, time and signature but not that it answers the nonce of the open request, so a payment signed for another request of the same amount is accepted"),
+		m("payee-window-past-only", "R1", "the payee refuses a payment dated more than the window before its clock but not one dated more than the window after it, so a payment signed ahead of time is accepted"),
+		m("payer-forgets-answered-agreements", "R1", "the payer's wallet does not look up the agreements it already paid, so an agreement keyed in (or replayed) again is paid again"),
+		m("payer-skips-blacklist", "R1", "the payer's wallet takes the blacklist at sync but does not look the payee's address up in it, so it pays a revoked wallet"),
+		m("sync-keeps-old-crl", "R1", "synchronisation with the node updates the coins, the blacklist and the limits but keeps the revocation list the wallet was provisioned with, so a payee goes on accepting payments from a payer revoked since"),
+		m("limit-count-off-by-one", "R6", "the wallet's offline payment count check is off by one: it allows an eleventh payment before going online"),
+		m("limits-volatile", "R6", "the wallet keeps its offline amount and payment count in RAM, so a power cycle resets the offline limits without the wallet going online"),
+		m("node-checks-first-input-owner-only", "R1", "master nodes check that the first coin a payment spends belongs to its payer but take the others on trust, so a payment spending its payer's coin and then another wallet's settles"),
+		m("node-flags-first-input-only", "R2", "a master node looks for an earlier spend only of the first coin a payment spends, so a double spend of a coin the payment lists after another is neither flagged nor refused"),
+		m("node-checks-revocation-once-per-cert", "R1", "master nodes check a payer's certificate against the revocation list the first time they see it pay and remember that it passed, so a payment the payer makes after its revocation settles on its own upload once an earlier payment of its was settled"),
+		m("evidence-names-payee", "R2", "the double-spend evidence names the payee of the first conflicting payment (the address it pays) instead of the payer whose certificate signed it"),
 	}
 }
 
