@@ -84,6 +84,8 @@ func Mutants() []models.Mutant {
 		m("node-checks-first-input-owner-only", "R1", "master nodes check that the first coin a payment spends belongs to its payer but take the others on trust, so a payment spending its payer's coin and then another wallet's settles"),
 		m("node-flags-first-input-only", "R2", "a master node looks for an earlier spend only of the first coin a payment spends, so a double spend of a coin the payment lists after another is neither flagged nor refused"),
 		m("node-checks-revocation-once-per-cert", "R1", "master nodes check a payer's certificate against the revocation list the first time they see it pay and remember that it passed, so a payment the payer makes after its revocation settles on its own upload once an earlier payment of its was settled"),
+		m("node-skips-input-sum", "R4", "master nodes check that every coin a payment spends is unspent and its payer's but not that together they hold the amount, and pay the amount whatever they hold, so a payment spending less than it pays creates the difference"),
+		m("node-allows-repeated-input", "R2", "master nodes check each coin a payment spends against the chain but not against the payment's other inputs, so a sealed transfer that lists one coin twice spends it twice and is paid out as if it held both"),
 		m("evidence-names-payee", "R2", "the double-spend evidence names the payee of the first conflicting payment (the address it pays) instead of the payer whose certificate signed it"),
 	}
 }

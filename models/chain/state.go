@@ -131,8 +131,9 @@ type checked struct {
 	roots    []coin.Serial
 	lump     bool // mint-lumps-holdings (mutant_sources.go)
 	short    bool // node-settles-short-payment (mutant.go)
-	// ownerFirstOnly: node-checks-first-input-owner-only (mutant_hunt.go)
-	ownerFirstOnly bool
+	// ownerFirstOnly: node-checks-first-input-owner-only; skipSum:
+	// node-skips-input-sum (mutant.go)
+	ownerFirstOnly, skipSum bool
 }
 
 func (c *checked) inputs() []OutPoint {
@@ -186,6 +187,9 @@ func (c *checked) outputs(res resolver) ([]Output, error) {
 	amount := p.Amount
 	if c.short && sum < amount {
 		amount = sum // node-settles-short-payment: pay what the inputs hold
+	}
+	if c.skipSum && sum < amount {
+		sum = amount // node-skips-input-sum: the inputs taken to cover the amount
 	}
 	// To whom the payer sealed it; checkPayment holds it to the clear
 	// payee (chain-literal has no other).
@@ -285,7 +289,7 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 		return nil, err
 	}
 	p, tr := t.Payment, c.transfer
-	if in, twice := repeatedInput(tr); twice {
+	if in, twice := repeatedInput(tr); twice && !bb.mutated("node-allows-repeated-input") {
 		return nil, spec.Errorf(spec.CodeMalformed, "transfer.inputs: %s twice", in)
 	}
 	switch {
@@ -354,7 +358,7 @@ func (bb *backbone) openPayment(t *Tx) (*checked, error) {
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "identity escrow names certificate %d, the payer's is %d", tr.Escrow, cert.Serial)
 	}
 	return &checked{id: p.ID(bb.s), tx: t, cert: cert, transfer: tr, plain: plain, short: bb.mutated("node-settles-short-payment"),
-		ownerFirstOnly: bb.mutated("node-checks-first-input-owner-only")}, nil
+		ownerFirstOnly: bb.mutated("node-checks-first-input-owner-only"), skipSum: bb.mutated("node-skips-input-sum")}, nil
 }
 
 // openTransfer opens a sealed transfer with the chain key and reads it
