@@ -86,6 +86,8 @@ func Mutants() []models.Mutant {
 		m("node-checks-revocation-once-per-cert", "R1", "master nodes check a payer's certificate against the revocation list the first time they see it pay and remember that it passed, so a payment the payer makes after its revocation settles on its own upload once an earlier payment of its was settled"),
 		m("node-skips-input-sum", "R4", "master nodes check that every coin a payment spends is unspent and its payer's but not that together they hold the amount, and pay the amount whatever they hold, so a payment spending less than it pays creates the difference"),
 		m("node-allows-repeated-input", "R2", "master nodes check each coin a payment spends against the chain but not against the payment's other inputs, so a sealed transfer that lists one coin twice spends it twice and is paid out as if it held both"),
+		m("payer-logs-before-spending", "R2", "the payer's wallet writes a payment's log entry and counters in one write and removes the spent coins (storing the change) in a second, so a power cut between the two leaves it holding coins its log says it spent, and it spends them again"),
+		m("sync-voids-unconfirmed-log", "R2", "synchronisation takes a logged payment its node does not yet hold final for a payment that will never settle: it drops it from the log and gives the payer back the coins it spent, which the chain has not seen spent yet, so the honest payer spends them again and is flagged"),
 		m("evidence-names-payee", "R2", "the double-spend evidence names the payee of the first conflicting payment (the address it pays) instead of the payer whose certificate signed it"),
 	}
 }

@@ -1,6 +1,10 @@
 package chain
 
-import "github.com/dualoffline/dualoffline/spec/devcert"
+import (
+	"strings"
+
+	"github.com/dualoffline/dualoffline/spec/devcert"
+)
 
 // The hooks of the outside tester's mutants (the catalogue's last group)
 // that need more than a condition at their spot.
@@ -51,4 +55,23 @@ func (bb *backbone) notePassed(serial uint64) {
 		bb.passed = map[uint64]bool{}
 	}
 	bb.passed[serial] = true
+}
+
+// logFirst is payer-logs-before-spending: the payment's log entry, the
+// agreement it answers and the counters are written first, and taken out
+// of puts, so the commit that follows only moves the coins; a power cut
+// between the two writes leaves the log saying the coins were spent and
+// the store still holding them.
+func (wl *wallet) logFirst(puts map[string][]byte) {
+	if !wl.mutated("payer-logs-before-spending") {
+		return
+	}
+	first := map[string][]byte{}
+	for k, v := range puts {
+		if !strings.HasPrefix(k, prefCoin) {
+			first[k] = v
+			delete(puts, k)
+		}
+	}
+	wl.dev.Commit(first, nil)
 }

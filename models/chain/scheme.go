@@ -628,7 +628,7 @@ func (in *Instance) sync(id world.PartyID, d Device, gw *node, refused map[TxID]
 	var kept []loggedPayment
 	for _, lp := range v.out {
 		s := gw.status(lp.id)
-		dead := refused[lp.id] || s == statusDead
+		dead := refused[lp.id] || s == statusDead || s != statusFinal && in.mutated("sync-voids-unconfirmed-log")
 		for _, c := range lp.inputs {
 			dead = dead || dropped[c.Point.Tx] && !st.unspent(c.Point)
 		}

@@ -323,6 +323,7 @@ func (wl *wallet) pay(agree []byte) ([]byte, error) {
 		puts[pointKey(c.op())] = mustJSON(c)
 	}
 	// The write-ahead commit: coins out, change in, the log entry, counters.
+	wl.logFirst(puts)
 	wl.dev.Commit(puts, deletes)
 	for _, k := range deletes {
 		delete(wl.coins, k)
