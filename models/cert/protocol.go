@@ -494,7 +494,7 @@ func (se *SIM) receive(sess *payeeSession, msg *message) error {
 			return err
 		}
 		seenKey := se.seenKey(rec.Parent[:])
-		if _, dup := se.Dev.Get(seenKey); (dup || puts[seenKey] != nil && !se.mutated("payee-seen-in-store-only")) && spec.Makes("spend-seen") {
+		if _, dup := se.Dev.Get(seenKey); (dup || se.seenByMail(rec.Parent[:]) || puts[seenKey] != nil && !se.mutated("payee-seen-in-store-only")) && spec.Makes("spend-seen") {
 			return spec.Errorf(spec.CodeDoubleSpend, "spend %d: coin %s was already paid to this wallet", i, rec.Parent)
 		}
 		if !se.mutated("payee-forgets-seen-serials") {
