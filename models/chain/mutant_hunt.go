@@ -75,3 +75,14 @@ func (wl *wallet) logFirst(puts map[string][]byte) {
 	}
 	wl.dev.Commit(first, nil)
 }
+
+// resetOnConnect is limits-reset-on-connect: the bank side resets the
+// wallet's offline limits as soon as it connects, in a sync of its own,
+// before the wallet's log is uploaded, so a reconciliation cut before
+// the upload completes leaves the limits reset.
+func (in *Instance) resetOnConnect(d Device) error {
+	if !in.mutated("limits-reset-on-connect") {
+		return nil
+	}
+	return d.Sync(&SyncUpdate{Reset: true, Time: in.w.Now().Unix(), CRL: in.cb.CRL().Raw, Blacklist: in.blacklist()})
+}

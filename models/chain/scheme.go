@@ -721,6 +721,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			return err
 		}
 		gw := in.bb.nodes[in.gateway[id]]
+		if err := in.resetOnConnect(d); err != nil {
+			return err
+		}
 		v, err := in.read(id, d)
 		if err != nil {
 			return err
