@@ -122,6 +122,20 @@ func insiderProperties(req spec.ReqID) []Property {
 			Check: func(t *T) { insiderRefused(t, kinds, codes) },
 		}
 	}
+	// neverSettles is the companion of a refused property for a scheme
+	// whose payee cannot see what the kinds alter (the chain's sealed
+	// inputs): whatever the payee does offline, the payment must not
+	// settle as it was signed.
+	neverSettles := func(sub spec.SubID, name, what, holds string, kinds ...models.InsiderKind) Property {
+		return Property{
+			Sub:  sub,
+			Name: name,
+			Doc: "an insider holding a certified wallet's key signs, through the scheme's own encoders, " + what + " (" + kindList(kinds) +
+				", also under a single loss or power cut after handling at every step) and pays it to an honest wallet; whatever the payee does offline, once every wallet reconciles " + holds +
+				"a payee that accepted the payment is credited exactly the amount unless a double-spend flag names the insider, the third wallet's worth is unchanged, value is conserved, deposits never exceed issuance and no honest wallet is flagged",
+			Check: func(t *T) { insiderSettles(t, kinds) },
+		}
+	}
 	var ps []Property
 	switch req {
 	case "R1":
@@ -129,13 +143,19 @@ func insiderProperties(req spec.ReqID) []Property {
 			refused("R1.2", "insider-stale-session-refused", "a payment bound to another session: records answering its previous payment's challenge, or a timestamp a day or six minutes from its clock",
 				[]models.InsiderKind{models.InsiderReusedChallenge, models.InsiderStaleTime, models.InsiderFutureTime}, spec.CodeReplay),
 			refused("R1.5", "insider-unowned-coin-refused", "a payment of a coin another wallet holds, with a record naming itself as payer",
-				[]models.InsiderKind{models.InsiderNotOwned}, spec.CodeWrongRecipient))
+				[]models.InsiderKind{models.InsiderNotOwned}, spec.CodeWrongRecipient),
+			neverSettles("R1.5", "insider-unowned-coin-never-settles", "a payment of a coin another wallet holds, with a record naming itself as payer (on the chain: the other wallet's coin sealed among the inputs after one of the insider's own)", "the wallet that held the coin is worth what it was, ",
+				models.InsiderNotOwned))
 	case "R2":
 		ps = append(ps, refused("R2.2", "insider-duplicate-input-refused", "a payment spending one of its coins twice, by two records of the same parent",
-			[]models.InsiderKind{models.InsiderDuplicateInput}, spec.CodeDoubleSpend))
+			[]models.InsiderKind{models.InsiderDuplicateInput}, spec.CodeDoubleSpend),
+			neverSettles("R2.2", "insider-duplicate-input-never-settles", "a payment spending one of its coins twice, by two records of the same parent (on the chain: the coin listed twice among the sealed inputs)", "the coin is paid out at most once: ",
+				models.InsiderDuplicateInput))
 	case "R4":
 		ps = append(ps, refused("R4.3", "insider-unbalanced-record-refused", "a record whose outputs sum to more than the coin it spends, the excess paid to the payee or kept as change",
-			[]models.InsiderKind{models.InsiderWrongSum, models.InsiderInflatedChange}, spec.CodeValueMismatch))
+			[]models.InsiderKind{models.InsiderWrongSum, models.InsiderInflatedChange}, spec.CodeValueMismatch),
+			neverSettles("R4.3", "insider-unbalanced-record-never-settles", "a record whose outputs sum to more than the coin it spends, the excess paid to the payee or kept as change (on the chain: sealed inputs worth less than the amount)", "no value was created: ",
+				models.InsiderWrongSum, models.InsiderInflatedChange))
 	case "R5":
 		ps = append(ps, Property{
 			Sub:  "R5.5",

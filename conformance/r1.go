@@ -28,7 +28,7 @@ func byRole() []Property {
 	var out []Property
 	for _, s := range []staging{
 		{"R1.3", "uncertified", "a wallet presents a self-signed certificate, one from a foreign root, or one of the other crypto suite", "untrusted-issuer, bad-signature or wrong-suite", uncertifiedDeviceRefused},
-		{"R1.4", "revoked", "a wallet's certificate is revoked and the honest counterpart reconciles to fetch the revocation list (the revoked wallet paying also with its own clock an hour behind)", "cert-revoked", revokedDeviceRefused},
+		{"R1.4", "revoked", "a wallet that paid a third wallet before (both reconciled, so the banks settled a payment it signed) has its certificate revoked and the honest counterpart reconciles to fetch the revocation list (the revoked wallet paying also with its own clock an hour behind)", "cert-revoked", revokedDeviceRefused},
 		{"R1.4", "expired", "the clock is advanced past the certificates' validity and the honest counterpart reconciles to learn the time", "cert-expired", expiredDeviceRefused},
 	} {
 		for _, role := range []string{"payer", "payee"} {
@@ -593,7 +593,8 @@ func checkCertRefusal(t *T, want spec.Code, badPays bool, stage func(s scene) st
 	}
 }
 
-// revokedDeviceRefused: a revoked wallet is refused. When it pays, also
+// revokedDeviceRefused: a revoked wallet, which paid a third wallet before
+// its revocation, is refused. When it pays, also
 // with its own clock an hour behind from the first message it receives
 // (a skew of the payer): a payer dates its own payment, so a check that
 // reads that date instead of when the payment was seen would take a
@@ -604,6 +605,13 @@ func revokedDeviceRefused(t *T, badPays bool) {
 		plans = []world.Plan{nil, {{Step: 1, Kind: world.FaultSkew, Arg: -int(time.Hour / time.Millisecond)}}}
 	}
 	checkCertRefusal(t, spec.CodeCertRevoked, badPays, func(s scene) string {
+		// A device is revoked once it has been in use: it paid a third
+		// wallet, and both reconciled, so whatever the banks remember of
+		// a certificate that passed their checks before is in play.
+		if p, err := s.in.Pay(s.c, s.b, payAmount, nil); err != nil || !p.Received {
+			t.Fatalf("the payment %s → %s before the revocation failed: %s", s.c, s.b, describe(p, err))
+		}
+		mustReconcile(t, s.in, s.c, s.b)
 		// Two hours on, so an hour behind is still within the root's
 		// validity (the world starts where it starts).
 		s.in.World().Advance(2 * time.Hour)

@@ -42,6 +42,12 @@ func r2Properties() []Property {
 			Check: func(t *T) { repaySamePayee(t, true) },
 		},
 		{
+			Sub:   "R2.2",
+			Name:  "mail-repays-same-payee",
+			Doc:   "a payer, cloned or snapshotted before paying (drawn), pays a payee a generated amount and the first message of the payment whose loss leaves the payee unpaid is lost; the payer reconciles, then the payee, whose device the bank credits with the value by mail; then the clone (or the payer rolled back) pays the payee the same amount again; the repeat is refused offline with double-spend and the payee's worth rises by exactly the amount once (a scheme that credits no lost payment to the payee's device by mail skips, saying so)",
+			Check: mailRepaysSamePayee,
+		},
+		{
 			Sub:   "R2.3",
 			Name:  "clone-flagged-first-reconciliation",
 			Doc:   "a cloned or rolled-back payer pays the same coins to two payees, with a generated event between the spends (the first payee reconciling, depositing or power-cycled, the payer going online or power-cycled), then everyone reconciles and the payees deposit in a generated interleaving; every coin spent twice is flagged, with its value, by the time both conflicting spends reached the bank by upload or deposit, and stays flagged",
@@ -822,4 +828,58 @@ func (f firstPay) repeat(rt *rapid.T, in models.Instance, b world.PartyID, repea
 		rt.Fatalf("%s's worth rose by %d fen, want %d (once)", b, got, f.amount)
 	}
 	return true
+}
+
+// mailRepaysSamePayee is R2.2 for value that reached the payee by mail
+// (a lost message's value the bank credits to the payee's device at
+// reconciliation): the payee received the coins as surely as if the
+// message had arrived, so their repeat must be refused offline too. The
+// loss is the first of a clean payment's messages whose loss leaves the
+// payee unpaid and whose value the two reconciliations then bring to the
+// payee's device, found by running the payment once per loss point on
+// instances built alike from the case's seed.
+func mailRepaysSamePayee(t *T) {
+	mailed := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		seed := rapid.Uint64().Draw(rt, "seed")
+		fund := rapid.Int64Range(1, 50000).Draw(rt, "fund")
+		rollback := drawRollback(rt)
+		var a, b world.PartyID
+		setup := func() (models.Instance, world.PartyID, func()) {
+			in := t.New(rt, seed, models.Config{})
+			ws := mustWallets(t, in, 2)
+			a, b = ws[0], ws[1]
+			mustFund(rt, in, a, fund)
+			second, restore := twin(t, rt, in, a, rollback)
+			return in, second, restore
+		}
+		probe, _, _ := setup()
+		clean, amount, err := payOrLargestCoin(probe, a, b, drawAmount(rt, probe, a))
+		if err != nil || !clean.Received {
+			rt.Fatalf("the fault-free payment %s → %s of %d fen did not complete: %s", a, b, amount, describe(clean, err))
+		}
+		for _, f := range pointsOn(world.LossPoints(clean.Outcome)) {
+			in, second, restore := setup()
+			b0, off0 := worth(in, b), in.View(b).Offline()
+			held := in.View(a).Coins
+			p, err := in.Pay(a, b, amount, world.Plan{f})
+			if err != nil || p.Received {
+				continue
+			}
+			spent := missing(held, in.View(a).Coins)
+			mustReconcile(rt, in, a, b)
+			if in.View(b).Offline()-off0 != amount {
+				continue // not delivered to the payee's device by mail
+			}
+			mailed++
+			restore()
+			t.Witness(in.World(), nil)
+			what := fmt.Sprintf(" (the first payment's message at %v lost, its value mailed to the payee at reconciliation)", f)
+			firstPay{second: second, b0: b0, amount: amount, spent: spent}.repeat(rt, in, b, amount, false, what)
+			return
+		}
+	})
+	if mailed == 0 {
+		t.Skipf("%s credits no payment's value to the payee's device by mail: no loss of a message of a clean payment, followed by the payer's and the payee's reconciliation, left the amount on the payee's device", t.Info.Name)
+	}
 }

@@ -41,6 +41,8 @@ func r4Properties() []Property {
 			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
 		forgery("R4.1", "forged-coin-beside-genuine-refused", models.CorruptForgedCoin, "a coin signed by a key other than the issuer's", true,
 			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
+		forgery("R4.1", "forged-coin-deep-refused", models.CorruptForgedCoinDeep, "a coin signed by a key other than the issuer's and then moved once more, by a record the holder signed paying it to itself (its forged signature one hop below the top of its lineage)", false,
+			spec.CodeBadSignature, spec.CodeBadSeal, spec.CodeUntrustedIssuer),
 		{
 			Sub:  "R4.1",
 			Name: "resigned-coin-refused",

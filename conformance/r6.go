@@ -66,6 +66,12 @@ func r6Properties() []Property {
 			Check: limitsAtTheBoundary,
 		},
 		{
+			Sub:   "R6.6",
+			Name:  "limits-kept-through-a-cut-reconciliation",
+			Doc:   "exactly the count limit of small payments, then a reconciliation cut at every write the payer makes in it, at every write of a bank's device store (chain's master nodes) and before and after the commit of every bank operation it calls; whenever the cut reconciliation fails, the payer has not synchronised: after a power cycle one more payment of 1 fen is refused with limit-exceeded before any value moves (a completed reconciliation may reset the limits; a payer left with no offline value to pay with is not judged)",
+			Check: limitsKeptThroughCut,
+		},
+		{
 			Sub:   "R6.7",
 			Name:  "liability-equals-circulation",
 			Doc:   "a clean payment under every single loss, duplication, reordering and delay at every step, then reconciliations and a deposit; then random withdrawals, payments under benign faults, reconciliations and deposits; after every step the central bank's liability equals Σ opening − Σ accounts and the live coins held, pending and in the mail; nothing is lost",
@@ -525,3 +531,99 @@ func checkCirculation(f fataler, in models.Instance, opening int64, after string
 }
 
 func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// limitsKeptThroughCut is R6.6's "the same payment succeeds after the
+// wallet synchronises with its agent bank, which resets both counters":
+// a reconciliation that fails part way (a power cut of the wallet, of a
+// bank's node, or of a bank operation) did not synchronise, whatever it
+// had done before the cut, so the wallet keeps refusing past its limits.
+// The cuts are those of the online-cut properties, over the
+// reconciliation of a wallet that made exactly the count limit of
+// payments.
+func limitsKeptThroughCut(t *T) {
+	if switchedOff.has(faultOnlineCut) {
+		t.Skipf("%s: the power cuts of online operations are switched off", t.Info.Name)
+	}
+	lim := bank.DefaultLimits
+	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 2)
+	payer, payee := ws[0], ws[1]
+	setup := func() models.Instance {
+		in := t.New(t, t.Seed, models.Config{})
+		mustFund(t, in, payer, 100*int64(lim.Count)+1000)
+		for i := range lim.Count {
+			if p, err := in.Pay(payer, payee, 100, nil); err != nil || !p.Paid || !p.Received {
+				t.Fatalf("payment %d of 100 fen, within the limits (%d fen, %d payments): %s", i+1, lim.Cumulative, lim.Count, describe(p, err))
+			}
+		}
+		return in
+	}
+	// The clean reconciliation: how many writes and bank operations to cut.
+	in := setup()
+	banks := bankDevices(in)
+	w0, b0 := in.World().Device(payer).Writes(), map[world.PartyID]int{}
+	for _, id := range banks {
+		b0[id] = in.World().Device(id).Writes()
+	}
+	o0 := 0
+	if in.Bank() != nil {
+		o0 = in.Bank().Ops()
+	}
+	mustReconcile(t, in, payer)
+	type cut struct {
+		where string
+		arm   func(in models.Instance)
+	}
+	var cuts []cut
+	for k := range in.World().Device(payer).Writes() - w0 {
+		cuts = append(cuts, cut{fmt.Sprintf("payer write %d", k), func(in models.Instance) { in.World().Device(payer).ArmCrash(k) }})
+	}
+	for _, id := range banks {
+		for k := range in.World().Device(id).Writes() - b0[id] {
+			cuts = append(cuts, cut{fmt.Sprintf("%s write %d", id, k), func(in models.Instance) { in.World().Device(id).ArmCrash(k) }})
+		}
+	}
+	if in.Bank() != nil {
+		for k := range in.Bank().Ops() - o0 {
+			for _, after := range []bool{false, true} {
+				when := map[bool]string{false: "before", true: "after"}[after]
+				cuts = append(cuts, cut{fmt.Sprintf("bank operation %d %s its commit", k, when), func(in models.Instance) { in.Bank().ArmCut(k, after) }})
+			}
+		}
+	}
+	failed := 0
+	for _, c := range cuts {
+		in := setup()
+		t.Witness(in.World(), nil)
+		c.arm(in)
+		err := in.Reconcile(payer)
+		for _, id := range append(bankDevices(in), payer) {
+			if d := in.World().Device(id); d != nil {
+				d.ArmCrash(-1)
+			}
+		}
+		if in.Bank() != nil {
+			in.Bank().ArmCut(-1, false)
+		}
+		if err == nil {
+			continue // it completed: the limits may reset
+		}
+		in.Restart(payer)
+		if in.View(payer).Offline() < 1 {
+			continue // nothing left to pay with (value in an interrupted exchange): the limits cannot show
+		}
+		failed++
+		what := fmt.Sprintf("payment %d after %d, the reconciliation cut at %s (it returned %v) and a power cycle", lim.Count+1, lim.Count, c.where, err)
+		before := worths(in)
+		p, perr := in.Pay(payer, payee, 1, nil)
+		if !slices.Contains(append(rejectionCodes(p), codeOf(perr)), spec.CodeLimitExceeded) || p.Paid || p.Received {
+			t.Fatalf("%s was not refused with limit-exceeded: %s", what, describe(p, perr))
+		}
+		if d := cmp.Diff(before, worths(in)); d != "" {
+			t.Fatalf("%s was refused but moved value (-want +got):\n%s", what, d)
+		}
+	}
+	t.Count(failed)
+	if failed == 0 {
+		t.Skipf("%s: no cut of the reconciliation made it fail (%d cuts)", t.Info.Name, len(cuts))
+	}
+}

@@ -39,10 +39,16 @@ const (
 	// R1.5: the payment spends a coin that Other holds (its holding is
 	// public: it travelled in a payment), with a record the insider signs
 	// naming itself as payer (on the chain: Other's output among the
-	// sealed inputs); the amount is the coin's whole value.
+	// sealed inputs, after the insider's own smallest coin when it holds
+	// one, the change of which returns to the insider); the amount is the
+	// coin's whole value.
 	InsiderNotOwned InsiderKind = "not-owned"
 	// R1.2: the records answer the challenge (nonce) of the insider's
 	// previous payment, not the one the payee asked this payment to answer.
+	// Where a payment carries several records (chip, cert) it is two,
+	// each paying half the amount out of its own coin, and only the
+	// second answers the previous challenge: a payee that checks the
+	// first record's binding only is refused nothing.
 	InsiderReusedChallenge InsiderKind = "reused-challenge"
 	// R1.2: the payment's timestamp is Value seconds (a day when zero)
 	// before (stale) or after (future) the insider's clock, and signed so.

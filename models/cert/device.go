@@ -155,7 +155,9 @@ func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string
 		}
 		puts[kit.PrefCoin+kit.CoinKey(h)] = h.Marshal()
 		// The wallet will refuse the payment the mail replaces.
-		puts[prefSeen+serialHex(h.Chain[n-1].Parent)] = []byte{1}
+		if !se.mutated("mail-credit-forgets-seen") {
+			puts[prefSeen+serialHex(h.Chain[n-1].Parent)] = []byte{1}
+		}
 	}
 	for _, raw := range certs {
 		c, err := devcert.Parse(se.S, raw)

@@ -118,6 +118,9 @@ func Mutants() []models.Mutant {
 		m("payer-counts-payment-on-deducted", "R6", "the payer SIM counts a payment towards its offline count limit when the payee's DEDUCT arrives, not when the TX leaves, so payments whose DEDUCT is lost are not counted and the SIM pays more than ten times offline"),
 		m("record-counter-volatile", "R5", "the SIM keeps its record counter in RAM and restarts it from zero after a power cycle, so a payment after a restart reuses the counter, and the log key, of an earlier payment not yet uploaded and overwrites its log entry"),
 		m("limits-volatile", "R6", "the SIM keeps its offline amount and payment count in RAM, so a power cycle resets the offline limits without the wallet going online"),
+		m("payee-checks-nonce-first-record-only", "R1", "the payee SIM checks that the first record a TX carries answers the nonce of this request but takes the others' nonces on trust, so a TX of several records whose later records were signed for an earlier request is accepted"),
+		m("mail-credit-forgets-seen", "R2", "when reconciliation credits the SIM with mail (a payment's value a lost message kept from it), the SIM stores the coins but does not note the serials they were split from as paid to it, so a clone's repeat of that payment is accepted offline"),
+		m("payee-trusts-moved-coins", "R4", "the payee SIM verifies the issuer's signature and the lineage of a coin straight from its agent, but takes a coin that has changed hands since on the lineage it claims, counting on its earlier payees to have checked it, so a forged coin its forger first paid to itself is accepted"),
 		m("settle-forgets-seen", "R2", "reconciliation clears the serials the SIM was paid together with its received-payment entries, counting on the bank to catch repeats from then on, so after the payee reconciles a clone's payment of a coin it already received is accepted offline"),
 	}
 }

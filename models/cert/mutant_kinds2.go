@@ -70,3 +70,16 @@ func (se *SIM) seenKey(parent []byte) string {
 	}
 	return prefSeen + hex.EncodeToString(parent)
 }
+
+// seenByMail reports, under payee-seen-per-peer-device, whether parent's
+// spend reached the SIM by mail: reconciliation's credit comes over no
+// peer device and notes the serial alone (Credit), which the per-device
+// lookup would otherwise never read. The mutant is the one bug of keying
+// by the peer what arrives over a link, not a second one of ignoring mail.
+func (se *SIM) seenByMail(parent []byte) bool {
+	if !se.mutated("payee-seen-per-peer-device") {
+		return false
+	}
+	_, ok := se.Dev.Get(prefSeen + hex.EncodeToString(parent))
+	return ok
+}

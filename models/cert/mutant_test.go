@@ -80,10 +80,11 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	},
 
 	// The insider's mutants: its payment, which the reference refuses.
-	"payee-accepts-off-table":     insider(modeltest.InsiderCase{Kind: models.InsiderOffTable, Fund: 500, Amount: 37}),
-	"payee-bounds-own-share-only": insider(modeltest.InsiderCase{Kind: models.InsiderInflatedChange, Fund: 500, Amount: 200}),
-	"payee-skips-coin-holder":     insider(modeltest.InsiderCase{Kind: models.InsiderNotOwned, Fund: 100, Other: 200, Amount: 200}),
-	"payee-takes-tx-amount":       insider(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200}),
+	"payee-accepts-off-table":              insider(modeltest.InsiderCase{Kind: models.InsiderOffTable, Fund: 500, Amount: 37}),
+	"payee-bounds-own-share-only":          insider(modeltest.InsiderCase{Kind: models.InsiderInflatedChange, Fund: 500, Amount: 200}),
+	"payee-skips-coin-holder":              insider(modeltest.InsiderCase{Kind: models.InsiderNotOwned, Fund: 100, Other: 200, Amount: 200}),
+	"payee-takes-tx-amount":                insider(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200}),
+	"payee-checks-nonce-first-record-only": insider(modeltest.InsiderCase{Kind: models.InsiderReusedChallenge, Fund: 1000, First: 100, Amount: 200}),
 	// A TX stating the amount asked whose records pay less
 	// (TestInsiderStatesAsked).
 	"payee-skips-coin-total": func(t *testing.T, in *Instance) []string {

@@ -87,6 +87,7 @@ type backbone struct {
 	crl       func() *devcert.RevocationList // the central bank's current list
 	crlNumber uint64                         // the number of the last list read
 	revokedAt map[uint64]int64               // wallet certificate serial: Unix time of the first list naming it
+	passed    map[uint64]bool                // node-checks-revocation-once-per-cert (mutant_hunt.go): serials that passed
 
 	mutation string                 // a mutant's fault (mutant.go); "" is the reference
 	literal  bool                   // chain-literal: wallets build and check literal payments

@@ -80,7 +80,7 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 		wl.sealTo = k.Public()
 	case models.CorruptResignedCoin, models.CorruptBorrowedSignature:
 		return spec.Errorf(spec.CodeUnimplemented, "a chain wallet's coin is an output (transaction id, index, value) and carries no issuer signature; the issuer's signature is in the mint transaction the agent's master node submits, which no wallet builds")
-	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent:
+	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent, models.CorruptForgedCoinDeep:
 		agent := in.agents[0].ID
 		if c.Kind == models.CorruptUnauthorisedAgent {
 			agent = forge.RogueAgentID
@@ -94,6 +94,14 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 		puts := map[string][]byte{}
 		for i, h := range hs {
 			op := OutPoint{Tx: mid, Index: uint16(i)}
+			if c.Kind == models.CorruptForgedCoinDeep {
+				// Moved once more, to the wallet itself, by a transfer
+				// the chain never saw whose id commits to the forged
+				// mint's output: the forgery one hop down.
+				var tid TxID
+				copy(tid[:], wl.s.Hash([]byte("dualoffline/chain/forged-hop\x00"), op.bytes()))
+				op = OutPoint{Tx: tid}
+			}
 			puts[pointKey(op)] = mustJSON(walletCoin{Point: op.bytes(), Value: h.Value(), Final: true})
 		}
 		wl.dev.Commit(puts, nil)

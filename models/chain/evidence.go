@@ -71,9 +71,10 @@ func (in *Instance) DoubleSpends() []bank.DoubleSpend {
 		if in.mutated("evidence-repeats-first") {
 			b = a
 		}
+		culprit := in.culpritOf(a)
 		out = append(out, bank.DoubleSpend{
-			Culprit:     a.cert.ID,
-			CulpritCert: a.cert.Raw,
+			Culprit:     culprit.ID,
+			CulpritCert: culprit.Raw,
 			Coin:        bank.Instance{Creator: op.Tx, Serial: serialOf(op)},
 			Value:       in.outputValue(op),
 			HoldingA:    a.plain, RecordA: a.tx.Payment.Marshal(),

@@ -129,7 +129,12 @@ func (wl *wallet) insiderQR(payee Address, amount int64, nonce [NonceSize]byte) 
 			picked = append(picked, picked[0])
 		}
 	case models.InsiderNotOwned:
-		picked, err = first(wl.insider.other, func(v int64) bool { return v == amount })
+		// Other's coin after one of the insider's own (when it holds
+		// one): the nodes must check who owns every input, not the
+		// first only.
+		if picked, err = first(wl.insider.other, func(v int64) bool { return v == amount }); err == nil && len(own) > 0 {
+			picked = append([]walletCoin{own[0]}, picked...)
+		}
 	case models.InsiderReusedChallenge:
 		var last []byte
 		for _, k := range slices.Sorted(maps.Keys(wl.out)) {

@@ -57,6 +57,47 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	"limits-not-reset": func(t *testing.T, in *Instance) []string {
 		return modeltest.LimitsAfterSync(t, in, payObs)
 	},
+
+	// The outside tester's mutants a short run shows: a revoked payer
+	// after the payee synced; a revoked payee after the payer synced;
+	// eleven payments, with a power cycle before the last; a double
+	// spend's evidence.
+	"sync-keeps-old-crl": func(t *testing.T, in *Instance) []string {
+		return modeltest.RevokedPayer(t, in, payObs, in.cb.Revoke)
+	},
+	"payer-skips-blacklist": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		if err := in.cb.Revoke("wallet-B"); err != nil {
+			t.Fatal(err)
+		}
+		modeltest.MustReconcile(t, in, "wallet-A")
+		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+	},
+	"limit-count-off-by-one": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 2000)
+		var obs []string
+		for range 11 {
+			obs = append(obs, payObs(in, "wallet-A", "wallet-B", 100, nil)...)
+		}
+		return obs
+	},
+	"limits-volatile": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 2000)
+		for range 10 {
+			payObs(in, "wallet-A", "wallet-B", 100, nil)
+		}
+		in.Restart("wallet-A")
+		return payObs(in, "wallet-A", "wallet-B", 100, nil)
+	},
+	"evidence-names-payee": func(t *testing.T, in *Instance) []string {
+		modeltest.DoubleSpent(t, in, payObs)
+		mustReconcile(t, in, "wallet-B", "wallet-C")
+		var obs []string
+		for _, ds := range in.DoubleSpends() {
+			obs = append(obs, "culprit "+ds.Culprit)
+		}
+		return obs
+	},
 }
 
 // TestMutantsObservable runs each mutant's scenario on the reference and on

@@ -209,7 +209,10 @@ func (nd *node) submit(t *Tx) error {
 	// refusal at the first final conflict would leave its other coins
 	// unflagged (R2.3).
 	var spent error
-	for _, in := range c.inputs() {
+	for i, in := range c.inputs() {
+		if i > 0 && nd.bb.mutated("node-flags-first-input-only") {
+			break
+		}
 		if other, ok := st.spender(in); ok && other != c.id {
 			if ot := nd.pool[other]; ot != nil && nd.bb.flagsConflict(other, c.id) {
 				if oc, err := nd.bb.check(ot); err == nil {

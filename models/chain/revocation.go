@@ -49,12 +49,13 @@ func (bb *backbone) readRevocations() {
 // one that refused it never does), and dated after it, it is refused.
 func (bb *backbone) checkRevocation(c *checked) error {
 	p := c.tx.Payment
-	if p == nil || bb.redeem[p.Payee] || bb.mutated("node-ignores-revocation") {
+	if p == nil || bb.redeem[p.Payee] || bb.mutated("node-ignores-revocation") || bb.passedBefore(c.cert.Serial) {
 		return nil
 	}
 	at, ok := bb.revocationTime(c.cert.Serial)
 	switch {
 	case !ok:
+		bb.notePassed(c.cert.Serial)
 		return nil
 	case bb.mutated("node-dates-by-payer-clock"):
 		if p.Time >= at {

@@ -71,6 +71,7 @@ func (sc Scheme) Info() models.Info {
 		Expected: []models.Violation{
 			{Property: "R2.2-clone-repays-same-payee", Witness: repaid, Reason: sealedCoins},
 			{Property: "R2.2-rollback-repays-same-payee", Witness: repaid, Reason: sealedCoins},
+			{Property: "R2.2-mail-repays-same-payee", Witness: repaid, Reason: sealedCoins},
 			// The decisions differ, the flags do not: the Flags line of the
 			// diff is unchanged and complete on one line.
 			{Property: "R2.7-upload-order-independent", Witness: models.Witness{Match: `decides otherwise than in order \[[^\]]*\], with the same flagged coins and culprits \(-want \+got\)`},
@@ -627,7 +628,7 @@ func (in *Instance) sync(id world.PartyID, d Device, gw *node, refused map[TxID]
 	var kept []loggedPayment
 	for _, lp := range v.out {
 		s := gw.status(lp.id)
-		dead := refused[lp.id] || s == statusDead
+		dead := refused[lp.id] || s == statusDead || s != statusFinal && in.mutated("sync-voids-unconfirmed-log")
 		for _, c := range lp.inputs {
 			dead = dead || dropped[c.Point.Tx] && !st.unspent(c.Point)
 		}
@@ -720,6 +721,9 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			return err
 		}
 		gw := in.bb.nodes[in.gateway[id]]
+		if err := in.resetOnConnect(d); err != nil {
+			return err
+		}
 		v, err := in.read(id, d)
 		if err != nil {
 			return err

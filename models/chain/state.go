@@ -131,6 +131,9 @@ type checked struct {
 	roots    []coin.Serial
 	lump     bool // mint-lumps-holdings (mutant_sources.go)
 	short    bool // node-settles-short-payment (mutant.go)
+	// ownerFirstOnly: node-checks-first-input-owner-only; skipSum:
+	// node-skips-input-sum (mutant.go)
+	ownerFirstOnly, skipSum bool
 }
 
 func (c *checked) inputs() []OutPoint {
@@ -171,12 +174,12 @@ func (c *checked) outputs(res resolver) ([]Output, error) {
 	}
 	p := c.tx.Payment
 	var sum int64
-	for _, in := range c.transfer.Inputs {
+	for i, in := range c.transfer.Inputs {
 		o, ok := res(in)
 		if !ok {
 			return nil, waitingError{spec.Errorf(spec.CodeUntrustedIssuer, "coin %s is not on the chain this node follows", in)}
 		}
-		if o.Owner != p.Payer {
+		if o.Owner != p.Payer && (i == 0 || !c.ownerFirstOnly) {
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "coin %s belongs to %s, the payer is %s", in, o.Owner, p.Payer)
 		}
 		sum += o.Value
@@ -184,6 +187,9 @@ func (c *checked) outputs(res resolver) ([]Output, error) {
 	amount := p.Amount
 	if c.short && sum < amount {
 		amount = sum // node-settles-short-payment: pay what the inputs hold
+	}
+	if c.skipSum && sum < amount {
+		sum = amount // node-skips-input-sum: the inputs taken to cover the amount
 	}
 	// To whom the payer sealed it; checkPayment holds it to the clear
 	// payee (chain-literal has no other).
@@ -283,7 +289,7 @@ func (bb *backbone) checkPayment(t *Tx) (*checked, error) {
 		return nil, err
 	}
 	p, tr := t.Payment, c.transfer
-	if in, twice := repeatedInput(tr); twice {
+	if in, twice := repeatedInput(tr); twice && !bb.mutated("node-allows-repeated-input") {
 		return nil, spec.Errorf(spec.CodeMalformed, "transfer.inputs: %s twice", in)
 	}
 	switch {
@@ -351,7 +357,8 @@ func (bb *backbone) openPayment(t *Tx) (*checked, error) {
 	case tr.Escrow != cert.Serial && !bb.mutated("node-skips-escrow-check"):
 		return nil, spec.Errorf(spec.CodeWrongRecipient, "identity escrow names certificate %d, the payer's is %d", tr.Escrow, cert.Serial)
 	}
-	return &checked{id: p.ID(bb.s), tx: t, cert: cert, transfer: tr, plain: plain, short: bb.mutated("node-settles-short-payment")}, nil
+	return &checked{id: p.ID(bb.s), tx: t, cert: cert, transfer: tr, plain: plain, short: bb.mutated("node-settles-short-payment"),
+		ownerFirstOnly: bb.mutated("node-checks-first-input-owner-only"), skipSum: bb.mutated("node-skips-input-sum")}, nil
 }
 
 // openTransfer opens a sealed transfer with the chain key and reads it

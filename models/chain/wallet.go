@@ -197,6 +197,7 @@ func (wl *wallet) load() (err error) {
 	if err := json.Unmarshal(get(keyState), &wl.st); err != nil {
 		return corrupt(err)
 	}
+	wl.volatileLimits()
 	wl.addr = AddressOf(wl.s, wl.cert.PublicKey)
 	wl.coins = map[string]*walletCoin{}
 	for _, k := range wl.dev.Keys(prefCoin) {
@@ -278,9 +279,9 @@ func (wl *wallet) startRequest(amount int64) []byte {
 func (wl *wallet) pay(agree []byte) ([]byte, error) {
 	paid := func(n [NonceSize]byte) bool {
 		_, dup := wl.dev.Get(prefAnswered + hex.EncodeToString(n[:]))
-		return dup
+		return dup && !wl.mutated("payer-forgets-answered-agreements")
 	}
-	amount, payee, nonce, err := checkAgreement(wl.s, agree, wl.addr, paid, func(a Address) bool { return wl.blacklist[a] })
+	amount, payee, nonce, err := checkAgreement(wl.s, agree, wl.addr, paid, func(a Address) bool { return wl.blacklist[a] && !wl.mutated("payer-skips-blacklist") })
 	if err != nil {
 		return nil, err
 	}
@@ -291,7 +292,7 @@ func (wl *wallet) pay(agree []byte) ([]byte, error) {
 	if err := wl.cert.Verify(wl.root, wl.now(), wl.crl); err != nil && spec.Makes("chain-payer-cert") {
 		return nil, err
 	}
-	if err := wl.limits.Check(wl.st.Spent, wl.st.Payments, amount); err != nil && spec.Makes("chain-payer-limits") {
+	if err := wl.limits.Check(wl.st.Spent, wl.st.Payments-wl.offByOne(), amount); err != nil && spec.Makes("chain-payer-limits") {
 		return nil, err
 	}
 	if wl.insider != nil {
@@ -322,6 +323,7 @@ func (wl *wallet) pay(agree []byte) ([]byte, error) {
 		puts[pointKey(c.op())] = mustJSON(c)
 	}
 	// The write-ahead commit: coins out, change in, the log entry, counters.
+	wl.logFirst(puts)
 	wl.dev.Commit(puts, deletes)
 	for _, k := range deletes {
 		delete(wl.coins, k)
@@ -492,10 +494,10 @@ func (wl *wallet) receive(qr []byte) error {
 		return spec.Errorf(spec.CodeWrongRecipient, "payment to %s from %s, this wallet is %s", p.Payee, p.Payer, wl.addr)
 	case p.Amount != wl.req.amount && spec.Makes("chain-amount") && !wl.mutated("payee-skips-amount-check"):
 		return spec.Errorf(spec.CodeValueMismatch, "payment of %d fen, the till asked for %d", p.Amount, wl.req.amount)
-	case p.Nonce != wl.req.nonce && spec.Makes("chain-nonce"):
+	case p.Nonce != wl.req.nonce && spec.Makes("chain-nonce") && !wl.mutated("payee-skips-nonce-check"):
 		return spec.Errorf(spec.CodeReplay, "payment answers nonce %x, the open request is %x", p.Nonce, wl.req.nonce)
 	}
-	if d := time.Unix(p.Time, 0).Sub(now); (d > Window || d < -Window) && wl.payeeChecksTime() && spec.Makes("chain-time-window") {
+	if d := time.Unix(p.Time, 0).Sub(now); (d > Window && !wl.mutated("payee-window-past-only") || d < -Window) && wl.payeeChecksTime() && spec.Makes("chain-time-window") {
 		return spec.Errorf(spec.CodeReplay, "payment time %v is %v from this wallet's clock, window %v", time.Unix(p.Time, 0).UTC(), d, Window)
 	}
 	if err := wl.store(qr, p.TBS(), p.Signature, cert, now); err != nil {

@@ -64,10 +64,11 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	},
 
 	// The insider's mutants: its payment, which the reference refuses.
-	"payee-skips-output-sum":           insider(modeltest.InsiderCase{Kind: models.InsiderWrongSum, Fund: 100, Amount: 200}),
-	"payee-checks-stored-serials-only": insider(modeltest.InsiderCase{Kind: models.InsiderDuplicateInput, Fund: 100, Amount: 200}),
-	"payee-skips-record-challenge":     insider(modeltest.InsiderCase{Kind: models.InsiderReusedChallenge, Fund: 1000, First: 100, Amount: 200}),
-	"payee-skips-amount-check":         insider(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200}),
+	"payee-skips-output-sum":                   insider(modeltest.InsiderCase{Kind: models.InsiderWrongSum, Fund: 100, Amount: 200}),
+	"payee-checks-stored-serials-only":         insider(modeltest.InsiderCase{Kind: models.InsiderDuplicateInput, Fund: 100, Amount: 200}),
+	"payee-skips-record-challenge":             insider(modeltest.InsiderCase{Kind: models.InsiderReusedChallenge, Fund: 1000, First: 100, Amount: 200}),
+	"payee-checks-challenge-first-record-only": insider(modeltest.InsiderCase{Kind: models.InsiderReusedChallenge, Fund: 1000, First: 100, Amount: 200}),
+	"payee-skips-amount-check":                 insider(modeltest.InsiderCase{Kind: models.InsiderWrongAmount, Fund: 500, Amount: 200}),
 
 	// The last bit of CONFIRM's first field, the challenge: the reference
 	// refuses the acknowledgement (the payer stays unacknowledged), the
@@ -95,6 +96,20 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		in.Restart("wallet-A")
 		obs = append(obs, modeltest.PayObs(in, "wallet-A", "wallet-C", 100, nil)...)
 		return append(obs, fmt.Sprintf("audit %+v", in.Audit()))
+	},
+
+	// A payment whose TRANSFER is lost reaches the payee by mail; the
+	// payer's clone repeats it: the reference refuses the repeat, the
+	// mutant takes it.
+	"mail-credit-forgets-seen": func(t *testing.T, in *Instance) []string {
+		modeltest.MustFund(t, in, "wallet-A", 1000)
+		clone, err := in.Clone("wallet-A")
+		if err != nil {
+			t.Fatal(err)
+		}
+		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultDrop}})
+		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
+		return append(obs, modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)
 	},
 
 	"confirm-matches-challenge-short": func(t *testing.T, in *Instance) []string {

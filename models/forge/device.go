@@ -169,6 +169,22 @@ func Corrupt(st Setting, h Holder, id world.PartyID, c models.Corruption, r *det
 			return err
 		}
 		h.Store(hs, nil)
+	case models.CorruptForgedCoinDeep:
+		// Forged coins, each then paid by the device to itself: the
+		// forged signature one hop below the top of the lineage.
+		hs, err := Coins(h.Suite(), r, st.Agent, h.ID(), c.Value)
+		if err != nil {
+			return err
+		}
+		var moved []*transfer.Holding
+		for _, f := range hs {
+			kids, err := Children(h.Key(), f, h.ID(), h.ID(), 0)
+			if err != nil {
+				return err
+			}
+			moved = append(moved, kids...)
+		}
+		h.Store(moved, nil)
 	case models.CorruptRedenominated:
 		fresh := Fresh(h)
 		if fresh == nil {

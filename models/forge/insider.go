@@ -161,18 +161,53 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		}
 		sp, err := sign(h, outs, rq.Challenge)
 		return []Spend{sp}, err
-	case models.InsiderInflatedChange, models.InsiderOffTable, models.InsiderReusedChallenge:
+	case models.InsiderReusedChallenge:
+		// Two records, each paying half the amount (the first the odd
+		// fen) out of its own coin: the first answers the challenge the
+		// payee sent, the second the previous payment's, so a payee that
+		// checks the binding of the first record only is caught too.
+		if len(prev) != transfer.ChallengeSize {
+			return nil, spec.Errorf(spec.CodeReplay, "%s: the device answered no earlier challenge", p.Kind)
+		}
+		var stale [transfer.ChallengeSize]byte
+		copy(stale[:], prev)
+		shares := []int64{rq.Amount - rq.Amount/2, rq.Amount / 2}
+		if shares[1] == 0 {
+			return nil, spec.Errorf(spec.CodeValueMismatch, "%s: %d fen cannot be paid by two records", p.Kind, rq.Amount)
+		}
+		var spends []Spend
+		left := own
+		for i, share := range shares {
+			h, err := pick(left, func(v int64) bool { return v >= share })
+			if err != nil {
+				return nil, err
+			}
+			left = slices.DeleteFunc(slices.Clone(left), func(o *transfer.Holding) bool { return o == h })
+			outs, err := transfer.Split(h.Serial, h.Value(), share, rq.Payer, rq.Payee)
+			if err != nil {
+				return nil, err
+			}
+			challenge := rq.Challenge
+			if i > 0 {
+				challenge = stale
+			}
+			sp, err := sign(h, outs, challenge)
+			if err != nil {
+				return nil, err
+			}
+			spends = append(spends, sp)
+		}
+		return spends, nil
+	case models.InsiderInflatedChange, models.InsiderOffTable:
 		h, err := pick(own, func(v int64) bool { return v >= rq.Amount })
 		if err != nil {
 			return nil, err
 		}
 		v := h.Value()
-		challenge := rq.Challenge
 		var outs []transfer.Output
-		switch p.Kind {
-		case models.InsiderInflatedChange:
+		if p.Kind == models.InsiderInflatedChange {
 			outs, err = outputs(h.Serial, both, change(rq.Amount), change(v-rq.Amount+max(p.Value, 1)))
-		case models.InsiderOffTable:
+		} else {
 			rest := []int64{}
 			if v > rq.Amount {
 				rest = []int64{v - rq.Amount}
@@ -181,17 +216,11 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 				return nil, spec.Errorf(spec.CodeValueMismatch, "%s: %d fen and its change are table denominations", p.Kind, rq.Amount)
 			}
 			outs, err = outputs(h.Serial, both, []int64{rq.Amount}, rest)
-		default:
-			if len(prev) != transfer.ChallengeSize {
-				return nil, spec.Errorf(spec.CodeReplay, "%s: the device answered no earlier challenge", p.Kind)
-			}
-			copy(challenge[:], prev)
-			outs, err = transfer.Split(h.Serial, v, rq.Amount, rq.Payer, rq.Payee)
 		}
 		if err != nil {
 			return nil, err
 		}
-		sp, err := sign(h, outs, challenge)
+		sp, err := sign(h, outs, rq.Challenge)
 		return []Spend{sp}, err
 	case models.InsiderDuplicateInput:
 		h, err := pick(own, func(v int64) bool { return v < rq.Amount && rq.Amount <= 2*v })

@@ -65,8 +65,9 @@ func TestInsiderSpendsSigned(t *testing.T) {
 				t.Errorf("%s: the records pay %d fen, the payment is %d", kind, paid, amount)
 			}
 		}
-		if kind == models.InsiderReusedChallenge && spends[0].Record.Challenge[0] != 7 {
-			t.Errorf("%s: the record answers %x, not the earlier challenge", kind, spends[0].Record.Challenge)
+		if kind == models.InsiderReusedChallenge && (len(spends) != 2 || spends[0].Record.Challenge[0] != 0 || spends[1].Record.Challenge[0] != 7 ||
+			spends[0].Record.Parent == spends[1].Record.Parent) {
+			t.Errorf("%s: %d spends; want two of distinct coins, the first answering the payee's challenge and the second the earlier one", kind, len(spends))
 		}
 		if kind == models.InsiderDuplicateInput && (len(spends) != 2 || spends[0].Record.Parent != spends[1].Record.Parent) {
 			t.Errorf("%s: %d spends, not two of one coin", kind, len(spends))

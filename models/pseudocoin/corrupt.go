@@ -41,13 +41,16 @@ func (in *Instance) Corrupt(p world.PartyID, c models.Corruption) error {
 		return nil
 	case models.CorruptSelfSignedCert, models.CorruptForeignRootCert, models.CorruptWrongSuiteCert:
 		return in.corruptCert(e, c.Kind)
-	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent:
+	case models.CorruptForgedCoin, models.CorruptUnauthorisedAgent, models.CorruptForgedCoinDeep:
 		// A bundle no desk minted: signed by a forger's key, or by a
 		// minter the central bank never authorised (the only minter is
 		// its desk).
 		forger, err := in.s.GenerateKey(r)
 		if err != nil {
 			return err
+		}
+		if c.Kind == models.CorruptForgedCoinDeep {
+			return in.forgedDeep(e, c.Value, forger)
 		}
 		return in.addForged(e, c.Value, forger, nil)
 	}
