@@ -89,6 +89,7 @@ func Mutants() []models.Mutant {
 		m("payer-logs-before-spending", "R2", "the payer's wallet writes a payment's log entry and counters in one write and removes the spent coins (storing the change) in a second, so a power cut between the two leaves it holding coins its log says it spent, and it spends them again"),
 		m("sync-voids-unconfirmed-log", "R2", "synchronisation takes a logged payment its node does not yet hold final for a payment that will never settle: it drops it from the log and gives the payer back the coins it spent, which the chain has not seen spent yet, so the honest payer spends them again and is flagged"),
 		m("limits-reset-on-connect", "R6", "the bank side resets a wallet's offline amount and count as soon as the wallet connects, before its log is uploaded, so a reconciliation cut before the upload completes leaves a wallet whose payments the bank never saw free to pay its whole offline limit again"),
+		m("payer-logs-unsigned-payment", "R5", "the payer's wallet logs the payment it shows with the signature left as it was before signing (zeros), the signed payment living only in the QR: its balance and the payee's are right, but the payer holds no proof of payment the nodes accept (R5.4's receipt)"),
 		m("evidence-names-payee", "R2", "the double-spend evidence names the payee of the first conflicting payment (the address it pays) instead of the payer whose certificate signed it"),
 	}
 }
@@ -121,6 +122,7 @@ var walletMutations = map[string]bool{
 	"sync-keeps-old-crl":                true,
 	"limit-count-off-by-one":            true,
 	"limits-volatile":                   true,
+	"payer-logs-unsigned-payment":       true,
 	// payer-logs-before-spending lives in the wallet too, but only a
 	// power cut between two writes of one operation reaches it, and the
 	// adapter protocol cannot cut an external device there (PROTOCOL.md

@@ -86,3 +86,19 @@ func (in *Instance) resetOnConnect(d Device) error {
 	}
 	return d.Sync(&SyncUpdate{Reset: true, Time: in.w.Now().Unix(), CRL: in.cb.CRL().Raw, Blacklist: in.blacklist()})
 }
+
+// logged is what the payer's wallet logs of the payment it shows: the QR,
+// or under payer-logs-unsigned-payment the payment with its signature's
+// bytes left as they were before signing (zero), the signed one living
+// only in the QR.
+func (wl *wallet) logged(qr []byte) []byte {
+	if !wl.mutated("payer-logs-unsigned-payment") {
+		return qr
+	}
+	p, err := ParsePayment(qr)
+	if err != nil {
+		return qr
+	}
+	clear(p.Signature)
+	return p.Marshal()
+}

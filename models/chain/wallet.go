@@ -310,7 +310,7 @@ func (wl *wallet) pay(agree []byte) ([]byte, error) {
 	st.Counter++
 	st.Spent += amount
 	st.Payments++
-	entry := &outEntry{Payment: qr, Inputs: picked}
+	entry := &outEntry{Payment: wl.logged(qr), Inputs: picked}
 	puts := map[string][]byte{keyState: mustJSON(st), answered: {1}, outKey(st.Counter): mustJSON(entry)}
 	if wl.mutated("no-write-ahead-log") {
 		delete(puts, outKey(st.Counter)) // the log entry stays in RAM
