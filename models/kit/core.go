@@ -76,7 +76,7 @@ type Core struct {
 	CoinKey suite.PublicKey
 	CRL     *devcert.RevocationList
 	Limits  bank.Limits
-	Held    map[string]*transfer.Holding    // by CoinKey; changed only by Load, SetHeld and DropHeld (which keep Balance)
+	Held    map[string]*transfer.Holding    // by CoinKey; changed only by Load, SetHeld and DropHeld (which keep Balance and Pick's order)
 	Agents  map[string]*devcert.Certificate // by id
 	Certs   map[string]*devcert.Certificate // earlier holders, by id
 
@@ -86,8 +86,10 @@ type Core struct {
 	loaded        uint64
 	loadedDev     *world.Device
 	heldAll       map[string]*transfer.Holding
-	heldAllValue  int64 // the value of heldAll
-	value         int64 // the value of Held (Balance)
+	heldAllValue  int64   // the value of heldAll
+	heldAllOrder  byValue // the coins of heldAll in Pick's order
+	value         int64   // the value of Held (Balance)
+	order         byValue // the coins of Held in Pick's order
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
 	label         string                    // "scheme: element id", for the panics of a store that does not load
@@ -126,7 +128,7 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	c.Agents = maps.Clone(c.agents.load(c, PrefAgent, changed, since))
 	c.Certs = maps.Clone(c.certs.load(c, PrefCert, changed, since))
 	c.Held = maps.Clone(c.held(changed, since))
-	c.value = c.heldAllValue
+	c.value, c.order = c.heldAllValue, slices.Clone(c.heldAllOrder)
 	if !spec.Dropping() {
 		c.loaded, c.loadedDev = c.Dev.Version(), c.Dev
 	} else {
@@ -158,25 +160,27 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 		return c.heldAll
 	}
 	if since && c.heldAll != nil {
-		// Only the changed coin keys are read again.
-		next, value := maps.Clone(c.heldAll), c.heldAllValue
+		// Only the changed coin keys are read again, in place (heldAll
+		// is never handed out: Load copies it).
+		next := c.heldAll
 		for _, k := range changed {
 			if !strings.HasPrefix(k, PrefCoin) {
 				continue
 			}
-			if old := next[k[len(PrefCoin):]]; old != nil {
-				value -= old.Value()
+			ck := k[len(PrefCoin):]
+			if old := next[ck]; old != nil {
+				c.heldAllValue -= old.Value()
+				c.heldAllOrder.remove(ck, old.Value())
+				delete(next, ck)
 			}
 			if raw, ok := c.Dev.Get(k); ok {
 				h, err := transfer.ParseHolding(raw)
 				c.Must(err)
-				next[k[len(PrefCoin):]] = h
-				value += h.Value()
-			} else {
-				delete(next, k[len(PrefCoin):])
+				next[ck] = h
+				c.heldAllValue += h.Value()
+				c.heldAllOrder.add(ck, h.Value())
 			}
 		}
-		c.heldAll, c.heldAllValue = next, value
 		return next
 	}
 	held, err := c.parsed.HoldingsOf(c.Dev, c.Dev.Keys(PrefCoin))
@@ -187,7 +191,7 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 		out[k[len(PrefCoin):]] = h
 		value += h.Value()
 	}
-	c.heldAll, c.heldAllValue = out, value
+	c.heldAll, c.heldAllValue, c.heldAllOrder = out, value, byValueOf(out)
 	if spec.Dropping() {
 		c.heldAll = nil
 	}
@@ -298,15 +302,18 @@ func (c *Core) Balance() int64 { return c.value }
 func (c *Core) SetHeld(k string, h *transfer.Holding) {
 	if old := c.Held[k]; old != nil {
 		c.value -= old.Value()
+		c.order.remove(k, old.Value())
 	}
 	c.Held[k] = h
 	c.value += h.Value()
+	c.order.add(k, h.Value())
 }
 
 // DropHeld removes coin key k from Held, keeping Balance.
 func (c *Core) DropHeld(k string) {
 	if old, ok := c.Held[k]; ok {
 		c.value -= old.Value()
+		c.order.remove(k, old.Value())
 		delete(c.Held, k)
 	}
 }

@@ -1,0 +1,10 @@
+package kit
+
+// PickOrder lists c's coin keys in the order Pick walks them (its index).
+func PickOrder(c *Core) []string {
+	out := make([]string, len(c.order))
+	for i, e := range c.order {
+		out[i] = e.key
+	}
+	return out
+}

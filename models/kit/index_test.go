@@ -1,0 +1,181 @@
+package kit_test
+
+import (
+	"fmt"
+	"hash/fnv"
+	"maps"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"pgregory.net/rapid"
+
+	"github.com/dualoffline/dualoffline/models/kit"
+	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/suite"
+	"github.com/dualoffline/dualoffline/spec/transfer"
+)
+
+// pickByScan is Pick as a full scan: every spendable coin, sorted by
+// value descending then key, taken until they cover amount (the oracle of
+// Pick's index).
+func pickByScan(held map[string]*transfer.Holding, amount int64, spendable func(*transfer.Holding) bool) ([]string, int64) {
+	type cand struct {
+		key   string
+		value int64
+	}
+	var cands []cand
+	for k, h := range held {
+		if spendable(h) {
+			cands = append(cands, cand{k, h.Value()})
+		}
+	}
+	sort.Slice(cands, func(i, j int) bool {
+		if cands[i].value != cands[j].value {
+			return cands[i].value > cands[j].value
+		}
+		return cands[i].key < cands[j].key
+	})
+	var picked []string
+	var sum int64
+	for _, c := range cands {
+		if sum >= amount {
+			break
+		}
+		picked = append(picked, c.key)
+		sum += c.value
+	}
+	return picked, sum
+}
+
+// TestHeldIndexesFollowHeld: what Core keeps up to date as its coins
+// change (Balance, a running total, and the order Pick walks) is what a
+// scan of Held gives, after every step of random sequences of the ways
+// Held changes: store writes of a coin under a held or a new key and
+// deletes, each followed or not by a Load (which follows the store's
+// change log), SetHeld and DropHeld (an element mirroring a commit),
+// snapshots restored (read whole) and the element moved to another
+// device (a clone: read whole); and Pick, for a random amount and a
+// random spendable filter, chooses what the full scan chooses. It fails
+// when an index misses a change.
+func TestHeldIndexesFollowHeld(t *testing.T) {
+	devA, keysA := fundedCard(t)
+	devB, _ := fundedCard(t)
+	var pool [][]byte // coin bytes to store
+	for _, k := range keysA {
+		raw, _ := devA.Get(k)
+		pool = append(pool, raw)
+	}
+	startA, startB := devA.Snapshot(), devB.Snapshot()
+	rapid.Check(t, func(rt *rapid.T) {
+		devA.Restore(startA)
+		devB.Restore(startB)
+		c := &kit.Core{S: suite.Default(), Dev: devA}
+		load := func() { c.Load("test", func() {}, func() {}) }
+		load()
+		var snaps []world.Snapshot
+		coinKey := func(label string) string {
+			keys := c.Dev.Keys(kit.PrefCoin)
+			if len(keys) == 0 || rapid.Bool().Draw(rt, label+"-new") {
+				return kit.PrefCoin + fmt.Sprintf("new%d", rapid.IntRange(0, 5).Draw(rt, label+"-n"))
+			}
+			return rapid.SampledFrom(keys).Draw(rt, label)
+		}
+		heldKey := func(label string) string {
+			keys := slices.Sorted(maps.Keys(c.Held))
+			if len(keys) == 0 || rapid.Bool().Draw(rt, label+"-new") {
+				return fmt.Sprintf("held%d", rapid.IntRange(0, 5).Draw(rt, label+"-n"))
+			}
+			return rapid.SampledFrom(keys).Draw(rt, label)
+		}
+		holding := func(label string) *transfer.Holding {
+			h, err := transfer.ParseHolding(rapid.SampledFrom(pool).Draw(rt, label))
+			if err != nil {
+				rt.Fatal(err)
+			}
+			return h
+		}
+		steps := rapid.IntRange(1, 30).Draw(rt, "steps")
+		for i := range steps {
+			step := ""
+			switch op := rapid.IntRange(0, 7).Draw(rt, "op"); op {
+			case 0:
+				k := coinKey("put")
+				c.Dev.Put(k, rapid.SampledFrom(pool).Draw(rt, "coin"))
+				step = "store put " + k
+				if rapid.Bool().Draw(rt, "load-after-put") {
+					load()
+					step += ", Load"
+				}
+			case 1:
+				k := coinKey("delete")
+				c.Dev.Delete(k)
+				step = "store delete " + k
+				if rapid.Bool().Draw(rt, "load-after-delete") {
+					load()
+					step += ", Load"
+				}
+			case 2:
+				load()
+				step = "Load"
+			case 3:
+				k := heldKey("set")
+				c.SetHeld(k, holding("set-coin"))
+				step = "SetHeld " + k
+			case 4:
+				k := heldKey("drop")
+				c.DropHeld(k)
+				step = "DropHeld " + k
+			case 5:
+				snaps = append(snaps, c.Dev.Snapshot())
+				step = "snapshot"
+			case 6:
+				if len(snaps) == 0 {
+					continue
+				}
+				c.Dev.Restore(snaps[rapid.IntRange(0, len(snaps)-1).Draw(rt, "snap")])
+				load()
+				step = "restore, Load"
+			case 7:
+				c.Dev = map[bool]*world.Device{true: devA, false: devB}[c.Dev == devB]
+				load()
+				step = "clone to the other device, Load"
+			}
+			var want int64
+			for _, h := range c.Held {
+				want += h.Value()
+			}
+			if got := c.Balance(); got != want {
+				rt.Fatalf("step %d (%s): Balance %d, Held worth %d", i, step, got, want)
+			}
+			order, _ := pickByScan(c.Held, 1<<62, func(*transfer.Holding) bool { return true })
+			if diff := cmp.Diff(order, kit.PickOrder(c), cmpopts.EquateEmpty()); diff != "" {
+				rt.Fatalf("step %d (%s): Pick's order (-want +got):\n%s", i, step, diff)
+			}
+			amount := rapid.Int64Range(1, want+1000).Draw(rt, "amount")
+			salt := rapid.Uint32().Draw(rt, "salt")
+			spendable := func(h *transfer.Holding) bool {
+				f := fnv.New32a()
+				f.Write(h.Marshal())
+				return (f.Sum32()^salt)%4 != 0
+			}
+			wantKeys, sum := pickByScan(c.Held, amount, spendable)
+			got, err := c.Pick(amount, 1<<30, spendable, "card")
+			if sum < amount {
+				if err == nil || err.Error() != spec.Errorf(spec.CodeInsufficient, "card holds %d fen spendable offline, payment of %d", sum, amount).Error() {
+					rt.Fatalf("step %d (%s): Pick of %d from %d spendable: %v %v", i, step, amount, sum, got, err)
+				}
+				continue
+			}
+			if err != nil {
+				rt.Fatalf("step %d (%s): Pick of %d: %v", i, step, amount, err)
+			}
+			if diff := cmp.Diff(wantKeys, got); diff != "" {
+				rt.Fatalf("step %d (%s): Pick of %d (-want +got):\n%s", i, step, amount, diff)
+			}
+		}
+	})
+}
