@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -50,5 +51,62 @@ func byValueOf(held map[string]*transfer.Holding) byValue {
 		b = append(b, keyValue{k, h.Value()})
 	}
 	slices.SortFunc(b, compareKeyValue)
+	return b
+}
+
+// HeldCoin is a held coin as the reads that list every coin held want
+// it, worked out once when the coin arrives: its coin key, its instance
+// (bank.InstanceOf), that instance as text (Instance.String), its value
+// and the hops of its lineage.
+type HeldCoin struct {
+	Key      string
+	Instance bank.Instance
+	ID       string
+	Value    int64
+	Hops     int
+}
+
+// byKey is a set of held coins in coin-key order. Core keeps one beside
+// Held (and one beside what the last Load read) as the coins change, so
+// that a state's view and a reconciliation's upload walk it instead of
+// sorting every coin held and hashing each one's last record again.
+type byKey []HeldCoin
+
+// instanceIDs caches the record ids heldCoin hashes (a pure function's
+// cache, as IDs is: the same parsed records come back at every Load).
+var instanceIDs IDs
+
+func heldCoin(k string, h *transfer.Holding) HeldCoin {
+	inst := instanceIDs.InstanceOf(h)
+	return HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: h.Value(), Hops: len(h.Chain)}
+}
+
+func compareHeldKey(a HeldCoin, k string) int { return strings.Compare(a.Key, k) }
+
+// set puts coin key k holding h in the set, replacing what k held. A
+// set handed out (shared) is copied first.
+func (b *byKey) set(k string, h *transfer.Holding) {
+	e := heldCoin(k, h)
+	if i, found := slices.BinarySearchFunc(*b, k, compareHeldKey); found {
+		(*b)[i] = e
+	} else {
+		*b = slices.Insert(*b, i, e)
+	}
+}
+
+// remove takes coin key k out of the set, if it is there.
+func (b *byKey) remove(k string) {
+	if i, found := slices.BinarySearchFunc(*b, k, compareHeldKey); found {
+		*b = slices.Delete(*b, i, i+1)
+	}
+}
+
+// byKeyOf is the set of the coins of held, built whole.
+func byKeyOf(held map[string]*transfer.Holding) byKey {
+	b := make(byKey, 0, len(held))
+	for k, h := range held {
+		b = append(b, heldCoin(k, h))
+	}
+	slices.SortFunc(b, func(x, y HeldCoin) int { return strings.Compare(x.Key, y.Key) })
 	return b
 }

@@ -88,8 +88,11 @@ type Core struct {
 	heldAll       map[string]*transfer.Holding
 	heldAllValue  int64   // the value of heldAll
 	heldAllOrder  byValue // the coins of heldAll in Pick's order
+	heldAllKeys   byKey   // the coins of heldAll in key order
 	value         int64   // the value of Held (Balance)
 	order         byValue // the coins of Held in Pick's order
+	keys          byKey   // the coins of Held in key order (HeldCoins)
+	keysShared    bool    // keys was handed out: copy it before changing it
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
 	label         string                    // "scheme: element id", for the panics of a store that does not load
@@ -129,6 +132,7 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	c.Certs = maps.Clone(c.certs.load(c, PrefCert, changed, since))
 	c.Held = maps.Clone(c.held(changed, since))
 	c.value, c.order = c.heldAllValue, slices.Clone(c.heldAllOrder)
+	c.keys, c.keysShared = c.heldAllKeys, true
 	if !spec.Dropping() {
 		c.loaded, c.loadedDev = c.Dev.Version(), c.Dev
 	} else {
@@ -163,6 +167,8 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 		// Only the changed coin keys are read again, in place (heldAll
 		// is never handed out: Load copies it).
 		next := c.heldAll
+		// The key order was handed to Held (Load): changed, it is a copy.
+		c.heldAllKeys = slices.Clone(c.heldAllKeys)
 		for _, k := range changed {
 			if !strings.HasPrefix(k, PrefCoin) {
 				continue
@@ -171,6 +177,7 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 			if old := next[ck]; old != nil {
 				c.heldAllValue -= old.Value()
 				c.heldAllOrder.remove(ck, old.Value())
+				c.heldAllKeys.remove(ck)
 				delete(next, ck)
 			}
 			if raw, ok := c.Dev.Get(k); ok {
@@ -179,6 +186,7 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 				next[ck] = h
 				c.heldAllValue += h.Value()
 				c.heldAllOrder.add(ck, h.Value())
+				c.heldAllKeys.set(ck, h)
 			}
 		}
 		return next
@@ -191,7 +199,7 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 		out[k[len(PrefCoin):]] = h
 		value += h.Value()
 	}
-	c.heldAll, c.heldAllValue, c.heldAllOrder = out, value, byValueOf(out)
+	c.heldAll, c.heldAllValue, c.heldAllOrder, c.heldAllKeys = out, value, byValueOf(out), byKeyOf(out)
 	if spec.Dropping() {
 		c.heldAll = nil
 	}
@@ -307,6 +315,8 @@ func (c *Core) SetHeld(k string, h *transfer.Holding) {
 	c.Held[k] = h
 	c.value += h.Value()
 	c.order.add(k, h.Value())
+	c.ownKeys()
+	c.keys.set(k, h)
 }
 
 // DropHeld removes coin key k from Held, keeping Balance.
@@ -314,8 +324,27 @@ func (c *Core) DropHeld(k string) {
 	if old, ok := c.Held[k]; ok {
 		c.value -= old.Value()
 		c.order.remove(k, old.Value())
+		c.ownKeys()
+		c.keys.remove(k)
 		delete(c.Held, k)
 	}
+}
+
+// ownKeys copies the key order before a change if it was handed out.
+func (c *Core) ownKeys() {
+	if c.keysShared {
+		c.keys, c.keysShared = slices.Clone(c.keys), false
+	}
+}
+
+// HeldCoins lists the coins of Held in key order, each with its
+// instance, worked out as the coin arrived (Load, SetHeld): what a read
+// of every coin held walks instead of sorting Held and hashing each
+// coin's last record. The slice is the caller's to read, not to change;
+// it stays as it is when Held changes (Core changes a copy).
+func (c *Core) HeldCoins() []HeldCoin {
+	c.keysShared = true
+	return c.keys
 }
 
 // Presented is the certificate the element shows: its own unless a

@@ -187,8 +187,11 @@ type State[L Entry] struct {
 	Log      []L                          // payments sent and not yet settled, by key
 	Deposits []DepositEntry               // deposits signed and not yet credited, by key
 
-	value  int64 // the value of Coins, when valued (SetBalance)
-	valued bool
+	// When kept (KeptBy): the value of Coins and Coins in key order, as
+	// the element keeps them.
+	kept  bool
+	value int64
+	held  []HeldCoin
 }
 
 // Presents, Holdings, PayerLog and PendingDeposits read the state out
@@ -198,10 +201,10 @@ func (s *State[L]) Holdings() map[string]*transfer.Holding { return s.Coins }
 func (s *State[L]) PayerLog() []L                          { return s.Log }
 func (s *State[L]) PendingDeposits() []DepositEntry        { return s.Deposits }
 
-// Balance is the value of the coins: the total the element stated
-// (SetBalance), else their values summed.
+// Balance is the value of the coins: the total the element keeps
+// (KeptBy), else their values summed.
 func (s *State[L]) Balance() int64 {
-	if s.valued {
+	if s.kept {
 		return s.value
 	}
 	var v int64
@@ -211,11 +214,17 @@ func (s *State[L]) Balance() int64 {
 	return v
 }
 
-// SetBalance states v as the value of Coins, for Balance to return: what
-// an element that keeps the value of its coins as a running total
-// (Core.Balance) gives its state, since summing every coin held at every
-// read grew with the coins held. v must be the value of Coins.
-func (s *State[L]) SetBalance(v int64) { s.value, s.valued = v, true }
+// KeptBy states that Coins is c.Held, so that the reads of every coin
+// (Balance, View, UploadHeld) take what c keeps as its coins change (its
+// running total, HeldCoins) instead of reading each coin again: reading
+// them all at every payment grew with the coins held.
+func (s *State[L]) KeptBy(c *Core) {
+	s.kept, s.value, s.held = true, c.Balance(), c.HeldCoins()
+}
+
+// HeldCoins returns Coins in key order with their instances and whether
+// the state has them (KeptBy); without, the caller reads Coins.
+func (s *State[L]) HeldCoins() ([]HeldCoin, bool) { return s.held, s.kept }
 
 // Acked counts the log entries whose acknowledgement arrived.
 func (s *State[L]) Acked() int {

@@ -8,3 +8,6 @@ func PickOrder(c *Core) []string {
 	}
 	return out
 }
+
+// KeyOrder is what HeldCoins returns, without handing it out.
+func KeyOrder(c *Core) []HeldCoin { return c.keys }

@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
 
+	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
@@ -51,16 +52,28 @@ func pickByScan(held map[string]*transfer.Holding, amount int64, spendable func(
 	return picked, sum
 }
 
+// heldCoinsByScan is HeldCoins as a scan of held (its oracle).
+func heldCoinsByScan(held map[string]*transfer.Holding) []kit.HeldCoin {
+	var out []kit.HeldCoin
+	for _, k := range slices.Sorted(maps.Keys(held)) {
+		inst := bank.InstanceOf(held[k])
+		out = append(out, kit.HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: held[k].Value(), Hops: len(held[k].Chain)})
+	}
+	return out
+}
+
 // TestHeldIndexesFollowHeld: what Core keeps up to date as its coins
-// change (Balance, a running total, and the order Pick walks) is what a
+// change (Balance, a running total, the order Pick walks and HeldCoins,
+// the coins in key order with their instances) is what a
 // scan of Held gives, after every step of random sequences of the ways
 // Held changes: store writes of a coin under a held or a new key and
 // deletes, each followed or not by a Load (which follows the store's
 // change log), SetHeld and DropHeld (an element mirroring a commit),
 // snapshots restored (read whole) and the element moved to another
 // device (a clone: read whole); and Pick, for a random amount and a
-// random spendable filter, chooses what the full scan chooses. It fails
-// when an index misses a change.
+// random spendable filter, chooses what the full scan chooses; the coins
+// HeldCoins handed out before a step are as they were. It fails when an
+// index misses a change.
 func TestHeldIndexesFollowHeld(t *testing.T) {
 	devA, keysA := fundedCard(t)
 	devB, _ := fundedCard(t)
@@ -101,6 +114,13 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 		steps := rapid.IntRange(1, 30).Draw(rt, "steps")
 		for i := range steps {
 			step := ""
+			// Hand the coins out before some steps (the copy-on-write
+			// must be tested both ways).
+			var handed, handedCopy []kit.HeldCoin
+			if rapid.Bool().Draw(rt, "hand-out") {
+				handed = c.HeldCoins()
+				handedCopy = slices.Clone(handed)
+			}
 			switch op := rapid.IntRange(0, 7).Draw(rt, "op"); op {
 			case 0:
 				k := coinKey("put")
@@ -144,6 +164,9 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 				load()
 				step = "clone to the other device, Load"
 			}
+			if diff := cmp.Diff(heldCoinsByScan(c.Held), kit.KeyOrder(c), cmpopts.EquateEmpty()); diff != "" {
+				rt.Fatalf("step %d (%s): HeldCoins (-want +got):\n%s", i, step, diff)
+			}
 			var want int64
 			for _, h := range c.Held {
 				want += h.Value()
@@ -154,6 +177,9 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 			order, _ := pickByScan(c.Held, 1<<62, func(*transfer.Holding) bool { return true })
 			if diff := cmp.Diff(order, kit.PickOrder(c), cmpopts.EquateEmpty()); diff != "" {
 				rt.Fatalf("step %d (%s): Pick's order (-want +got):\n%s", i, step, diff)
+			}
+			if diff := cmp.Diff(handedCopy, handed, cmpopts.EquateEmpty()); diff != "" {
+				rt.Fatalf("step %d (%s): the coins HeldCoins handed out before it changed (-want +got):\n%s", i, step, diff)
 			}
 			amount := rapid.Int64Range(1, want+1000).Draw(rt, "amount")
 			salt := rapid.Uint32().Draw(rt, "salt")

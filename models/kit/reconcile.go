@@ -88,13 +88,29 @@ func UploadHeld[S Wallet](w *world.World, id world.PartyID, reg *bank.Registry, 
 	// uploaded, in key order (the registry's trace follows it): with an
 	// id cache, those uploaded before are skipped unsorted.
 	var up []string
-	for k, h := range coins {
-		have[ids.InstanceOf(h)] = true
-		if n := len(h.Chain); n > 0 && (ids == nil || !reg.AddChangesNothing(ids.ID(h.Chain[n-1]))) {
-			up = append(up, k)
-		}
+	var kept []HeldCoin
+	var ok bool
+	if held, is := any(st).(interface{ HeldCoins() ([]HeldCoin, bool) }); is {
+		kept, ok = held.HeldCoins()
 	}
-	slices.Sort(up)
+	if ok {
+		// The element keeps its coins in key order with their instances:
+		// the last hop's id is the instance's creator.
+		for _, e := range kept {
+			have[e.Instance] = true
+			if e.Hops > 0 && (ids == nil || !reg.AddChangesNothing(e.Instance.Creator)) {
+				up = append(up, e.Key)
+			}
+		}
+	} else {
+		for k, h := range coins {
+			have[ids.InstanceOf(h)] = true
+			if n := len(h.Chain); n > 0 && (ids == nil || !reg.AddChangesNothing(ids.ID(h.Chain[n-1]))) {
+				up = append(up, k)
+			}
+		}
+		slices.Sort(up)
+	}
 	for _, k := range up {
 		h := coins[k]
 		n := len(h.Chain)
@@ -126,8 +142,16 @@ func HoldingsOf[S Wallet](state func() (S, error)) func() (map[string]*transfer.
 // (payee names an entry's payee).
 func (s *State[L]) View(v models.View, ids *IDs, payee func(L) string) models.View {
 	v.Spent, v.Payments = s.Spent, s.Payments
-	for _, k := range slices.Sorted(maps.Keys(s.Coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: ids.InstanceOf(s.Coins[k]).String(), Value: s.Coins[k].Value()})
+	if s.kept {
+		// The element keeps its coins in key order with their instances.
+		v.Coins = make([]models.Coin, len(s.held))
+		for i, e := range s.held {
+			v.Coins[i] = models.Coin{ID: e.ID, Value: e.Value}
+		}
+	} else {
+		for _, k := range slices.Sorted(maps.Keys(s.Coins)) {
+			v.Coins = append(v.Coins, models.Coin{ID: ids.InstanceOf(s.Coins[k]).String(), Value: s.Coins[k].Value()})
+		}
 	}
 	for _, e := range s.Log {
 		if !e.Acknowledged() {
