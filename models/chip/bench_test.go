@@ -1,7 +1,9 @@
 package chip
 
 import (
+	"context"
 	"fmt"
+	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -35,7 +37,9 @@ func BenchmarkPayment(b *testing.B) {
 // that of the last 100 (equal at n = 200 and n = 1000 when the cost of a
 // payment does not grow with what the merchants hold), and the
 // public-key operations a payment costs (internal/opcount) and their
-// price (floor-ns, internal/cryptofloor).
+// price (floor-ns, internal/cryptofloor). The last 100 payments' CPU
+// samples carry the label payments=last100: `go tool pprof -tagfocus
+// payments=last100` profiles what grows.
 //
 //	go test -run XXX -bench GameLike ./models/chip/
 func BenchmarkGameLikePayments(b *testing.B) {
@@ -53,9 +57,14 @@ func BenchmarkGameLikePayments(b *testing.B) {
 				payers, merchants := ws[:2], ws[2:4]
 				rng := in.w.Rand("bench/game-like")
 				start, before := time.Now(), opcount.Total()
+				ctx := context.Background()
 				for i := range n {
 					if i == n-100 {
 						last -= time.Since(start)
+						// A CPU profile's samples of the last 100 carry
+						// the label payments=last100 (pprof -tagfocus).
+						ctx = pprof.WithLabels(ctx, pprof.Labels("payments", "last100"))
+						pprof.SetGoroutineLabels(ctx)
 					}
 					payer, merchant := payers[rng.IntN(2)], merchants[i%2]
 					amount := 1 + rng.Int64N(models.DefaultThreshold)
@@ -74,6 +83,7 @@ func BenchmarkGameLikePayments(b *testing.B) {
 					}
 					modeltest.MustReconcile(b, in, merchant, payer)
 				}
+				pprof.SetGoroutineLabels(context.Background())
 				all += time.Since(start)
 				ops = ops.Add(opcount.Total().Sub(before))
 				last += time.Since(start)

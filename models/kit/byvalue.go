@@ -83,15 +83,25 @@ func heldCoin(k string, h *transfer.Holding) HeldCoin {
 
 func compareHeldKey(a HeldCoin, k string) int { return strings.Compare(a.Key, k) }
 
-// set puts coin key k holding h in the set, replacing what k held. A
-// set handed out (shared) is copied first.
-func (b *byKey) set(k string, h *transfer.Holding) {
-	e := heldCoin(k, h)
-	if i, found := slices.BinarySearchFunc(*b, k, compareHeldKey); found {
+// set puts coin key k holding h in the set, replacing what k held.
+func (b *byKey) set(k string, h *transfer.Holding) { b.put(heldCoin(k, h)) }
+
+// put puts e in the set, replacing what e's key held.
+func (b *byKey) put(e HeldCoin) {
+	if i, found := slices.BinarySearchFunc(*b, e.Key, compareHeldKey); found {
 		(*b)[i] = e
 	} else {
 		*b = slices.Insert(*b, i, e)
 	}
+}
+
+// get returns the coin of key k in the set (which holds it).
+func (b byKey) get(k string) HeldCoin {
+	i, found := slices.BinarySearchFunc(b, k, compareHeldKey)
+	if !found {
+		panic("kit: the key order lacks coin " + k)
+	}
+	return b[i]
 }
 
 // remove takes coin key k out of the set, if it is there.

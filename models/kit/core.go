@@ -86,13 +86,14 @@ type Core struct {
 	loaded        uint64
 	loadedDev     *world.Device
 	heldAll       map[string]*transfer.Holding
-	heldAllValue  int64   // the value of heldAll
-	heldAllOrder  byValue // the coins of heldAll in Pick's order
-	heldAllKeys   byKey   // the coins of heldAll in key order
-	value         int64   // the value of Held (Balance)
-	order         byValue // the coins of Held in Pick's order
-	keys          byKey   // the coins of Held in key order (HeldCoins)
-	keysShared    bool    // keys was handed out: copy it before changing it
+	heldAllValue  int64    // the value of heldAll
+	heldAllOrder  byValue  // the coins of heldAll in Pick's order
+	heldAllKeys   byKey    // the coins of heldAll in key order
+	value         int64    // the value of Held (Balance)
+	order         byValue  // the coins of Held in Pick's order
+	keys          byKey    // the coins of Held in key order (HeldCoins)
+	keysShared    bool     // keys was handed out: copy it before changing it
+	touched       []string // coin keys SetHeld and DropHeld changed since the last Load
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
 	label         string                    // "scheme: element id", for the panics of a store that does not load
@@ -125,14 +126,14 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	c.Must(json.Unmarshal(c.Get(KeyLimits), &c.Limits))
 	// The certificates and holdings, from what the last Load read where
 	// the store's change log says which keys changed since (a cache of a
-	// pure function of the store: the maps handed out are copies, which
-	// the element may change).
+	// pure function of the store: the certificate maps handed out are
+	// copies, which the element may change; Held is brought up to date
+	// by the keys that changed, syncHeld).
 	changed, since := c.changedSince()
 	c.Agents = maps.Clone(c.agents.load(c, PrefAgent, changed, since))
 	c.Certs = maps.Clone(c.certs.load(c, PrefCert, changed, since))
-	c.Held = maps.Clone(c.held(changed, since))
-	c.value, c.order = c.heldAllValue, slices.Clone(c.heldAllOrder)
-	c.keys, c.keysShared = c.heldAllKeys, true
+	all, whole := c.held(changed, since)
+	c.syncHeld(all, whole, changed)
 	if !spec.Dropping() {
 		c.loaded, c.loadedDev = c.Dev.Version(), c.Dev
 	} else {
@@ -156,19 +157,68 @@ func (c *Core) changedSince() ([]string, bool) {
 	return slices.Compact(keys), true
 }
 
+// syncHeld makes Held, Balance and the orders what the store holds (all,
+// which held returned, read whole or not): when Held was read before and
+// all was not read whole, by the coin keys that changed in the store or
+// through SetHeld and DropHeld since, else (or when Held then differs in
+// size from all: the element changed the map it was handed) by copies of
+// all's. Copying every coin held at every Load grew with the coins held.
+func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []string) {
+	touched := c.touched
+	c.touched = nil
+	if !whole && c.Held != nil {
+		for _, k := range changed {
+			if strings.HasPrefix(k, PrefCoin) {
+				c.syncKey(k[len(PrefCoin):], all)
+			}
+		}
+		for _, k := range touched {
+			c.syncKey(k, all)
+		}
+		if len(c.Held) == len(all) {
+			return
+		}
+	}
+	c.Held = maps.Clone(all)
+	c.value, c.order = c.heldAllValue, slices.Clone(c.heldAllOrder)
+	c.keys, c.keysShared = slices.Clone(c.heldAllKeys), false
+}
+
+// syncKey makes what Held holds under coin key k what all holds.
+func (c *Core) syncKey(k string, all map[string]*transfer.Holding) {
+	h := all[k]
+	old, had := c.Held[k]
+	if had && old == h {
+		return
+	}
+	if had {
+		c.value -= old.Value()
+		c.order.remove(k, old.Value())
+		c.ownKeys()
+		c.keys.remove(k)
+		delete(c.Held, k)
+	}
+	if h != nil {
+		c.Held[k] = h
+		c.value += h.Value()
+		c.order.add(k, h.Value())
+		c.ownKeys()
+		c.keys.put(c.heldAllKeys.get(k))
+	}
+}
+
 // held returns the holdings stored under PrefCoin, by the key after the
-// prefix: the last Load's when no coin key changed, else the store's
-// (Parsed re-parses only the bytes that changed).
-func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
+// prefix, and whether it read them whole: the last Load's when no coin
+// key changed, else the store's (Parsed re-parses only the bytes that
+// changed).
+func (c *Core) held(changed []string, since bool) (map[string]*transfer.Holding, bool) {
 	if since && c.heldAll != nil && !anyPrefixed(changed, PrefCoin) {
-		return c.heldAll
+		return c.heldAll, false
 	}
 	if since && c.heldAll != nil {
 		// Only the changed coin keys are read again, in place (heldAll
-		// is never handed out: Load copies it).
+		// is never handed out: Load copies what it hands out).
 		next := c.heldAll
-		// The key order was handed to Held (Load): changed, it is a copy.
-		c.heldAllKeys = slices.Clone(c.heldAllKeys)
 		for _, k := range changed {
 			if !strings.HasPrefix(k, PrefCoin) {
 				continue
@@ -189,7 +239,7 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 				c.heldAllKeys.set(ck, h)
 			}
 		}
-		return next
+		return next, false
 	}
 	held, err := c.parsed.HoldingsOf(c.Dev, c.Dev.Keys(PrefCoin))
 	c.Must(err)
@@ -203,7 +253,7 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 	if spec.Dropping() {
 		c.heldAll = nil
 	}
-	return out
+	return out, true
 }
 
 func anyPrefixed(keys []string, prefix string) bool {
@@ -317,6 +367,7 @@ func (c *Core) SetHeld(k string, h *transfer.Holding) {
 	c.order.add(k, h.Value())
 	c.ownKeys()
 	c.keys.set(k, h)
+	c.touched = append(c.touched, k)
 }
 
 // DropHeld removes coin key k from Held, keeping Balance.
@@ -327,6 +378,7 @@ func (c *Core) DropHeld(k string) {
 		c.ownKeys()
 		c.keys.remove(k)
 		delete(c.Held, k)
+		c.touched = append(c.touched, k)
 	}
 }
 

@@ -70,7 +70,8 @@ func heldCoinsByScan(held map[string]*transfer.Holding) []kit.HeldCoin {
 // deletes, each followed or not by a Load (which follows the store's
 // change log), SetHeld and DropHeld (an element mirroring a commit),
 // snapshots restored (read whole) and the element moved to another
-// device (a clone: read whole); and Pick, for a random amount and a
+// device (a clone: read whole); after each Load, Held is what a fresh
+// Load of the store holds; and Pick, for a random amount and a
 // random spendable filter, chooses what the full scan chooses; the coins
 // HeldCoins handed out before a step are as they were. It fails when an
 // index misses a change.
@@ -87,7 +88,16 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 		devA.Restore(startA)
 		devB.Restore(startB)
 		c := &kit.Core{S: suite.Default(), Dev: devA}
-		load := func() { c.Load("test", func() {}, func() {}) }
+		// load loads c and checks that it holds what a Core loading the
+		// store afresh holds.
+		load := func() {
+			c.Load("test", func() {}, func() {})
+			fresh := &kit.Core{S: suite.Default(), Dev: c.Dev}
+			fresh.Load("oracle", func() {}, func() {})
+			if diff := cmp.Diff(coinBytes(fresh.Held), coinBytes(c.Held)); diff != "" {
+				rt.Fatalf("after a Load, holdings (-want +got):\n%s", diff)
+			}
+		}
 		load()
 		var snaps []world.Snapshot
 		coinKey := func(label string) string {
