@@ -69,25 +69,27 @@ type HeldCoin struct {
 // byKey is a set of held coins in coin-key order. Core keeps one beside
 // Held (and one beside what the last Load read) as the coins change, so
 // that a state's view and a reconciliation's upload walk it instead of
-// sorting every coin held and hashing each one's last record again.
-type byKey []HeldCoin
+// sorting every coin held and hashing each one's last record again. The
+// coins it points to are never changed (a change puts a new one), so a
+// copy of the set (one pointer a coin) is a snapshot.
+type byKey []*HeldCoin
 
 // instanceIDs caches the record ids heldCoin hashes (a pure function's
 // cache, as IDs is: the same parsed records come back at every Load).
 var instanceIDs IDs
 
-func heldCoin(k string, h *transfer.Holding) HeldCoin {
+func heldCoin(k string, h *transfer.Holding) *HeldCoin {
 	inst := instanceIDs.InstanceOf(h)
-	return HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: h.Value(), Hops: len(h.Chain)}
+	return &HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: h.Value(), Hops: len(h.Chain)}
 }
 
-func compareHeldKey(a HeldCoin, k string) int { return strings.Compare(a.Key, k) }
+func compareHeldKey(a *HeldCoin, k string) int { return strings.Compare(a.Key, k) }
 
 // set puts coin key k holding h in the set, replacing what k held.
 func (b *byKey) set(k string, h *transfer.Holding) { b.put(heldCoin(k, h)) }
 
 // put puts e in the set, replacing what e's key held.
-func (b *byKey) put(e HeldCoin) {
+func (b *byKey) put(e *HeldCoin) {
 	if i, found := slices.BinarySearchFunc(*b, e.Key, compareHeldKey); found {
 		(*b)[i] = e
 	} else {
@@ -96,7 +98,7 @@ func (b *byKey) put(e HeldCoin) {
 }
 
 // get returns the coin of key k in the set (which holds it).
-func (b byKey) get(k string) HeldCoin {
+func (b byKey) get(k string) *HeldCoin {
 	i, found := slices.BinarySearchFunc(b, k, compareHeldKey)
 	if !found {
 		panic("kit: the key order lacks coin " + k)
@@ -117,6 +119,6 @@ func byKeyOf(held map[string]*transfer.Holding) byKey {
 	for k, h := range held {
 		b = append(b, heldCoin(k, h))
 	}
-	slices.SortFunc(b, func(x, y HeldCoin) int { return strings.Compare(x.Key, y.Key) })
+	slices.SortFunc(b, func(x, y *HeldCoin) int { return strings.Compare(x.Key, y.Key) })
 	return b
 }

@@ -394,7 +394,7 @@ func (c *Core) ownKeys() {
 // of every coin held walks instead of sorting Held and hashing each
 // coin's last record. The slice is the caller's to read, not to change;
 // it stays as it is when Held changes (Core changes a copy).
-func (c *Core) HeldCoins() []HeldCoin {
+func (c *Core) HeldCoins() []*HeldCoin {
 	c.keysShared = true
 	return c.keys
 }

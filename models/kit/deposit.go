@@ -191,7 +191,7 @@ type State[L Entry] struct {
 	// the element keeps them.
 	kept  bool
 	value int64
-	held  []HeldCoin
+	held  []*HeldCoin
 }
 
 // Presents, Holdings, PayerLog and PendingDeposits read the state out
@@ -224,7 +224,7 @@ func (s *State[L]) KeptBy(c *Core) {
 
 // HeldCoins returns Coins in key order with their instances and whether
 // the state has them (KeptBy); without, the caller reads Coins.
-func (s *State[L]) HeldCoins() ([]HeldCoin, bool) { return s.held, s.kept }
+func (s *State[L]) HeldCoins() ([]*HeldCoin, bool) { return s.held, s.kept }
 
 // Acked counts the log entries whose acknowledgement arrived.
 func (s *State[L]) Acked() int {

@@ -10,4 +10,4 @@ func PickOrder(c *Core) []string {
 }
 
 // KeyOrder is what HeldCoins returns, without handing it out.
-func KeyOrder(c *Core) []HeldCoin { return c.keys }
+func KeyOrder(c *Core) []*HeldCoin { return c.keys }

@@ -53,11 +53,11 @@ func pickByScan(held map[string]*transfer.Holding, amount int64, spendable func(
 }
 
 // heldCoinsByScan is HeldCoins as a scan of held (its oracle).
-func heldCoinsByScan(held map[string]*transfer.Holding) []kit.HeldCoin {
-	var out []kit.HeldCoin
+func heldCoinsByScan(held map[string]*transfer.Holding) []*kit.HeldCoin {
+	var out []*kit.HeldCoin
 	for _, k := range slices.Sorted(maps.Keys(held)) {
 		inst := bank.InstanceOf(held[k])
-		out = append(out, kit.HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: held[k].Value(), Hops: len(held[k].Chain)})
+		out = append(out, &kit.HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: held[k].Value(), Hops: len(held[k].Chain)})
 	}
 	return out
 }
@@ -126,7 +126,7 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 			step := ""
 			// Hand the coins out before some steps (the copy-on-write
 			// must be tested both ways).
-			var handed, handedCopy []kit.HeldCoin
+			var handed, handedCopy []*kit.HeldCoin
 			if rapid.Bool().Draw(rt, "hand-out") {
 				handed = c.HeldCoins()
 				handedCopy = slices.Clone(handed)

@@ -88,9 +88,9 @@ func UploadHeld[S Wallet](w *world.World, id world.PartyID, reg *bank.Registry, 
 	// uploaded, in key order (the registry's trace follows it): with an
 	// id cache, those uploaded before are skipped unsorted.
 	var up []string
-	var kept []HeldCoin
+	var kept []*HeldCoin
 	var ok bool
-	if held, is := any(st).(interface{ HeldCoins() ([]HeldCoin, bool) }); is {
+	if held, is := any(st).(interface{ HeldCoins() ([]*HeldCoin, bool) }); is {
 		kept, ok = held.HeldCoins()
 	}
 	if ok {
