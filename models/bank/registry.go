@@ -278,6 +278,11 @@ func (r *Registry) Records() []*transfer.Signed {
 // that the holder has not spent, redeemed or listed in have: what
 // reconciliation forwards to a payee whose payment message was lost.
 func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holding {
+	return r.MailExcept(holder, func(i Instance) bool { return have[i] })
+}
+
+// MailExcept is Mail with the instances the holder has told by held.
+func (r *Registry) MailExcept(holder string, held func(Instance) bool) []*transfer.Holding {
 	var out []*transfer.Holding
 	ids := r.toPayee[holder] // in id order
 	if r.cb.mutated("mail-ignores-collector") {
@@ -291,7 +296,7 @@ func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holdi
 			// its change in the same write that spends the coin, so change
 			// that is missing from the payer's device was erased by a
 			// rollback or a clone, and must not be handed back to it.
-			if (o.Holder != holder && !r.cb.mutated("mail-ignores-collector")) || o.Holder != e.rec.Payee || have[inst] || r.redeemed[inst] || r.Spent(inst) {
+			if (o.Holder != holder && !r.cb.mutated("mail-ignores-collector")) || o.Holder != e.rec.Payee || held(inst) || r.redeemed[inst] || r.Spent(inst) {
 				continue
 			}
 			out = append(out, r.children[inst])

@@ -86,14 +86,17 @@ type Core struct {
 	loaded        uint64
 	loadedDev     *world.Device
 	heldAll       map[string]*transfer.Holding
-	heldAllValue  int64    // the value of heldAll
-	heldAllOrder  byValue  // the coins of heldAll in Pick's order
-	heldAllKeys   byKey    // the coins of heldAll in key order
-	value         int64    // the value of Held (Balance)
-	order         byValue  // the coins of Held in Pick's order
-	keys          byKey    // the coins of Held in key order (HeldCoins)
-	keysShared    bool     // keys was handed out: copy it before changing it
-	touched       []string // coin keys SetHeld and DropHeld changed since the last Load
+	heldAllValue  int64                 // the value of heldAll
+	heldAllOrder  byValue               // the coins of heldAll in Pick's order
+	heldAllKeys   byKey                 // the coins of heldAll in key order
+	value         int64                 // the value of Held (Balance)
+	order         byValue               // the coins of Held in Pick's order
+	keys          byKey                 // the coins of Held in key order (HeldCoins)
+	keysShared    bool                  // keys was handed out: copy it before changing it
+	touched       []string              // coin keys SetHeld and DropHeld changed since the last Load
+	instances     map[bank.Instance]int // how many coins of Held stand for each instance (Holds)
+	unconfirmed   map[string]bool       // coin keys of Held whose last hop confirmedBy was not seen to hold (Unconfirmed)
+	confirmedBy   *bank.Registry
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
 	label         string                    // "scheme: element id", for the panics of a store that does not load
@@ -182,6 +185,11 @@ func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []
 	c.Held = maps.Clone(all)
 	c.value, c.order = c.heldAllValue, slices.Clone(c.heldAllOrder)
 	c.keys, c.keysShared = slices.Clone(c.heldAllKeys), false
+	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, len(c.keys)), make(map[string]bool, len(c.keys)), nil
+	for _, e := range c.keys {
+		c.instances[e.Instance]++
+		c.unconfirmed[e.Key] = true
+	}
 }
 
 // syncKey makes what Held holds under coin key k what all holds.
@@ -194,16 +202,14 @@ func (c *Core) syncKey(k string, all map[string]*transfer.Holding) {
 	if had {
 		c.value -= old.Value()
 		c.order.remove(k, old.Value())
-		c.ownKeys()
-		c.keys.remove(k)
+		c.keyRemove(k)
 		delete(c.Held, k)
 	}
 	if h != nil {
 		c.Held[k] = h
 		c.value += h.Value()
 		c.order.add(k, h.Value())
-		c.ownKeys()
-		c.keys.put(c.heldAllKeys.get(k))
+		c.keyPut(c.heldAllKeys.get(k))
 	}
 }
 
@@ -361,12 +367,12 @@ func (c *Core) SetHeld(k string, h *transfer.Holding) {
 	if old := c.Held[k]; old != nil {
 		c.value -= old.Value()
 		c.order.remove(k, old.Value())
+		c.keyRemove(k)
 	}
 	c.Held[k] = h
 	c.value += h.Value()
 	c.order.add(k, h.Value())
-	c.ownKeys()
-	c.keys.set(k, h)
+	c.keyPut(heldCoin(k, h))
 	c.touched = append(c.touched, k)
 }
 
@@ -375,11 +381,63 @@ func (c *Core) DropHeld(k string) {
 	if old, ok := c.Held[k]; ok {
 		c.value -= old.Value()
 		c.order.remove(k, old.Value())
-		c.ownKeys()
-		c.keys.remove(k)
+		c.keyRemove(k)
 		delete(c.Held, k)
 		c.touched = append(c.touched, k)
 	}
+}
+
+// keyPut puts e in the key order (whose key holds no coin), counting its
+// instance, as a coin no registry confirmed yet (UploadHeld).
+func (c *Core) keyPut(e *HeldCoin) {
+	c.ownKeys()
+	c.keys.put(e)
+	if c.instances == nil {
+		c.instances, c.unconfirmed = map[bank.Instance]int{}, map[string]bool{}
+	}
+	c.instances[e.Instance]++
+	c.unconfirmed[e.Key] = true
+}
+
+// keyRemove takes coin key k, which holds a coin, out of the key order.
+func (c *Core) keyRemove(k string) {
+	e := c.keys.get(k)
+	c.ownKeys()
+	c.keys.remove(k)
+	if c.instances[e.Instance]--; c.instances[e.Instance] == 0 {
+		delete(c.instances, e.Instance)
+	}
+	delete(c.unconfirmed, k)
+}
+
+// Holds reports whether a coin of Held stands for instance i.
+func (c *Core) Holds(i bank.Instance) bool { return c.instances[i] > 0 }
+
+// Unconfirmed returns, in key order, the keys of the coins of Held whose
+// last hop reg has not been seen to hold, and forgets those it holds
+// (has reports it, by the hop's id): the coins a reconciliation's upload
+// must offer (UploadHeld). A registry only gains records, so a coin seen
+// registered stays so; asked for another registry, every coin counts as
+// unconfirmed again. A cache of the registry's answers kept beside the
+// coins (a coin reads as unconfirmed again when it changes), not state of
+// the element.
+func (c *Core) Unconfirmed(reg *bank.Registry, has func(id [32]byte) bool) []string {
+	if c.confirmedBy != reg {
+		c.confirmedBy = reg
+		for _, e := range c.keys {
+			c.unconfirmed[e.Key] = true
+		}
+	}
+	var out []string
+	for k := range c.unconfirmed {
+		if e := c.keys.get(k); e.Hops == 0 || has(e.Instance.Creator) {
+			delete(c.unconfirmed, k)
+		} else {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // ownKeys copies the key order before a change if it was handed out.

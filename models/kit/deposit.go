@@ -192,6 +192,7 @@ type State[L Entry] struct {
 	kept  bool
 	value int64
 	held  []*HeldCoin
+	core  *Core // the element's Core, for UploadHeld and Holds
 }
 
 // Presents, Holdings, PayerLog and PendingDeposits read the state out
@@ -219,8 +220,11 @@ func (s *State[L]) Balance() int64 {
 // running total, HeldCoins) instead of reading each coin again: reading
 // them all at every payment grew with the coins held.
 func (s *State[L]) KeptBy(c *Core) {
-	s.kept, s.value, s.held = true, c.Balance(), c.HeldCoins()
+	s.kept, s.value, s.held, s.core = true, c.Balance(), c.HeldCoins(), c
 }
+
+// keptBy returns the Core that keeps the state's coins (KeptBy), or nil.
+func (s *State[L]) keptBy() *Core { return s.core }
 
 // HeldCoins returns Coins in key order with their instances and whether
 // the state has them (KeptBy); without, the caller reads Coins.

@@ -72,7 +72,10 @@ func heldCoinsByScan(held map[string]*transfer.Holding) []*kit.HeldCoin {
 // snapshots restored (read whole) and the element moved to another
 // device (a clone: read whole); after each Load, Held is what a fresh
 // Load of the store holds; and Pick, for a random amount and a
-// random spendable filter, chooses what the full scan chooses; the coins
+// random spendable filter, chooses what the full scan chooses; Holds
+// answers for every instance as Held does; Unconfirmed, asked by one of
+// two registries that gain some held coins' last hops, lists the coins
+// whose last hop that registry lacks; the coins
 // HeldCoins handed out before a step are as they were. It fails when an
 // index misses a change.
 func TestHeldIndexesFollowHeld(t *testing.T) {
@@ -100,6 +103,10 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 		}
 		load()
 		var snaps []world.Snapshot
+		// Two registries, each with the record ids it holds (only
+		// growing, as a registry's do).
+		regs := []*bank.Registry{{}, {}}
+		registered := []map[[32]byte]bool{{}, {}}
 		coinKey := func(label string) string {
 			keys := c.Dev.Keys(kit.PrefCoin)
 			if len(keys) == 0 || rapid.Bool().Draw(rt, label+"-new") {
@@ -190,6 +197,38 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 			}
 			if diff := cmp.Diff(handedCopy, handed, cmpopts.EquateEmpty()); diff != "" {
 				rt.Fatalf("step %d (%s): the coins HeldCoins handed out before it changed (-want +got):\n%s", i, step, diff)
+			}
+			// Holds: for the instance of every coin of the pool and of
+			// Held, whether a coin of Held stands for it.
+			insts := map[bank.Instance]bool{}
+			for _, raw := range pool {
+				h, _ := transfer.ParseHolding(raw)
+				insts[bank.InstanceOf(h)] = false
+			}
+			for _, h := range c.Held {
+				insts[bank.InstanceOf(h)] = true
+			}
+			for inst, want := range insts {
+				if got := c.Holds(inst); got != want {
+					rt.Fatalf("step %d (%s): Holds(%v) = %v, Held says %v", i, step, inst, got, want)
+				}
+			}
+			// Unconfirmed: a registry gains the last hops of some held
+			// coins; the coins whose last hop it lacks, in key order.
+			r := rapid.IntRange(0, 1).Draw(rt, "registry")
+			for _, k := range slices.Sorted(maps.Keys(c.Held)) {
+				if h := c.Held[k]; len(h.Chain) > 0 && rapid.Bool().Draw(rt, "register") {
+					registered[r][h.Chain[len(h.Chain)-1].ID()] = true
+				}
+			}
+			var wantUp []string
+			for _, k := range slices.Sorted(maps.Keys(c.Held)) {
+				if h := c.Held[k]; len(h.Chain) > 0 && !registered[r][h.Chain[len(h.Chain)-1].ID()] {
+					wantUp = append(wantUp, k)
+				}
+			}
+			if diff := cmp.Diff(wantUp, c.Unconfirmed(regs[r], func(id [32]byte) bool { return registered[r][id] }), cmpopts.EquateEmpty()); diff != "" {
+				rt.Fatalf("step %d (%s): Unconfirmed by registry %d (-want +got):\n%s", i, step, r, diff)
 			}
 			amount := rapid.Int64Range(1, want+1000).Draw(rt, "amount")
 			salt := rapid.Uint32().Draw(rt, "salt")

@@ -81,27 +81,20 @@ func Upload[L interface {
 // holds goes to reg (a known record changes nothing; a refusal is traced,
 // not fatal), and have gains the instance (of ids; nil: no cache) of
 // every coin the wallet still holds, those of a deposit a power cut
-// interrupted included, which are not mail to send back.
+// interrupted included, which are not mail to send back; but when st
+// keeps its coins (State.KeptBy) and ids is not nil, the coins held are
+// not listed in have (Holds answers for them) and only those whose last
+// hop reg was not yet seen to hold are looked at (Core.Unconfirmed): a
+// reconciliation read every coin held, and merchants hold every coin
+// they are paid.
 func UploadHeld[S Wallet](w *world.World, id world.PartyID, reg *bank.Registry, st S, ids *IDs, have map[bank.Instance]bool) {
 	coins := st.Holdings()
 	// Only the coins whose last hop Add would change anything for are
 	// uploaded, in key order (the registry's trace follows it): with an
 	// id cache, those uploaded before are skipped unsorted.
 	var up []string
-	var kept []*HeldCoin
-	var ok bool
-	if held, is := any(st).(interface{ HeldCoins() ([]*HeldCoin, bool) }); is {
-		kept, ok = held.HeldCoins()
-	}
-	if ok {
-		// The element keeps its coins in key order with their instances:
-		// the last hop's id is the instance's creator.
-		for _, e := range kept {
-			have[e.Instance] = true
-			if e.Hops > 0 && (ids == nil || !reg.AddChangesNothing(e.Instance.Creator)) {
-				up = append(up, e.Key)
-			}
-		}
+	if c := keptBy(st); c != nil && ids != nil {
+		coins, up = c.Held, c.Unconfirmed(reg, reg.AddChangesNothing)
 	} else {
 		for k, h := range coins {
 			have[ids.InstanceOf(h)] = true
@@ -122,6 +115,23 @@ func UploadHeld[S Wallet](w *world.World, id world.PartyID, reg *bank.Registry, 
 	for _, e := range st.PendingDeposits() {
 		bank.MarkHeld(have, e.Holdings, ids.InstanceOf)
 	}
+}
+
+// keptBy returns the Core that keeps st's coins (State.KeptBy), or nil.
+func keptBy(st any) *Core {
+	if k, ok := st.(interface{ keptBy() *Core }); ok {
+		return k.keptBy()
+	}
+	return nil
+}
+
+// Holds is what a reconciliation's mail leaves out
+// (bank.Registry.MailExcept) after UploadHeld filled have for st: the
+// instances in have and, when st keeps its coins (State.KeptBy), those of
+// the coins its element holds, which UploadHeld leaves out of have.
+func Holds(st any, have map[bank.Instance]bool) func(bank.Instance) bool {
+	c := keptBy(st)
+	return func(i bank.Instance) bool { return have[i] || c != nil && c.Holds(i) }
 }
 
 // HoldingsOf reads the coins out of what state returns: the Coins of a
