@@ -321,7 +321,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		var mail []*transfer.Holding
 		var certs [][]byte
 		sent := map[string]bool{}
-		for _, h := range reg.MailExcept(st.ID, kit.Holds(&st.State, have)) {
+		for _, h := range kit.Mail(reg, st.ID, &st.State, have) {
 			if !in.forwardable(h.Chain[len(h.Chain)-1], h.Serial) {
 				continue
 			}

@@ -348,7 +348,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// offline (a payee gets them in the TRANSFER). Committed together
 		// with the settling of the log, before going further, so a later
 		// step that fails cannot take them back.
-		mail := reg.MailExcept(cardID, kit.Holds(st, have))
+		mail := kit.Mail(reg, cardID, st, have)
 		var certs [][]byte
 		seen := map[string]bool{}
 		for _, h := range mail {

@@ -97,6 +97,7 @@ type Core struct {
 	instances     map[bank.Instance]int // how many coins of Held stand for each instance (Holds)
 	unconfirmed   map[string]bool       // coin keys of Held whose last hop confirmedBy was not seen to hold (Unconfirmed)
 	confirmedBy   *bank.Registry
+	removals      uint64 // Removals
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
 	label         string                    // "scheme: element id", for the panics of a store that does not load
@@ -186,6 +187,7 @@ func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []
 	c.value, c.order = c.heldAllValue, slices.Clone(c.heldAllOrder)
 	c.keys, c.keysShared = slices.Clone(c.heldAllKeys), false
 	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, len(c.keys)), make(map[string]bool, len(c.keys)), nil
+	c.removals++
 	for _, e := range c.keys {
 		c.instances[e.Instance]++
 		c.unconfirmed[e.Key] = true
@@ -408,10 +410,15 @@ func (c *Core) keyRemove(k string) {
 		delete(c.instances, e.Instance)
 	}
 	delete(c.unconfirmed, k)
+	c.removals++
 }
 
 // Holds reports whether a coin of Held stands for instance i.
 func (c *Core) Holds(i bank.Instance) bool { return c.instances[i] > 0 }
+
+// Removals counts the times a coin left Held (or Held was read whole):
+// while it stays, Held only gained coins (bank.HeldSet).
+func (c *Core) Removals() uint64 { return c.removals }
 
 // Unconfirmed returns, in key order, the keys of the coins of Held whose
 // last hop reg has not been seen to hold, and forgets those it holds

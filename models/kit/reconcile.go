@@ -83,7 +83,7 @@ func Upload[L interface {
 // every coin the wallet still holds, those of a deposit a power cut
 // interrupted included, which are not mail to send back; but when st
 // keeps its coins (State.KeptBy) and ids is not nil, the coins held are
-// not listed in have (Holds answers for them) and only those whose last
+// not listed in have (Mail asks the element's Core) and only those whose last
 // hop reg was not yet seen to hold are looked at (Core.Unconfirmed): a
 // reconciliation read every coin held, and merchants hold every coin
 // they are paid.
@@ -125,13 +125,14 @@ func keptBy(st any) *Core {
 	return nil
 }
 
-// Holds is what a reconciliation's mail leaves out
-// (bank.Registry.MailExcept) after UploadHeld filled have for st: the
-// instances in have and, when st keeps its coins (State.KeptBy), those of
-// the coins its element holds, which UploadHeld leaves out of have.
-func Holds(st any, have map[bank.Instance]bool) func(bank.Instance) bool {
-	c := keptBy(st)
-	return func(i bank.Instance) bool { return have[i] || c != nil && c.Holds(i) }
+// Mail is reg's mail for holder after UploadHeld filled have for st:
+// Registry.MailKept when st keeps its coins (State.KeptBy; UploadHeld
+// then leaves them out of have), else Registry.Mail.
+func Mail(reg *bank.Registry, holder string, st any, have map[bank.Instance]bool) []*transfer.Holding {
+	if c := keptBy(st); c != nil {
+		return reg.MailKept(holder, c, have)
+	}
+	return reg.Mail(holder, have)
 }
 
 // HoldingsOf reads the coins out of what state returns: the Coins of a
