@@ -204,14 +204,16 @@ func (c *Core) syncKey(k string, all map[string]*transfer.Holding) {
 	if had {
 		c.value -= old.Value()
 		c.order.remove(k, old.Value())
-		c.keyRemove(k)
 		delete(c.Held, k)
+		if h == nil {
+			c.keyRemove(k)
+		}
 	}
 	if h != nil {
 		c.Held[k] = h
 		c.value += h.Value()
 		c.order.add(k, h.Value())
-		c.keyPut(c.heldAllKeys.get(k))
+		c.keySet(c.heldAllKeys.get(k))
 	}
 }
 
@@ -369,12 +371,11 @@ func (c *Core) SetHeld(k string, h *transfer.Holding) {
 	if old := c.Held[k]; old != nil {
 		c.value -= old.Value()
 		c.order.remove(k, old.Value())
-		c.keyRemove(k)
 	}
 	c.Held[k] = h
 	c.value += h.Value()
 	c.order.add(k, h.Value())
-	c.keyPut(heldCoin(k, h))
+	c.keySet(heldCoin(k, h))
 	c.touched = append(c.touched, k)
 }
 
@@ -389,16 +390,24 @@ func (c *Core) DropHeld(k string) {
 	}
 }
 
-// keyPut puts e in the key order (whose key holds no coin), counting its
-// instance, as a coin no registry confirmed yet (UploadHeld).
-func (c *Core) keyPut(e *HeldCoin) {
+// keySet puts e in the key order, replacing what its key held, counting
+// its instance (a coin replaced by one of the same instance is no
+// removal: Removals), as a coin no registry confirmed yet (UploadHeld).
+func (c *Core) keySet(e *HeldCoin) {
 	c.ownKeys()
+	var old *HeldCoin
+	if i, found := slices.BinarySearchFunc(c.keys, e.Key, compareHeldKey); found {
+		old = c.keys[i]
+	}
 	c.keys.put(e)
 	if c.instances == nil {
 		c.instances, c.unconfirmed = map[bank.Instance]int{}, map[string]bool{}
 	}
 	c.instances[e.Instance]++
 	c.unconfirmed[e.Key] = true
+	if old != nil {
+		c.dropInstance(old.Instance)
+	}
 }
 
 // keyRemove takes coin key k, which holds a coin, out of the key order.
@@ -406,18 +415,24 @@ func (c *Core) keyRemove(k string) {
 	e := c.keys.get(k)
 	c.ownKeys()
 	c.keys.remove(k)
-	if c.instances[e.Instance]--; c.instances[e.Instance] == 0 {
-		delete(c.instances, e.Instance)
-	}
+	c.dropInstance(e.Instance)
 	delete(c.unconfirmed, k)
-	c.removals++
+}
+
+// dropInstance uncounts a coin of instance i; the last one gone is a
+// removal.
+func (c *Core) dropInstance(i bank.Instance) {
+	if c.instances[i]--; c.instances[i] == 0 {
+		delete(c.instances, i)
+		c.removals++
+	}
 }
 
 // Holds reports whether a coin of Held stands for instance i.
 func (c *Core) Holds(i bank.Instance) bool { return c.instances[i] > 0 }
 
-// Removals counts the times a coin left Held (or Held was read whole):
-// while it stays, Held only gained coins (bank.HeldSet).
+// Removals counts the times Held stopped holding an instance (or was read
+// whole): while it stays, Held only gained instances (bank.HeldSet).
 func (c *Core) Removals() uint64 { return c.removals }
 
 // Unconfirmed returns, in key order, the keys of the coins of Held whose

@@ -73,7 +73,8 @@ func heldCoinsByScan(held map[string]*transfer.Holding) []*kit.HeldCoin {
 // device (a clone: read whole); after each Load, Held is what a fresh
 // Load of the store holds; and Pick, for a random amount and a
 // random spendable filter, chooses what the full scan chooses; Holds
-// answers for every instance as Held does; Unconfirmed, asked by one of
+// answers for every instance as Held does, and Removals grows at a step
+// where Held stopped holding one; Unconfirmed, asked by one of
 // two registries that gain some held coins' last hops, lists the coins
 // whose last hop that registry lacks; the coins
 // HeldCoins handed out before a step are as they were. It fails when an
@@ -128,6 +129,10 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 			}
 			return h
 		}
+		// The instances held at the last step and Removals then: while
+		// Removals stays, none of them may go.
+		var lastInsts map[bank.Instance]bool
+		lastRemovals := c.Removals()
 		steps := rapid.IntRange(1, 30).Draw(rt, "steps")
 		for i := range steps {
 			step := ""
@@ -211,6 +216,19 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 			for inst, want := range insts {
 				if got := c.Holds(inst); got != want {
 					rt.Fatalf("step %d (%s): Holds(%v) = %v, Held says %v", i, step, inst, got, want)
+				}
+			}
+			if c.Removals() == lastRemovals {
+				for inst := range lastInsts {
+					if !insts[inst] {
+						rt.Fatalf("step %d (%s): Held lost instance %v, yet Removals stayed %d", i, step, inst, lastRemovals)
+					}
+				}
+			}
+			lastInsts, lastRemovals = map[bank.Instance]bool{}, c.Removals()
+			for inst, held := range insts {
+				if held {
+					lastInsts[inst] = true
 				}
 			}
 			// Unconfirmed: a registry gains the last hops of some held
