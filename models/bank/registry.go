@@ -294,6 +294,9 @@ func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holdi
 type HeldSet interface {
 	Holds(Instance) bool
 	Removals() uint64
+	// RemovedSince returns the instances the set stopped holding since
+	// Removals was n, in the order it did, and whether it can tell.
+	RemovedSince(n uint64) ([]Instance, bool)
 }
 
 // mailMemo is what MailKept last found for a holder: read against set
@@ -318,11 +321,12 @@ type mailCand struct {
 // MailKept is Mail for a holder whose coins set keeps, and have the
 // instances it holds besides (a deposit a power cut interrupted): the
 // same holdings, in the same order. When set is the one the holder's last
-// MailKept read and it lost no coin since, only the outputs that were
-// mail then and those of the records registered since are looked at
-// (spent and redeemed outputs stay so, and a set that only gained coins
-// still holds what it held): Mail reads every record that ever paid the
-// holder, and a merchant is paid at every sale.
+// MailKept read and can tell what it stopped holding since, only the
+// outputs that were mail then, those of the records registered since and
+// those the set stopped holding are looked at (spent and redeemed outputs
+// stay so, and a set still holds what it held but what it says it lost):
+// Mail reads every record that ever paid the holder, and a merchant is
+// paid at every sale (a card at every withdrawal).
 func (r *Registry) MailKept(holder string, set HeldSet, have map[Instance]bool) []*transfer.Holding {
 	if r.cb.mutated("mail-ignores-collector") {
 		return r.mailExcept(holder, func(i Instance) bool { return have[i] || set.Holds(i) })
@@ -330,8 +334,15 @@ func (r *Registry) MailKept(holder string, set HeldSet, have map[Instance]bool) 
 	log := r.paidLog[holder]
 	var cands []mailCand
 	from := 0
-	if m := r.mail[holder]; m != nil && m.set == set && m.removals == set.Removals() {
-		cands, from = slices.Clone(m.pending), m.seen
+	if m := r.mail[holder]; m != nil && m.set == set {
+		if lost, ok := set.RemovedSince(m.removals); ok {
+			cands, from = slices.Clone(m.pending), m.seen
+			for _, inst := range lost {
+				if c, ok := r.paidTo(holder, inst); ok && !slices.Contains(cands, c) {
+					cands = append(cands, c)
+				}
+			}
+		}
 	}
 	for _, id := range log[from:] {
 		e := r.entries[id]
@@ -361,6 +372,21 @@ func (r *Registry) MailKept(holder string, set HeldSet, have map[Instance]bool) 
 		}
 	}
 	return out
+}
+
+// paidTo returns inst as an output a registered record paid holder, its
+// payee, and whether it is one.
+func (r *Registry) paidTo(holder string, inst Instance) (mailCand, bool) {
+	e := r.entries[inst.Creator]
+	if e == nil || e.rec.Payee != holder {
+		return mailCand{}, false
+	}
+	for j, o := range e.rec.Outputs {
+		if o.Serial == inst.Serial && o.Holder == holder {
+			return mailCand{id: inst.Creator, out: j, inst: inst}, true
+		}
+	}
+	return mailCand{}, false
 }
 
 // mailExcept is Mail with the instances the holder has told by held.

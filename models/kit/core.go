@@ -97,7 +97,9 @@ type Core struct {
 	instances     map[bank.Instance]int // how many coins of Held stand for each instance (Holds)
 	unconfirmed   map[string]bool       // coin keys of Held whose last hop confirmedBy was not seen to hold (Unconfirmed)
 	confirmedBy   *bank.Registry
-	removals      uint64 // Removals
+	removals      uint64          // Removals
+	removedBase   uint64          // Removals when Held was last read whole
+	removed       []bank.Instance // the instances Held stopped holding since (RemovedSince)
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
 	label         string                    // "scheme: element id", for the panics of a store that does not load
@@ -188,6 +190,7 @@ func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []
 	c.keys, c.keysShared = slices.Clone(c.heldAllKeys), false
 	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, len(c.keys)), make(map[string]bool, len(c.keys)), nil
 	c.removals++
+	c.removedBase, c.removed = c.removals, nil
 	for _, e := range c.keys {
 		c.instances[e.Instance]++
 		c.unconfirmed[e.Key] = true
@@ -425,6 +428,7 @@ func (c *Core) dropInstance(i bank.Instance) {
 	if c.instances[i]--; c.instances[i] == 0 {
 		delete(c.instances, i)
 		c.removals++
+		c.removed = append(c.removed, i)
 	}
 }
 
@@ -434,6 +438,15 @@ func (c *Core) Holds(i bank.Instance) bool { return c.instances[i] > 0 }
 // Removals counts the times Held stopped holding an instance (or was read
 // whole): while it stays, Held only gained instances (bank.HeldSet).
 func (c *Core) Removals() uint64 { return c.removals }
+
+// RemovedSince returns the instances Held stopped holding since Removals
+// was n, and whether it can tell (Held was not read whole since).
+func (c *Core) RemovedSince(n uint64) ([]bank.Instance, bool) {
+	if n < c.removedBase || n > c.removals {
+		return nil, false
+	}
+	return c.removed[n-c.removedBase:], true
+}
 
 // Unconfirmed returns, in key order, the keys of the coins of Held whose
 // last hop reg has not been seen to hold, and forgets those it holds

@@ -74,7 +74,8 @@ func heldCoinsByScan(held map[string]*transfer.Holding) []*kit.HeldCoin {
 // Load of the store holds; and Pick, for a random amount and a
 // random spendable filter, chooses what the full scan chooses; Holds
 // answers for every instance as Held does, and Removals grows at a step
-// where Held stopped holding one; Unconfirmed, asked by one of
+// where Held stopped holding one, which RemovedSince lists when it can
+// tell; Unconfirmed, asked by one of
 // two registries that gain some held coins' last hops, lists the coins
 // whose last hop that registry lacks; the coins
 // HeldCoins handed out before a step are as they were. It fails when an
@@ -218,11 +219,16 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 					rt.Fatalf("step %d (%s): Holds(%v) = %v, Held says %v", i, step, inst, got, want)
 				}
 			}
-			if c.Removals() == lastRemovals {
-				for inst := range lastInsts {
-					if !insts[inst] {
-						rt.Fatalf("step %d (%s): Held lost instance %v, yet Removals stayed %d", i, step, inst, lastRemovals)
-					}
+			lost, told := c.RemovedSince(lastRemovals)
+			for inst := range lastInsts {
+				if insts[inst] {
+					continue
+				}
+				if c.Removals() == lastRemovals {
+					rt.Fatalf("step %d (%s): Held lost instance %v, yet Removals stayed %d", i, step, inst, lastRemovals)
+				}
+				if told && !slices.Contains(lost, inst) {
+					rt.Fatalf("step %d (%s): Held lost instance %v, RemovedSince tells %v", i, step, inst, lost)
 				}
 			}
 			lastInsts, lastRemovals = map[bank.Instance]bool{}, c.Removals()
