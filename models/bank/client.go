@@ -227,11 +227,13 @@ func (c Client) Refresh(w Refresh) error {
 	if coins, err = w.Coins(); err != nil {
 		return err
 	}
-	stale := LongLineage(coins, nil)
+	var stale []string
 	if w.Stale != nil {
 		if stale, err = w.Stale(coins); err != nil {
 			return err
 		}
+	} else {
+		stale = LongLineage(coins, nil)
 	}
 	if len(stale) == 0 {
 		return nil

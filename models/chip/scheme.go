@@ -372,6 +372,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if err := in.client(id, d).Refresh(bank.Refresh{
 			Settle:  func() error { _, err := in.depositor().Settle(id, d); return err },
 			Coins:   kit.HoldingsOf(d.State),
+			Stale:   kit.StaleOf(d.State),
 			Deposit: func(keys []string) error { _, err := in.depositor().Deposit(id, d, keys); return err },
 		}); err != nil {
 			return err

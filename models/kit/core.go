@@ -99,6 +99,7 @@ type Core struct {
 	confirmedBy   *bank.Registry
 	removals      uint64          // Removals
 	removedBase   uint64          // Removals when Held was last read whole
+	long          map[string]bool // coin keys of Held whose lineage has bank.ExchangeHops hops or more
 	removed       []bank.Instance // the instances Held stopped holding since (RemovedSince)
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
@@ -190,10 +191,13 @@ func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []
 	c.keys, c.keysShared = slices.Clone(c.heldAllKeys), false
 	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, len(c.keys)), make(map[string]bool, len(c.keys)), nil
 	c.removals++
-	c.removedBase, c.removed = c.removals, nil
+	c.removedBase, c.removed, c.long = c.removals, nil, map[string]bool{}
 	for _, e := range c.keys {
 		c.instances[e.Instance]++
 		c.unconfirmed[e.Key] = true
+		if e.Hops >= bank.ExchangeHops {
+			c.long[e.Key] = true
+		}
 	}
 }
 
@@ -404,10 +408,15 @@ func (c *Core) keySet(e *HeldCoin) {
 	}
 	c.keys.put(e)
 	if c.instances == nil {
-		c.instances, c.unconfirmed = map[bank.Instance]int{}, map[string]bool{}
+		c.instances, c.unconfirmed, c.long = map[bank.Instance]int{}, map[string]bool{}, map[string]bool{}
 	}
 	c.instances[e.Instance]++
 	c.unconfirmed[e.Key] = true
+	if e.Hops >= bank.ExchangeHops {
+		c.long[e.Key] = true
+	} else {
+		delete(c.long, e.Key)
+	}
 	if old != nil {
 		c.dropInstance(old.Instance)
 	}
@@ -420,6 +429,7 @@ func (c *Core) keyRemove(k string) {
 	c.keys.remove(k)
 	c.dropInstance(e.Instance)
 	delete(c.unconfirmed, k)
+	delete(c.long, k)
 }
 
 // dropInstance uncounts a coin of instance i; the last one gone is a
@@ -430,6 +440,13 @@ func (c *Core) dropInstance(i bank.Instance) {
 		c.removals++
 		c.removed = append(c.removed, i)
 	}
+}
+
+// LongLineage is bank.LongLineage(c.Held, nil) from the coins Core keeps
+// aside as they arrive: the keys, sorted, of the coins whose lineage is
+// long enough to exchange.
+func (c *Core) LongLineage() []string {
+	return slices.Sorted(maps.Keys(c.long))
 }
 
 // Holds reports whether a coin of Held stands for instance i.

@@ -187,12 +187,11 @@ type State[L Entry] struct {
 	Log      []L                          // payments sent and not yet settled, by key
 	Deposits []DepositEntry               // deposits signed and not yet credited, by key
 
-	// When kept (KeptBy): the value of Coins and Coins in key order, as
-	// the element keeps them.
+	// When kept (KeptBy): the value of Coins and the Core that keeps
+	// them (Coins is its Held).
 	kept  bool
 	value int64
-	held  []*HeldCoin
-	core  *Core // the element's Core, for UploadHeld and Holds
+	core  *Core
 }
 
 // Presents, Holdings, PayerLog and PendingDeposits read the state out
@@ -216,19 +215,18 @@ func (s *State[L]) Balance() int64 {
 }
 
 // KeptBy states that Coins is c.Held, so that the reads of every coin
-// (Balance, View, UploadHeld) take what c keeps as its coins change (its
-// running total, HeldCoins) instead of reading each coin again: reading
-// them all at every payment grew with the coins held.
+// (Balance, View, UploadHeld, Mail, StaleOf) take what c keeps as its
+// coins change (its running total, its key order, its instances, its
+// unconfirmed and long-lineage coins) instead of reading each coin again:
+// reading them all at every payment grew with the coins held. Coins, and
+// so View, UploadHeld, Mail and StaleOf, read the element as it is when
+// they run; Balance as it was at KeptBy.
 func (s *State[L]) KeptBy(c *Core) {
-	s.kept, s.value, s.held, s.core = true, c.Balance(), c.HeldCoins(), c
+	s.kept, s.value, s.core = true, c.Balance(), c
 }
 
 // keptBy returns the Core that keeps the state's coins (KeptBy), or nil.
 func (s *State[L]) keptBy() *Core { return s.core }
-
-// HeldCoins returns Coins in key order with their instances and whether
-// the state has them (KeptBy); without, the caller reads Coins.
-func (s *State[L]) HeldCoins() ([]*HeldCoin, bool) { return s.held, s.kept }
 
 // Acked counts the log entries whose acknowledgement arrived.
 func (s *State[L]) Acked() int {

@@ -75,7 +75,7 @@ func heldCoinsByScan(held map[string]*transfer.Holding) []*kit.HeldCoin {
 // random spendable filter, chooses what the full scan chooses; Holds
 // answers for every instance as Held does, and Removals grows at a step
 // where Held stopped holding one, which RemovedSince lists when it can
-// tell; Unconfirmed, asked by one of
+// tell; LongLineage is bank.LongLineage of Held; Unconfirmed, asked by one of
 // two registries that gain some held coins' last hops, lists the coins
 // whose last hop that registry lacks; the coins
 // HeldCoins handed out before a step are as they were. It fails when an
@@ -84,9 +84,25 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 	devA, keysA := fundedCard(t)
 	devB, _ := fundedCard(t)
 	var pool [][]byte // coin bytes to store
+	long := 0
 	for _, k := range keysA {
 		raw, _ := devA.Get(k)
 		pool = append(pool, raw)
+		// The same coin with its last hop repeated to a lineage long
+		// enough to exchange (only its shape counts here).
+		h, err := transfer.ParseHolding(raw)
+		if err != nil || len(h.Chain) == 0 {
+			continue
+		}
+		for len(h.Chain) < bank.ExchangeHops {
+			h.Chain = append(h.Chain, h.Chain[len(h.Chain)-1])
+		}
+		if back, err := transfer.ParseHolding(h.Marshal()); err == nil && len(back.Chain) >= bank.ExchangeHops {
+			pool, long = append(pool, h.Marshal()), long+1
+		}
+	}
+	if long == 0 {
+		t.Fatal("no coin of the pool has a long lineage")
 	}
 	startA, startB := devA.Snapshot(), devB.Snapshot()
 	rapid.Check(t, func(rt *rapid.T) {
@@ -253,6 +269,9 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 			}
 			if diff := cmp.Diff(wantUp, c.Unconfirmed(regs[r], func(id [32]byte) bool { return registered[r][id] }), cmpopts.EquateEmpty()); diff != "" {
 				rt.Fatalf("step %d (%s): Unconfirmed by registry %d (-want +got):\n%s", i, step, r, diff)
+			}
+			if diff := cmp.Diff(bank.LongLineage(c.Held, nil), c.LongLineage(), cmpopts.EquateEmpty()); diff != "" {
+				rt.Fatalf("step %d (%s): LongLineage (-want +got):\n%s", i, step, diff)
 			}
 			amount := rapid.Int64Range(1, want+1000).Draw(rt, "amount")
 			salt := rapid.Uint32().Draw(rt, "salt")

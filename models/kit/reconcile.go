@@ -135,6 +135,22 @@ func Mail(reg *bank.Registry, holder string, st any, have map[bank.Instance]bool
 	return reg.Mail(holder, have)
 }
 
+// StaleOf is a bank.Refresh's Stale for the element state reads: the
+// coins to exchange as Core keeps them aside (Core.LongLineage) when the
+// state keeps its coins (State.KeptBy), else bank.LongLineage of coins.
+func StaleOf[S any](state func() (S, error)) func(coins map[string]*transfer.Holding) ([]string, error) {
+	return func(coins map[string]*transfer.Holding) ([]string, error) {
+		st, err := state()
+		if err != nil {
+			return nil, err
+		}
+		if c := keptBy(st); c != nil {
+			return c.LongLineage(), nil
+		}
+		return bank.LongLineage(coins, nil), nil
+	}
+}
+
 // HoldingsOf reads the coins out of what state returns: the Coins of a
 // bank.Refresh.
 func HoldingsOf[S Wallet](state func() (S, error)) func() (map[string]*transfer.Holding, error) {
@@ -154,9 +170,10 @@ func HoldingsOf[S Wallet](state func() (S, error)) func() (map[string]*transfer.
 func (s *State[L]) View(v models.View, ids *IDs, payee func(L) string) models.View {
 	v.Spent, v.Payments = s.Spent, s.Payments
 	if s.kept {
-		// The element keeps its coins in key order with their instances.
-		v.Coins = make([]models.Coin, len(s.held))
-		for i, e := range s.held {
+		// The element keeps its coins in key order with their instances
+		// (read now, as Coins is: the Core's Held).
+		v.Coins = make([]models.Coin, len(s.core.keys))
+		for i, e := range s.core.keys {
 			v.Coins[i] = models.Coin{ID: e.ID, Value: e.Value}
 		}
 	} else {
