@@ -34,7 +34,7 @@ func BenchmarkPayment(b *testing.B) {
 // (topped up with 20 T when short or when its coins do not fit one
 // payment, as the games do), then the merchant reconciles, then the payer.
 // It reports the mean cost of a payment with both reconciliations and
-// that of the last 100 (equal at n = 200 and n = 1000 when the cost of a
+// that of the last 100 (equal at n = 200, 1000 and 4000 when the cost of a
 // payment does not grow with what the merchants hold), and the
 // public-key operations a payment costs (internal/opcount) and their
 // price (floor-ns, internal/cryptofloor); cpu-ns are the same costs in
@@ -46,7 +46,7 @@ func BenchmarkPayment(b *testing.B) {
 //
 //	go test -run XXX -bench GameLike ./models/chip/
 func BenchmarkGameLikePayments(b *testing.B) {
-	for _, n := range []int{200, 1000} {
+	for _, n := range []int{200, 1000, 4000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			var all, last, cpuAll, cpuLast time.Duration
 			var ops opcount.Ops

@@ -76,9 +76,14 @@ type Core struct {
 	CoinKey suite.PublicKey
 	CRL     *devcert.RevocationList
 	Limits  bank.Limits
-	Held    map[string]*transfer.Holding    // by CoinKey; changed only by Load, SetHeld and DropHeld (which keep Balance and Pick's order)
-	Agents  map[string]*devcert.Certificate // by id
-	Certs   map[string]*devcert.Certificate // earlier holders, by id
+	// Held is by CoinKey; changed only by Load, SetHeld and DropHeld,
+	// which keep what Core keeps of it (Balance, Pick's order, HeldCoins,
+	// Holds, Unconfirmed, LongLineage). Load changes it in place by the
+	// keys that changed; a Held changed behind Core's back is read whole
+	// again only when its size differs from the store's.
+	Held   map[string]*transfer.Holding
+	Agents map[string]*devcert.Certificate // by id
+	Certs  map[string]*devcert.Certificate // earlier holders, by id
 
 	parsed Parsed // what the last Load parsed, by store key (a cache of a pure function of the bytes)
 	// What the last Load read (the same cache): at store version loaded

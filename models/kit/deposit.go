@@ -178,7 +178,9 @@ func (e LogEntry) Base() LogEntry { return e }
 
 // State is an element read out: what reconciliation uploads and what the
 // suites observe. The maps and slices are the caller's to read, not to
-// change. A scheme's state type is it, or embeds it.
+// change; a local element's Coins is its Held, which changes as the
+// element does (read a state again after the element changed). A
+// scheme's state type is it, or embeds it.
 type State[L Entry] struct {
 	ID       string                       // certificate id the element presents
 	Spent    int64                        // fen spent offline since the last sync
