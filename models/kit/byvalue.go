@@ -68,10 +68,10 @@ type HeldCoin struct {
 
 // byKey is a set of held coins in coin-key order. Core keeps one beside
 // Held (and one beside what the last Load read) as the coins change, so
-// that a state's view and a reconciliation's upload walk it instead of
-// sorting every coin held and hashing each one's last record again. The
-// coins it points to are never changed (a change puts a new one), so a
-// copy of the set (one pointer a coin) is a snapshot.
+// that a state's view walks it instead of sorting every coin held and
+// hashing each one's last record again. The coins it points to are never
+// changed (a change puts a new one), so the two share them and a copy is
+// one pointer a coin.
 type byKey []*HeldCoin
 
 // instanceIDs caches the record ids heldCoin hashes (a pure function's

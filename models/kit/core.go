@@ -77,7 +77,7 @@ type Core struct {
 	CRL     *devcert.RevocationList
 	Limits  bank.Limits
 	// Held is by CoinKey; changed only by Load, SetHeld and DropHeld,
-	// which keep what Core keeps of it (Balance, Pick's order, HeldCoins,
+	// which keep what Core keeps of it (Balance, Pick's order, the key order,
 	// Holds, Unconfirmed, LongLineage). Load changes it in place by the
 	// keys that changed; a Held changed behind Core's back is read whole
 	// again only when its size differs from the store's.
@@ -96,8 +96,7 @@ type Core struct {
 	heldAllKeys   byKey                 // the coins of heldAll in key order
 	value         int64                 // the value of Held (Balance)
 	order         byValue               // the coins of Held in Pick's order
-	keys          byKey                 // the coins of Held in key order (HeldCoins)
-	keysShared    bool                  // keys was handed out: copy it before changing it
+	keys          byKey                 // the coins of Held in key order (State.View reads it)
 	touched       []string              // coin keys SetHeld and DropHeld changed since the last Load
 	instances     map[bank.Instance]int // how many coins of Held stand for each instance (Holds)
 	unconfirmed   map[string]bool       // coin keys of Held whose last hop confirmedBy was not seen to hold (Unconfirmed)
@@ -193,7 +192,7 @@ func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []
 	}
 	c.Held = maps.Clone(all)
 	c.value, c.order = c.heldAllValue, slices.Clone(c.heldAllOrder)
-	c.keys, c.keysShared = slices.Clone(c.heldAllKeys), false
+	c.keys = slices.Clone(c.heldAllKeys)
 	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, len(c.keys)), make(map[string]bool, len(c.keys)), nil
 	c.removals++
 	c.removedBase, c.removed, c.long = c.removals, nil, map[string]bool{}
@@ -239,7 +238,7 @@ func (c *Core) held(changed []string, since bool) (map[string]*transfer.Holding,
 	}
 	if since && c.heldAll != nil {
 		// Only the changed coin keys are read again, in place (heldAll
-		// is never handed out: Load copies what it hands out).
+		// is Core's own: Held is another map, synced by syncHeld).
 		next := c.heldAll
 		for _, k := range changed {
 			if !strings.HasPrefix(k, PrefCoin) {
@@ -406,7 +405,6 @@ func (c *Core) DropHeld(k string) {
 // its instance (a coin replaced by one of the same instance is no
 // removal: Removals), as a coin no registry confirmed yet (UploadHeld).
 func (c *Core) keySet(e *HeldCoin) {
-	c.ownKeys()
 	var old *HeldCoin
 	if i, found := slices.BinarySearchFunc(c.keys, e.Key, compareHeldKey); found {
 		old = c.keys[i]
@@ -430,7 +428,6 @@ func (c *Core) keySet(e *HeldCoin) {
 // keyRemove takes coin key k, which holds a coin, out of the key order.
 func (c *Core) keyRemove(k string) {
 	e := c.keys.get(k)
-	c.ownKeys()
 	c.keys.remove(k)
 	c.dropInstance(e.Instance)
 	delete(c.unconfirmed, k)
@@ -495,23 +492,6 @@ func (c *Core) Unconfirmed(reg *bank.Registry, has func(id [32]byte) bool) []str
 	}
 	slices.Sort(out)
 	return out
-}
-
-// ownKeys copies the key order before a change if it was handed out.
-func (c *Core) ownKeys() {
-	if c.keysShared {
-		c.keys, c.keysShared = slices.Clone(c.keys), false
-	}
-}
-
-// HeldCoins lists the coins of Held in key order, each with its
-// instance, worked out as the coin arrived (Load, SetHeld): what a read
-// of every coin held walks instead of sorting Held and hashing each
-// coin's last record. The slice is the caller's to read, not to change;
-// it stays as it is when Held changes (Core changes a copy).
-func (c *Core) HeldCoins() []*HeldCoin {
-	c.keysShared = true
-	return c.keys
 }
 
 // Presented is the certificate the element shows: its own unless a

@@ -9,5 +9,5 @@ func PickOrder(c *Core) []string {
 	return out
 }
 
-// KeyOrder is what HeldCoins returns, without handing it out.
+// KeyOrder is the coins of c.Held in the key order Core keeps.
 func KeyOrder(c *Core) []*HeldCoin { return c.keys }
