@@ -441,8 +441,18 @@ func (c *Core) dropInstance(i bank.Instance) {
 		delete(c.instances, i)
 		c.removals++
 		c.removed = append(c.removed, i)
+		if len(c.removed) > removedKept {
+			// The oldest half is forgotten: RemovedSince cannot tell
+			// about it any more (its reader then reads whole).
+			half := len(c.removed) / 2
+			c.removed = slices.Clone(c.removed[half:])
+			c.removedBase += uint64(half)
+		}
 	}
 }
+
+// removedKept bounds the instances RemovedSince remembers.
+const removedKept = 1 << 12
 
 // LongLineage is bank.LongLineage(c.Held, nil) from the coins Core keeps
 // aside as they arrive: the keys, sorted, of the coins whose lineage is
@@ -459,7 +469,8 @@ func (c *Core) Holds(i bank.Instance) bool { return c.instances[i] > 0 }
 func (c *Core) Removals() uint64 { return c.removals }
 
 // RemovedSince returns the instances Held stopped holding since Removals
-// was n, and whether it can tell (Held was not read whole since).
+// was n, and whether it can tell (Held was not read whole since, and n is
+// among the last few thousand removals).
 func (c *Core) RemovedSince(n uint64) ([]bank.Instance, bool) {
 	if n < c.removedBase || n > c.removals {
 		return nil, false

@@ -11,3 +11,6 @@ func PickOrder(c *Core) []string {
 
 // KeyOrder is the coins of c.Held in the key order Core keeps.
 func KeyOrder(c *Core) []*HeldCoin { return c.keys }
+
+// RemovedKept is how many removals RemovedSince remembers.
+const RemovedKept = removedKept
