@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"pgregory.net/rapid"
 
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -285,4 +286,33 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestViewOfKeptStateIsTheScan: a state that keeps its coins (KeptBy)
+// views them as a state read by a scan of Coins does, byte for byte,
+// for a card holding coins and for one holding none (Coins nil, not
+// empty: a remote card's view, which scans, must compare equal).
+func TestViewOfKeptStateIsTheScan(t *testing.T) {
+	c, _, _, _ := loadedCard(t)
+	for _, empty := range []bool{false, true} {
+		if empty {
+			for _, k := range slices.Sorted(maps.Keys(c.Held)) {
+				c.DropHeld(k)
+			}
+		}
+		kept := &kit.State[kit.LogEntry]{ID: c.Name, Coins: c.Held}
+		kept.KeptBy(c)
+		scan := &kit.State[kit.LogEntry]{ID: c.Name, Coins: c.Held}
+		want := scan.View(models.View{}, nil, kit.LogEntry.PaidTo)
+		got := kept.View(models.View{}, nil, kit.LogEntry.PaidTo)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("holding no coin %v: View (-scan +kept):\n%s", empty, diff)
+		}
+		if want.Coins == nil && got.Coins != nil {
+			t.Errorf("holding no coin: the kept view's coins are %#v, the scan's nil", got.Coins)
+		}
+		if kept.Balance() != scan.Balance() {
+			t.Errorf("holding no coin %v: Balance %d kept, %d summed", empty, kept.Balance(), scan.Balance())
+		}
+	}
 }

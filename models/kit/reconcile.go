@@ -171,10 +171,13 @@ func (s *State[L]) View(v models.View, ids *IDs, payee func(L) string) models.Vi
 	v.Spent, v.Payments = s.Spent, s.Payments
 	if s.kept {
 		// The element keeps its coins in key order with their instances
-		// (read now, as Coins is: the Core's Held).
-		v.Coins = make([]models.Coin, len(s.core.keys))
-		for i, e := range s.core.keys {
-			v.Coins[i] = models.Coin{ID: e.ID, Value: e.Value}
+		// (read now, as Coins is: the Core's Held); no coin leaves Coins
+		// nil, as the scan does.
+		for _, e := range s.core.keys {
+			if v.Coins == nil {
+				v.Coins = make([]models.Coin, 0, len(s.core.keys))
+			}
+			v.Coins = append(v.Coins, models.Coin{ID: e.ID, Value: e.Value})
 		}
 	} else {
 		for _, k := range slices.Sorted(maps.Keys(s.Coins)) {
