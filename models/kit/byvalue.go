@@ -9,48 +9,39 @@ import (
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// byValue is a set of held coins by coin key in the order Pick takes
-// them: value descending, ties by key ascending. Core keeps one beside
-// Held (and one beside what the last Load read) as the coins change, so
-// that a payment's choice reads the coins it takes rather than sorting
-// every coin held (a game-like card holds thousands).
-type byValue []keyValue
+// byValue is a set of held coins in the order Pick takes them: value
+// descending, ties by key ascending. Core keeps one beside Held (and one
+// beside what the last Load read) as the coins change, so that a
+// payment's choice reads the coins it takes rather than sorting every
+// coin held (a game-like card holds thousands). It holds the coins of the
+// key order (one pointer a coin, which an insert moves).
+type byValue []*HeldCoin
 
-// keyValue is a coin key and the value of the holding it names.
-type keyValue struct {
-	key   string
-	value int64
-}
-
-func compareKeyValue(a, b keyValue) int {
-	if a.value != b.value {
-		return cmp.Compare(b.value, a.value)
+func compareByValue(a, b *HeldCoin) int {
+	if a.Value != b.Value {
+		return cmp.Compare(b.Value, a.Value)
 	}
-	return strings.Compare(a.key, b.key)
+	return strings.Compare(a.Key, b.Key)
 }
 
-// add puts coin key k of value v in the set (once).
-func (b *byValue) add(k string, v int64) {
-	e := keyValue{k, v}
-	if i, found := slices.BinarySearchFunc(*b, e, compareKeyValue); !found {
+// add puts e in the set (once).
+func (b *byValue) add(e *HeldCoin) {
+	if i, found := slices.BinarySearchFunc(*b, e, compareByValue); !found {
 		*b = slices.Insert(*b, i, e)
 	}
 }
 
 // remove takes coin key k of value v out of the set, if it is there.
 func (b *byValue) remove(k string, v int64) {
-	if i, found := slices.BinarySearchFunc(*b, keyValue{k, v}, compareKeyValue); found {
+	if i, found := slices.BinarySearchFunc(*b, &HeldCoin{Key: k, Value: v}, compareByValue); found {
 		*b = slices.Delete(*b, i, i+1)
 	}
 }
 
-// byValueOf is the set of the coins of held, built whole.
-func byValueOf(held map[string]*transfer.Holding) byValue {
-	b := make(byValue, 0, len(held))
-	for k, h := range held {
-		b = append(b, keyValue{k, h.Value()})
-	}
-	slices.SortFunc(b, compareKeyValue)
+// byValueOf is the set of the coins of keys, built whole.
+func byValueOf(keys byKey) byValue {
+	b := slices.Clone(byValue(keys))
+	slices.SortFunc(b, compareByValue)
 	return b
 }
 
@@ -85,8 +76,13 @@ func heldCoin(k string, h *transfer.Holding) *HeldCoin {
 
 func compareHeldKey(a *HeldCoin, k string) int { return strings.Compare(a.Key, k) }
 
-// set puts coin key k holding h in the set, replacing what k held.
-func (b *byKey) set(k string, h *transfer.Holding) { b.put(heldCoin(k, h)) }
+// set puts coin key k holding h in the set, replacing what k held, and
+// returns the coin it put.
+func (b *byKey) set(k string, h *transfer.Holding) *HeldCoin {
+	e := heldCoin(k, h)
+	b.put(e)
+	return e
+}
 
 // put puts e in the set, replacing what e's key held.
 func (b *byKey) put(e *HeldCoin) {

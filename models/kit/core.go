@@ -223,8 +223,9 @@ func (c *Core) syncKey(k string, all map[string]*transfer.Holding) {
 	if h != nil {
 		c.Held[k] = h
 		c.value += h.Value()
-		c.order.add(k, h.Value())
-		c.keySet(c.heldAllKeys.get(k))
+		e := c.heldAllKeys.get(k)
+		c.order.add(e)
+		c.keySet(e)
 	}
 }
 
@@ -256,8 +257,7 @@ func (c *Core) held(changed []string, since bool) (map[string]*transfer.Holding,
 				c.Must(err)
 				next[ck] = h
 				c.heldAllValue += h.Value()
-				c.heldAllOrder.add(ck, h.Value())
-				c.heldAllKeys.set(ck, h)
+				c.heldAllOrder.add(c.heldAllKeys.set(ck, h))
 			}
 		}
 		return next, false
@@ -270,7 +270,8 @@ func (c *Core) held(changed []string, since bool) (map[string]*transfer.Holding,
 		out[k[len(PrefCoin):]] = h
 		value += h.Value()
 	}
-	c.heldAll, c.heldAllValue, c.heldAllOrder, c.heldAllKeys = out, value, byValueOf(out), byKeyOf(out)
+	c.heldAll, c.heldAllValue, c.heldAllKeys = out, value, byKeyOf(out)
+	c.heldAllOrder = byValueOf(c.heldAllKeys)
 	if spec.Dropping() {
 		c.heldAll = nil
 	}
@@ -385,8 +386,9 @@ func (c *Core) SetHeld(k string, h *transfer.Holding) {
 	}
 	c.Held[k] = h
 	c.value += h.Value()
-	c.order.add(k, h.Value())
-	c.keySet(heldCoin(k, h))
+	e := heldCoin(k, h)
+	c.order.add(e)
+	c.keySet(e)
 	c.touched = append(c.touched, k)
 }
 

@@ -4,7 +4,7 @@ package kit
 func PickOrder(c *Core) []string {
 	out := make([]string, len(c.order))
 	for i, e := range c.order {
-		out[i] = e.key
+		out[i] = e.Key
 	}
 	return out
 }

@@ -24,9 +24,9 @@ func (c *Core) Pick(amount int64, most int, spendable func(*transfer.Holding) bo
 		if sum >= amount {
 			break
 		}
-		if spendable(c.Held[e.key]) {
-			picked = append(picked, e.key)
-			sum += e.value
+		if spendable(c.Held[e.Key]) {
+			picked = append(picked, e.Key)
+			sum += e.Value
 		}
 	}
 	if sum < amount {
