@@ -3,7 +3,6 @@ package bank
 import (
 	"encoding/hex"
 	"encoding/json"
-	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models/world"
@@ -228,11 +227,13 @@ func (c Client) Refresh(w Refresh) error {
 	if coins, err = w.Coins(); err != nil {
 		return err
 	}
-	stale := LongLineage(coins, nil)
+	var stale []string
 	if w.Stale != nil {
 		if stale, err = w.Stale(coins); err != nil {
 			return err
 		}
+	} else {
+		stale = LongLineage(coins, nil)
 	}
 	if len(stale) == 0 {
 		return nil
@@ -251,14 +252,17 @@ const ExchangeHops = transfer.MaxHops / 2
 
 // LongLineage returns, in key order, the keys of coins whose lineage is
 // long enough to exchange them (ExchangeHops hops or more) or for which
-// also (may be nil) reports true.
+// also (may be nil, must not change anything: it is asked in map order)
+// reports true. Only the keys it returns are sorted: a reconciliation
+// sorted every coin held to exchange a few.
 func LongLineage(coins map[string]*transfer.Holding, also func(key string) bool) []string {
 	var out []string
-	for _, k := range slices.Sorted(maps.Keys(coins)) {
-		if len(coins[k].Chain) >= ExchangeHops || also != nil && also(k) {
+	for k, h := range coins {
+		if len(h.Chain) >= ExchangeHops || also != nil && also(k) {
 			out = append(out, k)
 		}
 	}
+	slices.Sort(out)
 	return out
 }
 

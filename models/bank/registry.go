@@ -82,6 +82,11 @@ type Registry struct {
 	// payee, each list in id order: what Mail reads (so Mail neither
 	// sorts every entry nor the payee's at every reconciliation).
 	toPayee map[string][][32]byte
+	// paidLog is toPayee in the order the records were registered, and
+	// mail what MailKept last found for each holder (its incremental
+	// look reads the records the holder was paid by since).
+	paidLog map[string][][32]byte
+	mail    map[string]*mailMemo
 	// order lists the record ids in the order they were registered
 	// (EntriesSince).
 	order [][32]byte
@@ -91,7 +96,7 @@ type Registry struct {
 }
 
 func newRegistry(cb *CentralBank) *Registry {
-	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}, conflicted: map[Instance]bool{}, toPayee: map[string][][32]byte{}}
+	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}, conflicted: map[Instance]bool{}, toPayee: map[string][][32]byte{}, paidLog: map[string][][32]byte{}, mail: map[string]*mailMemo{}}
 }
 
 // certs resolves signers for lineage checks. Revocation and expiry do not
@@ -192,6 +197,7 @@ func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 		ids := r.toPayee[rec.Payee]
 		at, _ := slices.BinarySearchFunc(ids, id, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
 		r.toPayee[rec.Payee] = slices.Insert(ids, at, id)
+		r.paidLog[rec.Payee] = append(r.paidLog[rec.Payee], id)
 	}
 	r.cb.w.Trace().Online(world.PartyID(rec.Payer), CentralBankID, "record", rec.Marshal(), nil)
 }
@@ -284,6 +290,113 @@ func (r *Registry) Records() []*transfer.Signed {
 // that the holder has not spent, redeemed or listed in have: what
 // reconciliation forwards to a payee whose payment message was lost.
 func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holding {
+	return r.mailExcept(holder, func(i Instance) bool { return have[i] })
+}
+
+// HeldSet is the coins a holder holds, as MailKept reads them: whether
+// one stands for an instance, and a count that grows whenever the holder
+// stops holding a coin (so a set whose count did not move since it was
+// last read only gained coins). kit.Core is one.
+type HeldSet interface {
+	Holds(Instance) bool
+	Removals() uint64
+	// RemovedSince returns the instances the set stopped holding since
+	// Removals was n, in the order it did, and whether it can tell.
+	RemovedSince(n uint64) ([]Instance, bool)
+}
+
+// mailMemo is what MailKept last found for a holder: read against set
+// when set's count of removals was removals, having looked at the first
+// seen records of the holder's paidLog, the outputs paid to the holder
+// that set did not hold and nobody spent or redeemed, in Mail's order.
+type mailMemo struct {
+	set      HeldSet
+	removals uint64
+	seen     int
+	pending  []mailCand
+}
+
+// mailCand is an output a record paid to its payee: the record's id, the
+// output's place among the record's outputs and the instance it makes.
+type mailCand struct {
+	id   [32]byte
+	out  int
+	inst Instance
+}
+
+// MailKept is Mail for a holder whose coins set keeps, and have the
+// instances it holds besides (a deposit a power cut interrupted): the
+// same holdings, in the same order. When set is the one the holder's last
+// MailKept read and can tell what it stopped holding since, only the
+// outputs that were mail then, those of the records registered since and
+// those the set stopped holding are looked at (spent and redeemed outputs
+// stay so, and a set still holds what it held but what it says it lost):
+// Mail reads every record that ever paid the holder, and a merchant is
+// paid at every sale (a card at every withdrawal).
+func (r *Registry) MailKept(holder string, set HeldSet, have map[Instance]bool) []*transfer.Holding {
+	if r.cb.mutated("mail-ignores-collector") {
+		return r.mailExcept(holder, func(i Instance) bool { return have[i] || set.Holds(i) })
+	}
+	log := r.paidLog[holder]
+	var cands []mailCand
+	from := 0
+	if m := r.mail[holder]; m != nil && m.set == set {
+		if lost, ok := set.RemovedSince(m.removals); ok {
+			cands, from = slices.Clone(m.pending), m.seen
+			for _, inst := range lost {
+				if c, ok := r.paidTo(holder, inst); ok && !slices.Contains(cands, c) {
+					cands = append(cands, c)
+				}
+			}
+		}
+	}
+	for _, id := range log[from:] {
+		e := r.entries[id]
+		for j, o := range e.rec.Outputs {
+			if o.Holder == holder && o.Holder == e.rec.Payee {
+				cands = append(cands, mailCand{id: id, out: j, inst: Instance{Creator: id, Serial: o.Serial}})
+			}
+		}
+	}
+	pending := cands[:0]
+	for _, c := range cands {
+		if !set.Holds(c.inst) && !r.redeemed[c.inst] && !r.Spent(c.inst) {
+			pending = append(pending, c)
+		}
+	}
+	slices.SortFunc(pending, func(a, b mailCand) int {
+		if c := bytes.Compare(a.id[:], b.id[:]); c != 0 {
+			return c
+		}
+		return a.out - b.out
+	})
+	r.mail[holder] = &mailMemo{set: set, removals: set.Removals(), seen: len(log), pending: pending}
+	var out []*transfer.Holding
+	for _, c := range pending {
+		if !have[c.inst] {
+			out = append(out, r.children[c.inst])
+		}
+	}
+	return out
+}
+
+// paidTo returns inst as an output a registered record paid holder, its
+// payee, and whether it is one.
+func (r *Registry) paidTo(holder string, inst Instance) (mailCand, bool) {
+	e := r.entries[inst.Creator]
+	if e == nil || e.rec.Payee != holder {
+		return mailCand{}, false
+	}
+	for j, o := range e.rec.Outputs {
+		if o.Serial == inst.Serial && o.Holder == holder {
+			return mailCand{id: inst.Creator, out: j, inst: inst}, true
+		}
+	}
+	return mailCand{}, false
+}
+
+// mailExcept is Mail with the instances the holder has told by held.
+func (r *Registry) mailExcept(holder string, held func(Instance) bool) []*transfer.Holding {
 	var out []*transfer.Holding
 	ids := r.toPayee[holder] // in id order
 	if r.cb.mutated("mail-ignores-collector") {
@@ -297,7 +410,7 @@ func (r *Registry) Mail(holder string, have map[Instance]bool) []*transfer.Holdi
 			// its change in the same write that spends the coin, so change
 			// that is missing from the payer's device was erased by a
 			// rollback or a clone, and must not be handed back to it.
-			if (o.Holder != holder && !r.cb.mutated("mail-ignores-collector")) || o.Holder != e.rec.Payee || have[inst] || r.redeemed[inst] || r.Spent(inst) {
+			if (o.Holder != holder && !r.cb.mutated("mail-ignores-collector")) || o.Holder != e.rec.Payee || held(inst) || r.redeemed[inst] || r.Spent(inst) {
 				continue
 			}
 			out = append(out, r.children[inst])

@@ -101,6 +101,7 @@ func (se *SIM) EndSession() error {
 
 func (se *SIM) State() (*WalletState, error) {
 	s := &WalletState{State: kit.State[LogEntry]{ID: se.Name, Spent: se.st.Spent, Payments: se.st.Payments, Coins: se.Held}, Received: se.st.Received}
+	s.KeptBy(&se.Core)
 	if se.log == nil {
 		se.log = make([]LogEntry, 0, len(se.out))
 		for _, k := range slices.Sorted(maps.Keys(se.out)) {

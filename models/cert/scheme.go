@@ -326,7 +326,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		var mail []*transfer.Holding
 		var certs [][]byte
 		sent := map[string]bool{}
-		for _, h := range reg.Mail(st.ID, have) {
+		for _, h := range kit.Mail(reg, st.ID, &st.State, have) {
 			if !in.forwardable(h.Chain[len(h.Chain)-1], h.Serial) {
 				continue
 			}

@@ -1,7 +1,9 @@
 package chip
 
 import (
+	"context"
 	"fmt"
+	"runtime/pprof"
 	"testing"
 	"time"
 
@@ -32,16 +34,21 @@ func BenchmarkPayment(b *testing.B) {
 // (topped up with 20 T when short or when its coins do not fit one
 // payment, as the games do), then the merchant reconciles, then the payer.
 // It reports the mean cost of a payment with both reconciliations and
-// that of the last 100 (equal at n = 200 and n = 1000 when the cost of a
+// that of the last 100 (equal at n = 200, 1000 and 4000 when the cost of a
 // payment does not grow with what the merchants hold), and the
 // public-key operations a payment costs (internal/opcount) and their
-// price (floor-ns, internal/cryptofloor).
+// price (floor-ns, internal/cryptofloor); cpu-ns are the same costs in
+// the process's CPU time (every thread, the garbage collector's
+// included), which a machine shared with other runs does not inflate as
+// it does the wall-clock ns. The last 100 payments' CPU
+// samples carry the label payments=last100: `go tool pprof -tagfocus
+// payments=last100` profiles what grows.
 //
 //	go test -run XXX -bench GameLike ./models/chip/
 func BenchmarkGameLikePayments(b *testing.B) {
-	for _, n := range []int{200, 1000} {
+	for _, n := range []int{200, 1000, 4000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			var all, last time.Duration
+			var all, last, cpuAll, cpuLast time.Duration
 			var ops opcount.Ops
 			for b.Loop() {
 				inst, err := Scheme{}.New(world.New(1), models.Config{Wallets: 4, Opening: 100_000_000})
@@ -52,10 +59,16 @@ func BenchmarkGameLikePayments(b *testing.B) {
 				ws := in.Wallets()
 				payers, merchants := ws[:2], ws[2:4]
 				rng := in.w.Rand("bench/game-like")
-				start, before := time.Now(), opcount.Total()
+				start, before, cpu := time.Now(), opcount.Total(), processCPU()
+				ctx := context.Background()
 				for i := range n {
 					if i == n-100 {
 						last -= time.Since(start)
+						cpuLast -= processCPU() - cpu
+						// A CPU profile's samples of the last 100 carry
+						// the label payments=last100 (pprof -tagfocus).
+						ctx = pprof.WithLabels(ctx, pprof.Labels("payments", "last100"))
+						pprof.SetGoroutineLabels(ctx)
 					}
 					payer, merchant := payers[rng.IntN(2)], merchants[i%2]
 					amount := 1 + rng.Int64N(models.DefaultThreshold)
@@ -74,12 +87,17 @@ func BenchmarkGameLikePayments(b *testing.B) {
 					}
 					modeltest.MustReconcile(b, in, merchant, payer)
 				}
+				pprof.SetGoroutineLabels(context.Background())
 				all += time.Since(start)
 				ops = ops.Add(opcount.Total().Sub(before))
 				last += time.Since(start)
+				cpuAll += processCPU() - cpu
+				cpuLast += processCPU() - cpu
 			}
 			b.ReportMetric(float64(all.Nanoseconds())/float64(b.N*n), "ns/payment")
 			b.ReportMetric(float64(last.Nanoseconds())/float64(b.N*100), "ns/payment-last100")
+			b.ReportMetric(float64(cpuAll.Nanoseconds())/float64(b.N*n), "cpu-ns/payment")
+			b.ReportMetric(float64(cpuLast.Nanoseconds())/float64(b.N*100), "cpu-ns/payment-last100")
 			b.ReportMetric(float64(ops.Sign)/float64(b.N*n), "signs/payment")
 			b.ReportMetric(float64(ops.Verify)/float64(b.N*n), "verifies/payment")
 			b.ReportMetric(float64(ops.KeyGen)/float64(b.N*n), "keygens/payment")

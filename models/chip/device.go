@@ -72,6 +72,7 @@ func (se *SE) EndSession() (bool, error) {
 
 func (se *SE) State() (*CardState, error) {
 	s := &CardState{ID: se.Name, Spent: se.st.Spent, Payments: se.st.Payments, Coins: se.Held}
+	s.KeptBy(&se.Core)
 	for _, k := range slices.Sorted(maps.Keys(se.out)) {
 		e := se.out[k]
 		s.Log = append(s.Log, LogEntry{Key: k, Payee: e.Payee, Holdings: e.Holdings, Records: e.Records, Acked: e.Acked, Refusal: e.Refusal})

@@ -358,7 +358,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// offline (a payee gets them in the TRANSFER). Committed together
 		// with the settling of the log, before going further, so a later
 		// step that fails cannot take them back.
-		mail := reg.Mail(cardID, have)
+		mail := kit.Mail(reg, cardID, st, have)
 		var certs [][]byte
 		seen := map[string]bool{}
 		for _, h := range mail {
@@ -392,6 +392,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if err := in.client(id, d).Refresh(bank.Refresh{
 			Settle:  func() error { _, err := in.depositor().Settle(id, d); return err },
 			Coins:   kit.HoldingsOf(d.State),
+			Stale:   kit.StaleOf(d.State),
 			Deposit: func(keys []string) error { _, err := in.depositor().Deposit(id, d, keys); return err },
 		}); err != nil {
 			return err

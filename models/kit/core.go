@@ -76,9 +76,14 @@ type Core struct {
 	CoinKey suite.PublicKey
 	CRL     *devcert.RevocationList
 	Limits  bank.Limits
-	Held    map[string]*transfer.Holding    // by CoinKey; changed only by Load, SetHeld and DropHeld (which keep Balance)
-	Agents  map[string]*devcert.Certificate // by id
-	Certs   map[string]*devcert.Certificate // earlier holders, by id
+	// Held is by CoinKey; changed only by Load, SetHeld and DropHeld,
+	// which keep what Core keeps of it (Balance, Pick's order, the key order,
+	// Holds, Unconfirmed, LongLineage). Load changes it in place by the
+	// keys that changed; a Held changed behind Core's back is read whole
+	// again only when its size differs from the store's.
+	Held   map[string]*transfer.Holding
+	Agents map[string]*devcert.Certificate // by id
+	Certs  map[string]*devcert.Certificate // earlier holders, by id
 
 	parsed Parsed // what the last Load parsed, by store key (a cache of a pure function of the bytes)
 	// What the last Load read (the same cache): at store version loaded
@@ -86,8 +91,20 @@ type Core struct {
 	loaded        uint64
 	loadedDev     *world.Device
 	heldAll       map[string]*transfer.Holding
-	heldAllValue  int64 // the value of heldAll
-	value         int64 // the value of Held (Balance)
+	heldAllValue  int64                 // the value of heldAll
+	heldAllOrder  byValue               // the coins of heldAll in Pick's order
+	heldAllKeys   byKey                 // the coins of heldAll in key order
+	value         int64                 // the value of Held (Balance)
+	order         byValue               // the coins of Held in Pick's order
+	keys          byKey                 // the coins of Held in key order (State.View reads it)
+	touched       []string              // coin keys SetHeld and DropHeld changed since the last Load
+	instances     map[bank.Instance]int // how many coins of Held stand for each instance (Holds)
+	unconfirmed   map[string]bool       // coin keys of Held whose last hop confirmedBy was not seen to hold (Unconfirmed)
+	confirmedBy   *bank.Registry
+	removals      uint64          // Removals
+	removedBase   uint64          // Removals when Held was last read whole
+	long          map[string]bool // coin keys of Held whose lineage has bank.ExchangeHops hops or more
+	removed       []bank.Instance // the instances Held stopped holding since (RemovedSince)
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
 	label         string                    // "scheme: element id", for the panics of a store that does not load
@@ -120,13 +137,14 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	c.Must(json.Unmarshal(c.Get(KeyLimits), &c.Limits))
 	// The certificates and holdings, from what the last Load read where
 	// the store's change log says which keys changed since (a cache of a
-	// pure function of the store: the maps handed out are copies, which
-	// the element may change).
+	// pure function of the store: the certificate maps handed out are
+	// copies, which the element may change; Held is brought up to date
+	// by the keys that changed, syncHeld).
 	changed, since := c.changedSince()
 	c.Agents = maps.Clone(c.agents.load(c, PrefAgent, changed, since))
 	c.Certs = maps.Clone(c.certs.load(c, PrefCert, changed, since))
-	c.Held = maps.Clone(c.held(changed, since))
-	c.value = c.heldAllValue
+	all, whole := c.held(changed, since)
+	c.syncHeld(all, whole, changed)
 	if !spec.Dropping() {
 		c.loaded, c.loadedDev = c.Dev.Version(), c.Dev
 	} else {
@@ -150,34 +168,99 @@ func (c *Core) changedSince() ([]string, bool) {
 	return slices.Compact(keys), true
 }
 
+// syncHeld makes Held, Balance and the orders what the store holds (all,
+// which held returned, read whole or not): when Held was read before and
+// all was not read whole, by the coin keys that changed in the store or
+// through SetHeld and DropHeld since, else (or when Held then differs in
+// size from all: the element changed the map it was handed) by copies of
+// all's. Copying every coin held at every Load grew with the coins held.
+func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []string) {
+	touched := c.touched
+	c.touched = nil
+	if !whole && c.Held != nil {
+		for _, k := range changed {
+			if strings.HasPrefix(k, PrefCoin) {
+				c.syncKey(k[len(PrefCoin):], all)
+			}
+		}
+		for _, k := range touched {
+			c.syncKey(k, all)
+		}
+		if len(c.Held) == len(all) {
+			return
+		}
+	}
+	c.Held = maps.Clone(all)
+	c.value, c.order = c.heldAllValue, slices.Clone(c.heldAllOrder)
+	c.keys = slices.Clone(c.heldAllKeys)
+	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, len(c.keys)), make(map[string]bool, len(c.keys)), nil
+	c.removals++
+	c.removedBase, c.removed, c.long = c.removals, nil, map[string]bool{}
+	for _, e := range c.keys {
+		c.instances[e.Instance]++
+		c.unconfirmed[e.Key] = true
+		if e.Hops >= bank.ExchangeHops {
+			c.long[e.Key] = true
+		}
+	}
+}
+
+// syncKey makes what Held holds under coin key k what all holds.
+func (c *Core) syncKey(k string, all map[string]*transfer.Holding) {
+	h := all[k]
+	old, had := c.Held[k]
+	if had && old == h {
+		return
+	}
+	if had {
+		c.value -= old.Value()
+		c.order.remove(k, old.Value())
+		delete(c.Held, k)
+		if h == nil {
+			c.keyRemove(k)
+		}
+	}
+	if h != nil {
+		c.Held[k] = h
+		c.value += h.Value()
+		e := c.heldAllKeys.get(k)
+		c.order.add(e)
+		c.keySet(e)
+	}
+}
+
 // held returns the holdings stored under PrefCoin, by the key after the
-// prefix: the last Load's when no coin key changed, else the store's
-// (Parsed re-parses only the bytes that changed).
-func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
+// prefix, and whether it read them whole: the last Load's when no coin
+// key changed, else the store's (Parsed re-parses only the bytes that
+// changed).
+func (c *Core) held(changed []string, since bool) (map[string]*transfer.Holding, bool) {
 	if since && c.heldAll != nil && !anyPrefixed(changed, PrefCoin) {
-		return c.heldAll
+		return c.heldAll, false
 	}
 	if since && c.heldAll != nil {
-		// Only the changed coin keys are read again.
-		next, value := maps.Clone(c.heldAll), c.heldAllValue
+		// Only the changed coin keys are read again, in place (heldAll
+		// is Core's own: Held is another map, synced by syncHeld).
+		next := c.heldAll
 		for _, k := range changed {
 			if !strings.HasPrefix(k, PrefCoin) {
 				continue
 			}
-			if old := next[k[len(PrefCoin):]]; old != nil {
-				value -= old.Value()
+			ck := k[len(PrefCoin):]
+			if old := next[ck]; old != nil {
+				c.heldAllValue -= old.Value()
+				c.heldAllOrder.remove(ck, old.Value())
+				c.heldAllKeys.remove(ck)
+				delete(next, ck)
 			}
 			if raw, ok := c.Dev.Get(k); ok {
 				h, err := transfer.ParseHolding(raw)
 				c.Must(err)
-				next[k[len(PrefCoin):]] = h
-				value += h.Value()
-			} else {
-				delete(next, k[len(PrefCoin):])
+				next[ck] = h
+				c.heldAllValue += h.Value()
+				c.heldAllOrder.add(c.heldAllKeys.set(ck, h))
 			}
 		}
-		c.heldAll, c.heldAllValue = next, value
-		return next
+		return next, false
 	}
 	held, err := c.parsed.HoldingsOf(c.Dev, c.Dev.Keys(PrefCoin))
 	c.Must(err)
@@ -187,11 +270,12 @@ func (c *Core) held(changed []string, since bool) map[string]*transfer.Holding {
 		out[k[len(PrefCoin):]] = h
 		value += h.Value()
 	}
-	c.heldAll, c.heldAllValue = out, value
+	c.heldAll, c.heldAllValue, c.heldAllKeys = out, value, byKeyOf(out)
+	c.heldAllOrder = byValueOf(c.heldAllKeys)
 	if spec.Dropping() {
 		c.heldAll = nil
 	}
-	return out
+	return out, true
 }
 
 func anyPrefixed(keys []string, prefix string) bool {
@@ -298,17 +382,129 @@ func (c *Core) Balance() int64 { return c.value }
 func (c *Core) SetHeld(k string, h *transfer.Holding) {
 	if old := c.Held[k]; old != nil {
 		c.value -= old.Value()
+		c.order.remove(k, old.Value())
 	}
 	c.Held[k] = h
 	c.value += h.Value()
+	e := heldCoin(k, h)
+	c.order.add(e)
+	c.keySet(e)
+	c.touched = append(c.touched, k)
 }
 
 // DropHeld removes coin key k from Held, keeping Balance.
 func (c *Core) DropHeld(k string) {
 	if old, ok := c.Held[k]; ok {
 		c.value -= old.Value()
+		c.order.remove(k, old.Value())
+		c.keyRemove(k)
 		delete(c.Held, k)
+		c.touched = append(c.touched, k)
 	}
+}
+
+// keySet puts e in the key order, replacing what its key held, counting
+// its instance (a coin replaced by one of the same instance is no
+// removal: Removals), as a coin no registry confirmed yet (UploadHeld).
+func (c *Core) keySet(e *HeldCoin) {
+	var old *HeldCoin
+	if i, found := slices.BinarySearchFunc(c.keys, e.Key, compareHeldKey); found {
+		old = c.keys[i]
+	}
+	c.keys.put(e)
+	if c.instances == nil {
+		c.instances, c.unconfirmed, c.long = map[bank.Instance]int{}, map[string]bool{}, map[string]bool{}
+	}
+	c.instances[e.Instance]++
+	c.unconfirmed[e.Key] = true
+	if e.Hops >= bank.ExchangeHops {
+		c.long[e.Key] = true
+	} else {
+		delete(c.long, e.Key)
+	}
+	if old != nil {
+		c.dropInstance(old.Instance)
+	}
+}
+
+// keyRemove takes coin key k, which holds a coin, out of the key order.
+func (c *Core) keyRemove(k string) {
+	e := c.keys.get(k)
+	c.keys.remove(k)
+	c.dropInstance(e.Instance)
+	delete(c.unconfirmed, k)
+	delete(c.long, k)
+}
+
+// dropInstance uncounts a coin of instance i; the last one gone is a
+// removal.
+func (c *Core) dropInstance(i bank.Instance) {
+	if c.instances[i]--; c.instances[i] == 0 {
+		delete(c.instances, i)
+		c.removals++
+		c.removed = append(c.removed, i)
+		if len(c.removed) > removedKept {
+			// The oldest half is forgotten: RemovedSince cannot tell
+			// about it any more (its reader then reads whole).
+			half := len(c.removed) / 2
+			c.removed = slices.Clone(c.removed[half:])
+			c.removedBase += uint64(half)
+		}
+	}
+}
+
+// removedKept bounds the instances RemovedSince remembers.
+const removedKept = 1 << 12
+
+// LongLineage is bank.LongLineage(c.Held, nil) from the coins Core keeps
+// aside as they arrive: the keys, sorted, of the coins whose lineage is
+// long enough to exchange.
+func (c *Core) LongLineage() []string {
+	return slices.Sorted(maps.Keys(c.long))
+}
+
+// Holds reports whether a coin of Held stands for instance i.
+func (c *Core) Holds(i bank.Instance) bool { return c.instances[i] > 0 }
+
+// Removals counts the times Held stopped holding an instance (or was read
+// whole): while it stays, Held only gained instances (bank.HeldSet).
+func (c *Core) Removals() uint64 { return c.removals }
+
+// RemovedSince returns the instances Held stopped holding since Removals
+// was n, and whether it can tell (Held was not read whole since, and n is
+// among the last few thousand removals).
+func (c *Core) RemovedSince(n uint64) ([]bank.Instance, bool) {
+	if n < c.removedBase || n > c.removals {
+		return nil, false
+	}
+	return c.removed[n-c.removedBase:], true
+}
+
+// Unconfirmed returns, in key order, the keys of the coins of Held whose
+// last hop reg has not been seen to hold, and forgets those it holds
+// (has reports it, by the hop's id): the coins a reconciliation's upload
+// must offer (UploadHeld). A registry only gains records, so a coin seen
+// registered stays so; asked for another registry, every coin counts as
+// unconfirmed again. A cache of the registry's answers kept beside the
+// coins (a coin reads as unconfirmed again when it changes), not state of
+// the element.
+func (c *Core) Unconfirmed(reg *bank.Registry, has func(id [32]byte) bool) []string {
+	if c.confirmedBy != reg {
+		c.confirmedBy = reg
+		for _, e := range c.keys {
+			c.unconfirmed[e.Key] = true
+		}
+	}
+	var out []string
+	for k := range c.unconfirmed {
+		if e := c.keys.get(k); e.Hops == 0 || has(e.Instance.Creator) {
+			delete(c.unconfirmed, k)
+		} else {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Presented is the certificate the element shows: its own unless a

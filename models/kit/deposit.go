@@ -190,7 +190,9 @@ func (e LogEntry) Base() LogEntry { return e }
 
 // State is an element read out: what reconciliation uploads and what the
 // suites observe. The maps and slices are the caller's to read, not to
-// change. A scheme's state type is it, or embeds it.
+// change; a local element's Coins is its Held, which changes as the
+// element does (read a state again after the element changed). A
+// scheme's state type is it, or embeds it.
 type State[L Entry] struct {
 	ID       string                       // certificate id the element presents
 	Spent    int64                        // fen spent offline since the last sync
@@ -198,6 +200,12 @@ type State[L Entry] struct {
 	Coins    map[string]*transfer.Holding // spendable holdings by coin key
 	Log      []L                          // payments sent and not yet settled, by key
 	Deposits []DepositEntry               // deposits signed and not yet credited, by key
+
+	// When kept (KeptBy): the value of Coins and the Core that keeps
+	// them (Coins is its Held).
+	kept  bool
+	value int64
+	core  *Core
 }
 
 // Presents, Holdings, PayerLog and PendingDeposits read the state out
@@ -207,14 +215,32 @@ func (s *State[L]) Holdings() map[string]*transfer.Holding { return s.Coins }
 func (s *State[L]) PayerLog() []L                          { return s.Log }
 func (s *State[L]) PendingDeposits() []DepositEntry        { return s.Deposits }
 
-// Balance is the value of the coins.
+// Balance is the value of the coins: the total the element keeps
+// (KeptBy), else their values summed.
 func (s *State[L]) Balance() int64 {
+	if s.kept {
+		return s.value
+	}
 	var v int64
 	for _, h := range s.Coins {
 		v += h.Value()
 	}
 	return v
 }
+
+// KeptBy states that Coins is c.Held, so that the reads of every coin
+// (Balance, View, UploadHeld, Mail, StaleOf) take what c keeps as its
+// coins change (its running total, its key order, its instances, its
+// unconfirmed and long-lineage coins) instead of reading each coin again:
+// reading them all at every payment grew with the coins held. Coins, and
+// so View, UploadHeld, Mail and StaleOf, read the element as it is when
+// they run; Balance as it was at KeptBy.
+func (s *State[L]) KeptBy(c *Core) {
+	s.kept, s.value, s.core = true, c.Balance(), c
+}
+
+// keptBy returns the Core that keeps the state's coins (KeptBy), or nil.
+func (s *State[L]) keptBy() *Core { return s.core }
 
 // Acked counts the log entries whose acknowledgement arrived.
 func (s *State[L]) Acked() int {

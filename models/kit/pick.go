@@ -3,7 +3,6 @@ package kit
 import (
 	"maps"
 	"slices"
-	"sort"
 
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -15,32 +14,20 @@ import (
 // order), among those spendable accepts. Spendable coins that do not cover
 // amount are a CodeInsufficient error, coins that cover it when no most of
 // them do a CodeLimitExceeded one; each calls the element noun ("wallet",
-// "card").
+// "card"). It walks the coins in the order Core keeps (byValue) and asks
+// spendable, which must not change the element, only until they cover
+// amount: a payment reads the coins it takes, not every coin held.
 func (c *Core) Pick(amount int64, most int, spendable func(*transfer.Holding) bool, noun string) ([]string, error) {
-	type cand struct {
-		key   string
-		value int64
-	}
-	cands := make([]cand, 0, len(c.Held))
-	for k, h := range c.Held {
-		if spendable(h) {
-			cands = append(cands, cand{k, h.Value()})
-		}
-	}
-	sort.Slice(cands, func(i, j int) bool {
-		if cands[i].value != cands[j].value {
-			return cands[i].value > cands[j].value
-		}
-		return cands[i].key < cands[j].key
-	})
 	var picked []string
 	var sum int64
-	for _, c := range cands {
+	for _, e := range c.order {
 		if sum >= amount {
 			break
 		}
-		picked = append(picked, c.key)
-		sum += c.value
+		if spendable(c.Held[e.Key]) {
+			picked = append(picked, e.Key)
+			sum += e.Value
+		}
 	}
 	if sum < amount {
 		return nil, spec.Errorf(spec.CodeInsufficient, "%s holds %d fen spendable offline, payment of %d", noun, sum, amount)

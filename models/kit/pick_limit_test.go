@@ -18,7 +18,7 @@ func TestPickLimitAndFunds(t *testing.T) {
 	held := func(values ...int64) *Core {
 		c := &Core{Held: map[string]*transfer.Holding{}}
 		for i, v := range values {
-			c.Held[fmt.Sprintf("k%02d", i)] = &transfer.Holding{Root: &coin.Signed{Coin: coin.Coin{Denomination: v}}}
+			c.SetHeld(fmt.Sprintf("k%02d", i), &transfer.Holding{Root: &coin.Signed{Coin: coin.Coin{Denomination: v}}})
 		}
 		return c
 	}

@@ -81,20 +81,29 @@ func Upload[L interface {
 // holds goes to reg (a known record changes nothing; a refusal is traced,
 // not fatal), and have gains the instance (of ids; nil: no cache) of
 // every coin the wallet still holds, those of a deposit a power cut
-// interrupted included, which are not mail to send back.
+// interrupted included, which are not mail to send back; but when st
+// keeps its coins (State.KeptBy) and ids is not nil, the coins held are
+// not listed in have (Mail asks the element's Core) and only those whose last
+// hop reg was not yet seen to hold are looked at (Core.Unconfirmed): a
+// reconciliation read every coin held, and merchants hold every coin
+// they are paid.
 func UploadHeld[S Wallet](w *world.World, id world.PartyID, reg *bank.Registry, st S, ids *IDs, have map[bank.Instance]bool) {
 	coins := st.Holdings()
 	// Only the coins whose last hop Add would change anything for are
 	// uploaded, in key order (the registry's trace follows it): with an
 	// id cache, those uploaded before are skipped unsorted.
 	var up []string
-	for k, h := range coins {
-		have[ids.InstanceOf(h)] = true
-		if n := len(h.Chain); n > 0 && (ids == nil || !reg.AddChangesNothing(ids.ID(h.Chain[n-1]))) {
-			up = append(up, k)
+	if c := keptBy(st); c != nil && ids != nil {
+		coins, up = c.Held, c.Unconfirmed(reg, reg.AddChangesNothing)
+	} else {
+		for k, h := range coins {
+			have[ids.InstanceOf(h)] = true
+			if n := len(h.Chain); n > 0 && (ids == nil || !reg.AddChangesNothing(ids.ID(h.Chain[n-1]))) {
+				up = append(up, k)
+			}
 		}
+		slices.Sort(up)
 	}
-	slices.Sort(up)
 	for _, k := range up {
 		h := coins[k]
 		n := len(h.Chain)
@@ -105,6 +114,40 @@ func UploadHeld[S Wallet](w *world.World, id world.PartyID, reg *bank.Registry, 
 	}
 	for _, e := range st.PendingDeposits() {
 		bank.MarkHeld(have, e.Holdings, ids.InstanceOf)
+	}
+}
+
+// keptBy returns the Core that keeps st's coins (State.KeptBy), or nil.
+func keptBy(st any) *Core {
+	if k, ok := st.(interface{ keptBy() *Core }); ok {
+		return k.keptBy()
+	}
+	return nil
+}
+
+// Mail is reg's mail for holder after UploadHeld filled have for st:
+// Registry.MailKept when st keeps its coins (State.KeptBy; UploadHeld
+// then leaves them out of have), else Registry.Mail.
+func Mail(reg *bank.Registry, holder string, st any, have map[bank.Instance]bool) []*transfer.Holding {
+	if c := keptBy(st); c != nil {
+		return reg.MailKept(holder, c, have)
+	}
+	return reg.Mail(holder, have)
+}
+
+// StaleOf is a bank.Refresh's Stale for the element state reads: the
+// coins to exchange as Core keeps them aside (Core.LongLineage) when the
+// state keeps its coins (State.KeptBy), else bank.LongLineage of coins.
+func StaleOf[S any](state func() (S, error)) func(coins map[string]*transfer.Holding) ([]string, error) {
+	return func(coins map[string]*transfer.Holding) ([]string, error) {
+		st, err := state()
+		if err != nil {
+			return nil, err
+		}
+		if c := keptBy(st); c != nil {
+			return c.LongLineage(), nil
+		}
+		return bank.LongLineage(coins, nil), nil
 	}
 }
 
@@ -126,8 +169,20 @@ func HoldingsOf[S Wallet](state func() (S, error)) func() (map[string]*transfer.
 // (payee names an entry's payee).
 func (s *State[L]) View(v models.View, ids *IDs, payee func(L) string) models.View {
 	v.Spent, v.Payments = s.Spent, s.Payments
-	for _, k := range slices.Sorted(maps.Keys(s.Coins)) {
-		v.Coins = append(v.Coins, models.Coin{ID: ids.InstanceOf(s.Coins[k]).String(), Value: s.Coins[k].Value()})
+	if s.kept {
+		// The element keeps its coins in key order with their instances
+		// (read now, as Coins is: the Core's Held); no coin leaves Coins
+		// nil, as the scan does.
+		for _, e := range s.core.keys {
+			if v.Coins == nil {
+				v.Coins = make([]models.Coin, 0, len(s.core.keys))
+			}
+			v.Coins = append(v.Coins, models.Coin{ID: e.ID, Value: e.Value})
+		}
+	} else {
+		for _, k := range slices.Sorted(maps.Keys(s.Coins)) {
+			v.Coins = append(v.Coins, models.Coin{ID: ids.InstanceOf(s.Coins[k]).String(), Value: s.Coins[k].Value()})
+		}
 	}
 	for _, e := range s.Log {
 		if !e.Acknowledged() {
