@@ -85,7 +85,7 @@ func (d *desk) accepts(r *Record) error {
 	if err := d.verifier().record(r); err != nil {
 		return err
 	}
-	if _, _, err := d.identityOf(r); err != nil {
+	if _, _, err := d.identityBy(r, d.in.cb.OpenEscrow); err != nil {
 		return err
 	}
 	for _, h := range r.Inputs {
