@@ -13,22 +13,29 @@ import (
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// Refusals at reconciliation (C5). A payer card that rolled a payment
-// back on a signed REFUSE keeps the log entry, marked refused with the
-// REFUSE's data. Reconciliation lodges it with the registry
-// (bank.Registry.Refused) instead of uploading its records as spends:
-// the refusal is checked under the payee's certificate, the records that
-// no one registered become void (the payee's word that it stored nothing
-// binds it: what descends from them is refused and its deposit seized),
-// and the records the registry already holds stand: the payee used what
-// it refused, so the payment happened. For those the card gets back the
-// change its rollback dropped and gives up the coin its rollback restored
-// (its deposit is seized: the coin is spent already). The payee is named
+// Refusals at reconciliation (C5). A payer card that received a signed
+// REFUSE keeps the log entry, marked refused with the REFUSE's data, and
+// gave nothing back offline (refuse.go). Reconciliation lodges it with
+// the registry (bank.Registry.Refused) before it uploads anything, and
+// not as spends: the refusal is checked under the payee's certificate,
+// the records that no one registered become void (the payee's word that
+// it stored nothing binds it: what descends from them is refused and its
+// deposit seized), and the records the registry already holds stand: the
+// payee used what it refused, so the payment happened. For a void record
+// the card gets back the coin it spent and gives up the change it made
+// (seized: it descends from the void record); for a record that stands
+// the card keeps its change and is debited once. The payee is named
 // either way (bank.Registry.RefusalFrauds).
+//
+// Lodging comes before the upload because the change a refused payment
+// made is still on the card: uploading it first would register the
+// refused record through the change's lineage and make it stand.
 
 // refusedSettlement is what lodging a card's refusals leaves to do on the
-// card: the change of payments that stand, to store, and the keys of the
-// coins their rollback restored, to give up.
+// card: the coins to store (the spent coins of void payments; the change
+// of payments that stand, if the card dropped it) and the keys of the
+// coins to give up (the change of void payments; the spent coins of
+// payments that stand, if the card put them back).
 type refusedSettlement struct {
 	change []*transfer.Holding
 	seize  []string
@@ -57,17 +64,34 @@ func (in *Instance) lodgeRefusals(id world.PartyID, name string, st *CardState) 
 				in.w.Trace().Note(id, "refusal not lodged: %v", err)
 				continue
 			}
-			for _, i := range stand {
-				h, r := parents[i], recs[i]
-				for _, o := range r.Outputs {
-					if o.Holder != r.Payee {
-						out.change = append(out.change, h.Extend(r, o.Serial))
-					}
-				}
-				if k := kit.CoinKey(h); st.Coins[k] != nil {
+			for i, r := range recs {
+				h, stands := parents[i], slices.Contains(stand, i)
+				// The coin the payment spent: the card's again if the
+				// payment is void, spent if it stands.
+				switch k := kit.CoinKey(h); {
+				case !stands && st.Coins[k] == nil:
+					out.change = append(out.change, h)
+				case stands && st.Coins[k] != nil:
 					out.seize = append(out.seize, k)
 				}
-				in.w.Trace().State(id, "the payment %s refused stands: the registry holds its record", e.Payee)
+				// Its change: void with it, or the card's.
+				for _, o := range r.Outputs {
+					if o.Holder == r.Payee {
+						continue
+					}
+					c := h.Extend(r, o.Serial)
+					switch k := kit.CoinKey(c); {
+					case !stands && st.Coins[k] != nil:
+						out.seize = append(out.seize, k)
+					case stands && st.Coins[k] == nil:
+						out.change = append(out.change, c)
+					}
+				}
+				if stands {
+					in.w.Trace().State(id, "the payment %s refused stands: the registry holds its record", e.Payee)
+				} else {
+					in.w.Trace().State(id, "the payment %s refused is void: its coin returns", e.Payee)
+				}
 			}
 		}
 		return nil

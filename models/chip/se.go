@@ -39,8 +39,8 @@ type outEntry struct {
 	Records   [][]byte `json:"records"`
 	Acked     bool     `json:"acked"`
 	// Refusal is the REFUSE data (challenge and the payee's signature)
-	// of a payment the card rolled back (refuse.go): the entry stays
-	// until reconciliation uploads it as evidence, and spends nothing.
+	// of a payment the payee refused (refuse.go): the entry stays, its
+	// coins out and its change unspent, until reconciliation lodges it.
 	Refusal []byte `json:"refusal,omitempty"`
 }
 
