@@ -8,9 +8,9 @@ import (
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// Refusals. A payer that holds a payment its payee refused with a signed
-// refusal (chip's REFUSE) lodges the refused records with the refusal at
-// reconciliation (Registry.Refused), before it uploads anything else;
+// Refusals. A payer that rolled a payment back on its payee's signed
+// refusal (chip's REFUSE), holding the coins that returned, lodges the
+// refused records with the refusal at reconciliation (Registry.Refused);
 // the scheme verified the refusal's signature under the payee's
 // certificate first. The registry holds the payee to its word that it
 // stored nothing:
@@ -22,11 +22,11 @@ import (
 //     nobody is credited. Whoever took such a coin offline took it from
 //     the payee, who is named (RefusalFrauds).
 //   - A refused record already registered (the payee uploaded or
-//     deposited what it said it refused) stands: the payment happened,
-//     and the payer keeps its change. A payer that put the spent coin
-//     back offline (a card before chip's D4 mend) has it spent already:
-//     its deposit by the payer is seized (the payer is not credited
-//     twice and is not flagged as a double spender). The payee is named.
+//     deposited what it said it refused) stands: the payment happened.
+//     The payer's restored coin (held on the card since) is then spent
+//     already; its deposit by the payer is seized (the payer is not
+//     credited twice and is not flagged as a double spender), and the
+//     scheme returns the payer its change. The payee is named.
 //
 // Either way the payer ends debited exactly what the payee could keep,
 // and the refusal with the record it contradicts is the evidence.

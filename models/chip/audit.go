@@ -3,18 +3,13 @@ package chip
 import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/kit"
-	"github.com/dualoffline/dualoffline/models/world"
 )
 
 // Audit implements models.Instance (kit.Auditor): a card's value is held,
 // pending in its log or a pending deposit, or waiting at the bank as
 // mail. It reads every card through Device.State, so call it between
-// operations. A refused payment not yet reconciled is pending
-// (pendingRefusals).
+// operations.
 func (in *Instance) Audit() models.Audit {
 	au := kit.Auditor{CB: in.cb, LogPending: true}
-	return au.Audit(in.Order, kit.ReadBooks[*CardState, LogEntry](func(id world.PartyID) (*CardState, error) {
-		st, err := in.state(id)
-		return pendingRefusals(st), err
-	}))
+	return au.Audit(in.Order, kit.ReadBooks[*CardState, LogEntry](in.state))
 }

@@ -13,29 +13,28 @@ import (
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// Refusals at reconciliation (C5). A payer card that received a signed
-// REFUSE keeps the log entry, marked refused with the REFUSE's data, and
-// gave nothing back offline (refuse.go). Reconciliation lodges it with
-// the registry (bank.Registry.Refused) before it uploads anything, and
-// not as spends: the refusal is checked under the payee's certificate,
-// the records that no one registered become void (the payee's word that
-// it stored nothing binds it: what descends from them is refused and its
-// deposit seized), and the records the registry already holds stand: the
-// payee used what it refused, so the payment happened. For a void record
-// the card gets back the coin it spent and gives up the change it made
-// (seized: it descends from the void record); for a record that stands
-// the card keeps its change and is debited once. The payee is named
-// either way (bank.Registry.RefusalFrauds).
-//
-// Lodging comes before the upload because the change a refused payment
-// made is still on the card: uploading it first would register the
-// refused record through the change's lineage and make it stand.
+// Refusals at reconciliation (C5). A payer card that rolled a payment
+// back on a signed REFUSE keeps the log entry, marked refused with the
+// REFUSE's data, and holds the coins it put back (refuse.go).
+// Reconciliation lodges it with the registry (bank.Registry.Refused)
+// instead of uploading its records as spends: the refusal is checked
+// under the payee's certificate, the records that no one registered
+// become void (the payee's word that it stored nothing binds it: what
+// descends from them is refused and its deposit seized; the card's held
+// coins are its own again), and the records the registry already holds
+// stand: the payee used what it refused, so the payment happened. For
+// those the card gets back the change its rollback dropped and gives up
+// the coin its rollback put back (its deposit is seized: the coin is
+// spent already). The payee is named either way
+// (bank.Registry.RefusalFrauds). A refusal the registry does not take
+// is decided by the records: one the registry could still register is
+// uploaded as the spend it is (it stands); one it can never register (a
+// revoked, expired or uncertified payer's) is void.
 
 // refusedSettlement is what lodging a card's refusals leaves to do on the
-// card: the coins to store (the spent coins of void payments; the change
-// of payments that stand, if the card dropped it) and the keys of the
-// coins to give up (the change of void payments; the spent coins of
-// payments that stand, if the card put them back).
+// card: the change of payments that stand (and the spent coins of void
+// ones a card did not put back), to store, and the keys of the coins
+// their rollback put back for payments that stand, to give up.
 type refusedSettlement struct {
 	change []*transfer.Holding
 	seize  []string
@@ -55,39 +54,18 @@ func (in *Instance) lodgeRefusals(id world.PartyID, name string, st *CardState) 
 				continue
 			}
 			ref, parents, recs, err := in.refusalOf(name, e)
-			if err != nil {
-				in.w.Trace().Note(id, "refusal not lodged: %v", err)
-				continue
+			var stand []int
+			if err == nil {
+				stand, err = reg.Refused(ref, parents, recs)
 			}
-			stand, err := reg.Refused(ref, parents, recs)
 			if err != nil {
 				in.w.Trace().Note(id, "refusal not lodged: %v", err)
-				continue
+				stand = in.unlodged(id, e)
+				parents, recs = entryOf(e)
 			}
 			for i, r := range recs {
-				h, stands := parents[i], slices.Contains(stand, i)
-				// The coin the payment spent: the card's again if the
-				// payment is void, spent if it stands.
-				switch k := kit.CoinKey(h); {
-				case !stands && st.Coins[k] == nil:
-					out.change = append(out.change, h)
-				case stands && st.Coins[k] != nil:
-					out.seize = append(out.seize, k)
-				}
-				// Its change: void with it, or the card's.
-				for _, o := range r.Outputs {
-					if o.Holder == r.Payee {
-						continue
-					}
-					c := h.Extend(r, o.Serial)
-					switch k := kit.CoinKey(c); {
-					case !stands && st.Coins[k] != nil:
-						out.seize = append(out.seize, k)
-					case stands && st.Coins[k] == nil:
-						out.change = append(out.change, c)
-					}
-				}
-				if stands {
+				out.settle(st, parents[i], r, slices.Contains(stand, i))
+				if slices.Contains(stand, i) {
 					in.w.Trace().State(id, "the payment %s refused stands: the registry holds its record", e.Payee)
 				} else {
 					in.w.Trace().State(id, "the payment %s refused is void: its coin returns", e.Payee)
@@ -97,6 +75,64 @@ func (in *Instance) lodgeRefusals(id world.PartyID, name string, st *CardState) 
 		return nil
 	})
 	return out, err
+}
+
+// settle adds to s what the card of st does for record r spending h of a
+// refused payment: if it stands, the card gets back the change its
+// rollback dropped and gives up h if it put h back; if it is void, h is
+// the card's (stored again if the card did not put it back).
+func (s *refusedSettlement) settle(st *CardState, h *transfer.Holding, r *transfer.Signed, stands bool) {
+	k := kit.CoinKey(h)
+	switch {
+	case !stands && st.Coins[k] == nil:
+		s.change = append(s.change, h)
+	case stands && st.Coins[k] != nil:
+		s.seize = append(s.seize, k)
+	}
+	if !stands {
+		return
+	}
+	for _, o := range r.Outputs {
+		if o.Holder != r.Payee {
+			s.change = append(s.change, h.Extend(r, o.Serial))
+		}
+	}
+}
+
+// unlodged decides a refused entry the registry would not take: a
+// record it could still register is uploaded as the spend it is (the
+// payment stands: the card is debited once, whoever registers it
+// later); one it can never register (a revoked, expired or uncertified
+// payer's) is void. It returns the indices of the records that stand.
+func (in *Instance) unlodged(id world.PartyID, e LogEntry) []int {
+	reg := in.cb.Registry()
+	parents, recs := entryOf(e)
+	var stand []int
+	for i, r := range recs {
+		if err := reg.Accepts(parents[i], r); err != nil {
+			continue
+		}
+		if err := reg.Add(parents[i], r); err != nil {
+			in.w.Trace().Note(id, "upload refused: %v", err)
+			continue
+		}
+		stand = append(stand, i)
+	}
+	return stand
+}
+
+// entryOf returns the holdings and records of e that parse, paired.
+func entryOf(e LogEntry) ([]*transfer.Holding, []*transfer.Signed) {
+	var parents []*transfer.Holding
+	var recs []*transfer.Signed
+	for i := range min(len(e.Holdings), len(e.Records)) {
+		h, err1 := transfer.ParseHolding(e.Holdings[i])
+		r, err2 := transfer.Parse(e.Records[i])
+		if err1 == nil && err2 == nil {
+			parents, recs = append(parents, h), append(recs, r)
+		}
+	}
+	return parents, recs
 }
 
 // refusalOf reads a refused entry out and checks the refusal under the

@@ -15,12 +15,12 @@ import (
 // REFUSE (models.CorruptRefuseAfterStore, D3) gains nothing the payer
 // does not pay, whichever of the two reaches the registry first: when the
 // payer does, the refused record is void and the payee's deposit of its
-// coins is seized (the payment undone: the payer's coin comes back, its
-// change goes); when the payee does, the payment stands (the payer
-// debited once, its change its own). Until it reconciles the payer card
-// gives nothing back: the payee's share stays out and the change is not
-// spent. Value is conserved, and the payee is named with evidence a third
-// party checks with the root certificate alone.
+// coins is seized (the payment undone); when the payee does, the payment
+// stands (the payer debited, its change returned, its restored coin
+// given up). Until it reconciles the payer card holds the coin it put
+// back: it does not spend it (D4). Value is conserved, and the payee is
+// named with evidence a third party checks with the root certificate
+// alone.
 func TestRefuseAfterStore(t *testing.T) {
 	const a, b, amount = world.PartyID("wallet-A"), world.PartyID("wallet-B"), int64(230)
 	for _, c := range []struct {
@@ -45,11 +45,11 @@ func TestRefuseAfterStore(t *testing.T) {
 			if _, err := in.Pay(a, b, amount, nil); err != nil {
 				t.Fatal(err)
 			}
-			if got := in.View(a).Offline(); got != 1000-amount {
-				t.Fatalf("the payer card after the REFUSE: offline %d, want %d (the payee's share out until reconciliation)", got, 1000-amount)
+			if got := in.View(a).Offline(); got != 1000 {
+				t.Fatalf("the payer card did not roll back on the REFUSE: offline %d, want 1000", got)
 			}
 			if p, _ := in.Pay(a, "wallet-C", 1, nil); p.Received {
-				t.Fatal("the payer card spent the change of a refused payment before reconciling")
+				t.Fatal("the payer card spent the coin a REFUSE put back before reconciling")
 			}
 			for _, f := range c.first {
 				f(in)
@@ -91,9 +91,9 @@ func TestRefuseAfterStore(t *testing.T) {
 }
 
 // An honest refusal (a payee that knows the payer is revoked stores
-// nothing): the payer card keeps the refused entry and holds its coins,
-// reconciliation voids the record and gives them back, both wallets end
-// as they were, and nobody is named.
+// nothing): the payer card rolls back and keeps the refusal,
+// reconciliation voids the record, both wallets end as they were, and
+// nobody is named.
 func TestHonestRefusalNamesNobody(t *testing.T) {
 	const a, b = world.PartyID("wallet-A"), world.PartyID("wallet-B")
 	in := newInstanceSuite(t, 1, suite.Default())
@@ -111,13 +111,21 @@ func TestHonestRefusalNamesNobody(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Log) != 1 || len(st.Log[0].Refusal) == 0 || in.View(a).Offline() != 1000-230 {
-		t.Fatalf("the payer card after the REFUSE: log %+v, view %+v; want one refused entry, 770 fen on the card", st.Log, in.View(a))
+	if len(st.Log) != 1 || len(st.Log[0].Refusal) == 0 || in.View(a).Offline() != 1000 || len(in.View(a).Pending) != 0 {
+		t.Fatalf("the payer card after the REFUSE: log %+v, view %+v; want one refused entry, 1000 fen held, nothing pending", st.Log, in.View(a))
+	}
+	if st.Spent != 230 || st.Payments != 1 {
+		t.Errorf("the refused payment left the offline limits' usage before reconciliation: spent %d, payments %d", st.Spent, st.Payments)
 	}
 	modeltest.MustReconcile(t, in, a)
 	modeltest.MustReconcile(t, in, b)
 	if st, _ := in.state(a); len(st.Log) != 0 {
 		t.Errorf("the refused entry outlived reconciliation: %+v", st.Log)
+	}
+	// The card spends the coin again (the payee, which knows of the
+	// revocation, refuses it once more).
+	if p, _ := in.Pay(a, b, 230, nil); len(p.Outcome.Rejections) == 0 || p.Outcome.Rejections[0].Party != b {
+		t.Errorf("after reconciling, the payer card does not spend the coin the void payment returned: %+v", p.Outcome.Rejections)
 	}
 	got := map[world.PartyID]int64{a: total(in, a), b: total(in, b)}
 	if d := cmp.Diff(before, got); d != "" {
@@ -132,9 +140,8 @@ func TestHonestRefusalNamesNobody(t *testing.T) {
 }
 
 // A payer holds, until it reconciles, one receipt per payment: the
-// records it signed to the payee, which the registry accepts, a payment
-// its payee refused included (its coins are out until reconciliation
-// rules), and reconciliation settles them.
+// records it signed to the payee, which the registry accepts; a payment
+// its payee refused leaves none, and reconciliation settles the rest.
 func TestReceipts(t *testing.T) {
 	const a, b = world.PartyID("wallet-A"), world.PartyID("wallet-B")
 	in := newInstanceSuite(t, 1, suite.Default())
@@ -153,8 +160,8 @@ func TestReceipts(t *testing.T) {
 	if _, err := in.Pay(a, b, 100, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := in.Receipts(a); len(got) != 2 || got[1] != (models.Receipt{Payee: b, Amount: 100}) {
-		t.Errorf("receipts after a refused payment: %+v, want the first and one of 100 fen to %s", got, b)
+	if got, _ := in.Receipts(a); len(got) != 1 {
+		t.Errorf("a refused payment left a receipt: %+v", got)
 	}
 	modeltest.MustReconcile(t, in, a)
 	if got, _ := in.Receipts(a); len(got) != 0 {

@@ -19,14 +19,15 @@ import (
 // (a revoked or expired payer, a forged or altered coin) stores nothing
 // and answers with REFUSE: the challenge and its signature over it. A
 // payer card that receives a REFUSE verifying under the certificate of the
-// payee it logged, for a payment not yet acknowledged nor refused, marks
-// the log entry refused with the REFUSE's data and gives nothing back
-// offline: the spent coins stay out, the change stays on the card unspent,
-// the payment still counts towards the offline limits. Reconciliation
-// lodges it: the refusal is the payee's signed word that it stored
-// nothing, which the registry holds against it (refusal.go,
-// bank.Registry.Refused), and the registry's ruling gives the coins back
-// (no one registered the payment) or lets the payment stand (the payee
+// payee it logged, for a payment not yet acknowledged nor refused, rolls
+// the payment back: the spent coins return, the change goes, and the log
+// entry is kept, marked refused with the REFUSE's data (it spends nothing
+// from then on). The coins that returned are held: the card does not
+// spend them, and the payment still counts towards the offline limits,
+// until reconciliation lodges the refusal: it is the payee's signed word
+// that it stored nothing, which the registry holds against it
+// (refusal.go, bank.Registry.Refused), and the registry's ruling frees
+// the coins (no one registered the payment) or takes them (the payee
 // did). Without the REFUSE (lost), the payment stays logged and
 // reconciliation settles it as before.
 const (
@@ -73,13 +74,12 @@ func CheckRefusal(payee *devcert.Certificate, acked bool, challenge, sig []byte)
 	return payee.PublicKey.Verify(refuseTBS(challenge, payee.ID), sig)
 }
 
-// rollback answers REFUSE: it marks the logged, unacknowledged payment
-// the payee refused. The card gives nothing back offline: the coins the
-// payment spent stay out, the change it made stays on the card but is
-// not spent (heldByRefusal), and the payment still counts towards the
-// offline limits, until reconciliation lodges the refusal and the
-// registry rules (refusal.go): the payment stands if the payee
-// registered its records, or is void and the coins come back. So no
+// rollback answers REFUSE: it rolls back the logged, unacknowledged
+// payment the payee refused, but the coins it puts back are held: the
+// card does not spend them (heldByRefusal) until reconciliation lodges
+// the refusal and the registry rules (refusal.go): they are the card's
+// again if no one registered the payment, spent if the payee did. The
+// payment still counts towards the offline limits until then. So no
 // order of spends and deposits makes the card spend a coin twice (D4 of
 // SOURCES.md).
 func (se *SE) rollback(data []byte) error {
@@ -105,29 +105,24 @@ func (se *SE) rollback(data []byte) error {
 		if err := CheckRefusal(cert, e.Acked, challenge, sig); err != nil {
 			return err
 		}
-		if se.restoresAtOnce() {
-			return se.restoreRefused(k, e, data)
-		}
-		refused := *e
-		refused.Refusal = append([]byte(nil), data...)
-		se.Dev.Commit(map[string][]byte{k: kit.MustJSON(refused)}, nil)
-		se.Recover()
-		se.w.Trace().State(se.Dev.ID(), "payment to %s refused: held until reconciliation (offline balance %d)", e.Payee, se.Balance())
-		return nil
+		return se.restoreRefused(k, e, data)
 	}
 	return spec.Errorf(spec.CodeReplay, "no payment awaits this refusal")
 }
 
-// heldByRefusal reports whether h is change a refused payment made: the
-// card does not spend it until reconciliation rules on the refusal (it
-// is void if the payment is).
+// heldByRefusal reports whether h is a coin the card put back on a
+// REFUSE, not yet reconciled: it does not spend it, since the payee that
+// refused it may have stored and registered it.
 func (se *SE) heldByRefusal(h *transfer.Holding) bool {
-	n := len(h.Chain)
-	if n == 0 {
-		return false
-	}
+	var b []byte
 	for _, e := range se.out {
-		if len(e.Refusal) > 0 && slices.ContainsFunc(e.Records, func(b []byte) bool { return bytes.Equal(b, h.Chain[n-1].Marshal()) }) {
+		if len(e.Refusal) == 0 || se.restoresAtOnce() {
+			continue
+		}
+		if b == nil {
+			b = h.Marshal()
+		}
+		if slices.ContainsFunc(e.Holdings, func(x []byte) bool { return bytes.Equal(x, b) }) {
 			return true
 		}
 	}
@@ -135,7 +130,8 @@ func (se *SE) heldByRefusal(h *transfer.Holding) bool {
 }
 
 // restoresAtOnce reports whether the card answers REFUSE as it did before
-// D4 was mended: it rolls the payment back offline.
+// D4 was mended: the coins it puts back are spendable at once and the
+// payment leaves the offline limits' usage.
 func (se *SE) restoresAtOnce() bool {
 	for _, m := range []string{"refuse-restores-at-once", "rollback-keeps-change", "rollback-keeps-log-entry", "rollback-forgets-refusal"} {
 		if se.mutated(m) {
@@ -145,10 +141,11 @@ func (se *SE) restoresAtOnce() bool {
 	return false
 }
 
-// restoreRefused is the card before D4's mend (the mutant
-// refuse-restores-at-once and its variants): the spent coins return, the
-// change goes, the usage goes, and the log entry k is kept, marked
-// refused with the REFUSE's data.
+// restoreRefused rolls back the payment of log entry k: the spent coins
+// return (held, heldByRefusal), the change goes, and the entry is kept,
+// marked refused with the REFUSE's data. The card before D4's mend (the
+// mutant refuse-restores-at-once and its variants) also took the payment
+// out of the offline limits' usage and did not hold the coins.
 func (se *SE) restoreRefused(k string, e *outEntry, data []byte) error {
 	puts := map[string][]byte{}
 	var deletes []string
@@ -182,12 +179,14 @@ func (se *SE) restoreRefused(k string, e *outEntry, data []byte) error {
 			}
 		}
 	}
-	st := se.st
-	st.Spent = max(0, st.Spent-amount)
-	st.Payments = max(0, st.Payments-1)
-	puts[keyState] = kit.MustJSON(st)
+	if se.restoresAtOnce() {
+		st := se.st
+		st.Spent = max(0, st.Spent-amount)
+		st.Payments = max(0, st.Payments-1)
+		puts[keyState] = kit.MustJSON(st)
+	}
 	se.Dev.Commit(puts, deletes)
 	se.Recover()
-	se.w.Trace().State(se.Dev.ID(), "payment of %d fen refused by %s: rolled back (offline balance %d)", amount, e.Payee, se.Balance())
+	se.w.Trace().State(se.Dev.ID(), "payment of %d fen refused by %s: rolled back, its coins held until reconciliation (offline balance %d)", amount, e.Payee, se.Balance())
 	return nil
 }

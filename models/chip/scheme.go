@@ -323,13 +323,6 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		if err := in.clearLogEarly(d, st); err != nil {
 			return err
 		}
-		// Lodge the payments refused with a signed REFUSE first: their
-		// change is still on the card, and its upload must not register
-		// a record the refusal voids (refusal.go).
-		refused, err := in.lodgeRefusals(id, cardID, st)
-		if err != nil {
-			return err
-		}
 		// Upload what the card sent and what it holds; a malformed log
 		// entry is traced and skipped.
 		var bound [][32]byte // records of payments above T: logged against the account (R3.6)
@@ -356,6 +349,10 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			return err
 		}
 		in.logSession(id, cardID, bound)
+		refused, err := in.lodgeRefusals(id, cardID, st)
+		if err != nil {
+			return err
+		}
 		// Mail: value a lost message kept from this card, with the
 		// certificates of the lineage's wallets, so the coin can move on
 		// offline (a payee gets them in the TRANSFER). Committed together
@@ -378,11 +375,11 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		}
 		settled = in.keepUnacked(st, settled)
 		if len(refused.seize) > 0 {
-			// The change of a void payment, or a coin a refused payment
-			// that stands spent already: given up (seized, not
-			// credited), before the log entry that says so is settled
-			// (a cut in between leaves the entry, and the next
-			// reconciliation lodges it again).
+			// The coins a rollback put back (held) for a refused payment
+			// that stands: spent already, given up (seized, not credited),
+			// before the log entry that says so is settled (a cut in
+			// between leaves the entry, and the next reconciliation
+			// lodges it again).
 			if _, err := in.depositor().Deposit(id, d, refused.seize); err != nil {
 				return err
 			}

@@ -39,8 +39,9 @@ type outEntry struct {
 	Records   [][]byte `json:"records"`
 	Acked     bool     `json:"acked"`
 	// Refusal is the REFUSE data (challenge and the payee's signature)
-	// of a payment the payee refused (refuse.go): the entry stays, its
-	// coins out and its change unspent, until reconciliation lodges it.
+	// of a payment the card rolled back (refuse.go): the entry stays,
+	// and the coins that returned are held, until reconciliation lodges
+	// it; it spends nothing.
 	Refusal []byte `json:"refusal,omitempty"`
 }
 
