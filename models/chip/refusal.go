@@ -15,26 +15,25 @@ import (
 
 // Refusals at reconciliation (C5). A payer card that rolled a payment
 // back on a signed REFUSE keeps the log entry, marked refused with the
-// REFUSE's data, and holds the coins it put back (refuse.go).
+// REFUSE's data, and holds the coins its rollback restored (refuse.go:
+// it does not spend them until this reconciliation settles the entry).
 // Reconciliation lodges it with the registry (bank.Registry.Refused)
 // instead of uploading its records as spends: the refusal is checked
 // under the payee's certificate, the records that no one registered
 // become void (the payee's word that it stored nothing binds it: what
-// descends from them is refused and its deposit seized; the card's held
-// coins are its own again), and the records the registry already holds
-// stand: the payee used what it refused, so the payment happened. For
-// those the card gets back the change its rollback dropped and gives up
-// the coin its rollback put back (its deposit is seized: the coin is
+// descends from them is refused and its deposit seized; the held coins
+// are the card's to spend again), and the records the registry already
+// holds stand: the payee used what it refused, so the payment happened.
+// For those the card gets back the change its rollback dropped and gives
+// up the coin its rollback restored (its deposit is seized: the coin is
 // spent already). The payee is named either way
-// (bank.Registry.RefusalFrauds). A refusal the registry does not take
-// is decided by the records: one the registry could still register is
-// uploaded as the spend it is (it stands); one it can never register (a
-// revoked, expired or uncertified payer's) is void.
+// (bank.Registry.RefusalFrauds). A refusal the registry does not take (a
+// revoked, expired or uncertified payer's records, which it would not
+// register from anyone) leaves the held coins the card's.
 
 // refusedSettlement is what lodging a card's refusals leaves to do on the
-// card: the change of payments that stand (and the spent coins of void
-// ones a card did not put back), to store, and the keys of the coins
-// their rollback put back for payments that stand, to give up.
+// card: the change of payments that stand, to store, and the keys of the
+// coins their rollback restored, to give up.
 type refusedSettlement struct {
 	change []*transfer.Holding
 	seize  []string
@@ -54,85 +53,31 @@ func (in *Instance) lodgeRefusals(id world.PartyID, name string, st *CardState) 
 				continue
 			}
 			ref, parents, recs, err := in.refusalOf(name, e)
-			var stand []int
-			if err == nil {
-				stand, err = reg.Refused(ref, parents, recs)
-			}
 			if err != nil {
 				in.w.Trace().Note(id, "refusal not lodged: %v", err)
-				stand = in.unlodged(id, e)
-				parents, recs = entryOf(e)
+				continue
 			}
-			for i, r := range recs {
-				out.settle(st, parents[i], r, slices.Contains(stand, i))
-				if slices.Contains(stand, i) {
-					in.w.Trace().State(id, "the payment %s refused stands: the registry holds its record", e.Payee)
-				} else {
-					in.w.Trace().State(id, "the payment %s refused is void: its coin returns", e.Payee)
+			stand, err := reg.Refused(ref, parents, recs)
+			if err != nil {
+				in.w.Trace().Note(id, "refusal not lodged: %v", err)
+				continue
+			}
+			for _, i := range stand {
+				h, r := parents[i], recs[i]
+				for _, o := range r.Outputs {
+					if o.Holder != r.Payee {
+						out.change = append(out.change, h.Extend(r, o.Serial))
+					}
 				}
+				if k := kit.CoinKey(h); st.Coins[k] != nil {
+					out.seize = append(out.seize, k)
+				}
+				in.w.Trace().State(id, "the payment %s refused stands: the registry holds its record", e.Payee)
 			}
 		}
 		return nil
 	})
 	return out, err
-}
-
-// settle adds to s what the card of st does for record r spending h of a
-// refused payment: if it stands, the card gets back the change its
-// rollback dropped and gives up h if it put h back; if it is void, h is
-// the card's (stored again if the card did not put it back).
-func (s *refusedSettlement) settle(st *CardState, h *transfer.Holding, r *transfer.Signed, stands bool) {
-	k := kit.CoinKey(h)
-	switch {
-	case !stands && st.Coins[k] == nil:
-		s.change = append(s.change, h)
-	case stands && st.Coins[k] != nil:
-		s.seize = append(s.seize, k)
-	}
-	if !stands {
-		return
-	}
-	for _, o := range r.Outputs {
-		if o.Holder != r.Payee {
-			s.change = append(s.change, h.Extend(r, o.Serial))
-		}
-	}
-}
-
-// unlodged decides a refused entry the registry would not take: a
-// record it could still register is uploaded as the spend it is (the
-// payment stands: the card is debited once, whoever registers it
-// later); one it can never register (a revoked, expired or uncertified
-// payer's) is void. It returns the indices of the records that stand.
-func (in *Instance) unlodged(id world.PartyID, e LogEntry) []int {
-	reg := in.cb.Registry()
-	parents, recs := entryOf(e)
-	var stand []int
-	for i, r := range recs {
-		if err := reg.Accepts(parents[i], r); err != nil {
-			continue
-		}
-		if err := reg.Add(parents[i], r); err != nil {
-			in.w.Trace().Note(id, "upload refused: %v", err)
-			continue
-		}
-		stand = append(stand, i)
-	}
-	return stand
-}
-
-// entryOf returns the holdings and records of e that parse, paired.
-func entryOf(e LogEntry) ([]*transfer.Holding, []*transfer.Signed) {
-	var parents []*transfer.Holding
-	var recs []*transfer.Signed
-	for i := range min(len(e.Holdings), len(e.Records)) {
-		h, err1 := transfer.ParseHolding(e.Holdings[i])
-		r, err2 := transfer.Parse(e.Records[i])
-		if err1 == nil && err2 == nil {
-			parents, recs = append(parents, h), append(recs, r)
-		}
-	}
-	return parents, recs
 }
 
 // refusalOf reads a refused entry out and checks the refusal under the
