@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -49,7 +50,7 @@ func r5Properties() []Property {
 		{
 			Sub:   "R5.4",
 			Name:  "malicious-payee-random",
-			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points, its device honest, withholding its acknowledgement or refusing, authenticated, a payment it stored; the payee never gains more than the payer lost, a payer debited before it reconciles holds receipts reconciliation accepts (models.Receipter) for what it lost, and a debited payer's payment settles to the payee",
+			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points, its device honest, withholding its acknowledgement or refusing, authenticated, a payment it stored; the payee never gains more than the payer lost, a payer debited before it reconciles holds receipts reconciliation accepts (models.Receipter) for what it lost, and a debited payer's payment settles to the payee; and with the payer then paying a third wallet before it reconciles, the three settling in a generated order: neither the payer nor the third wallet is named a double spender, the third wallet is credited what it accepted, and value is conserved",
 			Check: maliciousPayeeRandom,
 		},
 		{
@@ -584,13 +585,29 @@ func maliciousPayeeRandom(t *T) {
 		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"payee-corruption": i}})
 		t.Count(1)
 	}
+	// And each once more with the payer paying a third wallet all it
+	// holds before it reconciles, the payee reconciling first.
+	for i := range payeeCorruptions {
+		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"payee-corruption": i, "payer-onward": 1}})
+		t.Count(1)
+	}
 	rapid.Check(t, func(rt *rapid.T) { maliciousPayeeCase(t, rt, rapidChoice{rt}) })
 }
 
-// maliciousPayeeCase is one case of R5.4's random property.
+// maliciousPayeeCase is one case of R5.4's random property. With the
+// choice payer-onward, the payer then pays a third wallet c before it
+// reconciles, and the case checks fairness to those who did not deviate
+// (R5.4 with R2.4): whatever order the three settle in, neither the payer
+// nor c is named a double spender, c is credited what it accepted, the
+// payee gains no more than the payer lost to it, and value is conserved.
 func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	in := t.New(f, ch.world(), models.Config{})
-	ws := mustWallets(t, in, 2)
+	onward := ch.index("payer-onward", 2) == 1
+	n := 2
+	if onward {
+		n = 3
+	}
+	ws := mustWallets(t, in, n)
 	a, b := ws[0], ws[1]
 	mustFund(f, in, a, ch.int64("fund", 1, 50000))
 	deviation := payeeCorruptions[ch.index("payee-corruption", len(payeeCorruptions))]
@@ -630,9 +647,55 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 		}
 	}
 	payerHoldsReceipts(f, in, a, b, before, how+", after the payee's moves")
-	order := ch.order([]world.PartyID{a, b})
-	settleAll(f, in, b, order...)
-	payeeSettles(f, in, a, b, before, how)
+	if !onward {
+		order := ch.order([]world.PartyID{a, b})
+		settleAll(f, in, b, order...)
+		payeeSettles(f, in, a, b, before, how)
+		return
+	}
+	c := ws[2]
+	how += ", then the payer paying a third wallet before it reconciles"
+	beforeC := worth(in, c)
+	accepted, received := payOnward(f, in, ch, a, c)
+	settleAll(f, in, b, ch.order([]world.PartyID{b, a, c})...)
+	if _, err := in.Deposit(c); err != nil && codeOf(err) == "" {
+		f.Fatalf("deposit %s: %v", c, err)
+	}
+	mustReconcile(f, in, a, b, c)
+	for _, w := range []world.PartyID{a, c} {
+		id := in.View(w).Identity
+		for _, ev := range in.Ledger().DoubleSpends {
+			if ev.Culprit == id {
+				f.Fatalf("%s: honest %s (%q) is named the double spender of %v", how, w, id, ev.Coin)
+			}
+		}
+	}
+	gainC := worth(in, c) - beforeC
+	if received && gainC != accepted {
+		f.Fatalf("%s: the third wallet accepted %d fen from the payer and ends credited %d", how, accepted, gainC)
+	}
+	// The payer's loss to the payee is its loss less what c gained.
+	toPayee := maps.Clone(before)
+	toPayee[a] -= gainC
+	payeeSettles(f, in, a, b, toPayee, how)
+	checkBalanced(f, in, how)
+}
+
+// payOnward has payer a pay c a chosen part of what it holds offline
+// (all of it, up to the per-payment limit, in the boundary case) and
+// returns the amount and whether c stored it (models.Payment.Received);
+// nothing if a holds nothing.
+func payOnward(f fataler, in models.Instance, ch choice, a, c world.PartyID) (int64, bool) {
+	hi := min(in.View(a).Offline(), models.Config{}.WithDefaults().Limits.PerPayment)
+	if hi < 1 {
+		return 0, false
+	}
+	amount := ch.int64("onward", 1, hi)
+	p, err := in.Pay(a, c, amount, nil)
+	if err != nil {
+		f.Fatalf("pay onward: %v", err)
+	}
+	return amount, p.Received
 }
 
 // payerFaults are what a malicious payer does to its messages and device.

@@ -110,7 +110,7 @@ func TestPayerInputsChecked(t *testing.T) {
 	ref := vectors.Reference()
 	for _, sid := range []string{"GM", "INTL"} {
 		pay := caseByID(t, "chip-"+sid+"-apdu-pay-eight-coins")
-		refuse := caseByID(t, "chip-"+sid+"-apdu-refuse-valid")
+		refuse := caseByID(t, "chip-"+sid+"-apdu-refuse-after-confirm")
 		for _, c := range []vectors.Case{pay, refuse} {
 			if o, err := ref.VerifyVector(context.Background(), c); err != nil || !o.Valid {
 				t.Fatalf("%s: %+v, %v, want valid", c.TcID, o, err)
@@ -136,12 +136,13 @@ func TestPayerInputsChecked(t *testing.T) {
 	}
 }
 
-// A valid RefuseCommand case is passed only with the TRANSFER the card
-// answers the INITIATE with after rolling back, verified as InitiatePay's.
+// A valid RefuseCommand case (a REFUSE the card does not take) is passed
+// only with the TRANSFER the card answers the INITIATE with, verified as
+// InitiatePay's.
 func TestRefuseOutputVerified(t *testing.T) {
 	ref := vectors.Reference()
 	for _, sid := range []string{"GM", "INTL"} {
-		c := caseByID(t, "chip-"+sid+"-apdu-refuse-valid")
+		c := caseByID(t, "chip-"+sid+"-apdu-refuse-after-confirm")
 		o, err := ref.VerifyVector(context.Background(), c)
 		if err != nil || !o.Valid || o.Output == "" {
 			t.Fatalf("%s: reference %+v, %v", c.TcID, o, err)

@@ -9,23 +9,24 @@ import (
 )
 
 // Refusals. A payer that rolled a payment back on its payee's signed
-// refusal (chip's REFUSE) uploads the refused records with the refusal at
-// reconciliation (Registry.Refused); the scheme verified the refusal's
-// signature under the payee's certificate first. The registry holds the
-// payee to its word that it stored nothing:
+// refusal (chip's REFUSE), holding the coins that returned, lodges the
+// refused records with the refusal at reconciliation (Registry.Refused);
+// the scheme verified the refusal's signature under the payee's
+// certificate first. The registry holds the payee to its word that it
+// stored nothing:
 //
 //   - A refused record no one registered yet is void: it never spends its
-//     parent (the payer's restored coin is the payer's again), Add refuses
+//     parent (the payer's coin is the payer's again), Add refuses
 //     it and every record descending from it, and a deposit of a coin
 //     whose lineage holds it is seized: the coin leaves circulation and
 //     nobody is credited. Whoever took such a coin offline took it from
 //     the payee, who is named (RefusalFrauds).
 //   - A refused record already registered (the payee uploaded or
 //     deposited what it said it refused) stands: the payment happened.
-//     The payer's restored coin is then spent already; its deposit by
-//     the payer is seized (the payer is not credited twice and is not
-//     flagged as a double spender), and the scheme returns the payer its
-//     change. The payee is named.
+//     The payer's restored coin (held on the card since) is then spent
+//     already; its deposit by the payer is seized (the payer is not
+//     credited twice and is not flagged as a double spender), and the
+//     scheme returns the payer its change. The payee is named.
 //
 // Either way the payer ends debited exactly what the payee could keep,
 // and the refusal with the record it contradicts is the evidence.

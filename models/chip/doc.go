@@ -15,7 +15,8 @@
 //     signed); the payer's card answers TRANSFER (its certificate, per coin
 //     a holding and a record binding payee and challenge); the payee
 //     answers CONFIRM, the payer DONE; a payee that refuses sends REFUSE
-//     so the payer rolls back. INITIATE lets the payer check whom it pays;
+//     so the payer rolls back, holding what returns until it reconciles.
+//     INITIATE lets the payer check whom it pays;
 //     the records let a card verify a coin offline and the bank find
 //     double spends;
 //   - the write-ahead log (se.go): the payer commits the spent coins, its

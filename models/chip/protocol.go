@@ -184,7 +184,7 @@ func (se *SE) recoverCoins(puts map[string][]byte, deletes []string) {
 func (se *SE) pick(amount int64) ([]string, error) {
 	funds := spec.Makes("chip-funds")
 	spendable := func(h *transfer.Holding) bool {
-		return (len(h.Chain) < transfer.MaxHops || !funds) && se.holdersCertified(h) && !se.frozen(h)
+		return (len(h.Chain) < transfer.MaxHops || !funds) && se.holdersCertified(h) && !se.frozen(h) && !se.heldByRefusal(h)
 	}
 	if !funds {
 		var held int64

@@ -15,16 +15,21 @@ import (
 
 // Refusals at reconciliation (C5). A payer card that rolled a payment
 // back on a signed REFUSE keeps the log entry, marked refused with the
-// REFUSE's data. Reconciliation lodges it with the registry
-// (bank.Registry.Refused) instead of uploading its records as spends:
-// the refusal is checked under the payee's certificate, the records that
-// no one registered become void (the payee's word that it stored nothing
-// binds it: what descends from them is refused and its deposit seized),
-// and the records the registry already holds stand: the payee used what
-// it refused, so the payment happened. For those the card gets back the
-// change its rollback dropped and gives up the coin its rollback restored
-// (its deposit is seized: the coin is spent already). The payee is named
-// either way (bank.Registry.RefusalFrauds).
+// REFUSE's data, and holds the coins its rollback restored (refuse.go:
+// it does not spend them until this reconciliation settles the entry).
+// Reconciliation lodges it with the registry (bank.Registry.Refused)
+// instead of uploading its records as spends: the refusal is checked
+// under the payee's certificate, the records that no one registered
+// become void (the payee's word that it stored nothing binds it: what
+// descends from them is refused and its deposit seized; the held coins
+// are the card's to spend again), and the records the registry already
+// holds stand: the payee used what it refused, so the payment happened.
+// For those the card gets back the change its rollback dropped and gives
+// up the coin its rollback restored (its deposit is seized: the coin is
+// spent already). The payee is named either way
+// (bank.Registry.RefusalFrauds). A refusal the registry does not take (a
+// revoked, expired or uncertified payer's records, which it would not
+// register from anyone) leaves the held coins the card's.
 
 // refusedSettlement is what lodging a card's refusals leaves to do on the
 // card: the change of payments that stand, to store, and the keys of the

@@ -17,8 +17,10 @@ import (
 // payer does, the refused record is void and the payee's deposit of its
 // coins is seized (the payment undone); when the payee does, the payment
 // stands (the payer debited, its change returned, its restored coin
-// given up). Value is conserved, and the payee is named with evidence a
-// third party checks with the root certificate alone.
+// given up). Until it reconciles the payer card holds the coin it put
+// back: it does not spend it (D4). Value is conserved, and the payee is
+// named with evidence a third party checks with the root certificate
+// alone.
 func TestRefuseAfterStore(t *testing.T) {
 	const a, b, amount = world.PartyID("wallet-A"), world.PartyID("wallet-B"), int64(230)
 	for _, c := range []struct {
@@ -45,6 +47,9 @@ func TestRefuseAfterStore(t *testing.T) {
 			}
 			if got := in.View(a).Offline(); got != 1000 {
 				t.Fatalf("the payer card did not roll back on the REFUSE: offline %d, want 1000", got)
+			}
+			if p, _ := in.Pay(a, "wallet-C", 1, nil); p.Received {
+				t.Fatal("the payer card spent the coin a REFUSE put back before reconciling")
 			}
 			for _, f := range c.first {
 				f(in)
@@ -109,10 +114,18 @@ func TestHonestRefusalNamesNobody(t *testing.T) {
 	if len(st.Log) != 1 || len(st.Log[0].Refusal) == 0 || in.View(a).Offline() != 1000 || len(in.View(a).Pending) != 0 {
 		t.Fatalf("the payer card after the REFUSE: log %+v, view %+v; want one refused entry, 1000 fen held, nothing pending", st.Log, in.View(a))
 	}
+	if st.Spent != 230 || st.Payments != 1 {
+		t.Errorf("the refused payment left the offline limits' usage before reconciliation: spent %d, payments %d", st.Spent, st.Payments)
+	}
 	modeltest.MustReconcile(t, in, a)
 	modeltest.MustReconcile(t, in, b)
 	if st, _ := in.state(a); len(st.Log) != 0 {
 		t.Errorf("the refused entry outlived reconciliation: %+v", st.Log)
+	}
+	// The card spends the coin again (the payee, which knows of the
+	// revocation, refuses it once more).
+	if p, _ := in.Pay(a, b, 230, nil); len(p.Outcome.Rejections) == 0 || p.Outcome.Rejections[0].Party != b {
+		t.Errorf("after reconciling, the payer card does not spend the coin the void payment returned: %+v", p.Outcome.Rejections)
 	}
 	got := map[world.PartyID]int64{a: total(in, a), b: total(in, b)}
 	if d := cmp.Diff(before, got); d != "" {

@@ -375,8 +375,8 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		}
 		settled = in.keepUnacked(st, settled)
 		if len(refused.seize) > 0 {
-			// The coins a rollback restored for a refused payment that
-			// stands: spent already, given up (seized, not credited),
+			// The coins a rollback put back (held) for a refused payment
+			// that stands: spent already, given up (seized, not credited),
 			// before the log entry that says so is settled (a cut in
 			// between leaves the entry, and the next reconciliation
 			// lodges it again).

@@ -39,8 +39,9 @@ type outEntry struct {
 	Records   [][]byte `json:"records"`
 	Acked     bool     `json:"acked"`
 	// Refusal is the REFUSE data (challenge and the payee's signature)
-	// of a payment the card rolled back (refuse.go): the entry stays
-	// until reconciliation uploads it as evidence, and spends nothing.
+	// of a payment the card rolled back (refuse.go): the entry stays,
+	// and the coins that returned are held, until reconciliation lodges
+	// it; it spends nothing.
 	Refusal []byte `json:"refusal,omitempty"`
 }
 

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models/chip/apdu"
@@ -27,8 +26,10 @@ import (
 // certificate, the holdings it keeps, the log entry); the verdict is the
 // card's answer to an INITIATE: it pays (valid, with the TRANSFER) or
 // refuses with a code. A REFUSE gets no answer, so a RefuseCommand case
-// follows it with an INITIATE only a rollback makes the card cover:
-// rolled back, it pays; not, insufficient-funds, whatever its reason.
+// follows it with an INITIATE only the change of the logged payment
+// covers: a card that took the REFUSE holds that change until
+// reconciliation (insufficient-funds); one that did not pays, whatever
+// its reason.
 
 // APDUPayInput is the input of the InitiatePay group of kind "apdu": would
 // the payer card Card (the id of CardCertificate), provisioned with CardKey
@@ -52,8 +53,8 @@ type APDUPayInput struct {
 // in its log: to the payee certificate PayeeCertificate under Challenge,
 // spending the coins Spent with the Records (acknowledged by a CONFIRM
 // when Acknowledged). It receives the REFUSE Command, then the INITIATE
-// Initiate, which only the coins the rollback restores can pay: the
-// answer is the card's answer to the INITIATE.
+// Initiate, which only the change can pay, held if the card took the
+// REFUSE: the answer is the card's answer to the INITIATE.
 type APDURefuseInput struct {
 	Command  string `json:"command"`  // the REFUSE
 	Initiate string `json:"initiate"` // the INITIATE that follows it
@@ -213,8 +214,9 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 	b.Invalid(pg, "pay-agent-revoked", "3000 fen from nine coins of 1000 the agent paid to alice, the agent's certificate revoked by the list her card holds: the payee checks the agent's certificate too and would refuse every lineage, so no coin is spendable offline", "R1.4", spec.CodeInsufficient, []string{"InsufficientFunds", "Revoked", "chip-holder-certs"}, agentOff, s3)
 
 	// REFUSE: alice's card paid bob 600 fen from one coin of 1000 under
-	// challenge; it holds the 400 of change. The INITIATE of 1000 that
-	// follows the REFUSE is covered only by the coin the rollback restores.
+	// challenge; it holds the 400 of change. The INITIATE of 400 that
+	// follows the REFUSE is covered only by the change, which a card that
+	// took the REFUSE holds unspent until reconciliation rules on it.
 	rg := b.Group("RefuseCommand", "")
 	challenge := g.Src("sender/refuse/challenge").Bytes(transfer.ChallengeSize)
 	other := bytes.Clone(challenge)
@@ -233,8 +235,7 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 			change = append(change, vgen.H(spent.Extend(rec, o.Serial).Marshal()))
 		}
 	}
-	ci, _ := initiate("refuse-then-1000", 1000)
-	co, _ := initiate("refuse-then-1001", 1001)
+	ci, _ := initiate("refuse-then-400", 400)
 	rin := func(cmd []byte, acked bool) APDURefuseInput {
 		pi := pin(ci, change)
 		return APDURefuseInput{Command: vgen.H(cmd), Initiate: pi.Command, PayerTrust: pi.PayerTrust, Card: pi.Card, CardKey: pi.CardKey, CardCertificate: pi.CardCertificate, Holdings: change, Challenge: vgen.H(challenge), PayeeCertificate: vgen.H(bob.Raw),
@@ -245,23 +246,23 @@ func genAPDUSender(g *vgen.Gen, b *vgen.Builder) {
 		return tbs, g.Sign(key, tbs)
 	}
 	so := func(tbs, sig []byte) *vgen.Signature { return vgen.SigObj(g.S, bob.PublicKey, tbs, sig) }
-	const kept = spec.CodeInsufficient // not rolled back: only the change covers the INITIATE
+	var kept []string // not taken: the card pays the 400 from its change
 	tbs, sig := refuse(challenge, payee, p.Keys[payee])
-	b.Valid(rg, "refuse-valid", "bob refuses the TRANSFER that answered his challenge: alice's card rolls the payment back and pays the next 1000 fen with the restored coin", "R5.1", nil, rin(encodeRefuse(challenge, sig), false), so(tbs, sig))
-	b.Invalid(rg, "refuse-after-confirm", "the same REFUSE for a payment bob already acknowledged: not rolled back", "R5.1", kept, []string{"Replay", "chip-refuse"}, rin(encodeRefuse(challenge, sig), true), so(tbs, sig))
-	b.Invalid(rg, "refuse-signature-bit-flipped", "one bit of the refusal's signature flipped: not rolled back", "R1.1", kept, []string{"ModifiedSignature", "chip-refuse"}, rin(encodeRefuse(challenge, vgen.FlipSig(sig)), false), so(tbs, vgen.FlipSig(sig)))
-	ctbs, csig := refuse(challenge, payee, p.Keys[vgen.CertThird])
-	b.Invalid(rg, "refuse-signed-by-other-key", "a refusal signed by another wallet's key: not rolled back", "R1.3", kept, []string{"WrongKey", "chip-refuse"}, rin(encodeRefuse(challenge, csig), false), so(ctbs, csig))
+	b.Invalid(rg, "refuse-valid", "bob refuses the TRANSFER that answered his challenge: alice's card takes the REFUSE and holds the payment until reconciliation (the coin it spent stays out, its 400 of change unspent), so it does not pay the next 400 fen", "R5.4", spec.CodeInsufficient, []string{"InsufficientFunds"}, rin(encodeRefuse(challenge, sig), false), so(tbs, sig))
+	b.Valid(rg, "refuse-after-confirm", "the same REFUSE for a payment bob already acknowledged: not taken, the card pays the next 400 fen from its change", "R5.1", append(kept, "Replay", "chip-refuse"), rin(encodeRefuse(challenge, sig), true), so(tbs, sig))
+	// The two cases whose REFUSE signature does not verify carry no
+	// signature object: the case is valid (the card pays the INITIATE),
+	// the signature it did not take is not.
+	b.Valid(rg, "refuse-signature-bit-flipped", "one bit of the refusal's signature flipped: not taken", "R1.1", append(kept, "ModifiedSignature", "chip-refuse"), rin(encodeRefuse(challenge, vgen.FlipSig(sig)), false), nil)
+	_, csig := refuse(challenge, payee, p.Keys[vgen.CertThird])
+	b.Valid(rg, "refuse-signed-by-other-key", "a refusal signed by another wallet's key: not taken", "R1.3", append(kept, "WrongKey", "chip-refuse"), rin(encodeRefuse(challenge, csig), false), nil)
 	itbs, isig := refuse(challenge, vgen.CertThird, p.Keys[payee])
-	b.Invalid(rg, "refuse-other-payee-id", "bob's key signs a refusal naming another payee id: not rolled back", "R1.3", kept, []string{"ModifiedField", "chip-refuse"}, rin(encodeRefuse(challenge, isig), false), so(itbs, isig))
+	b.Valid(rg, "refuse-other-payee-id", "bob's key signs a refusal naming another payee id: not taken", "R1.3", append(kept, "ModifiedField", "chip-refuse"), rin(encodeRefuse(challenge, isig), false), so(itbs, isig))
 	otbs, osig := refuse(other, payee, p.Keys[payee])
-	b.Invalid(rg, "refuse-wrong-challenge", "bob's signed refusal of another challenge: no logged payment awaits it, nothing rolled back", "R1.2", kept, []string{"Replay", "chip-refuse"}, rin(encodeRefuse(other, osig), false), so(otbs, osig))
+	b.Valid(rg, "refuse-wrong-challenge", "bob's signed refusal of another challenge: no logged payment awaits it, not taken", "R1.2", append(kept, "Replay", "chip-refuse"), rin(encodeRefuse(other, osig), false), so(otbs, osig))
 	rdata := apdu.Marshal([]apdu.TLV{{Tag: TagChallenge, Value: challenge}, {Tag: TagSig, Value: sig}})
-	b.Invalid(rg, "refuse-le-present", "REFUSE with an Le: malformed, not rolled back", "R1.1", kept, []string{"ModifiedField", "chip-header"}, rin(command(g, apdu.Command{CLA: CLA, INS: INSRefuse, Data: rdata, Le: 256}), false), nil)
-	b.Invalid(rg, "refuse-empty", "no bytes: not rolled back", "R1.1", kept, []string{"Empty"}, rin(nil, false), nil)
-	over := rin(encodeRefuse(challenge, sig), false)
-	over.Initiate = vgen.H(co)
-	b.Invalid(rg, "refuse-drops-change", "a valid refusal, then 1001 fen: the rollback returned the coin of 1000 and dropped the 400 of change, so the card no longer covers it", "R5.1", spec.CodeInsufficient, []string{"InsufficientFunds"}, over, so(tbs, sig))
+	b.Valid(rg, "refuse-le-present", "REFUSE with an Le: malformed, not taken", "R1.1", append(kept, "ModifiedField", "chip-header"), rin(command(g, apdu.Command{CLA: CLA, INS: INSRefuse, Data: rdata, Le: 256}), false), nil)
+	b.Valid(rg, "refuse-empty", "no bytes: not taken", "R1.1", append(kept, "Empty"), rin(nil, false), nil)
 }
 
 // refAPDUPay decides an InitiatePay case with the model's own card: a
@@ -274,29 +275,13 @@ var refAPDUPay = vgen.Verdict(cardPays)
 var paySender = vgen.SenderOf(cardPays, checkPaid)
 
 // refuseSender is the RefuseCommand shape's answer: the TRANSFER the card
-// answers the INITIATE with after rolling back, spending only coins it
-// holds once the log entry's coins are back and its change is gone.
+// answers the INITIATE with when it did not take the REFUSE, spending
+// only the coins it holds (the log entry's coins stay out).
 var refuseSender = vgen.SenderOf(cardRefuses, func(s suite.Suite, in APDURefuseInput, out []byte) error {
-	e, err := refuseLogOf(s, in)
-	if err != nil {
+	if _, err := refuseLogOf(s, in); err != nil {
 		return err
 	}
-	gone := map[string]bool{}
-	for i, h := range e.holdings {
-		for _, o := range e.records[i].Outputs {
-			if o.Holder != e.payee {
-				gone[vgen.H(h.Extend(e.records[i], o.Serial).Marshal())] = true
-			}
-		}
-	}
-	pi := in.pay()
-	pi.Holdings = slices.Clone(in.Spent)
-	for _, h := range in.Holdings {
-		if !gone[h] {
-			pi.Holdings = append(pi.Holdings, h)
-		}
-	}
-	return checkPaid(s, pi, out)
+	return checkPaid(s, in.pay(), out)
 })
 
 // checkPaid verifies a TRANSFER a card answered an InitiatePay case with:
@@ -479,5 +464,6 @@ func cardRefuses(s suite.Suite, in APDURefuseInput) (resp []byte, verdict, input
 }
 
 // refAPDURefuse decides a RefuseCommand case with the model's own card
-// (cardRefuses): valid when it pays the INITIATE after the REFUSE.
+// (cardRefuses): valid when it pays the INITIATE after the REFUSE (it
+// did not take it).
 var refAPDURefuse = vgen.Verdict(cardRefuses)

@@ -81,6 +81,8 @@ func DoubleSpent(t *testing.T, in models.Instance, obs Obs) world.PartyID {
 // bank's) and only wallet-A reconciles since; A then refuses B as payee
 // and as payer with CodeCertRevoked, while wallet-C, which has not
 // synced, still accepts B (the offline window a revocation cannot close).
+// C is paid first: a payer whose payment A refused may hold what that
+// payment spent until it reconciles (chip's REFUSE).
 func RevokedRefused(t *testing.T, in models.Instance, revoke func(string) error) {
 	for _, w := range []world.PartyID{"wallet-A", "wallet-B", "wallet-C"} {
 		MustFund(t, in, w, 1000)
@@ -89,14 +91,14 @@ func RevokedRefused(t *testing.T, in models.Instance, revoke func(string) error)
 		t.Fatal(err)
 	}
 	MustReconcile(t, in, "wallet-A")
+	if p, _ := in.Pay("wallet-B", "wallet-C", 100, nil); !p.Received {
+		t.Fatalf("C refused B without knowing of the revocation: %v", p.Outcome.Rejections)
+	}
 	for _, dir := range [][2]world.PartyID{{"wallet-A", "wallet-B"}, {"wallet-B", "wallet-A"}} {
 		p, _ := in.Pay(dir[0], dir[1], 100, nil)
 		if p.Received || len(p.Outcome.Rejections) == 0 || spec.CodeOf(p.Outcome.Rejections[0].Err) != spec.CodeCertRevoked {
 			t.Fatalf("%s → %s with B revoked: %+v", dir[0], dir[1], p.Outcome.Rejections)
 		}
-	}
-	if p, _ := in.Pay("wallet-B", "wallet-C", 100, nil); !p.Received {
-		t.Fatalf("C refused B without knowing of the revocation: %v", p.Outcome.Rejections)
 	}
 }
 
