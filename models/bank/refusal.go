@@ -35,6 +35,7 @@ import (
 type Refusal struct {
 	Payer, Payee string
 	PayeeCert    []byte   // DER: the refusing payee's certificate
+	PayerCert    []byte   // DER: the certificate of the payer that signed Records
 	Holdings     [][]byte // DER: what the refused payment spent
 	Records      [][]byte // DER: the payer's records spending them (they name the payee and the challenge)
 	Data         []byte   // the scheme's refusal message, signed by the payee (chip: REFUSE data)

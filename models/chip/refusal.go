@@ -89,6 +89,9 @@ func (in *Instance) refusalOf(payer string, e LogEntry) (bank.Refusal, []*transf
 		return ref, nil, nil, spec.Errorf(spec.CodeWrongRecipient, "no certificate of payee %s", e.Payee)
 	}
 	ref.PayeeCert = cert.Raw
+	if pc, ok := in.cb.Certificate(payer); ok {
+		ref.PayerCert = pc.Raw
+	}
 	challenge, sig, err := parseConfirm(e.Refusal)
 	if err != nil {
 		return ref, nil, nil, err
@@ -119,19 +122,30 @@ func (in *Instance) refusalOf(payer string, e LogEntry) (bank.Refusal, []*transf
 }
 
 // VerifyRefusalFraud checks, with the root certificate only (the
-// evidence carries the payee's certificate), that ev's payee used a
-// payment it refused: the payee's certificate chains to root, its
-// signature over the REFUSE's challenge verifies, the refused record
-// pays that payee under that challenge, and the payee's own signed spend
-// takes the record's output to it. It returns the payee's device id.
-// Evidence without the payee's spend (the registry saw only its upload)
-// does not verify: it is the registry's word.
+// evidence carries the payee's and the payer's certificates), that ev's
+// payee used a payment it refused: both certificates chain to root, the
+// payee's signature over the REFUSE's challenge verifies, the refused
+// record is signed by the payer and pays that payee under that
+// challenge, and the payee's own signed spend takes the record's output
+// to it. It returns the payee's device id. Evidence without the payee's
+// spend (the registry saw only its upload) does not verify: it is the
+// registry's word. The spend names the coin it spends by serial, which
+// depends on the parent coin only, so the evidence cannot tell the
+// refused record from another record of the payer spending the same
+// parent to the same payee: SOURCES.md, D5.
 func VerifyRefusalFraud(s suite.Suite, root *devcert.Certificate, ev bank.RefusalFraud) (string, error) {
 	cert, err := devcert.Parse(s, ev.Refusal.PayeeCert)
 	if err != nil {
 		return "", err
 	}
 	if err := cert.Verify(root, cert.NotBefore, nil); err != nil {
+		return "", err
+	}
+	payer, err := devcert.Parse(s, ev.Refusal.PayerCert)
+	if err != nil {
+		return "", err
+	}
+	if err := payer.Verify(root, payer.NotBefore, nil); err != nil {
 		return "", err
 	}
 	challenge, sig, err := parseConfirm(ev.Refusal.Data)
@@ -147,6 +161,12 @@ func VerifyRefusalFraud(s suite.Suite, root *devcert.Certificate, ev bank.Refusa
 	}
 	if rec.Payee != cert.ID || !bytes.Equal(rec.Challenge[:], challenge) {
 		return "", spec.Errorf(spec.CodeWrongRecipient, "the record pays %s under another challenge than %s refused", rec.Payee, cert.ID)
+	}
+	if rec.Payer != payer.ID {
+		return "", spec.Errorf(spec.CodeWrongRecipient, "the record is %s's, the evidence's payer certificate %s's", rec.Payer, payer.ID)
+	}
+	if err := rec.Verify(payer.PublicKey); err != nil {
+		return "", err
 	}
 	if len(ev.Spend) == 0 {
 		return "", spec.Errorf(spec.CodeMalformed, "no spend signed by %s: only the registry saw it use the payment", cert.ID)
