@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -50,7 +51,7 @@ func r5Properties() []Property {
 		{
 			Sub:   "R5.4",
 			Name:  "malicious-payee-random",
-			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points, its device honest, withholding its acknowledgement or refusing, authenticated, a payment it stored; the payee never gains more than the payer lost, a payer debited before it reconciles holds receipts reconciliation accepts (models.Receipter) for what it lost, and a debited payer's payment settles to the payee; and with the payer then paying a third wallet before it reconciles, the three settling in a generated order: neither the payer nor the third wallet is named a double spender, the third wallet is credited what it accepted, and value is conserved",
+			Doc:   "a payee that drops, duplicates, replays, reorders and delays messages, crashes, and deposits, reconciles and restarts at generated points, its device honest, withholding its acknowledgement or refusing, authenticated, a payment it stored; the payee never gains more than the payer lost, a payer debited before it reconciles holds receipts reconciliation accepts (models.Receipter) for what it lost, and a debited payer's payment settles to the payee; and with the payer then paying a third wallet before it reconciles, the three settling in a generated order: neither the payer nor the third wallet is named a double spender, the third wallet is credited what it accepted, and value is conserved; or with the payer depositing all it holds before it reconciles: the payer is not named and value is conserved",
 			Check: maliciousPayeeRandom,
 		},
 		{
@@ -591,18 +592,28 @@ func maliciousPayeeRandom(t *T) {
 		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"payee-corruption": i, "payer-onward": 1}})
 		t.Count(1)
 	}
+	// And each once more with the payee depositing what it kept and the
+	// payer then depositing all it holds, before either reconciles.
+	for i := range payeeCorruptions {
+		maliciousPayeeCase(t, t, fixedChoice{t: t, seed: t.Seed, picks: map[string]int{"payee-corruption": i, "payer-onward": 2, "payee-deposits-first": 1}})
+		t.Count(1)
+	}
 	rapid.Check(t, func(rt *rapid.T) { maliciousPayeeCase(t, rt, rapidChoice{rt}) })
 }
 
 // maliciousPayeeCase is one case of R5.4's random property. With the
-// choice payer-onward, the payer then pays a third wallet c before it
+// choice payer-onward 1, the payer then pays a third wallet c before it
 // reconciles, and the case checks fairness to those who did not deviate
 // (R5.4 with R2.4): whatever order the three settle in, neither the payer
 // nor c is named a double spender, c is credited what it accepted, the
 // payee gains no more than the payer lost to it, and value is conserved.
+// With payer-onward 2 the payer instead deposits all it holds before it
+// reconciles (after the payee deposited, if chosen): the payer is not
+// named, the payee gains no more than the payer lost, value is conserved.
 func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	in := t.New(f, ch.world(), models.Config{})
-	onward := ch.index("payer-onward", 2) == 1
+	move := ch.index("payer-onward", 3)
+	onward := move == 1
 	n := 2
 	if onward {
 		n = 3
@@ -647,6 +658,21 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 		}
 	}
 	payerHoldsReceipts(f, in, a, b, before, how+", after the payee's moves")
+	if move == 2 {
+		how += ", then the payer depositing all it holds before it reconciles"
+		if ch.index("payee-deposits-first", 2) == 1 {
+			how = strings.Replace(how, ", then the payer", ", the payee depositing first, then the payer", 1)
+			_, _ = in.Deposit(b)
+		}
+		if _, err := in.Deposit(a); err != nil && codeOf(err) == "" {
+			f.Fatalf("%s: deposit %s: %v", how, a, err)
+		}
+		settleAll(f, in, b, ch.order([]world.PartyID{a, b})...)
+		notNamed(f, in, how, a)
+		payeeSettles(f, in, a, b, before, how)
+		checkBalanced(f, in, how)
+		return
+	}
 	if !onward {
 		order := ch.order([]world.PartyID{a, b})
 		settleAll(f, in, b, order...)
@@ -662,14 +688,7 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 		f.Fatalf("deposit %s: %v", c, err)
 	}
 	mustReconcile(f, in, a, b, c)
-	for _, w := range []world.PartyID{a, c} {
-		id := in.View(w).Identity
-		for _, ev := range in.Ledger().DoubleSpends {
-			if ev.Culprit == id {
-				f.Fatalf("%s: honest %s (%q) is named the double spender of %v", how, w, id, ev.Coin)
-			}
-		}
-	}
+	notNamed(f, in, how, a, c)
 	gainC := worth(in, c) - beforeC
 	if received && gainC != accepted {
 		f.Fatalf("%s: the third wallet accepted %d fen from the payer and ends credited %d", how, accepted, gainC)
@@ -679,6 +698,19 @@ func maliciousPayeeCase(t *T, f fataler, ch choice) {
 	toPayee[a] -= gainC
 	payeeSettles(f, in, a, b, toPayee, how)
 	checkBalanced(f, in, how)
+}
+
+// notNamed fails if the ledger names any of the honest wallets ws a
+// double spender.
+func notNamed(f fataler, in models.Instance, how string, ws ...world.PartyID) {
+	for _, w := range ws {
+		id := in.View(w).Identity
+		for _, ev := range in.Ledger().DoubleSpends {
+			if ev.Culprit == id {
+				f.Fatalf("%s: honest %s (%q) is named the double spender of %v", how, w, id, ev.Coin)
+			}
+		}
+	}
 }
 
 // payOnward has payer a pay c a chosen part of what it holds offline

@@ -27,6 +27,7 @@ var offCardMutations = map[string]bool{
 	"payer-logs-before-spending":      true,
 	"upload-skips-acked-entries":      true,
 	"reconcile-keeps-unacked-entries": true,
+	"deposit-takes-held-coins":        true, // the bank side's choice of coins to deposit (Instance.heldByRefusal)
 }
 
 // commitApart is the payer's write-ahead commit as payer-logs-before-spending

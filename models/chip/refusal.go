@@ -183,3 +183,31 @@ func VerifyRefusalFraud(s suite.Suite, root *devcert.Certificate, ev bank.Refusa
 	}
 	return cert.ID, nil
 }
+
+// heldByRefusal names the coins of st that a REFUSE put back, which the
+// card holds until reconciliation rules on the refusal (SE.heldByRefusal):
+// a deposit leaves them on the card, since the payee that refused may
+// have registered the payment, and the coin is then spent already.
+func (in *Instance) heldByRefusal(st *CardState) map[string]bool {
+	if in.mutated("refuse-restores-at-once") || in.mutated("deposit-takes-held-coins") {
+		return nil
+	}
+	refused := map[string]bool{}
+	for _, e := range st.Log {
+		if len(e.Refusal) > 0 {
+			for _, h := range e.Holdings {
+				refused[string(h)] = true
+			}
+		}
+	}
+	held := map[string]bool{}
+	if len(refused) == 0 {
+		return held
+	}
+	for k, h := range st.Coins {
+		if refused[string(h.Marshal())] {
+			held[k] = true
+		}
+	}
+	return held
+}

@@ -418,7 +418,8 @@ func (in *Instance) Deposit(id world.PartyID) (total int64, err error) {
 func (in *Instance) depositor() kit.Depositor[Device, *CardState] {
 	return kit.Depositor[Device, *CardState]{W: in.w, Agent: in.agent, State: Device.State, ParseCode: spec.CodeMalformed,
 		Account:         func(id world.PartyID, _ *CardState) string { return in.Names[id] },
-		NoReplyRestores: in.mutated("deposit-restores-without-reply")}
+		NoReplyRestores: in.mutated("deposit-restores-without-reply"),
+		Held:            in.heldByRefusal}
 }
 
 // Clone copies the card, identity and coins, to a new device.

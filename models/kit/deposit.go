@@ -54,11 +54,15 @@ type Depositor[D DepositDevice, S Wallet] struct {
 	// NoReplyRestores is the bug of taking a deposit's coins back when the
 	// bank did not answer (it may have credited them).
 	NoReplyRestores bool
+	// Held, if set, names the coins All leaves on the wallet: coins the
+	// wallet holds but may not spend until it reconciles (chip: what a
+	// REFUSE put back).
+	Held func(S) map[string]bool
 }
 
-// All returns every coin in wallet id to the holder's account: it first
-// settles the deposits a power cut interrupted (an error there: nothing
-// counts as deposited), then deposits the rest.
+// All returns every coin in wallet id to the holder's account but those
+// Held names: it first settles the deposits a power cut interrupted (an
+// error there: nothing counts as deposited), then deposits the rest.
 func (dp Depositor[D, S]) All(id world.PartyID, d D) (int64, error) {
 	v, err := dp.Settle(id, d)
 	if err != nil {
@@ -68,7 +72,12 @@ func (dp Depositor[D, S]) All(id world.PartyID, d D) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	w, err := dp.Deposit(id, d, slices.Sorted(maps.Keys(st.Holdings())))
+	keys := slices.Sorted(maps.Keys(st.Holdings()))
+	if dp.Held != nil {
+		held := dp.Held(st)
+		keys = slices.DeleteFunc(keys, func(k string) bool { return held[k] })
+	}
+	w, err := dp.Deposit(id, d, keys)
 	return v + w, err
 }
 
