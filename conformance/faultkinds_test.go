@@ -287,6 +287,21 @@ type faultState struct {
 	Audit   models.Audit
 }
 
+// fundedPair returns a fresh instance of sch in w and its first two
+// wallets, the first funded with fundAmount.
+func fundedPair(t *testing.T, sch models.Scheme, w *world.World) (models.Instance, world.PartyID, world.PartyID) {
+	t.Helper()
+	in, err := sch.New(w, models.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ws := in.Wallets()
+	if err := in.Fund(ws[0], fundAmount); err != nil {
+		t.Fatal(err)
+	}
+	return in, ws[0], ws[1]
+}
+
 // faultRun runs the payment of paymentAmount from the first wallet of a
 // fresh instance of sch at seed (funded with fundAmount) to the second
 // under plan, then, when reconcile is set, both reconciliations, and
@@ -294,15 +309,7 @@ type faultState struct {
 func faultRun(t *testing.T, sch models.Scheme, seed uint64, plan world.Plan, reconcile bool) (faultState, models.Payment) {
 	t.Helper()
 	w := world.New(seed)
-	in, err := sch.New(w, models.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := in.Wallets()
-	a, b := ws[0], ws[1]
-	if err := in.Fund(a, fundAmount); err != nil {
-		t.Fatal(err)
-	}
+	in, a, b := fundedPair(t, sch, w)
 	from := w.Trace().Len()
 	p, err := in.Pay(a, b, paymentAmount, plan)
 	if err != nil {
@@ -331,7 +338,7 @@ func faultRun(t *testing.T, sch models.Scheme, seed uint64, plan world.Plan, rec
 	}
 	st := faultState{Devices: map[world.PartyID]seen{}, Ledger: in.Ledger(), Audit: in.Audit()}
 	views := map[world.PartyID]models.View{}
-	for _, x := range ws {
+	for _, x := range in.Wallets() {
 		views[x] = in.View(x)
 	}
 	for _, id := range w.Devices() {

@@ -16,15 +16,7 @@ import (
 // payer's and the payee's views right after it, before anyone reconciles.
 func payerAfter(t *testing.T, sch models.Scheme, kind models.CorruptionKind) [2]models.View {
 	t.Helper()
-	in, err := sch.New(world.New(1), models.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ws := in.Wallets()
-	a, b := ws[0], ws[1]
-	if err := in.Fund(a, fundAmount); err != nil {
-		t.Fatal(err)
-	}
+	in, a, b := fundedPair(t, sch, world.New(1))
 	if kind != "" {
 		if err := in.(models.Corrupter).Corrupt(b, models.Corruption{Kind: kind}); err != nil {
 			t.Fatalf("%s: corrupt with %s: %v", sch.Info().Name, kind, err)
