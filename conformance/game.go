@@ -422,7 +422,7 @@ type game struct {
 	rng     *detrand.Source
 	windows windowIndex // 8-byte windows of public material
 	origins []string    // where windows were first seen, by window.origin
-	recMark int         // the registry's mark after the last newRecords (bank.Registry.EntriesSince)
+	recMark int         // the registry's mark after the last newRecords (bank.Registry.ClearedSince)
 	seenAg  map[[32]byte]bool
 	fundTo  int64
 	// merchants are the adversary's payees: the wallets after the two
@@ -626,13 +626,13 @@ func (g *game) accounts() map[string]int64 {
 	return out
 }
 
-// newRecords returns the registry entries registered since the last
-// call, in record id order: what Entries gained (EntriesSince returns a
-// record once: the registry only grows).
+// newRecords returns the registry entries registered (or revealed) in
+// the clear since the last call, in record id order: what Entries gained
+// (ClearedSince returns an entry once: the clear part only grows).
 func (g *game) newRecords() []viewItem {
 	var out []viewItem
 	var es []bank.Entry
-	es, g.recMark = g.in.Bank().Registry().EntriesSince(g.recMark)
+	es, g.recMark = g.in.Bank().Registry().ClearedSince(g.recMark)
 	ids := make([][32]byte, len(es))
 	for i, e := range es {
 		ids[i] = e.Record.ID()

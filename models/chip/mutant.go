@@ -137,6 +137,14 @@ func Mutants() []models.Mutant {
 		// delay of minutes trips the timeout first, which refuses cleanly; only
 		// an exchange slowed by seconds, what a relay's hop adds, passes the
 		// timeout and trips the misplaced bound.
+		// The mutants of the issuance desk, the per-coin pseudonyms and the
+		// sealed uploads (issue 15, SOURCES.md D2): each reopens one of the
+		// channels that linked a card's payments.
+		m("desk-reuses-pseudonym", "R3", "the desk hands every coin of an exchange to the card's last pseudonym instead of a fresh one, so two payments spend coins of one pseudonym and show its certificate twice"),
+		m("pseudonyms-sent-unsealed", "R3", "the central bank sends a card's new pseudonym certificates through the agent bank in the clear, which logs them against the holder's account, so each payment's certificates name the account that withdrew"),
+		m("sync-uploads-in-clear", "R3", "reconciliation uploads the card's records and the last hop of every coin it holds in the clear, the desk's hand-overs of its fresh coins included, so the agent bank reads which coins the account holds before they are spent"),
+		m("sync-skips-exchange", "R3", "reconciliation exchanges only coins whose lineage is long, not the change of the card's payments, so the change, a child of the record the merchant received, is spent in the card's next payment"),
+
 		m("payee-relay-check-after-commit", "R1", "the payee terminal ends a session whose TRANSFER comes more than 5 minutes after its INITIATE before it hands the TRANSFER to the card (a session timeout), and as a relay defence refuses a TRANSFER more than 2 s after its INITIATE, but reads that timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: an exchange a relay slows by seconds leaves the coins on both cards"),
 
 		// An outside tester's faults (an implementer's slips the catalogue

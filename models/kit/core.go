@@ -85,6 +85,13 @@ type Core struct {
 	Agents map[string]*devcert.Certificate // by id
 	Certs  map[string]*devcert.Certificate // earlier holders, by id
 
+	// KeyFor, if set, returns the key of a holder other than Name that
+	// the element holds coins under (chip's per-coin pseudonyms): a coin
+	// held by such a holder is spent and deposited by records that holder
+	// signs and names as payer, its change held by it. Unset, or for
+	// any other holder, the element's own key and id sign.
+	KeyFor func(holder string) (suite.PrivateKey, bool)
+
 	parsed Parsed // what the last Load parsed, by store key (a cache of a pure function of the bytes)
 	// What the last Load read (the same cache): at store version loaded
 	// of device loadedDev, the holdings by coin key and the certificates.
@@ -110,6 +117,33 @@ type Core struct {
 	label         string                    // "scheme: element id", for the panics of a store that does not load
 	reload        func()                    // the element's Recover
 	rewind        func()                    // zeroes the element's usage counters in its store
+}
+
+// KeyOf is KeyFor, if set (forge stages a corruption of a coin with its
+// holder's key).
+func (c *Core) KeyOf(holder string) (suite.PrivateKey, bool) {
+	if c.KeyFor == nil {
+		return nil, false
+	}
+	return c.KeyFor(holder)
+}
+
+// signerOf returns the key that signs a record spending h and the payer
+// it names: h's holder's (KeyFor; the payer stays as given when it is not
+// the element's own id, a corruption naming another payer), or key and
+// payer as given.
+func (c *Core) signerOf(h *transfer.Holding, key suite.PrivateKey, payer string) (suite.PrivateKey, string) {
+	if c.KeyFor == nil {
+		return key, payer
+	}
+	holder := h.Claimed().Holder
+	if k, ok := c.KeyFor(holder); ok {
+		if payer == c.Name { // not a corruption's other payer (forge.Firmware.Named)
+			payer = holder
+		}
+		return k, payer
+	}
+	return key, payer
 }
 
 // Load binds the element's hooks (label names it in panics, recover is

@@ -34,7 +34,8 @@ func (c *Core) Spend(pick func(amount int64) ([]string, error), amount int64, pa
 // SpendCoins spends the held coins of keys (Pick's choice, in order) for
 // amount fen from payer to payee under challenge: one record per coin,
 // whole coins first and the last one split (transfer.Split), each signed
-// with the element's key and numbered on from counter. It returns the
+// with the element's key (or its holder's, Core.KeyFor, which it then
+// names as payer and holder of the change) and numbered on from counter. It returns the
 // spends and the last counter used; nothing is committed.
 func (c *Core) SpendCoins(keys []string, amount int64, payer, payee string, challenge [transfer.ChallengeSize]byte, counter uint64) ([]Spending, uint64, error) {
 	remaining := amount
@@ -44,12 +45,13 @@ func (c *Core) SpendCoins(keys []string, amount int64, payer, payee string, chal
 		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
+		key, payer := c.signerOf(h, c.Priv, payer)
 		outs, err := transfer.Split(h.Serial, v, pay, payer, payee)
 		if err != nil {
 			return nil, counter, err
 		}
 		counter++
-		rec, err := transfer.Sign(c.Priv, transfer.Record{
+		rec, err := transfer.Sign(key, transfer.Record{
 			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
 			Payer: payer, Payee: payee, Challenge: challenge, Counter: counter,
 		})
