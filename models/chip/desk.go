@@ -2,6 +2,7 @@ package chip
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -65,24 +66,36 @@ func deskFresh(h *transfer.Holding) bool {
 // fewest coins. Only a withdrawal merges: a sync would exchange coins a
 // clone of the card holds too, and the clone's exchange of the same coin
 // is a second spend of it, flagged although no payment spent it twice.
-func staleCoins(coins map[string]*transfer.Holding, merge bool) []string {
+//
+// A card that keeps its coins (kit.Exchangeable) reads only the coins it
+// keeps aside as long or its own hop's, not every coin it holds (a
+// merchant holds every coin it is paid); any other reads them all.
+func staleCoins(st *CardState, merge bool) []string {
+	keys, kept := kit.Exchangeable(st)
+	if !kept {
+		keys = slices.Sorted(maps.Keys(st.Coins))
+	}
 	var out []string
-	top := coin.Denominations[len(coin.Denominations)-1]
-	for k, h := range coins {
-		n := len(h.Chain)
-		switch {
-		case deskFresh(h):
-			if merge && h.Value() < top {
-				out = append(out, k)
-			}
-		case n >= bank.ExchangeHops,
-			n == 1, // an agent bank's hand-over
-			n > 1 && h.Chain[n-1].Payer == h.Claimed().Holder: // change
+	for _, k := range keys {
+		if stale(st.Coins[k], merge) {
 			out = append(out, k)
 		}
 	}
-	slices.Sort(out)
 	return out
+}
+
+// stale is staleCoins' rule for one coin h.
+func stale(h *transfer.Holding, merge bool) bool {
+	n := len(h.Chain)
+	switch {
+	case deskFresh(h):
+		return merge && h.Value() < coin.Denominations[len(coin.Denominations)-1]
+	case n >= bank.ExchangeHops,
+		n == 1, // an agent bank's hand-over
+		n > 1 && h.Chain[n-1].Payer == h.Claimed().Holder: // change
+		return true
+	}
+	return false
 }
 
 // openDesk adds the desk to the central bank: an authorised agent with a
@@ -182,7 +195,7 @@ func (in *Instance) exchange(id world.PartyID, d Device, merge bool) error {
 	if e, ok := c.PendingExchange(); ok {
 		pending = e.Amount
 	}
-	for _, k := range staleCoins(st.Coins, merge) {
+	for _, k := range staleCoins(st, merge) {
 		stale += st.Coins[k].Value()
 	}
 	for _, e := range st.Deposits {
@@ -202,7 +215,11 @@ func (in *Instance) exchange(id world.PartyID, d Device, merge bool) error {
 			if in.mutated("sync-skips-exchange") {
 				return bank.LongLineage(coins, nil), nil
 			}
-			return staleCoins(coins, merge), nil
+			st, err := d.State()
+			if err != nil {
+				return nil, err
+			}
+			return staleCoins(st, merge), nil
 		},
 		Deposit: func(keys []string) error { _, err := dp.Deposit(id, d, keys); return err },
 	})

@@ -163,11 +163,11 @@ func (se *SE) Reset(syncUnix int64, crl []byte) error {
 // that hold no coin and signed nothing the card still keeps (a log entry,
 // a pending deposit), pseudonyms made for an exchange and handed no coin
 // included.
+//
+// The coins held are asked by holder (kit.Core.HoldsAny, a count kept as
+// they change), not read: a merchant holds every coin it is paid.
 func (se *SE) retired() []string {
 	keep := map[string]bool{}
-	for _, h := range se.Held {
-		keep[h.Claimed().Holder] = true
-	}
 	for _, e := range se.out {
 		for _, raw := range e.Holdings {
 			if h, err := transfer.ParseHolding(raw); err == nil {
@@ -188,7 +188,7 @@ func (se *SE) retired() []string {
 	}
 	var out []string
 	for _, p := range slices.Sorted(maps.Keys(se.pcerts)) {
-		if !keep[p] {
+		if !keep[p] && !se.HoldsAny(p) {
 			out = append(out, prefPKey+p, prefPCert+p)
 		}
 	}

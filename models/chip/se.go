@@ -3,6 +3,7 @@ package chip
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
@@ -90,8 +91,12 @@ func (se *SE) Recover() {
 // loadPseudonyms rebuilds the pseudonyms from the store, parsing only
 // those it does not have yet (a cache of a pure function of the bytes).
 func (se *SE) loadPseudonyms() {
+	names := se.Dev.Keys(prefPCert)
+	if len(names) == len(se.pcerts) && len(se.pkeys) == len(se.pcerts) && se.KeyFor != nil && !slices.ContainsFunc(names, func(k string) bool { return se.pcerts[k[len(prefPCert):]] == nil }) {
+		return // the same pseudonyms: nothing to parse or rebuild
+	}
 	keys, certs := map[string]suite.PrivateKey{}, map[string]*devcert.Certificate{}
-	for _, k := range se.Dev.Keys(prefPCert) {
+	for _, k := range names {
 		name := k[len(prefPCert):]
 		if c, ok := se.pcerts[name]; ok && se.pkeys[name] != nil {
 			keys[name], certs[name] = se.pkeys[name], c

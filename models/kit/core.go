@@ -111,6 +111,8 @@ type Core struct {
 	removals      uint64          // Removals
 	removedBase   uint64          // Removals when Held was last read whole
 	long          map[string]bool // coin keys of Held whose lineage has bank.ExchangeHops hops or more
+	own           map[string]bool // coin keys of Held whose last hop is their holder's own (OwnHop)
+	holders       map[string]int  // how many coins of Held each holder holds (HoldsAny)
 	removed       []bank.Instance // the instances Held stopped holding since (RemovedSince)
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
@@ -229,12 +231,16 @@ func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []
 	c.keys = slices.Clone(c.heldAllKeys)
 	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, len(c.keys)), make(map[string]bool, len(c.keys)), nil
 	c.removals++
-	c.removedBase, c.removed, c.long = c.removals, nil, map[string]bool{}
+	c.removedBase, c.removed, c.long, c.own, c.holders = c.removals, nil, map[string]bool{}, map[string]bool{}, map[string]int{}
 	for _, e := range c.keys {
 		c.instances[e.Instance]++
+		c.holders[e.Holder]++
 		c.unconfirmed[e.Key] = true
 		if e.Hops >= bank.ExchangeHops {
 			c.long[e.Key] = true
+		}
+		if e.Own {
+			c.own[e.Key] = true
 		}
 	}
 }
@@ -447,17 +453,31 @@ func (c *Core) keySet(e *HeldCoin) {
 	}
 	c.keys.put(e)
 	if c.instances == nil {
-		c.instances, c.unconfirmed, c.long = map[bank.Instance]int{}, map[string]bool{}, map[string]bool{}
+		c.instances, c.unconfirmed, c.long, c.own, c.holders = map[bank.Instance]int{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]int{}
 	}
 	c.instances[e.Instance]++
+	c.holders[e.Holder]++
 	c.unconfirmed[e.Key] = true
 	if e.Hops >= bank.ExchangeHops {
 		c.long[e.Key] = true
 	} else {
 		delete(c.long, e.Key)
 	}
+	if e.Own {
+		c.own[e.Key] = true
+	} else {
+		delete(c.own, e.Key)
+	}
 	if old != nil {
 		c.dropInstance(old.Instance)
+		c.dropHolder(old.Holder)
+	}
+}
+
+// dropHolder uncounts a coin of holder.
+func (c *Core) dropHolder(holder string) {
+	if c.holders[holder]--; c.holders[holder] <= 0 {
+		delete(c.holders, holder)
 	}
 }
 
@@ -466,8 +486,10 @@ func (c *Core) keyRemove(k string) {
 	e := c.keys.get(k)
 	c.keys.remove(k)
 	c.dropInstance(e.Instance)
+	c.dropHolder(e.Holder)
 	delete(c.unconfirmed, k)
 	delete(c.long, k)
+	delete(c.own, k)
 }
 
 // dropInstance uncounts a coin of instance i; the last one gone is a
@@ -496,6 +518,28 @@ const removedKept = 1 << 12
 func (c *Core) LongLineage() []string {
 	return slices.Sorted(maps.Keys(c.long))
 }
+
+// Exchangeable returns, sorted, the keys of the coins of Held Core keeps
+// aside as ones an exchange may take: those whose lineage is long
+// (LongLineage) and those whose last hop is their holder's own (OwnHop:
+// hand-overs and change). A coin received from another wallet with a
+// short lineage is never among them, so a merchant's sync reads only
+// what it may exchange, not every coin it was paid.
+func (c *Core) Exchangeable() []string {
+	keys := slices.Collect(maps.Keys(c.own))
+	for k := range c.long {
+		if !c.own[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// HoldsAny reports whether a coin of Held names holder (Holding.Claimed):
+// a count Core keeps, so that asking it for each of an element's holder
+// ids (chip's pseudonyms) does not read every coin held.
+func (c *Core) HoldsAny(holder string) bool { return c.holders[holder] > 0 }
 
 // Holds reports whether a coin of Held stands for instance i.
 func (c *Core) Holds(i bank.Instance) bool { return c.instances[i] > 0 }

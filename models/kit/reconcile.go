@@ -178,6 +178,15 @@ func StaleOf[S any](state func() (S, error)) func(coins map[string]*transfer.Hol
 	}
 }
 
+// Exchangeable returns Core.Exchangeable for a state that keeps its coins
+// (State.KeptBy), and false for any other (its reader scans the coins).
+func Exchangeable(st any) ([]string, bool) {
+	if c := keptBy(st); c != nil {
+		return c.Exchangeable(), true
+	}
+	return nil, false
+}
+
 // HoldingsOf reads the coins out of what state returns: the Coins of a
 // bank.Refresh.
 func HoldingsOf[S Wallet](state func() (S, error)) func() (map[string]*transfer.Holding, error) {
