@@ -329,6 +329,12 @@ type Agent struct {
 	// withdrawal by holder (chip's desk: a fresh pseudonym per coin); the
 	// account debited stays holder's.
 	HolderFor func(holder string, i int) string
+	// PerHolderCounters numbers each hand-over by the hand-overs to its
+	// holder before it (1 for a fresh holder) instead of the agent's own
+	// sequence, which would tell in which order, and so when, a holder
+	// was handed its coin (chip's desk: SOURCES.md D2, lesson a).
+	PerHolderCounters bool
+	handed            map[string]uint64 // hand-overs by holder (PerHolderCounters)
 }
 
 // Open creates (or tops up) a customer account keyed by the wallet's
@@ -403,9 +409,17 @@ func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 			to = a.HolderFor(holder, i)
 		}
 		outs := []transfer.Output{{Serial: transfer.ChildSerial(c.Serial, 0), Value: c.Denomination, Holder: to}}
+		n := counter
+		if a.PerHolderCounters {
+			if a.handed == nil {
+				a.handed = map[string]uint64{}
+			}
+			a.handed[to]++
+			n = a.handed[to]
+		}
 		rec, err := transfer.Sign(a.key, transfer.Record{
 			Version: transfer.Version1, Parent: c.Serial, ParentValue: c.Denomination,
-			Outputs: outs, Payer: a.ID, Payee: to, Counter: counter,
+			Outputs: outs, Payer: a.ID, Payee: to, Counter: n,
 		})
 		if err != nil {
 			a.cb.unissue(a, coins)

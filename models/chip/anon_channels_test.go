@@ -20,17 +20,51 @@ import (
 // TRANSFER carries the card's certificate, the agent bank's hand-over or
 // the first payment's record, the two carry no certificate in common,
 // and the payer's sync registers nothing the agent bank reads (every
-// record of it is sealed) and logs nothing against its account. Each
-// mutant of the desk (mutant_desk.go) opens one of them.
+// record of it is sealed) and logs nothing against its account; the
+// second payment spends the first one's change (as exchanged at the
+// sync). A fifth, the counters (review lesson a): a record of the desk or
+// of a pseudonym numbers only its signer's records. Each mutant of the
+// desk (mutant_desk.go) opens its channel alone.
 func TestLinkingChannelsClosed(t *testing.T) {
 	if open := openChannels(t, ""); len(open) > 0 {
 		t.Errorf("the reference: %q", open)
 	}
-	for _, m := range []string{"desk-reuses-pseudonym", "pseudonyms-sent-unsealed", "sync-uploads-in-clear", "sync-skips-exchange"} {
-		if open := openChannels(t, m); len(open) == 0 {
-			t.Errorf("mutant %s opens no channel", m)
+	// Each mutant reopens its channel alone (the change is held by the
+	// pseudonym that spent its parent, so spending it shows that
+	// certificate again: channels 1 and 3 are one there; a pseudonym the
+	// desk reuses is handed its second coin under number 2: channels 1
+	// and 5 are one there).
+	for m, want := range map[string]string{
+		"desk-reuses-pseudonym":    "15",
+		"pseudonyms-sent-unsealed": "4",
+		"sync-uploads-in-clear":    "4",
+		"sync-skips-exchange":      "13",
+		"desk-counts-handovers":    "5",
+		"records-count-card-wide":  "5",
+	} {
+		open := openChannels(t, m)
+		if got := channelsOf(open); got != want {
+			t.Errorf("mutant %s opens channels %q, want %q: %q", m, got, want, open)
 		}
 	}
+}
+
+// channelsOf returns the channel numbers open names, "(n) …" each, sorted
+// and once each.
+func channelsOf(open []string) string {
+	seen := map[byte]bool{}
+	for _, o := range open {
+		if len(o) > 1 && o[0] == '(' {
+			seen[o[1]] = true
+		}
+	}
+	var out []byte
+	for c := byte('1'); c <= '9'; c++ {
+		if seen[c] {
+			out = append(out, c)
+		}
+	}
+	return string(out)
 }
 
 // openChannels plays the scenario on the scheme with mutation and names
@@ -89,7 +123,7 @@ func openChannels(t *testing.T, mutation string) []string {
 	if v := in.AgentView(a); len(v) != 0 {
 		open = append(open, fmt.Sprintf("(4) the agent bank logged %d items of the payer's syncs", len(v)))
 	}
-	t2 := modeltest.PaidPayload(t, in.w, in, a, c, 150, MsgTransfer)
+	t2 := modeltest.PaidPayload(t, in.w, in, a, c, 15000, MsgTransfer) // more than the untouched coin: it spends change
 	for _, ch := range []struct {
 		name    string
 		payload []byte
@@ -121,6 +155,22 @@ func openChannels(t *testing.T, mutation string) []string {
 	for _, c := range append(m2.ChainCerts, m2.Cert) {
 		if ids[c.ID] {
 			open = append(open, "(1) both TRANSFERs carry the certificate of "+c.ID)
+		}
+	}
+	// (5) Counters: a record signed by the desk or by a per-coin pseudonym
+	// numbers only that signer's records, so its counter is at most how
+	// many records of that signer the lineage carries (a desk sequence or
+	// a card-wide counter tells the order of hand-overs or payments).
+	for _, m := range []*Transfer{m1, m2} {
+		for _, sp := range m.Spends {
+			chain := append(append([]*transfer.Signed(nil), sp.Holding.Chain...), sp.Record)
+			count := map[string]uint64{}
+			for _, r := range chain {
+				count[r.Payer]++
+				if (r.Payer == DeskID || r.Payer != card.ID && r.Payer != AgentID) && r.Counter > count[r.Payer] {
+					open = append(open, fmt.Sprintf("(5) %s's record numbered %d, after %d of its records", r.Payer, r.Counter, count[r.Payer]-1))
+				}
+			}
 		}
 	}
 	// What the agent bank read before the second payment, in it.

@@ -107,6 +107,7 @@ func (in *Instance) openDesk(reserve int64) error {
 		return err
 	}
 	desk.Sealed = true
+	desk.PerHolderCounters = !in.mutated("desk-counts-handovers")
 	desk.HolderFor = func(card string, _ int) string { return in.holderFor(card) }
 	in.desk = desk
 	return nil
@@ -212,7 +213,9 @@ func (in *Instance) exchange(id world.PartyID, d Device, merge bool) error {
 		Settle: func() error { _, err := dp.Settle(id, d); return err },
 		Coins:  kit.HoldingsOf(d.State),
 		Stale: func(coins map[string]*transfer.Holding) ([]string, error) {
-			if in.mutated("sync-skips-exchange") {
+			if in.mutated("sync-skips-exchange") && !merge {
+				// At a sync only: the withdrawal's exchange stays, so the
+				// mutant reopens the change's channel alone.
 				return bank.LongLineage(coins, nil), nil
 			}
 			st, err := d.State()

@@ -144,6 +144,8 @@ func Mutants() []models.Mutant {
 		m("pseudonyms-sent-unsealed", "R3", "the central bank sends a card's new pseudonym certificates through the agent bank in the clear, which logs them against the holder's account, so each payment's certificates name the account that withdrew"),
 		m("sync-uploads-in-clear", "R3", "reconciliation uploads the card's records and the last hop of every coin it holds in the clear, the desk's hand-overs of its fresh coins included, so the agent bank reads which coins the account holds before they are spent"),
 		m("sync-skips-exchange", "R3", "reconciliation exchanges only coins whose lineage is long, not the change of the card's payments, so the change, a child of the record the merchant received, is spent in the card's next payment"),
+		m("desk-counts-handovers", "R3", "the desk numbers its hand-overs in one sequence instead of per holder, so the counter of a coin's first hop tells when the card was handed it, against the other hand-overs merchants see"),
+		m("records-count-card-wide", "R3", "the card numbers its pseudonyms' records by its own counter, which runs for the card's life, so every record's counter places the payment among the card's others"),
 
 		m("payee-relay-check-after-commit", "R1", "the payee terminal ends a session whose TRANSFER comes more than 5 minutes after its INITIATE before it hands the TRANSFER to the card (a session timeout), and as a relay defence refuses a TRANSFER more than 2 s after its INITIATE, but reads that timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: an exchange a relay slows by seconds leaves the coins on both cards"),
 

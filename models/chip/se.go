@@ -86,6 +86,7 @@ func (se *SE) Recover() {
 	se.out = kit.LoadJSON[outEntry](&se.Core, kit.PrefOut)
 	se.challenge, se.amount, se.received, se.deferred = nil, 0, false, nil
 	se.loadPseudonyms()
+	se.CountsCardWide = se.mutated("records-count-card-wide")
 }
 
 // loadPseudonyms rebuilds the pseudonyms from the store, parsing only

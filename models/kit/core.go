@@ -91,6 +91,9 @@ type Core struct {
 	// signs and names as payer, its change held by it. Unset, or for
 	// any other holder, the element's own key and id sign.
 	KeyFor func(holder string) (suite.PrivateKey, bool)
+	// CountsCardWide is the bug of numbering a KeyFor holder's records by
+	// the element's own counter (recordCounter), set by the element.
+	CountsCardWide bool
 
 	parsed Parsed // what the last Load parsed, by store key (a cache of a pure function of the bytes)
 	// What the last Load read (the same cache): at store version loaded

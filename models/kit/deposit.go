@@ -330,7 +330,7 @@ func (c *Core) SignDeposits(agent string, keys []string, counter uint64, forget 
 		}
 		counter++
 		key, holder := c.signerOf(h, c.Priv, c.Name)
-		rec, err := bank.DepositRecord(key, holder, agent, h, h.Value(), counter)
+		rec, err := bank.DepositRecord(key, holder, agent, h, h.Value(), c.recordCounter(h, holder, counter))
 		if err != nil {
 			return e, nil, counter, err
 		}
