@@ -86,9 +86,11 @@ type Registry struct {
 	// scan every instance the registry knows).
 	conflicted map[Instance]bool
 	// toPayee indexes the records with an output to their payee, by
-	// payee, each list in id order: what Mail reads (so Mail neither
-	// sorts every entry nor the payee's at every reconciliation).
-	toPayee map[string][][32]byte
+	// payee, each list put in id order when Mail reads it after it grew
+	// (payeeUnsorted): what Mail reads (so Mail does not sort every
+	// entry, nor the payee's unless it was paid since).
+	toPayee       map[string][][32]byte
+	payeeUnsorted map[string]bool // payees whose toPayee gained ids since it was last sorted
 	// paidLog is toPayee in the order the records were registered, and
 	// mail what MailKept last found for each holder (its incremental
 	// look reads the records the holder was paid by since).
@@ -103,7 +105,7 @@ type Registry struct {
 }
 
 func newRegistry(cb *CentralBank) *Registry {
-	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}, sealed: map[[32]byte]bool{}, conflicted: map[Instance]bool{}, toPayee: map[string][][32]byte{}, paidLog: map[string][][32]byte{}, mail: map[string]*mailMemo{}}
+	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}, sealed: map[[32]byte]bool{}, conflicted: map[Instance]bool{}, toPayee: map[string][][32]byte{}, payeeUnsorted: map[string]bool{}, paidLog: map[string][][32]byte{}, mail: map[string]*mailMemo{}}
 }
 
 // certs resolves signers for lineage checks. Revocation and expiry do not
@@ -244,10 +246,11 @@ func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 		paid = paid || out.Holder == rec.Payee
 	}
 	if paid {
-		// Kept in id order, the order Mail forwards in.
-		ids := r.toPayee[rec.Payee]
-		at, _ := slices.BinarySearchFunc(ids, id, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
-		r.toPayee[rec.Payee] = slices.Insert(ids, at, id)
+		// Sorted into id order, the order Mail forwards in, when Mail
+		// reads it (an insert in order moved every id the payee was paid
+		// by, at every sale, while MailKept reads paidLog).
+		r.toPayee[rec.Payee] = append(r.toPayee[rec.Payee], id)
+		r.payeeUnsorted[rec.Payee] = true
 		r.paidLog[rec.Payee] = append(r.paidLog[rec.Payee], id)
 	}
 	r.cb.w.Trace().Online(world.PartyID(rec.Payer), CentralBankID, "record", rec.Marshal(), nil)
@@ -475,6 +478,10 @@ func (r *Registry) paidTo(holder string, inst Instance) (mailCand, bool) {
 // mailExcept is Mail with the instances the holder has told by held.
 func (r *Registry) mailExcept(holder string, held func(Instance) bool) []*transfer.Holding {
 	var out []*transfer.Holding
+	if r.payeeUnsorted[holder] {
+		slices.SortFunc(r.toPayee[holder], func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+		delete(r.payeeUnsorted, holder)
+	}
 	ids := r.toPayee[holder] // in id order
 	if r.cb.mutated("mail-ignores-collector") {
 		ids = r.sortedIDs()

@@ -180,8 +180,8 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	// copies, which the element may change; Held is brought up to date
 	// by the keys that changed, syncHeld).
 	changed, since := c.changedSince()
-	c.Agents = maps.Clone(c.agents.load(c, PrefAgent, changed, since))
-	c.Certs = maps.Clone(c.certs.load(c, PrefCert, changed, since))
+	c.Agents = c.agents.handOut(c.Agents, c.agents.load(c, PrefAgent, changed, since))
+	c.Certs = c.certs.handOut(c.Certs, c.certs.load(c, PrefCert, changed, since))
 	all, whole := c.held(changed, since)
 	c.syncHeld(all, whole, changed)
 	if !spec.Dropping() {
@@ -339,16 +339,46 @@ type certIndex struct {
 	// agent/a, agent/b, …, or a corrupted store); which of two keys of
 	// one id wins is then their order, so every Load reads them all.
 	irregular bool
+	// What handOut needs: the ids load added in place since the last
+	// handOut, whether load read the store whole since, and the size of
+	// the map handed out then.
+	delta     []string
+	full      bool
+	handedLen int
 }
 
 // load returns the certificates stored under prefix, by id: the last
 // Load's, brought up to date by the changed keys when every changed key
 // under prefix is put and holds a certificate of the id it is named by
 // (the certificates' own layout), else read whole.
+// handOut returns the map Load hands the element for loaded, what load
+// returned: cur, the map handed out last time, brought up to date by the
+// certificates load added since (delta), when load read no more than that and cur has as many entries
+// as when it was handed (an element adds a certificate it holds in RAM
+// only, which Load must drop, and never deletes one); else a copy of
+// loaded (the element may change what it is handed). A copy at every Load
+// grew with the certificates of every earlier holder a merchant was paid
+// coins of.
+func (x *certIndex) handOut(cur, loaded map[string]*devcert.Certificate) map[string]*devcert.Certificate {
+	defer func() { x.delta, x.full = nil, false }()
+	if cur != nil && !x.full && len(cur) == x.handedLen {
+		for _, id := range x.delta {
+			cur[id] = loaded[id]
+		}
+		x.handedLen = len(cur)
+		return cur
+	}
+	out := maps.Clone(loaded)
+	if out == nil {
+		out = map[string]*devcert.Certificate{}
+	}
+	x.handedLen = len(out)
+	return out
+}
+
 func (x *certIndex) load(c *Core, prefix string, changed []string, since bool) map[string]*devcert.Certificate {
 	if since && x.byID != nil && !x.irregular {
-		next, ok := x.byID, true
-		cloned := false
+		ok := true
 		for _, k := range changed {
 			if !strings.HasPrefix(k, prefix) {
 				continue
@@ -364,16 +394,15 @@ func (x *certIndex) load(c *Core, prefix string, changed []string, since bool) m
 				ok = false
 				break
 			}
-			if !cloned {
-				next, cloned = maps.Clone(next), true
-			}
-			next[cert.ID] = cert
+			// In place: the index is Core's own (handOut hands copies).
+			x.byID[cert.ID] = cert
+			x.delta = append(x.delta, cert.ID)
 		}
 		if ok {
-			x.byID = next
-			return next
+			return x.byID
 		}
 	}
+	x.full = true
 	x.byID, x.irregular = map[string]*devcert.Certificate{}, false
 	for _, k := range c.Dev.Keys(prefix) {
 		cert, err := devcert.Parse(c.S, c.Get(k))
