@@ -2,8 +2,6 @@ package chip
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -38,56 +36,7 @@ func (Scheme) Info() models.Info {
 		Source:   "CN107230079B, CN107230052, CN107240010, CN107230050",
 		Channel:  world.NearField,
 		Exposure: models.Exposure{Steps: 8, Time: 1e9}, // its 4-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
-		Expected: []models.Violation{
-			{Property: "R3.1-which-payer-game", Witness: anonWitness("which-payer game"), Reason: anonLeak},
-			{Property: "R3.2-linking-game", Witness: anonWitness("linking game"), Reason: anonLeak},
-			{Property: "R3.6-threshold-split", Witness: anonWitness("which-payer game on T-fen payments"),
-				Reason: "a payment of T+1 fen is bound to its holder (the agent bank logs it against the holder's account), and payments of T fen name no identity, but they are linkable as in R3.1: " + anonLeak},
-		},
 	}
-}
-
-// anonLeak is why the chip scheme fails the anonymity games (SOURCES.md
-// D2): not an identity, which the pseudonymous certificate and the
-// holder's own account number keep out of every payment, but four
-// channels of our completion, each enough alone: the card's one
-// certificate (C7), the withdrawal hand-over the agent bank signs, the
-// change a payment creates (C2) and uploads through the holder's account
-// (C6).
-const anonLeak = "four channels, each enough to link every payment of a card, all of our completion (model departure, issue 15: see SOURCES.md D2): " +
-	"(1) the card presents one fixed pseudonymous certificate (C7): its subject, key and signature bytes are in every TRANSFER the merchant receives; " +
-	"(2) the first hop of every coin's lineage (C2) is the hand-over record the agent bank signed at withdrawal, naming the coin serials and the card's pseudonym, and every TRANSFER carries it; " +
-	"(3) change is an output of the record the merchant received, and its lineage carries that record into the next payment; " +
-	"(4) reconciliation runs through the holder's account and uploads the last hop of every coin the card holds, so the agent bank learns the card's change records. " +
-	"Removing them needs no blind signature (the issuer may trace): per-coin pseudonyms certified by the central bank and sealed to the card, issuance by the central bank sealed to the card, " +
-	"exchange of change at every sync and sealed uploads (D2), which the model does not have yet"
-
-// leakIn are where the chip scheme's documented leak shows (Info): the
-// TRANSFER response, what the payee card stores and what it uploads.
-var leakIn = []string{"message TRANSFER", "merchant store", "registry record", "registry holding"}
-
-// anonWitness witnesses anonLeak in game, naming which of the two sources
-// of its four channels the leak keyed on: the card's certificate (the identity distinguisher
-// on its pseudonymous subject or DER, key-reuse on its key, or
-// equal-bytes on a run of at least 30 bytes first seen in the payer's
-// certificate), or the lineage (serial-linkage on a serial of the payer's
-// earlier material, or equal-bytes on a run of at least 30 bytes first
-// seen in its withdrawal, uploads or earlier payments), found in one of
-// leakIn; never an identity field, never length and timing.
-func anonWitness(game string) models.Witness {
-	where := `(?:` + strings.Join(quoteAll(leakIn), "|") + `)(?: [^\n,;]*?)? at byte \d+`
-	long := `longest: (?:[3-9]\d|\d{3,}) bytes \([^)]*\) of ` + where + `, first seen in \S+ `
-	cert := `(?:pseudonymous certificate subject|certificate of|public key \(SPKI\) of|public key point of) card-[0-9a-f]{16} in ` + where + `|` + long + `certificate`
-	lineage := `serial [^\n]*?, in ` + where + `|` + long + `(?:withdrawal|upload|` + strings.Join(quoteAll(leakIn), "|") + `)`
-	return models.Witness{Match: regexp.QuoteMeta(game) + `: distinguisher (?:identity|key-reuse|serial-linkage|equal-bytes) was right in \d+ of \d+ trials [^\n]*?: it keyed on [^\n]*?(?:` + cert + `|` + lineage + `)`}
-}
-
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = regexp.QuoteMeta(s)
-	}
-	return out
 }
 
 // Instance is a running chip scheme.
