@@ -35,7 +35,7 @@ var sourcePackages = map[string]string{
 	"models":   "models",
 	"bank":     "models/bank",
 	"chip":     "models/chip",
-	"apdu":     "models/chip/apdu",
+	"apdu":     "spec/apdu",
 	"cert":     "models/cert",
 	"chain":    "models/chain",
 	"kit":      "models/kit",

@@ -25,10 +25,10 @@ import (
 
 	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/models/chip/vcard"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/apdu"
 )
 
 // Conn is a connection to the card in one reader.

@@ -7,12 +7,12 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/apdu"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"

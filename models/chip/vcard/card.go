@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/dualoffline/dualoffline/models/chip"
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/apdu"
 )
 
 // StoreFile is the file in the state directory holding the card's
