@@ -30,12 +30,6 @@ var nameExempt = map[string][]string{
 // scheme's package (or one under it), by file and package, each with its
 // reason: what they use is that scheme's alone.
 var importExempt = map[string][]string{
-	// The card commands serve and read the chip wallet, which is an ISO
-	// 7816 card (models/chip/vcard); no other scheme's wallet is a card.
-	"cmd/dualoffline/card.go":       {"chip"},
-	"cmd/dualoffline/card_check.go": {"chip"},
-	"conformance/reader/link.go":    {"chip"},
-	"conformance/reader/socket.go":  {"chip"},
 	// simulate --qr-out/--qr-in draw and scan the payment QR code with
 	// models/chain's encoder; a second scheme paying by QR code would move
 	// it to a shared package.
