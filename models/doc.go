@@ -55,8 +55,10 @@
 //   - fuzz targets for the batch fuzzing workflow: a package under fuzz/
 //     and its line in ci/clusterfuzzlite/build.sh (targets in the scheme's
 //     own fuzz_test.go run under go test but not in that workflow);
-//   - cards in readers and QR codes on paper are chip's and chain's alone
-//     (cmd/dualoffline card*.go, conformance/reader, simulate --qr-*).
+//   - a wallet that is a smart card implements models.CardWallet (card
+//     serve and check --reader find it; models/device/vcard serves it), a
+//     payment that is a QR code models.QRPayer (simulate --qr-out/--qr-in;
+//     models/device/qr draws and reads it).
 //
 // A scheme whose wallet is a secure element holding certified coins embeds
 // kit.Table in its Instance and kit.Core in its element instead of

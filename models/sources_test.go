@@ -40,6 +40,7 @@ var sourcePackages = map[string]string{
 	"chain":    "models/chain",
 	"kit":      "models/kit",
 	"device":   "models/device",
+	"qr":       "models/device/qr",
 	"world":    "models/world",
 	"spec":     "spec",
 	"coin":     "spec/coin",

@@ -24,7 +24,7 @@ type readerFlags struct {
 }
 
 func (f *readerFlags) register(fl *pflag.FlagSet) {
-	fl.StringSliceVar(&f.names, "reader", nil, "run the suites of the card scheme (" + strings.Join(cardSchemes(), ", ") + ") with the card in this PC/SC reader as the wallet of --role (repeat for a card per wallet; \"vpcd:HOST:PORT\" serves a virtual reader without PC/SC)")
+	fl.StringSliceVar(&f.names, "reader", nil, "run the suites of the card scheme ("+strings.Join(cardSchemes(), ", ")+") with the card in this PC/SC reader as the wallet of --role (repeat for a card per wallet; \"vpcd:HOST:PORT\" serves a virtual reader without PC/SC)")
 }
 
 // interactive reports whether check runs the interactive suites (an

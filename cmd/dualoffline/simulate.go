@@ -11,7 +11,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
-	"github.com/dualoffline/dualoffline/models/chain"
+	"github.com/dualoffline/dualoffline/models/device/qr"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -141,10 +141,10 @@ func simulate(out io.Writer, f simulateFlags) error {
 	if err != nil {
 		return err
 	}
-	var cam cameraSetter
+	var cam models.QRPayer
 	if f.qrOut != "" || f.qrIn != "" {
 		var ok bool
-		if cam, ok = in.(cameraSetter); !ok {
+		if cam, ok = in.(models.QRPayer); !ok {
 			var qr []string
 			for _, sc := range all.Schemes() {
 				if sc.Info().Channel == world.QR {
@@ -160,11 +160,11 @@ func simulate(out io.Writer, f simulateFlags) error {
 		err := cam.SetCamera(a, func(shown []byte) ([]byte, error) {
 			shownQR = true
 			if f.qrOut != "" {
-				var c *chain.QRCode
-				if c, qrErr = writeQR(f.qrOut, shown); qrErr != nil {
+				var c *qr.Code
+				if c, qrErr = writeQR(f.qrOut, shown, cam.MaxQRVersion()); qrErr != nil {
 					return nil, qrErr
 				}
-				w.Trace().Note("simulate", "the payment QR code, %d bytes, version %d-%s (%d×%d modules), is drawn to %s", len(shown), c.Version, chain.QRLevel, c.Size, c.Size, f.qrOut)
+				w.Trace().Note("simulate", "the payment QR code, %d bytes, version %d-%s (%d×%d modules), is drawn to %s", len(shown), c.Version, qr.Level, c.Size, c.Size, f.qrOut)
 			}
 			if scanned == nil {
 				return shown, nil
@@ -241,15 +241,11 @@ func simulate(out io.Writer, f simulateFlags) error {
 	return nil
 }
 
-// cameraSetter is a scheme instance whose payments travel as a QR code.
-type cameraSetter interface {
-	SetCamera(payer world.PartyID, cam chain.Camera) error
-}
-
 // writeQR draws payload as a QR code into the PNG file path; a payload
-// that fits no version the scheme allows is refused before drawing.
-func writeQR(path string, payload []byte) (*chain.QRCode, error) {
-	c, err := chain.DrawQR(payload)
+// that fits no version up to maxVersion (the scheme's) is refused before
+// drawing.
+func writeQR(path string, payload []byte, maxVersion int) (*qr.Code, error) {
+	c, err := qr.Draw(payload, maxVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -268,16 +264,17 @@ func readScan(path string, stdin io.Reader) ([]byte, error) {
 		if stdin == nil {
 			return nil, fmt.Errorf("--qr-in -: no standard input")
 		}
-		b, err := io.ReadAll(io.LimitReader(stdin, chain.MaxPaymentDER+1))
+		limit := qr.Capacity(qr.MaxVersion) // what any code drawn holds
+		b, err := io.ReadAll(io.LimitReader(stdin, int64(limit)+1))
 		if err != nil {
 			return nil, err
 		}
-		if len(b) > chain.MaxPaymentDER {
-			return nil, fmt.Errorf("--qr-in -: more than %d bytes, more than a version-%d QR code holds", chain.MaxPaymentDER, chain.QRVersion)
+		if len(b) > limit {
+			return nil, fmt.Errorf("--qr-in -: more than %d bytes, more than a version-%d QR code holds", limit, qr.MaxVersion)
 		}
 		return b, nil
 	}
-	return chain.ScanImage(path)
+	return qr.ScanImage(path)
 }
 
 func sameOrNot(scanned, shown []byte) string {

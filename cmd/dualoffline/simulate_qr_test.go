@@ -12,6 +12,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/internal/docexamples"
 	"github.com/dualoffline/dualoffline/models/chain"
+	"github.com/dualoffline/dualoffline/models/device/qr"
 )
 
 // runIn runs the CLI with stdin and returns what it printed and its exit
@@ -55,8 +56,8 @@ func TestSimulateQR(t *testing.T) {
 		t.Fatalf("--qr-out trace lacks the drawing or the receipt:\n%s", drawn)
 	}
 	t.Logf("pay.png: %d×%d pixels", cfg.Width, cfg.Height)
-	payload, err := chain.ScanImage(pay)
-	if errors.Is(err, chain.ErrNoZbar) {
+	payload, err := qr.ScanImage(pay)
+	if errors.Is(err, qr.ErrNoZbar) {
 		t.Skip(err)
 	}
 	if err != nil {
