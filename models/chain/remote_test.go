@@ -202,13 +202,7 @@ func TestHostRefusesUnknownParams(t *testing.T) {
 	}
 
 	// A provisioned wallet, through the instance.
-	in := devicetest.Open[*Instance](t, Scheme{}, 3, external(nil, "wallet-A"))
-	modeltest.MustFund(t, in, "wallet-A", 1000)
-	l := in.Links["wallet-A"]
-	var st WireState
-	if err := l.Call(OpState, struct{}{}, &st); err != nil || len(st.Coins) == 0 {
-		t.Fatalf("state: %v, %d coins", err, len(st.Coins))
-	}
+	in, l, st := devicetest.Funded[*Instance](t, Scheme{}, 3, external(nil, "wallet-A"), "wallet-A", 1000, OpState, func(s WireState) int { return len(s.Coins) })
 	devicetest.Refusals(t, l, "wallet", map[string]devicetest.Call{
 		"state with a member":      {Op: OpState, Params: map[string]any{"x": 1}},
 		"sync with a member":       {Op: OpSync, Params: map[string]any{"drop": []string{}, "put": []any{}, "remove": []string{}, "crl": "", "blacklist": []string{}, "extra": true}},

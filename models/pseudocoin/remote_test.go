@@ -230,15 +230,7 @@ func TestHostRefusalsChangeNothing(t *testing.T) {
 	if _, err := NewHost(nil, mutantNoDoubleCheck); err == nil {
 		t.Error("a host took a desk mutant")
 	}
-	in := devicetest.Open[*Instance](t, Scheme{}, 3, external(nil, "", "wallet-A"))
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
-	l := in.Links["wallet-A"]
-	var st WireState
-	if err := l.Call(OpState, struct{}{}, &st); err != nil || len(st.Holdings) == 0 {
-		t.Fatalf("state: %v, %d holdings", err, len(st.Holdings))
-	}
+	in, l, _ := devicetest.Funded[*Instance](t, Scheme{}, 3, external(nil, "", "wallet-A"), "wallet-A", 1000, OpState, func(s WireState) int { return len(s.Holdings) })
 	devicetest.Refusals(t, l, "element", map[string]devicetest.Call{
 		"state with a member":          {Op: OpState, Params: map[string]any{"x": 1}},
 		"provision again":              {Op: OpProvision, Params: Provisioning{}},
