@@ -40,10 +40,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	},
 	"payee-forgets-seen-serials": func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 1000)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
+		clone := modeltest.MustClone(t, in, "wallet-A")
 		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
 		return append(obs, modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)
 	},

@@ -214,10 +214,7 @@ func doubleSpend(t *testing.T, v Variant, s suite.Suite, cfg models.Config, roll
 		pays = append(pays, pay(in, a, b, 600, nil))
 		in.Restore(a, snap)
 	} else {
-		cid, err := in.Clone(a)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cid := modeltest.MustClone(t, in, a)
 		if got := in.View(cid).Identity; got != string(a) {
 			t.Fatalf("the clone presents %q, want %q", got, a)
 		}

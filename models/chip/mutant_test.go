@@ -103,10 +103,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	// mutant takes it.
 	"mail-credit-forgets-seen": func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 1000)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
+		clone := modeltest.MustClone(t, in, "wallet-A")
 		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, world.Plan{{Step: 2, Kind: world.FaultDrop}})
 		modeltest.MustReconcile(t, in, "wallet-A", "wallet-B")
 		return append(obs, modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)

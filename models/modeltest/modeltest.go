@@ -449,6 +449,17 @@ func MustFund(t testing.TB, in models.Instance, w world.PartyID, v int64) {
 	}
 }
 
+// MustClone clones wallet w of in (a clone or a rolled-back copy of its
+// device, as in.Clone makes it) or fails t; it returns the clone's id.
+func MustClone(t testing.TB, in models.Instance, w world.PartyID) world.PartyID {
+	t.Helper()
+	clone, err := in.Clone(w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return clone
+}
+
 // MustPayClean pays v from wallet from to wallet to on in, fault free,
 // failing t unless the payment was paid and received, nothing was
 // refused and the flow took steps steps; it returns the payment.

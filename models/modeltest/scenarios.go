@@ -68,10 +68,7 @@ func LimitsAfterSync(t *testing.T, in models.Instance, obs Obs) []string {
 // clone, for the scenario to reconcile as it needs.
 func DoubleSpent(t *testing.T, in models.Instance, obs Obs) world.PartyID {
 	MustFund(t, in, "wallet-A", 1000)
-	clone, err := in.Clone("wallet-A")
-	if err != nil {
-		t.Fatal(err)
-	}
+	clone := MustClone(t, in, "wallet-A")
 	obs(in, "wallet-A", "wallet-B", 100, nil)
 	obs(in, clone, "wallet-C", 100, nil)
 	return clone
