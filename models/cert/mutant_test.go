@@ -39,10 +39,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return modeltest.TamperedFields(t, in, modeltest.PayObs, 4, 12) // the TX
 	},
 	"payee-forgets-seen-serials": func(t *testing.T, in *Instance) []string {
-		modeltest.MustFund(t, in, "wallet-A", 1000)
-		clone := modeltest.MustClone(t, in, "wallet-A")
-		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
-		return append(obs, modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)
+		return modeltest.RepeatedToPayee(t, in, modeltest.PayObs, 1000, nil)
 	},
 	"registry-drops-lower-conflict": func(t *testing.T, in *Instance) []string {
 		// The same double spend reconciled in both orders.

@@ -95,9 +95,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return out
 	},
 	mutantNoSeen: func(t *testing.T, in *Instance) []string {
-		modeltest.MustFund(t, in, "wallet-A", 900)
-		clone := modeltest.MustClone(t, in, "wallet-A")
-		return append(modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil), modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)
+		return modeltest.RepeatedToPayee(t, in, modeltest.PayObs, 900, nil)
 	},
 	mutantNoDoubleCheck: func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 900)
