@@ -41,6 +41,12 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 	"payee-forgets-seen-serials": func(t *testing.T, in *Instance) []string {
 		return modeltest.RepeatedToPayee(t, in, modeltest.PayObs, 1000, nil)
 	},
+	// A payment whose DEDUCTED is lost reaches the payee by mail; the
+	// payer's clone repeats it: the reference refuses the repeat, the
+	// mutant takes it.
+	"mail-credit-forgets-seen": func(t *testing.T, in *Instance) []string {
+		return modeltest.RepeatedToPayee(t, in, modeltest.PayObs, 1000, world.Plan{{Step: 6, Kind: world.FaultDrop}}, "wallet-A", "wallet-B")
+	},
 	"registry-drops-lower-conflict": func(t *testing.T, in *Instance) []string {
 		// The same double spend reconciled in both orders.
 		var obs []string
