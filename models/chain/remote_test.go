@@ -103,15 +103,7 @@ func scenario(in *Instance) error {
 func TestExternalWalletBehavesLikeTheModelsOwn(t *testing.T) {
 	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
 		own := run(t, models.Config{Suite: s}, scenario)
-		for _, ext := range [][]world.PartyID{{"wallet-A"}, {"wallet-B"}, {"wallet-A", "wallet-B", "wallet-C"}} {
-			got := run(t, external(s, ext...), scenario)
-			if d := cmp.Diff(own, got); d != "" {
-				t.Errorf("external %v (-own +external):\n%s", ext, d)
-			}
-			if !got.Audit.Balanced() {
-				t.Errorf("external %v: the audit does not balance: %+v", ext, got.Audit)
-			}
-		}
+		devicetest.LikeOwn(t, own, func(ext []world.PartyID) outcome { return run(t, external(s, ext...), scenario) })
 	})
 }
 

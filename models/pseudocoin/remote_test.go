@@ -135,15 +135,7 @@ func TestExternalWalletBehavesLikeTheModelsOwn(t *testing.T) {
 			if len(own.Payments) != 8 || !own.Payments[0].Paid || own.Payments[4].Received || own.Audit.Held == 0 {
 				t.Fatalf("the scenario does not do what it says: %+v", own)
 			}
-			for _, ext := range [][]world.PartyID{{"wallet-A"}, {"wallet-B"}, {"wallet-A", "wallet-B", "wallet-C"}} {
-				got := runWith(t, external(s, "", ext...), scenario)
-				if d := cmp.Diff(own, got); d != "" {
-					t.Errorf("external %v (-own +external):\n%s", ext, d)
-				}
-				if !got.Audit.Balanced() {
-					t.Errorf("external %v: the audit does not balance: %+v", ext, got.Audit)
-				}
-			}
+			devicetest.LikeOwn(t, own, func(ext []world.PartyID) outcome { return runWith(t, external(s, "", ext...), scenario) })
 			// The control: the comparison sees an element that does not
 			// behave like the model's (it never resets its offline
 			// limits, so a later payment is refused).
