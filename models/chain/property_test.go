@@ -22,39 +22,37 @@ var genPlan = modeltest.Plans{Kinds: modeltest.BenignFaults, Steps: 3, Args: 2}.
 // is ever flagged. Once the backbone is healed and every wallet has
 // reconciled twice, nothing is pending or in the mail.
 func TestConservationProperty(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		modeltest.Conservation(t, Scheme{}, modeltest.Conserve{
-			Plan: genPlan,
-			Ops: func(mi models.Instance) map[string]func(*rapid.T) {
-				in := mi.(*Instance)
-				return map[string]func(*rapid.T){
-					"partition": func(t *rapid.T) {
-						cut := rapid.IntRange(1, 3).Draw(t, "cut")
-						in.Partition([]int{0, 1, 2, 3}[:cut], []int{0, 1, 2, 3}[cut:])
-						checkBalanced(t, in, "partition")
-					},
-					"heal": func(t *rapid.T) {
-						in.Heal()
-						checkBalanced(t, in, "heal")
-					},
-				}
-			},
-			Finally: func(t *rapid.T, mi models.Instance) {
-				in := mi.(*Instance)
-				in.Heal()
-				for range 2 {
-					for _, w := range in.Wallets() {
-						if err := in.Reconcile(w); err != nil {
-							t.Fatal(err)
-						}
+	modeltest.Conservation(t, Scheme{}, modeltest.Conserve{
+		Plan: genPlan,
+		Ops: func(mi models.Instance) map[string]func(*rapid.T) {
+			in := mi.(*Instance)
+			return map[string]func(*rapid.T){
+				"partition": func(t *rapid.T) {
+					cut := rapid.IntRange(1, 3).Draw(t, "cut")
+					in.Partition([]int{0, 1, 2, 3}[:cut], []int{0, 1, 2, 3}[cut:])
+					checkBalanced(t, in, "partition")
+				},
+				"heal": func(t *rapid.T) {
+					in.Heal()
+					checkBalanced(t, in, "heal")
+				},
+			}
+		},
+		Finally: func(t *rapid.T, mi models.Instance) {
+			in := mi.(*Instance)
+			in.Heal()
+			for range 2 {
+				for _, w := range in.Wallets() {
+					if err := in.Reconcile(w); err != nil {
+						t.Fatal(err)
 					}
 				}
-				checkBalanced(t, in, "the final reconciliations")
-				if a := in.Audit(); a.Pending != 0 || a.Mail != 0 {
-					t.Fatalf("value still in flight after every wallet reconciled twice: %+v", a)
-				}
-			},
-		})
+			}
+			checkBalanced(t, in, "the final reconciliations")
+			if a := in.Audit(); a.Pending != 0 || a.Mail != 0 {
+				t.Fatalf("value still in flight after every wallet reconciled twice: %+v", a)
+			}
+		},
 	})
 }
 

@@ -27,9 +27,7 @@ func checkBalanced(t interface{ Fatalf(string, ...any) }, in *Instance, after st
 // conserved after every operation, no offline limit is exceeded and no
 // double spend is ever flagged.
 func TestConservationProperty(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		modeltest.Conservation(t, Scheme{}, modeltest.Conserve{Plan: genPlanOf(modeltest.BenignFaults)})
-	})
+	modeltest.Conservation(t, Scheme{}, modeltest.Conserve{Plan: genPlanOf(modeltest.BenignFaults)})
 }
 
 // Property (R1.1, R1.2, R5.2 under the network profile): with an active
@@ -37,9 +35,7 @@ func TestConservationProperty(t *testing.T) {
 // extension, replay from earlier sessions, redirection), no value is
 // created or lost and no honest card is flagged.
 func TestConservationUnderAttack(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		modeltest.Conservation(t, Scheme{}, modeltest.Conserve{Plan: genPlanOf(world.ChannelFaults)})
-	})
+	modeltest.Conservation(t, Scheme{}, modeltest.Conserve{Plan: genPlanOf(world.ChannelFaults)})
 }
 
 func newInstanceSuite(t interface{ Fatal(...any) }, seed uint64, s suite.Suite) *Instance {

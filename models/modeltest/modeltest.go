@@ -136,14 +136,19 @@ type Conserve struct {
 	Finally func(t *rapid.T, in models.Instance)
 }
 
-// Conservation is the property (R5.2, R2.1) over random sequences of
-// withdrawals, payments, reconciliations, deposits and restarts by honest
-// wallets of an instance of sc (a random suite and seed): after every
-// operation value is conserved (the coins' audit balances, and the
-// wallets' accounts plus the coins outstanding hold what they held at the
-// start: moneyOf), and between operations no offline limit
-// is exceeded and no double spend is flagged.
-func Conservation(t *rapid.T, sc models.Scheme, c Conserve) {
+// Conservation checks the property (R5.2, R2.1) with rapid over random
+// sequences of withdrawals, payments, reconciliations, deposits and
+// restarts by honest wallets of an instance of sc (a random suite and
+// seed): after every operation value is conserved (the coins' audit
+// balances, and the wallets' accounts plus the coins outstanding hold
+// what they held at the start: moneyOf), and between operations no
+// offline limit is exceeded and no double spend is flagged.
+func Conservation(t *testing.T, sc models.Scheme, c Conserve) {
+	rapid.Check(t, func(t *rapid.T) { conservation(t, sc, c) })
+}
+
+// conservation is one sequence of Conservation.
+func conservation(t *rapid.T, sc models.Scheme, c Conserve) {
 	s := rapid.SampledFrom(suite.All()).Draw(t, "suite")
 	in := New(t, sc, rapid.Uint64().Draw(t, "seed"), s)
 	wallets := in.Wallets()
