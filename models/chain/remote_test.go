@@ -22,33 +22,16 @@ func external(s suite.Suite, wallets ...world.PartyID) models.Config {
 	return models.Config{Suite: s, External: wallets, Dial: loopback.Hosts(NewHost, "")}
 }
 
-// outcome is what a run comes to: the wallets' views (Masked: an
-// external wallet has its own key and randomness, so its payments, and
-// the coins they create, have other ids) and the books.
-type outcome struct {
-	Views []models.View
-	devicetest.Books
-}
-
-func observe(in *Instance) outcome {
-	var o outcome
-	for _, id := range in.Wallets() {
-		o.Views = append(o.Views, devicetest.Masked(in.View(id)))
-	}
-	o.Books = devicetest.BooksOf(in)
-	return o
-}
-
 // run builds an instance with cfg, checks how many external wallets it
 // has, and runs steps.
-func run(t *testing.T, cfg models.Config, steps func(in *Instance) error) outcome {
+func run(t *testing.T, cfg models.Config, steps func(in *Instance) error) devicetest.Outcome {
 	t.Helper()
 	in := devicetest.Open[*Instance](t, Scheme{}, 42, cfg)
 	devicetest.Linked(t, in.Links, cfg)
 	if err := steps(in); err != nil {
 		t.Fatal(err)
 	}
-	return observe(in)
+	return devicetest.Observe(in)
 }
 
 func sequence(steps ...func() error) error {
@@ -103,7 +86,7 @@ func scenario(in *Instance) error {
 func TestExternalWalletBehavesLikeTheModelsOwn(t *testing.T) {
 	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
 		own := run(t, models.Config{Suite: s}, scenario)
-		devicetest.LikeOwn(t, own, func(ext []world.PartyID) outcome { return run(t, external(s, ext...), scenario) })
+		devicetest.LikeOwn(t, own, func(ext []world.PartyID) devicetest.Outcome { return run(t, external(s, ext...), scenario) })
 	})
 }
 
