@@ -43,14 +43,13 @@ type payment struct {
 // its payer.
 type outcome struct {
 	Payments []payment
-	Views    []models.View
-	devicetest.Books
+	devicetest.Outcome
 	Traced  [][]string
 	Uploads []int // uploads and mint rounds each wallet's agent bank carried
 }
 
 func observeRun(in *Instance, pays []models.Payment) outcome {
-	var o outcome
+	o := outcome{Outcome: devicetest.Observe(in)}
 	for _, p := range pays {
 		po := payment{Paid: p.Paid, Received: p.Received, Crashes: len(p.Outcome.Crashes)}
 		for _, r := range p.Outcome.Rejections {
@@ -59,7 +58,6 @@ func observeRun(in *Instance, pays []models.Payment) outcome {
 		o.Payments = append(o.Payments, po)
 	}
 	for _, id := range in.Wallets() {
-		o.Views = append(o.Views, devicetest.Masked(in.View(id)))
 		var tr []string
 		for _, t := range in.TraceReceived(id) {
 			tr = append(tr, fmt.Sprintf("%d from %s %v", t.Value, t.Payer, t.Err))
@@ -68,7 +66,6 @@ func observeRun(in *Instance, pays []models.Payment) outcome {
 		o.Traced = append(o.Traced, tr)
 		o.Uploads = append(o.Uploads, len(in.AgentView(id)))
 	}
-	o.Books = devicetest.BooksOf(in)
 	return o
 }
 
