@@ -6,6 +6,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/forge"
+	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -23,10 +24,11 @@ var _ models.Corrupter = (*Instance)(nil)
 // built (with coins it signed itself, naming AgentID or forge.RogueAgentID) or
 // of splits the chain never saw.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	wl, err := in.Inside(id)
-	if err != nil {
-		return err
-	}
+	return kit.CorruptOwn(&in.Table, id, c, func(wl *wallet) error { return in.corrupt(wl, id, c) })
+}
+
+// corrupt applies c to wallet id's own wallet wl (Corrupt).
+func (in *Instance) corrupt(wl *wallet, id world.PartyID, c models.Corruption) error {
 	r := c.Rand(in.w, Name, id)
 	switch c.Kind {
 	case models.CorruptSelfSignedCert, models.CorruptForeignRootCert, models.CorruptWrongSuiteCert:
@@ -159,7 +161,6 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 	default:
 		return spec.Errorf(spec.CodeUnimplemented, "corruption %q", c.Kind)
 	}
-	in.w.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
 	return nil
 }
 
