@@ -187,7 +187,7 @@ func (in *Instance) attach(id world.PartyID, sc Scheme, cfg models.Config) error
 
 // remote makes the Device of the external wallet party behind link.
 func (in *Instance) remote(party world.PartyID, link models.Link) *remoteWallet {
-	return &remoteWallet{Remote: device.Remote{Link: link, Party: party}, now: func() time.Time {
+	return &remoteWallet{RemoteHolder: device.RemoteHolder{Remote: device.Remote{Link: link, Party: party}, Ops: depositOps}, now: func() time.Time {
 		if d := in.w.Device(party); d != nil {
 			if t, ok := d.Now(); ok {
 				return t
@@ -200,7 +200,7 @@ func (in *Instance) remote(party world.PartyID, link models.Link) *remoteWallet 
 // remoteWallet is an external wallet: every Device operation is one Link
 // call.
 type remoteWallet struct {
-	device.Remote
+	device.RemoteHolder
 	now func() time.Time // the device's clock
 }
 
@@ -260,14 +260,6 @@ func (rw *remoteWallet) Settle(mail []*transfer.Holding, certs [][]byte, settled
 		p.Settled = []string{}
 	}
 	return rw.Call(OpSettle, p, nil)
-}
-
-func (rw *remoteWallet) SignDeposit(agent string, coins []string) error {
-	return depositOps.Remote(&rw.Remote).SignDeposit(agent, coins)
-}
-
-func (rw *remoteWallet) FinishDeposit(key string, accepted bool) error {
-	return depositOps.Remote(&rw.Remote).FinishDeposit(key, accepted)
 }
 
 func (rw *remoteWallet) Reset(sync int64, crl []byte, issue []byte) error {

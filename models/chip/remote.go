@@ -112,7 +112,7 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 	if err != nil {
 		return err
 	}
-	rc := &remoteCard{r}
+	rc := newRemoteCard(r)
 	made, err := in.manufacture(id, pub)
 	if err != nil {
 		return err
@@ -131,7 +131,12 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 
 // remoteCard is an external card: every Device operation is one Link call.
 type remoteCard struct {
-	device.Remote
+	device.RemoteHolder
+}
+
+// newRemoteCard is the Device of the external card behind r.
+func newRemoteCard(r device.Remote) *remoteCard {
+	return &remoteCard{device.RemoteHolder{Remote: r, Ops: depositOps}}
 }
 
 var _ Device = (*remoteCard)(nil)
@@ -172,14 +177,6 @@ func (rc *remoteCard) Credit(hs []*transfer.Holding, certs [][]byte, settled []s
 		p.Holdings = append(p.Holdings, h.Marshal())
 	}
 	return rc.Call(OpCredit, p, nil)
-}
-
-func (rc *remoteCard) SignDeposit(agent string, coins []string) error {
-	return depositOps.Remote(&rc.Remote).SignDeposit(agent, coins)
-}
-
-func (rc *remoteCard) FinishDeposit(key string, accepted bool) error {
-	return depositOps.Remote(&rc.Remote).FinishDeposit(key, accepted)
 }
 
 func (rc *remoteCard) Reset(sync int64, crl []byte) error {
