@@ -115,14 +115,19 @@ type WireLog struct {
 	Amount int64 `json:"amount"`
 }
 
-// wire is e on the wire.
+// wire is e on the wire. A cert wallet refuses nothing it stored, so
+// its entries carry no refusal (refusal absent).
 func (e LogEntry) wire() WireLog {
-	return WireLog{Log: device.Log{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked}, Amount: e.Amount}
+	return WireLog{Log: kit.WireLog(e.LogEntry), Amount: e.Amount}
 }
 
-// logEntry reads w off the wire (LogEntry.wire undone).
+// logEntry reads w off the wire (LogEntry.wire undone); a refusal an
+// external wallet reports is not part of the cert protocol and is
+// dropped.
 func (w WireLog) logEntry() LogEntry {
-	return LogEntry{LogEntry: kit.LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked}, Amount: w.Amount}
+	e := kit.LogFromWire(w.Log)
+	e.Refusal = nil
+	return LogEntry{LogEntry: e, Amount: w.Amount}
 }
 
 // ClockParams carry only the device's time.

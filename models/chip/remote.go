@@ -82,16 +82,6 @@ type WireState = device.State[WireLog]
 // WireLog is a LogEntry on the wire.
 type WireLog = device.Log
 
-// wireLog is e on the wire.
-func wireLog(e LogEntry) WireLog {
-	return WireLog{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked, Refusal: e.Refusal}
-}
-
-// logEntry reads w off the wire (wireLog undone).
-func logEntry(w WireLog) LogEntry {
-	return LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked, Refusal: w.Refusal}
-}
-
 // CreditParams are Device.Credit's arguments.
 type CreditParams struct {
 	Holdings     []models.Hex `json:"holdings"`
@@ -164,7 +154,7 @@ func (rc *remoteCard) EndSession() (bool, error) {
 
 func (rc *remoteCard) State() (*CardState, error) {
 	var w WireState
-	s, err := kit.ReadState(&rc.Remote, OpState, &w, &w, logEntry)
+	s, err := kit.ReadState(&rc.Remote, OpState, &w, &w, kit.LogFromWire)
 	if err != nil {
 		return nil, err
 	}
