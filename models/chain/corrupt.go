@@ -6,7 +6,6 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/forge"
-	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/coin"
@@ -24,7 +23,7 @@ var _ models.Corrupter = (*Instance)(nil)
 // built (with coins it signed itself, naming AgentID or forge.RogueAgentID) or
 // of splits the chain never saw.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	return kit.CorruptOwn(&in.Table, id, c, func(wl *wallet) error { return in.corrupt(wl, id, c) })
+	return in.StageCorruption(id, c, func(wl *wallet) error { return in.corrupt(wl, id, c) })
 }
 
 // corrupt applies c to wallet id's own wallet wl (Corrupt).

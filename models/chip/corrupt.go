@@ -2,7 +2,6 @@ package chip
 
 import (
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -12,7 +11,7 @@ import (
 // TRANSFER it did not store: the same bytes, signed with the card's key
 // over the session's challenge. The firmware survives power cycles.
 func (in *Instance) corruptRefuse(id world.PartyID, c models.Corruption) error {
-	return kit.CorruptOwn(&in.Table, id, c, func(se *SE) error {
+	return in.StageCorruption(id, c, func(se *SE) error {
 		se.FW.Withhold = true
 		se.refuseStored = true
 		return nil

@@ -21,18 +21,18 @@ type Holder interface {
 // an agent the central bank never authorised. An external wallet is a
 // CodeUnimplemented error.
 func Corrupt[D Device, E Holder](t *Table[D, E], scheme, agent, rogue string, id world.PartyID, c models.Corruption) error {
-	return CorruptOwn(t, id, c, func(e E) error {
+	return t.StageCorruption(id, c, func(e E) error {
 		return forge.Corrupt(forgeSetting(t, scheme, agent, rogue), e, id, c, c.Rand(t.W, scheme, id))
 	})
 }
 
-// CorruptOwn is the frame of every corruption staged on one of the
+// StageCorruption is the frame of every corruption staged on one of the
 // model's own elements (models.Corrupter): it finds wallet id's element
 // (an external wallet is Inside's CodeUnimplemented error), lets stage
 // apply c to it, and notes the corruption in the trace once stage
 // succeeded. stage draws its own random stream (Corruption.Rand) if it
 // needs one.
-func CorruptOwn[D Device, E Element](t *Table[D, E], id world.PartyID, c models.Corruption, stage func(e E) error) error {
+func (t *Table[D, E]) StageCorruption(id world.PartyID, c models.Corruption, stage func(e E) error) error {
 	e, err := t.Inside(id)
 	if err != nil {
 		return err
