@@ -212,11 +212,7 @@ type remoteWallet struct {
 var _ Device = (*remoteWallet)(nil)
 
 func (rw *remoteWallet) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
-	var r device.MessageResult
-	if err := rw.Call(OpStartPayee, StartPayeeParams{Payer: string(payer), Amount: amount, Now: rw.now()}, &r); err != nil {
-		return world.Message{}, err
-	}
-	return rw.Message(r.Message, payer), nil
+	return rw.Open(OpStartPayee, StartPayeeParams{Payer: string(payer), Amount: amount, Now: rw.now()}, payer)
 }
 
 func (rw *remoteWallet) deliver(op string, m world.Message) ([]world.Message, error) {

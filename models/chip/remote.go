@@ -132,11 +132,7 @@ func newRemoteCard(r device.Remote) *remoteCard {
 var _ Device = (*remoteCard)(nil)
 
 func (rc *remoteCard) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
-	var r device.MessageResult
-	if err := rc.Call(OpStartPayee, StartPayeeParams{Payer: string(payer), Amount: amount}, &r); err != nil {
-		return world.Message{}, err
-	}
-	return rc.Message(r.Message, payer), nil
+	return rc.Open(OpStartPayee, StartPayeeParams{Payer: string(payer), Amount: amount}, payer)
 }
 
 func (rc *remoteCard) deliver(op string, m world.Message) ([]world.Message, error) {
