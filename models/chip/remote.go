@@ -142,11 +142,7 @@ func (rc *remoteCard) deliver(op string, m world.Message) ([]world.Message, erro
 func (rc *remoteCard) Payer(m world.Message) ([]world.Message, error) { return rc.deliver(OpPayer, m) }
 func (rc *remoteCard) Payee(m world.Message) ([]world.Message, error) { return rc.deliver(OpPayee, m) }
 
-func (rc *remoteCard) EndSession() (bool, error) {
-	var r device.EndSessionResult
-	err := rc.Call(OpEndSession, struct{}{}, &r)
-	return r.Received, err
-}
+func (rc *remoteCard) EndSession() (bool, error) { return rc.CloseSession(OpEndSession) }
 
 func (rc *remoteCard) State() (*CardState, error) {
 	var w WireState

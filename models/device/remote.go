@@ -83,6 +83,14 @@ func (r *Remote) Open(op string, params any, to world.PartyID) (world.Message, e
 	return r.Message(res.Message, to), nil
 }
 
+// CloseSession performs an end-session operation ({} → EndSessionResult)
+// and reports whether the payee stored value in the session.
+func (r *Remote) CloseSession(op string) (received bool, err error) {
+	var res EndSessionResult
+	err = r.Call(op, struct{}{}, &res)
+	return res.Received, err
+}
+
 // Deliver performs a delivery operation (params carry the message) and
 // returns the device's answer, addressed to to unless it names another
 // party, with its refusal.
