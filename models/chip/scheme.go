@@ -425,7 +425,7 @@ func (in *Instance) depositor() kit.Depositor[Device, *CardState] {
 // Clone copies the card, identity and coins, to a new device.
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 	remote := func(cid world.PartyID, fork models.Link) Device {
-		return &remoteCard{device.Remote{Link: fork, Party: cid}}
+		return newRemoteCard(device.Remote{Link: fork, Party: cid})
 	}
 	return in.CloneWith(id, false, remote, func(se *SE, dev *world.Device) *SE {
 		return &SE{Core: kit.Core{S: se.S, Dev: dev}, w: in.w, mutation: se.mutation}
