@@ -19,7 +19,12 @@ import (
 )
 
 func external(s suite.Suite, wallets ...world.PartyID) models.Config {
-	return models.Config{Suite: s, External: wallets, Dial: loopback.Hosts(NewHost, "")}
+	return externalMutant(s, "", wallets...)
+}
+
+// externalMutant is external with the wallets served by mutation's host.
+func externalMutant(s suite.Suite, mutation string, wallets ...world.PartyID) models.Config {
+	return models.Config{Suite: s, External: wallets, Dial: loopback.Hosts(NewHost, mutation)}
 }
 
 // run builds an instance with cfg, checks how many external wallets it
@@ -86,7 +91,12 @@ func scenario(in *Instance) error {
 func TestExternalWalletBehavesLikeTheModelsOwn(t *testing.T) {
 	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
 		own := run(t, models.Config{Suite: s}, scenario)
-		devicetest.LikeOwn(t, own, func(ext []world.PartyID) devicetest.Outcome { return run(t, external(s, ext...), scenario) })
+		// The control: a wallet without its write-ahead log, which the
+		// scenario's power cuts reach.
+		devicetest.LikeOwn(t, own, func(ext []world.PartyID) devicetest.Outcome { return run(t, external(s, ext...), scenario) },
+			func() devicetest.Outcome {
+				return run(t, externalMutant(s, "no-write-ahead-log", "wallet-A"), scenario)
+			})
 	})
 }
 

@@ -44,8 +44,12 @@ func scenario(t *testing.T, cfg models.Config) devicetest.Outcome {
 func TestExternalCardBehavesLikeTheModelsOwn(t *testing.T) {
 	modeltest.EachSuite(t, func(t *testing.T, s suite.Suite) {
 		own := scenario(t, models.Config{Suite: s})
+		// The control: a card that forgets a spend across a power cut,
+		// which the scenario's cuts reach.
 		devicetest.LikeOwn(t, own, func(ext []world.PartyID) devicetest.Outcome {
 			return scenario(t, models.Config{Suite: s, External: ext, Dial: loopback.Hosts(NewHost, "")})
+		}, func() devicetest.Outcome {
+			return scenario(t, models.Config{Suite: s, External: []world.PartyID{"wallet-A"}, Dial: loopback.Hosts(NewHost, "forget-spend-on-crash")})
 		})
 	})
 }
