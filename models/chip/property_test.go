@@ -53,7 +53,7 @@ func total(in *Instance, w world.PartyID) int64 {
 // post-state or both the pre-state, and some faults give each (a cut
 // before the payer card commits leaves both in the pre-state).
 func TestCrashAtEveryPoint(t *testing.T) {
-	modeltest.CrashAtEveryPoint(t, Scheme{}, modeltest.Crash{BothOutcomes: true, Points: 10, AtLeast: true})
+	modeltest.CrashAtEveryPoint(t, Scheme{}, modeltest.Crash{BothOutcomes: true, Points: 15})
 }
 
 // R2.3, R2.4, R2.5, R2.7: a cloned card spends the same coins twice; in

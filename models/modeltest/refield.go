@@ -32,8 +32,8 @@ func RefieldEach(t *testing.T, m world.Message, r Refield, after func(f world.Sp
 		in := bytes.Repeat([]byte{0x41}, 300)
 		value := in
 		if r.Value != nil {
-			if i, v := r.Value(f); i != nil {
-				in, value = i, v
+			if repl, v := r.Value(f); repl != nil {
+				in, value = repl, v
 			}
 		}
 		out, ok := r.Refield(m, f, in)

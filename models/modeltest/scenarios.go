@@ -67,6 +67,7 @@ func LimitsAfterSync(t *testing.T, in models.Instance, obs Obs) []string {
 // the clone pays wallet-C 100 fen, the same coin twice. It returns the
 // clone, for the scenario to reconcile as it needs.
 func DoubleSpent(t *testing.T, in models.Instance, obs Obs) world.PartyID {
+	t.Helper()
 	MustFund(t, in, "wallet-A", 1000)
 	clone := MustClone(t, in, "wallet-A")
 	obs(in, "wallet-A", "wallet-B", 100, nil)
@@ -80,6 +81,7 @@ func DoubleSpent(t *testing.T, in models.Instance, obs Obs) world.PartyID {
 // that forgets what it was paid (by the payment, or by mail when plan
 // loses it) shows.
 func RepeatedToPayee(t *testing.T, in models.Instance, obs Obs, fund int64, plan world.Plan, reconcile ...world.PartyID) []string {
+	t.Helper()
 	MustFund(t, in, "wallet-A", fund)
 	clone := MustClone(t, in, "wallet-A")
 	out := obs(in, "wallet-A", "wallet-B", 100, plan)

@@ -30,5 +30,5 @@ func TestConservationUnderAttack(t *testing.T) {
 // and the loss of every message; once both reconcile, both have the
 // post-state or both the pre-state.
 func TestCrashAtEveryPoint(t *testing.T) {
-	modeltest.CrashAtEveryPoint(t, Scheme{}, modeltest.Crash{BothOutcomes: true, Points: 8, AtLeast: true})
+	modeltest.CrashAtEveryPoint(t, Scheme{}, modeltest.Crash{BothOutcomes: true, Points: 16})
 }

@@ -19,6 +19,9 @@ func Funded[I models.Instance, S any](t testing.TB, sc models.Scheme, seed uint6
 	t.Helper()
 	var link models.Link
 	dial := cfg.Dial
+	if dial == nil {
+		t.Fatalf("Funded: cfg.Dial is nil: %s is not external", w)
+	}
 	cfg.Dial = func(id world.PartyID) (models.Link, error) {
 		l, err := dial(id)
 		if id == w {
