@@ -130,12 +130,6 @@ func simulate(out io.Writer, f simulateFlags) error {
 		return usageError{fmt.Errorf("amount %d fen outside 1..50000", f.amount)}
 	}
 	a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
-	var scanned []byte
-	if f.qrIn != "" {
-		if scanned, err = readScan(f.qrIn, f.stdin); err != nil {
-			return usageError{err}
-		}
-	}
 	w := world.New(f.seed)
 	in, err := sch.New(w, models.Config{Suite: s})
 	if err != nil {
@@ -152,6 +146,12 @@ func simulate(out io.Writer, f simulateFlags) error {
 				}
 			}
 			return usageError{fmt.Errorf("--qr-out and --qr-in need a scheme whose payment is a QR code (%s), not %s", strings.Join(qr, ", "), f.scheme)}
+		}
+	}
+	var scanned []byte
+	if f.qrIn != "" {
+		if scanned, err = readScan(f.qrIn, f.stdin, cam.MaxQRVersion()); err != nil {
+			return usageError{err}
 		}
 	}
 	var qrErr error
@@ -259,18 +259,18 @@ func writeQR(path string, payload []byte, maxVersion int) (*qr.Code, error) {
 // readScan returns what a scanner reads from path: the QR code in an
 // image, decoded with zbarimg, or with path "-" the decoded payload bytes
 // on stdin.
-func readScan(path string, stdin io.Reader) ([]byte, error) {
+func readScan(path string, stdin io.Reader, maxVersion int) ([]byte, error) {
 	if path == "-" {
 		if stdin == nil {
 			return nil, fmt.Errorf("--qr-in -: no standard input")
 		}
-		limit := qr.Capacity(qr.MaxVersion) // what any code drawn holds
+		limit := qr.Capacity(maxVersion) // what the scheme's largest code holds
 		b, err := io.ReadAll(io.LimitReader(stdin, int64(limit)+1))
 		if err != nil {
 			return nil, err
 		}
 		if len(b) > limit {
-			return nil, fmt.Errorf("--qr-in -: more than %d bytes, more than a version-%d QR code holds", limit, qr.MaxVersion)
+			return nil, fmt.Errorf("--qr-in -: more than %d bytes, more than a version-%d QR code holds", limit, maxVersion)
 		}
 		return b, nil
 	}

@@ -90,14 +90,23 @@ func TestSimulateQR(t *testing.T) {
 	}
 }
 
+// A scheme whose payment is no QR code is refused first, whatever the
+// scan; a scan over the scheme's largest code, or of a file that is not
+// there, is a usage error naming what is wrong.
 func TestSimulateQRUsage(t *testing.T) {
-	for _, args := range [][]string{
-		{"simulate", "--scheme", "chip", "--qr-out", filepath.Join(t.TempDir(), "x.png")},
-		{"simulate", "--scheme", "chain", "--qr-in", "-"},
+	missing := filepath.Join(t.TempDir(), "missing.png")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"simulate", "--scheme", "chip", "--qr-out", filepath.Join(t.TempDir(), "x.png")}, "need a scheme whose payment is a QR code"},
+		{[]string{"simulate", "--scheme", "cert", "--qr-in", missing}, "need a scheme whose payment is a QR code"},
+		{[]string{"simulate", "--scheme", "chain", "--qr-in", "-"}, "more than 997 bytes"},
+		{[]string{"simulate", "--scheme", "chain", "--qr-in", missing}, "no image file to scan"},
 	} {
 		stdin := bytes.NewReader(make([]byte, chain.MaxPaymentDER+1))
-		if got, code := runIn(stdin, args...); code != exitUsage {
-			t.Errorf("%q: exit %d, want %d\n%s", args, code, exitUsage, got)
+		if got, code := runIn(stdin, tc.args...); code != exitUsage || !strings.Contains(got, tc.want) {
+			t.Errorf("%q: exit %d, want %d naming %q\n%s", tc.args, code, exitUsage, tc.want, got)
 		}
 	}
 }

@@ -18,9 +18,10 @@ import (
 
 // This file draws a payment QR code (spec/formats-schemes.md, "The QR
 // code"): byte mode, level Level, the smallest version that holds the
-// payload, at most the scheme's largest version (maxVersion ≤ MaxVersion). The drawing is the payload's bytes and
-// nothing else: no ECI, no text encoding, so a decoder that returns the
-// code's bytes (zbarimg -Sbinary) returns the payload exactly. The
+// payload, at most the scheme's largest version (maxVersion ≤
+// MaxVersion). The drawing is the payload's bytes and nothing else: no
+// ECI, no text encoding, so a decoder that returns the code's bytes
+// (zbarimg -Sbinary) returns the payload exactly. The
 // encoder is github.com/yeqown/go-qrcode/v2 with byte mode forced (left to
 // choose, it picks numeric, alphanumeric or Kanji mode from the payload
 // read as UTF-8 text) and the version set; skip2/go-qrcode also reads back exactly but splits a

@@ -51,7 +51,7 @@ func TestCapacity(t *testing.T) {
 			t.Errorf("rsc.io/qr puts %d bytes in version %d, the table in %d", n, got, v)
 		}
 		if got, err := VersionFor(n, MaxVersion); got != v || err != nil {
-			t.Errorf("MaxVersionFor(%d) = %d, %v; want %d", n, got, err, v)
+			t.Errorf("VersionFor(%d) = %d, %v; want %d", n, got, err, v)
 		}
 	}
 	if Capacity(0) != 0 || Capacity(MaxVersion+1) != 0 {
@@ -61,7 +61,7 @@ func TestCapacity(t *testing.T) {
 
 // A payload larger than the largest version holds is refused with
 // malformed before anything is drawn; one that fits draws at the version
-// MaxVersionFor names, and the same payload draws the same PNG.
+// VersionFor names, and the same payload draws the same PNG.
 func TestDraw(t *testing.T) {
 	for _, n := range []int{Capacity(MaxVersion) + 1, 4096} {
 		if c, err := Draw(qrPattern(n), MaxVersion); spec.CodeOf(err) != spec.CodeMalformed || c != nil {
