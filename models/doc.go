@@ -12,7 +12,12 @@
 // all (the list of schemes), kit (the wallet bookkeeping a scheme with a
 // certificate-carrying secure element shares: device table, lifecycle,
 // store, corruption, injection, audit, ledger, deposits, trace, replay)
-// and modeltest (the tests every scheme runs, given the scheme).
+// modeltest (the tests every scheme runs, given the scheme), device (a
+// wallet as an external device: the wire, hosts, remote devices; with
+// device/devicetest for the tests external wallets share, device/vcard a
+// wallet card behind a smart-card reader, device/qr the payment QR code),
+// forge (the forger and insider the R4 suites stage) and loopback (an
+// external device in process).
 //
 // A new scheme is one package models/<name> (with a Package variable) and
 // one line in all. Everything the rest of the harness needs from a scheme

@@ -40,13 +40,14 @@ func cardServeCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve a scheme's reference wallet card (or a mutant's) to the vpcd virtual reader until interrupted",
-		Long: `serve inserts the --scheme's wallet card (the chip model's: the secure
-element the in-process runs use) into vsmartcard's virtual reader: it dials the vpcd driver
-that pcscd loaded (localhost:35963 is "Virtual PCD 00 00") and answers
-its power-on, power-off, reset, ATR and APDU messages. The card keeps its
-store in --state (memory when not given), written before each answer
-leaves, so a reader power-down is a real power cut. A terminal (dualoffline check
---reader) erases and personalises the card at the start of every case.
+		Long: `serve inserts the --scheme's wallet card (the chip model's: the
+secure element the in-process runs use) into vsmartcard's virtual
+reader: it dials the vpcd driver that pcscd loaded (localhost:35963 is
+"Virtual PCD 00 00") and answers its power-on, power-off, reset, ATR and
+APDU messages. The card keeps its store in --state (memory when not
+given), written before each answer leaves, so a reader power-down is a
+real power cut. A terminal (dualoffline check --reader) erases and
+personalises the card at the start of every case.
 
 --mutant serves a deliberately broken card of the scheme's catalogue (one of
 the card's own bugs, not the banks'), to see the suites catch it through

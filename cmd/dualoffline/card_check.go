@@ -164,10 +164,6 @@ type cardScheme struct {
 	devices *reader.Devices
 }
 
-// FreshSetup: a card is seeded at personalisation, in setup, so each case
-// is set up from its own seed (conformance.T.New).
-func (cardScheme) FreshSetup() {}
-
 func (s cardScheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg.Dial = func(id world.PartyID) (models.Link, error) {
 		l, err := s.devices.Dial(id)
