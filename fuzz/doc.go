@@ -13,7 +13,7 @@
 //     spec/... only.
 //   - fuzz/transfer: the transfer records and holdings (spec/transfer).
 //   - fuzz/apdu: the ISO/IEC 7816-4 framing of the chip-card model
-//     (models/chip/apdu, which imports only spec).
+//     (spec/apdu, which imports only spec).
 //   - fuzz/chip: whole-card targets through models/chip, which links the
 //     world, the bank, the card and the vector kit chip builds its own
 //     vectors with (vectors/vgen, spec packages only).

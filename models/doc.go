@@ -12,7 +12,12 @@
 // all (the list of schemes), kit (the wallet bookkeeping a scheme with a
 // certificate-carrying secure element shares: device table, lifecycle,
 // store, corruption, injection, audit, ledger, deposits, trace, replay)
-// and modeltest (the tests every scheme runs, given the scheme).
+// modeltest (the tests every scheme runs, given the scheme), device (a
+// wallet as an external device: the wire, hosts, remote devices; with
+// device/devicetest for the tests external wallets share, device/vcard a
+// wallet card behind a smart-card reader, device/qr the payment QR code),
+// forge (the forger and insider the R4 suites stage) and loopback (an
+// external device in process).
 //
 // A new scheme is one package models/<name> (with a Package variable) and
 // one line in all. Everything the rest of the harness needs from a scheme
@@ -55,8 +60,10 @@
 //   - fuzz targets for the batch fuzzing workflow: a package under fuzz/
 //     and its line in ci/clusterfuzzlite/build.sh (targets in the scheme's
 //     own fuzz_test.go run under go test but not in that workflow);
-//   - cards in readers and QR codes on paper are chip's and chain's alone
-//     (cmd/dualoffline card*.go, conformance/reader, simulate --qr-*).
+//   - a wallet that is a smart card implements models.CardWallet (card
+//     serve and check --reader find it; models/device/vcard serves it), a
+//     payment that is a QR code models.QRPayer (simulate --qr-out/--qr-in;
+//     models/device/qr draws and reads it).
 //
 // A scheme whose wallet is a secure element holding certified coins embeds
 // kit.Table in its Instance and kit.Core in its element instead of

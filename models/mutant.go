@@ -41,6 +41,20 @@ func Mutator[S Scheme](base S, with func(name string) S) MutantOf {
 	}
 }
 
+// MutantNames lists the names of the mutants of catalogue that keep
+// accepts, in catalogue order (nil if none): how a scheme names the
+// subset of its catalogue that lives in one place, such as the mutants a
+// wallet host can play.
+func MutantNames(catalogue []Mutant, keep func(name string) bool) []string {
+	var out []string
+	for _, m := range catalogue {
+		if keep(m.Name) {
+			out = append(out, m.Name)
+		}
+	}
+	return out
+}
+
 type mutantScheme struct {
 	Scheme
 	name string

@@ -11,16 +11,17 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/dualoffline/dualoffline/conformance/reader"
-	"github.com/dualoffline/dualoffline/models/chip"
-	"github.com/dualoffline/dualoffline/models/chip/vcard"
+	"github.com/dualoffline/dualoffline/models"
+	"github.com/dualoffline/dualoffline/models/all"
+	"github.com/dualoffline/dualoffline/models/device/vcard"
 )
 
-// cardCmd is "dualoffline card": the chip model's card as a smart card in
-// a reader (serve) and the readers PC/SC knows (readers).
+// cardCmd is "dualoffline card": a scheme's wallet card (models.CardWallet)
+// as a smart card in a reader (serve) and the readers PC/SC knows (readers).
 func cardCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "card",
-		Short: "The chip scheme's card in a PC/SC reader: serve the reference card to vsmartcard's virtual reader, list readers",
+		Short: "A scheme's wallet card in a PC/SC reader (" + strings.Join(cardSchemes(), ", ") + "): serve the reference card to vsmartcard's virtual reader, list readers",
 	}
 	cmd.AddCommand(cardServeCmd(), cardReadersCmd())
 	return cmd
@@ -38,16 +39,17 @@ func cardServeCmd() *cobra.Command {
 	var f cardServeFlags
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the reference chip card (or a mutant's) to the vpcd virtual reader until interrupted",
-		Long: `serve inserts the chip model's card — the secure element the in-process
-runs use — into vsmartcard's virtual reader: it dials the vpcd driver
-that pcscd loaded (localhost:35963 is "Virtual PCD 00 00") and answers
-its power-on, power-off, reset, ATR and APDU messages. The card keeps its
-store in --state (memory when not given), written before each answer
-leaves, so a reader power-down is a real power cut. A terminal (dualoffline check
---reader) erases and personalises the card at the start of every case.
+		Short: "Serve a scheme's reference wallet card (or a mutant's) to the vpcd virtual reader until interrupted",
+		Long: `serve inserts the --scheme's wallet card (the chip model's: the
+secure element the in-process runs use) into vsmartcard's virtual
+reader: it dials the vpcd driver that pcscd loaded (localhost:35963 is
+"Virtual PCD 00 00") and answers its power-on, power-off, reset, ATR and
+APDU messages. The card keeps its store in --state (memory when not
+given), written before each answer leaves, so a reader power-down is a
+real power cut. A terminal (dualoffline check --reader) erases and
+personalises the card at the start of every case.
 
---mutant serves a deliberately broken card of the chip catalogue (one of
+--mutant serves a deliberately broken card of the scheme's catalogue (one of
 the card's own bugs, not the banks'), to see the suites catch it through
 the reader. Without pcscd, point it at a socket reader of check instead
 (--port of "vpcd:HOST:PORT").`,
@@ -56,19 +58,20 @@ the reader. Without pcscd, point it at a socket reader of check instead
   dualoffline card serve --scheme chip --port 35964   # check --reader vpcd:localhost:35964`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if f.scheme != chip.Name {
-				return usageErrorf("--scheme %q: only the chip scheme's wallet is a card", f.scheme)
+			wallet, err := cardWallet(f.scheme)
+			if err != nil {
+				return err
 			}
 			if f.port <= 0 || f.port > 65535 {
 				return usageErrorf("--port %d out of range", f.port)
 			}
-			c, err := vcard.Open(f.state, f.mutant)
+			c, err := vcard.Open(wallet, f.state, f.mutant)
 			if err != nil {
 				return usageErrorf("%v", err)
 			}
-			name := "the reference chip card"
+			name := "the reference " + f.scheme + " card"
 			if f.mutant != "" {
-				name = "the chip card of mutant " + f.mutant
+				name = "the " + f.scheme + " card of mutant " + f.mutant
 			}
 			out := cmd.ErrOrStderr()
 			addr := net.JoinHostPort(f.host, strconv.Itoa(f.port))
@@ -81,13 +84,55 @@ the reader. Without pcscd, point it at a socket reader of check instead
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.scheme, "scheme", chip.Name, "the scheme whose wallet card to serve ("+chip.Name+")")
+	fl.StringVar(&f.scheme, "scheme", firstOr(cardSchemes(), ""), "the scheme whose wallet card to serve ("+strings.Join(cardSchemes(), ", ")+")")
 	fl.StringVar(&f.state, "state", "", "directory of the card's persistent store (default: memory only, lost when serve exits)")
-	fl.StringVar(&f.mutant, "mutant", "", "serve this card mutant of the chip catalogue instead of the reference: "+strings.Join(chip.CardMutants(), ", "))
+	fl.StringVar(&f.mutant, "mutant", "", "serve this card mutant of the scheme's catalogue instead of the reference ("+cardMutantsText()+")")
 	fl.StringVar(&f.host, "host", "localhost", "host of the vpcd driver (or of a check --reader vpcd: socket)")
 	fl.IntVar(&f.port, "port", vcard.DefaultPort, "port of the vpcd driver (35963 is its first reader)")
 	cmd.Flags().SortFlags = false
 	return cmd
+}
+
+// cardSchemes names the schemes whose wallet is a card.
+func cardSchemes() []string {
+	var out []string
+	for _, sch := range all.Schemes() {
+		if _, ok := sch.(models.CardWallet); ok {
+			out = append(out, sch.Info().Name)
+		}
+	}
+	return out
+}
+
+// cardMutantsText lists each card scheme's card mutants.
+func cardMutantsText() string {
+	var parts []string
+	for _, name := range cardSchemes() {
+		sch, _ := all.Lookup(name)
+		parts = append(parts, name+": "+strings.Join(sch.(models.CardWallet).CardMutants(), ", "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// cardWallet returns the card capability of the scheme named name, or a
+// usage error naming the schemes that have one.
+func cardWallet(name string) (models.CardWallet, error) {
+	sch, ok := all.Lookup(name)
+	if !ok {
+		return nil, usageErrorf("--scheme %q: no such scheme (have %s)", name, strings.Join(all.Names(), ", "))
+	}
+	w, ok := sch.(models.CardWallet)
+	if !ok {
+		return nil, usageErrorf("--scheme %q: its wallet is not a card (card wallets: %s)", name, strings.Join(cardSchemes(), ", "))
+	}
+	return w, nil
+}
+
+func firstOr(s []string, def string) string {
+	if len(s) == 0 {
+		return def
+	}
+	return s[0]
 }
 
 func stateText(dir string) string {

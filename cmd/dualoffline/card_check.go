@@ -13,18 +13,18 @@ import (
 	"github.com/dualoffline/dualoffline/conformance/interactive"
 	"github.com/dualoffline/dualoffline/conformance/reader"
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
-// readerFlags are check's flags for the chip suites against a card in a
-// reader.
+// readerFlags are check's flags for the suites of a card scheme
+// (models.CardWallet) against a card in a reader.
 type readerFlags struct {
 	names []string
 }
 
 func (f *readerFlags) register(fl *pflag.FlagSet) {
-	fl.StringSliceVar(&f.names, "reader", nil, "run the chip suites with the card in this PC/SC reader as the wallet of --role (repeat for a card per wallet; \"vpcd:HOST:PORT\" serves a virtual reader without PC/SC)")
+	fl.StringSliceVar(&f.names, "reader", nil, "run the suites of the card scheme ("+strings.Join(cardSchemes(), ", ")+") with the card in this PC/SC reader as the wallet of --role (repeat for a card per wallet; \"vpcd:HOST:PORT\" serves a virtual reader without PC/SC)")
 }
 
 // interactive reports whether check runs the interactive suites (an
@@ -41,7 +41,7 @@ type interactiveRun interface {
 
 func (r *implRun) schemes() []models.Scheme { return r.targets }
 
-// readerRun is the chip suites with cards in readers.
+// readerRun is a card scheme's suites with cards in readers.
 type readerRun struct {
 	implRun
 	readers *reader.Devices
@@ -97,17 +97,27 @@ func (r *readerRun) close(w io.Writer) {
 	fmt.Fprintf(w, "%d cards readied (selected, erased, personalised) in %s\n", r.readers.Started(), strings.Join(r.readers.Readers, ", "))
 }
 
-// readerTargets checks the readers hold dualoffline chip cards and returns
-// one target per role: the chip scheme with the cards as that role's
+// readerTargets checks the readers hold dualoffline cards and returns one
+// target per role: the card scheme with the cards as that role's
 // wallets.
 func readerTargets(w io.Writer, f checkFlags, opts *conformance.Options) (interactiveRun, error) {
 	if f.impl.cmd != "" {
 		return nil, usageErrorf("--reader and --impl: give one")
 	}
+	var sch models.Scheme
 	for _, s := range f.schemes {
-		if s != chip.Name {
-			return nil, usageErrorf("--reader: only the chip scheme's wallet is a card (got --scheme %s)", s)
+		if _, err := cardWallet(s); err != nil {
+			return nil, usageErrorf("--reader: only a scheme whose wallet is a card (%s) plays a card in a reader (got --scheme %s)", strings.Join(cardSchemes(), ", "), s)
 		}
+		if sch != nil {
+			return nil, usageErrorf("--reader: one scheme at a time (the readers hold one scheme's cards)")
+		}
+		sch, _ = all.Lookup(s)
+	}
+	if cards := cardSchemes(); sch == nil && len(cards) == 1 {
+		sch, _ = all.Lookup(cards[0]) // the one scheme whose wallet is a card
+	} else if sch == nil {
+		return nil, usageErrorf("--reader: give the --scheme whose cards the readers hold (%s)", strings.Join(cards, ", "))
 	}
 	roles, err := parseRoles(f.impl.roles, []interactive.Role{interactive.Payer, interactive.Payee})
 	if err != nil {
@@ -129,10 +139,10 @@ func readerTargets(w io.Writer, f checkFlags, opts *conformance.Options) (intera
 		}
 		run.cards[name] = l.Card()
 		_ = l.Close()
-		fmt.Fprintf(w, "reader %q: card ATR %X, dualoffline chip application selected\n", name, conn.ATR())
+		fmt.Fprintf(w, "reader %q: card ATR %X, dualoffline application selected\n", name, conn.ATR())
 	}
-	base := cardScheme{devices: run.readers}
-	run.bases = []models.Scheme{chip.Scheme{}}
+	base := cardScheme{Scheme: sch, devices: run.readers}
+	run.bases = []models.Scheme{sch}
 	for _, r := range roles {
 		run.targets = append(run.targets, interactive.Target(base, r, nil))
 	}
@@ -146,16 +156,13 @@ func readerTargets(w io.Writer, f checkFlags, opts *conformance.Options) (intera
 	return run, nil
 }
 
-// cardScheme is the chip scheme whose external wallets are the cards in
-// the readers; each card is named in the trace when it joins.
+// cardScheme is a card scheme whose external wallets are the cards in the
+// readers; each card is named in the trace when it joins. It is used only
+// as interactive.Target's base, which reads its Info and New.
 type cardScheme struct {
-	chip.Scheme
+	models.Scheme
 	devices *reader.Devices
 }
-
-// FreshSetup: a card is seeded at personalisation, in setup, so each case
-// is set up from its own seed (conformance.T.New).
-func (cardScheme) FreshSetup() {}
 
 func (s cardScheme) New(w *world.World, cfg models.Config) (models.Instance, error) {
 	cfg.Dial = func(id world.PartyID) (models.Link, error) {

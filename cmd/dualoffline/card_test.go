@@ -12,7 +12,8 @@ import (
 	"github.com/dualoffline/dualoffline/conformance"
 	"github.com/dualoffline/dualoffline/conformance/reader"
 	"github.com/dualoffline/dualoffline/internal/docexamples"
-	"github.com/dualoffline/dualoffline/models/chip/vcard"
+	"github.com/dualoffline/dualoffline/models/chip"
+	"github.com/dualoffline/dualoffline/models/device/vcard"
 )
 
 // cardVerdicts runs check --reader against the card in reader name, which
@@ -48,7 +49,7 @@ func cardVerdicts(t *testing.T, name string, wantCode int, want ...string) *conf
 // until the test ends.
 func serveVirtual(t *testing.T, addr, mutant string) {
 	t.Helper()
-	stop, err := vcard.Start(addr, t.TempDir(), mutant, nil)
+	stop, err := vcard.Start(addr, chip.Scheme{}, t.TempDir(), mutant, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,10 +173,10 @@ func TestCheckReaderUsage(t *testing.T) {
 		want string
 	}{
 		{[]string{"check", "--reader", "r", "--impl", "x"}, "--reader and --impl"},
-		{[]string{"check", "--reader", "r", "--scheme", "cert"}, "only the chip scheme"},
+		{[]string{"check", "--reader", "r", "--scheme", "cert"}, "only a scheme whose wallet is a card (chip)"},
 		{[]string{"check", "--reader", "r", "--role", "wallet"}, "a --reader for each of the 3 wallets"},
 		{[]string{"check", "--reader", "r", "--role", "buyer"}, "unknown role"},
-		{[]string{"card", "serve", "--scheme", "chain"}, "only the chip scheme's wallet is a card"},
+		{[]string{"card", "serve", "--scheme", "chain"}, "its wallet is not a card (card wallets: chip)"},
 		{[]string{"card", "serve", "--mutant", "evidence-names-payee"}, "unknown card mutant"},
 	} {
 		var out, errb bytes.Buffer

@@ -11,7 +11,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/all"
-	"github.com/dualoffline/dualoffline/models/chain"
+	"github.com/dualoffline/dualoffline/models/device/qr"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -130,21 +130,15 @@ func simulate(out io.Writer, f simulateFlags) error {
 		return usageError{fmt.Errorf("amount %d fen outside 1..50000", f.amount)}
 	}
 	a, b, c := world.PartyID("wallet-A"), world.PartyID("wallet-B"), world.PartyID("wallet-C")
-	var scanned []byte
-	if f.qrIn != "" {
-		if scanned, err = readScan(f.qrIn, f.stdin); err != nil {
-			return usageError{err}
-		}
-	}
 	w := world.New(f.seed)
 	in, err := sch.New(w, models.Config{Suite: s})
 	if err != nil {
 		return err
 	}
-	var cam cameraSetter
+	var cam models.QRPayer
 	if f.qrOut != "" || f.qrIn != "" {
 		var ok bool
-		if cam, ok = in.(cameraSetter); !ok {
+		if cam, ok = in.(models.QRPayer); !ok {
 			var qr []string
 			for _, sc := range all.Schemes() {
 				if sc.Info().Channel == world.QR {
@@ -154,17 +148,23 @@ func simulate(out io.Writer, f simulateFlags) error {
 			return usageError{fmt.Errorf("--qr-out and --qr-in need a scheme whose payment is a QR code (%s), not %s", strings.Join(qr, ", "), f.scheme)}
 		}
 	}
+	var scanned []byte
+	if f.qrIn != "" {
+		if scanned, err = readScan(f.qrIn, f.stdin, cam.MaxQRVersion()); err != nil {
+			return usageError{err}
+		}
+	}
 	var qrErr error
 	shownQR := false
 	if cam != nil {
 		err := cam.SetCamera(a, func(shown []byte) ([]byte, error) {
 			shownQR = true
 			if f.qrOut != "" {
-				var c *chain.QRCode
-				if c, qrErr = writeQR(f.qrOut, shown); qrErr != nil {
+				var c *qr.Code
+				if c, qrErr = writeQR(f.qrOut, shown, cam.MaxQRVersion()); qrErr != nil {
 					return nil, qrErr
 				}
-				w.Trace().Note("simulate", "the payment QR code, %d bytes, version %d-%s (%d×%d modules), is drawn to %s", len(shown), c.Version, chain.QRLevel, c.Size, c.Size, f.qrOut)
+				w.Trace().Note("simulate", "the payment QR code, %d bytes, version %d-%s (%d×%d modules), is drawn to %s", len(shown), c.Version, qr.Level, c.Size, c.Size, f.qrOut)
 			}
 			if scanned == nil {
 				return shown, nil
@@ -241,15 +241,11 @@ func simulate(out io.Writer, f simulateFlags) error {
 	return nil
 }
 
-// cameraSetter is a scheme instance whose payments travel as a QR code.
-type cameraSetter interface {
-	SetCamera(payer world.PartyID, cam chain.Camera) error
-}
-
 // writeQR draws payload as a QR code into the PNG file path; a payload
-// that fits no version the scheme allows is refused before drawing.
-func writeQR(path string, payload []byte) (*chain.QRCode, error) {
-	c, err := chain.DrawQR(payload)
+// that fits no version up to maxVersion (the scheme's) is refused before
+// drawing.
+func writeQR(path string, payload []byte, maxVersion int) (*qr.Code, error) {
+	c, err := qr.Draw(payload, maxVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -263,21 +259,22 @@ func writeQR(path string, payload []byte) (*chain.QRCode, error) {
 // readScan returns what a scanner reads from path: the QR code in an
 // image, decoded with zbarimg, or with path "-" the decoded payload bytes
 // on stdin.
-func readScan(path string, stdin io.Reader) ([]byte, error) {
+func readScan(path string, stdin io.Reader, maxVersion int) ([]byte, error) {
 	if path == "-" {
 		if stdin == nil {
 			return nil, fmt.Errorf("--qr-in -: no standard input")
 		}
-		b, err := io.ReadAll(io.LimitReader(stdin, chain.MaxPaymentDER+1))
+		limit := qr.Capacity(maxVersion) // what the scheme's largest code holds
+		b, err := io.ReadAll(io.LimitReader(stdin, int64(limit)+1))
 		if err != nil {
 			return nil, err
 		}
-		if len(b) > chain.MaxPaymentDER {
-			return nil, fmt.Errorf("--qr-in -: more than %d bytes, more than a version-%d QR code holds", chain.MaxPaymentDER, chain.QRVersion)
+		if len(b) > limit {
+			return nil, fmt.Errorf("--qr-in -: more than %d bytes, more than a version-%d QR code holds", limit, maxVersion)
 		}
 		return b, nil
 	}
-	return chain.ScanImage(path)
+	return qr.ScanImage(path)
 }
 
 func sameOrNot(scanned, shown []byte) string {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/internal/docexamples"
 	"github.com/dualoffline/dualoffline/models/chain"
+	"github.com/dualoffline/dualoffline/models/device/qr"
 )
 
 // runIn runs the CLI with stdin and returns what it printed and its exit
@@ -55,8 +56,8 @@ func TestSimulateQR(t *testing.T) {
 		t.Fatalf("--qr-out trace lacks the drawing or the receipt:\n%s", drawn)
 	}
 	t.Logf("pay.png: %d×%d pixels", cfg.Width, cfg.Height)
-	payload, err := chain.ScanImage(pay)
-	if errors.Is(err, chain.ErrNoZbar) {
+	payload, err := qr.ScanImage(pay)
+	if errors.Is(err, qr.ErrNoZbar) {
 		t.Skip(err)
 	}
 	if err != nil {
@@ -89,14 +90,23 @@ func TestSimulateQR(t *testing.T) {
 	}
 }
 
+// A scheme whose payment is no QR code is refused first, whatever the
+// scan; a scan over the scheme's largest code, or of a file that is not
+// there, is a usage error naming what is wrong.
 func TestSimulateQRUsage(t *testing.T) {
-	for _, args := range [][]string{
-		{"simulate", "--scheme", "chip", "--qr-out", filepath.Join(t.TempDir(), "x.png")},
-		{"simulate", "--scheme", "chain", "--qr-in", "-"},
+	missing := filepath.Join(t.TempDir(), "missing.png")
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"simulate", "--scheme", "chip", "--qr-out", filepath.Join(t.TempDir(), "x.png")}, "need a scheme whose payment is a QR code"},
+		{[]string{"simulate", "--scheme", "cert", "--qr-in", missing}, "need a scheme whose payment is a QR code"},
+		{[]string{"simulate", "--scheme", "chain", "--qr-in", "-"}, "more than 997 bytes"},
+		{[]string{"simulate", "--scheme", "chain", "--qr-in", missing}, "no image file to scan"},
 	} {
 		stdin := bytes.NewReader(make([]byte, chain.MaxPaymentDER+1))
-		if got, code := runIn(stdin, args...); code != exitUsage {
-			t.Errorf("%q: exit %d, want %d\n%s", args, code, exitUsage, got)
+		if got, code := runIn(stdin, tc.args...); code != exitUsage || !strings.Contains(got, tc.want) {
+			t.Errorf("%q: exit %d, want %d naming %q\n%s", tc.args, code, exitUsage, tc.want, got)
 		}
 	}
 }

@@ -1,8 +1,8 @@
-// Package reader is the terminal side of the chip suites against a card
-// in a reader: a models.Link (Link) that performs each chip card
-// operation as APDUs on a connection to the card (Conn), and a
+// Package reader is the terminal side of a card scheme's suites
+// (models.CardWallet; the chip model's) against a card in a reader: a
+// models.Link (Link) that performs each card operation as APDUs on a connection to the card (Conn), and a
 // models.Dialer (Devices) that gives each external wallet the card in one
-// of the named readers. The APDUs are models/chip/vcard's: SELECT of the
+// of the named readers. The APDUs are models/device/vcard's: SELECT of the
 // application, OPERATION commands (chained), GET RESPONSE.
 //
 // Connections come from PC/SC (pcsc.go, built with the pcsc tag: cgo and
@@ -25,10 +25,10 @@ import (
 
 	"github.com/dualoffline/dualoffline/conformance/adapter"
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
-	"github.com/dualoffline/dualoffline/models/chip/vcard"
+	"github.com/dualoffline/dualoffline/models/device/vcard"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/apdu"
 )
 
 // Conn is a connection to the card in one reader.
@@ -91,7 +91,7 @@ func (l *Link) selectApp() error {
 		return err
 	}
 	if sw != vcard.SWOK {
-		return l.broken("SELECT of application %X answered %04X (is it a dualoffline chip card?)", vcard.AID, sw)
+		return l.broken("SELECT of application %X answered %04X (is it a dualoffline card?)", vcard.AID, sw)
 	}
 	return nil
 }

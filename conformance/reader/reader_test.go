@@ -8,7 +8,7 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/chip"
-	"github.com/dualoffline/dualoffline/models/chip/vcard"
+	"github.com/dualoffline/dualoffline/models/device/vcard"
 	"github.com/dualoffline/dualoffline/spec"
 )
 
@@ -20,7 +20,7 @@ func serveCard(t *testing.T, dir, mutant string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stop, err := vcard.Start(s.Addr(), dir, mutant, t.Logf)
+	stop, err := vcard.Start(s.Addr(), chip.Scheme{}, dir, mutant, t.Logf)
 	if err != nil {
 		s.Close()
 		t.Fatal(err)

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/dualoffline/dualoffline/models/chip/vcard"
+	"github.com/dualoffline/dualoffline/models/device/vcard"
 )
 
 // Socket is a virtual reader without PC/SC: it listens where vpcd would
@@ -115,7 +115,7 @@ func (s *Socket) card() (net.Conn, error) {
 		s.conn = c
 		return c, nil
 	case <-time.After(wait):
-		return nil, fmt.Errorf("no card dialled the virtual reader at %s within %v (start: dualoffline card serve --scheme chip --host HOST --port PORT)", s.addr, wait)
+		return nil, fmt.Errorf("no card dialled the virtual reader at %s within %v (start: dualoffline card serve --scheme SCHEME --host HOST --port PORT)", s.addr, wait)
 	}
 }
 

@@ -1,7 +1,7 @@
 package apdu
 
 // Fuzz targets of the ISO/IEC 7816-4 framing of the chip-card model
-// (models/chip/apdu): FuzzAPDUCommand (ParseCommand), FuzzAPDUResponse
+// (spec/apdu): FuzzAPDUCommand (ParseCommand), FuzzAPDUResponse
 // (ParseResponse and Response.Err) and FuzzTLV (Parse, ValueSpans,
 // Validate, Expect). They check the package's three properties: no panic,
 // a rejection is a *spec.Error with a canonical code other than internal,
@@ -11,8 +11,8 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/apdu"
 )
 
 // apduReject fails t unless err is a *spec.Error with a canonical code

@@ -28,19 +28,11 @@ var nameExempt = map[string][]string{
 
 // importExempt lists the non-test files outside models/ that import a
 // scheme's package (or one under it), by file and package, each with its
-// reason: what they use is that scheme's alone.
-var importExempt = map[string][]string{
-	// The card commands serve and read the chip wallet, which is an ISO
-	// 7816 card (models/chip/vcard); no other scheme's wallet is a card.
-	"cmd/dualoffline/card.go":       {"chip"},
-	"cmd/dualoffline/card_check.go": {"chip"},
-	"conformance/reader/link.go":    {"chip"},
-	"conformance/reader/socket.go":  {"chip"},
-	// simulate --qr-out/--qr-in draw and scan the payment QR code with
-	// models/chain's encoder; a second scheme paying by QR code would move
-	// it to a shared package.
-	"cmd/dualoffline/simulate.go": {"chain"},
-}
+// reason: what they use is that scheme's alone. None is today: what only
+// one scheme has (a wallet that is a card, a payment that is a QR code) is
+// a capability its package implements (models.CardWallet, models.QRPayer)
+// over a shared package (models/device/vcard, models/device/qr).
+var importExempt = map[string][]string{}
 
 // schemePackage reports which scheme package (the package of a Scheme
 // of Schemes(), by its directory under models/) path is or lies under.

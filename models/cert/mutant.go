@@ -179,13 +179,9 @@ func (in *Instance) mailExpired(rec *transfer.Signed) bool {
 // not in the banks, and that a Host can play where a served wallet's
 // faults reach it (not writeCutMutations).
 func WalletMutants() []string {
-	var out []string
-	for _, m := range Mutants() {
-		if !bankMutations[m.Name] && !instanceMutations[m.Name] && !storeOnlyMutations[m.Name] && !writeCutMutations[m.Name] {
-			out = append(out, m.Name)
-		}
-	}
-	return out
+	return models.MutantNames(Mutants(), func(name string) bool {
+		return !bankMutations[name] && !instanceMutations[name] && !storeOnlyMutations[name] && !writeCutMutations[name]
+	})
 }
 
 func (se *SIM) mutated(name string) bool { return se.mutation != "" && se.mutation == name }

@@ -39,13 +39,13 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return modeltest.TamperedFields(t, in, modeltest.PayObs, 4, 12) // the TX
 	},
 	"payee-forgets-seen-serials": func(t *testing.T, in *Instance) []string {
-		modeltest.MustFund(t, in, "wallet-A", 1000)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
-		obs := modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil)
-		return append(obs, modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)
+		return modeltest.RepeatedToPayee(t, in, modeltest.PayObs, 1000, nil)
+	},
+	// A payment whose DEDUCTED is lost reaches the payee by mail; the
+	// payer's clone repeats it: the reference refuses the repeat, the
+	// mutant takes it.
+	"mail-credit-forgets-seen": func(t *testing.T, in *Instance) []string {
+		return modeltest.RepeatedToPayee(t, in, modeltest.PayObs, 1000, world.Plan{{Step: 6, Kind: world.FaultDrop}}, "wallet-A", "wallet-B")
 	},
 	"registry-drops-lower-conflict": func(t *testing.T, in *Instance) []string {
 		// The same double spend reconciled in both orders.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -23,32 +24,10 @@ func TestRefield(t *testing.T) {
 		if len(spans) == 0 {
 			t.Fatalf("%s: no fields", typ)
 		}
-		for i, f := range spans {
-			value := bytes.Repeat([]byte{0x41}, 300)
-			out, ok := Refield(m, f, value)
-			if !ok {
-				t.Fatalf("%s: field %s not replaced", typ, f.Name)
-			}
+		modeltest.RefieldEach(t, m, modeltest.Refield{Fields: Fields, Refield: Refield}, func(f world.Span, out world.Message) {
 			if out.Payload[len(out.Payload)-1] != 0xEE {
 				t.Errorf("%s/%s: the byte after the message is lost", typ, f.Name)
 			}
-			got := Fields(out)
-			if len(got) != len(spans) {
-				t.Fatalf("%s/%s: %d fields after, %d before", typ, f.Name, len(got), len(spans))
-			}
-			for j, g := range got {
-				want := m.Payload[spans[j].Start:spans[j].End]
-				if j == i {
-					want = value
-				}
-				if g.Name != spans[j].Name || !bytes.Equal(out.Payload[g.Start:g.End], want) {
-					t.Errorf("%s: replacing %s left field %s as %x, want %x", typ, f.Name, g.Name, out.Payload[g.Start:g.End], want)
-				}
-			}
-			shifted := world.Span{Name: f.Name, Start: f.Start + 1, End: f.End}
-			if same, ok := Refield(m, shifted, value); ok || !bytes.Equal(same.Payload, m.Payload) {
-				t.Errorf("%s: a span that is not a field was replaced (%v)", typ, ok)
-			}
-		}
+		})
 	}
 }

@@ -115,14 +115,19 @@ type WireLog struct {
 	Amount int64 `json:"amount"`
 }
 
-// wire is e on the wire.
+// wire is e on the wire. A cert wallet refuses nothing it stored, so
+// its entries carry no refusal (refusal absent).
 func (e LogEntry) wire() WireLog {
-	return WireLog{Log: device.Log{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked}, Amount: e.Amount}
+	return WireLog{Log: kit.WireLog(e.LogEntry), Amount: e.Amount}
 }
 
-// logEntry reads w off the wire (LogEntry.wire undone).
+// logEntry reads w off the wire (LogEntry.wire undone); a refusal an
+// external wallet reports is not part of the cert protocol and is
+// dropped.
 func (w WireLog) logEntry() LogEntry {
-	return LogEntry{LogEntry: kit.LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked}, Amount: w.Amount}
+	e := kit.LogFromWire(w.Log)
+	e.Refusal = nil
+	return LogEntry{LogEntry: e, Amount: w.Amount}
 }
 
 // ClockParams carry only the device's time.
@@ -187,7 +192,7 @@ func (in *Instance) attach(id world.PartyID, sc Scheme, cfg models.Config) error
 
 // remote makes the Device of the external wallet party behind link.
 func (in *Instance) remote(party world.PartyID, link models.Link) *remoteWallet {
-	return &remoteWallet{Remote: device.Remote{Link: link, Party: party}, now: func() time.Time {
+	return &remoteWallet{RemoteHolder: device.RemoteHolder{Remote: device.Remote{Link: link, Party: party}, Ops: depositOps}, now: func() time.Time {
 		if d := in.w.Device(party); d != nil {
 			if t, ok := d.Now(); ok {
 				return t
@@ -200,18 +205,14 @@ func (in *Instance) remote(party world.PartyID, link models.Link) *remoteWallet 
 // remoteWallet is an external wallet: every Device operation is one Link
 // call.
 type remoteWallet struct {
-	device.Remote
+	device.RemoteHolder
 	now func() time.Time // the device's clock
 }
 
 var _ Device = (*remoteWallet)(nil)
 
 func (rw *remoteWallet) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
-	var r device.MessageResult
-	if err := rw.Call(OpStartPayee, StartPayeeParams{Payer: string(payer), Amount: amount, Now: rw.now()}, &r); err != nil {
-		return world.Message{}, err
-	}
-	return rw.Message(r.Message, payer), nil
+	return rw.Open(OpStartPayee, StartPayeeParams{Payer: string(payer), Amount: amount, Now: rw.now()}, payer)
 }
 
 func (rw *remoteWallet) deliver(op string, m world.Message) ([]world.Message, error) {
@@ -260,14 +261,6 @@ func (rw *remoteWallet) Settle(mail []*transfer.Holding, certs [][]byte, settled
 		p.Settled = []string{}
 	}
 	return rw.Call(OpSettle, p, nil)
-}
-
-func (rw *remoteWallet) SignDeposit(agent string, coins []string) error {
-	return depositOps.Remote(&rw.Remote).SignDeposit(agent, coins)
-}
-
-func (rw *remoteWallet) FinishDeposit(key string, accepted bool) error {
-	return depositOps.Remote(&rw.Remote).FinishDeposit(key, accepted)
 }
 
 func (rw *remoteWallet) Reset(sync int64, crl []byte, issue []byte) error {

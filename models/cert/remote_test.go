@@ -15,6 +15,7 @@ import (
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/device"
+	"github.com/dualoffline/dualoffline/models/device/devicetest"
 	"github.com/dualoffline/dualoffline/models/loopback"
 	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -29,15 +30,9 @@ func external(ids ...world.PartyID) models.Config {
 func newRemote(t *testing.T, seed uint64, v Variant, s suite.Suite, cfg models.Config) *Instance {
 	t.Helper()
 	cfg.Suite = s
-	in, err := Scheme{Variant: v}.New(world.New(seed), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { in.(*Instance).Close() })
-	if n := len(in.(*Instance).Links); n != len(cfg.External) {
-		t.Fatalf("%d external wallets, want %d", n, len(cfg.External))
-	}
-	return in.(*Instance)
+	in := devicetest.Open[*Instance](t, Scheme{Variant: v}, seed, cfg)
+	devicetest.Linked(t, in.Links, cfg)
+	return in
 }
 
 // payResult is what a Pay reports, without what differs between devices
@@ -214,10 +209,7 @@ func doubleSpend(t *testing.T, v Variant, s suite.Suite, cfg models.Config, roll
 		pays = append(pays, pay(in, a, b, 600, nil))
 		in.Restore(a, snap)
 	} else {
-		cid, err := in.Clone(a)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cid := modeltest.MustClone(t, in, a)
 		if got := in.View(cid).Identity; got != string(a) {
 			t.Fatalf("the clone presents %q, want %q", got, a)
 		}

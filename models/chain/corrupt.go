@@ -23,10 +23,11 @@ var _ models.Corrupter = (*Instance)(nil)
 // built (with coins it signed itself, naming AgentID or forge.RogueAgentID) or
 // of splits the chain never saw.
 func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
-	wl, err := in.Inside(id)
-	if err != nil {
-		return err
-	}
+	return in.StageCorruption(id, c, func(wl *wallet) error { return in.corrupt(wl, id, c) })
+}
+
+// corrupt applies c to wallet id's own wallet wl (Corrupt).
+func (in *Instance) corrupt(wl *wallet, id world.PartyID, c models.Corruption) error {
 	r := c.Rand(in.w, Name, id)
 	switch c.Kind {
 	case models.CorruptSelfSignedCert, models.CorruptForeignRootCert, models.CorruptWrongSuiteCert:
@@ -159,7 +160,6 @@ func (in *Instance) Corrupt(id world.PartyID, c models.Corruption) error {
 	default:
 		return spec.Errorf(spec.CodeUnimplemented, "corruption %q", c.Kind)
 	}
-	in.w.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
 	return nil
 }
 

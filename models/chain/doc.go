@@ -157,11 +157,12 @@
 // stay within it (about 980 bytes at most under either suite, the
 // payer's certificate, about 460 bytes, travelling whole so the payee can
 // verify offline). TestQRPayloadFits encodes the largest payload with
-// rsc.io/qr and checks the version. DrawQR (qr.go) draws a payload at
+// rsc.io/qr and checks the version. models/device/qr draws a payload at
 // the smallest version that holds it and refuses, with malformed, one
-// that fits no version up to QRVersion; ScanImage (qrscan.go) reads a
-// code back with zbarimg -Sbinary, and a Camera set on a payer (SetCamera)
-// puts such a drawing and reading between its display and the payee.
+// that fits no version up to QRVersion (MaxQRVersion, models.QRPayer), and
+// reads a code back with zbarimg -Sbinary; a Camera set on a payer
+// (SetCamera, qr.go) puts such a drawing and reading between its display
+// and the payee.
 //
 // # Store layout
 //

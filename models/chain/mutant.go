@@ -97,13 +97,7 @@ func Mutants() []models.Mutant {
 // WalletMutants names the mutants whose bug is in the wallet (not in the
 // master nodes or the central bank): the ones a Host can play.
 func WalletMutants() []string {
-	var out []string
-	for _, m := range Mutants() {
-		if walletMutations[m.Name] {
-			out = append(out, m.Name)
-		}
-	}
-	return out
+	return models.MutantNames(Mutants(), func(name string) bool { return walletMutations[name] })
 }
 
 // walletMutations are the mutants that live in the wallet (wallet.go,

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/models/world"
 )
 
@@ -19,10 +20,7 @@ func init() {
 // and C on the second, and has both payees reconcile during the split.
 func splitDoubleSpend(t *testing.T, in *Instance) {
 	mustFund(t, in, "wallet-A", 1000)
-	clone, err := in.Clone("wallet-A")
-	if err != nil {
-		t.Fatal(err)
-	}
+	clone := modeltest.MustClone(t, in, "wallet-A")
 	payObs(in, "wallet-A", "wallet-B", 300, nil)
 	payObs(in, clone, "wallet-C", 300, nil)
 	if err := in.SetGateway("wallet-B", 0); err != nil {
@@ -54,10 +52,7 @@ var partitionScenarios = map[string]func(t *testing.T, in *Instance) []string{
 				break
 			}
 		}
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
+		clone := modeltest.MustClone(t, in, "wallet-A")
 		if err := in.SetGateway(clone, 1); err != nil {
 			t.Fatal(err)
 		}

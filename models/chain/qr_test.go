@@ -13,80 +13,21 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	qrcode "github.com/yeqown/go-qrcode/v2"
-	"rsc.io/qr"
 
+	"github.com/dualoffline/dualoffline/models/device/qr"
 	"github.com/dualoffline/dualoffline/models/modeltest"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
 
-// qrPattern is n bytes no decoder can take for text: every byte value,
-// repeating.
-func qrPattern(n int) []byte {
-	p := make([]byte, n)
-	for i := range p {
-		p[i] = byte(0x80 + 37*i)
+// TestQRProfile: a payment's largest code is models/device/qr's at
+// QRVersion, and MaxPaymentDER is exactly what it holds at QRLevel.
+func TestQRProfile(t *testing.T) {
+	if QRLevel != qr.Level || QRVersion > qr.MaxVersion {
+		t.Fatalf("QRLevel %s, QRVersion %d: models/device/qr draws level %s up to version %d", QRLevel, QRVersion, qr.Level, qr.MaxVersion)
 	}
-	return p
-}
-
-// The capacity table is ISO/IEC 18004's: at every version up to QRVersion
-// the go-qrcode encoder takes exactly that many bytes in byte mode at
-// level M and not one more, and rsc.io/qr, another encoder, needs that
-// version for them.
-func TestQRCapacity(t *testing.T) {
-	for v := 1; v <= QRVersion; v++ {
-		n := qrByteCapacity[v]
-		opts := func(v int) []qrcode.EncodeOption {
-			return []qrcode.EncodeOption{qrcode.WithEncodingMode(qrcode.EncModeByte),
-				qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium), qrcode.WithVersion(v)}
-		}
-		if _, err := qrcode.NewWith(qrPattern(n), opts(v)...); err != nil {
-			t.Errorf("version %d: %d bytes do not encode: %v", v, n, err)
-		}
-		if _, err := qrcode.NewWith(qrPattern(n+1), opts(v)...); err == nil {
-			t.Errorf("version %d: %d bytes encode, the table says %d at most", v, n+1, n)
-		}
-		c, err := qr.Encode(string(qrPattern(n)), qr.M)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := (c.Size - 17) / 4; got != v {
-			t.Errorf("rsc.io/qr puts %d bytes in version %d, the table in %d", n, got, v)
-		}
-		if got, err := QRVersionFor(n); got != v || err != nil {
-			t.Errorf("QRVersionFor(%d) = %d, %v; want %d", n, got, err, v)
-		}
-	}
-	if qrByteCapacity[QRVersion] != MaxPaymentDER {
-		t.Errorf("a version-%d code holds %d bytes, MaxPaymentDER is %d", QRVersion, qrByteCapacity[QRVersion], MaxPaymentDER)
-	}
-}
-
-// A payload larger than the largest version holds is refused with
-// malformed before anything is drawn; one that fits draws at the version
-// QRVersionFor names, and the same payload draws the same PNG.
-func TestDrawQR(t *testing.T) {
-	for _, n := range []int{MaxPaymentDER + 1, 4096} {
-		if c, err := DrawQR(qrPattern(n)); spec.CodeOf(err) != spec.CodeMalformed || c != nil {
-			t.Errorf("DrawQR(%d bytes) = %v, %v; want malformed", n, c, err)
-		}
-	}
-	c, err := DrawQR(qrPattern(MaxPaymentDER))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if c.Version != QRVersion || c.Size != 17+4*QRVersion {
-		t.Errorf("%d bytes drew version %d (%d modules), want %d", MaxPaymentDER, c.Version, c.Size, QRVersion)
-	}
-	var a, b bytes.Buffer
-	if err := c.WritePNG(&a); err != nil {
-		t.Fatal(err)
-	}
-	c2, _ := DrawQR(qrPattern(MaxPaymentDER))
-	if err := c2.WritePNG(&b); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
-		t.Errorf("the same payload drew different PNGs (%v)", err)
+	if n := qr.Capacity(QRVersion); n != MaxPaymentDER {
+		t.Errorf("a version-%d code holds %d bytes, MaxPaymentDER is %d", QRVersion, n, MaxPaymentDER)
 	}
 }
 
@@ -94,8 +35,8 @@ func TestDrawQR(t *testing.T) {
 // skips the test naming the missing piece.
 func zbarimg(t *testing.T, path string) []byte {
 	t.Helper()
-	out, err := ScanImage(path)
-	if errors.Is(err, ErrNoZbar) {
+	out, err := qr.ScanImage(path)
+	if errors.Is(err, qr.ErrNoZbar) {
 		t.Skip(err)
 	}
 	if err != nil {
@@ -155,7 +96,7 @@ func unhex(t *testing.T, s string) []byte {
 // takes every case.
 func TestQRVectorsThroughZbar(t *testing.T) {
 	if _, err := exec.LookPath("zbarimg"); err != nil {
-		t.Skip(ErrNoZbar)
+		t.Skip(qr.ErrNoZbar)
 	}
 	dir := t.TempDir()
 	for _, s := range suite.All() {
@@ -167,7 +108,7 @@ func TestQRVectorsThroughZbar(t *testing.T) {
 		vs := readQRVectors(t, s.ID())
 		for _, v := range vs {
 			if testing.Short() {
-				version, _ := QRVersionFor(len(v.Input.Payment) / 2)
+				version, _ := qr.VersionFor(len(v.Input.Payment)/2, QRVersion)
 				k := kind{version, v.Result}
 				if seen[k] {
 					continue
@@ -176,17 +117,17 @@ func TestQRVectorsThroughZbar(t *testing.T) {
 			}
 			t.Run(v.TcID, func(t *testing.T) {
 				payload := unhex(t, v.Input.Payment)
-				c, err := DrawQR(payload)
+				c, err := qr.Draw(payload, QRVersion)
 				if len(payload) > MaxPaymentDER {
 					if spec.CodeOf(err) != spec.CodeMalformed || c != nil {
-						t.Fatalf("a %d-byte payload: DrawQR = %v; want malformed before drawing", len(payload), err)
+						t.Fatalf("a %d-byte payload: qr.Draw = %v; want malformed before drawing", len(payload), err)
 					}
 					return
 				}
 				if err != nil {
 					t.Fatal(err)
 				}
-				if want, _ := QRVersionFor(len(payload)); c.Version != want {
+				if want, _ := qr.VersionFor(len(payload), QRVersion); c.Version != want {
 					t.Errorf("drawn at version %d, want %d", c.Version, want)
 				}
 				path := filepath.Join(dir, v.TcID+".png")

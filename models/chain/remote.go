@@ -203,11 +203,7 @@ func (rw *remoteWallet) Payee(m world.Message) ([]world.Message, error) {
 	return rw.deliver(OpPayee, m)
 }
 
-func (rw *remoteWallet) EndSession() (bool, error) {
-	var r device.EndSessionResult
-	err := rw.Call(OpEndSession, struct{}{}, &r)
-	return r.Received, err
-}
+func (rw *remoteWallet) EndSession() (bool, error) { return rw.CloseSession(OpEndSession) }
 
 func (rw *remoteWallet) coin(w WireCoin) (Coin, error) {
 	if len(w.Point) != IDSize+2 {

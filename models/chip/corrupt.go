@@ -11,14 +11,11 @@ import (
 // TRANSFER it did not store: the same bytes, signed with the card's key
 // over the session's challenge. The firmware survives power cycles.
 func (in *Instance) corruptRefuse(id world.PartyID, c models.Corruption) error {
-	se, err := in.Inside(id)
-	if err != nil {
-		return err
-	}
-	se.FW.Withhold = true
-	se.refuseStored = true
-	in.w.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
-	return nil
+	return in.StageCorruption(id, c, func(se *SE) error {
+		se.FW.Withhold = true
+		se.refuseStored = true
+		return nil
+	})
 }
 
 // refuseAfterStore is what the corrupted payee sends once it stored the

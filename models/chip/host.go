@@ -90,7 +90,7 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		return kit.WireStateOf(st, wireLog), nil
+		return kit.WireStateOf(st, kit.WireLog), nil
 	case OpCredit:
 		return device.Decoded(op, params, func(p CreditParams) (any, error) {
 			return device.Credit(p.Holdings, p.Certificates, p.Settled, h.se.Credit)

@@ -190,13 +190,9 @@ var hostMutations = map[string]bool{
 // CardMutants names the mutants whose bug is in the card (not in the
 // banks): the ones a Host can play.
 func CardMutants() []string {
-	var out []string
-	for _, m := range Mutants() {
-		if !bankMutations[m.Name] && !hostMutations[m.Name] && !offCardMutations[m.Name] {
-			out = append(out, m.Name)
-		}
-	}
-	return out
+	return models.MutantNames(Mutants(), func(name string) bool {
+		return !bankMutations[name] && !hostMutations[name] && !offCardMutations[name]
+	})
 }
 
 // bankMutations are the mutants that live in the banks (models/bank).

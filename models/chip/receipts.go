@@ -12,11 +12,7 @@ var _ models.Receipter = (*Instance)(nil)
 // the records it signed to the entry's payee, as reconciliation will
 // upload them, checked by the registry (kit.Receipts).
 func (in *Instance) Receipts(id world.PartyID) ([]models.Receipt, error) {
-	st, err := in.state(id)
-	if err != nil {
-		return nil, err
-	}
-	return kit.Receipts(st, in.cb.Registry(), LogEntry.PaidTo, in.Party), nil
+	return kit.Receipts(id, in.state, in.cb.Registry(), LogEntry.PaidTo, in.Party)
 }
 
 // forgetAcked is payer-forgets-acked-payment: once entry k is

@@ -1,8 +1,8 @@
 package chip
 
 import (
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/apdu"
 )
 
 // refield is the session's world.Session.Refield: m with the value of

@@ -1,7 +1,6 @@
 package chip
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/dualoffline/dualoffline/models/modeltest"
@@ -28,30 +27,7 @@ func TestRefield(t *testing.T) {
 			if len(spans) > 0 {
 				seen[m.Type] = true
 			}
-			for i, f := range spans {
-				value := bytes.Repeat([]byte{0x41}, 300)
-				out, ok := refield(m, f, value)
-				if !ok {
-					t.Fatalf("%s: field %s not replaced", m.Type, f.Name)
-				}
-				got := fields(out)
-				if len(got) != len(spans) {
-					t.Fatalf("%s/%s: %d fields after, %d before", m.Type, f.Name, len(got), len(spans))
-				}
-				for j, g := range got {
-					want := m.Payload[spans[j].Start:spans[j].End]
-					if j == i {
-						want = value
-					}
-					if g.Name != spans[j].Name || !bytes.Equal(out.Payload[g.Start:g.End], want) {
-						t.Errorf("%s: replacing %s left field %s as %x, want %x", m.Type, f.Name, g.Name, out.Payload[g.Start:g.End], want)
-					}
-				}
-				shifted := world.Span{Name: f.Name, Start: f.Start + 1, End: f.End}
-				if same, ok := refield(m, shifted, value); ok || !bytes.Equal(same.Payload, m.Payload) {
-					t.Errorf("%s: a span that is not a field was replaced (%v)", m.Type, ok)
-				}
-			}
+			modeltest.RefieldEach(t, m, modeltest.Refield{Fields: fields, Refield: refield}, nil)
 		}
 	}
 	for _, typ := range []string{MsgInitiate, MsgTransfer, MsgConfirm} {

@@ -88,16 +88,6 @@ type WireState = device.State[WireLog]
 // WireLog is a LogEntry on the wire.
 type WireLog = device.Log
 
-// wireLog is e on the wire.
-func wireLog(e LogEntry) WireLog {
-	return WireLog{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked, Refusal: e.Refusal}
-}
-
-// logEntry reads w off the wire (wireLog undone).
-func logEntry(w WireLog) LogEntry {
-	return LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked, Refusal: w.Refusal}
-}
-
 // CreditParams are Device.Credit's arguments.
 type CreditParams struct {
 	Holdings     []models.Hex `json:"holdings"`
@@ -124,7 +114,7 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 	if err != nil {
 		return err
 	}
-	rc := &remoteCard{r, cfg.Suite}
+	rc := newRemoteCard(r, cfg.Suite)
 	made, err := in.manufacture(id, pub)
 	if err != nil {
 		return err
@@ -143,18 +133,20 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 
 // remoteCard is an external card: every Device operation is one Link call.
 type remoteCard struct {
-	device.Remote
+	device.RemoteHolder
 	suite suite.Suite // parses the public keys the card generates
+}
+
+// newRemoteCard is the Device of the external card behind r; s parses
+// the public keys it generates.
+func newRemoteCard(r device.Remote, s suite.Suite) *remoteCard {
+	return &remoteCard{device.RemoteHolder{Remote: r, Ops: depositOps}, s}
 }
 
 var _ Device = (*remoteCard)(nil)
 
 func (rc *remoteCard) StartPayee(payer world.PartyID, amount int64) (world.Message, error) {
-	var r device.MessageResult
-	if err := rc.Call(OpStartPayee, StartPayeeParams{Payer: string(payer), Amount: amount}, &r); err != nil {
-		return world.Message{}, err
-	}
-	return rc.Message(r.Message, payer), nil
+	return rc.Open(OpStartPayee, StartPayeeParams{Payer: string(payer), Amount: amount}, payer)
 }
 
 func (rc *remoteCard) deliver(op string, m world.Message) ([]world.Message, error) {
@@ -164,15 +156,11 @@ func (rc *remoteCard) deliver(op string, m world.Message) ([]world.Message, erro
 func (rc *remoteCard) Payer(m world.Message) ([]world.Message, error) { return rc.deliver(OpPayer, m) }
 func (rc *remoteCard) Payee(m world.Message) ([]world.Message, error) { return rc.deliver(OpPayee, m) }
 
-func (rc *remoteCard) EndSession() (bool, error) {
-	var r device.EndSessionResult
-	err := rc.Call(OpEndSession, struct{}{}, &r)
-	return r.Received, err
-}
+func (rc *remoteCard) EndSession() (bool, error) { return rc.CloseSession(OpEndSession) }
 
 func (rc *remoteCard) State() (*CardState, error) {
 	var w WireState
-	s, err := kit.ReadState(&rc.Remote, OpState, &w, &w, logEntry)
+	s, err := kit.ReadState(&rc.Remote, OpState, &w, &w, kit.LogFromWire)
 	if err != nil {
 		return nil, err
 	}
@@ -185,14 +173,6 @@ func (rc *remoteCard) Credit(hs []*transfer.Holding, certs [][]byte, settled []s
 		p.Holdings = append(p.Holdings, h.Marshal())
 	}
 	return rc.Call(OpCredit, p, nil)
-}
-
-func (rc *remoteCard) SignDeposit(agent string, coins []string) error {
-	return depositOps.Remote(&rc.Remote).SignDeposit(agent, coins)
-}
-
-func (rc *remoteCard) FinishDeposit(key string, accepted bool) error {
-	return depositOps.Remote(&rc.Remote).FinishDeposit(key, accepted)
 }
 
 func (rc *remoteCard) Reset(sync int64, crl []byte) error {

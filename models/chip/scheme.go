@@ -5,12 +5,12 @@ import (
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/forge"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/apdu"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
@@ -408,7 +408,7 @@ func (in *Instance) depositor() kit.Depositor[Device, *CardState] {
 // Clone copies the card, identity and coins, to a new device.
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 	remote := func(cid world.PartyID, fork models.Link) Device {
-		return &remoteCard{device.Remote{Link: fork, Party: cid}, in.cb.Suite}
+		return newRemoteCard(device.Remote{Link: fork, Party: cid}, in.cb.Suite)
 	}
 	return in.CloneWith(id, false, remote, func(se *SE, dev *world.Device) *SE {
 		return &SE{Core: kit.Core{S: se.S, Dev: dev}, w: in.w, mutation: se.mutation}

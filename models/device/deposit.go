@@ -71,19 +71,23 @@ func Holder[K, P any, D interface {
 	return o.Handle(d, op, params)
 }
 
-// Remote is the Depositor of the external wallet behind r: each method
-// is one call of o's operations.
-func (o DepositOps) Remote(r *Remote) Depositor { return remoteDepositor{o, r} }
-
-type remoteDepositor struct {
-	ops DepositOps
-	r   *Remote
+// RemoteHolder is an external wallet whose coins are transfer holdings
+// (cert, chip), reached through Remote, whose deposit operations are Ops:
+// it is the Depositor half of the scheme's remote device, which embeds it,
+// each method one call of Ops.
+type RemoteHolder struct {
+	Remote
+	Ops DepositOps
 }
 
-func (d remoteDepositor) SignDeposit(agent string, coins []string) error {
-	return d.r.Call(d.ops.Sign, SignDepositParams{Agent: agent, Coins: coins}, nil)
+var _ Depositor = (*RemoteHolder)(nil)
+
+// SignDeposit calls Ops.Sign.
+func (r *RemoteHolder) SignDeposit(agent string, coins []string) error {
+	return r.Call(r.Ops.Sign, SignDepositParams{Agent: agent, Coins: coins}, nil)
 }
 
-func (d remoteDepositor) FinishDeposit(key string, accepted bool) error {
-	return d.r.Call(d.ops.Finish, FinishDepositParams{Key: key, Accepted: accepted}, nil)
+// FinishDeposit calls Ops.Finish.
+func (r *RemoteHolder) FinishDeposit(key string, accepted bool) error {
+	return r.Call(r.Ops.Finish, FinishDepositParams{Key: key, Accepted: accepted}, nil)
 }

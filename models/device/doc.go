@@ -18,7 +18,10 @@
 //     (the Op constants, their params and results) stay in the model and
 //     use these, so the types here are as normative as the model's;
 //   - the harness side (remote.go): Remote, the Link call every model's
-//     remote device embeds, the mapping of a device's refusal to a
+//     remote device embeds (with Open, a payment session started on the
+//     device, and CloseSession, its end and whether value was stored;
+//     RemoteHolder, deposit.go, the deposit half of a coin-holding remote
+//     device), the mapping of a device's refusal to a
 //     canonical code (Canonicalizer), reaching an external wallet and
 //     having it generate its key (DialExternal, External.Attach,
 //     external.go) and closing a model's links;
@@ -38,7 +41,10 @@
 //     that a certificate loaded is the device's own.
 //
 // Package devicetest, below this one, holds the checks the schemes' tests
-// make alike of an external device.
+// make alike of an external device. Two packages beside it serve a
+// channel only some schemes have, each behind a capability of package
+// models: vcard, a wallet card (models.CardWallet) as a smart card in a
+// reader, and qr, the payment QR code (models.QRPayer) drawn and read.
 //
 // Contract: nothing here knows a scheme. The wire types never change
 // shape (a member added, renamed or dropped is a protocol change, §6);

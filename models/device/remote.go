@@ -72,6 +72,25 @@ func (r *Remote) Message(w Message, to world.PartyID) world.Message {
 	return m
 }
 
+// Open performs an operation that opens a session (params → MessageResult)
+// and returns the message the device opens it with, addressed to to
+// unless it names another party (Message).
+func (r *Remote) Open(op string, params any, to world.PartyID) (world.Message, error) {
+	var res MessageResult
+	if err := r.Call(op, params, &res); err != nil {
+		return world.Message{}, err
+	}
+	return r.Message(res.Message, to), nil
+}
+
+// CloseSession performs an end-session operation ({} → EndSessionResult)
+// and reports whether the payee stored value in the session.
+func (r *Remote) CloseSession(op string) (received bool, err error) {
+	var res EndSessionResult
+	err = r.Call(op, struct{}{}, &res)
+	return res.Received, err
+}
+
 // Deliver performs a delivery operation (params carry the message) and
 // returns the device's answer, addressed to to unless it names another
 // party, with its refusal.

@@ -21,11 +21,34 @@ type Holder interface {
 // an agent the central bank never authorised. An external wallet is a
 // CodeUnimplemented error.
 func Corrupt[D Device, E Holder](t *Table[D, E], scheme, agent, rogue string, id world.PartyID, c models.Corruption) error {
+	return t.StageCorruption(id, c, func(e E) error {
+		return forge.Corrupt(forgeSetting(t, scheme, agent, rogue), e, id, c, c.Rand(t.W, scheme, id))
+	})
+}
+
+// StageCorruption is the frame of every corruption staged on one of the
+// model's own elements (models.Corrupter): it finds wallet id's element
+// (an external wallet is Inside's CodeUnimplemented error), lets stage
+// apply c to it, and notes the corruption in the trace once stage
+// succeeded. stage draws its own random stream (Corruption.Rand) if it
+// needs one.
+func (t *Table[D, E]) StageCorruption(id world.PartyID, c models.Corruption, stage func(e E) error) error {
 	e, err := t.Inside(id)
 	if err != nil {
 		return err
 	}
-	st := forge.Setting{
+	if err := stage(e); err != nil {
+		return err
+	}
+	t.W.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
+	return nil
+}
+
+// forgeSetting is what forge.Corrupt needs of the scheme: its name, its
+// agent and rogue agent, the time and how to reach another wallet's own
+// element.
+func forgeSetting[D Device, E Holder](t *Table[D, E], scheme, agent, rogue string) forge.Setting {
+	return forge.Setting{
 		Scheme: scheme, Agent: agent, RogueAgent: rogue, Now: t.W.Now(),
 		Lookup: func(p world.PartyID) (forge.Holder, error) {
 			o, err := t.Inside(p)
@@ -35,12 +58,6 @@ func Corrupt[D Device, E Holder](t *Table[D, E], scheme, agent, rogue string, id
 			return o, nil
 		},
 	}
-	r := c.Rand(t.W, scheme, id)
-	if err := forge.Corrupt(st, e, id, c, r); err != nil {
-		return err
-	}
-	t.W.Trace().Note(id, "corrupted: %s (value %d, other %q)", c.Kind, c.Value, c.Other)
-	return nil
 }
 
 // Insider hands wallet id's own element to an insider (models.Insider,

@@ -10,14 +10,20 @@ import (
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// Receipts are the receipts (models.Receipt) of a payer element of state
-// st: one per log entry that spends something (a refused entry spends
-// nothing), the records it signed paying the entry's payee, each checked
-// by reg as reconciliation would (bank.Registry.Accepts). party names the
-// wallet of a payee's certificate id ("" if none).
-func Receipts[L Entry](st *State[L], reg *bank.Registry, payee func(L) string, party func(id string) world.PartyID) []models.Receipt {
+// Receipts are the receipts (models.Receipt, models.Receipter) of payer
+// wallet id, whose state state reads out (an error reading it is
+// returned): one per log entry that spends something (a refused entry
+// spends nothing), the records it signed paying the entry's payee
+// (payee), each checked by reg as reconciliation would
+// (bank.Registry.Accepts). party names the wallet of a payee's
+// certificate id ("" if none).
+func Receipts[S Logged[L], L Entry](id world.PartyID, state func(world.PartyID) (S, error), reg *bank.Registry, payee func(L) string, party func(id string) world.PartyID) ([]models.Receipt, error) {
+	st, err := state(id)
+	if err != nil {
+		return nil, err
+	}
 	var out []models.Receipt
-	for _, e := range st.Log {
+	for _, e := range st.PayerLog() {
 		holdings, records := e.Spent()
 		if len(records) == 0 {
 			continue
@@ -42,7 +48,7 @@ func Receipts[L Entry](st *State[L], reg *bank.Registry, payee func(L) string, p
 		}
 		out = append(out, rc)
 	}
-	return out
+	return out, nil
 }
 
 // Party returns the first wallet of t (in Order) that presents

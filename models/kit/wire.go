@@ -73,6 +73,17 @@ func DepositsOf(ws []device.Deposit) []DepositEntry {
 	return out
 }
 
+// WireLog is the log entry e on the wire: holdings, records and the
+// refusal DER in hex.
+func WireLog(e LogEntry) device.Log {
+	return device.Log{Key: e.Key, Payee: e.Payee, Holdings: models.HexList(e.Holdings), Records: models.HexList(e.Records), Acked: e.Acked, Refusal: e.Refusal}
+}
+
+// LogFromWire reads a log entry off the wire (WireLog undone).
+func LogFromWire(w device.Log) LogEntry {
+	return LogEntry{Key: w.Key, Payee: w.Payee, Holdings: models.Bytes(w.Holdings), Records: models.Bytes(w.Records), Acked: w.Acked, Refusal: w.Refusal}
+}
+
 // WireStateOf is st on the wire, each log entry through log; the lists
 // are never nil.
 func WireStateOf[L Entry, W any](st *State[L], log func(L) W) device.State[W] {

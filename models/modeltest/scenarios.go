@@ -67,14 +67,26 @@ func LimitsAfterSync(t *testing.T, in models.Instance, obs Obs) []string {
 // the clone pays wallet-C 100 fen, the same coin twice. It returns the
 // clone, for the scenario to reconcile as it needs.
 func DoubleSpent(t *testing.T, in models.Instance, obs Obs) world.PartyID {
+	t.Helper()
 	MustFund(t, in, "wallet-A", 1000)
-	clone, err := in.Clone("wallet-A")
-	if err != nil {
-		t.Fatal(err)
-	}
+	clone := MustClone(t, in, "wallet-A")
 	obs(in, "wallet-A", "wallet-B", 100, nil)
 	obs(in, clone, "wallet-C", 100, nil)
 	return clone
+}
+
+// RepeatedToPayee: wallet-A, funded with fund, is cloned; A pays
+// wallet-B 100 fen, plan applied, then the wallets of reconcile
+// reconcile in order, then the clone pays B the same coins again. A payee
+// that forgets what it was paid (by the payment, or by mail when plan
+// loses it) shows.
+func RepeatedToPayee(t *testing.T, in models.Instance, obs Obs, fund int64, plan world.Plan, reconcile ...world.PartyID) []string {
+	t.Helper()
+	MustFund(t, in, "wallet-A", fund)
+	clone := MustClone(t, in, "wallet-A")
+	out := obs(in, "wallet-A", "wallet-B", 100, plan)
+	MustReconcile(t, in, reconcile...)
+	return append(out, obs(in, clone, "wallet-B", 100, nil)...)
 }
 
 // RevokedRefused (R1.4): wallet-B is revoked (revoke is the central

@@ -95,19 +95,11 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		return out
 	},
 	mutantNoSeen: func(t *testing.T, in *Instance) []string {
-		modeltest.MustFund(t, in, "wallet-A", 900)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
-		return append(modeltest.PayObs(in, "wallet-A", "wallet-B", 100, nil), modeltest.PayObs(in, clone, "wallet-B", 100, nil)...)
+		return modeltest.RepeatedToPayee(t, in, modeltest.PayObs, 900, nil)
 	},
 	mutantNoDoubleCheck: func(t *testing.T, in *Instance) []string {
 		modeltest.MustFund(t, in, "wallet-A", 900)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
+		clone := modeltest.MustClone(t, in, "wallet-A")
 		payRecord(t, in, "wallet-A", "wallet-B", 100)
 		payRecord(t, in, clone, "wallet-C", 100)
 		modeltest.MustReconcile(t, in, "wallet-B", "wallet-C")
@@ -215,10 +207,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		modeltest.MustFund(t, in, "wallet-A", 300)
 		modeltest.MustFund(t, in, "wallet-C", 600)
 		payRecord(t, in, "wallet-C", "wallet-A", 600)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
+		clone := modeltest.MustClone(t, in, "wallet-A")
 		payRecord(t, in, "wallet-A", "wallet-B", 200)
 		return modeltest.PayObs(in, clone, "wallet-B", 800, nil)
 	},
@@ -228,10 +217,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		// record's last input.
 		modeltest.MustFund(t, in, "wallet-C", 600)
 		payRecord(t, in, "wallet-C", "wallet-A", 600)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
+		clone := modeltest.MustClone(t, in, "wallet-A")
 		payRecord(t, in, "wallet-A", "wallet-B", 600)
 		modeltest.MustFund(t, in, clone, 300)
 		return modeltest.PayObs(in, clone, "wallet-B", 900, nil)
@@ -240,10 +226,7 @@ var mutantScenarios = map[string]func(t *testing.T, in *Instance) []string{
 		// The clone spends the bundle again after a holding only it was
 		// paid: the record's second input is the one spent twice.
 		modeltest.MustFund(t, in, "wallet-A", 1000)
-		clone, err := in.Clone("wallet-A")
-		if err != nil {
-			t.Fatal(err)
-		}
+		clone := modeltest.MustClone(t, in, "wallet-A")
 		payRecord(t, in, "wallet-A", "wallet-B", 1000)
 		modeltest.MustFund(t, in, "wallet-C", 500)
 		payRecord(t, in, "wallet-C", clone, 500)

@@ -236,14 +236,14 @@ var _ Device = (*remoteWallet)(nil)
 func (rw *remoteWallet) Identity() (string, error) { return rw.id, nil }
 
 func (rw *remoteWallet) StartPayer(payee string, amount int64) ([]world.Message, error) {
-	var r device.MessageResult
-	if err := rw.Call(OpStartPayer, StartPayerParams{Payee: payee, Amount: amount}, &r); err != nil {
+	m, err := rw.Open(OpStartPayer, StartPayerParams{Payee: payee, Amount: amount}, "")
+	if err != nil {
 		return nil, err
 	}
-	if r.Message.Type != msgHello {
-		return nil, rw.Broken("opened a payer session with a %q message, not %s", r.Message.Type, msgHello)
+	if m.Type != msgHello {
+		return nil, rw.Broken("opened a payer session with a %q message, not %s", m.Type, msgHello)
 	}
-	return []world.Message{rw.Message(r.Message, "")}, nil
+	return []world.Message{m}, nil
 }
 
 func (rw *remoteWallet) StartPayee(amount int64) error {

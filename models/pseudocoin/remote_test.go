@@ -43,14 +43,13 @@ type payment struct {
 // its payer.
 type outcome struct {
 	Payments []payment
-	Views    []models.View
-	devicetest.Books
+	devicetest.Outcome
 	Traced  [][]string
 	Uploads []int // uploads and mint rounds each wallet's agent bank carried
 }
 
 func observeRun(in *Instance, pays []models.Payment) outcome {
-	var o outcome
+	o := outcome{Outcome: devicetest.Observe(in)}
 	for _, p := range pays {
 		po := payment{Paid: p.Paid, Received: p.Received, Crashes: len(p.Outcome.Crashes)}
 		for _, r := range p.Outcome.Rejections {
@@ -59,7 +58,6 @@ func observeRun(in *Instance, pays []models.Payment) outcome {
 		o.Payments = append(o.Payments, po)
 	}
 	for _, id := range in.Wallets() {
-		o.Views = append(o.Views, devicetest.Masked(in.View(id)))
 		var tr []string
 		for _, t := range in.TraceReceived(id) {
 			tr = append(tr, fmt.Sprintf("%d from %s %v", t.Value, t.Payer, t.Err))
@@ -68,7 +66,6 @@ func observeRun(in *Instance, pays []models.Payment) outcome {
 		o.Traced = append(o.Traced, tr)
 		o.Uploads = append(o.Uploads, len(in.AgentView(id)))
 	}
-	o.Books = devicetest.BooksOf(in)
 	return o
 }
 
@@ -135,22 +132,10 @@ func TestExternalWalletBehavesLikeTheModelsOwn(t *testing.T) {
 			if len(own.Payments) != 8 || !own.Payments[0].Paid || own.Payments[4].Received || own.Audit.Held == 0 {
 				t.Fatalf("the scenario does not do what it says: %+v", own)
 			}
-			for _, ext := range [][]world.PartyID{{"wallet-A"}, {"wallet-B"}, {"wallet-A", "wallet-B", "wallet-C"}} {
-				got := runWith(t, external(s, "", ext...), scenario)
-				if d := cmp.Diff(own, got); d != "" {
-					t.Errorf("external %v (-own +external):\n%s", ext, d)
-				}
-				if !got.Audit.Balanced() {
-					t.Errorf("external %v: the audit does not balance: %+v", ext, got.Audit)
-				}
-			}
-			// The control: the comparison sees an element that does not
-			// behave like the model's (it never resets its offline
-			// limits, so a later payment is refused).
-			bad := runWith(t, external(s, mutantLimitsNotReset, "wallet-A"), scenario)
-			if cmp.Equal(own, bad) {
-				t.Error("an external element with limits-not-reset behaves like the model's own")
-			}
+			// The control: an element that never resets its offline
+			// limits, so a later payment is refused.
+			devicetest.LikeOwn(t, own, func(ext []world.PartyID) outcome { return runWith(t, external(s, "", ext...), scenario) },
+				func() outcome { return runWith(t, external(s, mutantLimitsNotReset, "wallet-A"), scenario) })
 		})
 	}
 }
@@ -230,15 +215,7 @@ func TestHostRefusalsChangeNothing(t *testing.T) {
 	if _, err := NewHost(nil, mutantNoDoubleCheck); err == nil {
 		t.Error("a host took a desk mutant")
 	}
-	in := devicetest.Open[*Instance](t, Scheme{}, 3, external(nil, "", "wallet-A"))
-	if err := in.Fund("wallet-A", 1000); err != nil {
-		t.Fatal(err)
-	}
-	l := in.Links["wallet-A"]
-	var st WireState
-	if err := l.Call(OpState, struct{}{}, &st); err != nil || len(st.Holdings) == 0 {
-		t.Fatalf("state: %v, %d holdings", err, len(st.Holdings))
-	}
+	in, l, _ := devicetest.Funded[*Instance](t, Scheme{}, 3, external(nil, "", "wallet-A"), "wallet-A", 1000, OpState, func(s WireState) int { return len(s.Holdings) })
 	devicetest.Refusals(t, l, "element", map[string]devicetest.Call{
 		"state with a member":          {Op: OpState, Params: map[string]any{"x": 1}},
 		"provision again":              {Op: OpProvision, Params: Provisioning{}},

@@ -30,10 +30,7 @@ func doubleSpendEvidence(t testing.TB) (*Instance, bank.DoubleSpend) {
 	in := newInstanceT(t, suite.Default())
 	a, b, c := in.Wallets()[0], in.Wallets()[1], in.Wallets()[2]
 	modeltest.MustFund(t, in, a, 1000)
-	clone, err := in.Clone(a)
-	if err != nil {
-		t.Fatal(err)
-	}
+	clone := modeltest.MustClone(t, in, a)
 	if p, err := in.Pay(a, b, 1000, nil); err != nil || !p.Received {
 		t.Fatalf("payment by the original: %+v %v", p, err)
 	}
@@ -325,10 +322,7 @@ func TestDoubleSpendAfterSurrender(t *testing.T) {
 		in := newInstanceT(t, suite.Default())
 		a, b := in.Wallets()[0], in.Wallets()[1]
 		modeltest.MustFund(t, in, a, 1000) // below the full bundle size: surrendered at reconciliation
-		clone, err := in.Clone(a)
-		if err != nil {
-			t.Fatal(err)
-		}
+		clone := modeltest.MustClone(t, in, a)
 		if surrenderFirst {
 			modeltest.MustReconcile(t, in, a)
 		}

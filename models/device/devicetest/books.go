@@ -42,3 +42,21 @@ func BooksOf(in models.Instance) Books {
 	}
 	return b
 }
+
+// Outcome is what a run comes to, for comparing a run with external
+// devices with the same run with the model's own: the wallets' views,
+// Masked, in wallet order, and the books.
+type Outcome struct {
+	Views []models.View
+	Books
+}
+
+// Observe reads in's Outcome.
+func Observe(in models.Instance) Outcome {
+	var o Outcome
+	for _, id := range in.Wallets() {
+		o.Views = append(o.Views, Masked(in.View(id)))
+	}
+	o.Books = BooksOf(in)
+	return o
+}

@@ -1,7 +1,9 @@
 // Package devicetest holds the checks the scheme packages' tests make
 // alike of an external device reached through a models.Link: the
-// instance that reaches it, and refusals that must change nothing on it.
-// It is for tests only.
+// instance that reaches it (Open, Linked, Funded), refusals that must
+// change nothing on it, and a run with external devices coming to the
+// same Outcome as the model's own (Observe, LikeOwn, which also requires
+// a control that differs). It is for tests only.
 package devicetest
 
 import (

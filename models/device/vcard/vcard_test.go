@@ -49,7 +49,7 @@ func sw(r []byte) uint16 { return uint16(r[len(r)-2])<<8 | uint16(r[len(r)-1]) }
 // GET RESPONSE, and a power cut that drops the selection but keeps the
 // store.
 func TestServeVPCD(t *testing.T) {
-	card, err := Open(t.TempDir(), "")
+	card, err := Open(chip.Scheme{}, t.TempDir(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestServeVPCD(t *testing.T) {
 	if got := sw(d.apdu(op...)); got != SWNotSatisfied {
 		t.Errorf("OPERATION after a power cut without SELECT: SW %04X, want %04X", got, SWNotSatisfied)
 	}
-	card2, err := Open(card.dir, "")
+	card2, err := Open(chip.Scheme{}, card.dir, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,10 +137,10 @@ func TestServeVPCD(t *testing.T) {
 // TestOpenRefusesUnknownMutant: a mutant name must be one of the card
 // mutants.
 func TestOpenRefusesUnknownMutant(t *testing.T) {
-	if _, err := Open("", "no-such-mutant"); err == nil {
+	if _, err := Open(chip.Scheme{}, "", "no-such-mutant"); err == nil {
 		t.Error("Open accepted an unknown mutant")
 	}
-	if _, err := Open("", chip.CardMutants()[0]); err != nil {
+	if _, err := Open(chip.Scheme{}, "", chip.CardMutants()[0]); err != nil {
 		t.Error(err)
 	}
 }

@@ -1,16 +1,17 @@
-// Package vcard is the chip model's card as a smart card: the reference
-// secure element (chip.Host, the code that plays the card in-process)
-// behind ISO 7816-4 APDUs, served to a PC/SC reader through vsmartcard's
-// virtual reader driver vpcd (vpcd.go), its state kept in a directory so
-// a power-down of the reader is a real power cut of the card.
+// Package vcard serves a scheme's wallet card (models.CardWallet: today
+// the chip model's secure element, the code that plays the card
+// in-process) as a smart card: behind ISO 7816-4 APDUs, to a PC/SC reader
+// through vsmartcard's virtual reader driver vpcd (vpcd.go), its state
+// kept in a directory so a power-down of the reader is a real power cut
+// of the card. It names no scheme.
 //
-// The card speaks the adapter's chip operations (chip.Ops, PROTOCOL.md §7)
-// in APDUs (this file): the terminal selects the application by AID, then
-// sends each operation as one OPERATION command (chained when longer
-// than a short APDU) and fetches the answer with GET RESPONSE. The
-// payment's own APDUs (INITIATE, CONFIRM, REFUSE and the answers
-// TRANSFER, DONE) travel inside as the operation's message, byte for
-// byte. The terminal side is package conformance/reader.
+// The card speaks the adapter's operations (PROTOCOL.md; for chip,
+// chip.Ops, §7) in APDUs (this file): the terminal selects the
+// application by AID, then sends each operation as one OPERATION command
+// (chained when longer than a short APDU) and fetches the answer with GET
+// RESPONSE. A payment's own APDUs (chip's INITIATE, CONFIRM, REFUSE and
+// the answers TRANSFER, DONE) travel inside as the operation's message,
+// byte for byte. The terminal side is package conformance/reader.
 package vcard
 
 import (

@@ -1,9 +1,10 @@
-package chain
+package qr
 
 import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"strings"
 	"time"
@@ -30,10 +31,13 @@ const scanTimeout = 30 * time.Second
 var ErrNoZbar = errors.New("zbarimg not found: install Debian's zbar-tools")
 
 // ScanImage decodes the QR code in the image file at path with zbarimg
-// and returns its bytes: the payload a payee's scanner reads. An image
-// with no QR code is a malformed error, a decoder that fails or runs past
-// scanTimeout an internal one.
+// and returns its bytes: the payload a payee's scanner reads. A path
+// that is no regular file, or an image with no QR code, is a malformed
+// error; a decoder that fails or runs past scanTimeout an internal one.
 func ScanImage(path string) ([]byte, error) {
+	if fi, err := os.Stat(path); err != nil || !fi.Mode().IsRegular() {
+		return nil, spec.Errorf(spec.CodeMalformed, "%s: no image file to scan", path)
+	}
 	bin, err := exec.LookPath("zbarimg")
 	if err != nil {
 		return nil, ErrNoZbar

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/dualoffline/dualoffline/models"
 	"io"
 	"net"
 	"time"
@@ -147,11 +148,11 @@ func (a ackReader) Read(p []byte) (int, error) {
 	return a.conn.Read(p)
 }
 
-// Start opens a card (state in dir, "" for memory; mutant, "" for the
-// reference) and runs it against the driver at addr in the background,
-// as Run does, until stop is called; stop returns once Run has.
-func Start(addr, dir, mutant string, logf func(format string, args ...any)) (stop func(), err error) {
-	c, err := Open(dir, mutant)
+// Start opens wallet's card (state in dir, "" for memory; mutant, "" for
+// the reference) and runs it against the driver at addr in the
+// background, as Run does, until stop is called; stop returns once Run has.
+func Start(addr string, wallet models.CardWallet, dir, mutant string, logf func(format string, args ...any)) (stop func(), err error) {
+	c, err := Open(wallet, dir, mutant)
 	if err != nil {
 		return nil, err
 	}

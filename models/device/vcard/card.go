@@ -10,17 +10,17 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dualoffline/dualoffline/models/chip"
-	"github.com/dualoffline/dualoffline/models/chip/apdu"
+	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/spec"
+	"github.com/dualoffline/dualoffline/spec/apdu"
 )
 
 // StoreFile is the file in the state directory holding the card's
 // persistent store (a JSON object key → bytes), replaced atomically.
 const StoreFile = "card.json"
 
-// Card is one virtual card: the reference card (chip.Host), or a mutant's
-// card, on a state directory. Power off drops everything volatile (the
+// Card is one virtual card: a scheme's reference card (its
+// models.CardWallet's host), or a mutant's card, on a state directory. Power off drops everything volatile (the
 // selection, a chained command, an answer not yet fetched, the card's
 // open payment session); power on reloads the card from the directory,
 // as a card's chip starts from its EEPROM. Every operation that changed
@@ -29,28 +29,29 @@ const StoreFile = "card.json"
 // A Card is not safe for concurrent use; the reader serialises access.
 type Card struct {
 	dir    string // "" keeps the store in memory (tests)
+	wallet models.CardWallet
 	mutant string
 	mem    map[string][]byte // the store when dir is ""
 
-	host     *chip.Host // nil while powered off
+	host     models.CardHost // nil while powered off
 	selected bool
 	cmd      []byte // chained command data so far
 	resp     []byte // answer data GET RESPONSE has still to return
 }
 
-// Open makes a card on dir (created if missing; "" keeps the store in
-// memory). mutant names one of chip.CardMutants, or "" for the reference.
-// The card starts powered off.
-func Open(dir, mutant string) (*Card, error) {
-	if mutant != "" && !slices.Contains(chip.CardMutants(), mutant) {
-		return nil, fmt.Errorf("unknown card mutant %q (have %s)", mutant, strings.Join(chip.CardMutants(), ", "))
+// Open makes wallet's card on dir (created if missing; "" keeps the store
+// in memory). mutant names one of wallet.CardMutants, or "" for the
+// reference. The card starts powered off.
+func Open(wallet models.CardWallet, dir, mutant string) (*Card, error) {
+	if mutant != "" && !slices.Contains(wallet.CardMutants(), mutant) {
+		return nil, fmt.Errorf("unknown card mutant %q (have %s)", mutant, strings.Join(wallet.CardMutants(), ", "))
 	}
 	if dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, err
 		}
 	}
-	c := &Card{dir: dir, mutant: mutant}
+	c := &Card{dir: dir, wallet: wallet, mutant: mutant}
 	if _, err := c.load(); err != nil {
 		return nil, err
 	}
@@ -67,12 +68,12 @@ func (c *Card) PowerOn() error {
 	if err != nil {
 		return err
 	}
-	h, err := chip.NewHost(store, c.mutant)
+	h, err := c.wallet.CardHost(store, c.mutant)
 	if err != nil {
 		return err
 	}
-	// NewHost counts a start in the store (the card's randomness depends
-	// on it): persist it before the card answers anything.
+	// A host may count a start in the store (the chip card's randomness
+	// depends on it): persist it before the card answers anything.
 	if h.Dirty() {
 		if err := c.save(h.Store()); err != nil {
 			return err

@@ -1,6 +1,8 @@
-// Package apdu frames the secure-element-to-secure-element messages of the
-// PBOC chip-card scheme model as ISO/IEC 7816-4 APDUs carrying BER-TLV
-// data, so that a card maker can replay a model run through a reader.
+// Package apdu encodes ISO/IEC 7816-4 APDUs carrying BER-TLV data under one
+// strict profile: the card-to-card messages of a scheme whose wallet is a
+// smart card (the chip model's), and the envelope models/device/vcard and
+// conformance/reader speak, so that a card maker can replay a model run
+// through a reader. It names no scheme.
 //
 // # Contract
 //
