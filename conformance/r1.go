@@ -389,6 +389,30 @@ func delivered(w *world.World, sess uint64) []world.Event {
 	return out
 }
 
+// refusalOf returns the code its receiver refused the first message
+// delivered at step of session sess whose payload hash is hash with, ""
+// when it took it (found: such a message was delivered). A refusal is
+// traced right after its delivery, before the next message is.
+func refusalOf(w *world.World, sess uint64, step int, hash string) (code spec.Code, found bool) {
+	evs := w.Trace().Events()
+	for i, e := range evs {
+		if e.Session != sess || e.Step != step || e.Kind != world.KindDeliver || e.Hash != hash {
+			continue
+		}
+		for _, n := range evs[i+1:] {
+			switch {
+			case n.Session != sess:
+			case n.Kind == world.KindReject:
+				return spec.Code(n.Code), true
+			case n.Kind == world.KindDeliver:
+				return "", true
+			}
+		}
+		return "", true
+	}
+	return "", false
+}
+
 // identicalAt reports whether every message delivered at step of session
 // sess had the same bytes: a replay indistinguishable from the message it
 // preceded, which carries nothing to refuse.
@@ -438,11 +462,19 @@ func replayedMessageRefused(t *T) {
 				t.Fatalf("pay under %s: %v", plan, err)
 			}
 			checkTyped(t, p, "under "+plan.String())
-			codes := rejectedAt(p, step)
-			refused := slices.ContainsFunc(codes, func(c spec.Code) bool { return slices.Contains(replayCodes, c) })
-			if !refused && !identicalAt(s.in.World(), p.Outcome.Session, step) {
-				t.Fatalf("under %s (%s %d of the first payment replayed to %s at step %d) the refusals at that step are %v, want one of %v (%s)",
-					plan, pool[k].Type, k+1, pool[k].To, step, codes, replayCodes, describe(p, nil))
+			// The replayed message itself must be refused: a receiver that
+			// takes the replay and refuses the genuine message after it
+			// (as a second one of its kind) refuses at that step too.
+			code, found := refusalOf(s.in.World(), p.Outcome.Session, step, pool[k].Hash)
+			if !slices.Contains(replayCodes, code) && !identicalAt(s.in.World(), p.Outcome.Session, step) {
+				took := "took it"
+				if code != "" {
+					took = "refused it with " + string(code)
+				} else if !found {
+					took = "was never delivered it"
+				}
+				t.Fatalf("under %s (%s %d of the first payment replayed to %s at step %d) the receiver %s, want refused with one of %v; the refusals at that step are %v (%s)",
+					plan, pool[k].Type, k+1, pool[k].To, step, took, replayCodes, rejectedAt(p, step), describe(p, nil))
 			}
 			reconcileAll(t, s.in)
 			checkWhole(t, s.in, before, s.a, s.b, payAmount, "under "+plan.String())
