@@ -481,7 +481,7 @@ func (d *desk) settle(c *cleared) {
 	if by, ok := d.claimedBy[k]; ok {
 		if by != c.rec.ID() {
 			c.refunded = !d.in.mutated(mutantRefundTwice)
-			d.credit(c.payer, c.rec.Amount)
+			d.credit(c.payer, d.refundOf(c.rec))
 		}
 		return
 	}
@@ -489,7 +489,7 @@ func (d *desk) settle(c *cleared) {
 		return
 	}
 	c.refunded = !d.in.mutated(mutantRefundTwice)
-	d.credit(c.payer, c.rec.Amount)
+	d.credit(c.payer, d.refundOf(c.rec))
 }
 
 // credit pays v into holder's account: the desk redeems the value.
@@ -543,4 +543,14 @@ func bundlePlan(v int64) []int64 {
 		out = append(out, v)
 	}
 	return out
+}
+
+// refundOf is what the desk refunds for a record whose payment its payee
+// did not keep: the record's amount, or under desk-refunds-input-value
+// the value of its inputs (the change the payer kept counted again).
+func (d *desk) refundOf(r *Record) int64 {
+	if d.in.mutated(mutantRefundInputs) {
+		return r.InputValue()
+	}
+	return r.Amount
 }

@@ -243,7 +243,11 @@ func (o *ownWallet) Upload(deposit bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.dev.Commit(map[string][]byte{keySync: mustJSON(ss)}, nil)
+	puts := map[string][]byte{keySync: mustJSON(ss)}
+	if o.in.mutated(mutantResetAtUpload) {
+		puts[keyLimits] = mustJSON(limitsState{})
+	}
+	e.dev.Commit(puts, nil)
 	return ss.Sealed, nil
 }
 

@@ -35,6 +35,13 @@ const (
 	mutantRefundTwice      = "desk-refunds-twice"               // R5: the desk refunds a renounced record at every settlement, not once
 	mutantCumulativeBefore = "limits-cumulative-before-payment" // R6: the cumulative limit is checked on what was spent before the payment, without it
 	mutantDropOnAck        = "payer-drops-record-on-ack"        // R5: the payer deletes its logged record once acknowledged
+	// A second outside tester's faults.
+	mutantSkipInvoicePaid = "payer-skips-invoice-paid" // R1: the payer does not look the invoice's receiving key up among those it paid
+	mutantSkipChallenge   = "payee-skips-challenge"    // R1: the payee does not check that the record answers its invoice's challenge
+	mutantSkipPayAmount   = "payee-skips-amount"       // R5: the payee does not check the record's amount against its invoice's
+	mutantRefundInputs    = "desk-refunds-input-value" // R5: the desk refunds the value of the record's inputs, not its amount
+	mutantCountOffByOne   = "count-limit-off-by-one"   // R6: the count limit compared by > where >= is meant
+	mutantResetAtUpload   = "limits-reset-at-upload"   // R6: the limits reset when the upload is written, not when the desk's answer is applied
 )
 
 // Mutants returns the catalogue.
@@ -71,5 +78,11 @@ func Mutants() []models.Mutant {
 		m(mutantLineageDeskSig, "R4", "the payee checks the desk's signature on the bundles a record spends, not on those deeper in its lineage"),
 		m(mutantRefundTwice, "R5", "the desk refunds a record whose receiving key was renounced at every settlement of that key, not once"),
 		m(mutantCumulativeBefore, "R6", "the element checks the cumulative offline limit against what it spent before the payment, without the payment's amount"),
+		m(mutantSkipInvoicePaid, "R1", "the payer does not look the invoice's receiving key up among the keys it paid, so an invoice it paid, replayed in a later session, is paid again"),
+		m(mutantSkipChallenge, "R1", "the payee checks that the record pays its invoice's receiving key and amount but not that it answers the invoice's challenge"),
+		m(mutantSkipPayAmount, "R5", "the payee checks the record's outputs against the record's own amount but not that amount against its invoice's, so a record paying less closes the sale"),
+		m(mutantRefundInputs, "R5", "the desk refunds a record whose receiving key was renounced with the value of the record's inputs, not its amount, though the payer kept the change"),
+		m(mutantCountOffByOne, "R6", "the element compares its offline payment count with the limit by > instead of >=, so it makes an eleventh payment offline"),
+		m(mutantResetAtUpload, "R6", "the element resets its offline limits when it writes its reconciliation upload, not when it applies the desk's answer, so a reconciliation cut after the upload was written has reset them"),
 	}
 }
