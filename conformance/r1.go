@@ -69,7 +69,7 @@ func r1Properties() []Property {
 		{
 			Sub:   "R1.2",
 			Name:  "replayed-message-refused",
-			Doc:   "after a clean payment from payer to payee, each of its messages is replayed into every step of a second payment between them; the replayed message is refused with replay, wrong-recipient or double-spend (unless byte-identical to the message it precedes) and, after reconciliation, the payee is credited at most the second payment",
+			Doc:   "after a clean payment from payer to payee, each of its messages is replayed into every step of a second payment between them, and again with both wallets power-cycled between the payments; the replayed message is refused with replay, wrong-recipient or double-spend (unless byte-identical to the message it precedes) and, after reconciliation, the payee is credited at most the second payment",
 			Check: replayedMessageRefused,
 		},
 		{
@@ -429,6 +429,13 @@ func identicalAt(w *world.World, sess uint64, step int) bool {
 // firstPayment makes the clean payment payer → payee on a fresh scene and
 // returns the scene and the messages it delivered.
 func firstPayment(t *T, seed uint64) (scene, []world.Event) {
+	return firstPaymentCycled(t, seed, false)
+}
+
+// firstPaymentCycled is firstPayment, then, when cycle, both wallets
+// power-cycled: what a receiver keeps to refuse a message a second time
+// must outlive a restart.
+func firstPaymentCycled(t *T, seed uint64, cycle bool) (scene, []world.Event) {
 	s := newScene(t, t, seed)
 	p, err := s.in.Pay(s.a, s.b, payAmount, nil)
 	if err != nil || !p.Received {
@@ -437,6 +444,10 @@ func firstPayment(t *T, seed uint64) (scene, []world.Event) {
 	ev := delivered(s.in.World(), p.Outcome.Session)
 	// Settle it, so the worths a property compares are final ones.
 	reconcileAll(t, s.in)
+	if cycle {
+		s.in.Restart(s.a)
+		s.in.Restart(s.b)
+	}
 	return s, ev
 }
 
@@ -446,6 +457,16 @@ func replayedMessageRefused(t *T) {
 	}
 	seed := t.Seed
 	_, pool := firstPayment(t, seed)
+	for _, cycle := range []bool{false, true} {
+		replayedIntoSecond(t, seed, pool, cycle)
+	}
+}
+
+// replayedIntoSecond replays each message of the first payment (pool)
+// into every step of a second payment that delivers the same kind of
+// message to the same party, the wallets power-cycled in between when
+// cycle.
+func replayedIntoSecond(t *T, seed uint64, pool []world.Event, cycle bool) {
 	for step := 1; step <= len(pool); step++ {
 		for k := range pool {
 			// Replay message k at the step that delivers the same kind of
@@ -453,7 +474,7 @@ func replayedMessageRefused(t *T) {
 			if pool[k].To != pool[step-1].To || pool[k].Type != pool[step-1].Type {
 				continue
 			}
-			s, _ := firstPayment(t, seed)
+			s, _ := firstPaymentCycled(t, seed, cycle)
 			plan := world.Plan{{Step: step, Kind: world.FaultReplay, Arg: k}}
 			t.Witness(s.in.World(), plan)
 			before := worths(s.in)
@@ -473,8 +494,12 @@ func replayedMessageRefused(t *T) {
 				} else if !found {
 					took = "was never delivered it"
 				}
-				t.Fatalf("under %s (%s %d of the first payment replayed to %s at step %d) the receiver %s, want refused with one of %v; the refusals at that step are %v (%s)",
-					plan, pool[k].Type, k+1, pool[k].To, step, took, replayCodes, rejectedAt(p, step), describe(p, nil))
+				cycled := ""
+				if cycle {
+					cycled = ", both wallets power-cycled between the payments"
+				}
+				t.Fatalf("under %s (%s %d of the first payment replayed to %s at step %d%s) the receiver %s, want refused with one of %v; the refusals at that step are %v (%s)",
+					plan, pool[k].Type, k+1, pool[k].To, step, cycled, took, replayCodes, rejectedAt(p, step), describe(p, nil))
 			}
 			reconcileAll(t, s.in)
 			checkWhole(t, s.in, before, s.a, s.b, payAmount, "under "+plan.String())

@@ -233,6 +233,7 @@ func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
 
 func (se *SIM) Restart() error {
 	se.forgetSeen()
+	se.forgetAnswered()
 	se.Recover()
 	return nil
 }

@@ -130,6 +130,7 @@ func Mutants() []models.Mutant {
 		m("payee-skips-payer-revocation", "R1", "the payee SIM checks the payer's certificate against the root and its clock but not against its revocation list (the payer SIM checks the payee's), so a revoked wallet pays"),
 		m("validity-at-last-sync", "R1", "the SIM judges a certificate's validity at the time of its last reconciliation, not by the phone's clock, so a certificate that expired since is accepted"),
 		m("count-limit-off-by-one", "R6", "the payer SIM compares its offline payment count with the limit by > instead of >=, so it makes an eleventh payment offline"),
+		m("payer-answered-volatile", "R1", "the payer SIM keeps the requests it paid in a cache that a power cycle clears, so after a restart a payment request it paid, replayed with the payee's PROCEED, opens a payer session again and is paid twice"),
 		m("limits-reset-at-settle", "R6", "the SIM resets its offline amount and count when reconciliation hands it its mail (the first write of a reconciliation), not when the reconciliation ends, so a reconciliation cut after that write has reset the limits"),
 	}
 }

@@ -54,3 +54,15 @@ func (se *SIM) resetAtSettle() *simState {
 	st.Spent, st.Payments = 0, 0
 	return &st
 }
+
+// forgetAnswered is payer-answered-volatile at power-on: the requests the
+// SIM paid (answered/…) do not survive the power cycle, as if kept in a
+// cache in RAM.
+func (se *SIM) forgetAnswered() {
+	if !se.mutated("payer-answered-volatile") {
+		return
+	}
+	if keys := se.Dev.Keys(prefAnswer); len(keys) > 0 {
+		se.Dev.Commit(nil, keys)
+	}
+}
