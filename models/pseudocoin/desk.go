@@ -503,7 +503,7 @@ func (d *desk) credit(holder string, v int64) {
 // value the keys cannot carry stays owed. A request presented again gets
 // the same bundles.
 func (d *desk) mint(holder, request string, keys [][]byte) ([][]byte, error) {
-	if out, ok := d.minted[request]; ok {
+	if out, ok := d.minted[request]; ok && !d.in.mutated(mutantMintRetryNew) {
 		return out, nil // minted before: the reply was lost
 	}
 	if _, err := d.in.cb.Cert(holder); err != nil {

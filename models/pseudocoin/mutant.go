@@ -42,6 +42,7 @@ const (
 	mutantRefundInputs    = "desk-refunds-input-value" // R5: the desk refunds the value of the record's inputs, not its amount
 	mutantCountOffByOne   = "count-limit-off-by-one"   // R6: the count limit compared by > where >= is meant
 	mutantResetAtUpload   = "limits-reset-at-upload"   // R6: the limits reset when the upload is written, not when the desk's answer is applied
+	mutantMintRetryNew    = "desk-mints-retry-anew"    // R5: the desk answers a mint request presented again as a new one
 )
 
 // Mutants returns the catalogue.
@@ -83,6 +84,7 @@ func Mutants() []models.Mutant {
 		m(mutantSkipPayAmount, "R5", "the payee checks the record's outputs against the record's own amount but not that amount against its invoice's, so a record paying less closes the sale"),
 		m(mutantRefundInputs, "R5", "the desk refunds a record whose receiving key was renounced with the value of the record's inputs, not its amount, though the payer kept the change"),
 		m(mutantCountOffByOne, "R6", "the element compares its offline payment count with the limit by > instead of >=, so it makes an eleventh payment offline"),
+		m(mutantMintRetryNew, "R5", "the desk answers a mint request presented again after a lost reply or a power cut as a new request, minting from what it still owes (nothing, once the first answer took it all) instead of returning the bundles it minted"),
 		m(mutantResetAtUpload, "R6", "the element resets its offline limits when it writes its reconciliation upload, not when it applies the desk's answer, so a reconciliation cut after the upload was written has reset them"),
 	}
 }
