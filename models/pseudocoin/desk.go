@@ -21,10 +21,14 @@ import (
 // (CentralBank.Transact), so a power cut of the banks hits it before or
 // after a whole operation.
 type desk struct {
-	in      *Instance
-	key     suite.PrivateKey // signs bundles
-	sealKey suite.PrivateKey // opens uploads
-	agent   suite.PrivateKey // the agent bank's own key (it opens nothing of a payment)
+	in *Instance
+	// ownRecords is set while an upload's own records (those its holder
+	// signed as payer) are cleared: large-logged-from-payer-only logs
+	// only then.
+	ownRecords bool
+	key        suite.PrivateKey // signs bundles
+	sealKey    suite.PrivateKey // opens uploads
+	agent      suite.PrivateKey // the agent bank's own key (it opens nothing of a payment)
 
 	records   map[[32]byte]*cleared
 	paying    map[string][][32]byte // receiving key → the cleared records paying it
@@ -202,6 +206,9 @@ func (d *desk) logLarge(c *cleared) {
 	}
 	if c.logged || large == d.in.mutated(mutantLargeNotLogged) {
 		return
+	}
+	if !d.ownRecords && d.in.mutated(mutantLargeOwnUpload) {
+		return // logged only while clearing the payer's own upload
 	}
 	c.logged = true
 	l := Large{Account: d.in.agent.AccountOf(c.payer), Amount: c.rec.Amount, Record: c.rec.ID()}
@@ -388,6 +395,8 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 	// Apply. Records the holder signed as payer: cleared (a double spend
 	// is flagged and the later record refused: the holder gets no change
 	// for it), change credited once, large ones logged.
+	d.ownRecords = true
+	defer func() { d.ownRecords = false }()
 	for _, r := range spent {
 		c, err := d.clear(r)
 		if err != nil {
@@ -402,6 +411,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 	}
 	// Holdings received (or bundles surrendered): a bundle is exchanged
 	// once; a record's outputs are the payee's once the record clears.
+	d.ownRecords = false
 	for _, h := range received {
 		k := string(h.Key())
 		if prev, done := d.spent[k]; done {
