@@ -79,6 +79,12 @@ func r2Properties() []Property {
 			Check: oneConflictingSpendCredited,
 		},
 		{
+			Sub:   "R2.6",
+			Name:  "pay-and-deposit-one-credited",
+			Doc:   "one copy of a cloned or rolled-back wallet pays a generated amount to a payee, the other deposits everything it holds (a rolled-back wallet after the rollback), then the depositor, the payee and the payer reconcile in a generated order, and everyone reconciles and deposits what it holds; the payment and the deposit are two conflicting spends, so the wallet's account and the payee's together gain at most what the wallet held once",
+			Check: payAndDepositOneCredited,
+		},
+		{
 			Sub:   "R2.7",
 			Name:  "upload-order-independent",
 			Doc:   "identical instances built from one seed replay a clone double spend and an honest payment, then reconcile the parties in every permutation; the flagged coins, culprits, reconciliation results and resulting balances are the same in every order",
@@ -624,6 +630,49 @@ func oneConflictingSpendCredited(t *T) {
 		}
 		if gain > d.amount {
 			rt.Fatalf("both conflicting spends of %d fen were credited at settlement after %s between them and %v: the payees' accounts together gained %d fen (flags %d)", d.amount, d.between, order, gain, len(d.in.Ledger().DoubleSpends))
+		}
+	})
+}
+
+// payAndDepositOneCredited is R2.6 with the second conflicting spend a
+// deposit: a deposit spends a coin as a payment does, so a copy that
+// pays a coin and a copy that deposits it are two conflicting spends.
+func payAndDepositOneCredited(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		ws := mustWallets(t, in, 2)
+		a, b := ws[0], ws[1]
+		mustFund(rt, in, a, rapid.Int64Range(1, 5000).Draw(rt, "fund"))
+		t.Witness(in.World(), nil)
+		rollback := drawRollback(rt)
+		payer, restore := twin(t, rt, in, a, rollback)
+		value := in.View(a).Offline()
+		accounts := map[world.PartyID]int64{a: in.View(a).Account, b: in.View(b).Account}
+		p, amount, err := payOrLargestCoin(in, payer, b, rapid.Int64Range(1, min(value, 600)).Draw(rt, "amount"))
+		if err != nil || !p.Received {
+			rt.Fatalf("the payment %s → %s: %s", payer, b, describe(p, err))
+		}
+		restore() // a rolled-back wallet holds what it held before paying
+		order := []online{{Party: a, Deposit: true}, {Party: b}}
+		if payer != a {
+			order = append(order, online{Party: payer})
+		}
+		if !fixedOrders {
+			order = rapid.Permutation(order).Draw(rt, "online-order")
+		}
+		tail := []online{{Party: a}, {Party: b}, {Party: payer}, {Party: a, Deposit: true}, {Party: b, Deposit: true}, {Party: payer, Deposit: true}}
+		for _, ev := range append(order, tail...) {
+			if err := ev.run(in); err != nil {
+				rt.Fatalf("%v: %v", ev, err)
+			}
+		}
+		var gain int64
+		for w, before := range accounts {
+			gain += in.View(w).Account - before
+		}
+		if gain > value {
+			rt.Fatalf("%s paid %d fen of the %d fen it held to %s and %s deposited everything (%s, then %v): the accounts gained %d fen in all, more than the %d fen held once (flags %d)",
+				payer, amount, value, b, a, map[bool]string{true: "rolled back", false: "its clone paying"}[rollback], order, gain, value, len(in.Ledger().DoubleSpends))
 		}
 	})
 }

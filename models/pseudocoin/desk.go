@@ -172,7 +172,7 @@ func (d *desk) clear(r *Record) (*cleared, error) {
 	for i, in := range r.Inputs {
 		k := string(in.Key())
 		prev, spent := d.spent[k]
-		if !spent || d.in.mutated(mutantNoDoubleCheck) || (i > 0 && d.in.mutated(mutantDoubleFirstInput)) {
+		if !spent || d.in.mutated(mutantNoDoubleCheck) || (i > 0 && d.in.mutated(mutantDoubleFirstInput)) || (prev == [32]byte{} && d.in.mutated(mutantSurrenderNotSpend)) {
 			continue
 		}
 		d.flag(in, prev, r, payer, body)
