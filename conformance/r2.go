@@ -43,6 +43,12 @@ func r2Properties() []Property {
 		},
 		{
 			Sub:   "R2.2",
+			Name:  "cut-payee-repays-same-payee",
+			Doc:   "a payer is cloned, then pays a payee under a power cut before, at every write of and after every step of the payment, and both restart; wherever the payee ends holding the payment, the clone's repeat of it is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Check: cutPayeeRepaysSamePayee,
+		},
+		{
+			Sub:   "R2.2",
 			Name:  "mail-repays-same-payee",
 			Doc:   "a payer, cloned or snapshotted before paying (drawn), pays a payee a generated amount and the first message of the payment whose loss leaves the payee unpaid is lost; the payer reconciles, then the payee, whose device the bank credits with the value by mail; then the clone (or the payer rolled back) pays the payee the same amount again; the repeat is refused offline with double-spend and the payee's worth rises by exactly the amount once (a scheme that credits no lost payment to the payee's device by mail skips, saying so)",
 			Check: mailRepaysSamePayee,
@@ -247,6 +253,64 @@ func repaySamePayee(t *T, rollback bool) {
 			repeatReceived(t, rt, rollback)
 		}
 	})
+}
+
+// cutPayeeRepaysSamePayee is R2.2 across a power cut in the first
+// payment: a payee that ends the payment holding its coins received them,
+// whatever write the cut fell at, so what it keeps to refuse their repeat
+// must be written with them.
+func cutPayeeRepaysSamePayee(t *T) {
+	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 2)
+	a, b := ws[0], ws[1]
+	const fund, amount = 1000, 230
+	setup := func() models.Instance {
+		in := t.New(t, t.Seed, models.Config{})
+		mustFund(t, in, a, fund)
+		return in
+	}
+	clean := cleanPayment(t, setup, a, b, amount)
+	points := pointsOn(append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...))
+	judged := 0
+	for _, f := range points {
+		in := setup()
+		clone, _ := twin(t, t, in, a, false)
+		plan := world.Plan{f}
+		t.Witness(in.World(), plan)
+		b0, offline0 := worth(in, b), in.View(b).Offline()
+		held := in.View(a).Coins
+		if _, err := in.Pay(a, b, amount, plan); err != nil {
+			t.Fatalf("%v: pay: %v", f, err)
+		}
+		in.Restart(a)
+		in.Restart(b)
+		spent := missing(held, in.View(a).Coins)
+		if in.View(b).Offline()-offline0 != amount || len(spent) == 0 {
+			continue // the payee does not hold the payment: a repeat would be its first receipt
+		}
+		judged++
+		heldClone := in.View(clone).Coins
+		q, err := in.Pay(clone, b, amount, nil)
+		if err != nil {
+			t.Fatalf("%v: repeat payment: %v", f, err)
+		}
+		if q.Received && !slices.ContainsFunc(missing(heldClone, in.View(clone).Coins), func(c models.Coin) bool { return slices.Contains(spent, c) }) {
+			continue // paid with coins the payee never saw: nothing was paid twice
+		}
+		if q.Received {
+			t.Fatalf("%s accepted the same coins from %s twice offline: %s (the first payment under %v)", b, clone, describe(q, nil), f)
+		}
+		if !slices.Contains(rejectionCodes(q), spec.CodeDoubleSpend) {
+			t.Fatalf("%v: the repeat payment was not refused with %s: %s", f, spec.CodeDoubleSpend, describe(q, nil))
+		}
+		if got := worth(in, b) - b0; got != amount {
+			t.Fatalf("%v: %s's worth rose by %d fen, want %d (once)", f, b, got, amount)
+		}
+	}
+	t.Count(len(points))
+	if judged == 0 {
+		t.Skipf("%s: no cut of the payment leaves %s holding it offline (received value the scheme does not let it spend offline is not held): nothing to repeat", t.Info.Name, b)
+	}
+	t.Logf("%d of %d cut points left the payee holding the payment; their repeats judged", judged, len(points))
 }
 
 // drawAmount draws a payment amount payer can afford within the default

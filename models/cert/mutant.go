@@ -131,6 +131,7 @@ func Mutants() []models.Mutant {
 		m("validity-at-last-sync", "R1", "the SIM judges a certificate's validity at the time of its last reconciliation, not by the phone's clock, so a certificate that expired since is accepted"),
 		m("count-limit-off-by-one", "R6", "the payer SIM compares its offline payment count with the limit by > instead of >=, so it makes an eleventh payment offline"),
 		m("payer-answered-volatile", "R1", "the payer SIM keeps the requests it paid in a cache that a power cycle clears, so after a restart a payment request it paid, replayed with the payee's PROCEED, opens a payer session again and is paid twice"),
+		m("payee-notes-seen-after-coins", "R2", "the payee SIM stores the coins of a payment in one write and notes the serials they were split from in a second, so a power cut between the two leaves the coins received and the serials unnoted, and a clone's repeat of the payment is accepted offline"),
 		m("limits-reset-at-settle", "R6", "the SIM resets its offline amount and count when reconciliation hands it its mail (the first write of a reconciliation), not when the reconciliation ends, so a reconciliation cut after that write has reset the limits"),
 	}
 }

@@ -12,7 +12,7 @@ import (
 // is cut only before or after a step (conformance/interactive's
 // TestExternalWalletCuts), so served, such a bug cannot be found and is
 // no wallet mutant (WalletMutants) for the broken-wallet hunt.
-var writeCutMutations = map[string]bool{"payer-sweeps-spent-at-close": true}
+var writeCutMutations = map[string]bool{"payer-sweeps-spent-at-close": true, "payee-notes-seen-after-coins": true}
 
 // keySweep is payer-sweeps-spent-at-close's journal: the store keys of
 // the coins spent in the open session, not yet removed.

@@ -1,6 +1,7 @@
 package cert
 
 import (
+	"strings"
 	"time"
 
 	"github.com/dualoffline/dualoffline/spec/devcert"
@@ -65,4 +66,22 @@ func (se *SIM) forgetAnswered() {
 	if keys := se.Dev.Keys(prefAnswer); len(keys) > 0 {
 		se.Dev.Commit(nil, keys)
 	}
+}
+
+// splitSeen is, under payee-notes-seen-after-coins, the spent serials
+// (seen/…) taken out of the credit's puts, for a second write after the
+// coins: a power cut between the two leaves the coins stored and the
+// serials unnoted. Nil otherwise.
+func (se *SIM) splitSeen(puts map[string][]byte) map[string][]byte {
+	if !se.mutated("payee-notes-seen-after-coins") {
+		return nil
+	}
+	seen := map[string][]byte{}
+	for k, v := range puts {
+		if strings.HasPrefix(k, prefSeen) {
+			seen[k] = v
+			delete(puts, k)
+		}
+	}
+	return seen
 }

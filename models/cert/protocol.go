@@ -534,7 +534,11 @@ func (se *SIM) credit(sess *payeeSession, notice []byte) {
 	st := se.st
 	st.Received += len(sess.coins)
 	puts[keyState] = kit.MustJSON(st)
+	seen := se.splitSeen(puts)
 	se.commit(puts, nil, sess.coins, &st, certs)
+	if len(seen) > 0 {
+		se.Dev.Commit(seen, nil)
+	}
 	sess.stage = payeeDone
 	se.w.Trace().State(se.Dev.ID(), "received %d fen from %s (offline balance %d, %d coins received offline)", sess.amount, sess.payer.ID, se.Balance(), st.Received)
 }
