@@ -45,6 +45,7 @@ const (
 	mutantMintRetryNew      = "desk-mints-retry-anew"        // R5: the desk answers a mint request presented again as a new one
 	mutantLargeOwnUpload    = "large-logged-from-payer-only" // R3: the desk logs a payment above T only while clearing its payer's own upload
 	mutantSurrenderNotSpend = "desk-surrender-not-a-spend"   // R2: the desk checks a record's input keys against the records it cleared, not the holdings surrendered to it
+	mutantPaidVolatile      = "payer-paid-keys-volatile"     // R1: the receiving keys the payer paid are kept in RAM, lost at a power cycle
 )
 
 // Mutants returns the catalogue.
@@ -86,6 +87,7 @@ func Mutants() []models.Mutant {
 		m(mutantSkipPayAmount, "R5", "the payee checks the record's outputs against the record's own amount but not that amount against its invoice's, so a record paying less closes the sale"),
 		m(mutantRefundInputs, "R5", "the desk refunds a record whose receiving key was renounced with the value of the record's inputs, not its amount, though the payer kept the change"),
 		m(mutantCountOffByOne, "R6", "the element compares its offline payment count with the limit by > instead of >=, so it makes an eleventh payment offline"),
+		m(mutantPaidVolatile, "R1", "the element keeps the receiving keys it paid in RAM, so after a power cycle an invoice it paid, replayed in a later session, is paid again"),
 		m(mutantSurrenderNotSpend, "R2", "the desk looks a record's input keys up among the keys other records spent but not among the holdings surrendered to it at a reconciliation, so a clone's spend of a bundle its original already handed in is credited and flagged nowhere"),
 		m(mutantLargeOwnUpload, "R3", "the desk logs a payment above T at the payer's agent bank only when it clears the record from the payer's own upload, so a payment its payee's upload brought in first is never logged"),
 		m(mutantMintRetryNew, "R5", "the desk answers a mint request presented again after a lost reply or a power cut as a new request, minting from what it still owes (nothing, once the first answer took it all) instead of returning the bundles it minted"),
