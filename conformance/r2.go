@@ -113,19 +113,27 @@ func cleanPayment(t *T, setup func() models.Instance, payer, payee world.PartyID
 	return p
 }
 
+// paymentCuts is the frame of a property that cuts one payment of amount
+// from a to b at every point: setup makes a fresh instance with a funded
+// with fund, and points the fault points of the payment without a fault
+// (every crash point, and the cuts at its end).
+func paymentCuts(t *T, a, b world.PartyID, fund, amount int64) (setup func() models.Instance, points []world.Fault) {
+	setup = func() models.Instance {
+		in := t.New(t, t.Seed, models.Config{})
+		mustFund(t, in, a, fund)
+		return in
+	}
+	clean := cleanPayment(t, setup, a, b, amount)
+	return setup, pointsOn(append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...))
+}
+
 // crashEveryPointNoDoubleSpend is R2.1 exhaustively over the crash points
 // of one payment.
 func crashEveryPointNoDoubleSpend(t *T) {
 	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 3)
 	a, b, c := ws[0], ws[1], ws[2]
 	const fund, amount = 1000, 230
-	setup := func() models.Instance {
-		in := t.New(t, t.Seed, models.Config{})
-		mustFund(t, in, a, fund)
-		return in
-	}
-	clean := cleanPayment(t, setup, a, b, amount)
-	points := pointsOn(append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...))
+	setup, points := paymentCuts(t, a, b, fund, amount)
 	for _, f := range points {
 		in := setup()
 		plan := world.Plan{f}
@@ -263,13 +271,7 @@ func cutPayeeRepaysSamePayee(t *T) {
 	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 2)
 	a, b := ws[0], ws[1]
 	const fund, amount = 1000, 230
-	setup := func() models.Instance {
-		in := t.New(t, t.Seed, models.Config{})
-		mustFund(t, in, a, fund)
-		return in
-	}
-	clean := cleanPayment(t, setup, a, b, amount)
-	points := pointsOn(append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...))
+	setup, points := paymentCuts(t, a, b, fund, amount)
 	judged := 0
 	for _, f := range points {
 		in := setup()
