@@ -69,7 +69,7 @@ func r1Properties() []Property {
 		{
 			Sub:   "R1.2",
 			Name:  "replayed-message-refused",
-			Doc:   "after a clean payment from payer to payee, each of its messages is replayed into every step of a second payment between them; the replayed message is refused with replay, wrong-recipient or double-spend (unless byte-identical to the message it precedes) and, after reconciliation, the payee is credited at most the second payment",
+			Doc:   "after a clean payment from payer to payee, each of its messages is replayed into every step of a second payment between them, and again with both wallets power-cycled between the payments; the replayed message is refused with replay, wrong-recipient or double-spend (unless byte-identical to the message it precedes) and, after reconciliation, the payee is credited at most the second payment",
 			Check: replayedMessageRefused,
 		},
 		{
@@ -389,6 +389,30 @@ func delivered(w *world.World, sess uint64) []world.Event {
 	return out
 }
 
+// refusalOf returns the code its receiver refused the first message
+// delivered at step of session sess whose payload hash is hash with, ""
+// when it took it (found: such a message was delivered). A refusal is
+// traced right after its delivery, before the next message is.
+func refusalOf(w *world.World, sess uint64, step int, hash string) (code spec.Code, found bool) {
+	evs := w.Trace().Events()
+	for i, e := range evs {
+		if e.Session != sess || e.Step != step || e.Kind != world.KindDeliver || e.Hash != hash {
+			continue
+		}
+		for _, n := range evs[i+1:] {
+			switch {
+			case n.Session != sess:
+			case n.Kind == world.KindReject:
+				return spec.Code(n.Code), true
+			case n.Kind == world.KindDeliver:
+				return "", true
+			}
+		}
+		return "", true
+	}
+	return "", false
+}
+
 // identicalAt reports whether every message delivered at step of session
 // sess had the same bytes: a replay indistinguishable from the message it
 // preceded, which carries nothing to refuse.
@@ -405,6 +429,13 @@ func identicalAt(w *world.World, sess uint64, step int) bool {
 // firstPayment makes the clean payment payer → payee on a fresh scene and
 // returns the scene and the messages it delivered.
 func firstPayment(t *T, seed uint64) (scene, []world.Event) {
+	return firstPaymentCycled(t, seed, false)
+}
+
+// firstPaymentCycled is firstPayment, then, when cycle, both wallets
+// power-cycled: what a receiver keeps to refuse a message a second time
+// must outlive a restart.
+func firstPaymentCycled(t *T, seed uint64, cycle bool) (scene, []world.Event) {
 	s := newScene(t, t, seed)
 	p, err := s.in.Pay(s.a, s.b, payAmount, nil)
 	if err != nil || !p.Received {
@@ -413,6 +444,10 @@ func firstPayment(t *T, seed uint64) (scene, []world.Event) {
 	ev := delivered(s.in.World(), p.Outcome.Session)
 	// Settle it, so the worths a property compares are final ones.
 	reconcileAll(t, s.in)
+	if cycle {
+		s.in.Restart(s.a)
+		s.in.Restart(s.b)
+	}
 	return s, ev
 }
 
@@ -422,6 +457,16 @@ func replayedMessageRefused(t *T) {
 	}
 	seed := t.Seed
 	_, pool := firstPayment(t, seed)
+	for _, cycle := range []bool{false, true} {
+		replayedIntoSecond(t, seed, pool, cycle)
+	}
+}
+
+// replayedIntoSecond replays each message of the first payment (pool)
+// into every step of a second payment that delivers the same kind of
+// message to the same party, the wallets power-cycled in between when
+// cycle.
+func replayedIntoSecond(t *T, seed uint64, pool []world.Event, cycle bool) {
 	for step := 1; step <= len(pool); step++ {
 		for k := range pool {
 			// Replay message k at the step that delivers the same kind of
@@ -429,7 +474,7 @@ func replayedMessageRefused(t *T) {
 			if pool[k].To != pool[step-1].To || pool[k].Type != pool[step-1].Type {
 				continue
 			}
-			s, _ := firstPayment(t, seed)
+			s, _ := firstPaymentCycled(t, seed, cycle)
 			plan := world.Plan{{Step: step, Kind: world.FaultReplay, Arg: k}}
 			t.Witness(s.in.World(), plan)
 			before := worths(s.in)
@@ -438,11 +483,23 @@ func replayedMessageRefused(t *T) {
 				t.Fatalf("pay under %s: %v", plan, err)
 			}
 			checkTyped(t, p, "under "+plan.String())
-			codes := rejectedAt(p, step)
-			refused := slices.ContainsFunc(codes, func(c spec.Code) bool { return slices.Contains(replayCodes, c) })
-			if !refused && !identicalAt(s.in.World(), p.Outcome.Session, step) {
-				t.Fatalf("under %s (%s %d of the first payment replayed to %s at step %d) the refusals at that step are %v, want one of %v (%s)",
-					plan, pool[k].Type, k+1, pool[k].To, step, codes, replayCodes, describe(p, nil))
+			// The replayed message itself must be refused: a receiver that
+			// takes the replay and refuses the genuine message after it
+			// (as a second one of its kind) refuses at that step too.
+			code, found := refusalOf(s.in.World(), p.Outcome.Session, step, pool[k].Hash)
+			if !slices.Contains(replayCodes, code) && !identicalAt(s.in.World(), p.Outcome.Session, step) {
+				took := "took it"
+				if code != "" {
+					took = "refused it with " + string(code)
+				} else if !found {
+					took = "was never delivered it"
+				}
+				cycled := ""
+				if cycle {
+					cycled = ", both wallets power-cycled between the payments"
+				}
+				t.Fatalf("under %s (%s %d of the first payment replayed to %s at step %d%s) the receiver %s, want refused with one of %v; the refusals at that step are %v (%s)",
+					plan, pool[k].Type, k+1, pool[k].To, step, cycled, took, replayCodes, rejectedAt(p, step), describe(p, nil))
 			}
 			reconcileAll(t, s.in)
 			checkWhole(t, s.in, before, s.a, s.b, payAmount, "under "+plan.String())

@@ -43,6 +43,12 @@ func r2Properties() []Property {
 		},
 		{
 			Sub:   "R2.2",
+			Name:  "cut-payee-repays-same-payee",
+			Doc:   "a payer is cloned, then pays a payee under a power cut before, at every write of and after every step of the payment, and both restart; wherever the payee ends holding the payment, the clone's repeat of it is refused offline with double-spend and the payee's worth rises by exactly the amount once",
+			Check: cutPayeeRepaysSamePayee,
+		},
+		{
+			Sub:   "R2.2",
 			Name:  "mail-repays-same-payee",
 			Doc:   "a payer, cloned or snapshotted before paying (drawn), pays a payee a generated amount and the first message of the payment whose loss leaves the payee unpaid is lost; the payer reconciles, then the payee, whose device the bank credits with the value by mail; then the clone (or the payer rolled back) pays the payee the same amount again; the repeat is refused offline with double-spend and the payee's worth rises by exactly the amount once (a scheme that credits no lost payment to the payee's device by mail skips, saying so)",
 			Check: mailRepaysSamePayee,
@@ -79,6 +85,12 @@ func r2Properties() []Property {
 			Check: oneConflictingSpendCredited,
 		},
 		{
+			Sub:   "R2.6",
+			Name:  "pay-and-deposit-one-credited",
+			Doc:   "one copy of a cloned or rolled-back wallet pays a generated amount to a payee, the other deposits everything it holds (a rolled-back wallet after the rollback), then the depositor, the payee and the payer reconcile in a generated order, and everyone reconciles and deposits what it holds; the payment and the deposit are two conflicting spends, so the wallet's account and the payee's together gain at most what the wallet held once",
+			Check: payAndDepositOneCredited,
+		},
+		{
 			Sub:   "R2.7",
 			Name:  "upload-order-independent",
 			Doc:   "identical instances built from one seed replay a clone double spend and an honest payment, then reconcile the parties in every permutation; the flagged coins, culprits, reconciliation results and resulting balances are the same in every order",
@@ -101,19 +113,27 @@ func cleanPayment(t *T, setup func() models.Instance, payer, payee world.PartyID
 	return p
 }
 
+// paymentCuts is the frame of a property that cuts one payment of amount
+// from a to b at every point: setup makes a fresh instance with a funded
+// with fund, and points the fault points of the payment without a fault
+// (every crash point, and the cuts at its end).
+func paymentCuts(t *T, a, b world.PartyID, fund, amount int64) (setup func() models.Instance, points []world.Fault) {
+	setup = func() models.Instance {
+		in := t.New(t, t.Seed, models.Config{})
+		mustFund(t, in, a, fund)
+		return in
+	}
+	clean := cleanPayment(t, setup, a, b, amount)
+	return setup, pointsOn(append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...))
+}
+
 // crashEveryPointNoDoubleSpend is R2.1 exhaustively over the crash points
 // of one payment.
 func crashEveryPointNoDoubleSpend(t *T) {
 	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 3)
 	a, b, c := ws[0], ws[1], ws[2]
 	const fund, amount = 1000, 230
-	setup := func() models.Instance {
-		in := t.New(t, t.Seed, models.Config{})
-		mustFund(t, in, a, fund)
-		return in
-	}
-	clean := cleanPayment(t, setup, a, b, amount)
-	points := pointsOn(append(world.CrashPoints(clean.Outcome), endPoints(setup, a, b, amount)...))
+	setup, points := paymentCuts(t, a, b, fund, amount)
 	for _, f := range points {
 		in := setup()
 		plan := world.Plan{f}
@@ -241,6 +261,58 @@ func repaySamePayee(t *T, rollback bool) {
 			repeatReceived(t, rt, rollback)
 		}
 	})
+}
+
+// cutPayeeRepaysSamePayee is R2.2 across a power cut in the first
+// payment: a payee that ends the payment holding its coins received them,
+// whatever write the cut fell at, so what it keeps to refuse their repeat
+// must be written with them.
+func cutPayeeRepaysSamePayee(t *T) {
+	ws := mustWallets(t, t.New(t, t.Seed, models.Config{}), 2)
+	a, b := ws[0], ws[1]
+	const fund, amount = 1000, 230
+	setup, points := paymentCuts(t, a, b, fund, amount)
+	judged := 0
+	for _, f := range points {
+		in := setup()
+		clone, _ := twin(t, t, in, a, false)
+		plan := world.Plan{f}
+		t.Witness(in.World(), plan)
+		b0, offline0 := worth(in, b), in.View(b).Offline()
+		held := in.View(a).Coins
+		if _, err := in.Pay(a, b, amount, plan); err != nil {
+			t.Fatalf("%v: pay: %v", f, err)
+		}
+		in.Restart(a)
+		in.Restart(b)
+		spent := missing(held, in.View(a).Coins)
+		if in.View(b).Offline()-offline0 != amount || len(spent) == 0 {
+			continue // the payee does not hold the payment: a repeat would be its first receipt
+		}
+		judged++
+		heldClone := in.View(clone).Coins
+		q, err := in.Pay(clone, b, amount, nil)
+		if err != nil {
+			t.Fatalf("%v: repeat payment: %v", f, err)
+		}
+		if q.Received && !slices.ContainsFunc(missing(heldClone, in.View(clone).Coins), func(c models.Coin) bool { return slices.Contains(spent, c) }) {
+			continue // paid with coins the payee never saw: nothing was paid twice
+		}
+		if q.Received {
+			t.Fatalf("%s accepted the same coins from %s twice offline: %s (the first payment under %v)", b, clone, describe(q, nil), f)
+		}
+		if !slices.Contains(rejectionCodes(q), spec.CodeDoubleSpend) {
+			t.Fatalf("%v: the repeat payment was not refused with %s: %s", f, spec.CodeDoubleSpend, describe(q, nil))
+		}
+		if got := worth(in, b) - b0; got != amount {
+			t.Fatalf("%v: %s's worth rose by %d fen, want %d (once)", f, b, got, amount)
+		}
+	}
+	t.Count(len(points))
+	if judged == 0 {
+		t.Skipf("%s: no cut of the payment leaves %s holding it offline (received value the scheme does not let it spend offline is not held): nothing to repeat", t.Info.Name, b)
+	}
+	t.Logf("%d of %d cut points left the payee holding the payment; their repeats judged", judged, len(points))
 }
 
 // drawAmount draws a payment amount payer can afford within the default
@@ -624,6 +696,49 @@ func oneConflictingSpendCredited(t *T) {
 		}
 		if gain > d.amount {
 			rt.Fatalf("both conflicting spends of %d fen were credited at settlement after %s between them and %v: the payees' accounts together gained %d fen (flags %d)", d.amount, d.between, order, gain, len(d.in.Ledger().DoubleSpends))
+		}
+	})
+}
+
+// payAndDepositOneCredited is R2.6 with the second conflicting spend a
+// deposit: a deposit spends a coin as a payment does, so a copy that
+// pays a coin and a copy that deposits it are two conflicting spends.
+func payAndDepositOneCredited(t *T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		in := t.New(rt, rapid.Uint64().Draw(rt, "seed"), models.Config{})
+		ws := mustWallets(t, in, 2)
+		a, b := ws[0], ws[1]
+		mustFund(rt, in, a, rapid.Int64Range(1, 5000).Draw(rt, "fund"))
+		t.Witness(in.World(), nil)
+		rollback := drawRollback(rt)
+		payer, restore := twin(t, rt, in, a, rollback)
+		value := in.View(a).Offline()
+		accounts := map[world.PartyID]int64{a: in.View(a).Account, b: in.View(b).Account}
+		p, amount, err := payOrLargestCoin(in, payer, b, rapid.Int64Range(1, min(value, 600)).Draw(rt, "amount"))
+		if err != nil || !p.Received {
+			rt.Fatalf("the payment %s → %s: %s", payer, b, describe(p, err))
+		}
+		restore() // a rolled-back wallet holds what it held before paying
+		order := []online{{Party: a, Deposit: true}, {Party: b}}
+		if payer != a {
+			order = append(order, online{Party: payer})
+		}
+		if !fixedOrders {
+			order = rapid.Permutation(order).Draw(rt, "online-order")
+		}
+		tail := []online{{Party: a}, {Party: b}, {Party: payer}, {Party: a, Deposit: true}, {Party: b, Deposit: true}, {Party: payer, Deposit: true}}
+		for _, ev := range append(order, tail...) {
+			if err := ev.run(in); err != nil {
+				rt.Fatalf("%v: %v", ev, err)
+			}
+		}
+		var gain int64
+		for w, before := range accounts {
+			gain += in.View(w).Account - before
+		}
+		if gain > value {
+			rt.Fatalf("%s paid %d fen of the %d fen it held to %s and %s deposited everything (%s, then %v): the accounts gained %d fen in all, more than the %d fen held once (flags %d)",
+				payer, amount, value, b, a, map[bool]string{true: "rolled back", false: "its clone paying"}[rollback], order, gain, value, len(in.Ledger().DoubleSpends))
 		}
 	})
 }

@@ -50,7 +50,7 @@ func r3Properties() []Property {
 		{
 			Sub:   "R3.6",
 			Name:  "threshold-split",
-			Doc:   "with threshold T a payment of T+1 fen must carry the payer's registered identity in what its agent bank receives at reconciliation, and payments of T fen must reveal no identity and win no distinguisher's game",
+			Doc:   "with threshold T a payment of T+1 fen must carry the payer's registered identity in what its agent bank receives at reconciliation (the payer reconciling first, and again after the merchant), and payments of T fen must reveal no identity and win no distinguisher's game",
 			Check: thresholdSplit,
 		},
 	}
@@ -478,4 +478,19 @@ func thresholdSplit(t *T) {
 		}
 	}
 	judgeGame(t, gameSmall, "which-payer game on T-fen payments")
+	if t.Failed() {
+		return
+	}
+	// Large again, the merchant reconciling first: the payer's agent
+	// bank must receive the payment at the payer's reconciliation
+	// whichever upload brought the record in first. (After the game, so
+	// the game's payments are the same; a target that already failed is
+	// judged by that.)
+	v = g.payOnly(c.party, m, big)
+	g.settleMerchant(v, m)
+	ups = g.payerUpload(c.party)
+	t.Count(1)
+	if identityIn(c, ups) == "" {
+		t.Errorf("a payment of T+1 = %d fen by %s, its merchant reconciling first: what its agent bank received at its reconciliation (%d items) carries none of its identity fields", big, c.party, len(ups))
+	}
 }

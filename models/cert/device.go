@@ -181,6 +181,9 @@ func (se *SIM) Settle(mail []*transfer.Holding, certs [][]byte, settled []string
 	if se.mutated("settle-forgets-seen") {
 		deletes = append(deletes, se.Dev.Keys(prefSeen)...)
 	}
+	if st := se.resetAtSettle(); st != nil {
+		puts[keyState] = kit.MustJSON(*st)
+	}
 	se.Dev.Commit(puts, deletes)
 	se.Recover()
 	return nil
@@ -230,6 +233,7 @@ func (se *SIM) Reset(syncUnix int64, crl []byte, issue []byte) error {
 
 func (se *SIM) Restart() error {
 	se.forgetSeen()
+	se.forgetAnswered()
 	se.Recover()
 	return nil
 }

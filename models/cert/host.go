@@ -87,6 +87,7 @@ func (h *Host) load() error {
 	// Restart does in process, the power-on hooks of a mutant included.
 	if _, ok := h.kit.Dev.Get(keyState); ok {
 		se.forgetSeen()
+		se.forgetAnswered()
 	}
 	h.se = se
 	return nil

@@ -122,6 +122,17 @@ func Mutants() []models.Mutant {
 		m("mail-credit-forgets-seen", "R2", "when reconciliation credits the SIM with mail (a payment's value a lost message kept from it), the SIM stores the coins but does not note the serials they were split from as paid to it, so a clone's repeat of that payment is accepted offline"),
 		m("payee-trusts-moved-coins", "R4", "the payee SIM verifies the issuer's signature and the lineage of a coin straight from its agent, but takes a coin that has changed hands since on the lineage it claims, counting on its earlier payees to have checked it, so a forged coin its forger first paid to itself is accepted"),
 		m("settle-forgets-seen", "R2", "reconciliation clears the serials the SIM was paid together with its received-payment entries, counting on the bank to catch repeats from then on, so after the payee reconciles a clone's payment of a coin it already received is accepted offline"),
+
+		// A second outside tester's faults: a check made on one side of
+		// the payment only, a clock taken from the wrong place, a count
+		// compared by > where >= is meant, a reset written too early.
+		m("payer-skips-payee-revocation", "R1", "the payer SIM checks the payee's certificate against the root and its clock but not against its revocation list (the payee SIM checks the payer's), so a revoked wallet is paid"),
+		m("payee-skips-payer-revocation", "R1", "the payee SIM checks the payer's certificate against the root and its clock but not against its revocation list (the payer SIM checks the payee's), so a revoked wallet pays"),
+		m("validity-at-last-sync", "R1", "the SIM judges a certificate's validity at the time of its last reconciliation, not by the phone's clock, so a certificate that expired since is accepted"),
+		m("count-limit-off-by-one", "R6", "the payer SIM compares its offline payment count with the limit by > instead of >=, so it makes an eleventh payment offline"),
+		m("payer-answered-volatile", "R1", "the payer SIM keeps the requests it paid in a cache that a power cycle clears, so after a restart a payment request it paid, replayed with the payee's PROCEED, opens a payer session again and is paid twice"),
+		m("payee-notes-seen-after-coins", "R2", "the payee SIM stores the coins of a payment in one write and notes the serials they were split from in a second, so a power cut between the two leaves the coins received and the serials unnoted, and a clone's repeat of the payment is accepted offline"),
+		m("limits-reset-at-settle", "R6", "the SIM resets its offline amount and count when reconciliation hands it its mail (the first write of a reconciliation), not when the reconciliation ends, so a reconciliation cut after that write has reset the limits"),
 	}
 }
 

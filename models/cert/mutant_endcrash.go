@@ -8,11 +8,12 @@ import (
 )
 
 // writeCutMutations are wallet bugs only a cut between two writes of one
-// step reaches (crash-end): a wallet served behind the adapter protocol
-// is cut only before or after a step (conformance/interactive's
-// TestExternalWalletCuts), so served, such a bug cannot be found and is
-// no wallet mutant (WalletMutants) for the broken-wallet hunt.
-var writeCutMutations = map[string]bool{"payer-sweeps-spent-at-close": true}
+// step reaches (crash-at, or crash-end as a session closes): a wallet
+// served behind the adapter protocol is cut only before or after a step
+// (conformance/interactive's TestExternalWalletCuts), so served, such a
+// bug cannot be found and is no wallet mutant (WalletMutants) for the
+// broken-wallet hunt.
+var writeCutMutations = map[string]bool{"payer-sweeps-spent-at-close": true, "payee-notes-seen-after-coins": true}
 
 // keySweep is payer-sweeps-spent-at-close's journal: the store keys of
 // the coins spent in the open session, not yet removed.

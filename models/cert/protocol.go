@@ -148,7 +148,7 @@ func (se *SIM) payerEndpoint(m world.Message) ([]world.Message, error) {
 
 // hello checks a payee's request and opens a payer session for it.
 func (se *SIM) hello(msg *message) error {
-	payee, err := se.checkPeer(msg.Cert, msg.Key, msg.Payee)
+	payee, err := se.checkPeerAs(msg.Cert, msg.Key, msg.Payee, true)
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (se *SIM) hello(msg *message) error {
 	if se.payers[nk] != nil && replays {
 		return spec.Errorf(spec.CodeReplay, "request %s is already being answered", nk)
 	}
-	if err := se.Limits.Check(se.limitSpent(), se.st.Payments, msg.Amount); err != nil && spec.Makes("cert-payer-limits") {
+	if err := se.Limits.Check(se.limitSpent(), se.limitCount(), msg.Amount); err != nil && spec.Makes("cert-payer-limits") {
 		return err
 	}
 	if _, err := se.pick(msg.Amount); err != nil && se.FW.Insider == nil && spec.Makes("cert-payer-funds") {
@@ -200,7 +200,7 @@ func (se *SIM) proceed(msg *message) ([]byte, error) {
 	if _, dup := se.Dev.Get(answered); dup {
 		return nil, spec.Errorf(spec.CodeReplay, "this wallet already paid request %s", nk)
 	}
-	if err := se.Limits.Check(se.limitSpent(), se.st.Payments, sess.amount); err != nil {
+	if err := se.Limits.Check(se.limitSpent(), se.limitCount(), sess.amount); err != nil {
 		return nil, err
 	}
 	if se.FW.Insider != nil {
@@ -381,7 +381,7 @@ func (se *SIM) payeeEndpoint(m world.Message) ([]world.Message, error) {
 	}
 	switch msg.Tag {
 	case TagPayerHello:
-		payer, err := se.checkPeer(msg.Cert, msg.Key, msg.Payer)
+		payer, err := se.checkPeerAs(msg.Cert, msg.Key, msg.Payer, false)
 		if err != nil {
 			return nil, err
 		}
@@ -534,7 +534,11 @@ func (se *SIM) credit(sess *payeeSession, notice []byte) {
 	st := se.st
 	st.Received += len(sess.coins)
 	puts[keyState] = kit.MustJSON(st)
+	seen := se.splitSeen(puts)
 	se.commit(puts, nil, sess.coins, &st, certs)
+	if len(seen) > 0 {
+		se.Dev.Commit(seen, nil)
+	}
 	sess.stage = payeeDone
 	se.w.Trace().State(se.Dev.ID(), "received %d fen from %s (offline balance %d, %d coins received offline)", sess.amount, sess.payer.ID, se.Balance(), st.Received)
 }

@@ -188,7 +188,7 @@ func (se *SIM) checkCert(c *devcert.Certificate) error {
 	if now := se.now(); se.mutated("accept-not-yet-valid-cert") && now.Before(c.NotBefore) {
 		return c.Verify(se.Root, c.NotBefore, se.CRL) // the start of validity never checked
 	}
-	return c.Verify(se.Root, se.now(), se.CRL)
+	return c.Verify(se.Root, se.certClock(), se.CRL)
 }
 
 // lookup resolves a device id to a certificate checked against the root,

@@ -125,7 +125,8 @@ func copyLiteral(t *Tx, c *checked) {
 // which the published flow shares (what the payer's certificate reveals,
 // what the sealed inputs hide), and the two the literal encryption adds:
 // the payee cannot check the nonce or the timestamp, so it takes a
-// payment bound to another session (R1.2); nor the amount or the payee,
+// payment bound to another session, an insider's or an earlier sale's
+// code replayed (R1.2); nor the amount or the payee,
 // so it takes a payment of less, or for someone else, as its sale's
 // (R5.5).
 func literalInfo() models.Info {
@@ -136,6 +137,10 @@ func literalInfo() models.Info {
 		Property: "R1.2-insider-stale-session-refused",
 		Witness:  insiderAccepted("replay", "reused-challenge", "stale-time", "future-time"),
 		Reason:   "the agreed nonce and the timestamp are encrypted to the chain key with the address and the amount, as the patent describes, so the payee cannot check offline that a payment answers its own request or is fresh: an insider's payment bound to another session is accepted (the payment the master nodes settle is still the one the payer signed)",
+	}, models.Violation{
+		Property: "R1.2-replayed-message-refused",
+		Witness:  models.Witness{Match: `^under replay@\d+:\d+ \(QR \d+ of the first payment replayed to \S+ at step \d+\) the receiver took it, want refused with one of \[[^]]*\]; the refusals at that step are \[replay\]`},
+		Reason:   "the agreed nonce is encrypted to the chain key with the address and the amount, as the patent describes (「钱包地址、转账金额、约定随机数、时间错等信息通过区块链公钥生成加密信息」), and the payee only signs what it scanned (「收款方就可以扫码对上述信息生成数字签名。」), so it cannot tell the payment QR code of an earlier sale from this one's: it takes the replayed code as this sale's payment and refuses the genuine one after it as a second payment (the master nodes do not settle the replayed payment twice)",
 	}, models.Violation{
 		Property: "R5.5-insider-terms-settle-or-name-payer",
 		Witness:  models.Witness{Match: `insider (?:wrong-amount|other-payee) paying \d+ fen \([^)]*\)(?: under [^:]+)?: the payee accepted \d+ fen, is credited \d+ at settlement, and no double-spend flag names the insider`},

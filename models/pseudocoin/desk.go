@@ -21,10 +21,14 @@ import (
 // (CentralBank.Transact), so a power cut of the banks hits it before or
 // after a whole operation.
 type desk struct {
-	in      *Instance
-	key     suite.PrivateKey // signs bundles
-	sealKey suite.PrivateKey // opens uploads
-	agent   suite.PrivateKey // the agent bank's own key (it opens nothing of a payment)
+	in *Instance
+	// ownRecords is set while an upload's own records (those its holder
+	// signed as payer) are cleared: large-logged-from-payer-only logs
+	// only then.
+	ownRecords bool
+	key        suite.PrivateKey // signs bundles
+	sealKey    suite.PrivateKey // opens uploads
+	agent      suite.PrivateKey // the agent bank's own key (it opens nothing of a payment)
 
 	records   map[[32]byte]*cleared
 	paying    map[string][][32]byte // receiving key → the cleared records paying it
@@ -168,7 +172,7 @@ func (d *desk) clear(r *Record) (*cleared, error) {
 	for i, in := range r.Inputs {
 		k := string(in.Key())
 		prev, spent := d.spent[k]
-		if !spent || d.in.mutated(mutantNoDoubleCheck) || (i > 0 && d.in.mutated(mutantDoubleFirstInput)) {
+		if !spent || d.in.mutated(mutantNoDoubleCheck) || (i > 0 && d.in.mutated(mutantDoubleFirstInput)) || (prev == [32]byte{} && d.in.mutated(mutantSurrenderNotSpend)) {
 			continue
 		}
 		d.flag(in, prev, r, payer, body)
@@ -202,6 +206,9 @@ func (d *desk) logLarge(c *cleared) {
 	}
 	if c.logged || large == d.in.mutated(mutantLargeNotLogged) {
 		return
+	}
+	if !d.ownRecords && d.in.mutated(mutantLargeOwnUpload) {
+		return // logged only while clearing the payer's own upload
 	}
 	c.logged = true
 	l := Large{Account: d.in.agent.AccountOf(c.payer), Amount: c.rec.Amount, Record: c.rec.ID()}
@@ -388,6 +395,8 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 	// Apply. Records the holder signed as payer: cleared (a double spend
 	// is flagged and the later record refused: the holder gets no change
 	// for it), change credited once, large ones logged.
+	d.ownRecords = true
+	defer func() { d.ownRecords = false }()
 	for _, r := range spent {
 		c, err := d.clear(r)
 		if err != nil {
@@ -402,6 +411,7 @@ func (d *desk) sync(party world.PartyID, sealed []byte) (int64, map[string]error
 	}
 	// Holdings received (or bundles surrendered): a bundle is exchanged
 	// once; a record's outputs are the payee's once the record clears.
+	d.ownRecords = false
 	for _, h := range received {
 		k := string(h.Key())
 		if prev, done := d.spent[k]; done {
@@ -481,7 +491,7 @@ func (d *desk) settle(c *cleared) {
 	if by, ok := d.claimedBy[k]; ok {
 		if by != c.rec.ID() {
 			c.refunded = !d.in.mutated(mutantRefundTwice)
-			d.credit(c.payer, c.rec.Amount)
+			d.credit(c.payer, d.refundOf(c.rec))
 		}
 		return
 	}
@@ -489,7 +499,7 @@ func (d *desk) settle(c *cleared) {
 		return
 	}
 	c.refunded = !d.in.mutated(mutantRefundTwice)
-	d.credit(c.payer, c.rec.Amount)
+	d.credit(c.payer, d.refundOf(c.rec))
 }
 
 // credit pays v into holder's account: the desk redeems the value.
@@ -503,7 +513,7 @@ func (d *desk) credit(holder string, v int64) {
 // value the keys cannot carry stays owed. A request presented again gets
 // the same bundles.
 func (d *desk) mint(holder, request string, keys [][]byte) ([][]byte, error) {
-	if out, ok := d.minted[request]; ok {
+	if out, ok := d.minted[request]; ok && !d.in.mutated(mutantMintRetryNew) {
 		return out, nil // minted before: the reply was lost
 	}
 	if _, err := d.in.cb.Cert(holder); err != nil {
@@ -543,4 +553,14 @@ func bundlePlan(v int64) []int64 {
 		out = append(out, v)
 	}
 	return out
+}
+
+// refundOf is what the desk refunds for a record whose payment its payee
+// did not keep: the record's amount, or under desk-refunds-input-value
+// the value of its inputs (the change the payer kept counted again).
+func (d *desk) refundOf(r *Record) int64 {
+	if d.in.mutated(mutantRefundInputs) {
+		return r.InputValue()
+	}
+	return r.Amount
 }

@@ -134,7 +134,15 @@ func (o *ownWallet) EndSession() error {
 	return nil
 }
 
-func (o *ownWallet) Restart() error { return o.EndSession() }
+func (o *ownWallet) Restart() error {
+	if o.in.mutated(mutantPaidVolatile) {
+		// The receiving keys it paid were kept in RAM: gone at power-on.
+		if keys := o.e.dev.Keys(prefPaid); len(keys) > 0 {
+			o.e.dev.Commit(nil, keys)
+		}
+	}
+	return o.EndSession()
+}
 
 func (o *ownWallet) Pending() (*Pending, error) {
 	var p Pending
@@ -243,7 +251,11 @@ func (o *ownWallet) Upload(deposit bool) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.dev.Commit(map[string][]byte{keySync: mustJSON(ss)}, nil)
+	puts := map[string][]byte{keySync: mustJSON(ss)}
+	if o.in.mutated(mutantResetAtUpload) {
+		puts[keyLimits] = mustJSON(limitsState{})
+	}
+	e.dev.Commit(puts, nil)
 	return ss.Sealed, nil
 }
 

@@ -35,6 +35,17 @@ const (
 	mutantRefundTwice      = "desk-refunds-twice"               // R5: the desk refunds a renounced record at every settlement, not once
 	mutantCumulativeBefore = "limits-cumulative-before-payment" // R6: the cumulative limit is checked on what was spent before the payment, without it
 	mutantDropOnAck        = "payer-drops-record-on-ack"        // R5: the payer deletes its logged record once acknowledged
+	// A second outside tester's faults.
+	mutantSkipInvoicePaid   = "payer-skips-invoice-paid"     // R1: the payer does not look the invoice's receiving key up among those it paid
+	mutantSkipChallenge     = "payee-skips-challenge"        // R1: the payee does not check that the record answers its invoice's challenge
+	mutantSkipPayAmount     = "payee-skips-amount"           // R5: the payee does not check the record's amount against its invoice's
+	mutantRefundInputs      = "desk-refunds-input-value"     // R5: the desk refunds the value of the record's inputs, not its amount
+	mutantCountOffByOne     = "count-limit-off-by-one"       // R6: the count limit compared by > where >= is meant
+	mutantResetAtUpload     = "limits-reset-at-upload"       // R6: the limits reset when the upload is written, not when the desk's answer is applied
+	mutantMintRetryNew      = "desk-mints-retry-anew"        // R5: the desk answers a mint request presented again as a new one
+	mutantLargeOwnUpload    = "large-logged-from-payer-only" // R3: the desk logs a payment above T only while clearing its payer's own upload
+	mutantSurrenderNotSpend = "desk-surrender-not-a-spend"   // R2: the desk checks a record's input keys against the records it cleared, not the holdings surrendered to it
+	mutantPaidVolatile      = "payer-paid-keys-volatile"     // R1: the receiving keys the payer paid are kept in RAM, lost at a power cycle
 )
 
 // Mutants returns the catalogue.
@@ -71,5 +82,15 @@ func Mutants() []models.Mutant {
 		m(mutantLineageDeskSig, "R4", "the payee checks the desk's signature on the bundles a record spends, not on those deeper in its lineage"),
 		m(mutantRefundTwice, "R5", "the desk refunds a record whose receiving key was renounced at every settlement of that key, not once"),
 		m(mutantCumulativeBefore, "R6", "the element checks the cumulative offline limit against what it spent before the payment, without the payment's amount"),
+		m(mutantSkipInvoicePaid, "R1", "the payer does not look the invoice's receiving key up among the keys it paid, so an invoice it paid, replayed in a later session, is paid again"),
+		m(mutantSkipChallenge, "R1", "the payee checks that the record pays its invoice's receiving key and amount but not that it answers the invoice's challenge"),
+		m(mutantSkipPayAmount, "R5", "the payee checks the record's outputs against the record's own amount but not that amount against its invoice's, so a record paying less closes the sale"),
+		m(mutantRefundInputs, "R5", "the desk refunds a record whose receiving key was renounced with the value of the record's inputs, not its amount, though the payer kept the change"),
+		m(mutantCountOffByOne, "R6", "the element compares its offline payment count with the limit by > instead of >=, so it makes an eleventh payment offline"),
+		m(mutantPaidVolatile, "R1", "the element keeps the receiving keys it paid in RAM, so after a power cycle an invoice it paid, replayed in a later session, is paid again"),
+		m(mutantSurrenderNotSpend, "R2", "the desk looks a record's input keys up among the keys other records spent but not among the holdings surrendered to it at a reconciliation, so a clone's spend of a bundle its original already handed in is credited and flagged nowhere"),
+		m(mutantLargeOwnUpload, "R3", "the desk logs a payment above T at the payer's agent bank only when it clears the record from the payer's own upload, so a payment its payee's upload brought in first is never logged"),
+		m(mutantMintRetryNew, "R5", "the desk answers a mint request presented again after a lost reply or a power cut as a new request, minting from what it still owes (nothing, once the first answer took it all) instead of returning the bundles it minted"),
+		m(mutantResetAtUpload, "R6", "the element resets its offline limits when it writes its reconciliation upload, not when it applies the desk's answer, so a reconciliation cut after the upload was written has reset them"),
 	}
 }

@@ -128,7 +128,7 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	}
 	err = checkInvoice(invoiceContext{Suite: in.s, Amount: s.amount, Payee: s.payee, Root: in.root(), CRL: in.crl(), At: in.now(),
 		Paid:     func(k []byte) bool { _, paid := e.dev.Get(prefPaid + keyName(k)); return paid },
-		SkipCert: in.mutated(mutantNoInvoiceCert)}, v)
+		SkipCert: in.mutated(mutantNoInvoiceCert), SkipPaid: in.mutated(mutantSkipInvoicePaid)}, v)
 	if err != nil {
 		return nil, err
 	}
@@ -138,27 +138,34 @@ func (s *payerSession) invoice(b []byte) ([]world.Message, error) {
 	if in.mutated(mutantCumulativeBefore) {
 		spentBefore -= s.amount // Check adds the amount back: it judges what was spent before the payment
 	}
-	if err := in.cfg.Limits.Check(spentBefore, lim.Count, s.amount); err != nil && !in.mutated(mutantNoLimits) {
+	count := lim.Count
+	if in.mutated(mutantCountOffByOne) {
+		count-- // a count compared by > where >= is meant
+	}
+	if err := in.cfg.Limits.Check(spentBefore, count, s.amount); err != nil && !in.mutated(mutantNoLimits) {
 		return nil, err
 	}
 	plan := in.insiders[e.dev.ID()]
+	var inputs []held
+	var r *Record
+	var ck suite.PrivateKey
 	if plan.Kind != "" {
-		r, err := in.insiderRecord(e, s, v, plan)
-		if err != nil {
+		if r, inputs, ck, err = in.insiderRecord(e, s, v, plan); err != nil {
 			return nil, err
 		}
 		in.lastChallenge[e.dev.ID()] = v.Challenge
-		return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+		if !insiderCommits(plan.Kind) {
+			return []world.Message{{Type: msgPay, Payload: r.Marshal()}}, nil
+		}
+	} else {
+		if inputs, err = pick(spendable(e), s.amount, in.mutated(mutantPayRemainder)); err != nil {
+			return nil, err
+		}
+		if r, ck, err = in.buildRecord(e, inputs, v, s.amount, nil); err != nil {
+			return nil, err
+		}
+		in.lastChallenge[e.dev.ID()] = v.Challenge
 	}
-	inputs, err := pick(spendable(e), s.amount, in.mutated(mutantPayRemainder))
-	if err != nil {
-		return nil, err
-	}
-	r, ck, err := in.buildRecord(e, inputs, v, s.amount, nil)
-	if err != nil {
-		return nil, err
-	}
-	in.lastChallenge[e.dev.ID()] = v.Challenge
 	ctr := e.counter() + 1
 	s.committed = fmt.Sprintf("%s%016d", prefLog, ctr)
 	s.record = r.ID()
@@ -430,5 +437,7 @@ func (in *Instance) payeeVerifier() verifier {
 	v.skipRules = in.mutated(mutantNoRecordRules)
 	v.topDeskSigOnly = in.mutated(mutantLineageDeskSig)
 	v.firstInputSigOnly = in.mutated(mutantFirstInputSig)
+	v.skipAmount = in.mutated(mutantSkipPayAmount)
+	v.skipChallenge = in.mutated(mutantSkipChallenge)
 	return v
 }

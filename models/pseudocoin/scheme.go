@@ -417,11 +417,16 @@ func (in *Instance) Deposit(p world.PartyID) (int64, error) {
 	return in.agent.Balance(id) - before, err
 }
 
-// Restart power-cycles the element: it keeps nothing volatile.
+// Restart power-cycles the element: it keeps nothing volatile (but
+// under payer-paid-keys-volatile), and no session stays open.
 func (in *Instance) Restart(p world.PartyID) {
 	in.w.Trace().Note(p, "restart")
 	if rw := in.ext[p]; rw != nil {
 		in.restartDevice(p, rw)
+		return
+	}
+	if d, err := in.device(p); err == nil {
+		in.restartDevice(p, d)
 	}
 }
 

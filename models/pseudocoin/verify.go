@@ -31,6 +31,9 @@ type verifier struct {
 	// firstInputSigOnly, for another, only the first input's signature.
 	topDeskSigOnly    bool
 	firstInputSigOnly bool
+	// skipAmount and skipChallenge, for mutants, leave out the payee's
+	// checks of the record's amount and challenge against its invoice.
+	skipAmount, skipChallenge bool
 	// book, at the desk, is its mint book: a bundle it finds there, byte
 	// for byte, is its own and needs no signature check.
 	book map[string]mintEntry
