@@ -344,8 +344,7 @@ type payView struct {
 	// Length and timing: bytes and messages delivered to the merchant,
 	// session steps, simulated time.
 	feats    [4]float64
-	merchant world.PartyID  // who was paid
-	before   world.Snapshot // the merchant's store before the payment
+	merchant world.PartyID // who was paid
 	// owners are the owners of every window of every item, as the index
 	// held them after change number ownersAt (ownersOf).
 	owners   [][]uint8
@@ -422,7 +421,7 @@ type game struct {
 	rng     *detrand.Source
 	windows windowIndex // 8-byte windows of public material
 	origins []string    // where windows were first seen, by window.origin
-	recMark int         // the registry's mark after the last newRecords (bank.Registry.EntriesSince)
+	recMark int         // the registry's mark after the last newRecords (bank.Registry.ClearedSince)
 	seenAg  map[[32]byte]bool
 	fundTo  int64
 	// merchants are the adversary's payees: the wallets after the two
@@ -430,6 +429,7 @@ type game struct {
 	merchants []world.PartyID
 	noOpener  sync.Once // R3.3 logged that the instance has no models.Opener
 	agentSeen map[world.PartyID]agentCursor
+	stores    map[world.PartyID]*storeWatch // the merchants' stores at the last look (storeLook)
 	// serialBits has the bit serialBit sets for every serial of either
 	// candidate's serials: serialLinkage looks up only the offsets of a
 	// view whose bit is set (most have none).
@@ -488,6 +488,7 @@ func newGame(t *T, label string, merchants int, amount func(g *game, k int) int6
 		rng:       detrand.New(t.Seed, "conformance/"+label),
 		seenAg:    map[[32]byte]bool{},
 		agentSeen: map[world.PartyID]agentCursor{},
+		stores:    map[world.PartyID]*storeWatch{},
 		fundTo:    20 * t.Threshold(),
 	}
 	ws := in.Wallets()
@@ -626,13 +627,13 @@ func (g *game) accounts() map[string]int64 {
 	return out
 }
 
-// newRecords returns the registry entries registered since the last
-// call, in record id order: what Entries gained (EntriesSince returns a
-// record once: the registry only grows).
+// newRecords returns the registry entries registered (or revealed) in
+// the clear since the last call, in record id order: what Entries gained
+// (ClearedSince returns an entry once: the clear part only grows).
 func (g *game) newRecords() []viewItem {
 	var out []viewItem
 	var es []bank.Entry
-	es, g.recMark = g.in.Bank().Registry().EntriesSince(g.recMark)
+	es, g.recMark = g.in.Bank().Registry().ClearedSince(g.recMark)
 	ids := make([][32]byte, len(es))
 	for i, e := range es {
 		ids[i] = e.Record.ID()
@@ -692,6 +693,71 @@ func storeChanges(before, after world.Snapshot) []viewItem {
 	return out
 }
 
+// storeWatch is what the game knows of a merchant's store: the values at
+// the last look and the device's store version then (a model device's),
+// so that what changed since is read by the device's change log instead
+// of copying the whole store twice a payment (a merchant's store holds
+// every coin it was paid); or, for a device whose store the world does
+// not hold (an implementation's), the snapshot of the last look.
+type storeWatch struct {
+	dev  *world.Device
+	ver  uint64
+	vals map[string][]byte
+	snap world.Snapshot
+}
+
+// storeLook returns the values of the merchant's store that differ from
+// (or were absent at) the last look, in key order, as storeChanges of a
+// snapshot then and one now gives, and remembers the store as it is now.
+// The first look returns nothing.
+func (g *game) storeLook(merchant world.PartyID) []viewItem {
+	w := g.stores[merchant]
+	if w == nil {
+		s := g.in.Snapshot(merchant)
+		w = &storeWatch{snap: s}
+		if dev, ver := s.Origin(); dev != nil {
+			w.dev, w.ver, w.vals = dev, ver, map[string][]byte{}
+			for _, k := range s.Keys() {
+				w.vals[k], _ = s.Get(k)
+			}
+		}
+		g.stores[merchant] = w
+		return nil
+	}
+	if w.dev == nil {
+		now := g.in.Snapshot(merchant)
+		out := storeChanges(w.snap, now)
+		w.snap = now
+		return out
+	}
+	keys, ok := w.dev.ChangedSince(w.ver)
+	if !ok {
+		// The log cannot tell (a restore, or more changes than it keeps):
+		// every key, and the ones gone.
+		keys = w.dev.Keys("")
+		for k := range w.vals {
+			if _, present := w.dev.Get(k); !present {
+				delete(w.vals, k)
+			}
+		}
+	}
+	w.ver = w.dev.Version()
+	slices.Sort(keys)
+	var out []viewItem
+	for _, k := range slices.Compact(keys) {
+		v, present := w.dev.Get(k)
+		if !present {
+			delete(w.vals, k)
+			continue
+		}
+		if old, had := w.vals[k]; !had || !bytes.Equal(old, v) {
+			out = append(out, viewItem{"merchant store " + k, v})
+		}
+		w.vals[k] = v
+	}
+	return out
+}
+
 // pay runs one payment of the game and returns the adversary's view of
 // it; the payer reconciles afterwards and its upload joins its material.
 func (g *game) pay(payer, merchant world.PartyID, amount int64) *payView {
@@ -716,7 +782,8 @@ func (g *game) payOnly(payer, merchant world.PartyID, amount int64) *payView {
 	if g.in.View(payer).Offline() < amount {
 		g.fund(i)
 	}
-	v := &payView{before: g.in.Snapshot(merchant), merchant: merchant}
+	g.storeLook(merchant) // the store before the payment: what changes after is the view's
+	v := &payView{merchant: merchant}
 	mark, start := g.w.Mark(), g.w.Now()
 	p, err := g.in.Pay(payer, merchant, amount, nil)
 	if err == nil && !p.Paid && !p.Received && cheaperCures(p) {
@@ -757,7 +824,7 @@ func (g *game) settle(v *payView, payer, merchant world.PartyID) {
 // the view.
 func (g *game) settleMerchant(v *payView, merchant world.PartyID) {
 	mustReconcile(g.t, g.in, merchant)
-	v.items = append(v.items, storeChanges(v.before, g.in.Snapshot(merchant))...)
+	v.items = append(v.items, g.storeLook(merchant)...)
 	v.items = append(v.items, g.newRecords()...)
 	v.items = append(v.items, g.observeAgent(merchant)...)
 }

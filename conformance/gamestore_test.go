@@ -3,9 +3,11 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/dualoffline/dualoffline/models/all"
 	"github.com/dualoffline/dualoffline/models/world"
@@ -32,7 +34,8 @@ func wholeStoreChanges(before, after world.Snapshot) []viewItem {
 // TestStoreChangesSame: on the merchant's snapshots around game payments
 // of every reference scheme (those that leak and those that pass),
 // storeChanges gives the adversary exactly the items the whole-store
-// reading gave, in the same order; and a diff that missed a changed value
+// reading gave, in the same order, and so does the game's own look at the
+// store by its change log (storeLook, what the view holds); and a diff that missed a changed value
 // would differ (the check is not vacuous: some trials change the store).
 func TestStoreChangesSame(t *testing.T) {
 	gm, _ := suite.ByID(suite.GM)
@@ -47,11 +50,22 @@ func TestStoreChangesSame(t *testing.T) {
 			m := g.merchants[0]
 			for n := 0; n < 12; n++ {
 				before := g.in.Snapshot(m)
-				g.pay(g.cands[n%2].party, m, 1+g.rng.Int64N(tt.Threshold()))
+				v := g.pay(g.cands[n%2].party, m, 1+g.rng.Int64N(tt.Threshold()))
 				after := g.in.Snapshot(m)
 				want, got := wholeStoreChanges(before, after), storeChanges(before, after)
 				if d := cmp.Diff(want, got, cmp.AllowUnexported(viewItem{})); d != "" {
 					tt.Errorf("trial %d: merchant store items (-want +got):\n%s", n, d)
+				}
+				// What the game's view took of the store (storeLook, by
+				// the device's change log) is the same.
+				var looked []viewItem
+				for _, it := range v.items {
+					if strings.HasPrefix(it.label, "merchant store ") {
+						looked = append(looked, it)
+					}
+				}
+				if d := cmp.Diff(want, looked, cmp.AllowUnexported(viewItem{}), cmpopts.EquateEmpty()); d != "" {
+					tt.Errorf("trial %d: the view's merchant store items (-want +got):\n%s", n, d)
 				}
 				changed += len(want)
 				if len(want) > 0 && len(storeChanges(after, after)) != 0 {

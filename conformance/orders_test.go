@@ -20,7 +20,11 @@ var orderMutants = []struct {
 }{
 	{"chip~payee-seen-cache-volatile", "R2.2-rollback-repays-same-payee", true},
 	{"chip~payee-forgets-deposited-serials", "R2.2-clone-repays-same-payee", true},
-	{"chip~registry-ignores-settled-upload", "R2.3", true},
+	// Since chip's issuance desk exchanges change at every sync, a sync
+	// settles coins as a deposit does, so a clone's later upload meets a
+	// settled instance in the fixed order too (it needed a drawn order
+	// before the desk).
+	{"chip~registry-ignores-settled-upload", "R2.3", false},
 	{"chip~received-coins-need-sync", "R6.4", true},
 	{"chip~flag-values-payment", "R2.3", false},
 	{"chip~trace-values-spent-coin", "R3.4", false},

@@ -136,7 +136,7 @@ func twoTierIssuance(t *T) {
 			if d := cmp.Diff(base, reserveLessAccounts(cb)); d != "" {
 				rt.Fatalf("after %s an agent's reserve moved by other than its customers' withdrawals and deposits: reserve − Σ its accounts (-want +got):\n%s", after, d)
 			}
-			for _, e := range cb.Registry().Entries() {
+			for _, e := range cb.Registry().AllEntries() { // sealed records (chip's desk) included
 				h := e.Parent
 				root, ok := cb.Issued(h.Root.Serial)
 				if !ok {
@@ -182,7 +182,7 @@ func denominationsFromTable(t *T) {
 					}
 				}
 			}
-			for _, e := range in.Bank().Registry().Entries() {
+			for _, e := range in.Bank().Registry().AllEntries() { // sealed records included
 				if err := e.Parent.Root.Validate(); err != nil {
 					rt.Fatalf("after %s registered coin %s: %v", after, e.Parent.Root.Serial, err)
 				}
@@ -223,7 +223,7 @@ func checkLineage(rt fataler, in models.Instance) {
 		cb := in.Bank()
 		reg := cb.Registry()
 		known := map[string]*transfer.Holding{}
-		for _, e := range reg.Entries() {
+		for _, e := range reg.AllEntries() { // the central bank's whole registry, sealed records included
 			known[bank.InstanceOf(e.Parent).String()] = e.Parent
 			for _, o := range e.Record.Outputs {
 				known[bank.Instance{Creator: e.Record.ID(), Serial: o.Serial}.String()] = e.Parent.Extend(e.Record, o.Serial)

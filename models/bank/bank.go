@@ -319,6 +319,22 @@ type Agent struct {
 	// commit finds it done. An error is reported to the client; the
 	// withdrawal stays committed, and the client's retry delivers again.
 	Handover func(holder string, hs []*transfer.Holding) error
+
+	// Sealed makes the agent the central bank's own issuance desk (chip,
+	// SOURCES.md D2), which no agent bank sees into: the hand-overs it
+	// signs and the deposit records it takes are registered sealed
+	// (Registry.AddSealed), out of Registry.Entries.
+	Sealed bool
+	// HolderFor, if set, names the holder of the i-th coin of a
+	// withdrawal by holder (chip's desk: a fresh pseudonym per coin); the
+	// account debited stays holder's.
+	HolderFor func(holder string, i int) string
+	// PerHolderCounters numbers each hand-over by the hand-overs to its
+	// holder before it (1 for a fresh holder) instead of the agent's own
+	// sequence, which would tell in which order, and so when, a holder
+	// was handed its coin (chip's desk: SOURCES.md D2, lesson a).
+	PerHolderCounters bool
+	handed            map[string]uint64 // hand-overs by holder (PerHolderCounters)
 }
 
 // Open creates (or tops up) a customer account keyed by the wallet's
@@ -362,6 +378,7 @@ func (a *Agent) Withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 }
 
 func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, error) {
+	defer a.cb.registry.seal(a.Sealed)()
 	if amount <= 0 {
 		return nil, spec.Errorf(spec.CodeValueMismatch, "withdrawal of %d fen", amount)
 	}
@@ -385,12 +402,24 @@ func (a *Agent) withdraw(holder string, amount int64) ([]*transfer.Holding, erro
 	}
 	var hands []handover
 	counter := a.counter
-	for _, c := range coins {
+	for i, c := range coins {
 		counter++
-		outs := []transfer.Output{{Serial: transfer.ChildSerial(c.Serial, 0), Value: c.Denomination, Holder: holder}}
+		to := holder
+		if a.HolderFor != nil {
+			to = a.HolderFor(holder, i)
+		}
+		outs := []transfer.Output{{Serial: transfer.ChildSerial(c.Serial, 0), Value: c.Denomination, Holder: to}}
+		n := counter
+		if a.PerHolderCounters {
+			if a.handed == nil {
+				a.handed = map[string]uint64{}
+			}
+			a.handed[to]++
+			n = a.handed[to]
+		}
 		rec, err := transfer.Sign(a.key, transfer.Record{
 			Version: transfer.Version1, Parent: c.Serial, ParentValue: c.Denomination,
-			Outputs: outs, Payer: a.ID, Payee: holder, Counter: counter,
+			Outputs: outs, Payer: a.ID, Payee: to, Counter: n,
 		})
 		if err != nil {
 			a.cb.unissue(a, coins)
@@ -458,6 +487,7 @@ func (a *Agent) Deposit(holder string, items []DepositItem) (int64, error) {
 }
 
 func (a *Agent) deposit(holder string, items []DepositItem) (int64, error) {
+	defer a.cb.registry.seal(a.Sealed)()
 	if err := culpritDeposit(a.cb.registry, holder, items); err != nil {
 		return 0, err
 	}

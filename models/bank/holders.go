@@ -1,9 +1,12 @@
 package bank
 
 import (
+	"encoding/binary"
 	"maps"
 	"slices"
+	"time"
 
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -18,6 +21,29 @@ func (cb *CentralBank) CertifyPseudonym(holder, pseudonym string, role devcert.R
 	if err != nil {
 		return nil, err
 	}
+	if cb.holders == nil {
+		cb.holders = map[string]string{}
+	}
+	cb.holders[pseudonym] = holder
+	return c, nil
+}
+
+// CertifyUnlinkable is CertifyPseudonym for a certificate that must not
+// tell when or in which batch it was issued (chip's per-coin pseudonyms,
+// SOURCES.md D2): its serial is drawn at random, not counted, and its
+// validity starts at the start of the day, so every certificate issued
+// the same day, to any holder, carries the same validity.
+func (cb *CentralBank) CertifyUnlinkable(holder, pseudonym string, role devcert.Role, pub suite.PublicKey) (*devcert.Certificate, error) {
+	if _, dup := cb.certs[pseudonym]; dup {
+		return nil, spec.Errorf(spec.CodeMalformed, "device id %q already certified", pseudonym)
+	}
+	serial := binary.BigEndian.Uint64(cb.w.Rand("central-bank/pseudonym-serials").Bytes(8))>>2 | 1<<61
+	day := cb.w.Now().Truncate(24 * time.Hour)
+	c, err := cb.authority.Issue(devcert.Template{Serial: serial, ID: pseudonym, Role: role, PublicKey: pub, NotBefore: day, NotAfter: day.Add(CertValidity)})
+	if err != nil {
+		return nil, err
+	}
+	cb.certs[pseudonym] = c
 	if cb.holders == nil {
 		cb.holders = map[string]string{}
 	}

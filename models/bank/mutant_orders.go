@@ -48,10 +48,16 @@ func (r *Registry) dropped(parent *transfer.Holding, rec *transfer.Signed) bool 
 // admitLineage registers every record of a deposited coin's lineage not
 // yet known, as Add would register it: a record that reaches the bank
 // only inside a deposit is received all the same (its signatures were
-// verified with the holding).
+// verified with the holding). Outside a sealed operation a sealed record
+// of the lineage is now in the clear: the holding carries it.
 func (r *Registry) admitLineage(h *transfer.Holding) {
 	lineage(h, func(_ Instance, parent *transfer.Holding, rec *transfer.Signed) {
-		if !r.Known(rec) && !r.dropped(parent, rec) {
+		switch {
+		case r.Known(rec):
+			if !r.sealing {
+				r.unseal(rec.ID())
+			}
+		case !r.dropped(parent, rec):
 			r.insert(parent, rec)
 		}
 	})

@@ -33,9 +33,9 @@ import (
 
 // Refusal is what a payer uploads for a payment its payee refused.
 type Refusal struct {
-	Payer, Payee string
+	Payer, Payee string   // Payer: the card, or any pseudonym of its holder (CentralBank.HolderOf), signing Records
 	PayeeCert    []byte   // DER: the refusing payee's certificate
-	PayerCert    []byte   // DER: the certificate of the payer that signed Records
+	PayerCert    []byte   // DER: the certificate of the payer that signed Records (in a RefusalFraud: that signed its Record)
 	Holdings     [][]byte // DER: what the refused payment spent
 	Records      [][]byte // DER: the payer's records spending them (they name the payee and the challenge)
 	Data         []byte   // the scheme's refusal message, signed by the payee (chip: REFUSE data)
@@ -79,7 +79,7 @@ func (r *Registry) Refused(ref Refusal, parents []*transfer.Holding, recs []*tra
 				return nil, err
 			}
 		}
-		if rec.Payee != ref.Payee || rec.Payer != ref.Payer {
+		if rec.Payee != ref.Payee || r.cb.HolderOf(rec.Payer) != r.cb.HolderOf(ref.Payer) {
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "a record from %s to %s lodged with %s's refusal of %s's payment", rec.Payer, rec.Payee, ref.Payee, ref.Payer)
 		}
 	}
@@ -126,7 +126,14 @@ func (r *Registry) nameRefuser(ref *Refusal, rec, spend *transfer.Signed) {
 		return
 	}
 	r.refusal.fraudSeen[key] = true
-	r.refusal.frauds = append(r.refusal.frauds, RefusalFraud{Payee: ref.Payee, Refusal: *ref, Record: rec.Marshal(), Spend: sb})
+	ev := *ref
+	if c, ok := r.cb.certs[rec.Payer]; ok {
+		// The certificate that signed this record: a payer card holding
+		// its coins under several pseudonyms (chip's desk) signs each
+		// record under its coin's.
+		ev.PayerCert = c.Raw
+	}
+	r.refusal.frauds = append(r.refusal.frauds, RefusalFraud{Payee: ref.Payee, Refusal: ev, Record: rec.Marshal(), Spend: sb})
 	r.cb.w.Trace().Note(CentralBankID, "payee %s used a payment it refused with its signature", ref.Payee)
 }
 
@@ -189,7 +196,7 @@ func (r *Registry) seizes(h *transfer.Holding, dep *transfer.Signed, holder stri
 		return true
 	}
 	ref, ok := r.refusal.stands[InstanceOf(h)]
-	if !ok || ref.Payer != holder {
+	if !ok || r.cb.HolderOf(ref.Payer) != r.cb.HolderOf(holder) {
 		return false
 	}
 	for _, id := range r.byParent[InstanceOf(h)] {

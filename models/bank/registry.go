@@ -74,29 +74,38 @@ type Registry struct {
 	// whose lineage takes another branch of the same instance was spent
 	// twice upstream and is not redeemed a second time (R2.6).
 	settled map[Instance]hop
+	// sealed holds the records that reached the central bank only sealed
+	// to it (AddSealed, or through a Sealed agent): registered like any
+	// other, so conflicts, mail and settlement see them, but not among
+	// Entries, what the agent banks forwarded readable. A record
+	// registered in the clear later is no longer sealed.
+	sealed  map[[32]byte]bool
+	sealing bool // inserts are sealed (AddSealed, a Sealed agent's operations)
 	// conflicted holds the instances more than one record spends: what
 	// DoubleSpends reads (an index, so a deposit's culprit check does not
 	// scan every instance the registry knows).
 	conflicted map[Instance]bool
 	// toPayee indexes the records with an output to their payee, by
-	// payee, each list in id order: what Mail reads (so Mail neither
-	// sorts every entry nor the payee's at every reconciliation).
-	toPayee map[string][][32]byte
+	// payee, each list put in id order when Mail reads it after it grew
+	// (payeeUnsorted): what Mail reads (so Mail does not sort every
+	// entry, nor the payee's unless it was paid since).
+	toPayee       map[string][][32]byte
+	payeeUnsorted map[string]bool // payees whose toPayee gained ids since it was last sorted
 	// paidLog is toPayee in the order the records were registered, and
 	// mail what MailKept last found for each holder (its incremental
 	// look reads the records the holder was paid by since).
 	paidLog map[string][][32]byte
 	mail    map[string]*mailMemo
-	// order lists the record ids in the order they were registered
-	// (EntriesSince).
-	order [][32]byte
+	// cleared lists the record ids in the order they came into the clear
+	// (ClearedSince): a record registered in the clear, or revealed.
+	cleared [][32]byte
 	// refusal holds the payees' signed refusals payers uploaded
 	// (refusal.go).
 	refusal refusals
 }
 
 func newRegistry(cb *CentralBank) *Registry {
-	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}, conflicted: map[Instance]bool{}, toPayee: map[string][][32]byte{}, paidLog: map[string][][32]byte{}, mail: map[string]*mailMemo{}}
+	return &Registry{cb: cb, entries: map[[32]byte]*entry{}, byParent: map[Instance][][32]byte{}, redeemed: map[Instance]bool{}, children: map[Instance]*transfer.Holding{}, settled: map[Instance]hop{}, sealed: map[[32]byte]bool{}, conflicted: map[Instance]bool{}, toPayee: map[string][][32]byte{}, payeeUnsorted: map[string]bool{}, paidLog: map[string][][32]byte{}, mail: map[string]*mailMemo{}}
 }
 
 // certs resolves signers for lineage checks. Revocation and expiry do not
@@ -134,6 +143,7 @@ func (r *Registry) VerifyHolding(h *transfer.Holding) (transfer.Owner, error) {
 // refused: they are what reconciliation flags.
 func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	if r.Known(rec) {
+		r.reveal(parent, rec)
 		return nil
 	}
 	if _, err := r.check(parent, rec); err != nil {
@@ -148,6 +158,42 @@ func (r *Registry) Add(parent *transfer.Holding, rec *transfer.Signed) error {
 	r.admitLineage(parent)
 	r.insert(parent, rec)
 	return nil
+}
+
+// AddSealed is Add for a record the uploader sealed to the central bank,
+// which the agent bank forwarding it cannot read: it is registered (with
+// the lineage of its holding) but stays out of Entries, until a record
+// of it is registered in the clear.
+func (r *Registry) AddSealed(parent *transfer.Holding, rec *transfer.Signed) error {
+	defer r.seal(true)()
+	return r.Add(parent, rec)
+}
+
+// Sealing runs f with every record it registers sealed (AddSealed): an
+// upload the uploader sealed to the central bank as a whole.
+func (r *Registry) Sealing(f func()) {
+	defer r.seal(true)()
+	f()
+}
+
+// seal makes the registry's inserts sealed (on) until the returned
+// function runs; seal(false) changes nothing.
+func (r *Registry) seal(on bool) func() {
+	if !on || r.sealing {
+		return func() {}
+	}
+	r.sealing = true
+	return func() { r.sealing = false }
+}
+
+// reveal unseals rec and every record of parent's lineage, now
+// registered in the clear (outside a sealed operation).
+func (r *Registry) reveal(parent *transfer.Holding, rec *transfer.Signed) {
+	if r.sealing || len(r.sealed) == 0 {
+		return
+	}
+	lineage(parent, func(_ Instance, _ *transfer.Holding, l *transfer.Signed) { r.unseal(l.ID()) })
+	r.unseal(rec.ID())
 }
 
 // check verifies that rec is a valid record spending parent, signed by
@@ -177,7 +223,15 @@ func (r *Registry) check(parent *transfer.Holding, rec *transfer.Signed) (transf
 func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 	id := rec.ID()
 	if _, dup := r.entries[id]; dup {
+		if !r.sealing {
+			r.unseal(id)
+		}
 		return
+	}
+	if r.sealing {
+		r.sealed[id] = true
+	} else {
+		r.cleared = append(r.cleared, id)
 	}
 	inst := InstanceOf(parent)
 	r.entries[id] = &entry{parent: parent, rec: rec, id: id}
@@ -185,7 +239,6 @@ func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 	if len(r.byParent[inst]) > 1 {
 		r.conflicted[inst] = true
 	}
-	r.order = append(r.order, id)
 	slices.SortFunc(r.byParent[inst], func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
 	paid := false
 	for _, out := range rec.Outputs {
@@ -193,38 +246,39 @@ func (r *Registry) insert(parent *transfer.Holding, rec *transfer.Signed) {
 		paid = paid || out.Holder == rec.Payee
 	}
 	if paid {
-		// Kept in id order, the order Mail forwards in.
-		ids := r.toPayee[rec.Payee]
-		at, _ := slices.BinarySearchFunc(ids, id, func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
-		r.toPayee[rec.Payee] = slices.Insert(ids, at, id)
+		// Sorted into id order, the order Mail forwards in, when Mail
+		// reads it (an insert in order moved every id the payee was paid
+		// by, at every sale, while MailKept reads paidLog).
+		r.toPayee[rec.Payee] = append(r.toPayee[rec.Payee], id)
+		r.payeeUnsorted[rec.Payee] = true
 		r.paidLog[rec.Payee] = append(r.paidLog[rec.Payee], id)
 	}
 	r.cb.w.Trace().Online(world.PartyID(rec.Payer), CentralBankID, "record", rec.Marshal(), nil)
 }
 
-// EntriesSince returns the records registered at or after mark n (what
-// Entries gained), in the order they were, and the mark to pass next time:
-// what a reader of Entries, such as the anonymity games' adversary,
-// learns since it last looked, without reading every entry again.
-func (r *Registry) EntriesSince(n int) ([]Entry, int) {
-	if n < 0 || n > len(r.order) {
-		n = 0
+// unseal brings a sealed record into the clear (a record in the clear
+// stays there): it joins Entries, and cleared.
+func (r *Registry) unseal(id [32]byte) {
+	if r.sealed[id] {
+		delete(r.sealed, id)
+		r.cleared = append(r.cleared, id)
 	}
-	out := make([]Entry, 0, len(r.order)-n)
-	for _, id := range r.order[n:] {
-		out = append(out, Entry{Parent: r.entries[id].parent, Record: r.entries[id].rec})
-	}
-	return out, len(r.order)
 }
 
-// AddChangesNothing reports whether Add of the record whose id is id would
-// change nothing: it is registered. A reconciliation that uploads the
-// last hop of every coin a wallet holds skips, by it, the ones it
-// uploaded before without hashing them again (kit.UploadHeld with an id
-// cache).
-func (r *Registry) AddChangesNothing(id [32]byte) bool {
-	_, ok := r.entries[id]
-	return ok
+// ClearedSince returns the records that came into the clear (joined
+// Entries: registered in the clear, or revealed) at or after mark n, in
+// the order they did, and the mark to pass next time: what a reader of
+// Entries, such as the anonymity games' adversary, learns since it last
+// looked, without reading every entry again.
+func (r *Registry) ClearedSince(n int) ([]Entry, int) {
+	if n < 0 || n > len(r.cleared) {
+		n = 0
+	}
+	out := make([]Entry, 0, len(r.cleared)-n)
+	for _, id := range r.cleared[n:] {
+		out = append(out, Entry{Parent: r.entries[id].parent, Record: r.entries[id].rec})
+	}
+	return out, len(r.cleared)
 }
 
 // Entry is a registered record and the holding it spent.
@@ -233,8 +287,22 @@ type Entry struct {
 	Record *transfer.Signed
 }
 
-// Entries returns every registered record, in id order.
+// Entries returns every record registered in the clear, in id order:
+// what the agent banks forwarded and could read, so what they know of
+// the registry. Sealed records (AddSealed) are in AllEntries only.
 func (r *Registry) Entries() []Entry {
+	var out []Entry
+	for _, id := range r.sortedIDs() {
+		if !r.sealed[id] {
+			out = append(out, Entry{Parent: r.entries[id].parent, Record: r.entries[id].rec})
+		}
+	}
+	return out
+}
+
+// AllEntries returns every registered record, sealed or not, in id
+// order: what the central bank knows.
+func (r *Registry) AllEntries() []Entry {
 	ids := r.sortedIDs()
 	out := make([]Entry, len(ids))
 	for i, id := range ids {
@@ -269,6 +337,18 @@ func (r *Registry) redeem(h *transfer.Holding, rec *transfer.Signed) {
 func (r *Registry) Known(rec *transfer.Signed) bool {
 	_, ok := r.entries[rec.ID()]
 	return ok
+}
+
+// AddChangesNothing reports whether Add of the record whose id is id would
+// change nothing: it is registered, and in the clear or added now in a
+// sealed operation (Add of a known record only reveals it, and its
+// lineage, when added in the clear; a record in the clear has its
+// lineage in the clear). A reconciliation that uploads the last hop of
+// every coin a wallet holds skips, by it, the ones it uploaded before
+// without hashing them again (kit.UploadHeld with an id cache).
+func (r *Registry) AddChangesNothing(id [32]byte) bool {
+	_, ok := r.entries[id]
+	return ok && (r.sealing || !r.sealed[id])
 }
 
 // Records returns every registered record spending an instance, in id
@@ -398,6 +478,10 @@ func (r *Registry) paidTo(holder string, inst Instance) (mailCand, bool) {
 // mailExcept is Mail with the instances the holder has told by held.
 func (r *Registry) mailExcept(holder string, held func(Instance) bool) []*transfer.Holding {
 	var out []*transfer.Holding
+	if r.payeeUnsorted[holder] {
+		slices.SortFunc(r.toPayee[holder], func(a, b [32]byte) int { return bytes.Compare(a[:], b[:]) })
+		delete(r.payeeUnsorted, holder)
+	}
 	ids := r.toPayee[holder] // in id order
 	if r.cb.mutated("mail-ignores-collector") {
 		ids = r.sortedIDs()

@@ -313,7 +313,7 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// Upload what the wallet sent and what it holds; a malformed log
 		// entry stops the reconciliation.
 		have := map[bank.Instance]bool{}
-		settled, err := kit.Upload(in.w, id, in.cb, st.ID, &st.State, &in.ids, have, true, nil)
+		settled, err := kit.Upload(in.w, id, in.cb, st.ID, &st.State, &in.ids, have, true, nil, false)
 		if err != nil {
 			return err
 		}

@@ -157,7 +157,7 @@ func TestFullLineageRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := encodeTransfer(b.OwnCert, []spend{{holding: full, record: rec}}, b.lineageCerts([]spend{{holding: full}}))
+	resp, err := encodeTransfer(b.OwnCert, []spend{{holding: full, record: rec}}, b.lineageCerts(b.Name, []spend{{holding: full}}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,32 +39,6 @@ func TestAccountUnderHolderLogOnlyLarge(t *testing.T) {
 	}
 }
 
-// anonWitness names the documented causes only: the card's certificate or
-// the coin's lineage, never an identity field or length and timing.
-func TestAnonWitnessNamesItsCauses(t *testing.T) {
-	w := anonWitness("which-payer game")
-	head := "which-payer game: distinguisher %s was right in 20 of 20 trials (1.000, interval [0.589, 1.000] at z = 3.738, outside 1/2±0.05): it keyed on "
-	for _, c := range []struct {
-		dist, leak string
-		want       bool
-	}{
-		{"equal-bytes", "9 windows …; longest: 87 bytes (48ce…) of message TRANSFER at byte 395, first seen in wallet-B's certificate", true},
-		{"equal-bytes", "9 windows …; longest: 81 bytes (0000…) of message TRANSFER at byte 742, first seen in wallet-B's withdrawal registry record 779c6586", true},
-		{"identity", "pseudonymous certificate subject card-2fa515b0c5d67bd1 in message TRANSFER at byte 179 (…)", true},
-		{"serial-linkage", "serial f39b from withdrawal registry holding spent by record 779c6586, in message TRANSFER at byte 497 (…)", true},
-		{"identity", "device id wallet-A in message TRANSFER at byte 179 (…)", false},
-		{"identity", "account number card-2fa515b0c5d67bd1 in message TRANSFER at byte 179 (…)", false},
-		{"equal-bytes", "9 windows …; longest: 9 bytes (0000) of message TRANSFER at byte 12, first seen in wallet-B's certificate", false},
-		{"length-timing", "412 bytes in 4 messages, in message TRANSFER", false},
-		{"counter-linkage", "INTEGER 3977568 (DER, 3 bytes) in message TRANSFER at byte 12 (…), 1 from wallet-B's latest 3977567, in wallet-B's upload registry record 779c6586", false},
-	} {
-		msg := fmt.Sprintf(head, c.dist) + c.leak
-		if got := w.Matches(msg); got != c.want {
-			t.Errorf("witness matches %q = %v, want %v", msg, got, c.want)
-		}
-	}
-}
-
 func init() {
 	// What the agent bank keeps of a small and a large payment's upload,
 	// and the account the card draws on.

@@ -150,13 +150,25 @@ func CheckTransfer(msg *Transfer, t Terminal) (*Received, error) {
 			owner = sp.Holding.Claimed()
 		}
 		rec := sp.Record
+		// The coin's holder spends it: the payer, or, after the first
+		// coin, another wallet whose certificate the TRANSFER carries (the
+		// payer card's per-coin pseudonyms) and that passes the payer's
+		// checks. The first coin is the payer's own: the certificate the
+		// payer presents is the one the first record is signed under.
+		signer := payer
+		if c := got.Certs[owner.Holder]; c != nil && owner.Holder != payer.ID && i > 0 {
+			if err := t.CheckCert(c); err != nil && spec.Makes("cert-peer") {
+				return nil, err
+			}
+			signer = c
+		}
 		switch {
-		case owner.Holder != payer.ID && spec.Makes("spend-coin-holder"):
+		case owner.Holder != signer.ID && spec.Makes("spend-coin-holder"):
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: coin held by %q, payer is %q", i, owner.Holder, payer.ID)
 		case !spec.Makes("spend-record-binding"):
 		case rec.Parent != sp.Holding.Serial || rec.ParentValue != owner.Value:
 			return nil, spec.Errorf(spec.CodeValueMismatch, "spend %d: record does not spend its holding", i)
-		case rec.Payer != payer.ID && !mutated("payee-ignores-record-payer"):
+		case rec.Payer != signer.ID && !mutated("payee-ignores-record-payer"):
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record signed for %q", i, rec.Payer)
 		case rec.Payee != t.ID:
 			return nil, spec.Errorf(spec.CodeWrongRecipient, "spend %d: record pays %q, not this card", i, rec.Payee)
@@ -170,7 +182,7 @@ func CheckTransfer(msg *Transfer, t Terminal) (*Received, error) {
 		if err := validate(); err != nil && spec.Makes("spend-record") {
 			return nil, err
 		}
-		if err := rec.Verify(payer.PublicKey); err != nil && spec.Makes("spend-record") {
+		if err := rec.Verify(signer.PublicKey); err != nil && spec.Makes("spend-record") {
 			return nil, err
 		}
 		if t.Seen != nil {

@@ -1,6 +1,7 @@
 package chip
 
 import (
+	"encoding/json"
 	"maps"
 	"slices"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -42,6 +44,11 @@ type Device interface {
 	Credit(holdings []*transfer.Holding, certs [][]byte, settled []string) error
 	// SignDeposit and FinishDeposit, in one write each.
 	device.Depositor
+	// Pseudonym makes a per-coin pseudonym (desk.go): the card generates
+	// a key pair, certify has the central bank certify its public key,
+	// and the card stores key and certificate in one write, holding and
+	// spending under that name the coins the desk hands to it.
+	Pseudonym(certify func(suite.PublicKey) (*devcert.Certificate, error)) (*devcert.Certificate, error)
 	// Reset starts a new offline period: usage counters to zero, the time
 	// of this online sync and the current revocation list.
 	Reset(syncUnix int64, crl []byte) error
@@ -147,9 +154,57 @@ func (se *SE) Reset(syncUnix int64, crl []byte) error {
 	if list != nil {
 		se.CRL = list // checked: recover keeps a list whose bytes it has
 	}
-	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), kit.KeyCRL: crl}, nil)
+	se.Dev.Commit(map[string][]byte{keyState: kit.MustJSON(st), kit.KeyCRL: crl}, se.retired())
 	se.Recover()
 	return nil
+}
+
+// retired lists the store entries of the pseudonyms a sync retires: those
+// that hold no coin and signed nothing the card still keeps (a log entry,
+// a pending deposit), pseudonyms made for an exchange and handed no coin
+// included.
+//
+// The coins held are asked by holder (kit.Core.HoldsAny, a count kept as
+// they change), not read: a merchant holds every coin it is paid.
+func (se *SE) retired() []string {
+	keep := map[string]bool{}
+	for _, e := range se.out {
+		for _, raw := range e.Holdings {
+			if h, err := transfer.ParseHolding(raw); err == nil {
+				keep[h.Claimed().Holder] = true
+			}
+		}
+	}
+	for _, k := range se.Dev.Keys(kit.PrefDep) {
+		var e kit.PendingStore
+		if json.Unmarshal(se.Get(k), &e) != nil {
+			continue
+		}
+		for _, raw := range e.Holdings {
+			if h, err := transfer.ParseHolding(raw); err == nil {
+				keep[h.Claimed().Holder] = true
+			}
+		}
+	}
+	var out []string
+	for _, p := range slices.Sorted(maps.Keys(se.pcerts)) {
+		if !keep[p] && !se.HoldsAny(p) {
+			out = append(out, prefPKey+p, prefPCert+p)
+		}
+	}
+	return out
+}
+
+func (se *SE) Pseudonym(certify func(suite.PublicKey) (*devcert.Certificate, error)) (*devcert.Certificate, error) {
+	pub, err := se.coinKeygen()
+	if err != nil {
+		return nil, err
+	}
+	cert, err := certify(pub)
+	if err != nil {
+		return nil, err
+	}
+	return cert, se.storeCoinCert(cert.Raw)
 }
 
 func (se *SE) Restart() error {

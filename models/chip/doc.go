@@ -27,7 +27,9 @@
 //   - forwarding: going online uploads the records, forwards to a payee
 //     what a lost message kept from it (bank.Registry.Mail), clears the
 //     log and resets the limits, so an interrupted payment ends both
-//     pre-state or both post-state.
+//     pre-state or both post-state;
+//   - the issuance desk, per-coin pseudonyms and sealed uploads (desk.go),
+//     below.
 //
 // Each wallet is an SE (se.go) holding its key, its central-bank
 // certificate, the root, the issuer key, the agent certificates, the
@@ -39,14 +41,13 @@
 // register links the two, so its trace and its double-spend verdicts
 // name the holder while merchants and agent banks read no identity.
 //
-// What still departs from the requirements, listed in SOURCES.md under
-// "Known departures" (D2): four channels of our completion link a card's
-// payments for merchant and agent bank, although the patent states
-// controllable anonymity as a requirement: the card's one certificate,
-// the withdrawal hand-over the agent bank signs (the first hop of every
-// coin's lineage), the change a payment's record creates and the uploads
-// that run through the holder's account. This model therefore documents
-// R3.1, R3.2 and R3.6 as violations. D2 also gives the completion that
-// removes them (per-coin pseudonyms, issuance by the central bank sealed
-// to the card, exchange at every sync, sealed uploads), not built yet.
+// Controllable anonymity (desk.go; SOURCES.md C11 to C13 and D2, which
+// says what stays linkable): every coin a card pays with after a
+// withdrawal or a sync is held by a per-coin pseudonym the central bank
+// certified and issued by the central bank's issuance desk, whose
+// records the agent bank never sees; a withdrawal exchanges the agent
+// bank's coins there, every sync the change of the card's payments, and
+// what a sync uploads of small payments is sealed to the central bank.
+// So merchant and agent bank cannot tell a card's payments apart from
+// another card's (R3.1, R3.2, R3.6), while the issuer traces every one.
 package chip

@@ -95,6 +95,14 @@ func (h *Host) Handle(op string, params json.RawMessage) (any, error) {
 		return device.Decoded(op, params, func(p CreditParams) (any, error) {
 			return device.Credit(p.Holdings, p.Certificates, p.Settled, h.se.Credit)
 		})
+	case OpCoinKeygen:
+		pub, err := h.se.coinKeygen()
+		if err != nil {
+			return nil, err
+		}
+		return device.KeygenResult{PublicKey: pub.SPKI()}, nil
+	case OpCoinCert:
+		return device.Decoded(op, params, func(p CoinCertParams) (any, error) { return struct{}{}, h.se.storeCoinCert(p.Certificate) })
 	case OpReset:
 		return device.Decoded(op, params, func(p ResetParams) (any, error) { return struct{}{}, h.se.Reset(p.Sync, p.CRL) })
 	}

@@ -32,7 +32,11 @@ func (se *SE) insiderPay(in *Initiate) ([]byte, error) {
 	}
 	se.FW.Answered = append([]byte(nil), in.Challenge...)
 	se.w.Trace().State(se.Dev.ID(), "insider: %s payment of %d fen to %s, %d records signed, nothing committed", se.FW.Insider.Plan.Kind, in.Amount, in.Cert.ID, len(spends))
-	return encodeTransfer(se.Presented(true), spends, se.lineageCerts(spends))
+	presented := se.Presented(true)
+	if len(spends) > 0 && presented == se.OwnCert {
+		presented = se.holderCert(spends[0].holding) // as pay presents it
+	}
+	return encodeTransfer(presented, spends, se.lineageCerts(presented.ID, spends))
 }
 
 // validateRecord is Record.Validate, or under the mutants of the insider

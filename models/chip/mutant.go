@@ -117,14 +117,16 @@ func Mutants() []models.Mutant {
 		m("payee-bounds-latency-after-commit", "R1", "the payee terminal's relay defence refuses a TRANSFER that arrives more than 2 s after its INITIATE (a distance bound by timer), but it reads the timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: a relayed exchange leaves the coins on both cards"),
 		m("payee-times-out-after-commit", "R1", "the payee terminal gives up on a session whose TRANSFER arrives more than 5 minutes after its INITIATE (a session timeout), but it reads the timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: a late TRANSFER leaves the coins on both cards"),
 
-		// The mutants of the card's pseudonymous certificate and the agent
-		// bank's account and log (issue 15, Build 3): each puts the holder's
-		// identity back where the merchant and the agent bank read it, or takes
-		// it from where R3.6 wants it.
-		m("account-keyed-by-card", "R3", "the agent bank keeps the holder's account under the card's pseudonym, so the account number is in every certificate and record the card presents"),
+		// The mutants of the agent bank's log (issue 15, Build 3): each puts
+		// the holder's identity back where the agent bank reads it, or takes
+		// it from where R3.6 wants it. Two more of that build,
+		// account-keyed-by-card and card-cert-names-holder, put it in the
+		// card's own certificate, which since the issuance desk (desk.go) no
+		// payment presents: equivalent for R3, they are out of the catalogue
+		// and stay as mutations the card's own tests play
+		// (TestAccountUnderHolderLogOnlyLarge's observation).
 		m("agent-logs-small-payments", "R3", "the agent bank logs against the holder's account the records of every payment the card uploads, small ones included, so a payment of at most T names its payer"),
 		m("agent-logs-no-payment", "R3", "the agent bank forwards every record without noting the account that uploaded it, so a payment above T is not bound to its payer without the trace key"),
-		m("card-cert-names-holder", "R3", "personalisation certifies the card key under the holder's registered wallet id instead of a pseudonym, so every certificate and record the card presents names its holder"),
 
 		// Issue 13's mutants for the insider's terms (R5.5): a payee check no
 		// honest payer's records ever trip, reached only by an insider that
@@ -137,6 +139,20 @@ func Mutants() []models.Mutant {
 		// delay of minutes trips the timeout first, which refuses cleanly; only
 		// an exchange slowed by seconds, what a relay's hop adds, passes the
 		// timeout and trips the misplaced bound.
+		// The mutants of the issuance desk, the per-coin pseudonyms and the
+		// sealed uploads (issue 15, SOURCES.md D2): each reopens one of the
+		// channels that linked a card's payments. Three more reopen a channel
+		// the games do not resolve (sync-skips-exchange: change spent after
+		// a sync, in the few payments the largest-first choice takes change
+		// in; desk-counts-handovers and records-count-card-wide: counters
+		// the counter-linkage distinguisher has no reference for, the
+		// uploads being sealed): they survive R3 at the default depth, so
+		// they are out of the catalogue and TestLinkingChannelsClosed kills
+		// each (SOURCES.md D2, the fifth attempt).
+		m("desk-reuses-pseudonym", "R3", "the desk hands every coin of an exchange to the card's last pseudonym instead of a fresh one, so two payments spend coins of one pseudonym and show its certificate twice"),
+		m("pseudonyms-sent-unsealed", "R3", "the central bank sends a card's new pseudonym certificates through the agent bank in the clear, which logs them against the holder's account, so each payment's certificates name the account that withdrew"),
+		m("sync-uploads-in-clear", "R3", "reconciliation uploads the card's records and the last hop of every coin it holds in the clear, the desk's hand-overs of its fresh coins included, so the agent bank reads which coins the account holds before they are spent"),
+
 		m("payee-relay-check-after-commit", "R1", "the payee terminal ends a session whose TRANSFER comes more than 5 minutes after its INITIATE before it hands the TRANSFER to the card (a session timeout), and as a relay defence refuses a TRANSFER more than 2 s after its INITIATE, but reads that timer after the card committed the coins, and its refusal tells the payer card that nothing was stored: an exchange a relay slows by seconds leaves the coins on both cards"),
 
 		// An outside tester's faults (an implementer's slips the catalogue

@@ -7,6 +7,7 @@ import (
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/devcert"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -90,4 +91,15 @@ func (in *Instance) logSession(wallet world.PartyID, card string, ids [][32]byte
 	}
 	label := fmt.Sprintf("reconciliation %d of %s", len(in.sessions[wallet])+1, wallet)
 	in.sessions[wallet] = append(in.sessions[wallet], models.Observed{Label: label, Bytes: b})
+}
+
+// logPseudonym is the mutant pseudonyms-sent-unsealed: the certificate of
+// a fresh pseudonym reaches the card through the agent bank in the clear,
+// which logs it against the account.
+func (in *Instance) logPseudonym(wallet world.PartyID, c *devcert.Certificate) {
+	if in.sessions == nil {
+		in.sessions = map[world.PartyID][]models.Observed{}
+	}
+	label := fmt.Sprintf("pseudonym %d of %s", len(in.sessions[wallet])+1, wallet)
+	in.sessions[wallet] = append(in.sessions[wallet], models.Observed{Label: label, Bytes: c.Raw})
 }

@@ -128,7 +128,13 @@ func (se *SE) pay(data []byte) ([]byte, error) {
 			puts[kit.PrefCoin+kit.CoinKey(change)] = change.Marshal()
 		}
 	}
-	resp, err := encodeTransfer(se.Presented(true), spends, se.lineageCerts(spends))
+	// The first coin's holder presents its certificate; the other coins'
+	// holders (per-coin pseudonyms, desk.go) travel with the lineage's.
+	presented := se.Presented(true)
+	if len(spends) > 0 && presented == se.OwnCert {
+		presented = se.holderCert(spends[0].holding)
+	}
+	resp, err := encodeTransfer(presented, spends, se.lineageCerts(presented.ID, spends))
 	if err != nil {
 		return nil, err // nothing committed: the card is as before
 	}
@@ -215,9 +221,29 @@ func (se *SE) holdersCertified(h *transfer.Holding) bool {
 
 // lineageCerts lists the certificates of every wallet that signed in the
 // spent coins' lineages, except this card (its certificate travels
-// separately) and the agents (every card is personalised with them).
-func (se *SE) lineageCerts(spends []spend) [][]byte {
-	return kit.LineageCerts(&se.Core, spends, func(sp spend) *transfer.Holding { return sp.holding }, se.mutated("omit-lineage-certs"))
+// separately) and the agents (every card is personalised with them), and
+// of the card's pseudonyms that hold a spent coin or signed in its
+// lineage, except presented (the TRANSFER's payer certificate).
+func (se *SE) lineageCerts(presented string, spends []spend) [][]byte {
+	out := kit.LineageCerts(&se.Core, spends, func(sp spend) *transfer.Holding { return sp.holding }, se.mutated("omit-lineage-certs"))
+	own := map[string]bool{}
+	for _, sp := range spends {
+		own[sp.holding.Claimed().Holder] = true
+		for _, r := range sp.holding.Chain {
+			own[r.Payer] = true
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(own)) {
+		if id == presented {
+			continue
+		}
+		if c := se.pcerts[id]; c != nil {
+			out = append(out, c.Raw)
+		} else if id == se.Name {
+			out = append(out, se.OwnCert.Raw) // a coin the card holds under its own name
+		}
+	}
+	return out
 }
 
 // confirm answers CONFIRM: verifies the payee's acknowledgement of a
@@ -251,7 +277,11 @@ func (se *SE) confirm(data []byte) error {
 			recs = append(recs, r)
 		}
 		// The acknowledgement must cover the logged payment.
-		if err := VerifyAck(cert, e.Challenge, se.Name, recs, sig); err != nil {
+		payer := se.Name
+		if len(recs) > 0 {
+			payer = recs[0].Payer // the first coin's holder: the card or a pseudonym of it
+		}
+		if err := VerifyAck(cert, e.Challenge, payer, recs, sig); err != nil {
 			return err
 		}
 		acked := *e

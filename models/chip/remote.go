@@ -5,6 +5,8 @@ import (
 	"github.com/dualoffline/dualoffline/models/device"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -28,6 +30,8 @@ const (
 	OpSignDeposit   = "chip.sign-deposit"   // device.SignDepositParams → {}
 	OpFinishDeposit = "chip.finish-deposit" // device.FinishDepositParams → {}
 	OpReset         = "chip.reset"          // ResetParams → {}
+	OpCoinKeygen    = "chip.coin-keygen"    // {} → device.KeygenResult
+	OpCoinCert      = "chip.coin-cert"      // CoinCertParams → {}
 )
 
 // depositOps are the card's deposit operations (device.DepositOps).
@@ -46,6 +50,8 @@ var wire = []device.Op{
 	{Name: OpSignDeposit, Params: device.SignDepositParams{}, Result: device.None{}},
 	{Name: OpFinishDeposit, Params: device.FinishDepositParams{}, Result: device.None{}},
 	{Name: OpReset, Params: ResetParams{}, Result: device.None{}},
+	{Name: OpCoinKeygen, Params: device.None{}, Result: device.KeygenResult{}},
+	{Name: OpCoinCert, Params: CoinCertParams{}, Result: device.None{}},
 }
 
 // Ops lists the operations, for handshakes and documentation.
@@ -95,6 +101,12 @@ type ResetParams struct {
 	CRL  models.Hex `json:"crl"`
 }
 
+// CoinCertParams carry the certificate of the per-coin pseudonym whose
+// key the last chip.coin-keygen generated (Device.Pseudonym).
+type CoinCertParams struct {
+	Certificate models.Hex `json:"certificate"`
+}
+
 // attach personalises an external card: it generates its key, the central
 // bank certifies it, the agent loads the rest.
 func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
@@ -102,7 +114,7 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 	if err != nil {
 		return err
 	}
-	rc := newRemoteCard(r)
+	rc := newRemoteCard(r, cfg.Suite)
 	made, err := in.manufacture(id, pub)
 	if err != nil {
 		return err
@@ -122,11 +134,13 @@ func (in *Instance) attach(id world.PartyID, cfg models.Config) error {
 // remoteCard is an external card: every Device operation is one Link call.
 type remoteCard struct {
 	device.RemoteHolder
+	suite suite.Suite // parses the public keys the card generates
 }
 
-// newRemoteCard is the Device of the external card behind r.
-func newRemoteCard(r device.Remote) *remoteCard {
-	return &remoteCard{device.RemoteHolder{Remote: r, Ops: depositOps}}
+// newRemoteCard is the Device of the external card behind r; s parses
+// the public keys it generates.
+func newRemoteCard(r device.Remote, s suite.Suite) *remoteCard {
+	return &remoteCard{device.RemoteHolder{Remote: r, Ops: depositOps}, s}
 }
 
 var _ Device = (*remoteCard)(nil)
@@ -163,4 +177,20 @@ func (rc *remoteCard) Credit(hs []*transfer.Holding, certs [][]byte, settled []s
 
 func (rc *remoteCard) Reset(sync int64, crl []byte) error {
 	return rc.Call(OpReset, ResetParams{Sync: sync, CRL: crl}, nil)
+}
+
+func (rc *remoteCard) Pseudonym(certify func(suite.PublicKey) (*devcert.Certificate, error)) (*devcert.Certificate, error) {
+	var r device.KeygenResult
+	if err := rc.Call(OpCoinKeygen, struct{}{}, &r); err != nil {
+		return nil, err
+	}
+	pub, err := rc.suite.ParsePublicKey(r.PublicKey)
+	if err != nil {
+		return nil, err
+	}
+	cert, err := certify(pub)
+	if err != nil {
+		return nil, err
+	}
+	return cert, rc.Call(OpCoinCert, CoinCertParams{Certificate: cert.Raw}, nil)
 }

@@ -2,8 +2,6 @@ package chip
 
 import (
 	"fmt"
-	"regexp"
-	"strings"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/bank"
@@ -38,56 +36,7 @@ func (Scheme) Info() models.Info {
 		Source:   "CN107230079B, CN107230052, CN107240010, CN107230050",
 		Channel:  world.NearField,
 		Exposure: models.Exposure{Steps: 8, Time: 1e9}, // its 4-step flow, then the payer's and the payee's reconciliation; 1 s of simulated time (reconciliation takes none)
-		Expected: []models.Violation{
-			{Property: "R3.1-which-payer-game", Witness: anonWitness("which-payer game"), Reason: anonLeak},
-			{Property: "R3.2-linking-game", Witness: anonWitness("linking game"), Reason: anonLeak},
-			{Property: "R3.6-threshold-split", Witness: anonWitness("which-payer game on T-fen payments"),
-				Reason: "a payment of T+1 fen is bound to its holder (the agent bank logs it against the holder's account), and payments of T fen name no identity, but they are linkable as in R3.1: " + anonLeak},
-		},
 	}
-}
-
-// anonLeak is why the chip scheme fails the anonymity games (SOURCES.md
-// D2): not an identity, which the pseudonymous certificate and the
-// holder's own account number keep out of every payment, but four
-// channels of our completion, each enough alone: the card's one
-// certificate (C7), the withdrawal hand-over the agent bank signs, the
-// change a payment creates (C2) and uploads through the holder's account
-// (C6).
-const anonLeak = "four channels, each enough to link every payment of a card, all of our completion (model departure, issue 15: see SOURCES.md D2): " +
-	"(1) the card presents one fixed pseudonymous certificate (C7): its subject, key and signature bytes are in every TRANSFER the merchant receives; " +
-	"(2) the first hop of every coin's lineage (C2) is the hand-over record the agent bank signed at withdrawal, naming the coin serials and the card's pseudonym, and every TRANSFER carries it; " +
-	"(3) change is an output of the record the merchant received, and its lineage carries that record into the next payment; " +
-	"(4) reconciliation runs through the holder's account and uploads the last hop of every coin the card holds, so the agent bank learns the card's change records. " +
-	"Removing them needs no blind signature (the issuer may trace): per-coin pseudonyms certified by the central bank and sealed to the card, issuance by the central bank sealed to the card, " +
-	"exchange of change at every sync and sealed uploads (D2), which the model does not have yet"
-
-// leakIn are where the chip scheme's documented leak shows (Info): the
-// TRANSFER response, what the payee card stores and what it uploads.
-var leakIn = []string{"message TRANSFER", "merchant store", "registry record", "registry holding"}
-
-// anonWitness witnesses anonLeak in game, naming which of the two sources
-// of its four channels the leak keyed on: the card's certificate (the identity distinguisher
-// on its pseudonymous subject or DER, key-reuse on its key, or
-// equal-bytes on a run of at least 30 bytes first seen in the payer's
-// certificate), or the lineage (serial-linkage on a serial of the payer's
-// earlier material, or equal-bytes on a run of at least 30 bytes first
-// seen in its withdrawal, uploads or earlier payments), found in one of
-// leakIn; never an identity field, never length and timing.
-func anonWitness(game string) models.Witness {
-	where := `(?:` + strings.Join(quoteAll(leakIn), "|") + `)(?: [^\n,;]*?)? at byte \d+`
-	long := `longest: (?:[3-9]\d|\d{3,}) bytes \([^)]*\) of ` + where + `, first seen in \S+ `
-	cert := `(?:pseudonymous certificate subject|certificate of|public key \(SPKI\) of|public key point of) card-[0-9a-f]{16} in ` + where + `|` + long + `certificate`
-	lineage := `serial [^\n]*?, in ` + where + `|` + long + `(?:withdrawal|upload|` + strings.Join(quoteAll(leakIn), "|") + `)`
-	return models.Witness{Match: regexp.QuoteMeta(game) + `: distinguisher (?:identity|key-reuse|serial-linkage|equal-bytes) was right in \d+ of \d+ trials [^\n]*?: it keyed on [^\n]*?(?:` + cert + `|` + lineage + `)`}
-}
-
-func quoteAll(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = regexp.QuoteMeta(s)
-	}
-	return out
 }
 
 // Instance is a running chip scheme.
@@ -100,10 +49,14 @@ type Instance struct {
 	mutation  string
 	threshold int64 // T (models.Config.Threshold): the agent bank binds payments above it to the holder's account
 	kit.Table[Device, *SE]
-	counters     map[string]bool                     // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
-	chipCounters map[string]bool                     // bank-skips-chip-repeated-counter: the (uploading device, card, counter) triples
-	sessions     map[world.PartyID][]models.Observed // the agent bank's log of each account's reconciliations (observe.go)
-	ids          kit.IDs                             // record ids, cached (kit.IDs): a sync skips the held coins' last hops it uploaded before
+	counters      map[string]bool                     // bank-skips-repeated-counter: the (card, counter) pairs of uploaded logs
+	chipCounters  map[string]bool                     // bank-skips-chip-repeated-counter: the (uploading device, card, counter) triples
+	sessions      map[world.PartyID][]models.Observed // the agent bank's log of each account's reconciliations (observe.go)
+	desk          *bank.Agent                         // the central bank's issuance desk (desk.go)
+	byName        map[string]world.PartyID            // each card's wallet, by the card's own pseudonym
+	lastPseudonym map[string]string                   // desk-reuses-pseudonym: each card's last pseudonym
+	fresh         map[string][]string                 // each card's certified pseudonyms the desk has handed no coin yet, by card
+	ids           kit.IDs                             // record ids, cached (kit.IDs): a sync skips the held coins' last hops it uploaded before
 }
 
 var _ models.Instance = (*Instance)(nil)
@@ -117,7 +70,10 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 	if err != nil {
 		return nil, err
 	}
-	in := &Instance{w: w, cb: cb, agent: agent, mutation: sc.mutation, threshold: cfg.Threshold, Table: kit.NewTable[Device, *SE](w, "card")}
+	in := &Instance{w: w, cb: cb, agent: agent, mutation: sc.mutation, threshold: cfg.Threshold, Table: kit.NewTable[Device, *SE](w, "card"), byName: map[string]world.PartyID{}, lastPseudonym: map[string]string{}, fresh: map[string][]string{}}
+	if err := in.openDesk(int64(cfg.Wallets) * cfg.Opening * 4); err != nil {
+		return nil, err
+	}
 	if in.makerKey, err = cfg.Suite.GenerateKey(w.Rand("maker")); err != nil {
 		return nil, err
 	}
@@ -136,6 +92,10 @@ func (sc Scheme) New(w *world.World, cfg models.Config) (models.Instance, error)
 			}
 			in.agent.Open(account, cfg.Opening)
 			in.agent.Bind(in.Names[id], account)
+			// The card's account at the desk: what it hands in there pays
+			// for what the desk issues to it.
+			in.desk.Open(in.Names[id], 0)
+			in.byName[in.Names[id]] = id
 		})
 	if err != nil {
 		return nil, err
@@ -216,6 +176,11 @@ func (in *Instance) Fund(id world.PartyID, amount int64) error {
 		// does not store a valid withdrawal leaves it with the registry,
 		// which forwards it at the next reconciliation.
 		if err := in.client(id, d).Withdraw(amount); err != nil {
+			return err
+		}
+		// The agent bank's coins are exchanged at once at the desk for
+		// coins of fresh pseudonyms (desk.go).
+		if err := in.exchange(id, d, true); err != nil {
 			return err
 		}
 		in.traceBalance(id, d, "withdrew %d fen", amount)
@@ -327,24 +292,29 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 		// entry is traced and skipped.
 		var bound [][32]byte // records of payments above T: logged against the account (R3.6)
 		have := map[bank.Instance]bool{}
-		settled, err := kit.Upload(in.w, id, in.cb, cardID, st, &in.ids, have, false, func(e LogEntry) func(r *transfer.Signed) bool {
+		sealedSend := kit.SendSealed // a payment of at most T: sealed to the central bank
+		if in.mutated("sync-uploads-in-clear") {
+			sealedSend = kit.SendClear
+		}
+		settled, err := kit.Upload(in.w, id, in.cb, cardID, st, &in.ids, have, false, func(e LogEntry) func(r *transfer.Signed) kit.Send {
 			large := in.largePayment(e)
-			return func(r *transfer.Signed) bool {
+			return func(r *transfer.Signed) kit.Send {
 				if len(e.Refusal) > 0 {
-					return false // refused: lodged below, not a spend
+					return kit.Skip // refused: lodged below, not a spend
 				}
 				if e.Acked && in.mutated("upload-skips-acked-entries") {
-					return false
+					return kit.Skip
 				}
 				if in.reuploaded(r) || in.reuploadedBy(id, r) {
-					return false
+					return kit.Skip
 				}
 				if large {
 					bound = append(bound, r.ID())
+					return kit.SendClear
 				}
-				return true
+				return sealedSend
 			}
-		})
+		}, !in.mutated("sync-uploads-in-clear"))
 		if err != nil {
 			return err
 		}
@@ -388,19 +358,17 @@ func (in *Instance) Reconcile(id world.PartyID) error {
 			return err
 		}
 		// Finish deposits a power cut interrupted, then an exchange;
-		// exchange coins whose lineage is getting long for fresh ones.
-		if err := in.client(id, d).Refresh(bank.Refresh{
-			Settle:  func() error { _, err := in.depositor().Settle(id, d); return err },
-			Coins:   kit.HoldingsOf(d.State),
-			Stale:   kit.StaleOf(d.State),
-			Deposit: func(keys []string) error { _, err := in.depositor().Deposit(id, d, keys); return err },
-		}); err != nil {
+		// exchange every coin that is not desk-fresh at the desk
+		// (desk.go).
+		if err := in.exchange(id, d, false); err != nil {
 			return err
 		}
-		// Reset the limits, take the new list.
+		// Reset the limits, take the new list; the card retires the
+		// pseudonyms that hold nothing, the fresh ones left included.
 		if err := d.Reset(in.w.Now().Unix(), in.cb.CRL().Raw); err != nil {
 			return err
 		}
+		in.fresh[cardID] = nil
 		in.traceBalance(id, d, "reconciled, account %d", in.agent.Balance(cardID))
 		return nil
 	})
@@ -410,13 +378,28 @@ func serialHex(s [16]byte) string { return fmt.Sprintf("%x", s[:]) }
 
 // Deposit returns every coin on the card to the holder's account.
 func (in *Instance) Deposit(id world.PartyID) (total int64, err error) {
-	err = in.Online(id, func(d Device) (err error) { total, err = in.depositor().All(id, d); return err })
+	err = in.Online(id, func(d Device) (err error) {
+		// Coins held by the card's pseudonyms are deposited by them, into
+		// the holder's account: the agent bank learns each pseudonym as
+		// it retires, with the coin it held.
+		st, err := d.State()
+		if err != nil {
+			return err
+		}
+		for _, h := range st.Coins {
+			if p := h.Claimed().Holder; p != in.Names[id] {
+				in.agent.Bind(p, in.agent.AccountOf(in.Names[id]))
+			}
+		}
+		total, err = in.depositor().All(id, d)
+		return err
+	})
 	return total, err
 }
 
 // depositor is the bank side of the wallet's deposits (kit.Depositor).
 func (in *Instance) depositor() kit.Depositor[Device, *CardState] {
-	return kit.Depositor[Device, *CardState]{W: in.w, Agent: in.agent, State: Device.State, ParseCode: spec.CodeMalformed,
+	return kit.Depositor[Device, *CardState]{W: in.w, Agent: in.agent, State: Device.State, ParseCode: spec.CodeMalformed, BySigner: true, AgentOf: in.cb.Agent,
 		Account:         func(id world.PartyID, _ *CardState) string { return in.Names[id] },
 		NoReplyRestores: in.mutated("deposit-restores-without-reply"),
 		Held:            in.heldByRefusal}
@@ -425,7 +408,7 @@ func (in *Instance) depositor() kit.Depositor[Device, *CardState] {
 // Clone copies the card, identity and coins, to a new device.
 func (in *Instance) Clone(id world.PartyID) (world.PartyID, error) {
 	remote := func(cid world.PartyID, fork models.Link) Device {
-		return newRemoteCard(device.Remote{Link: fork, Party: cid})
+		return newRemoteCard(device.Remote{Link: fork, Party: cid}, in.cb.Suite)
 	}
 	return in.CloneWith(id, false, remote, func(se *SE, dev *world.Device) *SE {
 		return &SE{Core: kit.Core{S: se.S, Dev: dev}, w: in.w, mutation: se.mutation}

@@ -1,13 +1,17 @@
 package chip
 
 import (
+	"bytes"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/dualoffline/dualoffline/models"
 	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
+	"github.com/dualoffline/dualoffline/spec"
 	"github.com/dualoffline/dualoffline/spec/devcert"
+	"github.com/dualoffline/dualoffline/spec/suite"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
@@ -64,6 +68,11 @@ type SE struct {
 	// refuseStored: firmware of a compromised payee (corrupt.go), kept
 	// across power cycles like kit.Core.FW.
 	refuseStored bool
+
+	// per-coin pseudonyms (desk.go), rebuilt from the store by Recover
+	pkeys   map[string]suite.PrivateKey
+	pcerts  map[string]*devcert.Certificate
+	coinKey suite.PrivateKey // a pseudonym's key generated, its certificate not yet stored (volatile)
 }
 
 // recover rebuilds the volatile state from the persistent store. A card
@@ -76,6 +85,85 @@ func (se *SE) Recover() {
 	}
 	se.out = kit.LoadJSON[outEntry](&se.Core, kit.PrefOut)
 	se.challenge, se.amount, se.received, se.deferred = nil, 0, false, nil
+	se.loadPseudonyms()
+	se.CountsCardWide = se.mutated("records-count-card-wide")
+}
+
+// loadPseudonyms rebuilds the pseudonyms from the store, parsing only
+// those it does not have yet (a cache of a pure function of the bytes).
+func (se *SE) loadPseudonyms() {
+	names := se.Dev.Keys(prefPCert)
+	if len(names) == len(se.pcerts) && len(se.pkeys) == len(se.pcerts) && se.KeyFor != nil && !slices.ContainsFunc(names, func(k string) bool { return se.pcerts[k[len(prefPCert):]] == nil }) {
+		return // the same pseudonyms: nothing to parse or rebuild
+	}
+	keys, certs := map[string]suite.PrivateKey{}, map[string]*devcert.Certificate{}
+	for _, k := range names {
+		name := k[len(prefPCert):]
+		if c, ok := se.pcerts[name]; ok && se.pkeys[name] != nil {
+			keys[name], certs[name] = se.pkeys[name], c
+			continue
+		}
+		c, err := devcert.Parse(se.S, se.Get(k))
+		se.Must(err)
+		pk, err := suite.PrivateKeyFromBytes(se.S, se.Get(prefPKey+name))
+		se.Must(err)
+		keys[name], certs[name] = pk, c
+	}
+	se.pkeys, se.pcerts = keys, certs
+	se.KeyFor = func(holder string) (suite.PrivateKey, bool) {
+		k, ok := se.pkeys[holder]
+		return k, ok
+	}
+}
+
+// coinKeygen generates the key pair of a per-coin pseudonym and keeps it,
+// in RAM only, until storeCoinCert stores it with its certificate
+// (Device.Pseudonym; a power cut between them loses it, and the
+// certificate names a pseudonym nobody holds coins under).
+func (se *SE) coinKeygen() (suite.PublicKey, error) {
+	key, err := se.S.GenerateKey(se.w.Rand("chip/coin-key/" + se.Name))
+	if err != nil {
+		return nil, err
+	}
+	se.coinKey = key
+	return key.Public(), nil
+}
+
+// storeCoinCert stores the key coinKeygen generated with its certificate
+// raw, in one write: a wallet certificate of the root, not expired, for
+// that key, under a name the card does not hold yet.
+func (se *SE) storeCoinCert(raw []byte) error {
+	cert, err := devcert.Parse(se.S, raw)
+	if err != nil {
+		return err
+	}
+	switch {
+	case se.coinKey == nil:
+		return spec.Errorf(spec.CodeMalformed, "no pseudonym key awaits a certificate")
+	case !bytes.Equal(cert.PublicKey.SPKI(), se.coinKey.Public().SPKI()):
+		return spec.Errorf(spec.CodeWrongRecipient, "the certificate of %s is for another key", cert.ID)
+	case cert.Role != devcert.RoleWallet:
+		return spec.Errorf(spec.CodeUntrustedIssuer, "pseudonym certificate has role %q", cert.Role)
+	case se.pcerts[cert.ID] != nil || cert.ID == se.Name:
+		return spec.Errorf(spec.CodeMalformed, "the card holds pseudonym %s already", cert.ID)
+	}
+	if err := se.checkCert(cert); err != nil {
+		return err
+	}
+	key := se.coinKey
+	se.coinKey = nil
+	se.Dev.Commit(map[string][]byte{prefPKey + cert.ID: key.Bytes(), prefPCert + cert.ID: cert.Raw}, nil)
+	se.pkeys[cert.ID], se.pcerts[cert.ID] = key, cert
+	return nil
+}
+
+// holderCert is the certificate a payment presents for coin h: its
+// pseudonym's, or the card's own.
+func (se *SE) holderCert(h *transfer.Holding) *devcert.Certificate {
+	if c := se.pcerts[h.Claimed().Holder]; c != nil {
+		return c
+	}
+	return se.OwnCert
 }
 
 // rewind zeroes the spend counter and the offline-limit counters in the

@@ -200,7 +200,8 @@ func Corrupt(st Setting, h Holder, id world.PartyID, c models.Corruption, r *det
 		if fresh == nil {
 			return spec.Errorf(spec.CodeInsufficient, "%s holds no coin to split", id)
 		}
-		kids, err := Children(h.Key(), fresh, h.ID(), st.Agent, c.Value)
+		key, holder := spender(h, fresh)
+		kids, err := Children(key, fresh, holder, st.Agent, c.Value)
 		if err != nil {
 			return err
 		}
@@ -213,6 +214,20 @@ func Corrupt(st Setting, h Holder, id world.PartyID, c models.Corruption, r *det
 		return spec.Errorf(spec.CodeUnimplemented, "corruption %q", c.Kind)
 	}
 	return nil
+}
+
+// spender returns the key and id that spend c, a coin of h: those of c's
+// holder where h holds coins under other ids (KeyOf: chip's per-coin
+// pseudonyms), else h's own.
+func spender(h Holder, c *transfer.Holding) (suite.PrivateKey, string) {
+	if k, ok := h.(interface {
+		KeyOf(holder string) (suite.PrivateKey, bool)
+	}); ok {
+		if key, ok := k.KeyOf(c.Claimed().Holder); ok {
+			return key, c.Claimed().Holder
+		}
+	}
+	return h.Key(), h.ID()
 }
 
 // Fresh returns a coin h holds straight from its agent (one hop), the

@@ -98,6 +98,11 @@ type Request struct {
 	Challenge [transfer.ChallengeSize]byte
 	Counter   uint64
 	Coins     map[string]*transfer.Holding
+	// KeyFor, if set, returns the key of a holder other than Payer that
+	// the device holds coins under (chip's per-coin pseudonyms): a
+	// record spending an own coin of such a holder is signed by it and
+	// names it as payer and change holder.
+	KeyFor func(holder string) (suite.PrivateKey, bool)
 }
 
 // InsiderSpends builds the spends of the insider payment st describes,
@@ -149,12 +154,26 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		return c
 	}
 	both := []string{rq.Payee, rq.Payer}
+	// adopt makes the holder of the own coin h the payer (Request.KeyFor),
+	// or the device's own id for a coin it holds under that.
+	ownKey, ownPayer := rq.Key, rq.Payer
+	adopt := func(h *transfer.Holding) {
+		if rq.KeyFor == nil {
+			return
+		}
+		rq.Key, rq.Payer = ownKey, ownPayer
+		if k, ok := rq.KeyFor(h.Claimed().Holder); ok {
+			rq.Key, rq.Payer = k, h.Claimed().Holder
+		}
+		both[1] = rq.Payer
+	}
 	switch p.Kind {
 	case models.InsiderWrongSum:
 		h, err := pick(own, func(v int64) bool { return v < rq.Amount })
 		if err != nil {
 			return nil, err
 		}
+		adopt(h)
 		outs, err := outputs(h.Serial, both, change(rq.Amount))
 		if err != nil {
 			return nil, err
@@ -183,6 +202,7 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 				return nil, err
 			}
 			left = slices.DeleteFunc(slices.Clone(left), func(o *transfer.Holding) bool { return o == h })
+			adopt(h)
 			outs, err := transfer.Split(h.Serial, h.Value(), share, rq.Payer, rq.Payee)
 			if err != nil {
 				return nil, err
@@ -203,6 +223,7 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		if err != nil {
 			return nil, err
 		}
+		adopt(h)
 		v := h.Value()
 		var outs []transfer.Output
 		if p.Kind == models.InsiderInflatedChange {
@@ -227,6 +248,7 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		if err != nil {
 			return nil, err
 		}
+		adopt(h)
 		v := h.Value()
 		first, err := outputs(h.Serial, both, change(v))
 		if err != nil {
@@ -253,6 +275,7 @@ func InsiderSpends(st *InsiderState, rq Request, prev []byte) ([]Spend, error) {
 		if err != nil {
 			return nil, err
 		}
+		adopt(h)
 		outs, err := transfer.Split(h.Serial, h.Value(), amount, rq.Payer, payee)
 		if err != nil {
 			return nil, err

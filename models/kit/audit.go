@@ -85,7 +85,7 @@ func (au Auditor) Audit(order []world.PartyID, read func(world.PartyID) (*Books,
 			creator[inst] = rec
 		}
 	}
-	for _, r := range reg.Entries() {
+	for _, r := range reg.AllEntries() { // sealed records included: the central bank's books
 		note(r.Parent, r.Record)
 	}
 	held := map[bank.Instance]bool{}

@@ -55,6 +55,17 @@ type HeldCoin struct {
 	ID       string
 	Value    int64
 	Hops     int
+	Own      bool   // OwnHop
+	Holder   string // the holder the coin names (Holding.Claimed)
+}
+
+// OwnHop reports whether h's last hop is one its holder was handed or
+// made itself: a coin of one hop (an agent's hand-over) or one whose last
+// record's payer holds it (change). A coin received from another wallet
+// is not.
+func OwnHop(h *transfer.Holding) bool {
+	n := len(h.Chain)
+	return n == 1 || n > 1 && h.Chain[n-1].Payer == h.Claimed().Holder
 }
 
 // byKey is a set of held coins in coin-key order. Core keeps one beside
@@ -71,7 +82,7 @@ var instanceIDs IDs
 
 func heldCoin(k string, h *transfer.Holding) *HeldCoin {
 	inst := instanceIDs.InstanceOf(h)
-	return &HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: h.Value(), Hops: len(h.Chain)}
+	return &HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: h.Value(), Hops: len(h.Chain), Own: OwnHop(h), Holder: h.Claimed().Holder}
 }
 
 func compareHeldKey(a *HeldCoin, k string) int { return strings.Compare(a.Key, k) }

@@ -85,6 +85,16 @@ type Core struct {
 	Agents map[string]*devcert.Certificate // by id
 	Certs  map[string]*devcert.Certificate // earlier holders, by id
 
+	// KeyFor, if set, returns the key of a holder other than Name that
+	// the element holds coins under (chip's per-coin pseudonyms): a coin
+	// held by such a holder is spent and deposited by records that holder
+	// signs and names as payer, its change held by it. Unset, or for
+	// any other holder, the element's own key and id sign.
+	KeyFor func(holder string) (suite.PrivateKey, bool)
+	// CountsCardWide is the bug of numbering a KeyFor holder's records by
+	// the element's own counter (recordCounter), set by the element.
+	CountsCardWide bool
+
 	parsed Parsed // what the last Load parsed, by store key (a cache of a pure function of the bytes)
 	// What the last Load read (the same cache): at store version loaded
 	// of device loadedDev, the holdings by coin key and the certificates.
@@ -104,12 +114,41 @@ type Core struct {
 	removals      uint64          // Removals
 	removedBase   uint64          // Removals when Held was last read whole
 	long          map[string]bool // coin keys of Held whose lineage has bank.ExchangeHops hops or more
+	own           map[string]bool // coin keys of Held whose last hop is their holder's own (OwnHop)
+	holders       map[string]int  // how many coins of Held each holder holds (HoldsAny)
 	removed       []bank.Instance // the instances Held stopped holding since (RemovedSince)
 	agents, certs certIndex
 	pending       map[string]pendingDecoded // what the last PendingDeposits decoded, by store key (the same)
 	label         string                    // "scheme: element id", for the panics of a store that does not load
 	reload        func()                    // the element's Recover
 	rewind        func()                    // zeroes the element's usage counters in its store
+}
+
+// KeyOf is KeyFor, if set (forge stages a corruption of a coin with its
+// holder's key).
+func (c *Core) KeyOf(holder string) (suite.PrivateKey, bool) {
+	if c.KeyFor == nil {
+		return nil, false
+	}
+	return c.KeyFor(holder)
+}
+
+// signerOf returns the key that signs a record spending h and the payer
+// it names: h's holder's (KeyFor; the payer stays as given when it is not
+// the element's own id, a corruption naming another payer), or key and
+// payer as given.
+func (c *Core) signerOf(h *transfer.Holding, key suite.PrivateKey, payer string) (suite.PrivateKey, string) {
+	if c.KeyFor == nil {
+		return key, payer
+	}
+	holder := h.Claimed().Holder
+	if k, ok := c.KeyFor(holder); ok {
+		if payer == c.Name { // not a corruption's other payer (forge.Firmware.Named)
+			payer = holder
+		}
+		return k, payer
+	}
+	return key, payer
 }
 
 // Load binds the element's hooks (label names it in panics, recover is
@@ -141,8 +180,8 @@ func (c *Core) Load(label string, recover, rewind func()) {
 	// copies, which the element may change; Held is brought up to date
 	// by the keys that changed, syncHeld).
 	changed, since := c.changedSince()
-	c.Agents = maps.Clone(c.agents.load(c, PrefAgent, changed, since))
-	c.Certs = maps.Clone(c.certs.load(c, PrefCert, changed, since))
+	c.Agents = c.agents.handOut(c.Agents, c.agents.load(c, PrefAgent, changed, since))
+	c.Certs = c.certs.handOut(c.Certs, c.certs.load(c, PrefCert, changed, since))
 	all, whole := c.held(changed, since)
 	c.syncHeld(all, whole, changed)
 	if !spec.Dropping() {
@@ -195,12 +234,16 @@ func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []
 	c.keys = slices.Clone(c.heldAllKeys)
 	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, len(c.keys)), make(map[string]bool, len(c.keys)), nil
 	c.removals++
-	c.removedBase, c.removed, c.long = c.removals, nil, map[string]bool{}
+	c.removedBase, c.removed, c.long, c.own, c.holders = c.removals, nil, map[string]bool{}, map[string]bool{}, map[string]int{}
 	for _, e := range c.keys {
 		c.instances[e.Instance]++
+		c.holders[e.Holder]++
 		c.unconfirmed[e.Key] = true
 		if e.Hops >= bank.ExchangeHops {
 			c.long[e.Key] = true
+		}
+		if e.Own {
+			c.own[e.Key] = true
 		}
 	}
 }
@@ -296,16 +339,46 @@ type certIndex struct {
 	// agent/a, agent/b, …, or a corrupted store); which of two keys of
 	// one id wins is then their order, so every Load reads them all.
 	irregular bool
+	// What handOut needs: the ids load added in place since the last
+	// handOut, whether load read the store whole since, and the size of
+	// the map handed out then.
+	delta     []string
+	full      bool
+	handedLen int
 }
 
 // load returns the certificates stored under prefix, by id: the last
 // Load's, brought up to date by the changed keys when every changed key
 // under prefix is put and holds a certificate of the id it is named by
 // (the certificates' own layout), else read whole.
+// handOut returns the map Load hands the element for loaded, what load
+// returned: cur, the map handed out last time, brought up to date by the
+// certificates load added since (delta), when load read no more than that and cur has as many entries
+// as when it was handed (an element adds a certificate it holds in RAM
+// only, which Load must drop, and never deletes one); else a copy of
+// loaded (the element may change what it is handed). A copy at every Load
+// grew with the certificates of every earlier holder a merchant was paid
+// coins of.
+func (x *certIndex) handOut(cur, loaded map[string]*devcert.Certificate) map[string]*devcert.Certificate {
+	defer func() { x.delta, x.full = nil, false }()
+	if cur != nil && !x.full && len(cur) == x.handedLen {
+		for _, id := range x.delta {
+			cur[id] = loaded[id]
+		}
+		x.handedLen = len(cur)
+		return cur
+	}
+	out := maps.Clone(loaded)
+	if out == nil {
+		out = map[string]*devcert.Certificate{}
+	}
+	x.handedLen = len(out)
+	return out
+}
+
 func (x *certIndex) load(c *Core, prefix string, changed []string, since bool) map[string]*devcert.Certificate {
 	if since && x.byID != nil && !x.irregular {
-		next, ok := x.byID, true
-		cloned := false
+		ok := true
 		for _, k := range changed {
 			if !strings.HasPrefix(k, prefix) {
 				continue
@@ -321,16 +394,15 @@ func (x *certIndex) load(c *Core, prefix string, changed []string, since bool) m
 				ok = false
 				break
 			}
-			if !cloned {
-				next, cloned = maps.Clone(next), true
-			}
-			next[cert.ID] = cert
+			// In place: the index is Core's own (handOut hands copies).
+			x.byID[cert.ID] = cert
+			x.delta = append(x.delta, cert.ID)
 		}
 		if ok {
-			x.byID = next
-			return next
+			return x.byID
 		}
 	}
+	x.full = true
 	x.byID, x.irregular = map[string]*devcert.Certificate{}, false
 	for _, k := range c.Dev.Keys(prefix) {
 		cert, err := devcert.Parse(c.S, c.Get(k))
@@ -413,17 +485,31 @@ func (c *Core) keySet(e *HeldCoin) {
 	}
 	c.keys.put(e)
 	if c.instances == nil {
-		c.instances, c.unconfirmed, c.long = map[bank.Instance]int{}, map[string]bool{}, map[string]bool{}
+		c.instances, c.unconfirmed, c.long, c.own, c.holders = map[bank.Instance]int{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]int{}
 	}
 	c.instances[e.Instance]++
+	c.holders[e.Holder]++
 	c.unconfirmed[e.Key] = true
 	if e.Hops >= bank.ExchangeHops {
 		c.long[e.Key] = true
 	} else {
 		delete(c.long, e.Key)
 	}
+	if e.Own {
+		c.own[e.Key] = true
+	} else {
+		delete(c.own, e.Key)
+	}
 	if old != nil {
 		c.dropInstance(old.Instance)
+		c.dropHolder(old.Holder)
+	}
+}
+
+// dropHolder uncounts a coin of holder.
+func (c *Core) dropHolder(holder string) {
+	if c.holders[holder]--; c.holders[holder] <= 0 {
+		delete(c.holders, holder)
 	}
 }
 
@@ -432,8 +518,10 @@ func (c *Core) keyRemove(k string) {
 	e := c.keys.get(k)
 	c.keys.remove(k)
 	c.dropInstance(e.Instance)
+	c.dropHolder(e.Holder)
 	delete(c.unconfirmed, k)
 	delete(c.long, k)
+	delete(c.own, k)
 }
 
 // dropInstance uncounts a coin of instance i; the last one gone is a
@@ -462,6 +550,28 @@ const removedKept = 1 << 12
 func (c *Core) LongLineage() []string {
 	return slices.Sorted(maps.Keys(c.long))
 }
+
+// Exchangeable returns, sorted, the keys of the coins of Held Core keeps
+// aside as ones an exchange may take: those whose lineage is long
+// (LongLineage) and those whose last hop is their holder's own (OwnHop:
+// hand-overs and change). A coin received from another wallet with a
+// short lineage is never among them, so a merchant's sync reads only
+// what it may exchange, not every coin it was paid.
+func (c *Core) Exchangeable() []string {
+	keys := slices.Collect(maps.Keys(c.own))
+	for k := range c.long {
+		if !c.own[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// HoldsAny reports whether a coin of Held names holder (Holding.Claimed):
+// a count Core keeps, so that asking it for each of an element's holder
+// ids (chip's pseudonyms) does not read every coin held.
+func (c *Core) HoldsAny(holder string) bool { return c.holders[holder] > 0 }
 
 // Holds reports whether a coin of Held stands for instance i.
 func (c *Core) Holds(i bank.Instance) bool { return c.instances[i] > 0 }

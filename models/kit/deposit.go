@@ -58,6 +58,16 @@ type Depositor[D DepositDevice, S Wallet] struct {
 	// wallet holds but may not spend until it reconciles (chip: what a
 	// REFUSE put back).
 	Held func(S) map[string]bool
+	// BySigner: the wallet holds coins under several holder ids (chip's
+	// per-coin pseudonyms, Core.KeyFor), each bound to the account at the
+	// agent (bank.Agent.Bind). Deposit signs one pending deposit per
+	// holder, and Settle presents each as its signer's (Account unused).
+	BySigner bool
+	// AgentOf, if set, returns the agent a pending deposit's records pay
+	// (their payee), to which Settle presents it: a wallet that deposits
+	// at more than one agent (chip: the agent bank and the desk). Unset,
+	// every deposit is Agent's.
+	AgentOf func(id string) (*bank.Agent, bool)
 }
 
 // All returns every coin in wallet id to the holder's account but those
@@ -87,10 +97,42 @@ func (dp Depositor[D, S]) Deposit(id world.PartyID, d D, keys []string) (int64, 
 	if len(keys) == 0 {
 		return 0, nil
 	}
-	if err := d.SignDeposit(dp.Agent.ID, keys); err != nil {
-		return 0, err
+	groups := [][]string{keys}
+	if dp.BySigner {
+		st, err := dp.State(d)
+		if err != nil {
+			return 0, err
+		}
+		groups = byHolder(st.Holdings(), keys)
+	}
+	for _, g := range groups {
+		if err := d.SignDeposit(dp.Agent.ID, g); err != nil {
+			return 0, err
+		}
 	}
 	return dp.Settle(id, d)
+}
+
+// byHolder splits keys by the holder of their coin in held, in the order
+// each holder first occurs; a key held names no holder ("").
+func byHolder(held map[string]*transfer.Holding, keys []string) [][]string {
+	var order []string
+	groups := map[string][]string{}
+	for _, k := range keys {
+		holder := ""
+		if h := held[k]; h != nil {
+			holder = h.Claimed().Holder
+		}
+		if _, ok := groups[holder]; !ok {
+			order = append(order, holder)
+		}
+		groups[holder] = append(groups[holder], k)
+	}
+	out := make([][]string, len(order))
+	for i, h := range order {
+		out[i] = groups[h]
+	}
+	return out
 }
 
 // Settle presents every pending deposit. An accepted one is credited; a
@@ -116,7 +158,16 @@ func (dp Depositor[D, S]) Settle(id world.PartyID, d D) (int64, error) {
 			}
 			items = append(items, bank.DepositItem{Holding: h, Record: r})
 		}
-		v, err := dp.Agent.Deposit(account, items)
+		depositor, agent := account, dp.Agent
+		if dp.BySigner && len(items) > 0 {
+			depositor = items[0].Record.Payer
+		}
+		if dp.AgentOf != nil && len(items) > 0 {
+			if a, ok := dp.AgentOf(items[0].Record.Payee); ok {
+				agent = a
+			}
+		}
+		v, err := agent.Deposit(depositor, items)
 		if bank.NoReply(err) && !dp.NoReplyRestores {
 			// The bank may have credited it: present it again later,
 			// never take the coins back.
@@ -133,7 +184,7 @@ func (dp Depositor[D, S]) Settle(id world.PartyID, d D) (int64, error) {
 			return total, err
 		}
 		total += v
-		dp.W.Trace().State(id, "deposited %d fen (account %d)", v, dp.Agent.Balance(account))
+		dp.W.Trace().State(id, "deposited %d fen (account %d)", v, agent.Balance(depositor))
 	}
 	return total, nil
 }
@@ -262,7 +313,8 @@ func (s *State[L]) Acked() int {
 	return n
 }
 
-// SignDeposits signs a deposit record to agent for each coin of keys,
+// SignDeposits signs a deposit record to agent for each coin of keys
+// (with its holder's key, Core.KeyFor, where the element has one),
 // numbering them from counter+1: it returns the pending deposit, the store
 // keys to delete (each coin's, and what forget, when not nil, adds for
 // it) and the last counter used. A key the element does not hold, or one
@@ -277,7 +329,8 @@ func (c *Core) SignDeposits(agent string, keys []string, counter uint64, forget 
 			return e, nil, counter, spec.Errorf(spec.CodeMalformed, "no coin %q", k)
 		}
 		counter++
-		rec, err := bank.DepositRecord(c.Priv, c.Name, agent, h, h.Value(), counter)
+		key, holder := c.signerOf(h, c.Priv, c.Name)
+		rec, err := bank.DepositRecord(key, holder, agent, h, h.Value(), c.recordCounter(h, holder, counter))
 		if err != nil {
 			return e, nil, counter, err
 		}

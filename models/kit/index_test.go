@@ -58,7 +58,10 @@ func heldCoinsByScan(held map[string]*transfer.Holding) []*kit.HeldCoin {
 	var out []*kit.HeldCoin
 	for _, k := range slices.Sorted(maps.Keys(held)) {
 		inst := bank.InstanceOf(held[k])
-		out = append(out, &kit.HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: held[k].Value(), Hops: len(held[k].Chain)})
+		h := held[k]
+		n := len(h.Chain)
+		own := n == 1 || n > 1 && h.Chain[n-1].Payer == h.Claimed().Holder
+		out = append(out, &kit.HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: h.Value(), Hops: n, Own: own, Holder: h.Claimed().Holder})
 	}
 	return out
 }
@@ -76,14 +79,19 @@ func heldCoinsByScan(held map[string]*transfer.Holding) []*kit.HeldCoin {
 // random spendable filter, chooses what the full scan chooses; Holds
 // answers for every instance as Held does, and Removals grows at a step
 // where Held stopped holding one, which RemovedSince lists when it can
-// tell; LongLineage is bank.LongLineage of Held; Unconfirmed, asked by one of
+// tell; LongLineage is bank.LongLineage of Held and Exchangeable the long and own-hop coins; Unconfirmed, asked by one of
 // two registries that gain some held coins' last hops, lists the coins
 // whose last hop that registry lacks. It fails when an index misses a
 // change.
 func TestHeldIndexesFollowHeld(t *testing.T) {
 	devA, keysA := fundedCard(t)
-	devB, _ := fundedCard(t)
+	devB, keysB := fundedCard(t)
 	var pool [][]byte // coin bytes to store
+	// A coin of another holder too (HoldsAny counts by holder).
+	if len(keysB) > 0 {
+		raw, _ := devB.Get(keysB[0])
+		pool = append(pool, raw)
+	}
 	long := 0
 	for _, k := range keysA {
 		raw, _ := devA.Get(k)
@@ -262,6 +270,29 @@ func TestHeldIndexesFollowHeld(t *testing.T) {
 			}
 			if diff := cmp.Diff(bank.LongLineage(c.Held, nil), c.LongLineage(), cmpopts.EquateEmpty()); diff != "" {
 				rt.Fatalf("step %d (%s): LongLineage (-want +got):\n%s", i, step, diff)
+			}
+			var wantEx []string
+			for _, k := range slices.Sorted(maps.Keys(c.Held)) {
+				h := c.Held[k]
+				n := len(h.Chain)
+				if n >= bank.ExchangeHops || n == 1 || n > 1 && h.Chain[n-1].Payer == h.Claimed().Holder {
+					wantEx = append(wantEx, k)
+				}
+			}
+			if diff := cmp.Diff(wantEx, c.Exchangeable(), cmpopts.EquateEmpty()); diff != "" {
+				rt.Fatalf("step %d (%s): Exchangeable (-want +got):\n%s", i, step, diff)
+			}
+			holders := map[string]bool{c.Name: true, "nobody": true}
+			for _, raw := range pool {
+				if h, err := transfer.ParseHolding(raw); err == nil {
+					holders[h.Claimed().Holder] = true
+				}
+			}
+			for p := range holders {
+				want := slices.ContainsFunc(slices.Collect(maps.Values(c.Held)), func(h *transfer.Holding) bool { return h.Claimed().Holder == p })
+				if got := c.HoldsAny(p); got != want {
+					rt.Fatalf("step %d (%s): HoldsAny(%q) = %v, want %v", i, step, p, got, want)
+				}
 			}
 			amount := rapid.Int64Range(1, want+1000).Draw(rt, "amount")
 			salt := rapid.Uint32().Draw(rt, "salt")

@@ -21,7 +21,8 @@ import (
 // bytes, stored under another id (the layout Load cannot follow by the
 // change log: read whole) and deleted, an agent certificate added and
 // deleted, a rollback to a snapshot (the log cannot tell: read whole),
-// and the element changing the maps it was handed.
+// and the element changing the maps it was handed (adding a certificate
+// it holds in RAM only, clearing them).
 func TestLoadFollowsStore(t *testing.T) {
 	c, dev, keys, load := loadedCard(t)
 	check := func(after string) {
@@ -59,6 +60,14 @@ func TestLoadFollowsStore(t *testing.T) {
 		{"a certificate deleted", func() { dev.Delete(kit.PrefCert + c.OwnCert.ID) }},
 		{"an agent certificate added", func() { dev.Put(kit.PrefAgent+"holder-x", same[0]) }},
 		{"an agent certificate deleted", func() { dev.Delete(kit.PrefAgent + "holder-x") }},
+		{"the element added a certificate it holds in RAM only", func() {
+			c.Certs["ram-only"] = c.OwnCert
+			c.Agents["ram-only"] = c.OwnCert
+		}},
+		{"a certificate added after one in RAM only", func() {
+			c.Certs["ram-only"] = c.OwnCert
+			dev.Put(kit.PrefCert+"holder-y", same[0])
+		}},
 		{"the element cleared the maps it was handed", func() {
 			clear(c.Held)
 			clear(c.Certs)

@@ -44,7 +44,7 @@ func (m Material) Puts(extra map[string][]byte) map[string][]byte {
 // the element's key, coins and firmware, and counter). Nothing is
 // committed or recorded.
 func (c *Core) InsiderSpends(payer, payee string, amount int64, counter uint64, challenge []byte) ([]forge.Spend, error) {
-	rq := forge.Request{Key: c.Priv, Payer: payer, Payee: payee, Amount: amount, Counter: counter, Coins: c.Held}
+	rq := forge.Request{Key: c.Priv, Payer: payer, Payee: payee, Amount: amount, Counter: counter, Coins: c.Held, KeyFor: c.KeyFor}
 	copy(rq.Challenge[:], challenge)
 	return forge.InsiderSpends(c.FW.Insider, rq, c.FW.Answered)
 }

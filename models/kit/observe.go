@@ -21,7 +21,7 @@ func Trace(cb *bank.CentralBank, payee string, value func(rec *transfer.Signed) 
 		return nil
 	}
 	var out []models.Traced
-	for _, e := range cb.Registry().Entries() {
+	for _, e := range cb.Registry().AllEntries() { // sealed uploads included: the central bank opens them
 		rec := e.Record
 		if rec.Payee != payee {
 			continue

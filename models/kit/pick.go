@@ -73,6 +73,11 @@ func (c *Core) HoldersCertified(h *transfer.Holding, check func(*devcert.Certifi
 		if r.Payer == c.Name {
 			continue
 		}
+		if c.KeyFor != nil {
+			if _, own := c.KeyFor(r.Payer); own {
+				continue
+			}
+		}
 		cert := c.Agents[r.Payer]
 		if cert == nil {
 			cert = c.Certs[r.Payer]

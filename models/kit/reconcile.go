@@ -23,12 +23,15 @@ import (
 // strict the upload stops with the error (nothing is settled); without,
 // it is traced and the record skipped (a short entry's extra records
 // with it). keep, if not nil, is asked once an entry for the filter its
-// parsed records pass before they go to the registry. Upload returns the
-// keys of the log's entries, which the wallet drops once it committed.
+// parsed records pass before they go to the registry, and how each goes
+// (Send); nil sends every record in the clear. sealHeld sends the held
+// coins' last hops sealed to the central bank (bank.Registry.Sealing).
+// Upload returns the keys of the log's entries, which the wallet drops
+// once it committed.
 func Upload[L interface {
 	Entry
 	Base() LogEntry
-}](w *world.World, id world.PartyID, cb *bank.CentralBank, name string, st *State[L], ids *IDs, have map[bank.Instance]bool, strict bool, keep func(e L) func(r *transfer.Signed) bool) ([]string, error) {
+}](w *world.World, id world.PartyID, cb *bank.CentralBank, name string, st *State[L], ids *IDs, have map[bank.Instance]bool, strict bool, keep func(e L) func(r *transfer.Signed) Send, sealHeld bool) ([]string, error) {
 	reg := cb.Registry()
 	var settled []string
 	err := cb.Transact("upload of "+name, func() error {
@@ -41,7 +44,7 @@ func Upload[L interface {
 			if strict && len(e.Records) > len(e.Holdings) {
 				return spec.Errorf(spec.CodeMalformed, "%s", short())
 			}
-			pass := func(*transfer.Signed) bool { return true }
+			pass := func(*transfer.Signed) Send { return SendClear }
 			if keep != nil {
 				pass = keep(l)
 			}
@@ -62,19 +65,43 @@ func Upload[L interface {
 					w.Trace().Note(id, "upload refused: %v", err)
 					continue
 				}
-				if !pass(r) {
+				add := reg.Add
+				switch pass(r) {
+				case Skip:
 					continue
+				case SendSealed:
+					add = reg.AddSealed
 				}
-				if err := reg.Add(h, r); err != nil {
+				if err := add(h, r); err != nil {
 					w.Trace().Note(id, "upload refused: %v", err)
 				}
 			}
 		}
-		UploadHeld(w, id, reg, st, ids, have)
+		held := func() { UploadHeld(w, id, reg, st, ids, have) }
+		if sealHeld {
+			reg.Sealing(held)
+		} else {
+			held()
+		}
 		return nil
 	})
 	return settled, err
 }
+
+// Send is how Upload sends a log record to the registry.
+type Send int
+
+const (
+	// Skip: the record is not uploaded.
+	Skip Send = iota
+	// SendClear: uploaded readable to the agent bank that forwards it
+	// (bank.Registry.Add): among Entries.
+	SendClear
+	// SendSealed: uploaded sealed to the central bank
+	// (bank.Registry.AddSealed): the agent bank forwards what it cannot
+	// read, and the record stays out of Entries.
+	SendSealed
+)
 
 // UploadHeld is the part of wallet id's reconciliation upload every
 // certificate-and-coin scheme makes alike: the last hop of every coin st
@@ -149,6 +176,15 @@ func StaleOf[S any](state func() (S, error)) func(coins map[string]*transfer.Hol
 		}
 		return bank.LongLineage(coins, nil), nil
 	}
+}
+
+// Exchangeable returns Core.Exchangeable for a state that keeps its coins
+// (State.KeptBy), and false for any other (its reader scans the coins).
+func Exchangeable(st any) ([]string, bool) {
+	if c := keptBy(st); c != nil {
+		return c.Exchangeable(), true
+	}
+	return nil, false
 }
 
 // HoldingsOf reads the coins out of what state returns: the Coins of a

@@ -34,8 +34,10 @@ func (c *Core) Spend(pick func(amount int64) ([]string, error), amount int64, pa
 // SpendCoins spends the held coins of keys (Pick's choice, in order) for
 // amount fen from payer to payee under challenge: one record per coin,
 // whole coins first and the last one split (transfer.Split), each signed
-// with the element's key and numbered on from counter. It returns the
-// spends and the last counter used; nothing is committed.
+// with the element's key (or its holder's, Core.KeyFor, which it then
+// names as payer and holder of the change) and numbered on from counter
+// (a holder's record: recordCounter). It returns the spends and the last
+// counter used; nothing is committed.
 func (c *Core) SpendCoins(keys []string, amount int64, payer, payee string, challenge [transfer.ChallengeSize]byte, counter uint64) ([]Spending, uint64, error) {
 	remaining := amount
 	var out []Spending
@@ -44,14 +46,15 @@ func (c *Core) SpendCoins(keys []string, amount int64, payer, payee string, chal
 		v := h.Value()
 		pay := min(v, remaining)
 		remaining -= pay
+		key, payer := c.signerOf(h, c.Priv, payer)
 		outs, err := transfer.Split(h.Serial, v, pay, payer, payee)
 		if err != nil {
 			return nil, counter, err
 		}
 		counter++
-		rec, err := transfer.Sign(c.Priv, transfer.Record{
+		rec, err := transfer.Sign(key, transfer.Record{
 			Version: transfer.Version1, Parent: h.Serial, ParentValue: v, Outputs: outs,
-			Payer: payer, Payee: payee, Challenge: challenge, Counter: counter,
+			Payer: payer, Payee: payee, Challenge: challenge, Counter: c.recordCounter(h, payer, counter),
 		})
 		if err != nil {
 			return nil, counter, err
@@ -65,4 +68,27 @@ func (c *Core) SpendCoins(keys []string, amount int64, payer, payee string, chal
 		out = append(out, sp)
 	}
 	return out, counter, nil
+}
+
+// recordCounter is the counter a record spending h signed by payer
+// carries, the element's next being next: next for the element's own id;
+// for another holder it signs for (Core.KeyFor, chip's per-coin
+// pseudonyms), one more than the records of h's lineage that holder
+// signed. A pseudonym's records then number from 1, so their counters say
+// nothing of the card's other payments (a counter running for the card's
+// life, carried by every record, linked them: SOURCES.md D2, lesson a).
+func (c *Core) recordCounter(h *transfer.Holding, payer string, next uint64) uint64 {
+	if payer == c.Name || c.CountsCardWide {
+		return next
+	}
+	if _, ok := c.KeyOf(payer); !ok {
+		return next
+	}
+	n := uint64(1)
+	for _, r := range h.Chain {
+		if r.Payer == payer {
+			n++
+		}
+	}
+	return n
 }

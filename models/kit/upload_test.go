@@ -26,7 +26,7 @@ func TestUploadMalformedLog(t *testing.T) {
 			{Key: "short", Records: [][]byte{{1}}},
 			{Key: "garbled", Holdings: [][]byte{{2}}, Records: [][]byte{{3}}},
 		}}
-		settled, err = Upload(w, "wallet-A", cb, st.ID, st, nil, map[bank.Instance]bool{}, strict, nil)
+		settled, err = Upload(w, "wallet-A", cb, st.ID, st, nil, map[bank.Instance]bool{}, strict, nil, false)
 		for _, e := range w.Trace().Events() {
 			if strings.HasPrefix(e.Detail, "upload refused: ") {
 				notes = append(notes, e.Detail)

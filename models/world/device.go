@@ -19,7 +19,7 @@ type Device struct {
 	id       PartyID
 	created  int
 	store    map[string][]byte
-	keys     []string  // the store's keys, sorted (Keys reads a range of them)
+	keys     keyIndex  // the store's keys (Keys reads them by prefix)
 	writes   int       // persistence operations so far (Put, Delete, Commit)
 	changes  changeLog // which keys changed, by store version (ChangedSince)
 	crashAt  int       // crash when writes reaches this; -1 for never
@@ -97,23 +97,16 @@ func (d *Device) Holds(key string, value []byte) bool {
 }
 
 // Keys returns the stored keys with prefix, sorted. The device keeps its
-// keys sorted, so this costs the keys returned, not the store's size: a
-// model lists a prefix of a large store (a merchant's holdings) at every
-// step.
+// keys by head (keyIndex), each head's sorted when read after a change,
+// so this costs the keys of the heads the prefix names, not the store's
+// size: a model lists a prefix of a large store at every step, and a
+// write of a new key moves no other.
 func (d *Device) Keys(prefix string) []string {
-	i, _ := slices.BinarySearch(d.keys, prefix)
-	j := i
-	for j < len(d.keys) && strings.HasPrefix(d.keys[j], prefix) {
-		j++
-	}
-	if i == j {
-		return nil
-	}
-	return slices.Clone(d.keys[i:j])
+	return d.keys.keys(prefix)
 }
 
 // setKeys rebuilds the sorted key index from the store.
-func (d *Device) setKeys() { d.keys = slices.Sorted(maps.Keys(d.store)) }
+func (d *Device) setKeys() { d.keys = keyIndexOf(d.store) }
 
 // Put persists value under key. If a crash is armed for this write, the
 // device loses power before the write takes effect.
@@ -145,15 +138,13 @@ func (d *Device) Commit(puts map[string][]byte, deletes []string) {
 	}
 	for _, k := range keys {
 		if _, ok := d.store[k]; !ok {
-			i, _ := slices.BinarySearch(d.keys, k)
-			d.keys = slices.Insert(d.keys, i, k)
+			d.keys.add(k)
 		}
 		d.store[k] = bytes.Clone(puts[k])
 	}
 	for _, k := range deletes {
 		if _, ok := d.store[k]; ok {
-			i, _ := slices.BinarySearch(d.keys, k)
-			d.keys = slices.Delete(d.keys, i, i+1)
+			d.keys.remove(k)
 		}
 		delete(d.store, k)
 	}
@@ -248,7 +239,7 @@ func (d *Device) Clone(id PartyID) *Device {
 	for k, v := range d.store {
 		c.store[k] = bytes.Clone(v)
 	}
-	c.keys = slices.Clone(d.keys)
+	c.keys = d.keys.clone()
 	c.changes.replaced()
 	d.w.trace.add(Event{Kind: KindFault, From: d.id, To: id, Fault: string(FaultClone)})
 	return c

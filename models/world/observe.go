@@ -81,6 +81,11 @@ func (s Snapshot) writtenSince(before Snapshot) (keys []string, ok bool) {
 	return s.src.changes.between(before.version, s.version)
 }
 
+// Origin returns the device and the store version a snapshot of a
+// device copied, or nil (StoreSnapshot, ExternalSnapshot): a reader that
+// follows the store from there by Device.ChangedSince.
+func (s Snapshot) Origin() (*Device, uint64) { return s.src, s.version }
+
 // Get returns a copy of the value stored under key.
 func (s Snapshot) Get(key string) ([]byte, bool) {
 	v, ok := s.store[key]

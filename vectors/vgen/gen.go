@@ -23,7 +23,7 @@ const Seed uint64 = 20260101
 
 // GeneratorVersion is written into every file. Bump it when the generator
 // changes what it writes; tcIds stay stable across versions.
-const GeneratorVersion = "6"
+const GeneratorVersion = "7"
 
 // SchemaName is the schema file (under vectors/schema) every file names.
 const SchemaName = "vectors.schema.json"
