@@ -620,18 +620,37 @@ func setRapid(o Options, cli bool) (release func()) {
 // assists took about a tenth of a run's CPU (BENCHMARKS.md).
 const runGCPercent = 400
 
+// runMemoryLimit is the soft memory limit a Check sets with runGCPercent,
+// unless GOMEMLIMIT is set: a target four times the live heap is cheap
+// while the heap is tens of MB, but the anonymity games' streams keep
+// hundreds of MB live each (a merchant's coins, the views the
+// distinguishers compare), and at runGCPercent two of them in parallel
+// held 8.8 GB resident; under the limit the collector runs as often as
+// it must to stay near it instead (BENCHMARKS.md).
+const runMemoryLimit = 4 << 30
+
 // applyGC raises the collector's target to runGCPercent where GOGC leaves
-// it to the program, and returns what restores it.
+// it to the program, bounded by runMemoryLimit where GOMEMLIMIT does, and
+// returns what restores both.
 func applyGC() (restore func()) {
+	restoreLimit := func() {}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		old := debug.SetMemoryLimit(runMemoryLimit)
+		if old < runMemoryLimit {
+			debug.SetMemoryLimit(old)
+		} else {
+			restoreLimit = func() { debug.SetMemoryLimit(old) }
+		}
+	}
 	if os.Getenv("GOGC") != "" {
-		return func() {}
+		return restoreLimit
 	}
 	old := debug.SetGCPercent(runGCPercent)
 	if old > runGCPercent || old < 0 {
 		debug.SetGCPercent(old)
-		return func() {}
+		return restoreLimit
 	}
-	return func() { debug.SetGCPercent(old) }
+	return func() { debug.SetGCPercent(old); restoreLimit() }
 }
 
 // applyRapid sets the flags and returns what restores them.
