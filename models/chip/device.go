@@ -166,7 +166,10 @@ func (se *SE) Reset(syncUnix int64, crl []byte) error {
 //
 // The coins held are asked by holder (kit.Core.HoldsAny, a count kept as
 // they change), not read: a merchant holds every coin it is paid.
-func (se *SE) retired() []string {
+// keptSigners names the pseudonyms that signed what the card still keeps
+// besides its coins: the holdings of its log entries and of its pending
+// deposits.
+func (se *SE) keptSigners() map[string]bool {
 	keep := map[string]bool{}
 	for _, e := range se.out {
 		for _, raw := range e.Holdings {
@@ -186,6 +189,11 @@ func (se *SE) retired() []string {
 			}
 		}
 	}
+	return keep
+}
+
+func (se *SE) retired() []string {
+	keep := se.keptSigners()
 	var out []string
 	for _, p := range slices.Sorted(maps.Keys(se.pcerts)) {
 		if !keep[p] && !se.HoldsAny(p) {

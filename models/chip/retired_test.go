@@ -1,7 +1,6 @@
 package chip
 
 import (
-	"encoding/json"
 	"maps"
 	"slices"
 	"testing"
@@ -10,36 +9,17 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/dualoffline/dualoffline/models"
-	"github.com/dualoffline/dualoffline/models/kit"
 	"github.com/dualoffline/dualoffline/models/world"
-	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
-// retiredByScan is SE.retired read off every coin held (its oracle): the
-// store entries of the pseudonyms that hold no coin and signed nothing
-// the card still keeps.
+// retiredByScan is SE.retired read off every coin held (its oracle for
+// the holder index; the signers of what the card keeps are SE.keptSigners
+// in both): the store entries of the pseudonyms that hold no coin and
+// signed nothing the card still keeps.
 func retiredByScan(se *SE) []string {
-	keep := map[string]bool{}
+	keep := se.keptSigners()
 	for _, h := range se.Held {
 		keep[h.Claimed().Holder] = true
-	}
-	for _, e := range se.out {
-		for _, raw := range e.Holdings {
-			if h, err := transfer.ParseHolding(raw); err == nil {
-				keep[h.Claimed().Holder] = true
-			}
-		}
-	}
-	for _, k := range se.Dev.Keys(kit.PrefDep) {
-		var e kit.PendingStore
-		if json.Unmarshal(se.Get(k), &e) != nil {
-			continue
-		}
-		for _, raw := range e.Holdings {
-			if h, err := transfer.ParseHolding(raw); err == nil {
-				keep[h.Claimed().Holder] = true
-			}
-		}
 	}
 	var out []string
 	for _, p := range slices.Sorted(maps.Keys(se.pcerts)) {
