@@ -2,20 +2,30 @@ package kit
 
 import (
 	"cmp"
-	"slices"
+	"iter"
 	"strings"
+
+	"github.com/google/btree"
 
 	"github.com/dualoffline/dualoffline/models/bank"
 	"github.com/dualoffline/dualoffline/spec/transfer"
 )
 
+// coinDegree is the B-tree degree of byValue and byKey: a node holds up
+// to 2×32−1 coins, so an insert or a removal moves at most that many
+// pointers however many coins are held. (Sorted slices moved every coin
+// after the insertion point, pointers the collector's write barrier
+// then saw one by one: a tenth of the default run's CPU while a game's
+// merchant held thousands.)
+const coinDegree = 32
+
 // byValue is a set of held coins in the order Pick takes them: value
 // descending, ties by key ascending. Core keeps one beside Held (and one
 // beside what the last Load read) as the coins change, so that a
 // payment's choice reads the coins it takes rather than sorting every
-// coin held (a game-like card holds thousands). It holds the coins of the
-// key order (one pointer a coin, which an insert moves).
-type byValue []*HeldCoin
+// coin held (a game-like card holds thousands). Its copies (clone) share
+// nodes until either writes. The zero value is empty.
+type byValue struct{ t *btree.BTreeG[*HeldCoin] }
 
 func compareByValue(a, b *HeldCoin) int {
 	if a.Value != b.Value {
@@ -24,25 +34,61 @@ func compareByValue(a, b *HeldCoin) int {
 	return strings.Compare(a.Key, b.Key)
 }
 
-// add puts e in the set (once).
+func lessByValue(a, b *HeldCoin) bool { return compareByValue(a, b) < 0 }
+
+// add puts e in the set, replacing the coin of e's key and value.
 func (b *byValue) add(e *HeldCoin) {
-	if i, found := slices.BinarySearchFunc(*b, e, compareByValue); !found {
-		*b = slices.Insert(*b, i, e)
+	if b.t == nil {
+		b.t = btree.NewG(coinDegree, lessByValue)
 	}
+	b.t.ReplaceOrInsert(e)
 }
 
 // remove takes coin key k of value v out of the set, if it is there.
 func (b *byValue) remove(k string, v int64) {
-	if i, found := slices.BinarySearchFunc(*b, &HeldCoin{Key: k, Value: v}, compareByValue); found {
-		*b = slices.Delete(*b, i, i+1)
+	if b.t != nil {
+		b.t.Delete(&HeldCoin{Key: k, Value: v})
 	}
 }
 
+// all walks the set in order.
+func (b byValue) all() iter.Seq[*HeldCoin] { return walk(b.t) }
+
+// len is how many coins the set holds.
+func (b byValue) len() int { return size(b.t) }
+
+// clone is a copy of the set (the two share nodes until either writes).
+func (b byValue) clone() byValue { return byValue{cloneTree(b.t)} }
+
 // byValueOf is the set of the coins of keys, built whole.
 func byValueOf(keys byKey) byValue {
-	b := slices.Clone(byValue(keys))
-	slices.SortFunc(b, compareByValue)
+	var b byValue
+	for e := range keys.all() {
+		b.add(e)
+	}
 	return b
+}
+
+func walk(t *btree.BTreeG[*HeldCoin]) iter.Seq[*HeldCoin] {
+	return func(yield func(*HeldCoin) bool) {
+		if t != nil {
+			t.Ascend(btree.ItemIteratorG[*HeldCoin](yield))
+		}
+	}
+}
+
+func size(t *btree.BTreeG[*HeldCoin]) int {
+	if t == nil {
+		return 0
+	}
+	return t.Len()
+}
+
+func cloneTree(t *btree.BTreeG[*HeldCoin]) *btree.BTreeG[*HeldCoin] {
+	if t == nil {
+		return nil
+	}
+	return t.Clone()
 }
 
 // HeldCoin is a held coin as the reads that list every coin held want
@@ -72,9 +118,9 @@ func OwnHop(h *transfer.Holding) bool {
 // Held (and one beside what the last Load read) as the coins change, so
 // that a state's view walks it instead of sorting every coin held and
 // hashing each one's last record again. The coins it points to are never
-// changed (a change puts a new one), so the two share them and a copy is
-// one pointer a coin.
-type byKey []*HeldCoin
+// changed (a change puts a new one), so the two share them, and a copy
+// (clone) shares nodes until either writes. The zero value is empty.
+type byKey struct{ t *btree.BTreeG[*HeldCoin] }
 
 // instanceIDs caches the record ids heldCoin hashes (a pure function's
 // cache, as IDs is: the same parsed records come back at every Load).
@@ -85,7 +131,7 @@ func heldCoin(k string, h *transfer.Holding) *HeldCoin {
 	return &HeldCoin{Key: k, Instance: inst, ID: inst.String(), Value: h.Value(), Hops: len(h.Chain), Own: OwnHop(h), Holder: h.Claimed().Holder}
 }
 
-func compareHeldKey(a *HeldCoin, k string) int { return strings.Compare(a.Key, k) }
+func lessByKey(a, b *HeldCoin) bool { return a.Key < b.Key }
 
 // set puts coin key k holding h in the set, replacing what k held, and
 // returns the coin it put.
@@ -95,37 +141,46 @@ func (b *byKey) set(k string, h *transfer.Holding) *HeldCoin {
 	return e
 }
 
-// put puts e in the set, replacing what e's key held.
-func (b *byKey) put(e *HeldCoin) {
-	if i, found := slices.BinarySearchFunc(*b, e.Key, compareHeldKey); found {
-		(*b)[i] = e
-	} else {
-		*b = slices.Insert(*b, i, e)
+// put puts e in the set and returns what e's key held (nil if nothing).
+func (b *byKey) put(e *HeldCoin) *HeldCoin {
+	if b.t == nil {
+		b.t = btree.NewG(coinDegree, lessByKey)
 	}
+	old, _ := b.t.ReplaceOrInsert(e)
+	return old
 }
 
 // get returns the coin of key k in the set (which holds it).
 func (b byKey) get(k string) *HeldCoin {
-	i, found := slices.BinarySearchFunc(b, k, compareHeldKey)
-	if !found {
-		panic("kit: the key order lacks coin " + k)
+	if b.t != nil {
+		if e, found := b.t.Get(&HeldCoin{Key: k}); found {
+			return e
+		}
 	}
-	return b[i]
+	panic("kit: the key order lacks coin " + k)
 }
 
 // remove takes coin key k out of the set, if it is there.
 func (b *byKey) remove(k string) {
-	if i, found := slices.BinarySearchFunc(*b, k, compareHeldKey); found {
-		*b = slices.Delete(*b, i, i+1)
+	if b.t != nil {
+		b.t.Delete(&HeldCoin{Key: k})
 	}
 }
 
+// all walks the set in key order.
+func (b byKey) all() iter.Seq[*HeldCoin] { return walk(b.t) }
+
+// len is how many coins the set holds.
+func (b byKey) len() int { return size(b.t) }
+
+// clone is a copy of the set (the two share nodes until either writes).
+func (b byKey) clone() byKey { return byKey{cloneTree(b.t)} }
+
 // byKeyOf is the set of the coins of held, built whole.
 func byKeyOf(held map[string]*transfer.Holding) byKey {
-	b := make(byKey, 0, len(held))
+	var b byKey
 	for k, h := range held {
-		b = append(b, heldCoin(k, h))
+		b.put(heldCoin(k, h))
 	}
-	slices.SortFunc(b, func(x, y *HeldCoin) int { return strings.Compare(x.Key, y.Key) })
 	return b
 }

@@ -230,12 +230,12 @@ func (c *Core) syncHeld(all map[string]*transfer.Holding, whole bool, changed []
 		}
 	}
 	c.Held = maps.Clone(all)
-	c.value, c.order = c.heldAllValue, slices.Clone(c.heldAllOrder)
-	c.keys = slices.Clone(c.heldAllKeys)
-	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, len(c.keys)), make(map[string]bool, len(c.keys)), nil
+	c.value, c.order = c.heldAllValue, c.heldAllOrder.clone()
+	c.keys = c.heldAllKeys.clone()
+	c.instances, c.unconfirmed, c.confirmedBy = make(map[bank.Instance]int, c.keys.len()), make(map[string]bool, c.keys.len()), nil
 	c.removals++
 	c.removedBase, c.removed, c.long, c.own, c.holders = c.removals, nil, map[string]bool{}, map[string]bool{}, map[string]int{}
-	for _, e := range c.keys {
+	for e := range c.keys.all() {
 		c.instances[e.Instance]++
 		c.holders[e.Holder]++
 		c.unconfirmed[e.Key] = true
@@ -479,11 +479,7 @@ func (c *Core) DropHeld(k string) {
 // its instance (a coin replaced by one of the same instance is no
 // removal: Removals), as a coin no registry confirmed yet (UploadHeld).
 func (c *Core) keySet(e *HeldCoin) {
-	var old *HeldCoin
-	if i, found := slices.BinarySearchFunc(c.keys, e.Key, compareHeldKey); found {
-		old = c.keys[i]
-	}
-	c.keys.put(e)
+	old := c.keys.put(e)
 	if c.instances == nil {
 		c.instances, c.unconfirmed, c.long, c.own, c.holders = map[bank.Instance]int{}, map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]int{}
 	}
@@ -601,7 +597,7 @@ func (c *Core) RemovedSince(n uint64) ([]bank.Instance, bool) {
 func (c *Core) Unconfirmed(reg *bank.Registry, has func(id [32]byte) bool) []string {
 	if c.confirmedBy != reg {
 		c.confirmedBy = reg
-		for _, e := range c.keys {
+		for e := range c.keys.all() {
 			c.unconfirmed[e.Key] = true
 		}
 	}

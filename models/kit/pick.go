@@ -20,7 +20,7 @@ import (
 func (c *Core) Pick(amount int64, most int, spendable func(*transfer.Holding) bool, noun string) ([]string, error) {
 	var picked []string
 	var sum int64
-	for _, e := range c.order {
+	for e := range c.order.all() {
 		if sum >= amount {
 			break
 		}

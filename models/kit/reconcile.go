@@ -209,9 +209,9 @@ func (s *State[L]) View(v models.View, ids *IDs, payee func(L) string) models.Vi
 		// The element keeps its coins in key order with their instances
 		// (read now, as Coins is: the Core's Held); no coin leaves Coins
 		// nil, as the scan does.
-		for _, e := range s.core.keys {
+		for e := range s.core.keys.all() {
 			if v.Coins == nil {
-				v.Coins = make([]models.Coin, 0, len(s.core.keys))
+				v.Coins = make([]models.Coin, 0, s.core.keys.len())
 			}
 			v.Coins = append(v.Coins, models.Coin{ID: e.ID, Value: e.Value})
 		}
