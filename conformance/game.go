@@ -483,6 +483,11 @@ type agentCursor struct {
 // the game then has that merchant receive.
 func newGame(t *T, label string, merchants int, amount func(g *game, k int) int64) *game {
 	in := t.New(t, t.Seed, models.Config{Wallets: 4, Opening: 100_000_000})
+	// Nothing reads the game world's trace but a counterexample, which
+	// shows its last maxTraceEvents events (the stream's boards take
+	// theirs when they stop): the millions of events of a game need not
+	// stay live.
+	in.World().Trace().Keep(maxTraceEvents)
 	g := &game{
 		t: t, in: in, w: in.World(),
 		rng:       detrand.New(t.Seed, "conformance/"+label),
