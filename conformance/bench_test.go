@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"context"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -153,5 +154,35 @@ func BenchmarkGameTrialCounterLinkage(b *testing.B) {
 				gameTrials(b, s, gm)
 			})
 		}
+	}
+}
+
+// BenchmarkGameLive plays b.N trials of the which-payer game (as
+// BenchmarkGameTrial) on chip and pseudocoin under GM, then reports the
+// live heap (after a collection) in live-MB: what the game keeps, which
+// the collector marks again at every cycle of a run. Unlike gctrace's
+// figures it does not depend on when the collector ran.
+//
+//	go test -run XXX -bench GameLive -benchtime 1000x ./conformance/
+func BenchmarkGameLive(b *testing.B) {
+	gm, _ := suite.ByID(suite.GM)
+	for _, s := range all.Schemes() {
+		if n := s.Info().Name; n != "chip" && n != "pseudocoin" {
+			continue
+		}
+		b.Run(s.Info().Name, func(b *testing.B) {
+			trial, failed := conformance.NewGameTrials(s, gm, 1)
+			for b.Loop() {
+				trial()
+			}
+			if errs := failed(); len(errs) > 0 {
+				b.Fatalf("game: %v", errs)
+			}
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			b.ReportMetric(float64(m.HeapAlloc)/1e6, "live-MB")
+			runtime.KeepAlive(trial)
+		})
 	}
 }

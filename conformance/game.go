@@ -483,6 +483,11 @@ type agentCursor struct {
 // the game then has that merchant receive.
 func newGame(t *T, label string, merchants int, amount func(g *game, k int) int64) *game {
 	in := t.New(t, t.Seed, models.Config{Wallets: 4, Opening: 100_000_000})
+	// Nothing reads the game world's trace but a counterexample, which
+	// shows its last maxTraceEvents events (the stream's boards take
+	// theirs when they stop): the millions of events of a game need not
+	// stay live.
+	in.World().Trace().Keep(maxTraceEvents)
 	g := &game{
 		t: t, in: in, w: in.World(),
 		rng:       detrand.New(t.Seed, "conformance/"+label),
@@ -708,7 +713,9 @@ type storeWatch struct {
 
 // storeLook returns the values of the merchant's store that differ from
 // (or were absent at) the last look, in key order, as storeChanges of a
-// snapshot then and one now gives, and remembers the store as it is now.
+// snapshot then and one now gives (copies), and remembers the store as it
+// is now: the values the store holds, shared (Device.Shared), not a second
+// copy of a merchant's store that grows with every payment it receives.
 // The first look returns nothing.
 func (g *game) storeLook(merchant world.PartyID) []viewItem {
 	w := g.stores[merchant]
@@ -717,8 +724,13 @@ func (g *game) storeLook(merchant world.PartyID) []viewItem {
 		w = &storeWatch{snap: s}
 		if dev, ver := s.Origin(); dev != nil {
 			w.dev, w.ver, w.vals = dev, ver, map[string][]byte{}
+			now := dev.Version() == ver // the device's store is s's
 			for _, k := range s.Keys() {
-				w.vals[k], _ = s.Get(k)
+				if now {
+					w.vals[k], _ = dev.Shared(k)
+				} else {
+					w.vals[k], _ = s.Get(k)
+				}
 			}
 		}
 		g.stores[merchant] = w
@@ -736,7 +748,7 @@ func (g *game) storeLook(merchant world.PartyID) []viewItem {
 		// every key, and the ones gone.
 		keys = w.dev.Keys("")
 		for k := range w.vals {
-			if _, present := w.dev.Get(k); !present {
+			if _, present := w.dev.Shared(k); !present {
 				delete(w.vals, k)
 			}
 		}
@@ -745,13 +757,13 @@ func (g *game) storeLook(merchant world.PartyID) []viewItem {
 	slices.Sort(keys)
 	var out []viewItem
 	for _, k := range slices.Compact(keys) {
-		v, present := w.dev.Get(k)
+		v, present := w.dev.Shared(k)
 		if !present {
 			delete(w.vals, k)
 			continue
 		}
 		if old, had := w.vals[k]; !had || !bytes.Equal(old, v) {
-			out = append(out, viewItem{"merchant store " + k, v})
+			out = append(out, viewItem{"merchant store " + k, bytes.Clone(v)})
 		}
 		w.vals[k] = v
 	}

@@ -107,7 +107,7 @@ func judgeGame(t *T, k gameKind, what string) {
 	logGame(t, sb)
 	if err := sb.judge(what, gameEpsilon); err != nil {
 		t.Errorf("%v", err)
-		t.pinFirst(b.at)
+		t.pinFirst(b.at, b.tail)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"sync"
 
+	"github.com/dualoffline/dualoffline/models/world"
 	"github.com/dualoffline/dualoffline/spec/detrand"
 	"github.com/dualoffline/dualoffline/spec/suite"
 )
@@ -58,6 +59,19 @@ type board struct {
 	sb   *scoreboard
 	ties *detrand.Source
 	at   int // the stream world's last event when the game stopped
+	// tail is the stream world's last maxTraceEvents events then (the
+	// world holds only its last events, Trace.Keep, and goes on for the
+	// other games): what a counterexample of the game shows.
+	tail []world.Event
+}
+
+// stepped records that b scored a trial: where the stream world's trace
+// stands, and its tail if the game stopped.
+func (b *board) stepped(st *T) {
+	b.at = lastSeq(st.witness)
+	if b.sb.stopped {
+		b.tail = st.witness.Trace().Tail(maxTraceEvents)
+	}
 }
 
 func (b *board) coin() int { return b.ties.IntN(2) }
@@ -192,12 +206,13 @@ func (t *T) playedGame(k gameKind) *board {
 
 // pinFirst makes the stream's world, up to at, the witness of t's first
 // violation if the stream gave it: the game's verdict does not depend on
-// how long the stream went on for other games, nor does its trace.
-func (t *T) pinFirst(at int) {
+// how long the stream went on for other games, nor does its trace, which
+// is tail, the trace's last events up to at (nil: the trace's events).
+func (t *T) pinFirst(at int, tail []world.Event) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.first != nil && t.first.w == t.witness {
-		t.first.at, t.first.cut = at, true
+		t.first.at, t.first.cut, t.first.tail = at, true, tail
 	}
 }
 
@@ -332,7 +347,7 @@ func playStream(st *T, r *streamResult) {
 				link.sb.tallies[i].add(guess == same, leak)
 			}
 			link.sb.step()
-			link.at = lastSeq(st.witness)
+			link.stepped(st)
 		}
 	}
 }
@@ -376,6 +391,6 @@ func (b *board) scoreWhich(g *game, v *payView, payer int, st *T) []attribution 
 		b.sb.tallies[i].add(c == payer, leak)
 	}
 	b.sb.step()
-	b.at = lastSeq(st.witness)
+	b.stepped(st)
 	return at
 }

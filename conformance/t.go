@@ -77,6 +77,9 @@ type firstViolation struct {
 	// cut: the trace ends at at (a stream's game: the world went on for
 	// other games after it stopped, stream.go).
 	cut bool
+	// tail, if not nil, is the trace's last events up to at, taken then
+	// (a stream's world holds only its last events, Trace.Keep).
+	tail []world.Event
 }
 
 // Name is the property's full name (rapid files fail files under it).
@@ -305,7 +308,7 @@ func (t *T) counterexampleOf(msg string, w *world.World, plan world.Plan, runFro
 	}
 	if w != nil {
 		cx.Trace = w.Trace().Events()
-		cx.BrokeAt = len(cx.Trace)
+		cx.BrokeAt = w.Trace().Len() // held or not (Trace.Keep)
 	}
 	return cx
 }
@@ -332,6 +335,9 @@ func (t *T) finish() *Counterexample {
 		cx = t.counterexampleLocked(msg)
 	default:
 		cx = t.counterexampleOf(msg, t.first.w, t.first.plan, t.first.from)
+		if t.first.tail != nil {
+			cx.Trace = slices.Clone(t.first.tail)
+		}
 		cx.BrokeAt = t.first.at
 		if t.first.cut {
 			cx.Trace = slices.DeleteFunc(cx.Trace, func(e world.Event) bool { return e.Seq > t.first.at })

@@ -353,20 +353,27 @@ type certIndex struct {
 // (the certificates' own layout), else read whole.
 // handOut returns the map Load hands the element for loaded, what load
 // returned: cur, the map handed out last time, brought up to date by the
-// certificates load added since (delta), when load read no more than that and cur has as many entries
-// as when it was handed (an element adds a certificate it holds in RAM
-// only, which Load must drop, and never deletes one); else a copy of
-// loaded (the element may change what it is handed). A copy at every Load
-// grew with the certificates of every earlier holder a merchant was paid
-// coins of.
+// certificates load added since (delta), when load read no more than that
+// and cur then has as many entries as loaded; else a copy of loaded (the
+// element may change what it is handed). An element adds a certificate it
+// holds in RAM only, which Load must drop; it never deletes one, and it
+// replaces one only by what it commits under that id (chip's payee holds
+// the lineage's certificates in RAM and then stores them). So cur holds
+// every id handed out and every id of delta, and with as many entries as
+// loaded it holds loaded's ids and no other: a certificate held in RAM and
+// then committed costs no copy. A copy at every Load grew with the
+// certificates of every earlier holder a merchant was paid coins of, and
+// a copy at every Load after a payment received was most of it.
 func (x *certIndex) handOut(cur, loaded map[string]*devcert.Certificate) map[string]*devcert.Certificate {
 	defer func() { x.delta, x.full = nil, false }()
-	if cur != nil && !x.full && len(cur) == x.handedLen {
+	if cur != nil && !x.full && len(cur) >= x.handedLen {
 		for _, id := range x.delta {
 			cur[id] = loaded[id]
 		}
-		x.handedLen = len(cur)
-		return cur
+		if len(cur) == len(loaded) {
+			x.handedLen = len(cur)
+			return cur
+		}
 	}
 	out := maps.Clone(loaded)
 	if out == nil {

@@ -2,6 +2,7 @@ package kit_test
 
 import (
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -22,7 +23,8 @@ import (
 // change log: read whole) and deleted, an agent certificate added and
 // deleted, a rollback to a snapshot (the log cannot tell: read whole),
 // and the element changing the maps it was handed (adding a certificate
-// it holds in RAM only, clearing them).
+// it holds in RAM only, which Load drops, or one it then stores, which
+// costs no copy; clearing them).
 func TestLoadFollowsStore(t *testing.T) {
 	c, dev, keys, load := loadedCard(t)
 	check := func(after string) {
@@ -45,6 +47,11 @@ func TestLoadFollowsStore(t *testing.T) {
 	own, _ := dev.Get(kit.KeyCert)
 	// Two certificates of one id and other bytes: roots made twice.
 	same := sameID(t, c.S, "holder-x")
+	z := sameID(t, c.S, "holder-z")
+	// After these, Load hands out the map it handed last time, brought
+	// up to date, not a copy.
+	const heldThenStored = "a certificate held in RAM only, then stored under its id"
+	keeps := map[string]bool{"an agent certificate deleted": true, heldThenStored: true}
 	for _, step := range []struct {
 		after  string
 		change func()
@@ -60,6 +67,12 @@ func TestLoadFollowsStore(t *testing.T) {
 		{"a certificate deleted", func() { dev.Delete(kit.PrefCert + c.OwnCert.ID) }},
 		{"an agent certificate added", func() { dev.Put(kit.PrefAgent+"holder-x", same[0]) }},
 		{"an agent certificate deleted", func() { dev.Delete(kit.PrefAgent + "holder-x") }},
+		// chip's payee: the lineage's certificates in RAM, then stored
+		// (here with other bytes in RAM than in the store, which wins).
+		{heldThenStored, func() {
+			c.Certs["holder-z"] = c.OwnCert
+			dev.Put(kit.PrefCert+"holder-z", z[0])
+		}},
 		{"the element added a certificate it holds in RAM only", func() {
 			c.Certs["ram-only"] = c.OwnCert
 			c.Agents["ram-only"] = c.OwnCert
@@ -76,8 +89,12 @@ func TestLoadFollowsStore(t *testing.T) {
 		{"a rollback", func() { dev.Restore(snap) }},
 	} {
 		step.change()
+		handed := reflect.ValueOf(c.Certs).Pointer()
 		load()
 		check(step.after)
+		if keeps[step.after] && reflect.ValueOf(c.Certs).Pointer() != handed {
+			t.Errorf("after %s, Load handed out a copy of the certificates", step.after)
+		}
 	}
 }
 

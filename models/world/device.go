@@ -88,6 +88,17 @@ func (d *Device) Get(key string) ([]byte, bool) {
 	return bytes.Clone(v), ok
 }
 
+// Shared returns the value stored under key without copying it: the
+// caller must not write it. A stored value is never written in place
+// (Commit stores a copy of what it is given and replaces it whole), so
+// what Shared returned stays what was stored then, after the key is
+// rewritten or deleted: a reader that keeps what it read (a watcher that
+// compares a store with what it saw last) keeps no second copy of it.
+func (d *Device) Shared(key string) ([]byte, bool) {
+	v, ok := d.store[key]
+	return v, ok
+}
+
 // Holds reports whether key is stored with exactly value, without copying
 // what is stored: a reader that kept the bytes it last parsed asks this
 // before it reads and parses again.

@@ -51,9 +51,34 @@ type Trace struct {
 	// may hold fewer): a trace of millions of events (the anonymity
 	// game's stream) grows without copying more than a chunk.
 	chunks [][]Event
-	n      int // events held
+	n      int // events recorded (Len)
+	gone   int // events dropped from the front (Keep)
+	keep   int // how many of the last events the trace holds at least; 0: every one
 	step   int
 	sess   uint64
+}
+
+// Keep bounds what the trace holds from now on to the last n events or
+// more (n > 0; 0 holds every event again from now on): older events are
+// dropped a chunk at a time, so it holds fewer than n + 2*4096. Len and
+// the events' Seq stay what they would be; Events, Tail, JSON and
+// WriteText give the events held. It is for a world whose trace is read
+// only at its end (a counterexample shows the last events): the
+// anonymity games' worlds record millions of events, which a world kept
+// whole (some 300 bytes each with their strings) for the collector to
+// mark again and again.
+func (t *Trace) Keep(n int) {
+	t.keep = max(0, n)
+	t.trim()
+}
+
+// trim drops whole chunks from the front while the rest hold keep events.
+func (t *Trace) trim() {
+	for t.keep > 0 && len(t.chunks) > 1 && t.n-t.gone-len(t.chunks[0]) >= t.keep {
+		t.gone += len(t.chunks[0])
+		t.chunks[0] = nil
+		t.chunks = t.chunks[1:]
+	}
 }
 
 // traceChunk is how many events a chunk of a Trace holds.
@@ -75,6 +100,7 @@ func (t *Trace) add(e Event) {
 		// front would cost each of them its allocation.
 		t.chunks = append(t.chunks, nil)
 	case len(t.chunks[len(t.chunks)-1]) == traceChunk:
+		t.trim()
 		t.chunks = append(t.chunks, make([]Event, 0, traceChunk))
 	}
 	last := &t.chunks[len(t.chunks)-1]
@@ -82,12 +108,12 @@ func (t *Trace) add(e Event) {
 	t.n++
 }
 
-// all returns the events in one new slice (nil for none).
+// all returns the events held in one new slice (nil for none).
 func (t *Trace) all() []Event {
-	if t.n == 0 {
+	if t.n == t.gone {
 		return nil
 	}
-	out := make([]Event, 0, t.n)
+	out := make([]Event, 0, t.n-t.gone)
 	for _, c := range t.chunks {
 		out = append(out, c...)
 	}
@@ -117,10 +143,18 @@ func errDetail(err error) string {
 	return err.Error()
 }
 
-// Events returns a copy of the events so far.
+// Events returns a copy of the events so far: every one, or the events
+// held if Keep bounded the trace (the first then has Seq Len()-len+1).
 func (t *Trace) Events() []Event { return t.all() }
 
-// Len returns the number of events.
+// Tail returns a copy of the last n events held (all held if fewer).
+func (t *Trace) Tail(n int) []Event {
+	out := t.all()
+	return out[max(0, len(out)-n):]
+}
+
+// Len returns the number of events recorded (held or dropped by Keep):
+// the Seq of the last.
 func (t *Trace) Len() int { return t.n }
 
 // JSON returns the trace as indented JSON. Equal worlds give equal bytes.

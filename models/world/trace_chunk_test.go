@@ -40,3 +40,34 @@ func TestTraceChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestTraceKeep: a trace bounded by Keep holds at least the last n events
+// and fewer than n + 2 chunks, gives the events held as the unbounded
+// trace has them (their Seq, in order), and Tail gives the last ones
+// held; Len counts every event recorded.
+func TestTraceKeep(t *testing.T) {
+	const keep = 3000
+	for _, n := range []int{0, 1, keep, traceChunk, traceChunk + keep, 5*traceChunk + 17} {
+		w := New(1)
+		whole, kept := &Trace{w: w}, &Trace{w: w}
+		kept.Keep(keep)
+		for i := range n {
+			e := Event{Kind: KindNote, Detail: fmt.Sprint(i)}
+			whole.add(e)
+			kept.add(e)
+		}
+		all, got := whole.Events(), kept.Events()
+		if kept.Len() != n {
+			t.Fatalf("%d events added: Len %d", n, kept.Len())
+		}
+		if len(got) < min(n, keep) || len(got) >= keep+2*traceChunk {
+			t.Fatalf("%d events added, Keep(%d): %d held", n, keep, len(got))
+		}
+		if d := cmp.Diff(all[len(all)-len(got):], got); d != "" {
+			t.Fatalf("%d events, the held (-whole +kept):\n%s", n, d)
+		}
+		if d := cmp.Diff(all[max(0, n-keep):], kept.Tail(keep)); d != "" {
+			t.Fatalf("%d events, Tail(%d) (-whole +kept):\n%s", n, keep, d)
+		}
+	}
+}

@@ -297,3 +297,24 @@ func TestHolds(t *testing.T) {
 		t.Error("a missing key holds the empty value")
 	}
 }
+
+// TestSharedIsStored: Shared returns what Get does, and what it returned
+// stays what was stored then after the key is rewritten and deleted (a
+// reader may keep it).
+func TestSharedIsStored(t *testing.T) {
+	w := New(1)
+	d := w.AddDevice("d", false)
+	d.Put("k", []byte("one"))
+	got, ok := d.Shared("k")
+	if want, _ := d.Get("k"); !ok || string(got) != string(want) {
+		t.Fatalf("Shared(k) = %q, %v; Get gives %q", got, ok, want)
+	}
+	d.Put("k", []byte("two"))
+	if now, _ := d.Shared("k"); string(now) != "two" || string(got) != "one" {
+		t.Fatalf("after a rewrite: Shared(k) = %q, the value read before = %q; want two, one", now, got)
+	}
+	d.Delete("k")
+	if _, ok := d.Shared("k"); ok || string(got) != "one" {
+		t.Fatalf("after a delete: Shared(k) present %v, the value read before = %q", ok, got)
+	}
+}
