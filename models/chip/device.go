@@ -159,6 +159,30 @@ func (se *SE) Reset(syncUnix int64, crl []byte) error {
 	return nil
 }
 
+// keptSigners names the pseudonyms that signed what the card still keeps
+// besides its coins: the holdings of its log entries and of its pending
+// deposits.
+func (se *SE) keptSigners() map[string]bool {
+	keep := map[string]bool{}
+	holders := func(raws [][]byte) {
+		for _, raw := range raws {
+			if h, err := transfer.ParseHolding(raw); err == nil {
+				keep[h.Claimed().Holder] = true
+			}
+		}
+	}
+	for _, e := range se.out {
+		holders(e.Holdings)
+	}
+	for _, k := range se.Dev.Keys(kit.PrefDep) {
+		var e kit.PendingStore
+		if json.Unmarshal(se.Get(k), &e) == nil {
+			holders(e.Holdings)
+		}
+	}
+	return keep
+}
+
 // retired lists the store entries of the pseudonyms a sync retires: those
 // that hold no coin and signed nothing the card still keeps (a log entry,
 // a pending deposit), pseudonyms made for an exchange and handed no coin
@@ -166,32 +190,6 @@ func (se *SE) Reset(syncUnix int64, crl []byte) error {
 //
 // The coins held are asked by holder (kit.Core.HoldsAny, a count kept as
 // they change), not read: a merchant holds every coin it is paid.
-// keptSigners names the pseudonyms that signed what the card still keeps
-// besides its coins: the holdings of its log entries and of its pending
-// deposits.
-func (se *SE) keptSigners() map[string]bool {
-	keep := map[string]bool{}
-	for _, e := range se.out {
-		for _, raw := range e.Holdings {
-			if h, err := transfer.ParseHolding(raw); err == nil {
-				keep[h.Claimed().Holder] = true
-			}
-		}
-	}
-	for _, k := range se.Dev.Keys(kit.PrefDep) {
-		var e kit.PendingStore
-		if json.Unmarshal(se.Get(k), &e) != nil {
-			continue
-		}
-		for _, raw := range e.Holdings {
-			if h, err := transfer.ParseHolding(raw); err == nil {
-				keep[h.Claimed().Holder] = true
-			}
-		}
-	}
-	return keep
-}
-
 func (se *SE) retired() []string {
 	keep := se.keptSigners()
 	var out []string
